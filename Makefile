@@ -1,0 +1,48 @@
+# 招商知识助手 — make run / make test
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: run test lint typecheck unit ingest demo-data serve bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# torch is pinned before anything that pulls it in, so pip takes the local CPU build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+ingest: install
+	$(BIN)/assistant ingest corpus/ --prune
+
+demo-data: install
+	$(BIN)/assistant db import-demo corpus/data/
+
+serve: install
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
+
+run: install ingest demo-data serve
+
+lint: install
+	$(BIN)/ruff check assistant tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf indexes/chroma indexes/*.json indexes/*.sqlite indexes/bm25 .pytest_cache .mypy_cache .ruff_cache

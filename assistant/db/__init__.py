@@ -1,0 +1,1 @@
+"""Project database (一图五库): models, migrations, importers."""
