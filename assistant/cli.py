@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import click
 
+from assistant.config import Settings, get_settings
 from assistant.db.cli import db_group, figures_group
+from assistant.errors import AssistantError
 
 
 @click.group(help="招商知识助手命令行")
@@ -15,3 +23,107 @@ def main() -> None:
 
 main.add_command(db_group)
 main.add_command(figures_group)
+
+
+@contextmanager
+def knowledge_base(settings: Settings | None = None) -> Iterator["KnowledgeBase"]:  # noqa: F821
+    from assistant.index.kb import KnowledgeBase
+
+    kb = KnowledgeBase(settings or get_settings())
+    try:
+        yield kb
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        kb.close()
+
+
+class _Bar:
+    def __init__(self, total: int) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, unit="字", unit_scale=True, desc="向量化", file=sys.stderr, disable=None)
+
+    def update(self, n: int) -> None:
+        self._bar.update(n)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+@main.command(help="把文件或目录入库（txt、md、docx、pdf）。未变化的文件自动跳过。")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="移除文件已不存在的文档")
+def ingest(paths: tuple[Path, ...], prune: bool) -> None:
+    from assistant.index.ingest import ingest as run_ingest
+
+    with knowledge_base() as kb:
+        report = run_ingest(kb, list(paths), prune=prune, progress=_Bar)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command(help="列出已入库的文档及其公文信息")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def docs(as_json: bool) -> None:
+    with knowledge_base() as kb:
+        records = kb.manifest.documents()
+    if as_json:
+        for r in records:
+            click.echo(json.dumps({"doc_id": r.doc_id, "file": r.file_name, "source": r.source,
+                                   "chunks": r.n_chunks, **r.meta}, ensure_ascii=False))
+        return
+    if not records:
+        click.echo("知识库为空。请先运行：assistant ingest corpus/")
+        return
+    for r in records:
+        m = r.meta
+        click.echo(f"《{m.get('title') or r.file_name}》 [{m.get('genre', '')}] {r.n_chunks} 段  ({r.file_name})")
+        details = [
+            ("文号", m.get("doc_number")), ("发文机关", m.get("office")), ("签发人", m.get("signer")),
+            ("日期", m.get("date")), ("公开属性", m.get("disclosure")), ("主送", m.get("recipient")),
+        ]
+        line = "；".join(f"{k}：{v}" for k, v in details if v)
+        if line:
+            click.echo(f"    {line}")
+    click.echo(f"共 {len(records)} 个文档。")
+
+
+def _filters(genre: str | None, year: int | None, office: str | None, access: str | None):  # type: ignore[no-untyped-def]
+    from assistant.index.kb import SearchFilters
+
+    return SearchFilters(genre=genre, year=year, office=office, access=[access] if access else None)
+
+
+@main.command(help="在知识库中检索，返回段落及出处")
+@click.argument("question", required=False)
+@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 50), help="返回条数")
+@click.option("--json", "as_json", is_flag=True, help="每个问题输出一行 JSON（命中列表）")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help="批量：文件中每行一个问题")
+@click.option("--genre", help="按文种过滤，如 答复函、报告")
+@click.option("--year", type=int, help="按年份过滤")
+@click.option("--office", help="按发文机关过滤")
+@click.option("--access", help="按公开属性过滤：公开 / 内部")
+def search(question: str | None, k: int, as_json: bool, batch, genre, year, office, access) -> None:  # type: ignore[no-untyped-def]
+    if not question and batch is None:
+        raise click.UsageError("请给出检索问题，或用 --batch 文件 批量检索")
+    filters = _filters(genre, year, office, access)
+    with knowledge_base() as kb:
+        questions = [line.rstrip("\n") for line in batch] if batch is not None else [question or ""]
+        for q in questions:
+            hits = kb.search(q, k=k, filters=filters) if q.strip() else []
+            if as_json or batch is not None:
+                click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False))
+                continue
+            if not q.strip():
+                click.echo("问题为空，请输入要检索的内容。")
+                continue
+            if not hits:
+                click.echo("知识库中没有找到相关内容。" if kb.manifest.stats()[0] else "知识库为空。请先运行：assistant ingest corpus/")
+                continue
+            for n, h in enumerate(hits, start=1):
+                number = f" {h.doc_number}" if h.doc_number else ""
+                click.echo(f"[{n}] 《{h.title}》{number} › {h.section or '正文'}  (得分 {h.score:.4f})")
+                click.echo(f"    {h.text}")
+                click.echo(f"    —— {Path(h.source).name} 第 {h.start}–{h.end} 字" + (f"，第 {h.page} 页" if h.page else ""))

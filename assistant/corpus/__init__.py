@@ -1,0 +1,1 @@
+"""Files → documents → chunks: loaders, 公文 metadata, cleanup, chunking."""

@@ -1,0 +1,293 @@
+"""Turn raw blocks into the cleaned document text and its paragraphs.
+
+Cleanup rejoins sentences broken by page breaks, drops page numbers and repeated running headers,
+rebuilds tables (including tables flattened one cell per line, as Word-to-text exports produce),
+strips markdown markers while remembering bold lead-ins, and marks the footer (联系人、抄送、印发).
+Every paragraph records its character offsets into the cleaned text, which citations point into.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from assistant.corpus.loaders import RawBlock, RawDocument, RawTable
+
+TERMINAL = "。！？；：!?;:…"
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+HEADING = re.compile(
+    r"^(?:#{1,6}\s|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d{1,2}[\.．、](?!\d)|（\d{1,2}）|第[一二三四五六七八九十]+[章节条部分])"
+)
+FOOTER = re.compile(r"^[（(]?\s*(?:联系人|联系电话|抄送|印发|主题词|附件[：:\d])")
+CELL_SPLIT = re.compile(r"\t+|\s{2,}|\s*[|｜]\s*")
+NUMERIC_CELL = re.compile(r"^[-+]?\d[\d,.]*\s*%?$")
+BOLD = re.compile(r"(?<!\*)\*\*(?!\*)([^*\n]+?)(?<!\*)\*\*(?!\*)")
+LEAD_BOLD = re.compile(r"^(?<!\*)\*\*(?!\*)([^*\n]{2,60}?)\*\*(?!\*)")
+GENRE_END = re.compile(r"(?:函|报告|通知|方案|意见|办法|决定|纪要|措施|情况|规定|细则|讲话|文件)$")
+
+
+@dataclass
+class TableRow:
+    title: str
+    header: list[str]
+    cells: list[str]
+
+    def as_text(self) -> str:
+        pairs = [
+            f"{name}：{value}" if name else value
+            for name, value in zip(self.header, self.cells, strict=False)
+            if value != ""
+        ]
+        prefix = f"{self.title}｜" if self.title else ""
+        return prefix + "｜".join(pairs)
+
+
+@dataclass
+class Para:
+    start: int
+    end: int
+    kind: str = "para"  # para | table_title | table_header | table_row | footer
+    page: int | None = None
+    lead: str = ""  # bold lead-in (markdown **…**) when present
+    md_level: int = 0  # markdown heading level (# count), 0 if none
+    row: TableRow | None = None
+
+
+@dataclass
+class CleanDocument:
+    text: str
+    paras: list[Para] = field(default_factory=list)
+
+    def para_text(self, para: Para) -> str:
+        return self.text[para.start : para.end]
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int | None = None
+    table: RawTable | None = None
+
+
+def clean(raw: RawDocument) -> CleanDocument:
+    lines = _tables_from_text(raw.blocks)
+    lines = _drop_page_furniture(lines)
+    merged = _rejoin(lines, pdf=raw.fmt == "pdf")
+    return _assemble(merged, markdown=raw.fmt == "md")
+
+
+def _tables_from_text(blocks: list[RawBlock]) -> list[_Line]:
+    """Recognise text tables: runs of tab-prefixed one-cell lines, or lines of 3+ aligned cells."""
+    out: list[_Line] = []
+    i = 0
+    n = len(blocks)
+    while i < n:
+        block = blocks[i]
+        if block.table is not None:
+            out.append(_Line("", block.page, block.table))
+            i += 1
+            continue
+        text = block.text.replace("\u3000", " ").rstrip()
+        if text.startswith("\t"):
+            j, table = _read_flattened_table(blocks, i)
+            if table is not None:
+                out.append(_Line("", block.page, table))
+                i = j
+                continue
+        if _row_cells(text) is not None:
+            j = i
+            rows: list[list[str]] = []
+            while j < n and blocks[j].table is None:
+                cells = _row_cells(blocks[j].text.strip())
+                if cells is None:
+                    break
+                rows.append(cells)
+                j += 1
+            if len(rows) >= 3:
+                title = ""
+                if out and out[-1].table is None and 4 <= len(out[-1].text.strip()) <= 60 and out[-1].text.strip()[-1] not in TERMINAL:
+                    title = out.pop().text.strip()
+                out.append(_Line("", block.page, RawTable(rows=rows, title=title)))
+                i = j
+                continue
+        out.append(_Line(text.strip(), block.page))
+        i += 1
+    return out
+
+
+def _row_cells(text: str) -> list[str] | None:
+    if not text or len(text) > 300:
+        return None
+    cells = [c.strip() for c in CELL_SPLIT.split(text.strip()) if c.strip()]
+    if len(cells) < 3 or any(len(c) > 40 for c in cells):
+        return None
+    return cells
+
+
+def _read_flattened_table(blocks: list[RawBlock], i: int) -> tuple[int, RawTable | None]:
+    groups: list[list[str]] = []
+    current: list[str] = []
+    j = i
+    previous_blank = False
+    while j < len(blocks):
+        raw = blocks[j].text.replace("\u3000", " ").rstrip("\n")
+        if raw.startswith("\t"):
+            current.append(raw.strip())
+            previous_blank = False
+        elif not raw.strip():
+            if current:
+                groups.append(current)
+                current = []
+            previous_blank = True
+        elif current and not previous_blank:
+            current[-1] += raw.strip()  # a cell that wrapped onto a second line
+        else:
+            break
+        j += 1
+    if current:
+        groups.append(current)
+    data = [g for g in groups if sum(1 for c in g[1:] if NUMERIC_CELL.match(c)) >= 1]
+    if len(data) < 2:
+        return i, None
+    title = ""
+    if groups and len(groups[0]) == 1:
+        title = groups.pop(0)[0]
+    first_data = groups.index(data[0])
+    header = _combine_header(groups[:first_data], len(data[0]))
+    rows = [header] + [g + [""] * (len(header) - len(g)) for g in groups[first_data:]]
+    return j, RawTable(rows=rows, title=title.replace(" ", ""))
+
+
+def _combine_header(header_rows: list[list[str]], width: int) -> list[str]:
+    if not header_rows:
+        return [f"列{k + 1}" for k in range(width)]
+    if len(header_rows) == 1:
+        return (header_rows[0] + [""] * width)[:width]
+    top, sub = header_rows[0], header_rows[1]
+    if len(sub) != width or len(top) >= width:
+        return (sub + [""] * width)[:width]
+    # Sub-headers repeat under each spanning top header: a repeat of the first sub-label starts the next span.
+    names = [top[0] if not sub[0] else sub[0]]
+    group = 0
+    first_label = sub[1] if len(sub) > 1 else ""
+    for k, label in enumerate(sub[1:], start=1):
+        if k > 1 and label == first_label:
+            group += 1
+        parent = top[1 + group] if 1 + group < len(top) else ""
+        names.append(f"{parent}{label}")
+    return names
+
+
+def _drop_page_furniture(lines: list[_Line]) -> list[_Line]:
+    counts = Counter(line.text for line in lines if line.table is None and 0 < len(line.text) <= 40)
+    repeated = {text for text, c in counts.items() if c >= 3 and not HEADING.match(text)}
+    seen: set[str] = set()
+    out: list[_Line] = []
+    for line in lines:
+        if line.table is None:
+            if PAGE_NUMBER.match(line.text) and line.text.strip():
+                continue
+            if line.text in repeated:
+                if line.text in seen:
+                    continue
+                seen.add(line.text)
+        out.append(line)
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip("”’\"'）)】]」*")
+    return not stripped or stripped[-1] in TERMINAL
+
+
+def _is_structural(text: str) -> bool:
+    return bool(HEADING.match(text) or FOOTER.match(text) or text.startswith("**") or re.match(r"^[一二三四五六七八九十]+是", text))
+
+
+def _rejoin(lines: list[_Line], pdf: bool) -> list[_Line]:
+    """Join a line with the next when a page break (or PDF line wrap) cut a sentence in two."""
+    out: list[_Line] = []
+    pending_blank = False
+    for line in lines:
+        if line.table is not None:
+            out.append(line)
+            pending_blank = False
+            continue
+        if not line.text:
+            pending_blank = True
+            continue
+        prev = out[-1] if out else None
+        min_len = 8 if pdf else 20
+        if (
+            prev is not None
+            and prev.table is None
+            and len(prev.text) >= min_len
+            and not _ends_sentence(prev.text)
+            and not _is_structural(line.text)
+            and not (HEADING.match(prev.text) and "。" not in prev.text and len(prev.text) < 40)
+            and not FOOTER.match(prev.text)
+            and not GENRE_END.search(prev.text)
+            and (len(line.text) >= 20 or _ends_sentence(line.text))
+            and not (len(line.text) <= 30 and line.text.endswith(("：", ":")))
+        ):
+            sep = " " if prev.text[-1].isascii() and prev.text[-1].isalnum() and line.text[0].isascii() else ""
+            prev.text = prev.text + sep + line.text
+            pending_blank = False
+            continue
+        out.append(_Line(line.text, line.page))
+        pending_blank = False
+    del pending_blank
+    return out
+
+
+def _assemble(lines: list[_Line], markdown: bool) -> CleanDocument:
+    parts: list[str] = []
+    paras: list[Para] = []
+    pos = 0
+    in_footer = False
+
+    def emit(text: str, **kw: object) -> None:
+        nonlocal pos
+        if parts:
+            parts.append("\n")
+            pos += 1
+        parts.append(text)
+        paras.append(Para(start=pos, end=pos + len(text), **kw))  # type: ignore[arg-type]
+        pos += len(text)
+
+    for index, line in enumerate(lines):
+        if line.table is not None:
+            table = line.table
+            rows = [r for r in table.rows if any(c.strip() for c in r)]
+            if not rows:
+                continue
+            if table.title:
+                emit(table.title, kind="table_title", page=line.page)
+            header, body = rows[0], rows[1:]
+            emit(" | ".join(header), kind="table_header", page=line.page)
+            for cells in body:
+                row = TableRow(title=table.title, header=header, cells=cells)
+                emit(" | ".join(cells), kind="table_row", page=line.page, row=row)
+            continue
+        text = line.text
+        md_level = 0
+        match = re.match(r"^(#{1,6})\s+", text)
+        if match:
+            md_level = len(match.group(1))
+            text = text[match.end() :]
+        lead = ""
+        bold = LEAD_BOLD.match(text)
+        if bold:
+            # Only a bold lead-in is markup in plain text: elsewhere ** is how masked figures (****年) look.
+            lead = bold.group(1).strip()
+            text = bold.group(1) + text[bold.end() :]
+        if markdown:
+            text = BOLD.sub(r"\1", text)
+        text = text.strip()
+        if not text:
+            continue
+        if FOOTER.match(text) and index > len(lines) // 2:
+            in_footer = True
+        emit(text, kind="footer" if in_footer else "para", page=line.page, lead=lead, md_level=md_level)
+    return CleanDocument(text="".join(parts), paras=paras)

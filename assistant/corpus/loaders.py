@@ -1,0 +1,161 @@
+"""Read .txt/.md (UTF-8 or GB18030/GBK, detected), .docx (paragraphs and tables) and .pdf (text layer).
+
+Loaders return raw blocks: paragraphs (with the PDF page they came from) and tables (rows of cells).
+They do no cleanup beyond decoding; `cleanup.py` turns blocks into the cleaned document text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.errors import LoadError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+
+
+@dataclass
+class RawTable:
+    rows: list[list[str]]
+    title: str = ""
+
+
+@dataclass
+class RawBlock:
+    """One paragraph line (text) or one table, with the 1-based page it was found on (PDF only)."""
+
+    text: str = ""
+    table: RawTable | None = None
+    page: int | None = None
+
+
+@dataclass
+class RawDocument:
+    path: Path
+    fmt: str
+    blocks: list[RawBlock] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+def load_file(path: Path, max_bytes: int | None = None) -> RawDocument:
+    """Read one file into raw blocks, or raise LoadError with a Chinese reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(path, f"不支持的文件类型“{suffix or '无扩展名'}”，仅支持 txt、md、docx、pdf")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LoadError(path, f"文件无法访问（{exc.strerror or exc}）") from exc
+    if size == 0:
+        raise LoadError(path, "文件为空")
+    if max_bytes is not None and size > max_bytes:
+        raise LoadError(
+            path, f"文件大小 {size / 1048576:.1f} MB 超过上限 {max_bytes / 1048576:.0f} MB，请拆分后再入库"
+        )
+    if suffix in (".txt", ".md"):
+        return _load_text(path, suffix)
+    if suffix == ".docx":
+        return _load_docx(path)
+    return _load_pdf(path)
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode bytes as UTF-8 or GB18030, falling back to detection; refuse binary junk."""
+    if b"\x00" in data[:65536]:
+        raise LoadError(path, "文件包含二进制内容，不是文本文件（可能是改了扩展名的其他格式）")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, "utf-8" if encoding == "utf-8-sig" else encoding
+        break
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and _looks_like_text(str(best)):
+        return str(best), str(best.encoding)
+    raise LoadError(path, "无法识别文件编码，或内容不是文本（已尝试 UTF-8、GB18030/GBK）")
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text.strip():
+        return True
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd")
+    return bad / len(sample) < 0.01
+
+
+def _load_text(path: Path, suffix: str) -> RawDocument:
+    text, encoding = decode_text(path.read_bytes(), path)
+    if not text.strip():
+        raise LoadError(path, "文件只有空白内容")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks = [RawBlock(text=line) for line in lines]
+    return RawDocument(path=path, fmt=suffix.lstrip("."), blocks=blocks, encoding=encoding)
+
+
+def _load_docx(path: Path) -> RawDocument:
+    import zipfile
+
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LoadError(path, "不是有效的 Word（.docx）文件，可能已损坏或是旧版 .doc 格式") from exc
+    except Exception as exc:  # python-docx raises assorted lxml/opc errors on corrupt parts
+        raise LoadError(path, f"Word 文件解析失败（{type(exc).__name__}）") from exc
+    blocks: list[RawBlock] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            blocks.append(RawBlock(text=item.text))
+        elif isinstance(item, Table):
+            rows: list[list[str]] = []
+            for row in item.rows:
+                cells: list[str] = []
+                previous = None
+                for cell in row.cells:
+                    # Horizontally merged cells repeat the same cell object; keep one copy.
+                    if previous is not None and cell._tc is previous:
+                        continue
+                    previous = cell._tc
+                    cells.append(" ".join(p.text.strip() for p in cell.paragraphs).strip())
+                rows.append(cells)
+            blocks.append(RawBlock(table=RawTable(rows=rows)))
+    if not any(b.text.strip() or b.table for b in blocks):
+        raise LoadError(path, "Word 文件中没有文字内容")
+    return RawDocument(path=path, fmt="docx", blocks=blocks)
+
+
+def _load_pdf(path: Path) -> RawDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception as exc:
+                raise LoadError(path, "PDF 已加密，请提供未加密的版本") from exc
+            if not ok:
+                raise LoadError(path, "PDF 已加密，请提供未加密的版本")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except LoadError:
+        raise
+    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as exc:
+        raise LoadError(path, f"PDF 文件已损坏或格式不正确（{type(exc).__name__}）") from exc
+    except Exception as exc:  # pypdf raises many types on malformed input
+        raise LoadError(path, f"PDF 解析失败（{type(exc).__name__}）") from exc
+    if not any(p.strip() for p in pages):
+        raise LoadError(path, "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）后再入库")
+    blocks = [
+        RawBlock(text=line, page=number)
+        for number, page_text in enumerate(pages, start=1)
+        for line in page_text.split("\n")
+    ]
+    return RawDocument(path=path, fmt="pdf", blocks=blocks)

@@ -1,0 +1,103 @@
+"""Errors raised by the project database and the figure tools.
+
+Every message is Chinese and names the value the user gave and what to do; the edges
+(CLI, API, chat engine) show str(err) as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import AssistantError
+
+
+class FigureError(AssistantError):
+    """Base class for database and figure-tool errors."""
+
+
+class _KeyErrorMessage(KeyError):
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownRegion(FigureError, _KeyErrorMessage):
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = list(known)
+        super().__init__(f"未知地区“{name}”。已知地区：{'、'.join(self.known)}（也可用简称，如“汉滨”“旬阳”）。")
+
+
+class UnknownMetric(FigureError, _KeyErrorMessage):
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = list(known)
+        super().__init__(f"未知指标“{name}”。已知指标：{'、'.join(self.known)}。")
+
+
+class UnknownChain(FigureError, _KeyErrorMessage):
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = list(known)
+        super().__init__(f"未知产业链“{name}”。“5+3”重点产业链：{'、'.join(self.known)}。")
+
+
+class InvalidValue(FigureError, ValueError):
+    """A period, unit, stage or other value that cannot be understood."""
+
+
+class InvalidPeriod(InvalidValue):
+    def __init__(self, text: str, reason: str = "") -> None:
+        self.text = text
+        hint = "可写作 2023Q1、2023-07（1-7月累计）、2023（全年）、2023年一季度、2023年1-7月"
+        super().__init__(f"无法识别期间“{text}”{'：' + reason if reason else ''}。{hint}。")
+
+
+class UnitMismatch(InvalidValue):
+    def __init__(self, from_unit: str, to_unit: str) -> None:
+        self.from_unit = from_unit
+        self.to_unit = to_unit
+        super().__init__(f"单位“{from_unit}”不能换算为“{to_unit}”。")
+
+
+class DatabaseNotReady(FigureError):
+    """The database file or schema is missing or older than this program."""
+
+
+class ImportFormatError(FigureError):
+    """The file as a whole cannot be imported (unreadable, missing columns, unknown layout)."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"无法导入文件“{self.path.name}”：{reason}")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad cell: row is the row number as shown when the file is opened in Excel."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def describe(self) -> str:
+        shown = self.value if self.value.strip() else "（空）"
+        return f"第 {self.row} 行，列“{self.column}”，值“{shown}”：{self.reason}"
+
+
+class ImportRejected(FigureError):
+    """At least one row is bad; nothing was written."""
+
+    def __init__(self, path: Path | str, problems: Sequence[RowProblem], footer: Sequence[str] = ()) -> None:
+        self.path = Path(path)
+        self.problems = sorted(problems, key=lambda p: (p.row, p.column))
+        self.footer = list(footer)
+        rows = len({p.row for p in self.problems})
+        lines = [f"导入失败：文件“{self.path.name}”有 {rows} 行数据有误（共 {len(self.problems)} 处），数据库未做任何修改。"]
+        lines += ["  " + p.describe() for p in self.problems]
+        lines += self.footer
+        lines.append("请修改以上各处后重新导入。")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,65 @@
+"""BM25 (bm25s) over the jieba tokens stored in the manifest, saved under the data dir with a generation stamp."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+
+class BM25Index:
+    def __init__(self, retriever: bm25s.BM25 | None, chunk_ids: list[str]) -> None:
+        self.retriever = retriever
+        self.chunk_ids = chunk_ids
+
+    @classmethod
+    def build(cls, chunk_ids: list[str], tokens: list[list[str]]) -> BM25Index:
+        if not chunk_ids:
+            return cls(None, [])
+        # bm25s cannot index an empty document; a placeholder token keeps positions aligned.
+        corpus = [t if t else ["\u2205"] for t in tokens]
+        retriever = bm25s.BM25()
+        retriever.index(corpus, show_progress=False)
+        return cls(retriever, chunk_ids)
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        if self.retriever is None:
+            return np.zeros(0, dtype=np.float32)
+        known = [t for t in query_tokens if t in self.retriever.vocab_dict]
+        if not known:
+            return np.zeros(len(self.chunk_ids), dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+    def save(self, path: Path, generation: int) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.retriever is not None:
+            self.retriever.save(str(tmp / "bm25s"))
+        (tmp / "stamp.json").write_text(
+            json.dumps({"generation": generation, "chunk_ids": self.chunk_ids}), encoding="utf-8"
+        )
+        old = path.with_name(path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, path: Path, generation: int) -> BM25Index | None:
+        stamp_file = path / "stamp.json"
+        if not stamp_file.exists():
+            return None
+        try:
+            stamp = json.loads(stamp_file.read_text(encoding="utf-8"))
+            if stamp.get("generation") != generation:
+                return None
+            chunk_ids = list(stamp["chunk_ids"])
+            retriever = bm25s.BM25.load(str(path / "bm25s")) if chunk_ids else None
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(retriever, chunk_ids)

@@ -1,0 +1,263 @@
+"""Incremental ingest: files → cleaned documents → chunks → vectors + manifest, skipping unchanged files."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.corpus.chunking import Chunk, chunk_document
+from assistant.corpus.cleanup import clean
+from assistant.corpus.gongwen import extract_metadata
+from assistant.corpus.loaders import SUPPORTED_SUFFIXES, load_file
+from assistant.errors import AssistantError, LoadError
+from assistant.index.kb import KnowledgeBase, chunk_metadata
+from assistant.index.lock import write_lock
+from assistant.index.manifest import ChunkRow, DocRecord, now
+from assistant.index.tokenize import tokenize
+
+SKIPPED_NAMES = {"readme.md", "readme.txt"}
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the already indexed file)
+    pruned: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message)
+    repaired_chunks: int = 0
+    chunks_written: int = 0
+    chars_embedded: int = 0
+    seconds_embedding: float = 0.0
+    seconds_total: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        lines = [
+            f"入库完成：新增 {len(self.added)} 个，更新 {len(self.updated)} 个，未变化跳过 {len(self.unchanged)} 个，"
+            f"重复文件跳过 {len(self.duplicates)} 个，移除 {len(self.pruned)} 个，失败 {len(self.failed)} 个；"
+            f"写入 {self.chunks_written} 个片段，用时 {self.seconds_total:.1f} 秒。"
+        ]
+        for name, original in self.duplicates:
+            lines.append(f"  · “{name}”与已入库的“{original}”内容完全相同，已跳过")
+        if self.repaired_chunks:
+            lines.append(f"  · 修复了 {self.repaired_chunks} 个索引不一致的片段（上次入库可能被中断）")
+        for name, message in self.failed:
+            lines.append(f"  ✗ {message}")
+        return "\n".join(lines)
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand directories; explicit files of unsupported types are reported, in directories they are ignored."""
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    and child.name.lower() not in SKIPPED_NAMES
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                ):
+                    files.append(child)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append((str(path), f"路径“{path}”不存在"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        resolved = f.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(f)
+    return unique, problems
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class PreparedDocument:
+    record: DocRecord
+    text: str
+    encoding: str
+    chunks: list[ChunkRow]
+
+
+def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int) -> PreparedDocument:
+    """Load, clean, extract metadata and chunk one file. Pure apart from reading the file."""
+    raw = load_file(path, max_bytes=max_bytes)
+    doc = clean(raw)
+    if not doc.text.strip():
+        raise LoadError(path, "清理后没有可入库的文字内容")
+    meta = extract_metadata(doc, fallback_title=path.stem)
+    if meta.access == "涉密":
+        raise LoadError(path, f"文件标注为涉密（{meta.disclosure or '密级标志'}），涉密文件不得录入本系统")
+    chunks: list[Chunk] = chunk_document(doc, meta.title, max_chars)
+    doc_id = content_hash[:16]
+    rows = []
+    for order, chunk in enumerate(chunks):
+        embed_text = chunk.embed_text(meta.title)
+        rows.append(
+            ChunkRow(
+                chunk_id=f"{doc_id}-{order:04d}", doc_id=doc_id, ord=order, text=chunk.text,
+                embed_text=embed_text, tokens=tokenize(embed_text), section=chunk.section,
+                start=chunk.start, end=chunk.end, kind=chunk.kind, page=chunk.page,
+            )
+        )
+    record = DocRecord(
+        doc_id=doc_id, source=str(path.resolve()), file_name=path.name, content_hash=content_hash,
+        size=path.stat().st_size, fmt=raw.fmt, meta=meta.as_dict(), n_chunks=len(rows), ingested_at=now(),
+    )
+    return PreparedDocument(record, doc.text, raw.encoding, rows)
+
+
+ProgressFactory = Callable[[int], "Progress"]
+
+
+class Progress:
+    """Minimal progress interface (tqdm-compatible) so the library does not depend on a terminal."""
+
+    def update(self, n: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def ingest(
+    kb: KnowledgeBase,
+    paths: list[Path],
+    prune: bool = False,
+    progress: ProgressFactory | None = None,
+) -> IngestReport:
+    started = time.perf_counter()
+    report = IngestReport()
+    settings = kb.settings
+    with write_lock(settings.data_dir):
+        files, report.failed = collect_files(paths)
+        consistent = _consistency_mark(kb)
+        if kb.manifest.get_kv("consistent") != consistent:
+            report.repaired_chunks = reconcile(kb)
+        max_bytes = int(settings.max_file_mb * 1048576)
+        work: list[tuple[Path, str, DocRecord | None]] = []
+        for path in files:
+            try:
+                content_hash = file_hash(path)
+            except OSError as exc:
+                report.failed.append((path.name, str(LoadError(path, f"无法读取（{exc.strerror or exc}）"))))
+                continue
+            existing = kb.manifest.by_source(str(path.resolve()))
+            if existing is not None and existing.content_hash == content_hash:
+                report.unchanged.append(path.name)
+                continue
+            twin = kb.manifest.by_hash(content_hash)
+            if twin is not None and twin.source != str(path.resolve()) and Path(twin.source).exists():
+                report.duplicates.append((path.name, twin.file_name))
+                continue
+            work.append((path, content_hash, existing))
+        prepared: list[tuple[PreparedDocument, DocRecord | None]] = []
+        for path, content_hash, existing in work:
+            try:
+                prepared.append((prepare(path, content_hash, settings.chunk_max_chars, max_bytes), existing))
+            except LoadError as exc:
+                report.failed.append((path.name, str(exc)))
+            except AssistantError as exc:
+                report.failed.append((path.name, f"“{path.name}”：{exc}"))
+            except Exception as exc:  # a loader bug must not stop the other files
+                report.failed.append((path.name, f"无法读取文件“{path.name}”：内部错误（{type(exc).__name__}: {exc}）"))
+        if prepared or prune:
+            kb.manifest.set_kv("consistent", None)  # cleared while vectors and manifest may disagree
+        total_chars = sum(len(c.embed_text) for p, _ in prepared for c in p.chunks)
+        bar = progress(total_chars) if progress and total_chars else None
+        try:
+            for doc, existing in prepared:
+                t0 = time.perf_counter()
+                _store(kb, doc, existing)
+                report.seconds_embedding += time.perf_counter() - t0
+                chars = sum(len(c.embed_text) for c in doc.chunks)
+                report.chars_embedded += chars
+                report.chunks_written += len(doc.chunks)
+                (report.updated if existing else report.added).append(doc.record.file_name)
+                if bar:
+                    bar.update(chars)
+        finally:
+            if bar:
+                bar.close()
+        if prune:
+            for record in kb.manifest.documents():
+                if not Path(record.source).exists():
+                    remove_document(kb, record.doc_id, locked=True)
+                    report.pruned.append(record.file_name)
+        kb.manifest.set_kv("consistent", _consistency_mark(kb))
+        kb.refresh()
+    report.seconds_total = time.perf_counter() - started
+    return report
+
+
+def _store(kb: KnowledgeBase, doc: PreparedDocument, existing: DocRecord | None) -> None:
+    """Vectors first, then the manifest commit, then the old version's vectors: a crash at any point
+    leaves either the old or the new document fully indexed, plus at most orphan vectors."""
+    rows = doc.chunks
+    if rows:
+        vectors = kb.embedder.embed_documents([r.embed_text for r in rows])
+        meta = chunk_metadata(doc.record.doc_id, doc.record.meta)
+        kb.vectors.upsert([r.chunk_id for r in rows], vectors, [dict(meta) for _ in rows])
+    replaces = existing.doc_id if existing and existing.doc_id != doc.record.doc_id else None
+    kb.manifest.replace_document(doc.record, doc.text, doc.encoding, rows, replaces)
+    if replaces:
+        kb.vectors.delete_doc(replaces)
+
+
+def reconcile(kb: KnowledgeBase) -> int:
+    """Make Chroma match the manifest: drop orphan vectors, re-embed chunks whose vectors are missing
+    (after a crash, or when the embedder changed). Returns how many chunks were repaired."""
+    wanted = kb.manifest.chunk_ids()
+    if not wanted and not kb.settings.chroma_path.exists() and not kb.settings.chroma_url:
+        return 0
+    present = kb.vectors.all_ids()
+    orphans = sorted(present - wanted)
+    if orphans:
+        kb.vectors.delete_ids(orphans)
+    missing = sorted(wanted - present)
+    if missing:
+        rows = kb.manifest.chunks(missing)
+        metas = {d.doc_id: chunk_metadata(d.doc_id, d.meta) for d in kb.manifest.documents()}
+        for offset in range(0, len(rows), 256):
+            part = rows[offset : offset + 256]
+            vectors = kb.embedder.embed_documents([r.embed_text for r in part])
+            kb.vectors.upsert([r.chunk_id for r in part], vectors, [dict(metas[r.doc_id]) for r in part])
+    return len(orphans) + len(missing)
+
+
+def remove_document(kb: KnowledgeBase, doc_id: str, locked: bool = False) -> bool:
+    """Delete one document from the manifest and the vector store."""
+    def _remove() -> bool:
+        if kb.manifest.get(doc_id) is None:
+            return False
+        kb.manifest.delete_document(doc_id)
+        kb.vectors.delete_doc(doc_id)
+        return True
+
+    if locked:
+        return _remove()
+    with write_lock(kb.settings.data_dir):
+        removed = _remove()
+        kb.refresh()
+        return removed
+
+
+def _consistency_mark(kb: KnowledgeBase) -> str:
+    return f"{kb.manifest.generation()}:{kb.embedder_name}:{kb.settings.chroma_url or 'local'}"

@@ -1,0 +1,222 @@
+"""The knowledge base: manifest + Chroma + BM25, and hybrid search with metadata filters."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.index.bm25 import BM25Index
+from assistant.index.embedders import Embedder, embedder_name, make_embedder
+from assistant.index.manifest import ChunkRow, Manifest
+from assistant.index.tokenize import tokenize
+from assistant.index.vectors import VectorStore
+
+RRF_K = 60
+CANDIDATES = 50
+
+
+@dataclass
+class SearchFilters:
+    genre: str | None = None
+    year: int | None = None
+    office: str | None = None
+    access: list[str] | None = None  # allowed disclosure classes, e.g. ["公开"]
+    doc_ids: list[str] | None = None
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.genre:
+            clauses.append({"genre": self.genre})
+        if self.year:
+            clauses.append({"year": int(self.year)})
+        if self.office:
+            clauses.append({"office": self.office})
+        if self.access:
+            clauses.append({"access": {"$in": list(self.access)}})
+        if self.doc_ids is not None:
+            clauses.append({"doc_id": {"$in": list(self.doc_ids) or ["-"]}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, meta: dict[str, Any]) -> bool:
+        if self.genre and meta.get("genre") != self.genre:
+            return False
+        if self.year and meta.get("year") != int(self.year):
+            return False
+        if self.office and meta.get("office") != self.office:
+            return False
+        if self.access and meta.get("access") not in self.access:
+            return False
+        if self.doc_ids is not None and meta.get("doc_id") not in self.doc_ids:
+            return False
+        return True
+
+
+@dataclass
+class Hit:
+    text: str
+    score: float
+    doc_id: str
+    title: str
+    doc_number: str
+    source: str
+    section: str
+    start: int
+    end: int
+    chunk_id: str = ""
+    page: int | None = None
+    kind: str = "text"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        return data
+
+
+def chunk_metadata(doc_id: str, meta: dict[str, str]) -> dict[str, Any]:
+    """Metadata stored with each vector, used for filtering."""
+    year = int(meta["date"][:4]) if meta.get("date") else 0
+    return {
+        "doc_id": doc_id,
+        "genre": meta.get("genre", ""),
+        "office": meta.get("office", ""),
+        "access": meta.get("access", "公开"),
+        "year": year,
+    }
+
+
+class KnowledgeBase:
+    """Opened per process; reads are thread-safe once loaded."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.manifest = Manifest(settings.kb_path)
+        self._embedder = embedder
+        self._vectors: VectorStore | None = None
+        self._lock = threading.RLock()
+        self._cache_generation = -1
+        self._bm25: BM25Index | None = None
+        self._chunks: dict[str, ChunkRow] = {}
+        self._doc_meta: dict[str, dict[str, Any]] = {}
+
+    # -- lazily built dependencies: an unchanged re-ingest never loads the model
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings.embedder, self.settings.embedder_query_prefix)
+            return self._embedder
+
+    @property
+    def embedder_name(self) -> str:
+        return self._embedder.name if self._embedder is not None else embedder_name(self.settings.embedder)
+
+    @property
+    def vectors(self) -> VectorStore:
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = VectorStore(
+                    f"chunks-{self.embedder_name}",
+                    persist_path=self.settings.chroma_path,
+                    url=self.settings.chroma_url,
+                )
+            return self._vectors
+
+    def close(self) -> None:
+        self.manifest.close()
+
+    # -- derived in-memory state
+    def refresh(self, force: bool = False) -> None:
+        generation = self.manifest.generation()
+        with self._lock:
+            if not force and generation == self._cache_generation:
+                return
+            rows = self.manifest.chunks()
+            self._chunks = {r.chunk_id: r for r in rows}
+            self._doc_meta = {}
+            for doc in self.manifest.documents():
+                meta: dict[str, Any] = dict(doc.meta)
+                meta.update(chunk_metadata(doc.doc_id, doc.meta))
+                meta["source"] = doc.source
+                meta["file_name"] = doc.file_name
+                self._doc_meta[doc.doc_id] = meta
+            bm25 = BM25Index.load(self.settings.bm25_path, generation)
+            if bm25 is None or set(bm25.chunk_ids) != set(self._chunks):
+                bm25 = BM25Index.build([r.chunk_id for r in rows], [r.tokens for r in rows])
+                try:
+                    bm25.save(self.settings.bm25_path, generation)
+                except OSError:
+                    pass  # a read-only data dir still searches, it just rebuilds next time
+            self._bm25 = bm25
+            self._cache_generation = generation
+
+    def doc_meta(self, doc_id: str) -> dict[str, Any]:
+        self.refresh()
+        return self._doc_meta.get(doc_id, {})
+
+    # -- search
+    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
+        query = " ".join(query.split())[: self.settings.max_query_chars]
+        if not query:
+            return []
+        k = max(1, min(int(k), 50))
+        self.refresh()
+        filters = filters or SearchFilters()
+        if not self._chunks:
+            return []
+        ranked: dict[str, float] = {}
+        for rank, chunk_id in enumerate(self._bm25_candidates(query, filters)):
+            ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        vector = self.embedder.embed_query(query)
+        for rank, (chunk_id, _) in enumerate(self.vectors.query(vector, CANDIDATES, filters.chroma_where())):
+            if chunk_id in self._chunks:
+                ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(ranked.items(), key=lambda item: -item[1])[:k]
+        return [self._hit(chunk_id, score) for chunk_id, score in best]
+
+    def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
+        self.refresh()
+        vector = self.embedder.embed_query(query)
+        where = (filters or SearchFilters()).chroma_where()
+        return [self._hit(cid, s) for cid, s in self.vectors.query(vector, k, where) if cid in self._chunks]
+
+    def _bm25_candidates(self, query: str, filters: SearchFilters) -> list[str]:
+        assert self._bm25 is not None
+        scores = self._bm25.scores(tokenize(query))
+        if scores.size == 0:
+            return []
+        order = np.argsort(-scores)
+        out: list[str] = []
+        for index in order:
+            if scores[index] <= 0 or len(out) >= CANDIDATES:
+                break
+            chunk_id = self._bm25.chunk_ids[int(index)]
+            row = self._chunks.get(chunk_id)
+            if row is not None and filters.accepts(self._doc_meta.get(row.doc_id, {})):
+                out.append(chunk_id)
+        return out
+
+    def _hit(self, chunk_id: str, score: float) -> Hit:
+        row = self._chunks[chunk_id]
+        meta = self._doc_meta.get(row.doc_id, {})
+        return Hit(
+            text=row.text,
+            score=round(float(score), 6),
+            doc_id=row.doc_id,
+            title=str(meta.get("title", "")),
+            doc_number=str(meta.get("doc_number", "")),
+            source=str(meta.get("source", "")),
+            section=row.section,
+            start=row.start,
+            end=row.end,
+            chunk_id=chunk_id,
+            page=row.page,
+            kind=row.kind,
+            extra={"genre": meta.get("genre", ""), "date": meta.get("date", ""), "file_name": meta.get("file_name", "")},
+        )

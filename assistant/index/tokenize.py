@@ -1,0 +1,53 @@
+"""jieba tokenisation with the domain dictionary shipped in the package (county names, chains, 一图五库…)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from importlib import resources
+
+import logging
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 等 对 把 被 为 将 从 向 以 于 之 其 或 也 都 又 就 并 而 且 中 上 下 "
+    "我 我们 你 您 他 她 它 这 那 这个 那个 什么 怎么 怎样 如何 哪些 哪个 多少 吗 呢 吧 啊 "
+    "请 请问 一下 有 有没有 没有 是否 可以 能 会 要 个 年 月 日".split()
+)
+TOKEN = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
+
+
+def get_tokenizer() -> jieba.Tokenizer:
+    global _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            with resources.files("assistant.resources").joinpath("userdict.txt").open("r", encoding="utf-8") as fh:
+                tokenizer.load_userdict(fh)
+            _tokenizer = tokenizer
+        return _tokenizer
+
+
+def add_words(words: list[str]) -> None:
+    """Teach the tokenizer vocabulary found at run time (region aliases from the database, glossary terms)."""
+    tokenizer = get_tokenizer()
+    for word in words:
+        if word and len(word) > 1:
+            tokenizer.add_word(word, freq=20)
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode tokens (words and their sub-words), lower-cased, without punctuation and stopwords."""
+    tokens = []
+    for token in get_tokenizer().cut_for_search(text):
+        token = token.strip().lower()
+        if token and token not in STOPWORDS and TOKEN.search(token):
+            tokens.append(token)
+    return tokens
