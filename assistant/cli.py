@@ -127,3 +127,39 @@ def search(question: str | None, k: int, as_json: bool, batch, genre, year, offi
                 click.echo(f"[{n}] 《{h.title}》{number} › {h.section or '正文'}  (得分 {h.score:.4f})")
                 click.echo(f"    {h.text}")
                 click.echo(f"    —— {Path(h.source).name} 第 {h.start}–{h.end} 字" + (f"，第 {h.page} 页" if h.page else ""))
+
+
+@main.group("eval", help="评测")
+def eval_group() -> None:
+    pass
+
+
+@eval_group.command("retrieval", help="检索评测：TSV（问题、期望文档、关键短语），报告 hit@1、hit@5、MRR 及朴素基线")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--misses", is_flag=True, help="列出混合检索未命中的问题")
+def eval_retrieval(file: Path, k: int, as_json: bool, misses: bool) -> None:
+    from assistant.index.evaluate import evaluate, read_questions
+
+    with knowledge_base() as kb:
+        if kb.manifest.stats()[0] == 0:
+            raise click.ClickException("知识库为空，请先运行：assistant ingest corpus/")
+        questions = read_questions(file)
+        results = evaluate(kb, questions, k=k)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False))
+    else:
+        click.echo(f"问题数：{len(questions)}（命中条件：返回片段 ≤600 字且包含关键短语）")
+        click.echo(f"{'系统':<40} hit@1   hit@5   MRR")
+        for r in results:
+            d = r.as_dict()
+            click.echo(f"{r.name:<36} {d['hit@1']:.3f}   {d['hit@5']:.3f}   {d['mrr']:.3f}")
+    if misses:
+        for q, rank in zip(questions, results[0].ranks, strict=False):
+            if rank is None or rank > 1:
+                click.echo(f"  rank={rank}  {q.question}  → {q.expected_doc} / {q.key_phrase}", err=True)
+
+
+if __name__ == "__main__":
+    main()

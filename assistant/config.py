@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
@@ -47,6 +46,6 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'project.sqlite').resolve()}"
 
 
-@lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """Read the environment now: each CLI invocation and each app start sees the current variables."""
     return Settings()

@@ -1,0 +1,105 @@
+"""Ordered schema migrations, recorded in a schema_version table.
+
+Each step runs once, in its own transaction, and is written to be safe on a database where its
+effect is already present (create tables with checkfirst, upsert reference rows). To change the
+schema later, append a step with explicit DDL (e.g. ADD COLUMN guarded by an inspector check);
+never edit a step that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Connection, DateTime, Engine, Integer, MetaData, String, Table, inspect, select
+
+from assistant.db import models
+from assistant.db.reference import CHAINS, REGIONS
+
+_version_metadata = MetaData()
+schema_version = Table(
+    "schema_version",
+    _version_metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _create_core_tables(conn: Connection) -> None:
+    models.Base.metadata.create_all(conn, checkfirst=True)
+
+
+def _seed_reference_data(conn: Connection) -> None:
+    regions = models.Region.__table__
+    existing = {row.name: row.id for row in conn.execute(select(regions.c.name, regions.c.id))}
+    for order, region in enumerate(REGIONS, start=1):
+        values = {
+            "name": region.name,
+            "full_name": region.full_name,
+            "kind": region.kind,
+            "aliases": list(region.aliases),
+            "sort_order": order,
+        }
+        if region.name in existing:
+            conn.execute(regions.update().where(regions.c.id == existing[region.name]).values(values))
+        else:
+            conn.execute(regions.insert().values(values))
+    chains = models.IndustryChain.__table__
+    existing = {row.name: row.id for row in conn.execute(select(chains.c.name, chains.c.id))}
+    for order, chain in enumerate(CHAINS, start=1):
+        values = {
+            "name": chain.name,
+            "chain_group": chain.group,
+            "lead_department": chain.lead_department,
+            "aliases": list(chain.aliases),
+            "is_key": True,
+            "sort_order": order,
+        }
+        if chain.name in existing:
+            conn.execute(chains.update().where(chains.c.id == existing[chain.name]).values(values))
+        else:
+            conn.execute(chains.insert().values(values))
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "create_core_tables", _create_core_tables),
+    Migration(2, "seed_regions_and_chains", _seed_reference_data),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def applied_versions(conn: Connection) -> set[int]:
+    if not inspect(conn).has_table("schema_version"):
+        return set()
+    return set(conn.execute(select(schema_version.c.version)).scalars())
+
+
+def migrate(engine: Engine) -> list[str]:
+    """执行尚未执行的迁移步骤，返回本次执行的步骤名；已是最新时返回空列表（可重复调用）。"""
+    with engine.begin() as conn:
+        _version_metadata.create_all(conn, checkfirst=True)
+    done: list[str] = []
+    for step in MIGRATIONS:
+        with engine.begin() as conn:
+            if step.version in applied_versions(conn):
+                continue
+            step.apply(conn)
+            now = datetime.now(UTC).replace(tzinfo=None)
+            conn.execute(schema_version.insert().values(version=step.version, name=step.name, applied_at=now))
+            done.append(step.name)
+    return done
+
+
+def current_version(conn: Connection) -> int:
+    """数据库当前的结构版本；尚未建库时为 0。"""
+    versions = applied_versions(conn)
+    return max(versions) if versions else 0

@@ -1,0 +1,174 @@
+"""Reporting periods.
+
+Every indicator is cumulative from 1 January: 2023Q2 means January–June (上半年), 2023-07 means
+January–July (1-7月), 2023 means the whole year. A period is therefore just (year, last month), and
+each span has one canonical key: months 3/6/9 are written as quarters, month 12 as the year, so
+2023-06 and 2023Q2 are the same period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from assistant.db.errors import InvalidPeriod
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_QUARTER_LABELS = {3: "一季度", 6: "上半年", 9: "前三季度"}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A cumulative period: January to `month` (inclusive) of `year`."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1900 <= self.year <= 2100 or not 1 <= self.month <= 12:
+            raise InvalidPeriod(f"{self.year}-{self.month}", "年份或月份超出范围")
+
+    @property
+    def key(self) -> str:
+        """Canonical key stored in the database: 2023Q1, 2023-07, 2023."""
+        if self.month == 12:
+            return str(self.year)
+        if self.month % 3 == 0:
+            return f"{self.year}Q{self.month // 3}"
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        """Chinese label, e.g. 2023年一季度, 2023年1-7月, 2023年全年."""
+        if self.month == 12:
+            return f"{self.year}年全年"
+        if self.month in _QUARTER_LABELS:
+            return f"{self.year}年{_QUARTER_LABELS[self.month]}（1-{self.month}月）"
+        if self.month == 1:
+            return f"{self.year}年1月"
+        return f"{self.year}年1-{self.month}月"
+
+    @property
+    def schedule_pct(self) -> Decimal:
+        """序时进度 in percent: elapsed months ÷ 12 × 100 (a quarter is 25%)."""
+        return Decimal(self.month) * 100 / Decimal(12)
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def previous_year(self) -> Period:
+        return Period(self.year - 1, self.month)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def _number(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    if token in _CN_DIGITS:
+        return _CN_DIGITS[token]
+    if token.startswith("十") and token[1:] in _CN_DIGITS:  # 十一, 十二
+        return 10 + _CN_DIGITS[token[1:]]
+    raise ValueError(token)
+
+
+def _normalise(text: str) -> str:
+    table = str.maketrans("０１２３４５６７８９－～—–／．ＱｑＨｈ", "0123456789-~--/.QqHh")
+    return re.sub(r"\s+", "", text.translate(table))
+
+
+_Y = r"(?P<y>(?:19|20|21)\d{2})"
+_M = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_Q = r"(?P<q>[1-4一二三四])"
+_RANGE_START = r"(?P<s>0?1|一)"
+# Each pattern maps to a function of its match giving the last month covered.
+_PATTERNS: list[tuple[str, str]] = [
+    (rf"{_Y}-?[Qq]{_Q}", "quarter"),
+    (rf"{_Y}(?:[Hh]1|年?上半年)", "half"),
+    (rf"{_Y}年?前三季度?", "q3"),
+    (rf"{_Y}年?(?:第)?{_Q}季度?", "quarter"),
+    (rf"{_Y}年?{_RANGE_START}(?:月)?[-~至到]{_M}月(?:份)?(?:累计)?", "month"),
+    (rf"(?:截至|截止)?{_Y}年{_M}月(?:底|末|份)?(?:累计)?", "month"),
+    (rf"{_Y}[-/.]{_M}", "month"),
+    (rf"{_Y}(?P<m2>0[1-9]|1[0-2])", "compact"),
+    (rf"{_Y}年?(?:全年|年度)?", "year"),
+]
+_YEARLESS: list[tuple[str, str]] = [
+    (r"上半年", "half"),
+    (r"前三季度?", "q3"),
+    (rf"(?:第)?{_Q}季度", "quarter"),
+    (rf"{_RANGE_START}(?:月)?[-~至到]{_M}月(?:份)?(?:累计)?", "month"),
+    (rf"(?:截至|截止)?{_M}月(?:底|末)", "month"),
+    (r"全年", "full"),
+]
+
+
+def _month_of(kind: str, match: re.Match[str]) -> int:
+    groups = match.groupdict()
+    if kind == "quarter":
+        return _number(groups["q"]) * 3
+    if kind == "half":
+        return 6
+    if kind == "q3":
+        return 9
+    if kind in ("year", "full"):
+        return 12
+    if kind == "compact":
+        return int(groups["m2"])
+    return _number(groups["m"])
+
+
+def _year_of(match: re.Match[str]) -> int:
+    return int(match.group("y"))
+
+
+def parse_period(text: str, default_year: int | None = None) -> Period:
+    """把“2023Q1”“2023-07”“2023”“2023年一季度”“2023年1-7月”“上半年”等解析为累计期间。
+
+    整段文字必须是一个期间；没有年份时使用 default_year，两者都没有则报错。
+    """
+    norm = _normalise(text).rstrip("。，,")
+    if not norm:
+        raise InvalidPeriod(text, "内容为空")
+    for pattern, kind in _PATTERNS:
+        match = re.fullmatch(pattern, norm)
+        if match:
+            return Period(_year_of(match), _month_of(kind, match))
+    for pattern, kind in _YEARLESS:
+        match = re.fullmatch(pattern, norm)
+        if match:
+            if default_year is None:
+                raise InvalidPeriod(text, "缺少年份")
+            return Period(default_year, _month_of(kind, match))
+    if "下半年" in norm or re.search(r"[2-9二三四五六七八九]\s*[-~至到]", norm):
+        raise InvalidPeriod(text, "只支持从1月起的累计期间")
+    raise InvalidPeriod(text)
+
+
+def find_period(text: str, default_year: int | None = None) -> Period | None:
+    """在一句话或表格标题中查找期间，如“2023 年全市……一季度招商引资指标”→ 2023Q1；找不到返回 None。"""
+    norm = _normalise(text)
+    for pattern, kind in _PATTERNS:
+        if kind in ("compact", "year"):  # too eager inside running text (dates, "2023年目标")
+            continue
+        match = re.search(pattern, norm)
+        if match:
+            return Period(_year_of(match), _month_of(kind, match))
+    year_match = re.search(r"((?:19|20|21)\d{2})年", norm)
+    year = int(year_match.group(1)) if year_match else default_year
+    for pattern, kind in _YEARLESS:
+        match = re.search(pattern, norm)
+        if match and year is not None:
+            return Period(year, _month_of(kind, match))
+    if year_match:
+        return Period(int(year_match.group(1)), 12)
+    return None

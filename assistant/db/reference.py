@@ -1,0 +1,107 @@
+"""Reference data (the “一图” part): regions, the “5+3” industry chains and the tracked metrics.
+
+Regions and chains are written into the database by migration 2 so that imports can check names
+against them. The region list is 安康市's 9 counties/districts, 旬阳市 and the three development
+zones as in the bureau's quarterly table. The chain names and lead departments are a sample to be
+checked against the city's own 链长制 document; change them with a new migration step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CITY_NAME = "全市"
+
+
+@dataclass(frozen=True)
+class RegionDef:
+    name: str
+    full_name: str
+    kind: str  # 县 / 市 / 区 / 开发区 / 全市
+    aliases: tuple[str, ...]
+
+
+REGIONS: tuple[RegionDef, ...] = (
+    RegionDef("汉滨区", "安康市汉滨区", "区", ("汉滨",)),
+    RegionDef("旬阳市", "旬阳市", "市", ("旬阳", "旬阳县")),
+    RegionDef("汉阴县", "汉阴县", "县", ("汉阴",)),
+    RegionDef("石泉县", "石泉县", "县", ("石泉",)),
+    RegionDef("宁陕县", "宁陕县", "县", ("宁陕",)),
+    RegionDef("紫阳县", "紫阳县", "县", ("紫阳",)),
+    RegionDef("岚皋县", "岚皋县", "县", ("岚皋",)),
+    RegionDef("平利县", "平利县", "县", ("平利",)),
+    RegionDef("镇坪县", "镇坪县", "县", ("镇坪",)),
+    RegionDef("白河县", "白河县", "县", ("白河",)),
+    RegionDef("高新区", "安康高新技术产业开发区", "开发区", ("高新", "安康高新区", "高新技术产业开发区")),
+    RegionDef("瀛湖", "瀛湖生态旅游区", "开发区", ("瀛湖生态旅游区", "瀛湖旅游区", "瀛湖景区")),
+    RegionDef("恒口", "恒口示范区", "开发区", ("恒口示范区", "恒口示范区（试验区）", "恒口试验区")),
+    RegionDef(CITY_NAME, "安康市", "全市", ("安康市", "安康", "全市合计", "合计", "总计", "全市总计")),
+)
+
+
+@dataclass(frozen=True)
+class ChainDef:
+    name: str
+    group: str  # "5": 五大产业集群, "3": 三个方面
+    lead_department: str
+    aliases: tuple[str, ...]
+
+
+CHAINS: tuple[ChainDef, ...] = (
+    ChainDef("富硒食品", "5", "市农业农村局", ("富硒", "富硒产业", "富硒食品产业链", "富硒茶")),
+    ChainDef("新型材料", "5", "市工业和信息化局", ("新材料", "新型材料产业链")),
+    ChainDef("装备制造", "5", "市工业和信息化局", ("智能制造", "装备制造产业链")),
+    ChainDef("新能源", "5", "市发展和改革委员会", ("锂电新能源", "锂电新能源材料", "新能源产业链")),
+    ChainDef("纺织服装", "5", "市商务局", ("纺织丝绸", "毛绒玩具", "纺织服装产业链")),
+    ChainDef("生态文旅", "3", "市文化和旅游广电局", ("生态旅游", "文化旅游", "康养旅游", "文旅康养")),
+    ChainDef("秦巴医药", "3", "市卫生健康委员会", ("中医药", "生物医药", "医药")),
+    ChainDef("现代物流", "3", "市商务局", ("物流", "商贸物流")),
+)
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    name: str
+    unit: str
+    aliases: tuple[str, ...]
+
+
+METRICS: tuple[MetricDef, ...] = (
+    MetricDef(
+        "实际引进内资",
+        "亿元",
+        ("内资", "引进内资", "实际到位内资", "到位内资", "实际引进内资额"),
+    ),
+    MetricDef(
+        "外商直接投资",
+        "万美元",
+        ("外资", "利用外资", "实际使用外资", "实际利用外资", "外商直接投资额", "使用外资", "FDI"),
+    ),
+)
+
+PROJECT_STAGES: tuple[str, ...] = ("线索", "在谈", "签约", "开工", "投产")
+STAGE_ALIASES: dict[str, str] = {
+    "项目线索": "线索",
+    "洽谈": "在谈",
+    "洽谈中": "在谈",
+    "已签约": "签约",
+    "签约未开工": "签约",
+    "已开工": "开工",
+    "在建": "开工",
+    "建设中": "开工",
+    "已投产": "投产",
+    "建成投产": "投产",
+    "竣工投产": "投产",
+}
+ENTERPRISE_CATEGORIES: tuple[str, ...] = ("中国500强", "民营500强", "行业领军", "外资", "其他")
+PROBLEM_STATUSES: tuple[str, ...] = ("未解决", "推进中", "已解决")
+PROBLEM_STATUS_ALIASES: dict[str, str] = {
+    "待解决": "未解决",
+    "未办结": "未解决",
+    "协调中": "推进中",
+    "办理中": "推进中",
+    "正在解决": "推进中",
+    "已办结": "已解决",
+    "办结": "已解决",
+    "解决": "已解决",
+}
