@@ -7,12 +7,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.config import Settings, get_settings
 from assistant.db.cli import db_group, figures_group
 from assistant.errors import AssistantError
+
+if TYPE_CHECKING:
+    from assistant.index.kb import KnowledgeBase
 
 
 @click.group(help="招商知识助手命令行")
@@ -26,7 +30,7 @@ main.add_command(figures_group)
 
 
 @contextmanager
-def knowledge_base(settings: Settings | None = None) -> Iterator["KnowledgeBase"]:  # noqa: F821
+def knowledge_base(settings: Settings | None = None) -> Iterator[KnowledgeBase]:  # noqa: F821
     from assistant.index.kb import KnowledgeBase
 
     kb = KnowledgeBase(settings or get_settings())

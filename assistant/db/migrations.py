@@ -12,7 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, DateTime, Engine, Integer, MetaData, String, Table, inspect, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    inspect,
+    select,
+    update,
+)
 
 from assistant.db import models
 from assistant.db.reference import CHAINS, REGIONS
@@ -39,22 +52,22 @@ def _create_core_tables(conn: Connection) -> None:
 
 
 def _seed_reference_data(conn: Connection) -> None:
-    regions = models.Region.__table__
-    existing = {row.name: row.id for row in conn.execute(select(regions.c.name, regions.c.id))}
-    for order, region in enumerate(REGIONS, start=1):
+    region = models.Region
+    existing = {row.name: row.id for row in conn.execute(select(region.name, region.id))}
+    for order, spec in enumerate(REGIONS, start=1):
         values = {
-            "name": region.name,
-            "full_name": region.full_name,
-            "kind": region.kind,
-            "aliases": list(region.aliases),
+            "name": spec.name,
+            "full_name": spec.full_name,
+            "kind": spec.kind,
+            "aliases": list(spec.aliases),
             "sort_order": order,
         }
-        if region.name in existing:
-            conn.execute(regions.update().where(regions.c.id == existing[region.name]).values(values))
+        if spec.name in existing:
+            conn.execute(update(region).where(region.id == existing[spec.name]).values(values))
         else:
-            conn.execute(regions.insert().values(values))
-    chains = models.IndustryChain.__table__
-    existing = {row.name: row.id for row in conn.execute(select(chains.c.name, chains.c.id))}
+            conn.execute(insert(region).values(values))
+    chain_model = models.IndustryChain
+    existing = {row.name: row.id for row in conn.execute(select(chain_model.name, chain_model.id))}
     for order, chain in enumerate(CHAINS, start=1):
         values = {
             "name": chain.name,
@@ -65,9 +78,9 @@ def _seed_reference_data(conn: Connection) -> None:
             "sort_order": order,
         }
         if chain.name in existing:
-            conn.execute(chains.update().where(chains.c.id == existing[chain.name]).values(values))
+            conn.execute(update(chain_model).where(chain_model.id == existing[chain.name]).values(values))
         else:
-            conn.execute(chains.insert().values(values))
+            conn.execute(insert(chain_model).values(values))
 
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -93,7 +93,7 @@ STAGE_ALIASES: dict[str, str] = {
     "建成投产": "投产",
     "竣工投产": "投产",
 }
-ENTERPRISE_CATEGORIES: tuple[str, ...] = ("中国500强", "民营500强", "行业领军", "外资", "其他")
+ENTERPRISE_CATEGORIES: tuple[str, ...] = ("中国500强", "民营500强", "世界500强", "行业领军", "外资", "其他")
 PROBLEM_STATUSES: tuple[str, ...] = ("未解决", "推进中", "已解决")
 PROBLEM_STATUS_ALIASES: dict[str, str] = {
     "待解决": "未解决",

@@ -21,7 +21,8 @@ class BM25Index:
             return cls(None, [])
         # bm25s cannot index an empty document; a placeholder token keeps positions aligned.
         corpus = [t if t else ["\u2205"] for t in tokens]
-        retriever = bm25s.BM25()
+        # Chunks carry their title and section path, so length normalisation is softened (b=0.5).
+        retriever = bm25s.BM25(k1=1.2, b=0.5)
         retriever.index(corpus, show_progress=False)
         return cls(retriever, chunk_ids)
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from assistant.corpus.chunking import Chunk, chunk_document
 from assistant.corpus.cleanup import clean
@@ -49,7 +50,7 @@ class IngestReport:
             lines.append(f"  · “{name}”与已入库的“{original}”内容完全相同，已跳过")
         if self.repaired_chunks:
             lines.append(f"  · 修复了 {self.repaired_chunks} 个索引不一致的片段（上次入库可能被中断）")
-        for name, message in self.failed:
+        for _name, message in self.failed:
             lines.append(f"  ✗ {message}")
         return "\n".join(lines)
 
@@ -126,15 +127,15 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int) -> Pr
     return PreparedDocument(record, doc.text, raw.encoding, rows)
 
 
-ProgressFactory = Callable[[int], "Progress"]
-
-
-class Progress:
+class Progress(Protocol):
     """Minimal progress interface (tqdm-compatible) so the library does not depend on a terminal."""
 
     def update(self, n: int) -> None: ...
 
     def close(self) -> None: ...
+
+
+ProgressFactory = Callable[[int], Progress]
 
 
 def ingest(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+from collections.abc import Iterable
 from importlib import resources
-
-import logging
 
 import jieba
 
@@ -18,7 +18,8 @@ _tokenizer: jieba.Tokenizer | None = None
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 等 对 把 被 为 将 从 向 以 于 之 其 或 也 都 又 就 并 而 且 中 上 下 "
     "我 我们 你 您 他 她 它 这 那 这个 那个 什么 怎么 怎样 如何 哪些 哪个 多少 吗 呢 吧 啊 "
-    "请 请问 一下 有 有没有 没有 是否 可以 能 会 要 个 年 月 日".split()
+    "请 请问 一下 有 有没有 没有 是否 可以 能 会 要 个 年 月 日 "
+    "哪 几 哪里 为什么 为何 怎么样 多大 多长 多久 是什么 指 指什么 能否 该 应该 可 得到 一个 这些 那些".split()
 )
 TOKEN = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
 
@@ -44,9 +45,18 @@ def add_words(words: list[str]) -> None:
 
 
 def tokenize(text: str) -> list[str]:
-    """Search-mode tokens (words and their sub-words), lower-cased, without punctuation and stopwords."""
+    """Index tokens: search mode (words and their sub-words), lower-cased, no punctuation or stopwords."""
+    return _keep(get_tokenizer().cut_for_search(text))
+
+
+def tokenize_query(text: str) -> list[str]:
+    """Query tokens: precise mode, so a query word is not counted again through its sub-words."""
+    return _keep(get_tokenizer().cut(text))
+
+
+def _keep(raw: Iterable[str]) -> list[str]:
     tokens = []
-    for token in get_tokenizer().cut_for_search(text):
+    for token in raw:
         token = token.strip().lower()
         if token and token not in STOPWORDS and TOKEN.search(token):
             tokens.append(token)

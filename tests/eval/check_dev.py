@@ -70,8 +70,10 @@ def main() -> int:
         if elsewhere:
             multi += 1
             print(f"note line {i}: '{phrase}' also in {len(elsewhere)} other doc(s): {', '.join(elsewhere)}")
-    print(f"{len(rows)} questions, {len(rows) - failures} ok, {failures} failed, "
-          f"{multi} key phrases also occur in other docs; {len(docs)} corpus docs")
+    print(
+        f"{len(rows)} questions, {len(rows) - failures} ok, {failures} failed, "
+        f"{multi} key phrases also occur in other docs; {len(docs)} corpus docs"
+    )
     return 1 if failures else 0
 
 

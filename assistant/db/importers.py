@@ -1,0 +1,312 @@
+"""Importing staff files into the project database, all-or-nothing.
+
+A file is parsed and checked completely before anything is written; one bad row means the
+database is untouched and ImportRejected lists every bad cell. Writing happens in one transaction.
+
+Indicators: re-importing a (period, metric) replaces it: rows of regions missing from the new file
+are deleted. Projects, enterprises, events and problems are updated in place by their key (name;
+date + title; 编号) and never deleted by an import. Rows whose values did not change keep their id
+and import id, and an import that changes nothing writes nothing, so importing the same files
+again leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from assistant.db import records as rec
+from assistant.db.errors import ImportFormatError
+from assistant.db.indicator_import import IndicatorRecord, detect_layout, parse_long, parse_wide
+from assistant.db.migrations import migrate
+from assistant.db.models import (
+    Base,
+    Enterprise,
+    Event,
+    ImportLog,
+    Indicator,
+    IndustryChain,
+    Problem,
+    Project,
+    Region,
+)
+from assistant.db.periods import Period
+from assistant.db.tabular import Grid, read_grid
+from assistant.db.vocab import NameIndex, normalise_name
+
+KINDS: dict[str, str] = {
+    "indicators": "县区指标",
+    "projects": "项目库",
+    "enterprises": "目标企业库",
+    "events": "招商活动",
+    "problems": "问题台账",
+}
+_DEMO_ORDER = ("enterprises", "projects", "problems", "events", "indicators")
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    file_name: str
+    layout: str
+    encoding: str
+    rows: int
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    replaced: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    import_id: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.deleted)
+
+    def describe(self) -> str:
+        """导入结果的中文摘要。"""
+        layout = {"long": "长表", "wide": "宽表"}.get(self.layout, "")
+        what = f"{KINDS[self.kind]}{'，' + layout if layout else ''}，{self.encoding}"
+        if not self.changed:
+            return f"“{self.file_name}”（{what}）共 {self.rows} 行，与数据库中的数据相同，未做修改。"
+        lines = [
+            f"已导入“{self.file_name}”（{what}）：共 {self.rows} 行，新增 {self.inserted}、更新 {self.updated}、"
+            f"删除 {self.deleted}、未变 {self.unchanged}。"
+        ]
+        if self.replaced:
+            lines.append(f"已替换的期间：{'、'.join(self.replaced)}。")
+        if self.ignored_columns:
+            lines.append(f"未导入的列（完成进度、排名由系统计算）：{'、'.join(self.ignored_columns)}。")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Counts:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    replaced: list[str] = field(default_factory=list)
+
+
+def _as_float(value: Decimal | None, places: int = 6) -> float | None:
+    return None if value is None else float(value.quantize(Decimal(1).scaleb(-places)))
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, float | int | Decimal) and isinstance(new, float | int | Decimal) and not isinstance(
+        old, bool
+    ):
+        return abs(float(old) - float(new)) <= 1e-9 * max(1.0, abs(float(new)))
+    return bool(old == new)
+
+
+def _upsert(session: Session, counts: _Counts, row: Base | None, model: type[Base], values: dict[str, Any],
+            import_id: int) -> None:
+    if row is None:
+        session.add(model(**values, import_id=import_id))
+        counts.inserted += 1
+        return
+    changed = False
+    for name, value in values.items():
+        if not _same(getattr(row, name), value):
+            setattr(row, name, value)
+            changed = True
+    if changed:
+        row.import_id = import_id  # type: ignore[attr-defined]
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+
+
+class _Refs:
+    """Names in the database that imported rows refer to."""
+
+    def __init__(self, session: Session) -> None:
+        regions = session.scalars(select(Region).order_by(Region.sort_order)).all()
+        chains = session.scalars(select(IndustryChain).order_by(IndustryChain.sort_order)).all()
+        self.region_ids = {r.name: r.id for r in regions}
+        self.chain_ids = {c.name: c.id for c in chains}
+        region_names = {r.id: r.name for r in regions}
+        self.projects = {normalise_name(p.name): p for p in session.scalars(select(Project))}
+        self.enterprises = {normalise_name(e.name): e for e in session.scalars(select(Enterprise))}
+        self.lookups = rec.Lookups(
+            NameIndex((r.name, r.aliases or []) for r in regions),
+            NameIndex((c.name, c.aliases or []) for c in chains),
+            {key: region_names[p.region_id] for key, p in self.projects.items()},
+        )
+
+    def chain_id(self, name: str | None) -> int | None:
+        return self.chain_ids[name] if name else None
+
+
+def _apply_indicators(session: Session, refs: _Refs, records: list[IndicatorRecord], import_id: int) -> _Counts:
+    counts = _Counts()
+    pairs = {(r.period.key, r.metric) for r in records}
+    existing = session.scalars(
+        select(Indicator).where(
+            Indicator.period.in_({p for p, _ in pairs}), Indicator.metric.in_({m for _, m in pairs})
+        )
+    ).all()
+    by_key = {(e.region_id, e.period, e.metric): e for e in existing if (e.period, e.metric) in pairs}
+    counts.replaced = [f"{p} {m}" for p, m in sorted(pairs) if any(k[1:] == (p, m) for k in by_key)]
+    seen = set()
+    for r in records:
+        key = (refs.region_ids[r.region], r.period.key, r.metric)
+        seen.add(key)
+        values = {
+            "region_id": key[0], "period": key[1], "metric": key[2], "year": r.period.year,
+            "end_month": r.period.month, "value": _as_float(r.value), "unit": r.unit,
+            "yoy_pct": _as_float(r.yoy_pct, 4), "annual_target": _as_float(r.annual_target),
+            "source_note": r.source_note,
+        }
+        _upsert(session, counts, by_key.get(key), Indicator, values, import_id)
+    for key, row in by_key.items():
+        if key not in seen:
+            session.delete(row)
+            counts.deleted += 1
+    return counts
+
+
+def _apply_enterprises(session: Session, refs: _Refs, records: list[rec.EnterpriseRecord], import_id: int
+                       ) -> _Counts:
+    counts = _Counts()
+    for r in records:
+        values = {"name": r.name, "category": r.category, "headquarters": r.headquarters,
+                  "chain_id": refs.chain_id(r.chain), "status": r.status, "note": r.note}
+        _upsert(session, counts, refs.enterprises.get(normalise_name(r.name)), Enterprise, values, import_id)
+    return counts
+
+
+def _apply_projects(session: Session, refs: _Refs, records: list[rec.ProjectRecord], import_id: int) -> _Counts:
+    counts = _Counts()
+    for r in records:
+        enterprise = refs.enterprises.get(normalise_name(r.enterprise_name)) if r.enterprise_name else None
+        values = {
+            "name": r.name, "region_id": refs.region_ids[r.region], "chain_id": refs.chain_id(r.chain),
+            "enterprise_id": enterprise.id if enterprise else None, "enterprise_name": r.enterprise_name,
+            "total_investment_yi_yuan": _as_float(r.total_investment_yi_yuan), "stage": r.stage,
+            "signed_on": r.signed_on, "started_on": r.started_on, "operating_on": r.operating_on,
+            "funds_arrived_yi_yuan": _as_float(r.funds_arrived_yi_yuan), "is_foreign": r.is_foreign,
+            "foreign_amount_wan_usd": _as_float(r.foreign_amount_wan_usd), "note": r.note,
+        }
+        _upsert(session, counts, refs.projects.get(normalise_name(r.name)), Project, values, import_id)
+    return counts
+
+
+def _apply_events(session: Session, refs: _Refs, records: list[rec.EventRecord], import_id: int) -> _Counts:
+    counts = _Counts()
+    existing = {(e.held_on, normalise_name(e.title)): e for e in session.scalars(select(Event))}
+    for r in records:
+        values = {"held_on": r.held_on, "city": r.city, "title": r.title, "category": r.category,
+                  "leaders": r.leaders, "contracts_signed": r.contracts_signed,
+                  "amount_yi_yuan": _as_float(r.amount_yi_yuan), "note": r.note}
+        _upsert(session, counts, existing.get((r.held_on, normalise_name(r.title))), Event, values, import_id)
+    return counts
+
+
+def _apply_problems(session: Session, refs: _Refs, records: list[rec.ProblemRecord], import_id: int) -> _Counts:
+    counts = _Counts()
+    existing = {p.code: p for p in session.scalars(select(Problem))}
+    for r in records:
+        project = refs.projects.get(normalise_name(r.project_name)) if r.project_name else None
+        values = {"code": r.code, "project_id": project.id if project else None,
+                  "project_name": project.name if project else None, "region_id": refs.region_ids[r.region],
+                  "description": r.description, "department": r.department, "status": r.status,
+                  "opened_on": r.opened_on, "closed_on": r.closed_on}
+        _upsert(session, counts, existing.get(r.code), Problem, values, import_id)
+    return counts
+
+
+def import_file(engine: Engine, kind: str, path: Path, layout: str = "auto", period: Period | None = None
+                ) -> ImportSummary:
+    """导入一个 CSV / XLSX 文件（全部成功或全部不改）。kind 为 indicators、projects、enterprises、events、problems。"""
+    if kind not in KINDS:
+        raise ImportFormatError(path, f"未知的导入类型“{kind}”，应为：{'、'.join(KINDS)}。")
+    migrate(engine)
+    grid = read_grid(path)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    session = Session(engine, autoflush=False)
+    try:
+        refs = _Refs(session)
+        ignored: list[str] = []
+        parsed: list[Any]
+        used_layout = ""
+        if kind == "indicators":
+            used_layout = detect_layout(grid) if layout == "auto" else layout
+            if used_layout == "long":
+                parsed = parse_long(grid, refs.lookups.regions)
+            else:
+                parsed, ignored = parse_wide(grid, refs.lookups.regions, period)
+        else:
+            parsers: dict[str, Callable[[Grid, rec.Lookups], list[Any]]] = {
+                "projects": rec.parse_projects, "enterprises": rec.parse_enterprises,
+                "events": rec.parse_events, "problems": rec.parse_problems,
+            }
+            parsed = parsers[kind](grid, refs.lookups)
+        log = ImportLog(kind=kind, file_name=path.name, file_sha256=sha256, layout=used_layout,
+                        row_count=len(parsed), inserted=0, updated=0, deleted=0,
+                        imported_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0))
+        session.add(log)
+        session.flush()
+        appliers: dict[str, Callable[[Session, _Refs, list[Any], int], _Counts]] = {
+            "indicators": _apply_indicators, "projects": _apply_projects, "enterprises": _apply_enterprises,
+            "events": _apply_events, "problems": _apply_problems,
+        }
+        counts = appliers[kind](session, refs, parsed, log.id)
+        summary = ImportSummary(kind, path.name, used_layout, grid.encoding, len(parsed), counts.inserted,
+                                counts.updated, counts.deleted, counts.unchanged, counts.replaced, ignored)
+        if not summary.changed:
+            session.rollback()
+            return summary
+        log.inserted, log.updated, log.deleted = counts.inserted, counts.updated, counts.deleted
+        log.replaced = "、".join(counts.replaced)
+        session.commit()
+        summary.import_id = log.id
+        return summary
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def demo_files(directory: Path) -> list[tuple[str, Path]]:
+    """The demo files of a directory in import order (enterprises before the projects that name them)."""
+    found: list[tuple[str, Path]] = []
+    for kind in _DEMO_ORDER:
+        paths: Iterable[Path] = sorted(
+            p for p in directory.iterdir() if p.is_file() and p.name.startswith(kind)
+            and p.suffix.lower() in (".csv", ".xlsx")
+        )
+        found.extend((kind, p) for p in paths)
+    return found
+
+
+def import_demo(engine: Engine, directory: Path) -> list[ImportSummary]:
+    """导入演示数据目录中的全部文件；可重复运行，结果相同。"""
+    if not directory.is_dir():
+        raise ImportFormatError(directory, "目录不存在。")
+    files = demo_files(directory)
+    if not files:
+        raise ImportFormatError(directory, "目录中没有演示数据文件（应为 indicators*.csv、projects.csv 等）。")
+    return [import_file(engine, kind, path) for kind, path in files]
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """各表行数（含地区、产业链和导入记录）。"""
+    migrate(engine)
+    tables: list[type[Base]] = [Region, IndustryChain, Enterprise, Project, Indicator, Event, Problem, ImportLog]
+    with Session(engine) as session:
+        return {
+            str(model.__tablename__): int(session.scalar(select(func.count()).select_from(model)) or 0)
+            for model in tables
+        }

@@ -1,0 +1,73 @@
+"""Typed, read-only figure tools over the project database.
+
+Each tool takes a FigureStore (read-only) as its first argument, which the caller binds; the
+remaining parameters and the Chinese docstring are what a language model sees. Every result is a
+pydantic model carrying its figures and a provenance {table, row_ids, period, as_of, formula};
+`.model_dump()` is JSON-serialisable. Tools raise the errors in assistant.db.errors (UnknownRegion,
+UnknownMetric, InvalidPeriod, ...); a chat engine should turn them into "Error: <message>" for
+the model rather than stop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from assistant.db.periods import Period, find_period, parse_period
+from assistant.db.session import FigureStore
+from assistant.tools.formulas import FORMULAS
+from assistant.tools.indicators import (
+    CityTotalResult,
+    IndicatorResult,
+    LaggingResult,
+    RankingResult,
+    city_total,
+    competition_rank,
+    get_indicator,
+    lagging_regions,
+    rank_regions,
+)
+from assistant.tools.ledger import EventList, ProblemList, list_events, open_problems
+from assistant.tools.projects import ProjectList, ProjectStats, list_projects, project_stats
+from assistant.tools.types import NO_DATA, Figure, Provenance, format_value
+
+TOOLS: list[Callable[..., Any]] = [
+    get_indicator,
+    rank_regions,
+    lagging_regions,
+    city_total,
+    project_stats,
+    list_projects,
+    list_events,
+    open_problems,
+]
+
+__all__ = [
+    "FORMULAS",
+    "NO_DATA",
+    "TOOLS",
+    "CityTotalResult",
+    "EventList",
+    "Figure",
+    "FigureStore",
+    "IndicatorResult",
+    "LaggingResult",
+    "Period",
+    "ProblemList",
+    "ProjectList",
+    "ProjectStats",
+    "Provenance",
+    "RankingResult",
+    "city_total",
+    "competition_rank",
+    "find_period",
+    "format_value",
+    "get_indicator",
+    "lagging_regions",
+    "list_events",
+    "list_projects",
+    "open_problems",
+    "parse_period",
+    "project_stats",
+    "rank_regions",
+]

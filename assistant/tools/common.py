@@ -1,0 +1,70 @@
+"""Helpers shared by the figure tools: name resolution against the database and provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.errors import UnknownChain, UnknownRegion
+from assistant.db.models import ImportLog, IndustryChain, Region
+from assistant.db.periods import Period, parse_period
+from assistant.db.vocab import NameIndex
+from assistant.tools.types import Provenance
+
+
+def regions(session: Session) -> list[Region]:
+    return list(session.scalars(select(Region).order_by(Region.sort_order)))
+
+
+@dataclass(frozen=True)
+class Named:
+    """A resolved region or chain, detached from the session (tool sessions end in a rollback)."""
+
+    id: int
+    name: str
+    is_city: bool = False
+
+
+def resolve_region(session: Session, text: str) -> Named:
+    """Region by name or alias (汉滨 → 汉滨区, 安康市 → 全市); UnknownRegion lists the known ones."""
+    known = regions(session)
+    index = NameIndex((r.name, r.aliases or []) for r in known)
+    name = index.get(text)
+    if name is None:
+        raise UnknownRegion(text, index.names)
+    region = next(r for r in known if r.name == name)
+    return Named(region.id, region.name, region.is_city)
+
+
+def resolve_chain(session: Session, text: str) -> Named:
+    chains = list(session.scalars(select(IndustryChain).order_by(IndustryChain.sort_order)))
+    index = NameIndex((c.name, c.aliases or []) for c in chains)
+    name = index.get(text)
+    if name is None:
+        raise UnknownChain(text, index.names)
+    chain = next(c for c in chains if c.name == name)
+    return Named(chain.id, chain.name)
+
+
+def period_of(text: str | None) -> Period | None:
+    return parse_period(text) if text else None
+
+
+def provenance(session: Session, table: str, rows: Iterable[tuple[int, int]], period: Period | None,
+               formula: str | None) -> Provenance:
+    """Provenance for rows given as (row id, import id) pairs; as_of is the newest import among them."""
+    pairs = sorted(set(rows))
+    import_ids = {import_id for _, import_id in pairs}
+    logs = list(session.scalars(select(ImportLog).where(ImportLog.id.in_(import_ids)))) if import_ids else []
+    newest = max((log.imported_at for log in logs), default=None)
+    return Provenance(
+        table=table,
+        row_ids=[row_id for row_id, _ in pairs],
+        period=period.key if period else None,
+        as_of=newest.strftime("%Y-%m-%dT%H:%M:%SZ") if newest else None,
+        formula=formula,
+        files=sorted({log.file_name for log in logs}),
+    )

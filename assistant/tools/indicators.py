@@ -1,0 +1,413 @@
+"""Indicator tools: one region's figures, rankings, regions behind schedule, city totals.
+
+All percentages are computed here with Decimal and rounded half-up to two decimals, the way the
+bureau's tables print them. Ranks use competition ranking on the rounded completion (1, 2, 2, 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.errors import InvalidValue
+from assistant.db.models import Indicator, Region
+from assistant.db.periods import Period, parse_period
+from assistant.db.reference import CITY_NAME
+from assistant.db.session import FigureStore
+from assistant.db.units import convert, normalise_unit, round2, to_decimal
+from assistant.db.vocab import resolve_metric
+from assistant.tools.common import provenance, regions, resolve_region
+from assistant.tools.formulas import formula
+from assistant.tools.types import Figure, Provenance, as_float, format_value
+
+RankBy = Literal["completion", "value", "yoy"]
+_BY_LABELS: dict[str, str] = {"completion": "完成进度", "value": "数值", "yoy": "同比"}
+_BY_ALIASES = {"完成进度": "completion", "完成率": "completion", "数值": "value", "绝对值": "value", "同比": "yoy"}
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    import_id: int
+    region: str
+    is_city: bool
+    value: Decimal | None
+    yoy: Decimal | None
+    target: Decimal | None
+
+    @property
+    def completion(self) -> Decimal | None:
+        if self.value is None or not self.target:
+            return None
+        return round2(self.value / self.target * 100)
+
+
+def _load(session: Session, period: Period, metric: str) -> list[_Row]:
+    stmt = (
+        select(Indicator, Region)
+        .join(Region, Indicator.region_id == Region.id)
+        .where(Indicator.period == period.key, Indicator.metric == metric)
+        .order_by(Region.sort_order)
+    )
+    dec = lambda v: None if v is None else to_decimal(v)  # noqa: E731
+    return [
+        _Row(ind.id, ind.import_id, reg.name, reg.is_city, dec(ind.value), dec(ind.yoy_pct), dec(ind.annual_target))
+        for ind, reg in session.execute(stmt).tuples()
+    ]
+
+
+def competition_rank(scores: Sequence[tuple[str, Decimal]]) -> dict[str, int]:
+    """竞争排名：分数相同名次相同，下一名次顺延（1、2、2、4）。输入顺序决定并列者的列出顺序。"""
+    ranks: dict[str, int] = {}
+    previous: Decimal | None = None
+    rank = 0
+    for position, (name, score) in enumerate(sorted(scores, key=lambda s: -s[1]), start=1):
+        if score != previous:
+            rank, previous = position, score
+        ranks[name] = rank
+    return ranks
+
+
+def _pct(numerator: Decimal, denominator: Decimal) -> Decimal:
+    return round2(numerator / denominator * 100)
+
+
+def _yoy(row: _Row | None, prev: _Row | None) -> tuple[Decimal | None, str | None]:
+    if row is None:
+        return None, None
+    if row.yoy is not None:
+        return row.yoy, "报表数"
+    if row.value is not None and prev is not None and prev.value:
+        return _pct(row.value - prev.value, prev.value), "按上年同期数值计算"
+    return None, None
+
+
+class IndicatorResult(BaseModel):
+    region: str
+    period: str
+    period_label: str
+    metric: str
+    unit: str
+    value: float | None
+    yoy_pct: float | None
+    yoy_basis: str | None
+    annual_target: float | None
+    completion_pct: float | None
+    schedule_pct: float
+    rank: int | None
+    ranked_regions: int
+    basis: str | None = None
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+@dataclass
+class _City:
+    value: Decimal | None
+    target: Decimal | None
+    yoy: Decimal | None
+    yoy_basis: str | None
+    basis: str  # 全市行 / 各地区合计 / 无数据
+    used: list[_Row]
+    missing: list[str]
+    region_target_sum: Decimal | None
+
+
+def _city(session: Session, period: Period, metric: str, rows: list[_Row]) -> _City:
+    prev_rows = _load(session, period.previous_year(), metric)
+    explicit = next((r for r in rows if r.is_city and r.value is not None), None)
+    parts = [r for r in rows if not r.is_city and r.value is not None]
+    names = {r.region for r in parts}
+    missing = [r.name for r in regions(session) if not r.is_city and r.name not in names]
+    targets = [r.target for r in rows if not r.is_city and r.target is not None]
+    target_sum = sum(targets, Decimal(0)) if targets else None
+    if explicit is not None:
+        prev = next((r for r in prev_rows if r.is_city and r.value is not None), None)
+        yoy, basis = _yoy(explicit, prev)
+        used = [explicit] + ([prev] if prev and basis == "按上年同期数值计算" else [])
+        return _City(explicit.value, explicit.target, yoy, basis, "全市行", used, missing, target_sum)
+    if not parts:
+        return _City(None, None, None, None, "无数据", [], missing, target_sum)
+    total = sum((r.value for r in parts if r.value is not None), Decimal(0))
+    prev_parts = [r for r in prev_rows if r.region in names and r.value is not None]
+    yoy = yoy_basis = None
+    if len(prev_parts) == len(parts):
+        prev_total = sum((r.value for r in prev_parts if r.value is not None), Decimal(0))
+        if prev_total:
+            yoy, yoy_basis = _pct(total - prev_total, prev_total), "按上年同期各地区合计计算"
+    used = parts + (prev_parts if yoy is not None else [])
+    return _City(total, None, yoy, yoy_basis, "各地区合计", used, missing, target_sum)
+
+
+def _figures(subject: str, period: Period, unit: str, value: Decimal | None, yoy: Decimal | None,
+             target: Decimal | None, completion: Decimal | None, prov: Provenance) -> list[Figure]:
+    label = f"{subject} {period.label}"
+    items: list[tuple[str, Decimal | None, str]] = [
+        (label, value, unit), (f"{label} 同比", yoy, "%"), (f"{label} 年度目标", target, unit),
+        (f"{label} 完成进度", completion, "%"), (f"{period.label} 序时进度", round2(period.schedule_pct), "%"),
+    ]
+    return [Figure(label=lbl, value=as_float(v), unit=u, period=period.key, provenance=prov) for lbl, v, u in items]
+
+
+def get_indicator(store: FigureStore, region: str, period: str, metric: str, unit: str | None = None
+                  ) -> IndicatorResult:
+    """查询某地区某期间某指标：数值、单位、同比、年度目标、完成进度（数值÷年度目标）及在各县（市、区）、开发区中的完成进度排名。
+
+    region：地区名或简称，如“汉阴县”“汉滨”“高新区”“瀛湖”，“全市”表示全市合计。
+    period：累计期间，如“2023Q1”“2023-07”（1-7月累计）“2023”或“2023年一季度”。
+    metric：指标，如“实际引进内资”（亿元）或“外商直接投资”（万美元），也认“内资”“外资”。
+    unit：可选，换算后的单位，如“万元”；不填则用指标的标准单位。没有数据时数值为“无数据”，不是 0。
+    """
+    p, m = parse_period(period), resolve_metric(metric)
+    out_unit = normalise_unit(unit) if unit else m.unit
+    with store.session() as session:
+        reg = resolve_region(session, region)
+        rows = _load(session, p, m.name)
+        ranks = competition_rank([(r.region, c) for r in rows if not r.is_city and (c := r.completion) is not None])
+        basis: str | None = None
+        rank_rows = [r for r in rows if not r.is_city and r.completion is not None]
+        if reg.is_city:
+            city = _city(session, p, m.name, rows)
+            value, target, (yoy, yoy_basis), basis = city.value, city.target, (city.yoy, city.yoy_basis), city.basis
+            completion = _pct(value, target) if value is not None and target else None
+            used, rank = city.used, None
+            terms = ["全市（全市行）" if basis == "全市行" else "全市（各地区合计）", "完成进度"]
+        else:
+            row = next((r for r in rows if r.region == reg.name), None)
+            prev = next((r for r in _load(session, p.previous_year(), m.name) if r.region == reg.name), None)
+            value, target = (row.value, row.target) if row else (None, None)
+            yoy, yoy_basis = _yoy(row, prev)
+            completion = row.completion if row else None
+            rank = ranks.get(reg.name)
+            used = ([row] if row else []) + ([prev] if prev and yoy_basis == "按上年同期数值计算" else [])
+            terms = ["完成进度"]
+        if yoy_basis and yoy_basis != "报表数":
+            terms.append("同比")
+        prov = provenance(session, "indicators", [(r.id, r.import_id) for r in used], p, formula(*terms, "序时进度"))
+        rank_prov = provenance(session, "indicators", [(r.id, r.import_id) for r in rank_rows], p,
+                               formula("完成进度", "排名"))
+    value = convert(value, m.unit, out_unit) if value is not None else None
+    target = convert(target, m.unit, out_unit) if target is not None else None
+    figures = _figures(f"{reg.name} {m.name}", p, out_unit, value, yoy, target, completion, prov)
+    if rank is not None:
+        figures.append(Figure(label=f"{reg.name} {m.name} {p.label} 完成进度排名", value=rank, unit="位",
+                              period=p.key, provenance=rank_prov))
+        prov = prov.model_copy(update={
+            "row_ids": sorted(set(prov.row_ids) | set(rank_prov.row_ids)),
+            "formula": f"{prov.formula}；{formula('排名')}",
+            "files": sorted(set(prov.files) | set(rank_prov.files)),
+            "as_of": max(filter(None, [prov.as_of, rank_prov.as_of]), default=None),
+        })
+    parts = [f"{reg.name} {p.label} {m.name}：{format_value(as_float(value), out_unit)}"]
+    if basis and basis != "无数据":
+        parts[0] += f"（{basis}）"
+    parts.append(f"同比 {format_value(as_float(yoy), '%')}")
+    parts.append(f"年度目标 {format_value(as_float(target), out_unit)}")
+    parts.append(f"完成进度 {format_value(as_float(completion), '%')}（序时进度 {round2(p.schedule_pct)}%）")
+    if rank is not None:
+        parts.append(f"在 {len(ranks)} 个县（市、区）、开发区中排第 {rank} 位")
+    return IndicatorResult(
+        region=reg.name, period=p.key, period_label=p.label, metric=m.name, unit=out_unit, value=as_float(value),
+        yoy_pct=as_float(yoy), yoy_basis=yoy_basis, annual_target=as_float(target),
+        completion_pct=as_float(completion), schedule_pct=float(round2(p.schedule_pct)), rank=rank,
+        ranked_regions=len(ranks), basis=basis, figures=figures, provenance=prov, summary="，".join(parts) + "。",
+    )
+
+
+class RankedRegion(BaseModel):
+    rank: int
+    region: str
+    value: float | None
+    yoy_pct: float | None
+    annual_target: float | None
+    completion_pct: float | None
+
+
+class RankingResult(BaseModel):
+    period: str
+    period_label: str
+    metric: str
+    unit: str
+    by: str
+    rows: list[RankedRegion]
+    no_data: list[str]
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "completion") -> RankingResult:
+    """各县（市、区）、开发区按指标排名（全市不参与）。并列者名次相同，下一名次顺延（1、2、2、4）。
+
+    period：累计期间，如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”；
+    by：排名依据，“completion”完成进度（默认）、“value”数值、“yoy”同比。没有该项数据的地区列在 no_data 中。
+    """
+    key = _BY_ALIASES.get(by, by)
+    if key not in _BY_LABELS:
+        raise InvalidValue(f"排名依据“{by}”无效，应为 completion（完成进度）、value（数值）或 yoy（同比）。")
+    p, m = parse_period(period), resolve_metric(metric)
+    with store.session() as session:
+        rows = [r for r in _load(session, p, m.name) if not r.is_city]
+        score = {"completion": lambda r: r.completion, "value": lambda r: r.value, "yoy": lambda r: r.yoy}[key]
+        scored = [(r, s) for r in rows if (s := score(r)) is not None]
+        ranks = competition_rank([(r.region, s) for r, s in scored])
+        has = {r.region for r, _ in scored}
+        no_data = [r.name for r in regions(session) if not r.is_city and r.name not in has]
+        rule = (formula("完成进度", "排名") if key == "completion" else
+                f"排名 = 按{_BY_LABELS[key]}由高到低排序，并列者名次相同，下一名次顺延（如 1、2、2、4）；全市不参与排名")
+        prov = provenance(session, "indicators", [(r.id, r.import_id) for r, _ in scored], p, rule)
+    ordered = sorted(scored, key=lambda item: ranks[item[0].region])
+    unit = "%" if key in ("completion", "yoy") else m.unit
+    result_rows = [
+        RankedRegion(rank=ranks[r.region], region=r.region, value=as_float(r.value), yoy_pct=as_float(r.yoy),
+                     annual_target=as_float(r.target), completion_pct=as_float(r.completion))
+        for r, _ in ordered
+    ]
+    figures: list[Figure] = []
+    for r, s in ordered:
+        label = f"{r.region} {p.label} {m.name} {_BY_LABELS[key]}"
+        figures.append(Figure(label=label, value=float(s), unit=unit, period=p.key, provenance=prov))
+        figures.append(Figure(label=f"{label}排名", value=ranks[r.region], unit="位", period=p.key, provenance=prov))
+    listing = "；".join(f"{ranks[r.region]}. {r.region} {format_value(float(s), unit)}" for r, s in ordered)
+    summary = f"{p.label} {m.name} 按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
+    if no_data and scored:
+        summary += f" 无数据：{'、'.join(no_data)}。"
+    return RankingResult(period=p.key, period_label=p.label, metric=m.name, unit=unit, by=key, rows=result_rows,
+                         no_data=no_data, figures=figures, provenance=prov, summary=summary)
+
+
+class LaggingRegion(BaseModel):
+    region: str
+    value: float | None
+    annual_target: float | None
+    completion_pct: float
+    gap_pct: float
+
+
+class LaggingResult(BaseModel):
+    period: str
+    period_label: str
+    metric: str
+    unit: str
+    schedule_pct: float
+    lagging: list[LaggingRegion]
+    on_schedule: list[str]
+    no_target: list[str]
+    city_completion_pct: float | None
+    city_gap_pct: float | None
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResult:
+    """找出完成进度低于序时进度的县（市、区）、开发区及差距（百分点）。
+
+    序时进度按累计期间计算：一季度 25%，1-7月 7/12 = 58.33%，全年 100%。
+    period：如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”。按差距从大到小排列。
+    """
+    p, m = parse_period(period), resolve_metric(metric)
+    schedule = round2(p.schedule_pct)
+    with store.session() as session:
+        rows = _load(session, p, m.name)
+        prov = provenance(session, "indicators", [(r.id, r.import_id) for r in rows], p,
+                          formula("完成进度", "序时进度", "低于序时进度"))
+    lagging, on_schedule, no_target = [], [], []
+    for r in rows:
+        completion = r.completion
+        if r.is_city:
+            continue
+        if completion is None:
+            no_target.append(r.region)
+        elif completion < schedule:
+            lagging.append(LaggingRegion(region=r.region, value=as_float(r.value), annual_target=as_float(r.target),
+                                         completion_pct=float(completion), gap_pct=float(schedule - completion)))
+        else:
+            on_schedule.append(r.region)
+    lagging.sort(key=lambda x: -x.gap_pct)
+    city = next((r for r in rows if r.is_city and r.completion is not None), None)
+    city_completion = city.completion if city else None
+    city_gap = schedule - city_completion if city_completion is not None and city_completion < schedule else None
+    figures = [Figure(label=f"{p.label} 序时进度", value=float(schedule), unit="%", period=p.key, provenance=prov)]
+    for lag in lagging:
+        base = f"{lag.region} {p.label} {m.name}"
+        figures.append(Figure(label=f"{base} 完成进度", value=lag.completion_pct, unit="%", period=p.key,
+                              provenance=prov))
+        figures.append(Figure(label=f"{base} 低于序时进度", value=lag.gap_pct, unit="个百分点", period=p.key,
+                              provenance=prov))
+    if city_completion is not None:
+        figures.append(Figure(label=f"全市 {p.label} {m.name} 完成进度", value=float(city_completion), unit="%",
+                              period=p.key, provenance=prov))
+    if not rows:
+        summary = f"无数据：{p.label} {m.name} 尚未导入。"
+    elif lagging:
+        listing = "、".join(f"{x.region} {x.completion_pct:.2f}%（差 {x.gap_pct:.2f} 个百分点）" for x in lagging)
+        summary = f"{p.label}序时进度 {schedule}%，{m.name}低于序时进度的有 {len(lagging)} 个：{listing}。"
+    else:
+        summary = f"{p.label}序时进度 {schedule}%，{m.name}各地区均达到序时进度。"
+    if city_gap is not None and city_completion is not None:
+        summary += f" 全市完成 {city_completion}%，滞后序时进度 {city_gap} 个百分点。"
+    return LaggingResult(
+        period=p.key, period_label=p.label, metric=m.name, unit=m.unit, schedule_pct=float(schedule), lagging=lagging,
+        on_schedule=on_schedule, no_target=no_target, city_completion_pct=as_float(city_completion),
+        city_gap_pct=as_float(city_gap), figures=figures, provenance=prov, summary=summary,
+    )
+
+
+class CityTotalResult(BaseModel):
+    period: str
+    period_label: str
+    metric: str
+    unit: str
+    basis: str
+    value: float | None
+    yoy_pct: float | None
+    yoy_basis: str | None
+    annual_target: float | None
+    completion_pct: float | None
+    regions_missing: list[str]
+    regions_target_sum: float | None
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def city_total(store: FigureStore, period: str, metric: str) -> CityTotalResult:
+    """全市合计：有“全市”行时用全市行（含全市目标），否则为各县（市、区）、开发区之和，并注明口径。
+
+    全市目标由市级下达，不等于各县区目标之和，所以按各地区合计时不推算完成进度。
+    period：如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”。
+    """
+    p, m = parse_period(period), resolve_metric(metric)
+    with store.session() as session:
+        city = _city(session, p, m.name, _load(session, p, m.name))
+        term = "全市（全市行）" if city.basis == "全市行" else "全市（各地区合计）"
+        terms = [term, "完成进度"] + (["同比"] if city.yoy_basis and city.yoy_basis != "报表数" else [])
+        prov = provenance(session, "indicators", [(r.id, r.import_id) for r in city.used], p, formula(*terms))
+    completion = _pct(city.value, city.target) if city.value is not None and city.target else None
+    figures = _figures(f"{CITY_NAME} {m.name}", p, m.unit, city.value, city.yoy, city.target, completion, prov)
+    if city.basis == "无数据":
+        summary = f"无数据：{p.label} {m.name} 尚未导入。"
+    else:
+        summary = (
+            f"{CITY_NAME} {p.label} {m.name}：{format_value(as_float(city.value), m.unit)}（{city.basis}），"
+            f"同比 {format_value(as_float(city.yoy), '%')}，年度目标 {format_value(as_float(city.target), m.unit)}，"
+            f"完成进度 {format_value(as_float(completion), '%')}。"
+        )
+        if city.target is not None and city.region_target_sum is not None and city.region_target_sum != city.target:
+            summary += f" 注：全市目标不等于各县区目标之和（{format_value(float(city.region_target_sum), m.unit)}）。"
+        if city.basis == "各地区合计" and city.missing:
+            summary += f" 合计不含无数据的地区：{'、'.join(city.missing)}。"
+    return CityTotalResult(
+        period=p.key, period_label=p.label, metric=m.name, unit=m.unit, basis=city.basis, value=as_float(city.value),
+        yoy_pct=as_float(city.yoy), yoy_basis=city.yoy_basis, annual_target=as_float(city.target),
+        completion_pct=as_float(completion), regions_missing=city.missing,
+        regions_target_sum=as_float(city.region_target_sum), figures=figures, provenance=prov, summary=summary,
+    )

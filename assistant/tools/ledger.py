@@ -1,0 +1,144 @@
+"""Event and problem-ledger tools."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from assistant.db.models import Event, Problem, Region
+from assistant.db.session import FigureStore
+from assistant.db.units import to_decimal
+from assistant.db.vocab import normalise_name
+from assistant.tools.common import period_of, provenance, resolve_region
+from assistant.tools.types import Figure, Provenance, format_value
+
+
+class EventItem(BaseModel):
+    id: int
+    held_on: date
+    city: str
+    title: str
+    category: str | None
+    leaders: str | None
+    contracts_signed: int | None
+    amount_yi_yuan: float | None
+    note: str | None
+
+
+class EventList(BaseModel):
+    period: str | None
+    city: str | None
+    items: list[EventItem]
+    event_count: int
+    contracts_total: int | None
+    amount_total_yi_yuan: float | None
+    without_figures: int
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def list_events(store: FigureStore, period: str | None = None, city: str | None = None) -> EventList:
+    """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
+
+    period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可）。
+    未报道签约数的活动不计入合计，也不当作 0。
+    """
+    p = period_of(period)
+    with store.session() as session:
+        stmt = select(Event).order_by(Event.held_on, Event.title)
+        if p:
+            stmt = stmt.where(Event.held_on >= p.start, Event.held_on <= p.end)
+        events = [e for e in session.scalars(stmt) if not city or normalise_name(city) in normalise_name(e.city)]
+        prov = provenance(session, "events", [(e.id, e.import_id) for e in events], p,
+                          "合计只计入已报道签约数、签约金额的活动")
+        items = [
+            EventItem(id=e.id, held_on=e.held_on, city=e.city, title=e.title, category=e.category, leaders=e.leaders,
+                      contracts_signed=e.contracts_signed, amount_yi_yuan=e.amount_yi_yuan, note=e.note)
+            for e in events
+        ]
+    contracts = [e.contracts_signed for e in items if e.contracts_signed is not None]
+    amounts = [to_decimal(e.amount_yi_yuan) for e in items if e.amount_yi_yuan is not None]
+    contracts_total = sum(contracts) if contracts else None
+    amount_total = float(sum(amounts)) if amounts else None
+    without = sum(1 for e in items if e.contracts_signed is None and e.amount_yi_yuan is None)
+    scope = "".join(filter(None, [p.label if p else "全部", city]))
+    figures = [
+        Figure(label=f"{scope}招商活动 场次", value=len(items), unit="场", period=p.key if p else None, provenance=prov),
+        Figure(label=f"{scope}招商活动 签约项目数", value=contracts_total, unit="个", period=p.key if p else None,
+               provenance=prov),
+        Figure(label=f"{scope}招商活动 签约金额", value=amount_total, unit="亿元", period=p.key if p else None,
+               provenance=prov),
+    ]
+    if items:
+        summary = (f"{scope}招商活动 {len(items)} 场，签约项目 {format_value(contracts_total, '个')}，"
+                   f"签约金额 {format_value(amount_total, '亿元')}")
+        summary += f"（其中 {without} 场未报道签约数据）。" if without else "。"
+    else:
+        summary = f"{scope}招商活动：无数据。"
+    return EventList(period=p.key if p else None, city=city, items=items, event_count=len(items),
+                     contracts_total=contracts_total, amount_total_yi_yuan=amount_total, without_figures=without,
+                     figures=figures, provenance=prov, summary=summary)
+
+
+class ProblemItem(BaseModel):
+    id: int
+    code: str
+    project: str | None
+    region: str
+    description: str
+    department: str
+    status: str
+    opened_on: date
+
+
+class CountItem(BaseModel):
+    name: str
+    count: int
+
+
+class ProblemList(BaseModel):
+    region: str | None
+    department: str | None
+    items: list[ProblemItem]
+    open_count: int
+    by_department: list[CountItem]
+    by_region: list[CountItem]
+    provenance: Provenance
+    summary: str
+
+
+def open_problems(store: FigureStore, region: str | None = None, department: str | None = None) -> ProblemList:
+    """问题台账中尚未解决（未解决、推进中）的问题，可按地区或责任部门筛选，并按部门、地区计数。
+
+    region：可选，地区名或简称；department：可选，责任部门名称的一部分，如“自然资源”“发展和改革”。
+    """
+    with store.session() as session:
+        stmt = (select(Problem, Region).join(Region, Problem.region_id == Region.id)
+                .where(Problem.status != "已解决").order_by(Region.sort_order, Problem.opened_on, Problem.code))
+        region_name = None
+        if region:
+            reg = resolve_region(session, region)
+            region_name = reg.name
+            if not reg.is_city:
+                stmt = stmt.where(Problem.region_id == reg.id)
+        rows = [(pb, rg) for pb, rg in session.execute(stmt).tuples()
+                if not department or normalise_name(department) in normalise_name(pb.department)]
+        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,
+                          "未解决问题 = 状态为“未解决”或“推进中”的问题")
+        items = [ProblemItem(id=pb.id, code=pb.code, project=pb.project_name, region=rg.name,
+                             description=pb.description, department=pb.department, status=pb.status,
+                             opened_on=pb.opened_on) for pb, rg in rows]
+    by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
+    by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
+    scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门"]))
+    if items:
+        top = "、".join(f"{c.name} {c.count} 个" for c in by_department[:5])
+        summary = f"{scope}未解决问题 {len(items)} 个，按责任部门：{top}。"
+    else:
+        summary = f"{scope}没有未解决的问题。"
+    return ProblemList(region=region_name, department=department, items=items, open_count=len(items),
+                       by_department=by_department, by_region=by_region, provenance=prov, summary=summary)

@@ -1,0 +1,253 @@
+"""Project-library tools: statistics by stage, chain and region, rates, and filtered lists.
+
+With a period, the projects are those signed within it (signed_on from 1 January to the period's
+end) and “started” means started_on on or before the period's end, as in the quarterly reports
+(“一季度新签约项目已开工…个”). Without a period, all projects count and stages are as imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.models import IndustryChain, Project, Region
+from assistant.db.periods import Period
+from assistant.db.reference import PROJECT_STAGES
+from assistant.db.session import FigureStore
+from assistant.db.units import round2, to_decimal
+from assistant.db.vocab import resolve_stage
+from assistant.tools.common import period_of, provenance, resolve_chain, resolve_region
+from assistant.tools.formulas import formula
+from assistant.tools.types import Figure, Provenance, as_float, format_value
+
+_NON_KEY = "非重点产业链"
+
+
+@dataclass(frozen=True)
+class _P:
+    id: int
+    import_id: int
+    name: str
+    region: str
+    chain: str | None
+    key_chain: bool
+    enterprise: str | None
+    total: Decimal | None
+    stage: str
+    signed_on: date | None
+    started_on: date | None
+    operating_on: date | None
+    funds: Decimal | None
+    is_foreign: bool
+    foreign_wan_usd: Decimal | None
+
+
+def _dec(value: float | None) -> Decimal | None:
+    return None if value is None else to_decimal(value)
+
+
+def _select(session: Session, region: str | None, chain: str | None, period: Period | None) -> list[_P]:
+    stmt = (
+        select(Project, Region, IndustryChain)
+        .join(Region, Project.region_id == Region.id)
+        .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
+        .order_by(Region.sort_order, Project.signed_on, Project.name)
+    )
+    if region:
+        reg = resolve_region(session, region)
+        if not reg.is_city:
+            stmt = stmt.where(Project.region_id == reg.id)
+    if chain:
+        stmt = stmt.where(Project.chain_id == resolve_chain(session, chain).id)
+    if period:
+        stmt = stmt.where(Project.signed_on >= period.start, Project.signed_on <= period.end)
+    return [
+        _P(p.id, p.import_id, p.name, r.name, c.name if c else None, bool(c and c.is_key), p.enterprise_name,
+           _dec(p.total_investment_yi_yuan), p.stage, p.signed_on, p.started_on, p.operating_on,
+           _dec(p.funds_arrived_yi_yuan), p.is_foreign, _dec(p.foreign_amount_wan_usd))
+        for p, r, c in session.execute(stmt).tuples()
+    ]
+
+
+def _reached(stage: str, target: str) -> bool:
+    return PROJECT_STAGES.index(stage) >= PROJECT_STAGES.index(target)
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _rate(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    return round2(Decimal(numerator) / Decimal(denominator) * 100) if denominator else None
+
+
+class GroupStat(BaseModel):
+    name: str
+    count: int
+    investment_yi_yuan: float | None
+
+
+class ProjectStats(BaseModel):
+    period: str | None
+    region: str | None
+    chain: str | None
+    project_count: int
+    total_investment_yi_yuan: float | None
+    missing_investment: int
+    by_stage: list[GroupStat]
+    by_chain: list[GroupStat]
+    by_region: list[GroupStat]
+    count_ge_5_yi: int
+    count_ge_10_yi: int
+    signed_count: int
+    started_count: int
+    start_rate_pct: float | None
+    funds_arrived_yi_yuan: float | None
+    funds_rate_pct: float | None
+    fulfilled_count: int
+    fulfilment_rate_pct: float | None
+    key_chain_count: int
+    key_chain_share_pct: float | None
+    foreign_count: int
+    foreign_amount_wan_usd: float | None
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
+    stats = []
+    for name in order:
+        members = [p for p in projects if (getattr(p, key) or _NON_KEY) == name]
+        if members or key == "stage":
+            stats.append(GroupStat(name=name, count=len(members),
+                                   investment_yi_yuan=as_float(_sum([p.total for p in members]))))
+    return stats
+
+
+def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,
+                  chain: str | None = None) -> ProjectStats:
+    """项目库统计：按阶段、产业链、地区的项目数和总投资，5亿元以上/10亿元以上项目数，开工率、资金到位率、履约率、重点产业链项目占比。
+
+    period：可选，如“2023Q1”，只统计该累计期间内签约的项目（开工以期末前的开工日期为准）；不填则统计全部项目（含线索、在谈）。
+    region：可选，地区名或简称；chain：可选，“5+3”重点产业链名，如“新型材料”“富硒食品”。金额单位均为亿元。
+    """
+    p = period_of(period)
+    with store.session() as session:
+        projects = _select(session, region, chain, p)
+        region_name = resolve_region(session, region).name if region else None
+        chain_name = resolve_chain(session, chain).name if chain else None
+        region_order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order))]
+        chain_order = list(session.scalars(select(IndustryChain.name).order_by(IndustryChain.sort_order)))
+        prov = provenance(session, "projects", [(x.id, x.import_id) for x in projects], p,
+                          formula("开工率", "资金到位率", "履约率", "重点产业链项目占比", "大项目"))
+    if p:
+        signed = projects
+        started = [x for x in signed if x.started_on is not None and x.started_on <= p.end]
+    else:
+        signed = [x for x in projects if _reached(x.stage, "签约")]
+        started = [x for x in signed if _reached(x.stage, "开工")]
+    with_money = [x for x in signed if x.total is not None and x.funds is not None]
+    funds = _sum([x.funds for x in with_money])
+    funds_total = _sum([x.total for x in with_money])
+    fulfilled = [x for x in signed if x in started or (x.funds or 0) > 0]
+    key_chain = [x for x in projects if x.key_chain]
+    foreign = [x for x in projects if x.is_foreign]
+    total = _sum([x.total for x in projects])
+    stats = ProjectStats(
+        period=p.key if p else None, region=region_name, chain=chain_name, project_count=len(projects),
+        total_investment_yi_yuan=as_float(total), missing_investment=sum(1 for x in projects if x.total is None),
+        by_stage=_groups(projects, "stage", list(PROJECT_STAGES)),
+        by_chain=_groups(projects, "chain", chain_order + [_NON_KEY]),
+        by_region=_groups(projects, "region", region_order),
+        count_ge_5_yi=sum(1 for x in projects if x.total is not None and x.total >= 5),
+        count_ge_10_yi=sum(1 for x in projects if x.total is not None and x.total >= 10),
+        signed_count=len(signed), started_count=len(started), start_rate_pct=as_float(_rate(len(started), len(signed))),
+        funds_arrived_yi_yuan=as_float(funds),
+        funds_rate_pct=as_float(_rate(funds, funds_total) if funds is not None and funds_total else None),
+        fulfilled_count=len(fulfilled), fulfilment_rate_pct=as_float(_rate(len(fulfilled), len(signed))),
+        key_chain_count=len(key_chain), key_chain_share_pct=as_float(_rate(len(key_chain), len(projects))),
+        foreign_count=len(foreign), foreign_amount_wan_usd=as_float(_sum([x.foreign_wan_usd for x in foreign])),
+        figures=[], provenance=prov, summary="",
+    )
+    scope = "".join(filter(None, [f"{p.label}签约" if p else "全部", region_name, chain_name and f"{chain_name}产业链"]))
+    items: list[tuple[str, float | int | None, str]] = [
+        ("项目数", stats.project_count, "个"), ("总投资", stats.total_investment_yi_yuan, "亿元"),
+        ("5亿元以上项目数", stats.count_ge_5_yi, "个"), ("10亿元以上项目数", stats.count_ge_10_yi, "个"),
+        ("签约项目数", stats.signed_count, "个"), ("开工项目数", stats.started_count, "个"),
+        ("开工率", stats.start_rate_pct, "%"), ("到位资金", stats.funds_arrived_yi_yuan, "亿元"),
+        ("资金到位率", stats.funds_rate_pct, "%"), ("履约率", stats.fulfilment_rate_pct, "%"),
+        ("重点产业链项目占比", stats.key_chain_share_pct, "%"),
+    ]
+    stats.figures = [Figure(label=f"{scope}项目 {label}", value=value, unit=unit, period=stats.period, provenance=prov)
+                     for label, value, unit in items]
+    shown = "，".join(f"{label} {format_value(value, unit)}" for label, value, unit in items)
+    stats.summary = f"{scope}项目：{shown}。" if projects else f"{scope}项目：无数据。"
+    return stats
+
+
+class ProjectItem(BaseModel):
+    id: int
+    name: str
+    region: str
+    chain: str | None
+    enterprise: str | None
+    total_investment_yi_yuan: float | None
+    stage: str
+    signed_on: date | None
+    started_on: date | None
+    operating_on: date | None
+    funds_arrived_yi_yuan: float | None
+    is_foreign: bool
+    foreign_amount_wan_usd: float | None
+
+
+class ProjectList(BaseModel):
+    items: list[ProjectItem]
+    total_count: int
+    truncated: bool
+    provenance: Provenance
+    summary: str
+
+
+def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
+                  stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
+                  foreign: bool | None = None, limit: int = 50) -> ProjectList:
+    """列出项目库中的项目，可按条件筛选，按地区、签约日期排列。
+
+    region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
+    period：如“2023Q1”，只列该累计期间内签约的项目；min_investment_yi：总投资下限（亿元），如 5；
+    foreign：True 只列外资项目；limit：最多返回条数（默认 50）。
+    """
+    p = period_of(period)
+    wanted_stage = resolve_stage(stage) if stage else None
+    with store.session() as session:
+        projects = _select(session, region, chain, p)
+        if wanted_stage:
+            projects = [x for x in projects if x.stage == wanted_stage]
+        if min_investment_yi is not None:
+            floor = to_decimal(min_investment_yi)
+            projects = [x for x in projects if x.total is not None and x.total >= floor]
+        if foreign is not None:
+            projects = [x for x in projects if x.is_foreign == foreign]
+        shown = projects[: max(limit, 0)]
+        prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
+    items = [
+        ProjectItem(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
+                    total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,
+                    started_on=x.started_on, operating_on=x.operating_on, funds_arrived_yi_yuan=as_float(x.funds),
+                    is_foreign=x.is_foreign, foreign_amount_wan_usd=as_float(x.foreign_wan_usd))
+        for x in shown
+    ]
+    total = _sum([x.total for x in projects])
+    summary = f"共 {len(projects)} 个项目，总投资 {format_value(as_float(total), '亿元')}" if projects else "无符合条件的项目"
+    if len(shown) < len(projects):
+        summary += f"（列出前 {len(shown)} 个）"
+    return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
+                       summary=summary + "。")

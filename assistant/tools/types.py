@@ -1,0 +1,54 @@
+"""Result types shared by the figure tools: every number travels with where it came from."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, computed_field
+
+NO_DATA = "无数据"
+
+
+class Provenance(BaseModel):
+    """数据来源：表名、行号、期间、数据导入时间和计算公式。"""
+
+    table: str
+    row_ids: list[int]
+    period: str | None = None
+    as_of: str | None = None  # newest import time (UTC) among the rows used
+    formula: str | None = None
+    files: list[str] = []  # imported files the rows came from
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """Chinese display of a figure; None is 无数据, never zero."""
+    if value is None:
+        return NO_DATA
+    if unit == "%":
+        return f"{value:.2f}%"
+    if unit == "个百分点":
+        return f"{value:.2f}个百分点"
+    if unit == "位":
+        return f"第{int(value)}位"
+    if unit in ("个", "场", "项", "家"):
+        return f"{int(value)}{unit}"
+    return f"{value:.2f}{unit}"
+
+
+class Figure(BaseModel):
+    """一个可引用的数字：标签、数值、单位、期间和来源。对话引擎收集它们用于核对答案中的数字。"""
+
+    label: str
+    value: float | None
+    unit: str
+    period: str | None
+    provenance: Provenance
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        return format_value(self.value, self.unit)
+
+
+def as_float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
