@@ -165,5 +165,17 @@ def eval_retrieval(file: Path, k: int, as_json: bool, misses: bool) -> None:
                 click.echo(f"  rank={rank}  {q.question}  → {q.expected_doc} / {q.key_phrase}", err=True)
 
 
+@main.command(help="启动 HTTP 服务（API；界面在后续版本加入）")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from assistant.api import create_app
+
+    click.echo(f"招商知识助手服务启动：http://{host}:{port}  （健康检查 /healthz，接口文档 /docs）")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":
     main()

@@ -301,12 +301,15 @@ def import_demo(engine: Engine, directory: Path) -> list[ImportSummary]:
     return [import_file(engine, kind, path) for kind, path in files]
 
 
-def table_counts(engine: Engine) -> dict[str, int]:
+def table_counts(session: Session) -> dict[str, int]:
     """各表行数（含地区、产业链和导入记录）。"""
-    migrate(engine)
     tables: list[type[Base]] = [Region, IndustryChain, Enterprise, Project, Indicator, Event, Problem, ImportLog]
-    with Session(engine) as session:
-        return {
-            str(model.__tablename__): int(session.scalar(select(func.count()).select_from(model)) or 0)
-            for model in tables
-        }
+    return {
+        str(model.__tablename__): int(session.scalar(select(func.count()).select_from(model)) or 0)
+        for model in tables
+    }
+
+
+def recent_imports(session: Session, limit: int = 10) -> list[ImportLog]:
+    """最近的导入记录，新的在前。"""
+    return list(session.scalars(select(ImportLog).order_by(ImportLog.id.desc()).limit(limit)))

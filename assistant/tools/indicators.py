@@ -58,7 +58,7 @@ def _load(session: Session, period: Period, metric: str) -> list[_Row]:
     dec = lambda v: None if v is None else to_decimal(v)  # noqa: E731
     return [
         _Row(ind.id, ind.import_id, reg.name, reg.is_city, dec(ind.value), dec(ind.yoy_pct), dec(ind.annual_target))
-        for ind, reg in session.execute(stmt).tuples()
+        for ind, reg in session.execute(stmt)
     ]
 
 
@@ -234,7 +234,8 @@ class RankingResult(BaseModel):
     period: str
     period_label: str
     metric: str
-    unit: str
+    unit: str  # unit of the ranking score: % for completion and yoy
+    value_unit: str
     by: str
     rows: list[RankedRegion]
     no_data: list[str]
@@ -279,7 +280,8 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
     summary = f"{p.label} {m.name} 按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
     if no_data and scored:
         summary += f" 无数据：{'、'.join(no_data)}。"
-    return RankingResult(period=p.key, period_label=p.label, metric=m.name, unit=unit, by=key, rows=result_rows,
+    return RankingResult(period=p.key, period_label=p.label, metric=m.name, unit=unit, value_unit=m.unit, by=key,
+                         rows=result_rows,
                          no_data=no_data, figures=figures, provenance=prov, summary=summary)
 
 

@@ -49,10 +49,13 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
     """
     p = period_of(period)
     with store.session() as session:
-        stmt = select(Event).order_by(Event.held_on, Event.title)
+        stmt = select(Event)
         if p:
             stmt = stmt.where(Event.held_on >= p.start, Event.held_on <= p.end)
-        events = [e for e in session.scalars(stmt) if not city or normalise_name(city) in normalise_name(e.city)]
+        events = sorted(  # in Python: Chinese collation differs between SQLite and PostgreSQL
+            (e for e in session.scalars(stmt) if not city or normalise_name(city) in normalise_name(e.city)),
+            key=lambda e: (e.held_on, e.title),
+        )
         prov = provenance(session, "events", [(e.id, e.import_id) for e in events], p,
                           "合计只计入已报道签约数、签约金额的活动")
         items = [
@@ -118,15 +121,18 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     """
     with store.session() as session:
         stmt = (select(Problem, Region).join(Region, Problem.region_id == Region.id)
-                .where(Problem.status != "已解决").order_by(Region.sort_order, Problem.opened_on, Problem.code))
+                .where(Problem.status != "已解决"))
         region_name = None
         if region:
             reg = resolve_region(session, region)
             region_name = reg.name
             if not reg.is_city:
                 stmt = stmt.where(Problem.region_id == reg.id)
-        rows = [(pb, rg) for pb, rg in session.execute(stmt).tuples()
-                if not department or normalise_name(department) in normalise_name(pb.department)]
+        rows = sorted(
+            ((pb, rg) for pb, rg in session.execute(stmt)
+             if not department or normalise_name(department) in normalise_name(pb.department)),
+            key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
+        )
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,
                           "未解决问题 = 状态为“未解决”或“推进中”的问题")
         items = [ProblemItem(id=pb.id, code=pb.code, project=pb.project_name, region=rg.name,

@@ -56,7 +56,6 @@ def _select(session: Session, region: str | None, chain: str | None, period: Per
         select(Project, Region, IndustryChain)
         .join(Region, Project.region_id == Region.id)
         .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
-        .order_by(Region.sort_order, Project.signed_on, Project.name)
     )
     if region:
         reg = resolve_region(session, region)
@@ -66,11 +65,14 @@ def _select(session: Session, region: str | None, chain: str | None, period: Per
         stmt = stmt.where(Project.chain_id == resolve_chain(session, chain).id)
     if period:
         stmt = stmt.where(Project.signed_on >= period.start, Project.signed_on <= period.end)
+    rows = sorted(  # in Python: NULL ordering and Chinese collation differ between SQLite and PostgreSQL
+        session.execute(stmt), key=lambda t: (t[1].sort_order, t[0].signed_on or date.max, t[0].name)
+    )
     return [
         _P(p.id, p.import_id, p.name, r.name, c.name if c else None, bool(c and c.is_key), p.enterprise_name,
            _dec(p.total_investment_yi_yuan), p.stage, p.signed_on, p.started_on, p.operating_on,
            _dec(p.funds_arrived_yi_yuan), p.is_foreign, _dec(p.foreign_amount_wan_usd))
-        for p, r, c in session.execute(stmt).tuples()
+        for p, r, c in rows
     ]
 
 
@@ -176,7 +178,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         foreign_count=len(foreign), foreign_amount_wan_usd=as_float(_sum([x.foreign_wan_usd for x in foreign])),
         figures=[], provenance=prov, summary="",
     )
-    scope = "".join(filter(None, [f"{p.label}签约" if p else "全部", region_name, chain_name and f"{chain_name}产业链"]))
+    scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", f"{p.label}签约" if p else
+                                  ("" if region_name or chain_name else "全部")]))
     items: list[tuple[str, float | int | None, str]] = [
         ("项目数", stats.project_count, "个"), ("总投资", stats.total_investment_yi_yuan, "亿元"),
         ("5亿元以上项目数", stats.count_ge_5_yi, "个"), ("10亿元以上项目数", stats.count_ge_10_yi, "个"),

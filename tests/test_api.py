@@ -1,0 +1,78 @@
+"""`assistant serve` as a user starts it: a real server process on a free loopback port, polled via /healthz."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import SEEDS
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not SEEDS.exists():
+        pytest.skip("../shared/seeds 不存在")
+    root = tmp_path_factory.mktemp("srv")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(next(SEEDS.glob("000_*.txt")), corpus / "reply.txt")
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(root / "data")}
+    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(corpus)], env=env, check=True,
+                   capture_output=True)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("服务未能启动")
+        time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_health_reports_the_index(server: str) -> None:
+    body = httpx.get(f"{server}/healthz").json()
+    assert body["status"] == "ok" and body["documents"] == 1 and body["chunks"] > 5
+
+
+def test_search_returns_cited_paragraphs(server: str) -> None:
+    body = httpx.get(f"{server}/api/search", params={"q": "下一步如何补齐外资短板", "k": 2}).json()
+    top = body["hits"][0]
+    assert top["section"] == "三、下一步工作措施 › 三是补齐外资短板"
+    assert top["doc_number"] == "安招函〔2023〕31号"
+
+
+def test_bad_requests_get_chinese_4xx(server: str) -> None:
+    r = httpx.get(f"{server}/api/search", params={"q": "外资", "k": 0})
+    assert r.status_code == 422 and "请求参数有误" in r.json()["detail"]
+    r = httpx.get(f"{server}/api/search", params={"q": "   "})
+    assert r.status_code == 422 and "不能为空" in r.json()["detail"]
+
+
+def test_documents_list_is_paginated(server: str) -> None:
+    body = httpx.get(f"{server}/api/documents", params={"limit": 1}).json()
+    assert body["total"] == 1 and body["documents"][0]["doc_number"] == "安招函〔2023〕31号"
