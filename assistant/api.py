@@ -10,11 +10,23 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from assistant import __version__
+from assistant.answer.engine import Assistant
+from assistant.answer.types import Answer
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 from assistant.index.kb import KnowledgeBase, SearchFilters
+
+MAX_QUESTION_CHARS = 10_000
+
+
+class AskRequest(BaseModel):
+    question: str = Field(max_length=MAX_QUESTION_CHARS, description="问题")
+    history: list[Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=list, max_length=20, description="此前各轮的问题（用于“那恒口呢？”这类追问）"
+    )
 
 
 class AppState:
@@ -23,6 +35,7 @@ class AppState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.kb = KnowledgeBase(settings)
+        self.assistant = Assistant(settings, kb=self.kb)
         self.lock = threading.Lock()
 
     def warm(self) -> None:
@@ -35,6 +48,13 @@ def get_kb(request: Request) -> KnowledgeBase:
 
 
 KB = Annotated[KnowledgeBase, Depends(get_kb)]
+
+
+def get_assistant(request: Request) -> Assistant:
+    return request.app.state.assistant.assistant  # type: ignore[no-any-return]
+
+
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 
 def create_app(settings: Settings | None = None, warm: bool = True) -> FastAPI:
@@ -77,6 +97,12 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> FastAPI:
             raise HTTPException(status_code=422, detail="检索问题不能为空")
         hits = kb.search(q, k=k, filters=SearchFilters(genre=genre, year=year, office=office))
         return {"query": q, "hits": [h.as_json() for h in hits]}
+
+    @app.post("/api/ask")
+    def api_ask(body: AskRequest, assistant: AssistantDep) -> Answer:
+        if not body.question.strip():
+            raise HTTPException(status_code=422, detail="问题不能为空")
+        return assistant.ask(body.question, body.history)
 
     @app.get("/api/documents")
     def api_documents(

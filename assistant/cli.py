@@ -16,6 +16,7 @@ from assistant.db.cli import db_group, figures_group
 from assistant.errors import AssistantError
 
 if TYPE_CHECKING:
+    from assistant.answer.types import Answer
     from assistant.index.kb import KnowledgeBase
 
 
@@ -163,6 +164,38 @@ def eval_retrieval(file: Path, k: int, as_json: bool, misses: bool) -> None:
         for q, rank in zip(questions, results[0].ranks, strict=False):
             if rank is None or rank > 1:
                 click.echo(f"  rank={rank}  {q.question}  → {q.expected_doc} / {q.key_phrase}", err=True)
+
+
+def render_answer(answer: Answer) -> str:
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("\n引用：")
+        for c in answer.citations:
+            number = f" {c.doc_number}" if c.doc_number else ""
+            lines.append(f"[{c.n}] 《{c.title}》{number} › {c.section or '正文'}（{Path(c.source).name} 第 {c.start}–{c.end} 字）")
+    if answer.warnings:
+        lines.append("\n⚠ " + "\n⚠ ".join(answer.warnings))
+    return "\n".join(lines)
+
+
+@main.command(help="提问：回答附引用原文与带来源的数据")
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：{answer, citations, figures, mode, warnings}")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help="批量：每行一个问题，按顺序每行输出一个 JSON（各问题独立）")
+def ask(question: str | None, as_json: bool, batch) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answer.engine import Assistant
+
+    if not question and batch is None:
+        raise click.UsageError("请给出问题，或用 --batch 文件 批量提问")
+    with knowledge_base() as kb:
+        assistant = Assistant(kb.settings, kb=kb)
+        questions = [line.rstrip("\n") for line in batch] if batch is not None else [question or ""]
+        for q in questions:
+            answer = assistant.ask(q)
+            if as_json or batch is not None:
+                click.echo(answer.model_dump_json())
+            else:
+                click.echo(render_answer(answer))
 
 
 @main.command(help="启动 HTTP 服务（API；界面在后续版本加入）")

@@ -39,7 +39,7 @@ from assistant.db.units import convert, normalise_unit
 from assistant.db.vocab import NameIndex, find_metric, known_metrics, resolve_metric
 
 LONG_TEMPLATE = "地区,期间,指标,数值,单位,同比,年度目标,来源"
-REGION_ALIASES = ("地区", "县区", "区县", "县（市、区）", "县（区、市）", "地区名称", "单位")
+REGION_ALIASES = ("地区", "县区", "区县", "县（市、区）", "县（区、市）", "地区名称")
 PERIOD_ALIASES = ("期间", "时期", "统计期间", "报告期")
 LONG_SPECS = (
     ColumnSpec("region", REGION_ALIASES, required=True),

@@ -2,8 +2,10 @@
 
 Regions and chains are written into the database by migration 2 so that imports can check names
 against them. The region list is 安康市's 9 counties/districts, 旬阳市 and the three development
-zones as in the bureau's quarterly table. The chain names and lead departments are a sample to be
-checked against the city's own 链长制 document; change them with a new migration step.
+zones as in the bureau's quarterly table. The “5+3” chains are those of the demo corpus's handbook
+(“5”: 富硒食品、新型材料、装备制造、纺织丝绸、生物医药; “3”: 新能源、文旅康养、电子信息); the lead
+departments are samples to be checked against the city's 链长制 document. Change them with a new
+migration step.
 """
 
 from __future__ import annotations
@@ -42,20 +44,20 @@ REGIONS: tuple[RegionDef, ...] = (
 @dataclass(frozen=True)
 class ChainDef:
     name: str
-    group: str  # "5": 五大产业集群, "3": 三个方面
+    group: str  # "5": 五条主导产业链, "3": 三条新兴产业链
     lead_department: str
     aliases: tuple[str, ...]
 
 
 CHAINS: tuple[ChainDef, ...] = (
-    ChainDef("富硒食品", "5", "市农业农村局", ("富硒", "富硒产业", "富硒食品产业链", "富硒茶")),
-    ChainDef("新型材料", "5", "市工业和信息化局", ("新材料", "新型材料产业链")),
-    ChainDef("装备制造", "5", "市工业和信息化局", ("智能制造", "装备制造产业链")),
-    ChainDef("新能源", "5", "市发展和改革委员会", ("锂电新能源", "锂电新能源材料", "新能源产业链")),
-    ChainDef("纺织服装", "5", "市商务局", ("纺织丝绸", "毛绒玩具", "纺织服装产业链")),
-    ChainDef("生态文旅", "3", "市文化和旅游广电局", ("生态旅游", "文化旅游", "康养旅游", "文旅康养")),
-    ChainDef("秦巴医药", "3", "市卫生健康委员会", ("中医药", "生物医药", "医药")),
-    ChainDef("现代物流", "3", "市商务局", ("物流", "商贸物流")),
+    ChainDef("富硒食品", "5", "市农业农村局", ("富硒", "富硒产业", "富硒茶", "富硒食品产业链")),
+    ChainDef("新型材料", "5", "市工业和信息化局", ("新材料", "现代材料", "新型材料产业链")),
+    ChainDef("装备制造", "5", "市工业和信息化局", ("智能制造", "高端装备", "装备制造产业链")),
+    ChainDef("纺织丝绸", "5", "市商务局", ("纺织服装", "丝绸", "纺织", "毛绒玩具", "纺织丝绸产业链")),
+    ChainDef("生物医药", "5", "市卫生健康委员会", ("秦巴医药", "中医药", "医药", "生物医药产业链")),
+    ChainDef("新能源", "3", "市发展和改革委员会", ("锂电新能源", "锂电新能源材料", "锂电", "新能源产业链")),
+    ChainDef("文旅康养", "3", "市文化和旅游广电局", ("生态文旅", "生态旅游", "文化旅游", "康养旅游", "文旅")),
+    ChainDef("电子信息", "3", "市工业和信息化局", ("电子", "电子元器件", "电子信息产业链")),
 )
 
 

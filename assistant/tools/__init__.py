@@ -16,13 +16,13 @@ from typing import Any
 from assistant.db.periods import Period, find_period, parse_period
 from assistant.db.session import FigureStore
 from assistant.tools.formulas import FORMULAS
+from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.indicators import (
     CityTotalResult,
     IndicatorResult,
     LaggingResult,
     RankingResult,
     city_total,
-    competition_rank,
     get_indicator,
     lagging_regions,
     rank_regions,

@@ -6,86 +6,25 @@ bureau's tables print them. Ranks use competition ranking on the rounded complet
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, parse_period
 from assistant.db.reference import CITY_NAME
 from assistant.db.session import FigureStore
-from assistant.db.units import convert, normalise_unit, round2, to_decimal
+from assistant.db.units import convert, normalise_unit, round2
 from assistant.db.vocab import resolve_metric
 from assistant.tools.common import provenance, regions, resolve_region
 from assistant.tools.formulas import formula
+from assistant.tools.indicator_rows import city_figures, competition_rank, load_rows, pct, yoy_of
 from assistant.tools.types import Figure, Provenance, as_float, format_value
 
 RankBy = Literal["completion", "value", "yoy"]
 _BY_LABELS: dict[str, str] = {"completion": "完成进度", "value": "数值", "yoy": "同比"}
 _BY_ALIASES = {"完成进度": "completion", "完成率": "completion", "数值": "value", "绝对值": "value", "同比": "yoy"}
-
-
-@dataclass(frozen=True)
-class _Row:
-    id: int
-    import_id: int
-    region: str
-    is_city: bool
-    value: Decimal | None
-    yoy: Decimal | None
-    target: Decimal | None
-
-    @property
-    def completion(self) -> Decimal | None:
-        if self.value is None or not self.target:
-            return None
-        return round2(self.value / self.target * 100)
-
-
-def _load(session: Session, period: Period, metric: str) -> list[_Row]:
-    stmt = (
-        select(Indicator, Region)
-        .join(Region, Indicator.region_id == Region.id)
-        .where(Indicator.period == period.key, Indicator.metric == metric)
-        .order_by(Region.sort_order)
-    )
-    dec = lambda v: None if v is None else to_decimal(v)  # noqa: E731
-    return [
-        _Row(ind.id, ind.import_id, reg.name, reg.is_city, dec(ind.value), dec(ind.yoy_pct), dec(ind.annual_target))
-        for ind, reg in session.execute(stmt)
-    ]
-
-
-def competition_rank(scores: Sequence[tuple[str, Decimal]]) -> dict[str, int]:
-    """竞争排名：分数相同名次相同，下一名次顺延（1、2、2、4）。输入顺序决定并列者的列出顺序。"""
-    ranks: dict[str, int] = {}
-    previous: Decimal | None = None
-    rank = 0
-    for position, (name, score) in enumerate(sorted(scores, key=lambda s: -s[1]), start=1):
-        if score != previous:
-            rank, previous = position, score
-        ranks[name] = rank
-    return ranks
-
-
-def _pct(numerator: Decimal, denominator: Decimal) -> Decimal:
-    return round2(numerator / denominator * 100)
-
-
-def _yoy(row: _Row | None, prev: _Row | None) -> tuple[Decimal | None, str | None]:
-    if row is None:
-        return None, None
-    if row.yoy is not None:
-        return row.yoy, "报表数"
-    if row.value is not None and prev is not None and prev.value:
-        return _pct(row.value - prev.value, prev.value), "按上年同期数值计算"
-    return None, None
 
 
 class IndicatorResult(BaseModel):
@@ -106,44 +45,6 @@ class IndicatorResult(BaseModel):
     figures: list[Figure]
     provenance: Provenance
     summary: str
-
-
-@dataclass
-class _City:
-    value: Decimal | None
-    target: Decimal | None
-    yoy: Decimal | None
-    yoy_basis: str | None
-    basis: str  # 全市行 / 各地区合计 / 无数据
-    used: list[_Row]
-    missing: list[str]
-    region_target_sum: Decimal | None
-
-
-def _city(session: Session, period: Period, metric: str, rows: list[_Row]) -> _City:
-    prev_rows = _load(session, period.previous_year(), metric)
-    explicit = next((r for r in rows if r.is_city and r.value is not None), None)
-    parts = [r for r in rows if not r.is_city and r.value is not None]
-    names = {r.region for r in parts}
-    missing = [r.name for r in regions(session) if not r.is_city and r.name not in names]
-    targets = [r.target for r in rows if not r.is_city and r.target is not None]
-    target_sum = sum(targets, Decimal(0)) if targets else None
-    if explicit is not None:
-        prev = next((r for r in prev_rows if r.is_city and r.value is not None), None)
-        yoy, basis = _yoy(explicit, prev)
-        used = [explicit] + ([prev] if prev and basis == "按上年同期数值计算" else [])
-        return _City(explicit.value, explicit.target, yoy, basis, "全市行", used, missing, target_sum)
-    if not parts:
-        return _City(None, None, None, None, "无数据", [], missing, target_sum)
-    total = sum((r.value for r in parts if r.value is not None), Decimal(0))
-    prev_parts = [r for r in prev_rows if r.region in names and r.value is not None]
-    yoy = yoy_basis = None
-    if len(prev_parts) == len(parts):
-        prev_total = sum((r.value for r in prev_parts if r.value is not None), Decimal(0))
-        if prev_total:
-            yoy, yoy_basis = _pct(total - prev_total, prev_total), "按上年同期各地区合计计算"
-    used = parts + (prev_parts if yoy is not None else [])
-    return _City(total, None, yoy, yoy_basis, "各地区合计", used, missing, target_sum)
 
 
 def _figures(subject: str, period: Period, unit: str, value: Decimal | None, yoy: Decimal | None,
@@ -169,21 +70,21 @@ def get_indicator(store: FigureStore, region: str, period: str, metric: str, uni
     out_unit = normalise_unit(unit) if unit else m.unit
     with store.session() as session:
         reg = resolve_region(session, region)
-        rows = _load(session, p, m.name)
+        rows = load_rows(session, p, m.name)
         ranks = competition_rank([(r.region, c) for r in rows if not r.is_city and (c := r.completion) is not None])
         basis: str | None = None
         rank_rows = [r for r in rows if not r.is_city and r.completion is not None]
         if reg.is_city:
-            city = _city(session, p, m.name, rows)
+            city = city_figures(session, p, m.name, rows)
             value, target, (yoy, yoy_basis), basis = city.value, city.target, (city.yoy, city.yoy_basis), city.basis
-            completion = _pct(value, target) if value is not None and target else None
+            completion = pct(value, target) if value is not None and target else None
             used, rank = city.used, None
             terms = ["全市（全市行）" if basis == "全市行" else "全市（各地区合计）", "完成进度"]
         else:
             row = next((r for r in rows if r.region == reg.name), None)
-            prev = next((r for r in _load(session, p.previous_year(), m.name) if r.region == reg.name), None)
+            prev = next((r for r in load_rows(session, p.previous_year(), m.name) if r.region == reg.name), None)
             value, target = (row.value, row.target) if row else (None, None)
-            yoy, yoy_basis = _yoy(row, prev)
+            yoy, yoy_basis = yoy_of(row, prev)
             completion = row.completion if row else None
             rank = ranks.get(reg.name)
             used = ([row] if row else []) + ([prev] if prev and yoy_basis == "按上年同期数值计算" else [])
@@ -255,7 +156,7 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         raise InvalidValue(f"排名依据“{by}”无效，应为 completion（完成进度）、value（数值）或 yoy（同比）。")
     p, m = parse_period(period), resolve_metric(metric)
     with store.session() as session:
-        rows = [r for r in _load(session, p, m.name) if not r.is_city]
+        rows = [r for r in load_rows(session, p, m.name) if not r.is_city]
         score = {"completion": lambda r: r.completion, "value": lambda r: r.value, "yoy": lambda r: r.yoy}[key]
         scored = [(r, s) for r in rows if (s := score(r)) is not None]
         ranks = competition_rank([(r.region, s) for r, s in scored])
@@ -318,7 +219,7 @@ def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResu
     p, m = parse_period(period), resolve_metric(metric)
     schedule = round2(p.schedule_pct)
     with store.session() as session:
-        rows = _load(session, p, m.name)
+        rows = load_rows(session, p, m.name)
         prov = provenance(session, "indicators", [(r.id, r.import_id) for r in rows], p,
                           formula("完成进度", "序时进度", "低于序时进度"))
     lagging, on_schedule, no_target = [], [], []
@@ -389,11 +290,11 @@ def city_total(store: FigureStore, period: str, metric: str) -> CityTotalResult:
     """
     p, m = parse_period(period), resolve_metric(metric)
     with store.session() as session:
-        city = _city(session, p, m.name, _load(session, p, m.name))
+        city = city_figures(session, p, m.name, load_rows(session, p, m.name))
         term = "全市（全市行）" if city.basis == "全市行" else "全市（各地区合计）"
         terms = [term, "完成进度"] + (["同比"] if city.yoy_basis and city.yoy_basis != "报表数" else [])
         prov = provenance(session, "indicators", [(r.id, r.import_id) for r in city.used], p, formula(*terms))
-    completion = _pct(city.value, city.target) if city.value is not None and city.target else None
+    completion = pct(city.value, city.target) if city.value is not None and city.target else None
     figures = _figures(f"{CITY_NAME} {m.name}", p, m.unit, city.value, city.yoy, city.target, completion, prov)
     if city.basis == "无数据":
         summary = f"无数据：{p.label} {m.name} 尚未导入。"

@@ -128,8 +128,9 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
     for name in order:
         members = [p for p in projects if (getattr(p, key) or _NON_KEY) == name]
         if members or key == "stage":
-            stats.append(GroupStat(name=name, count=len(members),
-                                   investment_yi_yuan=as_float(_sum([p.total for p in members]))))
+            # No projects in a group is a true zero; members without investment figures are 无数据.
+            investment = _sum([p.total for p in members]) if members else Decimal(0)
+            stats.append(GroupStat(name=name, count=len(members), investment_yi_yuan=as_float(investment)))
     return stats
 
 

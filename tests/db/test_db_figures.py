@@ -52,7 +52,7 @@ def test_foreign_investment_for_hanyin(demo_store: FigureStore) -> None:
     assert texts["完成进度"] == "67.63%"
     assert texts["同比"] == "无数据"
     assert result.provenance.files == ["indicators_2023Q1_wide.csv"]
-    assert result.provenance.formula and "完成进度 = 数值 ÷ 年度目标" in result.provenance.formula
+    assert result.provenance.formula and "目标完成进度 = 本年累计完成额 ÷ 年度目标" in result.provenance.formula
 
 
 def test_foreign_investment_zeros_tie(demo_store: FigureStore) -> None:
@@ -80,9 +80,11 @@ def test_lagging_regions_q1(demo_store: FigureStore) -> None:
 def test_cumulative_monthly_period(demo_store: FigureStore) -> None:
     result = lagging_regions(demo_store, "2023年1-7月", "内资")
     assert (result.period, result.schedule_pct) == ("2023-07", 58.33)
-    assert [x.region for x in result.lagging] == ["恒口", "瀛湖", "紫阳县"]
+    assert [(x.region, x.gap_pct) for x in result.lagging] == [("瀛湖", 8.67), ("恒口", 3.77)]
     city = city_total(demo_store, "2023-07", "实际引进内资")
-    assert (city.value, city.yoy_pct, city.basis) == (975.8, 16.07, "全市行")
+    assert (city.value, city.yoy_pct, city.completion_pct, city.basis) == (975.8, 16.07, 78.05, "全市行")
+    half = lagging_regions(demo_store, "2023年上半年", "内资")  # the corpus's H1 report names the same two
+    assert [(x.region, x.completion_pct) for x in half.lagging] == [("瀛湖", 42.76), ("恒口", 47.5)]
 
 
 def test_city_total_uses_city_row_not_sum_of_targets(demo_store: FigureStore) -> None:
@@ -94,12 +96,11 @@ def test_city_total_uses_city_row_not_sum_of_targets(demo_store: FigureStore) ->
     assert (domestic.value, domestic.yoy_pct, domestic.completion_pct) == (381.47, 4.63, 30.51)
 
 
-def test_city_total_falls_back_to_sum_and_says_so(demo_store: FigureStore) -> None:
-    result = city_total(demo_store, "2023Q2", "外商直接投资")  # the demo has no 全市 row here
-    assert (result.basis, result.value) == ("各地区合计", 400.3)
-    assert result.annual_target is None and result.completion_pct is None
-    assert "各地区合计" in result.summary
-    assert get_indicator(demo_store, "安康市", "2023Q2", "外资").basis == "各地区合计"
+def test_city_rows_without_county_rows(demo_store: FigureStore) -> None:
+    year = city_total(demo_store, "2023", "实际引进内资")
+    assert (year.value, year.yoy_pct, year.completion_pct) == (1432.65, 13.27, 114.59)
+    assert lagging_regions(demo_store, "2023-08", "外资").city_gap_pct == 39.35  # 66.67 − 27.32
+    assert rank_regions(demo_store, "2023-08", "内资").rows == []  # no county figures for 1-8月
 
 
 def test_missing_data_is_no_data_not_zero(demo_store: FigureStore) -> None:
@@ -126,8 +127,9 @@ def test_project_statistics_q1(demo_store: FigureStore) -> None:
     assert stats.start_rate_pct == 91.3
     assert (stats.total_investment_yi_yuan, stats.funds_arrived_yi_yuan, stats.funds_rate_pct) == (92.1, 32.4, 35.18)
     assert (stats.count_ge_5_yi, stats.count_ge_10_yi) == (6, 2)
-    assert stats.key_chain_share_pct == 91.3  # 21 of 23 are in a 5+3 chain
-    assert {g.name: g.count for g in stats.by_stage} == {"线索": 0, "在谈": 0, "签约": 2, "开工": 21, "投产": 0}
+    assert stats.key_chain_share_pct == 86.96  # 20 of 23: the three logistics projects are not in a 5+3 chain
+    assert {g.name: (g.count, g.investment_yi_yuan) for g in stats.by_stage} == {
+        "线索": (0, 0.0), "在谈": (0, 0.0), "签约": (2, 10.0), "开工": (21, 82.1), "投产": (0, 0.0)}
 
 
 def test_project_statistics_filters(demo_store: FigureStore) -> None:

@@ -1,0 +1,1 @@
+"""Question → answer: understanding, the grounded composer, the LLM agent and the number checker."""

@@ -1,0 +1,115 @@
+"""The number checker: every figure in an answer must match a tool figure or appear in a cited passage.
+
+Shared by the grounded composer and the LLM agent. Years, months, days, ordinals, citation markers and
+document numbers are not figures; everything else — Arabic or Chinese numerals, percentages, amounts in
+亿/万 — is checked. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+SCALE = {"亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
+
+# Numbers that are not figures: dates and periods, ordinals, 文号, citation markers, headings.
+NOT_FIGURE = re.compile(
+    r"〔\d{4}〕\d+号|\[\d{4}\]\d+号|\[\d+\]|第\s*\d+\s*号|"
+    r"(?:19|20)\d{2}\s*(?:年|Q[1-4]|-\d{1,2})|\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月|\d{1,2}\s*月(?:份|底|末|初)?|\d{1,2}\s*日|"
+    r"[一二三四五六七八九十]+(?:是|要|、|季度)|第[一二三四五六七八九十百零〇\d]+|（[一二三四五六七八九十\d]+）|"
+    r"前三季度|上半年|下半年|全年|5\+3|\d+\+\d+"
+)
+ARABIC = re.compile(r"(?<![A-Za-z0-9_.])([-+]?\d[\d,]*(?:\.\d+)?)\s*(%|％|个百分点)?\s*(亿|万|千)?")
+CHINESE = re.compile(
+    r"(百分之)([零〇一二两三四五六七八九十百千]+)()|()([零〇一二两三四五六七八九十百千]+)(亿|万)?(?=[亿万元个家项人场次%％件条名户美])"
+)
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    text: str
+    value: float
+    percent: bool
+    decimals: int
+
+
+def _chinese_value(text: str) -> float | None:
+    total, current = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
+        elif ch in CN_UNITS:
+            total += (current or 1) * CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return float(total + current)
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """Figures mentioned in text, excluding dates, ordinals, 文号 and citation markers."""
+    masked = NOT_FIGURE.sub(lambda m: " " * len(m.group(0)), text)
+    found: list[NumberMention] = []
+    for m in ARABIC.finditer(masked):
+        raw = m.group(1).replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        percent = bool(m.group(2))
+        if m.group(3):
+            value *= SCALE[m.group(3)]
+        found.append(NumberMention(m.group(0).strip(), value, percent, decimals))
+    for m in CHINESE.finditer(masked):
+        is_percent = m.group(1) is not None
+        digits: str = m.group(2) if is_percent else m.group(5)
+        scale: str | None = None if is_percent else m.group(6)
+        base = _chinese_value(digits)
+        if base is None or (base < 10 and not scale and not is_percent):
+            continue  # 一个、两家 — small counts in prose are not figures worth checking
+        value = base * (SCALE[scale] if scale else 1)
+        found.append(NumberMention(m.group(0), value, is_percent, 0))
+    return found
+
+
+def _matches(mention: NumberMention, candidates: Iterable[float]) -> bool:
+    for v in candidates:
+        for scaled in (v, v * 1e4, v * 1e8):
+            if mention.decimals:
+                if round(scaled, mention.decimals) == round(mention.value, mention.decimals):
+                    return True
+            elif abs(scaled - mention.value) < 0.5 or (abs(scaled) >= 1 and abs(scaled - mention.value) / abs(scaled) < 1e-6):
+                return True
+    return False
+
+
+def unsupported_numbers(answer: str, figure_values: Iterable[float], passages: Iterable[str]) -> list[str]:
+    """The numbers in `answer` that match no figure value and appear in no cited passage."""
+    values = [float(v) for v in figure_values]
+    passage_values = [m.value for p in passages for m in find_numbers(p)]
+    flagged = []
+    for mention in find_numbers(answer):
+        if _matches(mention, values) or _matches(mention, passage_values):
+            continue
+        flagged.append(mention.text)
+    return flagged
+
+
+def numeric_values(data: object) -> list[float]:
+    """Every number inside a tool result (a model_dump()), so counts like '13 个地区' trace to it too."""
+    out: list[float] = []
+    if isinstance(data, bool):
+        return out
+    if isinstance(data, int | float):
+        out.append(float(data))
+    elif isinstance(data, dict):
+        for value in data.values():
+            out += numeric_values(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            out += numeric_values(value)
+    return out

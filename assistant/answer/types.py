@@ -1,0 +1,35 @@
+"""The one answer type every front end (CLI, API, UI, OpenAI-compatible endpoint) renders."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.tools.types import Figure
+
+
+class Citation(BaseModel):
+    """A cited passage: where it is (document, 文号, section, file, offsets) and what it says."""
+
+    n: int = Field(description="在回答中以 [n] 标注的序号")
+    title: str
+    doc_number: str = ""
+    section: str = ""
+    passage: str
+    quote: str = Field("", description="回答中引用的句子（passage 的子串）")
+    source: str
+    start: int
+    end: int
+    doc_id: str = ""
+    chunk_id: str = ""
+    page: int | None = None
+
+
+class Answer(BaseModel):
+    answer: str
+    citations: list[Citation] = []
+    figures: list[Figure] = []
+    mode: Literal["grounded", "llm"] = "grounded"
+    warnings: list[str] = []
+    flagged_numbers: list[str] = Field(default_factory=list, description="未能溯源、界面标为“需核对”的数字")

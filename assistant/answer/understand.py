@@ -1,0 +1,189 @@
+"""Question understanding for the grounded mode: regions, metrics, periods and intents, using jieba and
+the database's own vocabulary. Pure apart from building the vocabulary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import func, select
+
+from assistant.db.models import Indicator, Region
+from assistant.db.periods import Period, find_period
+from assistant.db.reference import METRICS, MetricDef
+from assistant.db.session import FigureStore
+from assistant.db.vocab import find_metric
+
+MAX_QUESTION = 500
+
+RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|哪个(?:县|区|地区)?.{0,6}最")
+LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
+WHY = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议")
+DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|怎么算|如何计算|怎么计算|定义|包括哪些|指的是")
+PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履约率|多少个|几个|个数|统计|签约|在谈|投产|亿元以上|亿以上)|开工率|资金到位率|履约率")
+EVENT = re.compile(r"推介会|招商活动|签约活动|活动.{0,6}(?:签约|多少|哪些)|考察活动")
+PROBLEM = re.compile(r"问题台账|未解决的问题|待解决|问题清单|哪些问题")
+FIGURE = re.compile(r"多少|完成|进度|同比|目标|数据|情况|规模|总量|增长")
+INJECTION = re.compile(
+    r"忽略.{0,10}(?:指令|规则|设定|要求)|导出.{0,8}(?:数据库|全部|所有)|删除.{0,6}(?:数据|文档|库)|drop\s+table|"
+    r"system\s*prompt|系统提示词|你的提示词|越狱|ignore (?:all|previous)",
+    re.I,
+)
+UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,4}(?:县|市|州|镇))")
+NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省市|城市|月|年")
+FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成)|呢[？?。]?$")
+
+
+@dataclass(frozen=True)
+class RegionName:
+    name: str
+    aliases: tuple[str, ...]
+    is_city: bool
+
+
+@dataclass
+class Vocabulary:
+    regions: list[RegionName] = field(default_factory=list)
+    latest: dict[str, Period] = field(default_factory=dict)  # metric → newest period with data
+
+    @classmethod
+    def load(cls, store: FigureStore | None) -> Vocabulary:
+        if store is None:
+            return cls()
+        with store.session() as session:
+            regions = [
+                RegionName(r.name, tuple(r.aliases or []), r.kind == "全市")
+                for r in session.scalars(select(Region).order_by(Region.sort_order))
+            ]
+            latest: dict[str, Period] = {}
+            rows = session.execute(
+                select(Indicator.metric, func.max(Indicator.year * 100 + Indicator.end_month)).group_by(Indicator.metric)
+            )
+            for metric, key in rows:
+                if key:
+                    latest[metric] = Period(int(key) // 100, int(key) % 100)
+        return cls(regions, latest)
+
+    def words(self) -> list[str]:
+        return [w for r in self.regions for w in (r.name, *r.aliases)]
+
+    def find_regions(self, text: str) -> list[RegionName]:
+        found: list[tuple[int, RegionName]] = []
+        for region in self.regions:
+            for word in sorted({region.name, *region.aliases}, key=len, reverse=True):
+                pos = text.find(word)
+                if word and pos >= 0:
+                    found.append((pos, region))
+                    break
+        return [r for _, r in sorted(found, key=lambda item: item[0])]
+
+
+@dataclass
+class Parsed:
+    text: str
+    regions: list[RegionName] = field(default_factory=list)
+    metrics: list[MetricDef] = field(default_factory=list)
+    period: Period | None = None
+    period_assumed: bool = False
+    intents: list[str] = field(default_factory=list)  # figure | rank | lag | project | event | problem | policy | define
+    unknown_place: str = ""
+    injection: bool = False
+    truncated: bool = False
+
+
+def _metrics_in(text: str) -> list[MetricDef]:
+    found = []
+    for metric in METRICS:
+        if any(alias and alias in text for alias in (metric.name, *metric.aliases)):
+            found.append(metric)
+    if not found:
+        single = find_metric(text)
+        if single:
+            found.append(single)
+    return found
+
+
+def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: date) -> tuple[Period | None, bool]:
+    year = None
+    if "今年" in text or "本年" in text:
+        year = today.year
+    elif "去年" in text or "上年" in text:
+        year = today.year - 1
+    normalized = text.replace("今年", f"{year}年").replace("本年", f"{year}年") if year else text
+    normalized = normalized.replace("去年", f"{year}年").replace("上年", f"{year}年") if year else normalized
+    normalized = normalized.replace("截止", "截至").replace("月份", "月")
+    latest = max((vocab.latest[m.name] for m in metrics if m.name in vocab.latest), default=None)
+    if latest is None and vocab.latest:
+        latest = max(vocab.latest.values())
+    default_year = year or (latest.year if latest else today.year)
+    try:
+        period = find_period(normalized, default_year=default_year)
+    except Exception:
+        period = None
+    if period is not None:
+        return period, False
+    if year:
+        return Period(year, 12), False
+    return latest, latest is not None
+
+
+def parse(question: str, vocab: Vocabulary, today: date | None = None) -> Parsed:
+    today = today or date.today()
+    text = " ".join(question.split())
+    parsed = Parsed(text=text[:MAX_QUESTION], truncated=len(text) > MAX_QUESTION)
+    text = parsed.text
+    parsed.injection = bool(INJECTION.search(text))
+    parsed.regions = vocab.find_regions(text)
+    parsed.metrics = _metrics_in(text)
+    if not parsed.regions:
+        for place in UNKNOWN_PLACE.findall(text):
+            if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
+                parsed.unknown_place = place
+                break
+    parsed.period, parsed.period_assumed = _period_in(text, vocab, parsed.metrics, today)
+    intents: list[str] = []
+    why = bool(WHY.search(text))
+    if DEFINE.search(text):
+        intents.append("define")
+    if PROBLEM.search(text):
+        intents.append("problem")
+    if EVENT.search(text):
+        intents.append("event")
+    if PROJECT.search(text) and not DEFINE.search(text):
+        intents.append("project")
+    if parsed.metrics or (parsed.regions and FIGURE.search(text)):
+        clauses = [c for c in re.split(r"[，,；;？?。！!]", text) if c.strip()]
+        figure_clause = any(not WHY.search(c) and (FIGURE.search(c) or RANK.search(c) or LAG.search(c)) for c in clauses)
+        if RANK.search(text) and not why:
+            intents.append("rank")
+        elif LAG.search(text) and not why and not parsed.regions:
+            intents.append("lag")
+        elif figure_clause or not why:
+            if not DEFINE.search(text) or parsed.regions:
+                intents.append("figure")
+    if why or "define" in intents or not intents:
+        intents.append("policy")
+    parsed.intents = intents
+    return parsed
+
+
+def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
+    """'那恒口呢？' / '二季度呢？' take the previous turn's question and change one slot."""
+    if previous is None or len(current.text) > 16 or not FOLLOW_UP.search(current.text):
+        return current
+    if not (current.regions or current.metrics or not current.period_assumed):
+        return current
+    data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
+    if not data_intents:
+        return current
+    return replace(
+        previous,
+        text=current.text,
+        regions=current.regions or previous.regions,
+        metrics=current.metrics or previous.metrics,
+        period=current.period if not current.period_assumed else previous.period,
+        period_assumed=current.period_assumed and previous.period_assumed,
+        intents=data_intents,
+        unknown_place="",
+    )

@@ -1,0 +1,29 @@
+"""The number checker on plain strings."""
+
+from __future__ import annotations
+
+from assistant.answer.numbers import find_numbers, unsupported_numbers
+
+
+def test_dates_ordinals_and_doc_numbers_are_not_figures() -> None:
+    text = "根据安招函〔2023〕31号，2023年一季度（1-3月）截至7月底，一是强化统筹，第205号提案[1]，“5+3”产业链。"
+    assert find_numbers(text) == []
+
+
+def test_arabic_chinese_percent_and_units_are_found() -> None:
+    values = {m.text: m.value for m in find_numbers("外资236.70万美元，完成67.63%，内资三十七亿元，百分之五十。")}
+    assert values["236.70万"] == 2367000
+    assert values["67.63%"] == 67.63
+    assert values["三十七亿"] == 3.7e9
+    assert values["百分之五十"] == 50
+
+
+def test_traced_numbers_pass_and_untraced_are_flagged() -> None:
+    answer = "汉阴县外资236.70万美元，完成进度67.63%，同比增长12.5%，全市开工率95.30%[1]。"
+    flagged = unsupported_numbers(answer, figure_values=[236.7, 67.6286], passages=["项目开工率95.30%；资金到位率42.34%。"])
+    assert flagged == ["12.5%"]
+
+
+def test_unit_conversion_between_yi_and_wan() -> None:
+    assert unsupported_numbers("总投资3.5亿元", figure_values=[35000.0], passages=[]) == []
+    assert unsupported_numbers("总投资35000万元", figure_values=[3.5], passages=[]) == []
