@@ -70,11 +70,13 @@ class Assistant:
             return Answer(answer=REFUSAL, mode="grounded", warnings=warnings)
         comp = Composition()
         figures_for(parsed, self.store, comp, [r.name for r in self.vocab.regions])
-        if "policy" in parsed.intents:
-            policy_for(parsed, self.kb, comp, filters)
+        # Documents also answer data questions the database cannot (开工率 in a report, a ranking in a
+        # reply letter) and corroborate those it can; the relevance filter in policy_for keeps this from
+        # padding: passages that do not match the question are never cited.
+        policy_for(parsed, self.kb, comp, filters)
         text = comp.text()
         if not comp.figure_lines and not comp.policy_lines:
-            text = nothing_found(parsed.text) + ("\n\n" + "\n".join(comp.notes) if comp.notes else "")
+            text = nothing_found() + ("\n\n" + "\n".join(comp.notes) if comp.notes else "")
         flagged = unsupported_numbers(
             text, [f.value for f in comp.figures if f.value is not None] + comp.tool_values,
             [c.passage for c in comp.citations],

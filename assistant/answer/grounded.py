@@ -35,7 +35,14 @@ from assistant.tools.indicators import RankBy
 from assistant.tools.types import Figure
 
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
-GENERIC = {"招商", "招商引资", "工作", "情况", "全市", "我市", "安康", "安康市", "问题", "相关", "内容", "介绍", "一下", "说说", "讲讲"}
+GENERIC = {
+    "招商", "招商引资", "工作", "情况", "全市", "我市", "安康", "安康市", "问题", "相关", "内容", "介绍", "一下",
+    "说说", "讲讲", "如果", "认为", "理解", "分别", "哪些", "可以", "应该", "怎么", "处理", "多少", "哪几", "什么",
+    "常说", "现在", "已经", "能够", "需要", "主要", "具体", "有关",
+}
+# Share of the question's content words a passage (with its title and section) must contain to be cited:
+# the top two results may be paraphrases, lower ones must match more closely. Below this, say nothing.
+MIN_COVERAGE_TOP = 0.3
 MIN_COVERAGE = 0.5
 EXAMPLES = [
     "汉阴县一季度外商直接投资完成进度？",
@@ -160,9 +167,9 @@ def policy_for(
     words = _content_words(query)
     hits = kb.search(query, k=k, filters=filters)
     chosen: list[tuple[Hit, str]] = []
-    for hit in hits:
+    for rank, hit in enumerate(hits):
         context = f"{hit.title} {hit.section} {hit.text}"
-        if _coverage(words, context) < MIN_COVERAGE:
+        if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 else MIN_COVERAGE):
             continue
         quote = best_sentences(hit.text, words)
         if quote and all(quote != q for _, q in chosen):
@@ -200,10 +207,10 @@ def best_sentences(passage: str, words: list[str], limit: int = 2) -> str:
     return quote if quote in passage else sentences[best]
 
 
-def nothing_found(question: str) -> str:
+def nothing_found() -> str:
     examples = "\n".join(f"· {q}" for q in EXAMPLES)
     return (
-        f"知识库和项目数据库中没有找到与“{question[:40]}”直接相关的内容，为避免误导，不作推测。\n"
+        "知识库和项目数据库中没有找到与这个问题直接相关的内容，为避免误导，不作推测。\n"
         f"可以这样问：\n{examples}"
     )
 

@@ -110,6 +110,7 @@ def numeric_values(data: object) -> list[float]:
         for value in data.values():
             out += numeric_values(value)
     elif isinstance(data, list | tuple):
+        out.append(float(len(data)))  # "有 2 个" counts the rows a tool returned
         for value in data:
             out += numeric_values(value)
     return out

@@ -155,7 +155,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None) -> Parsed
     if parsed.metrics or (parsed.regions and FIGURE.search(text)):
         clauses = [c for c in re.split(r"[，,；;？?。！!]", text) if c.strip()]
         figure_clause = any(not WHY.search(c) and (FIGURE.search(c) or RANK.search(c) or LAG.search(c)) for c in clauses)
-        if RANK.search(text) and not why:
+        if RANK.search(text) and not why and not (parsed.regions and re.search(r"排第几|名次|排名第几|第几", text)):
             intents.append("rank")
         elif LAG.search(text) and not why and not parsed.regions:
             intents.append("lag")
