@@ -20,6 +20,7 @@ RRF_K = 10  # tuned on tests/eval/dev.tsv (60 favoured passages ranked middling 
 CANDIDATES = 50
 RERANK_TOP = 15
 COVERAGE_WEIGHT = 0.02
+DENSE_WEIGHT = 0.01  # the dense cosine, min-max scaled over the candidates, as a tie-breaker
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
 
 
@@ -179,11 +180,18 @@ class KnowledgeBase:
         for rank, chunk_id in enumerate(self._bm25_candidates(query_tokens, filters)):
             ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         vector = self.embedder.embed_query(query)
-        for rank, (chunk_id, _) in enumerate(self.vectors.query(vector, CANDIDATES, filters.chroma_where())):
-            if chunk_id in self._chunks:
-                ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        dense = [(cid, sim) for cid, sim in self.vectors.query(vector, CANDIDATES, filters.chroma_where()) if cid in self._chunks]
+        for rank, (chunk_id, _) in enumerate(dense):
+            ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        cosine = dict(dense)
+        low, high = (min(cosine.values()), max(cosine.values())) if cosine else (0.0, 1.0)
+
+        def rerank(chunk_id: str, score: float) -> float:
+            scaled = (cosine.get(chunk_id, low) - low) / ((high - low) or 1.0)
+            return score + COVERAGE_WEIGHT * self._coverage(chunk_id, query_tokens) + DENSE_WEIGHT * scaled
+
         fused = sorted(ranked.items(), key=lambda item: -item[1])
-        head = [(cid, score + COVERAGE_WEIGHT * self._coverage(cid, query_tokens)) for cid, score in fused[:RERANK_TOP]]
+        head = [(cid, rerank(cid, score)) for cid, score in fused[:RERANK_TOP]]
         head.sort(key=lambda item: -item[1])
         best = (head + fused[RERANK_TOP:])[:k]
         return [self._hit(chunk_id, score) for chunk_id, score in best]
