@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.answer.grounded import Composition, figures_for, nothing_found, policy_for
 from assistant.answer.numbers import unsupported_numbers
 from assistant.answer.types import Answer
-from assistant.answer.understand import MAX_QUESTION, Parsed, Vocabulary, parse, resolve_follow_up
+from assistant.answer.understand import INJECTION, MAX_QUESTION, Parsed, Vocabulary, parse, resolve_follow_up
 from assistant.config import Settings
 from assistant.db.errors import DatabaseNotReady
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.index.tokenize import add_words
 
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.answer.agent import Agent
+
+LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_LLM_MODEL（模型名），本次用内置检索模式回答。"
 REFUSAL = (
     "本助手只提供按地区、期间、指标的只读查询和知识库检索，不能导出、修改或删除数据，"
     "也不会执行问题或文档中夹带的指令。"
@@ -36,14 +43,26 @@ def open_figure_store(settings: Settings) -> FigureStore | None:
 
 
 class Assistant:
+    """Grounded mode by default; LLM mode when a chat model is injected or ASSISTANT_LLM_BASE_URL and
+    ASSISTANT_LLM_MODEL are set."""
+
     def __init__(self, settings: Settings, kb: KnowledgeBase | None = None, store: FigureStore | None = None,
-                 today: date | None = None) -> None:
+                 today: date | None = None, chat_model: BaseChatModel | None = None) -> None:
         self.settings = settings
         self.kb = kb or KnowledgeBase(settings)
         self.store = store if store is not None else open_figure_store(settings)
         self.today = today
         self.vocab = Vocabulary.load(self.store)
         add_words(self.vocab.words())
+        self.chat_model = chat_model
+        if chat_model is None and settings.llm_base_url:
+            from assistant.answer.agent import chat_model_from_settings
+
+            self.chat_model = chat_model_from_settings(settings)
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.chat_model is not None else "grounded"
 
     def reload_figures(self) -> None:
         """Pick up a database that was imported after start-up."""
@@ -57,6 +76,44 @@ class Assistant:
         return resolve_follow_up(parse(question, self.vocab, self.today), previous)
 
     def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None) -> Answer:
+        agent = self._agent(question, history, filters)
+        if agent is not None:
+            return agent.ask(question.strip(), history)
+        answer = self.ask_grounded(question, history, filters)
+        if self.settings.llm_base_url and self.chat_model is None:
+            answer.warnings.append(LLM_MODEL_MISSING)
+        return answer
+
+    def stream(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None
+               ) -> Iterator[str | Answer]:
+        """Yield text pieces as they are ready, then the final Answer."""
+        agent = self._agent(question, history, filters)
+        if agent is not None:
+            yield from agent.stream(question.strip(), history)
+            return
+        answer = self.ask(question, history, filters)
+        for block in answer.answer.split("\n"):
+            yield block + "\n"
+        yield answer
+
+    def _agent(self, question: str, history: list[str] | None, filters: SearchFilters | None) -> Agent | None:
+        """An LLM-mode agent for this question, or None for the grounded path (no model configured, an
+        empty question, or one that asks to override the rules — refused the same way in both modes)."""
+        if self.chat_model is None or not (question or "").strip() or INJECTION.search(question):
+            return None
+        from assistant.answer.agent import Agent, Context
+        from assistant.answer.llm_tools import PolicyLibrary, Toolbox
+
+        if self.store is None:
+            self.reload_figures()
+        latest = max(self.vocab.latest.values(), default=None)
+        context = Context(self.today or date.today(), [r.name for r in self.vocab.regions],
+                          f"{latest.key}（{latest.label}）" if latest else "")
+        toolbox = Toolbox(self.store, PolicyLibrary(self.kb, filters))
+        return Agent(self.chat_model, toolbox, context, lambda: self.ask_grounded(question, history, filters))
+
+    def ask_grounded(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None
+                     ) -> Answer:
         question = (question or "").strip()
         if not question:
             return Answer(answer="请输入问题，例如：" + "；".join(_examples()), mode="grounded")
@@ -85,13 +142,6 @@ class Assistant:
             warnings.append("以下数字未能在数据库或引用原文中找到来源，请核对：" + "、".join(flagged))
         return Answer(answer=text, citations=comp.citations, figures=comp.figures, mode="grounded",
                       warnings=warnings, flagged_numbers=flagged)
-
-    def stream(self, question: str, history: list[str] | None = None) -> Iterator[str | Answer]:
-        """Yield text pieces as they are ready, then the final Answer."""
-        answer = self.ask(question, history)
-        for block in answer.answer.split("\n"):
-            yield block + "\n"
-        yield answer
 
 
 def _examples() -> list[str]:

@@ -95,9 +95,8 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
             stack = [(lv, lab) for lv, lab in stack if lv < level]
             stack.append((level, label))
             current_lead = ""
-            body_start = len(label)
-            if len(text) - body_start <= 2:
-                continue  # a heading line on its own: it only sets the path
+            if not re.search(r"[。！？；!?;]", text):
+                continue  # a heading line on its own only sets the path; a heading sentence is content too
             section = path()
         else:
             lead = para.lead

@@ -149,3 +149,9 @@ def test_disclosure_classes_are_normalised() -> None:
     assert extract_metadata(_doc("内部\n关于印发某某办法的通知\n正文。")).access == "内部"
     assert extract_metadata(_doc("秘密★1年\n关于某事项的报告\n正文。")).access == "涉密"
     assert extract_metadata(_doc("公开\n关于某事项的通知\n正文。")).genre == "通知"
+
+
+def test_a_heading_that_is_a_whole_sentence_keeps_its_content() -> None:
+    doc = _doc("一、推行企业开办“一网通办”，开办时间压缩至1个工作日。\n二、存在问题")
+    chunks = chunk_document(doc, "")
+    assert [c.text for c in chunks] == ["一、推行企业开办“一网通办”，开办时间压缩至1个工作日。"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -75,3 +76,16 @@ def test_bad_requests_get_chinese_4xx(server: str) -> None:
 def test_documents_list_is_paginated(server: str) -> None:
     body = httpx.get(f"{server}/api/documents", params={"limit": 1}).json()
     assert body["total"] == 1 and body["documents"][0]["doc_number"] == "安招函〔2023〕31号"
+
+
+def test_chat_completions_stream_over_http(server: str) -> None:
+    request = {"stream": True, "messages": [{"role": "user", "content": "下一步如何补齐外资短板？"}]}
+    with httpx.stream("POST", f"{server}/v1/chat/completions", json=request, timeout=60) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        events = [line.removeprefix("data: ") for line in r.iter_lines() if line]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    content = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    answer = chunks[-1]["zhaoshang_answer"]
+    assert "三是补齐外资短板" in answer["citations"][0]["section"]
+    assert content.startswith(answer["answer"].strip()) and "\n\n引用：\n[1] " in content

@@ -1,0 +1,64 @@
+"""Asking: one Answer as JSON, or streamed as NDJSON (text deltas, then the full Answer)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from assistant.answer.engine import Assistant
+from assistant.answer.types import Answer
+from assistant.api_routes.deps import AssistantDep
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["问答"])
+
+MAX_QUESTION_CHARS = 10_000
+
+
+class AskRequest(BaseModel):
+    question: str = Field(max_length=MAX_QUESTION_CHARS, description="问题")
+    history: list[Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=list, max_length=20, description="此前各轮的问题（用于“那恒口呢？”这类追问）"
+    )
+
+
+def _question(body: AskRequest) -> str:
+    if not body.question.strip():
+        raise HTTPException(status_code=422, detail="问题不能为空")
+    return body.question
+
+
+@router.post("/api/ask", summary="提问，返回完整回答（含引用、数字来源和需核对的数字）")
+def api_ask(body: AskRequest, assistant: AssistantDep) -> Answer:
+    return assistant.ask(_question(body), body.history)
+
+
+@router.post(
+    "/api/ask/stream",
+    summary="提问，以 NDJSON 流式返回",
+    description='每行一个 JSON：若干 {"type":"delta","text":"…"}，最后一行 {"type":"answer","answer":{…}}，'
+                "以最后的完整回答为准；出错时最后一行为 {\"type\":\"error\",\"detail\":\"…\"}。",
+    response_class=StreamingResponse,
+)
+def api_ask_stream(body: AskRequest, assistant: AssistantDep) -> StreamingResponse:
+    question = _question(body)
+    return StreamingResponse(_ndjson(assistant, question, body.history), media_type="application/x-ndjson")
+
+
+def _ndjson(assistant: Assistant, question: str, history: list[str]) -> Iterator[str]:
+    try:
+        for item in assistant.stream(question, history):
+            if isinstance(item, Answer):
+                yield json.dumps({"type": "answer", "answer": item.model_dump(mode="json")}, ensure_ascii=False) + "\n"
+            elif item:
+                yield json.dumps({"type": "delta", "text": item}, ensure_ascii=False) + "\n"
+    except Exception as exc:  # the response has started: report in-band rather than cut the stream
+        log.exception("streamed answer failed")
+        yield json.dumps({"type": "error", "detail": f"回答生成出错（{type(exc).__name__}），请重试。"},
+                         ensure_ascii=False) + "\n"

@@ -1,0 +1,72 @@
+"""Process-wide resources and the dependencies routes declare (`Annotated[..., Depends(...)]` aliases)."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from assistant.answer.engine import Assistant
+from assistant.config import Settings
+from assistant.db.session import FigureStore
+from assistant.index.kb import KnowledgeBase
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+
+class AppState:
+    """Built once at start-up and shared by request handlers."""
+
+    def __init__(self, settings: Settings, chat_model: BaseChatModel | None = None) -> None:
+        self.settings = settings
+        self.kb = KnowledgeBase(settings)
+        self.assistant = Assistant(settings, kb=self.kb, chat_model=chat_model)
+        self.write_lock = threading.Lock()  # one upload or deletion at a time within this process
+
+    def warm(self) -> None:
+        self.kb.refresh()
+        self.kb.search("招商引资", k=1)  # loads the embedder, Chroma and jieba before the first user
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.assistant  # type: ignore[no-any-return]
+
+
+State = Annotated[AppState, Depends(get_state)]
+
+
+def get_settings_dep(state: State) -> Settings:
+    return state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_kb(state: State) -> KnowledgeBase:
+    return state.kb
+
+
+KB = Annotated[KnowledgeBase, Depends(get_kb)]
+
+
+def get_assistant(state: State) -> Assistant:
+    return state.assistant
+
+
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+def get_store(assistant: AssistantDep) -> FigureStore:
+    """The read-only project database; 503 until one has been imported."""
+    if assistant.store is None:
+        assistant.reload_figures()
+    if assistant.store is None:
+        raise HTTPException(
+            status_code=503, detail="项目数据库尚未导入，请先运行 assistant db import-demo corpus/data/ 或 assistant db import。"
+        )
+    return assistant.store
+
+
+Store = Annotated[FigureStore, Depends(get_store)]

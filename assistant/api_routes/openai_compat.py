@@ -1,0 +1,126 @@
+"""An OpenAI-compatible face (`/v1/chat/completions`, `/v1/models`) so chat clients can use the assistant.
+
+The last user message is the question and earlier user messages are the history. The reply's content is
+the answer text followed by its 引用 list (and any 需核对 warnings); the structured Answer rides along
+under `zhaoshang_answer`. With `stream: true` the reply is server-sent events in the OpenAI chunk format,
+ending with `data: [DONE]`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.answer.engine import Assistant
+from assistant.answer.types import Answer
+from assistant.api_routes.ask import MAX_QUESTION_CHARS
+from assistant.api_routes.deps import AssistantDep
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1", tags=["OpenAI 兼容接口"])
+
+MODEL_ID = "zhaoshang-assistant"
+MAX_HISTORY = 20
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: str = Field(max_length=20)
+    content: str | list[dict[str, Any]] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):  # [{"type": "text", "text": "…"}, …]
+            return "".join(str(part.get("text", "")) for part in self.content if part.get("type") == "text")
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")  # temperature, top_p, … are accepted and ignored
+
+    model: str | None = Field(None, max_length=100)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
+
+
+def render_content(answer: Answer) -> str:
+    """The answer as plain text for chat clients: text, then 引用, then warnings."""
+    parts = [answer.answer.strip()]
+    if answer.citations:
+        lines = []
+        for c in answer.citations:
+            where = f"《{c.title}》" + (f"（{c.doc_number}）" if c.doc_number else "")
+            section = f" {c.section}" if c.section else ""
+            quote = f"：“{c.quote}”" if c.quote else ""
+            lines.append(f"[{c.n}] {where}{section}{quote}")
+        parts.append("引用：\n" + "\n".join(lines))
+    if answer.warnings:
+        parts.append("提示：\n" + "\n".join(f"· {w}" for w in answer.warnings))
+    return "\n\n".join(parts)
+
+
+def _conversation(body: ChatCompletionRequest) -> tuple[str, list[str]]:
+    asked = [m.text() for m in body.messages if m.role == "user"]
+    if not asked or not asked[-1].strip():
+        raise HTTPException(status_code=422, detail="messages 中最后一条用户（role 为 user）消息不能为空。")
+    question = asked[-1]
+    if len(question) > MAX_QUESTION_CHARS:
+        raise HTTPException(status_code=422, detail=f"问题过长：{len(question)} 字，最多 {MAX_QUESTION_CHARS} 字。")
+    history = [q[:2000] for q in asked[:-1] if q.strip()][-MAX_HISTORY:]
+    return question, history
+
+
+@router.get("/models", summary="可用模型（OpenAI 格式）")
+def models() -> dict[str, Any]:
+    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "zhaoshang"}]}
+
+
+@router.post("/chat/completions", summary="对话补全（OpenAI 格式，支持 stream）", response_model=None)
+def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep) -> dict[str, Any] | StreamingResponse:
+    question, history = _conversation(body)
+    model = body.model or MODEL_ID
+    completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    created = int(time.time())
+    if body.stream:
+        events = _sse(assistant, question, history, completion_id, created, model)
+        return StreamingResponse(events, media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    answer = assistant.ask(question, history)
+    return {
+        "id": completion_id, "object": "chat.completion", "created": created, "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": render_content(answer)},
+                     "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "zhaoshang_answer": answer.model_dump(mode="json"),
+    }
+
+
+def _sse(assistant: Assistant, question: str, history: list[str], completion_id: str, created: int,
+         model: str) -> Iterator[str]:
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        data = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    try:
+        for item in assistant.stream(question, history):
+            if isinstance(item, Answer):
+                full = render_content(item)
+                tail = full[len(item.answer.strip()):]  # the 引用 list and warnings after the text
+                if tail:
+                    yield chunk({"content": tail})
+                yield chunk({}, "stop", zhaoshang_answer=item.model_dump(mode="json"))
+            elif item:
+                yield chunk({"content": item})
+    except Exception as exc:  # the stream has started: say so in-band, then end it properly
+        log.exception("streamed chat completion failed")
+        yield chunk({"content": f"\n\n（回答生成出错：{type(exc).__name__}，请重试。）"}, "stop")
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,32 @@
+"""API fixtures: one app over a small data directory (two documents, the demo database), via TestClient."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api import create_app
+from assistant.api_routes.deps import AppState
+from assistant.config import Settings
+from tests.llm.data import build_data_dir
+
+MAX_FILE_MB = 0.05  # small, so the size limit is cheap to exceed
+
+
+@pytest.fixture(scope="package")
+def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = build_data_dir(tmp_path_factory.mktemp("api"))
+    return settings.model_copy(update={"max_file_mb": MAX_FILE_MB})
+
+
+@pytest.fixture(scope="package")
+def client(api_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(api_settings, warm=False)) as c:
+        yield c
+
+
+@pytest.fixture
+def state(client: TestClient) -> AppState:
+    return client.app.state.assistant  # type: ignore[attr-defined,no-any-return]
