@@ -20,6 +20,8 @@ from assistant.index.manifest import ChunkRow, DocRecord, now
 from assistant.index.tokenize import tokenize
 
 SKIPPED_NAMES = {"readme.md", "readme.txt"}
+# Bump when cleanup, metadata or chunking change, so that an unchanged file is processed again.
+PIPELINE_VERSION = "2"
 
 
 @dataclass
@@ -122,7 +124,8 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int) -> Pr
         )
     record = DocRecord(
         doc_id=doc_id, source=str(path.resolve()), file_name=path.name, content_hash=content_hash,
-        size=path.stat().st_size, fmt=raw.fmt, meta=meta.as_dict(), n_chunks=len(rows), ingested_at=now(),
+        size=path.stat().st_size, fmt=raw.fmt, meta={**meta.as_dict(), "pipeline": PIPELINE_VERSION},
+        n_chunks=len(rows), ingested_at=now(),
     )
     return PreparedDocument(record, doc.text, raw.encoding, rows)
 
@@ -161,7 +164,11 @@ def ingest(
                 report.failed.append((path.name, str(LoadError(path, f"无法读取（{exc.strerror or exc}）"))))
                 continue
             existing = kb.manifest.by_source(str(path.resolve()))
-            if existing is not None and existing.content_hash == content_hash:
+            if (
+                existing is not None
+                and existing.content_hash == content_hash
+                and existing.meta.get("pipeline") == PIPELINE_VERSION
+            ):
                 report.unchanged.append(path.name)
                 continue
             twin = kb.manifest.by_hash(content_hash)
@@ -212,6 +219,11 @@ def _store(kb: KnowledgeBase, doc: PreparedDocument, existing: DocRecord | None)
     """Vectors first, then the manifest commit, then the old version's vectors: a crash at any point
     leaves either the old or the new document fully indexed, plus at most orphan vectors."""
     rows = doc.chunks
+    stale: list[str] = []
+    if existing is not None and existing.doc_id == doc.record.doc_id:
+        # Same content re-processed by a newer pipeline: drop vectors of chunks that no longer exist.
+        new_ids = {r.chunk_id for r in rows}
+        stale = [c.chunk_id for c in kb.manifest.chunks() if c.doc_id == existing.doc_id and c.chunk_id not in new_ids]
     if rows:
         vectors = kb.embedder.embed_documents([r.embed_text for r in rows])
         meta = chunk_metadata(doc.record.doc_id, doc.record.meta)
@@ -220,6 +232,8 @@ def _store(kb: KnowledgeBase, doc: PreparedDocument, existing: DocRecord | None)
     kb.manifest.replace_document(doc.record, doc.text, doc.encoding, rows, replaces)
     if replaces:
         kb.vectors.delete_doc(replaces)
+    if stale:
+        kb.vectors.delete_ids(stale)
 
 
 def reconcile(kb: KnowledgeBase) -> int:
