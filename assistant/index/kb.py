@@ -21,6 +21,9 @@ CANDIDATES = 50
 RERANK_TOP = 15
 COVERAGE_WEIGHT = 0.02
 DENSE_WEIGHT = 0.01  # the dense cosine, min-max scaled over the candidates, as a tie-breaker
+# A question about 一季度 wants passages about 一季度, not the same sentence from the half-year report.
+PERIOD_WEIGHT = 0.03
+PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
 
 
@@ -185,16 +188,25 @@ class KnowledgeBase:
             ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         cosine = dict(dense)
         low, high = (min(cosine.values()), max(cosine.values())) if cosine else (0.0, 1.0)
+        periods = set(PERIOD_WORDS.findall(query))
 
         def rerank(chunk_id: str, score: float) -> float:
             scaled = (cosine.get(chunk_id, low) - low) / ((high - low) or 1.0)
-            return score + COVERAGE_WEIGHT * self._coverage(chunk_id, query_tokens) + DENSE_WEIGHT * scaled
+            score += COVERAGE_WEIGHT * self._coverage(chunk_id, query_tokens) + DENSE_WEIGHT * scaled
+            if periods and self._mentions_any(chunk_id, periods):
+                score += PERIOD_WEIGHT
+            return score
 
         fused = sorted(ranked.items(), key=lambda item: -item[1])
         head = [(cid, rerank(cid, score)) for cid, score in fused[:RERANK_TOP]]
         head.sort(key=lambda item: -item[1])
         best = (head + fused[RERANK_TOP:])[:k]
         return [self._hit(chunk_id, score) for chunk_id, score in best]
+
+    def _mentions_any(self, chunk_id: str, words: set[str]) -> bool:
+        row = self._chunks[chunk_id]
+        context = f"{self._doc_meta.get(row.doc_id, {}).get('title', '')} {row.section} {row.text}"
+        return any(word in context for word in words)
 
     def _coverage(self, chunk_id: str, query_tokens: list[str]) -> float:
         """Share of the query's words found together in one sentence of the passage: a cheap reranking
