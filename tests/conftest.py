@@ -14,6 +14,13 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 CORPUS = ROOT / "corpus"
 
 
+def free_port() -> int:
+    """A free TCP port on loopback for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @pytest.fixture(autouse=True)
 def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fail any test that opens a connection outside loopback (a real model, a hub download)."""

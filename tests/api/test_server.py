@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,13 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import SEEDS
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import SEEDS, free_port
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(root / "data")}
     subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(corpus)], env=env, check=True,
                    capture_output=True)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 from assistant.config import Settings
 from assistant.index.ingest import ingest
 from assistant.index.kb import KnowledgeBase
+from tests.conftest import free_port
 
 DOC = """关于优化外资项目服务的通知
 一、总体要求
@@ -24,18 +24,13 @@ DOC = """关于优化外资项目服务的通知
 对在谈外资项目实行全程代办，确保早签约、早进资。"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     exe = Path(sys.executable).parent / "chroma"
     if not exe.exists():
         pytest.skip("chroma 命令不可用")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -72,7 +67,7 @@ def test_http_chroma_server_backend(tmp_path: Path, chroma_server: str) -> None:
 def test_unreachable_chroma_server_is_a_clear_error(tmp_path: Path) -> None:
     from assistant.errors import AssistantError
 
-    kb = KnowledgeBase(Settings(data_dir=tmp_path / "d", chroma_url=f"http://127.0.0.1:{_free_port()}"))
+    kb = KnowledgeBase(Settings(data_dir=tmp_path / "d", chroma_url=f"http://127.0.0.1:{free_port()}"))
     with pytest.raises(AssistantError, match="无法连接 Chroma 服务"):
         _ = kb.vectors
 
