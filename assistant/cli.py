@@ -14,6 +14,7 @@ import click
 from assistant.config import Settings, get_settings
 from assistant.db.cli import db_group, figures_group
 from assistant.errors import AssistantError
+from assistant.onboarding.cli import learn_group
 
 if TYPE_CHECKING:
     from assistant.answer.types import Answer
@@ -28,6 +29,7 @@ def main() -> None:
 
 main.add_command(db_group)
 main.add_command(figures_group)
+main.add_command(learn_group)
 
 
 @contextmanager

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(400, ge=100, le=2000)
     max_file_mb: float = Field(20.0, gt=0, description="单个入库文件的大小上限（MB）")
     max_query_chars: int = Field(500, ge=10, description="检索问题超过此长度时截断")
+    glossary_path: Path = Field(Path("corpus/glossary.yaml"), description="人工整理的术语表（优先于自动提取）")
 
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     @property
     def kb_path(self) -> Path:
         return self.data_dir / "kb.sqlite"
+
+    @property
+    def learning_path(self) -> Path:
+        return self.data_dir / "learning.sqlite"
 
     @property
     def chroma_path(self) -> Path:
