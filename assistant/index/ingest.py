@@ -223,7 +223,7 @@ def _store(kb: KnowledgeBase, doc: PreparedDocument, existing: DocRecord | None)
     if existing is not None and existing.doc_id == doc.record.doc_id:
         # Same content re-processed by a newer pipeline: drop vectors of chunks that no longer exist.
         new_ids = {r.chunk_id for r in rows}
-        stale = [c.chunk_id for c in kb.manifest.chunks() if c.doc_id == existing.doc_id and c.chunk_id not in new_ids]
+        stale = [c.chunk_id for c in kb.manifest.chunks(doc_id=existing.doc_id) if c.chunk_id not in new_ids]
     if rows:
         vectors = kb.embedder.embed_documents([r.embed_text for r in rows])
         meta = chunk_metadata(doc.record.doc_id, doc.record.meta)

@@ -178,9 +178,11 @@ class Manifest:
     def chunk_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")}
 
-    def chunks(self, ids: list[str] | None = None) -> list[ChunkRow]:
+    def chunks(self, ids: list[str] | None = None, doc_id: str | None = None) -> list[ChunkRow]:
         query = "SELECT chunk_id, doc_id, ord, text, embed_text, tokens, section, start, end, kind, page FROM chunks"
-        if ids is None:
+        if doc_id is not None:
+            rows = self.conn.execute(query + " WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
+        elif ids is None:
             rows = self.conn.execute(query + " ORDER BY doc_id, ord").fetchall()
         else:
             rows = []

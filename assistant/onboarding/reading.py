@@ -36,8 +36,8 @@ class ReadingItem(BaseModel):
 
 def _summary(kb: KnowledgeBase, doc: DocRecord, limit: int = 2) -> str:
     sentences: list[str] = []
-    for chunk in kb.manifest.chunks():
-        if chunk.doc_id != doc.doc_id or chunk.kind != "text" or "*" in chunk.text or len(chunk.text) < 60:
+    for chunk in kb.manifest.chunks(doc_id=doc.doc_id):
+        if chunk.kind != "text" or "*" in chunk.text or len(chunk.text) < 60:
             continue
         for m in SENTENCE.finditer(chunk.text):
             sentence = m.group(0).strip()

@@ -35,8 +35,8 @@ def locate(kb: KnowledgeBase, file_name: str, quote: str) -> Source | None:
         if start < 0:
             return None
         section = ""
-        for chunk in kb.manifest.chunks():
-            if chunk.doc_id == doc.doc_id and chunk.start <= start < chunk.end:
+        for chunk in kb.manifest.chunks(doc_id=doc.doc_id):
+            if chunk.start <= start < chunk.end:
                 section = chunk.section
                 break
         return Source(
