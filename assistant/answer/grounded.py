@@ -35,6 +35,8 @@ from assistant.tools.indicators import RankBy
 from assistant.tools.types import Figure
 
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+# Formulaic lines of a 公文 (opening, thanks, closing) restate the topic but answer nothing.
+BOILERPLATE = re.compile(r"收悉|现答复如下|现将.{0,20}(?:报告|答复)如下|感谢您|衷心感谢|特此(?:函复|报告|通知)|此复")
 GENERIC = {
     "招商", "招商引资", "工作", "情况", "全市", "我市", "安康", "安康市", "问题", "相关", "内容", "介绍", "一下",
     "说说", "讲讲", "如果", "认为", "理解", "分别", "哪些", "可以", "应该", "怎么", "处理", "多少", "哪几", "什么",
@@ -172,7 +174,7 @@ def policy_for(
         if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 else MIN_COVERAGE):
             continue
         quote = best_sentences(hit.text, words)
-        if quote and all(quote != q for _, q in chosen):
+        if quote and _coverage(words, quote) > 0 and all(quote != q for _, q in chosen):
             chosen.append((hit, quote))
         if len(chosen) >= 3:
             break
@@ -193,7 +195,9 @@ def policy_for(
 def best_sentences(passage: str, words: list[str], limit: int = 2) -> str:
     """The passage's most relevant sentences (verbatim, in order): the best one and, if it scores too,
     its neighbour. Falls back to the first sentence."""
-    sentences = [m.group(0).strip() for m in SENTENCE.finditer(passage) if m.group(0).strip()]
+    sentences = [
+        m.group(0).strip() for m in SENTENCE.finditer(passage) if m.group(0).strip() and not BOILERPLATE.search(m.group(0))
+    ]
     if not sentences:
         return ""
     # A question sentence (an interviewer's, a FAQ heading) restates the query but answers nothing.
