@@ -19,6 +19,7 @@ from assistant.api_routes.deps import KB, AppState, State
 from assistant.api_routes.errors import BodyLimit, install_error_handlers
 from assistant.config import Settings, get_settings
 from assistant.index.kb import SearchFilters
+from assistant.ui.paths import UPLOAD_PATH
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -27,7 +28,8 @@ JSON_BODY_LIMIT = 1024 * 1024
 
 
 def create_app(settings: Settings | None = None, warm: bool = True, chat_model: BaseChatModel | None = None) -> FastAPI:
-    """The app. LLM mode follows the settings (ASSISTANT_LLM_*) unless a chat model is passed in."""
+    """The app. LLM mode follows the settings (ASSISTANT_LLM_*) unless a chat model is passed in. The
+    workbench page (Gradio) is mounted at /ui; / redirects there."""
     state = AppState(settings or get_settings(), chat_model=chat_model)
 
     @asynccontextmanager
@@ -43,7 +45,7 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     upload_limit = documents.upload_limit(state.settings)
 
     def body_limit(scope: Scope) -> int:
-        is_upload = scope.get("method") == "POST" and scope.get("path") == "/api/documents"
+        is_upload = scope.get("method") == "POST" and scope.get("path") in ("/api/documents", UPLOAD_PATH)
         return upload_limit if is_upload else JSON_BODY_LIMIT
 
     app.add_middleware(BodyLimit, limit_for=body_limit)
@@ -51,7 +53,9 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     app.add_api_route("/api/search", api_search, methods=["GET"], summary="检索段落及出处", tags=["检索"])
     for module in (ask, documents, figures, openai_compat):
         app.include_router(module.router)
-    return app
+    from assistant.ui.app import mount_ui  # gradio takes seconds to import: not at `import assistant.api`
+
+    return mount_ui(app, state)
 
 
 def healthz(state: State) -> dict[str, Any]:

@@ -1,0 +1,130 @@
+"""How an Answer is shown in the 问答 tab: the chat bubble, the sources panel and the figures table.
+Pure functions from an Answer to escaped HTML/Markdown, tested with plain strings."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.types import Answer, Citation
+from assistant.db.errors import InvalidPeriod
+from assistant.db.periods import parse_period
+from assistant.tools.types import NO_DATA, Figure, Provenance
+from assistant.ui.html import esc, highlight
+
+NEEDS_CHECK = "需核对"
+WHOLE_UNITS = ("位", "个", "场", "项", "家")
+SOURCES_EMPTY = "提问后，这里列出回答引用的原文段落及出处（文件标题、文号、章节），引用的句子以黄色标出。"
+FIGURES_EMPTY = "回答中用到的数据会列在这里，每个数字都注明来源表、行号、期间和导入文件。"
+
+
+def _flag_pattern(number: str) -> re.Pattern[str]:
+    # Not inside a longer number: flagging 18.5% must not touch 118.5%.
+    return re.compile(rf"(?<![\d.]){re.escape(esc(number))}(?![\d])")
+
+
+def answer_message(answer: Answer) -> str:
+    """The chat bubble: the answer text escaped for Markdown, each flagged number marked 需核对."""
+    text = esc(answer.answer.strip())
+    for number in sorted(set(answer.flagged_numbers), key=len, reverse=True):
+        text = _flag_pattern(number).sub(
+            lambda m: f'<span class="zs-flag" title="未能在数据库或引用原文中找到来源">{m.group(0)}'
+                      f"（{NEEDS_CHECK}）</span>",
+            text,
+        )
+    return text
+
+
+def streaming_message(partial: str) -> str:
+    return esc(partial)
+
+
+def _warnings(answer: Answer) -> str:
+    if not answer.warnings:
+        return ""
+    items = "".join(f"<li>{esc(w)}</li>" for w in answer.warnings)
+    return f'<div class="zs-warnings"><b>{NEEDS_CHECK}</b><ul>{items}</ul></div>'
+
+
+def _citation(c: Citation) -> str:
+    number = f'<span class="zs-docnum">{esc(c.doc_number)}</span>' if c.doc_number else ""
+    section = f'<div class="zs-section">{esc(c.section)}</div>' if c.section else ""
+    page = f"，第 {c.page} 页" if c.page else ""
+    where = f'<div class="zs-where">{esc(c.source.rsplit("/", 1)[-1])}{esc(page)}，第 {c.start}–{c.end} 字</div>'
+    return (
+        f'<div class="zs-source" id="zs-source-{c.n}"><div class="zs-source-head"><span class="zs-n">[{c.n}]</span>'
+        f'<span class="zs-title">《{esc(c.title)}》</span>{number}</div>{section}'
+        f'<div class="zs-passage">{highlight(c.passage, c.quote)}</div>{where}</div>'
+    )
+
+
+def sources_html(answer: Answer | None) -> str:
+    """Warnings first, then one card per cited passage."""
+    if answer is None:
+        return f'<div class="zs-empty">{esc(SOURCES_EMPTY)}</div>'
+    cards = "".join(_citation(c) for c in answer.citations)
+    if not cards:
+        cards = '<div class="zs-empty">本次回答没有引用文件原文。</div>'
+    return _warnings(answer) + cards
+
+
+def period_label(key: str | None) -> str:
+    if not key:
+        return ""
+    try:
+        return parse_period(key).label
+    except InvalidPeriod:
+        return key
+
+
+def row_list(ids: list[int], shown: int = 5) -> str:
+    """第 6 行 / 第 1、3、5、7、9 等 13 行"""
+    if len(ids) <= shown + 1:
+        return f"第 {'、'.join(str(i) for i in ids)} 行"
+    return f"第 {'、'.join(str(i) for i in ids[:shown])} 等 {len(ids)} 行"
+
+
+def provenance_parts(prov: Provenance) -> tuple[str, str]:
+    """("indicators 表第 6 行", "indicators_2023Q1_wide.csv，2023-11-22 导入")"""
+    rows = f"{prov.table} 表{row_list(prov.row_ids)}" if prov.row_ids else f"{prov.table} 表"
+    origin = ["、".join(prov.files)] if prov.files else []
+    if prov.as_of:
+        origin.append(f"{prov.as_of[:10]} 导入")
+    return rows, "，".join(origin)
+
+
+def provenance_text(prov: Provenance) -> str:
+    return "，".join(part for part in provenance_parts(prov) if part)
+
+
+def number_text(f: Figure) -> str:
+    """The value without its unit (the table has a unit column); None is 无数据, never 0."""
+    if f.value is None:
+        return NO_DATA
+    if f.unit in WHOLE_UNITS:
+        return f"{int(f.value):,}"
+    return f"{f.value:,.2f}"
+
+
+def _figure_row(f: Figure) -> str:
+    period = period_label(f.period)
+    # Labels repeat the period ("汉阴县 外商直接投资 2023年一季度（1-3月） 同比"); it has its own line here.
+    label = " ".join(f.label.replace(period, " ").split()) if period else f.label
+    formula = f' title="{esc(f.provenance.formula)}"' if f.provenance.formula else ""
+    rows, origin = provenance_parts(f.provenance)
+    return (
+        f'<tr><td>{esc(label)}<div class="zs-sub">{esc(period)}</div></td>'
+        f'<td class="zs-num">{esc(number_text(f))}</td><td>{esc(f.unit)}</td>'
+        f'<td class="zs-prov"{formula}>{esc(rows)}<div class="zs-sub">{esc(origin)}</div></td></tr>'
+    )
+
+
+def figures_html(answer: Answer | None) -> str:
+    if answer is None:
+        return f'<div class="zs-empty">{esc(FIGURES_EMPTY)}</div>'
+    if not answer.figures:
+        return '<div class="zs-empty">本次回答没有用到项目数据库中的数字。</div>'
+    rows = "".join(_figure_row(f) for f in answer.figures)
+    return (
+        '<table class="zs-table zs-figures"><thead><tr><th>指标及期间</th><th>数值</th><th>单位</th>'
+        f"<th>来源（悬停看公式）</th></tr></thead><tbody>{rows}</tbody></table>"
+    )

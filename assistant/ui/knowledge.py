@@ -1,0 +1,230 @@
+"""The 知识库 tab: upload (type, size and name checked per file, then incremental ingest with progress),
+the paginated document list with metadata, delete and re-index. Errors are shown per file, in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from fastapi import HTTPException, UploadFile
+
+from assistant.api_routes.deps import AppState
+from assistant.api_routes.documents import (
+    MAX_UPLOAD_FILES,
+    _save_and_ingest,
+    safe_file_name,
+    uploads_dir,
+)
+from assistant.corpus.loaders import SUPPORTED_SUFFIXES
+from assistant.errors import AssistantError
+from assistant.index.ingest import IngestReport, ingest, remove_document
+from assistant.ui.documents_view import HEADERS, PAGE_SIZE, page_of, results_html
+from assistant.ui.html import esc, notice
+
+Result = tuple[str, str, str]  # file name, status, message
+TYPES_TEXT = "、".join(s.lstrip(".") for s in sorted(SUPPORTED_SUFFIXES))
+
+
+class GradioProgress:
+    """ingest()'s progress interface, shown on the page by gr.Progress."""
+
+    def __init__(self, progress: gr.Progress, total: int, desc: str) -> None:
+        self.progress, self.total, self.desc, self.done = progress, total, desc, 0
+        self.progress((0, total), desc=desc, unit="字")
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.progress((self.done, self.total), desc=self.desc, unit="字")
+
+    def close(self) -> None:
+        pass
+
+
+def check_upload(path: Path, max_mb: float) -> tuple[str | None, str]:
+    """(the name to store it under, "") or (None, why it is refused)."""
+    try:
+        name = safe_file_name(path.name)
+    except HTTPException as exc:
+        return None, str(exc.detail)
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return None, f"类型“{suffix or '无扩展名'}”不支持，仅支持 {TYPES_TEXT}，未上传。"
+    size = path.stat().st_size
+    if size > max_mb * 1048576:
+        return None, f"大小 {size / 1048576:.2f} MB 超过上限 {max_mb:g} MB，请拆分后再上传。"
+    if size == 0:
+        return None, "是空文件，未上传。"
+    return name, ""
+
+
+class KnowledgeTab:
+    def __init__(self, state: AppState, status: Callable[[], str]) -> None:
+        self.state = state
+        self.status = status  # the header's summary (document count), refreshed after every change
+
+    def build(self, status: gr.HTML) -> None:
+        max_mb = self.state.settings.max_file_mb
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=320):
+                gr.Markdown("#### 上传文件")
+                files = gr.File(label="选择或拖入文件", file_count="multiple", height=150, elem_id="zs-upload")
+                gr.HTML(f'<div class="zs-hint">支持 {esc(TYPES_TEXT)}；单个文件不超过 {max_mb:g} MB，一次最多 '
+                        f"{MAX_UPLOAD_FILES} 个。同名文件会替换旧版本，内容相同的文件不会重复入库。</div>")
+                upload = gr.Button("上传并入库", variant="primary", elem_id="zs-upload-go")
+            with gr.Column(scale=3, min_width=360):
+                gr.Markdown("#### 处理结果")
+                results = gr.HTML(notice("上传后在这里逐个文件显示入库结果；读不了的文件会说明原因，其他文件照常入库。"),
+                                  elem_id="zs-upload-results")
+        gr.Markdown("#### 已入库文档")
+        with gr.Row(elem_classes="zs-doc-tools"):
+            query = gr.Textbox(show_label=False, placeholder="按标题、文号、发文机关或文件名筛选", scale=4,
+                               elem_id="zs-doc-query")
+            reindex_all = gr.Button("全部重新入库", size="sm", scale=0, min_width=130)
+        table = gr.Dataframe(headers=HEADERS, value=[], interactive=False, wrap=True, max_height=720,
+                             column_widths=["26%", "13%", "14%", "9%", "7%", "7%", "6%", "10%", "8%"],
+                             elem_id="zs-doc-table", label="点击一行选择文档", show_label=True)
+        with gr.Row(elem_classes="zs-pager"):
+            prev = gr.Button("上一页", size="sm", min_width=80, scale=0)
+            caption = gr.HTML(elem_id="zs-doc-caption")
+            following = gr.Button("下一页", size="sm", min_width=80, scale=0)
+        with gr.Row(elem_classes="zs-selected"):
+            selected_html = gr.HTML(notice("点击表格中的一行选择文档，然后可以重新入库或删除。"))
+            reindex = gr.Button("重新入库所选", size="sm", interactive=False, scale=0, min_width=120)
+            delete = gr.Button("删除所选", size="sm", variant="stop", interactive=False, scale=0, min_width=100)
+        with gr.Row(visible=False, elem_classes="zs-confirm") as confirm_row:
+            confirm_text = gr.HTML()
+            confirm = gr.Button("确认删除", variant="stop", size="sm", scale=0, min_width=100)
+            cancel = gr.Button("取消", size="sm", scale=0, min_width=80)
+
+        page = gr.State(1)
+        page_ids = gr.State([])
+        selected = gr.State(None)
+        listing = [table, caption, page, page_ids]
+
+        upload.click(self.upload, files, [results, files]).then(self.list_page, [page, query], listing).then(
+            self.status, None, status, show_progress="hidden")
+        query.submit(lambda q: self.list_page(1, q), query, listing)
+        query.change(lambda q: self.list_page(1, q), query, listing, show_progress="hidden")
+        prev.click(lambda p, q: self.list_page(p - 1, q), [page, query], listing, show_progress="hidden")
+        following.click(lambda p, q: self.list_page(p + 1, q), [page, query], listing, show_progress="hidden")
+        table.select(self.select, page_ids, [selected, selected_html, reindex, delete], show_progress="hidden")
+        delete.click(self.ask_delete, selected, [confirm_row, confirm_text], show_progress="hidden")
+        cancel.click(lambda: gr.Row(visible=False), None, confirm_row, show_progress="hidden")
+        unselect = [selected, selected_html, reindex, delete, confirm_row]
+        for event in (confirm.click(self.delete, selected, [results, *unselect]),
+                      reindex.click(self.reindex, selected, results),
+                      reindex_all.click(self.reindex_all, None, results)):
+            event.then(self.list_page, [page, query], listing).then(self.status, None, status, show_progress="hidden")
+        self._load = (self.list_page, [page, query], listing)
+
+    def on_load(self, demo: gr.Blocks) -> None:
+        fn, inputs, outputs = self._load
+        demo.load(fn, inputs, outputs, show_progress="hidden")
+
+    # -- listing
+    def list_page(self, page: int, query: str) -> tuple[Any, str, int, list[str]]:
+        shown = page_of(self.state.kb.manifest.documents(), page, query or "")
+        return (gr.Dataframe(value=shown.rows, headers=HEADERS), f'<div class="zs-caption">{esc(shown.caption(query))}</div>',
+                shown.page, shown.doc_ids)
+
+    def select(self, page_ids: list[str], evt: gr.SelectData) -> tuple[Any, ...]:
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        record = self.state.kb.manifest.get(page_ids[row]) if isinstance(row, int) and row < len(page_ids) else None
+        if record is None:
+            return None, notice("未选中文档。", "warn"), gr.Button(interactive=False), gr.Button(interactive=False)
+        title = record.meta.get("title") or record.file_name
+        text = notice(f"已选择：《{title}》（{record.file_name}，{record.n_chunks} 个片段）", "info")
+        return record.doc_id, text, gr.Button(interactive=True), gr.Button(interactive=True)
+
+    # -- changes
+    def upload(self, paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, Any]:
+        if not paths:
+            return notice("请先选择要上传的文件。", "warn"), gr.skip()
+        if len(paths) > MAX_UPLOAD_FILES:
+            return notice(f"一次最多上传 {MAX_UPLOAD_FILES} 个文件，本次 {len(paths)} 个，请分批上传。", "error"), gr.skip()
+        results: list[Result] = []
+        accepted: list[tuple[str, Path]] = []
+        for raw in map(Path, paths):
+            name, problem = check_upload(raw, self.state.settings.max_file_mb)
+            if name is None:
+                results.append((raw.name, "rejected", problem))
+            elif any(name == other for other, _ in accepted):
+                results.append((raw.name, "rejected", f"本次上传中有两个文件都叫“{name}”，请改名后重新上传。"))
+            else:
+                accepted.append((name, raw))
+        # One file at a time, so the page can say which file is being read and embedded.
+        for done, (name, raw) in enumerate(accepted):
+            progress((done, len(accepted)), desc=f"正在入库：{name}", unit="个文件")
+            results.append(self._ingest_upload(name, raw))
+        progress((len(accepted), len(accepted)), desc="入库完成", unit="个文件")
+        return results_html(results), None
+
+    def _ingest_upload(self, name: str, path: Path) -> Result:
+        try:
+            with path.open("rb") as fh, self.state.write_lock:
+                saved = _save_and_ingest(self.state, [(name, UploadFile(file=fh, filename=name))])[0]
+        except AssistantError as exc:  # e.g. another process is writing the index
+            return name, "failed", str(exc)
+        return name, saved.status, saved.message
+
+    def ask_delete(self, doc_id: str | None) -> tuple[Any, str]:
+        record = self.state.kb.manifest.get(doc_id) if doc_id else None
+        if record is None:
+            return gr.Row(visible=False), ""
+        title = record.meta.get("title") or record.file_name
+        return gr.Row(visible=True), notice(f"确定从知识库删除《{title}》（{record.file_name}）吗？删除后检索不到该文件。", "warn")
+
+    def delete(self, doc_id: str | None) -> tuple[Any, ...]:
+        unselect = (None, notice("点击表格中的一行选择文档，然后可以重新入库或删除。"),
+                    gr.Button(interactive=False), gr.Button(interactive=False), gr.Row(visible=False))
+        record = self.state.kb.manifest.get(doc_id) if doc_id else None
+        if record is None:
+            return (notice("该文档已不在知识库中。", "warn"), *unselect)
+        try:
+            with self.state.write_lock:
+                removed = remove_document(self.state.kb, record.doc_id)
+        except AssistantError as exc:
+            return (notice(str(exc), "error"), *unselect)
+        source = Path(record.source)
+        if source.parent == uploads_dir(self.state.settings).resolve():  # else it would return on the next ingest
+            source.unlink(missing_ok=True)
+        message = f"已从知识库删除“{record.file_name}”。" if removed else f"“{record.file_name}”已被删除。"
+        return (notice(message, "ok"), *unselect)
+
+    def reindex(self, doc_id: str | None, progress: gr.Progress = gr.Progress()) -> str:
+        record = self.state.kb.manifest.get(doc_id) if doc_id else None
+        if record is None:
+            return notice("请先在表格中选择文档。", "warn")
+        return self._reingest([Path(record.source)], progress)
+
+    def reindex_all(self, progress: gr.Progress = gr.Progress()) -> str:
+        sources = [Path(r.source) for r in self.state.kb.manifest.documents()]
+        if not sources:
+            return notice("知识库中还没有文档。", "warn")
+        return self._reingest(sources, progress)
+
+    def _reingest(self, sources: list[Path], progress: gr.Progress) -> str:
+        progress(0, desc="正在检查文件……")
+        try:
+            with self.state.write_lock:
+                report = ingest(self.state.kb, sources,
+                                progress=lambda total: GradioProgress(progress, total, "正在重新切分和向量化"))
+        except AssistantError as exc:
+            return notice(str(exc), "error")
+        return reingest_summary(report)
+
+
+def reingest_summary(report: IngestReport) -> str:
+    results: list[Result] = [(n, "updated", "已按当前流程重新入库") for n in report.added + report.updated]
+    results += [(n, "duplicate", f"与已入库的“{o}”内容完全相同") for n, o in report.duplicates]
+    results += [(Path(n).name, "failed", m + "（如需移除，请选中后删除）") for n, m in report.failed]
+    head = (f"重新入库完成：处理 {len(report.added) + len(report.updated)} 个，内容未变化跳过 {len(report.unchanged)} 个，"
+            f"失败 {len(report.failed)} 个，用时 {report.seconds_total:.1f} 秒。")
+    if report.repaired_chunks:
+        head += f" 修复了 {report.repaired_chunks} 个索引不一致的片段。"
+    return notice(head, "error" if report.failed else "ok") + results_html(results)
+
+
+__all__ = ["PAGE_SIZE", "KnowledgeTab", "check_upload", "reingest_summary"]

@@ -1,0 +1,114 @@
+"""Browser fixtures: `assistant serve` in a subprocess over a small data directory, and a headless
+Debian chromium driven by Playwright. Screenshots go to test-artifacts/ui/ (git-ignored)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from assistant.config import Settings
+from tests.conftest import ROOT, free_port
+from tests.llm.data import build_data_dir
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts" / "ui"
+START_TIMEOUT_S = 120
+
+
+@dataclass
+class Server:
+    url: str
+    settings: Settings
+    log: Path
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not CHROMIUM.exists():
+        pytest.skip("浏览器测试需要 /usr/bin/chromium（Debian 软件包 chromium，.ci/run 会安装）")
+    root = tmp_path_factory.mktemp("ui")
+    settings = build_data_dir(root)  # two documents ingested + the demo database imported
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_MAX_FILE_MB="0.05", HF_HUB_OFFLINE="1",
+               GRADIO_ANALYTICS_ENABLED="False", GRADIO_TEMP_DIR=str(root / "gradio"))
+    port = free_port()
+    log = root / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"服务未能启动：\n{log.read_text(encoding='utf-8', errors='replace')[-3000:]}")
+        time.sleep(0.2)  # poll interval, not a wait for readiness
+    yield Server(url, settings, log)
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="package")
+def browser(server: Server) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh page on the workbench, as a Chinese-locale browser sees it. Fails the test if the page
+    fetched anything from outside the server (the bureau's intranet has no internet access)."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    context.set_default_timeout(20_000)
+    outside: list[str] = []
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:")) else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server.url}/")
+    page.wait_for_selector("#zs-question textarea")
+    yield page
+    if request.node.stash.get(CALL_FAILED, False):
+        shot(page, f"failed-{request.node.name}")
+    context.close()
+    assert not outside, f"页面请求了外部地址：{outside}"
+    assert not errors, f"页面脚本出错：{errors}"
+
+
+def shot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
