@@ -14,7 +14,7 @@ from fastapi import FastAPI, HTTPException, Query
 from starlette.types import Scope
 
 from assistant import __version__
-from assistant.api_routes import ask, documents, figures, openai_compat
+from assistant.api_routes import ask, documents, drafting, figures, openai_compat
 from assistant.api_routes.deps import KB, AppState, State
 from assistant.api_routes.errors import BodyLimit, install_error_handlers
 from assistant.config import Settings, get_settings
@@ -45,13 +45,16 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     upload_limit = documents.upload_limit(state.settings)
 
     def body_limit(scope: Scope) -> int:
-        is_upload = scope.get("method") == "POST" and scope.get("path") in ("/api/documents", UPLOAD_PATH)
+        path = str(scope.get("path", ""))
+        is_upload = scope.get("method") == "POST" and (
+            path in ("/api/documents", UPLOAD_PATH) or (path.startswith("/api/draft/") and path.endswith("/upload"))
+        )
         return upload_limit if is_upload else JSON_BODY_LIMIT
 
     app.add_middleware(BodyLimit, limit_for=body_limit)
     app.add_api_route("/healthz", healthz, methods=["GET"], summary="健康检查")
     app.add_api_route("/api/search", api_search, methods=["GET"], summary="检索段落及出处", tags=["检索"])
-    for module in (ask, documents, figures, openai_compat):
+    for module in (ask, documents, figures, drafting, openai_compat):
         app.include_router(module.router)
     from assistant.ui.app import mount_ui  # gradio takes seconds to import: not at `import assistant.api`
 

@@ -13,6 +13,7 @@ import click
 
 from assistant.config import Settings, get_settings
 from assistant.db.cli import db_group, figures_group
+from assistant.drafting.cli import draft_group
 from assistant.errors import AssistantError
 from assistant.onboarding.cli import learn_group
 
@@ -29,6 +30,7 @@ def main() -> None:
 
 main.add_command(db_group)
 main.add_command(figures_group)
+main.add_command(draft_group)
 main.add_command(learn_group)
 
 

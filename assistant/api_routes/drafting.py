@@ -1,0 +1,159 @@
+"""Drafting: reply letters, report sections and the consistency check over HTTP.
+
+Every draft comes back as JSON (paragraphs with their citations and figures, tables, warnings, and the
+附：依据 lines); `?format=docx` returns the .docx instead. A draft shown to the user (and possibly edited)
+can be turned into exactly that .docx by POSTing it to /api/draft/export. Proposals and drafts to check
+can also be uploaded as files (txt/md in UTF-8 or GBK, docx, pdf).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from assistant.api_routes.deps import KB, AppState, State, Store
+from assistant.drafting.check import as_document, check_consistency, read_document
+from assistant.drafting.docx_export import docx_bytes
+from assistant.drafting.proposal import ProposalText, read_proposal, split_suggestions
+from assistant.drafting.reply import ReplyRequest, draft_reply
+from assistant.drafting.report import ReportRequest, draft_report
+from assistant.drafting.sources import source_lines
+from assistant.drafting.types import Draft, FigureCheck
+from assistant.errors import LoadError
+from assistant.index.kb import KnowledgeBase
+
+router = APIRouter(prefix="/api/draft", tags=["起草"])
+
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_CHECK_CHARS = 200_000
+Format = Annotated[Literal["json", "docx"], Query(description="json（默认）或 docx（直接下载 Word 文件）")]
+WithSources = Annotated[bool, Query(description="docx 是否附“附：依据”")]
+
+
+class ReplyBody(ReplyRequest):
+    suggestions_text: str = Field("", max_length=20_000, description="主要建议的整段文字（按一是、（一）、1. 或分行拆分）")
+
+
+class DraftResponse(BaseModel):
+    draft: Draft
+    sources: list[str] = Field(description="“附：依据”各行：每段文字和数字的出处")
+    export: str = Field("/api/draft/export", description="把 draft 原样 POST 到此接口即得 .docx；也可在原请求加 ?format=docx")
+
+
+class CheckBody(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_CHECK_CHARS, description="要核对的稿件文字")
+    period: str | None = Field(None, max_length=30, description="稿件所说的期间，如 2023Q1；默认从稿件开头识别")
+
+
+class CheckResponse(BaseModel):
+    summary: dict[str, int] = Field(description="match 一致 / mismatch 不一致 / not_found 未找到 的个数")
+    checks: list[FigureCheck]
+    text: str = Field(description="清理后的稿件文字；checks 中的 start/end 指向这里")
+
+
+def _respond(draft: Draft, fmt: str, sources: bool) -> Response | DraftResponse:
+    if fmt == "docx":
+        name = f"{draft.title[:60]}.docx"
+        disposition = f"attachment; filename=draft.docx; filename*=UTF-8''{quote(name)}"
+        return Response(docx_bytes(draft, sources=sources), media_type=DOCX_MEDIA,
+                        headers={"Content-Disposition": disposition})
+    return DraftResponse(draft=draft, sources=source_lines(draft))
+
+
+def _reply(body: ReplyRequest, extra: list[str], state: AppState, kb: KnowledgeBase) -> Draft:
+    request = body.model_copy(update={"suggestions": body.suggestions + extra})
+    assistant = state.assistant
+    if assistant.store is None:
+        assistant.reload_figures()  # a database imported after start-up
+    return draft_reply(request, kb, assistant.store, assistant.chat_model)
+
+
+@router.post("/reply", summary="起草提案（建议）答复函", response_model=None)
+def reply(body: ReplyBody, state: State, kb: KB, format: Format = "json", sources: WithSources = True
+          ) -> Response | DraftResponse:
+    request = ReplyRequest.model_validate(body.model_dump(exclude={"suggestions_text"}))
+    return _respond(_reply(request, split_suggestions(body.suggestions_text), state, kb), format, sources)
+
+
+async def _saved(upload: UploadFile, limit: int, directory: str) -> Path:
+    data = await upload.read(limit + 1)
+    name = Path(upload.filename or "上传文件.txt").name
+    if len(data) > limit:
+        raise HTTPException(status_code=413, detail=f"文件“{name}”超过 {limit / 1048576:.0f} MB，请拆分后再上传。")
+    path = Path(directory) / name
+    path.write_bytes(data)
+    return path
+
+
+@router.post("/reply/upload", summary="上传提案原文（txt/md/docx/pdf）起草答复函", response_model=None)
+async def reply_upload(
+    state: State, kb: KB,
+    file: Annotated[UploadFile, File(description="提案原文或建议清单")],
+    number: Annotated[str, Form(max_length=80)],
+    title: Annotated[str, Form(max_length=200)] = "",
+    proposer: Annotated[str, Form(max_length=100)] = "",
+    session: Annotated[str, Form(max_length=60)] = "",
+    category: Annotated[Literal["A", "B", "C"], Form()] = "A",
+    contact: Annotated[str, Form(max_length=40)] = "",
+    phone: Annotated[str, Form(max_length=60)] = "",
+    period: Annotated[str | None, Form(max_length=30)] = None,
+    format: Format = "json", sources: WithSources = True,
+) -> Response | DraftResponse:
+    limit = int(state.settings.max_file_mb * 1024 * 1024)
+    with tempfile.TemporaryDirectory() as directory:
+        try:
+            parsed: ProposalText = read_proposal(await _saved(file, limit, directory))
+        except LoadError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
+    title, proposer = title or parsed.title, proposer or parsed.proposer
+    if not title or not proposer:
+        missing = "、".join(n for n, v in (("提案标题", title), ("提案人", proposer)) if not v)
+        raise HTTPException(status_code=422, detail=f"缺少{missing}：文件中没有识别到，请在表单中填写。")
+    request = ReplyRequest(number=number, title=title, proposer=proposer, session=session or parsed.session,
+                           category=category, contact=contact, phone=phone, period=period or None)
+    return _respond(_reply(request, parsed.suggestions, state, kb), format, sources)
+
+
+@router.post("/report", summary="起草某期间的工作情况报告", response_model=None)
+def report(body: ReportRequest, state: State, kb: KB, store: Store, format: Format = "json",
+           sources: WithSources = True) -> Response | DraftResponse:
+    return _respond(draft_report(body, kb, store, state.assistant.chat_model), format, sources)
+
+
+@router.post("/export", summary="把草稿（可已修改）导出为 .docx", response_class=Response)
+def export(draft: Draft, sources: WithSources = True) -> Response:
+    response = _respond(draft, "docx", sources)
+    assert isinstance(response, Response)
+    return response
+
+
+def _summary(checks: list[FigureCheck]) -> dict[str, int]:
+    return {status: sum(1 for c in checks if c.status == status) for status in ("match", "mismatch", "not_found")}
+
+
+@router.post("/check", summary="核对稿件中的每个数字（粘贴文字）")
+def check(body: CheckBody, store: Store) -> CheckResponse:
+    if not body.text.strip():
+        raise HTTPException(status_code=422, detail="稿件文字不能为空")
+    document = as_document(body.text)
+    checks = check_consistency(document, store, body.period)
+    return CheckResponse(summary=_summary(checks), checks=checks, text=document.text)
+
+
+@router.post("/check/upload", summary="核对稿件中的每个数字（上传 txt/md/docx/pdf）")
+async def check_upload(state: State, store: Store, file: Annotated[UploadFile, File(description="要核对的稿件")],
+                       period: Annotated[str | None, Form(max_length=30)] = None) -> CheckResponse:
+    limit = int(state.settings.max_file_mb * 1024 * 1024)
+    with tempfile.TemporaryDirectory() as directory:
+        try:
+            document = read_document(await _saved(file, limit, directory))
+        except LoadError as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
+    checks = check_consistency(document, store, period or None)
+    return CheckResponse(summary=_summary(checks), checks=checks, text=document.text)

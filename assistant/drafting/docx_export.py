@@ -1,0 +1,285 @@
+"""Export a Draft as a .docx in the GB/T 9704-2012 layout, with python-docx.
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; 22 lines of 28 characters (document
+grid, exact line spacing 28.95 pt); title 方正小标宋简体 二号 centred; body 仿宋_GB2312 三号; level-1
+headings 黑体, level-2 leads 楷体_GB2312; page numbers “— N —” in 宋体 四号, odd pages right and even pages
+left, one character in. Font names are written into w:rFonts including w:eastAsia, so Word and WPS use
+them where installed and substitute otherwise. Sources go to a trailing 附：依据 section the officer can
+delete; tables (the county indicator table) come before it as 附表.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
+
+from .sources import SOURCES_HEADING, source_lines
+from .types import Draft, DraftTable, Paragraph
+
+TITLE_FONT, BODY_FONT, HEADING_FONT, LEAD_FONT, PAGE_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
+TITLE_SIZE, BODY_SIZE, PAGE_SIZE, TABLE_SIZE, NOTE_SIZE = Pt(22), Pt(16), Pt(14), Pt(10.5), Pt(12)
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+LINE_PITCH = Pt(28.95)  # (297 − 37 − 35) mm ÷ 22 lines
+INDENT = Pt(32)  # two characters of 三号
+RED = RGBColor(0xFF, 0x00, 0x00)
+
+
+def export_docx(draft: Draft, path: Path, sources: bool = True) -> Path:
+    """Write the draft to `path` (.docx) and return the path."""
+    path.write_bytes(docx_bytes(draft, sources=sources))
+    return path
+
+
+def docx_bytes(draft: Draft, sources: bool = True) -> bytes:
+    doc = Document()
+    _page_setup(doc)
+    _header_block(doc, draft)
+    _title(doc, draft.title)
+    for paragraph in draft.paragraphs:
+        _paragraph(doc, paragraph)
+    for table in draft.tables:
+        _table(doc, table)
+    if sources:
+        _sources(doc, draft)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# -- fonts and page ------------------------------------------------------------------------------------
+
+def set_font(run: Run, name: str, size: Pt, bold: bool = False, color: RGBColor | None = None) -> None:
+    run.font.name = name
+    run.font.size = size
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _page_setup(doc: DocumentObject) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE  # type: ignore[attr-defined]
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), BODY_FONT)
+    fmt = normal.paragraph_format  # type: ignore[attr-defined]
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, LINE_PITCH
+    fmt.space_before = fmt.space_after = Pt(0)
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAGE_W, PAGE_H
+    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    _document_grid(section)
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], odd=True)
+    _page_number(section.even_page_footer.paragraphs[0], odd=False)
+
+
+def _document_grid(section: object) -> None:
+    sect_pr = section._sectPr  # type: ignore[attr-defined]
+    for old in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(old)
+    width_pt = (PAGE_W - MARGINS["left"] - MARGINS["right"]) / 12700
+    char_space = round((width_pt / CHARS_PER_LINE - BODY_SIZE.pt) * 4096)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
+    grid.set(qn("w:charSpace"), str(char_space))
+    sect_pr.append(grid)
+
+
+def _page_number(paragraph: DocxParagraph, odd: bool) -> None:
+    """“— N —”: odd pages right-aligned, even pages left-aligned, one character in from the edge."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if odd:
+        fmt.right_indent = PAGE_SIZE
+    else:
+        fmt.left_indent = PAGE_SIZE
+    set_font(paragraph.add_run("— "), PAGE_FONT, PAGE_SIZE)
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+        run = paragraph.add_run()  # one run per field part, as Word writes them
+        set_font(run, PAGE_FONT, PAGE_SIZE)
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._element.append(element)
+    set_font(paragraph.add_run(" —"), PAGE_FONT, PAGE_SIZE)
+
+
+# -- blocks --------------------------------------------------------------------------------------------
+
+def _add(doc: DocumentObject, text: str = "", font: str = BODY_FONT, size: Pt = BODY_SIZE,
+         align: int | None = None, indent: bool = False) -> DocxParagraph:
+    paragraph = doc.add_paragraph()
+    if align is not None:
+        paragraph.alignment = align  # type: ignore[assignment]
+    if indent:
+        paragraph.paragraph_format.first_line_indent = INDENT
+    if text:
+        set_font(paragraph.add_run(text), font, size)
+    return paragraph
+
+
+def _border(paragraph: DocxParagraph, sides: tuple[str, ...], color: str = "000000", size: int = 6) -> None:
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in sides:
+        line = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
+            line.set(qn(key), value)
+        borders.append(line)
+    p_pr.append(borders)
+
+
+def _header_block(doc: DocumentObject, draft: Draft) -> None:
+    h = draft.header
+    for mark in (h.category, h.access):
+        if mark:
+            _add(doc, mark, HEADING_FONT)
+    if not h.office:
+        return
+    banner = _add(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
+    banner.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    set_font(banner.add_run(h.office), TITLE_FONT, Pt(26), color=RED)
+    line = _add(doc)
+    if h.doc_number:
+        line.paragraph_format.left_indent = BODY_SIZE
+        set_font(line.add_run(h.doc_number), BODY_FONT, BODY_SIZE)
+    if h.signer:
+        text_width = PAGE_W - MARGINS["left"] - MARGINS["right"]
+        line.paragraph_format.tab_stops.add_tab_stop(text_width - BODY_SIZE, WD_TAB_ALIGNMENT.RIGHT)
+        set_font(line.add_run("\t签发人："), BODY_FONT, BODY_SIZE)
+        set_font(line.add_run(h.signer), LEAD_FONT, BODY_SIZE)
+    _border(line, ("bottom",), color="FF0000", size=12)
+
+
+def _title(doc: DocumentObject, title: str) -> None:
+    _add(doc)
+    paragraph = _add(doc, title, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph.paragraph_format.line_spacing = Pt(35)
+    _add(doc)
+
+
+def _paragraph(doc: DocumentObject, p: Paragraph) -> None:
+    if p.kind == "recipient":
+        _add(doc, p.text)
+    elif p.kind == "heading1":
+        _add(doc, p.full_text, HEADING_FONT, indent=True)
+    elif p.kind == "signature":
+        _add(doc)
+        paragraph = _add(doc, p.text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        paragraph.paragraph_format.right_indent = Pt(32)
+    elif p.kind == "date":
+        paragraph = _add(doc, p.text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        paragraph.paragraph_format.right_indent = Pt(64)
+    elif p.kind == "contact":
+        _add(doc)
+        _add(doc, p.text, indent=True)
+    elif p.kind == "cc":
+        _add(doc)
+        paragraph = _add(doc, p.text, size=PAGE_SIZE)
+        paragraph.paragraph_format.left_indent = PAGE_SIZE
+        _border(paragraph, ("top", "bottom"), size=4)
+    else:  # body, closing
+        paragraph = _add(doc, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        if p.lead:
+            set_font(paragraph.add_run(p.lead), LEAD_FONT, BODY_SIZE)
+        if p.text:
+            set_font(paragraph.add_run(p.text), BODY_FONT, BODY_SIZE)
+
+
+def _table(doc: DocumentObject, table: DraftTable) -> None:
+    _add(doc, "附表", HEADING_FONT).paragraph_format.page_break_before = True
+    title = _add(doc, table.title, TITLE_FONT, Pt(18), align=WD_ALIGN_PARAGRAPH.CENTER)
+    title.paragraph_format.line_spacing = Pt(30)
+    if table.unit_note:
+        _add(doc, table.unit_note, size=NOTE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    columns = max(len(r) for r in table.header + table.rows)
+    grid = doc.add_table(rows=len(table.header) + len(table.rows), cols=columns)
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for r, cells in enumerate(table.header + table.rows):
+        for c, text in enumerate(cells):
+            _cell(grid, r, c, text, header=r < len(table.header))
+    _merge_header(grid, table.header)
+    width = PAGE_W - MARGINS["left"] - MARGINS["right"]
+    first = Mm(20)
+    for row in grid.rows:
+        for c, cell in enumerate(row.cells):
+            cell.width = first if c == 0 else int((width - first) / (columns - 1))
+
+
+def _cell(grid: Table, r: int, c: int, text: str, header: bool) -> None:
+    paragraph = grid.cell(r, c).paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    set_font(paragraph.add_run(text), HEADING_FONT if header else BODY_FONT, TABLE_SIZE)
+
+
+def _merge_header(grid: Table, header: list[list[str]]) -> None:
+    """Equal neighbouring header cells become one merged cell (across, then down)."""
+    for r, cells in enumerate(header):
+        c = 0
+        while c < len(cells):
+            end = c
+            while end + 1 < len(cells) and cells[end + 1] == cells[c] and cells[c]:
+                end += 1
+            if end > c:
+                merged = grid.cell(r, c).merge(grid.cell(r, end))
+                _keep_one_paragraph(merged, cells[c])
+            c = end + 1
+    if len(header) > 1:
+        for c, text in enumerate(header[0]):
+            if text and all(len(row) > c and row[c] == text for row in header[1:]):
+                merged = grid.cell(0, c).merge(grid.cell(len(header) - 1, c))
+                _keep_one_paragraph(merged, text)
+
+
+def _keep_one_paragraph(cell: object, text: str) -> None:
+    paragraphs = cell.paragraphs  # type: ignore[attr-defined]
+    for extra in paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    for run in paragraphs[0].runs[1:]:
+        run._r.getparent().remove(run._r)
+    if paragraphs[0].runs:
+        paragraphs[0].runs[0].text = text
+
+
+def _sources(doc: DocumentObject, draft: Draft) -> None:
+    lines = source_lines(draft)
+    if not lines:
+        return
+    _add(doc, SOURCES_HEADING, HEADING_FONT).paragraph_format.page_break_before = True
+    note = _add(doc, "（本部分列出各段文字和数字的出处，供核对；定稿时整体删除。）", size=NOTE_SIZE)
+    note.paragraph_format.line_spacing = Pt(20)
+    for line in lines:
+        paragraph = _add(doc, line, size=NOTE_SIZE)
+        paragraph.paragraph_format.line_spacing = Pt(20)
+

@@ -1,0 +1,192 @@
+"""提案/建议答复函: a complete first draft from the proposal's suggestions, the knowledge base and the database.
+
+For each suggestion, 一、办理情况 quotes the measures the knowledge base records (with the database figures
+on the same topic); when none match, the paragraph says so and is marked 【待补充】 — the draft never
+invents a measure. 二、存在的问题 quotes problems recorded in earlier documents and adds the gaps the
+database shows on the suggestions' topics; 三、下一步工作措施 quotes planned measures. Wording comes
+from prompts/drafting/reply.yaml and sections.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from assistant.db.periods import Period
+from assistant.db.session import FigureStore
+from assistant.index.kb import KnowledgeBase
+from assistant.tools import city_total, lagging_regions, open_problems
+
+from .check import is_statistic
+from .compose import (
+    city_overview,
+    cn_date,
+    cn_number,
+    fact_paragraph,
+    figures_period,
+    finish,
+    heading,
+    measure_paragraph,
+    no_database_warning,
+    placeholder,
+    topic_fact,
+    topics_of,
+)
+from .facts import DOMESTIC, FOREIGN, Fact, attempt, foreign_gap_fact, join, laggards_fact, problems_fact
+from .measures import Measure, find_measures
+from .proposal import topic
+from .templates import phrase
+from .types import CATEGORY_LABELS, Category, Draft, DraftHeader, Paragraph
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+DEFAULT_OFFICE = "安康市招商和经济合作局"
+SALUTATION_ENDS = re.compile(r"(?:委员|代表|委员会|支部|小组|界别|联合会|同志|先生|女士)$")
+NUMBER_IN_TEXT = re.compile(r"^(?P<session>.*?)第\s*(?P<number>\d+)\s*号(?:提案|建议|议案)?$")
+MAX_PROBLEMS_QUOTED = 2
+
+
+class ReplyRequest(BaseModel):
+    """What an officer fills in for a reply letter."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    session: str = Field("", max_length=60, description="会议，如“市政协五届二次会议”“市五届人大二次会议”")
+    number: str = Field(min_length=1, max_length=80, description="提案（建议）号，如“205”；也可写“市政协五届二次会议第205号”")
+    title: str = Field(min_length=2, max_length=200, description="提案标题，如“关于推动我市招商引资工作高质量发展的提案”")
+    proposer: str = Field(min_length=1, max_length=100, description="提案人，如“刘文涛委员”“张宏伟代表”“民建安康市委员会”")
+    suggestions: list[Annotated[str, Field(max_length=3000)]] = Field(
+        default_factory=list, max_length=20, description="提案的主要建议，每条一项")
+    category: Category = Field("A", description="答复类别：A 已解决或采纳，B 正在解决或列入计划，C 留作参考")
+    contact: str = Field("", max_length=40, description="联系人")
+    phone: str = Field("", max_length=60, description="联系电话")
+    office: str = Field(DEFAULT_OFFICE, max_length=60, description="答复单位")
+    doc_number: str = Field("", max_length=40, description="发文字号，如“安招函〔2023〕31号”")
+    signer: str = Field("", max_length=20, description="签发人")
+    access: str = Field("公开", max_length=20, description="公开属性")
+    date: Date | None = Field(None, description="成文日期，默认今天")
+    period: str | None = Field(None, max_length=30, description="数据期间，如“2023-07”；默认数据库中最新的期间")
+    cc: str | None = Field(None, max_length=200, description="抄送，默认按提案或建议填写")
+
+    @model_validator(mode="after")
+    def _split_number(self) -> ReplyRequest:
+        match = NUMBER_IN_TEXT.match(self.number)
+        if match:
+            if not self.session and match.group("session").strip():
+                self.session = match.group("session").strip()
+            self.number = match.group("number")
+        self.title = self.title.strip("《》")
+        self.suggestions = [s.strip() for s in self.suggestions if s.strip()]
+        return self
+
+    @property
+    def kind(self) -> Literal["提案", "建议"]:
+        return "建议" if "人大" in self.session else "提案"
+
+    @property
+    def salutation(self) -> str:
+        if SALUTATION_ENDS.search(self.proposer):
+            return self.proposer
+        return self.proposer + ("代表" if self.kind == "建议" else "委员")
+
+
+def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | None,
+                chat_model: BaseChatModel | None = None, today: Date | None = None) -> Draft:
+    """起草提案（建议）答复函。store 为 None 时不写数据并给出提示；chat_model 给出时改写段落，数字不变。"""
+    period = figures_period(store, request.period)
+    kind = request.kind
+    draft = Draft(kind="reply", period=period.key if period else None,
+                  title=phrase("reply", "title", office=request.office, session=request.session,
+                               number=request.number, kind=kind),
+                  header=DraftHeader(category=f"{request.category}类", access=request.access, office=request.office,
+                                     doc_number=request.doc_number, signer=request.signer))
+    if store is None:
+        draft.warnings.append(no_database_warning())
+    add = draft.paragraphs.append
+    add(Paragraph(kind="recipient", text=f"{request.salutation}："))
+    add(Paragraph(text=phrase("reply", "opening", session=request.session, title=request.title,
+                              number=request.number, kind=kind)))
+    add(heading(phrase("reply", "heading_done", kind=kind)))
+    overview = city_overview(store, period)
+    add(Paragraph(text=phrase("reply", "overview", kind=kind) + overview.text, figures=overview.figures))
+
+    used: set[str] = set()
+    planned: list[tuple[str, list[Measure]]] = []
+    problems: list[Measure] = []
+    matched = 0
+    for i, suggestion in enumerate(request.suggestions, start=1):
+        name = topic(suggestion)
+        lead = phrase("reply", "measure_lead", n=cn_number(i), topic=name)
+        done = find_measures(kb, suggestion, "done", is_statistic, limit=2, used=used)
+        if done:
+            matched += 1
+            extra = join([topic_fact(store, period, t) for t in topics_of(suggestion) if t in ("foreign", "projects", "events")],
+                         sep="", end="")
+            add(measure_paragraph(done, lead, extra))
+        else:
+            add(placeholder(phrase("reply", "measure_none"), lead))
+            draft.warnings.append(f"第{i}条建议“{name}”在知识库中没有找到对应的办理措施，草稿中已标注【待补充】，请承办科室核实补写。")
+        planned.append((name, find_measures(kb, suggestion, "next", is_statistic, limit=1, used=used, focus=name)))
+        problems += find_measures(kb, suggestion, "problem", is_statistic, limit=1, used=used, focus=name)
+    if not request.suggestions:
+        add(placeholder(phrase("reply", "no_suggestions")))
+        draft.warnings.append("没有提供提案的主要建议，办理情况部分只有数据概况；请用 --suggestion 或上传提案文件补充。")
+    elif matched == 0 and request.category == "A":
+        draft.warnings.append(f"答复类别为A类（{CATEGORY_LABELS['A']}），但没有找到任何已办理措施，请核实答复类别。")
+
+    add(heading(phrase("reply", "heading_problems", kind=kind)))
+    draft.paragraphs += _problems(problems, topics_of(" ".join(request.suggestions)), store, period)
+    add(heading(phrase("reply", "heading_next")))
+    for j, (name, measures) in enumerate(planned, start=1):
+        ordinal = f"{cn_number(j)}是"
+        if measures:
+            add(measure_paragraph(measures, ordinal + (measures[0].lead or f"{name}。")))
+        else:
+            add(placeholder(phrase("reply", "next_none", topic=name), f"{ordinal}{name}。"))
+    if not planned:
+        add(placeholder(phrase("reply", "next_none", topic=request.title)))
+    # Without a single measure found, the closing must not claim the suggestions were adopted.
+    closing = f"closing_{request.category}" if matched or request.category == "C" else "closing_unverified"
+    add(Paragraph(kind="closing", text=phrase("reply", closing), placeholder=closing == "closing_unverified"))
+    add(Paragraph(kind="signature", text=request.office))
+    add(Paragraph(kind="date", text=cn_date(request.date or today or Date.today())))
+    if request.contact or request.phone:
+        add(Paragraph(kind="contact", text=phrase("reply", "contact", name=request.contact or "【待补充】",
+                                                  phone=request.phone or "【待补充】")))
+    add(Paragraph(kind="cc", text=request.cc or phrase("reply", "cc_建议" if kind == "建议" else "cc_提案")))
+    finish(draft)
+    if chat_model is not None:
+        from .polish import polish
+
+        draft = polish(draft, chat_model)
+    return draft
+
+
+def _problems(quoted: list[Measure], topics: list[str], store: FigureStore | None, period: Period | None
+              ) -> list[Paragraph]:
+    """Problems quoted from earlier documents, then the gaps the database shows on the same topics."""
+    items: list[tuple[str, Paragraph]] = [(m.lead, measure_paragraph([m], "")) for m in quoted[:MAX_PROBLEMS_QUOTED]]
+    key = period.key if period else None
+    if store is not None and key:
+        computed: list[tuple[str, Fact]] = []
+        if "foreign" in topics:
+            result = attempt(lambda: city_total(store, key, FOREIGN))
+            computed.append(("lead_foreign_gap", join([foreign_gap_fact(result)]) if result else Fact()))
+        if "laggards" in topics:
+            lagging = attempt(lambda: lagging_regions(store, key, DOMESTIC))
+            computed.append(("lead_imbalance", join([laggards_fact(lagging)]) if lagging else Fact()))
+        if "projects" in topics or "problems" in topics:
+            ledger = attempt(lambda: open_problems(store))
+            computed.append(("lead_problems", join([problems_fact(ledger)]) if ledger else Fact()))
+        items += [(phrase("sections", lead), fact_paragraph(fact)) for lead, fact in computed if fact]
+    if not items:
+        return [placeholder(phrase("reply", "problems_none"))]
+    out = []
+    for n, (lead, paragraph) in enumerate(items, start=1):
+        paragraph.lead = f"{cn_number(n)}是{lead}"
+        out.append(paragraph)
+    return out
