@@ -1,13 +1,16 @@
-"""How an Answer is shown in the 问答 tab: the chat bubble, the sources panel and the figures table.
-Pure functions from an Answer to escaped HTML/Markdown, tested with plain strings."""
+"""How an Answer is shown in the 问答 tab: the chat bubble (glossary terms linked to their definitions),
+the sources panel and the figures table. Pure functions from an Answer to escaped HTML/Markdown, tested
+with plain strings."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.answer.types import Answer, Citation
 from assistant.db.errors import InvalidPeriod
 from assistant.db.periods import parse_period
+from assistant.onboarding.glossary import Term
 from assistant.tools.types import NO_DATA, Figure, Provenance
 from assistant.ui.html import esc, highlight
 
@@ -15,6 +18,10 @@ NEEDS_CHECK = "需核对"
 WHOLE_UNITS = ("位", "个", "场", "项", "家")
 SOURCES_EMPTY = "提问后，这里列出回答引用的原文段落及出处（文件标题、文号、章节），引用的句子以黄色标出。"
 FIGURES_EMPTY = "回答中用到的数据会列在这里，每个数字都注明来源表、行号、期间和导入文件。"
+MIN_TERM_CHARS = 2
+MAX_POPUP_QUOTE = 90
+MARKDOWN_ENTITIES = str.maketrans({"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": "&#91;", "]": "&#93;",
+                                   "~": "&#126;", "\\": "&#92;"})
 
 
 def _flag_pattern(number: str) -> re.Pattern[str]:
@@ -22,16 +29,68 @@ def _flag_pattern(number: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.]){re.escape(esc(number))}(?![\d])")
 
 
-def answer_message(answer: Answer) -> str:
-    """The chat bubble: the answer text escaped for Markdown, each flagged number marked 需核对."""
-    text = esc(answer.answer.strip())
-    for number in sorted(set(answer.flagged_numbers), key=len, reverse=True):
+def _flagged(raw: str, flagged: list[str]) -> str:
+    text = esc(raw)
+    for number in sorted(set(flagged), key=len, reverse=True):
         text = _flag_pattern(number).sub(
             lambda m: f'<span class="zs-flag" title="未能在数据库或引用原文中找到来源">{m.group(0)}'
                       f"（{NEEDS_CHECK}）</span>",
             text,
         )
     return text
+
+
+def _in_book_title(text: str, at: int) -> bool:
+    return text.rfind("《", 0, at) > text.rfind("》", 0, at)
+
+
+def term_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int, Term]]:
+    """The first occurrence of each term (or one of its aliases) in the text, longest names first so that
+    一图五库两机制 wins over 一图五库; never inside a document title 《…》 or another term's span."""
+    def names(t: Term) -> list[str]:
+        return [n for n in (t.term, *t.aliases) if len(n) >= MIN_TERM_CHARS]
+
+    taken: list[tuple[int, int, Term]] = []
+    for term in sorted(terms, key=lambda t: -max((len(n) for n in names(t)), default=0)):
+        best: tuple[int, int] | None = None
+        for name in names(term):
+            for match in re.finditer(re.escape(name), text):
+                start, end = match.span()
+                if _in_book_title(text, start) or any(start < e and s < end for s, e, _ in taken):
+                    continue
+                if best is None or start < best[0]:
+                    best = (start, end)
+                break
+        if best is not None:
+            taken.append((*best, term))
+    return sorted(taken, key=lambda span: span[0])
+
+
+def _md_safe(html: str) -> str:
+    # The bubble is Markdown: quoted text must not turn into emphasis, code or links inside the popup.
+    return html.translate(MARKDOWN_ENTITIES)
+
+
+def term_link(shown: str, term: Term) -> str:
+    """An inline, focusable term: hovering or clicking it opens a popup with the definition and source."""
+    quote = term.source.quote if len(term.source.quote) <= MAX_POPUP_QUOTE else term.source.quote[:MAX_POPUP_QUOTE] + "…"
+    popup = (f'<span class="zs-term-pop" role="tooltip"><b>{esc(term.term)}</b>{esc(term.definition)}'
+             f'<span class="zs-term-src">出处：{esc(term.source.label())}<br>原文：{esc(quote)}</span>'
+             '<span class="zs-term-more">更多术语见“入职学习 › 术语表”</span></span>')
+    return f'<span class="zs-term" tabindex="0">{esc(shown)}{_md_safe(popup)}</span>'
+
+
+def answer_message(answer: Answer, terms: Sequence[Term] = ()) -> str:
+    """The chat bubble: the answer text escaped for Markdown, each flagged number marked 需核对, and the
+    first mention of each glossary term linked to its definition and source."""
+    text = answer.answer.strip()
+    out, last = [], 0
+    for start, end, term in term_spans(text, terms):
+        out.append(_flagged(text[last:start], answer.flagged_numbers))
+        out.append(term_link(text[start:end], term))
+        last = end
+    out.append(_flagged(text[last:], answer.flagged_numbers))
+    return "".join(out)
 
 
 def streaming_message(partial: str) -> str:

@@ -1,5 +1,6 @@
 """The workbench page (Gradio), mounted inside the FastAPI app so API and UI share one port and one
-AppState. The tabs only call the library; see chat.py, knowledge.py and figures.py."""
+AppState. The tabs only call the library; see chat.py, knowledge.py, figures.py, drafting.py and
+learning.py."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from fastapi.responses import RedirectResponse
 
 from assistant import __version__
 from assistant.api_routes.deps import AppState
+from assistant.onboarding.course import Course
 from assistant.ui.chat import ChatTab
+from assistant.ui.drafting import DraftingTab
 from assistant.ui.feedback import FeedbackStore
 from assistant.ui.figures import FiguresTab
 from assistant.ui.html import esc
 from assistant.ui.knowledge import KnowledgeTab
+from assistant.ui.learning import LearningTab
 from assistant.ui.paths import UI_PATH
 
 # Fonts the staff's machines have (Windows, macOS, Linux desktops): nothing is fetched from the internet,
@@ -49,8 +53,11 @@ def build_ui(state: AppState) -> gr.Blocks:
     def status() -> str:
         return status_html(state)
 
-    chat = ChatTab(state.assistant, feedback)
+    # One course per app: its glossary is cached and rebuilt only when the knowledge base changes.
+    course = Course(state.settings, state.kb, state.assistant.store)
+    chat = ChatTab(state.assistant, feedback, glossary=lambda: course.glossary()[0])
     knowledge, figures = KnowledgeTab(state, status), FiguresTab(state.assistant, status)
+    drafting, learning = DraftingTab(state), LearningTab(course, state.assistant)
     with gr.Blocks(title="招商知识助手", analytics_enabled=False, fill_width=True) as demo:
         with gr.Row(elem_classes="zs-header"):
             gr.HTML('<div class="zs-brand"><div class="zs-logo">招</div><div><div class="zs-name">招商知识助手</div>'
@@ -63,11 +70,17 @@ def build_ui(state: AppState) -> gr.Blocks:
                 knowledge.build(header_status)
             with gr.Tab("数据", id="figures", elem_id="zs-tab-figures"):
                 figures.build(header_status)
+            with gr.Tab("起草", id="drafting", elem_id="zs-tab-drafting"):
+                drafting.build()
+            with gr.Tab("入职学习", id="learning", elem_id="zs-tab-learning"):
+                learning.build()
         gr.HTML(f'<div class="zs-footer">招商知识助手 {esc(__version__)} · 演示文档与数据均为样例，'
                 "不是正式公文或统计数据 · 没有来源的数字不出现</div>")
         demo.load(status, None, header_status, show_progress="hidden")
         knowledge.on_load(demo)
         figures.on_load(demo)
+        drafting.on_load(demo)
+        learning.on_load(demo)
     demo.queue(default_concurrency_limit=4)
     return demo
 

@@ -1,10 +1,11 @@
-"""The 问答 tab: streamed answers, the sources panel and figures table beside them, 需核对 marks, copy,
-👍/👎 feedback with an optional comment, example questions, clearing, and follow-up questions."""
+"""The 问答 tab: streamed answers, the sources panel and figures table beside them, 需核对 marks, glossary
+terms linked to their definitions, copy, 👍/👎 feedback with an optional comment, example questions,
+clearing, and follow-up questions."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from assistant.answer.engine import Assistant
 from assistant.answer.grounded import EXAMPLES
 from assistant.answer.types import Answer
 from assistant.api_routes.openai_compat import render_content
+from assistant.onboarding.glossary import Term
 from assistant.ui.answer_view import answer_message, figures_html, sources_html, streaming_message
 from assistant.ui.feedback import MAX_COMMENT_CHARS, FeedbackStore
 from assistant.ui.html import notice
@@ -47,9 +49,20 @@ Messages = list[dict[str, Any]]
 
 
 class ChatTab:
-    def __init__(self, assistant: Assistant, feedback: FeedbackStore) -> None:
+    def __init__(self, assistant: Assistant, feedback: FeedbackStore,
+                 glossary: Callable[[], list[Term]] | None = None) -> None:
         self.assistant = assistant
         self.feedback = feedback
+        self.glossary = glossary
+
+    def _terms(self) -> list[Term]:
+        if self.glossary is None:
+            return []
+        try:
+            return self.glossary()
+        except Exception:  # the answer matters more than its term links
+            log.exception("building the glossary for term links failed")
+            return []
 
     def build(self) -> None:
         with gr.Row(equal_height=False):
@@ -131,7 +144,7 @@ class ChatTab:
             return
         if answer is None:  # a stream always ends with its Answer; guard against a silent end
             answer = Answer(answer=partial or "没有得到回答，请重试。")
-        messages[-1] = {"role": "assistant", "content": answer_message(answer)}
+        messages[-1] = {"role": "assistant", "content": answer_message(answer, self._terms())}
         turns = [*turns, Turn(question, answer)]
         yield "", messages, turns, sources_html(answer), figures_html(answer), render_content(answer), hidden
 

@@ -24,6 +24,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
 START_TIMEOUT_S = 120
+# Curated entries whose sources are the two test documents (corpus/glossary.yaml cites the full corpus).
+GLOSSARY = """\
+- term: 项目管家
+  definition: 为单个重点招商项目指定的帮办代办人员，从签约一直服务到投产。
+  source:
+    file: 项目管家办法.md
+    quote: 项目管家是指为重点招商项目提供从签约到投产全程帮办代办服务的工作人员
+- term: 外商直接投资
+  aliases: [外资]
+  definition: 只算境外投资者直接投进来的钱（境外直投），外资企业用利润再投资的部分不算；单位是万美元。
+  source:
+    file: 第205号提案答复函.txt
+    quote: 力争全年外商直接投资增长15%以上
+"""
 
 
 @dataclass
@@ -39,9 +53,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         pytest.skip("浏览器测试需要 /usr/bin/chromium（Debian 软件包 chromium，.ci/run 会安装）")
     root = tmp_path_factory.mktemp("ui")
     settings = build_data_dir(root)  # two documents ingested + the demo database imported
+    glossary = root / "glossary.yaml"
+    glossary.write_text(GLOSSARY, encoding="utf-8")
+    settings = settings.model_copy(update={"glossary_path": glossary})
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_MAX_FILE_MB="0.05", HF_HUB_OFFLINE="1",
-               GRADIO_ANALYTICS_ENABLED="False", GRADIO_TEMP_DIR=str(root / "gradio"))
+               ASSISTANT_GLOSSARY_PATH=str(glossary), GRADIO_ANALYTICS_ENABLED="False",
+               GRADIO_TEMP_DIR=str(root / "gradio"))
     port = free_port()
     log = root / "serve.log"
     with log.open("wb") as out:

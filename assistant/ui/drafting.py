@@ -1,0 +1,283 @@
+"""The 起草 tab: a 提案答复函 from the proposal's details (typed or read from an uploaded file), a work
+report for a period, and the consistency check of an existing draft. Drafts are previewed as 公文 with
+their sources and offered as a .docx; the tab only calls assistant.drafting."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from pydantic import ValidationError
+
+from assistant.api_routes.deps import AppState
+from assistant.corpus.cleanup import CleanDocument
+from assistant.db.periods import parse_period
+from assistant.db.session import FigureStore
+from assistant.drafting import (
+    Draft,
+    ReplyRequest,
+    ReportRequest,
+    check_consistency,
+    docx_bytes,
+    draft_reply,
+    draft_report,
+    read_document,
+    read_proposal,
+    split_suggestions,
+)
+from assistant.drafting.types import CATEGORY_LABELS
+from assistant.errors import AssistantError
+from assistant.ui.drafting_view import CHECK_EMPTY, checks_html, draft_html
+from assistant.ui.figures import periods_with_data
+from assistant.ui.html import esc, notice
+
+log = logging.getLogger(__name__)
+
+NO_DATABASE = "项目数据库尚未导入，无法取数。请在“数据”页导入县区指标，或由管理员运行 assistant db import-demo corpus/data/。"
+UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf"]
+MAX_SUGGESTION_CHARS = 20_000
+MAX_CHECK_CHARS = 200_000
+FIELD_LABELS = {"session": "会议", "number": "提案号", "title": "提案标题", "proposer": "提案人", "suggestions": "主要建议",
+                "contact": "联系人", "phone": "联系电话", "doc_number": "发文字号", "signer": "签发人", "period": "数据期间",
+                "recipient": "主送机关"}
+UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def invalid_message(err: ValidationError) -> str:
+    """Pydantic's errors as one Chinese sentence naming each field."""
+    parts = []
+    for e in err.errors():
+        field = str(e["loc"][0]) if e["loc"] else ""
+        label = FIELD_LABELS.get(field, field)
+        if e["type"] in ("string_too_short", "missing"):
+            parts.append(f"请填写{label}")
+        elif e["type"] == "string_too_long":
+            parts.append(f"{label}太长（最多 {e.get('ctx', {}).get('max_length', '')} 字）")
+        else:
+            parts.append(f"{label}：{e['msg']}")
+    return "；".join(dict.fromkeys(parts)) + "。"
+
+
+def save_docx(draft: Draft, sources: bool) -> str:
+    """The draft as a .docx in a fresh temporary folder, named after its title (Gradio serves it from there)."""
+    name = UNSAFE_NAME.sub("_", draft.title)[:60] or "草稿"
+    path = Path(tempfile.mkdtemp(prefix="zs-draft-")) / f"{name}.docx"
+    path.write_bytes(docx_bytes(draft, sources=sources))
+    return str(path)
+
+
+def suggestions_text(suggestions: list[str]) -> str:
+    return "\n".join(f"{i}. {s}" for i, s in enumerate(suggestions, start=1))
+
+
+class DraftingTab:
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+
+    def _store(self) -> FigureStore | None:
+        assistant = self.state.assistant
+        if assistant.store is None:
+            assistant.reload_figures()  # a database imported after start-up
+        return assistant.store
+
+    def build(self) -> None:
+        with gr.Tabs(elem_id="zs-draft-tabs"):
+            with gr.Tab("提案答复函", id="reply", elem_id="zs-draft-reply"):
+                self._reply_form()
+            with gr.Tab("工作报告", id="report", elem_id="zs-draft-report"):
+                self._report_form()
+            with gr.Tab("一致性核对", id="check", elem_id="zs-draft-check"):
+                self._check_form()
+
+    def _preview(self, prefix: str) -> tuple[gr.HTML, gr.File, gr.Checkbox]:
+        with gr.Row(elem_classes="zs-download-row"):
+            download = gr.File(label="下载 Word 文件（.docx，GB/T 9704 版式）", interactive=False, height=70,
+                               elem_id=f"zs-{prefix}-docx", scale=3)
+            sources = gr.Checkbox(value=True, label="Word 文件末尾附“附：依据”（定稿时可整体删除）", scale=2,
+                                  elem_id=f"zs-{prefix}-sources")
+        preview = gr.HTML(draft_html(None), elem_id=f"zs-{prefix}-preview")
+        return preview, download, sources
+
+    # -- reply letter
+    def _reply_form(self) -> None:
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=360, elem_classes="zs-form"):
+                gr.Markdown("#### 提案（建议）信息")
+                with gr.Row():
+                    session = gr.Textbox(label="会议", placeholder="如：市政协五届二次会议", scale=3, max_length=60)
+                    number = gr.Textbox(label="提案号", placeholder="如：205", scale=1, min_width=90, max_length=80,
+                                        elem_id="zs-reply-number")
+                title = gr.Textbox(label="提案标题", placeholder="如：关于补齐我市外资短板的提案", max_length=200,
+                                   elem_id="zs-reply-title")
+                proposer = gr.Textbox(label="提案人", placeholder="如：王委员、民建安康市委员会", max_length=100,
+                                      elem_id="zs-reply-proposer")
+                suggestions = gr.Textbox(label="主要建议（每条一行，或按“一是……二是……”书写）", lines=6, max_lines=14,
+                                         max_length=MAX_SUGGESTION_CHARS, elem_id="zs-reply-suggestions",
+                                         placeholder="1. 加大外资招引力度，主动对接粤港澳大湾区外资企业\n2. 实行项目管家制度")
+                upload = gr.File(label="或上传提案原文（txt、md、docx、pdf），自动识别标题、提案人和建议",
+                                 file_types=UPLOAD_TYPES, height=120, elem_id="zs-reply-file")
+                category = gr.Radio(label="答复类别", value="A", elem_id="zs-reply-category",
+                                    choices=[(f"{k} 类（{v}）", k) for k, v in CATEGORY_LABELS.items()])
+                with gr.Row():
+                    contact = gr.Textbox(label="联系人", max_length=40, elem_id="zs-reply-contact")
+                    phone = gr.Textbox(label="联系电话", max_length=60, elem_id="zs-reply-phone")
+                with gr.Accordion("版头与数据期间（可选）", open=False):
+                    with gr.Row():
+                        doc_number = gr.Textbox(label="发文字号", placeholder="如：安招函〔2023〕31号", max_length=40)
+                        signer = gr.Textbox(label="签发人", max_length=20)
+                    period = gr.Textbox(label="数据期间", placeholder="如 2023-07、2023Q2；不填则用数据库中最新的期间",
+                                        max_length=30)
+                go = gr.Button("起草答复函", variant="primary", elem_id="zs-reply-go")
+                status = gr.HTML()
+            with gr.Column(scale=3, min_width=480):
+                preview, download, with_sources = self._preview("reply")
+        draft = gr.State(None)
+        upload.upload(self.read_upload, [upload, session, number, title, proposer],
+                      [session, number, title, proposer, suggestions, status])
+        inputs = [session, number, title, proposer, suggestions, upload, category, contact, phone, doc_number, signer,
+                  period, with_sources]
+        go.click(self.draft_reply, inputs, [draft, preview, download, status])
+        with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
+
+    def read_upload(self, path: str | None, session: str, number: str, title: str, proposer: str) -> tuple[Any, ...]:
+        """Fill the empty fields from the uploaded proposal, so the officer sees (and can correct) what was read."""
+        if not path:
+            return (gr.skip(),) * 6
+        try:
+            found = read_proposal(Path(path), max_bytes=int(self.state.settings.max_file_mb * 1048576))
+        except AssistantError as exc:
+            return (*(gr.skip(),) * 5, notice(str(exc), "error"))
+        read = [name for name, value in (("标题", found.title), ("提案人", found.proposer), ("会议", found.session))
+                if value]
+        message = (f"已读取“{Path(path).name}”：识别到{'、'.join(read) or '正文'}和 {len(found.suggestions)} 条建议，"
+                   "请核对后起草。")
+        return (session or found.session, number or found.number, title or found.title, proposer or found.proposer,
+                suggestions_text(found.suggestions), notice(message, "ok" if found.suggestions else "warn"))
+
+    def draft_reply(self, session: str, number: str, title: str, proposer: str, suggestions: str, upload: str | None,
+                    category: str, contact: str, phone: str, doc_number: str, signer: str, period: str,
+                    with_sources: bool, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        # Fields in a closed accordion arrive as None until it has been opened once.
+        session, number, title, proposer, suggestions, contact, phone, doc_number, signer, period = (
+            (v or "").strip() for v in (session, number, title, proposer, suggestions, contact, phone, doc_number,
+                                        signer, period))
+        items = split_suggestions(suggestions)
+        if not items and upload:
+            try:
+                found = read_proposal(Path(upload), max_bytes=int(self.state.settings.max_file_mb * 1048576))
+            except AssistantError as exc:
+                return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+            items, title, proposer = found.suggestions, title or found.title, proposer or found.proposer
+        try:
+            request = ReplyRequest(session=session, number=number, title=title, proposer=proposer, suggestions=items,
+                                   category=category or "A", contact=contact, phone=phone, doc_number=doc_number,
+                                   signer=signer, period=period or None)
+        except ValidationError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
+        progress(0, desc="正在检索办理措施、查询数据……")
+        store = self._store()
+        try:
+            draft = draft_reply(request, self.state.kb, store, self.state.assistant.chat_model)
+        except AssistantError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+        done = "已生成草稿" + ("" if items else "（未填写建议，办理情况部分需要补写）") + "，请在右侧核对后下载。"
+        if store is None:
+            done += " " + NO_DATABASE
+        return draft, draft_html(draft), save_docx(draft, with_sources), notice(done, "ok" if store else "warn")
+
+    @staticmethod
+    def export(draft: Draft | None, with_sources: bool) -> Any:
+        return save_docx(draft, with_sources) if draft is not None else gr.skip()
+
+    # -- report
+    def _report_form(self) -> None:
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=360, elem_classes="zs-form"):
+                gr.Markdown("#### 工作情况报告")
+                gr.HTML('<div class="zs-hint">按期间生成“工作进展情况、存在的主要问题、下一步工作措施”三部分和县区指标完成情况表：'
+                        "数字取自项目数据库，存在问题由数据计算，措施摘自知识库原文。</div>")
+                period = gr.Dropdown(label="期间（自 1 月起累计）", choices=[], elem_id="zs-report-period",
+                                     filterable=False)
+                recipient = gr.Textbox(label="主送机关（可空）", placeholder="如：市人民政府", max_length=60)
+                table = gr.Checkbox(value=True, label="附县区指标完成情况表")
+                go = gr.Button("起草报告", variant="primary", elem_id="zs-report-go")
+                status = gr.HTML()
+            with gr.Column(scale=3, min_width=480):
+                preview, download, with_sources = self._preview("report")
+        draft = gr.State(None)
+        go.click(self.draft_report, [period, recipient, table, with_sources], [draft, preview, download, status])
+        with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
+        self._load = (self.periods, [period], [period])
+
+    def on_load(self, demo: gr.Blocks) -> None:
+        fn, inputs, outputs = self._load
+        demo.load(fn, inputs, outputs, show_progress="hidden")
+
+    def periods(self, current: str | None) -> Any:
+        store = self._store()
+        if store is None:
+            return gr.Dropdown(choices=[], value=None)
+        choices, default = periods_with_data(store, "实际引进内资")
+        keys = {key for _, key in choices}
+        return gr.Dropdown(choices=choices, value=current if current in keys else default)
+
+    def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool,
+                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        store = self._store()
+        if store is None:
+            return gr.skip(), gr.skip(), gr.skip(), notice(NO_DATABASE, "warn")
+        if not period:
+            return gr.skip(), gr.skip(), gr.skip(), notice("请选择期间。", "warn")
+        try:
+            request = ReportRequest(period=period, recipient=recipient or "", table=bool(table))
+        except ValidationError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
+        progress(0, desc="正在取数、检索工作措施……")
+        try:
+            draft = draft_report(request, self.state.kb, store, self.state.assistant.chat_model)
+        except AssistantError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+        return draft, draft_html(draft), save_docx(draft, with_sources), notice("已生成草稿，请在右侧核对后下载。", "ok")
+
+    # -- consistency check
+    def _check_form(self) -> None:
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=360, elem_classes="zs-form"):
+                gr.Markdown("#### 核对稿件中的数字")
+                gr.HTML('<div class="zs-hint">逐个找出稿件（含表格）中的数字，与项目数据库比对：一致、不一致（给出数据库值和来源），'
+                        "或未找到（说明原因，如目标值、措施中的数量）。上传了文件时以文件为准。</div>")
+                text = gr.Textbox(label="粘贴稿件文字", lines=10, max_lines=24, max_length=MAX_CHECK_CHARS,
+                                  elem_id="zs-check-text", placeholder="如：一季度，汉阴县外商直接投资236.7万美元……")
+                upload = gr.File(label="或上传稿件（txt、md、docx、pdf）", file_types=UPLOAD_TYPES, height=120,
+                                 elem_id="zs-check-file")
+                period = gr.Textbox(label="稿件所说的期间（可空）", max_length=30,
+                                    placeholder="如 2023Q1；不填则从稿件开头识别，识别不到用最新期间")
+                go = gr.Button("核对", variant="primary", elem_id="zs-check-go")
+            with gr.Column(scale=3, min_width=480):
+                result = gr.HTML(f'<div class="zs-empty">{esc(CHECK_EMPTY)}</div>', elem_id="zs-check-result")
+        go.click(self.check, [text, upload, period], result)
+
+    def check(self, text: str, upload: str | None, period: str) -> str:
+        store = self._store()
+        if store is None:
+            return notice(NO_DATABASE, "warn")
+        period = (period or "").strip()
+        try:
+            if period:
+                parse_period(period)  # a clear message before reading the whole draft
+            document: str | CleanDocument
+            if upload:
+                document = read_document(Path(upload), max_bytes=int(self.state.settings.max_file_mb * 1048576))
+                what = f"文件“{Path(upload).name}”"
+            elif (text or "").strip():
+                document, what = text, "粘贴的文字"
+            else:
+                return notice("请粘贴稿件文字或上传稿件文件。", "warn")
+            checks = check_consistency(document, store, period or None)
+        except AssistantError as exc:
+            return notice(str(exc), "error")
+        return checks_html(checks, what)
