@@ -4,14 +4,62 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 CORPUS = ROOT / "corpus"
+
+
+def wait_until_up(proc: subprocess.Popen[bytes], url: str, timeout_s: float, failure: Callable[[], str]) -> None:
+    """Poll `url` until it answers 200; if the process dies or time runs out, kill it and fail with `failure()`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(failure())
+        time.sleep(0.2)  # poll interval, not a wait for readiness
+
+
+def build_data_dir(root: Path, documents: dict[str, str]) -> Settings:
+    """Write and ingest `documents` (file name → text), then import the demo database as a user would."""
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+    from assistant.config import Settings
+    from assistant.index.ingest import ingest
+    from assistant.index.kb import KnowledgeBase
+
+    settings = Settings(data_dir=root / "data")
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    for name, text in documents.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    kb = KnowledgeBase(settings)
+    try:
+        report = ingest(kb, [corpus])
+    finally:
+        kb.close()
+    assert report.ok and len(report.added) == len(documents), report.summary()
+    result = CliRunner().invoke(main, ["db", "import-demo", str(CORPUS / "data")],
+                                env={"ASSISTANT_DATA_DIR": str(settings.data_dir)})
+    assert result.exit_code == 0, result.output
+    return settings
 
 
 def free_port() -> int:

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from assistant.cli import main
 from assistant.config import Settings
-from assistant.index.ingest import ingest
-from assistant.index.kb import KnowledgeBase
-from tests.conftest import CORPUS
+from tests.conftest import build_data_dir as build_corpus_data_dir
 
 REPLY_205 = """A类
 
@@ -72,18 +67,4 @@ REPORT_Q1 = """关于2023年一季度全市招商引资工作情况的报告
 
 
 def build_data_dir(root: Path) -> Settings:
-    settings = Settings(data_dir=root / "data")
-    corpus = root / "corpus"
-    corpus.mkdir(parents=True)
-    (corpus / "2023-07_答复函_第205号提案.txt").write_text(REPLY_205, encoding="utf-8")
-    (corpus / "2023-04_工作报告_一季度.txt").write_text(REPORT_Q1, encoding="utf-8")
-    kb = KnowledgeBase(settings)
-    try:
-        report = ingest(kb, [corpus])
-    finally:
-        kb.close()
-    assert report.ok and len(report.added) == 2, report.summary()
-    result = CliRunner().invoke(main, ["db", "import-demo", str(CORPUS / "data")],
-                                env={"ASSISTANT_DATA_DIR": str(settings.data_dir)})
-    assert result.exit_code == 0, result.output
-    return settings
+    return build_corpus_data_dir(root, {"2023-07_答复函_第205号提案.txt": REPLY_205, "2023-04_工作报告_一季度.txt": REPORT_Q1})

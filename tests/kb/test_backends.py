@@ -5,17 +5,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.config import Settings
 from assistant.index.ingest import ingest
 from assistant.index.kb import KnowledgeBase
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_up
 
 DOC = """关于优化外资项目服务的通知
 一、总体要求
@@ -35,16 +33,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail("chroma 服务未能启动")
-            time.sleep(0.2)
+        wait_until_up(proc, f"{url}/api/v2/heartbeat", 60, lambda: "chroma 服务未能启动")
         yield url
     finally:
         proc.terminate()

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from assistant.cli import main
 from assistant.config import Settings
-from assistant.index.ingest import ingest
-from assistant.index.kb import KnowledgeBase
-from tests.conftest import CORPUS
+from tests.conftest import build_data_dir as build_corpus_data_dir
 
 REPLY = """安康市招商和经济合作局
 关于市政协五届二次会议第205号提案的答复函
@@ -43,18 +38,4 @@ MEASURES = """# 重点招商项目项目管家帮办代办服务办法
 
 def build_data_dir(root: Path) -> Settings:
     """Write and ingest the two documents, import the demo database (as a user would, via the CLI)."""
-    settings = Settings(data_dir=root / "data")
-    corpus = root / "corpus"
-    corpus.mkdir(parents=True)
-    (corpus / "第205号提案答复函.txt").write_text(REPLY, encoding="utf-8")
-    (corpus / "项目管家办法.md").write_text(MEASURES, encoding="utf-8")
-    kb = KnowledgeBase(settings)
-    try:
-        report = ingest(kb, [corpus])
-    finally:
-        kb.close()
-    assert report.ok and len(report.added) == 2, report.summary()
-    result = CliRunner().invoke(main, ["db", "import-demo", str(CORPUS / "data")],
-                                env={"ASSISTANT_DATA_DIR": str(settings.data_dir)})
-    assert result.exit_code == 0, result.output
-    return settings
+    return build_corpus_data_dir(root, {"第205号提案答复函.txt": REPLY, "项目管家办法.md": MEASURES})

@@ -6,17 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from assistant.config import Settings
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, wait_until_up
 from tests.llm.data import build_data_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -66,17 +64,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
                                 stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"服务未能启动：\n{log.read_text(encoding='utf-8', errors='replace')[-3000:]}")
-        time.sleep(0.2)  # poll interval, not a wait for readiness
+    wait_until_up(proc, f"{url}/healthz", START_TIMEOUT_S,
+                  lambda: f"服务未能启动：\n{log.read_text(encoding='utf-8', errors='replace')[-3000:]}")
     yield Server(url, settings, log)
     proc.terminate()
     proc.wait(timeout=20)
