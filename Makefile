@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint typecheck unit ingest demo-data serve bench clean
+.PHONY: run test lint typecheck unit ingest demo-data admin serve bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -25,10 +25,14 @@ ingest: install
 demo-data: install
 	$(BIN)/assistant db import-demo corpus/data/
 
+# The first administrator: password from ASSISTANT_ADMIN_PASSWORD, else generated and printed once.
+admin: install
+	$(BIN)/assistant users init
+
 serve: install
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
-run: install ingest demo-data serve
+run: install ingest demo-data admin serve
 
 lint: install
 	$(BIN)/ruff check assistant tests bench

@@ -14,7 +14,8 @@ from fastapi import FastAPI, HTTPException, Query
 from starlette.types import Scope
 
 from assistant import __version__
-from assistant.api_routes import ask, documents, drafting, figures, openai_compat
+from assistant.api_routes import ask, auth, documents, drafting, figures, openai_compat
+from assistant.api_routes.auth import CurrentUser, RequireLogin
 from assistant.api_routes.deps import KB, AppState, State
 from assistant.api_routes.errors import BodyLimit, install_error_handlers
 from assistant.config import Settings, get_settings
@@ -27,10 +28,13 @@ if TYPE_CHECKING:
 JSON_BODY_LIMIT = 1024 * 1024
 
 
-def create_app(settings: Settings | None = None, warm: bool = True, chat_model: BaseChatModel | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, warm: bool = True, chat_model: BaseChatModel | None = None,
+               local: bool = False) -> FastAPI:
     """The app. LLM mode follows the settings (ASSISTANT_LLM_*) unless a chat model is passed in. The
-    workbench page (Gradio) is mounted at /ui; / redirects there."""
-    state = AppState(settings or get_settings(), chat_model=chat_model)
+    workbench page (Gradio) is mounted at /ui; / redirects there. Every route but /healthz and the login
+    page needs a user (API key or session); `local=True` is the single-user mode without login, which
+    `assistant serve --local` allows only on 127.0.0.1."""
+    state = AppState(settings or get_settings(), chat_model=chat_model, local=local)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,9 +42,11 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
             state.warm()
         yield
         state.kb.close()
+        state.auth.close()
 
     app = FastAPI(title="招商知识助手 API", version=__version__, lifespan=lifespan)
     app.state.assistant = state
+    app.state.auth = state.auth
     install_error_handlers(app)
     upload_limit = documents.upload_limit(state.settings)
 
@@ -52,9 +58,10 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
         return upload_limit if is_upload else JSON_BODY_LIMIT
 
     app.add_middleware(BodyLimit, limit_for=body_limit)
+    app.add_middleware(RequireLogin, auth=state.auth)  # outermost: nothing runs for a request without a user
     app.add_api_route("/healthz", healthz, methods=["GET"], summary="健康检查")
     app.add_api_route("/api/search", api_search, methods=["GET"], summary="检索段落及出处", tags=["检索"])
-    for module in (ask, documents, figures, drafting, openai_compat):
+    for module in (auth, ask, documents, figures, drafting, openai_compat):
         app.include_router(module.router)
     from assistant.ui.app import mount_ui  # gradio takes seconds to import: not at `import assistant.api`
 
@@ -69,6 +76,8 @@ def healthz(state: State) -> dict[str, Any]:
 
 def api_search(
     kb: KB,
+    state: State,
+    user: CurrentUser,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="检索问题")],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
     genre: Annotated[str | None, Query(max_length=20)] = None,
@@ -77,5 +86,8 @@ def api_search(
 ) -> dict[str, Any]:
     if not q.strip():
         raise HTTPException(status_code=422, detail="检索问题不能为空")
-    hits = kb.search(q, k=k, filters=SearchFilters(genre=genre, year=year, office=office))
+    filters = SearchFilters(genre=genre, year=year, office=office).within(user.access.classes)
+    hits = kb.search(q, k=k, filters=filters)
+    state.auth.audit.record(user.username, user.role, "search", q, documents=list(dict.fromkeys(h.doc_id for h in hits)),
+                            via="api")
     return {"query": q, "hits": [h.as_json() for h in hits]}

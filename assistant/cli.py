@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.auth.cli import audit_command, users_group
+from assistant.backup_cli import backup_command, restore_command
 from assistant.config import Settings, get_settings
 from assistant.db.cli import db_group, figures_group
 from assistant.drafting.cli import draft_group
@@ -32,6 +34,10 @@ main.add_command(db_group)
 main.add_command(figures_group)
 main.add_command(draft_group)
 main.add_command(learn_group)
+main.add_command(users_group)
+main.add_command(audit_command)
+main.add_command(backup_command)
+main.add_command(restore_command)
 
 
 @contextmanager
@@ -202,16 +208,35 @@ def ask(question: str | None, as_json: bool, batch) -> None:  # type: ignore[no-
                 click.echo(render_answer(answer))
 
 
-@main.command(help="启动 HTTP 服务（API；界面在后续版本加入）")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command(help="启动 HTTP 服务（API 与网页工作台 /ui/）。默认需要登录；--local 为本机单用户免登录模式，只能绑定 127.0.0.1")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--local", is_flag=True, help="本机单用户模式：不需要登录，以管理员身份使用；只允许 --host 127.0.0.1")
+def serve(host: str, port: int, local: bool) -> None:
     import uvicorn
 
     from assistant.api import create_app
+    from assistant.auth.users import UserStore
 
-    click.echo(f"招商知识助手服务启动：http://{host}:{port}  （健康检查 /healthz，接口文档 /docs）")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    settings = get_settings()
+    if local and host not in LOOPBACK:
+        raise click.ClickException(f"本机单用户模式（--local）不需要登录，只能绑定 127.0.0.1，不能绑定 {host}。"
+                                   "要让其他电脑访问，请去掉 --local 并用 assistant users add 创建账号。")
+    if local:
+        click.echo("本机单用户模式：未启用登录，本机上的任何程序都能以管理员身份访问本服务；仅监听 127.0.0.1。")
+    else:
+        store = UserStore(settings.data_dir / "users.sqlite")
+        try:
+            if not store.count():
+                raise click.ClickException("还没有任何账号，服务无法登录。请先运行 assistant users init 创建首个管理员"
+                                           "（或 assistant users add 用户名 --role 管理员），本机试用可加 --local。")
+        finally:
+            store.close()
+    click.echo(f"招商知识助手服务启动：http://{host}:{port}/ui/  （健康检查 /healthz，接口文档 /docs，需登录）")
+    uvicorn.run(create_app(settings, local=local), host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -29,3 +29,7 @@ class EmbedderError(AssistantError):
 class UnknownDocument(AssistantError, KeyError):
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else "未找到该文档"
+
+
+class BackupError(AssistantError):
+    """A backup or restore was refused or failed; the message names the path and what to do."""

@@ -62,6 +62,19 @@ def build_data_dir(root: Path, documents: dict[str, str]) -> Settings:
     return settings
 
 
+def add_user(settings: Settings, username: str, role: str = "admin", region: str | None = None,
+             clearance: str | None = None, password: str = "correct-horse-9") -> str:
+    """Create an account in the data directory (as `assistant users add` does) and return a new API key."""
+    from assistant.auth.users import UserStore, parse_role
+
+    store = UserStore(settings.data_dir / "users.sqlite")
+    try:
+        store.add(username, password, parse_role(role), region, clearance)
+        return store.issue_api_key(username)
+    finally:
+        store.close()
+
+
 def free_port() -> int:
     """A free TCP port on loopback for a server a test starts."""
     with socket.socket() as s:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from assistant.access import FULL_ACCESS, Access
 from assistant.answer.grounded import Composition, figures_for, nothing_found, policy_for
 from assistant.answer.numbers import unsupported_numbers
 from assistant.answer.types import Answer
@@ -75,28 +76,39 @@ class Assistant:
             previous = resolve_follow_up(parse(earlier, self.vocab, self.today), previous)
         return resolve_follow_up(parse(question, self.vocab, self.today), previous)
 
-    def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None) -> Answer:
-        agent = self._agent(question, history, filters)
+    def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
+            access: Access = FULL_ACCESS) -> Answer:
+        """`access` is the asking user's clearance: chunks of other disclosure classes are never retrieved
+        and a county officer's tools see only their region's rows (plus city-wide aggregates)."""
+        agent = self._agent(question, history, filters, access)
         if agent is not None:
             return agent.ask(question.strip(), history)
-        answer = self.ask_grounded(question, history, filters)
+        answer = self.ask_grounded(question, history, filters, access)
         if self.settings.llm_base_url and self.chat_model is None:
             answer.warnings.append(LLM_MODEL_MISSING)
         return answer
 
-    def stream(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None
-               ) -> Iterator[str | Answer]:
+    def stream(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
+               access: Access = FULL_ACCESS) -> Iterator[str | Answer]:
         """Yield text pieces as they are ready, then the final Answer."""
-        agent = self._agent(question, history, filters)
+        agent = self._agent(question, history, filters, access)
         if agent is not None:
             yield from agent.stream(question.strip(), history)
             return
-        answer = self.ask(question, history, filters)
+        answer = self.ask(question, history, filters, access)
         for block in answer.answer.split("\n"):
             yield block + "\n"
         yield answer
 
-    def _agent(self, question: str, history: list[str] | None, filters: SearchFilters | None) -> Agent | None:
+    def scoped(self, filters: SearchFilters | None, access: Access) -> tuple[SearchFilters, FigureStore | None]:
+        """The search filters and figure store one user's question may use."""
+        if self.store is None:
+            self.reload_figures()
+        store = self.store.scoped(access.region) if self.store is not None else None
+        return (filters or SearchFilters()).within(access.classes), store
+
+    def _agent(self, question: str, history: list[str] | None, filters: SearchFilters | None, access: Access
+               ) -> Agent | None:
         """An LLM-mode agent for this question, or None for the grounded path (no model configured, an
         empty question, or one that asks to override the rules — refused the same way in both modes)."""
         if self.chat_model is None or not (question or "").strip() or INJECTION.search(question):
@@ -104,21 +116,19 @@ class Assistant:
         from assistant.answer.agent import Agent, Context
         from assistant.answer.llm_tools import PolicyLibrary, Toolbox
 
-        if self.store is None:
-            self.reload_figures()
+        filters, store = self.scoped(filters, access)
         latest = max(self.vocab.latest.values(), default=None)
         context = Context(self.today or date.today(), [r.name for r in self.vocab.regions],
                           f"{latest.key}（{latest.label}）" if latest else "")
-        toolbox = Toolbox(self.store, PolicyLibrary(self.kb, filters))
-        return Agent(self.chat_model, toolbox, context, lambda: self.ask_grounded(question, history, filters))
+        toolbox = Toolbox(store, PolicyLibrary(self.kb, filters))
+        return Agent(self.chat_model, toolbox, context, lambda: self.ask_grounded(question, history, filters, access))
 
-    def ask_grounded(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None
-                     ) -> Answer:
+    def ask_grounded(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
+                     access: Access = FULL_ACCESS) -> Answer:
         question = (question or "").strip()
         if not question:
             return Answer(answer="请输入问题，例如：" + "；".join(_examples()), mode="grounded")
-        if self.store is None:
-            self.reload_figures()
+        filters, store = self.scoped(filters, access)
         parsed = self.understand(question, history)
         warnings: list[str] = []
         if parsed.truncated:
@@ -126,7 +136,7 @@ class Assistant:
         if parsed.injection:
             return Answer(answer=REFUSAL, mode="grounded", warnings=warnings)
         comp = Composition()
-        figures_for(parsed, self.store, comp, [r.name for r in self.vocab.regions])
+        figures_for(parsed, store, comp, [r.name for r in self.vocab.regions])
         # Documents also answer data questions the database cannot (开工率 in a report, a ranking in a
         # reply letter) and corroborate those it can; the relevance filter in policy_for keeps this from
         # padding: passages that do not match the question are never cited.

@@ -11,9 +11,9 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from assistant.answer.engine import Assistant
 from assistant.answer.types import Answer
-from assistant.api_routes.deps import AssistantDep
+from assistant.api_routes.deps import UserAssistantDep
+from assistant.auth.audit import UserAssistant
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["问答"])
@@ -35,7 +35,7 @@ def _question(body: AskRequest) -> str:
 
 
 @router.post("/api/ask", summary="提问，返回完整回答（含引用、数字来源和需核对的数字）")
-def api_ask(body: AskRequest, assistant: AssistantDep) -> Answer:
+def api_ask(body: AskRequest, assistant: UserAssistantDep) -> Answer:
     return assistant.ask(_question(body), body.history)
 
 
@@ -46,12 +46,12 @@ def api_ask(body: AskRequest, assistant: AssistantDep) -> Answer:
                 "以最后的完整回答为准；出错时最后一行为 {\"type\":\"error\",\"detail\":\"…\"}。",
     response_class=StreamingResponse,
 )
-def api_ask_stream(body: AskRequest, assistant: AssistantDep) -> StreamingResponse:
+def api_ask_stream(body: AskRequest, assistant: UserAssistantDep) -> StreamingResponse:
     question = _question(body)
     return StreamingResponse(_ndjson(assistant, question, body.history), media_type="application/x-ndjson")
 
 
-def _ndjson(assistant: Assistant, question: str, history: list[str]) -> Iterator[str]:
+def _ndjson(assistant: UserAssistant, question: str, history: list[str]) -> Iterator[str]:
     try:
         for item in assistant.stream(question, history):
             if isinstance(item, Answer):

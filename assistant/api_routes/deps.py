@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Depends, HTTPException, Request
 
 from assistant.answer.engine import Assistant
+from assistant.api_routes.auth import Auth, CurrentUser
+from assistant.auth.audit import UserAssistant
 from assistant.config import Settings
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase
@@ -19,8 +21,9 @@ if TYPE_CHECKING:
 class AppState:
     """Built once at start-up and shared by request handlers."""
 
-    def __init__(self, settings: Settings, chat_model: BaseChatModel | None = None) -> None:
+    def __init__(self, settings: Settings, chat_model: BaseChatModel | None = None, local: bool = False) -> None:
         self.settings = settings
+        self.auth = Auth(settings.data_dir, local=local)
         self.kb = KnowledgeBase(settings)
         self.assistant = Assistant(settings, kb=self.kb, chat_model=chat_model)
         self.write_lock = threading.Lock()  # one upload or deletion at a time within this process
@@ -58,15 +61,24 @@ def get_assistant(state: State) -> Assistant:
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 
-def get_store(assistant: AssistantDep) -> FigureStore:
-    """The read-only project database; 503 until one has been imported."""
+def get_user_assistant(request: Request, state: State, user: CurrentUser) -> UserAssistant:
+    via = "openai" if request.url.path.startswith("/v1/") else "api"
+    return UserAssistant(state.assistant, user, state.auth.audit, via)
+
+
+UserAssistantDep = Annotated[UserAssistant, Depends(get_user_assistant)]
+
+
+def get_store(assistant: AssistantDep, user: CurrentUser) -> FigureStore:
+    """The read-only project database as the user may see it (a county officer: their region's rows and
+    city-wide aggregates); 503 until one has been imported."""
     if assistant.store is None:
         assistant.reload_figures()
     if assistant.store is None:
         raise HTTPException(
             status_code=503, detail="项目数据库尚未导入，请先运行 assistant db import-demo corpus/data/ 或 assistant db import。"
         )
-    return assistant.store
+    return assistant.store.scoped(user.access.region)
 
 
 Store = Annotated[FigureStore, Depends(get_store)]

@@ -13,10 +13,14 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from assistant.access import PUBLIC
+from assistant.api_routes.auth import CurrentUser, Writer
 from assistant.api_routes.deps import KB, AppState, SettingsDep, State
 from assistant.config import Settings
 from assistant.corpus.loaders import SUPPORTED_SUFFIXES
 from assistant.index.ingest import IngestReport, ingest, remove_document
+from assistant.index.kb import KnowledgeBase
+from assistant.index.manifest import DocRecord
 
 router = APIRouter(tags=["文档"])
 
@@ -74,10 +78,11 @@ def _size(upload: UploadFile) -> int:
 @router.get("/api/documents", summary="已入库文档（分页）")
 def api_documents(
     kb: KB,
+    user: CurrentUser,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
-    records = kb.manifest.documents()
+    records = visible_documents(kb, user.access.classes)
     page = records[offset : offset + limit]
     return {
         "total": len(records),
@@ -87,10 +92,16 @@ def api_documents(
     }
 
 
+def visible_documents(kb: KnowledgeBase, classes: tuple[str, ...]) -> list[DocRecord]:
+    """The documents whose disclosure class the user is cleared for (others are as if absent)."""
+    return [r for r in kb.manifest.documents() if r.meta.get("access", PUBLIC) in classes]
+
+
 @router.post("/api/documents", summary="上传一个或多个文件并入库（txt、md、docx、pdf）", response_model=UploadResult)
 def api_upload(
     files: Annotated[list[UploadFile], File(description="要入库的文件，可多个")],
     state: State,
+    user: Writer,
 ) -> JSONResponse:
     settings = state.settings
     if len(files) > MAX_UPLOAD_FILES:
@@ -117,6 +128,9 @@ def api_upload(
         named.append((name, upload))
     with state.write_lock:
         results = _save_and_ingest(state, named)
+    for r in results:
+        state.auth.audit.record(user.username, user.role, "upload", r.file_name, [r.doc_id] if r.doc_id else [],
+                                outcome=r.status, via="api")
     ok = any(r.status != "failed" for r in results)
     detail = "；".join(f"{r.file_name}：{r.message}" for r in results)
     body = UploadResult(detail=detail, files=results)
@@ -188,14 +202,16 @@ def api_delete_document(
     doc_id: Annotated[str, PathParam(max_length=64, description="文档 id（见 GET /api/documents）")],
     state: State,
     settings: SettingsDep,
+    user: Writer,
 ) -> dict[str, str]:
     record = state.kb.manifest.get(doc_id)
-    if record is None:
+    if record is None or record.meta.get("access", PUBLIC) not in user.access.classes:
         raise HTTPException(status_code=404, detail=f"未找到文档“{doc_id}”。可用 GET /api/documents 查看已入库文档及其 doc_id。")
     with state.write_lock:
         removed = remove_document(state.kb, doc_id)
     if not removed:
         raise HTTPException(status_code=404, detail=f"文档“{doc_id}”已被删除。")
+    state.auth.audit.record(user.username, user.role, "delete", record.file_name, [doc_id], via="api")
     source = Path(record.source)
     if source.parent == uploads_dir(settings).resolve():  # an uploaded copy would come back on the next ingest
         source.unlink(missing_ok=True)

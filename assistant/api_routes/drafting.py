@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from assistant.api_routes.auth import Writer, require_writer
 from assistant.api_routes.deps import KB, AppState, State, Store
+from assistant.auth.users import User
 from assistant.drafting.check import as_document, check_consistency, read_document
 from assistant.drafting.docx_export import docx_bytes
 from assistant.drafting.proposal import ProposalText, read_proposal, split_suggestions
@@ -26,9 +28,10 @@ from assistant.drafting.report import ReportRequest, draft_report
 from assistant.drafting.sources import source_lines
 from assistant.drafting.types import Draft, FigureCheck
 from assistant.errors import LoadError
-from assistant.index.kb import KnowledgeBase
+from assistant.index.kb import KnowledgeBase, SearchFilters
 
-router = APIRouter(prefix="/api/draft", tags=["起草"])
+# Drafting speaks for the bureau: 管理员 and 科室 accounts only.
+router = APIRouter(prefix="/api/draft", tags=["起草"], dependencies=[Depends(require_writer)])
 
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_CHECK_CHARS = 200_000
@@ -57,7 +60,14 @@ class CheckResponse(BaseModel):
     text: str = Field(description="清理后的稿件文字；checks 中的 start/end 指向这里")
 
 
-def _respond(draft: Draft, fmt: str, sources: bool) -> Response | DraftResponse:
+def _respond(draft: Draft, fmt: str, sources: bool, state: AppState, user: User, action: str = "draft"
+             ) -> Response | DraftResponse:
+    """The draft as JSON or .docx; both are audited (an export as draft_export, with its sources)."""
+    docs = list(dict.fromkeys(c.doc_id for p in draft.paragraphs for c in p.citations if c.doc_id))
+    rows = list(dict.fromkeys(f"{f.provenance.table}#{i}" for p in draft.paragraphs for f in p.figures
+                              for i in f.provenance.row_ids))
+    state.auth.audit.record(user.username, user.role, "draft_export" if fmt == "docx" else action, draft.title,
+                            docs, rows, via="api")
     if fmt == "docx":
         name = f"{draft.title[:60]}.docx"
         disposition = f"attachment; filename=draft.docx; filename*=UTF-8''{quote(name)}"
@@ -66,19 +76,21 @@ def _respond(draft: Draft, fmt: str, sources: bool) -> Response | DraftResponse:
     return DraftResponse(draft=draft, sources=source_lines(draft))
 
 
-def _reply(body: ReplyRequest, extra: list[str], state: AppState, kb: KnowledgeBase) -> Draft:
+def _reply(body: ReplyRequest, extra: list[str], state: AppState, kb: KnowledgeBase, user: User) -> Draft:
     request = body.model_copy(update={"suggestions": body.suggestions + extra})
     assistant = state.assistant
     if assistant.store is None:
         assistant.reload_figures()  # a database imported after start-up
-    return draft_reply(request, kb, assistant.store, assistant.chat_model)
+    return draft_reply(request, kb, assistant.store, assistant.chat_model,
+                       filters=SearchFilters().within(user.access.classes))
 
 
 @router.post("/reply", summary="起草提案（建议）答复函", response_model=None)
-def reply(body: ReplyBody, state: State, kb: KB, format: Format = "json", sources: WithSources = True
+def reply(body: ReplyBody, state: State, kb: KB, user: Writer, format: Format = "json", sources: WithSources = True
           ) -> Response | DraftResponse:
     request = ReplyRequest.model_validate(body.model_dump(exclude={"suggestions_text"}))
-    return _respond(_reply(request, split_suggestions(body.suggestions_text), state, kb), format, sources)
+    draft = _reply(request, split_suggestions(body.suggestions_text), state, kb, user)
+    return _respond(draft, format, sources, state, user)
 
 
 async def _saved(upload: UploadFile, limit: int, directory: str) -> Path:
@@ -93,7 +105,7 @@ async def _saved(upload: UploadFile, limit: int, directory: str) -> Path:
 
 @router.post("/reply/upload", summary="上传提案原文（txt/md/docx/pdf）起草答复函", response_model=None)
 async def reply_upload(
-    state: State, kb: KB,
+    state: State, kb: KB, user: Writer,
     file: Annotated[UploadFile, File(description="提案原文或建议清单")],
     number: Annotated[str, Form(max_length=80)],
     title: Annotated[str, Form(max_length=200)] = "",
@@ -117,18 +129,20 @@ async def reply_upload(
         raise HTTPException(status_code=422, detail=f"缺少{missing}：文件中没有识别到，请在表单中填写。")
     request = ReplyRequest(number=number, title=title, proposer=proposer, session=session or parsed.session,
                            category=category, contact=contact, phone=phone, period=period or None)
-    return _respond(_reply(request, parsed.suggestions, state, kb), format, sources)
+    return _respond(_reply(request, parsed.suggestions, state, kb, user), format, sources, state, user)
 
 
 @router.post("/report", summary="起草某期间的工作情况报告", response_model=None)
-def report(body: ReportRequest, state: State, kb: KB, store: Store, format: Format = "json",
+def report(body: ReportRequest, state: State, kb: KB, store: Store, user: Writer, format: Format = "json",
            sources: WithSources = True) -> Response | DraftResponse:
-    return _respond(draft_report(body, kb, store, state.assistant.chat_model), format, sources)
+    draft = draft_report(body, kb, store, state.assistant.chat_model,
+                         filters=SearchFilters().within(user.access.classes))
+    return _respond(draft, format, sources, state, user)
 
 
 @router.post("/export", summary="把草稿（可已修改）导出为 .docx", response_class=Response)
-def export(draft: Draft, sources: WithSources = True) -> Response:
-    response = _respond(draft, "docx", sources)
+def export(draft: Draft, state: State, user: Writer, sources: WithSources = True) -> Response:
+    response = _respond(draft, "docx", sources, state, user)
     assert isinstance(response, Response)
     return response
 

@@ -30,6 +30,8 @@ def status_for(exc: AssistantError) -> int:
     """Library errors → HTTP status: unknown names 404, bad values 422, busy 409, no database 503."""
     if isinstance(exc, IndexBusy):
         return 409
+    if isinstance(exc, PermissionError):  # RegionDenied: a county officer asked for another region
+        return 403
     if isinstance(exc, DatabaseNotReady):
         return 503
     if isinstance(exc, UnknownDocument | KeyError):  # UnknownRegion, UnknownMetric, UnknownChain

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from assistant.api_routes.deps import Store
+from assistant.api_routes.auth import CurrentUser
+from assistant.api_routes.deps import State, Store
 from assistant.tools import (
     CityTotalResult,
     EventList,
@@ -28,7 +29,13 @@ from assistant.tools import (
     rank_regions,
 )
 
-router = APIRouter(prefix="/api/figures", tags=["数据"])
+
+def _audited(request: Request, state: State, user: CurrentUser) -> None:
+    query = f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path
+    state.auth.audit.record(user.username, user.role, "figures", query, via="api")
+
+
+router = APIRouter(prefix="/api/figures", tags=["数据"], dependencies=[Depends(_audited)])
 
 Region = Annotated[str, Query(min_length=1, max_length=50, description="地区名或简称，如 汉阴县、汉滨、全市")]
 OptionalRegion = Annotated[str | None, Query(max_length=50, description="地区名或简称")]

@@ -19,10 +19,10 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answer.engine import Assistant
 from assistant.answer.types import Answer
 from assistant.api_routes.ask import MAX_QUESTION_CHARS
-from assistant.api_routes.deps import AssistantDep
+from assistant.api_routes.deps import UserAssistantDep
+from assistant.auth.audit import UserAssistant
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["OpenAI 兼容接口"])
@@ -84,7 +84,7 @@ def models() -> dict[str, Any]:
 
 
 @router.post("/chat/completions", summary="对话补全（OpenAI 格式，支持 stream）", response_model=None)
-def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep) -> dict[str, Any] | StreamingResponse:
+def chat_completions(body: ChatCompletionRequest, assistant: UserAssistantDep) -> dict[str, Any] | StreamingResponse:
     question, history = _conversation(body)
     model = body.model or MODEL_ID
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
@@ -102,7 +102,7 @@ def chat_completions(body: ChatCompletionRequest, assistant: AssistantDep) -> di
     }
 
 
-def _sse(assistant: Assistant, question: str, history: list[str], completion_id: str, created: int,
+def _sse(assistant: UserAssistant, question: str, history: list[str], completion_id: str, created: int,
          model: str) -> Iterator[str]:
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         data = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,

@@ -24,6 +24,7 @@ from assistant.db.migrations import LATEST_VERSION, current_version, migrate
 from assistant.db.periods import parse_period
 from assistant.db.session import FigureStore, create_writable_engine, display_url
 from assistant.errors import AssistantError
+from assistant.index.lock import write_lock
 from assistant.tools import (
     city_total,
     get_indicator,
@@ -87,11 +88,13 @@ def db_group() -> None:
 @click.option("--period", default=None, help="宽表的期间，如 2023Q1（标题中已写明时可不填）")
 @_friendly_errors
 def import_command(kind: str, file: Path, layout: str, period: str | None) -> None:
-    engine = create_writable_engine(get_settings().db_url)
-    try:
-        summary = import_file(engine, kind, file, layout, parse_period(period) if period else None)
-    finally:
-        engine.dispose()
+    settings = get_settings()
+    with write_lock(settings.data_dir):  # one writer at a time, shared with ingest and backup
+        engine = create_writable_engine(settings.db_url)
+        try:
+            summary = import_file(engine, kind, file, layout, parse_period(period) if period else None)
+        finally:
+            engine.dispose()
     click.echo(summary.describe())
 
 
@@ -99,23 +102,27 @@ def import_command(kind: str, file: Path, layout: str, period: str | None) -> No
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("corpus/data"))
 @_friendly_errors
 def import_demo_command(directory: Path) -> None:
-    engine = create_writable_engine(get_settings().db_url)
-    try:
-        for summary in import_demo(engine, directory):
-            click.echo(summary.describe())
-    finally:
-        engine.dispose()
+    settings = get_settings()
+    with write_lock(settings.data_dir):
+        engine = create_writable_engine(settings.db_url)
+        try:
+            for summary in import_demo(engine, directory):
+                click.echo(summary.describe())
+        finally:
+            engine.dispose()
     click.echo(f"演示数据已就绪：{display_url(get_settings().db_url)}")
 
 
 @db_group.command("migrate", help="创建或升级数据库结构")
 @_friendly_errors
 def migrate_command() -> None:
-    engine = create_writable_engine(get_settings().db_url)
-    try:
-        done = migrate(engine)
-    finally:
-        engine.dispose()
+    settings = get_settings()
+    with write_lock(settings.data_dir):
+        engine = create_writable_engine(settings.db_url)
+        try:
+            done = migrate(engine)
+        finally:
+            engine.dispose()
     click.echo(f"已执行迁移：{'、'.join(done)}" if done else f"数据库结构已是最新（版本 {LATEST_VERSION}）。")
 
 

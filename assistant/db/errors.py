@@ -101,3 +101,12 @@ class ImportRejected(FigureError):
         lines += self.footer
         lines.append("请修改以上各处后重新导入。")
         super().__init__("\n".join(lines))
+
+
+class RegionDenied(FigureError, PermissionError):
+    """A county officer asked for another region's rows."""
+
+    def __init__(self, asked: str, allowed: str) -> None:
+        self.asked = asked
+        self.allowed = allowed
+        super().__init__(f"您的账号只能查看{allowed}的数据和全市汇总数据，不能查看{asked}的明细。")

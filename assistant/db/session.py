@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,20 @@ def create_writable_engine(url: str | URL) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
+def _roll_back_hot_journal(path: Path) -> None:
+    """An import killed mid-write leaves a rollback journal that a read-only connection cannot replay
+    ("attempt to write a readonly database"): replay it once with a short writable connection."""
+    journal = path.with_name(path.name + "-journal")
+    if journal.is_file() and journal.stat().st_size > 0:
+        import sqlite3
+
+        try:
+            with closing(sqlite3.connect(str(path), timeout=10)) as conn:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reading replays the journal
+        except sqlite3.Error:
+            pass  # a writer holds it (mid-import) or the file is not writable: the read-only open reports it
+
+
 def create_readonly_engine(url: str | URL) -> Engine:
     """工具用的只读引擎：SQLite 以 mode=ro 打开，PostgreSQL 使用只读事务。"""
     parsed = normalise_url(url)
@@ -77,6 +91,7 @@ def create_readonly_engine(url: str | URL) -> Engine:
             raise DatabaseNotReady(
                 f"项目数据库文件不存在：{path}。请先运行 assistant db import-demo corpus/data/ 或 assistant db import。"
             )
+        _roll_back_hot_journal(path)
         ro_url = URL.create(
             "sqlite", database="file:" + urllib.parse.quote(str(path)), query={"mode": "ro", "uri": "true"}
         )
@@ -99,8 +114,14 @@ def create_readonly_engine(url: str | URL) -> Engine:
 class FigureStore:
     """只读的数据来源：工具函数的第一个参数。由调用方（CLI、API、对话引擎）创建并传入。"""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, region_scope: str | None = None) -> None:
         self.engine = engine
+        # A county officer's store: the tools return only this region's rows, plus city-wide aggregates.
+        self.region_scope = region_scope
+
+    def scoped(self, region: str | None) -> FigureStore:
+        """The same database seen by a user bound to `region` (None: every region). Shares the engine."""
+        return self if region == self.region_scope else FigureStore(self.engine, region)
 
     @classmethod
     def open(cls, url: str | URL) -> FigureStore:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.db.periods import Period
 from assistant.db.session import FigureStore
-from assistant.index.kb import KnowledgeBase
+from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.tools import city_total, lagging_regions, open_problems
 
 from .check import is_statistic
@@ -95,8 +95,10 @@ class ReplyRequest(BaseModel):
 
 
 def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | None,
-                chat_model: BaseChatModel | None = None, today: Date | None = None) -> Draft:
-    """起草提案（建议）答复函。store 为 None 时不写数据并给出提示；chat_model 给出时改写段落，数字不变。"""
+                chat_model: BaseChatModel | None = None, today: Date | None = None,
+                filters: SearchFilters | None = None) -> Draft:
+    """起草提案（建议）答复函。store 为 None 时不写数据并给出提示；chat_model 给出时改写段落，数字不变。
+    filters：检索范围（起草人可见的公开属性）。"""
     period = figures_period(store, request.period)
     kind = request.kind
     draft = Draft(kind="reply", period=period.key if period else None,
@@ -121,7 +123,7 @@ def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | N
     for i, suggestion in enumerate(request.suggestions, start=1):
         name = topic(suggestion)
         lead = phrase("reply", "measure_lead", n=cn_number(i), topic=name)
-        done = find_measures(kb, suggestion, "done", is_statistic, limit=2, used=used)
+        done = find_measures(kb, suggestion, "done", is_statistic, limit=2, used=used, filters=filters)
         if done:
             matched += 1
             extra = join([topic_fact(store, period, t) for t in topics_of(suggestion) if t in ("foreign", "projects", "events")],
@@ -130,8 +132,10 @@ def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | N
         else:
             add(placeholder(phrase("reply", "measure_none"), lead))
             draft.warnings.append(f"第{i}条建议“{name}”在知识库中没有找到对应的办理措施，草稿中已标注【待补充】，请承办科室核实补写。")
-        planned.append((name, find_measures(kb, suggestion, "next", is_statistic, limit=1, used=used, focus=name)))
-        problems += find_measures(kb, suggestion, "problem", is_statistic, limit=1, used=used, focus=name)
+        planned.append((name, find_measures(kb, suggestion, "next", is_statistic, limit=1, used=used, focus=name,
+                                            filters=filters)))
+        problems += find_measures(kb, suggestion, "problem", is_statistic, limit=1, used=used, focus=name,
+                                  filters=filters)
     if not request.suggestions:
         add(placeholder(phrase("reply", "no_suggestions")))
         draft.warnings.append("没有提供提案的主要建议，办理情况部分只有数据概况；请用 --suggestion 或上传提案文件补充。")

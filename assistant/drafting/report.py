@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.answer.understand import Vocabulary
 from assistant.db.periods import Period, parse_period
 from assistant.db.session import FigureStore
-from assistant.index.kb import KnowledgeBase
+from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.tools import (
     CityTotalResult,
     LaggingResult,
@@ -75,7 +75,8 @@ class ReportRequest(BaseModel):
 
 
 def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
-                 chat_model: BaseChatModel | None = None, today: Date | None = None) -> Draft:
+                 chat_model: BaseChatModel | None = None, today: Date | None = None,
+                 filters: SearchFilters | None = None) -> Draft:
     """起草某期间的工作情况报告：工作进展、存在问题（数据库计算）、下一步工作措施（知识库）、县区指标表。"""
     period = parse_period(request.period)
     label = short_label(period)
@@ -108,7 +109,7 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
     _numbered(draft, problems, "{n}是", phrase("report", "problems_none"))
 
     add(heading(phrase("report", "heading_next")))
-    measures = _next_steps(kb, topics)
+    measures = _next_steps(kb, topics, filters)
     for n, m in enumerate(measures, start=1):
         add(measure_paragraph([m], f"（{cn_number(n)}）{m.lead}"))
     if not measures:
@@ -164,14 +165,14 @@ def _problems(store: FigureStore, period: Period, foreign: CityTotalResult | Non
     return items, topics
 
 
-def _next_steps(kb: KnowledgeBase, topics: list[str]) -> list[Measure]:
+def _next_steps(kb: KnowledgeBase, topics: list[str], filters: SearchFilters | None = None) -> list[Measure]:
     """Planned measures for the problems found first, then the standing lines of work."""
     queries = load("report")["next_queries"]
     order = [t for t in topics if t in queries] + [t for t in queries if t not in topics]
     used: set[str] = set()
     found: list[Measure] = []
     for name in order:
-        found += find_measures(kb, str(queries[name]), "next", is_statistic, limit=1, used=used)
+        found += find_measures(kb, str(queries[name]), "next", is_statistic, limit=1, used=used, filters=filters)
         if len(found) >= MAX_NEXT_STEPS:
             break
     return found

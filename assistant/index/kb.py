@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,11 @@ class SearchFilters:
     access: list[str] | None = None  # allowed disclosure classes, e.g. ["公开"]
     doc_ids: list[str] | None = None
 
+    def within(self, classes: tuple[str, ...] | list[str]) -> SearchFilters:
+        """These filters narrowed to the disclosure classes a user is cleared for: asking for more never widens."""
+        allowed = [c for c in (self.access if self.access is not None else classes) if c in classes]
+        return replace(self, access=allowed)
+
     def chroma_where(self) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
         if self.genre:
@@ -43,8 +48,8 @@ class SearchFilters:
             clauses.append({"year": int(self.year)})
         if self.office:
             clauses.append({"office": self.office})
-        if self.access:
-            clauses.append({"access": {"$in": list(self.access)}})
+        if self.access is not None:  # an empty list admits nothing, never everything
+            clauses.append({"access": {"$in": list(self.access) or ["-"]}})
         if self.doc_ids is not None:
             clauses.append({"doc_id": {"$in": list(self.doc_ids) or ["-"]}})
         if not clauses:
@@ -58,7 +63,7 @@ class SearchFilters:
             return False
         if self.office and meta.get("office") != self.office:
             return False
-        if self.access and meta.get("access") not in self.access:
+        if self.access is not None and meta.get("access") not in self.access:
             return False
         if self.doc_ids is not None and meta.get("doc_id") not in self.doc_ids:
             return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from assistant.access import FULL_ACCESS, PUBLIC, Access
 from assistant.answer.engine import open_figure_store
 from assistant.config import Settings
 from assistant.db.models import Indicator
@@ -23,22 +24,31 @@ class Course:
         self.store = store if store is not None else open_figure_store(settings)
         self._glossary: tuple[int, list[Term], list[str]] | None = None
 
-    def glossary(self) -> tuple[list[Term], list[str]]:
-        """Rebuilt whenever the knowledge base changes, so a term in a newly ingested document appears."""
+    def glossary(self, access: Access = FULL_ACCESS) -> tuple[list[Term], list[str]]:
+        """Rebuilt whenever the knowledge base changes, so a term in a newly ingested document appears.
+        Terms whose source is a document the user is not cleared for are left out."""
         generation = self.kb.manifest.generation()
         if self._glossary is None or self._glossary[0] != generation:
             terms, problems = build_glossary(self.kb, self.settings.glossary_path)
             self._glossary = (generation, terms, problems)
-        return self._glossary[1], self._glossary[2]
+        terms = self._glossary[1]
+        if access.classes != FULL_ACCESS.classes:
+            self.kb.refresh()
+            terms = [t for t in terms if self._cleared(t.source.doc_id, access)]
+        return terms, self._glossary[2]
 
-    def lookup(self, term: str) -> list[Term]:
-        return lookup(self.glossary()[0], term)
+    def _cleared(self, doc_id: str, access: Access) -> bool:
+        meta = self.kb.doc_meta(doc_id) if doc_id else {}
+        return bool(meta) and meta.get("access", PUBLIC) in access.classes
 
-    def indicators(self) -> list[IndicatorDefinition]:
-        return indicator_definitions(self.kb, self.glossary()[0])
+    def lookup(self, term: str, access: Access = FULL_ACCESS) -> list[Term]:
+        return lookup(self.glossary(access)[0], term)
 
-    def reading_path(self) -> list[ReadingItem]:
-        return reading_path(self.kb)
+    def indicators(self, access: Access = FULL_ACCESS) -> list[IndicatorDefinition]:
+        return indicator_definitions(self.kb, self.glossary(access)[0])
+
+    def reading_path(self, access: Access = FULL_ACCESS) -> list[ReadingItem]:
+        return reading_path(self.kb, access.classes)
 
     def periods(self) -> list[str]:
         """Every period the indicator table holds."""
@@ -47,8 +57,9 @@ class Course:
         with self.store.session() as session:
             return sorted(session.scalars(select(Indicator.period).distinct()))
 
-    def quiz(self, n: int = 10, seed: int | None = None) -> list[Question]:
-        return make_quiz(self.glossary()[0], self.store, self.periods(), n=n, seed=seed)
+    def quiz(self, n: int = 10, seed: int | None = None, access: Access = FULL_ACCESS) -> list[Question]:
+        store = self.store.scoped(access.region) if self.store is not None else None
+        return make_quiz(self.glossary(access)[0], store, self.periods(), n=n, seed=seed)
 
     def submit(self, user: str, questions: list[Question], answers: list[str]) -> tuple[int, list[bool]]:
         score, marks = grade(questions, answers)

@@ -7,6 +7,7 @@ import re
 
 from pydantic import BaseModel
 
+from assistant.access import DISCLOSURE_CLASSES, PUBLIC
 from assistant.index.kb import KnowledgeBase
 from assistant.index.manifest import DocRecord
 
@@ -48,8 +49,9 @@ def _summary(kb: KnowledgeBase, doc: DocRecord, limit: int = 2) -> str:
     return "".join(sentences)
 
 
-def reading_path(kb: KnowledgeBase) -> list[ReadingItem]:
-    docs = kb.manifest.documents()
+def reading_path(kb: KnowledgeBase, classes: tuple[str, ...] = DISCLOSURE_CLASSES) -> list[ReadingItem]:
+    """classes: the disclosure classes the reader is cleared for."""
+    docs = [d for d in kb.manifest.documents() if d.meta.get("access", PUBLIC) in classes]
     items: list[ReadingItem] = []
     seen: set[str] = set()
     for genre, why, take in ORDER:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.errors import UnknownChain, UnknownRegion
+from assistant.db.errors import RegionDenied, UnknownChain, UnknownRegion
 from assistant.db.models import ImportLog, IndustryChain, Region
 from assistant.db.periods import Period, parse_period
+from assistant.db.session import FigureStore
 from assistant.db.vocab import NameIndex
 from assistant.tools.types import Provenance
 
@@ -37,6 +38,22 @@ def resolve_region(session: Session, text: str) -> Named:
         raise UnknownRegion(text, index.names)
     region = next(r for r in known if r.name == name)
     return Named(region.id, region.name, region.is_city)
+
+
+def check_region(store: FigureStore, reg: Named) -> None:
+    """RegionDenied when a county officer's store asks for another region's rows (the city is allowed)."""
+    if store.region_scope and not reg.is_city and reg.name != store.region_scope:
+        raise RegionDenied(reg.name, store.region_scope)
+
+
+def scoped_region(store: FigureStore, session: Session, text: str | None) -> str | None:
+    """The region a listing tool filters on: what was asked, or for a county officer their own region
+    (asking for the whole city gives their region's rows; another region raises RegionDenied)."""
+    if not store.region_scope:
+        return text
+    if text:
+        check_region(store, resolve_region(session, text))
+    return store.region_scope
 
 
 def resolve_chain(session: Session, text: str) -> Named:

@@ -17,7 +17,7 @@ from assistant.db.reference import CITY_NAME
 from assistant.db.session import FigureStore
 from assistant.db.units import convert, normalise_unit, round2
 from assistant.db.vocab import resolve_metric
-from assistant.tools.common import provenance, regions, resolve_region
+from assistant.tools.common import check_region, provenance, regions, resolve_region
 from assistant.tools.formulas import formula
 from assistant.tools.indicator_rows import city_figures, competition_rank, load_rows, pct, yoy_of
 from assistant.tools.types import Figure, Provenance, as_float, format_value
@@ -70,6 +70,7 @@ def get_indicator(store: FigureStore, region: str, period: str, metric: str, uni
     out_unit = normalise_unit(unit) if unit else m.unit
     with store.session() as session:
         reg = resolve_region(session, region)
+        check_region(store, reg)
         rows = load_rows(session, p, m.name)
         ranks = competition_rank([(r.region, c) for r in rows if not r.is_city and (c := r.completion) is not None])
         basis: str | None = None
@@ -166,6 +167,9 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
                 f"排名 = 按{_BY_LABELS[key]}由高到低排序，并列者名次相同，下一名次顺延（如 1、2、2、4）；全市不参与排名")
         prov = provenance(session, "indicators", [(r.id, r.import_id) for r, _ in scored], p, rule)
     ordered = sorted(scored, key=lambda item: ranks[item[0].region])
+    if store.region_scope:  # a county officer sees their own place in the ranking, not other counties' rows
+        ordered = [(r, s) for r, s in ordered if r.region == store.region_scope]
+        no_data = [name for name in no_data if name == store.region_scope]
     unit = "%" if key in ("completion", "yoy") else m.unit
     result_rows = [
         RankedRegion(rank=ranks[r.region], region=r.region, value=as_float(r.value), yoy_pct=as_float(r.yoy),
@@ -179,6 +183,8 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         figures.append(Figure(label=f"{label}排名", value=ranks[r.region], unit="位", period=p.key, provenance=prov))
     listing = "；".join(f"{ranks[r.region]}. {r.region} {format_value(float(s), unit)}" for r, s in ordered)
     summary = f"{p.label} {m.name} 按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
+    if store.region_scope:
+        summary += f"（共 {len(ranks)} 个地区参与排名；您的账号只显示{store.region_scope}的名次。）"
     if no_data and scored:
         summary += f" 无数据：{'、'.join(no_data)}。"
     return RankingResult(period=p.key, period_label=p.label, metric=m.name, unit=unit, value_unit=m.unit, by=key,
@@ -235,6 +241,11 @@ def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResu
         else:
             on_schedule.append(r.region)
     lagging.sort(key=lambda x: -x.gap_pct)
+    lagging_count = len(lagging)
+    if store.region_scope:  # a county officer: their own region's status and the city-wide count only
+        lagging = [x for x in lagging if x.region == store.region_scope]
+        on_schedule = [x for x in on_schedule if x == store.region_scope]
+        no_target = [x for x in no_target if x == store.region_scope]
     city = next((r for r in rows if r.is_city and r.completion is not None), None)
     city_completion = city.completion if city else None
     city_gap = schedule - city_completion if city_completion is not None and city_completion < schedule else None
@@ -250,6 +261,11 @@ def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResu
                               period=p.key, provenance=prov))
     if not rows:
         summary = f"无数据：{p.label} {m.name} 尚未导入。"
+    elif store.region_scope:
+        own = (f"{lagging[0].region} 完成 {lagging[0].completion_pct:.2f}%，低于序时进度 {lagging[0].gap_pct:.2f} 个百分点"
+               if lagging else f"{store.region_scope}{'达到序时进度' if on_schedule else '无完成进度数据'}")
+        summary = (f"{p.label}序时进度 {schedule}%，{m.name}：{own}。全市低于序时进度的地区共 {lagging_count} 个"
+                   f"（您的账号不显示其他地区明细）。")
     elif lagging:
         listing = "、".join(f"{x.region} {x.completion_pct:.2f}%（差 {x.gap_pct:.2f} 个百分点）" for x in lagging)
         summary = f"{p.label}序时进度 {schedule}%，{m.name}低于序时进度的有 {len(lagging)} 个：{listing}。"

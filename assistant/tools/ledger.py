@@ -12,7 +12,7 @@ from assistant.db.models import Event, Problem, Region
 from assistant.db.session import FigureStore
 from assistant.db.units import to_decimal
 from assistant.db.vocab import normalise_name
-from assistant.tools.common import period_of, provenance, resolve_region
+from assistant.tools.common import period_of, provenance, resolve_region, scoped_region
 from assistant.tools.types import Figure, Provenance, format_value
 
 
@@ -123,6 +123,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         stmt = (select(Problem, Region).join(Region, Problem.region_id == Region.id)
                 .where(Problem.status != "已解决"))
         region_name = None
+        region = scoped_region(store, session, region)
         if region:
             reg = resolve_region(session, region)
             region_name = reg.name

@@ -21,7 +21,14 @@ from assistant.db.reference import PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2, to_decimal
 from assistant.db.vocab import resolve_stage
-from assistant.tools.common import period_of, provenance, resolve_chain, resolve_region
+from assistant.tools.common import (
+    check_region,
+    period_of,
+    provenance,
+    resolve_chain,
+    resolve_region,
+    scoped_region,
+)
 from assistant.tools.formulas import formula
 from assistant.tools.types import Figure, Provenance, as_float, format_value
 
@@ -143,6 +150,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     """
     p = period_of(period)
     with store.session() as session:
+        if region:
+            check_region(store, resolve_region(session, region))
         projects = _select(session, region, chain, p)
         region_name = resolve_region(session, region).name if region else None
         chain_name = resolve_chain(session, chain).name if chain else None
@@ -168,7 +177,9 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         total_investment_yi_yuan=as_float(total), missing_investment=sum(1 for x in projects if x.total is None),
         by_stage=_groups(projects, "stage", list(PROJECT_STAGES)),
         by_chain=_groups(projects, "chain", chain_order + [_NON_KEY]),
-        by_region=_groups(projects, "region", region_order),
+        # a county officer sees city-wide totals, but the per-region breakdown only for their own region
+        by_region=[g for g in _groups(projects, "region", region_order)
+                   if not store.region_scope or g.name == store.region_scope],
         count_ge_5_yi=sum(1 for x in projects if x.total is not None and x.total >= 5),
         count_ge_10_yi=sum(1 for x in projects if x.total is not None and x.total >= 10),
         signed_count=len(signed), started_count=len(started), start_rate_pct=as_float(_rate(len(started), len(signed))),
@@ -232,7 +243,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     p = period_of(period)
     wanted_stage = resolve_stage(stage) if stage else None
     with store.session() as session:
-        projects = _select(session, region, chain, p)
+        projects = _select(session, scoped_region(store, session, region), chain, p)
         if wanted_stage:
             projects = [x for x in projects if x.stage == wanted_stage]
         if min_investment_yi is not None:

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from assistant import __version__
 from assistant.api_routes.deps import AppState
+from assistant.auth.users import User
 from assistant.onboarding.course import Course
 from assistant.ui.chat import ChatTab
 from assistant.ui.drafting import DraftingTab
@@ -39,6 +40,15 @@ def theme() -> gr.themes.Base:
     )
 
 
+def user_html(user: User | None, local: bool) -> str:
+    if user is None:
+        return ""
+    if local:
+        return '<div class="zs-user">本机单用户模式（未启用登录）</div>'
+    return (f'<div class="zs-user"><span>{esc(user.describe())}</span>'
+            '<a href="/logout" id="zs-logout">退出登录</a></div>')
+
+
 def status_html(state: AppState) -> str:
     docs, chunks = state.kb.manifest.stats()
     store = state.assistant.store
@@ -53,16 +63,21 @@ def build_ui(state: AppState) -> gr.Blocks:
     def status() -> str:
         return status_html(state)
 
+    def whoami(request: gr.Request) -> str:
+        return user_html(state.auth.user_named(request.username), state.auth.local)
+
     # One course per app: its glossary is cached and rebuilt only when the knowledge base changes.
     course = Course(state.settings, state.kb, state.assistant.store)
-    chat = ChatTab(state.assistant, feedback, glossary=lambda: course.glossary()[0])
-    knowledge, figures = KnowledgeTab(state, status), FiguresTab(state.assistant, status)
-    drafting, learning = DraftingTab(state), LearningTab(course, state.assistant)
+    chat = ChatTab(state.assistant, feedback, state.auth, glossary=lambda access: course.glossary(access)[0])
+    knowledge, figures = KnowledgeTab(state, status), FiguresTab(state.assistant, state.auth, status)
+    drafting, learning = DraftingTab(state), LearningTab(course, state.assistant, state.auth)
     with gr.Blocks(title="招商知识助手", analytics_enabled=False, fill_width=True) as demo:
         with gr.Row(elem_classes="zs-header"):
             gr.HTML('<div class="zs-brand"><div class="zs-logo">招</div><div><div class="zs-name">招商知识助手</div>'
                     '<div class="zs-tagline">政策文件检索 · 县区指标查询 · 有出处的问答</div></div></div>')
-            header_status = gr.HTML(elem_classes="zs-status-box")
+            with gr.Column(scale=0, min_width=360):
+                header_status = gr.HTML(elem_classes="zs-status-box")
+                who = gr.HTML(elem_id="zs-user")
         with gr.Tabs(elem_id="zs-tabs"):
             with gr.Tab("问答", id="chat", elem_id="zs-tab-chat"):
                 chat.build()
@@ -77,6 +92,7 @@ def build_ui(state: AppState) -> gr.Blocks:
         gr.HTML(f'<div class="zs-footer">招商知识助手 {esc(__version__)} · 演示文档与数据均为样例，'
                 "不是正式公文或统计数据 · 没有来源的数字不出现</div>")
         demo.load(status, None, header_status, show_progress="hidden")
+        demo.load(whoami, None, who, show_progress="hidden")
         knowledge.on_load(demo)
         figures.on_load(demo)
         drafting.on_load(demo)
@@ -93,4 +109,5 @@ def mount_ui(app: FastAPI, state: AppState) -> FastAPI:
         app, build_ui(state), path=UI_PATH, theme=theme(), css_paths=[str(css)], js=LIGHT_ONLY_JS, footer_links=[],
         ssr_mode=False,
         show_error=False, pwa=False, mcp_server=False,
+        auth_dependency=state.auth.username_for,  # the user RequireLogin resolved; None → Gradio answers 401
     )

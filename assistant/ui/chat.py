@@ -11,14 +11,18 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.access import Access
 from assistant.answer.engine import Assistant
 from assistant.answer.grounded import EXAMPLES
 from assistant.answer.types import Answer
+from assistant.api_routes.auth import Auth
 from assistant.api_routes.openai_compat import render_content
+from assistant.auth.audit import UserAssistant
 from assistant.onboarding.glossary import Term
 from assistant.ui.answer_view import answer_message, figures_html, sources_html, streaming_message
 from assistant.ui.feedback import MAX_COMMENT_CHARS, FeedbackStore
 from assistant.ui.html import notice
+from assistant.ui.session import user_of
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +53,18 @@ Messages = list[dict[str, Any]]
 
 
 class ChatTab:
-    def __init__(self, assistant: Assistant, feedback: FeedbackStore,
-                 glossary: Callable[[], list[Term]] | None = None) -> None:
+    def __init__(self, assistant: Assistant, feedback: FeedbackStore, auth: Auth,
+                 glossary: Callable[[Access], list[Term]] | None = None) -> None:
         self.assistant = assistant
+        self.auth = auth
         self.feedback = feedback
         self.glossary = glossary
 
-    def _terms(self) -> list[Term]:
+    def _terms(self, access: Access) -> list[Term]:
         if self.glossary is None:
             return []
         try:
-            return self.glossary()
+            return self.glossary(access)
         except Exception:  # the answer matters more than its term links
             log.exception("building the glossary for term links failed")
             return []
@@ -117,7 +122,9 @@ class ChatTab:
         save_comment.click(self.comment, [feedback_id, comment], [thanks, comment], show_progress="hidden")
         comment.submit(self.comment, [feedback_id, comment], [thanks, comment], show_progress="hidden")
 
-    def respond(self, question: str, messages: Messages, turns: list[Turn]) -> Iterator[tuple[Any, ...]]:
+    def respond(self, question: str, messages: Messages, turns: list[Turn], request: gr.Request
+                ) -> Iterator[tuple[Any, ...]]:
+        asker = UserAssistant(self.assistant, user_of(self.auth, request), self.auth.audit, "ui")
         question = (question or "").strip()
         if not question:
             gr.Warning("请输入问题。")
@@ -130,7 +137,7 @@ class ChatTab:
         answer: Answer | None = None
         partial = ""
         try:
-            for item in self.assistant.stream(question, history):
+            for item in asker.stream(question, history):
                 if isinstance(item, Answer):
                     answer = item
                 elif item:
@@ -144,7 +151,7 @@ class ChatTab:
             return
         if answer is None:  # a stream always ends with its Answer; guard against a silent end
             answer = Answer(answer=partial or "没有得到回答，请重试。")
-        messages[-1] = {"role": "assistant", "content": answer_message(answer, self._terms())}
+        messages[-1] = {"role": "assistant", "content": answer_message(answer, self._terms(asker.user.access))}
         turns = [*turns, Turn(question, answer)]
         yield "", messages, turns, sources_html(answer), figures_html(answer), render_content(answer), hidden
 
@@ -165,13 +172,14 @@ class ChatTab:
             return gr.skip(), gr.skip()
         return sources_html(turn.answer), figures_html(turn.answer)
 
-    def rate(self, turns: list[Turn], evt: gr.LikeData) -> tuple[Any, ...]:
+    def rate(self, turns: list[Turn], evt: gr.LikeData, request: gr.Request) -> tuple[Any, ...]:
         turn = self._turn(turns, evt.index)
         if turn is None or turn.answer is None or not isinstance(evt.liked, bool):
             return None, gr.skip(), gr.skip(), gr.Column(visible=False)
         position = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         earlier = [t.question for t in turns[: position // 2]][-MAX_HISTORY:]
-        row_id = self.feedback.record(1 if evt.liked else -1, turn.question, earlier, turn.answer)
+        row_id = self.feedback.record(1 if evt.liked else -1, turn.question, earlier, turn.answer,
+                                      user=user_of(self.auth, request).username)
         verdict = "有帮助" if evt.liked else "需要改进"
         text = notice(f"已记录您的评价（{verdict}），谢谢！可以补充说明，帮助我们改进：", "ok")
         return row_id, text, "", gr.Column(visible=True)

@@ -14,6 +14,7 @@ import gradio as gr
 from pydantic import ValidationError
 
 from assistant.api_routes.deps import AppState
+from assistant.auth.users import User
 from assistant.corpus.cleanup import CleanDocument
 from assistant.db.periods import parse_period
 from assistant.db.session import FigureStore
@@ -31,9 +32,11 @@ from assistant.drafting import (
 )
 from assistant.drafting.types import CATEGORY_LABELS
 from assistant.errors import AssistantError
+from assistant.index.kb import SearchFilters
 from assistant.ui.drafting_view import CHECK_EMPTY, checks_html, draft_html
 from assistant.ui.figures import periods_with_data
 from assistant.ui.html import esc, notice
+from assistant.ui.session import user_of, writer_of
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +163,8 @@ class DraftingTab:
 
     def draft_reply(self, session: str, number: str, title: str, proposer: str, suggestions: str, upload: str | None,
                     category: str, contact: str, phone: str, doc_number: str, signer: str, period: str,
-                    with_sources: bool, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+                    with_sources: bool, http: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        user = writer_of(self.state.auth, http)
         # Fields in a closed accordion arrive as None until it has been opened once.
         session, number, title, proposer, suggestions, contact, phone, doc_number, signer, period = (
             (v or "").strip() for v in (session, number, title, proposer, suggestions, contact, phone, doc_number,
@@ -181,9 +185,11 @@ class DraftingTab:
         progress(0, desc="正在检索办理措施、查询数据……")
         store = self._store()
         try:
-            draft = draft_reply(request, self.state.kb, store, self.state.assistant.chat_model)
+            draft = draft_reply(request, self.state.kb, store, self.state.assistant.chat_model,
+                                filters=SearchFilters().within(user.access.classes))
         except AssistantError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+        self._audit(user, draft)
         done = "已生成草稿" + ("" if items else "（未填写建议，办理情况部分需要补写）") + "，请在右侧核对后下载。"
         if store is None:
             done += " " + NO_DATABASE
@@ -225,8 +231,9 @@ class DraftingTab:
         keys = {key for _, key in choices}
         return gr.Dropdown(choices=choices, value=current if current in keys else default)
 
-    def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool,
+    def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool, http: gr.Request,
                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        user = writer_of(self.state.auth, http)
         store = self._store()
         if store is None:
             return gr.skip(), gr.skip(), gr.skip(), notice(NO_DATABASE, "warn")
@@ -238,9 +245,11 @@ class DraftingTab:
             return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
         progress(0, desc="正在取数、检索工作措施……")
         try:
-            draft = draft_report(request, self.state.kb, store, self.state.assistant.chat_model)
+            draft = draft_report(request, self.state.kb, store, self.state.assistant.chat_model,
+                                 filters=SearchFilters().within(user.access.classes))
         except AssistantError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+        self._audit(user, draft)
         return draft, draft_html(draft), save_docx(draft, with_sources), notice("已生成草稿，请在右侧核对后下载。", "ok")
 
     # -- consistency check
@@ -261,8 +270,17 @@ class DraftingTab:
                 result = gr.HTML(f'<div class="zs-empty">{esc(CHECK_EMPTY)}</div>', elem_id="zs-check-result")
         go.click(self.check, [text, upload, period], result)
 
-    def check(self, text: str, upload: str | None, period: str) -> str:
+    def _audit(self, user: User, draft: Draft) -> None:
+        """The preview comes with its .docx ready to download: recorded as an export, with its sources."""
+        docs = list(dict.fromkeys(c.doc_id for p in draft.paragraphs for c in p.citations if c.doc_id))
+        rows = list(dict.fromkeys(f"{f.provenance.table}#{i}" for p in draft.paragraphs for f in p.figures
+                                  for i in f.provenance.row_ids))
+        self.state.auth.audit.record(user.username, user.role, "draft_export", draft.title, docs, rows, via="ui")
+
+    def check(self, text: str, upload: str | None, period: str, request: gr.Request) -> str:
+        region = user_of(self.state.auth, request).access.region
         store = self._store()
+        store = store.scoped(region) if store is not None else None
         if store is None:
             return notice(NO_DATABASE, "warn")
         period = (period or "").strip()

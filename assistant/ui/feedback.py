@@ -53,19 +53,22 @@ class FeedbackStore:
         try:
             with conn:
                 conn.execute(SCHEMA)
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}
+                if "username" not in columns:  # files written before accounts existed
+                    conn.execute("ALTER TABLE feedback ADD COLUMN username TEXT NOT NULL DEFAULT ''")
                 yield conn
         finally:
             conn.close()
 
-    def record(self, rating: int, question: str, history: list[str], answer: Answer) -> int:
+    def record(self, rating: int, question: str, history: list[str], answer: Answer, user: str = "") -> int:
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._connect() as conn:
             cursor = conn.execute(
                 "INSERT INTO feedback (created_at, rating, question, history, answer, mode, citations, figures, "
-                "flagged_numbers) VALUES (?,?,?,?,?,?,?,?,?)",
+                "flagged_numbers, username) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (now, 1 if rating > 0 else -1, question, _json(history), answer.answer, answer.mode,
                  _json([c.model_dump(mode="json") for c in answer.citations]),
-                 _json([f.model_dump(mode="json") for f in answer.figures]), _json(answer.flagged_numbers)),
+                 _json([f.model_dump(mode="json") for f in answer.figures]), _json(answer.flagged_numbers), user),
             )
             return int(cursor.lastrowid or 0)
 

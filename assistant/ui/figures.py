@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import OperationalError
 
 from assistant.answer.engine import Assistant
+from assistant.api_routes.auth import Auth
 from assistant.db.errors import ImportRejected
 from assistant.db.importers import KINDS, import_file
 from assistant.db.models import Indicator, Region
@@ -19,10 +20,12 @@ from assistant.db.periods import parse_period
 from assistant.db.reference import METRICS
 from assistant.db.session import FigureStore, create_writable_engine, display_url
 from assistant.errors import AssistantError
+from assistant.index.lock import write_lock
 from assistant.tools import city_total, lagging_regions, rank_regions
 from assistant.ui.answer_view import period_label
 from assistant.ui.figures_view import chart_svg, county_table, rejected_html, table_html
 from assistant.ui.html import esc, notice
+from assistant.ui.session import user_of, writer_of
 
 NO_DATABASE = "项目数据库尚未导入。请在下方导入县区指标文件，或由管理员运行 assistant db import-demo corpus/data/。"
 IMPORT_SUFFIXES = (".csv", ".xlsx")
@@ -55,14 +58,17 @@ def periods_with_data(store: FigureStore, metric: str) -> tuple[Choices, str | N
 
 
 class FiguresTab:
-    def __init__(self, assistant: Assistant, status: Callable[[], str]) -> None:
+    def __init__(self, assistant: Assistant, auth: Auth, status: Callable[[], str]) -> None:
         self.assistant = assistant
+        self.auth = auth
         self.status = status  # the header's summary (database ready or not), refreshed after an import
 
-    def _store(self) -> FigureStore | None:
+    def _store(self, request: gr.Request | None) -> FigureStore | None:
+        """The database as this user may see it (a county officer: their region and the city total)."""
+        region = user_of(self.auth, request).access.region
         if self.assistant.store is None:
             self.assistant.reload_figures()
-        return self.assistant.store
+        return self.assistant.store.scoped(region) if self.assistant.store is not None else None
 
     def build(self, status: gr.HTML) -> None:
         gr.Markdown("选择期间和指标，查看各县（市、区）、开发区的完成情况；完成进度低于序时进度的地区标红。",
@@ -101,9 +107,9 @@ class FiguresTab:
         fn, inputs, outputs = self._load
         demo.load(fn, inputs, outputs, show_progress="hidden")
 
-    def refresh(self, metric: str | None, period: str | None) -> tuple[Any, ...]:
+    def refresh(self, metric: str | None, period: str | None, request: gr.Request) -> tuple[Any, ...]:
         """Choices from the database; keeps the user's picks when they still exist."""
-        store = self._store()
+        store = self._store(request)
         if store is None:
             return gr.Dropdown(choices=[], value=None), gr.Dropdown(choices=[], value=None), notice(NO_DATABASE, "warn"), ""
         metrics = metrics_with_data(store)
@@ -113,22 +119,22 @@ class FiguresTab:
         metric = metric if metric in metrics else metrics[0]
         periods, default = periods_with_data(store, metric)
         period = period if period in {k for _, k in periods} else default or periods[0][1]
-        table, chart = self.show(metric, period)
+        table, chart = self.show(metric, period, request)
         return (gr.Dropdown(choices=metrics, value=metric), gr.Dropdown(choices=periods, value=period), table, chart)
 
-    def choose_metric(self, metric: str | None, period: str | None) -> tuple[Any, ...]:
-        store = self._store()
+    def choose_metric(self, metric: str | None, period: str | None, request: gr.Request) -> tuple[Any, ...]:
+        store = self._store(request)
         if store is None or not metric:
             return gr.skip(), gr.skip(), gr.skip()
         periods, default = periods_with_data(store, metric)
         if not periods:
             return gr.Dropdown(choices=[], value=None), notice(f"“{metric}”还没有数据。", "warn"), ""
         period = period if period in {k for _, k in periods} else default or periods[0][1]
-        table, chart = self.show(metric, period)
+        table, chart = self.show(metric, period, request)
         return gr.Dropdown(choices=periods, value=period), table, chart
 
-    def show(self, metric: str | None, period: str | None) -> tuple[str, str]:
-        store = self._store()
+    def show(self, metric: str | None, period: str | None, request: gr.Request) -> tuple[str, str]:
+        store = self._store(request)
         if store is None:
             return notice(NO_DATABASE, "warn"), ""
         if not metric or not period:
@@ -146,7 +152,8 @@ class FiguresTab:
         t = county_table(by_value, by_completion, lagging, city)
         return table_html(t), chart_svg(t)
 
-    def import_data(self, path: str | None, kind: str, layout: str, period: str) -> str:
+    def import_data(self, path: str | None, kind: str, layout: str, period: str, request: gr.Request) -> str:
+        user = writer_of(self.auth, request)
         if not path:
             return notice("请先选择要导入的 CSV 或 XLSX 文件。", "warn")
         file = Path(path)
@@ -155,7 +162,9 @@ class FiguresTab:
         url = self.assistant.settings.db_url
         engine = create_writable_engine(url)
         try:
-            summary = import_file(engine, kind, file, layout, parse_period(period.strip()) if period.strip() else None)
+            with write_lock(self.assistant.settings.data_dir):  # one writer at a time, as for the CLI import
+                summary = import_file(engine, kind, file, layout,
+                                      parse_period(period.strip()) if period.strip() else None)
         except ImportRejected as err:
             return rejected_html(err)
         except AssistantError as err:
@@ -165,5 +174,6 @@ class FiguresTab:
         finally:
             engine.dispose()
         self.assistant.reload_figures()
+        self.auth.audit.record(user.username, user.role, "import", f"{kind} {file.name}", via="ui")
         lines = "".join(f"<div>{esc(line)}</div>" for line in summary.describe().splitlines())
         return f'<div class="zs-notice zs-ok">{lines}</div>'

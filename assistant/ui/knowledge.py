@@ -10,18 +10,22 @@ from typing import Any
 import gradio as gr
 from fastapi import HTTPException, UploadFile
 
+from assistant.access import PUBLIC
 from assistant.api_routes.deps import AppState
 from assistant.api_routes.documents import (
     MAX_UPLOAD_FILES,
     _save_and_ingest,
     safe_file_name,
     uploads_dir,
+    visible_documents,
 )
 from assistant.corpus.loaders import SUPPORTED_SUFFIXES
 from assistant.errors import AssistantError
 from assistant.index.ingest import IngestReport, ingest, remove_document
+from assistant.index.manifest import DocRecord
 from assistant.ui.documents_view import HEADERS, PAGE_SIZE, page_of, results_html
 from assistant.ui.html import esc, notice
+from assistant.ui.session import user_of, writer_of
 
 Result = tuple[str, str, str]  # file name, status, message
 TYPES_TEXT = "、".join(s.lstrip(".") for s in sorted(SUPPORTED_SUFFIXES))
@@ -105,10 +109,10 @@ class KnowledgeTab:
 
         upload.click(self.upload, files, [results, files]).then(self.list_page, [page, query], listing).then(
             self.status, None, status, show_progress="hidden")
-        query.submit(lambda q: self.list_page(1, q), query, listing)
-        query.change(lambda q: self.list_page(1, q), query, listing, show_progress="hidden")
-        prev.click(lambda p, q: self.list_page(p - 1, q), [page, query], listing, show_progress="hidden")
-        following.click(lambda p, q: self.list_page(p + 1, q), [page, query], listing, show_progress="hidden")
+        query.submit(self.first_page, query, listing)
+        query.change(self.first_page, query, listing, show_progress="hidden")
+        prev.click(self.previous_page, [page, query], listing, show_progress="hidden")
+        following.click(self.next_page, [page, query], listing, show_progress="hidden")
         table.select(self.select, page_ids, [selected, selected_html, reindex, delete], show_progress="hidden")
         delete.click(self.ask_delete, selected, [confirm_row, confirm_text], show_progress="hidden")
         cancel.click(lambda: gr.Row(visible=False), None, confirm_row, show_progress="hidden")
@@ -124,14 +128,32 @@ class KnowledgeTab:
         demo.load(fn, inputs, outputs, show_progress="hidden")
 
     # -- listing
-    def list_page(self, page: int, query: str) -> tuple[Any, str, int, list[str]]:
-        shown = page_of(self.state.kb.manifest.documents(), page, query or "")
+    def _visible(self, doc_id: str | None, request: gr.Request | None) -> DocRecord | None:
+        """The document if it exists and this user is cleared for its disclosure class."""
+        record = self.state.kb.manifest.get(doc_id) if doc_id else None
+        if record is None or record.meta.get("access", PUBLIC) not in user_of(self.state.auth, request).access.classes:
+            return None
+        return record
+
+    def list_page(self, page: int, query: str, request: gr.Request) -> tuple[Any, str, int, list[str]]:
+        classes = user_of(self.state.auth, request).access.classes
+        shown = page_of(visible_documents(self.state.kb, classes), page, query or "")
         return (gr.Dataframe(value=shown.rows, headers=HEADERS), f'<div class="zs-caption">{esc(shown.caption(query))}</div>',
                 shown.page, shown.doc_ids)
 
-    def select(self, page_ids: list[str], evt: gr.SelectData) -> tuple[Any, ...]:
+    # Named methods, not lambdas: Gradio passes the request (the user) only to a parameter annotated gr.Request.
+    def first_page(self, query: str, request: gr.Request) -> tuple[Any, str, int, list[str]]:
+        return self.list_page(1, query, request)
+
+    def previous_page(self, page: int, query: str, request: gr.Request) -> tuple[Any, str, int, list[str]]:
+        return self.list_page(page - 1, query, request)
+
+    def next_page(self, page: int, query: str, request: gr.Request) -> tuple[Any, str, int, list[str]]:
+        return self.list_page(page + 1, query, request)
+
+    def select(self, page_ids: list[str], evt: gr.SelectData, request: gr.Request) -> tuple[Any, ...]:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        record = self.state.kb.manifest.get(page_ids[row]) if isinstance(row, int) and row < len(page_ids) else None
+        record = self._visible(page_ids[row], request) if isinstance(row, int) and row < len(page_ids) else None
         if record is None:
             return None, notice("未选中文档。", "warn"), gr.Button(interactive=False), gr.Button(interactive=False)
         title = record.meta.get("title") or record.file_name
@@ -139,7 +161,9 @@ class KnowledgeTab:
         return record.doc_id, text, gr.Button(interactive=True), gr.Button(interactive=True)
 
     # -- changes
-    def upload(self, paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, Any]:
+    def upload(self, paths: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()
+               ) -> tuple[str, Any]:
+        user = writer_of(self.state.auth, request)
         if not paths:
             return notice("请先选择要上传的文件。", "warn"), gr.skip()
         if len(paths) > MAX_UPLOAD_FILES:
@@ -158,6 +182,7 @@ class KnowledgeTab:
         for done, (name, raw) in enumerate(accepted):
             progress((done, len(accepted)), desc=f"正在入库：{name}", unit="个文件")
             results.append(self._ingest_upload(name, raw))
+            self.state.auth.audit.record(user.username, user.role, "upload", name, outcome=results[-1][1], via="ui")
         progress((len(accepted), len(accepted)), desc="入库完成", unit="个文件")
         return results_html(results), None
 
@@ -169,17 +194,19 @@ class KnowledgeTab:
             return name, "failed", str(exc)
         return name, saved.status, saved.message
 
-    def ask_delete(self, doc_id: str | None) -> tuple[Any, str]:
-        record = self.state.kb.manifest.get(doc_id) if doc_id else None
+    def ask_delete(self, doc_id: str | None, request: gr.Request) -> tuple[Any, str]:
+        writer_of(self.state.auth, request)
+        record = self._visible(doc_id, request)
         if record is None:
             return gr.Row(visible=False), ""
         title = record.meta.get("title") or record.file_name
         return gr.Row(visible=True), notice(f"确定从知识库删除《{title}》（{record.file_name}）吗？删除后检索不到该文件。", "warn")
 
-    def delete(self, doc_id: str | None) -> tuple[Any, ...]:
+    def delete(self, doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        user = writer_of(self.state.auth, request)
         unselect = (None, notice("点击表格中的一行选择文档，然后可以重新入库或删除。"),
                     gr.Button(interactive=False), gr.Button(interactive=False), gr.Row(visible=False))
-        record = self.state.kb.manifest.get(doc_id) if doc_id else None
+        record = self._visible(doc_id, request)
         if record is None:
             return (notice("该文档已不在知识库中。", "warn"), *unselect)
         try:
@@ -191,15 +218,18 @@ class KnowledgeTab:
         if source.parent == uploads_dir(self.state.settings).resolve():  # else it would return on the next ingest
             source.unlink(missing_ok=True)
         message = f"已从知识库删除“{record.file_name}”。" if removed else f"“{record.file_name}”已被删除。"
+        self.state.auth.audit.record(user.username, user.role, "delete", record.file_name, [record.doc_id], via="ui")
         return (notice(message, "ok"), *unselect)
 
-    def reindex(self, doc_id: str | None, progress: gr.Progress = gr.Progress()) -> str:
-        record = self.state.kb.manifest.get(doc_id) if doc_id else None
+    def reindex(self, doc_id: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+        writer_of(self.state.auth, request)
+        record = self._visible(doc_id, request)
         if record is None:
             return notice("请先在表格中选择文档。", "warn")
         return self._reingest([Path(record.source)], progress)
 
-    def reindex_all(self, progress: gr.Progress = gr.Progress()) -> str:
+    def reindex_all(self, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+        writer_of(self.state.auth, request)
         sources = [Path(r.source) for r in self.state.kb.manifest.documents()]
         if not sources:
             return notice("知识库中还没有文档。", "warn")

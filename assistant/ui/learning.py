@@ -10,8 +10,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.answer.engine import Assistant
+from assistant.api_routes.auth import Auth
 from assistant.onboarding.course import Course
-from assistant.onboarding.quiz import LOCAL_USER, Question, Results
+from assistant.onboarding.quiz import Question, Results
 from assistant.ui.html import notice
 from assistant.ui.learning_view import (
     explanation_html,
@@ -23,6 +24,7 @@ from assistant.ui.learning_view import (
     score_html,
     search_terms,
 )
+from assistant.ui.session import user_of
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +49,10 @@ class QuizSlot:
 
 
 class LearningTab:
-    def __init__(self, course: Course, assistant: Assistant) -> None:
+    def __init__(self, course: Course, assistant: Assistant, auth: Auth) -> None:
         self.course = course
         self.assistant = assistant
+        self.auth = auth
 
     def build(self) -> None:
         with gr.Tabs(elem_id="zs-learn-tabs"):
@@ -98,28 +101,30 @@ class LearningTab:
         demo.load(fn, inputs, outputs, show_progress="hidden")
 
     # -- reading material
-    def glossary(self, query: str) -> str:
-        terms, problems = self.course.glossary()
+    def glossary(self, query: str, request: gr.Request) -> str:
+        terms, problems = self.course.glossary(user_of(self.auth, request).access)
         return glossary_html(search_terms(terms, query or ""), query or "", len(terms), problems)
 
-    def overview(self, query: str) -> tuple[str, str, str, str]:
-        return self.glossary(query), indicators_html(self.course.indicators()), reading_html(
-            self.course.reading_path()), self.history()
+    def overview(self, query: str, request: gr.Request) -> tuple[str, str, str, str]:
+        access = user_of(self.auth, request).access
+        return self.glossary(query, request), indicators_html(self.course.indicators(access)), reading_html(
+            self.course.reading_path(access)), self.history(request)
 
-    def history(self) -> str:
+    def history(self, request: gr.Request) -> str:
         results = Results(self.course.settings.learning_path)
         try:
-            return history_html(results.history(LOCAL_USER))
+            return history_html(results.history(user_of(self.auth, request).username))
         finally:
             results.close()
 
     # -- quiz
-    def make_quiz(self, size: int | None) -> tuple[Any, ...]:
+    def make_quiz(self, size: int | None, request: gr.Request) -> tuple[Any, ...]:
+        access = user_of(self.auth, request).access
         if self.course.store is None:  # the database may have been imported after start-up
             if self.assistant.store is None:
                 self.assistant.reload_figures()
             self.course.store = self.assistant.store
-        questions = self.course.quiz(n=min(int(size or 5), MAX_QUESTIONS))
+        questions = self.course.quiz(n=min(int(size or 5), MAX_QUESTIONS), access=access)
         updates: list[Any] = []
         for i in range(MAX_QUESTIONS):
             if i >= len(questions):
@@ -138,7 +143,8 @@ class LearningTab:
             status = notice(f"共 {len(questions)} 题，作答后点击“提交答卷”查看得分和解析。", "info")
         return questions, status, gr.Button(visible=bool(questions)), "", *updates
 
-    def submit(self, questions: list[Question], *answers: Any) -> tuple[Any, ...]:
+    def submit(self, questions: list[Question], request: gr.Request, *answers: Any) -> tuple[Any, ...]:
+        username = user_of(self.auth, request).username
         choices, fills = answers[:MAX_QUESTIONS], answers[MAX_QUESTIONS:]
         given = [str((choices[i] if q.kind == "choice" else fills[i]) or "").strip() for i, q in enumerate(questions)]
         missing = [str(i + 1) for i, g in enumerate(given) if not g]
@@ -148,7 +154,7 @@ class LearningTab:
         if missing:
             return (notice(f"第 {'、'.join(missing)} 题还没有作答，请作答后再提交。", "warn"), gr.skip(), gr.skip(),
                     gr.skip(), *skip)
-        score, marks = self.course.submit(LOCAL_USER, questions, given)
+        score, marks = self.course.submit(username, questions, given)
         updates: list[Any] = []
         for i in range(MAX_QUESTIONS):
             if i >= len(questions):
@@ -157,4 +163,4 @@ class LearningTab:
             updates += [gr.Radio(interactive=False), gr.Textbox(interactive=False),
                         gr.HTML(explanation_html(questions[i], given[i], marks[i]), visible=True)]
         status = notice(f"已提交：得分 {score} / {len(questions)}，各题解析见下方。可以点击“生成测验”再做一套。", "info")
-        return status, score_html(score, len(questions)), gr.Button(visible=False), self.history(), *updates
+        return status, score_html(score, len(questions)), gr.Button(visible=False), self.history(request), *updates

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from assistant.api import create_app
 from assistant.api_routes.deps import AppState
 from assistant.config import Settings
+from tests.conftest import add_user
 from tests.llm.data import build_data_dir
 
 MAX_FILE_MB = 0.05  # small, so the size limit is cheap to exceed
@@ -22,8 +23,14 @@ def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="package")
-def client(api_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(api_settings, warm=False)) as c:
+def admin_key(api_settings: Settings) -> str:
+    return add_user(api_settings, "admin")
+
+
+@pytest.fixture(scope="package")
+def client(api_settings: Settings, admin_key: str) -> Iterator[TestClient]:
+    """An administrator's client (API key in every request)."""
+    with TestClient(create_app(api_settings, warm=False), headers={"Authorization": f"Bearer {admin_key}"}) as c:
         yield c
 
 

@@ -27,7 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(corpus)], env=env, check=True,
                    capture_output=True)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--local", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     wait_until_up(proc, f"{url}/healthz", 90, lambda: "服务未能启动")

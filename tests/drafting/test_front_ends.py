@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.api_routes import drafting
+from assistant.api_routes.auth import RequireLogin
 from assistant.api_routes.deps import AppState
 from assistant.api_routes.errors import install_error_handlers
 from assistant.cli import main
@@ -80,10 +81,12 @@ def test_cli_bad_period_is_a_chinese_error(env: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def client(draft_settings: Settings) -> Iterator[TestClient]:
     app = FastAPI()
-    state = AppState(draft_settings)
+    state = AppState(draft_settings, local=True)  # the single local user (an administrator)
     app.state.assistant = state
+    app.state.auth = state.auth
     install_error_handlers(app)
     app.include_router(drafting.router)
+    app.add_middleware(RequireLogin, auth=state.auth)
     with TestClient(app) as c:
         yield c
     state.kb.close()

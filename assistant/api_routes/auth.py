@@ -1,0 +1,256 @@
+"""Login for the whole app: every route but /healthz and the login page needs a user.
+
+A pure ASGI middleware resolves the user once per request — an API key (`Authorization: Bearer zsk_…` or
+`X-API-Key`), else the session cookie set by POST /login — and puts it in `request.state.user`. Browsers
+without a session are sent to /login; other clients get a Chinese 401. Routes declare `CurrentUser`
+(the FastAPI dependency below), and the Gradio workbench gets the same user through `auth_dependency`.
+In local mode (only on 127.0.0.1) every request is the single local user.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from assistant.auth.audit import AuditLog
+from assistant.auth.users import LOCAL_USER, AccountError, LoginLocked, User, UserStore
+
+SESSION_COOKIE = "zs_session"
+OPEN_PATHS = frozenset({"/healthz", "/login", "/logout"})
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+NOT_LOGGED_IN = ("未登录或登录已过期：浏览器请访问 /login 登录；程序调用请在请求头 Authorization: Bearer <API 密钥> "
+                 "中提供 API 密钥（管理员用 assistant users key 用户名 生成）。")
+BAD_KEY = "API 密钥无效、已吊销或账号已停用。"
+CROSS_SITE = "拒绝跨站请求：请从本系统页面操作。"
+
+
+class Auth:
+    """The app's accounts and audit log, and whether it runs in local single-user mode."""
+
+    def __init__(self, data_dir: Path, local: bool = False) -> None:
+        self.local = local
+        self.users = UserStore(data_dir / "users.sqlite")
+        self.audit = AuditLog(data_dir / "audit.sqlite")
+
+    def close(self) -> None:
+        self.users.close()
+        self.audit.close()
+
+    def resolve(self, headers: dict[bytes, bytes], cookies: dict[str, str]) -> tuple[User | None, str]:
+        """(user, how): how is 'local', 'key', 'cookie', or why there is no user ('none', 'bad-key')."""
+        if self.local:
+            return LOCAL_USER, "local"
+        key = _api_key(headers)
+        if key is not None:
+            user = self.users.user_for_api_key(key)
+            return (user, "key") if user else (None, "bad-key")
+        token = cookies.get(SESSION_COOKIE)
+        if token:
+            user = self.users.user_for_session(token[:100])
+            if user:
+                return user, "cookie"
+        return None, "none"
+
+    def username_for(self, request: Request) -> str | None:
+        """Gradio's auth_dependency: the logged-in user's name, or None (Gradio then answers 401)."""
+        user = getattr(request.state, "user", None)
+        return user.username if isinstance(user, User) else None
+
+    def user_named(self, username: str | None) -> User | None:
+        """The user behind a Gradio event's `request.username` (None if gone or disabled since)."""
+        if self.local:
+            return LOCAL_USER
+        if not username:
+            return None
+        try:
+            user = self.users.get(username)
+        except AccountError:
+            return None
+        return None if user.disabled else user
+
+
+def _api_key(headers: dict[bytes, bytes]) -> str | None:
+    auth = headers.get(b"authorization", b"").decode("latin-1").strip()
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    key = headers.get(b"x-api-key")
+    return key.decode("latin-1").strip() if key is not None else None
+
+
+def _cookies(headers: dict[bytes, bytes]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name:
+            out.setdefault(name, value)
+    return out
+
+
+def _same_origin(headers: dict[bytes, bytes]) -> bool:
+    """A cookie-authenticated write must come from our own pages (SameSite=Lax already blocks most
+    cross-site posts; this also covers old browsers)."""
+    origin = headers.get(b"origin", b"").decode("latin-1")
+    if not origin or origin == "null":
+        return not origin
+    host = headers.get(b"host", b"").decode("latin-1")
+    return urlsplit(origin).netloc == host
+
+
+class RequireLogin:
+    def __init__(self, app: ASGIApp, auth: Auth) -> None:
+        self.app = app
+        self.auth = auth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        headers = dict(scope.get("headers") or [])
+        user, how = self.auth.resolve(headers, _cookies(headers))
+        if user is not None:
+            if how == "cookie" and scope.get("method") in UNSAFE_METHODS and not _same_origin(headers):
+                await _deny(scope, receive, send, 403, CROSS_SITE)
+                return
+            scope.setdefault("state", {})["user"] = user
+            await self.app(scope, receive, send)
+            return
+        if path in OPEN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        if how == "bad-key":
+            self.auth.audit.record("（无效密钥）", "", "denied", f"{scope.get('method', '')} {path}", outcome="401",
+                                   via="api")
+            await _deny(scope, receive, send, 401, BAD_KEY)
+            return
+        accept = headers.get(b"accept", b"").decode("latin-1")
+        if scope["type"] == "http" and scope.get("method") == "GET" and "text/html" in accept:
+            target = path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+            await RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)(scope, receive, send)
+            return
+        await _deny(scope, receive, send, 401, NOT_LOGGED_IN)
+
+
+async def _deny(scope: Scope, receive: Receive, send: Send, status: int, detail: str) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    await JSONResponse(status_code=status, content={"detail": detail}, headers=headers)(scope, receive, send)
+
+
+def get_auth(request: Request) -> Auth:
+    return request.app.state.auth  # type: ignore[no-any-return]
+
+
+AuthDep = Annotated[Auth, Depends(get_auth)]
+
+
+def current_user(request: Request) -> User:
+    """The FastAPI auth dependency: the user the middleware resolved (401 if none — defence in depth)."""
+    user = getattr(request.state, "user", None)
+    if not isinstance(user, User):
+        raise HTTPException(status_code=401, detail=NOT_LOGGED_IN, headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_writer(user: CurrentUser) -> User:
+    if not user.can_write:
+        raise HTTPException(status_code=403, detail=f"{user.role_label}账号不能进行此操作（上传、删除文档，导入数据，"
+                                                    "起草全市文稿仅限管理员和科室账号）。")
+    return user
+
+
+Writer = Annotated[User, Depends(require_writer)]
+
+# --- the login page -----------------------------------------------------------------------------------
+
+router = APIRouter(include_in_schema=False)
+
+PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · 招商知识助手</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{{margin:0;font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;
+background:#f4f6f9;color:#1f2937}}
+main{{max-width:360px;margin:12vh auto;background:#fff;border:1px solid #d8dee8;border-radius:6px;padding:28px 32px}}
+h1{{font-size:20px;margin:0 0 4px}} p.sub{{color:#64748b;margin:0 0 20px;font-size:14px}}
+label{{display:block;font-size:14px;margin:12px 0 4px}}
+input{{width:100%;box-sizing:border-box;padding:8px 10px;border:1px solid #cbd5e1;border-radius:4px;font-size:15px}}
+button{{margin-top:20px;width:100%;padding:9px;background:#1f5fa8;color:#fff;border:0;border-radius:4px;font-size:15px}}
+.error{{background:#fdecec;color:#b42318;border:1px solid #f5c2c0;padding:8px 10px;border-radius:4px;font-size:14px}}
+.note{{color:#64748b;font-size:12px;margin-top:16px}}
+</style></head><body><main>
+<h1>招商知识助手</h1><p class="sub">请使用本局分配的账号登录</p>{error}
+<form method="post" action="/login">
+<input type="hidden" name="next" value="{next}">
+<label for="username">用户名</label><input id="username" name="username" autocomplete="username" required maxlength="64">
+<label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password"
+ required maxlength="256">
+<button type="submit">登录</button></form>
+<p class="note">忘记密码请联系管理员（assistant users passwd 用户名）。</p></main></body></html>"""
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this server: no scheme, no host, no '//' (an open redirect would help phishing)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/ui/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/ui/"
+    return target
+
+
+def _page(next_path: str, error: str = "") -> str:
+    box = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+    return PAGE.format(error=box, next=html.escape(safe_next(next_path), quote=True))
+
+
+@router.get("/login")
+def login_page(auth: AuthDep, next: str = "/ui/") -> Response:
+    if auth.local:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return HTMLResponse(_page(next[:500]))
+
+
+@router.post("/login")
+def login(request: Request, auth: AuthDep, username: Annotated[str, Form(max_length=200)] = "",
+          password: Annotated[str, Form(max_length=1000)] = "", next: Annotated[str, Form(max_length=500)] = "/ui/"
+          ) -> Response:
+    if auth.local:
+        return RedirectResponse(safe_next(next), status_code=303)
+    try:
+        user = auth.users.authenticate(username, password) if username and password else None
+    except LoginLocked as exc:
+        auth.audit.record(username[:64], "", "login_failed", "账号已锁定", outcome="429", via="ui")
+        return HTMLResponse(_page(next, str(exc)), status_code=429)
+    if user is None:
+        auth.audit.record(username[:64], "", "login_failed", "用户名或密码错误", outcome="401", via="ui")
+        return HTMLResponse(_page(next, "用户名或密码错误，或账号已停用。"), status_code=401)
+    token = auth.users.start_session(user)
+    auth.audit.record(user.username, user.role, "login", "", via="ui")
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                        max_age=12 * 3600, path="/")
+    return response
+
+
+@router.api_route("/logout", methods=["GET", "POST"])
+def logout(request: Request, auth: AuthDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    user = getattr(request.state, "user", None)
+    if token:
+        auth.users.end_session(token[:100])
+    if isinstance(user, User):
+        auth.audit.record(user.username, user.role, "logout", "", via="ui")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

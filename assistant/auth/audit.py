@@ -1,0 +1,142 @@
+"""Audit log: who asked what, which documents and rows the answer used, which drafts were exported, logins,
+uploads, deletions and refused requests. Append-only table in data_dir/audit.sqlite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.answer.engine import Assistant
+    from assistant.answer.types import Answer
+    from assistant.auth.users import User
+    from assistant.index.kb import SearchFilters
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    username TEXT NOT NULL,
+    role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    documents TEXT NOT NULL,
+    rows TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_user ON audit(username, at);
+CREATE INDEX IF NOT EXISTS audit_action ON audit(action, at);
+"""
+MAX_SUBJECT = 2000
+
+ACTION_LABELS = {
+    "ask": "提问", "search": "检索", "draft": "起草", "draft_export": "导出文稿", "check": "一致性核对",
+    "figures": "查数", "upload": "上传文档", "delete": "删除文档", "import": "导入数据",
+    "login": "登录", "login_failed": "登录失败", "logout": "退出", "denied": "拒绝访问",
+    "users": "账号管理", "backup": "备份", "restore": "恢复",
+}
+
+
+@dataclass
+class AuditEvent:
+    at: str
+    username: str
+    role: str
+    action: str
+    subject: str
+    documents: list[str] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)  # "table#id"
+    outcome: str = "ok"
+    via: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def answer_sources(answer: Answer) -> tuple[list[str], list[str]]:
+    """Documents cited and database rows behind the figures of an answer."""
+    docs = list(dict.fromkeys(c.doc_id for c in answer.citations))
+    rows: list[str] = []
+    for figure in answer.figures:
+        prov = figure.provenance
+        if prov is not None:
+            rows += [f"{prov.table}#{row_id}" for row_id in prov.row_ids]
+    return docs, list(dict.fromkeys(rows))
+
+
+class AuditLog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def record(self, username: str, role: str, action: str, subject: str = "", documents: Sequence[str] = (),
+               rows: Sequence[str] = (), outcome: str = "ok", via: str = "") -> None:
+        at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT INTO audit (at, username, role, action, subject, documents, rows, outcome, via)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (at, username, role, action, subject[:MAX_SUBJECT], json.dumps(list(documents), ensure_ascii=False),
+                 json.dumps(list(rows), ensure_ascii=False), outcome, via))
+
+    def query(self, username: str | None = None, action: str | None = None, since: str | None = None,
+              limit: int = 50) -> list[AuditEvent]:
+        """Newest first."""
+        clauses, params = [], []
+        for column, value in (("username", username), ("action", action)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if since:
+            clauses.append("at >= ?")
+            params.append(since)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._lock:
+            rows = self._conn.execute(f"SELECT * FROM audit {where} ORDER BY id DESC LIMIT ?",  # noqa: S608
+                                      (*params, max(1, limit))).fetchall()
+        return [AuditEvent(at=r["at"], username=r["username"], role=r["role"], action=r["action"], subject=r["subject"],
+                           documents=json.loads(r["documents"]), rows=json.loads(r["rows"]), outcome=r["outcome"],
+                           via=r["via"]) for r in rows]
+
+
+class UserAssistant:
+    """One user's view of the assistant, as every front end uses it: their access (disclosure classes,
+    region) applied below the model, and every answer written to the audit log with its sources."""
+
+    def __init__(self, assistant: Assistant, user: User, audit: AuditLog, via: str) -> None:
+        self.assistant = assistant
+        self.user = user
+        self.audit = audit
+        self.via = via
+
+    def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None) -> Answer:
+        answer = self.assistant.ask(question, history, filters, access=self.user.access)
+        self.record(question, answer)
+        return answer
+
+    def stream(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None
+               ) -> Iterator[str | Answer]:
+        for item in self.assistant.stream(question, history, filters, access=self.user.access):
+            if not isinstance(item, str):
+                self.record(question, item)
+            yield item
+
+    def record(self, question: str, answer: Answer) -> None:
+        docs, rows = answer_sources(answer)
+        outcome = "flagged" if answer.flagged_numbers else "ok"
+        self.audit.record(self.user.username, self.user.role, "ask", question, docs, rows, outcome, self.via)

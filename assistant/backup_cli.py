@@ -1,0 +1,31 @@
+"""`assistant backup DIR` and `assistant restore DIR`: thin wrappers over assistant.backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assistant.backup import backup, restore
+from assistant.config import get_settings
+from assistant.errors import AssistantError
+
+
+@click.command("backup", help="把整个数据目录（知识库、项目数据库、反馈与学习记录）备份到 DIR；DIR 须不存在或为空目录")
+@click.argument("directory", type=click.Path(path_type=Path))
+def backup_command(directory: Path) -> None:
+    try:
+        report = backup(get_settings(), directory)
+    except AssistantError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(report.summary())
+
+
+@click.command("restore", help="校验 DIR 中的备份并用它替换数据目录；原数据目录移到旁边保留")
+@click.argument("directory", type=click.Path(path_type=Path))
+def restore_command(directory: Path) -> None:
+    try:
+        report = restore(get_settings(), directory)
+    except AssistantError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(report.summary())

@@ -1,0 +1,26 @@
+"""Who is using the workbench: the user the login middleware resolved, as Gradio hands it to an event."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from assistant.api_routes.auth import Auth
+from assistant.auth.users import User
+
+SESSION_EXPIRED = "登录已失效或账号已停用，请刷新页面重新登录。"
+READ_ONLY = "县区账号只能查询，不能上传、删除文档或导入数据。"
+
+
+def user_of(auth: Auth, request: gr.Request | None) -> User:
+    """The event's user; a Chinese error (shown as a toast) when the session ended meanwhile."""
+    user = auth.user_named(request.username if request is not None else None)
+    if user is None:
+        raise gr.Error(SESSION_EXPIRED)
+    return user
+
+
+def writer_of(auth: Auth, request: gr.Request | None) -> User:
+    user = user_of(auth, request)
+    if not user.can_write:
+        raise gr.Error(READ_ONLY)
+    return user
