@@ -193,15 +193,23 @@ def render_answer(answer: Answer) -> str:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：{answer, citations, figures, mode, warnings}")
 @click.option("--batch", type=click.File("r", encoding="utf-8"), help="批量：每行一个问题，按顺序每行输出一个 JSON（各问题独立）")
 def ask(question: str | None, as_json: bool, batch) -> None:  # type: ignore[no-untyped-def]
+    import getpass
+    from dataclasses import replace
+
     from assistant.answer.engine import Assistant
+    from assistant.auth.audit import AuditLog, UserAssistant
+    from assistant.auth.users import LOCAL_USER
 
     if not question and batch is None:
         raise click.UsageError("请给出问题，或用 --batch 文件 批量提问")
     with knowledge_base() as kb:
         assistant = Assistant(kb.settings, kb=kb)
+        # The command line runs on the server with full access; it is audited under the OS account.
+        audit = AuditLog(kb.settings.data_dir / "audit.sqlite")
+        asker = UserAssistant(assistant, replace(LOCAL_USER, username=f"命令行:{getpass.getuser()}"), audit, "cli")
         questions = [line.rstrip("\n") for line in batch] if batch is not None else [question or ""]
         for q in questions:
-            answer = assistant.ask(q)
+            answer = asker.ask(q)
             if as_json or batch is not None:
                 click.echo(answer.model_dump_json())
             else:

@@ -6,6 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-for script in ("ingest_bench.py", "search_bench.py"):
+for script in ("ingest_bench.py", "search_bench.py", "load_bench.py"):
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(Path(__file__).parent / script)], check=True)

@@ -5,6 +5,7 @@ learning.py."""
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from assistant import __version__
 from assistant.api_routes.deps import AppState
+from assistant.api_routes.documents import visible_documents
 from assistant.auth.users import User
 from assistant.onboarding.course import Course
 from assistant.ui.chat import ChatTab
@@ -49,8 +51,10 @@ def user_html(user: User | None, local: bool) -> str:
             '<a href="/logout" id="zs-logout">退出登录</a></div>')
 
 
-def status_html(state: AppState) -> str:
-    docs, chunks = state.kb.manifest.stats()
+def status_html(state: AppState, user: User | None) -> str:
+    """Counts only what this user may see: an uncleared user does not learn how many 内部 documents exist."""
+    visible = visible_documents(state.kb, user.access.classes if user else ())
+    docs, chunks = len(visible), sum(r.n_chunks for r in visible)
     store = state.assistant.store
     database = "项目数据库已就绪" if store is not None else "项目数据库未导入"
     mode = "大模型模式" if state.assistant.mode == "llm" else "有据模式（离线）"
@@ -60,11 +64,17 @@ def status_html(state: AppState) -> str:
 
 def build_ui(state: AppState) -> gr.Blocks:
     feedback = FeedbackStore(state.settings.data_dir / "feedback.sqlite")
-    def status() -> str:
-        return status_html(state)
+    def status(request: gr.Request) -> str:
+        return status_html(state, state.auth.user_named(request.username))
 
     def whoami(request: gr.Request) -> str:
         return user_html(state.auth.user_named(request.username), state.auth.local)
+
+    def role_controls(request: gr.Request) -> list[Any]:
+        """Upload, import and drafting buttons are greyed out for county accounts (the handlers refuse too)."""
+        user = state.auth.user_named(request.username)
+        allowed = user is not None and user.can_write
+        return [gr.Button(interactive=allowed) for _ in write_controls]
 
     # One course per app: its glossary is cached and rebuilt only when the knowledge base changes.
     course = Course(state.settings, state.kb, state.assistant.store)
@@ -93,6 +103,8 @@ def build_ui(state: AppState) -> gr.Blocks:
                 "不是正式公文或统计数据 · 没有来源的数字不出现</div>")
         demo.load(status, None, header_status, show_progress="hidden")
         demo.load(whoami, None, who, show_progress="hidden")
+        write_controls = knowledge.write_controls + figures.write_controls + drafting.write_controls
+        demo.load(role_controls, None, write_controls, show_progress="hidden")
         knowledge.on_load(demo)
         figures.on_load(demo)
         drafting.on_load(demo)

@@ -79,6 +79,7 @@ def suggestions_text(suggestions: list[str]) -> str:
 
 class DraftingTab:
     def __init__(self, state: AppState) -> None:
+        self.write_controls: list[gr.Button] = []  # disabled for county accounts
         self.state = state
 
     def _store(self) -> FigureStore | None:
@@ -135,6 +136,7 @@ class DraftingTab:
                     period = gr.Textbox(label="数据期间", placeholder="如 2023-07、2023Q2；不填则用数据库中最新的期间",
                                         max_length=30)
                 go = gr.Button("起草答复函", variant="primary", elem_id="zs-reply-go")
+                self.write_controls.append(go)
                 status = gr.HTML()
             with gr.Column(scale=3, min_width=480):
                 preview, download, with_sources = self._preview("reply")
@@ -211,6 +213,7 @@ class DraftingTab:
                 recipient = gr.Textbox(label="主送机关（可空）", placeholder="如：市人民政府", max_length=60)
                 table = gr.Checkbox(value=True, label="附县区指标完成情况表")
                 go = gr.Button("起草报告", variant="primary", elem_id="zs-report-go")
+                self.write_controls.append(go)
                 status = gr.HTML()
             with gr.Column(scale=3, min_width=480):
                 preview, download, with_sources = self._preview("report")

@@ -58,7 +58,7 @@ def periods_with_data(store: FigureStore, metric: str) -> tuple[Choices, str | N
 
 
 class FiguresTab:
-    def __init__(self, assistant: Assistant, auth: Auth, status: Callable[[], str]) -> None:
+    def __init__(self, assistant: Assistant, auth: Auth, status: Callable[[gr.Request], str]) -> None:
         self.assistant = assistant
         self.auth = auth
         self.status = status  # the header's summary (database ready or not), refreshed after an import
@@ -94,6 +94,7 @@ class FiguresTab:
                     layout = gr.Radio(label="指标文件格式", choices=LAYOUTS, value="auto")
                     period_text = gr.Textbox(label="宽表的期间（标题中已写明时可不填）", placeholder="如 2023Q1")
             run_import = gr.Button("导入", variant="primary", elem_id="zs-import-go")
+            self.write_controls = [run_import]
             report = gr.HTML(elem_id="zs-import-report")
 
         metric.change(self.choose_metric, [metric, period], [period, table, chart], show_progress="hidden")

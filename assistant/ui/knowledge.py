@@ -64,7 +64,7 @@ def check_upload(path: Path, max_mb: float) -> tuple[str | None, str]:
 
 
 class KnowledgeTab:
-    def __init__(self, state: AppState, status: Callable[[], str]) -> None:
+    def __init__(self, state: AppState, status: Callable[[gr.Request], str]) -> None:
         self.state = state
         self.status = status  # the header's summary (document count), refreshed after every change
 
@@ -86,6 +86,7 @@ class KnowledgeTab:
             query = gr.Textbox(show_label=False, placeholder="按标题、文号、发文机关或文件名筛选", scale=4,
                                elem_id="zs-doc-query")
             reindex_all = gr.Button("全部重新入库", size="sm", scale=0, min_width=130)
+        self.write_controls = [upload, reindex_all]
         table = gr.Dataframe(headers=HEADERS, value=[], interactive=False, wrap=True, max_height=720,
                              column_widths=["26%", "13%", "14%", "9%", "7%", "7%", "6%", "10%", "8%"],
                              elem_id="zs-doc-table", label="点击一行选择文档", show_label=True)

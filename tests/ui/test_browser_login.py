@@ -1,0 +1,128 @@
+"""Logging in to the workbench in a real browser, and what a county officer (县区账号) can and cannot see.
+
+Its own `assistant serve` (login required, not --local) over a data directory with one 公开 and one 内部
+document and the demo database; two accounts: a county officer of 汉阴县 and a 科室 officer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import add_user, build_data_dir, free_port, wait_until_up
+from tests.llm.data import REPLY
+from tests.ui.conftest import CHROMIUM, shot
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "汉阴-招商-2023"
+INTERNAL = """安康市招商和经济合作局
+关于重点客商拜访安排的内部通报
+公开属性：内部
+
+一、拜访安排
+拟于下月赴深圳拜访青松科技集团，洽谈年产五万吨硒茶深加工项目，谈判底价为每亩土地八万元。
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("浏览器测试需要 /usr/bin/chromium（Debian 软件包 chromium，.ci/run 会安装）")
+    root = tmp_path_factory.mktemp("login")
+    settings = build_data_dir(root, {"第205号提案答复函.txt": REPLY, "客商拜访内部通报.txt": INTERNAL})
+    add_user(settings, "hanyin", "县区", region="汉阴县", password=PASSWORD)
+    add_user(settings, "keshi", "科室", password=PASSWORD)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(ASSISTANT_DATA_DIR=str(settings.data_dir), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
+               GRADIO_TEMP_DIR=str(root / "gradio"))
+    port = free_port()
+    log = root / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(proc, f"{url}/healthz", 120, lambda: log.read_text(encoding="utf-8", errors="replace")[-3000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def page(browser: Any, site: str) -> Iterator[Any]:
+    """A fresh browser context (no cookies) on the shared headless chromium."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+def login(page: Any, site: str, username: str, password: str) -> None:
+    page.goto(f"{site}/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
+def last_answer(page: Any) -> str:
+    return str(page.evaluate("() => { const m = document.querySelectorAll('#zs-chat [data-testid=bot]');"
+                             " return m.length ? m[m.length - 1].innerText : ''; }"))
+
+
+def test_the_workbench_asks_for_a_login_and_rejects_a_wrong_password(page: Any, site: str) -> None:
+    page.goto(f"{site}/ui/")
+    assert page.url.startswith(f"{site}/login")
+    assert page.locator("h1").inner_text() == "招商知识助手"
+    login(page, site, "hanyin", "wrong-password")
+    assert "用户名或密码错误" in page.locator(".error").inner_text()
+    shot(page, "login-wrong-password")
+
+
+def test_a_county_officer_sees_their_region_and_public_documents_only(page: Any, site: str) -> None:
+    login(page, site, "hanyin", PASSWORD)
+    page.wait_for_selector("#zs-question textarea")
+    page.locator("#zs-user", has_text="hanyin · 县区（汉阴县）").wait_for()
+
+    page.fill("#zs-question textarea", "汉滨区一季度外商直接投资完成进度？")
+    page.click("#zs-send")
+    page.wait_for_function("() => document.querySelectorAll('#zs-chat [data-testid=bot]').length > 0 && "
+                           "!document.querySelector('#zs-chat [data-testid=bot]:last-of-type')?.innerText.includes('正在检索')")
+    page.wait_for_function("(t) => { const m = document.querySelectorAll('#zs-chat [data-testid=bot]');"
+                           " return m.length && m[m.length - 1].innerText.includes(t); }", arg="只能查看汉阴县")
+    assert "汉滨区 2023年一季度" not in last_answer(page)
+
+    page.fill("#zs-question textarea", "青松科技集团谈判底价是多少？")
+    page.click("#zs-send")
+    page.wait_for_function("(t) => { const m = document.querySelectorAll('#zs-chat [data-testid=bot]');"
+                           " return m.length >= 2 && !m[m.length - 1].innerText.includes(t); }", arg="正在检索")
+    assert "八万元" not in last_answer(page) and "八万元" not in page.locator("#zs-sources").inner_text()
+
+    page.get_by_role("tab", name="数据").click()
+    chart = page.locator("#zs-chart svg")
+    chart.wait_for()
+    assert chart.locator("rect").count() == 1  # 汉阴县 only; the 全市 row stays in the table
+    table = page.locator("#zs-county-table").inner_text()
+    assert "汉阴" in table and "汉滨" not in table and "全市" in table
+
+    page.get_by_role("tab", name="知识库").click()
+    page.locator("#zs-doc-caption", has_text="知识库共 1 个文档").wait_for()
+    assert "客商拜访" not in page.locator("#zs-doc-table").inner_text()
+    assert "知识库 1 个文档" in page.locator(".zs-status").inner_text()  # not even the count of 内部 documents
+    assert page.locator("#zs-upload-go").is_disabled()  # a county account cannot upload
+    shot(page, "login-county-officer")
+
+
+def test_staff_see_the_internal_document_and_can_log_out(page: Any, site: str) -> None:
+    login(page, site, "keshi", PASSWORD)
+    page.wait_for_selector("#zs-question textarea")
+    page.get_by_role("tab", name="知识库").click()
+    page.locator("#zs-doc-caption", has_text="知识库共 2 个文档").wait_for()
+    assert page.locator("#zs-upload-go").is_enabled()
+    page.locator("#zs-logout").click()
+    page.wait_for_url(f"{site}/login")
+    page.goto(f"{site}/ui/")
+    assert page.url.startswith(f"{site}/login")
