@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+    llm_timeout_s: float = Field(120.0, gt=0, description="一次大模型调用的超时（秒）；超时后退回有据模式")
+    llm_max_retries: int = Field(1, ge=0, le=5, description="大模型调用失败时的重试次数")
+    llm_max_steps: int = Field(6, ge=1, le=20, description="一个问题最多几轮工具调用")
 
     @property
     def kb_path(self) -> Path:

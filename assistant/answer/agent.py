@@ -41,8 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_STEPS = 6
-LLM_TIMEOUT_SECONDS = 120.0
+MAX_STEPS = 6  # default; ASSISTANT_LLM_MAX_STEPS overrides it per deployment
 
 Fallback = Callable[[], Answer]
 
@@ -61,8 +60,8 @@ def chat_model_from_settings(settings: Settings) -> BaseChatModel | None:
         # Local servers (vLLM, llama.cpp, Ollama) accept any key; the client insists on one.
         api_key=SecretStr(settings.llm_api_key or "not-needed"),
         streaming=True,
-        timeout=LLM_TIMEOUT_SECONDS,
-        max_retries=1,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
     )
 
 

@@ -121,7 +121,8 @@ class Assistant:
         context = Context(self.today or date.today(), [r.name for r in self.vocab.regions],
                           f"{latest.key}（{latest.label}）" if latest else "")
         toolbox = Toolbox(store, PolicyLibrary(self.kb, filters))
-        return Agent(self.chat_model, toolbox, context, lambda: self.ask_grounded(question, history, filters, access))
+        return Agent(self.chat_model, toolbox, context, lambda: self.ask_grounded(question, history, filters, access),
+                     max_steps=self.settings.llm_max_steps)
 
     def ask_grounded(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
                      access: Access = FULL_ACCESS) -> Answer:

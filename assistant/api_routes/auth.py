@@ -98,8 +98,11 @@ def _same_origin(headers: dict[bytes, bytes]) -> bool:
     origin = headers.get(b"origin", b"").decode("latin-1")
     if not origin or origin == "null":
         return not origin
-    host = headers.get(b"host", b"").decode("latin-1")
-    return urlsplit(origin).netloc == host
+    hosts = {headers.get(b"host", b"").decode("latin-1")}
+    forwarded = headers.get(b"x-forwarded-host")  # behind a reverse proxy that rewrites Host
+    if forwarded:
+        hosts.add(forwarded.decode("latin-1").split(",")[0].strip())
+    return urlsplit(origin).netloc in hosts
 
 
 class RequireLogin:

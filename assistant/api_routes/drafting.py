@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from assistant.api_routes.auth import Writer, require_writer
 from assistant.api_routes.deps import KB, AppState, State, Store
+from assistant.api_routes.documents import safe_file_name
 from assistant.auth.users import User
 from assistant.drafting.check import as_document, check_consistency, read_document
 from assistant.drafting.docx_export import docx_bytes
@@ -95,7 +96,7 @@ def reply(body: ReplyBody, state: State, kb: KB, user: Writer, format: Format = 
 
 async def _saved(upload: UploadFile, limit: int, directory: str) -> Path:
     data = await upload.read(limit + 1)
-    name = Path(upload.filename or "上传文件.txt").name
+    name = safe_file_name(upload.filename or "上传文件.txt")  # "..", "." or "/" would name the folder itself
     if len(data) > limit:
         raise HTTPException(status_code=413, detail=f"文件“{name}”超过 {limit / 1048576:.0f} MB，请拆分后再上传。")
     path = Path(directory) / name
