@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,6 +30,11 @@ router = APIRouter(prefix="/v1", tags=["OpenAI 兼容接口"])
 
 MODEL_ID = "zhaoshang-assistant"
 MAX_HISTORY = 20
+# Chat clients show `content` as Markdown. An image there is fetched by the reader's browser as soon as it
+# is shown, so a passage quoted from a planted document (or a model talked into it) could send data to
+# another host; a link could be javascript: or a phishing page. Image, link and HTML syntax is
+# backslash-escaped so clients show it as the literal text it is; citation markers like [1] stay as they are.
+ACTIVE_MARKDOWN = re.compile(r"(?<=!)\[|\[(?=[^\]\n]*\]\()|^ {0,3}\[(?=[^\]\n]+\]:)|<(?=[A-Za-z/!?])", re.M)
 
 
 class ChatMessage(BaseModel):
@@ -67,6 +73,37 @@ def render_content(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+def inert_markdown(text: str) -> str:
+    """The text with every Markdown image, link, link definition and HTML tag made literal."""
+    return ACTIVE_MARKDOWN.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+
+
+class InertStream:
+    """inert_markdown over text that arrives in pieces: a line is sent up to its first "[" or "<" at once,
+    the rest when the line is complete (image and link syntax never spans lines)."""
+
+    def __init__(self) -> None:
+        self.line = ""
+        self.sent = 0  # characters of `line` already sent (unchanged by escaping: all before a "[" or "<")
+
+    def feed(self, piece: str) -> str:
+        out = []
+        self.line += piece
+        while "\n" in self.line:
+            done, self.line = self.line.split("\n", 1)
+            out.append(inert_markdown(done)[self.sent:] + "\n")
+            self.sent = 0
+        safe = min((i for i in (self.line.find("["), self.line.find("<")) if i >= 0), default=len(self.line))
+        if safe > self.sent:
+            out.append(self.line[self.sent:safe])
+            self.sent = safe
+        return "".join(out)
+
+    def close(self) -> str:
+        rest, self.line, self.sent = inert_markdown(self.line)[self.sent:], "", 0
+        return rest
+
+
 def _conversation(body: ChatCompletionRequest) -> tuple[str, list[str]]:
     asked = [m.text() for m in body.messages if m.role == "user"]
     if not asked or not asked[-1].strip():
@@ -95,7 +132,7 @@ def chat_completions(body: ChatCompletionRequest, assistant: UserAssistantDep) -
     answer = assistant.ask(question, history)
     return {
         "id": completion_id, "object": "chat.completion", "created": created, "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": render_content(answer)},
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": inert_markdown(render_content(answer))},
                      "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         "zhaoshang_answer": answer.model_dump(mode="json"),
@@ -110,17 +147,18 @@ def _sse(assistant: UserAssistant, question: str, history: list[str], completion
         return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
+    inert = InertStream()
     try:
         for item in assistant.stream(question, history):
             if isinstance(item, Answer):
                 full = render_content(item)
                 tail = full[len(item.answer.strip()):]  # the 引用 list and warnings after the text
-                if tail:
-                    yield chunk({"content": tail})
+                if text := inert.feed(tail) + inert.close():
+                    yield chunk({"content": text})
                 yield chunk({}, "stop", zhaoshang_answer=item.model_dump(mode="json"))
-            elif item:
-                yield chunk({"content": item})
+            elif item and (text := inert.feed(item)):
+                yield chunk({"content": text})
     except Exception as exc:  # the stream has started: say so in-band, then end it properly
         log.exception("streamed chat completion failed")
-        yield chunk({"content": f"\n\n（回答生成出错：{type(exc).__name__}，请重试。）"}, "stop")
+        yield chunk({"content": f"{inert.close()}\n\n（回答生成出错：{type(exc).__name__}，请重试。）"}, "stop")
     yield "data: [DONE]\n\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -156,7 +157,20 @@ def users_init(username: str) -> None:
         click.echo(f"已创建首个管理员“{username}”，密码取自环境变量 {PASSWORD_ENV}。")
     else:
         click.echo(f"已创建首个管理员“{username}”，初始密码：{password}\n"
-                   "（只显示这一次，请记下；登录后可用 assistant users passwd 修改。）")
+                   f"（只显示这一次，请记下；可用 assistant users passwd {username} 修改。）")
+
+
+def _document_names(kb_path: Path) -> dict[str, str]:
+    """doc id → file name, for reading the log (the log keeps ids: a file name can be reused)."""
+    if not kb_path.is_file():
+        return {}
+    from assistant.index.manifest import Manifest
+
+    manifest = Manifest(kb_path)
+    try:
+        return {d.doc_id: d.file_name for d in manifest.documents()}
+    finally:
+        manifest.close()
 
 
 @click.command("audit", help="查看审计日志：谁在何时问了什么、用了哪些文档和数据行、导出了哪些文稿")
@@ -166,11 +180,13 @@ def users_init(username: str) -> None:
 @click.option("-n", "limit", default=50, show_default=True, type=click.IntRange(1, 100_000), help="最多显示条数")
 @click.option("--json", "as_json", is_flag=True, help="每条一行 JSON")
 def audit_command(username: str | None, action: str | None, since: str | None, limit: int, as_json: bool) -> None:
-    log = AuditLog(get_settings().data_dir / "audit.sqlite")
+    settings = get_settings()
+    log = AuditLog(settings.data_dir / "audit.sqlite")
     try:
         events = log.query(username, action, since, limit)
     finally:
         log.close()
+    names = _document_names(settings.kb_path)
     if not events:
         click.echo("没有符合条件的审计记录。")
     for e in events:
@@ -179,7 +195,7 @@ def audit_command(username: str | None, action: str | None, since: str | None, l
             continue
         extra = []
         if e.documents:
-            extra.append(f"文档 {len(e.documents)} 个：{'、'.join(e.documents[:5])}")
+            extra.append(f"文档 {len(e.documents)} 个：{'、'.join(names.get(d, d) for d in e.documents[:5])}")
         if e.rows:
             extra.append(f"数据行 {len(e.rows)} 条：{'、'.join(e.rows[:6])}{'…' if len(e.rows) > 6 else ''}")
         outcome = "" if e.outcome == "ok" else f" [{e.outcome}]"

@@ -13,6 +13,15 @@ DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 DISCLOSURE = re.compile(
     r"^(?:(?:类别|公开属性|公开类别|信息公开)\s*[：:]\s*)?(A\s*类|B\s*类|C\s*类|A|B|C|主动公开|依申请公开|不予公开|公开|内部|内部资料|涉密|秘密|机密|绝密)$"
 )
+# A restriction printed as a line of its own in the head or in the 版记 at the end ("公开方式：不予公开",
+# "（此件不公开）", "密级：秘密", "公开属性：内部（不得外传）"): classification fails closed, so a marking the
+# DISCLOSURE labels do not know never leaves a document 公开.
+RESTRICTION = re.compile(
+    r"^[（(]?(?:(?:密级|公开属性|公开方式|公开类别|公开选项|信息公开|类别)[：:])?"
+    r"(?P<label>绝密|机密|秘密|涉密|不予公开|不公开|内部(?:资料|文件|使用|参考)?|[此本]件不予?公开(?:发布)?)"
+    r"(?:★.*|[（(][^）)]*[）)])?[）)]?[。.]?$"
+)
+RESTRICTIVENESS = {"公开": 0, "内部": 1, "涉密": 2}
 OFFICE = re.compile(r"^([\u4e00-\u9fa5（）()]{4,40}?(?:局|委员会|委|办公室|办|人民政府|政府|厅|中心|人大常委会|政协))(?:文件)?$")
 GENRES = [
     ("答复函", re.compile(r"答复|复函")),
@@ -65,6 +74,10 @@ def extract_metadata(doc: CleanDocument, fallback_title: str = "") -> DocMeta:
         labels = [lab + "类" if lab in ("A", "B", "C") else lab for lab in disclosure_labels]
         meta.disclosure = "、".join(labels)
     meta.access = _access_level(meta.disclosure, text[:3000])
+    marked = _restriction(head + [doc.para_text(p).strip() for p in body[-12:]])
+    if marked and RESTRICTIVENESS[marked[0]] > RESTRICTIVENESS[meta.access]:
+        meta.access = marked[0]
+        meta.disclosure = meta.disclosure or marked[1]
 
     meta.title = _find_title(head) or fallback_title
     for line in head:
@@ -81,6 +94,19 @@ def extract_metadata(doc: CleanDocument, fallback_title: str = "") -> DocMeta:
     meta.date = _find_date(doc)
     meta.genre = _genre(meta.title, text[:4000], bool(meta.recipient))
     return meta
+
+
+def _restriction(lines: list[str]) -> tuple[str, str] | None:
+    """(access, label as printed) of the most restrictive marking among these lines, if any."""
+    found: tuple[str, str] | None = None
+    for line in lines:
+        m = RESTRICTION.match(re.sub(r"\s+", "", line))
+        if m:
+            label = m.group("label")
+            level = "涉密" if re.search(r"涉密|秘密|机密|绝密", label) else "内部"
+            if found is None or RESTRICTIVENESS[level] > RESTRICTIVENESS[found[0]]:
+                found = (level, label)
+    return found
 
 
 def _access_level(disclosure: str, head_text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import LoadError
 
@@ -96,6 +97,16 @@ def _load_text(path: Path, suffix: str) -> RawDocument:
     return RawDocument(path=path, fmt=suffix.lstrip("."), blocks=blocks, encoding=encoding)
 
 
+# Runs formatted as hidden text (w:vanish) do not show in Word or in print: whoever reviews a file never
+# sees them, so they must not enter the knowledge base either (a classic place to plant instructions).
+SHOWN_RUNS = "w:r[not(w:rPr/w:vanish[not(@w:val) or @w:val='1' or @w:val='true' or @w:val='on'])] | w:hyperlink"
+
+
+def _shown_text(paragraph: Any) -> str:
+    """A docx paragraph's text as Word shows it: like python-docx's Paragraph.text, without hidden runs."""
+    return "".join(e.text for e in paragraph._p.xpath(SHOWN_RUNS))
+
+
 def _load_docx(path: Path) -> RawDocument:
     import zipfile
 
@@ -112,7 +123,7 @@ def _load_docx(path: Path) -> RawDocument:
     blocks: list[RawBlock] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            blocks.append(RawBlock(text=item.text))
+            blocks.append(RawBlock(text=_shown_text(item)))
         elif isinstance(item, Table):
             rows: list[list[str]] = []
             for row in item.rows:
@@ -123,7 +134,7 @@ def _load_docx(path: Path) -> RawDocument:
                     if previous is not None and cell._tc is previous:
                         continue
                     previous = cell._tc
-                    cells.append(" ".join(p.text.strip() for p in cell.paragraphs).strip())
+                    cells.append(" ".join(_shown_text(p).strip() for p in cell.paragraphs).strip())
                 rows.append(cells)
             blocks.append(RawBlock(table=RawTable(rows=rows)))
     if not any(b.text.strip() or b.table for b in blocks):
