@@ -17,6 +17,7 @@ from assistant import __version__
 from assistant.api_routes import ask, auth, documents, drafting, figures, openai_compat
 from assistant.api_routes.auth import CurrentUser, RequireLogin
 from assistant.api_routes.deps import KB, AppState, State
+from assistant.api_routes.docs_page import install_docs_page
 from assistant.api_routes.errors import BodyLimit, install_error_handlers
 from assistant.config import Settings, get_settings
 from assistant.index.kb import SearchFilters
@@ -44,7 +45,9 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
         state.kb.close()
         state.auth.close()
 
-    app = FastAPI(title="招商知识助手 API", version=__version__, lifespan=lifespan)
+    # docs_url/redoc_url off: the default pages fetch Swagger UI / ReDoc from public CDNs (see docs_page.py)
+    app = FastAPI(title="招商知识助手 API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
+    install_docs_page(app)
     app.state.assistant = state
     app.state.auth = state.auth
     install_error_handlers(app)

@@ -71,7 +71,7 @@ def _respond(draft: Draft, fmt: str, sources: bool, state: AppState, user: User,
                             docs, rows, via="api")
     if fmt == "docx":
         name = f"{draft.title[:60]}.docx"
-        disposition = f"attachment; filename=draft.docx; filename*=UTF-8''{quote(name)}"
+        disposition = f"attachment; filename=draft.docx; filename*=UTF-8''{quote(name, safe='')}"
         return Response(docx_bytes(draft, sources=sources), media_type=DOCX_MEDIA,
                         headers={"Content-Disposition": disposition})
     return DraftResponse(draft=draft, sources=source_lines(draft))

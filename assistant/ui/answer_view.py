@@ -22,6 +22,9 @@ MIN_TERM_CHARS = 2
 MAX_POPUP_QUOTE = 90
 MARKDOWN_ENTITIES = str.maketrans({"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": "&#91;", "]": "&#93;",
                                    "~": "&#126;", "\\": "&#92;"})
+# The bubble text itself: also no images or links (a quoted ![x](http://…) would make the browser fetch it).
+BUBBLE_ENTITIES = str.maketrans({"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": "&#91;", "]": "&#93;",
+                                 "~": "&#126;", "\\": "&#92;", "!": "&#33;", "(": "&#40;", ")": "&#41;"})
 
 
 def _flag_pattern(number: str) -> re.Pattern[str]:
@@ -29,8 +32,13 @@ def _flag_pattern(number: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.]){re.escape(esc(number))}(?![\d])")
 
 
+def bubble_text(raw: str) -> str:
+    """Answer text for the Markdown chat bubble: HTML escaped and Markdown inert (no image, link, emphasis)."""
+    return esc(raw).translate(BUBBLE_ENTITIES)
+
+
 def _flagged(raw: str, flagged: list[str]) -> str:
-    text = esc(raw)
+    text = bubble_text(raw)
     for number in sorted(set(flagged), key=len, reverse=True):
         text = _flag_pattern(number).sub(
             lambda m: f'<span class="zs-flag" title="未能在数据库或引用原文中找到来源">{m.group(0)}'
@@ -94,7 +102,7 @@ def answer_message(answer: Answer, terms: Sequence[Term] = ()) -> str:
 
 
 def streaming_message(partial: str) -> str:
-    return esc(partial)
+    return bubble_text(partial)
 
 
 def _warnings(answer: Answer) -> str:

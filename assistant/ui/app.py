@@ -117,9 +117,14 @@ def mount_ui(app: FastAPI, state: AppState) -> FastAPI:
     """Serve the workbench at /ui (and send / there)."""
     css = resources.files("assistant") / "resources" / "ui.css"
     app.add_api_route("/", lambda: RedirectResponse(f"{UI_PATH}/?__theme=light"), methods=["GET"], include_in_schema=False)
-    return gr.mount_gradio_app(
-        app, build_ui(state), path=UI_PATH, theme=theme(), css_paths=[str(css)], js=LIGHT_ONLY_JS, footer_links=[],
+    blocks = build_ui(state)
+    mounted = gr.mount_gradio_app(
+        app, blocks, path=UI_PATH, theme=theme(), css_paths=[str(css)], js=LIGHT_ONLY_JS, footer_links=[],
         ssr_mode=False,
         show_error=False, pwa=False, mcp_server=False,
         auth_dependency=state.auth.username_for,  # the user RequireLogin resolved; None → Gradio answers 401
     )
+    # Gradio checks that a file argument was uploaded by the user only once the Blocks "has launched", which
+    # mount_gradio_app never sets: without this any server path could be passed to an event as a "file".
+    blocks.has_launched = True
+    return mounted

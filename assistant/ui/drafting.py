@@ -36,7 +36,7 @@ from assistant.index.kb import SearchFilters
 from assistant.ui.drafting_view import CHECK_EMPTY, checks_html, draft_html
 from assistant.ui.figures import periods_with_data
 from assistant.ui.html import esc, notice
-from assistant.ui.session import user_of, writer_of
+from assistant.ui.session import uploaded, user_of, writer_of
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class DraftingTab:
         if not path:
             return (gr.skip(),) * 6
         try:
-            found = read_proposal(Path(path), max_bytes=int(self.state.settings.max_file_mb * 1048576))
+            found = read_proposal(uploaded(path), max_bytes=int(self.state.settings.max_file_mb * 1048576))
         except AssistantError as exc:
             return (*(gr.skip(),) * 5, notice(str(exc), "error"))
         read = [name for name, value in (("标题", found.title), ("提案人", found.proposer), ("会议", found.session))
@@ -174,7 +174,7 @@ class DraftingTab:
         items = split_suggestions(suggestions)
         if not items and upload:
             try:
-                found = read_proposal(Path(upload), max_bytes=int(self.state.settings.max_file_mb * 1048576))
+                found = read_proposal(uploaded(upload), max_bytes=int(self.state.settings.max_file_mb * 1048576))
             except AssistantError as exc:
                 return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
             items, title, proposer = found.suggestions, title or found.title, proposer or found.proposer
@@ -292,7 +292,7 @@ class DraftingTab:
                 parse_period(period)  # a clear message before reading the whole draft
             document: str | CleanDocument
             if upload:
-                document = read_document(Path(upload), max_bytes=int(self.state.settings.max_file_mb * 1048576))
+                document = read_document(uploaded(upload), max_bytes=int(self.state.settings.max_file_mb * 1048576))
                 what = f"文件“{Path(upload).name}”"
             elif (text or "").strip():
                 document, what = text, "粘贴的文字"

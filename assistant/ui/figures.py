@@ -4,7 +4,6 @@ CSV/XLSX file and see the importer's row-level error report."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -25,7 +24,7 @@ from assistant.tools import city_total, lagging_regions, rank_regions
 from assistant.ui.answer_view import period_label
 from assistant.ui.figures_view import chart_svg, county_table, rejected_html, table_html
 from assistant.ui.html import esc, notice
-from assistant.ui.session import user_of, writer_of
+from assistant.ui.session import uploaded, user_of, writer_of
 
 NO_DATABASE = "项目数据库尚未导入。请在下方导入县区指标文件，或由管理员运行 assistant db import-demo corpus/data/。"
 IMPORT_SUFFIXES = (".csv", ".xlsx")
@@ -157,7 +156,7 @@ class FiguresTab:
         user = writer_of(self.auth, request)
         if not path:
             return notice("请先选择要导入的 CSV 或 XLSX 文件。", "warn")
-        file = Path(path)
+        file = uploaded(path)
         if file.suffix.lower() not in IMPORT_SUFFIXES:
             return notice(f"文件“{file.name}”不是 CSV 或 XLSX，请在 Excel 中另存为这两种格式之一后再导入。", "error")
         url = self.assistant.settings.db_url

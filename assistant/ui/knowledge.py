@@ -25,7 +25,7 @@ from assistant.index.ingest import IngestReport, ingest, remove_document
 from assistant.index.manifest import DocRecord
 from assistant.ui.documents_view import HEADERS, PAGE_SIZE, page_of, results_html
 from assistant.ui.html import esc, notice
-from assistant.ui.session import user_of, writer_of
+from assistant.ui.session import uploaded, user_of, writer_of
 
 Result = tuple[str, str, str]  # file name, status, message
 TYPES_TEXT = "、".join(s.lstrip(".") for s in sorted(SUPPORTED_SUFFIXES))
@@ -171,7 +171,7 @@ class KnowledgeTab:
             return notice(f"一次最多上传 {MAX_UPLOAD_FILES} 个文件，本次 {len(paths)} 个，请分批上传。", "error"), gr.skip()
         results: list[Result] = []
         accepted: list[tuple[str, Path]] = []
-        for raw in map(Path, paths):
+        for raw in map(uploaded, paths):
             name, problem = check_upload(raw, self.state.settings.max_file_mb)
             if name is None:
                 results.append((raw.name, "rejected", problem))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from assistant.api_routes.auth import Auth
 from assistant.auth.users import User
@@ -24,3 +27,12 @@ def writer_of(auth: Auth, request: gr.Request | None) -> User:
     if not user.can_write:
         raise gr.Error(READ_ONLY)
     return user
+
+
+def uploaded(path: str) -> Path:
+    """A file this page uploaded (Gradio's upload folder), never another path on the server: an event's file
+    argument is client data, and a crafted call could otherwise name any file the server can read."""
+    resolved = Path(path).resolve()
+    if not resolved.is_relative_to(Path(get_upload_folder()).resolve()):
+        raise gr.Error("只能处理通过本页面上传的文件。")
+    return resolved

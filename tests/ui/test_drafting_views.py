@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import gradio as gr
 import pytest
 from docx import Document
 from pydantic import ValidationError
@@ -143,7 +144,9 @@ def test_the_docx_is_named_after_the_title_and_opens_in_word() -> None:
     assert "一、提案办理情况" in text and "附：依据" in text
 
 
-def test_an_uploaded_gbk_proposal_fills_the_empty_fields_and_keeps_what_the_officer_typed(tmp_path: Path) -> None:
+def test_an_uploaded_gbk_proposal_fills_the_empty_fields_and_keeps_what_the_officer_typed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))  # where Gradio puts a browser's uploads
     proposal = tmp_path / "提案167.txt"
     proposal.write_bytes("关于加快园区标准化厂房建设的提案\n市政协五届二次会议第167号\n提案人：民建安康市委员会\n\n"
                          "二、几点建议\n一是加快标准化厂房建设；二是完善园区配套设施。\n".encode("gbk"))
@@ -156,3 +159,7 @@ def test_an_uploaded_gbk_proposal_fills_the_empty_fields_and_keeps_what_the_offi
     broken.write_bytes(b"not a pdf")
     *_, error = tab.read_upload(str(broken), "", "", "", "")
     assert "zs-error" in error and "提案.pdf" in error
+    elsewhere = tmp_path.parent / "not-uploaded.txt"  # any other path on the server is refused
+    elsewhere.write_text("关于某事的提案", encoding="utf-8")
+    with pytest.raises(gr.Error, match="只能处理通过本页面上传的文件"):
+        tab.read_upload(str(elsewhere), "", "", "", "")
