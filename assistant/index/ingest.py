@@ -21,7 +21,7 @@ from assistant.index.tokenize import tokenize
 
 SKIPPED_NAMES = {"readme.md", "readme.txt"}
 # Bump when cleanup, metadata or chunking change, so that an unchanged file is processed again.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: stricter 公开属性 detection (不予公开, 密级, markings at the end), hidden Word text dropped
 
 
 @dataclass
