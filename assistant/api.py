@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query
@@ -93,4 +94,4 @@ def api_search(
     hits = kb.search(q, k=k, filters=filters)
     state.auth.audit.record(user.username, user.role, "search", q, documents=list(dict.fromkeys(h.doc_id for h in hits)),
                             via="api")
-    return {"query": q, "hits": [h.as_json() for h in hits]}
+    return {"query": q, "hits": [{**h.as_json(), "source": PurePath(h.source).name} for h in hits]}

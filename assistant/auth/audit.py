@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -115,6 +115,13 @@ class AuditLog:
                            via=r["via"]) for r in rows]
 
 
+def without_server_paths(answer: Answer) -> Answer:
+    """Citations name the file, not where it lies on the server (a path helps an attacker aim elsewhere)."""
+    for citation in answer.citations:
+        citation.source = PurePath(citation.source).name
+    return answer
+
+
 class UserAssistant:
     """One user's view of the assistant, as every front end uses it: their access (disclosure classes,
     region) applied below the model, and every answer written to the audit log with its sources."""
@@ -128,13 +135,14 @@ class UserAssistant:
     def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None) -> Answer:
         answer = self.assistant.ask(question, history, filters, access=self.user.access)
         self.record(question, answer)
-        return answer
+        return without_server_paths(answer)
 
     def stream(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None
                ) -> Iterator[str | Answer]:
         for item in self.assistant.stream(question, history, filters, access=self.user.access):
             if not isinstance(item, str):
                 self.record(question, item)
+                item = without_server_paths(item)
             yield item
 
     def record(self, question: str, answer: Answer) -> None:

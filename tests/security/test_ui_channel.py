@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.config import Settings
 from tests.security.conftest import (
     EVIL_HOST,
     SECRET_CODE,
@@ -90,10 +91,11 @@ def test_a_county_login_cannot_trigger_writes_in_the_workbench(
 
 @pytest.mark.parametrize("who", [pytest.param("hanyin", id="LLM02-ui-read-upload-reads-internal-file-on-server")])
 def test_a_county_officer_cannot_read_internal_files_through_the_proposal_reader(
-        client: TestClient, actors: dict[str, Actor], who: str) -> None:
-    # The path is easy to guess: public search hits carry the absolute path of the corpus folder.
+        client: TestClient, actors: dict[str, Actor], sec_settings: Settings, who: str) -> None:
+    # Search hits give only the file name, not where the corpus lies; assume the attacker guessed it anyway.
     hit = client.get("/api/search", params={"q": "外资项目管家"}, headers=actors[who].headers).json()["hits"][0]
-    internal = Path(hit["source"]).parent / "桃源七号项目内部情况说明.txt"
+    assert "/" not in hit["source"]
+    internal = sec_settings.data_dir.parent / "corpus" / "桃源七号项目内部情况说明.txt"
     assert internal.exists()
     event, payload = gradio_call(client, actors[who], "read_upload", [_file(internal), "", "", "", ""])
     assert SECRET_CODE not in payload and SECRET_TERMS not in payload
