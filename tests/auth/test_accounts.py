@@ -163,3 +163,19 @@ def test_audit_records_questions_with_documents_and_rows_and_draft_exports(data:
     assert "2023" in export["subject"] and export["rows"]
     code, text = run(data, "audit", "--user", "qian", "--action", "ask")
     assert code == 0 and "提问" in text and "数据行" in text
+
+
+def test_workbench_questions_are_audited_under_the_logged_in_user(data: Settings) -> None:
+    key = add_user(data, "zhou", "县区", region="汉阴县")
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(create_app(data, warm=False), headers=headers) as c:
+        started = c.post("/ui/gradio_api/call/respond", json={"data": ["那汉滨区一季度外资呢？", []]})
+        assert started.status_code == 200, started.text
+        stream = c.get(f"/ui/gradio_api/call/respond/{started.json()['event_id']}").text
+    events = [json.dumps(json.loads(line[6:]), ensure_ascii=False) for line in stream.splitlines()
+              if line.startswith("data: ")]
+    assert "event: complete" in stream and "只能查看汉阴县" in events[-1]
+    code, out = run(data, "audit", "--user", "zhou", "--json")
+    event = json.loads(out.splitlines()[0])
+    assert code == 0 and event["action"] == "ask" and event["via"] == "ui" and event["role"] == "county"
+    assert event["subject"] == "那汉滨区一季度外资呢？"
