@@ -90,6 +90,7 @@ def api_search(
 ) -> dict[str, Any]:
     if not q.strip():
         raise HTTPException(status_code=422, detail="检索问题不能为空")
+    state.auth.limiter.hit(user.username)
     filters = SearchFilters(genre=genre, year=year, office=office).within(user.access.classes)
     hits = kb.search(q, k=k, filters=filters)
     state.auth.audit.record(user.username, user.role, "search", q, documents=list(dict.fromkeys(h.doc_id for h in hits)),

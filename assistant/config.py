@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     max_query_chars: int = Field(500, ge=10, description="检索问题超过此长度时截断")
     glossary_path: Path = Field(Path("corpus/glossary.yaml"), description="人工整理的术语表（优先于自动提取）")
 
+    rate_limit_per_minute: int = Field(120, ge=0, description="每个账号每分钟最多提问、检索次数（0 为不限）")
+
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None

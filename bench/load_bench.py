@@ -1,14 +1,14 @@
 """Concurrent users against `assistant serve` on loopback: errors, latency percentiles and server memory.
 
-N threads (one httpx.Client each, logged in with an API key: even users a 科室 account, odd users a 县区
-account bound to 汉阴县) send mixed requests until the deadline — /api/ask with policy questions
+N threads (one httpx.Client each, each its own account and API key — the per-account budget
+ASSISTANT_RATE_LIMIT_PER_MINUTE applies as in real use: even users 科室 accounts, odd users 县区 accounts bound to 汉阴县) send mixed requests until the deadline — /api/ask with policy questions
 (tests/eval/dev.tsv), figure questions and follow-ups; /api/ask/stream read to its last line; /api/search;
 /api/figures/indicator; /v1/chat/completions. A county officer asking about another county gets an answer
 that says so: that is correct behaviour, not an error. An error is a non-2xx status, a transport error or
 a malformed body. The server's RSS (the serve process and any children) is sampled every 0.5 s.
 Without --data-dir a fresh data dir is built in a temp dir with `assistant ingest corpus/ --prune` and
-`assistant db import-demo corpus/data/` (minutes on 2 cores); the bench's accounts are created with
-`assistant users add` and, in a reused data dir, their API keys are revoked at the end.
+`assistant db import-demo corpus/data/` (minutes on 2 cores); the bench's accounts are created through
+assistant.auth.users and, in a reused data dir, their API keys are revoked at the end.
 Usage: python bench/load_bench.py [--users 20] [--seconds 60] [--data-dir DIR] [--json OUT]
 Target (issue 8): 20 users × 60 s, 0 errors. Exit status 1 if any request failed.
 """
@@ -21,7 +21,6 @@ import json
 import math
 import os
 import random
-import re
 import secrets
 import socket
 import subprocess
@@ -39,7 +38,6 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY_LINE = re.compile(r"API 密钥[^：]*：\s*(zsk_\S+)")
 STAFF_USER, COUNTY_USER, COUNTY_REGION = "load_bench_staff", "load_bench_county", "汉阴县"
 
 DATA_QUESTIONS = ["汉阴县一季度外资完成进度？", "各县区一季度内资完成进度排名", "哪些县区低于序时进度", "项目管家是什么？",
@@ -92,20 +90,40 @@ def build_data_dir(env: dict[str, str]) -> None:
     print(f"数据目录就绪，用时 {time.perf_counter() - t0:.0f} 秒。", flush=True)
 
 
-def api_key(env: dict[str, str], username: str, role: str, region: str | None) -> str:
-    """A fresh API key for the bench's account, creating the account if this data dir lacks it."""
-    existing = {u["username"]: u for u in map(json.loads, cli(env, "users", "list", "--json").splitlines())}
-    if username in existing:
-        if (existing[username]["role_label"], existing[username]["region"]) != (role, region):
-            raise SystemExit(f"数据目录中已有账号“{username}”，但不是{region or ''}{role}账号：请换一个数据目录。")
-        cli(env, "users", "enable", username)
-        return cli(env, "users", "key", username).strip().splitlines()[-1]
-    args = ["users", "add", username, "--role", role, "--password", secrets.token_urlsafe(12), "--api-key"]
-    out = cli(env, *args, *(["--region", region] if region else []))
-    match = KEY_LINE.search(out)
-    if match is None:
-        raise SystemExit(f"未能从 assistant users add 的输出中读出 API 密钥：\n{out}")
-    return match.group(1)
+def bench_accounts(data_dir: Path, users: int) -> list[tuple[str, str, str]]:
+    """One account per simulated user, as in real use (the per-account request budget applies to each):
+    even users 科室, odd users 县区 (汉阴县). Returns (username, role label, fresh API key)."""
+    sys.path.insert(0, str(ROOT))
+    from assistant.auth.users import AccountError, UserStore
+
+    store = UserStore(data_dir / "users.sqlite")
+    accounts = []
+    try:
+        for n in range(users):
+            role, region = ("staff", None) if n % 2 == 0 else ("county", COUNTY_REGION)
+            name = f"{STAFF_USER if role == 'staff' else COUNTY_USER}_{n:02d}"
+            try:
+                existing = store.get(name)
+                if (existing.role, existing.region) != (role, region):
+                    raise SystemExit(f"数据目录中已有账号“{name}”，但角色或地区不同：请换一个数据目录。")
+                store.set_disabled(name, False)
+            except AccountError:
+                store.add(name, secrets.token_urlsafe(12), role, region)  # type: ignore[arg-type]
+            accounts.append((name, "科室" if role == "staff" else "县区", store.issue_api_key(name, "load_bench")))
+    finally:
+        store.close()
+    return accounts
+
+
+def revoke(data_dir: Path, accounts: list[tuple[str, str, str]]) -> None:
+    from assistant.auth.users import UserStore
+
+    store = UserStore(data_dir / "users.sqlite")
+    try:
+        for name, _, _ in accounts:
+            store.revoke_api_keys(name)
+    finally:
+        store.close()
 
 
 def free_port() -> int:
@@ -335,7 +353,7 @@ def run(args: argparse.Namespace, data_dir: Path, work: Path) -> dict[str, Any]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
     if args.data_dir is None:
         build_data_dir(env)
-    keys = {"科室": api_key(env, STAFF_USER, "科室", None), "县区": api_key(env, COUNTY_USER, "县区", COUNTY_REGION)}
+    accounts = bench_accounts(data_dir, args.users)
     policy = policy_questions()
     log_path = work / "serve.log"
     load_before = round(os.getloadavg()[0], 2)
@@ -349,7 +367,7 @@ def run(args: argparse.Namespace, data_dir: Path, work: Path) -> dict[str, Any]:
             # One of each kind first, so the figures reflect a warm server (lazy loads happen on first use).
             warm_rng = random.Random(0)
             with httpx.Client(base_url=base, timeout=args.timeout,
-                              headers={"Authorization": f"Bearer {keys['科室']}"}) as client:
+                              headers={"Authorization": f"Bearer {accounts[0][2]}"}) as client:
                 for kind in KINDS:
                     status, _ = request(client, kind, warm_rng, policy)
                     if not 200 <= status < 300:
@@ -359,9 +377,8 @@ def run(args: argparse.Namespace, data_dir: Path, work: Path) -> dict[str, Any]:
             server_cpu0, client_cpu0 = cpu_seconds(proc.pid), time.process_time()
             t0 = time.monotonic()
             deadline = t0 + args.seconds
-            threads = [threading.Thread(target=user_loop, args=(n, base, keys["科室" if n % 2 == 0 else "县区"],
-                                                                "科室" if n % 2 == 0 else "县区", policy, t0, deadline,
-                                                                args.timeout, results[n]))
+            threads = [threading.Thread(target=user_loop, args=(n, base, accounts[n][2], accounts[n][1], policy, t0,
+                                                                deadline, args.timeout, results[n]))
                        for n in range(args.users)]
             for t in threads:
                 t.start()
@@ -377,9 +394,7 @@ def run(args: argparse.Namespace, data_dir: Path, work: Path) -> dict[str, Any]:
             rss_peak = max(kb for _, kb in sampler.samples)
     finally:
         if args.data_dir is not None:
-            for user in (STAFF_USER, COUNTY_USER):
-                subprocess.run([sys.executable, "-m", "assistant.cli", "users", "key", user, "--revoke"], env=env,
-                               cwd=ROOT, capture_output=True)
+            revoke(data_dir, accounts)
     load_after = round(os.getloadavg()[0], 2)
     flat = sorted((r for rs in results for r in rs), key=lambda r: r.started)
     errors = [r for r in flat if r.error is not None]

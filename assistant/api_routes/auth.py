@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.auth.audit import AuditLog
+from assistant.auth.limits import RateLimiter
 from assistant.auth.users import LOCAL_USER, AccountError, LoginLocked, User, UserStore
 
 SESSION_COOKIE = "zs_session"
@@ -33,10 +34,11 @@ CROSS_SITE = "拒绝跨站请求：请从本系统页面操作。"
 class Auth:
     """The app's accounts and audit log, and whether it runs in local single-user mode."""
 
-    def __init__(self, data_dir: Path, local: bool = False) -> None:
+    def __init__(self, data_dir: Path, local: bool = False, per_minute: int = 0) -> None:
         self.local = local
         self.users = UserStore(data_dir / "users.sqlite")
         self.audit = AuditLog(data_dir / "audit.sqlite")
+        self.limiter = RateLimiter(per_minute)
 
     def close(self) -> None:
         self.users.close()

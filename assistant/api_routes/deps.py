@@ -23,7 +23,7 @@ class AppState:
 
     def __init__(self, settings: Settings, chat_model: BaseChatModel | None = None, local: bool = False) -> None:
         self.settings = settings
-        self.auth = Auth(settings.data_dir, local=local)
+        self.auth = Auth(settings.data_dir, local=local, per_minute=settings.rate_limit_per_minute)
         self.kb = KnowledgeBase(settings)
         self.assistant = Assistant(settings, kb=self.kb, chat_model=chat_model)
         self.write_lock = threading.Lock()  # one upload or deletion at a time within this process
@@ -62,6 +62,8 @@ AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 
 def get_user_assistant(request: Request, state: State, user: CurrentUser) -> UserAssistant:
+    """The asking user's assistant; 429 (before any answering starts) past the per-account budget."""
+    state.auth.limiter.hit(user.username)
     via = "openai" if request.url.path.startswith("/v1/") else "api"
     return UserAssistant(state.assistant, user, state.auth.audit, via)
 

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.answer.llm_tools import explain_validation_errors
+from assistant.auth.limits import RateLimited
 from assistant.db.errors import DatabaseNotReady, InvalidValue
 from assistant.errors import AssistantError, IndexBusy, UnknownDocument
 
@@ -30,6 +31,8 @@ def status_for(exc: AssistantError) -> int:
     """Library errors → HTTP status: unknown names 404, bad values 422, busy 409, no database 503."""
     if isinstance(exc, IndexBusy):
         return 409
+    if isinstance(exc, RateLimited):
+        return 429
     if isinstance(exc, PermissionError):  # RegionDenied: a county officer asked for another region
         return 403
     if isinstance(exc, DatabaseNotReady):
@@ -49,7 +52,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AssistantError)
     async def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
-        return JSONResponse(status_code=status_for(exc), content={"detail": str(exc)})
+        headers = {"Retry-After": str(max(1, round(exc.retry_after_s)))} if isinstance(exc, RateLimited) else None
+        return JSONResponse(status_code=status_for(exc), content={"detail": str(exc)}, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -18,8 +18,15 @@ from assistant.answer.types import Answer
 from assistant.api_routes.auth import Auth
 from assistant.api_routes.openai_compat import render_content
 from assistant.auth.audit import UserAssistant
+from assistant.auth.limits import RateLimited
 from assistant.onboarding.glossary import Term
-from assistant.ui.answer_view import answer_message, figures_html, sources_html, streaming_message
+from assistant.ui.answer_view import (
+    answer_message,
+    bubble_text,
+    figures_html,
+    sources_html,
+    streaming_message,
+)
 from assistant.ui.feedback import MAX_COMMENT_CHARS, FeedbackStore
 from assistant.ui.html import notice
 from assistant.ui.session import user_of
@@ -126,12 +133,21 @@ class ChatTab:
                 ) -> Iterator[tuple[Any, ...]]:
         asker = UserAssistant(self.assistant, user_of(self.auth, request), self.auth.audit, "ui")
         question = (question or "").strip()
+        if question:
+            try:
+                self.auth.limiter.hit(asker.user.username)
+            except RateLimited as exc:  # said in the conversation, where the officer is looking
+                messages = [*messages, {"role": "user", "content": bubble_text(question)},
+                            {"role": "assistant", "content": bubble_text(str(exc))}]
+                yield "", messages, [*turns, Turn(question, None)], gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return
         if not question:
             gr.Warning("请输入问题。")
             yield (gr.skip(),) * 7
             return
         history = [t.question for t in turns][-MAX_HISTORY:]
-        messages = [*messages, {"role": "user", "content": question}, {"role": "assistant", "content": "正在检索……"}]
+        messages = [*messages, {"role": "user", "content": bubble_text(question)},
+                    {"role": "assistant", "content": "正在检索……"}]
         hidden = gr.Column(visible=False)
         yield "", messages, turns, gr.skip(), gr.skip(), gr.skip(), hidden
         answer: Answer | None = None

@@ -19,7 +19,7 @@ MAX_FILE_MB = 0.05  # small, so the size limit is cheap to exceed
 @pytest.fixture(scope="package")
 def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = build_data_dir(tmp_path_factory.mktemp("api"))
-    return settings.model_copy(update={"max_file_mb": MAX_FILE_MB})
+    return settings.model_copy(update={"max_file_mb": MAX_FILE_MB, "rate_limit_per_minute": 0})
 
 
 @pytest.fixture(scope="package")
