@@ -33,3 +33,18 @@ class Answer(BaseModel):
     mode: Literal["grounded", "llm"] = "grounded"
     warnings: list[str] = []
     flagged_numbers: list[str] = Field(default_factory=list, description="未能溯源、界面标为“需核对”的数字")
+
+    def plain_text(self) -> str:
+        """The answer as plain text (chat clients, the copy button): text, then 引用, then warnings."""
+        parts = [self.answer.strip()]
+        if self.citations:
+            lines = []
+            for c in self.citations:
+                where = f"《{c.title}》" + (f"（{c.doc_number}）" if c.doc_number else "")
+                section = f" {c.section}" if c.section else ""
+                quote = f"：“{c.quote}”" if c.quote else ""
+                lines.append(f"[{c.n}] {where}{section}{quote}")
+            parts.append("引用：\n" + "\n".join(lines))
+        if self.warnings:
+            parts.append("提示：\n" + "\n".join(f"· {w}" for w in self.warnings))
+        return "\n\n".join(parts)

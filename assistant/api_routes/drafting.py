@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field
 
 from assistant.api_routes.auth import Writer, require_writer
 from assistant.api_routes.deps import KB, AppState, State, Store
-from assistant.api_routes.documents import safe_file_name
 from assistant.auth.users import User
 from assistant.drafting.check import as_document, check_consistency, read_document
 from assistant.drafting.docx_export import docx_bytes
@@ -30,6 +29,7 @@ from assistant.drafting.sources import source_lines
 from assistant.drafting.types import Draft, FigureCheck
 from assistant.errors import LoadError
 from assistant.index.kb import KnowledgeBase, SearchFilters
+from assistant.index.uploads import safe_file_name
 
 # Drafting speaks for the bureau: 管理员 and 科室 accounts only.
 router = APIRouter(prefix="/api/draft", tags=["起草"], dependencies=[Depends(require_writer)])

@@ -14,6 +14,7 @@ from assistant.answer.llm_tools import explain_validation_errors
 from assistant.auth.limits import RateLimited
 from assistant.db.errors import DatabaseNotReady, InvalidValue
 from assistant.errors import AssistantError, IndexBusy, UnknownDocument
+from assistant.index.uploads import UploadRejected
 
 FIELD_LABELS = {
     "question": "问题", "history": "历史问题", "q": "检索问题", "region": "地区", "period": "期间", "metric": "指标",
@@ -39,7 +40,7 @@ def status_for(exc: AssistantError) -> int:
         return 503
     if isinstance(exc, UnknownDocument | KeyError):  # UnknownRegion, UnknownMetric, UnknownChain
         return 404
-    if isinstance(exc, InvalidValue):
+    if isinstance(exc, InvalidValue | UploadRejected):
         return 422
     return 400
 

@@ -58,19 +58,7 @@ class ChatCompletionRequest(BaseModel):
 
 
 def render_content(answer: Answer) -> str:
-    """The answer as plain text for chat clients: text, then 引用, then warnings."""
-    parts = [answer.answer.strip()]
-    if answer.citations:
-        lines = []
-        for c in answer.citations:
-            where = f"《{c.title}》" + (f"（{c.doc_number}）" if c.doc_number else "")
-            section = f" {c.section}" if c.section else ""
-            quote = f"：“{c.quote}”" if c.quote else ""
-            lines.append(f"[{c.n}] {where}{section}{quote}")
-        parts.append("引用：\n" + "\n".join(lines))
-    if answer.warnings:
-        parts.append("提示：\n" + "\n".join(f"· {w}" for w in answer.warnings))
-    return "\n\n".join(parts)
+    return answer.plain_text()
 
 
 def inert_markdown(text: str) -> str:

@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from assistant.access import PUBLIC
 from assistant.config import Settings
 from assistant.index.bm25 import BM25Index
 from assistant.index.embedders import Embedder, embedder_name, make_embedder
-from assistant.index.manifest import ChunkRow, Manifest
+from assistant.index.manifest import ChunkRow, DocRecord, Manifest
 from assistant.index.tokenize import tokenize_query
 from assistant.index.vectors import VectorStore
 
@@ -262,3 +263,8 @@ class KnowledgeBase:
             kind=row.kind,
             extra={"genre": meta.get("genre", ""), "date": meta.get("date", ""), "file_name": meta.get("file_name", "")},
         )
+
+
+def visible_documents(kb: KnowledgeBase, classes: tuple[str, ...]) -> list[DocRecord]:
+    """The documents whose disclosure class the user is cleared for (others are as if absent)."""
+    return [r for r in kb.manifest.documents() if r.meta.get("access", PUBLIC) in classes]

@@ -13,8 +13,8 @@ from fastapi.responses import RedirectResponse
 
 from assistant import __version__
 from assistant.api_routes.deps import AppState
-from assistant.api_routes.documents import visible_documents
 from assistant.auth.users import User
+from assistant.index.kb import visible_documents
 from assistant.onboarding.course import Course
 from assistant.ui.chat import ChatTab
 from assistant.ui.drafting import DraftingTab

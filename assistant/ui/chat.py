@@ -16,7 +16,6 @@ from assistant.answer.engine import Assistant
 from assistant.answer.grounded import EXAMPLES
 from assistant.answer.types import Answer
 from assistant.api_routes.auth import Auth
-from assistant.api_routes.openai_compat import render_content
 from assistant.auth.audit import UserAssistant
 from assistant.auth.limits import RateLimited
 from assistant.onboarding.glossary import Term
@@ -169,7 +168,7 @@ class ChatTab:
             answer = Answer(answer=partial or "没有得到回答，请重试。")
         messages[-1] = {"role": "assistant", "content": answer_message(answer, self._terms(asker.user.access))}
         turns = [*turns, Turn(question, answer)]
-        yield "", messages, turns, sources_html(answer), figures_html(answer), render_content(answer), hidden
+        yield "", messages, turns, sources_html(answer), figures_html(answer), answer.plain_text(), hidden
 
     @staticmethod
     def clear() -> tuple[Any, ...]:

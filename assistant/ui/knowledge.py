@@ -8,21 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from fastapi import HTTPException, UploadFile
 
 from assistant.access import PUBLIC
 from assistant.api_routes.deps import AppState
-from assistant.api_routes.documents import (
-    MAX_UPLOAD_FILES,
-    _save_and_ingest,
-    safe_file_name,
-    uploads_dir,
-    visible_documents,
-)
 from assistant.corpus.loaders import SUPPORTED_SUFFIXES
 from assistant.errors import AssistantError
 from assistant.index.ingest import IngestReport, ingest, remove_document
+from assistant.index.kb import visible_documents
 from assistant.index.manifest import DocRecord
+from assistant.index.uploads import (
+    MAX_UPLOAD_FILES,
+    UploadRejected,
+    safe_file_name,
+    save_and_ingest,
+    uploads_dir,
+)
 from assistant.ui.documents_view import HEADERS, PAGE_SIZE, page_of, results_html
 from assistant.ui.html import esc, notice
 from assistant.ui.session import uploaded, user_of, writer_of
@@ -50,8 +50,8 @@ def check_upload(path: Path, max_mb: float) -> tuple[str | None, str]:
     """(the name to store it under, "") or (None, why it is refused)."""
     try:
         name = safe_file_name(path.name)
-    except HTTPException as exc:
-        return None, str(exc.detail)
+    except UploadRejected as exc:
+        return None, str(exc)
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         return None, f"类型“{suffix or '无扩展名'}”不支持，仅支持 {TYPES_TEXT}，未上传。"
@@ -190,7 +190,7 @@ class KnowledgeTab:
     def _ingest_upload(self, name: str, path: Path) -> Result:
         try:
             with path.open("rb") as fh, self.state.write_lock:
-                saved = _save_and_ingest(self.state, [(name, UploadFile(file=fh, filename=name))])[0]
+                saved = save_and_ingest(self.state.kb, [(name, fh)])[0]
         except AssistantError as exc:  # e.g. another process is writing the index
             return name, "failed", str(exc)
         return name, saved.status, saved.message
