@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from assistant.answer.numbers import numeric_values
 from assistant.answer.types import Citation
 from assistant.answer.understand import INJECTION, Parsed
+from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
@@ -34,11 +35,7 @@ from assistant.tools import (
 from assistant.tools.indicators import RankBy
 from assistant.tools.types import Figure
 
-SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 # Formulaic lines of a 公文 (opening, thanks, closing) restate the topic but answer nothing.
-# A sentence that addresses the assistant (an instruction planted in a document) is never quoted as evidence.
-PLANTED = re.compile(r"(?:你|助手|模型|AI)(?:现在|从现在起)?(?:是|处于|必须|应当|须)|回答时?一律|管理员模式|【系统提示】|"
-                     r"(?:^|[，。；])\s*(?:system|assistant)\s*[:：]", re.I)
 BOILERPLATE = re.compile(r"收悉|现答复如下|现将.{0,20}(?:报告|答复)如下|感谢您|衷心感谢|特此(?:函复|报告|通知)|此复")
 GENERIC = {
     "招商", "招商引资", "工作", "情况", "全市", "我市", "安康", "安康市", "问题", "相关", "内容", "介绍", "一下",
@@ -200,7 +197,7 @@ def best_sentences(passage: str, words: list[str], limit: int = 2) -> str:
     its neighbour. Falls back to the first sentence."""
     sentences = [
         s for m in SENTENCE.finditer(passage)
-        if (s := m.group(0).strip()) and not BOILERPLATE.search(s) and not INJECTION.search(s) and not PLANTED.search(s)
+        if (s := m.group(0).strip()) and not BOILERPLATE.search(s) and not INJECTION.search(s) and not is_planted(s)
     ]
     if not sentences:
         return ""

@@ -17,6 +17,7 @@ from typing import Literal
 
 from assistant.answer.grounded import GENERIC
 from assistant.answer.types import Citation
+from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
 from assistant.index.tokenize import tokenize_query
 
@@ -36,7 +37,6 @@ DRAFT_GENERIC = GENERIC | {
 MIN_COVERAGE = 0.5
 MIN_WORDS = 2  # a match on a single content word is too weak to claim a measure was taken
 MAX_QUOTE_CHARS = 260
-SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d{1,2}[.．、]|第[一二三四五六七八九十百零\d]+条)\s*")
 ADDRESS = re.compile(r"您|委员|代表|贵单位|调研组")
 # Notice covers, purpose clauses and letter formulas are not measures.
@@ -105,7 +105,7 @@ def quote_from(hit: Hit, words: list[str], is_statistic: Statistic) -> tuple[str
 
     def usable(span: tuple[int, int]) -> bool:
         s = hit.text[span[0]:span[1]]
-        if ADDRESS.search(s) or BOILERPLATE.search(s.strip()) or s.rstrip().endswith(("？", "?")):
+        if ADDRESS.search(s) or BOILERPLATE.search(s.strip()) or s.rstrip().endswith(("？", "?")) or is_planted(s):
             return False
         if not s.rstrip().endswith(("。", "；", "！")):
             return False  # a heading, a signature or a date line

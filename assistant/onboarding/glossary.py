@@ -10,12 +10,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.index.kb import KnowledgeBase
 from assistant.index.manifest import ChunkRow
 from assistant.onboarding.sources import Source, locate
 
 QUOTED = re.compile(r"“([\u4e00-\u9fa5A-Za-z0-9+]{2,10})”")
-SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 # Definition markers right after the term, strongest first.
 MARKERS = ("是指", "指的是", "所称", "即", "指", "也称", "是")
 NOT_TERMS = {"一盘棋", "最后一公里", "第一要事"}
@@ -61,7 +61,7 @@ def extract_terms(kb: KnowledgeBase) -> list[Term]:
             continue
         for match in SENTENCE.finditer(chunk.text):
             sentence = match.group(0).strip()
-            if len(sentence) > 200:
+            if len(sentence) > 200 or is_planted(sentence):  # an instruction to the assistant teaches nothing
                 continue
             for term in candidates:
                 if term not in sentence:
