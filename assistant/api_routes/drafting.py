@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from assistant.api_routes.auth import Writer, require_writer
 from assistant.api_routes.deps import KB, AppState, State, Store
+from assistant.auth.audit import draft_sources
 from assistant.auth.users import User
 from assistant.drafting.check import as_document, check_consistency, read_document
 from assistant.drafting.docx_export import docx_bytes
@@ -64,9 +65,7 @@ class CheckResponse(BaseModel):
 def _respond(draft: Draft, fmt: str, sources: bool, state: AppState, user: User, action: str = "draft"
              ) -> Response | DraftResponse:
     """The draft as JSON or .docx; both are audited (an export as draft_export, with its sources)."""
-    docs = list(dict.fromkeys(c.doc_id for p in draft.paragraphs for c in p.citations if c.doc_id))
-    rows = list(dict.fromkeys(f"{f.provenance.table}#{i}" for p in draft.paragraphs for f in p.figures
-                              for i in f.provenance.row_ids))
+    docs, rows = draft_sources(draft)
     state.auth.audit.record(user.username, user.role, "draft_export" if fmt == "docx" else action, draft.title,
                             docs, rows, via="api")
     if fmt == "docx":

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from assistant.answer.engine import Assistant
     from assistant.answer.types import Answer
     from assistant.auth.users import User
+    from assistant.drafting.types import Draft
     from assistant.index.kb import SearchFilters
 
 SCHEMA = """
@@ -69,6 +70,13 @@ def answer_sources(answer: Answer) -> tuple[list[str], list[str]]:
         if prov is not None:
             rows += [f"{prov.table}#{row_id}" for row_id in prov.row_ids]
     return docs, list(dict.fromkeys(rows))
+
+
+def draft_sources(draft: Draft) -> tuple[list[str], list[str]]:
+    """Documents quoted and database rows behind the figures of a draft."""
+    docs = [c.doc_id for p in draft.paragraphs for c in p.citations if c.doc_id]
+    rows = [f"{f.provenance.table}#{i}" for p in draft.paragraphs for f in p.figures for i in f.provenance.row_ids]
+    return list(dict.fromkeys(docs)), list(dict.fromkeys(rows))
 
 
 class AuditLog:

@@ -14,6 +14,7 @@ import gradio as gr
 from pydantic import ValidationError
 
 from assistant.api_routes.deps import AppState
+from assistant.auth.audit import draft_sources
 from assistant.auth.users import User
 from assistant.corpus.cleanup import CleanDocument
 from assistant.db.periods import parse_period
@@ -275,9 +276,7 @@ class DraftingTab:
 
     def _audit(self, user: User, draft: Draft) -> None:
         """The preview comes with its .docx ready to download: recorded as an export, with its sources."""
-        docs = list(dict.fromkeys(c.doc_id for p in draft.paragraphs for c in p.citations if c.doc_id))
-        rows = list(dict.fromkeys(f"{f.provenance.table}#{i}" for p in draft.paragraphs for f in p.figures
-                                  for i in f.provenance.row_ids))
+        docs, rows = draft_sources(draft)
         self.state.auth.audit.record(user.username, user.role, "draft_export", draft.title, docs, rows, via="ui")
 
     def check(self, text: str, upload: str | None, period: str, request: gr.Request) -> str:
