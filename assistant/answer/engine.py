@@ -100,12 +100,16 @@ class Assistant:
             yield block + "\n"
         yield answer
 
-    def scoped(self, filters: SearchFilters | None, access: Access) -> tuple[SearchFilters, FigureStore | None]:
-        """The search filters and figure store one user's question may use."""
+    def figure_store(self, region: str | None = None) -> FigureStore | None:
+        """The database as a user bound to `region` sees it (None: every region); picks up a database imported
+        after start-up; None while there is none."""
         if self.store is None:
             self.reload_figures()
-        store = self.store.scoped(access.region) if self.store is not None else None
-        return (filters or SearchFilters()).within(access.classes), store
+        return self.store.scoped(region) if self.store is not None else None
+
+    def scoped(self, filters: SearchFilters | None, access: Access) -> tuple[SearchFilters, FigureStore | None]:
+        """The search filters and figure store one user's question may use."""
+        return (filters or SearchFilters()).within(access.classes), self.figure_store(access.region)
 
     def _agent(self, question: str, history: list[str] | None, filters: SearchFilters | None, access: Access
                ) -> Agent | None:

@@ -74,13 +74,12 @@ UserAssistantDep = Annotated[UserAssistant, Depends(get_user_assistant)]
 def get_store(assistant: AssistantDep, user: CurrentUser) -> FigureStore:
     """The read-only project database as the user may see it (a county officer: their region's rows and
     city-wide aggregates); 503 until one has been imported."""
-    if assistant.store is None:
-        assistant.reload_figures()
-    if assistant.store is None:
+    store = assistant.figure_store(user.access.region)
+    if store is None:
         raise HTTPException(
             status_code=503, detail="项目数据库尚未导入，请先运行 assistant db import-demo corpus/data/ 或 assistant db import。"
         )
-    return assistant.store.scoped(user.access.region)
+    return store
 
 
 Store = Annotated[FigureStore, Depends(get_store)]

@@ -10,13 +10,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from assistant.access import PUBLIC
 from assistant.api_routes.auth import CurrentUser, Writer
 from assistant.api_routes.deps import KB, SettingsDep, State
 from assistant.config import Settings
 from assistant.corpus.loaders import SUPPORTED_SUFFIXES
 from assistant.index.ingest import remove_document
-from assistant.index.kb import visible_documents
+from assistant.index.kb import cleared, visible_documents
 from assistant.index.uploads import (
     MAX_UPLOAD_FILES,
     UploadedFile,
@@ -112,7 +111,7 @@ def api_delete_document(
     user: Writer,
 ) -> dict[str, str]:
     record = state.kb.manifest.get(doc_id)
-    if record is None or record.meta.get("access", PUBLIC) not in user.access.classes:
+    if record is None or not cleared(record.meta, user.access.classes):
         raise HTTPException(status_code=404, detail=f"未找到文档“{doc_id}”。可用 GET /api/documents 查看已入库文档及其 doc_id。")
     with state.write_lock:
         removed = remove_document(state.kb, doc_id)

@@ -57,10 +57,6 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
 
 
-def render_content(answer: Answer) -> str:
-    return answer.plain_text()
-
-
 def inert_markdown(text: str) -> str:
     """The text with every Markdown image, link, link definition and HTML tag made literal."""
     return ACTIVE_MARKDOWN.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
@@ -120,7 +116,7 @@ def chat_completions(body: ChatCompletionRequest, assistant: UserAssistantDep) -
     answer = assistant.ask(question, history)
     return {
         "id": completion_id, "object": "chat.completion", "created": created, "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": inert_markdown(render_content(answer))},
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": inert_markdown(answer.plain_text())},
                      "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         "zhaoshang_answer": answer.model_dump(mode="json"),
@@ -139,7 +135,7 @@ def _sse(assistant: UserAssistant, question: str, history: list[str], completion
     try:
         for item in assistant.stream(question, history):
             if isinstance(item, Answer):
-                full = render_content(item)
+                full = item.plain_text()
                 tail = full[len(item.answer.strip()):]  # the 引用 list and warnings after the text
                 if text := inert.feed(tail) + inert.close():
                     yield chunk({"content": text})

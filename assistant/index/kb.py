@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -265,6 +266,11 @@ class KnowledgeBase:
         )
 
 
-def visible_documents(kb: KnowledgeBase, classes: tuple[str, ...]) -> list[DocRecord]:
+def cleared(meta: Mapping[str, Any], classes: Sequence[str]) -> bool:
+    """Whether a document (its metadata) is of a disclosure class the user is cleared for; unmarked is 公开."""
+    return meta.get("access", PUBLIC) in classes
+
+
+def visible_documents(kb: KnowledgeBase, classes: Sequence[str]) -> list[DocRecord]:
     """The documents whose disclosure class the user is cleared for (others are as if absent)."""
-    return [r for r in kb.manifest.documents() if r.meta.get("access", PUBLIC) in classes]
+    return [r for r in kb.manifest.documents() if cleared(r.meta, classes)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from assistant.access import FULL_ACCESS, PUBLIC, Access
+from assistant.access import FULL_ACCESS, Access
 from assistant.answer.engine import open_figure_store
 from assistant.config import Settings
 from assistant.db.models import Indicator
 from assistant.db.session import FigureStore
-from assistant.index.kb import KnowledgeBase
+from assistant.index.kb import KnowledgeBase, cleared
 from assistant.onboarding.glossary import Term, build_glossary, lookup
 from assistant.onboarding.indicators import IndicatorDefinition, indicator_definitions
 from assistant.onboarding.quiz import Question, Results, grade, make_quiz
@@ -39,7 +39,7 @@ class Course:
 
     def _cleared(self, doc_id: str, access: Access) -> bool:
         meta = self.kb.doc_meta(doc_id) if doc_id else {}
-        return bool(meta) and meta.get("access", PUBLIC) in access.classes
+        return bool(meta) and cleared(meta, access.classes)
 
     def lookup(self, term: str, access: Access = FULL_ACCESS) -> list[Term]:
         return lookup(self.glossary(access)[0], term)

@@ -7,8 +7,8 @@ import re
 
 from pydantic import BaseModel
 
-from assistant.access import DISCLOSURE_CLASSES, PUBLIC
-from assistant.index.kb import KnowledgeBase
+from assistant.access import DISCLOSURE_CLASSES
+from assistant.index.kb import KnowledgeBase, visible_documents
 from assistant.index.manifest import DocRecord
 
 SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
@@ -51,7 +51,7 @@ def _summary(kb: KnowledgeBase, doc: DocRecord, limit: int = 2) -> str:
 
 def reading_path(kb: KnowledgeBase, classes: tuple[str, ...] = DISCLOSURE_CLASSES) -> list[ReadingItem]:
     """classes: the disclosure classes the reader is cleared for."""
-    docs = [d for d in kb.manifest.documents() if d.meta.get("access", PUBLIC) in classes]
+    docs = visible_documents(kb, classes)
     items: list[ReadingItem] = []
     seen: set[str] = set()
     for genre, why, take in ORDER:

@@ -83,11 +83,8 @@ class DraftingTab:
         self.write_controls: list[gr.Button] = []  # disabled for county accounts
         self.state = state
 
-    def _store(self) -> FigureStore | None:
-        assistant = self.state.assistant
-        if assistant.store is None:
-            assistant.reload_figures()  # a database imported after start-up
-        return assistant.store
+    def _store(self, region: str | None = None) -> FigureStore | None:
+        return self.state.assistant.figure_store(region)
 
     def build(self) -> None:
         with gr.Tabs(elem_id="zs-draft-tabs"):
@@ -280,9 +277,7 @@ class DraftingTab:
         self.state.auth.audit.record(user.username, user.role, "draft_export", draft.title, docs, rows, via="ui")
 
     def check(self, text: str, upload: str | None, period: str, request: gr.Request) -> str:
-        region = user_of(self.state.auth, request).access.region
-        store = self._store()
-        store = store.scoped(region) if store is not None else None
+        store = self._store(user_of(self.state.auth, request).access.region)
         if store is None:
             return notice(NO_DATABASE, "warn")
         period = (period or "").strip()

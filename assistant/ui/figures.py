@@ -64,10 +64,7 @@ class FiguresTab:
 
     def _store(self, request: gr.Request | None) -> FigureStore | None:
         """The database as this user may see it (a county officer: their region and the city total)."""
-        region = user_of(self.auth, request).access.region
-        if self.assistant.store is None:
-            self.assistant.reload_figures()
-        return self.assistant.store.scoped(region) if self.assistant.store is not None else None
+        return self.assistant.figure_store(user_of(self.auth, request).access.region)
 
     def build(self, status: gr.HTML) -> None:
         gr.Markdown("选择期间和指标，查看各县（市、区）、开发区的完成情况；完成进度低于序时进度的地区标红。",

@@ -9,12 +9,11 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.access import PUBLIC
 from assistant.api_routes.deps import AppState
 from assistant.corpus.loaders import SUPPORTED_SUFFIXES
 from assistant.errors import AssistantError
 from assistant.index.ingest import IngestReport, ingest, remove_document
-from assistant.index.kb import visible_documents
+from assistant.index.kb import cleared, visible_documents
 from assistant.index.manifest import DocRecord
 from assistant.index.uploads import (
     MAX_UPLOAD_FILES,
@@ -132,7 +131,7 @@ class KnowledgeTab:
     def _visible(self, doc_id: str | None, request: gr.Request | None) -> DocRecord | None:
         """The document if it exists and this user is cleared for its disclosure class."""
         record = self.state.kb.manifest.get(doc_id) if doc_id else None
-        if record is None or record.meta.get("access", PUBLIC) not in user_of(self.state.auth, request).access.classes:
+        if record is None or not cleared(record.meta, user_of(self.state.auth, request).access.classes):
             return None
         return record
 
