@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -14,9 +14,10 @@ from assistant.access import PUBLIC
 from assistant.config import Settings
 from assistant.index.bm25 import BM25Index
 from assistant.index.embedders import Embedder, embedder_name, make_embedder
+from assistant.index.filters import SearchFilters as SearchFilters  # re-exported: callers import it from here
 from assistant.index.manifest import ChunkRow, DocRecord, Manifest
 from assistant.index.tokenize import tokenize_query
-from assistant.index.vectors import VectorStore
+from assistant.index.vectors import VectorStore, open_vector_store
 
 RRF_K = 10  # tuned on tests/eval/dev.tsv (60 favoured passages ranked middling by both retrievers)
 CANDIDATES = 50
@@ -27,49 +28,6 @@ DENSE_WEIGHT = 0.01  # the dense cosine, min-max scaled over the candidates, as 
 PERIOD_WEIGHT = 0.03
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
-
-
-@dataclass
-class SearchFilters:
-    genre: str | None = None
-    year: int | None = None
-    office: str | None = None
-    access: list[str] | None = None  # allowed disclosure classes, e.g. ["公开"]
-    doc_ids: list[str] | None = None
-
-    def within(self, classes: tuple[str, ...] | list[str]) -> SearchFilters:
-        """These filters narrowed to the disclosure classes a user is cleared for: asking for more never widens."""
-        allowed = [c for c in (self.access if self.access is not None else classes) if c in classes]
-        return replace(self, access=allowed)
-
-    def chroma_where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.genre:
-            clauses.append({"genre": self.genre})
-        if self.year:
-            clauses.append({"year": int(self.year)})
-        if self.office:
-            clauses.append({"office": self.office})
-        if self.access is not None:  # an empty list admits nothing, never everything
-            clauses.append({"access": {"$in": list(self.access) or ["-"]}})
-        if self.doc_ids is not None:
-            clauses.append({"doc_id": {"$in": list(self.doc_ids) or ["-"]}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, meta: dict[str, Any]) -> bool:
-        if self.genre and meta.get("genre") != self.genre:
-            return False
-        if self.year and meta.get("year") != int(self.year):
-            return False
-        if self.office and meta.get("office") != self.office:
-            return False
-        if self.access is not None and meta.get("access") not in self.access:
-            return False
-        if self.doc_ids is not None and meta.get("doc_id") not in self.doc_ids:
-            return False
-        return True
 
 
 @dataclass
@@ -136,11 +94,7 @@ class KnowledgeBase:
     def vectors(self) -> VectorStore:
         with self._lock:
             if self._vectors is None:
-                self._vectors = VectorStore(
-                    f"chunks-{self.embedder_name}",
-                    persist_path=self.settings.chroma_path,
-                    url=self.settings.chroma_url,
-                )
+                self._vectors = open_vector_store(self.settings, f"chunks-{self.embedder_name}")
             return self._vectors
 
     def close(self) -> None:
@@ -190,7 +144,7 @@ class KnowledgeBase:
         for rank, chunk_id in enumerate(self._bm25_candidates(query_tokens, filters)):
             ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         vector = self.embedder.embed_query(query)
-        dense = [(cid, sim) for cid, sim in self.vectors.query(vector, CANDIDATES, filters.chroma_where()) if cid in self._chunks]
+        dense = [(cid, sim) for cid, sim in self.vectors.query(vector, CANDIDATES, filters) if cid in self._chunks]
         for rank, (chunk_id, _) in enumerate(dense):
             ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         cosine = dict(dense)
@@ -227,8 +181,7 @@ class KnowledgeBase:
     def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
         self.refresh()
         vector = self.embedder.embed_query(query)
-        where = (filters or SearchFilters()).chroma_where()
-        return [self._hit(cid, s) for cid, s in self.vectors.query(vector, k, where) if cid in self._chunks]
+        return [self._hit(cid, s) for cid, s in self.vectors.query(vector, k, filters) if cid in self._chunks]
 
     def _bm25_candidates(self, query_tokens: list[str], filters: SearchFilters) -> list[str]:
         assert self._bm25 is not None
