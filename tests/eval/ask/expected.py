@@ -120,7 +120,7 @@ def competition_rank(scores: dict[str, Decimal]) -> dict[str, int]:
 def indicator_facts(ind: dict[tuple[str, str, str], Ind]) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
     for period in PERIODS:
-        for metric, (mname, unit) in METRICS.items():
+        for metric, (_name, unit) in METRICS.items():
             rows = {r: ind[(r, period, metric)] for r in REGIONS if (r, period, metric) in ind}
             city = ind.get((CITY, period, metric))
             if not rows and city is None:
