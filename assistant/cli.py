@@ -176,6 +176,42 @@ def eval_retrieval(file: Path, k: int, as_json: bool, misses: bool) -> None:
                 click.echo(f"  rank={rank}  {q.question}  → {q.expected_doc} / {q.key_phrase}", err=True)
 
 
+@eval_group.command("ask", help="问答评测：逐题经问答引擎回答，开发集与留出集并排报告数字精确、来源、关键事实、"
+                                "引用精确率、如实拒答、坏输入、未溯源数字和延迟（默认 tests/eval/ask/dev.tsv 与 heldout.tsv）")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：各文件、各题型汇总及逐题结果")
+@click.option("--misses", is_flag=True, help="在标准错误输出中列出未通过或含未溯源数字的题目")
+def eval_ask(files: tuple[Path, ...], as_json: bool, misses: bool) -> None:
+    from assistant.answer.engine import Assistant
+    from assistant.answer.evaluate import DEFAULT_FILES, read_questions, render_table, run
+    from assistant.answer.evaluate import misses as miss_lines
+
+    paths = list(files) or list(DEFAULT_FILES)
+    absent = [str(p) for p in paths if not p.is_file()]
+    if absent:
+        raise click.ClickException(f"找不到评测文件：{'、'.join(absent)}。请在仓库根目录运行，或给出文件路径。")
+    with knowledge_base() as kb:
+        if kb.manifest.stats()[0] == 0:
+            raise click.ClickException("知识库为空，请先运行：assistant ingest corpus/")
+        # a part is named by its file stem (dev, heldout); the same stem twice keeps the full path
+        names = [p.stem if [q.stem for q in paths].count(p.stem) == 1 else str(p) for p in paths]
+        question_sets = {name: read_questions(p) for name, p in zip(names, paths, strict=True)}
+        assistant = Assistant(kb.settings, kb=kb)
+        if assistant.store is None:
+            raise click.ClickException("项目数据库尚未导入，请先运行：assistant db import-demo corpus/data/")
+        report = run(assistant, question_sets, kb.manifest.document_text)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        click.echo(render_table(report))
+    if misses:
+        for line in miss_lines(report):
+            click.echo(line, err=True)
+    if report.errors:
+        first = report.errors[0]
+        raise click.ClickException(f"{len(report.errors)} 个题目出错，如 {first.id}：{first.error}")
+
+
 def render_answer(answer: Answer) -> str:
     lines = [answer.answer]
     if answer.citations:
