@@ -44,7 +44,7 @@ HEADER = ["id", "question", "file", "answer"]
 
 
 def part_of(item_id: str) -> str:
-    digest = hashlib.sha256(f"{SEED}:{item_id}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{SEED}:{item_id}".encode()).hexdigest()
     return "heldout" if int(digest[:8], 16) % 2 else "dev"
 
 

@@ -18,7 +18,6 @@ Exit status 1 when any check fails.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import zipfile
 from collections import Counter
