@@ -14,6 +14,7 @@ import click
 from assistant.auth.cli import audit_command, users_group
 from assistant.backup_cli import backup_command, restore_command
 from assistant.config import Settings, get_settings
+from assistant.corpus.loaders import supported_types_text
 from assistant.db.cli import db_group, figures_group
 from assistant.drafting.cli import draft_group
 from assistant.errors import AssistantError
@@ -66,7 +67,7 @@ class _Bar:
         self._bar.close()
 
 
-@main.command(help="把文件或目录入库（txt、md、docx、pdf）。未变化的文件自动跳过。")
+@main.command(help=f"把文件或目录入库（{supported_types_text()}）。未变化的文件自动跳过。")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="移除文件已不存在的文档")
 def ingest(paths: tuple[Path, ...], prune: bool) -> None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from assistant.api_routes.auth import CurrentUser, Writer
 from assistant.api_routes.deps import KB, SettingsDep, State
 from assistant.config import Settings
-from assistant.corpus.loaders import SUPPORTED_SUFFIXES
+from assistant.corpus.loaders import loader_for, supported_types_text, unsupported_type
 from assistant.index.ingest import remove_document
 from assistant.index.kb import cleared, visible_documents
 from assistant.index.uploads import (
@@ -63,7 +63,7 @@ def api_documents(
     }
 
 
-@router.post("/api/documents", summary="上传一个或多个文件并入库（txt、md、docx、pdf）", response_model=UploadResult)
+@router.post("/api/documents", summary=f"上传一个或多个文件并入库（{supported_types_text()}）", response_model=UploadResult)
 def api_upload(
     files: Annotated[list[UploadFile], File(description="要入库的文件，可多个")],
     state: State,
@@ -76,12 +76,8 @@ def api_upload(
     named: list[tuple[str, UploadFile]] = []
     for upload in files:
         name = safe_file_name(upload.filename or "")
-        suffix = Path(name).suffix.lower()
-        if suffix not in SUPPORTED_SUFFIXES:
-            raise HTTPException(
-                status_code=415,
-                detail=f"文件“{name}”的类型“{suffix or '无扩展名'}”不支持，仅支持 txt、md、docx、pdf。本次上传未保存任何文件。",
-            )
+        if loader_for(name) is None:
+            raise HTTPException(status_code=415, detail=f"文件“{name}”的{unsupported_type(name)}。本次上传未保存任何文件。")
         size = _size(upload)
         if size > max_bytes:
             raise HTTPException(

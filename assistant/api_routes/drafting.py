@@ -3,7 +3,7 @@
 Every draft comes back as JSON (paragraphs with their citations and figures, tables, warnings, and the
 附：依据 lines); `?format=docx` returns the .docx instead. A draft shown to the user (and possibly edited)
 can be turned into exactly that .docx by POSTing it to /api/draft/export. Proposals and drafts to check
-can also be uploaded as files (txt/md in UTF-8 or GBK, docx, pdf).
+can also be uploaded as files of any type corpus/loaders.py registers.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from assistant.api_routes.auth import Writer, require_writer
 from assistant.api_routes.deps import KB, AppState, State, Store
 from assistant.auth.audit import draft_sources
 from assistant.auth.users import User
+from assistant.corpus.loaders import supported_types_text
 from assistant.drafting.check import as_document, check_consistency, read_document
 from assistant.drafting.docx_export import docx_bytes
 from assistant.drafting.proposal import ProposalText, read_proposal, split_suggestions
@@ -103,7 +104,7 @@ async def _saved(upload: UploadFile, limit: int, directory: str) -> Path:
     return path
 
 
-@router.post("/reply/upload", summary="上传提案原文（txt/md/docx/pdf）起草答复函", response_model=None)
+@router.post("/reply/upload", summary=f"上传提案原文（{supported_types_text()}）起草答复函", response_model=None)
 async def reply_upload(
     state: State, kb: KB, user: Writer,
     file: Annotated[UploadFile, File(description="提案原文或建议清单")],
@@ -160,7 +161,7 @@ def check(body: CheckBody, store: Store) -> CheckResponse:
     return CheckResponse(summary=_summary(checks), checks=checks, text=document.text)
 
 
-@router.post("/check/upload", summary="核对稿件中的每个数字（上传 txt/md/docx/pdf）")
+@router.post("/check/upload", summary=f"核对稿件中的每个数字（上传 {supported_types_text()}）")
 async def check_upload(state: State, store: Store, file: Annotated[UploadFile, File(description="要核对的稿件")],
                        period: Annotated[str | None, Form(max_length=30)] = None) -> CheckResponse:
     limit = int(state.settings.max_file_mb * 1024 * 1024)

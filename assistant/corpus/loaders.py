@@ -1,18 +1,19 @@
-"""Read .txt/.md (UTF-8 or GB18030/GBK, detected), .docx (paragraphs and tables) and .pdf (text layer).
+"""Read files into raw blocks: one registry from file extension to loader.
 
+Every list of supported types (the upload checks and hints in the API and the workbench, directory walks in
+ingest, the CLI help, the README) derives from `LOADERS`; supporting a new format is one `@register_loader`.
 Loaders return raw blocks: paragraphs (with the PDF page they came from) and tables (rows of cells).
 They do no cleanup beyond decoding; `cleanup.py` turns blocks into the cleaned document text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from assistant.errors import LoadError
-
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 
 @dataclass
@@ -38,11 +39,67 @@ class RawDocument:
     encoding: str = "utf-8"
 
 
+ReadFile = Callable[[Path], RawDocument]
+
+
+@dataclass(frozen=True)
+class Loader:
+    """How one file extension is read. `read` gets a non-empty file within the size limit and raises
+    LoadError with a Chinese reason for anything it cannot read."""
+
+    suffix: str  # ".docx"
+    label: str  # shown to users: "Word 文档"
+    read: ReadFile
+    mime_types: tuple[str, ...] = ()  # what browsers and HTTP clients send for it
+
+
+LOADERS: dict[str, Loader] = {}
+
+
+def register_loader(*suffixes: str, label: str, mime_types: tuple[str, ...] = ()) -> Callable[[ReadFile], ReadFile]:
+    """Register `read` for file extensions: `@register_loader(".ofd", label="OFD 版式文件")`."""
+
+    def register(read: ReadFile) -> ReadFile:
+        for suffix in suffixes:
+            key = "." + suffix.lower().lstrip(".")
+            LOADERS[key] = Loader(key, label, read, mime_types)
+        return read
+
+    return register
+
+
+def loader_for(name: str | PurePath) -> Loader | None:
+    """The loader for a file name or path, by its extension (case-insensitive); None if unsupported."""
+    return LOADERS.get(PurePath(name).suffix.lower())
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    """(".txt", ".md", ...), in registration order."""
+    return tuple(LOADERS)
+
+
+def supported_types_text(sep: str = "、") -> str:
+    """"txt、md、docx、pdf": the supported types as users read them."""
+    return sep.join(suffix.lstrip(".") for suffix in LOADERS)
+
+
+def supported_types_described() -> str:
+    """"txt（纯文本）、md（Markdown 文本）…": each type with its label."""
+    return "、".join(f"{suffix.lstrip('.')}（{loader.label}）" for suffix, loader in LOADERS.items())
+
+
+def unsupported_type(name: str | PurePath) -> str:
+    """Why a file of an unregistered type is refused, in Chinese."""
+    suffix = PurePath(name).suffix.lower()
+    return f"类型“{suffix or '无扩展名'}”不支持，仅支持 {supported_types_text()}"
+
+
 def load_file(path: Path, max_bytes: int | None = None) -> RawDocument:
     """Read one file into raw blocks, or raise LoadError with a Chinese reason."""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(path, f"不支持的文件类型“{suffix or '无扩展名'}”，仅支持 txt、md、docx、pdf")
+    loader = loader_for(path)
+    if loader is None:
+        suffix = path.suffix.lower()
+        raise LoadError(path, f"不支持的文件类型“{suffix or '无扩展名'}”，仅支持 {supported_types_text()}")
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -53,11 +110,7 @@ def load_file(path: Path, max_bytes: int | None = None) -> RawDocument:
         raise LoadError(
             path, f"文件大小 {size / 1048576:.1f} MB 超过上限 {max_bytes / 1048576:.0f} MB，请拆分后再入库"
         )
-    if suffix in (".txt", ".md"):
-        return _load_text(path, suffix)
-    if suffix == ".docx":
-        return _load_docx(path)
-    return _load_pdf(path)
+    return loader.read(path)
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -88,13 +141,15 @@ def _looks_like_text(text: str) -> bool:
     return bad / len(sample) < 0.01
 
 
-def _load_text(path: Path, suffix: str) -> RawDocument:
+@register_loader(".md", label="Markdown 文本", mime_types=("text/markdown", "text/x-markdown", "text/plain"))
+@register_loader(".txt", label="纯文本，UTF-8 或 GBK", mime_types=("text/plain",))  # applied first: txt lists first
+def _load_text(path: Path) -> RawDocument:
     text, encoding = decode_text(path.read_bytes(), path)
     if not text.strip():
         raise LoadError(path, "文件只有空白内容")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks = [RawBlock(text=line) for line in lines]
-    return RawDocument(path=path, fmt=suffix.lstrip("."), blocks=blocks, encoding=encoding)
+    return RawDocument(path=path, fmt=path.suffix.lower().lstrip("."), blocks=blocks, encoding=encoding)
 
 
 # Runs formatted as hidden text (w:vanish) do not show in Word or in print: whoever reviews a file never
@@ -107,6 +162,10 @@ def _shown_text(paragraph: Any) -> str:
     return "".join(e.text for e in paragraph._p.xpath(SHOWN_RUNS))
 
 
+@register_loader(
+    ".docx", label="Word 文档，段落与表格",
+    mime_types=("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
+)
 def _load_docx(path: Path) -> RawDocument:
     import zipfile
 
@@ -142,6 +201,7 @@ def _load_docx(path: Path) -> RawDocument:
     return RawDocument(path=path, fmt="docx", blocks=blocks)
 
 
+@register_loader(".pdf", label="PDF 文字层，含页码", mime_types=("application/pdf",))
 def _load_pdf(path: Path) -> RawDocument:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError

@@ -18,6 +18,7 @@ import click
 from pydantic import ValidationError
 
 from assistant.config import Settings, get_settings
+from assistant.corpus.loaders import supported_types_text
 from assistant.db.errors import DatabaseNotReady
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
@@ -107,7 +108,7 @@ def draft_group() -> None:
 @click.option("--proposer", default="", help="提案人，如 刘文涛委员、张宏伟代表、民建安康市委员会")
 @click.option("--suggestion", "suggestions", multiple=True, help="一条主要建议（可重复）")
 @click.option("--suggestions-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="提案原文或建议清单（txt/md/docx/pdf，txt 可为 GBK）")
+              help=f"提案原文或建议清单（{supported_types_text()}，txt 可为 GBK）")
 @click.option("--category", type=click.Choice(["A", "B", "C"]), default="A", show_default=True,
               help="答复类别：A 已解决或采纳，B 正在解决或列入计划，C 留作参考")
 @click.option("--contact", default="", help="联系人")
@@ -193,7 +194,7 @@ def render_check(check: FigureCheck) -> str:
     return line + f"\n    {check.context[:120]}"
 
 
-@draft_group.command("check", help="核对稿件中的每个数字与数据库是否一致。FILE 为 txt/md/docx/pdf，“-”从标准输入读取。"
+@draft_group.command("check", help=f"核对稿件中的每个数字与数据库是否一致。FILE 为 {supported_types_text()} 文件，“-”从标准输入读取。"
                                    "有不一致的数字时退出码为 1。")
 @click.argument("source")
 @click.option("--period", help="稿件所说的期间，如 2023Q1（默认从稿件开头识别，识别不到用数据库中最新的期间）")

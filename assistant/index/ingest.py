@@ -12,7 +12,7 @@ from typing import Protocol
 from assistant.corpus.chunking import Chunk, chunk_document
 from assistant.corpus.cleanup import clean
 from assistant.corpus.gongwen import extract_metadata
-from assistant.corpus.loaders import SUPPORTED_SUFFIXES, load_file
+from assistant.corpus.loaders import load_file, loader_for
 from assistant.errors import AssistantError, LoadError
 from assistant.index.kb import KnowledgeBase, chunk_metadata
 from assistant.index.lock import write_lock
@@ -66,7 +66,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
             for child in sorted(path.rglob("*")):
                 if (
                     child.is_file()
-                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    and loader_for(child) is not None
                     and child.name.lower() not in SKIPPED_NAMES
                     and not any(part.startswith(".") for part in child.relative_to(path).parts)
                 ):

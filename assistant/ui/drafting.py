@@ -17,6 +17,7 @@ from assistant.api_routes.deps import AppState
 from assistant.auth.audit import draft_sources
 from assistant.auth.users import User
 from assistant.corpus.cleanup import CleanDocument
+from assistant.corpus.loaders import supported_suffixes, supported_types_text
 from assistant.db.periods import parse_period
 from assistant.db.session import FigureStore
 from assistant.drafting import (
@@ -42,7 +43,6 @@ from assistant.ui.session import uploaded, user_of, writer_of
 log = logging.getLogger(__name__)
 
 NO_DATABASE = "项目数据库尚未导入，无法取数。请在“数据”页导入县区指标，或由管理员运行 assistant db import-demo corpus/data/。"
-UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf"]
 MAX_SUGGESTION_CHARS = 20_000
 MAX_CHECK_CHARS = 200_000
 FIELD_LABELS = {"session": "会议", "number": "提案号", "title": "提案标题", "proposer": "提案人", "suggestions": "主要建议",
@@ -120,8 +120,8 @@ class DraftingTab:
                 suggestions = gr.Textbox(label="主要建议（每条一行，或按“一是……二是……”书写）", lines=6, max_lines=14,
                                          max_length=MAX_SUGGESTION_CHARS, elem_id="zs-reply-suggestions",
                                          placeholder="1. 加大外资招引力度，主动对接粤港澳大湾区外资企业\n2. 实行项目管家制度")
-                upload = gr.File(label="或上传提案原文（txt、md、docx、pdf），自动识别标题、提案人和建议",
-                                 file_types=UPLOAD_TYPES, height=120, elem_id="zs-reply-file")
+                upload = gr.File(label=f"或上传提案原文（{supported_types_text()}），自动识别标题、提案人和建议",
+                                 file_types=list(supported_suffixes()), height=120, elem_id="zs-reply-file")
                 category = gr.Radio(label="答复类别", value="A", elem_id="zs-reply-category",
                                     choices=[(f"{k} 类（{v}）", k) for k, v in CATEGORY_LABELS.items()])
                 with gr.Row():
@@ -262,7 +262,7 @@ class DraftingTab:
                         "或未找到（说明原因，如目标值、措施中的数量）。上传了文件时以文件为准。</div>")
                 text = gr.Textbox(label="粘贴稿件文字", lines=10, max_lines=24, max_length=MAX_CHECK_CHARS,
                                   elem_id="zs-check-text", placeholder="如：一季度，汉阴县外商直接投资236.7万美元……")
-                upload = gr.File(label="或上传稿件（txt、md、docx、pdf）", file_types=UPLOAD_TYPES, height=120,
+                upload = gr.File(label=f"或上传稿件（{supported_types_text()}）", file_types=list(supported_suffixes()), height=120,
                                  elem_id="zs-check-file")
                 period = gr.Textbox(label="稿件所说的期间（可空）", max_length=30,
                                     placeholder="如 2023Q1；不填则从稿件开头识别，识别不到用最新期间")

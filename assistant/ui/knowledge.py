@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api_routes.deps import AppState
-from assistant.corpus.loaders import SUPPORTED_SUFFIXES
+from assistant.corpus.loaders import loader_for, supported_types_described, unsupported_type
 from assistant.errors import AssistantError
 from assistant.index.ingest import IngestReport, ingest, remove_document
 from assistant.index.kb import cleared, visible_documents
@@ -27,7 +27,6 @@ from assistant.ui.html import esc, notice
 from assistant.ui.session import uploaded, user_of, writer_of
 
 Result = tuple[str, str, str]  # file name, status, message
-TYPES_TEXT = "、".join(s.lstrip(".") for s in sorted(SUPPORTED_SUFFIXES))
 
 
 class GradioProgress:
@@ -51,9 +50,8 @@ def check_upload(path: Path, max_mb: float) -> tuple[str | None, str]:
         name = safe_file_name(path.name)
     except UploadRejected as exc:
         return None, str(exc)
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        return None, f"类型“{suffix or '无扩展名'}”不支持，仅支持 {TYPES_TEXT}，未上传。"
+    if loader_for(name) is None:
+        return None, f"{unsupported_type(name)}，未上传。"
     size = path.stat().st_size
     if size > max_mb * 1048576:
         return None, f"大小 {size / 1048576:.2f} MB 超过上限 {max_mb:g} MB，请拆分后再上传。"
@@ -73,7 +71,7 @@ class KnowledgeTab:
             with gr.Column(scale=2, min_width=320):
                 gr.Markdown("#### 上传文件")
                 files = gr.File(label="选择或拖入文件", file_count="multiple", height=150, elem_id="zs-upload")
-                gr.HTML(f'<div class="zs-hint">支持 {esc(TYPES_TEXT)}；单个文件不超过 {max_mb:g} MB，一次最多 '
+                gr.HTML(f'<div class="zs-hint">支持 {esc(supported_types_described())}；单个文件不超过 {max_mb:g} MB，一次最多 '
                         f"{MAX_UPLOAD_FILES} 个。同名文件会替换旧版本，内容相同的文件不会重复入库。</div>")
                 upload = gr.Button("上传并入库", variant="primary", elem_id="zs-upload-go")
             with gr.Column(scale=3, min_width=360):

@@ -71,3 +71,20 @@ def test_a_file_that_cannot_be_read_is_reported_per_file_and_not_kept(client: Te
     assert r.json()["files"] == [{"file_name": "空白.txt", "saved_as": "uploads/空白.txt", "status": "failed",
                                   "message": "无法读取文件“空白.txt”：文件为空", "doc_id": None, "chunks": 0}]
     assert _uploads(state) == []
+
+
+def test_a_loader_registered_at_run_time_is_accepted_by_the_upload_route(client: TestClient, state: AppState) -> None:
+    from tests.kb.test_loader_registry import note_bytes, note_loader
+
+    upload = [("files", ("会议纪要.zsnote", note_bytes(), "application/x-zsnote"))]
+    with note_loader():
+        r = client.post("/api/documents", files=upload)
+        assert r.status_code == 200, r.text
+        [result] = r.json()["files"]
+        assert result["status"] == "added"
+        hits = client.get("/api/search", params={"q": "每月走访一次", "k": 1}).json()["hits"]
+        assert hits[0]["doc_id"] == result["doc_id"] and hits[0]["source"] == "会议纪要.zsnote"
+        assert client.delete(f"/api/documents/{result['doc_id']}").status_code == 200
+    r = client.post("/api/documents", files=upload)
+    assert r.status_code == 415 and "类型“.zsnote”不支持，仅支持 txt、md、docx、pdf" in r.json()["detail"]
+    assert _uploads(state) == []

@@ -106,7 +106,7 @@ def test_import_report_lists_each_bad_cell() -> None:
 
 
 @pytest.mark.parametrize(("name", "content", "reason"), [
-    ("病毒.exe", b"MZ", "类型“.exe”不支持，仅支持 docx、md、pdf、txt，未上传。"),
+    ("病毒.exe", b"MZ", "类型“.exe”不支持，仅支持 txt、md、docx、pdf，未上传。"),
     ("空.txt", b"", "是空文件，未上传。"),
     ("大.txt", b"x" * 60_000, "大小 0.06 MB 超过上限 0.05 MB，请拆分后再上传。"),
 ])
