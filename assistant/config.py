@@ -21,7 +21,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="项目数据库；缺省为数据目录下的 SQLite 文件")
     chunk_max_chars: int = Field(400, ge=100, le=2000)
     max_file_mb: float = Field(20.0, gt=0, description="单个入库文件的大小上限（MB）")
-    max_query_chars: int = Field(500, ge=10, description="检索问题超过此长度时截断")
+    max_query_chars: int = Field(500, ge=10, description="检索时只用问题的前这么多字（嵌入模型的输入长度有限）")
+    max_question_chars: int = Field(
+        2000, ge=10, le=100_000,
+        description="一个问题（及追问历史中的每一轮）的最大字数：API 超出返回 422，工作台输入框限长，命令行报错",
+    )
     glossary_path: Path = Field(Path("corpus/glossary.yaml"), description="人工整理的术语表（优先于自动提取）")
 
     rate_limit_per_minute: int = Field(120, ge=0, description="每个账号每分钟最多提问、检索次数（0 为不限）")
@@ -32,6 +36,11 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(120.0, gt=0, description="一次大模型调用的超时（秒）；超时后退回有据模式")
     llm_max_retries: int = Field(1, ge=0, le=5, description="大模型调用失败时的重试次数")
     llm_max_steps: int = Field(6, ge=1, le=20, description="一个问题最多几轮工具调用")
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The per-file size limit in bytes (ASSISTANT_MAX_FILE_MB is in MB)."""
+        return int(self.max_file_mb * 1024 * 1024)
 
     @property
     def kb_path(self) -> Path:

@@ -155,7 +155,6 @@ def ingest(
         consistent = _consistency_mark(kb)
         if kb.manifest.get_kv("consistent") != consistent:
             report.repaired_chunks = reconcile(kb)
-        max_bytes = int(settings.max_file_mb * 1048576)
         work: list[tuple[Path, str, DocRecord | None]] = []
         for path in files:
             try:
@@ -179,7 +178,7 @@ def ingest(
         prepared: list[tuple[PreparedDocument, DocRecord | None]] = []
         for path, content_hash, existing in work:
             try:
-                prepared.append((prepare(path, content_hash, settings.chunk_max_chars, max_bytes), existing))
+                prepared.append((prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes), existing))
             except LoadError as exc:
                 report.failed.append((path.name, str(exc)))
             except AssistantError as exc:
