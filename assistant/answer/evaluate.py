@@ -22,10 +22,11 @@ Metrics, per file and per kind:
 - 引用精确率 (policy, define): of all citations given for these questions, the share whose passage comes from
   a document whose full text contains the key fact (any alternative). Micro-averaged over citations;
   questions answered without citations add nothing to it and are counted as 无引用.
-- 如实拒答 (cannot): the answer says it cannot answer or has no data (see `CANNOT`), `answer.figures` is
-  empty and the text prints no number (dates, ordinals and 文号 are not numbers, as in the number checker).
+- 如实拒答 (cannot): the answer says it cannot answer or has no data (see `CANNOT`), `answer.figures` holds no
+  figure with a value (a 无数据 figure is allowed) and the text prints no number (dates, ordinals and 文号 are
+  not numbers, as in the number checker).
 - 处理得当 (bad_input): with an expected phrase, every item occurs in the answer; with an empty `expect`, the
-  answer has no figures and prints no number. In both cases no number may be untraced.
+  answer has no figure with a value and prints no number. In both cases no number may be untraced.
 - 未溯源数字: the total of `answer.flagged_numbers` (numbers the engine's checker could not trace).
 - 延迟 p50 / p95: wall time of `ask`, nearest-rank percentiles; one untimed warm-up question runs first.
 """
@@ -48,6 +49,7 @@ from assistant.errors import AssistantError
 if TYPE_CHECKING:
     from assistant.answer.engine import Assistant
     from assistant.answer.types import Answer, Citation
+    from assistant.tools.types import Figure
 
 KINDS: dict[str, str] = {
     "figure": "数据题", "weekly": "台账题", "followup": "追问题", "policy": "政策题", "define": "释义题",
@@ -128,8 +130,12 @@ def prints_number(text: str) -> bool:
     return bool(find_numbers(text))
 
 
+def valued_figures(answer: Answer) -> list[Figure]:
+    return [f for f in answer.figures if f.value is not None]
+
+
 def has_provenance(answer: Answer) -> bool:
-    valued = [f for f in answer.figures if f.value is not None]
+    valued = valued_figures(answer)
     return bool(valued) and all(f.provenance.table and f.provenance.row_ids for f in valued)
 
 
@@ -170,10 +176,11 @@ def score(q: AskQuestion, answer: Answer, part: str = "", latency_ms: float = 0.
         s.precise_citations = sum(1 for c in answer.citations if key_fact_in(doc_of(c), q.expect))
         s.ok = s.key_fact
     elif q.kind == "cannot":
-        s.honest = says_cannot(text) and not answer.figures and not prints_number(text)
+        s.honest = says_cannot(text) and not valued_figures(answer) and not prints_number(text)
         s.ok = s.honest
     elif q.kind == "bad_input":
-        shown = all_present(text, q.expect) if q.expect.strip() else not answer.figures and not prints_number(text)
+        shown = (all_present(text, q.expect) if q.expect.strip()
+                 else not valued_figures(answer) and not prints_number(text))
         s.handled = shown and not answer.flagged_numbers
         s.ok = s.handled
     return s

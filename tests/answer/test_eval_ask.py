@@ -24,7 +24,7 @@ def _q(kind: str, expect: str, question: str = "问题") -> AskQuestion:
     return AskQuestion("q-1", kind, question, [], expect)
 
 
-def _figure(value: float, unit: str, rows: list[int]) -> Figure:
+def _figure(value: float | None, unit: str, rows: list[int]) -> Figure:
     return Figure(label="汉阴县 外商直接投资", value=value, unit=unit, period="2023Q1",
                   provenance=Provenance(table="indicators", row_ids=rows, period="2023Q1"))
 
@@ -61,6 +61,8 @@ def test_cannot_answer_is_recognised_only_without_figures() -> None:
     assert not score(q, Answer(answer="明天安康多云，最高气温25度。")).honest
     padded = Answer(answer="没有找到相关数据。汉阴县外资236.70万美元。", figures=[_figure(236.7, "万美元", [12])])
     assert not score(q, padded).honest
+    no_data = Answer(answer="项目数据库中没有这项数据：2024年一季度 外商直接投资 无数据。", figures=[_figure(None, "万美元", [])])
+    assert score(q, no_data).honest
 
 
 def test_key_fact_and_citation_precision() -> None:
