@@ -8,10 +8,19 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.access import FULL_ACCESS, Access
-from assistant.answer.grounded import Composition, figures_for, nothing_found, policy_for
+from assistant.answer.grounded import Composition, figures_for, nothing_found, plan_for, policy_for
 from assistant.answer.numbers import unsupported_numbers
-from assistant.answer.types import Answer
-from assistant.answer.understand import INJECTION, MAX_QUESTION, Parsed, Vocabulary, parse, resolve_follow_up
+from assistant.answer.router import SemanticRouter, route_examples
+from assistant.answer.types import Answer, Citation
+from assistant.answer.understand import (
+    FOLLOW_UP,
+    INJECTION,
+    Parsed,
+    Vocabulary,
+    delexicalise,
+    parse,
+    resolve_follow_up,
+)
 from assistant.config import Settings
 from assistant.db.errors import DatabaseNotReady
 from assistant.db.session import FigureStore
@@ -22,6 +31,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.answer.agent import Agent
+    from assistant.onboarding.course import Course
 
 LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_LLM_MODEL（模型名），本次用内置检索模式回答。"
 REFUSAL = (
@@ -55,6 +65,8 @@ class Assistant:
         self.today = today
         self.vocab = Vocabulary.load(self.store)
         add_words(self.vocab.words())
+        self._router: SemanticRouter | None = None
+        self._course: Course | None = None
         self.chat_model = chat_model
         if chat_model is None and settings.llm_base_url:
             from assistant.answer.agent import chat_model_from_settings
@@ -70,11 +82,53 @@ class Assistant:
         self.store = open_figure_store(self.settings)
         self.vocab = Vocabulary.load(self.store)
 
+    @property
+    def router(self) -> SemanticRouter:
+        """Routes by meaning with the knowledge base's embedder; examples are embedded on first use."""
+        if self._router is None:
+            vocab = self.vocab
+            self._router = SemanticRouter(self.kb.embedder, route_examples(),
+                                          lambda text: delexicalise(text, parse(text, vocab, self.today)))
+        return self._router
+
     def understand(self, question: str, history: list[str] | None = None) -> Parsed:
         previous: Parsed | None = None
         for earlier in (history or [])[-6:]:
-            previous = resolve_follow_up(parse(earlier, self.vocab, self.today), previous)
-        return resolve_follow_up(parse(question, self.vocab, self.today), previous)
+            previous = resolve_follow_up(parse(earlier, self.vocab, self.today, self.settings.max_question_chars), previous)
+        return resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
+
+    def _define(self, parsed: Parsed, comp: Composition, access: Access) -> bool:
+        """Answer a "what is X" question from the glossary (curated entries first, then defining sentences
+        found in the corpus), citing the entry's source. False when no glossary term is in the question."""
+        from assistant.onboarding.course import Course  # the course builds on this module
+
+        if self._course is None:
+            self._course = Course(self.settings, self.kb, self.store)
+        terms, _ = self._course.glossary(access)
+        named = [(len(name), t) for t in terms for name in (t.term, *t.aliases) if len(name) >= 2 and name in parsed.text]
+        if not named:
+            return False
+        term = max(named, key=lambda item: (item[0], item[1].curated))[1]
+        src = term.source
+        comp.citations.append(Citation(n=len(comp.citations) + 1, title=src.title, doc_number=src.doc_number,
+                                       section=src.section, passage=src.quote, quote=src.quote, source=src.file_name,
+                                       start=src.start, end=src.end, doc_id=src.doc_id))
+        comp.lead = f"{term.term}：{term.definition.rstrip('。')}。[{len(comp.citations)}]"
+        where = f"《{src.title}》" + (f"（{src.doc_number}）" if src.doc_number else "")
+        comp.policy_lines.append(f"· 据{where}：{src.quote} [{len(comp.citations)}]")
+        return True
+
+    def _latest_period(self, metrics: list[str], regions: list[str]) -> str | None:
+        newest = self.vocab.latest_for(metrics, regions)
+        return newest.key if newest else None
+
+    def _route_text(self, parsed: Parsed, history: list[str] | None) -> str:
+        """A follow-up (那恒口呢？) is routed as the question it changes."""
+        if parsed.follow_up and history:
+            for earlier in reversed(history[-6:]):
+                if len(earlier) > 16 or not FOLLOW_UP.search(earlier):
+                    return earlier
+        return parsed.text
 
     def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
             access: Access = FULL_ACCESS) -> Answer:
@@ -137,15 +191,24 @@ class Assistant:
         parsed = self.understand(question, history)
         warnings: list[str] = []
         if parsed.truncated:
-            warnings.append(f"问题超过 {MAX_QUESTION} 字，只按前 {MAX_QUESTION} 字处理。")
+            limit = self.settings.max_question_chars
+            warnings.append(f"问题超过 {limit} 字，只按前 {limit} 字处理。")
         if parsed.injection:
             return Answer(answer=REFUSAL, mode="grounded", warnings=warnings)
         comp = Composition()
-        figures_for(parsed, store, comp, [r.name for r in self.vocab.regions])
-        # Documents also answer data questions the database cannot (开工率 in a report, a ranking in a
-        # reply letter) and corroborate those it can; the relevance filter in policy_for keeps this from
-        # padding: passages that do not match the question are never cited.
-        policy_for(parsed, self.kb, comp, filters)
+        scores = self.router.scores(self._route_text(parsed, history))
+        plan = plan_for(parsed, scores, self._latest_period)
+        figures_for(parsed, store, comp, [r.name for r in self.vocab.regions], plan)
+        # Documents also answer data questions the database cannot (a 2019 figure in an interview) and give
+        # the reasons and measures a mixed question asks for; the relevance filter in policy_for keeps this
+        # from padding: passages that do not match the question are never cited.
+        defined = plan.route == "define" and not plan.calls and self._define(parsed, comp, access)
+        if not comp.settled and ((plan.policy and not defined) or (plan.calls and comp.no_data)):
+            policy_for(parsed, self.kb, comp, filters)
+        if plan.calls and comp.no_data and comp.results and comp.policy_lines:
+            comp.lead += "以下是知识库文档中的相关说法（未经数据库核对）。"
+        elif plan.calls and comp.no_data and comp.results:
+            comp.notes.append("项目数据库和知识库中都没有找到这项数据。")
         text = comp.text()
         if not comp.figure_lines and not comp.policy_lines:
             text = nothing_found() + ("\n\n" + "\n".join(comp.notes) if comp.notes else "")

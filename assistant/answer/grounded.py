@@ -7,6 +7,7 @@ in a tool result or a cited passage, so the number checker never fires here.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,23 +17,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from assistant.answer.numbers import numeric_values
+from assistant.answer.router import RouteScore
 from assistant.answer.types import Citation
 from assistant.answer.understand import INJECTION, Parsed
 from assistant.corpus.sentences import SENTENCE, is_planted
+from assistant.db.periods import parse_period
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
 from assistant.index.tokenize import tokenize_query
-from assistant.tools import (
-    city_total,
-    get_indicator,
-    lagging_regions,
-    list_events,
-    open_problems,
-    project_stats,
-    rank_regions,
-)
-from assistant.tools.indicators import RankBy
+from assistant.tools.indicators import IndicatorResult, RankingResult
+from assistant.tools.registry import REGISTRY, FigureTool, run_tool
 from assistant.tools.types import Figure
 
 # Formulaic lines of a 公文 (opening, thanks, closing) restate the topic but answer nothing.
@@ -46,6 +41,7 @@ GENERIC = {
 # the top two results may be paraphrases, lower ones must match more closely. Below this, say nothing.
 MIN_COVERAGE_TOP = 0.3
 MIN_COVERAGE = 0.5
+WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径")
 EXAMPLES = [
     "汉阴县一季度外商直接投资完成进度？",
     "一季度各县区实际引进内资排名",
@@ -65,9 +61,13 @@ class Composition:
     figures: list[Figure] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     tool_values: list[float] = field(default_factory=list)
+    results: list[BaseModel] = field(default_factory=list)
+    lead: str = ""  # the first sentence: the direct answer
+    no_data: bool = True  # every tool result was empty (无数据)
+    settled: bool = False  # the data part answered the question completely (an unknown place): quote nothing
 
     def text(self) -> str:
-        parts = []
+        parts = [self.lead] if self.lead else []
         if self.figure_lines:
             parts.append("【数据】\n" + "\n".join(self.figure_lines))
         if self.policy_lines:
@@ -90,60 +90,250 @@ def _source_line(result: BaseModel) -> str:
     return f"（来源：项目数据库 {prov.table} 表{origin}{as_of}）"
 
 
-def _run_tool(comp: Composition, call: Callable[[], BaseModel]) -> None:
+def _run_tool(comp: Composition, call: Callable[[], BaseModel]) -> BaseModel | None:
     try:
         result = call()
     except (AssistantError, KeyError, ValueError) as exc:
         message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         comp.figure_lines.append(f"· {message}")
         comp.tool_values += numeric_values(message)
-        return
+        if not comp.lead:
+            comp.lead = message
+        return None
     summary = str(getattr(result, "summary", "")) or ""
     comp.figure_lines.append(f"· {summary}{_source_line(result)}")
     comp.figures += list(getattr(result, "figures", []) or [])
     comp.tool_values += numeric_values(result.model_dump())
+    return result
 
 
-def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, known_regions: list[str]) -> None:
+DEFAULT_METRICS = ("实际引进内资", "外商直接投资")
+DATA_INTENTS = ("figure", "rank", "lag", "project", "event", "problem")
+# A data tool wins over the policy/define routes when its best example is at most this much less similar.
+# Chosen on the development question set (tests/eval/ask/dev.tsv) only.
+DATA_MARGIN = 0.02
+# Below this similarity to every example, a question with no database names in it is outside the knowledge base.
+OUTSIDE_FLOOR = 0.80
+FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|排名?最前|居首|领先|头名")
+LAST = re.compile(r"倒数|最低|最差|最慢|最少|最后|末位|垫底|靠后|落后")
+TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+@dataclass
+class Call:
+    """One planned tool call."""
+
+    tool: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """What the grounded mode will do for a question: tool calls and whether to quote documents."""
+
+    calls: list[Call] = field(default_factory=list)
+    route: str = "policy"
+    score: float = 0.0
+    policy: bool = True
+    outside: bool = False
+
+
+LatestPeriod = Callable[[list[str], list[str]], "str | None"]
+# Each slot of the question a tool uses adds this to its route score, so that of two near routes the one that
+# uses what the question names wins (汉阴县外资进度落后 → that county's figure, not the list of laggards).
+# Chosen on the development question set only.
+SLOT_BONUS = 0.01
+_NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
+                "category", "days", "amount", "foreign")
+
+
+def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
+    """The values a question gives for one slot kind (several for two counties or two metrics)."""
+    slots = parsed.slots
+    if kind == "region":
+        return [r.name for r in parsed.regions]
+    if kind == "period":
+        if parsed.period and not parsed.period_assumed:
+            return [parsed.period.key]
+        newest = latest([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
+        return [newest] if newest else ([parsed.period.key] if parsed.period else [])
+    if kind == "metric":
+        return [m.name for m in parsed.metrics]
+    if kind == "by":
+        return ["yoy"] if re.search(r"同比|增速|增幅|增长率", parsed.text) else (
+            ["value"] if re.search(r"总量|绝对值|规模|金额|多少亿|最多|最少", parsed.text) else [])
+    value = {"project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
+             "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
+             "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign}.get(kind)
+    return [] if value is None else [value]
+
+
+def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) -> list[Call] | None:
+    """The calls a tool needs for this question (one per region and metric asked), or None when a required
+    slot cannot be filled from the question."""
+    if any(not _slot_values(kind, parsed, latest_period) for kind in tool.requires):
+        return None
+    required = {p.name for p in tool.parameters if p.default is inspect.Parameter.empty}
+    choices: list[tuple[str, list[Any]]] = []
+    for param, kind in tool.slots.items():
+        values = _slot_values(kind, parsed, latest_period)
+        if kind == "period" and param not in required and parsed.period_assumed:
+            values = []  # an optional period filter only when the question names one
+        if not values and param in required:
+            if kind == "metric":
+                values = list(DEFAULT_METRICS)
+            else:
+                return None
+        if values:
+            choices.append((param, values if kind in ("region", "metric") else values[:1]))
+    calls = [Call(tool.name, {})]
+    for param, values in choices:
+        calls = [Call(c.tool, {**c.params, param: v}) for c in calls for v in values]
+    return calls[:8]
+
+
+def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
+    return sum(1 for kind in set(tool.slots.values()) | set(tool.requires)
+               if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
+
+
+def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
+    """Choose the tool calls by the router's scores among the tools whose slots the question fills."""
+    by_route = {s.route: s.score for s in scores}
+    other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside"))
+    plan = Plan(route=other[1], score=other[0])
+    named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
+                 or parsed.slots.department or parsed.slots.unknown_project)
+    eligible: list[tuple[float, float, str, list[Call]]] = []
+    for candidate in scores:
+        if candidate.route not in REGISTRY:
+            continue
+        tool = REGISTRY[candidate.route]
+        calls = _calls_for(tool, parsed, latest_period)
+        if calls is not None:
+            adjusted = candidate.score + SLOT_BONUS * _used_slots(tool, parsed, latest_period)
+            eligible.append((adjusted, candidate.score, tool.name, calls))
+    if eligible:
+        adjusted, score, name, calls = max(eligible, key=lambda e: (e[0], e[1]))
+        if score >= other[0] - DATA_MARGIN or REGISTRY[name].requires or parsed.follow_up:
+            plan.calls, plan.route, plan.score = calls, name, score
+    why = bool(WHY_CLAUSE.search(parsed.text))
+    plan.policy = not plan.calls or why or other[1] in ("policy", "define") and other[0] > plan.score - DATA_MARGIN
+    plan.outside = not plan.calls and not named and (other[1] == "outside" or other[0] < OUTSIDE_FLOOR)
+    if plan.outside:
+        plan.policy = False
+    return plan
+
+
+def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, known_regions: list[str],
+                plan: Plan) -> None:
+    if not plan.calls:
+        if parsed.slots.unknown_project:
+            comp.figure_lines.append(f"· 项目库中没有“{parsed.slots.unknown_project}”。")
+        return
     if store is None:
-        if any(i in parsed.intents for i in ("figure", "rank", "lag", "project", "event", "problem")):
-            comp.notes.append("项目数据库尚未导入，暂不能回答数据问题。请先运行 assistant db import-demo corpus/data/。")
+        comp.notes.append("项目数据库尚未导入，暂不能回答数据问题。请先运行 assistant db import-demo corpus/data/。")
         return
-    period = parsed.period.key if parsed.period else None
-    metrics = parsed.metrics or []
-    if parsed.unknown_place and any(i in parsed.intents for i in ("figure", "rank", "lag")):
+    takes_city = "city" in REGISTRY[plan.route].slots.values()
+    if parsed.unknown_place and not parsed.regions and not (takes_city and parsed.slots.city):
         known = "、".join(known_regions)
-        comp.figure_lines.append(f"· 数据库中没有“{parsed.unknown_place}”的指标数据。已有数据的地区：{known}。")
+        comp.figure_lines.append(f"· 数据库中没有“{parsed.unknown_place}”的数据。已有数据的地区：{known}。")
+        comp.lead = f"数据库中没有“{parsed.unknown_place}”的数据。"
+        comp.settled = True
         return
-    if "figure" in parsed.intents:
-        names = [m.name for m in metrics] or ["实际引进内资", "外商直接投资"]
-        if period is None:
-            comp.notes.append("数据库中还没有指标数据。")
+    for call in plan.calls:
+        result = _run_tool(comp, partial(run_tool, call.tool, store, call.params))
+        if result is not None:
+            comp.results.append(result)
+            comp.no_data = comp.no_data and _empty(result)
         else:
-            targets = parsed.regions or []
-            for metric in names:
-                if not targets or all(r.is_city for r in targets):
-                    _run_tool(comp, partial(city_total, store, period, metric))
-                for region in targets:
-                    if not region.is_city:
-                        _run_tool(comp, partial(get_indicator, store, region.name, period, metric))
-    if "rank" in parsed.intents and period:
-        by: RankBy = "yoy" if "同比" in parsed.text or "增速" in parsed.text else "value" if re.search(r"总量|绝对值|规模", parsed.text) else "completion"
-        for metric in [m.name for m in metrics] or ["实际引进内资"]:
-            _run_tool(comp, partial(rank_regions, store, period, metric, by))
-    if "lag" in parsed.intents and period:
-        for metric in [m.name for m in metrics] or ["实际引进内资", "外商直接投资"]:
-            _run_tool(comp, partial(lagging_regions, store, period, metric))
-    county = next((r.name for r in parsed.regions if not r.is_city), None)
-    explicit_period = None if parsed.period_assumed else period
-    if "project" in parsed.intents:
-        _run_tool(comp, partial(project_stats, store, explicit_period, county))
-    if "event" in parsed.intents:
-        _run_tool(comp, partial(list_events, store, explicit_period))
-    if "problem" in parsed.intents:
-        _run_tool(comp, partial(open_problems, store, county))
-    if parsed.period_assumed and parsed.period and comp.figures:
-        comp.notes.append(f"问题中未指明期间，按数据库中最新的期间“{parsed.period.label}”回答。")
+            comp.no_data = False
+    comp.lead = lead_sentence(parsed, comp.results) if comp.results else comp.lead
+    if comp.results and comp.no_data:
+        comp.lead = "项目数据库中没有这项数据：" + "；".join(
+            str(getattr(r, "summary", "")).rstrip("。") for r in comp.results) + "。"
+    used = sorted({str(v) for c in plan.calls for p, v in c.params.items() if REGISTRY[c.tool].slots.get(p) == "period"})
+    if parsed.period_assumed and used and comp.figures:
+        labels = "、".join(parse_period(key).label for key in used)
+        comp.notes.append(f"问题中未指明期间，按数据库中有数据的最新期间“{labels}”回答。")
+
+
+def _empty(result: BaseModel) -> bool:
+    """A result that holds no figure (无数据): the documents may still state it."""
+    figures = getattr(result, "figures", None)
+    if figures:
+        return all(f.value is None for f in figures if "序时进度" not in f.label)
+    for attr in ("items", "rows", "lagging"):
+        if getattr(result, attr, None):
+            return False
+    return "无数据" in str(getattr(result, "summary", ""))
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    """公文 style: 1916万美元, 67.63%, 236.7亿元 (no padding zeros)."""
+    if value is None:
+        return "无数据"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
+def _rank_words(rank: int, tied: int) -> str:
+    return f"并列第{rank}" if tied > 1 else f"第{rank}"
+
+
+def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:
+    """The first sentence: a direct answer to the question, from the tool results."""
+    first = results[0]
+    if isinstance(first, IndicatorResult):
+        sentences = []
+        for r in results:
+            if not isinstance(r, IndicatorResult):
+                continue
+            if r.value is None:
+                sentences.append(f"项目数据库中没有{r.region}{r.period_label}{r.metric}的数据")
+                continue
+            text = f"{r.region}{r.period_label}{r.metric}{_fmt(r.value, r.unit)}"
+            if r.completion_pct is not None:
+                text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}"
+            if r.rank is not None:
+                tied = sum(1 for f in r.figures if f.label.endswith("完成进度排名") and f.value == r.rank)
+                text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, tied)}"
+            sentences.append(text)
+        return "；".join(sentences) + "。"
+    if isinstance(first, RankingResult):
+        parts = []
+        for r in results:
+            if not isinstance(r, RankingResult) or not r.rows:
+                continue
+            label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+            ranks = sorted({row.rank for row in r.rows})
+            m = TOP_N.search(parsed.text)
+            if m:
+                n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
+                chosen = [row for row in r.rows if row.rank <= n]
+                parts.append(f"{r.period_label}{r.metric}{label}前{n}名：" + "、".join(
+                    f"{row.region}（第{row.rank}，{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
+                continue
+            if LAST.search(parsed.text):
+                place = ranks[-1]
+                prefix = "排名最后"
+            elif FIRST.search(parsed.text) or re.search(r"哪个|哪家|谁", parsed.text):
+                place = ranks[0]
+                prefix = "排第1"
+            else:
+                parts.append(r.summary.rstrip("。"))
+                continue
+            rows = [row for row in r.rows if row.rank == place]
+            names = "、".join(f"{row.region}（{_fmt(_score(row, r.by), r.unit)}）" for row in rows)
+            tie = f"，{len(rows)}个地区并列第{place}" if len(rows) > 1 else ""
+            parts.append(f"{r.period_label}{r.metric}{label}{prefix}的是{names}{tie}")
+        return "；".join(parts) + "。" if parts else str(getattr(first, "summary", ""))
+    return str(getattr(first, "summary", ""))
+
+
+def _score(row: Any, by: str) -> float | None:
+    return {"completion": row.completion_pct, "value": row.value, "yoy": row.yoy_pct}.get(by)
 
 
 def _content_words(text: str) -> list[str]:
@@ -161,11 +351,14 @@ def policy_for(
     parsed: Parsed, kb: KnowledgeBase, comp: Composition, filters: SearchFilters | None = None, k: int = 5
 ) -> None:
     query = parsed.text
-    if "figure" in parsed.intents:
+    clauses = [c for c in re.split(r"[，,；;？?。！!、]", parsed.text) if c.strip()]
+    why = [c for c in clauses if re.search(r"为什么|为何|原因|如何|怎样|怎么|措施|下一步|是什么|口径", c)]
+    if len(clauses) > 1 and why:
         # In a mixed question, search with the clauses that ask "why/how", not the figure clause.
-        clauses = [c for c in re.split(r"[，,；;？?。！!]", parsed.text) if c.strip()]
-        why = [c for c in clauses if re.search(r"为什么|为何|原因|如何|怎样|怎么|措施|下一步|是什么|口径", c)]
-        query = "，".join(why) or parsed.text
+        query = "，".join(why)
+        # keep what the figure clause was about (外资) so the measures found are for that indicator
+        topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
+        query = " ".join(topic[:1] + [query])
     words = _content_words(query)
     hits = kb.search(query, k=k, filters=filters)
     chosen: list[tuple[Hit, str]] = []

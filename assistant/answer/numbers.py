@@ -106,6 +106,8 @@ def numeric_values(data: object) -> list[float]:
         return out
     if isinstance(data, int | float):
         out.append(float(data))
+    elif isinstance(data, str):
+        out += [m.value for m in find_numbers(data)]  # 110千伏 in a problem's description, 500强 in a category
     elif isinstance(data, dict):
         for value in data.values():
             out += numeric_values(value)

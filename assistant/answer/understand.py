@@ -9,13 +9,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from assistant.answer.slots import Slots, SlotVocabulary, fill_slots
 from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
 from assistant.db.session import FigureStore
 from assistant.db.vocab import find_metric
-
-MAX_QUESTION = 500
 
 RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|哪个(?:县|区|地区)?.{0,6}最")
 LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
@@ -46,6 +45,15 @@ class RegionName:
 class Vocabulary:
     regions: list[RegionName] = field(default_factory=list)
     latest: dict[str, Period] = field(default_factory=dict)  # metric → newest period with data
+    names: SlotVocabulary = field(default_factory=SlotVocabulary)
+    latest_by_region: dict[tuple[str, str], Period] = field(default_factory=dict)  # (metric, region) → newest
+
+    def latest_for(self, metrics: list[str], regions: list[str]) -> Period | None:
+        """The newest period with data for these metrics in these regions (any region when none is named)."""
+        city = {r.name for r in self.regions if r.is_city}
+        found = [p for (m, r), p in self.latest_by_region.items()
+                 if (not metrics or m in metrics) and (r in regions if regions else r not in city)]
+        return max(found, default=None)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> Vocabulary:
@@ -63,10 +71,18 @@ class Vocabulary:
             for metric, key in rows:
                 if key:
                     latest[metric] = Period(int(key) // 100, int(key) % 100)
-        return cls(regions, latest)
+            by_region: dict[tuple[str, str], Period] = {}
+            for metric, region, key in session.execute(
+                select(Indicator.metric, Region.name, func.max(Indicator.year * 100 + Indicator.end_month))
+                .join(Region, Indicator.region_id == Region.id).where(Indicator.value.is_not(None))
+                .group_by(Indicator.metric, Region.name)
+            ):
+                if key:
+                    by_region[(metric, region)] = Period(int(key) // 100, int(key) % 100)
+        return cls(regions, latest, SlotVocabulary.load(store), by_region)
 
     def words(self) -> list[str]:
-        return [w for r in self.regions for w in (r.name, *r.aliases)]
+        return [w for r in self.regions for w in (r.name, *r.aliases)] + self.names.words()
 
     def find_regions(self, text: str) -> list[RegionName]:
         found: list[tuple[int, RegionName]] = []
@@ -90,6 +106,12 @@ class Parsed:
     unknown_place: str = ""
     injection: bool = False
     truncated: bool = False
+    slots: Slots = field(default_factory=Slots)
+    follow_up: bool = False  # the question changed one slot of the previous turn's question
+
+    def delexicalised(self) -> str:
+        """The question with the names it fills slots with replaced by placeholders (for the router)."""
+        return delexicalise(self.text, self)
 
 
 def _metrics_in(text: str) -> list[MetricDef]:
@@ -128,10 +150,33 @@ def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: da
     return latest, latest is not None
 
 
-def parse(question: str, vocab: Vocabulary, today: date | None = None) -> Parsed:
+PERIOD_WORDS = re.compile(
+    r"(?:\d{4}|今|去|上|本|明)年(?:度)?|[上下]半年|(?:第?[一二三四1-4]|上|本|下)季度|前三季度|全年|年初以来|"
+    r"\d{1,2}\s*[-—至到~]\s*\d{1,2}\s*月(?:份|底|末)?|截[至止]\s*\d{1,2}月(?:份|底|末)?|\d{1,2}月(?:份|底|末)?|"
+    r"(?:本|上|这|下)(?:周|个?月)")
+
+
+def delexicalise(text: str, parsed: Parsed | None) -> str:
+    """Replace slot values by placeholders so that routing depends on what is asked, not on which county."""
+    spans: list[tuple[str, str]] = []
+    if parsed is not None:
+        for region in parsed.regions:
+            spans += [(w, "某县区" if not region.is_city else "全市") for w in (region.name, *region.aliases)]
+        for metric in parsed.metrics:
+            spans += [(w, "某指标") for w in (metric.name, *metric.aliases) if w]
+        spans += parsed.slots.spans
+    for word, placeholder in sorted(spans, key=lambda s: len(s[0]), reverse=True):
+        if word and word in text:
+            text = text.replace(word, placeholder)
+    return PERIOD_WORDS.sub("某期间", text)
+
+
+def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
+    """`max_chars` (Settings.max_question_chars): longer questions are parsed from their start, marked truncated."""
     today = today or date.today()
     text = " ".join(question.split())
-    parsed = Parsed(text=text[:MAX_QUESTION], truncated=len(text) > MAX_QUESTION)
+    limit = len(text) if max_chars is None else max_chars
+    parsed = Parsed(text=text[:limit], truncated=len(text) > limit)
     text = parsed.text
     parsed.injection = bool(INJECTION.search(text))
     parsed.regions = vocab.find_regions(text)
@@ -142,6 +187,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None) -> Parsed
                 parsed.unknown_place = place
                 break
     parsed.period, parsed.period_assumed = _period_in(text, vocab, parsed.metrics, today)
+    parsed.slots = fill_slots(text, vocab.names)
     intents: list[str] = []
     why = bool(WHY.search(text))
     if DEFINE.search(text):
@@ -180,6 +226,7 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     return replace(
         previous,
         text=current.text,
+        follow_up=True,
         regions=current.regions or previous.regions,
         metrics=current.metrics or previous.metrics,
         period=current.period if not current.period_assumed else previous.period,

@@ -15,6 +15,13 @@ from typing import Any
 
 from assistant.db.periods import Period, find_period, parse_period
 from assistant.db.session import FigureStore
+from assistant.tools.directory import (
+    EnterpriseList,
+    ProjectDetail,
+    find_enterprise,
+    find_project,
+    list_enterprises,
+)
 from assistant.tools.formulas import FORMULAS
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.indicators import (
@@ -28,22 +35,25 @@ from assistant.tools.indicators import (
     rank_regions,
 )
 from assistant.tools.ledger import EventList, ProblemList, list_events, open_problems
-from assistant.tools.projects import ProjectList, ProjectStats, list_projects, project_stats
+from assistant.tools.projects import ProjectList, ProjectStats, list_projects, project_stats, stalled_projects
+from assistant.tools.registry import REGISTRY, FigureTool, get_tool, run_tool
 from assistant.tools.types import NO_DATA, Figure, Provenance, format_value
 
-TOOLS: list[Callable[..., Any]] = [
-    get_indicator,
-    rank_regions,
-    lagging_regions,
-    city_total,
-    project_stats,
-    list_projects,
-    list_events,
-    open_problems,
-]
+# Every declared tool, in declaration order (the modules above register them on import).
+TOOLS: list[Callable[..., Any]] = [tool.function for tool in REGISTRY.values()]
 
 __all__ = [
     "FORMULAS",
+    "REGISTRY",
+    "EnterpriseList",
+    "FigureTool",
+    "ProjectDetail",
+    "find_enterprise",
+    "find_project",
+    "get_tool",
+    "list_enterprises",
+    "run_tool",
+    "stalled_projects",
     "NO_DATA",
     "TOOLS",
     "CityTotalResult",

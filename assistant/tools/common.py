@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Session
 from assistant.db.errors import RegionDenied, UnknownChain, UnknownRegion
 from assistant.db.models import ImportLog, IndustryChain, Region
 from assistant.db.periods import Period, parse_period
+from assistant.db.reference import DEPARTMENT_ALIASES
 from assistant.db.session import FigureStore
-from assistant.db.vocab import NameIndex
+from assistant.db.vocab import NameIndex, normalise_name
 from assistant.tools.types import Provenance
 
 
@@ -64,6 +66,16 @@ def resolve_chain(session: Session, text: str) -> Named:
         raise UnknownChain(text, index.names)
     chain = next(c for c in chains if c.name == name)
     return Named(chain.id, chain.name)
+
+
+def department_key(text: str) -> str:
+    """The part of a department's full name that `text` stands for: 市发改委 → 发展和改革, 自然资源 → 自然资源."""
+    norm = normalise_name(text)
+    bare = re.sub(r"^(?:市|县|区)", "", norm)
+    for key, aliases in DEPARTMENT_ALIASES.items():
+        if bare == key or any(bare == a or bare.startswith(a) or a in bare for a in sorted(aliases, key=len)):
+            return key
+    return bare
 
 
 def period_of(text: str | None) -> Period | None:

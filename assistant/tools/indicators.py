@@ -20,6 +20,7 @@ from assistant.db.vocab import resolve_metric
 from assistant.tools.common import check_region, provenance, regions, resolve_region
 from assistant.tools.formulas import formula
 from assistant.tools.indicator_rows import city_figures, competition_rank, load_rows, pct, yoy_of
+from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, format_value
 
 RankBy = Literal["completion", "value", "yoy"]
@@ -57,6 +58,15 @@ def _figures(subject: str, period: Period, unit: str, value: Decimal | None, yoy
     return [Figure(label=lbl, value=as_float(v), unit=u, period=period.key, provenance=prov) for lbl, v, u in items]
 
 
+@figure_tool(
+    "某地区某期间某指标：数值、同比、目标、完成进度、排名",
+    examples=[
+        "汉阴县一季度外资完成进度？", "汉滨区2023年上半年实际引进内资多少亿元", "石泉县外商直接投资同比增长多少",
+        "紫阳一季度内资完成了年度目标的百分之几", "高新区今年外资到位多少万美元", "恒口示范区内资目标是多少",
+        "旬阳市1-7月引进内资完成情况", "平利县外资排第几", "岚皋县一季度内资同比", "宁陕引进内资完成率",
+        "镇坪县外资完成进度怎么样", "白河县一季度招商引资完成得如何", "瀛湖景区一季度内资数据",
+    ],
+)
 def get_indicator(store: FigureStore, region: str, period: str, metric: str, unit: str | None = None
                   ) -> IndicatorResult:
     """查询某地区某期间某指标：数值、单位、同比、年度目标、完成进度（数值÷年度目标）及在各县（市、区）、开发区中的完成进度排名。
@@ -146,6 +156,15 @@ class RankingResult(BaseModel):
     summary: str
 
 
+@figure_tool(
+    "各县（市、区）、开发区按指标排名",
+    examples=[
+        "一季度各县区实际引进内资排名", "内资完成进度排第一的是哪个县区", "外资排名前三的是哪几个",
+        "哪个县区外资完成得最好", "内资完成进度倒数第一是谁", "各县区外商直接投资同比增速排名",
+        "上半年引进内资总量最多的县区", "哪个区县内资进度最慢", "各区县招商引资排名情况",
+        "外资进度排在最后的是哪个县", "1-7月内资完成率排序",
+    ],
+)
 def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "completion") -> RankingResult:
     """各县（市、区）、开发区按指标排名（全市不参与）。并列者名次相同，下一名次顺延（1、2、2、4）。
 
@@ -216,6 +235,14 @@ class LaggingResult(BaseModel):
     summary: str
 
 
+@figure_tool(
+    "完成进度低于序时进度的地区",
+    examples=[
+        "一季度哪些县区内资低于序时进度？", "外资进度滞后的县区有哪些", "哪些地方没达到序时进度",
+        "上半年内资落后于时间进度的区县", "有几个县外资完成进度拖后腿", "没跟上序时进度的开发区",
+        "哪些县区外资进度慢了", "未达序时进度的地区和差距",
+    ],
+)
 def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResult:
     """找出完成进度低于序时进度的县（市、区）、开发区及差距（百分点）。
 
@@ -298,6 +325,14 @@ class CityTotalResult(BaseModel):
     summary: str
 
 
+@figure_tool(
+    "全市合计：数值、同比、目标、完成进度",
+    examples=[
+        "全市一季度实际引进内资多少", "安康市上半年外商直接投资总额", "全市外资完成进度",
+        "我市今年引进内资完成了多少亿元", "全市招商引资总量是多少", "全市内资同比增长多少",
+        "2023年全市实际利用外资", "安康今年外资目标完成得怎么样",
+    ],
+)
 def city_total(store: FigureStore, period: str, metric: str) -> CityTotalResult:
     """全市合计：有“全市”行时用全市行（含全市目标），否则为各县（市、区）、开发区之和，并注明口径。
 

@@ -12,7 +12,8 @@ from assistant.db.models import Event, Problem, Region
 from assistant.db.session import FigureStore
 from assistant.db.units import to_decimal
 from assistant.db.vocab import normalise_name
-from assistant.tools.common import period_of, provenance, resolve_region, scoped_region
+from assistant.tools.common import department_key, period_of, provenance, resolve_region, scoped_region
+from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, format_value
 
 
@@ -41,6 +42,13 @@ class EventList(BaseModel):
     summary: str
 
 
+@figure_tool(
+    "招商活动：场次、签约项目数、签约金额",
+    examples=[
+        "2019年举办了哪些推介会", "雄安推介会签约了多少项目", "今年外出招商活动有几场", "招商推介会签约金额合计",
+        "在深圳办过什么招商活动", "一季度的招商活动", "去过哪些城市开推介会",
+    ],
+)
 def list_events(store: FigureStore, period: str | None = None, city: str | None = None) -> EventList:
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
 
@@ -114,10 +122,18 @@ class ProblemList(BaseModel):
     summary: str
 
 
+@figure_tool(
+    "问题台账：未解决的问题，按地区、责任部门",
+    examples=[
+        "问题台账里还有哪些问题没解决", "市发改委负责的问题还有哪些", "恒口有哪些待解决的问题",
+        "自然资源局牵头的问题办完了没有", "项目落地遇到的问题清单", "未解决的问题有多少个",
+        "各部门还有几个问题没办结", "企业反映的问题诉求办理情况",
+    ],
+)
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None) -> ProblemList:
     """问题台账中尚未解决（未解决、推进中）的问题，可按地区或责任部门筛选，并按部门、地区计数。
 
-    region：可选，地区名或简称；department：可选，责任部门名称的一部分，如“自然资源”“发展和改革”。
+    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”“市人社局”。
     """
     with store.session() as session:
         stmt = (select(Problem, Region).join(Region, Problem.region_id == Region.id)
@@ -131,7 +147,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
                 stmt = stmt.where(Problem.region_id == reg.id)
         rows = sorted(
             ((pb, rg) for pb, rg in session.execute(stmt)
-             if not department or normalise_name(department) in normalise_name(pb.department)),
+             if not department or department_key(department) in normalise_name(pb.department)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
         )
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.db.errors import InvalidValue
 from assistant.db.models import IndustryChain, Project, Region
 from assistant.db.periods import Period
 from assistant.db.reference import PROJECT_STAGES
@@ -30,6 +31,7 @@ from assistant.tools.common import (
     scoped_region,
 )
 from assistant.tools.formulas import formula
+from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, format_value
 
 _NON_KEY = "非重点产业链"
@@ -141,6 +143,14 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
     return stats
 
 
+@figure_tool(
+    "项目库统计：按阶段、产业链、地区的个数与投资，开工率、资金到位率、履约率",
+    examples=[
+        "一季度新签约项目开工率是多少", "项目资金到位率", "汉阴县签约项目的履约率", "新型材料产业链有多少个项目",
+        "全市签约项目总投资多少亿元", "5亿元以上项目有几个", "重点产业链项目占比多少", "上半年签约了多少个项目",
+        "项目库里一共有多少项目", "开工项目有多少个", "外资项目有几个",
+    ],
+)
 def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,
                   chain: str | None = None) -> ProjectStats:
     """项目库统计：按阶段、产业链、地区的项目数和总投资，5亿元以上/10亿元以上项目数，开工率、资金到位率、履约率、重点产业链项目占比。
@@ -231,6 +241,15 @@ class ProjectList(BaseModel):
     summary: str
 
 
+@figure_tool(
+    "列出项目：按地区、产业链、阶段、期间、投资额、是否外资筛选",
+    examples=[
+        "汉阴县有哪些项目", "列出新能源产业链的项目", "还在谈的项目有哪些", "总投资10亿元以上的项目名单",
+        "一季度签约的项目有哪些", "外资项目都有哪些", "高新区已开工的项目", "投产的项目清单",
+        "旬阳市的签约项目列表", "处于线索阶段的项目",
+    ],
+    slots={"min_investment_yi": "amount"},
+)
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
                   foreign: bool | None = None, limit: int = 50) -> ProjectList:
@@ -262,7 +281,68 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     ]
     total = _sum([x.total for x in projects])
     summary = f"共 {len(projects)} 个项目，总投资 {format_value(as_float(total), '亿元')}" if projects else "无符合条件的项目"
-    if len(shown) < len(projects):
-        summary += f"（列出前 {len(shown)} 个）"
+    if items:
+        summary += "：" + "；".join(
+            f"{i.name}（{i.region}，{i.stage}，{format_value(i.total_investment_yi_yuan, '亿元')}）" for i in items[:20])
+    if len(items) > 20 or len(shown) < len(projects):
+        summary += f"（列出前 {min(len(items), 20)} 个）"
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
                        summary=summary + "。")
+
+
+class StalledProject(ProjectItem):
+    days_since_signed: int
+
+
+class StalledProjects(BaseModel):
+    days: int
+    as_of: date
+    items: list[StalledProject]
+    total_count: int
+    provenance: Provenance
+    summary: str
+
+
+def _cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@figure_tool(
+    "签约后超过一定天数仍未开工的项目",
+    examples=[
+        "签约超过3个月还没开工的项目有哪些？", "签约半年了还没动工的项目", "签了约迟迟不开工的项目",
+        "签约后90天未开工的项目名单", "哪些项目签约很久了还没开工", "汉阴县签约未开工超过两个月的项目",
+    ],
+    slots={"as_of": "date"},
+)
+def stalled_projects(store: FigureStore, days: int = 90, region: str | None = None, as_of: date | None = None
+                     ) -> StalledProjects:
+    """已签约但签约后超过 days 天仍未开工（没有开工日期）的项目，按签约日期排列。
+
+    days：签约后的天数，如 3 个月填 90（默认 90）；region：可选，地区名或简称；
+    as_of：可选，截至日期（默认今天），如“2023-06-30”。
+    """
+    if days < 0:
+        raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
+    cutoff_day = as_of or date.today()
+    with store.session() as session:
+        projects = _select(session, scoped_region(store, session, region), None, None)
+        stalled = sorted((x for x in projects if x.signed_on is not None and x.started_on is None
+                          and x.stage == "签约" and (cutoff_day - x.signed_on).days > days),
+                         key=lambda x: (x.signed_on or date.max, x.name))
+        prov = provenance(session, "projects", [(x.id, x.import_id) for x in stalled], None,
+                          f"阶段为“签约”、没有开工日期、签约日期距 {_cn_date(cutoff_day)} 超过 {days} 天的项目")
+    items = [
+        StalledProject(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
+                       total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,
+                       started_on=x.started_on, operating_on=x.operating_on, funds_arrived_yi_yuan=as_float(x.funds),
+                       is_foreign=x.is_foreign, foreign_amount_wan_usd=as_float(x.foreign_wan_usd),
+                       days_since_signed=(cutoff_day - x.signed_on).days if x.signed_on else 0)
+        for x in stalled
+    ]
+    listing = "；".join(f"{x.name}（{x.region}，{_cn_date(x.signed_on) if x.signed_on else ''}签约，"
+                       f"已 {x.days_since_signed} 天）" for x in items)
+    summary = (f"截至{_cn_date(cutoff_day)}，签约超过 {days} 天仍未开工的项目共 {len(items)} 个：{listing}。" if items
+               else f"截至{_cn_date(cutoff_day)}，没有签约超过 {days} 天仍未开工的项目。")
+    return StalledProjects(days=days, as_of=cutoff_day, items=items, total_count=len(items), provenance=prov,
+                           summary=summary)

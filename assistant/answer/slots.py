@@ -1,0 +1,162 @@
+"""Slot filling from the database's own vocabulary: project and enterprise names, departments and their
+aliases, chains, event cities, stages, statuses, day counts and amount thresholds. Pure once the names are
+loaded; `Slots.placeholders` gives the spans the router replaces before embedding."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from assistant.db.models import Enterprise, Event, IndustryChain, Problem, Project
+from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
+from assistant.db.session import FigureStore
+from assistant.db.vocab import normalise_name
+from assistant.tools.directory import core_name
+
+_CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+           "半": 0.5}
+_DAYS = re.compile(r"(\d+|[一两二三四五六七八九十半])\s*(?:个)?(天|日|周|星期|个月|月|年)")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
+_PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目")
+_NOT_A_PROJECT = re.compile(r"^(?:哪些|什么|签约|在谈|开工|投产|重点|外资|内资|新签约|这个|那个|该|有|的|所有|全部|"
+                            r"列出|查|查询|看看|全市|各县区|.*(?:县|区|市|链)的?)$")
+_STAGE_WORDS = {"线索": "线索", "在谈": "在谈", "洽谈": "在谈", "签约": "签约", "开工": "开工", "动工": "开工",
+                "投产": "投产", "竣工": "投产"}
+_STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
+                 ("已对接", "已对接"), ("已签约", "已签约"), ("签约了", "已签约"))
+_CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "行业领军", "外资企业")
+
+
+@dataclass
+class SlotVocabulary:
+    projects: list[str] = field(default_factory=list)
+    enterprises: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    chains: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    event_cities: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, store: FigureStore | None) -> SlotVocabulary:
+        if store is None:
+            return cls()
+        with store.session() as session:
+            return cls(
+                projects=list(session.scalars(select(Project.name))),
+                enterprises=list(session.scalars(select(Enterprise.name))),
+                departments=sorted(set(session.scalars(select(Problem.department)))),
+                chains=[(c.name, tuple(c.aliases or [])) for c in session.scalars(select(IndustryChain))],
+                event_cities=sorted(set(session.scalars(select(Event.city)))),
+            )
+
+    def words(self) -> list[str]:
+        """Names jieba should keep whole."""
+        return [core_name(p) for p in self.projects] + [core_name(e, "enterprise") for e in self.enterprises]
+
+
+@dataclass
+class Slots:
+    project: str | None = None
+    unknown_project: str | None = None
+    enterprise: str | None = None
+    department: str | None = None
+    unknown_department: str | None = None
+    chain: str | None = None
+    city: str | None = None
+    stage: str | None = None
+    status: str | None = None
+    category: str | None = None
+    days: int | None = None
+    amount: float | None = None
+    foreign: bool | None = None
+    spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
+
+
+def _number(text: str) -> float:
+    return float(text) if text[0].isdigit() else float(_CN_NUM.get(text, 1))
+
+
+def _days(text: str) -> int | None:
+    m = _DAYS.search(text)
+    if not m or not re.search(r"超过|以上|多于|满|还没|未|仍|迟迟|已经|了", text):
+        return None
+    n = _number(m.group(1))
+    unit = m.group(2)
+    factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 365}[unit]
+    return int(round(n * factor))
+
+
+def _find_name(text: str, names: list[str], kind: str) -> tuple[str, str] | None:
+    """(canonical name, the span of text that named it), preferring the longest span."""
+    norm = normalise_name(text)
+    found: list[tuple[int, str, str]] = []
+    for name in names:
+        for candidate in {normalise_name(name), core_name(name, kind)}:
+            if len(candidate) >= 2 and candidate in norm:
+                found.append((len(candidate), name, candidate))
+    if not found:
+        return None
+    _, name, span = max(found)
+    return name, span
+
+
+def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
+    slots = Slots()
+    project = _find_name(text, vocab.projects, "project")
+    if project:
+        slots.project, span = project
+        slots.spans.append((span, "某项目"))
+    else:
+        for m in _PROJECT_MENTION.finditer(text):
+            named = m.group(1)
+            if not _NOT_A_PROJECT.search(named) and len(core_name(named)) >= 3 and not re.search(
+                    r"哪|多少|几个|有没有|什么|的$", named):
+                slots.unknown_project = named + "项目"
+                slots.spans.append((slots.unknown_project, "某项目"))
+                break
+    enterprise = _find_name(text, vocab.enterprises, "enterprise")
+    if enterprise and not (slots.project and enterprise[1] in (slots.project or "")):
+        slots.enterprise, span = enterprise
+        slots.spans.append((span, "某企业"))
+    bare = re.sub(r"市(?=发改|工信|自然|生态|住建|人社|市场|交通|财政|商务|农业|文旅|卫健)", "", text)
+    for key, aliases in DEPARTMENT_ALIASES.items():
+        hit = next((w for w in sorted((key, *aliases), key=len, reverse=True) if w in bare), None)
+        if hit is None:
+            continue
+        matches = [d for d in vocab.departments if key in normalise_name(d)]
+        if len(matches) == 1 or (matches and len({re.sub(r"^市", "", m) for m in matches}) == 1):
+            slots.department = key
+        elif matches:
+            slots.department = key  # the tool lists every matching department's problems
+        else:
+            slots.unknown_department = hit
+        slots.spans.append((hit, "某部门"))
+        break
+    for name, aliases in vocab.chains:
+        word = next((w for w in sorted((name, *aliases), key=len, reverse=True) if w and w in text), None)
+        if word and not (slots.project and word in slots.project) and not (slots.enterprise and word in slots.enterprise):
+            slots.chain = name
+            slots.spans.append((word, "某产业链"))
+            break
+    for city in vocab.event_cities:
+        if len(city) >= 2 and city in text:
+            slots.city = city
+            break
+    for word, stage in _STAGE_WORDS.items():
+        if re.search(rf"(?:已|已经|还在|正在|处于|在){word}|{word}(?:阶段|的项目|项目)", text):
+            slots.stage = stage
+    for word, status in _STATUS_WORDS:
+        if word in text:
+            slots.status = status
+            break
+    slots.category = next((w for w in _CATEGORY_WORDS if w in text), None)
+    slots.days = _days(text)
+    if amount := _AMOUNT.search(text):
+        slots.amount = float(amount.group(1))
+    if re.search(r"外资项目|外商投资项目|外资的项目", text):
+        slots.foreign = True
+    return slots
+
+
+__all__ = ["PROJECT_STAGES", "SlotVocabulary", "Slots", "fill_slots"]

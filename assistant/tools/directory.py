@@ -1,0 +1,300 @@
+"""Look-ups by name: one project (with its open problems), one enterprise (with its projects), the target
+enterprise list by status, chain or category. Names match the way people type them: without the
+"（示例）" tag, without the trailing 项目/有限公司, or as a distinctive part (锂电池正极材料)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from assistant.db.errors import InvalidValue
+from assistant.db.models import Enterprise, IndustryChain, Problem, Project, Region
+from assistant.db.session import FigureStore
+from assistant.db.vocab import normalise_name
+from assistant.tools.common import provenance, resolve_chain
+from assistant.tools.registry import figure_tool
+from assistant.tools.types import Figure, Provenance, format_value
+
+_TAGS = re.compile(r"[（(]示例[)）]")
+_PROJECT_SUFFIX = re.compile(r"(?:建设)?项目$")
+_COMPANY_SUFFIX = re.compile(r"(?:股份|集团)?有限(?:责任)?公司$|集团$|公司$")
+# 对接状态 words people use for "still being followed"
+ACTIVE_STATUSES = ("跟踪中", "对接中", "储备", "在谈")
+
+
+def core_name(name: str, kind: str = "project") -> str:
+    """The distinctive part of a project or enterprise name: 富硒茶精深加工项目（示例）→ 富硒茶精深加工."""
+    text = _TAGS.sub("", normalise_name(name))
+    return (_PROJECT_SUFFIX if kind == "project" else _COMPANY_SUFFIX).sub("", text) or text
+
+
+def match_names(query: str, names: list[str], kind: str) -> list[str]:
+    """Names the query refers to: exact, then by core name (either containing the other)."""
+    q = normalise_name(query)
+    exact = [n for n in names if normalise_name(n) == q]
+    if exact:
+        return exact
+    qc = core_name(q, kind)
+    if len(qc) < 2:
+        return []
+    return [n for n in names if (c := core_name(n, kind)) and (qc in c or (len(c) >= 3 and c in qc))]
+
+
+@dataclass(frozen=True)
+class _ProjectRow:
+    id: int
+    import_id: int
+    name: str
+    enterprise_name: str | None
+    stage: str
+    total_investment_yi_yuan: float | None
+    signed_on: date | None
+    started_on: date | None
+    operating_on: date | None
+    funds_arrived_yi_yuan: float | None
+    is_foreign: bool
+    foreign_amount_wan_usd: float | None
+    note: str | None
+
+
+class ProblemBrief(BaseModel):
+    code: str
+    description: str
+    department: str
+    status: str
+    opened_on: date
+    closed_on: date | None
+
+
+class ProjectDetail(BaseModel):
+    name: str
+    region: str
+    chain: str | None
+    enterprise: str | None
+    stage: str
+    total_investment_yi_yuan: float | None
+    signed_on: date | None
+    started_on: date | None
+    operating_on: date | None
+    funds_arrived_yi_yuan: float | None
+    is_foreign: bool
+    foreign_amount_wan_usd: float | None
+    note: str | None
+    problems: list[ProblemBrief]
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def _date(d: date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+@figure_tool(
+    "按名称查项目：阶段、投资、日期、到位资金和问题诉求",
+    examples=[
+        "锂电池正极材料项目现在什么进度？", "富硒茶精深加工项目开工了吗", "某某项目总投资多少、到位资金多少",
+        "生物医药中间体项目的情况", "瀛湖康养度假区项目问题解决了没有", "这个项目是哪家企业投资的",
+        "查一下硅材料项目", "纺织项目签约时间", "智能装备项目投产了没", "某项目的问题诉求办理到哪一步了",
+    ],
+    slots={"name": "project"},
+    requires=("project",),
+)
+def find_project(store: FigureStore, name: str) -> ProjectDetail:
+    """按名称查一个项目：所在地区、产业链、企业、阶段、总投资、签约/开工/投产日期、到位资金，以及它在问题台账中的问题和办理状态。
+
+    name：项目名称或其中有区分度的部分，如“锂电池正极材料”“富硒茶精深加工项目”。名称对应多个项目时报错并列出候选。
+    """
+    with store.session() as session:
+        rows = list(session.execute(
+            select(Project, Region, IndustryChain).join(Region, Project.region_id == Region.id)
+            .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
+        ))
+        if store.region_scope:
+            rows = [t for t in rows if t[1].name == store.region_scope]
+        names = match_names(name, [p.name for p, _, _ in rows], "project")
+        if not names:
+            raise InvalidValue(f"项目库中没有名称含“{name}”的项目{'（您的账号只能查本地区的项目）' if store.region_scope else ''}。"
+                               "可用 list_projects 按地区、产业链或阶段列出项目。")
+        if len(names) > 1:
+            raise InvalidValue(f"“{name}”对应多个项目：{'、'.join(names[:10])}。请写出完整名称。")
+        row, region_row, chain_row = next(t for t in rows if t[0].name == names[0])
+        project = _ProjectRow(row.id, row.import_id, row.name, row.enterprise_name, row.stage,
+                              row.total_investment_yi_yuan, row.signed_on, row.started_on,
+                              row.operating_on, row.funds_arrived_yi_yuan, row.is_foreign,
+                              row.foreign_amount_wan_usd, row.note)
+        region_name, chain_name = region_row.name, chain_row.name if chain_row else None
+        problems = sorted(session.scalars(select(Problem).where(
+            (Problem.project_id == project.id) | (Problem.project_name == project.name))), key=lambda p: p.opened_on)
+        prov = provenance(session, "projects", [(project.id, project.import_id)], None, None)
+        if problems:
+            pprov = provenance(session, "problems", [(p.id, p.import_id) for p in problems], None, None)
+            prov = prov.model_copy(update={"formula": f"问题来自 problems 表第 {'、'.join(map(str, pprov.row_ids))} 行",
+                                           "files": sorted(set(prov.files) | set(pprov.files))})
+        briefs = [ProblemBrief(code=p.code, description=p.description, department=p.department, status=p.status,
+                               opened_on=p.opened_on, closed_on=p.closed_on) for p in problems]
+    label = project.name
+    figures = [Figure(label=f"{label} 总投资", value=project.total_investment_yi_yuan, unit="亿元", period=None,
+                      provenance=prov),
+               Figure(label=f"{label} 到位资金", value=project.funds_arrived_yi_yuan, unit="亿元", period=None,
+                      provenance=prov)]
+    if project.is_foreign:
+        figures.append(Figure(label=f"{label} 外资金额", value=project.foreign_amount_wan_usd, unit="万美元",
+                              period=None, provenance=prov))
+    dates = "，".join(f"{w}{_date(d)}" for w, d in (("签约于", project.signed_on), ("开工于", project.started_on),
+                                                   ("投产于", project.operating_on)) if d)
+    parts = [f"{project.name}（{region_name}{'，' + chain_name + '产业链' if chain_name else ''}"
+             f"{'，' + project.enterprise_name if project.enterprise_name else ''}）目前处于“{project.stage}”阶段",
+             f"总投资 {format_value(project.total_investment_yi_yuan, '亿元')}"]
+    if dates:
+        parts.append(dates)
+    parts.append(f"到位资金 {format_value(project.funds_arrived_yi_yuan, '亿元')}")
+    summary = "，".join(parts) + "。"
+    if briefs:
+        summary += "问题台账：" + "；".join(
+            f"{b.code} {b.description}（{b.department}，{b.status}"
+            f"{'，' + _date(b.closed_on) + '解决' if b.closed_on else ''}）" for b in briefs) + "。"
+    else:
+        summary += "问题台账中没有该项目的问题。"
+    return ProjectDetail(
+        name=project.name, region=region_name, chain=chain_name, enterprise=project.enterprise_name,
+        stage=project.stage, total_investment_yi_yuan=project.total_investment_yi_yuan, signed_on=project.signed_on,
+        started_on=project.started_on, operating_on=project.operating_on,
+        funds_arrived_yi_yuan=project.funds_arrived_yi_yuan, is_foreign=project.is_foreign,
+        foreign_amount_wan_usd=project.foreign_amount_wan_usd, note=project.note, problems=briefs, figures=figures,
+        provenance=prov, summary=summary,
+    )
+
+
+class EnterpriseItem(BaseModel):
+    name: str
+    category: str
+    headquarters: str | None
+    chain: str | None
+    status: str | None
+    projects: list[str]
+
+
+class EnterpriseList(BaseModel):
+    status: str | None
+    chain: str | None
+    category: str | None
+    items: list[EnterpriseItem]
+    count: int
+    by_status: list[tuple[str, int]]
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+@dataclass(frozen=True)
+class _E:
+    id: int
+    import_id: int
+    name: str
+    category: str
+    headquarters: str | None
+    status: str | None
+
+
+def _enterprise_rows(store: FigureStore) -> list[tuple[_E, str | None, list[str]]]:
+    with store.session() as session:
+        chains = {c.id: c.name for c in session.scalars(select(IndustryChain))}
+        projects: dict[int, list[str]] = {}
+        for p, r in session.execute(select(Project, Region).join(Region, Project.region_id == Region.id)):
+            if p.enterprise_id is not None and (not store.region_scope or r.name == store.region_scope):
+                projects.setdefault(p.enterprise_id, []).append(p.name)
+        enterprises = sorted(session.scalars(select(Enterprise)), key=lambda e: e.id)
+        return [(_E(e.id, e.import_id, e.name, e.category, e.headquarters, e.status),
+                 chains.get(e.chain_id) if e.chain_id else None, projects.get(e.id, [])) for e in enterprises]
+
+
+def _status_matches(wanted: str, status: str | None) -> bool:
+    if not status:
+        return False
+    if wanted in ("跟踪", "在跟踪", "还在跟踪", "对接中", "跟踪中", "储备", "未签约"):
+        return status in ACTIVE_STATUSES
+    return normalise_name(wanted) in normalise_name(status)
+
+
+@figure_tool(
+    "目标企业库：按对接状态、产业链、类别列出企业并计数",
+    examples=[
+        "目标企业库里还在跟踪的企业有几家？", "已对接的500强企业有哪些", "新能源产业链的目标企业",
+        "跟踪中的外资企业名单", "目标企业库一共多少家企业", "民营500强企业我们对接了哪些",
+        "哪些企业已经签约了", "客商库里有哪些行业领军企业",
+    ],
+)
+def list_enterprises(store: FigureStore, status: str | None = None, chain: str | None = None,
+                     category: str | None = None) -> EnterpriseList:
+    """目标企业库（客商库）：按对接状态（已对接、跟踪中、已签约；“在跟踪”“对接中”“储备”都按尚未签约的跟踪中企业）、
+    “5+3”产业链、类别（中国500强、民营500强、行业领军、外资）筛选，列出企业及其在项目库中的项目，并按状态计数。
+
+    status、chain、category 都可不填，不填即全部。
+    """
+    chain_name = None
+    if chain:
+        with store.session() as session:
+            chain_name = resolve_chain(session, chain).name
+    rows = _enterprise_rows(store)
+    picked = [(e, c, ps) for e, c, ps in rows
+              if (not status or _status_matches(status, e.status))
+              and (not chain_name or c == chain_name)
+              and (not category or normalise_name(category) in normalise_name(e.category or ""))]
+    with store.session() as session:
+        prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked], None,
+                          "“在跟踪”= 对接状态为“跟踪中”（或对接中、储备、在谈）" if status else None)
+    items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
+                            projects=ps) for e, c, ps in picked]
+    by_status = Counter(i.status or "未填" for i in items).most_common()
+    scope = "".join(filter(None, [chain_name and f"{chain_name}产业链", category, status and f"“{status}”"]))
+    figures = [Figure(label=f"目标企业库{scope}企业数", value=len(items), unit="家", period=None, provenance=prov)]
+    if items:
+        names = "、".join(i.name for i in items[:30])
+        summary = f"目标企业库中{scope}企业共 {len(items)} 家：{names}"
+        if len(by_status) > 1:
+            summary += "（" + "，".join(f"{s} {n} 家" for s, n in by_status) + "）"
+        summary += "。"
+    else:
+        summary = f"目标企业库中没有{scope}的企业。"
+    return EnterpriseList(status=status, chain=chain_name, category=category, items=items, count=len(items),
+                          by_status=by_status, figures=figures, provenance=prov, summary=summary)
+
+
+@figure_tool(
+    "按名称查目标企业：类别、总部、产业链、对接状态和在本市的项目",
+    examples=[
+        "宁德时代对接得怎么样了？", "通威集团在我们这有项目吗", "欣旺达是什么状态", "某某集团是哪条产业链的",
+        "国轩高科总部在哪", "京东集团对接情况",
+    ],
+    slots={"name": "enterprise"},
+    requires=("enterprise",),
+)
+def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
+    """按名称查一家目标企业：类别、总部所在地、产业链、对接状态，以及它在项目库中的项目。
+
+    name：企业名称或其中有区分度的部分，如“宁德时代”“通威”。
+    """
+    rows = _enterprise_rows(store)
+    names = match_names(name, [e.name for e, _, _ in rows], "enterprise")
+    if not names:
+        raise InvalidValue(f"目标企业库中没有名称含“{name}”的企业。可用 list_enterprises 按状态或产业链列出。")
+    picked = [(e, c, ps) for e, c, ps in rows if e.name in names]
+    with store.session() as session:
+        prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked], None, None)
+    items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
+                            projects=ps) for e, c, ps in picked]
+    lines = []
+    for i in items:
+        where = f"，总部{i.headquarters}" if i.headquarters else ""
+        chain = f"，{i.chain}产业链" if i.chain else ""
+        projects = f"，项目库中的项目：{'、'.join(i.projects)}" if i.projects else "，项目库中暂无其项目"
+        lines.append(f"{i.name}（{i.category}{where}{chain}）对接状态：{i.status or '未填'}{projects}")
+    return EnterpriseList(status=None, chain=None, category=None, items=items, count=len(items),
+                          by_status=Counter(i.status or "未填" for i in items).most_common(), figures=[],
+                          provenance=prov, summary="；".join(lines) + "。")

@@ -1,0 +1,112 @@
+"""The one declaration of every read-only figure tool.
+
+A tool is a plain typed function over a FigureStore, declared with `@figure_tool(...)` next to its
+definition: a short Chinese title, the kinds of slot it takes from a question (region, period, metric,
+project, enterprise, department, chain, office, days, date range) and example questions. Everything that
+lists tools derives from this registry: the LLM tool list, the grounded router's routes,
+`GET /api/figures/<tool>`, `assistant figures <tool>` and the workbench's listing. Adding a tool is one
+module with its declaration plus an import in `assistant/tools/__init__.py`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, TypeVar, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from assistant.db.errors import InvalidValue
+from assistant.db.session import FigureStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Slot kinds a question can fill. A parameter's slot kind is its name unless the declaration maps it.
+SLOT_KINDS = ("region", "period", "metric", "project", "enterprise", "department", "chain", "office", "days",
+              "date", "date_from", "date_to", "stage", "status", "category", "amount", "foreign", "by", "city")
+
+
+@dataclass(frozen=True)
+class FigureTool:
+    """One declared tool: the function and what the router, the API, the CLI and the UI need to know."""
+
+    name: str
+    function: Callable[..., Any]
+    title: str
+    examples: tuple[str, ...]
+    slots: dict[str, str]  # parameter name → slot kind
+    # Routing hints that examples alone cannot carry: the router prefers this tool over a near tie when the
+    # question holds one of these slot kinds (a project name for project_detail, say).
+    requires: tuple[str, ...] = ()
+
+    @cached_property
+    def description(self) -> str:
+        return inspect.getdoc(self.function) or self.title
+
+    @cached_property
+    def parameters(self) -> list[inspect.Parameter]:
+        return list(inspect.signature(self.function).parameters.values())[1:]
+
+    @cached_property
+    def args_model(self) -> type[BaseModel]:
+        hints = get_type_hints(self.function)
+        fields: dict[str, Any] = {
+            p.name: (hints.get(p.name, Any), ... if p.default is inspect.Parameter.empty else p.default)
+            for p in self.parameters
+        }
+        return create_model(  # type: ignore[call-overload,no-any-return]
+            f"{self.name}_args", __config__=ConfigDict(extra="forbid"), **fields
+        )
+
+    @cached_property
+    def result_type(self) -> Any:
+        return get_type_hints(self.function).get("return", Any)
+
+    def validate(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Keyword arguments for the function from loosely typed input (query strings, CLI options, model
+        JSON); InvalidValue with a Chinese message when they do not fit."""
+        cleaned = {k: v for k, v in params.items() if v not in (None, "")}
+        try:
+            parsed = self.args_model.model_validate(cleaned)
+        except ValidationError as exc:
+            from assistant.answer.llm_tools import explain_validation_errors
+
+            raise InvalidValue(f"{self.name} 的参数有误：{explain_validation_errors(exc.errors())}") from exc
+        return {key: getattr(parsed, key) for key in type(parsed).model_fields}
+
+    def run(self, store: FigureStore, params: dict[str, Any]) -> BaseModel:
+        result: BaseModel = self.function(store, **self.validate(params))
+        return result
+
+
+REGISTRY: dict[str, FigureTool] = {}
+
+
+def figure_tool(title: str, examples: list[str], slots: dict[str, str] | None = None,
+                requires: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Declare a read-only figure tool. `slots` maps parameters whose name is not their slot kind."""
+
+    def register(function: F) -> F:
+        params = list(inspect.signature(function).parameters)[1:]
+        mapping = {p: (slots or {}).get(p, p) for p in params}
+        mapping = {p: kind for p, kind in mapping.items() if kind in SLOT_KINDS}
+        REGISTRY[function.__name__] = FigureTool(function.__name__, function, title, tuple(examples), mapping,
+                                                 requires)
+        return function
+
+    return register
+
+
+def get_tool(name: str) -> FigureTool:
+    """The declared tool called `name`; InvalidValue listing the tools otherwise."""
+    tool = REGISTRY.get(name)
+    if tool is None:
+        raise InvalidValue(f"没有名为“{name}”的数据工具。可用的工具：{'、'.join(REGISTRY)}。")
+    return tool
+
+
+def run_tool(name: str, store: FigureStore, params: dict[str, Any]) -> BaseModel:
+    """Run one declared tool on a (possibly region-scoped) store."""
+    return get_tool(name).run(store, params)
