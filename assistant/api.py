@@ -16,12 +16,13 @@ from starlette.types import Scope
 
 from assistant import __version__
 from assistant.api_routes import ask, auth, documents, drafting, figures, openai_compat
-from assistant.api_routes.auth import CurrentUser, RequireLogin
-from assistant.api_routes.deps import KB, AppState, State
+from assistant.api_routes.auth import RequireLogin
+from assistant.api_routes.deps import BudgetedWorkspace, State
 from assistant.api_routes.docs_page import install_docs_page
 from assistant.api_routes.errors import BodyLimit, install_error_handlers
 from assistant.config import Settings, get_settings
 from assistant.index.kb import SearchFilters
+from assistant.services import Services
 from assistant.ui.paths import UPLOAD_PATH
 
 if TYPE_CHECKING:
@@ -36,15 +37,15 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     workbench page (Gradio) is mounted at /ui; / redirects there. Every route but /healthz and the login
     page needs a user (API key or session); `local=True` is the single-user mode without login, which
     `assistant serve --local` allows only on 127.0.0.1."""
-    state = AppState(settings or get_settings(), chat_model=chat_model, local=local)
+    state = Services(settings or get_settings(), chat_model=chat_model, local=local)
+    state.open_all()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
             state.warm()
         yield
-        state.kb.close()
-        state.auth.close()
+        state.close()
 
     # docs_url/redoc_url off: the default pages fetch Swagger UI / ReDoc from public CDNs (see docs_page.py)
     app = FastAPI(title="招商知识助手 API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
@@ -65,8 +66,9 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     app.add_middleware(RequireLogin, auth=state.auth)  # outermost: nothing runs for a request without a user
     app.add_api_route("/healthz", healthz, methods=["GET"], summary="健康检查")
     app.add_api_route("/api/search", api_search, methods=["GET"], summary="检索段落及出处", tags=["检索"])
-    for module in (auth, ask, documents, figures, drafting, openai_compat):
+    for module in (auth, ask, documents, drafting, openai_compat):
         app.include_router(module.router)
+    app.include_router(figures.build_router())  # one route per tool declared in the registry
     from assistant.ui.app import mount_ui  # gradio takes seconds to import: not at `import assistant.api`
 
     return mount_ui(app, state)
@@ -79,9 +81,7 @@ def healthz(state: State) -> dict[str, Any]:
 
 
 def api_search(
-    kb: KB,
-    state: State,
-    user: CurrentUser,
+    workspace: BudgetedWorkspace,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="检索问题")],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
     genre: Annotated[str | None, Query(max_length=20)] = None,
@@ -90,9 +90,5 @@ def api_search(
 ) -> dict[str, Any]:
     if not q.strip():
         raise HTTPException(status_code=422, detail="检索问题不能为空")
-    state.auth.limiter.hit(user.username)
-    filters = SearchFilters(genre=genre, year=year, office=office).within(user.access.classes)
-    hits = kb.search(q, k=k, filters=filters)
-    state.auth.audit.record(user.username, user.role, "search", q, documents=list(dict.fromkeys(h.doc_id for h in hits)),
-                            via="api")
+    hits = workspace.search(q, k=k, filters=SearchFilters(genre=genre, year=year, office=office))
     return {"query": q, "hits": [{**h.as_json(), "source": PurePath(h.source).name} for h in hits]}

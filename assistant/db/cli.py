@@ -7,34 +7,29 @@ and exit code 1, never a traceback.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import click
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
+from assistant.cli_workspace import cli_workspace
 from assistant.config import get_settings
 from assistant.db import render
 from assistant.db.errors import ImportRejected
-from assistant.db.importers import KINDS, import_demo, import_file, recent_imports, table_counts
+from assistant.db.importers import KINDS, recent_imports, table_counts
 from assistant.db.migrations import LATEST_VERSION, current_version, migrate
-from assistant.db.periods import parse_period
 from assistant.db.session import FigureStore, create_writable_engine, display_url
 from assistant.errors import AssistantError
 from assistant.index.lock import write_lock
-from assistant.tools import (
-    city_total,
-    get_indicator,
-    lagging_regions,
-    list_events,
-    list_projects,
-    open_problems,
-    project_stats,
-    rank_regions,
-)
+from assistant.tools import REGISTRY, FigureTool
+from assistant.tools.registry import param_help
 
 F = TypeVar("F", bound=Callable[..., Any])
 _TABLE_LABELS = {
@@ -88,13 +83,12 @@ def db_group() -> None:
 @click.option("--period", default=None, help="宽表的期间，如 2023Q1（标题中已写明时可不填）")
 @_friendly_errors
 def import_command(kind: str, file: Path, layout: str, period: str | None) -> None:
-    settings = get_settings()
-    with write_lock(settings.data_dir):  # one writer at a time, shared with ingest and backup
-        engine = create_writable_engine(settings.db_url)
+    with cli_workspace() as workspace:
         try:
-            summary = import_file(engine, kind, file, layout, parse_period(period) if period else None)
-        finally:
-            engine.dispose()
+            summary = workspace.import_data(kind, file, layout, period)
+        except ImportRejected as err:  # the row-by-row report, without click's "Error:" in front
+            click.echo(str(err), err=True)
+            raise click.exceptions.Exit(1) from err
     click.echo(summary.describe())
 
 
@@ -102,14 +96,9 @@ def import_command(kind: str, file: Path, layout: str, period: str | None) -> No
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("corpus/data"))
 @_friendly_errors
 def import_demo_command(directory: Path) -> None:
-    settings = get_settings()
-    with write_lock(settings.data_dir):
-        engine = create_writable_engine(settings.db_url)
-        try:
-            for summary in import_demo(engine, directory):
-                click.echo(summary.describe())
-        finally:
-            engine.dispose()
+    with cli_workspace() as workspace:
+        for summary in workspace.import_demo(directory):
+            click.echo(summary.describe())
     click.echo(f"演示数据已就绪：{display_url(get_settings().db_url)}")
 
 
@@ -146,93 +135,53 @@ def status_command() -> None:
         click.echo(render.table(["时间", "类型", "文件", "行数"], rows, right=(3,)))
 
 
-@click.group("figures", help="查询指标与项目数据（只读）")
+class _FigureCommands(click.Group):
+    """One subcommand per declared tool, read from the registry when the CLI runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(tool.path for tool in REGISTRY.values())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        tool = next((t for t in REGISTRY.values() if t.path == cmd_name), None)
+        return _figure_command(tool) if tool else None
+
+
+@click.group("figures", cls=_FigureCommands, help="查询指标与项目数据（只读）。每个数据工具一个子命令，由工具声明生成。")
 def figures_group() -> None:
     pass
 
 
-def _run(tool: Callable[..., BaseModel], as_json: bool, text: Callable[[Any], str], *args: Any, **kwargs: Any
-         ) -> None:
-    store = _open_store()
-    try:
-        _emit(tool(store, *args, **kwargs), as_json, text)
-    finally:
-        store.close()
+def _click_type(hint: Any) -> Any:
+    args = [a for a in get_args(hint) if a is not type(None)]
+    base = args[0] if args and get_origin(hint) in (Union, UnionType) else hint
+    if get_origin(base) is Literal:
+        return click.Choice([str(a) for a in get_args(base)])
+    return {int: click.INT, float: click.FLOAT, bool: click.BOOL,
+            date: click.DateTime(["%Y-%m-%d"])}.get(base, click.STRING)
 
 
-@figures_group.command("indicator", help="某地区某期间某指标，如：汉阴县 2023Q1 外商直接投资")
-@click.argument("region")
-@click.argument("period")
-@click.argument("metric")
-@click.option("--unit", default=None, help="换算单位，如 万元")
-@_json_option
-@_friendly_errors
-def indicator_command(region: str, period: str, metric: str, unit: str | None, as_json: bool) -> None:
-    _run(get_indicator, as_json, render.indicator, region, period, metric, unit=unit)
+def _figure_command(tool: FigureTool) -> click.Command:
+    """`assistant figures <path>`: required parameters are arguments in order, the others --options."""
+    hints = get_type_hints(tool.function)
+    helps = param_help(tool)
+    params: list[click.Parameter] = []
+    for p in tool.parameters:
+        kind = _click_type(hints.get(p.name, str))
+        if p.default is inspect.Parameter.empty:
+            params.append(click.Argument([p.name], type=kind))
+        else:
+            params.append(click.Option([f"--{p.name.replace('_', '-')}", p.name], type=kind, default=p.default,
+                                       show_default=p.default is not None, help=helps[p.name]))
+    params.append(click.Option(["--json", "as_json"], is_flag=True, help="输出 JSON（含来源信息）"))
 
+    @_friendly_errors
+    def callback(as_json: bool, **kwargs: Any) -> None:
+        if isinstance(kwargs.get("as_of"), datetime):
+            kwargs["as_of"] = kwargs["as_of"].date()
+        with cli_workspace() as workspace:
+            _emit(workspace.figures(tool.name, kwargs), as_json, render.result)
 
-@figures_group.command("rank", help="各地区排名，如：2023Q1 实际引进内资")
-@click.argument("period")
-@click.argument("metric")
-@click.option("--by", type=click.Choice(["completion", "value", "yoy"]), default="completion", show_default=True,
-              help="completion 完成进度；value 数值；yoy 同比")
-@_json_option
-@_friendly_errors
-def rank_command(period: str, metric: str, by: str, as_json: bool) -> None:
-    _run(rank_regions, as_json, render.ranking, period, metric, by=by)
-
-
-@figures_group.command("lagging", help="低于序时进度的地区，如：2023Q1 实际引进内资")
-@click.argument("period")
-@click.argument("metric")
-@_json_option
-@_friendly_errors
-def lagging_command(period: str, metric: str, as_json: bool) -> None:
-    _run(lagging_regions, as_json, render.lagging, period, metric)
-
-
-@figures_group.command("city", help="全市合计（全市行或各地区之和），如：2023Q1 外商直接投资")
-@click.argument("period")
-@click.argument("metric")
-@_json_option
-@_friendly_errors
-def city_command(period: str, metric: str, as_json: bool) -> None:
-    _run(city_total, as_json, render.city, period, metric)
-
-
-@figures_group.command("projects", help="项目统计（按阶段、产业链、地区）；加 --list 列出项目")
-@click.option("--period", default=None, help="只统计该期间签约的项目，如 2023Q1")
-@click.option("--region", default=None, help="地区，如 汉阴县")
-@click.option("--chain", default=None, help="“5+3”产业链，如 新型材料")
-@click.option("--stage", default=None, help="阶段（仅 --list）：线索、在谈、签约、开工、投产")
-@click.option("--min-investment", type=float, default=None, help="总投资下限（亿元，仅 --list）")
-@click.option("--list", "as_list", is_flag=True, help="列出项目而不是统计")
-@click.option("--limit", type=int, default=50, show_default=True, help="最多列出条数")
-@_json_option
-@_friendly_errors
-def projects_command(period: str | None, region: str | None, chain: str | None, stage: str | None,
-                     min_investment: float | None, as_list: bool, limit: int, as_json: bool) -> None:
-    if as_list:
-        _run(list_projects, as_json, render.project_list, region=region, chain=chain, stage=stage, period=period,
-             min_investment_yi=min_investment, limit=limit)
-    else:
-        _run(project_stats, as_json, render.project_stats, period=period, region=region, chain=chain)
-
-
-@figures_group.command("events", help="招商活动及签约情况")
-@click.option("--period", default=None, help="期间，如 2023Q1 或 2019")
-@click.option("--city", default=None, help="举办城市，如 雄安")
-@_json_option
-@_friendly_errors
-def events_command(period: str | None, city: str | None, as_json: bool) -> None:
-    _run(list_events, as_json, render.events, period=period, city=city)
-
-
-@figures_group.command("problems", help="问题台账中未解决的问题")
-@click.option("--region", default=None, help="地区，如 恒口")
-@click.option("--department", default=None, help="责任部门（名称的一部分），如 自然资源")
-@_json_option
-@_friendly_errors
-def problems_command(region: str | None, department: str | None, as_json: bool) -> None:
-    _run(open_problems, as_json, render.problems, region=region, department=department)
+    usage = " ".join(p.name.upper() for p in tool.parameters if p.default is inspect.Parameter.empty)
+    return click.Command(tool.path, params=params, callback=callback, short_help=tool.title,
+                         help=f"{tool.title}。{('参数：' + usage) if usage else ''}\n\n示例问题：{tool.examples[0]}")
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
 
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
 from assistant.tools.ledger import EventList, ProblemList
@@ -119,3 +122,23 @@ def problems(r: ProblemList) -> str:
             for p in r.items]
     return "\n".join([table(["编号", "地区", "项目", "问题", "责任部门", "状态", "提出日期"], rows), r.summary,
                       _source(r.provenance)])
+
+
+def generic(r: BaseModel) -> str:
+    """Any tool result without a table of its own: its summary and its source."""
+    parts = [str(getattr(r, "summary", ""))]
+    prov = getattr(r, "provenance", None)
+    if isinstance(prov, Provenance):
+        parts.append(_source(prov))
+    return "\n".join(p for p in parts if p)
+
+
+RENDERERS: dict[type[BaseModel], Callable[[Any], str]] = {
+    IndicatorResult: indicator, RankingResult: ranking, LaggingResult: lagging, CityTotalResult: city,
+    ProjectStats: project_stats, ProjectList: project_list, EventList: events, ProblemList: problems,
+}
+
+
+def result(r: BaseModel) -> str:
+    """The terminal view of a figure tool's result."""
+    return RENDERERS.get(type(r), generic)(r)

@@ -104,6 +104,7 @@ def _date(d: date | None) -> str:
     ],
     slots={"name": "project"},
     requires=("project",),
+    path="project",
 )
 def find_project(store: FigureStore, name: str) -> ProjectDetail:
     """按名称查一个项目：所在地区、产业链、企业、阶段、总投资、签约/开工/投产日期、到位资金，以及它在问题台账中的问题和办理状态。
@@ -229,13 +230,15 @@ def _status_matches(wanted: str, status: str | None) -> bool:
         "跟踪中的外资企业名单", "目标企业库一共多少家企业", "民营500强企业我们对接了哪些",
         "哪些企业已经签约了", "客商库里有哪些行业领军企业",
     ],
+    path="enterprises",
 )
 def list_enterprises(store: FigureStore, status: str | None = None, chain: str | None = None,
                      category: str | None = None) -> EnterpriseList:
     """目标企业库（客商库）：按对接状态（已对接、跟踪中、已签约；“在跟踪”“对接中”“储备”都按尚未签约的跟踪中企业）、
     “5+3”产业链、类别（中国500强、民营500强、行业领军、外资）筛选，列出企业及其在项目库中的项目，并按状态计数。
 
-    status、chain、category 都可不填，不填即全部。
+    status：可选，对接状态，如“已对接”“跟踪中”“在跟踪”“已签约”；chain：可选，“5+3”产业链名；
+    category：可选，类别，如“中国500强”“民营500强”“行业领军”“外资”。都不填即全部企业。
     """
     chain_name = None
     if chain:
@@ -274,6 +277,7 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
     ],
     slots={"name": "enterprise"},
     requires=("enterprise",),
+    path="enterprise",
 )
 def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
     """按名称查一家目标企业：类别、总部所在地、产业链、对接状态，以及它在项目库中的项目。

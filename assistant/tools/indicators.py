@@ -66,6 +66,7 @@ def _figures(subject: str, period: Period, unit: str, value: Decimal | None, yoy
         "旬阳市1-7月引进内资完成情况", "平利县外资排第几", "岚皋县一季度内资同比", "宁陕引进内资完成率",
         "镇坪县外资完成进度怎么样", "白河县一季度招商引资完成得如何", "瀛湖景区一季度内资数据",
     ],
+    path="indicator",
 )
 def get_indicator(store: FigureStore, region: str, period: str, metric: str, unit: str | None = None
                   ) -> IndicatorResult:
@@ -164,6 +165,7 @@ class RankingResult(BaseModel):
         "上半年引进内资总量最多的县区", "哪个区县内资进度最慢", "各区县招商引资排名情况",
         "外资进度排在最后的是哪个县", "1-7月内资完成率排序",
     ],
+    path="rank",
 )
 def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "completion") -> RankingResult:
     """各县（市、区）、开发区按指标排名（全市不参与）。并列者名次相同，下一名次顺延（1、2、2、4）。
@@ -242,6 +244,7 @@ class LaggingResult(BaseModel):
         "上半年内资落后于时间进度的区县", "有几个县外资完成进度拖后腿", "没跟上序时进度的开发区",
         "哪些县区外资进度慢了", "未达序时进度的地区和差距",
     ],
+    path="lagging",
 )
 def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResult:
     """找出完成进度低于序时进度的县（市、区）、开发区及差距（百分点）。
@@ -332,6 +335,7 @@ class CityTotalResult(BaseModel):
         "我市今年引进内资完成了多少亿元", "全市招商引资总量是多少", "全市内资同比增长多少",
         "2023年全市实际利用外资", "安康今年外资目标完成得怎么样",
     ],
+    path="city",
 )
 def city_total(store: FigureStore, period: str, metric: str) -> CityTotalResult:
     """全市合计：有“全市”行时用全市行（含全市目标），否则为各县（市、区）、开发区之和，并注明口径。

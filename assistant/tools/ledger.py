@@ -48,6 +48,7 @@ class EventList(BaseModel):
         "2019年举办了哪些推介会", "雄安推介会签约了多少项目", "今年外出招商活动有几场", "招商推介会签约金额合计",
         "在深圳办过什么招商活动", "一季度的招商活动", "去过哪些城市开推介会",
     ],
+    path="events",
 )
 def list_events(store: FigureStore, period: str | None = None, city: str | None = None) -> EventList:
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
@@ -129,6 +130,7 @@ class ProblemList(BaseModel):
         "自然资源局牵头的问题办完了没有", "项目落地遇到的问题清单", "未解决的问题有多少个",
         "各部门还有几个问题没办结", "企业反映的问题诉求办理情况",
     ],
+    path="problems",
 )
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None) -> ProblemList:
     """问题台账中尚未解决（未解决、推进中）的问题，可按地区或责任部门筛选，并按部门、地区计数。

@@ -150,6 +150,7 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
         "全市签约项目总投资多少亿元", "5亿元以上项目有几个", "重点产业链项目占比多少", "上半年签约了多少个项目",
         "项目库里一共有多少项目", "开工项目有多少个", "外资项目有几个",
     ],
+    path="projects",
 )
 def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,
                   chain: str | None = None) -> ProjectStats:
@@ -249,6 +250,7 @@ class ProjectList(BaseModel):
         "旬阳市的签约项目列表", "处于线索阶段的项目",
     ],
     slots={"min_investment_yi": "amount"},
+    path="project-list",
 )
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
@@ -314,6 +316,7 @@ def _cn_date(d: date) -> str:
         "签约后90天未开工的项目名单", "哪些项目签约很久了还没开工", "汉阴县签约未开工超过两个月的项目",
     ],
     slots={"as_of": "date"},
+    path="stalled-projects",
 )
 def stalled_projects(store: FigureStore, days: int = 90, region: str | None = None, as_of: date | None = None
                      ) -> StalledProjects:

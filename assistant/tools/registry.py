@@ -11,6 +11,7 @@ module with its declaration plus an import in `assistant/tools/__init__.py`.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -40,6 +41,7 @@ class FigureTool:
     # Routing hints that examples alone cannot carry: the router prefers this tool over a near tie when the
     # question holds one of these slot kinds (a project name for project_detail, say).
     requires: tuple[str, ...] = ()
+    path: str = ""  # the API route and CLI command: /api/figures/<path>, assistant figures <path>
 
     @cached_property
     def description(self) -> str:
@@ -85,23 +87,34 @@ REGISTRY: dict[str, FigureTool] = {}
 
 
 def figure_tool(title: str, examples: list[str], slots: dict[str, str] | None = None,
-                requires: tuple[str, ...] = ()) -> Callable[[F], F]:
-    """Declare a read-only figure tool. `slots` maps parameters whose name is not their slot kind."""
+                requires: tuple[str, ...] = (), path: str = "") -> Callable[[F], F]:
+    """Declare a read-only figure tool. `slots` maps parameters whose name is not their slot kind; `path` names
+    its API route and CLI command (default: the function's name with - for _)."""
 
     def register(function: F) -> F:
         params = list(inspect.signature(function).parameters)[1:]
         mapping = {p: (slots or {}).get(p, p) for p in params}
         mapping = {p: kind for p, kind in mapping.items() if kind in SLOT_KINDS}
         REGISTRY[function.__name__] = FigureTool(function.__name__, function, title, tuple(examples), mapping,
-                                                 requires)
+                                                 requires, path or function.__name__.replace("_", "-"))
         return function
 
     return register
 
 
+def param_help(tool: FigureTool) -> dict[str, str]:
+    """Each parameter's line in the docstring ("region：地区名或简称…"), for API and CLI help."""
+    text = tool.description
+    out: dict[str, str] = {}
+    for p in tool.parameters:
+        m = re.search(rf"{p.name}：([^；;\n]*)", text)
+        out[p.name] = m.group(1).strip("。， ") if m else p.name
+    return out
+
+
 def get_tool(name: str) -> FigureTool:
-    """The declared tool called `name`; InvalidValue listing the tools otherwise."""
-    tool = REGISTRY.get(name)
+    """The declared tool called `name` (or its path); InvalidValue listing the tools otherwise."""
+    tool = REGISTRY.get(name) or next((t for t in REGISTRY.values() if t.path == name), None)
     if tool is None:
         raise InvalidValue(f"没有名为“{name}”的数据工具。可用的工具：{'、'.join(REGISTRY)}。")
     return tool

@@ -86,7 +86,7 @@ def test_other_figure_commands(demo: Path) -> None:
     assert "91.30%" in run("figures", "projects", "--period", "2023Q1").output
     assert "8.53" in run("figures", "events", "--city", "雄安").output
     assert "WT-2023-009" in run("figures", "problems", "--region", "恒口").output
-    listing = run("figures", "projects", "--list", "--min-investment", "10", "--json")
+    listing = run("figures", "project-list", "--min-investment-yi", "10", "--json")
     assert json.loads(listing.output)["total_count"] == 5
 
 
