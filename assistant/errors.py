@@ -31,5 +31,22 @@ class UnknownDocument(AssistantError, KeyError):
         return str(self.args[0]) if self.args else "未找到该文档"
 
 
+class QuestionTooLong(AssistantError, ValueError):
+    """A question (or a turn of its history, or a search query) over Settings.max_question_chars. The API
+    answers 422; the workbench and the command line say the message."""
+
+    def __init__(self, length: int, limit: int, what: str = "问题") -> None:
+        self.length, self.limit = length, limit
+        super().__init__(f"{what}过长：{length} 字，最多 {limit} 字，请精简后再问"
+                         "（上限由管理员通过 ASSISTANT_MAX_QUESTION_CHARS 设置）。")
+
+    @classmethod
+    def check(cls, text: str, limit: int, what: str = "问题") -> str:
+        """`text` unchanged when it is within `limit` characters."""
+        if len(text) > limit:
+            raise cls(len(text), limit, what)
+        return text
+
+
 class BackupError(AssistantError):
     """A backup or restore was refused or failed; the message names the path and what to do."""

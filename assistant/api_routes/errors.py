@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.answer.llm_tools import explain_validation_errors
 from assistant.auth.limits import RateLimited
 from assistant.db.errors import DatabaseNotReady, InvalidValue
-from assistant.errors import AssistantError, IndexBusy, UnknownDocument
+from assistant.errors import AssistantError, IndexBusy, QuestionTooLong, UnknownDocument
 from assistant.index.uploads import UploadRejected
 
 FIELD_LABELS = {
@@ -40,7 +40,7 @@ def status_for(exc: AssistantError) -> int:
         return 503
     if isinstance(exc, UnknownDocument | KeyError):  # UnknownRegion, UnknownMetric, UnknownChain
         return 404
-    if isinstance(exc, InvalidValue | UploadRejected):
+    if isinstance(exc, InvalidValue | UploadRejected | QuestionTooLong):
         return 422
     return 400
 
