@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.access import FULL_ACCESS, Access
-from assistant.answer.grounded import Composition, figures_for, nothing_found, plan_for, policy_for
+from assistant.answer.grounded import Composition, Plan, figures_for, nothing_found, plan_for, policy_for
 from assistant.answer.numbers import unsupported_numbers
 from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import Answer, Citation
@@ -96,6 +96,15 @@ class Assistant:
         for earlier in (history or [])[-6:]:
             previous = resolve_follow_up(parse(earlier, self.vocab, self.today, self.settings.max_question_chars), previous)
         return resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
+
+    def route(self, question: str, history: list[str] | None = None) -> Plan:
+        """What the grounded mode does for a question: the tool calls (tool, parameters from the question's
+        slots) and whether it quotes documents. Public so that routing can be inspected and tested."""
+        return self._plan(self.understand(question.strip(), history), history)
+
+    def _plan(self, parsed: Parsed, history: list[str] | None) -> Plan:
+        scores = self.router.scores(self._route_text(parsed, history))
+        return plan_for(parsed, scores, self._latest_period)
 
     def _define(self, parsed: Parsed, comp: Composition, access: Access) -> bool:
         """Answer a "what is X" question from the glossary (curated entries first, then defining sentences
@@ -196,8 +205,7 @@ class Assistant:
         if parsed.injection:
             return Answer(answer=REFUSAL, mode="grounded", warnings=warnings)
         comp = Composition()
-        scores = self.router.scores(self._route_text(parsed, history))
-        plan = plan_for(parsed, scores, self._latest_period)
+        plan = self._plan(parsed, history)
         figures_for(parsed, store, comp, [r.name for r in self.vocab.regions], plan)
         # Documents also answer data questions the database cannot (a 2019 figure in an interview) and give
         # the reasons and measures a mixed question asks for; the relevance filter in policy_for keeps this

@@ -214,9 +214,12 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         if calls is not None:
             adjusted = candidate.score + SLOT_BONUS * _used_slots(tool, parsed, latest_period)
             eligible.append((adjusted, candidate.score, tool.name, calls))
+    if parsed.slots.unknown_project and not parsed.slots.project:
+        eligible = []  # a project named that the ledger does not hold: say so, never another tool's figures
     if eligible:
         adjusted, score, name, calls = max(eligible, key=lambda e: (e[0], e[1]))
-        if score >= other[0] - DATA_MARGIN or REGISTRY[name].requires or parsed.follow_up:
+        margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
+        if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up:
             plan.calls, plan.route, plan.score = calls, name, score
     why = bool(WHY_CLAUSE.search(parsed.text))
     plan.policy = not plan.calls or why or other[1] in ("policy", "define") and other[0] > plan.score - DATA_MARGIN

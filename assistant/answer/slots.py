@@ -22,6 +22,9 @@ _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)
 _PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目")
 _NOT_A_PROJECT = re.compile(r"^(?:哪些|什么|签约|在谈|开工|投产|重点|外资|内资|新签约|这个|那个|该|有|的|所有|全部|"
                             r"列出|查|查询|看看|全市|各县区|.*(?:县|区|市|链)的?)$")
+# Words that make "X项目" a description (一季度签约项目, 汉阴县的外资项目), not a project's name.
+_GENERIC_IN_NAME = re.compile(r"季度|年|月|周|签约|开工|投产|在谈|线索|洽谈|哪|什么|多少|几|全市|各|县|区|市|外资|内资|重点|"
+                              r"新|的|这|那|有|所有|列|查|个|亿|产业链|落地|招商|引进|在建|续建|储备|跟踪|问题")
 _STAGE_WORDS = {"线索": "线索", "在谈": "在谈", "洽谈": "在谈", "签约": "签约", "开工": "开工", "动工": "开工",
                 "投产": "投产", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
@@ -83,7 +86,7 @@ def _days(text: str) -> int | None:
         return None
     n = _number(m.group(1))
     unit = m.group(2)
-    factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 365}[unit]
+    factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 360}[unit]
     return int(round(n * factor))
 
 
@@ -110,8 +113,7 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     else:
         for m in _PROJECT_MENTION.finditer(text):
             named = m.group(1)
-            if not _NOT_A_PROJECT.search(named) and len(core_name(named)) >= 3 and not re.search(
-                    r"哪|多少|几个|有没有|什么|的$", named):
+            if not _NOT_A_PROJECT.search(named) and len(core_name(named)) >= 3 and not _GENERIC_IN_NAME.search(named):
                 slots.unknown_project = named + "项目"
                 slots.spans.append((slots.unknown_project, "某项目"))
                 break

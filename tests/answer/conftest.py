@@ -1,0 +1,30 @@
+"""The grounded assistant over two corpus documents, a planted-instruction notice and the demo database,
+shared by the answer tests."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.answer.engine import Assistant
+from assistant.cli import main
+from assistant.config import Settings
+from assistant.index.ingest import ingest
+from assistant.index.kb import KnowledgeBase
+from tests.answer.test_grounded import BUTLER, INJECTED, REPORT
+from tests.conftest import CORPUS
+
+
+@pytest.fixture(scope="package")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    data = tmp_path_factory.mktemp("data")
+    docs = tmp_path_factory.mktemp("docs")
+    (docs / "注入测试通知.txt").write_text(INJECTED, encoding="utf-8")
+    settings = Settings(data_dir=data)
+    kb = KnowledgeBase(settings)
+    assert ingest(kb, [REPORT, BUTLER, docs]).ok
+    result = CliRunner().invoke(main, ["db", "import-demo", str(CORPUS / "data")], env={"ASSISTANT_DATA_DIR": str(data)})
+    assert result.exit_code == 0, result.output
+    return Assistant(settings, kb=kb)
+
+

@@ -1,0 +1,61 @@
+"""Table-driven: question → route (the tool the grounded mode calls) → the slots it fills from the question.
+
+These phrasings are the routing contract, written for this test: they are not the tools' example questions
+(assistant/tools/*.py) nor the evaluation set (tests/eval/ask/), so routing is tested on wording it was not
+given."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.engine import Assistant
+
+ROUTES = [
+    # (question, tool or None for no data tool, expected parameters (subset), quotes documents)
+    ("帮我看下汉阴2023年一季度外商直接投资到了多少", "get_indicator",
+     {"region": "汉阴县", "period": "2023Q1", "metric": "外商直接投资"}, False),
+    ("2023年一季度内资目标完成进度排第一的是哪个县区？", "rank_regions",
+     {"period": "2023Q1", "metric": "实际引进内资"}, False),
+    ("一季度外资同比增速谁最高", "rank_regions", {"period": "2023Q1", "by": "yoy"}, False),
+    ("一季度内资进度没跟上的县区都有谁", "lagging_regions", {"period": "2023Q1", "metric": "实际引进内资"}, False),
+    ("锂电隔膜那个项目的问题诉求现在办到哪一步了", "find_project", {"name": "锂电隔膜项目（示例）"}, False),
+    ("通威这家企业现在对接到什么程度", "find_enterprise", {"name": "通威集团"}, False),
+    ("客商库里面目前仍在跟踪的企业有多少家", "list_enterprises", {"status": "跟踪"}, False),
+    ("发改委那边牵头的问题还剩哪些没办完", "open_problems", {"department": "发展和改革"}, False),
+    ("签约都快半年了还没开工的项目给我列一下", "stalled_projects", {"days": 180}, False),
+    ("石泉县现在有哪几个项目", "list_projects", {"region": "石泉县"}, False),
+    ("一季度签约项目的资金到位率是多少", "project_stats", {"period": "2023Q1"}, False),
+    ("汉阴县外资进度落后，下一步有什么措施？", "get_indicator", {"region": "汉阴县", "metric": "外商直接投资"}, True),
+    ("项目管家具体负责些什么", None, {}, True),
+    ("帮我订一张去北京的机票", None, {}, False),
+]
+
+
+@pytest.mark.parametrize(("question", "tool", "params", "quotes"), ROUTES, ids=[r[0][:12] for r in ROUTES])
+def test_question_routes_to_tool_with_slots(assistant: Assistant, question: str, tool: str | None,
+                                            params: dict[str, object], quotes: bool) -> None:
+    plan = assistant.route(question)
+    if tool is None:
+        assert plan.calls == [], plan
+    else:
+        assert plan.calls and {c.tool for c in plan.calls} == {tool}, plan
+        assert params.items() <= plan.calls[0].params.items(), plan.calls[0].params
+    if quotes or tool is None:  # a data answer may add cited context; a mixed question must; off-topic never
+        assert plan.policy == quotes, plan
+
+
+def test_follow_up_keeps_the_route_and_changes_one_slot(assistant: Assistant) -> None:
+    plan = assistant.route("那石泉呢？", history=["汉阴县一季度外资完成进度？"])
+    assert [c.tool for c in plan.calls] == ["get_indicator"] and plan.calls[0].params["region"] == "石泉县"
+
+
+def test_answers_lead_with_the_direct_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("汉阴县2023年一季度外商直接投资多少？")
+    assert answer.answer.startswith("汉阴县2023年一季度（1-3月）外商直接投资236.7万美元，完成年度目标的67.63%")
+    tied = assistant.ask("2023年1-7月外资完成进度倒数第一的是哪个县区？")
+    assert "并列" in tied.answer.split("\n")[0]
+
+
+def test_a_project_that_does_not_exist_is_said_plainly(assistant: Assistant) -> None:
+    answer = assistant.ask("火星基地项目进展到哪了？")
+    assert "没有" in answer.answer.split("\n")[0] and not [f for f in answer.figures if f.value is not None]
