@@ -1,4 +1,4 @@
-"""`assistant backup DIR` and `assistant restore DIR`: thin wrappers over assistant.backup."""
+"""`assistant backup DIR` and `assistant restore DIR`: thin wrappers over the Workspace's backup and restore."""
 
 from __future__ import annotations
 
@@ -6,26 +6,20 @@ from pathlib import Path
 
 import click
 
-from assistant.backup import backup, restore
-from assistant.config import get_settings
-from assistant.errors import AssistantError
+from assistant.cli_workspace import cli_workspace
 
 
 @click.command("backup", help="把整个数据目录（知识库、项目数据库、反馈与学习记录）备份到 DIR；DIR 须不存在或为空目录")
 @click.argument("directory", type=click.Path(path_type=Path))
 def backup_command(directory: Path) -> None:
-    try:
-        report = backup(get_settings(), directory)
-    except AssistantError as err:
-        raise click.ClickException(str(err)) from err
+    with cli_workspace() as workspace:
+        report = workspace.backup(directory)
     click.echo(report.summary())
 
 
 @click.command("restore", help="校验 DIR 中的备份并用它替换数据目录；原数据目录移到旁边保留")
 @click.argument("directory", type=click.Path(path_type=Path))
 def restore_command(directory: Path) -> None:
-    try:
-        report = restore(get_settings(), directory)
-    except AssistantError as err:
-        raise click.ClickException(str(err)) from err
+    with cli_workspace() as workspace:
+        report = workspace.restore(directory)
     click.echo(report.summary())

@@ -13,6 +13,7 @@ import click
 
 from assistant.auth.cli import audit_command, users_group
 from assistant.backup_cli import backup_command, restore_command
+from assistant.cli_workspace import cli_workspace
 from assistant.config import Settings, get_settings
 from assistant.corpus.loaders import supported_types_text
 from assistant.db.cli import db_group, figures_group
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 
 @click.group(help="招商知识助手命令行")
 @click.version_option(package_name="zhaoshang-assistant")
-def main() -> None:
+@click.option("--as", "as_user", metavar="用户名",
+              help="以某个账号的权限执行（如县区账号只能查本地区数据）并以该账号记入审计；默认为本机操作员（全部权限）")
+def main(as_user: str | None) -> None:
     pass
 
 
@@ -71,10 +74,8 @@ class _Bar:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="移除文件已不存在的文档")
 def ingest(paths: tuple[Path, ...], prune: bool) -> None:
-    from assistant.index.ingest import ingest as run_ingest
-
-    with knowledge_base() as kb:
-        report = run_ingest(kb, list(paths), prune=prune, progress=_Bar)
+    with cli_workspace() as workspace:
+        report = workspace.ingest(list(paths), prune=prune, progress=_Bar)
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
@@ -83,8 +84,8 @@ def ingest(paths: tuple[Path, ...], prune: bool) -> None:
 @main.command(help="列出已入库的文档及其公文信息")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def docs(as_json: bool) -> None:
-    with knowledge_base() as kb:
-        records = kb.manifest.documents()
+    with cli_workspace() as workspace:
+        records = workspace.documents()
     if as_json:
         for r in records:
             click.echo(json.dumps({"doc_id": r.doc_id, "file": r.file_name, "source": r.source,
@@ -125,10 +126,10 @@ def search(question: str | None, k: int, as_json: bool, batch, genre, year, offi
     if not question and batch is None:
         raise click.UsageError("请给出检索问题，或用 --batch 文件 批量检索")
     filters = _filters(genre, year, office, access)
-    with knowledge_base() as kb:
+    with cli_workspace() as workspace:
         questions = [line.rstrip("\n") for line in batch] if batch is not None else [question or ""]
         for q in questions:
-            hits = kb.search(q, k=k, filters=filters) if q.strip() else []
+            hits = workspace.search(q, k=k, filters=filters) if q.strip() else []
             if as_json or batch is not None:
                 click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False))
                 continue
@@ -136,7 +137,7 @@ def search(question: str | None, k: int, as_json: bool, batch, genre, year, offi
                 click.echo("问题为空，请输入要检索的内容。")
                 continue
             if not hits:
-                click.echo("知识库中没有找到相关内容。" if kb.manifest.stats()[0] else "知识库为空。请先运行：assistant ingest corpus/")
+                click.echo("知识库中没有找到相关内容。" if workspace.documents() else "知识库为空。请先运行：assistant ingest corpus/")
                 continue
             for n, h in enumerate(hits, start=1):
                 number = f" {h.doc_number}" if h.doc_number else ""
@@ -230,23 +231,12 @@ def render_answer(answer: Answer) -> str:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：{answer, citations, figures, mode, warnings}")
 @click.option("--batch", type=click.File("r", encoding="utf-8"), help="批量：每行一个问题，按顺序每行输出一个 JSON（各问题独立）")
 def ask(question: str | None, as_json: bool, batch) -> None:  # type: ignore[no-untyped-def]
-    import getpass
-    from dataclasses import replace
-
-    from assistant.answer.engine import Assistant
-    from assistant.auth.audit import AuditLog, UserAssistant
-    from assistant.auth.users import LOCAL_USER
-
     if not question and batch is None:
         raise click.UsageError("请给出问题，或用 --batch 文件 批量提问")
-    with knowledge_base() as kb:
-        assistant = Assistant(kb.settings, kb=kb)
-        # The command line runs on the server with full access; it is audited under the OS account.
-        audit = AuditLog(kb.settings.data_dir / "audit.sqlite")
-        asker = UserAssistant(assistant, replace(LOCAL_USER, username=f"命令行:{getpass.getuser()}"), audit, "cli")
+    with cli_workspace() as workspace:
         questions = [line.rstrip("\n") for line in batch] if batch is not None else [question or ""]
         for q in questions:
-            answer = asker.ask(q)
+            answer = workspace.ask(q)
             if as_json or batch is not None:
                 click.echo(answer.model_dump_json())
             else:

@@ -50,3 +50,17 @@ class QuestionTooLong(AssistantError, ValueError):
 
 class BackupError(AssistantError):
     """A backup or restore was refused or failed; the message names the path and what to do."""
+
+
+class Denied(AssistantError, PermissionError):
+    """The acting account may not do this (a county account uploading, anyone but an administrator restoring).
+    The API answers 403, the workbench and the command line say the message."""
+
+
+class RateLimited(AssistantError):
+    """The account has used its per-minute budget of questions and searches."""
+
+    def __init__(self, per_minute: int, retry_after_s: float) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(f"提问过于频繁：每个账号每分钟最多 {per_minute} 次提问或检索，请约 {max(1, round(retry_after_s))} 秒后再试。"
+                         "需要批量处理请联系管理员调高 ASSISTANT_RATE_LIMIT_PER_MINUTE。")

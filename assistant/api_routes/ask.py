@@ -12,8 +12,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant.answer.types import Answer
-from assistant.api_routes.deps import UserAssistantDep
-from assistant.auth.audit import UserAssistant
+from assistant.api_routes.deps import BudgetedWorkspace
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["问答"])
@@ -35,8 +34,8 @@ def _question(body: AskRequest) -> str:
 
 
 @router.post("/api/ask", summary="提问，返回完整回答（含引用、数字来源和需核对的数字）")
-def api_ask(body: AskRequest, assistant: UserAssistantDep) -> Answer:
-    return assistant.ask(_question(body), body.history)
+def api_ask(body: AskRequest, workspace: BudgetedWorkspace) -> Answer:
+    return workspace.ask(_question(body), body.history)
 
 
 @router.post(
@@ -46,14 +45,14 @@ def api_ask(body: AskRequest, assistant: UserAssistantDep) -> Answer:
                 "以最后的完整回答为准；出错时最后一行为 {\"type\":\"error\",\"detail\":\"…\"}。",
     response_class=StreamingResponse,
 )
-def api_ask_stream(body: AskRequest, assistant: UserAssistantDep) -> StreamingResponse:
-    question = _question(body)
-    return StreamingResponse(_ndjson(assistant, question, body.history), media_type="application/x-ndjson")
+def api_ask_stream(body: AskRequest, workspace: BudgetedWorkspace) -> StreamingResponse:
+    items = workspace.stream(_question(body), body.history)
+    return StreamingResponse(_ndjson(items), media_type="application/x-ndjson")
 
 
-def _ndjson(assistant: UserAssistant, question: str, history: list[str]) -> Iterator[str]:
+def _ndjson(items: Iterator[str | Answer]) -> Iterator[str]:
     try:
-        for item in assistant.stream(question, history):
+        for item in items:
             if isinstance(item, Answer):
                 yield json.dumps({"type": "answer", "answer": item.model_dump(mode="json")}, ensure_ascii=False) + "\n"
             elif item:

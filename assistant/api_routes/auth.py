@@ -10,7 +10,6 @@ In local mode (only on 127.0.0.1) every request is the single local user.
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
@@ -18,71 +17,16 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.auth.audit import AuditLog
-from assistant.auth.limits import RateLimiter
-from assistant.auth.users import LOCAL_USER, AccountError, LoginLocked, User, UserStore
+from assistant.auth.sessions import SESSION_COOKIE, Auth
+from assistant.auth.users import SESSION_HOURS, AccountError, LoginLocked, User
 
-SESSION_COOKIE = "zs_session"
 OPEN_PATHS = frozenset({"/healthz", "/login", "/logout"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NOT_LOGGED_IN = ("未登录或登录已过期：浏览器请访问 /login 登录；程序调用请在请求头 Authorization: Bearer <API 密钥> "
                  "中提供 API 密钥（管理员用 assistant users key 用户名 生成）。")
 BAD_KEY = "API 密钥无效、已吊销或账号已停用。"
 CROSS_SITE = "拒绝跨站请求：请从本系统页面操作。"
-
-
-class Auth:
-    """The app's accounts and audit log, and whether it runs in local single-user mode."""
-
-    def __init__(self, data_dir: Path, local: bool = False, per_minute: int = 0) -> None:
-        self.local = local
-        self.users = UserStore(data_dir / "users.sqlite")
-        self.audit = AuditLog(data_dir / "audit.sqlite")
-        self.limiter = RateLimiter(per_minute)
-
-    def close(self) -> None:
-        self.users.close()
-        self.audit.close()
-
-    def resolve(self, headers: dict[bytes, bytes], cookies: dict[str, str]) -> tuple[User | None, str]:
-        """(user, how): how is 'local', 'key', 'cookie', or why there is no user ('none', 'bad-key')."""
-        if self.local:
-            return LOCAL_USER, "local"
-        key = _api_key(headers)
-        if key is not None:
-            user = self.users.user_for_api_key(key)
-            return (user, "key") if user else (None, "bad-key")
-        token = cookies.get(SESSION_COOKIE)
-        if token:
-            user = self.users.user_for_session(token[:100])
-            if user:
-                return user, "cookie"
-        return None, "none"
-
-    def username_for(self, request: Request) -> str | None:
-        """Gradio's auth_dependency: the logged-in user's name, or None (Gradio then answers 401)."""
-        user = getattr(request.state, "user", None)
-        return user.username if isinstance(user, User) else None
-
-    def user_named(self, username: str | None) -> User | None:
-        """The user behind a Gradio event's `request.username` (None if gone or disabled since)."""
-        if self.local:
-            return LOCAL_USER
-        if not username:
-            return None
-        try:
-            user = self.users.get(username)
-        except AccountError:
-            return None
-        return None if user.disabled else user
-
-
-def _api_key(headers: dict[bytes, bytes]) -> str | None:
-    auth = headers.get(b"authorization", b"").decode("latin-1").strip()
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip()
-    key = headers.get(b"x-api-key")
-    return key.decode("latin-1").strip() if key is not None else None
+__all__ = ["SESSION_COOKIE", "Auth", "AuthDep", "CurrentUser", "RequireLogin", "current_user", "router"]
 
 
 def _cookies(headers: dict[bytes, bytes]) -> dict[str, str]:
@@ -130,8 +74,7 @@ class RequireLogin:
             await self.app(scope, receive, send)
             return
         if how == "bad-key":
-            self.auth.audit.record("（无效密钥）", "", "denied", f"{scope.get('method', '')} {path}", outcome="401",
-                                   via="api")
+            self.auth.refused_key(f"{scope.get('method', '')} {path}")
             await _deny(scope, receive, send, 401, BAD_KEY)
             return
         accept = headers.get(b"accept", b"").decode("latin-1")
@@ -167,15 +110,6 @@ def current_user(request: Request) -> User:
 
 CurrentUser = Annotated[User, Depends(current_user)]
 
-
-def require_writer(user: CurrentUser) -> User:
-    if not user.can_write:
-        raise HTTPException(status_code=403, detail=f"{user.role_label}账号不能进行此操作（上传、删除文档，导入数据，"
-                                                    "起草全市文稿仅限管理员和科室账号）。")
-    return user
-
-
-Writer = Annotated[User, Depends(require_writer)]
 
 # --- the login page -----------------------------------------------------------------------------------
 
@@ -233,29 +167,21 @@ def login(request: Request, auth: AuthDep, username: Annotated[str, Form(max_len
     if auth.local:
         return RedirectResponse(safe_next(next), status_code=303)
     try:
-        user = auth.users.authenticate(username, password) if username and password else None
+        _, token = auth.log_in(username, password)
     except LoginLocked as exc:
-        auth.audit.record(username[:64], "", "login_failed", "账号已锁定", outcome="429", via="ui")
         return HTMLResponse(_page(next, str(exc)), status_code=429)
-    if user is None:
-        auth.audit.record(username[:64], "", "login_failed", "用户名或密码错误", outcome="401", via="ui")
-        return HTMLResponse(_page(next, "用户名或密码错误，或账号已停用。"), status_code=401)
-    token = auth.users.start_session(user)
-    auth.audit.record(user.username, user.role, "login", "", via="ui")
+    except AccountError as exc:
+        return HTMLResponse(_page(next, str(exc)), status_code=401)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
-                        max_age=12 * 3600, path="/")
+                        max_age=SESSION_HOURS * 3600, path="/")
     return response
 
 
 @router.api_route("/logout", methods=["GET", "POST"])
 def logout(request: Request, auth: AuthDep) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
     user = getattr(request.state, "user", None)
-    if token:
-        auth.users.end_session(token[:100])
-    if isinstance(user, User):
-        auth.audit.record(user.username, user.role, "logout", "", via="ui")
+    auth.log_out(request.cookies.get(SESSION_COOKIE), user if isinstance(user, User) else None)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

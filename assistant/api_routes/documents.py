@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
@@ -10,19 +9,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from assistant.api_routes.auth import CurrentUser, Writer
-from assistant.api_routes.deps import KB, SettingsDep, State
+from assistant.api_routes.deps import WorkspaceDep
 from assistant.config import Settings
 from assistant.corpus.loaders import loader_for, supported_types_text, unsupported_type
-from assistant.index.ingest import remove_document
-from assistant.index.kb import cleared, visible_documents
-from assistant.index.uploads import (
-    MAX_UPLOAD_FILES,
-    UploadedFile,
-    safe_file_name,
-    save_and_ingest,
-    uploads_dir,
-)
+from assistant.index.uploads import MAX_UPLOAD_FILES, UploadedFile, safe_file_name
 
 router = APIRouter(tags=["文档"])
 
@@ -48,12 +38,11 @@ def _size(upload: UploadFile) -> int:
 
 @router.get("/api/documents", summary="已入库文档（分页）")
 def api_documents(
-    kb: KB,
-    user: CurrentUser,
+    workspace: WorkspaceDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
-    records = visible_documents(kb, user.access.classes)
+    records = workspace.documents()
     page = records[offset : offset + limit]
     return {
         "total": len(records),
@@ -66,10 +55,10 @@ def api_documents(
 @router.post("/api/documents", summary=f"上传一个或多个文件并入库（{supported_types_text()}）", response_model=UploadResult)
 def api_upload(
     files: Annotated[list[UploadFile], File(description="要入库的文件，可多个")],
-    state: State,
-    user: Writer,
+    workspace: WorkspaceDep,
 ) -> JSONResponse:
-    settings = state.settings
+    workspace.require("upload", "、".join(f.filename or "" for f in files))  # before looking at any file
+    settings = workspace.settings
     if len(files) > MAX_UPLOAD_FILES:
         raise HTTPException(status_code=422, detail=f"一次最多上传 {MAX_UPLOAD_FILES} 个文件，本次 {len(files)} 个，请分批上传。")
     max_bytes = int(settings.max_file_mb * 1048576)
@@ -88,11 +77,7 @@ def api_upload(
         if any(name == other for other, _ in named):
             raise HTTPException(status_code=422, detail=f"本次上传中有两个文件都叫“{name}”，请改名后重新上传。")
         named.append((name, upload))
-    with state.write_lock:
-        results = save_and_ingest(state.kb, [(name, upload.file) for name, upload in named])
-    for r in results:
-        state.auth.audit.record(user.username, user.role, "upload", r.file_name, [r.doc_id] if r.doc_id else [],
-                                outcome=r.status, via="api")
+    results = workspace.upload([(name, upload.file) for name, upload in named])
     ok = any(r.status != "failed" for r in results)
     detail = "；".join(f"{r.file_name}：{r.message}" for r in results)
     body = UploadResult(detail=detail, files=results)
@@ -102,19 +87,7 @@ def api_upload(
 @router.delete("/api/documents/{doc_id}", summary="从知识库删除一个文档")
 def api_delete_document(
     doc_id: Annotated[str, PathParam(max_length=64, description="文档 id（见 GET /api/documents）")],
-    state: State,
-    settings: SettingsDep,
-    user: Writer,
+    workspace: WorkspaceDep,
 ) -> dict[str, str]:
-    record = state.kb.manifest.get(doc_id)
-    if record is None or not cleared(record.meta, user.access.classes):
-        raise HTTPException(status_code=404, detail=f"未找到文档“{doc_id}”。可用 GET /api/documents 查看已入库文档及其 doc_id。")
-    with state.write_lock:
-        removed = remove_document(state.kb, doc_id)
-    if not removed:
-        raise HTTPException(status_code=404, detail=f"文档“{doc_id}”已被删除。")
-    state.auth.audit.record(user.username, user.role, "delete", record.file_name, [doc_id], via="api")
-    source = Path(record.source)
-    if source.parent == uploads_dir(settings).resolve():  # an uploaded copy would come back on the next ingest
-        source.unlink(missing_ok=True)
+    record = workspace.delete(doc_id)
     return {"deleted": doc_id, "file_name": record.file_name, "message": f"已从知识库删除“{record.file_name}”。"}

@@ -13,28 +13,25 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from assistant.api_routes.auth import Writer, require_writer
-from assistant.api_routes.deps import KB, AppState, State, Store
-from assistant.auth.audit import draft_sources
-from assistant.auth.users import User
+from assistant.api_routes.deps import WorkspaceDep
 from assistant.corpus.loaders import supported_types_text
-from assistant.drafting.check import as_document, check_consistency, read_document
-from assistant.drafting.docx_export import docx_bytes
+from assistant.drafting.check import as_document, read_document
 from assistant.drafting.proposal import ProposalText, read_proposal, split_suggestions
-from assistant.drafting.reply import ReplyRequest, draft_reply
-from assistant.drafting.report import ReportRequest, draft_report
+from assistant.drafting.reply import ReplyRequest
+from assistant.drafting.report import ReportRequest
 from assistant.drafting.sources import source_lines
 from assistant.drafting.types import Draft, FigureCheck
 from assistant.errors import LoadError
-from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.index.uploads import safe_file_name
+from assistant.workspace import Workspace
 
-# Drafting speaks for the bureau: 管理员 and 科室 accounts only.
-router = APIRouter(prefix="/api/draft", tags=["起草"], dependencies=[Depends(require_writer)])
+# Drafting speaks for the bureau (管理员 and 科室 accounts); the check is open to every account, against the
+# rows it may see. The Workspace decides both.
+router = APIRouter(prefix="/api/draft", tags=["起草"])
 
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_CHECK_CHARS = 200_000
@@ -63,35 +60,22 @@ class CheckResponse(BaseModel):
     text: str = Field(description="清理后的稿件文字；checks 中的 start/end 指向这里")
 
 
-def _respond(draft: Draft, fmt: str, sources: bool, state: AppState, user: User, action: str = "draft"
-             ) -> Response | DraftResponse:
-    """The draft as JSON or .docx; both are audited (an export as draft_export, with its sources)."""
-    docs, rows = draft_sources(draft)
-    state.auth.audit.record(user.username, user.role, "draft_export" if fmt == "docx" else action, draft.title,
-                            docs, rows, via="api")
+def _respond(draft: Draft, fmt: str, sources: bool, workspace: Workspace) -> Response | DraftResponse:
+    """The draft as JSON, or as the .docx (an export)."""
     if fmt == "docx":
         name = f"{draft.title[:60]}.docx"
         disposition = f"attachment; filename=draft.docx; filename*=UTF-8''{quote(name, safe='')}"
-        return Response(docx_bytes(draft, sources=sources), media_type=DOCX_MEDIA,
+        return Response(workspace.export(draft, sources=sources), media_type=DOCX_MEDIA,
                         headers={"Content-Disposition": disposition})
     return DraftResponse(draft=draft, sources=source_lines(draft))
 
 
-def _reply(body: ReplyRequest, extra: list[str], state: AppState, kb: KnowledgeBase, user: User) -> Draft:
-    request = body.model_copy(update={"suggestions": body.suggestions + extra})
-    assistant = state.assistant
-    if assistant.store is None:
-        assistant.reload_figures()  # a database imported after start-up
-    return draft_reply(request, kb, assistant.store, assistant.chat_model,
-                       filters=SearchFilters().within(user.access.classes))
-
-
 @router.post("/reply", summary="起草提案（建议）答复函", response_model=None)
-def reply(body: ReplyBody, state: State, kb: KB, user: Writer, format: Format = "json", sources: WithSources = True
+def reply(body: ReplyBody, workspace: WorkspaceDep, format: Format = "json", sources: WithSources = True
           ) -> Response | DraftResponse:
     request = ReplyRequest.model_validate(body.model_dump(exclude={"suggestions_text"}))
-    draft = _reply(request, split_suggestions(body.suggestions_text), state, kb, user)
-    return _respond(draft, format, sources, state, user)
+    request = request.model_copy(update={"suggestions": request.suggestions + split_suggestions(body.suggestions_text)})
+    return _respond(workspace.draft_reply(request), format, sources, workspace)
 
 
 async def _saved(upload: UploadFile, limit: int, directory: str) -> Path:
@@ -106,7 +90,7 @@ async def _saved(upload: UploadFile, limit: int, directory: str) -> Path:
 
 @router.post("/reply/upload", summary=f"上传提案原文（{supported_types_text()}）起草答复函", response_model=None)
 async def reply_upload(
-    state: State, kb: KB, user: Writer,
+    workspace: WorkspaceDep,
     file: Annotated[UploadFile, File(description="提案原文或建议清单")],
     number: Annotated[str, Form(max_length=80)],
     title: Annotated[str, Form(max_length=200)] = "",
@@ -118,7 +102,8 @@ async def reply_upload(
     period: Annotated[str | None, Form(max_length=30)] = None,
     format: Format = "json", sources: WithSources = True,
 ) -> Response | DraftResponse:
-    limit = int(state.settings.max_file_mb * 1024 * 1024)
+    workspace.require("draft", title or file.filename or "")  # before reading the upload
+    limit = int(workspace.settings.max_file_mb * 1024 * 1024)
     with tempfile.TemporaryDirectory() as directory:
         try:
             parsed: ProposalText = read_proposal(await _saved(file, limit, directory))
@@ -129,21 +114,20 @@ async def reply_upload(
         missing = "、".join(n for n, v in (("提案标题", title), ("提案人", proposer)) if not v)
         raise HTTPException(status_code=422, detail=f"缺少{missing}：文件中没有识别到，请在表单中填写。")
     request = ReplyRequest(number=number, title=title, proposer=proposer, session=session or parsed.session,
-                           category=category, contact=contact, phone=phone, period=period or None)
-    return _respond(_reply(request, parsed.suggestions, state, kb, user), format, sources, state, user)
+                           category=category, contact=contact, phone=phone, period=period or None
+                           ).model_copy(update={"suggestions": parsed.suggestions})
+    return _respond(workspace.draft_reply(request), format, sources, workspace)
 
 
 @router.post("/report", summary="起草某期间的工作情况报告", response_model=None)
-def report(body: ReportRequest, state: State, kb: KB, store: Store, user: Writer, format: Format = "json",
-           sources: WithSources = True) -> Response | DraftResponse:
-    draft = draft_report(body, kb, store, state.assistant.chat_model,
-                         filters=SearchFilters().within(user.access.classes))
-    return _respond(draft, format, sources, state, user)
+def report(body: ReportRequest, workspace: WorkspaceDep, format: Format = "json", sources: WithSources = True
+           ) -> Response | DraftResponse:
+    return _respond(workspace.draft_report(body), format, sources, workspace)
 
 
 @router.post("/export", summary="把草稿（可已修改）导出为 .docx", response_class=Response)
-def export(draft: Draft, state: State, user: Writer, sources: WithSources = True) -> Response:
-    response = _respond(draft, "docx", sources, state, user)
+def export(draft: Draft, workspace: WorkspaceDep, sources: WithSources = True) -> Response:
+    response = _respond(draft, "docx", sources, workspace)
     assert isinstance(response, Response)
     return response
 
@@ -153,22 +137,23 @@ def _summary(checks: list[FigureCheck]) -> dict[str, int]:
 
 
 @router.post("/check", summary="核对稿件中的每个数字（粘贴文字）")
-def check(body: CheckBody, store: Store) -> CheckResponse:
+def check(body: CheckBody, workspace: WorkspaceDep) -> CheckResponse:
     if not body.text.strip():
         raise HTTPException(status_code=422, detail="稿件文字不能为空")
     document = as_document(body.text)
-    checks = check_consistency(document, store, body.period)
+    checks = workspace.check(document, body.period)
     return CheckResponse(summary=_summary(checks), checks=checks, text=document.text)
 
 
 @router.post("/check/upload", summary=f"核对稿件中的每个数字（上传 {supported_types_text()}）")
-async def check_upload(state: State, store: Store, file: Annotated[UploadFile, File(description="要核对的稿件")],
+async def check_upload(workspace: WorkspaceDep, file: Annotated[UploadFile, File(description="要核对的稿件")],
                        period: Annotated[str | None, Form(max_length=30)] = None) -> CheckResponse:
-    limit = int(state.settings.max_file_mb * 1024 * 1024)
+    limit = int(workspace.settings.max_file_mb * 1024 * 1024)
     with tempfile.TemporaryDirectory() as directory:
         try:
-            document = read_document(await _saved(file, limit, directory))
+            saved = await _saved(file, limit, directory)
+            document = read_document(saved)
         except LoadError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
-    checks = check_consistency(document, store, period or None)
+    checks = workspace.check(document, period or None, name=saved.name)
     return CheckResponse(summary=_summary(checks), checks=checks, text=document.text)

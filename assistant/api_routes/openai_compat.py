@@ -22,8 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer.types import Answer
 from assistant.api_routes.ask import MAX_QUESTION_CHARS
-from assistant.api_routes.deps import UserAssistantDep
-from assistant.auth.audit import UserAssistant
+from assistant.api_routes.deps import BudgetedWorkspace
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["OpenAI 兼容接口"])
@@ -105,15 +104,15 @@ def models() -> dict[str, Any]:
 
 
 @router.post("/chat/completions", summary="对话补全（OpenAI 格式，支持 stream）", response_model=None)
-def chat_completions(body: ChatCompletionRequest, assistant: UserAssistantDep) -> dict[str, Any] | StreamingResponse:
+def chat_completions(body: ChatCompletionRequest, workspace: BudgetedWorkspace) -> dict[str, Any] | StreamingResponse:
     question, history = _conversation(body)
     model = body.model or MODEL_ID
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())
     if body.stream:
-        events = _sse(assistant, question, history, completion_id, created, model)
+        events = _sse(workspace.stream(question, history), completion_id, created, model)
         return StreamingResponse(events, media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
-    answer = assistant.ask(question, history)
+    answer = workspace.ask(question, history)
     return {
         "id": completion_id, "object": "chat.completion", "created": created, "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": inert_markdown(answer.plain_text())},
@@ -123,8 +122,7 @@ def chat_completions(body: ChatCompletionRequest, assistant: UserAssistantDep) -
     }
 
 
-def _sse(assistant: UserAssistant, question: str, history: list[str], completion_id: str, created: int,
-         model: str) -> Iterator[str]:
+def _sse(items: Iterator[str | Answer], completion_id: str, created: int, model: str) -> Iterator[str]:
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         data = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
@@ -133,7 +131,7 @@ def _sse(assistant: UserAssistant, question: str, history: list[str], completion
     yield chunk({"role": "assistant", "content": ""})
     inert = InertStream()
     try:
-        for item in assistant.stream(question, history):
+        for item in items:
             if isinstance(item, Answer):
                 full = item.plain_text()
                 tail = full[len(item.answer.strip()):]  # the 引用 list and warnings after the text

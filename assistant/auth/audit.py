@@ -6,18 +6,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assistant.answer.engine import Assistant
     from assistant.answer.types import Answer
-    from assistant.auth.users import User
     from assistant.drafting.types import Draft
-    from assistant.index.kb import SearchFilters
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -41,7 +38,8 @@ ACTION_LABELS = {
     "ask": "提问", "search": "检索", "draft": "起草", "draft_export": "导出文稿", "check": "一致性核对",
     "figures": "查数", "upload": "上传文档", "delete": "删除文档", "import": "导入数据",
     "login": "登录", "login_failed": "登录失败", "logout": "退出", "denied": "拒绝访问",
-    "users": "账号管理", "backup": "备份", "restore": "恢复",
+    "users": "账号管理", "backup": "备份", "restore": "恢复", "ingest": "入库", "reingest": "重新入库",
+    "quiz": "测验", "feedback": "反馈",
 }
 
 
@@ -121,39 +119,3 @@ class AuditLog:
         return [AuditEvent(at=r["at"], username=r["username"], role=r["role"], action=r["action"], subject=r["subject"],
                            documents=json.loads(r["documents"]), rows=json.loads(r["rows"]), outcome=r["outcome"],
                            via=r["via"]) for r in rows]
-
-
-def without_server_paths(answer: Answer) -> Answer:
-    """Citations name the file, not where it lies on the server (a path helps an attacker aim elsewhere)."""
-    for citation in answer.citations:
-        citation.source = PurePath(citation.source).name
-    return answer
-
-
-class UserAssistant:
-    """One user's view of the assistant, as every front end uses it: their access (disclosure classes,
-    region) applied below the model, and every answer written to the audit log with its sources."""
-
-    def __init__(self, assistant: Assistant, user: User, audit: AuditLog, via: str) -> None:
-        self.assistant = assistant
-        self.user = user
-        self.audit = audit
-        self.via = via
-
-    def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None) -> Answer:
-        answer = self.assistant.ask(question, history, filters, access=self.user.access)
-        self.record(question, answer)
-        return without_server_paths(answer)
-
-    def stream(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None
-               ) -> Iterator[str | Answer]:
-        for item in self.assistant.stream(question, history, filters, access=self.user.access):
-            if not isinstance(item, str):
-                self.record(question, item)
-                item = without_server_paths(item)
-            yield item
-
-    def record(self, question: str, answer: Answer) -> None:
-        docs, rows = answer_sources(answer)
-        outcome = "flagged" if answer.flagged_numbers else "ok"
-        self.audit.record(self.user.username, self.user.role, "ask", question, docs, rows, outcome, self.via)

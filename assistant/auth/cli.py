@@ -30,9 +30,12 @@ def _users() -> Iterator[UserStore]:
 
 
 def _audit(action: str, subject: str) -> None:
+    from assistant.workspace import command_line_user
+
+    operator = command_line_user()
     log = AuditLog(get_settings().data_dir / "audit.sqlite")
     try:
-        log.record("命令行", "admin", "users", f"{action} {subject}", via="cli")
+        log.record(operator.username, operator.role, "users", f"{action} {subject}", via="cli")
     finally:
         log.close()
 

@@ -7,16 +7,10 @@ import threading
 import time
 from collections import deque
 
-from assistant.errors import AssistantError
+from assistant.errors import RateLimited
 
 WINDOW_S = 60.0
-
-
-class RateLimited(AssistantError):
-    def __init__(self, per_minute: int, retry_after_s: float) -> None:
-        self.retry_after_s = retry_after_s
-        super().__init__(f"提问过于频繁：每个账号每分钟最多 {per_minute} 次提问或检索，请约 {max(1, round(retry_after_s))} 秒后再试。"
-                         "需要批量处理请联系管理员调高 ASSISTANT_RATE_LIMIT_PER_MINUTE。")
+__all__ = ["RateLimited", "RateLimiter"]
 
 
 class RateLimiter:

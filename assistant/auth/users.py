@@ -34,6 +34,7 @@ LOCKOUT_FAILURES = 5  # failed logins for one username within LOCKOUT_MINUTES lo
 LOCKOUT_MINUTES = 10
 API_KEY_PREFIX = "zsk_"
 LOCAL_USERNAME = "本机用户"
+OPERATOR_ID = -1  # the person at the server's command line: not an account
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -100,6 +101,11 @@ class User:
         return self.role in ("admin", "staff")
 
     @property
+    def is_operator(self) -> bool:
+        """The command line's local operator (see `operator`), not a stored account."""
+        return self.id == OPERATOR_ID
+
+    @property
     def access(self) -> Access:
         classes = DISCLOSURE_CLASSES if self.clearance == INTERNAL else (PUBLIC,)
         return Access(classes=classes, region=self.region if self.role == "county" else None)
@@ -110,6 +116,12 @@ class User:
 
 
 LOCAL_USER = User(id=0, username=LOCAL_USERNAME, role="admin", region=None, clearance=INTERNAL)
+
+
+def operator(name: str) -> User:
+    """Whoever runs `assistant …` on the server, named by their OS account: they can read the data directory
+    anyway, so full access and no per-minute budget; their actions are audited under this name."""
+    return User(id=OPERATOR_ID, username=name, role="admin", region=None, clearance=INTERNAL)
 
 
 def parse_role(text: str) -> Role:

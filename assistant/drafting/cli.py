@@ -9,25 +9,21 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import ValidationError
 
-from assistant.config import Settings, get_settings
+from assistant.cli_workspace import cli_workspace
+from assistant.config import get_settings
 from assistant.corpus.loaders import supported_types_text
-from assistant.db.errors import DatabaseNotReady
-from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 
 if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
     from assistant.drafting.types import Draft, FigureCheck
-    from assistant.index.kb import KnowledgeBase
+    from assistant.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 FIELD_LABELS = {"number": "--number", "title": "--title", "proposer": "--proposer", "suggestions": "--suggestion",
@@ -49,41 +45,9 @@ def _friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@contextmanager
-def _resources(need_store: bool) -> Iterator[tuple[Settings, KnowledgeBase, FigureStore | None]]:
-    from assistant.index.kb import KnowledgeBase
-
-    settings = get_settings()
-    try:
-        store: FigureStore | None = FigureStore.open(settings.db_url)
-    except DatabaseNotReady:
-        if need_store:
-            raise
-        store = None
-    kb = KnowledgeBase(settings)
-    try:
-        yield settings, kb, store
-    finally:
-        kb.close()
-        if store is not None:
-            store.close()
-
-
-def _chat_model(settings: Settings, no_llm: bool) -> BaseChatModel | None:
-    if no_llm or not settings.llm_base_url:
-        return None
-    from assistant.answer.agent import chat_model_from_settings
-
-    return chat_model_from_settings(settings)
-
-
-def _emit(draft: Draft, out: Path | None, as_json: bool, sources: bool) -> None:
-    from assistant.drafting.docx_export import export_docx
-
+def _emit(workspace: Workspace, draft: Draft, out: Path | None, as_json: bool, sources: bool) -> None:
     if out is not None:
-        if out.suffix.lower() != ".docx":
-            raise click.BadParameter(f"输出文件应以 .docx 结尾：{out}", param_hint="--out")
-        export_docx(draft, out, sources=sources)
+        out.write_bytes(workspace.export(draft, sources=sources))
     if as_json:
         click.echo(draft.model_dump_json())
     elif out is None:
@@ -93,6 +57,11 @@ def _emit(draft: Draft, out: Path | None, as_json: bool, sources: bool) -> None:
         click.echo(f"已生成：{out}（{len(draft.paragraphs)} 段，其中 {cited} 段附依据）")
     for warning in draft.warnings:
         click.echo(f"⚠ {warning}", err=True)
+
+
+def _check_out(out: Path | None) -> None:
+    if out is not None and out.suffix.lower() != ".docx":
+        raise click.BadParameter(f"输出文件应以 .docx 结尾：{out}", param_hint="--out")
 
 
 @click.group("draft", help="起草提案答复函、工作报告章节，数字取自数据库")
@@ -129,7 +98,7 @@ def reply(number: str, session: str, title: str, proposer: str, suggestions: tup
           doc_number: str, signer: str, day: Any, period: str | None, cc: str | None, out: Path | None,
           as_json: bool, no_sources: bool, no_llm: bool) -> None:
     from assistant.drafting.proposal import read_proposal
-    from assistant.drafting.reply import ReplyRequest, draft_reply
+    from assistant.drafting.reply import ReplyRequest
 
     items = list(suggestions)
     if suggestions_file is not None:
@@ -147,9 +116,9 @@ def reply(number: str, session: str, title: str, proposer: str, suggestions: tup
     request = ReplyRequest(session=session, number=number, title=title, proposer=proposer, suggestions=items,
                            category=category, contact=contact, phone=phone, doc_number=doc_number, signer=signer,
                            date=day.date() if day else None, period=period, cc=cc, **fields)  # type: ignore[arg-type]
-    with _resources(need_store=False) as (settings, kb, store):
-        draft = draft_reply(request, kb, store, _chat_model(settings, no_llm))
-    _emit(draft, out, as_json, not no_sources)
+    _check_out(out)
+    with cli_workspace() as workspace:
+        _emit(workspace, workspace.draft_reply(request, use_llm=not no_llm), out, as_json, not no_sources)
 
 
 @draft_group.command("report", help="起草某期间的工作情况报告（工作进展、存在问题、下一步措施、县区指标表）。"
@@ -166,15 +135,14 @@ def reply(number: str, session: str, title: str, proposer: str, suggestions: tup
 @_friendly
 def report(period: str, office: str | None, recipient: str, day: Any, no_table: bool, out: Path | None,
            as_json: bool, no_sources: bool, no_llm: bool) -> None:
-    from assistant.drafting.report import ReportRequest, draft_report
+    from assistant.drafting.report import ReportRequest
 
     fields: dict[str, Any] = {"office": office} if office else {}
     request = ReportRequest(period=period, recipient=recipient, date=day.date() if day else None,
                             table=not no_table, **fields)
-    with _resources(need_store=True) as (settings, kb, store):
-        assert store is not None
-        draft = draft_report(request, kb, store, _chat_model(settings, no_llm))
-    _emit(draft, out, as_json, not no_sources)
+    _check_out(out)
+    with cli_workspace() as workspace:
+        _emit(workspace, workspace.draft_report(request, use_llm=not no_llm), out, as_json, not no_sources)
 
 
 STATUS_TAGS = {"match": "一致", "mismatch": "不一致", "not_found": "未找到"}
@@ -201,18 +169,18 @@ def render_check(check: FigureCheck) -> str:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：{summary, checks[]}")
 @_friendly
 def check(source: str, period: str | None, as_json: bool) -> None:
-    from assistant.drafting.check import as_document, check_consistency, read_document
+    from assistant.drafting.check import as_document, read_document
 
+    name = None
     if source == "-":
         document = as_document(sys.stdin.read())
     else:
         path = Path(source)
         if not path.is_file():
             raise click.BadParameter(f"文件不存在：{source}", param_hint="SOURCE")
-        document = read_document(path, max_bytes=int(get_settings().max_file_mb * 1024 * 1024))
-    with _resources(need_store=True) as (_settings, _kb, store):
-        assert store is not None
-        checks = check_consistency(document, store, period)
+        document, name = read_document(path, max_bytes=int(get_settings().max_file_mb * 1024 * 1024)), path.name
+    with cli_workspace() as workspace:
+        checks = workspace.check(document, period, name=name)
     summary = {status: sum(1 for c in checks if c.status == status) for status in STATUS_TAGS}
     if as_json:
         click.echo(json.dumps({"summary": summary, "checks": [c.model_dump(mode="json") for c in checks]},

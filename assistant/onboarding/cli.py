@@ -6,16 +6,7 @@ import json
 
 import click
 
-from assistant.config import get_settings
-from assistant.onboarding.quiz import LOCAL_USER
-
-
-def _course():  # type: ignore[no-untyped-def]
-    from assistant.index.kb import KnowledgeBase
-    from assistant.onboarding.course import Course
-
-    settings = get_settings()
-    return Course(settings, KnowledgeBase(settings))
+from assistant.cli_workspace import cli_workspace
 
 
 @click.group("learn", help="入职学习：术语表、指标口径、阅读路径、测验（均附出处）")
@@ -27,12 +18,12 @@ def learn_group() -> None:
 @click.argument("term", required=False)
 @click.option("--json", "as_json", is_flag=True)
 def glossary(term: str | None, as_json: bool) -> None:
-    course = _course()
-    terms, problems = course.glossary()
-    if term:
-        terms = course.lookup(term)
-        if not terms:
-            raise click.ClickException(f"术语表中没有“{term}”。可先用 assistant learn glossary 查看全部术语。")
+    with cli_workspace() as workspace:
+        terms, problems = workspace.glossary()
+        if term:
+            terms = workspace.lookup(term)
+            if not terms:
+                raise click.ClickException(f"术语表中没有“{term}”。可先用 assistant learn glossary 查看全部术语。")
     if as_json:
         for t in terms:
             click.echo(t.model_dump_json())
@@ -50,7 +41,9 @@ def glossary(term: str | None, as_json: bool) -> None:
 @learn_group.command("indicators", help="指标口径与计算公式")
 @click.option("--json", "as_json", is_flag=True)
 def indicators(as_json: bool) -> None:
-    for d in _course().indicators():
+    with cli_workspace() as workspace:
+        definitions = workspace.indicators()
+    for d in definitions:
         if as_json:
             click.echo(d.model_dump_json())
             continue
@@ -67,7 +60,9 @@ def indicators(as_json: bool) -> None:
 @learn_group.command("path", help="新人阅读路径：按顺序阅读的关键文档")
 @click.option("--json", "as_json", is_flag=True)
 def path(as_json: bool) -> None:
-    for item in _course().reading_path():
+    with cli_workspace() as workspace:
+        items = workspace.reading_path()
+    for item in items:
         if as_json:
             click.echo(item.model_dump_json())
             continue
@@ -83,21 +78,21 @@ def path(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="只输出题目、答案和出处（JSON，每行一题），不作答")
 @click.option("--seed", type=int, help="随机种子（便于复现同一套题）")
 def quiz(count: int, as_json: bool, seed: int | None) -> None:
-    course = _course()
-    questions = course.quiz(n=count, seed=seed)
-    if not questions:
-        raise click.ClickException("还不能出题：知识库和数据库中没有足够的素材。请先运行 make run 或 assistant ingest corpus/")
-    if as_json:
-        for q in questions:
-            click.echo(json.dumps(q.model_dump(), ensure_ascii=False))
-        return
-    answers = []
-    for number, q in enumerate(questions, start=1):
-        click.echo(f"\n第 {number} 题（{q.topic}）：{q.prompt}")
-        for index, option in enumerate(q.options, start=1):
-            click.echo(f"  {index}. {option}")
-        answers.append(click.prompt("你的答案", default="", show_default=False))
-    score, marks = course.submit(LOCAL_USER, questions, answers)
+    with cli_workspace() as workspace:
+        questions = workspace.quiz(n=count, seed=seed)
+        if not questions:
+            raise click.ClickException("还不能出题：知识库和数据库中没有足够的素材。请先运行 make run 或 assistant ingest corpus/")
+        if as_json:
+            for q in questions:
+                click.echo(json.dumps(q.model_dump(), ensure_ascii=False))
+            return
+        answers = []
+        for number, q in enumerate(questions, start=1):
+            click.echo(f"\n第 {number} 题（{q.topic}）：{q.prompt}")
+            for index, option in enumerate(q.options, start=1):
+                click.echo(f"  {index}. {option}")
+            answers.append(click.prompt("你的答案", default="", show_default=False))
+        score, marks = workspace.submit_quiz(questions, answers)
     click.echo(f"\n得分：{score} / {len(questions)}")
     for number, (q, ok) in enumerate(zip(questions, marks, strict=False), start=1):
         click.echo(f"{'✓' if ok else '✗'} 第 {number} 题 答案：{q.answer}。{q.explanation}")

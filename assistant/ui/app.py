@@ -1,6 +1,6 @@
 """The workbench page (Gradio), mounted inside the FastAPI app so API and UI share one port and one
-AppState. The tabs only call the library; see chat.py, knowledge.py, figures.py, drafting.py and
-learning.py."""
+Services. Every event acts through the user's Workspace; see chat.py, knowledge.py, figures.py, drafting.py
+and learning.py."""
 
 from __future__ import annotations
 
@@ -12,18 +12,15 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from assistant import __version__
-from assistant.api_routes.deps import AppState
-from assistant.auth.users import User
-from assistant.index.kb import visible_documents
-from assistant.onboarding.course import Course
+from assistant.services import Services
 from assistant.ui.chat import ChatTab
 from assistant.ui.drafting import DraftingTab
-from assistant.ui.feedback import FeedbackStore
 from assistant.ui.figures import FiguresTab
 from assistant.ui.html import esc
 from assistant.ui.knowledge import KnowledgeTab
 from assistant.ui.learning import LearningTab
 from assistant.ui.paths import UI_PATH
+from assistant.workspace import Workspace
 
 # Fonts the staff's machines have (Windows, macOS, Linux desktops): nothing is fetched from the internet,
 # so the page works on an intranet without outside access.
@@ -42,45 +39,45 @@ def theme() -> gr.themes.Base:
     )
 
 
-def user_html(user: User | None, local: bool) -> str:
-    if user is None:
+def user_html(workspace: Workspace | None, local: bool) -> str:
+    if workspace is None:
         return ""
     if local:
         return '<div class="zs-user">本机单用户模式（未启用登录）</div>'
-    return (f'<div class="zs-user"><span>{esc(user.describe())}</span>'
+    return (f'<div class="zs-user"><span>{esc(workspace.user.describe())}</span>'
             '<a href="/logout" id="zs-logout">退出登录</a></div>')
 
 
-def status_html(state: AppState, user: User | None) -> str:
+def status_html(workspace: Workspace | None) -> str:
     """Counts only what this user may see: an uncleared user does not learn how many 内部 documents exist."""
-    visible = visible_documents(state.kb, user.access.classes if user else ())
+    visible = workspace.documents() if workspace is not None else []
     docs, chunks = len(visible), sum(r.n_chunks for r in visible)
-    store = state.assistant.store
-    database = "项目数据库已就绪" if store is not None else "项目数据库未导入"
-    mode = "大模型模式" if state.assistant.mode == "llm" else "有据模式（离线）"
+    database = "项目数据库已就绪" if workspace is not None and workspace.figure_store() is not None else "项目数据库未导入"
+    mode = "大模型模式" if workspace is not None and workspace.mode == "llm" else "有据模式（离线）"
     return (f'<div class="zs-status"><span>知识库 {docs:,} 个文档、{chunks:,} 个片段</span><span>{esc(database)}</span>'
             f'<span>{esc(mode)}</span><a href="/docs" target="_blank">接口文档</a></div>')
 
 
-def build_ui(state: AppState) -> gr.Blocks:
-    feedback = FeedbackStore(state.settings.data_dir / "feedback.sqlite")
+def build_ui(services: Services) -> gr.Blocks:
+    def workspace(request: gr.Request) -> Workspace | None:
+        user = services.auth.user_named(request.username)
+        return Workspace(services, user, "ui") if user is not None else None
+
     def status(request: gr.Request) -> str:
-        return status_html(state, state.auth.user_named(request.username))
+        return status_html(workspace(request))
 
     def whoami(request: gr.Request) -> str:
-        return user_html(state.auth.user_named(request.username), state.auth.local)
+        return user_html(workspace(request), services.auth.local)
 
     def role_controls(request: gr.Request) -> list[Any]:
         """Upload, import and drafting buttons are greyed out for county accounts (the handlers refuse too)."""
-        user = state.auth.user_named(request.username)
-        allowed = user is not None and user.can_write
+        current = workspace(request)
+        allowed = current is not None and current.allowed("upload")
         return [gr.Button(interactive=allowed) for _ in write_controls]
 
-    # One course per app: its glossary is cached and rebuilt only when the knowledge base changes.
-    course = Course(state.settings, state.kb, state.assistant.store)
-    chat = ChatTab(state.assistant, feedback, state.auth, glossary=lambda access: course.glossary(access)[0])
-    knowledge, figures = KnowledgeTab(state, status), FiguresTab(state.assistant, state.auth, status)
-    drafting, learning = DraftingTab(state), LearningTab(course, state.assistant, state.auth)
+    chat = ChatTab(services)
+    knowledge, figures = KnowledgeTab(services, status), FiguresTab(services, status)
+    drafting, learning = DraftingTab(services), LearningTab(services)
     with gr.Blocks(title="招商知识助手", analytics_enabled=False, fill_width=True) as demo:
         with gr.Row(elem_classes="zs-header"):
             gr.HTML('<div class="zs-brand"><div class="zs-logo">招</div><div><div class="zs-name">招商知识助手</div>'
@@ -113,16 +110,16 @@ def build_ui(state: AppState) -> gr.Blocks:
     return demo
 
 
-def mount_ui(app: FastAPI, state: AppState) -> FastAPI:
+def mount_ui(app: FastAPI, services: Services) -> FastAPI:
     """Serve the workbench at /ui (and send / there)."""
     css = resources.files("assistant") / "resources" / "ui.css"
     app.add_api_route("/", lambda: RedirectResponse(f"{UI_PATH}/?__theme=light"), methods=["GET"], include_in_schema=False)
-    blocks = build_ui(state)
+    blocks = build_ui(services)
     mounted = gr.mount_gradio_app(
         app, blocks, path=UI_PATH, theme=theme(), css_paths=[str(css)], js=LIGHT_ONLY_JS, footer_links=[],
         ssr_mode=False,
         show_error=False, pwa=False, mcp_server=False,
-        auth_dependency=state.auth.username_for,  # the user RequireLogin resolved; None → Gradio answers 401
+        auth_dependency=services.auth.username_for,  # the user RequireLogin resolved; None → Gradio answers 401
     )
     # Gradio checks that a file argument was uploaded by the user only once the Blocks "has launched", which
     # mount_gradio_app never sets: without this any server path could be passed to an event as a "file".

@@ -5,20 +5,18 @@ clearing, and follow-up questions."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
-from assistant.access import Access
-from assistant.answer.engine import Assistant
 from assistant.answer.grounded import EXAMPLES
 from assistant.answer.types import Answer
-from assistant.api_routes.auth import Auth
-from assistant.auth.audit import UserAssistant
-from assistant.auth.limits import RateLimited
+from assistant.errors import RateLimited
+from assistant.feedback import MAX_COMMENT_CHARS
 from assistant.onboarding.glossary import Term
+from assistant.services import Services
 from assistant.ui.answer_view import (
     answer_message,
     bubble_text,
@@ -26,9 +24,9 @@ from assistant.ui.answer_view import (
     sources_html,
     streaming_message,
 )
-from assistant.ui.feedback import MAX_COMMENT_CHARS, FeedbackStore
 from assistant.ui.html import notice
-from assistant.ui.session import user_of
+from assistant.ui.session import workspace_of
+from assistant.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +57,13 @@ Messages = list[dict[str, Any]]
 
 
 class ChatTab:
-    def __init__(self, assistant: Assistant, feedback: FeedbackStore, auth: Auth,
-                 glossary: Callable[[Access], list[Term]] | None = None) -> None:
-        self.assistant = assistant
-        self.auth = auth
-        self.feedback = feedback
-        self.glossary = glossary
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
-    def _terms(self, access: Access) -> list[Term]:
-        if self.glossary is None:
-            return []
+    @staticmethod
+    def _terms(workspace: Workspace) -> list[Term]:
         try:
-            return self.glossary(access)
+            return workspace.glossary()[0]
         except Exception:  # the answer matters more than its term links
             log.exception("building the glossary for term links failed")
             return []
@@ -130,21 +123,20 @@ class ChatTab:
 
     def respond(self, question: str, messages: Messages, turns: list[Turn], request: gr.Request
                 ) -> Iterator[tuple[Any, ...]]:
-        asker = UserAssistant(self.assistant, user_of(self.auth, request), self.auth.audit, "ui")
+        workspace = workspace_of(self.services, request)
         question = (question or "").strip()
-        if question:
-            try:
-                self.auth.limiter.hit(asker.user.username)
-            except RateLimited as exc:  # said in the conversation, where the officer is looking
-                messages = [*messages, {"role": "user", "content": bubble_text(question)},
-                            {"role": "assistant", "content": bubble_text(str(exc))}]
-                yield "", messages, [*turns, Turn(question, None)], gr.skip(), gr.skip(), gr.skip(), gr.skip()
-                return
         if not question:
             gr.Warning("请输入问题。")
             yield (gr.skip(),) * 7
             return
         history = [t.question for t in turns][-MAX_HISTORY:]
+        try:
+            items = workspace.stream(question, history)
+        except RateLimited as exc:  # said in the conversation, where the officer is looking
+            messages = [*messages, {"role": "user", "content": bubble_text(question)},
+                        {"role": "assistant", "content": bubble_text(str(exc))}]
+            yield "", messages, [*turns, Turn(question, None)], gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
         messages = [*messages, {"role": "user", "content": bubble_text(question)},
                     {"role": "assistant", "content": "正在检索……"}]
         hidden = gr.Column(visible=False)
@@ -152,7 +144,7 @@ class ChatTab:
         answer: Answer | None = None
         partial = ""
         try:
-            for item in asker.stream(question, history):
+            for item in items:
                 if isinstance(item, Answer):
                     answer = item
                 elif item:
@@ -166,7 +158,7 @@ class ChatTab:
             return
         if answer is None:  # a stream always ends with its Answer; guard against a silent end
             answer = Answer(answer=partial or "没有得到回答，请重试。")
-        messages[-1] = {"role": "assistant", "content": answer_message(answer, self._terms(asker.user.access))}
+        messages[-1] = {"role": "assistant", "content": answer_message(answer, self._terms(workspace))}
         turns = [*turns, Turn(question, answer)]
         yield "", messages, turns, sources_html(answer), figures_html(answer), answer.plain_text(), hidden
 
@@ -193,16 +185,15 @@ class ChatTab:
             return None, gr.skip(), gr.skip(), gr.Column(visible=False)
         position = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         earlier = [t.question for t in turns[: position // 2]][-MAX_HISTORY:]
-        row_id = self.feedback.record(1 if evt.liked else -1, turn.question, earlier, turn.answer,
-                                      user=user_of(self.auth, request).username)
+        row_id = workspace_of(self.services, request).feedback(evt.liked, turn.question, earlier, turn.answer)
         verdict = "有帮助" if evt.liked else "需要改进"
         text = notice(f"已记录您的评价（{verdict}），谢谢！可以补充说明，帮助我们改进：", "ok")
         return row_id, text, "", gr.Column(visible=True)
 
-    def comment(self, feedback_id: int | None, text: str) -> tuple[Any, Any]:
+    def comment(self, feedback_id: int | None, text: str, request: gr.Request) -> tuple[Any, Any]:
         if feedback_id is None:
             return notice("请先点击回答下方的 👍 或 👎。", "warn"), gr.skip()
         if not (text or "").strip():
             return notice("说明为空，未提交。", "warn"), gr.skip()
-        self.feedback.add_comment(feedback_id, text)
+        workspace_of(self.services, request).comment(feedback_id, text)
         return notice("说明已提交，谢谢！", "ok"), ""

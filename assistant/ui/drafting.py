@@ -7,38 +7,33 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 from pydantic import ValidationError
 
-from assistant.api_routes.deps import AppState
-from assistant.auth.audit import draft_sources
-from assistant.auth.users import User
 from assistant.corpus.cleanup import CleanDocument
 from assistant.corpus.loaders import supported_suffixes, supported_types_text
 from assistant.db.periods import parse_period
-from assistant.db.session import FigureStore
 from assistant.drafting import (
     Draft,
     ReplyRequest,
     ReportRequest,
-    check_consistency,
     docx_bytes,
-    draft_reply,
-    draft_report,
     read_document,
     read_proposal,
     split_suggestions,
 )
 from assistant.drafting.types import CATEGORY_LABELS
 from assistant.errors import AssistantError
-from assistant.index.kb import SearchFilters
+from assistant.services import Services
 from assistant.ui.drafting_view import CHECK_EMPTY, checks_html, draft_html
 from assistant.ui.figures import periods_with_data
 from assistant.ui.html import esc, notice
-from assistant.ui.session import uploaded, user_of, writer_of
+from assistant.ui.session import refused_as_toast, uploaded, workspace_of
+from assistant.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +61,12 @@ def invalid_message(err: ValidationError) -> str:
     return "；".join(dict.fromkeys(parts)) + "。"
 
 
-def save_docx(draft: Draft, sources: bool) -> str:
-    """The draft as a .docx in a fresh temporary folder, named after its title (Gradio serves it from there)."""
+def save_docx(draft: Draft, sources: bool, export: Callable[..., bytes] = docx_bytes) -> str:
+    """The draft as a .docx in a fresh temporary folder, named after its title (Gradio serves it from there).
+    In the workbench `export` is the Workspace's, which audits the export."""
     name = UNSAFE_NAME.sub("_", draft.title)[:60] or "草稿"
     path = Path(tempfile.mkdtemp(prefix="zs-draft-")) / f"{name}.docx"
-    path.write_bytes(docx_bytes(draft, sources=sources))
+    path.write_bytes(export(draft, sources=sources))
     return str(path)
 
 
@@ -79,12 +75,9 @@ def suggestions_text(suggestions: list[str]) -> str:
 
 
 class DraftingTab:
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, services: Services) -> None:
         self.write_controls: list[gr.Button] = []  # disabled for county accounts
-        self.state = state
-
-    def _store(self, region: str | None = None) -> FigureStore | None:
-        return self.state.assistant.figure_store(region)
+        self.services = services
 
     def build(self) -> None:
         with gr.Tabs(elem_id="zs-draft-tabs"):
@@ -146,12 +139,16 @@ class DraftingTab:
         go.click(self.draft_reply, inputs, [draft, preview, download, status])
         with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
 
+    @property
+    def _max_bytes(self) -> int:
+        return int(self.services.settings.max_file_mb * 1048576)
+
     def read_upload(self, path: str | None, session: str, number: str, title: str, proposer: str) -> tuple[Any, ...]:
         """Fill the empty fields from the uploaded proposal, so the officer sees (and can correct) what was read."""
         if not path:
             return (gr.skip(),) * 6
         try:
-            found = read_proposal(uploaded(path), max_bytes=int(self.state.settings.max_file_mb * 1048576))
+            found = read_proposal(uploaded(path), max_bytes=self._max_bytes)
         except AssistantError as exc:
             return (*(gr.skip(),) * 5, notice(str(exc), "error"))
         read = [name for name, value in (("标题", found.title), ("提案人", found.proposer), ("会议", found.session))
@@ -164,7 +161,9 @@ class DraftingTab:
     def draft_reply(self, session: str, number: str, title: str, proposer: str, suggestions: str, upload: str | None,
                     category: str, contact: str, phone: str, doc_number: str, signer: str, period: str,
                     with_sources: bool, http: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
-        user = writer_of(self.state.auth, http)
+        workspace = workspace_of(self.services, http)
+        with refused_as_toast():
+            workspace.require("draft", (title or "").strip())
         # Fields in a closed accordion arrive as None until it has been opened once.
         session, number, title, proposer, suggestions, contact, phone, doc_number, signer, period = (
             (v or "").strip() for v in (session, number, title, proposer, suggestions, contact, phone, doc_number,
@@ -172,7 +171,7 @@ class DraftingTab:
         items = split_suggestions(suggestions)
         if not items and upload:
             try:
-                found = read_proposal(uploaded(upload), max_bytes=int(self.state.settings.max_file_mb * 1048576))
+                found = read_proposal(uploaded(upload), max_bytes=self._max_bytes)
             except AssistantError as exc:
                 return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
             items, title, proposer = found.suggestions, title or found.title, proposer or found.proposer
@@ -183,21 +182,28 @@ class DraftingTab:
         except ValidationError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
         progress(0, desc="正在检索办理措施、查询数据……")
-        store = self._store()
+        has_data = workspace.figure_store() is not None
         try:
-            draft = draft_reply(request, self.state.kb, store, self.state.assistant.chat_model,
-                                filters=SearchFilters().within(user.access.classes))
+            with refused_as_toast():
+                draft = workspace.draft_reply(request)
+                docx = self._docx(workspace, draft, with_sources)
         except AssistantError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
-        self._audit(user, draft)
         done = "已生成草稿" + ("" if items else "（未填写建议，办理情况部分需要补写）") + "，请在右侧核对后下载。"
-        if store is None:
+        if not has_data:
             done += " " + NO_DATABASE
-        return draft, draft_html(draft), save_docx(draft, with_sources), notice(done, "ok" if store else "warn")
+        return draft, draft_html(draft), docx, notice(done, "ok" if has_data else "warn")
 
     @staticmethod
-    def export(draft: Draft | None, with_sources: bool) -> Any:
-        return save_docx(draft, with_sources) if draft is not None else gr.skip()
+    def _docx(workspace: Workspace, draft: Draft, with_sources: bool) -> str:
+        """The preview comes with its .docx ready to download: an export, audited as one."""
+        return save_docx(draft, with_sources, export=workspace.export)
+
+    def export(self, draft: Draft | None, with_sources: bool, request: gr.Request) -> Any:
+        if draft is None:
+            return gr.skip()
+        with refused_as_toast():
+            return self._docx(workspace_of(self.services, request), draft, with_sources)
 
     # -- report
     def _report_form(self) -> None:
@@ -224,8 +230,8 @@ class DraftingTab:
         fn, inputs, outputs = self._load
         demo.load(fn, inputs, outputs, show_progress="hidden")
 
-    def periods(self, current: str | None) -> Any:
-        store = self._store()
+    def periods(self, current: str | None, request: gr.Request) -> Any:
+        store = workspace_of(self.services, request).figure_store()
         if store is None:
             return gr.Dropdown(choices=[], value=None)
         choices, default = periods_with_data(store, "实际引进内资")
@@ -234,9 +240,10 @@ class DraftingTab:
 
     def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool, http: gr.Request,
                      progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
-        user = writer_of(self.state.auth, http)
-        store = self._store()
-        if store is None:
+        workspace = workspace_of(self.services, http)
+        with refused_as_toast():
+            workspace.require("draft", f"工作情况报告 {period or ''}".strip())
+        if workspace.figure_store() is None:
             return gr.skip(), gr.skip(), gr.skip(), notice(NO_DATABASE, "warn")
         if not period:
             return gr.skip(), gr.skip(), gr.skip(), notice("请选择期间。", "warn")
@@ -246,12 +253,12 @@ class DraftingTab:
             return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
         progress(0, desc="正在取数、检索工作措施……")
         try:
-            draft = draft_report(request, self.state.kb, store, self.state.assistant.chat_model,
-                                 filters=SearchFilters().within(user.access.classes))
+            with refused_as_toast():
+                draft = workspace.draft_report(request)
+                docx = self._docx(workspace, draft, with_sources)
         except AssistantError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
-        self._audit(user, draft)
-        return draft, draft_html(draft), save_docx(draft, with_sources), notice("已生成草稿，请在右侧核对后下载。", "ok")
+        return draft, draft_html(draft), docx, notice("已生成草稿，请在右侧核对后下载。", "ok")
 
     # -- consistency check
     def _check_form(self) -> None:
@@ -271,28 +278,25 @@ class DraftingTab:
                 result = gr.HTML(f'<div class="zs-empty">{esc(CHECK_EMPTY)}</div>', elem_id="zs-check-result")
         go.click(self.check, [text, upload, period], result)
 
-    def _audit(self, user: User, draft: Draft) -> None:
-        """The preview comes with its .docx ready to download: recorded as an export, with its sources."""
-        docs, rows = draft_sources(draft)
-        self.state.auth.audit.record(user.username, user.role, "draft_export", draft.title, docs, rows, via="ui")
-
     def check(self, text: str, upload: str | None, period: str, request: gr.Request) -> str:
-        store = self._store(user_of(self.state.auth, request).access.region)
-        if store is None:
+        workspace = workspace_of(self.services, request)
+        if workspace.figure_store() is None:
             return notice(NO_DATABASE, "warn")
         period = (period or "").strip()
         try:
             if period:
                 parse_period(period)  # a clear message before reading the whole draft
             document: str | CleanDocument
+            name = None
             if upload:
-                document = read_document(uploaded(upload), max_bytes=int(self.state.settings.max_file_mb * 1048576))
-                what = f"文件“{Path(upload).name}”"
+                document = read_document(uploaded(upload), max_bytes=self._max_bytes)
+                name = Path(upload).name
+                what = f"文件“{name}”"
             elif (text or "").strip():
                 document, what = text, "粘贴的文字"
             else:
                 return notice("请粘贴稿件文字或上传稿件文件。", "warn")
-            checks = check_consistency(document, store, period or None)
+            checks = workspace.check(document, period or None, name=name)
         except AssistantError as exc:
             return notice(str(exc), "error")
         return checks_html(checks, what)

@@ -4,27 +4,25 @@ CSV/XLSX file and see the importer's row-level error report."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import gradio as gr
 from sqlalchemy import case, func, select
-from sqlalchemy.exc import OperationalError
 
-from assistant.answer.engine import Assistant
-from assistant.api_routes.auth import Auth
 from assistant.db.errors import ImportRejected
-from assistant.db.importers import KINDS, import_file
+from assistant.db.importers import KINDS
 from assistant.db.models import Indicator, Region
 from assistant.db.periods import parse_period
 from assistant.db.reference import METRICS
-from assistant.db.session import FigureStore, create_writable_engine, display_url
+from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
-from assistant.index.lock import write_lock
-from assistant.tools import city_total, lagging_regions, rank_regions
+from assistant.services import Services
+from assistant.tools import CityTotalResult, LaggingResult, RankingResult
 from assistant.ui.answer_view import period_label
 from assistant.ui.figures_view import chart_svg, county_table, rejected_html, table_html
 from assistant.ui.html import esc, notice
-from assistant.ui.session import uploaded, user_of, writer_of
+from assistant.ui.session import refused_as_toast, uploaded, workspace_of
 
 NO_DATABASE = "项目数据库尚未导入。请在下方导入县区指标文件，或由管理员运行 assistant db import-demo corpus/data/。"
 IMPORT_SUFFIXES = (".csv", ".xlsx")
@@ -57,14 +55,13 @@ def periods_with_data(store: FigureStore, metric: str) -> tuple[Choices, str | N
 
 
 class FiguresTab:
-    def __init__(self, assistant: Assistant, auth: Auth, status: Callable[[gr.Request], str]) -> None:
-        self.assistant = assistant
-        self.auth = auth
+    def __init__(self, services: Services, status: Callable[[gr.Request], str]) -> None:
+        self.services = services
         self.status = status  # the header's summary (database ready or not), refreshed after an import
 
     def _store(self, request: gr.Request | None) -> FigureStore | None:
         """The database as this user may see it (a county officer: their region and the city total)."""
-        return self.assistant.figure_store(user_of(self.auth, request).access.region)
+        return workspace_of(self.services, request).figure_store()
 
     def build(self, status: gr.HTML) -> None:
         gr.Markdown("选择期间和指标，查看各县（市、区）、开发区的完成情况；完成进度低于序时进度的地区标红。",
@@ -131,16 +128,17 @@ class FiguresTab:
         return gr.Dropdown(choices=periods, value=period), table, chart
 
     def show(self, metric: str | None, period: str | None, request: gr.Request) -> tuple[str, str]:
-        store = self._store(request)
-        if store is None:
+        workspace = workspace_of(self.services, request)
+        if workspace.figure_store() is None:
             return notice(NO_DATABASE, "warn"), ""
         if not metric or not period:
             return notice("请选择指标和期间。", "info"), ""
-        try:
-            by_value = rank_regions(store, period, metric, "value")
-            by_completion = rank_regions(store, period, metric, "completion")
-            lagging = lagging_regions(store, period, metric)
-            city = city_total(store, period, metric)
+        asked = {"period": period, "metric": metric}
+        try:  # four tool calls, each audited as the API's /api/figures/rank, /lagging and /city are
+            by_value = cast(RankingResult, workspace.figures("rank_regions", {**asked, "by": "value"}))
+            by_completion = cast(RankingResult, workspace.figures("rank_regions", {**asked, "by": "completion"}))
+            lagging = cast(LaggingResult, workspace.figures("lagging_regions", asked))
+            city = cast(CityTotalResult, workspace.figures("city_total", asked))
         except (AssistantError, KeyError) as exc:  # UnknownMetric is a KeyError with a Chinese message
             return notice(str(exc), "error"), ""
         if not by_value.rows:
@@ -150,27 +148,19 @@ class FiguresTab:
         return table_html(t), chart_svg(t)
 
     def import_data(self, path: str | None, kind: str, layout: str, period: str, request: gr.Request) -> str:
-        user = writer_of(self.auth, request)
+        workspace = workspace_of(self.services, request)
+        with refused_as_toast():
+            workspace.require("import", f"{kind} {Path(path).name if path else ''}".strip())
         if not path:
             return notice("请先选择要导入的 CSV 或 XLSX 文件。", "warn")
         file = uploaded(path)
         if file.suffix.lower() not in IMPORT_SUFFIXES:
             return notice(f"文件“{file.name}”不是 CSV 或 XLSX，请在 Excel 中另存为这两种格式之一后再导入。", "error")
-        url = self.assistant.settings.db_url
-        engine = create_writable_engine(url)
         try:
-            with write_lock(self.assistant.settings.data_dir):  # one writer at a time, as for the CLI import
-                summary = import_file(engine, kind, file, layout,
-                                      parse_period(period.strip()) if period.strip() else None)
+            summary = workspace.import_data(kind, file, layout, (period or "").strip() or None)
         except ImportRejected as err:
             return rejected_html(err)
         except AssistantError as err:
             return notice(str(err), "error")
-        except OperationalError as err:
-            return notice(f"无法连接项目数据库 {display_url(url)}：{err.orig}", "error")
-        finally:
-            engine.dispose()
-        self.assistant.reload_figures()
-        self.auth.audit.record(user.username, user.role, "import", f"{kind} {file.name}", via="ui")
         lines = "".join(f"<div>{esc(line)}</div>" for line in summary.describe().splitlines())
         return f'<div class="zs-notice zs-ok">{lines}</div>'

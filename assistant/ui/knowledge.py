@@ -9,22 +9,16 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.api_routes.deps import AppState
 from assistant.corpus.loaders import loader_for, supported_types_described, unsupported_type
 from assistant.errors import AssistantError
-from assistant.index.ingest import IngestReport, ingest, remove_document
-from assistant.index.kb import cleared, visible_documents
+from assistant.index.ingest import IngestReport
 from assistant.index.manifest import DocRecord
-from assistant.index.uploads import (
-    MAX_UPLOAD_FILES,
-    UploadRejected,
-    safe_file_name,
-    save_and_ingest,
-    uploads_dir,
-)
+from assistant.index.uploads import MAX_UPLOAD_FILES, UploadRejected, safe_file_name
+from assistant.services import Services
 from assistant.ui.documents_view import HEADERS, PAGE_SIZE, page_of, results_html
 from assistant.ui.html import esc, notice
-from assistant.ui.session import uploaded, user_of, writer_of
+from assistant.ui.session import refused_as_toast, uploaded, workspace_of
+from assistant.workspace import Workspace
 
 Result = tuple[str, str, str]  # file name, status, message
 
@@ -61,12 +55,12 @@ def check_upload(path: Path, max_mb: float) -> tuple[str | None, str]:
 
 
 class KnowledgeTab:
-    def __init__(self, state: AppState, status: Callable[[gr.Request], str]) -> None:
-        self.state = state
+    def __init__(self, services: Services, status: Callable[[gr.Request], str]) -> None:
+        self.services = services
         self.status = status  # the header's summary (document count), refreshed after every change
 
     def build(self, status: gr.HTML) -> None:
-        max_mb = self.state.settings.max_file_mb
+        max_mb = self.services.settings.max_file_mb
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=320):
                 gr.Markdown("#### 上传文件")
@@ -128,14 +122,13 @@ class KnowledgeTab:
     # -- listing
     def _visible(self, doc_id: str | None, request: gr.Request | None) -> DocRecord | None:
         """The document if it exists and this user is cleared for its disclosure class."""
-        record = self.state.kb.manifest.get(doc_id) if doc_id else None
-        if record is None or not cleared(record.meta, user_of(self.state.auth, request).access.classes):
+        try:
+            return workspace_of(self.services, request).document(doc_id or "")
+        except AssistantError:
             return None
-        return record
 
     def list_page(self, page: int, query: str, request: gr.Request) -> tuple[Any, str, int, list[str]]:
-        classes = user_of(self.state.auth, request).access.classes
-        shown = page_of(visible_documents(self.state.kb, classes), page, query or "")
+        shown = page_of(workspace_of(self.services, request).documents(), page, query or "")
         return (gr.Dataframe(value=shown.rows, headers=HEADERS), f'<div class="zs-caption">{esc(shown.caption(query))}</div>',
                 shown.page, shown.doc_ids)
 
@@ -161,7 +154,9 @@ class KnowledgeTab:
     # -- changes
     def upload(self, paths: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()
                ) -> tuple[str, Any]:
-        user = writer_of(self.state.auth, request)
+        workspace = workspace_of(self.services, request)
+        with refused_as_toast():
+            workspace.require("upload", "、".join(Path(p).name for p in paths or []))
         if not paths:
             return notice("请先选择要上传的文件。", "warn"), gr.skip()
         if len(paths) > MAX_UPLOAD_FILES:
@@ -169,7 +164,7 @@ class KnowledgeTab:
         results: list[Result] = []
         accepted: list[tuple[str, Path]] = []
         for raw in map(uploaded, paths):
-            name, problem = check_upload(raw, self.state.settings.max_file_mb)
+            name, problem = check_upload(raw, self.services.settings.max_file_mb)
             if name is None:
                 results.append((raw.name, "rejected", problem))
             elif any(name == other for other, _ in accepted):
@@ -179,21 +174,19 @@ class KnowledgeTab:
         # One file at a time, so the page can say which file is being read and embedded.
         for done, (name, raw) in enumerate(accepted):
             progress((done, len(accepted)), desc=f"正在入库：{name}", unit="个文件")
-            results.append(self._ingest_upload(name, raw))
-            self.state.auth.audit.record(user.username, user.role, "upload", name, outcome=results[-1][1], via="ui")
+            try:
+                with raw.open("rb") as fh:
+                    saved = workspace.upload([(name, fh)])[0]
+            except AssistantError as exc:  # e.g. another process is writing the index
+                results.append((name, "failed", str(exc)))
+            else:
+                results.append((name, saved.status, saved.message))
         progress((len(accepted), len(accepted)), desc="入库完成", unit="个文件")
         return results_html(results), None
 
-    def _ingest_upload(self, name: str, path: Path) -> Result:
-        try:
-            with path.open("rb") as fh, self.state.write_lock:
-                saved = save_and_ingest(self.state.kb, [(name, fh)])[0]
-        except AssistantError as exc:  # e.g. another process is writing the index
-            return name, "failed", str(exc)
-        return name, saved.status, saved.message
-
     def ask_delete(self, doc_id: str | None, request: gr.Request) -> tuple[Any, str]:
-        writer_of(self.state.auth, request)
+        with refused_as_toast():
+            workspace_of(self.services, request).require("delete", doc_id or "")
         record = self._visible(doc_id, request)
         if record is None:
             return gr.Row(visible=False), ""
@@ -201,44 +194,38 @@ class KnowledgeTab:
         return gr.Row(visible=True), notice(f"确定从知识库删除《{title}》（{record.file_name}）吗？删除后检索不到该文件。", "warn")
 
     def delete(self, doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
-        user = writer_of(self.state.auth, request)
+        workspace = workspace_of(self.services, request)
         unselect = (None, notice("点击表格中的一行选择文档，然后可以重新入库或删除。"),
                     gr.Button(interactive=False), gr.Button(interactive=False), gr.Row(visible=False))
-        record = self._visible(doc_id, request)
-        if record is None:
-            return (notice("该文档已不在知识库中。", "warn"), *unselect)
         try:
-            with self.state.write_lock:
-                removed = remove_document(self.state.kb, record.doc_id)
-        except AssistantError as exc:
-            return (notice(str(exc), "error"), *unselect)
-        source = Path(record.source)
-        if source.parent == uploads_dir(self.state.settings).resolve():  # else it would return on the next ingest
-            source.unlink(missing_ok=True)
-        message = f"已从知识库删除“{record.file_name}”。" if removed else f"“{record.file_name}”已被删除。"
-        self.state.auth.audit.record(user.username, user.role, "delete", record.file_name, [record.doc_id], via="ui")
-        return (notice(message, "ok"), *unselect)
+            with refused_as_toast():
+                record = workspace.delete(doc_id or "")
+        except AssistantError as exc:  # gone meanwhile, or another process is writing the index
+            return (notice(str(exc), "warn"), *unselect)
+        return (notice(f"已从知识库删除“{record.file_name}”。", "ok"), *unselect)
 
     def reindex(self, doc_id: str | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
-        writer_of(self.state.auth, request)
-        record = self._visible(doc_id, request)
-        if record is None:
+        workspace = workspace_of(self.services, request)
+        with refused_as_toast():
+            workspace.require("reingest", doc_id or "")
+        if self._visible(doc_id, request) is None:
             return notice("请先在表格中选择文档。", "warn")
-        return self._reingest([Path(record.source)], progress)
+        return self._reingest(workspace, [doc_id or ""], progress)
 
     def reindex_all(self, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
-        writer_of(self.state.auth, request)
-        sources = [Path(r.source) for r in self.state.kb.manifest.documents()]
-        if not sources:
+        workspace = workspace_of(self.services, request)
+        with refused_as_toast():
+            workspace.require("reingest", "全部文档")
+        if not workspace.documents():
             return notice("知识库中还没有文档。", "warn")
-        return self._reingest(sources, progress)
+        return self._reingest(workspace, None, progress)
 
-    def _reingest(self, sources: list[Path], progress: gr.Progress) -> str:
+    @staticmethod
+    def _reingest(workspace: Workspace, doc_ids: list[str] | None, progress: gr.Progress) -> str:
         progress(0, desc="正在检查文件……")
         try:
-            with self.state.write_lock:
-                report = ingest(self.state.kb, sources,
-                                progress=lambda total: GradioProgress(progress, total, "正在重新切分和向量化"))
+            report = workspace.reingest(doc_ids, progress=lambda total: GradioProgress(progress, total,
+                                                                                       "正在重新切分和向量化"))
         except AssistantError as exc:
             return notice(str(exc), "error")
         return reingest_summary(report)

@@ -9,10 +9,8 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answer.engine import Assistant
-from assistant.api_routes.auth import Auth
-from assistant.onboarding.course import Course
-from assistant.onboarding.quiz import Question, Results
+from assistant.onboarding.quiz import Question
+from assistant.services import Services
 from assistant.ui.html import notice
 from assistant.ui.learning_view import (
     explanation_html,
@@ -24,7 +22,7 @@ from assistant.ui.learning_view import (
     score_html,
     search_terms,
 )
-from assistant.ui.session import user_of
+from assistant.ui.session import workspace_of
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +47,8 @@ class QuizSlot:
 
 
 class LearningTab:
-    def __init__(self, course: Course, assistant: Assistant, auth: Auth) -> None:
-        self.course = course
-        self.assistant = assistant
-        self.auth = auth
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
     def build(self) -> None:
         with gr.Tabs(elem_id="zs-learn-tabs"):
@@ -102,29 +98,20 @@ class LearningTab:
 
     # -- reading material
     def glossary(self, query: str, request: gr.Request) -> str:
-        terms, problems = self.course.glossary(user_of(self.auth, request).access)
+        terms, problems = workspace_of(self.services, request).glossary()
         return glossary_html(search_terms(terms, query or ""), query or "", len(terms), problems)
 
     def overview(self, query: str, request: gr.Request) -> tuple[str, str, str, str]:
-        access = user_of(self.auth, request).access
-        return self.glossary(query, request), indicators_html(self.course.indicators(access)), reading_html(
-            self.course.reading_path(access)), self.history(request)
+        workspace = workspace_of(self.services, request)
+        return self.glossary(query, request), indicators_html(workspace.indicators()), reading_html(
+            workspace.reading_path()), self.history(request)
 
     def history(self, request: gr.Request) -> str:
-        results = Results(self.course.settings.learning_path)
-        try:
-            return history_html(results.history(user_of(self.auth, request).username))
-        finally:
-            results.close()
+        return history_html(workspace_of(self.services, request).quiz_history())
 
     # -- quiz
     def make_quiz(self, size: int | None, request: gr.Request) -> tuple[Any, ...]:
-        access = user_of(self.auth, request).access
-        if self.course.store is None:  # the database may have been imported after start-up
-            if self.assistant.store is None:
-                self.assistant.reload_figures()
-            self.course.store = self.assistant.store
-        questions = self.course.quiz(n=min(int(size or 5), MAX_QUESTIONS), access=access)
+        questions = workspace_of(self.services, request).quiz(n=min(int(size or 5), MAX_QUESTIONS))
         updates: list[Any] = []
         for i in range(MAX_QUESTIONS):
             if i >= len(questions):
@@ -144,7 +131,7 @@ class LearningTab:
         return questions, status, gr.Button(visible=bool(questions)), "", *updates
 
     def submit(self, questions: list[Question], request: gr.Request, *answers: Any) -> tuple[Any, ...]:
-        username = user_of(self.auth, request).username
+        workspace = workspace_of(self.services, request)
         choices, fills = answers[:MAX_QUESTIONS], answers[MAX_QUESTIONS:]
         given = [str((choices[i] if q.kind == "choice" else fills[i]) or "").strip() for i, q in enumerate(questions)]
         missing = [str(i + 1) for i, g in enumerate(given) if not g]
@@ -154,7 +141,7 @@ class LearningTab:
         if missing:
             return (notice(f"第 {'、'.join(missing)} 题还没有作答，请作答后再提交。", "warn"), gr.skip(), gr.skip(),
                     gr.skip(), *skip)
-        score, marks = self.course.submit(username, questions, given)
+        score, marks = workspace.submit_quiz(questions, given)
         updates: list[Any] = []
         for i in range(MAX_QUESTIONS):
             if i >= len(questions):

@@ -1,32 +1,38 @@
-"""Who is using the workbench: the user the login middleware resolved, as Gradio hands it to an event."""
+"""Who is using the workbench: the user the login middleware resolved, as Gradio hands it to an event, and the
+Workspace every event handler acts through."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from assistant.api_routes.auth import Auth
-from assistant.auth.users import User
+from assistant.errors import Denied
+from assistant.services import Services
+from assistant.workspace import Workspace
 
 SESSION_EXPIRED = "登录已失效或账号已停用，请刷新页面重新登录。"
-READ_ONLY = "县区账号只能查询，不能上传、删除文档或导入数据。"
 
 
-def user_of(auth: Auth, request: gr.Request | None) -> User:
-    """The event's user; a Chinese error (shown as a toast) when the session ended meanwhile."""
-    user = auth.user_named(request.username if request is not None else None)
+def workspace_of(services: Services, request: gr.Request | None) -> Workspace:
+    """The event's user's workspace; a Chinese error (shown as a toast) when the session ended meanwhile."""
+    user = services.auth.user_named(request.username if request is not None else None)
     if user is None:
         raise gr.Error(SESSION_EXPIRED)
-    return user
+    return Workspace(services, user, "ui")
 
 
-def writer_of(auth: Auth, request: gr.Request | None) -> User:
-    user = user_of(auth, request)
-    if not user.can_write:
-        raise gr.Error(READ_ONLY)
-    return user
+@contextmanager
+def refused_as_toast() -> Iterator[None]:
+    """A write the account may not make (the buttons are greyed out, but any handler can be called directly)
+    ends the event with the Workspace's Chinese message."""
+    try:
+        yield
+    except Denied as exc:
+        raise gr.Error(str(exc)) from exc
 
 
 def uploaded(path: str) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from assistant.auth.audit import AuditLog
 from assistant.backup import MANIFEST, backup, restore
 from assistant.cli import main
 from assistant.config import Settings
@@ -43,6 +44,10 @@ def user_view(data_dir: Path, tmp_path: Path) -> dict[str, str]:
 def snapshot(directory: Path) -> dict[str, str]:
     return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def without_audit(files: dict[str, str]) -> dict[str, str]:
+    return {path: digest for path, digest in files.items() if not path.startswith("audit.sqlite")}
 
 
 def test_backup_wreck_restore_gives_back_the_same_answers(data_settings: Settings, tmp_path: Path) -> None:
@@ -107,8 +112,13 @@ def test_restore_refuses_a_tampered_or_incomplete_backup_and_changes_nothing(dat
     result = cli(data, "restore", str(tmp_path / "备份"))
     assert result.exit_code == 1 and "缺少 MANIFEST.json" in result.output
 
-    assert snapshot(data) == before
+    # Nothing changed but the audit log, which records each refused restore.
+    assert without_audit(snapshot(data)) == without_audit(before)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "备份"]
+    log = AuditLog(data / "audit.sqlite")
+    refused = [e for e in log.query(action="restore") if e.outcome == "failed"]
+    log.close()
+    assert len(refused) == 3 and all(e.via == "cli" and e.subject == str(tmp_path / "备份") for e in refused)
 
 
 def test_backup_refuses_a_non_empty_destination_or_one_inside_the_data_dir(data_settings: Settings,

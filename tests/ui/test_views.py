@@ -10,11 +10,11 @@ import pytest
 
 from assistant.answer.types import Answer, Citation
 from assistant.db.errors import ImportRejected, RowProblem
+from assistant.feedback import FeedbackStore
 from assistant.index.manifest import DocRecord
 from assistant.tools.types import Figure, Provenance
 from assistant.ui.answer_view import answer_message, figures_html, sources_html
 from assistant.ui.documents_view import PAGE_SIZE, page_of
-from assistant.ui.feedback import FeedbackStore
 from assistant.ui.figures_view import CountyRow, CountyTable, chart_svg, rejected_html, table_html
 from assistant.ui.html import highlight
 from assistant.ui.knowledge import check_upload

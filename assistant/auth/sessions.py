@@ -1,0 +1,97 @@
+"""Who is calling: the accounts, the audit log and the per-account budget of one running server, and how a
+request's credentials (API key, session cookie, or local single-user mode) become a User.
+
+Below both the HTTP layer (its login middleware and login page) and the workbench (which gets the same user
+back from Gradio's `request.username`); nothing here imports FastAPI or Gradio.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from assistant.auth.audit import AuditLog
+from assistant.auth.limits import RateLimiter
+from assistant.auth.users import LOCAL_USER, AccountError, LoginLocked, User, UserStore
+
+SESSION_COOKIE = "zs_session"
+
+
+class Auth:
+    """The app's accounts and audit log, and whether it runs in local single-user mode."""
+
+    def __init__(self, data_dir: Path, local: bool = False, per_minute: int = 0) -> None:
+        self.local = local
+        self.users = UserStore(data_dir / "users.sqlite")
+        self.audit = AuditLog(data_dir / "audit.sqlite")
+        self.limiter = RateLimiter(per_minute)
+
+    def close(self) -> None:
+        self.users.close()
+        self.audit.close()
+
+    def resolve(self, headers: dict[bytes, bytes], cookies: dict[str, str]) -> tuple[User | None, str]:
+        """(user, how): how is 'local', 'key', 'cookie', or why there is no user ('none', 'bad-key')."""
+        if self.local:
+            return LOCAL_USER, "local"
+        key = api_key(headers)
+        if key is not None:
+            user = self.users.user_for_api_key(key)
+            return (user, "key") if user else (None, "bad-key")
+        token = cookies.get(SESSION_COOKIE)
+        if token:
+            user = self.users.user_for_session(token[:100])
+            if user:
+                return user, "cookie"
+        return None, "none"
+
+    def username_for(self, request: Any) -> str | None:
+        """Gradio's auth_dependency: the name of the user the login middleware put in `request.state`, or
+        None (Gradio then answers 401)."""
+        user = getattr(request.state, "user", None)
+        return user.username if isinstance(user, User) else None
+
+    def user_named(self, username: str | None) -> User | None:
+        """The user behind a Gradio event's `request.username` (None if gone or disabled since)."""
+        if self.local:
+            return LOCAL_USER
+        if not username:
+            return None
+        try:
+            user = self.users.get(username)
+        except AccountError:
+            return None
+        return None if user.disabled else user
+
+    # -- logging in and out: audited here, whichever page asked
+    def log_in(self, username: str, password: str) -> tuple[User, str]:
+        """(user, session token); LoginLocked or AccountError (with the Chinese reason) when refused."""
+        try:
+            user = self.users.authenticate(username, password) if username and password else None
+        except LoginLocked:
+            self.audit.record(username[:64], "", "login_failed", "账号已锁定", outcome="429", via="ui")
+            raise
+        if user is None:
+            self.audit.record(username[:64], "", "login_failed", "用户名或密码错误", outcome="401", via="ui")
+            raise AccountError("用户名或密码错误，或账号已停用。")
+        token = self.users.start_session(user)
+        self.audit.record(user.username, user.role, "login", "", via="ui")
+        return user, token
+
+    def log_out(self, token: str | None, user: User | None) -> None:
+        if token:
+            self.users.end_session(token[:100])
+        if user is not None:
+            self.audit.record(user.username, user.role, "logout", "", via="ui")
+
+    def refused_key(self, request_line: str) -> None:
+        """A request with an API key that names no enabled account."""
+        self.audit.record("（无效密钥）", "", "denied", request_line, outcome="401", via="api")
+
+
+def api_key(headers: dict[bytes, bytes]) -> str | None:
+    auth = headers.get(b"authorization", b"").decode("latin-1").strip()
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    key = headers.get(b"x-api-key")
+    return key.decode("latin-1").strip() if key is not None else None

@@ -1,0 +1,107 @@
+"""The shared resources of one process: settings, the knowledge base, the assistant, accounts and audit log,
+the onboarding course and the feedback store. Built once by `assistant serve` (shared by every request and
+workbench event) or once per command; every use case reaches them through a Workspace, never directly.
+
+Everything but the accounts is opened on first use, so a command that only reads the database does not load
+the knowledge base, and `restore` can close everything before the data directory is swapped.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from assistant.answer.engine import Assistant, open_figure_store
+from assistant.auth.sessions import Auth
+from assistant.config import Settings
+from assistant.db.session import FigureStore
+from assistant.feedback import FeedbackStore
+from assistant.index.kb import KnowledgeBase
+from assistant.onboarding.course import Course
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+LAZY = ("kb", "assistant", "course", "auth")
+
+
+class Services:
+    def __init__(self, settings: Settings, chat_model: BaseChatModel | None = None, local: bool = False) -> None:
+        self.settings = settings
+        self.local = local
+        self._chat_model = chat_model
+        self._store: FigureStore | None = None  # the database for commands that never build the assistant
+        # One writer at a time within this process: uploads, deletions, re-ingests and imports wait for each
+        # other here instead of failing on the data directory's file lock (which another process may hold).
+        self.write_lock = threading.Lock()
+
+    @cached_property
+    def auth(self) -> Auth:
+        return Auth(self.settings.data_dir, local=self.local, per_minute=self.settings.rate_limit_per_minute)
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        return KnowledgeBase(self.settings)
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        return Assistant(self.settings, kb=self.kb, store=self._store, chat_model=self._chat_model)
+
+    @cached_property
+    def course(self) -> Course:
+        """One per process: its glossary is cached and rebuilt only when the knowledge base changes."""
+        return Course(self.settings, self.kb, self._current_store())
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        return FeedbackStore(self.settings.data_dir / "feedback.sqlite")
+
+    def _current_store(self) -> FigureStore | None:
+        if "assistant" in self.__dict__:
+            return self.assistant.store
+        if self._store is None:
+            self._store = open_figure_store(self.settings)
+        return self._store
+
+    def figure_store(self, region: str | None = None) -> FigureStore | None:
+        """The project database as a user bound to `region` sees it (None: every region); picks up a database
+        imported after start-up; None while there is none."""
+        if "assistant" in self.__dict__:
+            return self.assistant.figure_store(region)
+        store = self._current_store()
+        return store.scoped(region) if store is not None else None
+
+    def reload_figures(self) -> None:
+        """After an import: the assistant, the course and later queries see the new rows."""
+        if "assistant" in self.__dict__:
+            self.assistant.reload_figures()
+        else:
+            if self._store is not None:
+                self._store.close()
+            self._store = open_figure_store(self.settings)
+        if "course" in self.__dict__:
+            self.course.store = self._current_store()
+
+    def open_all(self) -> None:
+        """Build everything now, before requests arrive from several threads (cached_property is not
+        thread-safe: two first requests at once would each build an assistant)."""
+        for name in (*LAZY, "feedback"):
+            getattr(self, name)
+
+    def warm(self) -> None:
+        self.kb.refresh()
+        self.kb.search("招商引资", k=1)  # loads the embedder, Chroma and jieba before the first user
+
+    def close(self) -> None:
+        """Release every open file (restore swaps the data directory underneath); usable again afterwards."""
+        assistant = self.__dict__.get("assistant")
+        if assistant is not None and assistant.store is not None and assistant.store is not self._store:
+            assistant.store.close()
+        for name in (*LAZY, "feedback"):
+            resource = self.__dict__.pop(name, None)
+            if isinstance(resource, KnowledgeBase | Auth):
+                resource.close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None

@@ -1,0 +1,129 @@
+"""The knowledge base and the project database: listing what the user may see, and the writes (upload,
+delete, re-ingest, ingest, import) that only 管理员 and 科室 accounts may make, one at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from assistant.db.errors import DatabaseNotReady, ImportRejected
+from assistant.db.importers import ImportSummary, import_demo, import_file
+from assistant.db.periods import parse_period
+from assistant.db.session import create_writable_engine, display_url
+from assistant.errors import UnknownDocument
+from assistant.index.ingest import IngestReport, ProgressFactory, ingest, remove_document
+from assistant.index.kb import cleared, visible_documents
+from assistant.index.lock import write_lock
+from assistant.index.manifest import DocRecord
+from assistant.index.uploads import UploadedFile, safe_file_name, save_and_ingest, uploads_dir
+from assistant.workspace.base import Entry, WorkspaceBase
+
+
+class Documents(WorkspaceBase):
+    # -- reading (not audited: a listing shows only what the account is cleared for)
+    def documents(self) -> list[DocRecord]:
+        return visible_documents(self.kb, self.user.access.classes)
+
+    def document(self, doc_id: str) -> DocRecord:
+        """UnknownDocument, with the same words, whether it does not exist or the user is not cleared for it."""
+        record = self.kb.manifest.get(doc_id) if doc_id else None
+        if record is None or not cleared(record.meta, self.user.access.classes):
+            raise UnknownDocument(f"未找到文档“{doc_id}”。请在文档列表中查看已入库文档及其 doc_id。")
+        return record
+
+    # -- writing
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time in this process; ingest and import also take the data directory's file lock,
+        which tells another process (a command-line ingest, a backup) to wait."""
+        with self.services.write_lock:
+            yield
+
+    def upload(self, files: list[tuple[str, BinaryIO]]) -> list[UploadedFile]:
+        """Store each file under data_dir/uploads/ (by its safe name) and ingest it; one `upload` row per file
+        with its outcome (added, updated, unchanged, duplicate, failed)."""
+        named = [(safe_file_name(name), content) for name, content in files]
+        self.require("upload", "、".join(name for name, _ in named))
+        try:
+            with self._writing():
+                results = save_and_ingest(self.kb, named)
+        except Exception:  # e.g. another process is writing the index: nothing was kept
+            for name, _ in named:
+                self._record(Entry(name, outcome="failed"), "upload")
+            raise
+        for r in results:
+            self._record(Entry(r.file_name, [r.doc_id] if r.doc_id else [], outcome=r.status), "upload")
+        return results
+
+    def delete(self, doc_id: str) -> DocRecord:
+        """Remove a document the user may see (and its uploaded copy, which would come back on the next
+        ingest); UnknownDocument if it is not there (any more)."""
+        self.require("delete", doc_id)
+        record = self.document(doc_id)
+        with self._audited("delete", record.file_name) as entry:
+            entry.documents = [doc_id]
+            with self._writing():
+                removed = remove_document(self.kb, doc_id)
+            if not removed:
+                raise UnknownDocument(f"文档“{record.file_name}”已被删除。")
+            source = Path(record.source)
+            if source.parent == uploads_dir(self.settings).resolve():
+                source.unlink(missing_ok=True)
+        return record
+
+    def reingest(self, doc_ids: list[str] | None = None, progress: ProgressFactory | None = None) -> IngestReport:
+        """Run the current pipeline again over the given documents (None: every document the user may see)."""
+        records = self.documents() if doc_ids is None else [self.document(d) for d in doc_ids]
+        detail = "全部文档" if doc_ids is None else "、".join(r.file_name for r in records)
+        self.require("reingest", detail)
+        with self._audited("reingest", detail) as entry, self._writing():
+            report = ingest(self.kb, [Path(r.source) for r in records], progress=progress)
+            entry.outcome = "ok" if report.ok else "failed"
+        return report
+
+    def ingest(self, paths: list[Path], prune: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
+        """Ingest files and folders on the server (the command line's `assistant ingest`)."""
+        detail = " ".join(str(p) for p in paths) + (" --prune" if prune else "")
+        self.require("ingest", detail)
+        with self._audited("ingest", detail) as entry, self._writing():
+            report = ingest(self.kb, paths, prune=prune, progress=progress)
+            entry.outcome = "ok" if report.ok else "failed"
+        return report
+
+    def import_data(self, kind: str, path: Path, layout: str = "auto", period: str | None = None) -> ImportSummary:
+        """Import one CSV/XLSX file (all rows or none); ImportRejected lists every bad cell."""
+        detail = f"{kind} {path.name}"
+        self.require("import", detail)
+        with self._audited("import", detail) as entry:
+            try:
+                [summary] = self._import(lambda engine: [import_file(engine, kind, path, layout,
+                                                                    parse_period(period) if period else None)])
+            except ImportRejected:
+                entry.outcome = "rejected"
+                raise
+        return summary
+
+    def import_demo(self, directory: Path) -> list[ImportSummary]:
+        """Import every file of a demo data folder (corpus/data/)."""
+        detail = f"演示数据 {directory}"
+        self.require("import", detail)
+        with self._audited("import", detail):
+            return self._import(lambda engine: import_demo(engine, directory))
+
+    def _import(self, run: Callable[[Engine], list[ImportSummary]]) -> list[ImportSummary]:
+        url = self.settings.db_url
+        with self._writing(), write_lock(self.settings.data_dir):
+            engine = create_writable_engine(url)
+            try:
+                summaries = run(engine)
+            except OperationalError as err:
+                raise DatabaseNotReady(f"无法连接项目数据库 {display_url(url)}：{err.orig}") from err
+            finally:
+                engine.dispose()
+        self.services.reload_figures()
+        return summaries

@@ -1,0 +1,83 @@
+"""Drafting for the bureau (管理员 and 科室 accounts) and the consistency check (every account, against the
+rows it may see). A draft is audited as `draft`, every .docx made of it as `draft_export`, both with the
+documents quoted and the rows behind its figures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assistant.auth.audit import draft_sources
+from assistant.corpus.cleanup import CleanDocument
+from assistant.drafting.check import as_document, check_consistency
+from assistant.drafting.docx_export import docx_bytes
+from assistant.drafting.reply import ReplyRequest, draft_reply
+from assistant.drafting.report import ReportRequest, draft_report
+from assistant.drafting.types import Draft, FigureCheck
+from assistant.index.kb import SearchFilters
+from assistant.workspace.base import Entry, WorkspaceBase
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+CHECK_LABEL_CHARS = 40
+CHECK_STATUSES = {"match": "一致", "mismatch": "不一致", "not_found": "未找到"}
+
+
+class Drafting(WorkspaceBase):
+    def draft_reply(self, request: ReplyRequest, use_llm: bool = True) -> Draft:
+        """A 提案答复函 from the proposal; without a database it says so and writes no figures."""
+        self.require("draft", request.title)
+        with self._audited("draft", request.title) as entry:
+            draft = draft_reply(request, self.kb, self.figure_store(), self._chat_model(use_llm),
+                                filters=self._filters())
+            _drafted(entry, draft)
+        return draft
+
+    def draft_report(self, request: ReportRequest, use_llm: bool = True) -> Draft:
+        detail = f"工作情况报告 {request.period}"
+        self.require("draft", detail)
+        with self._audited("draft", detail) as entry:
+            draft = draft_report(request, self.kb, self.store(), self._chat_model(use_llm), filters=self._filters())
+            _drafted(entry, draft)
+        return draft
+
+    def export(self, draft: Draft, sources: bool = True) -> bytes:
+        """The draft (possibly edited by the user) as a GB/T 9704 .docx."""
+        self.require("draft_export", draft.title)
+        with self._audited("draft_export", draft.title) as entry:
+            data = docx_bytes(draft, sources=sources)
+            _drafted(entry, draft)
+        return data
+
+    def check(self, document: str | CleanDocument, period: str | None = None, name: str | None = None
+              ) -> list[FigureCheck]:
+        """Every number of a draft against the database as this user sees it (another region's figures are
+        "not found" for a county account). `name` is the file's name; pasted text is named by its start.
+        Audited as `check`: what was checked and the verdict counts."""
+        clean = as_document(document) if isinstance(document, str) else document
+        label = name or _opening(clean.text)
+        with self._audited("check", label) as entry:
+            checks = check_consistency(clean, self.store(), period)
+            counts = "，".join(f"{word} {sum(1 for c in checks if c.status == status)}"
+                               for status, word in CHECK_STATUSES.items())
+            entry.detail = f"{label}：{len(checks)} 个数字，{counts}"
+            entry.rows = list(dict.fromkeys(f"{c.provenance.table}#{i}" for c in checks
+                                            if c.provenance is not None and c.status != "not_found"
+                                            for i in c.provenance.row_ids))
+        return checks
+
+    def _filters(self) -> SearchFilters:
+        return SearchFilters().within(self.user.access.classes)
+
+    def _chat_model(self, use_llm: bool) -> BaseChatModel | None:
+        return self.services.assistant.chat_model if use_llm else None
+
+
+def _drafted(entry: Entry, draft: Draft) -> None:
+    entry.detail = draft.title
+    entry.documents, entry.rows = draft_sources(draft)
+
+
+def _opening(text: str) -> str:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "（空白稿件）")
+    return first[:CHECK_LABEL_CHARS] + ("…" if len(first) > CHECK_LABEL_CHARS else "")
