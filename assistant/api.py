@@ -82,7 +82,7 @@ def healthz(state: State) -> dict[str, Any]:
 
 def api_search(
     workspace: BudgetedWorkspace,
-    q: Annotated[str, Query(min_length=1, max_length=2000, description="检索问题")],
+    q: Annotated[str, Query(min_length=1, description="检索问题（最多 ASSISTANT_MAX_QUESTION_CHARS 字，默认 2000）")],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
     genre: Annotated[str | None, Query(max_length=20)] = None,
     year: int | None = None,

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -18,7 +18,7 @@ from assistant.config import Settings, get_settings
 from assistant.corpus.loaders import supported_types_text
 from assistant.db.cli import db_group, figures_group
 from assistant.drafting.cli import draft_group
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, QuestionTooLong
 from assistant.onboarding.cli import learn_group
 
 if TYPE_CHECKING:
@@ -113,6 +113,20 @@ def _filters(genre: str | None, year: int | None, office: str | None, access: st
     return SearchFilters(genre=genre, year=year, office=office, access=[access] if access else None)
 
 
+def _questions(question: str | None, batch: TextIO | None, limit: int, what: str) -> list[str]:
+    """The question, or the batch file's lines. A line over the limit stops the batch before any line runs,
+    naming the line (a single question over it is refused by the workspace)."""
+    if batch is None:
+        return [question or ""]
+    lines = [line.rstrip("\n") for line in batch]
+    for number, line in enumerate(lines, start=1):
+        try:
+            QuestionTooLong.check(line.strip(), limit, what)
+        except QuestionTooLong as exc:
+            raise click.ClickException(f"{Path(batch.name).name} 第 {number} 行：{exc}") from exc
+    return lines
+
+
 @main.command(help="在知识库中检索，返回段落及出处")
 @click.argument("question", required=False)
 @click.option("-k", default=5, show_default=True, type=click.IntRange(1, 50), help="返回条数")
@@ -127,7 +141,7 @@ def search(question: str | None, k: int, as_json: bool, batch, genre, year, offi
         raise click.UsageError("请给出检索问题，或用 --batch 文件 批量检索")
     filters = _filters(genre, year, office, access)
     with cli_workspace() as workspace:
-        questions = [line.rstrip("\n") for line in batch] if batch is not None else [question or ""]
+        questions = _questions(question, batch, workspace.settings.max_question_chars, "检索问题")
         for q in questions:
             hits = workspace.search(q, k=k, filters=filters) if q.strip() else []
             if as_json or batch is not None:
@@ -234,7 +248,7 @@ def ask(question: str | None, as_json: bool, batch) -> None:  # type: ignore[no-
     if not question and batch is None:
         raise click.UsageError("请给出问题，或用 --batch 文件 批量提问")
     with cli_workspace() as workspace:
-        questions = [line.rstrip("\n") for line in batch] if batch is not None else [question or ""]
+        questions = _questions(question, batch, workspace.settings.max_question_chars, "问题")
         for q in questions:
             answer = workspace.ask(q)
             if as_json or batch is not None:

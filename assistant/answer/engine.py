@@ -218,7 +218,7 @@ class Assistant:
         elif plan.calls and comp.no_data and comp.results:
             comp.notes.append("项目数据库和知识库中都没有找到这项数据。")
         text = comp.text()
-        if not comp.figure_lines and not comp.policy_lines:
+        if not comp.figure_lines and not comp.policy_lines and not comp.lead:
             text = nothing_found() + ("\n\n" + "\n".join(comp.notes) if comp.notes else "")
         flagged = unsupported_numbers(
             text, [f.value for f in comp.figures if f.value is not None] + comp.tool_values,

@@ -232,8 +232,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
 def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, known_regions: list[str],
                 plan: Plan) -> None:
     if not plan.calls:
-        if parsed.slots.unknown_project:
-            comp.figure_lines.append(f"· 项目库中没有“{parsed.slots.unknown_project}”。")
+        if parsed.slots.unknown_project and not parsed.slots.project:
+            comp.lead = f"项目库中没有“{parsed.slots.unknown_project}”，请核对项目名称（可只写其中有区分度的部分）。"
+            comp.settled = True
         return
     if store is None:
         comp.notes.append("项目数据库尚未导入，暂不能回答数据问题。请先运行 assistant db import-demo corpus/data/。")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from typing import Annotated
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
@@ -17,13 +16,11 @@ from assistant.api_routes.deps import BudgetedWorkspace
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["问答"])
 
-MAX_QUESTION_CHARS = 10_000
-
-
+# Question length is checked by the workspace against ASSISTANT_MAX_QUESTION_CHARS (422 with the limit).
 class AskRequest(BaseModel):
-    question: str = Field(max_length=MAX_QUESTION_CHARS, description="问题")
-    history: list[Annotated[str, Field(max_length=2000)]] = Field(
-        default_factory=list, max_length=20, description="此前各轮的问题（用于“那恒口呢？”这类追问）"
+    question: str = Field(description="问题（最多 ASSISTANT_MAX_QUESTION_CHARS 字，默认 2000）")
+    history: list[str] = Field(
+        default_factory=list, max_length=20, description="此前各轮的问题（用于“那恒口呢？”这类追问），每轮同样限长"
     )
 
 

@@ -21,7 +21,6 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer.types import Answer
-from assistant.api_routes.ask import MAX_QUESTION_CHARS
 from assistant.api_routes.deps import BudgetedWorkspace
 
 log = logging.getLogger(__name__)
@@ -87,14 +86,14 @@ class InertStream:
         return rest
 
 
-def _conversation(body: ChatCompletionRequest) -> tuple[str, list[str]]:
+def _conversation(body: ChatCompletionRequest, limit: int) -> tuple[str, list[str]]:
+    """The last user message is the question (over `limit`: 422 from the workspace); earlier ones, cut to
+    `limit`, are its history."""
     asked = [m.text() for m in body.messages if m.role == "user"]
     if not asked or not asked[-1].strip():
         raise HTTPException(status_code=422, detail="messages 中最后一条用户（role 为 user）消息不能为空。")
     question = asked[-1]
-    if len(question) > MAX_QUESTION_CHARS:
-        raise HTTPException(status_code=422, detail=f"问题过长：{len(question)} 字，最多 {MAX_QUESTION_CHARS} 字。")
-    history = [q[:2000] for q in asked[:-1] if q.strip()][-MAX_HISTORY:]
+    history = [q.strip()[:limit] for q in asked[:-1] if q.strip()][-MAX_HISTORY:]
     return question, history
 
 
@@ -105,7 +104,7 @@ def models() -> dict[str, Any]:
 
 @router.post("/chat/completions", summary="对话补全（OpenAI 格式，支持 stream）", response_model=None)
 def chat_completions(body: ChatCompletionRequest, workspace: BudgetedWorkspace) -> dict[str, Any] | StreamingResponse:
-    question, history = _conversation(body)
+    question, history = _conversation(body, workspace.settings.max_question_chars)
     model = body.model or MODEL_ID
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())

@@ -13,7 +13,7 @@ import gradio as gr
 
 from assistant.answer.grounded import EXAMPLES
 from assistant.answer.types import Answer
-from assistant.errors import RateLimited
+from assistant.errors import QuestionTooLong, RateLimited
 from assistant.feedback import MAX_COMMENT_CHARS
 from assistant.onboarding.glossary import Term
 from assistant.services import Services
@@ -30,7 +30,6 @@ from assistant.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
 MAX_HISTORY = 20
 # Copies through the Clipboard API where the page is a secure context (localhost, https); staff usually
 # open the server by its intranet address over http, where only the older execCommand works.
@@ -80,7 +79,7 @@ class ChatTab:
                 with gr.Row(elem_classes="zs-ask-row"):
                     question = gr.Textbox(
                         show_label=False, placeholder="输入问题，按回车发送。例如：汉阴县一季度外商直接投资完成进度？",
-                        max_length=MAX_QUESTION_CHARS, lines=1, max_lines=4, scale=8, elem_id="zs-question",
+                        max_length=self.services.settings.max_question_chars, lines=1, max_lines=4, scale=8, elem_id="zs-question",
                         autofocus=True,
                     )
                     send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="zs-send")
@@ -132,6 +131,10 @@ class ChatTab:
         history = [t.question for t in turns][-MAX_HISTORY:]
         try:
             items = workspace.stream(question, history)
+        except QuestionTooLong as exc:  # past the input box's own limit: a scripted client
+            gr.Warning(str(exc))
+            yield (gr.skip(),) * 7
+            return
         except RateLimited as exc:  # said in the conversation, where the officer is looking
             messages = [*messages, {"role": "user", "content": bubble_text(question)},
                         {"role": "assistant", "content": bubble_text(str(exc))}]

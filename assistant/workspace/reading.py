@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from assistant.answer.types import Answer
 from assistant.auth.audit import answer_sources
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, QuestionTooLong
 from assistant.index.kb import Hit, SearchFilters
 from assistant.tools.registry import get_tool, run_tool
 from assistant.tools.types import Provenance
@@ -26,6 +26,7 @@ class Reading(WorkspaceBase):
 
     def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None) -> Answer:
         """Audited as `ask` with the question, the documents cited and the rows behind its figures."""
+        self._within_limit(question, history)
         self._budget()
         with self._audited("ask", question) as entry:
             answer = self.services.assistant.ask(question, history, filters, access=self.user.access)
@@ -36,6 +37,7 @@ class Reading(WorkspaceBase):
                ) -> Iterator[str | Answer]:
         """Text pieces, then the Answer. The budget is checked now, before anything streams (so the API can
         still answer 429); the audit row is written when the Answer arrives, the same row `ask` writes."""
+        self._within_limit(question, history)
         self._budget()
         return self._stream(question, history, filters)
 
@@ -56,11 +58,20 @@ class Reading(WorkspaceBase):
 
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
         """Passages the user is cleared for; audited as `search` with the documents hit."""
+        self._within_limit(query, what="检索问题")
         self._budget()
         with self._audited("search", query) as entry:
             hits = self.kb.search(query, k=k, filters=(filters or SearchFilters()).within(self.user.access.classes))
             entry.documents = list(dict.fromkeys(h.doc_id for h in hits))
         return hits
+
+    def _within_limit(self, question: str, history: list[str] | None = None, what: str = "问题") -> None:
+        """QuestionTooLong (422 in the API) for a question, or a turn of its history, over
+        Settings.max_question_chars: one limit whichever front end asked. Not charged, not audited."""
+        limit = self.settings.max_question_chars
+        QuestionTooLong.check((question or "").strip(), limit, what)
+        for turn in history or []:
+            QuestionTooLong.check(turn.strip(), limit, "追问历史中的问题")
 
     def figures(self, tool_name: str, params: dict[str, Any]) -> BaseModel:
         """Run one read-only figure tool (by its registered name) on the database as this user sees it;

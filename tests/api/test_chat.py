@@ -92,14 +92,15 @@ def test_models_lists_the_assistant(client: TestClient) -> None:
 def test_oversized_and_malformed_requests_get_chinese_4xx(client: TestClient) -> None:
     r = client.post("/api/ask", json={"question": "外资" * 600_000})
     assert r.status_code == 413 and r.json()["detail"].startswith("请求体过大：上限 1.0 MB")
-    r = client.post("/api/ask", json={"question": "外" * 10_001})
-    assert r.status_code == 422 and r.json()["detail"] == "请求参数有误：问题：过长（最多 10000 字）"
+    limit = "最多 2000 字，请精简后再问（上限由管理员通过 ASSISTANT_MAX_QUESTION_CHARS 设置）。"
+    r = client.post("/api/ask", json={"question": "外" * 2001})
+    assert r.status_code == 422 and r.json()["detail"] == f"问题过长：2001 字，{limit}"
     r = client.post("/api/ask", json={"question": "  "})
     assert r.status_code == 422 and r.json()["detail"] == "问题不能为空"
     r = client.post("/v1/chat/completions", json={"messages": [{"role": "system", "content": "你好"}]})
     assert r.status_code == 422 and r.json()["detail"].startswith("messages 中最后一条用户")
     r = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "外" * 10_001}]})
-    assert r.status_code == 422 and r.json()["detail"] == "问题过长：10001 字，最多 10000 字。"
+    assert r.status_code == 422 and r.json()["detail"] == f"问题过长：10001 字，{limit}"
     r = client.post("/api/ask", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["detail"] == "请求参数有误：请求体：不是合法的 JSON"
     r = client.get("/api/nowhere")

@@ -125,8 +125,8 @@ def test_malformed_bodies_get_a_chinese_4xx_not_a_crash(client: TestClient, acto
 
 @pytest.mark.parametrize("question", [
     pytest.param("汉阴县\x00一季度\u202e外商直接投资\ufeff多少？", id="LLM10-control-and-bidi-characters-in-question"),
-    pytest.param("\U0001f600" * 3000, id="LLM10-emoji-flood-question"),
-    pytest.param("汉阴县" * 3000, id="LLM10-repeated-entity-flood-question"),
+    pytest.param("\U0001f600" * 2000, id="LLM10-emoji-flood-question"),  # at ASSISTANT_MAX_QUESTION_CHARS
+    pytest.param("汉阴县" * 666, id="LLM10-repeated-entity-flood-question"),
 ])
 def test_odd_but_legal_questions_are_answered_without_crashing(client: TestClient, actors: dict[str, Actor],
                                                                question: str) -> None:
