@@ -78,9 +78,9 @@ class Documents(WorkspaceBase):
 
     def reingest(self, doc_ids: list[str] | None = None, progress: ProgressFactory | None = None) -> IngestReport:
         """Run the current pipeline again over the given documents (None: every document the user may see)."""
+        self.require("reingest", "全部文档" if doc_ids is None else "、".join(doc_ids))
         records = self.documents() if doc_ids is None else [self.document(d) for d in doc_ids]
         detail = "全部文档" if doc_ids is None else "、".join(r.file_name for r in records)
-        self.require("reingest", detail)
         with self._audited("reingest", detail) as entry, self._writing():
             report = ingest(self.kb, [Path(r.source) for r in records], progress=progress)
             entry.outcome = "ok" if report.ok else "failed"
