@@ -24,7 +24,7 @@ class UploadResult(BaseModel):
 
 def upload_limit(settings: Settings) -> int:
     """Body limit for the upload route: the per-file limit for every file allowed, plus form overhead."""
-    return int(settings.max_file_mb * 1048576) * MAX_UPLOAD_FILES + 1048576
+    return settings.max_file_bytes * MAX_UPLOAD_FILES + 1024 * 1024
 
 
 def _size(upload: UploadFile) -> int:
@@ -61,14 +61,13 @@ def api_upload(
     settings = workspace.settings
     if len(files) > MAX_UPLOAD_FILES:
         raise HTTPException(status_code=422, detail=f"一次最多上传 {MAX_UPLOAD_FILES} 个文件，本次 {len(files)} 个，请分批上传。")
-    max_bytes = int(settings.max_file_mb * 1048576)
     named: list[tuple[str, UploadFile]] = []
     for upload in files:
         name = safe_file_name(upload.filename or "")
         if loader_for(name) is None:
             raise HTTPException(status_code=415, detail=f"文件“{name}”的{unsupported_type(name)}。本次上传未保存任何文件。")
         size = _size(upload)
-        if size > max_bytes:
+        if size > settings.max_file_bytes:
             raise HTTPException(
                 status_code=413,
                 detail=f"文件“{name}”大小 {size / 1048576:.2f} MB 超过上限 {settings.max_file_mb:g} MB，"

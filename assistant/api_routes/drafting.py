@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from assistant.api_routes.deps import WorkspaceDep
+from assistant.config import Settings
 from assistant.corpus.loaders import supported_types_text
 from assistant.drafting.check import as_document, read_document
 from assistant.drafting.proposal import ProposalText, read_proposal, split_suggestions
@@ -78,11 +79,11 @@ def reply(body: ReplyBody, workspace: WorkspaceDep, format: Format = "json", sou
     return _respond(workspace.draft_reply(request), format, sources, workspace)
 
 
-async def _saved(upload: UploadFile, limit: int, directory: str) -> Path:
-    data = await upload.read(limit + 1)
+async def _saved(upload: UploadFile, settings: Settings, directory: str) -> Path:
+    data = await upload.read(settings.max_file_bytes + 1)
     name = safe_file_name(upload.filename or "上传文件.txt")  # "..", "." or "/" would name the folder itself
-    if len(data) > limit:
-        raise HTTPException(status_code=413, detail=f"文件“{name}”超过 {limit / 1048576:.0f} MB，请拆分后再上传。")
+    if len(data) > settings.max_file_bytes:
+        raise HTTPException(status_code=413, detail=f"文件“{name}”超过 {settings.max_file_mb:g} MB，请拆分后再上传。")
     path = Path(directory) / name
     path.write_bytes(data)
     return path
@@ -103,10 +104,9 @@ async def reply_upload(
     format: Format = "json", sources: WithSources = True,
 ) -> Response | DraftResponse:
     workspace.require("draft", title or file.filename or "")  # before reading the upload
-    limit = int(workspace.settings.max_file_mb * 1024 * 1024)
     with tempfile.TemporaryDirectory() as directory:
         try:
-            parsed: ProposalText = read_proposal(await _saved(file, limit, directory))
+            parsed: ProposalText = read_proposal(await _saved(file, workspace.settings, directory))
         except LoadError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
     title, proposer = title or parsed.title, proposer or parsed.proposer
@@ -148,10 +148,9 @@ def check(body: CheckBody, workspace: WorkspaceDep) -> CheckResponse:
 @router.post("/check/upload", summary=f"核对稿件中的每个数字（上传 {supported_types_text()}）")
 async def check_upload(workspace: WorkspaceDep, file: Annotated[UploadFile, File(description="要核对的稿件")],
                        period: Annotated[str | None, Form(max_length=30)] = None) -> CheckResponse:
-    limit = int(workspace.settings.max_file_mb * 1024 * 1024)
     with tempfile.TemporaryDirectory() as directory:
         try:
-            saved = await _saved(file, limit, directory)
+            saved = await _saved(file, workspace.settings, directory)
             document = read_document(saved)
         except LoadError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc

@@ -17,7 +17,7 @@ from assistant.api_routes.deps import WorkspaceDep
 from assistant.tools import REGISTRY, FigureTool
 from assistant.tools.registry import param_help
 
-MAX_PARAM_CHARS = 100
+MAX_PARAM_CHARS = 50
 
 def _endpoint(tool: FigureTool) -> Any:
     hints = get_type_hints(tool.function)

@@ -102,7 +102,7 @@ def reply(number: str, session: str, title: str, proposer: str, suggestions: tup
 
     items = list(suggestions)
     if suggestions_file is not None:
-        parsed = read_proposal(suggestions_file, max_bytes=int(get_settings().max_file_mb * 1024 * 1024))
+        parsed = read_proposal(suggestions_file, max_bytes=get_settings().max_file_bytes)
         items += parsed.suggestions
         title, proposer = title or parsed.title, proposer or parsed.proposer
         session = session or parsed.session
@@ -178,7 +178,7 @@ def check(source: str, period: str | None, as_json: bool) -> None:
         path = Path(source)
         if not path.is_file():
             raise click.BadParameter(f"文件不存在：{source}", param_hint="SOURCE")
-        document, name = read_document(path, max_bytes=int(get_settings().max_file_mb * 1024 * 1024)), path.name
+        document, name = read_document(path, max_bytes=get_settings().max_file_bytes), path.name
     with cli_workspace() as workspace:
         checks = workspace.check(document, period, name=name)
     summary = {status: sum(1 for c in checks if c.status == status) for status in STATUS_TAGS}

@@ -139,16 +139,12 @@ class DraftingTab:
         go.click(self.draft_reply, inputs, [draft, preview, download, status])
         with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
 
-    @property
-    def _max_bytes(self) -> int:
-        return int(self.services.settings.max_file_mb * 1048576)
-
     def read_upload(self, path: str | None, session: str, number: str, title: str, proposer: str) -> tuple[Any, ...]:
         """Fill the empty fields from the uploaded proposal, so the officer sees (and can correct) what was read."""
         if not path:
             return (gr.skip(),) * 6
         try:
-            found = read_proposal(uploaded(path), max_bytes=self._max_bytes)
+            found = read_proposal(uploaded(path), max_bytes=self.services.settings.max_file_bytes)
         except AssistantError as exc:
             return (*(gr.skip(),) * 5, notice(str(exc), "error"))
         read = [name for name, value in (("标题", found.title), ("提案人", found.proposer), ("会议", found.session))
@@ -171,7 +167,7 @@ class DraftingTab:
         items = split_suggestions(suggestions)
         if not items and upload:
             try:
-                found = read_proposal(uploaded(upload), max_bytes=self._max_bytes)
+                found = read_proposal(uploaded(upload), max_bytes=self.services.settings.max_file_bytes)
             except AssistantError as exc:
                 return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
             items, title, proposer = found.suggestions, title or found.title, proposer or found.proposer
@@ -289,7 +285,7 @@ class DraftingTab:
             document: str | CleanDocument
             name = None
             if upload:
-                document = read_document(uploaded(upload), max_bytes=self._max_bytes)
+                document = read_document(uploaded(upload), max_bytes=self.services.settings.max_file_bytes)
                 name = Path(upload).name
                 what = f"文件“{name}”"
             elif (text or "").strip():

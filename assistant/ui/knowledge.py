@@ -9,6 +9,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.config import Settings
 from assistant.corpus.loaders import loader_for, supported_types_described, unsupported_type
 from assistant.errors import AssistantError
 from assistant.index.ingest import IngestReport
@@ -38,7 +39,7 @@ class GradioProgress:
         pass
 
 
-def check_upload(path: Path, max_mb: float) -> tuple[str | None, str]:
+def check_upload(path: Path, settings: Settings) -> tuple[str | None, str]:
     """(the name to store it under, "") or (None, why it is refused)."""
     try:
         name = safe_file_name(path.name)
@@ -47,8 +48,8 @@ def check_upload(path: Path, max_mb: float) -> tuple[str | None, str]:
     if loader_for(name) is None:
         return None, f"{unsupported_type(name)}，未上传。"
     size = path.stat().st_size
-    if size > max_mb * 1048576:
-        return None, f"大小 {size / 1048576:.2f} MB 超过上限 {max_mb:g} MB，请拆分后再上传。"
+    if size > settings.max_file_bytes:
+        return None, f"大小 {size / 1048576:.2f} MB 超过上限 {settings.max_file_mb:g} MB，请拆分后再上传。"
     if size == 0:
         return None, "是空文件，未上传。"
     return name, ""
@@ -164,7 +165,7 @@ class KnowledgeTab:
         results: list[Result] = []
         accepted: list[tuple[str, Path]] = []
         for raw in map(uploaded, paths):
-            name, problem = check_upload(raw, self.services.settings.max_file_mb)
+            name, problem = check_upload(raw, self.services.settings)
             if name is None:
                 results.append((raw.name, "rejected", problem))
             elif any(name == other for other, _ in accepted):

@@ -11,6 +11,7 @@ from docx import Document
 from pydantic import ValidationError
 
 from assistant.answer.types import Citation
+from assistant.config import Settings
 from assistant.drafting import Draft, DraftHeader, DraftTable, FigureCheck, Paragraph, ReplyRequest
 from assistant.tools.types import Figure, Provenance
 from assistant.ui.drafting import DraftingTab, invalid_message, save_docx, suggestions_text
@@ -150,7 +151,7 @@ def test_an_uploaded_gbk_proposal_fills_the_empty_fields_and_keeps_what_the_offi
     proposal = tmp_path / "提案167.txt"
     proposal.write_bytes("关于加快园区标准化厂房建设的提案\n市政协五届二次会议第167号\n提案人：民建安康市委员会\n\n"
                          "二、几点建议\n一是加快标准化厂房建设；二是完善园区配套设施。\n".encode("gbk"))
-    tab = DraftingTab(SimpleNamespace(settings=SimpleNamespace(max_file_mb=1)))  # type: ignore[arg-type]
+    tab = DraftingTab(SimpleNamespace(settings=Settings(max_file_mb=1)))  # type: ignore[arg-type]
     session, number, title, proposer, suggestions, status = tab.read_upload(str(proposal), "", "", "", "民建")
     assert (session, number, title, proposer) == ("市政协五届二次会议", "167", "关于加快园区标准化厂房建设的提案", "民建")
     assert suggestions == "1. 加快标准化厂房建设\n2. 完善园区配套设施"

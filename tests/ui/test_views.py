@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.types import Answer, Citation
+from assistant.config import Settings
 from assistant.db.errors import ImportRejected, RowProblem
 from assistant.feedback import FeedbackStore
 from assistant.index.manifest import DocRecord
@@ -113,10 +114,10 @@ def test_import_report_lists_each_bad_cell() -> None:
 def test_uploads_are_checked_per_file(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    assert check_upload(path, 0.05) == (None, reason)
+    assert check_upload(path, Settings(max_file_mb=0.05)) == (None, reason)
     ok = tmp_path / "答复函.txt"
     ok.write_text("正文", encoding="utf-8")
-    assert check_upload(ok, 0.05) == ("答复函.txt", "")
+    assert check_upload(ok, Settings(max_file_mb=0.05)) == ("答复函.txt", "")
 
 
 def test_feedback_is_stored_with_question_answer_and_sources(tmp_path: Path) -> None:
