@@ -88,3 +88,9 @@ def test_a_loader_registered_at_run_time_is_accepted_by_the_upload_route(client:
     r = client.post("/api/documents", files=upload)
     assert r.status_code == 415 and "类型“.zsnote”不支持，仅支持 txt、md、docx、pdf" in r.json()["detail"]
     assert _uploads(state) == []
+
+
+def test_a_draft_upload_over_the_size_limit_names_the_limit(client: TestClient) -> None:
+    big = "招商引资。".encode() * int(MAX_FILE_MB * 1024 * 1024 / 15 + 100)
+    r = client.post("/api/draft/check/upload", files={"file": ("稿件.txt", big, "text/plain")})
+    assert r.status_code == 413 and r.json()["detail"] == f"文件“稿件.txt”超过 {MAX_FILE_MB:g} MB，请拆分后再上传。"
