@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     glossary_path: Path = Field(Path("corpus/glossary.yaml"), description="人工整理的术语表（优先于自动提取）")
 
     rate_limit_per_minute: int = Field(120, ge=0, description="每个账号每分钟最多提问、检索次数（0 为不限）")
+    trusted_proxy: bool = Field(
+        False,
+        description="服务部署在受信任的反向代理（nginx 等）之后时设为 true：才采信 X-Forwarded-For（登录限制按客户端地址计）"
+                    "和 X-Forwarded-Host（同源检查）；直接对外服务时必须保持 false，否则客户端可伪造这些请求头",
+    )
 
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -38,7 +38,8 @@ class Services:
 
     @cached_property
     def auth(self) -> Auth:
-        return Auth(self.settings.data_dir, local=self.local, per_minute=self.settings.rate_limit_per_minute)
+        return Auth(self.settings.data_dir, local=self.local, per_minute=self.settings.rate_limit_per_minute,
+                    trusted_proxy=self.settings.trusted_proxy)
 
     @cached_property
     def kb(self) -> KnowledgeBase:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.auth.sessions import SESSION_COOKIE, Auth
+from assistant.auth.sessions import SESSION_COOKIE, Auth, client_address
 from assistant.auth.users import SESSION_HOURS, AccountError, LoginLocked, User
 
 OPEN_PATHS = frozenset({"/healthz", "/login", "/logout"})
@@ -167,7 +167,9 @@ def login(request: Request, auth: AuthDep, username: Annotated[str, Form(max_len
     if auth.local:
         return RedirectResponse(safe_next(next), status_code=303)
     try:
-        _, token = auth.log_in(username, password)
+        peer = request.client.host if request.client else None
+        _, token = auth.log_in(username, password, client_address(peer, dict(request.scope["headers"]),
+                                                                   auth.trusted_proxy))
     except LoginLocked as exc:
         return HTMLResponse(_page(next, str(exc)), status_code=429)
     except AccountError as exc:

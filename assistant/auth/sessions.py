@@ -20,8 +20,9 @@ SESSION_COOKIE = "zs_session"
 class Auth:
     """The app's accounts and audit log, and whether it runs in local single-user mode."""
 
-    def __init__(self, data_dir: Path, local: bool = False, per_minute: int = 0) -> None:
+    def __init__(self, data_dir: Path, local: bool = False, per_minute: int = 0, trusted_proxy: bool = False) -> None:
         self.local = local
+        self.trusted_proxy = trusted_proxy  # only then are X-Forwarded-* headers believed
         self.users = UserStore(data_dir / "users.sqlite")
         self.audit = AuditLog(data_dir / "audit.sqlite")
         self.limiter = RateLimiter(per_minute)
@@ -64,15 +65,17 @@ class Auth:
         return None if user.disabled else user
 
     # -- logging in and out: audited here, whichever page asked
-    def log_in(self, username: str, password: str) -> tuple[User, str]:
-        """(user, session token); LoginLocked or AccountError (with the Chinese reason) when refused."""
+    def log_in(self, username: str, password: str, client: str = "") -> tuple[User, str]:
+        """(user, session token); LoginLocked or AccountError (with the Chinese reason) when refused.
+        `client` is the caller's address (see `client_address`): failed logins are limited per address too."""
+        where = f"（来自 {client}）" if client else ""
         try:
-            user = self.users.authenticate(username, password) if username and password else None
+            user = self.users.authenticate(username, password, client) if username and password else None
         except LoginLocked:
-            self.audit.record(username[:64], "", "login_failed", "账号已锁定", outcome="429", via="ui")
+            self.audit.record(username[:64], "", "login_failed", f"已锁定{where}", outcome="429", via="ui")
             raise
         if user is None:
-            self.audit.record(username[:64], "", "login_failed", "用户名或密码错误", outcome="401", via="ui")
+            self.audit.record(username[:64], "", "login_failed", f"用户名或密码错误{where}", outcome="401", via="ui")
             raise AccountError("用户名或密码错误，或账号已停用。")
         token = self.users.start_session(user)
         self.audit.record(user.username, user.role, "login", "", via="ui")
@@ -87,6 +90,17 @@ class Auth:
     def refused_key(self, request_line: str) -> None:
         """A request with an API key that names no enabled account."""
         self.audit.record("（无效密钥）", "", "denied", request_line, outcome="401", via="api")
+
+
+def client_address(peer: str | None, headers: dict[bytes, bytes], trusted_proxy: bool) -> str:
+    """Who is calling, for login limits and the audit log: the TCP peer, or — only behind a trusted proxy,
+    which appends the address it saw — the last X-Forwarded-For entry. A client-sent header is never
+    believed otherwise (it would let one client pose as many and dodge the per-address limit)."""
+    if trusted_proxy:
+        forwarded = headers.get(b"x-forwarded-for", b"").decode("latin-1").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:100]
+    return (peer or "")[:100]
 
 
 def api_key(headers: dict[bytes, bytes]) -> str | None:

@@ -7,6 +7,7 @@ tokens as SHA-256 digests (they are long random strings, so a fast digest is eno
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import sqlite3
 import threading
@@ -30,8 +31,12 @@ ROLE_ALIASES: dict[str, Role] = {"admin": "admin", "管理员": "admin", "staff"
                                  "county": "county", "县区": "county"}
 MIN_PASSWORD = 8
 SESSION_HOURS = 12
-LOCKOUT_FAILURES = 5  # failed logins for one username within LOCKOUT_MINUTES lock it for that long
+# Failed logins are counted three ways (see UserStore.authenticate):
+LOCKOUT_FAILURES = 5  # for one username from one client address within LOCKOUT_MINUTES lock that pair that long
 LOCKOUT_MINUTES = 10
+CLIENT_FAILURES = 20  # from one client address over any usernames within LOCKOUT_MINUTES: password spraying
+ACCOUNT_FAILURES = 20  # for one username over all client addresses within ACCOUNT_WINDOW_MINUTES: distributed guessing
+ACCOUNT_WINDOW_MINUTES = 60
 API_KEY_PREFIX = "zsk_"
 LOCAL_USERNAME = "本机用户"
 OPERATOR_ID = -1  # the person at the server's command line: not an account
@@ -63,7 +68,8 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 CREATE TABLE IF NOT EXISTS login_failures (
     username TEXT NOT NULL,
-    at REAL NOT NULL
+    at REAL NOT NULL,
+    client TEXT NOT NULL DEFAULT ''
 );
 """
 
@@ -157,6 +163,10 @@ class UserStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: no fsync per request, no corruption on a crash
         self._conn.executescript(SCHEMA)
+        columns = {r["name"] for r in self._conn.execute("PRAGMA table_info(login_failures)")}
+        if "client" not in columns:  # users.sqlite from before per-client counting
+            with self._conn:
+                self._conn.execute("ALTER TABLE login_failures ADD COLUMN client TEXT NOT NULL DEFAULT ''")
         self._dummy_hash = self.hasher.hash(secrets.token_hex(8))  # equal time for unknown usernames
 
     def close(self) -> None:
@@ -227,31 +237,73 @@ class UserStore:
 
     # --- passwords and sessions ----------------------------------------------------------------------
 
-    def authenticate(self, username: str, password: str) -> User | None:
-        """The user for a correct password of an enabled account, else None. Raises LoginLocked after
-        LOCKOUT_FAILURES failures within LOCKOUT_MINUTES (counted per username, known or not)."""
+    def authenticate(self, username: str, password: str, client: str = "") -> User | None:
+        """The user for a correct password of an enabled account, else None. `client` is the caller's address.
+
+        Raises LoginLocked, before the password is looked at, when within the window there were already
+        LOCKOUT_FAILURES failures for this username from this client, CLIENT_FAILURES from this client over
+        any usernames (spraying), or ACCOUNT_FAILURES for this username over all clients (a slower, global
+        limit). Locking per (username, client) means anonymous guesses from one address lock out only that
+        address, not the account's owner; the global limit bounds guessing from many addresses and lifts by
+        itself ACCOUNT_WINDOW_MINUTES after the guessing stops.
+
+        Each attempt is counted as a failure *before* the password is checked, in one write transaction
+        (BEGIN IMMEDIATE, so also across processes): parallel guesses cannot all pass a check made before
+        any of them was recorded. A correct password then removes this client's failures for the username."""
         username = username.strip()[:64]
-        now = time.time()
+        client = client[:100]
+        attempt = self._count_attempt(username, client, time.time())
         with self._tx() as conn:
-            conn.execute("DELETE FROM login_failures WHERE at < ?", (now - LOCKOUT_MINUTES * 60,))
-            failures = conn.execute("SELECT count(*) FROM login_failures WHERE username = ?", (username,)).fetchone()[0]
             row = conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
-        if failures >= LOCKOUT_FAILURES:
-            raise LoginLocked(f"该账号连续 {LOCKOUT_FAILURES} 次登录失败，已暂时锁定，请 {LOCKOUT_MINUTES} 分钟后再试。")
         try:
             self.hasher.verify(row["password_hash"] if row else self._dummy_hash, password)
             ok = row is not None and not row["disabled"]
         except (VerificationError, InvalidHashError):
             ok = False
+        if not ok:
+            return None  # the attempt stays recorded as a failure
         with self._tx() as conn:
-            if not ok:
-                conn.execute("INSERT INTO login_failures VALUES (?, ?)", (username, now))
-                return None
-            conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+            conn.execute("DELETE FROM login_failures WHERE rowid = ? OR (username = ? AND client = ?)",
+                         (attempt, username, client))
             conn.execute("UPDATE users SET last_login = ? WHERE id = ?", (_now(), row["id"]))
             if self.hasher.check_needs_rehash(row["password_hash"]):
                 conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (self.hasher.hash(password), row["id"]))
         return self.get(username)
+
+    def _count_attempt(self, username: str, client: str, now: float) -> int:
+        """Record one login attempt as a failure (its rowid), or raise LoginLocked if a limit is reached."""
+        window = now - LOCKOUT_MINUTES * 60
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("DELETE FROM login_failures WHERE at < ?", (now - ACCOUNT_WINDOW_MINUTES * 60,))
+
+                def oldest(where: str, *params: object, since: float = window) -> tuple[int, float]:
+                    n, first = conn.execute(f"SELECT count(*), min(at) FROM login_failures WHERE at >= ? AND {where}",  # noqa: S608
+                                            (since, *params)).fetchone()
+                    return int(n), float(first or now)
+
+                n, first = oldest("username = ? AND client = ?", username, client)
+                if n >= LOCKOUT_FAILURES:
+                    raise LoginLocked(f"该账号连续 {LOCKOUT_FAILURES} 次登录失败，已暂时锁定，"
+                                      f"请 {_minutes(first + LOCKOUT_MINUTES * 60 - now)} 分钟后再试。")
+                n, first = oldest("client = ?", client)
+                if n >= CLIENT_FAILURES:
+                    raise LoginLocked(f"此地址 {LOCKOUT_MINUTES} 分钟内登录失败已达 {n} 次，暂时不能登录，"
+                                      f"请 {_minutes(first + LOCKOUT_MINUTES * 60 - now)} 分钟后再试。")
+                n, first = oldest("username = ?", username, since=now - ACCOUNT_WINDOW_MINUTES * 60)
+                if n >= ACCOUNT_FAILURES:
+                    raise LoginLocked(f"该账号 {ACCOUNT_WINDOW_MINUTES} 分钟内在多处登录失败 {n} 次，已暂时锁定，"
+                                      f"请 {_minutes(first + ACCOUNT_WINDOW_MINUTES * 60 - now)} 分钟后再试；"
+                                      "如非本人操作，请告知管理员。")
+                cur = conn.execute("INSERT INTO login_failures (username, at, client) VALUES (?, ?, ?)",
+                                   (username, now, client))
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        return int(cur.lastrowid or 0)
 
     def start_session(self, user: User, hours: float = SESSION_HOURS) -> str:
         token = secrets.token_urlsafe(32)
@@ -312,6 +364,10 @@ def check_password(password: str) -> None:
         raise AccountError(f"密码太短：至少 {MIN_PASSWORD} 位。")
     if len(password) > 256:
         raise AccountError("密码太长：最多 256 位。")
+
+
+def _minutes(seconds: float) -> int:
+    return max(1, math.ceil(seconds / 60))
 
 
 def generate_password() -> str:
