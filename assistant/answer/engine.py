@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.access import FULL_ACCESS, Access
 from assistant.answer.grounded import Composition, Plan, figures_for, nothing_found, plan_for, policy_for
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from assistant.answer.agent import Agent
     from assistant.onboarding.course import Course
 
+IMPORT_RECHECK_S = 1.0  # an import by another process reaches questions within this long
 LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_LLM_MODEL（模型名），本次用内置检索模式回答。"
 REFUSAL = (
     "本助手只提供按地区、期间、指标的只读查询和知识库检索，不能导出、修改或删除数据，"
@@ -53,6 +57,15 @@ def open_figure_store(settings: Settings) -> FigureStore | None:
         return None
 
 
+def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
+    if store is None:
+        return None
+    try:
+        return store.import_mark()
+    except SQLAlchemyError:  # unreadable just now (a restore swapping files): try again at the next check
+        return None
+
+
 class Assistant:
     """Grounded mode by default; LLM mode when a chat model is injected or ASSISTANT_LLM_BASE_URL and
     ASSISTANT_LLM_MODEL are set."""
@@ -65,6 +78,8 @@ class Assistant:
         self.today = today
         self.vocab = Vocabulary.load(self.store)
         add_words(self.vocab.words())
+        self._import_mark = _import_mark(self.store)
+        self._imports_checked = time.monotonic()
         self._router: SemanticRouter | None = None
         self._course: Course | None = None
         self.chat_model = chat_model
@@ -81,14 +96,26 @@ class Assistant:
         """Pick up a database that was imported after start-up."""
         self.store = open_figure_store(self.settings)
         self.vocab = Vocabulary.load(self.store)
+        add_words(self.vocab.words())
+        self._import_mark = _import_mark(self.store)
+
+    def _follow_imports(self) -> None:
+        """Reload when the database was imported into since it was loaded, by this process or another (an
+        `assistant db import` while the server runs): regions, latest periods and names come from it. Looked
+        at most once every IMPORT_RECHECK_S; while there is no database, at every call."""
+        now = time.monotonic()
+        if self.store is not None and now - self._imports_checked < IMPORT_RECHECK_S:
+            return
+        self._imports_checked = now
+        if self.store is None or _import_mark(self.store) != self._import_mark:
+            self.reload_figures()
 
     @property
     def router(self) -> SemanticRouter:
         """Routes by meaning with the knowledge base's embedder; examples are embedded on first use."""
         if self._router is None:
-            vocab = self.vocab
             self._router = SemanticRouter(self.kb.embedder, route_examples(),
-                                          lambda text: delexicalise(text, parse(text, vocab, self.today)))
+                                          lambda text: delexicalise(text, parse(text, self.vocab, self.today)))
         return self._router
 
     def understand(self, question: str, history: list[str] | None = None) -> Parsed:
@@ -165,9 +192,8 @@ class Assistant:
 
     def figure_store(self, region: str | None = None) -> FigureStore | None:
         """The database as a user bound to `region` sees it (None: every region); picks up a database imported
-        after start-up; None while there is none."""
-        if self.store is None:
-            self.reload_figures()
+        after start-up, and the vocabulary of one imported since; None while there is none."""
+        self._follow_imports()
         return self.store.scoped(region) if self.store is not None else None
 
     def scoped(self, filters: SearchFilters | None, access: Access) -> tuple[SearchFilters, FigureStore | None]:
@@ -212,7 +238,11 @@ class Assistant:
         # from padding: passages that do not match the question are never cited.
         defined = plan.route == "define" and not plan.calls and self._define(parsed, comp, access)
         if not comp.settled and ((plan.policy and not defined) or (plan.calls and comp.no_data)):
-            policy_for(parsed, self.kb, comp, filters)
+            policy_for(parsed, self.kb, comp, filters, strict=plan.outside)
+        unknown = parsed.slots.unknown_project if not parsed.slots.project and not plan.calls else None
+        if unknown:
+            comp.lead = (f"项目库中没有“{unknown}”；以下是知识库文档中的相关内容。" if comp.policy_lines else
+                         f"项目库中没有“{unknown}”，知识库中也没有找到相关内容。请核对项目名称（可只写其中有区分度的部分）。")
         if plan.calls and comp.no_data and comp.results and comp.policy_lines:
             comp.lead += "以下是知识库文档中的相关说法（未经数据库核对）。"
         elif plan.calls and comp.no_data and comp.results:

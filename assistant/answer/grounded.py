@@ -112,8 +112,9 @@ DATA_INTENTS = ("figure", "rank", "lag", "project", "event", "problem")
 # A data tool wins over the policy/define routes when its best example is at most this much less similar.
 # Chosen on the development question set (tests/eval/ask/dev.tsv) only.
 DATA_MARGIN = 0.02
-# Below this similarity to every example, a question with no database names in it is outside the knowledge base.
-OUTSIDE_FLOOR = 0.80
+# A tool that uses nothing the question names (no region, period, project…) needs at least this similarity to its
+# nearest example: e5 similarities crowd into 0.85–1.0, and an unrelated question lands near some listing tool.
+SLOTLESS_FLOOR = 0.92
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|排名?最前|居首|领先|头名")
 LAST = re.compile(r"倒数|最低|最差|最慢|最少|最后|末位|垫底|靠后|落后")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
@@ -194,8 +195,9 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
 
 
 def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
-    return sum(1 for kind in set(tool.slots.values()) | set(tool.requires)
-               if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
+    kinds = set(tool.slots.values()) | set(tool.requires)
+    named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed
+    return named_period + sum(1 for kind in kinds if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
 
 
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
@@ -211,11 +213,13 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
             continue
         tool = REGISTRY[candidate.route]
         calls = _calls_for(tool, parsed, latest_period)
-        if calls is not None:
-            adjusted = candidate.score + SLOT_BONUS * _used_slots(tool, parsed, latest_period)
-            eligible.append((adjusted, candidate.score, tool.name, calls))
+        if calls is None:
+            continue
+        used = _used_slots(tool, parsed, latest_period)
+        if used or candidate.score >= SLOTLESS_FLOOR or parsed.follow_up:
+            eligible.append((candidate.score + SLOT_BONUS * used, candidate.score, tool.name, calls))
     if parsed.slots.unknown_project and not parsed.slots.project:
-        eligible = []  # a project named that the ledger does not hold: say so, never another tool's figures
+        eligible = []  # a project the ledger does not hold: the documents may describe it, no tool's figures do
     if eligible:
         adjusted, score, name, calls = max(eligible, key=lambda e: (e[0], e[1]))
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
@@ -223,18 +227,15 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
             plan.calls, plan.route, plan.score = calls, name, score
     why = bool(WHY_CLAUSE.search(parsed.text))
     plan.policy = not plan.calls or why or other[1] in ("policy", "define") and other[0] > plan.score - DATA_MARGIN
-    plan.outside = not plan.calls and not named and (other[1] == "outside" or other[0] < OUTSIDE_FLOOR)
-    if plan.outside:
-        plan.policy = False
+    # Off-topic by its nearest examples: still look in the documents (they may hold it), but quote a passage only
+    # on the stricter evidence bar, so that loosely related text never pads a "cannot answer".
+    plan.outside = not plan.calls and not named and other[1] == "outside"
     return plan
 
 
 def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, known_regions: list[str],
                 plan: Plan) -> None:
     if not plan.calls:
-        if parsed.slots.unknown_project and not parsed.slots.project:
-            comp.lead = f"项目库中没有“{parsed.slots.unknown_project}”，请核对项目名称（可只写其中有区分度的部分）。"
-            comp.settled = True
         return
     if store is None:
         comp.notes.append("项目数据库尚未导入，暂不能回答数据问题。请先运行 assistant db import-demo corpus/data/。")
@@ -352,7 +353,8 @@ def _coverage(words: list[str], text: str) -> float:
 
 
 def policy_for(
-    parsed: Parsed, kb: KnowledgeBase, comp: Composition, filters: SearchFilters | None = None, k: int = 5
+    parsed: Parsed, kb: KnowledgeBase, comp: Composition, filters: SearchFilters | None = None, k: int = 5,
+    strict: bool = False,
 ) -> None:
     query = parsed.text
     clauses = [c for c in re.split(r"[，,；;？?。！!、]", parsed.text) if c.strip()]
@@ -368,7 +370,7 @@ def policy_for(
     chosen: list[tuple[Hit, str]] = []
     for rank, hit in enumerate(hits):
         context = f"{hit.title} {hit.section} {hit.text}"
-        if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 else MIN_COVERAGE):
+        if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE):
             continue
         quote = best_sentences(hit.text, words)
         if quote and _coverage(words, quote) > 0 and all(quote != q for _, q in chosen):

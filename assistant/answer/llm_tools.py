@@ -23,7 +23,7 @@ from assistant.answer.numbers import numeric_values
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
-from assistant.tools import REGISTRY
+from assistant.tools.registry import declared
 from assistant.tools.types import Figure
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class Toolbox:
         self.passages = Passages()
         self._bound: dict[str, tuple[ToolSpec, object]] = {"search_policy": (spec_for(search_policy), library)}
         if store is not None:  # without a database only the search is offered
-            for function in figure_tools if figure_tools is not None else [t.function for t in REGISTRY.values()]:
+            for function in figure_tools if figure_tools is not None else [t.function for t in declared()]:
                 self._bound[function.__name__] = (spec_for(function), store)
 
     @property

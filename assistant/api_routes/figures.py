@@ -14,8 +14,8 @@ from typing import Any, get_type_hints
 from fastapi import APIRouter, Query
 
 from assistant.api_routes.deps import WorkspaceDep
-from assistant.tools import REGISTRY, FigureTool
-from assistant.tools.registry import param_help
+from assistant.tools import FigureTool
+from assistant.tools.registry import declared, param_help
 
 MAX_PARAM_CHARS = 50
 
@@ -43,7 +43,7 @@ def _endpoint(tool: FigureTool) -> Any:
 def build_router() -> APIRouter:
     """The routes of every tool declared when the app is built."""
     router = APIRouter(prefix="/api/figures", tags=["数据"])
-    for tool in REGISTRY.values():
+    for tool in declared():
         router.add_api_route(f"/{tool.path}", _endpoint(tool), methods=["GET"], summary=tool.title,
                              response_model=tool.result_type, name=tool.name)
     return router

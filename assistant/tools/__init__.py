@@ -36,11 +36,13 @@ from assistant.tools.indicators import (
 )
 from assistant.tools.ledger import EventList, ProblemList, list_events, open_problems
 from assistant.tools.projects import ProjectList, ProjectStats, list_projects, project_stats, stalled_projects
-from assistant.tools.registry import REGISTRY, FigureTool, get_tool, run_tool
+from assistant.tools.registry import REGISTRY, FigureTool, declared, get_tool, run_tool
 from assistant.tools.types import NO_DATA, Figure, Provenance, format_value
 
-# Every declared tool, in declaration order (the modules above register them on import).
-TOOLS: list[Callable[..., Any]] = [tool.function for tool in REGISTRY.values()]
+# The order tools are listed in (the model's tool list, the CLI, the API): by module, then by line.
+MODULE_ORDER = ("assistant.tools.indicators", "assistant.tools.projects", "assistant.tools.directory",
+                "assistant.tools.ledger")
+TOOLS: list[Callable[..., Any]] = [tool.function for tool in declared()]
 
 __all__ = [
     "FORMULAS",

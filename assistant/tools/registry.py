@@ -112,6 +112,17 @@ def param_help(tool: FigureTool) -> dict[str, str]:
     return out
 
 
+def declared() -> list[FigureTool]:
+    """Every declared tool in a stable order: by module (as assistant/tools/__init__.py imports them), then by
+    line, whatever order the modules happened to be imported in."""
+    import assistant.tools as package
+
+    modules = list(package.MODULE_ORDER)
+    return sorted(REGISTRY.values(), key=lambda t: (
+        modules.index(t.function.__module__) if t.function.__module__ in modules else len(modules),
+        t.function.__code__.co_firstlineno))
+
+
 def get_tool(name: str) -> FigureTool:
     """The declared tool called `name` (or its path); InvalidValue listing the tools otherwise."""
     tool = REGISTRY.get(name) or next((t for t in REGISTRY.values() if t.path == name), None)
