@@ -22,9 +22,15 @@ MIN_TERM_CHARS = 2
 MAX_POPUP_QUOTE = 90
 MARKDOWN_ENTITIES = str.maketrans({"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": "&#91;", "]": "&#93;",
                                    "~": "&#126;", "\\": "&#92;"})
-# The bubble text itself: also no images or links (a quoted ![x](http://…) would make the browser fetch it).
+# The bubble text itself: also no images, and links only as bubble_text makes them (a quoted ![x](http://…)
+# would make the browser fetch it; a [x](javascript:…) would run on a click).
 BUBBLE_ENTITIES = str.maketrans({"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": "&#91;", "]": "&#93;",
                                  "~": "&#126;", "\\": "&#92;", "!": "&#33;", "(": "&#40;", ")": "&#41;"})
+# The only links a bubble shows: [label](http(s)://…) and bare http(s):// addresses. Images (![…](…)) are
+# matched so that they can be left as text. A URL stops at whitespace, quotes, brackets and CJK punctuation.
+_URL = r"https?://[^\s<>\"'()\[\]\\`（）【】《》「」“”‘’，。；：！？、]{1,2000}"
+WEB_LINK = re.compile(
+    rf"(?P<image>!)?\[(?P<label>[^\[\]\n]{{1,200}})\]\((?P<url>{_URL})\)|(?<![A-Za-z0-9])(?P<bare>{_URL})", re.I)
 
 
 def _flag_pattern(number: str) -> re.Pattern[str]:
@@ -32,20 +38,60 @@ def _flag_pattern(number: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.]){re.escape(esc(number))}(?![\d])")
 
 
+def _inert(raw: str) -> str:
+    # ":" as an entity too, so that the chat's own autolinker does not turn an address left as text (inside
+    # an image or a javascript: link) into a link.
+    return esc(raw).translate(BUBBLE_ENTITIES).replace(":", "&#58;")
+
+
+def _web_link(label: str, url: str) -> str:
+    # Opened in a new tab without window.opener or a Referer: the page cannot reach back into the workbench
+    # nor learn its address. The URL is attribute-escaped; its scheme was matched as http(s) already.
+    return (f'<a class="zs-web" href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
+            f"{_inert(label)}</a>")
+
+
+def _link_pieces(raw: str) -> list[tuple[str, bool]]:
+    """The text cut into (inert text, False) and (web link HTML, True): only http(s) links are made."""
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in WEB_LINK.finditer(raw):
+        if match.group("image"):
+            continue  # an image stays text: the browser would fetch it unasked
+        if match.group("bare"):
+            url = match.group("bare").rstrip(".,;:!?")  # a sentence's full stop is not part of the address
+            link, end = _web_link(url, url), match.start() + len(url)
+        else:
+            link, end = _web_link(match.group("label"), match.group("url")), match.end()
+        pieces.append((raw[last:match.start()], False))
+        pieces.append((link, True))
+        last = end
+    pieces.append((raw[last:], False))
+    return pieces
+
+
 def bubble_text(raw: str) -> str:
-    """Answer text for the Markdown chat bubble: HTML escaped and Markdown inert (no image, link, emphasis)."""
-    return esc(raw).translate(BUBBLE_ENTITIES)
+    """Text for the Markdown chat bubble: HTML escaped and Markdown inert (no image, emphasis, code) except
+    http(s) links, which become real links that open in a new tab with rel="noopener noreferrer". A link
+    to javascript:, data:, vbscript: or anything else stays text and is never clickable."""
+    return "".join(piece if is_link else _inert(piece) for piece, is_link in _link_pieces(raw))
 
 
 def _flagged(raw: str, flagged: list[str]) -> str:
-    text = bubble_text(raw)
-    for number in sorted(set(flagged), key=len, reverse=True):
-        text = _flag_pattern(number).sub(
-            lambda m: f'<span class="zs-flag" title="未能在数据库或引用原文中找到来源">{m.group(0)}'
-                      f"（{NEEDS_CHECK}）</span>",
-            text,
-        )
-    return text
+    out = []
+    for piece, is_link in _link_pieces(raw):
+        if is_link:  # never rewrite inside a link's attribute
+            out.append(piece)
+            continue
+        text = _inert(piece)
+        for number in sorted(set(flagged), key=len, reverse=True):
+            text = _flag_pattern(number).sub(
+                lambda m: f'<span class="zs-flag" title="未能在数据库或引用原文中找到来源">{m.group(0)}'
+                          f"（{NEEDS_CHECK}）</span>",
+                text,
+            )
+        out.append(text)
+    return "".join(out)
 
 
 def _in_book_title(text: str, at: int) -> bool:

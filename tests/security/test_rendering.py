@@ -106,6 +106,14 @@ BUBBLE = [
     pytest.param(MD_IMAGE, id="LLM05-bubble-markdown-image-exfiltration"),
     pytest.param(MD_REF_IMAGE, id="LLM05-bubble-reference-style-markdown-image"),
     pytest.param(MD_JS_LINK, id="LLM05-bubble-markdown-javascript-link"),
+    pytest.param("[申报入口](JaVaScRiPt:alert(1))", id="LLM05-bubble-markdown-mixed-case-javascript-link"),
+    pytest.param("[申报入口](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+                 id="LLM05-bubble-markdown-data-url-link"),
+    pytest.param("[申报入口](vbscript:msgbox(1))", id="LLM05-bubble-markdown-vbscript-link"),
+    pytest.param("[申报入口](javascript:alert(1)//https://www.gov.cn/)", id="LLM05-bubble-javascript-link-posing-as-web"),
+    pytest.param("[申报入口](https://www.gov.cn/\"onmouseover=\"alert(1))", id="LLM05-bubble-web-link-attribute-breakout"),
+    pytest.param("<javascript:alert(1)>", id="LLM05-bubble-markdown-autolink-javascript"),
+    pytest.param("[申报入口][js]\n\n[js]: javascript:alert(1)", id="LLM05-bubble-reference-style-javascript-link"),
 ]
 
 
@@ -113,6 +121,33 @@ BUBBLE = [
 def test_the_chat_bubble_carries_no_active_markup(payload: str) -> None:
     shown = as_chat_bubble(answer_message(_answer(f"据文件 [1]：\n{payload}")))
     assert not active_markup(shown), shown
+
+
+def web_links(html: str) -> list[dict[str, str | None]]:
+    """Every <a> of rendered HTML, as its attributes."""
+    links: list[dict[str, str | None]] = []
+
+    class _Links(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "a":
+                links.append(dict(attrs))
+
+    _Links(convert_charrefs=True).feed(html)
+    return links
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("办事指南见[政务服务网](https://zwfw.shaanxi.gov.cn/)，另见http://www.ankang.gov.cn/zwgk。",
+                 id="LLM05-bubble-only-web-links-live-and-opened-safely"),
+])
+def test_web_links_in_the_bubble_open_safely_and_nothing_else_links(text: str) -> None:
+    hostile = f"{text}\n{MD_JS_LINK} [备用](data:text/html,x) [旧版](vbscript:x) {MD_IMAGE}"
+    for shown in (answer_message(_answer(hostile)), streaming_message(hostile)):
+        links = web_links(as_chat_bubble(shown))
+        assert [a["href"] for a in links] == ["https://zwfw.shaanxi.gov.cn/", "http://www.ankang.gov.cn/zwgk"], links
+        assert all(a["rel"] == "noopener noreferrer" and a["target"] == "_blank" for a in links)
+        assert not active_markup(as_chat_bubble(shown))
+        assert "javascript&#58;alert" in shown  # the hostile link is still shown, as text
 
 
 @pytest.mark.parametrize("payload", [

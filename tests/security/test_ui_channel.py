@@ -20,6 +20,7 @@ from tests.security.conftest import (
     gradio_call,
 )
 from tests.security.test_need_to_know import HANBIN_DOMESTIC
+from tests.security.test_rendering import active_markup, as_chat_bubble, web_links
 
 READ_ONLY = "县区账号只能查询"
 
@@ -133,3 +134,23 @@ def test_no_external_image_reaches_the_chat_component(client: TestClient, actors
     bubbles = " ".join(str(m.get("content", "")) for m in json.loads(payload)[1])
     assert "展板示意图" in bubbles  # the poisoned passage was quoted …
     assert f"](http://{EVIL_HOST}" not in bubbles and "![" not in bubbles  # … but not as Markdown to fetch
+
+
+@pytest.mark.parametrize("question", [
+    pytest.param("[点此查看](javascript:alert(document.cookie)) [备用](data:text/html,x) [旧版](vbscript:x) "
+                 "[政府网](https://www.gov.cn/) 项目管家是什么？", id="LLM05-ui-question-with-script-links-renders-inert"),
+    pytest.param("展板申报入口在哪里？", id="LLM05-ui-document-javascript-link-renders-inert"),
+])
+def test_script_links_reach_the_chat_bubbles_inert(client: TestClient, actors: dict[str, Actor], question: str) -> None:
+    event, payload = gradio_call(client, actors["staff"], "respond", [question, []])
+    assert event == "complete"
+    bubbles = ["".join(part["text"] for part in m["content"]) for m in json.loads(payload)[1]]
+    assert len(bubbles) == 2 and ("申报入口" in bubbles[1]) == ("申报入口" in question)
+    for bubble in bubbles:
+        shown = as_chat_bubble(bubble)
+        assert not active_markup(shown), shown
+        links = web_links(shown)
+        assert all(str(a["href"]).startswith(("https://", "http://", "#zs-cite-")) for a in links), links
+        assert all(a["rel"] == "noopener noreferrer" for a in links if not str(a["href"]).startswith("#")), links
+    if "gov.cn" in question:  # the web link the officer typed is a link, opened in a new tab
+        assert web_links(as_chat_bubble(bubbles[0]))[0]["href"] == "https://www.gov.cn/"
