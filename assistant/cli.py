@@ -19,6 +19,7 @@ from assistant.corpus.loaders import supported_types_text
 from assistant.db.cli import db_group, figures_group
 from assistant.drafting.cli import draft_group
 from assistant.errors import AssistantError, QuestionTooLong
+from assistant.index.disclosure import describe as describe_class
 from assistant.onboarding.cli import learn_group
 
 if TYPE_CHECKING:
@@ -81,9 +82,12 @@ def ingest(paths: tuple[Path, ...], prune: bool) -> None:
         sys.exit(1)
 
 
-@main.command(help="列出已入库的文档及其公文信息")
+@main.group(help="列出已入库的文档及其公文信息和公开属性（及其依据）；子命令 reclassify 更改公开属性", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-def docs(as_json: bool) -> None:
+@click.pass_context
+def docs(context: click.Context, as_json: bool) -> None:
+    if context.invoked_subcommand is not None:
+        return
     with cli_workspace() as workspace:
         records = workspace.documents()
     if as_json:
@@ -96,15 +100,29 @@ def docs(as_json: bool) -> None:
         return
     for r in records:
         m = r.meta
-        click.echo(f"《{m.get('title') or r.file_name}》 [{m.get('genre', '')}] {r.n_chunks} 段  ({r.file_name})")
+        click.echo(f"《{m.get('title') or r.file_name}》 [{m.get('genre', '')}] {r.n_chunks} 段  ({r.file_name}，id {r.doc_id})")
         details = [
             ("文号", m.get("doc_number")), ("发文机关", m.get("office")), ("签发人", m.get("signer")),
-            ("日期", m.get("date")), ("公开属性", m.get("disclosure")), ("主送", m.get("recipient")),
+            ("日期", m.get("date")), ("主送", m.get("recipient")),
         ]
         line = "；".join(f"{k}：{v}" for k, v in details if v)
         if line:
             click.echo(f"    {line}")
+        click.echo(f"    公开属性：{describe_class(m)}")
     click.echo(f"共 {len(records)} 个文档。")
+
+
+@docs.command("reclassify", help="更改一个文档的公开属性（仅管理员）：立即生效，重新入库同一文件时保留；记入审计日志")
+@click.argument("document", metavar="文档id或文件名")
+@click.argument("access", metavar="内部|公开", type=click.Choice(["内部", "公开"]))
+@click.option("--reason", required=True, help="更改理由（记入审计日志和文档信息），如“含谈判底线，版记漏标”")
+def docs_reclassify(document: str, access: str, reason: str) -> None:
+    with cli_workspace() as workspace:
+        done = workspace.reclassify(document, access, reason)
+    record = done.record
+    title = record.meta.get("title") or record.file_name
+    change = f"由{done.previous}改为{access}" if done.previous != access else f"保持{access}（改为人工设定）"
+    click.echo(f"《{title}》（{record.file_name}，id {record.doc_id}）公开属性{change}，已立即生效。")
 
 
 def _filters(genre: str | None, year: int | None, office: str | None, access: str | None):  # type: ignore[no-untyped-def]

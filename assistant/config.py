@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,11 @@ class Settings(BaseSettings):
         description="一个问题（及追问历史中的每一轮）的最大字数：API 超出返回 422，工作台输入框限长，命令行报错",
     )
     glossary_path: Path = Field(Path("corpus/glossary.yaml"), description="人工整理的术语表（优先于自动提取）")
+    default_disclosure: Literal["公开", "内部"] = Field(
+        "公开",
+        description="没有公开属性或密级标注的文档归为哪一类：公开（默认），或 内部（默认拒绝，未标注的文档只有"
+                    "获“内部”权限的账号可见）。更改后下次入库（或服务启动时）已入库的未标注文档随之重新归类",
+    )
 
     rate_limit_per_minute: int = Field(120, ge=0, description="每个账号每分钟最多提问、检索次数（0 为不限）")
     trusted_proxy: bool = Field(

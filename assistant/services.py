@@ -17,6 +17,7 @@ from assistant.auth.sessions import Auth
 from assistant.config import Settings
 from assistant.db.session import FigureStore
 from assistant.feedback import FeedbackStore
+from assistant.index.disclosure import align_default
 from assistant.index.kb import KnowledgeBase
 from assistant.onboarding.course import Course
 
@@ -43,7 +44,9 @@ class Services:
 
     @cached_property
     def kb(self) -> KnowledgeBase:
-        return KnowledgeBase(self.settings)
+        kb = KnowledgeBase(self.settings)
+        align_default(kb, self.settings.default_disclosure)  # ASSISTANT_DEFAULT_DISCLOSURE changed since last run
+        return kb
 
     @cached_property
     def assistant(self) -> Assistant:

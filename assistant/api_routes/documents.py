@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.api_routes.deps import WorkspaceDep
 from assistant.config import Settings
 from assistant.corpus.loaders import loader_for, supported_types_text, unsupported_type
 from assistant.index.uploads import MAX_UPLOAD_FILES, UploadedFile, safe_file_name
+from assistant.workspace.documents import MAX_REASON_CHARS
 
 router = APIRouter(tags=["文档"])
+
+
+class ClassChange(BaseModel):
+    access: Literal["公开", "内部"] = Field(description="新的公开属性")
+    reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS, description="更改理由（记入审计日志和文档信息）")
 
 
 class UploadResult(BaseModel):
@@ -90,3 +96,16 @@ def api_delete_document(
 ) -> dict[str, str]:
     record = workspace.delete(doc_id)
     return {"deleted": doc_id, "file_name": record.file_name, "message": f"已从知识库删除“{record.file_name}”。"}
+
+
+@router.post("/api/documents/{doc_id}/class", summary="更改一个文档的公开属性（仅管理员；立即生效，重新入库时保留）")
+def api_reclassify_document(
+    doc_id: Annotated[str, PathParam(max_length=64, description="文档 id（见 GET /api/documents）")],
+    change: ClassChange,
+    workspace: WorkspaceDep,
+) -> dict[str, str]:
+    done = workspace.reclassify(doc_id, change.access, change.reason)
+    record = done.record
+    return {"doc_id": record.doc_id, "file_name": record.file_name, "previous": done.previous,
+            "access": record.meta.get("access", ""), "access_reason": record.meta.get("access_reason", ""),
+            "message": f"“{record.file_name}”的公开属性已由{done.previous}改为{change.access}，立即生效。"}

@@ -20,6 +20,7 @@ FIELD_LABELS = {
     "question": "问题", "history": "历史问题", "q": "检索问题", "region": "地区", "period": "期间", "metric": "指标",
     "unit": "单位", "by": "排名依据", "chain": "产业链", "city": "城市", "department": "责任部门",
     "files": "文件", "messages": "消息", "content": "内容", "role": "角色", "offset": "偏移", "limit": "条数",
+    "access": "公开属性", "reason": "理由",
 }
 STANDARD_DETAILS = {
     404: "未找到该接口，请查看 /docs 中的接口列表。",

@@ -5,23 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from assistant.access import PUBLIC
 from assistant.corpus.cleanup import CleanDocument
+from assistant.corpus.markings import Marking, classify, find_markings, line_classes
 
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号)")
 SIGNER = re.compile(r"签发人\s*[：:]\s*([\u4e00-\u9fa5·]{2,8})")
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-DISCLOSURE = re.compile(
-    r"^(?:(?:类别|公开属性|公开类别|信息公开)\s*[：:]\s*)?(A\s*类|B\s*类|C\s*类|A|B|C|主动公开|依申请公开|不予公开|公开|内部|内部资料|涉密|秘密|机密|绝密)$"
-)
-# A restriction printed as a line of its own in the head or in the 版记 at the end ("公开方式：不予公开",
-# "（此件不公开）", "密级：秘密", "公开属性：内部（不得外传）"): classification fails closed, so a marking the
-# DISCLOSURE labels do not know never leaves a document 公开.
-RESTRICTION = re.compile(
-    r"^[（(]?(?:(?:密级|公开属性|公开方式|公开类别|公开选项|信息公开|类别)[：:])?"
-    r"(?P<label>绝密|机密|秘密|涉密|不予公开|不公开|内部(?:资料|文件|使用|参考)?|[此本]件不予?公开(?:发布)?)"
-    r"(?:★.*|[（(][^）)]*[）)])?[）)]?[。.]?$"
-)
-RESTRICTIVENESS = {"公开": 0, "内部": 1, "涉密": 2}
 OFFICE = re.compile(r"^([\u4e00-\u9fa5（）()]{4,40}?(?:局|委员会|委|办公室|办|人民政府|政府|厅|中心|人大常委会|政协))(?:文件)?$")
 GENRES = [
     ("答复函", re.compile(r"答复|复函")),
@@ -43,8 +33,10 @@ class DocMeta:
     office: str = ""
     signer: str = ""
     date: str = ""  # ISO yyyy-mm-dd
-    disclosure: str = ""  # as printed: A类 / 公开 / 内部 ...
+    disclosure: str = ""  # the deciding markings as printed: 公开属性：主动公开 / 内部资料 注意保存 ...
     access: str = "公开"  # normalised: 公开 | 内部 | 涉密
+    access_reason: str = ""  # which marking, where (页眉“内部资料”); or that the default applied
+    access_basis: str = "default"  # marking | default | manual (an administrator's reclassification)
     recipient: str = ""
     genre: str = "其他"
 
@@ -52,7 +44,11 @@ class DocMeta:
         return asdict(self)
 
 
-def extract_metadata(doc: CleanDocument, fallback_title: str = "") -> DocMeta:
+def extract_metadata(doc: CleanDocument, fallback_title: str = "", markings: list[Marking] | None = None,
+                     default_access: str = PUBLIC) -> DocMeta:
+    """`markings`: found on the file as loaded (markings.markings_of, which also sees page headers, footers and
+    watermarks); without them, the cleaned text's lines are read. `default_access`: the class of an unmarked
+    document (Settings.default_disclosure)."""
     meta = DocMeta()
     body = [p for p in doc.paras if p.kind == "para"]
     head = [doc.para_text(p).strip() for p in body[:14]]
@@ -65,21 +61,13 @@ def extract_metadata(doc: CleanDocument, fallback_title: str = "") -> DocMeta:
     if signer:
         meta.signer = signer.group(1)
 
-    disclosure_labels = []
-    for line in head[:8]:
-        m = DISCLOSURE.match(line.replace(" ", ""))
-        if m:
-            disclosure_labels.append(m.group(1).replace(" ", ""))
-    if disclosure_labels:
-        labels = [lab + "类" if lab in ("A", "B", "C") else lab for lab in disclosure_labels]
-        meta.disclosure = "、".join(labels)
-    meta.access = _access_level(meta.disclosure, text[:3000])
-    marked = _restriction(head + [doc.para_text(p).strip() for p in body[-12:]])
-    if marked and RESTRICTIVENESS[marked[0]] > RESTRICTIVENESS[meta.access]:
-        meta.access = marked[0]
-        meta.disclosure = meta.disclosure or marked[1]
+    if markings is None:
+        markings = find_markings([doc.para_text(p) for p in doc.paras if p.kind in ("para", "footer")])
+    decided = classify(markings, default_access)
+    meta.access, meta.disclosure = decided.access, decided.disclosure
+    meta.access_reason, meta.access_basis = decided.reason, decided.basis
 
-    meta.title = _find_title(head) or fallback_title
+    meta.title = _find_title([line for line in head if not line_classes(line)]) or fallback_title
     for line in head:
         m = OFFICE.match(line)
         if m and line != meta.title:
@@ -94,31 +82,6 @@ def extract_metadata(doc: CleanDocument, fallback_title: str = "") -> DocMeta:
     meta.date = _find_date(doc)
     meta.genre = _genre(meta.title, text[:4000], bool(meta.recipient))
     return meta
-
-
-def _restriction(lines: list[str]) -> tuple[str, str] | None:
-    """(access, label as printed) of the most restrictive marking among these lines, if any."""
-    found: tuple[str, str] | None = None
-    for line in lines:
-        m = RESTRICTION.match(re.sub(r"\s+", "", line))
-        if m:
-            label = m.group("label")
-            level = "涉密" if re.search(r"涉密|秘密|机密|绝密", label) else "内部"
-            if found is None or RESTRICTIVENESS[level] > RESTRICTIVENESS[found[0]]:
-                found = (level, label)
-    return found
-
-
-def _access_level(disclosure: str, head_text: str) -> str:
-    if re.search(r"涉密|秘密|机密|绝密", disclosure):
-        return "涉密"
-    if re.search(r"内部|不予公开|C类", disclosure):
-        return "内部"
-    if disclosure:
-        return "公开"
-    if re.search(r"^\s*(?:绝密|机密|秘密)\s*★", head_text, re.M):
-        return "涉密"
-    return "公开"
 
 
 def _find_title(head: list[str]) -> str:

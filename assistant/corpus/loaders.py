@@ -8,6 +8,7 @@ They do no cleanup beyond decoding; `cleanup.py` turns blocks into the cleaned d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -31,12 +32,23 @@ class RawBlock:
     page: int | None = None
 
 
+@dataclass(frozen=True)
+class Margin:
+    """Text printed outside the body, which a loader hands over besides the blocks so that disclosure markings
+    there are seen (corpus/markings.py); it is not indexed. A .docx page header or footer, a watermark, a text
+    box, a document property; a PDF page's first or last lines."""
+
+    place: str  # as users read it: 页眉、页脚、水印、文本框、文档属性“密级”、第3页页眉
+    text: str
+
+
 @dataclass
 class RawDocument:
     path: Path
     fmt: str
     blocks: list[RawBlock] = field(default_factory=list)
     encoding: str = "utf-8"
+    margins: list[Margin] = field(default_factory=list)
 
 
 ReadFile = Callable[[Path], RawDocument]
@@ -198,7 +210,73 @@ def _load_docx(path: Path) -> RawDocument:
             blocks.append(RawBlock(table=RawTable(rows=rows)))
     if not any(b.text.strip() or b.table for b in blocks):
         raise LoadError(path, "Word 文件中没有文字内容")
-    return RawDocument(path=path, fmt="docx", blocks=blocks)
+    return RawDocument(path=path, fmt="docx", blocks=blocks, margins=_docx_margins(document))
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+HEADER_PART = re.compile(r"^/word/(header|footer)\d*\.xml$")
+# Names under which a document property carries a classification: ours, and Microsoft's sensitivity labels.
+CLASS_PROPERTY = re.compile(r"密级|公开|保密|classification|sensitivity|^MSIP_Label_.*_Name$", re.I)
+
+
+def _docx_margins(document: Any) -> list[Margin]:
+    """Where a Word file prints markings outside its body text: page headers and footers (every section, first
+    and even pages), watermarks (VML text paths, WordArt and text boxes in a header), text boxes in the body,
+    and document properties (custom properties such as 密级, sensitivity labels, the category)."""
+    from lxml import etree
+
+    margins: list[Margin] = []
+    for part in document.part.package.iter_parts():
+        name = str(part.partname)
+        header = HEADER_PART.match(name)
+        if not header and name != "/word/document.xml":
+            continue
+        try:
+            root = part._element if hasattr(part, "_element") else etree.fromstring(part.blob)
+        except (etree.XMLSyntaxError, ValueError):
+            continue
+        place = ("页眉" if header.group(1) == "header" else "页脚") if header else ""
+        for path in root.iter("{urn:schemas-microsoft-com:vml}textpath"):
+            if path.get("string", "").strip():
+                margins.append(Margin("水印", path.get("string", "")))
+        for box in root.iter(f"{{{W_NS}}}txbxContent"):
+            text = "\n".join(_xml_text(p) for p in box.iter(f"{{{W_NS}}}p"))
+            if text.strip():
+                margins.append(Margin("水印" if header else "文本框", text))
+        if header:
+            for paragraph in root.iter(f"{{{W_NS}}}p"):
+                if any(a.tag == f"{{{W_NS}}}txbxContent" for a in paragraph.iterancestors()):
+                    continue  # read above, as a watermark
+                text = _xml_text(paragraph, skip_boxes=True)
+                if text.strip():
+                    margins.append(Margin(place, text))
+    properties = document.core_properties
+    for label, value in (("类别", properties.category), ("状态", properties.content_status)):
+        if value and value.strip():
+            margins.append(Margin(f"文档属性“{label}”", value))
+    custom = next((p for p in document.part.package.iter_parts() if str(p.partname) == "/docProps/custom.xml"), None)
+    if custom is not None:
+        try:
+            root = etree.fromstring(custom.blob)
+        except (etree.XMLSyntaxError, ValueError):
+            root = None
+        for prop in root if root is not None else []:
+            name = prop.get("name", "")
+            value = "".join(prop.itertext()).strip()
+            if value and CLASS_PROPERTY.search(name):
+                shown = "敏感度标签" if name.startswith("MSIP_Label_") else name
+                margins.append(Margin(f"文档属性“{shown}”", value))
+    return margins
+
+
+def _xml_text(paragraph: Any, skip_boxes: bool = False) -> str:
+    """A WordprocessingML paragraph's text, hidden runs included (a hidden marking still restricts)."""
+    parts = []
+    for e in paragraph.iter(f"{{{W_NS}}}t", f"{{{W_NS}}}tab", f"{{{W_NS}}}br"):
+        if skip_boxes and any(a.tag == f"{{{W_NS}}}txbxContent" for a in e.iterancestors()):
+            continue
+        parts.append(e.text or "" if e.tag == f"{{{W_NS}}}t" else "\t" if e.tag == f"{{{W_NS}}}tab" else "\n")
+    return "".join(parts)
 
 
 @register_loader(".pdf", label="PDF 文字层，含页码", mime_types=("application/pdf",))
@@ -229,4 +307,15 @@ def _load_pdf(path: Path) -> RawDocument:
         for number, page_text in enumerate(pages, start=1)
         for line in page_text.split("\n")
     ]
-    return RawDocument(path=path, fmt="pdf", blocks=blocks)
+    return RawDocument(path=path, fmt="pdf", blocks=blocks, margins=_pdf_margins(pages))
+
+
+def _pdf_margins(pages: list[str]) -> list[Margin]:
+    """Each page's first and last two lines: where running headers, footers and (in the text layer, often at a
+    page's end) watermarks print; the first page's are the document's head and are read as such anyway."""
+    margins: list[Margin] = []
+    for number, page_text in enumerate(pages, start=1):
+        lines = [line for line in page_text.split("\n") if line.strip()]
+        margins += [Margin(f"第{number}页页眉", line) for line in lines[:2]]
+        margins += [Margin(f"第{number}页页脚", line) for line in lines[-2:] if line not in lines[:2]]
+    return margins

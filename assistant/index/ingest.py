@@ -9,19 +9,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from assistant.access import PUBLIC
 from assistant.corpus.chunking import Chunk, chunk_document
 from assistant.corpus.cleanup import clean
 from assistant.corpus.gongwen import extract_metadata
 from assistant.corpus.loaders import load_file, loader_for
+from assistant.corpus.markings import markings_of
 from assistant.errors import AssistantError, LoadError
+from assistant.index.disclosure import apply_default, sync_pending, with_override
 from assistant.index.kb import KnowledgeBase, chunk_metadata
 from assistant.index.lock import write_lock
-from assistant.index.manifest import ChunkRow, DocRecord, now
+from assistant.index.manifest import ChunkRow, ClassOverride, DocRecord, now
 from assistant.index.tokenize import tokenize
 
 SKIPPED_NAMES = {"readme.md", "readme.txt"}
 # Bump when cleanup, metadata or chunking change, so that an unchanged file is processed again.
-PIPELINE_VERSION = "3"  # 3: stricter 公开属性 detection (不予公开, 密级, markings at the end), hidden Word text dropped
+PIPELINE_VERSION = "4"  # 4: markings in every form and place (page headers, footers, watermarks), with the reason
 
 
 @dataclass
@@ -31,6 +34,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the already indexed file)
     pruned: list[str] = field(default_factory=list)
+    reclassified: list[str] = field(default_factory=list)  # unmarked documents brought to a changed default
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message)
     repaired_chunks: int = 0
     chunks_written: int = 0
@@ -50,6 +54,9 @@ class IngestReport:
         ]
         for name, original in self.duplicates:
             lines.append(f"  · “{name}”与已入库的“{original}”内容完全相同，已跳过")
+        if self.reclassified:
+            lines.append(f"  · {len(self.reclassified)} 个未标注公开属性的文档已按新的默认设置重新归类："
+                         + "、".join(self.reclassified[:10]) + ("等" if len(self.reclassified) > 10 else ""))
         if self.repaired_chunks:
             lines.append(f"  · 修复了 {self.repaired_chunks} 个索引不一致的片段（上次入库可能被中断）")
         for _name, message in self.failed:
@@ -101,15 +108,17 @@ class PreparedDocument:
     chunks: list[ChunkRow]
 
 
-def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int) -> PreparedDocument:
-    """Load, clean, extract metadata and chunk one file. Pure apart from reading the file."""
+def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, default_access: str = PUBLIC,
+            override: ClassOverride | None = None) -> PreparedDocument:
+    """Load, clean, extract metadata and chunk one file. Pure apart from reading the file.
+    `default_access`: the class of an unmarked file; `override`: an administrator's class for it, if any."""
     raw = load_file(path, max_bytes=max_bytes)
     doc = clean(raw)
     if not doc.text.strip():
         raise LoadError(path, "清理后没有可入库的文字内容")
-    meta = extract_metadata(doc, fallback_title=path.stem)
+    meta = extract_metadata(doc, fallback_title=path.stem, markings=markings_of(raw), default_access=default_access)
     if meta.access == "涉密":
-        raise LoadError(path, f"文件标注为涉密（{meta.disclosure or '密级标志'}），涉密文件不得录入本系统")
+        raise LoadError(path, f"文件标注为涉密（{meta.access_reason or '密级标志'}），涉密文件不得录入本系统")
     chunks: list[Chunk] = chunk_document(doc, meta.title, max_chars)
     doc_id = content_hash[:16]
     rows = []
@@ -124,7 +133,7 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int) -> Pr
         )
     record = DocRecord(
         doc_id=doc_id, source=str(path.resolve()), file_name=path.name, content_hash=content_hash,
-        size=path.stat().st_size, fmt=raw.fmt, meta={**meta.as_dict(), "pipeline": PIPELINE_VERSION},
+        size=path.stat().st_size, fmt=raw.fmt, meta={**with_override(meta.as_dict(), override, content_hash), "pipeline": PIPELINE_VERSION},
         n_chunks=len(rows), ingested_at=now(),
     )
     return PreparedDocument(record, doc.text, raw.encoding, rows)
@@ -155,6 +164,8 @@ def ingest(
         consistent = _consistency_mark(kb)
         if kb.manifest.get_kv("consistent") != consistent:
             report.repaired_chunks = reconcile(kb)
+        sync_pending(kb)  # vectors an interrupted reclassification left with their old class
+        report.reclassified = apply_default(kb, settings.default_disclosure)
         work: list[tuple[Path, str, DocRecord | None]] = []
         for path in files:
             try:
@@ -178,7 +189,9 @@ def ingest(
         prepared: list[tuple[PreparedDocument, DocRecord | None]] = []
         for path, content_hash, existing in work:
             try:
-                prepared.append((prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes), existing))
+                override = kb.manifest.class_override(content_hash, str(path.resolve()))
+                prepared.append((prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes,
+                                         settings.default_disclosure, override), existing))
             except LoadError as exc:
                 report.failed.append((path.name, str(exc)))
             except AssistantError as exc:

@@ -144,7 +144,7 @@ class KnowledgeBase:
         for rank, chunk_id in enumerate(self._bm25_candidates(query_tokens, filters)):
             ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         vector = self.embedder.embed_query(query)
-        dense = [(cid, sim) for cid, sim in self.vectors.query(vector, CANDIDATES, filters) if cid in self._chunks]
+        dense = [(cid, sim) for cid, sim in self.vectors.query(vector, CANDIDATES, filters) if self._admits(cid, filters)]
         for rank, (chunk_id, _) in enumerate(dense):
             ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         cosine = dict(dense)
@@ -181,7 +181,15 @@ class KnowledgeBase:
     def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
         self.refresh()
         vector = self.embedder.embed_query(query)
-        return [self._hit(cid, s) for cid, s in self.vectors.query(vector, k, filters) if cid in self._chunks]
+        return [self._hit(cid, s) for cid, s in self.vectors.query(vector, k, filters)
+                if self._admits(cid, filters or SearchFilters())]
+
+    def _admits(self, chunk_id: str, filters: SearchFilters) -> bool:
+        """A vector hit passes only if the manifest agrees: its document is still indexed and, by the manifest's
+        metadata, passes the filters. The vector store's own metadata is a pre-filter that may lag behind a
+        reclassification (index/disclosure.py), never the authority on who may see a passage."""
+        row = self._chunks.get(chunk_id)
+        return row is not None and filters.accepts(self._doc_meta.get(row.doc_id, {}))
 
     def _bm25_candidates(self, query_tokens: list[str], filters: SearchFilters) -> list[str]:
         assert self._bm25 is not None

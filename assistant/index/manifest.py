@@ -44,6 +44,17 @@ SCHEMA = [
     )""",
     "CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id)",
     "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # An administrator's disclosure class for a file's content (index/disclosure.py): it outlives re-ingest
+    # and deletion, so the same file ingested again keeps the class it was given.
+    """CREATE TABLE IF NOT EXISTS class_overrides (
+        content_hash TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        access TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        username TEXT NOT NULL,
+        at REAL NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS class_overrides_source ON class_overrides(source)",
 ]
 
 
@@ -58,6 +69,18 @@ class DocRecord:
     meta: dict[str, str]
     n_chunks: int
     ingested_at: float
+
+
+@dataclass
+class ClassOverride:
+    """The class an administrator gave a file's content, why, who and when (epoch seconds)."""
+
+    content_hash: str
+    source: str
+    access: str
+    reason: str
+    username: str
+    at: float
 
 
 @dataclass
@@ -168,6 +191,27 @@ class Manifest:
                 ],
             )
             self._bump(conn)
+
+    def update_meta(self, doc_id: str, meta: dict[str, str], override: ClassOverride | None = None) -> None:
+        """Replace one document's metadata (its class, say), recording the administrator's override with it in
+        the same transaction; bumps the generation so searches, listings and the glossary see it at once."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE documents SET meta=? WHERE doc_id=?", (json.dumps(meta, ensure_ascii=False), doc_id))
+            if override is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO class_overrides VALUES (?,?,?,?,?,?)",
+                    (override.content_hash, override.source, override.access, override.reason, override.username,
+                     override.at),
+                )
+            self._bump(conn)
+
+    def class_override(self, content_hash: str, source: str) -> ClassOverride | None:
+        """The override made for this content; else the latest one made for an earlier version at this path."""
+        row = self.conn.execute("SELECT * FROM class_overrides WHERE content_hash=?", (content_hash,)).fetchone()
+        if row is None:
+            row = self.conn.execute("SELECT * FROM class_overrides WHERE source=? ORDER BY at DESC LIMIT 1",
+                                    (source,)).fetchone()
+        return ClassOverride(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as conn:

@@ -31,6 +31,9 @@ class VectorStore(Protocol):
 
     def delete_ids(self, ids: list[str]) -> None: ...
 
+    def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+        """Replace the metadata of stored vectors (a document reclassified), leaving the vectors as they are."""
+
     def delete_doc(self, doc_id: str) -> None:
         """Remove every vector of one document."""
 
@@ -85,6 +88,10 @@ class ChromaVectorStore:
     def delete_ids(self, ids: list[str]) -> None:
         for offset in range(0, len(ids), BATCH):
             self.collection.delete(ids=ids[offset : offset + BATCH])
+
+    def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+        for offset in range(0, len(ids), BATCH):
+            self.collection.update(ids=ids[offset : offset + BATCH], metadatas=metadatas[offset : offset + BATCH])
 
     def delete_doc(self, doc_id: str) -> None:
         self.collection.delete(where={"doc_id": doc_id})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from assistant.index.disclosure import describe as describe_class
 from assistant.index.manifest import DocRecord
 from assistant.ui.html import esc
 
@@ -33,17 +34,10 @@ class DocPage:
         return f"知识库共 {self.indexed:,} 个文档，{matched}第 {self.page} / {self.pages} 页"
 
 
-def disclosure(meta: dict[str, str]) -> str:
-    access, printed = meta.get("access", ""), meta.get("disclosure", "")
-    if printed and access and printed not in access and access not in printed:
-        return f"{access}（{printed}）"
-    return printed or access
-
-
 def row(record: DocRecord) -> list[str | int]:
     m = record.meta
     return [m.get("title") or record.file_name, m.get("doc_number", ""), m.get("office", ""), m.get("date", ""),
-            disclosure(m), m.get("genre", ""), record.n_chunks, record.file_name, record.doc_id]
+            describe_class(m), m.get("genre", ""), record.n_chunks, record.file_name, record.doc_id]
 
 
 def matches(record: DocRecord, query: str) -> bool:

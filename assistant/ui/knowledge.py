@@ -1,5 +1,6 @@
 """The 知识库 tab: upload (type, size and name checked per file, then incremental ingest with progress),
-the paginated document list with metadata, delete and re-index. Errors are shown per file, in Chinese."""
+the paginated document list with metadata and each document's 公开属性 and why, delete and re-index, and for
+administrators a control to reclassify the selected document. Errors are shown per file, in Chinese."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import gradio as gr
 from assistant.config import Settings
 from assistant.corpus.loaders import loader_for, supported_types_described, unsupported_type
 from assistant.errors import AssistantError
+from assistant.index.disclosure import describe as describe_class
 from assistant.index.ingest import IngestReport
 from assistant.index.manifest import DocRecord
 from assistant.index.uploads import MAX_UPLOAD_FILES, UploadRejected, safe_file_name
@@ -20,6 +22,7 @@ from assistant.ui.documents_view import HEADERS, PAGE_SIZE, page_of, results_htm
 from assistant.ui.html import esc, notice
 from assistant.ui.session import refused_as_toast, uploaded, workspace_of
 from assistant.workspace import Workspace
+from assistant.workspace.documents import MAX_REASON_CHARS
 
 Result = tuple[str, str, str]  # file name, status, message
 
@@ -90,6 +93,14 @@ class KnowledgeTab:
             selected_html = gr.HTML(notice("点击表格中的一行选择文档，然后可以重新入库或删除。"))
             reindex = gr.Button("重新入库所选", size="sm", interactive=False, scale=0, min_width=120)
             delete = gr.Button("删除所选", size="sm", variant="stop", interactive=False, scale=0, min_width=100)
+        # Administrators only (app.py shows the row by role; Workspace.reclassify refuses anyone else).
+        with gr.Row(visible=False, elem_classes="zs-reclassify", elem_id="zs-reclassify") as reclassify_row:
+            new_class = gr.Dropdown(["内部", "公开"], value="内部", label="公开属性改为", scale=0, min_width=120,
+                                    elem_id="zs-class")
+            class_reason = gr.Textbox(label="理由（记入审计日志）", placeholder="如：含谈判底线，版记漏标“不予公开”",
+                                      max_length=MAX_REASON_CHARS, scale=3, elem_id="zs-class-reason")
+            reclassify = gr.Button("更改公开属性", size="sm", scale=0, min_width=120, elem_id="zs-class-go")
+        self.admin_controls = [reclassify_row]
         with gr.Row(visible=False, elem_classes="zs-confirm") as confirm_row:
             confirm_text = gr.HTML()
             confirm = gr.Button("确认删除", variant="stop", size="sm", scale=0, min_width=100)
@@ -112,7 +123,8 @@ class KnowledgeTab:
         unselect = [selected, selected_html, reindex, delete, confirm_row]
         for event in (confirm.click(self.delete, selected, [results, *unselect]),
                       reindex.click(self.reindex, selected, results),
-                      reindex_all.click(self.reindex_all, None, results)):
+                      reindex_all.click(self.reindex_all, None, results),
+                      reclassify.click(self.reclassify, [selected, new_class, class_reason], results)):
             event.then(self.list_page, [page, query], listing).then(self.status, None, status, show_progress="hidden")
         self._load = (self.list_page, [page, query], listing)
 
@@ -149,7 +161,8 @@ class KnowledgeTab:
         if record is None:
             return None, notice("未选中文档。", "warn"), gr.Button(interactive=False), gr.Button(interactive=False)
         title = record.meta.get("title") or record.file_name
-        text = notice(f"已选择：《{title}》（{record.file_name}，{record.n_chunks} 个片段）", "info")
+        text = notice(f"已选择：《{title}》（{record.file_name}，{record.n_chunks} 个片段）；公开属性：{describe_class(record.meta)}",
+                      "info")
         return record.doc_id, text, gr.Button(interactive=True), gr.Button(interactive=True)
 
     # -- changes
@@ -220,6 +233,19 @@ class KnowledgeTab:
         if not workspace.documents():
             return notice("知识库中还没有文档。", "warn")
         return self._reingest(workspace, None, progress)
+
+    def reclassify(self, doc_id: str | None, access: str, reason: str, request: gr.Request) -> str:
+        """The selected document's 公开属性, set by an administrator (Workspace.reclassify: audited, immediate)."""
+        workspace = workspace_of(self.services, request)
+        try:
+            with refused_as_toast():
+                done = workspace.reclassify(doc_id or "", access, reason or "")
+        except AssistantError as exc:  # no document selected, no reason, another process writing the index
+            return notice(str(exc), "warn")
+        record = done.record
+        title = record.meta.get("title") or record.file_name
+        return notice(f"《{title}》（{record.file_name}）的公开属性已由{done.previous}改为{access}，立即生效："
+                      f"{describe_class(record.meta)}", "ok")
 
     @staticmethod
     def _reingest(workspace: Workspace, doc_ids: list[str] | None, progress: gr.Progress) -> str:

@@ -1,27 +1,39 @@
 """The knowledge base and the project database: listing what the user may see, and the writes (upload,
-delete, re-ingest, ingest, import) that only 管理员 and 科室 accounts may make, one at a time."""
+delete, re-ingest, ingest, import) that only 管理员 and 科室 accounts may make, one at a time; reclassifying a
+document (公开 / 内部), which only 管理员 may do."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from assistant.access import DISCLOSURE_CLASSES
 from assistant.db.errors import DatabaseNotReady, ImportRejected
 from assistant.db.importers import ImportSummary, import_demo, import_file
 from assistant.db.periods import parse_period
 from assistant.db.session import create_writable_engine, display_url
-from assistant.errors import UnknownDocument
+from assistant.errors import AssistantError, UnknownDocument
+from assistant.index.disclosure import reclassify
 from assistant.index.ingest import IngestReport, ProgressFactory, ingest, remove_document
 from assistant.index.kb import cleared, visible_documents
 from assistant.index.lock import write_lock
 from assistant.index.manifest import DocRecord
 from assistant.index.uploads import UploadedFile, safe_file_name, save_and_ingest, uploads_dir
 from assistant.workspace.base import Entry, WorkspaceBase
+
+MAX_REASON_CHARS = 200
+
+
+@dataclass
+class Reclassified:
+    record: DocRecord  # as it is now
+    previous: str  # the class it had
 
 
 class Documents(WorkspaceBase):
@@ -35,6 +47,40 @@ class Documents(WorkspaceBase):
         if record is None or not cleared(record.meta, self.user.access.classes):
             raise UnknownDocument(f"未找到文档“{doc_id}”。请在文档列表中查看已入库文档及其 doc_id。")
         return record
+
+    def find_document(self, ref: str) -> DocRecord:
+        """A document the user may see by its doc_id or its file name (as `assistant docs` lists them)."""
+        ref = ref.strip()
+        record = self.kb.manifest.get(ref) if ref else None
+        if record is not None and cleared(record.meta, self.user.access.classes):
+            return record
+        named = [r for r in self.documents() if ref and r.file_name == ref]
+        if len(named) > 1:
+            raise AssistantError(f"有 {len(named)} 个文档都叫“{ref}”，请改用文档 id："
+                                 + "、".join(r.doc_id for r in named) + "。")
+        if not named:
+            raise UnknownDocument(f"未找到文档“{ref}”。请用 assistant docs 或文档列表查看文档 id 和文件名。")
+        return named[0]
+
+    def reclassify(self, ref: str, access: str, reason: str) -> Reclassified:
+        """Set a document's disclosure class by hand (管理员 only): it takes effect in the index at once (what a
+        county account can search, ask about, list and learn from) and survives re-ingest of the same file.
+        Audited as `reclassify`: the file, the old and new class and the reason."""
+        reason = " ".join(reason.split())
+        self.require("reclassify", f"{ref} → {access}")
+        if access not in DISCLOSURE_CLASSES:
+            raise AssistantError(f"公开属性只能是 {' 或 '.join(DISCLOSURE_CLASSES)}，收到“{access}”。涉密文件不得录入本系统。")
+        if not reason:
+            raise AssistantError("请写明更改公开属性的理由（记入审计日志）。")
+        if len(reason) > MAX_REASON_CHARS:
+            raise AssistantError(f"理由过长：{len(reason)} 字，最多 {MAX_REASON_CHARS} 字。")
+        record = self.find_document(ref)
+        previous = record.meta.get("access", "公开")
+        with self._audited("reclassify", f"{record.file_name}：{previous}→{access}；理由：{reason}") as entry:
+            entry.documents = [record.doc_id]
+            with self._writing():
+                updated = reclassify(self.kb, record.doc_id, access, reason, self.user.username)
+        return Reclassified(updated, previous)
 
     # -- writing
     @contextmanager
