@@ -14,12 +14,13 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, func, make_url, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import DatabaseNotReady
 from assistant.db.migrations import LATEST_VERSION, current_version
+from assistant.db.models import ImportLog
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -152,6 +153,13 @@ class FigureStore:
         finally:
             session.rollback()
             session.close()
+
+    def import_mark(self) -> tuple[int, int]:
+        """(imports logged, the latest one's id): it moves with every import that changed the database, whichever
+        process made it, so a server can tell that its vocabulary of regions, periods and names is stale."""
+        with self.session() as session:
+            count, latest = session.execute(select(func.count(ImportLog.id), func.max(ImportLog.id))).one()
+        return int(count), int(latest or 0)
 
     def close(self) -> None:
         self.engine.dispose()
