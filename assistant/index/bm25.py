@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import bm25s
@@ -35,7 +37,10 @@ class BM25Index:
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
 
     def save(self, path: Path, generation: int) -> None:
-        tmp = path.with_name(path.name + ".tmp")
+        """Write beside `path`, then swap it in. Another process may save the same generation at the same time
+        (a server refreshing while a CLI ingest finishes): the scratch names are per process and thread."""
+        scratch = f"{os.getpid()}-{threading.get_ident()}"
+        tmp = path.with_name(f"{path.name}.tmp-{scratch}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self.retriever is not None:
@@ -43,24 +48,30 @@ class BM25Index:
         (tmp / "stamp.json").write_text(
             json.dumps({"generation": generation, "chunk_ids": self.chunk_ids}), encoding="utf-8"
         )
-        old = path.with_name(path.name + ".old")
+        old = path.with_name(f"{path.name}.old-{scratch}")
         shutil.rmtree(old, ignore_errors=True)
-        if path.exists():
-            path.rename(old)
-        tmp.rename(path)
-        shutil.rmtree(old, ignore_errors=True)
+        try:
+            if path.exists():
+                path.rename(old)
+            tmp.rename(path)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, path: Path, generation: int) -> BM25Index | None:
+        """The index saved for `generation`, or None (absent, older, unreadable, or swapped by another process's
+        save while it was being read: then the stamp and the files may be of different saves)."""
         stamp_file = path / "stamp.json"
-        if not stamp_file.exists():
-            return None
         try:
+            before = path.stat().st_ino
             stamp = json.loads(stamp_file.read_text(encoding="utf-8"))
             if stamp.get("generation") != generation:
                 return None
             chunk_ids = list(stamp["chunk_ids"])
             retriever = bm25s.BM25.load(str(path / "bm25s")) if chunk_ids else None
-        except (OSError, ValueError, KeyError):
+            if path.stat().st_ino != before:
+                return None
+        except Exception:  # half-written or swapped files: the caller rebuilds from the manifest
             return None
         return cls(retriever, chunk_ids)

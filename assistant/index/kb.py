@@ -64,6 +64,75 @@ def chunk_metadata(doc_id: str, meta: dict[str, str]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """The manifest at one generation, with its BM25 index. A search reads one snapshot from start to end, so a
+    refresh by another thread (an ingest by this or another process bumped the generation) never takes a
+    passage away half-way through."""
+
+    generation: int
+    chunks: dict[str, ChunkRow]
+    doc_meta: dict[str, dict[str, Any]]
+    bm25: BM25Index
+
+    def admits(self, chunk_id: str, filters: SearchFilters) -> bool:
+        """A vector hit passes only if the manifest agrees: its document is still indexed and, by the manifest's
+        metadata, passes the filters. The vector store's own metadata is a pre-filter that may lag behind a
+        reclassification (index/disclosure.py), never the authority on who may see a passage."""
+        row = self.chunks.get(chunk_id)
+        return row is not None and filters.accepts(self.doc_meta.get(row.doc_id, {}))
+
+    def bm25_candidates(self, query_tokens: list[str], filters: SearchFilters) -> list[str]:
+        scores = self.bm25.scores(query_tokens)
+        if scores.size == 0:
+            return []
+        order = np.argsort(-scores)
+        out: list[str] = []
+        for index in order:
+            if scores[index] <= 0 or len(out) >= CANDIDATES:
+                break
+            chunk_id = self.bm25.chunk_ids[int(index)]
+            if self.admits(chunk_id, filters):
+                out.append(chunk_id)
+        return out
+
+    def mentions_any(self, chunk_id: str, words: set[str]) -> bool:
+        row = self.chunks[chunk_id]
+        context = f"{self.doc_meta.get(row.doc_id, {}).get('title', '')} {row.section} {row.text}"
+        return any(word in context for word in words)
+
+    def coverage(self, chunk_id: str, query_tokens: list[str]) -> float:
+        """Share of the query's words found together in one sentence of the passage: a cheap reranking
+        signal for factual questions, whose answer is usually a single sentence."""
+        words = set(query_tokens)
+        if not words:
+            return 0.0
+        sentences = [s for s in SENTENCE.split(self.chunks[chunk_id].text) if s.strip()]
+        return max((sum(1 for w in words if w in s.lower()) / len(words) for s in sentences), default=0.0)
+
+    def hit(self, chunk_id: str, score: float) -> Hit:
+        row = self.chunks[chunk_id]
+        meta = self.doc_meta.get(row.doc_id, {})
+        return Hit(
+            text=row.text,
+            score=round(float(score), 6),
+            doc_id=row.doc_id,
+            title=str(meta.get("title", "")),
+            doc_number=str(meta.get("doc_number", "")),
+            source=str(meta.get("source", "")),
+            section=row.section,
+            start=row.start,
+            end=row.end,
+            chunk_id=chunk_id,
+            page=row.page,
+            kind=row.kind,
+            extra={"genre": meta.get("genre", ""), "date": meta.get("date", ""), "file_name": meta.get("file_name", "")},
+        )
+
+
+_EMPTY = _Snapshot(-1, {}, {}, BM25Index(None, []))
+
+
 class KnowledgeBase:
     """Opened per process; reads are thread-safe once loaded."""
 
@@ -73,10 +142,7 @@ class KnowledgeBase:
         self._embedder = embedder
         self._vectors: VectorStore | None = None
         self._lock = threading.RLock()
-        self._cache_generation = -1
-        self._bm25: BM25Index | None = None
-        self._chunks: dict[str, ChunkRow] = {}
-        self._doc_meta: dict[str, dict[str, Any]] = {}
+        self._snapshot = _EMPTY
 
     # -- lazily built dependencies: an unchanged re-ingest never loads the model
     @property
@@ -99,35 +165,49 @@ class KnowledgeBase:
 
     def close(self) -> None:
         self.manifest.close()
+        if self._vectors is not None:
+            self._vectors.close()
 
     # -- derived in-memory state
     def refresh(self, force: bool = False) -> None:
+        """Load the manifest and BM25 again if the generation moved (another process may have ingested)."""
+        self._current(force)
+
+    def _current(self, force: bool = False) -> _Snapshot:
         generation = self.manifest.generation()
+        if not force and generation == self._snapshot.generation:
+            return self._snapshot
         with self._lock:
-            if not force and generation == self._cache_generation:
-                return
-            rows = self.manifest.chunks()
-            self._chunks = {r.chunk_id: r for r in rows}
-            self._doc_meta = {}
-            for doc in self.manifest.documents():
+            if not force and generation == self._snapshot.generation:
+                return self._snapshot  # another thread loaded it meanwhile
+            for _ in range(3):  # a writer may commit between the reads: read until the generation holds still
+                documents = self.manifest.documents()
+                rows = self.manifest.chunks()
+                latest = self.manifest.generation()
+                if latest == generation:
+                    break
+                generation = latest
+            doc_meta: dict[str, dict[str, Any]] = {}
+            for doc in documents:
                 meta: dict[str, Any] = dict(doc.meta)
                 meta.update(chunk_metadata(doc.doc_id, doc.meta))
                 meta["source"] = doc.source
                 meta["file_name"] = doc.file_name
-                self._doc_meta[doc.doc_id] = meta
+                doc_meta[doc.doc_id] = meta
+            rows = [r for r in rows if r.doc_id in doc_meta]  # never a passage without its document's class
+            chunks = {r.chunk_id: r for r in rows}
             bm25 = BM25Index.load(self.settings.bm25_path, generation)
-            if bm25 is None or set(bm25.chunk_ids) != set(self._chunks):
+            if bm25 is None or set(bm25.chunk_ids) != set(chunks):
                 bm25 = BM25Index.build([r.chunk_id for r in rows], [r.tokens for r in rows])
                 try:
                     bm25.save(self.settings.bm25_path, generation)
                 except OSError:
                     pass  # a read-only data dir still searches, it just rebuilds next time
-            self._bm25 = bm25
-            self._cache_generation = generation
+            self._snapshot = _Snapshot(generation, chunks, doc_meta, bm25)
+            return self._snapshot
 
     def doc_meta(self, doc_id: str) -> dict[str, Any]:
-        self.refresh()
-        return self._doc_meta.get(doc_id, {})
+        return self._current().doc_meta.get(doc_id, {})
 
     # -- search
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
@@ -135,16 +215,17 @@ class KnowledgeBase:
         if not query:
             return []
         k = max(1, min(int(k), 50))
-        self.refresh()
+        snapshot = self._current()
         filters = filters or SearchFilters()
-        if not self._chunks:
+        if not snapshot.chunks:
             return []
         query_tokens = tokenize_query(query)
         ranked: dict[str, float] = {}
-        for rank, chunk_id in enumerate(self._bm25_candidates(query_tokens, filters)):
+        for rank, chunk_id in enumerate(snapshot.bm25_candidates(query_tokens, filters)):
             ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         vector = self.embedder.embed_query(query)
-        dense = [(cid, sim) for cid, sim in self.vectors.query(vector, CANDIDATES, filters) if self._admits(cid, filters)]
+        dense = [(cid, sim) for cid, sim in self.vectors.query(vector, CANDIDATES, filters)
+                 if snapshot.admits(cid, filters)]
         for rank, (chunk_id, _) in enumerate(dense):
             ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         cosine = dict(dense)
@@ -153,8 +234,8 @@ class KnowledgeBase:
 
         def rerank(chunk_id: str, score: float) -> float:
             scaled = (cosine.get(chunk_id, low) - low) / ((high - low) or 1.0)
-            score += COVERAGE_WEIGHT * self._coverage(chunk_id, query_tokens) + DENSE_WEIGHT * scaled
-            if periods and self._mentions_any(chunk_id, periods):
+            score += COVERAGE_WEIGHT * snapshot.coverage(chunk_id, query_tokens) + DENSE_WEIGHT * scaled
+            if periods and snapshot.mentions_any(chunk_id, periods):
                 score += PERIOD_WEIGHT
             return score
 
@@ -162,69 +243,13 @@ class KnowledgeBase:
         head = [(cid, rerank(cid, score)) for cid, score in fused[:RERANK_TOP]]
         head.sort(key=lambda item: -item[1])
         best = (head + fused[RERANK_TOP:])[:k]
-        return [self._hit(chunk_id, score) for chunk_id, score in best]
-
-    def _mentions_any(self, chunk_id: str, words: set[str]) -> bool:
-        row = self._chunks[chunk_id]
-        context = f"{self._doc_meta.get(row.doc_id, {}).get('title', '')} {row.section} {row.text}"
-        return any(word in context for word in words)
-
-    def _coverage(self, chunk_id: str, query_tokens: list[str]) -> float:
-        """Share of the query's words found together in one sentence of the passage: a cheap reranking
-        signal for factual questions, whose answer is usually a single sentence."""
-        words = set(query_tokens)
-        if not words:
-            return 0.0
-        sentences = [s for s in SENTENCE.split(self._chunks[chunk_id].text) if s.strip()]
-        return max((sum(1 for w in words if w in s.lower()) / len(words) for s in sentences), default=0.0)
+        return [snapshot.hit(chunk_id, score) for chunk_id, score in best]
 
     def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
-        self.refresh()
+        snapshot = self._current()
         vector = self.embedder.embed_query(query)
-        return [self._hit(cid, s) for cid, s in self.vectors.query(vector, k, filters)
-                if self._admits(cid, filters or SearchFilters())]
-
-    def _admits(self, chunk_id: str, filters: SearchFilters) -> bool:
-        """A vector hit passes only if the manifest agrees: its document is still indexed and, by the manifest's
-        metadata, passes the filters. The vector store's own metadata is a pre-filter that may lag behind a
-        reclassification (index/disclosure.py), never the authority on who may see a passage."""
-        row = self._chunks.get(chunk_id)
-        return row is not None and filters.accepts(self._doc_meta.get(row.doc_id, {}))
-
-    def _bm25_candidates(self, query_tokens: list[str], filters: SearchFilters) -> list[str]:
-        assert self._bm25 is not None
-        scores = self._bm25.scores(query_tokens)
-        if scores.size == 0:
-            return []
-        order = np.argsort(-scores)
-        out: list[str] = []
-        for index in order:
-            if scores[index] <= 0 or len(out) >= CANDIDATES:
-                break
-            chunk_id = self._bm25.chunk_ids[int(index)]
-            row = self._chunks.get(chunk_id)
-            if row is not None and filters.accepts(self._doc_meta.get(row.doc_id, {})):
-                out.append(chunk_id)
-        return out
-
-    def _hit(self, chunk_id: str, score: float) -> Hit:
-        row = self._chunks[chunk_id]
-        meta = self._doc_meta.get(row.doc_id, {})
-        return Hit(
-            text=row.text,
-            score=round(float(score), 6),
-            doc_id=row.doc_id,
-            title=str(meta.get("title", "")),
-            doc_number=str(meta.get("doc_number", "")),
-            source=str(meta.get("source", "")),
-            section=row.section,
-            start=row.start,
-            end=row.end,
-            chunk_id=chunk_id,
-            page=row.page,
-            kind=row.kind,
-            extra={"genre": meta.get("genre", ""), "date": meta.get("date", ""), "file_name": meta.get("file_name", "")},
-        )
+        return [snapshot.hit(cid, s) for cid, s in self.vectors.query(vector, k, filters)
+                if snapshot.admits(cid, filters or SearchFilters())]
 
 
 def cleared(meta: Mapping[str, Any], classes: Sequence[str]) -> bool:

@@ -1,9 +1,10 @@
-"""One writer at a time for the data directory."""
+"""One writer at a time for the data directory; readers and writers of a store shared between processes."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,3 +30,54 @@ def write_lock(data_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+class SharedAccess:
+    """Readers and writers of one on-disk store, across processes and threads: a read holds a shared
+    flock on `path`, a write an exclusive one. Each write leaves a fresh token in the file, so a reader
+    that keeps state in memory (Chroma's HNSW index) can tell that someone else wrote since it loaded.
+
+    Every acquisition opens its own descriptor: flock locks belong to an open file, so two threads of one
+    process exclude each other exactly as two processes do. The token is random, not a counter, so a
+    data directory restored from a backup never looks unchanged.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def reading(self) -> Iterator[str]:
+        """Held while reading; yields the token of the last write."""
+        with self._locked(fcntl.LOCK_SH) as fd:
+            yield _token(fd)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[str]:
+        """Held alone, without counting as a write (to reopen in-memory state); yields the current token."""
+        with self._locked(fcntl.LOCK_EX) as fd:
+            yield _token(fd)
+
+    @contextmanager
+    def writing(self) -> Iterator[tuple[str, str]]:
+        """Held while writing; yields (token before, token after). The new token is left even when the write
+        fails part-way, since part of it may be on disk."""
+        with self._locked(fcntl.LOCK_EX) as fd:
+            before, after = _token(fd), uuid.uuid4().hex
+            try:
+                yield before, after
+            finally:
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, after.encode(), 0)
+
+    @contextmanager
+    def _locked(self, mode: int) -> Iterator[int]:
+        fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, mode)
+            yield fd
+        finally:
+            os.close(fd)  # closing the descriptor releases its lock
+
+
+def _token(fd: int) -> str:
+    return os.pread(fd, 64, 0).decode(errors="ignore").strip()

@@ -7,8 +7,11 @@ ASSISTANT_CHROMA_URL is set.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -16,8 +19,13 @@ import numpy as np
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.index.filters import SearchFilters
+from assistant.index.lock import SharedAccess
 
 BATCH = 1000
+ACCESS_LOCK_NAME = "assistant-access.lock"  # beside Chroma's own files; see ChromaVectorStore
+MAX_REOPENS = 5
+CLOSED = "closed"
+T = TypeVar("T")
 
 
 class VectorStore(Protocol):
@@ -39,6 +47,9 @@ class VectorStore(Protocol):
 
     def all_ids(self) -> set[str]: ...
 
+    def close(self) -> None:
+        """Release open files and memory; the store is not used afterwards."""
+
     def query(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
         """The `k` nearest chunks that pass `filters`, as (chunk id, cosine similarity), most similar first."""
 
@@ -49,11 +60,29 @@ def open_vector_store(settings: Settings, collection: str) -> VectorStore:
 
 
 class ChromaVectorStore:
+    """Chroma embedded under the data dir, or a Chroma server when `url` is given.
+
+    Embedded Chroma keeps each collection's HNSW index in memory, loaded once per process, and another process
+    writing the same files does not update that copy: a query that then meets ids the copy lacks fails with
+    `InternalError: Error finding id` until the process restarts. So every embedded read and write goes
+    through a SharedAccess lock next to the files (index/lock.py): reads share it, writes hold it alone and
+    leave a new token. A read or write that finds a token other than the one its client last saw closes the
+    client and opens a fresh one first, which loads what the other writer left; its own writes do not count.
+    A read that still fails as stale (a writer that took no lock) reopens and retries once. A Chroma server
+    needs none of this: it is the only process that touches its files.
+    """
+
     def __init__(self, collection_name: str, persist_path: Path | None = None, url: str | None = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self._name = collection_name
+        self._chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self._persist_path = persist_path
+        self._access: SharedAccess | None = None
+        self._system: Any = None
+        self._token = ""
+        self._opened = 0  # how many times a client was opened: a reopen happens once however many threads ask
         if url:
             parsed = urlparse(url)
             try:
@@ -61,61 +90,166 @@ class ChromaVectorStore:
                     host=parsed.hostname or "127.0.0.1",
                     port=parsed.port or 8000,
                     ssl=parsed.scheme == "https",
-                    settings=chroma_settings,
+                    settings=self._chroma_settings,
                 )
                 self.client.heartbeat()
             except Exception as exc:
                 raise AssistantError(f"无法连接 Chroma 服务 {url}：{exc}") from exc
+            self.collection = self._collection_of(self.client)
         else:
             assert persist_path is not None
             persist_path.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(persist_path), settings=chroma_settings)
-        self.collection = self.client.get_or_create_collection(
-            collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            self._access = SharedAccess(persist_path / ACCESS_LOCK_NAME)
+            with self._access.exclusive() as token:
+                self._open(token)
+
+    # -- the embedded client: opened privately, reopened when another process wrote
+    def _open(self, token: str) -> None:
+        assert self._persist_path is not None
+        self.client, self._system = _private_client(self._persist_path, self._chroma_settings)
+        self.collection = self._collection_of(self.client)
+        self._token = token
+        self._opened += 1
+
+    def _collection_of(self, client: Any) -> Any:
+        return client.get_or_create_collection(
+            self._name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
 
+    def _reopen(self, opened: int) -> None:
+        """Close the client opened `opened`-th and open a fresh one, unless another thread already did. Held
+        exclusively, so no thread of this process is using the old client while it is stopped."""
+        assert self._access is not None
+        with self._access.exclusive() as token:
+            if self._opened == opened:
+                self._stop()
+                self._open(token)
+
+    def _stop(self) -> None:
+        if self._system is not None:
+            self._system.stop()
+            self._system = None
+
+    def close(self) -> None:
+        """Release the embedded client's files and memory (a restore swaps the data directory)."""
+        if self._access is None:
+            return
+        with self._access.exclusive():
+            self._stop()
+            self._token = CLOSED  # matches no token: a later use opens a fresh client
+
+    def _read(self, op: Callable[[Any], T]) -> T:
+        if self._access is None:
+            return op(self.collection)
+        from chromadb.errors import InternalError  # chromadb takes a second to import: not at module load
+
+        retried = False
+        for _ in range(MAX_REOPENS):
+            with self._access.reading() as token:
+                opened = self._opened
+                if token == self._token:
+                    try:
+                        return op(self.collection)
+                    except InternalError:
+                        if retried:
+                            raise
+                        retried = True
+            self._reopen(opened)
+        with self._access.reading():  # writers kept overtaking the reopens: answer from the newest client
+            return op(self.collection)
+
+    def _write(self, method: str, **arguments: Any) -> None:
+        """collection.<method>(**arguments), holding the lock alone."""
+        if self._access is None:
+            getattr(self.collection, method)(**arguments)
+            return
+        with self._access.writing() as (before, after):
+            if self._token != before:  # a write, too, starts from everything written before it
+                self._stop()
+                self._open(before)
+            getattr(self.collection, method)(**arguments)
+            self._token = after  # its own write: the client holds it already
+
+    # -- the VectorStore interface
     def count(self) -> int:
-        return int(self.collection.count())
+        return int(self._read(lambda collection: collection.count()))
 
     def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
         for offset in range(0, len(ids), BATCH):
-            self.collection.upsert(
-                ids=ids[offset : offset + BATCH],
-                embeddings=vectors[offset : offset + BATCH],
-                metadatas=metadatas[offset : offset + BATCH],
-            )
+            part = slice(offset, offset + BATCH)
+            self._write("upsert", ids=ids[part], embeddings=vectors[part], metadatas=metadatas[part])
 
     def delete_ids(self, ids: list[str]) -> None:
         for offset in range(0, len(ids), BATCH):
-            self.collection.delete(ids=ids[offset : offset + BATCH])
+            self._write("delete", ids=ids[offset : offset + BATCH])
 
     def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
         for offset in range(0, len(ids), BATCH):
-            self.collection.update(ids=ids[offset : offset + BATCH], metadatas=metadatas[offset : offset + BATCH])
+            part = slice(offset, offset + BATCH)
+            self._write("update", ids=ids[part], metadatas=metadatas[part])
 
     def delete_doc(self, doc_id: str) -> None:
-        self.collection.delete(where={"doc_id": doc_id})
+        self._write("delete", where={"doc_id": doc_id})
 
     def all_ids(self) -> set[str]:
         ids: set[str] = set()
         offset = 0
         while True:
-            batch = self.collection.get(include=[], limit=5000, offset=offset)
+            batch = self._read(partial(_page, offset=offset))
             ids.update(batch["ids"])
             if len(batch["ids"]) < 5000:
                 return ids
             offset += 5000
 
     def query(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
-        total = self.count()
-        if total == 0:
+        def nearest(collection: Any) -> Any:
+            total = int(collection.count())
+            if total == 0:
+                return None
+            return collection.query(
+                query_embeddings=[vector], n_results=min(k, total), where=chroma_where(filters), include=["distances"]
+            )
+
+        result = self._read(nearest)
+        if result is None:
             return []
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=min(k, total), where=chroma_where(filters), include=["distances"]
-        )
         ids = result["ids"][0]
         distances = (result.get("distances") or [[0.0] * len(ids)])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
+
+
+def _page(collection: Any, offset: int) -> Any:
+    return collection.get(include=[], limit=5000, offset=offset)
+
+
+_OPEN_LOCK = threading.Lock()
+
+
+def _private_client(path: Path, settings: Any) -> tuple[Any, Any]:
+    """A PersistentClient with a System (Rust bindings, HNSW indexes in memory) of its own, and that System.
+
+    chromadb keeps one System per path for the whole process (SharedSystemClient's cache) and hands it to
+    every client of that path, so closing and creating a client would get the same stale one back. The
+    System is taken out of the cache right after it is built (any other client's System for the path is set
+    aside meanwhile and put back): the store owns it, stops it on reopen or close, and the next open builds
+    a fresh one. chromadb 1.x keeps the cache in SharedSystemClient._identifier_to_system/_refcount.
+    """
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient as Shared
+
+    key = str(path)
+    with _OPEN_LOCK:
+        others = Shared._identifier_to_system.pop(key, None), Shared._identifier_to_refcount.pop(key, None)
+        try:
+            client = chromadb.PersistentClient(path=key, settings=settings)
+        finally:
+            system = Shared._identifier_to_system.pop(key, None)
+            Shared._identifier_to_refcount.pop(key, None)
+            if others[0] is not None:
+                Shared._identifier_to_system[key] = others[0]
+            if others[1] is not None:
+                Shared._identifier_to_refcount[key] = others[1]
+    return client, system
 
 
 def chroma_where(filters: SearchFilters | None) -> dict[str, Any] | None:

@@ -1,10 +1,13 @@
 """The vector store behind its interface, on a real Chroma in tmp_path: filters admit exactly what the BM25
-side admits, so a user never gets from one retriever what the other withholds."""
+side admits, so a user never gets from one retriever what the other withholds; a store open in one process
+(a server) keeps working while another process (a CLI ingest) writes the same files."""
 
 from __future__ import annotations
 
 import itertools
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -65,3 +68,50 @@ def test_only_the_chroma_module_knows_chromas_query_format() -> None:
     pattern = re.compile(r"where=|\$and|\$in|\$eq|\bchromadb\b")
     modules = {str(p.relative_to(ROOT)) for p in (ROOT / "assistant").rglob("*.py") if pattern.search(p.read_text("utf-8"))}
     assert modules == {"assistant/index/vectors.py"}
+
+
+# Another process (a CLI ingest while the server runs): adds document d, removes document c.
+_OTHER_PROCESS_WRITES = """
+import sys
+from pathlib import Path
+import numpy as np
+from assistant.config import Settings
+from assistant.index.vectors import open_vector_store
+store = open_vector_store(Settings(data_dir=Path(sys.argv[1])), "chunks-test")
+meta = {"doc_id": "d", "genre": "报告", "office": "市招商局", "access": "公开", "year": 2024}
+store.upsert(["d-0", "d-1"], np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32), [meta, meta])
+store.delete_doc("c")
+"""
+
+
+def test_a_store_sees_what_another_process_wrote(store: VectorStore, tmp_path: Path) -> None:
+    """Before: the open store kept its HNSW copy and every filtered query failed with 'Error finding id'."""
+    public = SearchFilters(access=["公开"])
+    assert [cid for cid, _ in store.query(QUERY, 10, public)] == ["a-0", "a-1", "c-0"]  # its index is in memory now
+    subprocess.run([sys.executable, "-c", _OTHER_PROCESS_WRITES, str(tmp_path)], check=True, timeout=120)
+
+    assert [cid for cid, _ in store.query(QUERY, 10, public)] == ["d-0", "a-0", "a-1", "d-1"]
+    assert store.count() == 5 and store.all_ids() == {"a-0", "a-1", "b-0", "d-0", "d-1"}
+
+
+_WRITER_WITHOUT_LOCK = """
+import sys
+import chromadb
+col = chromadb.PersistentClient(path=sys.argv[1]).get_collection("chunks-test")
+col.upsert(ids=["f-0"], embeddings=[[1.0, 0.0]], metadatas=[{"doc_id": "f", "genre": "", "office": "", "access": "公开",
+                                                               "year": 2024}])
+"""
+
+
+def test_a_stale_index_error_reopens_and_retries(store: VectorStore, tmp_path: Path) -> None:
+    """A writer that bypasses the lock (an older version, a script) leaves no token: the failing query is the
+    signal, and it is answered from a reopened client."""
+    public = SearchFilters(access=["公开"])
+    store.query(QUERY, 10, public)
+    subprocess.run([sys.executable, "-c", _WRITER_WITHOUT_LOCK, str(tmp_path / "chroma")], check=True, timeout=120)
+    assert [cid for cid, _ in store.query(QUERY, 2, public)] == ["f-0", "a-0"]
+
+
+def test_a_closed_store_opens_again_on_use(store: VectorStore) -> None:
+    store.close()
+    assert store.count() == 4 and [cid for cid, _ in store.query(QUERY, 1)] == ["a-0"]
