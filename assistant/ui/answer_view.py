@@ -1,6 +1,6 @@
-"""How an Answer is shown in the 问答 tab: the chat bubble (glossary terms linked to their definitions),
-the sources panel and the figures table. Pure functions from an Answer to escaped HTML/Markdown, tested
-with plain strings."""
+"""How an Answer is shown in the 问答 tab: the chat bubble (glossary terms linked to their definitions, [n]
+markers linked to their source cards), the sources panel and the figures table. Pure functions from an
+Answer to escaped HTML/Markdown, tested with plain strings."""
 
 from __future__ import annotations
 
@@ -31,11 +31,13 @@ BUBBLE_ENTITIES = str.maketrans({"*": "&#42;", "_": "&#95;", "`": "&#96;", "[": 
 _URL = r"https?://[^\s<>\"'()\[\]\\`（）【】《》「」“”‘’，。；：！？、]{1,2000}"
 WEB_LINK = re.compile(
     rf"(?P<image>!)?\[(?P<label>[^\[\]\n]{{1,200}})\]\((?P<url>{_URL})\)|(?<![A-Za-z0-9])(?P<bare>{_URL})", re.I)
+# A citation marker in the raw answer text; only numbers that name one of the answer's citations are linked.
+CITE_MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 def _flag_pattern(number: str) -> re.Pattern[str]:
-    # Not inside a longer number: flagging 18.5% must not touch 118.5%.
-    return re.compile(rf"(?<![\d.]){re.escape(esc(number))}(?![\d])")
+    # Not inside a longer number (flagging 18.5% must not touch 118.5%) nor a character entity (&#91;).
+    return re.compile(rf"(?<![\d.#]){re.escape(esc(number))}(?![\d])")
 
 
 def _inert(raw: str) -> str:
@@ -134,16 +136,41 @@ def term_link(shown: str, term: Term) -> str:
     return f'<span class="zs-term" tabindex="0">{esc(shown)}{_md_safe(popup)}</span>'
 
 
-def answer_message(answer: Answer, terms: Sequence[Term] = ()) -> str:
-    """The chat bubble: the answer text escaped for Markdown, each flagged number marked 需核对, and the
-    first mention of each glossary term linked to its definition and source."""
+def cite_link(n: int, turn: int | None = None) -> str:
+    """A marker [n] that takes the reader to source card n (the page script scrolls to it and highlights it;
+    without the script the in-page anchor still jumps there). Built from the numbers alone: nothing from the
+    answer text reaches an attribute. `turn` (which answer's sources the card belongs to) rides in a class
+    because the chat bubble's sanitiser drops data-* attributes."""
+    which = f" zs-cite-turn-{turn}" if turn is not None else ""
+    return f'<a class="zs-cite{which}" href="#zs-cite-{n}" title="查看引用来源 {n}">&#91;{n}&#93;</a>'
+
+
+def _linked(raw: str, answer: Answer, turn: int | None) -> str:
+    """Answer text (no term in it) for the bubble: flagged numbers marked, citation markers linked."""
+    cited = {c.n for c in answer.citations}
+    out, last = [], 0
+    for match in CITE_MARKER.finditer(raw):
+        n = int(match.group(1))
+        if n not in cited:
+            continue
+        out.append(_flagged(raw[last:match.start()], answer.flagged_numbers))
+        out.append(cite_link(n, turn))
+        last = match.end()
+    out.append(_flagged(raw[last:], answer.flagged_numbers))
+    return "".join(out)
+
+
+def answer_message(answer: Answer, terms: Sequence[Term] = (), turn: int | None = None) -> str:
+    """The chat bubble: the answer text escaped for Markdown, each flagged number marked 需核对, each [n]
+    marker linked to its source card, and the first mention of each glossary term linked to its definition
+    and source. `turn` is the answer's position in the conversation (see sources_html)."""
     text = answer.answer.strip()
     out, last = [], 0
     for start, end, term in term_spans(text, terms):
-        out.append(_flagged(text[last:start], answer.flagged_numbers))
+        out.append(_linked(text[last:start], answer, turn))
         out.append(term_link(text[start:end], term))
         last = end
-    out.append(_flagged(text[last:], answer.flagged_numbers))
+    out.append(_linked(text[last:], answer, turn))
     return "".join(out)
 
 
@@ -164,20 +191,23 @@ def _citation(c: Citation) -> str:
     page = f"，第 {c.page} 页" if c.page else ""
     where = f'<div class="zs-where">{esc(c.source.rsplit("/", 1)[-1])}{esc(page)}，第 {c.start}–{c.end} 字</div>'
     return (
-        f'<div class="zs-source" id="zs-source-{c.n}"><div class="zs-source-head"><span class="zs-n">[{c.n}]</span>'
+        f'<div class="zs-source" id="zs-cite-{c.n}"><div class="zs-source-head"><span class="zs-n">[{c.n}]</span>'
         f'<span class="zs-title">《{esc(c.title)}》</span>{number}</div>{section}'
         f'<div class="zs-passage">{highlight(c.passage, c.quote)}</div>{where}</div>'
     )
 
 
-def sources_html(answer: Answer | None) -> str:
-    """Warnings first, then one card per cited passage."""
+def sources_html(answer: Answer | None, turn: int | None = None) -> str:
+    """Warnings first, then one card per cited passage (id zs-cite-n). `turn` marks which answer of the
+    conversation the panel shows, so that a marker clicked in an earlier answer waits for that answer's
+    sources instead of scrolling to another answer's card n."""
     if answer is None:
         return f'<div class="zs-empty">{esc(SOURCES_EMPTY)}</div>'
     cards = "".join(_citation(c) for c in answer.citations)
     if not cards:
         cards = '<div class="zs-empty">本次回答没有引用文件原文。</div>'
-    return _warnings(answer) + cards
+    which = f' data-zs-turn="{turn}"' if turn is not None else ""
+    return f'<div class="zs-cites"{which}>{_warnings(answer)}{cards}</div>'
 
 
 def period_label(key: str | None) -> str:

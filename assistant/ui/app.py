@@ -27,8 +27,6 @@ from assistant.workspace import Workspace
 FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC",
          "system-ui", "sans-serif"]
 MONO_FONTS = ["Consolas", "Menlo", "Noto Sans Mono CJK SC", "monospace"]
-# The page is designed light (print-like tables, yellow highlights); a dark desktop setting must not flip it.
-LIGHT_ONLY_JS = "() => { document.body.classList.remove('dark'); }"
 
 
 def theme() -> gr.themes.Base:
@@ -119,10 +117,12 @@ def build_ui(services: Services) -> gr.Blocks:
 def mount_ui(app: FastAPI, services: Services) -> FastAPI:
     """Serve the workbench at /ui (and send / there)."""
     css = resources.files("assistant") / "resources" / "ui.css"
+    # Light-only page, [n] markers that scroll to their source, example questions that fill the question box.
+    page_js = (resources.files("assistant") / "resources" / "ui.js").read_text(encoding="utf-8")
     app.add_api_route("/", lambda: RedirectResponse(f"{UI_PATH}/?__theme=light"), methods=["GET"], include_in_schema=False)
     blocks = build_ui(services)
     mounted = gr.mount_gradio_app(
-        app, blocks, path=UI_PATH, theme=theme(), css_paths=[str(css)], js=LIGHT_ONLY_JS, footer_links=[],
+        app, blocks, path=UI_PATH, theme=theme(), css_paths=[str(css)], js=page_js, footer_links=[],
         ssr_mode=False,
         show_error=False, pwa=False, mcp_server=False,
         auth_dependency=services.auth.username_for,  # the user RequireLogin resolved; None → Gradio answers 401

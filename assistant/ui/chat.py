@@ -161,26 +161,33 @@ class ChatTab:
             return
         if answer is None:  # a stream always ends with its Answer; guard against a silent end
             answer = Answer(answer=partial or "没有得到回答，请重试。")
-        messages[-1] = {"role": "assistant", "content": answer_message(answer, self._terms(workspace))}
+        at = len(turns)  # this answer's position: its [n] markers and its source cards carry it
+        messages[-1] = {"role": "assistant", "content": answer_message(answer, self._terms(workspace), at)}
         turns = [*turns, Turn(question, answer)]
-        yield "", messages, turns, sources_html(answer), figures_html(answer), answer.plain_text(), hidden
+        yield "", messages, turns, sources_html(answer, at), figures_html(answer), answer.plain_text(), hidden
 
     @staticmethod
     def clear() -> tuple[Any, ...]:
         return "", [], [], sources_html(None), figures_html(None), "", gr.Column(visible=False)
 
     @staticmethod
-    def _turn(turns: list[Turn], index: Any) -> Turn | None:
+    def _at(turns: list[Turn], index: Any) -> int | None:
         position = index[0] if isinstance(index, list | tuple) else index
         if not isinstance(position, int) or position % 2 != 1 or position // 2 >= len(turns):
             return None  # only the assistant's messages (odd positions) carry an answer
-        return turns[position // 2]
+        return position // 2
+
+    @classmethod
+    def _turn(cls, turns: list[Turn], index: Any) -> Turn | None:
+        at = cls._at(turns, index)
+        return None if at is None else turns[at]
 
     def show_turn(self, turns: list[Turn], evt: gr.SelectData) -> tuple[Any, Any]:
-        turn = self._turn(turns, evt.index)
-        if turn is None or turn.answer is None:
+        at = self._at(turns, evt.index)
+        answer = None if at is None else turns[at].answer
+        if answer is None:
             return gr.skip(), gr.skip()
-        return sources_html(turn.answer), figures_html(turn.answer)
+        return sources_html(answer, at), figures_html(answer)
 
     def rate(self, turns: list[Turn], evt: gr.LikeData, request: gr.Request) -> tuple[Any, ...]:
         turn = self._turn(turns, evt.index)

@@ -1,5 +1,6 @@
-"""The 数据 tab: pick a period and a metric, see the county table and the completion chart; import a
-CSV/XLSX file and see the importer's row-level error report."""
+"""The 数据 tab: pick a period and a metric, see the county table and the completion chart; see which figure
+tools the assistant has (from the tool registry); import a CSV/XLSX file and see the importer's row-level
+error report."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from assistant.db.reference import METRICS
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 from assistant.services import Services
-from assistant.tools import CityTotalResult, LaggingResult, RankingResult
+from assistant.tools import REGISTRY, CityTotalResult, LaggingResult, RankingResult
 from assistant.ui.answer_view import period_label
-from assistant.ui.figures_view import chart_svg, county_table, rejected_html, table_html
+from assistant.ui.figures_view import chart_svg, county_table, rejected_html, table_html, tools_html
 from assistant.ui.html import esc, notice
 from assistant.ui.session import refused_as_toast, uploaded, workspace_of
 
@@ -75,6 +76,9 @@ class FiguresTab:
                 table = gr.HTML(elem_id="zs-county")
             with gr.Column(scale=2, min_width=360):
                 chart = gr.HTML(elem_id="zs-chart-panel")
+        with gr.Accordion("可查询的数据", open=False, elem_id="zs-tools-box"):
+            # Read from the registry when the page is built: a newly declared tool is listed without a UI edit.
+            gr.HTML(tools_html(REGISTRY.values()), elem_id="zs-tools-list", padding=False)
         with gr.Accordion("导入数据（CSV / XLSX）", open=False, elem_id="zs-import"):
             gr.Markdown("表头按 `corpus/data/templates/` 中的模板整理。一个文件里只要有一行出错，整个文件都不导入，"
                         "并列出每个出错的行号、列名、取值和原因；重新导入某期指标会替换该期数据。")

@@ -1,13 +1,16 @@
-"""The 数据 tab's county table and completion chart, built from the figure tools' results.
-Pure: results in, escaped HTML (and an inline SVG chart) out."""
+"""The 数据 tab's county table and completion chart, built from the figure tools' results, and the listing
+of the declared tools. Pure: results (or declarations) in, escaped HTML (and an inline SVG chart) out."""
 
 from __future__ import annotations
 
+import inspect
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.db.errors import ImportRejected
-from assistant.tools import CityTotalResult, LaggingResult, RankingResult, format_value
+from assistant.tools import CityTotalResult, FigureTool, LaggingResult, RankingResult, format_value
+from assistant.tools.registry import param_help
 from assistant.ui.answer_view import provenance_text
 from assistant.ui.html import esc
 
@@ -160,3 +163,48 @@ def rejected_html(err: ImportRejected) -> str:
     return (f'<div class="zs-notice zs-error">{esc(head)}</div>'
             f'<table class="zs-table zs-problems"><thead><tr><th>行号（Excel）</th><th>列</th><th>值</th><th>原因</th></tr>'
             f"</thead><tbody>{rows}</tbody></table>{footer}")
+
+
+SHOWN_EXAMPLES = 4  # per tool; the other phrasings fold under 更多说法
+
+
+def _example(question: str) -> str:
+    # The page script puts data-zs-ask into the question box on the 问答 tab; the text stays an attribute value.
+    return f'<button type="button" class="zs-tool-ask" data-zs-ask="{esc(question)}">{esc(question)}</button>'
+
+
+def _parameters(tool: FigureTool) -> str:
+    helps = param_help(tool)
+    parts = []
+    for p in tool.parameters:
+        required = p.default is inspect.Parameter.empty
+        parts.append(f'<code title="{esc(helps[p.name])}">{esc(p.name)}</code>'
+                     + ("" if required else '<span class="zs-muted">（可选）</span>'))
+    return "、".join(parts) if parts else '<span class="zs-muted">无</span>'
+
+
+def tool_card(tool: FigureTool) -> str:
+    """One declared tool: title, what it answers, example questions, its API route, CLI command and parameters."""
+    summary = tool.description.split("\n\n", 1)[0].replace("\n", "")
+    shown, more = tool.examples[:SHOWN_EXAMPLES], tool.examples[SHOWN_EXAMPLES:]
+    examples = "".join(_example(q) for q in shown)
+    if more:
+        examples += (f'<details class="zs-tool-more"><summary>更多说法（{len(more)}）</summary>'
+                     f'{"".join(_example(q) for q in more)}</details>')
+    return (
+        f'<div class="zs-tool" id="zs-tool-{esc(tool.path)}"><div class="zs-tool-title">{esc(tool.title)}</div>'
+        f'<div class="zs-tool-desc">{esc(summary)}</div>'
+        f'<div class="zs-tool-examples">{examples}</div>'
+        f'<div class="zs-tool-api">接口 <code>GET /api/figures/{esc(tool.path)}</code> · 命令 '
+        f'<code>assistant figures {esc(tool.path)}</code> · 参数 {_parameters(tool)}</div></div>'
+    )
+
+
+def tools_html(tools: Iterable[FigureTool]) -> str:
+    """Every declared read-only tool, in declaration order (the registry is the only list)."""
+    cards = "".join(tool_card(t) for t in tools)
+    if not cards:
+        return '<div class="zs-empty">没有已声明的数据工具。</div>'
+    return ('<div class="zs-tools-intro">问答中的数据问题由下列只读工具回答（每个数字都带来源）。点击示例问题可填入“问答”的输入框，'
+            "改成要问的地区、期间后发送；程序调用见各工具的接口。</div>"
+            f'<div class="zs-tools">{cards}</div>')

@@ -6,6 +6,7 @@ markup and no image a browser would fetch from another host."""
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -148,6 +149,20 @@ def test_web_links_in_the_bubble_open_safely_and_nothing_else_links(text: str) -
         assert all(a["rel"] == "noopener noreferrer" and a["target"] == "_blank" for a in links)
         assert not active_markup(as_chat_bubble(shown))
         assert "javascript&#58;alert" in shown  # the hostile link is still shown, as text
+
+
+@pytest.mark.parametrize("payload", [
+    pytest.param(MD_JS_LINK, id="LLM05-bubble-citation-marker-next-to-markdown-javascript-link"),
+    pytest.param("[1](javascript:alert(1))", id="LLM05-bubble-citation-marker-turned-into-javascript-link"),
+    pytest.param(f"[1]: http://{EVIL_HOST}/ref.png\n![x][1]", id="LLM05-bubble-citation-marker-as-link-definition"),
+])
+def test_citation_links_in_the_bubble_point_only_at_source_cards(payload: str) -> None:
+    bubble = answer_message(Answer(answer=f"据文件 [1]：{payload} [2]", citations=[_citation()]), turn=0)
+    shown = as_chat_bubble(bubble)
+    assert not active_markup(shown), shown
+    cites = re.findall(r'<a class="zs-cite zs-cite-turn-0" href="([^"]*)"', shown)
+    assert cites and set(cites) == {"#zs-cite-1"}, shown  # [2] names no citation: left as text
+    assert shown.count("<a ") == shown.count('<a class="zs-web"') + len(cites)  # no other kind of link
 
 
 @pytest.mark.parametrize("payload", [

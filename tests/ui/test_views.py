@@ -51,6 +51,19 @@ def test_flagged_numbers_are_marked_but_longer_numbers_are_not() -> None:
     assert '<span class="zs-flag" title="未能在数据库或引用原文中找到来源">18.5%（需核对）</span>' in text
 
 
+def test_each_cited_marker_links_to_its_source_card_and_other_brackets_stay_text() -> None:
+    answer = Answer(answer="办法规定了服务内容。[1] 另见[2]和〔2023〕[31]号，数字1不受影响。", flagged_numbers=["1"],
+                    citations=[_citation(), _citation(n=2)])
+    text = answer_message(answer, turn=3)
+    assert text.count('class="zs-cite zs-cite-turn-3"') == 2
+    assert '<a class="zs-cite zs-cite-turn-3" href="#zs-cite-1" title="查看引用来源 1">&#91;1&#93;</a>' in text
+    assert 'href="#zs-cite-2"' in text and "&#91;31&#93;号" in text  # no citation 31: plain text
+    assert text.count("需核对") == 1  # the flagged 1 in the text, not the 1 of [1]
+    html = sources_html(answer, turn=3)
+    assert '<div class="zs-cites" data-zs-turn="3">' in html
+    assert 'id="zs-cite-1"' in html and 'id="zs-cite-2"' in html
+
+
 def test_figures_table_names_table_rows_file_and_period() -> None:
     prov = Provenance(table="indicators", row_ids=[1, 3, 5, 7, 9, 11, 13], period="2023Q1",
                       as_of="2023-11-22T08:00:00", formula="完成进度 = 数值 ÷ 年度目标", files=["一季度.csv"])
