@@ -4,6 +4,7 @@ uploads, deletions and refused requests. Append-only table in data_dir/audit.sql
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -57,6 +58,26 @@ class AuditEvent:
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    def json_line(self) -> str:
+        """One line of JSON holding exactly what was recorded, with every control, format and line-separator
+        character written as a \\u escape: a terminal or log viewer shows it as text, never obeys it."""
+        return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(self.as_json(), ensure_ascii=False))
+
+
+# C0 and C1 controls (CR, LF, ESC…), DEL, and the invisible format characters (bidi overrides such as U+202E,
+# zero-width joiners) and Unicode line/paragraph separators: whatever a user typed into a login name, a
+# question or a file name must not start a new line, move the cursor or reorder text in the audit view.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
+
+
+def printable(text: str) -> str:
+    """`text` for one line of the audit's text view: backslashes doubled and each unsafe character shown
+    as an escape (\\n, \\r, \\t, \\e for ESC, else \\xNN or \\uNNNN), so the line cannot be split or forged."""
+    return _UNSAFE.sub(lambda m: _SHORT.get(m.group(0)) or (f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
+                                                           else f"\\u{ord(m.group(0)):04x}"),
+                       text.replace("\\", "\\\\"))
 
 
 def answer_sources(answer: Answer) -> tuple[list[str], list[str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from assistant.auth.audit import ACTION_LABELS, AuditLog
+from assistant.auth.audit import ACTION_LABELS, AuditLog, printable
 from assistant.auth.users import ROLE_LABELS, AccountError, UserStore, generate_password, parse_role
 from assistant.config import get_settings
 from assistant.db.reference import CITY_NAME, REGIONS
@@ -194,13 +194,16 @@ def audit_command(username: str | None, action: str | None, since: str | None, l
         click.echo("没有符合条件的审计记录。")
     for e in events:
         if as_json:
-            click.echo(json.dumps(e.as_json(), ensure_ascii=False))
+            click.echo(e.json_line())
             continue
+        # Every field is shown through printable(): a login name or question holding CR, LF or terminal
+        # escapes cannot start a forged line or repaint the screen.
         extra = []
         if e.documents:
             extra.append(f"文档 {len(e.documents)} 个：{'、'.join(names.get(d, d) for d in e.documents[:5])}")
         if e.rows:
             extra.append(f"数据行 {len(e.rows)} 条：{'、'.join(e.rows[:6])}{'…' if len(e.rows) > 6 else ''}")
         outcome = "" if e.outcome == "ok" else f" [{e.outcome}]"
-        click.echo(f"{e.at[:19].replace('T', ' ')}  {e.username}  {ACTION_LABELS.get(e.action, e.action)}{outcome}  "
-                   f"{e.subject[:80]}" + ("  | " + "；".join(extra) if extra else "") + (f"  ({e.via})" if e.via else ""))
+        line = (f"{e.at[:19].replace('T', ' ')}  {e.username}  {ACTION_LABELS.get(e.action, e.action)}{outcome}  "
+                f"{e.subject[:80]}" + ("  | " + "；".join(extra) if extra else "") + (f"  ({e.via})" if e.via else ""))
+        click.echo(printable(line))
