@@ -3,6 +3,7 @@ folder put back as it was for every file that did not go in. The API and the wor
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import unicodedata
@@ -17,8 +18,14 @@ from assistant.index.ingest import IngestReport, ingest
 from assistant.index.kb import KnowledgeBase
 
 MAX_UPLOAD_FILES = 20
-MAX_NAME_CHARS = 120
-UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
+# File systems limit a name to 255 *bytes*: 85 Chinese characters in UTF-8. Names are kept well below that,
+# leaving room for the ".<name>.previous" copy an update makes and for other tools' prefixes.
+MAX_NAME_BYTES = 180
+UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"|?*]')
+# Invisible format characters, above all the bidi controls (U+202E turns "报告\u202Excod.exe" into a name that
+# shows as "报告exe.docx"): dropped, so the name shows what the file is.
+FORMAT_CHARS = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 Status = Literal["added", "updated", "unchanged", "duplicate", "failed"]
 
 
@@ -42,14 +49,30 @@ def uploads_dir(settings: Settings) -> Path:
 def safe_file_name(raw: str) -> str:
     """The name to store an upload under: no directories, no '..', no control or reserved characters,
     Chinese kept. UploadRejected when nothing usable is left."""
-    name = unicodedata.normalize("NFC", raw.replace("\\", "/").split("/")[-1])
+    name = unicodedata.normalize("NFC", FORMAT_CHARS.sub("", raw).replace("\\", "/").split("/")[-1])
     name = UNSAFE_CHARS.sub("_", name).strip().lstrip(".").strip()
     if not name or name in (".", ".."):
-        raise UploadRejected(f"文件名“{raw}”无效，请改用普通文件名（如“答复函.docx”）后重新上传。")
-    if len(name) > MAX_NAME_CHARS:
-        suffix = Path(name).suffix[:10]
-        name = name[: MAX_NAME_CHARS - len(suffix)] + suffix
-    return name
+        raise UploadRejected(f"文件名“{display_name(raw)[:60]}”无效，请改用普通文件名（如“答复函.docx”）后重新上传。")
+    return shorten_name(name)
+
+
+def display_name(raw: str) -> str:
+    """A file name as received, for messages about it: without bidi and other invisible format characters
+    (which could show "…exe.docx" for a file that ends in .exe) nor control characters."""
+    return UNSAFE_CHARS.sub("_", FORMAT_CHARS.sub("", raw))
+
+
+def shorten_name(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """`name` if it fits in max_bytes of UTF-8, else its start cut at a character boundary, a short digest of
+    the whole name (two long names with the same start stay two files) and its extension kept."""
+    if len(name.encode()) <= max_bytes:
+        return name
+    match = EXTENSION.search(name)
+    suffix = match.group(0) if match else ""
+    digest = "~" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    room = max_bytes - len(suffix.encode()) - len(digest)
+    stem = name[: len(name) - len(suffix)].encode()[:room].decode("utf-8", errors="ignore").rstrip(". ")
+    return stem + digest + suffix
 
 
 def save_and_ingest(kb: KnowledgeBase, named: list[tuple[str, BinaryIO]]) -> list[UploadedFile]:

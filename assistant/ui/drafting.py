@@ -28,6 +28,7 @@ from assistant.drafting import (
 )
 from assistant.drafting.types import CATEGORY_LABELS
 from assistant.errors import AssistantError
+from assistant.index.uploads import display_name
 from assistant.services import Services
 from assistant.ui.drafting_view import CHECK_EMPTY, checks_html, draft_html
 from assistant.ui.figures import periods_with_data
@@ -149,7 +150,7 @@ class DraftingTab:
             return (*(gr.skip(),) * 5, notice(str(exc), "error"))
         read = [name for name, value in (("标题", found.title), ("提案人", found.proposer), ("会议", found.session))
                 if value]
-        message = (f"已读取“{Path(path).name}”：识别到{'、'.join(read) or '正文'}和 {len(found.suggestions)} 条建议，"
+        message = (f"已读取“{display_name(Path(path).name)}”：识别到{'、'.join(read) or '正文'}和 {len(found.suggestions)} 条建议，"
                    "请核对后起草。")
         return (session or found.session, number or found.number, title or found.title, proposer or found.proposer,
                 suggestions_text(found.suggestions), notice(message, "ok" if found.suggestions else "warn"))
@@ -286,7 +287,7 @@ class DraftingTab:
             name = None
             if upload:
                 document = read_document(uploaded(upload), max_bytes=self.services.settings.max_file_bytes)
-                name = Path(upload).name
+                name = display_name(Path(upload).name)
                 what = f"文件“{name}”"
             elif (text or "").strip():
                 document, what = text, "粘贴的文字"

@@ -16,7 +16,7 @@ from assistant.errors import AssistantError
 from assistant.index.disclosure import describe as describe_class
 from assistant.index.ingest import IngestReport
 from assistant.index.manifest import DocRecord
-from assistant.index.uploads import MAX_UPLOAD_FILES, UploadRejected, safe_file_name
+from assistant.index.uploads import MAX_UPLOAD_FILES, UploadRejected, display_name, safe_file_name
 from assistant.services import Services
 from assistant.ui.documents_view import HEADERS, PAGE_SIZE, page_of, results_html
 from assistant.ui.html import esc, notice
@@ -180,9 +180,9 @@ class KnowledgeTab:
         for raw in map(uploaded, paths):
             name, problem = check_upload(raw, self.services.settings)
             if name is None:
-                results.append((raw.name, "rejected", problem))
+                results.append((display_name(raw.name), "rejected", problem))
             elif any(name == other for other, _ in accepted):
-                results.append((raw.name, "rejected", f"本次上传中有两个文件都叫“{name}”，请改名后重新上传。"))
+                results.append((display_name(raw.name), "rejected", f"本次上传中有两个文件都叫“{name}”，请改名后重新上传。"))
             else:
                 accepted.append((name, raw))
         # One file at a time, so the page can say which file is being read and embedded.
