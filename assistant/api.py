@@ -12,6 +12,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import JSONResponse
 from starlette.types import Scope
 
 from assistant import __version__
@@ -74,10 +75,15 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     return mount_ui(app, state)
 
 
-def healthz(state: State) -> dict[str, Any]:
-    docs, chunks = state.kb.manifest.stats()
-    return {"status": "ok", "version": __version__, "documents": docs, "chunks": chunks,
-            "mode": state.assistant.mode}
+def healthz(state: State) -> JSONResponse:
+    """200 while a real search and a database query succeed (checked at most every few seconds), else 503
+    with the reason in Chinese: a load balancer stops sending questions to a server that cannot answer them."""
+    health = state.health()
+    body = {"status": "ok" if health.ok else "error", "version": __version__, "documents": health.documents,
+            "chunks": health.chunks, "database": health.database, "mode": state.assistant.mode}
+    if not health.ok:
+        body["reason"] = "；".join(health.problems)
+    return JSONResponse(body, status_code=200 if health.ok else 503)
 
 
 def api_search(

@@ -8,23 +8,45 @@ the knowledge base, and `restore` can close everything before the data directory
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from assistant.access import PUBLIC
 from assistant.answer.engine import Assistant, open_figure_store
 from assistant.auth.sessions import Auth
 from assistant.config import Settings
-from assistant.db.session import FigureStore
+from assistant.db.session import FigureStore, is_sqlite, sqlite_path
 from assistant.feedback import FeedbackStore
 from assistant.index.disclosure import align_default
-from assistant.index.kb import KnowledgeBase
+from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.onboarding.course import Course
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 LAZY = ("kb", "assistant", "course", "auth")
+HEALTH_TTL_S = 5.0  # /healthz answers from its last check for this long: probes stay cheap under polling
+HEALTH_PROBE = "招商引资"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Health:
+    """What /healthz reports: `problems` (Chinese, one per failed part) is empty when all is well."""
+
+    problems: tuple[str, ...]
+    documents: int
+    chunks: int
+    database: str  # 正常 / 未导入 / 查询失败
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 class Services:
@@ -36,6 +58,8 @@ class Services:
         # One writer at a time within this process: uploads, deletions, re-ingests and imports wait for each
         # other here instead of failing on the data directory's file lock (which another process may hold).
         self.write_lock = threading.Lock()
+        self._health_lock = threading.Lock()
+        self._health: tuple[float, Health] | None = None
 
     @cached_property
     def auth(self) -> Auth:
@@ -86,6 +110,39 @@ class Services:
             self._store = open_figure_store(self.settings)
         if "course" in self.__dict__:
             self.course.store = self._current_store()
+
+    def health(self) -> Health:
+        """The knowledge base and the database as they really are: a one-passage search of 公开 documents (the
+        path every search takes: manifest, BM25, embedder and the vector store with a filter) and a query of
+        the database, at most once every HEALTH_TTL_S (the last answer in between). Details of a failure go to
+        the log; the reason names the part and the error type only, as /healthz needs no login."""
+        with self._health_lock:
+            if self._health is not None and time.monotonic() - self._health[0] < HEALTH_TTL_S:
+                return self._health[1]
+            problems: list[str] = []
+            documents = chunks = 0
+            try:
+                documents, chunks = self.kb.manifest.stats()
+                self.kb.search(HEALTH_PROBE, k=1, filters=SearchFilters(access=[PUBLIC]))
+            except Exception as exc:
+                log.exception("健康检查：知识库检索失败")
+                problems.append(f"知识库检索失败（{type(exc).__name__}），详见服务日志")
+            database = "正常"
+            try:
+                store = self.figure_store()
+                if store is not None:
+                    store.import_mark()
+                elif is_sqlite(self.settings.db_url) and not sqlite_path(self.settings.db_url).is_file():
+                    database = "未导入"  # a setting-up state, not a failure: figure questions say so
+                else:
+                    FigureStore.open(self.settings.db_url).close()  # there but unusable: raises why
+            except Exception as exc:
+                log.exception("健康检查：项目数据库查询失败")
+                database = "查询失败"
+                problems.append(f"项目数据库查询失败（{type(exc).__name__}），详见服务日志")
+            health = Health(tuple(problems), documents, chunks, database)
+            self._health = (time.monotonic(), health)
+            return health
 
     def open_all(self) -> None:
         """Build everything now, before requests arrive from several threads (cached_property is not
