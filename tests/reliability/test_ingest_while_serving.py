@@ -15,7 +15,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -34,6 +36,7 @@ NEW_DOCUMENTS = 6
 NEW_PROJECT = "钠离子电池储能项目（示例）"
 PROJECTS_HEADER = "项目名称,地区,产业链,企业,总投资（亿元）,阶段,签约日期,开工日期,投产日期,到位资金（亿元）,是否外资,外资金额（万美元）,备注"
 VISIBLE_WITHIN_S = 10.0
+Health = tuple[int, dict[str, Any]]
 
 
 @dataclass(eq=False)  # a thread: hashable by identity
@@ -111,6 +114,9 @@ def test_ingest_and_import_while_serving(server: tuple[str, dict[str, str]], tmp
         hits = response.json()["hits"]
         return str(hits[0]["title"]) if hits else ""
 
+    def found(n: int) -> bool:
+        return top_title(marker_of(n)) == title_of(n)
+
     def project_known() -> bool:
         response = client.post("/api/ask", json={"question": f"{NEW_PROJECT}进展如何？"})
         assert response.status_code == 200, response.text
@@ -129,7 +135,7 @@ def test_ingest_and_import_while_serving(server: tuple[str, dict[str, str]], tmp
     cli(env, "ingest", str(tmp_path / "new"))
     ingested = time.monotonic()
     for n in range(NEW_DOCUMENTS):
-        poll(lambda n=n: top_title(marker_of(n)) == title_of(n), VISIBLE_WITHIN_S)
+        poll(partial(found, n), VISIBLE_WITHIN_S)
 
     projects = tmp_path / "新增项目.csv"
     projects.write_text(f"{PROJECTS_HEADER}\n{NEW_PROJECT},汉阴县,新能源,示例储能科技有限公司,8.6,签约,2024-03-18,,,0.90,否,,示例\n",
@@ -150,32 +156,34 @@ def test_ingest_and_import_while_serving(server: tuple[str, dict[str, str]], tmp
 
 
 @pytest.fixture
-def health_of(data_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], httpx.Response]]:
-    """GET /healthz on an app over a private data directory, checked afresh at every call."""
+def health_of(data_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], Health]]:
+    """GET /healthz on an app over a private data directory, checked afresh at every call: (status, body)."""
     monkeypatch.setattr(services, "HEALTH_TTL_S", 0.0)
     monkeypatch.setattr(engine, "IMPORT_RECHECK_S", 0.0)
     with TestClient(create_app(data_settings, warm=False)) as client:
-        yield lambda: client.get("/healthz")
+        def health() -> Health:
+            response = client.get("/healthz")
+            return response.status_code, response.json()
+
+        yield health
 
 
-def test_health_fails_when_the_vector_store_cannot_be_read(health_of: Callable[[], httpx.Response],
+def test_health_fails_when_the_vector_store_cannot_be_read(health_of: Callable[[], Health],
                                                           data_settings: Settings) -> None:
-    assert health_of().status_code == 200
+    assert health_of()[0] == 200
     (data_settings.chroma_path / "chroma.sqlite3").write_bytes(b"not a database" * 1000)
     with SharedAccess(data_settings.chroma_path / ACCESS_LOCK_NAME).writing():
         pass  # as a writer would leave it: the server reopens its client and meets the damaged files
-    response = health_of()
-    assert response.status_code == 503
-    assert response.json()["status"] == "error" and response.json()["reason"].startswith("知识库检索失败")
+    status, body = health_of()
+    assert status == 503 and body["status"] == "error" and body["reason"].startswith("知识库检索失败")
 
 
-def test_health_fails_when_the_database_cannot_be_queried(health_of: Callable[[], httpx.Response],
+def test_health_fails_when_the_database_cannot_be_queried(health_of: Callable[[], Health],
                                                           data_settings: Settings) -> None:
-    assert health_of().json()["database"] == "正常"
+    assert health_of()[1]["database"] == "正常"
     (data_settings.data_dir / "project.sqlite").write_bytes(b"not a database" * 1000)
-    response = health_of()
-    assert response.status_code == 503 and response.json()["database"] == "查询失败"
-    assert response.json()["reason"].startswith("项目数据库查询失败")
+    status, body = health_of()
+    assert status == 503 and body["database"] == "查询失败" and body["reason"].startswith("项目数据库查询失败")
 
 
 def test_health_without_a_database_is_ok_and_says_so(data_settings: Settings) -> None:
