@@ -8,6 +8,7 @@ They do no cleanup beyond decoding; `cleanup.py` turns blocks into the cleaned d
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,7 +127,15 @@ def load_file(path: Path, max_bytes: int | None = None) -> RawDocument:
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode bytes as UTF-8 or GB18030, falling back to detection; refuse binary junk."""
+    """Decode bytes as UTF-8 or GB18030, or UTF-16 when the file starts with its byte-order mark (Windows
+    Notepad's "Unicode"), falling back to detection; refuse binary junk."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")  # the BOM says which byte order, and is dropped
+        except UnicodeDecodeError as exc:
+            raise LoadError(path, "文件开头标明是 UTF-16 编码，但内容无法按 UTF-16 读取，请另存为 UTF-8 后再入库") from exc
+        if _looks_like_text(text):
+            return text, "utf-16"
     if b"\x00" in data[:65536]:
         raise LoadError(path, "文件包含二进制内容，不是文本文件（可能是改了扩展名的其他格式）")
     for encoding in ("utf-8-sig", "gb18030"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -20,6 +20,9 @@ from assistant.db.errors import FigureError, ImportFormatError, RowProblem
 from assistant.db.units import convert, normalise_unit
 
 T = TypeVar("T")
+# Excel holds at most 32,767 characters in a cell: a longer one is a broken file (often an unpaired quote
+# that swallowed the rest of the sheet), refused with its row and column before anything is parsed.
+MAX_CELL_CHARS = 32767
 BLANKS = {"", "-", "--", "—", "——", "－", "/", "／", "无", "空", "n/a", "na", "none", "null"}
 _FOOTNOTE = re.compile(r"^(注|备注|说明|数据来源|资料来源|制表|填报|审核)[:：]?")
 
@@ -41,11 +44,37 @@ def read_grid(path: Path) -> Grid:
         raise ImportFormatError(path, "文件不存在。")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return Grid(path, _trim(_read_xlsx(path)), "XLSX")
+        return Grid(path, _trim(_checked(path, _read_xlsx(path))), "XLSX")
     if suffix in (".csv", ".txt", ".tsv"):
         rows, encoding = _read_csv(path)
-        return Grid(path, _trim(rows), encoding)
+        return Grid(path, _trim(_checked(path, rows)), encoding)
     raise ImportFormatError(path, f"不支持的文件类型“{path.suffix}”，请另存为 .csv 或 .xlsx。")
+
+
+def column_letter(index: int) -> str:
+    """Excel's name for a 0-based column: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _too_long(path: Path, row_no: int, col: int, chars: int | None) -> ImportFormatError:
+    size = f"有 {chars:,} 个字符" if chars is not None else "过长"
+    return ImportFormatError(
+        path, f"第 {row_no} 行第 {col + 1} 列（{column_letter(col)} 列）的单元格{size}，超过单元格上限 "
+              f"{MAX_CELL_CHARS:,} 字。多半是某个引号没有配对、把后面的内容都并进了这一格；请在 Excel 中打开检查该单元格，"
+              "改正后另存为 CSV 或 XLSX 再导入。")
+
+
+def _checked(path: Path, rows: list[list[str]]) -> list[list[str]]:
+    for row_index, row in enumerate(rows):
+        for col, cell in enumerate(row):
+            if len(cell) > MAX_CELL_CHARS:
+                raise _too_long(path, row_index + 1, col, len(cell))
+    return rows
 
 
 def _read_csv(path: Path) -> tuple[list[list[str]], str]:
@@ -63,7 +92,53 @@ def _read_csv(path: Path) -> tuple[list[list[str]], str]:
         raise ImportFormatError(path, "无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)], encoding
+    return _csv_rows(path, text, delimiter), encoding
+
+
+def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[str]]:
+    """The records of a CSV text; a record the csv module cannot read (a field past its size limit, a NUL)
+    becomes an ImportFormatError naming its row and, for an oversized field, its column."""
+    record: list[str] = []  # the physical lines of the record being read
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text):
+            record.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    rows: list[list[str]] = []
+    while True:
+        record.clear()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as err:
+            row_no = len(rows) + 1
+            col = _long_field(record, delimiter)
+            if col is not None:
+                raise _too_long(path, row_no, col, None) from err
+            why = "含有空字符（NUL），不像是文本 CSV" if "NUL" in str(err) else f"格式有误：{err}"
+            raise ImportFormatError(path, f"第 {row_no} 行无法按 CSV 读取（{why}），请在 Excel 中打开后另存为 CSV 或 XLSX 再导入。"
+                                    ) from err
+        rows.append(row)
+
+
+def _long_field(record: list[str], delimiter: str) -> int | None:
+    """The 0-based column of the first field longer than MAX_CELL_CHARS in a record's raw lines, if any."""
+    col, length, quoted = 0, 0, False
+    for ch in "".join(record):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            col, length = col + 1, 0
+            continue
+        elif ch in "\r\n" and not quoted:
+            continue
+        length += 1
+        if length > MAX_CELL_CHARS:
+            return col
+    return None
 
 
 def _cell_text(cell: Any) -> str:
