@@ -95,6 +95,8 @@ class KnowledgeTab:
             delete = gr.Button("删除所选", size="sm", variant="stop", interactive=False, scale=0, min_width=100)
         # Administrators only (app.py shows the row by role; Workspace.reclassify refuses anyone else).
         with gr.Row(visible=False, elem_classes="zs-reclassify", elem_id="zs-reclassify") as reclassify_row:
+            class_doc = gr.Textbox(label="文档（点击表格一行自动填入，或写文档编号、文件名）", scale=2,
+                                   max_length=200, elem_id="zs-class-doc")
             new_class = gr.Dropdown(["内部", "公开"], value="内部", label="公开属性改为", scale=0, min_width=120,
                                     elem_id="zs-class")
             class_reason = gr.Textbox(label="理由（记入审计日志）", placeholder="如：含谈判底线，版记漏标“不予公开”",
@@ -118,13 +120,14 @@ class KnowledgeTab:
         prev.click(self.previous_page, [page, query], listing, show_progress="hidden")
         following.click(self.next_page, [page, query], listing, show_progress="hidden")
         table.select(self.select, page_ids, [selected, selected_html, reindex, delete], show_progress="hidden")
+        selected.change(lambda doc_id: doc_id or "", selected, class_doc, show_progress="hidden", api_visibility="private")
         delete.click(self.ask_delete, selected, [confirm_row, confirm_text], show_progress="hidden")
         cancel.click(lambda: gr.Row(visible=False), None, confirm_row, show_progress="hidden")
         unselect = [selected, selected_html, reindex, delete, confirm_row]
         for event in (confirm.click(self.delete, selected, [results, *unselect]),
                       reindex.click(self.reindex, selected, results),
                       reindex_all.click(self.reindex_all, None, results),
-                      reclassify.click(self.reclassify, [selected, new_class, class_reason], results)):
+                      reclassify.click(self.reclassify, [class_doc, new_class, class_reason], results)):
             event.then(self.list_page, [page, query], listing).then(self.status, None, status, show_progress="hidden")
         self._load = (self.list_page, [page, query], listing)
 
@@ -235,7 +238,8 @@ class KnowledgeTab:
         return self._reingest(workspace, None, progress)
 
     def reclassify(self, doc_id: str | None, access: str, reason: str, request: gr.Request) -> str:
-        """The selected document's 公开属性, set by an administrator (Workspace.reclassify: audited, immediate)."""
+        """A document's 公开属性 (by doc_id or file name; selecting a row fills it in), set by an administrator
+        (Workspace.reclassify: audited, effective at once)."""
         workspace = workspace_of(self.services, request)
         try:
             with refused_as_toast():
