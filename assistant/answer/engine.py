@@ -11,8 +11,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.access import FULL_ACCESS, Access
-from assistant.answer.grounded import Composition, Plan, figures_for, nothing_found, plan_for, policy_for
-from assistant.answer.numbers import unsupported_numbers
+from assistant.answer.grounded import (
+    Composition,
+    Plan,
+    figures_for,
+    nothing_found,
+    period_mentions,
+    plan_for,
+    policy_for,
+)
+from assistant.answer.numbers import numeric_values, unsupported_numbers
 from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import Answer, Citation
 from assistant.answer.understand import (
@@ -29,6 +37,8 @@ from assistant.db.errors import DatabaseNotReady
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.index.tokenize import add_words
+from assistant.tools.directory import core_name
+from assistant.tools.registry import REGISTRY
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -150,6 +160,7 @@ class Assistant:
                                        section=src.section, passage=src.quote, quote=src.quote, source=src.file_name,
                                        start=src.start, end=src.end, doc_id=src.doc_id))
         comp.lead = f"{term.term}：{term.definition.rstrip('。')}。[{len(comp.citations)}]"
+        comp.tool_values += numeric_values(term.definition)  # the curated glossary file is a maintained source
         where = f"《{src.title}》" + (f"（{src.doc_number}）" if src.doc_number else "")
         comp.policy_lines.append(f"· 据{where}：{src.quote} [{len(comp.citations)}]")
         return True
@@ -231,14 +242,31 @@ class Assistant:
         if parsed.injection:
             return Answer(answer=REFUSAL, mode="grounded", warnings=warnings)
         comp = Composition()
+        if not history and len(parsed.text) <= 10 and FOLLOW_UP.search(parsed.text):
+            example = f"“{parsed.regions[0].name}2023年一季度外资完成进度？”" if parsed.regions else "“恒口一季度外资完成进度？”"
+            return Answer(answer=f"这像是对上一个问题的追问，但本次对话还没有上一个问题。请把问题问完整，例如{example}",
+                          mode="grounded", warnings=warnings)
         plan = self._plan(parsed, history)
         figures_for(parsed, store, comp, [r.name for r in self.vocab.regions], plan)
         # Documents also answer data questions the database cannot (a 2019 figure in an interview) and give
         # the reasons and measures a mixed question asks for; the relevance filter in policy_for keeps this
         # from padding: passages that do not match the question are never cited.
         defined = plan.route == "define" and not plan.calls and self._define(parsed, comp, access)
-        if not comp.settled and ((plan.policy and not defined) or (plan.calls and comp.no_data)):
-            policy_for(parsed, self.kb, comp, filters, strict=plan.outside)
+        if not comp.settled and plan.calls and comp.no_data:
+            # the figure is not in the database: quote a document only where it speaks of that period
+            periods = sorted({str(v) for c in plan.calls for k, v in c.params.items()
+                              if REGISTRY[c.tool].slots.get(k) == "period"})
+            policy_for(parsed, self.kb, comp, filters,
+                       mentions=[m for key in periods for m in period_mentions(key)] or None)
+        elif not comp.settled and plan.policy and not defined:
+            unknown_project = parsed.slots.unknown_project if not parsed.slots.project else None
+            # a project the ledger lacks: quote only passages that name it
+            policy_for(parsed, self.kb, comp, filters, strict=plan.outside,
+                       mentions=[core_name(unknown_project)] if unknown_project else None)
+        if plan.future:
+            comp.lead = "项目数据库只有已经发生的数据，问题问的是以后的期间，暂时没有相关数据。"
+        if parsed.corrections:
+            comp.notes.append("；".join(parsed.corrections) + "。")
         unknown = parsed.slots.unknown_project if not parsed.slots.project and not plan.calls else None
         if unknown:
             comp.lead = (f"项目库中没有“{unknown}”；以下是知识库文档中的相关内容。" if comp.policy_lines else

@@ -41,6 +41,8 @@ GENERIC = {
 # the top two results may be paraphrases, lower ones must match more closely. Below this, say nothing.
 MIN_COVERAGE_TOP = 0.3
 MIN_COVERAGE = 0.5
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．])"
+                     r"[^。；！？]{0,24}[。：:]?$")
 WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径")
 EXAMPLES = [
     "汉阴县一季度外商直接投资完成进度？",
@@ -115,6 +117,12 @@ DATA_MARGIN = 0.02
 # A tool that uses nothing the question names (no region, period, project…) needs at least this similarity to its
 # nearest example: e5 similarities crowd into 0.85–1.0, and an unrelated question lands near some listing tool.
 SLOTLESS_FLOOR = 0.92
+# A data answer also quotes documents when the policy/define routes are within this of the data route: the
+# question may be about what a report says (报告里说开工率是多少) rather than the ledger's figure.
+POLICY_MARGIN = 0.05
+# Metrics may be left unsaid only where the question is about completion in general (汉阴县完成得怎么样).
+DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口径|是什么意思|什么意思|指什么|定义|含义")
+PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|排名?最前|居首|领先|头名")
 LAST = re.compile(r"倒数|最低|最差|最慢|最少|最后|末位|垫底|靠后|落后")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
@@ -138,6 +146,7 @@ class Plan:
     score: float = 0.0
     policy: bool = True
     outside: bool = False
+    future: bool = False  # a data question about a period that has not happened: answered as such
 
 
 LatestPeriod = Callable[[list[str], list[str]], "str | None"]
@@ -146,7 +155,7 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # Chosen on the development question set only.
 SLOT_BONUS = 0.01
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
-                "category", "days", "amount", "foreign")
+                "category", "days", "amount", "foreign", "date_from", "order")
 
 
 def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
@@ -164,7 +173,8 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     if kind == "by":
         return ["yoy"] if re.search(r"同比|增速|增幅|增长率", parsed.text) else (
             ["value"] if re.search(r"总量|绝对值|规模|金额|多少亿|最多|最少", parsed.text) else [])
-    value = {"project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
+    value = {"date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
+             "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign}.get(kind)
     return [] if value is None else [value]
@@ -181,8 +191,10 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
         values = _slot_values(kind, parsed, latest_period)
         if kind == "period" and param not in required and parsed.period_assumed:
             values = []  # an optional period filter only when the question names one
+        if kind == "period" and param not in required and "date_from" in tool.slots.values() and parsed.slots.date_from:
+            values = []  # a window (11月签约) replaces the cumulative period
         if not values and param in required:
-            if kind == "metric":
+            if kind == "metric" and (parsed.regions or PROGRESS.search(parsed.text)):
                 values = list(DEFAULT_METRICS)
             else:
                 return None
@@ -218,6 +230,12 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         used = _used_slots(tool, parsed, latest_period)
         if used or candidate.score >= SLOTLESS_FLOOR or parsed.follow_up:
             eligible.append((candidate.score + SLOT_BONUS * used, candidate.score, tool.name, calls))
+    if parsed.bad_period or (DEFINE_ONLY.search(parsed.text) and not parsed.regions and parsed.period_assumed
+                             and not parsed.slots.project and not parsed.slots.enterprise):
+        eligible = []  # 13月: refused below; 怎么算/口径 without a place or period: a definition, not a figure
+    if parsed.future and (parsed.period is None or parsed.period_assumed):
+        plan.future = bool(eligible)
+        eligible = []  # 下个月、明年: nothing in the database yet
     if parsed.slots.unknown_project and not parsed.slots.project:
         eligible = []  # a project the ledger does not hold: the documents may describe it, no tool's figures do
     if eligible:
@@ -226,7 +244,7 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up:
             plan.calls, plan.route, plan.score = calls, name, score
     why = bool(WHY_CLAUSE.search(parsed.text))
-    plan.policy = not plan.calls or why or other[1] in ("policy", "define") and other[0] > plan.score - DATA_MARGIN
+    plan.policy = not plan.calls or why or other[1] in ("policy", "define") and other[0] > plan.score - POLICY_MARGIN
     # Off-topic by its nearest examples: still look in the documents (they may hold it), but quote a passage only
     # on the stricter evidence bar, so that loosely related text never pads a "cannot answer".
     plan.outside = not plan.calls and not named and other[1] == "outside"
@@ -235,6 +253,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
 
 def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, known_regions: list[str],
                 plan: Plan) -> None:
+    if parsed.bad_period:
+        comp.lead = f"“{parsed.bad_period}”不是有效的期间，请写作“2023年7月”“2023年1-7月”“2023年一季度”等。"
+        comp.settled = True
+        return
     if not plan.calls:
         return
     if store is None:
@@ -255,20 +277,43 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
         else:
             comp.no_data = False
     comp.lead = lead_sentence(parsed, comp.results) if comp.results else comp.lead
+    comp.tool_values += _derived(comp.results)
     if comp.results and comp.no_data:
-        comp.lead = "项目数据库中没有这项数据：" + "；".join(
-            str(getattr(r, "summary", "")).rstrip("。") for r in comp.results) + "。"
+        asked = "、".join(dict.fromkeys(_asked(c, parsed) for c in plan.calls))
+        comp.lead = f"项目数据库中没有{asked}的数据。"
+        comp.figure_lines = []
+        comp.figures = [f for f in comp.figures if f.value is None]
     used = sorted({str(v) for c in plan.calls for p, v in c.params.items() if REGISTRY[c.tool].slots.get(p) == "period"})
     if parsed.period_assumed and used and comp.figures:
         labels = "、".join(parse_period(key).label for key in used)
         comp.notes.append(f"问题中未指明期间，按数据库中有数据的最新期间“{labels}”回答。")
 
 
+def _derived(results: list[BaseModel]) -> list[float]:
+    """Numbers the lead sentence derives from a result (the gap to the schedule), so the checker traces them."""
+    return [round(r.schedule_pct - r.completion_pct, 2) for r in results
+            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
+
+
+def _asked(call: Call, parsed: Parsed) -> str:
+    """What a call asked for, in words: 汉阴县2023年全年外商直接投资."""
+    parts = []
+    for param, value in call.params.items():
+        kind = REGISTRY[call.tool].slots.get(param)
+        if kind == "period":
+            parts.append(parse_period(str(value)).label)
+        elif kind in ("region", "metric", "project", "enterprise", "chain", "city"):
+            parts.append(str(value))
+    return "".join(parts) or REGISTRY[call.tool].title
+
+
 def _empty(result: BaseModel) -> bool:
     """A result that holds no figure (无数据): the documents may still state it."""
     figures = getattr(result, "figures", None)
     if figures:
-        return all(f.value is None for f in figures if "序时进度" not in f.label)
+        # the schedule is computed from the period alone: it is data only when the question is about it
+        own = [f for f in figures if "序时进度" not in f.label] or figures
+        return all(f.value is None for f in own)
     for attr in ("items", "rows", "lagging"):
         if getattr(result, attr, None):
             return False
@@ -287,7 +332,7 @@ def _rank_words(rank: int, tied: int) -> str:
     return f"并列第{rank}" if tied > 1 else f"第{rank}"
 
 
-def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:
+def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C901 - one branch per result type
     """The first sentence: a direct answer to the question, from the tool results."""
     first = results[0]
     if isinstance(first, IndicatorResult):
@@ -299,8 +344,15 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:
                 sentences.append(f"项目数据库中没有{r.region}{r.period_label}{r.metric}的数据")
                 continue
             text = f"{r.region}{r.period_label}{r.metric}{_fmt(r.value, r.unit)}"
+            if r.yoy_pct is not None and re.search(r"同比|增速|增幅|增长", parsed.text):
+                text += f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct), '%')}"
+            if r.annual_target is not None and "目标" in parsed.text:
+                text += f"，年度目标{_fmt(r.annual_target, r.unit)}"
             if r.completion_pct is not None:
                 text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}"
+                gap = r.schedule_pct - r.completion_pct
+                if gap > 0 and re.search(r"序时|落后|滞后|差多少|低多少", parsed.text):
+                    text += f"，低于序时进度（{_fmt(r.schedule_pct, '%')}）{_fmt(round(gap, 2), '个百分点')}"
             if r.rank is not None:
                 tied = sum(1 for f in r.figures if f.label.endswith("完成进度排名") and f.value == r.rank)
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, tied)}"
@@ -319,6 +371,13 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:
                 chosen = [row for row in r.rows if row.rank <= n]
                 parts.append(f"{r.period_label}{r.metric}{label}前{n}名：" + "、".join(
                     f"{row.region}（第{row.rank}，{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
+                continue
+            named = [row for row in r.rows if row.region in {g.name for g in parsed.regions}]
+            if named:
+                parts.append("，".join(
+                    f"{r.period_label}{row.region}{r.metric}{label}{_fmt(_score(row, r.by), r.unit)}，"
+                    f"在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
+                    for row in named))
                 continue
             if LAST.search(parsed.text):
                 place = ranks[-1]
@@ -352,9 +411,19 @@ def _coverage(words: list[str], text: str) -> float:
     return sum(1 for w in words if w in lowered) / len(words)
 
 
+def period_mentions(key: str) -> list[str]:
+    """How a document names a period (for quoting a figure the database lacks: only passages about that period)."""
+    p = parse_period(key)
+    if p.month == 12:
+        return [str(p.year)]
+    named = {3: ["一季度", "1-3月", "1—3月"], 6: ["上半年", "二季度", "1-6月", "1—6月"],
+             9: ["前三季度", "三季度", "1-9月", "1—9月"]}
+    return named.get(p.month, [f"1-{p.month}月", f"1—{p.month}月", f"1至{p.month}月"])
+
+
 def policy_for(
     parsed: Parsed, kb: KnowledgeBase, comp: Composition, filters: SearchFilters | None = None, k: int = 5,
-    strict: bool = False,
+    strict: bool = False, mentions: list[str] | None = None,
 ) -> None:
     query = parsed.text
     clauses = [c for c in re.split(r"[，,；;？?。！!、]", parsed.text) if c.strip()]
@@ -370,10 +439,12 @@ def policy_for(
     chosen: list[tuple[Hit, str]] = []
     for rank, hit in enumerate(hits):
         context = f"{hit.title} {hit.section} {hit.text}"
+        if mentions and not any(m in context for m in mentions):
+            continue
         if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE):
             continue
         quote = best_sentences(hit.text, words)
-        if quote and _coverage(words, quote) > 0 and all(quote != q for _, q in chosen):
+        if quote and _coverage(words, f"{hit.section} {quote}") > 0 and all(quote != q for _, q in chosen):
             chosen.append((hit, quote))
         if len(chosen) >= 3:
             break
@@ -398,6 +469,10 @@ def best_sentences(passage: str, words: list[str], limit: int = 2) -> str:
         s for m in SENTENCE.finditer(passage)
         if (s := m.group(0).strip()) and not BOILERPLATE.search(s) and not INJECTION.search(s) and not is_planted(s)
     ]
+    # A heading sentence (七是“以商招商”。 （五）营商环境尚需进一步优化。) names the topic but says nothing about it:
+    # quote the content after it instead, and the heading only when there is nothing else.
+    content = [x for x in sentences if not HEADING.match(x)]
+    sentences = content or sentences
     if not sentences:
         return ""
     # A question sentence (an interviewer's, a FAQ heading) restates the query but answers nothing.

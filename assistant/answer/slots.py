@@ -4,8 +4,10 @@ loaded; `Slots.placeholders` gives the spans the router replaces before embeddin
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
@@ -19,12 +21,13 @@ _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "半": 0.5}
 _DAYS = re.compile(r"(\d+|[一两二三四五六七八九十半])\s*(?:个)?(天|日|周|星期|个月|月|年)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
-_PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目")
+_PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目"
+                              r"(?!管家|库|台账|清单|建设|落地|签约|开工|谋划|储备|包装|推介|招商|服务|专班|信息|线索|资金)")
 _NOT_A_PROJECT = re.compile(r"^(?:哪些|什么|签约|在谈|开工|投产|重点|外资|内资|新签约|这个|那个|该|有|的|所有|全部|"
                             r"列出|查|查询|看看|全市|各县区|.*(?:县|区|市|链)的?)$")
 # Words that make "X项目" a description (一季度签约项目, 汉阴县的外资项目), not a project's name.
 _GENERIC_IN_NAME = re.compile(r"季度|年|月|周|签约|开工|投产|在谈|线索|洽谈|哪|什么|多少|几|全市|各|县|区|市|外资|内资|重点|"
-                              r"新|的|这|那|有|所有|列|查|个|亿|产业链|落地|招商|引进|在建|续建|储备|跟踪|问题")
+                              r"新|的|这|那|有|所有|列|查|个|亿|产业链|落地|招商|引进|在建|续建|储备|跟踪|问题|介绍|一下|说|讲|了解|关于|请问|帮|我们|你们|哪")
 _STAGE_WORDS = {"线索": "线索", "在谈": "在谈", "洽谈": "在谈", "签约": "签约", "开工": "开工", "动工": "开工",
                 "投产": "投产", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
@@ -71,6 +74,9 @@ class Slots:
     status: str | None = None
     category: str | None = None
     days: int | None = None
+    date_from: date | None = None  # a window (2023年11月签约, 二季度新签约), not a cumulative period
+    date_to: date | None = None
+    order: str | None = None
     amount: float | None = None
     foreign: bool | None = None
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
@@ -88,6 +94,28 @@ def _days(text: str) -> int | None:
     unit = m.group(2)
     factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 360}[unit]
     return int(round(n * factor))
+
+
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _window(text: str) -> tuple[date | None, date | None]:
+    """A signing window when the question asks what happened within a month or a quarter (2023年11月签约,
+    二季度新签约), not in a cumulative period (1-11月, 截至11月, 前三季度)."""
+    if not re.search(r"签约|签了|开工|投产|举办", text) or re.search(r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
+        return None, None
+    year_m = re.search(r"(20\d{2})\s*年", text)
+    year = int(year_m.group(1)) if year_m else None
+    if m := re.search(r"(?<![\d-])(\d{1,2})\s*月(?:份)?(?!底|末)", text):
+        month = int(m.group(1))
+        if year and 1 <= month <= 12:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    if m := re.search(r"(?<!前)第?([一二三四1-4])季度", text):
+        q = _QUARTER[m.group(1)]
+        if year:
+            end = date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
+            return date(year, 3 * q - 2, 1), end
+    return None, None
 
 
 def _find_name(text: str, names: list[str], kind: str) -> tuple[str, str] | None:
@@ -158,6 +186,9 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         slots.amount = float(amount.group(1))
     if re.search(r"外资项目|外商投资项目|外资的项目", text):
         slots.foreign = True
+    if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
+        slots.order = "investment"
+    slots.date_from, slots.date_to = _window(text)
     return slots
 
 

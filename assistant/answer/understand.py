@@ -30,8 +30,17 @@ INJECTION = re.compile(
     re.I,
 )
 UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,4}(?:县|市|州|镇))")
-NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省市|城市|月|年")
-FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成)|呢[？?。]?$")
+NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省市|城市|月|年|的|最|前|后|在|度|果|名|速|进|是|了|和|与|个|几|委|政府|场|级")
+# Relative periods the database cannot hold yet: the answer says so instead of taking the newest data.
+FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未来")
+# The umbrella term for both tracked metrics: 招商引资完成进度 means 内资 and 外资.
+BOTH_METRICS = re.compile(r"招商引资|内外资")
+# A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
+ATTRIBUTE = re.compile(r"年度目标|目标|同比|增速|完成进度|进度|排名|排第几|序时|差多少")
+SAME_TIME_LAST_YEAR = re.compile(r"去年同期|上年同期|上年同期|同期")
+# A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
+BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
+FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比序时)|呢[？?。]?$")
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,26 @@ class Vocabulary:
                     break
         return [r for _, r in sorted(found, key=lambda item: item[0])]
 
+    def sound_alike(self, text: str) -> list[tuple[str, RegionName]]:
+        """Regions typed with one same-sounding wrong character (汉荫县 → 汉阴县, 汉宾区 → 汉滨区): the typed
+        span and the region. Only full names with their 县/区/市 suffix, so a real other county (石门县) is not
+        taken for one of ours (石泉县 sounds different)."""
+        from pypinyin import lazy_pinyin
+
+        found: list[tuple[str, RegionName]] = []
+        for region in self.regions:
+            name = region.name
+            if region.is_city or len(name) < 3 or name[-1] not in "县区市":
+                continue
+            for start in range(len(text) - len(name) + 1):
+                span = text[start:start + len(name)]
+                if span[-1] != name[-1] or span == name:
+                    continue
+                diff = [i for i, (a, b) in enumerate(zip(span, name, strict=True)) if a != b]
+                if len(diff) == 1 and lazy_pinyin(span) == lazy_pinyin(name):
+                    found.append((span, region))
+        return found
+
 
 @dataclass
 class Parsed:
@@ -107,6 +136,9 @@ class Parsed:
     injection: bool = False
     truncated: bool = False
     slots: Slots = field(default_factory=Slots)
+    corrections: list[str] = field(default_factory=list)  # same-sound typos taken for a known region
+    future: bool = False  # asks about a period that has not happened yet
+    bad_period: str = ""  # a period that cannot exist (13月)
     follow_up: bool = False  # the question changed one slot of the previous turn's question
 
     def delexicalised(self) -> str:
@@ -180,13 +212,24 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     text = parsed.text
     parsed.injection = bool(INJECTION.search(text))
     parsed.regions = vocab.find_regions(text)
+    if not parsed.regions:
+        for typed, region in vocab.sound_alike(text):
+            parsed.corrections.append(f"“{typed}”按“{region.name}”理解")
+            text = text.replace(typed, region.name)
+            parsed.regions.append(region)
+        parsed.text = text
     parsed.metrics = _metrics_in(text)
+    if BOTH_METRICS.search(text) and not parsed.metrics:
+        parsed.metrics = [m for m in METRICS if m.name in ("实际引进内资", "外商直接投资")]
+    parsed.future = bool(FUTURE.search(text))
     if not parsed.regions:
         for place in UNKNOWN_PLACE.findall(text):
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
                 parsed.unknown_place = place
                 break
     parsed.period, parsed.period_assumed = _period_in(text, vocab, parsed.metrics, today)
+    if bad := BAD_PERIOD.search(text):
+        parsed.bad_period = bad.group(0)
     parsed.slots = fill_slots(text, vocab.names)
     intents: list[str] = []
     why = bool(WHY.search(text))
@@ -218,7 +261,9 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     """'那恒口呢？' / '二季度呢？' take the previous turn's question and change one slot."""
     if previous is None or len(current.text) > 16 or not FOLLOW_UP.search(current.text):
         return current
-    if not (current.regions or current.metrics or not current.period_assumed):
+    same_time_last_year = bool(SAME_TIME_LAST_YEAR.search(current.text))
+    asks_attribute = bool(ATTRIBUTE.search(current.text)) or same_time_last_year
+    if not (current.regions or current.metrics or not current.period_assumed or asks_attribute):
         return current
     data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
     if not data_intents:
@@ -229,8 +274,9 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         follow_up=True,
         regions=current.regions or previous.regions,
         metrics=current.metrics or previous.metrics,
-        period=current.period if not current.period_assumed else previous.period,
-        period_assumed=current.period_assumed and previous.period_assumed,
+        period=(previous.period.previous_year() if same_time_last_year and previous.period else
+                current.period if not current.period_assumed else previous.period),
+        period_assumed=current.period_assumed and previous.period_assumed and not same_time_last_year,
         intents=data_intents,
         unknown_place="",
     )

@@ -202,7 +202,13 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         label = f"{r.region} {p.label} {m.name} {_BY_LABELS[key]}"
         figures.append(Figure(label=label, value=float(s), unit=unit, period=p.key, provenance=prov))
         figures.append(Figure(label=f"{label}排名", value=ranks[r.region], unit="位", period=p.key, provenance=prov))
-    listing = "；".join(f"{ranks[r.region]}. {r.region} {format_value(float(s), unit)}" for r, s in ordered)
+    groups: dict[int, list[tuple[str, Decimal]]] = {}
+    for r, s in ordered:
+        groups.setdefault(ranks[r.region], []).append((r.region, s))
+    listing = "；".join(
+        f"{rank}. {members[0][0]} {format_value(float(members[0][1]), unit)}" if len(members) == 1 else
+        f"并列第{rank}：{'、'.join(name for name, _ in members)} {format_value(float(members[0][1]), unit)}"
+        for rank, members in groups.items())
     summary = f"{p.label} {m.name} 按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
     if store.region_scope:
         summary += f"（共 {len(ranks)} 个地区参与排名；您的账号只显示{store.region_scope}的名次。）"
@@ -369,3 +375,31 @@ def city_total(store: FigureStore, period: str, metric: str) -> CityTotalResult:
         completion_pct=as_float(completion), regions_missing=city.missing,
         regions_target_sum=as_float(city.region_target_sum), figures=figures, provenance=prov, summary=summary,
     )
+
+
+class ScheduleResult(BaseModel):
+    period: str
+    period_label: str
+    schedule_pct: float
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+@figure_tool(
+    "某期间的序时进度（按时间应完成的比例）",
+    examples=["1-7月的序时进度是多少", "一季度序时进度多少", "上半年按时间进度应该完成多少", "前三季度的时间进度"],
+    path="schedule",
+)
+def schedule_progress(store: FigureStore, period: str) -> ScheduleResult:
+    """某累计期间的序时进度：季度数 ÷ 4 或月份数 ÷ 12（自1月起累计），用来判断完成进度是否滞后。
+
+    period：累计期间，如“2023Q1”“2023-07”“2023年上半年”。
+    """
+    p = parse_period(period)
+    value = round2(p.schedule_pct)
+    prov = Provenance(table="（计算）", row_ids=[], period=p.key, formula=formula("序时进度"))
+    return ScheduleResult(period=p.key, period_label=p.label, schedule_pct=float(value),
+                          figures=[Figure(label=f"{p.label} 序时进度", value=float(value), unit="%", period=p.key,
+                                          provenance=prov)],
+                          provenance=prov, summary=f"{p.label}的序时进度为 {format_value(float(value), '%')}。")

@@ -105,6 +105,13 @@ class ProblemItem(BaseModel):
     department: str
     status: str
     opened_on: date
+    closed_on: date | None = None
+
+
+def _problem_line(item: ProblemItem) -> str:
+    project = f"{item.project}，" if item.project else ""
+    closed = f"，{item.closed_on.year}年{item.closed_on.month}月{item.closed_on.day}日解决" if item.closed_on else ""
+    return f"{item.code}（{item.region}，{project}{item.department}）{item.description}，{item.status}{closed}"
 
 
 class CountItem(BaseModel):
@@ -163,7 +170,50 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     if items:
         top = "、".join(f"{c.name} {c.count} 个" for c in by_department[:5])
         summary = f"{scope}未解决问题 {len(items)} 个，按责任部门：{top}。"
+        summary += "明细：" + "；".join(_problem_line(i) for i in items[:10]) + ("……" if len(items) > 10 else "") + "。"
     else:
         summary = f"{scope}没有未解决的问题。"
     return ProblemList(region=region_name, department=department, items=items, open_count=len(items),
+                       by_department=by_department, by_region=by_region, provenance=prov, summary=summary)
+
+
+@figure_tool(
+    "问题台账：已经解决的问题及解决日期",
+    examples=[
+        "问题台账里已经解决的问题有哪些", "哪些问题已经办结了", "今年解决了几个企业诉求", "已销号的问题清单",
+        "恒口已经解决了哪些问题",
+    ],
+    path="solved-problems",
+)
+def solved_problems(store: FigureStore, region: str | None = None, department: str | None = None) -> ProblemList:
+    """问题台账中已经解决的问题及解决日期，可按地区或责任部门筛选。
+
+    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”。
+    """
+    with store.session() as session:
+        stmt = (select(Problem, Region).join(Region, Problem.region_id == Region.id)
+                .where(Problem.status == "已解决"))
+        region_name = None
+        region = scoped_region(store, session, region)
+        if region:
+            reg = resolve_region(session, region)
+            region_name = reg.name
+            if not reg.is_city:
+                stmt = stmt.where(Problem.region_id == reg.id)
+        rows = sorted(
+            ((pb, rg) for pb, rg in session.execute(stmt)
+             if not department or department_key(department) in normalise_name(pb.department)),
+            key=lambda t: (t[0].closed_on or t[0].opened_on, t[0].code),
+        )
+        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,
+                          "已解决问题 = 状态为“已解决”的问题")
+        items = [ProblemItem(id=pb.id, code=pb.code, project=pb.project_name, region=rg.name,
+                             description=pb.description, department=pb.department, status=pb.status,
+                             opened_on=pb.opened_on, closed_on=pb.closed_on) for pb, rg in rows]
+    by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
+    by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
+    scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门"]))
+    summary = (f"{scope}已解决问题 {len(items)} 个：" + "；".join(_problem_line(i) for i in items) + "。" if items
+               else f"{scope}没有已解决的问题。")
+    return ProblemList(region=region_name, department=department, items=items, open_count=0,
                        by_department=by_department, by_region=by_region, provenance=prov, summary=summary)

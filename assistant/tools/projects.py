@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -247,24 +248,33 @@ class ProjectList(BaseModel):
     examples=[
         "汉阴县有哪些项目", "列出新能源产业链的项目", "还在谈的项目有哪些", "总投资10亿元以上的项目名单",
         "一季度签约的项目有哪些", "外资项目都有哪些", "高新区已开工的项目", "投产的项目清单",
-        "旬阳市的签约项目列表", "处于线索阶段的项目",
+        "旬阳市的签约项目列表", "处于线索阶段的项目", "投资最大的项目是哪个", "5月份签约了哪些项目",
     ],
-    slots={"min_investment_yi": "amount"},
+    slots={"min_investment_yi": "amount", "signed_from": "date_from", "signed_to": "date_to"},
     path="project-list",
 )
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
-                  foreign: bool | None = None, limit: int = 50) -> ProjectList:
-    """列出项目库中的项目，可按条件筛选，按地区、签约日期排列。
+                  foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
+                  order: Literal["signed", "investment"] = "signed", limit: int = 50) -> ProjectList:
+    """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
-    period：如“2023Q1”，只列该累计期间内签约的项目；min_investment_yi：总投资下限（亿元），如 5；
-    foreign：True 只列外资项目；limit：最多返回条数（默认 50）。
+    period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
+    foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
+    order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小；limit：最多返回条数（默认 50）。
     """
     p = period_of(period)
     wanted_stage = resolve_stage(stage) if stage else None
+    if signed_from and signed_to and signed_from > signed_to:
+        raise InvalidValue(f"签约日期范围有误：起始日期 {signed_from} 晚于结束日期 {signed_to}。")
     with store.session() as session:
         projects = _select(session, scoped_region(store, session, region), chain, p)
+        if signed_from or signed_to:
+            projects = [x for x in projects if x.signed_on is not None
+                        and (not signed_from or x.signed_on >= signed_from) and (not signed_to or x.signed_on <= signed_to)]
+        if order == "investment":
+            projects = sorted(projects, key=lambda x: (x.total is None, -(x.total or 0), x.name))
         if wanted_stage:
             projects = [x for x in projects if x.stage == wanted_stage]
         if min_investment_yi is not None:

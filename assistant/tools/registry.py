@@ -26,7 +26,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Slot kinds a question can fill. A parameter's slot kind is its name unless the declaration maps it.
 SLOT_KINDS = ("region", "period", "metric", "project", "enterprise", "department", "chain", "office", "days",
-              "date", "date_from", "date_to", "stage", "status", "category", "amount", "foreign", "by", "city")
+              "date", "date_from", "date_to", "stage", "status", "category", "amount", "foreign", "by", "city",
+              "order")
 
 
 @dataclass(frozen=True)
