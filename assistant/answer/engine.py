@@ -265,6 +265,7 @@ class Assistant:
                        mentions=[core_name(unknown_project)] if unknown_project else None)
         if plan.future:
             comp.lead = "项目数据库只有已经发生的数据，问题问的是以后的期间，暂时没有相关数据。"
+            comp.policy_lines, comp.citations = [], []
         if parsed.corrections:
             comp.notes.append("；".join(parsed.corrections) + "。")
         unknown = parsed.slots.unknown_project if not parsed.slots.project and not plan.calls else None

@@ -153,9 +153,9 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # Each slot of the question a tool uses adds this to its route score, so that of two near routes the one that
 # uses what the question names wins (汉阴县外资进度落后 → that county's figure, not the list of laggards).
 # Chosen on the development question set only.
-SLOT_BONUS = 0.01
+SLOT_BONUS = 0.02
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
-                "category", "days", "amount", "foreign", "date_from", "order")
+                "category", "days", "amount", "foreign", "date_from", "order", "solved")
 
 
 def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
@@ -173,7 +173,7 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     if kind == "by":
         return ["yoy"] if re.search(r"同比|增速|增幅|增长率", parsed.text) else (
             ["value"] if re.search(r"总量|绝对值|规模|金额|多少亿|最多|最少", parsed.text) else [])
-    value = {"date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
+    value = {"solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
              "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign}.get(kind)
@@ -291,8 +291,9 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
 
 def _derived(results: list[BaseModel]) -> list[float]:
     """Numbers the lead sentence derives from a result (the gap to the schedule), so the checker traces them."""
-    return [round(r.schedule_pct - r.completion_pct, 2) for r in results
-            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
+    out = [round(r.schedule_pct - r.completion_pct, 2) for r in results
+           if isinstance(r, IndicatorResult) and r.completion_pct is not None]
+    return out + [abs(r.yoy_pct) for r in results if isinstance(r, IndicatorResult) and r.yoy_pct is not None]
 
 
 def _asked(call: Call, parsed: Parsed) -> str:

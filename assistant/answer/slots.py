@@ -77,6 +77,7 @@ class Slots:
     date_from: date | None = None  # a window (2023年11月签约, 二季度新签约), not a cumulative period
     date_to: date | None = None
     order: str | None = None
+    solved: bool | None = None  # asks for problems already solved (已解决、办结), not open ones
     amount: float | None = None
     foreign: bool | None = None
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
@@ -189,6 +190,8 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
         slots.order = "investment"
     slots.date_from, slots.date_to = _window(text)
+    if re.search(r"已(?:经)?(?:解决|办结|销号)|办结了|解决了(?!吗|没)", text) and not re.search(r"没|未|尚未|还没|待", text):
+        slots.solved = True
     return slots
 
 

@@ -184,6 +184,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         "恒口已经解决了哪些问题",
     ],
     path="solved-problems",
+    requires=("solved",),
 )
 def solved_problems(store: FigureStore, region: str | None = None, department: str | None = None) -> ProblemList:
     """问题台账中已经解决的问题及解决日期，可按地区或责任部门筛选。
