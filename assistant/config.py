@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(400, ge=100, le=2000)
     max_file_mb: float = Field(20.0, gt=0, description="单个入库文件的大小上限（MB）")
     max_query_chars: int = Field(500, ge=10, description="检索时只用问题的前这么多字（嵌入模型的输入长度有限）")
+    max_check_chars: int = Field(
+        100_000, ge=1000, le=2_000_000,
+        description="一致性核对最多核对稿件的前多少字（约 60 页）：更长的稿件只核对这么多，结果中注明其后未核对",
+    )
     max_question_chars: int = Field(
         2000, ge=10, le=100_000,
         description="一个问题（及追问历史中的每一轮）的最大字数：API 超出返回 422，工作台输入框限长，命令行报错",

@@ -20,7 +20,6 @@ from pydantic import BaseModel, Field
 from assistant.api_routes.deps import WorkspaceDep
 from assistant.config import Settings
 from assistant.corpus.loaders import supported_types_text
-from assistant.drafting.check import as_document, read_document
 from assistant.drafting.proposal import ProposalText, read_proposal, split_suggestions
 from assistant.drafting.reply import ReplyRequest
 from assistant.drafting.report import ReportRequest
@@ -59,6 +58,7 @@ class CheckResponse(BaseModel):
     summary: dict[str, int] = Field(description="match 一致 / mismatch 不一致 / not_found 未找到 的个数")
     checks: list[FigureCheck]
     text: str = Field(description="清理后的稿件文字；checks 中的 start/end 指向这里")
+    note: str = Field("", description="稿件超过核对上限（ASSISTANT_MAX_CHECK_CHARS）时，说明只核对了前多少字；否则为空")
 
 
 def _respond(draft: Draft, fmt: str, sources: bool, workspace: Workspace) -> Response | DraftResponse:
@@ -140,9 +140,9 @@ def _summary(checks: list[FigureCheck]) -> dict[str, int]:
 def check(body: CheckBody, workspace: WorkspaceDep) -> CheckResponse:
     if not body.text.strip():
         raise HTTPException(status_code=422, detail="稿件文字不能为空")
-    document = as_document(body.text)
+    document = workspace.paste_draft(body.text)
     checks = workspace.check(document, body.period)
-    return CheckResponse(summary=_summary(checks), checks=checks, text=document.text)
+    return CheckResponse(summary=_summary(checks), checks=checks, text=document.text, note=document.cut_note())
 
 
 @router.post("/check/upload", summary=f"核对稿件中的每个数字（上传 {supported_types_text()}）")
@@ -151,8 +151,8 @@ async def check_upload(workspace: WorkspaceDep, file: Annotated[UploadFile, File
     with tempfile.TemporaryDirectory() as directory:
         try:
             saved = await _saved(file, workspace.settings, directory)
-            document = read_document(saved)
+            document = workspace.read_draft(saved)
         except LoadError as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from exc
     checks = workspace.check(document, period or None, name=saved.name)
-    return CheckResponse(summary=_summary(checks), checks=checks, text=document.text)
+    return CheckResponse(summary=_summary(checks), checks=checks, text=document.text, note=document.cut_note())

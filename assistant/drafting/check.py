@@ -17,7 +17,7 @@ from pathlib import Path
 
 from assistant.answer.understand import Vocabulary
 from assistant.corpus.cleanup import CleanDocument, Para, clean
-from assistant.corpus.loaders import RawBlock, RawDocument, load_file
+from assistant.corpus.loaders import RawBlock, RawDocument, RawTable, load_file
 from assistant.db.errors import UnitMismatch
 from assistant.db.periods import Period, parse_period
 from assistant.db.reference import CITY_NAME
@@ -250,15 +250,88 @@ def _row_region(cell: str, aliases: list[tuple[str, str]]) -> str | None:
 
 # -- the check ---------------------------------------------------------------------------------------
 
-def as_document(text: str) -> CleanDocument:
-    """Pasted text, cleaned like an ingested .txt (tables written with | or tabs come back as rows)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return clean(RawDocument(path=Path("粘贴文本.txt"), fmt="txt", blocks=[RawBlock(text=line) for line in lines]))
+@dataclass
+class DraftDocument(CleanDocument):
+    """A draft read for checking, cut to its first `checked_chars` characters when it was longer (the check
+    costs time in proportion to the text: a limit keeps one request from holding a CPU for a minute)."""
+
+    total_chars: int = 0
+    checked_chars: int = 0
+
+    @property
+    def cut(self) -> bool:
+        return self.total_chars > self.checked_chars
+
+    def cut_note(self) -> str:
+        """What was not checked, in Chinese; empty when the whole draft was."""
+        if not self.cut:
+            return ""
+        return (f"稿件共 {self.total_chars:,} 字，超过一致性核对的上限（{self.checked_chars:,} 字，ASSISTANT_MAX_CHECK_CHARS），"
+                f"只核对了前 {self.checked_chars:,} 字，其后的数字未核对；请把稿件拆成几部分分别核对。")
 
 
-def read_document(path: Path, max_bytes: int | None = None) -> CleanDocument:
-    """An uploaded draft (.txt/.md in UTF-8 or GBK, .docx, .pdf); LoadError names the file and the reason."""
-    return clean(load_file(path, max_bytes=max_bytes))
+def as_document(text: str, max_chars: int | None = None) -> DraftDocument:
+    """Pasted text, cleaned like an ingested .txt (tables written with | or tabs come back as rows); only its
+    first max_chars characters when given."""
+    kept = text if max_chars is None else text[:max_chars]
+    lines = kept.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    doc = clean(RawDocument(path=Path("粘贴文本.txt"), fmt="txt", blocks=[RawBlock(text=line) for line in lines]))
+    return DraftDocument(doc.text, doc.paras, total_chars=len(text), checked_chars=len(kept))
+
+
+def read_document(path: Path, max_bytes: int | None = None, max_chars: int | None = None) -> DraftDocument:
+    """An uploaded draft (.txt/.md in UTF-8 or GBK, .docx, .pdf); LoadError names the file and the reason.
+    Only the first max_chars characters of its text (paragraphs and table cells) are kept when given, before
+    any cleanup."""
+    raw = load_file(path, max_bytes=max_bytes)
+    total = sum(_block_chars(b) for b in raw.blocks)
+    kept = total
+    if max_chars is not None and total > max_chars:
+        raw.blocks, kept = _first_chars(raw.blocks, max_chars), max_chars
+    doc = clean(raw)
+    return DraftDocument(doc.text, doc.paras, total_chars=total, checked_chars=kept)
+
+
+def _block_chars(block: RawBlock) -> int:
+    if block.table is not None:
+        return sum(len(cell) for row in block.table.rows for cell in row)
+    return len(block.text)
+
+
+def _first_chars(blocks: list[RawBlock], max_chars: int) -> list[RawBlock]:
+    """The blocks holding the first max_chars characters; the block that crosses the limit is cut (a table
+    after its last whole row)."""
+    out: list[RawBlock] = []
+    room = max_chars
+    for block in blocks:
+        size = _block_chars(block)
+        if size <= room:
+            out.append(block)
+            room -= size
+            continue
+        if block.table is not None:
+            rows = []
+            for row in block.table.rows:
+                room -= sum(len(cell) for cell in row)
+                if room < 0:
+                    break
+                rows.append(row)
+            if rows:
+                out.append(RawBlock(table=RawTable(rows=rows, title=block.table.title), page=block.page))
+        elif room:
+            out.append(RawBlock(text=block.text[:room], page=block.page))
+        break
+    return out
+
+
+def within_limit(doc: CleanDocument, max_chars: int) -> DraftDocument:
+    """A document read without a limit, cut to the paragraphs within its first max_chars characters."""
+    if isinstance(doc, DraftDocument):  # read with the limit already (counted before cleanup)
+        return doc
+    if len(doc.text) <= max_chars:
+        return DraftDocument(doc.text, doc.paras, total_chars=len(doc.text), checked_chars=len(doc.text))
+    paras = [p for p in doc.paras if p.end <= max_chars]
+    return DraftDocument(doc.text[:max_chars], paras, total_chars=len(doc.text), checked_chars=max_chars)
 
 
 def document_period(doc: CleanDocument, store: FigureStore) -> Period | None:

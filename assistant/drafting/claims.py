@@ -31,6 +31,13 @@ NON_FIGURE_BEFORE = re.compile(r"力争|确保|争取|计划|拟|预计|要求|�
 TARGET_WORDS = re.compile(r"全年(?=[^，。；]{0,12}?(?:目标|任务))|年度目标|年度任务|\d{4}年目标")
 LIST_MARKER = re.compile(r"(?<![\d.])\d{1,2}[.．、](?!\d)|\d+强")
 JOINED = re.compile(r"\s*[和、及与]\s*")
+# A run of more than 30 digits or 20 Chinese numerals is no figure (an ID, a hash, junk): blanked before the
+# other patterns, some of which would try every start inside a run and take time quadratic in its length.
+LONG_RUN = re.compile(r"\d{31,}|[一二三四五六七八九十百千万亿零〇两]{21,}")
+# A sentence is read in pieces of at most this many characters (cut after a ；，, or a space when there is
+# one): reading a number looks at the text before it, so a sentence without an end must not make that
+# look grow with the whole text.
+MAX_SENTENCE_CHARS = 1000
 METRIC_ALIASES = sorted(((a, m.name) for m in METRICS for a in (m.name, *m.aliases)), key=lambda x: -len(x[0]))
 
 
@@ -58,6 +65,7 @@ def _blank(match: re.Match[str]) -> str:
 
 def mask(text: str) -> str:
     """Blank out dates, 文号, ordinals and phone numbers, keeping offsets."""
+    text = LONG_RUN.sub(_blank, text)  # first: the patterns below backtrack over a run (\d+\+\d+, \d+强)
     return LIST_MARKER.sub(_blank, NOT_FIGURE.sub(_blank, PHONE.sub(_blank, text)))
 
 
@@ -172,10 +180,22 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in SENTENCE_END.finditer(text):
         if m.start() > start:
-            spans.append((start, m.start()))
+            spans += _pieces(text, start, m.start())
         start = m.end()
     if start < len(text):
-        spans.append((start, len(text)))
+        spans += _pieces(text, start, len(text))
+    return spans
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of a sentence, cut into pieces of at most MAX_SENTENCE_CHARS."""
+    spans = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = max(text.rfind(p, start + 1, limit) for p in "；，, ") + 1 or limit
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
     return spans
 
 

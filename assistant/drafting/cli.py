@@ -169,27 +169,28 @@ def render_check(check: FigureCheck) -> str:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：{summary, checks[]}")
 @_friendly
 def check(source: str, period: str | None, as_json: bool) -> None:
-    from assistant.drafting.check import as_document, read_document
-
     name = None
-    if source == "-":
-        document = as_document(sys.stdin.read())
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise click.BadParameter(f"文件不存在：{source}", param_hint="SOURCE")
-        document, name = read_document(path, max_bytes=get_settings().max_file_bytes), path.name
+    path = Path(source)
+    if source != "-" and not path.is_file():
+        raise click.BadParameter(f"文件不存在：{source}", param_hint="SOURCE")
     with cli_workspace() as workspace:
+        if source == "-":
+            document = workspace.paste_draft(sys.stdin.read())
+        else:
+            document, name = workspace.read_draft(path), path.name
         checks = workspace.check(document, period, name=name)
     summary = {status: sum(1 for c in checks if c.status == status) for status in STATUS_TAGS}
+    note = document.cut_note()
     if as_json:
-        click.echo(json.dumps({"summary": summary, "checks": [c.model_dump(mode="json") for c in checks]},
+        click.echo(json.dumps({"summary": summary, "checks": [c.model_dump(mode="json") for c in checks], "note": note},
                               ensure_ascii=False))
     else:
         for item in checks:
             click.echo(render_check(item))
         click.echo(f"共 {len(checks)} 个数字：一致 {summary['match']}，不一致 {summary['mismatch']}，"
                    f"未找到 {summary['not_found']}。")
+    if note:
+        click.echo(note, err=True)
     if summary["mismatch"]:
         sys.exit(1)
 

@@ -14,7 +14,6 @@ from typing import Any
 import gradio as gr
 from pydantic import ValidationError
 
-from assistant.corpus.cleanup import CleanDocument
 from assistant.corpus.loaders import supported_suffixes, supported_types_text
 from assistant.db.periods import parse_period
 from assistant.drafting import (
@@ -22,7 +21,6 @@ from assistant.drafting import (
     ReplyRequest,
     ReportRequest,
     docx_bytes,
-    read_document,
     read_proposal,
     split_suggestions,
 )
@@ -283,17 +281,17 @@ class DraftingTab:
         try:
             if period:
                 parse_period(period)  # a clear message before reading the whole draft
-            document: str | CleanDocument
             name = None
             if upload:
-                document = read_document(uploaded(upload), max_bytes=self.services.settings.max_file_bytes)
+                document = workspace.read_draft(uploaded(upload))
                 name = display_name(Path(upload).name)
                 what = f"文件“{name}”"
             elif (text or "").strip():
-                document, what = text, "粘贴的文字"
+                document, what = workspace.paste_draft(text), "粘贴的文字"
             else:
                 return notice("请粘贴稿件文字或上传稿件文件。", "warn")
             checks = workspace.check(document, period or None, name=name)
         except AssistantError as exc:
             return notice(str(exc), "error")
-        return checks_html(checks, what)
+        cut = document.cut_note()
+        return (notice(cut, "warn") if cut else "") + checks_html(checks, what)

@@ -4,11 +4,18 @@ documents quoted and the rows behind its figures."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.auth.audit import draft_sources
 from assistant.corpus.cleanup import CleanDocument
-from assistant.drafting.check import as_document, check_consistency
+from assistant.drafting.check import (
+    DraftDocument,
+    as_document,
+    check_consistency,
+    read_document,
+    within_limit,
+)
 from assistant.drafting.docx_export import docx_bytes
 from assistant.drafting.reply import ReplyRequest, draft_reply
 from assistant.drafting.report import ReportRequest, draft_report
@@ -49,18 +56,31 @@ class Drafting(WorkspaceBase):
             _drafted(entry, draft)
         return data
 
+    def paste_draft(self, text: str) -> DraftDocument:
+        """Pasted text as a draft to check: at most Settings.max_check_chars characters of it (cut_note() says
+        what was left out)."""
+        return as_document(text, max_chars=self.settings.max_check_chars)
+
+    def read_draft(self, path: Path) -> DraftDocument:
+        """A draft file to check, within the upload size limit and cut to Settings.max_check_chars characters
+        before it is cleaned up; LoadError names the file and the reason."""
+        return read_document(path, max_bytes=self.settings.max_file_bytes, max_chars=self.settings.max_check_chars)
+
     def check(self, document: str | CleanDocument, period: str | None = None, name: str | None = None
               ) -> list[FigureCheck]:
         """Every number of a draft against the database as this user sees it (another region's figures are
         "not found" for a county account). `name` is the file's name; pasted text is named by its start.
+        Only the first Settings.max_check_chars characters are checked (see paste_draft, read_draft).
         Audited as `check`: what was checked and the verdict counts."""
-        clean = as_document(document) if isinstance(document, str) else document
+        clean = (self.paste_draft(document) if isinstance(document, str)
+                 else within_limit(document, self.settings.max_check_chars))
         label = name or _opening(clean.text)
         with self._audited("check", label) as entry:
             checks = check_consistency(clean, self.store(), period)
             counts = "，".join(f"{word} {sum(1 for c in checks if c.status == status)}"
                                for status, word in CHECK_STATUSES.items())
-            entry.detail = f"{label}：{len(checks)} 个数字，{counts}"
+            cut = f"（共 {clean.total_chars:,} 字，只核对前 {clean.checked_chars:,} 字）" if clean.cut else ""
+            entry.detail = f"{label}{cut}：{len(checks)} 个数字，{counts}"
             entry.rows = list(dict.fromkeys(f"{c.provenance.table}#{i}" for c in checks
                                             if c.provenance is not None and c.status != "not_found"
                                             for i in c.provenance.row_ids))
