@@ -38,6 +38,17 @@ def describe(meta: dict[str, str]) -> str:
     return f"{access}（{reason}）" if reason else access
 
 
+def brief(meta: dict[str, str]) -> str:
+    """"内部（页眉“内部资料”）", "公开（未标注）", "内部（管理员改定）": for a table column; `describe` has the rest."""
+    access, basis = meta.get("access", PUBLIC), meta.get("access_basis", "")
+    if basis == "manual":
+        return f"{access}（管理员改定）"
+    if basis == "default":
+        return f"{access}（未标注）"
+    label = meta.get("disclosure", "").split("、")[0]
+    return f"{access}（{label[:16]}）" if label else access
+
+
 def override_text(override: ClassOverride) -> str:
     when = datetime.fromtimestamp(override.at).strftime("%Y-%m-%d %H:%M")
     return f"管理员 {override.username} 于 {when} 改为{override.access}：{override.reason}"

@@ -73,10 +73,10 @@ def build_ui(services: Services) -> gr.Blocks:
         allowed = current is not None and current.allowed("upload")
         return [gr.Button(interactive=allowed) for _ in write_controls]
 
-    def admin_controls(request: gr.Request) -> list[Any]:
+    def admin_controls(request: gr.Request) -> Any:
         """Reclassifying a document is shown to administrators only (Workspace.reclassify refuses anyone else)."""
         current = workspace(request)
-        return [gr.Row(visible=current is not None and current.allowed("reclassify")) for _ in knowledge.admin_controls]
+        return gr.Row(visible=current is not None and current.allowed("reclassify"))
 
     chat = ChatTab(services)
     knowledge, figures = KnowledgeTab(services, status), FiguresTab(services, status)
@@ -105,7 +105,7 @@ def build_ui(services: Services) -> gr.Blocks:
         demo.load(whoami, None, who, show_progress="hidden")
         write_controls = knowledge.write_controls + figures.write_controls + drafting.write_controls
         demo.load(role_controls, None, write_controls, show_progress="hidden")
-        demo.load(admin_controls, None, knowledge.admin_controls, show_progress="hidden")
+        demo.load(admin_controls, None, knowledge.admin_row, show_progress="hidden")
         knowledge.on_load(demo)
         figures.on_load(demo)
         drafting.on_load(demo)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from assistant.index.disclosure import describe as describe_class
+from assistant.index.disclosure import brief as brief_class
 from assistant.index.manifest import DocRecord
 from assistant.ui.html import esc
 
@@ -37,7 +37,7 @@ class DocPage:
 def row(record: DocRecord) -> list[str | int]:
     m = record.meta
     return [m.get("title") or record.file_name, m.get("doc_number", ""), m.get("office", ""), m.get("date", ""),
-            describe_class(m), m.get("genre", ""), record.n_chunks, record.file_name, record.doc_id]
+            brief_class(m), m.get("genre", ""), record.n_chunks, record.file_name, record.doc_id]
 
 
 def matches(record: DocRecord, query: str) -> bool:

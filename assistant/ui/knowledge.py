@@ -102,7 +102,7 @@ class KnowledgeTab:
             class_reason = gr.Textbox(label="理由（记入审计日志）", placeholder="如：含谈判底线，版记漏标“不予公开”",
                                       max_length=MAX_REASON_CHARS, scale=3, elem_id="zs-class-reason")
             reclassify = gr.Button("更改公开属性", size="sm", scale=0, min_width=120, elem_id="zs-class-go")
-        self.admin_controls = [reclassify_row]
+        self.admin_row = reclassify_row
         with gr.Row(visible=False, elem_classes="zs-confirm") as confirm_row:
             confirm_text = gr.HTML()
             confirm = gr.Button("确认删除", variant="stop", size="sm", scale=0, min_width=100)
@@ -127,7 +127,7 @@ class KnowledgeTab:
         for event in (confirm.click(self.delete, selected, [results, *unselect]),
                       reindex.click(self.reindex, selected, results),
                       reindex_all.click(self.reindex_all, None, results),
-                      reclassify.click(self.reclassify, [class_doc, new_class, class_reason], results)):
+                      reclassify.click(self.reclassify, [class_doc, new_class, class_reason], [results, selected_html])):
             event.then(self.list_page, [page, query], listing).then(self.status, None, status, show_progress="hidden")
         self._load = (self.list_page, [page, query], listing)
 
@@ -163,10 +163,13 @@ class KnowledgeTab:
         record = self._visible(page_ids[row], request) if isinstance(row, int) and row < len(page_ids) else None
         if record is None:
             return None, notice("未选中文档。", "warn"), gr.Button(interactive=False), gr.Button(interactive=False)
+        return record.doc_id, self._selected_notice(record), gr.Button(interactive=True), gr.Button(interactive=True)
+
+    @staticmethod
+    def _selected_notice(record: DocRecord) -> str:
         title = record.meta.get("title") or record.file_name
-        text = notice(f"已选择：《{title}》（{record.file_name}，{record.n_chunks} 个片段）；公开属性：{describe_class(record.meta)}",
+        return notice(f"已选择：《{title}》（{record.file_name}，{record.n_chunks} 个片段）；公开属性：{describe_class(record.meta)}",
                       "info")
-        return record.doc_id, text, gr.Button(interactive=True), gr.Button(interactive=True)
 
     # -- changes
     def upload(self, paths: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()
@@ -237,7 +240,7 @@ class KnowledgeTab:
             return notice("知识库中还没有文档。", "warn")
         return self._reingest(workspace, None, progress)
 
-    def reclassify(self, doc_id: str | None, access: str, reason: str, request: gr.Request) -> str:
+    def reclassify(self, doc_id: str | None, access: str, reason: str, request: gr.Request) -> tuple[str, Any]:
         """A document's 公开属性 (by doc_id or file name; selecting a row fills it in), set by an administrator
         (Workspace.reclassify: audited, effective at once)."""
         workspace = workspace_of(self.services, request)
@@ -245,11 +248,11 @@ class KnowledgeTab:
             with refused_as_toast():
                 done = workspace.reclassify(doc_id or "", access, reason or "")
         except AssistantError as exc:  # no document selected, no reason, another process writing the index
-            return notice(str(exc), "warn")
+            return notice(str(exc), "warn"), gr.skip()
         record = done.record
         title = record.meta.get("title") or record.file_name
-        return notice(f"《{title}》（{record.file_name}）的公开属性已由{done.previous}改为{access}，立即生效："
-                      f"{describe_class(record.meta)}", "ok")
+        return (notice(f"《{title}》（{record.file_name}）的公开属性已由{done.previous}改为{access}，立即生效："
+                       f"{describe_class(record.meta)}", "ok"), self._selected_notice(record))
 
     @staticmethod
     def _reingest(workspace: Workspace, doc_ids: list[str] | None, progress: gr.Progress) -> str:

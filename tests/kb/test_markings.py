@@ -226,3 +226,26 @@ def test_a_manual_public_class_does_not_publish_a_changed_file_marked_internal(t
     meta = kb.manifest.documents()[0].meta
     assert meta["access"] == "内部" and "新版本的标注更严" in meta["access_reason"]
     assert not any("暗码" in t for t in _public_hits(kb, "白鹭专项 谈判代号"))
+
+
+def test_the_command_line_lists_each_class_with_its_reason_and_reclassifies_by_file_name(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    folder = tmp_path / "c"
+    _write(folder, "标注.txt", ["内部资料 注意保存", *BODY])
+    _write(folder, "未标注.txt", ["关于白鹭专项的说明", "白鹭专项的谈判代号为白鹭暗码。"])
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "data")}
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(folder)], env=env).exit_code == 0
+    listed = runner.invoke(main, ["docs"], env=env).output
+    assert "公开属性：内部（标注：首部第1行“内部资料 注意保存”）" in listed
+    assert "公开属性：公开（未发现公开属性或密级标注，按默认设置归为公开" in listed
+    result = runner.invoke(main, ["docs", "reclassify", "未标注.txt", "内部", "--reason", "含谈判底线"], env=env)
+    assert result.exit_code == 0 and "由公开改为内部" in result.output, result.output
+    assert "改为内部：含谈判底线" in runner.invoke(main, ["docs"], env=env).output
+    missing = runner.invoke(main, ["docs", "reclassify", "没有这个文件.txt", "公开", "--reason", "x"], env=env)
+    assert missing.exit_code == 1 and "未找到文档“没有这个文件.txt”" in missing.output
+    audit = runner.invoke(main, ["audit", "--action", "reclassify", "--json"], env=env).output
+    assert "未标注.txt：公开→内部；理由：含谈判底线" in audit
