@@ -66,6 +66,10 @@ LABELED = re.compile(LABEL_WITH_COLON + r"(?P<value>[^,;。，；:]{1,20})")
 THIS_CLAUSE = re.compile(r"[此本该]文?件(?:暂不予|暂不|不予|不宜|不得|不|非)?(?:对外|向社会)?(?:依申请)?(?:予以)?公开(?:发布)?|"
                          r"[此本该]文?件(?:仅供|仅限|限)?内部(?:资料|文件|使用|参考|传阅|发行|掌握)?")
 LAYOUT_GAP = re.compile(r"\s{2,}|\t|\u3000|[|｜]")
+# Traditional forms of the characters markings use: files from Hong Kong, Macao or Taiwan partners, and OCR,
+# which often reads 内 as 內.
+TRADITIONAL = str.maketrans("內資開僅參請機祕傳閱級屬對發佈與單處辦會廳項門類別號專報簡動態訊啟絕國業轉載複製擴網銷毀畢領導範",
+                            "内资开仅参请机秘传阅级属对发布与单处办会厅项门类别号专报简动态讯启绝国业转载复制扩网销毁毕领导范")
 INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff\u00ad]+")
 FOOTER_START = re.compile(r"^[(（]?\s*(?:抄送|抄报|印发|分送|发送|主题词)")
 
@@ -91,8 +95,9 @@ class Classification:
 
 
 def compact(text: str) -> str:
-    """NFKC (full-width letters, digits, brackets and colons to half-width), no whitespace or invisible marks."""
-    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    """NFKC (full-width letters, digits, brackets and colons to half-width), simplified characters, no whitespace
+    or invisible marks."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(TRADITIONAL)
 
 
 def _tokens(text: str) -> list[tuple[str, str | None, str]] | None:
