@@ -250,3 +250,20 @@ def test_the_command_line_lists_each_class_with_its_reason_and_reclassifies_by_f
     assert missing.exit_code == 1 and "未找到文档“没有这个文件.txt”" in missing.output
     audit = runner.invoke(main, ["audit", "--action", "reclassify", "--json"], env=env).output
     assert "未标注.txt：公开→内部；理由：含谈判底线" in audit
+
+
+def test_a_server_opening_the_knowledge_base_applies_a_changed_default_at_once(tmp_path: Path) -> None:
+    from assistant.services import Services
+
+    folder = tmp_path / "c"
+    _write(folder, "未标注.txt", ["关于白鹭专项的说明", "白鹭专项的谈判代号为白鹭暗码。"])
+    kb = _kb(tmp_path, "公开")
+    assert ingest(kb, [folder]).ok
+    kb.close()
+    services = Services(Settings(data_dir=tmp_path / "data", default_disclosure="内部"))  # restarted with default-deny
+    try:
+        assert not any("白鹭暗码" in h.text for h in services.kb.search("白鹭专项 谈判代号", 10,
+                                                                      SearchFilters(access=["公开"])))
+        assert services.kb.manifest.documents()[0].meta["access_reason"].endswith("按默认设置归为内部（ASSISTANT_DEFAULT_DISCLOSURE）")
+    finally:
+        services.close()
