@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="项目数据库；缺省为数据目录下的 SQLite 文件")
     chunk_max_chars: int = Field(400, ge=100, le=2000)
     max_file_mb: float = Field(20.0, gt=0, description="单个入库文件的大小上限（MB）")
+    inference_min_group: int = Field(
+        3, ge=1, le=20,
+        description="县区账号的推断控制：全市合计、目标和按条件统计的结果，只有在本地区之外至少有这么多个地区或项目参与时才显示",
+    )
     max_query_chars: int = Field(500, ge=10, description="检索时只用问题的前这么多字（嵌入模型的输入长度有限）")
     max_check_chars: int = Field(
         100_000, ge=1000, le=2_000_000,

@@ -62,7 +62,7 @@ class Turn:
 
 def open_figure_store(settings: Settings) -> FigureStore | None:
     try:
-        return FigureStore.open(settings.db_url)
+        return FigureStore.open(settings.db_url, min_group=settings.inference_min_group)
     except DatabaseNotReady:
         return None
 

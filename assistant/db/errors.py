@@ -103,6 +103,18 @@ class ImportRejected(FigureError):
         super().__init__("\n".join(lines))
 
 
+class AggregateSuppressed(FigureError, PermissionError):
+    """A county officer's aggregate that would let them derive another single region's or project's figure."""
+
+    def __init__(self, what: str, others: int, minimum: int) -> None:
+        self.what = what
+        self.others = others
+        self.minimum = minimum
+        super().__init__(
+            f"{what}：除您所在地区外，参与统计的只有 {others} 个地区或项目（少于 {minimum} 个），"
+            f"显示合计就能推算出其他地区的单项数据，因此县区账号不显示。如需查看，请联系市局科室。")
+
+
 class RegionDenied(FigureError, PermissionError):
     """A county officer asked for another region's rows."""
 

@@ -115,19 +115,23 @@ def create_readonly_engine(url: str | URL) -> Engine:
 class FigureStore:
     """只读的数据来源：工具函数的第一个参数。由调用方（CLI、API、对话引擎）创建并传入。"""
 
-    def __init__(self, engine: Engine, region_scope: str | None = None) -> None:
+    def __init__(self, engine: Engine, region_scope: str | None = None, min_group: int = 3) -> None:
         self.engine = engine
         # A county officer's store: the tools return only this region's rows, plus city-wide aggregates.
         self.region_scope = region_scope
+        # Inference control for a county officer: an aggregate is shown only when the regions or projects other
+        # than their own behind it number at least this many, so that no single other one can be derived
+        # (city total minus own value, a statistic narrowed to one other county's project).
+        self.min_group = min_group
 
     def scoped(self, region: str | None) -> FigureStore:
         """The same database seen by a user bound to `region` (None: every region). Shares the engine."""
-        return self if region == self.region_scope else FigureStore(self.engine, region)
+        return self if region == self.region_scope else FigureStore(self.engine, region, self.min_group)
 
     @classmethod
-    def open(cls, url: str | URL) -> FigureStore:
+    def open(cls, url: str | URL, min_group: int = 3) -> FigureStore:
         """按数据库地址打开只读数据源，并检查库结构已是当前版本。"""
-        store = cls(create_readonly_engine(url))
+        store = cls(create_readonly_engine(url), min_group=min_group)
         store.check_ready(display_url(url))
         return store
 

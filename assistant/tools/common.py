@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.errors import RegionDenied, UnknownChain, UnknownRegion
+from assistant.db.errors import AggregateSuppressed, RegionDenied, UnknownChain, UnknownRegion
 from assistant.db.models import ImportLog, IndustryChain, Region
 from assistant.db.periods import Period, parse_period
 from assistant.db.reference import DEPARTMENT_ALIASES
@@ -97,3 +97,10 @@ def provenance(session: Session, table: str, rows: Iterable[tuple[int, int]], pe
         formula=formula,
         files=sorted({log.file_name for log in logs}),
     )
+
+
+def guard_aggregate(store: FigureStore, what: str, others: int) -> None:
+    """Inference control: a county officer sees an aggregate only when at least `store.min_group` regions or
+    projects other than their own stand behind it (0 others: it is their own data). AggregateSuppressed else."""
+    if store.region_scope and 0 < others < store.min_group:
+        raise AggregateSuppressed(what, others, store.min_group)

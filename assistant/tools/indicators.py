@@ -7,7 +7,7 @@ bureau's tables print them. Ranks use competition ranking on the rounded complet
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -17,7 +17,7 @@ from assistant.db.reference import CITY_NAME
 from assistant.db.session import FigureStore
 from assistant.db.units import convert, normalise_unit, round2
 from assistant.db.vocab import resolve_metric
-from assistant.tools.common import check_region, provenance, regions, resolve_region
+from assistant.tools.common import check_region, guard_aggregate, provenance, regions, resolve_region
 from assistant.tools.formulas import formula
 from assistant.tools.indicator_rows import city_figures, competition_rank, load_rows, pct, yoy_of
 from assistant.tools.registry import figure_tool
@@ -87,6 +87,7 @@ def get_indicator(store: FigureStore, region: str, period: str, metric: str, uni
         basis: str | None = None
         rank_rows = [r for r in rows if not r.is_city and r.completion is not None]
         if reg.is_city:
+            guard_aggregate(store, f"全市{p.label}{m.name}合计", _others_reporting(store, rows))
             city = city_figures(session, p, m.name, rows)
             value, target, (yoy, yoy_basis), basis = city.value, city.target, (city.yoy, city.yoy_basis), city.basis
             completion = pct(value, target) if value is not None and target else None
@@ -283,6 +284,9 @@ def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResu
         on_schedule = [x for x in on_schedule if x == store.region_scope]
         no_target = [x for x in no_target if x == store.region_scope]
     city = next((r for r in rows if r.is_city and r.completion is not None), None)
+    hidden = bool(store.region_scope) and 0 < _others_reporting(store, rows) < store.min_group
+    if hidden:  # inference control: with one or two other regions, the city figure would reveal theirs
+        city, lagging_count = None, -1
     city_completion = city.completion if city else None
     city_gap = schedule - city_completion if city_completion is not None and city_completion < schedule else None
     figures = [Figure(label=f"{p.label} 序时进度", value=float(schedule), unit="%", period=p.key, provenance=prov)]
@@ -301,7 +305,9 @@ def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResu
         own = (f"{lagging[0].region} 完成 {lagging[0].completion_pct:.2f}%，低于序时进度 {lagging[0].gap_pct:.2f} 个百分点"
                if lagging else f"{store.region_scope}{'达到序时进度' if on_schedule else '无完成进度数据'}")
         summary = (f"{p.label}序时进度 {schedule}%，{m.name}：{own}。全市低于序时进度的地区共 {lagging_count} 个"
-                   f"（您的账号不显示其他地区明细）。")
+                   f"（您的账号不显示其他地区明细）。" if lagging_count >= 0 else
+                   f"{p.label}序时进度 {schedule}%，{m.name}：{own}。（参与统计的其他地区少于 {store.min_group} 个，"
+                   f"不显示全市情况。）")
     elif lagging:
         listing = "、".join(f"{x.region} {x.completion_pct:.2f}%（差 {x.gap_pct:.2f} 个百分点）" for x in lagging)
         summary = f"{p.label}序时进度 {schedule}%，{m.name}低于序时进度的有 {len(lagging)} 个：{listing}。"
@@ -334,6 +340,12 @@ class CityTotalResult(BaseModel):
     summary: str
 
 
+def _others_reporting(store: FigureStore, rows: list[Any]) -> int:
+    """Regions other than a county officer's own with a value or target in these rows."""
+    return len({r.region for r in rows if not r.is_city and r.region != store.region_scope
+                and (r.value is not None or r.target is not None)})
+
+
 @figure_tool(
     "全市合计：数值、同比、目标、完成进度",
     examples=[
@@ -351,7 +363,9 @@ def city_total(store: FigureStore, period: str, metric: str) -> CityTotalResult:
     """
     p, m = parse_period(period), resolve_metric(metric)
     with store.session() as session:
-        city = city_figures(session, p, m.name, load_rows(session, p, m.name))
+        rows = load_rows(session, p, m.name)
+        guard_aggregate(store, f"全市{p.label}{m.name}合计", _others_reporting(store, rows))
+        city = city_figures(session, p, m.name, rows)
         term = "全市（全市行）" if city.basis == "全市行" else "全市（各地区合计）"
         terms = [term, "完成进度"] + (["同比"] if city.yoy_basis and city.yoy_basis != "报表数" else [])
         prov = provenance(session, "indicators", [(r.id, r.import_id) for r in city.used], p, formula(*terms))

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 from assistant.db.errors import InvalidValue
 from assistant.db.models import IndustryChain, Project, Region
 from assistant.db.periods import Period
-from assistant.db.reference import PROJECT_STAGES
+from assistant.db.reference import CITY_NAME, PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2, to_decimal
 from assistant.db.vocab import resolve_stage
 from assistant.tools.common import (
     check_region,
+    guard_aggregate,
     period_of,
     provenance,
     resolve_chain,
@@ -166,6 +167,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
             check_region(store, resolve_region(session, region))
         projects = _select(session, region, chain, p)
         region_name = resolve_region(session, region).name if region else None
+        if region_name is None or region_name == CITY_NAME:  # a city-wide statistic: no other project alone
+            guard_aggregate(store, "项目统计", sum(1 for x in projects if x.region != store.region_scope))
         chain_name = resolve_chain(session, chain).name if chain else None
         region_order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order))]
         chain_order = list(session.scalars(select(IndustryChain.name).order_by(IndustryChain.sort_order)))
