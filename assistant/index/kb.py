@@ -181,12 +181,15 @@ class KnowledgeBase:
             if not force and generation == self._snapshot.generation:
                 return self._snapshot  # another thread loaded it meanwhile
             for _ in range(3):  # a writer may commit between the reads: read until the generation holds still
+                read_at = generation
                 documents = self.manifest.documents()
                 rows = self.manifest.chunks()
-                latest = self.manifest.generation()
-                if latest == generation:
+                generation = self.manifest.generation()
+                if generation == read_at:
                     break
-                generation = latest
+            # Labelled with the generation the last reads began at: if a writer kept moving it, the next search
+            # loads again, and no BM25 file is saved under a generation whose content it may not match.
+            stable, generation = generation == read_at, read_at
             doc_meta: dict[str, dict[str, Any]] = {}
             for doc in documents:
                 meta: dict[str, Any] = dict(doc.meta)
@@ -200,7 +203,8 @@ class KnowledgeBase:
             if bm25 is None or set(bm25.chunk_ids) != set(chunks):
                 bm25 = BM25Index.build([r.chunk_id for r in rows], [r.tokens for r in rows])
                 try:
-                    bm25.save(self.settings.bm25_path, generation)
+                    if stable:
+                        bm25.save(self.settings.bm25_path, generation)
                 except OSError:
                     pass  # a read-only data dir still searches, it just rebuilds next time
             self._snapshot = _Snapshot(generation, chunks, doc_meta, bm25)
