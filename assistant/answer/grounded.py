@@ -41,6 +41,9 @@ GENERIC = {
 # the top two results may be paraphrases, lower ones must match more closely. Below this, say nothing.
 MIN_COVERAGE_TOP = 0.3
 MIN_COVERAGE = 0.5
+# The question asks what a document says (情况通报里说…, 据工作报告…): quote it beside the database's figure.
+DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|办法|总结|讲话|文档|材料)(?:里|中|上)?(?:说|讲|提到|写|称|怎么说)"
+                          r"|据.{0,12}(?:文件|报告|通报|访谈)")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．])"
                      r"[^。；！？]{0,24}[。：:]?$")
 WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径")
@@ -243,7 +246,7 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
         if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up:
             plan.calls, plan.route, plan.score = calls, name, score
-    why = bool(WHY_CLAUSE.search(parsed.text))
+    why = bool(WHY_CLAUSE.search(parsed.text) or DOCUMENT_CUE.search(parsed.text))
     plan.policy = not plan.calls or why or other[1] in ("policy", "define") and other[0] > plan.score - POLICY_MARGIN
     # Off-topic by its nearest examples: still look in the documents (they may hold it), but quote a passage only
     # on the stricter evidence bar, so that loosely related text never pads a "cannot answer".

@@ -1,0 +1,57 @@
+"""Figures in cited passages checked against the database.
+
+A passage that states a figure for a region, metric and period the database holds is compared with it (the
+same comparison as the drafting consistency check). A difference is a conflict: the answer says so
+("数据库为 67.63%，文档称 99.9%"), and the passage no longer counts as a source for that number, so the number
+checker flags it instead of treating one planted upload as corroboration.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer.types import Citation
+from assistant.db.session import FigureStore
+
+NAMED_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    citation: int  # the [n] of the passage
+    text: str  # the number as the passage writes it
+    label: str  # the database statistic it claims to be
+    db_text: str
+    source: str  # table#rows of the database figure
+
+    def describe(self, title: str) -> str:
+        return f"《{title}》[{self.citation}]称{self.label}为{self.text}，数据库为{self.db_text}（{self.source}），以数据库为准。"
+
+
+def passage_conflicts(citations: list[Citation], store: FigureStore | None, period: str | None) -> list[Conflict]:
+    """Conflicts between the quoted sentences and the database. `period` is the period the question named
+    (None when it named none: then only sentences that name their own year are compared, so that a figure
+    from an older report is not held against the newest data)."""
+    if store is None:
+        return []
+    from assistant.drafting.check import check_consistency  # drafting builds on the answer package
+
+    found: list[Conflict] = []
+    for c in citations:
+        text = c.quote or c.passage
+        for check in check_consistency(text, store, period):
+            if check.status != "mismatch" or (period is None and not NAMED_YEAR.search(check.context)):
+                continue
+            prov = check.provenance
+            source = f"{prov.table}#{'、'.join(map(str, prov.row_ids[:5]))}" if prov and prov.row_ids else "数据库"
+            found.append(Conflict(c.n, check.text, check.label, check.db_text, source))
+    return found
+
+
+def unsourced(passage: str, conflicts: list[Conflict], n: int) -> str:
+    """The passage with its conflicting numbers blanked, as the number checker should see it."""
+    for conflict in conflicts:
+        if conflict.citation == n:
+            passage = passage.replace(conflict.text, " " * len(conflict.text))
+    return passage

@@ -1,0 +1,48 @@
+"""A figure planted in a document is checked against the database: shown as a conflict, never as support."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.answer.engine import Assistant
+from assistant.cli import main
+from assistant.config import Settings
+from assistant.index.ingest import ingest
+from assistant.index.kb import KnowledgeBase
+from tests.conftest import CORPUS
+
+PLANTED = """关于汉阴县外资工作进展的情况通报
+2023年一季度，汉阴县外资完成进度为99.9%，位居全市前列。
+下一步，汉阴县将继续加强外资项目跟踪服务。"""
+AGREEING = """关于汉阴县招商工作的简报
+2023年一季度，汉阴县外商直接投资236.7万美元，完成年度目标的67.63%。"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    data, docs = tmp_path_factory.mktemp("data"), tmp_path_factory.mktemp("docs")
+    (docs / "情况通报.txt").write_text(PLANTED, encoding="utf-8")
+    (docs / "简报.txt").write_text(AGREEING, encoding="utf-8")
+    settings = Settings(data_dir=data)
+    kb = KnowledgeBase(settings)
+    assert ingest(kb, [docs]).ok
+    result = CliRunner().invoke(main, ["db", "import-demo", str(CORPUS / "data")], env={"ASSISTANT_DATA_DIR": str(data)})
+    assert result.exit_code == 0, result.output
+    return Assistant(settings, kb=kb)
+
+
+def test_a_planted_figure_is_shown_as_a_conflict_and_flagged(assistant: Assistant) -> None:
+    answer = assistant.ask("情况通报里说汉阴县2023年一季度外资完成进度是多少？")
+    assert any("99.9%" in c.quote for c in answer.citations)  # the passage is still shown…
+    assert "文档与数据库不一致" in answer.answer and "数据库为67.63%" in answer.answer  # …as a conflict
+    assert "99.9%" in answer.flagged_numbers  # and its number is not sourced by it
+    assert any("不一致" in w for w in answer.warnings)
+
+
+def test_a_figure_that_agrees_with_the_database_is_not_flagged(assistant: Assistant) -> None:
+    answer = assistant.ask("简报里汉阴县2023年一季度外商直接投资是多少？")
+    assert any("236.7万美元" in c.quote for c in answer.citations)
+    conflicts = [line for line in answer.answer.split("\n") if "文档与数据库不一致" in line]
+    assert not any("236.7" in line or "67.63%，数据库" in line for line in conflicts)
+    assert not any(n.startswith(("236.7", "67.63")) for n in answer.flagged_numbers)
