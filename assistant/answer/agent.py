@@ -27,6 +27,7 @@ from langchain_core.messages import (
     message_chunk_to_message,
 )
 
+from assistant.answer.conflicts import passage_conflicts, unsourced
 from assistant.answer.grounded import best_sentences
 from assistant.answer.llm_tools import Toolbox, ToolOutcome, load_prompt, render
 from assistant.answer.numbers import unsupported_numbers
@@ -267,7 +268,10 @@ class Agent:
             shown = "、".join(f"[{n}]" for n in numbers.unknown)
             warnings.append(f"回答中的引用标记 {shown} 没有对应的检索段落，已删除。")
         values = [f.value for f in gathered.figures if f.value is not None] + gathered.values
-        flagged = unsupported_numbers(text, values, [c.passage for c in citations])
+        conflicts = passage_conflicts(citations, self.toolbox.store, None)
+        titles = {c.n: c.title for c in citations}
+        warnings += ["文档与数据库不一致：" + c.describe(titles.get(c.citation, "")) for c in conflicts]
+        flagged = unsupported_numbers(text, values, [unsourced(c.passage, conflicts, c.n) for c in citations])
         if flagged:
             warnings.append("以下数字未能在数据库或引用原文中找到来源，请核对：" + "、".join(flagged))
         return Answer(answer=text, citations=citations, figures=gathered.figures, mode="llm",

@@ -118,6 +118,7 @@ class Toolbox:
     def __init__(self, store: FigureStore | None, library: PolicyLibrary,
                  figure_tools: Sequence[Callable[..., Any]] | None = None) -> None:
         self.passages = Passages()
+        self.store = store  # also for checking quoted figures against the database
         self._bound: dict[str, tuple[ToolSpec, object]] = {"search_policy": (spec_for(search_policy), library)}
         if store is not None:  # without a database only the search is offered
             for function in figure_tools if figure_tools is not None else [t.function for t in declared()]:

@@ -85,7 +85,7 @@ def test_tool_errors_go_back_to_the_model_as_text(make_assistant: MakeAssistant)
         "tool rank_regions: Error: 调用 rank_regions 的参数有误：metric：缺少必填项；"
         "by：应为 'completion'、'value'、'yoy' 之一。",
         "tool drop_tables: Error: 没有名为“drop_tables”的工具。可用的工具：search_policy、get_indicator、rank_regions、"
-        "lagging_regions、city_total、project_stats、list_projects、stalled_projects、find_project、list_enterprises、find_enterprise、list_events、open_problems。",
+        "lagging_regions、city_total、schedule_progress、project_stats、list_projects、stalled_projects、find_project、list_enterprises、find_enterprise、list_events、open_problems、solved_problems。",
         "ai: 数据库中没有火星县的数据。",
     ]
 
