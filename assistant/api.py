@@ -21,10 +21,11 @@ from assistant.api_routes.auth import RequireLogin
 from assistant.api_routes.deps import BudgetedWorkspace, State
 from assistant.api_routes.docs_page import install_docs_page
 from assistant.api_routes.errors import BodyLimit, install_error_handlers
+from assistant.api_routes.workbench_guard import WorkbenchGuard
 from assistant.config import Settings, get_settings
 from assistant.index.kb import SearchFilters
 from assistant.services import Services
-from assistant.ui.paths import UPLOAD_PATH
+from assistant.ui.paths import UI_PATH, UPLOAD_PATH
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
         )
         return upload_limit if is_upload else JSON_BODY_LIMIT
 
+    # innermost: each workbench session and event answers only the account that opened it
+    app.add_middleware(WorkbenchGuard, prefix=f"{UI_PATH}/gradio_api")
     app.add_middleware(BodyLimit, limit_for=body_limit)
     app.add_middleware(RequireLogin, auth=state.auth)  # outermost: nothing runs for a request without a user
     app.add_api_route("/healthz", healthz, methods=["GET"], summary="健康检查")

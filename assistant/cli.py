@@ -303,7 +303,9 @@ def serve(host: str, port: int, local: bool) -> None:
         finally:
             store.close()
     click.echo(f"招商知识助手服务启动：http://{host}:{port}/ui/  （健康检查 /healthz，接口文档 /docs，需登录）")
-    uvicorn.run(create_app(settings, local=local), host=host, port=port, log_level="warning")
+    # proxy_headers: uvicorn would otherwise take the client address from X-Forwarded-For of any local peer.
+    uvicorn.run(create_app(settings, local=local), host=host, port=port, log_level="warning",
+                proxy_headers=settings.trusted_proxy)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.auth.sessions import SESSION_COOKIE, Auth, client_address
 from assistant.auth.users import SESSION_HOURS, AccountError, LoginLocked, User
@@ -38,17 +38,47 @@ def _cookies(headers: dict[bytes, bytes]) -> dict[str, str]:
     return out
 
 
+# Headers only a reverse proxy should set: dropped from every request unless Settings.trusted_proxy says one
+# sits in front (a client could otherwise pose as another host for the same-origin check, another address
+# for the login limits, or make Gradio's page config name another host).
+PROXY_HEADERS = frozenset({b"x-forwarded-host", b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-port",
+                           b"x-forwarded-prefix", b"x-real-ip", b"forwarded"})
+# On every response: no framing by another site (clickjacking), no MIME sniffing, no full Referer to others.
+SECURITY_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"),
+                    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+# The workbench's own scripts, styles and fonts: the same for everyone, so the browser may keep them.
+STATIC_PREFIXES = ("/ui/assets/", "/ui/static/", "/ui/gradio_api/static/", "/ui/favicon.ico")
+
+
+def _hosts(headers: dict[bytes, bytes]) -> set[str]:
+    """This site's host as the request names it (after PROXY_HEADERS were dropped unless trusted)."""
+    hosts = {headers.get(b"host", b"").decode("latin-1")}
+    forwarded = headers.get(b"x-forwarded-host")  # behind a trusted reverse proxy that rewrites Host
+    if forwarded:
+        hosts.add(forwarded.decode("latin-1").split(",")[0].strip())
+    return hosts
+
+
 def _same_origin(headers: dict[bytes, bytes]) -> bool:
     """A cookie-authenticated write must come from our own pages (SameSite=Lax already blocks most
     cross-site posts; this also covers old browsers)."""
     origin = headers.get(b"origin", b"").decode("latin-1")
     if not origin or origin == "null":
         return not origin
-    hosts = {headers.get(b"host", b"").decode("latin-1")}
-    forwarded = headers.get(b"x-forwarded-host")  # behind a reverse proxy that rewrites Host
-    if forwarded:
-        hosts.add(forwarded.decode("latin-1").split(",")[0].strip())
-    return urlsplit(origin).netloc in hosts
+    return urlsplit(origin).netloc in _hosts(headers)
+
+
+def _from_this_site(headers: dict[bytes, bytes]) -> bool:
+    """Logging in or out must be asked by our own login page or workbench, never by a form or link on another
+    site (login CSRF would sign the victim into the attacker's account; a foreign link would log them out).
+    Browsers send Origin with every POST, Sec-Fetch-Site and Referer with most requests; a client that sends
+    none of them (curl, scripts) is not a browser another site could drive."""
+    if headers.get(b"sec-fetch-site", b"") == b"cross-site":
+        return False
+    if b"origin" in headers:
+        return _same_origin(headers) and bool(headers[b"origin"])
+    referer = headers.get(b"referer", b"").decode("latin-1")
+    return not referer or urlsplit(referer).netloc in _hosts(headers)
 
 
 class RequireLogin:
@@ -60,9 +90,16 @@ class RequireLogin:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        if not self.auth.trusted_proxy:
+            scope["headers"] = [(k, v) for k, v in scope.get("headers") or [] if k.lower() not in PROXY_HEADERS]
         path = str(scope.get("path", ""))
         headers = dict(scope.get("headers") or [])
         user, how = self.auth.resolve(headers, _cookies(headers))
+        if scope["type"] == "http":
+            send = _with_headers(send, private=user is not None and not path.startswith(STATIC_PREFIXES))
+        if path in ("/login", "/logout") and scope.get("method") == "POST" and not _from_this_site(headers):
+            await _deny(scope, receive, send, 403, CROSS_SITE)
+            return
         if user is not None:
             if how == "cookie" and scope.get("method") in UNSAFE_METHODS and not _same_origin(headers):
                 await _deny(scope, receive, send, 403, CROSS_SITE)
@@ -83,6 +120,24 @@ class RequireLogin:
             await RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)(scope, receive, send)
             return
         await _deny(scope, receive, send, 401, NOT_LOGGED_IN)
+
+
+def _with_headers(send: Send, private: bool) -> Send:
+    """`send` adding SECURITY_HEADERS to the response, and for a logged-in user's response (anything but the
+    workbench's static files) Cache-Control: no-store, so no browser or proxy cache keeps answers, documents
+    or figures after logout."""
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", [])
+                       if not (private and k.lower() in (b"cache-control", b"expires", b"pragma"))]
+            present = {k.lower() for k, _ in headers}
+            # a CSP of the app's own is kept: a second CSP header only adds restrictions
+            headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present or k == b"content-security-policy"]
+            if private:
+                headers += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
+            message = {**message, "headers": headers}
+        await send(message)
+    return wrapped
 
 
 async def _deny(scope: Scope, receive: Receive, send: Send, status: int, detail: str) -> None:
@@ -180,7 +235,27 @@ def login(request: Request, auth: AuthDep, username: Annotated[str, Form(max_len
     return response
 
 
-@router.api_route("/logout", methods=["GET", "POST"])
+LOGOUT_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>退出登录 · 招商知识助手</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;background:#f4f6f9;color:#1f2937}
+main{max-width:360px;margin:12vh auto;background:#fff;border:1px solid #d8dee8;border-radius:6px;padding:28px 32px}
+button{margin-top:16px;width:100%;padding:9px;background:#1f5fa8;color:#fff;border:0;border-radius:4px;font-size:15px}
+a{color:#1f5fa8}
+</style></head><body><main><h1 style="font-size:20px">退出登录</h1><p>确定要退出招商知识助手吗？</p>
+<form method="post" action="/logout"><button type="submit" id="zs-logout-confirm">退出登录</button></form>
+<p><a href="/ui/">返回工作台</a></p></main></body></html>"""
+
+
+@router.get("/logout")
+def logout_page(request: Request) -> Response:
+    """A link (even one on another site) only shows this page; logging out takes its POST button."""
+    if not isinstance(getattr(request.state, "user", None), User):
+        return RedirectResponse("/login", status_code=303)
+    return HTMLResponse(LOGOUT_PAGE)
+
+
+@router.post("/logout")
 def logout(request: Request, auth: AuthDep) -> Response:
     user = getattr(request.state, "user", None)
     auth.log_out(request.cookies.get(SESSION_COOKIE), user if isinstance(user, User) else None)

@@ -42,8 +42,10 @@ def user_html(workspace: Workspace | None, local: bool) -> str:
         return ""
     if local:
         return '<div class="zs-user">本机单用户模式（未启用登录）</div>'
+    # A POST form, not a link: logging out is a change, and GET /logout only asks for confirmation.
     return (f'<div class="zs-user"><span>{esc(workspace.user.describe())}</span>'
-            '<a href="/logout" id="zs-logout">退出登录</a></div>')
+            '<form method="post" action="/logout" class="zs-logout-form">'
+            '<button type="submit" id="zs-logout">退出登录</button></form></div>')
 
 
 def status_html(workspace: Workspace | None) -> str:

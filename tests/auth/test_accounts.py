@@ -113,7 +113,7 @@ def test_browser_login_logout_and_wrong_password(app_client: TestClient, data: S
     assert asked.status_code == 200 and asked.json()["citations"]
     cross = app_client.post("/api/ask", json={"question": "项目管家是什么？"}, headers={"Origin": "http://evil.example"})
     assert cross.status_code == 403 and "跨站" in cross.json()["detail"]
-    app_client.get("/logout", follow_redirects=False)
+    app_client.post("/logout", follow_redirects=False)
     app_client.cookies.clear()
     assert app_client.post("/api/ask", json={"question": "项目管家是什么？"}).status_code == 401
     code, out = run(data, "audit", "--user", "wang", "--json")

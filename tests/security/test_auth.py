@@ -174,7 +174,7 @@ def test_a_session_ends_with_logout_disabling_or_a_new_password(
     token = _session(_login(client, fresh_user))
     assert _with_cookie(client, token).status_code == 200  # control: the session works
     if how == "logout":
-        assert _with_cookie(client, token, "GET", "/logout", follow_redirects=False).status_code == 303
+        assert _with_cookie(client, token, "POST", "/logout", follow_redirects=False).status_code == 303
     else:
         store = UserStore(sec_settings.data_dir / "users.sqlite")
         try:

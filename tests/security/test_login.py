@@ -116,3 +116,100 @@ def test_a_client_sent_forwarded_for_does_not_reset_the_limit(
     codes = [_login(c, account, f"x-{i}", headers={header: f"10.9.{i}.1"}).status_code
              for i in range(LOCKOUT_FAILURES + 3)]
     assert codes == [401] * LOCKOUT_FAILURES + [429] * 3, codes
+
+
+# --- cross-site login and logout, forwarded headers, response headers --------------------------------------
+
+FOREIGN = [
+    pytest.param({"Origin": "http://evil.example"}, id="LLM06-login-csrf-from-foreign-origin"),
+    pytest.param({"Origin": "null"}, id="LLM06-login-csrf-from-sandboxed-null-origin"),
+    pytest.param({"Referer": "http://evil.example/win-a-prize.html"}, id="LLM06-login-csrf-with-foreign-referer-only"),
+    pytest.param({"Sec-Fetch-Site": "cross-site"}, id="LLM06-login-csrf-flagged-cross-site-by-the-browser"),
+    pytest.param({"Origin": "http://evil.example", "X-Forwarded-Host": "evil.example"},
+                 id="LLM06-login-csrf-with-forged-x-forwarded-host"),
+]
+
+
+@pytest.mark.parametrize("headers", FOREIGN)
+def test_a_login_form_on_another_site_cannot_sign_anyone_in(
+        from_address: Callable[[str], TestClient], account: str, headers: dict[str, str]) -> None:
+    c = from_address("10.30.0.1")
+    r = _login(c, account, PASSWORD, headers=headers)
+    assert r.status_code == 403 and "拒绝跨站请求" in r.json()["detail"] and "set-cookie" not in r.headers
+    ok = _login(c, account, PASSWORD, headers={"Origin": "http://testserver", "Referer": "http://testserver/login"})
+    assert ok.status_code == 303 and ok.cookies.get("zs_session")  # control: our own login page
+
+
+def _session_of(c: TestClient, account: str) -> str:
+    r = _login(c, account, PASSWORD)
+    assert r.status_code == 303
+    return str(r.cookies["zs_session"])
+
+
+def _alive(c: TestClient, token: str) -> bool:
+    c.cookies.set("zs_session", token)
+    try:
+        return c.get("/api/documents").status_code == 200
+    finally:
+        c.cookies.clear()
+
+
+@pytest.mark.parametrize(("method", "headers"), [
+    pytest.param("GET", {"Referer": "http://evil.example/"}, id="LLM06-logout-by-a-foreign-link-only-asks"),
+    pytest.param("POST", {"Origin": "http://evil.example"}, id="LLM06-logout-by-a-foreign-form-is-refused"),
+])
+def test_another_site_cannot_log_a_user_out(from_address: Callable[[str], TestClient], account: str, method: str,
+                                            headers: dict[str, str]) -> None:
+    c = from_address("10.30.0.2")
+    token = _session_of(c, account)
+    c.cookies.set("zs_session", token)
+    r = c.request(method, "/logout", headers=headers, follow_redirects=False)
+    c.cookies.clear()
+    assert r.status_code == (200 if method == "GET" else 403), r.status_code
+    if method == "GET":
+        assert 'method="post" action="/logout"' in r.text  # a confirmation button, not a logout
+    assert _alive(c, token)
+    c.cookies.set("zs_session", token)
+    done = c.post("/logout", headers={"Origin": "http://testserver"}, follow_redirects=False)
+    c.cookies.clear()
+    assert done.status_code == 303 and not _alive(c, token)  # control: our own button logs out
+
+
+@pytest.mark.parametrize("header", [
+    pytest.param("X-Forwarded-Host", id="LLM06-cookie-write-with-forged-x-forwarded-host"),
+    pytest.param("Forwarded", id="LLM06-cookie-write-with-forged-forwarded-header"),
+])
+def test_a_client_sent_forwarded_host_does_not_make_a_foreign_origin_ours(
+        from_address: Callable[[str], TestClient], account: str, header: str) -> None:
+    c = from_address("10.30.0.3")
+    token = _session_of(c, account)
+    value = "evil.example" if header == "X-Forwarded-Host" else "host=evil.example;proto=http"
+    c.cookies.set("zs_session", token)
+    r = c.post("/api/ask", json={"question": "项目管家是什么？"}, headers={"Origin": "http://evil.example", header: value})
+    c.cookies.clear()
+    assert r.status_code == 403 and "拒绝跨站请求" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("header", [pytest.param("X-Forwarded-Host", id="LLM05-workbench-config-ignores-forged-forwarded-host")])
+def test_the_workbench_config_does_not_echo_a_forged_host(client: TestClient, actors: dict[str, Any], header: str
+                                                           ) -> None:
+    r = client.get("/ui/config", headers={**actors["staff"].headers, header: "evil.example",
+                                          "X-Forwarded-Proto": "https"})
+    assert r.status_code == 200 and "evil.example" not in r.text
+
+
+@pytest.mark.parametrize(("path", "authenticated"), [
+    pytest.param("/login", False, id="LLM05-login-page-cannot-be-framed"),
+    pytest.param("/ui/", True, id="LLM05-workbench-cannot-be-framed-or-cached"),
+    pytest.param("/api/documents", True, id="LLM02-api-answers-are-not-cached"),
+    pytest.param("/ui/config", True, id="LLM02-workbench-config-is-not-cached"),
+])
+def test_responses_cannot_be_framed_and_private_ones_are_not_cached(
+        client: TestClient, actors: dict[str, Any], path: str, authenticated: bool) -> None:
+    r = client.get(path, headers=actors["staff"].headers if authenticated else {})
+    assert r.status_code == 200, r.status_code
+    assert r.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in r.headers.get_list("content-security-policy")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    if authenticated:
+        assert r.headers["cache-control"] == "no-store"
