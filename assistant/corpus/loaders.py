@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from assistant.corpus.archives import inflation_problem
 from assistant.errors import LoadError
 
 
@@ -194,6 +195,9 @@ def _load_docx(path: Path) -> RawDocument:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    problem = inflation_problem(path)  # before python-docx inflates and parses every part
+    if problem:
+        raise LoadError(path, problem)
     try:
         document = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
+from assistant.corpus.archives import inflation_problem
 from assistant.db.errors import FigureError, ImportFormatError, RowProblem
 from assistant.db.units import convert, normalise_unit
 
@@ -167,6 +168,9 @@ def _plain(number: Decimal) -> str:
 def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook  # heavy import, only when an XLSX file is read
 
+    problem = inflation_problem(path)  # an .xlsx is a zip archive too: refused before openpyxl inflates it
+    if problem:
+        raise ImportFormatError(path, problem + "。")
     try:
         workbook = load_workbook(path, data_only=True)
     except Exception as err:  # openpyxl raises many unrelated types for damaged files
