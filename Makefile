@@ -5,19 +5,27 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: run test lint typecheck unit ingest demo-data admin serve bench clean
+.PHONY: run test lint typecheck unit ingest demo-data admin serve bench clean install install-dev
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# torch is pinned before anything that pulls it in, so pip takes the local CPU build.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# `make run` installs only what the product needs (no torch, playwright or mypy).
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# `make test` adds the development extras. torch is pinned before anything that pulls it in
+# (sentence-transformers), so pip takes the local CPU build.
+$(VENV)/.installed: pyproject.toml $(VENV)/.installed-runtime
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed-runtime
+
+install-dev: $(VENV)/.installed
 
 ingest: install
 	$(BIN)/assistant ingest corpus/ --prune
@@ -34,18 +42,18 @@ serve: install
 
 run: install ingest demo-data admin serve
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check assistant tests bench
 
-typecheck: install
+typecheck: install-dev
 	$(BIN)/mypy
 
-unit: install
+unit: install-dev
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
 
-bench: install
+bench: install-dev
 	$(BIN)/python bench/run_all.py
 
 clean:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,16 +60,38 @@ def knowledge_base(settings: Settings | None = None) -> Iterator[KnowledgeBase]:
 
 
 class _Bar:
+    """A tqdm bar on a terminal; in a log file (stderr not a terminal) a plain line every LOG_EVERY_S seconds,
+    so that a long ingest run by cron or systemd does not look hung."""
+
+    LOG_EVERY_S = 10.0
+
     def __init__(self, total: int) -> None:
         from tqdm import tqdm
 
-        self._bar = tqdm(total=total, unit="字", unit_scale=True, desc="向量化", file=sys.stderr, disable=None)
+        self._total, self._done = total, 0
+        self._started = self._logged = time.monotonic()
+        self._tty = sys.stderr.isatty()
+        self._bar = tqdm(total=total, unit="字", unit_scale=True, desc="向量化", file=sys.stderr, disable=not self._tty)
 
     def update(self, n: int) -> None:
         self._bar.update(n)
+        self._done += n
+        now = time.monotonic()
+        if not self._tty and now - self._logged >= self.LOG_EVERY_S:
+            self._logged = now
+            self._log(now)
+
+    def _log(self, now: float) -> None:
+        share = self._done / self._total * 100 if self._total else 100.0
+        rate = self._done / max(now - self._started, 1e-9)
+        left = (self._total - self._done) / rate if rate else 0.0
+        click.echo(f"向量化进度：{self._done}/{self._total} 字（{share:.0f}%），{rate:.0f} 字/秒，预计还需 {left:.0f} 秒",
+                   err=True)
 
     def close(self) -> None:
         self._bar.close()
+        if not self._tty and self._done:
+            self._log(time.monotonic())
 
 
 @main.command(help=f"把文件或目录入库（{supported_types_text()}）。未变化的文件自动跳过。")
