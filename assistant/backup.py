@@ -9,13 +9,20 @@ lock, so no ingest or import is half-way through a write while files are read or
 Restore checks every file against the manifest before touching anything, copies into a sibling
 temporary directory, moves the current data directory aside and renames the copy into place; the
 old directory is kept, never deleted.
+
+The manifest is signed (HMAC-SHA256) with a key the server holds and the backup does not: the setting
+ASSISTANT_BACKUP_KEY, else the data directory's `.backup-key` (made on the first backup, never copied into a
+backup, carried over by a restore). Whoever can write to where backups are kept can change a file and
+re-hash the manifest, but cannot re-sign it: such a backup (an edited users.sqlite, say) is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import time
@@ -31,8 +38,9 @@ from assistant.errors import BackupError
 from assistant.index.lock import write_lock
 
 MANIFEST = "MANIFEST.json"
-FORMAT = 1
+FORMAT = 2  # 2: signed; 1 (unsigned) restores only when asked for explicitly
 _LOCK_NAME = ".write.lock"
+KEY_FILE = ".backup-key"  # the signing key when ASSISTANT_BACKUP_KEY is not set; never backed up
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # Side files of an SQLite database; the backup API copy already contains what they hold.
 _SQLITE_SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
@@ -165,7 +173,7 @@ def _data_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
         if path.is_dir():
             dirs.append(path)
         elif path.is_file():
-            if path.parent == data_dir and path.name == _LOCK_NAME:
+            if path.parent == data_dir and path.name in (_LOCK_NAME, KEY_FILE):
                 continue
             side = next((s for s in _SQLITE_SIDE_SUFFIXES if path.name.endswith(s)), None)
             if side and path.with_name(path.name[: -len(side)]).is_file():
@@ -192,6 +200,45 @@ def _external_notes(settings: Settings, data_dir: Path) -> list[str]:
     return notes
 
 
+def _key(settings: Settings, data_dir: Path, create: bool) -> bytes | None:
+    """The signing key: ASSISTANT_BACKUP_KEY, else the data directory's key file (made when `create`)."""
+    if settings.backup_key is not None:
+        return settings.backup_key.get_secret_value().encode()
+    path = data_dir / KEY_FILE
+    if path.is_file():
+        return path.read_text(encoding="ascii").strip().encode()
+    if not create:
+        return None
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secrets.token_hex(32) + "\n")
+    return path.read_text(encoding="ascii").strip().encode()
+
+
+def _signature(manifest: dict[str, Any], key: bytes) -> str:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
+def _check_signature(settings: Settings, data_dir: Path, src: Path, manifest: dict[str, Any],
+                     allow_unsigned: bool) -> None:
+    path = src / MANIFEST
+    if manifest.get("format") == 1:
+        if allow_unsigned:
+            return
+        raise BackupError(f"{path} 是旧版本生成的没有签名的备份，无法确认它未被改动，已拒绝恢复。确认备份来源可靠时，"
+                          "可用 assistant restore --allow-unsigned 恢复。数据目录未做任何改动。")
+    key = _key(settings, data_dir, create=False)
+    if key is None:
+        raise BackupError(f"无法验证备份 {src} 的签名：本机没有备份密钥（既未设置 ASSISTANT_BACKUP_KEY，数据目录中也没有 "
+                          f"{KEY_FILE}）。请把 ASSISTANT_BACKUP_KEY 设为做备份的那台服务器的密钥后再恢复。数据目录未做任何改动。")
+    signature = manifest.get("signature")
+    if not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(manifest, key)):
+        raise BackupError(f"备份清单 {path} 的签名不符：清单或其中列出的文件在备份后被改动过（或备份来自使用另一把密钥的服务器），"
+                          "已拒绝恢复。数据目录未做任何改动。")
+
+
 def backup(settings: Settings, dest: Path) -> BackupReport:
     """把整个数据目录复制到 dest（须不存在或为空目录），并写入带校验值的 MANIFEST.json。"""
     started = time.monotonic()
@@ -211,6 +258,8 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
     notes = _external_notes(settings, data_dir)
     try:
         with write_lock(data_dir):
+            key = _key(settings, data_dir, create=True)
+            assert key is not None
             if partial.exists():
                 shutil.rmtree(partial)
             partial.mkdir()
@@ -237,6 +286,7 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
                 "files": [{"path": e.path, "size": e.size, "sha256": e.sha256} for e in entries],
                 "notes": notes,
             }
+            manifest["signature"] = _signature(manifest, key)
             (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             if target.exists():
                 target.rmdir()  # empty, checked above
@@ -244,6 +294,9 @@ def backup(settings: Settings, dest: Path) -> BackupReport:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    if settings.backup_key is None:
+        notes = [*notes, f"备份清单已用本机密钥签名（{data_dir / KEY_FILE}，不随备份复制）。要在另一台机器上恢复，"
+                         "请另行妥善保存该文件的内容，恢复前把它设为 ASSISTANT_BACKUP_KEY。"]
     return BackupReport(data_dir, target, entries, time.monotonic() - started, notes)
 
 
@@ -257,7 +310,7 @@ def _read_manifest(src: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise BackupError(f"备份清单 {path} 已损坏，无法读取：{err}") from err
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(
+    if not isinstance(manifest, dict) or manifest.get("format") not in (1, FORMAT) or not isinstance(
         manifest.get("files"), list
     ):
         raise BackupError(f"备份清单 {path} 的格式无法识别（应为第 {FORMAT} 版），无法恢复。")
@@ -299,14 +352,16 @@ def _restore_notes(settings: Settings, manifest: dict[str, Any]) -> list[str]:
     return notes
 
 
-def restore(settings: Settings, src: Path) -> RestoreReport:
-    """校验备份后用它替换整个数据目录；原数据目录移到旁边保留，不删除。"""
+def restore(settings: Settings, src: Path, allow_unsigned: bool = False) -> RestoreReport:
+    """校验备份（清单签名、每个文件）后用它替换整个数据目录；原数据目录移到旁边保留，不删除。
+    allow_unsigned：也接受旧版本生成的未签名备份（无法确认未被改动）。"""
     started = time.monotonic()
     source = src.resolve()
     data_dir = settings.data_dir.resolve()
     if _is_within(source, data_dir):
         raise BackupError(f"备份目录 {source} 在数据目录 {data_dir} 之内，请先把它移到数据目录以外再恢复。")
     manifest = _read_manifest(source)
+    _check_signature(settings, data_dir, source, manifest, allow_unsigned)
     entries = _verify(source, manifest)
     dirs = [_safe_relative(d, source / MANIFEST) for d in manifest.get("directories", [])]
     existed = data_dir.is_dir()
@@ -324,6 +379,8 @@ def restore(settings: Settings, src: Path) -> RestoreReport:
                 size, sha = _copy_hashing(source / entry.path, dst)
                 if (size, sha) != (entry.size, entry.sha256):
                     raise BackupError(f"复制备份文件 {source / entry.path} 时内容发生变化，已中止恢复。数据目录未做任何改动。")
+            if (data_dir / KEY_FILE).is_file():  # the server keeps its key: later backups stay verifiable
+                shutil.copy2(data_dir / KEY_FILE, staging / KEY_FILE)
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             aside = data_dir.parent / f".{data_dir.name}.before-restore-{stamp}"
             if aside.exists():
@@ -339,7 +396,7 @@ def restore(settings: Settings, src: Path) -> RestoreReport:
             raise
     previous: Path | None = aside
     # A data directory that did not exist (or held only the lock we just took) is not worth keeping.
-    if not existed or all(p.name == _LOCK_NAME for p in aside.iterdir()):
+    if not existed or all(p.name in (_LOCK_NAME, KEY_FILE) for p in aside.iterdir()):
         shutil.rmtree(aside, ignore_errors=True)
         previous = None
     return RestoreReport(data_dir, source, len(entries), sum(e.size for e in entries),

@@ -17,9 +17,11 @@ def backup_command(directory: Path) -> None:
     click.echo(report.summary())
 
 
-@click.command("restore", help="校验 DIR 中的备份并用它替换数据目录；原数据目录移到旁边保留")
+@click.command("restore", help="校验 DIR 中的备份（清单签名和每个文件）并用它替换数据目录；原数据目录移到旁边保留")
 @click.argument("directory", type=click.Path(path_type=Path))
-def restore_command(directory: Path) -> None:
+@click.option("--allow-unsigned", is_flag=True,
+              help="也恢复旧版本生成的未签名备份（无法确认未被改动，仅在确认备份来源可靠时使用）")
+def restore_command(directory: Path, allow_unsigned: bool) -> None:
     with cli_workspace() as workspace:
-        report = workspace.restore(directory)
+        report = workspace.restore(directory, allow_unsigned=allow_unsigned)
     click.echo(report.summary())

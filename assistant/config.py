@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         False,
         description="服务部署在受信任的反向代理（nginx 等）之后时设为 true：才采信 X-Forwarded-For（登录限制按客户端地址计）"
                     "和 X-Forwarded-Host（同源检查）；直接对外服务时必须保持 false，否则客户端可伪造这些请求头",
+    )
+
+    backup_key: SecretStr | None = Field(
+        None,
+        description="备份清单的签名密钥：设置后用它签名和验证备份（可在另一台机器上恢复）；不设时用数据目录中自动生成的 "
+                    ".backup-key（不随备份复制）",
     )
 
     llm_base_url: str | None = None

@@ -17,15 +17,16 @@ class Admin(WorkspaceBase):
             entry.detail = f"{report.dest}（{len(report.files)} 个文件）"
         return report
 
-    def restore(self, src: Path) -> RestoreReport:
+    def restore(self, src: Path, allow_unsigned: bool = False) -> RestoreReport:
         """Every file is closed before the data directory is swapped; the audit row goes into the restored
-        directory's log (the replaced one, with its log, is kept beside it)."""
-        detail = str(src)
+        directory's log (the replaced one, with its log, is kept beside it). `allow_unsigned` also takes a
+        backup made before backups were signed (said in the audit row)."""
+        detail = str(src) + ("（未签名的旧版备份）" if allow_unsigned else "")
         self.require("restore", detail)
         self.services.close()
         try:
             with self.services.write_lock:
-                report = restore(self.settings, src)
+                report = restore(self.settings, src, allow_unsigned=allow_unsigned)
         except Exception:
             self._record(Entry(detail, outcome="failed"), "restore")
             raise

@@ -14,7 +14,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from assistant.auth.audit import AuditLog
-from assistant.backup import MANIFEST, backup, restore
+from assistant.backup import KEY_FILE, MANIFEST, backup, restore
 from assistant.cli import main
 from assistant.config import Settings
 from tests.reliability.conftest import lock_held_by_other_process
@@ -160,8 +160,11 @@ def test_postgresql_database_is_named_as_not_backed_up(data_settings: Settings, 
     manifest = json.loads((tmp_path / "备份" / MANIFEST).read_text(encoding="utf-8"))
     assert any("pg_dump" in note for note in manifest["notes"])
 
-    # Restoring onto a machine with no data directory yet, configured with another embedder.
-    fresh = Settings(data_dir=tmp_path / "新机器" / "data", embedder="sentence-transformers:/models/bge")
+    # Restoring onto a machine with no data directory yet, configured with another embedder and given the
+    # first server's backup key (the key file stays on that server; the backup does not carry it).
+    key = (data_settings.data_dir / KEY_FILE).read_text(encoding="ascii").strip()
+    fresh = Settings(data_dir=tmp_path / "新机器" / "data", embedder="sentence-transformers:/models/bge",
+                     backup_key=key)
     restored = restore(fresh, tmp_path / "备份")
     assert restored.previous is None
     assert snapshot(fresh.data_dir) == {k: v for k, v in snapshot(tmp_path / "备份").items() if k != MANIFEST}
