@@ -4,6 +4,7 @@ folder put back as it was for every file that did not go in. The API and the wor
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import unicodedata
@@ -14,7 +15,7 @@ from pydantic import BaseModel
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.index.ingest import IngestReport, ingest
+from assistant.index.ingest import IngestReport, file_hash, ingest
 from assistant.index.kb import KnowledgeBase
 
 MAX_UPLOAD_FILES = 20
@@ -75,22 +76,58 @@ def shorten_name(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     return stem + digest + suffix
 
 
+PREVIOUS = ".previous"  # ".<name>.previous": the stored version while a new one is being ingested
+INCOMING = ".incoming"  # ".<name>.incoming": an upload being written, before it takes the name
+
+
+def recover_interrupted(kb: KnowledgeBase) -> list[str]:
+    """Put the uploads folder back in order after a process was killed (even kill -9) during an upload:
+    a half-written ".incoming" file is dropped; a ".previous" copy goes back under its name unless the
+    knowledge base already holds the new version (then the copy is dropped). Afterwards every stored file
+    is the version the manifest knows, so a later 重新入库 reads what was indexed, never a stale copy or a
+    half-written file. Returns what was done, in Chinese. The caller holds the process's write lock."""
+    folder = uploads_dir(kb.settings)
+    if not folder.is_dir():
+        return []
+    done: list[str] = []
+    for leftover in sorted(folder.glob(f".*{INCOMING}")):
+        leftover.unlink(missing_ok=True)
+        done.append(f"删除未写完的上传文件 {leftover.name}")
+    for copy in sorted(folder.glob(f".*{PREVIOUS}")):
+        target = folder / copy.name[1:-len(PREVIOUS)]
+        record = kb.manifest.by_source(str(target.resolve()))
+        if target.is_file() and record is not None and file_hash(target) == record.content_hash:
+            copy.unlink()  # the new version went in: the old copy is stale
+            done.append(f"删除过期副本 {copy.name}")
+        else:
+            copy.replace(target)  # the new version never went in: the stored file is the old one again
+            done.append(f"恢复 {target.name} 的上一版本")
+    return done
+
+
 def save_and_ingest(kb: KnowledgeBase, named: list[tuple[str, BinaryIO]]) -> list[UploadedFile]:
     """Store the files (name from safe_file_name → content), ingest them, and undo the store for files that
-    did not go in: a failed new version of an already indexed file puts the old file back. The caller holds
-    the process's write lock; ingest takes the data directory's."""
+    did not go in: a failed new version of an already indexed file puts the old file back. Each file is
+    written under a hidden ".incoming" name first and renamed into place, so a crash never leaves a half
+    file under a real name; what a crash leaves is put right by recover_interrupted, which runs first. The
+    caller holds the process's write lock; ingest takes the data directory's."""
     folder = uploads_dir(kb.settings)
     folder.mkdir(parents=True, exist_ok=True)
+    recover_interrupted(kb)
     saved: list[tuple[str, Path, Path | None]] = []
     for name, content in named:
         target = folder / name
-        backup = None
-        if target.exists():
-            backup = folder / f".{name}.previous"
-            target.replace(backup)
-        with target.open("wb") as out:
+        incoming = folder / f".{name}{INCOMING}"
+        with incoming.open("wb") as out:
             content.seek(0)
             shutil.copyfileobj(content, out)
+            out.flush()
+            os.fsync(out.fileno())
+        backup = None
+        if target.exists():
+            backup = folder / f".{name}{PREVIOUS}"
+            target.replace(backup)
+        incoming.replace(target)
         saved.append((name, target, backup))
     try:
         report = ingest(kb, [path for _, path, _ in saved])

@@ -24,7 +24,13 @@ from assistant.index.ingest import IngestReport, ProgressFactory, ingest, remove
 from assistant.index.kb import cleared, visible_documents
 from assistant.index.lock import write_lock
 from assistant.index.manifest import DocRecord
-from assistant.index.uploads import UploadedFile, safe_file_name, save_and_ingest, uploads_dir
+from assistant.index.uploads import (
+    UploadedFile,
+    recover_interrupted,
+    safe_file_name,
+    save_and_ingest,
+    uploads_dir,
+)
 from assistant.workspace.base import Entry, WorkspaceBase
 
 MAX_REASON_CHARS = 200
@@ -128,6 +134,7 @@ class Documents(WorkspaceBase):
         records = self.documents() if doc_ids is None else [self.document(d) for d in doc_ids]
         detail = "全部文档" if doc_ids is None else "、".join(r.file_name for r in records)
         with self._audited("reingest", detail) as entry, self._writing():
+            recover_interrupted(self.kb)  # an upload killed half-way must not hand its unconfirmed file over
             report = ingest(self.kb, [Path(r.source) for r in records], progress=progress)
             entry.outcome = "ok" if report.ok else "failed"
         return report
