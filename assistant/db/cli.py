@@ -81,11 +81,13 @@ def db_group() -> None:
 @click.option("--layout", type=click.Choice(["auto", "long", "wide"]), default="auto", show_default=True,
               help="指标文件格式：long 长表（地区,期间,指标,数值…）或 wide 宽表（每行一个地区）")
 @click.option("--period", default=None, help="宽表的期间，如 2023Q1（标题中已写明时可不填）")
+@click.option("--replace-period", is_flag=True,
+              help="指标文件缺少数据库中已有的地区时，仍整期替换（删除文件中没有的地区该期该指标的数据）；不加时拒绝导入并列出这些地区")
 @_friendly_errors
-def import_command(kind: str, file: Path, layout: str, period: str | None) -> None:
+def import_command(kind: str, file: Path, layout: str, period: str | None, replace_period: bool) -> None:
     with cli_workspace() as workspace:
         try:
-            summary = workspace.import_data(kind, file, layout, period)
+            summary = workspace.import_data(kind, file, layout, period, replace_period=replace_period)
         except ImportRejected as err:  # the row-by-row report, without click's "Error:" in front
             click.echo(str(err), err=True)
             raise click.exceptions.Exit(1) from err

@@ -88,6 +88,22 @@ class RowProblem:
         return f"第 {self.row} 行，列“{self.column}”，值“{shown}”：{self.reason}"
 
 
+class PartialPeriod(FigureError):
+    """An indicator file that lacks some regions for a period and metric the database holds more of: importing
+    it would replace the whole period and delete the others' rows, which needs the explicit flag."""
+
+    def __init__(self, path: Path | str, file_regions: Sequence[str], removed: dict[str, list[str]]) -> None:
+        self.path = Path(path)
+        self.removed = removed  # "2023Q1 实际引进内资" → the regions whose rows would be deleted
+        count = len({r for names in removed.values() for r in names})
+        listed = "；".join(f"{what}：{'、'.join(names)}" for what, names in removed.items())
+        shown = "、".join(file_regions[:8]) + ("等" if len(file_regions) > 8 else "")
+        super().__init__(
+            f"未导入：文件“{self.path.name}”只有 {len(file_regions)} 个地区（{shown}）的数据，而重新导入某期指标会整期替换——"
+            f"数据库中另外 {count} 个地区的这些数据将被删除（{listed}）。数据库未做任何修改。"
+            "如确要整期替换，请加 --replace-period（工作台勾选“整期替换”）；只想更新个别地区的，请在文件中保留该期全部地区的数据。")
+
+
 class ImportRejected(FigureError):
     """At least one row is bad; nothing was written."""
 

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from assistant.db import records as rec
-from assistant.db.errors import ImportFormatError
+from assistant.db.errors import ImportFormatError, PartialPeriod
 from assistant.db.indicator_import import IndicatorRecord, detect_layout, parse_long, parse_wide
 from assistant.db.migrations import migrate
 from assistant.db.models import (
@@ -66,6 +66,7 @@ class ImportSummary:
     replaced: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     import_id: int | None = None
+    removed: list[str] = field(default_factory=list)  # rows of regions the file lacked, deleted (--replace-period)
 
     @property
     def changed(self) -> bool:
@@ -83,6 +84,8 @@ class ImportSummary:
         ]
         if self.replaced:
             lines.append(f"已替换的期间：{'、'.join(self.replaced)}。")
+        if self.removed:
+            lines.append(f"整期替换，删除了文件中没有的地区：{'；'.join(self.removed)}。")
         if self.ignored_columns:
             lines.append(f"未导入的列（完成进度、排名由系统计算）：{'、'.join(self.ignored_columns)}。")
         return "\n".join(lines)
@@ -95,6 +98,7 @@ class _Counts:
     deleted: int = 0
     unchanged: int = 0
     replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # "2023Q1 实际引进内资：汉滨区、旬阳市" (indicators only)
 
 
 def _as_float(value: Decimal | None, places: int = 6) -> float | None:
@@ -148,7 +152,10 @@ class _Refs:
         return self.chain_ids[name] if name else None
 
 
-def _apply_indicators(session: Session, refs: _Refs, records: list[IndicatorRecord], import_id: int) -> _Counts:
+def _apply_indicators(session: Session, refs: _Refs, records: list[IndicatorRecord], import_id: int,
+                      replace_period: bool = False, path: Path | None = None) -> _Counts:
+    """Each (period, metric) in the file replaces the database's: rows of regions the file lacks are deleted,
+    which only happens with `replace_period`; otherwise PartialPeriod says which rows that would be."""
     counts = _Counts()
     pairs = {(r.period.key, r.metric) for r in records}
     existing = session.scalars(
@@ -158,10 +165,16 @@ def _apply_indicators(session: Session, refs: _Refs, records: list[IndicatorReco
     ).all()
     by_key = {(e.region_id, e.period, e.metric): e for e in existing if (e.period, e.metric) in pairs}
     counts.replaced = [f"{p} {m}" for p, m in sorted(pairs) if any(k[1:] == (p, m) for k in by_key)]
-    seen = set()
+    seen = {(refs.region_ids[r.region], r.period.key, r.metric) for r in records}
+    names = {region_id: name for name, region_id in refs.region_ids.items()}
+    removed: dict[str, list[str]] = {}
+    for region_id, period, metric in sorted(k for k in by_key if k not in seen):
+        removed.setdefault(f"{period} {metric}", []).append(names.get(region_id, str(region_id)))
+    if removed and not replace_period:
+        raise PartialPeriod(path or Path("?"), sorted({r.region for r in records}), removed)
+    counts.removed = [f"{what}：{'、'.join(regions)}" for what, regions in removed.items()]
     for r in records:
         key = (refs.region_ids[r.region], r.period.key, r.metric)
-        seen.add(key)
         values = {
             "region_id": key[0], "period": key[1], "metric": key[2], "year": r.period.year,
             "end_month": r.period.month, "value": _as_float(r.value), "unit": r.unit,
@@ -226,9 +239,12 @@ def _apply_problems(session: Session, refs: _Refs, records: list[rec.ProblemReco
     return counts
 
 
-def import_file(engine: Engine, kind: str, path: Path, layout: str = "auto", period: Period | None = None
-                ) -> ImportSummary:
-    """导入一个 CSV / XLSX 文件（全部成功或全部不改）。kind 为 indicators、projects、enterprises、events、problems。"""
+def import_file(engine: Engine, kind: str, path: Path, layout: str = "auto", period: Period | None = None,
+                replace_period: bool = False) -> ImportSummary:
+    """导入一个 CSV / XLSX 文件（全部成功或全部不改）。kind 为 indicators、projects、enterprises、events、problems。
+
+    指标文件按“期间 + 指标”整期替换：文件缺少数据库中已有的地区时，除非 replace_period，否则抛出 PartialPeriod
+    （列出将被删除的地区），不做任何修改。"""
     if kind not in KINDS:
         raise ImportFormatError(path, f"未知的导入类型“{kind}”，应为：{'、'.join(KINDS)}。")
     migrate(engine)
@@ -258,12 +274,14 @@ def import_file(engine: Engine, kind: str, path: Path, layout: str = "auto", per
         session.add(log)
         session.flush()
         appliers: dict[str, Callable[[Session, _Refs, list[Any], int], _Counts]] = {
-            "indicators": _apply_indicators, "projects": _apply_projects, "enterprises": _apply_enterprises,
+            "indicators": lambda s, r, p, i: _apply_indicators(s, r, p, i, replace_period, path),
+            "projects": _apply_projects, "enterprises": _apply_enterprises,
             "events": _apply_events, "problems": _apply_problems,
         }
         counts = appliers[kind](session, refs, parsed, log.id)
         summary = ImportSummary(kind, path.name, used_layout, grid.encoding, len(parsed), counts.inserted,
-                                counts.updated, counts.deleted, counts.unchanged, counts.replaced, ignored)
+                                counts.updated, counts.deleted, counts.unchanged, counts.replaced, ignored,
+                                removed=counts.removed)
         if not summary.changed:
             session.rollback()
             return summary

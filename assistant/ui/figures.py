@@ -81,7 +81,8 @@ class FiguresTab:
             gr.HTML(tools_html(REGISTRY.values()), elem_id="zs-tools-list", padding=False)
         with gr.Accordion("导入数据（CSV / XLSX）", open=False, elem_id="zs-import"):
             gr.Markdown("表头按 `corpus/data/templates/` 中的模板整理。一个文件里只要有一行出错，整个文件都不导入，"
-                        "并列出每个出错的行号、列名、取值和原因；重新导入某期指标会替换该期数据。")
+                        "并列出每个出错的行号、列名、取值和原因；重新导入某期指标会替换该期数据，"
+                        "文件缺少该期已有的地区时不导入（列出这些地区），勾选“整期替换”才会删除它们。")
             with gr.Row():
                 file = gr.File(label="选择文件（csv、xlsx）", file_count="single", height=120, scale=2,
                                elem_id="zs-import-file")
@@ -90,13 +91,16 @@ class FiguresTab:
                                        value="indicators", filterable=False)
                     layout = gr.Radio(label="指标文件格式", choices=LAYOUTS, value="auto")
                     period_text = gr.Textbox(label="宽表的期间（标题中已写明时可不填）", placeholder="如 2023Q1")
+                    replace_period = gr.Checkbox(
+                        label="整期替换：文件中没有的地区，其该期数据一并删除（不勾选时，缺地区的文件不导入，并列出这些地区）",
+                        value=False, elem_id="zs-import-replace")
             run_import = gr.Button("导入", variant="primary", elem_id="zs-import-go")
             self.write_controls = [run_import]
             report = gr.HTML(elem_id="zs-import-report")
 
         metric.change(self.choose_metric, [metric, period], [period, table, chart], show_progress="hidden")
         period.input(self.show, [metric, period], [table, chart], show_progress="hidden")
-        run_import.click(self.import_data, [file, kind, layout, period_text], report).then(
+        run_import.click(self.import_data, [file, kind, layout, period_text, replace_period], report).then(
             self.refresh, [metric, period], [metric, period, table, chart]).then(
             self.status, None, status, show_progress="hidden")
         self._load = (self.refresh, [metric, period], [metric, period, table, chart])
@@ -151,7 +155,8 @@ class FiguresTab:
         t = county_table(by_value, by_completion, lagging, city)
         return table_html(t), chart_svg(t)
 
-    def import_data(self, path: str | None, kind: str, layout: str, period: str, request: gr.Request) -> str:
+    def import_data(self, path: str | None, kind: str, layout: str, period: str, replace_period: bool,
+                    request: gr.Request) -> str:
         workspace = workspace_of(self.services, request)
         with refused_as_toast():
             workspace.require("import", f"{kind} {Path(path).name if path else ''}".strip())
@@ -161,7 +166,8 @@ class FiguresTab:
         if file.suffix.lower() not in IMPORT_SUFFIXES:
             return notice(f"文件“{file.name}”不是 CSV 或 XLSX，请在 Excel 中另存为这两种格式之一后再导入。", "error")
         try:
-            summary = workspace.import_data(kind, file, layout, (period or "").strip() or None)
+            summary = workspace.import_data(kind, file, layout, (period or "").strip() or None,
+                                            replace_period=bool(replace_period))
         except ImportRejected as err:
             return rejected_html(err)
         except AssistantError as err:

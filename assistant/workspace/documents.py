@@ -148,14 +148,18 @@ class Documents(WorkspaceBase):
             entry.outcome = "ok" if report.ok else "failed"
         return report
 
-    def import_data(self, kind: str, path: Path, layout: str = "auto", period: str | None = None) -> ImportSummary:
-        """Import one CSV/XLSX file (all rows or none); ImportRejected lists every bad cell."""
-        detail = f"{kind} {path.name}"
+    def import_data(self, kind: str, path: Path, layout: str = "auto", period: str | None = None,
+                    replace_period: bool = False) -> ImportSummary:
+        """Import one CSV/XLSX file (all rows or none); ImportRejected lists every bad cell. An indicator file
+        that lacks regions the database holds for its period raises PartialPeriod (naming them) unless
+        `replace_period` says to replace the whole period."""
+        detail = f"{kind} {path.name}" + ("（整期替换）" if replace_period else "")
         self.require("import", detail)
         with self._audited("import", detail) as entry:
             try:
                 [summary] = self._import(lambda engine: [import_file(engine, kind, path, layout,
-                                                                    parse_period(period) if period else None)])
+                                                                    parse_period(period) if period else None,
+                                                                    replace_period=replace_period)])
             except ImportRejected:
                 entry.outcome = "rejected"
                 raise

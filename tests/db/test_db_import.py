@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
-from assistant.db.errors import ImportFormatError, ImportRejected
+from assistant.db.errors import ImportFormatError, ImportRejected, PartialPeriod
 from assistant.db.importers import import_demo, import_file
 from assistant.db.models import Base
 from assistant.db.periods import Period
@@ -155,8 +155,13 @@ def test_reimporting_a_period_replaces_it(engine: Engine, tmp_path: Path) -> Non
     again = import_file(engine, "indicators", DEMO_DIR / "indicators_2023Q1_wide.csv")
     assert not again.changed and again.import_id is None
     text = as_csv([["汉滨区", "2023Q1", "内资", "50", "亿元", "", "138"], ["全市", "2023Q1", "内资", "400", "亿元", "", ""]])
-    summary = import_file(engine, "indicators", write(tmp_path / "fix.csv", text))
-    assert summary.replaced == ["2023Q1 实际引进内资"]
+    # The file lacks twelve regions the period holds: refused, naming them, until the replacement is asked for.
+    with pytest.raises(PartialPeriod) as refused:
+        import_file(engine, "indicators", write(tmp_path / "fix.csv", text))
+    assert "旬阳市" in refused.value.removed["2023Q1 实际引进内资"] and len(refused.value.removed["2023Q1 实际引进内资"]) == 12
+    assert get_indicator(store_for(engine), "旬阳", "2023Q1", "内资").value is not None  # nothing changed
+    summary = import_file(engine, "indicators", write(tmp_path / "fix.csv", text), replace_period=True)
+    assert summary.replaced == ["2023Q1 实际引进内资"] and "旬阳市" in summary.removed[0]
     assert (summary.updated, summary.deleted) == (2, 12)
     store = store_for(engine)
     assert get_indicator(store, "汉滨", "2023Q1", "内资").value == 50.0

@@ -69,7 +69,7 @@ def test_the_workbench_refuses_a_broken_csv_in_chinese(roomy: TestClient, actors
                                                        expected: str) -> None:
     before = _db_rows(roomy, actors["admin"])
     file = _upload(roomy, actors["staff"], "一季度指标.csv", content)
-    event, payload = gradio_call(roomy, actors["staff"], "import_data", [file, "indicators", "auto", ""])
+    event, payload = gradio_call(roomy, actors["staff"], "import_data", [file, "indicators", "auto", "", False])
     assert event == "complete", payload[:300]  # not Gradio's {"error": null}
     assert expected in payload and "一季度指标.csv" in payload, payload[:500]
     assert "_csv" not in payload and "Error" not in payload
