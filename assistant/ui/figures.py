@@ -152,7 +152,7 @@ class FiguresTab:
         if not by_value.rows:
             return notice(f"{parse_period(period).label} {metric} 只有全市数据，没有分县区数据。"
                           + (f" {city.summary}" if city.value is not None else ""), "info"), ""
-        t = county_table(by_value, by_completion, lagging, city)
+        t = county_table(by_value, by_completion, lagging, city, scoped=workspace.user.access.region is not None)
         return table_html(t), chart_svg(t)
 
     def import_data(self, path: str | None, kind: str, layout: str, period: str, replace_period: bool,

@@ -41,6 +41,10 @@ class CountyTable:
     city: CityTotalResult | None
     source: str
     formula: str
+    # For an account that sees only its own row: the lagging tool's own sentence, which counts the laggards
+    # over every region (and withholds the count where inference control says so). Counting `rows` would say
+    # "1" where ten regions lag.
+    scoped_summary: str | None = None
 
     @property
     def laggards(self) -> list[CountyRow]:
@@ -48,8 +52,9 @@ class CountyTable:
 
 
 def county_table(by_value: RankingResult, by_completion: RankingResult, lagging: LaggingResult,
-                 city: CityTotalResult | None) -> CountyTable:
-    """Every region with a value (ranked by completion where it has a target), then those without data."""
+                 city: CityTotalResult | None, scoped: bool = False) -> CountyTable:
+    """Every region with a value (ranked by completion where it has a target), then those without data.
+    `scoped`: the results were narrowed to one account's region, so the summary is the lagging tool's."""
     ranks = {r.region: r.rank for r in by_completion.rows}
     schedule = lagging.schedule_pct
     rows = [
@@ -61,7 +66,8 @@ def county_table(by_value: RankingResult, by_completion: RankingResult, lagging:
     rules = [rule for f in (by_completion.provenance.formula, lagging.provenance.formula) if f for rule in f.split("；")]
     formula = "；".join(dict.fromkeys(rules))  # both tools state the completion formula: say it once
     return CountyTable(by_value.period_label, by_value.metric, by_value.value_unit, schedule, rows,
-                       by_value.no_data, city, provenance_text(by_value.provenance), formula)
+                       by_value.no_data, city, provenance_text(by_value.provenance), formula,
+                       scoped_summary=lagging.summary if scoped else None)
 
 
 def _num(value: float | None, unit: str) -> str:
@@ -101,9 +107,11 @@ def table_html(t: CountyTable) -> str:
     laggards = t.laggards
     summary = (f"低于序时进度的有 {len(laggards)} 个：{'、'.join(r.region for r in laggards)}（红色标出）。" if laggards
                else "各地区均达到序时进度。")
+    lead = f"<b>{esc(t.period_label)} {esc(t.metric)}</b>：序时进度 {t.schedule_pct:.2f}%，{esc(summary)}"
+    if t.scoped_summary is not None:
+        lead = esc(t.scoped_summary)
     return (
-        f'<div class="zs-fig-summary"><b>{esc(t.period_label)} {esc(t.metric)}</b>：序时进度 {t.schedule_pct:.2f}%，'
-        f"{esc(summary)}</div>"
+        f'<div class="zs-fig-summary">{lead}</div>'
         f'<table class="zs-table zs-county" id="zs-county-table"><thead>{head}</thead><tbody>{"".join(body)}</tbody>'
         f"{foot}</table>"
         f'<div class="zs-prov-line">来源：项目数据库 {esc(t.source)}。{esc(t.formula)}</div>'
