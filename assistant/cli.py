@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from assistant.answer.types import page_note
 from assistant.auth.cli import audit_command, users_group
 from assistant.backup_cli import backup_command, restore_command
 from assistant.cli_workspace import cli_workspace
@@ -25,6 +26,7 @@ from assistant.onboarding.cli import learn_group
 
 if TYPE_CHECKING:
     from assistant.answer.types import Answer
+    from assistant.corpus.ocr import OcrPage
     from assistant.index.kb import KnowledgeBase
 
 
@@ -94,11 +96,20 @@ class _Bar:
             self._log(time.monotonic())
 
 
+def _ocr_page_done(name: str, page: OcrPage, total: int) -> None:
+    """A line per scanned page read by OCR (a long scan takes seconds a page), with its warning if any."""
+    note = f"；{page.warning}" if page.warning else ""
+    click.echo(f"文字识别“{name}”：第 {page.number}/{total} 页，{len(page.lines)} 行，置信度 {page.confidence:.2f}，"
+               f"{page.seconds:.1f} 秒{note}", err=True)
+
+
 @main.command(help=f"把文件或目录入库（{supported_types_text()}）。未变化的文件自动跳过。")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="移除文件已不存在的文档")
 def ingest(paths: tuple[Path, ...], prune: bool) -> None:
-    with cli_workspace() as workspace:
+    from assistant.corpus.ocr import reporting_pages
+
+    with cli_workspace() as workspace, reporting_pages(_ocr_page_done):
         report = workspace.ingest(list(paths), prune=prune, progress=_Bar)
     click.echo(report.summary())
     if not report.ok:
@@ -198,7 +209,7 @@ def search(question: str | None, k: int, as_json: bool, batch, genre, year, offi
                 number = f" {h.doc_number}" if h.doc_number else ""
                 click.echo(f"[{n}] 《{h.title}》{number} › {h.section or '正文'}  (得分 {h.score:.4f})")
                 click.echo(f"    {h.text}")
-                click.echo(f"    —— {Path(h.source).name} 第 {h.start}–{h.end} 字" + (f"，第 {h.page} 页" if h.page else ""))
+                click.echo(f"    —— {Path(h.source).name} 第 {h.start}–{h.end} 字{page_note(h.page, h.ocr)}")
 
 
 @main.group("eval", help="评测")

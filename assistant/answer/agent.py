@@ -262,7 +262,7 @@ class Agent:
             citations.append(Citation(
                 n=n, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
                 quote=best_sentences(hit.text, words), source=hit.source, start=hit.start, end=hit.end,
-                doc_id=hit.doc_id, chunk_id=hit.chunk_id, page=hit.page,
+                doc_id=hit.doc_id, chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr,
             ))
         if numbers.unknown:
             shown = "、".join(f"[{n}]" for n in numbers.unknown)

@@ -458,7 +458,7 @@ def policy_for(
             Citation(
                 n=n, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
                 quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
-                chunk_id=hit.chunk_id, page=hit.page,
+                chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr,
             )
         )
         where = f"《{hit.title}》" + (f"（{hit.doc_number}）" if hit.doc_number else "")

@@ -24,6 +24,19 @@ class Citation(BaseModel):
     doc_id: str = ""
     chunk_id: str = ""
     page: int | None = None
+    ocr: bool = Field(False, description="原文由扫描件或图片经文字识别（OCR）得到，可能有识别错误")
+
+    @property
+    def page_note(self) -> str:
+        """Where in the file, as the source card and the 依据 list say it: "（扫描件 OCR，第 3 页）" or "，第 3 页"."""
+        return page_note(self.page, self.ocr)
+
+
+def page_note(page: int | None, ocr: bool) -> str:
+    """"（扫描件 OCR，第 3 页）" for a passage read by OCR, "，第 3 页" for a PDF's text layer, "" otherwise."""
+    if ocr:
+        return f"（扫描件 OCR，第 {page} 页）" if page else "（扫描件 OCR）"
+    return f"，第 {page} 页" if page else ""
 
 
 class Answer(BaseModel):
@@ -42,6 +55,7 @@ class Answer(BaseModel):
             for c in self.citations:
                 where = f"《{c.title}》" + (f"（{c.doc_number}）" if c.doc_number else "")
                 section = f" {c.section}" if c.section else ""
+                section += c.page_note if c.ocr else ""
                 quote = f"：“{c.quote}”" if c.quote else ""
                 lines.append(f"[{c.n}] {where}{section}{quote}")
             parts.append("引用：\n" + "\n".join(lines))

@@ -24,6 +24,7 @@ CELL_SPLIT = re.compile(r"\t+|\s{2,}|\s*[|｜]\s*")
 NUMERIC_CELL = re.compile(r"^[-+]?\d[\d,.]*\s*%?$")
 BOLD = re.compile(r"(?<!\*)\*\*(?!\*)([^*\n]+?)(?<!\*)\*\*(?!\*)")
 LEAD_BOLD = re.compile(r"^(?<!\*)\*\*(?!\*)([^*\n]{2,60}?)\*\*(?!\*)")
+DOC_NUMBER_LINE = re.compile(r"〔\s*(?:19|20)\d{2}\s*〕\s*\d{1,4}\s*号$")  # a 文号 ends its line: the title follows
 GENRE_END = re.compile(r"(?:函|报告|通知|方案|意见|办法|决定|纪要|措施|情况|规定|细则|讲话|文件)$")
 
 
@@ -73,7 +74,8 @@ class _Line:
 def clean(raw: RawDocument) -> CleanDocument:
     lines = _tables_from_text(raw.blocks)
     lines = _drop_page_furniture(lines)
-    merged = _rejoin(lines, pdf=raw.fmt == "pdf")
+    # OCR'd lines break where the printed line did, as a PDF text layer's do.
+    merged = _rejoin(lines, pdf=raw.fmt == "pdf" or bool(raw.ocr_pages))
     return _assemble(merged, markdown=raw.fmt == "md")
 
 
@@ -228,6 +230,7 @@ def _rejoin(lines: list[_Line], pdf: bool) -> list[_Line]:
             and not (HEADING.match(prev.text) and "。" not in prev.text and len(prev.text) < 40)
             and not FOOTER.match(prev.text)
             and not GENRE_END.search(prev.text)
+            and not DOC_NUMBER_LINE.search(prev.text)
             and (len(line.text) >= 20 or _ends_sentence(line.text))
             and not (len(line.text) <= 30 and line.text.endswith(("：", ":")))
         ):

@@ -27,11 +27,12 @@ class RawTable:
 
 @dataclass
 class RawBlock:
-    """One paragraph line (text) or one table, with the 1-based page it was found on (PDF only)."""
+    """One paragraph line (text) or one table, with the 1-based page it was found on (PDF and scans only)."""
 
     text: str = ""
     table: RawTable | None = None
     page: int | None = None
+    confidence: float | None = None  # OCR's confidence in the line (0–1); None for text that was not OCR'd
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class RawDocument:
     blocks: list[RawBlock] = field(default_factory=list)
     encoding: str = "utf-8"
     margins: list[Margin] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR (scans, photos)
+    warnings: list[str] = field(default_factory=list)  # read, but something users should know (Chinese)
 
 
 ReadFile = Callable[[Path], RawDocument]
@@ -98,8 +101,12 @@ def supported_types_text(sep: str = "、") -> str:
 
 
 def supported_types_described() -> str:
-    """"txt（纯文本）、md（Markdown 文本）…": each type with its label."""
-    return "、".join(f"{suffix.lstrip('.')}（{loader.label}）" for suffix, loader in LOADERS.items())
+    """"txt（纯文本）、md（Markdown 文本）…、png/jpg（图片…）": each type with its label, the extensions of one
+    reader (.jpg and .jpeg) named together."""
+    groups: dict[tuple[ReadFile, str], list[str]] = {}
+    for suffix, loader in LOADERS.items():
+        groups.setdefault((loader.read, loader.label), []).append(suffix.lstrip("."))
+    return "、".join(f"{'/'.join(names)}（{label}）" for (_, label), names in groups.items())
 
 
 def unsupported_type(name: str | PurePath) -> str:
@@ -292,7 +299,7 @@ def _xml_text(paragraph: Any, skip_boxes: bool = False) -> str:
     return "".join(parts)
 
 
-@register_loader(".pdf", label="PDF 文字层，含页码", mime_types=("application/pdf",))
+@register_loader(".pdf", label="PDF 文字层，含页码；扫描页文字识别", mime_types=("application/pdf",))
 def _load_pdf(path: Path) -> RawDocument:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -313,14 +320,50 @@ def _load_pdf(path: Path) -> RawDocument:
         raise LoadError(path, f"PDF 文件已损坏或格式不正确（{type(exc).__name__}）") from exc
     except Exception as exc:  # pypdf raises many types on malformed input
         raise LoadError(path, f"PDF 解析失败（{type(exc).__name__}）") from exc
+    scanned = [n for n, text in enumerate(pages, start=1) if len(re.sub(r"\s", "", text)) < SCANNED_PAGE_CHARS]
+    read, warnings = _ocr_pdf_pages(path, scanned, all_scanned=len(scanned) == len(pages)) if scanned else ({}, [])
+    for number, lines in read.items():
+        pages[number - 1] = "\n".join(line.text for line in lines)
     if not any(p.strip() for p in pages):
-        raise LoadError(path, "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）后再入库")
-    blocks = [
-        RawBlock(text=line, page=number)
-        for number, page_text in enumerate(pages, start=1)
-        for line in page_text.split("\n")
-    ]
-    return RawDocument(path=path, fmt="pdf", blocks=blocks, margins=_pdf_margins(pages))
+        raise LoadError(path, "PDF 没有文字层（扫描件），文字识别也没有识别出文字（可能是空白页或图像太模糊），"
+                              "请提供更清晰的扫描件（200 dpi 以上）")
+    blocks = []
+    for number, page_text in enumerate(pages, start=1):
+        if number in read:
+            blocks += [RawBlock(text=line.text, page=number, confidence=line.confidence) for line in read[number]]
+        else:
+            blocks += [RawBlock(text=line, page=number) for line in page_text.split("\n")]
+    return RawDocument(path=path, fmt="pdf", blocks=blocks, margins=_pdf_margins(pages),
+                       ocr_pages=sorted(read), warnings=warnings)
+
+
+SCANNED_PAGE_CHARS = 20  # a page whose text layer has fewer characters is a scan (at most a stamp or page number)
+
+
+def _ocr_pdf_pages(path: Path, numbers: list[int], all_scanned: bool) -> tuple[dict[int, list[Any]], list[str]]:
+    """OCR the PDF pages without a text layer: (page number → lines read (OcrLine), warnings). Pages OCR
+    could not read are left out, with a warning; without the OCR engine, a PDF that is all scans is refused
+    and one that is partly scans is read without those pages, with a warning saying how to get them."""
+    from assistant.corpus import ocr
+
+    read: dict[int, list[Any]] = {}
+    warnings: list[str] = []
+    try:
+        engine = ocr.default_engine()
+        for number, image in ocr.render_pdf_pages(path, numbers):
+            page = ocr.read_page(image, number, path.name, len(numbers), engine)
+            image.close()
+            if page.warning:
+                warnings.append(page.warning)
+            if page.readable:
+                read[number] = page.lines
+    except ocr.OcrUnavailable as exc:
+        if all_scanned:
+            raise LoadError(path, f"PDF 没有文字层（扫描件），需要文字识别才能入库。{exc}") from exc
+        return {}, [f"第 {ocr.pages_shown(numbers)} 页没有文字层（扫描页），未能识别，这些页的内容未入库。{exc}"]
+    except Exception as exc:  # pdfium raises its own errors on pages it cannot render
+        raise LoadError(path, f"PDF 扫描页无法渲染以进行文字识别（{type(exc).__name__}: {exc}）") from exc
+    return read, warnings
 
 
 def _pdf_margins(pages: list[str]) -> list[Margin]:
@@ -332,3 +375,34 @@ def _pdf_margins(pages: list[str]) -> list[Margin]:
         margins += [Margin(f"第{number}页页眉", line) for line in lines[:2]]
         margins += [Margin(f"第{number}页页脚", line) for line in lines[-2:] if line not in lines[:2]]
     return margins
+
+
+@register_loader(
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", label="图片：扫描件或照片，文字识别",
+    mime_types=("image/png", "image/jpeg", "image/tiff"),
+)
+def _load_image(path: Path) -> RawDocument:
+    """A scanned page or a photo of one (a multi-page TIFF is a scanned document), read by OCR."""
+    from assistant.corpus import ocr
+
+    try:
+        engine = ocr.default_engine()
+    except ocr.OcrUnavailable as exc:
+        raise LoadError(path, f"图片需要文字识别才能入库。{exc}") from exc
+    try:
+        images = ocr.open_image_pages(path, path.name)
+    except ValueError as exc:
+        raise LoadError(path, str(exc)) from exc
+    pages = []
+    for number, image in enumerate(images, start=1):
+        pages.append(ocr.read_page(image, number, path.name, len(images), engine))
+        image.close()
+    readable = [p for p in pages if p.readable]
+    if not readable:
+        what = "图片" if len(pages) == 1 else f"图片的 {len(pages)} 页中都"
+        raise LoadError(path, f"{what}没有识别出文字：可能不是文件的扫描件或照片，或图像太模糊、太暗。"
+                              "请确认内容后提供清晰的扫描件（200 dpi 以上）或正面拍摄的照片")
+    blocks = [RawBlock(text=line.text, page=p.number, confidence=line.confidence) for p in readable for line in p.lines]
+    texts = ["\n".join(line.text for line in p.lines) if p in readable else "" for p in pages]
+    return RawDocument(path=path, fmt=path.suffix.lower().lstrip("."), blocks=blocks, margins=_pdf_margins(texts),
+                       ocr_pages=[p.number for p in readable], warnings=[p.warning for p in pages if p.warning])

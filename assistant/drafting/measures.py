@@ -166,7 +166,7 @@ def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Stati
         lead, display, quote = picked
         citation = Citation(n=0, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
                             quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
-                            chunk_id=hit.chunk_id, page=hit.page)
+                            chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr)
         found.append(Measure(lead, _policy_prefix(hit) + display, citation, hit))
         used.add(key)
         docs.add(hit.doc_id)

@@ -21,8 +21,7 @@ OPENING_CHARS = 18
 def describe_citation(c: Citation) -> str:
     number = f"（{c.doc_number}）" if c.doc_number else ""
     section = f"“{c.section}”" if c.section else "正文"
-    page = f"，第 {c.page} 页" if c.page else ""
-    return f"《{c.title}》{number} {section}，{Path(c.source).name} 第 {c.start}–{c.end} 字{page}"
+    return f"《{c.title}》{number} {section}，{Path(c.source).name} 第 {c.start}–{c.end} 字{c.page_note}"
 
 
 def describe_provenance(p: Provenance) -> str:

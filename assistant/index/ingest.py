@@ -13,8 +13,9 @@ from assistant.access import PUBLIC
 from assistant.corpus.chunking import Chunk, chunk_document
 from assistant.corpus.cleanup import clean
 from assistant.corpus.gongwen import extract_metadata
-from assistant.corpus.loaders import load_file, loader_for
+from assistant.corpus.loaders import RawDocument, load_file, loader_for
 from assistant.corpus.markings import markings_of
+from assistant.corpus.ocr import pages_text
 from assistant.errors import AssistantError, LoadError
 from assistant.index.disclosure import apply_default, sync_pending, with_override
 from assistant.index.kb import KnowledgeBase, chunk_metadata
@@ -24,7 +25,7 @@ from assistant.index.tokenize import tokenize
 
 SKIPPED_NAMES = {"readme.md", "readme.txt"}
 # Bump when cleanup, metadata or chunking change, so that an unchanged file is processed again.
-PIPELINE_VERSION = "4"  # 4: markings in every form and place (page headers, footers, watermarks), with the reason
+PIPELINE_VERSION = "5"  # 5: scanned PDF pages and images read by OCR (4: markings in every form and place)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class IngestReport:
     pruned: list[str] = field(default_factory=list)
     reclassified: list[str] = field(default_factory=list)  # unmarked documents brought to a changed default
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, Chinese message): ingested, but check
     repaired_chunks: int = 0
     chunks_written: int = 0
     chars_embedded: int = 0
@@ -59,6 +61,8 @@ class IngestReport:
                          + "、".join(self.reclassified[:10]) + ("等" if len(self.reclassified) > 10 else ""))
         if self.repaired_chunks:
             lines.append(f"  · 修复了 {self.repaired_chunks} 个索引不一致的片段（上次入库可能被中断）")
+        for name, message in self.warnings:
+            lines.append(f"  ! “{name}”：{message}")
         for _name, message in self.failed:
             lines.append(f"  ✗ {message}")
         return "\n".join(lines)
@@ -106,6 +110,7 @@ class PreparedDocument:
     text: str
     encoding: str
     chunks: list[ChunkRow]
+    warnings: list[str] = field(default_factory=list)  # from the loader: pages OCR read badly or not at all
 
 
 def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, default_access: str = PUBLIC,
@@ -117,6 +122,7 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, defau
     if not doc.text.strip():
         raise LoadError(path, "清理后没有可入库的文字内容")
     meta = extract_metadata(doc, fallback_title=path.stem, markings=markings_of(raw), default_access=default_access)
+    scanned = _ocr_meta(raw)
     if meta.access == "涉密":
         raise LoadError(path, f"文件标注为涉密（{meta.access_reason or '密级标志'}），涉密文件不得录入本系统")
     chunks: list[Chunk] = chunk_document(doc, meta.title, max_chars)
@@ -133,10 +139,21 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, defau
         )
     record = DocRecord(
         doc_id=doc_id, source=str(path.resolve()), file_name=path.name, content_hash=content_hash,
-        size=path.stat().st_size, fmt=raw.fmt, meta={**with_override(meta.as_dict(), override, content_hash), "pipeline": PIPELINE_VERSION},
+        size=path.stat().st_size, fmt=raw.fmt,
+        meta={**with_override(meta.as_dict(), override, content_hash), **scanned, "pipeline": PIPELINE_VERSION},
         n_chunks=len(rows), ingested_at=now(),
     )
-    return PreparedDocument(record, doc.text, raw.encoding, rows)
+    return PreparedDocument(record, doc.text, raw.encoding, rows, list(raw.warnings))
+
+
+def _ocr_meta(raw: RawDocument) -> dict[str, str]:
+    """For a scan: which pages were read by OCR (citations say so) and how sure it was (mean over lines)."""
+    if not raw.ocr_pages:
+        return {}
+    scores = [(b.confidence, len(b.text)) for b in raw.blocks if b.confidence is not None and b.text]
+    chars = sum(n for _, n in scores)
+    mean = sum(c * n for c, n in scores) / chars if chars else 0.0
+    return {"ocr_pages": pages_text(raw.ocr_pages), "ocr_confidence": f"{mean:.3f}"}
 
 
 class Progress(Protocol):
@@ -204,6 +221,7 @@ def ingest(
         bar = progress(total_chars) if progress and total_chars else None
         try:
             for doc, existing in prepared:
+                report.warnings += [(doc.record.file_name, message) for message in doc.warnings]
                 t0 = time.perf_counter()
                 _store(kb, doc, existing)
                 report.seconds_embedding += time.perf_counter() - t0

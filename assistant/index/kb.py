@@ -12,6 +12,7 @@ import numpy as np
 
 from assistant.access import PUBLIC
 from assistant.config import Settings
+from assistant.corpus.ocr import page_was_read
 from assistant.index.bm25 import BM25Index
 from assistant.index.embedders import Embedder, embedder_name, make_embedder
 from assistant.index.filters import SearchFilters as SearchFilters  # re-exported: callers import it from here
@@ -43,6 +44,7 @@ class Hit:
     end: int
     chunk_id: str = ""
     page: int | None = None
+    ocr: bool = False  # the passage was read by OCR from a scanned page or an image
     kind: str = "text"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -125,6 +127,7 @@ class _Snapshot:
             end=row.end,
             chunk_id=chunk_id,
             page=row.page,
+            ocr=page_was_read(meta, row.page),
             kind=row.kind,
             extra={"genre": meta.get("genre", ""), "date": meta.get("date", ""), "file_name": meta.get("file_name", "")},
         )

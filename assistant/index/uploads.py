@@ -163,11 +163,14 @@ def _result(kb: KnowledgeBase, report: IngestReport, name: str, target: Path) ->
                                 message=f"与已入库的“{original}”内容完全相同，未重复入库")
     record = kb.manifest.by_source(str(target.resolve()))
     doc_id, chunks = (record.doc_id, record.n_chunks) if record else (None, 0)
+    scanned = "（扫描件，文字识别）" if record and record.meta.get("ocr_pages") else ""
+    # Pages OCR could not read, or read with low confidence: said with the result, never silently dropped.
+    notes = "".join(f"；注意：{message}" for warned, message in report.warnings if warned == name)
     if name in report.added:
         return UploadedFile(file_name=name, saved_as=saved_as, status="added", doc_id=doc_id, chunks=chunks,
-                            message=f"已入库，{chunks} 个片段")
+                            message=f"已入库{scanned}，{chunks} 个片段{notes}")
     if name in report.updated:
         return UploadedFile(file_name=name, saved_as=saved_as, status="updated", doc_id=doc_id, chunks=chunks,
-                            message=f"已替换同名文件的旧版本，{chunks} 个片段")
+                            message=f"已替换同名文件的旧版本{scanned}，{chunks} 个片段{notes}")
     return UploadedFile(file_name=name, saved_as=saved_as, status="unchanged", doc_id=doc_id, chunks=chunks,
                         message="与已入库的同名文件内容相同，未重复入库")

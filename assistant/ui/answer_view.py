@@ -188,8 +188,7 @@ def _warnings(answer: Answer) -> str:
 def _citation(c: Citation) -> str:
     number = f'<span class="zs-docnum">{esc(c.doc_number)}</span>' if c.doc_number else ""
     section = f'<div class="zs-section">{esc(c.section)}</div>' if c.section else ""
-    page = f"，第 {c.page} 页" if c.page else ""
-    where = f'<div class="zs-where">{esc(c.source.rsplit("/", 1)[-1])}{esc(page)}，第 {c.start}–{c.end} 字</div>'
+    where = f'<div class="zs-where">{esc(c.source.rsplit("/", 1)[-1])}{esc(c.page_note)}，第 {c.start}–{c.end} 字</div>'
     return (
         f'<div class="zs-source" id="zs-cite-{c.n}"><div class="zs-source-head"><span class="zs-n">[{c.n}]</span>'
         f'<span class="zs-title">《{esc(c.title)}》</span>{number}</div>{section}'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from assistant.api_routes.deps import AppState
+from assistant.corpus.loaders import supported_types_text
 from tests.api.conftest import MAX_FILE_MB
 
 NOTICE = "关于优化营商环境的通知\n\n全面推行企业开办“一网通办”，开办时间压缩至1个工作日。\n".encode()
@@ -57,7 +58,7 @@ def test_a_file_over_the_size_limit_is_rejected_and_nothing_is_saved(client: Tes
 def test_unsupported_types_and_unusable_names_are_rejected_in_chinese(client: TestClient, state: AppState) -> None:
     r = client.post("/api/documents", files=[("files", ("报表.xlsx", b"PK\x03\x04", "application/octet-stream"))])
     assert r.status_code == 415
-    assert r.json()["detail"] == "文件“报表.xlsx”的类型“.xlsx”不支持，仅支持 txt、md、docx、pdf。本次上传未保存任何文件。"
+    assert r.json()["detail"] == f"文件“报表.xlsx”的类型“.xlsx”不支持，仅支持 {supported_types_text()}。本次上传未保存任何文件。"
     r = client.post("/api/documents", files=[("files", ("../..", NOTICE, "text/plain"))])
     assert r.status_code == 422 and r.json()["detail"].startswith("文件名“../..”无效")
     r = client.post("/api/documents")
@@ -86,7 +87,7 @@ def test_a_loader_registered_at_run_time_is_accepted_by_the_upload_route(client:
         assert hits[0]["doc_id"] == result["doc_id"] and hits[0]["source"] == "会议纪要.zsnote"
         assert client.delete(f"/api/documents/{result['doc_id']}").status_code == 200
     r = client.post("/api/documents", files=upload)
-    assert r.status_code == 415 and "类型“.zsnote”不支持，仅支持 txt、md、docx、pdf" in r.json()["detail"]
+    assert r.status_code == 415 and f"类型“.zsnote”不支持，仅支持 {supported_types_text()}" in r.json()["detail"]
     assert _uploads(state) == []
 
 

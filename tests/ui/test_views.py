@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answer.types import Answer, Citation
 from assistant.config import Settings
+from assistant.corpus.loaders import supported_types_text
 from assistant.db.errors import ImportRejected, RowProblem
 from assistant.feedback import FeedbackStore
 from assistant.index.manifest import DocRecord
@@ -120,7 +121,7 @@ def test_import_report_lists_each_bad_cell() -> None:
 
 
 @pytest.mark.parametrize(("name", "content", "reason"), [
-    ("病毒.exe", b"MZ", "类型“.exe”不支持，仅支持 txt、md、docx、pdf，未上传。"),
+    ("病毒.exe", b"MZ", f"类型“.exe”不支持，仅支持 {supported_types_text()}，未上传。"),
     ("空.txt", b"", "是空文件，未上传。"),
     ("大.txt", b"x" * 60_000, "大小 0.06 MB 超过上限 0.05 MB，请拆分后再上传。"),
 ])

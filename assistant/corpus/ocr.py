@@ -1,0 +1,426 @@
+"""Text from scanned pages and photos (OCR), for the image loaders and the PDF pages without a text layer.
+
+The engine is RapidOCR (`rapidocr-onnxruntime`, Apache-2.0), whose wheel ships the PP-OCRv4 Chinese detection
+and recognition models, so it runs offline on the CPU; it is the optional extra `ocr` (with `pypdfium2`, which
+renders PDF pages without system libraries). Without it, scans are refused with a Chinese message saying how to
+install it, and the rest of a folder is ingested.
+
+What this module adds to the engine's boxes: red seals removed before reading (they cover the signature and
+date), reading order (two columns read column by column, table cells row by row with tabs between them, so that
+cleanup rebuilds the table), a confidence per line, and a warning for every page read badly or not at all.
+Page numbers and repeated running headers are left in: cleanup drops them as it does for the text layer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+RENDER_DPI = 200  # PDF pages are rendered at this resolution for OCR
+MIN_LINE_CONFIDENCE = 0.5  # a box read with less is noise (RapidOCR's own cut-off)
+LOW_PAGE_CONFIDENCE = 0.85  # a page whose mean confidence is below this is read, with a warning
+MIN_PAGE_CHARS = 6  # fewer characters than this on a page: nothing readable there
+MAX_PIXELS = 120_000_000  # an image larger than this (a decompression bomb, or a poster) is refused
+DETECT_SIDE = 1600  # the detector sees the page scaled to this longest side (time grows with its square)
+RULE = re.compile(r"[-—－_=~一·.。、\s]+")  # what a red rule or a table border reads as: not text
+# OCR often reads the closing 〕 of a 文号 as 】 or ］: 安招函〔2023】31号 → 安招函〔2023〕31号.
+DOC_NUMBER_BRACKETS = re.compile(r"[〔【\[［(（]\s*((?:19|20)\d{2})\s*[〕】\]］)）](?=\s*\d{1,4}\s*号)")
+SPECKS = "·．・`'"  # dust beside a line reads as these; no line starts or ends with them
+INSTALL_HINT = "请安装文字识别组件后重新入库：.venv/bin/pip install -e '.[ocr]'（即 rapidocr-onnxruntime 和 pypdfium2）"
+
+
+class OcrUnavailable(RuntimeError):
+    """The OCR engine (or the PDF renderer) is not installed or cannot start; str() says what to do, in Chinese."""
+
+
+@dataclass(frozen=True)
+class OcrBox:
+    """One box the engine read: its text, confidence (0–1) and place on the page in pixels."""
+
+    text: str
+    confidence: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def middle(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class OcrLine:
+    """A line in reading order: its boxes joined (a tab between table cells), and its confidence."""
+
+    text: str
+    confidence: float
+    top: float = 0.0
+    height: float = 0.0  # of the last printed line, for comparing type sizes
+    middle_x: float = 0.0
+
+
+@dataclass
+class OcrPage:
+    number: int  # 1-based
+    lines: list[OcrLine] = field(default_factory=list)
+    seconds: float = 0.0
+    warning: str = ""  # why this page's text may be missing or wrong ("" when it read well)
+    readable: bool = True  # False: nothing worth indexing was read (blank, not a document, too blurred)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def confidence(self) -> float:
+        """Mean confidence weighted by characters (1.0 for a page without lines)."""
+        chars = sum(len(line.text) for line in self.lines)
+        return sum(line.confidence * len(line.text) for line in self.lines) / chars if chars else 1.0
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: np.ndarray) -> list[OcrBox]:
+        """The text boxes on an RGB image (height × width × 3, uint8), in any order."""
+        ...
+
+
+class RapidOcrEngine:
+    """RapidOCR with the PP-OCRv4 models from its wheel; no angle classifier (scans are upright, and it costs
+    a pass per line); one thread per inference so that two pages can be read on two cores."""
+
+    name = "rapidocr-onnxruntime PP-OCRv4"
+
+    def __init__(self, detect_side: int = DETECT_SIDE, threads: int = 1) -> None:
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError as exc:
+            missing = str(getattr(exc, "name", "") or exc)
+            if "libGL" in str(exc) or "libgl" in str(exc).lower():
+                raise OcrUnavailable("文字识别组件缺少系统库 libGL（OpenCV 需要）：请运行 apt-get install libgl1") from exc
+            raise OcrUnavailable(f"未安装文字识别组件（OCR，缺少 {missing}）。{INSTALL_HINT}") from exc
+        self._engine = RapidOCR(use_cls=False, max_side_len=detect_side, intra_op_num_threads=threads,
+                                inter_op_num_threads=threads)
+        self._lock = threading.Lock()  # RapidOCR keeps per-call state on the instance
+
+    def read(self, image: np.ndarray) -> list[OcrBox]:
+        with self._lock:
+            result, _ = self._engine(image)
+        boxes = []
+        for points, text, score in result or []:
+            xs = [float(p[0]) for p in points]
+            ys = [float(p[1]) for p in points]
+            if str(text).strip():
+                boxes.append(OcrBox(str(text).strip(), float(score), min(xs), min(ys), max(xs), max(ys)))
+        return boxes
+
+
+_engine: OcrEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def default_engine() -> OcrEngine:
+    """The process's engine, loaded on first use (about a second); OcrUnavailable when not installed."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = RapidOcrEngine()
+        return _engine
+
+
+def available() -> bool:
+    """Whether the OCR engine can be loaded (for messages that say how scans will be handled)."""
+    try:
+        default_engine()
+    except OcrUnavailable:
+        return False
+    return True
+
+
+# -- progress ----------------------------------------------------------------------------------------------
+
+PageListener = Callable[[str, OcrPage, int], None]  # (file name, page just read, pages in the file)
+_listener: ContextVar[PageListener | None] = ContextVar("ocr_page_listener", default=None)
+
+
+@contextmanager
+def reporting_pages(listener: PageListener) -> Iterator[None]:
+    """Call `listener` after every page OCR reads in this context (the command line shows a bar or a line)."""
+    token = _listener.set(listener)
+    try:
+        yield
+    finally:
+        _listener.reset(token)
+
+
+def _report(name: str, page: OcrPage, total: int) -> None:
+    log.info("文字识别 %s：第 %d/%d 页，%d 行，置信度 %.2f，%.1f 秒", name, page.number, total, len(page.lines),
+             page.confidence, page.seconds)
+    listener = _listener.get()
+    if listener is not None:
+        listener(name, page, total)
+
+
+# -- reading a page ----------------------------------------------------------------------------------------
+
+def read_page(image: Image.Image, number: int, name: str = "", total: int = 1,
+              engine: OcrEngine | None = None) -> OcrPage:
+    """OCR one page image: seals removed, boxes read, put in reading order, judged (warning when the page
+    gave no text or low confidence). Reports progress to the current listener."""
+    import numpy as np
+
+    started = time.perf_counter()
+    engine = engine or default_engine()
+    pixels = remove_seals(np.asarray(image.convert("RGB")))
+    boxes = [b for b in engine.read(pixels) if b.confidence >= MIN_LINE_CONFIDENCE and not RULE.fullmatch(b.text)]
+    page = OcrPage(number, reading_order(boxes, pixels.shape[1]))
+    page.seconds = time.perf_counter() - started
+    chars = sum(len(line.text.replace("\t", "")) for line in page.lines)
+    if chars < MIN_PAGE_CHARS:
+        page.readable = False
+        page.warning = f"第 {number} 页没有识别出文字（空白页、照片不是文件，或图像太模糊）"
+    elif page.confidence < LOW_PAGE_CONFIDENCE:
+        page.warning = (f"第 {number} 页识别置信度偏低（{page.confidence:.2f}），文字可能有误，"
+                        "建议核对原件或提供更清晰的扫描件（200 dpi 以上）")
+    _report(name, page, total)
+    return page
+
+
+def remove_seals(pixels: np.ndarray) -> np.ndarray:
+    """The page with its round red seals whitened: a seal covers the signature and date, and its ring text
+    reads as stray characters. Red that is not a seal (the 版头, its rule, red headings) is kept. Black ink
+    under a seal stays, being dark rather than red."""
+    import numpy as np
+
+    try:
+        import cv2
+    except ImportError:  # pragma: no cover - installed with rapidocr
+        return pixels
+    channels = pixels.astype(np.int16)
+    r, g, b = channels[..., 0], channels[..., 1], channels[..., 2]
+    red = (r > 120) & (r - np.maximum(g, b) > 40)
+    if red.sum() < 50:
+        return pixels
+    height, width = red.shape
+    grow = max(3, width // 150)
+    mask = cv2.dilate(red.astype(np.uint8), np.ones((grow, grow), np.uint8))
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = pixels
+    for label in range(1, count):
+        x, y, w, h, _area = (int(v) for v in stats[label])
+        if not (0.7 <= w / max(h, 1) <= 1.4 and 0.08 * width <= w <= 0.45 * width):
+            continue
+        if out is pixels:
+            out = pixels.copy()
+        # The ring, the star and the name inside it, with the faint pink fringes around their strokes.
+        inside = channels[y : y + h, x : x + w]
+        reddish = (inside[..., 0] > 140) & (inside[..., 0] - np.maximum(inside[..., 1], inside[..., 2]) > 15)
+        out[y : y + h, x : x + w][reddish] = 255
+    return out
+
+
+# -- reading order -----------------------------------------------------------------------------------------
+
+def reading_order(boxes: list[OcrBox], page_width: float) -> list[OcrLine]:
+    """Boxes → lines in the order a person reads the page.
+
+    Boxes are grouped into rows (vertical overlap). Runs of rows split by the same empty vertical gutter
+    into two text columns (long lines on both sides) are read left column first, then right; rows of three
+    or more separated cells, or of short cells on both sides of a gutter, are table rows, read left to right
+    with a tab between cells. Everything else is read row by row, top to bottom."""
+    if not boxes:
+        return []
+    rows = _rows(boxes)
+    unit = statistics.median(b.height for b in boxes)
+    out: list[OcrLine] = []
+    i = 0
+    while i < len(rows):
+        gutter = _gutter(rows, i, page_width, unit)
+        if gutter is not None:
+            j, x = gutter
+            left = [b for row in rows[i:j] for b in row if b.x1 <= x]
+            right = [b for row in rows[i:j] for b in row if b.x0 >= x]
+            out += [_line(row, unit) for row in _rows(left)] + [_line(row, unit) for row in _rows(right)]
+            i = j
+            continue
+        out.append(_line(rows[i], unit))
+        i += 1
+    return _join_headings([line for line in out if line.text], unit, page_width)
+
+
+def _rows(boxes: list[OcrBox]) -> list[list[OcrBox]]:
+    """Boxes grouped into rows: a box joins the row whose vertical middle falls within its height."""
+    rows: list[list[OcrBox]] = []
+    for box in sorted(boxes, key=lambda b: (b.middle, b.x0)):
+        if rows:
+            last = rows[-1]
+            top = min(b.y0 for b in last)
+            bottom = max(b.y1 for b in last)
+            middle = (top + bottom) / 2
+            if box.y0 <= middle <= box.y1 or top <= box.middle <= bottom:
+                last.append(box)
+                continue
+        rows.append([box])
+    return [sorted(row, key=lambda b: b.x0) for row in rows]
+
+
+def _gutter(rows: list[list[OcrBox]], i: int, page_width: float, unit: float) -> tuple[int, float] | None:
+    """If rows[i:] start a run of two text columns: (end of the run, the gutter's x). A gutter is a gap of at
+    least one character between boxes, in the middle half of the text, crossed by no box of the run's rows;
+    the run needs three rows or more with long lines (over a third of the width) on both sides."""
+    first = rows[i]
+    if len(first) < 2:
+        return None
+    lo = min(b.x0 for row in rows for b in row)
+    hi = max(b.x1 for row in rows for b in row)
+    span = hi - lo
+    for a, b in zip(first, first[1:], strict=False):
+        gap_start, gap_end = a.x1, b.x0
+        if gap_end - gap_start < unit or not (lo + 0.25 * span <= (gap_start + gap_end) / 2 <= lo + 0.75 * span):
+            continue
+        x = (gap_start + gap_end) / 2
+        j = i
+        long_left = long_right = 0
+        while j < len(rows) and not any(box.x0 < x < box.x1 for box in rows[j]):
+            cells = len(rows[j])
+            if cells > 2:
+                break  # a table row
+            left = sum(box.x1 - box.x0 for box in rows[j] if box.x1 <= x)
+            right = sum(box.x1 - box.x0 for box in rows[j] if box.x0 >= x)
+            long_left += left > 0.3 * span
+            long_right += right > 0.3 * span
+            j += 1
+        if j - i >= 3 and long_left >= 2 and long_right >= 2 and (long_left + long_right) >= (j - i):
+            return j, x
+    return None
+
+
+def _line(row: list[OcrBox], unit: float) -> OcrLine:
+    """One row's boxes joined: a tab where the gap is wider than one and a half characters (table cells),
+    nothing between Chinese boxes closer than that, a space between Latin ones."""
+    parts: list[str] = []
+    for previous, box in zip([None, *row], row, strict=False):
+        if previous is not None:
+            gap = box.x0 - previous.x1
+            if gap > 1.5 * unit:
+                parts.append("\t")
+            elif parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalnum() and box.text[:1].isascii():
+                parts.append(" ")
+        parts.append(box.text)
+    chars = sum(len(b.text) for b in row)
+    confidence = sum(b.confidence * len(b.text) for b in row) / chars if chars else 0.0
+    top = min(b.y0 for b in row)
+    text = DOC_NUMBER_BRACKETS.sub(r"〔\1〕", "".join(parts)).strip(SPECKS)
+    middle = (min(b.x0 for b in row) + max(b.x1 for b in row)) / 2
+    return OcrLine(text, round(confidence, 4), top, max(b.y1 for b in row) - top, middle)
+
+
+def _join_headings(lines: list[OcrLine], unit: float, page_width: float) -> list[OcrLine]:
+    """A title printed large over two or three lines is one line, as the text layer gives it: consecutive
+    single-cell lines centred on the page, in a type larger than the body's, close together, the first
+    without a sentence end."""
+    out: list[OcrLine] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and min(previous.height, line.height) >= 1.1 * unit
+            and abs(line.height - previous.height) <= 0.15 * previous.height
+            and abs(previous.middle_x - page_width / 2) < 0.04 * page_width
+            and abs(line.middle_x - page_width / 2) < 0.04 * page_width
+            and line.top - (previous.top + previous.height) < previous.height
+            and "\t" not in previous.text + line.text
+            and previous.text[-1:] not in "。！？；：!?;:"
+        ):
+            chars = len(previous.text) + len(line.text)
+            confidence = (previous.confidence * len(previous.text) + line.confidence * len(line.text)) / chars
+            out[-1] = OcrLine(previous.text + line.text, round(confidence, 4), line.top, line.height, line.middle_x)
+            continue
+        out.append(line)
+    return out
+
+
+# -- images and PDF pages ----------------------------------------------------------------------------------
+
+def open_image_pages(data: Any, name: str) -> list[Image.Image]:
+    """The pages of an image file (a multi-page TIFF has several), upright per EXIF, in RGB. ValueError with
+    a Chinese reason for a file that is not a readable image or is too large."""
+    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+    try:
+        with Image.open(data) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise ValueError(f"图片过大（{image.width}×{image.height} 像素），请缩小到 1 亿像素以内后再入库")
+            pages = [ImageOps.exif_transpose(frame.copy()).convert("RGB") for frame in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise ValueError("不是可读取的图片，可能已损坏或扩展名与内容不符") from exc
+    except OSError as exc:
+        raise ValueError(f"图片已损坏或不完整（{exc}）") from exc
+    return pages
+
+
+def render_pdf_pages(path: Any, numbers: list[int], dpi: int = RENDER_DPI) -> Iterator[tuple[int, Image.Image]]:
+    """Render the given 1-based pages of a PDF, one at a time (a long scan is never all in memory)."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError as exc:
+        raise OcrUnavailable(f"未安装 PDF 页面渲染组件 pypdfium2，无法识别扫描页。{INSTALL_HINT}") from exc
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for number in numbers:
+            page = document[number - 1]
+            try:
+                bitmap = page.render(scale=dpi / 72)
+                yield number, bitmap.to_pil().convert("RGB")
+            finally:
+                page.close()
+    finally:
+        document.close()
+
+
+# -- which pages were read by OCR (kept in the document's metadata, shown in citations) -----------------------
+
+def pages_text(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → "1,2,3,5": how OCR'd pages are kept in a document's metadata (`ocr_pages`)."""
+    return ",".join(str(n) for n in sorted(set(numbers)))
+
+
+def page_was_read(meta: dict[str, Any], page: int | None) -> bool:
+    """Whether `page` of the document with this metadata came from OCR rather than a text layer."""
+    pages = str(meta.get("ocr_pages", "") or "")
+    return page is not None and bool(pages) and str(page) in pages.split(",")
+
+
+def pages_shown(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → "1–3、5": page numbers as users read them in a warning."""
+    numbers = sorted(set(numbers))
+    runs: list[str] = []
+    start = previous = None
+    for n in [*numbers, None]:
+        if n is not None and previous is not None and n == previous + 1:
+            previous = n
+            continue
+        if start is not None:
+            runs.append(str(start) if start == previous else f"{start}–{previous}")
+        start = previous = n
+    return "、".join(runs)
