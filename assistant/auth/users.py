@@ -12,6 +12,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -186,8 +187,12 @@ class UserStore:
     def add(self, username: str, password: str, role: Role, region: str | None = None,
             clearance: str | None = None, known_regions: Sequence[str] | None = None) -> User:
         username = username.strip()
-        if not username or len(username) > 64 or any(c.isspace() or c in "/\\:<>\"'&" for c in username):
-            raise AccountError(f"用户名“{username}”无效：须为 1–64 个字符，不含空格和 / \\ : < > \" ' & 等符号。")
+        # Control and format characters (CR, LF, ESC, U+202E …) would let a name forge lines or reorder text
+        # wherever it is shown, the audit log above all.
+        if not username or len(username) > 64 or any(
+                c.isspace() or c in "/\\:<>\"'&" or unicodedata.category(c) in ("Cc", "Cf") for c in username):
+            shown = "".join(c if unicodedata.category(c) not in ("Cc", "Cf") else "?" for c in username)
+            raise AccountError(f"用户名“{shown}”无效：须为 1–64 个字符，不含空格、控制字符和 / \\ : < > \" ' & 等符号。")
         check_password(password)
         if role == "county":
             if not region:

@@ -65,3 +65,15 @@ def test_the_audit_json_keeps_the_recorded_text_exactly(sec_settings: Settings, 
     events = [json.loads(line) for line in out.splitlines()]  # one event per line, every line valid JSON
     assert any(e[field] == LOGIN_NAME for e in events if e["action"] == "login_failed")
     assert any(e["subject"].startswith(QUESTION) for e in events if e["action"] == "ask")
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("wang\u202ennahz", id="LLM05-account-name-with-bidi-override-refused"),
+    pytest.param("wang\x1b[31m", id="LLM05-account-name-with-terminal-escape-refused"),
+])
+def test_an_account_name_cannot_carry_control_characters(sec_settings: Settings, name: str) -> None:
+    env = {"ASSISTANT_DATA_DIR": str(sec_settings.data_dir)}
+    result = CliRunner().invoke(main, ["users", "add", name, "--role", "科室", "--password", "correct-horse-9"], env=env)
+    assert result.exit_code != 0 and "控制字符" in result.output
+    assert not RAW_CONTROL.search(result.output)
+    assert "wang" not in CliRunner().invoke(main, ["users", "list"], env=env).output
