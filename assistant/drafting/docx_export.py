@@ -1,16 +1,27 @@
 """Export a Draft as a .docx in the GB/T 9704-2012 layout, with python-docx.
 
-A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; 22 lines of 28 characters (document
-grid, exact line spacing 28.95 pt); title 方正小标宋简体 二号 centred; body 仿宋_GB2312 三号; level-1
-headings 黑体, level-2 leads 楷体_GB2312; page numbers “— N —” in 宋体 四号, odd pages right and even pages
-left, one character in. Font names are written into w:rFonts including w:eastAsia, so Word and WPS use
-them where installed and substitute otherwise. Sources go to a trailing 附：依据 section the officer can
-delete; tables (the county indicator table) come before it as 附表.
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; 22 lines of 28 characters; title
+方正小标宋简体 二号 centred; body 仿宋_GB2312 三号; level-1 headings 黑体, level-2 leads 楷体_GB2312; page numbers
+“— N —” in 宋体 四号, odd pages right and even pages left, one character in. Sources go to a trailing
+附：依据 section the officer can delete; tables (the county indicator table) come before it as 附表.
+
+How the 28 × 22 grid is made so that Word, WPS and LibreOffice agree: 28 三号 characters (16 pt) are
+448 pt, wider than the 156 mm (442.2 pt) text block. Word's usual answer, a linesAndChars document grid
+with a negative w:charSpace, squeezes each character into a 15.79 pt cell; LibreOffice computes the
+same cell but gives any glyph wider than a cell two cells, so it set 14 characters a line (and with a
+lines-only grid, 27). Here the grid is lines only (w:linePitch, 22 lines) and every 三号 run is
+condensed by w:spacing (BODY_CONDENSE, −0.25 pt), so a character advances 15.75 pt in every suite and
+28 fit, 29 do not; justified lines then spread to the margin. Lines are exactly 28.95 pt.
+
+Fonts: names are written into w:rFonts (w:eastAsia included, w:hint="eastAsia" so quotation marks are
+full width) and declared with their fallbacks in fontTable.xml (fonts.py); documents are zh-CN.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 from pathlib import Path
 
 from docx import Document
@@ -19,11 +30,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Emu, Length, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
+from .fonts import font_table_entries
 from .sources import SOURCES_HEADING, source_lines
 from .types import Draft, DraftTable, Paragraph
 
@@ -33,6 +46,10 @@ PAGE_W, PAGE_H = Mm(210), Mm(297)
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 LINE_PITCH = Pt(28.95)  # (297 − 37 − 35) mm ÷ 22 lines
+TEXT_WIDTH = Emu(PAGE_W - MARGINS["left"] - MARGINS["right"])  # 156 mm
+# Character spacing of 三号 runs, in twentieths of a point, rounded down so 28 advances fit the text
+# width (−4 would give 15.80 pt × 28 = 442.4 pt > 442.2 pt): −5, i.e. 15.75 pt a character.
+BODY_CONDENSE = math.floor((TEXT_WIDTH.pt / CHARS_PER_LINE - BODY_SIZE.pt) * 20)
 INDENT = Pt(32)  # two characters of 三号
 RED = RGBColor(0xFF, 0x00, 0x00)
 
@@ -67,17 +84,39 @@ def set_font(run: Run, name: str, size: Pt, bold: bool = False, color: RGBColor 
     run.font.bold = bold
     if color is not None:
         run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    _run_properties(run._element.get_or_add_rPr(), name, size)
+
+
+def _run_properties(r_pr: BaseOxmlElement, name: str, size: Length) -> None:
+    """Font name in every slot, East Asian hint, and the 三号 condensing (0 for other sizes, which
+    would otherwise inherit it from the Normal style)."""
+    fonts = r_pr.get_or_add_rFonts()  # type: ignore[attr-defined]
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+    fonts.set(qn("w:hint"), "eastAsia")
+    for old in r_pr.findall(qn("w:spacing")):
+        r_pr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(BODY_CONDENSE if size == BODY_SIZE else 0))
+    r_pr.insert_element_before(spacing, *_AFTER_SPACING)
+
+
+# The elements that follow w:spacing inside w:rPr (CT_RPr's sequence), so Word accepts the file.
+_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+                  "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                  "w:specVanish", "w:oMath")
 
 
 def _page_setup(doc: DocumentObject) -> None:
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE  # type: ignore[attr-defined]
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), BODY_FONT)
+    _run_properties(normal.element.get_or_add_rPr(), BODY_FONT, BODY_SIZE)  # text typed later keeps 28 a line
+    # LibreOffice drops a “，” it hangs past the margin from the page and the PDF, and it reads
+    # w:overflowPunct inverted: "1" is what stops it hanging there, while Word keeps its default (hang).
+    overflow = OxmlElement("w:overflowPunct")
+    overflow.set(qn("w:val"), "1")
+    normal.element.get_or_add_pPr().insert_element_before(overflow, *_AFTER_OVERFLOW_PUNCT)
+    _chinese(doc)
     fmt = normal.paragraph_format  # type: ignore[attr-defined]
     fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, LINE_PITCH
     fmt.space_before = fmt.space_after = Pt(0)
@@ -93,16 +132,36 @@ def _page_setup(doc: DocumentObject) -> None:
 
 
 def _document_grid(section: object) -> None:
+    """A lines-only grid of 22 lines; the 28 characters come from BODY_CONDENSE (see the module docstring)."""
     sect_pr = section._sectPr  # type: ignore[attr-defined]
     for old in sect_pr.findall(qn("w:docGrid")):
         sect_pr.remove(old)
-    width_pt = (PAGE_W - MARGINS["left"] - MARGINS["right"]) / 12700
-    char_space = round((width_pt / CHARS_PER_LINE - BODY_SIZE.pt) * 4096)
     grid = OxmlElement("w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
-    grid.set(qn("w:charSpace"), str(char_space))
     sect_pr.append(grid)
+
+
+def _chinese(doc: DocumentObject) -> None:
+    """zh-CN as the East Asian language (python-docx's template says en-US / ja-JP), so spell checking,
+    punctuation rules and a font substitute are Chinese; the 公文 fonts and their fallbacks in fontTable.xml."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
+    if r_pr is not None:
+        lang = r_pr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            r_pr.append(lang)
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+    font_table = next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    xml = font_table.blob.decode("utf-8")
+    for name, entry in font_table_entries().items():
+        if f'w:name="{name}"' not in xml:
+            xml = xml.replace("</w:fonts>", entry + "</w:fonts>")
+    font_table._blob = xml.encode("utf-8")  # type: ignore[attr-defined]
 
 
 def _page_number(paragraph: DocxParagraph, odd: bool) -> None:
@@ -141,9 +200,30 @@ def _add(doc: DocumentObject, text: str = "", font: str = BODY_FONT, size: Pt = 
         paragraph.alignment = align  # type: ignore[assignment]
     if indent:
         paragraph.paragraph_format.first_line_indent = INDENT
+    if size != BODY_SIZE:
+        _off_grid(paragraph)
     if text:
         set_font(paragraph.add_run(text), font, size)
     return paragraph
+
+
+def _off_grid(paragraph: DocxParagraph) -> None:
+    """Lines not in 三号 keep their own spacing: LibreOffice would otherwise give every line of a table
+    cell, note or title a whole 28.95 pt grid line, which Word does not."""
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    paragraph._p.get_or_add_pPr().insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
+
+
+# The elements that follow w:snapToGrid, and w:pBdr, inside w:pPr (CT_PPr's sequence).
+_AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                       "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                       "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_OVERFLOW_PUNCT = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                         "w:snapToGrid", *_AFTER_SNAP_TO_GRID)
+_AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                  "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                  *_AFTER_SNAP_TO_GRID)
 
 
 def _border(paragraph: DocxParagraph, sides: tuple[str, ...], color: str = "000000", size: int = 6) -> None:
@@ -154,7 +234,7 @@ def _border(paragraph: DocxParagraph, sides: tuple[str, ...], color: str = "0000
         for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
             line.set(qn(key), value)
         borders.append(line)
-    p_pr.append(borders)
+    p_pr.insert_element_before(borders, *_AFTER_BORDERS)
 
 
 def _header_block(doc: DocumentObject, draft: Draft) -> None:
@@ -165,15 +245,14 @@ def _header_block(doc: DocumentObject, draft: Draft) -> None:
     if not h.office:
         return
     banner = _add(doc, align=WD_ALIGN_PARAGRAPH.CENTER)
-    banner.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    banner.paragraph_format.line_spacing = Pt(2 * LINE_PITCH.pt)  # exact, so the lines below stay on the grid
     set_font(banner.add_run(h.office), TITLE_FONT, Pt(26), color=RED)
     line = _add(doc)
     if h.doc_number:
         line.paragraph_format.left_indent = BODY_SIZE
         set_font(line.add_run(h.doc_number), BODY_FONT, BODY_SIZE)
     if h.signer:
-        text_width = PAGE_W - MARGINS["left"] - MARGINS["right"]
-        line.paragraph_format.tab_stops.add_tab_stop(text_width - BODY_SIZE, WD_TAB_ALIGNMENT.RIGHT)
+        line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH - BODY_SIZE, WD_TAB_ALIGNMENT.RIGHT)
         set_font(line.add_run("\t签发人："), BODY_FONT, BODY_SIZE)
         set_font(line.add_run(h.signer), LEAD_FONT, BODY_SIZE)
     _border(line, ("bottom",), color="FF0000", size=12)
@@ -182,7 +261,7 @@ def _header_block(doc: DocumentObject, draft: Draft) -> None:
 def _title(doc: DocumentObject, title: str) -> None:
     _add(doc)
     paragraph = _add(doc, title, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph.paragraph_format.line_spacing = Pt(35)
+    paragraph.paragraph_format.line_spacing = LINE_PITCH  # one grid line a title line, as GB/T 9704 counts
     _add(doc)
 
 
@@ -217,9 +296,10 @@ def _paragraph(doc: DocumentObject, p: Paragraph) -> None:
 def _table(doc: DocumentObject, table: DraftTable) -> None:
     _add(doc, "附表", HEADING_FONT).paragraph_format.page_break_before = True
     title = _add(doc, table.title, TITLE_FONT, Pt(18), align=WD_ALIGN_PARAGRAPH.CENTER)
-    title.paragraph_format.line_spacing = Pt(30)
+    title.paragraph_format.line_spacing = LINE_PITCH
     if table.unit_note:
-        _add(doc, table.unit_note, size=NOTE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+        note = _add(doc, table.unit_note, size=NOTE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+        note.paragraph_format.line_spacing = Pt(20)
     columns = max(len(r) for r in table.header + table.rows)
     grid = doc.add_table(rows=len(table.header) + len(table.rows), cols=columns)
     grid.style = "Table Grid"
@@ -228,11 +308,43 @@ def _table(doc: DocumentObject, table: DraftTable) -> None:
         for c, text in enumerate(cells):
             _cell(grid, r, c, text, header=r < len(table.header))
     _merge_header(grid, table.header)
-    width = PAGE_W - MARGINS["left"] - MARGINS["right"]
-    first = Mm(20)
-    for row in grid.rows:
-        for c, cell in enumerate(row.cells):
-            cell.width = first if c == 0 else int((width - first) / (columns - 1))
+    _column_widths(grid, _fitted_widths(table, columns))
+
+
+CELL_MARGIN = Mm(1)
+
+
+def _fitted_widths(table: DraftTable, columns: int) -> list[int]:
+    """Column widths (EMU) filling the text width, each at least as wide as its longest body cell set in
+    五号 (so no figure wraps, whichever font substitutes), the rest shared equally; header cells may wrap."""
+    def needed(texts: list[str]) -> float:
+        ems = max((sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in t) for t in texts), default=0)
+        return max(ems, 2.0) * TABLE_SIZE + 2 * CELL_MARGIN + Mm(1)
+
+    need = [needed([row[c] for row in table.rows if c < len(row)]) for c in range(columns)]
+    spare = TEXT_WIDTH - sum(need)
+    if spare >= 0:
+        return [int(n + spare / columns) for n in need]
+    return [int(n * TEXT_WIDTH / sum(need)) for n in need]
+
+
+def _column_widths(grid: Table, widths: list[int]) -> None:
+    """Fixed layout with the given grid, a merged cell as wide as its columns, 1 mm cell margins."""
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Emu(width)
+    for tr in grid._tbl.tr_lst:
+        c = 0
+        for tc in tr.tc_lst:
+            tc.width = Emu(sum(widths[c:c + tc.grid_span]))
+            c += tc.grid_span
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(CELL_MARGIN.pt * 20)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    grid._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
 def _cell(grid: Table, r: int, c: int, text: str, header: bool) -> None:
@@ -240,6 +352,8 @@ def _cell(grid: Table, r: int, c: int, text: str, header: bool) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     paragraph.paragraph_format.first_line_indent = Pt(0)
+    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(3)
+    _off_grid(paragraph)
     set_font(paragraph.add_run(text), HEADING_FONT if header else BODY_FONT, TABLE_SIZE)
 
 
