@@ -51,6 +51,10 @@ TEXT_WIDTH = Emu(PAGE_W - MARGINS["left"] - MARGINS["right"])  # 156 mm
 # width (−4 would give 15.80 pt × 28 = 442.4 pt > 442.2 pt): −5, i.e. 15.75 pt a character.
 BODY_CONDENSE = math.floor((TEXT_WIDTH.pt / CHARS_PER_LINE - BODY_SIZE.pt) * 20)
 INDENT = Pt(32)  # two characters of 三号
+RECORD_KINDS = ("cc", "issued")  # 版记
+ISSUED_SEPARATOR = "\u3000"  # between 印发机关 and 印发日期 in an "issued" paragraph's text
+RULE_THICK, RULE_THIN = 8, 6  # 版记 lines in eighths of a point: 1 pt ≈ 0.35 mm, 0.75 pt ≈ 0.25 mm
+RECORD_LINE_PT = 28  # 版记 line height: 四号 with room above and below the rules
 RED = RGBColor(0xFF, 0x00, 0x00)
 
 
@@ -66,9 +70,11 @@ def docx_bytes(draft: Draft, sources: bool = True) -> bytes:
     _header_block(doc, draft)
     _title(doc, draft.title)
     for paragraph in draft.paragraphs:
-        _paragraph(doc, paragraph)
+        if paragraph.kind not in RECORD_KINDS:
+            _paragraph(doc, paragraph)
     for table in draft.tables:
         _table(doc, table)
+    _record(doc, [p for p in draft.paragraphs if p.kind in RECORD_KINDS])
     if sources:
         _sources(doc, draft)
     buffer = io.BytesIO()
@@ -227,14 +233,17 @@ _AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wo
 
 
 def _border(paragraph: DocxParagraph, sides: tuple[str, ...], color: str = "000000", size: int = 6) -> None:
+    """Add border lines; called again for another side, it adds to the same w:pBdr (top before bottom)."""
     p_pr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
+    borders = p_pr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        p_pr.insert_element_before(borders, *_AFTER_BORDERS)
     for side in sides:
         line = OxmlElement(f"w:{side}")
         for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
             line.set(qn(key), value)
         borders.append(line)
-    p_pr.insert_element_before(borders, *_AFTER_BORDERS)
 
 
 def _header_block(doc: DocumentObject, draft: Draft) -> None:
@@ -280,17 +289,51 @@ def _paragraph(doc: DocumentObject, p: Paragraph) -> None:
     elif p.kind == "contact":
         _add(doc)
         _add(doc, p.text, indent=True)
-    elif p.kind == "cc":
-        _add(doc)
-        paragraph = _add(doc, p.text, size=PAGE_SIZE)
-        paragraph.paragraph_format.left_indent = PAGE_SIZE
-        _border(paragraph, ("top", "bottom"), size=4)
     else:  # body, closing
         paragraph = _add(doc, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if p.lead:
             set_font(paragraph.add_run(p.lead), LEAD_FONT, BODY_SIZE)
         if p.text:
             set_font(paragraph.add_run(p.text), BODY_FONT, BODY_SIZE)
+
+
+def _record(doc: DocumentObject, paragraphs: list[Paragraph]) -> None:
+    """版记 (GB/T 9704 7.4), after the 附表: 抄送 and 印发机关、印发日期 in 四号仿宋, one character in, as a
+    borderless one-column table whose rules span the text block: thick (0.35 mm) above the first and below
+    the last element, thin (0.25 mm) between them; a 抄送 that wraps lines up after its colon."""
+    if not paragraphs:
+        return
+    _add(doc)
+    grid = doc.add_table(rows=len(paragraphs), cols=1)
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _column_widths(grid, [TEXT_WIDTH], margin=Emu(0))
+    rules = OxmlElement("w:tblBorders")
+    for side, size in (("top", RULE_THICK), ("left", 0), ("bottom", RULE_THICK), ("right", 0),
+                       ("insideH", RULE_THIN), ("insideV", 0)):
+        rule = OxmlElement(f"w:{side}")
+        rule.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            for key, value in (("w:sz", str(size)), ("w:space", "0"), ("w:color", "000000")):
+                rule.set(qn(key), value)
+        rules.append(rule)
+    grid._tbl.tblPr.insert_element_before(rules, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                          "w:tblCaption", "w:tblDescription")
+    for row, p in zip(grid.rows, paragraphs, strict=True):
+        line = row.cells[0].paragraphs[0]
+        _off_grid(line)
+        fmt = line.paragraph_format
+        fmt.line_spacing = Pt(RECORD_LINE_PT)
+        if p.kind == "issued":
+            issuer, _, when = p.text.rpartition(ISSUED_SEPARATOR)
+            fmt.left_indent = fmt.right_indent = PAGE_SIZE
+            fmt.tab_stops.add_tab_stop(TEXT_WIDTH - PAGE_SIZE, WD_TAB_ALIGNMENT.RIGHT)
+            set_font(line.add_run(f"{issuer.strip(ISSUED_SEPARATOR)}\t{when}"), BODY_FONT, PAGE_SIZE)
+        else:
+            label = p.text.split("：", 1)[0] + "：" if "：" in p.text else ""
+            fmt.left_indent = Pt(PAGE_SIZE.pt * (1 + len(label)))
+            fmt.first_line_indent = Pt(-PAGE_SIZE.pt * len(label))
+            fmt.right_indent = PAGE_SIZE
+            set_font(line.add_run(p.text), BODY_FONT, PAGE_SIZE)
 
 
 def _table(doc: DocumentObject, table: DraftTable) -> None:
@@ -328,8 +371,8 @@ def _fitted_widths(table: DraftTable, columns: int) -> list[int]:
     return [int(n * TEXT_WIDTH / sum(need)) for n in need]
 
 
-def _column_widths(grid: Table, widths: list[int]) -> None:
-    """Fixed layout with the given grid, a merged cell as wide as its columns, 1 mm cell margins."""
+def _column_widths(grid: Table, widths: list[int], margin: Length = CELL_MARGIN) -> None:
+    """Fixed layout with the given grid, a merged cell as wide as its columns, cell margins left and right."""
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = Emu(width)
@@ -340,10 +383,10 @@ def _column_widths(grid: Table, widths: list[int]) -> None:
             c += tc.grid_span
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
-        margin = OxmlElement(f"w:{side}")
-        margin.set(qn("w:w"), str(round(CELL_MARGIN.pt * 20)))
-        margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
+        cell_margin = OxmlElement(f"w:{side}")
+        cell_margin.set(qn("w:w"), str(round(margin.pt * 20)))
+        cell_margin.set(qn("w:type"), "dxa")
+        margins.append(cell_margin)
     grid._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 

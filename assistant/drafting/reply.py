@@ -71,6 +71,8 @@ class ReplyRequest(BaseModel):
     date: Date | None = Field(None, description="成文日期，默认今天")
     period: str | None = Field(None, max_length=30, description="数据期间，如“2023-07”；默认数据库中最新的期间")
     cc: str | None = Field(None, max_length=200, description="抄送，默认按提案或建议填写")
+    issuer: str = Field("", max_length=60, description="版记的印发机关，默认“答复单位办公室”")
+    issued_on: Date | None = Field(None, description="印发日期，默认为成文日期")
 
     @model_validator(mode="after")
     def _split_number(self) -> ReplyRequest:
@@ -157,11 +159,14 @@ def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | N
     closing = f"closing_{request.category}" if matched or request.category == "C" else "closing_unverified"
     add(Paragraph(kind="closing", text=phrase("reply", closing), placeholder=closing == "closing_unverified"))
     add(Paragraph(kind="signature", text=request.office))
-    add(Paragraph(kind="date", text=cn_date(request.date or today or Date.today())))
+    letter_date = request.date or today or Date.today()
+    add(Paragraph(kind="date", text=cn_date(letter_date)))
     if request.contact or request.phone:
         add(Paragraph(kind="contact", text=phrase("reply", "contact", name=request.contact or "【待补充】",
                                                   phone=request.phone or "【待补充】")))
     add(Paragraph(kind="cc", text=request.cc or phrase("reply", "cc_建议" if kind == "建议" else "cc_提案")))
+    add(Paragraph(kind="issued", text=phrase("reply", "issued", date=cn_date(request.issued_on or letter_date),
+                                             issuer=request.issuer or phrase("reply", "issuer", office=request.office))))
     finish(draft)
     if chat_model is not None:
         from .polish import polish

@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 from assistant.answer.types import Citation
 from assistant.tools.types import Figure, Provenance
 
-ParagraphKind = Literal["recipient", "heading1", "body", "closing", "signature", "date", "contact", "cc"]
+# cc and issued are the 版记: 抄送, and 印发机关 + 印发日期 ("安康市招商和经济合作局办公室　　2023年7月28日印发").
+ParagraphKind = Literal["recipient", "heading1", "body", "closing", "signature", "date", "contact", "cc", "issued"]
 Category = Literal["A", "B", "C"]
 CATEGORY_LABELS: dict[str, str] = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "留作参考"}
 

@@ -57,7 +57,8 @@ def test_reply_has_every_part_of_a_reply_letter_in_order(reply: Draft) -> None:
     assert lines[1].startswith("您在市政协五届二次会议上提出的《关于推动我市招商引资工作高质量发展的提案》（第205号）收悉。")
     assert lines[1].endswith("现答复如下：")
     order = ["一、提案办理情况", "二、提案办理中存在的问题", "三、下一步工作措施", "安康市招商和经济合作局", "2023年7月28日",
-             "（联系人：王晓东　　电话：0915-3330102）", "抄送：市政协提案委员会，市政府督查室。"]
+             "（联系人：王晓东　　电话：0915-3330102）", "抄送：市政协提案委员会，市政府督查室。",
+             "安康市招商和经济合作局办公室　　2023年7月28日印发"]  # 版记: 抄送, then 印发机关 and 印发日期
     assert [lines.index(x) for x in order] == sorted(lines.index(x) for x in order)
     assert (reply.header.category, reply.header.doc_number, reply.header.signer) == ("B类", "安招函〔2023〕31号", "周立衡")
 
@@ -101,7 +102,8 @@ def test_proposal_with_no_matching_measures_says_so_and_claims_nothing(kb: Knowl
     assert not any("已经采纳" in line for line in lines)  # no adoption claimed without a measure
     assert any("核实办理情况后确定答复类别" in line for line in lines)
     assert any("答复类别为A类" in w for w in draft.warnings)
-    assert lines[-1] == "抄送：市人大常委会选举任免代表工作委员会，市政府督查室。"
+    assert lines[-2:] == ["抄送：市人大常委会选举任免代表工作委员会，市政府督查室。",
+                          "安康市招商和经济合作局办公室　　2023年9月1日印发"]  # 印发日期 = the letter's date
 
 
 def test_report_sections_are_computed_from_the_database(report: Draft) -> None:
@@ -161,7 +163,14 @@ def test_docx_follows_gb_t_9704_layout_and_fonts(reply: Draft, tmp_path: Path) -
         assert "PAGE" in xml and _east_asia(footer.paragraphs[0].runs[0]) == "宋体"
     texts_in_order = [p.text for p in doc.paragraphs]
     sources = texts_in_order.index("附：依据")
-    assert sources > texts_in_order.index("抄送：市政协提案委员会，市政府督查室。")
+    record = doc.tables[-1]  # 版记: rules as wide as the text block, thick above and below, thin between
+    assert [cell.text for cell in record.columns[0].cells] == ["抄送：市政协提案委员会，市政府督查室。",
+                                                               "安康市招商和经济合作局办公室\t2023年7月28日印发"]
+    rules = record._tbl.tblPr.find(qn("w:tblBorders"))
+    assert [(r.tag.split("}")[1], r.get(qn("w:sz"))) for r in rules if r.get(qn("w:val")) == "single"] == [
+        ("top", "8"), ("bottom", "8"), ("insideH", "6")]
+    body = list(doc.element.body)
+    assert body.index(record._tbl) < body.index(doc.paragraphs[sources]._p)
     assert doc.paragraphs[sources].paragraph_format.page_break_before
     assert any("安招函〔2023〕31号" in t and "第 " in t for t in texts_in_order[sources:])
 
