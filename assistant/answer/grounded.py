@@ -283,7 +283,7 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
     comp.tool_values += _derived(comp.results)
     if comp.results and comp.no_data:
         asked = "、".join(dict.fromkeys(_asked(c, parsed) for c in plan.calls))
-        comp.lead = f"项目数据库中没有{asked}的数据。"
+        comp.lead = f"项目数据库中没有{asked}的数据（无数据，不是 0）。"
         comp.figure_lines = []
         comp.figures = [f for f in comp.figures if f.value is None]
     used = sorted({str(v) for c in plan.calls for p, v in c.params.items() if REGISTRY[c.tool].slots.get(p) == "period"})
