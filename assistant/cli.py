@@ -212,36 +212,52 @@ def search(question: str | None, k: int, as_json: bool, batch, genre, year, offi
                 click.echo(f"    —— {Path(h.source).name} 第 {h.start}–{h.end} 字{page_note(h.page, h.ocr)}")
 
 
+SYSTEM_NAMES = ("hybrid", "bm25", "dense", "naive")  # assistant.index.evaluate.SYSTEMS, known without importing it
+
+
 @main.group("eval", help="评测")
 def eval_group() -> None:
     pass
 
 
-@eval_group.command("retrieval", help="检索评测：TSV（问题、期望文档、关键短语），报告 hit@1、hit@5、MRR 及朴素基线")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@eval_group.command("retrieval", help="检索评测：各语料的开发集与留出集并排，本系统、纯 BM25、仅向量与朴素基线同场，"
+                                      "报告 hit@1、hit@5、MRR（默认按 tests/eval/retrieval.yaml 的全部语料，索引缓存在 --cache）")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--suites", "suites_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("tests/eval/retrieval.yaml"), show_default=True, help="语料与题目配置")
+@click.option("--corpus", "only", multiple=True, help="只评测这个语料（可重复），如 --corpus gov")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("/tmp/zs-eval"),
+              show_default=True, help="评测索引目录：首次建立（较慢），以后复用")
+@click.option("--systems", default=",".join(SYSTEM_NAMES), show_default=True, help="参加评测的系统，逗号分隔")
 @click.option("-k", default=5, show_default=True, type=click.IntRange(1, 50))
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--misses", is_flag=True, help="列出混合检索未命中的问题")
-def eval_retrieval(file: Path, k: int, as_json: bool, misses: bool) -> None:
-    from assistant.index.evaluate import evaluate, read_questions
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：每个语料、部分、系统的指标及逐题名次")
+@click.option("--misses", is_flag=True, help="在标准错误输出中列出本系统在开发集上未排第一的题目（留出集不列出）")
+def eval_retrieval(files: tuple[Path, ...], suites_file: Path, only: tuple[str, ...], cache: Path, systems: str,
+                   k: int, as_json: bool, misses: bool) -> None:
+    from assistant.index.evaluate import Suite, read_suites, render_table, run
+    from assistant.index.evaluate import misses as miss_lines
 
-    with knowledge_base() as kb:
-        if kb.manifest.stats()[0] == 0:
-            raise click.ClickException("知识库为空，请先运行：assistant ingest corpus/")
-        questions = read_questions(file)
-        results = evaluate(kb, questions, k=k)
+    chosen = [s.strip() for s in systems.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SYSTEM_NAMES]
+    if unknown or not chosen:
+        raise click.ClickException(f"未知的系统：{'、'.join(unknown) or '（空）'}；可选：{','.join(SYSTEM_NAMES)}")
+    try:
+        if files:  # question files against the configured knowledge base, each file a part named by its stem
+            suites = [Suite("知识库", "当前知识库", None, {p.stem: p for p in files})]
+        elif not suites_file.is_file():
+            raise click.ClickException(f"找不到评测配置“{suites_file}”。请在仓库根目录运行，或用 --suites 指定，或给出题目文件。")
+        else:
+            suites = read_suites(suites_file, only)
+        report = run(suites, get_settings(), cache, chosen, k, say=lambda m: click.echo(m, err=True))
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False))
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        click.echo(f"问题数：{len(questions)}（命中条件：返回片段 ≤600 字且包含关键短语）")
-        click.echo(f"{'系统':<40} hit@1   hit@5   MRR")
-        for r in results:
-            d = r.as_dict()
-            click.echo(f"{r.name:<36} {d['hit@1']:.3f}   {d['hit@5']:.3f}   {d['mrr']:.3f}")
+        click.echo(render_table(report), nl=False)
     if misses:
-        for q, rank in zip(questions, results[0].ranks, strict=False):
-            if rank is None or rank > 1:
-                click.echo(f"  rank={rank}  {q.question}  → {q.expected_doc} / {q.key_phrase}", err=True)
+        for line in miss_lines(report, parts=[p for p in {r.part for r in report.results} if p != "heldout"]):
+            click.echo(line, err=True)
 
 
 @eval_group.command("ask", help="问答评测：逐题经问答引擎回答，开发集与留出集并排报告数字精确、来源、关键事实、"

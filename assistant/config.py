@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         description="一个问题（及追问历史中的每一轮）的最大字数：API 超出返回 422，工作台输入框限长，命令行报错",
     )
     glossary_path: Path = Field(Path("corpus/glossary.yaml"), description="人工整理的术语表（优先于自动提取）")
+    synonyms_path: Path | None = Field(
+        None, description="追加的同义词表（格式同 assistant/resources/synonyms.yaml），检索时与内置的同义词表一起使用",
+    )
     default_disclosure: Literal["公开", "内部"] = Field(
         "公开",
         description="没有公开属性或密级标注的文档归为哪一类：公开（默认），或 内部（默认拒绝，未标注的文档只有"

@@ -123,7 +123,7 @@ class Services:
             documents = chunks = 0
             try:
                 documents, chunks = self.kb.manifest.stats()
-                self.kb.search(HEALTH_PROBE, k=1, filters=SearchFilters(access=[PUBLIC]))
+                self.kb.probe(HEALTH_PROBE, filters=SearchFilters(access=[PUBLIC]))
             except Exception as exc:
                 log.exception("健康检查：知识库检索失败")
                 problems.append(f"知识库检索失败（{type(exc).__name__}），详见服务日志")

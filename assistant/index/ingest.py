@@ -250,14 +250,24 @@ def _store(kb: KnowledgeBase, doc: PreparedDocument, existing: DocRecord | None)
     leaves either the old or the new document fully indexed, plus at most orphan vectors."""
     rows = doc.chunks
     stale: list[str] = []
+    kept: list[str] = []
     if existing is not None and existing.doc_id == doc.record.doc_id:
-        # Same content re-processed by a newer pipeline: drop vectors of chunks that no longer exist.
+        # Same content re-processed by a newer pipeline: drop vectors of chunks that no longer exist, and keep
+        # those of chunks whose embedded text did not change (a pipeline bump that touched only metadata, or
+        # other documents' formats, re-embeds nothing). They are in the store: the ingest began consistent.
+        before = {c.chunk_id: c.embed_text for c in kb.manifest.chunks(doc_id=existing.doc_id)}
         new_ids = {r.chunk_id for r in rows}
-        stale = [c.chunk_id for c in kb.manifest.chunks(doc_id=existing.doc_id) if c.chunk_id not in new_ids]
+        stale = [chunk_id for chunk_id in before if chunk_id not in new_ids]
+        kept = [r.chunk_id for r in rows if before.get(r.chunk_id) == r.embed_text]
     if rows:
-        vectors = kb.embedder.embed_documents([r.embed_text for r in rows])
         meta = chunk_metadata(doc.record.doc_id, doc.record.meta)
-        kb.vectors.upsert([r.chunk_id for r in rows], vectors, [dict(meta) for _ in rows])
+        reuse = set(kept)
+        todo = [r for r in rows if r.chunk_id not in reuse]
+        if todo:
+            vectors = kb.embedder.embed_documents([r.embed_text for r in todo])
+            kb.vectors.upsert([r.chunk_id for r in todo], vectors, [dict(meta) for _ in todo])
+        if kept:
+            kb.vectors.update_metadata(kept, [dict(meta) for _ in kept])
     replaces = existing.doc_id if existing and existing.doc_id != doc.record.doc_id else None
     kb.manifest.replace_document(doc.record, doc.text, doc.encoding, rows, replaces)
     if replaces:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -16,19 +17,25 @@ from assistant.corpus.ocr import page_was_read
 from assistant.index.bm25 import BM25Index
 from assistant.index.embedders import Embedder, embedder_name, make_embedder
 from assistant.index.filters import SearchFilters as SearchFilters  # re-exported: callers import it from here
+from assistant.index.fusion import Candidates, FusionWeights, Pool, fuse
 from assistant.index.manifest import ChunkRow, DocRecord, Manifest
+from assistant.index.places import document_places, gazetteer, place_relation
+from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import tokenize_query
 from assistant.index.vectors import VectorStore, open_vector_store
 
-RRF_K = 10  # tuned on tests/eval/dev.tsv (60 favoured passages ranked middling by both retrievers)
-CANDIDATES = 50
-RERANK_TOP = 15
-COVERAGE_WEIGHT = 0.02
-DENSE_WEIGHT = 0.01  # the dense cosine, min-max scaled over the candidates, as a tie-breaker
-# A question about 一季度 wants passages about 一季度, not the same sentence from the half-year report.
-PERIOD_WEIGHT = 0.03
+CANDIDATES = 50  # each retriever's top N: the passages fused, and the pool each retriever's scores are read against
+# Dense scores are exact (every stored vector against the query) up to this many passages, about 150 MB of
+# float32 at 384 dimensions; above it the vector store's approximate neighbours are a pool (POOL_FACTOR × N)
+# rescored exactly. Either way equal scores fall in chunk-id order, so a query ranks the same in every process.
+EXACT_SEARCH_MAX_CHUNKS = 100_000
+POOL_FACTOR = 4
+MISSING_RETRY_S = 10.0
+# Chosen on the development question sets only (bench/fusion_sweep.py, output in bench/results/).
+FUSION = FusionWeights()
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
+HEAD_CHARS = 300  # a document's opening read for its jurisdiction when the title and office name none
 
 
 @dataclass
@@ -66,16 +73,83 @@ def chunk_metadata(doc_id: str, meta: dict[str, str]) -> dict[str, Any]:
     }
 
 
+class _DenseMatrix:
+    """The stored vectors of one snapshot's passages, in chunk-id order, loaded from the vector store on first
+    use. Rows of passages whose vectors are missing (an ingest interrupted between the two stores) are zero
+    and fetched again at most every MISSING_RETRY_S seconds."""
+
+    def __init__(self) -> None:
+        self.matrix: np.ndarray | None = None
+        self.missing: set[int] = set()
+        self.tried_at = 0.0
+        self.lock = threading.Lock()
+
+    def get(self, order: list[str], store: VectorStore) -> np.ndarray:
+        with self.lock:
+            if self.matrix is None:
+                found = store.vectors(order)
+                dim = len(next(iter(found.values()))) if found else 0
+                matrix = np.zeros((len(order), dim), dtype=np.float32)
+                for row, chunk_id in enumerate(order):
+                    if chunk_id in found:
+                        matrix[row] = found[chunk_id]
+                    else:
+                        self.missing.add(row)
+                self.matrix, self.tried_at = _unit_rows(matrix), time.monotonic()
+            elif self.missing and time.monotonic() - self.tried_at > MISSING_RETRY_S:
+                rows = sorted(self.missing)
+                found = store.vectors([order[r] for r in rows])
+                for row in rows:
+                    vector = found.get(order[row])
+                    if vector is not None and len(vector) == self.matrix.shape[1]:
+                        self.matrix[row] = _unit_rows(vector[None, :])[0]
+                        self.missing.discard(row)
+                self.tried_at = time.monotonic()
+            return self.matrix
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def _top(scores: np.ndarray, n: int, positive: bool = False) -> np.ndarray:
+    """Indices of the `n` highest scores, ties in index (= chunk-id) order; with `positive`, scores > 0 only."""
+    if scores.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    keep = np.flatnonzero(scores > 0) if positive else np.flatnonzero(np.isfinite(scores))
+    if keep.size > 4 * n:  # a partial sort first: only the top slice needs a stable order
+        cut = np.partition(scores[keep], -n)[-n]
+        keep = keep[scores[keep] >= cut]
+    order = np.lexsort((keep, -np.round(scores[keep].astype(np.float64), 9)))
+    return keep[order[:n]]
+
+
 @dataclass(frozen=True)
 class _Snapshot:
-    """The manifest at one generation, with its BM25 index. A search reads one snapshot from start to end, so a
-    refresh by another thread (an ingest by this or another process bumped the generation) never takes a
-    passage away half-way through."""
+    """The manifest at one generation, with its BM25 index and (loaded on first use) the stored vectors. A search
+    reads one snapshot from start to end, so a refresh by another thread (an ingest by this or another process
+    bumped the generation) never takes a passage away half-way through. Passages are held in chunk-id order
+    (`order`): BM25 scores and vector rows line up with it, and ties are broken by it."""
 
     generation: int
     chunks: dict[str, ChunkRow]
     doc_meta: dict[str, dict[str, Any]]
     bm25: BM25Index
+    order: list[str] = field(default_factory=list)
+    chunk_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # document index per passage
+    doc_ids: list[str] = field(default_factory=list)
+    doc_places: dict[str, frozenset[str]] = field(default_factory=dict)
+    dense: _DenseMatrix = field(default_factory=_DenseMatrix)
+
+    @property
+    def exact(self) -> bool:
+        return len(self.order) <= EXACT_SEARCH_MAX_CHUNKS
+
+    def allowed(self, filters: SearchFilters) -> np.ndarray:
+        """Which passages (in `order`) pass the filters by the manifest's metadata; all filters are per document."""
+        docs = np.array([filters.accepts(self.doc_meta.get(d, {})) for d in self.doc_ids], dtype=bool)
+        return docs[self.chunk_doc] if docs.size else np.zeros(len(self.order), dtype=bool)
 
     def admits(self, chunk_id: str, filters: SearchFilters) -> bool:
         """A vector hit passes only if the manifest agrees: its document is still indexed and, by the manifest's
@@ -84,21 +158,31 @@ class _Snapshot:
         row = self.chunks.get(chunk_id)
         return row is not None and filters.accepts(self.doc_meta.get(row.doc_id, {}))
 
-    def bm25_candidates(self, query_tokens: list[str], filters: SearchFilters) -> list[str]:
-        scores = self.bm25.scores(query_tokens)
-        if scores.size == 0:
-            return []
-        order = np.argsort(-scores)
-        out: list[str] = []
-        for index in order:
-            if scores[index] <= 0 or len(out) >= CANDIDATES:
-                break
-            chunk_id = self.bm25.chunk_ids[int(index)]
-            if self.admits(chunk_id, filters):
-                out.append(chunk_id)
-        return out
+    def lexical_scores(self, query_tokens: list[str], expansions: list[tuple[str, list[str]]]
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of the question's own words, and the same with synonyms: for a term the question writes one way
+        (利用外资), a passage that writes it another way (实际使用外资, as a phrase) scores as if it used the question's
+        wording, or its own if that scores higher."""
+        plain = self.bm25.scores(query_tokens).astype(np.float64)
+        if not expansions or plain.size == 0:
+            return plain, plain
+        expanded = plain.copy()
+        for written, others in expansions:
+            own = self.bm25.scores(tokenize_query(written)).astype(np.float64)
+            best = np.zeros_like(plain)
+            for phrase in others:
+                tokens = tokenize_query(phrase)
+                if not tokens:
+                    continue
+                scores = self.bm25.scores(tokens).astype(np.float64)
+                needle = phrase.lower()
+                for index in np.flatnonzero(scores > np.maximum(best, own)):
+                    if needle in self.chunks[self.order[index]].embed_text.lower():
+                        best[index] = scores[index]
+            expanded += np.clip(best - own, 0.0, None)
+        return plain, expanded
 
-    def mentions_any(self, chunk_id: str, words: set[str]) -> bool:
+    def mentions_any(self, chunk_id: str, words: set[str] | list[str]) -> bool:
         row = self.chunks[chunk_id]
         context = f"{self.doc_meta.get(row.doc_id, {}).get('title', '')} {row.section} {row.text}"
         return any(word in context for word in words)
@@ -200,17 +284,30 @@ class KnowledgeBase:
                 meta["source"] = doc.source
                 meta["file_name"] = doc.file_name
                 doc_meta[doc.doc_id] = meta
-            rows = [r for r in rows if r.doc_id in doc_meta]  # never a passage without its document's class
+            # never a passage without its document's class; chunk-id order, which ties are broken by
+            rows = sorted((r for r in rows if r.doc_id in doc_meta), key=lambda r: r.chunk_id)
             chunks = {r.chunk_id: r for r in rows}
+            order = [r.chunk_id for r in rows]
             bm25 = BM25Index.load(self.settings.bm25_path, generation)
-            if bm25 is None or set(bm25.chunk_ids) != set(chunks):
-                bm25 = BM25Index.build([r.chunk_id for r in rows], [r.tokens for r in rows])
+            if bm25 is None or bm25.chunk_ids != order:
+                bm25 = BM25Index.build(order, [r.tokens for r in rows])
                 try:
                     if stable:
                         bm25.save(self.settings.bm25_path, generation)
                 except OSError:
                     pass  # a read-only data dir still searches, it just rebuilds next time
-            self._snapshot = _Snapshot(generation, chunks, doc_meta, bm25)
+            doc_ids = sorted(doc_meta)
+            doc_index = {d: i for i, d in enumerate(doc_ids)}
+            heads: dict[str, str] = {}
+            for r in rows:  # rows are in document order, each document's passages in order
+                if len(heads.get(r.doc_id, "")) < HEAD_CHARS:
+                    heads[r.doc_id] = (heads.get(r.doc_id, "") + "\n" + r.text)[:HEAD_CHARS]
+            places = {d: document_places(str(m.get("title", "")), str(m.get("office", "")), heads.get(d, ""))
+                      for d, m in doc_meta.items()}
+            self._snapshot = _Snapshot(
+                generation, chunks, doc_meta, bm25, order,
+                np.array([doc_index[r.doc_id] for r in rows], dtype=np.int64), doc_ids, places,
+            )
             return self._snapshot
 
     def doc_meta(self, doc_id: str) -> dict[str, Any]:
@@ -218,45 +315,114 @@ class KnowledgeBase:
 
     # -- search
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
+        """The `k` best passages: BM25 (with synonyms) and exact dense scores fused (fusion.py), with the
+        question's place, period and wording as reranking signals. The same query on the same index gives the
+        same list in every process."""
+        found = self.candidates(query, filters)
+        if found is None:
+            return []
+        snapshot, candidates = found
+        return [snapshot.hit(cid, score) for cid, score in fuse(candidates, FUSION)[: _clamp(k)]]
+
+    def candidates(self, query: str, filters: SearchFilters | None = None, n: int = CANDIDATES
+                   ) -> tuple[_Snapshot, Candidates] | None:
+        """Each retriever's top `n` passages that pass `filters`, every one scored by both retrievers and the
+        reranking signals (what fusion.fuse ranks; bench/fusion_sweep.py reads it to choose the weights)."""
         query = " ".join(query.split())[: self.settings.max_query_chars]
-        if not query:
-            return []
-        k = max(1, min(int(k), 50))
         snapshot = self._current()
+        if not query or not snapshot.chunks:
+            return None
         filters = filters or SearchFilters()
-        if not snapshot.chunks:
-            return []
+        allowed = snapshot.allowed(filters)
         query_tokens = tokenize_query(query)
-        ranked: dict[str, float] = {}
-        for rank, chunk_id in enumerate(snapshot.bm25_candidates(query_tokens, filters)):
-            ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        vector = self.embedder.embed_query(query)
-        dense = [(cid, sim) for cid, sim in self.vectors.query(vector, CANDIDATES, filters)
-                 if snapshot.admits(cid, filters)]
-        for rank, (chunk_id, _) in enumerate(dense):
-            ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        cosine = dict(dense)
-        low, high = (min(cosine.values()), max(cosine.values())) if cosine else (0.0, 1.0)
+        expansions = load_synonyms(self.settings.synonyms_path).expand(query)
+        plain, expanded = snapshot.lexical_scores(query_tokens, expansions)
+        plain, expanded = np.where(allowed, plain, 0.0), np.where(allowed, expanded, 0.0)
+        top_plain, top_expanded = _top(plain, n, positive=True), _top(expanded, n, positive=True)
+        cosine, top_dense = self._dense(snapshot, query, filters, allowed, n, np.union1d(top_plain, top_expanded))
+        rows = np.union1d(np.union1d(top_plain, top_expanded), top_dense)
+        ids = [snapshot.order[i] for i in rows]
         periods = set(PERIOD_WORDS.findall(query))
+        places = gazetteer()
+        asked = places.find(query)
+        forms = [form for name in asked for form in places.forms(name)]
+        candidates = Candidates(
+            chunk_ids=ids,
+            bm25=expanded[rows],
+            bm25_plain=plain[rows],
+            cosine=np.array([cosine[i] for i in rows], dtype=np.float64),
+            coverage=np.array([snapshot.coverage(cid, query_tokens) for cid in ids]),
+            period=np.array([float(bool(periods) and snapshot.mentions_any(cid, periods)) for cid in ids]),
+            place=np.array([place_relation(asked, snapshot.doc_places.get(snapshot.chunks[cid].doc_id, frozenset()),
+                                           places) for cid in ids], dtype=np.float64),
+            place_passage=np.array([float(bool(forms) and _names(snapshot.chunks[cid], forms)) for cid in ids]),
+            bm25_pool=Pool.of(np.sort(expanded[_top(expanded, n)])[::-1]),
+            bm25_plain_pool=Pool.of(np.sort(plain[_top(plain, n)])[::-1]),
+            dense_pool=Pool.of(np.array([cosine[i] for i in top_dense], dtype=np.float64)),
+        )
+        return snapshot, candidates
 
-        def rerank(chunk_id: str, score: float) -> float:
-            scaled = (cosine.get(chunk_id, low) - low) / ((high - low) or 1.0)
-            score += COVERAGE_WEIGHT * snapshot.coverage(chunk_id, query_tokens) + DENSE_WEIGHT * scaled
-            if periods and snapshot.mentions_any(chunk_id, periods):
-                score += PERIOD_WEIGHT
-            return score
+    def _dense(self, snapshot: _Snapshot, query: str, filters: SearchFilters, allowed: np.ndarray, n: int,
+               also: np.ndarray) -> tuple[dict[int, float], np.ndarray]:
+        """Exact cosines: of every allowed passage (up to EXACT_SEARCH_MAX_CHUNKS), else of the vector store's
+        approximate pool of POOL_FACTOR × n rescored with the stored vectors; plus those of `also` (the BM25
+        candidates). Returns {row: cosine} and the rows of the `n` nearest, ties in chunk-id order."""
+        vector = self.embedder.embed_query(query).astype(np.float32)
+        vector = vector / (float(np.linalg.norm(vector)) or 1.0)
+        if snapshot.exact:
+            matrix = snapshot.dense.get(snapshot.order, self.vectors)
+            if matrix.shape[1] != vector.shape[0]:
+                return {int(i): 0.0 for i in also}, np.zeros(0, dtype=np.int64)
+            sims = np.where(allowed, (matrix @ vector).astype(np.float64), -np.inf)
+            top = _top(sims, n)
+            return {int(i): float(sims[i]) for i in np.union1d(top, also)}, top
+        position = {cid: i for i, cid in enumerate(snapshot.order)}
+        pool = sorted({position[cid] for cid, _ in self.vectors.query(vector, POOL_FACTOR * n, filters)
+                       if cid in position and allowed[position[cid]]})
+        wanted = sorted(set(pool) | {int(i) for i in also})
+        stored = self.vectors.vectors([snapshot.order[r] for r in wanted])
+        cosine = {r: float(_unit_rows(stored[snapshot.order[r]][None, :])[0] @ vector)
+                  if snapshot.order[r] in stored else 0.0 for r in wanted}
+        pool_scores = np.full(len(snapshot.order), -np.inf)
+        for r in pool:
+            pool_scores[r] = cosine[r]
+        return cosine, _top(pool_scores, n)
 
-        fused = sorted(ranked.items(), key=lambda item: -item[1])
-        head = [(cid, rerank(cid, score)) for cid, score in fused[:RERANK_TOP]]
-        head.sort(key=lambda item: -item[1])
-        best = (head + fused[RERANK_TOP:])[:k]
-        return [snapshot.hit(chunk_id, score) for chunk_id, score in best]
+    def bm25_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
+        """Plain BM25 (bm25s over the jieba tokens of the same passages), no synonyms: the evaluation's baseline."""
+        query = " ".join(query.split())[: self.settings.max_query_chars]
+        snapshot = self._current()
+        if not query or not snapshot.chunks:
+            return []
+        scores = np.where(snapshot.allowed(filters or SearchFilters()),
+                          snapshot.bm25.scores(tokenize_query(query)).astype(np.float64), 0.0)
+        return [snapshot.hit(snapshot.order[i], scores[i]) for i in _top(scores, _clamp(k), positive=True)]
 
     def dense_search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
+        """Dense retrieval alone (exact cosine, ties in chunk-id order)."""
+        query = " ".join(query.split())[: self.settings.max_query_chars]
         snapshot = self._current()
-        vector = self.embedder.embed_query(query)
-        return [snapshot.hit(cid, s) for cid, s in self.vectors.query(vector, k, filters)
-                if snapshot.admits(cid, filters or SearchFilters())]
+        if not query or not snapshot.chunks:
+            return []
+        filters = filters or SearchFilters()
+        cosine, top = self._dense(snapshot, query, filters, snapshot.allowed(filters), _clamp(k),
+                                  np.zeros(0, dtype=np.int64))
+        return [snapshot.hit(snapshot.order[i], cosine[int(i)]) for i in top]
+
+    def probe(self, query: str, filters: SearchFilters) -> None:
+        """A one-passage search that also asks the vector store itself (searches use its vectors loaded once
+        per index generation): the health check's way of seeing every part answer now."""
+        self.search(query, k=1, filters=filters)
+        self.vectors.query(self.embedder.embed_query(query), 1, filters)
+
+
+def _clamp(k: int) -> int:
+    return max(1, min(int(k), 50))
+
+
+def _names(row: ChunkRow, forms: list[str]) -> bool:
+    context = f"{row.section} {row.text}"
+    return any(form in context for form in forms)
 
 
 def cleared(meta: Mapping[str, Any], classes: Sequence[str]) -> bool:

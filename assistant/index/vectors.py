@@ -51,7 +51,11 @@ class VectorStore(Protocol):
         """Release open files and memory; the store is not used afterwards."""
 
     def query(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
-        """The `k` nearest chunks that pass `filters`, as (chunk id, cosine similarity), most similar first."""
+        """The `k` nearest chunks that pass `filters`, as (chunk id, cosine similarity), most similar first.
+        Approximate (an HNSW index): the same query may meet a different near-tie order in another process."""
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of `ids` (those present), for exact scoring in the knowledge base."""
 
 
 def open_vector_store(settings: Settings, collection: str) -> VectorStore:
@@ -216,6 +220,47 @@ class ChromaVectorStore:
         ids = result["ids"][0]
         distances = (result.get("distances") or [[0.0] * len(ids)])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
+
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for offset in range(0, len(ids), BATCH):
+            part = ids[offset : offset + BATCH]
+            batch = self._read(partial(_stored, ids=part))
+            for chunk_id, vector in zip(batch["ids"], batch["embeddings"], strict=True):
+                out[chunk_id] = np.asarray(vector, dtype=np.float32)
+        return out
+
+
+class ScratchChroma:
+    """A throwaway in-memory Chroma collection with default HNSW settings, for the evaluation's naive baseline
+    (index/evaluate.py): what a first tutorial builds. One indexing thread, so the graph, and the answers, are
+    the same in every run."""
+
+    def __init__(self, name: str) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+        if name in [c.name for c in client.list_collections()]:
+            client.delete_collection(name)
+        self.collection = client.create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine", "num_threads": 1}})
+
+    def add(self, ids: list[str], vectors: np.ndarray) -> None:
+        for offset in range(0, len(ids), BATCH):
+            self.collection.add(ids=ids[offset : offset + BATCH], embeddings=vectors[offset : offset + BATCH])
+
+    def query(self, vector: np.ndarray, k: int) -> list[str]:
+        total = int(self.collection.count())
+        if total == 0:
+            return []
+        result = self.collection.query(query_embeddings=[vector], n_results=min(k, total), include=[])
+        return list(result["ids"][0])
+
+
+def _stored(collection: Any, ids: list[str]) -> Any:
+    return collection.get(ids=ids, include=["embeddings"])
 
 
 def _page(collection: Any, offset: int) -> Any:

@@ -1,0 +1,187 @@
+"""Choose the fusion weights (assistant/index/fusion.py FusionWeights) on the development question sets ONLY.
+
+For every development question of every corpus in tests/eval/retrieval.yaml, the knowledge base's candidates
+(each retriever's top 50, each scored by both retrievers, with the reranking signals) are computed once; then
+each setting of the grid ranks them with fusion.fuse and is scored like `assistant eval retrieval` (a hit is a
+passage of the right file containing the answer, at most 600 characters). Held-out files are never opened.
+
+Objective, fixed before the sweep: the mean over the corpora of (hit@1 + MRR) / 2, each corpus counting once,
+so the 36-question demo set weighs as much as the larger real sets. Ties go to the simpler setting (fewer
+non-zero weights), then to the grid's order.
+
+    .venv/bin/python bench/fusion_sweep.py [--cache /tmp/zs-eval] [--out bench/results/fusion_sweep.txt]
+
+The evaluation indexes are those of `assistant eval retrieval` (built there on first use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.config import get_settings  # noqa: E402
+from assistant.index.evaluate import (  # noqa: E402
+    MAX_PASSAGE,
+    EvalQuestion,
+    normalise,
+    open_index,
+    read_questions,
+    read_suites,
+)
+from assistant.index.fusion import Candidates, FusionWeights, fuse  # noqa: E402
+from assistant.index.kb import FUSION  # noqa: E402
+
+K = 5
+
+
+@dataclass
+class Case:
+    question: EvalQuestion
+    candidates: Candidates
+    hits: set[str]  # candidate chunk ids that count as a hit
+
+
+def load_cases(cache: Path, suites_file: Path) -> dict[str, list[Case]]:
+    settings = get_settings()
+    out: dict[str, list[Case]] = {}
+    for suite in read_suites(suites_file):
+        if "dev" not in suite.parts:
+            continue
+        kb = open_index(suite, settings, cache, say=lambda m: print(m, file=sys.stderr))
+        try:
+            names = {d.doc_id: d.file_name for d in kb.manifest.documents()}
+            cases = []
+            for q in read_questions(suite.parts["dev"], suite.alternatives):  # development part only
+                found = kb.candidates(q.question)
+                if found is None:
+                    continue
+                snapshot, cands = found
+                answer = normalise(q.answer)
+                stems = {Path(f).stem for f in q.files}
+                hits = set()
+                for cid in cands.chunk_ids:
+                    row = snapshot.chunks[cid]
+                    name = names.get(row.doc_id, "")
+                    if (name in q.files or Path(name).stem in stems) and len(row.text) <= MAX_PASSAGE \
+                            and answer in normalise(row.text):
+                        hits.add(cid)
+                cases.append(Case(q, cands, hits))
+            out[suite.name] = cases
+        finally:
+            kb.close()
+    return out
+
+
+def score(cases: list[Case], w: FusionWeights) -> tuple[float, float, float]:
+    h1 = h5 = rr = 0.0
+    for case in cases:
+        for rank, (cid, _) in enumerate(fuse(case.candidates, w)[:K], start=1):
+            if cid in case.hits:
+                h1 += rank == 1
+                h5 += 1
+                rr += 1 / rank
+                break
+    n = max(1, len(cases))
+    return h1 / n, h5 / n, rr / n
+
+
+def objective(metrics: dict[str, tuple[float, float, float]]) -> float:
+    return float(np.mean([(h1 + mrr) / 2 for h1, _, mrr in metrics.values()]))
+
+
+def grid() -> list[FusionWeights]:
+    """Stage 1: the fusion itself (normalisation and BM25 share, synonyms on/off) with the reranking signals
+    at a middle setting and off; stage 2 (in main) varies the signals around the best fusion."""
+    out = []
+    for normalise_, bm25, synonyms in itertools.product(("minmax", "max", "zscore"),
+                                                        (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), (True, False)):
+        base = FusionWeights(bm25=bm25, normalise=normalise_, synonyms=synonyms)  # type: ignore[arg-type]
+        out.append(base)
+        scale = 1.0 if normalise_ == "zscore" else 0.2
+        out.append(replace(base, coverage=0.5 * scale, period=0.5 * scale, place=0.5 * scale,
+                           place_conflict=0.5 * scale, place_passage=0.25 * scale))
+    return out
+
+
+def signals_grid(best: FusionWeights) -> list[FusionWeights]:
+    scale = 1.0 if best.normalise == "zscore" else 0.2
+    steps = [0.0, 0.25 * scale, 0.5 * scale, 1.0 * scale, 2.0 * scale]
+    out = []
+    for coverage, period, place, conflict, passage in itertools.product(
+            steps, [0.0, 0.5 * scale], steps, steps, [0.0, 0.25 * scale, 0.5 * scale]):
+        out.append(replace(best, coverage=coverage, period=period, place=place, place_conflict=conflict,
+                           place_passage=passage))
+    return out
+
+
+def nonzero(w: FusionWeights) -> int:
+    return sum(1 for v in (w.coverage, w.period, w.place, w.place_conflict, w.place_passage) if v)
+
+
+def sweep(cases: dict[str, list[Case]], settings: list[FusionWeights]
+          ) -> list[tuple[float, FusionWeights, dict[str, tuple[float, float, float]]]]:
+    rows = []
+    for w in settings:
+        metrics = {name: score(c, w) for name, c in cases.items()}
+        rows.append((objective(metrics), w, metrics))
+    order = sorted(range(len(rows)), key=lambda i: (-round(rows[i][0], 9), nonzero(rows[i][1]), i))
+    return [rows[i] for i in order]
+
+
+def line(obj: float, w: FusionWeights, metrics: dict[str, tuple[float, float, float]]) -> str:
+    cells = "  ".join(f"{name} {h1:.3f}/{h5:.3f}/{mrr:.3f}" for name, (h1, h5, mrr) in metrics.items())
+    return (f"{obj:.4f}  {w.normalise:<6} bm25={w.bm25:.2f} syn={int(w.synonyms)} cov={w.coverage:g} "
+            f"period={w.period:g} place={w.place:g} conflict={w.place_conflict:g} passage={w.place_passage:g}  {cells}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/zs-eval"))
+    parser.add_argument("--suites", type=Path, default=ROOT / "tests/eval/retrieval.yaml")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/fusion_sweep.txt")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    cases = load_cases(args.cache, args.suites)
+    counts = ", ".join(f"{name} {len(c)}" for name, c in cases.items())
+    report = [f"# fusion sweep on development questions only ({counts}); metrics per corpus: hit@1/hit@5/MRR",
+              "# objective = mean over corpora of (hit@1 + MRR) / 2", ""]
+    stage1 = sweep(cases, grid())
+    report.append("## stage 1: normalisation, BM25 share, synonyms (signals off, or at a middle setting)")
+    report += [line(*row) for row in stage1[:25]]
+    best = stage1[0][1]
+    stage2 = sweep(cases, signals_grid(best))
+    report += ["", f"## stage 2: reranking signals around {best.normalise} bm25={best.bm25} syn={best.synonyms}"]
+    report += [line(*row) for row in stage2[:25]]
+    chosen = stage2[0][1]
+    # stage 3: the BM25 share again, with the chosen signals
+    stage3 = sweep(cases, [replace(chosen, bm25=b) for b in np.round(np.arange(0.1, 0.95, 0.05), 2)])
+    report += ["", "## stage 3: BM25 share with the chosen signals"]
+    report += [line(*row) for row in stage3]
+    chosen = stage3[0][1]
+    ablations = {"chosen": chosen, "no synonyms": replace(chosen, synonyms=False),
+                 "no places": replace(chosen, place=0.0, place_conflict=0.0, place_passage=0.0),
+                 "no coverage/period": replace(chosen, coverage=0.0, period=0.0),
+                 "current FUSION in kb.py": FUSION}
+    report += ["", "## ablations of the chosen setting (development questions)"]
+    for name, w in ablations.items():
+        metrics = {n: score(c, w) for n, c in cases.items()}
+        report.append(f"{name:<24} " + line(objective(metrics), w, metrics))
+    report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
+               f"# {time.perf_counter() - started:.0f} s"]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Fusion, places and synonyms as pure functions: plain values in, rankings and names out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.errors import AssistantError
+from assistant.index.fusion import Candidates, FusionWeights, Pool, fuse
+from assistant.index.places import document_places, gazetteer, place_relation
+from assistant.index.synonyms import load_synonyms, parse_groups
+
+
+def _candidates(ids: list[str], bm25: list[float], cosine: list[float], **signals: list[float]) -> Candidates:
+    b, c = np.array(bm25), np.array(cosine)
+    zeros = np.zeros(len(ids))
+    return Candidates(
+        chunk_ids=ids, bm25=b, bm25_plain=b, cosine=c,
+        coverage=np.array(signals.get("coverage", zeros)), period=np.array(signals.get("period", zeros)),
+        place=np.array(signals.get("place", zeros)), place_passage=np.array(signals.get("place_passage", zeros)),
+        bm25_pool=Pool.of(np.sort(b)[::-1]), bm25_plain_pool=Pool.of(np.sort(b)[::-1]),
+        dense_pool=Pool.of(np.sort(c)[::-1]),
+    )
+
+
+def test_a_passage_bm25_is_sure_of_stays_first_though_dense_ranks_it_low() -> None:
+    # BM25 puts "report" far ahead (a numbers paragraph); dense likes three others a little more than it.
+    ids = ["report", "a", "b", "c", "d"]
+    cands = _candidates(ids, bm25=[30.0, 6.0, 5.0, 4.0, 0.0], cosine=[0.80, 0.84, 0.845, 0.85, 0.78])
+    assert fuse(cands, FusionWeights(bm25=0.5))[0][0] == "report"
+
+
+def test_equal_scores_rank_in_chunk_id_order_whatever_the_input_order() -> None:
+    a = _candidates(["d2", "d1", "d3"], bm25=[1.0, 1.0, 1.0], cosine=[0.5, 0.5, 0.5])
+    b = _candidates(["d3", "d1", "d2"], bm25=[1.0, 1.0, 1.0], cosine=[0.5, 0.5, 0.5])
+    assert [cid for cid, _ in fuse(a, FusionWeights())] == ["d1", "d2", "d3"]
+    assert fuse(a, FusionWeights()) == fuse(b, FusionWeights())
+
+
+def test_another_jurisdictions_passage_yields_to_the_one_named_in_the_question() -> None:
+    # two near-equal passages on the same topic, among others the question matches less well
+    others = [f"x{i}" for i in range(8)]
+    cands = _candidates(["hunan", "hubei", *others], bm25=[10.0, 9.5, *np.linspace(5, 1, 8)],
+                        cosine=[0.86, 0.85, *np.linspace(0.82, 0.76, 8)], place=[-1.0, 1.0, *[0.0] * 8])
+    assert fuse(cands, FusionWeights(place=0.1, place_conflict=0.1))[0][0] == "hubei"
+    assert fuse(cands, FusionWeights())[0][0] == "hunan"  # without the place signal it would not
+
+
+def test_places_in_questions_longest_name_first_with_short_forms() -> None:
+    places = gazetteer()
+    assert places.find("湖北2026年GDP目标是多少") == ["湖北省"]
+    assert places.find("内蒙十四五外贸进出口") == ["内蒙古自治区"]
+    assert places.find("上海浦东新区保税维修") == ["上海市", "浦东新区"]
+    assert places.find("汉阴县一季度外资") == ["汉阴县"]
+    # ordinary words that contain a place's short form are not places; 台湾同胞 names investors, not a jurisdiction
+    assert places.find("发展朝阳产业") == []
+    assert places.find("台湾同胞投资权益") == []
+
+
+def test_a_county_question_and_its_citys_document_are_the_same_jurisdiction() -> None:
+    assert place_relation(["汉阴县"], ["安康市"]) == 1
+    assert place_relation(["河南省"], ["郑州市"]) == 1
+    assert place_relation(["山东省"], ["河南省"]) == -1
+    assert place_relation(["汉中市"], ["安康市"]) == -1
+    assert place_relation([], ["河南省"]) == 0 and place_relation(["河南省"], []) == 0
+
+
+def test_document_places_from_title_office_or_opening() -> None:
+    assert document_places("烟台市优化营商环境条例", "", "") == {"烟台市"}
+    assert document_places("政府工作报告", "", "2026年1月在湖北省第十四届人民代表大会第五次会议上") == {"湖北省"}
+    assert document_places("中华人民共和国外商投资法", "", "第一条 为了进一步扩大对外开放") == frozenset()
+
+
+def test_synonyms_expand_the_other_ways_of_writing_a_term() -> None:
+    synonyms = load_synonyms()
+    expanded = dict(synonyms.expand("湖北去年利用外资多少"))
+    assert "实际使用外资" in expanded["利用外资"]
+    assert "地区生产总值" in dict(synonyms.expand("内蒙gdp增长目标"))["GDP"]
+    # the longest written form wins: 招投标法实施条例 is not also read as 招投标法
+    assert [w for w, _ in synonyms.expand("招投标法实施条例里投标保证金")] == ["招投标法实施条例"]
+    assert synonyms.expand("项目落地情况") == []
+
+
+def test_a_local_synonyms_file_adds_groups_and_a_malformed_one_names_the_group(tmp_path: Path) -> None:
+    extra = tmp_path / "local.yaml"
+    extra.write_text("- [三个年, 三个年活动]\n", encoding="utf-8")
+    assert dict(load_synonyms(extra).expand("三个年怎么考核"))["三个年"] == ["三个年活动"]
+    with pytest.raises(AssistantError, match="第 2 组"):
+        parse_groups([["GDP", "地区生产总值"], ["只有一个"]], "local.yaml")
