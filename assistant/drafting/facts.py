@@ -1,6 +1,7 @@
 """Sentences about the database's figures, each carrying the Figures its numbers come from.
 
-Numbers are formatted by `format_value` exactly as the tools report them. A value the text needs but
+Numbers are written as 公文 write them: the tools' two decimals without trailing zeros (1916万美元, 559%,
+240.6万美元; `gongwen_value`), the same value the tools report. A value the text needs but
 no tool returns (a difference from 序时进度, a 降幅, a share) is computed here with Decimal and attached
 as a Figure marked （计算）, with the source rows and formula of the figures it was computed from.
 Missing data is left out of the sentence, never written as zero.
@@ -9,6 +10,7 @@ Missing data is left out of the sentence, never written as zero.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +30,8 @@ from assistant.tools import (
     RankingResult,
 )
 from assistant.tools.formulas import FORMULAS
-from assistant.tools.types import Figure, Provenance, format_value
+from assistant.tools.types import Figure, Provenance
+from assistant.tools.types import format_value as tool_value
 
 from .templates import phrase
 
@@ -36,6 +39,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 DOMESTIC, FOREIGN = "实际引进内资", "外商直接投资"
 LARGE_YI, HUGE_YI = 5, 10  # 大项目 thresholds (亿元), as in FORMULAS["大项目"]
+
+
+TRAILING_ZEROS = re.compile(r"(\d+)\.(\d*?)0+(?!\d)")
+
+
+def gongwen_value(value: float | None, unit: str) -> str:
+    """A figure as prose in a 公文 writes it: 1916万美元 and 559% rather than 1916.00万美元 and 559.00%."""
+    return TRAILING_ZEROS.sub(lambda m: m[1] + (f".{m[2]}" if m[2] else ""), tool_value(value, unit))
 
 
 @dataclass
@@ -85,7 +96,7 @@ def derived(label: str, value: Decimal, unit: str, base: Provenance, term: str) 
 
 
 def _pct(value: float | Decimal) -> str:
-    return format_value(float(value), "%")
+    return gongwen_value(float(value), "%")
 
 
 def metric_word(metric: str) -> str:
@@ -100,7 +111,7 @@ def indicator_fact(result: CityTotalResult | IndicatorResult, subject: str, targ
     label = f"{subject or '全市'} {result.metric} {result.period}"
     figures = list(result.figures)
     parts = [phrase("facts", "value", subject=subject, metric=metric_word(result.metric),
-                    value=format_value(result.value, result.unit))]
+                    value=gongwen_value(result.value, result.unit))]
     if result.yoy_pct is not None:
         if result.yoy_pct >= 0:
             parts.append(phrase("facts", "yoy_up", pct=_pct(result.yoy_pct)))
@@ -110,12 +121,12 @@ def indicator_fact(result: CityTotalResult | IndicatorResult, subject: str, targ
             figures.append(derived(f"{label} 同比降幅", drop, "%", result.provenance, "同比"))
     if result.completion_pct is not None and result.annual_target:
         key = "completion_target" if target else "completion"
-        parts.append(phrase("facts", key, target=format_value(result.annual_target, result.unit),
+        parts.append(phrase("facts", key, target=gongwen_value(result.annual_target, result.unit),
                             pct=_pct(result.completion_pct)))
         schedule = round2(period.schedule_pct)
         diff = to_decimal(result.completion_pct) - schedule
         if period.month < 12 and diff != 0:
-            gap = format_value(float(abs(diff)), "个百分点")
+            gap = gongwen_value(float(abs(diff)), "个百分点")
             parts.append(phrase("facts", "ahead" if diff > 0 else "behind", schedule=_pct(schedule), gap=gap))
             figures.append(derived(f"{label} 与序时进度之差", abs(diff), "个百分点", result.provenance, "低于序时进度"))
     return Fact("，".join(parts), figures)
@@ -132,14 +143,14 @@ def ranking_fact(ranking: RankingResult, top: int = 3) -> Fact:
 def project_fact(stats: ProjectStats, subject: str) -> Fact:
     if not stats.project_count:
         return Fact()
-    parts = [phrase("facts", "projects_signed", subject=subject, count=format_value(stats.signed_count, "个"))]
+    parts = [phrase("facts", "projects_signed", subject=subject, count=gongwen_value(stats.signed_count, "个"))]
     if stats.total_investment_yi_yuan is not None:
-        parts[0] += phrase("facts", "projects_total", total=format_value(stats.total_investment_yi_yuan, "亿元"))
+        parts[0] += phrase("facts", "projects_total", total=gongwen_value(stats.total_investment_yi_yuan, "亿元"))
     if stats.start_rate_pct is not None:
-        parts.append(phrase("facts", "projects_started", count=format_value(stats.started_count, "个"),
+        parts.append(phrase("facts", "projects_started", count=gongwen_value(stats.started_count, "个"),
                             rate=_pct(stats.start_rate_pct)))
     if stats.funds_rate_pct is not None and stats.funds_arrived_yi_yuan is not None:
-        parts.append(phrase("facts", "projects_funds", funds=format_value(stats.funds_arrived_yi_yuan, "亿元"),
+        parts.append(phrase("facts", "projects_funds", funds=gongwen_value(stats.funds_arrived_yi_yuan, "亿元"),
                             rate=_pct(stats.funds_rate_pct)))
     return Fact("；".join(parts), list(stats.figures))
 
@@ -166,8 +177,8 @@ def large_projects_fact(stats: ProjectStats, subject: str) -> Fact:
     figures = list(stats.figures) + _threshold_figures(stats.provenance)
     figures.append(derived(f"{subject}5亿元以上项目占比", share, "%", stats.provenance, "大项目"))
     text = phrase("facts", "large_projects", subject=subject, large=str(LARGE_YI), huge=str(HUGE_YI),
-                  count=format_value(stats.count_ge_5_yi, "个"), share=_pct(share),
-                  count_huge=format_value(stats.count_ge_10_yi, "个"))
+                  count=gongwen_value(stats.count_ge_5_yi, "个"), share=_pct(share),
+                  count_huge=gongwen_value(stats.count_ge_10_yi, "个"))
     return Fact(text, figures)
 
 
@@ -180,10 +191,10 @@ def large_share(stats: ProjectStats) -> Decimal | None:
 def events_fact(events: EventList, subject: str) -> Fact:
     if not events.event_count:
         return Fact()
-    text = phrase("facts", "events", subject=subject, count=format_value(events.event_count, "场"))
+    text = phrase("facts", "events", subject=subject, count=gongwen_value(events.event_count, "场"))
     if events.contracts_total is not None and events.amount_total_yi_yuan is not None:
-        text += phrase("facts", "events_signed", count=format_value(events.contracts_total, "个"),
-                       amount=format_value(events.amount_total_yi_yuan, "亿元"))
+        text += phrase("facts", "events_signed", count=gongwen_value(events.contracts_total, "个"),
+                       amount=gongwen_value(events.amount_total_yi_yuan, "亿元"))
     return Fact(text, list(events.figures))
 
 
@@ -195,7 +206,7 @@ def problems_fact(problems: ProblemList, top: int = 3) -> Fact:
     figures += [Figure(label=f"问题台账 {d.name} 未解决问题数", value=d.count, unit="个", period=None, provenance=prov)
                 for d in problems.by_department[:top]]
     departments = "、".join(f"{d.name}（{d.count}个）" for d in problems.by_department[:top])
-    return Fact(phrase("facts", "problems", count=format_value(problems.open_count, "个"), departments=departments),
+    return Fact(phrase("facts", "problems", count=gongwen_value(problems.open_count, "个"), departments=departments),
                 figures)
 
 
@@ -220,8 +231,8 @@ def on_schedule_fact(lagging: LaggingResult) -> Fact:
     figures.append(derived(f"{base} 有完成进度的地区数", Decimal(ranked), "个", lagging.provenance, "低于序时进度"))
     figures.append(derived(f"{base} 达到序时进度的地区数", Decimal(len(lagging.on_schedule)), "个",
                            lagging.provenance, "低于序时进度"))
-    return Fact(phrase("facts", "on_schedule", total=format_value(ranked, "个"), metric=metric_word(lagging.metric),
-                       count=format_value(len(lagging.on_schedule), "个"), schedule=_pct(lagging.schedule_pct)), figures)
+    return Fact(phrase("facts", "on_schedule", total=gongwen_value(ranked, "个"), metric=metric_word(lagging.metric),
+                       count=gongwen_value(len(lagging.on_schedule), "个"), schedule=_pct(lagging.schedule_pct)), figures)
 
 
 def foreign_regions_fact(ranking: RankingResult) -> Fact:
@@ -233,10 +244,10 @@ def foreign_regions_fact(ranking: RankingResult) -> Fact:
     figures = list(ranking.figures)
     figures.append(derived(f"{ranking.period} 外资为零或无数据的地区数", Decimal(len(zero)), "个",
                            ranking.provenance, "排名"))
-    values = "、".join(format_value(r.value, ranking.value_unit) for r in positive)
+    values = "、".join(gongwen_value(r.value, ranking.value_unit) for r in positive)
     key = "foreign_regions_many" if len(positive) > 1 else "foreign_regions_one"
     return Fact(phrase("facts", key, regions="、".join(r.region for r in positive), values=values,
-                       rest=format_value(len(zero), "个")), figures)
+                       rest=gongwen_value(len(zero), "个")), figures)
 
 
 def foreign_gap_fact(result: CityTotalResult) -> Fact:
@@ -252,4 +263,4 @@ def foreign_gap_fact(result: CityTotalResult) -> Fact:
     figures.append(derived(f"全市 {result.metric} {result.period} 低于序时进度", gap, "个百分点",
                            result.provenance, "低于序时进度"))
     return Fact(phrase("facts", "foreign_gap", as_of=as_of(period), pct=_pct(result.completion_pct),
-                       schedule=_pct(schedule), gap=format_value(float(gap), "个百分点")), figures)
+                       schedule=_pct(schedule), gap=gongwen_value(float(gap), "个百分点")), figures)

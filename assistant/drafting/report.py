@@ -190,6 +190,13 @@ def _cell(source: BaseModel | None, attr: str, unit: str) -> str:
     return f"{value:.2f}"
 
 
+def _rank_cell(row: RankedRegion | None) -> str:
+    """A region with nothing yet (外资 0) is not placed: — rather than a shared last rank."""
+    if row is not None and row.value is not None and row.value == 0:
+        return NO_VALUE
+    return _cell(row, "rank", "位")
+
+
 def county_table(store: FigureStore, period: Period) -> DraftTable | None:
     """The county indicator table (as in the quarterly report's 附表), from the ranking tools."""
     dom = attempt(lambda: rank_regions(store, period.key, DOMESTIC))
@@ -206,8 +213,8 @@ def county_table(store: FigureStore, period: Period) -> DraftTable | None:
         if d is None and f is None:
             continue
         rows.append([name, _cell(d, "value", ""), _cell(d, "yoy_pct", "%"), _cell(d, "annual_target", ""),
-                     _cell(d, "completion_pct", "%"), _cell(d, "rank", "位"), _cell(f, "value", ""),
-                     _cell(f, "annual_target", ""), _cell(f, "completion_pct", "%"), _cell(f, "rank", "位")])
+                     _cell(d, "completion_pct", "%"), _rank_cell(d), _cell(f, "value", ""),
+                     _cell(f, "annual_target", ""), _cell(f, "completion_pct", "%"), _rank_cell(f)])
     figures = [f for r in (dom, fdi) if r for f in _row_figures(r, period)]
     provenance = [r.provenance for r in (dom, fdi) if r]
     c = attempt(lambda: city_total(store, period.key, DOMESTIC))

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from assistant.answer.types import Citation
+from assistant.drafting.facts import gongwen_value
 from assistant.drafting.types import STATUS_LABELS, Draft, DraftTable, FigureCheck, Paragraph
 from assistant.tools.types import Figure
 from assistant.ui.answer_view import number_text, provenance_parts, provenance_text
@@ -52,7 +53,9 @@ def figure_spans(text: str, figures: list[Figure]) -> list[Span]:
     for f in figures:
         if f.value is None:
             continue
-        at = _number_at(text, f.text, taken)
+        # Drafts write figures as 公文 do (240.6万美元); text from elsewhere may keep the tools' 240.60万美元.
+        at = next((span for needle in dict.fromkeys((gongwen_value(f.value, f.unit), f.text))
+                   if (span := _number_at(text, needle, taken)) is not None), None)
         if at is None:
             continue
         taken.append(at)

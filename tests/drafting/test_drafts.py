@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from assistant.drafting import (
     read_document,
 )
 from assistant.index.kb import KnowledgeBase
+from assistant.ui.drafting_view import figure_spans
 
 SUGGESTIONS = [
     "建立县区间招商信息共享机制，打破信息壁垒，避免同质化竞争",
@@ -66,9 +68,11 @@ def test_reply_has_every_part_of_a_reply_letter_in_order(reply: Draft) -> None:
 def test_reply_states_the_latest_figures_with_their_date_and_source(reply: Draft) -> None:
     overview = reply.paragraphs[3]
     assert "截至2023年3月底，全市实际引进内资381.47亿元，同比增长4.63%，完成年度目标1250.28亿元的30.51%" in overview.text
-    assert "实际使用外资240.60万美元" in overview.text
+    assert "实际使用外资240.6万美元，同比增长559%，完成年度目标2500万美元" in overview.text  # as 公文 write figures
     assert {f.provenance.table for f in overview.figures} == {"indicators"}
     assert all(f.provenance.period == "2023Q1" for f in overview.figures)
+    marked = {overview.text[start:end] for start, end, *_ in figure_spans(overview.text, overview.figures)}
+    assert {"240.6万美元", "559%", "2500万美元", "25%"} <= marked  # the workbench preview finds them to annotate
 
 
 def test_each_matched_suggestion_quotes_measures_verbatim_with_their_source(reply: Draft) -> None:
@@ -80,7 +84,7 @@ def test_each_matched_suggestion_quotes_measures_verbatim_with_their_source(repl
     service = next(p for p in reply.paragraphs if p.lead.startswith("（二）"))
     assert "“项目管家”帮办代办服务" in service.text
     # The old letter's 开工率 (94.49%) is not carried over: the figure comes from the database.
-    assert "94.49%" not in service.text and "截至2023年3月底，全市新签约合同项目开工率为91.30%" in service.text
+    assert "94.49%" not in service.text and "截至2023年3月底，全市新签约合同项目开工率为91.3%" in service.text
     assert any(f.provenance.table == "projects" for f in service.figures)
 
 
@@ -109,14 +113,15 @@ def test_proposal_with_no_matching_measures_says_so_and_claims_nothing(kb: Knowl
 def test_report_sections_are_computed_from_the_database(report: Draft) -> None:
     lines = texts(report)
     assert report.title == "关于2023年一季度全市招商引资工作情况的报告"
-    assert "全市实际引进内资381.47亿元，同比增长4.63%，完成年度目标1250.28亿元的30.51%，高于25.00%的序时进度5.51个百分点" in lines[0]
+    assert "全市实际引进内资381.47亿元，同比增长4.63%，完成年度目标1250.28亿元的30.51%，高于25%的序时进度5.51个百分点" in lines[0]
     problems = lines[lines.index("二、存在的主要问题") + 1:lines.index("三、下一步工作措施")]
-    assert problems[0] == "一是外资进度滞后。截至2023年3月底，全市外资完成进度为9.62%，低于25.00%的序时进度15.38个百分点。"
+    assert problems[0] == "一是外资进度滞后。截至2023年3月底，全市外资完成进度为9.62%，低于25%的序时进度15.38个百分点。"
     assert problems[1].startswith("二是引进重大项目偏少。2023年一季度新签约项目中，总投资5亿元以上的6个，占26.09%")
     assert "瀛湖、恒口实际引进内资完成进度分别为13.93%、20.08%" in problems[2]
-    assert "外资仅汉阴县、高新区分别到位236.70万美元、3.90万美元，其余11个县（市、区）、开发区均为零" in problems[2]
+    assert "外资仅汉阴县、高新区分别到位236.7万美元、3.9万美元，其余11个县（市、区）、开发区均为零" in problems[2]
     progress = " ".join(lines[lines.index("一、工作进展情况"):lines.index("二、存在的主要问题")])
-    assert "新签约合同项目23个" in progress and "开工率91.30%" in progress and "资金到位率35.18%" in progress
+    assert "新签约合同项目23个" in progress and "开工率91.3%" in progress and "资金到位率35.18%" in progress
+    assert not [x for x in lines if re.search(r"\d\.\d*0(?!\d)", x)]  # no 25.00% or 240.60万美元 in prose
     steps = [p for p in report.paragraphs[lines.index("三、下一步工作措施") + 1:] if p.kind == "body"]
     assert steps[0].lead == "（一）补齐外资短板。" and steps[0].citations  # the first problem's measure comes first
     assert all(p.citations for p in steps)
@@ -129,6 +134,7 @@ def test_report_table_has_every_region_like_the_quarterly_table(report: Draft) -
     assert len(rows) == 14 and list(rows)[-1] == "全市"
     assert rows["汉阴县"] == ["汉阴县", "32.79", "-18.35%", "108.40", "30.25%", "7", "236.70", "350.00", "67.63%", "1"]
     assert rows["全市"][1:5] == ["381.47", "4.63%", "1250.28", "30.51%"]
+    assert rows["汉滨区"][6:] == ["0.00", "600.00", "0.00%", "—"]  # no 外资 yet: not ranked (was a shared 3)
 
 
 def _east_asia(run: object) -> str:
