@@ -35,10 +35,11 @@ MIN_LINE_CONFIDENCE = 0.5  # a box read with less is noise (RapidOCR's own cut-o
 LOW_PAGE_CONFIDENCE = 0.85  # a page whose mean confidence is below this is read, with a warning
 MIN_PAGE_CHARS = 6  # fewer characters than this on a page: nothing readable there
 MAX_PIXELS = 120_000_000  # an image larger than this (a decompression bomb, or a poster) is refused
-DETECT_SIDE = 1600  # the detector sees the page scaled to this longest side (time grows with its square)
+DETECT_SIDE = 1280  # the detector sees the page scaled to this longest side (time grows with its square)
 RULE = re.compile(r"[-—－_=~一·.。、\s]+")  # what a red rule or a table border reads as: not text
 # OCR often reads the closing 〕 of a 文号 as 】 or ］: 安招函〔2023】31号 → 安招函〔2023〕31号.
 DOC_NUMBER_BRACKETS = re.compile(r"[〔【\[［(（]\s*((?:19|20)\d{2})\s*[〕】\]］)）](?=\s*\d{1,4}\s*号)")
+RANGE_DASH = re.compile(r"(?<=\d)[一－](?=\d{1,2}月)")  # 1一3月: the dash of a month range read as 一
 SPECKS = "·．・`'"  # dust beside a line reads as these; no line starts or ends with them
 INSTALL_HINT = "请安装文字识别组件后重新入库：.venv/bin/pip install -e '.[ocr]'（即 rapidocr-onnxruntime 和 pypdfium2）"
 
@@ -331,6 +332,7 @@ def _line(row: list[OcrBox], unit: float) -> OcrLine:
     confidence = sum(b.confidence * len(b.text) for b in row) / chars if chars else 0.0
     top = min(b.y0 for b in row)
     text = DOC_NUMBER_BRACKETS.sub(r"〔\1〕", "".join(parts)).strip(SPECKS)
+    text = RANGE_DASH.sub("—", text)
     middle = (min(b.x0 for b in row) + max(b.x1 for b in row)) / 2
     return OcrLine(text, round(confidence, 4), top, max(b.y1 for b in row) - top, middle)
 

@@ -266,7 +266,8 @@ class KnowledgeTab:
 
 
 def reingest_summary(report: IngestReport) -> str:
-    results: list[Result] = [(n, "updated", "已按当前流程重新入库") for n in report.added + report.updated]
+    notes = {n: "".join(f"；注意：{m}" for w, m in report.warnings if w == n) for n in report.added + report.updated}
+    results: list[Result] = [(n, "updated", "已按当前流程重新入库" + notes[n]) for n in report.added + report.updated]
     results += [(n, "duplicate", f"与已入库的“{o}”内容完全相同") for n, o in report.duplicates]
     results += [(Path(n).name, "failed", m + "（如需移除，请选中后删除）") for n, m in report.failed]
     head = (f"重新入库完成：处理 {len(report.added) + len(report.updated)} 个，内容未变化跳过 {len(report.unchanged)} 个，"

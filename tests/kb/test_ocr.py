@@ -247,3 +247,35 @@ def test_a_broken_image_is_refused_in_chinese(tmp_path: Path) -> None:
     # noise, straight through the page reader: no text, and the reason
     page = ocr.read_page(noise_photo(seed=9), 1, "噪声.png")
     assert not page.readable and "没有识别出文字" in page.warning
+
+
+class _ScriptedEngine:
+    """Reads every page as the same two lines: for the plumbing (pages, progress, the CLI), not for OCR itself."""
+
+    name = "scripted"
+
+    def read(self, image: object) -> list[OcrBox]:
+        return [_box("关于飞地经济合作的通知", 400, 200), _box("飞地园区项目的税收留成按六比四分享。", 220, 300)]
+
+
+def test_every_page_is_reported_and_the_cli_prints_a_line_per_page(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    monkeypatch.setattr(ocr, "default_engine", lambda: _ScriptedEngine())
+    tiff = tmp_path / "两页扫描.tif"
+    frames = [Image.new("RGB", (400, 560), "white"), Image.new("RGB", (400, 560), "white")]
+    frames[0].save(tiff, save_all=True, append_images=frames[1:])
+    seen: list[tuple[str, int, int]] = []
+    with ocr.reporting_pages(lambda name, page, total: seen.append((name, page.number, total))):
+        raw = load_file(tiff)
+    assert seen == [("两页扫描.tif", 1, 2), ("两页扫描.tif", 2, 2)]
+    assert raw.ocr_pages == [1, 2] and [b.page for b in raw.blocks] == [1, 1, 2, 2]
+
+    result = CliRunner().invoke(main, ["ingest", str(tiff)], env={"ASSISTANT_DATA_DIR": str(tmp_path / "data")})
+    assert result.exit_code == 0, result.output
+    assert "文字识别“两页扫描.tif”：第 1/2 页，2 行" in result.output
+    assert "文字识别“两页扫描.tif”：第 2/2 页，2 行" in result.output
+    assert "新增 1 个" in result.output
