@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 A4_MM = (210, 297)
 RED = (214, 30, 36)
+TABLE_CELLS = re.compile(r"\t+|\s{2,}")
 NO_LINE_START = "，。、；：？！”’）》〉】」%"  # punctuation hangs at the end of a line rather than start one
 INK = (25, 25, 25)
 
@@ -109,12 +110,21 @@ def render_document(paragraphs: list[str], layout: Layout | None = None, title: 
     if lay.two_columns:
         pen.columns(paragraphs)
     else:
-        for paragraph in paragraphs:
-            text = paragraph.strip()
+        k = 0
+        while k < len(paragraphs):
+            run = k
+            while run < len(paragraphs) and len(TABLE_CELLS.split(paragraphs[run].strip())) >= 3:
+                run += 1
+            if run - k >= 3:  # a text table (cells apart by two spaces or a tab): printed as a ruled table
+                pen.table([TABLE_CELLS.split(line.strip()) for line in paragraphs[k:run]])
+                k = run
+                continue
+            text = paragraphs[k].strip()
+            k += 1
             if text:
                 indent = 0 if re.match(r"^[一二三四五六七八九十]+、", text) else 2 * pen.body.size
-                for k, line in enumerate(_wrap(text, pen.body, pen.area_w - indent)):
-                    pen.put(line, pen.body, pen.left + (indent if k == 0 else 0))
+                for n, line in enumerate(_wrap(text, pen.body, pen.area_w - indent)):
+                    pen.put(line, pen.body, pen.left + (indent if n == 0 else 0))
     if table:
         pen.table(table)
     if signature:
@@ -197,25 +207,48 @@ class _Pen:
                 self.new_page()
 
     def table(self, rows: list[list[str]]) -> None:
-        """A ruled table, cells left-aligned; read row by row."""
-        width = len(rows[0])
-        col_w = self.area_w // width
-        row_h = round(self.body.size * 1.9)
-        top = self.y
-        for row in rows:
-            if self.y + row_h > self.bottom:
+        """A ruled table: columns as wide as their widest body cell, the type shrunk (down to 9 pt) until they
+        fit, header cells wrapped inside their column; a row that does not fit goes on the next page, under
+        the grid drawn so far. Its lines read row by row, cells apart (header lines as they stack)."""
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        header, body = rows[0], rows[1:] or rows[:1]
+        size = self.lay.body_pt
+        while True:
+            face = font(size, self.lay.dpi)
+            pad = face.size // 2
+            widths = [max(face.getlength(r[k]) for r in body) + 2 * pad for k in range(width)]
+            widths = [max(w, 2 * face.size + 2 * pad) for w in widths]
+            if sum(widths) <= self.area_w or size <= 9:
                 break
-            for k, cell in enumerate(row):
-                self.draw.text((self.left + k * col_w + self.body.size // 3, self.y + (row_h - self.body.size) // 2),
-                               cell, font=self.body, fill=INK)
-            self.page.lines.append("\t".join(row))
+            size -= 0.5
+        scale = self.area_w / sum(widths)  # spread the spare width over the columns
+        widths = [w * scale for w in widths]
+        xs = [self.left + sum(widths[:k]) for k in range(width + 1)]
+        line_h = round(face.size * 1.35)
+        wrapped = [_wrap(cell, face, int(widths[k] - 2 * pad)) or [""] for k, cell in enumerate(header)]
+        layout = [(wrapped, max(len(w) for w in wrapped) * line_h + pad)]
+        layout += [([[cell] for cell in row], line_h + pad) for row in rows[1:]]
+        top = self.y
+        for cells, row_h in layout:
+            if self.y + row_h > self.bottom:
+                self._grid(xs, top, self.y)
+                self.new_page()
+                top = self.y
+            for k, lines in enumerate(cells):
+                for n, text in enumerate(lines):
+                    self.draw.text((xs[k] + pad, self.y + pad // 2 + n * line_h), text, font=face, fill=INK)
+            for n in range(max(len(lines) for lines in cells)):
+                self.page.lines.append("\t".join(lines[n] for lines in cells if n < len(lines) and lines[n]))
             self.y += row_h
-        for k in range(width + 1):
-            x = self.left + k * col_w
-            self.draw.line([(x, top), (x, self.y)], fill=INK, width=2)
-        for r in range(top, self.y + 1, row_h):
-            self.draw.line([(self.left, r), (self.left + width * col_w, r)], fill=INK, width=2)
+            self.draw.line([(xs[0], self.y), (xs[-1], self.y)], fill=INK, width=2)
+        self._grid(xs, top, self.y)
         self.y += self.step // 2
+
+    def _grid(self, xs: list[float], top: int, bottom: int) -> None:
+        self.draw.line([(xs[0], top), (xs[-1], top)], fill=INK, width=2)
+        for x in xs:
+            self.draw.line([(x, top), (x, bottom)], fill=INK, width=2)
 
 
 def _seal(image: Image.Image, center: tuple[float, float], diameter: int, dpi: int) -> None:

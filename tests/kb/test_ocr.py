@@ -184,7 +184,8 @@ def test_two_columns_are_read_column_by_column() -> None:
     boxes.append(_box("— 1 —", 760, 2200))
     random.Random(1).shuffle(boxes)
     lines = [line.text for line in reading_order(boxes, 1654)]
-    assert lines == ["两栏排版的简报标题", *left, *right, "— 1 —"]
+    # each column's lines run to its right edge without a sentence end: one paragraph per column
+    assert lines == ["两栏排版的简报标题", "".join(left), "".join(right), "— 1 —"]
 
 
 def test_table_rows_are_read_left_to_right_with_cells_apart() -> None:
@@ -200,6 +201,26 @@ def test_table_rows_are_read_left_to_right_with_cells_apart() -> None:
     doc = clean(raw)
     assert [p.kind for p in doc.paras] == ["table_title", "table_header", "table_row", "table_row"]
     assert doc.paras[2].row is not None and doc.paras[2].row.as_text().startswith("各县区外商直接投资完成情况表｜县区：汉阴县")
+
+
+def test_wrapped_lines_are_joined_into_paragraphs_and_page_numbers_mended() -> None:
+    full = 1200  # the text block runs from x=220 to x=1420
+    boxes = [
+        _box("第十二条线索实行三级管理：投资方明确、规模10亿元以", 220, 100, width=full),
+        _box("上或属于链主企业的为A级线索，由市级领导包抓；投资方明", 220, 170, width=full),
+        _box("确的为B级线索。", 220, 240, width=320),
+        _box("第十三条各县区每月报送线索台账，市招商信息中心汇总后", 300, 310, width=full - 80),
+        _box("通报。", 220, 380, width=120),
+        _box("一、保障措施", 220, 450, width=260),
+        _box("一2一", 780, 2200, width=90),
+    ]
+    lines = [line.text for line in reading_order(boxes, 1654)]
+    assert lines == [
+        "第十二条线索实行三级管理：投资方明确、规模10亿元以上或属于链主企业的为A级线索，由市级领导包抓；投资方明确的为B级线索。",
+        "第十三条各县区每月报送线索台账，市招商信息中心汇总后通报。",
+        "一、保障措施",
+        "— 2 —",
+    ]
 
 
 def test_a_title_over_two_lines_is_one_line_and_the_doc_number_is_mended() -> None:
