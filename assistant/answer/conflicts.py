@@ -31,8 +31,8 @@ class Conflict:
 
 def passage_conflicts(citations: list[Citation], store: FigureStore | None, period: str | None) -> list[Conflict]:
     """Conflicts between the quoted sentences and the database. `period` is the period the question named
-    (None when it named none: then only sentences that name their own year are compared, so that a figure
-    from an older report is not held against the newest data)."""
+    (the default year for a sentence's 一季度/1-7月). Only sentences that name their own period are compared,
+    so that a figure from an older report is not held against the newest data."""
     if store is None:
         return []
     from assistant.drafting.check import check_consistency  # drafting builds on the answer package
@@ -41,12 +41,32 @@ def passage_conflicts(citations: list[Citation], store: FigureStore | None, peri
     for c in citations:
         text = c.quote or c.passage
         for check in check_consistency(text, store, period):
-            if check.status != "mismatch" or (period is None and not NAMED_YEAR.search(check.context)):
+            if check.status != "mismatch" or not _comparable(check.context, check.label, period):
                 continue
+            if not check.provenance or check.provenance.table != "indicators":
+                continue  # the project ledger tracks key projects only: a report's all-project rate may differ
+            if check.db_value is not None and abs(abs(check.db_value) - abs(check.value)) < 0.005 and \
+                    re.search(r"下降|减少|回落|负增长", check.context):
+                continue  # "分别下降4.37%和9.72%": the sign is in the words, and the reading of it may miss one
             prov = check.provenance
             source = f"{prov.table}#{'、'.join(map(str, prov.row_ids[:5]))}" if prov and prov.row_ids else "数据库"
             found.append(Conflict(c.n, check.text, check.label, check.db_text, source))
     return found
+
+
+def _comparable(context: str, label: str, period: str | None) -> bool:
+    """Whether a passage sentence was compared with the right period: a sentence that names its own period
+    must have been checked against that one; a quoted table row (its period is in a caption we do not see)
+    never is, nor is a sentence without a period."""
+    from assistant.drafting.claims import sentence_period
+
+    if "｜" in context:
+        return False
+    year = int(period[:4]) if period else None
+    own = sentence_period(context, year)
+    # a sentence without its own period may be about another period than the question's (a half-year report
+    # quoted for a 1-7月 question): comparing it would raise false conflicts, so only dated sentences count
+    return own is not None and own.label in label
 
 
 def unsourced(passage: str, conflicts: list[Conflict], n: int) -> str:
