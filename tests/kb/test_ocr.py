@@ -300,3 +300,23 @@ def test_every_page_is_reported_and_the_cli_prints_a_line_per_page(tmp_path: Pat
     assert "文字识别“两页扫描.tif”：第 1/2 页，2 行" in result.output
     assert "文字识别“两页扫描.tif”：第 2/2 页，2 行" in result.output
     assert "新增 1 个" in result.output
+
+
+def test_copier_specks_go_and_strokes_and_decimal_points_stay() -> None:
+    import numpy as np
+    from PIL import ImageDraw
+
+    from assistant.corpus.ocr import despeckle
+    from tests.kb.scans import font
+
+    page = Image.new("RGB", (1654, 400), "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((100, 100), "实际引进内资30.49亿元", font=font(16, 200), fill=(25, 25, 25))
+    clean_text = np.asarray(page).copy()
+    for x, y in ((900, 60), (1200, 300), (1500, 150)):
+        draw.ellipse([x, y, x + 2, y + 2], fill=(60, 60, 60))  # dust, 3 × 3 pixels
+    out = despeckle(np.asarray(page))
+    ink = out.min(axis=2) < 160
+    assert not ink[50:70, 890:915].any() and not ink[290:310, 1190:1215].any()
+    text_ink = clean_text.min(axis=2) < 160
+    assert ink[80:200, 90:1000].sum() >= 0.85 * text_ink[80:200, 90:1000].sum()  # the characters, the point of 30.49
