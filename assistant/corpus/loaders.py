@@ -349,14 +349,11 @@ def _ocr_pdf_pages(path: Path, numbers: list[int], all_scanned: bool) -> tuple[d
     read: dict[int, list[Any]] = {}
     warnings: list[str] = []
     try:
-        engine = ocr.default_engine()
-        for number, image in ocr.render_pdf_pages(path, numbers):
-            page = ocr.read_page(image, number, path.name, len(numbers), engine)
-            image.close()
+        for page in ocr.read_pages(ocr.render_pdf_pages(path, numbers), path.name, len(numbers)):
             if page.warning:
                 warnings.append(page.warning)
             if page.readable:
-                read[number] = page.lines
+                read[page.number] = page.lines
     except ocr.OcrUnavailable as exc:
         if all_scanned:
             raise LoadError(path, f"PDF 没有文字层（扫描件），需要文字识别才能入库。{exc}") from exc
@@ -386,17 +383,14 @@ def _load_image(path: Path) -> RawDocument:
     from assistant.corpus import ocr
 
     try:
-        engine = ocr.default_engine()
+        ocr.default_engine()
     except ocr.OcrUnavailable as exc:
         raise LoadError(path, f"图片需要文字识别才能入库。{exc}") from exc
     try:
         images = ocr.open_image_pages(path, path.name)
     except ValueError as exc:
         raise LoadError(path, str(exc)) from exc
-    pages = []
-    for number, image in enumerate(images, start=1):
-        pages.append(ocr.read_page(image, number, path.name, len(images), engine))
-        image.close()
+    pages = list(ocr.read_pages(enumerate(images, start=1), path.name, len(images)))
     readable = [p for p in pages if p.readable]
     if not readable:
         what = "图片" if len(pages) == 1 else f"图片的 {len(pages)} 页中都"

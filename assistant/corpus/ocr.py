@@ -14,13 +14,17 @@ Page numbers and repeated running headers are left in: cleanup drops them as it 
 from __future__ import annotations
 
 import logging
+import os
+import queue
 import re
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -35,6 +39,7 @@ MIN_LINE_CONFIDENCE = 0.5  # a box read with less is noise (RapidOCR's own cut-o
 LOW_PAGE_CONFIDENCE = 0.85  # a page whose mean confidence is below this is read, with a warning
 MIN_PAGE_CHARS = 6  # fewer characters than this on a page: nothing readable there
 MAX_PIXELS = 120_000_000  # an image larger than this (a decompression bomb, or a poster) is refused
+WORKERS = min(2, os.cpu_count() or 1)  # pages of one scan read side by side
 DETECT_SIDE = 1280  # the detector sees the page scaled to this longest side (time grows with its square)
 RULE = re.compile(r"[-—－_=~一·.。、\s]+")  # what a red rule or a table border reads as: not text
 # OCR often reads the closing 〕 of a 文号 as 】 or ］: 安招函〔2023】31号 → 安招函〔2023〕31号.
@@ -154,6 +159,57 @@ def default_engine() -> OcrEngine:
         if _engine is None:
             _engine = RapidOcrEngine()
         return _engine
+
+
+_extra_engines: list[OcrEngine] = []
+
+
+def _engines(count: int) -> list[OcrEngine]:
+    """The default engine and, for reading pages side by side, up to count − 1 more RapidOCR instances (one
+    per worker: an instance keeps per-call state, so two threads never share one)."""
+    first = default_engine()
+    if count <= 1 or not isinstance(first, RapidOcrEngine):
+        return [first]
+    with _engine_lock:
+        while len(_extra_engines) < count - 1:
+            _extra_engines.append(RapidOcrEngine())
+        return [first, *_extra_engines[: count - 1]]
+
+
+def read_pages(pages: Iterable[tuple[int, Image.Image]], name: str, total: int,
+               workers: int | None = None) -> Iterator[OcrPage]:
+    """OCR pages (number, image) in order, `workers` at a time on their own engines (inference uses one
+    thread each, so two workers use the two cores); an image is closed once read. The next pages are rendered
+    while the current ones are read, at most one ahead per worker, so a long scan never sits in memory.
+    Progress goes to the caller's listener, from whichever worker read the page."""
+    engines = _engines(min(workers or WORKERS, total))
+    if len(engines) == 1:
+        for number, image in pages:
+            try:
+                yield read_page(image, number, name, total, engines[0])
+            finally:
+                image.close()
+        return
+    free: queue.Queue[OcrEngine] = queue.Queue()
+    for engine in engines:
+        free.put(engine)
+
+    def work(number: int, image: Image.Image) -> OcrPage:
+        engine = free.get()
+        try:
+            return read_page(image, number, name, total, engine)
+        finally:
+            free.put(engine)
+            image.close()
+
+    with ThreadPoolExecutor(max_workers=len(engines), thread_name_prefix="ocr") as pool:
+        pending: deque[Future[OcrPage]] = deque()
+        for number, image in pages:
+            pending.append(pool.submit(copy_context().run, work, number, image))  # the listener comes along
+            while len(pending) > len(engines):
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def available() -> bool:

@@ -78,8 +78,12 @@ def test_scans_ingest_are_searchable_and_cited_as_ocr_with_the_page(scans: dict[
 
     settings = Settings(data_dir=tmp_path / "data")
     kb = KnowledgeBase(settings)
+    seen: list[tuple[str, int]] = []
     try:
-        report = ingest(kb, [scans["folder"]])
+        with ocr.reporting_pages(lambda name, page, total: seen.append((name, page.number))):
+            report = ingest(kb, [scans["folder"]])
+        # every page reported, also those read side by side on two engines
+        assert {("飞地通知扫描件.pdf", 1), ("飞地通知扫描件.pdf", 2), ("飞地通知扫描.png", 1)} <= set(seen)
         # the photo of nothing is refused with a reason; the scans and the text file go in
         assert sorted(report.added) == ["说明.txt", "飞地通知扫描.png", "飞地通知扫描件.pdf"], report.summary()
         [(name, message)] = report.failed
