@@ -51,10 +51,10 @@ class Case:
     hits: set[str]  # candidate chunk ids that count as a hit
 
 
-def load_cases(cache: Path, suites_file: Path) -> dict[str, list[Case]]:
+def load_cases(cache: Path, suites_file: Path, only: list[str]) -> dict[str, list[Case]]:
     settings = get_settings()
     out: dict[str, list[Case]] = {}
-    for suite in read_suites(suites_file):
+    for suite in read_suites(suites_file, only):
         if "dev" not in suite.parts:
             continue
         kb = open_index(suite, settings, cache, say=lambda m: print(m, file=sys.stderr))
@@ -149,9 +149,10 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/zs-eval"))
     parser.add_argument("--suites", type=Path, default=ROOT / "tests/eval/retrieval.yaml")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/fusion_sweep.txt")
+    parser.add_argument("--corpus", action="append", default=[], help="only these corpora (default: all)")
     args = parser.parse_args()
     started = time.perf_counter()
-    cases = load_cases(args.cache, args.suites)
+    cases = load_cases(args.cache, args.suites, args.corpus)
     counts = ", ".join(f"{name} {len(c)}" for name, c in cases.items())
     report = [f"# fusion sweep on development questions only ({counts}); metrics per corpus: hit@1/hit@5/MRR",
               "# objective = mean over corpora of (hit@1 + MRR) / 2", ""]

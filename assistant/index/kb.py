@@ -35,6 +35,7 @@ MISSING_RETRY_S = 10.0
 FUSION = FusionWeights()
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
+SYNONYM_POOL = 200  # passages per synonym checked for the phrase itself
 HEAD_CHARS = 300  # a document's opening read for its jurisdiction when the title and office name none
 
 
@@ -176,7 +177,9 @@ class _Snapshot:
                     continue
                 scores = self.bm25.scores(tokens).astype(np.float64)
                 needle = phrase.lower()
-                for index in np.flatnonzero(scores > np.maximum(best, own)):
+                # only the phrase's best-scoring passages can matter; checking every passage with one of its
+                # words (投资) would cost a scan of the corpus per synonym
+                for index in _top(np.where(scores > np.maximum(best, own), scores, 0.0), SYNONYM_POOL, positive=True):
                     if needle in self.chunks[self.order[index]].embed_text.lower():
                         best[index] = scores[index]
             expanded += np.clip(best - own, 0.0, None)
