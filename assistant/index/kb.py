@@ -380,8 +380,12 @@ class KnowledgeBase:
             top = _top(sims, n)
             return {int(i): float(sims[i]) for i in np.union1d(top, also)}, top
         position = {cid: i for i, cid in enumerate(snapshot.order)}
-        pool = sorted({position[cid] for cid, _ in self.vectors.query(vector, POOL_FACTOR * n, filters)
-                       if cid in position and allowed[position[cid]]})
+        # the manifest's verdict (in memory) decides what passes: the store over-fetches ids only, no metadata scan
+        def admit(cid: str) -> bool:
+            return cid in position and bool(allowed[position[cid]])
+
+        pool = sorted({position[cid] for cid, _ in self.vectors.query(vector, POOL_FACTOR * n, filters, admit=admit)
+                       if admit(cid)})
         wanted = sorted(set(pool) | {int(i) for i in also})
         stored = self.vectors.vectors([snapshot.order[r] for r in wanted])
         cosine = {r: float(_unit_rows(stored[snapshot.order[r]][None, :])[0] @ vector)

@@ -64,6 +64,18 @@ def test_vector_filters_admit_exactly_what_the_keyword_side_admits(store: Vector
         assert {cid for cid, _ in store.query(QUERY, 10, filters)} == expected, filters
 
 
+def test_a_callers_verdict_decides_what_a_query_returns(store: VectorStore) -> None:
+    """kb.py passes the manifest's verdict (`admit`): only admitted ids come back, nearest first, however few
+    pass (the fetch widens, then falls back to Chroma's own filter), and none when none pass."""
+    assert [cid for cid, _ in store.query(QUERY, 2, admit=lambda cid: cid != "a-0")] == ["a-1", "b-0"]
+    assert [cid for cid, _ in store.query(QUERY, 1, SearchFilters(access=["公开"]),
+                                          admit=lambda cid: cid == "c-0")] == ["c-0"]
+    assert store.query(QUERY, 3, SearchFilters(doc_ids=[]), admit=lambda cid: False) == []
+    # a verdict stricter than the stored metadata wins: b-0 is 内部 by neither, a-* are refused by the caller
+    assert [cid for cid, _ in store.query(QUERY, 4, SearchFilters(access=["公开", "内部"]),
+                                          admit=lambda cid: cid in ("b-0", "c-0"))] == ["b-0", "c-0"]
+
+
 def test_only_the_chroma_module_knows_chromas_query_format() -> None:
     pattern = re.compile(r"where=|\$and|\$in|\$eq|\bchromadb\b")
     modules = {str(p.relative_to(ROOT)) for p in (ROOT / "assistant").rglob("*.py") if pattern.search(p.read_text("utf-8"))}

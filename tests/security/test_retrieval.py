@@ -50,6 +50,23 @@ def test_queries_next_to_an_internal_chunk_return_only_public_ones(
         assert SECRET_TERMS not in flat(hits)
 
 
+@pytest.mark.parametrize("query", NEAR_QUERIES)
+def test_the_pooled_path_above_the_exact_threshold_returns_only_public_chunks(
+        client: TestClient, actors: dict[str, Actor], secret_is_retrievable: None, query: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above EXACT_SEARCH_MAX_CHUNKS the dense side is the vector store's over-fetched pool, filtered by the
+    manifest's verdict instead of Chroma's `where` (index/vectors.py): the same filter must hold there."""
+    from assistant.index import kb as kb_module
+
+    monkeypatch.setattr(kb_module, "EXACT_SEARCH_MAX_CHUNKS", 0)
+    internal = doc_id(client, actors["admin"], SECRET_TITLE)
+    assert internal in {h["doc_id"] for h in _hits(client, actors["staff"], {"q": query, "k": 50})}  # control
+    for who in ("hanyin", "staff_public"):
+        hits = _hits(client, actors[who], {"q": query, "k": 50})
+        assert internal not in {h["doc_id"] for h in hits}, who
+        assert SECRET_TERMS not in flat(hits)
+
+
 @pytest.mark.parametrize("params", [
     pytest.param({"q": "项目", "k": 50}, id="LLM08-widest-generic-search-k50"),
     pytest.param({"q": "桃源七号", "k": 50, "year": 2023}, id="LLM08-year-filter-cannot-widen"),
