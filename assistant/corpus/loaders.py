@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -54,9 +55,12 @@ class RawDocument:
     margins: list[Margin] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR (scans, photos)
     warnings: list[str] = field(default_factory=list)  # read, but something users should know (Chinese)
+    title: str = ""  # the file's own title field (Word/PDF/OFD properties, an HTML page's heading), if it has one
 
 
 ReadFile = Callable[[Path], RawDocument]
+# Prepares many files of one type before they are read one by one (a converter started once for all of them).
+ReadTogether = Callable[[Sequence[Path]], AbstractContextManager[None]]
 
 
 @dataclass(frozen=True)
@@ -68,21 +72,39 @@ class Loader:
     label: str  # shown to users: "Word 文档"
     read: ReadFile
     mime_types: tuple[str, ...] = ()  # what browsers and HTTP clients send for it
+    together: ReadTogether | None = None  # optional: see `reading_together`
 
 
 LOADERS: dict[str, Loader] = {}
 
 
-def register_loader(*suffixes: str, label: str, mime_types: tuple[str, ...] = ()) -> Callable[[ReadFile], ReadFile]:
+def register_loader(*suffixes: str, label: str, mime_types: tuple[str, ...] = (),
+                    together: ReadTogether | None = None) -> Callable[[ReadFile], ReadFile]:
     """Register `read` for file extensions: `@register_loader(".ofd", label="OFD 版式文件")`."""
 
     def register(read: ReadFile) -> ReadFile:
         for suffix in suffixes:
             key = "." + suffix.lower().lstrip(".")
-            LOADERS[key] = Loader(key, label, read, mime_types)
+            LOADERS[key] = Loader(key, label, read, mime_types, together)
         return read
 
     return register
+
+
+@contextmanager
+def reading_together(paths: Sequence[Path]) -> Iterator[None]:
+    """Around `load_file` calls for many files (a folder ingest): loaders that declare `together` prepare all
+    their files at once (.doc/.wps: one LibreOffice run instead of one per file). Reading is unchanged
+    otherwise, and a file that the preparation could not handle is still read, or refused, on its own."""
+    groups: dict[ReadTogether, list[Path]] = {}
+    for path in paths:
+        loader = loader_for(path)
+        if loader is not None and loader.together is not None:
+            groups.setdefault(loader.together, []).append(path)
+    with ExitStack() as stack:
+        for together, group in groups.items():
+            stack.enter_context(together(group))
+        yield
 
 
 def loader_for(name: str | PurePath) -> Loader | None:
@@ -205,6 +227,14 @@ def _load_docx(path: Path) -> RawDocument:
     problem = inflation_problem(path)  # before python-docx inflates and parses every part
     if problem:
         raise LoadError(path, problem)
+    with path.open("rb") as fh:
+        if fh.read(8) == bytes.fromhex("d0cf11e0a1b11ae1"):
+            from assistant.corpus.office import word_binary_problem
+
+            # Word saves a password-protected .docx as an encrypted compound file; anything else in that
+            # container is a Word 97-2003 file renamed.
+            raise LoadError(path, word_binary_problem(path) or "这是 Word 97-2003（.doc）格式的文件，扩展名却是 .docx，"
+                                                                 "请把扩展名改为 .doc 后再入库，或另存为 .docx")
     try:
         document = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -230,7 +260,8 @@ def _load_docx(path: Path) -> RawDocument:
             blocks.append(RawBlock(table=RawTable(rows=rows)))
     if not any(b.text.strip() or b.table for b in blocks):
         raise LoadError(path, "Word 文件中没有文字内容")
-    return RawDocument(path=path, fmt="docx", blocks=blocks, margins=_docx_margins(document))
+    return RawDocument(path=path, fmt="docx", blocks=blocks, margins=_docx_margins(document),
+                       title=(document.core_properties.title or "").strip())
 
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -314,6 +345,7 @@ def _load_pdf(path: Path) -> RawDocument:
             if not ok:
                 raise LoadError(path, "PDF 已加密，请提供未加密的版本")
         pages = [page.extract_text() or "" for page in reader.pages]
+        title = _pdf_title(reader)
     except LoadError:
         raise
     except (PdfReadError, ValueError, OSError, KeyError, TypeError) as exc:
@@ -334,7 +366,16 @@ def _load_pdf(path: Path) -> RawDocument:
         else:
             blocks += [RawBlock(text=line, page=number) for line in page_text.split("\n")]
     return RawDocument(path=path, fmt="pdf", blocks=blocks, margins=_pdf_margins(pages),
-                       ocr_pages=sorted(read), warnings=warnings)
+                       ocr_pages=sorted(read), warnings=warnings, title=title)
+
+
+def _pdf_title(reader: Any) -> str:
+    """The PDF's Title property; a damaged information dictionary is no reason to refuse the file."""
+    try:
+        metadata = reader.metadata
+        return str(metadata.title or "").strip() if metadata is not None else ""
+    except Exception:  # pypdf raises assorted errors on a malformed /Info
+        return ""
 
 
 SCANNED_PAGE_CHARS = 20  # a page whose text layer has fewer characters is a scan (at most a stamp or page number)
@@ -400,3 +441,8 @@ def _load_image(path: Path) -> RawDocument:
     texts = ["\n".join(line.text for line in p.lines) if p in readable else "" for p in pages]
     return RawDocument(path=path, fmt=path.suffix.lower().lstrip("."), blocks=blocks, margins=_pdf_margins(texts),
                        ocr_pages=[p.number for p in readable], warnings=[p.warning for p in pages if p.warning])
+
+
+# Formats whose loaders live in modules of their own register on import; this stays last so that the
+# registration order (and every list of supported types) is: the formats above, then these.
+from assistant.corpus import formats  # noqa: E402,F401

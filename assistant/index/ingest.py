@@ -12,10 +12,12 @@ from typing import Protocol
 from assistant.access import PUBLIC
 from assistant.corpus.chunking import Chunk, chunk_document
 from assistant.corpus.cleanup import clean
+from assistant.corpus.formats.sheets import database_tables
 from assistant.corpus.gongwen import extract_metadata
-from assistant.corpus.loaders import RawDocument, load_file, loader_for
+from assistant.corpus.loaders import RawDocument, load_file, loader_for, reading_together
 from assistant.corpus.markings import markings_of
 from assistant.corpus.ocr import pages_text
+from assistant.corpus.titles import document_title
 from assistant.errors import AssistantError, LoadError
 from assistant.index.disclosure import apply_default, sync_pending, with_override
 from assistant.index.kb import KnowledgeBase, chunk_metadata
@@ -72,6 +74,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
     """Expand directories; explicit files of unsupported types are reported, in directories they are ignored."""
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
+    data_tables: dict[Path, set[Path]] = {}  # per folder: the project database's import tables, not documents
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
@@ -80,6 +83,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
                     and loader_for(child) is not None
                     and child.name.lower() not in SKIPPED_NAMES
                     and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                    and not _database_table(child, data_tables)
                 ):
                     files.append(child)
         elif path.is_file():
@@ -94,6 +98,14 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
             seen.add(resolved)
             unique.append(f)
     return unique, problems
+
+
+def _database_table(path: Path, known: dict[Path, set[Path]]) -> bool:
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        return False
+    if path.parent not in known:
+        known[path.parent] = database_tables(path.parent)
+    return path.resolve() in known[path.parent]
 
 
 def file_hash(path: Path) -> str:
@@ -122,6 +134,7 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, defau
     if not doc.text.strip():
         raise LoadError(path, "清理后没有可入库的文字内容")
     meta = extract_metadata(doc, fallback_title=path.stem, markings=markings_of(raw), default_access=default_access)
+    meta.title = document_title(meta.title, doc, own_title=raw.title, file_name=path.name)
     scanned = _ocr_meta(raw)
     if meta.access == "涉密":
         raise LoadError(path, f"文件标注为涉密（{meta.access_reason or '密级标志'}），涉密文件不得录入本系统")
@@ -204,17 +217,18 @@ def ingest(
                 continue
             work.append((path, content_hash, existing))
         prepared: list[tuple[PreparedDocument, DocRecord | None]] = []
-        for path, content_hash, existing in work:
-            try:
-                override = kb.manifest.class_override(content_hash, str(path.resolve()))
-                prepared.append((prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes,
-                                         settings.default_disclosure, override), existing))
-            except LoadError as exc:
-                report.failed.append((path.name, str(exc)))
-            except AssistantError as exc:
-                report.failed.append((path.name, f"“{path.name}”：{exc}"))
-            except Exception as exc:  # a loader bug must not stop the other files
-                report.failed.append((path.name, f"无法读取文件“{path.name}”：内部错误（{type(exc).__name__}: {exc}）"))
+        with reading_together([path for path, _, _ in work]):  # .doc/.wps: one LibreOffice run for the folder
+            for path, content_hash, existing in work:
+                try:
+                    override = kb.manifest.class_override(content_hash, str(path.resolve()))
+                    prepared.append((prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes,
+                                             settings.default_disclosure, override), existing))
+                except LoadError as exc:
+                    report.failed.append((path.name, str(exc)))
+                except AssistantError as exc:
+                    report.failed.append((path.name, f"“{path.name}”：{exc}"))
+                except Exception as exc:  # a loader bug must not stop the other files
+                    report.failed.append((path.name, f"无法读取文件“{path.name}”：内部错误（{type(exc).__name__}: {exc}）"))
         if prepared or prune:
             kb.manifest.set_kv("consistent", None)  # cleared while vectors and manifest may disagree
         total_chars = sum(len(c.embed_text) for p, _ in prepared for c in p.chunks)

@@ -56,9 +56,9 @@ def test_a_file_over_the_size_limit_is_rejected_and_nothing_is_saved(client: Tes
 
 
 def test_unsupported_types_and_unusable_names_are_rejected_in_chinese(client: TestClient, state: AppState) -> None:
-    r = client.post("/api/documents", files=[("files", ("报表.xlsx", b"PK\x03\x04", "application/octet-stream"))])
+    r = client.post("/api/documents", files=[("files", ("报表.xls", b"\xd0\xcf\x11\xe0", "application/octet-stream"))])
     assert r.status_code == 415
-    assert r.json()["detail"] == f"文件“报表.xlsx”的类型“.xlsx”不支持，仅支持 {supported_types_text()}。本次上传未保存任何文件。"
+    assert r.json()["detail"] == f"文件“报表.xls”的类型“.xls”不支持，仅支持 {supported_types_text()}。本次上传未保存任何文件。"
     r = client.post("/api/documents", files=[("files", ("../..", NOTICE, "text/plain"))])
     assert r.status_code == 422 and r.json()["detail"].startswith("文件名“../..”无效")
     r = client.post("/api/documents")

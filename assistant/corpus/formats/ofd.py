@@ -1,0 +1,215 @@
+"""OFD (GB/T 33190-2016), the Chinese fixed-layout e-document: a zip of XML parts, read here directly.
+
+No PyPI reader was good enough to depend on: easyofd (the maintained one) renders to PDF/images and pulls
+PyMuPDF and reportlab; ofdparser and pyofd are unmaintained since 2018–2023. The text path is small:
+OFD.xml → DocBody/DocRoot → Document.xml → Pages/Page@BaseLoc → Content.xml → TextObject/TextCode. Each
+TextCode is placed at (Boundary.x + X, Boundary.y + Y) in millimetres; codes are grouped into lines by their
+baseline and ordered top to bottom, left to right, as a PDF's text layer would be. A page's template (where
+the red 版头 often sits) is read with it. Annotations (seals, signatures) are not text of the document.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.corpus.archives import inflation_problem
+from assistant.corpus.loaders import RawBlock, RawDocument, _pdf_margins, register_loader
+from assistant.errors import LoadError
+
+
+class OfdError(Exception):
+    """str(err) is a Chinese reason."""
+
+
+@dataclass
+class _Code:
+    x: float
+    y: float  # baseline, mm from the page top
+    size: float
+    width: float
+    text: str
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(element: Any, name: str) -> list[Any]:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def _find(element: Any, *names: str) -> Any:
+    """The first descendant along a path of local names (OFD files differ in namespace prefix and URI)."""
+    for name in names:
+        found = next((child for child in element if _local(child.tag) == name), None)
+        if found is None:
+            return None
+        element = found
+    return element
+
+
+def _numbers(text: str | None) -> list[float]:
+    return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", text or "")]
+
+
+def _delta_width(delta: str | None, count: int, size: float) -> float:
+    """The advance of a TextCode: its DeltaX gaps (with "g N v" meaning N gaps of v) plus the last glyph."""
+    tokens = (delta or "").split()
+    gaps: list[float] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "g" and i + 2 < len(tokens):
+            gaps += [float(tokens[i + 2])] * int(float(tokens[i + 1]))
+            i += 3
+            continue
+        try:
+            gaps.append(float(tokens[i]))
+        except ValueError:
+            pass
+        i += 1
+    if not gaps:
+        return size * count
+    return sum(gaps[: max(count - 1, 0)]) + size
+
+
+class _Package:
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.names = {name.lstrip("/").lower(): name for name in archive.namelist()}
+
+    def xml(self, name: str, what: str) -> Any:
+        from lxml import etree
+
+        stored = self.names.get(name.lstrip("/").lower())
+        if stored is None:
+            raise OfdError(f"缺少{what}（{name}），文件不完整或已损坏")
+        try:
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
+            return etree.fromstring(self.archive.read(stored), parser)
+        except etree.XMLSyntaxError as exc:
+            raise OfdError(f"{what}（{name}）不是有效的 XML（{exc.msg}），文件已损坏") from exc
+
+
+def _resolve(base_file: str, loc: str) -> str:
+    """A BaseLoc: absolute from the package root when it starts with '/', else relative to its own file."""
+    loc = loc.strip().replace("\\", "/")
+    if loc.startswith("/"):
+        return posixpath.normpath(loc.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_file), loc))
+
+
+def _codes(content: Any) -> list[_Code]:
+    codes: list[_Code] = []
+    for obj in content.iter():
+        if _local(obj.tag) != "TextObject":
+            continue
+        box = _numbers(obj.get("Boundary"))
+        ox, oy = (box[0], box[1]) if len(box) >= 2 else (0.0, 0.0)
+        size = (_numbers(obj.get("Size")) or [3.5])[0]
+        for code in _children(obj, "TextCode"):
+            text = code.text or ""
+            if not text.strip():
+                continue
+            x, y = (_numbers(code.get("X")) or [0.0])[0], (_numbers(code.get("Y")) or [size])[0]
+            codes.append(_Code(ox + x, oy + y, size, _delta_width(code.get("DeltaX"), len(text), size), text))
+    return codes
+
+
+def _lines(codes: list[_Code]) -> list[str]:
+    """Codes on one baseline (within a third of the font size) form a line, read left to right; a gap wider
+    than two characters is kept as two spaces, which cleanup reads as a cell boundary in a table."""
+    lines: list[list[_Code]] = []
+    for code in sorted(codes, key=lambda c: (c.y, c.x)):
+        if lines and abs(lines[-1][0].y - code.y) <= max(lines[-1][0].size, code.size) / 3:
+            lines[-1].append(code)
+        else:
+            lines.append([code])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c.x)
+        parts = [line[0].text]
+        for previous, code in zip(line, line[1:], strict=False):
+            gap = code.x - (previous.x + previous.width)
+            parts.append("  " if gap > 2 * code.size else "")
+            parts.append(code.text)
+        out.append("".join(parts).strip())
+    return [line for line in out if line]
+
+
+def read_ofd(path: Path) -> tuple[list[list[str]], str, list[str]]:
+    """(lines of each page, the document's Title property, warnings) or OfdError with the reason."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise OfdError("不是有效的 OFD 文件（OFD 应为 ZIP 封装的 XML 文件包），可能已损坏或是改了扩展名的其他文件") from exc
+    with archive:
+        package = _Package(archive)
+        root = package.xml("OFD.xml", "OFD 入口文件")
+        if _local(root.tag) != "OFD":
+            raise OfdError("OFD.xml 的根元素不是 OFD，文件不符合 GB/T 33190")
+        body = _find(root, "DocBody")
+        doc_root = _find(body, "DocRoot") if body is not None else None
+        if doc_root is None or not (doc_root.text or "").strip():
+            raise OfdError("OFD.xml 中没有 DocBody/DocRoot（文档根节点），文件不完整")
+        title_node = _find(body, "DocInfo", "Title")
+        title = " ".join((title_node.text or "").split()) if title_node is not None else ""
+        document_name = _resolve("OFD.xml", doc_root.text or "")
+        document = package.xml(document_name, "文档描述文件")
+        templates: dict[str, str] = {}
+        common = _find(document, "CommonData")
+        for template in _children(common, "TemplatePage") if common is not None else []:
+            if template.get("ID") and template.get("BaseLoc"):
+                templates[template.get("ID")] = _resolve(document_name, template.get("BaseLoc"))
+        pages_node = _find(document, "Pages")
+        page_refs = _children(pages_node, "Page") if pages_node is not None else []
+        if not page_refs:
+            raise OfdError("文档中没有页面（Document.xml 的 Pages 为空）")
+        pages: list[list[str]] = []
+        warnings: list[str] = []
+        for number, ref in enumerate(page_refs, start=1):
+            loc = ref.get("BaseLoc")
+            if not loc:
+                warnings.append(f"第 {number} 页没有内容位置（BaseLoc），已跳过")
+                pages.append([])
+                continue
+            page_name = _resolve(document_name, loc)
+            try:
+                content = package.xml(page_name, f"第 {number} 页内容")
+            except OfdError as exc:
+                warnings.append(f"{exc}，该页已跳过")
+                pages.append([])
+                continue
+            codes = _codes(content)
+            for used in _children(content, "Template"):
+                template_name = templates.get(used.get("TemplateID", ""))
+                if template_name:
+                    try:
+                        codes += _codes(package.xml(template_name, "模板页"))
+                    except OfdError as exc:
+                        warnings.append(f"第 {number} 页的模板页无法读取（{exc}）")
+            pages.append(_lines(codes))
+    return pages, title, warnings
+
+
+@register_loader(".ofd", label="OFD 版式文件，GB/T 33190，含页码", mime_types=("application/ofd",))
+def _load_ofd(path: Path) -> RawDocument:
+    problem = inflation_problem(path)
+    if problem:
+        raise LoadError(path, problem)
+    try:
+        pages, title, warnings = read_ofd(path)
+    except OfdError as exc:
+        raise LoadError(path, str(exc)) from exc
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:  # a part whose compressed data is damaged
+        raise LoadError(path, f"OFD 文件内容已损坏，无法解压（{type(exc).__name__}）") from exc
+    if not any(pages):
+        raise LoadError(path, "OFD 文件中没有文字（可能是扫描图像生成的 OFD，请提供带文字的版本或其 PDF 扫描件）")
+    blocks = [RawBlock(text=line, page=number) for number, lines in enumerate(pages, start=1) for line in lines]
+    texts = ["\n".join(lines) for lines in pages]
+    return RawDocument(path=path, fmt="ofd", blocks=blocks, margins=_pdf_margins(texts), warnings=warnings, title=title)
