@@ -35,6 +35,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 _TABLE_LABELS = {
     "regions": "地区", "industry_chains": "产业链", "enterprises": "目标企业", "projects": "项目",
     "indicators": "县区指标", "events": "招商活动", "problems": "问题台账", "import_log": "导入记录",
+    "offices": "驻外招商联络处", "project_versions": "项目台账历史", "contacts": "走访叩门记录",
+    "problem_progress": "问题办理进展",
 }
 
 

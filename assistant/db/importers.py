@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,17 @@ from assistant.db.indicator_import import IndicatorRecord, detect_layout, parse_
 from assistant.db.migrations import migrate
 from assistant.db.models import (
     Base,
+    Contact,
     Enterprise,
     Event,
     ImportLog,
     Indicator,
     IndustryChain,
+    Office,
     Problem,
+    ProblemProgress,
     Project,
+    ProjectVersion,
     Region,
 )
 from assistant.db.periods import Period
@@ -48,8 +52,11 @@ KINDS: dict[str, str] = {
     "enterprises": "目标企业库",
     "events": "招商活动",
     "problems": "问题台账",
+    "offices": "驻外招商联络处",
+    "contacts": "走访叩门记录",
 }
-_DEMO_ORDER = ("enterprises", "projects", "problems", "events", "indicators")
+_DEMO_ORDER = ("offices", "enterprises", "projects", "problems", "contacts", "events", "indicators")
+HISTORY_DIR = "history"  # dated ledger files of earlier weeks, next to the demo files
 
 
 @dataclass
@@ -67,10 +74,14 @@ class ImportSummary:
     ignored_columns: list[str] = field(default_factory=list)
     import_id: int | None = None
     removed: list[str] = field(default_factory=list)  # rows of regions the file lacked, deleted (--replace-period)
+    as_of: date | None = None  # the date the ledger file stands at, when it states one
+    history: int = 0  # ledger history entries written (project versions, problem progress notes)
+    kept_newer: int = 0  # rows left as they are because the database holds a later ledger date for them
+    redated: int = 0  # rows confirmed unchanged at a later ledger date
 
     @property
     def changed(self) -> bool:
-        return bool(self.inserted or self.updated or self.deleted)
+        return bool(self.inserted or self.updated or self.deleted or self.history or self.redated)
 
     def describe(self) -> str:
         """导入结果的中文摘要。"""
@@ -88,6 +99,11 @@ class ImportSummary:
             lines.append(f"整期替换，删除了文件中没有的地区：{'；'.join(self.removed)}。")
         if self.ignored_columns:
             lines.append(f"未导入的列（完成进度、排名由系统计算）：{'、'.join(self.ignored_columns)}。")
+        if self.as_of or self.history:
+            dated = f"台账日期 {self.as_of.isoformat()}" if self.as_of else "文件未写填报日期，按导入当天记入历史"
+            lines.append(f"{dated}；历史记录新增 {self.history} 条。")
+        if self.kept_newer:
+            lines.append(f"其中 {self.kept_newer} 行数据库中已有更晚日期的台账，只补入历史，当前数据未改。")
         return "\n".join(lines)
 
 
@@ -99,6 +115,9 @@ class _Counts:
     unchanged: int = 0
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # "2023Q1 实际引进内资：汉滨区、旬阳市" (indicators only)
+    history: int = 0
+    kept_newer: int = 0
+    redated: int = 0  # rows whose values stand unchanged at a later ledger date
 
 
 def _as_float(value: Decimal | None, places: int = 6) -> float | None:
@@ -131,6 +150,12 @@ def _upsert(session: Session, counts: _Counts, row: Base | None, model: type[Bas
         counts.unchanged += 1
 
 
+def office_index(offices: Iterable[Office]) -> NameIndex:
+    """Offices by name, their aliases, and the ways staff write them (深圳联络处, 驻深圳联络处)."""
+    return NameIndex((o.name, [*(o.aliases or []), f"{o.city}联络处", f"驻{o.city}联络处", f"驻{o.city}招商联络处"])
+                     for o in offices)
+
+
 class _Refs:
     """Names in the database that imported rows refer to."""
 
@@ -142,10 +167,13 @@ class _Refs:
         region_names = {r.id: r.name for r in regions}
         self.projects = {normalise_name(p.name): p for p in session.scalars(select(Project))}
         self.enterprises = {normalise_name(e.name): e for e in session.scalars(select(Enterprise))}
+        offices = list(session.scalars(select(Office)))
+        self.office_ids = {o.name: o.id for o in offices}
         self.lookups = rec.Lookups(
             NameIndex((r.name, r.aliases or []) for r in regions),
             NameIndex((c.name, c.aliases or []) for c in chains),
             {key: region_names[p.region_id] for key, p in self.projects.items()},
+            office_index(offices),
         )
 
     def chain_id(self, name: str | None) -> int | None:
@@ -194,14 +222,56 @@ def _apply_enterprises(session: Session, refs: _Refs, records: list[rec.Enterpri
     counts = _Counts()
     for r in records:
         values = {"name": r.name, "category": r.category, "headquarters": r.headquarters,
-                  "chain_id": refs.chain_id(r.chain), "status": r.status, "note": r.note}
+                  "chain_id": refs.chain_id(r.chain), "status": r.status, "note": r.note, "owner": r.owner}
         _upsert(session, counts, refs.enterprises.get(normalise_name(r.name)), Enterprise, values, import_id)
     return counts
 
 
-def _apply_projects(session: Session, refs: _Refs, records: list[rec.ProjectRecord], import_id: int) -> _Counts:
+_VERSIONED = ("region_id", "stage", "signed_on", "started_on", "operating_on", "total_investment_yi_yuan",
+              "funds_arrived_yi_yuan", "funds_this_year_yi_yuan", "start_deadline", "progress", "progress_on")
+
+
+def _record_versions(session: Session, versions: dict[int, dict[str, Any]], day: date, import_id: int) -> int:
+    """Write each project's state at `day` into its history; returns the versions written. A state equal to the
+    one already in force that day adds nothing; a file older than the newest one slots into the timeline."""
+    ids = list(versions)
+    covering: dict[int, ProjectVersion] = {}
+    later: dict[int, date] = {}
+    for chunk in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+        part = ids[chunk:chunk + 900]
+        for v in session.scalars(select(ProjectVersion).where(
+                ProjectVersion.project_id.in_(part), ProjectVersion.valid_from <= day,
+                (ProjectVersion.valid_to.is_(None)) | (ProjectVersion.valid_to > day))):
+            covering[v.project_id] = v
+        missing = [i for i in part if i not in covering]
+        if missing:
+            later.update((pid, first) for pid, first in session.execute(
+                select(ProjectVersion.project_id, func.min(ProjectVersion.valid_from))
+                .where(ProjectVersion.project_id.in_(missing)).group_by(ProjectVersion.project_id)))
+    written = 0
+    for project_id, values in versions.items():
+        current = covering.get(project_id)
+        if current is not None and all(_same(getattr(current, k), v) for k, v in values.items()):
+            continue
+        written += 1
+        if current is not None and current.valid_from == day:
+            for k, v in values.items():
+                setattr(current, k, v)
+            current.import_id = import_id
+            continue
+        valid_to = current.valid_to if current is not None else later.get(project_id)
+        if current is not None:
+            current.valid_to = day
+        session.add(ProjectVersion(project_id=project_id, valid_from=day, valid_to=valid_to, import_id=import_id,
+                                   **values))
+    return written
+
+
+def _apply_projects(session: Session, refs: _Refs, ledger: rec.ProjectFile, import_id: int) -> _Counts:
     counts = _Counts()
-    for r in records:
+    day = ledger.as_of or datetime.now(UTC).date()
+    touched: list[tuple[Project, dict[str, Any]]] = []
+    for r in ledger.records:
         enterprise = refs.enterprises.get(normalise_name(r.enterprise_name)) if r.enterprise_name else None
         values = {
             "name": r.name, "region_id": refs.region_ids[r.region], "chain_id": refs.chain_id(r.chain),
@@ -210,8 +280,29 @@ def _apply_projects(session: Session, refs: _Refs, records: list[rec.ProjectReco
             "signed_on": r.signed_on, "started_on": r.started_on, "operating_on": r.operating_on,
             "funds_arrived_yi_yuan": _as_float(r.funds_arrived_yi_yuan), "is_foreign": r.is_foreign,
             "foreign_amount_wan_usd": _as_float(r.foreign_amount_wan_usd), "note": r.note,
+            "lead_grade": r.lead_grade, "clue_on": r.clue_on, "talks_on": r.talks_on, "source_unit": r.source_unit,
+            "office_id": refs.office_ids.get(r.office) if r.office else None,
+            "responsible_unit": r.responsible_unit, "lead_leader": r.lead_leader, "manager": r.manager,
+            "build_type": r.build_type, "is_manufacturing": r.is_manufacturing,
+            "funds_this_year_yi_yuan": _as_float(r.funds_this_year_yi_yuan), "start_deadline": r.start_deadline,
+            "progress": r.progress, "progress_on": r.progress_on,
         }
-        _upsert(session, counts, refs.projects.get(normalise_name(r.name)), Project, values, import_id)
+        row = refs.projects.get(normalise_name(r.name))
+        if row is None:
+            row = Project(**values, as_of=day, import_id=import_id)
+            session.add(row)
+            refs.projects[normalise_name(r.name)] = row
+            counts.inserted += 1
+        elif row.as_of is not None and row.as_of > day:
+            counts.kept_newer += 1  # an earlier week's file: history only
+        else:
+            _upsert(session, counts, row, Project, values, import_id)
+            if row.as_of != day:
+                row.as_of = day
+                counts.redated += 1
+        touched.append((row, {k: values[k] for k in _VERSIONED}))
+    session.flush()
+    counts.history = _record_versions(session, {row.id: v for row, v in touched}, day, import_id)
     return counts
 
 
@@ -226,22 +317,81 @@ def _apply_events(session: Session, refs: _Refs, records: list[rec.EventRecord],
     return counts
 
 
-def _apply_problems(session: Session, refs: _Refs, records: list[rec.ProblemRecord], import_id: int) -> _Counts:
+def _apply_problems(session: Session, refs: _Refs, records: list[rec.ProblemRecord], import_id: int,
+                    day: date | None = None) -> _Counts:
     counts = _Counts()
+    effective = day or datetime.now(UTC).date()
     existing = {p.code: p for p in session.scalars(select(Problem))}
+    noted = {(n.problem_id, n.noted_on): n for n in session.scalars(select(ProblemProgress))}
+    progress: list[tuple[Problem, rec.ProblemRecord]] = []
     for r in records:
         project = refs.projects.get(normalise_name(r.project_name)) if r.project_name else None
         values = {"code": r.code, "project_id": project.id if project else None,
                   "project_name": project.name if project else None, "region_id": refs.region_ids[r.region],
                   "description": r.description, "department": r.department, "status": r.status,
-                  "opened_on": r.opened_on, "closed_on": r.closed_on}
-        _upsert(session, counts, existing.get(r.code), Problem, values, import_id)
+                  "opened_on": r.opened_on, "closed_on": r.closed_on, "due_on": r.due_on,
+                  "escalation": r.escalation, "evaluation": r.evaluation}
+        row = existing.get(r.code)
+        if row is None:
+            row = Problem(**values, as_of=effective, import_id=import_id)
+            session.add(row)
+            existing[r.code] = row
+            counts.inserted += 1
+        elif row.as_of is not None and row.as_of > effective:
+            counts.kept_newer += 1
+        else:
+            _upsert(session, counts, row, Problem, values, import_id)
+            if row.as_of != effective:
+                row.as_of = effective
+                counts.redated += 1
+        if r.progress and r.progress_on:
+            progress.append((row, r))
+    session.flush()
+    for row, r in progress:
+        assert r.progress_on is not None
+        note = noted.get((row.id, r.progress_on))
+        if note is None:
+            session.add(ProblemProgress(problem_id=row.id, noted_on=r.progress_on, text=r.progress,
+                                        escalation=r.escalation, import_id=import_id))
+            counts.history += 1
+        elif note.text != r.progress or note.escalation != r.escalation:
+            note.text, note.escalation, note.import_id = r.progress or "", r.escalation, import_id
+            counts.history += 1
+    return counts
+
+
+def _apply_offices(session: Session, refs: _Refs, records: list[rec.OfficeRecord], import_id: int) -> _Counts:
+    counts = _Counts()
+    existing = {normalise_name(o.name): o for o in session.scalars(select(Office))}
+    for r in records:
+        values = {"name": r.name, "city": r.city, "aliases": list(r.aliases), "head": r.head,
+                  "founded_on": r.founded_on, "note": r.note}
+        _upsert(session, counts, existing.get(normalise_name(r.name)), Office, values, import_id)
+    return counts
+
+
+def _apply_contacts(session: Session, refs: _Refs, records: list[rec.ContactRecord], import_id: int) -> _Counts:
+    counts = _Counts()
+    existing = {(c.held_on, normalise_name(c.enterprise_name), normalise_name(c.unit)): c
+                for c in session.scalars(select(Contact))}
+    for r in records:
+        enterprise = refs.enterprises.get(normalise_name(r.enterprise_name))
+        values = {"held_on": r.held_on, "enterprise_id": enterprise.id if enterprise else None,
+                  "enterprise_name": enterprise.name if enterprise else r.enterprise_name, "unit": r.unit,
+                  "office_id": refs.office_ids.get(r.office) if r.office else None, "visitors": r.visitors,
+                  "method": r.method, "outcome": r.outcome, "next_step": r.next_step}
+        key = (r.held_on, normalise_name(enterprise.name if enterprise else r.enterprise_name), normalise_name(r.unit))
+        _upsert(session, counts, existing.get(key), Contact, values, import_id)
     return counts
 
 
 def import_file(engine: Engine, kind: str, path: Path, layout: str = "auto", period: Period | None = None,
-                replace_period: bool = False) -> ImportSummary:
-    """导入一个 CSV / XLSX 文件（全部成功或全部不改）。kind 为 indicators、projects、enterprises、events、problems。
+                replace_period: bool = False, as_of: date | None = None) -> ImportSummary:
+    """导入一个 CSV / XLSX 文件（全部成功或全部不改）。kind 为 indicators、projects、enterprises、events、problems、
+    offices、contacts。
+
+    项目台账和问题台账按填报日期记历史：as_of 不填时取文件的“填报日期”列、表头上方的“截至…”或文件名中的日期；
+    都没有时按导入当天。比数据库中已有台账更早的文件只补入历史，不改当前数据。
 
     指标文件按“期间 + 指标”整期替换：文件缺少数据库中已有的地区时，除非 replace_period，否则抛出 PartialPeriod
     （列出将被删除的地区），不做任何修改。"""
@@ -262,26 +412,36 @@ def import_file(engine: Engine, kind: str, path: Path, layout: str = "auto", per
                 parsed = parse_long(grid, refs.lookups.regions)
             else:
                 parsed, ignored = parse_wide(grid, refs.lookups.regions, period)
+        elif kind == "projects":
+            ledger = rec.parse_project_ledger(grid, refs.lookups)
+            as_of = as_of or ledger.as_of
+            parsed = ledger.records
+        elif kind == "problems":
+            parsed, stated = rec.parse_problem_ledger(grid, refs.lookups)
+            as_of = as_of or stated
         else:
             parsers: dict[str, Callable[[Grid, rec.Lookups], list[Any]]] = {
-                "projects": rec.parse_projects, "enterprises": rec.parse_enterprises,
-                "events": rec.parse_events, "problems": rec.parse_problems,
+                "enterprises": rec.parse_enterprises, "events": rec.parse_events,
+                "offices": rec.parse_offices, "contacts": rec.parse_contacts,
             }
             parsed = parsers[kind](grid, refs.lookups)
         log = ImportLog(kind=kind, file_name=path.name, file_sha256=sha256, layout=used_layout,
                         row_count=len(parsed), inserted=0, updated=0, deleted=0,
-                        imported_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0))
+                        imported_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0), as_of=as_of)
         session.add(log)
         session.flush()
         appliers: dict[str, Callable[[Session, _Refs, list[Any], int], _Counts]] = {
             "indicators": lambda s, r, p, i: _apply_indicators(s, r, p, i, replace_period, path),
-            "projects": _apply_projects, "enterprises": _apply_enterprises,
-            "events": _apply_events, "problems": _apply_problems,
+            "projects": lambda s, r, p, i: _apply_projects(s, r, rec.ProjectFile(p, as_of), i),
+            "problems": lambda s, r, p, i: _apply_problems(s, r, p, i, as_of),
+            "enterprises": _apply_enterprises, "events": _apply_events,
+            "offices": _apply_offices, "contacts": _apply_contacts,
         }
         counts = appliers[kind](session, refs, parsed, log.id)
         summary = ImportSummary(kind, path.name, used_layout, grid.encoding, len(parsed), counts.inserted,
                                 counts.updated, counts.deleted, counts.unchanged, counts.replaced, ignored,
-                                removed=counts.removed)
+                                removed=counts.removed, as_of=as_of, history=counts.history,
+                                kept_newer=counts.kept_newer, redated=counts.redated)
         if not summary.changed:
             session.rollback()
             return summary
@@ -298,14 +458,19 @@ def import_file(engine: Engine, kind: str, path: Path, layout: str = "auto", per
 
 
 def demo_files(directory: Path) -> list[tuple[str, Path]]:
-    """The demo files of a directory in import order (enterprises before the projects that name them)."""
+    """The demo files of a directory in import order (offices and enterprises before the projects and contacts
+    that name them); a kind's dated files of earlier weeks in history/ come before its current file."""
     found: list[tuple[str, Path]] = []
+    history = directory / HISTORY_DIR
     for kind in _DEMO_ORDER:
-        paths: Iterable[Path] = sorted(
-            p for p in directory.iterdir() if p.is_file() and p.name.startswith(kind)
-            and p.suffix.lower() in (".csv", ".xlsx")
-        )
-        found.extend((kind, p) for p in paths)
+        for folder in (history, directory):
+            if not folder.is_dir():
+                continue
+            paths: Iterable[Path] = sorted(
+                p for p in folder.iterdir() if p.is_file() and p.name.startswith(kind)
+                and p.suffix.lower() in (".csv", ".xlsx")
+            )
+            found.extend((kind, p) for p in paths)
     return found
 
 
@@ -321,7 +486,8 @@ def import_demo(engine: Engine, directory: Path) -> list[ImportSummary]:
 
 def table_counts(session: Session) -> dict[str, int]:
     """各表行数（含地区、产业链和导入记录）。"""
-    tables: list[type[Base]] = [Region, IndustryChain, Enterprise, Project, Indicator, Event, Problem, ImportLog]
+    tables: list[type[Base]] = [Region, IndustryChain, Office, Enterprise, Project, ProjectVersion, Contact, Indicator,
+                                Event, Problem, ProblemProgress, ImportLog]
     return {
         str(model.__tablename__): int(session.scalar(select(func.count()).select_from(model)) or 0)
         for model in tables

@@ -83,9 +83,39 @@ def _seed_reference_data(conn: Connection) -> None:
             conn.execute(insert(chain_model).values(values))
 
 
+# Columns migration 3 adds to tables that existed before it (a fresh database gets them from migration 1).
+_LEDGER_COLUMNS: dict[type[models.Base], tuple[str, ...]] = {
+    models.ImportLog: ("as_of",),
+    models.Enterprise: ("owner",),
+    models.Project: ("lead_grade", "clue_on", "talks_on", "source_unit", "office_id", "responsible_unit",
+                     "lead_leader", "manager", "build_type", "is_manufacturing", "funds_this_year_yi_yuan",
+                     "start_deadline", "progress", "progress_on", "as_of"),
+    models.Problem: ("due_on", "escalation", "evaluation", "as_of"),
+}
+
+
+def _add_ledgers(conn: Connection) -> None:
+    """两单一台账: offices, contacts, project history and problem progress tables; lifecycle and workflow
+    columns on projects, problems, enterprises and the import log (all nullable, so old files still import)."""
+    new_tables = [models.Office.__table__, models.ProjectVersion.__table__, models.Contact.__table__,
+                  models.ProblemProgress.__table__]
+    models.Base.metadata.create_all(conn, tables=new_tables, checkfirst=True)  # type: ignore[arg-type]
+    inspector = inspect(conn)
+    for model, names in _LEDGER_COLUMNS.items():
+        table = model.__table__
+        present = {c["name"] for c in inspector.get_columns(table.name)}  # type: ignore[attr-defined]
+        for name in names:
+            if name in present:
+                continue
+            column = table.c[name]  # type: ignore[attr-defined]
+            ddl = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN {name} {ddl}')  # type: ignore[attr-defined]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create_core_tables", _create_core_tables),
     Migration(2, "seed_regions_and_chains", _seed_reference_data),
+    Migration(3, "ledgers_lifecycle_history_contacts", _add_ledgers),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

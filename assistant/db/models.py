@@ -85,6 +85,24 @@ class ImportLog(Base):
     deleted: Mapped[int] = mapped_column(Integer)
     replaced: Mapped[str] = mapped_column(Text, default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime)
+    # The date the file's ledger stands at (填报日期 / 截至日期 in a column, the title or the file name); NULL for
+    # files that state none. Ledger history is kept per this date, not per import time.
+    as_of: Mapped[date | None] = mapped_column(Date)
+
+
+class Office(Base):
+    """驻外招商联络处（驻外分局）：配置数据，随文件导入，不写在代码里。"""
+
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    city: Mapped[str] = mapped_column(String(50))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    head: Mapped[str | None] = mapped_column(String(50))
+    founded_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
 
 
 class Enterprise(Base):
@@ -100,6 +118,7 @@ class Enterprise(Base):
     status: Mapped[str | None] = mapped_column(String(50))
     note: Mapped[str | None] = mapped_column(Text)
     import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
+    owner: Mapped[str | None] = mapped_column(String(100))  # 跟踪责任单位或责任人
 
 
 class Project(Base):
@@ -122,6 +141,74 @@ class Project(Base):
     is_foreign: Mapped[bool] = mapped_column(Boolean, default=False)
     foreign_amount_wan_usd: Mapped[float | None] = mapped_column(_amount())
     note: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
+    # 两单一台账 columns (migration 3); NULL when the imported file did not carry them.
+    lead_grade: Mapped[str | None] = mapped_column(String(10))
+    clue_on: Mapped[date | None] = mapped_column(Date)
+    talks_on: Mapped[date | None] = mapped_column(Date)
+    source_unit: Mapped[str | None] = mapped_column(String(100))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    responsible_unit: Mapped[str | None] = mapped_column(String(100))
+    lead_leader: Mapped[str | None] = mapped_column(String(50))
+    manager: Mapped[str | None] = mapped_column(String(50))
+    build_type: Mapped[str | None] = mapped_column(String(10))
+    is_manufacturing: Mapped[bool | None] = mapped_column(Boolean)
+    funds_this_year_yi_yuan: Mapped[float | None] = mapped_column(_amount())
+    start_deadline: Mapped[date | None] = mapped_column(Date)
+    progress: Mapped[str | None] = mapped_column(Text)
+    progress_on: Mapped[date | None] = mapped_column(Date)
+    as_of: Mapped[date | None] = mapped_column(Date)  # the ledger date these values stand at
+
+
+class ProjectVersion(Base):
+    """项目台账的历史：每个项目在某个台账日期起的状态，到下一个版本（valid_to）为止。
+
+    One row per change, not per import: a weekly file that repeats last week's values adds nothing, so two years
+    of weekly history stay small and "the ledger as of a date" is one indexed range condition."""
+
+    __tablename__ = "project_versions"
+    __table_args__ = (
+        UniqueConstraint("project_id", "valid_from", name="uq_project_version"),
+        Index("ix_project_version_window", "valid_from", "valid_to"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    stage: Mapped[str] = mapped_column(String(10))
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    started_on: Mapped[date | None] = mapped_column(Date)
+    operating_on: Mapped[date | None] = mapped_column(Date)
+    total_investment_yi_yuan: Mapped[float | None] = mapped_column(_amount())
+    funds_arrived_yi_yuan: Mapped[float | None] = mapped_column(_amount())
+    funds_this_year_yi_yuan: Mapped[float | None] = mapped_column(_amount())
+    start_deadline: Mapped[date | None] = mapped_column(Date)
+    progress: Mapped[str | None] = mapped_column(Text)
+    progress_on: Mapped[date | None] = mapped_column(Date)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
+
+
+class Contact(Base):
+    """走访 / 叩门记录：哪天、谁、哪个单位（联络处）对接了哪家企业，结果和下一步。"""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("held_on", "enterprise_name", "unit", name="uq_contact"),
+        Index("ix_contact_office_date", "office_id", "held_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    enterprise_name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(100))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    visitors: Mapped[str | None] = mapped_column(String(200))
+    method: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
     import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
 
 
@@ -182,6 +269,26 @@ class Problem(Base):
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
+    # workflow (migration 3)
+    due_on: Mapped[date | None] = mapped_column(Date)  # 办结时限
+    escalation: Mapped[str | None] = mapped_column(String(20))  # 县级 / 市级 / 市级联席会议
+    evaluation: Mapped[str | None] = mapped_column(String(20))  # 企业评价：满意 / 基本满意 / 不满意
+    as_of: Mapped[date | None] = mapped_column(Date)  # the ledger date these values stand at
 
 
-DATA_TABLES: tuple[type[Base], ...] = (Enterprise, Project, Indicator, Event, Problem)
+class ProblemProgress(Base):
+    """问题办理进展日志：每次导入带来的新进展追加一条（同一问题同一日期一条）。"""
+
+    __tablename__ = "problem_progress"
+    __table_args__ = (UniqueConstraint("problem_id", "noted_on", name="uq_problem_progress"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"))
+    noted_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    escalation: Mapped[str | None] = mapped_column(String(20))
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
+
+
+DATA_TABLES: tuple[type[Base], ...] = (Office, Enterprise, Project, ProjectVersion, Contact, Indicator, Event, Problem,
+                                       ProblemProgress)

@@ -128,3 +128,16 @@ DEPARTMENT_ALIASES: dict[str, tuple[str, ...]] = {
     "供电": ("电力公司", "供电局", "国网", "电力"),
     "管委会": ("管委会",),
 }
+
+
+# 两单一台账 vocabularies (issue 15). Values are checked on import; the aliases are what staff type.
+LEAD_GRADES: tuple[str, ...] = ("A", "B", "C")
+LEAD_GRADE_ALIASES: dict[str, str] = {"A类": "A", "甲": "A", "甲类": "A", "一类": "A", "B类": "B", "乙": "B", "乙类": "B",
+                                      "二类": "B", "C类": "C", "丙": "C", "丙类": "C", "三类": "C"}
+BUILD_TYPES: tuple[str, ...] = ("新建", "续建")
+BUILD_TYPE_ALIASES: dict[str, str] = {"新开工": "新建", "新建项目": "新建", "续建项目": "续建", "续建工程": "续建"}
+ESCALATIONS: tuple[str, ...] = ("县级", "市级", "市级联席会议")
+ESCALATION_ALIASES: dict[str, str] = {"县区级": "县级", "县区": "县级", "县": "县级", "市": "市级", "市直部门": "市级",
+                                      "联席会议": "市级联席会议", "市联席会议": "市级联席会议", "提交联席会议": "市级联席会议"}
+EVALUATIONS: tuple[str, ...] = ("满意", "基本满意", "不满意")
+CONTACT_METHODS: tuple[str, ...] = ("走访", "叩门", "来访", "会谈", "电话", "视频", "推介")

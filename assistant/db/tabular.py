@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
@@ -306,15 +306,24 @@ def parse_int(text: str) -> int | None:
 
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+[\d:]+)?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+# Excel's day 0 (it counts 1900 as a leap year, so serials from March 1900 on count from here). Serials
+# 20000-80000 are 1954-2119: a five-digit number in a date column is a date cell Excel lost its format for.
+_EXCEL_EPOCH = date(1899, 12, 30)
+DATE_FORMATS = "2024-03-05、2024/3/5、2024.3.5、2024年3月5日、20240305 或 Excel 日期序号（如 45356）"
 
 
 def parse_date(text: str) -> date | None:
-    """2023-03-19、2023/3/19、2023.3.19、2023年3月19日。"""
+    """2023-03-19、2023/3/19、2023.3.19、2023年3月19日、20230319，以及 Excel 日期序号（45356 = 2024-03-05）。"""
     if is_blank(text):
         return None
-    match = _DATE.match(text.strip())
+    cleaned = text.strip()
+    if _EXCEL_SERIAL.match(cleaned) and 20000 <= int(float(cleaned)) <= 80000:
+        return _EXCEL_EPOCH + timedelta(days=int(float(cleaned)))
+    match = _DATE.match(cleaned) or _COMPACT_DATE.match(cleaned)
     if not match:
-        raise CellError("日期格式应为 2023-03-19")
+        raise CellError(f"无法识别的日期，可写作 {DATE_FORMATS}")
     try:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:

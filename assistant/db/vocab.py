@@ -81,3 +81,12 @@ def resolve_problem_status(text: str) -> str:
     if value not in PROBLEM_STATUSES:
         raise InvalidValue(f"未知问题状态“{text}”，应为：{'、'.join(PROBLEM_STATUSES)}。")
     return value
+
+
+def resolve_choice(text: str, allowed: tuple[str, ...], aliases: dict[str, str], what: str) -> str:
+    """A value from a fixed list (线索等级, 新建/续建, 协调层级…); InvalidValue naming the list otherwise."""
+    value = normalise_name(text)
+    value = aliases.get(value, aliases.get(value.upper(), value.upper() if value.upper() in allowed else value))
+    if value not in allowed:
+        raise InvalidValue(f"未知{what}“{text}”，应为：{'、'.join(allowed)}")
+    return value
