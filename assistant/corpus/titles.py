@@ -26,6 +26,13 @@ MASTHEAD = re.compile(
     r"|第\s*\d+\s*版|星期[一二三四五六日天]|国内统一(?:连续出版物)?刊号|CN\s*\d{2}\s*-\s*\d{4}|邮发代号|总第\s*\d+\s*期"
     r"|^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期.|农历.*)?$"
 )
+# A masthead line that cleanup joined to the title below it (both lack a sentence end): 安康日报 2023年9月18日
+# 第3版 经济周刊把“一图五库两机制”做实…; the title is what follows the paper, date, page and column.
+MASTHEAD_PREFIX = re.compile(
+    r"^[\u4e00-\u9fa5]{1,10}(?:日报|晚报|早报|时报|商报|周报|导报)\s*"
+    r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*)?(?:星期[一二三四五六日天]\s*)?(?:农历\S*\s*)?"
+    r"(?:第\s*\d+\s*版\s*)?(?:[\u4e00-\u9fa5]{0,6}?(?:周刊|专刊|特刊|副刊|专版|要闻|新闻)\s*)?"
+)
 DOC_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
 GENERIC_TITLE = re.compile(
     r"^(?:标题|title|无标题|未命名|untitled|document\s*\d*|文档\s*\d*|新建.*文档.*|幻灯片\s*\d*|powerpoint\s*演示文稿"
@@ -47,6 +54,14 @@ def is_masthead(line: str) -> bool:
     return bool(MASTHEAD.search(line.strip()))
 
 
+def strip_masthead(line: str) -> str:
+    """安康日报 2023年9月18日 第3版 经济周刊把“一图五库两机制”做实 → 把“一图五库两机制”做实; "" if only a masthead."""
+    match = MASTHEAD_PREFIX.match(line.strip())
+    if not match or not (match.group(0).strip() != line.strip() and re.search(r"\d|版|刊", match.group(0))):
+        return "" if is_masthead(line) else line.strip()
+    return line.strip()[match.end():].strip()
+
+
 def looks_like_file_name(text: str, stem: str = "") -> bool:
     clean = text.strip()
     return bool(clean) and (clean == stem or bool(FILE_NAME.search(clean)))
@@ -64,7 +79,10 @@ def clean_property_title(value: str, stem: str = "") -> str:
     “Microsoft Word - 文件名.doc” prefix, the file name again."""
     text = " ".join(value.split())
     text = APP_PREFIX.sub("", text)
-    text = re.sub(r"\.(?:docx?|wps|pdf|ofd|xlsx?|pptx?|html?)$", "", text, flags=re.I).strip()
+    named = re.sub(r"\.(?:docx?|wps|pdf|ofd|xlsx?|pptx?|html?|txt)$", "", text, flags=re.I).strip()
+    if named != text and (not CJK.search(named) or "_" in named):
+        return ""  # a file name such as report_2024.docx says nothing the file name does not
+    text = named
     text = strip_draft_marker(text)
     if len(text) < 4 or GENERIC_TITLE.match(text) or looks_like_file_name(text, stem) or is_masthead(text):
         return ""
@@ -85,6 +103,7 @@ def _plausible_line(line: str) -> bool:
         and not DATE_LINE.match(line)
         and not is_draft_marker(line)
         and not is_masthead(line)
+        and not line.startswith("——")  # the subtitle of an interview: the title is the line above
         and not re.search(r"校对|编辑|美编|总策划|记者|签发人|^(?:类别|密级|公开属性|发布时间|来源)", line)
         and bool(CJK.search(line))
     )
@@ -92,6 +111,28 @@ def _plausible_line(line: str) -> bool:
 
 def _head_lines(doc: CleanDocument, limit: int = 14) -> list[str]:
     return [doc.para_text(p).strip() for p in doc.paras if p.kind == "para"][:limit]
+
+
+def _opening_line(head: list[str]) -> str:
+    """A plain-text title: a short first line without punctuation (范廷颂, 硫氰酸盐) above running text. Only
+    asked when the 公文 reader found no title line, so a letterhead or marking line is not mistaken for it."""
+    from assistant.corpus.markings import line_classes
+
+    if len(head) < 2:
+        return ""
+    first, second = head[0], head[1]
+    if (
+        2 <= len(first) <= 30
+        and not re.search(r"[。，；：！？,;:!?]", first)
+        and not HEADING.match(first)
+        and not DATE_LINE.match(first)
+        and not is_draft_marker(first)
+        and not is_masthead(first)
+        and not line_classes(first)
+        and (len(second) >= 30 or "。" in second)
+    ):
+        return first
+    return ""
 
 
 def _first_heading(doc: CleanDocument) -> str:
@@ -122,12 +163,15 @@ def document_title(found: str, doc: CleanDocument, own_title: str = "", file_nam
         index = head.index(title)
         above = [line for line in head[:index] if _plausible_line(line)]
         title = above[-1] if above else ""
-    elif _acceptable(title, stem):
+    elif title and is_masthead(title) and strip_masthead(title) and _plausible_line(strip_masthead(title)):
+        return strip_masthead(title)
+    elif _acceptable(title, stem) and not title.startswith("——"):
         return strip_draft_marker(title) or title
     else:
         title = ""
     if not title:
-        title = next((strip_draft_marker(line) for line in head if _plausible_line(line) and len(line) >= 6), "")
+        title = _opening_line(head) or next(
+            (strip_draft_marker(line) for line in head if _plausible_line(line) and len(line) >= 6), "")
     own = clean_property_title(own_title, stem)
     if title and own and own in title:
         return title
