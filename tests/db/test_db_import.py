@@ -220,7 +220,9 @@ def test_yoy_is_computed_when_not_reported(engine: Engine, tmp_path: Path) -> No
 
 def test_demo_import_is_idempotent(engine: Engine) -> None:
     first = import_demo(engine, DEMO_DIR)
-    assert [s.file_name for s in first][:2] == ["enterprises.csv", "projects.csv"]
+    names = [s.file_name for s in first]
+    assert names[:3] == ["offices.csv", "enterprises.csv", "projects_2023-06-30.csv"]  # earlier weeks first
+    assert names.index("projects.csv") < names.index("problems_2023-06-30.csv") < names.index("contacts.csv")
     before = snapshot(engine)
     second = import_demo(engine, DEMO_DIR)
     assert not any(s.changed for s in second)
