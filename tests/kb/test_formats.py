@@ -45,6 +45,22 @@ def test_ofd_text_comes_in_reading_order_per_page_with_its_template_and_title(tm
     ]
 
 
+def test_ofd_text_codes_continue_from_the_previous_position_and_follow_the_objects_transform(tmp_path: Path) -> None:
+    good = make_ofd(tmp_path / "good.ofd", [[(20, 40, "占位")]])
+    parts = {name: zipfile.ZipFile(good).read(name).decode() for name in zipfile.ZipFile(good).namelist()}
+    # One object, two lines: the second TextCode gives only Y (X continues); an object drawn at half scale by its
+    # CTM, placed lower on the page, still reads after them.
+    page = ('<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">'
+            '<ofd:TextObject ID="5" Boundary="100 150 80 20" Size="8" CTM="0.5 0 0 0.5 0 0">'
+            '<ofd:TextCode X="0" Y="8" DeltaX="g 5 8">联系人：张三</ofd:TextCode></ofd:TextObject>'
+            '<ofd:TextObject ID="4" Boundary="20 30 170 30" Size="5">'
+            '<ofd:TextCode X="5" Y="5">一、总体情况</ofd:TextCode>'
+            '<ofd:TextCode Y="12">全年签约项目120个。</ofd:TextCode></ofd:TextObject>'
+            "</ofd:Layer></ofd:Content></ofd:Page>")
+    path = _zip(tmp_path / "坐标.ofd", {**parts, "Doc_0/Pages/Page_0/Content.xml": page})
+    assert [b.text for b in load_file(path).blocks] == ["一、总体情况", "全年签约项目120个。", "联系人：张三"]
+
+
 def _zip(path: Path, parts: dict[str, str]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in parts.items():
@@ -115,6 +131,15 @@ def test_xlsx_rows_repeat_their_header_and_each_sheet_is_a_section(tmp_path: Pat
         ("2024年重点招商项目清单", "2024年重点招商项目清单｜项目名称：富硒食品精深加工｜投资额（亿元）：3｜所在县区：平利县", None),
         ("联系人", "联系人｜县区：汉滨区｜联系人：张三", None),
     ]
+
+
+def test_a_two_level_header_names_each_column_by_its_group(tmp_path: Path) -> None:
+    path = tmp_path / "指标完成情况.csv"
+    path.write_text("2023年一季度招商引资指标完成情况,,,,\n地区,实际引进内资（亿元）,,外商直接投资额（万美元）,\n"
+                    ",绝对值,同比%,绝对值,同比%\n汉阴县,32.79,-18.35%,236.7,\n", encoding="utf-8")
+    assert [text for _, text, _ in chunks_of(path)] == [
+        "2023年一季度招商引资指标完成情况｜地区：汉阴县｜实际引进内资（亿元）绝对值：32.79｜实际引进内资（亿元）同比%：-18.35%"
+        "｜外商直接投资额（万美元）绝对值：236.7"]
 
 
 def test_bad_spreadsheets_get_reasons(tmp_path: Path) -> None:
@@ -191,6 +216,21 @@ def test_a_saved_web_page_gives_its_article_only(tmp_path: Path) -> None:
                            encoding="utf-8")
     with pytest.raises(LoadError, match="网页中没有找到正文文字"):
         load_file(script_only)
+
+
+def test_an_old_page_laid_out_in_tables_gives_its_article(tmp_path: Path) -> None:
+    page = ("<html><head><title>关于做好2024年招商引资工作的通知-安康市招商和经济合作局</title></head><body>"
+            "<table width='1000'><tr><td><a href='/'>首页</a> | <a href='/a'>机构概况</a> | <a href='/b'>政策法规</a></td></tr>"
+            "<tr><td><table><tr><td><p>各县区招商局：</p><p>为做好2024年招商引资工作，现就有关事项通知如下，请认真贯彻落实。</p>"
+            "<p>一、全年目标</p><p>全年实际引进内资增长10%以上，新签约亿元以上项目不少于100个，力争外资实现突破。</p></td></tr></table>"
+            "</td></tr><tr><td>版权所有 安康市招商和经济合作局 联系电话：0915-1234567</td></tr></table></body></html>")
+    path = tmp_path / "通知.html"
+    path.write_text(page, encoding="utf-8")
+    raw = load_file(path)
+    assert raw.title == "关于做好2024年招商引资工作的通知"
+    assert [b.text for b in raw.blocks] == [
+        "关于做好2024年招商引资工作的通知", "各县区招商局：", "为做好2024年招商引资工作，现就有关事项通知如下，请认真贯彻落实。",
+        "一、全年目标", "全年实际引进内资增长10%以上，新签约亿元以上项目不少于100个，力争外资实现突破。"]
 
 
 def locked_word_file(path: Path) -> Path:

@@ -105,6 +105,8 @@ def _resolve(base_file: str, loc: str) -> str:
 
 
 def _codes(content: Any) -> list[_Code]:
+    """Every TextCode of a page with its position on the page. A TextCode without X or Y continues from the
+    previous one's (GB/T 33190 §11.3); an object's CTM maps its own coordinates into its Boundary."""
     codes: list[_Code] = []
     for obj in content.iter():
         if _local(obj.tag) != "TextObject":
@@ -112,12 +114,18 @@ def _codes(content: Any) -> list[_Code]:
         box = _numbers(obj.get("Boundary"))
         ox, oy = (box[0], box[1]) if len(box) >= 2 else (0.0, 0.0)
         size = (_numbers(obj.get("Size")) or [3.5])[0]
+        ctm = _numbers(obj.get("CTM"))
+        a, b, c, d, e, f = ctm if len(ctm) == 6 else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        scale = abs(d) or abs(a) or 1.0
+        x, y = 0.0, size
         for code in _children(obj, "TextCode"):
+            x = (_numbers(code.get("X")) or [x])[0]
+            y = (_numbers(code.get("Y")) or [y])[0]
             text = code.text or ""
             if not text.strip():
                 continue
-            x, y = (_numbers(code.get("X")) or [0.0])[0], (_numbers(code.get("Y")) or [size])[0]
-            codes.append(_Code(ox + x, oy + y, size, _delta_width(code.get("DeltaX"), len(text), size), text))
+            width = _delta_width(code.get("DeltaX"), len(text), size) * scale
+            codes.append(_Code(ox + a * x + c * y + e, oy + b * x + d * y + f, size * scale, width, text))
     return codes
 
 

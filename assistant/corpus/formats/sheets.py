@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -64,9 +65,35 @@ def sheet_table(rows: list[list[str]], name: str) -> RawTable | None:
     if len(rows) > 1 and len(used) > 1 and sum(1 for c in rows[0] if c) == 1:
         caption = next(c for c in rows[0] if c)
         rows = rows[1:]
+    if len(rows) >= 3 and _two_level_header(rows[0], rows[1], rows[2]):
+        rows = [_combined_header(rows[0], rows[1])] + rows[2:]
     if len(rows) == 1:  # one row and no header: its cells are read as they are
         rows = [[""] * len(rows[0]), rows[0]]
     return RawTable(rows=rows, title=caption or name)
+
+
+NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
+
+
+def _two_level_header(top: list[str], sub: list[str], first_data: list[str]) -> bool:
+    """A header of merged group cells over sub-headers (实际引进内资（亿元）over 绝对值 | 同比% | 目标 …): the top
+    row leaves cells empty under a merged group that the row below names, and numbers start after it."""
+    spans = any(not top[k] and top[k - 1 if k else 0] and sub[k] for k in range(1, len(top)))
+    spans = spans or any(not top[k] and any(top[:k]) and sub[k] for k in range(1, len(top)))
+    return (
+        spans
+        and not any(NUMBER.match(c) for c in sub if c)
+        and any(NUMBER.match(c) for c in first_data if c)
+    )
+
+
+def _combined_header(top: list[str], sub: list[str]) -> list[str]:
+    names: list[str] = []
+    group = ""
+    for parent, label in zip(top, sub, strict=False):
+        group = parent or group
+        names.append(f"{group}{label}" if label and group and label != group else (label or group))
+    return names
 
 
 @register_loader(

@@ -22,7 +22,7 @@ DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer",
 BOILERPLATE_ATTR = re.compile(
     r"nav|menu|footer|foot|breadcrumb|crumb|sidebar|side-bar|share|copyright|banner|toolbar|pagination|pager"
     r"|related|comment|login|search|topbar|top-bar|skip|advert|\bad\b", re.I)
-BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "section", "article",
+BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "section", "article",
               "main", "blockquote", "pre", "dl", "dt", "dd", "center", "br", "hr", "figure", "figcaption", "address"}
 # Page furniture that sits inside the article on government sites.
 FURNITURE_LINE = re.compile(r"【?\s*字号|打印本页|关闭窗口|分享到|浏览次数|访问量|阅读次数|扫一扫|【\s*(?:打印|关闭)|^\s*(?:上一篇|下一篇)")
@@ -80,6 +80,18 @@ def _article(body: Any) -> Any:
     return best
 
 
+def _layout_table(table: Any) -> bool:
+    """A table used for page layout (old CMS pages put the whole article in one): its cells hold paragraphs,
+    lists or other tables, or running text, rather than values."""
+    for cell in table.iter("td", "th"):
+        if any(child.tag in ("p", "div", "table", "ul", "ol", "h1", "h2", "h3") for child in cell.iter()
+               if child is not cell):
+            return True
+        if len(_text(cell)) > 150:
+            return True
+    return False
+
+
 class _Walker:
     """Blocks of an element in document order: each block-level element ends a line."""
 
@@ -95,13 +107,13 @@ class _Walker:
 
     def walk(self, element: Any) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "table":
+        if tag == "table" and not _layout_table(element):
             self.flush()
             rows = [[_text(cell) for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")]
             rows = [r for r in rows if any(r)]
             if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
                 self.blocks.append(RawBlock(table=RawTable(rows=rows)))
-            else:  # a layout table: its cells are text
+            else:  # a one-row or one-column table: its cells are lines
                 for row in rows:
                     self.line.append(" ".join(c for c in row if c))
                     self.flush()
