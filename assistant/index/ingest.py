@@ -255,8 +255,19 @@ def ingest(
                     report.pruned.append(record.file_name)
         kb.manifest.set_kv("consistent", _consistency_mark(kb))
         kb.refresh()
+        _refresh_glossary(kb, report)
     report.seconds_total = time.perf_counter() - started
     return report
+
+
+def _refresh_glossary(kb: KnowledgeBase, report: IngestReport) -> None:
+    """Terms learned from the corpus follow every ingest; only the documents just added are mined."""
+    from assistant.onboarding.glossary import refresh_learned_terms  # onboarding sits above the index
+
+    try:
+        refresh_learned_terms(kb)
+    except Exception as exc:  # the documents are indexed; the glossary is rebuilt when next viewed
+        report.warnings.append(("术语表", f"术语表未能更新（{type(exc).__name__}: {exc}），查看术语表时将重新提取"))
 
 
 def _store(kb: KnowledgeBase, doc: PreparedDocument, existing: DocRecord | None) -> None:

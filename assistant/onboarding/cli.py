@@ -31,9 +31,11 @@ def glossary(term: str | None, as_json: bool) -> None:
     if not terms:
         click.echo("术语表为空：知识库中还没有可提取的术语。请先运行 assistant ingest corpus/")
     for t in terms:
-        mark = "（整理）" if t.curated else ""
-        click.echo(f"■ {t.term}{mark}：{t.definition}")
-        click.echo(f"    出处：{t.source.label()} —— “{t.source.quote}”")
+        mark = "（整理，已按原文更正）" if t.corrected else "（整理）" if t.curated else ""
+        spread = f"（{t.documents} 篇文档提到）" if t.documents > 1 else ""
+        click.echo(f"■ {t.term}{mark}{spread}：{t.definition}")
+        quote = "" if t.source.quote == t.definition else f" —— “{t.source.quote}”"
+        click.echo(f"    出处：{t.source.label()}{quote}")
     for problem in problems:
         click.echo(f"⚠ {problem}", err=True)
 
