@@ -222,7 +222,8 @@ def test_an_old_page_laid_out_in_tables_gives_its_article(tmp_path: Path) -> Non
     page = ("<html><head><title>关于做好2024年招商引资工作的通知-安康市招商和经济合作局</title></head><body>"
             "<table width='1000'><tr><td><a href='/'>首页</a> | <a href='/a'>机构概况</a> | <a href='/b'>政策法规</a></td></tr>"
             "<tr><td><table><tr><td><p>各县区招商局：</p><p>为做好2024年招商引资工作，现就有关事项通知如下，请认真贯彻落实。</p>"
-            "<p>一、全年目标</p><p>全年实际引进内资增长10%以上，新签约亿元以上项目不少于100个，力争外资实现突破。</p></td></tr></table>"
+            "<p>一、全年目标</p><p>全年实际引进内资增长10%以上，新签约亿元以上项目不少于100个，力争外资实现突破。</p>"
+            "<p>企业字号：可使用投资方字号。</p><p>【字号：大 中 小】 【打印】 【关闭】</p></td></tr></table>"
             "</td></tr><tr><td>版权所有 安康市招商和经济合作局 联系电话：0915-1234567</td></tr></table></body></html>")
     path = tmp_path / "通知.html"
     path.write_text(page, encoding="utf-8")
@@ -230,7 +231,8 @@ def test_an_old_page_laid_out_in_tables_gives_its_article(tmp_path: Path) -> Non
     assert raw.title == "关于做好2024年招商引资工作的通知"
     assert [b.text for b in raw.blocks] == [
         "关于做好2024年招商引资工作的通知", "各县区招商局：", "为做好2024年招商引资工作，现就有关事项通知如下，请认真贯彻落实。",
-        "一、全年目标", "全年实际引进内资增长10%以上，新签约亿元以上项目不少于100个，力争外资实现突破。"]
+        "一、全年目标", "全年实际引进内资增长10%以上，新签约亿元以上项目不少于100个，力争外资实现突破。",
+        "企业字号：可使用投资方字号。"]  # a trade name (字号) in the text is text; the font-size bar is not
 
 
 def locked_word_file(path: Path) -> Path:

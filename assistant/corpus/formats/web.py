@@ -24,8 +24,14 @@ BOILERPLATE_ATTR = re.compile(
     r"|related|comment|login|search|topbar|top-bar|skip|advert|\bad\b", re.I)
 BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "section", "article",
               "main", "blockquote", "pre", "dl", "dt", "dd", "center", "br", "hr", "figure", "figcaption", "address"}
-# Page furniture that sits inside the article on government sites.
-FURNITURE_LINE = re.compile(r"【?\s*字号|打印本页|关闭窗口|分享到|浏览次数|访问量|阅读次数|扫一扫|【\s*(?:打印|关闭)|^\s*(?:上一篇|下一篇)")
+# Page furniture that sits inside the article on government sites, as a short line of its own: 【字号：大 中 小】,
+# 打印本页, 关闭窗口, 分享到, 浏览次数：123, 扫一扫在手机打开当前页, 上一篇/下一篇. Running text that merely
+# mentions a 字号 (a company's trade name) is longer or says it otherwise.
+FURNITURE_LINE = re.compile(
+    r"字号\s*[：:]\s*[【\[]?\s*[大中小默认]|打印本页|关闭窗口|^\s*分享到|(?:浏览次数|访问量|阅读次数|点击数)\s*[：:]\s*\d"
+    r"|扫一扫在手机|【\s*(?:打印|关闭)\s*】|^\s*(?:上一篇|下一篇)\s*[：:]"
+)
+FURNITURE_MAX_CHARS = 80
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|-{1,2}|—{1,2}|·)\s*")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -102,7 +108,7 @@ class _Walker:
     def flush(self) -> None:
         text = " ".join("".join(self.line).split())
         self.line = []
-        if text and not FURNITURE_LINE.search(text):
+        if text and not (len(text) <= FURNITURE_MAX_CHARS and FURNITURE_LINE.search(text)):
             self.blocks.append(RawBlock(text=text))
 
     def walk(self, element: Any) -> None:
