@@ -33,7 +33,8 @@ def glossary(term: str | None, as_json: bool) -> None:
     for t in terms:
         mark = "（整理，已按原文更正）" if t.corrected else "（整理）" if t.curated else ""
         spread = f"（{t.documents} 篇文档提到）" if t.documents > 1 else ""
-        click.echo(f"■ {t.term}{mark}{spread}：{t.definition}")
+        usage = "" if t.defined else "（原文未下定义，下为用例）"
+        click.echo(f"■ {t.term}{mark}{spread}{usage}：{t.definition}")
         quote = "" if t.source.quote == t.definition else f" —— “{t.source.quote}”"
         click.echo(f"    出处：{t.source.label()}{quote}")
     for problem in problems:

@@ -23,6 +23,7 @@ from assistant.onboarding.sources import Source, locate
 from assistant.onboarding.terms import (
     DEFINES,
     ENUMERATES,
+    MENTIONS,
     NUMERALS,
     DocumentTerms,
     LearnedTerm,
@@ -33,7 +34,7 @@ from assistant.onboarding.terms import (
 
 LEARNED_FILE = "glossary_learned.json"
 # Bump when the mining rules change: every document is mined again on the next ingest or glossary view.
-MINING_VERSION = 1
+MINING_VERSION = 2
 NUMERAL_VALUES = {"一": 1, "二": 2, "两": 2, "双": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -45,6 +46,7 @@ class Term(BaseModel):
     source: Source
     documents: int = 0  # how many documents mention it
     mentions: int = 0
+    defined: bool = True  # False: the corpus only uses the term, and `definition` is a sentence using it
     corrected: str = ""  # a curated definition the corpus contradicted, replaced by `definition`
 
 
@@ -108,6 +110,7 @@ def _term_of(kb: KnowledgeBase, record: DocRecord, text: str, learned: LearnedTe
             break
     return Term(
         term=learned.term, definition=quote, documents=learned.documents, mentions=learned.mentions,
+        defined=ev.strength < MENTIONS,
         source=Source(
             title=str(record.meta.get("title") or record.file_name), doc_number=str(record.meta.get("doc_number", "")),
             section=section, file_name=record.file_name, quote=quote, start=ev.start, end=ev.end,

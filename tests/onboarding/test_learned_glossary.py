@@ -81,7 +81,8 @@ def test_cli_lists_learned_terms_ranked_by_spread_with_their_best_sentence(
     assert {"千企万人", "两单一台账", "链上招商"} <= set(names)
     assert "三服务" not in names  # its only definition is masked
     slogan = next(t for t in terms if t["term"] == "两单一台账")
-    assert slogan["documents"] == 2 and not slogan["curated"]
+    assert slogan["documents"] == 2 and not slogan["curated"] and not slogan["defined"]
+    assert "两单一台账" in str(slogan["definition"])
     chain = next(t for t in terms if t["term"] == "链上招商")
     assert chain["curated"] and chain["definition"] == "顺着产业链的上下游找项目。"  # curated entries win
 
@@ -98,6 +99,7 @@ def test_curated_entry_contradicted_by_the_corpus_expansion_is_corrected(
     source = entry["source"]
     assert isinstance(source, dict) and source["file_name"] == "手册.txt" and "简称两机制" in source["quote"]
     assert "已按原文更正" in result.output and "请修改 glossary.yaml" in result.output
+    assert "■ 两单一台账（2 篇文档提到）（原文未下定义，下为用例）：" in result.output
     lookup = run(env, "learn", "glossary", "两机制").output
     assert lookup.startswith("■ 一图五库两机制（整理，已按原文更正）")
 
