@@ -28,6 +28,7 @@ from assistant.db.errors import ImportFormatError, PartialPeriod
 from assistant.db.indicator_import import IndicatorRecord, detect_layout, parse_long, parse_wide
 from assistant.db.migrations import migrate
 from assistant.db.models import (
+    OPEN_END,
     Base,
     Contact,
     Enterprise,
@@ -241,7 +242,7 @@ def _record_versions(session: Session, versions: dict[int, dict[str, Any]], day:
         part = ids[chunk:chunk + 900]
         for v in session.scalars(select(ProjectVersion).where(
                 ProjectVersion.project_id.in_(part), ProjectVersion.valid_from <= day,
-                (ProjectVersion.valid_to.is_(None)) | (ProjectVersion.valid_to > day))):
+                ProjectVersion.valid_to > day)):
             covering[v.project_id] = v
         missing = [i for i in part if i not in covering]
         if missing:
@@ -259,7 +260,7 @@ def _record_versions(session: Session, versions: dict[int, dict[str, Any]], day:
                 setattr(current, k, v)
             current.import_id = import_id
             continue
-        valid_to = current.valid_to if current is not None else later.get(project_id)
+        valid_to = current.valid_to if current is not None else later.get(project_id, OPEN_END)
         if current is not None:
             current.valid_to = day
         session.add(ProjectVersion(project_id=project_id, valid_from=day, valid_to=valid_to, import_id=import_id,

@@ -160,6 +160,9 @@ class Project(Base):
     as_of: Mapped[date | None] = mapped_column(Date)  # the ledger date these values stand at
 
 
+OPEN_END = date(9999, 12, 31)
+
+
 class ProjectVersion(Base):
     """项目台账的历史：每个项目在某个台账日期起的状态，到下一个版本（valid_to）为止。
 
@@ -169,13 +172,15 @@ class ProjectVersion(Base):
     __tablename__ = "project_versions"
     __table_args__ = (
         UniqueConstraint("project_id", "valid_from", name="uq_project_version"),
-        Index("ix_project_version_window", "valid_from", "valid_to"),
+        Index("ix_project_version_window", "valid_to", "valid_from"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
+    # The next version's valid_from, or OPEN_END for the version in force now: a plain range condition
+    # (valid_from <= d < valid_to) that an index on (valid_to, valid_from) serves, with no OR IS NULL.
+    valid_to: Mapped[date] = mapped_column(Date)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     stage: Mapped[str] = mapped_column(String(10))
     signed_on: Mapped[date | None] = mapped_column(Date)

@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from assistant.db.errors import InvalidValue
 from assistant.db.models import Event, Problem, Region
 from assistant.db.session import FigureStore
 from assistant.db.units import to_decimal
@@ -218,3 +219,148 @@ def solved_problems(store: FigureStore, region: str | None = None, department: s
                else f"{scope}没有已解决的问题。")
     return ProblemList(region=region_name, department=department, items=items, open_count=0,
                        by_department=by_department, by_region=by_region, provenance=prov, summary=summary)
+
+
+class ProgressNote(BaseModel):
+    noted_on: date
+    text: str
+    escalation: str | None
+
+
+class ProblemProgressItem(BaseModel):
+    id: int
+    code: str
+    project: str | None
+    region: str
+    description: str
+    department: str
+    status: str
+    opened_on: date
+    due_on: date | None
+    closed_on: date | None
+    overdue_days: int | None  # open past its 办结时限 on the ledger date (closed late: days late)
+    escalation: str | None
+    evaluation: str | None
+    log: list[ProgressNote]
+
+
+class ProblemProgressList(BaseModel):
+    as_of: date
+    items: list[ProblemProgressItem]
+    overdue_count: int
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+OVERDUE_RULE = "逾期 = 未办结且办结时限早于台账日期；已办结的问题按办结日期是否晚于办结时限判断是否超期办结"
+
+
+def _problem_ledger(store: FigureStore, project: str | None, region: str | None, department: str | None,
+                    only_overdue: bool) -> ProblemProgressList:
+    from assistant.db.models import ProblemProgress, Project
+    from assistant.tools.directory import match_names
+    from assistant.tools.lifecycle import cn_date, ledger_date
+
+    with store.session() as session:
+        day = ledger_date(session)
+        stmt = select(Problem, Region).join(Region, Problem.region_id == Region.id)
+        region = scoped_region(store, session, region)
+        if region:
+            reg = resolve_region(session, region)
+            if not reg.is_city:
+                stmt = stmt.where(Problem.region_id == reg.id)
+        if project:
+            names = match_names(project, list(session.scalars(select(Project.name))), "project")
+            if not names:
+                raise InvalidValue(f"项目库中没有名称含“{project}”的项目。")
+            stmt = stmt.where(Problem.project_name.in_(names))
+        rows = [(pb, rg) for pb, rg in session.execute(stmt)
+                if not department or department_key(department) in normalise_name(pb.department)]
+        ids = [pb.id for pb, _ in rows]
+        notes: dict[int, list[ProgressNote]] = {}
+        for n in session.scalars(select(ProblemProgress).where(ProblemProgress.problem_id.in_(ids or [0]))
+                                 .order_by(ProblemProgress.noted_on)):
+            notes.setdefault(n.problem_id, []).append(ProgressNote(noted_on=n.noted_on, text=n.text,
+                                                                   escalation=n.escalation))
+        items = []
+        for pb, rg in sorted(rows, key=lambda t: (t[0].status == "已解决", t[1].sort_order, t[0].opened_on, t[0].code)):
+            overdue = None
+            if pb.due_on and pb.status != "已解决" and pb.due_on < day:
+                overdue = (day - pb.due_on).days
+            elif pb.due_on and pb.closed_on and pb.closed_on > pb.due_on:
+                overdue = (pb.closed_on - pb.due_on).days
+            items.append(ProblemProgressItem(
+                id=pb.id, code=pb.code, project=pb.project_name, region=rg.name, description=pb.description,
+                department=pb.department, status=pb.status, opened_on=pb.opened_on, due_on=pb.due_on,
+                closed_on=pb.closed_on, overdue_days=overdue, escalation=pb.escalation, evaluation=pb.evaluation,
+                log=notes.get(pb.id, [])))
+        if only_overdue:
+            items = [i for i in items if i.overdue_days is not None and i.status != "已解决"]
+        used = {i.id for i in items}
+        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows if pb.id in used], None,
+                          OVERDUE_RULE + "；办理进展来自 problem_progress 表（每期问题台账的办理进展）")
+
+    def line(i: ProblemProgressItem) -> str:
+        parts = [f"{i.code} {i.project or i.region}：{i.description}（{i.department}，{i.status}"]
+        if i.due_on:
+            parts.append(f"，办结时限 {cn_date(i.due_on)}")
+        if i.overdue_days is not None:
+            parts.append(f"，{'已逾期' if i.status != '已解决' else '超期办结'} {i.overdue_days} 天")
+        if i.escalation:
+            parts.append(f"，协调层级 {i.escalation}")
+        if i.closed_on:
+            parts.append(f"，{cn_date(i.closed_on)}办结" + (f"，企业评价“{i.evaluation}”" if i.evaluation else ""))
+        parts.append("）")
+        if i.log:
+            parts.append("办理进展：" + " → ".join(f"{n.noted_on.month}月{n.noted_on.day}日 {n.text}" for n in i.log))
+        return "".join(parts)
+
+    overdue_count = sum(1 for i in items if i.overdue_days is not None and i.status != "已解决")
+    scope = "".join(filter(None, [project, region, department and f"“{department}”负责的"]))
+    figures = [Figure(label=f"{scope}问题数", value=len(items), unit="个", period=None, provenance=prov),
+               Figure(label=f"{scope}逾期未办结问题数", value=overdue_count, unit="个", period=None, provenance=prov)]
+    what = "逾期未办结的问题" if only_overdue else "问题"
+    if items:
+        summary = (f"截至{cn_date(day)}台账，{scope}{what} {len(items)} 个（逾期未办结 {overdue_count} 个）："
+                   + "；".join(line(i) for i in items[:12]) + "。")
+    else:
+        summary = f"截至{cn_date(day)}台账，{scope}没有{what}。"
+    return ProblemProgressList(as_of=day, items=items, overdue_count=overdue_count, figures=figures,
+                               provenance=prov, summary=summary)
+
+
+@figure_tool(
+    "某项目问题诉求的办理进展：办结时限、协调层级、每期进展和企业评价",
+    examples=[
+        "锂电隔膜项目的问题诉求办理到哪一步了？", "某项目的问题现在办得怎么样了", "这个项目反映的问题有什么进展",
+        "某项目的问题提交联席会议了吗", "某项目问题什么时候能办结", "某项目的诉求办理过程",
+    ],
+    slots={"project": "project"},
+    requires=("project",),
+    path="problem-progress",
+)
+def problem_progress(store: FigureStore, project: str) -> ProblemProgressList:
+    """一个项目在问题台账中的问题及办理过程：责任部门、状态、办结时限（是否逾期）、协调层级（县级→市级→市级联席会议）、
+    每期办理进展和办结后的企业评价。
+
+    project：项目名称或其中有区分度的部分，如“锂电隔膜”。
+    """
+    return _problem_ledger(store, project, None, None, False)
+
+
+@figure_tool(
+    "逾期未办结的问题：超过办结时限仍未解决",
+    examples=[
+        "哪些问题超过办结时限还没解决", "逾期未办结的问题有哪些", "超期的企业诉求", "发改委负责的问题有没有逾期",
+        "问题台账里逾期的有几个", "哪些问题拖着没办结",
+    ],
+    path="overdue-problems",
+)
+def overdue_problems(store: FigureStore, region: str | None = None, department: str | None = None
+                     ) -> ProblemProgressList:
+    """问题台账中已过办结时限仍未解决的问题（按台账日期判断），含逾期天数、协调层级和办理进展。
+
+    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“发改委”“自然资源局”。
+    """
+    return _problem_ledger(store, None, region, department, True)

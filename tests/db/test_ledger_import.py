@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select, text
 from assistant.db.errors import ImportRejected
 from assistant.db.importers import import_file
 from assistant.db.migrations import migrate
-from assistant.db.models import Contact, Problem, ProblemProgress, Project, ProjectVersion
+from assistant.db.models import OPEN_END, Contact, Problem, ProblemProgress, Project, ProjectVersion
 from assistant.db.session import create_writable_engine
 
 from .test_db_import import snapshot, write
@@ -50,7 +50,7 @@ def test_ledger_columns_office_and_history(engine: Engine, tmp_path: Path) -> No
         versions = conn.execute(select(ProjectVersion.valid_from, ProjectVersion.valid_to, ProjectVersion.stage)
                                 .join(Project).where(Project.name == "甲项目").order_by(ProjectVersion.valid_from)).all()
     assert versions == [(date(2024, 2, 23), date(2024, 3, 1), "签约"), (date(2024, 3, 1), date(2024, 3, 8), "签约"),
-                        (date(2024, 3, 8), None, "开工")]
+                        (date(2024, 3, 8), OPEN_END, "开工")]
     # the same files again change nothing
     assert not import_file(engine, "projects", write(tmp_path / "p2.csv", ledger([started, ROW_B], "2024-03-08"))).changed
 

@@ -1,0 +1,111 @@
+"""驻外招商联络处 and their 走访 / 叩门 records: who met which enterprise, when, with what outcome."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from assistant.db.errors import InvalidValue
+from assistant.db.importers import office_index
+from assistant.db.models import Contact, Office
+from assistant.db.session import FigureStore
+from assistant.db.vocab import normalise_name
+from assistant.tools.common import period_of, provenance
+from assistant.tools.lifecycle import cn_date
+from assistant.tools.registry import figure_tool
+from assistant.tools.types import Figure, Provenance
+
+
+class ContactItem(BaseModel):
+    id: int
+    held_on: date
+    enterprise: str
+    unit: str
+    office: str | None
+    visitors: str | None
+    method: str | None
+    outcome: str | None
+    next_step: str | None
+
+
+class ContactList(BaseModel):
+    office: str | None
+    period: str | None
+    items: list[ContactItem]
+    count: int
+    enterprises: list[str]
+    by_office: list[tuple[str, int]]
+    latest_outside: str | None
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+@figure_tool(
+    "驻外招商联络处的走访、叩门记录：对接了哪些企业、结果和下一步",
+    examples=[
+        "驻深圳联络处今年对接了哪些企业？", "上海联络处走访了哪些企业", "各联络处今年叩门了多少次",
+        "驻北京招商联络处2023年的对接情况", "联络处最近拜访了哪些企业，下一步干什么", "驻外联络处对接企业的情况",
+        "欣旺达电子谁去对接过", "杭州联络处叩门招商记录",
+    ],
+    slots={"office": "city"},
+    path="contacts",
+)
+def office_contacts(store: FigureStore, office: str | None = None, period: str | None = None,
+                    enterprise: str | None = None) -> ContactList:
+    """驻外招商联络处（及其他单位）的走访、叩门、来访记录：日期、企业、人员、方式、对接成果、下一步，按日期排列。
+
+    office：可选，联络处名称、简称或驻地城市，如“驻深圳招商联络处”“深圳联络处”“深圳”；
+    period：可选，如“2023”（全年）或“2023Q2”，只列该累计期间内的记录；enterprise：可选，企业名称或其中一部分。
+    """
+    p = period_of(period)
+    with store.session() as session:
+        offices = list(session.scalars(select(Office)))
+        office_name = None
+        office_id = None
+        if office:
+            index = office_index(offices)
+            office_name = index.get(office) or index.find_in(office) or next(
+                (o.name for o in offices if o.city and o.city in office), None)
+            if office_name is None:
+                known = "、".join(f"{o.name}（{o.city}）" for o in offices) or "（尚未导入联络处）"
+                raise InvalidValue(f"没有名为“{office}”的驻外招商联络处。已配置的联络处：{known}。")
+            office_id = next(o.id for o in offices if o.name == office_name)
+        names = {o.id: o.name for o in offices}
+        stmt = select(Contact)
+        if office_id is not None:
+            stmt = stmt.where(Contact.office_id == office_id)
+        rows = [c for c in session.scalars(stmt)
+                if not enterprise or normalise_name(enterprise) in normalise_name(c.enterprise_name)]
+        inside = sorted((c for c in rows if not p or p.start <= c.held_on <= p.end),
+                        key=lambda c: (c.held_on, c.enterprise_name))
+        outside = max((c for c in rows if c not in inside), key=lambda c: c.held_on, default=None)
+        latest = (f"{cn_date(outside.held_on)} {outside.unit}{outside.method or '对接'}{outside.enterprise_name}"
+                  if outside else None)
+        rule = "走访叩门记录（contacts 表）" + (f"中 {p.label} 的记录" if p else "")
+        prov = provenance(session, "contacts", [(c.id, c.import_id) for c in inside], p, rule)
+        items = [ContactItem(id=c.id, held_on=c.held_on, enterprise=c.enterprise_name, unit=c.unit,
+                             office=names.get(c.office_id) if c.office_id else None, visitors=c.visitors,
+                             method=c.method, outcome=c.outcome, next_step=c.next_step) for c in inside]
+    enterprises = list(dict.fromkeys(i.enterprise for i in items))
+    by_office = Counter(i.office or i.unit for i in items).most_common()
+    scope = "".join(filter(None, [p.label if p else "", office_name or "各单位", enterprise and f"对接“{enterprise}”"]))
+    figures = [Figure(label=f"{scope}走访叩门记录数", value=len(items), unit="个", period=p.key if p else None,
+                      provenance=prov),
+               Figure(label=f"{scope}对接企业数", value=len(enterprises), unit="家", period=p.key if p else None,
+                      provenance=prov)]
+    if items:
+        listing = "；".join(f"{cn_date(i.held_on)} {i.method or '对接'}{i.enterprise}"
+                           f"{'（' + i.outcome + '）' if i.outcome else ''}"
+                           f"{'，下一步：' + i.next_step if i.next_step else ''}" for i in items[:15])
+        summary = f"{scope}共有走访叩门记录 {len(items)} 次，对接企业 {len(enterprises)} 家（{'、'.join(enterprises)}）：{listing}。"
+        if not office_name and len(by_office) > 1:
+            summary += "按单位：" + "、".join(f"{n} {c} 次" for n, c in by_office) + "。"
+    else:
+        summary = f"{scope}没有走访叩门记录（无数据）。" + (f"最近一次记录：{latest}。" if latest else "")
+    return ContactList(office=office_name, period=p.key if p else None, items=items, count=len(items),
+                       enterprises=enterprises, by_office=by_office, latest_outside=latest, figures=figures,
+                       provenance=prov, summary=summary)

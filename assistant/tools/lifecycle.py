@@ -1,0 +1,581 @@
+"""项目台账 (两单一台账) tools: derived status, lifecycle windows, this week's signings, 周动态 between two ledger
+dates, and per-county rates with ranking.
+
+Every window is measured from the ledger date: the 填报日期 of the newest project ledger imported (台账日期), not
+the server's clock, so that "本周" is the week the bureau last reported and the answer says which dates it means.
+A database whose files state no date falls back to today.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.db.errors import InvalidValue
+from assistant.db.models import ImportLog, IndustryChain, Project, ProjectVersion, Region
+from assistant.db.reference import PROJECT_STAGES
+from assistant.db.session import FigureStore
+from assistant.db.units import round2
+from assistant.tools.common import guard_aggregate, provenance, resolve_region, scoped_region
+from assistant.tools.indicator_rows import competition_rank
+from assistant.tools.registry import figure_tool
+from assistant.tools.types import Figure, Provenance, format_value
+
+# The status rule, written once: tools put it into provenance and the README quotes it.
+WARN_BEFORE_DAYS = 30  # 约定开工期限 this close and not started: 预警
+STALE_WARN_DAYS = 30  # no 进展 for this long: 预警
+STALE_LAG_DAYS = 60  # no 进展 for this long: 滞后
+SIGNED_WARN_DAYS = 90  # signed this long ago, not started, no agreed deadline: 预警
+STATUS_RULE = (
+    f"滞后：已过约定开工期限仍未开工，或最新进展距台账日期超过 {STALE_LAG_DAYS} 天；"
+    f"预警：约定开工期限在 {WARN_BEFORE_DAYS} 天内仍未开工，或签约超过 {SIGNED_WARN_DAYS} 天未开工且没有约定开工期限，"
+    f"或最新进展距台账日期超过 {STALE_WARN_DAYS} 天；其余为正常；已投产的项目为正常"
+)
+STATUSES = ("正常", "预警", "滞后")
+
+
+def cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def ledger_date(session: Session) -> date:
+    """台账日期: the newest 填报日期 among imported project ledgers; today when none states one."""
+    newest = session.scalar(select(func.max(ImportLog.as_of)).where(ImportLog.kind == "projects"))
+    return newest or date.today()
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    import_id: int
+    name: str
+    region: str
+    region_order: int
+    chain: str | None
+    key_chain: bool
+    stage: str
+    total: float | None
+    signed_on: date | None
+    started_on: date | None
+    operating_on: date | None
+    funds: float | None
+    funds_year: float | None
+    deadline: date | None
+    progress: str | None
+    progress_on: date | None
+    responsible_unit: str | None
+    lead_leader: str | None
+    manager: str | None
+    source_unit: str | None
+    lead_grade: str | None
+    build_type: str | None
+    is_manufacturing: bool | None
+
+
+def load_ledger(session: Session, region: str | None) -> list[LedgerRow]:
+    """The current project ledger (optionally one region), ordered by region then name."""
+    stmt = (select(Project.id, Project.import_id, Project.name, Region.name, Region.sort_order, IndustryChain.name,
+                   IndustryChain.is_key, Project.stage, Project.total_investment_yi_yuan, Project.signed_on,
+                   Project.started_on, Project.operating_on, Project.funds_arrived_yi_yuan,
+                   Project.funds_this_year_yi_yuan, Project.start_deadline, Project.progress, Project.progress_on,
+                   Project.responsible_unit, Project.lead_leader, Project.manager, Project.source_unit,
+                   Project.lead_grade, Project.build_type, Project.is_manufacturing)
+            .join(Region, Project.region_id == Region.id)
+            .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id))
+    if region:
+        reg = resolve_region(session, region)
+        if not reg.is_city:
+            stmt = stmt.where(Project.region_id == reg.id)
+    rows = [LedgerRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *r[7:])  # type: ignore[call-arg]
+            for r in session.execute(stmt)]
+    return sorted(rows, key=lambda p: (p.region_order, p.name))
+
+
+def status_of(p: LedgerRow, day: date) -> tuple[str, str]:
+    """(正常 / 预警 / 滞后, the reason in words) for a project as of `day`."""
+    if p.stage == "投产":
+        return "正常", "已投产"
+    signed = PROJECT_STAGES.index(p.stage) >= PROJECT_STAGES.index("签约")
+    not_started = signed and p.started_on is None
+    stale = (day - p.progress_on).days if p.progress_on else None
+    if not_started and p.deadline and p.deadline < day:
+        return "滞后", f"已过约定开工期限（{cn_date(p.deadline)}）{(day - p.deadline).days} 天仍未开工"
+    if stale is not None and stale > STALE_LAG_DAYS:
+        return "滞后", f"最新进展停留在{cn_date(p.progress_on)}（{stale} 天未更新）"  # type: ignore[arg-type]
+    if not_started and p.deadline and (p.deadline - day).days <= WARN_BEFORE_DAYS:
+        return "预警", f"约定开工期限 {cn_date(p.deadline)}，还有 {(p.deadline - day).days} 天，尚未开工"
+    if not_started and p.deadline is None and p.signed_on and (day - p.signed_on).days > SIGNED_WARN_DAYS:
+        return "预警", f"签约 {(day - p.signed_on).days} 天未开工，且没有约定开工期限"
+    if stale is not None and stale > STALE_WARN_DAYS:
+        return "预警", f"最新进展停留在{cn_date(p.progress_on)}（{stale} 天未更新）"  # type: ignore[arg-type]
+    return "正常", "按期推进"
+
+
+class LedgerItem(BaseModel):
+    id: int
+    name: str
+    region: str
+    chain: str | None
+    stage: str
+    total_investment_yi_yuan: float | None
+    signed_on: date | None
+    started_on: date | None
+    start_deadline: date | None
+    funds_arrived_yi_yuan: float | None
+    progress: str | None
+    progress_on: date | None
+    responsible_unit: str | None
+    lead_leader: str | None
+    manager: str | None
+    status: str
+    reason: str
+
+
+def _item(p: LedgerRow, day: date) -> LedgerItem:
+    status, reason = status_of(p, day)
+    return LedgerItem(id=p.id, name=p.name, region=p.region, chain=p.chain, stage=p.stage,
+                      total_investment_yi_yuan=p.total, signed_on=p.signed_on, started_on=p.started_on,
+                      start_deadline=p.deadline, funds_arrived_yi_yuan=p.funds, progress=p.progress,
+                      progress_on=p.progress_on, responsible_unit=p.responsible_unit, lead_leader=p.lead_leader,
+                      manager=p.manager, status=status, reason=reason)
+
+
+class LedgerList(BaseModel):
+    as_of: date
+    items: list[LedgerItem]
+    total_count: int
+    counts: dict[str, int]
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def _line(i: LedgerItem) -> str:
+    who = "，".join(x for x in (i.responsible_unit, i.manager and f"管家{i.manager}") if x)
+    return f"{i.name}（{i.region}，{i.stage}{'，' + who if who else ''}）：{i.reason}"
+
+
+@figure_tool(
+    "项目台账状态：正常、预警、滞后的项目及原因",
+    examples=[
+        "哪些项目滞后了", "预警项目有哪些", "项目台账里进度滞后的项目", "重点项目推进状态怎么样",
+        "有没有亮红灯的项目", "高新区有哪些项目预警", "滞后项目的原因是什么", "项目推进情况正常的有几个",
+    ],
+    path="ledger-status",
+)
+def ledger_status(store: FigureStore, region: str | None = None,
+                  status: Literal["预警和滞后", "滞后", "预警", "正常", "全部"] = "预警和滞后",
+                  limit: int = 50) -> LedgerList:
+    """项目台账的推进状态（正常 / 预警 / 滞后，按台账日期判定）及原因、责任单位、项目管家。
+
+    region：可选，地区名或简称；status：“预警和滞后”（默认）、“滞后”、“预警”、“正常”或“全部”；limit：最多列出条数。
+    """
+    with store.session() as session:
+        day = ledger_date(session)
+        rows = load_ledger(session, scoped_region(store, session, region))
+        items = [_item(p, day) for p in rows]
+        wanted = {"预警和滞后": ("预警", "滞后"), "全部": STATUSES}.get(status, (status,))
+        chosen = sorted((i for i in items if i.status in wanted), key=lambda i: (STATUSES.index(i.status) * -1,
+                                                                                  i.region, i.name))
+        shown = chosen[: max(limit, 0)]
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in rows if p.id in {i.id for i in shown}],
+                          None, STATUS_RULE)
+    counts = {s: sum(1 for i in items if i.status == s) for s in STATUSES}
+    scope = region or "全市"
+    figures = [Figure(label=f"{scope}{s}项目数（{cn_date(day)}台账）", value=counts[s], unit="个", period=None,
+                      provenance=prov) for s in STATUSES]
+    head = (f"截至{cn_date(day)}台账，{scope}项目 {len(items)} 个：正常 {counts['正常']} 个、预警 {counts['预警']} 个、"
+            f"滞后 {counts['滞后']} 个。")
+    body = "；".join(f"【{i.status}】{_line(i)}" for i in shown[:20])
+    summary = head + (f"{status}项目：{body}。" if shown else f"没有{status}的项目。") + f"（判定规则：{STATUS_RULE}。）"
+    return LedgerList(as_of=day, items=shown, total_count=len(chosen), counts=counts, figures=figures,
+                      provenance=prov, summary=summary)
+
+
+class WindowList(BaseModel):
+    as_of: date
+    window: str
+    items: list[LedgerItem]
+    total_count: int
+    provenance: Provenance
+    summary: str
+
+
+@figure_tool(
+    "超过一定天数没有更新进展的项目",
+    examples=[
+        "超过30天没有进展的项目", "哪些项目一个多月没动静了", "很久没更新进展的项目有哪些",
+        "两个月以上没有新进展的项目", "项目进展长期未更新的清单", "恒口有哪些项目很久没进展",
+    ],
+    path="no-progress",
+)
+def no_progress_projects(store: FigureStore, days: int = 30, region: str | None = None) -> WindowList:
+    """最新进展距台账日期超过 days 天（或从未填报进展）的在推项目（未投产），按进展日期从早到晚。
+
+    days：天数，默认 30；region：可选，地区名或简称。
+    """
+    if days < 0:
+        raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
+    with store.session() as session:
+        day = ledger_date(session)
+        rows = load_ledger(session, scoped_region(store, session, region))
+        hits = sorted((p for p in rows if p.stage != "投产"
+                       and (p.progress_on is None or (day - p.progress_on).days > days)),
+                      key=lambda p: (p.progress_on or date.min, p.name))
+        rule = f"未投产、最新进展日期早于 {cn_date(day - timedelta(days=days))}（台账日期前 {days} 天）或没有进展记录的项目"
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+    items = [_item(p, day) for p in hits]
+    listing = "；".join(f"{i.name}（{i.region}，{i.stage}，"
+                       + (f"最新进展“{i.progress}”在{cn_date(i.progress_on)}，已 {(day - i.progress_on).days} 天"
+                          if i.progress_on else "没有进展记录") + "）" for i in items[:20])
+    summary = (f"截至{cn_date(day)}台账，超过 {days} 天没有更新进展的项目 {len(items)} 个：{listing}。" if items
+               else f"截至{cn_date(day)}台账，没有超过 {days} 天未更新进展的项目。")
+    return WindowList(as_of=day, window=f"{days}天", items=items, total_count=len(items), provenance=prov,
+                      summary=summary)
+
+
+@figure_tool(
+    "本周（近 7 天内）到期：约定开工期限将到、尚未开工的项目",
+    examples=[
+        "本周到期的项目有哪些", "这周要到约定开工期限的项目", "快到开工期限还没开工的项目",
+        "下周之前必须开工的项目", "近期开工期限到期的项目清单", "哪些项目本周到了约定开工时间",
+    ],
+    path="due-this-week",
+)
+def due_this_week(store: FigureStore, days: int = 7, region: str | None = None) -> WindowList:
+    """约定开工期限在台账日期起 days 天内（默认 7 天，即本周）且尚未开工的项目；已过期限的见 ledger_status 的“滞后”。
+
+    days：窗口天数，默认 7；region：可选，地区名或简称。
+    """
+    if days < 1:
+        raise InvalidValue(f"天数“{days}”无效，应为正整数。")
+    with store.session() as session:
+        day = ledger_date(session)
+        end = day + timedelta(days=days - 1)
+        rows = load_ledger(session, scoped_region(store, session, region))
+        hits = sorted((p for p in rows if p.deadline and day <= p.deadline <= end and p.started_on is None),
+                      key=lambda p: (p.deadline or date.max, p.name))
+        rule = f"约定开工期限在 {cn_date(day)}—{cn_date(end)} 之间、没有开工日期的项目"
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+    items = [_item(p, day) for p in hits]
+    window = f"{cn_date(day)}—{cn_date(end)}"
+    listing = "；".join(f"{i.name}（{i.region}，约定 {cn_date(i.start_deadline)} 前开工，"  # type: ignore[arg-type]
+                       f"责任单位 {i.responsible_unit or '未填'}）" for i in items)
+    summary = (f"{window}到约定开工期限、尚未开工的项目 {len(items)} 个：{listing}。" if items
+               else f"{window}没有到约定开工期限的未开工项目。")
+    return WindowList(as_of=day, window=window, items=items, total_count=len(items), provenance=prov, summary=summary)
+
+
+def _week(session: Session, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    """The window asked for, or the 7 days ending on the ledger date (本周)."""
+    if date_from and date_to and date_from > date_to:
+        raise InvalidValue(f"日期范围有误：起始日期 {date_from} 晚于结束日期 {date_to}。")
+    end = date_to or (date_from + timedelta(days=6) if date_from else ledger_date(session))
+    start = date_from or end - timedelta(days=6)
+    return start, end
+
+
+class SigningList(BaseModel):
+    date_from: date
+    date_to: date
+    items: list[LedgerItem]
+    count: int
+    investment_yi_yuan: float | None
+    latest_before: str | None
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+@figure_tool(
+    "本周（或某段时间）新签约的项目",
+    examples=[
+        "本周新签约项目有哪些？", "这周签了哪些项目", "最近一周新签约了几个项目", "本周签约项目总投资多少",
+        "汉阴县本周有没有新签约项目", "这个星期新签的项目清单",
+    ],
+    slots={"date_from": "date_from", "date_to": "date_to"},
+    path="new-signings",
+)
+def new_signings(store: FigureStore, date_from: date | None = None, date_to: date | None = None,
+                 region: str | None = None) -> SigningList:
+    """签约日期在某段时间内的项目；不填日期时为本周（台账日期及之前共 7 天）。
+
+    date_from、date_to：可选，如“2023-07-01”到“2023-07-07”；region：可选，地区名或简称。
+    """
+    with store.session() as session:
+        start, end = _week(session, date_from, date_to)
+        day = ledger_date(session)
+        rows = load_ledger(session, scoped_region(store, session, region))
+        hits = sorted((p for p in rows if p.signed_on and start <= p.signed_on <= end),
+                      key=lambda p: (p.signed_on or date.max, p.name))
+        before = max((p for p in rows if p.signed_on and p.signed_on < start), key=lambda p: p.signed_on or date.min,
+                     default=None)
+        rule = f"签约日期在 {cn_date(start)}—{cn_date(end)} 之间的项目"
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+    items = [_item(p, day) for p in hits]
+    money = [p.total for p in hits if p.total is not None]
+    total = float(round2(sum((Decimal(str(m)) for m in money), Decimal(0)))) if money else None
+    window = f"{cn_date(start)}—{cn_date(end)}"
+    latest = f"{before.name}（{before.region}，{cn_date(before.signed_on)}签约）" if before and before.signed_on else None
+    figures = [Figure(label=f"{window}新签约项目数", value=len(items), unit="个", period=None, provenance=prov),
+               Figure(label=f"{window}新签约项目总投资", value=total, unit="亿元", period=None, provenance=prov)]
+    if items:
+        listing = "；".join(f"{i.name}（{i.region}，{cn_date(i.signed_on)}签约，"  # type: ignore[arg-type]
+                           f"总投资 {format_value(i.total_investment_yi_yuan, '亿元')}）" for i in items)
+        summary = f"{window}新签约项目 {len(items)} 个，总投资 {format_value(total, '亿元')}：{listing}。"
+    else:
+        summary = f"{window}没有新签约项目（无数据）。" + (f"此前最近一次签约：{latest}。" if latest else "")
+    return SigningList(date_from=start, date_to=end, items=items, count=len(items), investment_yi_yuan=total,
+                       latest_before=latest, figures=figures, provenance=prov, summary=summary)
+
+
+# ---- 周动态: the ledger at two dates ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _State:
+    project_id: int
+    version_id: int
+    import_id: int
+    region_id: int
+    stage: str
+    funds: float | None
+    progress: str | None
+    progress_on: date | None
+
+
+def ledger_at(session: Session, day: date, region_id: int | None = None) -> dict[int, _State]:
+    """Each project's state on `day` from the ledger history (projects not yet in the ledger are absent)."""
+    stmt = select(ProjectVersion.project_id, ProjectVersion.id, ProjectVersion.import_id, ProjectVersion.region_id,
+                  ProjectVersion.stage, ProjectVersion.funds_arrived_yi_yuan, ProjectVersion.progress,
+                  ProjectVersion.progress_on).where(ProjectVersion.valid_to > day, ProjectVersion.valid_from <= day)
+    if region_id is not None:
+        stmt = stmt.where(ProjectVersion.region_id == region_id)
+    return {r[0]: _State(*r) for r in session.execute(stmt)}
+
+
+def ledger_dates(session: Session) -> list[date]:
+    return sorted(d for d in session.scalars(select(ImportLog.as_of).where(ImportLog.kind == "projects").distinct())
+                  if d is not None)
+
+
+class Change(BaseModel):
+    project: str
+    region: str
+    what: str
+
+
+class WeeklyChanges(BaseModel):
+    date_from: date
+    date_to: date
+    added: list[Change]
+    advanced: list[Change]
+    funds: list[Change]
+    progressed: list[Change]
+    stalled: list[Change]
+    funds_added_yi_yuan: float | None
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+@figure_tool(
+    "周动态：两个台账日期之间新增、推进（阶段前进、资金到位、进展更新）和停滞的项目",
+    examples=[
+        "本周项目有什么变化", "这周项目台账有哪些新动态", "周动态", "上周以来哪些项目有进展",
+        "本周哪些项目开工了", "最近一周新增了哪些项目线索", "哪些项目这周没有任何进展", "本周资金到位情况有什么变化",
+    ],
+    slots={"date_from": "date_from", "date_to": "date_to"},
+    path="weekly-changes",
+)
+def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: date | None = None,
+                   region: str | None = None) -> WeeklyChanges:
+    """比较两个日期的项目台账（周动态）：新增的项目、阶段前进的项目（如签约→开工）、新到位资金、进展有更新的项目，
+    以及没有任何变化的在推项目（停滞）。不填日期时比较最近两期台账。
+
+    date_from：可选，较早的日期，如“2023-07-21”；date_to：可选，较晚的日期，默认最新台账日期；region：可选，地区名或简称。
+    """
+    with store.session() as session:
+        dates = ledger_dates(session)
+        if not dates:
+            raise InvalidValue("项目台账还没有带填报日期的导入记录，无法比较两个日期。请导入带“填报日期”列的项目台账。")
+        end = date_to or dates[-1]
+        start = date_from or next((d for d in reversed(dates) if d < end), end - timedelta(days=7))
+        if start >= end:
+            raise InvalidValue(f"日期范围有误：{start} 不早于 {end}。")
+        region = scoped_region(store, session, region)
+        reg = resolve_region(session, region) if region else None
+        region_id = reg.id if reg and not reg.is_city else None
+        before, after = ledger_at(session, start, region_id), ledger_at(session, end, region_id)
+        names: dict[int, str] = {}
+        ids = list(after)
+        for chunk in range(0, len(ids), 900):
+            names.update((i, n) for i, n in session.execute(
+                select(Project.id, Project.name).where(Project.id.in_(ids[chunk:chunk + 900]))))
+        regions = {i: n for i, n in session.execute(select(Region.id, Region.name))}
+        added, advanced, funds, progressed, stalled = [], [], [], [], []
+        added_money = Decimal(0)
+        for pid, now in sorted(after.items(), key=lambda kv: (regions[kv[1].region_id], names.get(kv[0], ""))):
+            name, where = names.get(pid, str(pid)), regions[now.region_id]
+            old = before.get(pid)
+            if old is None:
+                added.append(Change(project=name, region=where, what=f"新进入台账（{now.stage}）"))
+                continue
+            moved = False
+            if PROJECT_STAGES.index(now.stage) > PROJECT_STAGES.index(old.stage):
+                advanced.append(Change(project=name, region=where, what=f"{old.stage}→{now.stage}"))
+                moved = True
+            if (now.funds or 0) > (old.funds or 0) + 1e-9:
+                delta = Decimal(str(now.funds or 0)) - Decimal(str(old.funds or 0))
+                added_money += delta
+                funds.append(Change(project=name, region=where, what=f"到位资金增加 {format_value(float(delta), '亿元')}"
+                                                                      f"（累计 {format_value(now.funds, '亿元')}）"))
+                moved = True
+            if now.progress_on and (old.progress_on is None or now.progress_on > old.progress_on):
+                progressed.append(Change(project=name, region=where,
+                                         what=f"{cn_date(now.progress_on)}：{now.progress or ''}"))
+                moved = True
+            if not moved and now.stage != "投产":
+                stalled.append(Change(project=name, region=where, what=f"{now.stage}，本期无变化"))
+        used = [(s.version_id, s.import_id) for s in after.values()] + [(s.version_id, s.import_id)
+                                                                        for s in before.values()]
+        rule = (f"比较 {cn_date(start)} 与 {cn_date(end)} 两个日期的项目台账历史（project_versions 中当日有效的版本）："
+                "新增 = 后一日期才有的项目；推进 = 阶段前进、累计到位资金增加或进展日期更新；停滞 = 未投产且三者都没有变化")
+        prov = provenance(session, "project_versions", used, None, rule)
+    window = f"{cn_date(start)}—{cn_date(end)}"
+    money = float(added_money) if funds else None
+    figures = [Figure(label=f"{window}新增项目数", value=len(added), unit="个", period=None, provenance=prov),
+               Figure(label=f"{window}阶段前进项目数", value=len(advanced), unit="个", period=None, provenance=prov),
+               Figure(label=f"{window}新到位资金", value=money, unit="亿元", period=None, provenance=prov),
+               Figure(label=f"{window}停滞项目数", value=len(stalled), unit="个", period=None, provenance=prov)]
+
+    def listing(changes: list[Change], cap: int = 12) -> str:
+        text = "；".join(f"{c.project}（{c.region}）{c.what}" for c in changes[:cap])
+        return text + (f"等 {len(changes)} 个" if len(changes) > cap else "")
+
+    parts = [f"周动态（{window}）：新增 {len(added)} 个项目" + (f"：{listing(added)}" if added else ""),
+             f"阶段前进 {len(advanced)} 个" + (f"：{listing(advanced)}" if advanced else ""),
+             f"新到位资金 {format_value(money, '亿元')}" + (f"：{listing(funds)}" if funds else "（无数据）"),
+             f"进展有更新 {len(progressed)} 个", f"停滞 {len(stalled)} 个" + (f"：{listing(stalled)}" if stalled else "")]
+    return WeeklyChanges(date_from=start, date_to=end, added=added, advanced=advanced, funds=funds,
+                         progressed=progressed, stalled=stalled, funds_added_yi_yuan=money, figures=figures,
+                         provenance=prov, summary="；".join(parts) + "。")
+
+
+# ---- per-county rates ----------------------------------------------------------------------
+
+RATE_RULES = {
+    "开工率": "开工率 = 已开工（含投产）的签约项目数 ÷ 签约项目数 × 100%",
+    "资金到位率": "资金到位率 = 累计到位资金 ÷ 总投资 × 100%（只计已签约且两项均已填写的项目）",
+    "合同履约率": "合同履约率 = 在约定开工期限内开工的项目数 ÷ 约定开工期限已到（不晚于台账日期）的签约项目数 × 100%",
+    "涉链占比": "涉链占比 = 属于“5+3”重点产业链的项目数 ÷ 项目总数 × 100%",
+}
+RATE_TARGETS = {"资金到位率": 40.0, "开工率": 80.0, "涉链占比": 60.0}  # 考核评价办法: first-year funds ≥ 40% etc.
+
+
+class CountyRates(BaseModel):
+    region: str
+    projects: int
+    signed: int
+    started: int
+    start_rate_pct: float | None
+    funds_rate_pct: float | None
+    due: int
+    on_time: int
+    fulfilment_rate_pct: float | None
+    key_chain_share_pct: float | None
+    rank: int | None = None
+
+
+class CountyRanking(BaseModel):
+    as_of: date
+    by: str
+    rows: list[CountyRates]
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def _pct(num: Decimal | float, den: Decimal | float) -> float | None:
+    return float(round2(Decimal(str(num)) / Decimal(str(den)) * 100)) if den else None
+
+
+def county_rates(rows: list[LedgerRow], day: date) -> dict[str, CountyRates]:
+    """The four rates per region from current ledger rows (pure)."""
+    groups: dict[str, list[LedgerRow]] = defaultdict(list)
+    for p in rows:
+        groups[p.region].append(p)
+    out: dict[str, CountyRates] = {}
+    for region, members in groups.items():
+        signed = [p for p in members if PROJECT_STAGES.index(p.stage) >= PROJECT_STAGES.index("签约")]
+        started = [p for p in signed if PROJECT_STAGES.index(p.stage) >= PROJECT_STAGES.index("开工")]
+        money = [p for p in signed if p.total is not None and p.funds is not None]
+        funds = sum((Decimal(str(p.funds)) for p in money), Decimal(0))
+        totals = sum((Decimal(str(p.total)) for p in money), Decimal(0))
+        due = [p for p in signed if p.deadline and p.deadline <= day]
+        on_time = [p for p in due if p.started_on and p.deadline and p.started_on <= p.deadline]
+        out[region] = CountyRates(
+            region=region, projects=len(members), signed=len(signed), started=len(started),
+            start_rate_pct=_pct(len(started), len(signed)), funds_rate_pct=_pct(funds, totals) if money else None,
+            due=len(due), on_time=len(on_time), fulfilment_rate_pct=_pct(len(on_time), len(due)),
+            key_chain_share_pct=_pct(sum(1 for p in members if p.key_chain), len(members)))
+    return out
+
+
+_RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pct", "合同履约率": "fulfilment_rate_pct",
+                "涉链占比": "key_chain_share_pct"}
+
+
+@figure_tool(
+    "各县区项目开工率、资金到位率、合同履约率、涉链占比及排名",
+    examples=[
+        "各县区资金到位率排名？", "各县区项目开工率排名", "哪个县区合同履约率最低", "涉链项目占比各县区排名",
+        "各县区项目资金到位率谁最高", "开工率排在后面的县区有哪些", "各地项目履约情况比较", "各县区项目四率排名",
+    ],
+    path="county-rates",
+)
+def county_project_rates(store: FigureStore,
+                         by: Literal["资金到位率", "开工率", "合同履约率", "涉链占比"] = "资金到位率") -> CountyRanking:
+    """各县（市、区）、开发区项目台账的开工率、资金到位率、合同履约率、涉链占比，按 by 指定的比率从高到低排名
+    （并列同名次；没有可计算项目的地区不参与排名）。
+
+    by：排名依据，“资金到位率”（默认）、“开工率”、“合同履约率”或“涉链占比”。
+    """
+    field = _RATE_FIELDS[by]
+    with store.session() as session:
+        day = ledger_date(session)
+        rows = load_ledger(session, None)
+        guard_aggregate(store, "各县区项目比率排名", len({p.region for p in rows if p.region != store.region_scope}))
+        rates = county_rates(rows, day)
+        order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in rows], None,
+                          "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
+    table = [rates[name] for name in order if name in rates]
+    ranks = competition_rank([(r.region, Decimal(str(getattr(r, field)))) for r in table
+                              if getattr(r, field) is not None])
+    for r in table:
+        r.rank = ranks.get(r.region)
+    table.sort(key=lambda r: (r.rank is None, r.rank or 0, order.index(r.region)))
+    if store.region_scope:
+        table = [r for r in table if r.region == store.region_scope]
+    figures = [Figure(label=f"{r.region}项目{by}", value=getattr(r, field), unit="%", period=None, provenance=prov)
+               for r in table]
+    ranked = [r for r in table if r.rank is not None]
+    listing = "、".join(f"{r.rank}. {r.region} {format_value(getattr(r, field), '%')}" for r in ranked)
+    missing = [r.region for r in table if r.rank is None]
+    target = RATE_TARGETS.get(by)
+    below = [r.region for r in ranked if target is not None and getattr(r, field) < target]
+    summary = f"截至{cn_date(day)}台账，各县区项目{by}排名：{listing}。"
+    if missing:
+        summary += f"无法计算（无数据）：{'、'.join(missing)}。"
+    if target is not None:
+        summary += f"低于考核目标 {target:.0f}% 的：{'、'.join(below) if below else '无'}。"
+    summary += f"（{RATE_RULES[by]}）"
+    return CountyRanking(as_of=day, by=by, rows=table, figures=figures, provenance=prov, summary=summary)

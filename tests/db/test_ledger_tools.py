@@ -1,0 +1,117 @@
+"""两单一台账 tools over the demo ledgers (as of 2023-07-28 with four earlier weeks of history)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from assistant.db.errors import InvalidValue, RegionDenied
+from assistant.db.importers import import_file
+from assistant.db.session import FigureStore
+from assistant.tools import REGISTRY, run_tool
+from assistant.tools.lifecycle import STATUS_RULE
+
+from .test_db_import import write
+
+LEDGER_TOOLS = ("ledger_status", "no_progress_projects", "due_this_week", "new_signings", "weekly_changes",
+                "county_project_rates", "office_contacts", "problem_progress", "overdue_problems")
+
+
+def test_each_ledger_tool_is_declared_with_title_and_varied_examples() -> None:
+    for name in LEDGER_TOOLS:
+        tool = REGISTRY[name]
+        assert tool.title and 4 <= len(tool.examples) <= 8 and len(set(tool.examples)) == len(tool.examples)
+
+
+def test_status_with_rule_and_reasons(demo_store: FigureStore) -> None:
+    result = run_tool("ledger_status", demo_store, {})
+    assert result.as_of == date(2023, 7, 28)
+    assert result.counts == {"正常": 36, "预警": 2, "滞后": 3}
+    reasons = {i.name: (i.status, i.reason) for i in result.items}
+    assert reasons["瀛湖康养度假区项目（示例）"] == ("滞后", "已过约定开工期限（2023年6月30日）28 天仍未开工")
+    assert reasons["生物医药中间体项目（示例）"][0] == "预警"
+    assert result.provenance.formula == STATUS_RULE and STATUS_RULE in result.summary
+
+
+def test_windows(demo_store: FigureStore) -> None:
+    stale = run_tool("no_progress_projects", demo_store, {"days": 60})
+    assert [i.name for i in stale.items] == ["中医药康养项目（示例）", "纺织服装产业园项目（示例）"]
+    due = run_tool("due_this_week", demo_store, {})
+    assert [i.name for i in due.items] == ["生物医药中间体项目（示例）"] and due.window.startswith("2023年7月28日")
+    with pytest.raises(InvalidValue, match="天数"):
+        run_tool("no_progress_projects", demo_store, {"days": -1})
+
+
+def test_this_weeks_signings_and_an_earlier_week(demo_store: FigureStore) -> None:
+    this_week = run_tool("new_signings", demo_store, {})
+    assert this_week.count == 0 and "碳基新材料项目（示例）" in this_week.summary and "无数据" in this_week.summary
+    first_week = run_tool("new_signings", demo_store, {"date_from": "2023-07-01", "date_to": "2023-07-07"})
+    assert [i.name for i in first_week.items] == ["碳基新材料项目（示例）"] and first_week.investment_yi_yuan == 9.8
+
+
+def test_weekly_changes_between_ledger_dates(demo_store: FigureStore) -> None:
+    latest = run_tool("weekly_changes", demo_store, {})
+    assert (latest.date_from, latest.date_to) == (date(2023, 7, 21), date(2023, 7, 28))
+    assert [c.project for c in latest.added] == ["中药配方颗粒项目（示例）"]
+    assert [(c.project, c.what) for c in latest.advanced] == [("碳基新材料项目（示例）", "签约→开工")]
+    assert latest.funds_added_yi_yuan == pytest.approx(0.7)
+    assert "中医药康养项目（示例）" in [c.project for c in latest.stalled]
+    month = run_tool("weekly_changes", demo_store, {"date_from": "2023-06-30"})
+    assert {c.project for c in month.added} == {"高端丝绸面料项目（示例）", "中药配方颗粒项目（示例）"}
+    assert ("富硒功能食品项目（示例）", "线索→在谈") in [(c.project, c.what) for c in month.advanced]
+    with pytest.raises(InvalidValue, match="不早于"):
+        run_tool("weekly_changes", demo_store, {"date_from": "2023-07-28", "date_to": "2023-07-21"})
+
+
+def test_county_rates_ranked(demo_store: FigureStore) -> None:
+    funds = run_tool("county_project_rates", demo_store, {})
+    assert [(r.region, r.funds_rate_pct, r.rank) for r in funds.rows[:2]] == [("平利县", 80.98, 1), ("汉滨区", 76.06, 2)]
+    fulfil = run_tool("county_project_rates", demo_store, {"by": "合同履约率"})
+    by_region = {r.region: r for r in fulfil.rows}
+    assert (by_region["高新区"].due, by_region["高新区"].on_time, by_region["高新区"].fulfilment_rate_pct) == (5, 4, 80.0)
+    assert fulfil.rows[-1].region == "瀛湖" and "约定开工期限" in fulfil.summary
+
+
+def test_contacts_by_office_and_year(demo_store: FigureStore) -> None:
+    shenzhen = run_tool("office_contacts", demo_store, {"office": "深圳联络处", "period": "2023"})
+    assert shenzhen.office == "驻深圳招商联络处" and shenzhen.count == 6  # the 2022 visit is outside 2023
+    assert shenzhen.enterprises == ["欣旺达电子", "格力钛新能源", "示例新能源科技有限公司"]
+    empty = run_tool("office_contacts", demo_store, {"office": "深圳", "period": "2024"})
+    assert empty.count == 0 and "无数据" in empty.summary and "2023年7月12日" in empty.summary
+    with pytest.raises(InvalidValue, match="已配置的联络处"):
+        run_tool("office_contacts", demo_store, {"office": "广州"})
+
+
+def test_problem_progress_and_overdue(demo_store: FigureStore) -> None:
+    result = run_tool("problem_progress", demo_store, {"project": "锂电隔膜"})
+    [item] = result.items
+    assert (item.status, item.department, item.escalation, item.overdue_days) == ("推进中", "国网安康供电公司",
+                                                                                 "市级联席会议", 28)
+    assert [n.text for n in item.log][-1] == "联席会议明确8月底前完成接入" and len(item.log) == 3
+    overdue = run_tool("overdue_problems", demo_store, {})
+    assert {i.code for i in overdue.items} == {"WT-2023-001", "WT-2023-003", "WT-2023-005", "WT-2023-009"}
+    assert run_tool("overdue_problems", demo_store, {"department": "发改委"}).items == []
+
+
+def test_county_account_sees_its_own_ledger(demo_store: FigureStore) -> None:
+    county = demo_store.scoped("恒口")
+    assert {i.region for i in run_tool("ledger_status", county, {"status": "全部"}).items} == {"恒口"}
+    with pytest.raises(RegionDenied):
+        run_tool("weekly_changes", county, {"region": "汉阴县"})
+
+
+def test_windows_follow_the_ledger_date(engine: Engine, tmp_path: Path) -> None:
+    header = "项目名称,地区,阶段,签约日期,约定开工期限,最新进展,进展日期,填报日期\n"
+    import_file(engine, "projects", write(tmp_path / "a.csv", header + "甲,汉滨,签约,2024-03-04,2024-03-10,洽谈,2024-03-04,2024-03-08\n"))
+    store = FigureStore.open(engine.url)
+    try:
+        assert [i.name for i in run_tool("new_signings", store, {}).items] == ["甲"]
+        assert [i.name for i in run_tool("due_this_week", store, {}).items] == ["甲"]
+        import_file(engine, "projects", write(tmp_path / "b.csv", header + "甲,汉滨,签约,2024-03-04,2024-03-10,洽谈,2024-03-04,2024-03-15\n"))
+        status = run_tool("ledger_status", store, {})
+        assert status.items[0].status == "滞后" and run_tool("new_signings", store, {}).count == 0
+    finally:
+        store.close()
