@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 OFD_NS = "http://www.ofdspec.org/2016"
 
@@ -21,7 +22,7 @@ def make_ofd(path: Path, pages: list[list[tuple[float, float, str]]], title: str
         size = 5.6
         return (f'<ofd:TextObject ID="{number}" Boundary="{x} {y - size} {size * len(text) + 1} {size * 1.5}" '
                 f'Font="3" Size="{size}"><ofd:FillColor Value="0 0 0"/>'
-                f'<ofd:TextCode X="0" Y="{size}" DeltaX="g {max(len(text) - 1, 0)} {size}">{text}</ofd:TextCode>'
+                f'<ofd:TextCode X="0" Y="{size}" DeltaX="g {max(len(text) - 1, 0)} {size}">{escape(text)}</ofd:TextCode>'
                 f"</ofd:TextObject>")
 
     def content(objects: list[tuple[float, float, str]], uses_template: bool) -> str:
@@ -36,7 +37,7 @@ def make_ofd(path: Path, pages: list[list[tuple[float, float, str]]], title: str
                 f'<ofd:MaxUnitID>999</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>'
                 f"</ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>{template_ref}</ofd:CommonData>"
                 f"<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>")
-    info = f"<ofd:Title>{title}</ofd:Title>" if title else ""
+    info = f"<ofd:Title>{escape(title)}</ofd:Title>" if title else ""
     entry = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">'
              f"<ofd:DocBody><ofd:DocInfo><ofd:DocID>6d1f1c1e0a7b4c2e9d3f5a6b7c8d9e0f</ofd:DocID>{info}"
              f"<ofd:CreationDate>2024-03-01</ofd:CreationDate></ofd:DocInfo>"

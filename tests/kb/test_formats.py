@@ -61,6 +61,34 @@ def test_ofd_text_codes_continue_from_the_previous_position_and_follow_the_objec
     assert [b.text for b in load_file(path).blocks] == ["一、总体情况", "全年签约项目120个。", "联系人：张三"]
 
 
+def test_ofd_lines_wrapped_at_the_margin_are_joined_into_paragraphs_across_pages(tmp_path: Path) -> None:
+    size = 5.6  # make_ofd's 16 pt: 28 characters from x=30 to the right edge at 186.8
+
+    def line(x: float, y: float, text: str) -> tuple[float, float, str]:
+        assert x + size * len(text) <= 186.9  # within the text block; a full line ends at 186.8
+        return (x, y, text)
+
+    first = "为进一步优化营商环境，加大招商引资力度，结合本市实际"  # indented two characters, to the right edge
+    page_one = [
+        line(60, 40, "关于加快外资项目落地的通知"),
+        line(41.2, 60, "一、总体要求"),
+        line(41.2, 70, first), line(30, 80, "情况，制定如下措施。对新引进的先进制造业项目按照实际投资"),
+        line(100, 280, "- 1 -"),
+    ]
+    page_two = [
+        line(30, 40, "额的2%给予奖励。"),
+        line(41.2, 50, "二、保障措施"),
+        line(30, 60, "县区"), line(80, 60, "项目"), line(130, 60, "金额"),
+        line(100, 280, "- 2 -"),
+    ]
+    raw = load_file(make_ofd(tmp_path / "措施.ofd", [page_one, page_two]))
+    assert [(b.text, b.page) for b in raw.blocks] == [
+        ("关于加快外资项目落地的通知", 1), ("一、总体要求", 1),
+        ("为进一步优化营商环境，加大招商引资力度，结合本市实际情况，制定如下措施。对新引进的先进制造业项目按照实际投资额的2%给予奖励。", 1),
+        ("- 1 -", 1), ("二、保障措施", 2), ("县区  项目  金额", 2), ("- 2 -", 2),
+    ]
+
+
 def _zip(path: Path, parts: dict[str, str]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in parts.items():

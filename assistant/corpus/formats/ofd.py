@@ -129,25 +129,94 @@ def _codes(content: Any) -> list[_Code]:
     return codes
 
 
-def _lines(codes: list[_Code]) -> list[str]:
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    y: float
+    size: float
+
+
+def _lines(codes: list[_Code]) -> list[_Line]:
     """Codes on one baseline (within a third of the font size) form a line, read left to right; a gap wider
-    than two characters is kept as two spaces, which cleanup reads as a cell boundary in a table."""
-    lines: list[list[_Code]] = []
+    than two characters is kept as two spaces, which cleanup reads as a cell boundary in a table; a gap of
+    about one character is a space (OFD places glyphs; it need not encode the spaces between them)."""
+    groups: list[list[_Code]] = []
     for code in sorted(codes, key=lambda c: (c.y, c.x)):
-        if lines and abs(lines[-1][0].y - code.y) <= max(lines[-1][0].size, code.size) / 3:
-            lines[-1].append(code)
+        if groups and abs(groups[-1][0].y - code.y) <= max(groups[-1][0].size, code.size) / 3:
+            groups[-1].append(code)
         else:
-            lines.append([code])
+            groups.append([code])
     out = []
-    for line in lines:
-        line.sort(key=lambda c: c.x)
-        parts = [line[0].text]
-        for previous, code in zip(line, line[1:], strict=False):
+    for group in groups:
+        group.sort(key=lambda c: c.x)
+        parts = [group[0].text]
+        for previous, code in zip(group, group[1:], strict=False):
             gap = code.x - (previous.x + previous.width)
-            parts.append("  " if gap > 2 * code.size else "")
+            parts.append("  " if gap > 2 * code.size else " " if gap > 0.6 * code.size else "")
             parts.append(code.text)
-        out.append("".join(parts).strip())
-    return [line for line in out if line]
+        text = "".join(parts).strip()
+        if text:
+            out.append(_Line(text, group[0].x, max(c.x + c.width for c in group), group[0].y,
+                             max(c.size for c in group)))
+    return out
+
+
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d+\s*页.*|\d{1,4})\s*$")
+
+
+@dataclass
+class _Page:
+    lines: list[_Line]
+    template: set[str]  # text that came from the page's template (版头, running header): not body text
+
+    def body(self) -> list[_Line]:
+        return [line for line in self.lines if line.text not in self.template and not PAGE_NUMBER.match(line.text)]
+
+    def edges(self) -> tuple[float, float]:
+        """(left, right) of the text block: where body lines start and where full lines end."""
+        body = self.body() or self.lines
+        return min(line.x0 for line in body), max(line.x1 for line in body)
+
+
+def _continues(previous: _Line, line: _Line, previous_right: float, left: float) -> bool:
+    """Wrapped lines, as a reader sees them: a line that runs to the right edge of the text block continues on
+    the next line when that one starts at the left edge (a new paragraph is indented two characters, a heading
+    or title is indented or centred). Table rows (cells apart) and lines of another size are left alone."""
+    return (
+        previous.x1 >= previous_right - 0.6 * previous.size
+        and line.x0 <= left + 0.6 * line.size
+        and "  " not in previous.text and "  " not in line.text
+        and abs(previous.size - line.size) <= 0.1 * previous.size
+    )
+
+
+def _paragraphs(pages: list[_Page]) -> list[list[str]]:
+    """Each page's lines joined back into paragraphs, a paragraph that runs on to the next page included (it
+    stays with the page it starts on, as a PDF's does)."""
+    out: list[list[_Line]] = []
+    tail: _Line | None = None  # the paragraph the next body line may continue, across a page break too
+    tail_right = 0.0
+    for page in pages:
+        left, right = page.edges() if page.lines else (0.0, 0.0)
+        joined: list[_Line] = []
+        first_body = True
+        for line in page.lines:
+            if line.text in page.template or PAGE_NUMBER.match(line.text):
+                joined.append(_Line(line.text, line.x0, line.x1, line.y, line.size))
+                continue
+            near = first_body or 0 < line.y - (tail.y if tail else 0) <= 2.5 * line.size
+            first_body = False
+            if tail is not None and near and _continues(tail, line, tail_right, left):
+                tail.text += line.text
+                tail.x1, tail.y, tail_right = line.x1, line.y, right
+                continue
+            tail = _Line(line.text, line.x0, line.x1, line.y, line.size)
+            tail_right = right
+            joined.append(tail)
+        out.append(joined)
+    return [[line.text for line in joined] for joined in out]
 
 
 def read_ofd(path: Path) -> tuple[list[list[str]], str, list[str]]:
@@ -178,31 +247,35 @@ def read_ofd(path: Path) -> tuple[list[list[str]], str, list[str]]:
         page_refs = _children(pages_node, "Page") if pages_node is not None else []
         if not page_refs:
             raise OfdError("文档中没有页面（Document.xml 的 Pages 为空）")
-        pages: list[list[str]] = []
+        pages: list[_Page] = []
         warnings: list[str] = []
         for number, ref in enumerate(page_refs, start=1):
             loc = ref.get("BaseLoc")
             if not loc:
                 warnings.append(f"第 {number} 页没有内容位置（BaseLoc），已跳过")
-                pages.append([])
+                pages.append(_Page([], set()))
                 continue
             page_name = _resolve(document_name, loc)
             try:
                 content = package.xml(page_name, f"第 {number} 页内容")
             except OfdError as exc:
                 warnings.append(f"{exc}，该页已跳过")
-                pages.append([])
+                pages.append(_Page([], set()))
                 continue
             codes = _codes(content)
+            from_template: set[str] = set()
             for used in _children(content, "Template"):
                 template_name = templates.get(used.get("TemplateID", ""))
                 if template_name:
                     try:
-                        codes += _codes(package.xml(template_name, "模板页"))
+                        template_codes = _codes(package.xml(template_name, "模板页"))
                     except OfdError as exc:
                         warnings.append(f"第 {number} 页的模板页无法读取（{exc}）")
-            pages.append(_lines(codes))
-    return pages, title, warnings
+                        continue
+                    from_template |= {line.text for line in _lines(template_codes)}
+                    codes += template_codes
+            pages.append(_Page(_lines(codes), from_template))
+    return _paragraphs(pages), title, warnings
 
 
 @register_loader(".ofd", label="OFD 版式文件，GB/T 33190，含页码", mime_types=("application/ofd",))
