@@ -115,9 +115,14 @@ def _load_xlsx(path: Path) -> RawDocument:
         raise LoadError(path, f"Excel 文件解析失败（{type(exc).__name__}）") from exc
     blocks: list[RawBlock] = []
     warnings: list[str] = []
+    skipped: list[str] = []
     total = 0
     try:
         for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                # Not shown to whoever reviews the workbook, so not indexed either (as hidden Word text is not).
+                skipped.append(sheet.title)
+                continue
             rows: list[list[str]] = []
             for values in sheet.iter_rows(values_only=True):
                 if total >= MAX_ROWS:
@@ -133,8 +138,10 @@ def _load_xlsx(path: Path) -> RawDocument:
         title = (book.properties.title or "").strip()
     finally:
         book.close()
+    if skipped:
+        warnings.append(f"隐藏的工作表未入库：{'、'.join(skipped)}（取消隐藏后重新入库即可）")
     if not blocks:
-        raise LoadError(path, "Excel 文件中所有工作表都是空的")
+        raise LoadError(path, "Excel 文件中没有内容：可见的工作表都是空的" + ("（另有隐藏的工作表）" if skipped else ""))
     return RawDocument(path=path, fmt="xlsx", blocks=blocks, warnings=warnings, title=title)
 
 

@@ -18,9 +18,19 @@ def _reading_order(shapes: Iterable[Any]) -> list[Any]:
     return sorted(shapes, key=lambda s: (s.top if s.top is not None else -1, s.left if s.left is not None else -1))
 
 
+def _hidden(element: Any) -> bool:
+    """A slide (show="0") or shape (cNvPr hidden="1") that PowerPoint does not show: not indexed, as hidden Word
+    text is not (a place to plant text no reviewer sees)."""
+    return element.get("show") in ("0", "false") or any(
+        node.get("hidden") in ("1", "true") for node in element.iter("{*}cNvPr")
+        if node.getparent() is not None and node.getparent().getparent() is element)
+
+
 def _shape_blocks(shape: Any, page: int) -> list[RawBlock]:
     from pptx.shapes.group import GroupShape
 
+    if _hidden(shape._element):
+        return []
     if isinstance(shape, GroupShape):
         return [b for child in _reading_order(shape.shapes) for b in _shape_blocks(child, page)]
     if getattr(shape, "has_table", False) and shape.has_table:
@@ -51,9 +61,15 @@ def _load_pptx(path: Path) -> RawDocument:
         raise LoadError(path, f"PowerPoint 文件解析失败（{type(exc).__name__}）") from exc
     blocks: list[RawBlock] = []
     first_title = ""
+    hidden: list[int] = []
     for number, slide in enumerate(presentation.slides, start=1):
+        if _hidden(slide._element):
+            hidden.append(number)
+            continue
         title_shape = slide.shapes.title
         slide_blocks: list[RawBlock] = []
+        if title_shape is not None and _hidden(title_shape._element):
+            title_shape = None
         if title_shape is not None and title_shape.has_text_frame and title_shape.text_frame.text.strip():
             heading = " ".join(title_shape.text_frame.text.split())
             slide_blocks.append(RawBlock(text=heading, page=number))
@@ -65,4 +81,5 @@ def _load_pptx(path: Path) -> RawDocument:
     if not any(b.text or b.table for b in blocks):
         raise LoadError(path, "演示文稿中没有文字内容（图片中的文字暂不识别）")
     title = (presentation.core_properties.title or "").strip() or first_title
-    return RawDocument(path=path, fmt="pptx", blocks=blocks, title=title)
+    warnings = [f"隐藏的幻灯片未入库：第 {'、'.join(map(str, hidden))} 张（取消隐藏后重新入库即可）"] if hidden else []
+    return RawDocument(path=path, fmt="pptx", blocks=blocks, title=title, warnings=warnings)

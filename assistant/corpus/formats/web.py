@@ -33,14 +33,15 @@ FURNITURE_LINE = re.compile(
 )
 FURNITURE_MAX_CHARS = 80
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|-{1,2}|—{1,2}|·)\s*")
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_-]+)""", re.I)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _decode(data: bytes, path: Path) -> str:
     declared = META_CHARSET.search(data[:4096])
     if declared:
-        name = declared.group(1).decode("ascii").lower()
+        name = (declared.group(1) or declared.group(2)).decode("ascii").lower()
         name = "gb18030" if name in ("gb2312", "gbk", "gb18030") else name  # GB18030 reads the other two
         try:
             return data.decode(name)
@@ -139,6 +140,15 @@ class _Walker:
             self.line.append(element.tail)
 
 
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*(?:;|$)", re.I)
+
+
+def _hidden(element: Any) -> bool:
+    """Text a browser does not show (the hidden attribute, display:none, visibility:hidden, zero-size type):
+    not indexed, as hidden Word text is not (a place to plant instructions no reader sees)."""
+    return element.get("hidden") is not None or bool(HIDDEN_STYLE.search(element.get("style") or ""))
+
+
 def _page_title(root: Any) -> str:
     for meta in root.iter("meta"):
         if (meta.get("name") or "").lower() in ("articletitle", "title") and (meta.get("content") or "").strip():
@@ -177,7 +187,7 @@ def _load_html(path: Path) -> RawDocument:
         if not isinstance(element.tag, str) or element.getparent() is None or element.tag in ("body", "html"):
             continue
         attrs = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
-        if BOILERPLATE_ATTR.search(attrs) and not CJK.search(attrs):
+        if (BOILERPLATE_ATTR.search(attrs) and not CJK.search(attrs)) or _hidden(element):
             element.drop_tree()
     body = root.find("body")
     walker = _Walker()
