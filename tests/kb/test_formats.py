@@ -298,6 +298,25 @@ def test_text_no_reader_sees_is_not_indexed(tmp_path: Path) -> None:
     assert raw.warnings == ["隐藏的工作表未入库：底价（取消隐藏后重新入库即可）"]
 
 
+def test_a_marking_in_hidden_text_still_restricts_the_document(tmp_path: Path) -> None:
+    from assistant.index.ingest import file_hash, prepare
+
+    page = tmp_path / "说明.html"
+    page.write_text("<html><body><p>每个签约项目指定一名项目管家，负责全程跟踪服务，每月至少走访一次。</p>"
+                    '<p style="display: none">内部资料　注意保存</p></body></html>', encoding="utf-8")
+    book = make_xlsx(tmp_path / "清单.xlsx", {"项目": [["项目", "县区"], ["新材料产业园", "汉滨区"]],
+                                              "说明": [["内部资料"], ["仅供内部参考"]]})
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(book)
+    workbook["说明"].sheet_state = "hidden"
+    workbook.save(book)
+    for path in (page, book):
+        meta = prepare(path, file_hash(path), max_chars=400, max_bytes=1 << 24).record.meta
+        assert meta["access"] == "内部", (path.name, meta["access_reason"])
+        assert "隐藏" in meta["access_reason"], meta["access_reason"]
+
+
 def locked_word_file(path: Path) -> Path:
     """A Word file with an open password, encrypted as Word does it (ECMA-376 agile encryption)."""
     ooxml = pytest.importorskip("msoffcrypto.format.ooxml", reason="msoffcrypto-tool（dev 依赖）未安装，无法生成加密的 Word 文件")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.corpus.archives import inflation_problem
-from assistant.corpus.loaders import RawBlock, RawDocument, RawTable, decode_text, register_loader
+from assistant.corpus.loaders import Margin, RawBlock, RawDocument, RawTable, decode_text, register_loader
 from assistant.errors import LoadError
 
 MAX_ROWS = 20_000  # per file: past this a spreadsheet is a data export, better imported than read as passages
@@ -116,12 +116,17 @@ def _load_xlsx(path: Path) -> RawDocument:
     blocks: list[RawBlock] = []
     warnings: list[str] = []
     skipped: list[str] = []
+    margins: list[Margin] = []
     total = 0
     try:
         for sheet in book.worksheets:
             if sheet.sheet_state != "visible":
                 # Not shown to whoever reviews the workbook, so not indexed either (as hidden Word text is not).
                 skipped.append(sheet.title)
+                text = "\n".join(" ".join(cell_text(v) for v in values if v is not None)
+                                  for _, values in zip(range(50), sheet.iter_rows(values_only=True), strict=False))
+                if text.strip():  # a hidden marking still restricts: its first rows are read for markings
+                    margins.append(Margin(f"隐藏的工作表“{sheet.title}”", text))
                 continue
             rows: list[list[str]] = []
             for values in sheet.iter_rows(values_only=True):
@@ -133,6 +138,8 @@ def _load_xlsx(path: Path) -> RawDocument:
             table = sheet_table(rows, sheet.title)
             if table is not None:
                 blocks.append(RawBlock(table=table, page=None))
+                if table.title != sheet.title:  # a caption row can carry a marking: 重点项目清单（内部资料）
+                    margins.append(Margin(f"工作表“{sheet.title}”表名", table.title))
             if warnings:
                 break
         title = (book.properties.title or "").strip()
@@ -142,7 +149,7 @@ def _load_xlsx(path: Path) -> RawDocument:
         warnings.append(f"隐藏的工作表未入库：{'、'.join(skipped)}（取消隐藏后重新入库即可）")
     if not blocks:
         raise LoadError(path, "Excel 文件中没有内容：可见的工作表都是空的" + ("（另有隐藏的工作表）" if skipped else ""))
-    return RawDocument(path=path, fmt="xlsx", blocks=blocks, warnings=warnings, title=title)
+    return RawDocument(path=path, fmt="xlsx", blocks=blocks, warnings=warnings, title=title, margins=margins)
 
 
 @register_loader(".csv", label="CSV 表格，UTF-8 或 GBK，逐行读取", mime_types=("text/csv", "application/csv"))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.corpus.archives import inflation_problem
-from assistant.corpus.loaders import RawBlock, RawDocument, RawTable, register_loader
+from assistant.corpus.loaders import Margin, RawBlock, RawDocument, RawTable, register_loader
 from assistant.errors import LoadError
 
 
@@ -62,9 +62,13 @@ def _load_pptx(path: Path) -> RawDocument:
     blocks: list[RawBlock] = []
     first_title = ""
     hidden: list[int] = []
+    margins: list[Margin] = []
     for number, slide in enumerate(presentation.slides, start=1):
         if _hidden(slide._element):
             hidden.append(number)
+            text = "\n".join(t for t in slide._element.itertext() if t.strip())
+            if text:
+                margins.append(Margin(f"隐藏的第{number}张幻灯片", text))  # a hidden marking still restricts
             continue
         title_shape = slide.shapes.title
         slide_blocks: list[RawBlock] = []
@@ -82,4 +86,4 @@ def _load_pptx(path: Path) -> RawDocument:
         raise LoadError(path, "演示文稿中没有文字内容（图片中的文字暂不识别）")
     title = (presentation.core_properties.title or "").strip() or first_title
     warnings = [f"隐藏的幻灯片未入库：第 {'、'.join(map(str, hidden))} 张（取消隐藏后重新入库即可）"] if hidden else []
-    return RawDocument(path=path, fmt="pptx", blocks=blocks, title=title, warnings=warnings)
+    return RawDocument(path=path, fmt="pptx", blocks=blocks, title=title, warnings=warnings, margins=margins)

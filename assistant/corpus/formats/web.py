@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from assistant.corpus.loaders import RawBlock, RawDocument, RawTable, decode_text, register_loader
+from assistant.corpus.loaders import Margin, RawBlock, RawDocument, RawTable, decode_text, register_loader
 from assistant.errors import LoadError
 
 DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "select",
@@ -177,6 +177,7 @@ def _load_html(path: Path) -> RawDocument:
     except (etree.ParserError, ValueError) as exc:
         raise LoadError(path, f"网页无法解析（{exc}）") from exc
     title = _page_title(root)
+    margins: list[Margin] = []
     for comment in root.xpath("//comment()"):
         if comment.getparent() is not None:
             comment.drop_tree()
@@ -187,7 +188,11 @@ def _load_html(path: Path) -> RawDocument:
         if not isinstance(element.tag, str) or element.getparent() is None or element.tag in ("body", "html"):
             continue
         attrs = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
-        if (BOILERPLATE_ATTR.search(attrs) and not CJK.search(attrs)) or _hidden(element):
+        if _hidden(element):
+            if _text(element):
+                margins.append(Margin("网页隐藏文字", _text(element)))  # a hidden marking still restricts
+            element.drop_tree()
+        elif BOILERPLATE_ATTR.search(attrs) and not CJK.search(attrs):
             element.drop_tree()
     body = root.find("body")
     walker = _Walker()
@@ -198,4 +203,4 @@ def _load_html(path: Path) -> RawDocument:
         blocks.insert(0, RawBlock(text=title))  # the 公文 title line the metadata reader looks for
     if not any((b.text and CJK.search(b.text)) or b.table for b in blocks) and not any(len(b.text) > 20 for b in blocks):
         raise LoadError(path, "网页中没有找到正文文字（可能是只有框架或脚本的页面，请在浏览器中“另存为”完整网页或复制正文）")
-    return RawDocument(path=path, fmt=path.suffix.lower().lstrip("."), blocks=blocks, title=title)
+    return RawDocument(path=path, fmt=path.suffix.lower().lstrip("."), blocks=blocks, title=title, margins=margins)
