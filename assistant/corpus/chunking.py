@@ -3,6 +3,12 @@
 Headings (一、 （一） 1. （1） markdown #), 一是…二是… lead-ins and bold lead-ins build the section path;
 long paragraphs are split only at sentence ends (。！？；); tables give one chunk per row with the header
 repeated; the footer (联系人、抄送、印发) is its own section. Pure: no I/O.
+
+The document's title is never a passage of its own (an answerless line that matched every question about the
+document): its lines, one to three of them, are left out, and the title reaches every passage through
+`Chunk.embed_text`. A heading that says more than its label ("一、推广的改革举措（共23项）", "（二）招商成效：签约
+项目48个") opens the text of the passage that follows it, so the fact is quoted, not only used as a section
+name. No passage is longer than `max_chars`: a sentence past it is cut at a comma, a table row at a cell.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ LEAD_IN = re.compile(r"^([一二三四五六七八九十]+(?:是|要))([^。；�
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 FOOTER_SECTION = "附注（联系人、抄送、印发）"
 SEP = " › "
+HEADING_FACT = re.compile(r"\d|共[一二两三四五六七八九十百千]+[项条个家件类批]")
+HEAD_PARAS = 20  # the title is looked for among a document's first paragraphs
 
 
 @dataclass
@@ -55,12 +63,53 @@ def _heading_level(para: Para, text: str) -> int:
     return 0
 
 
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text.strip("#* "))
+
+
+def title_paragraphs(doc: CleanDocument, title: str) -> set[int]:
+    """Indices of the paragraphs that print the document's title: the first run of one to three head paragraphs
+    that spell it, and a head line repeating part of it (a web page's short title above its subtitle)."""
+    wanted = _compact(title)
+    if not wanted:
+        return set()
+    head = [i for i, p in enumerate(doc.paras[:HEAD_PARAS]) if p.kind == "para"]
+    texts = {i: _compact(doc.para_text(doc.paras[i])) for i in head}
+    found: set[int] = set()
+    for n, start in enumerate(head):
+        run = head[n : n + 3]
+        for count in range(1, len(run) + 1):
+            if run[count - 1] != start + count - 1:
+                break  # only neighbouring paragraphs make one title
+            if "".join(texts[i] for i in run[:count]) == wanted:
+                found.update(run[:count])
+                break
+        if found:
+            break
+    for i in head:
+        text = texts[i]
+        if i not in found and len(text) >= 6 and text in wanted and not re.search(r"[。！？；：:]", text):
+            found.add(i)
+    return found
+
+
 def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) -> list[Chunk]:
     chunks: list[Chunk] = []
     stack: list[tuple[int, str]] = []  # (level, label)
     md_offset = 0
     table_title = ""
     current_lead = ""  # a paragraph without its own lead-in continues the previous 一是/二是 point
+    skip = title_paragraphs(doc, title)
+    pending: tuple[int, int, str, int | None] | None = None  # a heading with a fact: (start, end, section, page)
+
+    def flush_heading() -> None:
+        nonlocal pending
+        if pending is not None:
+            start, end, section, page = pending
+            for a, b in _split(doc.text[start:end], max_chars):
+                _append(chunks, Chunk(doc.text[start + a : start + b], section, start + a, start + b, "text", page),
+                        max_chars, doc.text)
+            pending = None
 
     def path(extra: str = "") -> str:
         labels = [label for _, label in stack]
@@ -68,10 +117,18 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
             labels.append(extra)
         return SEP.join(labels)
 
-    for para in doc.paras:
+    for index, para in enumerate(doc.paras):
         text = doc.para_text(para)
+        if index in skip:
+            if para.md_level:
+                md_offset = max(md_offset, para.md_level)  # the title as a markdown heading is not a section
+            continue
+        if para.kind != "para" or (_heading_level(para, text) and not re.search(r"[。！？；!?;]", text)):
+            flush_heading()  # a heading line follows: the pending one stands alone
         if para.kind == "footer":
-            _append(chunks, Chunk(text, FOOTER_SECTION, para.start, para.end, "footer", para.page), max_chars, doc.text)
+            for a, b in _split(text, max_chars):
+                _append(chunks, Chunk(text[a:b], FOOTER_SECTION, para.start + a, para.start + b, "footer", para.page),
+                        max_chars, doc.text)
             continue
         if para.kind == "table_title":
             table_title = text
@@ -81,13 +138,11 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
         if para.kind == "table_row" and para.row is not None:
             # A titled table stands on its own; an untitled one belongs to the section it appears in.
             section = table_title or path("表格")
-            chunks.append(Chunk(para.row.as_text(), section, para.start, para.end, "table", para.page))
+            for piece in _split_row(para.row.as_text(), para.row.title, max_chars):
+                chunks.append(Chunk(piece, section, para.start, para.end, "table", para.page))
             continue
 
         level = _heading_level(para, text)
-        if para.md_level and title and text.strip() == title.strip():
-            md_offset = para.md_level  # the document title as a markdown heading is not a section
-            continue
         if level:
             if para.md_level:
                 level = max(1, level - md_offset)
@@ -96,7 +151,11 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
             stack.append((level, label))
             current_lead = ""
             if not re.search(r"[。！？；!?;]", text):
-                continue  # a heading line on its own only sets the path; a heading sentence is content too
+                # a heading line only sets the path, unless it says more than its label: then its text opens
+                # the next passage (or stands alone if none follows in its section)
+                if label != text.strip() or HEADING_FACT.search(_without_marker(text)):
+                    pending = (para.start, para.end, path(), para.page)
+                continue
             section = path()
         else:
             lead = para.lead
@@ -106,13 +165,59 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
             if lead:
                 current_lead = _heading_label(lead)
             section = path(current_lead) if current_lead else path()
-        for start, end in _split(text, max_chars):
+        pieces = [(a, b) for a, b in _split(text, max_chars) if text[a:b].strip()]
+        if pending is not None and pieces:
+            start, end, _, _ = pending
+            first_end = para.start + pieces[0][1]
+            if doc.text[end:para.start].strip() == "" and first_end - start <= max_chars:
+                chunks.append(Chunk(doc.text[start:first_end].strip(), section, start, first_end, "text", para.page))
+                pending, pieces = None, pieces[1:]
+            else:
+                flush_heading()
+        for start, end in pieces:
             piece = text[start:end]
-            if piece.strip():
-                lstrip = len(piece) - len(piece.lstrip())
-                start, end = start + lstrip, start + len(piece.rstrip())
-                _append(chunks, Chunk(piece.strip(), section, para.start + start, para.start + end, "text", para.page), max_chars, doc.text)
+            lstrip = len(piece) - len(piece.lstrip())
+            start, end = start + lstrip, start + len(piece.rstrip())
+            _append(chunks, Chunk(piece.strip(), section, para.start + start, para.start + end, "text", para.page),
+                    max_chars, doc.text)
+    flush_heading()
     return chunks
+
+
+def _without_marker(text: str) -> str:
+    """A heading's words without its numbering (一、 （二） 3. 第四条), whose digits are not facts."""
+    for _, pattern in LEVELS:
+        match = pattern.match(text)
+        if match:
+            return text[match.end() :]
+    return text
+
+
+def _split_row(text: str, table_title: str, max_chars: int) -> list[str]:
+    """A table row as one passage, or, past `max_chars`, as several cut between cells, each naming the table."""
+    if len(text) <= max_chars:
+        return [text]
+    prefix = f"{table_title}｜" if table_title and text.startswith(f"{table_title}｜") else ""
+    cells = text[len(prefix) :].split("｜")
+    out: list[str] = []
+    current = ""
+    room = max_chars - len(prefix)
+    for cell in cells:
+        while len(cell) > room:  # one cell longer than a passage: cut it
+            if current:
+                out.append(prefix + current)
+                current = ""
+            out.append(prefix + cell[:room])
+            cell = cell[room:]
+        joined = f"{current}｜{cell}" if current else cell
+        if len(joined) > room:
+            out.append(prefix + current)
+            current = cell
+        else:
+            current = joined
+    if current:
+        out.append(prefix + current)
+    return out
 
 
 def _append(chunks: list[Chunk], chunk: Chunk, max_chars: int, source: str) -> None:
@@ -125,6 +230,7 @@ def _append(chunks: list[Chunk], chunk: Chunk, max_chars: int, source: str) -> N
             and len(last.text) < 120
             and len(chunk.text) < 120
             and chunk.end - last.start <= max_chars
+            and not source[last.end : chunk.start].strip()  # nothing left out between them (a title, a table)
         ):
             last.end = chunk.end
             last.text = source[last.start : last.end]
@@ -133,8 +239,8 @@ def _append(chunks: list[Chunk], chunk: Chunk, max_chars: int, source: str) -> N
 
 
 def _split(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """Split at sentence ends into pieces of at most max_chars; a single longer sentence stays whole,
-    unless it runs past 1.5× the limit, when it is cut at commas as a last resort."""
+    """Split at sentence ends into pieces of at most max_chars; a single longer sentence is cut at commas
+    (、 or, failing those, anywhere) so that no piece is longer than max_chars."""
     if len(text) <= max_chars:
         return [(0, len(text))]
     bounds = [m.start() for m in SENTENCE_END.finditer(text)]
@@ -151,7 +257,7 @@ def _split(text: str, max_chars: int) -> list[tuple[int, int]]:
     pieces.append((current_start, current_end))
     out: list[tuple[int, int]] = []
     for start, end in pieces:
-        if end - start > max_chars * 1.5:
+        if end - start > max_chars:
             out.extend(_split_commas(text, start, end, max_chars))
         else:
             out.append((start, end))

@@ -1,6 +1,7 @@
 """Turn raw blocks into the cleaned document text and its paragraphs.
 
-Cleanup rejoins sentences broken by page breaks, drops page numbers and repeated running headers,
+Cleanup drops markup comments (<!-- … -->) and a web page's furniture (下载 打印 全屏 【字号：加大 还原 减小】,
+当前位置：首页 > …), rejoins sentences broken by page breaks, drops page numbers and repeated running headers,
 rebuilds tables (including tables flattened one cell per line, as Word-to-text exports produce),
 strips markdown markers while remembering bold lead-ins, and marks the footer (联系人、抄送、印发).
 Every paragraph records its character offsets into the cleaned text, which citations point into.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.corpus.loaders import RawBlock, RawDocument, RawTable
 
@@ -25,6 +26,14 @@ NUMERIC_CELL = re.compile(r"^[-+]?\d[\d,.]*\s*%?$")
 BOLD = re.compile(r"(?<!\*)\*\*(?!\*)([^*\n]+?)(?<!\*)\*\*(?!\*)")
 LEAD_BOLD = re.compile(r"^(?<!\*)\*\*(?!\*)([^*\n]{2,60}?)\*\*(?!\*)")
 DOC_NUMBER_LINE = re.compile(r"〔\s*(?:19|20)\d{2}\s*〕\s*\d{1,4}\s*号$")  # a 文号 ends its line: the title follows
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Lines a web page's toolbar or breadcrumb leaves when its text is scraped, one word a line. Dropped only in a run
+# of at least NAV_RUN such lines, so a table cell or a one-character line elsewhere is never taken for them.
+NAV_WORD = re.compile(
+    r"^(?:下载|打印|全屏|收藏|分享(?:到)?|关闭(?:窗口)?|打印本页|保存|纠错|加大|还原|减小|默认|[大中小]|[>＞»/]|【|】|"
+    r"【?(?:字号|字体)[：:]?(?:\s*[大中小]\s*)*】?|当前位置[：:]?|首页|阅读量[：:]?\s*\d*|浏览次数[：:]?\s*\d*|扫一扫)$"
+)
+NAV_RUN = 3
 GENRE_END = re.compile(r"(?:函|报告|通知|方案|意见|办法|决定|纪要|措施|情况|规定|细则|讲话|文件)$")
 
 
@@ -72,11 +81,34 @@ class _Line:
 
 
 def clean(raw: RawDocument) -> CleanDocument:
-    lines = _tables_from_text(raw.blocks)
+    lines = _tables_from_text(_drop_comments(raw.blocks))
     lines = _drop_page_furniture(lines)
     # OCR'd lines break where the printed line did, as a PDF text layer's do.
     merged = _rejoin(lines, pdf=raw.fmt == "pdf" or bool(raw.ocr_pages))
     return _assemble(merged, markdown=raw.fmt == "md")
+
+
+def _drop_comments(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Remove markup comments (<!-- INFO END --> in converted laws), also one that spans several lines; a line
+    left empty by it becomes a blank line, as a paragraph break."""
+    out: list[RawBlock] = []
+    open_at: int | None = None  # index in `out` of the block where an unclosed comment began
+    for block in blocks:
+        if block.table is not None:
+            out.append(block)
+            continue
+        text = block.text
+        if open_at is not None:
+            end = text.find("-->")
+            if end < 0:
+                continue  # inside the comment
+            text, open_at = text[end + 3 :], None
+        text = COMMENT.sub("", text)
+        start = text.find("<!--")
+        if start >= 0:
+            text, open_at = text[:start], len(out)
+        out.append(replace(block, text=text) if text != block.text else block)
+    return out
 
 
 def _tables_from_text(blocks: list[RawBlock]) -> list[_Line]:
@@ -184,10 +216,13 @@ def _combine_header(header_rows: list[list[str]], width: int) -> list[str]:
 def _drop_page_furniture(lines: list[_Line]) -> list[_Line]:
     counts = Counter(line.text for line in lines if line.table is None and 0 < len(line.text) <= 40)
     repeated = {text for text, c in counts.items() if c >= 3 and not HEADING.match(text)}
+    navigation = _navigation_lines(lines)
     seen: set[str] = set()
     out: list[_Line] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         if line.table is None:
+            if index in navigation:
+                continue
             if PAGE_NUMBER.match(line.text) and line.text.strip():
                 continue
             if line.text in repeated:
@@ -196,6 +231,35 @@ def _drop_page_furniture(lines: list[_Line]) -> list[_Line]:
                 seen.add(line.text)
         out.append(line)
     return out
+
+
+def _navigation_lines(lines: list[_Line]) -> set[int]:
+    """Indices of a scraped web page's toolbar and breadcrumb lines: runs of NAV_RUN or more navigation words
+    (blank lines inside a run are part of it), and the place names a breadcrumb's > separates."""
+    texts = [line.text.strip() if line.table is None else "\x00" for line in lines]
+    found: set[int] = set()
+    run: list[int] = []
+
+    def close() -> None:
+        if sum(1 for i in run if texts[i]) >= NAV_RUN:
+            found.update(run)
+        run.clear()
+
+    for i, text in enumerate(texts):
+        if text == "" and run:
+            run.append(i)
+        elif text != "\x00" and NAV_WORD.match(text):
+            run.append(i)
+        elif run and i + 1 < len(texts) and texts[i - 1] in (">", "＞", "»") and len(text) <= 12 \
+                and NAV_WORD.match(texts[i + 1] or "-"):
+            run.append(i)  # a breadcrumb step: 首页 > 政务信息 > 宁夏要闻
+        elif run and texts[i - 1] in (">", "＞", "»") and len(text) <= 12 and any(
+                texts[j] in ("首页", "当前位置：", "当前位置:", "当前位置") for j in run):
+            run.append(i)  # the breadcrumb's last step
+        else:
+            close()
+    close()
+    return found
 
 
 def _ends_sentence(text: str) -> bool:

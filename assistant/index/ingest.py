@@ -27,7 +27,7 @@ from assistant.index.tokenize import tokenize
 
 SKIPPED_NAMES = {"readme.md", "readme.txt"}
 # Bump when cleanup, metadata or chunking change, so that an unchanged file is processed again.
-PIPELINE_VERSION = "5"  # 5: scanned PDF pages and images read by OCR (4: markings in every form and place)
+PIPELINE_VERSION = "6"  # 6: no title passages, multi-line titles, every 文号 form, heading facts in text, comments and web furniture dropped, hard maximum passage length (5: OCR)
 
 
 @dataclass
