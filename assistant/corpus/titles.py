@@ -35,8 +35,9 @@ MASTHEAD_PREFIX = re.compile(
 )
 DOC_NUMBER = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
 GENERIC_TITLE = re.compile(
-    r"^(?:标题|title|无标题|未命名|untitled|document\s*\d*|文档\s*\d*|新建.*文档.*|幻灯片\s*\d*|powerpoint\s*演示文稿"
-    r"|microsoft\s*(?:word|powerpoint|excel)\s*(?:文档|document)?|wps\s*文字|工作簿\s*\d*|book\s*\d*|sheet\s*\d*|首页)$",
+    r"^(?:标题|title|无标题|未命名|untitled|document\s*\d*|文档\s*\d*|新建.*文档.*|幻灯片\s*\d*|首页|工作簿\s*\d*"
+    r"|book\s*\d*|sheet\s*\d*|(?:microsoft\s*)?(?:office\s*)?(?:word|powerpoint|excel|wps)\s*"
+    r"(?:文档|文字|表格|演示|演示文稿|工作表|document|presentation|workbook)?\s*\d*)$",
     re.I,
 )
 FILE_NAME = re.compile(r"\.(?:docx?|wps|pdf|ofd|xlsx?|csv|pptx?|html?|txt|md)$|^[\w-]*\d[\w-]*_[0-9a-f]{8,}$|^[0-9a-f_-]{12,}$", re.I)

@@ -92,3 +92,4 @@ def test_marker_masthead_and_property_rules() -> None:
     assert strip_masthead("安康日报") == "" and strip_masthead("人民日报社论汇编") == "人民日报社论汇编"
     assert clean_property_title("Microsoft Word - 关于加快外资项目落地的通知.doc") == "关于加快外资项目落地的通知"
     assert clean_property_title("PowerPoint 演示文稿") == "" and clean_property_title("report_2024.docx") == ""
+    assert clean_property_title("Word Document") == ""  # what LibreOffice writes into a .doc made from an untitled file
