@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from assistant.access import PUBLIC
 from assistant.corpus.chunking import Chunk, chunk_document
 from assistant.corpus.cleanup import clean
@@ -276,17 +278,32 @@ def _store(kb: KnowledgeBase, doc: PreparedDocument, existing: DocRecord | None)
     rows = doc.chunks
     stale: list[str] = []
     kept: list[str] = []
-    if existing is not None and existing.doc_id == doc.record.doc_id:
-        # Same content re-processed by a newer pipeline: drop vectors of chunks that no longer exist, and keep
-        # those of chunks whose embedded text did not change (a pipeline bump that touched only metadata, or
-        # other documents' formats, re-embeds nothing). They are in the store: the ingest began consistent.
-        before = {c.chunk_id: c.embed_text for c in kb.manifest.chunks(doc_id=existing.doc_id)}
-        new_ids = {r.chunk_id for r in rows}
-        stale = [chunk_id for chunk_id in before if chunk_id not in new_ids]
-        kept = [r.chunk_id for r in rows if before.get(r.chunk_id) == r.embed_text]
+    moved: dict[str, str] = {}  # new chunk id → the old chunk id whose vector (same embedded text) it takes
+    if existing is not None:
+        # A newer pipeline or an edited file: a passage whose embedded text did not change keeps its vector, even
+        # under a new chunk id (a passage left out before it, an edit above it), so a pipeline bump or a one-line
+        # edit re-embeds only the passages that changed. Those vectors are in the store: the ingest began
+        # consistent. The old version's other vectors go after the manifest commit.
+        previous = kb.manifest.chunks(doc_id=existing.doc_id)
+        holder: dict[str, str] = {}
+        for c in previous:
+            holder.setdefault(c.embed_text, c.chunk_id)
+        if existing.doc_id == doc.record.doc_id:
+            before = {c.chunk_id: c.embed_text for c in previous}
+            new_ids = {r.chunk_id for r in rows}
+            stale = [chunk_id for chunk_id in before if chunk_id not in new_ids]
+            kept = [r.chunk_id for r in rows if before.get(r.chunk_id) == r.embed_text]
+        unchanged = set(kept)
+        moved = {r.chunk_id: holder[r.embed_text] for r in rows
+                 if r.chunk_id not in unchanged and r.embed_text in holder}
     if rows:
         meta = chunk_metadata(doc.record.doc_id, doc.record.meta)
-        reuse = set(kept)
+        stored = kb.vectors.vectors(sorted(set(moved.values()))) if moved else {}
+        moved = {new: old for new, old in moved.items() if old in stored}
+        if moved:
+            ids = list(moved)
+            kb.vectors.upsert(ids, np.stack([stored[moved[i]] for i in ids]), [dict(meta) for _ in ids])
+        reuse = set(kept) | set(moved)
         todo = [r for r in rows if r.chunk_id not in reuse]
         if todo:
             vectors = kb.embedder.embed_documents([r.embed_text for r in todo])

