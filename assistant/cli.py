@@ -23,6 +23,7 @@ from assistant.drafting.cli import draft_group
 from assistant.errors import AssistantError, QuestionTooLong
 from assistant.index.disclosure import describe as describe_class
 from assistant.onboarding.cli import learn_group
+from assistant.state.engine import state_url
 
 if TYPE_CHECKING:
     from assistant.answer.types import Answer
@@ -345,7 +346,7 @@ def serve(host: str, port: int, local: bool) -> None:
     if local:
         click.echo("本机单用户模式：未启用登录，本机上的任何程序都能以管理员身份访问本服务；仅监听 127.0.0.1。")
     else:
-        store = UserStore(settings.data_dir / "users.sqlite")
+        store = UserStore(state_url(settings, "users"))
         try:
             if not store.count():
                 raise click.ClickException("还没有任何账号，服务无法登录。请先运行 assistant users init 创建首个管理员"

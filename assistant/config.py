@@ -19,7 +19,14 @@ class Settings(BaseSettings):
     )
     embedder_query_prefix: str = Field("", description="sentence-transformers 模型的查询前缀（如 bge 的检索指令）")
     chroma_url: str | None = Field(None, description="设置后通过 HttpClient 连接 Chroma 服务，如 http://127.0.0.1:8000")
-    database_url: str | None = Field(None, description="项目数据库；缺省为数据目录下的 SQLite 文件")
+    database_url: str | None = Field(
+        None,
+        description="项目数据库；缺省为数据目录下的 SQLite 文件。指向 PostgreSQL 时，账号、会话、API 密钥、审计、反馈、"
+                    "测验结果、限流计数和写入锁也都存放在这个库中，多个服务进程（多台机器）共用",
+    )
+    redis_url: str | None = Field(
+        None, description="设置后每分钟提问次数的计数存放在 Redis（如 redis://127.0.0.1:6379/0），多个服务进程共用同一额度",
+    )
     chunk_max_chars: int = Field(400, ge=100, le=2000)
     max_file_mb: float = Field(20.0, gt=0, description="单个入库文件的大小上限（MB）")
     inference_min_group: int = Field(

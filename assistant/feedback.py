@@ -1,31 +1,23 @@
 """Staff feedback on answers (👍/👎 and an optional comment), kept with the question, the answer and its
-sources so that a bad answer can be traced later. One small SQLite file in the data directory."""
+sources so that a bad answer can be traced later. One small SQLite file in the data directory, or a table in the
+shared PostgreSQL database when ASSISTANT_DATABASE_URL points to one (assistant/state)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.answer.types import Answer
+from sqlalchemy import Connection, Engine, text
 
-SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    question TEXT NOT NULL,
-    history TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    mode TEXT NOT NULL,
-    citations TEXT NOT NULL,
-    figures TEXT NOT NULL,
-    flagged_numbers TEXT NOT NULL,
-    comment TEXT NOT NULL DEFAULT ''
-)"""
+from assistant.answer.types import Answer
+from assistant.state.engine import engine_for, translate_errors
+from assistant.state.migrations import feedback as feedback_table
+from assistant.state.migrations import migrate
+
 MAX_COMMENT_CHARS = 2000
 
 
@@ -41,49 +33,44 @@ class FeedbackRow:
 
 
 class FeedbackStore:
-    """feedback.sqlite: one row per 👍/👎; a comment is added to the row afterwards."""
+    """feedback.sqlite (or the shared database): one row per 👍/👎; a comment is added to the row afterwards.
+    The table is created on first use, so merely opening the store writes nothing."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, location: Path | str) -> None:
+        self.location = location
+        self._engine: Engine | None = None
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(self.path), timeout=10)
-        try:
-            with conn:
-                conn.execute(SCHEMA)
-                columns = {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}
-                if "username" not in columns:  # files written before accounts existed
-                    conn.execute("ALTER TABLE feedback ADD COLUMN username TEXT NOT NULL DEFAULT ''")
-                yield conn
-        finally:
-            conn.close()
+    def _connect(self) -> Iterator[Connection]:
+        if self._engine is None:
+            engine = engine_for(self.location)
+            migrate(engine, "feedback")
+            self._engine = engine
+        with translate_errors(), self._engine.begin() as conn:
+            yield conn
 
     def record(self, rating: int, question: str, history: list[str], answer: Answer, user: str = "") -> int:
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._connect() as conn:
-            cursor = conn.execute(
-                "INSERT INTO feedback (created_at, rating, question, history, answer, mode, citations, figures, "
-                "flagged_numbers, username) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (now, 1 if rating > 0 else -1, question, _json(history), answer.answer, answer.mode,
-                 _json([c.model_dump(mode="json") for c in answer.citations]),
-                 _json([f.model_dump(mode="json") for f in answer.figures]), _json(answer.flagged_numbers), user),
-            )
-            return int(cursor.lastrowid or 0)
+            result = conn.execute(feedback_table.insert().values(
+                created_at=now, rating=1 if rating > 0 else -1, question=question, history=_json(history),
+                answer=answer.answer, mode=answer.mode,
+                citations=_json([c.model_dump(mode="json") for c in answer.citations]),
+                figures=_json([f.model_dump(mode="json") for f in answer.figures]),
+                flagged_numbers=_json(answer.flagged_numbers), comment="", username=user))
+            return int((result.inserted_primary_key or (0,))[0] or 0)
 
     def add_comment(self, feedback_id: int, comment: str) -> bool:
         with self._connect() as conn:
-            cursor = conn.execute("UPDATE feedback SET comment=? WHERE id=?",
-                                  (comment.strip()[:MAX_COMMENT_CHARS], feedback_id))
-            return cursor.rowcount == 1
+            cursor = conn.execute(text("UPDATE feedback SET comment = :comment WHERE id = :id"),
+                                  {"comment": comment.strip()[:MAX_COMMENT_CHARS], "id": feedback_id})
+            return int(cursor.rowcount) == 1
 
     def recent(self, limit: int = 50) -> list[FeedbackRow]:
         with self._connect() as conn:
-            rows = conn.execute(
+            rows = conn.execute(text(
                 "SELECT id, created_at, rating, question, answer, citations, comment FROM feedback "
-                "ORDER BY id DESC LIMIT ?", (limit,)
-            ).fetchall()
+                "ORDER BY id DESC LIMIT :limit"), {"limit": limit}).all()
         return [FeedbackRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
 

@@ -24,6 +24,7 @@ from assistant.feedback import FeedbackStore
 from assistant.index.disclosure import align_default
 from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.onboarding.course import Course
+from assistant.state.engine import state_url
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -64,7 +65,8 @@ class Services:
     @cached_property
     def auth(self) -> Auth:
         return Auth(self.settings.data_dir, local=self.local, per_minute=self.settings.rate_limit_per_minute,
-                    trusted_proxy=self.settings.trusted_proxy)
+                    trusted_proxy=self.settings.trusted_proxy, database_url=self.settings.database_url,
+                    redis_url=self.settings.redis_url)
 
     @cached_property
     def kb(self) -> KnowledgeBase:
@@ -83,7 +85,7 @@ class Services:
 
     @cached_property
     def feedback(self) -> FeedbackStore:
-        return FeedbackStore(self.settings.data_dir / "feedback.sqlite")
+        return FeedbackStore(state_url(self.settings, "feedback"))
 
     def _current_store(self) -> FigureStore | None:
         if "assistant" in self.__dict__:

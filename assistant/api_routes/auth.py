@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.auth.sessions import SESSION_COOKIE, Auth, client_address
 from assistant.auth.users import SESSION_HOURS, AccountError, LoginLocked, User
+from assistant.state.engine import StateUnavailable
 
 OPEN_PATHS = frozenset({"/healthz", "/login", "/logout"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -94,7 +95,11 @@ class RequireLogin:
             scope["headers"] = [(k, v) for k, v in scope.get("headers") or [] if k.lower() not in PROXY_HEADERS]
         path = str(scope.get("path", ""))
         headers = dict(scope.get("headers") or [])
-        user, how = self.auth.resolve(headers, _cookies(headers))
+        try:
+            user, how = self.auth.resolve(headers, _cookies(headers))
+        except StateUnavailable as exc:  # the shared database is away: say so; the next request tries again
+            await _deny(scope, receive, send, 503, str(exc))
+            return
         if scope["type"] == "http":
             send = _with_headers(send, private=user is not None and not path.startswith(STATIC_PREFIXES))
         if path in ("/login", "/logout") and scope.get("method") == "POST" and not _from_this_site(headers):

@@ -1,38 +1,26 @@
 """Audit log: who asked what, which documents and rows the answer used, which drafts were exported, logins,
-uploads, deletions and refused requests. Append-only table in data_dir/audit.sqlite."""
+uploads, deletions and refused requests. Append-only table in data_dir/audit.sqlite, or in the shared
+PostgreSQL database when ASSISTANT_DATABASE_URL points to one (assistant/state)."""
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import text
+
+from assistant.state.engine import engine_for, translate_errors
+from assistant.state.migrations import migrate
+
 if TYPE_CHECKING:
     from assistant.answer.types import Answer
     from assistant.drafting.types import Draft
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    username TEXT NOT NULL,
-    role TEXT NOT NULL,
-    action TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    documents TEXT NOT NULL,
-    rows TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    via TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_user ON audit(username, at);
-CREATE INDEX IF NOT EXISTS audit_action ON audit(action, at);
-"""
 MAX_SUBJECT = 2000
 
 ACTION_LABELS = {
@@ -99,44 +87,42 @@ def draft_sources(draft: Draft) -> tuple[list[str], list[str]]:
 
 
 class AuditLog:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: no fsync per request, no corruption on a crash
-        self._conn.executescript(SCHEMA)
+    def __init__(self, location: Path | str) -> None:
+        """`location`: the audit.sqlite file, or the shared database's URL (state.state_url)."""
+        self.location = location
+        self._engine = engine_for(location)
+        migrate(self._engine, "audit")
 
     def close(self) -> None:
-        self._conn.close()
+        """The engine is the process's, shared with the other stores of the same database: nothing to release."""
 
     def record(self, username: str, role: str, action: str, subject: str = "", documents: Sequence[str] = (),
                rows: Sequence[str] = (), outcome: str = "ok", via: str = "") -> None:
         at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        with self._lock, self._conn:
-            self._conn.execute(
+        with translate_errors(), self._engine.begin() as conn:
+            conn.execute(text(
                 "INSERT INTO audit (at, username, role, action, subject, documents, rows, outcome, via)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (at, username, role, action, subject[:MAX_SUBJECT], json.dumps(list(documents), ensure_ascii=False),
-                 json.dumps(list(rows), ensure_ascii=False), outcome, via))
+                " VALUES (:at, :username, :role, :action, :subject, :documents, :rows, :outcome, :via)"),
+                {"at": at, "username": username, "role": role, "action": action, "subject": subject[:MAX_SUBJECT],
+                 "documents": json.dumps(list(documents), ensure_ascii=False),
+                 "rows": json.dumps(list(rows), ensure_ascii=False), "outcome": outcome, "via": via})
 
     def query(self, username: str | None = None, action: str | None = None, since: str | None = None,
               limit: int = 50) -> list[AuditEvent]:
         """Newest first."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: dict[str, object] = {"limit": max(1, limit)}
         for column, value in (("username", username), ("action", action)):
             if value:
-                clauses.append(f"{column} = ?")
-                params.append(value)
+                clauses.append(f"{column} = :{column}")
+                params[column] = value
         if since:
-            clauses.append("at >= ?")
-            params.append(since)
+            clauses.append("at >= :since")
+            params["since"] = since
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self._lock:
-            rows = self._conn.execute(f"SELECT * FROM audit {where} ORDER BY id DESC LIMIT ?",  # noqa: S608
-                                      (*params, max(1, limit))).fetchall()
+        with translate_errors(), self._engine.connect() as conn:
+            rows = conn.execute(text(f"SELECT * FROM audit {where} ORDER BY id DESC LIMIT :limit"),  # noqa: S608
+                                params).mappings().all()
         return [AuditEvent(at=r["at"], username=r["username"], role=r["role"], action=r["action"], subject=r["subject"],
                            documents=json.loads(r["documents"]), rows=json.loads(r["rows"]), outcome=r["outcome"],
                            via=r["via"]) for r in rows]

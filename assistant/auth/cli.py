@@ -14,13 +14,14 @@ from assistant.auth.users import ROLE_LABELS, AccountError, UserStore, generate_
 from assistant.config import get_settings
 from assistant.db.reference import CITY_NAME, REGIONS
 from assistant.db.vocab import NameIndex
+from assistant.state.engine import state_url
 
 PASSWORD_ENV = "ASSISTANT_ADMIN_PASSWORD"
 
 
 @contextmanager
 def _users() -> Iterator[UserStore]:
-    store = UserStore(get_settings().data_dir / "users.sqlite")
+    store = UserStore(state_url(get_settings(), "users"))
     try:
         yield store
     except AccountError as exc:
@@ -33,7 +34,7 @@ def _audit(action: str, subject: str) -> None:
     from assistant.workspace import command_line_user
 
     operator = command_line_user()
-    log = AuditLog(get_settings().data_dir / "audit.sqlite")
+    log = AuditLog(state_url(get_settings(), "audit"))
     try:
         log.record(operator.username, operator.role, "users", f"{action} {subject}", via="cli")
     finally:
@@ -184,7 +185,7 @@ def _document_names(kb_path: Path) -> dict[str, str]:
 @click.option("--json", "as_json", is_flag=True, help="每条一行 JSON")
 def audit_command(username: str | None, action: str | None, since: str | None, limit: int, as_json: bool) -> None:
     settings = get_settings()
-    log = AuditLog(settings.data_dir / "audit.sqlite")
+    log = AuditLog(state_url(settings, "audit"))
     try:
         events = log.query(username, action, since, limit)
     finally:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.auth.audit import AuditLog
-from assistant.auth.limits import RateLimiter
+from assistant.auth.limits import make_limiter
 from assistant.auth.users import LOCAL_USER, AccountError, LoginLocked, User, UserStore
+from assistant.state.engine import state_location
 
 SESSION_COOKIE = "zs_session"
 
@@ -20,12 +21,15 @@ SESSION_COOKIE = "zs_session"
 class Auth:
     """The app's accounts and audit log, and whether it runs in local single-user mode."""
 
-    def __init__(self, data_dir: Path, local: bool = False, per_minute: int = 0, trusted_proxy: bool = False) -> None:
+    def __init__(self, data_dir: Path, local: bool = False, per_minute: int = 0, trusted_proxy: bool = False,
+                 database_url: str | None = None, redis_url: str | None = None) -> None:
+        """Accounts and audit in data_dir's SQLite files, or in the PostgreSQL database of `database_url` (shared
+        with every other server); the per-minute budget in memory, Redis (`redis_url`) or that database."""
         self.local = local
         self.trusted_proxy = trusted_proxy  # only then are X-Forwarded-* headers believed
-        self.users = UserStore(data_dir / "users.sqlite")
-        self.audit = AuditLog(data_dir / "audit.sqlite")
-        self.limiter = RateLimiter(per_minute)
+        self.users = UserStore(state_location(data_dir, database_url, "users"))
+        self.audit = AuditLog(state_location(data_dir, database_url, "audit"))
+        self.limiter = make_limiter(per_minute, redis_url, database_url)
 
     def close(self) -> None:
         self.users.close()

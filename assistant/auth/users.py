@@ -1,6 +1,7 @@
 """Accounts: roles 管理员 / 科室 / 县区, argon2 password hashes, per-user API keys and login sessions.
 
-Stored in data_dir/users.sqlite. Secrets are never stored: passwords as argon2id hashes, API keys and session
+Stored in data_dir/users.sqlite, or in the shared PostgreSQL database when ASSISTANT_DATABASE_URL points to one
+(assistant/state: every server process sees the same accounts, sessions and keys). Secrets are never stored: passwords as argon2id hashes, API keys and session
 tokens as SHA-256 digests (they are long random strings, so a fast digest is enough and lookups stay O(1)).
 """
 
@@ -9,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-import sqlite3
-import threading
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -22,9 +21,13 @@ from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, RowMapping, text
+from sqlalchemy.exc import IntegrityError
 
 from assistant.access import DISCLOSURE_CLASSES, INTERNAL, PUBLIC, Access
 from assistant.errors import AssistantError
+from assistant.state.engine import engine_for, translate_errors, write_transaction
+from assistant.state.migrations import migrate
 
 Role = Literal["admin", "staff", "county"]
 ROLE_LABELS: dict[str, str] = {"admin": "管理员", "staff": "科室", "county": "县区"}
@@ -41,39 +44,6 @@ ACCOUNT_WINDOW_MINUTES = 60
 API_KEY_PREFIX = "zsk_"
 LOCAL_USERNAME = "本机用户"
 OPERATOR_ID = -1  # the person at the server's command line: not an account
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    id INTEGER PRIMARY KEY,
-    username TEXT NOT NULL UNIQUE,
-    role TEXT NOT NULL,
-    region TEXT,
-    clearance TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    disabled INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    last_login TEXT
-);
-CREATE TABLE IF NOT EXISTS api_keys (
-    id INTEGER PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users(id),
-    key_hash TEXT NOT NULL UNIQUE,
-    label TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    token_hash TEXT PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users(id),
-    expires_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS login_failures (
-    username TEXT NOT NULL,
-    at REAL NOT NULL,
-    client TEXT NOT NULL DEFAULT ''
-);
-"""
-
 
 class AccountError(AssistantError):
     """A user-management request that cannot be carried out; the message says why and what to do."""
@@ -154,35 +124,31 @@ def _digest(secret: str) -> str:
 class UserStore:
     """Thread-safe; one instance per process (the API app holds one)."""
 
-    def __init__(self, path: Path, hasher: PasswordHasher | None = None) -> None:
-        self.path = path
+    def __init__(self, location: Path | str, hasher: PasswordHasher | None = None) -> None:
+        """`location`: the users.sqlite file, or the shared database's URL (state.state_url)."""
+        self.location = location
         self.hasher = hasher or PasswordHasher()
-        self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: no fsync per request, no corruption on a crash
-        self._conn.executescript(SCHEMA)
-        columns = {r["name"] for r in self._conn.execute("PRAGMA table_info(login_failures)")}
-        if "client" not in columns:  # users.sqlite from before per-client counting
-            with self._conn:
-                self._conn.execute("ALTER TABLE login_failures ADD COLUMN client TEXT NOT NULL DEFAULT ''")
+        self._engine = engine_for(location)
+        migrate(self._engine, "users")
         self._dummy_hash = self.hasher.hash(secrets.token_hex(8))  # equal time for unknown usernames
 
     def close(self) -> None:
-        self._conn.close()
+        """The engine is the process's, shared with the other stores of the same database: nothing to release."""
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._conn:
-            yield self._conn
+    def _tx(self) -> Iterator[Connection]:
+        with translate_errors(), self._engine.begin() as conn:
+            yield conn
+
+    def _one(self, sql: str, **params: object) -> RowMapping | None:
+        with self._tx() as conn:
+            return conn.execute(text(sql), params).mappings().first()
 
     # --- accounts -------------------------------------------------------------------------------
 
     def count(self) -> int:
         with self._tx() as conn:
-            return int(conn.execute("SELECT count(*) FROM users").fetchone()[0])
+            return int(conn.execute(text("SELECT count(*) FROM users")).scalar_one())
 
     def add(self, username: str, password: str, role: Role, region: str | None = None,
             clearance: str | None = None, known_regions: Sequence[str] | None = None) -> User:
@@ -207,38 +173,41 @@ class UserStore:
         password_hash = self.hasher.hash(password)
         try:
             with self._tx() as conn:
-                conn.execute(
-                    "INSERT INTO users (username, role, region, clearance, password_hash, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)", (username, role, region, clearance, password_hash, _now()))
-        except sqlite3.IntegrityError as exc:
+                conn.execute(text(
+                    "INSERT INTO users (username, role, region, clearance, password_hash, disabled, created_at)"
+                    " VALUES (:username, :role, :region, :clearance, :password_hash, 0, :at)"),
+                    {"username": username, "role": role, "region": region, "clearance": clearance,
+                     "password_hash": password_hash, "at": _now()})
+        except IntegrityError as exc:
             raise AccountError(f"用户名“{username}”已存在。") from exc
         return self.get(username)
 
     def get(self, username: str) -> User:
-        with self._tx() as conn:
-            row = conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        row = self._one("SELECT * FROM users WHERE username = :username", username=username)
         if row is None:
             raise AccountError(f"没有用户“{username}”。用 assistant users list 查看全部账号。")
         return _user(row)
 
     def list(self) -> list[User]:
         with self._tx() as conn:
-            return [_user(r) for r in conn.execute("SELECT * FROM users ORDER BY id")]
+            return [_user(r) for r in conn.execute(text("SELECT * FROM users ORDER BY id")).mappings()]
 
     def set_disabled(self, username: str, disabled: bool = True) -> User:
         user = self.get(username)
         with self._tx() as conn:
-            conn.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user.id))
+            conn.execute(text("UPDATE users SET disabled = :disabled WHERE id = :id"),
+                         {"disabled": int(disabled), "id": user.id})
             if disabled:  # a disabled account loses its sessions at once; its API keys stop working via the join
-                conn.execute("DELETE FROM sessions WHERE user_id = ?", (user.id,))
+                conn.execute(text("DELETE FROM sessions WHERE user_id = :id"), {"id": user.id})
         return self.get(username)
 
     def set_password(self, username: str, password: str) -> None:
         check_password(password)
         user = self.get(username)
         with self._tx() as conn:
-            conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (self.hasher.hash(password), user.id))
-            conn.execute("DELETE FROM sessions WHERE user_id = ?", (user.id,))
+            conn.execute(text("UPDATE users SET password_hash = :hash WHERE id = :id"),
+                         {"hash": self.hasher.hash(password), "id": user.id})
+            conn.execute(text("DELETE FROM sessions WHERE user_id = :id"), {"id": user.id})
 
     # --- passwords and sessions ----------------------------------------------------------------------
 
@@ -257,77 +226,69 @@ class UserStore:
         any of them was recorded. A correct password then removes this client's failures for the username."""
         username = username.strip()[:64]
         client = client[:100]
-        attempt = self._count_attempt(username, client, time.time())
-        with self._tx() as conn:
-            row = conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        self._count_attempt(username, client, time.time())
+        row = self._one("SELECT * FROM users WHERE username = :username", username=username)
         try:
             self.hasher.verify(row["password_hash"] if row else self._dummy_hash, password)
             ok = row is not None and not row["disabled"]
         except (VerificationError, InvalidHashError):
             ok = False
-        if not ok:
+        if not ok or row is None:
             return None  # the attempt stays recorded as a failure
-        with self._tx() as conn:
-            conn.execute("DELETE FROM login_failures WHERE rowid = ? OR (username = ? AND client = ?)",
-                         (attempt, username, client))
-            conn.execute("UPDATE users SET last_login = ? WHERE id = ?", (_now(), row["id"]))
+        with self._tx() as conn:  # this attempt was recorded under the same username and client
+            conn.execute(text("DELETE FROM login_failures WHERE username = :username AND client = :client"),
+                         {"username": username, "client": client})
+            conn.execute(text("UPDATE users SET last_login = :at WHERE id = :id"), {"at": _now(), "id": row["id"]})
             if self.hasher.check_needs_rehash(row["password_hash"]):
-                conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (self.hasher.hash(password), row["id"]))
+                conn.execute(text("UPDATE users SET password_hash = :hash WHERE id = :id"),
+                             {"hash": self.hasher.hash(password), "id": row["id"]})
         return self.get(username)
 
-    def _count_attempt(self, username: str, client: str, now: float) -> int:
-        """Record one login attempt as a failure (its rowid), or raise LoginLocked if a limit is reached."""
+    def _count_attempt(self, username: str, client: str, now: float) -> None:
+        """Record one login attempt as a failure, or raise LoginLocked if a limit is reached. One write
+        transaction that no other login attempt runs beside, in any process (state.write_transaction)."""
         window = now - LOCKOUT_MINUTES * 60
-        with self._lock:
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute("DELETE FROM login_failures WHERE at < ?", (now - ACCOUNT_WINDOW_MINUTES * 60,))
+        with write_transaction(self._engine, "login-failures") as conn:
+            conn.execute(text("DELETE FROM login_failures WHERE at < :cut"), {"cut": now - ACCOUNT_WINDOW_MINUTES * 60})
 
-                def oldest(where: str, *params: object, since: float = window) -> tuple[int, float]:
-                    n, first = conn.execute(f"SELECT count(*), min(at) FROM login_failures WHERE at >= ? AND {where}",  # noqa: S608
-                                            (since, *params)).fetchone()
-                    return int(n), float(first or now)
+            def oldest(where: str, since: float = window, **params: object) -> tuple[int, float]:
+                n, first = conn.execute(text(f"SELECT count(*), min(at) FROM login_failures WHERE at >= :since AND {where}"),  # noqa: S608
+                                        {"since": since, **params}).one()
+                return int(n), float(first or now)
 
-                n, first = oldest("username = ? AND client = ?", username, client)
-                if n >= LOCKOUT_FAILURES:
-                    raise LoginLocked(f"该账号连续 {LOCKOUT_FAILURES} 次登录失败，已暂时锁定，"
-                                      f"请 {_minutes(first + LOCKOUT_MINUTES * 60 - now)} 分钟后再试。")
-                n, first = oldest("client = ?", client)
-                if n >= CLIENT_FAILURES:
-                    raise LoginLocked(f"此地址 {LOCKOUT_MINUTES} 分钟内登录失败已达 {n} 次，暂时不能登录，"
-                                      f"请 {_minutes(first + LOCKOUT_MINUTES * 60 - now)} 分钟后再试。")
-                n, first = oldest("username = ?", username, since=now - ACCOUNT_WINDOW_MINUTES * 60)
-                if n >= ACCOUNT_FAILURES:
-                    raise LoginLocked(f"该账号 {ACCOUNT_WINDOW_MINUTES} 分钟内在多处登录失败 {n} 次，已暂时锁定，"
-                                      f"请 {_minutes(first + ACCOUNT_WINDOW_MINUTES * 60 - now)} 分钟后再试；"
-                                      "如非本人操作，请告知管理员。")
-                cur = conn.execute("INSERT INTO login_failures (username, at, client) VALUES (?, ?, ?)",
-                                   (username, now, client))
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
-        return int(cur.lastrowid or 0)
+            n, first = oldest("username = :username AND client = :client", username=username, client=client)
+            if n >= LOCKOUT_FAILURES:
+                raise LoginLocked(f"该账号连续 {LOCKOUT_FAILURES} 次登录失败，已暂时锁定，"
+                                  f"请 {_minutes(first + LOCKOUT_MINUTES * 60 - now)} 分钟后再试。")
+            n, first = oldest("client = :client", client=client)
+            if n >= CLIENT_FAILURES:
+                raise LoginLocked(f"此地址 {LOCKOUT_MINUTES} 分钟内登录失败已达 {n} 次，暂时不能登录，"
+                                  f"请 {_minutes(first + LOCKOUT_MINUTES * 60 - now)} 分钟后再试。")
+            n, first = oldest("username = :username", since=now - ACCOUNT_WINDOW_MINUTES * 60, username=username)
+            if n >= ACCOUNT_FAILURES:
+                raise LoginLocked(f"该账号 {ACCOUNT_WINDOW_MINUTES} 分钟内在多处登录失败 {n} 次，已暂时锁定，"
+                                  f"请 {_minutes(first + ACCOUNT_WINDOW_MINUTES * 60 - now)} 分钟后再试；"
+                                  "如非本人操作，请告知管理员。")
+            conn.execute(text("INSERT INTO login_failures (username, at, client) VALUES (:username, :at, :client)"),
+                         {"username": username, "at": now, "client": client})
 
     def start_session(self, user: User, hours: float = SESSION_HOURS) -> str:
         token = secrets.token_urlsafe(32)
         with self._tx() as conn:
-            conn.execute("DELETE FROM sessions WHERE expires_at < ?", (time.time(),))
-            conn.execute("INSERT INTO sessions VALUES (?, ?, ?)", (_digest(token), user.id, time.time() + hours * 3600))
+            conn.execute(text("DELETE FROM sessions WHERE expires_at < :now"), {"now": time.time()})
+            conn.execute(text("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (:hash, :id, :until)"),
+                         {"hash": _digest(token), "id": user.id, "until": time.time() + hours * 3600})
         return token
 
     def user_for_session(self, token: str) -> User | None:
-        with self._tx() as conn:
-            row = conn.execute(
-                "SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id"
-                " WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0", (_digest(token), time.time())
-            ).fetchone()
+        row = self._one("SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id"
+                        " WHERE s.token_hash = :hash AND s.expires_at > :now AND u.disabled = 0",
+                        hash=_digest(token), now=time.time())
         return _user(row) if row else None
 
     def end_session(self, token: str) -> None:
         with self._tx() as conn:
-            conn.execute("DELETE FROM sessions WHERE token_hash = ?", (_digest(token),))
+            conn.execute(text("DELETE FROM sessions WHERE token_hash = :hash"), {"hash": _digest(token)})
 
     # --- API keys ------------------------------------------------------------------------------------
 
@@ -336,31 +297,29 @@ class UserStore:
         user = self.get(username)
         key = API_KEY_PREFIX + secrets.token_urlsafe(32)
         with self._tx() as conn:
-            conn.execute("INSERT INTO api_keys (user_id, key_hash, label, created_at) VALUES (?, ?, ?, ?)",
-                         (user.id, _digest(key), label or key[:10] + "…", _now()))
+            conn.execute(text("INSERT INTO api_keys (user_id, key_hash, label, created_at)"
+                              " VALUES (:id, :hash, :label, :at)"),
+                         {"id": user.id, "hash": _digest(key), "label": label or key[:10] + "…", "at": _now()})
         return key
 
     def revoke_api_keys(self, username: str) -> int:
         user = self.get(username)
         with self._tx() as conn:
-            cur = conn.execute("UPDATE api_keys SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                               (_now(), user.id))
-        return cur.rowcount
+            cur = conn.execute(text("UPDATE api_keys SET revoked_at = :at WHERE user_id = :id AND revoked_at IS NULL"),
+                               {"at": _now(), "id": user.id})
+        return int(cur.rowcount)
 
     def api_key_count(self, username: str) -> int:
         user = self.get(username)
         with self._tx() as conn:
-            return int(conn.execute("SELECT count(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL",
-                                    (user.id,)).fetchone()[0])
+            return int(conn.execute(text("SELECT count(*) FROM api_keys WHERE user_id = :id AND revoked_at IS NULL"),
+                                    {"id": user.id}).scalar_one())
 
     def user_for_api_key(self, key: str) -> User | None:
         if not key.startswith(API_KEY_PREFIX) or len(key) > 200:
             return None
-        with self._tx() as conn:
-            row = conn.execute(
-                "SELECT u.* FROM api_keys k JOIN users u ON u.id = k.user_id"
-                " WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.disabled = 0", (_digest(key),)
-            ).fetchone()
+        row = self._one("SELECT u.* FROM api_keys k JOIN users u ON u.id = k.user_id"
+                        " WHERE k.key_hash = :hash AND k.revoked_at IS NULL AND u.disabled = 0", hash=_digest(key))
         return _user(row) if row else None
 
 
@@ -379,7 +338,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: RowMapping) -> User:
     return User(id=row["id"], username=row["username"], role=row["role"], region=row["region"],
                 clearance=row["clearance"], disabled=bool(row["disabled"]), created_at=row["created_at"],
                 last_login=row["last_login"])

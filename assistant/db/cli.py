@@ -110,7 +110,7 @@ def import_demo_command(directory: Path) -> None:
 @_friendly_errors
 def migrate_command() -> None:
     settings = get_settings()
-    with write_lock(settings.data_dir):
+    with write_lock(settings.data_dir, settings.database_url):
         engine = create_writable_engine(settings.db_url)
         try:
             done = migrate(engine)

@@ -75,7 +75,7 @@ def reclassify(kb: KnowledgeBase, doc_id: str, access: str, reason: str, usernam
     """Give a document a class by hand (taking the data directory's write lock); returns the updated record."""
     if access not in DISCLOSURE_CLASSES:
         raise ValueError(access)
-    with write_lock(kb.settings.data_dir):
+    with write_lock(kb.settings.data_dir, kb.settings.database_url):
         record = kb.manifest.get(doc_id)
         if record is None:
             raise UnknownDocument(f"未找到文档“{doc_id}”。")
@@ -145,7 +145,7 @@ def align_default(kb: KnowledgeBase, default: str) -> list[str]:
     if kb.manifest.get_kv(DEFAULT_KEY) == default:
         return []
     try:
-        with write_lock(kb.settings.data_dir):
+        with write_lock(kb.settings.data_dir, kb.settings.database_url):
             return apply_default(kb, default)
     except (IndexBusy, OSError, sqlite3.OperationalError):
         return []

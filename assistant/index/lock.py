@@ -13,7 +13,22 @@ from assistant.errors import IndexBusy
 
 
 @contextmanager
-def write_lock(data_dir: Path) -> Iterator[None]:
+def write_lock(data_dir: Path, database_url: str | None = None) -> Iterator[None]:
+    """The data directory's writer, by a file lock; with a PostgreSQL `database_url` (shared by several machines)
+    also by an advisory lock there, so two ingests or imports on two machines never interleave."""
+    if database_url:
+        from assistant.state.engine import advisory_lock, is_postgres
+
+        if is_postgres(database_url):
+            with _file_lock(data_dir), advisory_lock(database_url, "assistant-write"):
+                yield
+            return
+    with _file_lock(data_dir):
+        yield
+
+
+@contextmanager
+def _file_lock(data_dir: Path) -> Iterator[None]:
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / ".write.lock"
     fd = os.open(str(path), os.O_RDWR | os.O_CREAT, 0o644)

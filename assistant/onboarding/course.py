@@ -15,6 +15,7 @@ from assistant.onboarding.glossary import Term, build_glossary, lookup
 from assistant.onboarding.indicators import IndicatorDefinition, indicator_definitions
 from assistant.onboarding.quiz import Question, Results, grade, make_quiz
 from assistant.onboarding.reading import ReadingItem, reading_path
+from assistant.state.engine import state_url
 
 
 class Course:
@@ -63,7 +64,7 @@ class Course:
 
     def submit(self, user: str, questions: list[Question], answers: list[str]) -> tuple[int, list[bool]]:
         score, marks = grade(questions, answers)
-        results = Results(self.settings.learning_path)
+        results = Results(state_url(self.settings, "learning"))
         try:
             results.save(user, questions, answers, marks)
         finally:

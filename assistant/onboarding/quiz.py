@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import time
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from assistant.db.reference import METRICS
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 from assistant.onboarding.glossary import Term
 from assistant.onboarding.sources import Source
+from assistant.state.engine import engine_for, translate_errors
+from assistant.state.migrations import migrate, quiz_results
 from assistant.tools import Provenance, rank_regions
 
 LOCAL_USER = "本机用户"
@@ -109,30 +111,26 @@ def grade(questions: list[Question], answers: list[str]) -> tuple[int, list[bool
 
 
 class Results:
-    """Quiz results per user, in SQLite under the data dir."""
+    """Quiz results per user: learning.sqlite under the data dir, or the shared PostgreSQL database
+    (state.state_url(settings, "learning"))."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path))
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS quiz_results (id INTEGER PRIMARY KEY, user TEXT NOT NULL, "
-            "taken_at REAL NOT NULL, score INTEGER NOT NULL, total INTEGER NOT NULL, detail TEXT NOT NULL)"
-        )
-        self.conn.commit()
+    def __init__(self, location: Path | str) -> None:
+        self._engine = engine_for(location)
+        migrate(self._engine, "learning")
 
     def save(self, user: str, questions: list[Question], answers: list[str], marks: list[bool]) -> None:
         detail = [{"id": q.id, "given": a, "correct": m} for q, a, m in zip(questions, answers, marks, strict=False)]
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO quiz_results(user, taken_at, score, total, detail) VALUES (?,?,?,?,?)",
-                (user, time.time(), sum(marks), len(questions), json.dumps(detail, ensure_ascii=False)),
-            )
+        with translate_errors(), self._engine.begin() as conn:
+            conn.execute(quiz_results.insert().values(user=user, taken_at=time.time(), score=sum(marks),
+                                                      total=len(questions),
+                                                      detail=json.dumps(detail, ensure_ascii=False)))
 
     def history(self, user: str) -> list[tuple[float, int, int]]:
-        rows = self.conn.execute(
-            "SELECT taken_at, score, total FROM quiz_results WHERE user=? ORDER BY taken_at", (user,)
-        ).fetchall()
+        table = quiz_results.c
+        with translate_errors(), self._engine.connect() as conn:
+            rows = conn.execute(select(table.taken_at, table.score, table.total).where(table.user == user)
+                                .order_by(table.taken_at)).all()
         return [(float(a), int(b), int(c)) for a, b, c in rows]
 
     def close(self) -> None:
-        self.conn.close()
+        """The engine is the process's, shared with the other stores of the same database: nothing to release."""

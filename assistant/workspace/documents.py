@@ -174,7 +174,7 @@ class Documents(WorkspaceBase):
 
     def _import(self, run: Callable[[Engine], list[ImportSummary]]) -> list[ImportSummary]:
         url = self.settings.db_url
-        with self._writing(), write_lock(self.settings.data_dir):
+        with self._writing(), write_lock(self.settings.data_dir, self.settings.database_url):
             engine = create_writable_engine(url)
             try:
                 summaries = run(engine)

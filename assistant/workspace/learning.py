@@ -8,6 +8,7 @@ from assistant.onboarding.glossary import Term
 from assistant.onboarding.indicators import IndicatorDefinition
 from assistant.onboarding.quiz import Question, Results
 from assistant.onboarding.reading import ReadingItem
+from assistant.state.engine import state_url
 from assistant.workspace.base import WorkspaceBase
 
 
@@ -41,7 +42,7 @@ class Learning(WorkspaceBase):
 
     def quiz_history(self) -> list[tuple[float, int, int]]:
         """(taken at, score, total) of the user's earlier quizzes, oldest first."""
-        results = Results(self.settings.learning_path)
+        results = Results(state_url(self.settings, "learning"))
         try:
             return results.history(self.user.username)
         finally:
