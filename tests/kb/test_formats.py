@@ -172,7 +172,7 @@ def test_a_two_level_header_names_each_column_by_its_group(tmp_path: Path) -> No
 
 def test_bad_spreadsheets_get_reasons(tmp_path: Path) -> None:
     empty = make_xlsx(tmp_path / "空.xlsx", {"Sheet1": []})
-    with pytest.raises(LoadError, match="Excel 文件中所有工作表都是空的"):
+    with pytest.raises(LoadError, match="Excel 文件中没有内容：可见的工作表都是空的"):
         load_file(empty)
     fake = tmp_path / "旧格式.xlsx"
     fake.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 600)
