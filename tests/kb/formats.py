@@ -14,7 +14,7 @@ OFD_NS = "http://www.ofdspec.org/2016"
 
 
 def make_ofd(path: Path, pages: list[list[tuple[float, float, str]]], title: str = "",
-             template: list[tuple[float, float, str]] | None = None) -> Path:
+             template: list[tuple[float, float, str]] | None = None, custom: dict[str, str] | None = None) -> Path:
     """An OFD whose page n shows `pages[n]`: (x mm, y mm, text) TextObjects, in any order, written the way
     layout software writes them (each object its own Boundary, the TextCode relative to it, DeltaX gaps).
     `template`: text on a template page every page uses (where a red 版头 is often put)."""
@@ -38,6 +38,9 @@ def make_ofd(path: Path, pages: list[list[tuple[float, float, str]]], title: str
                 f"</ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>{template_ref}</ofd:CommonData>"
                 f"<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>")
     info = f"<ofd:Title>{escape(title)}</ofd:Title>" if title else ""
+    if custom:
+        info += "<ofd:CustomDatas>" + "".join(f'<ofd:CustomData Name="{escape(k)}">{escape(v)}</ofd:CustomData>'
+                                              for k, v in custom.items()) + "</ofd:CustomDatas>"
     entry = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">'
              f"<ofd:DocBody><ofd:DocInfo><ofd:DocID>6d1f1c1e0a7b4c2e9d3f5a6b7c8d9e0f</ofd:DocID>{info}"
              f"<ofd:CreationDate>2024-03-01</ofd:CreationDate></ofd:DocInfo>"

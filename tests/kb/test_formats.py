@@ -311,10 +311,12 @@ def test_a_marking_in_hidden_text_still_restricts_the_document(tmp_path: Path) -
     workbook = load_workbook(book)
     workbook["说明"].sheet_state = "hidden"
     workbook.save(book)
-    for path in (page, book):
+    # An OFD keeps its classification as a document property, as Word files do.
+    ofd = make_ofd(tmp_path / "通知.ofd", NOTICE_OFD, custom={"密级": "内部", "紧急程度": "特急"})
+    for path in (page, book, ofd):
         meta = prepare(path, file_hash(path), max_chars=400, max_bytes=1 << 24).record.meta
         assert meta["access"] == "内部", (path.name, meta["access_reason"])
-        assert "隐藏" in meta["access_reason"], meta["access_reason"]
+        assert ("隐藏" if path != ofd else "文档属性“密级”") in meta["access_reason"], meta["access_reason"]
 
 
 def locked_word_file(path: Path) -> Path:

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from assistant.corpus.archives import inflation_problem
-from assistant.corpus.loaders import RawBlock, RawDocument, _pdf_margins, register_loader
+from assistant.corpus.loaders import (
+    CLASS_PROPERTY,
+    Margin,
+    RawBlock,
+    RawDocument,
+    _pdf_margins,
+    register_loader,
+)
 from assistant.errors import LoadError
 
 
@@ -219,8 +226,16 @@ def _paragraphs(pages: list[_Page]) -> list[list[str]]:
     return [[line.text for line in joined] for joined in out]
 
 
-def read_ofd(path: Path) -> tuple[list[list[str]], str, list[str]]:
-    """(lines of each page, the document's Title property, warnings) or OfdError with the reason."""
+@dataclass
+class OfdDocument:
+    pages: list[list[str]]  # each page's paragraphs, in reading order
+    title: str  # DocInfo/Title
+    properties: list[tuple[str, str]]  # DocInfo/CustomDatas: (Name, value), e.g. ("密级", "内部")
+    warnings: list[str]
+
+
+def read_ofd(path: Path) -> OfdDocument:
+    """The text and properties of an OFD file, or OfdError with the reason."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -236,6 +251,9 @@ def read_ofd(path: Path) -> tuple[list[list[str]], str, list[str]]:
             raise OfdError("OFD.xml 中没有 DocBody/DocRoot（文档根节点），文件不完整")
         title_node = _find(body, "DocInfo", "Title")
         title = " ".join((title_node.text or "").split()) if title_node is not None else ""
+        custom = _find(body, "DocInfo", "CustomDatas")
+        properties = [(data.get("Name", "").strip(), " ".join((data.text or "").split()))
+                      for data in (_children(custom, "CustomData") if custom is not None else [])]
         document_name = _resolve("OFD.xml", doc_root.text or "")
         document = package.xml(document_name, "文档描述文件")
         templates: dict[str, str] = {}
@@ -275,7 +293,7 @@ def read_ofd(path: Path) -> tuple[list[list[str]], str, list[str]]:
                     from_template |= {line.text for line in _lines(template_codes)}
                     codes += template_codes
             pages.append(_Page(_lines(codes), from_template))
-    return _paragraphs(pages), title, warnings
+    return OfdDocument(_paragraphs(pages), title, [(k, v) for k, v in properties if k and v], warnings)
 
 
 @register_loader(".ofd", label="OFD 版式文件，GB/T 33190，含页码", mime_types=("application/ofd",))
@@ -284,13 +302,17 @@ def _load_ofd(path: Path) -> RawDocument:
     if problem:
         raise LoadError(path, problem)
     try:
-        pages, title, warnings = read_ofd(path)
+        document = read_ofd(path)
     except OfdError as exc:
         raise LoadError(path, str(exc)) from exc
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:  # a part whose compressed data is damaged
         raise LoadError(path, f"OFD 文件内容已损坏，无法解压（{type(exc).__name__}）") from exc
+    pages = document.pages
     if not any(pages):
         raise LoadError(path, "OFD 文件中没有文字（可能是扫描图像生成的 OFD，请提供带文字的版本或其 PDF 扫描件）")
     blocks = [RawBlock(text=line, page=number) for number, lines in enumerate(pages, start=1) for line in lines]
-    texts = ["\n".join(lines) for lines in pages]
-    return RawDocument(path=path, fmt="ofd", blocks=blocks, margins=_pdf_margins(texts), warnings=warnings, title=title)
+    margins = _pdf_margins(["\n".join(lines) for lines in pages])
+    # A classification kept as a document property (CustomData Name="密级"), as a Word file's custom property is.
+    margins += [Margin(f"文档属性“{name}”", value) for name, value in document.properties if CLASS_PROPERTY.search(name)]
+    return RawDocument(path=path, fmt="ofd", blocks=blocks, margins=margins, warnings=document.warnings,
+                       title=document.title)
