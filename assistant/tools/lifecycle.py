@@ -180,18 +180,18 @@ def ledger_status(store: FigureStore, region: str | None = None,
     with store.session() as session:
         day = ledger_date(session)
         rows = load_ledger(session, scoped_region(store, session, region))
-        items = [_item(p, day) for p in rows]
+        judged = [(p, status_of(p, day)[0]) for p in rows]
         wanted = {"预警和滞后": ("预警", "滞后"), "全部": STATUSES}.get(status, (status,))
-        chosen = sorted((i for i in items if i.status in wanted), key=lambda i: (STATUSES.index(i.status) * -1,
-                                                                                  i.region, i.name))
-        shown = chosen[: max(limit, 0)]
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in rows if p.id in {i.id for i in shown}],
+        chosen = sorted(((p, s) for p, s in judged if s in wanted),
+                        key=lambda t: (-STATUSES.index(t[1]), t[0].region_order, t[0].name))
+        shown = [_item(p, day) for p, _ in chosen[: max(limit, 0)]]
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p, _ in chosen[: max(limit, 0)]],
                           None, STATUS_RULE)
-    counts = {s: sum(1 for i in items if i.status == s) for s in STATUSES}
+    counts = {s: sum(1 for _, j in judged if j == s) for s in STATUSES}
     scope = region or "全市"
     figures = [Figure(label=f"{scope}{s}项目数（{cn_date(day)}台账）", value=counts[s], unit="个", period=None,
                       provenance=prov) for s in STATUSES]
-    head = (f"截至{cn_date(day)}台账，{scope}项目 {len(items)} 个：正常 {counts['正常']} 个、预警 {counts['预警']} 个、"
+    head = (f"截至{cn_date(day)}台账，{scope}项目 {len(rows)} 个：正常 {counts['正常']} 个、预警 {counts['预警']} 个、"
             f"滞后 {counts['滞后']} 个。")
     body = "；".join(f"【{i.status}】{_line(i)}" for i in shown[:20])
     summary = head + (f"{status}项目：{body}。" if shown else f"没有{status}的项目。") + f"（判定规则：{STATUS_RULE}。）"
@@ -216,10 +216,11 @@ class WindowList(BaseModel):
     ],
     path="no-progress",
 )
-def no_progress_projects(store: FigureStore, days: int = 30, region: str | None = None) -> WindowList:
+def no_progress_projects(store: FigureStore, days: int = 30, region: str | None = None, limit: int = 50
+                         ) -> WindowList:
     """最新进展距台账日期超过 days 天（或从未填报进展）的在推项目（未投产），按进展日期从早到晚。
 
-    days：天数，默认 30；region：可选，地区名或简称。
+    days：天数，默认 30；region：可选，地区名或简称；limit：最多列出条数（默认 50）。
     """
     if days < 0:
         raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
@@ -230,14 +231,15 @@ def no_progress_projects(store: FigureStore, days: int = 30, region: str | None 
                        and (p.progress_on is None or (day - p.progress_on).days > days)),
                       key=lambda p: (p.progress_on or date.min, p.name))
         rule = f"未投产、最新进展日期早于 {cn_date(day - timedelta(days=days))}（台账日期前 {days} 天）或没有进展记录的项目"
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
-    items = [_item(p, day) for p in hits]
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits[: max(limit, 0)]], None, rule)
+    items = [_item(p, day) for p in hits[: max(limit, 0)]]
     listing = "；".join(f"{i.name}（{i.region}，{i.stage}，"
                        + (f"最新进展“{i.progress}”在{cn_date(i.progress_on)}，已 {(day - i.progress_on).days} 天"
                           if i.progress_on else "没有进展记录") + "）" for i in items[:20])
-    summary = (f"截至{cn_date(day)}台账，超过 {days} 天没有更新进展的项目 {len(items)} 个：{listing}。" if items
+    more = f"（列出前 {len(items[:20])} 个）" if len(hits) > 20 else ""
+    summary = (f"截至{cn_date(day)}台账，超过 {days} 天没有更新进展的项目 {len(hits)} 个{more}：{listing}。" if hits
                else f"截至{cn_date(day)}台账，没有超过 {days} 天未更新进展的项目。")
-    return WindowList(as_of=day, window=f"{days}天", items=items, total_count=len(items), provenance=prov,
+    return WindowList(as_of=day, window=f"{days}天", items=items, total_count=len(hits), provenance=prov,
                       summary=summary)
 
 
@@ -372,6 +374,9 @@ class Change(BaseModel):
     what: str
 
 
+CHANGE_CAP = 200
+
+
 class WeeklyChanges(BaseModel):
     date_from: date
     date_to: date
@@ -380,6 +385,7 @@ class WeeklyChanges(BaseModel):
     funds: list[Change]
     progressed: list[Change]
     stalled: list[Change]
+    counts: dict[str, int]  # 新增, 阶段前进, 资金到位, 进展更新, 停滞 (the lists above stop at CHANGE_CAP each)
     funds_added_yi_yuan: float | None
     figures: list[Figure]
     provenance: Provenance
@@ -464,9 +470,12 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
              f"阶段前进 {len(advanced)} 个" + (f"：{listing(advanced)}" if advanced else ""),
              f"新到位资金 {format_value(money, '亿元')}" + (f"：{listing(funds)}" if funds else "（无数据）"),
              f"进展有更新 {len(progressed)} 个", f"停滞 {len(stalled)} 个" + (f"：{listing(stalled)}" if stalled else "")]
-    return WeeklyChanges(date_from=start, date_to=end, added=added, advanced=advanced, funds=funds,
-                         progressed=progressed, stalled=stalled, funds_added_yi_yuan=money, figures=figures,
-                         provenance=prov, summary="；".join(parts) + "。")
+    counts = {"新增": len(added), "阶段前进": len(advanced), "资金到位": len(funds), "进展更新": len(progressed),
+              "停滞": len(stalled)}
+    return WeeklyChanges(date_from=start, date_to=end, added=added[:CHANGE_CAP], advanced=advanced[:CHANGE_CAP],
+                         funds=funds[:CHANGE_CAP], progressed=progressed[:CHANGE_CAP], stalled=stalled[:CHANGE_CAP],
+                         counts=counts, funds_added_yi_yuan=money, figures=figures, provenance=prov,
+                         summary="；".join(parts) + "。")
 
 
 # ---- per-county rates ----------------------------------------------------------------------
