@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from assistant.api_routes.deps import WorkspaceDep
 from assistant.config import Settings
 from assistant.corpus.loaders import supported_types_text
+from assistant.drafting.edits import ParagraphEdit
 from assistant.drafting.proposal import ProposalText, read_proposal, split_suggestions
 from assistant.drafting.reply import ReplyRequest
 from assistant.drafting.report import ReportRequest
@@ -130,6 +131,25 @@ def export(draft: Draft, workspace: WorkspaceDep, sources: WithSources = True) -
     response = _respond(draft, "docx", sources, workspace)
     assert isinstance(response, Response)
     return response
+
+
+class ReviseBody(BaseModel):
+    draft: Draft = Field(description="起草接口返回的 draft（原稿）")
+    edits: list[ParagraphEdit] = Field(max_length=500, description="修改的段落：序号和修改后的整段文字")
+
+
+class ReviseResponse(BaseModel):
+    draft: Draft = Field(description="修改后的草稿；原样 POST 到 /api/draft/export 即得 .docx")
+    summary: dict[str, int] = Field(description="match 一致 / mismatch 不一致 / not_found 未找到 的个数")
+    checks: list[FigureCheck] = Field(description="修改稿中每个数字的核对结果；改动了数据库数字的标为不一致")
+    sources: list[str]
+
+
+@router.post("/revise", summary="修改草稿段落并重新核对数字")
+def revise(body: ReviseBody, workspace: WorkspaceDep) -> ReviseResponse:
+    revision = workspace.revise(body.draft, body.edits)
+    return ReviseResponse(draft=revision.draft, summary=_summary(revision.checks), checks=revision.checks,
+                          sources=source_lines(revision.draft))
 
 
 def _summary(checks: list[FigureCheck]) -> dict[str, int]:

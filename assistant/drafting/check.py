@@ -31,13 +31,12 @@ from assistant.tools import (
     ProjectStats,
     get_indicator,
     list_events,
-    open_problems,
     project_stats,
 )
 from assistant.tools.types import Provenance, format_value
 
 from .claims import MONEY, Claim, Mention, claims_in, mentions, regions_in, sentence_period
-from .facts import attempt
+from .facts import attempt, problems_as_of
 from .sources import SOURCES_HEADING
 from .types import FigureCheck
 
@@ -80,7 +79,7 @@ class Lookup:
         self._indicators: dict[tuple[str, str, str], IndicatorResult | None] = {}
         self._projects: dict[tuple[str | None, str], ProjectStats | None] = {}
         self._events: dict[str, EventList | None] = {}
-        self._problems: dict[str | None, ProblemList | None] = {}
+        self._problems: dict[tuple[str | None, str], ProblemList | None] = {}
 
     def indicator(self, region: str, period: str, metric: str) -> IndicatorResult | None:
         key = (region, period, metric)
@@ -98,10 +97,11 @@ class Lookup:
             self._events[period] = attempt(lambda: list_events(self.store, period))
         return self._events[period]
 
-    def problems(self, region: str | None) -> ProblemList | None:
-        if region not in self._problems:
-            self._problems[region] = attempt(lambda: open_problems(self.store, region))
-        return self._problems[region]
+    def problems(self, region: str | None, period: Period) -> ProblemList | None:
+        """The problems open at the end of the period the sentence speaks of (a Q1 report counts Q1's)."""
+        if (region, period.key) not in self._problems:
+            self._problems[(region, period.key)] = attempt(lambda: problems_as_of(self.store, period.end, region))
+        return self._problems[(region, period.key)]
 
     def figure(self, claim: Claim) -> DbFigure | None:
         region = claim.regions[0] if claim.regions else CITY_NAME
@@ -135,7 +135,7 @@ class Lookup:
             attr, unit = EVENT_FIELDS[name]
             return DbFigure(getattr(events, attr), unit, f"{period.label} {FIELD_LABELS[name]}", events.provenance)
         if name == "open_problems":
-            problems = self.problems(scope)
+            problems = self.problems(scope, period)
             if problems is None:
                 return None
             return DbFigure(problems.open_count, "个", f"{region} 问题台账 {FIELD_LABELS[name]}", problems.provenance)

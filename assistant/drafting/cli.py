@@ -85,8 +85,9 @@ def draft_group() -> None:
 @click.option("--office", default=None, help="答复单位（默认 安康市招商和经济合作局）")
 @click.option("--doc-number", default="", help="发文字号，如 安招函〔2023〕31号")
 @click.option("--signer", default="", help="签发人")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="成文日期 YYYY-MM-DD（默认今天）")
-@click.option("--period", help="数据期间，如 2023-07（默认数据库中最新的期间）")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
+              help="成文日期 YYYY-MM-DD（默认今天）；数字、问题和引用的文件都以此日为准")
+@click.option("--period", help="数据期间，如 2023-07（默认成文日期前已结束的最新期间）")
 @click.option("--cc", default=None, help="抄送（默认按提案或建议填写）")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写出 .docx 文件")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（段落、来源、提示）")
@@ -126,7 +127,8 @@ def reply(number: str, session: str, title: str, proposer: str, suggestions: tup
 @click.option("--period", required=True, help="期间，如 2023Q1、2023-07、2023年上半年")
 @click.option("--office", default=None, help="报告单位（默认 安康市招商和经济合作局）")
 @click.option("--recipient", default="", help="主送机关，如 市人民政府")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="成文日期 YYYY-MM-DD（默认今天）")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
+              help="成文日期 YYYY-MM-DD（默认期间末）；引用的文件以此日为限")
 @click.option("--no-table", is_flag=True, help="不附县区指标完成情况表")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写出 .docx 文件")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（段落、来源、表格、提示）")

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
 from assistant.db.errors import DatabaseNotReady
 from assistant.db.periods import Period, parse_period
+from assistant.db.session import FigureStore
 from assistant.db.units import round2, to_decimal
 from assistant.errors import AssistantError
 from assistant.tools import (
@@ -30,6 +33,7 @@ from assistant.tools import (
     RankingResult,
 )
 from assistant.tools.formulas import FORMULAS
+from assistant.tools.ledger import CountItem, open_problems, solved_problems
 from assistant.tools.types import Figure, Provenance
 from assistant.tools.types import format_value as tool_value
 
@@ -198,7 +202,37 @@ def events_fact(events: EventList, subject: str) -> Fact:
     return Fact(text, list(events.figures))
 
 
-def problems_fact(problems: ProblemList, top: int = 3) -> Fact:
+def events_list_fact(events: EventList, start: date, end: date, top: int = 4) -> Fact:
+    """The period's activities by name, from the events table: “3月9日在成都举办富硒食品产业链精准招商推介会”."""
+    items = [e for e in events.items if start <= e.held_on <= end][:top]
+    if not items:
+        return Fact()
+    named = "；".join(phrase("facts", "event_item", month=str(e.held_on.month), day=str(e.held_on.day), city=e.city,
+                            title=e.title) for e in items)
+    return Fact(phrase("facts", "events_named", items=named), [])
+
+
+def problems_as_of(store: FigureStore, day: date, region: str | None = None) -> ProblemList:
+    """The ledger's problems that were open on `day`: raised on or before it and not yet solved then (a
+    problem solved later counts; one raised later does not). Built from the ledger's open and solved lists."""
+    still_open = open_problems(store, region)
+    solved = solved_problems(store, region)
+    items = [i for i in still_open.items if i.opened_on <= day]
+    items += [i for i in solved.items if i.opened_on <= day and (i.closed_on is None or i.closed_on > day)]
+    items.sort(key=lambda i: (i.opened_on, i.code))
+    counts = Counter(i.department for i in items)
+    regions = Counter(i.region for i in items)
+    rows = sorted({i.id for i in items})
+    prov = still_open.provenance.model_copy(update={
+        "row_ids": rows, "formula": f"{day.year}年{day.month}月{day.day}日时未解决的问题 = 提出日期不晚于该日、且当时尚未解决"})
+    return ProblemList(region=still_open.region, department=None, items=items, open_count=len(items),
+                       by_department=[CountItem(name=n, count=c) for n, c in counts.most_common()],
+                       by_region=[CountItem(name=n, count=c) for n, c in regions.most_common()],
+                       provenance=prov, summary=f"{day.isoformat()} 时未解决的问题 {len(items)} 个")
+
+
+def problems_fact(problems: ProblemList, day: date, top: int = 3) -> Fact:
+    """“截至2023年3月底，项目问题台账中尚有6个问题未解决……” for the problems open on `day` (a month end)."""
     if not problems.open_count:
         return Fact()
     prov = problems.provenance
@@ -206,8 +240,9 @@ def problems_fact(problems: ProblemList, top: int = 3) -> Fact:
     figures += [Figure(label=f"问题台账 {d.name} 未解决问题数", value=d.count, unit="个", period=None, provenance=prov)
                 for d in problems.by_department[:top]]
     departments = "、".join(f"{d.name}（{d.count}个）" for d in problems.by_department[:top])
-    return Fact(phrase("facts", "problems", count=gongwen_value(problems.open_count, "个"), departments=departments),
-                figures)
+    when = f"截至{day.year}年底" if day.month == 12 else f"截至{day.year}年{day.month}月底"
+    return Fact(phrase("facts", "problems", as_of=when, count=gongwen_value(problems.open_count, "个"),
+                       departments=departments), figures)
 
 
 def laggards_fact(lagging: LaggingResult) -> Fact:

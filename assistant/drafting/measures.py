@@ -1,11 +1,15 @@
 """Measures from the knowledge base: what was done, what is planned, what went wrong — quoted verbatim.
 
-A passage is used only when it shares enough of the suggestion's content words (generic officialese
-such as 加强、推进、机制 does not count) and sits in the right kind of section: measures taken come from
-any section except 下一步/问题/建议 ones; next steps only from 下一步/打算/措施 sections; problems only
-from 问题/困难 sections. Sentences that state period statistics (a 开工率, “截至7月底…亿元”) are dropped:
-the draft's figures come from the database, not from old documents. Sentences addressed to another
-proposer (您、委员、代表) are dropped too.
+Evidence must fit the draft (`Evidence`): only documents dated on or before the draft's as-of date are
+searched, and only documents written by the answering body (or its city government) — never another
+body's survey or another city's letter. Each sentence of a passage is read by sentences.py: a measure
+taken must be an action of the answering body, a next step its plan or action, a problem its own
+statement of a difficulty; compliments, criticism, headings, boilerplate and period statistics (the
+draft's figures come from the database) are never quoted. A passage matches a suggestion by meaning:
+the embedder's cosine between the suggestion and the quoted sentences must reach MIN_COSINE, and
+shared content words (generic officialese such as 加强、推进、机制 does not count) are required below
+SURE_COSINE. Relative time words of an older document are made absolute (or flagged), and no sentence
+is quoted twice in one draft.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import replace as replaced
+from datetime import date as Date
 from typing import Literal
+
+import numpy as np
 
 from assistant.answer.grounded import GENERIC
 from assistant.answer.types import Citation
@@ -21,10 +29,13 @@ from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
 from assistant.index.tokenize import tokenize_query
 
+from .sentences import Actor, absolute_time, document_author, document_date, read_sentence
+from .templates import load, phrase
+
 Kind = Literal["done", "next", "problem"]
 SECTION_RULES: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {
     # kind: (section must match, section must not match)
-    "done": (None, re.compile(r"下一步|打算|问题|困难|不足|建议|意见|说明")),
+    "done": (None, re.compile(r"下一步|打算|建议|意见|说明")),
     "next": (re.compile(r"下一步|打算|工作措施|计划"), None),
     "problem": (re.compile(r"(?:存在|主要|遇到|突出|面临)的?(?:主要)?问题|问题和不足|困难|短板"), re.compile(r"下一步|打算|说明")),
 }
@@ -47,8 +58,87 @@ POLICY_TITLE = re.compile(r"印发《(.+)》的通知")
 DIGIT = re.compile(r"\d")
 # Interviews and handbooks explain and comment; they are not records of measures taken or planned.
 EXCLUDED_GENRES = {"访谈", "手册"}
+REVIEW_GENRES = {"报告", "工作报告", "总结", "工作总结"}
 
+# Embedder cosines sit close together (multilingual-e5-small: 0.82–0.90 for any two 招商 sentences), so a
+# quote's similarity to the suggestion is taken relative to its mean similarity to generic 招商 suggestions
+# (reply.yaml reference_suggestions): the margin must reach MIN_MARGIN, and SURE_MARGIN without a shared
+# content word. Calibrated on the demo corpus (bench/drafting_review.py).
+MIN_MARGIN = 0.025
+SURE_MARGIN = 0.04
 Statistic = Callable[[str], bool]
+
+
+_REFERENCE_VECTORS: dict[tuple[str, bool], np.ndarray] = {}
+
+
+@dataclass
+class Evidence:
+    """What evidence fits one draft: documents dated on or before `as_of`, written by `office` (the
+    answering body); sentences already quoted (`quoted`) and time words to check (`flags`)."""
+
+    as_of: Date
+    office: str
+    embed: Callable[[str, bool], np.ndarray] | None = None  # (text, is_query) → vector
+    stored: Callable[[str], np.ndarray | None] | None = None  # chunk id → its vector in the index
+    references: list[str] = field(default_factory=list)
+    quoted: set[str] = field(default_factory=set)
+    flags: list[str] = field(default_factory=list)
+    _vectors: dict[tuple[str, bool], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def vector(self, text: str, query: bool) -> np.ndarray | None:
+        if self.embed is None:
+            return None
+        key = (text, query)
+        cache = _REFERENCE_VECTORS if text in self.references else self._vectors  # references: once per process
+        if key not in cache:
+            vec = np.asarray(self.embed(text, query), dtype=np.float64)
+            cache[key] = vec / (float(np.linalg.norm(vec)) or 1.0)
+        return cache[key]
+
+    def passage_vector(self, hit: Hit) -> np.ndarray | None:
+        """The passage's vector as the index stores it (no embedding at draft time), else the passage embedded."""
+        vec = self.stored(hit.chunk_id) if self.stored is not None and hit.chunk_id else None
+        if vec is None:
+            return self.vector(hit.text, False)
+        return np.asarray(vec, dtype=np.float64) / (float(np.linalg.norm(vec)) or 1.0)
+
+    def similarity(self, query: str, hit: Hit) -> float | None:
+        """How much closer the passage is to `query` than to generic suggestions (None without an embedder)."""
+        q, t = self.vector(query, True), self.passage_vector(hit)
+        if q is None or t is None:
+            return None
+        refs = [v for r in self.references if (v := self.vector(r, True)) is not None]
+        base = float(np.mean([v @ t for v in refs])) if refs else 0.0
+        return float(q @ t) - base
+
+
+def evidence_for(kb: KnowledgeBase, as_of: Date, office: str, filters: SearchFilters | None,
+                 semantic: bool = True) -> tuple[Evidence, SearchFilters]:
+    """The Evidence of a draft as of `as_of` and the search filters that admit only documents dated on or
+    before it (undated documents are left out: their date cannot be checked)."""
+    filters = filters or SearchFilters()
+    dated = [d.doc_id for d in kb.manifest.documents()
+             if (when := document_date(str(d.meta.get("date", "")), d.file_name)) is not None and when <= as_of]
+    if filters.doc_ids is not None:
+        dated = [d for d in dated if d in filters.doc_ids]
+    evidence = Evidence(as_of, office, references=[str(r) for r in load("reply").get("reference_suggestions", [])])
+    if semantic:
+        embedder = kb.embedder
+
+        def embed(text: str, query: bool) -> np.ndarray:
+            return embedder.embed_query(text) if query else embedder.embed_documents([text])[0]
+
+        def stored(chunk_id: str) -> np.ndarray | None:
+            return kb.vectors.vectors([chunk_id]).get(chunk_id)
+
+        evidence.embed = embed
+        evidence.stored = stored
+    return evidence, replaced(filters, doc_ids=dated)
+
+
+def normalised(sentence: str) -> str:
+    return re.sub(r"[\s*#>“”\"'（）()，,。；;：:、]", "", ORDINAL.sub("", sentence))
 
 
 @dataclass
@@ -98,23 +188,38 @@ def _split_lead(sentences: list[tuple[int, int]], text: str) -> tuple[str, list[
     return "", sentences
 
 
-def quote_from(hit: Hit, words: list[str], is_statistic: Statistic) -> tuple[str, str, str] | None:
+def fits(kind: Kind, sentence: str, author: Actor, section: str, is_statistic: Statistic) -> bool:
+    """Whether one sentence may be quoted as a `kind` measure (see sentences.read_sentence)."""
+    s = sentence.strip()
+    if ADDRESS.search(s) or BOILERPLATE.search(s) or s.rstrip().endswith(("？", "?")) or is_planted(s):
+        return False
+    if PERIOD_BOUND.search(s) and DIGIT.search(s):
+        return False
+    reading = read_sentence(s, author, is_statistic, section)
+    if kind == "done":
+        return reading.is_done_measure
+    if kind == "next":
+        return reading.is_next_measure
+    return reading.is_own_problem
+
+
+def quote_from(hit: Hit, words: list[str], is_statistic: Statistic, kind: Kind = "done", author: Actor = "answering",
+               quoted: set[str] | None = None) -> tuple[str, str, str] | None:
     """(lead, display text, verbatim quote) from a passage, or None if nothing usable remains."""
     spans = [(m.start(), m.end()) for m in SENTENCE.finditer(hit.text) if m.group(0).strip()]
     lead, spans = _split_lead(spans, hit.text)
+    quoted = quoted if quoted is not None else set()
 
     def usable(span: tuple[int, int]) -> bool:
         s = hit.text[span[0]:span[1]]
-        if ADDRESS.search(s) or BOILERPLATE.search(s.strip()) or s.rstrip().endswith(("？", "?")) or is_planted(s):
-            return False
-        if not s.rstrip().endswith(("。", "；", "！")):
-            return False  # a heading, a signature or a date line
-        if PERIOD_BOUND.search(s) and DIGIT.search(s):
-            return False
-        return not is_statistic(s)
+        if normalised(s) in quoted:
+            return False  # already in the draft: no sentence twice
+        return fits(kind, s, author, hit.section, is_statistic)
 
     runs: list[list[tuple[int, int]]] = [[]]
-    for span in spans:  # contiguous runs of usable sentences: a quote must be a substring of the passage
+    for span in spans:  # contiguous runs of usable sentences of one paragraph: a quote is a substring of the passage
+        if runs[-1] and "\n" in hit.text[runs[-1][-1][1]:span[0]]:
+            runs.append([])
         if usable(span):
             runs[-1].append(span)
         elif runs[-1]:
@@ -145,31 +250,112 @@ def _policy_prefix(hit: Hit) -> str:
 
 def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Statistic, limit: int = 2,
                   used: set[str] | None = None, filters: SearchFilters | None = None, k: int = 12,
-                  focus: str = "") -> list[Measure]:
+                  focus: str = "", evidence: Evidence | None = None, hits: list[Hit] | None = None) -> list[Measure]:
     """Up to `limit` measures (from different documents) that match `query`; `used` chunk ids are skipped
     and the chosen ones are added to it, so two suggestions never quote the same passage. A passage that
-    misses the whole query may still match its `focus` (the suggestion's short name) closely."""
+    misses the whole query may still match its `focus` (the suggestion's short name) closely. With
+    `evidence` (every draft passes one), only fitting evidence is quoted (see the module's docstring);
+    `filters` should then come from evidence_for, which admits only documents dated by the as-of date.
+    `hits`: the search already made for `query` (one search serves the three kinds of measure)."""
     used = used if used is not None else set()
     words = content_words(query)
     focus_words = content_words(focus) if focus else []
     found: list[Measure] = []
     docs: set[str] = set()
-    for hit in kb.search(query, k=k, filters=filters):
+    for hit in (hits if hits is not None else kb.search(query, k=k, filters=filters)):
         key = hit.chunk_id or f"{hit.doc_id}:{hit.start}"
         if key in used or hit.doc_id in docs or hit.extra.get("genre") in EXCLUDED_GENRES or not section_ok(kind, hit):
             continue
-        if not (relevant(words, hit) or relevant(focus_words, hit, min_words=1)):
+        lexical = relevant(words, hit) or relevant(focus_words, hit, min_words=2)
+        author: Actor = "answering"
+        written = document_date(str(hit.extra.get("date", "")), str(hit.extra.get("file_name", "")))
+        if evidence is not None:
+            meta = kb.doc_meta(hit.doc_id)
+            author = document_author(str(meta.get("office", "")), hit.title, str(hit.extra.get("genre", "")),
+                                     evidence.office, str(hit.extra.get("file_name", "")))
+            if author == "other" or (written is not None and written > evidence.as_of):
+                continue
+        elif not lexical:
             continue
-        picked = quote_from(hit, words, is_statistic)
+        picked = quote_from(hit, words, is_statistic, kind, author, evidence.quoted if evidence else None)
         if picked is None:
             continue
         lead, display, quote = picked
+        if evidence is not None:
+            margin = evidence.similarity(query, hit)
+            floor = MIN_MARGIN if not found else SURE_MARGIN  # a second passage only when clearly on topic
+            if margin is not None and (margin < floor or (margin < SURE_MARGIN and not lexical)):
+                continue
+            if (margin is None or POLICY_TITLE.search(hit.title)) and not lexical:
+                continue  # a policy's articles are rules, not deeds: quoted only when they name the suggestion
+            display, vague = absolute_time(display, written, evidence.as_of)
+            evidence.flags += [f"引用的《{hit.title}》写于{written.year}年，其中“{v}”所指时间请核实。"
+                               for v in vague if written is not None]
+            evidence.quoted.update(normalised(m.group(0)) for m in SENTENCE.finditer(quote) if m.group(0).strip())
         citation = Citation(n=0, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
                             quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
                             chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr)
         found.append(Measure(lead, _policy_prefix(hit) + display, citation, hit))
         used.add(key)
         docs.add(hit.doc_id)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def activities(kb: KnowledgeBase, start: Date, evidence: Evidence, filters: SearchFilters, is_statistic: Statistic,
+               limit: int = 3) -> list[Measure]:
+    """Work done in a period, from the answering body's documents dated from `start` to the as-of date: the
+    first passage of each such document (in date order) that reads as actions, outside 下一步/问题 sections."""
+    found: list[Measure] = []
+    dates = {d.doc_id: document_date(str(d.meta.get("date", "")), d.file_name) for d in kb.manifest.documents()}
+    documents = sorted((d for d in kb.manifest.documents()
+                        if (when := dates[d.doc_id]) is not None and start <= when <= evidence.as_of),
+                       key=lambda d: dates[d.doc_id] or evidence.as_of)
+    for doc in documents:
+        meta = kb.doc_meta(doc.doc_id)
+        if not meta or not filters.accepts(meta) or meta.get("genre") in EXCLUDED_GENRES | REVIEW_GENRES:
+            continue  # a report or 总结 is dated after the period it looks back on: its work is not this period's
+        author = document_author(str(meta.get("office", "")), str(meta.get("title", "")), str(meta.get("genre", "")),
+                                 evidence.office, doc.file_name)
+        if author == "other":
+            continue
+        title = str(meta.get("title", ""))
+        policy = POLICY_TITLE.search(title)
+        if policy:  # a policy's articles are rules; the work done is issuing it
+            rows = kb.manifest.chunks(doc_id=doc.doc_id)[:1]
+            if rows:
+                when = dates[doc.doc_id]
+                number = f"（{meta.get('doc_number')}）" if meta.get("doc_number") else ""
+                row = rows[0]
+                text = phrase("report", "policy_issued", month=str(when.month) if when else "", day=str(when.day) if when else "",
+                              title=policy.group(1), number=number)
+                citation = Citation(n=0, title=title, doc_number=str(meta.get("doc_number", "")), section=row.section,
+                                    passage=row.text, quote="", source=doc.source, start=row.start, end=row.end,
+                                    doc_id=doc.doc_id, chunk_id=row.chunk_id, page=row.page)
+                hit = Hit(text=row.text, score=0.0, doc_id=doc.doc_id, title=title, doc_number=citation.doc_number,
+                          source=doc.source, section=row.section, start=row.start, end=row.end, chunk_id=row.chunk_id)
+                found.append(Measure("", text, citation, hit))
+            if len(found) >= limit:
+                break
+            continue
+        for row in kb.manifest.chunks(doc_id=doc.doc_id):
+            hit = Hit(text=row.text, score=0.0, doc_id=doc.doc_id, title=str(meta.get("title", "")),
+                      doc_number=str(meta.get("doc_number", "")), source=doc.source, section=row.section,
+                      start=row.start, end=row.end, chunk_id=row.chunk_id, page=row.page,
+                      extra={"genre": meta.get("genre", ""), "date": meta.get("date", ""), "file_name": doc.file_name})
+            if not section_ok("done", hit) or re.search(r"问题|困难|不足", row.section):
+                continue
+            picked = quote_from(hit, [], is_statistic, "done", author, evidence.quoted)
+            if picked is None:
+                continue
+            lead, display, quote = picked
+            evidence.quoted.update(normalised(m.group(0)) for m in SENTENCE.finditer(quote) if m.group(0).strip())
+            citation = Citation(n=0, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
+                                quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
+                                chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr)
+            found.append(Measure(lead, _policy_prefix(hit) + display, citation, hit))
+            break
         if len(found) >= limit:
             break
     return found

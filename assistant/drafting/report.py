@@ -23,7 +23,6 @@ from assistant.tools import (
     city_total,
     lagging_regions,
     list_events,
-    open_problems,
     project_stats,
     rank_regions,
 )
@@ -31,13 +30,23 @@ from assistant.tools.indicators import RankedRegion
 from assistant.tools.types import Figure, format_value
 
 from .check import is_statistic
-from .compose import cn_date, cn_number, fact_paragraph, finish, heading, measure_paragraph, placeholder
+from .compose import (
+    cn_date,
+    cn_number,
+    fact_paragraph,
+    finish,
+    heading,
+    measure_paragraph,
+    placeholder,
+    quarter_start,
+)
 from .facts import (
     DOMESTIC,
     FOREIGN,
     Fact,
     attempt,
     events_fact,
+    events_list_fact,
     foreign_gap_fact,
     foreign_regions_fact,
     indicator_fact,
@@ -46,12 +55,13 @@ from .facts import (
     large_projects_fact,
     large_share,
     on_schedule_fact,
+    problems_as_of,
     problems_fact,
     project_fact,
     ranking_fact,
     short_label,
 )
-from .measures import Measure, find_measures
+from .measures import Evidence, Measure, activities, evidence_for, find_measures
 from .reply import DEFAULT_OFFICE
 from .templates import load, phrase
 from .types import Draft, DraftTable, Paragraph
@@ -70,7 +80,7 @@ class ReportRequest(BaseModel):
     period: str = Field(min_length=1, max_length=30, description="期间，如“2023Q1”“2023-07”“2023年上半年”")
     office: str = Field(DEFAULT_OFFICE, max_length=60, description="报告单位")
     recipient: str = Field("", max_length=60, description="主送机关，如“市人民政府”；可空")
-    date: Date | None = Field(None, description="成文日期，默认今天")
+    date: Date | None = Field(None, description="成文日期，默认为期间末（如一季度报告为3月31日）；引用的文件以此为限")
     table: bool = Field(True, description="是否附县区指标完成情况表")
 
 
@@ -80,7 +90,12 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
     """起草某期间的工作情况报告：工作进展、存在问题（数据库计算）、下一步工作措施（知识库）、县区指标表。"""
     period = parse_period(request.period)
     label = short_label(period)
-    draft = Draft(kind="report", period=period.key, title=phrase("report", "title", label=label))
+    written = request.date or period.end
+    draft = Draft(kind="report", period=period.key, as_of=period.end, title=phrase("report", "title", label=label))
+    if written < period.end:
+        draft.warnings.append(f"成文日期{cn_date(written)}早于报告期末{cn_date(period.end)}，数据和问题仍按期末统计，请核对成文日期。")
+    # The report's own topic queries are matched by their words (the meaning test is for proposals' suggestions).
+    evidence, dated = evidence_for(kb, max(written, period.end), request.office, filters, semantic=False)
     add = draft.paragraphs.append
     if request.recipient:
         add(Paragraph(kind="recipient", text=f"{request.recipient.rstrip('：:')}："))
@@ -95,28 +110,34 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
     lagging = attempt(lambda: lagging_regions(store, period.key, DOMESTIC))
     stats = attempt(lambda: project_stats(store, period.key))
     events = attempt(lambda: list_events(store, period.key))
+    start = quarter_start(period)
     progress = [
         ("lead_indicators", join([ranking_fact(ranking) if ranking else Fact(),
                                   on_schedule_fact(lagging) if lagging else Fact()])),
         ("lead_projects", join([project_fact(stats, label)]) if stats else Fact()),
-        ("lead_events", join([events_fact(events, label)]) if events else Fact()),
+        ("lead_events", join([events_fact(events, label), events_list_fact(events, start, period.end)])
+         if events else Fact()),
     ]
     _numbered(draft, [(phrase("report", key), fact) for key, fact in progress if fact], "（{n}）",
               phrase("report", "progress_none"))
+    done = activities(kb, start, evidence, dated, is_statistic)
+    if done:  # the period's own work, from the bureau's documents dated within it
+        n = sum(1 for _, fact in progress if fact) + 1
+        add(measure_paragraph(done, f"（{cn_number(n)}）{phrase('report', 'lead_work')}"))
 
     add(heading(phrase("report", "heading_problems")))
     problems, topics = _problems(store, period, city[FOREIGN], stats, lagging)
     _numbered(draft, problems, "{n}是", phrase("report", "problems_none"))
 
     add(heading(phrase("report", "heading_next")))
-    measures = _next_steps(kb, topics, filters)
+    measures = _next_steps(kb, topics, evidence, dated)
     for n, m in enumerate(measures, start=1):
         add(measure_paragraph([m], f"（{cn_number(n)}）{m.lead}"))
     if not measures:
         add(placeholder(phrase("report", "next_none")))
         draft.warnings.append("知识库中没有找到下一步工作措施的依据，草稿中已标注【待补充】。")
     add(Paragraph(kind="signature", text=request.office))
-    add(Paragraph(kind="date", text=cn_date(request.date or today or Date.today())))
+    add(Paragraph(kind="date", text=cn_date(written)))
     if request.table:
         table = county_table(store, period)
         if table is None:
@@ -157,22 +178,24 @@ def _problems(store: FigureStore, period: Period, foreign: CityTotalResult | Non
     if imbalance:
         items.append((phrase("sections", "lead_imbalance"), imbalance))
         topics.append("laggards")
-    ledger = attempt(lambda: open_problems(store))
-    pending = join([problems_fact(ledger)]) if ledger else Fact()
+    ledger = attempt(lambda: problems_as_of(store, period.end))  # open at the period's end, not today
+    pending = join([problems_fact(ledger, period.end)]) if ledger else Fact()
     if pending:
         items.append((phrase("sections", "lead_problems"), pending))
         topics.append("problems")
     return items, topics
 
 
-def _next_steps(kb: KnowledgeBase, topics: list[str], filters: SearchFilters | None = None) -> list[Measure]:
-    """Planned measures for the problems found first, then the standing lines of work."""
+def _next_steps(kb: KnowledgeBase, topics: list[str], evidence: Evidence, filters: SearchFilters) -> list[Measure]:
+    """Planned measures for the problems found first, then the standing lines of work, from documents dated
+    by the report's date (an April report never quotes a July letter)."""
     queries = load("report")["next_queries"]
     order = [t for t in topics if t in queries] + [t for t in queries if t not in topics]
     used: set[str] = set()
     found: list[Measure] = []
     for name in order:
-        found += find_measures(kb, str(queries[name]), "next", is_statistic, limit=1, used=used, filters=filters)
+        found += find_measures(kb, str(queries[name]), "next", is_statistic, limit=1, used=used, filters=filters,
+                               evidence=evidence)
         if len(found) >= MAX_NEXT_STEPS:
             break
     return found

@@ -5,6 +5,7 @@ Every front end (CLI, API, the 起草 tab) renders these models; `export_docx` t
 
 from __future__ import annotations
 
+from datetime import date as Date
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -66,6 +67,7 @@ class Draft(BaseModel):
     paragraphs: list[Paragraph] = Field(default_factory=list)
     tables: list[DraftTable] = Field(default_factory=list)
     period: str | None = Field(None, description="数据所用的期间，如 2023Q1")
+    as_of: Date | None = Field(None, description="草稿的时点：答复函为成文日期，报告为期间末；数字、问题和引用的文件都以此为准")
     mode: Literal["grounded", "llm"] = "grounded"
     warnings: list[str] = Field(default_factory=list)
 

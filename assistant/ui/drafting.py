@@ -8,6 +8,7 @@ import logging
 import re
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from assistant.drafting import (
     read_proposal,
     split_suggestions,
 )
+from assistant.drafting.edits import ParagraphEdit
 from assistant.drafting.types import CATEGORY_LABELS
 from assistant.errors import AssistantError
 from assistant.index.uploads import display_name
@@ -40,7 +42,7 @@ NO_DATABASE = "项目数据库尚未导入，无法取数。请在“数据”�
 MAX_SUGGESTION_CHARS = 20_000
 MAX_CHECK_CHARS = 200_000
 FIELD_LABELS = {"session": "会议", "number": "提案号", "title": "提案标题", "proposer": "提案人", "suggestions": "主要建议",
-                "contact": "联系人", "phone": "联系电话", "doc_number": "发文字号", "signer": "签发人", "period": "数据期间",
+                "contact": "联系人", "phone": "联系电话", "date": "成文日期", "doc_number": "发文字号", "signer": "签发人", "period": "数据期间",
                 "recipient": "主送机关"}
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -69,6 +71,38 @@ def save_docx(draft: Draft, sources: bool, export: Callable[..., bytes] = docx_b
     return str(path)
 
 
+def parse_day(text: str | None) -> date | None:
+    """A 成文日期 typed as 2023-07-28, 2023/7/28 or 2023年7月28日; None when empty; ValueError in Chinese."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+    try:
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        pass
+    raise ValueError(f"成文日期“{text}”无法识别，请写成 2023-07-28 或 2023年7月28日。")
+
+
+def editable_text(draft: Draft | None) -> str:
+    """The draft's paragraphs one per line, as the officer edits them (line N is paragraph N)."""
+    if draft is None:
+        return ""
+    return "\n".join(" ".join(p.full_text.split("\n")) for p in draft.paragraphs)
+
+
+def edits_from(draft: Draft, text: str) -> list[ParagraphEdit]:
+    """The paragraphs the officer changed. The lines must stay one per paragraph: ValueError (in Chinese)
+    when lines were added or removed."""
+    lines = (text or "").split("\n")
+    if len(lines) != len(draft.paragraphs):
+        raise ValueError(f"请逐段修改，不要增加或删除行：草稿共 {len(draft.paragraphs)} 段，现在是 {len(lines)} 行。"
+                         "要删除一段，请清空该行的文字。")
+    return [ParagraphEdit(index=i, text=line) for i, (line, p) in enumerate(zip(lines, draft.paragraphs, strict=True))
+            if line.strip() != " ".join(p.full_text.split("\n")).strip()]
+
+
 def suggestions_text(suggestions: list[str]) -> str:
     return "\n".join(f"{i}. {s}" for i, s in enumerate(suggestions, start=1))
 
@@ -77,6 +111,7 @@ class DraftingTab:
     def __init__(self, services: Services) -> None:
         self.write_controls: list[gr.Button] = []  # disabled for county accounts
         self.services = services
+        self._editors: dict[str, tuple[gr.Textbox, gr.Button, gr.HTML]] = {}
 
     def build(self) -> None:
         with gr.Tabs(elem_id="zs-draft-tabs"):
@@ -93,8 +128,44 @@ class DraftingTab:
                                elem_id=f"zs-{prefix}-docx", scale=3)
             sources = gr.Checkbox(value=True, label="Word 文件末尾附“附：依据”（定稿时可整体删除）", scale=2,
                                   elem_id=f"zs-{prefix}-sources")
+        with gr.Accordion("修改草稿（逐段修改后重新核对数字，下载的 Word 文件随之更新）", open=False,
+                          elem_id=f"zs-{prefix}-edit"):
+            editor = gr.Textbox(label="每行一段，行的顺序与草稿段落一致；不要增删行（清空一行即删去该段的文字）", lines=12,
+                                max_lines=40, elem_id=f"zs-{prefix}-editor")
+            revise = gr.Button("核对修改并更新下载", elem_id=f"zs-{prefix}-revise")
+            self.write_controls.append(revise)
+            checked = gr.HTML(elem_id=f"zs-{prefix}-recheck")
         preview = gr.HTML(draft_html(None), elem_id=f"zs-{prefix}-preview")
+        self._editors[prefix] = (editor, revise, checked)
         return preview, download, sources
+
+    def _wire_editor(self, prefix: str, original: gr.State, draft: gr.State, preview: gr.HTML, download: gr.File,
+                     with_sources: gr.Checkbox) -> None:
+        editor, revise, checked = self._editors[prefix]
+        revise.click(self.revise, [original, editor, with_sources], [draft, preview, download, checked])
+
+    def revise(self, original: Draft | None, text: str, with_sources: bool, http: gr.Request) -> tuple[Any, ...]:
+        """The officer's edits applied to the generated draft, its numbers checked again (a changed database
+        figure is 不一致), the preview and the .docx updated: Workspace.revise does the work."""
+        if original is None:
+            return gr.skip(), gr.skip(), gr.skip(), notice("请先起草，再修改。", "warn")
+        workspace = workspace_of(self.services, http)
+        try:
+            edits = edits_from(original, text)
+        except ValueError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "warn")
+        try:
+            with refused_as_toast():
+                revision = workspace.revise(original, edits)
+                docx = self._docx(workspace, revision.draft, with_sources)
+        except ValidationError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(f"修改有误：{exc.errors()[0]['msg']}", "warn")
+        except AssistantError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+        head = notice(f"已按修改更新草稿（修改 {len(edits)} 段）"
+                      + (f"，有 {revision.mismatches} 个数字与数据库不一致，请核对。" if revision.mismatches else "，数字与数据库一致。"),
+                      "warn" if revision.mismatches else "ok")
+        return revision.draft, draft_html(revision.draft), docx, head + checks_html(revision.checks, "修改稿")
 
     # -- reply letter
     def _reply_form(self) -> None:
@@ -123,20 +194,26 @@ class DraftingTab:
                     with gr.Row():
                         doc_number = gr.Textbox(label="发文字号", placeholder="如：安招函〔2023〕31号", max_length=40)
                         signer = gr.Textbox(label="签发人", max_length=20)
-                    period = gr.Textbox(label="数据期间", placeholder="如 2023-07、2023Q2；不填则用数据库中最新的期间",
-                                        max_length=30)
+                    with gr.Row():
+                        letter_date = gr.Textbox(label="成文日期", placeholder="如 2023-07-28；不填为今天", max_length=20,
+                                                 elem_id="zs-reply-date")
+                        period = gr.Textbox(label="数据期间", placeholder="如 2023-07、2023Q2；不填则用成文日期前最新的期间",
+                                            max_length=30)
                 go = gr.Button("起草答复函", variant="primary", elem_id="zs-reply-go")
                 self.write_controls.append(go)
                 status = gr.HTML()
             with gr.Column(scale=3, min_width=480):
                 preview, download, with_sources = self._preview("reply")
-        draft = gr.State(None)
+        draft, original = gr.State(None), gr.State(None)  # as shown (maybe edited), and as generated
         upload.upload(self.read_upload, [upload, session, number, title, proposer],
                       [session, number, title, proposer, suggestions, status])
         inputs = [session, number, title, proposer, suggestions, upload, category, contact, phone, doc_number, signer,
-                  period, with_sources]
-        go.click(self.draft_reply, inputs, [draft, preview, download, status])
+                  period, letter_date, with_sources]
+        go.click(self.draft_reply, inputs, [draft, preview, download, status]).then(
+            self._editing, [draft], [original, self._editors["reply"][0], self._editors["reply"][2]],
+            show_progress="hidden")
         with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
+        self._wire_editor("reply", original, draft, preview, download, with_sources)
 
     def read_upload(self, path: str | None, session: str, number: str, title: str, proposer: str) -> tuple[Any, ...]:
         """Fill the empty fields from the uploaded proposal, so the officer sees (and can correct) what was read."""
@@ -155,7 +232,7 @@ class DraftingTab:
 
     def draft_reply(self, session: str, number: str, title: str, proposer: str, suggestions: str, upload: str | None,
                     category: str, contact: str, phone: str, doc_number: str, signer: str, period: str,
-                    with_sources: bool, http: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+                    letter_date: str | None, with_sources: bool, http: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         workspace = workspace_of(self.services, http)
         with refused_as_toast():
             workspace.require("draft", (title or "").strip())
@@ -163,6 +240,10 @@ class DraftingTab:
         session, number, title, proposer, suggestions, contact, phone, doc_number, signer, period = (
             (v or "").strip() for v in (session, number, title, proposer, suggestions, contact, phone, doc_number,
                                         signer, period))
+        try:
+            day = parse_day(letter_date)
+        except ValueError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "warn")
         items = split_suggestions(suggestions)
         if not items and upload:
             try:
@@ -173,7 +254,7 @@ class DraftingTab:
         try:
             request = ReplyRequest(session=session, number=number, title=title, proposer=proposer, suggestions=items,
                                    category=category or "A", contact=contact, phone=phone, doc_number=doc_number,
-                                   signer=signer, period=period or None)
+                                   signer=signer, period=period or None, date=day)
         except ValidationError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
         progress(0, desc="正在检索办理措施、查询数据……")
@@ -188,6 +269,11 @@ class DraftingTab:
         if not has_data:
             done += " " + NO_DATABASE
         return draft, draft_html(draft), docx, notice(done, "ok" if has_data else "warn")
+
+    @staticmethod
+    def _editing(draft: Draft | None) -> tuple[Any, ...]:
+        """A new draft becomes the original the edits are checked against, and fills the editor."""
+        return draft, editable_text(draft), ""
 
     @staticmethod
     def _docx(workspace: Workspace, draft: Draft, with_sources: bool) -> str:
@@ -216,9 +302,12 @@ class DraftingTab:
                 status = gr.HTML()
             with gr.Column(scale=3, min_width=480):
                 preview, download, with_sources = self._preview("report")
-        draft = gr.State(None)
-        go.click(self.draft_report, [period, recipient, table, with_sources], [draft, preview, download, status])
+        draft, original = gr.State(None), gr.State(None)
+        go.click(self.draft_report, [period, recipient, table, with_sources], [draft, preview, download, status]).then(
+            self._editing, [draft], [original, self._editors["report"][0], self._editors["report"][2]],
+            show_progress="hidden")
         with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
+        self._wire_editor("report", original, draft, preview, download, with_sources)
         self._load = (self.periods, [period], [period])
 
     def on_load(self, demo: gr.Blocks) -> None:

@@ -17,6 +17,7 @@ from assistant.drafting.check import (
     within_limit,
 )
 from assistant.drafting.docx_export import docx_bytes
+from assistant.drafting.edits import ParagraphEdit, Revision, apply_edits, recheck
 from assistant.drafting.reply import ReplyRequest, draft_reply
 from assistant.drafting.report import ReportRequest, draft_report
 from assistant.drafting.types import Draft, FigureCheck
@@ -55,6 +56,23 @@ class Drafting(WorkspaceBase):
             data = docx_bytes(draft, sources=sources)
             _drafted(entry, draft)
         return data
+
+    def revise(self, draft: Draft, edits: list[ParagraphEdit]) -> Revision:
+        """The draft with the officer's paragraph edits, and every number of it checked again: a number that
+        was a database figure and was changed (or deleted) is 不一致 with the database value. Audited as
+        `check`; export the returned draft with export()."""
+        self.require("draft", draft.title)
+        edited = apply_edits(draft, edits)
+        label = f"修改稿：{draft.title}"
+        with self._audited("check", label) as entry:
+            checks = recheck(draft, edited, self.store())
+            counts = "，".join(f"{word} {sum(1 for c in checks if c.status == status)}"
+                               for status, word in CHECK_STATUSES.items())
+            entry.detail = f"{label}（修改 {len(edits)} 段）：{len(checks)} 个数字，{counts}"
+            entry.rows = list(dict.fromkeys(f"{c.provenance.table}#{i}" for c in checks
+                                            if c.provenance is not None and c.status != "not_found"
+                                            for i in c.provenance.row_ids))
+        return Revision(draft=edited, checks=checks)
 
     def paste_draft(self, text: str) -> DraftDocument:
         """Pasted text as a draft to check: at most Settings.max_check_chars characters of it (cut_note() says

@@ -66,5 +66,49 @@ REPORT_Q1 = """关于2023年一季度全市招商引资工作情况的报告
 """
 
 
+# Another body's criticism of the same work (the NPC survey in corpus/): never a measure of the bureau.
+SURVEY = """关于全市招商引资项目落地情况的调研报告
+
+市人大常委会调研组
+
+二、存在的主要问题
+
+（一）签约多、落地慢的现象仍然存在。部分县区重签约数量、轻履约质量，有的项目签约后迟迟不能开工，项目落地后续服务跟踪不够及时。
+
+（六）信息化支撑薄弱。“一图五库”仍主要依靠表格和微信群传递，智慧招商云平台尚未建成，市县之间招商信息不能实时共享。
+
+2023年8月25日
+"""
+
+# Another city's bureau (the 汉中 letter in corpus/): its measures are not ours.
+HANZHONG = """汉中市经济合作局关于市九届人大三次会议第56号建议的答复
+
+赵国梁代表：
+
+一、工作开展情况
+
+（一）发挥异地商会作用。我局组织各驻外分局联系所在区域的汉中籍企业家和知名人士，每年春节期间举办在外汉商恳谈会，以商招商引进项目。
+
+汉中市经济合作局
+2023年6月20日
+"""
+
+# A later letter of the bureau (compliment first, then deeds): quoted only by drafts dated after it.
+REPLY_167 = """安康市招商和经济合作局对市政协五届二次会议第167号提案的答复函
+
+王建华委员：
+
+一、提案办理情况
+
+您在提案中对发挥异地商会作用的分析很深刻，所提建议针对性、操作性都很强。我局会同市工商联建立了异地商会联系名册，对商会会长、秘书长和骨干会员企业实行动态管理，每年春节前后召开在外安康商会会长座谈会。
+
+安康市招商和经济合作局
+2023年9月12日
+"""
+
+
 def build_data_dir(root: Path) -> Settings:
-    return build_corpus_data_dir(root, {"2023-07_答复函_第205号提案.txt": REPLY_205, "2023-04_工作报告_一季度.txt": REPORT_Q1})
+    return build_corpus_data_dir(root, {"2023-07_答复函_第205号提案.txt": REPLY_205, "2023-04_工作报告_一季度.txt": REPORT_Q1,
+                                        "2023-08_调研报告_市人大常委会调研组.txt": SURVEY,
+                                        "2023-06_答复函_汉中市第56号建议.txt": HANZHONG,
+                                        "2023-09_答复函_第167号提案.txt": REPLY_167})

@@ -123,8 +123,8 @@ def test_report_sections_are_computed_from_the_database(report: Draft) -> None:
     assert "新签约合同项目23个" in progress and "开工率91.3%" in progress and "资金到位率35.18%" in progress
     assert not [x for x in lines if re.search(r"\d\.\d*0(?!\d)", x)]  # no 25.00% or 240.60万美元 in prose
     steps = [p for p in report.paragraphs[lines.index("三、下一步工作措施") + 1:] if p.kind == "body"]
-    assert steps[0].lead == "（一）补齐外资短板。" and steps[0].citations  # the first problem's measure comes first
-    assert all(p.citations for p in steps)
+    # Written on 7 April: the July letter's 下一步 may not be quoted, and no earlier document has one.
+    assert len(steps) == 1 and steps[0].placeholder and not steps[0].citations
 
 
 def test_report_table_has_every_region_like_the_quarterly_table(report: Draft) -> None:

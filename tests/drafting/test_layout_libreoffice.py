@@ -117,7 +117,7 @@ def drafts(kb: KnowledgeBase, store: FigureStore) -> dict[str, Draft]:
                                         "加强项目落地后续服务，解决重招引轻后扶问题", "发展低空经济无人机产业，建设无人机产业园"],
                            doc_number="安招函〔2023〕31号", signer="周立衡", period="2023Q1", date=date(2023, 7, 28))
     return {"reply": draft_reply(request, kb, store),
-            "report": draft_report(ReportRequest(period="2023年一季度", date=date(2023, 4, 7)), kb, store)}
+            "report": draft_report(ReportRequest(period="2023年一季度", date=date(2023, 8, 31)), kb, store)}
 
 
 @pytest.fixture(scope="module", params=["system-fonts", "gongwen-fontconfig"])

@@ -164,3 +164,29 @@ def test_an_uploaded_gbk_proposal_fills_the_empty_fields_and_keeps_what_the_offi
     elsewhere.write_text("关于某事的提案", encoding="utf-8")
     with pytest.raises(gr.Error, match="只能处理通过本页面上传的文件"):
         tab.read_upload(str(elsewhere), "", "", "", "")
+
+
+def test_the_editor_holds_one_paragraph_a_line_and_reads_back_only_the_changed_ones() -> None:
+    from assistant.ui.drafting import editable_text, edits_from
+
+    draft = _draft()
+    text = editable_text(draft)
+    lines = text.split("\n")
+    assert len(lines) == len(draft.paragraphs) and lines[4] == "二是实行项目管家制度。对亿元以上重点项目逐一明确项目管家，全程帮办代办。"
+    assert edits_from(draft, text) == []
+    lines[2] = lines[2].replace("381.47", "391.47")
+    edits = edits_from(draft, "\n".join(lines))
+    assert [(e.index, "391.47亿元" in e.text) for e in edits] == [(2, True)]
+    with pytest.raises(ValueError, match="草稿共 6 段，现在是 7 行"):
+        edits_from(draft, text + "\n多出的一行")
+
+
+def test_the_letter_date_is_read_in_the_usual_forms_and_a_bad_one_is_named() -> None:
+    from datetime import date
+
+    from assistant.ui.drafting import parse_day
+
+    assert parse_day("2023-07-28") == parse_day("2023年7月28日") == parse_day("2023/7/28") == date(2023, 7, 28)
+    assert parse_day("  ") is None
+    with pytest.raises(ValueError, match="成文日期“2023-02-30”无法识别"):
+        parse_day("2023-02-30")
