@@ -82,6 +82,9 @@ def refresh_learned_terms(kb: KnowledgeBase) -> list[tuple[Term, int]]:
     path = _learned_path(kb)
     cache = _read_cache(path)
     generation = kb.manifest.generation()
+    stored = _stored_terms(cache, generation)
+    if stored is not None:
+        return stored  # nothing changed since (an ingest of unchanged files)
     mined_before = cache.get("docs") if isinstance(cache.get("docs"), dict) else {}
     assert isinstance(mined_before, dict)
     records = kb.manifest.documents()
@@ -93,21 +96,21 @@ def refresh_learned_terms(kb: KnowledgeBase) -> list[tuple[Term, int]]:
         doc = DocumentTerms.from_json(known) if isinstance(known, dict) else mine_document(text)
         mined[record.doc_id] = doc.as_json()
         docs.append(doc)
-    learned = [(_term_of(kb, records[t.doc_index], texts[t.doc_index], t), t.evidence.strength)
-               for t in merge(docs, texts)]
+    ranked = merge(docs, texts)
+    sections: dict[str, list[tuple[int, int, str]]] = {}
+    for doc_id in {records[t.doc_index].doc_id for t in ranked}:
+        sections[doc_id] = [(c.start, c.end, c.section) for c in kb.manifest.chunks(doc_id=doc_id)]
+    learned = [(_term_of(records[t.doc_index], texts[t.doc_index], sections[records[t.doc_index].doc_id], t),
+                t.evidence.strength) for t in ranked]
     _write_cache(path, {"version": MINING_VERSION, "generation": generation, "docs": mined,
                         "terms": [[t.model_dump(), strength] for t, strength in learned]})
     return learned
 
 
-def _term_of(kb: KnowledgeBase, record: DocRecord, text: str, learned: LearnedTerm) -> Term:
+def _term_of(record: DocRecord, text: str, sections: list[tuple[int, int, str]], learned: LearnedTerm) -> Term:
     ev = learned.evidence
     quote = text[ev.start : ev.end]
-    section = ""
-    for chunk in kb.manifest.chunks(doc_id=record.doc_id):
-        if chunk.start <= ev.start < chunk.end:
-            section = chunk.section
-            break
+    section = next((name for start, end, name in sections if start <= ev.start < end), "")
     return Term(
         term=learned.term, definition=quote, documents=learned.documents, mentions=learned.mentions,
         defined=ev.strength < MENTIONS,
@@ -119,16 +122,18 @@ def _term_of(kb: KnowledgeBase, record: DocRecord, text: str, learned: LearnedTe
     )
 
 
+def _stored_terms(cache: dict[str, object], generation: int) -> list[tuple[Term, int]] | None:
+    stored = cache.get("terms")
+    if cache.get("generation") != generation or not isinstance(stored, list):
+        return None
+    try:
+        return [(Term.model_validate(t), int(strength)) for t, strength in stored]
+    except (ValueError, TypeError):
+        return None  # damaged: mined again
+
+
 def learned_terms(kb: KnowledgeBase) -> list[tuple[Term, int]]:
     """The terms learned from the corpus, as the last ingest left them (mined again if the index moved since)."""
-    kb.refresh()
-    cache = _read_cache(_learned_path(kb))
-    stored = cache.get("terms")
-    if cache.get("generation") == kb.manifest.generation() and isinstance(stored, list):
-        try:
-            return [(Term.model_validate(t), int(strength)) for t, strength in stored]
-        except (ValueError, TypeError):
-            pass
     return refresh_learned_terms(kb)
 
 

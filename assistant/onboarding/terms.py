@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from assistant.corpus.sentences import SENTENCE, is_planted
 
@@ -26,8 +25,6 @@ ABBREVIATION = re.compile(rf"[（(]\s*(?:以下)?(?:简称|统称)[“\"]?([{HAN
 STATUTORY = re.compile(rf"所称[“\"]?([{HAN}A-Za-z0-9]{{2,14}}?)[”\"]?[，,]?\s*(?:是指|指)")
 # Definition markers right after the term, strongest first.
 MARKERS = ("是指", "指的是", "所称", "(?<![立随旋当])即(?![将可使便时])", "指(?![标出导南挥数令定示向])", "也称", "是")
-# Between the term and a marker may stand the word it names (“三个年”活动是指…, “一图五库两机制”工作法，即…).
-GAP = rf"[{HAN}]{{0,4}}?"
 ENUMERATION = re.compile(r"[、]|[和及与]")
 # Quoted phrases that are figures of speech here, not terms.
 NOT_TERMS = {"一盘棋", "最后一公里", "第一要事", "一把手", "一对一", "点对点", "牛鼻子", "卡脖子"}
@@ -120,36 +117,30 @@ def _add(doc: DocumentTerms, term: str, kind: str) -> None:
         doc.found[term] = doc.found.get(term, "") + kind
 
 
-@lru_cache(maxsize=8192)
-def _patterns(term: str) -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
-    """Compiled once per term: Python's own cache of 512 patterns is far too small for a corpus's terms."""
-    name = re.escape(term)
-    abbreviation = re.compile(rf"[（(]\s*(?:以下)?(?:简称|统称)[“\"]?{name}[”\"]?\s*[）)]")
-    markers = []
-    for marker in MARKERS:
-        gap = "" if marker == "是" else GAP
-        markers.append((marker, re.compile(rf"(?:所称)?[“\"]?{name}[”\"]?{gap}(?:[，,]\s*)?{marker}[：:]?")))
-    return abbreviation, markers
+# What may follow a term to make the sentence define it: an optional closing quote, the word it names
+# (“三个年”活动是指…, “一图五库两机制”工作法，即…), a comma, then a marker; or directly 是 / 也称 (a description).
+DEFINING = re.compile(rf"[”\"]?[{HAN}]{{0,4}}?(?:[，,]\s*)?(?:{'|'.join(MARKERS[:-2])})[：:]?")
+DESCRIBING = re.compile(r"[”\"]?[，,]?\s*(?:也称|是)")
 
 
 def strength_in(sentence: str, term: str) -> int:
     """How well `sentence` defines `term`: ENUMERATES, DEFINES, DESCRIBES or MENTIONS."""
-    after = sentence[sentence.find(term) :]
-    if "称" not in sentence and not any(ch in after for ch in "指即是"):
-        return MENTIONS  # no marker anywhere near the term: the common case, decided without a regex
-    abbreviation, markers = _patterns(term)
-    if abbreviation.search(sentence):
-        before = sentence[: sentence.find(term)]
-        return ENUMERATES if ENUMERATION.search(before[-60:]) else DEFINES
-    for marker, pattern in markers:
-        match = pattern.search(sentence)
-        if match is None:
-            continue
-        if marker in ("是", "也称"):
-            return DESCRIBES
-        rest = re.split(r"[：:（(]", sentence[match.end():], maxsplit=1)[0]
-        return ENUMERATES if ENUMERATION.search(rest) else DEFINES
-    return MENTIONS
+    if "称" in sentence:
+        for abbreviation in ABBREVIATION.finditer(sentence):
+            if abbreviation.group(1) == term:
+                before = sentence[: sentence.find(term)]
+                return ENUMERATES if ENUMERATION.search(before[-60:]) else DEFINES
+    described = False
+    at = sentence.find(term)
+    while at >= 0:
+        after = at + len(term)
+        defining = DEFINING.match(sentence, after)
+        if defining is not None:
+            rest = re.split(r"[：:（(]", sentence[defining.end():], maxsplit=1)[0]
+            return ENUMERATES if ENUMERATION.search(rest) else DEFINES
+        described = described or DESCRIBING.match(sentence, after) is not None
+        at = sentence.find(term, after)
+    return DESCRIBES if described else MENTIONS
 
 
 def expansion_items(sentence: str, term: str) -> list[str]:
