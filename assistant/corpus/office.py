@@ -118,6 +118,11 @@ def convert_to_docx(sources: Sequence[Path], outdir: Path, timeout_s: float = CO
             raise ConversionError(
                 f"LibreOffice 转换超时（超过 {timeout_s:.0f} 秒），文件可能过大或已损坏。请用 Word/WPS 另存为 .docx 后再入库"
             ) from exc
+        except BaseException:
+            # Interrupted (Ctrl-C, a stopped service): soffice runs in a session of its own, so it would outlive
+            # us and keep the temporary profile busy; end it with us.
+            _kill_group(process)
+            raise
     return {source: out for source, out in names.items() if out.exists() and out.stat().st_size > 0}
 
 

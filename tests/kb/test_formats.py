@@ -4,6 +4,7 @@ pages, each read through the loader registry, and the bad copies of them users w
 from __future__ import annotations
 
 import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -355,6 +356,52 @@ def test_without_libreoffice_a_doc_is_refused_saying_what_to_install(
         load_file(doc)
     assert str(caught.value).startswith("无法读取文件“旧文件.doc”：读取 .doc/.wps 文件需要 LibreOffice，本机未安装")
     assert "apt-get install libreoffice-writer-nogui" in caught.value.reason and "另存为 .docx" in caught.value.reason
+
+
+def fake_soffice(folder: Path, script: str) -> None:
+    """A stand-in `soffice` on PATH, for what LibreOffice does on bad days (hangs, converts nothing)."""
+    folder.mkdir()
+    tool = folder / "soffice"
+    tool.write_text(f"#!/bin/sh\n{script}\n", encoding="ascii")
+    tool.chmod(0o755)
+
+
+def running(pid: int, within_s: float = 5.0) -> bool:
+    """Whether `pid` is still running after up to `within_s` (a killed process lingers as a zombie until its new
+    parent reaps it)."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status")
+        try:
+            if "\nState:\tZ" in status.read_text():
+                return False
+        except OSError:
+            return False
+        time.sleep(0.05)  # polling the process table, not waiting for it to get ready
+    return True
+
+
+def test_a_conversion_that_hangs_is_ended_and_one_that_gives_nothing_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.corpus import office
+
+    doc = tmp_path / "旧文件.doc"
+    doc.write_text(r"{\rtf1\ansi Project steward \par}", encoding="ascii")
+    pid_file = tmp_path / "pid"
+    # Like soffice, which starts soffice.bin and waits for it: the child must be ended too.
+    fake_soffice(tmp_path / "hangs", f"sleep 60 & echo $! > {pid_file}; wait")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'hangs'}:/usr/bin:/bin")
+    started = time.monotonic()
+    with pytest.raises(office.ConversionError, match=r"LibreOffice 转换超时（超过 1 秒）"):
+        office.convert_one(doc, tmp_path / "out", timeout_s=1)
+    # Ended with its whole process group at once: a child left running would hold the pipes (and the wait) open.
+    assert time.monotonic() - started < 20
+    assert not running(int(pid_file.read_text()))
+
+    fake_soffice(tmp_path / "silent", "exit 0")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'silent'}:/usr/bin:/bin")
+    with pytest.raises(LoadError, match="LibreOffice 无法转换此文件（可能已损坏、设有密码，或是早期 WPS 专有格式）"):
+        load_file(doc)
 
 
 @pytest.fixture(scope="session")
