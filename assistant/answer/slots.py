@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assistant.db.models import Enterprise, Event, IndustryChain, Problem, Project
+from assistant.db.models import Enterprise, Event, IndustryChain, Office, Problem, Project
 from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
@@ -53,7 +53,8 @@ class SlotVocabulary:
                 enterprises=list(session.scalars(select(Enterprise.name))),
                 departments=sorted(set(session.scalars(select(Problem.department)))),
                 chains=[(c.name, tuple(c.aliases or [])) for c in session.scalars(select(IndustryChain))],
-                event_cities=sorted(set(session.scalars(select(Event.city)))),
+                # 驻外招商联络处 cities too: 驻深圳联络处 fills the same city slot that the contacts tool reads
+                event_cities=sorted(set(session.scalars(select(Event.city))) | set(session.scalars(select(Office.city)))),
             )
 
     def words(self) -> list[str]:

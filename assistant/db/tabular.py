@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant.corpus.archives import inflation_problem
 from assistant.db.errors import FigureError, ImportFormatError, RowProblem
 from assistant.db.units import convert, normalise_unit
 
@@ -165,19 +164,57 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# A 10,000-row project ledger inflates to about 13 MB of sheet XML, past the 10 MB that documents are held to;
+# spreadsheets get a larger text cap, and every other rule of assistant.corpus.archives (the ratio rule that
+# catches zip bombs, the total) still applies from the zip directory before anything is inflated.
+SHEET_XML_LIMIT = 64 * 1024 * 1024
+STREAM_ABOVE = 8 * 1024 * 1024  # sheets larger than this are streamed (openpyxl read-only): memory stays flat
+
+
+def _spreadsheet_problem(path: Path) -> tuple[str | None, int]:
+    """(why the workbook is refused, its text size) from the zip directory alone: the archive rules with the
+    spreadsheet text cap. A file that is not a zip archive is left to openpyxl, which says so."""
+    import zipfile
+
+    from assistant.corpus.archives import MAX_RATIO, MAX_TOTAL_BYTES, RATIO_FLOOR, TEXT_SUFFIXES
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None, 0
+    mb = 1024 * 1024
+    text = sum(p.file_size for p in parts if p.filename.lower().endswith(TEXT_SUFFIXES))
+    for part in parts:
+        if part.file_size > RATIO_FLOOR and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            return (f"其中“{part.filename[:60]}”从 {part.compress_size / 1024:.0f} KB 解压为 {part.file_size / mb:.1f} MB"
+                    f"（超过 {MAX_RATIO} 倍，像是“压缩炸弹”），未读取"), text
+    if text > SHEET_XML_LIMIT:
+        return (f"解压后的表格内容达 {text / mb:.1f} MB，超过 {SHEET_XML_LIMIT // mb} MB 的上限，未读取；"
+                "请按县区或年度拆分后再导入"), text
+    total = sum(p.file_size for p in parts)
+    if total > MAX_TOTAL_BYTES:
+        return f"解压后共 {total / mb:.0f} MB，超过 {MAX_TOTAL_BYTES // mb} MB 的上限，未读取；请删去图片或拆分文件", text
+    return None, text
+
+
 def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook  # heavy import, only when an XLSX file is read
 
-    problem = inflation_problem(path)  # an .xlsx is a zip archive too: refused before openpyxl inflates it
+    problem, text_size = _spreadsheet_problem(path)  # refused before openpyxl inflates anything
     if problem:
         raise ImportFormatError(path, problem + "。")
+    streamed = text_size > STREAM_ABOVE
     try:
-        workbook = load_workbook(path, data_only=True)
+        workbook = load_workbook(path, data_only=True, read_only=streamed)
     except Exception as err:  # openpyxl raises many unrelated types for damaged files
         raise ImportFormatError(path, f"无法打开 XLSX 文件（{err}），请确认文件未损坏且不是 .xls 旧格式。") from err
     sheet = workbook.worksheets[0]
     rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
-    for merged in sheet.merged_cells.ranges:
+    if streamed:  # read-only sheets do not list merged cells; a ledger this large is a plain table
+        workbook.close()
+        return rows
+    for merged in sheet.merged_cells.ranges:  # type: ignore[union-attr]
         top_left = rows[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row - 1, merged.max_row):
             for c in range(merged.min_col - 1, merged.max_col):

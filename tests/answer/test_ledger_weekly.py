@@ -1,0 +1,26 @@
+"""The issue-15 weekly questions through Assistant.ask over the demo ledgers (the package's shared assistant, so no
+second model load): routed to the ledger tools by their declared examples, answered as of the ledger date, every
+number traced."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.engine import Assistant
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("本周新签约项目有哪些？", ["2023年7月22日—2023年7月28日没有新签约项目", "碳基新材料"]),
+    ("各县区资金到位率排名？", ["1. 平利县 80.98%", "2. 汉滨区 76.06%"]),
+    ("驻深圳联络处2023年对接了哪些企业？", ["驻深圳招商联络处", "欣旺达电子", "格力钛新能源"]),
+    ("锂电隔膜项目的问题诉求办理到哪一步了？", ["国网安康供电公司", "市级联席会议", "联席会议明确8月底前完成接入"]),
+    ("哪些项目滞后了", ["瀛湖康养度假区", "滞后 3 个", "判定规则"]),
+    ("本周项目有什么变化", ["碳基新材料项目（示例）（汉阴县）签约→开工", "中药配方颗粒"]),
+    ("逾期未办结的问题有哪些", ["WT-2023-009", "已逾期 13 天"]),
+    ("超过60天没有进展的项目", ["纺织服装产业园", "中医药康养"]),
+])
+def test_weekly_questions(assistant: Assistant, question: str, expected: list[str]) -> None:
+    answer = assistant.ask(question)
+    for text in expected:
+        assert text in answer.answer, answer.answer
+    assert answer.flagged_numbers == []
