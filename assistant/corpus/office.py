@@ -41,14 +41,14 @@ def find_converter() -> str | None:
 
 
 NO_CONVERTER = (
-    "读取 .doc/.wps 文件需要 LibreOffice，本机未安装（未找到 soffice 或 libreoffice 命令）。"
+    "读取 .doc/.wps/.rtf 文件需要 LibreOffice，本机未安装（未找到 soffice 或 libreoffice 命令）。"
     "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"
     "或用 Word/WPS 打开该文件另存为 .docx 后再入库"
 )
 
 
 def word_binary_problem(path: Path) -> str | None:
-    """Why `path` (named .doc or .wps) cannot be a Word or WPS document, or None if it may be one.
+    """Why `path` (named .doc, .wps or .rtf) cannot be a Word, WPS or RTF document, or None if it may be one.
     Password protection is found here, from the file's own structure, so it is named as such."""
     try:
         with path.open("rb") as fh:
@@ -60,7 +60,7 @@ def word_binary_problem(path: Path) -> str | None:
     if head.startswith(RTF_MAGIC) or head.lstrip().lower().startswith((b"<html", b"<?xml", b"<!doc", b"mime")):
         return None  # RTF, or a Word "web page" / XML document saved as .doc: both are Word's own save formats
     if head != OLE_MAGIC:
-        return ("文件内容不是 Word 97-2003 或 WPS 文字格式（文件头不符），可能已损坏或是改了扩展名的其他文件。"
+        return ("文件内容不是 Word 97-2003、WPS 文字或 RTF 格式（文件头不符），可能已损坏或是改了扩展名的其他文件。"
                 "请用 Word/WPS 打开确认，另存为 .docx 后再入库")
     import olefile
 
@@ -146,10 +146,10 @@ def _key(path: Path) -> tuple[str, int, int]:
 
 @contextmanager
 def converting(paths: Sequence[Path]) -> Iterator[None]:
-    """Convert every readable .doc/.wps among `paths` in as few LibreOffice runs as possible (one per
+    """Convert every readable .doc/.wps/.rtf among `paths` in as few LibreOffice runs as possible (one per
     BATCH_FILES files), for `convert_one` to pick up while the block runs. Files refused by their header, or
     that a run failed on, are left to `convert_one`, which gives the reason or tries them alone."""
-    wanted = [p for p in paths if p.suffix.lower() in (".doc", ".wps")]
+    wanted = [p for p in paths if p.suffix.lower() in (".doc", ".wps", ".rtf")]
     if len(wanted) < 2 or find_converter() is None or _converted.get() is not None:
         yield
         return

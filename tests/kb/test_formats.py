@@ -343,7 +343,7 @@ def test_password_protected_and_unreadable_word_files_are_refused_before_convers
             load_file(locked_word_file(tmp_path / name))
     junk = tmp_path / "乱码.wps"
     junk.write_bytes(b"\x89WPS?" + bytes(range(256)) * 8)
-    with pytest.raises(LoadError, match="文件内容不是 Word 97-2003 或 WPS 文字格式"):
+    with pytest.raises(LoadError, match="文件内容不是 Word 97-2003、WPS 文字或 RTF 格式"):
         load_file(junk)
 
 
@@ -354,7 +354,7 @@ def test_without_libreoffice_a_doc_is_refused_saying_what_to_install(
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
     with pytest.raises(LoadError) as caught:
         load_file(doc)
-    assert str(caught.value).startswith("无法读取文件“旧文件.doc”：读取 .doc/.wps 文件需要 LibreOffice，本机未安装")
+    assert str(caught.value).startswith("无法读取文件“旧文件.doc”：读取 .doc/.wps/.rtf 文件需要 LibreOffice，本机未安装")
     assert "apt-get install libreoffice-writer-nogui" in caught.value.reason and "另存为 .docx" in caught.value.reason
 
 
@@ -417,18 +417,28 @@ def word97(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     })
 
 
-def test_doc_and_wps_from_libreoffice_are_ingested_in_one_folder(tmp_path: Path, word97: dict[str, Path]) -> None:
+def rtf(paragraphs: list[str]) -> str:
+    """An RTF file as WordPad or Word writes Chinese: every character a \\uN escape."""
+    body = "".join("".join(f"\\u{ord(c) if ord(c) < 32768 else ord(c) - 65536}?" for c in p) + "\\par\n" for p in paragraphs)
+    return "{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0 SimSun;}}\\f0\n" + body + "}"
+
+
+def test_doc_wps_and_rtf_are_ingested_in_one_folder_in_one_libreoffice_run(
+        tmp_path: Path, word97: dict[str, Path]) -> None:
     folder = tmp_path / "旧公文"
     folder.mkdir()
     for name, path in word97.items():
         (folder / name).write_bytes(path.read_bytes())
+    (folder / "会议纪要.rtf").write_text(rtf(["关于项目管家制度的会议纪要", "会议决定，每个签约项目指定一名项目管家，每月走访一次。"]),
+                                      encoding="ascii")
     kb = KnowledgeBase(Settings(data_dir=tmp_path / "data"))
     try:
         report = ingest(kb, [folder])
-        assert report.ok and sorted(report.added) == ["答复函.doc", "调研报告.wps"], report.summary()
+        assert report.ok and sorted(report.added) == ["会议纪要.rtf", "答复函.doc", "调研报告.wps"], report.summary()
         titles = {r.file_name: (r.fmt, r.meta["title"]) for r in kb.manifest.documents()}
         assert titles == {"答复函.doc": ("doc", "关于加快外资项目落地的答复函"),
-                          "调研报告.wps": ("wps", "关于全市招商引资工作情况的调研报告")}
+                          "调研报告.wps": ("wps", "关于全市招商引资工作情况的调研报告"),
+                          "会议纪要.rtf": ("rtf", "关于项目管家制度的会议纪要")}
         hit = kb.search("项目管家帮办代办 开工率", k=1)[0]
         assert hit.source.endswith("答复函.doc") and "95%" in hit.text
     finally:
@@ -455,7 +465,7 @@ def test_a_mixed_folder_is_ingested_in_one_command_and_bad_files_get_reasons(tmp
     assert "新增 5 个" in result.output and "失败 3 个" in result.output, result.output
     assert "✗ 无法读取文件“损坏.ofd”：不是有效的 OFD 文件" in result.output
     assert "✗ 无法读取文件“加密.doc”：文件设有打开密码" in result.output
-    assert "✗ 无法读取文件“乱码.wps”：文件内容不是 Word 97-2003 或 WPS 文字格式" in result.output
+    assert "✗ 无法读取文件“乱码.wps”：文件内容不是 Word 97-2003、WPS 文字或 RTF 格式" in result.output
     listed = runner.invoke(main, ["docs", "--json"], env={"ASSISTANT_DATA_DIR": str(data)})
     documents = {d["file"]: d["title"] for d in map(json.loads, listed.output.splitlines())}
     assert documents == {

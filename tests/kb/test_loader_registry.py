@@ -52,7 +52,7 @@ def note_bytes() -> bytes:
 
 
 def test_built_in_types_are_listed_in_registration_order() -> None:
-    assert supported_types_text() == "txt、md、docx、pdf、png、jpg、jpeg、tif、tiff、doc、wps、ofd、xlsx、csv、pptx、html、htm"
+    assert supported_types_text() == "txt、md、docx、pdf、png、jpg、jpeg、tif、tiff、doc、wps、rtf、ofd、xlsx、csv、pptx、html、htm"
     assert LOADERS[".docx"].label.startswith("Word") and "application/pdf" in LOADERS[".pdf"].mime_types
 
 
@@ -63,7 +63,7 @@ def test_a_registered_loader_is_read_walked_and_ingested_then_gone_when_removed(
     (folder / "说明.txt").write_text("项目管家制度说明：签约项目均有专人跟进。", encoding="utf-8")
 
     assert [p.name for p in collect_files([folder])[0]] == ["说明.txt"]  # unknown types are skipped in folders
-    with pytest.raises(LoadError, match="不支持的文件类型“.zsnote”，仅支持 txt、md、docx、pdf、png、jpg、jpeg、tif、tiff、doc、wps、ofd、xlsx、csv、pptx、html、htm"):
+    with pytest.raises(LoadError, match="不支持的文件类型“.zsnote”，仅支持 txt、md、docx、pdf、png、jpg、jpeg、tif、tiff、doc、wps、rtf、ofd、xlsx、csv、pptx、html、htm"):
         load_file(folder / "项目管家会议纪要.zsnote")
 
     with note_loader():
@@ -79,7 +79,7 @@ def test_a_registered_loader_is_read_walked_and_ingested_then_gone_when_removed(
         finally:
             kb.close()
 
-    assert ".zsnote" not in LOADERS and supported_types_text() == "txt、md、docx、pdf、png、jpg、jpeg、tif、tiff、doc、wps、ofd、xlsx、csv、pptx、html、htm"
+    assert ".zsnote" not in LOADERS and supported_types_text() == "txt、md、docx、pdf、png、jpg、jpeg、tif、tiff、doc、wps、rtf、ofd、xlsx、csv、pptx、html、htm"
 
 
 def test_every_supported_types_list_in_the_readme_matches_the_registry() -> None:

@@ -1,4 +1,4 @@
-"""Word 97-2003 (.doc) and WPS 文字 (.wps): converted to .docx by LibreOffice (corpus/office.py), then read as
+"""Word 97-2003 (.doc), WPS 文字 (.wps) and RTF: converted to .docx by LibreOffice (corpus/office.py), then read as
 .docx, so tables, hidden text, headers, watermarks and the title property come out exactly as from a .docx."""
 
 from __future__ import annotations
@@ -11,6 +11,10 @@ from assistant.corpus.loaders import RawDocument, load_file, register_loader
 from assistant.errors import LoadError
 
 
+@register_loader(  # applied last: lists after doc and wps
+    ".rtf", label="RTF 文档，经 LibreOffice 转换", together=office.converting,
+    mime_types=("application/rtf", "text/rtf"),
+)
 @register_loader(
     ".wps", label="WPS 文字，经 LibreOffice 转换", together=office.converting,
     mime_types=("application/vnd.ms-works", "application/kswps", "application/wps-office.wps"),
