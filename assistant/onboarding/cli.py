@@ -14,16 +14,18 @@ def learn_group() -> None:
     pass
 
 
-@learn_group.command("glossary", help="术语表；给出术语则只显示该术语")
+@learn_group.command("glossary", help="术语表（按提到的文档数、次数排序）；给出术语则只显示该术语")
 @click.argument("term", required=False)
+@click.option("--top", type=click.IntRange(min=1), help="只显示排在前面的 N 个术语")
 @click.option("--json", "as_json", is_flag=True)
-def glossary(term: str | None, as_json: bool) -> None:
+def glossary(term: str | None, top: int | None, as_json: bool) -> None:
     with cli_workspace() as workspace:
         terms, problems = workspace.glossary()
         if term:
             terms = workspace.lookup(term)
             if not terms:
                 raise click.ClickException(f"术语表中没有“{term}”。可先用 assistant learn glossary 查看全部术语。")
+    terms = terms[:top] if top else terms
     if as_json:
         for t in terms:
             click.echo(t.model_dump_json())

@@ -80,6 +80,8 @@ def test_cli_lists_learned_terms_ranked_by_spread_with_their_best_sentence(
     assert names.index("千企万人") < names.index("链上招商")  # two documents before one
     assert {"千企万人", "两单一台账", "链上招商"} <= set(names)
     assert "三服务" not in names  # its only definition is masked
+    top = run(env, "learn", "glossary", "--top", "1").output
+    assert top.startswith("■ 一图五库两机制") and top.count("■") == 1
     slogan = next(t for t in terms if t["term"] == "两单一台账")
     assert slogan["documents"] == 2 and not slogan["curated"] and not slogan["defined"]
     assert "两单一台账" in str(slogan["definition"])
