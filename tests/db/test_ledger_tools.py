@@ -115,3 +115,18 @@ def test_windows_follow_the_ledger_date(engine: Engine, tmp_path: Path) -> None:
         assert status.items[0].status == "滞后" and run_tool("new_signings", store, {}).count == 0
     finally:
         store.close()
+
+
+def test_assessment_scores_traced_and_ranked_within_class(demo_store: FigureStore) -> None:
+    result = run_tool("assessment", demo_store, {"period": "2023Q2", "region": "汉阴"})
+    [hanyin] = result.rows
+    points = {p.indicator: p for p in hanyin.points}
+    # 内资 66.80% ≥ 序时进度 50% → full 30; 资金到位率 29.87% of the 40% target → 15 × 0.74675 = 11.20
+    assert points["实际引进内资完成进度"].score == 30 and points["实际引进内资完成进度"].target == 50
+    assert points["资金到位率"].score == pytest.approx(11.2) and points["资金到位率"].table == "projects"
+    assert len(points["实际引进内资完成进度"].row_ids) == 1 and points["资金到位率"].row_ids
+    assert hanyin.total == pytest.approx(96.2) and (hanyin.county_class, hanyin.class_size) == ("二类", 5)
+    everyone = run_tool("assessment", demo_store, {"period": "2023Q1"})
+    third = [r for r in everyone.rows if r.county_class == "三类"]
+    assert third[-1].region == "瀛湖" and "瀛湖主要失分在" in everyone.summary
+    assert {r.rank_in_class for r in everyone.rows if r.county_class == "一类"} == {1, 2, 3}
