@@ -22,18 +22,21 @@ import argparse
 import html
 import random
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from assistant.corpus.cleanup import CleanDocument, clean
-from assistant.corpus.gongwen import extract_metadata
-from assistant.corpus.loaders import RawDocument, load_file, reading_together
-from assistant.corpus.markings import markings_of
-from assistant.corpus.titles import document_title
-from tests.kb.formats import make_ofd, make_word_binaries, soffice
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the file builders live with the tests (tests/kb/formats.py)
+
+from assistant.corpus.cleanup import CleanDocument, clean  # noqa: E402
+from assistant.corpus.gongwen import extract_metadata  # noqa: E402
+from assistant.corpus.loaders import RawDocument, load_file, reading_together  # noqa: E402
+from assistant.corpus.markings import markings_of  # noqa: E402
+from assistant.corpus.titles import document_title  # noqa: E402
+from tests.kb.formats import make_ofd, make_word_binaries, soffice  # noqa: E402
+
 FURNITURE = ["首页", "政务公开", "版权所有", "网站地图", "扫一扫", "相关链接", "上一篇", "字号", "无障碍"]
 
 
