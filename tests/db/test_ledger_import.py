@@ -196,3 +196,30 @@ def test_migration_adds_ledger_columns_to_an_old_database(tmp_path: Path) -> Non
     summary = import_file(engine, "projects", write(tmp_path / "p.csv", ledger([ROW_A])))
     assert summary.inserted == 1
     engine.dispose()
+
+
+def test_large_sheets_are_streamed_and_zip_bombs_still_refused(engine: Engine, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from assistant.db import tabular
+    from assistant.db.errors import ImportFormatError
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["项目名称", "地区", "阶段", "签约日期", "填报日期"])
+    for i in range(50):
+        ws.append([f"项目{i}", "汉滨", "签约", "2024.3.5", "2024-03-08"])
+    wb.save(tmp_path / "ledger.xlsx")
+    monkeypatch.setattr(tabular, "STREAM_ABOVE", 0)  # read the sheet as a 10,000-row ledger is read
+    assert import_file(engine, "projects", tmp_path / "ledger.xlsx").inserted == 50
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(tmp_path / "ledger.xlsx") as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row/>" * 400_000 + b"</sheetData>")
+            dst.writestr(item.filename, data, compresslevel=9)
+    with pytest.raises(ImportFormatError, match="压缩炸弹"):
+        import_file(engine, "projects", bomb)
