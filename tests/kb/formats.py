@@ -14,10 +14,12 @@ OFD_NS = "http://www.ofdspec.org/2016"
 
 
 def make_ofd(path: Path, pages: list[list[tuple[float, float, str]]], title: str = "",
-             template: list[tuple[float, float, str]] | None = None, custom: dict[str, str] | None = None) -> Path:
+             template: list[tuple[float, float, str]] | None = None, custom: dict[str, str] | None = None,
+             scans: dict[int, tuple[str, bytes]] | None = None) -> Path:
     """An OFD whose page n shows `pages[n]`: (x mm, y mm, text) TextObjects, in any order, written the way
     layout software writes them (each object its own Boundary, the TextCode relative to it, DeltaX gaps).
-    `template`: text on a template page every page uses (where a red 版头 is often put)."""
+    `template`: text on a template page every page uses (where a red 版头 is often put); `scans`: page index →
+    (file name, image bytes) for pages that are a scanned picture filling the page (their text list empty)."""
     def text_object(number: int, x: float, y: float, text: str) -> str:
         size = 5.6
         return (f'<ofd:TextObject ID="{number}" Boundary="{x} {y - size} {size * len(text) + 1} {size * 1.5}" '
@@ -25,8 +27,12 @@ def make_ofd(path: Path, pages: list[list[tuple[float, float, str]]], title: str
                 f'<ofd:TextCode X="0" Y="{size}" DeltaX="g {max(len(text) - 1, 0)} {size}">{escape(text)}</ofd:TextCode>'
                 f"</ofd:TextObject>")
 
-    def content(objects: list[tuple[float, float, str]], uses_template: bool) -> str:
+    scans = scans or {}
+
+    def content(objects: list[tuple[float, float, str]], uses_template: bool, scan: int | None = None) -> str:
         body = "".join(text_object(100 + k, x, y, t) for k, (x, y, t) in enumerate(objects))
+        if scan is not None:
+            body += f'<ofd:ImageObject ID="90" Boundary="0 0 210 297" CTM="210 0 0 297 0 0" ResourceID="{500 + scan}"/>'
         reference = '<ofd:Template TemplateID="9" ZOrder="Background"/>' if uses_template else ""
         return (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{OFD_NS}">{reference}'
                 f'<ofd:Content><ofd:Layer ID="2">{body}</ofd:Layer></ofd:Content></ofd:Page>')
@@ -45,14 +51,20 @@ def make_ofd(path: Path, pages: list[list[tuple[float, float, str]]], title: str
              f"<ofd:DocBody><ofd:DocInfo><ofd:DocID>6d1f1c1e0a7b4c2e9d3f5a6b7c8d9e0f</ofd:DocID>{info}"
              f"<ofd:CreationDate>2024-03-01</ofd:CreationDate></ofd:DocInfo>"
              f"<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+    pictures = "".join(f'<ofd:MultiMedia ID="{500 + n}" Type="Image"><ofd:MediaFile>{name}</ofd:MediaFile>'
+                       f"</ofd:MultiMedia>" for n, (name, _) in scans.items())
     public_res = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts>'
-                  f'<ofd:Font ID="3" FontName="仿宋_GB2312" FamilyName="仿宋"/></ofd:Fonts></ofd:Res>')
+                  f'<ofd:Font ID="3" FontName="仿宋_GB2312" FamilyName="仿宋"/></ofd:Fonts>'
+                  f"{f'<ofd:MultiMedias>{pictures}</ofd:MultiMedias>' if pictures else ''}</ofd:Res>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("OFD.xml", entry)
         archive.writestr("Doc_0/Document.xml", document)
         archive.writestr("Doc_0/PublicRes.xml", public_res)
         for n, objects in enumerate(pages):
-            archive.writestr(f"Doc_0/Pages/Page_{n}/Content.xml", content(objects, bool(template)))
+            archive.writestr(f"Doc_0/Pages/Page_{n}/Content.xml",
+                             content(objects, bool(template), n if n in scans else None))
+        for name, data in scans.values():
+            archive.writestr(f"Doc_0/Res/{name}", data)
         if template:
             archive.writestr("Doc_0/Tpls/Tpl_0/Content.xml", content(template, False))
     return path

@@ -90,6 +90,26 @@ def test_ofd_lines_wrapped_at_the_margin_are_joined_into_paragraphs_across_pages
     ]
 
 
+def test_a_scanned_ofd_page_is_read_by_ocr_and_an_unreadable_picture_is_warned(tmp_path: Path) -> None:
+    pytest.importorskip("rapidocr_onnxruntime", reason="文字识别组件未安装（pip install -e '.[ocr]'）")
+    import io
+
+    from tests.kb.scans import Layout, render_document
+
+    scan = render_document(["二、保障措施", "市招商和经济合作局每季度对飞地项目开展一次联合调度，问题清单实行销号管理。"],
+                           Layout(seed=11))[0].image
+    png = io.BytesIO()
+    scan.save(png, "PNG")
+    path = make_ofd(tmp_path / "扫描.ofd", [NOTICE_OFD[0], [], []],
+                    scans={1: ("scan_1.png", png.getvalue()), 2: ("scan_2.jb2", b"\x97JB2\r\n\x1a\n" + bytes(300))})
+    raw = load_file(path)
+    assert raw.ocr_pages == [2]
+    read = "".join(b.text for b in raw.blocks if b.page == 2)
+    assert "联合调度" in read and "销号管理" in read and all(b.confidence for b in raw.blocks if b.page == 2)
+    assert raw.warnings == ["第 3 页的扫描图像（scan_2.jb2）缺失或无法打开（可能是 JBIG2 等暂不支持的图像格式），该页未识别"]
+    assert [b.text for b in raw.blocks if b.page == 1][0] == "关于加快外资项目落地的通知"  # its text layer as it was
+
+
 def _zip(path: Path, parts: dict[str, str]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in parts.items():

@@ -10,11 +10,12 @@ the red 版头 often sits) is read with it. Annotations (seals, signatures) are 
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -226,12 +227,44 @@ def _paragraphs(pages: list[_Page]) -> list[list[str]]:
     return [[line.text for line in joined] for joined in out]
 
 
+def _media(package: _Package, document_name: str, common: Any) -> dict[str, str]:
+    """MultiMedia ID → file in the package, from the document's resource files (PublicRes, DocumentRes)."""
+    found: dict[str, str] = {}
+    for kind in ("PublicRes", "DocumentRes"):
+        for ref in _children(common, kind) if common is not None else []:
+            res_name = _resolve(document_name, ref.text or "")
+            try:
+                res = package.xml(res_name, "资源文件")
+            except OfdError:
+                continue  # a missing resource file costs only the pictures it lists
+            base = _resolve(res_name, (res.get("BaseLoc") or ".") + "/x")[:-2]
+            for item in res.iter():
+                if _local(item.tag) == "MultiMedia" and item.get("ID"):
+                    media_file = _find(item, "MediaFile")
+                    if media_file is not None and (media_file.text or "").strip():
+                        found[item.get("ID")] = _resolve(base + "/x", media_file.text or "")
+    return found
+
+
+def _page_image(content: Any, media: dict[str, str]) -> str:
+    """The largest picture on a page (a scan fills the page), as a file in the package; "" if none."""
+    best, area = "", 0.0
+    for obj in content.iter():
+        if _local(obj.tag) == "ImageObject" and obj.get("ResourceID") in media:
+            box = _numbers(obj.get("Boundary"))
+            size = box[2] * box[3] if len(box) >= 4 else 0.0
+            if size >= area:
+                best, area = media[obj.get("ResourceID", "")], size
+    return best
+
+
 @dataclass
 class OfdDocument:
     pages: list[list[str]]  # each page's paragraphs, in reading order
     title: str  # DocInfo/Title
     properties: list[tuple[str, str]]  # DocInfo/CustomDatas: (Name, value), e.g. ("密级", "内部")
     warnings: list[str]
+    scans: dict[int, str] = field(default_factory=dict)  # page number → its scanned image in the package
 
 
 def read_ofd(path: Path) -> OfdDocument:
@@ -258,6 +291,7 @@ def read_ofd(path: Path) -> OfdDocument:
         document = package.xml(document_name, "文档描述文件")
         templates: dict[str, str] = {}
         common = _find(document, "CommonData")
+        media = _media(package, document_name, common)
         for template in _children(common, "TemplatePage") if common is not None else []:
             if template.get("ID") and template.get("BaseLoc"):
                 templates[template.get("ID")] = _resolve(document_name, template.get("BaseLoc"))
@@ -267,6 +301,7 @@ def read_ofd(path: Path) -> OfdDocument:
             raise OfdError("文档中没有页面（Document.xml 的 Pages 为空）")
         pages: list[_Page] = []
         warnings: list[str] = []
+        scans: dict[int, str] = {}
         for number, ref in enumerate(page_refs, start=1):
             loc = ref.get("BaseLoc")
             if not loc:
@@ -281,6 +316,10 @@ def read_ofd(path: Path) -> OfdDocument:
                 pages.append(_Page([], set()))
                 continue
             codes = _codes(content)
+            if not codes:  # a scanned page: its text is in the picture
+                image = _page_image(content, media)
+                if image:
+                    scans[number] = image
             from_template: set[str] = set()
             for used in _children(content, "Template"):
                 template_name = templates.get(used.get("TemplateID", ""))
@@ -293,7 +332,7 @@ def read_ofd(path: Path) -> OfdDocument:
                     from_template |= {line.text for line in _lines(template_codes)}
                     codes += template_codes
             pages.append(_Page(_lines(codes), from_template))
-    return OfdDocument(_paragraphs(pages), title, [(k, v) for k, v in properties if k and v], warnings)
+    return OfdDocument(_paragraphs(pages), title, [(k, v) for k, v in properties if k and v], warnings, scans)
 
 
 @register_loader(".ofd", label="OFD 版式文件，GB/T 33190，含页码", mime_types=("application/ofd",))
@@ -308,11 +347,56 @@ def _load_ofd(path: Path) -> RawDocument:
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:  # a part whose compressed data is damaged
         raise LoadError(path, f"OFD 文件内容已损坏，无法解压（{type(exc).__name__}）") from exc
     pages = document.pages
-    if not any(pages):
-        raise LoadError(path, "OFD 文件中没有文字（可能是扫描图像生成的 OFD，请提供带文字的版本或其 PDF 扫描件）")
-    blocks = [RawBlock(text=line, page=number) for number, lines in enumerate(pages, start=1) for line in lines]
+    read, ocr_warnings = _ocr_scans(path, document.scans, all_scanned=not any(pages))
+    warnings = document.warnings + ocr_warnings
+    if not any(pages) and not read:
+        raise LoadError(path, "OFD 文件中没有文字：没有文字层，扫描页也没有识别出文字（可能是空白页或图像太模糊），"
+                              "请提供带文字的版本或更清晰的扫描件")
+    blocks: list[RawBlock] = []
+    for number, lines in enumerate(pages, start=1):
+        if number in read:
+            blocks += [RawBlock(text=line.text, page=number, confidence=line.confidence) for line in read[number]]
+            pages[number - 1] = [line.text for line in read[number]]
+        else:
+            blocks += [RawBlock(text=line, page=number) for line in lines]
     margins = _pdf_margins(["\n".join(lines) for lines in pages])
     # A classification kept as a document property (CustomData Name="密级"), as a Word file's custom property is.
     margins += [Margin(f"文档属性“{name}”", value) for name, value in document.properties if CLASS_PROPERTY.search(name)]
-    return RawDocument(path=path, fmt="ofd", blocks=blocks, margins=margins, warnings=document.warnings,
-                       title=document.title)
+    return RawDocument(path=path, fmt="ofd", blocks=blocks, margins=margins, warnings=warnings,
+                       title=document.title, ocr_pages=sorted(read))
+
+
+def _ocr_scans(path: Path, scans: dict[int, str], all_scanned: bool) -> tuple[dict[int, list[Any]], list[str]]:
+    """OCR the scanned pages (page → lines read, warnings), as a PDF's pages without a text layer are. A picture
+    PIL cannot open (JBIG2, common in scanned OFD) is named in a warning; without the OCR engine, an OFD that
+    is all scans is refused and one partly scanned is read without those pages."""
+    if not scans:
+        return {}, []
+    from assistant.corpus import ocr
+
+    try:
+        ocr.default_engine()
+    except ocr.OcrUnavailable as exc:
+        if all_scanned:
+            raise LoadError(path, f"OFD 没有文字层（扫描件），需要文字识别才能入库。{exc}") from exc
+        return {}, [f"第 {ocr.pages_shown(sorted(scans))} 页是扫描图像，未能识别，这些页的内容未入库。{exc}"]
+    images: list[tuple[int, Any]] = []
+    warnings: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        names = {name.lstrip("/").lower(): name for name in archive.namelist()}
+        for number, member in sorted(scans.items()):
+            stored = names.get(member.lower())
+            try:
+                if stored is None:
+                    raise ValueError("missing")
+                images.append((number, ocr.open_image_pages(io.BytesIO(archive.read(stored)), path.name)[0]))
+            except (ValueError, OSError, IndexError, zipfile.BadZipFile, zlib.error):
+                warnings.append(f"第 {number} 页的扫描图像（{member.rsplit('/', 1)[-1]}）缺失或无法打开（可能是 JBIG2 等"
+                                f"暂不支持的图像格式），该页未识别")
+    read: dict[int, list[Any]] = {}
+    for page in ocr.read_pages(iter(images), path.name, len(images)) if images else []:
+        if page.warning:
+            warnings.append(page.warning)
+        if page.readable:
+            read[page.number] = page.lines
+    return read, warnings
