@@ -171,17 +171,17 @@ def _line(i: LedgerItem) -> str:
     path="ledger-status",
 )
 def ledger_status(store: FigureStore, region: str | None = None,
-                  status: Literal["预警和滞后", "滞后", "预警", "正常", "全部"] = "预警和滞后",
+                  show: Literal["预警和滞后", "滞后", "预警", "正常", "全部"] = "预警和滞后",
                   limit: int = 50) -> LedgerList:
     """项目台账的推进状态（正常 / 预警 / 滞后，按台账日期判定）及原因、责任单位、项目管家。
 
-    region：可选，地区名或简称；status：“预警和滞后”（默认）、“滞后”、“预警”、“正常”或“全部”；limit：最多列出条数。
+    region：可选，地区名或简称；show：列出哪些，“预警和滞后”（默认）、“滞后”、“预警”、“正常”或“全部”；limit：最多列出条数。
     """
     with store.session() as session:
         day = ledger_date(session)
         rows = load_ledger(session, scoped_region(store, session, region))
         judged = [(p, status_of(p, day)[0]) for p in rows]
-        wanted = {"预警和滞后": ("预警", "滞后"), "全部": STATUSES}.get(status, (status,))
+        wanted = {"预警和滞后": ("预警", "滞后"), "全部": STATUSES}.get(show, (show,))
         chosen = sorted(((p, s) for p, s in judged if s in wanted),
                         key=lambda t: (-STATUSES.index(t[1]), t[0].region_order, t[0].name))
         shown = [_item(p, day) for p, _ in chosen[: max(limit, 0)]]
@@ -194,7 +194,7 @@ def ledger_status(store: FigureStore, region: str | None = None,
     head = (f"截至{cn_date(day)}台账，{scope}项目 {len(rows)} 个：正常 {counts['正常']} 个、预警 {counts['预警']} 个、"
             f"滞后 {counts['滞后']} 个。")
     body = "；".join(f"【{i.status}】{_line(i)}" for i in shown[:20])
-    summary = head + (f"{status}项目：{body}。" if shown else f"没有{status}的项目。") + f"（判定规则：{STATUS_RULE}。）"
+    summary = head + (f"{show}项目：{body}。" if shown else f"没有{show}的项目。") + f"（判定规则：{STATUS_RULE}。）"
     return LedgerList(as_of=day, items=shown, total_count=len(chosen), counts=counts, figures=figures,
                       provenance=prov, summary=summary)
 
@@ -543,20 +543,55 @@ _RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pc
 
 
 @figure_tool(
-    "各县区项目开工率、资金到位率、合同履约率、涉链占比及排名",
+    "各县区项目资金到位率（及开工率、合同履约率、涉链占比）排名",
     examples=[
-        "各县区资金到位率排名？", "各县区项目开工率排名", "哪个县区合同履约率最低", "涉链项目占比各县区排名",
-        "各县区项目资金到位率谁最高", "开工率排在后面的县区有哪些", "各地项目履约情况比较", "各县区项目四率排名",
+        "各县区资金到位率排名？", "哪个县区项目资金到位率最低", "各县区项目资金到位率谁最高", "各县区项目四率排名",
+        "各地项目资金到位情况比较", "资金到位率低于40%的县区",
     ],
     path="county-rates",
 )
 def county_project_rates(store: FigureStore,
-                         by: Literal["资金到位率", "开工率", "合同履约率", "涉链占比"] = "资金到位率") -> CountyRanking:
-    """各县（市、区）、开发区项目台账的开工率、资金到位率、合同履约率、涉链占比，按 by 指定的比率从高到低排名
+                         rate: Literal["资金到位率", "开工率", "合同履约率", "涉链占比"] = "资金到位率"
+                         ) -> CountyRanking:
+    """各县（市、区）、开发区项目台账的开工率、资金到位率、合同履约率、涉链占比，按 rate 指定的比率从高到低排名
     （并列同名次；没有可计算项目的地区不参与排名）。
 
-    by：排名依据，“资金到位率”（默认）、“开工率”、“合同履约率”或“涉链占比”。
+    rate：排名依据，“资金到位率”（默认）、“开工率”、“合同履约率”或“涉链占比”。
     """
+    return _county_ranking(store, rate)
+
+
+@figure_tool(
+    "各县区项目开工率排名",
+    examples=["各县区项目开工率排名", "哪个县区项目开工率最低", "开工率排在后面的县区有哪些", "各县区签约项目开工情况比较"],
+    path="county-start-rates",
+)
+def county_start_rates(store: FigureStore) -> CountyRanking:
+    """各县（市、区）、开发区签约项目的开工率（已开工含投产 ÷ 签约项目数）排名，并附资金到位率等其他比率。"""
+    return _county_ranking(store, "开工率")
+
+
+@figure_tool(
+    "各县区合同履约率排名（按约定开工期限）",
+    examples=["各县区合同履约率排名", "哪个县区合同履约率最低", "各地项目履约情况比较", "按期开工的履约率各县区谁高"],
+    path="county-fulfilment-rates",
+)
+def county_fulfilment_rates(store: FigureStore) -> CountyRanking:
+    """各县（市、区）、开发区的合同履约率（在约定开工期限内开工 ÷ 期限已到的签约项目）排名。"""
+    return _county_ranking(store, "合同履约率")
+
+
+@figure_tool(
+    "各县区涉链项目占比排名",
+    examples=["涉链项目占比各县区排名", "各县区重点产业链项目占比谁最高", "哪个县区涉链项目占比低于60%", "各县区项目涉链情况"],
+    path="county-chain-shares",
+)
+def county_chain_shares(store: FigureStore) -> CountyRanking:
+    """各县（市、区）、开发区项目中属于“5+3”重点产业链的占比排名。"""
+    return _county_ranking(store, "涉链占比")
+
+
+def _county_ranking(store: FigureStore, by: str) -> CountyRanking:
     field = _RATE_FIELDS[by]
     with store.session() as session:
         day = ledger_date(session)

@@ -17,7 +17,8 @@ from assistant.tools.lifecycle import STATUS_RULE
 from .test_db_import import write
 
 LEDGER_TOOLS = ("ledger_status", "no_progress_projects", "due_this_week", "new_signings", "weekly_changes",
-                "county_project_rates", "office_contacts", "problem_progress", "overdue_problems")
+                "county_project_rates", "county_start_rates", "county_fulfilment_rates", "county_chain_shares",
+                "assessment", "office_contacts", "problem_progress", "overdue_problems")
 
 
 def test_each_ledger_tool_is_declared_with_title_and_varied_examples() -> None:
@@ -69,7 +70,9 @@ def test_weekly_changes_between_ledger_dates(demo_store: FigureStore) -> None:
 def test_county_rates_ranked(demo_store: FigureStore) -> None:
     funds = run_tool("county_project_rates", demo_store, {})
     assert [(r.region, r.funds_rate_pct, r.rank) for r in funds.rows[:2]] == [("平利县", 80.98, 1), ("汉滨区", 76.06, 2)]
-    fulfil = run_tool("county_project_rates", demo_store, {"by": "合同履约率"})
+    fulfil = run_tool("county_fulfilment_rates", demo_store, {})
+    assert run_tool("county_project_rates", demo_store, {"rate": "合同履约率"}).rows == fulfil.rows
+    assert run_tool("county_start_rates", demo_store, {}).by == "开工率"
     by_region = {r.region: r for r in fulfil.rows}
     assert (by_region["高新区"].due, by_region["高新区"].on_time, by_region["高新区"].fulfilment_rate_pct) == (5, 4, 80.0)
     assert fulfil.rows[-1].region == "瀛湖" and "约定开工期限" in fulfil.summary
@@ -98,7 +101,7 @@ def test_problem_progress_and_overdue(demo_store: FigureStore) -> None:
 
 def test_county_account_sees_its_own_ledger(demo_store: FigureStore) -> None:
     county = demo_store.scoped("恒口")
-    assert {i.region for i in run_tool("ledger_status", county, {"status": "全部"}).items} == {"恒口"}
+    assert {i.region for i in run_tool("ledger_status", county, {"show": "全部"}).items} == {"恒口"}
     with pytest.raises(RegionDenied):
         run_tool("weekly_changes", county, {"region": "汉阴县"})
 

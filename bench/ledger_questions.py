@@ -1,0 +1,35 @@
+"""The issue-15 weekly questions (development) and paraphrases written after the tools were done (held-out),
+asked through Assistant.ask over the demo data; an answer counts when every expected text is in it and no number
+is untraced. Usage: python bench/ledger_questions.py [DATA_DIR]  (DATA_DIR with the demo data imported)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from pathlib import Path
+
+from assistant.answer.engine import Assistant
+from assistant.config import Settings
+
+QUESTIONS = Path(__file__).with_name("ledger_questions.tsv")
+
+
+def main() -> None:
+    data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/ledger-questions")
+    assistant = Assistant(Settings(data_dir=data_dir))
+    rows = list(csv.DictReader(QUESTIONS.open(encoding="utf-8"), delimiter="\t"))
+    score: dict[str, list[int]] = {}
+    for row in rows:
+        t0 = time.perf_counter()
+        answer = assistant.ask(row["question"])
+        ok = all(e in answer.answer for e in row["expect"].split(";")) and not answer.flagged_numbers
+        score.setdefault(row["part"], []).append(int(ok))
+        print(f"{'✓' if ok else '✗'} {row['id']} {row['question']} ({time.perf_counter() - t0:.1f}s)"
+              + ("" if ok else f"\n    {answer.answer[:200]}"))
+    for part, hits in score.items():
+        print(f"{part}: {sum(hits)}/{len(hits)}")
+
+
+if __name__ == "__main__":
+    main()
