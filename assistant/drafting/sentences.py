@@ -38,6 +38,7 @@ ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|（[一二三
                      r"[一二三四五六七八九十]+、|\d{1,2}[.．、]|第[一二三四五六七八九十百零\d]+条)\s*")
 MARKUP = re.compile(r"[*#>]+")
 HEADING_MAX_CHARS = 22
+SHORT_HEADING_CHARS = 8
 
 # -- who acts: the grammatical subject, else the document's author
 ANSWERING_SUBJECT = re.compile(
@@ -75,7 +76,8 @@ DEED = re.compile(
     r"出台|推出|建立|建成|制定|修订|印发|组织|举办|召开|开展|设立|成立|编制|委托|签订|签约|引进|实施|推行|上线|收录|"
     r"走访|培训|对接|完成|落实|聘请|派驻|绘制|举行|发布|搭建|开通|选派|安排|协调|帮助|解决|兑现|拨付|配备|联合|"
     r"赴|参加|接待|考察|洽谈|梳理|形成|整合|吸纳|增加到|扩充|开设|打造|创建|探索|实行|把[^，。]{1,20}(?:纳入|作为|列为)|"
-    r"分流|流转|跟踪|录入|销号|调度|督办|核查|通报|辅导|讲解|宣传|推介|服务|收集|筹建|编印|编写|更新|征集|组建|增加|会同|指导|支持|推荐")
+    r"分流|流转|跟踪|录入|销号|调度|督办|核查|通报|辅导|讲解|宣传|推介|服务|收集|筹建|编印|编写|更新|征集|组建|增加|会同|指导|支持|推荐|"
+    r"起草|推送|邀请|联系|签署|表彰|提供|给予|启动|牵头|设置|覆盖|抽调|派出|开发|对接|拓展|开辟|聘任|明确|帮办|代办")
 PAST_DONE = re.compile(r"已|了|先后|累计|正在|今年以来|年初|去年|此前")
 IMPERATIVE = re.compile(r"^(?:紧盯|加快|扭转|推动|强化|完善|健全|深化|突出|拓宽|用好|加强|压实|细化|围绕|聚焦|坚持|优化|提升|做好|抓好)")
 PLANNING_SECTION = re.compile(r"下一步|打算|计划|工作措施|工作安排|思路")
@@ -117,7 +119,11 @@ def is_heading(sentence: str) -> bool:
     if not bare.endswith(("。", "；", "！", "？", "?")):
         return True
     body = bare.rstrip("。；！？?")
-    return len(body) <= HEADING_MAX_CHARS and not re.search(r"[，,：:；]", body)
+    if re.search(r"[，,：:；]", body):
+        return False
+    # A short sentence is a heading when it is numbered or set in bold (“（一）加强全市招商统筹。”), or very short.
+    numbered = bool(ORDINAL.match(MARKUP.sub("", sentence).strip())) or "**" in sentence
+    return len(body) <= (HEADING_MAX_CHARS if numbered else SHORT_HEADING_CHARS)
 
 
 INTRO = re.compile(r"^(?:针对|按照|根据|对于|关于|围绕|结合|对照|为|对此|为此|同时|此外|另外|因此)[^，。；]*[，,]\s*")

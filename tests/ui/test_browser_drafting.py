@@ -60,6 +60,20 @@ def test_a_reply_letter_is_previewed_with_database_figures_and_sources_and_downl
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "一、提案办理情况" in text and expected in text and "（联系人：李明" in text
 
+    # The officer edits a paragraph: a database figure changed by hand is flagged, and the edit is exported.
+    page.locator("#zs-reply-edit").get_by_text("修改草稿").first.click()
+    editor = page.locator("#zs-reply-editor textarea")
+    editor.fill(editor.input_value().replace(expected, "999.99亿元", 1))
+    page.click("#zs-reply-revise")
+    changed = page.locator("#zs-reply-recheck #zs-check-table tr", has_text="999.99亿元")
+    changed.wait_for()
+    assert "不一致" in changed.inner_text() and expected in changed.inner_text()
+    assert "999.99亿元" in preview.inner_text()
+    with page.expect_download() as download:
+        page.locator("#zs-reply-docx a[download]").click()
+    download.value.save_as(path)
+    assert "999.99亿元" in "\n".join(p.text for p in Document(str(path)).paragraphs)
+
 
 def test_the_consistency_check_finds_a_wrong_figure_and_gives_the_database_value(page: Any) -> None:
     _open_drafting(page, "一致性核对")
