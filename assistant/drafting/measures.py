@@ -228,8 +228,12 @@ def quote_from(hit: Hit, words: list[str], is_statistic: Statistic, kind: Kind =
                default=None)
     if best is None:
         return None
-    chosen = [best[0]]
-    for span in best[1:]:
+    # Start at the run's sentence that names most of the suggestion, so a long run is not cut before it.
+    first = max(range(len(best)), key=lambda i: (_covered(words, hit.text[best[i][0]:best[i][1]]), -i)) if words else 0
+    if first and best[first][1] - best[0][0] <= MAX_QUOTE_CHARS:
+        first = 0
+    chosen = [best[first]]
+    for span in best[first + 1:]:
         if span[1] - chosen[0][0] > MAX_QUOTE_CHARS:
             break
         chosen.append(span)
@@ -282,6 +286,8 @@ def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Stati
             continue
         lead, display, quote = picked
         if evidence is not None:
+            if words and not (_covered(words, display) or _covered(focus_words, display)):
+                continue  # the quoted sentences themselves must name the suggestion, not just their passage
             margin = evidence.similarity(query, hit)
             floor = MIN_MARGIN if not found else SURE_MARGIN  # a second passage only when clearly on topic
             if margin is not None and (margin < floor or (margin < SURE_MARGIN and not lexical)):
