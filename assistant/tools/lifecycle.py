@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
@@ -79,8 +79,17 @@ class LedgerRow:
     is_manufacturing: bool | None
 
 
-def load_ledger(session: Session, region: str | None) -> list[LedgerRow]:
-    """The current project ledger (optionally one region), ordered by region then name."""
+def region_filter(session: Session, region: str | None) -> list[ColumnElement[bool]]:
+    if region:
+        reg = resolve_region(session, region)
+        if not reg.is_city:
+            return [Project.region_id == reg.id]
+    return []
+
+
+def load_ledger(session: Session, region: str | None, *where: ColumnElement[bool]) -> list[LedgerRow]:
+    """The current project ledger rows (optionally one region, further conditions), by region then name. Filters
+    run in the database: a window over a 10,000-project ledger fetches only the rows in the window."""
     stmt = (select(Project.id, Project.import_id, Project.name, Region.name, Region.sort_order, IndustryChain.name,
                    IndustryChain.is_key, Project.stage, Project.total_investment_yi_yuan, Project.signed_on,
                    Project.started_on, Project.operating_on, Project.funds_arrived_yi_yuan,
@@ -88,11 +97,8 @@ def load_ledger(session: Session, region: str | None) -> list[LedgerRow]:
                    Project.responsible_unit, Project.lead_leader, Project.manager, Project.source_unit,
                    Project.lead_grade, Project.build_type, Project.is_manufacturing)
             .join(Region, Project.region_id == Region.id)
-            .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id))
-    if region:
-        reg = resolve_region(session, region)
-        if not reg.is_city:
-            stmt = stmt.where(Project.region_id == reg.id)
+            .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
+            .where(*region_filter(session, region), *where))
     rows = [LedgerRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *r[7:])  # type: ignore[call-arg]
             for r in session.execute(stmt)]
     return sorted(rows, key=lambda p: (p.region_order, p.name))
@@ -116,6 +122,20 @@ def status_of(p: LedgerRow, day: date) -> tuple[str, str]:
     if stale is not None and stale > STALE_WARN_DAYS:
         return "预警", f"最新进展停留在{cn_date(p.progress_on)}（{stale} 天未更新）"  # type: ignore[arg-type]
     return "正常", "按期推进"
+
+
+def status_case(day: date) -> ColumnElement[int]:
+    """status_of as one SQL expression (0 正常, 1 预警, 2 滞后), so counts over a large ledger are one query;
+    the listed rows' reasons still come from status_of, and the tests hold the two to the same counts."""
+    waiting = Project.stage == "签约"
+    live = Project.stage != "投产"
+    lagging = and_(live, or_(and_(waiting, Project.start_deadline < day),
+                             Project.progress_on < day - timedelta(days=STALE_LAG_DAYS)))
+    warning = and_(live, or_(and_(waiting, Project.start_deadline <= day + timedelta(days=WARN_BEFORE_DAYS)),
+                             and_(waiting, Project.start_deadline.is_(None),
+                                  Project.signed_on < day - timedelta(days=SIGNED_WARN_DAYS)),
+                             Project.progress_on < day - timedelta(days=STALE_WARN_DAYS)))
+    return case((lagging, 2), (warning, 1), else_=0)
 
 
 class LedgerItem(BaseModel):
@@ -179,19 +199,22 @@ def ledger_status(store: FigureStore, region: str | None = None,
     """
     with store.session() as session:
         day = ledger_date(session)
-        rows = load_ledger(session, scoped_region(store, session, region))
-        judged = [(p, status_of(p, day)[0]) for p in rows]
+        region = scoped_region(store, session, region)
+        status = status_case(day)
+        counted = {code: n for code, n in session.execute(
+            select(status, func.count()).select_from(Project).where(*region_filter(session, region)).group_by(status))}
+        counts = {name: int(counted.get(code, 0)) for code, name in enumerate(STATUSES)}
         wanted = {"预警和滞后": ("预警", "滞后"), "全部": STATUSES}.get(show, (show,))
-        chosen = sorted(((p, s) for p, s in judged if s in wanted),
-                        key=lambda t: (-STATUSES.index(t[1]), t[0].region_order, t[0].name))
-        shown = [_item(p, day) for p, _ in chosen[: max(limit, 0)]]
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p, _ in chosen[: max(limit, 0)]],
-                          None, STATUS_RULE)
-    counts = {s: sum(1 for _, j in judged if j == s) for s in STATUSES}
+        codes = [STATUSES.index(w) for w in wanted]
+        chosen = load_ledger(session, region, status.in_(codes))
+        chosen.sort(key=lambda p: (-STATUSES.index(status_of(p, day)[0]), p.region_order, p.name))
+        listed = chosen[: max(limit, 0)]
+        shown = [_item(p, day) for p in listed]
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in listed], None, STATUS_RULE)
     scope = region or "全市"
     figures = [Figure(label=f"{scope}{s}项目数（{cn_date(day)}台账）", value=counts[s], unit="个", period=None,
                       provenance=prov) for s in STATUSES]
-    head = (f"截至{cn_date(day)}台账，{scope}项目 {len(rows)} 个：正常 {counts['正常']} 个、预警 {counts['预警']} 个、"
+    head = (f"截至{cn_date(day)}台账，{scope}项目 {sum(counts.values())} 个：正常 {counts['正常']} 个、预警 {counts['预警']} 个、"
             f"滞后 {counts['滞后']} 个。")
     body = "；".join(f"【{i.status}】{_line(i)}" for i in shown[:20])
     summary = head + (f"{show}项目：{body}。" if shown else f"没有{show}的项目。") + f"（判定规则：{STATUS_RULE}。）"
@@ -226,9 +249,9 @@ def no_progress_projects(store: FigureStore, days: int = 30, region: str | None 
         raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
     with store.session() as session:
         day = ledger_date(session)
-        rows = load_ledger(session, scoped_region(store, session, region))
-        hits = sorted((p for p in rows if p.stage != "投产"
-                       and (p.progress_on is None or (day - p.progress_on).days > days)),
+        cutoff = day - timedelta(days=days)
+        hits = sorted(load_ledger(session, scoped_region(store, session, region), Project.stage != "投产",
+                                  or_(Project.progress_on.is_(None), Project.progress_on < cutoff)),
                       key=lambda p: (p.progress_on or date.min, p.name))
         rule = f"未投产、最新进展日期早于 {cn_date(day - timedelta(days=days))}（台账日期前 {days} 天）或没有进展记录的项目"
         prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits[: max(limit, 0)]], None, rule)
@@ -261,8 +284,8 @@ def due_this_week(store: FigureStore, days: int = 7, region: str | None = None) 
     with store.session() as session:
         day = ledger_date(session)
         end = day + timedelta(days=days - 1)
-        rows = load_ledger(session, scoped_region(store, session, region))
-        hits = sorted((p for p in rows if p.deadline and day <= p.deadline <= end and p.started_on is None),
+        hits = sorted(load_ledger(session, scoped_region(store, session, region), Project.started_on.is_(None),
+                                  Project.start_deadline >= day, Project.start_deadline <= end),
                       key=lambda p: (p.deadline or date.max, p.name))
         rule = f"约定开工期限在 {cn_date(day)}—{cn_date(end)} 之间、没有开工日期的项目"
         prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
@@ -314,11 +337,13 @@ def new_signings(store: FigureStore, date_from: date | None = None, date_to: dat
     with store.session() as session:
         start, end = _week(session, date_from, date_to)
         day = ledger_date(session)
-        rows = load_ledger(session, scoped_region(store, session, region))
-        hits = sorted((p for p in rows if p.signed_on and start <= p.signed_on <= end),
+        region = scoped_region(store, session, region)
+        hits = sorted(load_ledger(session, region, Project.signed_on >= start, Project.signed_on <= end),
                       key=lambda p: (p.signed_on or date.max, p.name))
-        before = max((p for p in rows if p.signed_on and p.signed_on < start), key=lambda p: p.signed_on or date.min,
-                     default=None)
+        last_day = session.scalar(select(func.max(Project.signed_on)).where(*region_filter(session, region),
+                                                                             Project.signed_on < start))
+        earlier = load_ledger(session, region, Project.signed_on == last_day) if last_day else []
+        before = earlier[0] if earlier else None
         rule = f"签约日期在 {cn_date(start)}—{cn_date(end)} 之间的项目"
         prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
     items = [_item(p, day) for p in hits]
@@ -420,36 +445,38 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
         reg = resolve_region(session, region) if region else None
         region_id = reg.id if reg and not reg.is_city else None
         before, after = ledger_at(session, start, region_id), ledger_at(session, end, region_id)
-        names: dict[int, str] = {}
-        ids = list(after)
-        for chunk in range(0, len(ids), 900):
-            names.update((i, n) for i, n in session.execute(
-                select(Project.id, Project.name).where(Project.id.in_(ids[chunk:chunk + 900]))))
-        regions = {i: n for i, n in session.execute(select(Region.id, Region.name))}
-        added, advanced, funds, progressed, stalled = [], [], [], [], []
+        names = {i: (n, r, o) for i, n, r, o in session.execute(
+            select(Project.id, Project.name, Region.name, Region.sort_order).join(Region, Project.region_id == Region.id)
+            .where(*([Project.region_id == region_id] if region_id is not None else [])))}
+        added: list[Change] = []
+        advanced: list[Change] = []
+        funds: list[Change] = []
+        progressed: list[Change] = []
+        stalled: list[Change] = []
         added_money = Decimal(0)
-        for pid, now in sorted(after.items(), key=lambda kv: (regions[kv[1].region_id], names.get(kv[0], ""))):
-            name, where = names.get(pid, str(pid)), regions[now.region_id]
+
+        def note(changes: list[Change], pid: int, what: str) -> None:
+            changes.append(Change(project=names[pid][0], region=names[pid][1], what=what))
+
+        for pid, now in sorted(after.items(), key=lambda kv: (names[kv[0]][2], names[kv[0]][0])):
             old = before.get(pid)
             if old is None:
-                added.append(Change(project=name, region=where, what=f"新进入台账（{now.stage}）"))
+                note(added, pid, f"新进入台账（{now.stage}）")
                 continue
             moved = False
             if PROJECT_STAGES.index(now.stage) > PROJECT_STAGES.index(old.stage):
-                advanced.append(Change(project=name, region=where, what=f"{old.stage}→{now.stage}"))
+                note(advanced, pid, f"{old.stage}→{now.stage}")
                 moved = True
             if (now.funds or 0) > (old.funds or 0) + 1e-9:
                 delta = Decimal(str(now.funds or 0)) - Decimal(str(old.funds or 0))
                 added_money += delta
-                funds.append(Change(project=name, region=where, what=f"到位资金增加 {format_value(float(delta), '亿元')}"
-                                                                      f"（累计 {format_value(now.funds, '亿元')}）"))
+                note(funds, pid, f"到位资金增加 {format_value(float(delta), '亿元')}（累计 {format_value(now.funds, '亿元')}）")
                 moved = True
             if now.progress_on and (old.progress_on is None or now.progress_on > old.progress_on):
-                progressed.append(Change(project=name, region=where,
-                                         what=f"{cn_date(now.progress_on)}：{now.progress or ''}"))
+                note(progressed, pid, f"{cn_date(now.progress_on)}：{now.progress or ''}")
                 moved = True
             if not moved and now.stage != "投产":
-                stalled.append(Change(project=name, region=where, what=f"{now.stage}，本期无变化"))
+                note(stalled, pid, f"{now.stage}，本期无变化")
         used = [(s.version_id, s.import_id) for s in after.values()] + [(s.version_id, s.import_id)
                                                                         for s in before.values()]
         rule = (f"比较 {cn_date(start)} 与 {cn_date(end)} 两个日期的项目台账历史（project_versions 中当日有效的版本）："
@@ -538,6 +565,34 @@ def county_rates(rows: list[LedgerRow], day: date) -> dict[str, CountyRates]:
     return out
 
 
+def county_rates_in_db(session: Session, day: date) -> dict[str, CountyRates]:
+    """county_rates computed by the database (one GROUP BY over the ledger), for large ledgers."""
+    signed = Project.stage.in_(("签约", "开工", "投产"))
+    started = Project.stage.in_(("开工", "投产"))
+    money = and_(signed, Project.total_investment_yi_yuan.is_not(None), Project.funds_arrived_yi_yuan.is_not(None))
+    due = and_(signed, Project.start_deadline <= day)
+    on_time = and_(due, Project.started_on.is_not(None), Project.started_on <= Project.start_deadline)
+
+    def count(cond: ColumnElement[bool]) -> Any:
+        return func.sum(case((cond, 1), else_=0))
+
+    stmt = (select(Region.name, func.count(), count(signed), count(started), count(money),
+                   func.sum(case((money, Project.funds_arrived_yi_yuan), else_=0)),
+                   func.sum(case((money, Project.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
+                   count(IndustryChain.is_key.is_(True)))
+            .select_from(Project).join(Region, Project.region_id == Region.id)
+            .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id).group_by(Region.name))
+    out: dict[str, CountyRates] = {}
+    for name, n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key in session.execute(stmt):
+        out[name] = CountyRates(
+            region=name, projects=n, signed=n_signed, started=n_started,
+            start_rate_pct=_pct(n_started, n_signed),
+            funds_rate_pct=_pct(Decimal(str(funds)), Decimal(str(totals))) if n_money else None,
+            due=n_due, on_time=n_on_time, fulfilment_rate_pct=_pct(n_on_time, n_due),
+            key_chain_share_pct=_pct(n_key, n))
+    return out
+
+
 _RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pct", "合同履约率": "fulfilment_rate_pct",
                 "涉链占比": "key_chain_share_pct"}
 
@@ -595,11 +650,11 @@ def _county_ranking(store: FigureStore, by: str) -> CountyRanking:
     field = _RATE_FIELDS[by]
     with store.session() as session:
         day = ledger_date(session)
-        rows = load_ledger(session, None)
-        guard_aggregate(store, "各县区项目比率排名", len({p.region for p in rows if p.region != store.region_scope}))
-        rates = county_rates(rows, day)
+        rates = county_rates_in_db(session, day)
+        guard_aggregate(store, "各县区项目比率排名", len([r for r in rates if r != store.region_scope]))
         order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in rows], None,
+        prov = provenance(session, "projects", [(i, imp) for i, imp in session.execute(
+            select(Project.id, Project.import_id))], None,
                           "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
     table = [rates[name] for name in order if name in rates]
     ranks = competition_rank([(r.region, Decimal(str(getattr(r, field)))) for r in table

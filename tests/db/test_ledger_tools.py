@@ -133,3 +133,15 @@ def test_assessment_scores_traced_and_ranked_within_class(demo_store: FigureStor
     third = [r for r in everyone.rows if r.county_class == "三类"]
     assert third[-1].region == "瀛湖" and "瀛湖主要失分在" in everyone.summary
     assert {r.rank_in_class for r in everyone.rows if r.county_class == "一类"} == {1, 2, 3}
+
+
+def test_database_side_status_and_rates_agree_with_the_rule(demo_store: FigureStore) -> None:
+    from assistant.tools.lifecycle import county_rates, county_rates_in_db, ledger_date, load_ledger, status_of
+
+    with demo_store.session() as session:
+        day = ledger_date(session)
+        rows = load_ledger(session, None)
+        in_db = county_rates_in_db(session, day)
+    assert county_rates(rows, day) == in_db
+    counts = run_tool("ledger_status", demo_store, {}).counts
+    assert counts == {s: sum(1 for p in rows if status_of(p, day)[0] == s) for s in ("正常", "预警", "滞后")}
