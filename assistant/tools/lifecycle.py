@@ -87,7 +87,8 @@ def region_filter(session: Session, region: str | None) -> list[ColumnElement[bo
     return []
 
 
-def load_ledger(session: Session, region: str | None, *where: ColumnElement[bool]) -> list[LedgerRow]:
+def load_ledger(session: Session, region: str | None, *where: ColumnElement[bool],
+                order: tuple[Any, ...] = (), limit: int | None = None) -> list[LedgerRow]:
     """The current project ledger rows (optionally one region, further conditions), by region then name. Filters
     run in the database: a window over a 10,000-project ledger fetches only the rows in the window."""
     stmt = (select(Project.id, Project.import_id, Project.name, Region.name, Region.sort_order, IndustryChain.name,
@@ -99,6 +100,10 @@ def load_ledger(session: Session, region: str | None, *where: ColumnElement[bool
             .join(Region, Project.region_id == Region.id)
             .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
             .where(*region_filter(session, region), *where))
+    if order:
+        stmt = stmt.order_by(*order)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     rows = [LedgerRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *r[7:])  # type: ignore[call-arg]
             for r in session.execute(stmt)]
     return sorted(rows, key=lambda p: (p.region_order, p.name))
@@ -206,9 +211,10 @@ def ledger_status(store: FigureStore, region: str | None = None,
         counts = {name: int(counted.get(code, 0)) for code, name in enumerate(STATUSES)}
         wanted = {"预警和滞后": ("预警", "滞后"), "全部": STATUSES}.get(show, (show,))
         codes = [STATUSES.index(w) for w in wanted]
-        chosen = load_ledger(session, region, status.in_(codes))
-        chosen.sort(key=lambda p: (-STATUSES.index(status_of(p, day)[0]), p.region_order, p.name))
-        listed = chosen[: max(limit, 0)]
+        # the database picks the first `limit` (worst status, region order, id); names order them for reading
+        listed = load_ledger(session, region, status.in_(codes), order=(status.desc(), Region.sort_order, Project.id),
+                             limit=max(limit, 0))
+        listed.sort(key=lambda p: (-STATUSES.index(status_of(p, day)[0]), p.region_order, p.name))
         shown = [_item(p, day) for p in listed]
         prov = provenance(session, "projects", [(p.id, p.import_id) for p in listed], None, STATUS_RULE)
     scope = region or "全市"
@@ -218,7 +224,7 @@ def ledger_status(store: FigureStore, region: str | None = None,
             f"滞后 {counts['滞后']} 个。")
     body = "；".join(f"【{i.status}】{_line(i)}" for i in shown[:20])
     summary = head + (f"{show}项目：{body}。" if shown else f"没有{show}的项目。") + f"（判定规则：{STATUS_RULE}。）"
-    return LedgerList(as_of=day, items=shown, total_count=len(chosen), counts=counts, figures=figures,
+    return LedgerList(as_of=day, items=shown, total_count=sum(counts[w] for w in wanted), counts=counts, figures=figures,
                       provenance=prov, summary=summary)
 
 

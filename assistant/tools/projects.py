@@ -63,8 +63,12 @@ def _dec(value: float | None) -> Decimal | None:
 
 
 def _select(session: Session, region: str | None, chain: str | None, period: Period | None) -> list[_P]:
+    # Columns, not ORM entities: a 10,000-project ledger loads in a fraction of the time.
     stmt = (
-        select(Project, Region, IndustryChain)
+        select(Project.id, Project.import_id, Project.name, Region.name, Region.sort_order, IndustryChain.name,
+               IndustryChain.is_key, Project.enterprise_name, Project.total_investment_yi_yuan, Project.stage,
+               Project.signed_on, Project.started_on, Project.operating_on, Project.funds_arrived_yi_yuan,
+               Project.is_foreign, Project.foreign_amount_wan_usd)
         .join(Region, Project.region_id == Region.id)
         .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
     )
@@ -77,13 +81,12 @@ def _select(session: Session, region: str | None, chain: str | None, period: Per
     if period:
         stmt = stmt.where(Project.signed_on >= period.start, Project.signed_on <= period.end)
     rows = sorted(  # in Python: NULL ordering and Chinese collation differ between SQLite and PostgreSQL
-        session.execute(stmt), key=lambda t: (t[1].sort_order, t[0].signed_on or date.max, t[0].name)
+        session.execute(stmt), key=lambda t: (t[4], t[10] or date.max, t[2])
     )
     return [
-        _P(p.id, p.import_id, p.name, r.name, c.name if c else None, bool(c and c.is_key), p.enterprise_name,
-           _dec(p.total_investment_yi_yuan), p.stage, p.signed_on, p.started_on, p.operating_on,
-           _dec(p.funds_arrived_yi_yuan), p.is_foreign, _dec(p.foreign_amount_wan_usd))
-        for p, r, c in rows
+        _P(r[0], r[1], r[2], r[3], r[5], bool(r[5] and r[6]), r[7], _dec(r[8]), r[9], r[10], r[11], r[12],
+           _dec(r[13]), bool(r[14]), _dec(r[15]))
+        for r in rows
     ]
 
 
