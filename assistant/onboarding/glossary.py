@@ -34,7 +34,7 @@ from assistant.onboarding.terms import (
 
 LEARNED_FILE = "glossary_learned.json"
 # Bump when the mining rules change: every document is mined again on the next ingest or glossary view.
-MINING_VERSION = 2
+MINING_VERSION = 3
 NUMERAL_VALUES = {"一": 1, "二": 2, "两": 2, "双": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

@@ -177,6 +177,22 @@ def _clause_window(text: str, start: int, end: int, term: str) -> tuple[int, int
     return left, (right - 1 if right < end else end)
 
 
+HEADING = re.compile(rf"^(?:[（(]?[{NUMERALS}]+[是、）)]\s*)?[“\"]?(?P<term>[^“”\"。]{{2,12}})[”\"]?[{HAN}]{{0,4}}。$")
+
+
+def _heading_definition(sentence: str, following: str, term: str) -> int | None:
+    """A list heading naming the term (五是“叩门招商”。) whose next sentence defines it (指由市县领导……): how
+    strongly the two together define it, or None."""
+    heading = HEADING.match(sentence)
+    if heading is None or heading.group("term") != term or len(following) > MAX_SENTENCE:
+        return None
+    if following.startswith(("这是", "是")):
+        return DESCRIBES
+    if following.startswith(("指", "即", "是指")):
+        return ENUMERATES if ENUMERATION.search(re.split(r"[，,：:]", following, maxsplit=1)[0]) else DEFINES
+    return None
+
+
 def mine_document(text: str) -> DocumentTerms:
     """Candidate terms of one document and, for each, its best sentence in this document."""
     doc = DocumentTerms()
@@ -194,15 +210,21 @@ def mine_document(text: str) -> DocumentTerms:
             _add(doc, match.group(1), kind)
     if not doc.found:
         return doc
-    for start, end, sentence in sentences(text):
+    spans = sentences(text)
+    for index, (start, end, sentence) in enumerate(spans):
         if is_planted(sentence):  # an instruction to the assistant teaches nothing
             continue
+        following = spans[index + 1][2] if index + 1 < len(spans) else ""
         for term in doc.found:
             if term not in sentence:
                 continue
             s_start, s_end = (start, end) if len(sentence) <= MAX_SENTENCE else _clause_window(text, start, end, term)
             quote = text[s_start:s_end]
             strength = strength_in(quote, term)
+            headed = _heading_definition(sentence, following, term)
+            if headed is not None and headed < strength and not is_planted(following):
+                s_end, strength = spans[index + 1][1], headed
+                quote = text[s_start:s_end]
             if "*" in quote:  # masked figures (****年) never become teaching material
                 doc.masked[term] = min(strength, doc.masked.get(term, MENTIONS + 1))
                 continue

@@ -150,3 +150,10 @@ def test_abbreviations_statutory_definitions_and_slogans_are_found() -> None:
     assert learned["在线平台"].evidence.strength == DEFINES
     assert learned["三懂三会"].evidence.strength == MENTIONS
     assert not {"三个月", "近三个月", "一是加强"} & set(learned)
+
+
+def test_a_list_heading_and_the_sentence_after_it_define_the_term_together() -> None:
+    text = "一、工作方法\n五是“叩门招商”。指由市县领导带着项目主动登门拜访目标企业。\n今年继续开展“叩门招商”。\n"
+    [term] = [t for t in merge([mine_document(text)], [text]) if t.term == "叩门招商"]
+    assert term.evidence.strength == DEFINES
+    assert text[term.evidence.start : term.evidence.end] == "五是“叩门招商”。指由市县领导带着项目主动登门拜访目标企业。"
