@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import Enterprise, IndustryChain, Problem, Project, Region
+from assistant.db.models import Enterprise, IndustryChain, Problem, ProblemProgress, Project, Region
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import provenance, resolve_chain
@@ -69,6 +69,9 @@ class ProblemBrief(BaseModel):
     status: str
     opened_on: date
     closed_on: date | None
+    due_on: date | None = None
+    latest_progress: str | None = None  # the newest 办理进展 with its date
+    escalation: str | None = None
 
 
 class ProjectDetail(BaseModel):
@@ -137,8 +140,13 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
             pprov = provenance(session, "problems", [(p.id, p.import_id) for p in problems], None, None)
             prov = prov.model_copy(update={"formula": f"问题来自 problems 表第 {'、'.join(map(str, pprov.row_ids))} 行",
                                            "files": sorted(set(prov.files) | set(pprov.files))})
+        latest = {}
+        for note in session.scalars(select(ProblemProgress).where(
+                ProblemProgress.problem_id.in_([p.id for p in problems] or [0])).order_by(ProblemProgress.noted_on)):
+            latest[note.problem_id] = f"{_date(note.noted_on)}{note.text}"
         briefs = [ProblemBrief(code=p.code, description=p.description, department=p.department, status=p.status,
-                               opened_on=p.opened_on, closed_on=p.closed_on) for p in problems]
+                               opened_on=p.opened_on, closed_on=p.closed_on, due_on=p.due_on,
+                               latest_progress=latest.get(p.id), escalation=p.escalation) for p in problems]
     label = project.name
     figures = [Figure(label=f"{label} 总投资", value=project.total_investment_yi_yuan, unit="亿元", period=None,
                       provenance=prov),
@@ -159,7 +167,10 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
     if briefs:
         summary += "问题台账：" + "；".join(
             f"{b.code} {b.description}（{b.department}，{b.status}"
-            f"{'，' + _date(b.closed_on) + '解决' if b.closed_on else ''}）" for b in briefs) + "。"
+            f"{'，' + _date(b.closed_on) + '解决' if b.closed_on else ''}"
+            f"{'，办结时限' + _date(b.due_on) if b.due_on and not b.closed_on else ''}"
+            f"{'，协调层级' + b.escalation if b.escalation else ''}"
+            f"{'，最新进展：' + b.latest_progress if b.latest_progress else ''}）" for b in briefs) + "。"
     else:
         summary += "问题台账中没有该项目的问题。"
     return ProjectDetail(
