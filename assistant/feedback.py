@@ -49,6 +49,11 @@ class FeedbackStore:
         with translate_errors(), self._engine.begin() as conn:
             yield conn
 
+    def close(self) -> None:
+        """Close the pooled connections (a restore swaps the files underneath); the next use opens new ones."""
+        if self._engine is not None:
+            self._engine.dispose()
+
     def record(self, rating: int, question: str, history: list[str], answer: Answer, user: str = "") -> int:
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._connect() as conn:

@@ -163,7 +163,7 @@ class Services:
             assistant.store.close()
         for name in (*LAZY, "feedback"):
             resource = self.__dict__.pop(name, None)
-            if isinstance(resource, KnowledgeBase | Auth):
+            if isinstance(resource, KnowledgeBase | Auth | FeedbackStore):
                 resource.close()
         if self._store is not None:
             self._store.close()

@@ -94,7 +94,8 @@ class AuditLog:
         migrate(self._engine, "audit")
 
     def close(self) -> None:
-        """The engine is the process's, shared with the other stores of the same database: nothing to release."""
+        """Close the pooled connections (a restore swaps the files underneath); the engine opens new ones on use."""
+        self._engine.dispose()
 
     def record(self, username: str, role: str, action: str, subject: str = "", documents: Sequence[str] = (),
                rows: Sequence[str] = (), outcome: str = "ok", via: str = "") -> None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
 from assistant.auth.audit import ACTION_LABELS, AuditLog, printable
 from assistant.auth.users import ROLE_LABELS, AccountError, UserStore, generate_password, parse_role
-from assistant.config import get_settings
+from assistant.config import Settings, get_settings
 from assistant.db.reference import CITY_NAME, REGIONS
 from assistant.db.vocab import NameIndex
-from assistant.state.engine import state_url
+from assistant.state.engine import is_postgres, state_url
 
 PASSWORD_ENV = "ASSISTANT_ADMIN_PASSWORD"
 
@@ -164,13 +163,13 @@ def users_init(username: str) -> None:
                    f"（只显示这一次，请记下；可用 assistant users passwd {username} 修改。）")
 
 
-def _document_names(kb_path: Path) -> dict[str, str]:
+def _document_names(settings: Settings) -> dict[str, str]:
     """doc id → file name, for reading the log (the log keeps ids: a file name can be reused)."""
-    if not kb_path.is_file():
+    if not is_postgres(settings.database_url) and not settings.kb_path.is_file():
         return {}
     from assistant.index.manifest import Manifest
 
-    manifest = Manifest(kb_path)
+    manifest = Manifest(state_url(settings, "kb"))
     try:
         return {d.doc_id: d.file_name for d in manifest.documents()}
     finally:
@@ -190,7 +189,7 @@ def audit_command(username: str | None, action: str | None, since: str | None, l
         events = log.query(username, action, since, limit)
     finally:
         log.close()
-    names = _document_names(settings.kb_path)
+    names = _document_names(settings)
     if not events:
         click.echo("没有符合条件的审计记录。")
     for e in events:

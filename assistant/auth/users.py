@@ -133,7 +133,8 @@ class UserStore:
         self._dummy_hash = self.hasher.hash(secrets.token_hex(8))  # equal time for unknown usernames
 
     def close(self) -> None:
-        """The engine is the process's, shared with the other stores of the same database: nothing to release."""
+        """Close the pooled connections (a restore swaps the files underneath); the engine opens new ones on use."""
+        self._engine.dispose()
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:

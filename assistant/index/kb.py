@@ -23,6 +23,7 @@ from assistant.index.places import document_places, gazetteer, place_relation
 from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import tokenize_query
 from assistant.index.vectors import VectorStore, open_vector_store
+from assistant.state.engine import state_url
 
 CANDIDATES = 50  # each retriever's top N: the passages fused, and the pool each retriever's scores are read against
 # Dense scores are exact (every stored vector against the query) up to this many passages, about 150 MB of
@@ -228,7 +229,7 @@ class KnowledgeBase:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.manifest = Manifest(settings.kb_path)
+        self.manifest = Manifest(state_url(settings, "kb"))  # kb.sqlite, or the shared PostgreSQL
         self._embedder = embedder
         self._vectors: VectorStore | None = None
         self._lock = threading.RLock()

@@ -1,4 +1,5 @@
-"""The knowledge-base manifest: documents (content hash, metadata, cleaned text) and their chunks, in SQLite.
+"""The knowledge-base manifest: documents (content hash, metadata, cleaned text) and their chunks, in SQLite
+(kb.sqlite), or in the shared PostgreSQL database when ASSISTANT_DATABASE_URL points to one (assistant/state).
 
 It is the source of truth for what is indexed. Chroma and BM25 are derived from it: a document's vectors
 are written before its manifest rows are committed, so a crash leaves at worst orphan vectors, which the
@@ -8,54 +9,22 @@ next ingest removes (`reconcile`).
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS documents (
-        doc_id TEXT PRIMARY KEY,
-        source TEXT NOT NULL UNIQUE,
-        file_name TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        fmt TEXT NOT NULL,
-        encoding TEXT,
-        meta TEXT NOT NULL,
-        text TEXT NOT NULL,
-        n_chunks INTEGER NOT NULL,
-        ingested_at REAL NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS chunks (
-        chunk_id TEXT PRIMARY KEY,
-        doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-        ord INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        embed_text TEXT NOT NULL,
-        tokens TEXT NOT NULL,
-        section TEXT NOT NULL,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        page INTEGER
-    )""",
-    "CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id)",
-    "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    # An administrator's disclosure class for a file's content (index/disclosure.py): it outlives re-ingest
-    # and deletion, so the same file ingested again keeps the class it was given.
-    """CREATE TABLE IF NOT EXISTS class_overrides (
-        content_hash TEXT PRIMARY KEY,
-        source TEXT NOT NULL,
-        access TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        username TEXT NOT NULL,
-        at REAL NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS class_overrides_source ON class_overrides(source)",
-]
+from sqlalchemy import Connection
+from sqlalchemy import text as sql
+from sqlalchemy.exc import OperationalError
+
+from assistant.state.engine import StateUnavailable, engine_for, translate_errors
+from assistant.state.migrations import chunks as chunks_table
+from assistant.state.migrations import class_overrides as class_overrides_table
+from assistant.state.migrations import documents as documents_table
+from assistant.state.migrations import migrate
 
 
 @dataclass
@@ -99,150 +68,163 @@ class ChunkRow:
 
 
 class Manifest:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        for statement in SCHEMA:
-            self.conn.execute(statement)
-        self.conn.commit()
+    """`location`: the kb.sqlite file, or the shared PostgreSQL database's URL (state.state_url(settings, "kb")),
+    where every server sees the documents any of them ingested and reloads when the generation moves."""
+
+    def __init__(self, location: Path | str) -> None:
+        self.location = location
+        self.path = location if isinstance(location, Path) else None
+        self._engine = engine_for(location)
+        migrate(self._engine, "kb")
 
     def close(self) -> None:
-        self.conn.close()
+        """Close the pooled connections (a restore swaps the files underneath); the engine opens new ones on use."""
+        self._engine.dispose()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.conn:
-            yield self.conn
+    def transaction(self) -> Iterator[Connection]:
+        with translate_errors(), self._engine.begin() as conn:
+            yield conn
+
+    def _rows(self, query: str, **params: object) -> list[Any]:
+        with translate_errors(), self._engine.connect() as conn:
+            return list(conn.execute(sql(query), params).all())
 
     # -- generation: bumps on every change so derived indexes know they are stale
     def generation(self) -> int:
-        row = self.conn.execute("SELECT value FROM kv WHERE key='generation'").fetchone()
+        """Read on every search, so on the pooled driver connection directly (a tenth of the cost through
+        SQLAlchemy's execution layer)."""
+        try:
+            conn = self._engine.raw_connection()
+        except OperationalError as exc:
+            raise StateUnavailable("入库清单所在的数据库暂时无法访问，请稍后重试。") from exc
+        try:
+            cursor = conn.cursor()
+            cursor.execute("SELECT value FROM kv WHERE key = 'generation'")
+            row = cursor.fetchone()
+            cursor.close()
+            conn.rollback()  # psycopg opened a transaction for the read
+        except self._engine.dialect.loaded_dbapi.OperationalError as exc:
+            conn.invalidate()
+            raise StateUnavailable("入库清单所在的数据库暂时无法访问，请稍后重试。") from exc
+        finally:
+            conn.close()  # back to the pool
         return int(row[0]) if row else 0
 
-    def _bump(self, conn: sqlite3.Connection) -> None:
-        conn.execute(
-            "INSERT INTO kv(key, value) VALUES('generation', '1') "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-        )
+    def _bump(self, conn: Connection) -> None:
+        conn.execute(sql(
+            "INSERT INTO kv (key, value) VALUES ('generation', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(kv.value AS INTEGER) + 1 AS TEXT)"
+        ))
 
     _COLUMNS = "doc_id, source, file_name, content_hash, size, fmt, meta, n_chunks, ingested_at"
 
-    def _records(self, where: str = "", params: tuple[object, ...] = ()) -> list[DocRecord]:
-        rows = self.conn.execute(
-            f"SELECT {self._COLUMNS} FROM documents {where} ORDER BY file_name", params
-        ).fetchall()
+    def _records(self, where: str = "", **params: object) -> list[DocRecord]:
+        rows = self._rows(f"SELECT {self._COLUMNS} FROM documents {where} ORDER BY file_name", **params)  # noqa: S608
         return [DocRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows]
 
     def get_kv(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM kv WHERE key=?", (key,)).fetchone()
-        return str(row[0]) if row else None
+        rows = self._rows("SELECT value FROM kv WHERE key = :key", key=key)
+        return str(rows[0][0]) if rows else None
 
     def set_kv(self, key: str, value: str | None) -> None:
         with self.transaction() as conn:
             if value is None:
-                conn.execute("DELETE FROM kv WHERE key=?", (key,))
+                conn.execute(sql("DELETE FROM kv WHERE key = :key"), {"key": key})
             else:
-                conn.execute("INSERT OR REPLACE INTO kv(key, value) VALUES(?, ?)", (key, value))
+                conn.execute(sql("INSERT INTO kv (key, value) VALUES (:key, :value) "
+                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value"), {"key": key, "value": value})
 
     def documents(self) -> list[DocRecord]:
         return self._records()
 
     def by_source(self, source: str) -> DocRecord | None:
-        found = self._records("WHERE source=?", (source,))
+        found = self._records("WHERE source = :source", source=source)
         return found[0] if found else None
 
     def by_hash(self, content_hash: str) -> DocRecord | None:
-        found = self._records("WHERE content_hash=?", (content_hash,))
+        found = self._records("WHERE content_hash = :hash", hash=content_hash)
         return found[0] if found else None
 
     def get(self, doc_id: str) -> DocRecord | None:
-        found = self._records("WHERE doc_id=?", (doc_id,))
+        found = self._records("WHERE doc_id = :doc_id", doc_id=doc_id)
         return found[0] if found else None
 
     def document_text(self, doc_id: str) -> str:
-        row = self.conn.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return row[0] if row else ""
+        rows = self._rows("SELECT text FROM documents WHERE doc_id = :doc_id", doc_id=doc_id)
+        return str(rows[0][0]) if rows else ""
 
     def replace_document(self, record: DocRecord, text: str, encoding: str, chunks: list[ChunkRow], replaces: str | None) -> None:
         """Atomically drop the document previously at this source (if any) and store the new one."""
         with self.transaction() as conn:
-            if replaces:
-                conn.execute("DELETE FROM chunks WHERE doc_id=?", (replaces,))
-                conn.execute("DELETE FROM documents WHERE doc_id=?", (replaces,))
-            conn.execute("DELETE FROM chunks WHERE doc_id=?", (record.doc_id,))
-            conn.execute("DELETE FROM documents WHERE doc_id=?", (record.doc_id,))
-            conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    record.doc_id, record.source, record.file_name, record.content_hash, record.size,
-                    record.fmt, encoding, json.dumps(record.meta, ensure_ascii=False), text,
-                    record.n_chunks, record.ingested_at,
-                ),
-            )
-            conn.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (c.chunk_id, c.doc_id, c.ord, c.text, c.embed_text, " ".join(c.tokens), c.section,
-                     c.start, c.end, c.kind, c.page)
-                    for c in chunks
-                ],
-            )
+            for doc_id in dict.fromkeys(d for d in (replaces, record.doc_id) if d):
+                conn.execute(sql("DELETE FROM chunks WHERE doc_id = :doc_id"), {"doc_id": doc_id})
+                conn.execute(sql("DELETE FROM documents WHERE doc_id = :doc_id"), {"doc_id": doc_id})
+            conn.execute(documents_table.insert().values(
+                doc_id=record.doc_id, source=record.source, file_name=record.file_name,
+                content_hash=record.content_hash, size=record.size, fmt=record.fmt, encoding=encoding,
+                meta=json.dumps(record.meta, ensure_ascii=False), text=text, n_chunks=record.n_chunks,
+                ingested_at=record.ingested_at))
+            if chunks:
+                conn.execute(chunks_table.insert(), [
+                    {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "ord": c.ord, "text": c.text,
+                     "embed_text": c.embed_text, "tokens": " ".join(c.tokens), "section": c.section,
+                     "start": c.start, "end": c.end, "kind": c.kind, "page": c.page}
+                    for c in chunks])
             self._bump(conn)
 
     def update_meta(self, doc_id: str, meta: dict[str, str], override: ClassOverride | None = None) -> None:
         """Replace one document's metadata (its class, say), recording the administrator's override with it in
         the same transaction; bumps the generation so searches, listings and the glossary see it at once."""
         with self.transaction() as conn:
-            conn.execute("UPDATE documents SET meta=? WHERE doc_id=?", (json.dumps(meta, ensure_ascii=False), doc_id))
+            conn.execute(sql("UPDATE documents SET meta = :meta WHERE doc_id = :doc_id"),
+                         {"meta": json.dumps(meta, ensure_ascii=False), "doc_id": doc_id})
             if override is not None:
-                conn.execute(
-                    "INSERT OR REPLACE INTO class_overrides VALUES (?,?,?,?,?,?)",
-                    (override.content_hash, override.source, override.access, override.reason, override.username,
-                     override.at),
-                )
+                conn.execute(sql("DELETE FROM class_overrides WHERE content_hash = :hash"),
+                             {"hash": override.content_hash})
+                conn.execute(class_overrides_table.insert().values(
+                    content_hash=override.content_hash, source=override.source, access=override.access,
+                    reason=override.reason, username=override.username, at=override.at))
             self._bump(conn)
 
     def class_override(self, content_hash: str, source: str) -> ClassOverride | None:
         """The override made for this content; else the latest one made for an earlier version at this path."""
-        row = self.conn.execute("SELECT * FROM class_overrides WHERE content_hash=?", (content_hash,)).fetchone()
-        if row is None:
-            row = self.conn.execute("SELECT * FROM class_overrides WHERE source=? ORDER BY at DESC LIMIT 1",
-                                    (source,)).fetchone()
-        return ClassOverride(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
+        columns = "content_hash, source, access, reason, username, at"
+        rows = self._rows(f"SELECT {columns} FROM class_overrides WHERE content_hash = :hash", hash=content_hash)  # noqa: S608
+        if not rows:
+            rows = self._rows(f"SELECT {columns} FROM class_overrides WHERE source = :source ORDER BY at DESC LIMIT 1",  # noqa: S608
+                              source=source)
+        return ClassOverride(*rows[0]) if rows else None
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as conn:
-            conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-            conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            conn.execute(sql("DELETE FROM chunks WHERE doc_id = :doc_id"), {"doc_id": doc_id})
+            conn.execute(sql("DELETE FROM documents WHERE doc_id = :doc_id"), {"doc_id": doc_id})
             self._bump(conn)
 
     def chunk_ids(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks")}
+        return {r[0] for r in self._rows("SELECT chunk_id FROM chunks")}
 
     def chunks(self, ids: list[str] | None = None, doc_id: str | None = None) -> list[ChunkRow]:
-        query = "SELECT chunk_id, doc_id, ord, text, embed_text, tokens, section, start, end, kind, page FROM chunks"
+        query = 'SELECT chunk_id, doc_id, ord, text, embed_text, tokens, section, start, "end", kind, page FROM chunks'
         if doc_id is not None:
-            rows = self.conn.execute(query + " WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
+            rows = self._rows(query + " WHERE doc_id = :doc_id ORDER BY ord", doc_id=doc_id)
         elif ids is None:
-            rows = self.conn.execute(query + " ORDER BY doc_id, ord").fetchall()
+            rows = self._rows(query + " ORDER BY doc_id, ord")
         else:
             rows = []
             for offset in range(0, len(ids), 500):
                 part = ids[offset : offset + 500]
-                rows += self.conn.execute(
-                    query + f" WHERE chunk_id IN ({','.join('?' * len(part))})", part
-                ).fetchall()
+                names = {f"i{n}": chunk_id for n, chunk_id in enumerate(part)}
+                rows += self._rows(query + f" WHERE chunk_id IN ({', '.join(':' + n for n in names)})", **names)
         return [
             ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5].split(" ") if r[5] else [], r[6], r[7], r[8], r[9], r[10])
             for r in rows
         ]
 
     def stats(self) -> tuple[int, int]:
-        docs = self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        chunks = self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        docs = self._rows("SELECT COUNT(*) FROM documents")[0][0]
+        chunks = self._rows("SELECT COUNT(*) FROM chunks")[0][0]
         return int(docs), int(chunks)
 
 

@@ -8,7 +8,8 @@ ASSISTANT_CHROMA_URL is set.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -93,6 +94,7 @@ class ChromaVectorStore:
         self._system: Any = None
         self._token = ""
         self._opened = 0  # how many times a client was opened: a reopen happens once however many threads ask
+        self._url = url or ""
         if url:
             parsed = urlparse(url)
             try:
@@ -150,7 +152,8 @@ class ChromaVectorStore:
 
     def _read(self, op: Callable[[Any], T]) -> T:
         if self._access is None:
-            return op(self.collection)
+            with _server_errors(self._url):
+                return op(self.collection)
         from chromadb.errors import InternalError  # chromadb takes a second to import: not at module load
 
         retried = False
@@ -171,7 +174,8 @@ class ChromaVectorStore:
     def _write(self, method: str, **arguments: Any) -> None:
         """collection.<method>(**arguments), holding the lock alone."""
         if self._access is None:
-            getattr(self.collection, method)(**arguments)
+            with _server_errors(self._url):
+                getattr(self.collection, method)(**arguments)
             return
         with self._access.writing() as (before, after):
             if self._token != before:  # a write, too, starts from everything written before it
@@ -332,6 +336,20 @@ class ScratchChroma:
             return []
         result = self.collection.query(query_embeddings=[vector], n_results=min(k, total), include=[])
         return list(result["ids"][0])
+
+
+@contextmanager
+def _server_errors(url: str) -> Iterator[None]:
+    """A Chroma server that went away (or timed out) as a Chinese 503 (StateUnavailable); the HTTP client connects
+    again on the next request, so nothing needs a restart once the server is back."""
+    import httpx
+
+    try:
+        yield
+    except httpx.TransportError as exc:
+        from assistant.state.engine import StateUnavailable
+
+        raise StateUnavailable(f"向量库服务（Chroma，{url}）暂时无法访问，请稍后重试（{type(exc).__name__}）。") from exc
 
 
 def _check_fresh(found: int, expected: int, attempts: list[int]) -> None:

@@ -133,4 +133,5 @@ class Results:
         return [(float(a), int(b), int(c)) for a, b, c in rows]
 
     def close(self) -> None:
-        """The engine is the process's, shared with the other stores of the same database: nothing to release."""
+        """Close the pooled connections (a restore swaps the files underneath); the engine opens new ones on use."""
+        self._engine.dispose()

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import NullPool
 
 from assistant.config import Settings
 from assistant.db.errors import DatabaseNotReady
@@ -74,9 +73,10 @@ def dispose_all() -> None:
 def _sqlite_engine(url: URL) -> Engine:
     path = Path(url.database or "")
     path.parent.mkdir(parents=True, exist_ok=True)
-    # No pool: a connection per use, as the stores opened them before, so a restore that swaps the data
-    # directory leaves no connection writing to the file it moved aside.
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 10, "check_same_thread": False})
+    # Pooled (opening a connection costs milliseconds, and the manifest's generation is read on every search);
+    # a store's close() disposes the pool, so a restore that swaps the data directory leaves no connection
+    # writing to the file it moved aside.
+    engine = create_engine(url, pool_size=5, max_overflow=20, connect_args={"timeout": 10, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:

@@ -50,3 +50,43 @@ def lock_held_by_other_process(data_dir: Path) -> Iterator[int]:
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
+
+
+# --- shared state on PostgreSQL (issue 18) -----------------------------------------------------------------
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def reachable(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database of the test module's own on 127.0.0.1:5432 (CI runs one), dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from assistant.state.engine import engine_for
+
+    if not reachable(5432):
+        pytest.skip("PostgreSQL 127.0.0.1:5432 无法连接（CI 中有）：共享状态测试需要真实的 PostgreSQL")
+    name = f"zs_state_{uuid.uuid4().hex[:10]}"
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -9,10 +9,8 @@ Redis at 127.0.0.1:6379 for the Redis budget; skipped, with the reason, only whe
 
 from __future__ import annotations
 
-import socket
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,35 +26,10 @@ from assistant.config import Settings
 from assistant.errors import RateLimited
 from assistant.state import migrations
 from assistant.state.engine import StateUnavailable, engine_for, state_url
+from tests.reliability.conftest import PG_ADMIN, reachable
 
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/15"
 PASSWORD = "correct-horse-1"
-
-
-def _reachable(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if not _reachable(5432):
-        pytest.skip("PostgreSQL 127.0.0.1:5432 无法连接（CI 中有）：共享状态测试需要真实的 PostgreSQL")
-    name = f"zs_state_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        engine_for(f"postgresql://postgres@127.0.0.1:5432/{name}").dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _servers(tmp_path: Path, pg_url: str, per_minute: int = 0) -> tuple[Auth, Auth]:
@@ -128,7 +101,7 @@ def test_the_per_minute_budget_is_shared_by_both_servers(tmp_path: Path, pg_url:
 
 
 def test_the_budget_lives_in_redis_when_it_is_configured(pg_url: str) -> None:
-    if not _reachable(6379):
+    if not reachable(6379):
         pytest.skip("Redis 127.0.0.1:6379 无法连接：Redis 限流测试需要真实的 Redis")
     prefix = f"zs:test:{uuid.uuid4().hex[:8]}:"
     one, two = RedisRateLimiter(2, REDIS, prefix=prefix), RedisRateLimiter(2, REDIS, prefix=prefix)
