@@ -191,7 +191,7 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     settings = kb.settings
-    with write_lock(settings.data_dir):
+    with write_lock(settings.data_dir, settings.database_url):
         files, report.failed = collect_files(paths)
         consistent = _consistency_mark(kb)
         if kb.manifest.get_kv("consistent") != consistent:
@@ -350,7 +350,7 @@ def remove_document(kb: KnowledgeBase, doc_id: str, locked: bool = False) -> boo
 
     if locked:
         return _remove()
-    with write_lock(kb.settings.data_dir):
+    with write_lock(kb.settings.data_dir, kb.settings.database_url):
         removed = _remove()
         kb.refresh()
         return removed

@@ -180,3 +180,21 @@ def test_two_writers_on_two_machines_never_interleave(tmp_path: Path, pg_url: st
             pass
     with write_lock(tmp_path / "machine-b", pg_url):  # released with the first
         pass
+
+
+def test_an_ingest_on_another_machine_is_refused_while_one_writes(tmp_path: Path, pg_url: str) -> None:
+    from assistant.errors import IndexBusy
+    from assistant.index.ingest import ingest
+    from assistant.index.kb import KnowledgeBase
+    from assistant.index.lock import write_lock
+
+    other = KnowledgeBase(Settings(data_dir=tmp_path / "machine-b", database_url=pg_url))
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "通知.txt").write_text("关于开展招商引资季度调度的通知\n请各县区按时报送。\n", encoding="utf-8")
+    try:
+        with write_lock(tmp_path / "machine-a", pg_url), pytest.raises(IndexBusy, match="共享数据库"):
+            ingest(other, [folder])
+        assert other.manifest.documents() == []  # nothing of it was written
+    finally:
+        other.close()
