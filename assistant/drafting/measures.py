@@ -58,7 +58,7 @@ POLICY_TITLE = re.compile(r"印发《(.+)》的通知")
 DIGIT = re.compile(r"\d")
 # Interviews and handbooks explain and comment; they are not records of measures taken or planned.
 EXCLUDED_GENRES = {"访谈", "手册"}
-REVIEW_GENRES = {"报告", "工作报告", "总结", "工作总结"}
+REVIEW_GENRES = {"报告", "工作报告", "总结", "工作总结", "答复函"}  # written after the work they describe
 
 # Embedder cosines sit close together (multilingual-e5-small: 0.82–0.90 for any two 招商 sentences), so a
 # quote's similarity to the suggestion is taken relative to its mean similarity to generic 招商 suggestions
@@ -321,7 +321,7 @@ def activities(kb: KnowledgeBase, start: Date, evidence: Evidence, filters: Sear
     for doc in documents:
         meta = kb.doc_meta(doc.doc_id)
         if not meta or not filters.accepts(meta) or meta.get("genre") in EXCLUDED_GENRES | REVIEW_GENRES:
-            continue  # a report or 总结 is dated after the period it looks back on: its work is not this period's
+            continue  # a report, 总结 or reply letter looks back on earlier work: not this period's
         author = document_author(str(meta.get("office", "")), str(meta.get("title", "")), str(meta.get("genre", "")),
                                  evidence.office, doc.file_name)
         if author == "other":
