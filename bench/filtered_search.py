@@ -130,20 +130,27 @@ def build(data_dir: Path, n_chunks: int, vocab: list[str]) -> tuple[KnowledgeBas
     return kb, public_only, time.perf_counter() - started
 
 
-def timed(run: Callable[[str], Any], repeat: int) -> dict[str, float]:
+def timed(runs: dict[str, Callable[[str], Any]], repeat: int) -> dict[str, dict[str, float]]:
+    """p50/p95 of each runner. Interleaved query by query, so a burst of load on the shared machine falls on
+    every configuration alike and the ratios hold even when the absolute figures move."""
     started = time.perf_counter()
     for q in QUERIES:
-        run(q)  # warm: caches, the dense matrix, the HNSW index pages
-    latencies = []
+        for run in runs.values():
+            run(q)  # warm: caches, the dense matrix, the HNSW index pages
+    latencies: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
         for q in QUERIES:
-            t = time.perf_counter()
-            run(q)
-            latencies.append((time.perf_counter() - t) * 1000)
-    latencies.sort()
-    print(f"  {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True)
-    return {"p50_ms": round(statistics.median(latencies), 2),
-            "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 2), "n": len(latencies)}
+            for name, run in runs.items():
+                t = time.perf_counter()
+                run(q)
+                latencies[name].append((time.perf_counter() - t) * 1000)
+    print(f"  {', '.join(runs)}: {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True)
+    out = {}
+    for name, values in latencies.items():
+        values.sort()
+        out[name] = {"p50_ms": round(statistics.median(values), 2),
+                     "p95_ms": round(values[max(0, int(len(values) * 0.95) - 1)], 2), "n": len(values)}
+    return out
 
 
 def ratios(figures: dict[str, dict[str, float]], base: str) -> dict[str, float]:
@@ -172,37 +179,34 @@ def measure(n_chunks: int, vocab: list[str], repeat: int) -> dict[str, Any]:
             return lambda q: store.collection.query(query_embeddings=[embed(q)], n_results=min(K_POOL, total), where=where,
                                               include=["distances"])
 
-        vector_store = {
-            "unfiltered": timed(chroma(None), repeat),
-            "county_chroma_where": timed(chroma(chroma_where(county)), repeat),
-            "county_overfetch_metadata": timed(lambda q: store.query(embed(q), K_POOL, county), repeat),
-            "county_overfetch_ids": timed(lambda q: store.query(embed(q), K_POOL, county, admit=public.__contains__),
-                                          repeat),
-            "county_collection_per_class": timed(lambda q: public_only.query(embed(q), K_POOL), repeat),
-            "narrow_chroma_where": timed(chroma(chroma_where(narrow)), repeat),
-            "narrow_overfetch_ids": timed(lambda q: store.query(embed(q), K_POOL, narrow, admit=narrow_ids.__contains__),
-                                          repeat),
-            "one_doc_chroma_where": timed(chroma(chroma_where(one_doc)), repeat),
-            "one_doc_overfetch_ids": timed(lambda q: store.query(embed(q), K_POOL, one_doc,
-                                                                  admit=one_doc_ids.__contains__), repeat),
-        }
-        hybrid_exact = {
-            "unfiltered": timed(lambda q: kb.search(q, k=5), repeat),
-            "county": timed(lambda q: kb.search(q, k=5, filters=county), repeat),
-            "narrow": timed(lambda q: kb.search(q, k=5, filters=narrow), repeat),
-            "one_doc": timed(lambda q: kb.search(q, k=5, filters=one_doc), repeat),
-        }
+        vector_store = timed({
+            "unfiltered": chroma(None),
+            "county_chroma_where": chroma(chroma_where(county)),
+            "county_overfetch_metadata": lambda q: store.query(embed(q), K_POOL, county),
+            "county_overfetch_ids": lambda q: store.query(embed(q), K_POOL, county, admit=public.__contains__),
+            "county_collection_per_class": lambda q: public_only.query(embed(q), K_POOL),
+            "narrow_chroma_where": chroma(chroma_where(narrow)),
+            "narrow_overfetch_ids": lambda q: store.query(embed(q), K_POOL, narrow, admit=narrow_ids.__contains__),
+            "one_doc_chroma_where": chroma(chroma_where(one_doc)),
+            "one_doc_overfetch_ids": lambda q: store.query(embed(q), K_POOL, one_doc, admit=one_doc_ids.__contains__),
+        }, repeat)
+        hybrid_exact = timed({
+            "unfiltered": lambda q: kb.search(q, k=5),
+            "county": lambda q: kb.search(q, k=5, filters=county),
+            "narrow": lambda q: kb.search(q, k=5, filters=narrow),
+            "one_doc": lambda q: kb.search(q, k=5, filters=one_doc),
+        }, repeat)
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         saved = kb_module.EXACT_SEARCH_MAX_CHUNKS
         kb_module.EXACT_SEARCH_MAX_CHUNKS = 0  # the pooled path kb.py takes above the exact threshold
         try:
             pooled = KnowledgeBase(kb.settings, embedder=FakeEmbedder())
-            hybrid_pooled = {
-                "unfiltered": timed(lambda q: pooled.search(q, k=5), repeat),
-                "county": timed(lambda q: pooled.search(q, k=5, filters=county), repeat),
-                "narrow": timed(lambda q: pooled.search(q, k=5, filters=narrow), repeat),
-                "one_doc": timed(lambda q: pooled.search(q, k=5, filters=one_doc), repeat),
-            }
+            hybrid_pooled = timed({
+                "unfiltered": lambda q: pooled.search(q, k=5),
+                "county": lambda q: pooled.search(q, k=5, filters=county),
+                "narrow": lambda q: pooled.search(q, k=5, filters=narrow),
+                "one_doc": lambda q: pooled.search(q, k=5, filters=one_doc),
+            }, repeat)
             pooled.close()
         finally:
             kb_module.EXACT_SEARCH_MAX_CHUNKS = saved
