@@ -9,7 +9,8 @@ Objective, fixed before the sweep: the mean over the corpora of (hit@1 + MRR) / 
 so the 36-question demo set weighs as much as the larger real sets. Ties go to the simpler setting (fewer
 non-zero weights), then to the grid's order.
 
-    .venv/bin/python bench/fusion_sweep.py [--cache /tmp/zs-eval] [--out bench/results/fusion_sweep.txt]
+    .venv/bin/python bench/fusion_sweep.py [--cache /tmp/zs-eval] [--corpus demo ...] [--synonyms sweep|on|off]
+                                           [--out bench/results/fusion_sweep.txt]
 
 The evaluation indexes are those of `assistant eval retrieval` (built there on first use).
 """
@@ -99,12 +100,12 @@ def objective(metrics: dict[str, tuple[float, float, float]]) -> float:
     return float(np.mean([(h1 + mrr) / 2 for h1, _, mrr in metrics.values()]))
 
 
-def grid() -> list[FusionWeights]:
+def grid(synonyms_values: tuple[bool, ...] = (True, False)) -> list[FusionWeights]:
     """Stage 1: the fusion itself (normalisation and BM25 share, synonyms on/off) with the reranking signals
     at a middle setting and off; stage 2 (in main) varies the signals around the best fusion."""
     out = []
     for normalise_, bm25, synonyms in itertools.product(("minmax", "max", "zscore"),
-                                                        (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), (True, False)):
+                                                        (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), synonyms_values):
         base = FusionWeights(bm25=bm25, normalise=normalise_, synonyms=synonyms)  # type: ignore[arg-type]
         out.append(base)
         scale = 1.0 if normalise_ == "zscore" else 0.2
@@ -150,13 +151,17 @@ def main() -> None:
     parser.add_argument("--suites", type=Path, default=ROOT / "tests/eval/retrieval.yaml")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/fusion_sweep.txt")
     parser.add_argument("--corpus", action="append", default=[], help="only these corpora (default: all)")
+    parser.add_argument("--synonyms", choices=("sweep", "on", "off"), default="sweep",
+                        help="hold synonym expansion on or off instead of sweeping it (when the development parts "
+                             "at hand do not exercise it)")
     args = parser.parse_args()
+    synonyms_values = {"sweep": (True, False), "on": (True,), "off": (False,)}[args.synonyms]
     started = time.perf_counter()
     cases = load_cases(args.cache, args.suites, args.corpus)
     counts = ", ".join(f"{name} {len(c)}" for name, c in cases.items())
     report = [f"# fusion sweep on development questions only ({counts}); metrics per corpus: hit@1/hit@5/MRR",
-              "# objective = mean over corpora of (hit@1 + MRR) / 2", ""]
-    stage1 = sweep(cases, grid())
+              "# objective = mean over corpora of (hit@1 + MRR) / 2", f"# synonyms: {args.synonyms}", ""]
+    stage1 = sweep(cases, grid(synonyms_values))
     report.append("## stage 1: normalisation, BM25 share, synonyms (signals off, or at a middle setting)")
     report += [line(*row) for row in stage1[:25]]
     best = stage1[0][1]
@@ -170,6 +175,7 @@ def main() -> None:
     report += [line(*row) for row in stage3]
     chosen = stage3[0][1]
     ablations = {"chosen": chosen, "no synonyms": replace(chosen, synonyms=False),
+                 "with synonyms": replace(chosen, synonyms=True),
                  "no places": replace(chosen, place=0.0, place_conflict=0.0, place_passage=0.0),
                  "no coverage/period": replace(chosen, coverage=0.0, period=0.0),
                  "current FUSION in kb.py": FUSION}
