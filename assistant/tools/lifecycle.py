@@ -256,19 +256,24 @@ def no_progress_projects(store: FigureStore, days: int = 30, region: str | None 
     with store.session() as session:
         day = ledger_date(session)
         cutoff = day - timedelta(days=days)
-        hits = sorted(load_ledger(session, scoped_region(store, session, region), Project.stage != "投产",
-                                  or_(Project.progress_on.is_(None), Project.progress_on < cutoff)),
+        region = scoped_region(store, session, region)
+        stale = (Project.stage != "投产", or_(Project.progress_on.is_(None), Project.progress_on < cutoff))
+        total = session.scalar(select(func.count()).select_from(Project).where(*region_filter(session, region),
+                                                                               *stale)) or 0
+        # never-reported first, then the oldest progress (NULLs placed explicitly: backends order them differently)
+        hits = sorted(load_ledger(session, region, *stale, limit=max(limit, 0),
+                                  order=(Project.progress_on.is_(None).desc(), Project.progress_on, Project.id)),
                       key=lambda p: (p.progress_on or date.min, p.name))
         rule = f"未投产、最新进展日期早于 {cn_date(day - timedelta(days=days))}（台账日期前 {days} 天）或没有进展记录的项目"
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits[: max(limit, 0)]], None, rule)
-    items = [_item(p, day) for p in hits[: max(limit, 0)]]
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+    items = [_item(p, day) for p in hits]
     listing = "；".join(f"{i.name}（{i.region}，{i.stage}，"
                        + (f"最新进展“{i.progress}”在{cn_date(i.progress_on)}，已 {(day - i.progress_on).days} 天"
                           if i.progress_on else "没有进展记录") + "）" for i in items[:20])
-    more = f"（列出前 {len(items[:20])} 个）" if len(hits) > 20 else ""
-    summary = (f"截至{cn_date(day)}台账，超过 {days} 天没有更新进展的项目 {len(hits)} 个{more}：{listing}。" if hits
+    more = f"（列出前 {len(items[:20])} 个）" if total > 20 else ""
+    summary = (f"截至{cn_date(day)}台账，超过 {days} 天没有更新进展的项目 {total} 个{more}：{listing}。" if hits
                else f"截至{cn_date(day)}台账，没有超过 {days} 天未更新进展的项目。")
-    return WindowList(as_of=day, window=f"{days}天", items=items, total_count=len(hits), provenance=prov,
+    return WindowList(as_of=day, window=f"{days}天", items=items, total_count=total, provenance=prov,
                       summary=summary)
 
 
@@ -461,8 +466,12 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
         stalled: list[Change] = []
         added_money = Decimal(0)
 
+        tally: dict[int, int] = {}
+
         def note(changes: list[Change], pid: int, what: str) -> None:
-            changes.append(Change(project=names[pid][0], region=names[pid][1], what=what))
+            tally[id(changes)] = tally.get(id(changes), 0) + 1
+            if len(changes) < CHANGE_CAP:  # past the cap only counted
+                changes.append(Change(project=names[pid][0], region=names[pid][1], what=what))
 
         for pid, now in sorted(after.items(), key=lambda kv: (names[kv[0]][2], names[kv[0]][0])):
             old = before.get(pid)
@@ -490,21 +499,23 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
         prov = provenance(session, "project_versions", used, None, rule)
     window = f"{cn_date(start)}—{cn_date(end)}"
     money = float(added_money) if funds else None
-    figures = [Figure(label=f"{window}新增项目数", value=len(added), unit="个", period=None, provenance=prov),
-               Figure(label=f"{window}阶段前进项目数", value=len(advanced), unit="个", period=None, provenance=prov),
+    counts = {label: tally.get(id(changes), 0) for label, changes in (
+        ("新增", added), ("阶段前进", advanced), ("资金到位", funds), ("进展更新", progressed), ("停滞", stalled))}
+
+    figures = [Figure(label=f"{window}新增项目数", value=counts["新增"], unit="个", period=None, provenance=prov),
+               Figure(label=f"{window}阶段前进项目数", value=counts["阶段前进"], unit="个", period=None, provenance=prov),
                Figure(label=f"{window}新到位资金", value=money, unit="亿元", period=None, provenance=prov),
-               Figure(label=f"{window}停滞项目数", value=len(stalled), unit="个", period=None, provenance=prov)]
+               Figure(label=f"{window}停滞项目数", value=counts["停滞"], unit="个", period=None, provenance=prov)]
 
     def listing(changes: list[Change], cap: int = 12) -> str:
         text = "；".join(f"{c.project}（{c.region}）{c.what}" for c in changes[:cap])
-        return text + (f"等 {len(changes)} 个" if len(changes) > cap else "")
+        n = tally.get(id(changes), 0)
+        return text + (f"等 {n} 个" if n > cap else "")
 
-    parts = [f"周动态（{window}）：新增 {len(added)} 个项目" + (f"：{listing(added)}" if added else ""),
-             f"阶段前进 {len(advanced)} 个" + (f"：{listing(advanced)}" if advanced else ""),
+    parts = [f"周动态（{window}）：新增 {counts['新增']} 个项目" + (f"：{listing(added)}" if added else ""),
+             f"阶段前进 {counts['阶段前进']} 个" + (f"：{listing(advanced)}" if advanced else ""),
              f"新到位资金 {format_value(money, '亿元')}" + (f"：{listing(funds)}" if funds else "（无数据）"),
-             f"进展有更新 {len(progressed)} 个", f"停滞 {len(stalled)} 个" + (f"：{listing(stalled)}" if stalled else "")]
-    counts = {"新增": len(added), "阶段前进": len(advanced), "资金到位": len(funds), "进展更新": len(progressed),
-              "停滞": len(stalled)}
+             f"进展有更新 {counts['进展更新']} 个", f"停滞 {counts['停滞']} 个" + (f"：{listing(stalled)}" if stalled else "")]
     return WeeklyChanges(date_from=start, date_to=end, added=added[:CHANGE_CAP], advanced=advanced[:CHANGE_CAP],
                          funds=funds[:CHANGE_CAP], progressed=progressed[:CHANGE_CAP], stalled=stalled[:CHANGE_CAP],
                          counts=counts, funds_added_yi_yuan=money, figures=figures, provenance=prov,
