@@ -145,3 +145,10 @@ def test_database_side_status_and_rates_agree_with_the_rule(demo_store: FigureSt
     assert county_rates(rows, day) == in_db
     counts = run_tool("ledger_status", demo_store, {}).counts
     assert counts == {s: sum(1 for p in rows if status_of(p, day)[0] == s) for s in ("正常", "预警", "滞后")}
+
+
+def test_signed_not_started_window_filtered_in_the_database(demo_store: FigureStore) -> None:
+    result = run_tool("stalled_projects", demo_store, {"days": 90, "as_of": "2023-07-28"})
+    assert [i.name for i in result.items] == ["中医药康养项目（示例）", "瀛湖康养度假区项目（示例）", "生物医药中间体项目（示例）"]
+    edge = run_tool("stalled_projects", demo_store, {"days": 129, "as_of": "2023-07-28"})  # 生物医药中间体: exactly 129
+    assert "生物医药中间体项目（示例）" not in [i.name for i in edge.items]
