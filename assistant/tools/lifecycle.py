@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from assistant.db.errors import InvalidValue
 from assistant.db.models import ImportLog, IndustryChain, Project, ProjectVersion, Region
@@ -455,47 +455,62 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
         region = scoped_region(store, session, region)
         reg = resolve_region(session, region) if region else None
         region_id = reg.id if reg and not reg.is_city else None
-        before, after = ledger_at(session, start, region_id), ledger_at(session, end, region_id)
-        names = {i: (n, r, o) for i, n, r, o in session.execute(
-            select(Project.id, Project.name, Region.name, Region.sort_order).join(Region, Project.region_id == Region.id)
-            .where(*([Project.region_id == region_id] if region_id is not None else [])))}
+        now_v, old_v = aliased(ProjectVersion), aliased(ProjectVersion)
+        rank = {stage: i for i, stage in enumerate(PROJECT_STAGES)}
+        is_new = old_v.id.is_(None)
+        advanced_c = and_(~is_new, case(rank, value=now_v.stage) > case(rank, value=old_v.stage))
+        funded_c = and_(~is_new, func.coalesce(now_v.funds_arrived_yi_yuan, 0)
+                        > func.coalesce(old_v.funds_arrived_yi_yuan, 0) + 1e-9)
+        progressed_c = and_(~is_new, now_v.progress_on.is_not(None),
+                            or_(old_v.progress_on.is_(None), now_v.progress_on > old_v.progress_on))
+        changed = or_(is_new, advanced_c, funded_c, progressed_c)
+        # the two ledgers side by side, compared by the database: only changed rows (and 200 stalled) come back
+        base = (select(now_v.id, now_v.import_id, old_v.id, old_v.import_id, Project.name, Region.name,
+                       Region.sort_order, now_v.stage, old_v.stage, now_v.funds_arrived_yi_yuan,
+                       old_v.funds_arrived_yi_yuan, now_v.progress_on, old_v.progress_on, now_v.progress)
+                .select_from(now_v).join(Project, Project.id == now_v.project_id)
+                .join(Region, Region.id == now_v.region_id)
+                .outerjoin(old_v, and_(old_v.project_id == now_v.project_id, old_v.valid_from <= start,
+                                       old_v.valid_to > start))
+                .where(now_v.valid_from <= end, now_v.valid_to > end,
+                       *([now_v.region_id == region_id] if region_id is not None else [])))
+        moved_rows: list[Any] = sorted(session.execute(base.where(changed)), key=lambda r: (r[6], r[4]))
+        still = and_(~changed, now_v.stage != "投产")
+        stalled_total = session.scalar(select(func.count()).select_from(base.where(still).subquery())) or 0
+        stalled_rows: list[Any] = sorted(session.execute(base.where(still).order_by(Region.sort_order, now_v.project_id)
+                                              .limit(CHANGE_CAP)), key=lambda r: (r[6], r[4]))
         added: list[Change] = []
         advanced: list[Change] = []
         funds: list[Change] = []
         progressed: list[Change] = []
         stalled: list[Change] = []
         added_money = Decimal(0)
+        tally: dict[int, int] = {id(stalled): stalled_total}
 
-        tally: dict[int, int] = {}
-
-        def note(changes: list[Change], pid: int, what: str) -> None:
+        def note(changes: list[Change], row: Any, what: str) -> None:
             tally[id(changes)] = tally.get(id(changes), 0) + 1
             if len(changes) < CHANGE_CAP:  # past the cap only counted
-                changes.append(Change(project=names[pid][0], region=names[pid][1], what=what))
+                changes.append(Change(project=row[4], region=row[5], what=what))
 
-        for pid, now in sorted(after.items(), key=lambda kv: (names[kv[0]][2], names[kv[0]][0])):
-            old = before.get(pid)
-            if old is None:
-                note(added, pid, f"新进入台账（{now.stage}）")
+        for row in moved_rows:
+            now_stage, old_stage, now_funds, old_funds, now_on, old_on = row[7:13]
+            if row[2] is None:
+                note(added, row, f"新进入台账（{now_stage}）")
                 continue
-            moved = False
-            if PROJECT_STAGES.index(now.stage) > PROJECT_STAGES.index(old.stage):
-                note(advanced, pid, f"{old.stage}→{now.stage}")
-                moved = True
-            if (now.funds or 0) > (old.funds or 0) + 1e-9:
-                delta = Decimal(str(now.funds or 0)) - Decimal(str(old.funds or 0))
+            if PROJECT_STAGES.index(now_stage) > PROJECT_STAGES.index(old_stage):
+                note(advanced, row, f"{old_stage}→{now_stage}")
+            if (now_funds or 0) > (old_funds or 0) + 1e-9:
+                delta = Decimal(str(now_funds or 0)) - Decimal(str(old_funds or 0))
                 added_money += delta
-                note(funds, pid, f"到位资金增加 {format_value(float(delta), '亿元')}（累计 {format_value(now.funds, '亿元')}）")
-                moved = True
-            if now.progress_on and (old.progress_on is None or now.progress_on > old.progress_on):
-                note(progressed, pid, f"{cn_date(now.progress_on)}：{now.progress or ''}")
-                moved = True
-            if not moved and now.stage != "投产":
-                note(stalled, pid, f"{now.stage}，本期无变化")
-        used = [(s.version_id, s.import_id) for s in after.values()] + [(s.version_id, s.import_id)
-                                                                        for s in before.values()]
+                note(funds, row, f"到位资金增加 {format_value(float(delta), '亿元')}（累计 {format_value(now_funds, '亿元')}）")
+            if now_on and (old_on is None or now_on > old_on):
+                note(progressed, row, f"{cn_date(now_on)}：{row[13] or ''}")
+        stalled.extend(Change(project=r[4], region=r[5], what=f"{r[7]}，本期无变化") for r in stalled_rows)
+        used = [(r[0], r[1]) for r in moved_rows + stalled_rows] + [(r[2], r[3]) for r in moved_rows + stalled_rows
+                                                                     if r[2] is not None]
         rule = (f"比较 {cn_date(start)} 与 {cn_date(end)} 两个日期的项目台账历史（project_versions 中当日有效的版本）："
-                "新增 = 后一日期才有的项目；推进 = 阶段前进、累计到位资金增加或进展日期更新；停滞 = 未投产且三者都没有变化")
+                "新增 = 后一日期才有的项目；推进 = 阶段前进、累计到位资金增加或进展日期更新；停滞 = 未投产且三者都没有变化；"
+                "行号为有变化的项目和列出的停滞项目的版本")
         prov = provenance(session, "project_versions", used, None, rule)
     window = f"{cn_date(start)}—{cn_date(end)}"
     money = float(added_money) if funds else None
