@@ -474,11 +474,12 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
                                        old_v.valid_to > start))
                 .where(now_v.valid_from <= end, now_v.valid_to > end,
                        *([now_v.region_id == region_id] if region_id is not None else [])))
-        moved_rows: list[Any] = sorted(session.execute(base.where(changed)), key=lambda r: (r[6], r[4]))
-        still = and_(~changed, now_v.stage != "投产")
-        stalled_total = session.scalar(select(func.count()).select_from(base.where(still).subquery())) or 0
-        stalled_rows: list[Any] = sorted(session.execute(base.where(still).order_by(Region.sort_order, now_v.project_id)
-                                              .limit(CHANGE_CAP)), key=lambda r: (r[6], r[4]))
+        # one pass over the join: the database flags each row; Python only splits and sorts the flagged ones
+        flagged = list(session.execute(base.add_columns(case((changed, 1), else_=0))))
+        moved_rows: list[Any] = sorted((r for r in flagged if r[14]), key=lambda r: (r[6], r[4]))
+        still_rows = [r for r in flagged if not r[14] and r[7] != "投产"]
+        stalled_total = len(still_rows)
+        stalled_rows: list[Any] = sorted(still_rows, key=lambda r: (r[6], r[4]))[:CHANGE_CAP]
         added: list[Change] = []
         advanced: list[Change] = []
         funds: list[Change] = []
