@@ -266,11 +266,19 @@ def eval_retrieval(files: tuple[Path, ...], suites_file: Path, only: tuple[str, 
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：各文件、各题型汇总及逐题结果")
 @click.option("--misses", is_flag=True, help="在标准错误输出中列出未通过或含未溯源数字的题目")
-def eval_ask(files: tuple[Path, ...], as_json: bool, misses: bool) -> None:
+@click.option("--corpus", "corpora", multiple=True,
+              help="改用 tests/eval/retrieval.yaml 中的真实文档语料（可重复，如 --corpus gov）：其题目作政策题问答，"
+                   "答案列为关键事实；不连项目数据库")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("/tmp/zs-eval"),
+              show_default=True, help="--corpus 的评测索引目录（与 eval retrieval 共用）")
+def eval_ask(files: tuple[Path, ...], as_json: bool, misses: bool, corpora: tuple[str, ...], cache: Path) -> None:
     from assistant.answer.engine import Assistant
     from assistant.answer.evaluate import DEFAULT_FILES, read_questions, render_table, run
     from assistant.answer.evaluate import misses as miss_lines
 
+    if corpora:
+        _eval_ask_corpora(corpora, cache, as_json, misses)
+        return
     paths = list(files) or list(DEFAULT_FILES)
     absent = [str(p) for p in paths if not p.is_file()]
     if absent:
@@ -295,6 +303,33 @@ def eval_ask(files: tuple[Path, ...], as_json: bool, misses: bool) -> None:
     if report.errors:
         first = report.errors[0]
         raise click.ClickException(f"{len(report.errors)} 个题目出错，如 {first.id}：{first.error}")
+
+
+def _eval_ask_corpora(corpora: tuple[str, ...], cache: Path, as_json: bool, misses: bool) -> None:
+    """Policy questions over real documents: each suite's questions asked of its own index (no project
+    database), the suite's answer span as the key fact, development and held-out side by side."""
+    from assistant.answer.engine import Assistant
+    from assistant.answer.evaluate import AskQuestion, render_table, run
+    from assistant.answer.evaluate import misses as miss_lines
+    from assistant.index.evaluate import open_index, read_suites
+    from assistant.index.evaluate import read_questions as read_retrieval
+
+    try:
+        suites = read_suites(Path("tests/eval/retrieval.yaml"), corpora)
+        for suite in suites:
+            kb = open_index(suite, get_settings(), cache, say=lambda m: click.echo(m, err=True))
+            question_sets = {
+                f"{suite.name}_{part}": [AskQuestion(q.id, "policy", q.question, [], q.answer)
+                                         for q in read_retrieval(path, suite.alternatives)]
+                for part, path in suite.parts.items()
+            }
+            report = run(Assistant(kb.settings, kb=kb), question_sets, kb.manifest.document_text)
+            click.echo(json.dumps(report.as_json(), ensure_ascii=False) if as_json else render_table(report))
+            if misses:
+                for line in miss_lines(report):
+                    click.echo(line, err=True)
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def render_answer(answer: Answer) -> str:

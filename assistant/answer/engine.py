@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.access import FULL_ACCESS, Access
 from assistant.answer.conflicts import passage_conflicts, unsourced
+from assistant.answer.coverage import uncovered
 from assistant.answer.grounded import (
     Composition,
     Plan,
@@ -37,6 +38,7 @@ from assistant.config import Settings
 from assistant.db.errors import DatabaseNotReady
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
+from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import add_words
 from assistant.tools.directory import core_name
 from assistant.tools.registry import REGISTRY
@@ -144,6 +146,31 @@ class Assistant:
         scores = self.router.scores(self._route_text(parsed, history))
         return plan_for(parsed, scores, self._latest_period)
 
+    def _figures(self, parsed: Parsed, plan: Plan, store: FigureStore | None) -> tuple[Plan, Composition, list[str]]:
+        """Run the planned tools. When the chosen tool does not hold what the question asks for (宁德时代的注册资本:
+        the enterprise table has no such column), try the next tools the question fills; when none does, drop the
+        figures and answer from the documents, saying which asked-for words the database lacks."""
+        known = [r.name for r in self.vocab.regions]
+        comp = Composition()
+        if plan.calls and store is None:
+            # no project database here (a documents-only deployment): the documents answer, and say so
+            comp = Composition(notes=["项目数据库尚未导入，以上只依据知识库文档；数据以导入数据库后的查询为准。"])
+            return plan.without_calls(), comp, []
+        figures_for(parsed, store, comp, known, plan)
+        if not plan.calls or not comp.results or comp.settled:
+            return plan, comp, []
+        synonyms = load_synonyms(self.settings.synonyms_path)
+        missing = uncovered(parsed, [REGISTRY[c.tool] for c in plan.calls], comp.results, synonyms)
+        if not missing:
+            return plan, comp, []
+        for name, calls in plan.alternatives:
+            other = Plan(calls=calls, route=name, score=plan.score, policy=plan.policy, other=plan.other)
+            trial = Composition()
+            figures_for(parsed, store, trial, known, other)
+            if trial.results and not uncovered(parsed, [REGISTRY[name]], trial.results, synonyms):
+                return other, trial, []
+        return plan.without_calls(), Composition(), missing
+
     def _define(self, parsed: Parsed, comp: Composition, access: Access) -> bool:
         """Answer a "what is X" question from the glossary (curated entries first, then defining sentences
         found in the corpus), citing the entry's source. False when no glossary term is in the question."""
@@ -247,8 +274,7 @@ class Assistant:
             example = f"“{parsed.regions[0].name}2023年一季度外资完成进度？”" if parsed.regions else "“恒口一季度外资完成进度？”"
             return Answer(answer=f"这像是对上一个问题的追问，但本次对话还没有上一个问题。请把问题问完整，例如{example}",
                           mode="grounded", warnings=warnings)
-        plan = self._plan(parsed, history)
-        figures_for(parsed, store, comp, [r.name for r in self.vocab.regions], plan)
+        plan, comp, missing = self._figures(parsed, self._plan(parsed, history), store)
         # Documents also answer data questions the database cannot (a 2019 figure in an interview) and give
         # the reasons and measures a mixed question asks for; the relevance filter in policy_for keeps this
         # from padding: passages that do not match the question are never cited.
@@ -257,13 +283,21 @@ class Assistant:
             # the figure is not in the database: quote a document only where it speaks of that period
             periods = sorted({str(v) for c in plan.calls for k, v in c.params.items()
                               if REGISTRY[c.tool].slots.get(k) == "period"})
-            policy_for(parsed, self.kb, comp, filters,
-                       mentions=[m for key in periods for m in period_mentions(key)] or None)
+            policy_for(parsed, self.kb, comp, filters, periods=[period_mentions(key) for key in periods] or None)
         elif not comp.settled and plan.policy and not defined:
             unknown_project = parsed.slots.unknown_project if not parsed.slots.project else None
             # a project the ledger lacks: quote only passages that name it
             policy_for(parsed, self.kb, comp, filters, strict=plan.outside,
-                       mentions=[core_name(unknown_project)] if unknown_project else None)
+                       mentions=[core_name(unknown_project)] if unknown_project else (missing or None),
+                       names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
+                                                                  (parsed.slots.enterprise, "enterprise")) if n]
+                       if missing else None)
+        if missing:
+            asked = "、".join(f"“{w}”" for w in missing)
+            if comp.policy_lines or defined:
+                comp.notes.append(f"项目数据库中没有{asked}这项数据，以上是知识库文档中的说法（未经数据库核对）。")
+            else:
+                comp.lead = f"项目数据库中没有{asked}这项数据，知识库中也没有找到相关内容，为避免误导，不作推测。"
         if plan.future:
             comp.lead = "项目数据库只有已经发生的数据，问题问的是以后的期间，暂时没有相关数据。"
             comp.policy_lines, comp.citations = [], []

@@ -62,6 +62,12 @@ HISTORY_SEPARATOR = " || "
 DEFAULT_FILES = (Path("tests/eval/ask/dev.tsv"), Path("tests/eval/ask/heldout.tsv"))
 PART_LABELS = {"dev": "开发集", "heldout": "留出集"}
 
+
+def part_label(part: str) -> str:
+    """开发集 / 留出集, or “gov 留出集” for a corpus's part (gov_heldout)."""
+    prefix, _, last = part.rpartition("_")
+    return PART_LABELS.get(part) or (f"{prefix} {PART_LABELS[last]}" if prefix and last in PART_LABELS else part)
+
 CANNOT = re.compile(
     r"无法(?:回答|提供|查询|确定|判断|找到|获取|识别|作答)|不能(?:回答|提供|确定|作答)|"
     r"没有(?:找到|查到|检索到|相关|这方面|该项|此项)|未(?:找到|查到|检索到|收录|导入|掌握|涉及)|找不到|查不到|"
@@ -338,7 +344,7 @@ def _cell(value: object) -> str:
 def render_table(report: AskReport) -> str:
     """Chinese table: one row per metric, one column per part (开发集 and 留出集 side by side)."""
     summary = report.summary()
-    heads = [PART_LABELS.get(p, p) for p in report.parts]
+    heads = [part_label(p) for p in report.parts]
     rows: list[tuple[str, list[str]]] = []
 
     def kind_metric(kind: str, key: str, label: str) -> None:
@@ -392,6 +398,6 @@ def misses(report: AskReport) -> list[str]:
         if s.ok and not s.flagged:
             continue
         reason = s.error or ("未溯源数字：" + "、".join(s.flagged) if s.ok else "未通过")
-        out.append(f"[{PART_LABELS.get(s.part, s.part)}] {s.id} {s.kind} {s.question} → {reason}｜"
+        out.append(f"[{part_label(s.part)}] {s.id} {s.kind} {s.question} → {reason}｜"
                    f"{s.answer[:120].replace(chr(10), ' ')}")
     return out

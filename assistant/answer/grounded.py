@@ -25,13 +25,14 @@ from assistant.db.periods import parse_period
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
+from assistant.index.places import document_places, gazetteer, place_relation
 from assistant.index.tokenize import tokenize_query
 from assistant.tools.indicators import IndicatorResult, RankingResult
 from assistant.tools.registry import REGISTRY, FigureTool, run_tool
 from assistant.tools.types import Figure
 
 # Formulaic lines of a 公文 (opening, thanks, closing) restate the topic but answer nothing.
-BOILERPLATE = re.compile(r"收悉|现答复如下|现将.{0,20}(?:报告|答复)如下|感谢您|衷心感谢|特此(?:函复|报告|通知)|此复")
+BOILERPLATE = re.compile(r"联系人[:：]|联系电话[:：]|抄送[:：]|印发|收悉|现答复如下|现将.{0,20}(?:报告|答复)如下|感谢您|衷心感谢|特此(?:函复|报告|通知)|此复")
 GENERIC = {
     "招商", "招商引资", "工作", "情况", "全市", "我市", "安康", "安康市", "问题", "相关", "内容", "介绍", "一下",
     "说说", "讲讲", "如果", "认为", "理解", "分别", "哪些", "可以", "应该", "怎么", "处理", "多少", "哪几", "什么",
@@ -46,6 +47,7 @@ DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|
                           r"|据.{0,12}(?:文件|报告|通报|访谈)")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．])"
                      r"[^。；！？]{0,24}[。：:]?$")
+FORMALITIES = re.compile(r"附注|版记|抄送|印发|联系人")
 WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径")
 EXAMPLES = [
     "汉阴县一季度外商直接投资完成进度？",
@@ -123,6 +125,8 @@ SLOTLESS_FLOOR = 0.92
 # A data answer also quotes documents when the policy/define routes are within this of the data route: the
 # question may be about what a report says (报告里说开工率是多少) rather than the ledger's figure.
 POLICY_MARGIN = 0.05
+# Tools tried after the chosen one when it does not hold what the question asks for (its attribute words).
+ALTERNATIVES = 2
 # Metrics may be left unsaid only where the question is about completion in general (汉阴县完成得怎么样).
 DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口径|是什么意思|什么意思|指什么|定义|含义")
 PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
@@ -150,6 +154,15 @@ class Plan:
     policy: bool = True
     outside: bool = False
     future: bool = False  # a data question about a period that has not happened: answered as such
+    # the best non-tool route (policy, define, outside) and its score, for when no tool's answer covers the question
+    other: tuple[float, str] = (0.0, "policy")
+    # the other tools the question fills, best first: tried when the chosen tool does not cover what is asked
+    alternatives: list[tuple[str, list[Call]]] = field(default_factory=list)
+
+    def without_calls(self) -> Plan:
+        """The plan when no tool answers: the best non-tool route, quoting documents."""
+        return Plan(route=self.other[1], score=self.other[0], policy=True, other=self.other,
+                    outside=self.other[1] == "outside")
 
 
 LatestPeriod = Callable[[list[str], list[str]], "str | None"]
@@ -219,7 +232,7 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     """Choose the tool calls by the router's scores among the tools whose slots the question fills."""
     by_route = {s.route: s.score for s in scores}
     other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside"))
-    plan = Plan(route=other[1], score=other[0])
+    plan = Plan(route=other[1], score=other[0], other=(other[0], other[1]))
     named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
                  or parsed.slots.department or parsed.slots.unknown_project)
     eligible: list[tuple[float, float, str, list[Call]]] = []
@@ -246,6 +259,8 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
         if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up:
             plan.calls, plan.route, plan.score = calls, name, score
+            plan.alternatives = [(e[2], e[3]) for e in sorted(eligible, key=lambda e: (-e[0], -e[1]))
+                                 if e[2] != name and e[1] >= other[0] - margin][:ALTERNATIVES]
     why = bool(WHY_CLAUSE.search(parsed.text) or DOCUMENT_CUE.search(parsed.text))
     plan.policy = not plan.calls or why or other[1] in ("policy", "define") and other[0] > plan.score - POLICY_MARGIN
     # Off-topic by its nearest examples: still look in the documents (they may hold it), but quote a passage only
@@ -283,7 +298,7 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
     comp.tool_values += _derived(comp.results)
     if comp.results and comp.no_data:
         asked = "、".join(dict.fromkeys(_asked(c, parsed) for c in plan.calls))
-        comp.lead = f"项目数据库中没有{asked}的数据（无数据，不是 0）。"
+        comp.lead = f"项目数据库中没有{asked}的数据（无数据，不等于零）。"
         comp.figure_lines = []
         comp.figures = [f for f in comp.figures if f.value is None]
     used = sorted({str(v) for c in plan.calls for p, v in c.params.items() if REGISTRY[c.tool].slots.get(p) == "period"})
@@ -415,20 +430,27 @@ def _coverage(words: list[str], text: str) -> float:
     return sum(1 for w in words if w in lowered) / len(words)
 
 
-def period_mentions(key: str) -> list[str]:
-    """How a document names a period (for quoting a figure the database lacks: only passages about that period)."""
+def period_mentions(key: str) -> list[list[str]]:
+    """How a sentence names a period, as groups that must all be present (the year, and for part of a year
+    the months): a figure the database lacks is quoted only from a sentence about that very period."""
     p = parse_period(key)
+    year = [f"{p.year}年", f"{p.year}年度"]
     if p.month == 12:
-        return [str(p.year)]
-    named = {3: ["一季度", "1-3月", "1—3月"], 6: ["上半年", "二季度", "1-6月", "1—6月"],
-             9: ["前三季度", "三季度", "1-9月", "1—9月"]}
-    return named.get(p.month, [f"1-{p.month}月", f"1—{p.month}月", f"1至{p.month}月"])
+        return [year]
+    named = {3: ["一季度", "1-3月", "1—3月", "1至3月"], 6: ["上半年", "二季度", "1-6月", "1—6月", "1至6月"],
+             9: ["前三季度", "三季度", "1-9月", "1—9月", "1至9月"]}
+    return [year, named.get(p.month, [f"1-{p.month}月", f"1—{p.month}月", f"1至{p.month}月"])]
 
 
 def policy_for(
     parsed: Parsed, kb: KnowledgeBase, comp: Composition, filters: SearchFilters | None = None, k: int = 5,
-    strict: bool = False, mentions: list[str] | None = None,
+    strict: bool = False, mentions: list[str] | None = None, periods: list[list[list[str]]] | None = None,
+    names: list[str] | None = None,
 ) -> None:
+    """Quote the best sentences of the passages that match the question. `mentions`: a passage must name one
+    of these (in its title, section or text); `names`: it must name all of these (the project or company the
+    question is about); `periods`: the quoted sentences must name one of these periods
+    (each a list of groups, all present: the year and the months)."""
     query = parsed.text
     clauses = [c for c in re.split(r"[，,；;？?。！!、]", parsed.text) if c.strip()]
     why = [c for c in clauses if re.search(r"为什么|为何|原因|如何|怎样|怎么|措施|下一步|是什么|口径", c)]
@@ -440,14 +462,26 @@ def policy_for(
         query = " ".join(topic[:1] + [query])
     words = _content_words(query)
     hits = kb.search(query, k=k, filters=filters)
+    places = gazetteer()
+    asked_places = places.find(parsed.text)
     chosen: list[tuple[Hit, str]] = []
     for rank, hit in enumerate(hits):
         context = f"{hit.title} {hit.section} {hit.text}"
         if mentions and not any(m in context for m in mentions):
             continue
+        if names and not all(n in context for n in names):
+            continue
+        if FORMALITIES.search(hit.section):
+            continue  # the 版记 and 附注 of a letter: its contact person, 抄送 and 印发 lines answer nothing
+        # 北京市的优惠政策 is not answered by 安康's: a document of another jurisdiction is never quoted
+        if asked_places and place_relation(asked_places, document_places(hit.title, "", ""), places) < 0:
+            continue
         if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE):
             continue
         quote = best_sentences(hit.text, words)
+        if periods is not None and not any(all(any(w in quote for w in group) for group in period)
+                                           for period in periods):
+            continue
         if quote and _coverage(words, f"{hit.section} {quote}") > 0 and all(quote != q for _, q in chosen):
             chosen.append((hit, quote))
         if len(chosen) >= 3:

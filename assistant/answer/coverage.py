@@ -1,0 +1,101 @@
+"""Does a tool's answer cover what the question asks for?
+
+A question names things (a county, a period, a metric, a project — the slots) and asks for something about
+them: 宁德时代的**注册资本**, 恒口的**GDP**, 锂电隔膜项目的**项目管家**. The router finds the tool whose
+examples are nearest, and that tool answers with what it holds about the named thing; when it holds nothing
+about the asked-for attribute, its listing is not an answer. This module finds the asked-for attribute words
+— the nouns of the question once the slot values, period words and question words are taken out — and checks
+each against everything the tool can speak about: its title, description, example questions and the text
+of its result. A noun found nowhere there is an attribute the database does not hold, and the answer says
+so instead of printing what the tool happened to return.
+
+It is one check for every tool: a tool declared tomorrow is covered by its own declaration.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import jieba.posseg as posseg
+from pydantic import BaseModel
+
+from assistant.answer.understand import PERIOD_WORDS, Parsed
+from assistant.index.synonyms import Synonyms
+from assistant.tools.registry import REGISTRY, FigureTool
+
+# Parts of speech that name an attribute (jieba's tags): nouns, proper nouns, English words (GDP),
+# abbreviations (人均), fixed phrases (到位率) and verbal nouns (投资, 活动).
+ATTRIBUTE_TAGS = ("n", "nz", "ng", "nl", "eng", "j", "l", "vn")
+# Nouns that are part of how a question is asked, not what it asks for.
+FRAME_WORDS = {
+    "情况", "问题", "内容", "数据", "数字", "信息", "东西", "事情", "时候", "方面", "结果", "哪个", "哪家", "有没有",
+    "县区", "县", "区", "各县区", "市", "全市", "我市", "地方", "地区", "单位", "部门", "目前", "现在", "最新", "一下",
+    "多少", "几个", "名单", "清单", "列表", "明细", "具体", "总共", "一共", "合计", "总计", "分别", "统计",
+}
+# Question words jieba sometimes tags as nouns (哪几个, 是不是).
+ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|有没有|谁")
+# Clauses that ask why or how are answered from documents, not by a tool: their words are not checked here.
+WHY = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|依据|文件|报告")
+
+
+def _blank(text: str, parsed: Parsed) -> str:
+    """The question with every slot value and period word blanked out."""
+    spans: list[str] = []
+    for region in parsed.regions:
+        spans += [region.name, *region.aliases]
+    for metric in parsed.metrics:
+        spans += [w for w in (metric.name, *metric.aliases) if w]
+    spans += [word for word, _ in parsed.slots.spans]
+    for word in sorted(set(spans), key=len, reverse=True):
+        if word:
+            text = text.replace(word, "，")
+    return PERIOD_WORDS.sub("，", text)
+
+
+def asked_terms(parsed: Parsed) -> list[str]:
+    """The attribute words of the question's data clauses (in order, without repeats)."""
+    clauses = [c for c in re.split(r"[，,；;？?。！!]", parsed.text) if c.strip() and not WHY.search(c)]
+    terms: list[str] = []
+    for clause in clauses:
+        for token in posseg.cut(_blank(clause, parsed)):
+            word = token.word.strip()
+            if (token.flag in ATTRIBUTE_TAGS and len(word) > 1 and word not in FRAME_WORDS
+                    and not word.startswith("某") and not ASKING.search(word) and word not in terms):
+                terms.append(word)
+    return terms
+
+
+@lru_cache(maxsize=256)
+def _declared_text(name: str) -> str:
+    tool = REGISTRY[name]
+    return "\n".join([tool.name, tool.title, tool.description, *tool.examples]).lower()
+
+
+def _known(word: str, text: str) -> bool:
+    if word.lower() in text:
+        return True
+    # a compound the tool's text writes apart (外资企业 → 外资 … 企业): every part must be there
+    parts = [p.word for p in posseg.cut(word) if len(p.word) > 1]
+    return len(parts) > 1 and all(p.lower() in text for p in parts)
+
+
+def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel], synonyms: Synonyms) -> list[str]:
+    """The asked-for words that neither the tools' declarations nor their results mention, directly or by a
+    synonym (resources/synonyms.yaml: 年度任务 is 年度目标)."""
+    terms = asked_terms(parsed)
+    if not terms:
+        return []
+    text = "\n".join([_declared_text(t.name) for t in tools] + [_result_text(r) for r in results]).lower()
+    # a phrase of the question whose synonym the tool's text uses covers the words inside it
+    said_otherwise = [written for written, others in synonyms.expand(parsed.text)
+                      if any(o.lower() in text for o in others)]
+    return [w for w in terms if not _known(w, text) and not any(w in phrase for phrase in said_otherwise)]
+
+
+def _result_text(result: BaseModel) -> str:
+    """What a result says and can hold: its summary, its figures' labels, its fields' titles and descriptions."""
+    fields = type(result).model_fields
+    labels = [str(getattr(f, "label", "")) for f in getattr(result, "figures", None) or []]
+    return " ".join([str(getattr(result, "summary", "")), *labels,
+                     *(f"{f.title or ''} {f.description or ''}" for f in fields.values())])
