@@ -179,7 +179,9 @@ class Assistant:
         if self._course is None:
             self._course = Course(self.settings, self.kb, self.store)
         terms, _ = self._course.glossary(access)
-        named = [(len(name), t) for t in terms for name in (t.term, *t.aliases) if len(name) >= 2 and name in parsed.text]
+        # a term the corpus only uses (no defining sentence) is no definition: the documents answer instead
+        named = [(len(name), t) for t in terms if t.defined
+                 for name in (t.term, *t.aliases) if len(name) >= 2 and name in parsed.text]
         if not named:
             return False
         term = max(named, key=lambda item: (item[0], item[1].curated))[1]

@@ -69,7 +69,7 @@ def test_a_project_that_does_not_exist_is_said_plainly(assistant: Assistant) -> 
 NOT_HELD = [
     ("通威集团的法人代表是谁", "法人代表"),
     ("石泉县的常住人口有多少", "人口"),
-    ("锂电隔膜项目占地多少亩", "占地"),
+    ("锂电隔膜项目的用地面积是多少", "面积"),
 ]
 
 
