@@ -136,7 +136,13 @@ def test_assessment_scores_traced_and_ranked_within_class(demo_store: FigureStor
 
 
 def test_database_side_status_and_rates_agree_with_the_rule(demo_store: FigureStore) -> None:
-    from assistant.tools.lifecycle import county_rates, county_rates_in_db, ledger_date, load_ledger, status_of
+    from assistant.tools.lifecycle import (
+        county_rates,
+        county_rates_in_db,
+        ledger_date,
+        load_ledger,
+        status_of,
+    )
 
     with demo_store.session() as session:
         day = ledger_date(session)
