@@ -48,7 +48,8 @@ def test_a_reply_letter_is_previewed_with_database_figures_and_sources_and_downl
     # Suggestions the knowledge base has no measure for are said to be missing, never invented.
     assert preview.locator(".zs-gw-needs .zs-todo").count() >= 1
     assert "【待补充】" in page.locator("#zs-reply-preview .zs-warnings").inner_text()
-    measure = preview.locator(".zs-gw-para", has_text="二是实行项目管家制度").first
+    # a measure quoted from the bureau's own letter opens its source (the letter's 文号)
+    measure = preview.locator(".zs-gw-para", has_text="积极对接粤港澳大湾区外资企业").first
     measure.locator("summary").click()
     assert "安招函〔2023〕31号" in measure.locator(".zs-src-body").inner_text()
     shot(page, "6-draft-reply")
@@ -65,7 +66,8 @@ def test_a_reply_letter_is_previewed_with_database_figures_and_sources_and_downl
     editor = page.locator("#zs-reply-editor textarea")
     editor.fill(editor.input_value().replace(expected, "999.99亿元", 1))
     page.click("#zs-reply-revise")
-    changed = page.locator("#zs-reply-recheck #zs-check-table tr", has_text="999.99亿元")
+    # every row of that sentence shows it as context: the changed figure's own row is the mismatch
+    changed = page.locator("#zs-reply-recheck #zs-check-table tr.zs-check-mismatch", has_text="999.99亿元").first
     changed.wait_for()
     assert "不一致" in changed.inner_text() and expected in changed.inner_text()
     assert "999.99亿元" in preview.inner_text()
