@@ -86,7 +86,11 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     terms = asked_terms(parsed)
     if not terms:
         return []
-    text = "\n".join([_declared_text(t.name) for t in tools] + [_result_text(r) for r in results]).lower()
+    # tools over the indicator table (a metric slot) hold the same columns (目标, 完成进度, 同比, 排名): one speaks
+    # for all, so 内资目标完成进度排第一 is the ranking's question although its declaration does not say 目标
+    family = {t.name for t in tools} | ({name for name, t in REGISTRY.items() if "metric" in t.slots.values()}
+                                        if any("metric" in t.slots.values() for t in tools) else set())
+    text = "\n".join([_declared_text(name) for name in sorted(family)] + [_result_text(r) for r in results]).lower()
     # a phrase of the question whose synonym the tool's text uses covers the words inside it
     said_otherwise = [written for written, others in synonyms.expand(parsed.text)
                       if any(o.lower() in text for o in others)]
