@@ -138,3 +138,11 @@ class RegionDenied(FigureError, PermissionError):
         self.asked = asked
         self.allowed = allowed
         super().__init__(f"您的账号只能查看{allowed}的数据和全市汇总数据，不能查看{asked}的明细。")
+
+
+class LedgerDenied(FigureError, PermissionError):
+    """A county officer asked for a ledger kept by the city bureau only (the 联络处's 走访/叩门 records)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"{what}是市局的工作台账，县区账号不能查看；需要时请联系市招商和经济合作局。")

@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from assistant.db.errors import InvalidValue
+from assistant.db.errors import InvalidValue, LedgerDenied
 from assistant.db.importers import office_index
 from assistant.db.models import Contact, Office
 from assistant.db.session import FigureStore
@@ -61,6 +61,8 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
     office：可选，联络处名称、简称或驻地城市，如“驻深圳招商联络处”“深圳联络处”“深圳”；
     period：可选，如“2023”（全年）或“2023Q2”，只列该累计期间内的记录；enterprise：可选，企业名称或其中一部分。
     """
+    if store.region_scope:  # the records name companies and contacts across the city: not a county's own rows
+        raise LedgerDenied("驻外招商联络处的走访、叩门记录")
     p = period_of(period)
     with store.session() as session:
         offices = list(session.scalars(select(Office)))

@@ -106,3 +106,13 @@ def test_no_narrowed_project_statistic_describes_another_countys_project(admin: 
         assert seen.project_count == everyone.project_count
     assert shown and suppressed  # the demo ledger has chains with one or two projects outside a county
     assert len(projects) > 0
+
+
+@pytest.mark.parametrize("case", [pytest.param(None, id="LLM02-county-account-no-liaison-visit-records")])
+def test_a_county_account_cannot_read_the_liaison_offices_visit_records(admin: FigureStore, case: None) -> None:
+    from assistant.db.errors import LedgerDenied
+    from assistant.tools.contacts import office_contacts
+
+    assert office_contacts(admin, office="深圳").items is not None  # the city bureau reads them
+    with pytest.raises(LedgerDenied, match="县区账号不能查看"):
+        office_contacts(admin.scoped("汉阴县"), office="深圳")
