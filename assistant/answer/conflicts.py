@@ -41,7 +41,7 @@ def passage_conflicts(citations: list[Citation], store: FigureStore | None, peri
     for c in citations:
         text = c.quote or c.passage
         for check in check_consistency(text, store, period):
-            if check.status != "mismatch" or not _comparable(check.context, check.label, period):
+            if check.status != "mismatch" or not _comparable(_clause(check.context, check.text), check.label, period):
                 continue
             if not check.provenance or check.provenance.table != "indicators":
                 continue  # the project ledger tracks key projects only: a report's all-project rate may differ
@@ -52,6 +52,20 @@ def passage_conflicts(citations: list[Citation], store: FigureStore | None, peri
             source = f"{prov.table}#{'、'.join(map(str, prov.row_ids[:5]))}" if prov and prov.row_ids else "数据库"
             found.append(Conflict(c.n, check.text, check.label, check.db_text, source))
     return found
+
+
+# Where a sentence turns to another period: "一季度仅到位240.6万美元；截至7月底，全市实际使用外资557万美元"
+CLAUSE_TURN = re.compile(r"；|;|截至|截止|到\d{1,2}月底")
+
+
+def _clause(sentence: str, number: str) -> str:
+    """The part of a sentence a number belongs to: from the last turn to another period before it (a number
+    after 截至7月底 is that period's, whatever period the sentence opened with); the whole sentence else."""
+    at = sentence.find(number)
+    if at < 0:
+        return sentence
+    turns = [m.start() for m in CLAUSE_TURN.finditer(sentence, 0, at)]
+    return sentence[turns[-1]:] if turns else sentence
 
 
 def _comparable(context: str, label: str, period: str | None) -> bool:

@@ -132,6 +132,8 @@ DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口�
 PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|排名?最前|居首|领先|头名")
 LAST = re.compile(r"倒数|最低|最差|最慢|最少|最后|末位|垫底|靠后|落后")
+# A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
+ORDINAL = re.compile(r"(倒数)?第\s*(1[0-3]|[1-9]|[一二两三四五六七八九十])(?!\s*季度|\d)")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -398,7 +400,19 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                     f"在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
                     for row in named))
                 continue
-            if LAST.search(parsed.text):
+            ordinal = ORDINAL.search(parsed.text)
+            n = 0
+            if ordinal:
+                n = int(ordinal.group(2)) if ordinal.group(2).isdigit() else _CN.get(ordinal.group(2), 0)
+            if n > 1 or (n == 1 and ordinal and ordinal.group(1)):
+                # 排第二的, 倒数第三: the position n, inside a tie group when n falls in one (并列第3 covers 3–11)
+                order = sorted(r.rows, key=lambda row: row.rank, reverse=bool(ordinal and ordinal.group(1)))
+                if n > len(order):
+                    parts.append(f"{r.period_label}{r.metric}{label}只有{len(order)}个县区参与排名")
+                    continue
+                place = order[n - 1].rank
+                prefix = f"倒数第{n}" if ordinal and ordinal.group(1) else f"排第{n}"
+            elif LAST.search(parsed.text):
                 place = ranks[-1]
                 prefix = "排名最后"
             elif FIRST.search(parsed.text) or re.search(r"哪个|哪家|谁", parsed.text):

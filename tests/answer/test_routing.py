@@ -85,3 +85,22 @@ def test_a_question_about_another_jurisdiction_quotes_none_of_ours(assistant: As
     assert not answer.citations, [c.title for c in answer.citations]
     assert assistant.ask("安康市对招商项目有哪些帮办代办服务").citations
 
+
+
+def test_a_position_asked_for_is_the_one_answered(assistant: Assistant) -> None:
+    second = assistant.ask("2023年一季度外商直接投资完成进度第2名是哪个地区").answer.split("\n")[0]
+    assert "排第2的是高新区" in second, second
+
+
+def test_a_sentence_turning_to_another_period_is_checked_clause_by_clause(assistant: Assistant) -> None:
+    from assistant.answer.conflicts import passage_conflicts
+    from assistant.answer.types import Citation
+
+    said = ("一季度全市外资仅到位240.6万美元，完成年度目标2500万美元的9.62%；截至7月底，全市实际使用外资557万美元，"
+            "完成年度目标的22.28%。")
+    cite = Citation(n=1, title="答复函", doc_number="", section="", passage=said, quote=said, source="x.txt",
+                    start=0, end=len(said))
+    assert passage_conflicts([cite], assistant.store, "2023Q1") == []
+    wrong = said.replace("240.6万美元", "340.6万美元")
+    cite = cite.model_copy(update={"passage": wrong, "quote": wrong})
+    assert [c.text for c in passage_conflicts([cite], assistant.store, "2023Q1")] == ["340.6万美元"]
