@@ -36,6 +36,7 @@ from assistant.config import Settings
 from assistant.db.session import display_url, is_sqlite, sqlite_path
 from assistant.errors import BackupError
 from assistant.index.lock import write_lock
+from assistant.state.engine import dispose_all
 
 MANIFEST = "MANIFEST.json"
 FORMAT = 2  # 2: signed; 1 (unsigned) restores only when asked for explicitly
@@ -391,6 +392,7 @@ def restore(settings: Settings, src: Path, allow_unsigned: bool = False) -> Rest
             except BaseException:
                 os.rename(aside, data_dir)
                 raise
+            dispose_all()  # pooled connections still hold the files moved aside
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

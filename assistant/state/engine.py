@@ -64,10 +64,14 @@ def engine_for(location: str | Path) -> Engine:
 
 def dispose_all() -> None:
     """Close every pooled connection (a restore swaps the data directory under the SQLite files)."""
+    from assistant.state import migrations  # migrations builds on this module
+
     with _ENGINES_LOCK:
         for engine in _ENGINES.values():
             engine.dispose()
         _ENGINES.clear()
+    # a new engine may reuse a disposed one's id(): the restored files are migrated afresh, not assumed done
+    migrations.forget()
 
 
 def _sqlite_engine(url: URL) -> Engine:

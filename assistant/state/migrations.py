@@ -213,6 +213,12 @@ _DONE: set[tuple[int, str]] = set()
 _DONE_LOCK = threading.Lock()
 
 
+def forget() -> None:
+    """Forget which stores this process migrated (a restore swapped the files under them)."""
+    with _DONE_LOCK:
+        _DONE.clear()
+
+
 def migrate(engine: Engine, store: str) -> int:
     """Bring `store`'s tables in `engine` to the latest version; the version reached. Once per process."""
     key = (id(engine), store)
