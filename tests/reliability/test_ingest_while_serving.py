@@ -108,23 +108,25 @@ def test_ingest_and_import_while_serving(server: tuple[str, dict[str, str]], tmp
     url, env = server
     client = httpx.Client(base_url=url, timeout=120)
 
-    def top_title(query: str) -> str:
-        response = client.get("/api/search", params={"q": query, "k": 1})
+    def titles(query: str) -> list[str]:
+        response = client.get("/api/search", params={"q": query, "k": 5})
         assert response.status_code == 200, response.text
-        hits = response.json()["hits"]
-        return str(hits[0]["title"]) if hits else ""
+        return [str(hit["title"]) for hit in response.json()["hits"]]
 
     def found(n: int) -> bool:
-        return top_title(marker_of(n)) == title_of(n)
+        # visibility is under test here, not ranking: the generated documents differ only in their numbers,
+        # which the dense half of the fusion barely tells apart
+        return title_of(n) in titles(marker_of(n))
 
     def project_known() -> bool:
-        response = client.post("/api/ask", json={"question": f"{NEW_PROJECT}进展如何？"})
+        # a question only the project ledger answers (进展 now also reaches the problem ledger's progress)
+        response = client.post("/api/ask", json={"question": f"{NEW_PROJECT}总投资多少？"})
         assert response.status_code == 200, response.text
         answer = response.json()
         return answer["answer"].startswith(NEW_PROJECT) and \
             any(f["provenance"]["table"] == "projects" for f in answer["figures"])
 
-    assert top_title(marker_of(NEW_DOCUMENTS - 1)) != title_of(NEW_DOCUMENTS - 1)  # searched once: index in memory
+    assert title_of(NEW_DOCUMENTS - 1) not in titles(marker_of(NEW_DOCUMENTS - 1))  # searched once: index in memory
     assert not project_known()
     traffic = [Traffic(url) for _ in range(3)]
     for t in traffic:
