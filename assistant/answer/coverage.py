@@ -20,7 +20,7 @@ from functools import lru_cache
 import jieba.posseg as posseg
 from pydantic import BaseModel
 
-from assistant.answer.understand import PERIOD_WORDS, Parsed
+from assistant.answer.understand import Parsed, delexicalise
 from assistant.index.synonyms import Synonyms
 from assistant.tools.registry import REGISTRY, FigureTool
 
@@ -39,26 +39,12 @@ ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|有没有|�
 WHY = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|依据|文件|报告")
 
 
-def _blank(text: str, parsed: Parsed) -> str:
-    """The question with every slot value and period word blanked out."""
-    spans: list[str] = []
-    for region in parsed.regions:
-        spans += [region.name, *region.aliases]
-    for metric in parsed.metrics:
-        spans += [w for w in (metric.name, *metric.aliases) if w]
-    spans += [word for word, _ in parsed.slots.spans]
-    for word in sorted(set(spans), key=len, reverse=True):
-        if word:
-            text = text.replace(word, "，")
-    return PERIOD_WORDS.sub("，", text)
-
-
 def asked_terms(parsed: Parsed) -> list[str]:
     """The attribute words of the question's data clauses (in order, without repeats)."""
     clauses = [c for c in re.split(r"[，,；;？?。！!]", parsed.text) if c.strip() and not WHY.search(c)]
     terms: list[str] = []
     for clause in clauses:
-        for token in posseg.cut(_blank(clause, parsed)):
+        for token in posseg.cut(delexicalise(clause, parsed, blank="，")):
             word = token.word.strip()
             if (token.flag in ATTRIBUTE_TAGS and len(word) > 1 and word not in FRAME_WORDS
                     and not word.startswith("某") and not ASKING.search(word) and word not in terms):

@@ -188,8 +188,9 @@ PERIOD_WORDS = re.compile(
     r"(?:本|上|这|下)(?:周|个?月)")
 
 
-def delexicalise(text: str, parsed: Parsed | None) -> str:
-    """Replace slot values by placeholders so that routing depends on what is asked, not on which county."""
+def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> str:
+    """Replace slot values by placeholders so that routing depends on what is asked, not on which county.
+    With `blank`, every slot value and period word becomes that string instead (what is left is what is asked)."""
     spans: list[tuple[str, str]] = []
     if parsed is not None:
         for region in parsed.regions:
@@ -199,8 +200,8 @@ def delexicalise(text: str, parsed: Parsed | None) -> str:
         spans += parsed.slots.spans
     for word, placeholder in sorted(spans, key=lambda s: len(s[0]), reverse=True):
         if word and word in text:
-            text = text.replace(word, placeholder)
-    return PERIOD_WORDS.sub("某期间", text)
+            text = text.replace(word, placeholder if blank is None else blank)
+    return PERIOD_WORDS.sub("某期间" if blank is None else blank, text)
 
 
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
