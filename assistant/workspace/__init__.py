@@ -9,7 +9,8 @@ Retry-After / a message in the conversation / exit 1).
 
 Each action writes one audit row — the same action, detail, documents and rows whichever front end called;
 only `via` differs. Actions: ask (also for streamed answers), search, figures, check, draft, draft_export,
-upload, delete, reingest, ingest, import, quiz, feedback, backup, restore. A refusal by role or region is
+upload, delete, reingest, ingest, import, quiz, feedback, backup, restore, ledger (browsing a ledger table),
+ledger_export. A refusal by role or region is
 recorded under the action refused, with outcome "denied"; a request over the budget is not recorded.
 """
 
@@ -23,10 +24,11 @@ from assistant.workspace.base import NO_DATABASE, Via
 from assistant.workspace.documents import Documents
 from assistant.workspace.drafting import Drafting
 from assistant.workspace.learning import Learning
+from assistant.workspace.ledgers import Ledgers
 from assistant.workspace.reading import Reading, provenance_rows, tool_call_text, without_server_paths
 
 
-class Workspace(Reading, Documents, Drafting, Learning, Admin):
+class Workspace(Reading, Documents, Drafting, Learning, Ledgers, Admin):
     """See the module docstring; the use cases are grouped by the mixins' modules."""
 
 
