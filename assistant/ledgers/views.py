@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
@@ -34,7 +34,15 @@ from assistant.db.session import FigureStore
 from assistant.tools.common import check_region, regions, resolve_chain, resolve_region, scoped_region
 from assistant.tools.directory import match_names
 from assistant.tools.ledger import OVERDUE_RULE
-from assistant.tools.lifecycle import STATUS_RULE, STATUSES, cn_date, ledger_date, load_ledger, status_case, status_of
+from assistant.tools.lifecycle import (
+    STATUS_RULE,
+    STATUSES,
+    cn_date,
+    ledger_date,
+    load_ledger,
+    status_case,
+    status_of,
+)
 
 Kind = Literal["projects", "enterprises", "contacts", "problems"]
 LEDGER_KINDS: dict[str, str] = {"projects": "项目", "enterprises": "企业", "contacts": "走访记录", "problems": "问题"}
@@ -109,14 +117,14 @@ def _tally(rows: list[ViewRow]) -> dict[str, int]:
     return counts
 
 
-def _window(column: ColumnElement[date] | object, f: LedgerFilter) -> list[ColumnElement[bool]]:
+def _window(column: Any, f: LedgerFilter) -> list[ColumnElement[bool]]:
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise InvalidValue(f"日期范围有误：起始日期 {f.date_from} 晚于结束日期 {f.date_to}。")
     out: list[ColumnElement[bool]] = []
     if f.date_from:
-        out.append(column >= f.date_from)  # type: ignore[operator]
+        out.append(column >= f.date_from)
     if f.date_to:
-        out.append(column <= f.date_to)  # type: ignore[operator]
+        out.append(column <= f.date_to)
     return out
 
 
@@ -204,9 +212,9 @@ def enterprise_view(store: FigureStore, f: LedgerFilter) -> LedgerView:
         for eid, name, where in session.execute(select(Project.enterprise_id, Project.name, Region.name)
                                                 .join(Region, Project.region_id == Region.id)
                                                 .where(Project.enterprise_id.is_not(None))):
-            seen_in.setdefault(eid, set()).add(where)
+            seen_in.setdefault(int(eid or 0), set()).add(where)
             if not store.region_scope or where == store.region_scope:
-                projects.setdefault(eid, []).append(name)
+                projects.setdefault(int(eid or 0), []).append(name)
         rows = []
         for e, chain in sorted(session.execute(stmt), key=lambda t: t[0].id):
             if region and region not in seen_in.get(e.id, set()):
@@ -303,10 +311,10 @@ def problem_view(store: FigureStore, f: LedgerFilter) -> LedgerView:
                     overdue = (pb.closed_on - pb.due_on).days
             elif pb.due_on and pb.due_on < day:
                 overdue, tone = (day - pb.due_on).days, "逾期"
-            note = latest.get(pb.id)
+            last = latest.get(pb.id)
             rows.append(ViewRow(pb.id, pb.code, [
                 pb.code, pb.project_name, region_name, pb.description, pb.department, pb.status, pb.opened_on,
-                pb.due_on, overdue, pb.escalation, note.text if note else None, note.noted_on if note else None,
+                pb.due_on, overdue, pb.escalation, last.text if last else None, last.noted_on if last else None,
                 pb.closed_on, pb.evaluation], tone))
     return LedgerView("problems", "问题台账", PROBLEM_COLUMNS, rows, "problems", day,
                       f"按{cn_date(day)}台账判定。{OVERDUE_RULE}", f, _tally(rows))
