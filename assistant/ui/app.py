@@ -1,6 +1,6 @@
 """The workbench page (Gradio), mounted inside the FastAPI app so API and UI share one port and one
-Services. Every event acts through the user's Workspace; see chat.py, knowledge.py, figures.py, drafting.py
-and learning.py."""
+Services. Every event acts through the user's Workspace; see chat.py, knowledge.py, figures.py, ledgers.py,
+drafting.py and learning.py."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from assistant.ui.figures import FiguresTab
 from assistant.ui.html import esc
 from assistant.ui.knowledge import KnowledgeTab
 from assistant.ui.learning import LearningTab
+from assistant.ui.ledgers import LedgerTab
 from assistant.ui.paths import UI_PATH
 from assistant.workspace import Workspace
 
@@ -83,6 +84,7 @@ def build_ui(services: Services) -> gr.Blocks:
     chat = ChatTab(services)
     knowledge, figures = KnowledgeTab(services, status), FiguresTab(services, status)
     drafting, learning = DraftingTab(services), LearningTab(services)
+    ledgers = LedgerTab(services, status)
     with gr.Blocks(title="招商知识助手", analytics_enabled=False, fill_width=True) as demo:
         with gr.Row(elem_classes="zs-header"):
             gr.HTML('<div class="zs-brand"><div class="zs-logo">招</div><div><div class="zs-name">招商知识助手</div>'
@@ -97,6 +99,8 @@ def build_ui(services: Services) -> gr.Blocks:
                 knowledge.build(header_status)
             with gr.Tab("数据", id="figures", elem_id="zs-tab-figures"):
                 figures.build(header_status)
+            with gr.Tab("台账", id="ledgers", elem_id="zs-tab-ledgers"):
+                ledgers.build(header_status)
             with gr.Tab("起草", id="drafting", elem_id="zs-tab-drafting"):
                 drafting.build()
             with gr.Tab("入职学习", id="learning", elem_id="zs-tab-learning"):
@@ -105,11 +109,13 @@ def build_ui(services: Services) -> gr.Blocks:
                 "不是正式公文或统计数据 · 没有来源的数字不出现</div>")
         demo.load(status, None, header_status, show_progress="hidden")
         demo.load(whoami, None, who, show_progress="hidden")
-        write_controls = knowledge.write_controls + figures.write_controls + drafting.write_controls
+        write_controls = (knowledge.write_controls + figures.write_controls + ledgers.write_controls
+                          + drafting.write_controls)
         demo.load(role_controls, None, write_controls, show_progress="hidden")
         demo.load(admin_controls, None, knowledge.admin_row, show_progress="hidden")
         knowledge.on_load(demo)
         figures.on_load(demo)
+        ledgers.on_load(demo)
         drafting.on_load(demo)
         learning.on_load(demo)
     demo.queue(default_concurrency_limit=4)

@@ -5,6 +5,7 @@ with the rows shown. Importing goes through Documents.import_data like every oth
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.db.importers import KINDS
@@ -14,16 +15,36 @@ from assistant.ledgers.views import (
     LedgerFilter,
     LedgerView,
     ProjectTimeline,
+    chain_names,
+    contact_methods,
+    enterprise_statuses,
     ledger_view,
     project_timeline,
     score_rows,
+    visible_regions,
 )
 from assistant.workspace.base import WorkspaceBase
 
 AUDITED_ROWS = 500  # a 10,000-row export names its first rows in the audit log, not all of them
 
 
+@dataclass(frozen=True)
+class LedgerChoices:
+    """What the filters offer this user: their regions (a county officer: their own), the chains, the enterprise
+    statuses and the contact methods in the database (none for a county officer, who cannot read the records)."""
+
+    regions: list[str]
+    chains: list[str]
+    enterprise_statuses: list[str]
+    contact_methods: list[str]
+
+
 class Ledgers(WorkspaceBase):
+    def ledger_choices(self) -> LedgerChoices:
+        store = self.store()
+        return LedgerChoices(visible_regions(store), chain_names(store), enterprise_statuses(store),
+                             contact_methods(store))
+
     def ledger(self, kind: str, filters: LedgerFilter | None = None) -> LedgerView:
         filters = filters or LedgerFilter()
         with self._audited("ledger", _detail(kind, filters)) as entry:
