@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from assistant import __version__
 from assistant.services import Services
+from assistant.ui.assessment import AssessmentPanel
 from assistant.ui.chat import ChatTab
 from assistant.ui.drafting import DraftingTab
 from assistant.ui.figures import FiguresTab
@@ -84,7 +85,7 @@ def build_ui(services: Services) -> gr.Blocks:
     chat = ChatTab(services)
     knowledge, figures = KnowledgeTab(services, status), FiguresTab(services, status)
     drafting, learning = DraftingTab(services), LearningTab(services)
-    ledgers = LedgerTab(services, status)
+    ledgers, assessment = LedgerTab(services, status), AssessmentPanel(services)
     with gr.Blocks(title="招商知识助手", analytics_enabled=False, fill_width=True) as demo:
         with gr.Row(elem_classes="zs-header"):
             gr.HTML('<div class="zs-brand"><div class="zs-logo">招</div><div><div class="zs-name">招商知识助手</div>'
@@ -99,6 +100,8 @@ def build_ui(services: Services) -> gr.Blocks:
                 knowledge.build(header_status)
             with gr.Tab("数据", id="figures", elem_id="zs-tab-figures"):
                 figures.build(header_status)
+                with gr.Accordion("季度考核排名", open=True, elem_id="zs-assess"):
+                    assessment.build()
             with gr.Tab("台账", id="ledgers", elem_id="zs-tab-ledgers"):
                 ledgers.build(header_status)
             with gr.Tab("起草", id="drafting", elem_id="zs-tab-drafting"):
@@ -115,6 +118,7 @@ def build_ui(services: Services) -> gr.Blocks:
         demo.load(admin_controls, None, knowledge.admin_row, show_progress="hidden")
         knowledge.on_load(demo)
         figures.on_load(demo)
+        assessment.on_load(demo)
         ledgers.on_load(demo)
         drafting.on_load(demo)
         learning.on_load(demo)

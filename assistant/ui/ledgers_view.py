@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from assistant.db.periods import parse_period
 from assistant.ledgers.views import LedgerView, ProjectTimeline, Value
 from assistant.tools.assessment import AssessmentResult, CountyScore
 from assistant.tools.lifecycle import cn_date
@@ -132,8 +133,9 @@ def assessment_html(result: AssessmentResult) -> str:
         body.append(f'<tr{cls} data-region="{esc(s.region)}"><td>{esc(s.county_class)}</td>'
                     f'<td class="zs-num">{s.rank_in_class} / {s.class_size}</td><td>{esc(s.region)}</td>'
                     f'<td class="zs-num">{s.total:.2f}</td><td>{esc(reasons)}</td></tr>')
-    return (f'<div class="zs-fig-summary"><b>{esc(result.scheme)}</b>：{esc(result.period)}，项目比率按'
-            f"{esc(result.ledger_as_of)}台账。各类别最后一名标红；在下方选择县区查看每一分的来源。</div>"
+    as_of = cn_date(date.fromisoformat(result.ledger_as_of))
+    return (f'<div class="zs-fig-summary"><b>{esc(result.scheme)}</b>：{esc(parse_period(result.period).label)}，'
+            f"项目比率按{esc(as_of)}台账。各类别最后一名标红；在上方选择县区查看每一分的来源。</div>"
             '<table class="zs-table" id="zs-assessment-table"><thead><tr><th>类别</th><th>类别内排名</th><th>地区</th>'
             f"<th>总分</th><th>主要失分</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
             f'<div class="zs-prov-line">{esc(result.provenance.formula or "")}</div>')
