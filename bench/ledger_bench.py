@@ -20,12 +20,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy import insert, select
+from weekly_changes_before import weekly_changes_before  # bench/ is on sys.path when run as a script
 
 from assistant.db.importers import import_file
 from assistant.db.migrations import migrate
@@ -143,12 +145,17 @@ def backfill_history(engine: Any, first_week: date, weeks: int, rng: random.Rand
     return len(versions)
 
 
-def timed(store: FigureStore, tool: str, params: dict[str, Any], repeat: int) -> dict[str, float]:
-    run_tool(tool, store, params)  # warm
+def timed(store: FigureStore, tool: str, params: dict[str, Any], repeat: int,
+          call: Callable[..., Any] | None = None) -> dict[str, float]:
+    """Warm latency of one tool (or `call`, a function taking the store and the parameters)."""
+    def once() -> None:
+        call(store, **params) if call else run_tool(tool, store, params)
+
+    once()  # warm
     times, cpu = [], []
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
-        run_tool(tool, store, params)
+        once()
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
     times.sort()
@@ -215,6 +222,14 @@ def main() -> None:
             ("stalled_projects", "90 days", {"days": 90}),
         ]
         report["queries"] = {f"{tool} {label}".strip(): timed(store, tool, params, 20) for tool, label, params in cases}
+        # 周动态 as it was before the windowed comparison, on the same database in the same run
+        for label, params in (("latest two weeks", {}), ("a year ago vs now", {"date_from": date.fromisoformat(year_ago)})):
+            before = timed(store, "", params, 20, call=weekly_changes_before)
+            now = report["queries"][f"weekly_changes {label}"]
+            report["queries"][f"weekly_changes_before {label}"] = before
+            report[f"weekly_changes {label}: p95 now / before"] = round(now["p95_ms"] / before["p95_ms"], 2)
+            report[f"weekly_changes {label}: cpu p95 now / before"] = round(now["cpu_p95_ms"] / before["cpu_p95_ms"], 2)
+        report["load_average_1min_after_queries"] = round(__import__("os").getloadavg()[0], 1)
         store.close()
     report["rss_mb_end"] = round(rss_mb(), 1)
     print(json.dumps(report, ensure_ascii=False, indent=1))

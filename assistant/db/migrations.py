@@ -112,10 +112,18 @@ def _add_ledgers(conn: Connection) -> None:
             conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN {name} {ddl}')  # type: ignore[attr-defined]
 
 
+def _index_versions_by_project_and_end(conn: Connection) -> None:
+    """周动态 finds each project's version on the earlier date by (project_id, valid_to)."""
+    for index in models.ProjectVersion.__table__.indexes:  # type: ignore[attr-defined]
+        if index.name == "ix_project_version_project_to":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create_core_tables", _create_core_tables),
     Migration(2, "seed_regions_and_chains", _seed_reference_data),
     Migration(3, "ledgers_lifecycle_history_contacts", _add_ledgers),
+    Migration(4, "index_project_versions_by_project_and_end", _index_versions_by_project_and_end),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -173,6 +173,9 @@ class ProjectVersion(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "valid_from", name="uq_project_version"),
         Index("ix_project_version_window", "valid_to", "valid_from"),
+        # a project's version on a date: its versions still in force after that date are one or two entries,
+        # where (project_id, valid_from) would walk its whole history up to the date
+        Index("ix_project_version_project_to", "project_id", "valid_to", "valid_from"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -158,3 +158,29 @@ def test_signed_not_started_window_filtered_in_the_database(demo_store: FigureSt
     assert [i.name for i in result.items] == ["中医药康养项目（示例）", "瀛湖康养度假区项目（示例）", "生物医药中间体项目（示例）"]
     edge = run_tool("stalled_projects", demo_store, {"days": 129, "as_of": "2023-07-28"})  # 生物医药中间体: exactly 129
     assert "生物医药中间体项目（示例）" not in [i.name for i in edge.items]
+
+
+def test_weekly_changes_counts_past_the_listed_ones(engine: Engine, tmp_path: Path) -> None:
+    """250 projects over two weekly ledgers: 20 started, 5 new, the rest unchanged. Counts cover all of them; each
+    list stops at 200 in region order, then name."""
+    header = "项目名称,地区,阶段,签约日期,开工日期,最新进展,进展日期,填报日期\n"
+
+    def ledger(day: str, started: int, extra: int) -> str:
+        rows = [f"周项目{i:03d},{'汉滨' if i % 2 else '岚皋'},{'开工' if i < started else '签约'},2024-01-05,"
+                f"{'2024-03-01' if i < started else ''},调度,2024-02-01,{day}" for i in range(250 + extra)]
+        return header + "\n".join(rows) + "\n"
+
+    import_file(engine, "projects", write(tmp_path / "a.csv", ledger("2024-03-01", 0, 0)))
+    import_file(engine, "projects", write(tmp_path / "b.csv", ledger("2024-03-08", 20, 5)))
+    store = FigureStore.open(engine.url)
+    try:
+        week = run_tool("weekly_changes", store, {})
+        assert week.counts == {"新增": 5, "阶段前进": 20, "资金到位": 0, "进展更新": 0, "停滞": 230}
+        assert len(week.stalled) == 200 and len(week.added) == 5 and "等 230 个" in week.summary
+        # 汉滨区 comes before 岚皋县 in the region order; names ascend within a region
+        assert [c.region for c in week.stalled[:2]] == ["汉滨区", "汉滨区"]
+        assert [c.project for c in week.advanced[:3]] == ["周项目001", "周项目003", "周项目005"]
+        hanbin = run_tool("weekly_changes", store, {"region": "汉滨"})
+        assert hanbin.counts["停滞"] == 115 and hanbin.counts["阶段前进"] == 10
+    finally:
+        store.close()
