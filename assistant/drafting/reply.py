@@ -10,6 +10,7 @@ from prompts/drafting/reply.yaml and sections.yaml.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -48,7 +49,7 @@ from .facts import (
     problems_as_of,
     problems_fact,
 )
-from .measures import Measure, evidence_for, find_measures
+from .measures import Evidence, Measure, evidence_for, find_measures
 from .proposal import topic
 from .templates import phrase
 from .types import CATEGORY_LABELS, Category, Draft, DraftHeader, Paragraph
@@ -72,6 +73,7 @@ class ReplyRequest(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
+    form: Literal["答复函"] = "答复函"
     session: str = Field("", max_length=60, description="会议，如“市政协五届二次会议”“市五届人大二次会议”")
     number: str = Field(min_length=1, max_length=80, description="提案（建议）号，如“205”；也可写“市政协五届二次会议第205号”")
     title: str = Field(min_length=2, max_length=200, description="提案标题，如“关于推动我市招商引资工作高质量发展的提案”")
@@ -80,6 +82,8 @@ class ReplyRequest(BaseModel):
         default_factory=list, max_length=100,
         description=f"提案的主要建议，每条一项；前 {MAX_ANSWERED} 条逐条答复，其余列出待经办人归并答复")
     category: Category = Field("A", description="答复类别：A 已解决或采纳，B 正在解决或列入计划，C 留作参考")
+    style: Literal["分条", "两段式"] = Field(
+        "分条", description="样式：分条（一、办理情况逐条答复，二、存在的问题，三、下一步）或两段式（一、工作成效，二、下一步工作重点，如汉中市经济合作局的答复函）")
     contact: str = Field("", max_length=40, description="联系人")
     phone: str = Field("", max_length=60, description="联系电话")
     office: str = Field(DEFAULT_OFFICE, max_length=60, description="答复单位")
@@ -166,65 +170,60 @@ def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | N
     add(Paragraph(kind="recipient", text=f"{request.salutation}："))
     add(Paragraph(text=phrase("reply", "opening", session=request.session, title=request.title,
                               number=request.number, kind=kind)))
-    add(heading(phrase("reply", "heading_done", kind=kind)))
+    if request.style != "两段式":
+        add(heading(phrase("reply", "heading_done", kind=kind)))
     overview = city_overview(store, period)
+    intro = phrase("reply" if request.style != "两段式" else "reply_two_part", "overview", kind=kind)
     if store is not None and period is None:
-        add(placeholder(phrase("reply", "overview", kind=kind) + phrase("reply", "overview_none")))
+        overview_paragraph = placeholder(intro + phrase("reply", "overview_none"))
     else:
-        add(Paragraph(text=phrase("reply", "overview", kind=kind) + overview.text, figures=overview.figures))
+        overview_paragraph = Paragraph(text=intro + overview.text, figures=overview.figures)
 
-    used: set[str] = set()
-    facts_used: set[str] = set()  # a database sentence (开工率, 外资…) is written once, under the first suggestion
-    planned: list[tuple[str, list[Measure]]] = []
-    problems: list[Measure] = []
-    matched = 0
-    for i, suggestion in enumerate(request.suggestions[:MAX_ANSWERED], start=1):
-        name = topic(suggestion)
-        lead = phrase("reply", "measure_lead", n=cn_number(i), topic=name)
-        if not CJK.search(suggestion):
-            add(placeholder(phrase("reply", "measure_foreign"), lead))
-            planned.append((name, []))
-            continue
-        hits = kb.search(suggestion, k=SEARCH_K, filters=filters)
-        done = find_measures(kb, suggestion, "done", is_statistic, limit=2, used=used, filters=filters,
-                             evidence=evidence, hits=hits)
-        if done:
-            matched += 1
-            topics = [t for t in topics_of(suggestion) if t in ("foreign", "projects", "events") and t not in facts_used]
-            facts_used.update(topics)
-            extra = join([topic_fact(store, period, t) for t in topics], sep="", end="")
-            add(measure_paragraph(done, lead, extra))
+    answers = _answers(request, kb, store, period, filters, evidence)
+    if request.style == "两段式":
+        draft.paragraphs += two_part_body(request, answers, overview_paragraph)
+        return _end(draft, request, letter_date, evidence, answers, chat_model)
+    add(overview_paragraph)
+    for answer in answers.items:
+        if answer.done:
+            add(measure_paragraph(answer.done, answer.lead, answer.extra))
         else:
-            add(placeholder(phrase("reply", "measure_none"), lead))
-            draft.warnings.append(f"第{i}条建议“{name}”在知识库中没有找到对应的办理措施，草稿中已标注【待补充】，请承办科室核实补写。")
-        planned.append((name, find_measures(kb, suggestion, "next", is_statistic, limit=1, used=used, focus=name,
-                                            filters=filters, evidence=evidence, hits=hits)))
-        problems += find_measures(kb, suggestion, "problem", is_statistic, limit=1, used=used, focus=name,
-                                  filters=filters, evidence=evidence, hits=hits)
-    rest = request.suggestions[MAX_ANSWERED:]
-    if rest:
-        listing = "；".join(f"{MAX_ANSWERED + n}. {topic(x)}" for n, x in enumerate(rest, start=1))
-        add(placeholder(phrase("reply", "measure_rest", listing=listing)))
+            add(placeholder(phrase("reply", "measure_foreign" if answer.foreign else "measure_none"), answer.lead))
+    if answers.rest:
+        add(placeholder(phrase("reply", "measure_rest", listing=answers.rest)))
     if not request.suggestions:
         add(placeholder(phrase("reply", "no_suggestions")))
-        draft.warnings.append("没有提供提案的主要建议，办理情况部分只有数据概况；请用 --suggestion 或上传提案文件补充。")
-    elif matched == 0 and request.category == "A":
-        draft.warnings.append(f"答复类别为A类（{CATEGORY_LABELS['A']}），但没有找到任何已办理措施，请核实答复类别。")
-
     add(heading(phrase("reply", "heading_problems", kind=kind)))
-    draft.paragraphs += _problems(problems, topics_of(" ".join(request.suggestions)), store, period)
+    draft.paragraphs += _problems(answers.problems, topics_of(" ".join(request.suggestions)), store, period)
     add(heading(phrase("reply", "heading_next")))
-    for j, (name, measures) in enumerate(planned, start=1):
+    for j, answer in enumerate(answers.items, start=1):
         ordinal = f"{cn_number(j)}是"
-        if measures:
-            add(measure_paragraph(measures, ordinal + (measures[0].lead or f"{name}。")))
+        if answer.next:
+            add(measure_paragraph(answer.next, ordinal + (answer.next[0].lead or f"{answer.name}。")))
         else:
-            add(placeholder(phrase("reply", "next_none", topic=name), f"{ordinal}{name}。"))
-    if not planned:
+            add(placeholder(phrase("reply", "next_none", topic=answer.name), f"{ordinal}{answer.name}。"))
+    if not answers.items:
         add(placeholder(phrase("reply", "next_none", topic=request.title)))
+    return _end(draft, request, letter_date, evidence, answers, chat_model)
+
+
+def _end(draft: Draft, request: ReplyRequest, letter_date: Date, evidence: Evidence, answers: Answers,
+         chat_model: BaseChatModel | None) -> Draft:
+    """Closing, signature, date, contact and 版记, the warnings of the search, citations numbered."""
+    add = draft.paragraphs.append
+    kind = request.kind
+    draft.warnings += answers.warnings
+    if request.suggestions and answers.matched == 0 and request.category == "A":
+        draft.warnings.append(f"答复类别为A类（{CATEGORY_LABELS['A']}），但没有找到任何已办理措施，请核实答复类别。")
+    if not request.suggestions:
+        draft.warnings.append("没有提供提案的主要建议，办理情况部分只有数据概况；请用 --suggestion 或上传提案文件补充。")
     # Without a single measure found, the closing must not claim the suggestions were adopted.
-    closing = f"closing_{request.category}" if matched or request.category == "C" else "closing_unverified"
-    add(Paragraph(kind="closing", text=phrase("reply", closing), placeholder=closing == "closing_unverified"))
+    closing = f"closing_{request.category}" if answers.matched or request.category == "C" else "closing_unverified"
+    if request.style == "两段式" and closing != "closing_unverified":
+        text = phrase("reply_two_part", "closing")
+    else:
+        text = phrase("reply", closing)
+    add(Paragraph(kind="closing", text=text, placeholder=closing == "closing_unverified"))
     add(Paragraph(kind="signature", text=request.office))
     add(Paragraph(kind="date", text=cn_date(letter_date)))
     if request.contact or request.phone:
@@ -240,6 +239,87 @@ def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | N
 
         draft = polish(draft, chat_model)
     return draft
+
+
+@dataclass
+class Answer:
+    """What the knowledge base and the database hold for one suggestion."""
+
+    n: int
+    name: str
+    lead: str
+    foreign: bool = False  # not written in Chinese: nothing was searched
+    done: list[Measure] = field(default_factory=list)
+    extra: Fact = field(default_factory=Fact)
+    next: list[Measure] = field(default_factory=list)
+
+
+@dataclass
+class Answers:
+    items: list[Answer]
+    problems: list[Measure]
+    matched: int
+    rest: str  # the suggestions beyond MAX_ANSWERED, listed for the drafter
+    warnings: list[str]
+
+
+def _answers(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | None, period: Period | None,
+             filters: SearchFilters, evidence: Evidence) -> Answers:
+    """For each suggestion (the first MAX_ANSWERED): the measures taken, the database figures on its topic
+    (each written once, under the first suggestion that touches it), the planned measures and a problem.
+    A passage serves one suggestion only."""
+    used: set[str] = set()
+    facts_used: set[str] = set()
+    items: list[Answer] = []
+    problems: list[Measure] = []
+    warnings: list[str] = []
+    for i, suggestion in enumerate(request.suggestions[:MAX_ANSWERED], start=1):
+        name = topic(suggestion)
+        answer = Answer(i, name, phrase("reply", "measure_lead", n=cn_number(i), topic=name))
+        items.append(answer)
+        if not CJK.search(suggestion):
+            answer.foreign = True
+            continue
+        hits = kb.search(suggestion, k=SEARCH_K, filters=filters)
+        answer.done = find_measures(kb, suggestion, "done", is_statistic, limit=2, used=used, filters=filters,
+                                    evidence=evidence, hits=hits)
+        if answer.done:
+            topics = [t for t in topics_of(suggestion) if t in ("foreign", "projects", "events") and t not in facts_used]
+            facts_used.update(topics)
+            answer.extra = join([topic_fact(store, period, t) for t in topics], sep="", end="")
+        else:
+            warnings.append(f"第{i}条建议“{name}”在知识库中没有找到对应的办理措施，草稿中已标注【待补充】，请承办科室核实补写。")
+        answer.next = find_measures(kb, suggestion, "next", is_statistic, limit=1, used=used, focus=name,
+                                    filters=filters, evidence=evidence, hits=hits)
+        problems += find_measures(kb, suggestion, "problem", is_statistic, limit=1, used=used, focus=name,
+                                  filters=filters, evidence=evidence, hits=hits)
+    rest = request.suggestions[MAX_ANSWERED:]
+    listing = "；".join(f"{MAX_ANSWERED + n}. {topic(x)}" for n, x in enumerate(rest, start=1))
+    return Answers(items, problems, sum(1 for a in items if a.done), listing, warnings)
+
+
+def two_part_body(request: ReplyRequest, answers: Answers, overview: Paragraph) -> list[Paragraph]:
+    """The 两段式 body: an opening overview, 一、工作成效 (the measures taken, one 一是… paragraph for each
+    suggestion answered) and 二、下一步工作重点 (the planned measures), without a section of problems."""
+    out = [overview, heading(phrase("reply_two_part", "heading_done"))]
+    done = [a for a in answers.items if a.done]
+    for n, a in enumerate(done, start=1):
+        out.append(measure_paragraph(a.done, f"{cn_number(n)}是{a.done[0].lead or f'关于{a.name}。'}", a.extra))
+    missing = [a.name for a in answers.items if not a.done] + ([answers.rest] if answers.rest else [])
+    if missing:
+        out.append(placeholder(phrase("reply_two_part", "done_missing", topics="；".join(missing))))
+    if not request.suggestions:
+        out.append(placeholder(phrase("reply", "no_suggestions")))
+    out.append(heading(phrase("reply_two_part", "heading_next")))
+    out.append(Paragraph(text=phrase("reply_two_part", "next_intro", title=request.title)))
+    for n, a in enumerate(answers.items, start=1):
+        if a.next:
+            out.append(measure_paragraph(a.next, f"{cn_number(n)}是{a.next[0].lead or f'关于{a.name}。'}"))
+        else:
+            out.append(placeholder(phrase("reply", "next_none", topic=a.name), f"{cn_number(n)}是关于{a.name}。"))
+    if not answers.items:
+        out.append(placeholder(phrase("reply", "next_none", topic=request.title)))
+    return out
 
 
 def _problems(quoted: list[Measure], topics: list[str], store: FigureStore | None, period: Period | None

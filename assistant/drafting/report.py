@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,9 +74,14 @@ MAX_NEXT_STEPS = 6
 NO_VALUE = "—"
 
 
+# The template file each form reads (prompts/drafting/<file>.yaml): the same sections, worded for the form.
+TEMPLATES = {"工作报告": "report", "工作总结": "summary"}
+
+
 class ReportRequest(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
+    form: Literal["工作报告", "工作总结"] = Field("工作报告", description="文种：工作报告（情况报告）或工作总结")
     period: str = Field(min_length=1, max_length=30, description="期间，如“2023Q1”“2023-07”“2023年上半年”")
     office: str = Field(DEFAULT_OFFICE, max_length=60, description="报告单位")
     recipient: str = Field("", max_length=60, description="主送机关，如“市人民政府”；可空")
@@ -89,9 +94,10 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
                  filters: SearchFilters | None = None) -> Draft:
     """起草某期间的工作情况报告：工作进展、存在问题（数据库计算）、下一步工作措施（知识库）、县区指标表。"""
     period = parse_period(request.period)
+    template = TEMPLATES[request.form]
     label = short_label(period)
     written = request.date or period.end
-    draft = Draft(kind="report", period=period.key, as_of=period.end, title=phrase("report", "title", label=label))
+    draft = Draft(kind="report", period=period.key, as_of=period.end, title=phrase(template, "title", label=label))
     if written < period.end:
         draft.warnings.append(f"成文日期{cn_date(written)}早于报告期末{cn_date(period.end)}，数据和问题仍按期末统计，请核对成文日期。")
     # The report's own topic queries are matched by their words (the meaning test is for proposals' suggestions).
@@ -101,11 +107,11 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
         add(Paragraph(kind="recipient", text=f"{request.recipient.rstrip('：:')}："))
     city = {m: attempt(lambda m=m: city_total(store, period.key, m)) for m in (DOMESTIC, FOREIGN)}  # type: ignore[misc]
     totals = join([indicator_fact(r, s) for r, s in ((city[DOMESTIC], "全市"), (city[FOREIGN], "")) if r])
-    add(Paragraph(text=phrase("report", "lead", label=label) + totals.text, figures=totals.figures))
+    add(Paragraph(text=phrase(template, "lead", label=label) + totals.text, figures=totals.figures))
     if not totals:
         draft.warnings.append(f"数据库中没有{period.label}的全市指标数据，请先导入该期间的指标。")
 
-    add(heading(phrase("report", "heading_progress")))
+    add(heading(phrase(template, "heading_progress")))
     ranking = attempt(lambda: rank_regions(store, period.key, DOMESTIC))
     lagging = attempt(lambda: lagging_regions(store, period.key, DOMESTIC))
     stats = attempt(lambda: project_stats(store, period.key))
@@ -118,23 +124,23 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
         ("lead_events", join([events_fact(events, label), events_list_fact(events, start, period.end)])
          if events else Fact()),
     ]
-    _numbered(draft, [(phrase("report", key), fact) for key, fact in progress if fact], "（{n}）",
-              phrase("report", "progress_none"))
+    _numbered(draft, [(phrase(template, key), fact) for key, fact in progress if fact], "（{n}）",
+              phrase(template, "progress_none"))
     done = activities(kb, start, evidence, dated, is_statistic)
     if done:  # the period's own work, from the bureau's documents dated within it
         n = sum(1 for _, fact in progress if fact) + 1
-        add(measure_paragraph(done, f"（{cn_number(n)}）{phrase('report', 'lead_work')}"))
+        add(measure_paragraph(done, f"（{cn_number(n)}）{phrase(template, 'lead_work')}"))
 
-    add(heading(phrase("report", "heading_problems")))
+    add(heading(phrase(template, "heading_problems")))
     problems, topics = _problems(store, period, city[FOREIGN], stats, lagging)
-    _numbered(draft, problems, "{n}是", phrase("report", "problems_none"))
+    _numbered(draft, problems, "{n}是", phrase(template, "problems_none"))
 
-    add(heading(phrase("report", "heading_next")))
-    measures = _next_steps(kb, topics, evidence, dated)
+    add(heading(phrase(template, "heading_next")))
+    measures = _next_steps(kb, topics, evidence, dated, template)
     for n, m in enumerate(measures, start=1):
         add(measure_paragraph([m], f"（{cn_number(n)}）{m.lead}"))
     if not measures:
-        add(placeholder(phrase("report", "next_none")))
+        add(placeholder(phrase(template, "next_none")))
         draft.warnings.append("知识库中没有找到下一步工作措施的依据，草稿中已标注【待补充】。")
     add(Paragraph(kind="signature", text=request.office))
     add(Paragraph(kind="date", text=cn_date(written)))
@@ -186,10 +192,11 @@ def _problems(store: FigureStore, period: Period, foreign: CityTotalResult | Non
     return items, topics
 
 
-def _next_steps(kb: KnowledgeBase, topics: list[str], evidence: Evidence, filters: SearchFilters) -> list[Measure]:
+def _next_steps(kb: KnowledgeBase, topics: list[str], evidence: Evidence, filters: SearchFilters,
+                template: str = "report") -> list[Measure]:
     """Planned measures for the problems found first, then the standing lines of work, from documents dated
     by the report's date (an April report never quotes a July letter)."""
-    queries = load("report")["next_queries"]
+    queries = load(template)["next_queries"]
     order = [t for t in topics if t in queries] + [t for t in queries if t not in topics]
     used: set[str] = set()
     found: list[Measure] = []

@@ -60,8 +60,12 @@ class DraftHeader(BaseModel):
     signer: str = ""  # 签发人
 
 
+# reply 答复函, report 工作报告或总结, bulletin 情况通报, notice 通知, request 请示.
+DraftKind = Literal["reply", "report", "bulletin", "notice", "request"]
+
+
 class Draft(BaseModel):
-    kind: Literal["reply", "report"]
+    kind: DraftKind
     title: str
     header: DraftHeader = Field(default_factory=DraftHeader)
     paragraphs: list[Paragraph] = Field(default_factory=list)

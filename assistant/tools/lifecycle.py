@@ -408,6 +408,8 @@ class Change(BaseModel):
     project: str
     region: str
     what: str
+    funds_added_yi_yuan: float | None = None  # 资金到位 changes: the increase and the new cumulative amount
+    funds_total_yi_yuan: float | None = None
 
 
 CHANGE_CAP = 200
@@ -561,7 +563,8 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
             if row.flags & _FUNDED and row.listed & _FUNDED:
                 delta = Decimal(str(row.funds or 0)) - Decimal(str(row.old_funds or 0))
                 funds.append(Change(project=row.name, region=row.region,
-                                    what=f"到位资金增加 {format_value(float(delta), '亿元')}（累计 {format_value(row.funds, '亿元')}）"))
+                                    what=f"到位资金增加 {format_value(float(delta), '亿元')}（累计 {format_value(row.funds, '亿元')}）",
+                                    funds_added_yi_yuan=float(delta), funds_total_yi_yuan=row.funds))
             if row.flags & _PROGRESSED and row.listed & _PROGRESSED:
                 progressed.append(Change(project=row.name, region=row.region,
                                          what=f"{cn_date(row.progress_on)}：{row.progress or ''}"))  # type: ignore[arg-type]

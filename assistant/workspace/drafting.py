@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.auth.audit import draft_sources
 from assistant.corpus.cleanup import CleanDocument
+from assistant.drafting.bulletin import BulletinRequest, draft_bulletin
 from assistant.drafting.check import (
     DraftDocument,
     as_document,
@@ -18,8 +19,10 @@ from assistant.drafting.check import (
 )
 from assistant.drafting.docx_export import docx_bytes
 from assistant.drafting.edits import ParagraphEdit, Revision, apply_edits, recheck
+from assistant.drafting.forms import DraftRequest
 from assistant.drafting.reply import ReplyRequest, draft_reply
 from assistant.drafting.report import ReportRequest, draft_report
+from assistant.drafting.skeleton import draft_skeleton
 from assistant.drafting.types import Draft, FigureCheck
 from assistant.index.kb import SearchFilters
 from assistant.workspace.base import Entry, WorkspaceBase
@@ -32,22 +35,31 @@ CHECK_STATUSES = {"match": "一致", "mismatch": "不一致", "not_found": "未�
 
 
 class Drafting(WorkspaceBase):
-    def draft_reply(self, request: ReplyRequest, use_llm: bool = True) -> Draft:
-        """A 提案答复函 from the proposal; without a database it says so and writes no figures."""
-        self.require("draft", request.title)
-        with self._audited("draft", request.title) as entry:
-            draft = draft_reply(request, self.kb, self.figure_store(), self._chat_model(use_llm),
-                                filters=self._filters())
+    def draft(self, request: DraftRequest, use_llm: bool = True) -> Draft:
+        """Any form staff write (assistant/drafting/forms.py), for 管理员 and 科室 accounts: a 答复函 (分条 or
+        两段式), a 工作报告 or 总结, a 通报 (周动态, 月排名, 季度考核) or a 通知 / 请示 skeleton. Audited as
+        `draft` with the documents quoted and the rows behind its figures. A reply letter without a database
+        says so and writes no figures; the other forms with figures need the database (DatabaseNotReady)."""
+        label = _label(request)
+        self.require("draft", label)
+        with self._audited("draft", label) as entry:
+            if isinstance(request, ReplyRequest):
+                draft = draft_reply(request, self.kb, self.figure_store(), self._chat_model(use_llm),
+                                    filters=self._filters())
+            elif isinstance(request, ReportRequest):
+                draft = draft_report(request, self.kb, self.store(), self._chat_model(use_llm), filters=self._filters())
+            elif isinstance(request, BulletinRequest):
+                draft = draft_bulletin(request, self.store())
+            else:
+                draft = draft_skeleton(request)
             _drafted(entry, draft)
         return draft
 
+    def draft_reply(self, request: ReplyRequest, use_llm: bool = True) -> Draft:
+        return self.draft(request, use_llm)
+
     def draft_report(self, request: ReportRequest, use_llm: bool = True) -> Draft:
-        detail = f"工作情况报告 {request.period}"
-        self.require("draft", detail)
-        with self._audited("draft", detail) as entry:
-            draft = draft_report(request, self.kb, self.store(), self._chat_model(use_llm), filters=self._filters())
-            _drafted(entry, draft)
-        return draft
+        return self.draft(request, use_llm)
 
     def export(self, draft: Draft, sources: bool = True) -> bytes:
         """The draft (possibly edited by the user) as a GB/T 9704 .docx."""
@@ -109,6 +121,17 @@ class Drafting(WorkspaceBase):
 
     def _chat_model(self, use_llm: bool) -> BaseChatModel | None:
         return self.services.assistant.chat_model if use_llm else None
+
+
+def _label(request: DraftRequest) -> str:
+    """What the audit log and a refusal name: the proposal's title, the report's period, the bulletin's kind."""
+    if isinstance(request, ReplyRequest):
+        return request.title
+    if isinstance(request, ReportRequest):
+        return f"{'工作情况报告' if request.form == '工作报告' else '工作总结'} {request.period}"
+    if isinstance(request, BulletinRequest):
+        return f"{request.kind}通报 {request.period or request.date_to or ''}".strip()
+    return f"{request.form}：{request.subject}"
 
 
 def _drafted(entry: Entry, draft: Draft) -> None:
