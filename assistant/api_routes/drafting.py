@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Body, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,7 @@ from assistant.api_routes.deps import WorkspaceDep
 from assistant.config import Settings
 from assistant.corpus.loaders import supported_types_text
 from assistant.drafting.edits import ParagraphEdit
+from assistant.drafting.forms import FORMS, DraftRequest
 from assistant.drafting.proposal import ProposalText, read_proposal, split_suggestions
 from assistant.drafting.reply import ReplyRequest
 from assistant.drafting.report import ReportRequest
@@ -77,7 +78,7 @@ def reply(body: ReplyBody, workspace: WorkspaceDep, format: Format = "json", sou
           ) -> Response | DraftResponse:
     request = ReplyRequest.model_validate(body.model_dump(exclude={"suggestions_text"}))
     request = request.model_copy(update={"suggestions": request.suggestions + split_suggestions(body.suggestions_text)})
-    return _respond(workspace.draft_reply(request), format, sources, workspace)
+    return _respond(workspace.draft(request), format, sources, workspace)
 
 
 async def _saved(upload: UploadFile, settings: Settings, directory: str) -> Path:
@@ -117,13 +118,33 @@ async def reply_upload(
     request = ReplyRequest(number=number, title=title, proposer=proposer, session=session or parsed.session,
                            category=category, contact=contact, phone=phone, period=period or None
                            ).model_copy(update={"suggestions": parsed.suggestions})
-    return _respond(workspace.draft_reply(request), format, sources, workspace)
+    return _respond(workspace.draft(request), format, sources, workspace)
 
 
 @router.post("/report", summary="起草某期间的工作情况报告", response_model=None)
 def report(body: ReportRequest, workspace: WorkspaceDep, format: Format = "json", sources: WithSources = True
            ) -> Response | DraftResponse:
-    return _respond(workspace.draft_report(body), format, sources, workspace)
+    return _respond(workspace.draft(body), format, sources, workspace)
+
+
+class FormInfo(BaseModel):
+    title: str = Field(description="文种，如“周动态通报”")
+    form: str = Field(description="请求体中的 form")
+    fixed: dict[str, str] = Field(description="该文种固定的字段，如 {\"kind\": \"周动态\"}")
+    what: str
+    template: str = Field(description="模板文件，prompts/drafting/ 下")
+
+
+@router.get("/forms", summary="可起草的文种")
+def forms() -> list[FormInfo]:
+    return [FormInfo(title=f.title, form=f.name, fixed=dict(f.fixed), what=f.what,
+                     template=f"prompts/drafting/{f.template}.yaml") for f in FORMS]
+
+
+@router.post("/form", summary="起草任一文种（答复函、工作报告或总结、情况通报、通知、请示），按 form 区分", response_model=None)
+def form(body: Annotated[DraftRequest, Body()], workspace: WorkspaceDep, format: Format = "json",
+         sources: WithSources = True) -> Response | DraftResponse:
+    return _respond(workspace.draft(body), format, sources, workspace)
 
 
 @router.post("/export", summary="把草稿（可已修改）导出为 .docx", response_class=Response)

@@ -127,6 +127,9 @@ def _weekly(request: BulletinRequest, store: FigureStore, today: Date) -> Draft:
     if not dates:
         raise InvalidValue("项目台账还没有带填报日期的导入记录，无法起草周动态通报。请导入带“填报日期”列的项目台账。")
     written = request.date or today
+    if request.date_to is not None and request.date_to < dates[0]:
+        raise InvalidValue(f"{cn_date(request.date_to)}早于最早的项目台账（{cn_date(dates[0])}），没有可比较的台账。"
+                           f"已导入的台账日期：{'、'.join(cn_date(d) for d in dates[-6:])}。")
     end = request.date_to or next((d for d in reversed(dates) if d <= written), None)
     if end is None:
         raise InvalidValue(f"成文日期{cn_date(written)}之前没有项目台账（最早的台账为{cn_date(dates[0])}），请核对成文日期。")

@@ -80,6 +80,8 @@ def draft_group() -> None:
               help=f"提案原文或建议清单（{supported_types_text()}，txt 可为 GBK）")
 @click.option("--category", type=click.Choice(["A", "B", "C"]), default="A", show_default=True,
               help="答复类别：A 已解决或采纳，B 正在解决或列入计划，C 留作参考")
+@click.option("--style", type=click.Choice(["分条", "两段式"]), default="分条", show_default=True,
+              help="样式：分条（办理情况、存在的问题、下一步）或两段式（工作成效、下一步工作重点）")
 @click.option("--contact", default="", help="联系人")
 @click.option("--phone", default="", help="联系电话")
 @click.option("--office", default=None, help="答复单位（默认 安康市招商和经济合作局）")
@@ -95,7 +97,7 @@ def draft_group() -> None:
 @click.option("--no-llm", is_flag=True, help="即使配置了大模型也只用模板")
 @_friendly
 def reply(number: str, session: str, title: str, proposer: str, suggestions: tuple[str, ...],
-          suggestions_file: Path | None, category: str, contact: str, phone: str, office: str | None,
+          suggestions_file: Path | None, category: str, style: str, contact: str, phone: str, office: str | None,
           doc_number: str, signer: str, day: Any, period: str | None, cc: str | None, out: Path | None,
           as_json: bool, no_sources: bool, no_llm: bool) -> None:
     from assistant.drafting.proposal import read_proposal
@@ -115,16 +117,18 @@ def reply(number: str, session: str, title: str, proposer: str, suggestions: tup
         raise click.UsageError("缺少提案人：请用 --proposer 填写，如 刘文涛委员。")
     fields: dict[str, Any] = {"office": office} if office else {}
     request = ReplyRequest(session=session, number=number, title=title, proposer=proposer, suggestions=items,
-                           category=category, contact=contact, phone=phone, doc_number=doc_number, signer=signer,
+                           category=category, style=style, contact=contact, phone=phone, doc_number=doc_number,
+                           signer=signer,
                            date=day.date() if day else None, period=period, cc=cc, **fields)  # type: ignore[arg-type]
     _check_out(out)
     with cli_workspace() as workspace:
-        _emit(workspace, workspace.draft_reply(request, use_llm=not no_llm), out, as_json, not no_sources)
+        _emit(workspace, workspace.draft(request, use_llm=not no_llm), out, as_json, not no_sources)
 
 
 @draft_group.command("report", help="起草某期间的工作情况报告（工作进展、存在问题、下一步措施、县区指标表）。"
                                     "例：assistant draft report --period 2023Q1 --out 一季度报告.docx")
 @click.option("--period", required=True, help="期间，如 2023Q1、2023-07、2023年上半年")
+@click.option("--form", type=click.Choice(["工作报告", "工作总结"]), default="工作报告", show_default=True, help="文种")
 @click.option("--office", default=None, help="报告单位（默认 安康市招商和经济合作局）")
 @click.option("--recipient", default="", help="主送机关，如 市人民政府")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
@@ -135,16 +139,97 @@ def reply(number: str, session: str, title: str, proposer: str, suggestions: tup
 @click.option("--no-sources", is_flag=True, help="不附“附：依据”")
 @click.option("--no-llm", is_flag=True, help="即使配置了大模型也只用模板")
 @_friendly
-def report(period: str, office: str | None, recipient: str, day: Any, no_table: bool, out: Path | None,
+def report(period: str, form: str, office: str | None, recipient: str, day: Any, no_table: bool, out: Path | None,
            as_json: bool, no_sources: bool, no_llm: bool) -> None:
     from assistant.drafting.report import ReportRequest
 
     fields: dict[str, Any] = {"office": office} if office else {}
-    request = ReportRequest(period=period, recipient=recipient, date=day.date() if day else None,
-                            table=not no_table, **fields)
+    request = ReportRequest(period=period, form=form, recipient=recipient,  # type: ignore[arg-type]
+                            date=day.date() if day else None, table=not no_table, **fields)
     _check_out(out)
     with cli_workspace() as workspace:
-        _emit(workspace, workspace.draft_report(request, use_llm=not no_llm), out, as_json, not no_sources)
+        _emit(workspace, workspace.draft(request, use_llm=not no_llm), out, as_json, not no_sources)
+
+
+@draft_group.command("bulletin", help="起草情况通报：周动态（两期项目台账比较）、月排名（县区指标完成情况排名）、季度考核（考核得分与排名）。"
+                                      "例：assistant draft bulletin 周动态 --out 周动态通报.docx；assistant draft bulletin 月排名 --period 2023-07")
+@click.argument("kind", type=click.Choice(["周动态", "月排名", "季度考核"]))
+@click.option("--period", help="月排名、季度考核的期间，如 2023-07、2023Q2（默认成文日期前已结束的最新期间）")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="周动态：较早的台账日期（默认上一期）")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="周动态：较晚的台账日期（默认成文日期前最新的台账）")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="成文日期 YYYY-MM-DD（默认数据的时点）")
+@click.option("--recipient", default="", help="主送（默认 各县（市、区）招商部门，各开发区招商机构）")
+@click.option("--doc-number", default="", help="发文字号")
+@click.option("--office", default=None, help="发文机关（默认 安康市招商和经济合作局）")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写出 .docx 文件")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（段落、来源、表格、提示）")
+@click.option("--no-sources", is_flag=True, help="不附“附：依据”")
+@_friendly
+def bulletin(kind: str, period: str | None, date_from: Any, date_to: Any, day: Any, recipient: str, doc_number: str,
+             office: str | None, out: Path | None, as_json: bool, no_sources: bool) -> None:
+    from assistant.drafting.bulletin import BulletinRequest
+
+    fields: dict[str, Any] = {"office": office} if office else {}
+    request = BulletinRequest(kind=kind, period=period, date_from=date_from.date() if date_from else None,  # type: ignore[arg-type]
+                              date_to=date_to.date() if date_to else None, date=day.date() if day else None,
+                              recipient=recipient, doc_number=doc_number, **fields)
+    _check_out(out)
+    with cli_workspace() as workspace:
+        _emit(workspace, workspace.draft(request), out, as_json, not no_sources)
+
+
+def _skeleton(form: str, subject: str, recipient: str, day: Any, doc_number: str, signer: str, contact: str,
+              phone: str, office: str | None, out: Path | None, as_json: bool) -> None:
+    from assistant.drafting.skeleton import SkeletonRequest
+
+    fields: dict[str, Any] = {"office": office} if office else {}
+    request = SkeletonRequest(form=form, subject=subject, recipient=recipient,  # type: ignore[arg-type]
+                              date=day.date() if day else None, doc_number=doc_number, signer=signer, contact=contact,
+                              phone=phone, **fields)
+    _check_out(out)
+    with cli_workspace() as workspace:
+        _emit(workspace, workspace.draft(request), out, as_json, sources=False)
+
+
+def _skeleton_options(func: F) -> F:
+    for option in reversed([
+        click.argument("subject"),
+        click.option("--recipient", default="", help="主送机关"),
+        click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="成文日期 YYYY-MM-DD（默认今天）"),
+        click.option("--doc-number", default="", help="发文字号"),
+        click.option("--signer", default="", help="签发人"),
+        click.option("--contact", default="", help="联系人"),
+        click.option("--phone", default="", help="联系电话"),
+        click.option("--office", default=None, help="发文机关（默认 安康市招商和经济合作局）"),
+        click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="写出 .docx 文件"),
+        click.option("--json", "as_json", is_flag=True, help="输出 JSON"),
+    ]):
+        func = option(func)
+    return func
+
+
+@draft_group.command("notice", help="起草通知的骨架（目标、任务、要求，内容标【待补充】）。SUBJECT 为事由，"
+                                    "例：assistant draft notice 开展招商引资项目集中签约活动 --out 通知.docx")
+@_skeleton_options
+@_friendly
+def notice(**options: Any) -> None:
+    _skeleton("通知", **options)
+
+
+@draft_group.command("request", help="起草请示的骨架（缘由、基本情况、请示事项，内容标【待补充】，附联系人）。SUBJECT 为事由，"
+                                     "例：assistant draft request 举办秦巴招商推介会 --signer 周立衡 --contact 王晓东")
+@_skeleton_options
+@_friendly
+def request_for_instructions(**options: Any) -> None:
+    _skeleton("请示", **options)
+
+
+@draft_group.command("forms", help="列出可起草的文种及对应命令")
+def forms() -> None:
+    from assistant.drafting.forms import FORMS
+
+    for form in FORMS:
+        click.echo(f"{form.title}：{form.what}（模板 prompts/drafting/{form.template}.yaml）")
 
 
 STATUS_TAGS = {"match": "一致", "mismatch": "不一致", "not_found": "未找到"}

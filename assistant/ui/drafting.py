@@ -25,7 +25,10 @@ from assistant.drafting import (
     read_proposal,
     split_suggestions,
 )
+from assistant.drafting.bulletin import BulletinRequest
 from assistant.drafting.edits import ParagraphEdit
+from assistant.drafting.forms import FORMS, form_named
+from assistant.drafting.skeleton import SkeletonRequest
 from assistant.drafting.types import CATEGORY_LABELS
 from assistant.errors import AssistantError
 from assistant.index.uploads import display_name
@@ -43,7 +46,7 @@ MAX_SUGGESTION_CHARS = 20_000
 MAX_CHECK_CHARS = 200_000
 FIELD_LABELS = {"session": "会议", "number": "提案号", "title": "提案标题", "proposer": "提案人", "suggestions": "主要建议",
                 "contact": "联系人", "phone": "联系电话", "date": "成文日期", "doc_number": "发文字号", "signer": "签发人", "period": "数据期间",
-                "recipient": "主送机关"}
+                "recipient": "主送机关", "subject": "事由", "date_from": "较早的台账日期", "date_to": "较晚的台账日期"}
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -71,7 +74,7 @@ def save_docx(draft: Draft, sources: bool, export: Callable[..., bytes] = docx_b
     return str(path)
 
 
-def parse_day(text: str | None) -> date | None:
+def parse_day(text: str | None, label: str = "成文日期") -> date | None:
     """A 成文日期 typed as 2023-07-28, 2023/7/28 or 2023年7月28日; None when empty; ValueError in Chinese."""
     text = (text or "").strip()
     if not text:
@@ -82,7 +85,7 @@ def parse_day(text: str | None) -> date | None:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         pass
-    raise ValueError(f"成文日期“{text}”无法识别，请写成 2023-07-28 或 2023年7月28日。")
+    raise ValueError(f"{label}“{text}”无法识别，请写成 2023-07-28 或 2023年7月28日。")
 
 
 def editable_text(draft: Draft | None) -> str:
@@ -119,6 +122,8 @@ class DraftingTab:
                 self._reply_form()
             with gr.Tab("工作报告", id="report", elem_id="zs-draft-report"):
                 self._report_form()
+            with gr.Tab("通报、通知、请示", id="forms", elem_id="zs-draft-forms"):
+                self._other_forms()
             with gr.Tab("一致性核对", id="check", elem_id="zs-draft-check"):
                 self._check_form()
 
@@ -187,6 +192,9 @@ class DraftingTab:
                                  file_types=list(supported_suffixes()), height=120, elem_id="zs-reply-file")
                 category = gr.Radio(label="答复类别", value="A", elem_id="zs-reply-category",
                                     choices=[(f"{k} 类（{v}）", k) for k, v in CATEGORY_LABELS.items()])
+                style = gr.Radio(label="样式", value="分条", elem_id="zs-reply-style",
+                                 choices=[("分条（办理情况、存在的问题、下一步）", "分条"),
+                                          ("两段式（工作成效、下一步工作重点）", "两段式")])
                 with gr.Row():
                     contact = gr.Textbox(label="联系人", max_length=40, elem_id="zs-reply-contact")
                     phone = gr.Textbox(label="联系电话", max_length=60, elem_id="zs-reply-phone")
@@ -208,7 +216,7 @@ class DraftingTab:
         upload.upload(self.read_upload, [upload, session, number, title, proposer],
                       [session, number, title, proposer, suggestions, status])
         inputs = [session, number, title, proposer, suggestions, upload, category, contact, phone, doc_number, signer,
-                  period, letter_date, with_sources]
+                  period, letter_date, with_sources, style]
         go.click(self.draft_reply, inputs, [draft, preview, download, status]).then(
             self._editing, [draft], [original, self._editors["reply"][0], self._editors["reply"][2]],
             show_progress="hidden")
@@ -232,7 +240,8 @@ class DraftingTab:
 
     def draft_reply(self, session: str, number: str, title: str, proposer: str, suggestions: str, upload: str | None,
                     category: str, contact: str, phone: str, doc_number: str, signer: str, period: str,
-                    letter_date: str | None, with_sources: bool, http: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+                    letter_date: str | None, with_sources: bool, style: str | None, http: gr.Request,
+                    progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         workspace = workspace_of(self.services, http)
         with refused_as_toast():
             workspace.require("draft", (title or "").strip())
@@ -254,14 +263,15 @@ class DraftingTab:
         try:
             request = ReplyRequest(session=session, number=number, title=title, proposer=proposer, suggestions=items,
                                    category=category or "A", contact=contact, phone=phone, doc_number=doc_number,
-                                   signer=signer, period=period or None, date=day)
+                                   signer=signer, period=period or None, date=day,
+                                   style="两段式" if style == "两段式" else "分条")
         except ValidationError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
         progress(0, desc="正在检索办理措施、查询数据……")
         has_data = workspace.figure_store() is not None
         try:
             with refused_as_toast():
-                draft = workspace.draft_reply(request)
+                draft = workspace.draft(request)
                 docx = self._docx(workspace, draft, with_sources)
         except AssistantError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
@@ -295,6 +305,8 @@ class DraftingTab:
                         "数字取自项目数据库，存在问题由数据计算，措施摘自知识库原文。</div>")
                 period = gr.Dropdown(label="期间（自 1 月起累计）", choices=[], elem_id="zs-report-period",
                                      filterable=False)
+                report_form = gr.Radio(label="文种", value="工作报告", choices=["工作报告", "工作总结"],
+                                       elem_id="zs-report-form")
                 recipient = gr.Textbox(label="主送机关（可空）", placeholder="如：市人民政府", max_length=60)
                 table = gr.Checkbox(value=True, label="附县区指标完成情况表")
                 go = gr.Button("起草报告", variant="primary", elem_id="zs-report-go")
@@ -303,7 +315,8 @@ class DraftingTab:
             with gr.Column(scale=3, min_width=480):
                 preview, download, with_sources = self._preview("report")
         draft, original = gr.State(None), gr.State(None)
-        go.click(self.draft_report, [period, recipient, table, with_sources], [draft, preview, download, status]).then(
+        go.click(self.draft_report, [period, recipient, table, with_sources, report_form],
+                 [draft, preview, download, status]).then(
             self._editing, [draft], [original, self._editors["report"][0], self._editors["report"][2]],
             show_progress="hidden")
         with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
@@ -322,8 +335,8 @@ class DraftingTab:
         keys = {key for _, key in choices}
         return gr.Dropdown(choices=choices, value=current if current in keys else default)
 
-    def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool, http: gr.Request,
-                     progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+    def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool, form: str | None,
+                     http: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         workspace = workspace_of(self.services, http)
         with refused_as_toast():
             workspace.require("draft", f"工作情况报告 {period or ''}".strip())
@@ -332,17 +345,93 @@ class DraftingTab:
         if not period:
             return gr.skip(), gr.skip(), gr.skip(), notice("请选择期间。", "warn")
         try:
-            request = ReportRequest(period=period, recipient=recipient or "", table=bool(table))
+            request = ReportRequest(period=period, recipient=recipient or "", table=bool(table),
+                                    form="工作总结" if form == "工作总结" else "工作报告")
         except ValidationError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
         progress(0, desc="正在取数、检索工作措施……")
         try:
             with refused_as_toast():
-                draft = workspace.draft_report(request)
+                draft = workspace.draft(request)
                 docx = self._docx(workspace, draft, with_sources)
         except AssistantError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
         return draft, draft_html(draft), docx, notice("已生成草稿，请在右侧核对后下载。", "ok")
+
+    # -- 情况通报, 通知, 请示
+    def _other_forms(self) -> None:
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=360, elem_classes="zs-form"):
+                gr.Markdown("#### 情况通报、通知、请示")
+                gr.HTML('<div class="zs-hint">通报的数字取自项目台账、县区指标和考核方案，每个数字写明截至日期；'
+                        "通知、请示生成各部分齐全的骨架，需要写的内容标【待补充】。</div>")
+                titles = [f.title for f in FORMS if f.request in (BulletinRequest, SkeletonRequest)]
+                form = gr.Radio(label="文种", choices=titles, value=titles[0], elem_id="zs-forms-form")
+                period = gr.Textbox(label="期间（月排名、季度考核）", placeholder="如 2023-07、2023Q2；不填用成文日期前最新的期间",
+                                    max_length=30, elem_id="zs-forms-period")
+                with gr.Row():
+                    date_from = gr.Textbox(label="较早的台账日期（周动态）", placeholder="如 2023-07-21；不填为上一期",
+                                           max_length=20, elem_id="zs-forms-from")
+                    date_to = gr.Textbox(label="较晚的台账日期（周动态）", placeholder="不填为最新一期", max_length=20,
+                                         elem_id="zs-forms-to")
+                subject = gr.Textbox(label="事由（通知、请示）", placeholder="如：开展招商引资项目集中签约活动", max_length=100,
+                                     elem_id="zs-forms-subject")
+                recipient = gr.Textbox(label="主送（可空，按文种默认）", max_length=100)
+                with gr.Row():
+                    letter_date = gr.Textbox(label="成文日期", placeholder="如 2023-08-05；不填为数据的时点或今天",
+                                             max_length=20, elem_id="zs-forms-date")
+                    signer = gr.Textbox(label="签发人（请示须填）", max_length=20)
+                with gr.Row():
+                    contact = gr.Textbox(label="联系人", max_length=40)
+                    phone = gr.Textbox(label="联系电话", max_length=60)
+                go = gr.Button("起草", variant="primary", elem_id="zs-forms-go")
+                self.write_controls.append(go)
+                status = gr.HTML()
+            with gr.Column(scale=3, min_width=480):
+                preview, download, with_sources = self._preview("forms")
+        draft, original = gr.State(None), gr.State(None)
+        inputs = [form, period, date_from, date_to, subject, recipient, letter_date, signer, contact, phone, with_sources]
+        go.click(self.draft_other, inputs, [draft, preview, download, status]).then(
+            self._editing, [draft], [original, self._editors["forms"][0], self._editors["forms"][2]],
+            show_progress="hidden")
+        with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
+        self._wire_editor("forms", original, draft, preview, download, with_sources)
+
+    def draft_other(self, title: str | None, period: str | None, date_from: str | None, date_to: str | None,
+                    subject: str | None, recipient: str | None, letter_date: str | None, signer: str | None,
+                    contact: str | None, phone: str | None, with_sources: bool, http: gr.Request) -> tuple[Any, ...]:
+        """A 通报 (from the ledgers) or a 通知 / 请示 skeleton, through the Workspace's one drafting use case."""
+        workspace = workspace_of(self.services, http)
+        with refused_as_toast():
+            workspace.require("draft", title or "")
+        try:
+            form = form_named(title or "")
+            days = {name: parse_day(value, FIELD_LABELS[name]) for name, value in
+                    (("date_from", date_from), ("date_to", date_to), ("date", letter_date))}
+        except (KeyError, ValueError) as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc).strip("'\""), "warn")
+        text = {name: (value or "").strip() for name, value in
+                (("recipient", recipient), ("signer", signer), ("contact", contact), ("phone", phone))}
+        try:
+            request: BulletinRequest | SkeletonRequest
+            if form.request is BulletinRequest:
+                if workspace.figure_store() is None:
+                    return gr.skip(), gr.skip(), gr.skip(), notice(NO_DATABASE, "warn")
+                request = BulletinRequest(kind=dict(form.fixed)["kind"], period=(period or "").strip() or None,  # type: ignore[arg-type]
+                                          date_from=days["date_from"], date_to=days["date_to"], date=days["date"],
+                                          recipient=text["recipient"])
+            else:
+                request = SkeletonRequest(form=form.name, subject=(subject or "").strip(), date=days["date"],  # type: ignore[arg-type]
+                                          **text)
+        except ValidationError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
+        try:
+            with refused_as_toast():
+                draft = workspace.draft(request)
+                docx = self._docx(workspace, draft, with_sources)
+        except AssistantError as exc:
+            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+        return draft, draft_html(draft), docx, notice(f"已生成{form.title}草稿，请在右侧核对后下载。", "ok")
 
     # -- consistency check
     def _check_form(self) -> None:
