@@ -175,7 +175,7 @@ def _weekly(request: BulletinRequest, store: FigureStore, today: Date) -> Draft:
     stalled = _listing(changes.stalled, counts["停滞"]) if changes.stalled else phrase("bulletin", "weekly_none")
     add(Paragraph(lead=phrase("bulletin", "weekly_lead_stalled"), text=stalled))
     if status is not None:
-        late = "；".join(f"{i.name}（{i.region}，{i.responsible_unit or '责任单位未填'}）：{i.reason}"
+        late = "；".join(f"{i.name}（{i.region}，{i.responsible_unit or '责任单位未填'}）：{i.reason.replace(' ', '')}"
                         for i in status.items[:MAX_LISTED])
         late = (late + (f"等{status.total_count}个" if status.total_count > MAX_LISTED else "") + "。") if late \
             else phrase("bulletin", "weekly_none")

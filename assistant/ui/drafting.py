@@ -335,8 +335,8 @@ class DraftingTab:
         keys = {key for _, key in choices}
         return gr.Dropdown(choices=choices, value=current if current in keys else default)
 
-    def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool, form: str | None,
-                     http: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+    def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool, http: gr.Request,
+                     form: str | None = None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         workspace = workspace_of(self.services, http)
         with refused_as_toast():
             workspace.require("draft", f"工作情况报告 {period or ''}".strip())

@@ -1,5 +1,5 @@
-"""The exported .docx as LibreOffice lays it out (and so the 信创 suites built on it): a reply letter and a
-report converted with `soffice --headless --convert-to pdf`, then read back with pypdf.
+"""The exported .docx as LibreOffice lays it out (and so the 信创 suites built on it): a reply letter, a
+report and a 周动态 通报 converted with `soffice --headless --convert-to pdf`, then read back with pypdf.
 
 GB/T 9704: 28 characters a line and 22 lines a page, 三号 body. Each body paragraph of the draft is found
 in the PDF's lines; every line but its last holds 28 ± 1 full-width characters (the first, indented two
@@ -23,6 +23,7 @@ from pypdf import PdfReader
 
 from assistant.db.session import FigureStore
 from assistant.drafting import Draft, ReplyRequest, ReportRequest, draft_reply, draft_report, export_docx
+from assistant.drafting.bulletin import BulletinRequest, draft_bulletin
 from assistant.drafting.docx_export import CHARS_PER_LINE, LINE_PITCH, LINES_PER_PAGE, MARGINS, PAGE_H
 from assistant.drafting.fonts import FONTS, fontconfig_xml
 from assistant.index.kb import KnowledgeBase
@@ -117,7 +118,8 @@ def drafts(kb: KnowledgeBase, store: FigureStore) -> dict[str, Draft]:
                                         "加强项目落地后续服务，解决重招引轻后扶问题", "发展低空经济无人机产业，建设无人机产业园"],
                            doc_number="安招函〔2023〕31号", signer="周立衡", period="2023Q1", date=date(2023, 7, 28))
     return {"reply": draft_reply(request, kb, store),
-            "report": draft_report(ReportRequest(period="2023年一季度", date=date(2023, 8, 31)), kb, store)}
+            "report": draft_report(ReportRequest(period="2023年一季度", date=date(2023, 8, 31)), kb, store),
+            "bulletin": draft_bulletin(BulletinRequest(kind="周动态"), store)}
 
 
 @pytest.fixture(scope="module", params=["system-fonts", "gongwen-fontconfig"])
@@ -140,7 +142,7 @@ def rendered(request: pytest.FixtureRequest, drafts: dict[str, Draft],
     return request.param, {doc.stem: pdf_lines(pdf) for doc, pdf in zip(docs, pdfs, strict=True)}, fontconfig
 
 
-@pytest.mark.parametrize("kind", ["reply", "report"])
+@pytest.mark.parametrize("kind", ["reply", "report", "bulletin"])
 def test_body_lines_hold_28_characters(kind: str, drafts: dict[str, Draft],
                                        rendered: tuple[str, dict[str, list[list[Line]]], Path | None]) -> None:
     _, pdfs, _ = rendered
@@ -158,7 +160,7 @@ def test_body_lines_hold_28_characters(kind: str, drafts: dict[str, Draft],
     assert Counter(checked).most_common(1)[0][0] in (CHARS_PER_LINE, CHARS_PER_LINE - 2)
 
 
-@pytest.mark.parametrize(("kind", "max_pages"), [("reply", 4), ("report", 5)])
+@pytest.mark.parametrize(("kind", "max_pages"), [("reply", 4), ("report", 5), ("bulletin", 3)])
 def test_22_lines_a_page_on_the_grid(kind: str, max_pages: int,
                                      rendered: tuple[str, dict[str, list[list[Line]]], Path | None]) -> None:
     _, pdfs, _ = rendered

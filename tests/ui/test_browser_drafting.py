@@ -11,6 +11,7 @@ from docx import Document
 
 from assistant.answer.engine import open_figure_store
 from assistant.tools import city_total, format_value
+from assistant.tools.lifecycle import weekly_changes
 from tests.ui.conftest import Server, shot
 
 pytestmark = pytest.mark.slow
@@ -92,3 +93,38 @@ def test_the_consistency_check_finds_a_wrong_figure_and_gives_the_database_value
     assert rows["381.47亿元"].locator("td").nth(3).inner_text() == "一致"
     assert "不一致 1" in page.locator("#zs-check-result .zs-check-summary").inner_text()
     shot(page, "7-draft-check")
+
+
+def test_a_weekly_bulletin_is_built_from_the_ledger_and_a_request_skeleton_marks_what_to_write(
+        page: Any, server: Server, tmp_path: Path) -> None:
+    store = open_figure_store(server.settings)
+    assert store is not None
+    changes = weekly_changes(store)  # what the ledger tool says, not a figure copied into the test
+    end = changes.date_to
+    added = f"新增项目{changes.counts['新增']}个"
+
+    _open_drafting(page, "通报、通知、请示")
+    page.locator("#zs-forms-form").get_by_text("周动态通报").click()
+    page.click("#zs-forms-go")
+    preview = page.locator("#zs-forms-preview .zs-gw-page")
+    preview.wait_for()
+    assert f"{end.year}年{end.month}月{end.day}日" in preview.locator(".zs-gw-title").inner_text()
+    total = preview.locator(".zs-gw-para", has_text=added).first
+    assert "project_versions 表" in (total.locator(".zs-dfig").first.get_attribute("title") or "")
+    shot(page, "8-draft-bulletin")
+    with page.expect_download() as download:
+        page.locator("#zs-forms-docx a[download]").click()
+    path = tmp_path / "bulletin.docx"
+    download.value.save_as(path)
+    docx = Document(str(path))
+    text = "\n".join(p.text for p in docx.paragraphs)
+    assert "一、总体情况" in text and added in text
+    assert f"{end.year}年{end.month}月{end.day}日印发" in docx.tables[-1].rows[-1].cells[0].text  # the 版记
+
+    page.locator("#zs-forms-form").get_by_text("请示（骨架）").click()
+    page.fill("#zs-forms-subject textarea", "举办秦巴招商推介会")
+    page.click("#zs-forms-go")
+    page.locator("#zs-forms-preview .zs-gw-title", has_text="关于举办秦巴招商推介会的请示").wait_for()
+    assert page.locator("#zs-forms-preview .zs-gw-needs .zs-todo").count() >= 3
+    assert "妥否，请批示。" in page.locator("#zs-forms-preview .zs-gw-page").inner_text()
+    assert "签发人" in page.locator("#zs-forms-preview .zs-warnings").inner_text()

@@ -128,7 +128,7 @@ def test_a_county_account_cannot_write_through_any_front_end(front_ends: FrontEn
                        json={"number": "1", "title": "关于某事的提案", "proposer": "张三"})
     assert r.status_code == 403 and "县区账号不能进行此操作" in r.json()["detail"]
     event, payload = front_ends.ui("hanyin", "draft_reply", ["", "1", "关于某事的提案", "张三", "", None, "A", "", "",
-                                                             "", "", "", "", True])
+                                                             "", "", "", "", True, "分条"])
     assert event == "error" and "县区账号只能查询" in payload
     cli, api, ui = after(front_ends, "hanyin", seen)
     assert [e.via for e in (cli, api, ui)] == ["cli", "api", "ui"] and row(cli) == row(api) == row(ui)
