@@ -31,7 +31,15 @@ from assistant.db.models import (
 )
 from assistant.db.reference import PROBLEM_STATUSES, PROJECT_STAGES
 from assistant.db.session import FigureStore
-from assistant.tools.common import check_region, regions, resolve_chain, resolve_region, scoped_region
+from assistant.db.vocab import normalise_name
+from assistant.tools.common import (
+    check_region,
+    other_region_units,
+    regions,
+    resolve_chain,
+    resolve_region,
+    scoped_region,
+)
 from assistant.tools.directory import match_names
 from assistant.tools.ledger import OVERDUE_RULE
 from assistant.tools.lifecycle import (
@@ -192,7 +200,8 @@ ENTERPRISE_COLUMNS = [Column("企业名称"), Column("类别"), Column("总部�
 
 def enterprise_view(store: FigureStore, f: LedgerFilter) -> LedgerView:
     """The target-enterprise list; a region narrows it to enterprises with a project there. A county officer sees
-    the list with only their region's projects (as list_enterprises answers them)."""
+    the list with only their region's projects, without the leads another county's unit tracks (as list_enterprises
+    answers them)."""
     with store.session() as session:
         region = None
         if f.region:
@@ -215,9 +224,12 @@ def enterprise_view(store: FigureStore, f: LedgerFilter) -> LedgerView:
             seen_in.setdefault(int(eid or 0), set()).add(where)
             if not store.region_scope or where == store.region_scope:
                 projects.setdefault(int(eid or 0), []).append(name)
+        others = other_region_units(session, store.region_scope) if store.region_scope else ()
         rows = []
         for e, chain in sorted(session.execute(stmt), key=lambda t: t[0].id):
             if region and region not in seen_in.get(e.id, set()):
+                continue
+            if others and e.owner and normalise_name(e.owner).startswith(others):  # another county's own lead
                 continue
             rows.append(ViewRow(e.id, e.name, [e.name, e.category, e.headquarters, chain, e.status, e.owner,
                                                "、".join(sorted(projects.get(e.id, []))), e.note], None))

@@ -22,7 +22,7 @@ from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, parse_period
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
-from assistant.tools.common import guard_aggregate, provenance, resolve_region
+from assistant.tools.common import check_region, guard_aggregate, provenance, resolve_region
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import RATE_RULES, cn_date, county_rates, ledger_date, load_ledger
 from assistant.tools.registry import figure_tool
@@ -140,7 +140,10 @@ def assessment(store: FigureStore, period: str | None = None, region: str | None
         unknown = [name for name in class_of if name not in regions]
         if unknown:
             raise InvalidValue(f"考核方案中的县区“{'、'.join(unknown)}”不在地区配置中。")
-        region = resolve_region(session, region).name if region else None
+        if region:
+            asked = resolve_region(session, region)
+            check_region(store, asked)  # a county officer sees their own score only
+            region = asked.name
         guard_aggregate(store, "考核排名", len([r for r in class_of if r != store.region_scope]))
         rows = list(session.scalars(select(Indicator).where(Indicator.period == p.key)))
         by_key = {(r.region_id, r.metric): (r.id, r.value, r.annual_target) for r in rows}

@@ -58,6 +58,13 @@ def scoped_region(store: FigureStore, session: Session, text: str | None) -> str
     return store.region_scope
 
 
+def other_region_units(session: Session, own: str) -> tuple[str, ...]:
+    """Name prefixes of units that belong to a region other than `own` (汉滨区招商局, 高新管委会: every name and alias
+    of the other counties and zones); a unit starting with one is that region's, city units and 联络处 are nobody's."""
+    return tuple(normalise_name(name) for r in regions(session) if not r.is_city and r.name != own
+                 for name in (r.name, *(r.aliases or [])))
+
+
 def resolve_chain(session: Session, text: str) -> Named:
     chains = list(session.scalars(select(IndustryChain).order_by(IndustryChain.sort_order)))
     index = NameIndex((c.name, c.aliases or []) for c in chains)

@@ -16,7 +16,7 @@ from assistant.db.errors import InvalidValue
 from assistant.db.models import Enterprise, IndustryChain, Problem, ProblemProgress, Project, Region
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
-from assistant.tools.common import provenance, resolve_chain
+from assistant.tools.common import other_region_units, provenance, resolve_chain
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, format_value
 
@@ -222,6 +222,9 @@ def _enterprise_rows(store: FigureStore) -> list[tuple[_E, str | None, list[str]
             if p.enterprise_id is not None and (not store.region_scope or r.name == store.region_scope):
                 projects.setdefault(p.enterprise_id, []).append(p.name)
         enterprises = sorted(session.scalars(select(Enterprise)), key=lambda e: e.id)
+        if store.region_scope:  # another county's own leads (跟踪责任单位 紫阳县招商局…) are that county's rows
+            others = other_region_units(session, store.region_scope)
+            enterprises = [e for e in enterprises if not (e.owner and normalise_name(e.owner).startswith(others))]
         return [(_E(e.id, e.import_id, e.name, e.category, e.headquarters, e.status),
                  chains.get(e.chain_id) if e.chain_id else None, projects.get(e.id, [])) for e in enterprises]
 

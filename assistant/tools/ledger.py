@@ -271,9 +271,11 @@ def _problem_ledger(store: FigureStore, project: str | None, region: str | None,
             if not reg.is_city:
                 stmt = stmt.where(Problem.region_id == reg.id)
         if project:
-            names = match_names(project, list(session.scalars(select(Project.name))), "project")
-            if not names:
-                raise InvalidValue(f"项目库中没有名称含“{project}”的项目。")
+            own = [Project.region_id == Region.id, Region.name == store.region_scope] if store.region_scope else []
+            names = match_names(project, list(session.scalars(select(Project.name).where(*own))), "project")
+            if not names:  # a county officer: another region's project is as unknown as a missing one
+                raise InvalidValue(f"项目库中没有名称含“{project}”的项目"
+                                   f"{'（您的账号只能查本地区的项目）' if store.region_scope else ''}。")
             stmt = stmt.where(Problem.project_name.in_(names))
         rows = [(pb, rg) for pb, rg in session.execute(stmt)
                 if not department or department_key(department) in normalise_name(pb.department)]

@@ -125,8 +125,12 @@ def test_a_county_account_sees_only_its_region_and_never_the_contact_records(bur
     assert {r[1] for r in _sheet_rows(data)[1:]} == {"汉阴县"}
     # the enterprise list is the city's (as the enterprise tools answer it), with only the county's own projects
     own = {r.key for r in mine.rows}
-    listed = {p for r in bureau.county.ledger("enterprises").rows for p in str(r.values[6]).split("、") if p}
+    enterprises = bureau.county.ledger("enterprises").rows
+    listed = {p for r in enterprises for p in str(r.values[6]).split("、") if p}
     assert listed <= own
+    # without the leads another county's unit tracks (示例药业: 镇坪县招商局), as list_enterprises leaves them out
+    assert "京东集团" in {r.values[0] for r in enterprises}
+    assert "示例药业有限公司" not in {r.values[0] for r in enterprises}
     choices = bureau.county.ledger_choices()
     assert choices.regions == ["汉阴县"] and choices.contact_methods == []
     audit = AuditLog(bureau.settings.data_dir / "audit.sqlite")
