@@ -22,6 +22,7 @@ from assistant.db.cli import db_group, figures_group
 from assistant.drafting.cli import draft_group
 from assistant.errors import AssistantError, QuestionTooLong
 from assistant.index.disclosure import describe as describe_class
+from assistant.index.provenance import describe as describe_verification
 from assistant.onboarding.cli import learn_group
 from assistant.state.engine import state_url
 
@@ -117,7 +118,8 @@ def ingest(paths: tuple[Path, ...], prune: bool) -> None:
         sys.exit(1)
 
 
-@main.group(help="列出已入库的文档及其公文信息和公开属性（及其依据）；子命令 reclassify 更改公开属性", invoke_without_command=True)
+@main.group(help="列出已入库的文档及其公文信息、公开属性（及其依据）、入库者和核验状态；子命令 reclassify 更改公开属性，"
+                 "verify 更改核验状态", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.pass_context
 def docs(context: click.Context, as_json: bool) -> None:
@@ -144,6 +146,7 @@ def docs(context: click.Context, as_json: bool) -> None:
         if line:
             click.echo(f"    {line}")
         click.echo(f"    公开属性：{describe_class(m)}")
+        click.echo(f"    核验：{describe_verification(m)}")
     click.echo(f"共 {len(records)} 个文档。")
 
 
@@ -158,6 +161,20 @@ def docs_reclassify(document: str, access: str, reason: str) -> None:
     title = record.meta.get("title") or record.file_name
     change = f"由{done.previous}改为{access}" if done.previous != access else f"保持{access}（改为人工设定）"
     click.echo(f"《{title}》（{record.file_name}，id {record.doc_id}）公开属性{change}，已立即生效。")
+
+
+@docs.command("verify", help="把一个文档标为已核验或未核验（仅管理员）：未核验文档中的数字只有与数据库一致的才算有来源；"
+                            "按文件内容保存，重新入库同一文件时保留；记入审计日志")
+@click.argument("document", metavar="文档id或文件名")
+@click.argument("state", metavar="已核验|未核验", type=click.Choice(["已核验", "未核验"]))
+@click.option("--reason", required=True, help="核验依据或理由（记入审计日志和文档信息），如“已与统计局季报核对”")
+def docs_verify(document: str, state: str, reason: str) -> None:
+    with cli_workspace() as workspace:
+        done = workspace.verify(document, state, reason)
+    record = done.record
+    title = record.meta.get("title") or record.file_name
+    change = f"由{done.previous}改为{state}" if done.previous != state else f"保持{state}（改为人工设定）"
+    click.echo(f"《{title}》（{record.file_name}，id {record.doc_id}）核验状态{change}，已立即生效。")
 
 
 def _filters(genre: str | None, year: int | None, office: str | None, access: str | None):  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from assistant.db.session import FigureStore, is_sqlite, sqlite_path
 from assistant.feedback import FeedbackStore
 from assistant.index.disclosure import align_default
 from assistant.index.kb import KnowledgeBase, SearchFilters
+from assistant.index.provenance import align as align_provenance
 from assistant.onboarding.course import Course
 from assistant.state.engine import state_url
 
@@ -72,6 +73,7 @@ class Services:
     def kb(self) -> KnowledgeBase:
         kb = KnowledgeBase(self.settings)
         align_default(kb, self.settings.default_disclosure)  # ASSISTANT_DEFAULT_DISCLOSURE changed since last run
+        align_provenance(kb)  # documents indexed before loaders and 已核验/未核验 were recorded
         return kb
 
     @cached_property

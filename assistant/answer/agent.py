@@ -27,7 +27,7 @@ from langchain_core.messages import (
     message_chunk_to_message,
 )
 
-from assistant.answer.conflicts import passage_conflicts, unsourced
+from assistant.answer.conflicts import check_passages, unverified_notes
 from assistant.answer.grounded import best_sentences
 from assistant.answer.llm_tools import Toolbox, ToolOutcome, load_prompt, render
 from assistant.answer.numbers import unsupported_numbers
@@ -263,15 +263,17 @@ class Agent:
                 n=n, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
                 quote=best_sentences(hit.text, words), source=hit.source, start=hit.start, end=hit.end,
                 doc_id=hit.doc_id, chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr,
+                verified=hit.verified, uploader=hit.uploader,
             ))
         if numbers.unknown:
             shown = "、".join(f"[{n}]" for n in numbers.unknown)
             warnings.append(f"回答中的引用标记 {shown} 没有对应的检索段落，已删除。")
         values = [f.value for f in gathered.figures if f.value is not None] + gathered.values
-        conflicts = passage_conflicts(citations, self.toolbox.store, None)
+        checked = check_passages(citations, self.toolbox.store, None)
         titles = {c.n: c.title for c in citations}
-        warnings += ["文档与数据库不一致：" + c.describe(titles.get(c.citation, "")) for c in conflicts]
-        flagged = unsupported_numbers(text, values, [unsourced(c.passage, conflicts, c.n) for c in citations])
+        warnings += ["文档与数据库不一致：" + c.describe(titles.get(c.citation, "")) for c in checked.conflicts]
+        warnings += unverified_notes(citations)
+        flagged = unsupported_numbers(text, values, checked.sourced(citations))
         if flagged:
             warnings.append("以下数字未能在数据库或引用原文中找到来源，请核对：" + "、".join(flagged))
         return Answer(answer=text, citations=citations, figures=gathered.figures, mode="llm",

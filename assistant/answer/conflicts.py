@@ -3,13 +3,14 @@
 A passage that states a figure for a region, metric and period the database holds is compared with it (the
 same comparison as the drafting consistency check). A difference is a conflict: the answer says so
 ("数据库为 67.63%，文档称 99.9%"), and the passage no longer counts as a source for that number, so the number
-checker flags it instead of treating one planted upload as corroboration.
+checker flags it instead of treating one planted upload as corroboration. A passage from a document nobody has
+verified (index/provenance.py: uploads start 未核验) is a source only for the figures the database confirms.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answer.types import Citation
 from assistant.db.session import FigureStore
@@ -29,28 +30,50 @@ class Conflict:
         return f"《{title}》[{self.citation}]称{self.label}为{self.text}，数据库为{self.db_text}（{self.source}），以数据库为准。"
 
 
+@dataclass
+class PassageChecks:
+    conflicts: list[Conflict] = field(default_factory=list)
+    agreed: dict[int, list[str]] = field(default_factory=dict)  # [n] → numbers as written that the database confirms
+
+    def sourced(self, citations: list[Citation]) -> list[str]:
+        """What the number checker may count as sources: a verified document's passage without its conflicting
+        numbers; of an unverified one, only the numbers the database confirmed."""
+        return [unsourced(c.passage, self.conflicts, c.n) if c.verified else " ".join(self.agreed.get(c.n, []))
+                for c in citations]
+
+
 def passage_conflicts(citations: list[Citation], store: FigureStore | None, period: str | None) -> list[Conflict]:
-    """Conflicts between the quoted sentences and the database. `period` is the period the question named
-    (the default year for a sentence's 一季度/1-7月). Only sentences that name their own period are compared,
-    so that a figure from an older report is not held against the newest data."""
+    return check_passages(citations, store, period).conflicts
+
+
+def check_passages(citations: list[Citation], store: FigureStore | None, period: str | None) -> PassageChecks:
+    """Conflicts and agreements between the quoted sentences and the database. `period` is the period the
+    question named (the default year for a sentence's 一季度/1-7月). Only sentences that name their own period are
+    compared, so that a figure from an older report is not held against the newest data (nor confirmed by it)."""
+    found = PassageChecks()
     if store is None:
-        return []
+        return found
     from assistant.drafting.check import check_consistency  # drafting builds on the answer package
 
-    found: list[Conflict] = []
     for c in citations:
         text = c.quote or c.passage
         for check in check_consistency(text, store, period):
-            if check.status != "mismatch" or not _comparable(_clause(check.context, check.text), check.label, period):
+            if check.status not in ("match", "mismatch") or \
+                    not _comparable(_clause(check.context, check.text), check.label, period):
+                continue
+            if check.status == "match":
+                found.agreed.setdefault(c.n, []).append(check.text)
                 continue
             if not check.provenance or check.provenance.table != "indicators":
                 continue  # the project ledger tracks key projects only: a report's all-project rate may differ
             if check.db_value is not None and abs(abs(check.db_value) - abs(check.value)) < 0.005 and \
                     re.search(r"下降|减少|回落|负增长", check.context):
-                continue  # "分别下降4.37%和9.72%": the sign is in the words, and the reading of it may miss one
+                # "分别下降4.37%和9.72%": the sign is in the words, and the reading of it may miss one
+                found.agreed.setdefault(c.n, []).append(check.text)
+                continue
             prov = check.provenance
             source = f"{prov.table}#{'、'.join(map(str, prov.row_ids[:5]))}" if prov and prov.row_ids else "数据库"
-            found.append(Conflict(c.n, check.text, check.label, check.db_text, source))
+            found.conflicts.append(Conflict(c.n, check.text, check.label, check.db_text, source))
     return found
 
 
@@ -89,3 +112,18 @@ def unsourced(passage: str, conflicts: list[Conflict], n: int) -> str:
         if conflict.citation == n:
             passage = passage.replace(conflict.text, " " * len(conflict.text))
     return passage
+
+
+def unverified_notes(citations: list[Citation]) -> list[str]:
+    """One line per unverified document whose quoted text states figures: whose it is, and that its figures
+    count only where the database confirms them."""
+    from assistant.answer.numbers import find_numbers
+
+    notes: dict[str, list[int]] = {}
+    who: dict[str, str] = {}
+    for c in citations:
+        if not c.verified and find_numbers(c.quote or c.passage):
+            notes.setdefault(c.title, []).append(c.n)
+            who[c.title] = c.uploader
+    return [f"《{title}》{''.join(f'[{n}]' for n in ns)}尚未核验（{who[title] or '入库者未记录'}）：其中的数字只有与数据库一致的才算有来源，"
+            "其余标“需核对”；管理员核验后不再提示。" for title, ns in notes.items()]

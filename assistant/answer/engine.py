@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.access import FULL_ACCESS, Access
-from assistant.answer.conflicts import passage_conflicts, unsourced
+from assistant.answer.conflicts import check_passages, unverified_notes
 from assistant.answer.coverage import uncovered
 from assistant.answer.grounded import (
     Composition,
@@ -314,18 +314,22 @@ class Assistant:
         elif plan.calls and comp.no_data and comp.results:
             comp.notes.append("项目数据库和知识库中都没有找到这项数据。")
         explicit = parsed.period.key if parsed.period and not parsed.period_assumed else None
-        conflicts = passage_conflicts(comp.citations, store, explicit)
+        checked = check_passages(comp.citations, store, explicit)
         titles = {c.n: c.title for c in comp.citations}
-        for conflict in conflicts:
+        for conflict in checked.conflicts:
             comp.notes.append("文档与数据库不一致：" + conflict.describe(titles.get(conflict.citation, "")))
-        if conflicts:
-            warnings.append(f"引用的文档中有 {len(conflicts)} 个数字与数据库不一致，已在【说明】中列出，请以数据库为准。")
+        if checked.conflicts:
+            warnings.append(f"引用的文档中有 {len(checked.conflicts)} 个数字与数据库不一致，已在【说明】中列出，请以数据库为准。")
+        unverified = unverified_notes(comp.citations)
+        comp.notes += unverified
+        if unverified:
+            warnings.append(f"引用了 {len(unverified)} 个未核验的文档，其中未经数据库印证的数字不算有来源，已在【说明】中列出。")
         text = comp.text()
         if not comp.figure_lines and not comp.policy_lines and not comp.lead:
             text = nothing_found() + ("\n\n" + "\n".join(comp.notes) if comp.notes else "")
         flagged = unsupported_numbers(
             text, [f.value for f in comp.figures if f.value is not None] + comp.tool_values,
-            [unsourced(c.passage, conflicts, c.n) for c in comp.citations],
+            checked.sourced(comp.citations),
         )
         if flagged:
             warnings.append("以下数字未能在数据库或引用原文中找到来源，请核对：" + "、".join(flagged))

@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.answer.numbers import numeric_values
+from assistant.answer.numbers import find_numbers, numeric_values
 from assistant.answer.router import RouteScore
-from assistant.answer.types import Citation
+from assistant.answer.types import UNVERIFIED_NOTE, Citation
 from assistant.answer.understand import INJECTION, Parsed
 from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.periods import parse_period
@@ -506,12 +506,14 @@ def policy_for(
             Citation(
                 n=n, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
                 quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
-                chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr,
+                chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr, verified=hit.verified, uploader=hit.uploader,
             )
         )
         where = f"《{hit.title}》" + (f"（{hit.doc_number}）" if hit.doc_number else "")
         section = f"“{hit.section.split(' › ')[-1]}”部分" if hit.section else ""
-        comp.policy_lines.append(f"· 据{where}{section}：{quote} [{n}]")
+        # figures taken from an unverified document's text say so where they stand
+        state = UNVERIFIED_NOTE if not hit.verified and find_numbers(quote) else ""
+        comp.policy_lines.append(f"· 据{where}{section}：{quote} [{n}]{state}")
 
 
 def best_sentences(passage: str, words: list[str], limit: int = 2) -> str:

@@ -25,11 +25,16 @@ class Citation(BaseModel):
     chunk_id: str = ""
     page: int | None = None
     ocr: bool = Field(False, description="原文由扫描件或图片经文字识别（OCR）得到，可能有识别错误")
+    verified: bool = Field(True, description="文档已核验；未核验文档中的数字只有与数据库一致时才算有来源")
+    uploader: str = Field("", description="谁、经何途径把文档入库，如“王科长（工作台上传）”")
 
     @property
     def page_note(self) -> str:
         """Where in the file, as the source card and the 依据 list say it: "（扫描件 OCR，第 3 页）" or "，第 3 页"."""
         return page_note(self.page, self.ocr)
+
+
+UNVERIFIED_NOTE = "（文档未核验）"
 
 
 def page_note(page: int | None, ocr: bool) -> str:
@@ -56,6 +61,7 @@ class Answer(BaseModel):
                 where = f"《{c.title}》" + (f"（{c.doc_number}）" if c.doc_number else "")
                 section = f" {c.section}" if c.section else ""
                 section += c.page_note if c.ocr else ""
+                section += "" if c.verified else UNVERIFIED_NOTE
                 quote = f"：“{c.quote}”" if c.quote else ""
                 lines.append(f"[{c.n}] {where}{section}{quote}")
             parts.append("引用：\n" + "\n".join(lines))

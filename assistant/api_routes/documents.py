@@ -1,4 +1,4 @@
-"""Documents: list, upload (type, size and file-name checks, then incremental ingest), delete."""
+"""Documents: list, upload (type, size and file-name checks, then incremental ingest), delete, reclassify, verify."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ router = APIRouter(tags=["文档"])
 class ClassChange(BaseModel):
     access: Literal["公开", "内部"] = Field(description="新的公开属性")
     reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS, description="更改理由（记入审计日志和文档信息）")
+
+
+class VerificationChange(BaseModel):
+    state: Literal["已核验", "未核验"] = Field(description="新的核验状态")
+    reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS, description="核验依据或理由（记入审计日志和文档信息）")
 
 
 class UploadResult(BaseModel):
@@ -109,3 +114,18 @@ def api_reclassify_document(
     return {"doc_id": record.doc_id, "file_name": record.file_name, "previous": done.previous,
             "access": record.meta.get("access", ""), "access_reason": record.meta.get("access_reason", ""),
             "message": f"“{record.file_name}”的公开属性已由{done.previous}改为{change.access}，立即生效。"}
+
+
+@router.post("/api/documents/{doc_id}/verification",
+             summary="把一个文档标为已核验或未核验（仅管理员；立即生效，按文件内容保存）")
+def api_verify_document(
+    doc_id: Annotated[str, PathParam(max_length=64, description="文档 id（见 GET /api/documents）")],
+    change: VerificationChange,
+    workspace: WorkspaceDep,
+) -> dict[str, str]:
+    done = workspace.verify(doc_id, change.state, change.reason)
+    record = done.record
+    return {"doc_id": record.doc_id, "file_name": record.file_name, "previous": done.previous,
+            "verified": record.meta.get("verified", ""), "verified_reason": record.meta.get("verified_reason", ""),
+            "uploader": record.meta.get("uploader", ""),
+            "message": f"“{record.file_name}”的核验状态已由{done.previous}改为{change.state}，立即生效。"}

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "logout": "退出", "denied": "拒绝访问",
     "users": "账号管理", "backup": "备份", "restore": "恢复", "ingest": "入库", "reingest": "重新入库",
     "quiz": "测验", "feedback": "反馈", "reclassify": "更改公开属性",
+    "verify": "更改核验状态",
 }
 
 

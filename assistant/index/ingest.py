@@ -25,6 +25,7 @@ from assistant.index.disclosure import apply_default, sync_pending, with_overrid
 from assistant.index.kb import KnowledgeBase, chunk_metadata
 from assistant.index.lock import write_lock
 from assistant.index.manifest import ChunkRow, ClassOverride, DocRecord, now
+from assistant.index.provenance import COMMAND_LINE, Loader, backfill, loaded
 from assistant.index.tokenize import tokenize
 
 SKIPPED_NAMES = {"readme.md", "readme.txt"}
@@ -187,7 +188,10 @@ def ingest(
     paths: list[Path],
     prune: bool = False,
     progress: ProgressFactory | None = None,
+    loader: Loader = COMMAND_LINE,
 ) -> IngestReport:
+    """`loader`: who brings the files in, recorded on each new document with the 已核验/未核验 state it starts in
+    (index/provenance.py); a file processed again with the same content keeps its loader and state."""
     started = time.perf_counter()
     report = IngestReport()
     settings = kb.settings
@@ -198,6 +202,7 @@ def ingest(
             report.repaired_chunks = reconcile(kb)
         sync_pending(kb)  # vectors an interrupted reclassification left with their old class
         report.reclassified = apply_default(kb, settings.default_disclosure)
+        backfill(kb)  # documents indexed before loaders and states were recorded
         work: list[tuple[Path, str, DocRecord | None]] = []
         for path in files:
             try:
@@ -223,8 +228,11 @@ def ingest(
             for path, content_hash, existing in work:
                 try:
                     override = kb.manifest.class_override(content_hash, str(path.resolve()))
-                    prepared.append((prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes,
-                                             settings.default_disclosure, override), existing))
+                    doc = prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes,
+                                  settings.default_disclosure, override)
+                    doc.record.meta = loaded(doc.record.meta, loader, content_hash, existing,
+                                             kb.manifest.verification(content_hash))
+                    prepared.append((doc, existing))
                 except LoadError as exc:
                     report.failed.append((path.name, str(exc)))
                 except AssistantError as exc:

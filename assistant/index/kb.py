@@ -20,6 +20,7 @@ from assistant.index.filters import SearchFilters as SearchFilters  # re-exporte
 from assistant.index.fusion import Candidates, FusionWeights, Pool, fuse
 from assistant.index.manifest import ChunkRow, DocRecord, Manifest
 from assistant.index.places import document_places, gazetteer, place_relation
+from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import tokenize_query
 from assistant.index.vectors import VectorStore, open_vector_store
@@ -58,6 +59,8 @@ class Hit:
     page: int | None = None
     ocr: bool = False  # the passage was read by OCR from a scanned page or an image
     kind: str = "text"
+    verified: bool = False  # the document is 已核验 (index/provenance.py): its figures count as sourced
+    uploader: str = ""  # who loaded the document, through which front end: 王科长（工作台上传）
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -220,6 +223,8 @@ class _Snapshot:
             page=row.page,
             ocr=page_was_read(meta, row.page),
             kind=row.kind,
+            verified=is_verified(meta),
+            uploader=uploader_text(meta),
             extra={"genre": meta.get("genre", ""), "date": meta.get("date", ""), "file_name": meta.get("file_name", "")},
         )
 

@@ -25,6 +25,7 @@ from assistant.state.migrations import chunks as chunks_table
 from assistant.state.migrations import class_overrides as class_overrides_table
 from assistant.state.migrations import documents as documents_table
 from assistant.state.migrations import migrate
+from assistant.state.migrations import verifications as verifications_table
 
 
 @dataclass
@@ -47,6 +48,17 @@ class ClassOverride:
     content_hash: str
     source: str
     access: str
+    reason: str
+    username: str
+    at: float
+
+
+@dataclass
+class Verification:
+    """已核验 or 未核验, as an administrator set it for a file's content: why, who and when (epoch seconds)."""
+
+    content_hash: str
+    state: str
     reason: str
     username: str
     at: float
@@ -173,10 +185,18 @@ class Manifest:
                     for c in chunks])
             self._bump(conn)
 
-    def update_meta(self, doc_id: str, meta: dict[str, str], override: ClassOverride | None = None) -> None:
-        """Replace one document's metadata (its class, say), recording the administrator's override with it in
-        the same transaction; bumps the generation so searches, listings and the glossary see it at once."""
+    def update_meta(self, doc_id: str, meta: dict[str, str], override: ClassOverride | None = None,
+                    verification: Verification | None = None) -> None:
+        """Replace one document's metadata (its class, its verification), recording the administrator's override
+        or verification with it in the same transaction; bumps the generation so searches, listings and the
+        glossary see it at once."""
         with self.transaction() as conn:
+            if verification is not None:
+                conn.execute(sql("DELETE FROM verifications WHERE content_hash = :hash"),
+                             {"hash": verification.content_hash})
+                conn.execute(verifications_table.insert().values(
+                    content_hash=verification.content_hash, state=verification.state, reason=verification.reason,
+                    username=verification.username, at=verification.at))
             conn.execute(sql("UPDATE documents SET meta = :meta WHERE doc_id = :doc_id"),
                          {"meta": json.dumps(meta, ensure_ascii=False), "doc_id": doc_id})
             if override is not None:
@@ -195,6 +215,12 @@ class Manifest:
             rows = self._rows(f"SELECT {columns} FROM class_overrides WHERE source = :source ORDER BY at DESC LIMIT 1",  # noqa: S608
                               source=source)
         return ClassOverride(*rows[0]) if rows else None
+
+    def verification(self, content_hash: str) -> Verification | None:
+        """The state an administrator set for this content, if any (a changed file is a new content)."""
+        rows = self._rows("SELECT content_hash, state, reason, username, at FROM verifications WHERE content_hash = :hash",
+                          hash=content_hash)
+        return Verification(*rows[0]) if rows else None
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as conn:

@@ -17,6 +17,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.index.ingest import IngestReport, file_hash, ingest
 from assistant.index.kb import KnowledgeBase
+from assistant.index.provenance import Loader
 
 MAX_UPLOAD_FILES = 20
 # File systems limit a name to 255 *bytes*: 85 Chinese characters in UTF-8. Names are kept well below that,
@@ -105,8 +106,9 @@ def recover_interrupted(kb: KnowledgeBase) -> list[str]:
     return done
 
 
-def save_and_ingest(kb: KnowledgeBase, named: list[tuple[str, BinaryIO]]) -> list[UploadedFile]:
-    """Store the files (name from safe_file_name → content), ingest them, and undo the store for files that
+def save_and_ingest(kb: KnowledgeBase, named: list[tuple[str, BinaryIO]], loader: Loader) -> list[UploadedFile]:
+    """Store the files (name from safe_file_name → content), ingest them as `loader`'s (an upload starts 未核验,
+    index/provenance.py), and undo the store for files that
     did not go in: a failed new version of an already indexed file puts the old file back. Each file is
     written under a hidden ".incoming" name first and renamed into place, so a crash never leaves a half
     file under a real name; what a crash leaves is put right by recover_interrupted, which runs first. The
@@ -130,7 +132,7 @@ def save_and_ingest(kb: KnowledgeBase, named: list[tuple[str, BinaryIO]]) -> lis
         incoming.replace(target)
         saved.append((name, target, backup))
     try:
-        report = ingest(kb, [path for _, path, _ in saved])
+        report = ingest(kb, [path for _, path, _ in saved], loader=loader)
     except BaseException:  # e.g. another process is writing the index: leave the folder as it was
         for _, target, backup in saved:
             if backup is not None:

@@ -170,6 +170,14 @@ class_overrides = Table(
     Column("at", Float, nullable=False),
     Index("class_overrides_source", "source"),
 )
+verifications = Table(
+    "verifications", metadata,  # 已核验 / 未核验 set by an administrator, per file content
+    Column("content_hash", Text, primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("username", Text, nullable=False),
+    Column("at", Float, nullable=False),
+)
 
 Step = tuple[str, Callable[[Connection], None]]
 
@@ -205,7 +213,8 @@ STEPS: dict[str, list[Step]] = {
     "learning": [("quiz results", _create(quiz_results))],
     "limits": [("per-account request times", _create(rate_hits))],
     "kb": [("knowledge-base manifest: documents, chunks, generation, class overrides",
-            _create(documents, chunks, kv, class_overrides))],
+            _create(documents, chunks, kv, class_overrides)),
+           ("document verification (已核验 / 未核验) per file content", _create(verifications))],
 }
 LATEST = {store: len(steps) for store, steps in STEPS.items()}
 

@@ -78,9 +78,10 @@ def build_ui(services: Services) -> gr.Blocks:
         return [gr.Button(interactive=allowed) for _ in write_controls]
 
     def admin_controls(request: gr.Request) -> Any:
-        """Reclassifying a document is shown to administrators only (Workspace.reclassify refuses anyone else)."""
+        """Reclassifying and verifying a document are shown to administrators only (the Workspace refuses anyone
+        else)."""
         current = workspace(request)
-        return gr.Row(visible=current is not None and current.allowed("reclassify"))
+        return gr.Column(visible=current is not None and current.allowed("reclassify") and current.allowed("verify"))
 
     chat = ChatTab(services)
     knowledge, figures = KnowledgeTab(services, status), FiguresTab(services, status)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from assistant.index.disclosure import brief as brief_class
 from assistant.index.manifest import DocRecord
+from assistant.index.provenance import brief as brief_verification
 from assistant.ui.html import esc
 
 PAGE_SIZE = 20
-HEADERS = ["标题", "文号", "发文机关", "日期", "公开属性", "文种", "片段数", "文件名", "文档编号"]
+HEADERS = ["标题", "文号", "发文机关", "日期", "公开属性", "核验", "文种", "片段数", "文件名", "文档编号"]
 STATUS_LABELS = {"added": "已入库", "updated": "已更新", "unchanged": "未变化", "duplicate": "重复，未入库",
                  "failed": "失败", "rejected": "未上传"}
 
@@ -37,7 +38,7 @@ class DocPage:
 def row(record: DocRecord) -> list[str | int]:
     m = record.meta
     return [m.get("title") or record.file_name, m.get("doc_number", ""), m.get("office", ""), m.get("date", ""),
-            brief_class(m), m.get("genre", ""), record.n_chunks, record.file_name, record.doc_id]
+            brief_class(m), brief_verification(m), m.get("genre", ""), record.n_chunks, record.file_name, record.doc_id]
 
 
 def matches(record: DocRecord, query: str) -> bool:

@@ -1,6 +1,6 @@
 """The 知识库 tab: upload (type, size and name checked per file, then incremental ingest with progress),
 the paginated document list with metadata and each document's 公开属性 and why, delete and re-index, and for
-administrators a control to reclassify the selected document. Errors are shown per file, in Chinese."""
+administrators controls to reclassify the selected document and to mark it 已核验 / 未核验. Errors are shown per file, in Chinese."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from assistant.errors import AssistantError
 from assistant.index.disclosure import describe as describe_class
 from assistant.index.ingest import IngestReport
 from assistant.index.manifest import DocRecord
+from assistant.index.provenance import STATES
+from assistant.index.provenance import describe as describe_verification
 from assistant.index.uploads import MAX_UPLOAD_FILES, UploadRejected, display_name, safe_file_name
 from assistant.services import Services
 from assistant.ui.documents_view import HEADERS, PAGE_SIZE, page_of, results_html
@@ -83,7 +85,7 @@ class KnowledgeTab:
             reindex_all = gr.Button("全部重新入库", size="sm", scale=0, min_width=130)
         self.write_controls = [upload, reindex_all]
         table = gr.Dataframe(headers=HEADERS, value=[], interactive=False, wrap=True, max_height=720,
-                             column_widths=["26%", "13%", "14%", "9%", "7%", "7%", "6%", "10%", "8%"],
+                             column_widths=["22%", "12%", "12%", "9%", "9%", "7%", "6%", "5%", "10%", "8%"],
                              elem_id="zs-doc-table", label="点击一行选择文档", show_label=True)
         with gr.Row(elem_classes="zs-pager"):
             prev = gr.Button("上一页", size="sm", min_width=80, scale=0)
@@ -93,16 +95,23 @@ class KnowledgeTab:
             selected_html = gr.HTML(notice("点击表格中的一行选择文档，然后可以重新入库或删除。"))
             reindex = gr.Button("重新入库所选", size="sm", interactive=False, scale=0, min_width=120)
             delete = gr.Button("删除所选", size="sm", variant="stop", interactive=False, scale=0, min_width=100)
-        # Administrators only (app.py shows the row by role; Workspace.reclassify refuses anyone else).
-        with gr.Row(visible=False, elem_classes="zs-reclassify", elem_id="zs-reclassify") as reclassify_row:
-            class_doc = gr.Textbox(label="文档（点击表格一行自动填入，或写文档编号、文件名）", scale=2,
-                                   max_length=200, elem_id="zs-class-doc")
-            new_class = gr.Dropdown(["内部", "公开"], value="内部", label="公开属性改为", scale=0, min_width=120,
-                                    elem_id="zs-class")
-            class_reason = gr.Textbox(label="理由（记入审计日志）", placeholder="如：含谈判底线，版记漏标“不予公开”",
-                                      max_length=MAX_REASON_CHARS, scale=3, elem_id="zs-class-reason")
-            reclassify = gr.Button("更改公开属性", size="sm", scale=0, min_width=120, elem_id="zs-class-go")
-        self.admin_row = reclassify_row
+        # Administrators only (app.py shows the rows by role; Workspace.reclassify and .verify refuse anyone else).
+        with gr.Column(visible=False, elem_id="zs-admin-doc") as admin_rows:
+            with gr.Row(elem_classes="zs-reclassify", elem_id="zs-reclassify"):
+                class_doc = gr.Textbox(label="文档（点击表格一行自动填入，或写文档编号、文件名）", scale=2,
+                                       max_length=200, elem_id="zs-class-doc")
+                new_class = gr.Dropdown(["内部", "公开"], value="内部", label="公开属性改为", scale=0, min_width=120,
+                                        elem_id="zs-class")
+                class_reason = gr.Textbox(label="理由（记入审计日志）", placeholder="如：含谈判底线，版记漏标“不予公开”",
+                                          max_length=MAX_REASON_CHARS, scale=3, elem_id="zs-class-reason")
+                reclassify = gr.Button("更改公开属性", size="sm", scale=0, min_width=120, elem_id="zs-class-go")
+            with gr.Row(elem_classes="zs-reclassify", elem_id="zs-verify"):
+                new_state = gr.Dropdown(list(STATES), value=STATES[0], label="核验状态改为（文档同上）", scale=0,
+                                        min_width=160, elem_id="zs-verify-state")
+                verify_reason = gr.Textbox(label="核验依据（记入审计日志）", placeholder="如：已与统计局季报逐项核对",
+                                           max_length=MAX_REASON_CHARS, scale=3, elem_id="zs-verify-reason")
+                verify = gr.Button("更改核验状态", size="sm", scale=0, min_width=120, elem_id="zs-verify-go")
+        self.admin_row = admin_rows
         with gr.Row(visible=False, elem_classes="zs-confirm") as confirm_row:
             confirm_text = gr.HTML()
             confirm = gr.Button("确认删除", variant="stop", size="sm", scale=0, min_width=100)
@@ -127,7 +136,8 @@ class KnowledgeTab:
         for event in (confirm.click(self.delete, selected, [results, *unselect]),
                       reindex.click(self.reindex, selected, results),
                       reindex_all.click(self.reindex_all, None, results),
-                      reclassify.click(self.reclassify, [class_doc, new_class, class_reason], [results, selected_html])):
+                      reclassify.click(self.reclassify, [class_doc, new_class, class_reason], [results, selected_html]),
+                      verify.click(self.verify, [class_doc, new_state, verify_reason], [results, selected_html])):
             event.then(self.list_page, [page, query], listing).then(self.status, None, status, show_progress="hidden")
         self._load = (self.list_page, [page, query], listing)
 
@@ -168,8 +178,8 @@ class KnowledgeTab:
     @staticmethod
     def _selected_notice(record: DocRecord) -> str:
         title = record.meta.get("title") or record.file_name
-        return notice(f"已选择：《{title}》（{record.file_name}，{record.n_chunks} 个片段）；公开属性：{describe_class(record.meta)}",
-                      "info")
+        return notice(f"已选择：《{title}》（{record.file_name}，{record.n_chunks} 个片段）；公开属性：{describe_class(record.meta)}；"
+                      f"核验：{describe_verification(record.meta)}", "info")
 
     # -- changes
     def upload(self, paths: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()
@@ -253,6 +263,20 @@ class KnowledgeTab:
         title = record.meta.get("title") or record.file_name
         return (notice(f"《{title}》（{record.file_name}）的公开属性已由{done.previous}改为{access}，立即生效："
                        f"{describe_class(record.meta)}", "ok"), self._selected_notice(record))
+
+    def verify(self, doc_id: str | None, state: str, reason: str, request: gr.Request) -> tuple[str, Any]:
+        """A document's 已核验/未核验 (by doc_id or file name), set by an administrator (Workspace.verify: audited,
+        effective at once)."""
+        workspace = workspace_of(self.services, request)
+        try:
+            with refused_as_toast():
+                done = workspace.verify(doc_id or "", state, reason or "")
+        except AssistantError as exc:  # no document selected, no reason, another process writing the index
+            return notice(str(exc), "warn"), gr.skip()
+        record = done.record
+        title = record.meta.get("title") or record.file_name
+        return (notice(f"《{title}》（{record.file_name}）的核验状态已由{done.previous}改为{state}，立即生效："
+                       f"{describe_verification(record.meta)}", "ok"), self._selected_notice(record))
 
     @staticmethod
     def _reingest(workspace: Workspace, doc_ids: list[str] | None, progress: gr.Progress) -> str:

@@ -21,7 +21,8 @@ Via = Literal["cli", "api", "ui"]
 # What only some roles may do, as said to a user who may not.
 WRITES = {"upload": "上传文档", "delete": "删除文档", "reingest": "重新入库", "ingest": "文档入库", "import": "导入数据",
           "draft": "起草全市文稿", "draft_export": "导出文稿"}
-ADMIN_ONLY = {"backup": "备份数据目录", "restore": "恢复数据目录", "reclassify": "更改文档的公开属性"}
+ADMIN_ONLY = {"backup": "备份数据目录", "restore": "恢复数据目录", "reclassify": "更改文档的公开属性",
+              "verify": "更改文档的核验状态"}
 NO_DATABASE = "项目数据库尚未导入，请先运行 assistant db import-demo corpus/data/ 或 assistant db import。"
 
 

@@ -1,6 +1,6 @@
 """The knowledge base and the project database: listing what the user may see, and the writes (upload,
 delete, re-ingest, ingest, import) that only 管理员 and 科室 accounts may make, one at a time; reclassifying a
-document (公开 / 内部), which only 管理员 may do."""
+document (公开 / 内部) and marking it 已核验 / 未核验, which only 管理员 may do."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from assistant.index.ingest import IngestReport, ProgressFactory, ingest, remove
 from assistant.index.kb import cleared, visible_documents
 from assistant.index.lock import write_lock
 from assistant.index.manifest import DocRecord
+from assistant.index.provenance import STATES, UNVERIFIED, Loader, set_state
 from assistant.index.uploads import (
     UploadedFile,
     recover_interrupted,
@@ -40,6 +41,12 @@ MAX_REASON_CHARS = 200
 class Reclassified:
     record: DocRecord  # as it is now
     previous: str  # the class it had
+
+
+@dataclass
+class Verified:
+    record: DocRecord  # as it is now
+    previous: str  # the state it had: 已核验 / 未核验
 
 
 class Documents(WorkspaceBase):
@@ -88,6 +95,31 @@ class Documents(WorkspaceBase):
                 updated = reclassify(self.kb, record.doc_id, access, reason, self.user.username)
         return Reclassified(updated, previous)
 
+    def verify(self, ref: str, state: str, reason: str) -> Verified:
+        """Mark a document 已核验 or 未核验 (管理员 only), kept for its content: figures quoted from an unverified
+        document count as sourced only where the database confirms them, and answers say the document is
+        unverified. Audited as `verify`: the file, the old and new state and the reason."""
+        reason = " ".join(reason.split())
+        self.require("verify", f"{ref} → {state}")
+        if state not in STATES:
+            raise AssistantError(f"核验状态只能是 {' 或 '.join(STATES)}，收到“{state}”。")
+        if not reason:
+            raise AssistantError("请写明核验依据或理由（记入审计日志），如“已与统计局季报核对”。")
+        if len(reason) > MAX_REASON_CHARS:
+            raise AssistantError(f"理由过长：{len(reason)} 字，最多 {MAX_REASON_CHARS} 字。")
+        record = self.find_document(ref)
+        previous = record.meta.get("verified") or UNVERIFIED
+        with self._audited("verify", f"{record.file_name}：{previous}→{state}；理由：{reason}") as entry:
+            entry.documents = [record.doc_id]
+            with self._writing():
+                updated = set_state(self.kb, record.doc_id, state, reason, self.user.username)
+        return Verified(updated, previous)
+
+    def _loader(self, vouched: bool = False) -> Loader:
+        """The files this user brings in: theirs, through this front end; 已核验 only where `vouched` and the user
+        is an administrator (index/provenance.py)."""
+        return Loader(self.user.username, self.via, vouched and self.user.is_admin)
+
     # -- writing
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -103,7 +135,7 @@ class Documents(WorkspaceBase):
         self.require("upload", "、".join(name for name, _ in named))
         try:
             with self._writing():
-                results = save_and_ingest(self.kb, named)
+                results = save_and_ingest(self.kb, named, self._loader())
         except Exception:  # e.g. another process is writing the index: nothing was kept
             for name, _ in named:
                 self._record(Entry(name, outcome="failed"), "upload")
@@ -135,7 +167,7 @@ class Documents(WorkspaceBase):
         detail = "全部文档" if doc_ids is None else "、".join(r.file_name for r in records)
         with self._audited("reingest", detail) as entry, self._writing():
             recover_interrupted(self.kb)  # an upload killed half-way must not hand its unconfirmed file over
-            report = ingest(self.kb, [Path(r.source) for r in records], progress=progress)
+            report = ingest(self.kb, [Path(r.source) for r in records], progress=progress, loader=self._loader())
             entry.outcome = "ok" if report.ok else "failed"
         return report
 
@@ -144,7 +176,9 @@ class Documents(WorkspaceBase):
         detail = " ".join(str(p) for p in paths) + (" --prune" if prune else "")
         self.require("ingest", detail)
         with self._audited("ingest", detail) as entry, self._writing():
-            report = ingest(self.kb, paths, prune=prune, progress=progress)
+            # files from the server's folders, by an administrator: 已核验 (README, 文档的来源与核验)
+            report = ingest(self.kb, paths, prune=prune, progress=progress,
+                            loader=self._loader(vouched=self.via == "cli"))
             entry.outcome = "ok" if report.ok else "failed"
         return report
 
