@@ -22,6 +22,7 @@ from assistant.api_routes.deps import BudgetedWorkspace, State
 from assistant.api_routes.docs_page import install_docs_page
 from assistant.api_routes.errors import BodyLimit, install_error_handlers
 from assistant.api_routes.workbench_guard import WorkbenchGuard
+from assistant.api_routes.workbench_root import WorkbenchRoot
 from assistant.config import Settings, get_settings
 from assistant.index.kb import SearchFilters
 from assistant.services import Services
@@ -64,7 +65,9 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
         )
         return upload_limit if is_upload else JSON_BODY_LIMIT
 
-    # innermost: each workbench session and event answers only the account that opened it
+    # innermost: the workbench page and its config name no host (Gradio would echo the request's Host)
+    app.add_middleware(WorkbenchRoot, prefix=UI_PATH)
+    # each workbench session and event answers only the account that opened it
     app.add_middleware(WorkbenchGuard, prefix=f"{UI_PATH}/gradio_api")
     app.add_middleware(BodyLimit, limit_for=body_limit)
     app.add_middleware(RequireLogin, auth=state.auth)  # outermost: nothing runs for a request without a user

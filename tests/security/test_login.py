@@ -198,6 +198,22 @@ def test_the_workbench_config_does_not_echo_a_forged_host(client: TestClient, ac
     assert r.status_code == 200 and "evil.example" not in r.text
 
 
+@pytest.mark.parametrize(("path", "header", "value"), [
+    pytest.param("/ui/config", "Host", "evil.example", id="LLM05-workbench-config-does-not-echo-a-foreign-host"),
+    pytest.param("/ui/", "Host", "evil.example", id="LLM05-workbench-page-does-not-echo-a-foreign-host"),
+    pytest.param("/ui/config", "X-Gradio-Server", "http://evil.example", id="LLM05-workbench-config-ignores-x-gradio-server"),
+    pytest.param("/ui/", "X-Gradio-Server", "http://evil.example", id="LLM05-workbench-page-ignores-x-gradio-server"),
+])
+def test_the_workbench_names_no_host_a_client_chose(client: TestClient, actors: dict[str, Any], path: str,
+                                                    header: str, value: str) -> None:
+    r = client.get(path, headers={**actors["staff"].headers, header: value})
+    assert r.status_code == 200 and "evil.example" not in r.text, r.text[:500]
+    if path.endswith("config"):
+        assert r.json()["root"] == "/ui"  # relative: the page resolves it against its own address
+    else:
+        assert '"root":"/ui"' in r.text.replace(" ", "")
+
+
 @pytest.mark.parametrize(("path", "authenticated"), [
     pytest.param("/login", False, id="LLM05-login-page-cannot-be-framed"),
     pytest.param("/ui/", True, id="LLM05-workbench-cannot-be-framed-or-cached"),

@@ -77,6 +77,7 @@ def test_an_administrator_reclassifies_a_document_and_a_county_officer_loses_it_
         _knowledge_tab(officer, site, "hanyin")
         officer.locator("#zs-doc-caption", has_text="知识库共 2 个文档").wait_for()  # 公开 by default
         assert not officer.locator("#zs-reclassify").is_visible()  # administrators only
+        assert not officer.locator("#zs-verify").is_visible()
 
         admin = context.new_page()
         _knowledge_tab(admin, site, "guanli")
@@ -95,6 +96,14 @@ def test_an_administrator_reclassifies_a_document_and_a_county_officer_loses_it_
         admin.get_by_text("公开属性：内部（管理员 guanli").wait_for()  # the selection says so too
         table.locator("[role=row]", has_text="紫杉项目说明.txt").filter(has_text="内部（管理员改定）").wait_for()
         shot(admin, "knowledge-reclassified")
+        # the same control marks it 未核验 (folder ingest by the operator: 已核验 by default)
+        assert "已核验" in table.locator("[role=row]", has_text="紫杉项目说明.txt").inner_text()
+        admin.locator("#zs-verify-state input").first.click()
+        admin.get_by_role("option", name="未核验").click()
+        admin.fill("#zs-verify-reason textarea, #zs-verify-reason input", "谈判底价待商务局确认")
+        admin.click("#zs-verify-go")
+        admin.locator("#zs-upload-results", has_text="核验状态已由已核验改为未核验，立即生效").wait_for()
+        table.locator("[role=row]", has_text="紫杉项目说明.txt").filter(has_text="未核验（管理员设定）").wait_for()
 
         officer.reload()
         officer.get_by_role("tab", name="知识库").click()
