@@ -56,6 +56,7 @@ class RawDocument:
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR (scans, photos)
     warnings: list[str] = field(default_factory=list)  # read, but something users should know (Chinese)
     title: str = ""  # the file's own title field (Word/PDF/OFD properties, an HTML page's heading), if it has one
+    unread_margins: list[str] = field(default_factory=list)  # places a marking could be but was not read (Chinese)
 
 
 ReadFile = Callable[[Path], RawDocument]
@@ -260,8 +261,10 @@ def _load_docx(path: Path) -> RawDocument:
             blocks.append(RawBlock(table=RawTable(rows=rows)))
     if not any(b.text.strip() or b.table for b in blocks):
         raise LoadError(path, "Word 文件中没有文字内容")
-    return RawDocument(path=path, fmt="docx", blocks=blocks, margins=_docx_margins(document),
-                       title=(document.core_properties.title or "").strip())
+    margins, unread = _docx_margins(document)
+    return RawDocument(path=path, fmt="docx", blocks=blocks, margins=margins, unread_margins=unread,
+                       title=(document.core_properties.title or "").strip(),
+                       warnings=[f"{place}，公开属性按其余标注判定，请管理员核对" for place in unread])
 
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -270,13 +273,15 @@ HEADER_PART = re.compile(r"^/word/(header|footer)\d*\.xml$")
 CLASS_PROPERTY = re.compile(r"密级|公开|保密|classification|sensitivity|^MSIP_Label_.*_Name$", re.I)
 
 
-def _docx_margins(document: Any) -> list[Margin]:
+def _docx_margins(document: Any) -> tuple[list[Margin], list[str]]:
     """Where a Word file prints markings outside its body text: page headers and footers (every section, first
-    and even pages), watermarks (VML text paths, WordArt and text boxes in a header), text boxes in the body,
-    and document properties (custom properties such as 密级, sensitivity labels, the category)."""
+    and even pages), watermarks (VML text paths, WordArt and text boxes in a header; a picture watermark read by
+    OCR), text boxes in the body, and document properties (custom properties such as 密级, sensitivity labels,
+    the category). Also the places that could not be read (a picture watermark without OCR), in Chinese."""
     from lxml import etree
 
     margins: list[Margin] = []
+    unread: list[str] = []
     for part in document.part.package.iter_parts():
         name = str(part.partname)
         header = HEADER_PART.match(name)
@@ -295,6 +300,9 @@ def _docx_margins(document: Any) -> list[Margin]:
             if text.strip():
                 margins.append(Margin("水印" if header else "文本框", text))
         if header:
+            found, missed = _picture_watermarks(part, root)
+            margins += found
+            unread += missed
             for paragraph in root.iter(f"{{{W_NS}}}p"):
                 if any(a.tag == f"{{{W_NS}}}txbxContent" for a in paragraph.iterancestors()):
                     continue  # read above, as a watermark
@@ -317,7 +325,45 @@ def _docx_margins(document: Any) -> list[Margin]:
             if value and CLASS_PROPERTY.search(name):
                 shown = "敏感度标签" if name.startswith("MSIP_Label_") else name
                 margins.append(Margin(f"文档属性“{shown}”", value))
-    return margins
+    return margins, list(dict.fromkeys(unread))
+
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAX_WATERMARK_PICTURES = 4  # per header part: a watermark is one picture; more is decoration
+MAX_WATERMARK_BYTES = 5 * 1024 * 1024
+
+
+def _picture_watermarks(part: Any, root: Any) -> tuple[list[Margin], list[str]]:
+    """Pictures printed behind the text from a page header — Word's 图片水印 (a VML shape whose id names a
+    watermark, or any behind-text picture) and a DrawingML picture anchored behind the text — read by OCR. Without
+    the OCR extra, the place is returned as unread so the class reason can say so."""
+    from assistant.corpus.ocr import OcrUnavailable, picture_text
+
+    ids: list[str] = []
+    for shape in root.iter("{urn:schemas-microsoft-com:vml}shape"):
+        style = shape.get("style", "").replace(" ", "")
+        if "watermark" in shape.get("id", "").lower() or re.search(r"z-index:-\d", style):
+            ids += [i for d in shape.iter("{urn:schemas-microsoft-com:vml}imagedata")
+                    if (i := d.get(f"{{{R_NS}}}id") or d.get("{urn:schemas-microsoft-com:office:office}relid"))]
+    for anchor in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}anchor"):
+        if anchor.get("behindDoc") in ("1", "true"):
+            ids += [i for b in anchor.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+                    if (i := b.get(f"{{{R_NS}}}embed"))]
+    margins: list[Margin] = []
+    for rid in list(dict.fromkeys(ids))[:MAX_WATERMARK_PICTURES]:
+        relation = part.rels.get(rid)
+        blob = getattr(getattr(relation, "target_part", None), "blob", b"") if relation is not None else b""
+        if not blob or len(blob) > MAX_WATERMARK_BYTES:
+            continue
+        try:
+            text = picture_text(blob)
+        except OcrUnavailable:
+            return margins, ["页眉中有图片水印，未安装文字识别组件（OCR），未能读取其中可能的标注"]
+        except ValueError:
+            continue  # not a picture we can read (an EMF, a broken file): nothing to go on
+        if text.strip():
+            margins.append(Margin("图片水印", text))
+    return margins, []
 
 
 def _xml_text(paragraph: Any, skip_boxes: bool = False) -> str:

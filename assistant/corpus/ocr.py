@@ -579,6 +579,36 @@ def open_image_pages(data: Any, name: str) -> list[Image.Image]:
     return pages
 
 
+WATERMARK_SIDE = 1200  # a picture watermark is scaled so that its longer side is this long before reading
+
+
+def picture_text(data: bytes) -> str:
+    """The text of a picture watermark (a Word header's image of 内部资料, say), one line per row read. Word
+    prints such pictures washed out (light grey, semi-transparent): the image is put on white, made grey and its
+    contrast stretched before reading; no seal removal (a red 内部 stamp is the point here). OcrUnavailable
+    without the engine; ValueError for an image that cannot be read."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    page = open_image_pages(io.BytesIO(data), "")[0] if data else None
+    if page is None:
+        return ""
+    with Image.open(io.BytesIO(data)) as original:
+        if original.mode in ("RGBA", "LA", "P"):  # transparent parts print as the paper: white
+            rgba = original.convert("RGBA")
+            page = Image.new("RGB", rgba.size, "white")
+            page.paste(rgba, mask=rgba.getchannel("A"))
+    grey = ImageOps.autocontrast(page.convert("L"), cutoff=1)
+    scale = WATERMARK_SIDE / max(grey.size)
+    if scale < 1 or scale > 1.5:
+        grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))))
+    boxes = [b for b in default_engine().read(np.asarray(grey.convert("RGB")))
+             if b.confidence >= MIN_LINE_CONFIDENCE and not RULE.fullmatch(b.text)]
+    return "\n".join(line.text for line in reading_order(boxes, grey.width))
+
+
 def render_pdf_pages(path: Any, numbers: list[int], dpi: int = RENDER_DPI) -> Iterator[tuple[int, Image.Image]]:
     """Render the given 1-based pages of a PDF, one at a time (a long scan is never all in memory)."""
     try:

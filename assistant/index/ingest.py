@@ -138,6 +138,8 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, defau
         raise LoadError(path, "清理后没有可入库的文字内容")
     meta = extract_metadata(doc, fallback_title=path.stem, markings=markings_of(raw), default_access=default_access)
     meta.title = document_title(meta.title, doc, own_title=raw.title, file_name=path.name)
+    if raw.unread_margins:  # a picture watermark without OCR: the class stands on what could be read, and says so
+        meta.access_reason += "；" + "；".join(raw.unread_margins)
     scanned = _ocr_meta(raw)
     if meta.access == "涉密":
         raise LoadError(path, f"文件标注为涉密（{meta.access_reason or '密级标志'}），涉密文件不得录入本系统")

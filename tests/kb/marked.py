@@ -25,6 +25,7 @@ CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+x
 
 PLACES = ("header", "footer", "first-page-header", "vml-watermark", "wordart-watermark", "text-box", "property",
           "sensitivity-label", "category", "body")
+PICTURE_PLACES = ("picture-watermark", "picture-watermark-drawing")  # read by OCR (the `ocr` extra)
 
 
 def vml_watermark(text: str) -> object:
@@ -48,6 +49,49 @@ def wordart_watermark(text: str) -> object:
         "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r></w:p>")
 
 
+def watermark_picture(text: str, grey: int = 192) -> bytes:
+    """A PNG of `text` as a picture watermark is drawn: large light-grey characters on a transparent ground,
+    in the installed CJK font (nothing downloaded)."""
+    from PIL import Image, ImageDraw
+
+    from tests.kb.scans import font
+
+    face = font(72, 150)
+    left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), text, font=face)
+    image = Image.new("RGBA", (right - left + 120, bottom - top + 100), (255, 255, 255, 0))
+    ImageDraw.Draw(image).text((60 - left, 50 - top), text, font=face, fill=(grey, grey, grey, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def vml_picture_watermark(rid: str) -> object:
+    """Word's 设计 › 水印 › 图片水印: a VML shape behind the text whose image is washed out (gain, blacklevel)."""
+    return parse_xml(
+        f'<w:p {NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:r><w:pict>'
+        '<v:shape id="WordPictureWatermark1" o:spid="_x0000_s2050" type="#_x0000_t75" '
+        'style="position:absolute;margin-left:0;margin-top:0;width:415pt;height:150pt;z-index:-251656192;'
+        'mso-position-horizontal:center;mso-position-vertical:center" o:allowincell="f">'
+        f'<v:imagedata r:id="{rid}" o:title="水印" gain="19661f" blacklevel="22938f"/></v:shape></w:pict></w:r></w:p>')
+
+
+def drawing_picture_watermark(rid: str) -> object:
+    """A picture anchored behind the text in the header (DrawingML), as newer Word and WPS save a picture 水印."""
+    return parse_xml(
+        f'<w:p {NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:r><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="1" locked="0" '
+        'layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="margin">'
+        '<wp:align>center</wp:align></wp:positionH><wp:positionV relativeFrom="margin"><wp:align>center</wp:align>'
+        '</wp:positionV><wp:extent cx="5000000" cy="1800000"/><wp:wrapNone/><wp:docPr id="9" name="图片水印"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+        '<pic:nvPicPr><pic:cNvPr id="9" name="水印.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rid}"><a:alphaModFix amt="30000"/></a:blip><a:stretch><a:fillRect/>'
+        '</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="5000000" cy="1800000"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+        '</wp:anchor></w:drawing></w:r></w:p>')
+
+
 def text_box(text: str) -> object:
     """A stamp-like text box on the first page (VML, as older Word and WPS save it)."""
     return parse_xml(
@@ -68,7 +112,8 @@ def custom_properties(properties: dict[str, str]) -> bytes:
 
 
 def marked_docx(paragraphs: list[str], place: str, marking: str) -> bytes:
-    """A .docx of `paragraphs` carrying `marking` at `place` (one of PLACES) and nowhere in its body text
+    """A .docx of `paragraphs` carrying `marking` at `place` (one of PLACES or PICTURE_PLACES, where it is a picture
+    of the text) and nowhere in its body text
     (except for place "body", where it is the first paragraph)."""
     document = Document()
     if place == "body":
@@ -89,6 +134,10 @@ def marked_docx(paragraphs: list[str], place: str, marking: str) -> bytes:
         section.header._element.append(vml_watermark(marking))
     elif place == "wordart-watermark":
         section.header._element.append(wordart_watermark(marking))
+    elif place in PICTURE_PLACES:
+        rid, _ = section.header.part.get_or_add_image(io.BytesIO(watermark_picture(marking)))
+        build = vml_picture_watermark if place == "picture-watermark" else drawing_picture_watermark
+        section.header._element.append(build(rid))
     elif place in ("property", "sensitivity-label"):
         name = "密级" if place == "property" else "MSIP_Label_2096f6a2-d2f7-48be-b329-b73aaa526e5d_Name"
         package = document.part.package

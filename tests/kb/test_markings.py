@@ -17,7 +17,7 @@ from assistant.index import ingest as ingest_module
 from assistant.index.disclosure import reclassify
 from assistant.index.ingest import ingest
 from assistant.index.kb import KnowledgeBase, SearchFilters
-from tests.kb.marked import PLACES, marked_docx
+from tests.kb.marked import PICTURE_PLACES, PLACES, marked_docx
 from tests.kb.test_loaders import make_pdf
 
 BODY = ["关于青松专项推进情况的说明", "一、基本情况", "青松专项的测算为每亩九万元，谈判代号为青松暗码。",
@@ -137,6 +137,56 @@ def test_word_markings_outside_the_body_are_read(tmp_path: Path, place: str) -> 
                 "sensitivity-label": "文档属性“敏感度标签”", "category": "文档属性“类别”", "body": "首部"}[place]
     assert expected in decided.reason
     assert place == "body" or "内部资料" not in "".join(b.text for b in raw.blocks)  # margins are not indexed
+
+
+@pytest.mark.parametrize("place", PICTURE_PLACES)
+def test_a_picture_watermark_is_read_by_ocr(tmp_path: Path, place: str) -> None:
+    """A watermark that is a picture of 内部资料 (VML, as Word's 图片水印, or a DrawingML picture behind the text)."""
+    from assistant.corpus.ocr import available
+
+    if not available():
+        pytest.skip("需要文字识别组件（pip install -e '.[ocr]'）")
+    path = tmp_path / f"{place}.docx"
+    path.write_bytes(marked_docx(BODY, place, "内部资料 注意保存"))
+    raw = load_file(path)
+    decided = classify(markings_of(raw))
+    assert (decided.access, decided.reason) == ("内部", "标注：图片水印“内部资料 注意保存”"), raw.margins
+    assert "内部资料" not in "".join(b.text for b in raw.blocks)
+
+
+def test_a_picture_watermark_that_is_no_marking_does_not_restrict(tmp_path: Path) -> None:
+    from assistant.corpus.ocr import available
+
+    if not available():
+        pytest.skip("需要文字识别组件（pip install -e '.[ocr]'）")
+    path = tmp_path / "样稿.docx"
+    path.write_bytes(marked_docx(BODY, "picture-watermark", "安康招商 样稿"))
+    raw = load_file(path)
+    assert [m.place for m in raw.margins] == ["图片水印"] and classify(markings_of(raw)).access == "公开"
+
+
+def test_without_ocr_a_picture_watermark_is_named_in_the_class_reason(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a machine without the `ocr` extra: the picture cannot be read, the class stands on the other markings
+    (here none: the default), and the reason and the ingest summary say what was not read."""
+    from assistant.corpus import ocr
+
+    def missing() -> ocr.OcrEngine:
+        raise ocr.OcrUnavailable(f"未安装文字识别组件（OCR，缺少 rapidocr_onnxruntime）。{ocr.INSTALL_HINT}")
+
+    monkeypatch.setattr(ocr, "default_engine", missing)
+    path = tmp_path / "docs" / "图片水印.docx"
+    path.parent.mkdir()
+    path.write_bytes(marked_docx(BODY, "picture-watermark", "内部资料"))
+    kb = _kb(tmp_path)
+    try:
+        report = ingest(kb, [path.parent])
+        [record] = kb.manifest.documents()
+    finally:
+        kb.close()
+    assert record.meta["access"] == "公开" and record.meta["access_basis"] == "default"
+    assert "页眉中有图片水印，未安装文字识别组件（OCR），未能读取其中可能的标注" in record.meta["access_reason"]
+    assert "图片水印" in report.summary() and "请管理员核对" in report.summary()
 
 
 def test_an_ordinary_word_header_does_not_restrict(tmp_path: Path) -> None:

@@ -80,6 +80,8 @@ VARIANTS = [
     ("docx-首页页眉-内部", "docx", "first-page-header", "内部"),
     ("docx-水印-VML-内部资料", "docx", "vml-watermark", "内部资料"),
     ("docx-水印-DrawingML-仅供内部参考", "docx", "wordart-watermark", "仅供内部参考"),
+    ("docx-图片水印-VML-内部资料", "docx", "picture-watermark", "内部资料"),
+    ("docx-图片水印-DrawingML-仅供内部参考", "docx", "picture-watermark-drawing", "仅供内部参考"),
     ("docx-文本框-【内部】", "docx", "text-box", "【内部】"),
     ("docx-自定义属性-密级内部", "docx", "property", "内部"),
     ("docx-敏感度标签-Confidential", "docx", "sensitivity-label", "Confidential"),
