@@ -2,7 +2,7 @@
 reports, scored paragraph by paragraph as an office director would read them.
 
 Usage:
-  python bench/drafting_review.py --data-dir DIR [--code CHECKOUT] [--json OUT] [--show]
+  python bench/drafting_review.py --data-dir DIR [--set dev|heldout|both] [--code CHECKOUT] [--json OUT] [--show]
   python bench/drafting_review.py --seeds /work/shared/seeds [--sample 40]
 
 The drafts are made by the code in CHECKOUT (default: this checkout) in a subprocess, through the public
@@ -25,6 +25,10 @@ is one a reviewer keeps unchanged when all of these hold:
   7. a measure quoted for a suggestion contains one of the reviewer's keywords for that suggestion (written
      by hand in proposals.yaml);
   8. its figures are for a period that had ended by the draft's date.
+Two parts: dev (tests/eval/drafting/proposals.yaml, used while the classifier and the matching were written) and
+heldout (proposals_heldout.yaml: 5 proposals and 2 monthly reports written afterwards, never used to change
+them); --set both prints them side by side. A heading of 工作成效 / 主要工作 counts as 办理情况 (the 两段式 form).
+
 Counted across all drafts: paragraphs kept / content paragraphs; compliments, criticism, and other bodies'
 or the proposer's words quoted as measures (target 0); anachronisms — a cited document dated after the draft, a relative time word
 left from another year, figures of a period not yet ended on the draft's date, problems counted that were
@@ -69,7 +73,8 @@ from assistant.drafting.sentences import (  # noqa: E402
 )
 from assistant.index.kb import KnowledgeBase  # noqa: E402
 
-PROPOSALS = ROOT / "tests" / "eval" / "drafting" / "proposals.yaml"
+SETS = {"dev": ROOT / "tests" / "eval" / "drafting" / "proposals.yaml",
+        "heldout": ROOT / "tests" / "eval" / "drafting" / "proposals_heldout.yaml"}
 OFFICE = "安康市招商和经济合作局"
 FIXED = re.compile(r"^(?:您在|我局高度重视|您提出的意见建议|经认真研究)")
 
@@ -103,9 +108,9 @@ print(json.dumps(out, ensure_ascii=False))
 '''
 
 
-def generate(code: Path, data_dir: Path) -> list[dict[str, Any]]:
+def generate(code: Path, data_dir: Path, proposals: Path) -> list[dict[str, Any]]:
     env = dict(os.environ, PYTHONPATH=str(code), ASSISTANT_DATA_DIR=str(data_dir))
-    result = subprocess.run([sys.executable, "-c", GENERATE, str(PROPOSALS)], cwd=code, env=env,
+    result = subprocess.run([sys.executable, "-c", GENERATE, str(proposals)], cwd=code, env=env,
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"起草失败（{code}）：{result.stderr[-2000:]}")
@@ -118,7 +123,7 @@ def section_of(draft: Draft) -> list[str]:
     for p in draft.paragraphs:
         if p.kind == "heading1":
             where = ("next" if "下一步" in p.text else "problems" if "问题" in p.text
-                     else "done" if ("办理情况" in p.text or "工作进展" in p.text) else "other")
+                     else "done" if re.search("办理情况|工作进展|工作成效|主要工作", p.text) else "other")
             out.append("heading")
             continue
         out.append(where if p.kind == "body" else "other")
@@ -221,11 +226,12 @@ def _fits(where: str, reading: Reading) -> bool:
     return reading.is_own_problem
 
 
-def review_all(code: Path, data_dir: Path, show: bool, drafts: Path | None = None) -> dict[str, Any]:
-    spec = yaml.safe_load(PROPOSALS.read_text(encoding="utf-8"))
+def review_all(code: Path, data_dir: Path, show: bool, drafts: Path | None = None,
+               proposals: Path = SETS["dev"]) -> dict[str, Any]:
+    spec = yaml.safe_load(proposals.read_text(encoding="utf-8"))
     keywords = {p["number"]: [s["keywords"] for s in p["suggestions"]] for p in spec["proposals"]}
     started = time.perf_counter()
-    items = json.loads(drafts.read_text(encoding="utf-8"))["items"] if drafts else generate(code, data_dir)
+    items = json.loads(drafts.read_text(encoding="utf-8"))["items"] if drafts else generate(code, data_dir, proposals)
     settings = Settings(data_dir=data_dir)
     kb, store = KnowledgeBase(settings), FigureStore.open(settings.db_url)
     reviewer = Reviewer(kb, store)
@@ -288,6 +294,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, help="已入库演示语料并导入演示数据库的数据目录")
     parser.add_argument("--code", type=Path, default=ROOT, help="起草所用的代码目录（默认本仓库）")
+    parser.add_argument("--set", choices=["dev", "heldout", "both"], default="dev", help="评审开发集、留出集或两者并排")
     parser.add_argument("--json", type=Path, help="把结果写入此 JSON 文件")
     parser.add_argument("--show", action="store_true", help="逐段列出评审结果")
     parser.add_argument("--drafts", type=Path, help="不重新起草：重新评审此前 --json 保存的草稿")
@@ -299,10 +306,20 @@ def main() -> None:
         return
     if args.data_dir is None:
         parser.error("请用 --data-dir 指定数据目录（演示语料已入库、演示数据库已导入）")
-    result = review_all(args.code.resolve(), args.data_dir.resolve(), args.show, args.drafts)
-    print(json.dumps(result["summary"], ensure_ascii=False, indent=2))
+    names = ["dev", "heldout"] if args.set == "both" else [args.set]
+    results = {name: review_all(args.code.resolve(), args.data_dir.resolve(), args.show,
+                                args.drafts if len(names) == 1 else None, SETS[name]) for name in names}
+    summaries = {name: r["summary"] for name, r in results.items()}
+    if len(names) == 1:
+        print(json.dumps(summaries[names[0]], ensure_ascii=False, indent=2))
+    else:
+        print(f"{'':44} {'开发集':>12} {'留出集':>12}")
+        for key in summaries["dev"]:
+            if key != "code":
+                print(f"{key:44} {summaries['dev'][key]!s:>12} {summaries['heldout'][key]!s:>12}")
     if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        data = results[names[0]] if len(names) == 1 else results
+        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
