@@ -255,8 +255,10 @@ def _policy_prefix(hit: Hit) -> str:
 def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Statistic, limit: int = 2,
                   used: set[str] | None = None, filters: SearchFilters | None = None, k: int = 12,
                   focus: str = "", evidence: Evidence | None = None, hits: list[Hit] | None = None) -> list[Measure]:
-    """Up to `limit` measures (from different documents) that match `query`; `used` chunk ids are skipped
-    and the chosen ones are added to it, so two suggestions never quote the same passage. A passage that
+    """Up to `limit` measures (from different documents) that match `query`; the chosen chunk ids are added to
+    `used`. With `evidence` a used passage may serve another suggestion with its other sentences (no sentence is
+    quoted twice: evidence.quoted), so a passage naming two measures answers both; its heading is not repeated.
+    Without evidence a used passage is skipped. A passage that
     misses the whole query may still match its `focus` (the suggestion's short name) closely. With
     `evidence` (every draft passes one), only fitting evidence is quoted (see the module's docstring);
     `filters` should then come from evidence_for, which admits only documents dated by the as-of date.
@@ -268,7 +270,8 @@ def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Stati
     docs: set[str] = set()
     for hit in (hits if hits is not None else kb.search(query, k=k, filters=filters)):
         key = hit.chunk_id or f"{hit.doc_id}:{hit.start}"
-        if key in used or hit.doc_id in docs or hit.extra.get("genre") in EXCLUDED_GENRES or not section_ok(kind, hit):
+        reused = key in used
+        if (reused and evidence is None) or hit.doc_id in docs or hit.extra.get("genre") in EXCLUDED_GENRES or not section_ok(kind, hit):
             continue
         lexical = relevant(words, hit) or relevant(focus_words, hit, min_words=2)
         author: Actor = "answering"
@@ -301,7 +304,7 @@ def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Stati
         citation = Citation(n=0, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
                             quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
                             chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr)
-        found.append(Measure(lead, _policy_prefix(hit) + display, citation, hit))
+        found.append(Measure("" if reused else lead, _policy_prefix(hit) + display, citation, hit))
         used.add(key)
         docs.add(hit.doc_id)
         if len(found) >= limit:

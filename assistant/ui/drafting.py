@@ -8,7 +8,6 @@ import logging
 import re
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +24,13 @@ from assistant.drafting import (
     read_proposal,
     split_suggestions,
 )
-from assistant.drafting.bulletin import BulletinRequest
 from assistant.drafting.edits import ParagraphEdit
-from assistant.drafting.forms import FORMS, form_named
-from assistant.drafting.skeleton import SkeletonRequest
 from assistant.drafting.types import CATEGORY_LABELS
 from assistant.errors import AssistantError
 from assistant.index.uploads import display_name
 from assistant.services import Services
+from assistant.ui.drafting_forms import OtherForms
+from assistant.ui.drafting_inputs import NO_DATABASE, invalid_message, parse_day
 from assistant.ui.drafting_view import CHECK_EMPTY, checks_html, draft_html
 from assistant.ui.figures import periods_with_data
 from assistant.ui.html import esc, notice
@@ -41,28 +39,9 @@ from assistant.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-NO_DATABASE = "项目数据库尚未导入，无法取数。请在“数据”页导入县区指标，或由管理员运行 assistant db import-demo corpus/data/。"
 MAX_SUGGESTION_CHARS = 20_000
 MAX_CHECK_CHARS = 200_000
-FIELD_LABELS = {"session": "会议", "number": "提案号", "title": "提案标题", "proposer": "提案人", "suggestions": "主要建议",
-                "contact": "联系人", "phone": "联系电话", "date": "成文日期", "doc_number": "发文字号", "signer": "签发人", "period": "数据期间",
-                "recipient": "主送机关", "subject": "事由", "date_from": "较早的台账日期", "date_to": "较晚的台账日期"}
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
-
-
-def invalid_message(err: ValidationError) -> str:
-    """Pydantic's errors as one Chinese sentence naming each field."""
-    parts = []
-    for e in err.errors():
-        field = str(e["loc"][0]) if e["loc"] else ""
-        label = FIELD_LABELS.get(field, field)
-        if e["type"] in ("string_too_short", "missing"):
-            parts.append(f"请填写{label}")
-        elif e["type"] == "string_too_long":
-            parts.append(f"{label}太长（最多 {e.get('ctx', {}).get('max_length', '')} 字）")
-        else:
-            parts.append(f"{label}：{e['msg']}")
-    return "；".join(dict.fromkeys(parts)) + "。"
 
 
 def save_docx(draft: Draft, sources: bool, export: Callable[..., bytes] = docx_bytes) -> str:
@@ -72,20 +51,6 @@ def save_docx(draft: Draft, sources: bool, export: Callable[..., bytes] = docx_b
     path = Path(tempfile.mkdtemp(prefix="zs-draft-")) / f"{name}.docx"
     path.write_bytes(export(draft, sources=sources))
     return str(path)
-
-
-def parse_day(text: str | None, label: str = "成文日期") -> date | None:
-    """A 成文日期 typed as 2023-07-28, 2023/7/28 or 2023年7月28日; None when empty; ValueError in Chinese."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-    try:
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
-    raise ValueError(f"{label}“{text}”无法识别，请写成 2023-07-28 或 2023年7月28日。")
 
 
 def editable_text(draft: Draft | None) -> str:
@@ -110,7 +75,7 @@ def suggestions_text(suggestions: list[str]) -> str:
     return "\n".join(f"{i}. {s}" for i, s in enumerate(suggestions, start=1))
 
 
-class DraftingTab:
+class DraftingTab(OtherForms):
     def __init__(self, services: Services) -> None:
         self.write_controls: list[gr.Button] = []  # disabled for county accounts
         self.services = services
@@ -357,81 +322,6 @@ class DraftingTab:
         except AssistantError as exc:
             return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
         return draft, draft_html(draft), docx, notice("已生成草稿，请在右侧核对后下载。", "ok")
-
-    # -- 情况通报, 通知, 请示
-    def _other_forms(self) -> None:
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=2, min_width=360, elem_classes="zs-form"):
-                gr.Markdown("#### 情况通报、通知、请示")
-                gr.HTML('<div class="zs-hint">通报的数字取自项目台账、县区指标和考核方案，每个数字写明截至日期；'
-                        "通知、请示生成各部分齐全的骨架，需要写的内容标【待补充】。</div>")
-                titles = [f.title for f in FORMS if f.request in (BulletinRequest, SkeletonRequest)]
-                form = gr.Radio(label="文种", choices=titles, value=titles[0], elem_id="zs-forms-form")
-                period = gr.Textbox(label="期间（月排名、季度考核）", placeholder="如 2023-07、2023Q2；不填用成文日期前最新的期间",
-                                    max_length=30, elem_id="zs-forms-period")
-                with gr.Row():
-                    date_from = gr.Textbox(label="较早的台账日期（周动态）", placeholder="如 2023-07-21；不填为上一期",
-                                           max_length=20, elem_id="zs-forms-from")
-                    date_to = gr.Textbox(label="较晚的台账日期（周动态）", placeholder="不填为最新一期", max_length=20,
-                                         elem_id="zs-forms-to")
-                subject = gr.Textbox(label="事由（通知、请示）", placeholder="如：开展招商引资项目集中签约活动", max_length=100,
-                                     elem_id="zs-forms-subject")
-                recipient = gr.Textbox(label="主送（可空，按文种默认）", max_length=100)
-                with gr.Row():
-                    letter_date = gr.Textbox(label="成文日期", placeholder="如 2023-08-05；不填为数据的时点或今天",
-                                             max_length=20, elem_id="zs-forms-date")
-                    signer = gr.Textbox(label="签发人（请示须填）", max_length=20)
-                with gr.Row():
-                    contact = gr.Textbox(label="联系人", max_length=40)
-                    phone = gr.Textbox(label="联系电话", max_length=60)
-                go = gr.Button("起草", variant="primary", elem_id="zs-forms-go")
-                self.write_controls.append(go)
-                status = gr.HTML()
-            with gr.Column(scale=3, min_width=480):
-                preview, download, with_sources = self._preview("forms")
-        draft, original = gr.State(None), gr.State(None)
-        inputs = [form, period, date_from, date_to, subject, recipient, letter_date, signer, contact, phone, with_sources]
-        go.click(self.draft_other, inputs, [draft, preview, download, status]).then(
-            self._editing, [draft], [original, self._editors["forms"][0], self._editors["forms"][2]],
-            show_progress="hidden")
-        with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
-        self._wire_editor("forms", original, draft, preview, download, with_sources)
-
-    def draft_other(self, title: str | None, period: str | None, date_from: str | None, date_to: str | None,
-                    subject: str | None, recipient: str | None, letter_date: str | None, signer: str | None,
-                    contact: str | None, phone: str | None, with_sources: bool, http: gr.Request) -> tuple[Any, ...]:
-        """A 通报 (from the ledgers) or a 通知 / 请示 skeleton, through the Workspace's one drafting use case."""
-        workspace = workspace_of(self.services, http)
-        with refused_as_toast():
-            workspace.require("draft", title or "")
-        try:
-            form = form_named(title or "")
-            days = {name: parse_day(value, FIELD_LABELS[name]) for name, value in
-                    (("date_from", date_from), ("date_to", date_to), ("date", letter_date))}
-        except (KeyError, ValueError) as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc).strip("'\""), "warn")
-        text = {name: (value or "").strip() for name, value in
-                (("recipient", recipient), ("signer", signer), ("contact", contact), ("phone", phone))}
-        try:
-            request: BulletinRequest | SkeletonRequest
-            if form.request is BulletinRequest:
-                if workspace.figure_store() is None:
-                    return gr.skip(), gr.skip(), gr.skip(), notice(NO_DATABASE, "warn")
-                request = BulletinRequest(kind=dict(form.fixed)["kind"], period=(period or "").strip() or None,  # type: ignore[arg-type]
-                                          date_from=days["date_from"], date_to=days["date_to"], date=days["date"],
-                                          recipient=text["recipient"])
-            else:
-                request = SkeletonRequest(form=form.name, subject=(subject or "").strip(), date=days["date"],  # type: ignore[arg-type]
-                                          **text)
-        except ValidationError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
-        try:
-            with refused_as_toast():
-                draft = workspace.draft(request)
-                docx = self._docx(workspace, draft, with_sources)
-        except AssistantError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
-        return draft, draft_html(draft), docx, notice(f"已生成{form.title}草稿，请在右侧核对后下载。", "ok")
 
     # -- consistency check
     def _check_form(self) -> None:
