@@ -142,4 +142,3 @@ def test_the_quarterly_report_uses_that_quarters_work_and_no_later_document(kb: 
     assert not [c for c in check_consistency(report.text(), store, report.period) if c.status == "mismatch"]
     default = draft_report(ReportRequest(period="2023Q1", table=False), kb, store)
     assert default.paragraphs[-1].text == "2023年3月31日"  # dated at the period's end, not today
-
