@@ -18,6 +18,7 @@ from assistant.db.session import FigureStore
 from assistant.tools import assessment as _assessment  # noqa: F401  (declares its tools)
 from assistant.tools import contacts as _contacts  # noqa: F401  (declares its tools)
 from assistant.tools import lifecycle as _lifecycle  # noqa: F401  (declares its tools)
+from assistant.tools import monthly as _monthly  # noqa: F401  (declares its tools)
 from assistant.tools.directory import (
     EnterpriseList,
     ProjectDetail,
@@ -43,7 +44,7 @@ from assistant.tools.registry import REGISTRY, FigureTool, declared, get_tool, r
 from assistant.tools.types import NO_DATA, Figure, Provenance, format_value
 
 # The order tools are listed in (the model's tool list, the CLI, the API): by module, then by line.
-MODULE_ORDER = ("assistant.tools.indicators", "assistant.tools.projects", "assistant.tools.lifecycle",
+MODULE_ORDER = ("assistant.tools.indicators", "assistant.tools.monthly", "assistant.tools.projects", "assistant.tools.lifecycle",
                 "assistant.tools.directory", "assistant.tools.ledger", "assistant.tools.contacts",
                 "assistant.tools.assessment")
 TOOLS: list[Callable[..., Any]] = [tool.function for tool in declared()]

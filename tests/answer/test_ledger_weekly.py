@@ -18,6 +18,8 @@ from assistant.answer.engine import Assistant
     ("本周项目有什么变化", ["碳基新材料项目（示例）（汉阴县）签约→开工", "中药配方颗粒"]),
     ("逾期未办结的问题有哪些", ["WT-2023-009", "已逾期 13 天"]),
     ("超过60天没有进展的项目", ["纺织服装产业园", "中医药康养"]),
+    ("2023年7月各县区月排名", ["2023年1-7月", "1. 旬阳市", "综合名次"]),
+    ("2023年5月各县区综合排名", ["没有2023年1-5月分县区的数据", "以下为2023年一季度（1-3月）的排名"]),
 ])
 def test_weekly_questions(assistant: Assistant, question: str, expected: list[str]) -> None:
     answer = assistant.ask(question)

@@ -43,3 +43,11 @@ def test_unknown_names_are_404_and_bad_values_422_in_chinese(client: TestClient)
     assert r.status_code == 422 and "排名依据" in r.json()["detail"] and "completion" in r.json()["detail"]
     r = client.get("/api/figures/indicator", params={"region": "汉阴县", "period": "2023Q1"})
     assert r.status_code == 422 and r.json()["detail"] == "请求参数有误：指标：缺少必填项"
+
+
+def test_monthly_ranking_endpoint(client: TestClient) -> None:
+    r = client.get("/api/figures/monthly-ranking", params={"period": "2023年1-7月"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["period"] == "2023-07" and body["rows"][-1]["region"] == "瀛湖"
+    assert body["summary"].startswith("2023年1-7月各县区实际引进内资、外商直接投资完成进度排名及综合名次：1. 旬阳市")

@@ -111,3 +111,17 @@ def test_good_import_prints_a_summary(demo: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "新增 1" in result.output and "GBK" in result.output
     assert "30.00%" in run("figures", "indicator", "汉滨", "2024Q1", "内资").output
+
+
+def test_monthly_ranking_command_ranks_every_indicator_and_says_when_the_month_is_missing(demo: Path) -> None:
+    july = run("figures", "monthly-ranking", "--period", "2023-07", "--json")
+    body = json.loads(july.output)
+    assert body["metrics"] == ["实际引进内资", "外商直接投资"] and body["ranked_count"] == 13
+    first = body["rows"][0]  # 旬阳市 and 高新区 share the mean place 2 (1st and 3rd; 2nd and 2nd)
+    assert (first["region"], first["rank"], first["mean_rank"]) == ("旬阳市", 1, 2.0)
+    assert [p["rank"] for p in first["places"]] == [1, 3] and body["rows"][1]["rank"] == 1
+    assert body["provenance"]["table"] == "indicators" and "平均值" in body["provenance"]["formula"]
+    may = run("figures", "monthly-ranking", "--period", "2023-05").output
+    assert "没有2023年1-5月分县区的数据" in may and "以下为2023年一季度（1-3月）的排名" in may
+    early = run("figures", "monthly-ranking", "--period", "2022-02")
+    assert early.exit_code != 0 and "县区指标按季度报送，2022年只有：2022年一季度（1-3月）" in early.output

@@ -1,0 +1,149 @@
+"""月排名: the counties ranked across every indicator the table holds for one cumulative month, with an overall
+place from the indicator places. When the county table has no row for the month asked (the bureau reports the
+counties quarterly, say), the answer says so and ranks the latest period before it that it does hold."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.errors import InvalidValue
+from assistant.db.models import Indicator, Region
+from assistant.db.periods import Period, parse_period
+from assistant.db.session import FigureStore
+from assistant.db.units import round2
+from assistant.db.vocab import known_metrics
+from assistant.tools.common import provenance, regions
+from assistant.tools.formulas import formula
+from assistant.tools.indicator_rows import competition_rank, load_rows
+from assistant.tools.registry import figure_tool
+from assistant.tools.types import Figure, Provenance, format_value
+
+OVERALL_RULE = ("综合名次 = 各项指标完成进度名次的平均值由小到大排序（平均名次相同者并列，下一名次顺延）；"
+                "缺少任一指标完成进度的县区不参加综合排名")
+
+
+class MetricPlace(BaseModel):
+    metric: str
+    completion_pct: float | None
+    rank: int | None
+
+
+class MonthlyRow(BaseModel):
+    region: str
+    places: list[MetricPlace]
+    mean_rank: float | None
+    rank: int | None
+
+
+class MonthlyRanking(BaseModel):
+    period_asked: str | None
+    period: str
+    period_label: str
+    metrics: list[str]
+    reported: list[str]  # the periods the county table holds in that year (shows whether it is monthly)
+    rows: list[MonthlyRow]
+    ranked_count: int
+    note: str | None
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+def _county_periods(session: Session) -> list[Period]:
+    """The periods the indicator table holds county rows for, oldest first."""
+    keys = session.scalars(select(Indicator.period).join(Region, Indicator.region_id == Region.id)
+                           .where(Region.kind != "全市").distinct())
+    return sorted(parse_period(k) for k in keys)
+
+
+def _period_used(session: Session, asked: Period | None) -> tuple[Period, str | None, list[Period]]:
+    held = _county_periods(session)
+    if not held:
+        raise InvalidValue("县区指标表还没有分县区的数据，无法排名。请先导入县区指标。")
+    if asked is None:
+        return held[-1], None, [p for p in held if p.year == held[-1].year]
+    year = [p for p in held if p.year == asked.year]
+    if asked in held:
+        return asked, None, year
+    listing = "、".join(p.label for p in year) or "无"
+    quarterly = bool(year) and all(p.month % 3 == 0 for p in year)
+    why = (f"县区指标按季度报送，{asked.year}年只有：{listing}" if quarterly
+           else f"{asked.year}年已有的县区指标期间：{listing}")
+    earlier = [p for p in year if p < asked]
+    if not earlier:
+        raise InvalidValue(f"县区指标表中没有{asked.label}分县区的数据（{why}），无法排名。")
+    return earlier[-1], f"县区指标表中没有{asked.label}分县区的数据（{why}），以下为{earlier[-1].label}的排名。", year
+
+
+@figure_tool(
+    "月排名：各县区各项招商引资指标完成进度名次及综合名次",
+    examples=[
+        "月排名", "7月份各县区招商引资综合排名", "1-7月各县区各项指标完成情况排名", "这个月哪个县区综合排名第一",
+        "本月各县区招商指标排名靠后的是哪些", "各县区月度综合排名", "月度通报里各县区的名次",
+    ],
+    path="monthly-ranking",
+)
+def monthly_ranking(store: FigureStore, period: str | None = None) -> MonthlyRanking:
+    """月排名：某月累计（如“2023-07”即1-7月）各县（市、区）、开发区每项指标（实际引进内资、外商直接投资等）的完成进度名次，
+    以及按各项名次平均值排出的综合名次。县区指标表没有该月的分县区数据时（例如按季度报送）如实说明，并给出此前最近一期的排名。
+
+    period：可选，月份或累计期间，如“2023-07”“2023年1-7月”“2023Q2”；不填时为县区指标中最新的期间。
+    """
+    asked = parse_period(period) if period else None
+    with store.session() as session:
+        used, note, year = _period_used(session, asked)
+        held = set(session.scalars(select(Indicator.metric).join(Region, Indicator.region_id == Region.id)
+                                   .where(Indicator.period == used.key, Region.kind != "全市").distinct()))
+        metrics = [m for m in known_metrics() if m in held] + sorted(held - set(known_metrics()))
+        counties = [r.name for r in regions(session) if not r.is_city]
+        rows_by_metric = {m: [r for r in load_rows(session, used, m) if not r.is_city] for m in metrics}
+        used_rows = [(r.id, r.import_id) for rows in rows_by_metric.values() for r in rows if r.completion is not None]
+        prov = provenance(session, "indicators", used_rows, used, formula("完成进度", "排名") + "；" + OVERALL_RULE)
+    completion = {m: {r.region: r.completion for r in rows if r.completion is not None}
+                  for m, rows in rows_by_metric.items()}
+    ranks = {m: competition_rank(list(scores.items())) for m, scores in completion.items()}
+    means = {c: Decimal(sum(ranks[m][c] for m in metrics)) / len(metrics)
+             for c in counties if metrics and all(c in ranks[m] for m in metrics)}
+    overall = competition_rank([(c, -mean) for c, mean in means.items()])  # a smaller mean is a better place
+    table = [MonthlyRow(region=c, rank=overall.get(c), mean_rank=float(round2(means[c])) if c in means else None,
+                        places=[MetricPlace(metric=m, completion_pct=float(completion[m][c]) if c in completion[m]
+                                            else None, rank=ranks[m].get(c)) for m in metrics])
+             for c in counties if c in means or any(c in completion[m] for m in metrics)]
+    table.sort(key=lambda r: (r.rank is None, r.rank or 0, counties.index(r.region)))
+    ranked_count = len(means)
+    if store.region_scope:  # a county officer sees their own places, not other counties' rows
+        table = [r for r in table if r.region == store.region_scope]
+    figures: list[Figure] = []
+    for row in table:
+        for place in row.places:
+            if place.completion_pct is not None:
+                figures.append(Figure(label=f"{row.region} {used.label} {place.metric} 完成进度",
+                                      value=place.completion_pct, unit="%", period=used.key, provenance=prov))
+                figures.append(Figure(label=f"{row.region} {used.label} {place.metric} 完成进度排名",
+                                      value=place.rank, unit="位", period=used.key, provenance=prov))
+        if row.rank is not None:
+            figures.append(Figure(label=f"{row.region} {used.label} 综合排名", value=row.rank, unit="位",
+                                  period=used.key, provenance=prov))
+
+    def line(r: MonthlyRow) -> str:
+        places = "、".join(f"{p.metric}{format_value(p.completion_pct, '%')}第{p.rank}" if p.rank else f"{p.metric}无数据"
+                           for p in r.places)
+        head = f"{r.rank}. {r.region}" if r.rank else f"{r.region}（不参加综合排名）"
+        return f"{head}（{places}）"
+
+    listing = "；".join(line(r) for r in table)
+    summary = (note + " " if note else "") + f"{used.label}各县区{'、'.join(metrics)}完成进度排名及综合名次：{listing or '无数据'}。"
+    ranked = [r for r in table if r.rank is not None]
+    if ranked and not store.region_scope:
+        last = [r.region for r in ranked if r.rank == max(x.rank or 0 for x in ranked)]
+        summary += f"综合排名靠后的：{'、'.join(last)}。"
+    if store.region_scope:
+        summary += f"（共 {ranked_count} 个地区参加综合排名；您的账号只显示{store.region_scope}的名次。）"
+    summary += f"（{OVERALL_RULE}。）"
+    return MonthlyRanking(period_asked=asked.key if asked else None, period=used.key, period_label=used.label,
+                          metrics=metrics, reported=[p.key for p in year], rows=table, ranked_count=ranked_count,
+                          note=note, figures=figures, provenance=prov, summary=summary)
