@@ -21,6 +21,7 @@ from assistant.api_routes.auth import RequireLogin
 from assistant.api_routes.deps import BudgetedWorkspace, State
 from assistant.api_routes.docs_page import install_docs_page
 from assistant.api_routes.errors import BodyLimit, install_error_handlers
+from assistant.api_routes.prefix import RootPath, route_path
 from assistant.api_routes.workbench_guard import WorkbenchGuard
 from assistant.api_routes.workbench_root import WorkbenchRoot
 from assistant.config import Settings, get_settings
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     upload_limit = documents.upload_limit(state.settings)
 
     def body_limit(scope: Scope) -> int:
-        path = str(scope.get("path", ""))
+        path = route_path(scope)
         is_upload = scope.get("method") == "POST" and (
             path in ("/api/documents", UPLOAD_PATH) or (path.startswith("/api/draft/") and path.endswith("/upload"))
         )
@@ -70,7 +71,9 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     # each workbench session and event answers only the account that opened it
     app.add_middleware(WorkbenchGuard, prefix=f"{UI_PATH}/gradio_api")
     app.add_middleware(BodyLimit, limit_for=body_limit)
-    app.add_middleware(RequireLogin, auth=state.auth)  # outermost: nothing runs for a request without a user
+    app.add_middleware(RequireLogin, auth=state.auth)  # nothing runs for a request without a user
+    # outermost: behind a proxy's path prefix (ASSISTANT_ROOT_PATH) every layer below reads one form of the path
+    app.add_middleware(RootPath, root_path=state.settings.root_path)
     app.add_api_route("/healthz", healthz, methods=["GET"], summary="健康检查")
     app.add_api_route("/api/search", api_search, methods=["GET"], summary="检索段落及出处", tags=["检索"])
     for module in (auth, ask, documents, drafting, openai_compat):

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     )
 
     rate_limit_per_minute: int = Field(120, ge=0, description="每个账号每分钟最多提问、检索次数（0 为不限）")
+    root_path: str = Field(
+        "", pattern=r"^(/[A-Za-z0-9._~-]+)*$",
+        description="服务挂在反向代理的子路径下时的路径前缀，如 /zhaoshang（不以 / 结尾）；登录页、工作台和所有跳转都带上它",
+    )
     trusted_proxy: bool = Field(
         False,
         description="服务部署在受信任的反向代理（nginx 等）之后时设为 true：才采信 X-Forwarded-For（登录限制按客户端地址计）"

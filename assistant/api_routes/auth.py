@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.api_routes.prefix import public, route_path
 from assistant.auth.sessions import SESSION_COOKIE, Auth, client_address
 from assistant.auth.users import SESSION_HOURS, AccountError, LoginLocked, User
 from assistant.state.engine import StateUnavailable
@@ -93,7 +94,7 @@ class RequireLogin:
             return
         if not self.auth.trusted_proxy:
             scope["headers"] = [(k, v) for k, v in scope.get("headers") or [] if k.lower() not in PROXY_HEADERS]
-        path = str(scope.get("path", ""))
+        path = route_path(scope)
         headers = dict(scope.get("headers") or [])
         try:
             user, how = self.auth.resolve(headers, _cookies(headers))
@@ -122,7 +123,8 @@ class RequireLogin:
         accept = headers.get(b"accept", b"").decode("latin-1")
         if scope["type"] == "http" and scope.get("method") == "GET" and "text/html" in accept:
             target = path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
-            await RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)(scope, receive, send)
+            await RedirectResponse(public(scope, f"/login?next={quote(target, safe='')}"),
+                                   status_code=303)(scope, receive, send)
             return
         await _deny(scope, receive, send, 401, NOT_LOGGED_IN)
 
@@ -177,6 +179,7 @@ router = APIRouter(include_in_schema=False)
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · 招商知识助手</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <style>
 body{{margin:0;font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;
 background:#f4f6f9;color:#1f2937}}
@@ -189,7 +192,7 @@ button{{margin-top:20px;width:100%;padding:9px;background:#1f5fa8;color:#fff;bor
 .note{{color:#64748b;font-size:12px;margin-top:16px}}
 </style></head><body><main>
 <h1>招商知识助手</h1><p class="sub">请使用本局分配的账号登录</p>{error}
-<form method="post" action="/login">
+<form method="post" action="{root}/login">
 <input type="hidden" name="next" value="{next}">
 <label for="username">用户名</label><input id="username" name="username" autocomplete="username" required maxlength="64">
 <label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password"
@@ -199,7 +202,8 @@ button{{margin-top:20px;width:100%;padding:9px;background:#1f5fa8;color:#fff;bor
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this server: no scheme, no host, no '//' (an open redirect would help phishing)."""
+    """Only a path on this server: no scheme, no host, no '//' (an open redirect would help phishing). A path
+    inside the app: the prefix (ASSISTANT_ROOT_PATH) is added when redirecting."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/ui/"
     parts = urlsplit(target)
@@ -208,16 +212,17 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _page(next_path: str, error: str = "") -> str:
+def _page(request: Request, next_path: str, error: str = "") -> str:
     box = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
-    return PAGE.format(error=box, next=html.escape(safe_next(next_path), quote=True))
+    return PAGE.format(error=box, next=html.escape(safe_next(next_path), quote=True),
+                       root=html.escape(public(request.scope, ""), quote=True))
 
 
 @router.get("/login")
-def login_page(auth: AuthDep, next: str = "/ui/") -> Response:
+def login_page(request: Request, auth: AuthDep, next: str = "/ui/") -> Response:
     if auth.local:
-        return RedirectResponse(safe_next(next), status_code=303)
-    return HTMLResponse(_page(next[:500]))
+        return RedirectResponse(public(request.scope, safe_next(next)), status_code=303)
+    return HTMLResponse(_page(request, next[:500]))
 
 
 @router.post("/login")
@@ -225,45 +230,51 @@ def login(request: Request, auth: AuthDep, username: Annotated[str, Form(max_len
           password: Annotated[str, Form(max_length=1000)] = "", next: Annotated[str, Form(max_length=500)] = "/ui/"
           ) -> Response:
     if auth.local:
-        return RedirectResponse(safe_next(next), status_code=303)
+        return RedirectResponse(public(request.scope, safe_next(next)), status_code=303)
     try:
         peer = request.client.host if request.client else None
         _, token = auth.log_in(username, password, client_address(peer, dict(request.scope["headers"]),
                                                                    auth.trusted_proxy))
     except LoginLocked as exc:
-        return HTMLResponse(_page(next, str(exc)), status_code=429)
+        return HTMLResponse(_page(request, next, str(exc)), status_code=429)
     except AccountError as exc:
-        return HTMLResponse(_page(next, str(exc)), status_code=401)
-    response = RedirectResponse(safe_next(next), status_code=303)
+        return HTMLResponse(_page(request, next, str(exc)), status_code=401)
+    response = RedirectResponse(public(request.scope, safe_next(next)), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
-                        max_age=SESSION_HOURS * 3600, path="/")
+                        max_age=SESSION_HOURS * 3600, path=cookie_path(request))
     return response
 
 
 LOGOUT_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>退出登录 · 招商知识助手</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <style>
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;background:#f4f6f9;color:#1f2937}
 main{max-width:360px;margin:12vh auto;background:#fff;border:1px solid #d8dee8;border-radius:6px;padding:28px 32px}
 button{margin-top:16px;width:100%;padding:9px;background:#1f5fa8;color:#fff;border:0;border-radius:4px;font-size:15px}
 a{color:#1f5fa8}
 </style></head><body><main><h1 style="font-size:20px">退出登录</h1><p>确定要退出招商知识助手吗？</p>
-<form method="post" action="/logout"><button type="submit" id="zs-logout-confirm">退出登录</button></form>
-<p><a href="/ui/">返回工作台</a></p></main></body></html>"""
+<form method="post" action="{root}/logout"><button type="submit" id="zs-logout-confirm">退出登录</button></form>
+<p><a href="{root}/ui/">返回工作台</a></p></main></body></html>"""
+
+
+def cookie_path(request: Request) -> str:
+    """The session cookie goes back only to this app: under its prefix when it has one."""
+    return public(request.scope, "") or "/"
 
 
 @router.get("/logout")
 def logout_page(request: Request) -> Response:
     """A link (even one on another site) only shows this page; logging out takes its POST button."""
     if not isinstance(getattr(request.state, "user", None), User):
-        return RedirectResponse("/login", status_code=303)
-    return HTMLResponse(LOGOUT_PAGE)
+        return RedirectResponse(public(request.scope, "/login"), status_code=303)
+    return HTMLResponse(LOGOUT_PAGE.replace("{root}", html.escape(public(request.scope, ""), quote=True)))
 
 
 @router.post("/logout")
 def logout(request: Request, auth: AuthDep) -> Response:
     user = getattr(request.state, "user", None)
     auth.log_out(request.cookies.get(SESSION_COOKIE), user if isinstance(user, User) else None)
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response = RedirectResponse(public(request.scope, "/login"), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path=cookie_path(request))
     return response

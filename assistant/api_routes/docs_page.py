@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
+from assistant.api_routes.prefix import public
+
 STYLE = """body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:24px 40px;color:#1f2937}
 h1{font-size:22px}h2{font-size:16px;margin:28px 0 8px;border-bottom:1px solid #d8dee8;padding-bottom:4px}
 .op{border:1px solid #d8dee8;border-radius:6px;padding:10px 14px;margin:10px 0;background:#fff}
@@ -37,7 +39,7 @@ def _body(op: dict[str, Any], schemas: dict[str, Any]) -> str:
     return ""
 
 
-def render(schema: dict[str, Any]) -> str:
+def render(schema: dict[str, Any], root: str = "") -> str:
     schemas = (schema.get("components") or {}).get("schemas", {})
     groups: dict[str, list[str]] = {}
     for path, ops in schema.get("paths", {}).items():
@@ -52,12 +54,12 @@ def render(schema: dict[str, Any]) -> str:
     return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{title}</title>"
             f"<style>{STYLE}</style></head><body><h1>{title}</h1>"
             "<p class='d'>所有接口（/healthz 除外）都需要在请求头 <code>Authorization: Bearer &lt;API 密钥&gt;</code> 中提供密钥，"
-            "或在浏览器中登录。机器可读的完整定义：<a href='/openapi.json'>/openapi.json</a>。</p>"
+            f"或在浏览器中登录。机器可读的完整定义：<a href='{html.escape(root, quote=True)}/openapi.json'>/openapi.json</a>。</p>"
             f"{sections}</body></html>")
 
 
 def install_docs_page(app: FastAPI) -> None:
     def docs(request: Request) -> HTMLResponse:
-        return HTMLResponse(render(request.app.openapi()))
+        return HTMLResponse(render(request.app.openapi(), public(request.scope, "")))
 
     app.add_api_route("/docs", docs, methods=["GET"], include_in_schema=False)

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.api_routes.prefix import route_path
 from assistant.auth.users import User
 
 NOT_YOURS = "没有这个工作台会话或事件，或它属于其他账号。"
@@ -71,7 +72,7 @@ class WorkbenchGuard:
         self.owners = owners or Owners()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = str(scope.get("path", ""))
+        path = route_path(scope)
         user = (scope.get("state") or {}).get("user")
         if scope["type"] != "http" or not path.startswith(self.prefix + "/") or not isinstance(user, User):
             await self.app(scope, receive, send)

@@ -8,10 +8,11 @@ from importlib import resources
 from typing import Any
 
 import gradio as gr
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
 from assistant import __version__
+from assistant.api_routes.prefix import public
 from assistant.services import Services
 from assistant.ui.assessment import AssessmentPanel
 from assistant.ui.chat import ChatTab
@@ -39,25 +40,26 @@ def theme() -> gr.themes.Base:
     )
 
 
-def user_html(workspace: Workspace | None, local: bool) -> str:
+def user_html(workspace: Workspace | None, local: bool, root: str = "") -> str:
+    """`root`: the path prefix the site is served under (ASSISTANT_ROOT_PATH), for the links."""
     if workspace is None:
         return ""
     if local:
         return '<div class="zs-user">本机单用户模式（未启用登录）</div>'
     # A POST form, not a link: logging out is a change, and GET /logout only asks for confirmation.
     return (f'<div class="zs-user"><span>{esc(workspace.user.describe())}</span>'
-            '<form method="post" action="/logout" class="zs-logout-form">'
+            f'<form method="post" action="{esc(root)}/logout" class="zs-logout-form">'
             '<button type="submit" id="zs-logout">退出登录</button></form></div>')
 
 
-def status_html(workspace: Workspace | None) -> str:
+def status_html(workspace: Workspace | None, root: str = "") -> str:
     """Counts only what this user may see: an uncleared user does not learn how many 内部 documents exist."""
     visible = workspace.documents() if workspace is not None else []
     docs, chunks = len(visible), sum(r.n_chunks for r in visible)
     database = "项目数据库已就绪" if workspace is not None and workspace.figure_store() is not None else "项目数据库未导入"
     mode = "大模型模式" if workspace is not None and workspace.mode == "llm" else "有据模式（离线）"
     return (f'<div class="zs-status"><span>知识库 {docs:,} 个文档、{chunks:,} 个片段</span><span>{esc(database)}</span>'
-            f'<span>{esc(mode)}</span><a href="/docs" target="_blank">接口文档</a></div>')
+            f'<span>{esc(mode)}</span><a href="{esc(root)}/docs" target="_blank">接口文档</a></div>')
 
 
 def build_ui(services: Services) -> gr.Blocks:
@@ -66,10 +68,10 @@ def build_ui(services: Services) -> gr.Blocks:
         return Workspace(services, user, "ui") if user is not None else None
 
     def status(request: gr.Request) -> str:
-        return status_html(workspace(request))
+        return status_html(workspace(request), services.settings.root_path)
 
     def whoami(request: gr.Request) -> str:
-        return user_html(workspace(request), services.auth.local)
+        return user_html(workspace(request), services.auth.local, services.settings.root_path)
 
     def role_controls(request: gr.Request) -> list[Any]:
         """Upload, import and drafting buttons are greyed out for county accounts (the handlers refuse too)."""
@@ -132,7 +134,10 @@ def mount_ui(app: FastAPI, services: Services) -> FastAPI:
     css = resources.files("assistant") / "resources" / "ui.css"
     # Light-only page, [n] markers that scroll to their source, example questions that fill the question box.
     page_js = (resources.files("assistant") / "resources" / "ui.js").read_text(encoding="utf-8")
-    app.add_api_route("/", lambda: RedirectResponse(f"{UI_PATH}/?__theme=light"), methods=["GET"], include_in_schema=False)
+    def home(request: Request) -> RedirectResponse:
+        return RedirectResponse(public(request.scope, f"{UI_PATH}/?__theme=light"))
+
+    app.add_api_route("/", home, methods=["GET"], include_in_schema=False)
     blocks = build_ui(services)
     mounted = gr.mount_gradio_app(
         app, blocks, path=UI_PATH, theme=theme(), css_paths=[str(css)], js=page_js, footer_links=[],
