@@ -84,12 +84,14 @@ def vocabulary() -> list[str]:
     return sorted(set(words))
 
 
-def build(data_dir: Path, n_chunks: int, vocab: list[str]) -> tuple[KnowledgeBase, ChromaVectorStore, float]:
-    """The knowledge base (manifest + Chroma) and a second collection holding only the 公开 vectors."""
+def build(data_dir: Path, n_chunks: int, vocab: list[str], per_class: bool = True, first_doc: int = 0
+          ) -> tuple[KnowledgeBase, ChromaVectorStore | None, float]:
+    """The knowledge base (manifest + Chroma) and, with `per_class`, a second collection holding only the 公开
+    vectors. `first_doc` > 0 adds documents to an existing one (bench/narrow_filters.py)."""
     settings = Settings(data_dir=data_dir)
     kb = KnowledgeBase(settings, embedder=FakeEmbedder())
-    public_only = ChromaVectorStore("chunks-fake-public", persist_path=data_dir / "chroma-public")
-    rng = np.random.default_rng(18)
+    public_only = ChromaVectorStore("chunks-fake-public", persist_path=data_dir / "chroma-public") if per_class else None
+    rng = np.random.default_rng(18 + first_doc)
     topics = rng.normal(size=(300, DIM)).astype(np.float32)
     weights = 1.0 / np.arange(1, len(vocab) + 1)  # Zipf-like word frequencies
     weights /= weights.sum()
@@ -100,13 +102,15 @@ def build(data_dir: Path, n_chunks: int, vocab: list[str]) -> tuple[KnowledgeBas
         if not pending:
             return
         for store, only_public in ((kb.vectors, False), (public_only, True)):
+            if store is None:
+                continue
             part = [p for p in pending if p[3] or not only_public]
             if part:
                 store.upsert([i for p in part for i in p[0]], np.concatenate([p[1] for p in part]),
                              [m for p in part for m in p[2]])
         pending.clear()
 
-    for d in range(max(1, n_chunks // PER_DOC)):
+    for d in range(first_doc, first_doc + max(1, n_chunks // PER_DOC)):
         doc_id = f"bench{d:05d}"
         access = "内部" if d % 10 in (3, 6, 9) else "公开"  # 70% 公开
         meta = {"title": f"基准文档{d}", "genre": GENRES[d % len(GENRES)], "access": access,

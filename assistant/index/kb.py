@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,12 @@ CANDIDATES = 50  # each retriever's top N: the passages fused, and the pool each
 # rescored exactly. Either way equal scores fall in chunk-id order, so a query ranks the same in every process.
 EXACT_SEARCH_MAX_CHUNKS = 100_000
 POOL_FACTOR = 4
+# Above EXACT_SEARCH_MAX_CHUNKS, a filter that keeps at most this many passages (a genre, a year, a few documents)
+# is scored exactly over just those: the approximate pool would hold too few of them (a graph search filtered
+# that narrowly either misses or scans), and their stored vectors, fetched once, stay in a per-process cache of
+# at most ROW_CACHE_ROWS vectors (about 150 MB at 384 dimensions) that the pool's rescoring shares.
+NARROW_MAX_CHUNKS = 50_000
+ROW_CACHE_ROWS = 100_000
 MISSING_RETRY_S = 10.0
 # Chosen on the development question sets only (bench/fusion_sweep.py --synonyms on; its output is
 # bench/results/fusion_sweep.txt), demo and cmrc: the gov index was not built in time. Those parts do not exercise
@@ -116,6 +123,59 @@ class _DenseMatrix:
             return self.matrix
 
 
+class _RowCache:
+    """Unit stored vectors of some of one snapshot's passages (by row of `order`), fetched from the vector store
+    on first use and kept; when `capacity` rows are held it starts over. Rows the store lacks are not kept (an
+    interrupted ingest: asked again next time)."""
+
+    def __init__(self) -> None:
+        self.capacity = ROW_CACHE_ROWS
+        self.slots: np.ndarray | None = None  # row → slot in `matrix`, -1 when not held
+        self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self.used = 0
+        self.lock = threading.Lock()
+
+    def get(self, rows: np.ndarray, order: list[str], store: VectorStore) -> np.ndarray:
+        """The vectors of `rows`, in that order (zero where the store has none)."""
+        with self.lock:
+            if self.slots is None:
+                self.slots = np.full(len(order), -1, dtype=np.int64)
+            slots = self.slots[rows]
+            held = slots >= 0
+            missing = rows[~held]
+            fetched: dict[str, np.ndarray] = store.vectors([order[r] for r in missing]) if missing.size else {}
+            dim = self.matrix.shape[1] if self.used else next((len(v) for v in fetched.values()), 0)
+            out = np.zeros((len(rows), dim), dtype=np.float32)
+            if held.any():
+                out[held] = self.matrix[slots[held]]
+            for i in np.flatnonzero(~held):
+                vector = fetched.get(order[rows[i]])
+                if vector is not None and len(vector) == dim:
+                    out[i] = _unit_rows(vector[None, :])[0]
+            keep = np.flatnonzero(~held)
+            keep = keep[[order[rows[i]] in fetched and len(fetched[order[rows[i]]]) == dim for i in keep]]
+            if keep.size:
+                self._keep(rows[keep], out[keep])
+            return out
+
+    def _keep(self, rows: np.ndarray, vectors: np.ndarray) -> None:
+        assert self.slots is not None
+        if self.used + len(rows) > self.capacity:
+            self.slots.fill(-1)  # full: start over
+            self.used = 0
+        if len(rows) > self.capacity:
+            return
+        if self.used + len(rows) > len(self.matrix) or vectors.shape[1] != self.matrix.shape[1]:
+            grown = np.zeros((min(self.capacity, max(2 * len(self.matrix), self.used + len(rows))), vectors.shape[1]),
+                             dtype=np.float32)
+            if self.used:
+                grown[: self.used] = self.matrix[: self.used]
+            self.matrix = grown
+        self.matrix[self.used : self.used + len(rows)] = vectors
+        self.slots[rows] = np.arange(self.used, self.used + len(rows))
+        self.used += len(rows)
+
+
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
@@ -149,10 +209,16 @@ class _Snapshot:
     doc_ids: list[str] = field(default_factory=list)
     doc_places: dict[str, frozenset[str]] = field(default_factory=dict)
     dense: _DenseMatrix = field(default_factory=_DenseMatrix)
+    cached_rows: _RowCache = field(default_factory=_RowCache)  # above EXACT_SEARCH_MAX_CHUNKS
 
     @property
     def exact(self) -> bool:
         return len(self.order) <= EXACT_SEARCH_MAX_CHUNKS
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """chunk id → row of `order`."""
+        return {cid: i for i, cid in enumerate(self.order)}
 
     def allowed(self, filters: SearchFilters) -> np.ndarray:
         """Which passages (in `order`) pass the filters by the manifest's metadata; all filters are per document."""
@@ -376,9 +442,10 @@ class KnowledgeBase:
 
     def _dense(self, snapshot: _Snapshot, query: str, filters: SearchFilters, allowed: np.ndarray, n: int,
                also: np.ndarray) -> tuple[dict[int, float], np.ndarray]:
-        """Exact cosines: of every allowed passage (up to EXACT_SEARCH_MAX_CHUNKS), else of the vector store's
-        approximate pool of POOL_FACTOR × n rescored with the stored vectors; plus those of `also` (the BM25
-        candidates). Returns {row: cosine} and the rows of the `n` nearest, ties in chunk-id order."""
+        """Exact cosines: of every allowed passage (up to EXACT_SEARCH_MAX_CHUNKS, or when the filters keep at most
+        NARROW_MAX_CHUNKS), else of the vector store's approximate pool of POOL_FACTOR × n rescored with the stored
+        vectors; plus those of `also` (the BM25 candidates). Returns {row: cosine} and the rows of the `n`
+        nearest, ties in chunk-id order."""
         vector = self.embedder.embed_query(query).astype(np.float32)
         vector = vector / (float(np.linalg.norm(vector)) or 1.0)
         if snapshot.exact:
@@ -388,17 +455,29 @@ class KnowledgeBase:
             sims = np.where(allowed, (matrix @ vector).astype(np.float64), -np.inf)
             top = _top(sims, n)
             return {int(i): float(sims[i]) for i in np.union1d(top, also)}, top
-        position = {cid: i for i, cid in enumerate(snapshot.order)}
+        kept = np.flatnonzero(allowed)
+        if kept.size <= NARROW_MAX_CHUNKS:  # candidates by the manifest's metadata first, then exact scores
+            rows = np.union1d(kept, also.astype(np.int64))
+            matrix = snapshot.cached_rows.get(rows, snapshot.order, self.vectors)
+            if matrix.shape[1] != vector.shape[0]:
+                return {int(i): 0.0 for i in also}, np.zeros(0, dtype=np.int64)
+            cosines = (matrix @ vector).astype(np.float64)
+            sims = np.full(len(snapshot.order), -np.inf)
+            sims[rows] = np.where(allowed[rows], cosines, -np.inf)
+            top = _top(sims, n)
+            by_row = dict(zip(rows.tolist(), cosines.tolist(), strict=True))
+            return {int(i): by_row[int(i)] for i in np.union1d(top, also)}, top
+        position = snapshot.position
         # the manifest's verdict (in memory) decides what passes: the store over-fetches ids only, no metadata scan
         def admit(cid: str) -> bool:
             return cid in position and bool(allowed[position[cid]])
 
         pool = sorted({position[cid] for cid, _ in self.vectors.query(vector, POOL_FACTOR * n, filters, admit=admit)
                        if admit(cid)})
-        wanted = sorted(set(pool) | {int(i) for i in also})
-        stored = self.vectors.vectors([snapshot.order[r] for r in wanted])
-        cosine = {r: float(_unit_rows(stored[snapshot.order[r]][None, :])[0] @ vector)
-                  if snapshot.order[r] in stored else 0.0 for r in wanted}
+        wanted = np.array(sorted(set(pool) | {int(i) for i in also}), dtype=np.int64)
+        matrix = snapshot.cached_rows.get(wanted, snapshot.order, self.vectors)
+        scores = (matrix @ vector).astype(np.float64) if matrix.shape[1] == vector.shape[0] else np.zeros(len(wanted))
+        cosine = dict(zip(wanted.tolist(), scores.tolist(), strict=True))
         pool_scores = np.full(len(snapshot.order), -np.inf)
         for r in pool:
             pool_scores[r] = cosine[r]

@@ -16,7 +16,7 @@ from assistant.cli import main
 from assistant.config import Settings
 from assistant.index import kb as kb_module
 from assistant.index.ingest import ingest
-from assistant.index.kb import KnowledgeBase
+from assistant.index.kb import KnowledgeBase, SearchFilters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,13 +80,29 @@ def test_synonyms_let_keyword_search_find_the_documents_wording(kb: KnowledgeBas
     assert "31.6亿美元" in kb.search("湖北利用外资", k=1)[0].text
 
 
-def test_pooled_search_above_the_exact_threshold_ranks_as_exact(kb: KnowledgeBase,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    exact = [[h.chunk_id for h in kb.search(q, k=5)] for q in QUESTIONS]
-    monkeypatch.setattr(kb_module, "EXACT_SEARCH_MAX_CHUNKS", 0)  # the vector store's pool, rescored exactly
+@pytest.mark.parametrize("path", ["pool", "narrow", "narrow-small-cache"])
+def test_pooled_search_above_the_exact_threshold_ranks_as_exact(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch,
+                                                                path: str) -> None:
+    """Above EXACT_SEARCH_MAX_CHUNKS: unfiltered and broad filters take the vector store's pool rescored exactly;
+    a filter that keeps few passages (here every filter, with NARROW_MAX_CHUNKS left as it is) is scored exactly
+    over just those. Either way a search, filtered to one document or not, lists what the exact path lists."""
+    law = next(d.doc_id for d in kb.manifest.documents() if d.file_name == "招投标条例.txt")
+    one_doc = SearchFilters(doc_ids=[law])
+
+    def lists(knowledge: KnowledgeBase) -> list[list[str]]:
+        return [[h.chunk_id for h in knowledge.search(q, k=5, filters=f)] for q in QUESTIONS for f in (None, one_doc)]
+
+    exact = lists(kb)
+    assert all(kb.manifest.chunks([cid])[0].doc_id == law for cid in exact[1])  # the filter holds
+    monkeypatch.setattr(kb_module, "EXACT_SEARCH_MAX_CHUNKS", 0)
+    if path == "pool":
+        monkeypatch.setattr(kb_module, "NARROW_MAX_CHUNKS", 0)  # every filter over-fetches from the pool
+    if path == "narrow-small-cache":
+        monkeypatch.setattr(kb_module, "ROW_CACHE_ROWS", 7)  # fewer vectors kept than a search needs: refetched
     fresh = KnowledgeBase(kb.settings)
     try:
-        assert [[h.chunk_id for h in fresh.search(q, k=5)] for q in QUESTIONS] == exact
+        assert lists(fresh) == exact
+        assert lists(fresh) == exact  # again, from the vectors it now holds
     finally:
         fresh.close()
 

@@ -50,15 +50,19 @@ def test_queries_next_to_an_internal_chunk_return_only_public_ones(
         assert SECRET_TERMS not in flat(hits)
 
 
+@pytest.mark.parametrize("path", ["pool", "narrow"])
 @pytest.mark.parametrize("query", NEAR_QUERIES)
 def test_the_pooled_path_above_the_exact_threshold_returns_only_public_chunks(
-        client: TestClient, actors: dict[str, Actor], secret_is_retrievable: None, query: str,
+        client: TestClient, actors: dict[str, Actor], secret_is_retrievable: None, query: str, path: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Above EXACT_SEARCH_MAX_CHUNKS the dense side is the vector store's over-fetched pool, filtered by the
-    manifest's verdict instead of Chroma's `where` (index/vectors.py): the same filter must hold there."""
+    manifest's verdict instead of Chroma's `where` (index/vectors.py), or, for a filter that keeps few
+    passages, exact scores of just the passages the manifest admits: the same filter must hold on both."""
     from assistant.index import kb as kb_module
 
     monkeypatch.setattr(kb_module, "EXACT_SEARCH_MAX_CHUNKS", 0)
+    if path == "pool":
+        monkeypatch.setattr(kb_module, "NARROW_MAX_CHUNKS", 0)
     internal = doc_id(client, actors["admin"], SECRET_TITLE)
     assert internal in {h["doc_id"] for h in _hits(client, actors["staff"], {"q": query, "k": 50})}  # control
     for who in ("hanyin", "staff_public"):
