@@ -18,7 +18,6 @@ from urllib.parse import urlparse
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
 from assistant.index.filters import SearchFilters
 from assistant.index.lock import SharedAccess
 
@@ -105,9 +104,13 @@ class ChromaVectorStore:
                     settings=self._chroma_settings,
                 )
                 self.client.heartbeat()
+                self.collection = self._collection_of(self.client)
             except Exception as exc:
-                raise AssistantError(f"无法连接 Chroma 服务 {url}：{exc}") from exc
-            self.collection = self._collection_of(self.client)
+                # a 503 like any request while the server is away: the store is opened again on the next one
+                from assistant.state.engine import StateUnavailable
+
+                raise StateUnavailable(f"无法连接 Chroma 服务 {url}（向量库服务（Chroma）暂时无法访问），"
+                                       f"请确认服务已启动后重试：{exc}") from exc
         else:
             assert persist_path is not None
             persist_path.mkdir(parents=True, exist_ok=True)

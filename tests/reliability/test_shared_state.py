@@ -198,3 +198,51 @@ def test_an_ingest_on_another_machine_is_refused_while_one_writes(tmp_path: Path
         assert other.manifest.documents() == []  # nothing of it was written
     finally:
         other.close()
+
+
+_HOLD_SHARED_LOCK = """
+import sys
+from pathlib import Path
+from assistant.index.lock import write_lock
+with write_lock(Path(sys.argv[1]), sys.argv[2]):
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_assistant_ingest_on_a_second_machine_is_refused_while_another_process_writes_then_succeeds(
+        tmp_path: Path, pg_url: str) -> None:
+    """Two `assistant ingest` processes on two machines (two data directories, one PostgreSQL): while one holds
+    the write lock the other exits at once with a Chinese reason and writes nothing; run again later, it works."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "调度通知.txt").write_text("关于开展招商引资季度调度的通知\n请各县区于每季度末前报送项目进展。\n",
+                                      encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(ASSISTANT_DATA_DIR=str(tmp_path / "machine-b"), ASSISTANT_DATABASE_URL=pg_url, HF_HUB_OFFLINE="1")
+    command = [sys.executable, "-m", "assistant.cli", "ingest", str(folder)]
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_SHARED_LOCK, str(tmp_path / "machine-a"), pg_url],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert refused.returncode != 0
+    assert "另一个入库或导入任务正在写入共享数据库" in refused.stdout + refused.stderr, refused.stdout + refused.stderr
+    from assistant.index.manifest import Manifest
+
+    manifest = Manifest(state_url(Settings(data_dir=tmp_path / "machine-b", database_url=pg_url), "kb"))
+    try:
+        assert manifest.documents() == []  # nothing of the refused ingest
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert [d.file_name for d in manifest.documents()] == ["调度通知.txt"]
+    finally:
+        manifest.close()

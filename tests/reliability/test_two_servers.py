@@ -121,3 +121,32 @@ def test_a_chroma_server_that_goes_away_is_a_chinese_503_and_is_used_again_when_
     finally:
         chroma_server.start()
     assert [cid for cid, _ in store.query(np.array([1.0, 0.0], dtype=np.float32), 1)] == ["a-0"]  # no restart
+
+
+def test_an_upload_while_the_chroma_server_is_away_is_a_chinese_503_that_loses_nothing(
+        tmp_path: Path, pg_url: str, chroma_server: ChromaServer) -> None:
+    """The Chroma server goes away between two uploads: the upload and the health check answer 503 in Chinese,
+    the knowledge base keeps what it had (no half-written document), and once the server is back the same
+    upload succeeds and is found, with no restart of the app."""
+    settings = Settings(data_dir=tmp_path / "machine-a", database_url=pg_url, chroma_url=chroma_server.url,
+                        rate_limit_per_minute=0)
+    users = UserStore(pg_url)
+    users.add("zhou", PASSWORD, "admin")
+    auth = {"Authorization": f"Bearer {users.issue_api_key('zhou')}"}
+    note = NOTE.replace("汉阴县与深圳龙岗区", "石泉县与东莞松山湖").replace("六四分成", "五五分成")
+    upload = {"files": ("松山湖飞地通知.txt", note.encode(), "text/plain")}
+    with TestClient(create_app(settings, warm=False)) as client:
+        before = client.get("/api/documents", headers=auth).json()
+        chroma_server.stop()
+        try:
+            down = client.post("/api/documents", files=upload, headers=auth)
+            assert down.status_code == 503 and "向量库服务（Chroma" in down.json()["detail"], down.text
+            health = client.get("/healthz")
+            assert health.status_code == 503 and "知识库检索失败" in health.json()["reason"], health.text
+            assert client.get("/api/documents", headers=auth).json() == before  # nothing half-written
+        finally:
+            chroma_server.start()
+        again = client.post("/api/documents", files=upload, headers=auth)
+        assert again.status_code == 200, again.text
+        hits = client.get("/api/search", params={"q": "松山湖 飞地园区 税收分成"}, headers=auth).json()["hits"]
+        assert hits and "五五分成" in hits[0]["text"]
