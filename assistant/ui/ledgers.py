@@ -114,7 +114,7 @@ class LedgerTab:
         with gr.Row():
             go = gr.Button("查询", variant="primary", size="sm", scale=0, min_width=90, elem_id=f"zs-{kind}-go")
             export = gr.Button("导出 Excel（当前筛选）", size="sm", scale=0, min_width=170, elem_id=f"zs-{kind}-export")
-            download = gr.File(label="导出的 Excel 文件", interactive=False, height=60, elem_id=f"zs-{kind}-xlsx",
+            download = gr.File(label="导出的 Excel 文件", interactive=False, height=90, elem_id=f"zs-{kind}-xlsx",
                                scale=2, visible=False)
         table = gr.HTML(elem_id=f"zs-{kind}-table")
         outputs: list[Any] = [table]
@@ -144,8 +144,8 @@ class LedgerTab:
         with gr.Row():
             kind = gr.Dropdown(label="台账类型", choices=[(KINDS[k], k) for k in IMPORT_KINDS], value="projects",
                                filterable=False, elem_id="zs-ledger-import-kind", scale=1)
-            csv_template = gr.File(label="CSV 模板", interactive=False, height=60, elem_id="zs-template-csv", scale=1)
-            xlsx_template = gr.File(label="XLSX 模板", interactive=False, height=60, elem_id="zs-template-xlsx", scale=1)
+            csv_template = gr.File(label="CSV 模板", interactive=False, height=90, elem_id="zs-template-csv", scale=1)
+            xlsx_template = gr.File(label="XLSX 模板", interactive=False, height=90, elem_id="zs-template-xlsx", scale=1)
         with gr.Row():
             file = gr.File(label="选择要导入的文件（csv、xlsx）", file_count="single", height=110, scale=2,
                            elem_id="zs-ledger-import-file")
@@ -161,9 +161,11 @@ class LedgerTab:
 
     def on_load(self, demo: gr.Blocks) -> None:
         choices = [c for ctl in self.controls.values() for c in ctl.choices]
-        demo.load(self.load_choices, None, choices, show_progress="hidden")
+        # the tables after the choices: a county officer's region list is theirs alone, and a table asked for with
+        # the old 全部 value would be refused by the dropdown
+        event = demo.load(self.load_choices, None, choices, show_progress="hidden")
         for ctl in self.controls.values():
-            demo.load(ctl.show, ctl.inputs, ctl.outputs, show_progress="hidden")
+            event = event.then(ctl.show, ctl.inputs, ctl.outputs, show_progress="hidden")
         kind, csv_template, xlsx_template = self._templates
         demo.load(self.templates, kind, [csv_template, xlsx_template], show_progress="hidden")
 

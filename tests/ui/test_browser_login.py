@@ -9,9 +9,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.conftest import add_user, build_data_dir, free_port, wait_until_up
 from tests.llm.data import REPLY
@@ -114,6 +116,34 @@ def test_a_county_officer_sees_their_region_and_public_documents_only(page: Any,
     assert "知识库 1 个文档" in page.locator(".zs-status").inner_text()  # not even the count of 内部 documents
     assert page.locator("#zs-upload-go").is_disabled()  # a county account cannot upload
     shot(page, "login-county-officer")
+
+
+def test_a_county_officer_sees_only_their_region_in_the_ledgers_and_not_the_contact_records(
+        page: Any, site: str, tmp_path: Path) -> None:
+    login(page, site, "hanyin", PASSWORD)
+    page.wait_for_selector("#zs-question textarea")
+    page.get_by_role("tab", name="台账").click()
+    rows = page.locator("#zs-ledger-projects tbody tr")
+    rows.first.wait_for(timeout=60_000)  # the page's first load events queue behind each other on a busy machine
+    assert rows.count() > 0
+    assert {rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())} == {"汉阴县"}
+    page.locator("#zs-projects-region input").click()
+    options = [text.replace("✓", "").strip() for text in page.get_by_role("option").all_inner_texts()]
+    assert options == ["汉阴县"]  # no other county to pick
+    page.keyboard.press("Escape")
+    page.click("#zs-projects-export")
+    with page.expect_download() as download:
+        page.locator("#zs-projects-xlsx a[download]").click()
+    saved = tmp_path / "county.xlsx"
+    download.value.save_as(saved)
+    exported = list(load_workbook(saved).worksheets[0].iter_rows(values_only=True))[1:]
+    assert len(exported) == rows.count() and {r[1] for r in exported} == {"汉阴县"}
+    page.get_by_role("tab", name="走访记录").click()
+    page.locator("#zs-contacts-table", has_text="县区账号不能查看").wait_for()
+    assert page.locator("#zs-ledger-contacts").count() == 0
+    page.get_by_text("导入台账与下载模板").click()
+    assert page.locator("#zs-ledger-import-go").is_disabled()  # a county account cannot import
+    shot(page, "login-county-ledgers")
 
 
 def test_staff_see_the_internal_document_and_can_log_out(page: Any, site: str) -> None:
