@@ -150,7 +150,7 @@ def test_a_picture_watermark_is_read_by_ocr(tmp_path: Path, place: str) -> None:
     path.write_bytes(marked_docx(BODY, place, "内部资料 注意保存"))
     raw = load_file(path)
     decided = classify(markings_of(raw))
-    assert (decided.access, decided.reason) == ("内部", "标注：图片水印“内部资料 注意保存”"), raw.margins
+    assert decided.access == "内部" and decided.reason.startswith("标注：图片水印“内部资料"), raw.margins
     assert "内部资料" not in "".join(b.text for b in raw.blocks)
 
 
