@@ -9,7 +9,7 @@ Retry-After / a message in the conversation / exit 1).
 
 Each action writes one audit row — the same action, detail, documents and rows whichever front end called;
 only `via` differs. Actions: ask (also for streamed answers), search, figures, check, draft, draft_export,
-upload, delete, reingest, ingest, import, quiz, feedback, backup, restore, ledger (browsing a ledger table),
+upload, delete, reingest, ingest, import, reclassify, verify, quiz, feedback, backup, restore, ledger (browsing a ledger table),
 ledger_export. A refusal by role or region is
 recorded under the action refused, with outcome "denied"; a request over the budget is not recorded.
 """
