@@ -31,15 +31,15 @@ class AssessmentPanel:
                                  filterable=False, scale=1)
         ranking = gr.HTML(elem_id="zs-assess-ranking")
         detail = gr.HTML(elem_id="zs-assess-detail")
-        period.input(self.rank, period, [ranking, region, detail])
-        region.input(self.drill, [period, region], detail)
-        self._load = (self.refresh, None, [period, ranking, region, detail])
+        period.input(self.rank_counties, period, [ranking, region, detail])
+        region.input(self.score_detail, [period, region], detail)
+        self._load = (self.load_assessment, None, [period, ranking, region, detail])
 
     def on_load(self, demo: gr.Blocks) -> None:
         fn, inputs, outputs = self._load
         demo.load(fn, inputs, outputs, show_progress="hidden")
 
-    def refresh(self, request: gr.Request) -> tuple[Any, ...]:
+    def load_assessment(self, request: gr.Request) -> tuple[Any, ...]:
         store = workspace_of(self.services, request).figure_store()
         if store is None:
             return gr.Dropdown(choices=[], value=None), notice(NO_DATABASE, "warn"), gr.skip(), ""
@@ -50,13 +50,13 @@ class AssessmentPanel:
             return gr.Dropdown(choices=[], value=None), notice("县区指标表还没有分县区的数据，无法计算考核得分。", "warn"), \
                 gr.skip(), ""
         key = periods[0][1]
-        ranking, region, detail = self.rank(key, request)
+        ranking, region, detail = self.rank_counties(key, request)
         return gr.Dropdown(choices=periods, value=key), ranking, region, detail
 
     def _result(self, period: str, request: gr.Request) -> AssessmentResult:
         return cast(AssessmentResult, workspace_of(self.services, request).figures("assessment", {"period": period}))
 
-    def rank(self, period: str | None, request: gr.Request) -> tuple[Any, ...]:
+    def rank_counties(self, period: str | None, request: gr.Request) -> tuple[Any, ...]:
         if not period:
             return notice("请选择考核期间。", "info"), gr.Dropdown(choices=[], value=None), ""
         try:
@@ -66,7 +66,7 @@ class AssessmentPanel:
         regions = [s.region for s in result.rows]
         return assessment_html(result), gr.Dropdown(choices=regions, value=None), ""
 
-    def drill(self, period: str | None, region: str | None, request: gr.Request) -> str:
+    def score_detail(self, period: str | None, region: str | None, request: gr.Request) -> str:
         if not period or not region:
             return ""
         workspace = workspace_of(self.services, request)

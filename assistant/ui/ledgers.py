@@ -207,17 +207,17 @@ class LedgerTab:
 
     def _shower(self, kind: str) -> Callable[..., Any]:
         # Explicit parameters: Gradio hands the request only to a function that declares it.
-        def show(region: str | None, chain: str | None, status: str | None, stage: str | None, date_from: str | None,
+        def show_ledger(region: str | None, chain: str | None, status: str | None, stage: str | None, date_from: str | None,
                  date_to: str | None, text: str | None, request: gr.Request) -> Any:
             html, names = self._render(kind, (region, chain, status, stage, date_from, date_to, text), request)
             if kind == "projects":
                 return html, gr.Dropdown(choices=names or [], value=None)
             return html
 
-        return show
+        return show_ledger
 
     def _exporter(self, kind: str) -> Callable[..., Any]:
-        def export(region: str | None, chain: str | None, status: str | None, stage: str | None,
+        def export_ledger(region: str | None, chain: str | None, status: str | None, stage: str | None,
                    date_from: str | None, date_to: str | None, text: str | None, request: gr.Request) -> Any:
             workspace = workspace_of(self.services, request)
             try:
@@ -229,7 +229,7 @@ class LedgerTab:
             path.write_bytes(data)
             return gr.File(value=str(path), visible=True)
 
-        return export
+        return export_ledger
 
     def timeline(self, project: str | None, request: gr.Request) -> str:
         if not project:
