@@ -2,7 +2,7 @@
 indicators ranked for a month) and 季度考核 (the 考核 engine's scores for a quarter).
 
 Every figure comes from a declared tool (weekly_changes, ledger_status, rank_regions, lagging_regions,
-city_total, county_project_rates, assessment) with the date it is as of: the ledger's 填报日期 or the
+city_total, monthly_ranking, county_project_rates, assessment) with the date it is as of: the ledger's 填报日期 or the
 period's end. A bulletin dated before its data is refused nothing but warned about; ledger figures newer
 than the bulletin's date are left out and said so. Wording comes from prompts/drafting/bulletin.yaml.
 """
@@ -29,6 +29,7 @@ from assistant.tools.lifecycle import (
     ledger_status,
     weekly_changes,
 )
+from assistant.tools.monthly import MonthlyRow, monthly_ranking
 from assistant.tools.types import Figure
 
 from .compose import (
@@ -243,6 +244,9 @@ def _monthly(request: BulletinRequest, store: FigureStore, today: Date) -> Draft
         fact = join(parts)
         add(fact_paragraph(fact, phrase("bulletin", lead)) if fact
             else placeholder(f"【待补充：数据库中没有{period.label}分县区的该项指标。】", phrase("bulletin", lead)))
+    overall = _overall_paragraph(store, period, draft)
+    if overall is not None:
+        add(overall)
     add(heading(phrase("bulletin", "monthly_heading_projects")))
     add(_rates_paragraph(store, request.date or period.end, draft))
     add(heading(phrase("bulletin", "monthly_heading_asks")))
@@ -254,6 +258,28 @@ def _monthly(request: BulletinRequest, store: FigureStore, today: Date) -> Draft
     if table is not None:
         draft.tables.append(table)
     return draft
+
+
+def _overall_paragraph(store: FigureStore, period: Period, draft: Draft) -> Paragraph | None:
+    """The 月排名 tool's overall place (the mean of each indicator's completion place), when it ranks this period."""
+    ranking = attempt(lambda: monthly_ranking(store, period.key))
+    if ranking is None or ranking.period != period.key:
+        if ranking is not None and ranking.note:
+            draft.warnings.append(ranking.note)
+        return None
+    ranked = [r for r in ranking.rows if r.rank is not None]
+    if len(ranked) < 6:
+        return None
+    places = [f for f in ranking.figures if f.label.endswith("综合排名")]
+
+    tied = {rank for rank in (r.rank for r in ranked) if sum(1 for x in ranked if x.rank == rank) > 1}
+
+    def names(rows: list[MonthlyRow]) -> str:
+        return "、".join(f"{r.region}（{'并列' if r.rank in tied else ''}第{r.rank}名）" for r in rows)
+
+    text = phrase("bulletin", "monthly_overall", metrics="、".join(ranking.metrics), top=names(ranked[:3]),
+                  bottom=names(ranked[-3:]))
+    return Paragraph(lead=phrase("bulletin", "monthly_lead_overall"), text=text + "。", figures=places)
 
 
 def _rates_paragraph(store: FigureStore, day: Date, draft: Draft) -> Paragraph:

@@ -20,6 +20,7 @@ from assistant.drafting.facts import gongwen_value
 from assistant.drafting.forms import FORMS
 from assistant.tools.assessment import assessment
 from assistant.tools.lifecycle import weekly_changes
+from assistant.tools.monthly import monthly_ranking
 from tests.drafting.test_front_ends import DOCX, client, env  # noqa: F401
 
 SECTION = re.compile(r"^[一二三四五六七八九十]+、")
@@ -63,13 +64,16 @@ def test_cli_weekly_bulletin_before_any_ledger_is_refused_in_chinese(env: dict[s
 
 
 def test_cli_monthly_bulletin_ranks_the_counties_and_writes_the_docx(env: dict[str, str],  # noqa: F811
-                                                                     tmp_path: Path) -> None:
+                                                                     store: FigureStore, tmp_path: Path) -> None:
     draft = _json(env, "bulletin", "月排名", "--period", "2023-07", "--date", "2023-08-05")
     assert draft["title"] == "关于2023年1-7月全市招商引资主要指标完成情况的通报"
     lines = _lines(draft)
     assert lines[lines.index("一、全市总体情况") + 1].startswith("截至2023年7月底，全市实际引进内资")
     domestic = next(x for x in lines if x.startswith("（一）实际引进内资。"))
     assert "按完成进度排名，前三位是" in domestic and "后三位是" in domestic
+    first = monthly_ranking(store, "2023-07").rows[0]  # the 月排名 tool's overall place
+    overall = next(x for x in lines if x.startswith("（三）综合排名。"))
+    assert f"综合排名前三位的是{first.region}（" in overall
     projects = lines[lines.index("三、项目推进情况") + 1]
     assert projects.startswith("截至2023年7月28日台账")  # the ledger the rates come from, by its date
     assert draft["tables"][0]["rows"][-1][0] == "全市"
