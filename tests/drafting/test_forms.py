@@ -12,15 +12,22 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from assistant.api_routes import drafting
+from assistant.api_routes.auth import RequireLogin
+from assistant.api_routes.deps import AppState
+from assistant.api_routes.errors import install_error_handlers
 from assistant.cli import main
+from assistant.config import Settings
 from assistant.db.session import FigureStore
 from assistant.drafting.facts import gongwen_value
 from assistant.drafting.forms import FORMS
 from assistant.tools.assessment import assessment
 from assistant.tools.lifecycle import weekly_changes
 from assistant.tools.monthly import monthly_ranking
+from tests.conftest import add_user
 from tests.drafting.test_front_ends import DOCX, client, env  # noqa: F401
 
 SECTION = re.compile(r"^[一二三四五六七八九十]+、")
@@ -164,3 +171,22 @@ def test_cli_bad_input_for_the_new_forms_is_a_chinese_error(args: list[str], mes
                                                             env: dict[str, str]) -> None:  # noqa: F811
     result = CliRunner().invoke(main, ["draft", *args], env=env)
     assert result.exit_code == 1 and message in result.output, result.output
+
+
+def test_a_county_account_may_not_draft_a_bulletin_and_the_refusal_is_audited(draft_settings: Settings) -> None:
+    key = add_user(draft_settings, "汉阴起草测试", role="县区", region="汉阴县")
+    app = FastAPI()
+    state = AppState(draft_settings)  # logins required, as served
+    app.state.assistant, app.state.auth = state, state.auth
+    install_error_handlers(app)
+    app.include_router(drafting.router)
+    app.add_middleware(RequireLogin, auth=state.auth)
+    with TestClient(app) as county:
+        r = county.post("/api/draft/form", json={"form": "通报", "kind": "周动态"},
+                        headers={"Authorization": f"Bearer {key}"})
+    state.kb.close()
+    assert r.status_code == 403 and "县区账号" in r.json()["detail"]
+    result = CliRunner().invoke(main, ["audit", "--user", "汉阴起草测试", "--json"],
+                                env={"ASSISTANT_DATA_DIR": str(draft_settings.data_dir)})
+    assert any(e["action"] == "draft" and e["outcome"] == "denied" and "周动态通报" in e["subject"]
+               for e in map(json.loads, result.stdout.splitlines()))
