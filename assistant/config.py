@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         2000, ge=10, le=100_000,
         description="一个问题（及追问历史中的每一轮）的最大字数：API 超出返回 422，工作台输入框限长，命令行报错",
     )
+    city_file: Path | None = Field(
+        None, description="城市配置文件（本市、县区和开发区、产业链，格式同 assistant/resources/city.yaml）；缺省为内置的安康市",
+    )
     glossary_path: Path = Field(Path("corpus/glossary.yaml"), description="人工整理的术语表（优先于自动提取）")
     synonyms_path: Path | None = Field(
         None, description="追加的同义词表（格式同 assistant/resources/synonyms.yaml），检索时与内置的同义词表一起使用",

@@ -33,11 +33,13 @@ from assistant.db.importers import import_file
 from assistant.db.migrations import migrate
 from assistant.db.models import ImportLog, Project, ProjectVersion, Region
 from assistant.db.records import LEDGER_TEMPLATE
-from assistant.db.reference import CHAINS, REGIONS
+from assistant.db.reference import load_city
 from assistant.db.session import FigureStore, create_writable_engine
 from assistant.tools import run_tool
 
-COUNTIES = [r.name for r in REGIONS if r.kind != "全市"]
+CITY = load_city()
+COUNTIES = [r.name for r in CITY.counties]
+CHAINS = CITY.chains
 STAGES = ("线索", "在谈", "签约", "开工", "投产")
 HEADER = LEDGER_TEMPLATE.split(",")
 

@@ -11,7 +11,7 @@ import click
 from assistant.auth.audit import ACTION_LABELS, AuditLog, printable
 from assistant.auth.users import ROLE_LABELS, AccountError, UserStore, generate_password, parse_role
 from assistant.config import Settings, get_settings
-from assistant.db.reference import CITY_NAME, REGIONS
+from assistant.db.reference import configured_city
 from assistant.db.vocab import NameIndex
 from assistant.state.engine import is_postgres, state_url
 
@@ -43,7 +43,7 @@ def _audit(action: str, subject: str) -> None:
 def _region(text: str | None) -> str | None:
     if not text:
         return None
-    index = NameIndex((r.name, r.aliases) for r in REGIONS if r.name != CITY_NAME)
+    index = NameIndex((r.name, r.aliases) for r in configured_city().counties)
     name = index.get(text)
     if name is None:
         raise click.ClickException(f"未知地区“{text}”。可选：{'、'.join(index.names)}。")

@@ -146,3 +146,19 @@ class LedgerDenied(FigureError, PermissionError):
     def __init__(self, what: str) -> None:
         self.what = what
         super().__init__(f"{what}是市局的工作台账，县区账号不能查看；需要时请联系市招商和经济合作局。")
+
+
+class CityConfigError(FigureError):
+    """The city file (县区、开发区、产业链) cannot be used as it stands."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        self.file = file
+        super().__init__(f"城市配置文件 {file} 有误：{reason}。请修改该文件后重试。")
+
+
+class CityMismatch(FigureError):
+    """The project database was set up for another city than the one configured."""
+
+    def __init__(self, database_city: str, configured: str, file: str) -> None:
+        super().__init__(f"项目数据库是{database_city}的，而当前城市配置（{file}）是{configured}：不写入。"
+                         f"请设置 ASSISTANT_CITY_FILE 指向{database_city}的配置文件，或为{configured}另建数据目录。")

@@ -152,8 +152,10 @@ def _upsert(session: Session, counts: _Counts, row: Base | None, model: type[Bas
 
 
 def office_index(offices: Iterable[Office]) -> NameIndex:
-    """Offices by name, their aliases, and the ways staff write them (深圳联络处, 驻深圳联络处)."""
-    return NameIndex((o.name, [*(o.aliases or []), f"{o.city}联络处", f"驻{o.city}联络处", f"驻{o.city}招商联络处"])
+    """Offices by name, their aliases, and the ways staff write them (深圳联络处, 驻深圳联络处; a city whose offices are
+    驻外分局: 深圳分局, 驻深圳招商分局)."""
+    return NameIndex((o.name, [*(o.aliases or []), *(f"{head}{o.city}{tail}" for head in ("", "驻")
+                                                      for tail in ("联络处", "招商联络处", "分局", "招商分局"))])
                      for o in offices)
 
 

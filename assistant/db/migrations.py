@@ -28,7 +28,8 @@ from sqlalchemy import (
 )
 
 from assistant.db import models
-from assistant.db.reference import CHAINS, REGIONS
+from assistant.db.errors import CityMismatch
+from assistant.db.reference import CITY_NAME, CityConfig, configured_city
 
 _version_metadata = MetaData()
 schema_version = Table(
@@ -44,17 +45,21 @@ schema_version = Table(
 class Migration:
     version: int
     name: str
-    apply: Callable[[Connection], None]
+    apply: Callable[[Connection, CityConfig], None]
 
 
-def _create_core_tables(conn: Connection) -> None:
+def _create_core_tables(conn: Connection, city: CityConfig) -> None:
     models.Base.metadata.create_all(conn, checkfirst=True)
 
 
-def _seed_reference_data(conn: Connection) -> None:
+def _seed_reference_data(conn: Connection, city: CityConfig) -> None:
+    """The city file's regions and chains, added or updated by name (never deleted: rows may refer to them)."""
     region = models.Region
+    whole = conn.execute(select(region.full_name).where(region.name == CITY_NAME)).scalar()
+    if whole is not None and whole != city.name:
+        raise CityMismatch(whole, city.name, city.file)
     existing = {row.name: row.id for row in conn.execute(select(region.name, region.id))}
-    for order, spec in enumerate(REGIONS, start=1):
+    for order, spec in enumerate(city.regions, start=1):
         values = {
             "name": spec.name,
             "full_name": spec.full_name,
@@ -68,7 +73,7 @@ def _seed_reference_data(conn: Connection) -> None:
             conn.execute(insert(region).values(values))
     chain_model = models.IndustryChain
     existing = {row.name: row.id for row in conn.execute(select(chain_model.name, chain_model.id))}
-    for order, chain in enumerate(CHAINS, start=1):
+    for order, chain in enumerate(city.chains, start=1):
         values = {
             "name": chain.name,
             "chain_group": chain.group,
@@ -94,7 +99,7 @@ _LEDGER_COLUMNS: dict[type[models.Base], tuple[str, ...]] = {
 }
 
 
-def _add_ledgers(conn: Connection) -> None:
+def _add_ledgers(conn: Connection, city: CityConfig) -> None:
     """两单一台账: offices, contacts, project history and problem progress tables; lifecycle and workflow
     columns on projects, problems, enterprises and the import log (all nullable, so old files still import)."""
     new_tables = [models.Office.__table__, models.ProjectVersion.__table__, models.Contact.__table__,
@@ -112,7 +117,7 @@ def _add_ledgers(conn: Connection) -> None:
             conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN {name} {ddl}')  # type: ignore[attr-defined]
 
 
-def _index_versions_by_project_and_end(conn: Connection) -> None:
+def _index_versions_by_project_and_end(conn: Connection, city: CityConfig) -> None:
     """周动态 finds each project's version on the earlier date by (project_id, valid_to)."""
     for index in models.ProjectVersion.__table__.indexes:  # type: ignore[attr-defined]
         if index.name == "ix_project_version_project_to":
@@ -134,8 +139,12 @@ def applied_versions(conn: Connection) -> set[int]:
     return set(conn.execute(select(schema_version.c.version)).scalars())
 
 
-def migrate(engine: Engine) -> list[str]:
-    """执行尚未执行的迁移步骤，返回本次执行的步骤名；已是最新时返回空列表（可重复调用）。"""
+def migrate(engine: Engine, city: CityConfig | None = None) -> list[str]:
+    """执行尚未执行的迁移步骤，返回本次执行的步骤名；已是最新时返回空列表（可重复调用）。
+
+    每次都按城市配置（city，缺省为 ASSISTANT_CITY_FILE 或内置的安康市）增改地区和产业链，所以改了配置文件的县区、简称、
+    产业链在下一次导入时生效；数据库属于另一个城市时报 CityMismatch，不做修改。"""
+    city = city or configured_city()
     with engine.begin() as conn:
         _version_metadata.create_all(conn, checkfirst=True)
     done: list[str] = []
@@ -143,10 +152,13 @@ def migrate(engine: Engine) -> list[str]:
         with engine.begin() as conn:
             if step.version in applied_versions(conn):
                 continue
-            step.apply(conn)
+            step.apply(conn, city)
             now = datetime.now(UTC).replace(tzinfo=None)
             conn.execute(schema_version.insert().values(version=step.version, name=step.name, applied_at=now))
             done.append(step.name)
+    if "seed_regions_and_chains" not in done:
+        with engine.begin() as conn:
+            _seed_reference_data(conn, city)
     return done
 
 

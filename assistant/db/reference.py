@@ -1,18 +1,26 @@
-"""Reference data (the “一图” part): regions, the “5+3” industry chains and the tracked metrics.
+"""Reference data (the “一图” part): the city, its counties and zones, the “5+3” industry chains, and the tracked
+metrics and vocabularies.
 
-Regions and chains are written into the database by migration 2 so that imports can check names
-against them. The region list is 安康市's 9 counties/districts, 旬阳市 and the three development
-zones as in the bureau's quarterly table. The “5+3” chains are those of the demo corpus's handbook
-(“5”: 富硒食品、新型材料、装备制造、纺织丝绸、生物医药; “3”: 新能源、文旅康养、电子信息); the lead
-departments are samples to be checked against the city's 链长制 document. Change them with a new
-migration step.
+The city's regions and chains are configuration data, not code: assistant/resources/city.yaml (安康市: its 9
+counties/districts, 旬阳市 and three development zones as in the bureau's quarterly table; the “5+3” chains of the
+demo corpus's handbook), or the file ASSISTANT_CITY_FILE names for another city. Migrations write them into the
+database (added and updated, never deleted) so that imports check names against them. 驻外招商联络处 (驻外分局)
+are imported as a data file too (`assistant db import offices`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.db.errors import CityConfigError
 
 CITY_NAME = "全市"
+DEFAULT_CITY_FILE = Path(__file__).resolve().parents[1] / "resources" / "city.yaml"
+REGION_KINDS = ("县", "市", "区", "开发区")
 
 
 @dataclass(frozen=True)
@@ -23,24 +31,6 @@ class RegionDef:
     aliases: tuple[str, ...]
 
 
-REGIONS: tuple[RegionDef, ...] = (
-    RegionDef("汉滨区", "安康市汉滨区", "区", ("汉滨",)),
-    RegionDef("旬阳市", "旬阳市", "市", ("旬阳", "旬阳县")),
-    RegionDef("汉阴县", "汉阴县", "县", ("汉阴",)),
-    RegionDef("石泉县", "石泉县", "县", ("石泉",)),
-    RegionDef("宁陕县", "宁陕县", "县", ("宁陕",)),
-    RegionDef("紫阳县", "紫阳县", "县", ("紫阳",)),
-    RegionDef("岚皋县", "岚皋县", "县", ("岚皋",)),
-    RegionDef("平利县", "平利县", "县", ("平利",)),
-    RegionDef("镇坪县", "镇坪县", "县", ("镇坪",)),
-    RegionDef("白河县", "白河县", "县", ("白河",)),
-    RegionDef("高新区", "安康高新技术产业开发区", "开发区", ("高新", "安康高新区", "高新技术产业开发区")),
-    RegionDef("瀛湖", "瀛湖生态旅游区", "开发区", ("瀛湖生态旅游区", "瀛湖旅游区", "瀛湖景区")),
-    RegionDef("恒口", "恒口示范区", "开发区", ("恒口示范区", "恒口示范区（试验区）", "恒口试验区")),
-    RegionDef(CITY_NAME, "安康市", "全市", ("安康市", "安康", "全市合计", "合计", "总计", "全市总计")),
-)
-
-
 @dataclass(frozen=True)
 class ChainDef:
     name: str
@@ -49,16 +39,74 @@ class ChainDef:
     aliases: tuple[str, ...]
 
 
-CHAINS: tuple[ChainDef, ...] = (
-    ChainDef("富硒食品", "5", "市农业农村局", ("富硒", "富硒产业", "富硒茶", "富硒食品产业链")),
-    ChainDef("新型材料", "5", "市工业和信息化局", ("新材料", "现代材料", "新型材料产业链")),
-    ChainDef("装备制造", "5", "市工业和信息化局", ("智能制造", "高端装备", "装备制造产业链")),
-    ChainDef("纺织丝绸", "5", "市商务局", ("纺织服装", "丝绸", "纺织", "毛绒玩具", "纺织丝绸产业链")),
-    ChainDef("生物医药", "5", "市卫生健康委员会", ("秦巴医药", "中医药", "医药", "生物医药产业链")),
-    ChainDef("新能源", "3", "市发展和改革委员会", ("锂电新能源", "锂电新能源材料", "锂电", "新能源产业链")),
-    ChainDef("文旅康养", "3", "市文化和旅游广电局", ("生态文旅", "生态旅游", "文化旅游", "康养旅游", "文旅")),
-    ChainDef("电子信息", "3", "市工业和信息化局", ("电子", "电子元器件", "电子信息产业链")),
-)
+@dataclass(frozen=True)
+class CityConfig:
+    """One city as its configuration file describes it: the counties and zones in report order, then 全市."""
+
+    name: str
+    file: str
+    regions: tuple[RegionDef, ...]
+    chains: tuple[ChainDef, ...]
+
+    @property
+    def counties(self) -> list[RegionDef]:
+        return [r for r in self.regions if r.kind != "全市"]
+
+
+def _names(value: Any, where: str, file: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise CityConfigError(file, f"{where}的“简称”应为列表，如 [汉滨, 汉滨区]")
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def load_city(path: Path | None = None) -> CityConfig:
+    """Read and check a city file (default: the built-in 安康市); CityConfigError names the entry that is wrong."""
+    path = path or DEFAULT_CITY_FILE
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise CityConfigError(str(path), f"无法读取：{err}") from err
+    file = path.name
+    if not isinstance(data, dict) or not isinstance(data.get("城市"), dict) or not data["城市"].get("名称"):
+        raise CityConfigError(file, "缺少“城市: {名称: …}”")
+    city = data["城市"]
+    regions: list[RegionDef] = []
+    for n, item in enumerate(data.get("县区") or [], start=1):
+        where = f"第 {n} 个县区"
+        if not isinstance(item, dict) or not str(item.get("名称") or "").strip():
+            raise CityConfigError(file, f"{where}缺少“名称”")
+        name = str(item["名称"]).strip()
+        kind = str(item.get("类别") or "").strip()
+        if kind not in REGION_KINDS:
+            raise CityConfigError(file, f"{where}（{name}）的“类别”为“{kind}”，应为：{'、'.join(REGION_KINDS)}")
+        if name == CITY_NAME or any(r.name == name for r in regions):
+            raise CityConfigError(file, f"{where}的名称“{name}”重复或与“{CITY_NAME}”相同")
+        regions.append(RegionDef(name, str(item.get("全称") or name).strip(), kind, _names(item.get("简称"), where, file)))
+    if not regions:
+        raise CityConfigError(file, "“县区”为空：至少要有一个县（市、区）或开发区")
+    chains: list[ChainDef] = []
+    for n, item in enumerate(data.get("产业链") or [], start=1):
+        where = f"第 {n} 条产业链"
+        if not isinstance(item, dict) or not str(item.get("名称") or "").strip():
+            raise CityConfigError(file, f"{where}缺少“名称”")
+        name = str(item["名称"]).strip()
+        group = str(item.get("组别") or "").strip()
+        if group not in ("5", "3") or any(c.name == name for c in chains):
+            raise CityConfigError(file, f"{where}（{name}）的“组别”应为 5 或 3，且名称不能重复")
+        chains.append(ChainDef(name, group, str(item.get("牵头部门") or "").strip(),
+                               _names(item.get("简称"), where, file)))
+    city_name = str(city["名称"]).strip()
+    whole = RegionDef(CITY_NAME, city_name, "全市", (city_name, *_names(city.get("简称"), "城市", file)))
+    return CityConfig(city_name, file, (*regions, whole), tuple(chains))
+
+
+def configured_city() -> CityConfig:
+    """The city this installation serves: ASSISTANT_CITY_FILE, or the built-in 安康市."""
+    from assistant.config import get_settings
+
+    return load_city(get_settings().city_file)
 
 
 @dataclass(frozen=True)

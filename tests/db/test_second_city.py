@@ -1,0 +1,100 @@
+"""A second city set up by data files alone: 汉中市's counties, zone and chains in a city file, its 驻外分局 in an
+offices file, then its ledgers imported and asked through the CLI, as a bureau in another city would do it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from assistant.cli import main
+
+HANZHONG = """城市:
+  名称: 汉中市
+  简称: [汉中]
+县区:
+  - {名称: 汉台区, 全称: 汉中市汉台区, 类别: 区, 简称: [汉台]}
+  - {名称: 南郑区, 全称: 汉中市南郑区, 类别: 区, 简称: [南郑]}
+  - {名称: 城固县, 全称: 城固县, 类别: 县, 简称: [城固]}
+  - {名称: 勉县, 全称: 勉县, 类别: 县, 简称: [勉县]}
+  - {名称: 经开区, 全称: 汉中经济技术开发区, 类别: 开发区, 简称: [汉中经开区, 经济技术开发区]}
+产业链:
+  - {名称: 航空装备, 组别: "5", 牵头部门: 市工业和信息化局, 简称: [航空, 航空制造]}
+  - {名称: 现代材料, 组别: "5", 牵头部门: 市工业和信息化局, 简称: [新材料]}
+  - {名称: 绿色食药, 组别: "3", 牵头部门: 市农业农村局, 简称: [食药]}
+"""
+OFFICES = "联络处名称,驻地城市,简称,负责人\n驻西安招商分局,西安,西安分局,赵某\n驻深圳招商分局,深圳,,钱某\n"
+PROJECTS = """项目名称,地区,产业链,阶段,签约日期,开工日期,约定开工期限,来源/首谈单位,最新进展,进展日期,填报日期
+航空零部件产业园项目,汉台,航空,签约,2024-05-06,,2024-09-30,西安分局,厂房设计,2024-07-20,2024-07-26
+镁合金新材料项目,勉县,新材料,开工,2024-03-01,2024-06-18,2024-06-30,驻深圳招商分局,设备安装,2024-07-22,2024-07-26
+富硒茶饮项目,城固县,食药,线索,,,,城固县招商局,初次洽谈,2024-07-10,2024-07-26
+"""
+CONTACTS = """日期,企业名称,对接单位,走访人员,方式,对接成果,下一步
+2024-06-12,示例航空制造有限公司,西安分局,赵某,走访,了解零部件外协需求,邀请来汉考察
+2024-07-03,示例镁业有限公司,驻深圳招商分局,钱某,叩门,企业有意扩产,对接勉县
+"""
+INDICATORS = """地区,期间,指标,数值,单位,同比,年度目标
+汉台区,2024-07,实际引进内资,60,亿元,,100
+南郑区,2024-07,实际引进内资,40,亿元,,80
+城固县,2024-07,实际引进内资,30,亿元,,40
+勉县,2024-07,实际引进内资,20,亿元,,50
+经开区,2024-07,实际引进内资,50,亿元,,60
+"""
+
+
+@pytest.fixture
+def hanzhong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    city = tmp_path / "city"
+    city.mkdir()
+    for name, text in (("汉中.yaml", HANZHONG), ("offices.csv", OFFICES), ("projects.csv", PROJECTS),
+                       ("contacts.csv", CONTACTS), ("indicators.csv", INDICATORS)):
+        (city / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "indexes"))
+    monkeypatch.setenv("ASSISTANT_CITY_FILE", str(city / "汉中.yaml"))
+    monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
+    yield city
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_a_second_city_from_data_files(hanzhong: Path) -> None:
+    for kind in ("offices", "projects", "contacts", "indicators"):
+        result = run("db", "import", kind, str(hanzhong / f"{kind}.csv"))
+        assert result.exit_code == 0, result.output
+    listing = json.loads(run("figures", "project-list", "--region", "汉台", "--json").output)
+    assert [p["name"] for p in listing["items"]] == ["航空零部件产业园项目"]
+    chain = json.loads(run("figures", "project-list", "--chain", "航空制造", "--json").output)
+    assert chain["total_count"] == 1
+    contacts = run("figures", "contacts", "--office", "西安分局").output
+    assert "驻西安招商分局" in contacts and "示例航空制造有限公司" in contacts and "示例镁业" not in contacts
+    ranking = json.loads(run("figures", "monthly-ranking", "--period", "2024-07", "--json").output)
+    assert [r["region"] for r in ranking["rows"]][:2] == ["经开区", "城固县"]  # 83.33% and 75.00%
+    assert ranking["ranked_count"] == 5 and "汉阴县" not in json.dumps(ranking, ensure_ascii=False)
+
+
+def test_a_county_the_city_file_does_not_name_is_refused_whole(hanzhong: Path) -> None:
+    bad = hanzhong / "bad.csv"
+    bad.write_text(PROJECTS.replace("勉县,新材料", "汉阴县,新材料"), encoding="utf-8")
+    result = run("db", "import", "projects", str(bad))
+    assert result.exit_code != 0 and "汉阴县" in result.output and "第 3 行" in result.output
+    assert "航空零部件" not in run("figures", "project-list").output
+
+
+def test_the_database_of_one_city_is_not_written_with_another_citys_file(hanzhong: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run("db", "import", "offices", str(hanzhong / "offices.csv")).exit_code == 0
+    monkeypatch.delenv("ASSISTANT_CITY_FILE")  # back to the built-in 安康市
+    result = run("db", "import", "projects", str(hanzhong / "projects.csv"))
+    assert result.exit_code != 0 and "项目数据库是汉中市的" in result.output and "ASSISTANT_CITY_FILE" in result.output
+
+
+def test_a_broken_city_file_names_the_entry(hanzhong: Path) -> None:
+    (hanzhong / "汉中.yaml").write_text(HANZHONG.replace("类别: 县, 简称: [勉县]", "类别: 乡, 简称: [勉县]"), encoding="utf-8")
+    result = run("db", "import", "offices", str(hanzhong / "offices.csv"))
+    assert result.exit_code != 0
+    assert "城市配置文件 汉中.yaml 有误：第 4 个县区（勉县）的“类别”为“乡”" in result.output
