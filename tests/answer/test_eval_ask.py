@@ -135,3 +135,19 @@ def test_eval_ask_reports_a_broken_file_as_an_error(data_dir: Path, tmp_path: Pa
     broken.write_text("question\texpected\n问题\t答案\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", "ask", str(broken)], env={"ASSISTANT_DATA_DIR": str(data_dir)})
     assert result.exit_code == 1 and "broken.tsv" in result.output and "表头" in result.output
+
+
+def test_no_held_out_question_is_a_routing_example():
+    """A held-out question that is also a tool's example question measures memory, not understanding."""
+    import csv
+
+    from assistant.tools.registry import declared
+
+    def bare(text: str) -> str:
+        return text.strip().rstrip("？?。！! ")
+
+    examples = {bare(example) for tool in declared() for example in tool.examples}
+    held_out = Path(__file__).resolve().parents[1] / "eval" / "ask" / "heldout.tsv"
+    with held_out.open(encoding="utf-8") as fh:
+        leaked = [row["id"] for row in csv.DictReader(fh, delimiter="\t") if bare(row["question"]) in examples]
+    assert leaked == []
