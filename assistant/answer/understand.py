@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from assistant.answer.slots import Slots, SlotVocabulary, fill_slots
-from assistant.db.models import Indicator, Region
+from assistant.db.models import ImportLog, Indicator, Region
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
 from assistant.db.session import FigureStore
@@ -50,12 +50,24 @@ class RegionName:
     is_city: bool
 
 
+STALE_DAYS = 100  # a database older than this (days) is read as of its own date
+
+
 @dataclass
 class Vocabulary:
     regions: list[RegionName] = field(default_factory=list)
     latest: dict[str, Period] = field(default_factory=dict)  # metric → newest period with data
     names: SlotVocabulary = field(default_factory=SlotVocabulary)
     latest_by_region: dict[tuple[str, str], Period] = field(default_factory=dict)  # (metric, region) → newest
+    as_of: date | None = None  # the newest day the database reports on: its ledger date or latest period's end
+
+    def reference_day(self, clock: date) -> date:
+        """The day relative time words (今年, 上季度, 本周) count from: the clock, unless the database stops
+        more than STALE_DAYS before it (an archive or a demo), in which case the data's own as-of day, as the
+        ledger tools already do for 本周 — otherwise 今年 would ask for a year the data cannot hold."""
+        if self.as_of is not None and (clock - self.as_of).days > STALE_DAYS:
+            return self.as_of
+        return clock
 
     def latest_for(self, metrics: list[str], regions: list[str]) -> Period | None:
         """The newest period with data for these metrics in these regions (any region when none is named)."""
@@ -88,7 +100,9 @@ class Vocabulary:
             ):
                 if key:
                     by_region[(metric, region)] = Period(int(key) // 100, int(key) % 100)
-        return cls(regions, latest, SlotVocabulary.load(store), by_region)
+            ledger = session.scalar(select(func.max(ImportLog.as_of)).where(ImportLog.kind == "projects"))
+        ends = [p.end for p in latest.values()] + ([ledger] if ledger else [])
+        return cls(regions, latest, SlotVocabulary.load(store), by_region, max(ends, default=None))
 
     def words(self) -> list[str]:
         return [w for r in self.regions for w in (r.name, *r.aliases)] + self.names.words()
@@ -158,6 +172,24 @@ def _metrics_in(text: str) -> list[MetricDef]:
     return found
 
 
+RELATIVE_PERIOD = re.compile(r"今年|本年|去年|上年|(?:上|本|这)个?季度|(?:上|本|这)个?月(?!底|末)")
+
+
+def _relative_period(text: str, today: date) -> Period | None:
+    """上季度 / 本季度 / 上个月 / 本月, counted from `today`, as the cumulative periods the data holds
+    (上季度 in July is 上半年, 1-6月)."""
+    quarter_end = (today.month + 2) // 3 * 3
+    if re.search(r"上个?季度", text):
+        return Period(today.year, quarter_end - 3) if quarter_end > 3 else Period(today.year - 1, 12)
+    if re.search(r"(?:本|这)个?季度", text):
+        return Period(today.year, quarter_end)
+    if re.search(r"上个?月(?!底|末)", text):
+        return Period(today.year, today.month - 1) if today.month > 1 else Period(today.year - 1, 12)
+    if re.search(r"(?:本|这)个?月(?!底|末)", text):
+        return Period(today.year, today.month)
+    return None
+
+
 def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: date) -> tuple[Period | None, bool]:
     year = None
     if "今年" in text or "本年" in text:
@@ -175,6 +207,8 @@ def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: da
         period = find_period(normalized, default_year=default_year)
     except Exception:
         period = None
+    if period is None:
+        period = _relative_period(normalized, today)
     if period is not None:
         return period, False
     if year:
@@ -206,8 +240,9 @@ def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> 
 
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
     """`max_chars` (Settings.max_question_chars): longer questions are parsed from their start, marked truncated."""
-    today = today or date.today()
     text = " ".join(question.split())
+    clock = today or date.today()
+    today = vocab.reference_day(clock)
     limit = len(text) if max_chars is None else max_chars
     parsed = Parsed(text=text[:limit], truncated=len(text) > limit)
     text = parsed.text
@@ -229,6 +264,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
                 parsed.unknown_place = place
                 break
     parsed.period, parsed.period_assumed = _period_in(text, vocab, parsed.metrics, today)
+    if today != clock and (relative := RELATIVE_PERIOD.search(text)):
+        parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
     if bad := BAD_PERIOD.search(text):
         parsed.bad_period = bad.group(0)
     parsed.slots = fill_slots(text, vocab.names)

@@ -126,16 +126,17 @@ def assessment(store: FigureStore, period: str | None = None, region: str | None
     """
     scheme = load_scheme()
     with store.session() as session:
-        if period:
-            p = parse_period(period)
         regions = {r.name: r.id for r in session.scalars(select(Region))}
-        if not period:  # the newest period with county rows (a city-only period cannot rank counties)
-            latest = session.scalar(select(Indicator.period).join(Region, Indicator.region_id == Region.id)
-                                    .where(Region.kind != "全市")
-                                    .order_by(Indicator.year.desc(), Indicator.end_month.desc()).limit(1))
-            if latest is None:
-                raise InvalidValue("县区指标表还没有分县区的数据，无法计算考核得分。")
-            p = parse_period(latest)
+        county_periods = (select(Indicator.period).join(Region, Indicator.region_id == Region.id)
+                          .where(Region.kind != "全市"))
+        latest = session.scalar(county_periods.order_by(Indicator.year.desc(), Indicator.end_month.desc()).limit(1))
+        if latest is None:
+            raise InvalidValue("县区指标表还没有分县区的数据，无法计算考核得分。")
+        p = parse_period(period) if period else parse_period(latest)
+        if period and session.scalar(county_periods.where(Indicator.period == p.key).limit(1)) is None:
+            # a period with no county rows would rank every county on zeros
+            raise InvalidValue(f"县区指标表中没有{p.label}分县区的数据（无数据），无法计算这一期的考核得分；"
+                               f"最近有分县区数据的是{parse_period(latest).label}。")
         class_of = {name: cls for cls, names in scheme.classes.items() for name in names}
         unknown = [name for name in class_of if name not in regions]
         if unknown:
