@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from assistant.answer.answer_types import AnswerType, answer_type
 from assistant.answer.numbers import find_numbers, numeric_values
 from assistant.answer.router import RouteScore
 from assistant.answer.types import UNVERIFIED_NOTE, Citation
@@ -46,7 +47,8 @@ MIN_COVERAGE = 0.5
 DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|办法|总结|讲话|文档|材料)(?:里|中|上)?(?:说|讲|提到|写|称|怎么说)"
                           r"|据.{0,12}(?:文件|报告|通报|访谈)")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．])"
-                     r"[^。；！？]{0,24}[。：:]?$")
+                     r"[^。；！？]{0,24}[。：:]?$"
+                     r"|^第[一二三四五六七八九十百零]+条\s*[^。；！？，\d]{0,12}[。：:]?$")  # 第十五条 项目流转。
 FORMALITIES = re.compile(r"附注|版记|抄送|印发|联系人")
 WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径")
 EXAMPLES = [
@@ -475,7 +477,9 @@ def policy_for(
         topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
         query = " ".join(topic[:1] + [query])
     words = _content_words(query)
-    hits = kb.search(query, k=k, filters=filters)
+    want = answer_type(parsed.text)
+    # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it
+    hits = kb.search(query, k=k + 3 if want else k, filters=filters)
     places = gazetteer()
     asked_places = places.find(parsed.text)
     chosen: list[tuple[Hit, str]] = []
@@ -492,14 +496,22 @@ def policy_for(
             continue
         if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE):
             continue
-        quote = best_sentences(hit.text, words)
+        quote = best_sentences(hit.text, words, want=want)
         if periods is not None and not any(all(any(w in quote for w in group) for group in period)
                                            for period in periods):
             continue
         if quote and _coverage(words, f"{hit.section} {quote}") > 0 and all(quote != q for _, q in chosen):
             chosen.append((hit, quote))
-        if len(chosen) >= 3:
+        if len(chosen) >= (6 if want else 3):
             break
+    if want:
+        # quotes that hold the value asked for come first; with none, the answer says so and cites at most
+        # one related passage as such
+        holding = [c for c in chosen if want.held_by(c[1])]
+        chosen = holding[:3] if holding else chosen[:1]
+        if chosen and not holding:
+            comp.notes.append(f"知识库中没有找到直接给出这一{want.name}的说法，以上只是相关内容。")
+            comp.lead = comp.lead or f"知识库中没有找到直接回答这个问题的{want.name}，以下是相关内容，仅供参考。"
     for hit, quote in chosen:
         n = len(comp.citations) + 1
         comp.citations.append(
@@ -516,9 +528,10 @@ def policy_for(
         comp.policy_lines.append(f"· 据{where}{section}：{quote} [{n}]{state}")
 
 
-def best_sentences(passage: str, words: list[str], limit: int = 2) -> str:
+def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerType | None = None) -> str:
     """The passage's most relevant sentences (verbatim, in order): the best one and, if it scores too,
-    its neighbour. Falls back to the first sentence."""
+    its neighbour. Falls back to the first sentence. With `want`, a sentence holding that kind of value
+    (a duration for 多久) outranks one that only repeats the question's words."""
     sentences = [
         s for m in SENTENCE.finditer(passage)
         if (s := m.group(0).strip()) and not BOILERPLATE.search(s) and not INJECTION.search(s) and not is_planted(s)
@@ -530,11 +543,17 @@ def best_sentences(passage: str, words: list[str], limit: int = 2) -> str:
     if not sentences:
         return ""
     # A question sentence (an interviewer's, a FAQ heading) restates the query but answers nothing.
-    scores = [_coverage(words, s) * (0.5 if s.endswith(("？", "?")) else 1.0) for s in sentences]
+    scores = [_coverage(words, s) * (0.5 if s.endswith(("？", "?")) else 1.0)
+              + (0.5 if want and _coverage(words, s) > 0 and want.held_by(s) else 0.0) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     picked = [best]
     for neighbour in (best + 1, best - 1):
-        if len(picked) < limit and 0 <= neighbour < len(sentences) and scores[neighbour] > 0 and len(sentences[neighbour]) < 160:
+        # the next sentence often completes the best one in other words (…提交市局。接收方应在10个工作日内反馈):
+        # it joins when it holds the value asked for, even without the question's words
+        follows = neighbour == best + 1 and want is not None and want.held_by(sentences[neighbour]) if (
+            0 <= neighbour < len(sentences)) else False
+        if len(picked) < limit and 0 <= neighbour < len(sentences) and (scores[neighbour] > 0 or follows) \
+                and len(sentences[neighbour]) < 160:
             picked.append(neighbour)
     quote = "".join(sentences[i] for i in sorted(picked))
     return quote if quote in passage else sentences[best]

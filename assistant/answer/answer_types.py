@@ -1,0 +1,56 @@
+"""What kind of answer a question wants, and whether a sentence holds one.
+
+A question that asks 多久 is answered by a duration, 几条 by a count of 条, 什么时候 by a date, 比例 by a share,
+多少钱 by an amount. A quote that matches the question's words but holds no such value (a sentence about 线索流转
+with no number of 条) is related text, not an answer: the quoting prefers sentences that hold the value, and when
+no passage does, the answer says so instead of passing related text off as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半]+)"
+# measure words that count things; the groups are words a document may use for the same count
+_CLASSIFIERS = ["个", "家", "条", "项", "期", "次", "批", "场", "类", "种", "件", "户", "所", "座", "款", "份", "轮"]
+_PEOPLE = "人名位"
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    name: str  # 时长 / 日期 / 数量 / 比例 / 金额
+    evidence: re.Pattern[str]
+
+    def held_by(self, sentence: str) -> bool:
+        return self.evidence.search(sentence) is not None
+
+
+DURATION_Q = re.compile(r"多久|多长时间|多少天|几天|多少个?工作日|几个工作日|几个月|多少个月|几周|时限|期限是多")
+DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|年)(?<!\d{{4}}年)")
+WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|截止(?:时间|日期)|哪一?年|多会儿")
+WHEN = re.compile(r"\d{1,2}月|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至")
+COUNT_Q = re.compile(rf"(?:几|多少)\s*([{''.join(_CLASSIFIERS)}{_PEOPLE}])")
+SHARE_Q = re.compile(r"比例|占比|比重|百分之几|百分比|几成|多少%")
+SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
+AMOUNT_Q = re.compile(r"多少钱|多少万|多少亿|多少资金|金额是?多少|奖励多少|补助多少|补贴多少|投了多少|投资多少")
+PEOPLE_Q = re.compile(r"(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
+AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
+
+
+def answer_type(question: str) -> AnswerType | None:
+    """The kind of value the question asks for, or None when it asks for prose (措施, 怎么办, 是什么)."""
+    if DURATION_Q.search(question):
+        return AnswerType("时长", DURATION)
+    if WHEN_Q.search(question):
+        return AnswerType("日期", WHEN)
+    if SHARE_Q.search(question):
+        return AnswerType("比例", SHARE)
+    if AMOUNT_Q.search(question):
+        return AnswerType("金额", AMOUNT)
+    if m := COUNT_Q.search(question):
+        unit = _PEOPLE if m.group(1) in _PEOPLE else m.group(1)
+        return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{unit}]"))
+    if PEOPLE_Q.search(question):
+        return AnswerType("人数", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{_PEOPLE}]"))
+    return None
