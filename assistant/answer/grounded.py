@@ -476,7 +476,7 @@ def policy_for(
         # keep what the figure clause was about (外资) so the measures found are for that indicator
         topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
         query = " ".join(topic[:1] + [query])
-    words = _content_words(query)
+    words = kb.known(_content_words(query))
     want = answer_type(parsed.text)
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it
     hits = kb.search(query, k=k + 3 if want else k, filters=filters)

@@ -28,6 +28,10 @@ class BM25Index:
         retriever.index(corpus, show_progress=False)
         return cls(retriever, chunk_ids)
 
+    def knows(self, token: str) -> bool:
+        """Whether some passage of the index contains this token."""
+        return self.retriever is not None and token in self.retriever.vocab_dict
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         if self.retriever is None:
             return np.zeros(0, dtype=np.float32)

@@ -391,6 +391,12 @@ class KnowledgeBase:
     def doc_meta(self, doc_id: str) -> dict[str, Any]:
         return self._current().doc_meta.get(doc_id, {})
 
+    def known(self, words: list[str]) -> list[str]:
+        """The words that some passage contains: a typo (地放) or a colloquial word (干啥) no document uses cannot
+        tell one passage from another. All the words when none is known (nothing in the index speaks of them)."""
+        bm25 = self._current().bm25
+        return [w for w in words if bm25.knows(w)] or words
+
     # -- search
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> list[Hit]:
         """The `k` best passages: BM25 (with synonyms) and exact dense scores fused (fusion.py), with the
