@@ -15,6 +15,7 @@ from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
 from assistant.db.session import FigureStore
 from assistant.db.vocab import find_metric
+from assistant.index.tokenize import get_tokenizer
 
 RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|哪个(?:县|区|地区)?.{0,6}最")
 LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
@@ -219,7 +220,9 @@ def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: da
 PERIOD_WORDS = re.compile(
     r"(?:\d{4}|今|去|上|本|明)年(?:度)?|[上下]半年|(?:第?[一二三四1-4]|上|本|下)季度|前三季度|全年|年初以来|"
     r"\d{1,2}\s*[-—至到~]\s*\d{1,2}\s*月(?:份|底|末)?|截[至止]\s*\d{1,2}月(?:份|底|末)?|\d{1,2}月(?:份|底|末)?|"
-    r"(?:本|上|这|下)(?:周|个?月)")
+    r"(?:本|上|这|下)个?月")
+# a week is a date window, not a reporting period: 本周新签约 asks the ledger's week, 一季度签约 a period's list
+WEEK_WORDS = re.compile(r"(?:本|上|这|下)个?(?:周|星期|礼拜)|(?:最近|近)(?:一|1)?(?:周|星期)|近\s*\d+\s*天|这几天")
 
 
 def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> str:
@@ -235,7 +238,21 @@ def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> 
     for word, placeholder in sorted(spans, key=lambda s: len(s[0]), reverse=True):
         if word and word in text:
             text = text.replace(word, placeholder if blank is None else blank)
+    text = WEEK_WORDS.sub("某周" if blank is None else blank, text)
     return PERIOD_WORDS.sub("某期间" if blank is None else blank, text)
+
+
+def _place_words(text: str) -> list[str]:
+    """Words of the question that look like a place name (2–4 characters and 县/市/州/镇), as the tokenizer
+    cuts them: 千人百市万企 is one word (a term), not the place 千人百市; 紫云县 cut as 紫云 + 县 is rejoined."""
+    words = get_tokenizer().lcut(text)
+    found = []
+    for i, word in enumerate(words):
+        if word in ("县", "市", "州", "镇") and i and 2 <= len(words[i - 1]) <= 4:
+            word = words[i - 1] + word
+        if UNKNOWN_PLACE.fullmatch(word):
+            found.append(word)
+    return found
 
 
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
@@ -259,7 +276,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.metrics = [m for m in METRICS if m.name in ("实际引进内资", "外商直接投资")]
     parsed.future = bool(FUTURE.search(text))
     if not parsed.regions:
-        for place in UNKNOWN_PLACE.findall(text):
+        for place in _place_words(text):
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
                 parsed.unknown_place = place
                 break
