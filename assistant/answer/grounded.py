@@ -235,7 +235,9 @@ def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
     """Choose the tool calls by the router's scores among the tools whose slots the question fills."""
     by_route = {s.route: s.score for s in scores}
-    other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside"))
+    # a definition is of a term, never of a named project or company: 锂电隔膜项目的项目管家是谁 asks the ledger
+    entity = bool(parsed.slots.project or parsed.slots.enterprise)
+    other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside") if not (entity and r == "define"))
     plan = Plan(route=other[1], score=other[0], other=(other[0], other[1]))
     named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
                  or parsed.slots.department or parsed.slots.unknown_project)

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue
@@ -88,6 +88,16 @@ class ProjectDetail(BaseModel):
     is_foreign: bool
     foreign_amount_wan_usd: float | None
     note: str | None
+    # 两单一台账 (empty when the imported ledger did not carry them)
+    lead_grade: str | None = Field(None, description="线索等级")
+    source_unit: str | None = Field(None, description="来源/首谈单位")
+    responsible_unit: str | None = Field(None, description="责任单位")
+    lead_leader: str | None = Field(None, description="包抓领导")
+    manager: str | None = Field(None, description="项目管家")
+    build_type: str | None = Field(None, description="新建/续建")
+    start_deadline: date | None = Field(None, description="约定开工期限")
+    progress: str | None = Field(None, description="最新进展")
+    progress_on: date | None = Field(None, description="进展日期")
     problems: list[ProblemBrief]
     figures: list[Figure]
     provenance: Provenance
@@ -128,6 +138,10 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         if len(names) > 1:
             raise InvalidValue(f"“{name}”对应多个项目：{'、'.join(names[:10])}。请写出完整名称。")
         row, region_row, chain_row = next(t for t in rows if t[0].name == names[0])
+        ledger = {"lead_grade": row.lead_grade, "source_unit": row.source_unit,
+                  "responsible_unit": row.responsible_unit, "lead_leader": row.lead_leader, "manager": row.manager,
+                  "build_type": row.build_type, "start_deadline": row.start_deadline, "progress": row.progress,
+                  "progress_on": row.progress_on}
         project = _ProjectRow(row.id, row.import_id, row.name, row.enterprise_name, row.stage,
                               row.total_investment_yi_yuan, row.signed_on, row.started_on,
                               row.operating_on, row.funds_arrived_yi_yuan, row.is_foreign,
@@ -164,6 +178,14 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         parts.append(dates)
     parts.append(f"到位资金 {format_value(project.funds_arrived_yi_yuan, '亿元')}")
     summary = "，".join(parts) + "。"
+    duties = "，".join(f"{label}{value}" for label, value in (
+        ("线索等级", ledger["lead_grade"]), ("首谈单位", ledger["source_unit"]), ("责任单位", ledger["responsible_unit"]),
+        ("包抓领导", ledger["lead_leader"]), ("项目管家", ledger["manager"]),
+        ("约定开工期限", _date(ledger["start_deadline"]))) if value)
+    if duties:
+        summary += f"台账：{duties}。"
+    if ledger["progress"]:
+        summary += f"最新进展（{_date(ledger['progress_on'])}）：{ledger['progress']}。"
     if briefs:
         summary += "问题台账：" + "；".join(
             f"{b.code} {b.description}（{b.department}，{b.status}"
@@ -179,7 +201,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         started_on=project.started_on, operating_on=project.operating_on,
         funds_arrived_yi_yuan=project.funds_arrived_yi_yuan, is_foreign=project.is_foreign,
         foreign_amount_wan_usd=project.foreign_amount_wan_usd, note=project.note, problems=briefs, figures=figures,
-        provenance=prov, summary=summary,
+        provenance=prov, summary=summary, **ledger,
     )
 
 
