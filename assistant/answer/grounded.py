@@ -174,6 +174,7 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # uses what the question names wins (汉阴县外资进度落后 → that county's figure, not the list of laggards).
 # Chosen on the development question set only.
 SLOT_BONUS = 0.02
+ENTITY_KINDS = ("project", "enterprise")  # a named project or company narrows every figure asked
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "order", "solved")
 
@@ -252,6 +253,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         used = _used_slots(tool, parsed, latest_period)
         if used or candidate.score >= SLOTLESS_FLOOR or parsed.follow_up:
             eligible.append((candidate.score + SLOT_BONUS * used, candidate.score, tool.name, calls))
+    named_entities = [kind for kind in ENTITY_KINDS if _slot_values(kind, parsed, latest_period)]
+    if named_entities and any(all(k in REGISTRY[e[2]].slots.values() for k in named_entities) for e in eligible):
+        # 格力钛新能源准备投多少钱: a tool that cannot narrow to the company named would answer for every company
+        eligible = [e for e in eligible if all(k in REGISTRY[e[2]].slots.values() for k in named_entities)]
     if parsed.bad_period or (DEFINE_ONLY.search(parsed.text) and not parsed.regions and parsed.period_assumed
                              and not parsed.slots.project and not parsed.slots.enterprise):
         eligible = []  # 13月: refused below; 怎么算/口径 without a place or period: a definition, not a figure

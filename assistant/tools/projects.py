@@ -32,6 +32,7 @@ from assistant.tools.common import (
     resolve_region,
     scoped_region,
 )
+from assistant.tools.directory import match_names
 from assistant.tools.formulas import formula
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, format_value
@@ -259,19 +260,21 @@ class ProjectList(BaseModel):
         "一季度签约的项目有哪些", "外资项目都有哪些", "高新区已开工的项目", "投产的项目清单",
         "旬阳市的签约项目列表", "处于线索阶段的项目", "投资最大的项目是哪个", "5月份签约了哪些项目",
     ],
-    slots={"min_investment_yi": "amount", "signed_from": "date_from", "signed_to": "date_to"},
+    slots={"min_investment_yi": "amount", "signed_from": "date_from", "signed_to": "date_to", "enterprise": "enterprise"},
     path="project-list",
 )
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
                   foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
-                  order: Literal["signed", "investment"] = "signed", limit: int = 50) -> ProjectList:
+                  order: Literal["signed", "investment"] = "signed", limit: int = 50,
+                  enterprise: str | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
     period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
-    order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小；limit：最多返回条数（默认 50）。
+    order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小；limit：最多返回条数（默认 50）；
+    enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目。
     """
     p = period_of(period)
     wanted_stage = resolve_stage(stage) if stage else None
@@ -291,6 +294,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             projects = [x for x in projects if x.total is not None and x.total >= floor]
         if foreign is not None:
             projects = [x for x in projects if x.is_foreign == foreign]
+        if enterprise:
+            named = set(match_names(enterprise, sorted({x.enterprise for x in projects if x.enterprise}), "enterprise"))
+            projects = [x for x in projects if x.enterprise in named]
         shown = projects[: max(limit, 0)]
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
     items = [
@@ -301,7 +307,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         for x in shown
     ]
     total = _sum([x.total for x in projects])
-    summary = f"共 {len(projects)} 个项目，总投资 {format_value(as_float(total), '亿元')}" if projects else "无符合条件的项目"
+    summary = (f"共 {len(projects)} 个项目，总投资 {format_value(as_float(total), '亿元')}" if projects else
+               f"项目库中没有{enterprise}投资的项目（无数据）" if enterprise else "无符合条件的项目")
     if items:
         summary += "：" + "；".join(
             f"{i.name}（{i.region}，{i.stage}，{format_value(i.total_investment_yi_yuan, '亿元')}）" for i in items[:20])
