@@ -122,14 +122,17 @@ def assessment(store: FigureStore, period: str | None = None, region: str | None
     """按考核方案（assistant/resources/assessment.yaml：指标、权重、目标、县区分类）计算各县区考核得分和类别内排名，
     并列出每一分来自哪些数据行、按什么公式，以及失分最多的指标（原因）。
 
-    period：考核期间，如“2023Q2”，不填时为县区指标中最新的期间；region：可选，只看该县区（仍按全部县区排名）。
+    period：考核期间，如“2023Q2”，不填时为县区指标中最新的季度；region：可选，只看该县区（仍按全部县区排名）。
     """
     scheme = load_scheme()
     with store.session() as session:
         regions = {r.name: r.id for r in session.scalars(select(Region))}
         county_periods = (select(Indicator.period).join(Region, Indicator.region_id == Region.id)
                           .where(Region.kind != "全市"))
-        latest = session.scalar(county_periods.order_by(Indicator.year.desc(), Indicator.end_month.desc()).limit(1))
+        # without a period: the newest quarter with county rows (季度考核, not a 1-7月 month)
+        latest = session.scalar(county_periods.where(Indicator.end_month.in_((3, 6, 9, 12)))
+                                .order_by(Indicator.year.desc(), Indicator.end_month.desc()).limit(1)) or session.scalar(
+            county_periods.order_by(Indicator.year.desc(), Indicator.end_month.desc()).limit(1))
         if latest is None:
             raise InvalidValue("县区指标表还没有分县区的数据，无法计算考核得分。")
         p = parse_period(period) if period else parse_period(latest)

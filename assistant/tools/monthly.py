@@ -15,7 +15,7 @@ from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, parse_period
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
-from assistant.db.vocab import known_metrics
+from assistant.db.vocab import known_metrics, resolve_metric
 from assistant.tools.common import provenance, regions
 from assistant.tools.formulas import formula
 from assistant.tools.indicator_rows import competition_rank, load_rows
@@ -147,3 +147,106 @@ def monthly_ranking(store: FigureStore, period: str | None = None) -> MonthlyRan
     return MonthlyRanking(period_asked=asked.key if asked else None, period=used.key, period_label=used.label,
                           metrics=metrics, reported=[p.key for p in year], rows=table, ranked_count=ranked_count,
                           note=note, figures=figures, provenance=prov, summary=summary)
+
+
+# ---- 进度变化: two periods compared ----------------------------------------------------------------
+
+CHANGE_RULE = ("进度提升 = 后一期完成进度 − 前一期完成进度（百分点；完成进度 = 累计值 ÷ 年度目标 × 100%）；"
+               "按提升由多到少排名，并列者名次相同；两期都有完成进度的县区才参加排名")
+
+
+class ProgressStep(BaseModel):
+    region: str
+    metric: str
+    before_pct: float
+    after_pct: float
+    change_points: float
+    rank: int
+
+
+class ProgressChange(BaseModel):
+    period: str
+    period_label: str
+    compared_to: str
+    compared_label: str
+    metrics: list[str]
+    rows: list[ProgressStep]
+    figures: list[Figure]
+    provenance: Provenance
+    summary: str
+
+
+@figure_tool(
+    "两个期间之间各县区完成进度的提升（如上半年比一季度），按提升多少排名",
+    examples=[
+        "上半年比一季度哪些县区进度提升最多？", "与上一期相比各县区完成进度提高了多少", "7月比上半年哪个县区进度提升最快",
+        "哪些县区的完成进度比上季度下降了", "各县区内资完成进度比一季度提升了多少", "进度提升最慢的县区",
+    ],
+    slots={"period": "period", "metric": "metric"},
+    path="progress-change",
+)
+def progress_change(store: FigureStore, period: str | None = None, metric: str | None = None,
+                    compared_to: str | None = None) -> ProgressChange:
+    """各县（市、区）、开发区两个累计期间之间完成进度的变化（百分点），按提升由多到少排名。
+
+    period：较晚的期间，如“2023Q2”“上半年”，不填为县区指标中最新的期间；metric：可选，指标，不填为每项指标；
+    compared_to：可选，较早的期间，不填为同一年中 period 之前最近的一期（上半年比一季度）。
+    """
+    after = parse_period(period) if period else None
+    with store.session() as session:
+        held = _county_periods(session)
+        if not held:
+            raise InvalidValue("县区指标表还没有分县区的数据，无法比较进度。请先导入县区指标。")
+        after = after or held[-1]
+        if after not in held:
+            raise InvalidValue(f"县区指标表中没有{after.label}分县区的数据。已有期间：{'、'.join(p.label for p in held)}。")
+        before = parse_period(compared_to) if compared_to else None
+        if before is None:
+            earlier = [p for p in held if p.year == after.year and p < after]
+            if not earlier:
+                raise InvalidValue(f"{after.year}年在{after.label}之前没有分县区的县区指标，无法比较进度。")
+            before = earlier[-1]
+        if before not in held or before >= after:
+            raise InvalidValue(f"无法用{before.label}与{after.label}比较：前一期须早于后一期且县区指标表中有数据。"
+                               f"已有期间：{'、'.join(p.label for p in held)}。")
+        names = [resolve_metric(metric).name] if metric else [
+            m for m in known_metrics() if m in set(session.scalars(select(Indicator.metric).where(
+                Indicator.period == after.key).distinct()))]
+        steps: list[ProgressStep] = []
+        used: list[tuple[int, int]] = []
+        for name in names:
+            old = {r.region: r for r in load_rows(session, before, name) if not r.is_city and r.completion is not None}
+            new = {r.region: r for r in load_rows(session, after, name) if not r.is_city and r.completion is not None}
+            both = [c for c in new if c in old]
+            deltas = {c: new[c].completion - old[c].completion for c in both}  # type: ignore[operator]
+            ranks = competition_rank(list(deltas.items()))
+            for c in sorted(both, key=lambda c: ranks[c]):
+                steps.append(ProgressStep(region=c, metric=name, before_pct=float(old[c].completion),  # type: ignore[arg-type]
+                                          after_pct=float(new[c].completion),  # type: ignore[arg-type]
+                                          change_points=float(deltas[c]), rank=ranks[c]))
+                used += [(old[c].id, old[c].import_id), (new[c].id, new[c].import_id)]
+        prov = provenance(session, "indicators", used, after, CHANGE_RULE + f"；前一期为{before.label}")
+    if store.region_scope:  # a county officer sees their own change and place
+        steps = [s for s in steps if s.region == store.region_scope]
+    figures = [Figure(label=f"{s.region} {s.metric} {after.label}比{before.label}完成进度变化", value=s.change_points,
+                      unit="个百分点", period=after.key, provenance=prov) for s in steps]
+    figures += [Figure(label=f"{s.region} {s.metric} {p.label}完成进度", value=v, unit="%", period=p.key,
+                       provenance=prov) for s in steps for p, v in ((before, s.before_pct), (after, s.after_pct))]
+
+    def part(name: str) -> str:
+        mine = [s for s in steps if s.metric == name]
+        def moved(s: ProgressStep) -> str:
+            if not s.change_points:
+                return "持平"
+            return f"{'提高' if s.change_points > 0 else '下降'} {format_value(abs(s.change_points), '个百分点')}"
+
+        listing = "；".join(f"{s.rank}. {s.region} {moved(s)}（{format_value(s.before_pct, '%')}→"
+                           f"{format_value(s.after_pct, '%')}）" for s in mine[:13])
+        return f"{name}：{listing or '无数据'}"
+
+    summary = (f"{after.label}比{before.label}，各县区完成进度提升排名——" + "。".join(part(n) for n in names) + "。"
+               + (f"（您的账号只显示{store.region_scope}的变化和名次。）" if store.region_scope else "")
+               + f"（{CHANGE_RULE}。）")
+    return ProgressChange(period=after.key, period_label=after.label, compared_to=before.key,
+                          compared_label=before.label, metrics=names, rows=steps, figures=figures, provenance=prov,
+                          summary=summary)

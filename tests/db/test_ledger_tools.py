@@ -184,3 +184,22 @@ def test_weekly_changes_counts_past_the_listed_ones(engine: Engine, tmp_path: Pa
         assert hanbin.counts["停滞"] == 115 and hanbin.counts["阶段前进"] == 10
     finally:
         store.close()
+
+
+def test_progress_change_between_two_periods(demo_store: FigureStore) -> None:
+    half = run_tool("progress_change", demo_store, {"period": "2023Q2", "metric": "内资"})
+    assert (half.compared_to, half.metrics) == ("2023Q1", ["实际引进内资"])  # the period before, same year
+    top = half.rows[0]
+    assert (top.region, top.before_pct, top.after_pct, top.change_points, top.rank) == ("高新区", 31.5, 72.03, 40.53, 1)
+    assert half.provenance.table == "indicators" and len(half.provenance.row_ids) == 2 * len(half.rows)
+    july = run_tool("progress_change", demo_store, {})
+    assert (july.period, july.compared_to) == ("2023-07", "2023Q2") and "持平" in july.summary
+    with pytest.raises(InvalidValue, match="前一期须早于后一期"):
+        run_tool("progress_change", demo_store, {"period": "2023Q1", "compared_to": "2023Q2"})
+    own = run_tool("progress_change", demo_store.scoped("汉阴县"), {"period": "2023Q2"})
+    assert {r.region for r in own.rows} == {"汉阴县"} and own.rows[0].rank == 5
+
+
+def test_assessment_without_a_period_takes_the_newest_quarter(demo_store: FigureStore) -> None:
+    # the county table's newest period is 1-7月; a 季度考核 is of a quarter
+    assert run_tool("assessment", demo_store, {}).period == "2023Q2"
