@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,6 +78,10 @@ def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
         return store.import_mark()
     except SQLAlchemyError:  # unreadable just now (a restore swapping files): try again at the next check
         return None
+
+
+# asks what a rule requires, not what was achieved: 资金到位率要求不低于多少
+NORM = re.compile(r"要求|规定|标准|不得低于|不低于|不少于|至少要|应当|应达到|门槛")
 
 
 class Assistant:
@@ -285,7 +290,9 @@ class Assistant:
             # the figure is not in the database: quote a document only where it speaks of that period
             periods = sorted({str(v) for c in plan.calls for k, v in c.params.items()
                               if REGISTRY[c.tool].slots.get(k) == "period"})
-            policy_for(parsed, self.kb, comp, filters, periods=[period_mentions(key) for key in periods] or None)
+            # a question about the rule (要求不低于多少) is answered by the rule, whatever year it names
+            policy_for(parsed, self.kb, comp, filters,
+                       periods=None if NORM.search(parsed.text) else [period_mentions(key) for key in periods] or None)
         elif not comp.settled and plan.policy and not defined:
             unknown_project = parsed.slots.unknown_project if not parsed.slots.project else None
             # a project the ledger lacks: quote only passages that name it

@@ -477,8 +477,9 @@ def policy_for(
     query = parsed.text
     clauses = [c for c in re.split(r"[，,；;？?。！!、]", parsed.text) if c.strip()]
     why = [c for c in clauses if re.search(r"为什么|为何|原因|如何|怎样|怎么|措施|下一步|是什么|口径", c)]
-    if len(clauses) > 1 and why:
-        # In a mixed question, search with the clauses that ask "why/how", not the figure clause.
+    if len(clauses) > 1 and why and any(intent in DATA_INTENTS for intent in parsed.intents):
+        # In a mixed question, search with the clauses that ask "why/how", not the figure clause (a condition
+        # clause, 不另设…的话，怎么弄, is part of what is asked and stays).
         query = "，".join(why)
         # keep what the figure clause was about (外资) so the measures found are for that indicator
         topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
