@@ -98,11 +98,29 @@ class _Bar:
             self._log(time.monotonic())
 
 
-def _ocr_page_done(name: str, page: OcrPage, total: int) -> None:
-    """A line per scanned page read by OCR (a long scan takes seconds a page), with its warning if any."""
-    note = f"；{page.warning}" if page.warning else ""
-    click.echo(f"文字识别“{name}”：第 {page.number}/{total} 页，{len(page.lines)} 行，置信度 {page.confidence:.2f}，"
-               f"{page.seconds:.1f} 秒{note}", err=True)
+class _OcrPages:
+    """A line per scanned page read by OCR on a terminal (a long scan takes seconds a page); in a log file
+    (stderr not a terminal) the first and last page of each file, every LOG_EVERY-th page with the time left,
+    and every page with a warning, so that a 300-page scan does not flood the log."""
+
+    LOG_EVERY = 10
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._started: dict[str, float] = {}
+
+    def __call__(self, name: str, page: OcrPage, total: int) -> None:
+        now = time.monotonic()
+        started = self._started.setdefault(name, now - page.seconds)
+        if not (self._tty or page.warning or page.number in (1, total) or page.number % self.LOG_EVERY == 0):
+            return
+        note = f"；{page.warning}" if page.warning else ""
+        left = ""
+        if not self._tty and 1 < page.number < total:
+            per_page = (now - started) / page.number
+            left = f"，预计还需 {per_page * (total - page.number):.0f} 秒"
+        click.echo(f"文字识别“{name}”：第 {page.number}/{total} 页，{len(page.lines)} 行，置信度 {page.confidence:.2f}，"
+                   f"{page.seconds:.1f} 秒{left}{note}", err=True)
 
 
 @main.command(help=f"把文件或目录入库（{supported_types_text()}）。未变化的文件自动跳过。")
@@ -111,7 +129,7 @@ def _ocr_page_done(name: str, page: OcrPage, total: int) -> None:
 def ingest(paths: tuple[Path, ...], prune: bool) -> None:
     from assistant.corpus.ocr import reporting_pages
 
-    with cli_workspace() as workspace, reporting_pages(_ocr_page_done):
+    with cli_workspace() as workspace, reporting_pages(_OcrPages()):
         report = workspace.ingest(list(paths), prune=prune, progress=_Bar)
     click.echo(report.summary())
     if not report.ok:

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     )
     chunk_max_chars: int = Field(400, ge=100, le=2000)
     max_file_mb: float = Field(20.0, gt=0, description="单个入库文件的大小上限（MB）")
+    max_ocr_pages: int = Field(
+        300, ge=1, le=100_000,
+        description="一个文件中需要文字识别的扫描页数上限：超过的文件在识别任何一页之前就整个拒绝入库并说明原因"
+                    "（文字识别每页需要数秒，300 页约需十几分钟），请拆分后分批入库",
+    )
     inference_min_group: int = Field(
         3, ge=1, le=20,
         description="县区账号的推断控制：全市合计、目标和按条件统计的结果，只有在本地区之外至少有这么多个地区或项目参与时才显示",

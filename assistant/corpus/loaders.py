@@ -138,8 +138,9 @@ def unsupported_type(name: str | PurePath) -> str:
     return f"类型“{suffix or '无扩展名'}”不支持，仅支持 {supported_types_text()}"
 
 
-def load_file(path: Path, max_bytes: int | None = None) -> RawDocument:
-    """Read one file into raw blocks, or raise LoadError with a Chinese reason."""
+def load_file(path: Path, max_bytes: int | None = None, max_ocr_pages: int | None = None) -> RawDocument:
+    """Read one file into raw blocks, or raise LoadError with a Chinese reason. A file with more than
+    `max_ocr_pages` pages to OCR (scans) is refused before any page is read."""
     loader = loader_for(path)
     if loader is None:
         suffix = path.suffix.lower()
@@ -154,7 +155,10 @@ def load_file(path: Path, max_bytes: int | None = None) -> RawDocument:
         raise LoadError(
             path, f"文件大小 {size / 1048576:.1f} MB 超过上限 {max_bytes / 1048576:.0f} MB，请拆分后再入库"
         )
-    return loader.read(path)
+    from assistant.corpus.ocr import limiting_pages
+
+    with limiting_pages(max_ocr_pages):
+        return loader.read(path)
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -399,6 +403,11 @@ def _load_pdf(path: Path) -> RawDocument:
     except Exception as exc:  # pypdf raises many types on malformed input
         raise LoadError(path, f"PDF 解析失败（{type(exc).__name__}）") from exc
     scanned = [n for n, text in enumerate(pages, start=1) if len(re.sub(r"\s", "", text)) < SCANNED_PAGE_CHARS]
+    from assistant.corpus.ocr import too_many_pages
+
+    too_long = too_many_pages(len(scanned))
+    if too_long:
+        raise LoadError(path, f"PDF 共 {len(pages)} 页，其中{too_long}")
     read, warnings = _ocr_pdf_pages(path, scanned, all_scanned=len(scanned) == len(pages)) if scanned else ({}, [])
     for number, lines in read.items():
         pages[number - 1] = "\n".join(line.text for line in lines)

@@ -221,6 +221,35 @@ def available() -> bool:
     return True
 
 
+# -- how many pages one file may send to OCR -----------------------------------------------------------------
+
+_page_limit: ContextVar[int | None] = ContextVar("ocr_page_limit", default=None)
+
+
+@contextmanager
+def limiting_pages(limit: int | None) -> Iterator[None]:
+    """Within this context a file with more than `limit` pages to OCR is refused before any is read (None: the
+    limit already in force, if any, stays: a .doc read through its converted .docx keeps the caller's)."""
+    if limit is None:
+        yield
+        return
+    token = _page_limit.set(limit)
+    try:
+        yield
+    finally:
+        _page_limit.reset(token)
+
+
+def too_many_pages(count: int) -> str | None:
+    """Why a file with `count` pages to OCR is refused, in Chinese; None within the limit. A scan that long
+    takes many minutes (seconds a page) and is usually a bound volume better split by chapter."""
+    limit = _page_limit.get()
+    if limit is None or count <= limit:
+        return None
+    return (f"共有 {count} 页需要文字识别（扫描页），超过每个文件 {limit} 页的上限，未入库。文字识别每页需要数秒，"
+            f"请把文件拆分为每份不超过 {limit} 页后分批入库，或由管理员调高上限（ASSISTANT_MAX_OCR_PAGES）后重新入库")
+
+
 # -- progress ----------------------------------------------------------------------------------------------
 
 PageListener = Callable[[str, OcrPage, int], None]  # (file name, page just read, pages in the file)
@@ -571,6 +600,9 @@ def open_image_pages(data: Any, name: str) -> list[Image.Image]:
         with Image.open(data) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ValueError(f"图片过大（{image.width}×{image.height} 像素），请缩小到 1 亿像素以内后再入库")
+            too_long = too_many_pages(int(getattr(image, "n_frames", 1)))  # a multi-page TIFF, before decoding it
+            if too_long:
+                raise ValueError(f"多页图片{too_long}")
             pages = [ImageOps.exif_transpose(frame.copy()).convert("RGB") for frame in ImageSequence.Iterator(image)]
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise ValueError("不是可读取的图片，可能已损坏或扩展名与内容不符") from exc

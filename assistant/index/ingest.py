@@ -129,10 +129,11 @@ class PreparedDocument:
 
 
 def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, default_access: str = PUBLIC,
-            override: ClassOverride | None = None) -> PreparedDocument:
+            override: ClassOverride | None = None, max_ocr_pages: int | None = None) -> PreparedDocument:
     """Load, clean, extract metadata and chunk one file. Pure apart from reading the file.
-    `default_access`: the class of an unmarked file; `override`: an administrator's class for it, if any."""
-    raw = load_file(path, max_bytes=max_bytes)
+    `default_access`: the class of an unmarked file; `override`: an administrator's class for it, if any;
+    `max_ocr_pages`: a scan with more pages to OCR is refused before any is read."""
+    raw = load_file(path, max_bytes=max_bytes, max_ocr_pages=max_ocr_pages)
     doc = clean(raw)
     if not doc.text.strip():
         raise LoadError(path, "清理后没有可入库的文字内容")
@@ -231,7 +232,7 @@ def ingest(
                 try:
                     override = kb.manifest.class_override(content_hash, str(path.resolve()))
                     doc = prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes,
-                                  settings.default_disclosure, override)
+                                  settings.default_disclosure, override, settings.max_ocr_pages)
                     doc.record.meta = loaded(doc.record.meta, loader, content_hash, existing,
                                              kb.manifest.verification(content_hash))
                     prepared.append((doc, existing))

@@ -374,6 +374,9 @@ def _ocr_scans(path: Path, scans: dict[int, str], all_scanned: bool) -> tuple[di
         return {}, []
     from assistant.corpus import ocr
 
+    too_long = ocr.too_many_pages(len(scans))
+    if too_long:
+        raise LoadError(path, f"OFD {too_long}")
     try:
         ocr.default_engine()
     except ocr.OcrUnavailable as exc:
