@@ -311,6 +311,24 @@ def noise_photo(size: tuple[int, int] = (900, 700), seed: int = 3) -> Image.Imag
     return image
 
 
+def bound_volume(path: Path, pages: int, text: str = "") -> Path:
+    """An image-only PDF of `pages` small pages (a scanner's output, no text layer). With `text`, each page
+    shows it with its page number ("第 7 卷：…"); without, a faint stamp only, as blank-ish as a cheap fixture
+    can be."""
+    size = (520, 300) if text else (100, 140)
+    images = []
+    for number in range(1, pages + 1):
+        page = Image.new("RGB", size, "white")
+        draw = ImageDraw.Draw(page)
+        if text:
+            draw.text((24, 110), f"第{number}卷：{text}", font=font(11, 200), fill=(25, 25, 25))
+        else:
+            draw.rectangle([40, 60, 44, 64], fill=(200, 200, 200))
+        images.append(page)
+    images[0].save(path, "PDF", resolution=200.0, save_all=True, append_images=images[1:])
+    return path
+
+
 def save_pdf(pages: list[ScanPage], path: Path, dpi: int = 200) -> Path:
     """The pages as an image-only PDF (no text layer), as a scanner writes it."""
     images = [p.image.convert("RGB") for p in pages]

@@ -1,40 +1,29 @@
 """Long scans through the command line: a 500-page scan is refused before any page is read, with the limit and
 what to do, and the rest of the folder goes in; a scan within the limit is read page by page, reported in a log
-every tenth page with the time left. Pages are generated here with the installed CJK font; nothing is downloaded.
+every tenth page with the time left; `kill -9` while a folder's scan is read or its documents are stored, then
+`assistant ingest` again, leaves the manifest, Chroma and BM25 agreeing, every document once. Pages are generated here with the installed CJK font; nothing is downloaded.
 (The speed of a full-length scan is measured by bench/ocr_bench.py, not here: 2 cores.)"""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from PIL import Image, ImageDraw
 
 from assistant.cli import main
-from tests.kb.scans import Layout, font, render_document
+from assistant.config import Settings
+from assistant.index.kb import KnowledgeBase
+from tests.kb.scans import Layout, bound_volume, render_document
 
 pytest.importorskip("rapidocr_onnxruntime", reason="文字识别组件未安装（pip install -e '.[ocr]'）")
-
-
-def bound_volume(path: Path, pages: int, text: str = "") -> Path:
-    """An image-only PDF of `pages` small pages (a scanner's output, no text layer). With `text`, each page
-    shows it with its page number ("第 7 卷：…"); without, a faint stamp only, as blank-ish as a cheap fixture
-    can be."""
-    size = (520, 300) if text else (100, 140)
-    images = []
-    for number in range(1, pages + 1):
-        page = Image.new("RGB", size, "white")
-        draw = ImageDraw.Draw(page)
-        if text:
-            draw.text((24, 110), f"第{number}卷：{text}", font=font(11, 200), fill=(25, 25, 25))
-        else:
-            draw.rectangle([40, 60, 44, 64], fill=(200, 200, 200))
-        images.append(page)
-    images[0].save(path, "PDF", resolution=200.0, save_all=True, append_images=images[1:])
-    return path
 
 
 def cli(data: Path, *args: str, **env: str) -> tuple[int, str]:
@@ -88,3 +77,67 @@ def test_a_long_scan_within_the_limit_is_read_fully_with_a_log_line_every_ten_pa
     assert record["file"] == "项目台账扫描件.pdf" and record["title"] == "第1卷：重点项目线索台账"  # page 1's line
     read = "".join(h["text"] for h in json.loads(found.splitlines()[0])).replace(" ", "")
     assert all(f"第{n}卷：重点项目线索台账" in read for n in range(2, 13)), read  # every other page, none dropped
+
+
+def _ingest_until(folder: Path, data: Path, stop: str) -> subprocess.Popen[str]:
+    """`assistant ingest folder` in a process of its own, killed with SIGKILL as soon as `stop` says so: "page"
+    when the scan's tenth page has been read by OCR, "stored" once some but not all documents are committed."""
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data)}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(folder)], env=env, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if stop == "page" else subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    if stop == "page":
+        assert proc.stderr is not None
+        for line in proc.stderr:  # the log's progress lines: page 1, 10, 20 …
+            if "文字识别“台账扫描件.pdf”：第 10/" in line:
+                break
+    else:
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with sqlite3.connect(data / "kb.sqlite") as conn:
+                    if 2 <= conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] < 7:
+                        break
+            except sqlite3.OperationalError:
+                pass
+            time.sleep(0.05)  # polling the manifest, not waiting for readiness
+    killed = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert killed, f"the ingest finished before it could be killed ({stop})"
+    return proc
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_folder_with_a_long_scan_then_ingest_again_leaves_the_index_consistent(tmp_path: Path) -> None:
+    folder = tmp_path / "收文"
+    folder.mkdir()
+    for n in range(6):
+        body = "\n".join(f"（{k}）第{n}号文件第{k}项措施：围绕重点产业链开展精准招商，推动项目早落地早投产。" * 3
+                         for k in range(1, 9))
+        (folder / f"doc{n}.txt").write_text(f"关于第{n}项工作的报告\n一、主要做法\n{body}", encoding="utf-8")
+    bound_volume(folder / "台账扫描件.pdf", 12, text="重点项目线索台账")  # read last: names sort after doc*.txt
+    data = tmp_path / "data"
+
+    _ingest_until(folder, data, "page")  # in the middle of the scan's OCR
+    _ingest_until(folder, data, "stored")  # in the middle of storing the folder's documents
+    code, output = cli(data, "ingest", str(folder))
+    assert code == 0 and "失败 0 个" in output, output
+
+    kb = KnowledgeBase(Settings(data_dir=data))
+    try:
+        records = kb.manifest.documents()
+        assert sorted(r.file_name for r in records) == [*(f"doc{n}.txt" for n in range(6)), "台账扫描件.pdf"]
+        manifest_ids = kb.manifest.chunk_ids()
+        assert sum(r.n_chunks for r in records) == len(manifest_ids)  # no chunk without its document
+        assert kb.vectors.all_ids() == manifest_ids  # no orphan vector, none missing
+        stamp = json.loads((data / "bm25" / "stamp.json").read_text(encoding="utf-8"))
+        assert stamp["generation"] == kb.manifest.generation() and sorted(stamp["chunk_ids"]) == sorted(manifest_ids)
+    finally:
+        kb.close()
+    _, found = cli(data, "search", "第5号文件第3项措施", "--json")
+    assert any("第5号文件第3项措施" in h["text"] for h in json.loads(found.splitlines()[0]))
+    _, found = cli(data, "search", "重点项目线索台账", "-k", "20", "--json")
+    hits = [h for h in json.loads(found.splitlines()[0]) if h["source"].endswith("台账扫描件.pdf")]
+    assert hits and all(h["ocr"] for h in hits) and "第12卷" in "".join(h["text"] for h in hits).replace(" ", "")
+    code, output = cli(data, "ingest", str(folder))
+    assert code == 0 and "新增 0 个" in output and "未变化跳过 7 个" in output, output
