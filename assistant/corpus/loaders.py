@@ -210,6 +210,7 @@ def _load_text(path: Path) -> RawDocument:
 
 # Runs formatted as hidden text (w:vanish) do not show in Word or in print: whoever reviews a file never
 # sees them, so they must not enter the knowledge base either (a classic place to plant instructions).
+EMPTY_DOCX = "Word 文件中没有文字内容"  # also how a .doc/.wps LibreOffice could not make out comes back
 SHOWN_RUNS = "w:r[not(w:rPr/w:vanish[not(@w:val) or @w:val='1' or @w:val='true' or @w:val='on'])] | w:hyperlink"
 
 
@@ -264,7 +265,7 @@ def _load_docx(path: Path) -> RawDocument:
                 rows.append(cells)
             blocks.append(RawBlock(table=RawTable(rows=rows)))
     if not any(b.text.strip() or b.table for b in blocks):
-        raise LoadError(path, "Word 文件中没有文字内容")
+        raise LoadError(path, EMPTY_DOCX)
     margins, unread = _docx_margins(document)
     return RawDocument(path=path, fmt="docx", blocks=blocks, margins=margins, unread_margins=unread,
                        title=(document.core_properties.title or "").strip(),

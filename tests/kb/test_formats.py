@@ -494,3 +494,48 @@ def test_a_mixed_folder_is_ingested_in_one_command_and_bad_files_get_reasons(tmp
     }
     searched = runner.invoke(main, ["search", "新材料产业园 投资额"], env={"ASSISTANT_DATA_DIR": str(data)})
     assert "项目清单.xlsx" in searched.output and "12.5" in searched.output, searched.output
+
+
+def scrambled_word_stream(path: Path, seed: int = 1) -> Path:
+    """A copy whose compound-file container is intact but whose WordDocument stream is noise (a disk error, a
+    half-synced share): the header checks pass, so only the converter can find it unreadable."""
+    import random
+
+    import olefile
+
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        data = ole.openstream("WordDocument").read()
+        rng = random.Random(seed)
+        noise = bytearray(rng.randrange(256) for _ in range(len(data)))
+        noise[:10] = data[:10]
+        noise[10:12] = bytes([data[10] & 0xFE, data[11] & 0xFE])  # fEncrypted stays clear
+        ole.write_stream("WordDocument", bytes(noise))
+    return path
+
+
+def test_a_wps_no_converter_can_read_is_refused_and_the_rest_of_the_folder_ingested(
+        tmp_path: Path, word97: dict[str, Path]) -> None:
+    folder = tmp_path / "旧公文"
+    folder.mkdir()
+    (folder / "调研报告.wps").write_bytes(word97["调研报告.wps"].read_bytes())
+    (folder / "损坏的纪要.wps").write_bytes(word97["调研报告.wps"].read_bytes())
+    scrambled_word_stream(folder / "损坏的纪要.wps")
+    (folder / "说明.txt").write_text("招商项目信息共享机制的说明：线索统一录入台账，按月通报。", encoding="utf-8")
+    runner = CliRunner()
+
+    data = tmp_path / "data"
+    result = runner.invoke(main, ["ingest", str(folder)], env={"ASSISTANT_DATA_DIR": str(data)})
+    assert result.exit_code == 1, result.output
+    assert ("✗ 无法读取文件“损坏的纪要.wps”：LibreOffice 未能从中读出任何文字：文件可能已损坏，或是早期 WPS 专有格式。"
+            "请用 WPS/Word 打开确认内容后另存为 .docx 再入库") in result.output
+    assert "新增 2 个" in result.output and "失败 1 个" in result.output
+
+    # The same folder on a machine without LibreOffice: every .wps refused saying what to install, the rest in.
+    bare = tmp_path / "data-no-libreoffice"
+    result = runner.invoke(main, ["ingest", str(folder)],
+                           env={"ASSISTANT_DATA_DIR": str(bare), "PATH": str(tmp_path / "no-tools")})
+    assert result.exit_code == 1 and "新增 1 个" in result.output and "失败 2 个" in result.output, result.output
+    for name in ("调研报告.wps", "损坏的纪要.wps"):
+        assert f"✗ 无法读取文件“{name}”：读取 .doc/.wps/.rtf 文件需要 LibreOffice，本机未安装" in result.output
+    listed = runner.invoke(main, ["docs", "--json"], env={"ASSISTANT_DATA_DIR": str(bare)})
+    assert [json.loads(line)["file"] for line in listed.output.splitlines()] == ["说明.txt"]

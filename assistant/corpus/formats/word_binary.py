@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from assistant.corpus import office
-from assistant.corpus.loaders import RawDocument, load_file, register_loader
+from assistant.corpus.loaders import EMPTY_DOCX, RawDocument, load_file, register_loader
 from assistant.errors import LoadError
 
 
@@ -33,6 +33,9 @@ def _load_word_binary(path: Path) -> RawDocument:
         try:
             raw = load_file(converted)
         except LoadError as exc:
+            if exc.reason == EMPTY_DOCX:  # LibreOffice gives an empty document for a file it cannot make out
+                raise LoadError(path, "LibreOffice 未能从中读出任何文字：文件可能已损坏，或是早期 WPS 专有格式。"
+                                      "请用 WPS/Word 打开确认内容后另存为 .docx 再入库") from exc
             raise LoadError(path, f"已由 LibreOffice 转换，但{exc.reason}") from exc
     raw.path, raw.fmt = path, fmt
     return raw
