@@ -64,8 +64,8 @@ def knowledge_base(settings: Settings | None = None) -> Iterator[KnowledgeBase]:
 
 
 class _Bar:
-    """A tqdm bar on a terminal; in a log file (stderr not a terminal) a plain line every LOG_EVERY_S seconds,
-    so that a long ingest run by cron or systemd does not look hung."""
+    """Files read and stored, as a tqdm bar on a terminal; in a log file (stderr not a terminal) a plain line
+    every LOG_EVERY_S seconds, so that a long ingest run by cron or systemd does not look hung."""
 
     LOG_EVERY_S = 10.0
 
@@ -75,7 +75,7 @@ class _Bar:
         self._total, self._done = total, 0
         self._started = self._logged = time.monotonic()
         self._tty = sys.stderr.isatty()
-        self._bar = tqdm(total=total, unit="字", unit_scale=True, desc="向量化", file=sys.stderr, disable=not self._tty)
+        self._bar = tqdm(total=total, unit="个文件", desc="入库", file=sys.stderr, disable=not self._tty)
 
     def update(self, n: int) -> None:
         self._bar.update(n)
@@ -87,10 +87,9 @@ class _Bar:
 
     def _log(self, now: float) -> None:
         share = self._done / self._total * 100 if self._total else 100.0
-        rate = self._done / max(now - self._started, 1e-9)
-        left = (self._total - self._done) / rate if rate else 0.0
-        click.echo(f"向量化进度：{self._done}/{self._total} 字（{share:.0f}%），{rate:.0f} 字/秒，预计还需 {left:.0f} 秒",
-                   err=True)
+        per_file = (now - self._started) / max(self._done, 1)
+        click.echo(f"入库进度：{self._done}/{self._total} 个文件（{share:.0f}%），"
+                   f"预计还需 {per_file * (self._total - self._done):.0f} 秒", err=True)
 
     def close(self) -> None:
         self._bar.close()

@@ -183,7 +183,7 @@ class Progress(Protocol):
     def close(self) -> None: ...
 
 
-ProgressFactory = Callable[[int], Progress]
+ProgressFactory = Callable[[int], Progress]  # called with the number of files to read; update(1) per file
 
 
 def ingest(
@@ -226,41 +226,32 @@ def ingest(
                 report.duplicates.append((path.name, twin.file_name))
                 continue
             work.append((path, content_hash, existing))
-        prepared: list[tuple[PreparedDocument, DocRecord | None]] = []
-        with reading_together([path for path, _, _ in work]):  # .doc/.wps: one LibreOffice run for the folder
-            for path, content_hash, existing in work:
-                try:
-                    override = kb.manifest.class_override(content_hash, str(path.resolve()))
-                    doc = prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes,
-                                  settings.default_disclosure, override, settings.max_ocr_pages)
-                    doc.record.meta = loaded(doc.record.meta, loader, content_hash, existing,
-                                             kb.manifest.verification(content_hash))
-                    prepared.append((doc, existing))
-                except LoadError as exc:
-                    report.failed.append((path.name, str(exc)))
-                except AssistantError as exc:
-                    report.failed.append((path.name, f"“{path.name}”：{exc}"))
-                except Exception as exc:  # a loader bug must not stop the other files
-                    report.failed.append((path.name, f"无法读取文件“{path.name}”：内部错误（{type(exc).__name__}: {exc}）"))
-        if prepared or prune:
-            kb.manifest.set_kv("consistent", None)  # cleared while vectors and manifest may disagree
-        total_chars = sum(len(c.embed_text) for p, _ in prepared for c in p.chunks)
-        bar = progress(total_chars) if progress and total_chars else None
+        # Each file is stored as soon as it is read: an ingest interrupted half-way through a folder (a long scan,
+        # kill -9) keeps the files done before it, and the next run reads only the rest.
+        writing = False
+        bar = progress(len(work)) if progress and work else None
         try:
-            for doc, existing in prepared:
-                report.warnings += [(doc.record.file_name, message) for message in doc.warnings]
-                t0 = time.perf_counter()
-                _store(kb, doc, existing)
-                report.seconds_embedding += time.perf_counter() - t0
-                chars = sum(len(c.embed_text) for c in doc.chunks)
-                report.chars_embedded += chars
-                report.chunks_written += len(doc.chunks)
-                (report.updated if existing else report.added).append(doc.record.file_name)
-                if bar:
-                    bar.update(chars)
+            with reading_together([path for path, _, _ in work]):  # .doc/.wps: one LibreOffice run for the folder
+                for path, content_hash, existing in work:
+                    doc = _prepare_one(kb, path, content_hash, existing, loader, report)
+                    if doc is not None:
+                        if not writing:
+                            kb.manifest.set_kv("consistent", None)  # cleared while vectors and manifest may disagree
+                            writing = True
+                        report.warnings += [(doc.record.file_name, message) for message in doc.warnings]
+                        t0 = time.perf_counter()
+                        _store(kb, doc, existing)
+                        report.seconds_embedding += time.perf_counter() - t0
+                        report.chars_embedded += sum(len(c.embed_text) for c in doc.chunks)
+                        report.chunks_written += len(doc.chunks)
+                        (report.updated if existing else report.added).append(doc.record.file_name)
+                    if bar:
+                        bar.update(1)
         finally:
             if bar:
                 bar.close()
+        if prune and not writing:
+            kb.manifest.set_kv("consistent", None)
         if prune:
             for record in kb.manifest.documents():
                 if not Path(record.source).exists():
@@ -271,6 +262,26 @@ def ingest(
         _refresh_glossary(kb, report)
     report.seconds_total = time.perf_counter() - started
     return report
+
+
+def _prepare_one(kb: KnowledgeBase, path: Path, content_hash: str, existing: DocRecord | None, loader: Loader,
+                 report: IngestReport) -> PreparedDocument | None:
+    """One file read, cleaned and chunked, with who brought it in; None, with the reason in the report, for a
+    file that cannot be read."""
+    settings = kb.settings
+    try:
+        override = kb.manifest.class_override(content_hash, str(path.resolve()))
+        doc = prepare(path, content_hash, settings.chunk_max_chars, settings.max_file_bytes,
+                      settings.default_disclosure, override, settings.max_ocr_pages)
+        doc.record.meta = loaded(doc.record.meta, loader, content_hash, existing, kb.manifest.verification(content_hash))
+        return doc
+    except LoadError as exc:
+        report.failed.append((path.name, str(exc)))
+    except AssistantError as exc:
+        report.failed.append((path.name, f"“{path.name}”：{exc}"))
+    except Exception as exc:  # a loader bug must not stop the other files
+        report.failed.append((path.name, f"无法读取文件“{path.name}”：内部错误（{type(exc).__name__}: {exc}）"))
+    return None
 
 
 def _refresh_glossary(kb: KnowledgeBase, report: IngestReport) -> None:

@@ -34,11 +34,11 @@ class GradioProgress:
 
     def __init__(self, progress: gr.Progress, total: int, desc: str) -> None:
         self.progress, self.total, self.desc, self.done = progress, total, desc, 0
-        self.progress((0, total), desc=desc, unit="字")
+        self.progress((0, total), desc=desc, unit="个文件")
 
     def update(self, n: int) -> None:
         self.done += n
-        self.progress((self.done, self.total), desc=self.desc, unit="字")
+        self.progress((self.done, self.total), desc=self.desc, unit="个文件")
 
     def close(self) -> None:
         pass
