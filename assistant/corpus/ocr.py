@@ -40,7 +40,20 @@ LOW_PAGE_CONFIDENCE = 0.85  # a page whose mean confidence is below this is read
 MIN_PAGE_CHARS = 6  # fewer characters than this on a page: nothing readable there
 MAX_PIXELS = 120_000_000  # an image larger than this (a decompression bomb, or a poster) is refused
 WORKERS = min(2, os.cpu_count() or 1)  # pages of one scan read side by side
-DETECT_SIDE = 1280  # the detector sees the page scaled to this longest side (time grows with its square)
+# Measured on bench/ocr_bench.py's 200 dpi 公文 pages (README "测量"): the page is scaled to this longest side
+# for the detector, and the lines are cut from that scaled page (200 dpi → about 24 px a line, enough for the
+# recogniser, which scales every line to 48 px anyway); time grows with its square.
+DETECT_SIDE = 1024
+# Lines are recognised one at a time: batched, each line is padded to the widest of its batch, and on one CPU
+# thread that costs more than it saves (batches of 6: 45% more CPU a page, the same text).
+REC_BATCH = 1
+# How far a detected line box is grown before it is cut out (RapidOCR's default 1.6): a taller box makes a
+# narrower input for the recogniser, whose time grows with the input's width; the text read is the same.
+UNCLIP_RATIO = 2.0
+# The height lines are scaled to for the recogniser (PP-OCRv4 is trained at 48; it reads these 200 dpi lines as
+# well at 32, in two thirds of the time: a line cut from the detector's page is about 24 px high).
+REC_HEIGHT = 32
+BLANK_INK = 0.0002  # a page with less ink than this share of its pixels (under two characters) is not sent to OCR
 RULE = re.compile(r"[-—－_=~一·.。、\s]+")  # what a red rule or a table border reads as: not text
 # OCR often reads the closing 〕 of a 文号 as 】 or ］: 安招函〔2023】31号 → 安招函〔2023〕31号.
 DOC_NUMBER_BRACKETS = re.compile(r"[〔【\[［(（]\s*((?:19|20)\d{2})\s*[〕】\]］)）](?=\s*\d{1,4}\s*号)")
@@ -124,7 +137,8 @@ class RapidOcrEngine:
 
     name = "rapidocr-onnxruntime PP-OCRv4"
 
-    def __init__(self, detect_side: int = DETECT_SIDE, threads: int = 1) -> None:
+    def __init__(self, detect_side: int = DETECT_SIDE, threads: int = 1, rec_batch: int = REC_BATCH,
+                 unclip_ratio: float = UNCLIP_RATIO, rec_height: int = REC_HEIGHT) -> None:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:
@@ -133,7 +147,8 @@ class RapidOcrEngine:
                 raise OcrUnavailable("文字识别组件缺少系统库 libGL（OpenCV 需要）：请运行 apt-get install libgl1") from exc
             raise OcrUnavailable(f"未安装文字识别组件（OCR，缺少 {missing}）。{INSTALL_HINT}") from exc
         self._engine = RapidOCR(use_cls=False, max_side_len=detect_side, intra_op_num_threads=threads,
-                                inter_op_num_threads=threads)
+                                inter_op_num_threads=threads, rec_batch_num=rec_batch, det_unclip_ratio=unclip_ratio,
+                                rec_img_shape=[3, rec_height, 320])
         self._lock = threading.Lock()  # RapidOCR keeps per-call state on the instance
 
     def read(self, image: np.ndarray) -> list[OcrBox]:
@@ -285,7 +300,9 @@ def read_page(image: Image.Image, number: int, name: str = "", total: int = 1,
     started = time.perf_counter()
     engine = engine or default_engine()
     pixels = despeckle(remove_seals(np.asarray(image.convert("RGB"))))
-    boxes = [b for b in engine.read(pixels) if b.confidence >= MIN_LINE_CONFIDENCE and not RULE.fullmatch(b.text)]
+    blank = (pixels.min(axis=2) < 160).mean() < BLANK_INK  # a blank page of a long scan costs no OCR time
+    boxes = [] if blank else [b for b in engine.read(pixels)
+                              if b.confidence >= MIN_LINE_CONFIDENCE and not RULE.fullmatch(b.text)]
     page = OcrPage(number, reading_order(boxes, pixels.shape[1], ruled_tables(pixels)))
     page.seconds = time.perf_counter() - started
     chars = sum(len(line.text.replace("\t", "")) for line in page.lines)

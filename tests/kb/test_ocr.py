@@ -292,6 +292,8 @@ def test_every_page_is_reported_and_the_cli_prints_a_line_per_page(tmp_path: Pat
     monkeypatch.setattr(ocr, "default_engine", lambda: _ScriptedEngine())
     tiff = tmp_path / "两页扫描.tif"
     frames = [Image.new("RGB", (400, 560), "white"), Image.new("RGB", (400, 560), "white")]
+    for frame in frames:  # some ink: a blank page is not sent to the engine at all
+        frame.paste((25, 25, 25), (60, 100, 340, 130))
     frames[0].save(tiff, save_all=True, append_images=frames[1:])
     seen: list[tuple[str, int, int]] = []
     with ocr.reporting_pages(lambda name, page, total: seen.append((name, page.number, total))):
