@@ -300,7 +300,7 @@ def read_page(image: Image.Image, number: int, name: str = "", total: int = 1,
     started = time.perf_counter()
     engine = engine or default_engine()
     pixels = despeckle(remove_seals(np.asarray(image.convert("RGB"))))
-    blank = (pixels.min(axis=2) < 160).mean() < BLANK_INK  # a blank page of a long scan costs no OCR time
+    blank = (darkest(pixels[::4, ::4]) < 160).mean() < BLANK_INK  # a blank page of a long scan costs no OCR time
     boxes = [] if blank else [b for b in engine.read(pixels)
                               if b.confidence >= MIN_LINE_CONFIDENCE and not RULE.fullmatch(b.text)]
     page = OcrPage(number, reading_order(boxes, pixels.shape[1], ruled_tables(pixels)))
@@ -327,15 +327,25 @@ def despeckle(pixels: np.ndarray) -> np.ndarray:
     except ImportError:  # pragma: no cover - installed with rapidocr
         return pixels
     out = cv2.medianBlur(pixels, 3)
-    ink = (out.min(axis=2) < 160).astype(np.uint8)
+    ink = (darkest(out) < 160).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     smallest = max(4.0, 10.0 * (pixels.shape[1] / 1654) ** 2)
     specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= smallest)
     specks = specks[specks != 0]  # label 0 is the paper
     if specks.size:
         out = out.copy()
-        out[np.isin(labels, specks)] = 255
+        speck = np.zeros(count, dtype=bool)
+        speck[specks] = True
+        out[speck[labels]] = 255
     return out
+
+
+def darkest(pixels: np.ndarray) -> np.ndarray:
+    """Each pixel's darkest channel (what counts as ink), as pixels.min(axis=2) but about 15 times faster:
+    numpy reduces a short last axis slowly, and this runs on every page at full size."""
+    import numpy as np
+
+    return np.minimum(np.minimum(pixels[..., 0], pixels[..., 1]), pixels[..., 2])
 
 
 def remove_seals(pixels: np.ndarray) -> np.ndarray:
@@ -395,7 +405,7 @@ def ruled_tables(pixels: np.ndarray) -> list[RuledTable]:
         import cv2
     except ImportError:  # pragma: no cover - installed with rapidocr
         return []
-    ink = (pixels.min(axis=2) < 128).astype(np.uint8)
+    ink = (darkest(pixels) < 128).astype(np.uint8)
     height = ink.shape[0]
     tall = max(20, height // 40)
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((tall, 1), np.uint8))
