@@ -34,12 +34,16 @@ COUNT_Q = re.compile(rf"(?:几|多少)\s*([{''.join(_CLASSIFIERS)}{_PEOPLE}])")
 SHARE_Q = re.compile(r"比例|占比|比重|百分之几|百分比|几成|多少%")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
 AMOUNT_Q = re.compile(r"多少钱|多少万|多少亿|多少资金|金额是?多少|奖励多少|补助多少|补贴多少|投了多少|投资多少")
+FORMULA_Q = re.compile(r"怎么算|怎么计算|如何计算|如何核算|怎样计算|计算公式|计算方法|算法是")
+FORMULA = re.compile(r"[＝=÷×/]|除以|乘以|之比|比值|相除|相乘|之和")
 PEOPLE_Q = re.compile(r"(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
 AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
 
 
 def answer_type(question: str) -> AnswerType | None:
     """The kind of value the question asks for, or None when it asks for prose (措施, 怎么办, 是什么)."""
+    if FORMULA_Q.search(question):
+        return AnswerType("计算方法", FORMULA)
     if DURATION_Q.search(question):
         return AnswerType("时长", DURATION)
     if WHEN_Q.search(question):
