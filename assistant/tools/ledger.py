@@ -343,8 +343,8 @@ def _problem_ledger(store: FigureStore, project: str | None, region: str | None,
     path="problem-progress",
 )
 def problem_progress(store: FigureStore, project: str) -> ProblemProgressList:
-    """一个项目在问题台账中的问题及办理过程：责任部门、状态、办结时限（是否逾期）、协调层级（县级→市级→市级联席会议）、
-    每期办理进展和办结后的企业评价。
+    """一个项目在问题台账中的问题及办理过程（办到哪一步、哪个环节）：责任部门、状态、办结时限（是否逾期）、
+    协调层级（县级→市级→市级联席会议）、每期办理进展和办结后的企业评价。
 
     project：项目名称或其中有区分度的部分，如“锂电隔膜”。
     """
