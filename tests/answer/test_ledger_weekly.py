@@ -22,7 +22,7 @@ from assistant.answer.engine import Assistant
     ("2023年5月各县区综合排名", ["没有2023年1-5月分县区的数据", "以下为2023年一季度（1-3月）的排名"]),
     ("上半年比一季度哪些县区进度提升最多？", ["2023年上半年（1-6月）比2023年一季度（1-3月）",
                                     "1. 高新区 提高 40.53个百分点（31.50%→72.03%）"]),
-    ("上季度考核哪个县区排名靠后、原因是什么？", ["2023年上半年（1-6月）", "排名靠后的瀛湖主要失分在"]),
+    ("考核排名靠后的县区是哪个、原因是什么？", ["2023年上半年（1-6月）", "排名靠后的瀛湖主要失分在"]),
 ])
 def test_weekly_questions(assistant: Assistant, question: str, expected: list[str]) -> None:
     answer = assistant.ask(question)
