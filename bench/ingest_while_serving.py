@@ -11,7 +11,7 @@ while the ingest ran, the ingest's duration, and how long until the new document
 The data directory is a copy (of --data-dir, or one built from corpus/ in a temp dir): the run adds nothing to
 yours. The per-account request budget is off (ASSISTANT_RATE_LIMIT_PER_MINUTE=0): this bench counts what an
 ingest does to the server, not 429s.
-Usage: python bench/ingest_while_serving.py [--users 20] [--seconds 60] [--documents 50] [--data-dir DIR] [--json OUT]
+Usage: python bench/ingest_while_serving.py [--users 20] [--seconds 60] [--documents 50] [--data-dir DIR] [--json OUT] [--port N]
 Target (issue 13): 20 users × 60 s while a CLI ingest of 50 documents runs: 0 errors. Exit status 1 on any error.
 """
 
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     new_docs = work / "新文档"
     write_documents(new_docs, args.documents)
     log_path = work / "serve.log"
-    with server(env, log_path, args.ready_timeout) as (_proc, base):
+    with server(env, log_path, args.ready_timeout, args.port) as (_proc, base):
         warm_rng = random.Random(0)
         with httpx.Client(base_url=base, timeout=args.timeout,
                           headers={"Authorization": f"Bearer {accounts[0][2]}"}) as client:
@@ -216,6 +216,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=50, help="命令行入库的文档数")
     parser.add_argument("--data-dir", type=Path, default=None, help="从这个数据目录复制一份使用；缺省在临时目录新建")
     parser.add_argument("--json", type=Path, default=None, help="结果写入此 JSON 文件")
+    parser.add_argument("--port", type=int, default=None, help="服务端口；缺省取一个空闲端口")
     parser.add_argument("--timeout", type=float, default=120, help="单个请求超时（秒）")
     parser.add_argument("--ready-timeout", type=float, default=300, help="等待服务就绪的最长时间（秒）")
     parser.add_argument("--visible-timeout", type=float, default=60, help="入库结束后最多等多久让新文档可检索（秒）")

@@ -188,8 +188,9 @@ class RssSampler(threading.Thread):
 # --- the server -----------------------------------------------------------------------------------------
 
 @contextmanager
-def server(env: dict[str, str], log_path: Path, ready_timeout: float) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = free_port()
+def server(env: dict[str, str], log_path: Path, ready_timeout: float,
+           port: int | None = None) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    port = port or free_port()  # a shared machine may give each engineer their own ports
     base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--host", "127.0.0.1"],
