@@ -23,9 +23,9 @@ from assistant.answer.grounded import (
     plan_for,
     policy_for,
 )
-from assistant.answer.numbers import numeric_values, unsupported_numbers
+from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.router import SemanticRouter, route_examples
-from assistant.answer.types import Answer, Citation
+from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
 from assistant.answer.understand import (
     FOLLOW_UP,
     INJECTION,
@@ -39,6 +39,7 @@ from assistant.config import Settings
 from assistant.db.errors import DatabaseNotReady
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
+from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import add_words
 from assistant.tools.directory import core_name
@@ -191,13 +192,18 @@ class Assistant:
             return False
         term = max(named, key=lambda item: (item[0], item[1].curated))[1]
         src = term.source
+        meta = self.kb.doc_meta(src.doc_id) if src.doc_id else {}
+        verified = is_verified(meta) if meta else True  # a source outside the index: the curated file's own
         comp.citations.append(Citation(n=len(comp.citations) + 1, title=src.title, doc_number=src.doc_number,
                                        section=src.section, passage=src.quote, quote=src.quote, source=src.file_name,
-                                       start=src.start, end=src.end, doc_id=src.doc_id))
+                                       start=src.start, end=src.end, doc_id=src.doc_id, verified=verified,
+                                       uploader=uploader_text(meta) if meta else ""))
         comp.lead = f"{term.term}：{term.definition.rstrip('。')}。[{len(comp.citations)}]"
-        comp.tool_values += numeric_values(term.definition)  # the curated glossary file is a maintained source
+        if term.curated or verified:  # the curated glossary file is a maintained source; an unverified upload is not
+            comp.tool_values += numeric_values(term.definition)
         where = f"《{src.title}》" + (f"（{src.doc_number}）" if src.doc_number else "")
-        comp.policy_lines.append(f"· 据{where}：{src.quote} [{len(comp.citations)}]")
+        state = UNVERIFIED_NOTE if not verified and find_numbers(src.quote) else ""
+        comp.policy_lines.append(f"· 据{where}：{src.quote} [{len(comp.citations)}]{state}")
         return True
 
     def _latest_period(self, metrics: list[str], regions: list[str]) -> str | None:

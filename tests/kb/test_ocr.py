@@ -116,6 +116,7 @@ def test_a_page_ocr_cannot_read_is_warned_and_the_rest_ingested(scans: dict[str,
     from assistant.config import Settings
     from assistant.index.ingest import ingest
     from assistant.index.kb import KnowledgeBase
+    from assistant.index.provenance import Loader
     from assistant.index.uploads import save_and_ingest
 
     page = render_document(PAGE_TWO, Layout(seed=5))[0].image
@@ -132,7 +133,7 @@ def test_a_page_ocr_cannot_read_is_warned_and_the_rest_ingested(scans: dict[str,
         assert report.added == [pdf.name] and report.warnings == [(pdf.name, raw.warnings[0])]
         assert "第 2 页没有识别出文字" in report.summary()
         with pdf.open("rb") as fh:
-            [uploaded] = save_and_ingest(kb, [("上传的扫描件.pdf", fh)])
+            [uploaded] = save_and_ingest(kb, [("上传的扫描件.pdf", fh)], Loader("测试", "api", verified=False))
         assert uploaded.status == "duplicate" or "第 2 页没有识别出文字" in uploaded.message
     finally:
         kb.close()
