@@ -164,6 +164,7 @@ def ratios(figures: dict[str, dict[str, float]], base: str) -> dict[str, float]:
 def measure(n_chunks: int, vocab: list[str], repeat: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="filtered-bench-") as tmp:
         kb, public_only, build_s = build(Path(tmp) / "data", n_chunks, vocab)
+        assert public_only is not None
         print(f"{n_chunks} chunks built in {build_s:.1f}s", file=sys.stderr, flush=True)
         embed = FakeEmbedder().embed_query
         county = SearchFilters(access=["公开"])
