@@ -418,7 +418,10 @@ def run(args: argparse.Namespace, data_dir: Path, work: Path) -> dict[str, Any]:
         "by_kind": {k: latency([r for r in flat if r.kind == k]) for k in KINDS},
         "by_role": {role: latency([r for r in flat if r.role == role]) for role in ("科室", "县区")},
         "server_rss_mb": {"start": mb(rss_start), "peak": mb(rss_peak), "end": mb(rss_end), "hwm": mb(hwm),
-                          "samples": len(sampler.samples)},
+                          "samples": len(sampler.samples),
+                          # after warming, at the end of each minute of the load: growth shows as a rising row
+                          "by_minute": [mb([kb for at, kb in sampler.samples if at <= t0 + 60 * m][-1])
+                                        for m in range(1, math.ceil(elapsed / 60) + 1)]},
         "server_processes": processes,
         # Both share the machine's cores: the bench's own client threads are part of the load.
         "cpu_s": {"server": round(server_cpu, 1), "bench_client": round(client_cpu, 1),
