@@ -142,6 +142,8 @@ class _RowCache:
                 self.slots = np.full(len(order), -1, dtype=np.int64)
             slots = self.slots[rows]
             held = slots >= 0
+            if held.all() and self.used:
+                return self.matrix[slots]  # warm: every row held
             missing = rows[~held]
             fetched: dict[str, np.ndarray] = store.vectors([order[r] for r in missing]) if missing.size else {}
             dim = self.matrix.shape[1] if self.used else next((len(v) for v in fetched.values()), 0)
@@ -463,16 +465,20 @@ class KnowledgeBase:
             return {int(i): float(sims[i]) for i in np.union1d(top, also)}, top
         kept = np.flatnonzero(allowed)
         if kept.size <= NARROW_MAX_CHUNKS:  # candidates by the manifest's metadata first, then exact scores
-            rows = np.union1d(kept, also.astype(np.int64))
-            matrix = snapshot.cached_rows.get(rows, snapshot.order, self.vectors)
+            matrix = snapshot.cached_rows.get(kept, snapshot.order, self.vectors)
             if matrix.shape[1] != vector.shape[0]:
                 return {int(i): 0.0 for i in also}, np.zeros(0, dtype=np.int64)
             cosines = (matrix @ vector).astype(np.float64)
-            sims = np.full(len(snapshot.order), -np.inf)
-            sims[rows] = np.where(allowed[rows], cosines, -np.inf)
-            top = _top(sims, n)
-            by_row = dict(zip(rows.tolist(), cosines.tolist(), strict=True))
-            return {int(i): by_row[int(i)] for i in np.union1d(top, also)}, top
+            top = kept[_top(cosines, n)]  # `kept` ascends: equal scores stay in chunk-id order
+            wanted = np.union1d(top, also).astype(np.int64)
+            at = np.minimum(np.searchsorted(kept, wanted), max(kept.size - 1, 0))
+            inside = kept[at] == wanted if kept.size else np.zeros(wanted.size, dtype=bool)
+            scores = {int(r): float(cosines[a]) for r, a in zip(wanted[inside], at[inside], strict=True)}
+            outside = wanted[~inside]  # a BM25 candidate the filters do not keep: not ranked, still scored
+            if outside.size:
+                extra = snapshot.cached_rows.get(outside, snapshot.order, self.vectors) @ vector
+                scores.update({int(r): float(c) for r, c in zip(outside, extra, strict=True)})
+            return scores, top
         position = snapshot.position
         # the manifest's verdict (in memory) decides what passes: the store over-fetches ids only, no metadata scan
         def admit(cid: str) -> bool:
@@ -482,8 +488,8 @@ class KnowledgeBase:
                        if admit(cid)})
         wanted = np.array(sorted(set(pool) | {int(i) for i in also}), dtype=np.int64)
         matrix = snapshot.cached_rows.get(wanted, snapshot.order, self.vectors)
-        scores = (matrix @ vector).astype(np.float64) if matrix.shape[1] == vector.shape[0] else np.zeros(len(wanted))
-        cosine = dict(zip(wanted.tolist(), scores.tolist(), strict=True))
+        rescored = (matrix @ vector).astype(np.float64) if matrix.shape[1] == vector.shape[0] else np.zeros(len(wanted))
+        cosine = dict(zip(wanted.tolist(), rescored.tolist(), strict=True))
         pool_scores = np.full(len(snapshot.order), -np.inf)
         for r in pool:
             pool_scores[r] = cosine[r]
