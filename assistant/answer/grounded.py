@@ -512,6 +512,10 @@ def policy_for(
             chosen.append((hit, quote))
         if len(chosen) >= (6 if want else 3):
             break
+    if parsed.period is not None and not parsed.period_assumed:
+        # a question naming its year (2024年…要求) hears first from the passages about that year
+        year = f"{parsed.period.year}年"
+        chosen.sort(key=lambda c: year not in f"{c[0].title} {c[0].section} {c[1]}")
     if want:
         # quotes that hold the value asked for come first; with none, the answer says so and cites at most
         # one related passage as such
