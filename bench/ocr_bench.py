@@ -1,6 +1,7 @@
 """OCR on generated 公文 scans: character accuracy, speed, and whether a scanned copy answers like its original.
 
 Usage: python bench/ocr_bench.py [--dpi 200] [--docs N] [--skip-answers] [--before]
+       python bench/ocr_bench.py --long 500      (only: a 500-page scan through `assistant ingest`, timed)
 
 1. Character accuracy (1 − CER, edit distance over characters, whitespace ignored) and speed on pages rendered as
    scans at --dpi (CJK font, red 版头, red seal over the signature, speckles, blur, a slight skew;
@@ -214,13 +215,47 @@ def answer_pass(docs: tuple[str, ...], dpi: int) -> dict[str, object]:
     }
 
 
+def long_scan_pass(pages: int, dpi: int) -> dict[str, object]:
+    """A long scan through `assistant ingest` in a process of its own, its stderr a log: an image-only PDF of
+    `pages` A4 pages (the demo documents' scans, repeated), with ASSISTANT_MAX_OCR_PAGES raised to fit; wall
+    and CPU seconds of the process, pages per second, and how many progress lines the log got."""
+    import resource
+    import subprocess
+
+    scans: list[ScanPage] = []
+    k = 0
+    while len(scans) < pages:
+        scans += scans_of(DOCS[k % len(DOCS)], dpi, seed=k)
+        k += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = save_pdf(scans[:pages], Path(tmp) / f"{pages}页扫描件.pdf", dpi)
+        env = {**os.environ, "ASSISTANT_DATA_DIR": str(Path(tmp) / "data"), "ASSISTANT_MAX_OCR_PAGES": str(pages),
+               "ASSISTANT_MAX_FILE_MB": "2000", "PYTHONPATH": str(ROOT)}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(pdf)], env=env,
+                              capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    log = [line for line in done.stderr.splitlines() if line.startswith("文字识别")]
+    return {"pages": pages, "exit_code": done.returncode, "wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
+            "pages_per_second_wall": round(pages / wall, 3), "pages_per_cpu_second": round(pages / cpu, 3),
+            "progress_lines": len(log), "last_line": log[-1] if log else "", "summary": done.stdout.strip()[:300]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--docs", type=int, default=len(DOCS), help="how many of the demo documents (1–3) to scan for the answer pass")
     parser.add_argument("--skip-answers", action="store_true", help="only the accuracy and speed pass")
     parser.add_argument("--before", action="store_true", help="also read every page with the settings before (BEFORE)")
+    parser.add_argument("--long", type=int, metavar="PAGES", help="only: ingest a scan of this many pages through the CLI")
     args = parser.parse_args()
+    if args.long:
+        print(json.dumps({"load_average": os.getloadavg(), "long_scan": long_scan_pass(args.long, args.dpi)},
+                         ensure_ascii=False, indent=1))
+        return
     docs = DOCS[: max(1, min(args.docs, len(DOCS)))]
     engines: dict[str, ocr.OcrEngine] = {"now": ocr.default_engine()}
     if args.before:
