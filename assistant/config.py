@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     max_ocr_pages: int = Field(
         300, ge=1, le=100_000,
         description="一个文件中需要文字识别的扫描页数上限：超过的文件在识别任何一页之前就整个拒绝入库并说明原因"
-                    "（文字识别每页需要数秒，300 页约需十几分钟），请拆分后分批入库",
+                    "（文字识别每页约 1 CPU 秒，其间入库写锁被占用），请拆分后分批入库",
     )
     inference_min_group: int = Field(
         3, ge=1, le=20,

@@ -257,12 +257,13 @@ def limiting_pages(limit: int | None) -> Iterator[None]:
 
 def too_many_pages(count: int) -> str | None:
     """Why a file with `count` pages to OCR is refused, in Chinese; None within the limit. A scan that long
-    takes many minutes (seconds a page) and is usually a bound volume better split by chapter."""
+    holds the index's write lock for many minutes (about a CPU second a page) and is usually a bound volume
+    better split by chapter."""
     limit = _page_limit.get()
     if limit is None or count <= limit:
         return None
-    return (f"共有 {count} 页需要文字识别（扫描页），超过每个文件 {limit} 页的上限，未入库。文字识别每页需要数秒，"
-            f"请把文件拆分为每份不超过 {limit} 页后分批入库，或由管理员调高上限（ASSISTANT_MAX_OCR_PAGES）后重新入库")
+    return (f"共有 {count} 页需要文字识别（扫描页），超过每个文件 {limit} 页的上限，未入库（识别这么多页要很长时间，"
+            f"其间别的文件不能入库）。请把文件拆分为每份不超过 {limit} 页后分批入库，或由管理员调高上限（ASSISTANT_MAX_OCR_PAGES）后重新入库")
 
 
 # -- progress ----------------------------------------------------------------------------------------------
