@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -47,42 +49,44 @@ def _cell(value: object) -> object:
 
 
 def view_xlsx(view: LedgerView, exported_at: datetime | None = None) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = view.title[:31]
-    sheet.append([c.name for c in view.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in view.rows:
-        sheet.append([_cell(v) for v in row.values])
-        fill = FILLS.get(row.tone or "")
-        if fill:
-            for cell in sheet[sheet.max_row]:
-                cell.fill = PatternFill("solid", fgColor=fill)
+    """Written row by row (openpyxl's write-only mode): a 10,000-row view does not build the sheet in memory."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(view.title[:31])
     for i, column in enumerate(view.columns, start=1):
-        letter = get_column_letter(i)
-        if column.kind == "date":
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                if isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-        sheet.column_dimensions[letter].width = 12 if column.kind in ("date", "amount", "count", "status") else 24
+        wide = column.kind not in ("date", "amount", "count", "status")
+        sheet.column_dimensions[get_column_letter(i)].width = 24 if wide else 12
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_styled(sheet, c.name, font=bold) for c in view.columns])
+    fills = {tone: PatternFill("solid", fgColor=colour) for tone, colour in FILLS.items()}
+    for row in view.rows:
+        fill = fills.get(row.tone or "")
+        sheet.append([_styled(sheet, v, fill=fill) for v in row.values])
     notes = book.create_sheet("说明")
+    notes.column_dimensions["A"].width = 12
+    notes.column_dimensions["B"].width = 100
     notes.append(["台账", view.title])
     notes.append(["筛选条件", view.filters.describe(view.kind) or "（全部）"])
     notes.append(["行数", len(view.rows)])
     if view.as_of:
-        notes.append(["台账日期", view.as_of])
-        notes.cell(notes.max_row, 2).number_format = "yyyy-mm-dd"
+        notes.append(["台账日期", _styled(notes, view.as_of)])
     if view.rule:
         notes.append(["说明", view.rule])
     notes.append(["导出时间", (exported_at or datetime.now()).strftime("%Y-%m-%d %H:%M")])
-    notes.column_dimensions["A"].width = 12
-    notes.column_dimensions["B"].width = 100
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _styled(sheet: Any, value: object, fill: PatternFill | None = None, font: Font | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=_cell(value))
+    if isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    if fill is not None:
+        cell.fill = fill
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def _header(kind: str) -> list[str]:
