@@ -6,7 +6,8 @@ repeated; the footer (联系人、抄送、印发) is its own section. Pure: no 
 
 The document's title is never a passage of its own (an answerless line that matched every question about the
 document): its lines, one to three of them, are left out, and the title reaches every passage through
-`Chunk.embed_text`. A heading that says more than its label ("一、推广的改革举措（共23项）", "（二）招商成效：签约
+`Chunk.embed_text`. So is the rest of a title block: a report's subtitle ("——2026年1月27日在湖北省第十四届人民代表
+大会第四次会议上"), a web page's 来源/时间 lines and a photo caption (`front_matter`). A heading that says more than its label ("一、推广的改革举措（共23项）", "（二）招商成效：签约
 项目48个") opens the text of the passage that follows it, so the fact is quoted, not only used as a section
 name. No passage is longer than `max_chars`: a sentence past it is cut at a comma, a table row at a cell.
 """
@@ -32,6 +33,14 @@ FOOTER_SECTION = "附注（联系人、抄送、印发）"
 SEP = " › "
 HEADING_FACT = re.compile(r"\d|共[一二两三四五六七八九十百千]+[项条个家件类批]")
 HEAD_PARAS = 20  # the title is looked for among a document's first paragraphs
+# The lines of a title block below the title: a subtitle (——2026年1月27日在…会议上, （2026年1月27日在…会议上）, ——在…
+# 讲话), a web page's source and time (来源：湖北日报, 发表时间：2026-02-09 09:45:30, the label alone with its value on the
+# next line), a date alone, a photo caption (…作政府工作报告。本报记者 林 君摄).
+SUBTITLE = re.compile(r"^(?:——|—|--)\s*\S.{0,78}$|^[（(][^）)]{4,78}[）)]$")
+SUBTITLE_WORDS = re.compile(r"会议|讲话|报告|发言|致辞|[在于].{2,40}上$")
+SOURCE_LINE = re.compile(r"^(?:来源|时间|发表时间|发布时间|发布日期|作者|编辑|责任编辑|供稿|信息来源)\s*[：:].{0,40}$")
+DATE_ONLY = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+CAPTION = re.compile(r"^.{0,60}(?:记者|摄影|图/).{0,30}摄?$|^.{0,80}摄$")
 
 
 @dataclass
@@ -93,6 +102,45 @@ def title_paragraphs(doc: CleanDocument, title: str) -> set[int]:
     return found
 
 
+def front_matter(doc: CleanDocument, title_lines: set[int]) -> list[int]:
+    """The paragraphs of a title block besides the title's own lines (`title_lines`): the run of subtitle, source and
+    time lines and photo caption right below the title, and such lines printed above it. Not passages: they answer
+    nothing a user asks, yet read like every question about the document."""
+    if not title_lines:
+        return []
+    found = [i for i in range(min(title_lines))  # a caption or source line printed above the title
+             if doc.paras[i].kind == "para" and _meta_line(doc.para_text(doc.paras[i]).strip())]
+    for i in range(min(title_lines) + 1, min(len(doc.paras), HEAD_PARAS)):
+        para = doc.paras[i]
+        text = doc.para_text(para).strip()
+        if i in title_lines:
+            continue
+        if para.kind != "para":
+            break
+        subtitle = bool(SUBTITLE.match(text) and SUBTITLE_WORDS.search(text))
+        if subtitle or _meta_line(text):
+            found.append(i)
+        elif found and SOURCE_LINE.match(doc.para_text(doc.paras[i - 1]).strip() + text) and len(text) <= 30:
+            found.append(i)  # the value of a label that stood alone (来源： / 宁夏日报客户端)
+        else:
+            break
+    return found
+
+
+def _meta_line(text: str) -> bool:
+    return bool(SOURCE_LINE.match(text) or DATE_ONLY.match(text) or CAPTION.match(text))
+
+
+def subtitle_of(doc: CleanDocument, title: str) -> str:
+    """A report's subtitle under its title (——2026年1月27日在湖北省第十四届人民代表大会第四次会议上), without the dash or
+    brackets; empty when there is none. It names the occasion and often the place a bare title (政府工作报告) lacks."""
+    for i in front_matter(doc, title_paragraphs(doc, title)):
+        text = doc.para_text(doc.paras[i]).strip()
+        if SUBTITLE.match(text) and SUBTITLE_WORDS.search(text):
+            return text.lstrip("—- ").strip("（）()")
+    return ""
+
+
 def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) -> list[Chunk]:
     chunks: list[Chunk] = []
     stack: list[tuple[int, str]] = []  # (level, label)
@@ -100,6 +148,7 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
     table_title = ""
     current_lead = ""  # a paragraph without its own lead-in continues the previous 一是/二是 point
     skip = title_paragraphs(doc, title)
+    skip |= set(front_matter(doc, skip))
     pending: tuple[int, int, str, int | None] | None = None  # a heading with a fact: (start, end, section, page)
 
     def flush_heading() -> None:

@@ -29,6 +29,7 @@ class FusionWeights:
     place: float = 0.0  # the document belongs to the jurisdiction the question names
     place_conflict: float = 0.0  # subtracted: the document belongs only to other jurisdictions
     place_passage: float = 0.0  # the passage itself names the place
+    identifier: float = 0.0  # the passage's document writes an identifier the question quotes (7301, 国令第706号)
     synonyms: bool = True  # BM25 also counts the other ways of writing a term (synonyms.yaml)
 
 
@@ -71,6 +72,7 @@ class Candidates:
     period: np.ndarray  # 0/1
     place: np.ndarray  # +1 same jurisdiction, -1 another, 0 unknown or none named
     place_passage: np.ndarray  # 0/1
+    identifier: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: none asked
     bm25_pool: Pool = field(default_factory=Pool)
     bm25_plain_pool: Pool = field(default_factory=Pool)
     dense_pool: Pool = field(default_factory=Pool)
@@ -89,6 +91,8 @@ def fuse(c: Candidates, w: FusionWeights) -> list[tuple[str, float]]:
     score += (1.0 - w.bm25) * c.dense_pool.normalise(c.cosine.astype(np.float64), w.normalise)
     score += w.coverage * c.coverage + w.period * c.period + w.place_passage * c.place_passage
     score += np.where(c.place > 0, w.place, 0.0) - np.where(c.place < 0, w.place_conflict, 0.0)
+    if w.identifier and c.identifier.size:
+        score += w.identifier * c.identifier
     return ranked(c.chunk_ids, score)
 
 

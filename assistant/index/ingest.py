@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.access import PUBLIC
-from assistant.corpus.chunking import Chunk, chunk_document
+from assistant.corpus.chunking import Chunk, chunk_document, subtitle_of
 from assistant.corpus.cleanup import clean
 from assistant.corpus.formats.sheets import database_tables
 from assistant.corpus.gongwen import extract_metadata
@@ -30,7 +30,7 @@ from assistant.index.tokenize import tokenize
 
 SKIPPED_NAMES = {"readme.md", "readme.txt"}
 # Bump when cleanup, metadata or chunking change, so that an unchanged file is processed again.
-PIPELINE_VERSION = "6"  # 6: no title passages, multi-line titles, every 文号 form, heading facts in text, comments and web furniture dropped, hard maximum passage length (5: OCR)
+PIPELINE_VERSION = "7"  # 7: a report's subtitle, source and time lines and photo captions are no passages (the subtitle is kept in the metadata); 6: no title passages, multi-line titles, every 文号 form, heading facts in text, comments and web furniture dropped, hard maximum passage length (5: OCR)
 
 
 @dataclass
@@ -145,6 +145,7 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, defau
     if meta.access == "涉密":
         raise LoadError(path, f"文件标注为涉密（{meta.access_reason or '密级标志'}），涉密文件不得录入本系统")
     chunks: list[Chunk] = chunk_document(doc, meta.title, max_chars)
+    subtitle = subtitle_of(doc, meta.title)
     doc_id = content_hash[:16]
     rows = []
     for order, chunk in enumerate(chunks):
@@ -159,7 +160,8 @@ def prepare(path: Path, content_hash: str, max_chars: int, max_bytes: int, defau
     record = DocRecord(
         doc_id=doc_id, source=str(path.resolve()), file_name=path.name, content_hash=content_hash,
         size=path.stat().st_size, fmt=raw.fmt,
-        meta={**with_override(meta.as_dict(), override, content_hash), **scanned, "pipeline": PIPELINE_VERSION},
+        meta={**with_override(meta.as_dict(), override, content_hash), **scanned, "pipeline": PIPELINE_VERSION,
+              **({"subtitle": subtitle} if subtitle else {})},
         n_chunks=len(rows), ingested_at=now(),
     )
     return PreparedDocument(record, doc.text, raw.encoding, rows, list(raw.warnings))

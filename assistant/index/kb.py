@@ -19,6 +19,7 @@ from assistant.index.bm25 import BM25Index
 from assistant.index.embedders import Embedder, embedder_name, make_embedder
 from assistant.index.filters import SearchFilters as SearchFilters  # re-exported: callers import it from here
 from assistant.index.fusion import Candidates, FusionWeights, Pool, fuse
+from assistant.index.identifiers import identifiers, writes_any
 from assistant.index.manifest import ChunkRow, DocRecord, Manifest
 from assistant.index.places import document_places, gazetteer, place_relation
 from assistant.index.provenance import is_verified, uploader_text
@@ -265,6 +266,12 @@ class _Snapshot:
         context = f"{self.doc_meta.get(row.doc_id, {}).get('title', '')} {row.section} {row.text}"
         return any(word in context for word in words)
 
+    def context(self, chunk_id: str) -> str:
+        """A passage with what its document is known by: title, 文号, section path."""
+        row = self.chunks[chunk_id]
+        meta = self.doc_meta.get(row.doc_id, {})
+        return f"{meta.get('title', '')} {meta.get('doc_number', '')} {row.section} {row.text}"
+
     def coverage(self, chunk_id: str, query_tokens: list[str]) -> float:
         """Share of the query's words found together in one sentence of the passage: a cheap reranking
         signal for factual questions, whose answer is usually a single sentence."""
@@ -382,7 +389,8 @@ class KnowledgeBase:
             for r in rows:  # rows are in document order, each document's passages in order
                 if len(heads.get(r.doc_id, "")) < HEAD_CHARS:
                     heads[r.doc_id] = (heads.get(r.doc_id, "") + "\n" + r.text)[:HEAD_CHARS]
-            places = {d: document_places(str(m.get("title", "")), str(m.get("office", "")), heads.get(d, ""))
+            places = {d: document_places(f"{m.get('title', '')} {m.get('subtitle', '')}", str(m.get("office", "")),
+                                         heads.get(d, ""))
                       for d, m in doc_meta.items()}
             self._snapshot = _Snapshot(
                 generation, chunks, doc_meta, bm25, order,
@@ -432,6 +440,7 @@ class KnowledgeBase:
         places = gazetteer()
         asked = places.find(query)
         forms = [form for name in asked for form in places.forms(name)]
+        quoted = identifiers(query)
         candidates = Candidates(
             chunk_ids=ids,
             bm25=expanded[rows],
@@ -442,6 +451,7 @@ class KnowledgeBase:
             place=np.array([place_relation(asked, snapshot.doc_places.get(snapshot.chunks[cid].doc_id, frozenset()),
                                            places) for cid in ids], dtype=np.float64),
             place_passage=np.array([float(bool(forms) and _names(snapshot.chunks[cid], forms)) for cid in ids]),
+            identifier=np.array([float(bool(quoted) and writes_any(snapshot.context(cid), quoted)) for cid in ids]),
             bm25_pool=Pool.of(np.sort(expanded[_top(expanded, n)])[::-1]),
             bm25_plain_pool=Pool.of(np.sort(plain[_top(plain, n)])[::-1]),
             dense_pool=Pool.of(np.array([cosine[i] for i in top_dense], dtype=np.float64)),

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.errors import AssistantError
 from assistant.index.fusion import Candidates, FusionWeights, Pool, fuse
+from assistant.index.identifiers import identifiers, writes_any
 from assistant.index.places import document_places, gazetteer, place_relation
 from assistant.index.synonyms import load_synonyms, parse_groups
 
@@ -20,6 +21,7 @@ def _candidates(ids: list[str], bm25: list[float], cosine: list[float], **signal
         chunk_ids=ids, bm25=b, bm25_plain=b, cosine=c,
         coverage=np.array(signals.get("coverage", zeros)), period=np.array(signals.get("period", zeros)),
         place=np.array(signals.get("place", zeros)), place_passage=np.array(signals.get("place_passage", zeros)),
+        identifier=np.array(signals.get("identifier", zeros)),
         bm25_pool=Pool.of(np.sort(b)[::-1]), bm25_plain_pool=Pool.of(np.sort(b)[::-1]),
         dense_pool=Pool.of(np.sort(c)[::-1]),
     )
@@ -89,3 +91,22 @@ def test_a_local_synonyms_file_adds_groups_and_a_malformed_one_names_the_group(t
     assert dict(load_synonyms(extra).expand("三个年怎么考核"))["三个年"] == ["三个年活动"]
     with pytest.raises(AssistantError, match="第 2 组"):
         parse_groups([["GDP", "地区生产总值"], ["只有一个"]], "local.yaml")
+
+
+def test_identifiers_a_question_quotes_and_where_they_are_written() -> None:
+    assert identifiers("调度编号7301所列问题销号了吗") == ["7301"]
+    assert identifiers("关于国办发[2019]5号文件讲了什么") == ["国办发〔2019〕5号"]
+    assert identifiers("答复205号提案时承诺了什么") == ["205号"]
+    # years, dates, percentages and decimals are not identifiers
+    assert identifiers("2023年外资任务完成了百分之多少，5.5%够吗，3月1日前") == []
+    assert writes_any("本次专项调度（调度编号7301）覆盖汉阴县", ["7301"])
+    assert not writes_any("本次专项调度（调度编号17301）覆盖汉阴县", ["7301"])
+    assert writes_any("国办发（2019）5号", ["国办发〔2019〕5号"])
+
+
+def test_the_passage_that_writes_the_quoted_identifier_ranks_first() -> None:
+    # near-identical notices: dense cannot tell them apart and prefers another; only one writes 7301
+    ids = ["n7300", "n7301", "n7302"]
+    cands = _candidates(ids, bm25=[9.0, 9.4, 9.0], cosine=[0.93, 0.90, 0.92], identifier=[0.0, 1.0, 0.0])
+    assert fuse(cands, FusionWeights())[0][0] == "n7300"
+    assert fuse(cands, FusionWeights(identifier=1.0))[0][0] == "n7301"

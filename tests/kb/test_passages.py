@@ -161,3 +161,26 @@ def test_ingest_prepare_of_a_markdown_law(tmp_path: Path) -> None:
     texts = [c.text for c in prepared.chunks]
     assert "政府投资条例" not in texts and not any("INFO END" in t for t in texts)
     assert all(c.embed_text.startswith("政府投资条例") for c in prepared.chunks)
+
+
+REPORT_HEAD = ["政府工作报告。 贵州日报天眼新闻记者 李森 摄", "政府工作报告",
+               "（2026年1月27日在贵州省第十四届人民代表大会第四次会议上）", "来源：贵州日报", "发表时间：",
+               "2026-02-09 09:45:30", "省长 李炳军", "各位代表：", "一、2025年工作回顾", "全省地区生产总值增长5.2%。"]
+
+
+def test_a_report_s_subtitle_source_lines_and_photo_caption_are_no_passages(tmp_path: Path) -> None:
+    _, meta, texts = _read("\n".join(REPORT_HEAD))
+    assert meta.title == "政府工作报告"
+    for line in ("会议上", "来源", "2026-02-09", "李森 摄"):
+        assert not any(line in t for t in texts), line
+    assert any("增长5.2%" in t for t in texts) and any("各位代表" in t for t in texts)
+    # the subtitle is kept with the document: it names the place a bare title lacks
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(REPORT_HEAD), encoding="utf-8")
+    prepared = prepare(path, "1" * 64, max_chars=400, max_bytes=1 << 20)
+    assert prepared.record.meta["subtitle"] == "2026年1月27日在贵州省第十四届人民代表大会第四次会议上"
+
+
+def test_a_dash_line_in_the_body_is_a_passage() -> None:
+    _, _, texts = _read("关于招商工作的报告\n一、工作回顾\n——经济实力实现整体跃升。地区生产总值达到62661亿元。")
+    assert any("62661亿元" in t for t in texts)
