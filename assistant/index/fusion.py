@@ -30,6 +30,7 @@ class FusionWeights:
     place_conflict: float = 0.0  # subtracted: the document belongs only to other jurisdictions
     place_passage: float = 0.0  # the passage itself names the place
     identifier: float = 0.0  # the passage's document writes an identifier the question quotes (7301, 国令第706号)
+    title: float = 0.0  # the question names the passage's document by its title (反不正当竞争法, 信息公开条例)
     synonyms: bool = True  # BM25 also counts the other ways of writing a term (synonyms.yaml)
 
 
@@ -73,6 +74,7 @@ class Candidates:
     place: np.ndarray  # +1 same jurisdiction, -1 another, 0 unknown or none named
     place_passage: np.ndarray  # 0/1
     identifier: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: none asked
+    title: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: none named
     bm25_pool: Pool = field(default_factory=Pool)
     bm25_plain_pool: Pool = field(default_factory=Pool)
     dense_pool: Pool = field(default_factory=Pool)
@@ -93,6 +95,8 @@ def fuse(c: Candidates, w: FusionWeights) -> list[tuple[str, float]]:
     score += np.where(c.place > 0, w.place, 0.0) - np.where(c.place < 0, w.place_conflict, 0.0)
     if w.identifier and c.identifier.size:
         score += w.identifier * c.identifier
+    if w.title and c.title.size:
+        score += w.title * c.title
     return ranked(c.chunk_ids, score)
 
 

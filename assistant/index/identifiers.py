@@ -1,7 +1,8 @@
-"""Identifiers a question quotes: a 文号 (国办发〔2019〕5号, 国令第706号), a numbered item (205号提案), a code or
+"""What a question quotes: a document's name (反不正当竞争法, 信息公开条例) or an identifier: a 文号 (国办发〔2019〕5号, 国令第706号), a numbered item (205号提案), a code or
 serial number (调度编号7301). A passage whose document writes the same identifier is the one asked about, however
 alike its neighbours read: BM25 weighs the rare number, but the fused score shares it with a dense half that
-barely tells 7301 from 7302. Pure: no I/O.
+barely tells 7301 from 7302. Likewise a question about 反不正当竞争法 wants that law, not 北京市反不正当竞争条例, which
+reads the same. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -45,3 +46,25 @@ def writes_any(context: str, wanted: list[str]) -> bool:
         return False
     text = _plain(context)
     return any(re.search(rf"(?<![\dA-Za-z]){re.escape(w)}(?![\dA-Za-z])", text) for w in wanted)
+
+
+PRC = "中华人民共和国"
+LEADING_PLACE = re.compile(r"^(?:[\u4e00-\u9fa5]{2,8}?(?:省|市|自治区|特别行政区))")
+DATE_NOTE = re.compile(r"[（(]\d{4}[-—年][^）)]*[）)]$")
+ISSUER = re.compile(r"^[^《》]{2,30}?关于")
+MIN_NAME = 4
+
+
+def document_names(title: str) -> tuple[str, ...]:
+    """The ways a question may name a document by its title: the title, without 中华人民共和国, and without a leading
+    province or city (北京市外商投资条例 → 外商投资条例, which the question's place then narrows)."""
+    base = DATE_NOTE.sub("", SPACE.sub("", title)).strip("《》")
+    names = [base, base.removeprefix(PRC)]
+    names.append(LEADING_PLACE.sub("", names[-1]))
+    names.append(ISSUER.sub("", names[-1]))  # 国务院关于涉外知识产权纠纷处理的规定 → 涉外知识产权纠纷处理的规定
+    return tuple(dict.fromkeys(n.lower() for n in names if len(n) >= MIN_NAME))
+
+
+def names_document(question_forms: list[str], names: tuple[str, ...]) -> bool:
+    """Whether the question (in any of its written forms: as asked, and with synonyms put in) names the document."""
+    return any(name in form for form in question_forms for name in names)

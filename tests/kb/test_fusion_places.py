@@ -110,3 +110,15 @@ def test_the_passage_that_writes_the_quoted_identifier_ranks_first() -> None:
     cands = _candidates(ids, bm25=[9.0, 9.4, 9.0], cosine=[0.93, 0.90, 0.92], identifier=[0.0, 1.0, 0.0])
     assert fuse(cands, FusionWeights())[0][0] == "n7300"
     assert fuse(cands, FusionWeights(identifier=1.0))[0][0] == "n7301"
+
+
+def test_a_question_names_a_document_by_its_title_without_the_state_or_the_place() -> None:
+    from assistant.index.identifiers import document_names, names_document
+
+    law, local = document_names("中华人民共和国反不正当竞争法"), document_names("北京市反不正当竞争条例")
+    assert names_document(["反不正当竞争法对商业贿赂罚多少钱"], law)
+    assert not names_document(["反不正当竞争法对商业贿赂罚多少钱"], local)
+    assert names_document(["北京外商投资条例对外企检查有什么优待"], document_names("北京市外商投资条例"))
+    assert names_document(["涉外知识产权纠纷处理的规定什么时候生效"],
+                          document_names("国务院关于涉外知识产权纠纷处理的规定"))
+    assert not names_document(["今年政府工作怎么安排"], document_names("政府工作报告（2026年）"))

@@ -219,3 +219,21 @@ def test_an_edited_file_re_embeds_only_the_passages_that_changed(tmp_path: Path,
         assert knowledge.vectors.all_ids() == ids  # the old version's vectors are gone, every new one is there
     finally:
         knowledge.close()
+
+
+def test_the_law_a_question_names_ranks_above_a_local_regulation_in_the_same_words(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "反不正当竞争法.txt").write_text(
+        "中华人民共和国反不正当竞争法\n第十九条 经营者违反本法第七条规定贿赂他人的，由监督检查部门没收违法所得，"
+        "处十万元以上三百万元以下的罚款。\n", encoding="utf-8")
+    (corpus / "北京市反不正当竞争条例.txt").write_text(
+        "北京市反不正当竞争条例\n第三十七条 经营者违反本条例第十四条的规定，采用财物或者其他手段进行贿赂以销售或者"
+        "购买商品的，由监督检查部门没收违法所得，依法处以罚款。\n", encoding="utf-8")
+    knowledge = KnowledgeBase(Settings(data_dir=tmp_path / "data"))
+    try:
+        assert ingest(knowledge, [corpus]).ok
+        hit = knowledge.search("反不正当竞争法对商业贿赂罚多少钱", k=2)[0]
+        assert hit.extra["file_name"] == "反不正当竞争法.txt" and "三百万元" in hit.text
+    finally:
+        knowledge.close()
