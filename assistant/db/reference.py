@@ -47,6 +47,7 @@ class CityConfig:
     file: str
     regions: tuple[RegionDef, ...]
     chains: tuple[ChainDef, ...]
+    assessment_file: Path | None = None  # the city's 考核方案 (its county classes name its counties)
 
     @property
     def counties(self) -> list[RegionDef]:
@@ -99,7 +100,11 @@ def load_city(path: Path | None = None) -> CityConfig:
                                _names(item.get("简称"), where, file)))
     city_name = str(city["名称"]).strip()
     whole = RegionDef(CITY_NAME, city_name, "全市", (city_name, *_names(city.get("简称"), "城市", file)))
-    return CityConfig(city_name, file, (*regions, whole), tuple(chains))
+    scheme = data.get("考核方案")
+    scheme_file = (path.parent / str(scheme)) if scheme else None
+    if scheme_file is not None and not scheme_file.is_file():
+        raise CityConfigError(file, f"“考核方案”指向的文件 {scheme} 不存在（相对于城市配置文件所在目录）")
+    return CityConfig(city_name, file, (*regions, whole), tuple(chains), scheme_file)
 
 
 def configured_city() -> CityConfig:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from assistant.db.errors import InvalidValue
 from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, parse_period
+from assistant.db.reference import configured_city
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import check_region, guard_aggregate, provenance, resolve_region
@@ -119,12 +120,12 @@ def _score(actual: Decimal | None, target: Decimal, weight: float) -> Decimal:
     path="assessment",
 )
 def assessment(store: FigureStore, period: str | None = None, region: str | None = None) -> AssessmentResult:
-    """按考核方案（assistant/resources/assessment.yaml：指标、权重、目标、县区分类）计算各县区考核得分和类别内排名，
+    """按考核方案（城市配置中的“考核方案”，默认 assistant/resources/assessment.yaml：指标、权重、目标、县区分类）计算各县区考核得分和类别内排名，
     并列出每一分来自哪些数据行、按什么公式，以及失分最多的指标（原因）。
 
     period：考核期间，如“2023Q2”，不填时为县区指标中最新的季度；region：可选，只看该县区（仍按全部县区排名）。
     """
-    scheme = load_scheme()
+    scheme = load_scheme(configured_city().assessment_file or SCHEME_FILE)  # the configured city's scheme
     with store.session() as session:
         regions = {r.name: r.id for r in session.scalars(select(Region))}
         county_periods = (select(Indicator.period).join(Region, Indicator.region_id == Region.id)

@@ -12,7 +12,8 @@ from click.testing import CliRunner, Result
 
 from assistant.cli import main
 
-HANZHONG = """城市:
+HANZHONG = """考核方案: 考核.yaml
+城市:
   名称: 汉中市
   简称: [汉中]
 县区:
@@ -25,6 +26,13 @@ HANZHONG = """城市:
   - {名称: 航空装备, 组别: "5", 牵头部门: 市工业和信息化局, 简称: [航空, 航空制造]}
   - {名称: 现代材料, 组别: "5", 牵头部门: 市工业和信息化局, 简称: [新材料]}
   - {名称: 绿色食药, 组别: "3", 牵头部门: 市农业农村局, 简称: [食药]}
+"""
+SCHEME = """name: 汉中市季度考核（测试方案）
+classes:
+  一类: [汉台区, 南郑区]
+  二类: [城固县, 勉县, 经开区]
+indicators:
+  - {name: 实际引进内资完成进度, source: indicator, metric: 实际引进内资, weight: 100, target: 序时进度}
 """
 OFFICES = "联络处名称,驻地城市,简称,负责人\n驻西安招商分局,西安,西安分局,赵某\n驻深圳招商分局,深圳,,钱某\n"
 PROJECTS = """项目名称,地区,产业链,阶段,签约日期,开工日期,约定开工期限,来源/首谈单位,最新进展,进展日期,填报日期
@@ -49,7 +57,7 @@ INDICATORS = """地区,期间,指标,数值,单位,同比,年度目标
 def hanzhong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     city = tmp_path / "city"
     city.mkdir()
-    for name, text in (("汉中.yaml", HANZHONG), ("offices.csv", OFFICES), ("projects.csv", PROJECTS),
+    for name, text in (("汉中.yaml", HANZHONG), ("考核.yaml", SCHEME), ("offices.csv", OFFICES), ("projects.csv", PROJECTS),
                        ("contacts.csv", CONTACTS), ("indicators.csv", INDICATORS)):
         (city / name).write_text(text, encoding="utf-8")
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "indexes"))
@@ -75,6 +83,11 @@ def test_a_second_city_from_data_files(hanzhong: Path) -> None:
     ranking = json.loads(run("figures", "monthly-ranking", "--period", "2024-07", "--json").output)
     assert [r["region"] for r in ranking["rows"]][:2] == ["经开区", "城固县"]  # 83.33% and 75.00%
     assert ranking["ranked_count"] == 5 and "汉阴县" not in json.dumps(ranking, ensure_ascii=False)
+    # the city's own 考核方案 (named in its city file): 50% ÷ 58.33% (1-7月 序时进度) × 100 = 85.72
+    scores = json.loads(run("figures", "assessment", "--period", "2024-07", "--json").output)
+    assert scores["scheme"] == "汉中市季度考核（测试方案）"
+    assert [(r["region"], r["total"], r["rank_in_class"]) for r in scores["rows"]] == [
+        ("汉台区", 100.0, 1), ("南郑区", 85.72, 2), ("城固县", 100.0, 1), ("经开区", 100.0, 1), ("勉县", 68.58, 3)]
 
 
 def test_a_county_the_city_file_does_not_name_is_refused_whole(hanzhong: Path) -> None:
