@@ -104,8 +104,9 @@ class ProjectDetail(BaseModel):
     summary: str
 
 
-def _date(d: date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+def _date(d: object) -> str:
+    """2024年3月5日 for a date; empty for a missing one (the ledger fields come as one dict of mixed values)."""
+    return f"{d.year}年{d.month}月{d.day}日" if isinstance(d, date) else ""
 
 
 @figure_tool(
