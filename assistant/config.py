@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -62,8 +63,7 @@ class Settings(BaseSettings):
 
     rate_limit_per_minute: int = Field(120, ge=0, description="每个账号每分钟最多提问、检索次数（0 为不限）")
     root_path: str = Field(
-        "", pattern=r"^(/[A-Za-z0-9._~-]+)*$",
-        description="服务挂在反向代理的子路径下时的路径前缀，如 /zhaoshang（不以 / 结尾）；登录页、工作台和所有跳转都带上它",
+        "", description="服务挂在反向代理的子路径下时的路径前缀，如 /zhaoshang；登录页、工作台和所有跳转都带上它",
     )
     trusted_proxy: bool = Field(
         False,
@@ -83,6 +83,15 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(120.0, gt=0, description="一次大模型调用的超时（秒）；超时后退回有据模式")
     llm_max_retries: int = Field(1, ge=0, le=5, description="大模型调用失败时的重试次数")
     llm_max_steps: int = Field(6, ge=1, le=20, description="一个问题最多几轮工具调用")
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        """zhaoshang, /zhaoshang/ and /zhaoshang are the same prefix; anything but URL path segments is refused."""
+        value = "/" + value.strip().strip("/") if value.strip().strip("/") else ""
+        if not re.fullmatch(r"(/[A-Za-z0-9._~-]+)*", value):
+            raise ValueError(f"ASSISTANT_ROOT_PATH 只能由字母、数字和 . _ ~ - 组成的路径段构成，如 /zhaoshang；现为 {value!r}")
+        return value
 
     @property
     def max_file_bytes(self) -> int:

@@ -166,3 +166,21 @@ def test_a_workbench_session_stays_its_accounts_under_the_prefix(site: Any) -> N
     peek = httpx.get(f"{public}/ui/gradio_api/queue/data", params={"session_hash": session["session_hash"]},
                      headers=theirs, timeout=30)
     assert peek.status_code == 404 and "属于其他账号" in peek.json()["detail"], peek.text
+
+
+def test_the_prefix_is_taken_however_it_is_written(tmp_path: Any) -> None:
+    """ASSISTANT_ROOT_PATH=zhaoshang/ is the same prefix as /zhaoshang: redirects carry /zhaoshang, a path the
+    proxy passed with or without it reaches the same route; a prefix that is no URL path is refused in Chinese."""
+    from fastapi.testclient import TestClient
+    from pydantic import ValidationError
+
+    from assistant.api import create_app
+    from assistant.config import Settings
+
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data", root_path="zhaoshang/"), warm=False,
+                               local=True)) as client:
+        home = client.get("/", follow_redirects=False)
+        assert home.headers["location"] == f"{PREFIX}/ui/?__theme=light"
+        assert client.get(f"{PREFIX}/healthz").status_code == client.get("/healthz").status_code == 200
+    with pytest.raises(ValidationError, match="ASSISTANT_ROOT_PATH 只能由字母、数字"):
+        Settings(root_path="/招商 局")
