@@ -126,7 +126,7 @@ def signals_grid(best: FusionWeights) -> list[FusionWeights]:
 
 
 def nonzero(w: FusionWeights) -> int:
-    return sum(1 for v in (w.coverage, w.period, w.place, w.place_conflict, w.place_passage, w.identifier, w.title) if v)
+    return sum(1 for v in (w.coverage, w.period, w.place, w.place_conflict, w.place_passage, w.identifier, w.title, w.year) if v)
 
 
 def sweep(cases: dict[str, list[Case]], settings: list[FusionWeights]
@@ -143,7 +143,7 @@ def line(obj: float, w: FusionWeights, metrics: dict[str, tuple[float, float, fl
     cells = "  ".join(f"{name} {h1:.3f}/{h5:.3f}/{mrr:.3f}" for name, (h1, h5, mrr) in metrics.items())
     return (f"{obj:.4f}  {w.normalise:<6} bm25={w.bm25:.2f} syn={int(w.synonyms)} cov={w.coverage:g} "
             f"period={w.period:g} place={w.place:g} conflict={w.place_conflict:g} passage={w.place_passage:g} "
-            f"ident={w.identifier:g} title={w.title:g}  {cells}")
+            f"ident={w.identifier:g} title={w.title:g} year={w.year:g}  {cells}")
 
 
 def main() -> None:
@@ -181,6 +181,11 @@ def main() -> None:
     report += ["", "## stage 2c: title signal with the chosen signals"]
     report += [line(*row) for row in stage2c]
     chosen = stage2c[0][1]
+    # stage 2d: the passage speaks of the year the question asks about
+    stage2d = sweep(cases, [replace(chosen, year=v * scale) for v in (0.0, 0.05, 0.1, 0.2, 0.4)])
+    report += ["", "## stage 2d: year signal with the chosen signals"]
+    report += [line(*row) for row in stage2d]
+    chosen = stage2d[0][1]
     # stage 3: the BM25 share again, with the chosen signals
     stage3 = sweep(cases, [replace(chosen, bm25=b) for b in np.round(np.arange(0.1, 0.95, 0.05), 2)])
     report += ["", "## stage 3: BM25 share with the chosen signals"]
@@ -192,6 +197,7 @@ def main() -> None:
                  "no coverage/period": replace(chosen, coverage=0.0, period=0.0),
                  "no identifier": replace(chosen, identifier=0.0),
                  "no title": replace(chosen, title=0.0),
+                 "no year": replace(chosen, year=0.0),
                  "current FUSION in kb.py": FUSION}
     report += ["", "## ablations of the chosen setting (development questions)"]
     for name, w in ablations.items():

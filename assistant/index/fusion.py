@@ -31,6 +31,7 @@ class FusionWeights:
     place_passage: float = 0.0  # the passage itself names the place
     identifier: float = 0.0  # the passage's document writes an identifier the question quotes (7301, 国令第706号)
     title: float = 0.0  # the question names the passage's document by its title (反不正当竞争法, 信息公开条例)
+    year: float = 0.0  # the passage speaks of the year the question asks about (2025年; 今年, 去年 from the document's)
     synonyms: bool = True  # BM25 also counts the other ways of writing a term (synonyms.yaml)
 
 
@@ -75,6 +76,7 @@ class Candidates:
     place_passage: np.ndarray  # 0/1
     identifier: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: none asked
     title: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: none named
+    year: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: no year asked
     bm25_pool: Pool = field(default_factory=Pool)
     bm25_plain_pool: Pool = field(default_factory=Pool)
     dense_pool: Pool = field(default_factory=Pool)
@@ -97,6 +99,8 @@ def fuse(c: Candidates, w: FusionWeights) -> list[tuple[str, float]]:
         score += w.identifier * c.identifier
     if w.title and c.title.size:
         score += w.title * c.title
+    if w.year and c.year.size:
+        score += w.year * c.year
     return ranked(c.chunk_ids, score)
 
 

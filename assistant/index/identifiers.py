@@ -68,3 +68,42 @@ def document_names(title: str) -> tuple[str, ...]:
 def names_document(question_forms: list[str], names: tuple[str, ...]) -> bool:
     """Whether the question (in any of its written forms: as asked, and with synonyms put in) names the document."""
     return any(name in form for form in question_forms for name in names)
+
+
+YEAR_WRITTEN = re.compile(r"((?:19|20)\d{2})\s*年")
+THIS_YEAR = ("今年", "本年")
+LAST_YEAR = ("去年", "上年", "上一年")
+LAST_YEAR_IN_TEXT = ("去年", "上年", "过去一年", "一年来", "刚刚过去的一年")
+
+
+def document_year(title: str, subtitle: str, date: str) -> int:
+    """The year a document speaks from: the one its title or subtitle names (2026年湖北省政府工作报告, ——2026年1月27日
+    在…会议上), else its date's; 0 when unknown."""
+    found = YEAR_WRITTEN.search(f"{title} {subtitle}")
+    if found:
+        return int(found.group(1))
+    return int(date[:4]) if date[:4].isdigit() else 0
+
+
+def asked_years(question: str, year: int) -> set[int]:
+    """The years a question asks about, relative words (今年, 去年) read from the document's year."""
+    years = {int(y) for y in YEAR_WRITTEN.findall(question)}
+    if year:
+        if any(w in question for w in THIS_YEAR):
+            years.add(year)
+        if any(w in question for w in LAST_YEAR):
+            years.add(year - 1)
+    return years
+
+
+def speaks_of_years(context: str, years: set[int], year: int) -> bool:
+    """Whether a passage (with its section path) speaks of one of the years, in figures or, from the document's
+    own year, in words (今年; 去年, 过去一年)."""
+    for y in years:
+        if f"{y}年" in context:
+            return True
+        if year and y == year and "今年" in context:
+            return True
+        if year and y == year - 1 and any(w in context for w in LAST_YEAR_IN_TEXT):
+            return True
+    return False

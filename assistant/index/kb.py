@@ -19,7 +19,15 @@ from assistant.index.bm25 import BM25Index
 from assistant.index.embedders import Embedder, embedder_name, make_embedder
 from assistant.index.filters import SearchFilters as SearchFilters  # re-exported: callers import it from here
 from assistant.index.fusion import Candidates, FusionWeights, Pool, fuse
-from assistant.index.identifiers import document_names, identifiers, names_document, writes_any
+from assistant.index.identifiers import (
+    asked_years,
+    document_names,
+    document_year,
+    identifiers,
+    names_document,
+    speaks_of_years,
+    writes_any,
+)
 from assistant.index.manifest import ChunkRow, DocRecord, Manifest
 from assistant.index.places import document_places, gazetteer, place_relation
 from assistant.index.provenance import is_verified, uploader_text
@@ -44,10 +52,11 @@ MISSING_RETRY_S = 10.0
 # Chosen on the development question sets only (bench/fusion_sweep.py over the development parts of demo, gov and
 # cmrc together; its output is bench/results/fusion_sweep.txt): min-max normalisation, BM25 half the score, the
 # share of the question's words found in one sentence (coverage) 0.4, a document of another jurisdiction than the
-# one the question names 0.2 down, a document the question names by its title 0.1 up, synonyms on. The identifier
-# signal changed no development question and stays 0.
+# one the question names 0.2 down, a document the question names by its title 0.1 up, a passage about the year
+# asked (今年, 去年 read from the document's year) 0.04 up, synonyms on. The identifier signal changed no
+# development question and stays 0.
 FUSION = FusionWeights(bm25=0.5, normalise="minmax", coverage=0.4, period=0.0, place_conflict=0.2, title=0.1,
-                       synonyms=True)
+                       year=0.04, synonyms=True)
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
 SYNONYM_POOL = 200  # passages per synonym checked for the phrase itself
@@ -214,6 +223,7 @@ class _Snapshot:
     doc_ids: list[str] = field(default_factory=list)
     doc_places: dict[str, frozenset[str]] = field(default_factory=dict)
     doc_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # how a question may name each document
+    doc_years: dict[str, int] = field(default_factory=dict)  # the year each document speaks from (0: unknown)
     dense: _DenseMatrix = field(default_factory=_DenseMatrix)
     cached_rows: _RowCache = field(default_factory=_RowCache)  # above EXACT_SEARCH_MAX_CHUNKS
 
@@ -274,6 +284,12 @@ class _Snapshot:
         row = self.chunks[chunk_id]
         meta = self.doc_meta.get(row.doc_id, {})
         return f"{meta.get('title', '')} {meta.get('doc_number', '')} {row.section} {row.text}"
+
+    def speaks_of_asked_year(self, chunk_id: str, query: str) -> bool:
+        row = self.chunks[chunk_id]
+        year = self.doc_years.get(row.doc_id, 0)
+        years = asked_years(query, year)
+        return bool(years) and speaks_of_years(f"{row.section} {row.text}", years, year)
 
     def coverage(self, chunk_id: str, query_tokens: list[str]) -> float:
         """Share of the query's words found together in one sentence of the passage: a cheap reranking
@@ -399,6 +415,8 @@ class KnowledgeBase:
                 generation, chunks, doc_meta, bm25, order,
                 np.array([doc_index[r.doc_id] for r in rows], dtype=np.int64), doc_ids, places,
                 {d: document_names(str(m.get("title", ""))) for d, m in doc_meta.items()},
+                {d: document_year(str(m.get("title", "")), str(m.get("subtitle", "")), str(m.get("date", "")))
+                 for d, m in doc_meta.items()},
             )
             return self._snapshot
 
@@ -462,6 +480,7 @@ class KnowledgeBase:
             place_passage=np.array([float(bool(forms) and _names(snapshot.chunks[cid], forms)) for cid in ids]),
             identifier=np.array([float(bool(quoted) and writes_any(snapshot.context(cid), quoted)) for cid in ids]),
             title=np.array([float(snapshot.chunks[cid].doc_id in named) for cid in ids]),
+            year=np.array([float(snapshot.speaks_of_asked_year(cid, query)) for cid in ids]),
             bm25_pool=Pool.of(np.sort(expanded[_top(expanded, n)])[::-1]),
             bm25_plain_pool=Pool.of(np.sort(plain[_top(plain, n)])[::-1]),
             dense_pool=Pool.of(np.array([cosine[i] for i in top_dense], dtype=np.float64)),

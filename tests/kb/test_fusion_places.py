@@ -122,3 +122,16 @@ def test_a_question_names_a_document_by_its_title_without_the_state_or_the_place
     assert names_document(["涉外知识产权纠纷处理的规定什么时候生效"],
                           document_names("国务院关于涉外知识产权纠纷处理的规定"))
     assert not names_document(["今年政府工作怎么安排"], document_names("政府工作报告（2026年）"))
+
+
+def test_this_year_and_last_year_are_read_from_the_document_s_year() -> None:
+    from assistant.index.identifiers import asked_years, document_year, speaks_of_years
+
+    year = document_year("政府工作报告", "2026年1月27日在贵州省第十四届人民代表大会第四次会议上", "")
+    assert year == 2026 and document_year("公司法", "", "2023-12-29") == 2023
+    assert asked_years("江西今年GDP预期增长多少", year) == {2026}
+    assert asked_years("河南去年粮食总产量多少", year) == {2025}
+    assert asked_years("山西2025年原煤产量", 0) == {2025} and asked_years("湖北GDP", year) == set()
+    assert speaks_of_years("三、2026年重点工作 今年经济社会发展主要预期目标是", {2026}, year)
+    assert speaks_of_years("刚刚过去的一年，全省粮食产量1350.97亿斤", {2025}, year)
+    assert not speaks_of_years("“十四五”时期，粮食总产量连续9年稳定", {2025}, year)
