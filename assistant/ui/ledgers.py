@@ -24,7 +24,7 @@ from assistant.tools.lifecycle import STATUSES
 from assistant.ui.figures import IMPORT_SUFFIXES, NO_DATABASE
 from assistant.ui.figures_view import rejected_html
 from assistant.ui.html import esc, notice
-from assistant.ui.ledgers_view import ledger_html, timeline_html
+from assistant.ui.ledgers_view import SHOWN_ROWS, ledger_html, timeline_html
 from assistant.ui.session import refused_as_toast, uploaded, workspace_of
 
 ALL = ""  # the dropdowns' 全部 choice
@@ -200,7 +200,7 @@ class LedgerTab:
         if workspace.figure_store() is None:
             return notice(NO_DATABASE, "warn"), None
         try:
-            view = workspace.ledger(kind, to_filter(kind, *values))
+            view = workspace.ledger(kind, to_filter(kind, *values), limit=SHOWN_ROWS)
         except (AssistantError, KeyError, ValueError, PermissionError) as err:
             return notice(str(err), "error"), None
         return ledger_html(view), [r.key for r in view.rows]

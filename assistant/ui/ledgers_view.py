@@ -70,7 +70,7 @@ def ledger_html(view: LedgerView, limit: int = SHOWN_ROWS) -> str:
         cls = f' class="zs-tone-row-{tone}"' if tone else ""
         body.append(f'<tr{cls} data-key="{esc(row.key)}">{"".join(cells)}</tr>')
     shown = len(body)
-    total = len(view.rows)
+    total = view.matched
     lead = f"{esc(view.title)}：共 {total} 条"
     if shown < total:
         lead += f"，页面显示前 {shown} 条（导出的 Excel 含全部 {total} 条）"

@@ -45,10 +45,11 @@ class Ledgers(WorkspaceBase):
         return LedgerChoices(visible_regions(store), chain_names(store), enterprise_statuses(store),
                              contact_methods(store))
 
-    def ledger(self, kind: str, filters: LedgerFilter | None = None) -> LedgerView:
+    def ledger(self, kind: str, filters: LedgerFilter | None = None, limit: int | None = None) -> LedgerView:
+        """The filtered ledger; `limit`: only the first rows (a page), with the count and statuses of all matches."""
         filters = filters or LedgerFilter()
         with self._audited("ledger", _detail(kind, filters)) as entry:
-            view = ledger_view(self.store(), kind, filters)
+            view = ledger_view(self.store(), kind, filters, limit)
             entry.rows = view.row_refs[:AUDITED_ROWS]
         return view
 

@@ -75,6 +75,17 @@ def test_a_status_filter_lists_only_those_projects_in_their_colour_and_agrees_wi
     assert [r.key for r in bureau.staff.ledger("projects", LedgerFilter(text="隔膜")).rows] == ["锂电隔膜项目（示例）"]
 
 
+def test_a_page_reads_only_its_rows_but_counts_every_match(bureau: Bureau) -> None:
+    everything = bureau.staff.ledger("projects")
+    page = bureau.staff.ledger("projects", limit=5)
+    assert [r.key for r in page.rows] == [r.key for r in everything.rows[:5]]
+    assert page.matched == len(everything.rows) and page.counts == everything.counts
+    html = ledger_html(page)
+    assert f"共 {len(everything.rows)} 条，页面显示前 5 条（导出的 Excel 含全部 {len(everything.rows)} 条）" in html
+    lagging = bureau.staff.ledger("projects", LedgerFilter(status="滞后"), limit=2)
+    assert lagging.counts == {"滞后": everything.counts["滞后"]} and len(lagging.rows) == 2
+
+
 def test_open_problems_past_their_deadline_are_overdue_and_red_and_solved_ones_grey(bureau: Bureau) -> None:
     overdue = bureau.staff.ledger("problems", LedgerFilter(status="逾期未办结"))
     assert overdue.rows
