@@ -90,7 +90,8 @@ def test_overdue_problems_are_red_and_contacts_are_listed(page: Any) -> None:
     _open_ledgers(page)
     page.get_by_role("tab", name="问题").click()
     _pick(page, "#zs-problems-status", "逾期未办结")
-    page.locator("#zs-problems-table .zs-ledger-summary", has_text="逾期").wait_for()
+    page.wait_for_function("() => { const rows = [...document.querySelectorAll('#zs-ledger-problems tbody tr')];"
+                           " return rows.length > 0 && rows.every(r => r.cells[5].innerText.includes('逾期')); }")
     rows = page.locator("#zs-ledger-problems tbody tr")
     assert rows.count() > 0
     for i in range(rows.count()):
@@ -104,9 +105,11 @@ def test_overdue_problems_are_red_and_contacts_are_listed(page: Any) -> None:
 def test_templates_download_and_a_bad_file_is_refused_whole(page: Any, tmp_path: Path) -> None:
     _open_ledgers(page)
     page.get_by_text("导入台账与下载模板").click()
+    linked = ("(name) => [...document.querySelectorAll('#zs-template-xlsx a[download]')]"
+              ".some(a => a.href.includes(encodeURIComponent(name)))")
+    page.wait_for_function(linked, arg="项目库导入模板.xlsx")  # the page load's templates first, then the pick
     _pick(page, "#zs-ledger-import-kind", "问题台账")
-    page.wait_for_function("() => [...document.querySelectorAll('#zs-template-xlsx a[download]')]"
-                           ".some(a => a.href.includes(encodeURIComponent('问题台账导入模板.xlsx')))")
+    page.wait_for_function(linked, arg="问题台账导入模板.xlsx")
     saved = _download(page, "#zs-template-xlsx a[download]", tmp_path / "template.xlsx")
     header = [c for c in next(load_workbook(saved).worksheets[0].iter_rows(values_only=True))]
     shipped = (CORPUS / "data" / "templates" / "problems.csv").read_text(encoding="utf-8").splitlines()[0]
