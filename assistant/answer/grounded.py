@@ -517,13 +517,12 @@ def policy_for(
         year = f"{parsed.period.year}年"
         chosen.sort(key=lambda c: year not in f"{c[0].title} {c[0].section} {c[1]}")
     if want:
-        # quotes that hold the value asked for come first; with none, the answer says so and cites at most
-        # one related passage as such
+        # only quotes that hold the value asked for answer it
         holding = [c for c in chosen if want.held_by(c[1])]
-        chosen = holding[:3] if holding else chosen[:1]
         if chosen and not holding:
-            comp.notes.append(f"知识库中没有找到直接给出这一{want.name}的说法，以上只是相关内容。")
-            comp.lead = comp.lead or f"知识库中没有找到直接回答这个问题的{want.name}，以下是相关内容，仅供参考。"
+            # passages about the topic that state no such value do not answer it: say so, quote none
+            comp.lead = comp.lead or f"知识库中没有找到直接回答这个问题的{want.name}，为避免误导，不作推测。"
+        chosen = holding[:3]
     for hit, quote in chosen:
         n = len(comp.citations) + 1
         comp.citations.append(

@@ -60,7 +60,7 @@ class Vocabulary:
     latest: dict[str, Period] = field(default_factory=dict)  # metric → newest period with data
     names: SlotVocabulary = field(default_factory=SlotVocabulary)
     latest_by_region: dict[tuple[str, str], Period] = field(default_factory=dict)  # (metric, region) → newest
-    as_of: date | None = None  # the newest day the database reports on: its ledger date or latest period's end
+    as_of: date | None = None  # the day the database reports as of: its ledger date, else its newest period's end
 
     def reference_day(self, clock: date) -> date:
         """The day relative time words (今年, 上季度, 本周) count from: the clock, unless the database stops
@@ -102,8 +102,10 @@ class Vocabulary:
                 if key:
                     by_region[(metric, region)] = Period(int(key) // 100, int(key) % 100)
             ledger = session.scalar(select(func.max(ImportLog.as_of)).where(ImportLog.kind == "projects"))
-        ends = [p.end for p in latest.values()] + ([ledger] if ledger else [])
-        return cls(regions, latest, SlotVocabulary.load(store), by_region, max(ends, default=None))
+        # the ledger's date is the day the bureau last reported (本周 already counts from it); without a
+        # ledger, the end of the newest period with figures
+        as_of = ledger or max((p.end for p in latest.values()), default=None)
+        return cls(regions, latest, SlotVocabulary.load(store), by_region, as_of)
 
     def words(self) -> list[str]:
         return [w for r in self.regions for w in (r.name, *r.aliases)] + self.names.words()

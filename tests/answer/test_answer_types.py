@@ -23,8 +23,14 @@ def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: s
     assert wanted.held_by(holding) and not wanted.held_by(not_holding)
 
 
-def test_prose_questions_want_no_value() -> None:
-    assert answer_type("项目管家主要做哪些事") is None
+@pytest.mark.parametrize("question", ["项目管家主要做哪些事", "联席会议由哪几个部门参加", "首谈单位怎么算分"])
+def test_prose_questions_want_no_value(question: str) -> None:
+    assert answer_type(question) is None
+
+
+def test_a_value_no_passage_states_is_said_not_padded(assistant: Assistant) -> None:
+    answer = assistant.ask("项目管家服务卡印制费用是多少")
+    assert "没有找到直接回答这个问题的金额" in answer.answer and not answer.citations, answer.answer
 
 
 def test_a_duration_question_quotes_the_sentence_stating_it(assistant: Assistant) -> None:
