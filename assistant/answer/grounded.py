@@ -49,6 +49,7 @@ DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．])"
                      r"[^。；！？]{0,24}[。：:]?$"
                      r"|^第[一二三四五六七八九十百零]+条\s*[^。；！？，\d]{0,12}[。：:]?$")  # 第十五条 项目流转。
+LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；）)\]]+")
 FORMALITIES = re.compile(r"附注|版记|抄送|印发|联系人")
 WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径")
 EXAMPLES = [
@@ -474,8 +475,8 @@ def policy_for(
     of these (in its title, section or text); `names`: it must name all of these (the project or company the
     question is about); `periods`: the quoted sentences must name one of these periods
     (each a list of groups, all present: the year and the months)."""
-    query = parsed.text
-    clauses = [c for c in re.split(r"[，,；;？?。！!、]", parsed.text) if c.strip()]
+    query = LINK_TARGET.sub(" ", parsed.text)  # a pasted link's address is not what is asked
+    clauses = [c for c in re.split(r"[，,；;？?。！!、]", query) if c.strip()]
     why = [c for c in clauses if re.search(r"为什么|为何|原因|如何|怎样|怎么|措施|下一步|是什么|口径", c)]
     if len(clauses) > 1 and why and any(intent in DATA_INTENTS for intent in parsed.intents):
         # In a mixed question, search with the clauses that ask "why/how", not the figure clause (a condition
