@@ -237,9 +237,10 @@ def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
     """Choose the tool calls by the router's scores among the tools whose slots the question fills."""
     by_route = {s.route: s.score for s in scores}
+    named_entities = [kind for kind in ENTITY_KINDS if _slot_values(kind, parsed, latest_period)]
     # a definition is of a term, never of a named project or company: 锂电隔膜项目的项目管家是谁 asks the ledger
-    entity = bool(parsed.slots.project or parsed.slots.enterprise)
-    other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside") if not (entity and r == "define"))
+    other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside")
+                if not (named_entities and r == "define"))
     plan = Plan(route=other[1], score=other[0], other=(other[0], other[1]))
     named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
                  or parsed.slots.department or parsed.slots.unknown_project)
@@ -254,7 +255,6 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         used = _used_slots(tool, parsed, latest_period)
         if used or candidate.score >= SLOTLESS_FLOOR or parsed.follow_up:
             eligible.append((candidate.score + SLOT_BONUS * used, candidate.score, tool.name, calls))
-    named_entities = [kind for kind in ENTITY_KINDS if _slot_values(kind, parsed, latest_period)]
     if named_entities and any(all(k in REGISTRY[e[2]].slots.values() for k in named_entities) for e in eligible):
         # 格力钛新能源准备投多少钱: a tool that cannot narrow to the company named would answer for every company
         eligible = [e for e in eligible if all(k in REGISTRY[e[2]].slots.values() for k in named_entities)]
@@ -555,17 +555,19 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
     if not sentences:
         return ""
     # A question sentence (an interviewer's, a FAQ heading) restates the query but answers nothing.
-    scores = [_coverage(words, s) * (0.5 if s.endswith(("？", "?")) else 1.0)
-              + (0.5 if want and _coverage(words, s) > 0 and want.held_by(s) else 0.0) for s in sentences]
+    holds = [want is not None and want.held_by(s) for s in sentences]
+    scores = []
+    for s, held in zip(sentences, holds, strict=True):
+        covered = _coverage(words, s)
+        scores.append(covered * (0.5 if s.endswith(("？", "?")) else 1.0) + (0.5 if held and covered > 0 else 0.0))
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     picked = [best]
     for neighbour in (best + 1, best - 1):
+        if len(picked) >= limit or not 0 <= neighbour < len(sentences) or len(sentences[neighbour]) >= 160:
+            continue
         # the next sentence often completes the best one in other words (…提交市局。接收方应在10个工作日内反馈):
         # it joins when it holds the value asked for, even without the question's words
-        follows = neighbour == best + 1 and want is not None and want.held_by(sentences[neighbour]) if (
-            0 <= neighbour < len(sentences)) else False
-        if len(picked) < limit and 0 <= neighbour < len(sentences) and (scores[neighbour] > 0 or follows) \
-                and len(sentences[neighbour]) < 160:
+        if scores[neighbour] > 0 or (neighbour == best + 1 and holds[neighbour]):
             picked.append(neighbour)
     quote = "".join(sentences[i] for i in sorted(picked))
     return quote if quote in passage else sentences[best]

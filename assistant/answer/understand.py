@@ -10,12 +10,13 @@ from datetime import date
 from sqlalchemy import func, select
 
 from assistant.answer.slots import Slots, SlotVocabulary, fill_slots
-from assistant.db.models import ImportLog, Indicator, Region
+from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
 from assistant.db.session import FigureStore
 from assistant.db.vocab import find_metric
 from assistant.index.tokenize import get_tokenizer
+from assistant.tools.lifecycle import reported_on
 
 RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|哪个(?:县|区|地区)?.{0,6}最")
 LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
@@ -101,7 +102,7 @@ class Vocabulary:
             ):
                 if key:
                     by_region[(metric, region)] = Period(int(key) // 100, int(key) % 100)
-            ledger = session.scalar(select(func.max(ImportLog.as_of)).where(ImportLog.kind == "projects"))
+            ledger = reported_on(session)
         # the ledger's date is the day the bureau last reported (本周 already counts from it); without a
         # ledger, the end of the newest period with figures
         as_of = ledger or max((p.end for p in latest.values()), default=None)

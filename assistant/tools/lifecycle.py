@@ -45,10 +45,14 @@ def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def reported_on(session: Session) -> date | None:
+    """The newest 填报日期 among imported project ledgers; None when none states one."""
+    return session.scalar(select(func.max(ImportLog.as_of)).where(ImportLog.kind == "projects"))
+
+
 def ledger_date(session: Session) -> date:
     """台账日期: the newest 填报日期 among imported project ledgers; today when none states one."""
-    newest = session.scalar(select(func.max(ImportLog.as_of)).where(ImportLog.kind == "projects"))
-    return newest or date.today()
+    return reported_on(session) or date.today()
 
 
 @dataclass(frozen=True)
