@@ -299,7 +299,7 @@ def eval_retrieval(files: tuple[Path, ...], suites_file: Path, only: tuple[str, 
                                 "引用精确率、如实拒答、坏输入、未溯源数字和延迟（默认 tests/eval/ask/dev.tsv 与 heldout.tsv）")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：各文件、各题型汇总及逐题结果")
-@click.option("--misses", is_flag=True, help="在标准错误输出中列出未通过或含未溯源数字的题目")
+@click.option("--misses", is_flag=True, help="在标准错误输出中列出开发集上未通过或含未溯源数字的题目（留出集只计数不列出）")
 @click.option("--corpus", "corpora", multiple=True,
               help="改用 tests/eval/retrieval.yaml 中的真实文档语料（可重复，如 --corpus gov）：其题目作政策题问答，"
                    "答案列为关键事实；不连项目数据库")

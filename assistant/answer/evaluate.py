@@ -392,12 +392,18 @@ def _pad(text: str, width: int) -> str:
 
 
 def misses(report: AskReport) -> list[str]:
-    """One line per question that did not pass, for `--misses`."""
-    out = []
+    """One line per development question that did not pass, for `--misses`. Held-out misses are only counted:
+    reading them would be tuning on them."""
+    out, held_out = [], 0
     for s in report.scores:
         if s.ok and not s.flagged:
+            continue
+        if s.part.rpartition("_")[2] == "heldout":
+            held_out += 1
             continue
         reason = s.error or ("未溯源数字：" + "、".join(s.flagged) if s.ok else "未通过")
         out.append(f"[{part_label(s.part)}] {s.id} {s.kind} {s.question} → {reason}｜"
                    f"{s.answer[:120].replace(chr(10), ' ')}")
+    if held_out:
+        out.append(f"（留出集另有 {held_out} 题未通过或含未溯源数字，不逐题列出：看了就等于在留出集上调参）")
     return out

@@ -130,6 +130,19 @@ def test_eval_ask_end_to_end(data_dir: Path, tmp_path: Path) -> None:
     assert "延迟 p50 / p95（毫秒）" in table.output
 
 
+def test_misses_list_development_questions_and_only_count_held_out_ones(data_dir: Path, tmp_path: Path) -> None:
+    # the same unanswerable policy question (its key fact is nowhere in the knowledge base) in both parts
+    failing = HEADER + "m-1\tpolicy\t项目管家代办要收费吗\t\t每件收取五百元\t不存在的事实\n"
+    dev, heldout = tmp_path / "dev.tsv", tmp_path / "heldout.tsv"
+    dev.write_text(failing, encoding="utf-8")
+    heldout.write_text(failing.replace("m-1", "m-2"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "ask", str(dev), str(heldout), "--misses"],
+                                 env={"ASSISTANT_DATA_DIR": str(data_dir)})
+    assert result.exit_code == 0, result.output
+    assert "[开发集] m-1" in result.stderr and "m-2" not in result.stderr
+    assert "留出集另有 1 题未通过" in result.stderr
+
+
 def test_eval_ask_reports_a_broken_file_as_an_error(data_dir: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.tsv"
     broken.write_text("question\texpected\n问题\t答案\n", encoding="utf-8")
