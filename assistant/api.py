@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import Scope
 
 from assistant import __version__
-from assistant.api_routes import ask, auth, documents, drafting, figures, openai_compat
+from assistant.api_routes import ask, auth, documents, drafting, figures, ledgers, openai_compat
 from assistant.api_routes.auth import RequireLogin
 from assistant.api_routes.deps import BudgetedWorkspace, State
 from assistant.api_routes.docs_page import install_docs_page
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, warm: bool = True, chat_model: 
     app.add_middleware(RootPath, root_path=state.settings.root_path)
     app.add_api_route("/healthz", healthz, methods=["GET"], summary="健康检查")
     app.add_api_route("/api/search", api_search, methods=["GET"], summary="检索段落及出处", tags=["检索"])
-    for module in (auth, ask, documents, drafting, openai_compat):
+    for module in (auth, ask, documents, drafting, ledgers, openai_compat):
         app.include_router(module.router)
     app.include_router(figures.build_router())  # one route per tool declared in the registry
     from assistant.ui.app import mount_ui  # gradio takes seconds to import: not at `import assistant.api`

@@ -23,6 +23,7 @@ from assistant.drafting.cli import draft_group
 from assistant.errors import AssistantError, QuestionTooLong
 from assistant.index.disclosure import describe as describe_class
 from assistant.index.provenance import describe as describe_verification
+from assistant.ledgers.cli import ledgers_group
 from assistant.onboarding.cli import learn_group
 from assistant.state.engine import state_url
 
@@ -42,6 +43,7 @@ def main(as_user: str | None) -> None:
 
 main.add_command(db_group)
 main.add_command(figures_group)
+main.add_command(ledgers_group)
 main.add_command(draft_group)
 main.add_command(learn_group)
 main.add_command(users_group)

@@ -31,6 +31,7 @@ from assistant.db.models import (
 )
 from assistant.db.reference import PROBLEM_STATUSES, PROJECT_STAGES
 from assistant.db.session import FigureStore
+from assistant.db.tabular import CellError, parse_date
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import (
     check_region,
@@ -60,6 +61,17 @@ PROBLEM_FILTERS = (*PROBLEM_STATUSES, OVERDUE)
 # What the date window filters on, per ledger (enterprises carry no date).
 DATE_FIELDS = {"projects": "签约日期", "contacts": "走访日期", "problems": "提出日期"}
 CONTACTS_DENIED = "驻外招商联络处的走访、叩门记录"
+PAGE_ROWS = 500  # rows a page (the 台账 tab, the API, the CLI) shows by default; the export holds every row
+MAX_PAGE_ROWS = 5000
+# Which filters each ledger has (enterprises carry no date, contacts no region or stage), and their names.
+FILTERS: dict[str, tuple[str, ...]] = {
+    "projects": ("region", "chain", "status", "stage", "dates", "text"),
+    "enterprises": ("region", "chain", "status", "text"),
+    "contacts": ("chain", "status", "dates", "text"),
+    "problems": ("region", "chain", "status", "dates", "text"),
+}
+STATUS_LABELS = {"projects": "状态", "enterprises": "对接状态", "contacts": "方式", "problems": "办理状态"}
+FILTER_LABELS = {"region": "地区", "chain": "产业链", "stage": "阶段", "dates": "日期范围", "text": "关键词"}
 
 Value = str | float | int | date | None
 
@@ -85,6 +97,40 @@ class LedgerFilter:
             window = f"{self.date_from or ''}—{self.date_to or ''}"
             parts.append(f"{DATE_FIELDS.get(kind, '日期')}={window}")
         return " ".join(parts)
+
+
+def _day(text: str | None, what: str) -> date | None:
+    try:
+        return parse_date(text or "")
+    except CellError as err:
+        raise InvalidValue(f"{what}“{text}”{err}。") from None
+
+
+def parse_filter(kind: str, region: str | None = None, chain: str | None = None, status: str | None = None,
+                 stage: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                 text: str | None = None) -> LedgerFilter:
+    """The filter as a person typed it (the 台账 tab's boxes, the API's query, the CLI's options): dates in the
+    formats staff type (2023-07-01, 2023.7.1, 2023年7月1日, an Excel serial); a filter this ledger does not have
+    is refused rather than silently ignored. InvalidValue (Chinese) for either."""
+    check_kind(kind)
+    given = {"region": region, "chain": chain, "status": status, "stage": stage,
+             "dates": (date_from or "").strip() or (date_to or "").strip(), "text": text}
+    has = FILTERS[kind]
+    extra = [name for name, value in given.items() if (value or "").strip() and name not in has]
+    if extra:
+        named = "、".join(FILTER_LABELS.get(n, STATUS_LABELS[kind]) for n in extra)
+        offered = "、".join(FILTER_LABELS.get(n, STATUS_LABELS[kind]) for n in has)
+        raise InvalidValue(f"{LEDGER_KINDS[kind]}台账没有“{named}”筛选，可按：{offered}。")
+    field = DATE_FIELDS.get(kind, "日期")
+    return LedgerFilter(region=(region or "").strip() or None, chain=(chain or "").strip() or None,
+                        status=(status or "").strip() or None, stage=(stage or "").strip() or None,
+                        date_from=_day(date_from, f"{field}起"), date_to=_day(date_to, f"{field}止"),
+                        text=(text or "").strip() or None)
+
+
+def check_kind(kind: str) -> None:
+    if kind not in LEDGER_KINDS:
+        raise InvalidValue(f"未知的台账“{kind}”，应为：{'、'.join(f'{k}（{v}）' for k, v in LEDGER_KINDS.items())}。")
 
 
 @dataclass(frozen=True)
@@ -351,13 +397,15 @@ VIEWS = {"projects": project_view, "enterprises": enterprise_view, "contacts": c
 
 
 def ledger_view(store: FigureStore, kind: str, f: LedgerFilter, limit: int | None = None) -> LedgerView:
-    """The rows of one ledger under a filter; `limit` (a page) reads only the first rows of the project ledger, with
-    the count and statuses of all matches (the other ledgers are small and always come whole)."""
-    if kind not in VIEWS:
-        raise InvalidValue(f"未知的台账“{kind}”，应为：{'、'.join(f'{k}（{v}）' for k, v in LEDGER_KINDS.items())}。")
+    """The rows of one ledger under a filter; `limit` (a page): only the first rows, with the count and statuses of
+    all matches (the project ledger reads only those rows; the other ledgers are small and are cut after reading)."""
+    check_kind(kind)
     if kind == "projects":
         return project_view(store, f, limit)
-    return VIEWS[kind](store, f)
+    view = VIEWS[kind](store, f)
+    if limit is not None and len(view.rows) > limit:
+        view.total, view.rows = len(view.rows), view.rows[:limit]
+    return view
 
 
 def visible_regions(store: FigureStore) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,15 @@ import gradio as gr
 from assistant.db.errors import ImportRejected
 from assistant.db.importers import KINDS
 from assistant.db.reference import PROJECT_STAGES
-from assistant.db.tabular import CellError, parse_date
 from assistant.errors import AssistantError
-from assistant.ledgers.views import DATE_FIELDS, LEDGER_KINDS, PROBLEM_FILTERS, LedgerFilter
+from assistant.ledgers.views import (
+    DATE_FIELDS,
+    FILTERS,
+    LEDGER_KINDS,
+    PROBLEM_FILTERS,
+    STATUS_LABELS,
+    parse_filter,
+)
 from assistant.services import Services
 from assistant.tools.lifecycle import STATUSES
 from assistant.ui.figures import IMPORT_SUFFIXES, NO_DATABASE
@@ -29,36 +34,12 @@ from assistant.ui.session import refused_as_toast, uploaded, workspace_of
 
 ALL = ""  # the dropdowns' 全部 choice
 IMPORT_KINDS = ("projects", "problems", "enterprises", "contacts", "offices")
-# Which filters each ledger has (enterprises carry no date, contacts no region or stage).
-FILTERS = {
-    "projects": ("region", "chain", "status", "stage", "dates", "text"),
-    "enterprises": ("region", "chain", "status", "text"),
-    "contacts": ("chain", "status", "dates", "text"),
-    "problems": ("region", "chain", "status", "dates", "text"),
-}
-STATUS_LABELS = {"projects": "状态", "enterprises": "对接状态", "contacts": "方式", "problems": "办理状态"}
 TEXT_HINTS = {"projects": "项目、企业、进展、责任单位、管家", "enterprises": "企业名称、类别、总部、责任单位",
               "contacts": "企业、对接单位、人员、成果", "problems": "编号、项目、问题描述、责任部门"}
 
 
 def _all(names: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
     return [("全部", ALL), *((n, n) for n in names)]
-
-
-def _day(text: str | None, what: str) -> date | None:
-    try:
-        return parse_date(text or "")
-    except CellError as err:
-        raise ValueError(f"{what}“{text}”{err}。") from None
-
-
-def to_filter(kind: str, region: str | None, chain: str | None, status: str | None, stage: str | None,
-              date_from: str | None, date_to: str | None, text: str | None) -> LedgerFilter:
-    """The controls as a LedgerFilter; ValueError in Chinese for a date that cannot be read."""
-    field = DATE_FIELDS.get(kind, "日期")
-    return LedgerFilter(region=region or None, chain=chain or None, status=status or None, stage=stage or None,
-                        date_from=_day(date_from, f"{field}起"), date_to=_day(date_to, f"{field}止"),
-                        text=(text or "").strip() or None)
 
 
 @dataclass
@@ -200,7 +181,7 @@ class LedgerTab:
         if workspace.figure_store() is None:
             return notice(NO_DATABASE, "warn"), None
         try:
-            view = workspace.ledger(kind, to_filter(kind, *values), limit=SHOWN_ROWS)
+            view = workspace.ledger(kind, parse_filter(kind, *values), limit=SHOWN_ROWS)
         except (AssistantError, KeyError, ValueError, PermissionError) as err:
             return notice(str(err), "error"), None
         return ledger_html(view), [r.key for r in view.rows]
@@ -214,6 +195,7 @@ class LedgerTab:
                 return html, gr.Dropdown(choices=names or [], value=None)
             return html
 
+        show_ledger.__name__ = f"show_{kind}"  # the event's API name: show_projects, show_problems …
         return show_ledger
 
     def _exporter(self, kind: str) -> Callable[..., Any]:
@@ -222,13 +204,14 @@ class LedgerTab:
             workspace = workspace_of(self.services, request)
             try:
                 name, data = workspace.ledger_export(
-                    kind, to_filter(kind, region, chain, status, stage, date_from, date_to, text))
+                    kind, parse_filter(kind, region, chain, status, stage, date_from, date_to, text))
             except (AssistantError, KeyError, ValueError, PermissionError) as err:
                 raise gr.Error(str(err)) from err
             path = Path(tempfile.mkdtemp(prefix="zs-ledger-")) / name
             path.write_bytes(data)
             return gr.File(value=str(path), visible=True)
 
+        export_ledger.__name__ = f"export_{kind}"
         return export_ledger
 
     def timeline(self, project: str | None, request: gr.Request) -> str:

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.db.periods import parse_period
-from assistant.ledgers.views import LedgerView, ProjectTimeline, Value
+from assistant.ledgers.views import PAGE_ROWS, LedgerView, ProjectTimeline, Value
 from assistant.tools.assessment import AssessmentResult, CountyScore
 from assistant.tools.lifecycle import cn_date
 from assistant.tools.types import format_value
 from assistant.ui.html import esc
 
-SHOWN_ROWS = 500  # rows on the page; the export holds every row of the view
+SHOWN_ROWS = PAGE_ROWS  # rows on the page; the export holds every row of the view
 TONES = {"正常": "good", "预警": "warn", "滞后": "bad", "逾期": "bad", "已解决": "done"}
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from assistant.db.errors import InvalidValue
 from assistant.db.importers import KINDS
 from assistant.ledgers.export import template_csv, template_xlsx, view_xlsx
 from assistant.ledgers.views import (
     LEDGER_KINDS,
+    MAX_PAGE_ROWS,
     LedgerFilter,
     LedgerView,
     ProjectTimeline,
@@ -46,8 +48,11 @@ class Ledgers(WorkspaceBase):
                              contact_methods(store))
 
     def ledger(self, kind: str, filters: LedgerFilter | None = None, limit: int | None = None) -> LedgerView:
-        """The filtered ledger; `limit`: only the first rows (a page), with the count and statuses of all matches."""
+        """The filtered ledger; `limit`: only the first rows (a page, at most MAX_PAGE_ROWS), with the count and
+        statuses of all matches. Every row: ledger_export."""
         filters = filters or LedgerFilter()
+        if limit is not None and not 1 <= limit <= MAX_PAGE_ROWS:
+            raise InvalidValue(f"每页行数“{limit}”应在 1 到 {MAX_PAGE_ROWS} 之间；全部行请导出 Excel。")
         with self._audited("ledger", _detail(kind, filters)) as entry:
             view = ledger_view(self.store(), kind, filters, limit)
             entry.rows = view.row_refs[:AUDITED_ROWS]

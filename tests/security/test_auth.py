@@ -43,6 +43,7 @@ UNAUTHENTICATED = [
                  id="LLM06-unauthenticated-upload"),
     pytest.param("DELETE", "/api/documents/0000000000000000", {}, id="LLM06-unauthenticated-delete"),
     pytest.param("POST", "/api/draft/report", {"json": REPORT}, id="LLM06-unauthenticated-draft-report"),
+    pytest.param("GET", "/api/ledgers/projects/export", {}, id="LLM02-unauthenticated-ledger-export"),
     pytest.param("POST", "/ui/gradio_api/upload", {"files": [("files", ("x.txt", b"x", "text/plain"))]},
                  id="LLM06-unauthenticated-workbench-file-upload"),
 ]

@@ -18,11 +18,10 @@ from assistant.auth.audit import AuditLog
 from assistant.cli import main
 from assistant.config import Settings
 from assistant.db.errors import ImportRejected, LedgerDenied, RegionDenied
-from assistant.ledgers.views import LedgerFilter
+from assistant.ledgers.views import LedgerFilter, parse_filter
 from assistant.services import Services
 from assistant.tools.assessment import AssessmentResult
 from assistant.tools.lifecycle import LedgerList
-from assistant.ui.ledgers import to_filter
 from assistant.ui.ledgers_view import assessment_html, ledger_html, score_html, timeline_html
 from assistant.workspace import Workspace
 from tests.conftest import CORPUS, add_user
@@ -167,8 +166,8 @@ def test_a_project_timeline_shows_each_stage_date_and_every_dated_version(bureau
 
 def test_a_date_the_filter_cannot_read_is_named_in_chinese() -> None:
     with pytest.raises(ValueError, match="签约日期起“2023-13-01”不是有效日期"):
-        to_filter("projects", "", "", "", "", "2023-13-01", "", "")
-    typed = to_filter("problems", "", "", "", "", "2023年7月1日", "45138", " 供电 ")
+        parse_filter("projects", "", "", "", "", "2023-13-01", "", "")
+    typed = parse_filter("problems", "", "", "", "", "2023年7月1日", "45138", " 供电 ")
     assert typed.date_from == date(2023, 7, 1) and typed.date_to == date(2023, 7, 31) and typed.text == "供电"
 
 

@@ -87,7 +87,7 @@ def front_ends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FrontEnds]:
     roles = {"same_ask": ("科室", None), "same_figures": ("科室", None), "same_check": ("科室", None),
              "same_draft": ("科室", None), "same_search": ("科室", None), "data_tab": ("科室", None),
              "hanyin": ("县区", "汉阴县"), "busy_cli": ("科室", None), "busy_api": ("科室", None),
-             "busy_ui": ("科室", None)}
+             "busy_ui": ("科室", None), "same_ledger": ("科室", None), "hanyin_ledger": ("县区", "汉阴县")}
     accounts = {name: Account(name, add_user(settings, name, role, region=region))
                 for name, (role, region) in roles.items()}
     with TestClient(create_app(settings, warm=False)) as client:
