@@ -34,6 +34,7 @@ from assistant.tools.common import (
 )
 from assistant.tools.directory import match_names
 from assistant.tools.formulas import formula
+from assistant.tools.lifecycle import ledger_date
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, format_value
 
@@ -349,19 +350,22 @@ def stalled_projects(store: FigureStore, days: int = 90, region: str | None = No
     """已签约但签约后超过 days 天仍未开工（没有开工日期）的项目，按签约日期排列。
 
     days：签约后的天数，如 3 个月填 90（默认 90）；region：可选，地区名或简称；
-    as_of：可选，截至日期（默认今天），如“2023-06-30”。
+    as_of：可选，截至日期（默认台账日期，即最新一期项目台账的填报日期），如“2023-06-30”。
     """
     if days < 0:
         raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
-    cutoff_day = as_of or date.today()
     with store.session() as session:
+        # the ledger's own date, as the other lifecycle windows count: the wall clock would call every project
+        # of an old ledger stalled
+        cutoff_day = as_of or ledger_date(session)
         projects = _select(session, scoped_region(store, session, region), None, None, Project.stage == "签约",
                            Project.started_on.is_(None), Project.signed_on < cutoff_day - timedelta(days=days))
         stalled = sorted((x for x in projects if x.signed_on is not None and x.started_on is None
                           and x.stage == "签约" and (cutoff_day - x.signed_on).days > days),
                          key=lambda x: (x.signed_on or date.max, x.name))
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in stalled], None,
-                          f"阶段为“签约”、没有开工日期、签约日期距 {_cn_date(cutoff_day)} 超过 {days} 天的项目")
+                          f"阶段为“签约”、没有开工日期、签约日期距 {_cn_date(cutoff_day)}"
+                          f"{'' if as_of else '（台账日期）'} 超过 {days} 天的项目")
     items = [
         StalledProject(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
                        total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,

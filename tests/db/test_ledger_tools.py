@@ -158,6 +158,10 @@ def test_signed_not_started_window_filtered_in_the_database(demo_store: FigureSt
     assert [i.name for i in result.items] == ["中医药康养项目（示例）", "瀛湖康养度假区项目（示例）", "生物医药中间体项目（示例）"]
     edge = run_tool("stalled_projects", demo_store, {"days": 129, "as_of": "2023-07-28"})  # 生物医药中间体: exactly 129
     assert "生物医药中间体项目（示例）" not in [i.name for i in edge.items]
+    # unasked, the window counts from the ledger's date (its newest 填报日期), not from today, and says so
+    default = run_tool("stalled_projects", demo_store, {"days": 90})
+    assert default.as_of == date(2023, 7, 28) and [i.name for i in default.items] == [i.name for i in result.items]
+    assert default.summary.startswith("截至2023年7月28日") and "台账日期" in default.provenance.formula
 
 
 def test_weekly_changes_counts_past_the_listed_ones(engine: Engine, tmp_path: Path) -> None:

@@ -211,6 +211,15 @@ def load_projects() -> list[Proj]:
                      r["是否外资"] == "是", dec(r["外资金额（万美元）"])) for r in csv.DictReader(fh)]
 
 
+def ledger_date() -> date:
+    """The newest 填报日期 of the project ledgers (projects.csv and its dated copies under history/)."""
+    days = []
+    for path in [DATA / "projects.csv", *sorted((DATA / "history").glob("projects_*.csv"))]:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            days += [d for r in csv.DictReader(fh) if (d := _date(r.get("填报日期") or ""))]
+    return max(days)
+
+
 def reached(stage: str, target: str) -> bool:
     return STAGES.index(stage) >= STAGES.index(target)
 
@@ -289,6 +298,12 @@ def project_facts(projects: list[Proj]) -> list[tuple[str, str]]:
     for chain in KEY_CHAINS:
         facts.append((f"list 产业链 {chain}", listing([p for p in projects if p.chain == chain])))
     facts.append(("list 签约未开工", listing([p for p in projects if p.stage == "签约"])))
+    # 签约超过N天未开工 counts from the ledger's date (its newest 填报日期), not from the day the question is asked
+    day = ledger_date()
+    for days in (60, 90, 180):
+        facts.append((f"list 签约超过{days}天未开工", f"截至{day}（{day.year}年{day.month}月{day.day}日，台账日期）" + listing(
+            [p for p in projects if p.stage == "签约" and p.started is None and p.signed
+             and (day - p.signed).days > days])))
     for period in ("2023Q1", "2023Q2", "2023-07"):
         year = PERIODS[period][0]
         end = period_end(period)
