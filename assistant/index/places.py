@@ -1,9 +1,11 @@
 """Places: the jurisdictions a question names and the jurisdiction a document belongs to.
 
 A question about 湖北's targets wants 湖北's report, not another province's paragraph on the same topic. The
-gazetteer (resources/places.yaml: provinces, cities, the demo's counties and parks, with their parents) is read
-once; matching is longest-first, so 浦东新区 is not read as 浦东 plus something else. Pure: no I/O beyond
-reading the packaged gazetteer.
+gazetteer is resources/places.yaml (provinces, cities and well-known zones, with their parents) together with the
+city this installation serves, read from its city file (assistant/resources/city.yaml or ASSISTANT_CITY_FILE: its
+counties and zones with their 全称, 名称 and 简称) — declared once, there, for the database, the question's slots
+and retrieval alike. Read once per city file; matching is longest-first, so 浦东新区 is not read as 浦东 plus
+something else.
 """
 
 from __future__ import annotations
@@ -13,11 +15,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from assistant.db.reference import CityConfig, load_city
+
 FULL_NAME_ONLY = "只认全称"
+# A form that is only a kind of zone (高新区, 经开区, 开发区) names a zone in every city: a city file may use it among its
+# own 简称 (its officers say 高新区), but another city's document saying 高新区 is not about this city's zone.
+GENERIC_ZONE = re.compile(r"^(?:国家级)?(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|高新|经开|新区|园区|示范区|"
+                          r"工业园区?|产业园区?|旅游区|景区)$")
 
 
 @dataclass(frozen=True)
@@ -89,10 +98,37 @@ def build_gazetteer(data: dict[str, Any]) -> Gazetteer:
     return Gazetteer(canonical, parent, pattern)
 
 
-@lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
+def with_city(data: dict[str, Any], city: CityConfig) -> dict[str, Any]:
+    """The gazetteer's entries with the configured city's: the city over its counties and zones, each county under
+    its 全称 with its 名称 and 简称 as written forms (but no bare zone word). The city's own 简称 (全市合计, 合计…)
+    are words of its tables, not names of a place: only its name is taken."""
+    merged = dict(data)
+    # a 全称 that starts with the city's name (安康市汉滨区) is read as the city and the county, each a place
+    keys = {r.name: r.name if r.full_name.startswith(city.name) else r.full_name for r in city.counties}
+    city_entry = dict(merged.get(city.name) or {})
+    city_entry["下辖"] = [*(city_entry.get("下辖") or []), *keys.values()]
+    merged[city.name] = city_entry
+    for r in city.counties:
+        key = keys[r.name]
+        forms = [f for f in dict.fromkeys((r.name, *r.aliases))
+                 if f != key and not f.startswith(city.name) and not GENERIC_ZONE.match(f)]
+        entry = dict(merged.get(key) or {})
+        entry["简称"] = [*(entry.get("简称") or []), *forms]
+        merged[key] = entry
+    return merged
+
+
+@lru_cache(maxsize=4)
+def _gazetteer(city_file: Path | None) -> Gazetteer:
     text = resources.files("assistant.resources").joinpath("places.yaml").read_text(encoding="utf-8")
-    return build_gazetteer(yaml.safe_load(text) or {})
+    return build_gazetteer(with_city(yaml.safe_load(text) or {}, load_city(city_file)))
+
+
+def gazetteer() -> Gazetteer:
+    """The places of resources/places.yaml and of the city this installation serves (ASSISTANT_CITY_FILE)."""
+    from assistant.config import get_settings
+
+    return _gazetteer(get_settings().city_file)
 
 
 def document_places(title: str, office: str, head: str, places: Gazetteer | None = None) -> frozenset[str]:

@@ -111,3 +111,28 @@ def test_a_broken_city_file_names_the_entry(hanzhong: Path) -> None:
     result = run("db", "import", "offices", str(hanzhong / "offices.csv"))
     assert result.exit_code != 0
     assert "城市配置文件 汉中.yaml 有误：第 4 个县区（勉县）的“类别”为“乡”" in result.output
+
+
+def test_questions_about_the_second_citys_counties_are_answered_from_its_ledgers(hanzhong: Path) -> None:
+    for kind in ("offices", "projects", "contacts"):
+        assert run("db", "import", kind, str(hanzhong / f"{kind}.csv")).exit_code == 0
+    listed = run("ask", "勉县有哪些项目？")
+    assert listed.exit_code == 0 and "镁合金新材料项目" in listed.output and "航空零部件" not in listed.output
+    # counted from the ledger's 填报日期 (2024-07-26), not from today: 81 days after the signing on 2024-05-06
+    stalled = run("ask", "汉台签约超过30天还没开工的项目有哪些？")
+    assert "截至2024年7月26日" in stalled.output and "航空零部件产业园项目" in stalled.output and "81 天" in stalled.output
+    visits = run("ask", "西安分局对接了哪些企业？")
+    assert "示例航空制造有限公司" in visits.output and "示例镁业" not in visits.output
+    # 安康's counties are not this city's: said so, with the counties the city file names
+    other = run("ask", "汉阴县有哪些项目？")
+    assert "数据库中没有“汉阴县”的数据" in other.output and "汉台区、南郑区、城固县、勉县、经开区" in other.output
+
+
+def test_retrieval_knows_the_second_citys_counties_from_its_city_file_alone(hanzhong: Path) -> None:
+    from assistant.index.places import gazetteer
+
+    places = gazetteer()
+    assert places.find("汉台和汉中经开区的招商政策") == ["汉台区", "汉中经济技术开发区"]
+    assert places.lineage("勉县") == ["勉县", "汉中市", "陕西省"]
+    assert places.find("高新区的政策") == []  # a bare zone word names no one city's zone
+    assert places.related("勉县", "汉中市") and not places.related("勉县", "安康市")
