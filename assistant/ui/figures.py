@@ -24,6 +24,7 @@ from assistant.ui.answer_view import period_label
 from assistant.ui.figures_view import chart_svg, county_table, rejected_html, table_html, tools_html
 from assistant.ui.html import esc, notice
 from assistant.ui.session import refused_as_toast, uploaded, workspace_of
+from assistant.workspace import Workspace
 
 NO_DATABASE = "项目数据库尚未导入。请在下方导入县区指标文件，或由管理员运行 assistant db import-demo corpus/data/。"
 IMPORT_SUFFIXES = (".csv", ".xlsx")
@@ -157,20 +158,26 @@ class FiguresTab:
 
     def import_data(self, path: str | None, kind: str, layout: str, period: str, replace_period: bool,
                     request: gr.Request) -> str:
-        workspace = workspace_of(self.services, request)
-        with refused_as_toast():
-            workspace.require("import", f"{kind} {Path(path).name if path else ''}".strip())
-        if not path:
-            return notice("请先选择要导入的 CSV 或 XLSX 文件。", "warn")
-        file = uploaded(path)
-        if file.suffix.lower() not in IMPORT_SUFFIXES:
-            return notice(f"文件“{file.name}”不是 CSV 或 XLSX，请在 Excel 中另存为这两种格式之一后再导入。", "error")
-        try:
-            summary = workspace.import_data(kind, file, layout, (period or "").strip() or None,
-                                            replace_period=bool(replace_period))
-        except ImportRejected as err:
-            return rejected_html(err)
-        except AssistantError as err:
-            return notice(str(err), "error")
-        lines = "".join(f"<div>{esc(line)}</div>" for line in summary.describe().splitlines())
-        return f'<div class="zs-notice zs-ok">{lines}</div>'
+        return import_report(workspace_of(self.services, request), path, kind, layout=layout,
+                             period=(period or "").strip() or None, replace_period=bool(replace_period))
+
+
+def import_report(workspace: Workspace, path: str | None, kind: str, layout: str = "auto", period: str | None = None,
+                  replace_period: bool = False) -> str:
+    """One uploaded CSV/XLSX through Workspace.import_data, as the 数据 and 台账 tabs both import: a county account
+    refused (a toast), the summary, or the importer's row-by-row report (row, column, value, reason)."""
+    with refused_as_toast():
+        workspace.require("import", f"{kind} {Path(path).name if path else ''}".strip())
+    if not path:
+        return notice("请先选择要导入的 CSV 或 XLSX 文件。", "warn")
+    file = uploaded(path)
+    if file.suffix.lower() not in IMPORT_SUFFIXES:
+        return notice(f"文件“{file.name}”不是 CSV 或 XLSX，请在 Excel 中另存为这两种格式之一后再导入。", "error")
+    try:
+        summary = workspace.import_data(kind, file, layout, period, replace_period=replace_period)
+    except ImportRejected as err:
+        return rejected_html(err)
+    except AssistantError as err:
+        return notice(str(err), "error")
+    lines = "".join(f"<div>{esc(line)}</div>" for line in summary.describe().splitlines())
+    return f'<div class="zs-notice zs-ok">{lines}</div>'

@@ -12,7 +12,6 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.db.errors import ImportRejected
 from assistant.db.importers import KINDS
 from assistant.db.reference import PROJECT_STAGES
 from assistant.errors import AssistantError
@@ -26,11 +25,10 @@ from assistant.ledgers.views import (
 )
 from assistant.services import Services
 from assistant.tools.lifecycle import STATUSES
-from assistant.ui.figures import IMPORT_SUFFIXES, NO_DATABASE
-from assistant.ui.figures_view import rejected_html
-from assistant.ui.html import esc, notice
+from assistant.ui.figures import NO_DATABASE, import_report
+from assistant.ui.html import notice
 from assistant.ui.ledgers_view import SHOWN_ROWS, ledger_html, timeline_html
-from assistant.ui.session import refused_as_toast, uploaded, workspace_of
+from assistant.ui.session import workspace_of
 
 ALL = ""  # the dropdowns' 全部 choice
 IMPORT_KINDS = ("projects", "problems", "enterprises", "contacts", "offices")
@@ -234,19 +232,4 @@ class LedgerTab:
         return paths[0], paths[1]
 
     def import_ledger(self, path: str | None, kind: str, request: gr.Request) -> str:
-        workspace = workspace_of(self.services, request)
-        with refused_as_toast():
-            workspace.require("import", f"{kind} {Path(path).name if path else ''}".strip())
-        if not path:
-            return notice("请先选择要导入的 CSV 或 XLSX 文件。", "warn")
-        file = uploaded(path)
-        if file.suffix.lower() not in IMPORT_SUFFIXES:
-            return notice(f"文件“{file.name}”不是 CSV 或 XLSX，请在 Excel 中另存为这两种格式之一后再导入。", "error")
-        try:
-            summary = workspace.import_data(kind, file)
-        except ImportRejected as err:
-            return rejected_html(err)
-        except AssistantError as err:
-            return notice(str(err), "error")
-        lines = "".join(f"<div>{esc(line)}</div>" for line in summary.describe().splitlines())
-        return f'<div class="zs-notice zs-ok">{lines}</div>'
+        return import_report(workspace_of(self.services, request), path, kind)
