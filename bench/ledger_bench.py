@@ -27,7 +27,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy import insert, select
-from weekly_changes_before import weekly_changes_before  # bench/ is on sys.path when run as a script
+from stalled_projects_before import stalled_projects_before  # bench/ is on sys.path when run as a script
+from weekly_changes_before import weekly_changes_before
 
 from assistant.db.importers import import_file
 from assistant.db.migrations import migrate
@@ -36,6 +37,7 @@ from assistant.db.records import LEDGER_TEMPLATE
 from assistant.db.reference import load_city
 from assistant.db.session import FigureStore, create_writable_engine
 from assistant.tools import run_tool
+from assistant.tools.lifecycle import ledger_date
 
 CITY = load_city()
 COUNTIES = [r.name for r in CITY.counties]
@@ -231,6 +233,15 @@ def main() -> None:
             report["queries"][f"weekly_changes_before {label}"] = before
             report[f"weekly_changes {label}: p95 now / before"] = round(now["p95_ms"] / before["p95_ms"], 2)
             report[f"weekly_changes {label}: cpu p95 now / before"] = round(now["cpu_p95_ms"] / before["cpu_p95_ms"], 2)
+        # 签约未开工 as it was before the limited query (every match read and listed), from the same ledger date
+        with store.session() as session:
+            ledger_day = ledger_date(session)
+        before = timed(store, "", {"days": 90, "as_of": ledger_day}, 20, call=stalled_projects_before)
+        now = report["queries"]["stalled_projects 90 days"]
+        report["queries"]["stalled_projects_before 90 days"] = before
+        report["stalled_projects 90 days: p95 now / before"] = round(now["p95_ms"] / before["p95_ms"], 2)
+        report["stalled_projects 90 days: cpu p95 now / before"] = round(now["cpu_p95_ms"] / before["cpu_p95_ms"], 2)
+        report["stalled_projects 90 days: matches"] = run_tool("stalled_projects", store, {"days": 90}).total_count
         report["load_average_1min_after_queries"] = round(__import__("os").getloadavg()[0], 1)
         store.close()
     report["rss_mb_end"] = round(rss_mb(), 1)
