@@ -8,6 +8,7 @@ import logging
 import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,13 @@ from assistant.drafting import (
     split_suggestions,
 )
 from assistant.drafting.edits import ParagraphEdit
+from assistant.drafting.forms import DraftRequest
 from assistant.drafting.types import CATEGORY_LABELS
 from assistant.errors import AssistantError
 from assistant.index.uploads import display_name
 from assistant.services import Services
 from assistant.ui.drafting_forms import OtherForms
-from assistant.ui.drafting_inputs import NO_DATABASE, invalid_message, parse_day
+from assistant.ui.drafting_inputs import NO_DATABASE, invalid_message, parse_day, unchanged
 from assistant.ui.drafting_view import CHECK_EMPTY, checks_html, draft_html
 from assistant.ui.figures import periods_with_data
 from assistant.ui.html import esc, notice
@@ -75,11 +77,23 @@ def suggestions_text(suggestions: list[str]) -> str:
     return "\n".join(f"{i}. {s}" for i, s in enumerate(suggestions, start=1))
 
 
+@dataclass
+class DraftPane:
+    """The right-hand side every drafting form shares: the 公文 preview, the .docx, the 附：依据 switch and the
+    editor that re-checks the edited paragraphs."""
+
+    preview: gr.HTML
+    download: gr.File
+    with_sources: gr.Checkbox
+    editor: gr.Textbox
+    revise: gr.Button
+    checked: gr.HTML
+
+
 class DraftingTab(OtherForms):
     def __init__(self, services: Services) -> None:
         self.write_controls: list[gr.Button] = []  # disabled for county accounts
         self.services = services
-        self._editors: dict[str, tuple[gr.Textbox, gr.Button, gr.HTML]] = {}
 
     def build(self) -> None:
         with gr.Tabs(elem_id="zs-draft-tabs"):
@@ -92,7 +106,7 @@ class DraftingTab(OtherForms):
             with gr.Tab("一致性核对", id="check", elem_id="zs-draft-check"):
                 self._check_form()
 
-    def _preview(self, prefix: str) -> tuple[gr.HTML, gr.File, gr.Checkbox]:
+    def _pane(self, prefix: str) -> DraftPane:
         with gr.Row(elem_classes="zs-download-row"):
             download = gr.File(label="下载 Word 文件（.docx，GB/T 9704 版式）", interactive=False, height=70,
                                elem_id=f"zs-{prefix}-docx", scale=3)
@@ -106,32 +120,49 @@ class DraftingTab(OtherForms):
             self.write_controls.append(revise)
             checked = gr.HTML(elem_id=f"zs-{prefix}-recheck")
         preview = gr.HTML(draft_html(None), elem_id=f"zs-{prefix}-preview")
-        self._editors[prefix] = (editor, revise, checked)
-        return preview, download, sources
+        return DraftPane(preview, download, sources, editor, revise, checked)
 
-    def _wire_editor(self, prefix: str, original: gr.State, draft: gr.State, preview: gr.HTML, download: gr.File,
-                     with_sources: gr.Checkbox) -> None:
-        editor, revise, checked = self._editors[prefix]
-        revise.click(self.revise, [original, editor, with_sources], [draft, preview, download, checked])
+    def _wire(self, pane: DraftPane, go: gr.Button, handler: Callable[..., tuple[Any, ...]],
+              inputs: list[Any], status: gr.HTML) -> None:
+        """One wiring for every form: drafting fills the preview and the download and becomes the original the
+        edits are checked against; the 附：依据 switch exports again; the editor re-checks and exports."""
+        draft, original = gr.State(None), gr.State(None)  # as shown (maybe edited), and as generated
+        go.click(handler, [*inputs, pane.with_sources], [draft, pane.preview, pane.download, status]).then(
+            self._editing, [draft], [original, pane.editor, pane.checked], show_progress="hidden")
+        pane.with_sources.input(self.export, [draft, pane.with_sources], pane.download, show_progress="hidden")
+        pane.revise.click(self.revise, [original, pane.editor, pane.with_sources],
+                          [draft, pane.preview, pane.download, pane.checked])
+
+    def _drafted(self, workspace: Workspace, request: DraftRequest, with_sources: bool, done: str,
+                 level: str = "ok") -> tuple[Any, ...]:
+        """The request drafted through the Workspace's one use case, its .docx ready (an export, audited as
+        one): (draft, preview, download, notice); an error leaves the pane as it was."""
+        try:
+            with refused_as_toast():
+                draft = workspace.draft(request)
+                docx = self._docx(workspace, draft, with_sources)
+        except AssistantError as exc:
+            return unchanged(notice(str(exc), "error"))
+        return draft, draft_html(draft), docx, notice(done, level)
 
     def revise(self, original: Draft | None, text: str, with_sources: bool, http: gr.Request) -> tuple[Any, ...]:
         """The officer's edits applied to the generated draft, its numbers checked again (a changed database
         figure is 不一致), the preview and the .docx updated: Workspace.revise does the work."""
         if original is None:
-            return gr.skip(), gr.skip(), gr.skip(), notice("请先起草，再修改。", "warn")
+            return unchanged(notice("请先起草，再修改。", "warn"))
         workspace = workspace_of(self.services, http)
         try:
             edits = edits_from(original, text)
         except ValueError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "warn")
+            return unchanged(notice(str(exc), "warn"))
         try:
             with refused_as_toast():
                 revision = workspace.revise(original, edits)
                 docx = self._docx(workspace, revision.draft, with_sources)
         except ValidationError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(f"修改有误：{exc.errors()[0]['msg']}", "warn")
+            return unchanged(notice(f"修改有误：{exc.errors()[0]['msg']}", "warn"))
         except AssistantError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+            return unchanged(notice(str(exc), "error"))
         head = notice(f"已按修改更新草稿（修改 {len(edits)} 段）"
                       + (f"，有 {revision.mismatches} 个数字与数据库不一致，请核对。" if revision.mismatches else "，数字与数据库一致。"),
                       "warn" if revision.mismatches else "ok")
@@ -176,17 +207,11 @@ class DraftingTab(OtherForms):
                 self.write_controls.append(go)
                 status = gr.HTML()
             with gr.Column(scale=3, min_width=480):
-                preview, download, with_sources = self._preview("reply")
-        draft, original = gr.State(None), gr.State(None)  # as shown (maybe edited), and as generated
+                pane = self._pane("reply")
         upload.upload(self.read_upload, [upload, session, number, title, proposer],
                       [session, number, title, proposer, suggestions, status])
-        inputs = [session, number, title, proposer, suggestions, upload, category, contact, phone, doc_number, signer,
-                  period, letter_date, with_sources, style]
-        go.click(self.draft_reply, inputs, [draft, preview, download, status]).then(
-            self._editing, [draft], [original, self._editors["reply"][0], self._editors["reply"][2]],
-            show_progress="hidden")
-        with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
-        self._wire_editor("reply", original, draft, preview, download, with_sources)
+        self._wire(pane, go, self.draft_reply, [session, number, title, proposer, suggestions, upload, category,
+                                                contact, phone, doc_number, signer, period, letter_date, style], status)
 
     def read_upload(self, path: str | None, session: str, number: str, title: str, proposer: str) -> tuple[Any, ...]:
         """Fill the empty fields from the uploaded proposal, so the officer sees (and can correct) what was read."""
@@ -217,13 +242,13 @@ class DraftingTab(OtherForms):
         try:
             day = parse_day(letter_date)
         except ValueError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "warn")
+            return unchanged(notice(str(exc), "warn"))
         items = split_suggestions(suggestions)
         if not items and upload:
             try:
                 found = read_proposal(uploaded(upload), max_bytes=self.services.settings.max_file_bytes)
             except AssistantError as exc:
-                return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
+                return unchanged(notice(str(exc), "error"))
             items, title, proposer = found.suggestions, title or found.title, proposer or found.proposer
         try:
             request = ReplyRequest(session=session, number=number, title=title, proposer=proposer, suggestions=items,
@@ -231,19 +256,12 @@ class DraftingTab(OtherForms):
                                    signer=signer, period=period or None, date=day,
                                    style="两段式" if style == "两段式" else "分条")
         except ValidationError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
+            return unchanged(notice(invalid_message(exc), "warn"))
         progress(0, desc="正在检索办理措施、查询数据……")
         has_data = workspace.figure_store() is not None
-        try:
-            with refused_as_toast():
-                draft = workspace.draft(request)
-                docx = self._docx(workspace, draft, with_sources)
-        except AssistantError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
         done = "已生成草稿" + ("" if items else "（未填写建议，办理情况部分需要补写）") + "，请在右侧核对后下载。"
-        if not has_data:
-            done += " " + NO_DATABASE
-        return draft, draft_html(draft), docx, notice(done, "ok" if has_data else "warn")
+        return self._drafted(workspace, request, with_sources, done if has_data else f"{done} {NO_DATABASE}",
+                             "ok" if has_data else "warn")
 
     @staticmethod
     def _editing(draft: Draft | None) -> tuple[Any, ...]:
@@ -278,14 +296,8 @@ class DraftingTab(OtherForms):
                 self.write_controls.append(go)
                 status = gr.HTML()
             with gr.Column(scale=3, min_width=480):
-                preview, download, with_sources = self._preview("report")
-        draft, original = gr.State(None), gr.State(None)
-        go.click(self.draft_report, [period, recipient, table, with_sources, report_form],
-                 [draft, preview, download, status]).then(
-            self._editing, [draft], [original, self._editors["report"][0], self._editors["report"][2]],
-            show_progress="hidden")
-        with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
-        self._wire_editor("report", original, draft, preview, download, with_sources)
+                pane = self._pane("report")
+        self._wire(pane, go, self.draft_report, [period, recipient, table, report_form], status)
         self._load = (self.periods, [period], [period])
 
     def on_load(self, demo: gr.Blocks) -> None:
@@ -300,28 +312,22 @@ class DraftingTab(OtherForms):
         keys = {key for _, key in choices}
         return gr.Dropdown(choices=choices, value=current if current in keys else default)
 
-    def draft_report(self, period: str | None, recipient: str, table: bool, with_sources: bool, http: gr.Request,
-                     form: str | None = None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+    def draft_report(self, period: str | None, recipient: str, table: bool, form: str | None, with_sources: bool,
+                     http: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         workspace = workspace_of(self.services, http)
         with refused_as_toast():
             workspace.require("draft", f"工作情况报告 {period or ''}".strip())
         if workspace.figure_store() is None:
-            return gr.skip(), gr.skip(), gr.skip(), notice(NO_DATABASE, "warn")
+            return unchanged(notice(NO_DATABASE, "warn"))
         if not period:
-            return gr.skip(), gr.skip(), gr.skip(), notice("请选择期间。", "warn")
+            return unchanged(notice("请选择期间。", "warn"))
         try:
             request = ReportRequest(period=period, recipient=recipient or "", table=bool(table),
                                     form="工作总结" if form == "工作总结" else "工作报告")
         except ValidationError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
+            return unchanged(notice(invalid_message(exc), "warn"))
         progress(0, desc="正在取数、检索工作措施……")
-        try:
-            with refused_as_toast():
-                draft = workspace.draft(request)
-                docx = self._docx(workspace, draft, with_sources)
-        except AssistantError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
-        return draft, draft_html(draft), docx, notice("已生成草稿，请在右侧核对后下载。", "ok")
+        return self._drafted(workspace, request, with_sources, "已生成草稿，请在右侧核对后下载。")
 
     # -- consistency check
     def _check_form(self) -> None:

@@ -1,9 +1,10 @@
 """The 起草 tab's 通报、通知、请示 sub-tab: a 情况通报 built from the ledgers (周动态, 月排名, 季度考核) or a 通知 /
 请示 skeleton, drafted through the Workspace's one drafting use case and previewed, edited and exported like the
-other drafts (DraftingTab supplies the preview, the editor and the export)."""
+other drafts (DraftingTab supplies the pane — preview, editor, export — and its wiring)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
@@ -12,15 +13,14 @@ from pydantic import ValidationError
 from assistant.drafting.bulletin import BulletinRequest
 from assistant.drafting.forms import FORMS, form_named
 from assistant.drafting.skeleton import SkeletonRequest
-from assistant.errors import AssistantError
-from assistant.ui.drafting_inputs import FIELD_LABELS, NO_DATABASE, invalid_message, parse_day
-from assistant.ui.drafting_view import draft_html
+from assistant.ui.drafting_inputs import FIELD_LABELS, NO_DATABASE, invalid_message, parse_day, unchanged
 from assistant.ui.html import notice
 from assistant.ui.session import refused_as_toast, workspace_of
 
 if TYPE_CHECKING:
-    from assistant.drafting.types import Draft
+    from assistant.drafting.forms import DraftRequest
     from assistant.services import Services
+    from assistant.ui.drafting import DraftPane
     from assistant.workspace import Workspace
 
 
@@ -29,17 +29,13 @@ class OtherForms:
 
     services: Services
     write_controls: list[gr.Button]
-    _editors: dict[str, tuple[gr.Textbox, gr.Button, gr.HTML]]
 
     if TYPE_CHECKING:
-        def _preview(self, prefix: str) -> tuple[gr.HTML, gr.File, gr.Checkbox]: ...
-        def _wire_editor(self, prefix: str, original: gr.State, draft: gr.State, preview: gr.HTML,
-                         download: gr.File, with_sources: gr.Checkbox) -> None: ...
-        @staticmethod
-        def _editing(draft: Draft | None) -> tuple[Any, ...]: ...
-        @staticmethod
-        def _docx(workspace: Workspace, draft: Draft, with_sources: bool) -> str: ...
-        def export(self, draft: Draft | None, with_sources: bool, request: gr.Request) -> Any: ...
+        def _pane(self, prefix: str) -> DraftPane: ...
+        def _wire(self, pane: DraftPane, go: gr.Button, handler: Callable[..., tuple[Any, ...]],
+                  inputs: list[Any], status: gr.HTML) -> None: ...
+        def _drafted(self, workspace: Workspace, request: DraftRequest, with_sources: bool, done: str,
+                     level: str = "ok") -> tuple[Any, ...]: ...
 
     def _other_forms(self) -> None:
         with gr.Row(equal_height=False):
@@ -70,14 +66,9 @@ class OtherForms:
                 self.write_controls.append(go)
                 status = gr.HTML()
             with gr.Column(scale=3, min_width=480):
-                preview, download, with_sources = self._preview("forms")
-        draft, original = gr.State(None), gr.State(None)
-        inputs = [form, period, date_from, date_to, subject, recipient, letter_date, signer, contact, phone, with_sources]
-        go.click(self.draft_other, inputs, [draft, preview, download, status]).then(
-            self._editing, [draft], [original, self._editors["forms"][0], self._editors["forms"][2]],
-            show_progress="hidden")
-        with_sources.input(self.export, [draft, with_sources], download, show_progress="hidden")
-        self._wire_editor("forms", original, draft, preview, download, with_sources)
+                pane = self._pane("forms")
+        self._wire(pane, go, self.draft_other, [form, period, date_from, date_to, subject, recipient, letter_date,
+                                                signer, contact, phone], status)
 
     def draft_other(self, title: str | None, period: str | None, date_from: str | None, date_to: str | None,
                     subject: str | None, recipient: str | None, letter_date: str | None, signer: str | None,
@@ -91,14 +82,14 @@ class OtherForms:
             days = {name: parse_day(value, FIELD_LABELS[name]) for name, value in
                     (("date_from", date_from), ("date_to", date_to), ("date", letter_date))}
         except (KeyError, ValueError) as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc).strip("'\""), "warn")
+            return unchanged(notice(str(exc).strip("'\""), "warn"))
         text = {name: (value or "").strip() for name, value in
                 (("recipient", recipient), ("signer", signer), ("contact", contact), ("phone", phone))}
         try:
             request: BulletinRequest | SkeletonRequest
             if form.request is BulletinRequest:
                 if workspace.figure_store() is None:
-                    return gr.skip(), gr.skip(), gr.skip(), notice(NO_DATABASE, "warn")
+                    return unchanged(notice(NO_DATABASE, "warn"))
                 request = BulletinRequest(kind=dict(form.fixed)["kind"], period=(period or "").strip() or None,  # type: ignore[arg-type]
                                           date_from=days["date_from"], date_to=days["date_to"], date=days["date"],
                                           recipient=text["recipient"])
@@ -106,12 +97,6 @@ class OtherForms:
                 request = SkeletonRequest(form=form.name, subject=(subject or "").strip(), date=days["date"],  # type: ignore[arg-type]
                                           **text)
         except ValidationError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(invalid_message(exc), "warn")
-        try:
-            with refused_as_toast():
-                draft = workspace.draft(request)
-                docx = self._docx(workspace, draft, with_sources)
-        except AssistantError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), notice(str(exc), "error")
-        return draft, draft_html(draft), docx, notice(f"已生成{form.title}草稿，请在右侧核对后下载。", "ok")
+            return unchanged(notice(invalid_message(exc), "warn"))
+        return self._drafted(workspace, request, with_sources, f"已生成{form.title}草稿，请在右侧核对后下载。")
 

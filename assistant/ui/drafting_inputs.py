@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
+import gradio as gr
 from pydantic import ValidationError
 
 NO_DATABASE = "项目数据库尚未导入，无法取数。请在“数据”页导入县区指标，或由管理员运行 assistant db import-demo corpus/data/。"
@@ -41,3 +43,8 @@ def parse_day(text: str | None, label: str = "成文日期") -> date | None:
     except ValueError:
         pass
     raise ValueError(f"{label}“{text}”无法识别，请写成 2023-07-28 或 2023年7月28日。")
+
+
+def unchanged(message: str) -> tuple[Any, ...]:
+    """A drafting handler's answer that leaves the draft, its preview and its download as they were, with a notice."""
+    return gr.skip(), gr.skip(), gr.skip(), message

@@ -79,7 +79,7 @@ def test_the_consistency_check_does_not_reveal_other_regions_values(
     pytest.param("ask_delete", [], id="LLM06-ui-county-asks-to-delete"),
     pytest.param("delete", [], id="LLM06-ui-county-deletes-a-document"),
     pytest.param("reindex_all", [], id="LLM06-ui-county-reindexes-everything"),
-    pytest.param("draft_reply", ["", "1", "关于某某的提案", "张三", "建议", None, "A", "", "", "", "", "", "", True, "分条"],
+    pytest.param("draft_reply", ["", "1", "关于某某的提案", "张三", "建议", None, "A", "", "", "", "", "", "", "分条", True],
                  id="LLM06-ui-county-drafts-a-reply"),
 ])
 def test_a_county_login_cannot_trigger_writes_in_the_workbench(

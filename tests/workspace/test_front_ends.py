@@ -90,7 +90,7 @@ def test_a_drafted_and_exported_report_is_audited_the_same_way_from_every_front_
     assert docx.status_code == 200
     # The period dropdown's choices are filled per page, so the handler is called as the page's event would.
     tab = DraftingTab(front_ends.services)
-    draft, _, docx_path, _ = tab.draft_report("2023Q1", "", True, True, front_ends.ui_request("same_draft"),
+    draft, _, docx_path, _ = tab.draft_report("2023Q1", "", True, "工作报告", True, front_ends.ui_request("same_draft"),
                                               progress=lambda *args, **kwargs: None)
     assert Path(docx_path).read_bytes()[:2] == b"PK"
     rows = front_ends.audit("same_draft")
@@ -128,7 +128,7 @@ def test_a_county_account_cannot_write_through_any_front_end(front_ends: FrontEn
                        json={"number": "1", "title": "关于某事的提案", "proposer": "张三"})
     assert r.status_code == 403 and "县区账号不能进行此操作" in r.json()["detail"]
     event, payload = front_ends.ui("hanyin", "draft_reply", ["", "1", "关于某事的提案", "张三", "", None, "A", "", "",
-                                                             "", "", "", "", True, "分条"])
+                                                             "", "", "", "", "分条", True])
     assert event == "error" and "县区账号只能查询" in payload
     cli, api, ui = after(front_ends, "hanyin", seen)
     assert [e.via for e in (cli, api, ui)] == ["cli", "api", "ui"] and row(cli) == row(api) == row(ui)
