@@ -19,11 +19,14 @@ is one a reviewer keeps unchanged when all of these hold:
   3. every document it cites was written by the answering body (or its city government), not another body
      or another city, and is dated on or before the draft's date;
   4. no relative time word (今年、上半年、去年…) of a document from another year is left as it was written;
-  5. no sentence of it appears elsewhere in the draft;
+  5. no sentence of it appears elsewhere in the draft, nor one saying the same in nearly the same words (three
+     quarters of the shorter one's character pairs in the other: one measure described by two documents, a
+     figure stated twice);
   6. no number in it differs from the database (check_consistency, as of the draft's own data period; the
      ledger's problems as of that period's end);
-  7. a measure quoted for a suggestion contains one of the reviewer's keywords for that suggestion (written
-     by hand in proposals.yaml);
+  7. a measure quoted for a suggestion — done under 办理情况, or planned under 下一步 (whose paragraphs answer the
+     suggestions in order) — contains one of the reviewer's keywords for that suggestion (written by hand in
+     proposals.yaml);
   8. its figures are for a period that had ended by the draft's date.
 Two parts: dev (tests/eval/drafting/proposals.yaml, used while the classifier and the matching were written) and
 heldout (proposals_heldout.yaml: 5 proposals and 2 monthly reports written afterwards, never used to change
@@ -157,13 +160,15 @@ class Reviewer:
         counts: Counter[str] = Counter()
         future_data = bool(draft.period and parse_period(draft.period).end > day)
         counts["anachronism"] += int(future_data)
-        suggestion = 0
+        suggestion = planned = 0
         rows = []
         for p, where in zip(draft.paragraphs, sections, strict=True):
             if where not in ("done", "problems", "next") or not p.full_text or FIXED.match(p.text):
                 continue
             if where == "done" and draft.kind == "reply" and p.lead.startswith("（"):
                 suggestion += 1
+            if where == "next" and draft.kind == "reply":
+                planned += 1  # 三、下一步 answers the suggestions in order, one 一是…/二是… paragraph each
             faults: list[str] = []
             counts["paragraphs"] += 1
             if p.placeholder:
@@ -200,15 +205,17 @@ class Reviewer:
             if future_data and p.figures:
                 faults.append("数据期间晚于成文日期")
             for s in re.findall(r"[^。；]+[。；]", p.text):
-                if not p.placeholder and sentences[s.strip()] > 1:
+                twin = sentences[s.strip()] > 1 or any(_alike(s, t) for t in sentences if t not in p.text)
+                if not p.placeholder and twin:
                     faults.append(f"句子重复：{s[:20]}")
                     counts["repeated"] += 1
                     break
             wrong = [c for c in bad_numbers if c.context and c.context.strip() and c.context.strip() in p.full_text]
             if wrong:
                 faults.append("数字与数据库不一致：" + "、".join(c.text for c in wrong))
-            if (where == "done" and draft.kind == "reply" and p.citations and 0 < suggestion <= len(keywords)
-                    and not any(k in p.text for k in keywords[suggestion - 1])):
+            answering = suggestion if where == "done" else planned if where == "next" else 0
+            if (draft.kind == "reply" and p.citations and 0 < answering <= len(keywords)
+                    and not any(k in p.text for k in keywords[answering - 1])):
                 faults.append("措施与建议不对应")
                 counts["off_topic"] += 1
             counts["kept"] += int(not faults)
@@ -216,6 +223,18 @@ class Reviewer:
         counts["bad_numbers"] += len(bad_numbers)
         return {"kind": item["kind"], "key": item["key"], "counts": dict(counts), "paragraphs": rows,
                 "seconds": round(item["seconds"], 1), "warnings": draft.warnings}
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fa5A-Za-z0-9.%]", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two sentences that say the same thing in nearly the same words (two documents describing one measure,
+    a figure stated twice): three quarters of the shorter one's character pairs are in the other."""
+    x, y = _bigrams(a), _bigrams(b)
+    return min(len(x), len(y)) >= 10 and len(x & y) >= 0.75 * min(len(x), len(y))
 
 
 def _fits(where: str, reading: Reading) -> bool:
@@ -239,6 +258,7 @@ def review_all(code: Path, data_dir: Path, show: bool, drafts: Path | None = Non
     total: Counter[str] = Counter()
     for r in reviews:
         total.update(r["counts"])
+        total.update({f"{r['kind']}_{key}": r["counts"].get(key, 0) for key in ("kept", "paragraphs")})
         if show:
             print(f"== {r['key']}（{r['seconds']} 秒）")
             for row in r["paragraphs"]:
@@ -249,6 +269,8 @@ def review_all(code: Path, data_dir: Path, show: bool, drafts: Path | None = Non
         "code": str(code), "drafts": len(reviews), "seconds": round(time.perf_counter() - started, 1),
         "paragraphs": total["paragraphs"], "kept": total["kept"],
         "kept_share": round(total["kept"] / total["paragraphs"], 3) if total["paragraphs"] else 0.0,
+        "kept_letters": f"{total['reply_kept']}/{total['reply_paragraphs']}",
+        "kept_reports": f"{total['report_kept']}/{total['report_paragraphs']}",
         "compliments_as_measures": total["compliment"], "criticism_as_measures": total["criticism"],
         "other_bodies_or_proposers_words_as_measures": total["others_words"],
         "other_body_documents_cited": total["other_body"], "anachronisms": total["anachronism"],

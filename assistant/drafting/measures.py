@@ -6,10 +6,13 @@ body's survey or another city's letter. Each sentence of a passage is read by se
 taken must be an action of the answering body, a next step its plan or action, a problem its own
 statement of a difficulty; compliments, criticism, headings, boilerplate and period statistics (the
 draft's figures come from the database) are never quoted. A passage matches a suggestion by meaning:
-the embedder's cosine between the suggestion and the quoted sentences must reach MIN_COSINE, and
-shared content words (generic officialese such as 加强、推进、机制 does not count) are required below
-SURE_COSINE. Relative time words of an older document are made absolute (or flagged), and no sentence
-is quoted twice in one draft.
+the embedder's cosine with the suggestion, taken relative to generic suggestions, must reach MIN_MARGIN
+for the passage — or for the sentences quoted from it, when they name the suggestion in two content words
+or more (a passage naming five measures is close to none of them as a whole) — and shared content words
+(generic officialese such as 加强、推进、机制 does not count) are required below SURE_MARGIN. A passage may
+serve several suggestions: a sentence naming another suggestion of the draft better is left for it, and
+a passage already quoted is judged by the sentences left in it. Relative time words of an older document
+are made absolute (or flagged), and no sentence is quoted twice in one draft.
 """
 
 from __future__ import annotations
@@ -103,9 +106,11 @@ class Evidence:
             return self.vector(hit.text, False)
         return np.asarray(vec, dtype=np.float64) / (float(np.linalg.norm(vec)) or 1.0)
 
-    def similarity(self, query: str, hit: Hit) -> float | None:
-        """How much closer the passage is to `query` than to generic suggestions (None without an embedder)."""
-        q, t = self.vector(query, True), self.passage_vector(hit)
+    def similarity(self, query: str, hit: Hit, quote: str = "") -> float | None:
+        """How much closer `query` is to the passage (or, given `quote`, to those sentences alone) than
+        generic suggestions are; None without an embedder."""
+        q = self.vector(query, True)
+        t = self.vector(quote, False) if quote else self.passage_vector(hit)
         if q is None or t is None:
             return None
         refs = [v for r in self.references if (v := self.vector(r, True)) is not None]
@@ -139,6 +144,17 @@ def evidence_for(kb: KnowledgeBase, as_of: Date, office: str, filters: SearchFil
 
 def normalised(sentence: str) -> str:
     return re.sub(r"[\s*#>“”\"'（）()，,。；;：:、]", "", ORDINAL.sub("", sentence))
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def alike(a: str, b: str) -> bool:
+    """Two (normalised) sentences saying the same in nearly the same words — one measure described by two
+    documents: most of the shorter one's character pairs are in the other."""
+    x, y = _pairs(a), _pairs(b)
+    return min(len(x), len(y)) >= 10 and len(x & y) >= 0.7 * min(len(x), len(y))
 
 
 @dataclass
@@ -204,17 +220,24 @@ def fits(kind: Kind, sentence: str, author: Actor, section: str, is_statistic: S
 
 
 def quote_from(hit: Hit, words: list[str], is_statistic: Statistic, kind: Kind = "done", author: Actor = "answering",
-               quoted: set[str] | None = None) -> tuple[str, str, str] | None:
-    """(lead, display text, verbatim quote) from a passage, or None if nothing usable remains."""
+               quoted: set[str] | None = None, others: list[list[str]] | None = None) -> tuple[str, str, str] | None:
+    """(lead, display text, verbatim quote) from a passage, or None if nothing usable remains. `others`: the
+    content words of the draft's other suggestions; a sentence that names one of them better than this
+    suggestion is left for it, so a passage naming two measures serves both."""
     spans = [(m.start(), m.end()) for m in SENTENCE.finditer(hit.text) if m.group(0).strip()]
     lead, spans = _split_lead(spans, hit.text)
     quoted = quoted if quoted is not None else set()
 
     def usable(span: tuple[int, int]) -> bool:
         s = hit.text[span[0]:span[1]]
-        if normalised(s) in quoted:
-            return False  # already in the draft: no sentence twice
+        if normalised(s) in quoted or any(alike(normalised(s), q) for q in quoted):
+            return False  # already in the draft, or said there in nearly the same words: no sentence twice
         return fits(kind, s, author, hit.section, is_statistic)
+
+    def elsewhere(span: tuple[int, int]) -> bool:
+        s = hit.text[span[0]:span[1]]
+        own = _covered(words, s)
+        return any((n := _covered(o, s)) >= MIN_WORDS and n > own for o in others or [])
 
     runs: list[list[tuple[int, int]]] = [[]]
     for span in spans:  # contiguous runs of usable sentences of one paragraph: a quote is a substring of the passage
@@ -230,11 +253,11 @@ def quote_from(hit: Hit, words: list[str], is_statistic: Statistic, kind: Kind =
         return None
     # Start at the run's sentence that names most of the suggestion, so a long run is not cut before it.
     first = max(range(len(best)), key=lambda i: (_covered(words, hit.text[best[i][0]:best[i][1]]), -i)) if words else 0
-    if first and best[first][1] - best[0][0] <= MAX_QUOTE_CHARS:
+    if first and best[first][1] - best[0][0] <= MAX_QUOTE_CHARS and not any(map(elsewhere, best[:first])):
         first = 0
     chosen = [best[first]]
     for span in best[first + 1:]:
-        if span[1] - chosen[0][0] > MAX_QUOTE_CHARS:
+        if span[1] - chosen[0][0] > MAX_QUOTE_CHARS or elsewhere(span):
             break
         chosen.append(span)
     quote = hit.text[chosen[0][0]:chosen[-1][1]].strip()
@@ -242,6 +265,14 @@ def quote_from(hit: Hit, words: list[str], is_statistic: Statistic, kind: Kind =
     if len(display) < 8:
         return None
     return lead, display, quote
+
+
+def _naming_parts(quote: str, words: list[str]) -> list[str]:
+    """The quote, its sentences and its clauses that name the suggestion in MIN_WORDS content words or more:
+    the units its meaning is compared at (a clause may state the measure a long sentence buries)."""
+    need = min(MIN_WORDS, len(words))
+    parts = [quote, *(m.group(0).strip() for m in SENTENCE.finditer(quote)), *re.split(r"[，；。]", quote)]
+    return [p for p in dict.fromkeys(parts) if len(p) >= 8 and _covered(words, p) >= need]
 
 
 def _policy_prefix(hit: Hit) -> str:
@@ -254,7 +285,8 @@ def _policy_prefix(hit: Hit) -> str:
 
 def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Statistic, limit: int = 2,
                   used: set[str] | None = None, filters: SearchFilters | None = None, k: int = 12,
-                  focus: str = "", evidence: Evidence | None = None, hits: list[Hit] | None = None) -> list[Measure]:
+                  focus: str = "", evidence: Evidence | None = None, hits: list[Hit] | None = None,
+                  others: list[str] | None = None) -> list[Measure]:
     """Up to `limit` measures (from different documents) that match `query`; the chosen chunk ids are added to
     `used`. With `evidence` a used passage may serve another suggestion with its other sentences (no sentence is
     quoted twice: evidence.quoted), so a passage naming two measures answers both; its heading is not repeated.
@@ -262,9 +294,11 @@ def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Stati
     misses the whole query may still match its `focus` (the suggestion's short name) closely. With
     `evidence` (every draft passes one), only fitting evidence is quoted (see the module's docstring);
     `filters` should then come from evidence_for, which admits only documents dated by the as-of date.
-    `hits`: the search already made for `query` (one search serves the three kinds of measure)."""
+    `hits`: the search already made for `query` (one search serves the three kinds of measure). `others`: the
+    draft's other suggestions, whose sentences in a shared passage are left for them (see quote_from)."""
     used = used if used is not None else set()
     words = content_words(query)
+    other_words = [w for o in others or [] if (w := content_words(o)) and w != words]
     focus_words = content_words(focus) if focus else []
     found: list[Measure] = []
     docs: set[str] = set()
@@ -284,14 +318,21 @@ def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Stati
                 continue
         elif not lexical:
             continue
-        picked = quote_from(hit, words, is_statistic, kind, author, evidence.quoted if evidence else None)
+        picked = quote_from(hit, words, is_statistic, kind, author, evidence.quoted if evidence else None, other_words)
         if picked is None:
             continue
         lead, display, quote = picked
         if evidence is not None:
             if words and not (_covered(words, display) or _covered(focus_words, display)):
                 continue  # the quoted sentences themselves must name the suggestion, not just their passage
-            margin = evidence.similarity(query, hit)
+            # A passage naming several measures is close to none of them as a whole: the sentences quoted for
+            # this one may be, when they name the suggestion in two content words or more. A passage already
+            # quoted for another suggestion is judged by the sentences left in it alone.
+            margin = (max([m for part in _naming_parts(quote, words) if (m := evidence.similarity(query, hit, part)) is not None],
+                          default=None) if reused else evidence.similarity(query, hit))
+            if not reused and margin is not None and margin < SURE_MARGIN:
+                margin = max([margin] + [m for part in _naming_parts(quote, words)
+                                         if (m := evidence.similarity(query, hit, part)) is not None])
             floor = MIN_MARGIN if not found else SURE_MARGIN  # a second passage only when clearly on topic
             if margin is not None and (margin < floor or (margin < SURE_MARGIN and not lexical)):
                 continue

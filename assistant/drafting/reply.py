@@ -269,7 +269,7 @@ def _answers(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | None
     (each written once, under the first suggestion that touches it), the planned measures and a problem.
     A passage serves one suggestion only."""
     used: set[str] = set()
-    facts_used: set[str] = set()
+    facts_used: set[str] = {"foreign"}  # the overview opening 办理情况 states the city's 外资 already
     items: list[Answer] = []
     problems: list[Measure] = []
     warnings: list[str] = []
@@ -281,8 +281,9 @@ def _answers(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | None
             answer.foreign = True
             continue
         hits = kb.search(suggestion, k=SEARCH_K, filters=filters)
+        others = [x for j, x in enumerate(request.suggestions[:MAX_ANSWERED], start=1) if j != i]
         answer.done = find_measures(kb, suggestion, "done", is_statistic, limit=2, used=used, filters=filters,
-                                    evidence=evidence, hits=hits)
+                                    evidence=evidence, hits=hits, others=others)
         if answer.done:
             topics = [t for t in topics_of(suggestion) if t in ("foreign", "projects", "events") and t not in facts_used]
             facts_used.update(topics)
@@ -290,7 +291,7 @@ def _answers(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | None
         else:
             warnings.append(f"第{i}条建议“{name}”在知识库中没有找到对应的办理措施，草稿中已标注【待补充】，请承办科室核实补写。")
         answer.next = find_measures(kb, suggestion, "next", is_statistic, limit=1, used=used, focus=name,
-                                    filters=filters, evidence=evidence, hits=hits)
+                                    filters=filters, evidence=evidence, hits=hits, others=others)
         problems += find_measures(kb, suggestion, "problem", is_statistic, limit=1, used=used, focus=name,
                                   filters=filters, evidence=evidence, hits=hits)
     rest = request.suggestions[MAX_ANSWERED:]

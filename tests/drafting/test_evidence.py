@@ -142,3 +142,23 @@ def test_the_quarterly_report_uses_that_quarters_work_and_no_later_document(kb: 
     assert not [c for c in check_consistency(report.text(), store, report.period) if c.status == "mismatch"]
     default = draft_report(ReportRequest(period="2023Q1", table=False), kb, store)
     assert default.paragraphs[-1].text == "2023年3月31日"  # dated at the period's end, not today
+
+
+def test_a_passage_naming_two_measures_answers_both_suggestions_each_with_its_own_sentence(
+        kb: KnowledgeBase, store: FigureStore) -> None:
+    # 第205号答复函 (五): the 项目管家 service and the problem ledger are two measures in one passage.
+    letter = reply_on(date(2023, 10, 9), ["为重点招商项目配备项目管家，提供帮办代办服务",
+                                          "企业反映的落地问题统一录入问题台账，限时办结销号"], kb, store)
+    first, second = (next(p for p in letter.paragraphs if p.lead.startswith(n)) for n in ("（一）", "（二）"))
+    assert not first.placeholder and "项目管家" in first.text and "问题台账" not in first.text
+    assert not second.placeholder and "问题台账" in second.text and "项目管家" not in second.text
+    assert first.citations[0].chunk_id == second.citations[0].chunk_id  # the same passage, a sentence each
+    assert len(sentences(letter)) == len(set(sentences(letter)))
+
+
+def test_a_plan_stated_in_a_long_next_step_is_matched_by_its_own_sentence(kb: KnowledgeBase,
+                                                                          store: FigureStore) -> None:
+    # 第205号答复函 四是强化统筹考核: the quarterly 督办核查 is one sentence of a passage about 考核 in general.
+    letter = reply_on(date(2023, 10, 9), ["每季度对指标进度和重点项目开展督办核查"], kb, store)
+    plan = next(p for p in letter.paragraphs if p.lead.startswith("一是"))
+    assert not plan.placeholder and "每季度对指标进度和重点项目开展一次督办核查" in plan.text
