@@ -24,6 +24,8 @@ SUGGESTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|#+\s*
 TITLE = re.compile(r"《(关于[^》]{4,80})》|^(关于[^。\n]{4,80}(?:的提案|的建议|的议案))\s*$", re.M)
 PROPOSER = re.compile(r"(?:提案人|领衔人|提出人|建议人|代表|委员)\s*[:：]\s*([^\s，,。；]{2,30})")
 NUMBER = re.compile(r"((?:市|县|区|省)[^，。\n]{0,20}?(?:政协|人大)[^，。\n]{0,20}?会议)\s*第\s*(\d+)\s*号")
+# “第3条：”“建议三：”“3、”: a number the proposal gives its suggestion, not its name
+LABEL = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条|建议[一二三四五六七八九十百零\d]+|[一二三四五六七八九十\d]+(?:、|[.．](?!\d)))\s*[：:]?\s*")
 LEAD_IN = re.compile(r"^(?:建议|希望|要|应当|应该|应|请|由|进一步|切实|着力)+")
 
 
@@ -55,7 +57,7 @@ def split_suggestions(text: str) -> list[str]:
 
 def topic(suggestion: str) -> str:
     """A short name for a suggestion: its first clause without 建议/应当…, at most 24 characters."""
-    first = re.split(r"[。；，,：:]", suggestion.strip(), maxsplit=1)[0]
+    first = re.split(r"[。；，,：:]", LABEL.sub("", suggestion.strip()), maxsplit=1)[0]
     first = LEAD_IN.sub("", first).strip("“”\"") or first
     return first if len(first) <= MAX_TOPIC_CHARS else first[:MAX_TOPIC_CHARS] + "…"
 

@@ -103,6 +103,8 @@ class ReplyRequest(BaseModel):
             if not self.session and match.group("session").strip():
                 self.session = match.group("session").strip()
             self.number = match.group("number")
+        else:  # “第三百零一号”: the title and the opening write 第…号 around it themselves
+            self.number = re.sub(r"^第\s*|\s*号(?:提案|建议|议案)?$", "", self.number) or self.number
         self.title = self.title.strip("《》")
         number = DOC_NUMBER.match(self.doc_number.replace(" ", ""))
         if number:  # 安招函[2023]31号, 安招函（2023）第31号 → 安招函〔2023〕31号, as GB/T 9704 writes it
@@ -201,9 +203,10 @@ def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | N
         if answer.next:
             add(measure_paragraph(answer.next, ordinal + (answer.next[0].lead or f"{answer.name}。")))
         else:
-            add(placeholder(phrase("reply", "next_none", topic=answer.name), f"{ordinal}{answer.name}。"))
+            add(placeholder(phrase("reply", "next_foreign" if answer.foreign else "next_none", topic=answer.name),
+                            f"{ordinal}{answer.name}。"))
     if not answers.items:
-        add(placeholder(phrase("reply", "next_none", topic=request.title)))
+        add(placeholder(phrase("reply", "next_no_suggestions")))
     return _end(draft, request, letter_date, evidence, answers, chat_model)
 
 
@@ -216,7 +219,8 @@ def _end(draft: Draft, request: ReplyRequest, letter_date: Date, evidence: Evide
     if request.suggestions and answers.matched == 0 and request.category == "A":
         draft.warnings.append(f"答复类别为A类（{CATEGORY_LABELS['A']}），但没有找到任何已办理措施，请核实答复类别。")
     if not request.suggestions:
-        draft.warnings.append("没有提供提案的主要建议，办理情况部分只有数据概况；请用 --suggestion 或上传提案文件补充。")
+        draft.warnings.append("没有提供提案的主要建议，办理情况部分只有数据概况；请补充建议（工作台“主要建议”框、命令行 --suggestion、"
+                              "接口 suggestions 字段）或上传提案文件后重新起草。")
     # Without a single measure found, the closing must not claim the suggestions were adopted.
     closing = f"closing_{request.category}" if answers.matched or request.category == "C" else "closing_unverified"
     if request.style == "两段式" and closing != "closing_unverified":
@@ -317,9 +321,10 @@ def two_part_body(request: ReplyRequest, answers: Answers, overview: Paragraph) 
         if a.next:
             out.append(measure_paragraph(a.next, f"{cn_number(n)}是{a.next[0].lead or f'关于{a.name}。'}"))
         else:
-            out.append(placeholder(phrase("reply", "next_none", topic=a.name), f"{cn_number(n)}是关于{a.name}。"))
+            out.append(placeholder(phrase("reply", "next_foreign" if a.foreign else "next_none", topic=a.name),
+                                   f"{cn_number(n)}是关于{a.name}。"))
     if not answers.items:
-        out.append(placeholder(phrase("reply", "next_none", topic=request.title)))
+        out.append(placeholder(phrase("reply", "next_no_suggestions")))
     return out
 
 

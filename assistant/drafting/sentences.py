@@ -80,6 +80,7 @@ DEED = re.compile(
     r"起草|推送|邀请|联系|签署|表彰|提供|给予|启动|牵头|设置|覆盖|抽调|派出|开发|对接|拓展|开辟|聘任|明确|帮办|代办")
 PAST_DONE = re.compile(r"已|了|先后|累计|正在|今年以来|年初|去年|此前")
 IMPERATIVE = re.compile(r"^(?:紧盯|加快|扭转|推动|强化|完善|健全|深化|突出|拓宽|用好|加强|压实|细化|围绕|聚焦|坚持|优化|提升|做好|抓好)")
+COPULA = re.compile(r"^[^，；。是]{2,12}是(?!指)")
 PLANNING_SECTION = re.compile(r"下一步|打算|计划|工作措施|工作安排|思路")
 
 Statistic = Callable[[str], bool]
@@ -192,6 +193,9 @@ def read_sentence(sentence: str, author: Actor = "answering", is_statistic: Stat
     if STALLED.search(bare):
         return Reading(actor, "criticism")  # a difficulty the body states itself: a problem, not a measure
     deed, future, past = _first(DEED, bare), _first(FUTURE, bare), _first(PAST_DONE, bare)
+    copula = COPULA.match(first)
+    if copula and deed >= copula.end() and future > len(bare):
+        return Reading(actor, "statement")  # “商会是……的桥梁”: says what something is, not what anyone does
     if PLANNING_SECTION.search(section) and past > len(bare) and (deed <= len(bare) or IMPERATIVE.search(first)):
         return Reading(actor, "plan")  # under 下一步 a deed without a mark of the past is a plan
     if future <= len(bare) and not (deed < future and past < future):

@@ -125,6 +125,38 @@ def test_api_reply_from_an_uploaded_gbk_proposal(client: TestClient, gbk_proposa
     assert r.json()["draft"]["paragraphs"][0]["text"] == "李明委员："
 
 
+SHARING = "建立县区间招商信息共享机制"
+
+
+@pytest.mark.parametrize(("fields", "warned", "todo", "quotes"), [
+    ({"suggestions": []}, "没有提供提案的主要建议", 3, False),
+    ({"suggestions": ["Attract more foreign investment from Hong Kong"]}, "第1条建议不是中文", 3, False),
+    ({"suggestions": [SHARING], "number": "第三百零一号"}, "提案（建议）号“三百零一”不是数字", 0, True),
+    ({"suggestions": [SHARING], "doc_number": "52号文"}, "发文字号“52号文”不是", 0, True),
+    ({"suggestions": [SHARING], "date": "2021-05-01"}, "数据库中还没有已结束期间的数据", 3, False),
+    ({"suggestions": [f"第{n}条：{SHARING}" for n in range(1, 31)]}, "提案共有 30 条建议", 20, True),
+], ids=["no-suggestions", "english", "odd-number", "odd-doc-number", "before-the-data", "thirty"])
+def test_api_bad_input_gives_a_clear_draft_with_placeholders_and_warnings(
+        client: TestClient, fields: dict[str, object], warned: str, todo: int, quotes: bool) -> None:
+    request = {"number": "301", "session": "市政协五届二次会议", "title": "关于提升招商实效的提案", "proposer": "李明委员",
+               "date": "2023-10-09", **fields}
+    r = client.post("/api/draft/reply", json=request)
+    assert r.status_code == 200, r.text
+    draft = r.json()["draft"]
+    assert any(warned in w for w in draft["warnings"]), draft["warnings"]
+    assert sum(p["placeholder"] for p in draft["paragraphs"]) >= todo
+    assert "第第" not in draft["title"] and "号号" not in draft["title"]
+    quoted = [c["quote"] for p in draft["paragraphs"] for c in p["citations"] if c["quote"]]
+    if not quotes:  # nothing to match, or nothing written yet by that date: never a measure
+        assert quoted == []
+
+
+def test_api_an_odd_doc_number_is_written_as_gb_t_9704_writes_it(client: TestClient) -> None:
+    r = client.post("/api/draft/reply", json={"number": "301", "title": "关于提升招商实效的提案", "proposer": "李明",
+                                              "date": "2023-10-09", "doc_number": "安招函(2023)第52号"})
+    assert r.status_code == 200 and r.json()["draft"]["header"]["doc_number"] == "安招函〔2023〕52号"
+
+
 def test_api_report_and_its_errors(client: TestClient) -> None:
     r = client.post("/api/draft/report", json={"period": "2023Q1"})
     assert r.status_code == 200 and r.json()["draft"]["tables"][0]["rows"][-1][0] == "全市"

@@ -44,3 +44,11 @@ def test_request_reads_session_and_number_together_and_names_the_proposer() -> N
     assert ReplyRequest(number="78", session="市五届人大二次会议", title="关于…的建议", proposer="张宏伟").salutation == "张宏伟代表"
     assert topic("建议进一步完善招商引资考核办法，由重数量转向重质量") == "完善招商引资考核办法"
     assert [cn_number(n) for n in (1, 10, 12, 20)] == ["一", "十", "十二", "二十"]
+
+
+def test_a_suggestions_own_number_is_not_taken_for_its_name() -> None:
+    # the lead of its paragraph, “（三）关于…。”, names the suggestion, not “第3条”
+    assert topic("第3条：建立异地商会联系机制，由市级领导定期走访") == "建立异地商会联系机制"
+    assert topic("建议四：设立中介人奖励") == "设立中介人奖励"
+    assert topic("3、实行项目管家制度") == "实行项目管家制度"
+    assert topic("3.5亿元以上项目单独考核") == "3.5亿元以上项目单独考核"

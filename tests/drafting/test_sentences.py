@@ -46,6 +46,9 @@ CASES = [
     # a difficulty the bureau states itself
     ("由于全市数字政府建设实行统一规划，新建信息化项目须经市发展研究中心审核备案后统一实施，该方案目前仍在报备审核中。",
      "answering", "二、办理中遇到的问题", "answering", "criticism"),
+    # what something is, even under 下一步, is neither a plan nor a deed
+    ("异地商会是安康联系外部资源的重要桥梁，在外乡贤是家乡发展的宝贵财富。",
+     "answering", "三、下一步工作措施 › 七是加强商会服务保障", "answering", "statement"),
     # headings, boilerplate, statistics, definitions and articles
     ("（一）加强全市招商统筹。", "answering", "一、提案办理情况", "answering", "heading"),
     ("**三是推行外资全程代办。**", "answering", "二、已开展的主要工作", "answering", "heading"),
