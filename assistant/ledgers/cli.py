@@ -23,7 +23,7 @@ from assistant.ledgers.views import (
 )
 
 STATUS_HELP = {"projects": "正常 / 预警 / 滞后", "problems": "未解决 / 推进中 / 已解决 / 逾期未办结",
-               "enterprises": "储备 / 对接中 / 已签约 / 已落地", "contacts": "走访 / 叩门 / 来访 …"}
+               "enterprises": "企业库中的写法，如 跟踪中 / 已对接 / 已签约", "contacts": "走访 / 叩门 / 来访 / 会谈"}
 TEMPLATE_KINDS = ("projects", "problems", "enterprises", "contacts", "offices")
 
 
@@ -42,6 +42,15 @@ def _filter_options(kind: str) -> list[click.Option]:
         options.append(click.Option(["--to", "date_to"], help=f"{field}止，写法同上"))
     options.append(click.Option(["--text"], help="关键词"))
     return options
+
+
+def _save(data: bytes, name: str, output: Path | None) -> Path:
+    """`-o` a file, a folder (the file keeps its own name) or nothing (the current folder)."""
+    path = output if output is not None else Path(name)
+    if path.is_dir():
+        path = path / name
+    path.write_bytes(data)
+    return path
 
 
 def _view_command(kind: str) -> click.Command:
@@ -68,11 +77,7 @@ def _export_command(kind: str) -> click.Command:
     def callback(output: Path | None, **filters: Any) -> None:
         with cli_workspace() as workspace:
             name, data = workspace.ledger_export(kind, parse_filter(kind, **filters))
-        path = output if output is not None else Path(name)
-        if path.is_dir():
-            path = path / name
-        path.write_bytes(data)
-        click.echo(f"已导出：{path}")
+        click.echo(f"已导出：{_save(data, name, output)}")
 
     params: list[click.Parameter] = [
         *_filter_options(kind),
@@ -101,11 +106,7 @@ def export_group() -> None:
 def template_command(kind: str, suffix: str, output: Path | None) -> None:
     with cli_workspace() as workspace:
         name, data = workspace.ledger_template(kind, f".{suffix}")
-    path = output if output is not None else Path(name)
-    if path.is_dir():
-        path = path / name
-    path.write_bytes(data)
-    click.echo(f"已保存模板：{path}")
+    click.echo(f"已保存模板：{_save(data, name, output)}")
 
 
 for _kind in LEDGER_KINDS:

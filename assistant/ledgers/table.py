@@ -42,7 +42,9 @@ def ledger_table(view: LedgerView) -> LedgerTable:
         total=view.matched, counts=view.counts)
 
 
-def _cell(value: Value, kind: str) -> str:
+def cell_text(value: Value, kind: str) -> str:
+    """A cell as the page, the terminal and the export's reader see it: dates ISO, amounts with two decimals, an
+    empty cell as —."""
     if value is None or value == "":
         return "—"
     if isinstance(value, date):
@@ -65,7 +67,7 @@ def ledger_text(view: LedgerView) -> str:
         lines.append("  ".join(f"{tone} {n}" for tone, n in view.counts.items()))
     right = [i for i, c in enumerate(view.columns) if c.kind in ("amount", "count")]
     lines.append(render.table([c.name for c in view.columns],
-                              [[_cell(v, c.kind) for c, v in zip(view.columns, r.values, strict=True)]
+                              [[cell_text(v, c.kind) for c, v in zip(view.columns, r.values, strict=True)]
                                for r in view.rows], right=right))
     shown = len(view.rows)
     lines.append(f"共 {view.matched} 条" + (f"，显示前 {shown} 条；全部行请导出 Excel（assistant ledgers export）。"

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.db.periods import parse_period
+from assistant.ledgers.table import cell_text
 from assistant.ledgers.views import PAGE_ROWS, LedgerView, ProjectTimeline, Value
 from assistant.tools.assessment import AssessmentResult, CountyScore
 from assistant.tools.lifecycle import cn_date
-from assistant.tools.types import format_value
 from assistant.ui.html import esc
 
 SHOWN_ROWS = PAGE_ROWS  # rows on the page; the export holds every row of the view
@@ -20,11 +20,7 @@ TONES = {"正常": "good", "预警": "warn", "滞后": "bad", "逾期": "bad", "
 def _value(value: Value, kind: str) -> str:
     if value is None or value == "":
         return '<span class="zs-muted">—</span>'
-    if isinstance(value, date):
-        return esc(value.isoformat())
-    if kind == "amount" and isinstance(value, int | float):
-        return esc(format_value(float(value), ""))
-    return esc(value)
+    return esc(cell_text(value, kind))
 
 
 def _badge(tone: str | None, text: str) -> str:
