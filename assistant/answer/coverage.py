@@ -44,6 +44,8 @@ def asked_terms(parsed: Parsed) -> list[str]:
     clauses = [c for c in re.split(r"[，,；;？?。！!]", parsed.text) if c.strip() and not WHY.search(c)]
     terms: list[str] = []
     for clause in clauses:
+        # 在各县区中排第几: 中排 is not a thing asked about (jieba reads it as a noun), the place among them is
+        clause = re.sub(r"(?:当中|之中|中|里|内)(?=排)", "，", clause)
         for token in posseg.cut(delexicalise(clause, parsed, blank="，")):
             word = token.word.strip()
             if (token.flag in ATTRIBUTE_TAGS and len(word) > 1 and word not in FRAME_WORDS

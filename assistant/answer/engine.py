@@ -324,7 +324,7 @@ class Assistant:
                          f"项目库中没有“{unknown}”，知识库中也没有找到相关内容。请核对项目名称（可只写其中有区分度的部分）。")
         if plan.calls and comp.no_data and comp.results and comp.policy_lines:
             comp.lead += "以下是知识库文档中的相关说法（未经数据库核对）。"
-        elif plan.calls and comp.no_data and comp.results:
+        elif plan.calls and comp.no_data and comp.results and not comp.settled:
             comp.notes.append("项目数据库和知识库中都没有找到这项数据。")
         explicit = parsed.period.key if parsed.period and not parsed.period_assumed else None
         checked = check_passages(comp.citations, store, explicit)

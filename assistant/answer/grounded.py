@@ -28,7 +28,9 @@ from assistant.errors import AssistantError
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
 from assistant.index.places import document_places, gazetteer, place_relation
 from assistant.index.tokenize import tokenize_query
-from assistant.tools.indicators import IndicatorResult, RankingResult
+from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
+from assistant.tools.lifecycle import CountyRanking
+from assistant.tools.monthly import ProgressChange, ProgressStep
 from assistant.tools.registry import REGISTRY, FigureTool, run_tool
 from assistant.tools.types import Figure
 
@@ -51,7 +53,8 @@ HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四
                      r"|^第[一二三四五六七八九十百零]+条\s*[^。；！？，\d]{0,12}[。：:]?$")  # 第十五条 项目流转。
 LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；）)\]]+")
 FORMALITIES = re.compile(r"附注|版记|抄送|印发|联系人")
-WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径")
+WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径"
+                        r"|怎么处理|怎么认定|怎么规定|有什么规定|承担什么|什么责任")
 EXAMPLES = [
     "汉阴县一季度外商直接投资完成进度？",
     "一季度各县区实际引进内资排名",
@@ -133,8 +136,13 @@ ALTERNATIVES = 2
 # Metrics may be left unsaid only where the question is about completion in general (汉阴县完成得怎么样).
 DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口径|是什么意思|什么意思|指什么|定义|含义")
 PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
-FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|排名?最前|居首|领先|头名")
-LAST = re.compile(r"倒数|最低|最差|最慢|最少|最后|末位|垫底|靠后|落后")
+FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
+LAST = re.compile(r"倒数|最低|最差|最慢|最少|最小|最后|末位|垫底|靠后|落后")
+# A change asked about from its falling side (下降最多 is the last of a ranking by increase).
+FALLING = re.compile(r"下降|回落|退步|倒退")
+# The question asks only how a figure changed on the same period of the previous year (同比), nothing else of it.
+ASKS_YOY = re.compile(r"同比|增速|增幅|增长率|比去年同期|比上年同期")
+ASKS_MORE = re.compile(r"完成|进度|目标|总量|规模|数值|金额|到位|多少亿|多少万|排|名次|数据|情况|怎么样|如何")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
 ORDINAL = re.compile(r"(倒数)?第\s*(1[0-3]|[1-9]|[一二两三四五六七八九十])(?!\s*季度|\d)")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
@@ -177,7 +185,11 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 SLOT_BONUS = 0.02
 ENTITY_KINDS = ("project", "enterprise")  # a named project or company narrows every figure asked
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
-                "category", "days", "amount", "foreign", "date_from", "order", "solved")
+                "category", "days", "amount", "foreign", "date_from", "order", "solved", "compared_to", "parts",
+                "source", "overdue", "county")
+# A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
+# question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
+ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首")
 
 
 def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
@@ -185,6 +197,8 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     slots = parsed.slots
     if kind == "region":
         return [r.name for r in parsed.regions]
+    if kind == "county":
+        return [r.name for r in parsed.regions if not r.is_city]
     if kind == "period":
         if parsed.period and not parsed.period_assumed:
             return [parsed.period.key]
@@ -195,7 +209,10 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     if kind == "by":
         return ["yoy"] if re.search(r"同比|增速|增幅|增长率", parsed.text) else (
             ["value"] if re.search(r"总量|绝对值|规模|金额|多少亿|最多|最少", parsed.text) else [])
-    value = {"solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
+    if kind == "compared_to":
+        return [parsed.compared_to.key] if parsed.compared_to else []
+    value = {"source": slots.source, "overdue": slots.overdue, "parts": slots.parts,
+             "solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
              "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign}.get(kind)
@@ -221,7 +238,7 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
             else:
                 return None
         if values:
-            choices.append((param, values if kind in ("region", "metric") else values[:1]))
+            choices.append((param, values if kind in ("region", "county", "metric") else values[:1]))
     calls = [Call(tool.name, {})]
     for param, values in choices:
         calls = [Call(c.tool, {**c.params, param: v}) for c in calls for v in values]
@@ -231,7 +248,8 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
 def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
     kinds = set(tool.slots.values()) | set(tool.requires)
     named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed
-    return named_period + sum(1 for kind in kinds if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
+    by = "by" in kinds and bool(ASKS_POSITION.search(parsed.text)) and bool(_slot_values("by", parsed, latest))
+    return named_period + by + sum(1 for kind in kinds if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
 
 
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
@@ -308,9 +326,14 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
             comp.no_data = False
     comp.lead = lead_sentence(parsed, comp.results) if comp.results else comp.lead
     comp.tool_values += _derived(comp.results)
-    if comp.results and comp.no_data:
+    lacking = _measure_lacking(parsed, comp.results)
+    if comp.results and (comp.no_data or lacking):
+        comp.no_data = True
+        comp.settled = comp.settled or bool(lacking)  # the row is there without it: no document's other figure either
         asked = "、".join(dict.fromkeys(_asked(c, parsed) for c in plan.calls))
-        comp.lead = f"项目数据库中没有{asked}的数据（无数据，不等于零）。"
+        comp.lead = (f"项目数据库中没有{asked}的{lacking}数据（报表未填{lacking}，也没有上年同期数可以计算；无数据，不等于零），"
+                     f"其他期间或其他地区的{lacking}不能代替。" if lacking else
+                     f"项目数据库中没有{asked}的数据（无数据，不等于零）。")
         comp.figure_lines = []
         comp.figures = [f for f in comp.figures if f.value is None]
     used = sorted({str(v) for c in plan.calls for p, v in c.params.items() if REGISTRY[c.tool].slots.get(p) == "period"})
@@ -326,14 +349,27 @@ def _derived(results: list[BaseModel]) -> list[float]:
     return out + [abs(r.yoy_pct) for r in results if isinstance(r, IndicatorResult) and r.yoy_pct is not None]
 
 
+def _measure_lacking(parsed: Parsed, results: list[BaseModel]) -> str:
+    """"同比" when the question asks only the 同比 of an indicator and no result holds one: the value the tool
+    did find is not the answer, and the answer must not read as if it were."""
+    if not ASKS_YOY.search(parsed.text) or ASKS_MORE.search(parsed.text) or not results:
+        return ""
+    if WHY_CLAUSE.search(parsed.text) or DOCUMENT_CUE.search(parsed.text):
+        return ""  # 同比多少、原因是什么: the reasons are asked too, the documents answer them
+    held = [r for r in results if isinstance(r, IndicatorResult | CityTotalResult)]
+    return "同比" if len(held) == len(results) and all(r.yoy_pct is None for r in held) else ""
+
+
 def _asked(call: Call, parsed: Parsed) -> str:
     """What a call asked for, in words: 汉阴县2023年全年外商直接投资."""
-    parts = []
+    kinds = set(REGISTRY[call.tool].slots.values())
+    # a city-wide tool takes no region: the city the question names is still what was asked about
+    parts = ["全市"] if "region" not in kinds and any(r.is_city for r in parsed.regions) else []
     for param, value in call.params.items():
         kind = REGISTRY[call.tool].slots.get(param)
         if kind == "period":
             parts.append(parse_period(str(value)).label)
-        elif kind in ("region", "metric", "project", "enterprise", "chain", "city"):
+        elif kind in ("region", "county", "metric", "project", "enterprise", "chain", "city"):
             parts.append(str(value))
     return "".join(parts) or REGISTRY[call.tool].title
 
@@ -385,8 +421,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 if gap > 0 and re.search(r"序时|落后|滞后|差多少|低多少", parsed.text):
                     text += f"，低于序时进度（{_fmt(r.schedule_pct, '%')}）{_fmt(round(gap, 2), '个百分点')}"
             if r.rank is not None:
-                tied = sum(1 for f in r.figures if f.label.endswith("完成进度排名") and f.value == r.rank)
-                text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, tied)}"
+                text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)
         return "；".join(sentences) + "。"
     if isinstance(first, RankingResult):
@@ -436,7 +471,93 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             tie = f"，{len(rows)}个地区并列第{place}" if len(rows) > 1 else ""
             parts.append(f"{r.period_label}{r.metric}{label}{prefix}的是{names}{tie}")
         return "；".join(parts) + "。" if parts else str(getattr(first, "summary", ""))
+    if isinstance(first, CountyRanking):
+        return _county_rate_lead(parsed, first)
+    if isinstance(first, ProgressChange):
+        return _progress_lead(parsed, first)
     return str(getattr(first, "summary", ""))
+
+
+def _place(rank: int, ranked: list[int]) -> str:
+    """排第3 / 排并列第3 among the ranks given (one per ranked region)."""
+    return f"排{_rank_words(rank, ranked.count(rank))}"
+
+
+def _extreme(parsed: Parsed, ranks: list[int]) -> tuple[int, str] | None:
+    """The place the question asks for at one end of a ranking (最高/最多 → the first, 最低/最少 → the last),
+    and how to say it; None when it asks neither."""
+    if not ranks:
+        return None
+    if LAST.search(parsed.text):
+        return max(ranks), "最后"
+    if FIRST.search(parsed.text) or re.search(r"哪个|哪家|谁", parsed.text):
+        return min(ranks), "第1"
+    return None
+
+
+def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
+    """各县区项目比率: a named county's rate and place (并列 when tied), or the county at the end asked for."""
+    by = result.by
+    ranked = [r for r in result.rows if r.rank is not None]
+    ranks = [r.rank for r in ranked if r.rank is not None]
+    asked = [g.name for g in parsed.regions if not g.is_city]
+    day = f"截至{result.as_of.year}年{result.as_of.month}月{result.as_of.day}日台账，"
+    if asked:
+        parts = []
+        for name in asked:
+            row = next((r for r in result.rows if r.region == name), None)
+            rate = row.rate(by) if row else None
+            if row is None or rate is None or row.rank is None:
+                parts.append(f"{name}没有可计算{by}的项目（无数据）")
+            else:
+                parts.append(f"{name}项目{by}{_fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
+        return day + "；".join(parts) + "。"
+    end = _extreme(parsed, ranks)
+    if end is None:
+        return result.summary
+    place, said = end
+    rows = [r for r in ranked if r.rank == place]
+    names = "、".join(f"{r.region}（{_fmt(r.rate(by), '%')}）" for r in rows)
+    tie = f"，{len(rows)}个县区并列" if len(rows) > 1 else ""
+    return f"{day}各县区项目{by}排{said}的是{names}{tie}。"
+
+
+def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
+    """进度变化: a named county's change and place, or the county at the end asked for (提升最多 / 最少), per metric."""
+    head = f"{result.period_label}比{result.compared_label}，"
+    asked = [g.name for g in parsed.regions if not g.is_city]
+    parts = []
+    for metric in result.metrics:
+        steps = [s for s in result.rows if s.metric == metric]
+        ranks = [s.rank for s in steps]
+
+        def moved(s: ProgressStep) -> str:
+            way = "持平" if not s.change_points else ("提高" if s.change_points > 0 else "下降")
+            amount = "" if not s.change_points else _fmt(abs(s.change_points), "个百分点")
+            return f"{way}{amount}（{_fmt(s.before_pct, '%')}→{_fmt(s.after_pct, '%')}）"
+
+        if asked:
+            for name in asked:
+                step = next((s for s in steps if s.region == name), None)
+                parts.append(f"{name}{metric}完成进度{moved(step)}，在{len(steps)}个县区中{_place(step.rank, ranks)}"
+                             if step else f"{name}{metric}没有两期的完成进度（无数据）")
+            continue
+        end = _extreme(parsed, ranks)
+        if end is None:
+            return result.summary
+        place, said = end
+        if FALLING.search(parsed.text):  # 下降最多 is the last by increase, 下降最少 the first
+            place, said = (min(ranks), "第1") if said == "最后" else (max(ranks), "最后")
+        chosen = [s for s in steps if s.rank == place]
+        label = "提升最少" if said == "最后" else "提升最多"
+        if len(chosen) > 1:  # a tie moved by the same points: the names, then the change once
+            way = "持平" if not chosen[0].change_points else (
+                f"{'提高' if chosen[0].change_points > 0 else '下降'}{_fmt(abs(chosen[0].change_points), '个百分点')}")
+            parts.append(f"{metric}完成进度{label}的是{'、'.join(s.region for s in chosen)}（{len(chosen)}个县区并列），"
+                         f"均{way}")
+        else:
+            parts.append(f"{metric}完成进度{label}的是{chosen[0].region}，{moved(chosen[0])}")
+    return head + "；".join(parts) + "。" if parts else result.summary
 
 
 def _score(row: Any, by: str) -> float | None:

@@ -33,6 +33,15 @@ _STAGE_WORDS = {"线索": "线索", "在谈": "在谈", "洽谈": "在谈", "签
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
                  ("已对接", "已对接"), ("已签约", "已签约"), ("签约了", "已签约"))
 _CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "行业领军", "外资企业")
+# Who brought a project in (首谈单位): 深圳联络处首谈的项目, 北京联络处牵线引进的项目.
+_SOURCE_WORDS = re.compile(r"首谈|牵线|引荐|推荐引进|来源单位|项目来源")
+# The agreed start date already passed (过了约定开工期限, 逾期未开工), not coming up (快到开工期限).
+_OVERDUE = re.compile(r"(?:过了|超过|超出|已过|过期|超期|晚于).{0,4}开工(?:期限|时间|日期|时限)|逾期.{0,2}(?:未|没|不)开工"
+                      r"|(?:没|未)按(?:约定|合同)?(?:的)?(?:期限|时间|日期)开工"
+                      r"|开工(?:期限|时间|日期|时限).{0,3}(?:已过|过了|超了|已到期|过期)")
+# The counties' own rows added up (13个县区加起来), as opposed to the 全市 row of the report.
+_PARTS = re.compile(r"(?:各|\d+\s*个|十[一二三]?个|所有|全部)(?:县区|县市区|区县|县（市、区）|地区|县)"
+                    r".{0,12}(?:加起来|加总|相加|合计|总和|之和|累加|汇总|一共)")
 
 
 @dataclass
@@ -81,6 +90,9 @@ class Slots:
     solved: bool | None = None  # asks for problems already solved (已解决、办结), not open ones
     amount: float | None = None
     foreign: bool | None = None
+    source: str | None = None  # the unit that first talked to the investor (首谈单位): an office's city or name
+    overdue: bool | None = None  # asks for projects past their agreed start date
+    parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
 
 
@@ -182,6 +194,13 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         if word in text:
             slots.status = status
             break
+    if slots.city and _SOURCE_WORDS.search(text):
+        # the office named as who brought the projects in, not whose visit records or events are asked for
+        slots.source, slots.city = slots.city, None
+    if _OVERDUE.search(text):
+        slots.overdue = True
+    if _PARTS.search(text):
+        slots.parts = True
     slots.category = next((w for w in _CATEGORY_WORDS if w in text), None)
     slots.days = _days(text)
     if amount := _AMOUNT.search(text):

@@ -43,6 +43,10 @@ SAME_TIME_LAST_YEAR = re.compile(r"去年同期|上年同期|上年同期|同期
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
 FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比序时)|呢[？?。]?$")
+# Two periods compared (上半年比一季度, 与一季度相比，上半年…): the question is about the change between them.
+COMPARED = re.compile(r"比|较|相比|相较|对比")
+# 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
+CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ class Parsed:
     future: bool = False  # asks about a period that has not happened yet
     bad_period: str = ""  # a period that cannot exist (13月)
     follow_up: bool = False  # the question changed one slot of the previous turn's question
+    compared_to: Period | None = None  # the earlier of two periods compared (上半年比一季度 → 一季度)
 
     def delexicalised(self) -> str:
         """The question with the names it fills slots with replaced by placeholders (for the router)."""
@@ -218,6 +223,25 @@ def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: da
     if year:
         return Period(year, 12), False
     return latest, latest is not None
+
+
+def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
+                      ) -> tuple[Period | None, Period | None]:
+    """(the later period, the earlier one) when the question compares two periods across 比/较/相比, each side
+    naming one; else (the period found, None)."""
+    sides = [side for side in COMPARED.split(text) if side.strip()]
+    if len(sides) < 2:
+        return parsed.period, None
+    found = set()
+    for side in sides:
+        if PERIOD_WORDS.search(side):
+            period, assumed = _period_in(side, vocab, parsed.metrics, today)
+            if period is not None and not assumed:
+                found.add(period)
+    if len(found) != 2:
+        return parsed.period, None
+    earlier, later = sorted(found)
+    return later, earlier
 
 
 PERIOD_WORDS = re.compile(
@@ -283,7 +307,11 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
                 parsed.unknown_place = place
                 break
+    if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text):
+        parsed.regions = [r for r in parsed.regions if not r.is_city]
     parsed.period, parsed.period_assumed = _period_in(text, vocab, parsed.metrics, today)
+    if parsed.period is not None and not parsed.period_assumed:
+        parsed.period, parsed.compared_to = _compared_periods(text, vocab, parsed, today)
     if today != clock and (relative := RELATIVE_PERIOD.search(text)):
         parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
     if bad := BAD_PERIOD.search(text):

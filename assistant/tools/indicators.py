@@ -42,6 +42,7 @@ class IndicatorResult(BaseModel):
     schedule_pct: float
     rank: int | None
     ranked_regions: int
+    rank_shared_by: int = 1  # regions holding the same place (并列)
     basis: str | None = None
     figures: list[Figure]
     provenance: Provenance
@@ -125,13 +126,14 @@ def get_indicator(store: FigureStore, region: str, period: str, metric: str, uni
     parts.append(f"同比 {format_value(as_float(yoy), '%')}")
     parts.append(f"年度目标 {format_value(as_float(target), out_unit)}")
     parts.append(f"完成进度 {format_value(as_float(completion), '%')}（序时进度 {round2(p.schedule_pct)}%）")
+    shared = sum(1 for place in ranks.values() if place == rank) if rank is not None else 1
     if rank is not None:
-        parts.append(f"在 {len(ranks)} 个县（市、区）、开发区中排第 {rank} 位")
+        parts.append(f"在 {len(ranks)} 个县（市、区）、开发区中排{'并列' if shared > 1 else ''}第 {rank} 位")
     return IndicatorResult(
         region=reg.name, period=p.key, period_label=p.label, metric=m.name, unit=out_unit, value=as_float(value),
         yoy_pct=as_float(yoy), yoy_basis=yoy_basis, annual_target=as_float(target),
         completion_pct=as_float(completion), schedule_pct=float(round2(p.schedule_pct)), rank=rank,
-        ranked_regions=len(ranks), basis=basis, figures=figures, provenance=prov, summary="，".join(parts) + "。",
+        ranked_regions=len(ranks), rank_shared_by=shared, basis=basis, figures=figures, provenance=prov, summary="，".join(parts) + "。",
     )
 
 
@@ -166,19 +168,25 @@ class RankingResult(BaseModel):
         "上半年引进内资总量最多的县区", "哪个区县内资进度最慢", "各区县招商引资排名情况",
         "外资进度排在最后的是哪个县", "1-7月内资完成率排序",
     ],
+    slots={"region": "county"},  # a county's place: the city itself is not ranked
     path="rank",
 )
-def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "completion") -> RankingResult:
+def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "completion",
+                 region: str | None = None) -> RankingResult:
     """各县（市、区）、开发区按指标排名（全市不参与）。并列者名次相同，下一名次顺延（1、2、2、4）。
 
     period：累计期间，如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”；
-    by：排名依据，“completion”完成进度（默认）、“value”数值、“yoy”同比。没有该项数据的地区列在 no_data 中。
+    by：排名依据，“completion”完成进度（默认）、“value”数值（总量）、“yoy”同比。没有该项数据的地区列在 no_data 中；
+    region：可选，问某县区的名次时填（如“白河县”），摘要先说该地区的数值和名次（并列时说并列），其余排名照列。
     """
     key = _BY_ALIASES.get(by, by)
     if key not in _BY_LABELS:
         raise InvalidValue(f"排名依据“{by}”无效，应为 completion（完成进度）、value（数值）或 yoy（同比）。")
     p, m = parse_period(period), resolve_metric(metric)
     with store.session() as session:
+        asked = resolve_region(session, region) if region else None
+        if asked is not None:
+            check_region(store, asked)
         rows = [r for r in load_rows(session, p, m.name) if not r.is_city]
         score = {"completion": lambda r: r.completion, "value": lambda r: r.value, "yoy": lambda r: r.yoy}[key]
         scored = [(r, s) for r in rows if (s := score(r)) is not None]
@@ -211,6 +219,15 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         f"并列第{rank}：{'、'.join(name for name, _ in members)} {format_value(float(members[0][1]), unit)}"
         for rank, members in groups.items())
     summary = f"{p.label} {m.name} 按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
+    if asked is not None and not asked.is_city:
+        mine = next(((r, s) for r, s in ordered if r.region == asked.name), None)
+        if mine is None:
+            summary = f"{asked.name} {p.label} {m.name}没有{_BY_LABELS[key]}数据，不参与排名。" + summary
+        else:
+            place = ranks[asked.name]
+            tied = sum(1 for r, _ in ordered if ranks[r.region] == place)
+            summary = (f"{asked.name} {p.label} {m.name}{_BY_LABELS[key]} {format_value(float(mine[1]), unit)}，"
+                       f"在 {len(ranks)} 个县（市、区）、开发区中排{'并列' if tied > 1 else ''}第 {place}。" + summary)
     if store.region_scope:
         summary += f"（共 {len(ranks)} 个地区参与排名；您的账号只显示{store.region_scope}的名次。）"
     if no_data and scored:
@@ -355,16 +372,19 @@ def _others_reporting(store: FigureStore, rows: list[Any]) -> int:
     ],
     path="city",
 )
-def city_total(store: FigureStore, period: str, metric: str) -> CityTotalResult:
+def city_total(store: FigureStore, period: str, metric: str, parts: bool = False) -> CityTotalResult:
     """全市合计：有“全市”行时用全市行（含全市目标），否则为各县（市、区）、开发区之和，并注明口径。
 
     全市目标由市级下达，不等于各县区目标之和，所以按各地区合计时不推算完成进度。
-    period：如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”。
+    period：如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”；
+    parts：可选，为 true 时给各县（市、区）、开发区数值相加之和（问“各县区加起来”时），并列出全市行以示口径之别。
     """
     p, m = parse_period(period), resolve_metric(metric)
     with store.session() as session:
         rows = load_rows(session, p, m.name)
         guard_aggregate(store, f"全市{p.label}{m.name}合计", _others_reporting(store, rows))
+        if parts:
+            return _sum_of_regions(session, p, m.name, m.unit, rows)
         city = city_figures(session, p, m.name, rows)
         term = "全市（全市行）" if city.basis == "全市行" else "全市（各地区合计）"
         terms = [term, "完成进度"] + (["同比"] if city.yoy_basis and city.yoy_basis != "报表数" else [])
@@ -388,6 +408,39 @@ def city_total(store: FigureStore, period: str, metric: str) -> CityTotalResult:
         yoy_pct=as_float(city.yoy), yoy_basis=city.yoy_basis, annual_target=as_float(city.target),
         completion_pct=as_float(completion), regions_missing=city.missing,
         regions_target_sum=as_float(city.region_target_sum), figures=figures, provenance=prov, summary=summary,
+    )
+
+
+def _sum_of_regions(session: Any, p: Period, metric: str, unit: str, rows: list[Any]) -> CityTotalResult:
+    """The counties' values added up (各地区合计), beside the 全市 row: the two are different figures (the city's
+    own report is not always the sum of its parts) and the answer says which one it gives."""
+    parts = [r for r in rows if not r.is_city and r.value is not None]
+    explicit = next((r for r in rows if r.is_city and r.value is not None), None)
+    names = {r.region for r in parts}
+    missing = [r.name for r in regions(session) if not r.is_city and r.name not in names]
+    total = sum((r.value for r in parts if r.value is not None), Decimal(0)) if parts else None
+    used = parts + ([explicit] if explicit else [])
+    prov = provenance(session, "indicators", [(r.id, r.import_id) for r in used], p,
+                      "各地区合计 = 各县（市、区）、开发区数值相加；全市行是报表中的全市数，二者可能不一致")
+    figures = [Figure(label=f"{len(parts)}个县（市、区）、开发区 {metric} {p.label} 合计", value=as_float(total), unit=unit,
+                      period=p.key, provenance=prov)]
+    if explicit is not None:
+        figures.append(Figure(label=f"{CITY_NAME} {metric} {p.label}（全市行）", value=as_float(explicit.value), unit=unit,
+                              period=p.key, provenance=prov))
+    if total is None:
+        summary = f"无数据：{p.label} {metric} 没有分县区的数值。"
+    else:
+        summary = (f"{p.label} {len(parts)} 个县（市、区）、开发区 {metric} 相加合计 {format_value(as_float(total), unit)}"
+                   f"（各地区合计）。")
+        if explicit is not None:
+            same = "一致" if explicit.value == total else "不一致，以全市行为全市口径"
+            summary += f"全市行（报表中的全市数）为 {format_value(as_float(explicit.value), unit)}，与各地区合计{same}。"
+        if missing:
+            summary += f"合计不含无数据的地区：{'、'.join(missing)}。"
+    return CityTotalResult(
+        period=p.key, period_label=p.label, metric=metric, unit=unit, basis="各地区合计", value=as_float(total),
+        yoy_pct=None, yoy_basis=None, annual_target=None, completion_pct=None, regions_missing=missing,
+        regions_target_sum=None, figures=figures, provenance=prov, summary=summary,
     )
 
 

@@ -290,7 +290,8 @@ def no_progress_projects(store: FigureStore, days: int = 30, region: str | None 
     path="due-this-week",
 )
 def due_this_week(store: FigureStore, days: int = 7, region: str | None = None) -> WindowList:
-    """约定开工期限在台账日期起 days 天内（默认 7 天，即本周）且尚未开工的项目；已过期限的见 ledger_status 的“滞后”。
+    """约定开工期限在台账日期起 days 天内（默认 7 天，即本周）且尚未开工（动工）的项目，即开工期限将到的项目；
+    已过期限的见 overdue_starts。
 
     days：窗口天数，默认 7；region：可选，地区名或简称。
     """
@@ -311,6 +312,38 @@ def due_this_week(store: FigureStore, days: int = 7, region: str | None = None) 
     summary = (f"{window}到约定开工期限、尚未开工的项目 {len(items)} 个：{listing}。" if items
                else f"{window}没有到约定开工期限的未开工项目。")
     return WindowList(as_of=day, window=window, items=items, total_count=len(items), provenance=prov, summary=summary)
+
+
+@figure_tool(
+    "已过约定开工期限仍未开工的项目（逾期未开工）",
+    examples=[
+        "约定开工时间已经过了还没开工的项目", "逾期未开工的项目有哪些", "开工期限超了还没动工的项目名单",
+        "超过约定开工日期仍未开工的项目", "哪些签约项目没按约定时间开工", "高新区有没有过了开工期限还没开工的项目",
+    ],
+    requires=("overdue",),
+    path="overdue-starts",
+)
+def overdue_starts(store: FigureStore, region: str | None = None) -> WindowList:
+    """约定开工期限早于台账日期、至今没有开工日期的签约项目（逾期未开工），按期限从早到晚，并写明已逾期多少天；
+    期限还没到的见 due_this_week。
+
+    region：可选，地区名或简称。
+    """
+    with store.session() as session:
+        day = ledger_date(session)
+        hits = sorted(load_ledger(session, scoped_region(store, session, region), Project.stage == "签约",
+                                  Project.started_on.is_(None), Project.start_deadline < day),
+                      key=lambda p: (p.deadline or date.max, p.name))
+        rule = f"阶段为“签约”、没有开工日期、约定开工期限早于台账日期 {cn_date(day)} 的项目"
+        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+    items = [_item(p, day) for p in hits]
+    listing = "；".join(f"{i.name}（{i.region}，约定 {cn_date(i.start_deadline)} 前开工，已逾期 "  # type: ignore[arg-type]
+                       f"{(day - i.start_deadline).days} 天，责任单位 {i.responsible_unit or '未填'}）"  # type: ignore[operator]
+                       for i in items)
+    summary = (f"截至{cn_date(day)}台账，已过约定开工期限仍未开工的项目 {len(items)} 个：{listing}。" if items
+               else f"截至{cn_date(day)}台账，没有已过约定开工期限仍未开工的项目。")
+    return WindowList(as_of=day, window=f"截至{cn_date(day)}", items=items, total_count=len(items), provenance=prov,
+                      summary=summary)
 
 
 def _week(session: Session, date_from: date | None, date_to: date | None) -> tuple[date, date]:
@@ -632,6 +665,11 @@ class CountyRates(BaseModel):
     fulfilment_rate_pct: float | None
     key_chain_share_pct: float | None
     rank: int | None = None
+
+    def rate(self, by: str) -> float | None:
+        """One of the four rates by its Chinese name (开工率, 资金到位率, 合同履约率, 涉链占比)."""
+        value: float | None = getattr(self, _RATE_FIELDS[by])
+        return value
 
 
 class CountyRanking(BaseModel):

@@ -182,7 +182,7 @@ class ProgressChange(BaseModel):
         "一季度以来哪个县区完成进度提升得最多", "与上一期相比各县区完成进度提高了多少", "7月比上半年哪个县区进度提升最快",
         "哪些县区的完成进度比上季度下降了", "各县区内资完成进度比一季度提升了多少", "进度提升最慢的县区",
     ],
-    slots={"period": "period", "metric": "metric"},
+    slots={"period": "period", "metric": "metric", "compared_to": "compared_to"},
     path="progress-change",
 )
 def progress_change(store: FigureStore, period: str | None = None, metric: str | None = None,

@@ -7,6 +7,7 @@ end) and “started” means started_on on or before the period's end, as in the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -263,22 +264,25 @@ class ProjectList(BaseModel):
         "汉阴县有哪些项目", "列出新能源产业链的项目", "还在谈的项目有哪些", "总投资10亿元以上的项目名单",
         "一季度签约的项目有哪些", "外资项目都有哪些", "高新区已开工的项目", "投产的项目清单",
         "旬阳市的签约项目列表", "处于线索阶段的项目", "投资最大的项目是哪个", "5月份签约了哪些项目",
+        "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段",
     ],
-    slots={"min_investment_yi": "amount", "signed_from": "date_from", "signed_to": "date_to", "enterprise": "enterprise"},
+    slots={"min_investment_yi": "amount", "signed_from": "date_from", "signed_to": "date_to", "enterprise": "enterprise",
+           "source_unit": "source"},
     path="project-list",
 )
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
                   foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
                   order: Literal["signed", "investment"] = "signed", limit: int = 50,
-                  enterprise: str | None = None) -> ProjectList:
+                  enterprise: str | None = None, source_unit: str | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
     period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
     order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小；limit：最多返回条数（默认 50）；
-    enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目。
+    enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目；
+    source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目。
     """
     p = period_of(period)
     wanted_stage = resolve_stage(stage) if stage else None
@@ -301,6 +305,11 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         if enterprise:
             named = set(match_names(enterprise, sorted({x.enterprise for x in projects if x.enterprise}), "enterprise"))
             projects = [x for x in projects if x.enterprise in named]
+        if source_unit:
+            first = dict(session.execute(select(Project.id, Project.source_unit).where(
+                Project.id.in_([x.id for x in projects]))).all())
+            projects = [x for x in projects if _same_unit(source_unit, first.get(x.id))]
+            units = "、".join(sorted({str(first[x.id]) for x in projects})) or f"“{source_unit}”"
         shown = projects[: max(limit, 0)]
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
     items = [
@@ -312,7 +321,10 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     ]
     total = _sum([x.total for x in projects])
     summary = (f"共 {len(projects)} 个项目，总投资 {format_value(as_float(total), '亿元')}" if projects else
-               f"项目库中没有{enterprise}投资的项目（无数据）" if enterprise else "无符合条件的项目")
+               f"项目库中没有{enterprise}投资的项目（无数据）" if enterprise else
+               f"项目库中没有首谈单位为“{source_unit}”的项目（无数据）" if source_unit else "无符合条件的项目")
+    if projects and source_unit:
+        summary = f"首谈单位为{units}的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
     if items:
         summary += "：" + "；".join(
             f"{i.name}（{i.region}，{i.stage}，{format_value(i.total_investment_yi_yuan, '亿元')}）" for i in items[:20])
@@ -320,6 +332,14 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         summary += f"（列出前 {min(len(items), 20)} 个）"
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
                        summary=summary + "。")
+
+
+def _same_unit(asked: str, unit: str | None) -> bool:
+    """A 首谈单位 as asked (驻深圳招商联络处, 深圳联络处, 深圳) matches the ledger's spelling of it."""
+    if not unit:
+        return False
+    core = re.sub(r"^驻|招商|联络处$|联络处|办事处$", "", asked)
+    return asked in unit or (len(core) >= 2 and core in unit)
 
 
 class StalledProject(ProjectItem):

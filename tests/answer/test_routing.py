@@ -6,9 +6,13 @@ given."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from click.testing import CliRunner
 
 from assistant.answer.engine import Assistant
+from assistant.cli import main
 
 ROUTES = [
     # (question, tool or None for no data tool, expected parameters (subset), quotes documents)
@@ -26,6 +30,22 @@ ROUTES = [
     ("石泉县现在有哪几个项目", "list_projects", {"region": "石泉县"}, False),
     ("一季度签约项目的资金到位率是多少", "project_stats", {"period": "2023Q1"}, False),
     ("汉阴县外资进度落后，下一步有什么措施？", "get_indicator", {"region": "汉阴县", "metric": "外商直接投资"}, True),
+    # 总量/绝对值/规模 with a position asked: the ranking by value, about the county named
+    ("汉阴县一季度内资绝对值在各县区中排第几", "rank_regions",
+     {"region": "汉阴县", "period": "2023Q1", "metric": "实际引进内资", "by": "value"}, False),
+    ("石泉县上半年外资同比增速在全市排第几", "rank_regions", {"region": "石泉县", "period": "2023Q2", "by": "yoy"}, False),
+    # two periods compared: the change between them, whichever end is asked
+    ("与一季度相比，上半年外资进度提高最多的是哪里", "progress_change",
+     {"period": "2023Q2", "compared_to": "2023Q1", "metric": "外商直接投资"}, False),
+    # the counties added up, not the 全市 row
+    ("上半年各县区外资加总是多少", "city_total", {"period": "2023Q2", "metric": "外商直接投资", "parts": True}, False),
+    # projects by the unit that first talked to the investor, not that office's visit records
+    ("北京联络处首谈引进了哪几个项目", "list_projects", {"source_unit": "北京"}, False),
+    # the projects of a chain with their stages, not the chain's statistics
+    ("富硒食品产业链的项目分别进展到哪一步", "list_projects", {"chain": "富硒食品"}, False),
+    # the agreed start date already passed vs coming up
+    ("哪些项目已经超过约定开工日期还没开工", "overdue_starts", {}, False),
+    ("约定开工时间马上就到了还没动工的项目", "due_this_week", {}, False),
     ("项目管家具体负责些什么", None, {}, True),
     ("帮我订一张去北京的机票", None, {}, False),
 ]
@@ -104,3 +124,41 @@ def test_a_sentence_turning_to_another_period_is_checked_clause_by_clause(assist
     wrong = said.replace("240.6万美元", "340.6万美元")
     cite = cite.model_copy(update={"passage": wrong, "quote": wrong})
     assert [c.text for c in passage_conflicts([cite], assistant.store, "2023Q1")] == ["340.6万美元"]
+
+
+# The lead sentence answers what was asked of a ranking: the named county's value and place (ties said as ties),
+# or the county at the end asked for. Phrasings written for this test.
+LEADS = [
+    ("岚皋县的项目资金到位率在各县区中排第几", ["岚皋县项目资金到位率29.55%", "在13个县区中排第11"]),
+    ("汉阴县一季度内资总量在全市排第几", ["汉阴县实际引进内资总量", "在13个县区中排第"]),
+    ("2023年1-7月外资完成进度白河县排第几", ["白河县", "并列第"]),
+    ("上半年比一季度哪个县区内资进度提升最多", ["实际引进内资完成进度提升最多的是高新区，提高40.53个百分点"]),
+    ("上半年比一季度外资进度提升最小的是哪些县区", ["外商直接投资完成进度提升最少的是", "个县区并列），均持平"]),
+    ("2022年一季度各县区内资合计是多少", ["相加合计 364.61亿元（各地区合计）", "全市行（报表中的全市数）为 364.59亿元"]),
+    ("深圳联络处首谈了几个项目", ["首谈单位为驻深圳招商联络处的项目 3 个", "储能电站"]),
+    ("开工期限已经过了还没开工的项目", ["已过约定开工期限仍未开工的项目 2 个", "中医药康养", "瀛湖康养度假区"]),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), LEADS, ids=[q for q, _ in LEADS])
+def test_the_lead_answers_what_the_ranking_was_asked(assistant: Assistant, question: str, expected: list[str]) -> None:
+    answer = assistant.ask(question)
+    lead = answer.answer.split("\n")[0]
+    for text in expected:
+        assert text in lead, lead
+    assert answer.flagged_numbers == []
+
+
+def test_a_measure_the_row_lacks_is_said_missing_not_replaced(assistant: Assistant) -> None:
+    # 白河县 外资 has a value in 2023Q1 but no 同比 (neither reported nor computable): the answer says so and prints
+    # no other figure in its place — through the CLI, as a user asks it
+    env = {"ASSISTANT_DATA_DIR": str(assistant.settings.data_dir)}
+    result = CliRunner().invoke(main, ["ask", "--json", "白河县2023年一季度外商直接投资同比是多少"], env=env)
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["answer"].startswith("项目数据库中没有白河县2023年一季度（1-3月）外商直接投资的同比数据"), answer["answer"]
+    assert not [f for f in answer["figures"] if f["value"] is not None], answer["figures"]
+    assert "万美元" not in answer["answer"] and "%" not in answer["answer"]
+    # where the 同比 is there, it is the answer
+    held = assistant.ask("石泉县2023年一季度内资同比是多少").answer.split("\n")[0]
+    assert "同比增长17.79%" in held, held
