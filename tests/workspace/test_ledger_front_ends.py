@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.conftest import CORPUS
 from tests.workspace.conftest import FrontEnds
@@ -191,3 +191,22 @@ def test_a_bad_project_ledger_is_refused_whole_with_row_column_value_and_reason_
     assert _state(front_ends) == before
     rejected = [e for e in front_ends.audit("same_ledger") if e.action == "import"]
     assert [(e.via, e.outcome) for e in rejected] == [("cli", "rejected"), ("ui", "rejected")]
+
+
+def test_the_same_bad_ledger_as_an_xlsx_with_a_serial_date_cell_is_refused_alike(front_ends: FrontEnds,
+                                                                                 tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in BAD_LEDGER.splitlines():
+        sheet.append([int(cell) if cell == "45356" else cell for cell in line.split(",")])  # a real Excel date number
+    bad = tmp_path / "项目台账.xlsx"
+    book.save(bad)
+    before = _state(front_ends)
+    result = front_ends.cli("same_ledger", "db", "import", "projects", str(bad))
+    assert result.exit_code == 1 and "有 4 行数据有误（共 4 处），数据库未做任何修改" in result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    for n, column, value, reason in REFUSALS:
+        assert any(line.startswith(f"第 {n} 行，列“{column}”，值“{value}”：{reason}") for line in lines), result.output
+    assert not any(line.startswith(f"第 {n} 行") for n in (2, 3, 4) for line in lines)
+    assert _state(front_ends) == before
