@@ -183,7 +183,8 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # uses what the question names wins (汉阴县外资进度落后 → that county's figure, not the list of laggards).
 # Chosen on the development question set only.
 SLOT_BONUS = 0.02
-ENTITY_KINDS = ("project", "enterprise")  # a named project or company narrows every figure asked
+# A named project, company or 首谈单位 narrows every figure asked: a tool that cannot filter by it answers for all
+ENTITY_KINDS = ("project", "enterprise", "source")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "order", "solved", "compared_to", "parts",
                 "source", "overdue", "county")
@@ -208,7 +209,7 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return [m.name for m in parsed.metrics]
     if kind == "by":
         return ["yoy"] if re.search(r"同比|增速|增幅|增长率", parsed.text) else (
-            ["value"] if re.search(r"总量|绝对值|规模|金额|多少亿|最多|最少", parsed.text) else [])
+            ["value"] if re.search(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少", parsed.text) else [])
     if kind == "compared_to":
         return [parsed.compared_to.key] if parsed.compared_to else []
     value = {"source": slots.source, "overdue": slots.overdue, "parts": slots.parts,
@@ -346,7 +347,8 @@ def _derived(results: list[BaseModel]) -> list[float]:
     """Numbers the lead sentence derives from a result (the gap to the schedule), so the checker traces them."""
     out = [round(r.schedule_pct - r.completion_pct, 2) for r in results
            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
-    return out + [abs(r.yoy_pct) for r in results if isinstance(r, IndicatorResult) and r.yoy_pct is not None]
+    return out + [abs(r.yoy_pct) for r in results
+                  if isinstance(r, IndicatorResult | CityTotalResult) and r.yoy_pct is not None]
 
 
 def _measure_lacking(parsed: Parsed, results: list[BaseModel]) -> str:
@@ -365,7 +367,9 @@ def _asked(call: Call, parsed: Parsed) -> str:
     kinds = set(REGISTRY[call.tool].slots.values())
     # a city-wide tool takes no region: the city the question names is still what was asked about
     parts = ["全市"] if "region" not in kinds and any(r.is_city for r in parsed.regions) else []
-    for param, value in call.params.items():
+    # the place first, then the period and the metric (汉阴县2023年一季度外商直接投资), whatever the parameter order
+    order = {"region": 0, "county": 0, "project": 0, "enterprise": 0, "city": 0}
+    for param, value in sorted(call.params.items(), key=lambda pv: order.get(REGISTRY[call.tool].slots.get(pv[0], ""), 1)):
         kind = REGISTRY[call.tool].slots.get(param)
         if kind == "period":
             parts.append(parse_period(str(value)).label)
@@ -471,11 +475,28 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             tie = f"，{len(rows)}个地区并列第{place}" if len(rows) > 1 else ""
             parts.append(f"{r.period_label}{r.metric}{label}{prefix}的是{names}{tie}")
         return "；".join(parts) + "。" if parts else str(getattr(first, "summary", ""))
+    if isinstance(first, CityTotalResult) and first.basis == "全市行":
+        return "；".join(_city_lead(parsed, r) for r in results if isinstance(r, CityTotalResult)) + "。"
     if isinstance(first, CountyRanking):
         return _county_rate_lead(parsed, first)
     if isinstance(first, ProgressChange):
         return _progress_lead(parsed, first)
     return str(getattr(first, "summary", ""))
+
+
+def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:
+    """全市 from the report's own 全市 row: the value, the 同比 when asked, the target when asked, the completion."""
+    if r.value is None:
+        return f"项目数据库中没有全市{r.period_label}{r.metric}的数据"
+    text = f"全市{r.period_label}{r.metric}{_fmt(r.value, r.unit)}"
+    if re.search(r"同比|增速|增幅|增长", parsed.text):
+        text += ("，同比无数据" if r.yoy_pct is None else
+                 f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct), '%')}")
+    if r.annual_target is not None and "目标" in parsed.text:
+        text += f"，年度目标{_fmt(r.annual_target, r.unit)}"
+    if r.completion_pct is not None:
+        text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}"
+    return text
 
 
 def _place(rank: int, ranked: list[int]) -> str:

@@ -44,7 +44,7 @@ SAME_TIME_LAST_YEAR = re.compile(r"去年同期|上年同期|上年同期|同期
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
 FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比序时)|呢[？?。]?$")
 # Two periods compared (上半年比一季度, 与一季度相比，上半年…): the question is about the change between them.
-COMPARED = re.compile(r"比|较|相比|相较|对比")
+COMPARED = re.compile(r"比|较|相比|相较|对比|(?<!截)至|到(?!位)|以来")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
 CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
 

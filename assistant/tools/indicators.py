@@ -176,7 +176,7 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
     """各县（市、区）、开发区按指标排名（全市不参与）。并列者名次相同，下一名次顺延（1、2、2、4）。
 
     period：累计期间，如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”；
-    by：排名依据，“completion”完成进度（默认）、“value”数值（总量）、“yoy”同比。没有该项数据的地区列在 no_data 中；
+    by：排名依据，“completion”完成进度（默认）、“value”数值（总量、总额、规模、绝对值）、“yoy”同比（增速）。没有该项数据的地区列在 no_data 中；
     region：可选，问某县区的名次时填（如“白河县”），摘要先说该地区的数值和名次（并列时说并列），其余排名照列。
     """
     key = _BY_ALIASES.get(by, by)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -239,6 +239,14 @@ class WindowList(BaseModel):
     total_count: int
     provenance: Provenance
     summary: str
+    figures: list[Figure] = []  # the count said in the summary, with its source (none when nothing matched)
+
+    @model_validator(mode="after")
+    def _count_figure(self) -> WindowList:
+        if self.items and not self.figures:
+            self.figures = [Figure(label=f"项目数（截至{cn_date(self.as_of)}台账）", value=self.total_count, unit="个",
+                                   period=None, provenance=self.provenance)]
+        return self
 
 
 @figure_tool(

@@ -256,6 +256,7 @@ class ProjectList(BaseModel):
     truncated: bool
     provenance: Provenance
     summary: str
+    figures: list[Figure] = []  # the count and total investment said in the summary, with their source
 
 
 @figure_tool(
@@ -330,8 +331,11 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             f"{i.name}（{i.region}，{i.stage}，{format_value(i.total_investment_yi_yuan, '亿元')}）" for i in items[:20])
     if len(items) > 20 or len(shown) < len(projects):
         summary += f"（列出前 {min(len(items), 20)} 个）"
+    figures = [Figure(label="符合条件的项目数", value=len(projects), unit="个", period=p.key if p else None, provenance=prov),
+               Figure(label="符合条件的项目总投资", value=as_float(total), unit="亿元", period=p.key if p else None,
+                      provenance=prov)] if projects else []
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
-                       summary=summary + "。")
+                       summary=summary + "。", figures=figures)
 
 
 def _same_unit(asked: str, unit: str | None) -> bool:

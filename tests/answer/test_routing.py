@@ -137,6 +137,10 @@ LEADS = [
     ("2022年一季度各县区内资合计是多少", ["相加合计 364.61亿元（各地区合计）", "全市行（报表中的全市数）为 364.59亿元"]),
     ("深圳联络处首谈了几个项目", ["首谈单位为驻深圳招商联络处的项目 3 个", "储能电站"]),
     ("开工期限已经过了还没开工的项目", ["已过约定开工期限仍未开工的项目 2 个", "中医药康养", "瀛湖康养度假区"]),
+    ("平利县上半年内资总额排第几", ["平利县实际引进内资总量69.86亿元，在13个县区中排第6"]),
+    ("从一季度到上半年，白河县内资进度提高了多少", ["白河县实际引进内资完成进度提高35.73个百分点（35.87%→71.6%）"]),
+    ("安康全市上半年实际利用外资同比增速是多少", ["全市2023年上半年（1-6月）外商直接投资418.5万美元，同比增长87.3%"]),
+    ("杭州联络处首谈的项目", ["首谈单位为驻杭州招商联络处的项目 1 个", "瀛湖康养度假区"]),
 ]
 
 
@@ -162,3 +166,11 @@ def test_a_measure_the_row_lacks_is_said_missing_not_replaced(assistant: Assista
     # where the 同比 is there, it is the answer
     held = assistant.ask("石泉县2023年一季度内资同比是多少").answer.split("\n")[0]
     assert "同比增长17.79%" in held, held
+
+
+def test_a_listed_count_carries_its_source(assistant: Assistant) -> None:
+    # the 3 of 首谈单位为…的项目 3 个 is a figure from the project ledger, not a bare number in a sentence
+    answer = assistant.ask("深圳联络处首谈了几个项目")
+    counted = [f for f in answer.figures if f.label == "符合条件的项目数"]
+    assert counted and counted[0].value == 3 and counted[0].provenance.table == "projects", answer.figures
+    assert counted[0].provenance.row_ids
