@@ -277,8 +277,8 @@ def _title(doc: DocumentObject, title: str) -> None:
 def _paragraph(doc: DocumentObject, p: Paragraph) -> None:
     if p.kind == "recipient":
         _add(doc, p.text)
-    elif p.kind == "heading1":
-        _add(doc, p.full_text, HEADING_FONT, indent=True)
+    elif p.kind == "heading1":  # never left at the foot of a page without its first paragraph
+        _add(doc, p.full_text, HEADING_FONT, indent=True).paragraph_format.keep_with_next = True
     elif p.kind == "signature":
         _add(doc)
         paragraph = _add(doc, p.text, align=WD_ALIGN_PARAGRAPH.RIGHT)
