@@ -261,7 +261,7 @@ class Agent:
             words = [w for w in tokenize_query(_claim_before(text, n)) if len(w) > 1]
             citations.append(Citation(
                 n=n, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
-                quote=best_sentences(hit.text, words), source=hit.source, start=hit.start, end=hit.end,
+                quote=best_sentences(hit.text, words) or hit.text, source=hit.source, start=hit.start, end=hit.end,
                 doc_id=hit.doc_id, chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr,
                 verified=hit.verified, uploader=hit.uploader,
             ))

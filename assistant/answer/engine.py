@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from assistant.access import FULL_ACCESS, Access
 from assistant.answer.conflicts import check_passages, unverified_notes
 from assistant.answer.coverage import uncovered
 from assistant.answer.grounded import (
+    RULE,
     Composition,
     Plan,
     figures_for,
@@ -29,6 +29,7 @@ from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
 from assistant.answer.understand import (
     FOLLOW_UP,
     INJECTION,
+    WHY,
     Parsed,
     Vocabulary,
     delexicalise,
@@ -82,7 +83,6 @@ def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
 
 
 # asks what a rule requires, not what was achieved: 资金到位率要求不低于多少
-NORM = re.compile(r"要求|规定|标准|不得低于|不低于|不少于|至少要|应当|应达到|门槛")
 
 
 class Assistant:
@@ -136,6 +136,9 @@ class Assistant:
             self._router = SemanticRouter(self.kb.embedder, route_examples(),
                                           lambda text: delexicalise(text, parse(text, self.vocab, self.today)))
         return self._router
+
+    def _regions_of(self, text: str) -> list[str]:
+        return [r.name for r in self.vocab.find_regions(text)]
 
     def understand(self, question: str, history: list[str] | None = None) -> Parsed:
         previous: Parsed | None = None
@@ -292,17 +295,19 @@ class Assistant:
         # the reasons and measures a mixed question asks for; the relevance filter in policy_for keeps this
         # from padding: passages that do not match the question are never cited.
         defined = plan.route == "define" and not plan.calls and self._define(parsed, comp, access)
-        if not comp.settled and plan.calls and comp.no_data:
+        # a question asking why (2023年外资为什么完成不好) wants the reasons, not another table of that period
+        asks_why = WHY.search(parsed.text) is not None
+        if not comp.settled and plan.calls and comp.no_data and not asks_why:
             # the figure is not in the database: quote a document only where it speaks of that period
             periods = sorted({str(v) for c in plan.calls for k, v in c.params.items()
                               if REGISTRY[c.tool].slots.get(k) == "period"})
             # a question about the rule (要求不低于多少) is answered by the rule, whatever year it names
-            policy_for(parsed, self.kb, comp, filters,
-                       periods=None if NORM.search(parsed.text) else [period_mentions(key) for key in periods] or None)
-        elif not comp.settled and plan.policy and not defined:
+            policy_for(parsed, self.kb, comp, filters, regions_of=self._regions_of,
+                       periods=None if RULE.search(parsed.text) else [period_mentions(key) for key in periods] or None)
+        elif not comp.settled and (plan.policy or asks_why) and not defined:
             unknown_project = parsed.slots.unknown_project if not parsed.slots.project else None
             # a project the ledger lacks: quote only passages that name it
-            policy_for(parsed, self.kb, comp, filters, strict=plan.outside,
+            policy_for(parsed, self.kb, comp, filters, strict=plan.outside, regions_of=self._regions_of,
                        mentions=[core_name(unknown_project)] if unknown_project else (missing or None),
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]

@@ -20,9 +20,10 @@ from assistant.answer.answer_types import AnswerType, answer_type
 from assistant.answer.numbers import find_numbers, numeric_values
 from assistant.answer.router import RouteScore
 from assistant.answer.types import UNVERIFIED_NOTE, Citation
-from assistant.answer.understand import INJECTION, Parsed
+from assistant.answer.understand import INJECTION, WHY, Parsed
 from assistant.corpus.sentences import SENTENCE, is_planted
-from assistant.db.periods import parse_period
+from assistant.db.errors import InvalidPeriod
+from assistant.db.periods import Period, find_period, parse_period
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
@@ -41,6 +42,8 @@ GENERIC = {
     "说说", "讲讲", "如果", "认为", "理解", "分别", "哪些", "可以", "应该", "怎么", "处理", "多少", "哪几", "什么",
     "常说", "现在", "已经", "能够", "需要", "主要", "具体", "有关",
 }
+# A question about a rule (要求不低于多少): the rule answers it, whatever year the question names.
+RULE = re.compile(r"要求|规定|标准|不得低于|不低于|不少于|至少要|应当|应达到|门槛")
 # Share of the question's content words a passage (with its title and section) must contain to be cited:
 # the top two results may be paraphrases, lower ones must match more closely. Below this, say nothing.
 MIN_COVERAGE_TOP = 0.3
@@ -363,16 +366,19 @@ def _measure_lacking(parsed: Parsed, results: list[BaseModel]) -> str:
 
 
 def _asked(call: Call, parsed: Parsed) -> str:
-    """What a call asked for, in words: 汉阴县2023年全年外商直接投资."""
-    kinds = set(REGISTRY[call.tool].slots.values())
+    """What a call asked for, in words: 汉阴县2023年全年外商直接投资, 2023年全年分县区的外商直接投资 (a ranking
+    over the counties: the city's own total may be there when theirs are not)."""
+    tool = REGISTRY[call.tool]
+    kinds = set(tool.slots.values())
+    per_county = "region" not in kinds and re.search(r"各县|地区", tool.title) is not None
     # a city-wide tool takes no region: the city the question names is still what was asked about
-    parts = ["全市"] if "region" not in kinds and any(r.is_city for r in parsed.regions) else []
+    parts = ["全市"] if "region" not in kinds and not per_county and any(r.is_city for r in parsed.regions) else []
     # the place first, then the period and the metric (汉阴县2023年一季度外商直接投资), whatever the parameter order
     order = {"region": 0, "county": 0, "project": 0, "enterprise": 0, "city": 0}
-    for param, value in sorted(call.params.items(), key=lambda pv: order.get(REGISTRY[call.tool].slots.get(pv[0], ""), 1)):
-        kind = REGISTRY[call.tool].slots.get(param)
+    for param, value in sorted(call.params.items(), key=lambda pv: order.get(tool.slots.get(pv[0], ""), 1)):
+        kind = tool.slots.get(param)
         if kind == "period":
-            parts.append(parse_period(str(value)).label)
+            parts.append(parse_period(str(value)).label + ("分县区的" if per_county else ""))
         elif kind in ("region", "county", "metric", "project", "enterprise", "chain", "city"):
             parts.append(str(value))
     return "".join(parts) or REGISTRY[call.tool].title
@@ -608,15 +614,64 @@ def period_mentions(key: str) -> list[list[str]]:
     return [year, named.get(p.month, [f"1-{p.month}月", f"1—{p.month}月", f"1至{p.month}月"])]
 
 
+# A question asking for a number (多少, 几个, 排第几).
+HOW_MUCH = re.compile(r"多少|几")
+# A text that names a whole year on purpose (全年, 年度), not a bare year that may label a target (2023年目标).
+WHOLE_YEAR = re.compile(r"全年|年度|年底|年末|1\s*[-—至~]\s*12\s*月")
+
+
+def stated_period(hit: Hit, quote: str) -> Period | None:
+    """The period a quoted figure is about: the one its sentence names, else its section's, else its document
+    title's (a table row of 《2023年上半年…报告》 is a 2023 上半年 figure). A bare year (2023年目标) takes the
+    part of the year its section or title names."""
+    found: list[tuple[Period, str]] = []
+    for text in (quote, hit.section, hit.title):
+        try:
+            period = find_period(text)
+        except InvalidPeriod:  # digits that are no period (2130-5 in a 文号): this text states none
+            continue
+        if period is not None:
+            found.append((period, text))
+    if not found:
+        return None
+    first, text = found[0]
+    if first.month == 12 and not WHOLE_YEAR.search(text):
+        return next((p for p, _ in found[1:] if p.year == first.year and p.month != 12), first)
+    return first
+
+
+def other_period(asked: Period | None, hit: Hit, quote: str) -> bool:
+    """A quote stating figures about another period than the one asked (2022年底 answered by 2023's count,
+    全年 by a 一季度 table): related text, not the answer."""
+    if asked is None or not find_numbers(quote):
+        return False
+    stated = stated_period(hit, quote)
+    if stated is not None:
+        return (stated.year, stated.month) != (asked.year, asked.month)
+    # a passage naming no period speaks of its document's time (an interview's 项目库入库468个 is 2023's count)
+    issued = str(hit.extra.get("date", ""))[:4]
+    return issued.isdigit() and int(issued) != asked.year
+
+
+def other_place(asked: list[str], regions_of: Callable[[str], list[str]] | None, quote: str) -> bool:
+    """A quote stating figures only about other places than the ones asked (平利县's row for 高新区, the city's
+    total for a county): related text, not the answer."""
+    if not asked or regions_of is None or not find_numbers(quote):
+        return False
+    named = regions_of(quote)
+    return bool(named) and not set(named) & set(asked)
+
+
 def policy_for(
     parsed: Parsed, kb: KnowledgeBase, comp: Composition, filters: SearchFilters | None = None, k: int = 5,
     strict: bool = False, mentions: list[str] | None = None, periods: list[list[list[str]]] | None = None,
-    names: list[str] | None = None,
+    names: list[str] | None = None, regions_of: Callable[[str], list[str]] | None = None,
 ) -> None:
     """Quote the best sentences of the passages that match the question. `mentions`: a passage must name one
     of these (in its title, section or text); `names`: it must name all of these (the project or company the
     question is about); `periods`: the quoted sentences must name one of these periods
-    (each a list of groups, all present: the year and the months)."""
+    (each a list of groups, all present: the year and the months); `regions_of(text)`: the database's regions a
+    text names (a quote with figures about other regions than the question's is not quoted)."""
     query = LINK_TARGET.sub(" ", parsed.text)  # a pasted link's address is not what is asked
     clauses = [c for c in re.split(r"[，,；;？?。！!、]", query) if c.strip()]
     why = [c for c in clauses if re.search(r"为什么|为何|原因|如何|怎样|怎么|措施|下一步|是什么|口径", c)]
@@ -629,8 +684,17 @@ def policy_for(
         query = " ".join(topic[:1] + [query])
     words = kb.known(_content_words(query))
     want = answer_type(parsed.text)
-    # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it
-    hits = kb.search(query, k=k + 3 if want else k, filters=filters)
+    # a question naming its period (2022年底入库多少) is not answered by figures about another one; a question about
+    # the rule (要求不低于多少) is answered by the rule, whatever year it names.
+    # Only a question asking for a value is bound this way: why and how questions may quote any period's figures.
+    asks_value = want is not None or HOW_MUCH.search(parsed.text) is not None
+    asks_reason = not asks_value and WHY.search(parsed.text) is not None
+    asked_period = parsed.period if asks_value and parsed.period is not None and not parsed.period_assumed \
+        and not RULE.search(parsed.text) else None
+    asked_regions = [r.name for r in parsed.regions] if asks_value else []
+    # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
+    # wants reasons past the period's tables (which it does not quote)
+    hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
     places = gazetteer()
     asked_places = places.find(parsed.text)
     chosen: list[tuple[Hit, str]] = []
@@ -642,12 +706,16 @@ def policy_for(
             continue
         if FORMALITIES.search(hit.section):
             continue  # the 版记 and 附注 of a letter: its contact person, 抄送 and 印发 lines answer nothing
+        if hit.kind == "table" and asks_reason:
+            continue  # a table row states figures, never a reason or a measure
         # 北京市的优惠政策 is not answered by 安康's: a document of another jurisdiction is never quoted
         if asked_places and place_relation(asked_places, document_places(hit.title, "", ""), places) < 0:
             continue
         if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE):
             continue
         quote = best_sentences(hit.text, words, want=want)
+        if other_period(asked_period, hit, quote) or other_place(asked_regions, regions_of, quote):
+            continue
         if periods is not None and not any(all(any(w in quote for w in group) for group in period)
                                            for period in periods):
             continue
@@ -704,13 +772,18 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
         scores.append(covered * (0.5 if s.endswith(("？", "?")) else 1.0) + (0.5 if held and covered > 0 else 0.0))
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     picked = [best]
+    if sentences[best].endswith(("？", "?")) and best + 1 < len(sentences):
+        picked.append(best + 1)  # an interviewer's question is quoted with its answer, never alone
     for neighbour in (best + 1, best - 1):
-        if len(picked) >= limit or not 0 <= neighbour < len(sentences) or len(sentences[neighbour]) >= 160:
+        if (len(picked) >= limit or not 0 <= neighbour < len(sentences) or neighbour in picked
+                or len(sentences[neighbour]) >= 160):
             continue
         # the next sentence often completes the best one in other words (…提交市局。接收方应在10个工作日内反馈):
         # it joins when it holds the value asked for, even without the question's words
         if scores[neighbour] > 0 or (neighbour == best + 1 and holds[neighbour]):
             picked.append(neighbour)
+    if all(sentences[i].endswith(("？", "?")) for i in picked):
+        return ""  # questions only (an interview's, its answer in another passage): nothing is answered here
     quote = "".join(sentences[i] for i in sorted(picked))
     return quote if quote in passage else sentences[best]
 
