@@ -118,6 +118,23 @@ class Evidence:
         return float(q @ t) - base
 
 
+    def margin(self, query: str, hit: Hit, quote: str, words: list[str], reused: bool) -> float | None:
+        """The similarity margin a quote is judged by (None without an embedder). A passage naming several
+        measures is close to none of them as a whole: the sentences or clauses quoted for this one may be,
+        when they name the suggestion in two content words or more. A passage already quoted for another
+        suggestion is judged by the sentences left in it alone (none naming it: no margin at all)."""
+        if self.embed is None:
+            return None
+
+        def parts() -> list[float]:
+            return [m for part in _naming_parts(quote, words) if (m := self.similarity(query, hit, part)) is not None]
+
+        if reused:
+            return max(parts(), default=float("-inf"))
+        whole = self.similarity(query, hit)
+        return max([whole, *parts()]) if whole is not None and whole < SURE_MARGIN else whole
+
+
 def evidence_for(kb: KnowledgeBase, as_of: Date, office: str, filters: SearchFilters | None,
                  semantic: bool = True) -> tuple[Evidence, SearchFilters]:
     """The Evidence of a draft as of `as_of` and the search filters that admit only documents dated on or
@@ -325,14 +342,7 @@ def find_measures(kb: KnowledgeBase, query: str, kind: Kind, is_statistic: Stati
         if evidence is not None:
             if words and not (_covered(words, display) or _covered(focus_words, display)):
                 continue  # the quoted sentences themselves must name the suggestion, not just their passage
-            # A passage naming several measures is close to none of them as a whole: the sentences quoted for
-            # this one may be, when they name the suggestion in two content words or more. A passage already
-            # quoted for another suggestion is judged by the sentences left in it alone.
-            margin = (max([m for part in _naming_parts(quote, words) if (m := evidence.similarity(query, hit, part)) is not None],
-                          default=None) if reused else evidence.similarity(query, hit))
-            if not reused and margin is not None and margin < SURE_MARGIN:
-                margin = max([margin] + [m for part in _naming_parts(quote, words)
-                                         if (m := evidence.similarity(query, hit, part)) is not None])
+            margin = evidence.margin(query, hit, quote, words, reused)
             floor = MIN_MARGIN if not found else SURE_MARGIN  # a second passage only when clearly on topic
             if margin is not None and (margin < floor or (margin < SURE_MARGIN and not lexical)):
                 continue
