@@ -83,12 +83,14 @@ CLAUSE_TURN = re.compile(r"；|;|截至|截止|到\d{1,2}月底")
 
 def _clause(sentence: str, number: str) -> str:
     """The part of a sentence a number belongs to: from the last turn to another period before it (a number
-    after 截至7月底 is that period's, whatever period the sentence opened with); the whole sentence else."""
+    after 截至7月底 is that period's, whatever period the sentence opened with) up to the number itself — a
+    period word after it (…，仍是全年工作的最大短板) does not date it; the whole sentence when the number is not
+    found."""
     at = sentence.find(number)
     if at < 0:
         return sentence
     turns = [m.start() for m in CLAUSE_TURN.finditer(sentence, 0, at)]
-    return sentence[turns[-1]:] if turns else sentence
+    return sentence[turns[-1] if turns else 0:at + len(number)]
 
 
 def _comparable(context: str, label: str, period: str | None) -> bool:

@@ -46,3 +46,18 @@ def test_a_figure_that_agrees_with_the_database_is_not_flagged(assistant: Assist
     conflicts = [line for line in answer.answer.split("\n") if "文档与数据库不一致" in line]
     assert not any("236.7" in line or "67.63%，数据库" in line for line in conflicts)
     assert not any(n.startswith(("236.7", "67.63")) for n in answer.flagged_numbers)
+
+
+def test_a_period_word_after_the_figure_does_not_date_it(assistant: Assistant) -> None:
+    # a half-year report: "…418.5万美元…，仍是全年工作的最大短板" speaks of the year's work, not of a 全年 figure —
+    # holding 418.5 against the full year's 1916万美元 would call a true figure a conflict and flag it
+    from assistant.answer.conflicts import passage_conflicts
+    from assistant.answer.types import Citation
+
+    said = "实际使用外资418.5万美元，同比增长87.3%，完成年度目标2500万美元的16.74%，仍是全年工作的最大短板。"
+    cite = Citation(n=1, title="上半年情况报告", doc_number="", section="", passage=said, quote=said, source="x.txt",
+                    start=0, end=len(said))
+    assert passage_conflicts([cite], assistant.store, "2023Q2") == []
+    dated = "2023年全年，全市实际使用外资418.5万美元。"  # dated before the figure: still checked, and it conflicts
+    cite = cite.model_copy(update={"passage": dated, "quote": dated})
+    assert [c.text for c in passage_conflicts([cite], assistant.store, "2023")] == ["418.5万美元"]
