@@ -20,7 +20,7 @@ from assistant.answer.answer_types import AnswerType, answer_type
 from assistant.answer.numbers import find_numbers, numeric_values
 from assistant.answer.router import RouteScore
 from assistant.answer.types import UNVERIFIED_NOTE, Citation
-from assistant.answer.understand import INJECTION, WHY, Parsed
+from assistant.answer.understand import INJECTION, WHY, Parsed, RegionName
 from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.errors import InvalidPeriod
 from assistant.db.periods import Period, find_period, parse_period
@@ -653,13 +653,18 @@ def other_period(asked: Period | None, hit: Hit, quote: str) -> bool:
     return issued.isdigit() and int(issued) != asked.year
 
 
-def other_place(asked: list[str], regions_of: Callable[[str], list[str]] | None, quote: str) -> bool:
-    """A quote stating figures only about other places than the ones asked (平利县's row for 高新区, the city's
-    total for a county): related text, not the answer."""
+def other_place(asked: list[RegionName], regions_of: Callable[[str], list[str]] | None, hit: Hit, quote: str) -> bool:
+    """A quote stating figures about other places than the ones asked (平利县's row for 高新区, the city's total
+    for a county), or about no place the question names when it asks about a county (a 2名工作人员 of the city's
+    centre for 高新区's): related text, not the answer. A figure naming no place speaks for the place its section
+    or document names; for the city, every document of the bureau does."""
     if not asked or regions_of is None or not find_numbers(quote):
         return False
-    named = regions_of(quote)
-    return bool(named) and not set(named) & set(asked)
+    names = {r.name for r in asked}
+    if named := regions_of(quote):
+        return not names & set(named)
+    counties = {r.name for r in asked if not r.is_city}
+    return bool(counties) and not counties & set(regions_of(f"{hit.title} {hit.section}"))
 
 
 def policy_for(
@@ -691,7 +696,7 @@ def policy_for(
     asks_reason = not asks_value and WHY.search(parsed.text) is not None
     asked_period = parsed.period if asks_value and parsed.period is not None and not parsed.period_assumed \
         and not RULE.search(parsed.text) else None
-    asked_regions = [r.name for r in parsed.regions] if asks_value else []
+    asked_regions = parsed.regions if asks_value and not RULE.search(parsed.text) else []
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)
     hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
@@ -714,7 +719,7 @@ def policy_for(
         if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE):
             continue
         quote = best_sentences(hit.text, words, want=want)
-        if other_period(asked_period, hit, quote) or other_place(asked_regions, regions_of, quote):
+        if other_period(asked_period, hit, quote) or other_place(asked_regions, regions_of, hit, quote):
             continue
         if periods is not None and not any(all(any(w in quote for w in group) for group in period)
                                            for period in periods):

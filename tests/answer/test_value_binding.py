@@ -5,8 +5,9 @@ reasons, not by a table of the period. Phrasings written for this test, not take
 from __future__ import annotations
 
 from assistant.answer.engine import Assistant
-from assistant.answer.grounded import best_sentences, other_period, stated_period
+from assistant.answer.grounded import best_sentences, other_period, other_place, stated_period
 from assistant.answer.numbers import find_numbers
+from assistant.answer.understand import RegionName
 from assistant.db.periods import Period
 from assistant.index.kb import Hit
 
@@ -60,3 +61,22 @@ def test_a_why_question_is_answered_by_reasons_not_tables(assistant: Assistant) 
     assert answer.citations, answer.answer
     assert all("｜" not in c.quote for c in answer.citations), [c.quote for c in answer.citations]
     assert any("利润再投资" in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+
+
+def _regions_of(text: str) -> list[str]:
+    return [name for name in ("高新区", "平利县", "全市") if name in text or (name == "全市" and "安康市" in text)]
+
+
+def test_a_county_figure_is_a_figure_naming_that_county() -> None:
+    county, city = RegionName("高新区", (), False), RegionName("全市", (), True)
+    staff = "我们将依托市招商信息中心设立外资服务窗口，明确2名工作人员专职服务外资企业。"
+    letter = _hit(staff, title="对市五届人大二次会议第78号建议的答复函")
+    assert other_place([county], _regions_of, letter, staff)  # the city's centre is not 高新区's
+    assert not other_place([city], _regions_of, letter, staff)  # for the city, the bureau's letter speaks
+    row = "地区：平利县｜外商直接投资绝对值（万美元）：0"
+    assert other_place([county], _regions_of, _hit(row), row)
+    own = "高新区到位3.9万美元。"
+    assert not other_place([county], _regions_of, _hit(own), own)
+    # a figure naming no place speaks for the place its document names
+    said = "全年签约项目12个。"
+    assert not other_place([county], _regions_of, _hit(said, title="高新区2023年招商工作总结"), said)
