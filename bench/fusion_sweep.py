@@ -126,7 +126,8 @@ def signals_grid(best: FusionWeights) -> list[FusionWeights]:
 
 
 def nonzero(w: FusionWeights) -> int:
-    return sum(1 for v in (w.coverage, w.period, w.place, w.place_conflict, w.place_passage, w.identifier, w.title, w.year) if v)
+    return sum(1 for v in (w.coverage, w.period, w.place, w.place_conflict, w.place_passage, w.identifier, w.title, w.year,
+                                 w.time_match, w.time_conflict) if v)
 
 
 def sweep(cases: dict[str, list[Case]], settings: list[FusionWeights]
@@ -143,7 +144,35 @@ def line(obj: float, w: FusionWeights, metrics: dict[str, tuple[float, float, fl
     cells = "  ".join(f"{name} {h1:.3f}/{h5:.3f}/{mrr:.3f}" for name, (h1, h5, mrr) in metrics.items())
     return (f"{obj:.4f}  {w.normalise:<6} bm25={w.bm25:.2f} syn={int(w.synonyms)} cov={w.coverage:g} "
             f"period={w.period:g} place={w.place:g} conflict={w.place_conflict:g} passage={w.place_passage:g} "
-            f"ident={w.identifier:g} title={w.title:g} year={w.year:g}  {cells}")
+            f"ident={w.identifier:g} title={w.title:g} year={w.year:g} time+={w.time_match:g} time-={w.time_conflict:g}  "
+            f"{cells}")
+
+
+def time_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
+    """Stage 2e: the passage is about the time asked (timescope.py), or about another; the year signal on or off."""
+    scale = 1.0 if chosen.normalise == "zscore" else 0.2
+    steps = [v * scale for v in (0.0, 0.1, 0.2, 0.4, 0.8, 1.6)]
+    rows = sweep(cases, [replace(chosen, year=year, time_match=match, time_conflict=conflict)
+                         for year in dict.fromkeys((chosen.year, 0.0)) for match in steps for conflict in steps])
+    lines = ["", "## stage 2e: time signals (match, conflict) with the chosen signals, the year signal on or off"]
+    return lines + [line(*row) for row in rows[:25]], rows[0][1]
+
+
+def ablate(cases: dict[str, list[Case]], chosen: FusionWeights) -> list[str]:
+    ablations = {"chosen": chosen, "no synonyms": replace(chosen, synonyms=False),
+                 "with synonyms": replace(chosen, synonyms=True),
+                 "no places": replace(chosen, place=0.0, place_conflict=0.0, place_passage=0.0),
+                 "no coverage/period": replace(chosen, coverage=0.0, period=0.0),
+                 "no identifier": replace(chosen, identifier=0.0),
+                 "no title": replace(chosen, title=0.0),
+                 "no year": replace(chosen, year=0.0),
+                 "no time": replace(chosen, time_match=0.0, time_conflict=0.0),
+                 "current FUSION in kb.py": FUSION}
+    out = ["", "## ablations of the chosen setting (development questions)"]
+    for name, w in ablations.items():
+        metrics = {n: score(c, w) for n, c in cases.items()}
+        out.append(f"{name:<24} " + line(objective(metrics), w, metrics))
+    return out
 
 
 def main() -> None:
@@ -155,6 +184,9 @@ def main() -> None:
     parser.add_argument("--synonyms", choices=("sweep", "on", "off"), default="sweep",
                         help="hold synonym expansion on or off instead of sweeping it (when the development parts "
                              "at hand do not exercise it)")
+    parser.add_argument("--time-only", action="store_true",
+                        help="keep kb.py's FUSION and choose only the time signals (stage 2e): for development parts "
+                             "other than those the other weights were chosen on")
     args = parser.parse_args()
     synonyms_values = {"sweep": (True, False), "on": (True,), "off": (False,)}[args.synonyms]
     started = time.perf_counter()
@@ -162,6 +194,16 @@ def main() -> None:
     counts = ", ".join(f"{name} {len(c)}" for name, c in cases.items())
     report = [f"# fusion sweep on development questions only ({counts}); metrics per corpus: hit@1/hit@5/MRR",
               "# objective = mean over corpora of (hit@1 + MRR) / 2", f"# synonyms: {args.synonyms}", ""]
+    if args.time_only:
+        report.append(f"# time-only: the other weights are kb.py's FUSION {json.dumps(asdict(FUSION), ensure_ascii=False)}")
+        lines, chosen = time_stage(cases, replace(FUSION, time_match=0.0, time_conflict=0.0))
+        report += lines + ablate(cases, chosen)
+        report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
+                   f"# {time.perf_counter() - started:.0f} s"]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+        print("\n".join(report))
+        return
     stage1 = sweep(cases, grid(synonyms_values))
     report.append("## stage 1: normalisation, BM25 share, synonyms (signals off, or at a middle setting)")
     report += [line(*row) for row in stage1[:25]]
@@ -186,23 +228,14 @@ def main() -> None:
     report += ["", "## stage 2d: year signal with the chosen signals"]
     report += [line(*row) for row in stage2d]
     chosen = stage2d[0][1]
+    lines, chosen = time_stage(cases, chosen)
+    report += lines
     # stage 3: the BM25 share again, with the chosen signals
     stage3 = sweep(cases, [replace(chosen, bm25=b) for b in np.round(np.arange(0.1, 0.95, 0.05), 2)])
     report += ["", "## stage 3: BM25 share with the chosen signals"]
     report += [line(*row) for row in stage3]
     chosen = stage3[0][1]
-    ablations = {"chosen": chosen, "no synonyms": replace(chosen, synonyms=False),
-                 "with synonyms": replace(chosen, synonyms=True),
-                 "no places": replace(chosen, place=0.0, place_conflict=0.0, place_passage=0.0),
-                 "no coverage/period": replace(chosen, coverage=0.0, period=0.0),
-                 "no identifier": replace(chosen, identifier=0.0),
-                 "no title": replace(chosen, title=0.0),
-                 "no year": replace(chosen, year=0.0),
-                 "current FUSION in kb.py": FUSION}
-    report += ["", "## ablations of the chosen setting (development questions)"]
-    for name, w in ablations.items():
-        metrics = {n: score(c, w) for n, c in cases.items()}
-        report.append(f"{name:<24} " + line(objective(metrics), w, metrics))
+    report += ablate(cases, chosen)
     report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
                f"# {time.perf_counter() - started:.0f} s"]
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,8 @@ class FusionWeights:
     identifier: float = 0.0  # the passage's document writes an identifier the question quotes (7301, 国令第706号)
     title: float = 0.0  # the question names the passage's document by its title (反不正当竞争法, 信息公开条例)
     year: float = 0.0  # the passage speaks of the year the question asks about (2025年; 今年, 去年 from the document's)
+    time_match: float = 0.0  # the passage is about the time the question asks about (timescope.py: 去年 vs 这五年)
+    time_conflict: float = 0.0  # subtracted: the passage is about another time than the one asked
     synonyms: bool = True  # BM25 also counts the other ways of writing a term (synonyms.yaml)
 
 
@@ -77,6 +79,7 @@ class Candidates:
     identifier: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: none asked
     title: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: none named
     year: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: no year asked
+    time: np.ndarray = field(default_factory=lambda: np.zeros(0))  # +1 the time asked, -1 another, 0 unknown; empty: none
     bm25_pool: Pool = field(default_factory=Pool)
     bm25_plain_pool: Pool = field(default_factory=Pool)
     dense_pool: Pool = field(default_factory=Pool)
@@ -101,6 +104,8 @@ def fuse(c: Candidates, w: FusionWeights) -> list[tuple[str, float]]:
         score += w.title * c.title
     if w.year and c.year.size:
         score += w.year * c.year
+    if c.time.size:
+        score += np.where(c.time > 0, w.time_match, 0.0) - np.where(c.time < 0, w.time_conflict, 0.0)
     return ranked(c.chunk_ids, score)
 
 

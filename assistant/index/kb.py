@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -32,6 +33,7 @@ from assistant.index.manifest import ChunkRow, DocRecord, Manifest
 from assistant.index.places import document_places, gazetteer, place_relation
 from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
+from assistant.index.timescope import Time, asked_times, document_times, relation
 from assistant.index.tokenize import tokenize_query
 from assistant.index.vectors import VectorStore, open_vector_store
 from assistant.state.engine import state_url
@@ -52,11 +54,13 @@ MISSING_RETRY_S = 10.0
 # Chosen on the development question sets only (bench/fusion_sweep.py over the development parts of demo, gov and
 # cmrc together; its output is bench/results/fusion_sweep.txt): min-max normalisation, BM25 half the score, the
 # share of the question's words found in one sentence (coverage) 0.4, a document of another jurisdiction than the
-# one the question names 0.2 down, a document the question names by its title 0.1 up, a passage about the year
-# asked (今年, 去年 read from the document's year) 0.04 up, synonyms on. The identifier signal changed no
-# development question and stays 0.
+# one the question names 0.2 down, a document the question names by its title 0.1 up, synonyms on. A passage
+# about another time than the one asked (timescope.py: the five years, or this year's plan, for a question about
+# 去年) 0.32 down: chosen with `fusion_sweep.py --time-only` on the development parts of demo, cmrc and the gov
+# reports (bench/results/fusion_sweep_time.txt); with it, a match bonus and the older year signal (a passage that
+# mentions the year anywhere) changed no development question more and stay 0, as does the identifier signal.
 FUSION = FusionWeights(bm25=0.5, normalise="minmax", coverage=0.4, period=0.0, place_conflict=0.2, title=0.1,
-                       year=0.04, synonyms=True)
+                       year=0.0, time_match=0.0, time_conflict=0.32, synonyms=True)
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
 SYNONYM_POOL = 200  # passages per synonym checked for the phrase itself
@@ -224,6 +228,7 @@ class _Snapshot:
     doc_places: dict[str, frozenset[str]] = field(default_factory=dict)
     doc_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # how a question may name each document
     doc_years: dict[str, int] = field(default_factory=dict)  # the year each document speaks from (0: unknown)
+    times: dict[str, list[Time]] = field(default_factory=dict)  # the times each passage is about (timescope.py)
     dense: _DenseMatrix = field(default_factory=_DenseMatrix)
     cached_rows: _RowCache = field(default_factory=_RowCache)  # above EXACT_SEARCH_MAX_CHUNKS
 
@@ -290,6 +295,14 @@ class _Snapshot:
         year = self.doc_years.get(row.doc_id, 0)
         years = asked_years(query, year)
         return bool(years) and speaks_of_years(f"{row.section} {row.text}", years, year)
+
+    def time_relation(self, chunk_id: str, query: str, asked: dict[int, list[Time]]) -> int:
+        """+1: the passage is about a time the question asks about, -1: about another, 0: unknown (`asked` caches
+        the question's times by document year)."""
+        year = self.doc_years.get(self.chunks[chunk_id].doc_id, 0)
+        if year not in asked:
+            asked[year] = asked_times(query, year)
+        return relation(asked[year], self.times.get(chunk_id, []))
 
     def coverage(self, chunk_id: str, query_tokens: list[str]) -> float:
         """Share of the query's words found together in one sentence of the passage: a cheap reranking
@@ -411,12 +424,17 @@ class KnowledgeBase:
             places = {d: document_places(f"{m.get('title', '')} {m.get('subtitle', '')}", str(m.get("office", "")),
                                          heads.get(d, ""))
                       for d, m in doc_meta.items()}
+            years = {d: document_year(str(m.get("title", "")), str(m.get("subtitle", "")), str(m.get("date", "")))
+                     for d, m in doc_meta.items()}
+            times: dict[str, list[Time]] = {}
+            for doc_id, group in itertools.groupby(rows, key=lambda r: r.doc_id):  # each document's passages in order
+                passages = list(group)
+                times.update(zip([r.chunk_id for r in passages],
+                                 document_times([(r.text, r.section) for r in passages], years[doc_id]), strict=True))
             self._snapshot = _Snapshot(
                 generation, chunks, doc_meta, bm25, order,
                 np.array([doc_index[r.doc_id] for r in rows], dtype=np.int64), doc_ids, places,
-                {d: document_names(str(m.get("title", ""))) for d, m in doc_meta.items()},
-                {d: document_year(str(m.get("title", "")), str(m.get("subtitle", "")), str(m.get("date", "")))
-                 for d, m in doc_meta.items()},
+                {d: document_names(str(m.get("title", ""))) for d, m in doc_meta.items()}, years, times,
             )
             return self._snapshot
 
@@ -466,6 +484,7 @@ class KnowledgeBase:
         folded = query.lower()  # the question as asked and with each synonym written in, for naming a document
         wordings = [folded] + [folded.replace(written.lower(), other.lower()) for written, others in expansions
                                for other in others]
+        times_asked: dict[int, list[Time]] = {}  # by document year
         named = {d for d in {snapshot.chunks[cid].doc_id for cid in ids}
                  if names_document(wordings, snapshot.doc_names.get(d, ()))}
         candidates = Candidates(
@@ -481,6 +500,7 @@ class KnowledgeBase:
             identifier=np.array([float(bool(quoted) and writes_any(snapshot.context(cid), quoted)) for cid in ids]),
             title=np.array([float(snapshot.chunks[cid].doc_id in named) for cid in ids]),
             year=np.array([float(snapshot.speaks_of_asked_year(cid, query)) for cid in ids]),
+            time=np.array([snapshot.time_relation(cid, query, times_asked) for cid in ids], dtype=np.float64),
             bm25_pool=Pool.of(np.sort(expanded[_top(expanded, n)])[::-1]),
             bm25_plain_pool=Pool.of(np.sort(plain[_top(plain, n)])[::-1]),
             dense_pool=Pool.of(np.array([cosine[i] for i in top_dense], dtype=np.float64)),
