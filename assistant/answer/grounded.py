@@ -190,7 +190,7 @@ SLOT_BONUS = 0.02
 ENTITY_KINDS = ("project", "enterprise", "source")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county")
+                "source", "overdue", "county", "change")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首")
@@ -215,6 +215,8 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
             ["value"] if re.search(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少", parsed.text) else [])
     if kind == "compared_to":
         return [parsed.compared_to.key] if parsed.compared_to else []
+    if kind == "change":  # two periods compared, or a change of completion asked in words
+        return [True] if parsed.compared_to or slots.change else []
     value = {"source": slots.source, "overdue": slots.overdue, "parts": slots.parts,
              "solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
              "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,

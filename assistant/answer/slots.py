@@ -39,6 +39,10 @@ _SOURCE_WORDS = re.compile(r"首谈|牵线|引荐|推荐引进|来源单位|项�
 _OVERDUE = re.compile(r"(?:过了|超过|超出|已过|过期|超期|晚于).{0,4}开工(?:期限|时间|日期|时限)|逾期.{0,2}(?:未|没|不)开工"
                       r"|(?:没|未)按(?:约定|合同)?(?:的)?(?:期限|时间|日期)开工"
                       r"|开工(?:期限|时间|日期|时限).{0,3}(?:已过|过了|超了|已到期|过期)")
+# A change of completion between two periods (进度提升最多, 名次变化), not a figure or a ranking at one period;
+# 同比 asks a change on last year's same period, which the indicator tools hold.
+_CHANGE = re.compile(r"(?:进度|完成率|完成情况|名次|排名).{0,6}(?:提升|提高|下降|变化|进步|退步|上升|回落|加快|放缓)"
+                     r"|(?:提升|提高|进步|退步|上升|回落).{0,4}(?:进度|完成率|名次)")
 # The counties' own rows added up (13个县区加起来), as opposed to the 全市 row of the report.
 _PARTS = re.compile(r"(?:各|\d+\s*个|十[一二三]?个|所有|全部)(?:县区|县市区|区县|县（市、区）|地区|县)"
                     r".{0,12}(?:加起来|加总|相加|合计|总和|之和|累加|汇总|一共)")
@@ -93,6 +97,7 @@ class Slots:
     source: str | None = None  # the unit that first talked to the investor (首谈单位): an office's city or name
     overdue: bool | None = None  # asks for projects past their agreed start date
     parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
+    change: bool | None = None  # asks how completion changed between periods
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
 
 
@@ -201,6 +206,8 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         slots.overdue = True
     if _PARTS.search(text):
         slots.parts = True
+    if _CHANGE.search(text) and not re.search(r"同比|增速|增幅", text):
+        slots.change = True
     slots.category = next((w for w in _CATEGORY_WORDS if w in text), None)
     slots.days = _days(text)
     if amount := _AMOUNT.search(text):

@@ -43,6 +43,8 @@ SAME_TIME_LAST_YEAR = re.compile(r"去年同期|上年同期|上年同期|同期
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
 FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比序时)|呢[？?。]?$")
+# The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
+YEAR_TO_DATE = re.compile(r"(?:今年|本年|年初|\d{4}\s*年)(?:以来|至今)|今年来")
 # Two periods compared (上半年比一季度, 与一季度相比，上半年…): the question is about the change between them.
 COMPARED = re.compile(r"比|较|相比|相较|对比|(?<!截)至|到(?!位)|以来")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
@@ -238,6 +240,9 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
             period, assumed = _period_in(side, vocab, parsed.metrics, today)
             if period is not None and not assumed:
                 found.add(period)
+    if len(found) == 1 and re.search(r"(?:季度|半年|月)(?:份|底|末)?以来", text):
+        # 一季度以来: from that period to the newest the data holds (the tool's default later period)
+        return parsed.period, next(iter(found))
     if len(found) != 2:
         return parsed.period, None
     earlier, later = sorted(found)
@@ -310,8 +315,15 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text):
         parsed.regions = [r for r in parsed.regions if not r.is_city]
     parsed.period, parsed.period_assumed = _period_in(text, vocab, parsed.metrics, today)
+    if parsed.period is not None and parsed.period.month == 12 and YEAR_TO_DATE.search(text):
+        # 今年以来: the year so far, i.e. the newest period of that year the data holds for what is asked
+        newest = vocab.latest_for([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
+        if newest is not None and newest.year == parsed.period.year:
+            parsed.period = newest
     if parsed.period is not None and not parsed.period_assumed:
         parsed.period, parsed.compared_to = _compared_periods(text, vocab, parsed, today)
+        if parsed.compared_to == parsed.period:  # 一季度以来: the later period is the newest held, not named
+            parsed.period, parsed.period_assumed = _period_in("", vocab, parsed.metrics, today)
     if today != clock and (relative := RELATIVE_PERIOD.search(text)):
         parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
     if bad := BAD_PERIOD.search(text):

@@ -183,6 +183,7 @@ class ProgressChange(BaseModel):
         "哪些县区的完成进度比上季度下降了", "各县区内资完成进度比一季度提升了多少", "进度提升最慢的县区",
     ],
     slots={"period": "period", "metric": "metric", "compared_to": "compared_to"},
+    requires=("change",),  # 一季度各县区完成进度排名 is one period's ranking, not a change
     path="progress-change",
 )
 def progress_change(store: FigureStore, period: str | None = None, metric: str | None = None,

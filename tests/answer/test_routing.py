@@ -37,6 +37,11 @@ ROUTES = [
     # two periods compared: the change between them, whichever end is asked
     ("与一季度相比，上半年外资进度提高最多的是哪里", "progress_change",
      {"period": "2023Q2", "compared_to": "2023Q1", "metric": "外商直接投资"}, False),
+    # one period's ranking is not a change between periods; 一季度以来 is a change up to the newest period
+    ("上半年各县区外资完成进度排名", "rank_regions", {"period": "2023Q2", "metric": "外商直接投资"}, False),
+    ("一季度以来哪个县区内资进度提高最快", "progress_change", {"compared_to": "2023Q1", "metric": "实际引进内资"}, False),
+    # 今年以来 is the year so far: the newest period held, not the whole year
+    ("今年以来石泉县内资完成得怎么样", "get_indicator", {"region": "石泉县", "period": "2023-07"}, False),
     # the counties added up, not the 全市 row
     ("上半年各县区外资加总是多少", "city_total", {"period": "2023Q2", "metric": "外商直接投资", "parts": True}, False),
     # projects by the unit that first talked to the investor, not that office's visit records
