@@ -210,9 +210,10 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return [newest] if newest else ([parsed.period.key] if parsed.period else [])
     if kind == "metric":
         return [m.name for m in parsed.metrics]
-    if kind == "by":
-        return ["yoy"] if re.search(r"同比|增速|增幅|增长率", parsed.text) else (
-            ["value"] if re.search(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少", parsed.text) else [])
+    if kind == "by":  # a follow-up (那平利县呢) keeps the basis its earlier question asked the ranking by
+        text = f"{parsed.asked_before} {parsed.text}"
+        return ["yoy"] if re.search(r"同比|增速|增幅|增长率", text) else (
+            ["value"] if re.search(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少", text) else [])
     if kind == "compared_to":
         return [parsed.compared_to.key] if parsed.compared_to else []
     if kind == "change":  # two periods compared, or a change of completion asked in words
@@ -254,7 +255,8 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
 def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
     kinds = set(tool.slots.values()) | set(tool.requires)
     named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed
-    by = "by" in kinds and bool(ASKS_POSITION.search(parsed.text)) and bool(_slot_values("by", parsed, latest))
+    by = ("by" in kinds and bool(ASKS_POSITION.search(f"{parsed.asked_before} {parsed.text}"))
+          and bool(_slot_values("by", parsed, latest)))
     return named_period + by + sum(1 for kind in kinds if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
 
 

@@ -38,7 +38,7 @@ FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未�
 # The umbrella term for both tracked metrics: 招商引资完成进度 means 内资 and 外资.
 BOTH_METRICS = re.compile(r"招商引资|内外资")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
-ATTRIBUTE = re.compile(r"年度目标|目标|同比|增速|完成进度|进度|排名|排第几|序时|差多少")
+ATTRIBUTE = re.compile(r"年度目标|目标|同比|增速|完成进度|进度|排名|排第几|第几|序时|差多少|倒数|最[高低多少好差快慢大小]")
 SAME_TIME_LAST_YEAR = re.compile(r"去年同期|上年同期|上年同期|同期")
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
@@ -165,6 +165,7 @@ class Parsed:
     bad_period: str = ""  # a period that cannot exist (13月)
     follow_up: bool = False  # the question changed one slot of the previous turn's question
     compared_to: Period | None = None  # the earlier of two periods compared (上半年比一季度 → 一季度)
+    asked_before: str = ""  # for a follow-up, the earlier question(s) it changes (白河县内资总量排第几 before 那平利县呢)
 
     def delexicalised(self) -> str:
         """The question with the names it fills slots with replaced by placeholders (for the router)."""
@@ -355,21 +356,52 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     return parsed
 
 
+# Slots that only a data question fills (a deadline passed, a 首谈单位, a stage, a chain…): a question that had one
+# was a data question whatever its intent words, and a short question after it may change one of them.
+_DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
+               "category", "amount", "foreign", "date_from", "solved", "parts", "change")
+
+
+def _filled(slots: Slots) -> list[str]:
+    return [name for name in _DATA_SLOTS if getattr(slots, name) not in (None, False)]
+
+
+def _merged_slots(previous: Slots, current: Slots) -> Slots:
+    """The previous question's slots with what the follow-up names instead (上海联络处呢 after 深圳联络处首谈的项目:
+    the 首谈单位 becomes 上海)."""
+    merged = replace(previous, spans=previous.spans + current.spans)
+    for name in _filled(current):
+        setattr(merged, name, getattr(current, name))
+    if previous.source and current.city and not current.source:
+        merged.source, merged.city = current.city, None
+    return merged
+
+
 def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
-    """'那恒口呢？' / '二季度呢？' take the previous turn's question and change one slot."""
-    if previous is None or len(current.text) > 16 or not FOLLOW_UP.search(current.text):
+    """'那恒口呢？' / '二季度呢？' / '排第几？' take the previous turn's question and change one slot or ask one more
+    attribute of it."""
+    if previous is None or len(current.text) > 16:
         return current
     same_time_last_year = bool(SAME_TIME_LAST_YEAR.search(current.text))
     asks_attribute = bool(ATTRIBUTE.search(current.text)) or same_time_last_year
-    if not (current.regions or current.metrics or not current.period_assumed or asks_attribute):
+    names_nothing = not current.regions and not current.metrics and current.period_assumed and not _filled(current.slots)
+    # a bare attribute (排第几？ 年度目标是多少) asks it of the figure just given, as 那…呢 does
+    if not FOLLOW_UP.search(current.text) and not (asks_attribute and names_nothing and len(current.text) <= 10):
+        return current
+    if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
+            or _filled(current.slots)):
         return current
     data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
+    if not data_intents and _filled(previous.slots):
+        data_intents = ["project"]
     if not data_intents:
         return current
     return replace(
         previous,
         text=current.text,
         follow_up=True,
+        asked_before=f"{previous.asked_before} {previous.text}".strip(),
+        slots=_merged_slots(previous.slots, current.slots),
         regions=current.regions or previous.regions,
         metrics=current.metrics or previous.metrics,
         period=(previous.period.previous_year() if same_time_last_year and previous.period else

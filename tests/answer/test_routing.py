@@ -179,3 +179,28 @@ def test_a_listed_count_carries_its_source(assistant: Assistant) -> None:
     counted = [f for f in answer.figures if f.label == "符合条件的项目数"]
     assert counted and counted[0].value == 3 and counted[0].provenance.table == "projects", answer.figures
     assert counted[0].provenance.row_ids
+
+
+# A short question after a data question changes one slot of it or asks one more attribute of it, whether or not it
+# says 那…呢: phrasings written for this test.
+FOLLOW_UPS = [
+    ("石泉县上半年内资完成进度？", "排第几？", "get_indicator", {"region": "石泉县", "period": "2023Q2"}),
+    ("平利县上半年内资总额排第几", "那白河县呢", "rank_regions", {"region": "白河县", "period": "2023Q2", "by": "value"}),
+    ("开工期限已经过了还没开工的项目", "岚皋县的呢", "overdue_starts", {"region": "岚皋县"}),
+    ("深圳联络处首谈了几个项目", "上海联络处呢", "list_projects", {"source_unit": "上海"}),
+    ("上半年比一季度外资进度提升最多的是哪个县区", "最少的呢", "progress_change",
+     {"period": "2023Q2", "compared_to": "2023Q1", "metric": "外商直接投资"}),
+]
+
+
+@pytest.mark.parametrize(("before", "question", "tool", "params"), FOLLOW_UPS, ids=[f[1] for f in FOLLOW_UPS])
+def test_a_follow_up_changes_one_slot_of_the_question_before(assistant: Assistant, before: str, question: str, tool: str,
+                                                            params: dict[str, object]) -> None:
+    plan = assistant.route(question, history=[before])
+    assert plan.calls and {c.tool for c in plan.calls} == {tool}, plan
+    assert params.items() <= plan.calls[0].params.items(), plan.calls[0].params
+
+
+def test_a_follow_up_asks_the_other_end_of_the_ranking(assistant: Assistant) -> None:
+    lead = assistant.ask("倒数第一是谁", history=["一季度各县区外资完成进度排名"]).answer.split("\n")[0]
+    assert "倒数第1的是" in lead and "11个地区并列" in lead, lead
