@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
 import threading
 import time
@@ -228,7 +228,7 @@ class _Snapshot:
     doc_places: dict[str, frozenset[str]] = field(default_factory=dict)
     doc_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # how a question may name each document
     doc_years: dict[str, int] = field(default_factory=dict)  # the year each document speaks from (0: unknown)
-    times: dict[str, list[Time]] = field(default_factory=dict)  # the times each passage is about (timescope.py)
+    times: dict[str, list[Time]] = field(default_factory=dict)  # the times each passage is about, filled per document
     dense: _DenseMatrix = field(default_factory=_DenseMatrix)
     cached_rows: _RowCache = field(default_factory=_RowCache)  # above EXACT_SEARCH_MAX_CHUNKS
 
@@ -302,7 +302,21 @@ class _Snapshot:
         year = self.doc_years.get(self.chunks[chunk_id].doc_id, 0)
         if year not in asked:
             asked[year] = asked_times(query, year)
-        return relation(asked[year], self.times.get(chunk_id, []))
+        return relation(asked[year], self.passage_times(chunk_id))
+
+    def passage_times(self, chunk_id: str) -> list[Time]:
+        """The times a passage is about (timescope.py), worked out for its whole document the first time one of its
+        passages is a candidate (a passage's time may come from the one before it): a few documents per search,
+        instead of every passage of the index whenever the index changes."""
+        if chunk_id not in self.times:
+            doc_id = self.chunks[chunk_id].doc_id
+            # chunk ids are "<doc_id>-<ord>" and `order` is sorted: the document's passages are one run of it
+            start, end = bisect.bisect_left(self.order, f"{doc_id}-"), bisect.bisect_left(self.order, f"{doc_id}.")
+            passages = sorted((self.chunks[cid] for cid in self.order[start:end]), key=lambda r: r.ord)
+            year = self.doc_years.get(doc_id, 0)
+            found = document_times([(r.text, r.section) for r in passages], year)
+            self.times.update(zip([r.chunk_id for r in passages], found, strict=True))
+        return self.times.get(chunk_id, [])
 
     def coverage(self, chunk_id: str, query_tokens: list[str]) -> float:
         """Share of the query's words found together in one sentence of the passage: a cheap reranking
@@ -426,15 +440,10 @@ class KnowledgeBase:
                       for d, m in doc_meta.items()}
             years = {d: document_year(str(m.get("title", "")), str(m.get("subtitle", "")), str(m.get("date", "")))
                      for d, m in doc_meta.items()}
-            times: dict[str, list[Time]] = {}
-            for doc_id, group in itertools.groupby(rows, key=lambda r: r.doc_id):  # each document's passages in order
-                passages = list(group)
-                times.update(zip([r.chunk_id for r in passages],
-                                 document_times([(r.text, r.section) for r in passages], years[doc_id]), strict=True))
             self._snapshot = _Snapshot(
                 generation, chunks, doc_meta, bm25, order,
                 np.array([doc_index[r.doc_id] for r in rows], dtype=np.int64), doc_ids, places,
-                {d: document_names(str(m.get("title", ""))) for d, m in doc_meta.items()}, years, times,
+                {d: document_names(str(m.get("title", ""))) for d, m in doc_meta.items()}, years,
             )
             return self._snapshot
 
