@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.numbers import find_numbers
+
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半]+)"
 # measure words that count things; the groups are words a document may use for the same count
 _CLASSIFIERS = ["个", "家", "条", "项", "期", "次", "批", "场", "类", "种", "件", "户", "所", "座", "款", "份", "轮"]
@@ -19,25 +21,31 @@ _PEOPLE = "人名位"
 
 @dataclass(frozen=True)
 class AnswerType:
-    name: str  # 时长 / 日期 / 数量 / 比例 / 金额
-    evidence: re.Pattern[str]
+    name: str  # 时长 / 日期 / 数量 / 比例 / 金额 / 人数 / 计算方法 / 数值
+    evidence: re.Pattern[str] | None  # None: any figure (a number that is not a date, an ordinal or a 文号)
 
     def held_by(self, sentence: str) -> bool:
+        if self.evidence is None:
+            return bool(find_numbers(sentence))
         return self.evidence.search(sentence) is not None
 
 
 DURATION_Q = re.compile(r"多久|多长时间|多少天|几天|多少个?工作日|几个工作日|几个月|多少个月|几周|时限|期限是多")
-DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|年)(?<!\d{{4}}年)")
-WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|截止(?:时间|日期)|哪一?年|多会儿")
-WHEN = re.compile(r"\d{1,2}月|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至")
+# 多久报一次 is answered by a frequency (每月, 按季度) as well as by a number of days
+DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|年)(?<!\d{{4}}年)|"
+                      r"每(?:个)?(?:周|星期|月|季度?|半年|年|旬|天|日)|按(?:周|月|季度?|年)")
+WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|几[号日]|截止(?:时间|日期)|哪一?年|多会儿")
+WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至")
 COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*([{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
 SHARE_Q = re.compile(r"比例|占比|比重|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
-AMOUNT_Q = re.compile(r"多少钱|多少万|多少亿|多少资金|奖励多少|补助多少|补贴多少|投了多少|投资多少|"
+AMOUNT_Q = re.compile(r"多少钱|多少万|多少亿|多少(?:资金|外资|内资|投资|金额|美元)|奖励多少|补助多少|补贴多少|投了多少|投资多少|"
                       r"(?:预算|经费|费用|金额|价格|成本|投资额)(?:是|为|有|大概|一共)*多少")
 FORMULA_Q = re.compile(r"怎么算(?!分)|怎么计算|如何计算|如何核算|怎样计算|计算公式|计算方法|算法是")  # 怎么算分 asks the rule
 FORMULA = re.compile(r"[＝=÷×/]|除以|乘以|之比|比值|相除|相乘|之和")
 PEOPLE_Q = re.compile(r"(?<!哪)(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
+# any other 多少 / 几 (控制指标定的多少, 排第几 aside) asks for a number of some kind
+NUMBER_Q = re.compile(r"(?<![哪第])(?:多少|几)(?!乎)")
 AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
 
 
@@ -58,4 +66,6 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{unit}]"))
     if PEOPLE_Q.search(question):
         return AnswerType("人数", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{_PEOPLE}]"))
+    if NUMBER_Q.search(question):
+        return AnswerType("数值", None)
     return None

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from assistant.answer.answer_types import AnswerType, answer_type
-from assistant.answer.numbers import find_numbers, numeric_values
+from assistant.answer.numbers import find_numbers, numeric_values, ordinal_forms
 from assistant.answer.router import RouteScore
 from assistant.answer.types import UNVERIFIED_NOTE, Citation
 from assistant.answer.understand import INJECTION, WHY, Parsed, RegionName
@@ -618,6 +618,8 @@ def period_mentions(key: str) -> list[list[str]]:
     return [year, named.get(p.month, [f"1-{p.month}月", f"1—{p.month}月", f"1至{p.month}月"])]
 
 
+# An item named by its number: 第5期, 第七届, 第205号 (提案), 第十四条.
+ORDINAL = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])")
 # A question asking for a number (多少, 几个, 排第几).
 HOW_MUCH = re.compile(r"多少|几")
 # A text that names a whole year on purpose (全年, 年度), not a bare year that may label a target (2023年目标).
@@ -706,6 +708,8 @@ def policy_for(
     hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
     places = gazetteer()
     asked_places = places.find(parsed.text)
+    # an item the question names by its number (第5期, 第七届, 第205号): only passages naming it speak of it
+    ordinals = [{f"第{n}{unit}" for n in ordinal_forms(number)} for number, unit in ORDINAL.findall(parsed.text)]
     chosen: list[tuple[Hit, str]] = []
     for rank, hit in enumerate(hits):
         context = f"{hit.title} {hit.section} {hit.text}"
@@ -713,6 +717,8 @@ def policy_for(
             continue
         if names and not all(n in context for n in names):
             continue
+        if ordinals and not all(any(form in context for form in forms) for forms in ordinals):
+            continue  # 第5期 is not answered by a passage about the series (办了8期)
         if FORMALITIES.search(hit.section):
             continue  # the 版记 and 附注 of a letter: its contact person, 抄送 and 印发 lines answer nothing
         if hit.kind == "table" and asks_reason:

@@ -50,6 +50,27 @@ def _chinese_value(text: str) -> float | None:
     return float(total + current)
 
 
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 15 → 十五, 23 → 二十三, 205 → 二百零五 (as 第…期 and 第…号 are written)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    return digits[hundreds] + "百" + ("" if not rest else ("零" + digits[rest] if rest < 10 else
+                                                         chinese_numeral(rest) if rest >= 20 else "一" + chinese_numeral(rest)))
+
+
+def ordinal_forms(number: str) -> set[str]:
+    """The ways a document writes the number of an ordinal (第5期 / 第五期): Arabic and Chinese."""
+    value = int(number) if number.isdigit() else _chinese_value(number)
+    if value is None or not 0 < value < 1000:
+        return {number}
+    return {number, str(int(value)), chinese_numeral(int(value))}
+
+
 def find_numbers(text: str) -> list[NumberMention]:
     """Figures mentioned in text, excluding dates, ordinals, 文号 and citation markers."""
     masked = NOT_FIGURE.sub(lambda m: " " * len(m.group(0)), text)

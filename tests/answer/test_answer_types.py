@@ -8,6 +8,7 @@ import pytest
 
 from assistant.answer.answer_types import answer_type
 from assistant.answer.engine import Assistant
+from assistant.answer.numbers import ordinal_forms
 
 
 @pytest.mark.parametrize(("question", "kind", "holding", "not_holding"), [
@@ -16,6 +17,10 @@ from assistant.answer.engine import Assistant
     ("资金到位率怎么算", "计算方法", "资金到位率＝到位资金÷总投资", "资金到位率是重要指标"),
     ("新建项目资金到位率要求达到多少", "比例", "不低于45%", "要求尽快到位"),
     ("年度考核啥时候完成", "日期", "于次年1月底前完成", "按程序完成"),
+    ("信息员多久报一次线索", "时长", "信息员每月报送一次线索", "信息员及时报送线索"),
+    ("每季度几号之前要交报表", "日期", "于季度末次月10日前报送", "按规定报送"),
+    ("推介会谈成了多少外资", "金额", "签约外资项目3个、金额1200万美元", "与11家港澳企业开展洽谈"),
+    ("亩均投资强度标准定的多少", "数值", "亩均投资不低于300万元", "明确亩均投资等控制指标"),
 ])
 def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: str, not_holding: str) -> None:
     wanted = answer_type(question)
@@ -23,7 +28,8 @@ def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: s
     assert wanted.held_by(holding) and not wanted.held_by(not_holding)
 
 
-@pytest.mark.parametrize("question", ["项目管家主要做哪些事", "联席会议由哪几个部门参加", "首谈单位怎么算分"])
+@pytest.mark.parametrize("question", ["项目管家主要做哪些事", "联席会议由哪几个部门参加", "首谈单位怎么算分",
+                                      "汉阴县在全市排第几"])
 def test_prose_questions_want_no_value(question: str) -> None:
     assert answer_type(question) is None
 
@@ -64,3 +70,11 @@ def test_this_year_in_an_archive_is_the_data_year_and_said(assistant: Assistant)
 def test_a_term_that_contains_a_city_character_is_not_a_place(assistant: Assistant) -> None:
     answer = assistant.ask("千人百市万企行动对接了多少家企业")
     assert "数据库中没有“千人百市”" not in answer.answer, answer.answer
+
+
+def test_an_item_named_by_its_number_is_answered_only_by_passages_naming_it(assistant: Assistant) -> None:
+    # the 办法 speaks of the 首次上门 and of visits in general; no passage names a 第二次 one
+    answer = assistant.ask("项目管家第2次上门要做什么")
+    assert not answer.citations, answer.answer
+    assert ordinal_forms("5") == {"5", "五"} and ordinal_forms("二十三") == {"二十三", "23"}
+    assert ordinal_forms("205") == {"205", "二百零五"}
