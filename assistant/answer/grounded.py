@@ -619,7 +619,7 @@ def period_mentions(key: str) -> list[list[str]]:
 
 
 # An item named by its number: 第5期, 第七届, 第205号 (提案), 第十四条.
-ORDINAL = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])")
+NAMED_ITEM = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])")
 # A question asking for a number (多少, 几个, 排第几).
 HOW_MUCH = re.compile(r"多少|几")
 # A text that names a whole year on purpose (全年, 年度), not a bare year that may label a target (2023年目标).
@@ -694,12 +694,13 @@ def policy_for(
         topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
         query = " ".join(topic[:1] + [query])
     words = kb.known(_content_words(query))
-    want = answer_type(parsed.text)
+    # what the documents are asked for: in a mixed question (完成多少，为什么滞后) the why clause's reasons, not a value
+    want = answer_type(query)
     # a question naming its period (2022年底入库多少) is not answered by figures about another one; a question about
     # the rule (要求不低于多少) is answered by the rule, whatever year it names.
     # Only a question asking for a value is bound this way: why and how questions may quote any period's figures.
-    asks_value = want is not None or HOW_MUCH.search(parsed.text) is not None
-    asks_reason = not asks_value and WHY.search(parsed.text) is not None
+    asks_value = want is not None or HOW_MUCH.search(query) is not None
+    asks_reason = not asks_value and WHY.search(query) is not None
     asked_period = parsed.period if asks_value and parsed.period is not None and not parsed.period_assumed \
         and not RULE.search(parsed.text) else None
     asked_regions = parsed.regions if asks_value and not RULE.search(parsed.text) else []
@@ -709,7 +710,7 @@ def policy_for(
     places = gazetteer()
     asked_places = places.find(parsed.text)
     # an item the question names by its number (第5期, 第七届, 第205号): only passages naming it speak of it
-    ordinals = [{f"第{n}{unit}" for n in ordinal_forms(number)} for number, unit in ORDINAL.findall(parsed.text)]
+    ordinals = [{f"第{n}{unit}" for n in ordinal_forms(number)} for number, unit in NAMED_ITEM.findall(parsed.text)]
     chosen: list[tuple[Hit, str]] = []
     for rank, hit in enumerate(hits):
         context = f"{hit.title} {hit.section} {hit.text}"
