@@ -192,8 +192,11 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         if len(city) >= 2 and city in text:
             slots.city = city
             break
+    # 签约还没开工的项目 is at 签约: a stage said not to be reached yet is not the one asked for
+    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)", "", text)
     for word, stage in _STAGE_WORDS.items():
-        if re.search(rf"(?:已|已经|还在|正在|处于|在){word}|{word}(?:阶段|的项目|项目)", text):
+        if re.search(rf"(?:已|已经|还在|正在|处于|在){word}|{word}(?:阶段|的项目|项目)"
+                     rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
             slots.stage = stage
     for word, status in _STATUS_WORDS:
         if word in text:

@@ -48,6 +48,9 @@ ROUTES = [
     ("北京联络处首谈引进了哪几个项目", "list_projects", {"source_unit": "北京"}, False),
     # the projects of a chain with their stages, not the chain's statistics
     ("富硒食品产业链的项目分别进展到哪一步", "list_projects", {"chain": "富硒食品"}, False),
+    # a stage said not to be reached yet is not the stage asked for: 签约还没开工 is at 签约
+    ("平利县已签约尚未开工的项目有哪些", "list_projects", {"region": "平利县", "stage": "签约"}, False),
+    ("高新区有几个项目在谈", "list_projects", {"region": "高新区", "stage": "在谈"}, False),
     # the agreed start date already passed vs coming up
     ("哪些项目已经超过约定开工日期还没开工", "overdue_starts", {}, False),
     ("约定开工时间马上就到了还没动工的项目", "due_this_week", {}, False),
