@@ -147,7 +147,7 @@ FALLING = re.compile(r"下降|回落|退步|倒退")
 ASKS_YOY = re.compile(r"同比|增速|增幅|增长率|比去年同期|比上年同期")
 ASKS_MORE = re.compile(r"完成|进度|目标|总量|规模|数值|金额|到位|多少亿|多少万|排|名次|数据|情况|怎么样|如何")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
-ORDINAL = re.compile(r"(倒数)?第\s*(1[0-3]|[1-9]|[一二两三四五六七八九十])(?!\s*季度|\d)")
+RANK_POSITION = re.compile(r"(倒数)?第\s*(1[0-3]|[1-9]|[一二两三四五六七八九十])(?!\s*季度|\d)")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -459,7 +459,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                     f"在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
                     for row in named))
                 continue
-            ordinal = ORDINAL.search(parsed.text)
+            ordinal = RANK_POSITION.search(parsed.text)
             n = 0
             if ordinal:
                 n = int(ordinal.group(2)) if ordinal.group(2).isdigit() else _CN.get(ordinal.group(2), 0)
