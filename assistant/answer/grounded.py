@@ -145,6 +145,8 @@ LAST = re.compile(r"倒数|最低|最差|最慢|最少|最小|最后|末位|垫�
 FALLING = re.compile(r"下降|回落|退步|倒退")
 # The question asks only how a figure changed on the same period of the previous year (同比), nothing else of it.
 ASKS_YOY = re.compile(r"同比|增速|增幅|增长率|比去年同期|比上年同期")
+# Growth averaged over years (年均增长): a measure the indicator table does not hold in any form.
+ASKS_AVERAGE = re.compile(r"(?:年均|平均每年|年平均)\s*(?:增长|增速|增幅)")
 ASKS_MORE = re.compile(r"完成|进度|目标|总量|规模|数值|金额|到位|多少亿|多少万|排|名次|数据|情况|怎么样|如何")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
 RANK_POSITION = re.compile(r"(倒数)?第\s*(1[0-3]|[1-9]|[一二两三四五六七八九十])(?!\s*季度|\d)")
@@ -337,9 +339,12 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
     lacking = _measure_lacking(parsed, comp.results)
     if comp.results and (comp.no_data or lacking):
         comp.no_data = True
-        comp.settled = comp.settled or bool(lacking)  # the row is there without it: no document's other figure either
+        # the row is there without it: no document's other figure either, unless the question asks what one says
+        comp.settled = comp.settled or bool(lacking) and not DOCUMENT_CUE.search(parsed.text)
         asked = "、".join(dict.fromkeys(_asked(c, parsed) for c in plan.calls))
-        comp.lead = (f"项目数据库中没有{asked}的{lacking}数据（报表未填{lacking}，也没有上年同期数可以计算；无数据，不等于零），"
+        comp.lead = (f"项目数据库中没有{asked}的{lacking}数据（数据库只有各期累计数、年度目标和同比，不推算年均增速），"
+                     "同比等其他口径不能代替。" if lacking == "年均增长" else
+                     f"项目数据库中没有{asked}的{lacking}数据（报表未填{lacking}，也没有上年同期数可以计算；无数据，不等于零），"
                      f"其他期间或其他地区的{lacking}不能代替。" if lacking else
                      f"项目数据库中没有{asked}的数据（无数据，不等于零）。")
         comp.figure_lines = []
@@ -361,12 +366,16 @@ def _derived(results: list[BaseModel]) -> list[float]:
 def _measure_lacking(parsed: Parsed, results: list[BaseModel]) -> str:
     """"同比" when the question asks only the 同比 of an indicator and no result holds one: the value the tool
     did find is not the answer, and the answer must not read as if it were."""
-    if not ASKS_YOY.search(parsed.text) or ASKS_MORE.search(parsed.text) or not results:
+    held = [r for r in results if isinstance(r, IndicatorResult | CityTotalResult)]
+    if not results or len(held) != len(results):
+        return ""
+    if ASKS_AVERAGE.search(parsed.text):
+        return "年均增长"  # no indicator tool averages growth over years: 同比 is another measure
+    if not ASKS_YOY.search(parsed.text) or ASKS_MORE.search(parsed.text):
         return ""
     if WHY_CLAUSE.search(parsed.text) or DOCUMENT_CUE.search(parsed.text):
         return ""  # 同比多少、原因是什么: the reasons are asked too, the documents answer them
-    held = [r for r in results if isinstance(r, IndicatorResult | CityTotalResult)]
-    return "同比" if len(held) == len(results) and all(r.yoy_pct is None for r in held) else ""
+    return "同比" if all(r.yoy_pct is None for r in held) else ""
 
 
 def _asked(call: Call, parsed: Parsed) -> str:

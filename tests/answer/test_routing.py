@@ -207,3 +207,11 @@ def test_a_follow_up_changes_one_slot_of_the_question_before(assistant: Assistan
 def test_a_follow_up_asks_the_other_end_of_the_ranking(assistant: Assistant) -> None:
     lead = assistant.ask("倒数第一是谁", history=["一季度各县区外资完成进度排名"]).answer.split("\n")[0]
     assert "倒数第1的是" in lead and "11个地区并列" in lead, lead
+
+
+def test_growth_averaged_over_years_is_not_answered_by_a_yoy(assistant: Assistant) -> None:
+    # the indicator table holds cumulative values and 同比, never a multi-year average: say so, print no 同比 instead
+    answer = assistant.ask("近几年全市实际引进内资年均增速是多少")
+    lead = answer.answer.split("\n")[0]
+    assert lead.startswith("项目数据库中没有") and "年均增长" in lead, lead
+    assert "13.27" not in answer.answer and not [f for f in answer.figures if f.value is not None], answer.answer
