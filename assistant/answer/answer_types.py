@@ -43,6 +43,7 @@ AMOUNT_Q = re.compile(r"多少钱|多少万|多少亿|多少(?:资金|外资|内
                       r"(?:预算|经费|费用|金额|价格|成本|投资额)(?:是|为|有|大概|一共)*多少")
 FORMULA_Q = re.compile(r"怎么算(?!分)|怎么计算|如何计算|如何核算|怎样计算|计算公式|计算方法|算法是")  # 怎么算分 asks the rule
 FORMULA = re.compile(r"[＝=÷×/]|除以|乘以|之比|比值|相除|相乘|之和")
+HEADCOUNT_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个\s*人")
 PEOPLE_Q = re.compile(r"(?<!哪)(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
 # any other 多少 / 几 (控制指标定的多少, 排第几 aside) asks for a number of some kind
 NUMBER_Q = re.compile(r"(?<![哪第])(?:多少|几)(?!乎)")
@@ -61,6 +62,8 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("比例", SHARE)
     if AMOUNT_Q.search(question):
         return AnswerType("金额", AMOUNT)
+    if HEADCOUNT_Q.search(question):  # 几个人 counts people (2名), not things
+        return AnswerType("人数", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{_PEOPLE}]"))
     if m := COUNT_Q.search(question):
         unit = _PEOPLE if m.group(1) in _PEOPLE else m.group(1)
         return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{unit}]"))

@@ -629,6 +629,8 @@ def period_mentions(key: str) -> list[list[str]]:
 
 # An item named by its number: 第5期, 第七届, 第205号 (提案), 第十四条.
 NAMED_ITEM = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])")
+# A question asking county by county (各县区…分别多少, 每个县区).
+EACH_COUNTY = re.compile(r"各(?:个)?(?:县区|县市区|县（市、区）|区县|单元)|每个(?:县区|县|区县)")
 # A question asking for a number (多少, 几个, 排第几).
 HOW_MUCH = re.compile(r"多少|几")
 # A text that names a whole year on purpose (全年, 年度), not a bare year that may label a target (2023年目标).
@@ -713,6 +715,7 @@ def policy_for(
     asked_period = parsed.period if asks_value and parsed.period is not None and not parsed.period_assumed \
         and not RULE.search(parsed.text) else None
     asked_regions = parsed.regions if asks_value and not RULE.search(parsed.text) else []
+    per_county = asks_value and EACH_COUNTY.search(query) is not None
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)
     hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
@@ -741,6 +744,8 @@ def policy_for(
         quote = best_sentences(hit.text, words, want=want)
         if other_period(asked_period, hit, quote) or other_place(asked_regions, regions_of, hit, quote):
             continue
+        if per_county and find_numbers(quote) and len(regions_of(quote) if regions_of else []) < 2:
+            continue  # 各县区分别多少 is answered county by county, not by one total
         if periods is not None and not any(all(any(w in quote for w in group) for group in period)
                                            for period in periods):
             continue

@@ -80,3 +80,9 @@ def test_a_county_figure_is_a_figure_naming_that_county() -> None:
     # a figure naming no place speaks for the place its document names
     said = "全年签约项目12个。"
     assert not other_place([county], _regions_of, _hit(said, title="高新区2023年招商工作总结"), said)
+
+
+def test_each_county_is_answered_county_by_county_not_by_one_total(assistant: Assistant) -> None:
+    # the report gives the city's leaders' 14 cities in one sentence, no county's own count
+    answer = assistant.ask("各县区一季度领导带队分别去了几个城市招商")
+    assert "14个城市" not in answer.answer, answer.answer
