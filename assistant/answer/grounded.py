@@ -289,6 +289,11 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if parsed.bad_period or (DEFINE_ONLY.search(parsed.text) and not parsed.regions and parsed.period_assumed
                              and not parsed.slots.project and not parsed.slots.enterprise):
         eligible = []  # 13月: refused below; 怎么算/口径 without a place or period: a definition, not a figure
+    if COMPARE.search(parsed.text) and not parsed.regions and not parsed.slots.project and not parsed.slots.enterprise:
+        # 项目库和目标企业库有什么区别: how two terms relate is said in documents, no tool's list answers it
+        eligible = []
+        if plan.route == "define":
+            plan.route = "policy"
     if parsed.future and (parsed.period is None or parsed.period_assumed):
         plan.future = bool(eligible)
         eligible = []  # 下个月、明年: nothing in the database yet
@@ -629,6 +634,9 @@ def period_mentions(key: str) -> list[list[str]]:
 
 # An item named by its number: 第5期, 第七届, 第205号 (提案), 第十四条.
 NAMED_ITEM = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])")
+# A question about how two terms relate (A和B是什么关系, 有什么区别, 一样吗).
+COMPARE = re.compile(r"(?:和|与|跟|同).{1,16}?(?:是什么关系|有什么关系|有何关系|啥关系|什么关系|有什么区别|的区别|区别是什么|"
+                     r"有啥区别|区别在哪|有什么不同|有啥不同|不同在哪|有何不同|异同|一样吗|是一回事吗|是不是一回事)")
 # A question asking county by county (各县区…分别多少, 每个县区).
 EACH_COUNTY = re.compile(r"各(?:个)?(?:县区|县市区|县（市、区）|区县|单元)|每个(?:县区|县|区县)")
 # A question asking for a number (多少, 几个, 排第几).

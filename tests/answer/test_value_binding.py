@@ -86,3 +86,11 @@ def test_each_county_is_answered_county_by_county_not_by_one_total(assistant: As
     # the report gives the city's leaders' 14 cities in one sentence, no county's own count
     answer = assistant.ask("各县区一季度领导带队分别去了几个城市招商")
     assert "14个城市" not in answer.answer, answer.answer
+
+
+def test_how_two_terms_relate_is_answered_from_documents_not_a_tool(assistant: Assistant) -> None:
+    for question in ("开工率和履约率有什么区别", "项目管家跟首席服务官是一回事吗"):
+        plan = assistant.route(question)
+        assert plan.calls == [] and plan.route == "policy", (question, plan)
+    answer = assistant.ask("开工率和资金到位率有啥不同")
+    assert not answer.figures and answer.citations, answer.answer
