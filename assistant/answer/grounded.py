@@ -788,13 +788,20 @@ def policy_for(
         comp.policy_lines.append(f"· 据{where}{section}：{quote} [{n}]{state}")
 
 
+def _formality(sentence: str, words: list[str]) -> bool:
+    """A letter's formalities (联系人：…, 抄送：…, 收悉) answer nothing, unless the question asks for that very
+    thing: 推介会的联系人是谁 is answered by the notice's 联系人：周敏 line."""
+    found = BOILERPLATE.search(sentence)
+    return found is not None and not any(w in found.group(0) for w in words)
+
+
 def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerType | None = None) -> str:
     """The passage's most relevant sentences (verbatim, in order): the best one and, if it scores too,
     its neighbour. Falls back to the first sentence. With `want`, a sentence holding that kind of value
     (a duration for 多久) outranks one that only repeats the question's words."""
     sentences = [
         s for m in SENTENCE.finditer(passage)
-        if (s := m.group(0).strip()) and not BOILERPLATE.search(s) and not INJECTION.search(s) and not is_planted(s)
+        if (s := m.group(0).strip()) and not _formality(s, words) and not INJECTION.search(s) and not is_planted(s)
     ]
     # A heading sentence (七是“以商招商”。 （五）营商环境尚需进一步优化。) names the topic but says nothing about it:
     # quote the content after it instead, and the heading only when there is nothing else.
