@@ -72,3 +72,9 @@ def answer_type(question: str) -> AnswerType | None:
     if NUMBER_Q.search(question):
         return AnswerType("数值", None)
     return None
+
+
+def names_the_value(question: str, word: str) -> bool:
+    """Whether a word of the question is how it asks for a date or a duration (截止时间, 多长时间), not a thing
+    asked about: a quote answers it by holding such a value (answer_type), not by naming the word."""
+    return any(word in m.group(0) for pattern in (WHEN_Q, DURATION_Q) for m in pattern.finditer(question))

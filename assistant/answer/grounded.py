@@ -36,7 +36,7 @@ from assistant.tools.registry import REGISTRY, FigureTool, run_tool
 from assistant.tools.types import Figure
 
 # Formulaic lines of a 公文 (opening, thanks, closing) restate the topic but answer nothing.
-BOILERPLATE = re.compile(r"联系人[:：]|联系电话[:：]|抄送[:：]|日印发|印发\s*$|收悉|现答复如下|现将.{0,20}(?:报告|答复)如下|感谢您|衷心感谢|特此(?:函复|报告|通知)|此复")
+BOILERPLATE = re.compile(r"^[（(]?(?:联系人|联系电话|抄送)[:：]|日印发|印发\s*$|收悉|现答复如下|现将.{0,20}(?:报告|答复)如下|感谢您|衷心感谢|特此(?:函复|报告|通知)|此复")
 GENERIC = {
     "招商", "招商引资", "工作", "情况", "全市", "我市", "安康", "安康市", "问题", "相关", "内容", "介绍", "一下",
     "说说", "讲讲", "如果", "认为", "理解", "分别", "哪些", "可以", "应该", "怎么", "处理", "多少", "哪几", "什么",

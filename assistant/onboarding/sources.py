@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from assistant.index.kb import KnowledgeBase
+
+# A curated quote may stop mid-sentence (本办法所称“项目管家”): the cited text runs on to the sentence's end, so that
+# a reader sees what the source says, not a fragment; a line break (a heading) or MAX_RUN_ON characters end it too.
+SENTENCE_END = re.compile(r"[。！？!?]|\n")
+MAX_RUN_ON = 200
 
 
 class Source(BaseModel):
@@ -34,6 +40,12 @@ def locate(kb: KnowledgeBase, file_name: str, quote: str) -> Source | None:
         start = text.find(quote)
         if start < 0:
             return None
+        end = start + len(quote)
+        if not quote.endswith(("。", "！", "？", "!", "?")):
+            stop = SENTENCE_END.search(text, end, min(len(text), end + MAX_RUN_ON))
+            if stop is not None:
+                end = stop.start() if stop.group() == "\n" else stop.end()
+        quote = text[start:end]
         section = ""
         for chunk in kb.manifest.chunks(doc_id=doc.doc_id):
             if chunk.start <= start < chunk.end:
@@ -41,7 +53,7 @@ def locate(kb: KnowledgeBase, file_name: str, quote: str) -> Source | None:
                 break
         return Source(
             title=str(doc.meta.get("title") or doc.file_name), doc_number=str(doc.meta.get("doc_number", "")),
-            section=section, file_name=doc.file_name, quote=quote, start=start, end=start + len(quote),
+            section=section, file_name=doc.file_name, quote=quote, start=start, end=end,
             doc_id=doc.doc_id,
         )
     return None

@@ -1,6 +1,7 @@
 """A user's own notice, loaded as the README says (assistant ingest), answers what it states: its contact
 person. A letter's formalities (联系人：…, 抄送：…) are not quoted as the answer to other questions, but a
-question asking for the contact person is answered by that line, not told the knowledge base has nothing."""
+question asking for the contact person is answered by that line, not told the knowledge base has nothing.
+A glossary entry's source is cited as a whole sentence, not the fragment the curated file locates it by."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
+from tests.answer.test_grounded import BUTLER
 from tests.conftest import CORPUS
 
 NOTICE = """安康市招商和经济合作局
@@ -34,10 +36,10 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (docs / "推介会通知.txt").write_text(NOTICE, encoding="utf-8")
     env = {"ASSISTANT_DATA_DIR": str(data)}
     runner = CliRunner()
-    for args in (["ingest", str(docs)], ["db", "import-demo", str(CORPUS / "data")]):
+    for args in (["ingest", str(docs), str(BUTLER)], ["db", "import-demo", str(CORPUS / "data")]):
         result = runner.invoke(main, args, env=env)
         assert result.exit_code == 0, result.output
-    questions = ["推介会的联系人是谁？", "参加推介会的人员有哪些？"]
+    questions = ["推介会的联系人是谁？", "参加推介会的人员有哪些？", "项目管家是什么？", "推介会报名截止时间？"]
     batch = docs.parent / "questions.txt"
     batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
     result = runner.invoke(main, ["ask", "--json", "--batch", str(batch)], env=env)
@@ -52,8 +54,22 @@ def test_the_contact_person_a_notice_names_is_the_answer(answers: dict[str, str]
     assert "知识库中也没有找到" not in answer, answer
 
 
+def test_a_deadline_is_quoted_from_the_sentence_stating_it(answers: dict[str, str]) -> None:
+    # 截止时间 asks for a date: no tool holds it, and the sentence stating it also names the contact person
+    answer = answers["推介会报名截止时间？"]
+    assert "请于2026年9月30日前将参会回执报送" in answer, answer
+    assert "没有“时间”" not in answer and "知识库中也没有找到" not in answer, answer
+
+
 def test_the_contact_line_is_not_quoted_for_another_question(answers: dict[str, str]) -> None:
     answer = answers["参加推介会的人员有哪些？"]
     assert "分管负责同志1名" in answer, answer
     assert "周敏" not in answer, answer
 
+
+
+def test_a_glossary_answer_cites_the_whole_source_sentence(answers: dict[str, str]) -> None:
+    # corpus/glossary.yaml locates 项目管家 by the fragment 本办法所称“项目管家”; the reader gets the sentence
+    answer = answers["项目管家是什么？"]
+    assert "本办法所称“项目管家”，是指由项目所在县（市、区）或开发区指定" in answer, answer
+    assert "专职或兼职工作人员。 [" in answer, answer
