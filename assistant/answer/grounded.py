@@ -267,8 +267,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     by_route = {s.route: s.score for s in scores}
     named_entities = [kind for kind in ENTITY_KINDS if _slot_values(kind, parsed, latest_period)]
     # a definition is of a term, never of a named project or company: 锂电隔膜项目的项目管家是谁 asks the ledger
+    # nor an answer to who (汉滨区的项目管家都有谁 asks the ledger's people, not what a 项目管家 is)
     other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside")
-                if not (named_entities and r == "define"))
+                if not ((named_entities or WHO.search(parsed.text)) and r == "define"))
     plan = Plan(route=other[1], score=other[0], other=(other[0], other[1]))
     named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
                  or parsed.slots.department or parsed.slots.unknown_project)
@@ -634,6 +635,8 @@ def period_mentions(key: str) -> list[list[str]]:
 
 # An item named by its number: 第5期, 第七届, 第205号 (提案), 第十四条.
 NAMED_ITEM = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])")
+# A question asking who: people, never a definition.
+WHO = re.compile(r"谁|哪位|哪几位|哪些人")
 # A question about how two terms relate (A和B是什么关系, 有什么区别, 一样吗).
 COMPARE = re.compile(r"(?:和|与|跟|同).{1,16}?(?:是什么关系|有什么关系|有何关系|啥关系|什么关系|有什么区别|的区别|区别是什么|"
                      r"有啥区别|区别在哪|有什么不同|有啥不同|不同在哪|有何不同|异同|一样吗|是一回事吗|是不是一回事)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -255,6 +255,7 @@ PERIOD_WORDS = re.compile(
     r"\d{1,2}\s*[-—至到~]\s*\d{1,2}\s*月(?:份|底|末)?|截[至止]\s*\d{1,2}月(?:份|底|末)?|\d{1,2}月(?:份|底|末)?|"
     r"(?:本|上|这|下)个?月")
 # a week is a date window, not a reporting period: 本周新签约 asks the ledger's week, 一季度签约 a period's list
+LAST_WEEK = re.compile(r"上上?个?(?:周|星期|礼拜)(?!一|二|三|四|五|六|日|天)")
 WEEK_WORDS = re.compile(r"(?:本|上|这|下)个?(?:周|星期|礼拜)|(?:最近|近)(?:一|1)?(?:周|星期)|近\s*\d+\s*天|这几天")
 
 
@@ -330,6 +331,11 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     if bad := BAD_PERIOD.search(text):
         parsed.bad_period = bad.group(0)
     parsed.slots = fill_slots(text, vocab.names)
+    if (last := LAST_WEEK.search(text)) and parsed.slots.date_from is None:
+        # 上周 is the week before the ledger's (or the clock's) week: 本周 is the tools' own default
+        weeks = 2 if last.group(0).startswith("上上") else 1
+        parsed.slots.date_to = today - timedelta(days=7 * weeks)
+        parsed.slots.date_from = parsed.slots.date_to - timedelta(days=7)
     intents: list[str] = []
     why = bool(WHY.search(text))
     if DEFINE.search(text):

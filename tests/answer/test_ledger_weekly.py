@@ -16,6 +16,7 @@ from assistant.answer.engine import Assistant
     ("锂电隔膜项目的问题诉求办理到哪一步了？", ["国网安康供电公司", "市级联席会议", "联席会议明确8月底前完成接入"]),
     ("哪些项目滞后了", ["瀛湖康养度假区", "滞后 3 个", "判定规则"]),
     ("本周项目有什么变化", ["碳基新材料项目（示例）（汉阴县）签约→开工", "中药配方颗粒"]),
+    ("上个星期台账有啥新动态", ["2023年7月14日—2023年7月21日", "高端丝绸面料"]),
     ("逾期未办结的问题有哪些", ["WT-2023-009", "已逾期 13 天"]),
     ("超过60天没有进展的项目", ["纺织服装产业园", "中医药康养"]),
     ("2023年7月各县区月排名", ["2023年1-7月", "1. 旬阳市", "综合名次"]),
@@ -29,3 +30,9 @@ def test_weekly_questions(assistant: Assistant, question: str, expected: list[st
     for text in expected:
         assert text in answer.answer, answer.answer
     assert answer.flagged_numbers == []
+
+
+def test_who_is_asked_of_the_ledger_not_answered_by_a_definition(assistant: Assistant) -> None:
+    plan = assistant.route("汉滨区的项目管家都有谁？")
+    assert plan.route != "define", plan
+    assert assistant.route("项目管家指的是什么").route == "define"
