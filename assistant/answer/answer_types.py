@@ -47,6 +47,7 @@ HEADCOUNT_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个\s*人")
 PEOPLE_Q = re.compile(r"(?<!哪)(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
 # any other 多少 / 几 (控制指标定的多少, 排第几 aside) asks for a number of some kind
 NUMBER_Q = re.compile(r"(?<![哪第])(?:多少|几)(?!乎)")
+PEOPLE = re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{_PEOPLE}]")
 AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
 
 
@@ -63,12 +64,12 @@ def answer_type(question: str) -> AnswerType | None:
     if AMOUNT_Q.search(question):
         return AnswerType("金额", AMOUNT)
     if HEADCOUNT_Q.search(question):  # 几个人 counts people (2名), not things
-        return AnswerType("人数", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{_PEOPLE}]"))
+        return AnswerType("人数", PEOPLE)
     if m := COUNT_Q.search(question):
         unit = _PEOPLE if m.group(1) in _PEOPLE else m.group(1)
         return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{unit}]"))
     if PEOPLE_Q.search(question):
-        return AnswerType("人数", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{_PEOPLE}]"))
+        return AnswerType("人数", PEOPLE)
     if NUMBER_Q.search(question):
         return AnswerType("数值", None)
     return None

@@ -83,8 +83,6 @@ def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
         return None
 
 
-# asks what a rule requires, not what was achieved: 资金到位率要求不低于多少
-
 
 class Assistant:
     """Grounded mode by default; LLM mode when a chat model is injected or ASSISTANT_LLM_BASE_URL and

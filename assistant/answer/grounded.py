@@ -723,9 +723,9 @@ def policy_for(
     # Only a question asking for a value is bound this way: why and how questions may quote any period's figures.
     asks_value = want is not None or HOW_MUCH.search(query) is not None
     asks_reason = not asks_value and WHY.search(query) is not None
-    asked_period = parsed.period if asks_value and parsed.period is not None and not parsed.period_assumed \
-        and not RULE.search(parsed.text) else None
-    asked_regions = parsed.regions if asks_value and not RULE.search(parsed.text) else []
+    bound = asks_value and RULE.search(parsed.text) is None
+    asked_period = parsed.period if bound and parsed.period is not None and not parsed.period_assumed else None
+    asked_regions = parsed.regions if bound else []
     per_county = asks_value and EACH_COUNTY.search(query) is not None
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)

@@ -51,7 +51,8 @@ def _chinese_value(text: str) -> float | None:
 
 
 def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 15 → 十五, 23 → 二十三, 205 → 二百零五 (as 第…期 and 第…号 are written)."""
+    """1 → 一, 10 → 十, 15 → 十五, 23 → 二十三, 105 → 一百零五, 115 → 一百一十五 (as 第…期, 第…号 and （一） are
+    written), for 0 ≤ n < 1000."""
     digits = "零一二三四五六七八九"
     if n < 10:
         return digits[n]
@@ -59,8 +60,12 @@ def chinese_numeral(n: int) -> str:
         tens, ones = divmod(n, 10)
         return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
     hundreds, rest = divmod(n, 100)
-    return digits[hundreds] + "百" + ("" if not rest else ("零" + digits[rest] if rest < 10 else
-                                                         chinese_numeral(rest) if rest >= 20 else "一" + chinese_numeral(rest)))
+    head = digits[hundreds] + "百"
+    if not rest:
+        return head
+    if rest < 10:
+        return head + "零" + digits[rest]
+    return head + ("一" if rest < 20 else "") + chinese_numeral(rest)
 
 
 def ordinal_forms(number: str) -> set[str]:

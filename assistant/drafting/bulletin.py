@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.answer.numbers import chinese_numeral
 from assistant.db.errors import InvalidValue
 from assistant.db.periods import Period, parse_period
 from assistant.db.session import FigureStore
@@ -35,7 +36,6 @@ from assistant.tools.types import Figure
 from .compose import (
     city_overview,
     cn_date,
-    cn_number,
     data_periods,
     fact_paragraph,
     finish,
@@ -322,7 +322,7 @@ def _assessment(request: BulletinRequest, store: FigureStore, today: Date) -> Dr
     for n, cls in enumerate(classes, start=1):
         members = [s for s in result.rows if s.county_class == cls]
         listing = "、".join(f"{s.region}{gongwen_value(s.total, '分')}" for s in members)
-        add(Paragraph(lead=f"（{cn_number(n)}）", figures=_score_figures(result, members),
+        add(Paragraph(lead=f"（{chinese_numeral(n)}）", figures=_score_figures(result, members),
                       text=phrase("bulletin", "assessment_class", cls=cls, size=gongwen_value(len(members), "个"),
                                   listing=listing) + "。"))
     add(Paragraph(text=phrase("bulletin", "assessment_basis", label=period.label, ledger=cn_date(ledger_day)) + "。"))
@@ -331,7 +331,7 @@ def _assessment(request: BulletinRequest, store: FigureStore, today: Date) -> Dr
         members = [s for s in result.rows if s.county_class == cls]
         worst = max(s.rank_in_class for s in members)
         for s in (m for m in members if m.rank_in_class == worst):
-            add(Paragraph(lead=f"{cn_number(n)}是", text=phrase("bulletin", "assessment_reason", region=s.region, cls=cls,
+            add(Paragraph(lead=f"{chinese_numeral(n)}是", text=phrase("bulletin", "assessment_reason", region=s.region, cls=cls,
                                                                 rank=str(s.rank_in_class), points=_lost(s)) + "。",
                           figures=_point_figures(result, s)))
     add(heading(phrase("bulletin", "assessment_heading_asks")))

@@ -31,7 +31,6 @@ from .measures import Measure
 from .templates import phrase
 from .types import Draft, Paragraph
 
-CN_DIGITS = "零一二三四五六七八九"
 DATA_LAG_DAYS = 62  # monthly figures arrive about a month after the month ends; later than two months is worth a word
 # Topics a suggestion or a problem can touch, and the database figures that speak to each.
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -45,14 +44,6 @@ TOPICS: dict[str, re.Pattern[str]] = {
 
 class NoPeriod(ValueError):
     pass
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十."""
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
 
 
 def cn_date(day: date) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from assistant.answer.numbers import chinese_numeral
 from assistant.db.periods import Period
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
@@ -25,7 +26,6 @@ from .check import is_statistic
 from .compose import (
     city_overview,
     cn_date,
-    cn_number,
     fact_paragraph,
     figures_period,
     finish,
@@ -199,7 +199,7 @@ def draft_reply(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | N
     draft.paragraphs += _problems(answers.problems, topics_of(" ".join(request.suggestions)), store, period)
     add(heading(phrase("reply", "heading_next")))
     for j, answer in enumerate(answers.items, start=1):
-        ordinal = f"{cn_number(j)}是"
+        ordinal = f"{chinese_numeral(j)}是"
         if answer.next:
             add(measure_paragraph(answer.next, ordinal + (answer.next[0].lead or f"{answer.name}。")))
         else:
@@ -279,7 +279,7 @@ def _answers(request: ReplyRequest, kb: KnowledgeBase, store: FigureStore | None
     warnings: list[str] = []
     for i, suggestion in enumerate(request.suggestions[:MAX_ANSWERED], start=1):
         name = topic(suggestion)
-        answer = Answer(i, name, phrase("reply", "measure_lead", n=cn_number(i), topic=name))
+        answer = Answer(i, name, phrase("reply", "measure_lead", n=chinese_numeral(i), topic=name))
         items.append(answer)
         if not CJK.search(suggestion):
             answer.foreign = True
@@ -309,7 +309,7 @@ def two_part_body(request: ReplyRequest, answers: Answers, overview: Paragraph) 
     out = [overview, heading(phrase("reply_two_part", "heading_done"))]
     done = [a for a in answers.items if a.done]
     for n, a in enumerate(done, start=1):
-        out.append(measure_paragraph(a.done, f"{cn_number(n)}是{a.done[0].lead or f'关于{a.name}。'}", a.extra))
+        out.append(measure_paragraph(a.done, f"{chinese_numeral(n)}是{a.done[0].lead or f'关于{a.name}。'}", a.extra))
     missing = [a.name for a in answers.items if not a.done] + ([answers.rest] if answers.rest else [])
     if missing:
         out.append(placeholder(phrase("reply_two_part", "done_missing", topics="；".join(missing))))
@@ -319,10 +319,10 @@ def two_part_body(request: ReplyRequest, answers: Answers, overview: Paragraph) 
     out.append(Paragraph(text=phrase("reply_two_part", "next_intro", title=request.title)))
     for n, a in enumerate(answers.items, start=1):
         if a.next:
-            out.append(measure_paragraph(a.next, f"{cn_number(n)}是{a.next[0].lead or f'关于{a.name}。'}"))
+            out.append(measure_paragraph(a.next, f"{chinese_numeral(n)}是{a.next[0].lead or f'关于{a.name}。'}"))
         else:
             out.append(placeholder(phrase("reply", "next_foreign" if a.foreign else "next_none", topic=a.name),
-                                   f"{cn_number(n)}是关于{a.name}。"))
+                                   f"{chinese_numeral(n)}是关于{a.name}。"))
     if not answers.items:
         out.append(placeholder(phrase("reply", "next_no_suggestions")))
     return out
@@ -349,6 +349,6 @@ def _problems(quoted: list[Measure], topics: list[str], store: FigureStore | Non
         return [placeholder(phrase("reply", "problems_none"))]
     out = []
     for n, (lead, paragraph) in enumerate(items, start=1):
-        paragraph.lead = f"{cn_number(n)}是{lead}"
+        paragraph.lead = f"{chinese_numeral(n)}是{lead}"
         out.append(paragraph)
     return out

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.answer.numbers import chinese_numeral
 from assistant.answer.understand import Vocabulary
 from assistant.db.periods import Period, parse_period
 from assistant.db.session import FigureStore
@@ -32,7 +33,6 @@ from assistant.tools.types import Figure, format_value
 from .check import is_statistic
 from .compose import (
     cn_date,
-    cn_number,
     fact_paragraph,
     finish,
     heading,
@@ -129,7 +129,7 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
     done = activities(kb, start, evidence, dated, is_statistic)
     if done:  # the period's own work, from the bureau's documents dated within it
         n = sum(1 for _, fact in progress if fact) + 1
-        add(measure_paragraph(done, f"（{cn_number(n)}）{phrase(template, 'lead_work')}"))
+        add(measure_paragraph(done, f"（{chinese_numeral(n)}）{phrase(template, 'lead_work')}"))
 
     add(heading(phrase(template, "heading_problems")))
     problems, topics = _problems(store, period, city[FOREIGN], stats, lagging)
@@ -138,7 +138,7 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
     add(heading(phrase(template, "heading_next")))
     measures = _next_steps(kb, topics, evidence, dated, template)
     for n, m in enumerate(measures, start=1):
-        add(measure_paragraph([m], f"（{cn_number(n)}）{m.lead}"))
+        add(measure_paragraph([m], f"（{chinese_numeral(n)}）{m.lead}"))
     if not measures:
         add(placeholder(phrase(template, "next_none")))
         draft.warnings.append("知识库中没有找到下一步工作措施的依据，草稿中已标注【待补充】。")
@@ -160,7 +160,7 @@ def draft_report(request: ReportRequest, kb: KnowledgeBase, store: FigureStore,
 
 def _numbered(draft: Draft, items: list[tuple[str, Fact]], pattern: str, empty: str) -> None:
     for n, (lead, fact) in enumerate(items, start=1):
-        draft.paragraphs.append(fact_paragraph(fact, pattern.replace("{n}", cn_number(n)) + lead))
+        draft.paragraphs.append(fact_paragraph(fact, pattern.replace("{n}", chinese_numeral(n)) + lead))
     if not items:
         draft.paragraphs.append(placeholder(empty))
 

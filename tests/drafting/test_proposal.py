@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.answer.numbers import chinese_numeral
 from assistant.drafting import read_proposal, split_suggestions
-from assistant.drafting.compose import cn_number
 from assistant.drafting.proposal import topic
 from assistant.drafting.reply import ReplyRequest
 
@@ -43,7 +43,7 @@ def test_request_reads_session_and_number_together_and_names_the_proposer() -> N
         "市政协五届二次会议", "205", "提案", "民建安康市委员会")
     assert ReplyRequest(number="78", session="市五届人大二次会议", title="关于…的建议", proposer="张宏伟").salutation == "张宏伟代表"
     assert topic("建议进一步完善招商引资考核办法，由重数量转向重质量") == "完善招商引资考核办法"
-    assert [cn_number(n) for n in (1, 10, 12, 20)] == ["一", "十", "十二", "二十"]
+    assert [chinese_numeral(n) for n in (1, 10, 12, 20)] == ["一", "十", "十二", "二十"]
 
 
 def test_a_suggestions_own_number_is_not_taken_for_its_name() -> None:
