@@ -27,3 +27,17 @@ def test_traced_numbers_pass_and_untraced_are_flagged() -> None:
 def test_unit_conversion_between_yi_and_wan() -> None:
     assert unsupported_numbers("总投资3.5亿元", figure_values=[35000.0], passages=[]) == []
     assert unsupported_numbers("总投资35000万元", figure_values=[3.5], passages=[]) == []
+
+
+def test_one_numeral_table_reads_the_counts_staff_write() -> None:
+    """Retrieval's time words (过去十五年), the database's periods (十一月) and the checker share one reading."""
+    from assistant.db.periods import parse_period
+    from assistant.index.timescope import plan_years
+    from assistant.numerals import chinese_numeral, chinese_value, number_value
+
+    assert [chinese_value(t) for t in ("十", "十一", "二十三", "一百零五", "两千", "〇", "十亿")] == [
+        10, 11, 23, 105, 2000, 0, None]
+    assert number_value("12") == 12 and number_value("万") is None
+    assert all(chinese_value(chinese_numeral(n)) == n for n in range(1000))
+    assert plan_years("十四") == (2021, 2025) and plan_years("二") is None
+    assert str(parse_period("2023年1-十一月")) == str(parse_period("2023年1-11月"))

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+from assistant.numerals import chinese_numeral, chinese_value, number_value
+
 SCALE = {"亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 
 # Numbers that are not figures: dates and periods, ordinals, 文号, citation markers, headings.
@@ -37,40 +37,9 @@ class NumberMention:
     decimals: int
 
 
-def _chinese_value(text: str) -> float | None:
-    total, current = 0, 0
-    for ch in text:
-        if ch in CN_DIGITS:
-            current = CN_DIGITS[ch]
-        elif ch in CN_UNITS:
-            total += (current or 1) * CN_UNITS[ch]
-            current = 0
-        else:
-            return None
-    return float(total + current)
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 15 → 十五, 23 → 二十三, 105 → 一百零五, 115 → 一百一十五 (as 第…期, 第…号 and （一） are
-    written), for 0 ≤ n < 1000."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-    hundreds, rest = divmod(n, 100)
-    head = digits[hundreds] + "百"
-    if not rest:
-        return head
-    if rest < 10:
-        return head + "零" + digits[rest]
-    return head + ("一" if rest < 20 else "") + chinese_numeral(rest)
-
-
 def ordinal_forms(number: str) -> set[str]:
     """The ways a document writes the number of an ordinal (第5期 / 第五期): Arabic and Chinese."""
-    value = int(number) if number.isdigit() else _chinese_value(number)
+    value = number_value(number)
     if value is None or not 0 < value < 1000:
         return {number}
     return {number, str(int(value)), chinese_numeral(int(value))}
@@ -95,7 +64,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         is_percent = m.group(1) is not None
         digits: str = m.group(2) if is_percent else m.group(5)
         scale: str | None = None if is_percent else m.group(6)
-        base = _chinese_value(digits)
+        base = chinese_value(digits)
         if base is None or (base < 10 and not scale and not is_percent):
             continue  # 一个、两家 — small counts in prose are not figures worth checking
         value = base * (SCALE[scale] if scale else 1)

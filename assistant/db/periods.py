@@ -15,8 +15,8 @@ from datetime import date
 from decimal import Decimal
 
 from assistant.db.errors import InvalidPeriod
+from assistant.numerals import number_value
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _QUARTER_LABELS = {3: "一季度", 6: "上半年", 9: "前三季度"}
 
 
@@ -72,13 +72,10 @@ class Period:
 
 
 def _number(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token in _CN_DIGITS:
-        return _CN_DIGITS[token]
-    if token.startswith("十") and token[1:] in _CN_DIGITS:  # 十一, 十二
-        return 10 + _CN_DIGITS[token[1:]]
-    raise ValueError(token)
+    value = number_value(token)  # 3, 三, 十一
+    if value is None:
+        raise ValueError(token)
+    return value
 
 
 def _normalise(text: str) -> str:

@@ -16,10 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answer.numbers import chinese_numeral
 from assistant.db.errors import InvalidValue
 from assistant.db.periods import Period, parse_period
 from assistant.db.session import FigureStore
+from assistant.numerals import chinese_numeral
 from assistant.tools import lagging_regions, rank_regions
 from assistant.tools.assessment import AssessmentResult, CountyScore, assessment
 from assistant.tools.lifecycle import (

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.answer.numbers import chinese_numeral
 from assistant.db.periods import Period
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
+from assistant.numerals import chinese_numeral
 from assistant.tools import city_total, lagging_regions
 
 from .check import is_statistic

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answer.numbers import chinese_numeral
 from assistant.answer.understand import Vocabulary
 from assistant.db.periods import Period, parse_period
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
+from assistant.numerals import chinese_numeral
 from assistant.tools import (
     CityTotalResult,
     LaggingResult,

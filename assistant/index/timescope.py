@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+from assistant.numerals import chinese_value, number_value
+
 PLAN = re.compile(r"“?([一二三四五六七八九]|十[一二三四五六七八九]?)五”?")  # the n-th five-year plan: “十四五”
 YEAR = r"((?:19|20)\d{2})"
 YEAR_RANGE = re.compile(YEAR + r"\s*年?\s*(?:[-—–~～至到]|－)\s*" + YEAR + r"\s*年")
@@ -48,10 +49,7 @@ class Time:
 
 def plan_years(name: str) -> tuple[int, int] | None:
     """The years of the n-th five-year plan (十四五 → 2021–2025; from the third, 1966–1970, every five years)."""
-    if name.startswith("十"):
-        n = 10 + (CN_DIGITS[name[1]] if len(name) > 1 else 0)
-    else:
-        n = CN_DIGITS.get(name, 0)
+    n = chinese_value(name) or 0
     if n < 3:
         return None
     start = 1966 + 5 * (n - 3)
@@ -59,11 +57,7 @@ def plan_years(name: str) -> tuple[int, int] | None:
 
 
 def _count(written: str) -> int:
-    if written.isdigit():
-        return int(written)
-    if written.startswith("十") and len(written) > 1:
-        return 10 + CN_DIGITS.get(written[1], 0)
-    return CN_DIGITS.get(written, 0)
+    return number_value(written) or 0
 
 
 def times_in(text: str, year: int) -> list[tuple[int, Time]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.answer.numbers import chinese_numeral
 from assistant.drafting import read_proposal, split_suggestions
 from assistant.drafting.proposal import topic
 from assistant.drafting.reply import ReplyRequest
+from assistant.numerals import chinese_numeral
 
 PROPOSAL = """关于加快发展低空经济的提案
 提案人：李明
