@@ -20,7 +20,7 @@ from functools import lru_cache
 import jieba.posseg as posseg
 from pydantic import BaseModel
 
-from assistant.answer.understand import Parsed, delexicalise
+from assistant.answer.understand import Parsed, delexicalise, why_pattern
 from assistant.index.synonyms import Synonyms
 from assistant.tools.registry import REGISTRY, FigureTool
 
@@ -36,7 +36,7 @@ FRAME_WORDS = {
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|有没有|谁")
 # Clauses that ask why or how are answered from documents, not by a tool: their words are not checked here.
-WHY = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|依据|文件|报告")
+WHY = why_pattern("依据", "文件", "报告")
 
 
 def asked_terms(parsed: Parsed) -> list[str]:

@@ -20,7 +20,7 @@ from assistant.answer.answer_types import AnswerType, answer_type
 from assistant.answer.numbers import find_numbers, numeric_values, ordinal_forms
 from assistant.answer.router import RouteScore
 from assistant.answer.types import UNVERIFIED_NOTE, Citation
-from assistant.answer.understand import INJECTION, WHY, Parsed, RegionName
+from assistant.answer.understand import INJECTION, WHY, Parsed, RegionName, why_pattern
 from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.errors import InvalidPeriod
 from assistant.db.periods import Period, find_period, parse_period
@@ -55,9 +55,14 @@ HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四
                      r"[^。；！？]{0,24}[。：:]?$"
                      r"|^第[一二三四五六七八九十百零]+条\s*[^。；！？，\d]{0,12}[。：:]?$")  # 第十五条 项目流转。
 LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；）)\]]+")
-FORMALITIES = re.compile(r"附注|版记|抄送|印发|联系人")
-WHY_CLAUSE = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议|是什么|什么是|含义|口径"
-                        r"|怎么处理|怎么认定|怎么规定|有什么规定|承担什么|什么责任")
+# A section that is a letter's formalities (附注（联系人、抄送、印发）, 版记): named so by its heading's start, not by
+# a word inside an article's first line (第二十二条 …自印发之日起施行 is content).
+FORMALITIES = re.compile(r"^[（(]?(?:附注|版记|抄送|印发|联系人)")
+# A clause the documents answer: why/how, and also what a term or rule is (是什么, 口径, 怎么认定).
+WHY_CLAUSE = why_pattern("是什么", "什么是", "含义", "口径", "怎么处理", "怎么认定", "怎么规定", "有什么规定", "承担什么",
+                         "什么责任")
+# The clauses of a mixed question that the documents are searched with (完成多少，为什么滞后 → 为什么滞后).
+WHY_SEARCH = why_pattern("怎么", "是什么", "口径")
 EXAMPLES = [
     "汉阴县一季度外商直接投资完成进度？",
     "一季度各县区实际引进内资排名",
@@ -707,7 +712,7 @@ def policy_for(
     text names (a quote with figures about other regions than the question's is not quoted)."""
     query = LINK_TARGET.sub(" ", parsed.text)  # a pasted link's address is not what is asked
     clauses = [c for c in re.split(r"[，,；;？?。！!、]", query) if c.strip()]
-    why = [c for c in clauses if re.search(r"为什么|为何|原因|如何|怎样|怎么|措施|下一步|是什么|口径", c)]
+    why = [c for c in clauses if WHY_SEARCH.search(c)]
     if len(clauses) > 1 and why and any(intent in DATA_INTENTS for intent in parsed.intents):
         # In a mixed question, search with the clauses that ask "why/how", not the figure clause (a condition
         # clause, 不另设…的话，怎么弄, is part of what is asked and stays).
@@ -743,7 +748,7 @@ def policy_for(
             continue
         if ordinals and not all(any(form in context for form in forms) for forms in ordinals):
             continue  # 第5期 is not answered by a passage about the series (办了8期)
-        if FORMALITIES.search(hit.section):
+        if formality_section(hit.section):
             continue  # the 版记 and 附注 of a letter: its contact person, 抄送 and 印发 lines answer nothing
         if hit.kind == "table" and asks_reason:
             continue  # a table row states figures, never a reason or a measure
@@ -789,6 +794,12 @@ def policy_for(
         # figures taken from an unverified document's text say so where they stand
         state = UNVERIFIED_NOTE if not hit.verified and find_numbers(quote) else ""
         comp.policy_lines.append(f"· 据{where}{section}：{quote} [{n}]{state}")
+
+
+def formality_section(section: str) -> bool:
+    """Whether a passage's section is a letter's formalities (its contact person, 抄送 and 印发 lines), judged by the
+    start of its own heading: an article whose first line says 自印发之日起施行 is content."""
+    return FORMALITIES.search(section.split(" › ")[-1]) is not None
 
 
 def _formality(sentence: str, words: list[str]) -> bool:

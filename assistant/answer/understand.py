@@ -20,7 +20,18 @@ from assistant.tools.lifecycle import reported_on
 
 RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|哪个(?:县|区|地区)?.{0,6}最")
 LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
-WHY = re.compile(r"为什么|为何|原因|怎么办|如何|怎样|措施|举措|下一步|做法|办法|政策|要求|经验|建议")
+# Words that ask why or how (reasons, measures, rules): a clause with one is answered from documents, not by a
+# figure. The one definition of the family; each use adds the words it needs (why_pattern).
+WHY_WORDS = ("为什么", "为何", "原因", "怎么办", "如何", "怎样", "措施", "举措", "下一步", "做法", "办法", "政策", "要求",
+             "经验", "建议")
+
+
+def why_pattern(*more: str, words: tuple[str, ...] = WHY_WORDS) -> re.Pattern[str]:
+    """The why/how family (`words`) and the words one use adds to it."""
+    return re.compile("|".join(dict.fromkeys((*words, *more))))
+
+
+WHY = why_pattern()
 DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|怎么算|如何计算|怎么计算|定义|包括哪些|指的是")
 PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履约率|多少个|几个|个数|统计|签约|在谈|投产|亿元以上|亿以上)|开工率|资金到位率|履约率")
 EVENT = re.compile(r"推介会|招商活动|签约活动|活动.{0,6}(?:签约|多少|哪些)|考察活动")
