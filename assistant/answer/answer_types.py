@@ -35,7 +35,9 @@ DURATION_Q = re.compile(r"多久|多长时间|多少天|几天|多少个?工作�
 DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|年)(?<!\d{{4}}年)|"
                       r"每(?:个)?(?:周|星期|月|季度?|半年|年|旬|天|日)|按(?:周|月|季度?|年)")
 WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|几[号日]|截止(?:时间|日期)|哪一?年|多会儿")
-WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至")
+# a day of the week (每周五前) dates a weekly deadline as 5日前 dates a monthly one
+WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至|"
+                  r"(?:周|星期|礼拜)[一二三四五六日天]")
 COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*([{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
 SHARE_Q = re.compile(r"比例|占比|比重|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")

@@ -640,8 +640,8 @@ def period_mentions(key: str) -> list[list[str]]:
 
 # An item named by its number: 第5期, 第七届, 第205号 (提案), 第十四条.
 NAMED_ITEM = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])")
-# A question asking who: people, never a definition.
-WHO = re.compile(r"谁|哪位|哪几位|哪些人")
+# A question asking who — people, or the department, unit or level responsible: never a definition.
+WHO = re.compile(r"谁|哪位|哪几位|哪些人|哪(?:个|些|一|家)?(?:部门|单位|机构|一级|级)")
 # A question about how two terms relate (A和B是什么关系, 有什么区别, 一样吗).
 COMPARE = re.compile(r"(?:和|与|跟|同).{1,16}?(?:是什么关系|有什么关系|有何关系|啥关系|什么关系|有什么区别|的区别|区别是什么|"
                      r"有啥区别|区别在哪|有什么不同|有啥不同|不同在哪|有何不同|异同|一样吗|是一回事吗|是不是一回事)")

@@ -22,8 +22,8 @@ RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最
 LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
 # Words that ask why or how (reasons, measures, rules): a clause with one is answered from documents, not by a
 # figure. The one definition of the family; each use adds the words it needs (why_pattern).
-WHY_WORDS = ("为什么", "为何", "原因", "怎么办", "如何", "怎样", "措施", "举措", "下一步", "做法", "办法", "政策", "要求",
-             "经验", "建议")
+WHY_WORDS = ("为什么", "为何", "为啥", "原因", "怎么办", "咋办", "如何", "怎样", "措施", "举措", "下一步", "做法", "办法",
+             "政策", "要求", "经验", "建议")
 
 
 def why_pattern(*more: str, words: tuple[str, ...] = WHY_WORDS) -> re.Pattern[str]:
@@ -195,6 +195,9 @@ def _metrics_in(text: str) -> list[MetricDef]:
     return found
 
 
+# A year written with two digits (24年, 23年底): this century's, within the years a bureau reports on; 近10年 and
+# 两年 are spans, not years.
+SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])(1[5-9]|[23]\d)年(?!\d|来|间|以来|多)")
 RELATIVE_PERIOD = re.compile(r"今年|本年|去年|上年|(?:上|本|这)个?季度|(?:上|本|这)个?月(?!底|末)")
 
 
@@ -302,7 +305,7 @@ def _place_words(text: str) -> list[str]:
 
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
     """`max_chars` (Settings.max_question_chars): longer questions are parsed from their start, marked truncated."""
-    text = " ".join(question.split())
+    text = SHORT_YEAR.sub(r"20\1年", " ".join(question.split()))  # 24年 is 2024年 to the periods and the search
     clock = today or date.today()
     today = vocab.reference_day(clock)
     limit = len(text) if max_chars is None else max_chars

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.grounded import formality_section
+from assistant.answer.answer_types import answer_type
+from assistant.answer.grounded import WHO, WHY_CLAUSE, formality_section
+from assistant.answer.understand import SHORT_YEAR, WHY
 
 
 @pytest.mark.parametrize(("section", "formality"), [
@@ -19,3 +21,42 @@ from assistant.answer.grounded import formality_section
 ])
 def test_a_formalities_section_is_named_by_its_heading_start(section: str, formality: bool) -> None:
     assert formality_section(section) is formality
+
+
+@pytest.mark.parametrize(("question", "holding", "not_holding"), [
+    ("信息员每个礼拜最晚哪天交材料", "每周三前报送上周材料", "信息员按要求报送材料"),
+    ("周报一般啥时候报", "每星期一上午报送", "周报应及时报送"),
+])
+def test_a_day_of_the_week_answers_when(question: str, holding: str, not_holding: str) -> None:
+    wanted = answer_type(question)
+    assert wanted is not None and wanted.name == "日期"
+    assert wanted.held_by(holding) and not wanted.held_by(not_holding)
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("24年外资目标定的多少", "2024年外资目标定的多少"),
+    ("23年底入库多少个项目", "2023年底入库多少个项目"),
+    ("2024年内资目标", "2024年内资目标"),
+    ("近10年引资增长多少", "近10年引资增长多少"),
+    ("办法试行期两年", "办法试行期两年"),
+    ("第24年的考核", "第24年的考核"),
+])
+def test_a_two_digit_year_is_this_centurys(written: str, read: str) -> None:
+    assert SHORT_YEAR.sub(r"20\1年", written) == read
+
+
+@pytest.mark.parametrize(("question", "who"), [
+    ("招商专员的名单归哪个部门管", True),
+    ("联络员由哪些单位派", True),
+    ("A级线索由哪一级领导包抓", True),
+    ("项目管家都有谁", True),
+    ("项目管家是什么", False),
+    ("五库指的是哪五个库", False),
+])
+def test_a_question_asking_who_is_responsible_is_no_definition(question: str, who: bool) -> None:
+    assert (WHO.search(question) is not None) is who
+
+
+@pytest.mark.parametrize("question", ["为啥外资一直上不去", "线索没人跟咋办", "为何要设首谈单位"])
+def test_colloquial_why_asks_for_reasons(question: str) -> None:
+    assert WHY.search(question) is not None and WHY_CLAUSE.search(question) is not None
