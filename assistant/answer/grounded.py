@@ -197,7 +197,7 @@ SLOT_BONUS = 0.02
 ENTITY_KINDS = ("project", "enterprise", "source")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change")
+                "source", "overdue", "county", "change", "escalation")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首")
@@ -229,7 +229,8 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
              "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
-             "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign}.get(kind)
+             "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
+             "columns": slots.columns, "escalation": slots.escalation}.get(kind)
     return [] if value is None else [value]
 
 

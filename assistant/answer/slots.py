@@ -16,6 +16,7 @@ from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.directory import core_name
+from assistant.tools.projects import LEDGER_COLUMNS
 
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "半": 0.5}
@@ -43,6 +44,10 @@ _OVERDUE = re.compile(r"(?:过了|超过|超出|已过|过期|超期|晚于).{0,
 # 同比 asks a change on last year's same period, which the indicator tools hold.
 _CHANGE = re.compile(r"(?:进度|完成率|完成情况|名次|排名).{0,6}(?:提升|提高|下降|变化|进步|退步|上升|回落|加快|放缓)"
                      r"|(?:提升|提高|进步|退步|上升|回落).{0,4}(?:进度|完成率|名次)")
+# Words of a question about the problem ledger (问题, 诉求)
+_PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
+# How or why something is done (县级解决不了的问题怎么办): a rule the documents state, not a list of the ledger
+_HOW = re.compile(r"怎么办|如何|怎样|怎么处理|为什么|为何|规定|机制|程序|流程")
 # The counties' own rows added up (13个县区加起来), as opposed to the 全市 row of the report.
 _PARTS = re.compile(r"(?:各|\d+\s*个|十[一二三]?个|所有|全部)(?:县区|县市区|区县|县（市、区）|地区|县)"
                     r".{0,12}(?:加起来|加总|相加|合计|总和|之和|累加|汇总|一共)")
@@ -55,6 +60,7 @@ class SlotVocabulary:
     departments: list[str] = field(default_factory=list)
     chains: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     event_cities: list[str] = field(default_factory=list)
+    escalations: list[str] = field(default_factory=list)  # the problem ledger's 协调层级 values
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -68,6 +74,7 @@ class SlotVocabulary:
                 chains=[(c.name, tuple(c.aliases or [])) for c in session.scalars(select(IndustryChain))],
                 # 驻外招商联络处 cities too: 驻深圳联络处 fills the same city slot that the contacts tool reads
                 event_cities=sorted(set(session.scalars(select(Event.city))) | set(session.scalars(select(Office.city)))),
+                escalations=sorted({e for e in session.scalars(select(Problem.escalation)) if e}),
             )
 
     def words(self) -> list[str]:
@@ -98,6 +105,8 @@ class Slots:
     overdue: bool | None = None  # asks for projects past their agreed start date
     parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
     change: bool | None = None  # asks how completion changed between periods
+    escalation: str | None = None  # a 协调层级 of the problem ledger (市级联席会议), asked of problems
+    columns: list[str] | None = None  # ledger columns asked of each listed project (项目管家, 约定开工期限), in text order
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
 
 
@@ -149,6 +158,25 @@ def _find_name(text: str, names: list[str], kind: str) -> tuple[str, str] | None
         return None
     _, name, span = max(found)
     return name, span
+
+
+def ledger_columns(text: str) -> list[str]:
+    """The project ledger columns a question names, by any header name the importer accepts for them (管家 is
+    项目管家, 开工期限 is 约定开工期限), in the order asked; the longest name wins where names overlap (最新进展
+    is not also 进展)."""
+    names = sorted(((alias, label) for label, aliases in LEDGER_COLUMNS.items() for alias in aliases),
+                   key=lambda n: -len(n[0]))
+    taken = [False] * len(text)
+    found: list[tuple[int, str]] = []
+    for alias, label in names:
+        start = text.find(alias)
+        while start >= 0:
+            end = start + len(alias)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(alias)
+                found.append((start, label))
+            start = text.find(alias, end)
+    return list(dict.fromkeys(label for _, label in sorted(found)))
 
 
 def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
@@ -220,6 +248,14 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
         slots.order = "investment"
     slots.date_from, slots.date_to = _window(text)
+    # a column of the ledger, asked of each listed project: not a word inside the project's or company's name
+    named = [s for s, _ in slots.spans if s in (slots.project or "") or s in (slots.enterprise or "")]
+    bare_text = text
+    for word in named:
+        bare_text = bare_text.replace(word, "，")
+    slots.columns = ledger_columns(bare_text) or None
+    if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed
+        slots.escalation = next((e for e in sorted(vocab.escalations, key=len, reverse=True) if e in text), None)
     if re.search(r"已(?:经)?(?:解决|办结|销号)|办结了|解决了(?!吗|没)", text) and not re.search(r"没|未|尚未|还没|待", text):
         slots.solved = True
     return slots

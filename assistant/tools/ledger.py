@@ -7,6 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
 from assistant.db.models import Event, Problem, Region
@@ -107,12 +108,47 @@ class ProblemItem(BaseModel):
     status: str
     opened_on: date
     closed_on: date | None = None
+    # the workflow columns of the ledger, said with every listed problem
+    due_on: date | None = None  # 办结时限
+    overdue_days: int | None = None  # open past its 办结时限 on the ledger date
+    escalation: str | None = None  # 协调层级
+    evaluation: str | None = None  # 企业评价 of a solved problem
+    latest_progress: str | None = None  # the newest 办理进展, with its date
+
+
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _problem_line(item: ProblemItem) -> str:
     project = f"{item.project}，" if item.project else ""
-    closed = f"，{item.closed_on.year}年{item.closed_on.month}月{item.closed_on.day}日解决" if item.closed_on else ""
-    return f"{item.code}（{item.region}，{project}{item.department}）{item.description}，{item.status}{closed}"
+    closed = f"，{_cn(item.closed_on)}解决" if item.closed_on else ""
+    flow = [f"办结时限{_cn(item.due_on)}" + (f"（已逾期 {item.overdue_days} 天）" if item.overdue_days else "")
+            if item.due_on and not item.closed_on else "",
+            f"协调层级{item.escalation}" if item.escalation else "",
+            f"企业评价“{item.evaluation}”" if item.evaluation else "",
+            f"最新进展：{item.latest_progress}" if item.latest_progress and not item.closed_on else ""]
+    shown = "，".join(f for f in flow if f)
+    return (f"{item.code}（{item.region}，{project}{item.department}）{item.description}，{item.status}{closed}"
+            + (f"（{shown}）" if shown else ""))
+
+
+def _problem_items(session: Session, rows: list[tuple[Problem, Region]]) -> list[ProblemItem]:
+    """The listed problems with their workflow columns: 办结时限 (overdue as of the ledger date), 协调层级, 企业评价
+    and the newest 办理进展."""
+    from assistant.db.models import ProblemProgress
+    from assistant.tools.lifecycle import ledger_date
+
+    day = ledger_date(session)
+    latest: dict[int, str] = {}
+    for note in session.scalars(select(ProblemProgress).where(
+            ProblemProgress.problem_id.in_([pb.id for pb, _ in rows] or [0])).order_by(ProblemProgress.noted_on)):
+        latest[note.problem_id] = f"{_cn(note.noted_on)}{note.text}"
+    return [ProblemItem(id=pb.id, code=pb.code, project=pb.project_name, region=rg.name, description=pb.description,
+                        department=pb.department, status=pb.status, opened_on=pb.opened_on, closed_on=pb.closed_on,
+                        due_on=pb.due_on, escalation=pb.escalation, evaluation=pb.evaluation,
+                        overdue_days=(day - pb.due_on).days if pb.due_on and not pb.closed_on and pb.due_on < day
+                        else None, latest_progress=latest.get(pb.id)) for pb, rg in rows]
 
 
 class CountItem(BaseModel):
@@ -136,14 +172,18 @@ class ProblemList(BaseModel):
     examples=[
         "问题台账里还有哪些问题没解决", "市发改委负责的问题还有哪些", "恒口有哪些待解决的问题",
         "自然资源局牵头的问题办完了没有", "项目落地遇到的问题清单", "未解决的问题有多少个",
-        "各部门还有几个问题没办结", "企业反映的问题诉求办理情况",
+        "各部门还有几个问题没办结", "企业反映的问题诉求办理情况", "需要市级协调的问题有哪些",
+        "上了联席会议的问题清单",
     ],
     path="problems",
 )
-def open_problems(store: FigureStore, region: str | None = None, department: str | None = None) -> ProblemList:
-    """问题台账中尚未解决（未解决、推进中）的问题，可按地区或责任部门筛选，并按部门、地区计数。
+def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
+                  escalation: str | None = None) -> ProblemList:
+    """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门或协调层级筛选，并按部门、地区计数；
+    每个问题写明办结时限（是否逾期）、协调层级和最新办理进展。
 
-    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”“市人社局”。
+    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”“市人社局”；
+    escalation：可选，协调层级，如“县级”“市级”“市级联席会议”（提交联席会议协调的问题）。
     """
     with store.session() as session:
         stmt = (select(Problem, Region).join(Region, Problem.region_id == Region.id)
@@ -157,17 +197,17 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
                 stmt = stmt.where(Problem.region_id == reg.id)
         rows = sorted(
             ((pb, rg) for pb, rg in session.execute(stmt)
-             if not department or department_key(department) in normalise_name(pb.department)),
+             if (not department or department_key(department) in normalise_name(pb.department))
+             and (not escalation or pb.escalation == escalation)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
         )
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,
-                          "未解决问题 = 状态为“未解决”或“推进中”的问题")
-        items = [ProblemItem(id=pb.id, code=pb.code, project=pb.project_name, region=rg.name,
-                             description=pb.description, department=pb.department, status=pb.status,
-                             opened_on=pb.opened_on) for pb, rg in rows]
+                          "未解决问题 = 状态为“未解决”或“推进中”的问题；" + OVERDUE_RULE)
+        items = _problem_items(session, rows)
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
     by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
-    scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门"]))
+    scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门",
+                                  escalation and f"协调层级为“{escalation}”的"]))
     if items:
         top = "、".join(f"{c.name} {c.count} 个" for c in by_department[:5])
         summary = f"{scope}未解决问题 {len(items)} 个，按责任部门：{top}。"
@@ -209,9 +249,7 @@ def solved_problems(store: FigureStore, region: str | None = None, department: s
         )
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,
                           "已解决问题 = 状态为“已解决”的问题")
-        items = [ProblemItem(id=pb.id, code=pb.code, project=pb.project_name, region=rg.name,
-                             description=pb.description, department=pb.department, status=pb.status,
-                             opened_on=pb.opened_on, closed_on=pb.closed_on) for pb, rg in rows]
+        items = _problem_items(session, rows)
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
     by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
     scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门"]))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from assistant.db.errors import InvalidValue
 from assistant.db.models import IndustryChain, Project, Region
 from assistant.db.periods import Period
+from assistant.db.records import PROJECT_SPECS
 from assistant.db.reference import CITY_NAME, PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2, to_decimal
@@ -40,6 +41,39 @@ from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, format_value
 
 _NON_KEY = "非重点产业链"
+
+# The ledger columns a project list shows when a question asks for them (汉阴县的项目管家, 各项目的约定开工期限): the
+# importer's field → the Project attribute. They are named as the importer reads their headers (PROJECT_SPECS), so a
+# question is matched against the database's own words for its columns.
+_COLUMN_ATTRS = {
+    "enterprise": "enterprise_name", "signed_on": "signed_on", "started_on": "started_on",
+    "operating_on": "operating_on", "funds": "funds_arrived_yi_yuan", "lead_grade": "lead_grade", "clue_on": "clue_on",
+    "talks_on": "talks_on", "source": "source_unit", "responsible": "responsible_unit", "leader": "lead_leader",
+    "manager": "manager", "build_type": "build_type", "funds_year": "funds_this_year_yi_yuan",
+    "deadline": "start_deadline", "progress": "progress", "progress_on": "progress_on",
+}
+# column label (the header's first name) → every header name the importer accepts for it
+LEDGER_COLUMNS: dict[str, tuple[str, ...]] = {
+    spec.aliases[0]: spec.aliases for spec in PROJECT_SPECS if spec.field in _COLUMN_ATTRS}
+_ATTR_OF = {spec.aliases[0]: _COLUMN_ATTRS[spec.field] for spec in PROJECT_SPECS if spec.field in _COLUMN_ATTRS}
+
+
+def column_label(name: str) -> str:
+    """The ledger column a header name means (管家 → 项目管家, 开工期限 → 约定开工期限); InvalidValue otherwise."""
+    for label, aliases in LEDGER_COLUMNS.items():
+        if name == label or name in aliases:
+            return label
+    raise InvalidValue(f"项目台账没有“{name}”这一列。可列出的列：{'、'.join(LEDGER_COLUMNS)}。")
+
+
+def _column_text(value: object) -> str:
+    if value is None or value == "":
+        return "未填"
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, float | Decimal):
+        return format_value(float(value), "亿元")
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -248,6 +282,7 @@ class ProjectItem(BaseModel):
     funds_arrived_yi_yuan: float | None
     is_foreign: bool
     foreign_amount_wan_usd: float | None
+    columns: dict[str, str] = {}  # the ledger columns asked for (项目管家 → 张某), as written in the answer
 
 
 class ProjectList(BaseModel):
@@ -265,27 +300,32 @@ class ProjectList(BaseModel):
         "汉阴县有哪些项目", "列出新能源产业链的项目", "还在谈的项目有哪些", "总投资10亿元以上的项目名单",
         "一季度签约的项目有哪些", "外资项目都有哪些", "高新区已开工的项目", "投产的项目清单",
         "旬阳市的签约项目列表", "处于线索阶段的项目", "投资最大的项目是哪个", "5月份签约了哪些项目",
-        "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段",
+        "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段", "汉阴县各项目的项目管家是谁",
+        "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候",
     ],
     slots={"min_investment_yi": "amount", "signed_from": "date_from", "signed_to": "date_to", "enterprise": "enterprise",
-           "source_unit": "source"},
+           "source_unit": "source", "columns": "columns"},
     path="project-list",
 )
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
                   foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
                   order: Literal["signed", "investment"] = "signed", limit: int = 50,
-                  enterprise: str | None = None, source_unit: str | None = None) -> ProjectList:
-    """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）。
+                  enterprise: str | None = None, source_unit: str | None = None,
+                  columns: list[str] | None = None) -> ProjectList:
+    """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
     period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
     order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小；limit：最多返回条数（默认 50）；
     enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目；
-    source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目。
+    source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目；
+    columns：要逐个项目写出的台账列，如 ["项目管家", "包抓领导"]，可选：企业、签约日期、开工日期、投产日期、到位资金、线索等级、线索日期、在谈日期、
+    来源/首谈单位、责任单位、包抓领导、项目管家、新建/续建、当年到位资金、约定开工期限、最新进展、进展日期。
     """
     p = period_of(period)
+    asked = list(dict.fromkeys(column_label(c) for c in columns or []))
     wanted_stage = resolve_stage(stage) if stage else None
     if signed_from and signed_to and signed_from > signed_to:
         raise InvalidValue(f"签约日期范围有误：起始日期 {signed_from} 晚于结束日期 {signed_to}。")
@@ -313,11 +353,13 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             units = "、".join(sorted({str(first[x.id]) for x in projects})) or f"“{source_unit}”"
         shown = projects[: max(limit, 0)]
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
+        ledger = _ledger_columns(session, [x.id for x in shown], asked)
     items = [
         ProjectItem(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
                     total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,
                     started_on=x.started_on, operating_on=x.operating_on, funds_arrived_yi_yuan=as_float(x.funds),
-                    is_foreign=x.is_foreign, foreign_amount_wan_usd=as_float(x.foreign_wan_usd))
+                    is_foreign=x.is_foreign, foreign_amount_wan_usd=as_float(x.foreign_wan_usd),
+                    columns=ledger.get(x.id, {}))
         for x in shown
     ]
     total = _sum([x.total for x in projects])
@@ -328,7 +370,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         summary = f"首谈单位为{units}的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
     if items:
         summary += "：" + "；".join(
-            f"{i.name}（{i.region}，{i.stage}，{format_value(i.total_investment_yi_yuan, '亿元')}）" for i in items[:20])
+            f"{i.name}（{i.region}，{i.stage}，{format_value(i.total_investment_yi_yuan, '亿元')}"
+            + "".join(f"，{label}：{value}" for label, value in i.columns.items()) + "）" for i in items[:20])
     if len(items) > 20 or len(shown) < len(projects):
         summary += f"（列出前 {min(len(items), 20)} 个）"
     figures = [Figure(label="符合条件的项目数", value=len(projects), unit="个", period=p.key if p else None, provenance=prov),
@@ -336,6 +379,17 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                       provenance=prov)] if projects else []
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
                        summary=summary + "。", figures=figures)
+
+
+def _ledger_columns(session: Session, ids: list[int], labels: list[str]) -> dict[int, dict[str, str]]:
+    """The asked ledger columns of the listed projects, as text (未填 for an empty cell); 最新进展 with its date."""
+    if not labels or not ids:
+        return {}
+    attrs = [_ATTR_OF[label] for label in labels]
+    if "progress" in attrs and "progress_on" not in attrs:
+        labels, attrs = [*labels, "进展日期"], [*attrs, "progress_on"]
+    rows = session.execute(select(Project.id, *(getattr(Project, a) for a in attrs)).where(Project.id.in_(ids)))
+    return {row[0]: {label: _column_text(value) for label, value in zip(labels, row[1:], strict=True)} for row in rows}
 
 
 def _same_unit(asked: str, unit: str | None) -> bool:

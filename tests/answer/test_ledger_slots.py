@@ -1,0 +1,69 @@
+"""Ledger columns and problem-ledger levels a question asks about, filled from the database's own vocabulary (the
+importer's header names, the ledger's 协调层级 values), and written out for every project or problem a list shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.engine import Assistant
+from assistant.answer.slots import SlotVocabulary, fill_slots, ledger_columns
+
+
+@pytest.mark.parametrize(("question", "columns"), [
+    ("汉阴县的项目管家分别是谁", ["项目管家"]),
+    ("白河县有几个项目，管家是谁", ["项目管家"]),
+    ("镇坪县项目谁是管家，包抓领导是谁", ["项目管家", "包抓领导"]),
+    ("恒口示范区项目约定的开工期限都是啥时候", ["约定开工期限"]),
+    ("各项目的开工期限和责任单位", ["约定开工期限", "责任单位"]),
+    ("石泉县项目的首谈单位都是谁", ["来源/首谈单位"]),
+    ("紫阳县项目最新进展怎么样", ["最新进展"]),  # not also 进展
+    ("哪些项目的进展日期最早", ["进展日期"]),
+    ("高新区有哪些项目", []),
+    ("各县区资金到位率排名", []),  # a rate, not the 到位资金 column
+])
+def test_columns_are_named_by_the_importers_header_names(question: str, columns: list[str]) -> None:
+    assert ledger_columns(question) == columns
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("汉阴县的项目管家分别是谁", ["半导体硅材料项目（示例）（汉阴县，开工，6.50亿元，项目管家：张某）", "项目管家：陈某"]),
+    ("镇坪县项目谁是管家，包抓领导是谁", ["项目管家：黄某，包抓领导：副市长（分管卫健）"]),
+    ("恒口的项目约定开工期限", ["约定开工期限：2023年4月18日", "约定开工期限：未填"]),
+    ("紫阳县项目的最新进展", ["最新进展：厂房封顶，进展日期：2023年7月24日"]),
+])
+def test_a_list_shows_the_column_asked(assistant: Assistant, question: str, expected: list[str]) -> None:
+    answer = assistant.ask(question)
+    for text in expected:
+        assert text in answer.answer, answer.answer
+    assert answer.flagged_numbers == []
+
+
+def test_a_follow_up_asks_another_column_of_the_same_list(assistant: Assistant) -> None:
+    plan = assistant.route("包抓领导呢", ["镇坪县的项目管家是谁"])
+    assert plan.route == "list_projects", plan
+    assert plan.calls[0].params["columns"] == ["包抓领导"]
+    assert plan.calls[0].params["region"] == "镇坪县"
+
+
+@pytest.mark.parametrize(("question", "escalation"), [
+    ("提交市级联席会议协调的问题有哪些", "市级联席会议"),  # the longest level named, not also 市级
+    ("协调层级是市级的问题还有几个", "市级"),
+    ("县级协调的诉求有哪些", "县级"),
+    ("县级解决不了的问题怎么办", None),  # how a level is handled: a rule of the documents
+    ("市级领导带队的招商活动", None),  # no problem asked about
+])
+def test_a_coordination_level_is_filled_from_the_problem_ledger(question: str, escalation: str | None) -> None:
+    vocab = SlotVocabulary(escalations=["县级", "市级", "市级联席会议"])
+    assert fill_slots(question, vocab).escalation == escalation
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("提交市级联席会议协调的问题有哪些", ["WT-2023-003", "协调层级市级联席会议"]),
+    ("财政局的问题超期了没有", ["办结时限2023年4月30日（已逾期 89 天）", "银行授信未通过"]),
+    ("已经解决的问题有哪些", ["企业评价“满意”", "企业评价“基本满意”"]),
+])
+def test_a_problem_list_shows_its_workflow_columns(assistant: Assistant, question: str, expected: list[str]) -> None:
+    answer = assistant.ask(question)
+    for text in expected:
+        assert text in answer.answer, answer.answer
+    assert answer.flagged_numbers == []
