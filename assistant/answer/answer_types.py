@@ -16,7 +16,13 @@ from assistant.answer.numbers import find_numbers
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半]+)"
 # measure words that count things; the groups are words a document may use for the same count
 _CLASSIFIERS = ["个", "家", "条", "项", "期", "次", "批", "场", "类", "种", "件", "户", "所", "座", "款", "份", "轮"]
+# units of measure a count may be asked in (多少亩, 多少平方米, 多少人次); longest first
+_UNITS = ["平方公里", "万平方米", "平方米", "公顷", "人次", "批次", "亩", "吨"]
 _PEOPLE = "人名位"
+# an approximate count (260余人, 40多家, 10来个) still states it
+_ABOUT = r"(?:多|余|来)?"
+# 5个工作日, 3个月 are durations, not a count of 个
+_NOT_A_COUNT = r"(?!工作日|月|小时|百分点|星期|季度)"
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]
 # a day of the week (每周五前) dates a weekly deadline as 5日前 dates a monthly one
 WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至|"
                   r"(?:周|星期|礼拜)[一二三四五六日天]")
-COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*([{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
+COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
 SHARE_Q = re.compile(r"比例|占比|比重|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
 AMOUNT_Q = re.compile(r"多少钱|多少万|多少亿|多少(?:资金|外资|内资|投资|金额|美元)|奖励多少|补助多少|补贴多少|投了多少|投资多少|"
@@ -49,7 +55,10 @@ HEADCOUNT_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个\s*人")
 PEOPLE_Q = re.compile(r"(?<!哪)(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
 # any other 多少 / 几 (控制指标定的多少, 排第几 aside) asks for a number of some kind
 NUMBER_Q = re.compile(r"(?<![哪第])(?:多少|几)(?!乎)")
-PEOPLE = re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{_PEOPLE}]")
+PEOPLE = re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}[{_PEOPLE}]")
+# points of a score (占几分, 加几分, 得多少分): 8分, not a share or a count
+POINTS_Q = re.compile(r"(?<!哪)(?:几|多少)\s*分(?![钟之析别散])")
+POINTS = re.compile(r"\d+(?:\.\d+)?\s*分(?![钟之析别散])")
 AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
 
 
@@ -67,9 +76,11 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("金额", AMOUNT)
     if HEADCOUNT_Q.search(question):  # 几个人 counts people (2名), not things
         return AnswerType("人数", PEOPLE)
+    if POINTS_Q.search(question):
+        return AnswerType("分值", POINTS)
     if m := COUNT_Q.search(question):
-        unit = _PEOPLE if m.group(1) in _PEOPLE else m.group(1)
-        return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*(?:多)?[{unit}]"))
+        unit = f"[{_PEOPLE}]" if m.group(1) in _PEOPLE else re.escape(m.group(1).removeprefix("万"))
+        return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}(?:万)?{unit}{_NOT_A_COUNT}"))
     if PEOPLE_Q.search(question):
         return AnswerType("人数", PEOPLE)
     if NUMBER_Q.search(question):

@@ -60,3 +60,18 @@ def test_a_question_asking_who_is_responsible_is_no_definition(question: str, wh
 @pytest.mark.parametrize("question", ["为啥外资一直上不去", "线索没人跟咋办", "为何要设首谈单位"])
 def test_colloquial_why_asks_for_reasons(question: str) -> None:
     assert WHY.search(question) is not None and WHY_CLAUSE.search(question) is not None
+
+
+@pytest.mark.parametrize(("question", "kind", "holding", "not_holding"), [
+    ("推介会来了多少人", "数量", "邀请客商180余人参会", "邀请客商参会"),
+    ("对接了多少家企业", "数量", "对接企业40多家", "对接了一批企业"),
+    ("复核委员会一共几个", "数量", "共5个成员单位", "在5个工作日内复核"),
+    ("这项指标在考核里占几分", "分值", "履约率5分", "履约率＝履约项目数÷应履约项目数×100%"),
+    ("违规的扣多少分", "分值", "每起扣2分", "推荐2至3个承接地"),
+    ("给项目供了多少亩地", "数量", "供应工业用地1500亩", "供地率达到85%"),
+    ("厂房建了多少平方米", "数量", "新建厂房12.5万平方米", "新建厂房5栋"),
+])
+def test_a_count_or_score_is_held_in_its_own_unit(question: str, kind: str, holding: str, not_holding: str) -> None:
+    wanted = answer_type(question)
+    assert wanted is not None and wanted.name == kind
+    assert wanted.held_by(holding) and not wanted.held_by(not_holding)
