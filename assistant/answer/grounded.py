@@ -194,10 +194,10 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # Chosen on the development question set only.
 SLOT_BONUS = 0.02
 # A named project, company or 首谈单位 narrows every figure asked: a tool that cannot filter by it answers for all
-ENTITY_KINDS = ("project", "enterprise", "source")
+ENTITY_KINDS = ("project", "enterprise", "source", "owner")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change", "escalation")
+                "source", "overdue", "county", "change", "escalation", "owner")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首")
@@ -230,7 +230,8 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
-             "columns": slots.columns, "escalation": slots.escalation}.get(kind)
+             "columns": slots.columns, "escalation": slots.escalation,
+             "owner": slots.owner}.get(kind)
     return [] if value is None else [value]
 
 

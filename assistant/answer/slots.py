@@ -33,7 +33,11 @@ _STAGE_WORDS = {"线索": "线索", "在谈": "在谈", "洽谈": "在谈", "签
                 "投产": "投产", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
                  ("已对接", "已对接"), ("已签约", "已签约"), ("签约了", "已签约"))
-_CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "行业领军", "外资企业")
+_CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "行业领军")
+# A category word names companies when a company noun follows it (外资企业, 其他类), or when it can name nothing else
+_COMPANY_NOUN = re.compile(r"^的?(?:企业|公司|集团|客商|类)")
+# Who follows an enterprise (跟踪责任单位): 深圳办负责跟踪的企业, 国轩高科是哪个单位在跟
+_OWNER_WORDS = re.compile(r"负责跟踪|跟踪责任|负责对接的企业|在跟(?!踪)|跟踪的(?:企业|客商|目标企业)")
 # Who brought a project in (首谈单位): 深圳联络处首谈的项目, 北京联络处牵线引进的项目.
 _SOURCE_WORDS = re.compile(r"首谈|牵线|引荐|推荐引进|来源单位|项目来源")
 # The agreed start date already passed (过了约定开工期限, 逾期未开工), not coming up (快到开工期限).
@@ -61,6 +65,7 @@ class SlotVocabulary:
     chains: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     event_cities: list[str] = field(default_factory=list)
     escalations: list[str] = field(default_factory=list)  # the problem ledger's 协调层级 values
+    categories: list[str] = field(default_factory=list)  # the enterprise table's 类别 values (外资, 行业领军)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -75,6 +80,8 @@ class SlotVocabulary:
                 # 驻外招商联络处 cities too: 驻深圳联络处 fills the same city slot that the contacts tool reads
                 event_cities=sorted(set(session.scalars(select(Event.city))) | set(session.scalars(select(Office.city)))),
                 escalations=sorted({e for e in session.scalars(select(Problem.escalation)) if e}),
+                categories=sorted({c.strip() for cats in session.scalars(select(Enterprise.category)) if cats
+                                   for c in re.split(r"[、,，/]", cats) if c.strip()}),
             )
 
     def words(self) -> list[str]:
@@ -105,6 +112,7 @@ class Slots:
     overdue: bool | None = None  # asks for projects past their agreed start date
     parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
     change: bool | None = None  # asks how completion changed between periods
+    owner: str | None = None  # the unit following an enterprise (跟踪责任单位): an office's city or name
     escalation: str | None = None  # a 协调层级 of the problem ledger (市级联席会议), asked of problems
     columns: list[str] | None = None  # ledger columns asked of each listed project (项目管家, 约定开工期限), in text order
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
@@ -158,6 +166,18 @@ def _find_name(text: str, names: list[str], kind: str) -> tuple[str, str] | None
         return None
     _, name, span = max(found)
     return name, span
+
+
+def _category(text: str, categories: list[str]) -> str | None:
+    """An enterprise category the question names, from the enterprise table's own values (外资企业 → 外资), the
+    longest first; a short value (外资, 其他) only where a company noun follows it (外资项目 is no category)."""
+    for value in sorted(categories, key=len, reverse=True):
+        start = text.find(value)
+        while start >= 0:
+            if len(value) >= 4 or _COMPANY_NOUN.match(text[start + len(value):]):
+                return value
+            start = text.find(value, start + 1)
+    return next((w for w in _CATEGORY_WORDS if w in text), None)
 
 
 def ledger_columns(text: str) -> list[str]:
@@ -230,6 +250,9 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         if word in text:
             slots.status = status
             break
+    if slots.city and _OWNER_WORDS.search(text):
+        # the office named as who follows the enterprises, not whose visit records are asked for
+        slots.owner, slots.city = slots.city, None
     if slots.city and _SOURCE_WORDS.search(text):
         # the office named as who brought the projects in, not whose visit records or events are asked for
         slots.source, slots.city = slots.city, None
@@ -239,7 +262,7 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         slots.parts = True
     if _CHANGE.search(text) and not re.search(r"同比|增速|增幅", text):
         slots.change = True
-    slots.category = next((w for w in _CATEGORY_WORDS if w in text), None)
+    slots.category = _category(text, vocab.categories)
     slots.days = _days(text)
     if amount := _AMOUNT.search(text):
         slots.amount = float(amount.group(1))

@@ -379,7 +379,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
 # Slots that only a data question fills (a deadline passed, a 首谈单位, a stage, a chain…): a question that had one
 # was a data question whatever its intent words, and a short question after it may change one of them.
 _DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
-               "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation")
+               "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner")
 
 
 def _filled(slots: Slots) -> list[str]:

@@ -213,6 +213,7 @@ class EnterpriseItem(BaseModel):
     chain: str | None
     status: str | None
     projects: list[str]
+    owner: str | None = None  # 跟踪责任单位
 
 
 class EnterpriseList(BaseModel):
@@ -235,6 +236,7 @@ class _E:
     category: str
     headquarters: str | None
     status: str | None
+    owner: str | None = None
 
 
 def _enterprise_rows(store: FigureStore) -> list[tuple[_E, str | None, list[str]]]:
@@ -248,7 +250,7 @@ def _enterprise_rows(store: FigureStore) -> list[tuple[_E, str | None, list[str]
         if store.region_scope:  # another county's own leads (跟踪责任单位 紫阳县招商局…) are that county's rows
             others = other_region_units(session, store.region_scope)
             enterprises = [e for e in enterprises if not (e.owner and normalise_name(e.owner).startswith(others))]
-        return [(_E(e.id, e.import_id, e.name, e.category, e.headquarters, e.status),
+        return [(_E(e.id, e.import_id, e.name, e.category, e.headquarters, e.status, e.owner),
                  chains.get(e.chain_id) if e.chain_id else None, projects.get(e.id, [])) for e in enterprises]
 
 
@@ -265,17 +267,18 @@ def _status_matches(wanted: str, status: str | None) -> bool:
     examples=[
         "目标企业库里还在跟踪的企业有几家？", "已对接的500强企业有哪些", "新能源产业链的目标企业",
         "跟踪中的外资企业名单", "目标企业库一共多少家企业", "民营500强企业我们对接了哪些",
-        "哪些企业已经签约了", "客商库里有哪些行业领军企业",
+        "哪些企业已经签约了", "客商库里有哪些行业领军企业", "上海办负责跟踪的目标企业名单",
     ],
     path="enterprises",
 )
 def list_enterprises(store: FigureStore, status: str | None = None, chain: str | None = None,
-                     category: str | None = None) -> EnterpriseList:
+                     category: str | None = None, owner: str | None = None) -> EnterpriseList:
     """目标企业库（客商库）：按对接状态（已对接、跟踪中、已签约；“在跟踪”“对接中”“储备”都按尚未签约的跟踪中企业）、
     “5+3”产业链、类别（中国500强、民营500强、行业领军、外资）筛选，列出企业及其在项目库中的项目，并按状态计数。
 
     status：可选，对接状态，如“已对接”“跟踪中”“在跟踪”“已签约”；chain：可选，“5+3”产业链名；
-    category：可选，类别，如“中国500强”“民营500强”“行业领军”“外资”。都不填即全部企业。
+    category：可选，类别，如“中国500强”“民营500强”“行业领军”“外资”；
+    owner：可选，跟踪责任单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位负责跟踪的企业。都不填即全部企业。
     """
     chain_name = None
     if chain:
@@ -285,17 +288,20 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
     picked = [(e, c, ps) for e, c, ps in rows
               if (not status or _status_matches(status, e.status))
               and (not chain_name or c == chain_name)
-              and (not category or normalise_name(category) in normalise_name(e.category or ""))]
+              and (not category or normalise_name(category) in normalise_name(e.category or ""))
+              and (not owner or _same_owner(owner, e.owner))]
     with store.session() as session:
         prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked], None,
                           "“在跟踪”= 对接状态为“跟踪中”（或对接中、储备、在谈）" if status else None)
     items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
-                            projects=ps) for e, c, ps in picked]
+                            projects=ps, owner=e.owner) for e, c, ps in picked]
     by_status = Counter(i.status or "未填" for i in items).most_common()
-    scope = "".join(filter(None, [chain_name and f"{chain_name}产业链", category, status and f"“{status}”"]))
+    units = "、".join(sorted({e.owner for e, _, _ in picked if e.owner})) or f"“{owner}”"
+    scope = "".join(filter(None, [owner and f"由{units}跟踪的", chain_name and f"{chain_name}产业链", category,
+                                  status and f"“{status}”"]))
     figures = [Figure(label=f"目标企业库{scope}企业数", value=len(items), unit="家", period=None, provenance=prov)]
     if items:
-        names = "、".join(i.name for i in items[:30])
+        names = "、".join(i.name + (f"（{i.owner}跟踪）" if i.owner and not owner else "") for i in items[:30])
         summary = f"目标企业库中{scope}企业共 {len(items)} 家：{names}"
         if len(by_status) > 1:
             summary += "（" + "，".join(f"{s} {n} 家" for s, n in by_status) + "）"
@@ -306,8 +312,16 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
                           by_status=by_status, figures=figures, provenance=prov, summary=summary)
 
 
+def _same_owner(asked: str, owner: str | None) -> bool:
+    """A 跟踪责任单位 as asked (驻深圳招商联络处, 深圳联络处, 深圳办, 深圳) matches the ledger's spelling of it."""
+    if not owner:
+        return False
+    core = re.sub(r"^驻|招商|联络处|办事处|办$", "", asked)
+    return asked in owner or (len(core) >= 2 and core in owner)
+
+
 @figure_tool(
-    "按名称查目标企业：类别、总部、产业链、对接状态和在本市的项目",
+    "按名称查目标企业：类别、总部、产业链、对接状态、跟踪责任单位和在本市的项目",
     examples=[
         "宁德时代对接得怎么样了？", "通威集团在我们这有项目吗", "欣旺达是什么状态", "某某集团是哪条产业链的",
         "国轩高科总部在哪", "京东集团对接情况",
@@ -317,7 +331,7 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
     path="enterprise",
 )
 def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
-    """按名称查一家目标企业：类别、总部所在地、产业链、对接状态，以及它在项目库中的项目。
+    """按名称查一家目标企业：类别、总部所在地、产业链、对接状态、跟踪责任单位（谁在跟），以及它在项目库中的项目。
 
     name：企业名称或其中有区分度的部分，如“宁德时代”“通威”。
     """
@@ -329,13 +343,14 @@ def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
     with store.session() as session:
         prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked], None, None)
     items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
-                            projects=ps) for e, c, ps in picked]
+                            projects=ps, owner=e.owner) for e, c, ps in picked]
     lines = []
     for i in items:
         where = f"，总部{i.headquarters}" if i.headquarters else ""
         chain = f"，{i.chain}产业链" if i.chain else ""
         projects = f"，项目库中的项目：{'、'.join(i.projects)}" if i.projects else "，项目库中暂无其项目"
-        lines.append(f"{i.name}（{i.category}{where}{chain}）对接状态：{i.status or '未填'}{projects}")
+        owner = f"，跟踪责任单位：{i.owner}" if i.owner else ""
+        lines.append(f"{i.name}（{i.category}{where}{chain}）对接状态：{i.status or '未填'}{owner}{projects}")
     return EnterpriseList(status=None, chain=None, category=None, items=items, count=len(items),
                           by_status=Counter(i.status or "未填" for i in items).most_common(), figures=[],
                           provenance=prov, summary="；".join(lines) + "。")

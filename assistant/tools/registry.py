@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Slot kinds a question can fill. A parameter's slot kind is its name unless the declaration maps it.
 SLOT_KINDS = ("region", "period", "metric", "project", "enterprise", "department", "chain", "office", "days",
               "date", "date_from", "date_to", "stage", "status", "category", "amount", "foreign", "by", "city",
-              "order", "solved", "compared_to", "parts", "source", "overdue", "county", "change", "columns", "escalation")
+              "order", "solved", "compared_to", "parts", "source", "overdue", "county", "change", "columns", "escalation", "owner")
 
 
 @dataclass(frozen=True)

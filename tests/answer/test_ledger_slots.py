@@ -67,3 +67,34 @@ def test_a_problem_list_shows_its_workflow_columns(assistant: Assistant, questio
     for text in expected:
         assert text in answer.answer, answer.answer
     assert answer.flagged_numbers == []
+
+
+CATEGORIES = ["中国500强", "民营500强", "行业领军", "外资", "其他"]
+
+
+@pytest.mark.parametrize(("question", "category"), [
+    ("目标企业库里外资企业有几家", "外资"),  # the table's value, not the phrase 外资企业
+    ("行业领军企业有哪些", "行业领军"),
+    ("民营500强我们对接了哪些", "民营500强"),
+    ("已对接的500强企业有哪些", "500强"),  # every 500强 list
+    ("外资项目有哪些", None),  # a project's flag, not a company's category
+    ("其他县区的企业", None),
+])
+def test_an_enterprise_category_is_filled_from_the_enterprise_table(question: str, category: str | None) -> None:
+    assert fill_slots(question, SlotVocabulary(categories=CATEGORIES)).category == category
+
+
+@pytest.mark.parametrize(("question", "owner", "city"), [
+    ("驻深圳联络处负责跟踪哪些企业", "深圳", None),
+    ("上海办跟踪的企业有几家", "上海", None),
+    ("驻深圳联络处今年对接了哪些企业", None, "深圳"),  # the office's visit records, not whom it follows
+])
+def test_the_office_following_an_enterprise_is_its_owner(question: str, owner: str | None, city: str | None) -> None:
+    slots = fill_slots(question, SlotVocabulary(event_cities=["上海", "深圳"]))
+    assert (slots.owner, slots.city) == (owner, city)
+
+
+def test_an_enterprise_answer_names_who_follows_it(assistant: Assistant) -> None:
+    assert "跟踪责任单位：驻上海招商联络处" in assistant.ask("国轩高科是哪个单位在跟").answer
+    answer = assistant.ask("上海办负责跟踪哪些企业")
+    assert "由驻上海招商联络处跟踪的企业共 3 家" in answer.answer, answer.answer
