@@ -41,3 +41,12 @@ def test_one_numeral_table_reads_the_counts_staff_write() -> None:
     assert all(chinese_value(chinese_numeral(n)) == n for n in range(1000))
     assert plan_years("十四") == (2021, 2025) and plan_years("二") is None
     assert str(parse_period("2023年1-十一月")) == str(parse_period("2023年1-11月"))
+
+
+def test_a_passage_number_written_with_its_unit_is_not_read_in_another() -> None:
+    # 236.7万美元 in the passage is 2367000: an answer's 236.7亿美元 does not trace to it, a converted 0.5亿 does to 5000万
+    assert unsupported_numbers("到位236.7亿美元", figure_values=[], passages=["到位236.7万美元"]) == ["236.7亿"]
+    assert unsupported_numbers("到位236.7万美元", figure_values=[], passages=["到位236.7万美元"]) == []
+    assert unsupported_numbers("总投资0.5亿元", figure_values=[], passages=["总投资5000万元"]) == []
+    # a table cell's bare 236.7 under a 万美元 header still traces 236.7万美元
+    assert unsupported_numbers("到位236.7万美元", figure_values=[], passages=["汉阴县 32.79 236.7 350"]) == []

@@ -44,6 +44,9 @@ WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]
 # a day of the week (每周五前) dates a weekly deadline as 5日前 dates a monthly one
 WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至|"
                   r"(?:周|星期|礼拜)[一二三四五六日天]")
+# 哪一天 / 几号 asks for a day: a year or a season (2024年, 春节后) is not one
+DAY_Q = re.compile(r"哪一?天|几月几[日号]|几[号日]|具体日期|哪一日")
+DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|(?:周|星期|礼拜)[一二三四五六日天]|周末")
 COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
 SHARE_Q = re.compile(r"比例|占比|比重|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
@@ -68,6 +71,8 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("计算方法", FORMULA)
     if DURATION_Q.search(question):
         return AnswerType("时长", DURATION)
+    if DAY_Q.search(question):
+        return AnswerType("日期", DAY)
     if WHEN_Q.search(question):
         return AnswerType("日期", WHEN)
     if SHARE_Q.search(question):

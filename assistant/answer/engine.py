@@ -28,6 +28,7 @@ from assistant.answer.numbers import find_numbers, numeric_values, unsupported_n
 from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
 from assistant.answer.understand import (
+    ANAPHORA,
     FOLLOW_UP,
     INJECTION,
     WHY,
@@ -285,7 +286,7 @@ class Assistant:
         if parsed.injection:
             return Answer(answer=REFUSAL, mode="grounded", warnings=warnings)
         comp = Composition()
-        if not history and len(parsed.text) <= 10 and FOLLOW_UP.search(parsed.text):
+        if not history and (len(parsed.text) <= 10 and FOLLOW_UP.search(parsed.text) or ANAPHORA.search(parsed.text)):
             example = f"“{parsed.regions[0].name}2023年一季度外资完成进度？”" if parsed.regions else "“恒口一季度外资完成进度？”"
             return Answer(answer=f"这像是对上一个问题的追问，但本次对话还没有上一个问题。请把问题问完整，例如{example}",
                           mode="grounded", warnings=warnings)

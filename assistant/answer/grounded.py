@@ -19,8 +19,9 @@ from pydantic import BaseModel
 from assistant.answer.answer_types import AnswerType, answer_type
 from assistant.answer.numbers import find_numbers, numeric_values, ordinal_forms
 from assistant.answer.router import RouteScore
+from assistant.answer.stated import WHICH, asked_of
 from assistant.answer.types import UNVERIFIED_NOTE, Citation
-from assistant.answer.understand import INJECTION, WHY, Parsed, RegionName, why_pattern
+from assistant.answer.understand import INJECTION, WHY, Parsed, RegionName, delexicalise, why_pattern
 from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.errors import InvalidPeriod
 from assistant.db.periods import Period, find_period, parse_period
@@ -154,7 +155,7 @@ ASKS_YOY = re.compile(r"同比|增速|增幅|增长率|比去年同期|比上年
 ASKS_AVERAGE = re.compile(r"(?:年均|平均每年|年平均)\s*(?:增长|增速|增幅)")
 ASKS_MORE = re.compile(r"完成|进度|目标|总量|规模|数值|金额|到位|多少亿|多少万|排|名次|数据|情况|怎么样|如何")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
-RANK_POSITION = re.compile(r"(倒数)?第\s*(1[0-3]|[1-9]|[一二两三四五六七八九十])(?!\s*季度|\d)")
+RANK_POSITION = re.compile(r"(倒数)?第\s*(\d{1,3}|[一二两三四五六七八九十])(?!\s*季度|\d)")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -489,7 +490,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 # 排第二的, 倒数第三: the position n, inside a tie group when n falls in one (并列第3 covers 3–11)
                 order = sorted(r.rows, key=lambda row: row.rank, reverse=bool(ordinal and ordinal.group(1)))
                 if n > len(order):
-                    parts.append(f"{r.period_label}{r.metric}{label}只有{len(order)}个县区参与排名")
+                    parts.append(f"{r.period_label}{r.metric}{label}没有{'倒数' if ordinal and ordinal.group(1) else '排'}第{n}的县区，"
+                                 f"只有{len(order)}个县区参与排名")
                     continue
                 place = order[n - 1].rank
                 prefix = f"倒数第{n}" if ordinal and ordinal.group(1) else f"排第{n}"
@@ -668,7 +670,13 @@ def stated_period(hit: Hit, quote: str) -> Period | None:
         if period is not None:
             found.append((period, text))
     if not found:
-        return None
+        # a part of a year named without its year (上半年全市兑现…) is of the year the document was issued in
+        issued = issued_year(hit)
+        try:
+            period = find_period(quote, default_year=issued) if issued else None
+        except InvalidPeriod:
+            period = None
+        return period
     first, text = found[0]
     if first.month == 12 and not WHOLE_YEAR.search(text):
         return next((p for p, _ in found[1:] if p.year == first.year and p.month != 12), first)
@@ -684,8 +692,18 @@ def other_period(asked: Period | None, hit: Hit, quote: str) -> bool:
     if stated is not None:
         return (stated.year, stated.month) != (asked.year, asked.month)
     # a passage naming no period speaks of its document's time (an interview's 项目库入库468个 is 2023's count)
-    issued = str(hit.extra.get("date", ""))[:4]
-    return issued.isdigit() and int(issued) != asked.year
+    issued = issued_year(hit)
+    return issued is not None and issued != asked.year
+
+
+def issued_year(hit: Hit) -> int | None:
+    """The year a passage's document was issued: its date, else the year its file name starts with
+    (2023-09_访谈_….txt — a newspaper interview has no 公文 date line)."""
+    date = str(hit.extra.get("date", ""))[:4]
+    if date.isdigit():
+        return int(date)
+    m = re.match(r"((?:19|20)\d{2})[-_.年]", str(hit.extra.get("file_name", "")))
+    return int(m.group(1)) if m else None
 
 
 def other_place(asked: list[RegionName], regions_of: Callable[[str], list[str]] | None, hit: Hit, quote: str) -> bool:
@@ -734,6 +752,9 @@ def policy_for(
     asked_period = parsed.period if bound and parsed.period is not None and not parsed.period_assumed else None
     asked_regions = parsed.regions if bound else []
     per_county = asks_value and EACH_COUNTY.search(query) is not None
+    # what the value is asked of, and in which mood: a quote about the topic that states another thing's value
+    # (the 局长 for 副局长是谁) or a plan for what has happened (已经发出去多少) does not answer it
+    asked = asked_of(delexicalise(query, parsed, blank="，")) if asks_value or WHICH.search(query) else None
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)
     hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
@@ -775,6 +796,16 @@ def policy_for(
         # a question naming its year (2024年…要求) hears first from the passages about that year
         year = f"{parsed.period.year}年"
         chosen.sort(key=lambda c: year not in f"{c[0].title} {c[0].section} {c[1]}")
+    answering = [c for c in chosen if asked is not None and asked.stated_by(c[0].section, c[1], c[0].title)
+                 and (want is None or want.held_by(c[1]))]
+    if asked is not None and chosen and not answering:
+        # passages about the topic, none stating what is asked: say so, quote none. (When one does, the others
+        # stay beside it as context, as before.)
+        held = want is None or any(want.held_by(quote) for _, quote in chosen)
+        comp.lead = comp.lead or (
+            "知识库中有谈到这个话题的文档，但没有找到直接回答这个问题的内容，为避免误导，不作推测。" if held else
+            f"知识库中没有找到直接回答这个问题的{want.name if want else '内容'}，为避免误导，不作推测。")
+        chosen = []
     if want:
         # only quotes that hold the value asked for answer it
         holding = [c for c in chosen if want.held_by(c[1])]

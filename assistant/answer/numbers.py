@@ -35,6 +35,7 @@ class NumberMention:
     value: float
     percent: bool
     decimals: int
+    scaled: bool = False  # written with 万/亿/千: `value` is already in base units (236.7万 → 2367000)
 
 
 def ordinal_forms(number: str) -> set[str]:
@@ -59,7 +60,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         percent = bool(m.group(2))
         if m.group(3):
             value *= SCALE[m.group(3)]
-        found.append(NumberMention(m.group(0).strip(), value, percent, decimals))
+        found.append(NumberMention(m.group(0).strip(), value, percent, decimals, bool(m.group(3))))
     for m in CHINESE.finditer(masked):
         is_percent = m.group(1) is not None
         digits: str = m.group(2) if is_percent else m.group(5)
@@ -68,13 +69,15 @@ def find_numbers(text: str) -> list[NumberMention]:
         if base is None or (base < 10 and not scale and not is_percent):
             continue  # 一个、两家 — small counts in prose are not figures worth checking
         value = base * (SCALE[scale] if scale else 1)
-        found.append(NumberMention(m.group(0), value, is_percent, 0))
+        found.append(NumberMention(m.group(0), value, is_percent, 0, bool(scale)))
     return found
 
 
-def _matches(mention: NumberMention, candidates: Iterable[float]) -> bool:
+def _matches(mention: NumberMention, candidates: Iterable[float], rescale: bool = True) -> bool:
+    """`rescale`: a candidate may be in 万 or 亿 units (a tool's bare 3.5 亿元 is 35000万元). A number a passage
+    writes with its scale word (236.7万美元) is already in base units: scaling it again would let 236.7亿 pass."""
     for v in candidates:
-        for scaled in (v, v * 1e4, v * 1e8):
+        for scaled in (v, v * 1e4, v * 1e8) if rescale else (v,):
             if mention.decimals:
                 if round(scaled, mention.decimals) == round(mention.value, mention.decimals):
                     return True
@@ -86,10 +89,12 @@ def _matches(mention: NumberMention, candidates: Iterable[float]) -> bool:
 def unsupported_numbers(answer: str, figure_values: Iterable[float], passages: Iterable[str]) -> list[str]:
     """The numbers in `answer` that match no figure value and appear in no cited passage."""
     values = [float(v) for v in figure_values]
-    passage_values = [m.value for p in passages for m in find_numbers(p)]
+    written = [m for p in passages for m in find_numbers(p)]
+    bare = [m.value for m in written if not m.scaled]  # a table cell's 236.7 under a 万美元 header
+    scaled = [m.value for m in written if m.scaled]
     flagged = []
     for mention in find_numbers(answer):
-        if _matches(mention, values) or _matches(mention, passage_values):
+        if _matches(mention, values) or _matches(mention, bare) or _matches(mention, scaled, rescale=False):
             continue
         flagged.append(mention.text)
     return flagged

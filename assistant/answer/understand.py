@@ -54,6 +54,8 @@ SAME_TIME_LAST_YEAR = re.compile(r"去年同期|上年同期|上年同期|同期
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
 FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比序时)|呢[？?。]?$")
+# A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
+ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
 YEAR_TO_DATE = re.compile(r"(?:今年|本年|年初|\d{4}\s*年)(?:以来|至今)|今年来")
 # Two periods compared (上半年比一季度, 与一季度相比，上半年…): the question is about the change between them.

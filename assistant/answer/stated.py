@@ -1,0 +1,171 @@
+"""Does a quoted sentence state what the question asks, or only talk about its topic?
+
+A value question asks a value **of** something: 副局长是谁 asks a person who is the 副局长, 兑现招商奖补资金多少亿元
+an amount of 奖补资金, 已经发出去多少钱 an amount actually paid. A sentence that holds a value of the right kind
+(answer_types) may still be about something else — the 局长 and not the 副局长, the 合同总投资 and not the 奖补资金,
+the reward a draft rule *plans* and not what has been paid. Quoting it answers a question that was not asked, with
+a figure that reads like the answer. Three checks, each about the question's form, never its wording:
+
+- the head: the words of the thing the value is asked of (the noun phrase before 是多少 / 是谁 / 哪天, or the noun
+  a count counts: 多少条**线索**) must be in the sentence or its section heading;
+- the mood: a question about what has happened (已经…了, 到现在, 被评为, 哪天印发的) is not answered by a sentence
+  that plans (拟, 力争, 起草, 下一步) or lays down a rule (an article 第…条 of a rule, 分为…等次);
+
+(The precision — 哪一天 answered by a day, not by 2024年 or 春节后 — is the answer type's: answer_types.DAY.)
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import jieba.posseg as posseg
+
+from assistant.answer.answer_types import names_the_value
+
+# How a question asks for its value; the thing asked about is next to it.
+ASKING = re.compile(r"多少|几(?=[个条项家期次批场件户所座款份轮名位人天年月周]|$|[？?])|是谁|(?<!是)谁|哪位|哪几位|"
+                    r"哪一?天|几月几[日号]|几[号日]|什么时候|何时|啥时候|叫什么|哪些|哪几|哪个|哪家")
+# A count or a measure (多少条, 几天, 扣多少分): what is counted follows it, or is the event before it — a verb phrase
+# too loosely worded (带队出去招商一共多少批) to be required of a sentence.
+CLASSIFIER = re.compile(r"(?:多少|几)\s*(?:个|条|项|家|期|次|批|场|件|户|所|座|款|份|轮|天|周|月|年|人|名|位|分|倍|点)")
+# A question asking which, who or a name: its answer names things or people, bound like a value to what it is asked of.
+WHICH = re.compile(r"谁|哪位|哪些|哪几|哪个|哪家|叫什么|名字|姓名")
+# Parts of speech of the words a thing is named by (jieba's tags): nouns, verbal nouns, abbreviations, fixed
+# phrases, distinguishing words (副 主任), adjectives (优秀) and the verbs inside a compound name (控制指标).
+NAMING = ("n", "nr", "ns", "nt", "nz", "ng", "nl", "vn", "j", "l", "eng", "b", "v", "vd", "a", "an")
+NOUNS = ("n", "nr", "ns", "nt", "nz", "ng", "nl", "vn", "j", "l", "eng", "b")
+# Words that link a name to the question word, not part of the name (是谁, 有多少, 定的多少, 一共…).
+LINKS = {"是", "有", "为", "定", "在", "达到", "达", "共", "一共", "总共", "大概", "大约", "都", "分别", "能", "会", "要",
+         "得", "现在", "已经", "目前", "到", "叫"}
+# Time words of how or how often (每个礼拜最晚哪天): when the thing happens, not the thing.
+WHEN_WORDS = re.compile(r"^(?:每个?|最晚|最迟|最早|礼拜|星期|周|月|年|季度|一般|通常|平时)+$")
+# Which-questions list things of a kind (…的单元有哪些): the kind is what the answer names, the words before 的 what
+# sets them apart.
+LISTING = re.compile(r"(?:有|是|为)(?:哪些|哪几|哪个|哪家)")
+# Words too general to tell one sentence from another.
+GENERAL = {"情况", "问题", "内容", "数据", "数字", "信息", "东西", "事情", "方面", "工作", "招商", "招商引资", "全市", "我市",
+           "安康", "安康市", "相关", "具体", "名字", "名称", "姓名", "时候", "时间", "日期", "单位", "部门", "地方", "县区",
+           "各县区", "县里", "市里", "区里", "表里"}
+# A modal or passive fused to the next word by the tokenizer (会扣, 要报): how it is asked, not a name.
+MODAL = re.compile(r"^[会要能可得被应需都就还]")
+# A place (汉中市, 西乡县): the documents' jurisdiction is checked elsewhere (index.places), it is no attribute.
+PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}[省市县区州]$")
+HEAD_WORDS = 2
+
+# A question about what has happened: an amount paid, a date something was issued, a grade awarded.
+REALISED_Q = re.compile(
+    r"已经|(?<![而])已(?=[\u4e00-\u9fff])|到现在|至今|到目前|截至目前|为止|发出去|发了|花了|被评为|评上|"
+    r"(?:印发|出台|发布|举办|召开|签约|签订|开工|投产|成立|设立|建成|发放|兑现|拨付|落地|中标|挂牌|评)(?:了|的)[吗呢]?[？?]?$")
+# A sentence that plans or drafts rather than reports.
+PROSPECTIVE = re.compile(r"拟|计划|力争|争取|预计|打算|将(?:于|在|把|对|会|进一步|继续|逐步|按)|起草|征求意见稿|尚未|"
+                         r"待.{0,8}后|年内(?:完成|出台|印发)|下一步|研究制定")
+# A section that plans (下一步工作打算) or an article of a rule (第二十四条): neither reports what happened.
+PLAN_SECTION = re.compile(r"打算|下一步|计划|措施|第[一二三四五六七八九十百零]+条")
+# A sentence that lays down a rule rather than reports.
+NORMATIVE = re.compile(r"分为.{0,16}(?:等次|档|级|类)|不得|应当|(?:不|最高不)超过|不低于|不少于|原则上")
+
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks a value of, and how (see the module docstring)."""
+
+    head: tuple[str, ...] = ()
+    realised: bool = False
+
+    def stated_by(self, section: str, quote: str, title: str = "") -> bool:
+        """Whether `quote` (under `section`, in the document `title`) states the asked value of the asked thing, in
+        the asked mood. The title may name the thing (a notice about the 推介会 it gives the 人员 of); only the
+        section and the sentence say whether it is a plan."""
+        text = f"{title} {section} {quote}"
+        if not all(_written(word, text) for word in self.head):
+            return False
+        if self.realised and (PROSPECTIVE.search(quote) or PLAN_SECTION.search(section) or NORMATIVE.search(quote)):
+            return False
+        return True
+
+
+def _written(word: str, text: str) -> bool:
+    """`word` is in `text`, or its stem is (许可证 → 取得施工许可): a longer word keeps its meaning without its last
+    character, a two-character one does not (副局长 is not 局长)."""
+    return word in text or (len(word) >= 3 and word[:-1] in text)
+
+
+def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
+    """The thing the question asks a value of (its head words) and whether it asks what has happened. `blanks`: words the question names that are not the thing asked (places, periods, project
+    names) — they are cut out first."""
+    text = question
+    for word in sorted(blanks or [], key=len, reverse=True):
+        if word:
+            text = text.replace(word, "，")
+    clause = next((c for c in re.split(r"[，,；;。！!？?]", text) if ASKING.search(c)), "")
+    m = ASKING.search(clause)
+    head: tuple[str, ...] = ()
+    if m:
+        listing = LISTING.search(clause) is not None
+        rest = clause[m.start():]
+        head = _counted(rest) if CLASSIFIER.match(rest) else _named_before(clause[: m.start()], listing)
+    head = tuple(w for w in head if not names_the_value(question, w))
+    return Asked(head=head, realised=REALISED_Q.search(question) is not None)
+
+
+def _counted(rest: str) -> tuple[str, ...]:
+    """多少条线索 → (线索,): the noun right after a count's measure word. A unit of time, people or points (几天内,
+    多少人, 扣多少分) counts no noun after it."""
+    m = CLASSIFIER.match(rest)
+    if not m or m.group(0)[-1] in "天周月年人名位分倍点":
+        return ()
+    for token in posseg.cut(rest[m.end():]):
+        word = token.word.strip()
+        if not word:
+            continue
+        return (word,) if token.flag in NOUNS and len(word) > 1 and word not in GENERAL else ()
+    return ()
+
+
+def _named_before(before: str, listing: bool = False) -> tuple[str, ...]:
+    """分管外资的副局长是 → (副局长,); 兑现招商奖补资金 → (兑现, 资金): the last words before the question word that
+    name a thing, after the linking words (是, 有, 定的) and up to a 的, a conjunction or a non-naming word.
+    `listing` (…不合格等次的单元有哪些): the kind listed (单元) is skipped for the words before its 的."""
+    tokens = [(t.word.strip(), t.flag) for t in posseg.cut(before) if t.word.strip()]
+
+    def strip() -> None:
+        # the verbs, particles and time words between the name and the question word (发出去, 定的, 是, 每个礼拜最晚)
+        while tokens and (tokens[-1][0] in LINKS or tokens[-1][1] not in NOUNS or WHEN_WORDS.match(tokens[-1][0])
+                          or MODAL.match(tokens[-1][0])):
+            tokens.pop()
+
+    strip()
+    if listing:
+        kind = len(tokens)
+        while kind and tokens[kind - 1][1] in NOUNS:
+            kind -= 1
+        if kind < len(tokens) and kind and tokens[kind - 1][0] == "的":
+            del tokens[kind - 1:]
+            while tokens and (tokens[-1][0] in LINKS or tokens[-1][1] not in NAMING):
+                tokens.pop()
+    run: list[str] = []
+    for i in range(len(tokens) - 1, -1, -1):
+        word, flag = tokens[i]
+        if flag not in NAMING or word in LINKS or WHEN_WORDS.match(word):
+            break
+        if flag in ("v", "vd") and not (i and tokens[i - 1][1] in NOUNS):
+            break  # a verb names the thing only inside a compound (投资控制指标), not at its edge
+        run.insert(0, word)
+    # a single character the tokenizer cut off (副 + 主任, 奖 + 补 + 资金) belongs to the word after it
+    words: list[str] = []
+    pending = ""
+    for word in run:
+        if len(word) == 1:
+            # a place cut into characters (甲 + 县) is no part of the name after it
+            pending = "" if word in "省市县区州" else pending + word
+        else:
+            words.append(pending + word)
+            pending = ""
+    if pending and words:
+        words[-1] += pending
+    kept = [w for w in words if w not in GENERAL and not PLACE.match(w)]
+    return tuple(kept[-HEAD_WORDS:])

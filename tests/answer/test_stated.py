@@ -1,0 +1,108 @@
+"""A quote answers a value question only when it states the value of the thing asked (the head), in the mood asked
+(what happened, not a plan or a rule), and to the precision asked (哪一天 wants a day). Phrasings written for this
+test, not taken from the evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.answer_types import answer_type
+from assistant.answer.engine import Assistant
+from assistant.answer.grounded import issued_year, stated_period
+from assistant.answer.slots import SlotVocabulary, fill_slots
+from assistant.answer.stated import asked_of
+from assistant.answer.understand import ANAPHORA
+from assistant.db.periods import Period
+from assistant.index.kb import Hit
+
+
+@pytest.mark.parametrize(("question", "head"), [
+    ("市商务局分管招商的副主任是谁", ("副主任",)),
+    ("去年全市发放的招商奖补资金多少万元", ("奖补资金",)),  # 奖 + 补 + 资金 as the tokenizer cuts it
+    ("联络站一共收集了多少条线索", ("线索",)),
+    ("产业园的容积率控制指标定的多少", ("控制", "指标")),
+    ("驻京办每个礼拜最晚哪天交周报", ("驻京办",)),
+    ("被评为优秀等次的县区有哪些", ("优秀",)),
+    ("年度考核要扣多少分", ()),  # a measure word (分) with nothing after it: no head is required
+    ("汉中市在哪些地方设了办事处", ()),  # a place is no attribute
+])
+def test_the_head_is_the_thing_the_value_is_asked_of(question: str, head: tuple[str, ...]) -> None:
+    assert asked_of(question).head == head
+
+
+@pytest.mark.parametrize(("question", "section", "states", "only_related"), [
+    # another role's person does not answer a who question
+    ("市商务局分管招商的副主任是谁", "", "市商务局副主任李某分管招商工作。", "专访了市商务局主任王某。"),
+    # another amount does not answer an amount question
+    ("去年全市发放的招商奖补资金多少万元", "", "全年发放招商奖补资金860万元。", "全年合同总投资2130亿元。"),
+    # what a draft plans does not answer what has been paid
+    ("奖励到现在已经发出去多少钱了", "（六）激励", "今年已发放中介人奖励120万元。",
+     "拟对引荐落地的中介人给予奖励，最高不超过50万元。"),
+    # a rule's article does not answer who was graded
+    ("今年被评为不合格的县区有哪些", "第二十四条 等次", "年度考核中，甲县被评为不合格。",
+     "年度考核分为优秀、良好、合格、不合格四个等次。"),
+    # a plan section does not answer when something was issued
+    ("奖励办法是哪天印发的", "三、下一步工作打算", "奖励办法于5月12日印发。", "年内完成奖励办法的印发。"),
+])
+def test_a_quote_states_what_is_asked_or_only_talks_about_it(
+        question: str, section: str, states: str, only_related: str) -> None:
+    asked = asked_of(question)
+    assert asked.stated_by("", states)
+    assert not asked.stated_by(section, only_related)
+
+
+@pytest.mark.parametrize(("question", "day", "not_day"), [
+    ("推介会定在哪一天", "定于9月26日举办", "拟于春节后举办"),
+    ("周报最晚哪天交", "每周五前报送", "按时报送"),
+    ("大会是几月几号开的", "2023年3月9日召开", "2023年召开"),
+])
+def test_a_day_question_wants_a_day(question: str, day: str, not_day: str) -> None:
+    wanted = answer_type(question)
+    assert wanted is not None and wanted.held_by(day) and not wanted.held_by(not_day)
+
+
+def _hit(section: str = "", title: str = "", date: str = "", file_name: str = "") -> Hit:
+    return Hit(text="", score=1.0, doc_id="d", title=title, doc_number="", source="", section=section, start=0, end=0,
+               extra={"date": date, "file_name": file_name})
+
+
+@pytest.mark.parametrize(("hit", "year"), [
+    (_hit(date="2023-08-04"), 2023),
+    (_hit(file_name="2023-09_访谈_局长谈招商.txt"), 2023),  # a newspaper interview has no 公文 date line
+    (_hit(file_name="访谈.txt"), None),
+])
+def test_the_year_a_document_was_issued(hit: Hit, year: int | None) -> None:
+    assert issued_year(hit) == year
+
+
+def test_a_part_of_a_year_without_its_year_is_of_the_documents_year() -> None:
+    # 上半年全市兑现奖补资金1.36亿元 in a letter of August 2023 is a 2023 上半年 figure, not a full-year one
+    assert stated_period(_hit(date="2023-08-04"), "上半年全市兑现各类招商奖补资金1.36亿元。") == Period(2023, 6)
+
+
+@pytest.mark.parametrize(("question", "anaphoric"), [
+    ("它的项目管家是谁？", True), ("该项目开工了吗", True), ("它们总投资多少", True),
+    ("该怎么办", False), ("汉阴县外资多少", False), ("该办法什么时候施行", False),
+])
+def test_a_question_opening_with_a_pronoun_refers_back(question: str, anaphoric: bool) -> None:
+    assert (ANAPHORA.search(question) is not None) == anaphoric
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("秦岭锂电回收项目开工了吗", "秦岭锂电回收项目"),
+    ("汉江书画院项目进展怎么样", "汉江书画院项目"),
+    ("签约项目开工率多少", None),
+    ("重点项目开工了吗", None),
+])
+def test_a_project_asked_whether_it_started_is_named(question: str, unknown: str | None) -> None:
+    assert fill_slots(question, SlotVocabulary()).unknown_project == unknown
+
+
+def test_a_pronoun_without_a_previous_turn_asks_for_the_whole_question(assistant: Assistant) -> None:
+    answer = assistant.ask("它的总投资是多少？")
+    assert "还没有上一个问题" in answer.answer and not answer.figures, answer.answer
+
+
+def test_a_rank_past_the_last_says_there_is_none(assistant: Assistant) -> None:
+    answer = assistant.ask("2023年一季度内资完成进度排第15的是哪个县区")
+    assert "没有排第15的县区" in answer.answer and "排第1的" not in answer.answer, answer.answer
