@@ -232,7 +232,7 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
              "columns": slots.columns, "escalation": slots.escalation,
-             "owner": slots.owner}.get(kind)
+             "owner": slots.owner, "rate": slots.rate, "county_class": slots.county_class}.get(kind)
     return [] if value is None else [value]
 
 

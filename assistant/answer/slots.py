@@ -15,6 +15,7 @@ from assistant.db.models import Enterprise, Event, IndustryChain, Office, Proble
 from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
+from assistant.tools.assessment import county_classes
 from assistant.tools.directory import core_name
 from assistant.tools.projects import LEDGER_COLUMNS
 
@@ -50,6 +51,9 @@ _OVERDUE = re.compile(r"(?:过了|超过|超出|已过|过期|超期|晚于).{0,
 # 同比 asks a change on last year's same period, which the indicator tools hold.
 _CHANGE = re.compile(r"(?:进度|完成率|完成情况|名次|排名).{0,6}(?:提升|提高|下降|变化|进步|退步|上升|回落|加快|放缓)"
                      r"|(?:提升|提高|进步|退步|上升|回落).{0,4}(?:进度|完成率|名次)")
+# The four project rates of the county ranking, by the words staff use for them
+_RATE_WORDS = {"资金到位率": ("资金到位率", "到位率"), "开工率": ("开工率",), "合同履约率": ("合同履约率", "履约率"),
+               "涉链占比": ("涉链占比", "涉链项目占比", "涉链率", "重点产业链项目占比")}
 # Words of a question about the problem ledger (问题, 诉求)
 _PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
 # How or why something is done (县级解决不了的问题怎么办): a rule the documents state, not a list of the ledger
@@ -68,6 +72,7 @@ class SlotVocabulary:
     event_cities: list[str] = field(default_factory=list)
     escalations: list[str] = field(default_factory=list)  # the problem ledger's 协调层级 values
     categories: list[str] = field(default_factory=list)  # the enterprise table's 类别 values (外资, 行业领军)
+    county_classes: list[str] = field(default_factory=list)  # the 考核 scheme's county classes (一类, 二类)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -82,6 +87,7 @@ class SlotVocabulary:
                 # 驻外招商联络处 cities too: 驻深圳联络处 fills the same city slot that the contacts tool reads
                 event_cities=sorted(set(session.scalars(select(Event.city))) | set(session.scalars(select(Office.city)))),
                 escalations=sorted({e for e in session.scalars(select(Problem.escalation)) if e}),
+                county_classes=county_classes(),
                 categories=sorted({c.strip() for cats in session.scalars(select(Enterprise.category)) if cats
                                    for c in re.split(r"[、,，/]", cats) if c.strip()}),
             )
@@ -115,6 +121,8 @@ class Slots:
     parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
     change: bool | None = None  # asks how completion changed between periods
     owner: str | None = None  # the unit following an enterprise (跟踪责任单位): an office's city or name
+    rate: str | None = None  # a project rate asked of the counties (开工率, 资金到位率, 合同履约率, 涉链占比)
+    county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
     escalation: str | None = None  # a 协调层级 of the problem ledger (市级联席会议), asked of problems
     columns: list[str] | None = None  # ledger columns asked of each listed project (项目管家, 约定开工期限), in text order
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
@@ -124,9 +132,11 @@ def _number(text: str) -> float:
     return float(text) if text[0].isdigit() else float(_CN_NUM.get(text, 1))
 
 
-def _days(text: str) -> int | None:
+def _days(text: str, bare: bool = False) -> int | None:
+    """A day count the question puts as a threshold (超过30天, 两个月以上); with `bare`, any day count (那60天呢, a
+    follow-up changing the threshold asked before)."""
     m = _DAYS.search(text)
-    if not m or not re.search(r"超过|以上|多于|满|还没|未|仍|迟迟|已经|了", text):
+    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|未|仍|迟迟|已经|了", text):
         return None
     n = _number(m.group(1))
     unit = m.group(2)
@@ -279,6 +289,8 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     for word in named:
         bare_text = bare_text.replace(word, "，")
     slots.columns = ledger_columns(bare_text) or None
+    slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
+    slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed
         slots.escalation = next((e for e in sorted(vocab.escalations, key=len, reverse=True) if e in text), None)
     if re.search(r"已(?:经)?(?:解决|办结|销号)|办结了|解决了(?!吗|没)", text) and not re.search(r"没|未|尚未|还没|待", text):
@@ -286,4 +298,9 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     return slots
 
 
-__all__ = ["PROJECT_STAGES", "SlotVocabulary", "Slots", "fill_slots"]
+def day_count(text: str) -> int | None:
+    """Any day count in the text (60天, 两个月), in days."""
+    return _days(text, bare=True)
+
+
+__all__ = ["PROJECT_STAGES", "SlotVocabulary", "Slots", "day_count", "fill_slots"]

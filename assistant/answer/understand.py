@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from assistant.answer.slots import Slots, SlotVocabulary, fill_slots
+from assistant.answer.slots import Slots, SlotVocabulary, day_count, fill_slots
 from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
@@ -381,7 +381,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
 # Slots that only a data question fills (a deadline passed, a 首谈单位, a stage, a chain…): a question that had one
 # was a data question whatever its intent words, and a short question after it may change one of them.
 _DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
-               "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner")
+               "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner",
+               "rate", "county_class")
 
 
 def _filled(slots: Slots) -> list[str]:
@@ -404,6 +405,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     attribute of it."""
     if previous is None or len(current.text) > 16:
         return current
+    if previous.slots.days is not None and current.slots.days is None:
+        current.slots.days = day_count(current.text)  # 那60天呢 after 超过30天没进展的项目
     same_time_last_year = bool(SAME_TIME_LAST_YEAR.search(current.text))
     asks_attribute = bool(ATTRIBUTE.search(current.text)) or same_time_last_year
     names_nothing = not current.regions and not current.metrics and current.period_assumed and not _filled(current.slots)

@@ -105,6 +105,11 @@ class AssessmentResult(BaseModel):
     summary: str
 
 
+def county_classes() -> list[str]:
+    """The county classes of the configured scheme (一类, 二类, 三类): a question may ask the ranking of one."""
+    return list(load_scheme(configured_city().assessment_file or SCHEME_FILE).classes)
+
+
 def _score(actual: Decimal | None, target: Decimal, weight: float) -> Decimal:
     if actual is None or target <= 0:
         return Decimal(0)
@@ -117,15 +122,20 @@ def _score(actual: Decimal | None, target: Decimal, weight: float) -> Decimal:
         "考核得分排在最后的县区失分在哪", "二季度考核各县区得分排名", "考核得分最低的县区是哪个",
         "汉阴县考核扣分在哪些指标", "一类县区考核排名", "季度考核结果怎么样", "考核问效排名",
     ],
+    slots={"county_class": "county_class"},
     path="assessment",
 )
-def assessment(store: FigureStore, period: str | None = None, region: str | None = None) -> AssessmentResult:
+def assessment(store: FigureStore, period: str | None = None, region: str | None = None,
+               county_class: str | None = None) -> AssessmentResult:
     """按考核方案（城市配置中的“考核方案”，默认 assistant/resources/assessment.yaml：指标、权重、目标、县区分类）计算各县区考核得分和类别内排名，
     并列出每一分来自哪些数据行、按什么公式，以及失分最多的指标（原因）。
 
-    period：考核期间，如“2023Q2”，不填时为县区指标中最新的季度；region：可选，只看该县区（仍按全部县区排名）。
+    period：考核期间，如“2023Q2”，不填时为县区指标中最新的季度；region：可选，只看该县区（仍按全部县区排名）；
+    county_class：可选，只列该类县区，如“一类”“三类”。
     """
     scheme = load_scheme(configured_city().assessment_file or SCHEME_FILE)  # the configured city's scheme
+    if county_class and county_class not in scheme.classes:
+        raise InvalidValue(f"考核方案中没有“{county_class}”县区。方案中的县区类别：{'、'.join(scheme.classes)}。")
     with store.session() as session:
         regions = {r.name: r.id for r in session.scalars(select(Region))}
         county_periods = (select(Indicator.period).join(Region, Indicator.region_id == Region.id)
@@ -195,7 +205,7 @@ def assessment(store: FigureStore, period: str | None = None, region: str | None
     order = list(scheme.classes)
     scores.sort(key=lambda s: (order.index(s.county_class), s.rank_in_class, s.region))
     shown = [s for s in scores if (not store.region_scope or s.region == store.region_scope)
-             and (not region or s.region == region)]
+             and (not region or s.region == region) and (not county_class or s.county_class == county_class)]
     figures = [Figure(label=f"{s.region}{p.label}考核得分", value=s.total, unit="分", period=p.key, provenance=prov)
                for s in shown]
 

@@ -753,6 +753,7 @@ _RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pc
         "资金到位率各县区排个名", "哪个县区项目资金到位率最低", "各县区项目资金到位率谁最高", "各县区项目四率排名",
         "各地项目资金到位情况比较", "资金到位率低于40%的县区",
     ],
+    slots={"rate": "rate"},
     path="county-rates",
 )
 def county_project_rates(store: FigureStore,

@@ -27,7 +27,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Slot kinds a question can fill. A parameter's slot kind is its name unless the declaration maps it.
 SLOT_KINDS = ("region", "period", "metric", "project", "enterprise", "department", "chain", "office", "days",
               "date", "date_from", "date_to", "stage", "status", "category", "amount", "foreign", "by", "city",
-              "order", "solved", "compared_to", "parts", "source", "overdue", "county", "change", "columns", "escalation", "owner")
+              "order", "solved", "compared_to", "parts", "source", "overdue", "county", "change", "columns", "escalation", "owner", "rate",
+              "county_class")
 
 
 @dataclass(frozen=True)

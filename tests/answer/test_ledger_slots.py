@@ -38,13 +38,6 @@ def test_a_list_shows_the_column_asked(assistant: Assistant, question: str, expe
     assert answer.flagged_numbers == []
 
 
-def test_a_follow_up_asks_another_column_of_the_same_list(assistant: Assistant) -> None:
-    plan = assistant.route("包抓领导呢", ["镇坪县的项目管家是谁"])
-    assert plan.route == "list_projects", plan
-    assert plan.calls[0].params["columns"] == ["包抓领导"]
-    assert plan.calls[0].params["region"] == "镇坪县"
-
-
 @pytest.mark.parametrize(("question", "escalation"), [
     ("提交市级联席会议协调的问题有哪些", "市级联席会议"),  # the longest level named, not also 市级
     ("协调层级是市级的问题还有几个", "市级"),
@@ -98,3 +91,29 @@ def test_an_enterprise_answer_names_who_follows_it(assistant: Assistant) -> None
     assert "跟踪责任单位：驻上海招商联络处" in assistant.ask("国轩高科是哪个单位在跟").answer
     answer = assistant.ask("上海办负责跟踪哪些企业")
     assert "由驻上海招商联络处跟踪的企业共 3 家" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "rate", "county_class"), [
+    ("各县区资金到位率排名", "资金到位率", None),
+    ("开工率呢", "开工率", None),
+    ("哪个县区履约率最低", "合同履约率", None),
+    ("三类县区呢", None, "三类"),
+    ("一类县区考核排名", None, "一类"),
+    ("一类项目有哪些", None, None),  # a class of counties, not any 一类
+])
+def test_a_rate_and_a_county_class_are_slots(question: str, rate: str | None, county_class: str | None) -> None:
+    slots = fill_slots(question, SlotVocabulary(county_classes=["一类", "二类", "三类"]))
+    assert (slots.rate, slots.county_class) == (rate, county_class)
+
+
+@pytest.mark.parametrize(("before", "question", "tool", "params"), [
+    ("超过30天没更新进展的项目", "那60天呢", "no_progress_projects", {"days": 60}),
+    ("各县区资金到位率排名", "开工率呢", "county_project_rates", {"rate": "开工率"}),
+    ("二季度考核一类县区排名", "三类县区呢", "assessment", {"county_class": "三类", "period": "2023Q2"}),
+    ("镇坪县的项目管家是谁", "包抓领导呢", "list_projects", {"region": "镇坪县", "columns": ["包抓领导"]}),
+])
+def test_a_follow_up_changes_the_ledger_slot_it_names(assistant: Assistant, before: str, question: str, tool: str,
+                                                       params: dict[str, object]) -> None:
+    plan = assistant.route(question, [before])
+    assert plan.route == tool, plan
+    assert params.items() <= plan.calls[0].params.items(), plan.calls
