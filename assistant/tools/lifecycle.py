@@ -9,14 +9,37 @@ A database whose files state no date falls back to today.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, model_validator
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    CompoundSelect,
+    Date,
+    Float,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from assistant.db.errors import InvalidValue
 from assistant.db.models import ImportLog, IndustryChain, Project, ProjectVersion, Region
@@ -422,28 +445,6 @@ def new_signings(store: FigureStore, date_from: date | None = None, date_to: dat
 # ---- 周动态: the ledger at two dates ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _State:
-    project_id: int
-    version_id: int
-    import_id: int
-    region_id: int
-    stage: str
-    funds: float | None
-    progress: str | None
-    progress_on: date | None
-
-
-def ledger_at(session: Session, day: date, region_id: int | None = None) -> dict[int, _State]:
-    """Each project's state on `day` from the ledger history (projects not yet in the ledger are absent)."""
-    stmt = select(ProjectVersion.project_id, ProjectVersion.id, ProjectVersion.import_id, ProjectVersion.region_id,
-                  ProjectVersion.stage, ProjectVersion.funds_arrived_yi_yuan, ProjectVersion.progress,
-                  ProjectVersion.progress_on).where(ProjectVersion.valid_to > day, ProjectVersion.valid_from <= day)
-    if region_id is not None:
-        stmt = stmt.where(ProjectVersion.region_id == region_id)
-    return {r[0]: _State(*r) for r in session.execute(stmt)}
-
-
 def ledger_dates(session: Session) -> list[date]:
     return sorted(d for d in session.scalars(select(ImportLog.as_of).where(ImportLog.kind == "projects").distinct())
                   if d is not None)
@@ -500,70 +501,114 @@ class _Compared:
     listed: int  # the kinds under which this row is among the first CHANGE_CAP (region order, then name)
 
 
+def _paired_versions(seek: bool, *chosen: ColumnElement[bool]) -> Subquery:
+    """The chosen versions (conditions on ProjectVersion) each beside the same project's version on the date bound
+    as `start`, flagged with its kinds of change (k1 … k16, 0 or 1: the bits above) and the funds it added.
+
+    Two ways to find the earlier version, the same rows either way. `seek` (SQLite, which joins row by row): a
+    version that began after `start` looks up the project's last version beginning on or before it, one entry
+    of the (project_id, valid_from) index however long the history, where the range on (project_id, valid_to)
+    walks every later version; a version already in force on `start` is its own earlier version. Otherwise
+    (PostgreSQL) the plain condition valid_from <= start < valid_to on project_id, which its planner serves
+    with one hash of the earlier ledger (an expression as join key makes it hash the whole later history)."""
+    start = bindparam("start", type_=Date)
+    old_v = aliased(ProjectVersion)
+    old_key: ColumnElement[int] | InstrumentedAttribute[int]
+    if seek:
+        earlier = aliased(ProjectVersion)
+        on_start = (select(earlier.id).where(earlier.project_id == ProjectVersion.project_id,
+                                             earlier.valid_from <= start)
+                    .order_by(earlier.valid_from.desc()).limit(1).scalar_subquery())
+        old_key = case((ProjectVersion.valid_from <= start, ProjectVersion.id), else_=on_start)
+    else:
+        old_key = ProjectVersion.project_id
+    now_v = (select(ProjectVersion.id, ProjectVersion.import_id, ProjectVersion.project_id, ProjectVersion.region_id,
+                    ProjectVersion.stage, ProjectVersion.funds_arrived_yi_yuan, ProjectVersion.progress_on,
+                    ProjectVersion.progress, old_key.label("old_key"))
+             .where(*chosen).subquery())
+    earlier_one = (and_(old_v.id == now_v.c.old_key, old_v.valid_to > start) if seek else
+                   and_(old_v.project_id == now_v.c.old_key, old_v.valid_to > start, old_v.valid_from <= start))
+    rank = {stage: i for i, stage in enumerate(PROJECT_STAGES)}
+    is_new = old_v.id.is_(None)
+    funded = and_(~is_new, func.coalesce(now_v.c.funds_arrived_yi_yuan, 0)
+                  > func.coalesce(old_v.funds_arrived_yi_yuan, 0) + 1e-9)
+    flag = {bit: case((cond, 1), else_=0) for bit, cond in {
+        _NEW: is_new,
+        _ADVANCED: and_(~is_new, case(rank, value=now_v.c.stage) > case(rank, value=old_v.stage)),
+        _FUNDED: funded,
+        _PROGRESSED: and_(~is_new, now_v.c.progress_on.is_not(None),
+                          or_(old_v.progress_on.is_(None), now_v.c.progress_on > old_v.progress_on)),
+    }.items()}
+    changed = flag[_NEW] + flag[_ADVANCED] + flag[_FUNDED] + flag[_PROGRESSED]
+    flag[_STALLED] = case((and_(changed == 0, now_v.c.stage != "投产"), 1), else_=0)
+    return (select(now_v.c.id, now_v.c.import_id, old_v.id.label("old_id"), old_v.import_id.label("old_import_id"),
+                   Project.name, Region.name.label("region"), now_v.c.stage, old_v.stage.label("old_stage"),
+                   now_v.c.funds_arrived_yi_yuan.label("funds"), old_v.funds_arrived_yi_yuan.label("old_funds"),
+                   now_v.c.progress_on, now_v.c.progress, Region.sort_order,
+                   *(f.label(f"k{bit}") for bit, f in flag.items()),
+                   case((funded, now_v.c.funds_arrived_yi_yuan - func.coalesce(old_v.funds_arrived_yi_yuan, 0)),
+                        else_=None).label("added"))
+            .select_from(now_v).join(Project, Project.id == now_v.c.project_id)
+            .join(Region, Region.id == now_v.c.region_id)
+            .outerjoin(old_v, earlier_one)
+            .subquery())
+
+
+@cache
+def _comparison(dialect: str) -> tuple[CompoundSelect, Select[Any]]:
+    """The two statements of 周动态, built once per database kind (bound: start, end, region_id or None; ids for
+    the second).
+
+    The first compares the ledger in force on `end` with the one on `start` and returns the first CHANGE_CAP
+    of each kind in region-then-name order (a bounded sort each, never the whole ledger) beside every kind's
+    total and the funds added; the second reads the details of those listed versions only."""
+    end, region_id = bindparam("end", type_=Date), bindparam("region_id", type_=Integer)
+    seek = dialect == "sqlite"
+    paired = _paired_versions(seek, ProjectVersion.valid_from <= end, ProjectVersion.valid_to > end,
+                              or_(region_id.is_(None), ProjectVersion.region_id == region_id))
+    # only what choosing needs, read by the five lists and the totals: both backends materialise it once
+    flagged = select(paired.c.id, paired.c.sort_order, paired.c.name, paired.c.added,
+                     *(paired.c[f"k{bit}"] for bit in _KINDS)).cte("flagged")
+    # names in code point order, as Python sorts them, whatever the PostgreSQL database's collation
+    by_name = (lambda name: name.collate("C")) if dialect == "postgresql" else (lambda name: name)
+    order = (flagged.c.sort_order, by_name(flagged.c.name), flagged.c.id)
+    # one row per listed version (kind = its bit, amount unused), then one row of totals (kind 0, id empty,
+    # amount = the funds added); a row's counts are the kinds' totals only on the totals row
+    firsts = [select(literal(bit, Integer).label("kind"), first.c.id, cast(null(), Float).label("amount"))
+              for bit, first in ((bit, select(flagged.c.id).where(flagged.c[f"k{bit}"] == 1).order_by(*order)
+                                  .limit(CHANGE_CAP).subquery()) for bit in _KINDS)]
+    totals = select(literal(0, Integer), cast(null(), Integer), func.sum(flagged.c.added),
+                    *(func.sum(flagged.c[f"k{bit}"]) for bit in _KINDS))
+    # the listed few; PostgreSQL takes their ids as one array, so that the statement's text (and the plan the
+    # driver prepares for it) stays the same whatever their number
+    ids = (ProjectVersion.id == any_(bindparam("ids", type_=ARRAY(Integer))) if dialect == "postgresql"
+           else ProjectVersion.id.in_(bindparam("ids", expanding=True)))
+    shown = _paired_versions(seek, ids)
+    return (union_all(*(arm.add_columns(*(cast(null(), Integer) for _ in _KINDS)) for arm in firsts), totals),
+            select(shown).order_by(shown.c.sort_order, by_name(shown.c.name), shown.c.id))
+
+
 def _compare_ledgers(session: Session, start: date, end: date, region_id: int | None
                      ) -> tuple[list[_Compared], dict[int, int], Decimal]:
     """The ledger at `end` beside the ledger at `start`: the rows the lists show (the first CHANGE_CAP of each kind,
-    region order then name), every kind's total and the funds added.
-
-    The history holds a version per change, so only projects with a version starting after `start` can have
-    changed: the database joins those to their version on `start` (found through (project_id, valid_to): one or
-    two index entries, not the project's whole history) and returns each one's kinds of change as bits; the rest
-    are the same version on both dates, counted and listed (停滞 unless 投产) without being compared. Only the
-    listed rows' details come back to Python."""
-    now_v, old_v = aliased(ProjectVersion), aliased(ProjectVersion)
-    in_force = [now_v.valid_from <= end, now_v.valid_to > end,
-                *([now_v.region_id == region_id] if region_id is not None else [])]
-    rank = {stage: i for i, stage in enumerate(PROJECT_STAGES)}
-    funded = (func.coalesce(now_v.funds_arrived_yi_yuan, 0)
-              > func.coalesce(old_v.funds_arrived_yi_yuan, 0) + 1e-9)
-    moved = case((old_v.id.is_(None), _NEW), else_=(
-        case((case(rank, value=now_v.stage) > case(rank, value=old_v.stage), _ADVANCED), else_=0)
-        + case((funded, _FUNDED), else_=0)
-        + case((and_(now_v.progress_on.is_not(None),
-                     or_(old_v.progress_on.is_(None), now_v.progress_on > old_v.progress_on)), _PROGRESSED), else_=0)))
-    added = case((and_(old_v.id.is_not(None), funded),
-                  now_v.funds_arrived_yi_yuan - func.coalesce(old_v.funds_arrived_yi_yuan, 0)), else_=None)
-    joined = (select(now_v.id, Region.sort_order, Project.name, moved, now_v.stage, added)
-              .select_from(now_v).join(Project, Project.id == now_v.project_id)
-              .join(Region, Region.id == now_v.region_id)
-              .outerjoin(old_v, and_(old_v.project_id == now_v.project_id, old_v.valid_to > start,
-                                     old_v.valid_from <= start)))
-    # (region order, name, version id, kinds): the changed projects, then the first unchanged live ones
-    keys: list[tuple[int, str, int, int]] = []
+    region order then name), every kind's total and the funds added. The database compares, counts and chooses;
+    nothing Python does grows with the ledger."""
+    choose, detail = _comparison(session.get_bind().dialect.name)
+    listed: dict[int, int] = {}  # version id → the kinds it is listed under
+    counts = dict.fromkeys(_KINDS, 0)
     money = Decimal(0)
-    for vid, order, name, bits, stage, delta in session.execute(joined.where(*in_force, now_v.valid_from > start)):
-        keys.append((order, name, vid, bits or (_STALLED if stage != "投产" else 0)))
-        if delta is not None:
-            money += Decimal(str(delta))
-    same = and_(*in_force, now_v.valid_from <= start, now_v.stage != "投产")
-    same_total = session.scalar(select(func.count()).select_from(now_v).where(same)) or 0
-    keys.extend((order, name, vid, _STALLED) for vid, order, name in session.execute(
-        select(now_v.id, Region.sort_order, Project.name).select_from(now_v)
-        .join(Project, Project.id == now_v.project_id).join(Region, Region.id == now_v.region_id)
-        .where(same).order_by(Region.sort_order, Project.name).limit(CHANGE_CAP)))
-    keys.sort()
-    totals = dict.fromkeys(_KINDS, 0)
-    listed: dict[int, tuple[int, int]] = {}  # version id → (kinds, kinds listed)
-    for _order, _name, vid, bits in keys:
-        shown = 0
-        for bit in _KINDS:
-            if bits & bit:
-                totals[bit] += 1
-                shown |= bit if totals[bit] <= CHANGE_CAP else 0
-        if shown:
-            listed[vid] = (bits, shown)
-    totals[_STALLED] += same_total - min(same_total, CHANGE_CAP)  # unchanged live ones past the listed first few
-    detail = (select(now_v.id, now_v.import_id, old_v.id, old_v.import_id, Project.name, Region.name, now_v.stage,
-                     old_v.stage, now_v.funds_arrived_yi_yuan, old_v.funds_arrived_yi_yuan, now_v.progress_on,
-                     now_v.progress)
-              .select_from(now_v).join(Project, Project.id == now_v.project_id)
-              .join(Region, Region.id == now_v.region_id)
-              .outerjoin(old_v, and_(old_v.project_id == now_v.project_id, old_v.valid_to > start,
-                                     old_v.valid_from <= start))
-              .where(now_v.id.in_(list(listed) or [0])))
-    by_id = {r[0]: r for r in session.execute(detail)}
-    rows = [_Compared(*by_id[vid], *listed[vid]) for _o, _n, vid, _b in keys if vid in listed]  # type: ignore[arg-type,call-arg]
-    return rows, totals, money
+    for kind, version_id, amount, *totals in session.execute(choose, {"start": start, "end": end,
+                                                                    "region_id": region_id}):
+        if kind:
+            listed[version_id] = listed.get(version_id, 0) | kind
+        else:
+            counts = {bit: int(n or 0) for bit, n in zip(_KINDS, totals, strict=True)}
+            money = Decimal(str(amount)) if amount is not None else Decimal(0)
+    rows: Iterable[RowMapping] = (
+        session.execute(detail, {"start": start, "ids": list(listed)}).mappings() if listed else [])
+    return [_Compared(r["id"], r["import_id"], r["old_id"], r["old_import_id"], r["name"], r["region"], r["stage"],
+                      r["old_stage"], r["funds"], r["old_funds"], r["progress_on"], r["progress"],
+                      sum(bit for bit in _KINDS if r[f"k{bit}"]), listed[r["id"]]) for r in rows], counts, money
 
 
 @figure_tool(
