@@ -276,8 +276,11 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     named_entities = [kind for kind in ENTITY_KINDS if _slot_values(kind, parsed, latest_period)]
     # a definition is of a term, never of a named project or company: 锂电隔膜项目的项目管家是谁 asks the ledger
     # nor an answer to who (汉滨区的项目管家都有谁 asks the ledger's people, not what a 项目管家 is)
+    # nor an answer to a value (服务卡是哪天发放的, 多少人): a definition says what a term means, not its date or count
+    wants = answer_type(parsed.text)
+    valued = wants is not None and wants.name != "计算方法"
     other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside")
-                if not ((named_entities or WHO.search(parsed.text)) and r == "define"))
+                if not ((named_entities or WHO.search(parsed.text) or valued) and r == "define"))
     plan = Plan(route=other[1], score=other[0], other=(other[0], other[1]))
     named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
                  or parsed.slots.department or parsed.slots.unknown_project)
@@ -796,8 +799,11 @@ def policy_for(
         # a question naming its year (2024年…要求) hears first from the passages about that year
         year = f"{parsed.period.year}年"
         chosen.sort(key=lambda c: year not in f"{c[0].title} {c[0].section} {c[1]}")
+    # a figure the question itself gives (43条外资线索里…有几条) is not the one it asks for
+    given = re.compile("|".join(rf"(?<![\d.]){re.escape(n)}(?![\d.])" for n in re.findall(r"\d+(?:\.\d+)?", query))
+                       or r"(?!)")
     answering = [c for c in chosen if asked is not None and asked.stated_by(c[0].section, c[1], c[0].title)
-                 and (want is None or want.held_by(c[1]))]
+                 and (want is None or want.held_by(given.sub("", c[1])))]
     if asked is not None and chosen and not answering:
         # passages about the topic, none stating what is asked: say so, quote none. (When one does, the others
         # stay beside it as context, as before.)

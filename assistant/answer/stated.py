@@ -65,7 +65,7 @@ PROSPECTIVE = re.compile(r"拟|计划|力争|争取|预计|打算|将(?:于|在|
 # A section that plans (下一步工作打算) or an article of a rule (第二十四条): neither reports what happened.
 PLAN_SECTION = re.compile(r"打算|下一步|计划|措施|第[一二三四五六七八九十百零]+条")
 # A sentence that lays down a rule rather than reports.
-NORMATIVE = re.compile(r"分为.{0,16}(?:等次|档|级|类)|不得|应当|(?:不|最高不)超过|不低于|不少于|原则上")
+NORMATIVE = re.compile(r"分为.{0,16}(?:等次|档|级|类)|不得|应当|(?:不|最高不)超过|不低于|不少于|原则上|可(?:以)?按")
 
 
 
@@ -89,9 +89,9 @@ class Asked:
 
 
 def _written(word: str, text: str) -> bool:
-    """`word` is in `text`, or its stem is (许可证 → 取得施工许可): a longer word keeps its meaning without its last
-    character, a two-character one does not (副局长 is not 局长)."""
-    return word in text or (len(word) >= 3 and word[:-1] in text)
+    """`word` is in `text`, or its stem is (招商服务中心 → 招商服务中): a word of four characters or more keeps its
+    meaning without its last one, a shorter one does not (招商局 is not 招商, 副局长 is not 副局)."""
+    return word in text or (len(word) >= 4 and word[:-1] in text)
 
 
 def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
@@ -107,16 +107,27 @@ def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
     if m:
         listing = LISTING.search(clause) is not None
         rest = clause[m.start():]
-        head = _counted(rest) if CLASSIFIER.match(rest) else _named_before(clause[: m.start()], listing)
+        if CLASSIFIER.match(rest):
+            # 多少条线索: the noun counted; 代办审批事项多少件: the nouns before (never the verbs of an event,
+            # 带队出去招商一共多少批, nor before a unit of time or people, 几天内)
+            head = _counted(rest) or (() if _unit(rest) else _named_before(clause[: m.start()], nouns_only=True))
+        else:
+            head = _named_before(clause[: m.start()], listing)
     head = tuple(w for w in head if not names_the_value(question, w))
     return Asked(head=head, realised=REALISED_Q.search(question) is not None)
+
+
+def _unit(rest: str) -> bool:
+    """几天, 多少人, 扣多少分: a unit of time, people or points, not a measure word counting a thing."""
+    m = CLASSIFIER.match(rest)
+    return m is not None and m.group(0)[-1] in "天周月年人名位分倍点"
 
 
 def _counted(rest: str) -> tuple[str, ...]:
     """多少条线索 → (线索,): the noun right after a count's measure word. A unit of time, people or points (几天内,
     多少人, 扣多少分) counts no noun after it."""
     m = CLASSIFIER.match(rest)
-    if not m or m.group(0)[-1] in "天周月年人名位分倍点":
+    if not m or _unit(rest):
         return ()
     for token in posseg.cut(rest[m.end():]):
         word = token.word.strip()
@@ -126,10 +137,11 @@ def _counted(rest: str) -> tuple[str, ...]:
     return ()
 
 
-def _named_before(before: str, listing: bool = False) -> tuple[str, ...]:
+def _named_before(before: str, listing: bool = False, nouns_only: bool = False) -> tuple[str, ...]:
     """分管外资的副局长是 → (副局长,); 兑现招商奖补资金 → (兑现, 资金): the last words before the question word that
     name a thing, after the linking words (是, 有, 定的) and up to a 的, a conjunction or a non-naming word.
-    `listing` (…不合格等次的单元有哪些): the kind listed (单元) is skipped for the words before its 的."""
+    `listing` (…不合格等次的单元有哪些): the kind listed (单元) is skipped for the words before its 的.
+    `nouns_only`: the nouns only (审批事项), for a count whose thing is named before it."""
     tokens = [(t.word.strip(), t.flag) for t in posseg.cut(before) if t.word.strip()]
 
     def strip() -> None:
@@ -150,7 +162,7 @@ def _named_before(before: str, listing: bool = False) -> tuple[str, ...]:
     run: list[str] = []
     for i in range(len(tokens) - 1, -1, -1):
         word, flag = tokens[i]
-        if flag not in NAMING or word in LINKS or WHEN_WORDS.match(word):
+        if flag not in (NOUNS if nouns_only else NAMING) or word in LINKS or WHEN_WORDS.match(word):
             break
         if flag in ("v", "vd") and not (i and tokens[i - 1][1] in NOUNS):
             break  # a verb names the thing only inside a compound (投资控制指标), not at its edge

@@ -24,7 +24,10 @@ from assistant.index.kb import Hit
     ("驻京办每个礼拜最晚哪天交周报", ("驻京办",)),
     ("被评为优秀等次的县区有哪些", ("优秀",)),
     ("年度考核要扣多少分", ()),  # a measure word (分) with nothing after it: no head is required
+    ("全年代办审批事项多少件", ("事项",)),  # nothing counted after 件: the nouns before it, not the verbs
+    ("领导带队出去招商一共多少批", ()),
     ("汉中市在哪些地方设了办事处", ()),  # a place is no attribute
+    ("宁陕县招商局局长叫什么名字", ("招商局", "局长")),
 ])
 def test_the_head_is_the_thing_the_value_is_asked_of(question: str, head: tuple[str, ...]) -> None:
     assert asked_of(question).head == head
@@ -41,6 +44,8 @@ def test_the_head_is_the_thing_the_value_is_asked_of(question: str, head: tuple[
     # a rule's article does not answer who was graded
     ("今年被评为不合格的县区有哪些", "第二十四条 等次", "年度考核中，甲县被评为不合格。",
      "年度考核分为优秀、良好、合格、不合格四个等次。"),
+    # what a rule permits (可按…给予奖励) does not answer who has been paid
+    ("奖励已经发给哪些商会了", "", "今年已发给深圳安康商会奖励20万元。", "对引荐项目落地的商会，可按奖励政策给予奖励。"),
     # a plan section does not answer when something was issued
     ("奖励办法是哪天印发的", "三、下一步工作打算", "奖励办法于5月12日印发。", "年内完成奖励办法的印发。"),
 ])
@@ -101,6 +106,11 @@ def test_a_project_asked_whether_it_started_is_named(question: str, unknown: str
 def test_a_pronoun_without_a_previous_turn_asks_for_the_whole_question(assistant: Assistant) -> None:
     answer = assistant.ask("它的总投资是多少？")
     assert "还没有上一个问题" in answer.answer and not answer.figures, answer.answer
+
+
+def test_a_date_is_not_answered_by_a_definition(assistant: Assistant) -> None:
+    answer = assistant.ask("项目管家制度是哪天开始实行的")
+    assert "本办法所称" not in answer.answer, answer.answer
 
 
 def test_a_rank_past_the_last_says_there_is_none(assistant: Assistant) -> None:
