@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from assistant.answer.understand import Parsed, delexicalise, why_pattern
 from assistant.index.synonyms import Synonyms
+from assistant.numerals import chinese_value
 from assistant.tools.registry import REGISTRY, FigureTool
 
 # Parts of speech that name an attribute (jieba's tags): nouns, proper nouns, English words (GDP),
@@ -37,6 +38,20 @@ FRAME_WORDS = {
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|有没有|谁")
 # Clauses that ask why or how are answered from documents, not by a tool: their words are not checked here.
 WHY = why_pattern("依据", "文件", "报告")
+
+
+# A size class of projects (百亿级, 五亿元以上, 5000万以上): a tool answers it only when it counts that very class.
+SIZE_CLASS = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(亿|万)元?\s*(?:级|以上|及以上)")
+
+
+def size_classes(text: str) -> dict[float, str]:
+    """The size classes a text names, by their threshold in 亿元: {100.0: "百亿级", 5.0: "5亿元以上"}."""
+    found: dict[float, str] = {}
+    for m in SIZE_CLASS.finditer(text):
+        number = float(m.group(1)) if m.group(1)[0].isdigit() else chinese_value(m.group(1))
+        if number:
+            found.setdefault(round(number if m.group(2) == "亿" else number / 10000, 4), m.group(0))
+    return found
 
 
 def asked_terms(parsed: Parsed) -> list[str]:
@@ -82,7 +97,13 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     # a phrase of the question whose synonym the tool's text uses covers the words inside it
     said_otherwise = [written for written, others in synonyms.expand(parsed.text)
                       if any(o.lower() in text for o in others)]
-    return [w for w in terms if not _known(w, text) and not any(w in phrase for phrase in said_otherwise)]
+    missing = [w for w in terms if not _known(w, text) and not any(w in phrase for phrase in said_otherwise)]
+    # a size class the tool neither counts nor filters by (百亿级 of a tool counting 5亿元以上 and 10亿元以上)
+    held = set(size_classes(text))
+    if parsed.slots.amount is not None and any("amount" in t.slots.values() for t in tools):
+        held.add(round(parsed.slots.amount, 4))
+    asked = size_classes(" ".join(c for c in re.split(r"[，,；;？?。！!]", parsed.text) if not WHY.search(c)))
+    return missing + [w for value, w in asked.items() if value not in held and w not in missing]
 
 
 def _result_text(result: BaseModel) -> str:

@@ -52,9 +52,11 @@ MIN_COVERAGE = 0.5
 # The question asks what a document says (情况通报里说…, 据工作报告…): quote it beside the database's figure.
 DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|办法|总结|讲话|文档|材料)(?:里|中|上)?(?:说|讲|提到|写|称|怎么说)"
                           r"|据.{0,12}(?:文件|报告|通报|访谈)")
+# A heading sentence: an item marker and a short label with no clause after a comma and no figure (（五）营商环境尚需
+# 进一步优化。 第十五条 项目流转。). 三是龙头项目仍然偏少，百亿级项目全年仅落地1个。 is a list item that says its content.
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．])"
-                     r"[^。；！？]{0,24}[。：:]?$"
-                     r"|^第[一二三四五六七八九十百零]+条\s*[^。；！？，\d]{0,12}[。：:]?$")  # 第十五条 项目流转。
+                     r"[^。；！？，,\d]{0,24}[。：:]?$"
+                     r"|^第[一二三四五六七八九十百零]+条\s*[^。；！？，\d]{0,12}[。：:]?$")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；）)\]]+")
 # A section that is a letter's formalities (附注（联系人、抄送、印发）, 版记): named so by its heading's start, not by
 # a word inside an article's first line (第二十二条 …自印发之日起施行 is content).
@@ -660,6 +662,32 @@ HOW_MUCH = re.compile(r"多少|几")
 WHOLE_YEAR = re.compile(r"全年|年度|年底|年末|1\s*[-—至~]\s*12\s*月")
 
 
+# What a why/how question asks for, and the sections of a report or letter that say it.
+# (怎么办 and 如何 are not here: 连续两次不满意怎么办 asks what the rule says happens, not the next steps)
+ASKS_MEASURES = re.compile(r"下一步|措施|举措|打算|对策|怎么补|怎么改|怎么解决|怎么抓|如何补|如何解决|如何改")
+ASKS_REASONS = re.compile(r"为什么|为何|为啥|原因|怎么回事")
+SECTION_PARTS = {
+    "measures": re.compile(r"下一步|措施|打算|意见和建议|对策|工作安排|工作计划"),
+    "reasons": re.compile(r"问题|不足|困难|原因|短板突出|薄弱"),
+}
+
+
+def asked_part(question: str) -> str:
+    """"measures" for a question asking what will be done (下一步怎么补), "reasons" for one asking why (为什么滞后),
+    "" for both or neither."""
+    measures, reasons = ASKS_MEASURES.search(question) is not None, ASKS_REASONS.search(question) is not None
+    return "measures" if measures and not reasons else "reasons" if reasons and not measures else ""
+
+
+def section_fit(aim: str, section: str) -> int:
+    """0 when a passage's section is the part asked for, 2 when it is the other part (存在的问题 for 下一步怎么办),
+    1 when it names neither."""
+    if not aim:
+        return 1
+    other = "reasons" if aim == "measures" else "measures"
+    return 0 if SECTION_PARTS[aim].search(section) else 2 if SECTION_PARTS[other].search(section) else 1
+
+
 def stated_period(hit: Hit, quote: str) -> Period | None:
     """The period a quoted figure is about: the one its sentence names, else its section's, else its document
     title's (a table row of 《2023年上半年…报告》 is a 2023 上半年 figure). A bare year (2023年目标) takes the
@@ -758,6 +786,7 @@ def policy_for(
     # what the value is asked of, and in which mood: a quote about the topic that states another thing's value
     # (the 局长 for 副局长是谁) or a plan for what has happened (已经发出去多少) does not answer it
     asked = asked_of(delexicalise(query, parsed, blank="，")) if asks_value or WHICH.search(query) else None
+    aim = asked_part(query) if asks_reason else ""
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)
     hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
@@ -793,8 +822,11 @@ def policy_for(
             continue
         if quote and _coverage(words, f"{hit.section} {quote}") > 0 and all(quote != q for _, q in chosen):
             chosen.append((hit, quote))
-        if len(chosen) >= (6 if want else 3):
+        if len(chosen) >= (6 if want or aim else 3):
             break
+    if aim:
+        # measures are said under 下一步工作措施, reasons under 存在的问题: the passages of the part asked for first
+        chosen = sorted(chosen, key=lambda c: section_fit(aim, c[0].section))[:3]
     if parsed.period is not None and not parsed.period_assumed:
         # a question naming its year (2024年…要求) hears first from the passages about that year
         year = f"{parsed.period.year}年"

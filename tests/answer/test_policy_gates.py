@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answer_types import answer_type
-from assistant.answer.grounded import WHO, WHY_CLAUSE, formality_section
+from assistant.answer.coverage import size_classes
+from assistant.answer.grounded import (
+    WHO,
+    WHY_CLAUSE,
+    asked_part,
+    best_sentences,
+    formality_section,
+    section_fit,
+)
 from assistant.answer.understand import SHORT_YEAR, WHY
 
 
@@ -75,3 +83,49 @@ def test_a_count_or_score_is_held_in_its_own_unit(question: str, kind: str, hold
     wanted = answer_type(question)
     assert wanted is not None and wanted.name == kind
     assert wanted.held_by(holding) and not wanted.held_by(not_holding)
+
+
+@pytest.mark.parametrize(("passage", "words", "quoted"), [
+    # a short list item with a figure says its content: it is quoted, not skipped as a heading
+    ("一是外资缺口较大，外资项目数量少。三是龙头项目偏少，百亿级项目仅落地1个。", ["百亿"], "百亿级项目仅落地1个"),
+    # a bare heading is skipped for the content after it
+    ("（五）营商环境尚需优化。部分政策兑现周期较长。", ["营商环境", "兑现"], "部分政策兑现周期较长"),
+])
+def test_a_list_item_with_content_is_no_heading(passage: str, words: list[str], quoted: str) -> None:
+    assert quoted in best_sentences(passage, words)
+
+
+@pytest.mark.parametrize(("text", "classes"), [
+    ("百亿级的大项目落了几个", {100: "百亿级"}),
+    ("5亿元以上项目数 8个，10亿元以上项目数 2个", {5: "5亿元以上", 10: "10亿元以上"}),
+    ("总投资5000万元以上的项目", {0.5: "5000万元以上"}),
+    ("十亿以上项目有几个", {10: "十亿以上"}),
+    ("项目总投资多少亿", {}),
+])
+def test_size_classes_are_read_by_their_threshold(text: str, classes: dict[float, str]) -> None:
+    assert size_classes(text) == classes
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("外资短板下一步怎么补", "measures"),
+    ("招商队伍弱的问题打算怎么解决", "measures"),
+    ("外资为什么一直上不去", "reasons"),
+    ("瀛湖招商基础为啥弱", "reasons"),
+    ("连续两次评价不满意怎么办", ""),  # what the rule says happens, not the next steps
+    ("为什么滞后，下一步有什么措施", ""),
+])
+def test_a_why_or_how_question_asks_for_one_part_of_a_report(question: str, part: str) -> None:
+    assert asked_part(question) == part
+
+
+@pytest.mark.parametrize(("part", "section", "fit"), [
+    ("measures", "三、下一步工作措施 › 二是加快在谈项目落地进资", 0),
+    ("measures", "三、意见和建议 › （四）多渠道拓展外资", 0),
+    ("measures", "二、存在的主要问题 › （三）利用外资短板突出", 2),
+    ("measures", "二、关于建议中具体事项的说明", 1),
+    ("reasons", "二、存在的问题", 0),
+    ("reasons", "三、下一步工作打算 › （三）着力补齐外资短板", 2),
+    ("", "二、存在的问题", 1),
+])
+def test_passages_of_the_part_asked_for_come_first(part: str, section: str, fit: int) -> None:
+    assert section_fit(part, section) == fit
