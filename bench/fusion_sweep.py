@@ -127,7 +127,7 @@ def signals_grid(best: FusionWeights) -> list[FusionWeights]:
 
 def nonzero(w: FusionWeights) -> int:
     return sum(1 for v in (w.coverage, w.period, w.place, w.place_conflict, w.place_passage, w.identifier, w.title, w.year,
-                                 w.time_match, w.time_conflict) if v)
+                                 w.time_match, w.time_conflict, w.answer_type) if v)
 
 
 def sweep(cases: dict[str, list[Case]], settings: list[FusionWeights]
@@ -144,7 +144,8 @@ def line(obj: float, w: FusionWeights, metrics: dict[str, tuple[float, float, fl
     cells = "  ".join(f"{name} {h1:.3f}/{h5:.3f}/{mrr:.3f}" for name, (h1, h5, mrr) in metrics.items())
     return (f"{obj:.4f}  {w.normalise:<6} bm25={w.bm25:.2f} syn={int(w.synonyms)} cov={w.coverage:g} "
             f"period={w.period:g} place={w.place:g} conflict={w.place_conflict:g} passage={w.place_passage:g} "
-            f"ident={w.identifier:g} title={w.title:g} year={w.year:g} time+={w.time_match:g} time-={w.time_conflict:g}  "
+            f"ident={w.identifier:g} title={w.title:g} year={w.year:g} time+={w.time_match:g} time-={w.time_conflict:g} "
+            f"atype={w.answer_type:g}  "
             f"{cells}")
 
 
@@ -158,6 +159,15 @@ def time_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[lis
     return lines + [line(*row) for row in rows[:25]], rows[0][1]
 
 
+def answer_type_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
+    """Stage 2f: the question asks for a date or a time limit and the passage states one (answertype.py)."""
+    scale = 1.0 if chosen.normalise == "zscore" else 0.2
+    steps = [v * scale for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)]
+    rows = sweep(cases, [replace(chosen, answer_type=v) for v in steps])
+    lines = ["", "## stage 2f: answer-type signal (a date or a time limit asked and stated) with the chosen signals"]
+    return lines + [line(*row) for row in rows], rows[0][1]
+
+
 def ablate(cases: dict[str, list[Case]], chosen: FusionWeights) -> list[str]:
     ablations = {"chosen": chosen, "no synonyms": replace(chosen, synonyms=False),
                  "with synonyms": replace(chosen, synonyms=True),
@@ -167,6 +177,7 @@ def ablate(cases: dict[str, list[Case]], chosen: FusionWeights) -> list[str]:
                  "no title": replace(chosen, title=0.0),
                  "no year": replace(chosen, year=0.0),
                  "no time": replace(chosen, time_match=0.0, time_conflict=0.0),
+                 "no answer type": replace(chosen, answer_type=0.0),
                  "current FUSION in kb.py": FUSION}
     out = ["", "## ablations of the chosen setting (development questions)"]
     for name, w in ablations.items():
@@ -187,6 +198,8 @@ def main() -> None:
     parser.add_argument("--time-only", action="store_true",
                         help="keep kb.py's FUSION and choose only the time signals (stage 2e): for development parts "
                              "other than those the other weights were chosen on")
+    parser.add_argument("--answer-type-only", action="store_true",
+                        help="keep kb.py's FUSION and choose only the answer-type weight (stage 2f)")
     args = parser.parse_args()
     synonyms_values = {"sweep": (True, False), "on": (True,), "off": (False,)}[args.synonyms]
     started = time.perf_counter()
@@ -194,6 +207,16 @@ def main() -> None:
     counts = ", ".join(f"{name} {len(c)}" for name, c in cases.items())
     report = [f"# fusion sweep on development questions only ({counts}); metrics per corpus: hit@1/hit@5/MRR",
               "# objective = mean over corpora of (hit@1 + MRR) / 2", f"# synonyms: {args.synonyms}", ""]
+    if args.answer_type_only:
+        report.append(f"# answer-type-only: the other weights are kb.py's FUSION {json.dumps(asdict(FUSION), ensure_ascii=False)}")
+        lines, chosen = answer_type_stage(cases, replace(FUSION, answer_type=0.0))
+        report += lines + ablate(cases, chosen)
+        report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
+                   f"# {time.perf_counter() - started:.0f} s"]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+        print("\n".join(report))
+        return
     if args.time_only:
         report.append(f"# time-only: the other weights are kb.py's FUSION {json.dumps(asdict(FUSION), ensure_ascii=False)}")
         lines, chosen = time_stage(cases, replace(FUSION, time_match=0.0, time_conflict=0.0))
@@ -229,6 +252,8 @@ def main() -> None:
     report += [line(*row) for row in stage2d]
     chosen = stage2d[0][1]
     lines, chosen = time_stage(cases, chosen)
+    report += lines
+    lines, chosen = answer_type_stage(cases, chosen)
     report += lines
     # stage 3: the BM25 share again, with the chosen signals
     stage3 = sweep(cases, [replace(chosen, bm25=b) for b in np.round(np.arange(0.1, 0.95, 0.05), 2)])

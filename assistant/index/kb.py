@@ -16,6 +16,7 @@ import numpy as np
 from assistant.access import PUBLIC
 from assistant.config import Settings
 from assistant.corpus.ocr import page_was_read
+from assistant.index.answertype import asked_kinds, states
 from assistant.index.bm25 import BM25Index
 from assistant.index.embedders import Embedder, embedder_name, make_embedder
 from assistant.index.filters import SearchFilters as SearchFilters  # re-exported: callers import it from here
@@ -59,8 +60,11 @@ MISSING_RETRY_S = 10.0
 # 去年) 0.32 down: chosen with `fusion_sweep.py --time-only` on the development parts of demo, cmrc and the gov
 # reports (bench/results/fusion_sweep_time.txt); with it, a match bonus and the older year signal (a passage that
 # mentions the year anywhere) changed no development question more and stay 0, as does the identifier signal.
+# A question asking for a date or a time limit (什么时候生效, 多长时间内移交) and a passage stating one (answertype.py):
+# 0.2 up, chosen with `fusion_sweep.py --answer-type-only` on the development parts of demo, gov and cmrc
+# (bench/results/fusion_sweep_answer_type.txt; 0.2 to 0.3 score the same, 0.4 loses a gov question).
 FUSION = FusionWeights(bm25=0.5, normalise="minmax", coverage=0.4, period=0.0, place_conflict=0.2, title=0.1,
-                       year=0.0, time_match=0.0, time_conflict=0.32, synonyms=True)
+                       year=0.0, time_match=0.0, time_conflict=0.32, answer_type=0.2, synonyms=True)
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
 SYNONYM_POOL = 200  # passages per synonym checked for the phrase itself
@@ -494,6 +498,7 @@ class KnowledgeBase:
         wordings = [folded] + [folded.replace(written.lower(), other.lower()) for written, others in expansions
                                for other in others]
         times_asked: dict[int, list[Time]] = {}  # by document year
+        kinds = asked_kinds(query)
         named = {d for d in {snapshot.chunks[cid].doc_id for cid in ids}
                  if names_document(wordings, snapshot.doc_names.get(d, ()))}
         candidates = Candidates(
@@ -510,6 +515,8 @@ class KnowledgeBase:
             title=np.array([float(snapshot.chunks[cid].doc_id in named) for cid in ids]),
             year=np.array([float(snapshot.speaks_of_asked_year(cid, query)) for cid in ids]),
             time=np.array([snapshot.time_relation(cid, query, times_asked) for cid in ids], dtype=np.float64),
+            answer_type=np.array([float(states(kinds, snapshot.chunks[cid].text)) for cid in ids]) if kinds
+            else np.zeros(0),
             bm25_pool=Pool.of(np.sort(expanded[_top(expanded, n)])[::-1]),
             bm25_plain_pool=Pool.of(np.sort(plain[_top(plain, n)])[::-1]),
             dense_pool=Pool.of(np.array([cosine[i] for i in top_dense], dtype=np.float64)),

@@ -135,3 +135,28 @@ def test_this_year_and_last_year_are_read_from_the_document_s_year() -> None:
     assert speaks_of_years("三、2026年重点工作 今年经济社会发展主要预期目标是", {2026}, year)
     assert speaks_of_years("刚刚过去的一年，全省粮食产量1350.97亿斤", {2025}, year)
     assert not speaks_of_years("“十四五”时期，粮食总产量连续9年稳定", {2025}, year)
+
+
+def test_a_question_asking_for_a_date_or_a_time_limit_and_the_passages_that_state_one() -> None:
+    from assistant.index.answertype import asked_kinds, states
+
+    assert asked_kinds("这个办法从什么时候开始执行") == ("date",)
+    assert asked_kinds("补正材料要在多长时间内交") == ("span",)
+    assert asked_kinds("异议最晚什么时候提出") == ("date", "span")
+    assert asked_kinds("去年实际使用外资多少亿元") == ()  # an amount: left alone
+    assert states(("date",), "本办法自2024年3月1日起施行。") and states(("date",), "二〇二四年三月一日起施行")
+    assert not states(("date",), "2024年全市引进项目120个")  # a year is not a date
+    assert states(("span",), "应当在5个工作日内提交") and states(("span",), "3个月内办结")
+    assert states(("span",), "自受理之日起三十日内作出决定") and states(("span",), "在投标截止时间10日前提出")
+    assert not states(("span",), "全年新增项目30个，投资增长5%") and not states((), "5个工作日内")
+
+
+def test_the_passage_that_states_the_time_limit_asked_for_ranks_first() -> None:
+    # two passages of the same article read alike; only the second states the limit the question asks for
+    ids = ["general", "limit", *[f"x{i}" for i in range(6)]]
+    cands = _candidates(ids, bm25=[10.0, 9.6, *np.linspace(5, 1, 6)], cosine=[0.90, 0.89, *np.linspace(0.85, 0.8, 6)])
+    cands.answer_type = np.array([0.0, 1.0, *[0.0] * 6])
+    assert fuse(cands, FusionWeights(answer_type=0.2))[0][0] == "limit"
+    assert fuse(cands, FusionWeights())[0][0] == "general"  # without the signal it would not
+    cands.answer_type = np.zeros(0)  # no date or time limit asked: the signal is absent, nothing moves
+    assert fuse(cands, FusionWeights(answer_type=0.2))[0][0] == "general"

@@ -1,0 +1,31 @@
+"""The kind of answer a question asks for, and whether a passage states one of that kind. Pure: no I/O.
+
+"多长时间内移交" wants a time limit (5个工作日内), "什么时候生效" a date (2025年5月1日起施行). Passages on the same rule read
+alike (the same article's words, its neighbours in the same chapter); the one that states a limit or a date is the
+one that can answer. Two kinds only, both unmistakable in the question's wording: a date, and a span of time
+(a deadline or a time limit). A question about an amount (多少亿元) is left alone: nearly every passage of a
+report or a regulation states some number.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUMBER = r"(?:\d+|[一二两三四五六七八九十百]+)"
+DATE_ASKED = re.compile(r"什么时候|何时|哪天|哪一天|什么日期|几月几[日号]")
+DATE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*" + NUMBER + r"\s*月\s*" + NUMBER + r"\s*[日号]")
+SPAN_ASKED = re.compile(r"多长时间|多久|多少天|几天|多少日|几日|多少个?工作日|几个工作日|几个月|多少个月|几年|多少年|最晚|最长|期限")
+# a time limit: a number of days, months or years with what bounds it (10日前, 5个工作日内, 三年内, 满3年后)
+SPAN = re.compile(NUMBER + r"\s*个?\s*(?:工作日|日|天|个月|年|周)\s*(?:内|前|以内|以上|以下|后)")
+
+PATTERNS = {"date": DATE, "span": SPAN}
+
+
+def asked_kinds(question: str) -> tuple[str, ...]:
+    """The kinds of answer a question asks for: "date", "span", both (最晚什么时候提) or none."""
+    return tuple(kind for kind, asked in (("date", DATE_ASKED), ("span", SPAN_ASKED)) if asked.search(question))
+
+
+def states(kinds: tuple[str, ...], text: str) -> bool:
+    """Whether `text` states an answer of one of `kinds` ("date": a full date; "span": a time limit)."""
+    return any(PATTERNS[kind].search(text) is not None for kind in kinds)
