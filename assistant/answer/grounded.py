@@ -269,7 +269,10 @@ def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
     named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed
     by = ("by" in kinds and bool(ASKS_POSITION.search(f"{parsed.asked_before} {parsed.text}"))
           and bool(_slot_values("by", parsed, latest)))
-    return named_period + by + sum(1 for kind in kinds if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
+    used = named_period + by + sum(1 for kind in kinds if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
+    # a column asked of the listed rows (紫阳县项目的最新进展) counts only beside a filter naming which rows: alone
+    # (30天内要到约定开工期限的项目) the column word is how a lifecycle window is asked, not a list
+    return used + (used > 0 and "columns" in kinds and bool(_slot_values("columns", parsed, latest)))
 
 
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:

@@ -8,10 +8,12 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import select
 
 from assistant.db.models import Enterprise, Event, IndustryChain, Office, Problem, Project
+from assistant.db.records import PROJECT_SPECS
 from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
@@ -136,7 +138,7 @@ def _days(text: str, bare: bool = False) -> int | None:
     """A day count the question puts as a threshold (超过30天, 两个月以上); with `bare`, any day count (那60天呢, a
     follow-up changing the threshold asked before)."""
     m = _DAYS.search(text)
-    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|未|仍|迟迟|已经|了", text):
+    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|未|仍|迟迟|已经|了|以?内", text):
         return None
     n = _number(m.group(1))
     unit = m.group(2)
@@ -190,6 +192,39 @@ def _category(text: str, categories: list[str]) -> str | None:
                 return value
             start = text.find(value, start + 1)
     return next((w for w in _CATEGORY_WORDS if w in text), None)
+
+
+@lru_cache(maxsize=1)
+def ledger_terms() -> tuple[str, ...]:
+    """The words of the project ledger's header names (项目, 项目管家, 进展, 约定开工期限…), longest first: the words a
+    question about the ledger is written with, and the ones a same-sounding typo is taken for."""
+    from assistant.index.tokenize import get_tokenizer
+
+    words = {alias for spec in PROJECT_SPECS for alias in spec.aliases if len(alias) >= 2 and "/" not in alias}
+    words |= {w for spec in PROJECT_SPECS for alias in spec.aliases for w in get_tokenizer().lcut(alias) if len(w) >= 2}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+def sound_alike_terms(text: str) -> list[tuple[str, str]]:
+    """Ledger words typed with one same-sounding wrong character or a traditional form (最新近展 → 最新进展,
+    項目 → 项目): (the typed span, the word). A span that is itself a word of the dictionary (公式, not 公示) is
+    what was meant, not a typo."""
+    from pypinyin import lazy_pinyin
+
+    from assistant.index.tokenize import get_tokenizer
+
+    known = get_tokenizer().FREQ
+    taken = [False] * len(text)
+    found: list[tuple[str, str]] = []
+    for term in ledger_terms():
+        for start in range(len(text) - len(term) + 1):
+            span = text[start:start + len(term)]
+            if span == term or any(taken[start:start + len(term)]) or known.get(span):
+                continue
+            if sum(a != b for a, b in zip(span, term, strict=True)) == 1 and lazy_pinyin(span) == lazy_pinyin(term):
+                taken[start:start + len(term)] = [True] * len(term)
+                found.append((span, term))
+    return found
 
 
 def ledger_columns(text: str) -> list[str]:
@@ -288,7 +323,8 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     bare_text = text
     for word in named:
         bare_text = bare_text.replace(word, "，")
-    slots.columns = ledger_columns(bare_text) or None
+    # the project ledger's columns; a problem's 进展 or 责任单位 is the problem ledger's, asked of its own tools
+    slots.columns = None if _PROBLEM_WORDS.search(text) else ledger_columns(bare_text) or None
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
     slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from assistant.answer.slots import Slots, SlotVocabulary, day_count, fill_slots
+from assistant.answer.slots import Slots, SlotVocabulary, day_count, fill_slots, sound_alike_terms
 from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
@@ -320,6 +320,10 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
             parsed.corrections.append(f"“{typed}”按“{region.name}”理解")
             text = text.replace(typed, region.name)
             parsed.regions.append(region)
+        parsed.text = text
+    for typed, word in sound_alike_terms(text):
+        parsed.corrections.append(f"“{typed}”按“{word}”理解")
+        text = text.replace(typed, word)
         parsed.text = text
     parsed.metrics = _metrics_in(text)
     if BOTH_METRICS.search(text) and not parsed.metrics:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.engine import Assistant
-from assistant.answer.slots import SlotVocabulary, fill_slots, ledger_columns
+from assistant.answer.slots import SlotVocabulary, fill_slots, ledger_columns, sound_alike_terms
 
 
 @pytest.mark.parametrize(("question", "columns"), [
@@ -117,3 +117,28 @@ def test_a_follow_up_changes_the_ledger_slot_it_names(assistant: Assistant, befo
     plan = assistant.route(question, [before])
     assert plan.route == tool, plan
     assert params.items() <= plan.calls[0].params.items(), plan.calls
+
+
+@pytest.mark.parametrize(("question", "typos"), [
+    ("紫阳县项目最新近展咋样了", [("最新近展", "最新进展")]),  # the longest ledger word, not also 进展
+    ("旬阳市項目都有哪些", [("項目", "项目")]),  # a traditional form sounds the same
+    ("高新区项目的管加是谁", [("管加", "管家")]),
+    ("开工率的计算公式", []),  # 公式 is a word of its own, not a typo of anything
+    ("汉阴县的项目管家分别是谁", []),
+])
+def test_a_same_sounding_typo_of_a_ledger_word_is_taken_for_it(question: str, typos: list[tuple[str, str]]) -> None:
+    assert sound_alike_terms(question) == typos
+
+
+@pytest.mark.parametrize(("question", "listed"), [
+    ("紫阳县项目最新进展怎么样", True),  # a column of a county's projects
+    ("30天内要到约定开工期限的项目", False),  # a column word asking a window, not a list
+    ("这周到位资金增加的项目有哪些", False),  # a change between two ledgers
+])
+def test_a_column_word_helps_a_list_only_beside_a_filter(assistant: Assistant, question: str, listed: bool) -> None:
+    assert (assistant.route(question).route == "list_projects") == listed
+
+
+def test_a_day_count_within_a_window_is_its_length(assistant: Assistant) -> None:
+    plan = assistant.route("30天内要到约定开工期限的项目")
+    assert plan.calls[0].params["days"] == 30, plan.calls
