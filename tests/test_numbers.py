@@ -50,3 +50,8 @@ def test_a_passage_number_written_with_its_unit_is_not_read_in_another() -> None
     assert unsupported_numbers("总投资0.5亿元", figure_values=[], passages=["总投资5000万元"]) == []
     # a table cell's bare 236.7 under a 万美元 header still traces 236.7万美元
     assert unsupported_numbers("到位236.7万美元", figure_values=[], passages=["汉阴县 32.79 236.7 350"]) == []
+
+
+def test_an_iso_date_is_no_figure() -> None:
+    # the day of projects_2023-07-21.csv in a source line was read as the figure -21
+    assert find_numbers("导入文件：projects_2023-07-21.csv、problems_2023-06-30.csv，签约于2023.3.19") == []
