@@ -165,6 +165,7 @@ class ProblemList(BaseModel):
     by_region: list[CountItem]
     provenance: Provenance
     summary: str
+    figures: list[Figure] = []  # the count said in the summary, with its source (none when nothing matched)
 
 
 @figure_tool(
@@ -173,7 +174,7 @@ class ProblemList(BaseModel):
         "问题台账里还有哪些问题没解决", "市发改委负责的问题还有哪些", "恒口有哪些待解决的问题",
         "自然资源局牵头的问题办完了没有", "项目落地遇到的问题清单", "未解决的问题有多少个",
         "各部门还有几个问题没办结", "企业反映的问题诉求办理情况", "需要市级协调的问题有哪些",
-        "上了联席会议的问题清单",
+        "上了联席会议的问题清单", "汉滨区的项目遇到了什么困难和问题",
     ],
     path="problems",
 )
@@ -214,8 +215,10 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         summary += "明细：" + "；".join(_problem_line(i) for i in items[:10]) + ("……" if len(items) > 10 else "") + "。"
     else:
         summary = f"{scope}没有未解决的问题。"
+    figures = [Figure(label=f"{scope}未解决问题数", value=len(items), unit="个", period=None, provenance=prov)] if items else []
     return ProblemList(region=region_name, department=department, items=items, open_count=len(items),
-                       by_department=by_department, by_region=by_region, provenance=prov, summary=summary)
+                       by_department=by_department, by_region=by_region, provenance=prov, summary=summary,
+                       figures=figures)
 
 
 @figure_tool(
@@ -255,8 +258,10 @@ def solved_problems(store: FigureStore, region: str | None = None, department: s
     scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门"]))
     summary = (f"{scope}已解决问题 {len(items)} 个：" + "；".join(_problem_line(i) for i in items) + "。" if items
                else f"{scope}没有已解决的问题。")
+    figures = [Figure(label=f"{scope}已解决问题数", value=len(items), unit="个", period=None, provenance=prov)] if items else []
     return ProblemList(region=region_name, department=department, items=items, open_count=0,
-                       by_department=by_department, by_region=by_region, provenance=prov, summary=summary)
+                       by_department=by_department, by_region=by_region, provenance=prov, summary=summary,
+                       figures=figures)
 
 
 class ProgressNote(BaseModel):

@@ -142,3 +142,14 @@ def test_a_column_word_helps_a_list_only_beside_a_filter(assistant: Assistant, q
 def test_a_day_count_within_a_window_is_its_length(assistant: Assistant) -> None:
     plan = assistant.route("30天内要到约定开工期限的项目")
     assert plan.calls[0].params["days"] == 30, plan.calls
+
+
+@pytest.mark.parametrize(("question", "label", "count"), [
+    ("岚皋县项目遇到啥问题了", "岚皋县未解决问题数", 1),  # a county's projects' problems: the problem ledger
+    ("问题台账里已经解决的问题有哪些", "已解决问题数", 2),
+])
+def test_a_problem_list_carries_its_count_with_its_source(assistant: Assistant, question: str, label: str,
+                                                          count: int) -> None:
+    figures = [f for f in assistant.ask(question).figures if f.label == label]
+    assert [f.value for f in figures] == [count], figures
+    assert figures[0].provenance.table == "problems" and figures[0].provenance.row_ids
