@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assistant.db.errors import AggregateSuppressed, RegionDenied, UnknownChain, UnknownRegion
 from assistant.db.models import ImportLog, IndustryChain, Region
@@ -93,17 +93,38 @@ def provenance(session: Session, table: str, rows: Iterable[tuple[int, int]], pe
                formula: str | None) -> Provenance:
     """Provenance for rows given as (row id, import id) pairs; as_of is the newest import among them."""
     pairs = sorted(set(rows))
-    import_ids = {import_id for _, import_id in pairs}
+    return provenance_of(session, table, [row_id for row_id, _ in pairs], {import_id for _, import_id in pairs},
+                         period, formula)
+
+
+def provenance_of(session: Session, table: str, row_ids: list[int], import_ids: Iterable[int],
+                  period: Period | None, formula: str | None) -> Provenance:
+    """Provenance for rows given as their ids (unique, ascending) and the imports that wrote them: for a whole
+    table, where the ids and the distinct imports come from the database without pairing them up in Python."""
+    import_ids = set(import_ids)
     logs = list(session.scalars(select(ImportLog).where(ImportLog.id.in_(import_ids)))) if import_ids else []
     newest = max((log.imported_at for log in logs), default=None)
     return Provenance(
         table=table,
-        row_ids=[row_id for row_id, _ in pairs],
+        row_ids=row_ids,
         period=period.key if period else None,
         as_of=newest.strftime("%Y-%m-%dT%H:%M:%SZ") if newest else None,
         formula=formula,
         files=sorted({log.file_name for log in logs}),
     )
+
+
+def all_ids(session: Session, column: InstrumentedAttribute[int]) -> list[int]:
+    """Every value of an integer column, ascending, as one aggregate value (an array on PostgreSQL, a joined
+    string on SQLite): a 10,000-row table comes back without 10,000 row objects, whose allocation set off the
+    garbage collector's full passes every few calls."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return sorted(session.scalar(select(func.array_agg(column))) or [])
+    if dialect == "sqlite":
+        joined = session.scalar(select(func.group_concat(column)))
+        return sorted(map(int, joined.split(","))) if joined else []
+    return sorted(session.scalars(select(column)))
 
 
 def guard_aggregate(store: FigureStore, what: str, others: int) -> None:

@@ -46,7 +46,14 @@ from assistant.db.models import ImportLog, IndustryChain, Project, ProjectVersio
 from assistant.db.reference import PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
-from assistant.tools.common import guard_aggregate, provenance, resolve_region, scoped_region
+from assistant.tools.common import (
+    all_ids,
+    guard_aggregate,
+    provenance,
+    provenance_of,
+    resolve_region,
+    scoped_region,
+)
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, format_value
@@ -771,14 +778,17 @@ def county_rates_in_db(session: Session, day: date) -> dict[str, CountyRates]:
     def count(cond: ColumnElement[bool]) -> Any:
         return func.sum(case((cond, 1), else_=0))
 
-    stmt = (select(Region.name, func.count(), count(signed), count(started), count(money),
+    # Grouped by the region's id, with the key chains as a subquery: the scan of the ledger joins nothing per row.
+    key_chain = Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
+    stmt = (select(Project.region_id, func.count(), count(signed), count(started), count(money),
                    func.sum(case((money, Project.funds_arrived_yi_yuan), else_=0)),
                    func.sum(case((money, Project.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
-                   count(IndustryChain.is_key.is_(True)))
-            .select_from(Project).join(Region, Project.region_id == Region.id)
-            .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id).group_by(Region.name))
+                   count(key_chain))
+            .group_by(Project.region_id))
+    names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
     out: dict[str, CountyRates] = {}
-    for name, n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key in session.execute(stmt):
+    for region_id, n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key in session.execute(stmt):
+        name = names[region_id]
         out[name] = CountyRates(
             region=name, projects=n, signed=n_signed, started=n_started,
             start_rate_pct=_pct(n_started, n_signed),
@@ -849,9 +859,11 @@ def _county_ranking(store: FigureStore, by: str) -> CountyRanking:
         rates = county_rates_in_db(session, day)
         guard_aggregate(store, "各县区项目比率排名", len([r for r in rates if r != store.region_scope]))
         order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
-        prov = provenance(session, "projects", [(i, imp) for i, imp in session.execute(
-            select(Project.id, Project.import_id))], None,
-                          "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
+        # Every project of the ledger stands behind the ranking: its ids and the imports that wrote them come
+        # from the database as one aggregate each, not as 10,000 (id, import) pairs to sort in Python.
+        prov = provenance_of(session, "projects", all_ids(session, Project.id),
+                             session.scalars(select(Project.import_id).distinct()), None,
+                             "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
     table = [rates[name] for name in order if name in rates]
     ranks = competition_rank([(r.region, Decimal(str(getattr(r, field)))) for r in table
                               if getattr(r, field) is not None])
