@@ -28,7 +28,7 @@ from assistant.db.periods import Period, find_period, parse_period
 from assistant.db.session import FigureStore
 from assistant.errors import AssistantError
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
-from assistant.index.places import document_places, gazetteer, place_relation
+from assistant.index.places import Gazetteer, document_places, gazetteer, place_relation
 from assistant.index.tokenize import tokenize_query
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
 from assistant.tools.lifecycle import CountyRanking
@@ -811,7 +811,10 @@ def policy_for(
         if hit.kind == "table" and asks_reason:
             continue  # a table row states figures, never a reason or a measure
         # 北京市的优惠政策 is not answered by 安康's: a document of another jurisdiction is never quoted
-        if asked_places and place_relation(asked_places, document_places(hit.title, "", ""), places) < 0:
+        # — unless, with no figures of the database to give, the passage itself speaks of the place (丝博会 held in
+        # 西安, in a report of 安康's)
+        if (asked_places and place_relation(asked_places, document_places(hit.title, "", ""), places) < 0
+                and not (not comp.results and speaks_of(hit.text, asked_places, places))):
             continue
         if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE):
             continue
@@ -868,6 +871,11 @@ def policy_for(
         # figures taken from an unverified document's text say so where they stand
         state = UNVERIFIED_NOTE if not hit.verified and find_numbers(quote) else ""
         comp.policy_lines.append(f"· 据{where}{section}：{quote} [{n}]{state}")
+
+
+def speaks_of(text: str, asked: list[str], places: Gazetteer) -> bool:
+    """Whether a passage names one of the places asked about, in any of its written forms."""
+    return any(form in text for place in asked for form in places.forms(place))
 
 
 def formality_section(section: str) -> bool:

@@ -15,8 +15,10 @@ from assistant.answer.grounded import (
     best_sentences,
     formality_section,
     section_fit,
+    speaks_of,
 )
 from assistant.answer.understand import SHORT_YEAR, WHY
+from assistant.index.places import gazetteer
 
 
 @pytest.mark.parametrize(("section", "formality"), [
@@ -129,3 +131,13 @@ def test_a_why_or_how_question_asks_for_one_part_of_a_report(question: str, part
 ])
 def test_passages_of_the_part_asked_for_come_first(part: str, section: str, fit: int) -> None:
     assert section_fit(part, section) == fit
+
+
+@pytest.mark.parametrize(("text", "asked", "speaks"), [
+    ("5月，我市组团参加在西安举办的第七届丝博会，现场签约项目31个。", ["西安市"], True),
+    ("在成都、苏州、厦门等城市再设立3个联络站。", ["成都市"], True),
+    ("全市新签约项目开工率92.87%。", ["西安市"], False),
+])
+def test_a_passage_speaks_of_a_place_it_names(text: str, asked: list[str], speaks: bool) -> None:
+    places = gazetteer()
+    assert speaks_of(text, [places.find(a)[0] for a in asked], places) is speaks
