@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import add_user, build_data_dir, free_port, wait_until_up
 from tests.llm.data import REPLY
-from tests.ui.conftest import CHROMIUM, shot
+from tests.ui.conftest import BROWSER_TIMEOUT_MS, CHROMIUM, shot
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def page(browser: Any, site: str) -> Iterator[Any]:
     """A fresh browser context (no cookies) on the shared headless chromium."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield context.new_page()
     context.close()
 

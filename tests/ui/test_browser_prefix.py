@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from tests.conftest import add_user, build_data_dir, free_port, wait_until_up
 from tests.llm.data import REPLY
-from tests.ui.conftest import CHROMIUM, shot
+from tests.ui.conftest import BROWSER_TIMEOUT_MS, CHROMIUM, shot
 
 pytestmark = pytest.mark.slow
 
@@ -117,7 +117,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Prefix
 def test_login_workbench_answer_links_and_logout_all_stay_under_the_prefix(browser: Any, site: Any) -> None:
     public, proxy, _ = site
     context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))

@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import add_user, build_data_dir, free_port, wait_until_up
 from tests.llm.data import REPLY
-from tests.ui.conftest import CHROMIUM, shot
+from tests.ui.conftest import BROWSER_TIMEOUT_MS, CHROMIUM, shot
 from tests.ui.test_browser_login import login
 
 pytestmark = pytest.mark.slow
@@ -57,7 +57,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def context(browser: Any, site: str) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield context
     context.close()
 
@@ -71,7 +71,7 @@ def _knowledge_tab(page: Any, site: str, username: str) -> None:
 def test_an_administrator_reclassifies_a_document_and_a_county_officer_loses_it_at_once(context: Any, site: str
                                                                                         ) -> None:
     county = context.browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
-    county.set_default_timeout(20_000)
+    county.set_default_timeout(BROWSER_TIMEOUT_MS)
     try:
         officer = county.new_page()
         _knowledge_tab(officer, site, "hanyin")
