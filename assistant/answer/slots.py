@@ -227,6 +227,18 @@ def sound_alike_terms(text: str) -> list[tuple[str, str]]:
     return found
 
 
+# who is in charge of a project, as the ledger records it: a who-question about listed projects that names no
+# column (在谈的项目现在都谁在管, 这几个项目归谁抓) asks for these, in this order
+_IN_CHARGE_FIELDS = ("responsible", "leader", "manager")
+_WHO = re.compile(r"谁|哪位|哪几位|哪些人")
+
+
+def in_charge_columns() -> list[str]:
+    """The ledger columns naming who is in charge of a project (责任单位, 包抓领导, 项目管家), by their header names."""
+    by_field = {spec.field: spec.aliases[0] for spec in PROJECT_SPECS}
+    return [by_field[f] for f in _IN_CHARGE_FIELDS if by_field.get(f) in LEDGER_COLUMNS]
+
+
 def ledger_columns(text: str) -> list[str]:
     """The project ledger columns a question names, by any header name the importer accepts for them (管家 is
     项目管家, 开工期限 is 约定开工期限), in the order asked; the longest name wins where names overlap (最新进展
@@ -323,8 +335,10 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     bare_text = text
     for word in named:
         bare_text = bare_text.replace(word, "，")
-    # the project ledger's columns; a problem's 进展 or 责任单位 is the problem ledger's, asked of its own tools
-    slots.columns = None if _PROBLEM_WORDS.search(text) else ledger_columns(bare_text) or None
+    # the project ledger's columns; a problem's 进展 or 责任单位 is the problem ledger's, asked of its own tools; a
+    # who-question about projects naming no column asks who is in charge (倒数第一是谁 asks no column)
+    if not _PROBLEM_WORDS.search(text):
+        slots.columns = ledger_columns(bare_text) or (in_charge_columns() if _WHO.search(bare_text) and "项目" in bare_text else None)
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
     slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed

@@ -38,6 +38,24 @@ def test_a_list_shows_the_column_asked(assistant: Assistant, question: str, expe
     assert answer.flagged_numbers == []
 
 
+@pytest.mark.parametrize(("question", "columns"), [
+    ("在谈的项目现在都谁在管", ["责任单位", "包抓领导", "项目管家"]),
+    ("这几个签约项目归哪位领导抓", ["责任单位", "包抓领导", "项目管家"]),
+    ("镇坪县项目谁是管家", ["项目管家"]),  # a column named: only that one
+    ("谁提的问题还没解决", None),  # the problem ledger's, asked of its own tools
+    ("高新区有哪些项目", None),
+    ("倒数第一是谁", None),  # a who-question about no project
+])
+def test_a_who_question_naming_no_column_asks_who_is_in_charge(question: str, columns: list[str] | None) -> None:
+    assert fill_slots(question, SlotVocabulary()).columns == columns
+
+
+def test_who_is_in_charge_of_listed_projects_is_answered_from_the_ledger(assistant: Assistant) -> None:
+    answer = assistant.ask("在谈的项目现在都谁在管")
+    assert "富硒功能食品项目（示例）（旬阳市，在谈，3.00亿元，责任单位：旬阳市招商局，包抓领导：副市长（分管农业），项目管家：孙某）" in answer.answer
+    assert answer.flagged_numbers == []
+
+
 @pytest.mark.parametrize(("question", "escalation"), [
     ("提交市级联席会议协调的问题有哪些", "市级联席会议"),  # the longest level named, not also 市级
     ("协调层级是市级的问题还有几个", "市级"),
