@@ -65,6 +65,8 @@ def test_a_reply_letter_is_previewed_with_database_figures_and_sources_and_downl
     # The officer edits a paragraph: a database figure changed by hand is flagged, and the edit is exported.
     page.locator("#zs-reply-edit").get_by_text("修改草稿").first.click()
     editor = page.locator("#zs-reply-editor textarea")
+    # the editor is filled with the draft after the tab opens: edit the draft's text, not a still-empty box
+    page.wait_for_function("(t) => document.querySelector('#zs-reply-editor textarea')?.value.includes(t)", arg=expected)
     editor.fill(editor.input_value().replace(expected, "999.99亿元", 1))
     page.click("#zs-reply-revise")
     # every row of that sentence shows it as context: the changed figure's own row is the mismatch
