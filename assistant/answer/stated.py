@@ -54,6 +54,8 @@ MODAL = re.compile(r"^[会要能可得被应需都就还]")
 # A place (汉中市, 西乡县): the documents' jurisdiction is checked elsewhere (index.places), it is no attribute.
 PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}[省市县区州]$")
 HEAD_WORDS = 2
+# Conjunctions joining the things a question asks about (外资短板和项目管家).
+CONJUNCTION = re.compile(r"以及|还有|或者|和|与|及|、|或")
 
 # A question about what has happened: an amount paid, a date something was issued, a grade awarded.
 REALISED_Q = re.compile(
@@ -75,13 +77,16 @@ class Asked:
 
     head: tuple[str, ...] = ()
     realised: bool = False
+    # the heads of the other things a compound question asks about (外资短板和项目管家有哪些措施: 外资短板): a
+    # sentence stating the value of any one of them answers its part
+    others: tuple[tuple[str, ...], ...] = ()
 
     def stated_by(self, section: str, quote: str, title: str = "") -> bool:
         """Whether `quote` (under `section`, in the document `title`) states the asked value of the asked thing, in
         the asked mood. The title may name the thing (a notice about the 推介会 it gives the 人员 of); only the
         section and the sentence say whether it is a plan."""
         text = f"{title} {section} {quote}"
-        if not all(_written(word, text) for word in self.head):
+        if not any(all(_written(word, text) for word in head) for head in (self.head, *self.others)):
             return False
         if self.realised and (PROSPECTIVE.search(quote) or PLAN_SECTION.search(section) or NORMATIVE.search(quote)):
             return False
@@ -114,7 +119,10 @@ def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
         else:
             head = _named_before(clause[: m.start()], listing)
     head = tuple(w for w in head if not names_the_value(question, w))
-    return Asked(head=head, realised=REALISED_Q.search(question) is not None)
+    # A和B有哪些措施: B's head was read above (a name stops at a conjunction); A's is read the same way
+    parts = CONJUNCTION.split(clause[: m.start()]) if m and head else []
+    others = tuple(h for part in parts[:-1] if (h := tuple(w for w in _named_before(part) if not names_the_value(question, w))))
+    return Asked(head=head, realised=REALISED_Q.search(question) is not None, others=others)
 
 
 def _unit(rest: str) -> bool:

@@ -48,6 +48,9 @@ def test_the_head_is_the_thing_the_value_is_asked_of(question: str, head: tuple[
     ("奖励已经发给哪些商会了", "", "今年已发给深圳安康商会奖励20万元。", "对引荐项目落地的商会，可按奖励政策给予奖励。"),
     # a plan section does not answer when something was issued
     ("奖励办法是哪天印发的", "三、下一步工作打算", "奖励办法于5月12日印发。", "年内完成奖励办法的印发。"),
+    # a compound question (A和B有哪些措施): a sentence about either part answers that part, one about neither does not
+    ("外资短板和项目管家有哪些措施", "", "补齐外资短板，紧盯外资线索企业。", "全市签约项目开工率达到八成。"),
+    ("外资短板和项目管家有哪些措施", "", "对亿元以上重点项目逐一明确项目管家。", "全市签约项目开工率达到八成。"),
 ])
 def test_a_quote_states_what_is_asked_or_only_talks_about_it(
         question: str, section: str, states: str, only_related: str) -> None:
