@@ -43,6 +43,8 @@ def test_a_citation_marker_scrolls_to_its_source_and_highlights_it_even_in_an_ea
     page.fill("#zs-question textarea", TWO_SOURCES)
     page.click("#zs-send")
     _marker(page, 0, 2).wait_for()
+    # the sources panel is updated after the answer's text: measure its card once it is there
+    page.wait_for_function(f"() => ({CARD})(2) !== null")
     page.evaluate("() => { window.scrollTo(0, 0); document.querySelector('#zs-sources .zs-panel').scrollTop = 0; }")
     before = page.evaluate(CARD, 2)
     assert not _visible(before) and not before["active"]
