@@ -207,19 +207,13 @@ def main() -> None:
     counts = ", ".join(f"{name} {len(c)}" for name, c in cases.items())
     report = [f"# fusion sweep on development questions only ({counts}); metrics per corpus: hit@1/hit@5/MRR",
               "# objective = mean over corpora of (hit@1 + MRR) / 2", f"# synonyms: {args.synonyms}", ""]
-    if args.answer_type_only:
-        report.append(f"# answer-type-only: the other weights are kb.py's FUSION {json.dumps(asdict(FUSION), ensure_ascii=False)}")
-        lines, chosen = answer_type_stage(cases, replace(FUSION, answer_type=0.0))
-        report += lines + ablate(cases, chosen)
-        report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
-                   f"# {time.perf_counter() - started:.0f} s"]
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
-        print("\n".join(report))
-        return
-    if args.time_only:
-        report.append(f"# time-only: the other weights are kb.py's FUSION {json.dumps(asdict(FUSION), ensure_ascii=False)}")
-        lines, chosen = time_stage(cases, replace(FUSION, time_match=0.0, time_conflict=0.0))
+    # one signal swept alone, the other weights as kb.py's FUSION has them
+    single = (("answer-type-only", answer_type_stage, replace(FUSION, answer_type=0.0)) if args.answer_type_only else
+              ("time-only", time_stage, replace(FUSION, time_match=0.0, time_conflict=0.0)) if args.time_only else None)
+    if single:
+        label, stage, base = single
+        report.append(f"# {label}: the other weights are kb.py's FUSION {json.dumps(asdict(FUSION), ensure_ascii=False)}")
+        lines, chosen = stage(cases, base)
         report += lines + ablate(cases, chosen)
         report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
                    f"# {time.perf_counter() - started:.0f} s"]
