@@ -6,7 +6,8 @@ bureau's definitions as written in docs/database.md and assistant/tools/formulas
 - 完成进度 = 本年累计完成额 ÷ 年度目标 × 100%, Decimal, ROUND_HALF_UP to two decimals;
 - 序时进度 = months ÷ 12 (一季度 25.00%, 上半年 50.00%, 1-7月 58.33%, 1-8月 66.67%, 全年 100.00%);
 - 排名 = competition rank (1, 2, 2, 4) of the 13 regions on the rounded completion; 全市 does not rank;
-- 低于序时进度: completion < schedule; gap = schedule − completion (both rounded first);
+- 低于序时进度: completion < schedule; gap = schedule − completion (both rounded first); 高于序时进度 the
+  other way round;
 - 全市 = the explicit 全市 row (its target is the city's, not the sum of county targets);
 - projects: with a period, the projects signed from 1 January to the period's end, “started” = started on or
   before the period's end; without a period, all projects, stages as imported (签约 and later are “signed”);
@@ -137,6 +138,7 @@ def indicator_facts(ind: dict[tuple[str, str, str], Ind]) -> list[tuple[str, str
                     f"完成进度={fmt(x.completion, '%')}", f"序时进度={sched}%",
                     f"排名={tie}第{rank}/{len(ranks)}" if rank else "排名=无",
                     f"低于序时={sched - x.completion}个百分点" if x.completion is not None and x.completion < sched
+                    else f"高于序时={x.completion - sched}个百分点" if x.completion is not None and x.completion > sched
                     else "",
                 ]).strip()))
             if city is not None:
@@ -153,7 +155,9 @@ def indicator_facts(ind: dict[tuple[str, str, str], Ind]) -> list[tuple[str, str
                     f"各地区合计={fmt(region_sum, unit)}" if rows else "",
                     f"各地区目标之和={fmt(target_sum, unit)}" if rows else "",
                     f"低于序时={sched - city.completion}个百分点"
-                    if city.completion is not None and city.completion < sched else "",
+                    if city.completion is not None and city.completion < sched
+                    else f"高于序时={city.completion - sched}个百分点"
+                    if city.completion is not None and city.completion > sched else "",
                 ]).strip()))
             if comp:
                 listing = "；".join(f"{'并列' if tie_count[ranks[r]] > 1 else ''}第{ranks[r]} {r} {comp[r]}%"
