@@ -21,7 +21,15 @@ from assistant.answer.numbers import find_numbers, numeric_values, ordinal_forms
 from assistant.answer.router import RouteScore
 from assistant.answer.stated import WHICH, asked_of
 from assistant.answer.types import UNVERIFIED_NOTE, Citation
-from assistant.answer.understand import INJECTION, WHY, Parsed, RegionName, delexicalise, why_pattern
+from assistant.answer.understand import (
+    ASKS_TARGET,
+    INJECTION,
+    WHY,
+    Parsed,
+    RegionName,
+    delexicalise,
+    why_pattern,
+)
 from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.errors import InvalidPeriod
 from assistant.db.periods import Period, find_period, parse_period
@@ -156,6 +164,9 @@ ASKS_YOY = re.compile(r"同比|增速|增幅|增长率|比去年同期|比上年
 # Growth averaged over years (年均增长): a measure the indicator table does not hold in any form.
 ASKS_AVERAGE = re.compile(r"(?:年均|平均每年|年平均)\s*(?:增长|增速|增幅)")
 ASKS_MORE = re.compile(r"完成|进度|目标|总量|规模|数值|金额|到位|多少亿|多少万|排|名次|数据|情况|怎么样|如何")
+# The same period of the previous year asked for as a figure of its own (去年同期多少, 上年同期呢), not as the
+# base of a change (比去年同期增长, 较上年同期): both periods' figures are given.
+ASKS_LAST_YEAR = re.compile(r"(?<![比较与和同])(?:去年|上年|上一年)同期(?!相比|比|增|减|下降|上升)")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
 RANK_POSITION = re.compile(r"(倒数)?第\s*(\d{1,3}|[一二两三四五六七八九十])(?!\s*季度|\d)")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
@@ -215,6 +226,8 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return [r.name for r in parsed.regions if not r.is_city]
     if kind == "period":
         if parsed.period and not parsed.period_assumed:
+            if not parsed.follow_up and ASKS_LAST_YEAR.search(parsed.text):
+                return [parsed.period.key, parsed.period.previous_year().key]  # 一季度多少？去年同期多少？
             return [parsed.period.key]
         newest = latest([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
         return [newest] if newest else ([parsed.period.key] if parsed.period else [])
@@ -257,7 +270,8 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
             else:
                 return None
         if values:
-            choices.append((param, values if kind in ("region", "county", "metric") else values[:1]))
+            several = kind in ("region", "county", "metric") or kind == "period" and param in required
+            choices.append((param, values if several else values[:1]))
     calls = [Call(tool.name, {})]
     for param, values in choices:
         calls = [Call(c.tool, {**c.params, param: v}) for c in calls for v in values]
@@ -379,8 +393,16 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
 
 def _derived(results: list[BaseModel]) -> list[float]:
     """Numbers the lead sentence derives from a result (the gap to the schedule), so the checker traces them."""
-    out = [round(r.schedule_pct - r.completion_pct, 2) for r in results
+    out = [abs(round(r.schedule_pct - r.completion_pct, 2)) for r in results
            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
+    out += [abs(round(float(parse_period(r.period).schedule_pct) - r.completion_pct, 2)) for r in results
+            if isinstance(r, CityTotalResult) and r.completion_pct is not None]
+    out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
+            if isinstance(r, RankingResult) and r.by == "completion"
+            for row in r.rows if (score := _score(row, r.by)) is not None]
+    # the schedule itself, which the lead names beside the gap (a ranking or a city total holds no 序时 figure)
+    out += [round(float(parse_period(r.period).schedule_pct), 2) for r in results
+            if isinstance(r, RankingResult | CityTotalResult)]
     return out + [abs(r.yoy_pct) for r in results
                   if isinstance(r, IndicatorResult | CityTotalResult) and r.yoy_pct is not None]
 
@@ -458,13 +480,11 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             text = f"{r.region}{r.period_label}{r.metric}{_fmt(r.value, r.unit)}"
             if r.yoy_pct is not None and re.search(r"同比|增速|增幅|增长", parsed.text):
                 text += f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct), '%')}"
-            if r.annual_target is not None and "目标" in parsed.text:
+            if r.annual_target is not None and ASKS_TARGET.search(parsed.text):
                 text += f"，年度目标{_fmt(r.annual_target, r.unit)}"
             if r.completion_pct is not None:
-                text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}"
-                gap = r.schedule_pct - r.completion_pct
-                if gap > 0 and re.search(r"序时|落后|滞后|差多少|低多少", parsed.text):
-                    text += f"，低于序时进度（{_fmt(r.schedule_pct, '%')}）{_fmt(round(gap, 2), '个百分点')}"
+                text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}" + schedule_gap(
+                    parsed.text, r.completion_pct, r.schedule_pct)
             if r.rank is not None:
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)
@@ -485,9 +505,12 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 continue
             named = [row for row in r.rows if row.region in {g.name for g in parsed.regions}]
             if named:
+                schedule = float(parse_period(r.period).schedule_pct)
                 parts.append("，".join(
-                    f"{r.period_label}{row.region}{r.metric}{label}{_fmt(_score(row, r.by), r.unit)}，"
-                    f"在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
+                    f"{r.period_label}{row.region}{r.metric}{label}{_fmt(_score(row, r.by), r.unit)}"
+                    + (schedule_gap(parsed.text, score, schedule)
+                       if r.by == "completion" and (score := _score(row, r.by)) is not None else "")
+                    + f"，在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
                     for row in named))
                 continue
             ordinal = RANK_POSITION.search(parsed.text)
@@ -534,11 +557,28 @@ def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:
     if re.search(r"同比|增速|增幅|增长", parsed.text):
         text += ("，同比无数据" if r.yoy_pct is None else
                  f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct), '%')}")
-    if r.annual_target is not None and "目标" in parsed.text:
+    if r.annual_target is not None and ASKS_TARGET.search(parsed.text):
         text += f"，年度目标{_fmt(r.annual_target, r.unit)}"
     if r.completion_pct is not None:
-        text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}"
+        text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}" + schedule_gap(
+            parsed.text, r.completion_pct, float(parse_period(r.period).schedule_pct))
     return text
+
+
+# The question measures completion against the schedule, from either side (落后多少, 快了多少, 超序时多少, 达没达到).
+ASKS_SCHEDULE = re.compile(r"序时|时间进度|落后|滞后|超前|领先|差多少|低多少|高多少|快多少|快了多少|慢多少")
+
+
+def schedule_gap(question: str, completion_pct: float, schedule_pct: float) -> str:
+    """"，低于序时进度（58.33%）3.77个百分点" or "，高于序时进度（50%）20.3个百分点" when the question asks how
+    completion stands against the schedule: said from the side the figure is on, whichever side the question
+    assumed (落后多少 of a county ahead is answered as ahead)."""
+    if not ASKS_SCHEDULE.search(question):
+        return ""
+    gap = round(completion_pct - schedule_pct, 2)
+    side = "高于" if gap > 0 else "低于" if gap < 0 else "持平于"
+    amount = _fmt(abs(gap), "个百分点") if gap else ""
+    return f"，{side}序时进度（{_fmt(schedule_pct, '%')}）{amount}"
 
 
 def _place(rank: int, ranked: list[int]) -> str:

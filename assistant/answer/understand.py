@@ -50,7 +50,7 @@ FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未�
 BOTH_METRICS = re.compile(r"招商引资|内外资")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
 ATTRIBUTE = re.compile(r"年度目标|目标|同比|增速|完成进度|进度|排名|排第几|第几|序时|差多少|倒数|最[高低多少好差快慢大小]")
-SAME_TIME_LAST_YEAR = re.compile(r"去年同期|上年同期|上年同期|同期")
+SAME_TIME_LAST_YEAR = re.compile(r"(?:去年|上年|上一年)?同期")
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
 FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比序时)|呢[？?。]?$")
@@ -58,6 +58,9 @@ FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|�
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
 YEAR_TO_DATE = re.compile(r"(?:今年|本年|年初|\d{4}\s*年)(?:以来|至今)|今年来")
+# The annual target asked for (年度目标, 全年任务), and words that ask something of the period itself beside it.
+ASKS_TARGET = re.compile(r"目标|任务")
+ASKS_BESIDES_TARGET = re.compile(r"全年(?!任务|目标)|完成|进度|到位|同比|增长|增速|排|实际|累计|总量|情况")
 # Two periods compared (上半年比一季度, 与一季度相比，上半年…): the question is about the change between them.
 COMPARED = re.compile(r"比|较|相比|相较|对比|(?<!截)至|到(?!位)|以来")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
@@ -219,6 +222,11 @@ def _relative_period(text: str, today: date) -> Period | None:
 
 
 def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: date) -> tuple[Period | None, bool]:
+    without_same_time = SAME_TIME_LAST_YEAR.sub("", text)
+    if without_same_time != text and PERIOD_WORDS.search(without_same_time):
+        # 一季度多少，去年同期多少: the period asked is 一季度 of the year in question; 去年同期 is a second
+        # figure (the previous year's, added by the planner), not the year of the first
+        text = without_same_time
     year = None
     if "今年" in text or "本年" in text:
         year = today.year
@@ -253,7 +261,8 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
         return parsed.period, None
     found = set()
     for side in sides:
-        if PERIOD_WORDS.search(side):
+        # 比去年同期: the base of a 同比, not a second period compared
+        if PERIOD_WORDS.search(SAME_TIME_LAST_YEAR.sub("", side)):
             period, assumed = _period_in(side, vocab, parsed.metrics, today)
             if period is not None and not assumed:
                 found.add(period)
@@ -269,6 +278,7 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
 PERIOD_WORDS = re.compile(
     r"(?:\d{4}|今|去|上|本|明)年(?:度)?|[上下]半年|(?:第?[一二三四1-4]|上|本|下)季度|前三季度|全年|年初以来|"
     r"\d{1,2}\s*[-—至到~]\s*\d{1,2}\s*月(?:份|底|末)?|截[至止]\s*\d{1,2}月(?:份|底|末)?|\d{1,2}月(?:份|底|末)?|"
+    r"(?<![A-Za-z])(?:[Qq][1-4]|[Hh]1)(?!\d)|前(?:\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|"
     r"(?:本|上|这|下)个?月")
 # a week is a date window, not a reporting period: 本周新签约 asks the ledger's week, 一季度签约 a period's list
 LAST_WEEK = re.compile(r"上上?个?(?:周|星期|礼拜)(?!一|二|三|四|五|六|日|天)")
@@ -342,6 +352,14 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         newest = vocab.latest_for([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
         if newest is not None and newest.year == parsed.period.year:
             parsed.period = newest
+    if (parsed.period is not None and parsed.period.month == 12 and not parsed.period_assumed
+            and ASKS_TARGET.search(text) and not ASKS_BESIDES_TARGET.search(text)):
+        # 2023年外资年度任务: a target is set for the year and is the same in every period of it, so a place whose
+        # full-year row is not in yet is answered from the newest period of that year it has
+        newest = vocab.latest_for([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
+        if newest is not None and newest.year == parsed.period.year and newest < parsed.period:
+            parsed.period = newest
+            parsed.corrections.append(f"年度目标全年不变，{newest.year}年全年数据尚未导入，按{newest.label}的数据回答")
     if parsed.period is not None and not parsed.period_assumed:
         parsed.period, parsed.compared_to = _compared_periods(text, vocab, parsed, today)
         if parsed.compared_to == parsed.period:  # 一季度以来: the later period is the newest held, not named

@@ -87,6 +87,9 @@ _Y = r"(?P<y>(?:19|20|21)\d{2})"
 _M = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _Q = r"(?P<q>[1-4一二三四])"
 _RANGE_START = r"(?P<s>0?1|一)"
+# 前7个月 / 前两个月: the first n months of the year, i.e. the cumulative period to month n (not 前三季度)
+_FIRST_MONTHS = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二两三四五六七八九])"
+_Q_LATIN = r"[Qq](?P<q>[1-4])"
 # Each pattern maps to a function of its match giving the last month covered.
 _PATTERNS: list[tuple[str, str]] = [
     (rf"{_Y}-?[Qq]{_Q}", "quarter"),
@@ -94,16 +97,20 @@ _PATTERNS: list[tuple[str, str]] = [
     (rf"{_Y}年?前三季度?", "q3"),
     (rf"{_Y}年?(?:第)?{_Q}季度?", "quarter"),
     (rf"{_Y}年?{_RANGE_START}(?:月)?[-~至到]{_M}月(?:份)?(?:累计)?", "month"),
+    (rf"{_Y}年?前{_FIRST_MONTHS}个?月(?:累计)?", "month"),
     (rf"(?:截至|截止)?{_Y}年{_M}月(?:底|末|份)?(?:累计)?", "month"),
     (rf"{_Y}[-/.]{_M}", "month"),
     (rf"{_Y}(?P<m2>0[1-9]|1[0-2])", "compact"),
     (rf"{_Y}年?(?:全年|年度)?", "year"),
 ]
 _YEARLESS: list[tuple[str, str]] = [
-    (r"上半年", "half"),
+    (r"上半年|(?<![A-Za-z])[Hh]1(?![\d])", "half"),
     (r"前三季度?", "q3"),
     (rf"(?:第)?{_Q}季度", "quarter"),
+    # Q2 as officers type it in a chat (那Q2呢): a quarter of the year in question, as 二季度 is
+    (rf"(?<![A-Za-z]){_Q_LATIN}(?![\d])", "quarter"),
     (rf"{_RANGE_START}(?:月)?[-~至到]{_M}月(?:份)?(?:累计)?", "month"),
+    (rf"前{_FIRST_MONTHS}个?月(?:累计)?", "month"),
     (rf"(?:截至|截止)?{_M}月(?:底|末)", "month"),
     (r"全年", "full"),
 ]

@@ -149,6 +149,17 @@ LEADS = [
     ("从一季度到上半年，白河县内资进度提高了多少", ["白河县实际引进内资完成进度提高35.73个百分点（35.87%→71.6%）"]),
     ("安康全市上半年实际利用外资同比增速是多少", ["全市2023年上半年（1-6月）外商直接投资418.5万美元，同比增长87.3%"]),
     ("杭州联络处首谈的项目", ["首谈单位为驻杭州招商联络处的项目 1 个", "瀛湖康养度假区"]),
+    # against the schedule from the side the figure is on, whichever way the question leans
+    ("高新区上半年内资进度超序时多少", ["完成年度目标的72.03%，高于序时进度（50%）22.03个百分点"]),
+    ("恒口1-7月内资比时间进度慢多少", ["54.56%，低于序时进度（58.33%）3.77个百分点"]),
+    ("白河县截至7月底内资是不是落后于序时进度了", ["高于序时进度（58.33%）25.27个百分点"]),
+    # a year's target is the same in every period of it: read from the newest period when the year is not in
+    ("石泉县2023年内资年度任务是多少", ["年度目标126.46亿元"]),
+    # 比上年同期 is the base of a 同比, not a second period to compare with
+    ("一季度岚皋内资比上年同期增长多少", ["岚皋县2023年一季度（1-3月）实际引进内资21.03亿元，同比增长18.98%"]),
+    # the same period a year earlier asked as a figure of its own: both periods
+    ("白河县一季度引进内资多少，上年同期多少", ["白河县2023年一季度（1-3月）实际引进内资30.49亿元",
+                                              "白河县2022年一季度（1-3月）实际引进内资24亿元"]),
 ]
 
 
@@ -193,6 +204,9 @@ FOLLOW_UPS = [
     ("深圳联络处首谈了几个项目", "上海联络处呢", "list_projects", {"source_unit": "上海"}),
     ("上半年比一季度外资进度提升最多的是哪个县区", "最少的呢", "progress_change",
      {"period": "2023Q2", "compared_to": "2023Q1", "metric": "外商直接投资"}),
+    # a quarter typed the chat way (Q2), and the first n months of the year (前7个月)
+    ("紫阳一季度内资完成进度", "那Q2呢", "get_indicator", {"region": "紫阳县", "period": "2023Q2"}),
+    ("紫阳一季度内资完成进度", "前7个月呢", "get_indicator", {"region": "紫阳县", "period": "2023-07"}),
 ]
 
 

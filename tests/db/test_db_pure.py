@@ -58,6 +58,29 @@ def test_parse_period_rejects_what_it_cannot_represent(text: str) -> None:
         parse_period(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("汉阴Q1内资完成了多少", "2023Q1"),
+        ("那q3呢", "2023Q3"),
+        ("2024年Q2全市外资", "2024Q2"),
+        ("H1各县区排名", "2023Q2"),
+        ("前7个月镇坪内资", "2023-07"),
+        ("2022年前两个月", "2022-02"),
+        ("前三季度全市内资", "2023Q3"),  # 前三季度 stays a quarter, not 前三个月
+        ("前三个月", "2023Q1"),
+    ],
+)
+def test_find_period_reads_chat_quarters_and_first_months(text: str, key: str) -> None:
+    period = find_period(text, default_year=2023)
+    assert period is not None and period.key == key
+
+
+@pytest.mark.parametrize("text", ["QQ群里发的通知", "Q5怎么样", "签约项目5个月内开工"])
+def test_find_period_takes_no_period_from_look_alikes(text: str) -> None:
+    assert find_period(text, default_year=2023) is None
+
+
 def test_find_period_reads_a_table_title_and_a_question() -> None:
     assert find_period("2023 年全市各县（区、市）、开发区一季度招商引资指标完成情况") == Period(2023, 3)
     assert find_period("汉阴县2023年1-7月引进内资多少？") == Period(2023, 7)
