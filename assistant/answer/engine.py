@@ -18,11 +18,16 @@ from assistant.answer.grounded import (
     RULE,
     Composition,
     Plan,
+    ambiguous_body,
     figures_for,
+    given_counts,
     nothing_found,
     period_mentions,
     plan_for,
     policy_for,
+    unknown_forms,
+    unknown_lead,
+    unknown_subject,
 )
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.router import SemanticRouter, route_examples
@@ -56,6 +61,7 @@ if TYPE_CHECKING:
 
 IMPORT_RECHECK_S = 1.0  # an import by another process reaches questions within this long
 LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_LLM_MODEL（模型名），本次用内置检索模式回答。"
+GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
 REFUSAL = (
     "本助手只提供按地区、期间、指标的只读查询和知识库检索，不能导出、修改或删除数据，"
     "也不会执行问题或文档中夹带的指令。"
@@ -168,6 +174,10 @@ class Assistant:
         figures_for(parsed, store, comp, known, plan)
         if not plan.calls or not comp.results or comp.settled:
             return plan, comp, []
+        if any(n not in comp.tool_values for n in given_counts(parsed.text)):
+            # 那146个问题里涉及用地的有几个: the ledger's rows are not the set the question counts (a report's
+            # total); the documents may break that set down, the database cannot
+            return plan.without_calls(), Composition(notes=[GIVEN_SET_NOTE]), []
         synonyms = load_synonyms(self.settings.synonyms_path)
         missing = uncovered(parsed, [REGISTRY[c.tool] for c in plan.calls], comp.results, synonyms)
         if not missing:
@@ -208,6 +218,20 @@ class Assistant:
         state = UNVERIFIED_NOTE if not verified and find_numbers(src.quote) else ""
         comp.policy_lines.append(f"· 据{where}：{src.quote} [{len(comp.citations)}]{state}")
         return True
+
+    def _known_words(self, parsed: Parsed) -> list[str]:
+        """The database's own names and the spans the question's slots were filled with."""
+        names = self.vocab.names
+        return (self.vocab.words() + [w for r in self.vocab.regions for w in (r.name, *r.aliases)]
+                + list(names.departments) + [w for c, aliases in names.chains for w in (c, *aliases)]
+                + [w for o in names.offices for w in (o[0], o[1], *o[2])] + [span for span, _ in parsed.slots.spans]
+                + [span for _, span in parsed.slots.unknown] + [parsed.unknown_place])
+
+    def _existing(self) -> dict[str, list[str]]:
+        """What the database holds of each kind of body a question may name (for saying what exists)."""
+        names = self.vocab.names
+        return {"联络处": [name for name, _, _ in names.offices], "产业链": [c for c, _ in names.chains],
+                "企业": list(names.enterprises), "责任部门": list(names.departments)}
 
     def _latest_period(self, metrics: list[str], regions: list[str]) -> str | None:
         newest = self.vocab.latest_for(metrics, regions)
@@ -290,6 +314,11 @@ class Assistant:
             example = f"“{parsed.regions[0].name}2023年一季度外资完成进度？”" if parsed.regions else "“恒口一季度外资完成进度？”"
             return Answer(answer=f"这像是对上一个问题的追问，但本次对话还没有上一个问题。请把问题问完整，例如{example}",
                           mode="grounded", warnings=warnings)
+        if which := ambiguous_body(parsed, self.vocab.names.departments, self.vocab.regions):
+            return Answer(answer=which, mode="grounded", warnings=warnings)
+        if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed)):
+            return Answer(answer=f"知识库和项目数据库中都没有关于“{subject}”的内容，为避免误导，不作推测。请核对名称。",
+                          mode="grounded", warnings=warnings)
         plan, comp, missing = self._figures(parsed, self._plan(parsed, history), store)
         # 报名截止时间: no tool holds it, but 时间 is the kind of value asked for, not a word the quotes must name
         missing = [w for w in missing if not names_the_value(parsed.text, w)]
@@ -308,9 +337,11 @@ class Assistant:
                        periods=None if RULE.search(parsed.text) else [period_mentions(key) for key in periods] or None)
         elif not comp.settled and (plan.policy or asks_why) and not defined:
             unknown_project = parsed.slots.unknown_project if not parsed.slots.project else None
-            # a project the ledger lacks: quote only passages that name it
+            # a project, office, chain or company the database lacks: quote only passages that name it
+            unknown_forms_ = [f for kind, span in parsed.slots.unknown for f in unknown_forms(kind, span)]
             policy_for(parsed, self.kb, comp, filters, strict=plan.outside, regions_of=self._regions_of,
-                       mentions=[core_name(unknown_project)] if unknown_project else (missing or None),
+                       mentions=[core_name(unknown_project)] if unknown_project else (
+                           unknown_forms_ or missing or None),
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]
                        if missing else None)
@@ -325,6 +356,8 @@ class Assistant:
             comp.policy_lines, comp.citations = [], []
         if parsed.corrections:
             comp.notes.append("；".join(parsed.corrections) + "。")
+        if parsed.slots.unknown and not plan.calls:
+            comp.lead = unknown_lead(parsed.slots.unknown, self._existing(), bool(comp.policy_lines))
         unknown = parsed.slots.unknown_project if not parsed.slots.project and not plan.calls else None
         if unknown:
             comp.lead = (f"项目库中没有“{unknown}”；以下是知识库文档中的相关内容。" if comp.policy_lines else

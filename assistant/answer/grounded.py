@@ -302,7 +302,7 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
                 if not ((named_entities or WHO.search(parsed.text) or valued) and r == "define"))
     plan = Plan(route=other[1], score=other[0], other=(other[0], other[1]))
     named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
-                 or parsed.slots.department or parsed.slots.unknown_project)
+                 or parsed.slots.department or parsed.slots.unknown_project or parsed.slots.unknown)
     eligible: list[tuple[float, float, str, list[Call]]] = []
     for candidate in scores:
         if candidate.route not in REGISTRY:
@@ -330,6 +330,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         eligible = []  # 下个月、明年: nothing in the database yet
     if parsed.slots.unknown_project and not parsed.slots.project:
         eligible = []  # a project the ledger does not hold: the documents may describe it, no tool's figures do
+    if parsed.slots.unknown:
+        # an office, chain, company or department the tables do not hold: a tool run without it would answer for
+        # every one of them, as if the name had not been said
+        eligible = []
     if eligible:
         adjusted, score, name, calls = max(eligible, key=lambda e: (e[0], e[1]))
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
@@ -890,6 +894,12 @@ def policy_for(
             "知识库中有谈到这个话题的文档，但没有找到直接回答这个问题的内容，为避免误导，不作推测。" if held else
             f"知识库中没有找到直接回答这个问题的{want.name if want else '内容'}，为避免误导，不作推测。")
         chosen = []
+    if (forms := position_forms(query)) and chosen:
+        # 排第一的是哪个市, 投资最大的是哪个: a sentence giving another position (居全省第六位) or a total names no one
+        placed = [c for c in chosen if any(f in c[1] for f in forms)]
+        if not placed:
+            comp.lead = comp.lead or "知识库中没有找到直接回答这个问题的内容（文档没有写明问的这个名次），为避免误导，不作推测。"
+        chosen = placed
     if want:
         # only quotes that hold the value asked for answer it
         holding = [c for c in chosen if want.held_by(c[1])]
@@ -967,6 +977,119 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
         return ""  # questions only (an interview's, its answer in another passage): nothing is answered here
     quote = "".join(sentences[i] for i in sorted(picked))
     return quote if quote in passage else sentences[best]
+
+
+def unknown_forms(kind: str, span: str) -> list[str]:
+    """How a document would write a body the tables lack (大湾区联络处, 大湾区招商联络处; 航空航天 for its chain)."""
+    if kind == "联络处":
+        name = re.sub(r"(?:招商)?(?:联络处|办事处)$", "", span)
+        return [f"{name}联络处", f"{name}招商联络处", f"{name}办事处"]
+    if kind == "产业链":
+        return [span.removesuffix("产业链")]
+    if kind == "企业":
+        return [re.sub(r"(?:有限公司|股份公司|公司|集团)$", "", span)]
+    return [span]
+
+
+def unknown_lead(unknown: list[tuple[str, str]], existing: dict[str, list[str]], quoted: bool) -> str:
+    """The first sentence for a question naming bodies the database does not hold: which, and what it does hold."""
+    parts = []
+    for kind, span in unknown:
+        have = existing.get(kind, [])
+        listed = "、".join(have[:20]) + ("等" if len(have) > 20 else "")
+        parts.append(f"项目数据库中没有找到{kind}“{span}”" + (f"（现有{kind}：{listed}）" if listed else ""))
+    tail = "以下是知识库文档中提到它的内容（未经数据库核对）。" if quoted else "知识库中也没有找到相关内容，为避免误导，不作推测。"
+    return "；".join(parts) + "。" + tail
+
+
+# A count of the ledgers' things the question gives (那146个问题里, 承接的12个…项目): the set it asks about.
+GIVEN_COUNT = re.compile(r"(?<![前第\d.])(\d+)\s*(?:个|条|家|件|项)[\u4e00-\u9fa5]{0,8}?(?:项目|问题|诉求|企业|线索)")
+
+
+def given_counts(text: str) -> list[float]:
+    """The counts of projects, problems or companies a question gives as its premise (137个项目里高新区有多少个)."""
+    return [float(n) for n in GIVEN_COUNT.findall(text)]
+
+
+# A question asking who or which holds a position (排第一的是哪个市, 投资最大的是哪个项目).
+ASKS_WHICH_ONE = re.compile(r"哪个|哪家|哪一|哪位|是谁|什么项目|哪些|哪几")
+ASKED_POSITION = re.compile(r"(倒数)?第\s*([一二三1-3])(?!\s*季度|\d)|最([大多高快好少低小慢差])")
+_TOP = ("首位", "居首", "之首", "第一", "第1", "领先")
+
+
+def position_forms(question: str) -> list[str]:
+    """The words a sentence answering a which-question about a position must use (第一 → 第一, 首位, 居首…;
+    最大 → 最大, 第一…); [] when the question asks no position of a which-question."""
+    m = ASKED_POSITION.search(question)
+    if m is None or not ASKS_WHICH_ONE.search(question):
+        return []
+    if m.group(1):
+        return ["倒数", "最后", "末位", "垫底"]
+    if m.group(2):
+        n = m.group(2)
+        number = {"一": "1", "二": "2", "三": "3"}.get(n, n)
+        cn = {"1": "一", "2": "二", "3": "三"}[number]
+        return [f"第{cn}", f"第{number}"] + (list(_TOP) if number == "1" else [])
+    word = f"最{m.group(3)}"
+    return [word] + (list(_TOP) if m.group(3) in "大多高快好" else [])
+
+
+# Name-like parts of speech (jieba's tags): a person, organisation, place or other proper name, a Latin word.
+NAME_TAGS = ("nr", "nrt", "nrfg", "nt", "nz", "ns", "eng")
+# Words a question opens with before its subject (请问比亚迪…, 帮我查一下隆基…).
+OPENERS = {"请问", "请", "帮", "帮我", "我", "想", "问", "问一下", "查", "查一下", "看看", "了解", "一下", "那", "那么", "这个",
+           "关于", "你好", "您好", "咱们", "我们"}
+# Short words that end a name (比亚迪跟咱们…, 隆基绿能在安康…): a function word, not the name's last character.
+NAME_STOP = set("在跟和与及的是有对了吗呢把给向从到为被让")
+
+
+def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[str]) -> str:
+    """The proper name a question opens with (比亚迪跟咱们对接到哪一步了, 隆基绿能在安康有没有项目) when neither the
+    documents nor the database's vocabulary holds it: the question is about something the knowledge base does not
+    know, and no passage about its other words answers it. "" when the subject is known or not a name."""
+    import jieba.posseg as posseg
+
+    tokens = [(t.word, t.flag) for t in posseg.cut(text) if t.word.strip()]
+    i = 0
+    while i < len(tokens) and tokens[i][0] in OPENERS:
+        i += 1
+    if i >= len(tokens):
+        return ""
+    word, flag = tokens[i]
+    latin = re.fullmatch(r"[A-Za-z]+", word) is not None
+    # a name of three characters or more (比亚迪, 隆基绿能), no part of which the documents use (库里 is 项目库里,
+    # 丝博 is 丝博会, 五月份 a month), nor a question word
+    if (flag not in NAME_TAGS or len(word) < (2 if latin else 3) or knows(word) or knows(word.lower())
+            or re.search(r"哪|什么|多少|几|[年月日]", word)
+            or not latin and any(knows(word[j:j + 2]) for j in range(len(word) - 1))):
+        return ""
+    name = word
+    for nxt, _ in tokens[i + 1:]:
+        if latin or len(nxt) != 1 or nxt in NAME_STOP or not re.match(r"[\u4e00-\u9fa5]", nxt):
+            break
+        name += nxt
+    if any(name in w or w in name for w in known_words if len(w) >= 2):
+        return ""
+    return name
+
+
+def ambiguous_body(parsed: Parsed, departments: list[str], regions: list[RegionName]) -> str:
+    """When the department named is a body every region of a kind has (管委会: each 开发区's) and the question names
+    no region, the question (in Chinese) asking which one; else ""."""
+    key = parsed.slots.department
+    if not key or parsed.regions:
+        return ""
+    matches = [d for d in departments if key in d]
+    owners = [r for d in matches for r in regions if not r.is_city and any(d.startswith(w) for w in (r.name, *r.aliases))]
+    if not matches or len(owners) != len(matches):
+        return ""
+    kinds = {r.kind for r in owners}
+    same = [r.name for r in regions if r.kind in kinds and not r.is_city]
+    if len(same) < 2:
+        return ""
+    example = f"{owners[0].aliases[0] if owners[0].aliases else owners[0].name}{key}"
+    return (f"“{key}”没有指明是哪一个：{'、'.join(same)}各有{key}（问题台账中的责任部门有{'、'.join(matches)}）。"
+            f"请写明是哪个{key}，例如“{example}负责的问题”。")
 
 
 def nothing_found() -> str:

@@ -23,7 +23,9 @@ from assistant.tools.projects import LEDGER_COLUMNS
 
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "半": 0.5}
-_DAYS = re.compile(r"(\d+|[一两二三四五六七八九十半])\s*(?:个)?(天|日|周|星期|个月|月|年)")
+# a day count (30天, 两个月, 半年): not a year (2023年) nor a part of one (上半年)
+# a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
+_DAYS = re.compile(r"(?<![\d上下前])(\d{1,3}|[一两二三四五六七八九十半])\s*(天|日|周|星期|个月|年)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
 # X项目 names a project unless 项目 starts a compound (项目管家, 项目库, 项目开工率); 项目开工了吗 asks about it.
 _PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目"
@@ -56,6 +58,17 @@ _CHANGE = re.compile(r"(?:进度|完成率|完成情况|名次|排名).{0,6}(?:�
 # The four project rates of the county ranking, by the words staff use for them
 _RATE_WORDS = {"资金到位率": ("资金到位率", "到位率"), "开工率": ("开工率",), "合同履约率": ("合同履约率", "履约率"),
                "涉链占比": ("涉链占比", "涉链项目占比", "涉链率", "重点产业链项目占比")}
+# A body the database keeps a table of, named by its kind's word (大湾区联络处, 航空航天产业链, 比亚迪公司): the name
+# before the word must resolve against the table, else the question is about something the data does not hold.
+_OFFICE_MENTION = re.compile(r"(?:招商)?(?:联络处|办事处)")
+# words before 联络处 that pick no particular office (驻外联络处, 四个联络处, 哪个联络处, 各联络处)
+_NO_NAME = re.compile(r"^(?:驻)?(?:外|驻外|境外|各|各个|每个|哪个|哪些|哪|这个|那个|这些|那些|该|本|我们|我市|市|全市|所有|全部|"
+                      r"[一二两三四五六七八九十几\d]+个|[\u4e00-\u9fa5]*[的了])?(?:招商)?$")
+_COMPANY_WORDS = ("有限公司", "股份公司", "公司", "集团")
+# words that make a company word generic (这家公司, 外资企业集团, 哪家公司): no name is given
+_NO_COMPANY_NAME = re.compile(r"哪|这|那|该|什么|几|各|外资|内资|港资|台资|民营|国有|国企|央企|企业|本地|外地|中介|第三方|"
+                              r"园区|运营|投资|一家|其他|某|咱|我们|你们|他们|别的|母|子|分")
+_NO_CHAIN_NAME = re.compile(r"重点|主导|新兴|各|哪|这|那|每|几|条|全|整|上下游|涉|本|该|所有|相关|一|[\d+]")
 # Words of a question about the problem ledger (问题, 诉求)
 _PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
 # How or why something is done (县级解决不了的问题怎么办): a rule the documents state, not a list of the ledger
@@ -75,6 +88,7 @@ class SlotVocabulary:
     escalations: list[str] = field(default_factory=list)  # the problem ledger's 协调层级 values
     categories: list[str] = field(default_factory=list)  # the enterprise table's 类别 values (外资, 行业领军)
     county_classes: list[str] = field(default_factory=list)  # the 考核 scheme's county classes (一类, 二类)
+    offices: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (name, city, aliases)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -90,6 +104,7 @@ class SlotVocabulary:
                 event_cities=sorted(set(session.scalars(select(Event.city))) | set(session.scalars(select(Office.city)))),
                 escalations=sorted({e for e in session.scalars(select(Problem.escalation)) if e}),
                 county_classes=county_classes(),
+                offices=[(o.name, o.city, tuple(o.aliases or [])) for o in session.scalars(select(Office))],
                 categories=sorted({c.strip() for cats in session.scalars(select(Enterprise.category)) if cats
                                    for c in re.split(r"[、,，/]", cats) if c.strip()}),
             )
@@ -128,6 +143,9 @@ class Slots:
     escalation: str | None = None  # a 协调层级 of the problem ledger (市级联席会议), asked of problems
     columns: list[str] | None = None  # ledger columns asked of each listed project (项目管家, 约定开工期限), in text order
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
+    # bodies the question names that the database's tables do not hold: (kind, the name as written), e.g.
+    # ("联络处", "大湾区联络处"); a tool answering without them would answer for every office, chain or company
+    unknown: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _number(text: str) -> float:
@@ -142,7 +160,7 @@ def _days(text: str, bare: bool = False) -> int | None:
         return None
     n = _number(m.group(1))
     unit = m.group(2)
-    factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 360}[unit]
+    factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "年": 360}[unit]
     return int(round(n * factor))
 
 
@@ -258,9 +276,74 @@ def ledger_columns(text: str) -> list[str]:
     return list(dict.fromkeys(label for _, label in sorted(found)))
 
 
+def unknown_office(text: str, vocab: SlotVocabulary) -> str | None:
+    """An office named (重庆联络处, 驻成都招商联络处) that none of the offices table's names, cities or aliases
+    resolves; None when every office named is known or none is named."""
+    from assistant.index.tokenize import get_tokenizer
+
+    if not vocab.offices:
+        return None
+    known = {w for name, city, aliases in vocab.offices for w in (name, city, *aliases) if w}
+    for m in _OFFICE_MENTION.finditer(text):
+        words = [w for w in get_tokenizer().lcut(re.split(r"[，,。；;、？?！!\s]", text[: m.start()])[-1]) if w.strip()]
+        name = words[-1] if words else ""
+        if len(name) == 1 and len(words) > 1 and name not in "驻的了":
+            name = words[-2] + name
+        name = name.removeprefix("驻")
+        if len(name) < 2 or _NO_NAME.match(name):
+            continue
+        if any(name in w or w in name for w in known):
+            continue
+        return f"{name}{m.group(0)}"
+    return None
+
+
+def unknown_chain(text: str, vocab: SlotVocabulary) -> str | None:
+    """A chain named (航空航天产业链, 氢能产业链) that is none of the chains table's names or aliases."""
+    from assistant.index.tokenize import get_tokenizer
+
+    if not vocab.chains:
+        return None
+    words = get_tokenizer().lcut(text)
+    for i, word in enumerate(words):
+        if not word.endswith("产业链"):
+            continue
+        name = word[: -len("产业链")] or (words[i - 1] if i else "")
+        if len(name) < 2 or _NO_CHAIN_NAME.search(name) or not re.fullmatch(r"[\u4e00-\u9fa5]+", name):
+            continue
+        if any(w and (w in name or name in w) for chain, aliases in vocab.chains for w in (chain, *aliases)):
+            continue
+        return name + "产业链"
+    return None
+
+
+def unknown_company(text: str, vocab: SlotVocabulary) -> str | None:
+    """A company named with its company word (华为公司, 比亚迪集团) that the enterprise table does not hold."""
+    from assistant.index.tokenize import get_tokenizer
+
+    words = get_tokenizer().lcut(text)
+    for i, word in enumerate(words):
+        suffix = next((w for w in _COMPANY_WORDS if word.endswith(w)), None)
+        if suffix is None:
+            continue
+        own = bool(word[: -len(suffix)])
+        name = word[: -len(suffix)] or (words[i - 1] if i else "")
+        # the word before the name may make it a description (港资纺织公司, 一家外资企业集团)
+        before = words[i - 1 - (not own)] if i - (not own) > 0 else ""
+        if (len(name) < 2 or _NO_COMPANY_NAME.search(name + before)
+                or not re.fullmatch(r"[\u4e00-\u9fa5A-Za-z]+", name)):
+            continue
+        if _find_name(name + suffix, vocab.enterprises, "enterprise") or _find_name(name, vocab.projects, "project"):
+            continue
+        return name + suffix
+    return None
+
+
 def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     slots = Slots()
     project = _find_name(text, vocab.projects, "project")
+    if project and re.search(r"(?:\d+|[两三四五六七八九十几多]+)\s*个[^，。？?]{0,4}$", text[: text.find(project[1])]):
+        project = None  # 12个汽车零部件配套项目: a group the question counts, not the one project of that name
     if project:
         slots.project, span = project
         slots.spans.append((span, "某项目"))
@@ -287,6 +370,7 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
             slots.department = key  # the tool lists every matching department's problems
         else:
             slots.unknown_department = hit
+            slots.unknown.append(("责任部门", hit))
         slots.spans.append((hit, "某部门"))
         break
     for name, aliases in vocab.chains:
@@ -299,6 +383,15 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         if len(city) >= 2 and city in text:
             slots.city = city
             break
+    if office := unknown_office(text, vocab):
+        slots.unknown.append(("联络处", office))
+        if slots.city and slots.city in office:
+            slots.city = None  # 驻成都招商联络处 is no office of ours, whatever events were held in 成都
+    if not slots.chain and (chain := unknown_chain(text, vocab)):
+        slots.unknown.append(("产业链", chain))
+    company = None if slots.enterprise else unknown_company(text, vocab)
+    if company and not any(span in company for span, _ in slots.spans):  # 供电公司 is the department 供电
+        slots.unknown.append(("企业", company))
     # 签约还没开工的项目 is at 签约: a stage said not to be reached yet is not the one asked for
     staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)", "", text)
     for word, stage in _STAGE_WORDS.items():

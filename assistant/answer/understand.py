@@ -72,6 +72,7 @@ class RegionName:
     name: str
     aliases: tuple[str, ...]
     is_city: bool
+    kind: str = ""  # 县, 区, 市, 开发区 (the regions table's kind)
 
 
 STALE_DAYS = 100  # a database older than this (days) is read as of its own date
@@ -106,7 +107,7 @@ class Vocabulary:
             return cls()
         with store.session() as session:
             regions = [
-                RegionName(r.name, tuple(r.aliases or []), r.kind == "全市")
+                RegionName(r.name, tuple(r.aliases or []), r.kind == "全市", r.kind)
                 for r in session.scalars(select(Region).order_by(Region.sort_order))
             ]
             latest: dict[str, Period] = {}
@@ -414,7 +415,7 @@ def _filled(slots: Slots) -> list[str]:
 def _merged_slots(previous: Slots, current: Slots) -> Slots:
     """The previous question's slots with what the follow-up names instead (上海联络处呢 after 深圳联络处首谈的项目:
     the 首谈单位 becomes 上海)."""
-    merged = replace(previous, spans=previous.spans + current.spans)
+    merged = replace(previous, spans=previous.spans + current.spans, unknown=list(current.unknown))
     for name in _filled(current):
         setattr(merged, name, getattr(current, name))
     if previous.source and current.city and not current.source:

@@ -454,6 +454,10 @@ class KnowledgeBase:
     def doc_meta(self, doc_id: str) -> dict[str, Any]:
         return self._current().doc_meta.get(doc_id, {})
 
+    def knows(self, word: str) -> bool:
+        """Whether some passage of the index contains this word (as the tokenizer cuts it)."""
+        return self._current().bm25.knows(word)
+
     def known(self, words: list[str]) -> list[str]:
         """The words that some passage contains: a typo (地放) or a colloquial word (干啥) no document uses cannot
         tell one passage from another. All the words when none is known (nothing in the index speaks of them)."""
