@@ -40,7 +40,7 @@ DURATION_Q = re.compile(r"多久|多长时间|多少天|几天|多少个?工作�
 # 多久报一次 is answered by a frequency (每月, 按季度) as well as by a number of days
 DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|年)(?<!\d{{4}}年)|"
                       r"每(?:个)?(?:周|星期|月|季度?|半年|年|旬|天|日)|按(?:周|月|季度?|年)")
-WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|几[号日]|截止(?:时间|日期)|哪一?年|多会儿")
+WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|几[号日]|截止(?:时间|日期)|哪一?年|多会儿|几月份?|哪个?月份?(?!底|末)")
 # a day of the week (每周五前) dates a weekly deadline as 5日前 dates a monthly one
 WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至|"
                   r"(?:周|星期|礼拜)[一二三四五六日天]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from assistant.answer.answer_types import AnswerType, answer_type
 from assistant.answer.numbers import find_numbers, numeric_values, ordinal_forms
 from assistant.answer.router import RouteScore
-from assistant.answer.stated import WHICH, asked_of
+from assistant.answer.stated import WHICH, asked_of, written
 from assistant.answer.types import UNVERIFIED_NOTE, Citation
 from assistant.answer.understand import (
     ASKS_TARGET,
@@ -64,7 +64,10 @@ DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|
 # 进一步优化。 第十五条 项目流转。). 三是龙头项目仍然偏少，百亿级项目全年仅落地1个。 is a list item that says its content.
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．])"
                      r"[^。；！？，,\d]{0,24}[。：:]?$"
-                     r"|^第[一二三四五六七八九十百零]+条\s*[^。；！？，\d]{0,12}[。：:]?$")
+                     r"|^第[一二三四五六七八九十百零]+条\s*[^。；！？，\d]{0,12}[。：:]?$"
+                     # a reply letter's label of the proposal it answers next (关于“推行告知承诺制”的建议。
+                     # 关于您建议“对承接转移项目给予专项奖补”。): the answer is the sentences after it
+                     r"|^关于(?:您|贵\w{0,4})?(?:的)?(?:建议|提案|意见)?“[^”]{1,40}”(?:的)?(?:建议|提案|意见)?[。：:]?$")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；）)\]]+")
 # A section that is a letter's formalities (附注（联系人、抄送、印发）, 版记): named so by its heading's start, not by
 # a word inside an article's first line (第二十二条 …自印发之日起施行 is content).
@@ -155,6 +158,12 @@ ALTERNATIVES = 2
 # Metrics may be left unsaid only where the question is about completion in general (汉阴县完成得怎么样).
 DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口径|是什么意思|什么意思|指什么|定义|含义")
 PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
+# A question about what a rule lays down — a time limit (几天内办结, 多少小时内报, 每周几之前), a cap (最多能管几个),
+# what is done in a case (解决不了的怎么办) — rather than what the records hold. Asked of no named place, period,
+# project, company or department, it is answered by the rule's text: a list of the ledger's rows states no rule.
+NORM = re.compile(r"(?:几|多少)\s*(?:个)?\s*(?:工作日|天|小时|日|周|月)\s*(?:之内|以内|内)|多长时间|多久|最迟|最晚|"
+                  r"每(?:个)?(?:周|礼拜|星期|月|季度|年)(?:几|哪天|最晚)|最多能|一般.{0,8}(?:几|多少|多久)|"
+                  r"怎么办|咋办|怎么处理|咋处理|如何处理|由谁|归谁管|谁来(?:管|负责|组织|定)")
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
 LAST = re.compile(r"倒数|最低|最差|最慢|最少|最小|最后|末位|垫底|靠后|落后")
 # A change asked about from its falling side (下降最多 is the last of a ranking by increase).
@@ -334,6 +343,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         # an office, chain, company or department the tables do not hold: a tool run without it would answer for
         # every one of them, as if the name had not been said
         eligible = []
+    if NORM.search(parsed.text) and not (parsed.regions or named_entities or parsed.slots.department
+                                         or (parsed.period and not parsed.period_assumed) or parsed.follow_up):
+        eligible = []  # 一般问题几天内办结: the rule says it, the ledger's open problems do not
     if eligible:
         adjusted, score, name, calls = max(eligible, key=lambda e: (e[0], e[1]))
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
@@ -703,6 +715,11 @@ COMPARE = re.compile(r"(?:和|与|跟|同).{1,16}?(?:是什么关系|有什么�
                      r"有啥区别|区别在哪|有什么不同|有啥不同|不同在哪|有何不同|异同|一样吗|是一回事吗|是不是一回事)")
 # A question asking county by county (各县区…分别多少, 每个县区).
 EACH_COUNTY = re.compile(r"各(?:个)?(?:县区|县市区|县（市、区）|区县|单元)|每个(?:县区|县|区县)")
+# Of two sentences equally covering the question, the one whose subject is a question word is preferred: less than
+# any difference of coverage (a question has fewer than 20 content words), so it only breaks ties.
+SUBJECT_BONUS = 0.05
+# What may stand before a sentence's subject: list markers and opening quotes.
+SENTENCE_OPENING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．]|[“「\s])+")
 # A question asking for a number (多少, 几个, 排第几).
 HOW_MUCH = re.compile(r"多少|几")
 # A text that names a whole year on purpose (全年, 年度), not a bare year that may label a target (2023年目标).
@@ -713,6 +730,16 @@ WHOLE_YEAR = re.compile(r"全年|年度|年底|年末|1\s*[-—至~]\s*12\s*月"
 # (怎么办 and 如何 are not here: 连续两次不满意怎么办 asks what the rule says happens, not the next steps)
 ASKS_MEASURES = re.compile(r"下一步|措施|举措|打算|对策|怎么补|怎么改|怎么解决|怎么抓|如何补|如何解决|如何改")
 ASKS_REASONS = re.compile(r"为什么|为何|为啥|原因|怎么回事")
+# A question asking what a rule or measure was made for (当初为啥要出这个办法, 出台…是为了啥, 目的是什么): the
+# document's own purpose clause answers it (第一条 为……制定本办法, 本办法旨在…, a notice's 为解决……的问题，现将…印发).
+ASKS_PURPOSE = re.compile(r"目的|初衷|用意|为了(?:啥|什么|哪般)|"
+                          r"(?:为什么|为何|为啥)(?:当初|当时)?(?:要|会)?(?:专门)?(?:出台|出|搞|制定|印发|建立|推行|实行|设立|推出)")
+PURPOSE_CLAUSE = re.compile(r"(?:^|[。；\s]|第[一二三]条\s*)为(?!什么|何|啥)[^。；？?]{4,120}?(?:制定|印发|出台|建立|现将)|旨在|目的是")
+# Words a purpose clause is written with, searched beside the thing's own words: the clause rarely shares the
+# question's (为啥要出 / 为……制定本办法).
+PURPOSE_SEARCH = "目的 旨在 为 制定本办法"
+# The verbs of making a rule: how a purpose question asks, not what it asks about.
+MAKING = {"出台", "制定", "印发", "建立", "推行", "实行", "设立", "推出", "当初", "当时"}
 SECTION_PARTS = {
     "measures": re.compile(r"下一步|措施|打算|意见和建议|对策|工作安排|工作计划"),
     "reasons": re.compile(r"问题|不足|困难|原因|短板突出|薄弱"),
@@ -837,6 +864,20 @@ def policy_for(
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)
     hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
+    purpose = asks_reason and ASKS_PURPOSE.search(query) is not None
+    stating: dict[str, Hit] = {}
+    if purpose:
+        # the passages stating a purpose, found by the thing's own words, come first
+        # …of the rule asked about: its name, or a short form of it (考核办法), in the passage's title or text
+        thing = [w for w in words if not ASKS_PURPOSE.search(w) and w not in MAKING]
+        # the rule's own document, when its title names the thing (考核办法 → 《…考核评价办法（试行）》)
+        titled = [d for d, title in kb.titles().items() if thing and all(written(w, title) for w in thing)
+                  and (filters is None or filters.doc_ids is None or d in filters.doc_ids)]
+        within = replace(filters or SearchFilters(), doc_ids=titled) if titled else filters
+        stating = {h.chunk_id: h for h in (*kb.search(" ".join([*thing, PURPOSE_SEARCH]), k=k, filters=within), *hits)
+                   if PURPOSE_CLAUSE.search(h.text)
+                   and all(written(w, f"{h.title} {h.section} {h.text}") for w in thing)}
+        hits = [*stating.values(), *(h for h in hits if h.chunk_id not in stating)]
     places = gazetteer()
     asked_places = places.find(parsed.text)
     # an item the question names by its number (第5期, 第七届, 第205号): only passages naming it speak of it
@@ -860,7 +901,8 @@ def policy_for(
         if (asked_places and place_relation(asked_places, document_places(hit.title, "", ""), places) < 0
                 and not (not comp.results and speaks_of(hit.text, asked_places, places))):
             continue
-        if _coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE):
+        if (_coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE)
+                and hit.chunk_id not in stating):  # a purpose clause was found naming the rule asked about
             continue
         quote = best_sentences(hit.text, words, want=want)
         if other_period(asked_period, hit, quote) or other_place(asked_regions, regions_of, hit, quote):
@@ -870,13 +912,18 @@ def policy_for(
         if periods is not None and not any(all(any(w in quote for w in group) for group in period)
                                            for period in periods):
             continue
-        if quote and _coverage(words, f"{hit.section} {quote}") > 0 and all(quote != q for _, q in chosen):
+        # a purpose clause names its rule as 本办法: the document's title says which rule that is
+        if quote and (_coverage(words, f"{hit.section} {quote}") > 0 or hit.chunk_id in stating) \
+                and all(quote != q for _, q in chosen):
             chosen.append((hit, quote))
         if len(chosen) >= (6 if want or aim else 3):
             break
     if aim:
         # measures are said under 下一步工作措施, reasons under 存在的问题: the passages of the part asked for first
-        chosen = sorted(chosen, key=lambda c: section_fit(aim, c[0].section))[:3]
+        chosen = sorted(chosen, key=lambda c: section_fit(aim, c[0].section))
+        if purpose:
+            chosen.sort(key=lambda c: PURPOSE_CLAUSE.search(c[1]) is None)
+        chosen = chosen[:3]
     if parsed.period is not None and not parsed.period_assumed:
         # a question naming its year (2024年…要求) hears first from the passages about that year
         year = f"{parsed.period.year}年"
@@ -960,7 +1007,8 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
     scores = []
     for s, held in zip(sentences, holds, strict=True):
         covered = _coverage(words, s)
-        scores.append(covered * (0.5 if s.endswith(("？", "?")) else 1.0) + (0.5 if held and covered > 0 else 0.0))
+        scores.append(covered * (0.5 if s.endswith(("？", "?")) else 1.0) + (0.5 if held and covered > 0 else 0.0)
+                      + (SUBJECT_BONUS if _about(s, words) else 0.0))
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     picked = [best]
     if sentences[best].endswith(("？", "?")) and best + 1 < len(sentences):
@@ -1090,6 +1138,13 @@ def ambiguous_body(parsed: Parsed, departments: list[str], regions: list[RegionN
     example = f"{owners[0].aliases[0] if owners[0].aliases else owners[0].name}{key}"
     return (f"“{key}”没有指明是哪一个：{'、'.join(same)}各有{key}（问题台账中的责任部门有{'、'.join(matches)}）。"
             f"请写明是哪个{key}，例如“{example}负责的问题”。")
+
+
+def _about(sentence: str, words: list[str]) -> bool:
+    """Whether a sentence opens with one of the question's words: it is about that thing (人才库收录…), where
+    another naming it in a list (“五库”指…招商人才库和政策资源库) is about something else."""
+    opening = SENTENCE_OPENING.sub("", sentence)
+    return any(opening.startswith(w) for w in words if len(w) > 1)
 
 
 def nothing_found() -> str:

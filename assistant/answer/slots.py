@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+import jieba.posseg as posseg
 from sqlalchemy import select
 
 from assistant.db.models import Enterprise, Event, IndustryChain, Office, Problem, Project
@@ -36,6 +37,9 @@ _NOT_A_PROJECT = re.compile(r"^(?:哪些|什么|签约|在谈|开工|投产|重�
 # Words that make "X项目" a description (一季度签约项目, 汉阴县的外资项目), not a project's name.
 _GENERIC_IN_NAME = re.compile(r"季度|年|月|周|签约|开工|投产|在谈|线索|洽谈|哪|什么|多少|几|全市|各|县|区|市|外资|内资|重点|"
                               r"新|的|这|那|有|所有|列|查|个|亿|产业链|落地|招商|引进|在建|续建|储备|跟踪|问题|介绍|一下|说|讲|了解|关于|请问|帮|我们|你们|哪")
+# Parts of speech a name never holds: prepositions (对), conjunctions (但), particles (了), pronouns (咱们) and
+# adverbs (没, 尽力) make the words before 项目 a clause (干部尽力了但没招来项目, 汉中对承接转移项目), not a name.
+_CLAUSE_FLAGS = ("p", "c", "u", "r", "d")
 _STAGE_WORDS = {"线索": "线索", "在谈": "在谈", "洽谈": "在谈", "签约": "签约", "开工": "开工", "动工": "开工",
                 "投产": "投产", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
@@ -339,6 +343,12 @@ def unknown_company(text: str, vocab: SlotVocabulary) -> str | None:
     return None
 
 
+def is_clause(words: str) -> bool:
+    """Whether the words before 项目 say something (干部尽力了但没招来项目) rather than name a project (秦巴锂电池回收
+    项目): a name is a noun phrase, without prepositions, conjunctions, particles, pronouns or adverbs."""
+    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in posseg.cut(words))
+
+
 def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     slots = Slots()
     project = _find_name(text, vocab.projects, "project")
@@ -350,7 +360,8 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     else:
         for m in _PROJECT_MENTION.finditer(text):
             named = m.group(1)
-            if not _NOT_A_PROJECT.search(named) and len(core_name(named)) >= 3 and not _GENERIC_IN_NAME.search(named):
+            if (not _NOT_A_PROJECT.search(named) and len(core_name(named)) >= 3 and not _GENERIC_IN_NAME.search(named)
+                    and not is_clause(named)):
                 slots.unknown_project = named + "项目"
                 slots.spans.append((slots.unknown_project, "某项目"))
                 break

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba.posseg as posseg
 
@@ -54,6 +55,8 @@ MODAL = re.compile(r"^[会要能可得被应需都就还]")
 # A place (汉中市, 西乡县): the documents' jurisdiction is checked elsewhere (index.places), it is no attribute.
 PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}[省市县区州]$")
 HEAD_WORDS = 2
+# What ends a term: punctuation and spaces. A short form's words are looked for within one term.
+TERM_BREAK_CHARS = r"\s，。；、：！？,.;:!?“”\"《》（）()【】"
 # Conjunctions joining the things a question asks about (外资短板和项目管家).
 CONJUNCTION = re.compile(r"以及|还有|或者|和|与|及|、|或")
 
@@ -86,17 +89,36 @@ class Asked:
         the asked mood. The title may name the thing (a notice about the 推介会 it gives the 人员 of); only the
         section and the sentence say whether it is a plan."""
         text = f"{title} {section} {quote}"
-        if not any(all(_written(word, text) for word in head) for head in (self.head, *self.others)):
+        if not any(all(written(word, text) for word in head) for head in (self.head, *self.others)):
             return False
         if self.realised and (PROSPECTIVE.search(quote) or PLAN_SECTION.search(section) or NORMATIVE.search(quote)):
             return False
         return True
 
 
-def _written(word: str, text: str) -> bool:
+def written(word: str, text: str) -> bool:
     """`word` is in `text`, or its stem is (招商服务中心 → 招商服务中): a word of four characters or more keeps its
-    meaning without its last one, a shorter one does not (招商局 is not 招商, 副局长 is not 副局)."""
-    return word in text or (len(word) >= 4 and word[:-1] in text)
+    meaning without its last one, a shorter one does not (招商局 is not 招商, 副局长 is not 副局). Or `word` is a
+    short form of a term the text writes in full (考核办法 of 考核评价办法)."""
+    return word in text or (len(word) >= 4 and word[:-1] in text) or abbreviates(word, text)
+
+
+def abbreviates(short: str, text: str) -> bool:
+    """Whether `short` is the short form of a term written in `text`: the term keeps the short form's words (two
+    characters or more each) in order and adds at most as many characters between them, within one run of text
+    without punctuation (考核办法 → 考核评价办法, 信息共享办法 → 信息共享机制的实施办法, 驻外联络处 → 驻外招商联络处).
+    A single character spread over a term (服务卡 → 服务小组的卡) shortens nothing."""
+    return any(re.search(pattern, text) for pattern in _short_form_patterns(short))
+
+
+@lru_cache(maxsize=512)
+def _short_form_patterns(short: str) -> tuple[re.Pattern[str], ...]:
+    gap = f"[^{TERM_BREAK_CHARS}]"
+    patterns = []
+    for cut in range(2, len(short) - 1):
+        head, tail = short[:cut], short[cut:]
+        patterns.append(re.compile(f"{re.escape(head)}{gap}{{1,{len(short)}}}?{re.escape(tail)}"))
+    return tuple(patterns)
 
 
 def asked_of(question: str, blanks: list[str] | None = None) -> Asked:

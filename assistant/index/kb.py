@@ -458,6 +458,10 @@ class KnowledgeBase:
         """Whether some passage of the index contains this word (as the tokenizer cuts it)."""
         return self._current().bm25.knows(word)
 
+    def titles(self) -> dict[str, str]:
+        """Each document's title, by document id."""
+        return {d: str(m.get("title", "")) for d, m in self._current().doc_meta.items()}
+
     def known(self, words: list[str]) -> list[str]:
         """The words that some passage contains: a typo (地放) or a colloquial word (干啥) no document uses cannot
         tell one passage from another. All the words when none is known (nothing in the index speaks of them)."""

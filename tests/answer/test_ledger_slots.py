@@ -171,3 +171,14 @@ def test_a_problem_list_carries_its_count_with_its_source(assistant: Assistant, 
     figures = [f for f in assistant.ask(question).figures if f.label == label]
     assert [f.value for f in figures] == [count], figures
     assert figures[0].provenance.table == "problems" and figures[0].provenance.row_ids
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("秦巴锂电池回收项目开工了吗", "秦巴锂电池回收项目"),
+    ("安康港口物流园项目现在进展到哪了", "安康港口物流园项目"),
+    # a clause before 项目 (a preposition, a particle, an adverb, a conjunction) names no project
+    ("干部尽力了但没招来项目会不会挨处理", None),
+    ("汉中对承接转移项目要专项奖补是咋答复的", None),
+])
+def test_only_a_name_before_xiangmu_is_taken_for_a_project(question: str, unknown: str | None) -> None:
+    assert fill_slots(question, SlotVocabulary()).unknown_project == unknown

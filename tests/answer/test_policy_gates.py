@@ -9,6 +9,8 @@ import pytest
 from assistant.answer.answer_types import answer_type
 from assistant.answer.coverage import size_classes
 from assistant.answer.grounded import (
+    ASKS_PURPOSE,
+    PURPOSE_CLAUSE,
     WHO,
     WHY_CLAUSE,
     asked_part,
@@ -92,6 +94,14 @@ def test_a_count_or_score_is_held_in_its_own_unit(question: str, kind: str, hold
     ("一是外资缺口较大，外资项目数量少。三是龙头项目偏少，百亿级项目仅落地1个。", ["百亿"], "百亿级项目仅落地1个"),
     # a bare heading is skipped for the content after it
     ("（五）营商环境尚需优化。部分政策兑现周期较长。", ["营商环境", "兑现"], "部分政策兑现周期较长"),
+    # a reply letter's label of the proposal is skipped for the reply after it
+    ("关于“推行告知承诺制”的建议。这项建议与改革方向一致。对可以事后监管的事项，将逐步推行告知承诺制。",
+     ["告知承诺制", "答复"], "将逐步推行告知承诺制"),
+    ("关于您建议“对承接转移项目给予专项奖补”。已有政策可以申报。重大项目可按“一事一议”方式制定政策包。",
+     ["承接", "转移", "项目", "专项", "奖补"], "一事一议"),
+    # of two sentences naming the thing, the one about it (its subject) is quoted
+    ("“五库”指项目库、人才库和政策资源库；项目库储备推介项目；人才库收录在外安康籍人士、退休干部等人员；",
+     ["人才库"], "人才库收录在外安康籍人士"),
 ])
 def test_a_list_item_with_content_is_no_heading(passage: str, words: list[str], quoted: str) -> None:
     assert quoted in best_sentences(passage, words)
@@ -141,3 +151,27 @@ def test_passages_of_the_part_asked_for_come_first(part: str, section: str, fit:
 def test_a_passage_speaks_of_a_place_it_names(text: str, asked: list[str], speaks: bool) -> None:
     places = gazetteer()
     assert speaks_of(text, [places.find(a)[0] for a in asked], places) is speaks
+
+
+@pytest.mark.parametrize(("question", "purpose"), [
+    ("当初为啥要出这个考核办法", True),
+    ("出台信息共享那个办法是为了啥", True),
+    ("项目管家制度的目的是什么", True),
+    ("为啥要搞项目管家帮办代办", True),
+    # why something happened, or why it was not done, is no purpose of a rule
+    ("外资为什么一直滞后", False),
+    ("为什么不单独成立外资服务中心", False),
+    ("为什么微信群里只能发线索概要", False),
+])
+def test_a_question_asking_what_a_rule_was_made_for(question: str, purpose: bool) -> None:
+    assert (ASKS_PURPOSE.search(question) is not None) is purpose
+
+
+@pytest.mark.parametrize(("sentence", "states"), [
+    ("第一条 为规范全市招商项目信息的收集、报送、分流和使用，结合本市实际，制定本办法。", True),
+    ("本办法旨在为重点招商项目提供全流程帮办代办服务。", True),
+    ("为解决招商项目“重招引、轻后扶”的问题，经市政府同意，现将《服务办法》印发给你们。", True),
+    ("第十条 各单位获得总投资1亿元以上的产业项目线索后，应在48小时内报送。", False),
+])
+def test_a_purpose_clause_says_what_a_rule_is_for(sentence: str, states: bool) -> None:
+    assert (PURPOSE_CLAUSE.search(sentence) is not None) is states

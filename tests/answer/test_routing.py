@@ -55,6 +55,10 @@ ROUTES = [
     ("哪些项目已经超过约定开工日期还没开工", "overdue_starts", {}, False),
     ("约定开工时间马上就到了还没动工的项目", "due_this_week", {}, False),
     ("项目管家具体负责些什么", None, {}, True),
+    # what a rule lays down (a time limit, what is done in a case) is quoted, not the ledger's rows listed
+    ("问题台账里一般问题要在几天内办结", None, {}, True),
+    ("县级协调不了的问题一般怎么办", None, {}, True),
+    ("管家一个人最多能管几个项目", None, {}, True),
     ("帮我订一张去北京的机票", None, {}, False),
 ]
 

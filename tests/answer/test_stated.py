@@ -10,7 +10,7 @@ from assistant.answer.answer_types import answer_type
 from assistant.answer.engine import Assistant
 from assistant.answer.grounded import issued_year, stated_period
 from assistant.answer.slots import SlotVocabulary, fill_slots
-from assistant.answer.stated import asked_of
+from assistant.answer.stated import abbreviates, asked_of
 from assistant.answer.understand import ANAPHORA
 from assistant.db.periods import Period
 from assistant.index.kb import Hit
@@ -119,3 +119,24 @@ def test_a_date_is_not_answered_by_a_definition(assistant: Assistant) -> None:
 def test_a_rank_past_the_last_says_there_is_none(assistant: Assistant) -> None:
     answer = assistant.ask("2023年一季度内资完成进度排第15的是哪个县区")
     assert "没有排第15的县区" in answer.answer and "排第1的" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("short", "text", "short_form"), [
+    ("考核办法", "关于印发《安康市招商引资高质量发展考核评价办法（试行）》的通知", True),
+    ("信息共享办法", "关于建立招商项目信息共享机制的实施办法", True),
+    ("驻外联络处", "各驻外招商联络处负责驻地企业走访", True),
+    ("外资窗口", "依托市招商信息中心设立外资服务窗口", True),
+    # the words apart across punctuation, a single character spread over a phrase, two characters: no short form
+    ("考核办法", "组成考核工作组，具体办法另定", False),
+    ("服务卡", "服务小组的卡片", False),
+    ("管家", "管理国家", False),
+])
+def test_a_short_form_names_the_term_written_in_full(short: str, text: str, short_form: bool) -> None:
+    assert abbreviates(short, text) is short_form
+
+
+def test_a_head_word_in_short_form_is_stated_by_the_full_term() -> None:
+    asked = asked_of("考核办法是哪天印发的")
+    assert asked.head == ("考核办法",)
+    assert asked.stated_by("", "2023年8月30日印发。", "安康市招商引资高质量发展考核评价办法（试行）")
+    assert not asked.stated_by("", "2023年5月12日印发。", "重点招商项目项目管家帮办代办服务办法")
