@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -34,6 +36,8 @@ from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.errors import InvalidPeriod
 from assistant.db.periods import Period, find_period, parse_period
 from assistant.db.session import FigureStore
+from assistant.db.units import convert, normalise_unit
+from assistant.db.vocab import resolve_metric
 from assistant.errors import AssistantError
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
 from assistant.index.places import Gazetteer, document_places, gazetteer, place_relation
@@ -237,7 +241,7 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         if parsed.period and not parsed.period_assumed:
             if not parsed.follow_up and ASKS_LAST_YEAR.search(parsed.text):
                 return [parsed.period.key, parsed.period.previous_year().key]  # 一季度多少？去年同期多少？
-            return [parsed.period.key]
+            return [p.key for p in sorted({parsed.period, *parsed.also_periods})]  # 一季度和上半年分别多少
         newest = latest([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
         return [newest] if newest else ([parsed.period.key] if parsed.period else [])
     if kind == "metric":
@@ -284,7 +288,29 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
     calls = [Call(tool.name, {})]
     for param, values in choices:
         calls = [Call(c.tool, {**c.params, param: v}) for c in calls for v in values]
+    if any(p.name == "unit" for p in tool.parameters):
+        calls = [_in_asked_unit(c, parsed.text) for c in calls]
     return calls[:8]
+
+
+# A money unit the figure is asked in (多少万元, 合多少亿美元, 单位万元): the tool converts within a currency.
+ASKED_UNIT = re.compile(r"(?:多少|几)个?\s*(亿美元|万美元|亿元|万元|美元|元)|(?:单位|以)[是为用：:]?\s*(亿美元|万美元|亿元|万元)")
+
+
+def _in_asked_unit(call: Call, question: str) -> Call:
+    """The call with the unit the question asks its figure in, when that is the metric's own currency and not
+    already its unit (外资多少万元 is not converted: 人民币与美元之间不换算)."""
+    match = ASKED_UNIT.search(question)
+    metric = call.params.get("metric")
+    if match is None or not metric:
+        return call
+    unit = normalise_unit(match.group(1) or match.group(2))
+    try:
+        own = resolve_metric(str(metric)).unit
+        convert(Decimal(1), own, unit)
+    except AssistantError:
+        return call
+    return call if unit == own else Call(call.tool, {**call.params, "unit": unit})
 
 
 def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
@@ -416,6 +442,9 @@ def _derived(results: list[BaseModel]) -> list[float]:
     out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
             if isinstance(r, RankingResult) and r.by == "completion"
             for row in r.rows if (score := _score(row, r.by)) is not None]
+    # how many regions share a place (11个地区并列第3): counted from the ranking's rows
+    out += [float(n) for r in results if isinstance(r, RankingResult)
+            for n in Counter(row.rank for row in r.rows).values()]
     # the schedule itself, which the lead names beside the gap (a ranking or a city total holds no 序时 figure)
     out += [round(float(parse_period(r.period).schedule_pct), 2) for r in results
             if isinstance(r, RankingResult | CityTotalResult)]

@@ -235,13 +235,23 @@ def sound_alike_terms(text: str) -> list[tuple[str, str]]:
 
     from assistant.index.tokenize import get_tokenizer
 
-    known = get_tokenizer().FREQ
+    tokenizer = get_tokenizer()
+    known = tokenizer.FREQ
+    # a span that cuts a dictionary word of the question in two (县去 across 石泉县 | 去年) is no typed word at all
+    inside: set[int] = set()
+    at = 0
+    for word in tokenizer.lcut(text):
+        if len(word) > 1 and known.get(word):
+            inside.update(range(at + 1, at + len(word)))
+        at += len(word)
     taken = [False] * len(text)
     found: list[tuple[str, str]] = []
     for term in ledger_terms():
         for start in range(len(text) - len(term) + 1):
             span = text[start:start + len(term)]
             if span == term or any(taken[start:start + len(term)]) or known.get(span):
+                continue
+            if start in inside or start + len(term) in inside:
                 continue
             if sum(a != b for a, b in zip(span, term, strict=True)) == 1 and lazy_pinyin(span) == lazy_pinyin(term):
                 taken[start:start + len(term)] = [True] * len(term)

@@ -182,6 +182,7 @@ class Parsed:
     bad_period: str = ""  # a period that cannot exist (13月)
     follow_up: bool = False  # the question changed one slot of the previous turn's question
     compared_to: Period | None = None  # the earlier of two periods compared (上半年比一季度 → 一季度)
+    also_periods: list[Period] = field(default_factory=list)  # more periods listed beside it (一季度和上半年分别)
     asked_before: str = ""  # for a follow-up, the earlier question(s) it changes (白河县内资总量排第几 before 那平利县呢)
 
     def delexicalised(self) -> str:
@@ -276,6 +277,34 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
     return later, earlier
 
 
+# Between two periods listed for one figure each (一季度、上半年分别, 一季度和1-7月): not a comparison.
+LIST_SEPARATOR = re.compile(r"[、，,；;和与及跟]|以及")
+
+
+def _listed_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date) -> list[Period]:
+    """The periods named beside `parsed.period` when the question lists several (汉阴县一季度和上半年内资完成进度
+    分别多少): each part between separators names at most one; a part without a year takes the question's."""
+    if COMPARED.search(text) or SAME_TIME_LAST_YEAR.search(text) or parsed.period is None:
+        return []
+    found: list[Period] = []
+    for part in LIST_SEPARATOR.split(text):
+        if not PERIOD_WORDS.search(part):
+            continue
+        words = PERIOD_WORDS.findall(part)
+        if all(re.fullmatch(r"\d{4}年度?", w) for w in words):
+            # 2022年和2023年一季度: a bare year shares the span of the period it is listed with
+            periods = [Period(int(w[:4]), parsed.period.month) for w in words]
+            found += [p for p in periods if p != parsed.period and p not in found]
+            continue
+        dated = part if re.search(r"\d{4}\s*年", part) else f"{parsed.period.year}年{part}"
+        period, assumed = _period_in(dated, vocab, parsed.metrics, today)
+        if period is not None and period.month == 12 and ASKS_TARGET.search(part):
+            continue  # 全年目标 is the target of every period of the year, not a full-year figure
+        if period is not None and not assumed and period != parsed.period and period not in found:
+            found.append(period)
+    return found
+
+
 PERIOD_WORDS = re.compile(
     r"(?:\d{4}|今|去|上|本|明)年(?:度)?|[上下]半年|(?:第?[一二三四1-4]|上|本|下)季度|前三季度|全年|年初以来|"
     r"\d{1,2}\s*[-—至到~]\s*\d{1,2}\s*月(?:份|底|末)?|截[至止]\s*\d{1,2}月(?:份|底|末)?|\d{1,2}月(?:份|底|末)?|"
@@ -365,6 +394,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.period, parsed.compared_to = _compared_periods(text, vocab, parsed, today)
         if parsed.compared_to == parsed.period:  # 一季度以来: the later period is the newest held, not named
             parsed.period, parsed.period_assumed = _period_in("", vocab, parsed.metrics, today)
+    if parsed.period is not None and not parsed.period_assumed and parsed.compared_to is None:
+        parsed.also_periods = _listed_periods(text, vocab, parsed, today)
     if today != clock and (relative := RELATIVE_PERIOD.search(text)):
         parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
     if bad := BAD_PERIOD.search(text):

@@ -161,6 +161,18 @@ LEADS = [
     ("石泉县2023年内资年度任务是多少", ["年度目标126.46亿元"]),
     # 比上年同期 is the base of a 同比, not a second period to compare with
     ("一季度岚皋内资比上年同期增长多少", ["岚皋县2023年一季度（1-3月）实际引进内资21.03亿元，同比增长18.98%"]),
+    # a tie is counted from the ranking's rows, so the count is a traced figure (the test checks flagged numbers)
+    ("上半年外资并列第四的有哪几个", ["排第4的是", "10个地区并列第4"]),
+    # the money unit asked in, within the metric's currency
+    ("汉滨区上半年内资到位多少万元", ["汉滨区2023年上半年（1-6月）实际引进内资886000万元"]),
+    ("汉阴上半年外资到位多少美元", ["外商直接投资2367000美元"]),
+    # periods listed for one figure each, a bare year sharing the span of the period beside it
+    ("石泉县一季度、1-7月内资分别完成多少", ["石泉县2023年一季度（1-3月）实际引进内资40.52亿元",
+                                            "石泉县2023年1-7月实际引进内资103.2亿元"]),
+    ("2022年和2023年一季度旬阳内资各多少", ["旬阳市2022年一季度（1-3月）实际引进内资48.59亿元",
+                                           "旬阳市2023年一季度（1-3月）实际引进内资47.5亿元"]),
+    # 去年 before a county's name is a year, not a misspelt 县区 (石泉县去年 read as 石泉县区年)
+    ("石泉县去年一季度内资多少", ["石泉县2022年一季度（1-3月）实际引进内资34.4亿元"]),
     # the same period a year earlier asked as a figure of its own: both periods
     ("白河县一季度引进内资多少，上年同期多少", ["白河县2023年一季度（1-3月）实际引进内资30.49亿元",
                                               "白河县2022年一季度（1-3月）实际引进内资24亿元"]),
