@@ -112,7 +112,6 @@ _YEARLESS: list[tuple[str, str]] = [
     (rf"{_RANGE_START}(?:月)?[-~至到]{_M}月(?:份)?(?:累计)?", "month"),
     (rf"前{_FIRST_MONTHS}个?月(?:累计)?", "month"),
     (rf"(?:截至|截止)?{_M}月(?:底|末)", "month"),
-    (rf"前{_M}个月", "month"),  # 前8个月: the year so far to the end of its 8th month
     (r"全年", "full"),
 ]
 
