@@ -63,7 +63,9 @@ MIN_COVERAGE_TOP = 0.3
 MIN_COVERAGE = 0.5
 # The question asks what a document says (情况通报里说…, 据工作报告…): quote it beside the database's figure.
 DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|办法|总结|讲话|文档|材料)(?:里|中|上)?(?:说|讲|提到|写|称|怎么说)"
-                          r"|据.{0,12}(?:文件|报告|通报|访谈)")
+                          r"|据.{0,12}(?:文件|报告|通报|访谈)"
+                          # the document asked about named as where the answer is (一季度报告里…, 调研报告建议…)
+                          r"|(?:报告|通报|简报|答复函?|访谈|总结|讲话|手册)(?:里头|里面|里|中|上)|(?:报告|答复函?)(?:建议|提出|要求)")
 # A heading sentence: an item marker and a short label with no clause after a comma and no figure (（五）营商环境尚需
 # 进一步优化。 第十五条 项目流转。). 三是龙头项目仍然偏少，百亿级项目全年仅落地1个。 is a list item that says its content.
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．])"

@@ -65,9 +65,11 @@ _RATE_WORDS = {"资金到位率": ("资金到位率", "到位率"), "开工率":
 # A body the database keeps a table of, named by its kind's word (大湾区联络处, 航空航天产业链, 比亚迪公司): the name
 # before the word must resolve against the table, else the question is about something the data does not hold.
 _OFFICE_MENTION = re.compile(r"(?:招商)?(?:联络处|办事处)")
-# words before 联络处 that pick no particular office (驻外联络处, 四个联络处, 哪个联络处, 各联络处)
+# words before 联络处 that pick no particular office (驻外联络处, 四个联络处, 哪个联络处, 各联络处), nor a period
+# the question is about (一季度联络处盯着的…, 上半年联络处报了…)
 _NO_NAME = re.compile(r"^(?:驻)?(?:外|驻外|境外|各|各个|每个|哪个|哪些|哪|这个|那个|这些|那些|该|本|我们|我市|市|全市|所有|全部|"
-                      r"[一二两三四五六七八九十几\d]+个|[\u4e00-\u9fa5]*[的了])?(?:招商)?$")
+                      r"[一二两三四五六七八九十几\d]+个|[\u4e00-\u9fa5]*[的了]|"
+                      r"[\u4e00-\u9fa5\d\-—]*(?:季度|半年|年|月份?|周|礼拜))?(?:招商)?$")
 _COMPANY_WORDS = ("有限公司", "股份公司", "公司", "集团")
 # words that make a company word generic (这家公司, 外资企业集团, 哪家公司): no name is given
 _NO_COMPANY_NAME = re.compile(r"哪|这|那|该|什么|几|各|外资|内资|港资|台资|民营|国有|国企|央企|企业|本地|外地|中介|第三方|"
