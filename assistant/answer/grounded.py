@@ -769,6 +769,9 @@ PURPOSE_CLAUSE = re.compile(r"(?:^|[。；\s]|第[一二三]条\s*)为(?!什么|
 # Words a purpose clause is written with, searched beside the thing's own words: the clause rarely shares the
 # question's (为啥要出 / 为……制定本办法).
 PURPOSE_SEARCH = "目的 旨在 为 制定本办法"
+# Who made a proposal or suggestion (167号提案是谁提的, 哪位代表提的建议): a reply letter's salutation names them.
+ASKS_PROPOSER = re.compile(r"(?:谁|哪位|哪个|哪家|什么人|哪些人)[^，。？?]{0,8}提(?:的|出)|提案人|建议人|(?:提案|建议)是谁")
+SALUTATION = re.compile(r"(?:^|\n)\s*([\u4e00-\u9fa5]{2,20}[：:])\s*(?:\n|$)(?=\s*(?:您|贵)[^。]{0,60}(?:提出|提交)的)")
 # The verbs of making a rule: how a purpose question asks, not what it asks about.
 MAKING = {"出台", "制定", "印发", "建立", "推行", "实行", "设立", "推出", "当初", "当时"}
 SECTION_PARTS = {
@@ -896,6 +899,7 @@ def policy_for(
     # wants reasons past the period's tables (which it does not quote)
     hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
     purpose = asks_reason and ASKS_PURPOSE.search(query) is not None
+    proposer = ASKS_PROPOSER.search(query) is not None
     stating: dict[str, Hit] = {}
     if purpose:
         # the passages stating a purpose, found by the thing's own words, come first
@@ -936,6 +940,9 @@ def policy_for(
                 and hit.chunk_id not in stating):  # a purpose clause was found naming the rule asked about
             continue
         quote = best_sentences(hit.text, words, want=want)
+        greeting = salutation(hit.text) if proposer else ""
+        if greeting:
+            quote = greeting  # a reply letter is addressed to whoever made the proposal
         if other_period(asked_period, hit, quote) or other_place(asked_regions, regions_of, hit, quote):
             continue
         if per_county and find_numbers(quote) and len(regions_of(quote) if regions_of else []) < 2:
@@ -944,7 +951,7 @@ def policy_for(
                                            for period in periods):
             continue
         # a purpose clause names its rule as 本办法: the document's title says which rule that is
-        if quote and (_coverage(words, f"{hit.section} {quote}") > 0 or hit.chunk_id in stating) \
+        if quote and (_coverage(words, f"{hit.section} {quote}") > 0 or hit.chunk_id in stating or greeting) \
                 and all(quote != q for _, q in chosen):
             chosen.append((hit, quote))
         if len(chosen) >= (6 if want or aim else 3):
@@ -1169,6 +1176,13 @@ def ambiguous_body(parsed: Parsed, departments: list[str], regions: list[RegionN
     example = f"{owners[0].aliases[0] if owners[0].aliases else owners[0].name}{key}"
     return (f"“{key}”没有指明是哪一个：{'、'.join(same)}各有{key}（问题台账中的责任部门有{'、'.join(matches)}）。"
             f"请写明是哪个{key}，例如“{example}负责的问题”。")
+
+
+def salutation(passage: str) -> str:
+    """A reply letter's salutation (民建安康市委员会：, 刘文涛委员：) when the passage holds one: a short line of its
+    own ending in a colon, followed by the proposal acknowledged (您/贵…提出的《…》…收悉)."""
+    m = SALUTATION.search(passage)
+    return m.group(1) if m else ""
 
 
 def _about(sentence: str, words: list[str]) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from assistant.answer.answer_types import answer_type
 from assistant.answer.coverage import size_classes
 from assistant.answer.grounded import (
+    ASKS_PROPOSER,
     ASKS_PURPOSE,
     PURPOSE_CLAUSE,
     WHO,
@@ -16,6 +17,7 @@ from assistant.answer.grounded import (
     asked_part,
     best_sentences,
     formality_section,
+    salutation,
     section_fit,
     speaks_of,
 )
@@ -175,3 +177,24 @@ def test_a_question_asking_what_a_rule_was_made_for(question: str, purpose: bool
 ])
 def test_a_purpose_clause_says_what_a_rule_is_for(sentence: str, states: bool) -> None:
     assert (PURPOSE_CLAUSE.search(sentence) is not None) is states
+
+
+@pytest.mark.parametrize(("question", "proposer"), [
+    ("167号提案是谁提的", True),
+    ("78号建议是哪个代表提的", True),
+    ("这条建议的建议人是谁", True),
+    ("县级解决不了的问题由谁负责", False),
+    ("提案里提了哪些建议", False),
+])
+def test_a_question_asking_who_made_a_proposal(question: str, proposer: bool) -> None:
+    assert (ASKS_PROPOSER.search(question) is not None) is proposer
+
+
+@pytest.mark.parametrize(("passage", "greeting"), [
+    ("民建安康市委员会：\n贵委员会提出的《关于发挥异地商会作用的提案》（第167号）收悉。现答复如下：", "民建安康市委员会："),
+    ("张宏伟代表：\n\n您在会议期间提出的《关于加大利用外资工作力度的建议》（第78号）收悉。", "张宏伟代表："),
+    # a heading ending in a colon is no salutation: no proposal is acknowledged after it
+    ("现答复如下：\n一、工作开展情况", ""),
+])
+def test_a_reply_letters_salutation_names_the_proposer(passage: str, greeting: str) -> None:
+    assert salutation(passage) == greeting
