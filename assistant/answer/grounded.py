@@ -1093,8 +1093,16 @@ GIVEN_COUNT = re.compile(r"(?<![前第\d.])(\d+)\s*(?:个|条|家|件|项)[\u4e0
 
 
 def given_counts(text: str) -> list[float]:
-    """The counts of projects, problems or companies a question gives as its premise (137个项目里高新区有多少个)."""
-    return [float(n) for n in GIVEN_COUNT.findall(text)]
+    """The counts of projects, problems or companies a question gives as its premise (137个项目里高新区有多少个,
+    那146个问题, 承接的12个…项目) — not a number of them asked for (投资最大的5个项目, 前3个)."""
+    counts = []
+    for m in GIVEN_COUNT.finditer(text):
+        before, after = text[: m.start()], text[m.end():]
+        if re.search(r"最[\u4e00-\u9fa5]{0,3}的$", before):
+            continue
+        if re.search(r"(?:那|这|那些|这些|[\u4e00-\u9fa5]的)$", before) or re.match(r"(?:里|中|当中|里面|之中)", after):
+            counts.append(float(m.group(1)))
+    return counts
 
 
 # A question asking who or which holds a position (排第一的是哪个市, 投资最大的是哪个项目).

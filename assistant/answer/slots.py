@@ -26,7 +26,7 @@ _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "半": 0.5}
 # a day count (30天, 两个月, 半年): not a year (2023年) nor a part of one (上半年)
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
-_DAYS = re.compile(r"(?<![\d上下前])(\d{1,3}|[一两二三四五六七八九十半])\s*(天|日|周|星期|个月|年)")
+_DAYS = re.compile(r"(?<![\d上下前])(\d{1,3}|[一两二三四五六七八九十半])\s*(天|日|周|星期|个月|月(?![底末份\d日号])|年)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
 # X项目 names a project unless 项目 starts a compound (项目管家, 项目库, 项目开工率); 项目开工了吗 asks about it.
 _PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目"
@@ -162,11 +162,11 @@ def _days(text: str, bare: bool = False) -> int | None:
     """A day count the question puts as a threshold (超过30天, 两个月以上); with `bare`, any day count (那60天呢, a
     follow-up changing the threshold asked before)."""
     m = _DAYS.search(text)
-    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|未|仍|迟迟|已经|了|以?内", text):
+    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|未|仍|迟迟|已经|了|以?内(?!资)", text):
         return None
     n = _number(m.group(1))
     unit = m.group(2)
-    factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "年": 360}[unit]
+    factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 360}[unit]
     return int(round(n * factor))
 
 
@@ -349,7 +349,8 @@ def unknown_company(text: str, vocab: SlotVocabulary) -> str | None:
         if (len(name) < 2 or _NO_COMPANY_NAME.search(name + before)
                 or not re.fullmatch(r"[\u4e00-\u9fa5A-Za-z]+", name)):
             continue
-        if _find_name(name + suffix, vocab.enterprises, "enterprise") or _find_name(name, vocab.projects, "project"):
+        if (_find_name(name + suffix, vocab.enterprises, "enterprise") or _find_name(name, vocab.projects, "project")
+                or any(name in e for e in vocab.enterprises)):  # 物流公司 is 示例物流有限公司
             continue
         return name + suffix
     return None

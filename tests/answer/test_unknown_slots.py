@@ -36,6 +36,7 @@ VOCAB = SlotVocabulary(
     ("通威集团有多少员工", []),
     ("示例物流公司在咱这有哪些项目", []),
     ("港资纺织公司有几家", []),  # a description, not a name
+    ("物流公司在咱这有哪些项目", []),  # part of 示例物流有限公司
     ("供电公司负责的问题有哪些", []),  # the department 供电
     ("市住建局负责协调的项目问题有哪些？", [("责任部门", "住建局")]),
 ])
@@ -50,6 +51,7 @@ def test_named_bodies_resolve_against_the_tables(question: str, unknown: list[tu
     ("2023年7月底全省引进内资排第一的是哪个市", None),  # a month of the year
     ("超过30天没进展的项目", 30),
     ("签约两个月了还没开工的项目", 60),
+    ("超过两月没更新进展的项目", 60),
 ])
 def test_periods_are_not_day_counts(question: str, days: int | None) -> None:
     assert fill_slots(question, VOCAB).days == days
@@ -65,6 +67,8 @@ def test_a_counted_group_is_not_the_project_of_that_name() -> None:
     ("配了项目管家的137个项目里高新区有多少个", [137.0]),
     ("那146个问题里涉及用地的有几个", [146.0]),
     ("前3个项目是哪些", []),
+    ("投资最大的5个项目是哪些", []),  # a number asked for
+    ("白河县承接的12个汽车零部件配套项目合同总投资是多少", [12.0]),
     ("超过30天没进展的项目", []),
 ])
 def test_given_counts(question: str, counts: list[float]) -> None:
