@@ -185,6 +185,8 @@ ASKS_LAST_YEAR = re.compile(r"(?<![比较与和同])(?:去年|上年|上一年)�
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
 RANK_POSITION = re.compile(r"(倒数)?第\s*(\d{1,3}|[一二两三四五六七八九十])(?!\s*季度|\d)")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
+# The last n places asked for (最后两名, 靠后的三个, 倒数三名, 后3位): not 倒数第二, a single place.
+BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫底的?|后)\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -229,7 +231,7 @@ _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chai
                 "source", "overdue", "county", "change", "escalation", "owner")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
-ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首")
+ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[名位](?!单位)")
 
 
 def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
@@ -318,8 +320,9 @@ def _in_asked_unit(call: Call, question: str) -> Call:
 def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
     kinds = set(tool.slots.values()) | set(tool.requires)
     named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed
+    # a position asked with no place named (上半年内资倒数第二) is which region holds it: only a ranking says
     by = ("by" in kinds and bool(ASKS_POSITION.search(f"{parsed.asked_before} {parsed.text}"))
-          and bool(_slot_values("by", parsed, latest)))
+          and (bool(_slot_values("by", parsed, latest)) or not parsed.regions))
     used = named_period + by + sum(1 for kind in kinds if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
     # a column asked of the listed rows (紫阳县项目的最新进展) counts only beside a filter naming which rows: alone
     # (30天内要到约定开工期限的项目) the column word is how a lifecycle window is asked, not a list
@@ -415,7 +418,7 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
         else:
             comp.no_data = False
     comp.lead = lead_sentence(parsed, comp.results) if comp.results else comp.lead
-    comp.tool_values += _derived(comp.results)
+    comp.tool_values += _derived(comp.results, parsed)
     lacking = _measure_lacking(parsed, comp.results)
     if comp.results and (comp.no_data or lacking):
         comp.no_data = True
@@ -435,7 +438,7 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
         comp.notes.append(f"问题中未指明期间，按数据库中有数据的最新期间“{labels}”回答。")
 
 
-def _derived(results: list[BaseModel]) -> list[float]:
+def _derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[float]:
     """Numbers the lead sentence derives from a result (the gap to the schedule), so the checker traces them."""
     out = [abs(round(r.schedule_pct - r.completion_pct, 2)) for r in results
            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
@@ -444,6 +447,9 @@ def _derived(results: list[BaseModel]) -> list[float]:
     out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
             if isinstance(r, RankingResult) and r.by == "completion"
             for row in r.rows if (score := _score(row, r.by)) is not None]
+    # the difference between two places set side by side (比石泉县高1.99个百分点)
+    compared = two_places_compared(parsed, results) if parsed is not None else None
+    out += [compared[1]] if compared else []
     # how many regions share a place (11个地区并列第3): counted from the ranking's rows
     out += [float(n) for r in results if isinstance(r, RankingResult)
             for n in Counter(row.rank for row in r.rows).values()]
@@ -535,7 +541,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             if r.rank is not None:
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)
-        return "；".join(sentences) + "。"
+        difference = two_places_compared(parsed, results)
+        return (f"{difference[0]}。" if difference else "") + "；".join(sentences) + "。"
     if isinstance(first, RankingResult):
         parts = []
         for r in results:
@@ -549,6 +556,16 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 chosen = [row for row in r.rows if row.rank <= n]
                 parts.append(f"{r.period_label}{r.metric}{label}前{n}名：" + "、".join(
                     f"{row.region}（第{row.rank}，{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
+                continue
+            if (m := BOTTOM_N.search(parsed.text)) and r.rows:
+                # 最后两名, 靠后的三个, 倒数三名: the last n places, with every region tied at the nth
+                n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
+                backwards = sorted(r.rows, key=lambda row: row.rank, reverse=True)
+                cut = backwards[min(n, len(backwards)) - 1].rank
+                chosen = [row for row in backwards if row.rank >= cut]
+                parts.append(f"{r.period_label}{r.metric}{label}倒数{n}名：" + "、".join(
+                    f"{row.region}（{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}，"
+                    f"{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
                 continue
             named = [row for row in r.rows if row.region in {g.name for g in parsed.regions}]
             if named:
@@ -594,6 +611,38 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
     if isinstance(first, ProgressChange):
         return _progress_lead(parsed, first)
     return str(getattr(first, "summary", ""))
+
+
+# The question weighs one place against another (差几个百分点, 谁高, 比全市高还是低, 和石泉比): 多少 is no such word.
+ASKS_DIFFERENCE = re.compile(r"差|高|低|谁|比(?!例|重)|快|慢|领先|落后|超过|不如|多出|[多少](?=[了些]|$)")
+ASKS_YOY_MEASURE = re.compile(r"同比|增速|增幅|增长率|增长")
+ASKS_COMPLETION = re.compile(r"进度|完成率|百分点|序时|完成得")
+
+
+def two_places_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+    """"白河县2023年1-7月实际引进内资完成进度比石泉县高1.99个百分点" when the question sets two places side by side
+    for one period and metric (two counties, or a county and 全市) and asks how they differ: the sentence and the
+    difference (for the number checker). The measure is the one asked: 同比, completion, else the value."""
+    rows = [r for r in results if isinstance(r, IndicatorResult) and r.value is not None]
+    if len(rows) != 2 or rows[0].region == rows[1].region or rows[0].period != rows[1].period \
+            or rows[0].metric != rows[1].metric:
+        return None
+    asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(parsed.text, parsed))
+    if not ASKS_DIFFERENCE.search(asked):
+        return None
+    a, b = rows
+    if ASKS_YOY_MEASURE.search(asked):
+        label, x, y, unit = "同比增速", a.yoy_pct, b.yoy_pct, "个百分点"
+    elif ASKS_COMPLETION.search(asked):
+        label, x, y, unit = "完成进度", a.completion_pct, b.completion_pct, "个百分点"
+    else:
+        label, x, y, unit = "", a.value, b.value, a.unit
+    if x is None or y is None:
+        return None
+    gap = round(x - y, 2)
+    more, less = ("高", "低") if unit == "个百分点" else ("多", "少")
+    said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
+    return f"{a.period_label}{a.region}{a.metric}{label}比{b.region}{said}", abs(gap)
 
 
 def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:

@@ -72,6 +72,7 @@ def _figures(subject: str, period: Period, unit: str, value: Decimal | None, yoy
 def get_indicator(store: FigureStore, region: str, period: str, metric: str, unit: str | None = None
                   ) -> IndicatorResult:
     """查询某地区某期间某指标：数值、单位、同比、年度目标、完成进度（数值÷年度目标）及在各县（市、区）、开发区中的完成进度排名。
+    同比又称增速、增幅、增长率，为负即负增长；年度目标又称年度任务；完成进度与序时进度之差即超前或落后序时的百分点。
 
     region：地区名或简称，如“汉阴县”“汉滨”“高新区”“瀛湖”，“全市”表示全市合计。
     period：累计期间，如“2023Q1”“2023-07”（1-7月累计）“2023”或“2023年一季度”。

@@ -173,6 +173,15 @@ LEADS = [
                                            "旬阳市2023年一季度（1-3月）实际引进内资47.5亿元"]),
     # 去年 before a county's name is a year, not a misspelt 县区 (石泉县去年 read as 石泉县区年)
     ("石泉县去年一季度内资多少", ["石泉县2022年一季度（1-3月）实际引进内资34.4亿元"]),
+    # 增幅 and 负增长 are the 同比 the indicator tools hold, not attributes the database lacks
+    ("宁陕上半年内资增幅多少", ["同比增长12.07%"]),
+    ("平利一季度内资是不是负增长", ["同比下降14.01%"]),
+    # two places side by side: the difference in the measure asked, a county against 全市 too
+    ("镇坪和岚皋上半年内资进度差几个百分点", ["镇坪县实际引进内资完成进度比岚皋县高2.31个百分点"]),
+    ("紫阳县1-7月内资进度比全市高还是低", ["紫阳县实际引进内资完成进度比全市低7.22个百分点"]),
+    # the last n places, and a place asked without naming a region
+    ("1-7月内资完成进度最后三名", ["倒数3名：瀛湖（第13，49.66%）、恒口（第12，54.56%）、平利县（第11，70.31%）"]),
+    ("上半年外资第三名是哪个", ["排第3的是旬阳市（10.91%）"]),
     # the same period a year earlier asked as a figure of its own: both periods
     ("白河县一季度引进内资多少，上年同期多少", ["白河县2023年一季度（1-3月）实际引进内资30.49亿元",
                                               "白河县2022年一季度（1-3月）实际引进内资24亿元"]),
