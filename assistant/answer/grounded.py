@@ -385,7 +385,11 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
             plan.alternatives = [(e[2], e[3]) for e in sorted(eligible, key=lambda e: (-e[0], -e[1]))
                                  if e[2] != name and e[1] >= other[0] - margin][:ALTERNATIVES]
     why = bool(WHY_CLAUSE.search(parsed.text) or DOCUMENT_CUE.search(parsed.text))
-    plan.policy = not plan.calls or why or other[1] in ("policy", "define") and other[0] > plan.score - POLICY_MARGIN
+    # the signed projects' rates (开工率, 资金到位率) a report or interview also states for the city: the ledger's
+    # rows are the projects it tracks, a document the official figure; a question not naming the ledger hears both
+    official = plan.route in STATED_IN_REPORTS and not LEDGER_NAMED.search(parsed.text)
+    plan.policy = (not plan.calls or why or official
+                   or other[1] in ("policy", "define") and other[0] > plan.score - POLICY_MARGIN)
     # Off-topic by its nearest examples: still look in the documents (they may hold it), but quote a passage only
     # on the stricter evidence bar, so that loosely related text never pads a "cannot answer".
     plan.outside = not plan.calls and not named and other[1] == "outside"
@@ -821,6 +825,10 @@ PURPOSE_SEARCH = "目的 旨在 为 制定本办法"
 # Who made a proposal or suggestion (167号提案是谁提的, 哪位代表提的建议): a reply letter's salutation names them.
 ASKS_PROPOSER = re.compile(r"(?:谁|哪位|哪个|哪家|什么人|哪些人)[^，。？?]{0,8}提(?:的|出)|提案人|建议人|(?:提案|建议)是谁")
 SALUTATION = re.compile(r"(?:^|\n)\s*([\u4e00-\u9fa5]{2,20}[：:])\s*(?:\n|$)(?=\s*(?:您|贵)[^。]{0,60}(?:提出|提交)的)")
+# Tools whose figures reports also state for the whole city (新签约项目开工率、资金到位率), and how a question says it
+# wants the ledger's own (项目库里, 台账上).
+STATED_IN_REPORTS = {"project_stats"}
+LEDGER_NAMED = re.compile(r"项目库|台账|数据库")
 # The verbs of making a rule: how a purpose question asks, not what it asks about.
 MAKING = {"出台", "制定", "印发", "建立", "推行", "实行", "设立", "推出", "当初", "当时"}
 SECTION_PARTS = {

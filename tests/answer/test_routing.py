@@ -28,7 +28,10 @@ ROUTES = [
     ("发改委那边牵头的问题还剩哪些没办完", "open_problems", {"department": "发展和改革"}, False),
     ("签约都快半年了还没开工的项目给我列一下", "stalled_projects", {"days": 180}, False),
     ("石泉县现在有哪几个项目", "list_projects", {"region": "石泉县"}, False),
-    ("一季度签约项目的资金到位率是多少", "project_stats", {"period": "2023Q1"}, False),
+    # the city's rate a report also states is quoted beside the ledger's, unless the ledger is named
+    ("一季度签约项目的资金到位率是多少", "project_stats", {"period": "2023Q1"}, True),
+    ("8月底新签约项目开工率多少", "project_stats", {"period": "2023-08"}, True),
+    ("项目库里一共有多少个项目，总投资多少", "project_stats", {}, False),
     ("汉阴县外资进度落后，下一步有什么措施？", "get_indicator", {"region": "汉阴县", "metric": "外商直接投资"}, True),
     # 总量/绝对值/规模 with a position asked: the ranking by value, about the county named
     ("汉阴县一季度内资绝对值在各县区中排第几", "rank_regions",
