@@ -19,6 +19,7 @@ from assistant.answer.grounded import (
     Composition,
     Plan,
     ambiguous_body,
+    asks_opinion,
     figures_for,
     given_counts,
     nothing_found,
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
 
 IMPORT_RECHECK_S = 1.0  # an import by another process reaches questions within this long
 LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_LLM_MODEL（模型名），本次用内置检索模式回答。"
+OPINION_REFUSAL = ("这个问题要的是评价或表态，本助手无法回答：只提供知识库文档和项目数据库中写明的内容。"
+                   "可以问文档里是怎么说的，例如“年度总结对外资工作是怎么总结的”。")
 GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
 REFUSAL = (
     "本助手只提供按地区、期间、指标的只读查询和知识库检索，不能导出、修改或删除数据，"
@@ -316,6 +319,8 @@ class Assistant:
                           mode="grounded", warnings=warnings)
         if which := ambiguous_body(parsed, self.vocab.names.departments, self.vocab.regions):
             return Answer(answer=which, mode="grounded", warnings=warnings)
+        if asks_opinion(parsed.text):
+            return Answer(answer=OPINION_REFUSAL, mode="grounded", warnings=warnings)
         if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed)):
             return Answer(answer=f"知识库和项目数据库中都没有关于“{subject}”的内容，为避免误导，不作推测。请核对名称。",
                           mode="grounded", warnings=warnings)

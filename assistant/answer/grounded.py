@@ -1185,6 +1185,17 @@ def position_forms(question: str) -> list[str]:
     return [word] + (list(_TOP) if m.group(3) in "大多高快好" else [])
 
 
+# A question asking the assistant's own judgement (你觉得…好不好, 你对…怎么评价, 该不该): no document or row holds it.
+# 你觉得外资为什么落后 asks the reasons the documents give, 你认为汉阴完成得怎么样 a figure: neither is matched.
+OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^，。？?]{0,24}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"
+                     r"合不合理|合理吗|应不应该|值不值得|靠不靠谱|靠谱吗|满意吗|干得怎么样|做得怎么样)")
+
+
+def asks_opinion(question: str) -> bool:
+    """Whether the question asks the assistant to judge (a person's work, a decision), not what a source says."""
+    return OPINION.search(question) is not None
+
+
 # Name-like parts of speech (jieba's tags): a person, organisation, place or other proper name, a Latin word.
 NAME_TAGS = ("nr", "nrt", "nrfg", "nt", "nz", "ns", "eng")
 # Words a question opens with before its subject (请问比亚迪…, 帮我查一下隆基…).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.engine import Assistant
-from assistant.answer.grounded import given_counts, position_forms, unknown_subject
+from assistant.answer.grounded import asks_opinion, given_counts, position_forms, unknown_subject
 from assistant.answer.slots import SlotVocabulary, fill_slots
 from assistant.db.periods import Period, find_period
 
@@ -117,3 +117,15 @@ def test_unknown_bodies_are_said_not_answered_for_all(assistant: Assistant, ques
     for text in not_said:
         assert text not in answer.answer, answer.answer
     assert not [f for f in answer.figures if f.value is not None]
+
+
+@pytest.mark.parametrize(("question", "opinion"), [
+    ("你对今年外资工作怎么评价", True),
+    ("你觉得周立衡局长工作干得好不好", True),
+    ("你觉得恒口示范区该不该跟高新区合并？", True),
+    ("你觉得外资为什么落后", False),  # the documents' reasons
+    ("你认为汉阴县外资完成得怎么样", False),  # a figure
+    ("外资工作怎么评价的，年度总结怎么说", False),  # what a document says
+])
+def test_asks_opinion(question: str, opinion: bool) -> None:
+    assert asks_opinion(question) is opinion
