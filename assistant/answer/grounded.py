@@ -182,6 +182,8 @@ ASKS_MORE = re.compile(r"完成|进度|目标|总量|规模|数值|金额|到位
 # The same period of the previous year asked for as a figure of its own (去年同期多少, 上年同期呢), not as the
 # base of a change (比去年同期增长, 较上年同期): both periods' figures are given.
 ASKS_LAST_YEAR = re.compile(r"(?<![比较与和同])(?:去年|上年|上一年)同期(?!相比|比|增|减|下降|上升)")
+# Words of a question about signing (签了哪些, 新签约): a week's window is a signing window only with one of them.
+SIGNING = re.compile(r"签约|签了|签的|签订|新签|签下")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
 RANK_POSITION = re.compile(r"(倒数)?第\s*(\d{1,3}|[一二两三四五六七八九十])(?!\s*季度|\d)")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
@@ -227,8 +229,8 @@ SLOT_BONUS = 0.02
 # A named project, company or 首谈单位 narrows every figure asked: a tool that cannot filter by it answers for all
 ENTITY_KINDS = ("project", "enterprise", "source", "owner")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
-                "category", "days", "amount", "foreign", "date_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change", "escalation", "owner")
+                "category", "days", "amount", "foreign", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
+                "source", "overdue", "county", "change", "escalation", "owner", "matches")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[名位](?!单位)")
@@ -258,12 +260,17 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return [parsed.compared_to.key] if parsed.compared_to else []
     if kind == "change":  # two periods compared, or a change of completion asked in words
         return [True] if parsed.compared_to or slots.change else []
+    if kind in ("signed_from", "signed_to"):
+        # a signing window: a month or quarter asked of signings, or a week (本周) only where signing is asked —
+        # 这周到位资金增加的项目 asks what changed in the week, not what was signed in it
+        window = slots.date_from if kind == "signed_from" else slots.date_to
+        return [] if window is None or slots.week and not SIGNING.search(parsed.text) else [window]
     value = {"source": slots.source, "overdue": slots.overdue, "parts": slots.parts,
              "solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
              "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
-             "columns": slots.columns, "escalation": slots.escalation,
+             "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
              "owner": slots.owner, "rate": slots.rate, "county_class": slots.county_class}.get(kind)
     return [] if value is None else [value]
 
@@ -279,7 +286,8 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
         values = _slot_values(kind, parsed, latest_period)
         if kind == "period" and param not in required and parsed.period_assumed:
             values = []  # an optional period filter only when the question names one
-        if kind == "period" and param not in required and "date_from" in tool.slots.values() and parsed.slots.date_from:
+        if kind == "period" and param not in required and parsed.slots.date_from and (
+                {"date_from", "signed_from"} & set(tool.slots.values())):
             values = []  # a window (11月签约) replaces the cumulative period
         if not values and param in required:
             if kind == "metric" and (parsed.regions or PROGRESS.search(parsed.text)):

@@ -20,11 +20,10 @@ from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.assessment import county_classes
 from assistant.tools.directory import core_name
-from assistant.tools.projects import LEDGER_COLUMNS
+from assistant.tools.projects import FLAG_COLUMNS, LEDGER_COLUMNS, MATCH_COLUMNS, WHO_COLUMNS, match_values
 
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "半": 0.5}
-# a day count (30天, 两个月, 半年): not a year (2023年) nor a part of one (上半年)
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
 _DAYS = re.compile(r"(?<![\d上下前])(\d{1,3}|[一两二三四五六七八九十半])\s*(天|日|周|星期|个月|月(?![底末份\d日号])|年)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
@@ -75,6 +74,8 @@ _COMPANY_WORDS = ("有限公司", "股份公司", "公司", "集团")
 _NO_COMPANY_NAME = re.compile(r"哪|这|那|该|什么|几|各|外资|内资|港资|台资|民营|国有|国企|央企|企业|本地|外地|中介|第三方|"
                               r"园区|运营|投资|一家|其他|某|咱|我们|你们|他们|别的|母|子|分")
 _NO_CHAIN_NAME = re.compile(r"重点|主导|新兴|各|哪|这|那|每|几|条|全|整|上下游|涉|本|该|所有|相关|一|[\d+]")
+# A question that lists or counts (哪些, 几个, 名单): what a ledger column's value can filter
+_LIST_ASK = re.compile(r"哪些|哪几|哪个项目|几个|多少个|名单|清单|列出|列一下|都有|有啥|啥项目|什么项目")
 # Words of a question about the problem ledger (问题, 诉求)
 _PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
 # How or why something is done (县级解决不了的问题怎么办): a rule the documents state, not a list of the ledger
@@ -95,6 +96,8 @@ class SlotVocabulary:
     categories: list[str] = field(default_factory=list)  # the enterprise table's 类别 values (外资, 行业领军)
     county_classes: list[str] = field(default_factory=list)  # the 考核 scheme's county classes (一类, 二类)
     offices: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (name, city, aliases)
+    # the values of the project ledger's columns a list can be filtered by (项目管家 → 张某, 李某…; 新建/续建 → 续建)
+    ledger_values: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -102,6 +105,7 @@ class SlotVocabulary:
             return cls()
         with store.session() as session:
             return cls(
+                ledger_values=match_values(session),
                 projects=list(session.scalars(select(Project.name))),
                 enterprises=list(session.scalars(select(Enterprise.name))),
                 departments=sorted(set(session.scalars(select(Problem.department)))),
@@ -135,6 +139,7 @@ class Slots:
     days: int | None = None
     date_from: date | None = None  # a window (2023年11月签约, 二季度新签约), not a cumulative period
     date_to: date | None = None
+    week: bool | None = None  # the window is a week said relatively (本周, 上周), whatever happened in it
     order: str | None = None
     solved: bool | None = None  # asks for problems already solved (已解决、办结), not open ones
     amount: float | None = None
@@ -148,6 +153,9 @@ class Slots:
     county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
     escalation: str | None = None  # a 协调层级 of the problem ledger (市级联席会议), asked of problems
     columns: list[str] | None = None  # ledger columns asked of each listed project (项目管家, 约定开工期限), in text order
+    matches: dict[str, str] | None = None  # ledger column → the value the listed projects have (项目管家: 张某)
+    # values of a who-column named without the column (那李某呢): a follow-up puts one in place of the previous value
+    mentioned: dict[str, str] | None = None
     spans: list[tuple[str, str]] = field(default_factory=list)  # (text, placeholder)
     # bodies the question names that the database's tables do not hold: (kind, the name as written), e.g.
     # ("联络处", "大湾区联络处"); a tool answering without them would answer for every office, chain or company
@@ -159,10 +167,10 @@ def _number(text: str) -> float:
 
 
 def _days(text: str, bare: bool = False) -> int | None:
-    """A day count the question puts as a threshold (超过30天, 两个月以上); with `bare`, any day count (那60天呢, a
-    follow-up changing the threshold asked before)."""
+    """A day count the question puts as a threshold (超过30天, 20天没更新, 两个月以上); with `bare`, any day count
+    (那60天呢, a follow-up changing the threshold asked before)."""
     m = _DAYS.search(text)
-    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|未|仍|迟迟|已经|了|以?内(?!资)", text):
+    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|没|无|未|仍|迟迟|已经|了|以?内(?!资)", text):
         return None
     n = _number(m.group(1))
     unit = m.group(2)
@@ -360,6 +368,51 @@ def is_clause(words: str) -> bool:
     """Whether the words before 项目 say something (干部尽力了但没招来项目) rather than name a project (秦巴锂电池回收
     项目): a name is a noun phrase, without prepositions, conjunctions, particles, pronouns or adverbs."""
     return any(token.flag.startswith(_CLAUSE_FLAGS) for token in posseg.cut(words))
+@lru_cache(maxsize=1)
+def _column_cues() -> dict[str, tuple[str, ...]]:
+    """The words that name each filter column: its header names and their words (管家, 包抓), not 项目 alone."""
+    from assistant.index.tokenize import get_tokenizer
+
+    cues: dict[str, tuple[str, ...]] = {}
+    for label, aliases in MATCH_COLUMNS.items():
+        words = {a for a in aliases if "/" not in a} | {
+            w for a in aliases for w in get_tokenizer().lcut(a.replace("/", "")) if len(w) >= 2 and w != "项目"}
+        cues[label] = tuple(sorted(words, key=len, reverse=True))
+    return cues
+
+
+def _candidates(value: str) -> list[str]:
+    """How a question names a column's value: whole, or the part in brackets (副市长（分管文旅） → 分管文旅)."""
+    inner = re.findall(r"[（(]([^）)]{2,})[）)]", value)
+    return [value, *inner]
+
+
+def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """(filters, mentions) from the ledger's own values: `filters` are column → value the question picks projects
+    by (张某当管家的项目, 续建项目, B级线索, 制造业项目); a short who-value (张某) counts only where the question names
+    its column, otherwise it is a mention, which a follow-up (那李某呢) may put in place of the previous value.
+    A yes/no column (制造业) is picked by its header before 项目 (非制造业项目: 否)."""
+    filters: dict[str, str] = {}
+    mentions: dict[str, str] = {}
+    cues = _column_cues()
+    for label, found in values.items():
+        hits = [(len(c), v, c) for v in found for c in _candidates(v) if len(c) >= 1 and c in text
+                and (len(c) >= 2 or re.search(rf"(?<![A-Za-z]){re.escape(c)}(?:级|类|等)", text))]
+        if not hits:
+            continue
+        _, value, span = max(hits)
+        named = any(cue in text for cue in cues.get(label, ()))
+        if label in WHO_COLUMNS and len(span) < 4 and not named:
+            mentions[label] = value
+        else:
+            filters[label] = span if span != value and len(span) >= 2 else value
+    for label in FLAG_COLUMNS:
+        for alias in sorted(MATCH_COLUMNS[label], key=len, reverse=True):
+            if m := re.search(rf"(非)?{re.escape(alias)}(?:的)?(?:项目)?", text):
+                if alias.endswith("项目") or m.group(0).endswith("项目"):
+                    filters[label] = "否" if m.group(1) else "是"
+                    break
+    return filters, mentions
 
 
 def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
@@ -456,6 +509,15 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     # who-question about projects naming no column asks who is in charge (倒数第一是谁 asks no column)
     if not _PROBLEM_WORDS.search(text):
         slots.columns = ledger_columns(bare_text) or (in_charge_columns() if _WHO.search(bare_text) and "项目" in bare_text else None)
+        filters, mentions = ledger_matches(bare_text, vocab.ledger_values)
+        # a filter of a list only where projects are listed or counted (续建项目有哪些), not where a rule about
+        # such projects is asked (新建项目资金到位率低于多少不得分)
+        slots.matches = filters if filters and _LIST_ASK.search(bare_text) else None
+        slots.mentioned = mentions or None
+        chain_word = next((w for w, placeholder in slots.spans if placeholder == "某产业链"), None)
+        if chain_word and any(chain_word in v for v in filters.values()):
+            slots.chain = None  # 文旅 inside 分管文旅 (a leader's remit) names no chain
+            slots.spans = [s for s in slots.spans if s[0] != chain_word]
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
     slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed
@@ -470,4 +532,4 @@ def day_count(text: str) -> int | None:
     return _days(text, bare=True)
 
 
-__all__ = ["PROJECT_STAGES", "SlotVocabulary", "Slots", "day_count", "fill_slots"]
+__all__ = ["PROJECT_STAGES", "SlotVocabulary", "Slots", "day_count", "fill_slots", "ledger_matches"]

@@ -312,6 +312,7 @@ PERIOD_WORDS = re.compile(
     r"(?:本|上|这|下)个?月")
 # a week is a date window, not a reporting period: 本周新签约 asks the ledger's week, 一季度签约 a period's list
 LAST_WEEK = re.compile(r"上上?个?(?:周|星期|礼拜)(?!一|二|三|四|五|六|日|天)")
+THIS_WEEK = re.compile(r"(?:本|这)个?(?:周|星期|礼拜)(?!一|二|三|四|五|六|日|天|末)")
 WEEK_WORDS = re.compile(r"(?:本|上|这|下)个?(?:周|星期|礼拜)|(?:最近|近)(?:一|1)?(?:周|星期)|近\s*\d+\s*天|这几天")
 
 
@@ -406,6 +407,12 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         weeks = 2 if last.group(0).startswith("上上") else 1
         parsed.slots.date_to = today - timedelta(days=7 * weeks)
         parsed.slots.date_from = parsed.slots.date_to - timedelta(days=7)
+        parsed.slots.week = True
+    elif THIS_WEEK.search(text) and parsed.slots.date_from is None:
+        # 本周 is a window of dates as 上周 is: the seven days ending on the ledger's (or the clock's) day
+        parsed.slots.date_to = today
+        parsed.slots.date_from = today - timedelta(days=6)
+        parsed.slots.week = True
     intents: list[str] = []
     why = bool(WHY.search(text))
     if DEFINE.search(text):
@@ -436,7 +443,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
 # was a data question whatever its intent words, and a short question after it may change one of them.
 _DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
                "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner",
-               "rate", "county_class")
+               "rate", "county_class", "matches")
 
 
 def _filled(slots: Slots) -> list[str]:
@@ -451,6 +458,12 @@ def _merged_slots(previous: Slots, current: Slots) -> Slots:
         setattr(merged, name, getattr(current, name))
     if previous.source and current.city and not current.source:
         merged.source, merged.city = current.city, None
+    if current.date_from is not None:
+        # 上周的呢 after 本周…: the window's two ends and whether it is a week go together
+        merged.date_to, merged.week = current.date_to, current.week
+    swapped = {label: value for label, value in (current.mentioned or {}).items() if label in (previous.matches or {})}
+    if swapped:  # 那李某呢 after 张某当管家的项目: another value of the column the previous list was filtered by
+        merged.matches = {**(merged.matches or {}), **swapped}
     return merged
 
 
@@ -467,8 +480,9 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # a bare attribute (排第几？ 年度目标是多少) asks it of the figure just given, as 那…呢 does
     if not FOLLOW_UP.search(current.text) and not (asks_attribute and names_nothing and len(current.text) <= 10):
         return current
+    swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))
     if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
-            or _filled(current.slots)):
+            or _filled(current.slots) or swaps):
         return current
     data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
     if not data_intents and _filled(previous.slots):

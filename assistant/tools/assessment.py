@@ -8,6 +8,7 @@ a ledger target is a fixed percentage. A value the database does not hold scores
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -210,20 +211,29 @@ def assessment(store: FigureStore, period: str | None = None, region: str | None
                for s in shown]
 
     def reasons(s: CountyScore) -> str:
+        # what the indicator scored beside what it lost: 扣分在哪 is answered by either
         lost = sorted((pt for pt in s.points if pt.lost > 0), key=lambda pt: -pt.lost)[:2]
         return "、".join(f"{pt.indicator}（{'无数据' if pt.actual is None else f'{pt.actual:.2f}%'}，"
-                        f"目标 {pt.target:.2f}%，失 {pt.lost:.2f} 分）" for pt in lost) or "无失分"
+                        f"目标 {pt.target:.2f}%，权重 {pt.weight:g} 分得 {pt.score:.2f} 分，失 {pt.lost:.2f} 分）"
+                        for pt in lost) or "无失分"
+
+    # a shared place is said as one (并列第2), in the class the county is ranked in
+    tied = Counter((s.county_class, s.rank_in_class) for s in scores)
+
+    def place(s: CountyScore) -> str:
+        return f"{'并列' if tied[(s.county_class, s.rank_in_class)] > 1 else ''}第 {s.rank_in_class} 名"
 
     parts = []
     if region and shown:
         s0 = shown[0]
-        parts.append(f"{s0.region}得 {s0.total:.2f} 分，在{s0.county_class}（共 {s0.class_size} 个）中排第 {s0.rank_in_class} 名；"
+        parts.append(f"{s0.region}得 {s0.total:.2f} 分，在{s0.county_class}（共 {s0.class_size} 个）中排{place(s0)}；"
                      f"失分：{reasons(s0)}")
     for cls in order if not region else []:
         members = [s for s in shown if s.county_class == cls]
         if not members:
             continue
-        listing = "、".join(f"{s.rank_in_class}. {s.region} {s.total:.2f}分" for s in members)
+        listing = "、".join(f"{s.rank_in_class}. {s.region} {s.total:.2f}分"
+                           + ("（并列）" if tied[(s.county_class, s.rank_in_class)] > 1 else "") for s in members)
         last = [s for s in members if s.rank_in_class == max(m.rank_in_class for m in members)]
         parts.append(f"{cls}（共 {members[0].class_size} 个）：{listing}；排名靠后的{'、'.join(s.region for s in last)}主要失分在"
                      + "；".join(reasons(s) for s in last))

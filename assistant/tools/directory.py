@@ -301,7 +301,10 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
                                   status and f"“{status}”"]))
     figures = [Figure(label=f"目标企业库{scope}企业数", value=len(items), unit="家", period=None, provenance=prov)]
     if items:
-        names = "、".join(i.name + (f"（{i.owner}跟踪）" if i.owner and not owner else "") for i in items[:30])
+        # each company's 对接状态 unless the question chose one (how far each is along is what a list is asked for)
+        names = "、".join(i.name + (f"（{'，'.join(notes)}）" if (notes := [
+            *([i.status] if i.status and not status else []),
+            *([f"{i.owner}跟踪"] if i.owner and not owner else [])]) else "") for i in items[:30])
         summary = f"目标企业库中{scope}企业共 {len(items)} 家：{names}"
         if len(by_status) > 1:
             summary += "（" + "，".join(f"{s} {n} 家" for s, n in by_status) + "）"

@@ -176,19 +176,23 @@ class ProblemList(BaseModel):
         "各部门还有几个问题没办结", "企业反映的问题诉求办理情况", "需要市级协调的问题有哪些",
         "上了联席会议的问题清单", "汉滨区的项目遇到了什么困难和问题",
     ],
+    slots={"opened_from": "date_from", "opened_to": "date_to"},
     path="problems",
 )
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
-                  escalation: str | None = None) -> ProblemList:
-    """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门或协调层级筛选，并按部门、地区计数；
+                  escalation: str | None = None, opened_from: date | None = None,
+                  opened_to: date | None = None) -> ProblemList:
+    """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门、协调层级或提出日期筛选，并按部门、地区计数；
     每个问题写明办结时限（是否逾期）、协调层级和最新办理进展。
 
     region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”“市人社局”；
-    escalation：可选，协调层级，如“县级”“市级”“市级联席会议”（提交联席会议协调的问题）。
+    escalation：可选，协调层级，如“县级”“市级”“市级联席会议”（提交联席会议协调的问题）；
+    opened_from、opened_to：可选，提出日期范围，如“2023-07-22”到“2023-07-28”（本周新提出的问题）。
     """
+    if opened_from and opened_to and opened_from > opened_to:
+        raise InvalidValue(f"提出日期范围有误：起始日期 {opened_from} 晚于结束日期 {opened_to}。")
     with store.session() as session:
-        stmt = (select(Problem, Region).join(Region, Problem.region_id == Region.id)
-                .where(Problem.status != "已解决"))
+        stmt = select(Problem, Region).join(Region, Problem.region_id == Region.id)
         region_name = None
         region = scoped_region(store, session, region)
         if region:
@@ -196,18 +200,26 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
             region_name = reg.name
             if not reg.is_city:
                 stmt = stmt.where(Problem.region_id == reg.id)
-        rows = sorted(
+        scoped = sorted(
             ((pb, rg) for pb, rg in session.execute(stmt)
              if (not department or department_key(department) in normalise_name(pb.department))
-             and (not escalation or pb.escalation == escalation)),
+             and (not escalation or pb.escalation == escalation)
+             and (not opened_from or pb.opened_on >= opened_from) and (not opened_to or pb.opened_on <= opened_to)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
         )
-        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,
+        rows = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"]
+        # nothing open for a department or place asked about: what it had is solved, and that answers 办结了没
+        closed = [(pb, rg) for pb, rg in scoped if pb.status == "已解决"] if not rows and (
+            region_name or department or escalation or opened_from or opened_to) else []
+        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows + closed], None,
                           "未解决问题 = 状态为“未解决”或“推进中”的问题；" + OVERDUE_RULE)
         items = _problem_items(session, rows)
+        solved = _problem_items(session, closed)
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
     by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
-    scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门",
+    window = (f"{_cn(opened_from) if opened_from else ''}—{_cn(opened_to) if opened_to else ''}提出的"
+              if opened_from or opened_to else "")
+    scope = "".join(filter(None, [window, region_name, department and f"“{department}”相关部门",
                                   escalation and f"协调层级为“{escalation}”的"]))
     if items:
         top = "、".join(f"{c.name} {c.count} 个" for c in by_department[:5])
@@ -215,6 +227,8 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         summary += "明细：" + "；".join(_problem_line(i) for i in items[:10]) + ("……" if len(items) > 10 else "") + "。"
     else:
         summary = f"{scope}没有未解决的问题。"
+        if solved:
+            summary += f"已解决的 {len(solved)} 个：" + "；".join(_problem_line(i) for i in solved[:10]) + "。"
     figures = [Figure(label=f"{scope}未解决问题数", value=len(items), unit="个", period=None, provenance=prov)] if items else []
     return ProblemList(region=region_name, department=department, items=items, open_count=len(items),
                        by_department=by_department, by_region=by_region, provenance=prov, summary=summary,

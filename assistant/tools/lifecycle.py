@@ -630,7 +630,7 @@ def _compare_ledgers(session: Session, start: date, end: date, region_id: int | 
 def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: date | None = None,
                    region: str | None = None) -> WeeklyChanges:
     """比较两个日期的项目台账（周动态）：新增的项目、阶段前进的项目（如签约→开工）、新到位资金、进展有更新的项目，
-    以及没有任何变化的在推项目（停滞）。不填日期时比较最近两期台账。
+    以及没有任何变化（没动静）的在推项目（停滞）。不填日期时比较最近两期台账。
 
     date_from：可选，较早的日期，如“2023-07-21”；date_to：可选，较晚的日期，默认最新台账日期；region：可选，地区名或简称。
     """
@@ -808,18 +808,19 @@ _RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pc
         "资金到位率各县区排个名", "哪个县区项目资金到位率最低", "各县区项目资金到位率谁最高", "各县区项目四率排名",
         "各地项目资金到位情况比较", "资金到位率低于40%的县区",
     ],
-    slots={"rate": "rate"},
+    slots={"rate": "rate", "region": "county"},
     path="county-rates",
 )
 def county_project_rates(store: FigureStore,
-                         rate: Literal["资金到位率", "开工率", "合同履约率", "涉链占比"] = "资金到位率"
-                         ) -> CountyRanking:
+                         rate: Literal["资金到位率", "开工率", "合同履约率", "涉链占比"] = "资金到位率",
+                         region: str | None = None) -> CountyRanking:
     """各县（市、区）、开发区项目台账的开工率、资金到位率（到位资金占总投资的比例）、合同履约率、涉链占比，
     按 rate 指定的比率从高到低排名（并列同名次；没有可计算项目的地区不参与排名）。
 
-    rate：排名依据，“资金到位率”（默认）、“开工率”、“合同履约率”或“涉链占比”。
+    rate：排名依据，“资金到位率”（默认）、“开工率”、“合同履约率”或“涉链占比”；
+    region：可选，某县区名或简称：先写明该县区的比率和名次（仍按全部县区排名）。
     """
-    return _county_ranking(store, rate)
+    return _county_ranking(store, rate, region)
 
 
 @figure_tool(
@@ -852,9 +853,10 @@ def county_chain_shares(store: FigureStore) -> CountyRanking:
     return _county_ranking(store, "涉链占比")
 
 
-def _county_ranking(store: FigureStore, by: str) -> CountyRanking:
+def _county_ranking(store: FigureStore, by: str, region: str | None = None) -> CountyRanking:
     field = _RATE_FIELDS[by]
     with store.session() as session:
+        asked = resolve_region(session, region).name if region else None
         day = ledger_date(session)
         rates = county_rates_in_db(session, day)
         guard_aggregate(store, "各县区项目比率排名", len([r for r in rates if r != store.region_scope]))
@@ -880,6 +882,11 @@ def _county_ranking(store: FigureStore, by: str) -> CountyRanking:
     target = RATE_TARGETS.get(by)
     below = [r.region for r in ranked if target is not None and getattr(r, field) < target]
     summary = f"截至{cn_date(day)}台账，各县区项目{by}排名：{listing}。"
+    own = next((r for r in table if r.region == asked), None)
+    if asked:  # the county asked about first: its rate and its place among the ranked
+        tie = "并列" if own is not None and sum(1 for r in ranked if r.rank == own.rank) > 1 else ""
+        summary = (f"{asked}项目{by}{format_value(getattr(own, field), '%')}，在 {len(ranked)} 个县区中排{tie}第 {own.rank} 名。"
+                   if own is not None and own.rank is not None else f"{asked}没有可计算{by}的项目（无数据）。") + summary
     if missing:
         summary += f"无法计算（无数据）：{'、'.join(missing)}。"
     if target is not None:

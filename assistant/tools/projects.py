@@ -56,14 +56,62 @@ _COLUMN_ATTRS = {
 LEDGER_COLUMNS: dict[str, tuple[str, ...]] = {
     spec.aliases[0]: spec.aliases for spec in PROJECT_SPECS if spec.field in _COLUMN_ATTRS}
 _ATTR_OF = {spec.aliases[0]: _COLUMN_ATTRS[spec.field] for spec in PROJECT_SPECS if spec.field in _COLUMN_ATTRS}
+# Ledger columns whose values pick projects out of the list (张某当管家的项目, 续建项目, B级线索): the ones who is in
+# charge or what kind of project it is; a yes/no column (制造业) picks the projects marked 是 (or 否).
+_MATCH_FIELDS = {"responsible": "responsible_unit", "leader": "lead_leader", "manager": "manager",
+                 "build_type": "build_type", "lead_grade": "lead_grade", "manufacturing": "is_manufacturing"}
+MATCH_COLUMNS: dict[str, tuple[str, ...]] = {
+    spec.aliases[0]: spec.aliases for spec in PROJECT_SPECS if spec.field in _MATCH_FIELDS}
+_MATCH_ATTR = {spec.aliases[0]: _MATCH_FIELDS[spec.field] for spec in PROJECT_SPECS if spec.field in _MATCH_FIELDS}
+FLAG_COLUMNS = tuple(label for label, attr in _MATCH_ATTR.items() if attr.startswith("is_"))
+WHO_COLUMNS = tuple(label for label, attr in _MATCH_ATTR.items() if attr in ("responsible_unit", "lead_leader", "manager"))
 
 
-def column_label(name: str) -> str:
+def match_values(session: Session) -> dict[str, list[str]]:
+    """The values each text column of MATCH_COLUMNS holds (张某, 续建, 副市长（分管文旅）): the vocabulary a question
+    picks projects by."""
+    out: dict[str, list[str]] = {}
+    for label, attr in _MATCH_ATTR.items():
+        if label not in FLAG_COLUMNS:
+            column = getattr(Project, attr)
+            out[label] = sorted(v for v in session.scalars(select(column).distinct()) if v)
+    return out
+
+
+def parse_matches(matches: list[str] | None) -> dict[str, str]:
+    """["项目管家=张某"] → {"项目管家": "张某"} (a list of text, so that a query string and a CLI option carry it)."""
+    out: dict[str, str] = {}
+    for item in matches or []:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip() or not value.strip():
+            raise InvalidValue(f"筛选条件“{item}”应写作“列名=值”，如“项目管家=张某”。")
+        out[column_label(column.strip(), MATCH_COLUMNS)] = value.strip()
+    return out
+
+
+def _matching(session: Session, matches: dict[str, str]) -> list[ColumnElement[bool]]:
+    """Conditions for `matches` (column label → value): a text column equal to the value or holding it (分管文旅
+    in 副市长（分管文旅）), a yes/no column 是 or 否."""
+    where: list[ColumnElement[bool]] = []
+    for asked, value in matches.items():
+        label = column_label(asked, MATCH_COLUMNS)
+        column = getattr(Project, _MATCH_ATTR[label])
+        if label in FLAG_COLUMNS:
+            if value not in ("是", "否"):
+                raise InvalidValue(f"“{label}”只能筛选“是”或“否”，不是“{value}”。")
+            where.append(column.is_(value == "是"))
+        else:
+            where.append(column.contains(value.strip(), autoescape=True))
+    return where
+
+
+def column_label(name: str, columns: dict[str, tuple[str, ...]] | None = None) -> str:
     """The ledger column a header name means (管家 → 项目管家, 开工期限 → 约定开工期限); InvalidValue otherwise."""
-    for label, aliases in LEDGER_COLUMNS.items():
+    columns = LEDGER_COLUMNS if columns is None else columns
+    for label, aliases in columns.items():
         if name == label or name in aliases:
             return label
-    raise InvalidValue(f"项目台账没有“{name}”这一列。可列出的列：{'、'.join(LEDGER_COLUMNS)}。")
+    raise InvalidValue(f"项目台账没有可用的“{name}”列。可用的列：{'、'.join(columns)}。")
 
 
 def _column_text(value: object) -> str:
@@ -303,7 +351,7 @@ class ProjectList(BaseModel):
         "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段", "汉阴县各项目的项目管家是谁",
         "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候",
     ],
-    slots={"min_investment_yi": "amount", "signed_from": "date_from", "signed_to": "date_to", "enterprise": "enterprise",
+    slots={"min_investment_yi": "amount", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
            "source_unit": "source", "columns": "columns"},
     path="project-list",
 )
@@ -312,7 +360,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                   foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
                   order: Literal["signed", "investment"] = "signed", limit: int = 50,
                   enterprise: str | None = None, source_unit: str | None = None,
-                  columns: list[str] | None = None) -> ProjectList:
+                  columns: list[str] | None = None, matches: list[str] | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
@@ -322,15 +370,19 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目；
     source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目；
     columns：要逐个项目写出的台账列，如 ["项目管家", "包抓领导"]，可选：企业、签约日期、开工日期、投产日期、到位资金、线索等级、线索日期、在谈日期、
-    来源/首谈单位、责任单位、包抓领导、项目管家、新建/续建、当年到位资金、约定开工期限、最新进展、进展日期。
+    来源/首谈单位、责任单位、包抓领导、项目管家、新建/续建、当年到位资金、约定开工期限、最新进展、进展日期；
+    matches：按台账列的值筛选，每项写作“列名=值”，如 ["项目管家=张某"]、["新建/续建=续建"]，可用的列：责任单位、包抓领导、
+    项目管家、新建/续建、线索等级和填“是/否”的列（值为“是”或“否”）；文字列包含该值即可（“分管文旅”可找到“副市长（分管文旅）”）。
     """
     p = period_of(period)
     asked = list(dict.fromkeys(column_label(c) for c in columns or []))
+    picks = parse_matches(matches)
     wanted_stage = resolve_stage(stage) if stage else None
     if signed_from and signed_to and signed_from > signed_to:
         raise InvalidValue(f"签约日期范围有误：起始日期 {signed_from} 晚于结束日期 {signed_to}。")
     with store.session() as session:
-        projects = _select(session, scoped_region(store, session, region), chain, p)
+        projects = _select(session, scoped_region(store, session, region), chain, p,
+                           *_matching(session, picks))
         if signed_from or signed_to:
             projects = [x for x in projects if x.signed_on is not None
                         and (not signed_from or x.signed_on >= signed_from) and (not signed_to or x.signed_on <= signed_to)]
@@ -368,6 +420,11 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                f"项目库中没有首谈单位为“{source_unit}”的项目（无数据）" if source_unit else "无符合条件的项目")
     if projects and source_unit:
         summary = f"首谈单位为{units}的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
+    if picks:
+        picked = "、".join(_picked(k, v) for k, v in picks.items())
+        summary = (f"项目库中没有{picked}的项目（无数据）" if not projects else
+                   f"{picked}的项目{summary[1:].replace(' 个项目', ' 个', 1)}" if summary.startswith("共") else
+                   f"{picked}、{summary}")
     if items:
         summary += "：" + "；".join(
             f"{i.name}（{i.region}，{i.stage}，{format_value(i.total_investment_yi_yuan, '亿元')}"
@@ -379,6 +436,13 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                       provenance=prov)] if projects else []
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
                        summary=summary + "。", figures=figures)
+
+
+def _picked(label: str, value: str) -> str:
+    """A filter in words: 项目管家为张某; a yes/no column by its name (制造业, 非制造业)."""
+    if label in FLAG_COLUMNS:
+        return label if value == "是" else f"非{label}"
+    return f"{label}为{value}"
 
 
 def _ledger_columns(session: Session, ids: list[int], labels: list[str]) -> dict[int, dict[str, str]]:
