@@ -187,6 +187,9 @@ SIGNING = re.compile(r"签约|签了|签的|签订|新签|签下")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
 RANK_POSITION = re.compile(r"(倒数)?第\s*(\d{1,3}|[一二两三四五六七八九十])(?!\s*季度|\d)")
 TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
+# Any position a ranking question asks for: the top or last n, the nth, the first or the last.
+POSITION_WORDS = re.compile(r"前\s*[2-9一二两三四五六七八九十]|第\s*(?:\d{1,3}|[一二两三四五六七八九十])(?!\s*季度)|倒数|最|"
+                            r"后\s*[2-9一二两三四五六七八九十]|靠后|靠前|垫底|末位|居首|排名|排序")
 # The last n places asked for (最后两名, 靠后的三个, 倒数三名, 后3位): not 倒数第二, a single place.
 BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫底的?|后)\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -557,19 +560,21 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return (f"{difference[0]}。" if difference else "") + "；".join(sentences) + "。"
     if isinstance(first, RankingResult):
         parts = []
+        # a follow-up naming no position (外资呢 after 内资排名前三) keeps the one asked before
+        asked = parsed.text if POSITION_WORDS.search(parsed.text) else f"{parsed.asked_before} {parsed.text}"
         for r in results:
             if not isinstance(r, RankingResult) or not r.rows:
                 continue
             label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
             ranks = sorted({row.rank for row in r.rows})
-            m = TOP_N.search(parsed.text)
+            m = TOP_N.search(asked)
             if m:
                 n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
                 chosen = [row for row in r.rows if row.rank <= n]
                 parts.append(f"{r.period_label}{r.metric}{label}前{n}名：" + "、".join(
                     f"{row.region}（第{row.rank}，{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
                 continue
-            if (m := BOTTOM_N.search(parsed.text)) and r.rows:
+            if (m := BOTTOM_N.search(asked)) and r.rows:
                 # 最后两名, 靠后的三个, 倒数三名: the last n places, with every region tied at the nth
                 n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
                 backwards = sorted(r.rows, key=lambda row: row.rank, reverse=True)
@@ -589,7 +594,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                     + f"，在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
                     for row in named))
                 continue
-            ordinal = RANK_POSITION.search(parsed.text)
+            ordinal = RANK_POSITION.search(asked)
             n = 0
             if ordinal:
                 n = int(ordinal.group(2)) if ordinal.group(2).isdigit() else _CN.get(ordinal.group(2), 0)
@@ -602,10 +607,10 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                     continue
                 place = order[n - 1].rank
                 prefix = f"倒数第{n}" if ordinal and ordinal.group(1) else f"排第{n}"
-            elif LAST.search(parsed.text):
+            elif LAST.search(asked):
                 place = ranks[-1]
                 prefix = "排名最后"
-            elif FIRST.search(parsed.text) or re.search(r"哪个|哪家|谁", parsed.text):
+            elif FIRST.search(asked) or re.search(r"哪个|哪家|谁", asked):
                 place = ranks[0]
                 prefix = "排第1"
             else:
@@ -642,10 +647,12 @@ def two_places_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, 
     asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(parsed.text, parsed))
     if not ASKS_DIFFERENCE.search(asked):
         return None
+    # the measure may be named in the question a follow-up changes (旬阳上半年内资进度 → 和全市比呢)
+    measured = f"{parsed.asked_before} {parsed.text}"
     a, b = rows
-    if ASKS_YOY_MEASURE.search(asked):
+    if ASKS_YOY_MEASURE.search(measured):
         label, x, y, unit = "同比增速", a.yoy_pct, b.yoy_pct, "个百分点"
-    elif ASKS_COMPLETION.search(asked):
+    elif ASKS_COMPLETION.search(measured):
         label, x, y, unit = "完成进度", a.completion_pct, b.completion_pct, "个百分点"
     else:
         label, x, y, unit = "", a.value, b.value, a.unit

@@ -49,7 +49,9 @@ FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未�
 # The umbrella term for both tracked metrics: 招商引资完成进度 means 内资 and 外资.
 BOTH_METRICS = re.compile(r"招商引资|内外资")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
-ATTRIBUTE = re.compile(r"年度目标|目标|同比|增速|完成进度|进度|排名|排第几|第几|序时|差多少|倒数|最[高低多少好差快慢大小]")
+ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|完成进度|进度|排名|排第几|第几|序时|差多少|倒数|最[高低多少好差快慢大小]")
+# A follow-up setting the place it names beside the one asked before (和全市比呢, 那白河跟它比呢): both places.
+BESIDE_BEFORE = re.compile(r"比|对比|相比|比较")
 SAME_TIME_LAST_YEAR = re.compile(r"(?:去年|上年|上一年)?同期")
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
@@ -495,7 +497,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         follow_up=True,
         asked_before=f"{previous.asked_before} {previous.text}".strip(),
         slots=_merged_slots(previous.slots, current.slots),
-        regions=current.regions or previous.regions,
+        regions=(list(dict.fromkeys([*previous.regions, *current.regions]))
+                 if current.regions and BESIDE_BEFORE.search(current.text) else current.regions or previous.regions),
         metrics=current.metrics or previous.metrics,
         period=(previous.period.previous_year() if same_time_last_year and previous.period else
                 current.period if not current.period_assumed else previous.period),

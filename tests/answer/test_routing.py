@@ -246,6 +246,30 @@ def test_a_follow_up_changes_one_slot_of_the_question_before(assistant: Assistan
     assert params.items() <= plan.calls[0].params.items(), plan.calls[0].params
 
 
+# A follow-up's lead: what it changes, with what the question before asked and it does not restate.
+FOLLOW_UP_LEADS = [
+    # a second place set beside the first (和全市比呢): both, and the difference in the measure asked before
+    ("岚皋上半年内资进度", "和全市比呢", ["岚皋县实际引进内资完成进度比全市高0.5个百分点"]),
+    ("镇坪县上半年内资", "那宁陕跟它比呢", ["镇坪县2023年上半年（1-6月）实际引进内资24.05亿元",
+                                          "宁陕县2023年上半年（1-6月）实际引进内资30.78亿元"]),
+    # the position asked before (前三) is kept when the follow-up changes only the metric
+    ("上半年内资进度前三是谁", "外资呢", ["外商直接投资完成进度前3名：汉阴县（第1，67.63%）、高新区（第2，11.07%）、"
+                                         "旬阳市（第3，10.91%）"]),
+    # 年度任务 asks the target of the figure just given
+    ("岚皋上半年外资", "年度任务呢", ["年度目标260万美元"]),
+]
+
+
+@pytest.mark.parametrize(("before", "question", "expected"), FOLLOW_UP_LEADS, ids=[f[1] for f in FOLLOW_UP_LEADS])
+def test_a_follow_up_lead_keeps_what_was_asked_before(assistant: Assistant, before: str, question: str,
+                                                     expected: list[str]) -> None:
+    answer = assistant.ask(question, history=[before])
+    lead = answer.answer.split("\n")[0]
+    for text in expected:
+        assert text in lead, lead
+    assert answer.flagged_numbers == []
+
+
 def test_a_follow_up_asks_the_other_end_of_the_ranking(assistant: Assistant) -> None:
     lead = assistant.ask("倒数第一是谁", history=["一季度各县区外资完成进度排名"]).answer.split("\n")[0]
     assert "倒数第1的是" in lead and "11个地区并列" in lead, lead
