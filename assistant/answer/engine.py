@@ -344,9 +344,13 @@ class Assistant:
             unknown_project = parsed.slots.unknown_project if not parsed.slots.project else None
             # a project, office, chain or company the database lacks: quote only passages that name it
             unknown_forms_ = [f for kind, span in parsed.slots.unknown for f in unknown_forms(kind, span)]
-            policy_for(parsed, self.kb, comp, filters, strict=plan.outside, regions_of=self._regions_of,
+            # an attribute word no passage writes (业绩 where the documents say 实绩) cannot be required of a passage:
+            # the documents are searched as for any question, on the stricter evidence bar
+            required = [w for w in missing if self.kb.writes(w)]
+            policy_for(parsed, self.kb, comp, filters, strict=plan.outside or (bool(missing) and not required),
+                       regions_of=self._regions_of,
                        mentions=[core_name(unknown_project)] if unknown_project else (
-                           unknown_forms_ or missing or None),
+                           unknown_forms_ or required or None),
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]
                        if missing else None)

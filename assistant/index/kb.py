@@ -458,6 +458,12 @@ class KnowledgeBase:
         """Whether some passage of the index contains this word (as the tokenizer cuts it)."""
         return self._current().bm25.knows(word)
 
+    def writes(self, word: str) -> bool:
+        """Whether some passage, its section or its document's title has this text anywhere, whole word or not
+        (丝博 in 丝博会)."""
+        snapshot = self._current()
+        return any(snapshot.mentions_any(cid, [word]) for cid in snapshot.order)
+
     def titles(self) -> dict[str, str]:
         """Each document's title, by document id."""
         return {d: str(m.get("title", "")) for d, m in self._current().doc_meta.items()}

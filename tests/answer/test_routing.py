@@ -281,3 +281,12 @@ def test_growth_averaged_over_years_is_not_answered_by_a_yoy(assistant: Assistan
     lead = answer.answer.split("\n")[0]
     assert lead.startswith("项目数据库中没有") and "年均增长" in lead, lead
     assert "13.27" not in answer.answer and not [f for f in answer.figures if f.value is not None], answer.answer
+
+
+@pytest.mark.parametrize(("text", "written", "token"), [
+    ("项目管", True, False),  # part of a word the documents write (项目管家): written, though no token
+    ("业绩", False, False),  # the documents say 实绩: a passage cannot be required to name it
+])
+def test_what_the_documents_write(assistant: Assistant, text: str, written: bool, token: bool) -> None:
+    assert assistant.kb.writes(text) is written
+    assert assistant.kb.knows(text) is token
