@@ -826,31 +826,43 @@ def county_project_rates(store: FigureStore,
 @figure_tool(
     "各县区项目开工率排名",
     examples=["各县区项目开工率排名", "哪个县区项目开工率最低", "开工率排在后面的县区有哪些", "各县区签约项目开工情况比较"],
+    slots={"region": "county"},
     path="county-start-rates",
 )
-def county_start_rates(store: FigureStore) -> CountyRanking:
-    """各县（市、区）、开发区签约项目的开工率（已开工含投产 ÷ 签约项目数）排名，并附资金到位率等其他比率。"""
-    return _county_ranking(store, "开工率")
+def county_start_rates(store: FigureStore, region: str | None = None) -> CountyRanking:
+    """各县（市、区）、开发区签约项目的开工率（已开工含投产 ÷ 签约项目数）排名，并附资金到位率等其他比率。
+
+    region：可选，某县区名或简称：先写明该县区的开工率和名次。
+    """
+    return _county_ranking(store, "开工率", region)
 
 
 @figure_tool(
     "各县区合同履约率排名（按约定开工期限）",
     examples=["各县区合同履约率排名", "哪个县区合同履约率最低", "各地项目履约情况比较", "按期开工的履约率各县区谁高"],
+    slots={"region": "county"},
     path="county-fulfilment-rates",
 )
-def county_fulfilment_rates(store: FigureStore) -> CountyRanking:
-    """各县（市、区）、开发区的合同履约率（在约定开工期限内开工 ÷ 期限已到的签约项目）排名。"""
-    return _county_ranking(store, "合同履约率")
+def county_fulfilment_rates(store: FigureStore, region: str | None = None) -> CountyRanking:
+    """各县（市、区）、开发区的合同履约率（在约定开工期限内开工 ÷ 期限已到的签约项目）排名。
+
+    region：可选，某县区名或简称：先写明该县区的合同履约率和名次。
+    """
+    return _county_ranking(store, "合同履约率", region)
 
 
 @figure_tool(
     "各县区涉链项目占比排名",
     examples=["涉链项目占比各县区排名", "各县区重点产业链项目占比谁最高", "哪个县区涉链项目占比低于60%", "各县区项目涉链情况"],
+    slots={"region": "county"},
     path="county-chain-shares",
 )
-def county_chain_shares(store: FigureStore) -> CountyRanking:
-    """各县（市、区）、开发区项目中属于“5+3”重点产业链的占比排名。"""
-    return _county_ranking(store, "涉链占比")
+def county_chain_shares(store: FigureStore, region: str | None = None) -> CountyRanking:
+    """各县（市、区）、开发区项目中属于“5+3”重点产业链的占比排名。
+
+    region：可选，某县区名或简称：先写明该县区的涉链占比和名次。
+    """
+    return _county_ranking(store, "涉链占比", region)
 
 
 def _county_ranking(store: FigureStore, by: str, region: str | None = None) -> CountyRanking:

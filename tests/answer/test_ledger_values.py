@@ -69,6 +69,9 @@ def test_a_follow_up_puts_another_value_in_place(assistant: Assistant, before: s
     ("这周哪些项目停滞了没动静", "weekly_changes", {"date_from": date(2023, 7, 22), "date_to": date(2023, 7, 28)}),
     ("本周问题台账新增了哪些问题", "open_problems", {"opened_from": date(2023, 7, 22)}),
     ("续建项目都有哪些", "list_projects", {"matches": ["新建/续建=续建"]}),
+    # one county's rate by the deadline rule: the county ranking, not the library's approximate 履约率
+    ("高新区合同履约率多少", "county_fulfilment_rates", {"region": "高新区"}),
+    ("恒口涉链项目占比多少，排第几", "county_chain_shares", {"region": "恒口"}),
 ])
 def test_a_week_and_a_ledger_value_route_the_question(assistant: Assistant, question: str, tool: str,
                                                       params: dict[str, object]) -> None:

@@ -20,6 +20,8 @@ from assistant.tools import run_tool
     ("open_problems", {"opened_from": "2023-07-22", "opened_to": "2023-07-28"}, ["未解决问题 1 个", "WT-2023-007"]),
     ("list_enterprises", {"category": "民营500强"}, ["通威集团（已对接，", "欣旺达电子（跟踪中，"]),
     ("county_project_rates", {"rate": "合同履约率", "region": "高新区"}, ["高新区项目合同履约率80.00%，在 13 个县区中排第 10 名"]),
+    ("county_start_rates", {"region": "平利"}, ["平利县项目开工率100.00%，在 13 个县区中排并列第 1 名"]),
+    ("county_chain_shares", {"region": "恒口"}, ["恒口项目涉链占比33.33%，在 13 个县区中排第 13 名"]),
 ])
 def test_ledger_answers_say_what_was_asked(demo_store: FigureStore, tool: str, params: dict[str, object],
                                            said: list[str]) -> None:
