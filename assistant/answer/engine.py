@@ -142,8 +142,13 @@ class Assistant:
     def router(self) -> SemanticRouter:
         """Routes by meaning with the knowledge base's embedder; examples are embedded on first use."""
         if self._router is None:
-            self._router = SemanticRouter(self.kb.embedder, route_examples(),
-                                          lambda text: delexicalise(text, parse(text, self.vocab, self.today)))
+            # examples are read with the built-in city's regions too (they are written about it); questions only
+            # with this database's
+            examples_vocab = self.vocab.with_builtin_regions()
+            self._router = SemanticRouter(
+                self.kb.embedder, route_examples(),
+                lambda text: delexicalise(text, parse(text, self.vocab, self.today)),
+                lambda text: delexicalise(text, parse(text, examples_vocab, self.today)))
         return self._router
 
     def _regions_of(self, text: str) -> list[str]:

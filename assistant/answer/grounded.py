@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from assistant.answer.answer_types import AnswerType, answer_type
+from assistant.answer.coverage import FRAME_WORDS
 from assistant.answer.numbers import find_numbers, numeric_values, ordinal_forms
 from assistant.answer.router import RouteScore
 from assistant.answer.stated import WHICH, asked_of, written
@@ -1236,7 +1237,9 @@ def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[s
     latin = re.fullmatch(r"[A-Za-z]+", word) is not None
     # a name of three characters or more (比亚迪, 隆基绿能), no part of which the documents use (库里 is 项目库里,
     # 丝博 is 丝博会, 五月份 a month), nor a question word
+    # nor a word every question may frame itself with (各县区, 全市): whatever the tagger calls it, it names no one
     if (flag not in NAME_TAGS or len(word) < (2 if latin else 3) or knows(word) or knows(word.lower())
+            or word in FRAME_WORDS or word.lstrip("各每全") in FRAME_WORDS
             or re.search(r"哪|什么|多少|几|[年月日]", word)
             or not latin and any(knows(word[j:j + 2]) for j in range(len(word) - 1))):
         return ""

@@ -43,10 +43,13 @@ def route_examples(extra_file: Path = ROUTES_FILE) -> dict[str, list[str]]:
 class SemanticRouter:
     """Nearest-example scores per route. Examples are embedded once per process (lazily, thread-safe)."""
 
-    def __init__(self, embedder: Embedder, examples: dict[str, list[str]], delexicalise: object) -> None:
+    def __init__(self, embedder: Embedder, examples: dict[str, list[str]], delexicalise: object,
+                 delexicalise_example: object | None = None) -> None:
         self._embedder = embedder
         self._examples = examples
-        self._delex = delexicalise  # callable: str -> str
+        self._delex = delexicalise  # callable: str -> str, for questions
+        # for the examples, which may name places the database does not (they are written about the built-in city)
+        self._delex_example = delexicalise_example or delexicalise
         self._lock = threading.Lock()
         self._matrix: np.ndarray | None = None
         self._labels: list[str] = []
@@ -63,7 +66,7 @@ class SemanticRouter:
                 for route, questions in self._examples.items():
                     for q in questions:
                         labels.append(route)
-                        texts.append(self._delex(q))  # type: ignore[operator]
+                        texts.append(self._delex_example(q))  # type: ignore[operator]
                 vectors = np.stack([self._embedder.embed_query(t) for t in texts]) if texts else np.zeros((0, 1))
                 norms = np.linalg.norm(vectors, axis=1, keepdims=True)
                 self._matrix = vectors / np.where(norms == 0, 1, norms)

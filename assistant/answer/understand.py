@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from assistant.answer.slots import Slots, SlotVocabulary, day_count, fill_slots, sound_alike_terms
 from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, find_period
-from assistant.db.reference import METRICS, MetricDef
+from assistant.db.reference import METRICS, MetricDef, load_city
 from assistant.db.session import FigureStore
 from assistant.db.vocab import find_metric
 from assistant.index.tokenize import get_tokenizer
@@ -132,6 +132,16 @@ class Vocabulary:
         # ledger, the end of the newest period with figures
         as_of = ledger or max((p.end for p in latest.values()), default=None)
         return cls(regions, latest, SlotVocabulary.load(store), by_region, as_of)
+
+    def with_builtin_regions(self) -> Vocabulary:
+        """This vocabulary plus the built-in city's regions (assistant/resources/city.yaml). The routes' example
+        questions are written about that city (汉阴县有哪些项目); read with a second city's vocabulary alone, their
+        county names would stay words while the question's (勉县) become placeholders, and routing would follow
+        the county, not what is asked."""
+        known = {(r.name, r.aliases) for r in self.regions}
+        builtin = [RegionName(r.name, r.aliases, r.kind == "全市", r.kind) for r in load_city().regions]
+        extra = [r for r in builtin if (r.name, r.aliases) not in known]
+        return replace(self, regions=[*self.regions, *extra]) if extra else self
 
     def words(self) -> list[str]:
         return [w for r in self.regions for w in (r.name, *r.aliases)] + self.names.words()

@@ -48,6 +48,7 @@ from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import (
     all_ids,
+    check_region,
     guard_aggregate,
     provenance,
     provenance_of,
@@ -868,7 +869,10 @@ def county_chain_shares(store: FigureStore, region: str | None = None) -> County
 def _county_ranking(store: FigureStore, by: str, region: str | None = None) -> CountyRanking:
     field = _RATE_FIELDS[by]
     with store.session() as session:
-        asked = resolve_region(session, region).name if region else None
+        named = resolve_region(session, region) if region else None
+        if named is not None:
+            check_region(store, named)  # a county officer asks of their own county, not another's
+        asked = named.name if named is not None else None
         day = ledger_date(session)
         rates = county_rates_in_db(session, day)
         guard_aggregate(store, "各县区项目比率排名", len([r for r in rates if r != store.region_scope]))

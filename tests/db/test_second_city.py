@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from assistant.cli import main
+from assistant.config import Settings
+from assistant.services import Services
 
 HANZHONG = """考核方案: 考核.yaml
 城市:
@@ -136,3 +138,17 @@ def test_retrieval_knows_the_second_citys_counties_from_its_city_file_alone(hanz
     assert places.lineage("勉县") == ["勉县", "汉中市", "陕西省"]
     assert places.find("高新区的政策") == []  # a bare zone word names no one city's zone
     assert places.related("勉县", "汉中市") and not places.related("勉县", "安康市")
+
+
+@pytest.mark.parametrize(("question", "tool"), [
+    ("勉县有哪些项目？", "list_projects"),
+    ("城固县有几个项目开工了", "list_projects"),
+    ("勉县资金到位率多少", "county_project_rates"),
+    ("汉台区项目开工率排第几", "county_start_rates"),
+])
+def test_a_second_citys_questions_are_routed_by_what_they_ask(hanzhong: Path, question: str, tool: str) -> None:
+    """The routes' example questions name the built-in city's counties (汉阴县有哪些项目); they are placeholders
+    there as 勉县 is in the question, so the route follows what is asked, not which city's county is named."""
+    for kind in ("offices", "projects", "contacts"):
+        assert run("db", "import", kind, str(hanzhong / f"{kind}.csv")).exit_code == 0
+    assert Services(Settings()).assistant.route(question).route == tool
