@@ -230,8 +230,8 @@ class Assistant:
     def _known_words(self, parsed: Parsed) -> list[str]:
         """The database's own names and the spans the question's slots were filled with."""
         names = self.vocab.names
-        return (self.vocab.words() + [w for r in self.vocab.regions for w in (r.name, *r.aliases)]
-                + list(names.departments) + [w for c, aliases in names.chains for w in (c, *aliases)]
+        # vocab.words(): the regions' names and aliases, the projects' and companies' names
+        return (self.vocab.words() + list(names.departments) + [w for c, aliases in names.chains for w in (c, *aliases)]
                 + [w for o in names.offices for w in (o[0], o[1], *o[2])] + [span for span, _ in parsed.slots.spans]
                 + [span for _, span in parsed.slots.unknown] + [parsed.unknown_place])
 

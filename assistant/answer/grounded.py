@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+import jieba.posseg as posseg
 from pydantic import BaseModel
 
 from assistant.answer.answer_types import AnswerType, answer_type
@@ -1225,8 +1226,6 @@ def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[s
     """The proper name a question opens with (比亚迪跟咱们对接到哪一步了, 隆基绿能在安康有没有项目) when neither the
     documents nor the database's vocabulary holds it: the question is about something the knowledge base does not
     know, and no passage about its other words answers it. "" when the subject is known or not a name."""
-    import jieba.posseg as posseg
-
     tokens = [(t.word, t.flag) for t in posseg.cut(text) if t.word.strip()]
     i = 0
     while i < len(tokens) and tokens[i][0] in OPENERS:

@@ -18,6 +18,7 @@ from assistant.db.records import PROJECT_SPECS
 from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
+from assistant.index.tokenize import get_tokenizer
 from assistant.tools.assessment import county_classes
 from assistant.tools.directory import core_name
 from assistant.tools.projects import FLAG_COLUMNS, LEDGER_COLUMNS, MATCH_COLUMNS, WHO_COLUMNS, match_values
@@ -230,8 +231,6 @@ def _category(text: str, categories: list[str]) -> str | None:
 def ledger_terms() -> tuple[str, ...]:
     """The words of the project ledger's header names (项目, 项目管家, 进展, 约定开工期限…), longest first: the words a
     question about the ledger is written with, and the ones a same-sounding typo is taken for."""
-    from assistant.index.tokenize import get_tokenizer
-
     words = {alias for spec in PROJECT_SPECS for alias in spec.aliases if len(alias) >= 2 and "/" not in alias}
     words |= {w for spec in PROJECT_SPECS for alias in spec.aliases for w in get_tokenizer().lcut(alias) if len(w) >= 2}
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
@@ -242,8 +241,6 @@ def sound_alike_terms(text: str) -> list[tuple[str, str]]:
     項目 → 项目): (the typed span, the word). A span that is itself a word of the dictionary (公式, not 公示) is
     what was meant, not a typo."""
     from pypinyin import lazy_pinyin
-
-    from assistant.index.tokenize import get_tokenizer
 
     tokenizer = get_tokenizer()
     known = tokenizer.FREQ
@@ -303,8 +300,6 @@ def ledger_columns(text: str) -> list[str]:
 def unknown_office(text: str, vocab: SlotVocabulary) -> str | None:
     """An office named (重庆联络处, 驻成都招商联络处) that none of the offices table's names, cities or aliases
     resolves; None when every office named is known or none is named."""
-    from assistant.index.tokenize import get_tokenizer
-
     if not vocab.offices:
         return None
     known = {w for name, city, aliases in vocab.offices for w in (name, city, *aliases) if w}
@@ -324,8 +319,6 @@ def unknown_office(text: str, vocab: SlotVocabulary) -> str | None:
 
 def unknown_chain(text: str, vocab: SlotVocabulary) -> str | None:
     """A chain named (航空航天产业链, 氢能产业链) that is none of the chains table's names or aliases."""
-    from assistant.index.tokenize import get_tokenizer
-
     if not vocab.chains:
         return None
     words = get_tokenizer().lcut(text)
@@ -343,8 +336,6 @@ def unknown_chain(text: str, vocab: SlotVocabulary) -> str | None:
 
 def unknown_company(text: str, vocab: SlotVocabulary) -> str | None:
     """A company named with its company word (华为公司, 比亚迪集团) that the enterprise table does not hold."""
-    from assistant.index.tokenize import get_tokenizer
-
     words = get_tokenizer().lcut(text)
     for i, word in enumerate(words):
         suffix = next((w for w in _COMPANY_WORDS if word.endswith(w)), None)
@@ -368,11 +359,11 @@ def is_clause(words: str) -> bool:
     """Whether the words before 项目 say something (干部尽力了但没招来项目) rather than name a project (秦巴锂电池回收
     项目): a name is a noun phrase, without prepositions, conjunctions, particles, pronouns or adverbs."""
     return any(token.flag.startswith(_CLAUSE_FLAGS) for token in posseg.cut(words))
+
+
 @lru_cache(maxsize=1)
 def _column_cues() -> dict[str, tuple[str, ...]]:
     """The words that name each filter column: its header names and their words (管家, 包抓), not 项目 alone."""
-    from assistant.index.tokenize import get_tokenizer
-
     cues: dict[str, tuple[str, ...]] = {}
     for label, aliases in MATCH_COLUMNS.items():
         words = {a for a in aliases if "/" not in a} | {
