@@ -28,9 +28,9 @@ from langchain_core.messages import (
 )
 
 from assistant.answer.conflicts import check_passages, unverified_notes
-from assistant.answer.grounded import best_sentences
 from assistant.answer.llm_tools import Toolbox, ToolOutcome, load_prompt, render
 from assistant.answer.numbers import unsupported_numbers
+from assistant.answer.quoting import best_sentences
 from assistant.answer.types import Answer, Citation
 from assistant.index.tokenize import tokenize_query
 from assistant.tools.types import Figure

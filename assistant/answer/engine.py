@@ -12,25 +12,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.access import FULL_ACCESS, Access
 from assistant.answer.answer_types import names_the_value
+from assistant.answer.composition import Composition
 from assistant.answer.conflicts import check_passages, unverified_notes
 from assistant.answer.coverage import uncovered
-from assistant.answer.grounded import (
-    RULE,
-    Composition,
-    Plan,
+from assistant.answer.declines import (
     ambiguous_body,
     asks_opinion,
-    figures_for,
     given_counts,
     nothing_found,
-    period_mentions,
-    plan_for,
-    policy_for,
     unknown_forms,
     unknown_lead,
     unknown_subject,
 )
+from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
+from assistant.answer.quoting import RULE, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
 from assistant.answer.understand import (
@@ -405,6 +401,6 @@ class Assistant:
 
 
 def _examples() -> list[str]:
-    from assistant.answer.grounded import EXAMPLES
+    from assistant.answer.declines import EXAMPLES
 
     return EXAMPLES[:3]

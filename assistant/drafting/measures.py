@@ -26,7 +26,7 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.answer.grounded import GENERIC
+from assistant.answer.quoting import GENERIC
 from assistant.answer.types import Citation
 from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters

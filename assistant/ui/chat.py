@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answer.grounded import EXAMPLES
+from assistant.answer.declines import EXAMPLES
 from assistant.answer.types import Answer
 from assistant.errors import QuestionTooLong, RateLimited
 from assistant.feedback import MAX_COMMENT_CHARS

@@ -8,12 +8,11 @@ import pytest
 
 from assistant.answer.answer_types import answer_type
 from assistant.answer.coverage import size_classes
-from assistant.answer.grounded import (
+from assistant.answer.grounded import WHO, WHY_CLAUSE
+from assistant.answer.quoting import (
     ASKS_PROPOSER,
     ASKS_PURPOSE,
     PURPOSE_CLAUSE,
-    WHO,
-    WHY_CLAUSE,
     asked_part,
     best_sentences,
     formality_section,

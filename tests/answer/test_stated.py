@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer.answer_types import answer_type
 from assistant.answer.engine import Assistant
-from assistant.answer.grounded import issued_year, stated_period
+from assistant.answer.quoting import issued_year, stated_period
 from assistant.answer.slots import SlotVocabulary, fill_slots
 from assistant.answer.stated import abbreviates, asked_of
 from assistant.answer.understand import ANAPHORA

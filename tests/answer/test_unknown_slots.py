@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.declines import asks_opinion, given_counts, unknown_subject
 from assistant.answer.engine import Assistant
-from assistant.answer.grounded import asks_opinion, given_counts, position_forms, unknown_subject
+from assistant.answer.quoting import position_forms
 from assistant.answer.slots import SlotVocabulary, fill_slots
 from assistant.db.periods import Period, find_period
 

@@ -5,8 +5,8 @@ reasons, not by a table of the period. Phrasings written for this test, not take
 from __future__ import annotations
 
 from assistant.answer.engine import Assistant
-from assistant.answer.grounded import best_sentences, other_period, other_place, stated_period
 from assistant.answer.numbers import find_numbers
+from assistant.answer.quoting import best_sentences, other_period, other_place, stated_period
 from assistant.answer.understand import RegionName
 from assistant.db.periods import Period
 from assistant.index.kb import Hit

@@ -1,0 +1,139 @@
+"""Saying plainly what cannot be answered: unknown names, opinions, ambiguous bodies, nothing found."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import jieba.posseg as posseg
+
+from assistant.answer.coverage import FRAME_WORDS
+from assistant.answer.understand import (
+    Parsed,
+    RegionName,
+)
+
+EXAMPLES = [
+    "汉阴县一季度外商直接投资完成进度？",
+    "一季度各县区实际引进内资排名",
+    "一季度哪些县区内资低于序时进度？",
+    "项目管家是什么？",
+    "下一步如何补齐外资短板？",
+]
+
+
+def unknown_forms(kind: str, span: str) -> list[str]:
+    """How a document would write a body the tables lack (大湾区联络处, 大湾区招商联络处; 航空航天 for its chain)."""
+    if kind == "联络处":
+        name = re.sub(r"(?:招商)?(?:联络处|办事处)$", "", span)
+        return [f"{name}联络处", f"{name}招商联络处", f"{name}办事处"]
+    if kind == "产业链":
+        return [span.removesuffix("产业链")]
+    if kind == "企业":
+        return [re.sub(r"(?:有限公司|股份公司|公司|集团)$", "", span)]
+    return [span]
+
+
+def unknown_lead(unknown: list[tuple[str, str]], existing: dict[str, list[str]], quoted: bool) -> str:
+    """The first sentence for a question naming bodies the database does not hold: which, and what it does hold."""
+    parts = []
+    for kind, span in unknown:
+        have = existing.get(kind, [])
+        listed = "、".join(have[:20]) + ("等" if len(have) > 20 else "")
+        parts.append(f"项目数据库中没有找到{kind}“{span}”" + (f"（现有{kind}：{listed}）" if listed else ""))
+    tail = "以下是知识库文档中提到它的内容（未经数据库核对）。" if quoted else "知识库中也没有找到相关内容，为避免误导，不作推测。"
+    return "；".join(parts) + "。" + tail
+
+
+# A count of the ledgers' things the question gives (那146个问题里, 承接的12个…项目): the set it asks about.
+GIVEN_COUNT = re.compile(r"(?<![前第\d.])(\d+)\s*(?:个|条|家|件|项)[\u4e00-\u9fa5]{0,8}?(?:项目|问题|诉求|企业|线索)")
+
+
+def given_counts(text: str) -> list[float]:
+    """The counts of projects, problems or companies a question gives as its premise (137个项目里高新区有多少个,
+    那146个问题, 承接的12个…项目) — not a number of them asked for (投资最大的5个项目, 前3个)."""
+    counts = []
+    for m in GIVEN_COUNT.finditer(text):
+        before, after = text[: m.start()], text[m.end():]
+        if re.search(r"最[\u4e00-\u9fa5]{0,3}的$", before):
+            continue
+        if re.search(r"(?:那|这|那些|这些|[\u4e00-\u9fa5]的)$", before) or re.match(r"(?:里|中|当中|里面|之中)", after):
+            counts.append(float(m.group(1)))
+    return counts
+
+
+# A question asking the assistant's own judgement (你觉得…好不好, 你对…怎么评价, 该不该): no document or row holds it.
+# 你觉得外资为什么落后 asks the reasons the documents give, 你认为汉阴完成得怎么样 a figure: neither is matched.
+OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^，。？?]{0,24}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"
+                     r"合不合理|合理吗|应不应该|值不值得|靠不靠谱|靠谱吗|满意吗|干得怎么样|做得怎么样)")
+
+
+def asks_opinion(question: str) -> bool:
+    """Whether the question asks the assistant to judge (a person's work, a decision), not what a source says."""
+    return OPINION.search(question) is not None
+
+
+# Name-like parts of speech (jieba's tags): a person, organisation, place or other proper name, a Latin word.
+NAME_TAGS = ("nr", "nrt", "nrfg", "nt", "nz", "ns", "eng")
+# Words a question opens with before its subject (请问比亚迪…, 帮我查一下隆基…).
+OPENERS = {"请问", "请", "帮", "帮我", "我", "想", "问", "问一下", "查", "查一下", "看看", "了解", "一下", "那", "那么", "这个",
+           "关于", "你好", "您好", "咱们", "我们"}
+# Short words that end a name (比亚迪跟咱们…, 隆基绿能在安康…): a function word, not the name's last character.
+NAME_STOP = set("在跟和与及的是有对了吗呢把给向从到为被让")
+
+
+def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[str]) -> str:
+    """The proper name a question opens with (比亚迪跟咱们对接到哪一步了, 隆基绿能在安康有没有项目) when neither the
+    documents nor the database's vocabulary holds it: the question is about something the knowledge base does not
+    know, and no passage about its other words answers it. "" when the subject is known or not a name."""
+    tokens = [(t.word, t.flag) for t in posseg.cut(text) if t.word.strip()]
+    i = 0
+    while i < len(tokens) and tokens[i][0] in OPENERS:
+        i += 1
+    if i >= len(tokens):
+        return ""
+    word, flag = tokens[i]
+    latin = re.fullmatch(r"[A-Za-z]+", word) is not None
+    # a name of three characters or more (比亚迪, 隆基绿能), no part of which the documents use (库里 is 项目库里,
+    # 丝博 is 丝博会, 五月份 a month), nor a question word
+    # nor a word every question may frame itself with (各县区, 全市): whatever the tagger calls it, it names no one
+    if (flag not in NAME_TAGS or len(word) < (2 if latin else 3) or knows(word) or knows(word.lower())
+            or word in FRAME_WORDS or word.lstrip("各每全") in FRAME_WORDS
+            or re.search(r"哪|什么|多少|几|[年月日]", word)
+            or not latin and any(knows(word[j:j + 2]) for j in range(len(word) - 1))):
+        return ""
+    name = word
+    for nxt, _ in tokens[i + 1:]:
+        if latin or len(nxt) != 1 or nxt in NAME_STOP or not re.match(r"[\u4e00-\u9fa5]", nxt):
+            break
+        name += nxt
+    if any(name in w or w in name for w in known_words if len(w) >= 2):
+        return ""
+    return name
+
+
+def ambiguous_body(parsed: Parsed, departments: list[str], regions: list[RegionName]) -> str:
+    """When the department named is a body every region of a kind has (管委会: each 开发区's) and the question names
+    no region, the question (in Chinese) asking which one; else ""."""
+    key = parsed.slots.department
+    if not key or parsed.regions:
+        return ""
+    matches = [d for d in departments if key in d]
+    owners = [r for d in matches for r in regions if not r.is_city and any(d.startswith(w) for w in (r.name, *r.aliases))]
+    if not matches or len(owners) != len(matches):
+        return ""
+    kinds = {r.kind for r in owners}
+    same = [r.name for r in regions if r.kind in kinds and not r.is_city]
+    if len(same) < 2:
+        return ""
+    example = f"{owners[0].aliases[0] if owners[0].aliases else owners[0].name}{key}"
+    return (f"“{key}”没有指明是哪一个：{'、'.join(same)}各有{key}（问题台账中的责任部门有{'、'.join(matches)}）。"
+            f"请写明是哪个{key}，例如“{example}负责的问题”。")
+
+
+def nothing_found() -> str:
+    examples = "\n".join(f"· {q}" for q in EXAMPLES)
+    return (
+        "知识库和项目数据库中没有找到与这个问题直接相关的内容，为避免误导，不作推测。\n"
+        f"可以这样问：\n{examples}"
+    )

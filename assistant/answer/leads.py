@@ -1,0 +1,315 @@
+"""The first sentence of a figure answer: the asked value, rank, tie, schedule or change, said directly."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel
+
+from assistant.answer.understand import (
+    ASKS_TARGET,
+    Parsed,
+    delexicalise,
+)
+from assistant.db.periods import parse_period
+from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
+from assistant.tools.lifecycle import CountyRanking
+from assistant.tools.monthly import ProgressChange, ProgressStep
+
+FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
+LAST = re.compile(r"倒数|最低|最差|最慢|最少|最小|最后|末位|垫底|靠后|落后")
+# A change asked about from its falling side (下降最多 is the last of a ranking by increase).
+FALLING = re.compile(r"下降|回落|退步|倒退")
+# A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
+RANK_POSITION = re.compile(r"(倒数)?第\s*(\d{1,3}|[一二两三四五六七八九十])(?!\s*季度|\d)")
+TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
+# Any position a ranking question asks for: the top or last n, the nth, the first or the last.
+POSITION_WORDS = re.compile(r"前\s*[2-9一二两三四五六七八九十]|第\s*(?:\d{1,3}|[一二两三四五六七八九十])(?!\s*季度)|倒数|最|"
+                            r"后\s*[2-9一二两三四五六七八九十]|靠后|靠前|垫底|末位|居首|排名|排序")
+# The last n places asked for (最后两名, 靠后的三个, 倒数三名, 后3位): not 倒数第二, a single place.
+BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫底的?|后)\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[float]:
+    """Numbers the lead sentence derives from a result (the gap to the schedule), so the checker traces them."""
+    out = [abs(round(r.schedule_pct - r.completion_pct, 2)) for r in results
+           if isinstance(r, IndicatorResult) and r.completion_pct is not None]
+    out += [abs(round(float(parse_period(r.period).schedule_pct) - r.completion_pct, 2)) for r in results
+            if isinstance(r, CityTotalResult) and r.completion_pct is not None]
+    out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
+            if isinstance(r, RankingResult) and r.by == "completion"
+            for row in r.rows if (score := _score(row, r.by)) is not None]
+    # the difference between two places set side by side (比石泉县高1.99个百分点)
+    compared = two_places_compared(parsed, results) if parsed is not None else None
+    out += [compared[1]] if compared else []
+    # how many regions share a place (11个地区并列第3): counted from the ranking's rows
+    out += [float(n) for r in results if isinstance(r, RankingResult)
+            for n in Counter(row.rank for row in r.rows).values()]
+    # the schedule itself, which the lead names beside the gap (a ranking or a city total holds no 序时 figure)
+    out += [round(float(parse_period(r.period).schedule_pct), 2) for r in results
+            if isinstance(r, RankingResult | CityTotalResult)]
+    return out + [abs(r.yoy_pct) for r in results
+                  if isinstance(r, IndicatorResult | CityTotalResult) and r.yoy_pct is not None]
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    """公文 style: 1916万美元, 67.63%, 236.7亿元 (no padding zeros)."""
+    if value is None:
+        return "无数据"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
+def _rank_words(rank: int, tied: int) -> str:
+    return f"并列第{rank}" if tied > 1 else f"第{rank}"
+
+
+def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C901 - one branch per result type
+    """The first sentence: a direct answer to the question, from the tool results."""
+    first = results[0]
+    if isinstance(first, IndicatorResult):
+        sentences = []
+        for r in results:
+            if not isinstance(r, IndicatorResult):
+                continue
+            if r.value is None:
+                sentences.append(f"项目数据库中没有{r.region}{r.period_label}{r.metric}的数据")
+                continue
+            text = f"{r.region}{r.period_label}{r.metric}{_fmt(r.value, r.unit)}"
+            if r.yoy_pct is not None and re.search(r"同比|增速|增幅|增长", parsed.text):
+                text += f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct), '%')}"
+            if r.annual_target is not None and ASKS_TARGET.search(parsed.text):
+                text += f"，年度目标{_fmt(r.annual_target, r.unit)}"
+            if r.completion_pct is not None:
+                text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}" + schedule_gap(
+                    parsed.text, r.completion_pct, r.schedule_pct)
+            if r.rank is not None:
+                text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
+            sentences.append(text)
+        difference = two_places_compared(parsed, results)
+        return (f"{difference[0]}。" if difference else "") + "；".join(sentences) + "。"
+    if isinstance(first, RankingResult):
+        parts = []
+        # a follow-up naming no position (外资呢 after 内资排名前三) keeps the one asked before
+        asked = parsed.text if POSITION_WORDS.search(parsed.text) else f"{parsed.asked_before} {parsed.text}"
+        for r in results:
+            if not isinstance(r, RankingResult) or not r.rows:
+                continue
+            label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+            ranks = sorted({row.rank for row in r.rows})
+            m = TOP_N.search(asked)
+            if m:
+                n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
+                chosen = [row for row in r.rows if row.rank <= n]
+                parts.append(f"{r.period_label}{r.metric}{label}前{n}名：" + "、".join(
+                    f"{row.region}（第{row.rank}，{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
+                continue
+            if (m := BOTTOM_N.search(asked)) and r.rows:
+                # 最后两名, 靠后的三个, 倒数三名: the last n places, with every region tied at the nth
+                n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
+                backwards = sorted(r.rows, key=lambda row: row.rank, reverse=True)
+                cut = backwards[min(n, len(backwards)) - 1].rank
+                chosen = [row for row in backwards if row.rank >= cut]
+                parts.append(f"{r.period_label}{r.metric}{label}倒数{n}名：" + "、".join(
+                    f"{row.region}（{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}，"
+                    f"{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
+                continue
+            named = [row for row in r.rows if row.region in {g.name for g in parsed.regions}]
+            if named:
+                schedule = float(parse_period(r.period).schedule_pct)
+                parts.append("，".join(
+                    f"{r.period_label}{row.region}{r.metric}{label}{_fmt(_score(row, r.by), r.unit)}"
+                    + (schedule_gap(parsed.text, score, schedule)
+                       if r.by == "completion" and (score := _score(row, r.by)) is not None else "")
+                    + f"，在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
+                    for row in named))
+                continue
+            ordinal = RANK_POSITION.search(asked)
+            n = 0
+            if ordinal:
+                n = int(ordinal.group(2)) if ordinal.group(2).isdigit() else _CN.get(ordinal.group(2), 0)
+            if n > 1 or (n == 1 and ordinal and ordinal.group(1)):
+                # 排第二的, 倒数第三: the position n, inside a tie group when n falls in one (并列第3 covers 3–11)
+                order = sorted(r.rows, key=lambda row: row.rank, reverse=bool(ordinal and ordinal.group(1)))
+                if n > len(order):
+                    parts.append(f"{r.period_label}{r.metric}{label}没有{'倒数' if ordinal and ordinal.group(1) else '排'}第{n}的县区，"
+                                 f"只有{len(order)}个县区参与排名")
+                    continue
+                place = order[n - 1].rank
+                prefix = f"倒数第{n}" if ordinal and ordinal.group(1) else f"排第{n}"
+            elif LAST.search(asked):
+                place = ranks[-1]
+                prefix = "排名最后"
+            elif FIRST.search(asked) or re.search(r"哪个|哪家|谁", asked):
+                place = ranks[0]
+                prefix = "排第1"
+            else:
+                parts.append(r.summary.rstrip("。"))
+                continue
+            rows = [row for row in r.rows if row.rank == place]
+            names = "、".join(f"{row.region}（{_fmt(_score(row, r.by), r.unit)}）" for row in rows)
+            tie = f"，{len(rows)}个地区并列第{place}" if len(rows) > 1 else ""
+            parts.append(f"{r.period_label}{r.metric}{label}{prefix}的是{names}{tie}")
+        return "；".join(parts) + "。" if parts else str(getattr(first, "summary", ""))
+    if isinstance(first, CityTotalResult) and first.basis == "全市行":
+        return "；".join(_city_lead(parsed, r) for r in results if isinstance(r, CityTotalResult)) + "。"
+    if isinstance(first, CountyRanking):
+        return _county_rate_lead(parsed, first)
+    if isinstance(first, ProgressChange):
+        return _progress_lead(parsed, first)
+    return str(getattr(first, "summary", ""))
+
+
+# The question weighs one place against another (差几个百分点, 谁高, 比全市高还是低, 和石泉比): 多少 is no such word.
+ASKS_DIFFERENCE = re.compile(r"差|高|低|谁|比(?!例|重)|快|慢|领先|落后|超过|不如|多出|[多少](?=[了些]|$)")
+ASKS_YOY_MEASURE = re.compile(r"同比|增速|增幅|增长率|增长")
+ASKS_COMPLETION = re.compile(r"进度|完成率|百分点|序时|完成得")
+
+
+def two_places_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+    """"白河县2023年1-7月实际引进内资完成进度比石泉县高1.99个百分点" when the question sets two places side by side
+    for one period and metric (two counties, or a county and 全市) and asks how they differ: the sentence and the
+    difference (for the number checker). The measure is the one asked: 同比, completion, else the value."""
+    rows = [r for r in results if isinstance(r, IndicatorResult) and r.value is not None]
+    if len(rows) != 2 or rows[0].region == rows[1].region or rows[0].period != rows[1].period \
+            or rows[0].metric != rows[1].metric:
+        return None
+    asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(parsed.text, parsed))
+    if not ASKS_DIFFERENCE.search(asked):
+        return None
+    # the measure may be named in the question a follow-up changes (旬阳上半年内资进度 → 和全市比呢)
+    measured = f"{parsed.asked_before} {parsed.text}"
+    a, b = rows
+    if ASKS_YOY_MEASURE.search(measured):
+        label, x, y, unit = "同比增速", a.yoy_pct, b.yoy_pct, "个百分点"
+    elif ASKS_COMPLETION.search(measured):
+        label, x, y, unit = "完成进度", a.completion_pct, b.completion_pct, "个百分点"
+    else:
+        label, x, y, unit = "", a.value, b.value, a.unit
+    if x is None or y is None:
+        return None
+    gap = round(x - y, 2)
+    more, less = ("高", "低") if unit == "个百分点" else ("多", "少")
+    said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
+    return f"{a.period_label}{a.region}{a.metric}{label}比{b.region}{said}", abs(gap)
+
+
+def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:
+    """全市 from the report's own 全市 row: the value, the 同比 when asked, the target when asked, the completion."""
+    if r.value is None:
+        return f"项目数据库中没有全市{r.period_label}{r.metric}的数据"
+    text = f"全市{r.period_label}{r.metric}{_fmt(r.value, r.unit)}"
+    if re.search(r"同比|增速|增幅|增长", parsed.text):
+        text += ("，同比无数据" if r.yoy_pct is None else
+                 f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct), '%')}")
+    if r.annual_target is not None and ASKS_TARGET.search(parsed.text):
+        text += f"，年度目标{_fmt(r.annual_target, r.unit)}"
+    if r.completion_pct is not None:
+        text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}" + schedule_gap(
+            parsed.text, r.completion_pct, float(parse_period(r.period).schedule_pct))
+    return text
+
+
+# The question measures completion against the schedule, from either side (落后多少, 快了多少, 超序时多少, 达没达到).
+ASKS_SCHEDULE = re.compile(r"序时|时间进度|落后|滞后|超前|领先|差多少|低多少|高多少|快多少|快了多少|慢多少")
+
+
+def schedule_gap(question: str, completion_pct: float, schedule_pct: float) -> str:
+    """"，低于序时进度（58.33%）3.77个百分点" or "，高于序时进度（50%）20.3个百分点" when the question asks how
+    completion stands against the schedule: said from the side the figure is on, whichever side the question
+    assumed (落后多少 of a county ahead is answered as ahead)."""
+    if not ASKS_SCHEDULE.search(question):
+        return ""
+    gap = round(completion_pct - schedule_pct, 2)
+    side = "高于" if gap > 0 else "低于" if gap < 0 else "持平于"
+    amount = _fmt(abs(gap), "个百分点") if gap else ""
+    return f"，{side}序时进度（{_fmt(schedule_pct, '%')}）{amount}"
+
+
+def _place(rank: int, ranked: list[int]) -> str:
+    """排第3 / 排并列第3 among the ranks given (one per ranked region)."""
+    return f"排{_rank_words(rank, ranked.count(rank))}"
+
+
+def _extreme(parsed: Parsed, ranks: list[int]) -> tuple[int, str] | None:
+    """The place the question asks for at one end of a ranking (最高/最多 → the first, 最低/最少 → the last),
+    and how to say it; None when it asks neither."""
+    if not ranks:
+        return None
+    if LAST.search(parsed.text):
+        return max(ranks), "最后"
+    if FIRST.search(parsed.text) or re.search(r"哪个|哪家|谁", parsed.text):
+        return min(ranks), "第1"
+    return None
+
+
+def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
+    """各县区项目比率: a named county's rate and place (并列 when tied), or the county at the end asked for."""
+    by = result.by
+    ranked = [r for r in result.rows if r.rank is not None]
+    ranks = [r.rank for r in ranked if r.rank is not None]
+    asked = [g.name for g in parsed.regions if not g.is_city]
+    day = f"截至{result.as_of.year}年{result.as_of.month}月{result.as_of.day}日台账，"
+    if asked:
+        parts = []
+        for name in asked:
+            row = next((r for r in result.rows if r.region == name), None)
+            rate = row.rate(by) if row else None
+            if row is None or rate is None or row.rank is None:
+                parts.append(f"{name}没有可计算{by}的项目（无数据）")
+            else:
+                parts.append(f"{name}项目{by}{_fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
+        return day + "；".join(parts) + "。"
+    end = _extreme(parsed, ranks)
+    if end is None:
+        return result.summary
+    place, said = end
+    rows = [r for r in ranked if r.rank == place]
+    names = "、".join(f"{r.region}（{_fmt(r.rate(by), '%')}）" for r in rows)
+    tie = f"，{len(rows)}个县区并列" if len(rows) > 1 else ""
+    return f"{day}各县区项目{by}排{said}的是{names}{tie}。"
+
+
+def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
+    """进度变化: a named county's change and place, or the county at the end asked for (提升最多 / 最少), per metric."""
+    head = f"{result.period_label}比{result.compared_label}，"
+    asked = [g.name for g in parsed.regions if not g.is_city]
+    parts = []
+    for metric in result.metrics:
+        steps = [s for s in result.rows if s.metric == metric]
+        ranks = [s.rank for s in steps]
+
+        def moved(s: ProgressStep) -> str:
+            way = "持平" if not s.change_points else ("提高" if s.change_points > 0 else "下降")
+            amount = "" if not s.change_points else _fmt(abs(s.change_points), "个百分点")
+            return f"{way}{amount}（{_fmt(s.before_pct, '%')}→{_fmt(s.after_pct, '%')}）"
+
+        if asked:
+            for name in asked:
+                step = next((s for s in steps if s.region == name), None)
+                parts.append(f"{name}{metric}完成进度{moved(step)}，在{len(steps)}个县区中{_place(step.rank, ranks)}"
+                             if step else f"{name}{metric}没有两期的完成进度（无数据）")
+            continue
+        end = _extreme(parsed, ranks)
+        if end is None:
+            return result.summary
+        place, said = end
+        if FALLING.search(parsed.text):  # 下降最多 is the last by increase, 下降最少 the first
+            place, said = (min(ranks), "第1") if said == "最后" else (max(ranks), "最后")
+        chosen = [s for s in steps if s.rank == place]
+        label = "提升最少" if said == "最后" else "提升最多"
+        if len(chosen) > 1:  # a tie moved by the same points: the names, then the change once
+            way = "持平" if not chosen[0].change_points else (
+                f"{'提高' if chosen[0].change_points > 0 else '下降'}{_fmt(abs(chosen[0].change_points), '个百分点')}")
+            parts.append(f"{metric}完成进度{label}的是{'、'.join(s.region for s in chosen)}（{len(chosen)}个县区并列），"
+                         f"均{way}")
+        else:
+            parts.append(f"{metric}完成进度{label}的是{chosen[0].region}，{moved(chosen[0])}")
+    return head + "；".join(parts) + "。" if parts else result.summary
+
+
+def _score(row: Any, by: str) -> float | None:
+    return {"completion": row.completion_pct, "value": row.value, "yoy": row.yoy_pct}.get(by)
