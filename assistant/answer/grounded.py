@@ -23,6 +23,7 @@ from assistant.answer.answer_types import answer_type
 from assistant.answer.composition import Composition
 from assistant.answer.leads import derived, lead_sentence
 from assistant.answer.numbers import numeric_values
+from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
 from assistant.answer.understand import (
     Parsed,
@@ -143,6 +144,11 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # uses what the question names wins (汉阴县外资进度落后 → that county's figure, not the list of laggards).
 # Chosen on the development question set only.
 SLOT_BONUS = 0.02
+# Two tools whose scores differ by less than this are a tie to the embedder, not a preference: the quantised model's
+# similarities for the same texts differ by about 1e-4 between CPUs, so which of the two won would depend on the
+# machine. A tie goes to the tool whose declaration (title and examples) holds more of the question's own words
+# (高新区合同履约率多少: the 合同履约率 ranking, not the library's 履约率 among other statistics).
+TIE = 0.001
 # A named project, company or 首谈单位 narrows every figure asked: a tool that cannot filter by it answers for all
 ENTITY_KINDS = ("project", "enterprise", "source", "owner")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
@@ -254,6 +260,13 @@ def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
     return used + (used > 0 and "columns" in kinds and bool(_slot_values("columns", parsed, latest)))
 
 
+def _declared_words(tool: FigureTool, text: str) -> int:
+    """How many of the question's content words (its slot values aside: they say which, not what) the tool's title
+    and examples hold."""
+    declared = tool.title + "".join(tool.examples)
+    return sum(word in declared for word in set(content_words(text)))
+
+
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
     """Choose the tool calls by the router's scores among the tools whose slots the question fills."""
     by_route = {s.route: s.score for s in scores}
@@ -303,7 +316,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
                                          or (parsed.period and not parsed.period_assumed) or parsed.follow_up):
         eligible = []  # 一般问题几天内办结: the rule says it, the ledger's open problems do not
     if eligible:
-        adjusted, score, name, calls = max(eligible, key=lambda e: (e[0], e[1]))
+        best = max(e[0] for e in eligible)
+        adjusted, score, name, calls = max((e for e in eligible if e[0] >= best - TIE),
+                                           key=lambda e: (_declared_words(REGISTRY[e[2]], parsed.delexicalised()), e[0], e[1]))
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
         if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up:
             plan.calls, plan.route, plan.score = calls, name, score

@@ -60,7 +60,7 @@ WHY_SEARCH = why_pattern("怎么", "是什么", "口径")
 DATA_INTENTS = ("figure", "rank", "lag", "project", "event", "problem")
 
 
-def _content_words(text: str) -> list[str]:
+def content_words(text: str) -> list[str]:
     return [w for w in tokenize_query(text) if w not in GENERIC and len(w) > 1 or w.isdigit()]
 
 
@@ -220,7 +220,7 @@ def policy_for(
         # keep what the figure clause was about (外资) so the measures found are for that indicator
         topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
         query = " ".join(topic[:1] + [query])
-    words = kb.known(_content_words(query))
+    words = kb.known(content_words(query))
     # what the documents are asked for: in a mixed question (完成多少，为什么滞后) the why clause's reasons, not a value
     want = answer_type(query)
     # a question naming its period (2022年底入库多少) is not answered by figures about another one; a question about

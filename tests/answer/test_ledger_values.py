@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 
 from assistant.answer.engine import Assistant
+from assistant.answer.grounded import plan_for
+from assistant.answer.router import RouteScore
 from assistant.answer.slots import SlotVocabulary, day_count, fill_slots, ledger_matches
 
 VALUES = {"项目管家": ["张某", "李某", "黄某"], "包抓领导": ["副市长（分管文旅）", "副市长（分管工业）"],
@@ -83,3 +85,18 @@ def test_a_week_and_a_ledger_value_route_the_question(assistant: Assistant, ques
 def test_a_week_is_a_signing_window_only_where_signing_is_asked(assistant: Assistant) -> None:
     plan = assistant.route("这周到位资金增加的项目有哪些")
     assert plan.route != "list_projects" and "signed_from" not in plan.calls[0].params, plan
+
+
+@pytest.mark.parametrize("first", ["project_stats", "county_fulfilment_rates"])
+def test_a_tie_between_two_tools_goes_by_the_question_s_words_not_by_the_machine(assistant: Assistant,
+                                                                                 first: str) -> None:
+    # the quantised embedder's similarities differ by ~1e-4 between CPUs: whichever of two tied tools scores a
+    # hair higher on this machine, 合同履约率 is named by the rate ranking's declaration, not by the statistics'
+    parsed = assistant.understand("高新区合同履约率多少", None)
+    other = "county_fulfilment_rates" if first == "project_stats" else "project_stats"
+    scores = [RouteScore(first, 0.97405), RouteScore(other, 0.97401), RouteScore("policy", 0.94)]
+    plan = plan_for(parsed, scores, assistant._latest_period)
+    assert plan.route == "county_fulfilment_rates", plan
+    # a real gap is not a tie: the better route wins whatever the words
+    scores = [RouteScore("project_stats", 0.975), RouteScore("county_fulfilment_rates", 0.96)]
+    assert plan_for(parsed, scores, assistant._latest_period).route == "project_stats"
