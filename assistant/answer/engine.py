@@ -26,7 +26,7 @@ from assistant.answer.declines import (
 )
 from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
-from assistant.answer.quoting import RULE, period_mentions, policy_for
+from assistant.answer.quoting import ASKS_PLANS, RULE, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
 from assistant.answer.understand import (
@@ -347,7 +347,9 @@ class Assistant:
             unknown_forms_ = [f for kind, span in parsed.slots.unknown for f in unknown_forms(kind, span)]
             # an attribute word no passage writes (业绩 where the documents say 实绩) cannot be required of a passage:
             # the documents are searched as for any question, on the stricter evidence bar
-            required = [w for w in missing if self.kb.writes(w)]
+            # and a word naming where the answer is said (日报访谈里局长说…: an interview's masthead and byline) is
+            # matched by the document's heading, not required of the passage's own words
+            required = [w for w in missing if self.kb.writes(w) and not self.kb.heads(w)]
             policy_for(parsed, self.kb, comp, filters, strict=plan.outside or (bool(missing) and not required),
                        regions_of=self._regions_of,
                        mentions=[core_name(unknown_project)] if unknown_project else (
@@ -358,10 +360,15 @@ class Assistant:
         if missing:
             asked = "、".join(f"“{w}”" for w in missing)
             if comp.policy_lines or defined:
-                comp.notes.append(f"项目数据库中没有{asked}这项数据，以上是知识库文档中的说法（未经数据库核对）。")
+                # the words naming the document quoted (局长, 日报) are not data the database lacks
+                if attributes := [w for w in missing if not self.kb.heads(w)]:
+                    comp.notes.append(f"项目数据库中没有{'、'.join(f'“{w}”' for w in attributes)}这项数据，"
+                                      "以上是知识库文档中的说法（未经数据库核对）。")
             else:
                 comp.lead = f"项目数据库中没有{asked}这项数据，知识库中也没有找到相关内容，为避免误导，不作推测。"
-        if plan.future:
+        # a later period's data is not in the database; what a document proposes or plans for later is (人大调研建议
+        # 瀛湖今后主攻啥产业, 下一步打算): its quoted proposals stay
+        if plan.future and not (comp.policy_lines and ASKS_PLANS.search(parsed.text)):
             comp.lead = "项目数据库只有已经发生的数据，问题问的是以后的期间，暂时没有相关数据。"
             comp.policy_lines, comp.citations = [], []
         if parsed.corrections:

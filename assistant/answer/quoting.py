@@ -101,6 +101,8 @@ WHOLE_YEAR = re.compile(r"全年|年度|年底|年末|1\s*[-—至~]\s*12\s*月"
 # What a why/how question asks for, and the sections of a report or letter that say it.
 # (怎么办 and 如何 are not here: 连续两次不满意怎么办 asks what the rule says happens, not the next steps)
 ASKS_MEASURES = re.compile(r"下一步|措施|举措|打算|对策|怎么补|怎么改|怎么解决|怎么抓|如何补|如何解决|如何改")
+# A question asking what a document proposes or plans (调研组建议…, 下一步打算…): its proposals answer it, even about later.
+ASKS_PLANS = re.compile(ASKS_MEASURES.pattern + r"|建议")
 ASKS_REASONS = re.compile(r"为什么|为何|为啥|原因|怎么回事")
 # A question asking what a rule or measure was made for (当初为啥要出这个办法, 出台…是为了啥, 目的是什么): the
 # document's own purpose clause answers it (第一条 为……制定本办法, 本办法旨在…, a notice's 为解决……的问题，现将…印发).
@@ -261,7 +263,10 @@ def policy_for(
     chosen: list[tuple[Hit, str]] = []
     for rank, hit in enumerate(hits):
         context = f"{hit.title} {hit.section} {hit.text}"
-        if mentions and not any(m in context for m in mentions):
+        # a question may name the document loosely (日报访谈里局长说…, 人大那个调研报告里…): its heading's words
+        # (masthead, byline, 文种, office) count as the passage's for matching, not as words it must write itself
+        known_as = f"{context} {kb.heading(hit.doc_id)}"
+        if mentions and not any(m in known_as for m in mentions):
             continue
         if names and not all(n in context for n in names):
             continue
@@ -277,10 +282,13 @@ def policy_for(
         if (asked_places and place_relation(asked_places, document_places(hit.title, "", ""), places) < 0
                 and not (not comp.results and speaks_of(hit.text, asked_places, places))):
             continue
-        if (_coverage(words, context) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE)
+        if (_coverage(words, known_as) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE)
                 and hit.chunk_id not in stating):  # a purpose clause was found naming the rule asked about
             continue
-        quote = best_sentences(hit.text, words, want=want)
+        # the sentence quoted is chosen by what is asked, not by the words naming the document (局长, 主任 of an
+        # interview's byline: its byline line would be the best match)
+        byline = [w for w in words if w in known_as[len(context):] and w not in hit.title]
+        quote = best_sentences(hit.text, [w for w in words if w not in byline] or words, want=want)
         greeting = salutation(hit.text) if proposer else ""
         if greeting:
             quote = greeting  # a reply letter is addressed to whoever made the proposal
@@ -371,10 +379,12 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
     """The passage's most relevant sentences (verbatim, in order): the best one and, if it scores too,
     its neighbour. Falls back to the first sentence. With `want`, a sentence holding that kind of value
     (a duration for 多久) outranks one that only repeats the question's words."""
-    sentences = [
-        s for m in SENTENCE.finditer(passage)
-        if (s := m.group(0).strip()) and not _formality(s, words) and not INJECTION.search(s) and not is_planted(s)
-    ]
+    spans = {}  # each sentence's place in the passage, to quote neighbours as the passage writes them
+    for m in SENTENCE.finditer(passage):
+        s = m.group(0).strip()
+        if s and not _formality(s, words) and not INJECTION.search(s) and not is_planted(s):
+            spans.setdefault(s, m.start() + m.group(0).index(s))
+    sentences = list(spans)
     # A heading sentence (七是“以商招商”。 （五）营商环境尚需进一步优化。) names the topic but says nothing about it:
     # quote the content after it instead, and the heading only when there is nothing else.
     content = [x for x in sentences if not HEADING.match(x)]
@@ -403,7 +413,13 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
     if all(sentences[i].endswith(("？", "?")) for i in picked):
         return ""  # questions only (an interview's, its answer in another passage): nothing is answered here
     quote = "".join(sentences[i] for i in sorted(picked))
-    return quote if quote in passage else sentences[best]
+    if quote in passage:
+        return quote
+    # sentences apart in the passage by a line break (an interviewer's question and the answer below it): the
+    # contiguous span from the first to the last, when nothing but white space lies between them
+    first, last = sentences[min(picked)], sentences[max(picked)]
+    span = passage[spans[first]: spans[last] + len(last)]
+    return span if re.sub(r"\s+", "", span) == quote else sentences[best]
 
 
 # A question asking who or which holds a position (排第一的是哪个市, 投资最大的是哪个项目).

@@ -69,6 +69,8 @@ PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
 SYNONYM_POOL = 200  # passages per synonym checked for the phrase itself
 HEAD_CHARS = 300  # a document's opening read for its jurisdiction when the title and office name none
+# The metadata a question may name a document by: KnowledgeBase.heading.
+HEADING_FIELDS = ("title", "subtitle", "genre", "office", "signer", "recipient", "doc_number", "file_name")
 
 
 @dataclass
@@ -232,6 +234,7 @@ class _Snapshot:
     doc_places: dict[str, frozenset[str]] = field(default_factory=dict)
     doc_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # how a question may name each document
     doc_years: dict[str, int] = field(default_factory=dict)  # the year each document speaks from (0: unknown)
+    doc_heads: dict[str, str] = field(default_factory=dict)  # what each document is known by (see `heading`)
     times: dict[str, list[Time]] = field(default_factory=dict)  # the times each passage is about, filled per document
     dense: _DenseMatrix = field(default_factory=_DenseMatrix)
     cached_rows: _RowCache = field(default_factory=_RowCache)  # above EXACT_SEARCH_MAX_CHUNKS
@@ -448,6 +451,7 @@ class KnowledgeBase:
                 generation, chunks, doc_meta, bm25, order,
                 np.array([doc_index[r.doc_id] for r in rows], dtype=np.int64), doc_ids, places,
                 {d: document_names(str(m.get("title", ""))) for d, m in doc_meta.items()}, years,
+                doc_heads={d: " ".join(str(m.get(key, "")) for key in HEADING_FIELDS) for d, m in doc_meta.items()},
             )
             return self._snapshot
 
@@ -463,6 +467,16 @@ class KnowledgeBase:
         (丝博 in 丝博会)."""
         snapshot = self._current()
         return any(snapshot.mentions_any(cid, [word]) for cid in snapshot.order)
+
+    def heading(self, doc_id: str) -> str:
+        """What a document is known by besides its passages' own words: title, 文种, issuing office, signer,
+        addressee, 文号 and file name. A question naming its source loosely (局长接受采访时说…, 人大那个调研报告里…)
+        names it with these words."""
+        return self._current().doc_heads.get(doc_id, "")
+
+    def heads(self, word: str) -> bool:
+        """Whether some document's heading (see `heading`) writes this word."""
+        return any(word in head for head in self._current().doc_heads.values())
 
     def titles(self) -> dict[str, str]:
         """Each document's title, by document id."""
