@@ -379,7 +379,7 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
     """The passage's most relevant sentences (verbatim, in order): the best one and, if it scores too,
     its neighbour. Falls back to the first sentence. With `want`, a sentence holding that kind of value
     (a duration for 多久) outranks one that only repeats the question's words."""
-    spans = {}  # each sentence's place in the passage, to quote neighbours as the passage writes them
+    spans: dict[str, int] = {}  # each sentence's place in the passage, to quote neighbours as the passage writes them
     for m in SENTENCE.finditer(passage):
         s = m.group(0).strip()
         if s and not _formality(s, words) and not INJECTION.search(s) and not is_planted(s):
