@@ -228,8 +228,9 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
     return calls[:8]
 
 
-# A money unit the figure is asked in (多少万元, 合多少亿美元, 单位万元): the tool converts within a currency.
-ASKED_UNIT = re.compile(r"(?:多少|几)个?\s*(亿美元|万美元|亿元|万元|美元|元)|(?:单位|以)[是为用：:]?\s*(亿美元|万美元|亿元|万元)")
+# A money unit the figure is asked in (多少万元, 合多少亿美元, 单位万元, 换成万元呢): the tool converts within a currency.
+ASKED_UNIT = re.compile(r"(?:多少|几)个?\s*(亿美元|万美元|亿元|万元|美元|元)|"
+                        r"(?:单位|以|换成|换算成|折合成?|折算成?|改成|改用|用)[是为用：:]?\s*(亿美元|万美元|亿元|万元)")
 
 
 def _in_asked_unit(call: Call, question: str) -> Call:

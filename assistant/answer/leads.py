@@ -14,7 +14,7 @@ from assistant.answer.understand import (
     delexicalise,
 )
 from assistant.db.periods import parse_period
-from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
+from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
 from assistant.tools.lifecycle import CountyRanking
 from assistant.tools.monthly import ProgressChange, ProgressStep
 
@@ -45,6 +45,13 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the difference between two places set side by side (比石泉县高1.99个百分点)
     compared = two_places_compared(parsed, results) if parsed is not None else None
     out += [compared[1]] if compared else []
+    # the first place's lead over the last (第一名和最后一名差多少)
+    out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
+            and (spread := ends_apart(parsed.text, r))]
+    # the rest of the annual target (距年度目标还差18.61亿元), or what exceeds it
+    if parsed is not None and ASKS_REMAINING.search(parsed.text):
+        out += [abs(gap) for r in results if isinstance(r, IndicatorResult | CityTotalResult)
+                and (gap := remaining(r.value, r.annual_target)) is not None]
     # how many regions share a place (11个地区并列第3): counted from the ranking's rows
     out += [float(n) for r in results if isinstance(r, RankingResult)
             for n in Counter(row.rank for row in r.rows).values()]
@@ -86,6 +93,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             if r.completion_pct is not None:
                 text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}" + schedule_gap(
                     parsed.text, r.completion_pct, r.schedule_pct)
+            text += target_gap(parsed.text, r.value, r.annual_target, r.unit)
             if r.rank is not None:
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)
@@ -100,6 +108,9 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 continue
             label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
             ranks = sorted({row.rank for row in r.rows})
+            if spread := ends_apart(parsed.text, r):
+                parts.append(spread[0])
+                continue
             m = TOP_N.search(asked)
             if m:
                 n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
@@ -156,11 +167,41 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return "；".join(parts) + "。" if parts else str(getattr(first, "summary", ""))
     if isinstance(first, CityTotalResult) and first.basis == "全市行":
         return "；".join(_city_lead(parsed, r) for r in results if isinstance(r, CityTotalResult)) + "。"
+    if isinstance(first, LaggingResult) and ASKS_AHEAD.search(parsed.text):
+        return _ahead_lead(first)
     if isinstance(first, CountyRanking):
         return _county_rate_lead(parsed, first)
     if isinstance(first, ProgressChange):
         return _progress_lead(parsed, first)
     return str(getattr(first, "summary", ""))
+
+
+# The first place weighed against the last (第一名和最后一名差多少, 最高的比最低的高几个百分点, 首尾差距).
+TOP_END = re.compile(r"(?<!倒数)第[一1](?![\d季])|最高|最好|最快|最多|最大|头名|排名?最前")
+BOTTOM_END = re.compile(r"倒数第[一1](?![\d季])|最后|最低|最差|最慢|最少|最小|末位|垫底")
+ASKS_SPREAD = re.compile(r"差|距|高出|多出|拉开|[高多](?:多少|几)")
+
+
+def ends_apart(question: str, r: RankingResult) -> tuple[str, float] | None:
+    """"…完成进度第1的旬阳市（72.5%）比最后的瀛湖（42.76%）高29.74个百分点" when the question names both ends of a
+    ranking and asks how far apart they are: the sentence and the gap (for the number checker)."""
+    if (not (TOP_END.search(question) and BOTTOM_END.search(question) and ASKS_SPREAD.search(question))
+            or re.search(r"序时", question) or not r.rows):
+        return None
+    scored = [(row, s) for row in r.rows if (s := _score(row, r.by)) is not None]
+    if len(scored) < 2:
+        return None
+    top, bottom = max(scored, key=lambda t: t[1]), min(scored, key=lambda t: t[1])
+    unit = "个百分点" if r.by in ("completion", "yoy") else r.unit
+    gap = round(top[1] - bottom[1], 2)
+    label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+
+    def names(score: float) -> str:
+        return "、".join(row.region for row, s in scored if s == score)
+
+    said = f"高{_fmt(gap, unit)}" if r.by != "value" else f"多{_fmt(gap, unit)}"
+    return (f"{r.period_label}{r.metric}{label}第1的{names(top[1])}（{_fmt(top[1], '%' if unit == '个百分点' else unit)}）"
+            f"比最后的{names(bottom[1])}（{_fmt(bottom[1], '%' if unit == '个百分点' else unit)}）{said}", gap)
 
 
 # The question weighs one place against another (差几个百分点, 谁高, 比全市高还是低, 和石泉比): 多少 is no such word.
@@ -210,7 +251,31 @@ def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:
     if r.completion_pct is not None:
         text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}" + schedule_gap(
             parsed.text, r.completion_pct, float(parse_period(r.period).schedule_pct))
-    return text
+    return text + target_gap(parsed.text, r.value, r.annual_target, r.unit)
+
+
+# The question asks how much of the annual target is left (距离全年目标还差多少, 还差多少没完成, 剩余任务, 缺口):
+# a word of distance or of what remains, beside the target or alone; 差几个百分点 / 离序时进度 ask the schedule.
+ASKS_REMAINING = re.compile(
+    r"(?:差|距|离|剩|缺口|欠)[^，。？?序]{0,8}(?:目标|任务)|(?:目标|任务)[^，。？?序]{0,6}(?:还差|差多少|缺口|剩)"
+    r"|(?:还|尚)差多少(?![^，。？?]{0,4}(?:百分点|序时))|(?:没|未)完成的?(?:部分|还有)?(?:多少)?$|(?:还|尚)(?:没|未)完成"
+    r"|剩余|剩下|缺口")
+
+
+def remaining(value: float | None, target: float | None) -> float | None:
+    """The annual target less the cumulative value (negative once the target is exceeded); None without both."""
+    return None if value is None or not target else round(target - value, 2)
+
+
+def target_gap(question: str, value: float | None, target: float | None, unit: str) -> str:
+    """"，距年度目标（127.3亿元）还差18.61亿元" or "，已超额完成年度目标（1250.28亿元）182.37亿元" when the question
+    asks what is left of the target; "" otherwise or without a value and a target."""
+    gap = remaining(value, target)
+    if gap is None or not ASKS_REMAINING.search(question) or re.search(r"序时|百分点", question):
+        return ""
+    if gap > 0:
+        return f"，距年度目标（{_fmt(target, unit)}）还差{_fmt(gap, unit)}"
+    return f"，已完成年度目标（{_fmt(target, unit)}）" + (f"，超出{_fmt(-gap, unit)}" if gap else "")
 
 
 # The question measures completion against the schedule, from either side (落后多少, 快了多少, 超序时多少, 达没达到).
@@ -227,6 +292,23 @@ def schedule_gap(question: str, completion_pct: float, schedule_pct: float) -> s
     side = "高于" if gap > 0 else "低于" if gap < 0 else "持平于"
     amount = _fmt(abs(gap), "个百分点") if gap else ""
     return f"，{side}序时进度（{_fmt(schedule_pct, '%')}）{amount}"
+
+
+# The regions asked for are those ahead of the schedule (高于序时进度的县区, 超过序时的有哪些, 跑赢序时进度).
+ASKS_AHEAD = re.compile(r"(?:高于|超过|超出|超|快于|领先|跑赢|好于)了?(?:于)?序时|序时进度?(?:以上|之上)")
+
+
+def _ahead_lead(r: LaggingResult) -> str:
+    """"…完成进度高于序时进度（50%）的有1个：汉阴县（67.63%，高17.63个百分点）": the regions at or above the
+    schedule, most ahead first; said as 达到或高于 when one sits exactly on it."""
+    schedule = _fmt(r.schedule_pct, "%")
+    side = "高于" if all(x.gap_pct > 0 for x in r.ahead) else "达到或高于"
+    head = f"{r.period_label}{r.metric}完成进度{side}序时进度（{schedule}）的"
+    if not r.ahead:
+        return f"{head}县区：没有。" if r.lagging else r.summary
+    listing = "、".join(f"{x.region}（{_fmt(x.completion_pct, '%')}，" + (
+        f"高{_fmt(x.gap_pct, '个百分点')}）" if x.gap_pct else "持平）") for x in r.ahead)
+    return f"{head}有{len(r.ahead)}个：{listing}。"
 
 
 def _place(rank: int, ranked: list[int]) -> str:

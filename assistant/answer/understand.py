@@ -49,7 +49,10 @@ FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未�
 # The umbrella term for both tracked metrics: 招商引资完成进度 means 内资 and 外资.
 BOTH_METRICS = re.compile(r"招商引资|内外资")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
-ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|完成进度|进度|排名|排第几|第几|序时|差多少|倒数|最[高低多少好差快慢大小]")
+ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|完成进度|进度|排名|排第几|排老几|名次|第几|序时|差多少|倒数|"
+                       r"最[高低多少好差快慢大小]|[前后]\s*[2-9一二两三四五六七八九十]\s*(?:名|位)|还差|没完成|剩余|缺口|"
+                       # the unit the figure just given is wanted in (换成万元呢, 折合多少亿元)
+                       r"[亿万]美?元")
 # A follow-up setting the place it names beside the one asked before (和全市比呢, 那白河跟它比呢): both places.
 BESIDE_BEFORE = re.compile(r"比|对比|相比|比较")
 SAME_TIME_LAST_YEAR = re.compile(r"(?:去年|上年|上一年)?同期")
@@ -477,6 +480,19 @@ def _merged_slots(previous: Slots, current: Slots) -> Slots:
     if swapped:  # 那李某呢 after 张某当管家的项目: another value of the column the previous list was filtered by
         merged.matches = {**(merged.matches or {}), **swapped}
     return merged
+
+
+# What a bare attribute question (排第几？ 年度目标是多少？ 同比呢) says besides the attribute: asking words only.
+_ASKING_ONLY = re.compile(r"[呢吗啊呀吧？?。！!，,\s]|多少|是|的|几|了|那|么|怎么样|咋样|如何|有|呢")
+
+
+def bare_attribute(parsed: Parsed) -> bool:
+    """A short question asking an attribute and naming nothing else (排第几？ 年度目标是多少 同比呢): it asks about a
+    figure given before, so without a previous turn there is nothing to answer."""
+    text = parsed.text
+    return (len(text) <= 10 and ATTRIBUTE.search(text) is not None and not parsed.regions and not parsed.metrics
+            and parsed.period_assumed and not _filled(parsed.slots)
+            and not _ASKING_ONLY.sub("", ATTRIBUTE.sub("", text)))
 
 
 def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.db.errors import InvalidValue
 from assistant.db.periods import Period, parse_period
@@ -28,6 +28,10 @@ _BY_LABELS: dict[str, str] = {"completion": "完成进度", "value": "数值", "
 _BY_ALIASES = {"完成进度": "completion", "完成率": "completion", "数值": "value", "绝对值": "value", "同比": "yoy"}
 
 
+# What the target column answers besides itself: the rest of the target (the answer's lead says it when asked).
+TARGET_MEANS = "年度目标（年度任务）；距离目标还差多少（缺口、剩余任务）= 年度目标 − 本年累计完成额"
+
+
 class IndicatorResult(BaseModel):
     region: str
     period: str
@@ -37,7 +41,7 @@ class IndicatorResult(BaseModel):
     value: float | None
     yoy_pct: float | None
     yoy_basis: str | None
-    annual_target: float | None
+    annual_target: float | None = Field(description=TARGET_MEANS)
     completion_pct: float | None
     schedule_pct: float
     rank: int | None
@@ -66,6 +70,7 @@ def _figures(subject: str, period: Period, unit: str, value: Decimal | None, yoy
         "紫阳一季度内资完成了年度目标的百分之几", "高新区今年外资到位多少万美元", "恒口示范区内资目标是多少",
         "旬阳市1-7月引进内资完成情况", "平利县外资排第几", "岚皋县一季度内资同比", "宁陕引进内资完成率",
         "镇坪县外资完成进度怎么样", "白河县一季度招商引资完成得如何", "瀛湖景区一季度内资数据",
+        "旬阳市内资距离年度目标还差多少",
     ],
     path="indicator",
 )
@@ -254,6 +259,8 @@ class LaggingResult(BaseModel):
     schedule_pct: float
     lagging: list[LaggingRegion]
     on_schedule: list[str]
+    # the regions at or above the schedule with their completion, most ahead first (gap_pct: points above)
+    ahead: list[LaggingRegion] = []
     no_target: list[str]
     city_completion_pct: float | None
     city_gap_pct: float | None
@@ -283,7 +290,7 @@ def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResu
         rows = load_rows(session, p, m.name)
         prov = provenance(session, "indicators", [(r.id, r.import_id) for r in rows], p,
                           formula("完成进度", "序时进度", "低于序时进度"))
-    lagging, on_schedule, no_target = [], [], []
+    lagging, on_schedule, no_target, ahead = [], [], [], []
     for r in rows:
         completion = r.completion
         if r.is_city:
@@ -295,11 +302,15 @@ def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResu
                                          completion_pct=float(completion), gap_pct=float(schedule - completion)))
         else:
             on_schedule.append(r.region)
+            ahead.append(LaggingRegion(region=r.region, value=as_float(r.value), annual_target=as_float(r.target),
+                                       completion_pct=float(completion), gap_pct=float(completion - schedule)))
     lagging.sort(key=lambda x: -x.gap_pct)
+    ahead.sort(key=lambda x: -x.gap_pct)
     lagging_count = len(lagging)
     if store.region_scope:  # a county officer: their own region's status and the city-wide count only
         lagging = [x for x in lagging if x.region == store.region_scope]
         on_schedule = [x for x in on_schedule if x == store.region_scope]
+        ahead = [x for x in ahead if x.region == store.region_scope]
         no_target = [x for x in no_target if x == store.region_scope]
     city = next((r for r in rows if r.is_city and r.completion is not None), None)
     hidden = bool(store.region_scope) and 0 < _others_reporting(store, rows) < store.min_group
@@ -335,7 +346,7 @@ def lagging_regions(store: FigureStore, period: str, metric: str) -> LaggingResu
         summary += f" 全市完成 {city_completion}%，滞后序时进度 {city_gap} 个百分点。"
     return LaggingResult(
         period=p.key, period_label=p.label, metric=m.name, unit=m.unit, schedule_pct=float(schedule), lagging=lagging,
-        on_schedule=on_schedule, no_target=no_target, city_completion_pct=as_float(city_completion),
+        on_schedule=on_schedule, ahead=ahead, no_target=no_target, city_completion_pct=as_float(city_completion),
         city_gap_pct=as_float(city_gap), figures=figures, provenance=prov, summary=summary,
     )
 
@@ -349,7 +360,7 @@ class CityTotalResult(BaseModel):
     value: float | None
     yoy_pct: float | None
     yoy_basis: str | None
-    annual_target: float | None
+    annual_target: float | None = Field(description=TARGET_MEANS)
     completion_pct: float | None
     regions_missing: list[str]
     regions_target_sum: float | None
@@ -369,7 +380,7 @@ def _others_reporting(store: FigureStore, rows: list[Any]) -> int:
     examples=[
         "全市一季度实际引进内资多少", "安康市上半年外商直接投资总额", "全市外资完成进度",
         "我市今年引进内资完成了多少亿元", "全市招商引资总量是多少", "全市内资同比增长多少",
-        "2023年全市实际利用外资", "安康今年外资目标完成得怎么样",
+        "2023年全市实际利用外资", "安康今年外资目标完成得怎么样", "全市外资距离全年任务还差多少万美元",
     ],
     path="city",
 )
