@@ -24,12 +24,15 @@ LAST = re.compile(r"倒数|最低|最差|最慢|最少|最小|最后|末位|垫�
 FALLING = re.compile(r"下降|回落|退步|倒退")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
 RANK_POSITION = re.compile(r"(倒数)?第\s*(\d{1,3}|[一二两三四五六七八九十])(?!\s*季度|\d)")
-TOP_N = re.compile(r"前\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
+# The first n places asked for (前三, 最高的三个, 最多的5个): 最X的 only before a count of places.
+TOP_N = re.compile(r"(?:前|(?:最高|最好|最快|最多|最大|靠前)的?(?=\s*[2-9一二两三四五六七八九十]\s*(?:名|位|个)))"
+                   r"\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)?")
 # Any position a ranking question asks for: the top or last n, the nth, the first or the last.
 POSITION_WORDS = re.compile(r"前\s*[2-9一二两三四五六七八九十]|第\s*(?:\d{1,3}|[一二两三四五六七八九十])(?!\s*季度)|倒数|最|"
                             r"后\s*[2-9一二两三四五六七八九十]|靠后|靠前|垫底|末位|居首|排名|排序")
-# The last n places asked for (最后两名, 靠后的三个, 倒数三名, 后3位): not 倒数第二, a single place.
-BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫底的?|后)\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
+# The last n places asked for (最后两名, 靠后的三个, 倒数三名, 后3位, 最低的三个): not 倒数第二, a single place.
+BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫底的?|后|(?:最低|最差|最慢|最少|最小)的?)"
+                      r"\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
