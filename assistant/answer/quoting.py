@@ -60,8 +60,18 @@ WHY_SEARCH = why_pattern("怎么", "是什么", "口径")
 DATA_INTENTS = ("figure", "rank", "lag", "project", "event", "problem")
 
 
+# A grade or class written with a letter or digit (C级线索, 3A级景区, B类): the tokenizer cuts it into one-character
+# pieces, which are no content words, and the label is then lost — the very word telling A级 from C级.
+GRADE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{1,3}\s*[级类档星](?![A-Za-z0-9])")
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in tokenize_query(text) if w not in GENERIC and len(w) > 1 or w.isdigit()]
+
+
+def grades(text: str) -> list[str]:
+    """The grade or class labels a text writes (C级, 3A级), as written."""
+    return [re.sub(r"\s+", "", m.group(0)) for m in GRADE.finditer(text)]
 
 
 def _coverage(words: list[str], text: str) -> float:
@@ -223,6 +233,7 @@ def policy_for(
         topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
         query = " ".join(topic[:1] + [query])
     words = kb.known(content_words(query))
+    words += [g.lower() for g in grades(query) if g.lower() not in words and kb.writes(g)]
     # what the documents are asked for: in a mixed question (完成多少，为什么滞后) the why clause's reasons, not a value
     want = answer_type(query)
     # a question naming its period (2022年底入库多少) is not answered by figures about another one; a question about

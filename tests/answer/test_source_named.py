@@ -38,6 +38,10 @@ SURVEY = """关于园区发展情况的调研报告
 二、意见和建议
 
 建议东湖园区今后重点发展光伏组件和储能配套产业，西岭园区重点承接农产品精深加工项目。
+
+三、园区分级
+
+园区按年度评价分三级管理：亩均税收20万元以上的为A级园区，给予用地指标倾斜；亩均税收10万元至20万元的为B级园区，保持现有支持；亩均税收不足10万元的为C级园区，限期整改。
 """
 
 
@@ -58,6 +62,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     ("投资促进中心主任说引进了几个亩均税收超20万的项目", "项目9个"),
     ("访谈里主任讲下一阶段主要抓哪几件事", "稳存量、扩增量、优服务"),
     ("人大调研建议东湖园区今后主攻啥产业", "光伏组件和储能配套"),
+    # a grade written with a letter (C级) is what tells one sentence of a list from the next
+    ("C级园区是什么标准", "不足10万元的为C级园区"),
+    ("B级园区怎么支持", "保持现有支持"),
 ])
 def test_a_question_naming_its_source_loosely_is_answered_from_it(assistant: Assistant, question: str,
                                                                   fact: str) -> None:
