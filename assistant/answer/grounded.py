@@ -144,9 +144,10 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # uses what the question names wins (汉阴县外资进度落后 → that county's figure, not the list of laggards).
 # Chosen on the development question set only.
 SLOT_BONUS = 0.02
-# Two tools whose scores differ by less than this are a tie to the embedder, not a preference: the quantised model's
-# similarities for the same texts differ by about 1e-4 between CPUs, so which of the two won would depend on the
-# machine. A tie goes to the tool whose declaration (title and examples) holds more of the question's own words
+# Two tools whose scores differ by less than this, before and after the slot bonus, are a tie to the embedder, not a
+# preference: the quantised model's similarities for the same texts differ by about 1e-4 between CPUs, so which of
+# the two won would depend on the machine. (A gap the slot bonus closes is no tie: using more of what the question
+# names is the deliberate preference.) A tie goes to the tool whose declaration (title and examples) holds more of the question's own words
 # (高新区合同履约率多少: the 合同履约率 ranking, not the library's 履约率 among other statistics).
 TIE = 0.001
 # A named project, company or 首谈单位 narrows every figure asked: a tool that cannot filter by it answers for all
@@ -317,8 +318,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
                                          or (parsed.period and not parsed.period_assumed) or parsed.follow_up):
         eligible = []  # 一般问题几天内办结: the rule says it, the ledger's open problems do not
     if eligible:
-        best = max(e[0] for e in eligible)
-        adjusted, score, name, calls = max((e for e in eligible if e[0] >= best - TIE),
+        top = max(eligible, key=lambda e: (e[0], e[1]))
+        tied = [e for e in eligible if top[0] - e[0] < TIE and abs(top[1] - e[1]) < TIE]
+        adjusted, score, name, calls = max(tied,
                                            key=lambda e: (_declared_words(REGISTRY[e[2]], parsed.delexicalised()), e[0], e[1]))
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
         if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up:
