@@ -10,6 +10,8 @@ the model rather than stop.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +49,10 @@ from assistant.tools.types import NO_DATA, Figure, Provenance, format_value
 MODULE_ORDER = ("assistant.tools.indicators", "assistant.tools.monthly", "assistant.tools.projects", "assistant.tools.lifecycle",
                 "assistant.tools.directory", "assistant.tools.ledger", "assistant.tools.contacts",
                 "assistant.tools.assessment")
+# Every module of this package is imported, so a module declaring a tool with @figure_tool is registered by being
+# here: adding a tool touches no other file (modules not named in MODULE_ORDER are listed after those that are).
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 TOOLS: list[Callable[..., Any]] = [tool.function for tool in declared()]
 
 __all__ = [

@@ -5,7 +5,7 @@ definition: a short Chinese title, the kinds of slot it takes from a question (r
 project, enterprise, department, chain, office, days, date range) and example questions. Everything that
 lists tools derives from this registry: the LLM tool list, the grounded router's routes,
 `GET /api/figures/<tool>`, `assistant figures <tool>` and the workbench's listing. Adding a tool is one
-module with its declaration plus an import in `assistant/tools/__init__.py`.
+module with its declaration in `assistant/tools/` (the package imports every module it holds).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 SLOT_KINDS = ("region", "period", "metric", "project", "enterprise", "department", "chain", "office", "days",
               "date", "date_from", "date_to", "stage", "status", "category", "amount", "foreign", "by", "city",
               "order", "solved", "compared_to", "parts", "source", "overdue", "county", "change", "columns", "escalation", "owner", "rate",
-              "county_class", "matches", "signed_from", "signed_to")
+              "county_class", "matches", "signed_from", "signed_to", "visitor", "milestone", "until", "moved")
 
 
 @dataclass(frozen=True)
