@@ -151,10 +151,10 @@ SLOT_BONUS = 0.02
 # (高新区合同履约率多少: the 合同履约率 ranking, not the library's 履约率 among other statistics).
 TIE = 0.001
 # A named project, company or 首谈单位 narrows every figure asked: a tool that cannot filter by it answers for all
-ENTITY_KINDS = ("project", "enterprise", "source", "owner")
+ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change", "escalation", "owner", "matches")
+                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "milestone", "until")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[名位](?!单位)")
@@ -184,6 +184,10 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return [parsed.compared_to.key] if parsed.compared_to else []
     if kind == "change":  # two periods compared, or a change of completion asked in words
         return [True] if parsed.compared_to or slots.change else []
+    if kind == "stage" and slots.stage and (slots.date_to or slots.until) and slots.stage in ("签约", slots.milestone):
+        return []  # 本月新签约的项目, 二季度开工的: the step is what happened in the window, not the stage now
+    if kind == "milestone":  # a lifecycle step only where a window or an end day is asked of it
+        return [slots.milestone] if slots.milestone and (slots.date_to or slots.until) else []
     if kind in ("signed_from", "signed_to"):
         # a signing window: a month or quarter asked of signings, or a week (本周) only where signing is asked —
         # 这周到位资金增加的项目 asks what changed in the week, not what was signed in it
@@ -195,7 +199,7 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
              "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
-             "owner": slots.owner, "rate": slots.rate, "county_class": slots.county_class}.get(kind)
+             "owner": slots.owner, "visitor": slots.visitor, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class}.get(kind)
     return [] if value is None else [value]
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import jieba.posseg as posseg
 from sqlalchemy import select
 
-from assistant.db.models import Enterprise, Event, IndustryChain, Office, Problem, Project
+from assistant.db.models import Contact, Enterprise, Event, IndustryChain, Office, Problem, Project
 from assistant.db.records import PROJECT_SPECS
 from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
 from assistant.db.session import FigureStore
@@ -49,6 +49,8 @@ _CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "�
 _COMPANY_NOUN = re.compile(r"^的?(?:企业|公司|集团|客商|类)")
 # Who follows an enterprise (跟踪责任单位): 深圳办负责跟踪的企业, 国轩高科是哪个单位在跟
 _OWNER_WORDS = re.compile(r"负责跟踪|跟踪责任|负责对接的企业|在跟(?!踪)|跟踪的(?:企业|客商|目标企业)")
+# What the visit records hold (走访, 叩门, 拜访…): a person named beside these is who made the visits
+_VISIT_WORDS = re.compile(r"走访|叩门|拜访|对接|来访|会谈|去过|跑了|跑过|见了|见过|联系过")
 # Who brought a project in (首谈单位): 深圳联络处首谈的项目, 北京联络处牵线引进的项目.
 _SOURCE_WORDS = re.compile(r"首谈|牵线|引荐|推荐引进|来源单位|项目来源")
 # The agreed start date already passed (过了约定开工期限, 逾期未开工), not coming up (快到开工期限).
@@ -99,6 +101,7 @@ class SlotVocabulary:
     offices: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (name, city, aliases)
     # the values of the project ledger's columns a list can be filtered by (项目管家 → 张某, 李某…; 新建/续建 → 续建)
     ledger_values: dict[str, list[str]] = field(default_factory=dict)
+    visitors: list[str] = field(default_factory=list)  # the people of the 走访 / 叩门 records (走访人员)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -118,6 +121,8 @@ class SlotVocabulary:
                 offices=[(o.name, o.city, tuple(o.aliases or [])) for o in session.scalars(select(Office))],
                 categories=sorted({c.strip() for cats in session.scalars(select(Enterprise.category)) if cats
                                    for c in re.split(r"[、,，/]", cats) if c.strip()}),
+                visitors=sorted({v.strip() for people in session.scalars(select(Contact.visitors)) if people
+                                 for v in re.split(r"[、,，/；;\s]", people) if len(v.strip()) >= 2}),
             )
 
     def words(self) -> list[str]:
@@ -150,6 +155,10 @@ class Slots:
     parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
     change: bool | None = None  # asks how completion changed between periods
     owner: str | None = None  # the unit following an enterprise (跟踪责任单位): an office's city or name
+    milestone: str | None = None  # the lifecycle step asked of a window (开工, 投产, 线索, 在谈), not 签约
+    moved: bool | None = None  # asks what moved (进展, 推进, 动态, 变化), not what was added or what stands
+    until: date | None = None  # a count up to a month's end (截至6月底开工的项目)
+    visitor: str | None = None  # who made the visits asked about (黄某走访了哪些企业): a 走访人员 of the contact records
     rate: str | None = None  # a project rate asked of the counties (开工率, 资金到位率, 合同履约率, 涉链占比)
     county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
     escalation: str | None = None  # a 协调层级 of the problem ledger (市级联席会议), asked of problems
@@ -182,13 +191,28 @@ def _days(text: str, bare: bool = False) -> int | None:
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-def _window(text: str) -> tuple[date | None, date | None]:
+# A question about what moved in a time (哪些问题有新进展, 办理有推进, 台账有什么变化), not what is new or open
+_MOVED = re.compile(r"进展|推进|动态|变化|动静|办到|进度")
+# One occasion the question is about (那场推介会, 丝博会专场, 签约仪式), not the ledger's dates
+_OCCASION = re.compile(r"(?:那|这|哪|一)场|专场|推介会|大会|活动|展会|博览会|仪式")
+
+
+def _window(text: str, today: date | None = None) -> tuple[date | None, date | None]:
     """A signing window when the question asks what happened within a month or a quarter (2023年11月签约,
-    二季度新签约), not in a cumulative period (1-11月, 截至11月, 前三季度)."""
-    if not re.search(r"签约|签了|开工|投产|举办", text) or re.search(r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
+    二季度新签约), not in a cumulative period (1-11月, 截至11月, 前三季度). A month or quarter without its year
+    (6月份签约, 二季度开工) is of the year of `today` (the day relative dates count from: the data's as-of day when
+    the data is older than the clock), and 本月 / 上个月 are counted from it."""
+    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|线索|在谈", text) or re.search(
+            r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
         return None, None
     year_m = re.search(r"(20\d{2})\s*年", text)
-    year = int(year_m.group(1)) if year_m else None
+    # an occasion's signing (6月份宁波那场签了多少) is the event's own figure, in whatever year it was held
+    year = int(year_m.group(1)) if year_m else (today.year if today and not _OCCASION.search(text) else None)
+    if today and (m := re.search(r"(本|这|上)个?月(?!底|末)", text)) and not year_m:
+        first = today.replace(day=1)
+        if m.group(1) == "上":
+            first = (first - timedelta(days=1)).replace(day=1)
+        return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
     if m := re.search(r"(?<![\d-])(\d{1,2})\s*月(?:份)?(?!底|末)", text):
         month = int(m.group(1))
         if year and 1 <= month <= 12:
@@ -406,7 +430,30 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
     return filters, mentions
 
 
-def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
+def _until(text: str, today: date | None) -> date | None:
+    """The day a count of what happened runs up to (截至6月底开工的项目, 到3月末投产了几个): a month's end, of the
+    year written or of `today`'s."""
+    m = re.search(r"(?:截[至止]|到)\s*(?:(20\d{2})\s*年)?\s*(\d{1,2})\s*月(?:份)?(?:底|末)", text)
+    if m is None or not (1 <= int(m.group(2)) <= 12) or not (m.group(1) or today):
+        return None
+    year, month = int(m.group(1)) if m.group(1) else today.year, int(m.group(2))  # type: ignore[union-attr]
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# The lifecycle step a question asks happened in a window (二季度开工的, 上周有没有项目开工, 近两周新进的线索): the
+# step whose date the window applies to; signing windows are the signing tools' own (new_signings, list_projects).
+_MILESTONE_WORDS = (("开工", "开工"), ("动工", "开工"), ("投产", "投产"), ("竣工", "投产"), ("线索", "线索"),
+                    ("在谈", "在谈"), ("洽谈", "在谈"))
+
+
+def _milestone(text: str) -> str | None:
+    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工)|[A-Za-z]\s*级线索|线索等级", "", text)
+    if re.search(r"签约|签了|签的|新签|签下|率", staged):
+        return None  # 签约 windows go to the signing tools; a rate (开工率) is a county figure
+    return next((step for word, step in _MILESTONE_WORDS if word in staged), None)
+
+
+def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> Slots:
     slots = Slots()
     project = _find_name(text, vocab.projects, "project")
     if project and re.search(r"(?:\d+|[两三四五六七八九十几多]+)\s*个[^，。？?]{0,4}$", text[: text.find(project[1])]):
@@ -461,7 +508,8 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
     if company and not any(span in company for span, _ in slots.spans):  # 供电公司 is the department 供电
         slots.unknown.append(("企业", company))
     # 签约还没开工的项目 is at 签约: a stage said not to be reached yet is not the one asked for
-    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)", "", text)
+    # A级线索 is a lead's grade (线索等级), not the 线索 stage
+    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)|(?<![A-Za-z])[A-Za-z]\s*级(?:的)?(?:线索)?", "", text)
     for word, stage in _STAGE_WORDS.items():
         if re.search(rf"(?:已|已经|还在|正在|处于|在){word}|{word}(?:阶段|的项目|项目)"
                      rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
@@ -470,12 +518,19 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         if word in text:
             slots.status = status
             break
-    if slots.city and _OWNER_WORDS.search(text):
+    if slots.city and (owned := _OWNER_WORDS.search(text)):
         # the office named as who follows the enterprises, not whose visit records are asked for
         slots.owner, slots.city = slots.city, None
+        status_at = next((text.find(w) for w, _ in _STATUS_WORDS if w in text), -1)
+        if status_at >= 0 and owned.start() <= status_at + 3 and status_at <= owned.end():
+            slots.status = None  # 北京联络处在跟踪的企业: 跟踪 says who follows them, not the 跟踪中 status
     if slots.city and _SOURCE_WORDS.search(text):
         # the office named as who brought the projects in, not whose visit records or events are asked for
         slots.source, slots.city = slots.city, None
+    if _VISIT_WORDS.search(text):
+        # a person of the visit records, where visits are asked (黄某今年走访了哪些企业): the same name as a 项目管家
+        # elsewhere (黄某管哪些项目) is the ledger's, picked by its column
+        slots.visitor = next((v for v in sorted(vocab.visitors, key=len, reverse=True) if v in text), None)
     if _OVERDUE.search(text):
         slots.overdue = True
     if _PARTS.search(text):
@@ -490,7 +545,10 @@ def fill_slots(text: str, vocab: SlotVocabulary) -> Slots:
         slots.foreign = True
     if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
         slots.order = "investment"
-    slots.date_from, slots.date_to = _window(text)
+    slots.date_from, slots.date_to = _window(text, today)
+    slots.until = _until(text, today)
+    slots.milestone = _milestone(text)
+    slots.moved = bool(_MOVED.search(text)) or None
     # a column of the ledger, asked of each listed project: not a word inside the project's or company's name
     named = [s for s, _ in slots.spans if s in (slots.project or "") or s in (slots.enterprise or "")]
     bare_text = text

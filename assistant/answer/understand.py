@@ -328,7 +328,9 @@ PERIOD_WORDS = re.compile(
 # a week is a date window, not a reporting period: 本周新签约 asks the ledger's week, 一季度签约 a period's list
 LAST_WEEK = re.compile(r"上上?个?(?:周|星期|礼拜)(?!一|二|三|四|五|六|日|天)")
 THIS_WEEK = re.compile(r"(?:本|这)个?(?:周|星期|礼拜)(?!一|二|三|四|五|六|日|天|末)")
-WEEK_WORDS = re.compile(r"(?:本|上|这|下)个?(?:周|星期|礼拜)|(?:最近|近)(?:一|1)?(?:周|星期)|近\s*\d+\s*天|这几天")
+WEEK_WORDS = re.compile(r"(?:本|上|这|下)个?(?:周|星期|礼拜)|(?:最近|近)\s*(?:[一两二三四1-4]\s*个?)?(?:周|星期)|近\s*\d+\s*天|这几天")
+# the last n weeks up to the day relative dates count from (近两周新进的线索, 最近三个星期开工的项目)
+RECENT_WEEKS = re.compile(r"(?:最近|近)\s*([一两二三四1-4])\s*个?(?:周|星期|礼拜)")
 
 
 def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> str:
@@ -416,12 +418,17 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
     if bad := BAD_PERIOD.search(text):
         parsed.bad_period = bad.group(0)
-    parsed.slots = fill_slots(text, vocab.names)
+    parsed.slots = fill_slots(text, vocab.names, today)
     if (last := LAST_WEEK.search(text)) and parsed.slots.date_from is None:
         # 上周 is the week before the ledger's (or the clock's) week: 本周 is the tools' own default
         weeks = 2 if last.group(0).startswith("上上") else 1
         parsed.slots.date_to = today - timedelta(days=7 * weeks)
-        parsed.slots.date_from = parsed.slots.date_to - timedelta(days=7)
+        parsed.slots.date_from = parsed.slots.date_to - timedelta(days=6)  # seven days, as 本周's
+        parsed.slots.week = True
+    elif (recent := RECENT_WEEKS.search(text)) and parsed.slots.date_from is None:
+        weeks = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(recent.group(1)) or int(recent.group(1))
+        parsed.slots.date_to = today
+        parsed.slots.date_from = today - timedelta(days=7 * weeks - 1)
         parsed.slots.week = True
     elif THIS_WEEK.search(text) and parsed.slots.date_from is None:
         # 本周 is a window of dates as 上周 is: the seven days ending on the ledger's (or the clock's) day

@@ -48,18 +48,19 @@ class ContactList(BaseModel):
     "驻外招商联络处的走访、叩门记录：对接了哪些企业、结果和下一步",
     examples=[
         "驻深圳联络处今年对接了哪些企业？", "上海联络处走访了哪些企业", "各联络处今年叩门了多少次",
-        "驻北京招商联络处2023年的对接情况", "联络处最近拜访了哪些企业，下一步干什么", "驻外联络处对接企业的情况",
-        "欣旺达电子谁去对接过", "杭州联络处叩门招商记录",
+        "联络处最近拜访了哪些企业，下一步干什么", "驻外联络处对接企业的情况", "欣旺达电子谁去对接过",
+        "某人今年走访了哪些企业", "某人最近一次叩门是哪天去的哪家",
     ],
     slots={"office": "city"},
     path="contacts",
 )
 def office_contacts(store: FigureStore, office: str | None = None, period: str | None = None,
-                    enterprise: str | None = None) -> ContactList:
+                    enterprise: str | None = None, visitor: str | None = None) -> ContactList:
     """驻外招商联络处（及其他单位）的走访、叩门、来访记录：日期、企业、人员、方式、对接成果、下一步，按日期排列。
 
     office：可选，联络处名称、简称或驻地城市，如“驻深圳招商联络处”“深圳联络处”“深圳”；
-    period：可选，如“2023”（全年）或“2023Q2”，只列该累计期间内的记录；enterprise：可选，企业名称或其中一部分。
+    period：可选，如“2023”（全年）或“2023Q2”，只列该累计期间内的记录；enterprise：可选，企业名称或其中一部分；
+    visitor：可选，走访人员姓名，如“黄某”，只列有此人参加的记录。
     """
     if store.region_scope:  # the records name companies and contacts across the city: not a county's own rows
         raise LedgerDenied("驻外招商联络处的走访、叩门记录")
@@ -81,26 +82,30 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
         if office_id is not None:
             stmt = stmt.where(Contact.office_id == office_id)
         rows = [c for c in session.scalars(stmt)
-                if not enterprise or normalise_name(enterprise) in normalise_name(c.enterprise_name)]
+                if (not enterprise or normalise_name(enterprise) in normalise_name(c.enterprise_name))
+                and (not visitor or visitor in (c.visitors or ""))]
         inside = sorted((c for c in rows if not p or p.start <= c.held_on <= p.end),
                         key=lambda c: (c.held_on, c.enterprise_name))
         outside = max((c for c in rows if c not in inside), key=lambda c: c.held_on, default=None)
         latest = (f"{cn_date(outside.held_on)} {outside.unit}{outside.method or '对接'}{outside.enterprise_name}"
                   if outside else None)
-        rule = "走访叩门记录（contacts 表）" + (f"中 {p.label} 的记录" if p else "")
+        rule = "走访叩门记录（contacts 表）" + (f"中 {p.label} 的记录" if p else "") + (
+            f"，走访人员含“{visitor}”" if visitor else "")
         prov = provenance(session, "contacts", [(c.id, c.import_id) for c in inside], p, rule)
         items = [ContactItem(id=c.id, held_on=c.held_on, enterprise=c.enterprise_name, unit=c.unit,
                              office=names.get(c.office_id) if c.office_id else None, visitors=c.visitors,
                              method=c.method, outcome=c.outcome, next_step=c.next_step) for c in inside]
     enterprises = list(dict.fromkeys(i.enterprise for i in items))
     by_office = Counter(i.office or i.unit for i in items).most_common()
-    scope = "".join(filter(None, [p.label if p else "", office_name or "各单位", enterprise and f"对接“{enterprise}”"]))
+    scope = "".join(filter(None, [p.label if p else "", office_name or ("" if visitor else "各单位"),
+                                  visitor and f"{visitor}参加的", enterprise and f"对接“{enterprise}”"]))
     figures = [Figure(label=f"{scope}走访叩门记录数", value=len(items), unit="个", period=p.key if p else None,
                       provenance=prov),
                Figure(label=f"{scope}对接企业数", value=len(enterprises), unit="家", period=p.key if p else None,
                       provenance=prov)]
     if items:
-        listing = "；".join(f"{cn_date(i.held_on)} {i.method or '对接'}{i.enterprise}"
+        listing = "；".join(f"{cn_date(i.held_on)} {'' if office_name else (i.office or i.unit) + ' '}"
+                           f"{i.visitors + ' ' if visitor and i.visitors else ''}{i.method or '对接'}{i.enterprise}"
                            f"{'（' + i.outcome + '）' if i.outcome else ''}"
                            f"{'，下一步：' + i.next_step if i.next_step else ''}" for i in items[:15])
         summary = f"{scope}共有走访叩门记录 {len(items)} 次，对接企业 {len(enterprises)} 家（{'、'.join(enterprises)}）：{listing}。"

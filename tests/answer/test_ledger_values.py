@@ -58,7 +58,7 @@ def test_a_day_count_is_a_span_not_a_date(question: str, days: int | None) -> No
 @pytest.mark.parametrize(("before", "question", "tool", "params"), [
     ("张某当管家的项目有哪几个", "那李某呢", "list_projects", {"matches": ["项目管家=李某"]}),
     ("本周到位资金增加了多少", "上周的呢", "weekly_changes",
-     {"date_from": date(2023, 7, 14), "date_to": date(2023, 7, 21)}),
+     {"date_from": date(2023, 7, 15), "date_to": date(2023, 7, 21)}),
 ])
 def test_a_follow_up_puts_another_value_in_place(assistant: Assistant, before: str, question: str, tool: str,
                                                  params: dict[str, object]) -> None:
