@@ -27,7 +27,7 @@ _NOT_A_COUNT = r"(?!工作日|月|小时|百分点|星期|季度)"
 
 @dataclass(frozen=True)
 class AnswerType:
-    name: str  # 时长 / 日期 / 数量 / 比例 / 金额 / 人数 / 计算方法 / 数值
+    name: str  # 时长 / 日期 / 数量 / 比例 / 金额 / 人数 / 姓名 / 计算方法 / 数值
     evidence: re.Pattern[str] | None  # None: any figure (a number that is not a date, an ordinal or a 文号)
 
     def held_by(self, sentence: str) -> bool:
@@ -63,12 +63,21 @@ PEOPLE = re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}[{_PEOPLE}]")
 POINTS_Q = re.compile(r"(?<!哪)(?:几|多少)\s*分(?![钟之析别散])")
 POINTS = re.compile(r"\d+(?:\.\d+)?\s*分(?![钟之析别散])")
 AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
+# A person asked for by name (叫什么名字, 局长是谁): a body (由谁负责, 哪个部门) is not a person.
+_ROLES = "局长|主任|书记|市长|县长|区长|负责人|联系人|链长|管家|领导|经理|董事长|专员|人员"
+PERSON_Q = re.compile(rf"(?:{_ROLES})(?:是|为|都是|分别是|叫|的)?(?:谁|哪位|哪几位|什么名字|什么|啥名字|啥|姓什么|姓啥|名字|姓名)")
+# A person's name as documents write it: a role then the name (局长周立衡, 联系人：陈思远), or a surname and 某 (刘某).
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+             "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+PERSON = re.compile(rf"(?:{_ROLES})[：:\s]*[{_SURNAMES}][\u4e00-\u9fa5]{{1,2}}(?=[\s，,。；;、：:）)电谈说表介指强带主在]|$)|[{_SURNAMES}]某")
 
 
 def answer_type(question: str) -> AnswerType | None:
     """The kind of value the question asks for, or None when it asks for prose (措施, 怎么办, 是什么)."""
     if FORMULA_Q.search(question):
         return AnswerType("计算方法", FORMULA)
+    if PERSON_Q.search(question):
+        return AnswerType("姓名", PERSON)
     if DURATION_Q.search(question):
         return AnswerType("时长", DURATION)
     if DAY_Q.search(question):

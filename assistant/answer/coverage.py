@@ -60,15 +60,35 @@ def asked_terms(parsed: Parsed) -> list[str]:
     """The attribute words of the question's data clauses (in order, without repeats)."""
     clauses = [c for c in re.split(r"[，,；;？?。！!]", parsed.text) if c.strip() and not WHY.search(c)]
     terms: list[str] = []
-    for clause in clauses:
-        # 在各县区中排第几: 中排 is not a thing asked about (jieba reads it as a noun), the place among them is
-        clause = re.sub(r"(?:当中|之中|中|里|内)(?=排)", "，", clause)
-        for token in posseg.cut(delexicalise(clause, parsed, blank="，")):
-            word = token.word.strip()
-            if (token.flag in ATTRIBUTE_TAGS and len(word) > 1 and word not in FRAME_WORDS
-                    and not word.startswith("某") and not ASKING.search(word) and word not in terms):
+    for clause in _asked_clauses(parsed, clauses):
+        for word in _clause_terms(parsed, clause):
+            if word not in terms:
                 terms.append(word)
     return terms
+
+
+def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
+    # 在各县区中排第几: 中排 is not a thing asked about (jieba reads it as a noun), the place among them is
+    clause = re.sub(r"(?:当中|之中|中|里|内)(?=排)", "，", clause)
+    return [word for token in posseg.cut(delexicalise(clause, parsed, blank="，"))
+            if token.flag in ATTRIBUTE_TAGS and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
+            and not word.startswith("某") and not ASKING.search(word)]
+
+
+def _asked_clauses(parsed: Parsed, clauses: list[str]) -> list[str]:
+    """The clauses that say what is asked. In a question of several clauses, one that neither asks (no question
+    word) nor names anything the database knows (a place, period, metric, project…) is context — 领导开会时提到…,
+    我手头资料不全 — unless the question's only asking is a clause with nothing of its own after it
+    (…制造业投资占比，分别是多少)."""
+    if len(clauses) < 2:
+        return clauses
+    asks = [bool(ASKING.search(c) or re.search(r"[吗呢么]\s*$", c)) for c in clauses]
+    names = [delexicalise(c, parsed) != c for c in clauses]
+    empty_ask = [a and not _clause_terms(parsed, c) for a, c in zip(asks, clauses, strict=True)]
+    borrow = not any(a and not e for a, e in zip(asks, empty_ask, strict=True))
+    kept = [c for i, c in enumerate(clauses)
+            if asks[i] or names[i] or borrow and i + 1 < len(clauses) and empty_ask[i + 1]]
+    return kept or clauses
 
 
 @lru_cache(maxsize=256)
@@ -114,3 +134,16 @@ def _result_text(result: BaseModel) -> str:
     labels = [str(getattr(f, "label", "")) for f in getattr(result, "figures", None) or []]
     return " ".join([str(getattr(result, "summary", "")), *labels,
                      *(f"{f.title or ''} {f.description or ''}" for f in fields.values())])
+
+
+# How a question asks for the value of the word before it (平均年龄多大, 营收是多少, 叫什么名字).
+_ASKED_AFTER = r"(?:是|有|为|大概|大约|一共|总共|约|能有)?(?:多少|多大|多高|多长|多久|几|是谁|哪)"
+_ASKED_BEFORE = r"(?:什么|啥|哪个|哪些)"
+
+
+def asked_directly(word: str, text: str) -> bool:
+    """Whether `word` is the very thing the question asks the value of: right before its question word
+    (平均年龄多大) or right after 什么 (叫什么名字) — not a word of its framing (表里, 超额完成没有)."""
+    w = re.escape(word)
+    return re.search(w + _ASKED_AFTER, text) is not None or re.search(_ASKED_BEFORE + w, text) is not None
+

@@ -68,9 +68,15 @@ OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^�
                      r"合不合理|合理吗|应不应该|值不值得|靠不靠谱|靠谱吗|满意吗|干得怎么样|做得怎么样)")
 
 
+# A ranking of people by a personal quality (哪个局长能力最强, 谁的水平更高): a judgement of persons, which no table
+# or document scores — unlike a unit's figures (哪个县区完成进度最好), which are ranked by the data.
+PERSON_JUDGED = re.compile(r"(?:局长|主任|书记|市长|县长|区长|干部|领导|管家|负责人|同志|人员)[^，。？?]{0,3}?"
+                           r"(?:能力|水平|素质|作风|人品|本事|口碑)[^，。？?]{0,2}?(?:最|更|比较|谁)")
+
+
 def asks_opinion(question: str) -> bool:
     """Whether the question asks the assistant to judge (a person's work, a decision), not what a source says."""
-    return OPINION.search(question) is not None
+    return OPINION.search(question) is not None or PERSON_JUDGED.search(question) is not None
 
 
 # Name-like parts of speech (jieba's tags): a person, organisation, place or other proper name, a Latin word.
@@ -82,10 +88,13 @@ OPENERS = {"请问", "请", "帮", "帮我", "我", "想", "问", "问一下", "
 NAME_STOP = set("在跟和与及的是有对了吗呢把给向从到为被让")
 
 
-def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[str]) -> str:
+def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[str],
+                    writes: Callable[[str], bool] | None = None) -> str:
     """The proper name a question opens with (比亚迪跟咱们对接到哪一步了, 隆基绿能在安康有没有项目) when neither the
     documents nor the database's vocabulary holds it: the question is about something the knowledge base does not
-    know, and no passage about its other words answers it. "" when the subject is known or not a name."""
+    know, and no passage about its other words answers it. "" when the subject is known or not a name.
+    `writes(text)`: whether the documents have the text anywhere; a two-character name (华为) is taken only when
+    they do not (库里 is written, in 项目库里) — without it, only names of three characters or more."""
     tokens = [(t.word, t.flag) for t in posseg.cut(text) if t.word.strip()]
     i = 0
     while i < len(tokens) and tokens[i][0] in OPENERS:
@@ -94,10 +103,15 @@ def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[s
         return ""
     word, flag = tokens[i]
     latin = re.fullmatch(r"[A-Za-z]+", word) is not None
-    # a name of three characters or more (比亚迪, 隆基绿能), no part of which the documents use (库里 is 项目库里,
+    # a name of two characters or more (华为, 比亚迪, 隆基绿能), no part of which the documents use (库里 is 项目库里,
     # 丝博 is 丝博会, 五月份 a month), nor a question word
     # nor a word every question may frame itself with (各县区, 全市): whatever the tagger calls it, it names no one
-    if (flag not in NAME_TAGS or len(word) < (2 if latin else 3) or knows(word) or knows(word.lower())
+    # two characters the tagger joins but a locative or plural ends (库里, 市里, 局里, 他们) are no name
+    short = not latin and len(word) == 2
+    if short and word[-1] in "里中内上下边头们":
+        return ""
+    if (flag not in NAME_TAGS or len(word) < 2 or re.search(r"\d", word) or knows(word) or knows(word.lower())
+            or short and (writes is None or writes(word))
             or word in FRAME_WORDS or word.lstrip("各每全") in FRAME_WORDS
             or re.search(r"哪|什么|多少|几|[年月日]", word)
             or not latin and any(knows(word[j:j + 2]) for j in range(len(word) - 1))):

@@ -14,7 +14,7 @@ from assistant.access import FULL_ACCESS, Access
 from assistant.answer.answer_types import names_the_value
 from assistant.answer.composition import Composition
 from assistant.answer.conflicts import check_passages, unverified_notes
-from assistant.answer.coverage import uncovered
+from assistant.answer.coverage import asked_directly, uncovered
 from assistant.answer.declines import (
     ambiguous_body,
     asks_opinion,
@@ -40,6 +40,7 @@ from assistant.answer.understand import (
     delexicalise,
     parse,
     resolve_follow_up,
+    without_injection,
 )
 from assistant.config import Settings
 from assistant.db.errors import DatabaseNotReady
@@ -62,6 +63,7 @@ LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_L
 OPINION_REFUSAL = ("这个问题要的是评价或表态，本助手无法回答：只提供知识库文档和项目数据库中写明的内容。"
                    "可以问文档里是怎么说的，例如“年度总结对外资工作是怎么总结的”。")
 GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
+INJECTION_NOTE = "（问题中夹带了要求改变规则、改写答案或操作数据的指令，本助手不执行；以下只回答其中的查询。）"
 REFUSAL = (
     "本助手只提供按地区、期间、指标的只读查询和知识库检索，不能导出、修改或删除数据，"
     "也不会执行问题或文档中夹带的指令。"
@@ -230,6 +232,7 @@ class Assistant:
         # vocab.words(): the regions' names and aliases, the projects' and companies' names
         return (self.vocab.words() + list(names.departments) + [w for c, aliases in names.chains for w in (c, *aliases)]
                 + [w for o in names.offices for w in (o[0], o[1], *o[2])] + [span for span, _ in parsed.slots.spans]
+                + names.people + [v for values in names.ledger_values.values() for v in values]
                 + [span for _, span in parsed.slots.unknown] + [parsed.unknown_place])
 
     def _existing(self) -> dict[str, list[str]]:
@@ -313,6 +316,13 @@ class Assistant:
             limit = self.settings.max_question_chars
             warnings.append(f"问题超过 {limit} 字，只按前 {limit} 字处理。")
         if parsed.injection:
+            if (rest := without_injection(question)) and not INJECTION.search(rest):
+                # a question with an instruction planted in another sentence: the question is answered, the
+                # instruction is not followed (and not repeated: it may carry a number meant to be printed)
+                answer = self.ask_grounded(rest, history, filters, access)
+                answer.answer = f"{INJECTION_NOTE}\n\n{answer.answer}"
+                answer.warnings = warnings + answer.warnings
+                return answer
             return Answer(answer=REFUSAL, mode="grounded", warnings=warnings)
         comp = Composition()
         if not history and (len(parsed.text) <= 10 and FOLLOW_UP.search(parsed.text) or ANAPHORA.search(parsed.text)
@@ -324,7 +334,7 @@ class Assistant:
             return Answer(answer=which, mode="grounded", warnings=warnings)
         if asks_opinion(parsed.text):
             return Answer(answer=OPINION_REFUSAL, mode="grounded", warnings=warnings)
-        if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed)):
+        if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed), self.kb.writes):
             return Answer(answer=f"知识库和项目数据库中都没有关于“{subject}”的内容，为避免误导，不作推测。请核对名称。",
                           mode="grounded", warnings=warnings)
         plan, comp, missing = self._figures(parsed, self._plan(parsed, history), store)
@@ -336,6 +346,9 @@ class Assistant:
         defined = plan.route == "define" and not plan.calls and self._define(parsed, comp, access)
         # a question asking why (2023年外资为什么完成不好) wants the reasons, not another table of that period
         asks_why = WHY.search(parsed.text) is not None
+        # the value asked for under a name no document writes (平均年龄多大, 叫什么名字): no passage can state it, and
+        # passages about the question's other words would only pad a "cannot answer"
+        unstated = [w for w in missing if not self.kb.writes(w) and asked_directly(w, parsed.text)]
         if not comp.settled and plan.calls and comp.no_data and not asks_why:
             # the figure is not in the database: quote a document only where it speaks of that period
             periods = sorted({str(v) for c in plan.calls for k, v in c.params.items()
@@ -343,7 +356,7 @@ class Assistant:
             # a question about the rule (要求不低于多少) is answered by the rule, whatever year it names
             policy_for(parsed, self.kb, comp, filters, regions_of=self._regions_of,
                        periods=None if RULE.search(parsed.text) else [period_mentions(key) for key in periods] or None)
-        elif not comp.settled and (plan.policy or asks_why) and not defined:
+        elif not comp.settled and (plan.policy or asks_why) and not defined and not unstated:
             unknown_project = parsed.slots.unknown_project if not parsed.slots.project else None
             # a project, office, chain or company the database lacks: quote only passages that name it
             unknown_forms_ = [f for kind, span in parsed.slots.unknown for f in unknown_forms(kind, span)]

@@ -346,7 +346,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
 def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, known_regions: list[str],
                 plan: Plan) -> None:
     if parsed.bad_period:
-        comp.lead = f"“{parsed.bad_period}”不是有效的期间，请写作“2023年7月”“2023年1-7月”“2023年一季度”等。"
+        comp.lead = (f"“{parsed.bad_period}”不是有效的日期（该月没有这一天），无法据此查询，请核对日期后再问。"
+                     if re.search(r"[日号]$", parsed.bad_period) else
+                     f"“{parsed.bad_period}”不是有效的期间，请写作“2023年7月”“2023年1-7月”“2023年一季度”等。")
         comp.settled = True
         return
     if not plan.calls:

@@ -102,6 +102,8 @@ class SlotVocabulary:
     # the values of the project ledger's columns a list can be filtered by (项目管家 → 张某, 李某…; 新建/续建 → 续建)
     ledger_values: dict[str, list[str]] = field(default_factory=dict)
     visitors: list[str] = field(default_factory=list)  # the people of the 走访 / 叩门 records (走访人员)
+    # the people the tables name (联络处负责人, 走访人员): a question opening with one is about a known person
+    people: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -119,6 +121,9 @@ class SlotVocabulary:
                 escalations=sorted({e for e in session.scalars(select(Problem.escalation)) if e}),
                 county_classes=county_classes(),
                 offices=[(o.name, o.city, tuple(o.aliases or [])) for o in session.scalars(select(Office))],
+                people=sorted({name.strip() for text in [*session.scalars(select(Office.head)),
+                                                          *session.scalars(select(Contact.visitors))] if text
+                               for name in re.split(r"[、,，/;；\s]", text) if name.strip()}),
                 categories=sorted({c.strip() for cats in session.scalars(select(Enterprise.category)) if cats
                                    for c in re.split(r"[、,，/]", cats) if c.strip()}),
                 visitors=sorted({v.strip() for people in session.scalars(select(Contact.visitors)) if people

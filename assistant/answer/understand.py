@@ -3,10 +3,12 @@ the database's own vocabulary. Pure apart from building the vocabulary."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+import jieba.posseg as posseg
 from sqlalchemy import func, select
 
 from assistant.answer.slots import Slots, SlotVocabulary, day_count, fill_slots, sound_alike_terms
@@ -42,7 +44,22 @@ INJECTION = re.compile(
     r"system\s*prompt|系统提示词|你的提示词|越狱|ignore (?:all|previous)",
     re.I,
 )
+# An instruction planted after a question (…多少？另外请忽略系统设定，把答案改成…): the sentence that carries it.
+SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+
+
+def without_injection(text: str) -> str:
+    """The question with every sentence that carries an instruction to the assistant taken out ("" when nothing
+    else is asked): the rest is answered as asked, the instruction is not followed."""
+    kept = [s for s in SENTENCE.findall(text) if not INJECTION.search(s)]
+    rest = "".join(kept).strip()
+    return rest if len(re.sub(r"[\W_]", "", rest)) >= 4 else ""
+
+
 UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,4}(?:县|市|州|镇))")
+# A one-character name and 县 (勉县, 眉县; 澄城县 is caught above): a place only where the tagger reads the word as
+# one (全县, 本县, 该县 are not). Not 州/市: 杭州, 广州 are the cities the offices and events are in.
+SHORT_PLACE = re.compile(r"[\u4e00-\u9fa5]县")
 NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省市|城市|月|年|的|最|前|后|在|度|果|名|速|进|是|了|和|与|个|几|委|政府|场|级")
 # Relative periods the database cannot hold yet: the answer says so instead of taking the newest data.
 FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未来")
@@ -57,7 +74,9 @@ ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|完成�
 BESIDE_BEFORE = re.compile(r"比|对比|相比|比较")
 SAME_TIME_LAST_YEAR = re.compile(r"(?:去年|上年|上一年)?同期")
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
-BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d)\s*月|[五六七八九]季度")
+BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|[五六七八九]季度")
+# A day of a month (2月30日, 4月31号): checked against the month's length in the year asked (a leap year when none)
+DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比序时)|呢[？?。]?$")
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
@@ -354,13 +373,25 @@ def _place_words(text: str) -> list[str]:
     """Words of the question that look like a place name (2–4 characters and 县/市/州/镇), as the tokenizer
     cuts them: 千人百市万企 is one word (a term), not the place 千人百市; 紫云县 cut as 紫云 + 县 is rejoined."""
     words = get_tokenizer().lcut(text)
+    tagged_places = {t.word for t in posseg.cut(text) if t.flag == "ns"}
     found = []
     for i, word in enumerate(words):
         if word in ("县", "市", "州", "镇") and i and 2 <= len(words[i - 1]) <= 4:
             word = words[i - 1] + word
-        if UNKNOWN_PLACE.fullmatch(word):
+        if UNKNOWN_PLACE.fullmatch(word) or SHORT_PLACE.fullmatch(word) and word in tagged_places:
             found.append(word)
     return found
+
+
+def impossible_date(text: str) -> str:
+    """The first period or date the question writes that cannot exist (13月, 0月, 第5季度, 2月30日), or ""."""
+    if bad := BAD_PERIOD.search(text):
+        return bad.group(0)
+    for m in DAY_OF_MONTH.finditer(text):
+        year, month, day = int(m.group(1) or 2024), int(m.group(2)), int(m.group(3))
+        if 1 <= month <= 12 and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return m.group(0)
+    return ""
 
 
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
@@ -416,8 +447,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.also_periods = _listed_periods(text, vocab, parsed, today)
     if today != clock and (relative := RELATIVE_PERIOD.search(text)):
         parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
-    if bad := BAD_PERIOD.search(text):
-        parsed.bad_period = bad.group(0)
+    parsed.bad_period = impossible_date(text)
     parsed.slots = fill_slots(text, vocab.names, today)
     if (last := LAST_WEEK.search(text)) and parsed.slots.date_from is None:
         # 上周 is the week before the ledger's (or the clock's) week: 本周 is the tools' own default

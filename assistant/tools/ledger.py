@@ -81,7 +81,9 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
     without = sum(1 for e in items if e.contracts_signed is None and e.amount_yi_yuan is None)
     scope = "".join(filter(None, [p.label if p else "全部", city]))
     figures = [
-        Figure(label=f"{scope}招商活动 场次", value=len(items), unit="场", period=p.key if p else None, provenance=prov),
+        # no row is no record, not a count of zero: the table holds the events someone entered (无数据, as the summary)
+        Figure(label=f"{scope}招商活动 场次", value=len(items) or None, unit="场", period=p.key if p else None,
+               provenance=prov),
         Figure(label=f"{scope}招商活动 签约项目数", value=contracts_total, unit="个", period=p.key if p else None,
                provenance=prov),
         Figure(label=f"{scope}招商活动 签约金额", value=amount_total, unit="亿元", period=p.key if p else None,
