@@ -55,3 +55,11 @@ def test_a_passage_number_written_with_its_unit_is_not_read_in_another() -> None
 def test_an_iso_date_is_no_figure() -> None:
     # the day of projects_2023-07-21.csv in a source line was read as the figure -21
     assert find_numbers("导入文件：projects_2023-07-21.csv、problems_2023-06-30.csv，签约于2023.3.19") == []
+
+
+def test_the_asker_s_words_quoted_back_are_not_figures_but_other_quotes_are() -> None:
+    refusal = "“2023年4月31号”不是有效的日期，请核对后再问。"
+    assert unsupported_numbers(refusal, [], [], asked="2023年4月31号签约了几个项目") == []
+    assert unsupported_numbers(refusal, [], []) == ["31"]  # without the question, a bare number as before
+    # a quoted figure the question did not write is still a claim that needs a source
+    assert unsupported_numbers("报告称“外资增长31%”。", [], [], asked="汉阴县外资增长多少") == ["31%"]

@@ -87,8 +87,16 @@ def _matches(mention: NumberMention, candidates: Iterable[float], rescale: bool 
     return False
 
 
-def unsupported_numbers(answer: str, figure_values: Iterable[float], passages: Iterable[str]) -> list[str]:
-    """The numbers in `answer` that match no figure value and appear in no cited passage."""
+# The asker's own words quoted back (“2023年4月31号”不是有效的日期): what is inside is the question's, not a figure.
+ECHO = re.compile(r"“([^“”]{1,60})”")
+
+
+def unsupported_numbers(answer: str, figure_values: Iterable[float], passages: Iterable[str],
+                        asked: str = "") -> list[str]:
+    """The numbers in `answer` that match no figure value and appear in no cited passage. A span in quotation
+    marks that is word for word in the question `asked` is the asker's own words quoted back, not a claim."""
+    if asked:
+        answer = ECHO.sub(lambda m: "" if m.group(1) in asked else m.group(0), answer)
     values = [float(v) for v in figure_values]
     written = [m for p in passages for m in find_numbers(p)]
     bare = [m.value for m in written if not m.scaled]  # a table cell's 236.7 under a 万美元 header

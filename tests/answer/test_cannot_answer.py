@@ -43,6 +43,7 @@ def test_a_date_that_cannot_exist_is_refused_not_guessed(assistant: Assistant, q
     if bad:
         answer = assistant.ask(question)
         assert answer.answer.startswith(f"“{bad}”不是有效的") and not _valued(answer), answer.answer
+        assert answer.flagged_numbers == [], answer.flagged_numbers  # the asker's date quoted back is no figure
 
 
 @pytest.mark.parametrize(("question", "unknown"), [
