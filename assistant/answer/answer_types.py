@@ -65,7 +65,9 @@ POINTS = re.compile(r"\d+(?:\.\d+)?\s*分(?![钟之析别散])")
 AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
 # A person asked for by name (叫什么名字, 局长是谁): a body (由谁负责, 哪个部门) is not a person.
 _ROLES = "局长|主任|书记|市长|县长|区长|负责人|联系人|链长|管家|领导|经理|董事长|专员|人员"
-PERSON_Q = re.compile(rf"(?:{_ROLES})(?:是|为|都是|分别是|叫|的)?(?:谁|哪位|哪几位|什么名字|什么|啥名字|啥|姓什么|姓啥|名字|姓名)")
+# 项目管家是什么 asks what the role is (a definition), 项目管家叫什么 / 是谁 who holds it.
+PERSON_Q = re.compile(rf"(?:{_ROLES})(?:(?:是|为|都是|分别是)?(?:谁|哪位|哪几位)|叫(?:什么|啥)"
+                      r"|(?:的|叫)?(?:什么名字|啥名字|名字|姓名|姓什么|姓啥))")
 # A person's name as documents write it: a role then the name (局长周立衡, 联系人：陈思远), or a surname and 某 (刘某).
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
              "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")

@@ -217,6 +217,10 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
         if kind == "period" and param not in required and parsed.slots.date_from and (
                 {"date_from", "signed_from"} & set(tool.slots.values())):
             values = []  # a window (11月签约) replaces the cumulative period
+        if kind == "period" and param in required and parsed.compared_to and values \
+                and "compared_to" not in tool.slots.values():
+            # 上半年比一季度增加了多少: a tool of one period is run for the earlier one too, to set them side by side
+            values = [*values, parsed.compared_to.key] if parsed.compared_to.key not in values else values
         if not values and param in required:
             if kind == "metric" and (parsed.regions or PROGRESS.search(parsed.text)):
                 values = list(DEFAULT_METRICS)

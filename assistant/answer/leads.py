@@ -46,7 +46,7 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
             if isinstance(r, RankingResult) and r.by == "completion"
             for row in r.rows if (score := _score(row, r.by)) is not None]
     # the difference between two places set side by side (比石泉县高1.99个百分点)
-    compared = two_places_compared(parsed, results) if parsed is not None else None
+    compared = two_compared(parsed, results) if parsed is not None else None
     out += [compared[1]] if compared else []
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
@@ -100,7 +100,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             if r.rank is not None:
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)
-        difference = two_places_compared(parsed, results)
+        difference = two_compared(parsed, results)
         return (f"{difference[0]}。" if difference else "") + "；".join(sentences) + "。"
     if isinstance(first, RankingResult):
         parts = []
@@ -211,23 +211,32 @@ def ends_apart(question: str, r: RankingResult) -> tuple[str, float] | None:
 ASKS_DIFFERENCE = re.compile(r"差|高|低|谁|比(?!例|重)|快|慢|领先|落后|超过|不如|多出|[多少](?=[了些]|$)")
 ASKS_YOY_MEASURE = re.compile(r"同比|增速|增幅|增长率|增长")
 ASKS_COMPLETION = re.compile(r"进度|完成率|百分点|序时|完成得")
+ASKS_YOY_RATE = re.compile(r"同比|增速|增幅|增长率")
+# How much one period gained on another (比一季度增加了多少, 多了多少, 增长了多少)
+GROWN = re.compile(r"增加|增长|新增|多了|多出|提高|提升|减少|下降")
 
 
-def two_places_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
-    """"白河县2023年1-7月实际引进内资完成进度比石泉县高1.99个百分点" when the question sets two places side by side
-    for one period and metric (two counties, or a county and 全市) and asks how they differ: the sentence and the
-    difference (for the number checker). The measure is the one asked: 同比, completion, else the value."""
+def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+    """The difference when the question sets two figures side by side and asks how they differ: two places for one
+    period and metric ("白河县2023年1-7月实际引进内资完成进度比石泉县高1.99个百分点"; two counties, or a county and
+    全市), or one place at two periods compared (紫阳县上半年内资比一季度增加了多少: "…比一季度增加32.12亿元").
+    Returns the sentence and the difference (for the number checker). The measure is the one asked: 同比,
+    completion, else the value."""
     rows = [r for r in results if isinstance(r, IndicatorResult) and r.value is not None]
-    if len(rows) != 2 or rows[0].region == rows[1].region or rows[0].period != rows[1].period \
-            or rows[0].metric != rows[1].metric:
+    if len(rows) != 2 or rows[0].metric != rows[1].metric:
+        return None
+    places = rows[0].region != rows[1].region and rows[0].period == rows[1].period
+    periods = rows[0].region == rows[1].region and rows[0].period != rows[1].period and parsed.compared_to is not None
+    if not (places or periods):
         return None
     asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(parsed.text, parsed))
-    if not ASKS_DIFFERENCE.search(asked):
+    if not ASKS_DIFFERENCE.search(asked) and not (periods and GROWN.search(asked)):
         return None
     # the measure may be named in the question a follow-up changes (旬阳上半年内资进度 → 和全市比呢)
     measured = f"{parsed.asked_before} {parsed.text}"
     a, b = rows
-    if ASKS_YOY_MEASURE.search(measured):
+    # between two periods of one year, 增长 is the amount that came in between, not the rate on last year
+    if (ASKS_YOY_MEASURE if places else ASKS_YOY_RATE).search(measured):
         label, x, y, unit = "同比增速", a.yoy_pct, b.yoy_pct, "个百分点"
     elif ASKS_COMPLETION.search(measured):
         label, x, y, unit = "完成进度", a.completion_pct, b.completion_pct, "个百分点"
@@ -236,9 +245,14 @@ def two_places_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, 
     if x is None or y is None:
         return None
     gap = round(x - y, 2)
-    more, less = ("高", "低") if unit == "个百分点" else ("多", "少")
+    if places:
+        more, less = ("高", "低") if unit == "个百分点" else ("多", "少")
+        said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
+        return f"{a.period_label}{a.region}{a.metric}{label}比{b.region}{said}", abs(gap)
+    more, less = ("提高", "下降") if unit == "个百分点" else ("增加", "减少")
     said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
-    return f"{a.period_label}{a.region}{a.metric}{label}比{b.region}{said}", abs(gap)
+    return (f"{a.region}{a.period_label}{a.metric}{label}{_fmt(x, unit if label else a.unit)}，"
+            f"比{b.period_label}（{_fmt(y, unit if label else b.unit)}）{said}"), abs(gap)
 
 
 def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:

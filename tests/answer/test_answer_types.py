@@ -22,6 +22,8 @@ from assistant.answer.numbers import ordinal_forms
     ("每季度几号之前要交报表", "日期", "于季度末次月10日前报送", "按规定报送"),
     ("推介会谈成了多少外资", "金额", "签约外资项目3个、金额1200万美元", "与11家港澳企业开展洽谈"),
     ("亩均投资强度标准定的多少", "数值", "亩均投资不低于300万元", "明确亩均投资等控制指标"),
+    ("这个链的链长叫啥", "姓名", "链长王某负责协调", "链长负责协调"),
+    ("专班的联系人都是哪几位", "姓名", "联系人：陈思远", "设联系人一名"),
 ])
 def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: str, not_holding: str) -> None:
     wanted = answer_type(question)
@@ -30,7 +32,9 @@ def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: s
 
 
 @pytest.mark.parametrize("question", ["项目管家主要做哪些事", "联席会议由哪几个部门参加", "首谈单位怎么算分",
-                                      "汉阴县在全市排第几"])
+                                      "汉阴县在全市排第几",
+                                      # what a role is, not who holds it
+                                      "项目管家是什么", "链长是啥意思"])
 def test_prose_questions_want_no_value(question: str) -> None:
     assert answer_type(question) is None
 
