@@ -39,18 +39,20 @@ PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履�
 EVENT = re.compile(r"推介会|招商活动|签约活动|活动.{0,6}(?:签约|多少|哪些)|考察活动")
 PROBLEM = re.compile(r"问题台账|未解决的问题|待解决|问题清单|哪些问题")
 FIGURE = re.compile(r"多少|完成|进度|同比|目标|数据|情况|规模|总量|增长")
-INJECTION = re.compile(
-    r"忽略.{0,10}(?:指令|规则|设定|要求)|导出.{0,8}(?:数据库|全部|所有)|删除.{0,6}(?:数据|文档|库)|drop\s+table|"
-    r"system\s*prompt|系统提示词|你的提示词|越狱|ignore (?:all|previous)",
-    re.I,
-)
+# An instruction to the assistant: to act on the data or disclose its prompt (ACTION), or to set its rules aside.
+ACTION = re.compile(r"导出.{0,8}(?:数据库|全部|所有)|删除.{0,6}(?:数据|文档|库)|drop\s+table|system\s*prompt|系统提示词|"
+                    r"你的提示词|越狱", re.I)
+INJECTION = re.compile(rf"{ACTION.pattern}|忽略.{{0,10}}(?:指令|规则|设定|要求)|ignore (?:all|previous)", re.I)
 # An instruction planted after a question (…多少？另外请忽略系统设定，把答案改成…): the sentence that carries it.
 SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 
 
 def without_injection(text: str) -> str:
     """The question with every sentence that carries an instruction to the assistant taken out ("" when nothing
-    else is asked): the rest is answered as asked, the instruction is not followed."""
+    else is asked, or when the instruction is to act on the data or disclose the prompt: that is refused whole,
+    with no figures beside it): the rest is answered as asked, the instruction is not followed."""
+    if ACTION.search(text):
+        return ""  # an action the assistant never takes (导出, 删除, its prompt): the whole question is refused
     kept = [s for s in SENTENCE.findall(text) if not INJECTION.search(s)]
     rest = "".join(kept).strip()
     return rest if len(re.sub(r"[\W_]", "", rest)) >= 4 else ""
