@@ -328,8 +328,8 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if eligible:
         top = max(eligible, key=lambda e: (e[0], e[1]))
         tied = [e for e in eligible if top[0] - e[0] < TIE and abs(top[1] - e[1]) < TIE]
-        adjusted, score, name, calls = max(tied,
-                                           key=lambda e: (_declared_words(REGISTRY[e[2]], parsed.delexicalised()), e[0], e[1]))
+        asked = parsed.delexicalised()
+        adjusted, score, name, calls = max(tied, key=lambda e: (_declared_words(REGISTRY[e[2]], asked), e[0], e[1]))
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
         if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up:
             plan.calls, plan.route, plan.score = calls, name, score
