@@ -213,7 +213,7 @@ class Agent:
             text = _salvage(gathered, "模型没有给出文字回答。")
             warnings.append("模型没有给出文字回答，以下仅列出工具查到的结果。")
             yield text
-        yield self._answer(text, gathered, numbers, warnings)
+        yield self._answer(question, text, gathered, numbers, warnings)
 
     def _step(self, model: Any, messages: list[BaseMessage], numbers: CitationNumbers,
               emitted: list[str]) -> Generator[str, None, AIMessage]:
@@ -254,7 +254,8 @@ class Agent:
             yield block + "\n"
         yield answer
 
-    def _answer(self, text: str, gathered: Gathered, numbers: CitationNumbers, warnings: list[str]) -> Answer:
+    def _answer(self, question: str, text: str, gathered: Gathered, numbers: CitationNumbers,
+                warnings: list[str]) -> Answer:
         citations = []
         for raw, n in numbers.order.items():
             hit = self.toolbox.passages.hits[raw]
@@ -273,7 +274,7 @@ class Agent:
         titles = {c.n: c.title for c in citations}
         warnings += ["文档与数据库不一致：" + c.describe(titles.get(c.citation, "")) for c in checked.conflicts]
         warnings += unverified_notes(citations)
-        flagged = unsupported_numbers(text, values, checked.sourced(citations))
+        flagged = unsupported_numbers(text, values, checked.sourced(citations), asked=question)
         if flagged:
             warnings.append("以下数字未能在数据库或引用原文中找到来源，请核对：" + "、".join(flagged))
         return Answer(answer=text, citations=citations, figures=gathered.figures, mode="llm",

@@ -66,6 +66,17 @@ def test_an_invented_number_is_flagged_for_checking(make_assistant: MakeAssistan
     assert answer.warnings == ["以下数字未能在数据库或引用原文中找到来源，请核对：18.5%、1000万"]
 
 
+def test_the_askers_own_words_quoted_back_are_not_claims_but_other_numbers_still_are(
+        make_assistant: MakeAssistant) -> None:
+    question = "汉阴县2023年4月31号的外资是多少？"
+    assistant, _ = make_assistant("“2023年4月31号”不是有效的日期，请改成正确的日期或期间后再问。")
+    assert assistant.ask(question).flagged_numbers == []
+
+    assistant, _ = make_assistant("“2023年4月31号”不是有效的日期；当月外资约为88万美元。")
+    answer = assistant.ask(question)
+    assert answer.flagged_numbers == ["88万"]
+
+
 def test_tool_errors_go_back_to_the_model_as_text(make_assistant: MakeAssistant) -> None:
     three_bad_calls = AIMessage("", tool_calls=[
         {"name": "get_indicator", "args": {"region": "火星县", "period": "2023Q1", "metric": "外商直接投资"}, "id": "c1"},
