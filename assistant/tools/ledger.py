@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -100,7 +101,8 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
                      figures=figures, provenance=prov, summary=summary)
 
 
-class ProblemItem(BaseModel):
+class ProblemFacts(BaseModel):
+    """What every view of a problem says about it, in this order (the list and the window of moves)."""
     id: int
     code: str
     project: str | None
@@ -108,6 +110,14 @@ class ProblemItem(BaseModel):
     description: str
     department: str
     status: str
+
+    @staticmethod
+    def of(pb: Problem, region: str) -> dict[str, Any]:
+        return {"id": pb.id, "code": pb.code, "project": pb.project_name, "region": region,
+                "description": pb.description, "department": pb.department, "status": pb.status}
+
+
+class ProblemItem(ProblemFacts):
     opened_on: date
     closed_on: date | None = None
     # the workflow columns of the ledger, said with every listed problem
@@ -146,8 +156,7 @@ def _problem_items(session: Session, rows: list[tuple[Problem, Region]]) -> list
     for note in session.scalars(select(ProblemProgress).where(
             ProblemProgress.problem_id.in_([pb.id for pb, _ in rows] or [0])).order_by(ProblemProgress.noted_on)):
         latest[note.problem_id] = f"{_cn(note.noted_on)}{note.text}"
-    return [ProblemItem(id=pb.id, code=pb.code, project=pb.project_name, region=rg.name, description=pb.description,
-                        department=pb.department, status=pb.status, opened_on=pb.opened_on, closed_on=pb.closed_on,
+    return [ProblemItem(**ProblemFacts.of(pb, rg.name), opened_on=pb.opened_on, closed_on=pb.closed_on,
                         due_on=pb.due_on, escalation=pb.escalation, evaluation=pb.evaluation,
                         overdue_days=(day - pb.due_on).days if pb.due_on and not pb.closed_on and pb.due_on < day
                         else None, latest_progress=latest.get(pb.id)) for pb, rg in rows]

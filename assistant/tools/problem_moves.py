@@ -13,6 +13,7 @@ from assistant.db.models import Problem, ProblemProgress, Region
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import department_key, provenance, resolve_region, scoped_region
+from assistant.tools.ledger import ProblemFacts
 from assistant.tools.lifecycle import cn_date, ledger_date
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance
@@ -21,13 +22,7 @@ MOVES_RULE = ("问题动态 = 办理进展日期、提出日期或解决日期�
               "带来的新进展各记一条）；不填日期时为台账日期及之前共 7 天")
 
 
-class ProblemMove(BaseModel):
-    code: str
-    project: str | None
-    region: str
-    description: str
-    department: str
-    status: str
+class ProblemMove(ProblemFacts):
     opened_in_window: bool
     closed_on: date | None
     notes: list[tuple[date, str]]  # the 办理进展 noted in the window, oldest first
@@ -83,8 +78,7 @@ def problem_moves(store: FigureStore, date_from: date | None = None, date_to: da
         moved = [(pb, rg) for pb, rg in rows if pb.id in notes or start <= pb.opened_on <= end
                  or pb.closed_on is not None and start <= pb.closed_on <= end]
         moved.sort(key=lambda t: (min([d for d, _ in notes.get(t[0].id, [])] or [t[0].opened_on]), t[0].code))
-        items = [ProblemMove(code=pb.code, project=pb.project_name, region=rg.name, description=pb.description,
-                             department=pb.department, status=pb.status, opened_in_window=start <= pb.opened_on <= end,
+        items = [ProblemMove(**ProblemFacts.of(pb, rg.name), opened_in_window=start <= pb.opened_on <= end,
                              closed_on=pb.closed_on if pb.closed_on and start <= pb.closed_on <= end else None,
                              notes=notes.get(pb.id, [])) for pb, rg in moved]
         moved_ids = {pb.id for pb, _ in moved}
