@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,6 +82,32 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(data_dir: Path, log: Path, *, local: bool = False, env: dict[str, str] | None = None,
+            timeout_s: float = 120) -> Iterator[str]:
+    """`assistant serve` on `data_dir` in its own process, as a user starts it (no ASSISTANT_* variable of the test
+    run leaks in; `env` adds some), its output in `log`; yields the base URL once /healthz answers, stops it after."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    full_env.update(ASSISTANT_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
+                    GRADIO_TEMP_DIR=str(log.parent / "gradio"), **(env or {}))
+    port = free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", *(["--local"] if local else []),
+                                 "--port", str(port)], env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(proc, f"{url}/healthz", timeout_s,
+                  lambda: f"服务未能启动：\n{log.read_text(encoding='utf-8', errors='replace')[-3000:]}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a loaded machine may take longer to stop Gradio's workers
+            proc.kill()
+            proc.wait(timeout=20)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import SEEDS, free_port, wait_until_up
+from tests.conftest import SEEDS, serving
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +26,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(root / "data")}
     subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(corpus)], env=env, check=True,
                    capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--local", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(proc, f"{url}/healthz", 90, lambda: "服务未能启动")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(root / "data", root / "serve.log", local=True) as url:
+        yield url
 
 
 def test_health_reports_the_index(server: str) -> None:

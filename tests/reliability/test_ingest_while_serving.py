@@ -29,7 +29,7 @@ from assistant.api import create_app
 from assistant.config import Settings
 from assistant.index.lock import SharedAccess
 from assistant.index.vectors import ACCESS_LOCK_NAME
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import serving
 from tests.reliability.generated import marker_of, title_of, write_documents
 
 NEW_DOCUMENTS = 6
@@ -74,17 +74,8 @@ def server(data_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, dict[
     for CLI commands on the same data directory."""
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_settings.data_dir), "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0"}
     log_path = tmp_path / "serve.log"
-    port = free_port()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--local", "--port", str(port)],
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(proc, f"{url}/healthz", 120, lambda: "服务未能启动：\n" + log_path.read_text(errors="replace"))
-        try:
-            yield url, env
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with serving(data_settings.data_dir, log_path, local=True, env={"ASSISTANT_RATE_LIMIT_PER_MINUTE": "0"}) as url:
+        yield url, env
     assert "Traceback" not in log_path.read_text(errors="replace"), log_path.read_text(errors="replace")[-3000:]
 
 

@@ -3,9 +3,6 @@ Debian chromium driven by Playwright. Screenshots go to test-artifacts/ui/ (git-
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +11,7 @@ from typing import Any
 import pytest
 
 from assistant.config import Settings
-from tests.conftest import ROOT, free_port, wait_until_up
+from tests.conftest import ROOT, serving
 from tests.llm.data import build_data_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,21 +51,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     glossary = root / "glossary.yaml"
     glossary.write_text(GLOSSARY, encoding="utf-8")
     settings = settings.model_copy(update={"glossary_path": glossary})
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_MAX_FILE_MB="0.05", HF_HUB_OFFLINE="1",
-               ASSISTANT_GLOSSARY_PATH=str(glossary), GRADIO_ANALYTICS_ENABLED="False",
-               GRADIO_TEMP_DIR=str(root / "gradio"))
-    port = free_port()
     log = root / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--local", "--port", str(port)], env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(proc, f"{url}/healthz", START_TIMEOUT_S,
-                  lambda: f"服务未能启动：\n{log.read_text(encoding='utf-8', errors='replace')[-3000:]}")
-    yield Server(url, settings, log)
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(settings.data_dir, log, local=True, timeout_s=START_TIMEOUT_S,
+                 env={"ASSISTANT_MAX_FILE_MB": "0.05", "ASSISTANT_GLOSSARY_PATH": str(glossary)}) as url:
+        yield Server(url, settings, log)
 
 
 @pytest.fixture(scope="package")

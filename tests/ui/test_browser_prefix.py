@@ -8,9 +8,6 @@ and logging out; and the workbench's per-account guard still applies under the p
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +18,7 @@ import pytest
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
-from tests.conftest import add_user, build_data_dir, free_port, wait_until_up
+from tests.conftest import add_user, build_data_dir, free_port, serving
 from tests.llm.data import REPLY
 from tests.ui.conftest import BROWSER_TIMEOUT_MS, CHROMIUM, shot
 
@@ -83,35 +80,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Prefix
     root = tmp_path_factory.mktemp("prefix")
     settings = build_data_dir(root, {"第205号提案答复函.txt": REPLY})
     keys = {name: add_user(settings, name, "科室", password=PASSWORD) for name in ("keshi", "other")}
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(ASSISTANT_DATA_DIR=str(settings.data_dir), ASSISTANT_ROOT_PATH=PREFIX, HF_HUB_OFFLINE="1",
-               GRADIO_ANALYTICS_ENABLED="False", GRADIO_TEMP_DIR=str(root / "gradio"))
-    port, proxy_port = free_port(), free_port()
-    log = root / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    wait_until_up(proc, f"http://127.0.0.1:{port}/healthz", 120,
-                  lambda: log.read_text(encoding="utf-8", errors="replace")[-3000:])
-    proxy = PrefixProxy(f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(proxy, host="127.0.0.1", port=proxy_port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    public = f"http://127.0.0.1:{proxy_port}{PREFIX}"
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)  # poll the proxy thread's start flag
-    try:
-        yield public, proxy, keys
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        proc.terminate()
+    proxy_port = free_port()
+    with serving(settings.data_dir, root / "serve.log", env={"ASSISTANT_ROOT_PATH": PREFIX}) as url:
+        proxy = PrefixProxy(url)
+        server = uvicorn.Server(uvicorn.Config(proxy, host="127.0.0.1", port=proxy_port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        public = f"http://127.0.0.1:{proxy_port}{PREFIX}"
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)  # poll the proxy thread's start flag
         try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:  # a loaded machine may take longer to stop Gradio's workers
-            proc.kill()
-            proc.wait(timeout=20)
+            yield public, proxy, keys
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
 
 
 def test_login_workbench_answer_links_and_logout_all_stay_under_the_prefix(browser: Any, site: Any) -> None:

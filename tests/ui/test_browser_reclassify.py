@@ -7,15 +7,12 @@ database; an administrator and a 汉阴县 county account."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import add_user, build_data_dir, free_port, wait_until_up
+from tests.conftest import add_user, build_data_dir, serving
 from tests.llm.data import REPLY
 from tests.ui.conftest import BROWSER_TIMEOUT_MS, CHROMIUM, shot
 from tests.ui.test_browser_login import login
@@ -39,19 +36,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = build_data_dir(root, {"第205号提案答复函.txt": REPLY, "紫杉项目说明.txt": UNMARKED})
     add_user(settings, "guanli", "管理员", password=PASSWORD)
     add_user(settings, "hanyin", "县区", region="汉阴县", password=PASSWORD)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(ASSISTANT_DATA_DIR=str(settings.data_dir), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False",
-               GRADIO_TEMP_DIR=str(root / "gradio"))
-    port = free_port()
-    log = root / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(proc, f"{url}/healthz", 120, lambda: log.read_text(encoding="utf-8", errors="replace")[-3000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(settings.data_dir, root / "serve.log") as url:
+        yield url
 
 
 @pytest.fixture
