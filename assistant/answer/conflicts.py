@@ -57,9 +57,10 @@ def check_passages(citations: list[Citation], store: FigureStore | None, period:
 
     for c in citations:
         text = c.quote or c.passage
-        for check in check_consistency(text, store, period):
+        dated = _dated_by_title(c.title, period)
+        for check in check_consistency(text, store, dated):
             if check.status not in ("match", "mismatch") or \
-                    not _comparable(_clause(check.context, check.text), check.label, period):
+                    not _comparable(_clause(check.context, check.text), check.label, dated):
                 continue
             if check.status == "match":
                 found.agreed.setdefault(c.n, []).append(check.text)
@@ -75,6 +76,17 @@ def check_passages(citations: list[Citation], store: FigureStore | None, period:
             source = f"{prov.table}#{'、'.join(map(str, prov.row_ids[:5]))}" if prov and prov.row_ids else "数据库"
             found.conflicts.append(Conflict(c.n, check.text, check.label, check.db_text, source))
     return found
+
+
+def _dated_by_title(title: str, period: str | None) -> str | None:
+    """The default period for a document's sentences: the question's, in the year the document's title names
+    (《关于2023年一季度…的报告》's "1—3月" is 2023's even when the question asks about 2022)."""
+    years = {int(re.sub(r"\D", "", y)) for y in NAMED_YEAR.findall(title)}
+    if period is None or len(years) != 1:
+        return period
+    from assistant.db.periods import Period, parse_period
+
+    return Period(years.pop(), parse_period(period).month).key
 
 
 # Where a sentence turns to another period: "一季度仅到位240.6万美元；截至7月底，全市实际使用外资557万美元"

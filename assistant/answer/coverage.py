@@ -35,6 +35,8 @@ FRAME_WORDS = {
     "多少", "几个", "名单", "清单", "列表", "明细", "具体", "总共", "一共", "合计", "总计", "分别", "统计",
     # how far something has got (对接到什么程度, 办到哪一步): the status the tool states, not an attribute
     "程度", "地步",
+    # one quarter or month on its own (二季度单季): the lead computes it from two cumulative figures
+    "单季", "单季度", "当季", "单月", "当月",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|有没有|谁")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from assistant.answer.declines import (
     unknown_lead,
     unknown_subject,
 )
+from assistant.answer.followups import bare_attribute, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.quoting import ASKS_PLANS, RULE, period_mentions, policy_for
@@ -33,13 +34,12 @@ from assistant.answer.understand import (
     ANAPHORA,
     FOLLOW_UP,
     INJECTION,
+    REASON,
     WHY,
     Parsed,
     Vocabulary,
-    bare_attribute,
     delexicalise,
     parse,
-    resolve_follow_up,
     without_injection,
 )
 from assistant.config import Settings
@@ -226,6 +226,15 @@ class Assistant:
         comp.policy_lines.append(f"· 据{where}：{src.quote} [{len(comp.citations)}]{state}")
         return True
 
+    def _of_figure_given(self, parsed: Parsed, comp: Composition) -> Parsed:
+        """A follow-up asking the reason (为啥这么低) searched as a question about the figure it follows: the places
+        the answer names (the ranking's last one, for 最低的是哪个) and the metric, then the question's own words."""
+        if not parsed.follow_up or not REASON.search(parsed.text):
+            return parsed
+        places = self._regions_of(comp.lead) or [r.name for r in parsed.regions]
+        metrics = [(m.aliases or (m.name,))[0] for m in parsed.metrics[:1]]
+        return replace(parsed, text="".join([*dict.fromkeys(places), *metrics, parsed.text]))
+
     def _known_words(self, parsed: Parsed) -> list[str]:
         """The database's own names and the spans the question's slots were filled with."""
         names = self.vocab.names
@@ -365,7 +374,7 @@ class Assistant:
             # and a word naming where the answer is said (日报访谈里局长说…: an interview's masthead and byline) is
             # matched by the document's heading, not required of the passage's own words
             required = [w for w in missing if self.kb.writes(w) and not self.kb.heads(w)]
-            policy_for(parsed, self.kb, comp, filters, strict=plan.outside or (bool(missing) and not required),
+            policy_for(self._of_figure_given(parsed, comp), self.kb, comp, filters, strict=plan.outside or (bool(missing) and not required),
                        regions_of=self._regions_of,
                        mentions=[core_name(unknown_project)] if unknown_project else (
                            unknown_forms_ or required or None),

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from assistant.answer.understand import (
     ASKS_TARGET,
+    SINGLE_PERIOD,
     Parsed,
     delexicalise,
 )
@@ -229,8 +230,11 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
     periods = rows[0].region == rows[1].region and rows[0].period != rows[1].period and parsed.compared_to is not None
     if not (places or periods):
         return None
-    asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(parsed.text, parsed))
-    if not ASKS_DIFFERENCE.search(asked) and not (periods and GROWN.search(asked)):
+    # a follow-up naming only what changed (那汉阴呢) asks what its earlier question asked
+    question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
+    asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(question, parsed))
+    alone = periods and SINGLE_PERIOD.search(parsed.text) is not None
+    if not ASKS_DIFFERENCE.search(asked) and not (periods and GROWN.search(asked)) and not alone:
         return None
     # the measure may be named in the question a follow-up changes (旬阳上半年内资进度 → 和全市比呢)
     measured = f"{parsed.asked_before} {parsed.text}"
@@ -249,10 +253,23 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
         more, less = ("高", "低") if unit == "个百分点" else ("多", "少")
         said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
         return f"{a.period_label}{a.region}{a.metric}{label}比{b.region}{said}", abs(gap)
+    if alone and not label:
+        # 二季度单季: what came in between the two cumulative figures
+        return (f"{a.region}{a.period_label}累计{a.metric}{_fmt(x, a.unit)}，减去{b.period_label}累计"
+                f"{_fmt(y, b.unit)}，{_single_label(a.period, b.period)}单独完成{_fmt(gap, a.unit)}"), abs(gap)
     more, less = ("提高", "下降") if unit == "个百分点" else ("增加", "减少")
     said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
-    return (f"{a.region}{a.period_label}{a.metric}{label}{_fmt(x, unit if label else a.unit)}，"
-            f"比{b.period_label}（{_fmt(y, unit if label else b.unit)}）{said}"), abs(gap)
+    level = "%" if unit == "个百分点" else a.unit  # a rate is written in %, its change in 个百分点
+    return (f"{a.region}{a.period_label}{a.metric}{label}{_fmt(x, level)}，"
+            f"比{b.period_label}（{_fmt(y, level)}）{said}"), abs(gap)
+
+
+def _single_label(later: str, earlier: str) -> str:
+    """二季度 for 2023Q2 after 2023Q1, 7月 for 2023-07 after 2023Q2, 4-6月 otherwise."""
+    a, b = parse_period(later), parse_period(earlier)
+    if a.month - b.month == 3 and a.month % 3 == 0:
+        return f"{'一二三四'[a.month // 3 - 1]}季度"
+    return f"{a.month}月" if a.month - b.month == 1 else f"{b.month + 1}-{a.month}月"
 
 
 def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:

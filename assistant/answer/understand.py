@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import jieba.posseg as posseg
 from sqlalchemy import func, select
 
-from assistant.answer.slots import Slots, SlotVocabulary, day_count, fill_slots, sound_alike_terms
+from assistant.answer.slots import Slots, SlotVocabulary, fill_slots, sound_alike_terms
 from assistant.db.models import Indicator, Region
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef, load_city
@@ -34,6 +34,8 @@ def why_pattern(*more: str, words: tuple[str, ...] = WHY_WORDS) -> re.Pattern[st
 
 
 WHY = why_pattern()
+# Asking the cause only (not how to act): of a figure just given, a follow-up
+REASON = why_pattern("咋回事", "怎么回事", "怎么这么", "咋这么", words=("为什么", "为何", "为啥", "原因"))
 DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|怎么算|如何计算|怎么计算|定义|包括哪些|指的是")
 PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履约率|多少个|几个|个数|统计|签约|在谈|投产|亿元以上|亿以上)|开工率|资金到位率|履约率")
 EVENT = re.compile(r"推介会|招商活动|签约活动|活动.{0,6}(?:签约|多少|哪些)|考察活动")
@@ -70,16 +72,25 @@ BOTH_METRICS = re.compile(r"招商引资|内外资")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
 ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|完成进度|进度|排名|排第几|排老几|名次|第几|序时|差多少|倒数|"
                        r"最[高低多少好差快慢大小]|[前后]\s*[2-9一二两三四五六七八九十]\s*(?:名|位)|还差|没完成|剩余|缺口|"
+                       # another position of the ranking just given (第二名是谁, 第3位呢)
+                       r"第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[名位](?!单位)|"
                        # the unit the figure just given is wanted in (换成万元呢, 折合多少亿元)
                        r"[亿万]美?元")
 # A follow-up setting the place it names beside the one asked before (和全市比呢, 那白河跟它比呢): both places.
 BESIDE_BEFORE = re.compile(r"比|对比|相比|比较")
 SAME_TIME_LAST_YEAR = re.compile(r"(?:去年|上年|上一年)?同期")
+# An amount of change asked (多了多少亿元, 增加了多少, 少多少万美元): beside 去年同期 the two years' figures are set side
+# by side; 比去年同期增长多少 alone stays the 同比 rate the report states.
+AMOUNT_CHANGE = re.compile(r"(?:多了|少了|多出|少出|增加了?|减少了?|净增)(?:多少|几)|[多少]多少|多少个?\s*(?:亿|万)")
+# One quarter or month on its own (二季度单季, 7月当月): the cumulative figure less the one before it.
+SINGLE_PERIOD = re.compile(r"单季度?|当季|单月|当月")
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|[五六七八九]季度")
 # A day of a month (2月30日, 4月31号): checked against the month's length in the year asked (a leap year when none)
 DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
-FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比序时)|呢[？?。]?$")
+# A question opening with what it changes of the one before (那…, 换成…, 比一季度…: the other side is the figure
+# just given), or …呢 closing the question or its first clause before what is asked of it (宁陕呢，低于序时没有)
+FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较)|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
@@ -313,6 +324,19 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
     return later, earlier
 
 
+def period_before(text: str, period: Period) -> Period | None:
+    """The period a figure of `period` is set against when the question asks it without naming it: the same period
+    of the year before for an amount changed on 去年同期, the quarter or month before for one quarter or month on its
+    own (二季度单季 = 上半年 − 一季度)."""
+    if SAME_TIME_LAST_YEAR.search(text) and AMOUNT_CHANGE.search(text):
+        return period.previous_year()
+    if single := SINGLE_PERIOD.search(text):
+        step = 3 if "季" in single.group(0) else 1
+        if period.month > step and (step == 1 or period.month % 3 == 0):
+            return Period(period.year, period.month - step)
+    return None
+
+
 # Between two periods listed for one figure each (一季度、上半年分别, 一季度和1-7月): not a comparison.
 LIST_SEPARATOR = re.compile(r"[、，,；;和与及跟]|以及")
 
@@ -446,6 +470,9 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         if parsed.compared_to == parsed.period:  # 一季度以来: the later period is the newest held, not named
             parsed.period, parsed.period_assumed = _period_in("", vocab, parsed.metrics, today)
     if parsed.period is not None and not parsed.period_assumed and parsed.compared_to is None:
+        # of an indicator only: 当月签约的项目 is a window of the ledger, not a month less the one before
+        parsed.compared_to = period_before(text, parsed.period) if parsed.metrics else None
+    if parsed.period is not None and not parsed.period_assumed and parsed.compared_to is None:
         parsed.also_periods = _listed_periods(text, vocab, parsed, today)
     if today != clock and (relative := RELATIVE_PERIOD.search(text)):
         parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
@@ -491,83 +518,3 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         intents.append("policy")
     parsed.intents = intents
     return parsed
-
-
-# Slots that only a data question fills (a deadline passed, a 首谈单位, a stage, a chain…): a question that had one
-# was a data question whatever its intent words, and a short question after it may change one of them.
-_DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
-               "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner",
-               "rate", "county_class", "matches")
-
-
-def _filled(slots: Slots) -> list[str]:
-    return [name for name in _DATA_SLOTS if getattr(slots, name) not in (None, False)]
-
-
-def _merged_slots(previous: Slots, current: Slots) -> Slots:
-    """The previous question's slots with what the follow-up names instead (上海联络处呢 after 深圳联络处首谈的项目:
-    the 首谈单位 becomes 上海)."""
-    merged = replace(previous, spans=previous.spans + current.spans, unknown=list(current.unknown))
-    for name in _filled(current):
-        setattr(merged, name, getattr(current, name))
-    if previous.source and current.city and not current.source:
-        merged.source, merged.city = current.city, None
-    if current.date_from is not None:
-        # 上周的呢 after 本周…: the window's two ends and whether it is a week go together
-        merged.date_to, merged.week = current.date_to, current.week
-    swapped = {label: value for label, value in (current.mentioned or {}).items() if label in (previous.matches or {})}
-    if swapped:  # 那李某呢 after 张某当管家的项目: another value of the column the previous list was filtered by
-        merged.matches = {**(merged.matches or {}), **swapped}
-    return merged
-
-
-# What a bare attribute question (排第几？ 年度目标是多少？ 同比呢) says besides the attribute: asking words only.
-_ASKING_ONLY = re.compile(r"[呢吗啊呀吧？?。！!，,\s]|多少|是|的|几|了|那|么|怎么样|咋样|如何|有|呢")
-
-
-def bare_attribute(parsed: Parsed) -> bool:
-    """A short question asking an attribute and naming nothing else (排第几？ 年度目标是多少 同比呢): it asks about a
-    figure given before, so without a previous turn there is nothing to answer."""
-    text = parsed.text
-    return (len(text) <= 10 and ATTRIBUTE.search(text) is not None and not parsed.regions and not parsed.metrics
-            and parsed.period_assumed and not _filled(parsed.slots)
-            and not _ASKING_ONLY.sub("", ATTRIBUTE.sub("", text)))
-
-
-def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
-    """'那恒口呢？' / '二季度呢？' / '排第几？' take the previous turn's question and change one slot or ask one more
-    attribute of it."""
-    if previous is None or len(current.text) > 16:
-        return current
-    if previous.slots.days is not None and current.slots.days is None:
-        current.slots.days = day_count(current.text)  # 那60天呢 after 超过30天没进展的项目
-    same_time_last_year = bool(SAME_TIME_LAST_YEAR.search(current.text))
-    asks_attribute = bool(ATTRIBUTE.search(current.text)) or same_time_last_year
-    names_nothing = not current.regions and not current.metrics and current.period_assumed and not _filled(current.slots)
-    # a bare attribute (排第几？ 年度目标是多少) asks it of the figure just given, as 那…呢 does
-    if not FOLLOW_UP.search(current.text) and not (asks_attribute and names_nothing and len(current.text) <= 10):
-        return current
-    swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))
-    if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
-            or _filled(current.slots) or swaps):
-        return current
-    data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
-    if not data_intents and _filled(previous.slots):
-        data_intents = ["project"]
-    if not data_intents:
-        return current
-    return replace(
-        previous,
-        text=current.text,
-        follow_up=True,
-        asked_before=f"{previous.asked_before} {previous.text}".strip(),
-        slots=_merged_slots(previous.slots, current.slots),
-        regions=(list(dict.fromkeys([*previous.regions, *current.regions]))
-                 if current.regions and BESIDE_BEFORE.search(current.text) else current.regions or previous.regions),
-        metrics=current.metrics or previous.metrics,
-        period=(previous.period.previous_year() if same_time_last_year and previous.period else
-                current.period if not current.period_assumed else previous.period),
-        period_assumed=current.period_assumed and previous.period_assumed and not same_time_last_year,
-        intents=data_intents,
-        unknown_place="",
-    )

@@ -256,11 +256,25 @@ FOLLOW_UP_LEADS = [
     ("上半年内资进度前三是谁", "外资呢", ["外商直接投资完成进度前3名：汉阴县（第1，67.63%）、高新区（第2，11.07%）、"
                                          "旬阳市（第3，10.91%）"]),
     # 年度任务 asks the target of the figure just given
-    ("岚皋上半年外资", "年度任务呢", ["年度目标260万美元"]),    # a follow-up that changes only the unit, the position, or asks the place or the rest of the target
+    ("岚皋上半年外资", "年度任务呢", ["年度目标260万美元"]),
+    # a follow-up that changes only the unit, the position, or asks the place or the rest of the target
     ("白河县上半年内资多少", "换成万元呢", ["白河县2023年上半年（1-6月）实际引进内资608600万元"]),
     ("1-7月内资完成进度排第一是哪个县区", "前两名呢", ["前2名：旬阳市（第1，85.38%）、高新区（第2，85.17%）"]),
     ("紫阳县上半年内资", "在县区里排老几", ["紫阳县2023年上半年（1-6月）实际引进内资55.35亿元", "排第10"]),
     ("汉滨区上半年内资完成多少", "还差多少没完成", ["距年度目标（138亿元）还差49.4亿元"]),
+    # another position of the ranking just given; a place named before what is asked of it (宁陕呢，…)
+    ("1-7月内资完成进度第一是哪个县区", "第二名是谁", ["排第2的是高新区（85.17%）"]),
+    ("汉阴县一季度外资完成进度", "宁陕呢，低于序时没有", ["宁陕县2023年一季度（1-3月）外商直接投资0万美元",
+                                                    "低于序时进度（25%）25个百分点"]),
+    # the figure just given set against another period: 去年同期 with an amount asked, a period after 比, one
+    # quarter on its own (上半年 − 一季度), and a place changed after such a comparison
+    ("石泉县一季度内资多少", "比去年同期多了多少", ["比2022年一季度（1-3月）（34.4亿元）增加6.12亿元"]),
+    ("石泉县一季度内资多少", "比去年呢？", ["比2022年一季度（1-3月）（34.4亿元）增加6.12亿元"]),
+    ("汉阴县上半年内资完成进度", "比一季度提高了多少", ["完成进度66.8%，比2023年一季度（1-3月）（30.25%）提高36.55个百分点"]),
+    ("旬阳市上半年内资到位多少", "二季度单季完成多少", ["二季度单独完成44.79亿元"]),
+    ("紫阳县上半年内资比一季度增加了多少亿元", "那汉阴呢", ["比2023年一季度（1-3月）（32.79亿元）增加39.62亿元"]),
+    # a bare year is the span asked before in that year; a report's 1—3月 is its own year's, no conflict with 2022
+    ("高新区一季度内资到位多少", "2022年同期呢", ["高新区2022年一季度（1-3月）实际引进内资72.25亿元"]),
 ]
 
 
@@ -277,6 +291,31 @@ def test_a_follow_up_lead_keeps_what_was_asked_before(assistant: Assistant, befo
 def test_a_follow_up_asks_the_other_end_of_the_ranking(assistant: Assistant) -> None:
     lead = assistant.ask("倒数第一是谁", history=["一季度各县区外资完成进度排名"]).answer.split("\n")[0]
     assert "倒数第1的是" in lead and "11个地区并列" in lead, lead
+
+
+def test_a_why_follow_up_quotes_the_reasons_for_the_figure_just_given(assistant: Assistant) -> None:
+    # 为啥这么低 after a ranking: the documents are searched about the place the answer named (瀛湖), not the bare words
+    answer = assistant.ask("为啥这么低", history=["一季度内资完成进度最低的是哪个"])
+    lead = answer.answer.split("\n")[0]
+    assert "瀛湖（13.93%）" in lead, lead
+    assert any("瀛湖" in c.passage for c in answer.citations), answer.answer
+    assert answer.flagged_numbers == []
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("石泉县一季度内资比去年同期多了多少亿元", "比2022年一季度（1-3月）（34.4亿元）增加6.12亿元"),
+    ("旬阳市二季度单季内资完成多少", "二季度单独完成44.79亿元"),
+    ("汉滨区1-7月单月内资到位多少", "7月单独完成15.28亿元"),
+])
+def test_a_period_set_against_the_one_before_it(assistant: Assistant, question: str, expected: str) -> None:
+    # 比去年同期多了多少 asks the amount between the two years; 单季/单月 the cumulative figure less the one before
+    lead = assistant.ask(question).answer.split("\n")[0]
+    assert expected in lead, lead
+
+
+def test_growth_over_last_year_alone_is_still_the_rate(assistant: Assistant) -> None:
+    lead = assistant.ask("高新区一季度内资和去年同期比增长多少").answer.split("\n")[0]
+    assert "同比增长4.55%" in lead and "2022年" not in lead, lead
 
 
 def test_growth_averaged_over_years_is_not_answered_by_a_yoy(assistant: Assistant) -> None:

@@ -1,0 +1,130 @@
+"""Follow-up questions: a short question after an earlier turn (那恒口呢？ 排第几？ 比一季度提高了多少 为啥这么低)
+takes the earlier question's place, period, metric and slots and changes one of them or asks one more thing of
+the figure just given. Pure: works on parsed questions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answer.slots import Slots, day_count
+from assistant.answer.understand import (
+    AMOUNT_CHANGE,
+    ATTRIBUTE,
+    BESIDE_BEFORE,
+    FOLLOW_UP,
+    PERIOD_WORDS,
+    REASON,
+    SAME_TIME_LAST_YEAR,
+    SINGLE_PERIOD,
+    Parsed,
+    period_before,
+)
+from assistant.db.periods import Period
+
+# Slots that only a data question fills (a deadline passed, a 首谈单位, a stage, a chain…): a question that had one
+# was a data question whatever its intent words, and a short question after it may change one of them.
+_DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
+               "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner",
+               "rate", "county_class", "matches")
+
+
+def _filled(slots: Slots) -> list[str]:
+    return [name for name in _DATA_SLOTS if getattr(slots, name) not in (None, False)]
+
+
+def _merged_slots(previous: Slots, current: Slots) -> Slots:
+    """The previous question's slots with what the follow-up names instead (上海联络处呢 after 深圳联络处首谈的项目:
+    the 首谈单位 becomes 上海)."""
+    merged = replace(previous, spans=previous.spans + current.spans, unknown=list(current.unknown))
+    for name in _filled(current):
+        setattr(merged, name, getattr(current, name))
+    if previous.source and current.city and not current.source:
+        merged.source, merged.city = current.city, None
+    if current.date_from is not None:
+        # 上周的呢 after 本周…: the window's two ends and whether it is a week go together
+        merged.date_to, merged.week = current.date_to, current.week
+    swapped = {label: value for label, value in (current.mentioned or {}).items() if label in (previous.matches or {})}
+    if swapped:  # 那李某呢 after 张某当管家的项目: another value of the column the previous list was filtered by
+        merged.matches = {**(merged.matches or {}), **swapped}
+    return merged
+
+
+# What a bare attribute question (排第几？ 年度目标是多少？ 同比呢) says besides the attribute: asking words only.
+_ASKING_ONLY = re.compile(r"[呢吗啊呀吧？?。！!，,\s]|多少|是|的|几|了|那|么|怎么样|咋样|如何|有|呢")
+
+
+def bare_attribute(parsed: Parsed) -> bool:
+    """A short question asking an attribute and naming nothing else (排第几？ 年度目标是多少 同比呢): it asks about a
+    figure given before, so without a previous turn there is nothing to answer."""
+    text = parsed.text
+    return (len(text) <= 10 and ATTRIBUTE.search(text) is not None and not parsed.regions and not parsed.metrics
+            and parsed.period_assumed and not _filled(parsed.slots)
+            and not _ASKING_ONLY.sub("", ATTRIBUTE.sub("", text)))
+
+
+def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: bool
+                       ) -> tuple[Period | None, Period | None]:
+    """(the period, the period compared to) of a follow-up. A bare year (去年呢, 2022年的呢) is the span asked before
+    in that year; 去年同期 is the year before of it, and with an amount asked (比去年同期多了多少) the two side by
+    side; another period set beside it (比一季度提高了多少) is compared with the one asked before."""
+    named = None if current.period_assumed else current.period
+    before = previous.period
+    if named is not None and before is not None and before.month != 12 and all(
+            re.fullmatch(r"(?:\d{4}|今|去|上|本|前)年度?", w) for w in PERIOD_WORDS.findall(current.text)):
+        named = Period(named.year, before.month)
+    if same_time_last_year and before is not None:
+        if AMOUNT_CHANGE.search(current.text):
+            return before, before.previous_year()
+        return named or before.previous_year(), None
+    if named is not None and before is not None and named != before and BESIDE_BEFORE.search(current.text):
+        return max(named, before), min(named, before)
+    if named is None:
+        return before, previous.compared_to
+    return named, period_before(current.text, named) if current.metrics or previous.metrics else None
+
+
+def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
+    """'那恒口呢？' / '二季度呢？' / '排第几？' take the previous turn's question and change one slot or ask one more
+    attribute of it."""
+    if previous is None or len(current.text) > 16:
+        return current
+    if previous.slots.days is not None and current.slots.days is None:
+        current.slots.days = day_count(current.text)  # 那60天呢 after 超过30天没进展的项目
+    same_time_last_year = bool(SAME_TIME_LAST_YEAR.search(current.text))
+    asks_attribute = bool(ATTRIBUTE.search(current.text)) or same_time_last_year
+    names_nothing = not current.regions and not current.metrics and current.period_assumed and not _filled(current.slots)
+    # one quarter of the period just asked (二季度单季完成多少): of the same place and metric
+    single = bool(SINGLE_PERIOD.search(current.text)) and not current.regions and not _filled(current.slots)
+    # the reason of the figure just given (为啥这么低？ 什么原因): the documents answer it, about that figure
+    reason = bool(REASON.search(current.text)) and names_nothing and len(current.text) <= 12 and any(
+        i in previous.intents for i in ("figure", "rank", "lag"))
+    # a bare attribute (排第几？ 年度目标是多少) asks it of the figure just given, as 那…呢 does
+    if not FOLLOW_UP.search(current.text) and not (asks_attribute and names_nothing and len(current.text) <= 10) \
+            and not single and not reason:
+        return current
+    swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))
+    if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
+            or _filled(current.slots) or swaps or reason):
+        return current
+    data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
+    if not data_intents and _filled(previous.slots):
+        data_intents = ["project"]
+    if not data_intents:
+        return current
+    period, compared_to = _follow_up_periods(current, previous, same_time_last_year)
+    return replace(
+        previous,
+        text=current.text,
+        follow_up=True,
+        asked_before=f"{previous.asked_before} {previous.text}".strip(),
+        slots=_merged_slots(previous.slots, current.slots),
+        regions=(list(dict.fromkeys([*previous.regions, *current.regions]))
+                 if current.regions and BESIDE_BEFORE.search(current.text) else current.regions or previous.regions),
+        metrics=current.metrics or previous.metrics,
+        period=period,
+        compared_to=compared_to,
+        period_assumed=current.period_assumed and previous.period_assumed and not same_time_last_year,
+        intents=data_intents,
+        unknown_place="",
+    )
