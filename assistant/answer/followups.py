@@ -104,8 +104,10 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
             and not single and not reason:
         return current
     swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))
+    # 比它高多少: the figure just given is one side of the comparison, whatever the other
+    against = current.text.startswith(("比", "较", "相比")) and not current.text.startswith(("比例", "比重", "比较"))
     if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
-            or _filled(current.slots) or swaps or reason):
+            or _filled(current.slots) or swaps or reason or against):
         return current
     data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
     if not data_intents and _filled(previous.slots):

@@ -51,7 +51,7 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     out += [compared[1]] if compared else []
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
-            and (spread := ends_apart(parsed.text, r))]
+            and (spread := ends_apart(parsed, r))]
     # the rest of the annual target (距年度目标还差18.61亿元), or what exceeds it
     if parsed is not None and ASKS_REMAINING.search(parsed.text):
         out += [abs(gap) for r in results if isinstance(r, IndicatorResult | CityTotalResult)
@@ -112,7 +112,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 continue
             label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
             ranks = sorted({row.rank for row in r.rows})
-            if spread := ends_apart(parsed.text, r):
+            if spread := ends_apart(parsed, r):
                 parts.append(spread[0])
                 continue
             m = TOP_N.search(asked)
@@ -180,32 +180,53 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
     return str(getattr(first, "summary", ""))
 
 
-# The first place weighed against the last (第一名和最后一名差多少, 最高的比最低的高几个百分点, 首尾差距).
-TOP_END = re.compile(r"(?<!倒数)第[一1](?![\d季])|最高|最好|最快|最多|最大|头名|排名?最前")
-BOTTOM_END = re.compile(r"倒数第[一1](?![\d季])|最后|最低|最差|最慢|最少|最小|末位|垫底")
+# Two places of a ranking weighed against each other (第一名和最后一名差多少, 最高的比最低的高几个百分点, 第二比第三
+#多多少; after 第一是谁 → 第二名呢, 比它高多少): the positions as the question, or the turns before it, name them.
+POSITION = re.compile(r"(倒数)?第\s*(\d{1,2}|[一二两三四五六七八九十])(?!\s*季度|\d)|"
+                      r"(最高|最好|最快|最多|最大|头名|排名?最前)|(最后|最低|最差|最慢|最少|最小|末位|垫底)")
 ASKS_SPREAD = re.compile(r"差|距|高出|多出|拉开|[高多](?:多少|几)")
 
 
-def ends_apart(question: str, r: RankingResult) -> tuple[str, float] | None:
-    """"…完成进度第1的旬阳市（72.5%）比最后的瀛湖（42.76%）高29.74个百分点" when the question names both ends of a
-    ranking and asks how far apart they are: the sentence and the gap (for the number checker)."""
-    if (not (TOP_END.search(question) and BOTTOM_END.search(question) and ASKS_SPREAD.search(question))
-            or re.search(r"序时", question) or not r.rows):
+def _positions(text: str) -> list[tuple[bool, int]]:
+    """(counted from the end, n) of each place the text names, in order, without repeats."""
+    found: list[tuple[bool, int]] = []
+    for m in POSITION.finditer(text):
+        if m.group(2):
+            n = int(m.group(2)) if m.group(2).isdigit() else _CN[m.group(2)]
+            place = (bool(m.group(1)), n)
+        else:
+            place = (bool(m.group(4)), 1)
+        if place not in found:
+            found.append(place)
+    return found
+
+
+def ends_apart(parsed: Parsed, r: RankingResult) -> tuple[str, float] | None:
+    """"…完成进度第1的旬阳市（72.5%）比最后的瀛湖（42.76%）高29.74个百分点" when the question (or, for a follow-up
+    naming none, the turns before it) names two places of a ranking and asks how far apart they are: the sentence
+    and the gap (for the number checker)."""
+    question = parsed.text
+    if not ASKS_SPREAD.search(question) or "序时" in question or not r.rows:
         return None
-    scored = [(row, s) for row in r.rows if (s := _score(row, r.by)) is not None]
-    if len(scored) < 2:
+    named = _positions(question) or (_positions(parsed.asked_before) if parsed.follow_up else [])
+    order = sorted((row for row in r.rows if _score(row, r.by) is not None), key=lambda row: row.rank)
+    if len(named) != 2 or any(n > len(order) for _, n in named):
         return None
-    top, bottom = max(scored, key=lambda t: t[1]), min(scored, key=lambda t: t[1])
+    picked = []
+    for from_end, n in named:
+        rank = (order[-n] if from_end else order[n - 1]).rank
+        rows = [row for row in order if row.rank == rank]
+        word = "最后" if from_end and n == 1 else f"倒数第{n}" if from_end else f"第{rank}"
+        picked.append((word, "、".join(row.region for row in rows), float(_score(rows[0], r.by) or 0)))
+    (word_a, names_a, a), (word_b, names_b, b) = picked
     unit = "个百分点" if r.by in ("completion", "yoy") else r.unit
-    gap = round(top[1] - bottom[1], 2)
+    level = "%" if unit == "个百分点" else unit
+    gap = round(a - b, 2)
+    more, less = ("高", "低") if r.by != "value" else ("多", "少")
+    said = f"{more if gap >= 0 else less}{_fmt(abs(gap), unit)}"
     label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
-
-    def names(score: float) -> str:
-        return "、".join(row.region for row, s in scored if s == score)
-
-    said = f"高{_fmt(gap, unit)}" if r.by != "value" else f"多{_fmt(gap, unit)}"
-    return (f"{r.period_label}{r.metric}{label}第1的{names(top[1])}（{_fmt(top[1], '%' if unit == '个百分点' else unit)}）"
-            f"比最后的{names(bottom[1])}（{_fmt(bottom[1], '%' if unit == '个百分点' else unit)}）{said}", gap)
+    return (f"{r.period_label}{r.metric}{label}{word_a}的{names_a}（{_fmt(a, level)}）"
+            f"比{word_b}的{names_b}（{_fmt(b, level)}）{said}", abs(gap))
 
 
 # The question weighs one place against another (差几个百分点, 谁高, 比全市高还是低, 和石泉比): 多少 is no such word.

@@ -293,6 +293,19 @@ def test_a_follow_up_asks_the_other_end_of_the_ranking(assistant: Assistant) -> 
     assert "倒数第1的是" in lead and "11个地区并列" in lead, lead
 
 
+@pytest.mark.parametrize(("history", "question", "expected"), [
+    # 比它高多少 after 第一是谁 → 第二名呢: the two places the turns asked, weighed against each other
+    (["上半年内资完成进度第一是谁", "第二名呢"], "比它高多少",
+     "完成进度第1的旬阳市（72.5%）比第2的高新区（72.03%）高0.47个百分点"),
+    ([], "1-7月内资总量第二比第三多多少", "总量第2的旬阳市（108.69亿元）比第3的汉滨区（103.88亿元）多4.81亿元"),
+])
+def test_two_places_of_a_ranking_weighed(assistant: Assistant, history: list[str], question: str,
+                                         expected: str) -> None:
+    answer = assistant.ask(question, history=history)
+    assert expected in answer.answer.split("\n")[0], answer.answer
+    assert answer.flagged_numbers == []
+
+
 def test_a_why_follow_up_quotes_the_reasons_for_the_figure_just_given(assistant: Assistant) -> None:
     # 为啥这么低 after a ranking: the documents are searched about the place the answer named (瀛湖), not the bare words
     answer = assistant.ask("为啥这么低", history=["一季度内资完成进度最低的是哪个"])
