@@ -127,7 +127,29 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     if parsed.slots.amount is not None and any("amount" in t.slots.values() for t in tools):
         held.add(round(parsed.slots.amount, 4))
     asked = size_classes(" ".join(c for c in re.split(r"[，,；;？?。！!]", parsed.text) if not WHY.search(c)))
+    # 年发电量 already missing: 年发电量度数 says it again
+    missing += [w for w in unit_uncovered(parsed.text, text) if not any(m in w for m in missing)]
     return missing + [w for value, w in asked.items() if value not in held and w not in missing]
+
+
+# A count asked in a unit of people, land, weight or energy (新增就业多少人, 占地多少亩, 多少吨标煤, 发电量多少度):
+# a tool that never counts in that unit answers another question, however near its examples are.
+ASKED_UNIT = re.compile(r"(?:多少|几)\s*个?\s*(人(?!民)|名|亩|吨|度(?!\d)|户|平方米|千瓦)")
+
+
+def unit_uncovered(question: str, text: str) -> list[str]:
+    """The count a question asks for (就业人数 in 新增就业多少人) when the tools' `text` neither counts in the asked
+    unit (3人, 人数) nor declares such a question (多少人): [] when it does or no such count is asked."""
+    m = ASKED_UNIT.search(question)
+    if m is None:
+        return []
+    unit = m.group(1)
+    if re.search(rf"\d\s*{unit}|{unit}数|(?:多少|几)个?{unit}", text):
+        return []
+    # named as the count of its unit (就业人数): a name no passage need write, so documents are still searched
+    # on the question's other words, not required to say 安排 of 安排几个人
+    before = [t.word for t in posseg.cut(question[: m.start()]) if len(t.word.strip()) > 1]
+    return [(before[-1] if before else "") + ("人" if unit == "名" else unit) + "数"]
 
 
 def _result_text(result: BaseModel) -> str:

@@ -74,6 +74,33 @@ PERSON_JUDGED = re.compile(r"(?:局长|主任|书记|市长|县长|区长|干部
                            r"(?:能力|水平|素质|作风|人品|本事|口碑)[^，。？?]{0,2}?(?:最|更|比较|谁)")
 
 
+# A question asking whether something will happen (明年能按期投产吗, 下半年能不能完成全年目标, 会不会超过汉滨): an
+# outcome not reached yet, which no row records and no document can state — unlike a rule's possibility (能不能配管家,
+# 能算进外资考核吗), which is not an outcome of this kind.
+OUTCOME = r"(?:按期|如期|按时|顺利|提前|全面|超额)?(?:完成|实现|达到|达标|投产|开工|竣工|建成|超过|赶上|追上|突破|反超|翻番)"
+PREDICTION = re.compile(rf"(?:能不能|能否|会不会|有没有希望|有没有可能|可能|有望){OUTCOME}|能{OUTCOME}[^，。？?]{{0,12}}[吗么]|"
+                        r"(?:依你看|你估计|你预测|你预计|你猜)")
+
+
+def asks_prediction(question: str) -> bool:
+    """Whether the question asks for a forecast of an outcome, not what has been recorded or written."""
+    return PREDICTION.search(question) is not None
+
+
+# A document asked for by the body that issued it (省里新出台的政策, 国务院关于稳外资的文件): the issuer as written,
+# then the word a document's heading would carry for it (a provincial office's heading writes 省).
+ISSUERS = {"省里": "省", "省上": "省", "省级": "省", "省委": "省委", "省政府": "省", "国务院": "国务院", "国家": "国家",
+           "中央": "中央", "商务部": "商务部", "发改委": "发改委"}
+ISSUED = re.compile(rf"({'|'.join(ISSUERS)})(?!级)[^，。？?对]{{0,12}}?(?:政策|文件|办法|通知|意见|精神|条例)")
+
+
+def missing_issuer(question: str, heads: Callable[[str], bool]) -> str:
+    """The issuer of the document asked for (省里, 国务院) when no document of the knowledge base is headed by it
+    (`heads(word)`: a heading writes the word), else "": another body's document does not answer it."""
+    m = ISSUED.search(question)
+    return m.group(1) if m and not heads(ISSUERS[m.group(1)]) else ""
+
+
 def asks_opinion(question: str) -> bool:
     """Whether the question asks the assistant to judge (a person's work, a decision), not what a source says."""
     return OPINION.search(question) is not None or PERSON_JUDGED.search(question) is not None

@@ -18,7 +18,9 @@ from assistant.answer.coverage import asked_directly, uncovered
 from assistant.answer.declines import (
     ambiguous_body,
     asks_opinion,
+    asks_prediction,
     given_counts,
+    missing_issuer,
     nothing_found,
     unknown_forms,
     unknown_lead,
@@ -62,6 +64,8 @@ IMPORT_RECHECK_S = 1.0  # an import by another process reaches questions within 
 LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_LLM_MODEL（模型名），本次用内置检索模式回答。"
 OPINION_REFUSAL = ("这个问题要的是评价或表态，本助手无法回答：只提供知识库文档和项目数据库中写明的内容。"
                    "可以问文档里是怎么说的，例如“年度总结对外资工作是怎么总结的”。")
+PREDICTION_REFUSAL = ("这个问题要的是预测，本助手无法回答：项目数据库只有已经发生的数据，知识库只有文档中写明的内容。"
+                      "可以问目前的完成情况，例如“平利县上半年内资完成进度是多少”。")
 GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
 INJECTION_NOTE = "（问题中夹带了要求改变规则、改写答案或操作数据的指令，本助手不执行；以下只回答其中的查询。）"
 REFUSAL = (
@@ -343,6 +347,11 @@ class Assistant:
             return Answer(answer=which, mode="grounded", warnings=warnings)
         if asks_opinion(parsed.text):
             return Answer(answer=OPINION_REFUSAL, mode="grounded", warnings=warnings)
+        if asks_prediction(parsed.text):
+            return Answer(answer=PREDICTION_REFUSAL, mode="grounded", warnings=warnings)
+        if issuer := missing_issuer(parsed.text, self.kb.heads):
+            return Answer(answer=f"知识库中没有找到{issuer}印发的文件，为避免误导，不用其他单位的文件代替回答。",
+                          mode="grounded", warnings=warnings)
         if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed), self.kb.writes):
             return Answer(answer=f"知识库和项目数据库中都没有关于“{subject}”的内容，为避免误导，不作推测。请核对名称。",
                           mode="grounded", warnings=warnings)

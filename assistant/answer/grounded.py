@@ -361,7 +361,8 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
         comp.notes.append("项目数据库尚未导入，暂不能回答数据问题。请先运行 assistant db import-demo corpus/data/。")
         return
     takes_city = "city" in REGISTRY[plan.route].slots.values()
-    if parsed.unknown_place and not parsed.regions and not (takes_city and parsed.slots.city):
+    # a place the database lacks, asked alone or beside one of ours (高新区跟西安高新区比): nothing to look up
+    if parsed.unknown_place and not (takes_city and parsed.slots.city):
         known = "、".join(known_regions)
         comp.figure_lines.append(f"· 数据库中没有“{parsed.unknown_place}”的数据。已有数据的地区：{known}。")
         comp.lead = f"数据库中没有“{parsed.unknown_place}”的数据。"

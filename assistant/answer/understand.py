@@ -17,6 +17,7 @@ from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef, load_city
 from assistant.db.session import FigureStore
 from assistant.db.vocab import find_metric
+from assistant.index.places import Gazetteer, gazetteer
 from assistant.index.tokenize import get_tokenizer
 from assistant.tools.lifecycle import reported_on
 
@@ -409,6 +410,39 @@ def _place_words(text: str) -> list[str]:
     return found
 
 
+def foreign_regions(text: str, vocab: Vocabulary, regions: list[RegionName]) -> tuple[list[RegionName], str]:
+    """Regions the question names only as another city's (西安高新区, 宝鸡市高新区: a place of the gazetteer right
+    before the name that neither holds nor lies in this city): those regions without them, and the first such
+    span ("" when none). A zone name many cities use (高新区) does not make the zone ours; 陕西省汉阴县 is ours."""
+    places = gazetteer()
+    homes = [places.canonical[w] for r in vocab.regions if r.is_city for w in (r.name, *r.aliases)
+             if w in places.canonical]
+    if not homes:
+        return regions, ""
+    foreign, kept = "", []
+    for region in regions:
+        words = sorted({region.name, *region.aliases}, key=len, reverse=True)
+        spans = [(m.start(), m.group(0)) for m in re.finditer("|".join(map(re.escape, words)), text)]
+        prefixes = [_place_before(text[:start], places, homes) for start, _ in spans]
+        named = next((p + w for p, (_, w) in zip(prefixes, spans, strict=True) if p), "")
+        foreign = foreign or named
+        if not (spans and all(prefixes)):
+            kept.append(region)
+    return kept, foreign
+
+
+def _place_before(text: str, places: Gazetteer, homes: list[str]) -> str:
+    """The gazetteer place `text` ends with (西安, 宝鸡市) when it is not related to this city, else ""."""
+    if places.pattern is None:
+        return ""
+    tail = text[-8:]
+    for m in places.pattern.finditer(tail):
+        if m.end() == len(tail):
+            place = places.canonical[m.group(0)]
+            return "" if any(places.related(place, home) for home in homes) else m.group(0)
+    return ""
+
+
 def impossible_date(text: str) -> str:
     """The first period or date the question writes that cannot exist (13月, 0月, 第5季度, 2月30日), or ""."""
     if bad := BAD_PERIOD.search(text):
@@ -444,7 +478,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     if BOTH_METRICS.search(text) and not parsed.metrics:
         parsed.metrics = [m for m in METRICS if m.name in ("实际引进内资", "外商直接投资")]
     parsed.future = bool(FUTURE.search(text))
-    if not parsed.regions:
+    parsed.regions, parsed.unknown_place = foreign_regions(text, vocab, parsed.regions)
+    if not parsed.regions and not parsed.unknown_place:
         for place in _place_words(text):
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
                 parsed.unknown_place = place

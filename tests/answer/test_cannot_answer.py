@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answer_types import answer_type
-from assistant.answer.engine import OPINION_REFUSAL, REFUSAL, Assistant
+from assistant.answer.engine import OPINION_REFUSAL, PREDICTION_REFUSAL, REFUSAL, Assistant
 from assistant.answer.evaluate import says_cannot
 from assistant.answer.numbers import find_numbers
 
@@ -21,6 +21,10 @@ def _valued(answer) -> list:  # type: ignore[no-untyped-def]
     ("勉县2023年一季度实际引进内资多少", "勉县"),
     ("眉县上半年外资完成进度", "眉县"),
     ("商南县一季度内资完成进度", "商南县"),  # the longer names, as before
+    # a zone name every city uses, named as another city's: not ours, alone or compared with ours
+    ("西安市高新区上半年实际利用外资多少", "西安市高新区"),
+    ("宝鸡高新区一季度内资多少", "宝鸡高新区"),
+    ("高新区上半年外资完成进度跟西安高新区比差多少", "西安高新区"),
 ])
 def test_a_place_the_database_does_not_hold_is_said_and_not_replaced_by_the_city(
         assistant: Assistant, question: str, said: str) -> None:
@@ -119,3 +123,53 @@ def test_context_clauses_of_a_long_question_are_not_what_it_asks(assistant: Assi
     # an asking clause with nothing of its own still reads the clause before it
     answer = assistant.ask("2023年一季度各县区制造业投资占比，分别是多少")
     assert "制造业" in answer.answer.split("\n")[0] and not _valued(answer), answer.answer
+
+
+@pytest.mark.parametrize(("question", "region"), [
+    ("陕西省汉阴县一季度内资多少", "汉阴县"),  # the province above the city: still ours
+    ("安康高新区上半年外资多少", "高新区"),
+])
+def test_a_region_named_with_the_places_above_it_is_ours(assistant: Assistant, question: str, region: str) -> None:
+    parsed = assistant.understand(question)
+    assert region in [r.name for r in parsed.regions] and not parsed.unknown_place
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("锂电隔膜项目明年能按期投产吗", True),
+    ("依你看平利县下半年能不能完成全年内资目标", True),
+    ("汉阴县今年能完成全年外资任务吗", True),
+    ("高新区内资会不会超过旬阳", True),
+    ("投资不到五千万的项目能不能配管家", False),  # what a rule allows, not an outcome to forecast
+    ("本地外资企业拿利润扩大投资，能算进外资考核吗", False),
+    ("汉阴县一季度完成目标了吗", False),  # an outcome recorded
+])
+def test_a_forecast_is_refused_without_figures(assistant: Assistant, question: str, refused: bool) -> None:
+    answer = assistant.ask(question)
+    assert (answer.answer == PREDICTION_REFUSAL) is refused, answer.answer
+    if refused:
+        assert says_cannot(answer.answer) and not _valued(answer) and not answer.citations
+
+
+@pytest.mark.parametrize(("question", "issuer"), [
+    ("省里今年新出台的招商引资政策有哪些", "省里"),
+    ("国务院2025年关于稳外资的文件主要讲了什么", "国务院"),
+    ("商务部最近发的外资通知说了啥", "商务部"),
+    ("国家对外资统计口径是怎么规定的", ""),  # the rule, whoever set it: the handbook answers
+    ("高新区作为国家级开发区有哪些政策", ""),
+])
+def test_a_document_of_an_issuer_the_knowledge_base_lacks_is_not_replaced_by_another(
+        assistant: Assistant, question: str, issuer: str) -> None:
+    answer = assistant.ask(question)
+    said = f"没有找到{issuer}印发的文件"
+    assert (said in answer.answer) if issuer else "印发的文件，为避免误导" not in answer.answer, answer.answer
+    if issuer:
+        assert not answer.citations and not find_numbers(answer.answer)
+
+
+@pytest.mark.parametrize("question", [
+    "高新区招商项目去年带动新增就业多少人",  # a project tool counts projects, not people
+    "锂电池正极材料项目占地多少亩",
+])
+def test_a_count_in_a_unit_the_database_never_counts_in_prints_no_figure(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert says_cannot(answer.answer) and not _valued(answer) and not find_numbers(answer.answer), answer.answer
