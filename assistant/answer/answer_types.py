@@ -27,7 +27,7 @@ _NOT_A_COUNT = r"(?!工作日|月|小时|百分点|星期|季度)"
 
 @dataclass(frozen=True)
 class AnswerType:
-    name: str  # 时长 / 日期 / 数量 / 比例 / 金额 / 人数 / 姓名 / 计算方法 / 数值
+    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 计算方法 / 数值
     evidence: re.Pattern[str] | None  # None: any figure (a number that is not a date, an ordinal or a 文号)
 
     def held_by(self, sentence: str) -> bool:
@@ -52,8 +52,14 @@ SHARE_Q = re.compile(r"比例|占比|比重|百分之几|百分比|几成|多少
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
 AMOUNT_Q = re.compile(r"多少钱|多少万|多少亿|多少(?:资金|外资|内资|投资|金额|美元)|奖励多少|补助多少|补贴多少|投了多少|投资多少|"
                       r"(?:预算|经费|费用|金额|价格|成本|投资额)(?:是|为|有|大概|一共)*多少")
-FORMULA_Q = re.compile(r"怎么算(?!分)|怎么计算|如何计算|如何核算|怎样计算|计算公式|计算方法|算法是")  # 怎么算分 asks the rule
+# 怎么算 asks for a formula only of a quantity (开工率怎么算, 人均引进内外资怎么算); of anything else it asks how the thing
+# is counted or credited (联络处的成绩怎么算 → 计入年度工作实绩), and 怎么算分 asks the rule
+FORMULA_Q = re.compile(r"(?:率|比|比重|进度|强度|均|指数|增速|增幅|总额|总量|金额|资金|数)[^，,。？?]{0,6}?怎么算(?!分)"
+                       r"|怎么计算|如何计算|如何核算|怎样计算|计算公式|计算方法|算法是")
 FORMULA = re.compile(r"[＝=÷×/]|除以|乘以|之比|比值|相除|相乘|之和")
+# a difference of two percentages asked in points (慢了几个点, 差多少个百分点): 15.4个百分点, not a count of 个
+PCT_POINTS_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个?\s*(?:百分)?点(?![钟儿])")
+PCT_POINTS = re.compile(r"\d+(?:\.\d+)?\s*个?百分点")
 HEADCOUNT_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个\s*人")
 PEOPLE_Q = re.compile(r"(?<!哪)(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
 # any other 多少 / 几 (控制指标定的多少, 排第几 aside) asks for a number of some kind
@@ -90,6 +96,8 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("比例", SHARE)
     if AMOUNT_Q.search(question):
         return AnswerType("金额", AMOUNT)
+    if PCT_POINTS_Q.search(question):
+        return AnswerType("百分点", PCT_POINTS)
     if HEADCOUNT_Q.search(question):  # 几个人 counts people (2名), not things
         return AnswerType("人数", PEOPLE)
     if POINTS_Q.search(question):

@@ -51,6 +51,7 @@ from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import add_words
+from assistant.onboarding.sources import with_paragraph
 from assistant.tools.directory import core_name
 from assistant.tools.registry import REGISTRY
 
@@ -215,7 +216,7 @@ class Assistant:
         if not named:
             return False
         term = max(named, key=lambda item: (item[0], item[1].curated))[1]
-        src = term.source
+        src = with_paragraph(self.kb, term.source)
         meta = self.kb.doc_meta(src.doc_id) if src.doc_id else {}
         verified = is_verified(meta) if meta else True  # a source outside the index: the curated file's own
         comp.citations.append(Citation(n=len(comp.citations) + 1, title=src.title, doc_number=src.doc_number,

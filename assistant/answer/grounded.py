@@ -26,6 +26,7 @@ from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
 from assistant.answer.understand import (
+    DEFINE,
     Parsed,
     why_pattern,
 )
@@ -286,8 +287,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     # nor an answer to a value (服务卡是哪天发放的, 多少人): a definition says what a term means, not its date or count
     wants = answer_type(parsed.text)
     valued = wants is not None and wants.name != "计算方法"
+    # nor what a document says about a term (调研报告说一图五库现在靠什么传数据) unless it asks what the term means
+    quoted = DOCUMENT_CUE.search(parsed.text) is not None and DEFINE.search(parsed.text) is None
     other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside")
-                if not ((named_entities or WHO.search(parsed.text) or valued) and r == "define"))
+                if not ((named_entities or WHO.search(parsed.text) or valued or quoted) and r == "define"))
     plan = Plan(route=other[1], score=other[0], other=(other[0], other[1]))
     named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
                  or parsed.slots.department or parsed.slots.unknown_project or parsed.slots.unknown)

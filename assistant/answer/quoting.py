@@ -55,6 +55,7 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；�
 # A section that is a letter's formalities (附注（联系人、抄送、印发）, 版记): named so by its heading's start, not by
 # a word inside an article's first line (第二十二条 …自印发之日起施行 is content).
 FORMALITIES = re.compile(r"^[（(]?(?:附注|版记|抄送|印发|联系人)")
+FORMALITY_ASKED = re.compile(r"联系人|联系电话|电话|抄送|签发")
 # The clauses of a mixed question that the documents are searched with (完成多少，为什么滞后 → 为什么滞后).
 WHY_SEARCH = why_pattern("怎么", "是什么", "口径")
 DATA_INTENTS = ("figure", "rank", "lag", "project", "event", "problem")
@@ -102,8 +103,8 @@ EACH_COUNTY = re.compile(r"各(?:个)?(?:县区|县市区|县（市、区）|区
 SUBJECT_BONUS = 0.05
 # What may stand before a sentence's subject: list markers and opening quotes.
 SENTENCE_OPENING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d+[.、．]|[“「\s])+")
-# A question asking for a number (多少, 几个, 排第几).
-HOW_MUCH = re.compile(r"多少|几")
+# A question asking for a number (多少, 几个, 排第几); 哪几件事 asks which things, not how many.
+HOW_MUCH = re.compile(r"多少|(?<!哪)几")
 # A text that names a whole year on purpose (全年, 年度), not a bare year that may label a target (2023年目标).
 WHOLE_YEAR = re.compile(r"全年|年度|年底|年末|1\s*[-—至~]\s*12\s*月")
 
@@ -271,8 +272,13 @@ def policy_for(
     asked_places = places.find(parsed.text)
     # an item the question names by its number (第5期, 第七届, 第205号): only passages naming it speak of it
     ordinals = [{f"第{n}{unit}" for n in ordinal_forms(number)} for number, unit in NAMED_ITEM.findall(parsed.text)]
+    # …unless the question asks for one of them (答复函的联系人是谁, 抄送了哪些单位)
+    asks_formality = FORMALITY_ASKED.search(query) is not None
     chosen: list[tuple[Hit, str]] = []
     for rank, hit in enumerate(hits):
+        if asks_only(hit.text) and (answer := kb.following(hit.chunk_id)) is not None:
+            # an interviewer's question in a passage of its own is read with its answer, the passage below it
+            hit = replace(hit, text=f"{hit.text}\n\n{answer.text}", end=answer.end)
         context = f"{hit.title} {hit.section} {hit.text}"
         # a question may name the document loosely (日报访谈里局长说…, 人大那个调研报告里…): its heading's words
         # (masthead, byline, 文种, office) count as the passage's for matching, not as words it must write itself
@@ -283,7 +289,7 @@ def policy_for(
             continue
         if ordinals and not all(any(form in context for form in forms) for forms in ordinals):
             continue  # 第5期 is not answered by a passage about the series (办了8期)
-        if formality_section(hit.section):
+        if formality_section(hit.section) and not asks_formality:
             continue  # the 版记 and 附注 of a letter: its contact person, 抄送 and 印发 lines answer nothing
         if hit.kind == "table" and asks_reason:
             continue  # a table row states figures, never a reason or a measure
@@ -373,6 +379,25 @@ def speaks_of(text: str, asked: list[str], places: Gazetteer) -> bool:
     return any(form in text for place in asked for form in places.forms(place))
 
 
+def _headed(sentences: list[str], content: list[str], words: list[str]) -> tuple[int, float] | None:
+    """The content sentence right after the heading sentence that best matches the question (its index in
+    `content`) and that heading's coverage; None when no heading matches or nothing follows it."""
+    found: tuple[int, float] | None = None
+    for i, sentence in enumerate(sentences[:-1]):
+        if sentence in content or (covered := _coverage(words, sentence)) == 0 or found and covered <= found[1]:
+            continue
+        after = next((x for x in sentences[i + 1:] if x in content), None)
+        if after is not None and not HEADING.match(sentences[i + 1]):
+            found = (content.index(after), covered)
+    return found
+
+
+def asks_only(passage: str) -> bool:
+    """Whether a passage is nothing but a question (an interviewer's, split from the answer below it)."""
+    sentences = [m.group(0).strip() for m in SENTENCE.finditer(passage) if m.group(0).strip()]
+    return bool(sentences) and all(s.endswith(("？", "?")) for s in sentences)
+
+
 def formality_section(section: str) -> bool:
     """Whether a passage's section is a letter's formalities (its contact person, 抄送 and 印发 lines), judged by the
     start of its own heading: an article whose first line says 自印发之日起施行 is content."""
@@ -399,6 +424,9 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
     # A heading sentence (七是“以商招商”。 （五）营商环境尚需进一步优化。) names the topic but says nothing about it:
     # quote the content after it instead, and the heading only when there is nothing else.
     content = [x for x in sentences if not HEADING.match(x)]
+    # …and a heading that matches the question better than any content sentence points at the content it heads
+    # (关于“由企业评价服务部门”的建议。 then the reply to it): that content answers, whatever its own words
+    headed = _headed(sentences, content, words)
     sentences = content or sentences
     if not sentences:
         return ""
@@ -410,6 +438,8 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
         scores.append(covered * (0.5 if s.endswith(("？", "?")) else 1.0) + (0.5 if held and covered > 0 else 0.0)
                       + (SUBJECT_BONUS if _about(s, words) else 0.0))
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    if headed is not None and _coverage(words, sentences[best]) < headed[1]:
+        best, scores[headed[0]] = headed[0], max(scores) + 1.0  # the heading's next sentence may join as before
     picked = [best]
     if sentences[best].endswith(("？", "?")) and best + 1 < len(sentences):
         picked.append(best + 1)  # an interviewer's question is quoted with its answer, never alone

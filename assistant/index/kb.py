@@ -71,6 +71,23 @@ SYNONYM_POOL = 200  # passages per synonym checked for the phrase itself
 HEAD_CHARS = 300  # a document's opening read for its jurisdiction when the title and office name none
 # The metadata a question may name a document by: KnowledgeBase.heading.
 HEADING_FIELDS = ("title", "subtitle", "genre", "office", "signer", "recipient", "doc_number", "file_name")
+# The end of a document's masthead: its first sentence of body text, a line too long to be a heading, or the
+# salutation (各县（市、区）…：, 刘文涛委员：) — the addressee is the `recipient` field's, when it is one.
+_BODY_LINE = re.compile(r"[。；！？]|^.{61,}$|^编者按|[：:]$")
+
+
+def masthead(opening: str) -> str:
+    """The short lines a document opens with before its body (安康日报 2023年9月18日 第3版, ——访…局长周立衡, 本报记者,
+    an office, a 文号, the date): how a question may name it (日报那篇访谈里…) that the metadata may lack. A
+    disclaimer line (【示例文档】…, > …) is no part of it."""
+    lines: list[str] = []
+    for line in (raw.strip() for raw in opening.splitlines()):
+        if not line or line.startswith(("【", ">")):
+            continue
+        if _BODY_LINE.search(line):
+            break
+        lines.append(line)
+    return " ".join(lines)
 
 
 @dataclass
@@ -451,7 +468,8 @@ class KnowledgeBase:
                 generation, chunks, doc_meta, bm25, order,
                 np.array([doc_index[r.doc_id] for r in rows], dtype=np.int64), doc_ids, places,
                 {d: document_names(str(m.get("title", ""))) for d, m in doc_meta.items()}, years,
-                doc_heads={d: " ".join(str(m.get(key, "")) for key in HEADING_FIELDS) for d, m in doc_meta.items()},
+                doc_heads={d: " ".join([*(str(m.get(key, "")) for key in HEADING_FIELDS), masthead(heads.get(d, ""))])
+                           for d, m in doc_meta.items()},
             )
             return self._snapshot
 
@@ -473,6 +491,15 @@ class KnowledgeBase:
         addressee, 文号 and file name. A question naming its source loosely (局长接受采访时说…, 人大那个调研报告里…)
         names it with these words."""
         return self._current().doc_heads.get(doc_id, "")
+
+    def following(self, chunk_id: str) -> Hit | None:
+        """The passage after this one in its document (an interviewer's question's answer), None at its end."""
+        snapshot = self._current()
+        at = snapshot.position.get(chunk_id)
+        if at is None or at + 1 >= len(snapshot.order):
+            return None
+        after = snapshot.order[at + 1]
+        return snapshot.hit(after, 0.0) if snapshot.chunks[after].doc_id == snapshot.chunks[chunk_id].doc_id else None
 
     def heads(self, word: str) -> bool:
         """Whether some document's heading (see `heading`) writes this word."""

@@ -57,3 +57,25 @@ def locate(kb: KnowledgeBase, file_name: str, quote: str) -> Source | None:
             doc_id=doc.doc_id,
         )
     return None
+
+
+# A definition cited to a reader runs on to its paragraph's end, up to this many characters: a handbook's entry opens
+# with its label and gist (“两单一台账”。这是…跟踪管理办法。) and says what the term consists of after it (“两单”是…).
+MAX_PARAGRAPH = 320
+_CLAUSE_END = re.compile(r"[。！？!?；;]")
+
+
+def with_paragraph(kb: KnowledgeBase, source: Source) -> Source:
+    """The source quoted to the end of its paragraph (whole sentences, at most MAX_PARAGRAPH characters)."""
+    if not source.doc_id:
+        return source
+    text = kb.manifest.document_text(source.doc_id)
+    if text[source.start:source.end] != source.quote:
+        return source  # the document changed since the source was located
+    stop = text.find("\n", source.end)
+    stop = len(text) if stop < 0 else stop
+    if stop - source.start > MAX_PARAGRAPH:
+        ends = [m.end() for m in _CLAUSE_END.finditer(text, source.end, source.start + MAX_PARAGRAPH)]
+        stop = ends[-1] if ends else source.end
+    quote = text[source.start:stop].rstrip()
+    return source.model_copy(update={"quote": quote, "end": source.start + len(quote)})

@@ -69,7 +69,9 @@ def test_the_contact_line_is_not_quoted_for_another_question(answers: dict[str, 
 
 
 def test_a_glossary_answer_cites_the_whole_source_sentence(answers: dict[str, str]) -> None:
-    # corpus/glossary.yaml locates 项目管家 by the fragment 本办法所称“项目管家”; the reader gets the sentence
+    # corpus/glossary.yaml locates 项目管家 by the fragment 本办法所称“项目管家”; the reader gets the sentence, and
+    # the rest of its paragraph, which says what the term consists of (the 1+1+N team)
     answer = answers["项目管家是什么？"]
     assert "本办法所称“项目管家”，是指由项目所在县（市、区）或开发区指定" in answer, answer
-    assert "专职或兼职工作人员。 [" in answer, answer
+    assert "专职或兼职工作人员。项目管家实行“1+1+N”模式" in answer, answer
+    assert "由项目管家牵头协调。 [" in answer, answer
