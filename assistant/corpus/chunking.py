@@ -1,6 +1,7 @@
 """Structure-aware chunking: one chunk per paragraph-level unit under its 公文 heading path.
 
-Headings (一、 （一） 1. （1） markdown #), 一是…二是… lead-ins and bold lead-ins build the section path;
+Headings (一、 （一） 1. （1） markdown #, unnumbered heading lines in a document without 一、), 一是…二是… lead-ins and
+bold lead-ins build the section path;
 long paragraphs are split only at sentence ends (。！？；); tables give one chunk per row with the header
 repeated; the footer (联系人、抄送、印发) is its own section. Pure: no I/O.
 
@@ -32,6 +33,10 @@ SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 FOOTER_SECTION = "附注（联系人、抄送、印发）"
 SEP = " › "
 HEADING_FACT = re.compile(r"\d|共[一二两三四五六七八九十百千]+[项条个家件类批]")
+# an unnumbered heading line: 4–30 characters, no punctuation or space inside, not wrapped in brackets
+BARE_HEADING = re.compile(r"^(?![（(【\[])[^。！？；：!?;:…，,、\s]{4,30}$")
+BODY_MIN_CHARS = 40
+SENTENCE_ENDS = "。！？；!?;：:"
 HEAD_PARAS = 20  # the title is looked for among a document's first paragraphs
 # The lines of a title block below the title: a subtitle (——2026年1月27日在…会议上, （2026年1月27日在…会议上）, ——在…
 # 讲话), a web page's source and time (来源：湖北日报, 发表时间：2026-02-09 09:45:30, the label alone with its value on the
@@ -70,6 +75,28 @@ def _heading_level(para: Para, text: str) -> int:
         if pattern.match(text):
             return level
     return 0
+
+
+def bare_headings(doc: CleanDocument, skip: set[int]) -> set[int]:
+    """Unnumbered heading lines of a document that numbers none of its top sections (“十四五”时期工作回顾, 2026年重点工作
+    in a report typeset with bold lines instead of 一、二、): a short line that is no sentence (no punctuation, no
+    space, not in brackets, not a date or source line) between a finished sentence and a paragraph of sentences. In a document
+    with 一、 or 第一章 such lines are labels of something else (a chapter's second line, a signature), not sections."""
+    paras = doc.paras
+    texts = [doc.para_text(p).strip() if p.kind == "para" else "" for p in paras]
+    if any(p.kind == "para" and _heading_level(p, t) == 1 for p, t in zip(paras, texts, strict=True)):
+        return set()
+    found: set[int] = set()
+    for i, (para, text) in enumerate(zip(paras, texts, strict=True)):
+        if (i in skip or para.kind != "para" or para.md_level or not BARE_HEADING.match(text)
+                or _heading_level(para, text) or LEAD_IN.match(text) or _meta_line(text)):
+            continue
+        following = i + 1 < len(paras) and paras[i + 1].kind == "para" and (
+            len(texts[i + 1]) >= BODY_MIN_CHARS or texts[i + 1][-1:] in SENTENCE_ENDS)
+        finished = i == 0 or i - 1 in skip or not texts[i - 1] or texts[i - 1][-1] in SENTENCE_ENDS
+        if following and finished:
+            found.add(i)
+    return found
 
 
 def _compact(text: str) -> str:
@@ -150,6 +177,7 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
     skip = title_paragraphs(doc, title)
     skip |= set(front_matter(doc, skip))
     pending: tuple[int, int, str, int | None] | None = None  # a heading with a fact: (start, end, section, page)
+    bare = bare_headings(doc, skip)
 
     def flush_heading() -> None:
         nonlocal pending
@@ -172,7 +200,7 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
             if para.md_level:
                 md_offset = max(md_offset, para.md_level)  # the title as a markdown heading is not a section
             continue
-        if para.kind != "para" or (_heading_level(para, text) and not re.search(r"[。！？；!?;]", text)):
+        if para.kind != "para" or index in bare or (_heading_level(para, text) and not re.search(r"[。！？；!?;]", text)):
             flush_heading()  # a heading line follows: the pending one stands alone
         if para.kind == "footer":
             for a, b in _split(text, max_chars):
@@ -191,7 +219,7 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
                 chunks.append(Chunk(piece, section, para.start, para.end, "table", para.page))
             continue
 
-        level = _heading_level(para, text)
+        level = 1 if index in bare else _heading_level(para, text)
         if level:
             if para.md_level:
                 level = max(1, level - md_offset)
@@ -202,7 +230,7 @@ def chunk_document(doc: CleanDocument, title: str = "", max_chars: int = 400) ->
             if not re.search(r"[。！？；!?;]", text):
                 # a heading line only sets the path, unless it says more than its label: then its text opens
                 # the next passage (or stands alone if none follows in its section)
-                if label != text.strip() or HEADING_FACT.search(_without_marker(text)):
+                if index not in bare and (label != text.strip() or HEADING_FACT.search(_without_marker(text))):
                     pending = (para.start, para.end, path(), para.page)
                 continue
             section = path()

@@ -25,7 +25,7 @@ YEAR_RANGE = re.compile(YEAR + r"\s*年?\s*(?:[-—–~～至到]|－)\s*" + YEA
 YEAR_WRITTEN = re.compile(YEAR + r"\s*年(?!代)")
 # a number of years counted back from the document's year (过去五年, 这五年, 五年来, 近三年), or forward (未来五年)
 COUNT = r"(十?[一两二三四五六七八九]|十|\d{1,2})"
-YEARS_BACK = re.compile(r"(?:过去|这|近|前)\s*" + COUNT + r"\s*年|" + COUNT + r"\s*年(?:来|以来|里|间)")
+YEARS_BACK = re.compile(r"(?:过去的?|这|近|前)\s*" + COUNT + r"\s*年|" + COUNT + r"\s*年(?:来|以来|里|间)")
 YEARS_AHEAD = re.compile(r"(?:未来|今后|后)\s*" + COUNT + r"\s*年")
 THIS_YEAR = re.compile(r"今年|本年度?")
 LAST_YEAR = re.compile(r"去年|上年|上一年|过去一年|一年来|刚刚过去的一年")
@@ -156,11 +156,21 @@ def document_times(passages: list[tuple[str, str]], year: int) -> list[list[Time
         head = section.split("›")[0].strip()
         if head != top:
             top, carried = head, []
-        own = lead_times(text, year)
+        own = lead_times(_without_heading_line(text, section), year)
         if own:
             carried = own
         out.append(list(dict.fromkeys((own or carried or heading_times(section, year)) + later_times(text, year))))
     return out
+
+
+def _without_heading_line(text: str, section: str) -> str:
+    """The passage without a first line that prints its own section heading (a heading that states a fact opens the
+    passage: 一、“十四五”时期和2025年工作回顾 above 过去的五年…); the heading's times are the fallback, not the lead."""
+    first, _, rest = text.partition("\n")
+    label = section.split("›")[-1].strip()
+    if rest and label and first.strip().replace(" ", "").startswith(label.replace(" ", "")):
+        return rest
+    return text
 
 
 def relation(asked: list[Time], spoken: list[Time]) -> int:

@@ -114,6 +114,50 @@ def test_a_heading_whose_text_runs_past_its_label_is_kept() -> None:
     assert texts == ["（二）招商成效：签约项目48个、总投资326亿元\n全年新开工项目31个。"]
 
 
+UNNUMBERED = """2026年西川省政府工作报告
+各位代表：
+“十四五”时期工作回顾
+“十四五”时期是西川发展极不寻常的五年，全省地区生产总值达到13697.5亿元，年均增长5.8%。
+“十五五”时期的主要目标任务
+一是高质量发展水平明显提升。全省地区生产总值年均增长5%以上。
+二是开放合作能级明显提升。深度融入高质量共建“一带一路”。
+2026年重点工作
+经济社会发展的主要预期目标是：地区生产总值增长5.5%左右，常住人口城镇化率提升1个百分点以上。
+（一）放大促消费扩投资政策效应
+千方百计促进消费，落实城乡居民增收计划，增强居民消费能力。
+西川省人民政府
+2026年1月27日"""
+
+
+class _Sections(dict[str, str]):
+    """Passage text → section path; looked up by the passage's opening words."""
+
+    def __getitem__(self, opening: str) -> str:
+        return next(section for text, section in self.items() if text.startswith(opening))
+
+
+def _sections(text: str) -> _Sections:
+    doc = _doc(text)
+    return _Sections({c.text: c.section for c in chunk_document(doc, extract_metadata(doc, "文件名").title)})
+
+
+def test_unnumbered_heading_lines_are_sections_in_a_document_without_numbered_ones() -> None:
+    sections = _sections(UNNUMBERED)
+    assert sections["“十四五”时期是西川发展"] == "“十四五”时期工作回顾"
+    assert sections["二是开放合作能级明显提升"] == "“十五五”时期的主要目标任务 › 二是开放合作能级明显提升"
+    # the next heading ends the 一是/二是 points: this year's targets are no 十五五 goal
+    assert sections["经济社会发展的主要预期"] == "2026年重点工作"
+    assert sections["千方百计促进消费，落实城"] == "2026年重点工作 › （一）放大促消费扩投资政策效应"
+    assert not any("西川省人民政府" in section for section in sections.values())  # a signature is no heading
+    assert not any(text.startswith(("2026年重点工作", "“十四五”时期工作回顾")) for text in sections)  # labels, not text
+
+
+def test_short_lines_are_no_sections_where_the_document_numbers_its_sections() -> None:
+    law = ("西川省开发区条例\n第一章 总则\n机构与职责\n第一条 为了规范开发区的管理和建设，促进开发区健康发展，根据有关法律、"
+           "行政法规，结合本省实际，制定本条例。")
+    assert not any("机构与职责" in section for section in _sections(law).values())
+
+
 def test_markup_comments_are_dropped() -> None:
     law = ("# 上海市经济技术开发区条例\n\n<!-- INFO END -->\n\n## 第一章　总则\n\n第一条 为了扩大对外开放，制定本条例。"
            "<!-- 注释 -->\n\n<!-- 跨行\n的注释 -->\n\n第二条 本条例适用于开发区。")

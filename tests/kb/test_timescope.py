@@ -59,6 +59,10 @@ def test_a_passage_is_about_the_time_it_opens_with_else_the_one_before_it_else_i
     chronicle = document_times([("1985年7月任集团军副军长。1996年2月至4月任武警部队副司令员。", ""),
                                 ("推进重大项目建设。加快建设“十四五”批复的6个大基地。", "三、重点工作")], 2026)
     assert chronicle == [[Time(1985, 1985), Time(1996, 1996)], []]
+    # 过去的五年 is five years too, and a heading printed at the top of the passage is no lead: its section frames it
+    headed = document_times([("一、“十四五”时期和2025年工作回顾\n过去的五年极不寻常。", "一、“十四五”时期和2025年工作回顾"),
+                             ("乡村振兴扎实有效。粮食总产量连续9年稳定。", "一、“十四五”时期和2025年工作回顾")], 2026)
+    assert headed == [[Time(2021, 2025)], [Time(2021, 2025)]]
 
 
 @pytest.fixture(scope="module")
