@@ -155,7 +155,8 @@ TIE = 0.001
 ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "milestone", "until")
+                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "milestone", "until",
+                "total", "hq", "due_from")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[名位](?!单位)")
@@ -187,6 +188,9 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return [True] if parsed.compared_to or slots.change else []
     if kind == "stage" and slots.stage and (slots.date_to or slots.until) and slots.stage in ("签约", slots.milestone):
         return []  # 本月新签约的项目, 二季度开工的: the step is what happened in the window, not the stage now
+    if kind == "total":  # a county total is asked of a county named or of the counties side by side
+        named = any(not r.is_city for r in parsed.regions) and slots.total != "项目个数"
+        return [slots.total] if slots.total and (named or slots.per_county) else []
     if kind == "milestone":  # a lifecycle step only where a window or an end day is asked of it
         return [slots.milestone] if slots.milestone and (slots.date_to or slots.until) else []
     if kind in ("signed_from", "signed_to"):
@@ -200,7 +204,8 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
              "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
-             "owner": slots.owner, "visitor": slots.visitor, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class}.get(kind)
+             "owner": slots.owner, "visitor": slots.visitor, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
+             "due_from": slots.due_from, "due_to": slots.due_to}.get(kind)
     return [] if value is None else [value]
 
 
@@ -317,8 +322,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         if plan.route == "define":
             plan.route = "policy"
     if parsed.future and (parsed.period is None or parsed.period_assumed):
-        plan.future = bool(eligible)
-        eligible = []  # 下个月、明年: nothing in the database yet
+        # 下个月、明年: nothing in the database yet, but for deadlines it already holds (下个月到期的问题)
+        ahead = [e for e in eligible if parsed.slots.due_from and "due_from" in REGISTRY[e[2]].slots.values()]
+        plan.future = bool(eligible) and not ahead
+        eligible = ahead
     if parsed.slots.unknown_project and not parsed.slots.project:
         eligible = []  # a project the ledger does not hold: the documents may describe it, no tool's figures do
     if parsed.slots.unknown:

@@ -20,13 +20,14 @@ from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.index.tokenize import get_tokenizer
 from assistant.tools.assessment import county_classes
+from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
 from assistant.tools.directory import core_name
 from assistant.tools.projects import FLAG_COLUMNS, LEDGER_COLUMNS, MATCH_COLUMNS, WHO_COLUMNS, match_values
 
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "半": 0.5}
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
-_DAYS = re.compile(r"(?<![\d上下前])(\d{1,3}|[一两二三四五六七八九十半])\s*(天|日|周|星期|个月|月(?![底末份\d日号])|年)")
+_DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*(天|日|周|星期|个月|月(?![底末份\d日号])|年)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
 # X项目 names a project unless 项目 starts a compound (项目管家, 项目库, 项目开工率); 项目开工了吗 asks about it.
 _PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目"
@@ -104,6 +105,7 @@ class SlotVocabulary:
     visitors: list[str] = field(default_factory=list)  # the people of the 走访 / 叩门 records (走访人员)
     # the people the tables name (联络处负责人, 走访人员): a question opening with one is about a known person
     people: list[str] = field(default_factory=list)
+    headquarters: list[str] = field(default_factory=list)  # the enterprise table's 总部所在地 values
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -114,6 +116,7 @@ class SlotVocabulary:
                 ledger_values=match_values(session),
                 projects=list(session.scalars(select(Project.name))),
                 enterprises=list(session.scalars(select(Enterprise.name))),
+                headquarters=sorted({h for h in session.scalars(select(Enterprise.headquarters)) if h}),
                 departments=sorted(set(session.scalars(select(Problem.department)))),
                 chains=[(c.name, tuple(c.aliases or [])) for c in session.scalars(select(IndustryChain))],
                 # 驻外招商联络处 cities too: 驻深圳联络处 fills the same city slot that the contacts tool reads
@@ -165,6 +168,11 @@ class Slots:
     until: date | None = None  # a count up to a month's end (截至6月底开工的项目)
     visitor: str | None = None  # who made the visits asked about (黄某走访了哪些企业): a 走访人员 of the contact records
     rate: str | None = None  # a project rate asked of the counties (开工率, 资金到位率, 合同履约率, 涉链占比)
+    total: str | None = None  # a ledger total asked (项目个数, 总投资, 到位资金, 当年到位资金), not a rate
+    per_county: bool | None = None  # the counties are asked side by side (哪个县区, 各县区)
+    hq: str | None = None  # where the companies asked about have their headquarters (总部在深圳的企业)
+    due_from: date | None = None  # a window ahead that deadlines fall in (下个月到期, 本周要办结)
+    due_to: date | None = None
     county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
     escalation: str | None = None  # a 协调层级 of the problem ledger (市级联席会议), asked of problems
     columns: list[str] | None = None  # ledger columns asked of each listed project (项目管家, 约定开工期限), in text order
@@ -227,6 +235,31 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
         if year:
             end = date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
             return date(year, 3 * q - 2, 1), end
+    return None, None
+
+
+# A deadline asked of a window (下个月到期, 本周要办结, 30天内到期): the days ahead it falls in
+_DUE = re.compile(r"到期|办结时限|时限|截止|要办结|该办结|快到期")
+
+
+def _due_window(text: str, today: date | None) -> tuple[date | None, date | None]:
+    """The window a deadline is asked to fall in, counted from `today` (the data's day): 本周 / 下周 the seven days
+    ending / starting after it, 本月 / 下个月 the calendar month, N天内 the next N days."""
+    if today is None or not _DUE.search(text):
+        return None, None
+    if m := re.search(r"(本|这|下)个?月", text):
+        first = today.replace(day=1)
+        if m.group(1) == "下":
+            first = (first + timedelta(days=32)).replace(day=1)
+        return max(first, today) if m.group(1) != "下" else first, first.replace(
+            day=calendar.monthrange(first.year, first.month)[1])
+    if m := re.search(r"(本|这|下)个?(?:周|星期|礼拜)", text):
+        return (today, today + timedelta(days=6)) if m.group(1) != "下" else (
+            today + timedelta(days=1), today + timedelta(days=7))
+    if (days := _days(text, bare=True)) and re.search(r"内|以内|之内", text):
+        return today, today + timedelta(days=days)
+    if re.search(r"快|即将|临近|马上|眼看", text):  # 快到期的问题: the next 30 days
+        return today, today + timedelta(days=30)
     return None, None
 
 
@@ -435,14 +468,32 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
     return filters, mentions
 
 
+# A person said to be in charge of projects (负责, 管着, 跟的, 抓的, 手上): which column records it is left unsaid
+_IN_CHARGE_VERB = re.compile(r"(?:负责|分管|管着?|跟着?|抓着?|盯着?|牵头|手上|手里|名下)的?.{0,6}项目")
+
+
+def _in_charge_of(text: str, mentions: dict[str, str]) -> dict[str, str]:
+    """The who-value of a question that says a person is in charge of projects without naming the column (黄某负责
+    哪些项目, 吴某跟的项目): a filter on the one column holding that value. A value two columns hold stays a mention:
+    which of them is meant is not said."""
+    verb = _IN_CHARGE_VERB.search(text)
+    if len(mentions) != 1 or verb is None:
+        return {}
+    (label, value), = mentions.items()
+    return {label: value} if 0 <= text.find(value) < verb.start() else {}  # the person is who is in charge
+
+
 def _until(text: str, today: date | None) -> date | None:
     """The day a count of what happened runs up to (截至6月底开工的项目, 到3月末投产了几个): a month's end, of the
     year written or of `today`'s."""
-    m = re.search(r"(?:截[至止]|到)\s*(?:(20\d{2})\s*年)?\s*(\d{1,2})\s*月(?:份)?(?:底|末)", text)
+    m = re.search(r"(?:截[至止]|到)\s*(?:(20\d{2})\s*年)?\s*(\d{1,2})\s*月(?:份)?(?:底|末|(\d{1,2})\s*[日号](?:为止|止|前|以前)?)",
+                  text)
     if m is None or not (1 <= int(m.group(2)) <= 12) or not (m.group(1) or today):
         return None
     year, month = int(m.group(1)) if m.group(1) else today.year, int(m.group(2))  # type: ignore[union-attr]
-    return date(year, month, calendar.monthrange(year, month)[1])
+    last = calendar.monthrange(year, month)[1]
+    day = int(m.group(3)) if m.group(3) else last
+    return date(year, month, day) if 1 <= day <= last else None
 
 
 # The lifecycle step a question asks happened in a window (二季度开工的, 上周有没有项目开工, 近两周新进的线索): the
@@ -529,6 +580,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         status_at = next((text.find(w) for w, _ in _STATUS_WORDS if w in text), -1)
         if status_at >= 0 and owned.start() <= status_at + 3 and status_at <= owned.end():
             slots.status = None  # 北京联络处在跟踪的企业: 跟踪 says who follows them, not the 跟踪中 status
+    if "总部" in text:  # 总部在深圳的企业: the companies' seat, not the office or the events of that city
+        slots.hq = next((h for h in sorted(vocab.headquarters, key=len, reverse=True) if len(h) >= 2 and h in text), None)
+        slots.city = None if slots.hq and slots.city and slots.city in slots.hq else slots.city
     if slots.city and _SOURCE_WORDS.search(text):
         # the office named as who brought the projects in, not whose visit records or events are asked for
         slots.source, slots.city = slots.city, None
@@ -551,6 +605,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
         slots.order = "investment"
     slots.date_from, slots.date_to = _window(text, today)
+    slots.due_from, slots.due_to = _due_window(text, today)
     slots.until = _until(text, today)
     slots.milestone = _milestone(text)
     slots.moved = bool(_MOVED.search(text)) or None
@@ -567,12 +622,19 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # a filter of a list only where projects are listed or counted (续建项目有哪些), not where a rule about
         # such projects is asked (新建项目资金到位率低于多少不得分)
         slots.matches = filters if filters and _LIST_ASK.search(bare_text) else None
+        promoted = _in_charge_of(bare_text, mentions)
+        if promoted:  # 黄某负责哪些项目: the one column the person holds is the column asked
+            slots.matches = {**(slots.matches or {}), **promoted}
+            mentions = {k: v for k, v in mentions.items() if k not in promoted}
         slots.mentioned = mentions or None
         chain_word = next((w for w, placeholder in slots.spans if placeholder == "某产业链"), None)
         if chain_word and any(chain_word in v for v in filters.values()):
             slots.chain = None  # 文旅 inside 分管文旅 (a leader's remit) names no chain
             slots.spans = [s for s in slots.spans if s[0] != chain_word]
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
+    slots.per_county = bool(PER_COUNTY.search(text)) or None
+    filtered = slots.stage or slots.chain or slots.matches or slots.foreign or slots.amount or slots.date_from
+    slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) else asked_total(text)
     slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed
         slots.escalation = next((e for e in sorted(vocab.escalations, key=len, reverse=True) if e in text), None)

@@ -377,6 +377,24 @@ THIS_WEEK = re.compile(r"(?:本|这)个?(?:周|星期|礼拜)(?!一|二|三|四|
 WEEK_WORDS = re.compile(r"(?:本|上|这|下)个?(?:周|星期|礼拜)|(?:最近|近)\s*(?:[一两二三四1-4]\s*个?)?(?:周|星期)|近\s*\d+\s*天|这几天")
 # the last n weeks up to the day relative dates count from (近两周新进的线索, 最近三个星期开工的项目)
 RECENT_WEEKS = re.compile(r"(?:最近|近)\s*([一两二三四1-4])\s*个?(?:周|星期|礼拜)")
+# two days of the data's year (7月7日到7月21日之间), or one day up to now (7月14日以来): a window of what happened
+DAY_RANGE = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]\s*"
+                       r"(?:(?:到|至|—|-|~)\s*(?:(\d{1,2})\s*月)?\s*(\d{1,2})\s*[日号]|(以来|之后|以后|起|至今))")
+
+
+def _day_range(text: str, today: date) -> tuple[date, date] | None:
+    """The window of a question naming its days (7月7日到7月21日, 7月14日以来: up to `today`), in the year written
+    or `today`'s; None without one, or for a day the calendar does not have."""
+    m = DAY_RANGE.search(text)
+    if m is None:
+        return None
+    year = int(m.group(1)) if m.group(1) else today.year
+    try:
+        start = date(year, int(m.group(2)), int(m.group(3)))
+        end = today if m.group(6) else date(year, int(m.group(4) or m.group(2)), int(m.group(5)))
+    except ValueError:
+        return None
+    return (start, end) if start <= end else None
 
 
 def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> str:
@@ -513,7 +531,10 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
     parsed.bad_period = impossible_date(text)
     parsed.slots = fill_slots(text, vocab.names, today)
-    if (last := LAST_WEEK.search(text)) and parsed.slots.date_from is None:
+    if (days := _day_range(text, today)) is not None:
+        parsed.slots.date_from, parsed.slots.date_to = days
+        parsed.slots.week = True  # dates said outright, as 本周 is: what happened between them, not a signing month
+    elif (last := LAST_WEEK.search(text)) and parsed.slots.date_from is None:
         # 上周 is the week before the ledger's (or the clock's) week: 本周 is the tools' own default
         weeks = 2 if last.group(0).startswith("上上") else 1
         parsed.slots.date_to = today - timedelta(days=7 * weeks)

@@ -115,6 +115,7 @@ def _date(d: object) -> str:
         "锂电池正极材料项目现在什么进度？", "富硒茶精深加工项目开工了吗", "某某项目总投资多少、到位资金多少",
         "生物医药中间体项目的情况", "瀛湖康养度假区项目问题解决了没有", "这个项目是哪家企业投资的",
         "查一下硅材料项目", "纺织项目签约时间", "智能装备项目投产了没", "某项目的问题诉求办理到哪一步了",
+        "某项目从线索到开工各个节点的时间", "某项目签约后多少天开的工",
     ],
     slots={"name": "project"},
     requires=("project",),
@@ -148,6 +149,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
                               row.operating_on, row.funds_arrived_yi_yuan, row.is_foreign,
                               row.foreign_amount_wan_usd, row.note)
         region_name, chain_name = region_row.name, chain_row.name if chain_row else None
+        clue_on, talks_on = row.clue_on, row.talks_on
         problems = sorted(session.scalars(select(Problem).where(
             (Problem.project_id == project.id) | (Problem.project_name == project.name))), key=lambda p: p.opened_on)
         prov = provenance(session, "projects", [(project.id, project.import_id)], None, None)
@@ -170,8 +172,8 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
     if project.is_foreign:
         figures.append(Figure(label=f"{label} 外资金额", value=project.foreign_amount_wan_usd, unit="万美元",
                               period=None, provenance=prov))
-    dates = "，".join(f"{w}{_date(d)}" for w, d in (("签约于", project.signed_on), ("开工于", project.started_on),
-                                                   ("投产于", project.operating_on)) if d)
+    dates = _timeline((("获取线索", clue_on), ("进入洽谈", talks_on), ("签约", project.signed_on),
+                       ("开工", project.started_on), ("投产", project.operating_on)))
     parts = [f"{project.name}（{region_name}{'，' + chain_name + '产业链' if chain_name else ''}"
              f"{'，' + project.enterprise_name if project.enterprise_name else ''}）目前处于“{project.stage}”阶段",
              f"总投资 {format_value(project.total_investment_yi_yuan, '亿元')}"]
@@ -267,18 +269,21 @@ def _status_matches(wanted: str, status: str | None) -> bool:
     examples=[
         "目标企业库里还在跟踪的企业有几家？", "已对接的500强企业有哪些", "新能源产业链的目标企业",
         "跟踪中的外资企业名单", "目标企业库一共多少家企业", "民营500强企业我们对接了哪些",
-        "哪些企业已经签约了", "客商库里有哪些行业领军企业", "上海办负责跟踪的目标企业名单",
+        "哪些企业已经签约了", "客商库里有哪些行业领军企业", "上海办负责跟踪的目标企业名单", "总部在深圳的目标企业有哪些",
     ],
+    slots={"headquarters": "hq"},
     path="enterprises",
 )
 def list_enterprises(store: FigureStore, status: str | None = None, chain: str | None = None,
-                     category: str | None = None, owner: str | None = None) -> EnterpriseList:
+                     category: str | None = None, owner: str | None = None,
+                     headquarters: str | None = None) -> EnterpriseList:
     """目标企业库（客商库）：按对接状态（已对接、跟踪中、已签约；“在跟踪”“对接中”“储备”都按尚未签约的跟踪中企业）、
     “5+3”产业链、类别（中国500强、民营500强、行业领军、外资）筛选，列出企业及其在项目库中的项目，并按状态计数。
 
     status：可选，对接状态，如“已对接”“跟踪中”“在跟踪”“已签约”；chain：可选，“5+3”产业链名；
     category：可选，类别，如“中国500强”“民营500强”“行业领军”“外资”；
-    owner：可选，跟踪责任单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位负责跟踪的企业。都不填即全部企业。
+    owner：可选，跟踪责任单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位负责跟踪的企业；
+    headquarters：可选，总部所在地，如“深圳”，只列总部在那里的企业。都不填即全部企业。
     """
     chain_name = None
     if chain:
@@ -289,7 +294,8 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
               if (not status or _status_matches(status, e.status))
               and (not chain_name or c == chain_name)
               and (not category or normalise_name(category) in normalise_name(e.category or ""))
-              and (not owner or _same_owner(owner, e.owner))]
+              and (not owner or _same_owner(owner, e.owner))
+              and (not headquarters or normalise_name(headquarters) in normalise_name(e.headquarters or ""))]
     with store.session() as session:
         prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked], None,
                           "“在跟踪”= 对接状态为“跟踪中”（或对接中、储备、在谈）" if status else None)
@@ -297,7 +303,8 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
                             projects=ps, owner=e.owner) for e, c, ps in picked]
     by_status = Counter(i.status or "未填" for i in items).most_common()
     units = "、".join(sorted({e.owner for e, _, _ in picked if e.owner})) or f"“{owner}”"
-    scope = "".join(filter(None, [owner and f"由{units}跟踪的", chain_name and f"{chain_name}产业链", category,
+    scope = "".join(filter(None, [headquarters and f"总部在{headquarters}的", owner and f"由{units}跟踪的",
+                                  chain_name and f"{chain_name}产业链", category,
                                   status and f"“{status}”"]))
     figures = [Figure(label=f"目标企业库{scope}企业数", value=len(items), unit="家", period=None, provenance=prov)]
     if items:
@@ -313,6 +320,14 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
         summary = f"目标企业库中没有{scope}的企业。"
     return EnterpriseList(status=status, chain=chain_name, category=category, items=items, count=len(items),
                           by_status=by_status, figures=figures, provenance=prov, summary=summary)
+
+
+def _timeline(steps: tuple[tuple[str, date | None], ...]) -> str:
+    """The lifecycle dates a project has, each after the first with the days since the step before it
+    (签约于2023年5月12日，开工于2023年6月20日（签约后 39 天））: how long each step took is what a timeline is read for."""
+    reached = [(step, day) for step, day in steps if day]
+    return "，".join(f"{step}于{_date(day)}" + (f"（{reached[i - 1][0][-2:]}后 {(day - reached[i - 1][1]).days} 天）"
+                                               if i else "") for i, (step, day) in enumerate(reached))
 
 
 def _same_owner(asked: str, owner: str | None) -> bool:

@@ -324,8 +324,10 @@ class ProblemProgressList(BaseModel):
 OVERDUE_RULE = "逾期 = 未办结且办结时限早于台账日期；已办结的问题按办结日期是否晚于办结时限判断是否超期办结"
 
 
-def _problem_ledger(store: FigureStore, project: str | None, region: str | None, department: str | None,
-                    only_overdue: bool) -> ProblemProgressList:
+def problem_ledger(store: FigureStore, project: str | None, region: str | None, department: str | None,
+                   only_overdue: bool, due: tuple[date, date] | None = None) -> ProblemProgressList:
+    """The problems of a project, region or department with their progress log; only the overdue ones, or with
+    `due` only the open ones whose 办结时限 falls within those two days."""
     from assistant.db.models import ProblemProgress, Project
     from assistant.tools.directory import match_names
     from assistant.tools.lifecycle import cn_date, ledger_date
@@ -367,6 +369,8 @@ def _problem_ledger(store: FigureStore, project: str | None, region: str | None,
                 log=notes.get(pb.id, [])))
         if only_overdue:
             items = [i for i in items if i.overdue_days is not None and i.status != "已解决"]
+        if due is not None:
+            items = [i for i in items if i.status != "已解决" and i.due_on and due[0] <= i.due_on <= due[1]]
         used = {i.id for i in items}
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows if pb.id in used], None,
                           OVERDUE_RULE + "；办理进展来自 problem_progress 表（每期问题台账的办理进展）")
@@ -390,7 +394,8 @@ def _problem_ledger(store: FigureStore, project: str | None, region: str | None,
     scope = "".join(filter(None, [project, region, department and f"“{department}”负责的"]))
     figures = [Figure(label=f"{scope}问题数", value=len(items), unit="个", period=None, provenance=prov),
                Figure(label=f"{scope}逾期未办结问题数", value=overdue_count, unit="个", period=None, provenance=prov)]
-    what = "逾期未办结的问题" if only_overdue else "问题"
+    what = ("逾期未办结的问题" if only_overdue else
+            f"办结时限在{cn_date(due[0])}—{cn_date(due[1])}的未办结问题" if due else "问题")
     if items:
         summary = (f"截至{cn_date(day)}台账，{scope}{what} {len(items)} 个（逾期未办结 {overdue_count} 个）："
                    + "；".join(line(i) for i in items[:12]) + "。")
@@ -416,7 +421,7 @@ def problem_progress(store: FigureStore, project: str) -> ProblemProgressList:
 
     project：项目名称或其中有区分度的部分，如“锂电隔膜”。
     """
-    return _problem_ledger(store, project, None, None, False)
+    return problem_ledger(store, project, None, None, False)
 
 
 @figure_tool(
@@ -433,4 +438,4 @@ def overdue_problems(store: FigureStore, region: str | None = None, department: 
 
     region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“发改委”“自然资源局”。
     """
-    return _problem_ledger(store, None, region, department, True)
+    return problem_ledger(store, None, region, department, True)

@@ -666,6 +666,7 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
             if row.flags & _PROGRESSED and row.listed & _PROGRESSED:
                 progressed.append(Change(project=row.name, region=row.region,
                                          what=f"{cn_date(row.progress_on)}：{row.progress or ''}"))  # type: ignore[arg-type]
+        funds.sort(key=lambda c: -(c.funds_added_yi_yuan or 0))  # the largest increase first: 增加最多的 leads
         stalled = [Change(project=r.name, region=r.region, what=f"{r.stage}，本期无变化") for r in stalled_rows
                    if r.listed & _STALLED]
         listed = [r for r in rows if r.listed]

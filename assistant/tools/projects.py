@@ -473,6 +473,7 @@ class StalledProjects(BaseModel):
     as_of: date
     items: list[StalledProject]
     total_count: int
+    figures: list[Figure] = []
     provenance: Provenance
     summary: str
 
@@ -486,18 +487,21 @@ def _cn_date(d: date) -> str:
     examples=[
         "签约超过3个月还没开工的项目有哪些？", "签约半年了还没动工的项目", "签了约迟迟不开工的项目",
         "签约后90天未开工的项目名单", "哪些项目签约很久了还没开工", "汉阴县签约未开工超过两个月的项目",
+        "截至6月底签了约还没开工的项目", "到3月31日为止签约了但没动工的有几个",
     ],
-    slots={"as_of": "date"},
+    slots={"as_of": "until"},
     path="stalled-projects",
 )
-def stalled_projects(store: FigureStore, days: int = 90, region: str | None = None, as_of: date | None = None,
-                     limit: int = 50) -> StalledProjects:
-    """已签约但签约后超过 days 天仍未开工（没有开工日期）的项目，按签约日期排列。
+def stalled_projects(store: FigureStore, days: int | None = None, region: str | None = None,
+                     as_of: date | None = None, limit: int = 50) -> StalledProjects:
+    """已签约但签约后超过 days 天仍未开工的项目，按签约日期排列；给出 as_of 时按那一天的情况：那天以前签约、
+    那天还没有开工（开工日期为空或晚于那天）的项目，包括后来已经开工的。
 
-    days：签约后的天数，如 3 个月填 90（默认 90）；region：可选，地区名或简称；
-    as_of：可选，截至日期（默认台账日期，即最新一期项目台账的填报日期），如“2023-06-30”；
+    days：签约后的天数，如 3 个月填 90（默认：不给 as_of 时 90，给 as_of 时 0，即那天已签约未开工的全部）；
+    region：可选，地区名或简称；as_of：可选，截至日期（默认台账日期，即最新一期项目台账的填报日期），如“2023-06-30”；
     limit：最多列出条数（默认 50），total_count 为全部个数。
     """
+    days = (0 if as_of else 90) if days is None else days
     if days < 0:
         raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
     with store.session() as session:
@@ -505,15 +509,20 @@ def stalled_projects(store: FigureStore, days: int = 90, region: str | None = No
         # of an old ledger stalled
         cutoff_day = as_of or ledger_date(session)
         region = scoped_region(store, session, region)
-        window = (Project.stage == "签约", Project.started_on.is_(None), Project.signed_on.is_not(None),
-                  Project.signed_on < cutoff_day - timedelta(days=days))
+        signed_by = (Project.signed_on <= cutoff_day - timedelta(days=days) if as_of and not days
+                     else Project.signed_on < cutoff_day - timedelta(days=days))
+        # on a past day the stage is not the ledger's current one: not started then is no start date up to it
+        not_started = ((Project.started_on.is_(None) | (Project.started_on > cutoff_day)),) if as_of else (
+            Project.stage == "签约", Project.started_on.is_(None))
+        window = (*not_started, Project.signed_on.is_not(None), signed_by)
         total = session.scalar(select(func.count()).select_from(Project)
                                .where(*region_filter(session, region), *window)) or 0
         stalled = sorted(_select(session, region, None, None, *window, first=limit),
                          key=lambda x: (x.signed_on or date.max, x.name))
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in stalled], None,
-                          f"阶段为“签约”、没有开工日期、签约日期距 {_cn_date(cutoff_day)}"
-                          f"{'' if as_of else '（台账日期）'} 超过 {days} 天的项目")
+                          (f"签约日期不晚于 {_cn_date(cutoff_day)}、到那天还没有开工日期（或开工日期晚于那天）"
+                           + (f"、签约超过 {days} 天" if days else "") + "的项目") if as_of else
+                          f"阶段为“签约”、没有开工日期、签约日期距 {_cn_date(cutoff_day)}（台账日期）超过 {days} 天的项目")
     items = [
         StalledProject(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
                        total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,
@@ -525,7 +534,11 @@ def stalled_projects(store: FigureStore, days: int = 90, region: str | None = No
     listing = "；".join(f"{x.name}（{x.region}，{_cn_date(x.signed_on) if x.signed_on else ''}签约，"
                        f"已 {x.days_since_signed} 天）" for x in items[:20])
     more = f"（列出签约最早的 {len(items[:20])} 个）" if total > len(items[:20]) else ""
-    summary = (f"截至{_cn_date(cutoff_day)}，签约超过 {days} 天仍未开工的项目共 {total} 个{more}：{listing}。" if items
-               else f"截至{_cn_date(cutoff_day)}，没有签约超过 {days} 天仍未开工的项目。")
-    return StalledProjects(days=days, as_of=cutoff_day, items=items, total_count=total, provenance=prov,
-                           summary=summary)
+    what = f"签约超过 {days} 天仍未开工的项目" if days else "已签约、尚未开工的项目"
+    started = [f"{x.name}后于{_cn_date(x.started_on)}开工" for x in items if x.started_on]
+    later = f"（其中{'；'.join(started)}）" if started else ""
+    summary = (f"截至{_cn_date(cutoff_day)}，{what}共 {total} 个{more}：{listing}。{later}" if items
+               else f"截至{_cn_date(cutoff_day)}，没有{what}。")
+    figures = [Figure(label=f"截至{_cn_date(cutoff_day)}{what}个数", value=total, unit="个", period=None, provenance=prov)]
+    return StalledProjects(days=days, as_of=cutoff_day, items=items, total_count=total, figures=figures,
+                           provenance=prov, summary=summary)

@@ -1,0 +1,140 @@
+"""Per-county totals of the project ledger: how many projects, and the sums of 总投资, 累计到位资金 and 当年到位资金,
+ranked. The rates (开工率, 资金到位率) are lifecycle's; these are the amounts and counts behind them, asked as
+哪个县区的项目最多 or 高新区项目当年到位资金一共多少.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from assistant.db.models import Project, Region
+from assistant.db.session import FigureStore
+from assistant.tools.common import all_ids, check_region, guard_aggregate, provenance_of, resolve_region
+from assistant.tools.indicator_rows import competition_rank
+from assistant.tools.lifecycle import cn_date, ledger_date
+from assistant.tools.registry import figure_tool
+from assistant.tools.types import Figure, format_value
+
+Measure = Literal["项目个数", "总投资", "到位资金", "当年到位资金"]
+# measure → (the ledger column summed; None counts rows, the unit, how the rule reads)
+_COLUMNS = {
+    "项目个数": (None, "个", "项目个数 = 台账中该县区的项目行数（各阶段都计）"),
+    "总投资": (Project.total_investment_yi_yuan, "亿元", "总投资合计 = 该县区项目“总投资（亿元）”之和（未填的不计）"),
+    "到位资金": (Project.funds_arrived_yi_yuan, "亿元", "到位资金合计 = 该县区项目累计“到位资金（亿元）”之和（未填的不计）"),
+    "当年到位资金": (Project.funds_this_year_yi_yuan, "亿元",
+                "当年到位资金合计 = 该县区项目“当年到位资金（亿元）”之和（未填的不计）"),
+}
+
+
+# How questions ask for these totals, read by the slot filler (a tool's words live with the tool).
+# The counties side by side (哪个县区, 各县区, 分县区): a total per county is a ranking of them
+PER_COUNTY = re.compile(r"(?:哪个|哪些|哪几个|各个?|每个|分)(?:县区|县市区|区县|县|地区|地方|区)")
+# The ledger's money columns asked as an amount (一共多少, 合计, 最多), not as a change (增加了多少) or a rate
+FUNDS_WORDS = re.compile(r"(当年|今年|本年|年度)(?:累计)?(?:资金)?到位|到位资金|资金到位(?!率|情况)|总投资")
+_TOTAL_ASK = re.compile(r"一共|合计|总共|总额|共计|总计|加起来|多少|最多|最少|最高|最低|排名|排个?名|排序|排第|分别")
+_COUNT_ASK = re.compile(r"项目(?:个数|数量|数)|项目最多|项目最少|几个项目|多少个?项目|项目.{0,4}(?:几个|多少个|最多|最少)")
+
+
+def asked_total(text: str) -> str | None:
+    """The ledger total a question asks: 当年到位资金 (今年到位了多少), 到位资金 (累计到位资金合计), 总投资, or
+    项目个数 (哪个县区的项目最多); None for a change between dates (到位资金增加了多少) or no total."""
+    if re.search(r"增加|增长|新增|变化|减少|比上|以来|之间", text) or not _TOTAL_ASK.search(text):
+        return None
+    if re.search(r"\d+\s*个[^，。？?]{0,12}项目", text):
+        return None  # 那12个汽车零部件配套项目的总投资: a set the question gives, not the ledger's rows of a county
+    if funds := FUNDS_WORDS.search(text):
+        return "当年到位资金" if funds.group(1) else "总投资" if funds.group(0) == "总投资" else "到位资金"
+    return "项目个数" if _COUNT_ASK.search(text) else None
+
+
+class CountyTotal(BaseModel):
+    region: str
+    value: float
+    projects: int  # the rows behind the value (for a sum: those with the column filled)
+    rank: int | None = None
+
+
+class CountyTotals(BaseModel):
+    as_of: date
+    measure: str
+    unit: str
+    rows: list[CountyTotal]
+    figures: list[Figure]
+    summary: str
+
+
+@figure_tool(
+    "各县区项目个数、总投资、到位资金、当年到位资金合计及排名",
+    examples=[
+        "哪个县区的项目最多", "各县区分别有几个项目", "项目最少的是哪个县", "高新区项目当年到位资金一共多少",
+        "当年到位资金哪个县区最多", "汉阴县项目累计到位资金合计多少", "各县区项目总投资排名", "各县区今年到位资金排个名",
+    ],
+    slots={"measure": "total", "region": "county"},
+    requires=("total",),
+    path="county-totals",
+)
+def county_totals(store: FigureStore, measure: Measure = "项目个数", region: str | None = None) -> CountyTotals:
+    """各县（市、区）、开发区项目台账的合计：项目个数，或总投资、累计到位资金、当年到位资金之和，由多到少排名
+    （并列同名次）。
+
+    measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
+    region：可选，某县区名或简称：先写明该县区的合计和名次（仍按全部县区排名）。
+    """
+    column, unit, rule = _COLUMNS[measure]
+    with store.session() as session:
+        named = resolve_region(session, region) if region else None
+        if named is not None:
+            check_region(store, named)  # a county officer asks of their own county, not another's
+        asked = named.name if named is not None and not named.is_city else None
+        day = ledger_date(session)
+        value = func.count() if column is None else func.sum(column)
+        counted = func.count() if column is None else func.count(column)
+        stmt = (select(Region.name, value, counted).join(Project, Project.region_id == Region.id)
+                .where(Region.kind != "全市").group_by(Region.name, Region.sort_order).order_by(Region.sort_order))
+        if column is not None:
+            stmt = stmt.where(column.is_not(None))
+        totals = [CountyTotal(region=name, value=float(Decimal(str(v or 0)).quantize(Decimal("0.01"))), projects=n)
+                  for name, v, n in session.execute(stmt)]
+        guard_aggregate(store, "各县区项目合计排名", len([t for t in totals if t.region != store.region_scope]))
+        prov = provenance_of(session, "projects", all_ids(session, Project.id),
+                             session.scalars(select(Project.import_id).distinct()), None,
+                             f"{rule}；由多到少排名，并列者名次相同")
+    ranks = competition_rank([(t.region, Decimal(str(t.value))) for t in totals])
+    for t in totals:
+        t.rank = ranks[t.region]
+    totals.sort(key=lambda t: t.rank or 0)
+    if store.region_scope:
+        totals = [t for t in totals if t.region == store.region_scope]
+    figures = [Figure(label=f"{t.region}项目" + ("个数" if column is None else f"{measure}合计"), value=t.value, unit=unit,
+                      period=None, provenance=prov) for t in totals]
+    return CountyTotals(as_of=day, measure=measure, unit=unit, rows=totals, figures=figures,
+                        summary=_summary(totals, measure, unit, day, asked) + f"（{rule}）")
+
+
+def _summary(totals: list[CountyTotal], measure: str, unit: str, day: date, asked: str | None) -> str:
+    """The county asked about first (its total and place), else both ends, then the whole ranking."""
+    what = "个数" if measure == "项目个数" else f"{measure}合计"
+    listing = "、".join(f"{t.rank}. {t.region} {_amount(t.value, unit)}" for t in totals)
+    head = f"截至{cn_date(day)}台账，"
+    own = next((t for t in totals if t.region == asked), None)
+    if asked and own is None:
+        head += f"{asked}没有填报{measure}的项目（无数据）。"
+    elif own is not None:
+        tie = "并列" if sum(1 for t in totals if t.rank == own.rank) > 1 else ""
+        head += f"{asked}项目{what}{_amount(own.value, unit)}，在 {len(totals)} 个县区中排{tie}第 {own.rank} 名。"
+    elif totals:
+        top = [t.region for t in totals if t.rank == totals[0].rank]
+        low = [t for t in totals if t.value == totals[-1].value]
+        head += (f"项目{what}最多的是{'、'.join(top)}（{_amount(totals[0].value, unit)}），"
+                 f"最少的是{'、'.join(t.region for t in low)}（{_amount(low[0].value, unit)}）。")
+    return head + f"各县区项目{what}排名：{listing}。"
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{int(value)}{unit}" if unit == "个" else format_value(value, unit)
