@@ -231,6 +231,8 @@ def main() -> None:
             ("county_project_rates", "资金到位率", {}),
             ("list_projects", "one county, 50", {"region": county}),
             ("stalled_projects", "90 days", {"days": 90}),
+            ("projects_reaching", "开工 this week", {"milestone": "开工"}),
+            ("projects_reaching", "签约 until a year ago", {"milestone": "签约", "until": year_ago}),
         ]
         report["queries"] = {f"{tool} {label}".strip(): timed(store, tool, params, 20) for tool, label, params in cases}
         # 周动态 as it was before the comparison moved wholly into the database, on the same database in the same run

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assistant.db.errors import InvalidValue
 from assistant.db.models import Project
@@ -49,12 +49,12 @@ class MilestoneList(BaseModel):
 )
 def projects_reaching(store: FigureStore, milestone: Milestone, date_from: date | None = None,
                       date_to: date | None = None, until: date | None = None,
-                      region: str | None = None) -> MilestoneList:
+                      region: str | None = None, limit: int = 50) -> MilestoneList:
     """在某段时间内到达某个阶段的项目（按台账记录的该阶段日期：线索日期、在谈日期、签约日期、开工日期、投产日期），列出项目和日期；
     只给截止日（until）时为截至该日已到达该阶段的全部项目；都不给时为本周（台账日期及之前共 7 天）。
 
     milestone：线索、在谈、签约、开工、投产；date_from、date_to：可选，如“2023-04-01”到“2023-06-30”；
-    until：可选，截止日期，如“2023-06-30”；region：可选，地区名或简称。
+    until：可选，截止日期，如“2023-06-30”；region：可选，地区名或简称；limit：最多列出条数（默认 50，数目按全部计）。
     """
     column = DATE_COLUMNS.get(milestone)
     if column is None:
@@ -67,7 +67,10 @@ def projects_reaching(store: FigureStore, milestone: Milestone, date_from: date 
             raise InvalidValue(f"日期范围有误：起始日期 {start} 晚于结束日期 {end}。")
         region = scoped_region(store, session, region)
         window = [column <= end] + ([column >= start] if start else [])
-        hits = load_ledger(session, region, *window)
+        total = session.scalar(select(func.count()).select_from(Project)
+                               .where(*region_filter(session, region), *window)) or 0
+        # the database picks the first `limit` by the step's date: 截至去年 over a 10,000-project ledger lists 50, counts all
+        hits = load_ledger(session, region, *window, order=(column, Project.id), limit=max(limit, 0))
         dated: dict[int, date] = dict(session.execute(select(Project.id, column).where(Project.id.in_([p.id for p in hits] or [0]))).all())
         hits.sort(key=lambda p: (dated.get(p.id) or date.max, p.name))
         before = None
@@ -84,12 +87,13 @@ def projects_reaching(store: FigureStore, milestone: Milestone, date_from: date 
     dates = [dated[p.id] for p in hits]
     word = {"线索": "新进台账的线索", "在谈": "进入洽谈的项目", "签约": "签约的项目", "开工": "开工的项目",
             "投产": "投产的项目"}[milestone]
-    figures = [Figure(label=f"{span}{word}数", value=len(items), unit="个", period=None, provenance=prov)]
+    figures = [Figure(label=f"{span}{word}数", value=total, unit="个", period=None, provenance=prov)]
     if items:
         listing = "；".join(f"{i.name}（{i.region}，{cn_date(d)}{milestone}，现处{i.stage}阶段，"
                            f"总投资 {format_value(i.total_investment_yi_yuan, '亿元')}）" for i, d in zip(items, dates, strict=True))
-        summary = f"{span}{word} {len(items)} 个：{listing[:3000]}。"
+        more = f"（按{COLUMN_NAMES[milestone]}列出前 {len(items)} 个）" if total > len(items) else ""
+        summary = f"{span}{word} {total} 个{more}：{listing[:3000]}。"
     else:
         summary = f"{span}没有{word}（0个）。" + (f"此前最近一次：{before}。" if before else "")
-    return MilestoneList(milestone=milestone, date_from=start, date_to=end, items=items, dates=dates, count=len(items),
+    return MilestoneList(milestone=milestone, date_from=start, date_to=end, items=items, dates=dates, count=total,
                          latest_before=before, figures=figures, provenance=prov, summary=summary)

@@ -5,12 +5,15 @@ office that follows enterprises named with 在跟踪. Relative dates count from 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import assistant.tools as tools
 from assistant.answer.engine import Assistant
+from assistant.cli import main
 from assistant.tools.registry import REGISTRY
 
 
@@ -47,6 +50,18 @@ def test_weekly_ledger_windows(assistant: Assistant, question: str, route: str, 
     for text in absent:
         assert text not in answer.answer.split("【")[0], answer.answer
     assert answer.flagged_numbers == []
+
+
+def test_a_long_milestone_list_counts_every_project_and_lists_the_first_by_date(assistant: Assistant) -> None:
+    """截至6月底 over a large ledger: the count is of all projects, the listing the earliest `limit` (the CLI and the
+    API take it from the tool's declaration)."""
+    result = CliRunner().invoke(main, ["figures", "milestones", "开工", "--until", "2023-06-30", "--limit", "5", "--json"],
+                                env={"ASSISTANT_DATA_DIR": str(assistant.settings.data_dir)})
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert listed["count"] == 29 and len(listed["items"]) == 5 and listed["figures"][0]["value"] == 29
+    assert listed["dates"] == sorted(listed["dates"])
+    assert "截至2023年6月30日开工的项目 29 个（按开工日期列出前 5 个）" in listed["summary"]
 
 
 def test_a_person_is_a_visitor_only_where_visits_are_asked(assistant: Assistant) -> None:
