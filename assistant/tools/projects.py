@@ -534,7 +534,8 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
     listing = "；".join(f"{x.name}（{x.region}，{_cn_date(x.signed_on) if x.signed_on else ''}签约，"
                        f"已 {x.days_since_signed} 天）" for x in items[:20])
     more = f"（列出签约最早的 {len(items[:20])} 个）" if total > len(items[:20]) else ""
-    what = f"签约超过 {days} 天仍未开工的项目" if days else "已签约、尚未开工的项目"
+    # the region asked is said: 镇坪县有没有… answered "没有…" without it reads as the whole city's
+    what = f"{region or ''}签约超过 {days} 天仍未开工的项目" if days else f"{region or ''}已签约、尚未开工的项目"
     started = [f"{x.name}后于{_cn_date(x.started_on)}开工" for x in items if x.started_on]
     later = f"（其中{'；'.join(started)}）" if started else ""
     summary = (f"截至{_cn_date(cutoff_day)}，{what}共 {total} 个{more}：{listing}。{later}" if items
