@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from assistant.answer.understand import (
     ASKS_TARGET,
     SINGLE_PERIOD,
+    TOTAL,
     Parsed,
     delexicalise,
 )
@@ -49,6 +50,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the difference between two places set side by side (比石泉县高1.99个百分点)
     compared = two_compared(parsed, results) if parsed is not None else None
     out += [compared[1]] if compared else []
+    # the total of several places (汉滨、石泉、白河三个县区合计112.02亿元)
+    total = summed(parsed, results) if parsed is not None else None
+    out += [total[1]] if total else []
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             and (spread := ends_apart(parsed, r))]
@@ -101,7 +105,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             if r.rank is not None:
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)
-        difference = two_compared(parsed, results)
+        difference = two_compared(parsed, results) or summed(parsed, results)
         return (f"{difference[0]}。" if difference else "") + "；".join(sentences) + "。"
     if isinstance(first, RankingResult):
         parts = []
@@ -283,6 +287,20 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
     level = "%" if unit == "个百分点" else a.unit  # a rate is written in %, its change in 个百分点
     return (f"{a.region}{a.period_label}{a.metric}{label}{_fmt(x, level)}，"
             f"比{b.period_label}（{_fmt(y, level)}）{said}"), abs(gap)
+
+
+def summed(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+    """"汉滨区、石泉县、白河县2023年一季度（1-3月）实际引进内资合计112.02亿元" when the question asks the total of
+    several places for one period and metric: the sentence and the total (for the number checker)."""
+    rows = [r for r in results if isinstance(r, IndicatorResult)]
+    question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
+    if (len(rows) < 2 or not TOTAL.search(question) or len({(r.period, r.metric) for r in rows}) != 1
+            or len({r.region for r in rows}) != len(rows) or any(r.value is None for r in rows)
+            or any(g.is_city for g in parsed.regions)):  # the city's figure already holds its counties'
+        return None
+    total = round(sum(float(r.value or 0) for r in rows), 2)
+    first = rows[0]
+    return (f"{'、'.join(r.region for r in rows)}{first.period_label}{first.metric}合计{_fmt(total, first.unit)}", total)
 
 
 def _single_label(later: str, earlier: str) -> str:

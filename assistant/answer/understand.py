@@ -101,6 +101,8 @@ ASKS_TARGET = re.compile(r"目标|任务")
 ASKS_BESIDES_TARGET = re.compile(r"全年(?!任务|目标)|完成|进度|到位|同比|增长|增速|排|实际|累计|总量|情况")
 # Two periods compared (上半年比一季度, 与一季度相比，上半年…): the question is about the change between them.
 COMPARED = re.compile(r"比|较|相比|相较|对比|(?<!截)至|到(?!位)|以来")
+# A total over the places asked (加起来多少, 合计, 一共, 之和).
+TOTAL = re.compile(r"加起来|加在一起|合计|合起来|总共|一共|共计|之和|总和|总计")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
 CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
 
@@ -504,6 +506,12 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
                 break
     if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text):
         parsed.regions = [r for r in parsed.regions if not r.is_city]
+    if any(not r.is_city for r in parsed.regions):
+        # 汉滨、石泉、白河合计: the total of the places named; 合计/总计 stand for the city (the wide table's row)
+        # only when no other place is named
+        rest = TOTAL.sub("", text)
+        parsed.regions = [r for r in parsed.regions if not r.is_city or any(
+            w in rest for w in (r.name, *r.aliases) if w and not TOTAL.fullmatch(w))]
     parsed.period, parsed.period_assumed = _period_in(text, vocab, parsed.metrics, today)
     if parsed.period is not None and parsed.period.month == 12 and YEAR_TO_DATE.search(text):
         # 今年以来: the year so far, i.e. the newest period of that year the data holds for what is asked

@@ -306,6 +306,18 @@ def test_two_places_of_a_ranking_weighed(assistant: Assistant, history: list[str
     assert answer.flagged_numbers == []
 
 
+@pytest.mark.parametrize(("history", "question", "expected"), [
+    ([], "一季度汉滨、石泉、白河三个县区内资合计多少亿元", "汉滨区、石泉县、白河县2023年一季度（1-3月）实际引进内资合计112.02亿元"),
+    ([], "旬阳和汉阴2022年一季度内资一共多少", "旬阳市、汉阴县2022年一季度（1-3月）实际引进内资合计88.75亿元"),
+    (["汉阴县上半年内资到位多少"], "那恒口和瀛湖加起来呢", "恒口、瀛湖2023年上半年（1-6月）实际引进内资合计33.39亿元"),
+])
+def test_the_total_of_the_places_asked(assistant: Assistant, history: list[str], question: str, expected: str) -> None:
+    # 合计 after the places named is their total, not the city's row (whose alias 合计 is)
+    answer = assistant.ask(question, history=history)
+    assert expected in answer.answer.split("\n")[0], answer.answer
+    assert "全市" not in answer.answer.split("\n")[0] and answer.flagged_numbers == []
+
+
 def test_a_why_follow_up_quotes_the_reasons_for_the_figure_just_given(assistant: Assistant) -> None:
     # 为啥这么低 after a ranking: the documents are searched about the place the answer named (瀛湖), not the bare words
     answer = assistant.ask("为啥这么低", history=["一季度内资完成进度最低的是哪个"])
