@@ -62,6 +62,28 @@ def given_counts(text: str) -> list[float]:
     return counts
 
 
+# What a question asks of the set it gives (那146个问题里涉及用地的有几个 → 用地, 137个项目里高新区有多少个 → 高新区).
+SUBSET = re.compile(r"(?:里|中|当中|之中)面?(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?(?:有|占|是)?(?:几|多少)")
+
+
+def subset_unanswered(text: str, passages: list[str]) -> str:
+    """The part of a given set a question counts (用地 of 那146个问题里涉及用地的有几个) when no passage gives a count
+    of that part itself — a total of the set (146个), or a count of a list of parts (18个涉及用地指标、电力扩容等),
+    does not answer it; "" when a passage does, or when the question counts no part of a given set."""
+    given = next((m for m in GIVEN_COUNT.finditer(text) if float(m.group(1)) in given_counts(text)), None)
+    asked = SUBSET.search(text, given.end()) if given else None
+    if asked is None:
+        return ""
+    # its content words: 已经解决 is counted where a passage writes 已解决128个
+    words = "".join(t.word for t in posseg.cut(asked.group(1)) if t.flag[0] not in "dpcur")
+    if not words:
+        return ""  # 里还有多少个没解决: the part is named after the count, not read here
+    part = re.escape(words)
+    counted = (rf"\d+(?:\.\d+)?\s*[个条家件项名人][^，。；、]{{0,6}}{part}(?![^，。；]{{0,6}}、)|"
+               rf"{part}[^，。；、]{{0,8}}?\d")
+    return "" if any(re.search(counted, p) for p in passages) else words
+
+
 # A question asking the assistant's own judgement (你觉得…好不好, 你对…怎么评价, 该不该): no document or row holds it.
 # 你觉得外资为什么落后 asks the reasons the documents give, 你认为汉阴完成得怎么样 a figure: neither is matched.
 OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^，。？?]{0,24}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"

@@ -22,6 +22,7 @@ from assistant.answer.declines import (
     given_counts,
     missing_issuer,
     nothing_found,
+    subset_unanswered,
     unknown_forms,
     unknown_lead,
     unknown_subject,
@@ -391,6 +392,10 @@ class Assistant:
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]
                        if missing else None)
+        if GIVEN_SET_NOTE in comp.notes and (part := subset_unanswered(parsed.text, [c.passage for c in comp.citations])):
+            # the documents give the set's total, not the part asked: quoting the total would read as an answer
+            comp.policy_lines, comp.citations, comp.notes = [], [], []
+            comp.lead = f"项目数据库中没有那一批的明细，知识库文档中也没有找到其中“{part}”的单独统计，为避免误导，不作推测。"
         if missing:
             asked = "、".join(f"“{w}”" for w in missing)
             if comp.policy_lines or defined:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answer_types import answer_type
+from assistant.answer.declines import subset_unanswered
 from assistant.answer.engine import OPINION_REFUSAL, PREDICTION_REFUSAL, REFUSAL, Assistant
 from assistant.answer.evaluate import says_cannot
 from assistant.answer.numbers import find_numbers
@@ -173,3 +174,27 @@ def test_a_document_of_an_issuer_the_knowledge_base_lacks_is_not_replaced_by_ano
 def test_a_count_in_a_unit_the_database_never_counts_in_prints_no_figure(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert says_cannot(answer.answer) and not _valued(answer) and not find_numbers(answer.answer), answer.answer
+
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("上半年问题台账那146个问题里涉及用地的有几个", "用地"),  # the documents count 用地、电力扩容等 together
+    ("配了项目管家的137个项目里高新区有多少个", "高新区"),
+])
+def test_a_part_of_a_given_set_no_document_counts_is_declined(assistant: Assistant, question: str, part: str) -> None:
+    answer = assistant.ask(question)
+    assert f"没有找到其中“{part}”的单独统计" in answer.answer and not answer.citations, answer.answer
+    assert says_cannot(answer.answer) and not find_numbers(answer.answer)
+
+
+LEDGER_PASSAGE = "截至6月底，台账累计登记问题146个，已解决128个，解决率87.7%；其余18个涉及用地指标、电力扩容等复杂问题。"
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("那146个问题里涉及用地的有几个", "用地"),  # 18个 counts 用地指标、电力扩容等 together, not 用地
+    ("那146个问题里已经解决了多少个", ""),  # 已解决128个 counts that very part
+    ("那146个问题里还有多少个没解决", ""),  # a part named after the count is not read: the quotes stay
+    ("汉阴县一季度内资多少", ""),  # no set given
+])
+def test_which_part_of_a_given_set_a_passage_counts(question: str, part: str) -> None:
+    assert subset_unanswered(question, [LEDGER_PASSAGE]) == part
