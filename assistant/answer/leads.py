@@ -174,7 +174,9 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             parts.append(f"{r.period_label}{r.metric}{label}{prefix}的是{names}{tie}")
         return "；".join(parts) + "。" if parts else str(getattr(first, "summary", ""))
     if isinstance(first, CityTotalResult) and first.basis == "全市行":
-        return "；".join(_city_lead(parsed, r) for r in results if isinstance(r, CityTotalResult)) + "。"
+        difference = two_compared(parsed, results)
+        return (f"{difference[0]}。" if difference else "") + "；".join(
+            _city_lead(parsed, r) for r in results if isinstance(r, CityTotalResult)) + "。"
     if isinstance(first, LaggingResult) and ASKS_AHEAD.search(parsed.text):
         return _ahead_lead(first)
     if isinstance(first, CountyRanking):
@@ -248,11 +250,15 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
     全市), or one place at two periods compared (紫阳县上半年内资比一季度增加了多少: "…比一季度增加32.12亿元").
     Returns the sentence and the difference (for the number checker). The measure is the one asked: 同比,
     completion, else the value."""
-    rows = [r for r in results if isinstance(r, IndicatorResult) and r.value is not None]
+    rows: list[Any] = [r for r in results if isinstance(r, IndicatorResult) and r.value is not None]
+    # 全市 at two periods (全市上半年外资比一季度增加了多少): the city's own row, from the city-total tool
+    city: list[Any] = [r for r in results if isinstance(r, CityTotalResult) and r.basis == "全市行" and r.value is not None]
+    rows = rows or city
     if len(rows) != 2 or rows[0].metric != rows[1].metric:
         return None
-    places = rows[0].region != rows[1].region and rows[0].period == rows[1].period
-    periods = rows[0].region == rows[1].region and rows[0].period != rows[1].period and parsed.compared_to is not None
+    place_a, place_b = (getattr(r, "region", "全市") for r in rows)
+    places = place_a != place_b and rows[0].period == rows[1].period
+    periods = place_a == place_b and rows[0].period != rows[1].period and parsed.compared_to is not None
     if not (places or periods):
         return None
     # a follow-up naming only what changed (那汉阴呢) asks what its earlier question asked
@@ -280,12 +286,12 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
         return f"{a.period_label}{a.region}{a.metric}{label}比{b.region}{said}", abs(gap)
     if alone and not label:
         # 二季度单季: what came in between the two cumulative figures
-        return (f"{a.region}{a.period_label}累计{a.metric}{_fmt(x, a.unit)}，减去{b.period_label}累计"
+        return (f"{place_a}{a.period_label}累计{a.metric}{_fmt(x, a.unit)}，减去{b.period_label}累计"
                 f"{_fmt(y, b.unit)}，{_single_label(a.period, b.period)}单独完成{_fmt(gap, a.unit)}"), abs(gap)
     more, less = ("提高", "下降") if unit == "个百分点" else ("增加", "减少")
     said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
     level = "%" if unit == "个百分点" else a.unit  # a rate is written in %, its change in 个百分点
-    return (f"{a.region}{a.period_label}{a.metric}{label}{_fmt(x, level)}，"
+    return (f"{place_a}{a.period_label}{a.metric}{label}{_fmt(x, level)}，"
             f"比{b.period_label}（{_fmt(y, level)}）{said}"), abs(gap)
 
 
