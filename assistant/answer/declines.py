@@ -104,6 +104,18 @@ PREDICTION = re.compile(rf"(?:能不能|能否|会不会|有没有希望|有没�
                         r"(?:依你看|你估计|你预测|你预计|你猜)")
 
 
+# A request to do something outside the assistant (把…用邮件发给王局长, 帮我给招商局打个电话催一下, 帮我把…删掉): it
+# only reads the documents and the database, so such a request is declined, not answered by a loosely related quote.
+ERRAND = re.compile(r"(?:帮我|替我|帮忙|麻烦你?|请你|你去|把)[^，。？?]{0,30}?(?:(?:用|通过)?(?:邮件|短信|微信)(?:发|转)|"
+                    r"发(?:邮件|短信|微信)|(?:发|转发|抄送)给(?!我)|打(?:个|一个)?电话|删掉|删了|通知一下|催一下|提醒一下|预约)")
+
+
+def asks_errand(question: str) -> bool:
+    """Whether the question asks the assistant to send, call, notify or delete something for the asker."""
+    # 把线索转发给谁要多久: a question about the procedure, not a request
+    return ERRAND.search(question) is not None and not re.search(r"多久|多长|多少|几|哪|什么|怎么|如何|是否|要不要", question)
+
+
 def asks_prediction(question: str) -> bool:
     """Whether the question asks for a forecast of an outcome, not what has been recorded or written."""
     return PREDICTION.search(question) is not None

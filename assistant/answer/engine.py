@@ -17,6 +17,7 @@ from assistant.answer.conflicts import check_passages, unverified_notes
 from assistant.answer.coverage import asked_directly, uncovered
 from assistant.answer.declines import (
     ambiguous_body,
+    asks_errand,
     asks_opinion,
     asks_prediction,
     given_counts,
@@ -68,6 +69,8 @@ OPINION_REFUSAL = ("这个问题要的是评价或表态，本助手无法回答
                    "可以问文档里是怎么说的，例如“年度总结对外资工作是怎么总结的”。")
 PREDICTION_REFUSAL = ("这个问题要的是预测，本助手无法回答：项目数据库只有已经发生的数据，知识库只有文档中写明的内容。"
                       "可以问目前的完成情况，例如“平利县上半年内资完成进度是多少”。")
+ERRAND_REFUSAL = ("这个请求本助手无法作答：只能查询项目数据库和检索知识库文档，不能代为发送、通知、打电话或删改内容。"
+                  "可以先问要的内容，例如“上半年各县区内资完成情况”，再自行转发。")
 GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
 INJECTION_NOTE = "（问题中夹带了要求改变规则、改写答案或操作数据的指令，本助手不执行；以下只回答其中的查询。）"
 REFUSAL = (
@@ -349,6 +352,8 @@ class Assistant:
             return Answer(answer=which, mode="grounded", warnings=warnings)
         if asks_opinion(parsed.text):
             return Answer(answer=OPINION_REFUSAL, mode="grounded", warnings=warnings)
+        if asks_errand(parsed.text):
+            return Answer(answer=ERRAND_REFUSAL, mode="grounded", warnings=warnings)
         if asks_prediction(parsed.text):
             return Answer(answer=PREDICTION_REFUSAL, mode="grounded", warnings=warnings)
         if issuer := missing_issuer(parsed.text, self.kb.heads):

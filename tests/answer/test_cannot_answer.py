@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer.answer_types import answer_type
 from assistant.answer.declines import subset_unanswered
-from assistant.answer.engine import OPINION_REFUSAL, PREDICTION_REFUSAL, REFUSAL, Assistant
+from assistant.answer.engine import ERRAND_REFUSAL, OPINION_REFUSAL, PREDICTION_REFUSAL, REFUSAL, Assistant
 from assistant.answer.evaluate import says_cannot
 from assistant.answer.numbers import find_numbers
 
@@ -198,3 +198,17 @@ LEDGER_PASSAGE = "截至6月底，台账累计登记问题146个，已解决128�
 ])
 def test_which_part_of_a_given_set_a_passage_counts(question: str, part: str) -> None:
     assert subset_unanswered(question, [LEDGER_PASSAGE]) == part
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("把上半年各县区内资完成情况用邮件发给王局长", True),
+    ("帮我给汉阴县招商局打个电话催一下外资进度", True),
+    ("帮我通知一下各县区明天开会", True),
+    ("把线索转发给市招商信息中心要多久", False),  # the procedure asked about, not a request
+    ("请把锂电隔膜项目的情况发给我", False),  # 发给我: show me
+])
+def test_an_errand_is_declined_not_answered_by_a_quote(assistant: Assistant, question: str, refused: bool) -> None:
+    answer = assistant.ask(question)
+    assert (answer.answer == ERRAND_REFUSAL) is refused, answer.answer
+    if refused:
+        assert says_cannot(answer.answer) and not _valued(answer) and not answer.citations
