@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import assistant.tools as tools
 from assistant.answer.engine import Assistant
+from assistant.answer.types import Answer
 from assistant.cli import main
 from assistant.tools.registry import REGISTRY
 
@@ -43,6 +44,12 @@ from assistant.tools.registry import REGISTRY
 ])
 def test_weekly_ledger_windows(assistant: Assistant, question: str, route: str, present: list[str],
                                absent: list[str]) -> None:
+    ask_routed(assistant, question, route, present, absent)
+
+
+def ask_routed(assistant: Assistant, question: str, route: str, present: list[str], absent: list[str]) -> Answer:
+    """Ask through the tool `route`: the answer says every `present` text, its lead none of `absent`, and every
+    number it writes is traced."""
     assert assistant.route(question).route == route
     answer = assistant.ask(question)
     for text in present:
@@ -50,6 +57,7 @@ def test_weekly_ledger_windows(assistant: Assistant, question: str, route: str, 
     for text in absent:
         assert text not in answer.answer.split("【")[0], answer.answer
     assert answer.flagged_numbers == []
+    return answer
 
 
 def test_a_long_milestone_list_counts_every_project_and_lists_the_first_by_date(assistant: Assistant) -> None:
