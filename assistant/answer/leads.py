@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
 from pydantic import BaseModel
 
+from assistant.answer.comparisons import SMALL_NUMBERS, ends_apart, fmt, score_of, summed, two_compared
 from assistant.answer.understand import (
     ASKS_TARGET,
-    SINGLE_PERIOD,
-    TOTAL,
     Parsed,
-    delexicalise,
 )
 from assistant.db.periods import parse_period
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
@@ -35,7 +32,6 @@ POSITION_WORDS = re.compile(r"前\s*[2-9一二两三四五六七八九十]|第\s
 # The last n places asked for (最后两名, 靠后的三个, 倒数三名, 后3位, 最低的三个): not 倒数第二, a single place.
 BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫底的?|后|(?:最低|最差|最慢|最少|最小)的?)"
                       r"\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
-_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[float]:
@@ -46,7 +42,7 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
             if isinstance(r, CityTotalResult) and r.completion_pct is not None]
     out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
             if isinstance(r, RankingResult) and r.by == "completion"
-            for row in r.rows if (score := _score(row, r.by)) is not None]
+            for row in r.rows if (score := score_of(row, r.by)) is not None]
     # the difference between two places set side by side (比石泉县高1.99个百分点)
     compared = two_compared(parsed, results) if parsed is not None else None
     out += [compared[1]] if compared else []
@@ -70,14 +66,6 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
                   if isinstance(r, IndicatorResult | CityTotalResult) and r.yoy_pct is not None]
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    """公文 style: 1916万美元, 67.63%, 236.7亿元 (no padding zeros)."""
-    if value is None:
-        return "无数据"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text}{unit}"
-
-
 def _rank_words(rank: int, tied: int) -> str:
     return f"并列第{rank}" if tied > 1 else f"第{rank}"
 
@@ -93,13 +81,13 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             if r.value is None:
                 sentences.append(f"项目数据库中没有{r.region}{r.period_label}{r.metric}的数据")
                 continue
-            text = f"{r.region}{r.period_label}{r.metric}{_fmt(r.value, r.unit)}"
+            text = f"{r.region}{r.period_label}{r.metric}{fmt(r.value, r.unit)}"
             if r.yoy_pct is not None and re.search(r"同比|增速|增幅|增长", parsed.text):
-                text += f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct), '%')}"
+                text += f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{fmt(abs(r.yoy_pct), '%')}"
             if r.annual_target is not None and ASKS_TARGET.search(parsed.text):
-                text += f"，年度目标{_fmt(r.annual_target, r.unit)}"
+                text += f"，年度目标{fmt(r.annual_target, r.unit)}"
             if r.completion_pct is not None:
-                text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}" + schedule_gap(
+                text += f"，完成年度目标的{fmt(r.completion_pct, '%')}" + schedule_gap(
                     parsed.text, r.completion_pct, r.schedule_pct)
             text += target_gap(parsed.text, r.value, r.annual_target, r.unit)
             if r.rank is not None:
@@ -121,35 +109,35 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 continue
             m = TOP_N.search(asked)
             if m:
-                n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
+                n = int(m.group(1)) if m.group(1).isdigit() else SMALL_NUMBERS.get(m.group(1), 3)
                 chosen = [row for row in r.rows if row.rank <= n]
                 parts.append(f"{r.period_label}{r.metric}{label}前{n}名：" + "、".join(
-                    f"{row.region}（第{row.rank}，{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
+                    f"{row.region}（第{row.rank}，{fmt(score_of(row, r.by), r.unit)}）" for row in chosen))
                 continue
             if (m := BOTTOM_N.search(asked)) and r.rows:
                 # 最后两名, 靠后的三个, 倒数三名: the last n places, with every region tied at the nth
-                n = int(m.group(1)) if m.group(1).isdigit() else _CN.get(m.group(1), 3)
+                n = int(m.group(1)) if m.group(1).isdigit() else SMALL_NUMBERS.get(m.group(1), 3)
                 backwards = sorted(r.rows, key=lambda row: row.rank, reverse=True)
                 cut = backwards[min(n, len(backwards)) - 1].rank
                 chosen = [row for row in backwards if row.rank >= cut]
                 parts.append(f"{r.period_label}{r.metric}{label}倒数{n}名：" + "、".join(
                     f"{row.region}（{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}，"
-                    f"{_fmt(_score(row, r.by), r.unit)}）" for row in chosen))
+                    f"{fmt(score_of(row, r.by), r.unit)}）" for row in chosen))
                 continue
             named = [row for row in r.rows if row.region in {g.name for g in parsed.regions}]
             if named:
                 schedule = float(parse_period(r.period).schedule_pct)
                 parts.append("，".join(
-                    f"{r.period_label}{row.region}{r.metric}{label}{_fmt(_score(row, r.by), r.unit)}"
+                    f"{r.period_label}{row.region}{r.metric}{label}{fmt(score_of(row, r.by), r.unit)}"
                     + (schedule_gap(parsed.text, score, schedule)
-                       if r.by == "completion" and (score := _score(row, r.by)) is not None else "")
+                       if r.by == "completion" and (score := score_of(row, r.by)) is not None else "")
                     + f"，在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
                     for row in named))
                 continue
             ordinal = RANK_POSITION.search(asked)
             n = 0
             if ordinal:
-                n = int(ordinal.group(2)) if ordinal.group(2).isdigit() else _CN.get(ordinal.group(2), 0)
+                n = int(ordinal.group(2)) if ordinal.group(2).isdigit() else SMALL_NUMBERS.get(ordinal.group(2), 0)
             if n > 1 or (n == 1 and ordinal and ordinal.group(1)):
                 # 排第二的, 倒数第三: the position n, inside a tie group when n falls in one (并列第3 covers 3–11)
                 order = sorted(r.rows, key=lambda row: row.rank, reverse=bool(ordinal and ordinal.group(1)))
@@ -169,7 +157,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 parts.append(r.summary.rstrip("。"))
                 continue
             rows = [row for row in r.rows if row.rank == place]
-            names = "、".join(f"{row.region}（{_fmt(_score(row, r.by), r.unit)}）" for row in rows)
+            names = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in rows)
             tie = f"，{len(rows)}个地区并列第{place}" if len(rows) > 1 else ""
             parts.append(f"{r.period_label}{r.metric}{label}{prefix}的是{names}{tie}")
         return "；".join(parts) + "。" if parts else str(getattr(first, "summary", ""))
@@ -186,149 +174,18 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
     return str(getattr(first, "summary", ""))
 
 
-# Two places of a ranking weighed against each other (第一名和最后一名差多少, 最高的比最低的高几个百分点, 第二比第三
-#多多少; after 第一是谁 → 第二名呢, 比它高多少): the positions as the question, or the turns before it, name them.
-POSITION = re.compile(r"(倒数)?第\s*(\d{1,2}|[一二两三四五六七八九十])(?!\s*季度|\d)|"
-                      r"(最高|最好|最快|最多|最大|头名|排名?最前)|(最后|最低|最差|最慢|最少|最小|末位|垫底)")
-ASKS_SPREAD = re.compile(r"差|距|高出|多出|拉开|[高多](?:多少|几)")
-
-
-def _positions(text: str) -> list[tuple[bool, int]]:
-    """(counted from the end, n) of each place the text names, in order, without repeats."""
-    found: list[tuple[bool, int]] = []
-    for m in POSITION.finditer(text):
-        if m.group(2):
-            n = int(m.group(2)) if m.group(2).isdigit() else _CN[m.group(2)]
-            place = (bool(m.group(1)), n)
-        else:
-            place = (bool(m.group(4)), 1)
-        if place not in found:
-            found.append(place)
-    return found
-
-
-def ends_apart(parsed: Parsed, r: RankingResult) -> tuple[str, float] | None:
-    """"…完成进度第1的旬阳市（72.5%）比最后的瀛湖（42.76%）高29.74个百分点" when the question (or, for a follow-up
-    naming none, the turns before it) names two places of a ranking and asks how far apart they are: the sentence
-    and the gap (for the number checker)."""
-    question = parsed.text
-    if not ASKS_SPREAD.search(question) or "序时" in question or not r.rows:
-        return None
-    named = _positions(question) or (_positions(parsed.asked_before) if parsed.follow_up else [])
-    order = sorted((row for row in r.rows if _score(row, r.by) is not None), key=lambda row: row.rank)
-    if len(named) != 2 or any(n > len(order) for _, n in named):
-        return None
-    picked = []
-    for from_end, n in named:
-        rank = (order[-n] if from_end else order[n - 1]).rank
-        rows = [row for row in order if row.rank == rank]
-        word = "最后" if from_end and n == 1 else f"倒数第{n}" if from_end else f"第{rank}"
-        picked.append((word, "、".join(row.region for row in rows), float(_score(rows[0], r.by) or 0)))
-    (word_a, names_a, a), (word_b, names_b, b) = picked
-    unit = "个百分点" if r.by in ("completion", "yoy") else r.unit
-    level = "%" if unit == "个百分点" else unit
-    gap = round(a - b, 2)
-    more, less = ("高", "低") if r.by != "value" else ("多", "少")
-    said = f"{more if gap >= 0 else less}{_fmt(abs(gap), unit)}"
-    label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
-    return (f"{r.period_label}{r.metric}{label}{word_a}的{names_a}（{_fmt(a, level)}）"
-            f"比{word_b}的{names_b}（{_fmt(b, level)}）{said}", abs(gap))
-
-
-# The question weighs one place against another (差几个百分点, 谁高, 比全市高还是低, 和石泉比): 多少 is no such word.
-ASKS_DIFFERENCE = re.compile(r"差|高|低|谁|比(?!例|重)|快|慢|领先|落后|超过|不如|多出|[多少](?=[了些]|$)")
-ASKS_YOY_MEASURE = re.compile(r"同比|增速|增幅|增长率|增长")
-ASKS_COMPLETION = re.compile(r"进度|完成率|百分点|序时|完成得")
-ASKS_YOY_RATE = re.compile(r"同比|增速|增幅|增长率")
-# How much one period gained on another (比一季度增加了多少, 多了多少, 增长了多少)
-GROWN = re.compile(r"增加|增长|新增|多了|多出|提高|提升|减少|下降")
-
-
-def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
-    """The difference when the question sets two figures side by side and asks how they differ: two places for one
-    period and metric ("白河县2023年1-7月实际引进内资完成进度比石泉县高1.99个百分点"; two counties, or a county and
-    全市), or one place at two periods compared (紫阳县上半年内资比一季度增加了多少: "…比一季度增加32.12亿元").
-    Returns the sentence and the difference (for the number checker). The measure is the one asked: 同比,
-    completion, else the value."""
-    rows: list[Any] = [r for r in results if isinstance(r, IndicatorResult) and r.value is not None]
-    # 全市 at two periods (全市上半年外资比一季度增加了多少): the city's own row, from the city-total tool
-    city: list[Any] = [r for r in results if isinstance(r, CityTotalResult) and r.basis == "全市行" and r.value is not None]
-    rows = rows or city
-    if len(rows) != 2 or rows[0].metric != rows[1].metric:
-        return None
-    place_a, place_b = (getattr(r, "region", "全市") for r in rows)
-    places = place_a != place_b and rows[0].period == rows[1].period
-    periods = place_a == place_b and rows[0].period != rows[1].period and parsed.compared_to is not None
-    if not (places or periods):
-        return None
-    # a follow-up naming only what changed (那汉阴呢) asks what its earlier question asked
-    question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
-    asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(question, parsed))
-    alone = periods and SINGLE_PERIOD.search(parsed.text) is not None
-    if not ASKS_DIFFERENCE.search(asked) and not (periods and GROWN.search(asked)) and not alone:
-        return None
-    # the measure may be named in the question a follow-up changes (旬阳上半年内资进度 → 和全市比呢)
-    measured = f"{parsed.asked_before} {parsed.text}"
-    a, b = rows
-    # between two periods of one year, 增长 is the amount that came in between, not the rate on last year
-    if (ASKS_YOY_MEASURE if places else ASKS_YOY_RATE).search(measured):
-        label, x, y, unit = "同比增速", a.yoy_pct, b.yoy_pct, "个百分点"
-    elif ASKS_COMPLETION.search(measured):
-        label, x, y, unit = "完成进度", a.completion_pct, b.completion_pct, "个百分点"
-    else:
-        label, x, y, unit = "", a.value, b.value, a.unit
-    if x is None or y is None:
-        return None
-    gap = round(x - y, 2)
-    if places:
-        more, less = ("高", "低") if unit == "个百分点" else ("多", "少")
-        said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
-        return f"{a.period_label}{a.region}{a.metric}{label}比{b.region}{said}", abs(gap)
-    if alone and not label:
-        # 二季度单季: what came in between the two cumulative figures
-        return (f"{place_a}{a.period_label}累计{a.metric}{_fmt(x, a.unit)}，减去{b.period_label}累计"
-                f"{_fmt(y, b.unit)}，{_single_label(a.period, b.period)}单独完成{_fmt(gap, a.unit)}"), abs(gap)
-    more, less = ("提高", "下降") if unit == "个百分点" else ("增加", "减少")
-    said = f"{more if gap > 0 else less}{_fmt(abs(gap), unit)}" if gap else "持平"
-    level = "%" if unit == "个百分点" else a.unit  # a rate is written in %, its change in 个百分点
-    return (f"{place_a}{a.period_label}{a.metric}{label}{_fmt(x, level)}，"
-            f"比{b.period_label}（{_fmt(y, level)}）{said}"), abs(gap)
-
-
-def summed(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
-    """"汉滨区、石泉县、白河县2023年一季度（1-3月）实际引进内资合计112.02亿元" when the question asks the total of
-    several places for one period and metric: the sentence and the total (for the number checker)."""
-    rows = [r for r in results if isinstance(r, IndicatorResult)]
-    question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
-    if (len(rows) < 2 or not TOTAL.search(question) or len({(r.period, r.metric) for r in rows}) != 1
-            or len({r.region for r in rows}) != len(rows) or any(r.value is None for r in rows)
-            or any(g.is_city for g in parsed.regions)):  # the city's figure already holds its counties'
-        return None
-    total = round(sum(float(r.value or 0) for r in rows), 2)
-    first = rows[0]
-    return (f"{'、'.join(r.region for r in rows)}{first.period_label}{first.metric}合计{_fmt(total, first.unit)}", total)
-
-
-def _single_label(later: str, earlier: str) -> str:
-    """二季度 for 2023Q2 after 2023Q1, 7月 for 2023-07 after 2023Q2, 4-6月 otherwise."""
-    a, b = parse_period(later), parse_period(earlier)
-    if a.month - b.month == 3 and a.month % 3 == 0:
-        return f"{'一二三四'[a.month // 3 - 1]}季度"
-    return f"{a.month}月" if a.month - b.month == 1 else f"{b.month + 1}-{a.month}月"
-
-
 def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:
     """全市 from the report's own 全市 row: the value, the 同比 when asked, the target when asked, the completion."""
     if r.value is None:
         return f"项目数据库中没有全市{r.period_label}{r.metric}的数据"
-    text = f"全市{r.period_label}{r.metric}{_fmt(r.value, r.unit)}"
+    text = f"全市{r.period_label}{r.metric}{fmt(r.value, r.unit)}"
     if re.search(r"同比|增速|增幅|增长", parsed.text):
         text += ("，同比无数据" if r.yoy_pct is None else
-                 f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{_fmt(abs(r.yoy_pct), '%')}")
+                 f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{fmt(abs(r.yoy_pct), '%')}")
     if r.annual_target is not None and ASKS_TARGET.search(parsed.text):
-        text += f"，年度目标{_fmt(r.annual_target, r.unit)}"
+        text += f"，年度目标{fmt(r.annual_target, r.unit)}"
     if r.completion_pct is not None:
-        text += f"，完成年度目标的{_fmt(r.completion_pct, '%')}" + schedule_gap(
+        text += f"，完成年度目标的{fmt(r.completion_pct, '%')}" + schedule_gap(
             parsed.text, r.completion_pct, float(parse_period(r.period).schedule_pct))
     return text + target_gap(parsed.text, r.value, r.annual_target, r.unit)
 
@@ -353,8 +210,8 @@ def target_gap(question: str, value: float | None, target: float | None, unit: s
     if gap is None or not ASKS_REMAINING.search(question) or re.search(r"序时|百分点", question):
         return ""
     if gap > 0:
-        return f"，距年度目标（{_fmt(target, unit)}）还差{_fmt(gap, unit)}"
-    return f"，已完成年度目标（{_fmt(target, unit)}）" + (f"，超出{_fmt(-gap, unit)}" if gap else "")
+        return f"，距年度目标（{fmt(target, unit)}）还差{fmt(gap, unit)}"
+    return f"，已完成年度目标（{fmt(target, unit)}）" + (f"，超出{fmt(-gap, unit)}" if gap else "")
 
 
 # The question measures completion against the schedule, from either side (落后多少, 快了多少, 超序时多少, 达没达到).
@@ -369,8 +226,8 @@ def schedule_gap(question: str, completion_pct: float, schedule_pct: float) -> s
         return ""
     gap = round(completion_pct - schedule_pct, 2)
     side = "高于" if gap > 0 else "低于" if gap < 0 else "持平于"
-    amount = _fmt(abs(gap), "个百分点") if gap else ""
-    return f"，{side}序时进度（{_fmt(schedule_pct, '%')}）{amount}"
+    amount = fmt(abs(gap), "个百分点") if gap else ""
+    return f"，{side}序时进度（{fmt(schedule_pct, '%')}）{amount}"
 
 
 # The regions asked for are those ahead of the schedule (高于序时进度的县区, 超过序时的有哪些, 跑赢序时进度).
@@ -380,13 +237,13 @@ ASKS_AHEAD = re.compile(r"(?:高于|超过|超出|超|快于|领先|跑赢|好�
 def _ahead_lead(r: LaggingResult) -> str:
     """"…完成进度高于序时进度（50%）的有1个：汉阴县（67.63%，高17.63个百分点）": the regions at or above the
     schedule, most ahead first; said as 达到或高于 when one sits exactly on it."""
-    schedule = _fmt(r.schedule_pct, "%")
+    schedule = fmt(r.schedule_pct, "%")
     side = "高于" if all(x.gap_pct > 0 for x in r.ahead) else "达到或高于"
     head = f"{r.period_label}{r.metric}完成进度{side}序时进度（{schedule}）的"
     if not r.ahead:
         return f"{head}县区：没有。" if r.lagging else r.summary
-    listing = "、".join(f"{x.region}（{_fmt(x.completion_pct, '%')}，" + (
-        f"高{_fmt(x.gap_pct, '个百分点')}）" if x.gap_pct else "持平）") for x in r.ahead)
+    listing = "、".join(f"{x.region}（{fmt(x.completion_pct, '%')}，" + (
+        f"高{fmt(x.gap_pct, '个百分点')}）" if x.gap_pct else "持平）") for x in r.ahead)
     return f"{head}有{len(r.ahead)}个：{listing}。"
 
 
@@ -422,14 +279,14 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
             if row is None or rate is None or row.rank is None:
                 parts.append(f"{name}没有可计算{by}的项目（无数据）")
             else:
-                parts.append(f"{name}项目{by}{_fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
+                parts.append(f"{name}项目{by}{fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
         return day + "；".join(parts) + "。"
     end = _extreme(parsed, ranks)
     if end is None:
         return result.summary
     place, said = end
     rows = [r for r in ranked if r.rank == place]
-    names = "、".join(f"{r.region}（{_fmt(r.rate(by), '%')}）" for r in rows)
+    names = "、".join(f"{r.region}（{fmt(r.rate(by), '%')}）" for r in rows)
     tie = f"，{len(rows)}个县区并列" if len(rows) > 1 else ""
     return f"{day}各县区项目{by}排{said}的是{names}{tie}。"
 
@@ -445,8 +302,8 @@ def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
 
         def moved(s: ProgressStep) -> str:
             way = "持平" if not s.change_points else ("提高" if s.change_points > 0 else "下降")
-            amount = "" if not s.change_points else _fmt(abs(s.change_points), "个百分点")
-            return f"{way}{amount}（{_fmt(s.before_pct, '%')}→{_fmt(s.after_pct, '%')}）"
+            amount = "" if not s.change_points else fmt(abs(s.change_points), "个百分点")
+            return f"{way}{amount}（{fmt(s.before_pct, '%')}→{fmt(s.after_pct, '%')}）"
 
         if asked:
             for name in asked:
@@ -464,13 +321,9 @@ def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
         label = "提升最少" if said == "最后" else "提升最多"
         if len(chosen) > 1:  # a tie moved by the same points: the names, then the change once
             way = "持平" if not chosen[0].change_points else (
-                f"{'提高' if chosen[0].change_points > 0 else '下降'}{_fmt(abs(chosen[0].change_points), '个百分点')}")
+                f"{'提高' if chosen[0].change_points > 0 else '下降'}{fmt(abs(chosen[0].change_points), '个百分点')}")
             parts.append(f"{metric}完成进度{label}的是{'、'.join(s.region for s in chosen)}（{len(chosen)}个县区并列），"
                          f"均{way}")
         else:
             parts.append(f"{metric}完成进度{label}的是{chosen[0].region}，{moved(chosen[0])}")
     return head + "；".join(parts) + "。" if parts else result.summary
-
-
-def _score(row: Any, by: str) -> float | None:
-    return {"completion": row.completion_pct, "value": row.value, "yoy": row.yoy_pct}.get(by)

@@ -17,10 +17,6 @@ from typing import Any
 
 from assistant.db.periods import Period, find_period, parse_period
 from assistant.db.session import FigureStore
-from assistant.tools import assessment as _assessment  # noqa: F401  (declares its tools)
-from assistant.tools import contacts as _contacts  # noqa: F401  (declares its tools)
-from assistant.tools import lifecycle as _lifecycle  # noqa: F401  (declares its tools)
-from assistant.tools import monthly as _monthly  # noqa: F401  (declares its tools)
 from assistant.tools.directory import (
     EnterpriseList,
     ProjectDetail,

@@ -1,0 +1,158 @@
+"""Two or more figures set against each other for a lead sentence: two places of a ranking (第一名比第二名高多少),
+two places or two periods (比一季度增加了多少, 比去年同期多了多少亿元), the total of several places (…合计)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel
+
+from assistant.answer.understand import SINGLE_PERIOD, TOTAL, Parsed, delexicalise
+from assistant.db.periods import parse_period
+from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
+
+SMALL_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """公文 style: 1916万美元, 67.63%, 236.7亿元 (no padding zeros)."""
+    if value is None:
+        return "无数据"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
+def score_of(row: Any, by: str) -> float | None:
+    return {"completion": row.completion_pct, "value": row.value, "yoy": row.yoy_pct}.get(by)
+
+
+# Two places of a ranking weighed against each other (第一名和最后一名差多少, 最高的比最低的高几个百分点, 第二比第三
+#多多少; after 第一是谁 → 第二名呢, 比它高多少): the positions as the question, or the turns before it, name them.
+POSITION = re.compile(r"(倒数)?第\s*(\d{1,2}|[一二两三四五六七八九十])(?!\s*季度|\d)|"
+                      r"(最高|最好|最快|最多|最大|头名|排名?最前)|(最后|最低|最差|最慢|最少|最小|末位|垫底)")
+ASKS_SPREAD = re.compile(r"差|距|高出|多出|拉开|[高多](?:多少|几)")
+
+
+def _positions(text: str) -> list[tuple[bool, int]]:
+    """(counted from the end, n) of each place the text names, in order, without repeats."""
+    found: list[tuple[bool, int]] = []
+    for m in POSITION.finditer(text):
+        if m.group(2):
+            n = int(m.group(2)) if m.group(2).isdigit() else SMALL_NUMBERS[m.group(2)]
+            place = (bool(m.group(1)), n)
+        else:
+            place = (bool(m.group(4)), 1)
+        if place not in found:
+            found.append(place)
+    return found
+
+
+def ends_apart(parsed: Parsed, r: RankingResult) -> tuple[str, float] | None:
+    """"…完成进度第1的旬阳市（72.5%）比最后的瀛湖（42.76%）高29.74个百分点" when the question (or, for a follow-up
+    naming none, the turns before it) names two places of a ranking and asks how far apart they are: the sentence
+    and the gap (for the number checker)."""
+    question = parsed.text
+    if not ASKS_SPREAD.search(question) or "序时" in question or not r.rows:
+        return None
+    named = _positions(question) or (_positions(parsed.asked_before) if parsed.follow_up else [])
+    order = sorted((row for row in r.rows if score_of(row, r.by) is not None), key=lambda row: row.rank)
+    if len(named) != 2 or any(n > len(order) for _, n in named):
+        return None
+    picked = []
+    for from_end, n in named:
+        rank = (order[-n] if from_end else order[n - 1]).rank
+        rows = [row for row in order if row.rank == rank]
+        word = "最后" if from_end and n == 1 else f"倒数第{n}" if from_end else f"第{rank}"
+        picked.append((word, "、".join(row.region for row in rows), float(score_of(rows[0], r.by) or 0)))
+    (word_a, names_a, a), (word_b, names_b, b) = picked
+    unit = "个百分点" if r.by in ("completion", "yoy") else r.unit
+    level = "%" if unit == "个百分点" else unit
+    gap = round(a - b, 2)
+    more, less = ("高", "低") if r.by != "value" else ("多", "少")
+    said = f"{more if gap >= 0 else less}{fmt(abs(gap), unit)}"
+    label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+    return (f"{r.period_label}{r.metric}{label}{word_a}的{names_a}（{fmt(a, level)}）"
+            f"比{word_b}的{names_b}（{fmt(b, level)}）{said}", abs(gap))
+
+
+# The question weighs one place against another (差几个百分点, 谁高, 比全市高还是低, 和石泉比): 多少 is no such word.
+ASKS_DIFFERENCE = re.compile(r"差|高|低|谁|比(?!例|重)|快|慢|领先|落后|超过|不如|多出|[多少](?=[了些]|$)")
+ASKS_YOY_MEASURE = re.compile(r"同比|增速|增幅|增长率|增长")
+ASKS_COMPLETION = re.compile(r"进度|完成率|百分点|序时|完成得")
+ASKS_YOY_RATE = re.compile(r"同比|增速|增幅|增长率")
+# How much one period gained on another (比一季度增加了多少, 多了多少, 增长了多少)
+GROWN = re.compile(r"增加|增长|新增|多了|多出|提高|提升|减少|下降")
+
+
+def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+    """The difference when the question sets two figures side by side and asks how they differ: two places for one
+    period and metric ("白河县2023年1-7月实际引进内资完成进度比石泉县高1.99个百分点"; two counties, or a county and
+    全市), or one place at two periods compared (紫阳县上半年内资比一季度增加了多少: "…比一季度增加32.12亿元").
+    Returns the sentence and the difference (for the number checker). The measure is the one asked: 同比,
+    completion, else the value."""
+    rows: list[Any] = [r for r in results if isinstance(r, IndicatorResult) and r.value is not None]
+    # 全市 at two periods (全市上半年外资比一季度增加了多少): the city's own row, from the city-total tool
+    city: list[Any] = [r for r in results if isinstance(r, CityTotalResult) and r.basis == "全市行" and r.value is not None]
+    rows = rows or city
+    if len(rows) != 2 or rows[0].metric != rows[1].metric:
+        return None
+    place_a, place_b = (getattr(r, "region", "全市") for r in rows)
+    places = place_a != place_b and rows[0].period == rows[1].period
+    periods = place_a == place_b and rows[0].period != rows[1].period and parsed.compared_to is not None
+    if not (places or periods):
+        return None
+    # a follow-up naming only what changed (那汉阴呢) asks what its earlier question asked
+    question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
+    asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(question, parsed))
+    alone = periods and SINGLE_PERIOD.search(parsed.text) is not None
+    if not ASKS_DIFFERENCE.search(asked) and not (periods and GROWN.search(asked)) and not alone:
+        return None
+    # the measure may be named in the question a follow-up changes (旬阳上半年内资进度 → 和全市比呢)
+    measured = f"{parsed.asked_before} {parsed.text}"
+    a, b = rows
+    # between two periods of one year, 增长 is the amount that came in between, not the rate on last year
+    if (ASKS_YOY_MEASURE if places else ASKS_YOY_RATE).search(measured):
+        label, x, y, unit = "同比增速", a.yoy_pct, b.yoy_pct, "个百分点"
+    elif ASKS_COMPLETION.search(measured):
+        label, x, y, unit = "完成进度", a.completion_pct, b.completion_pct, "个百分点"
+    else:
+        label, x, y, unit = "", a.value, b.value, a.unit
+    if x is None or y is None:
+        return None
+    gap = round(x - y, 2)
+    if places:
+        more, less = ("高", "低") if unit == "个百分点" else ("多", "少")
+        said = f"{more if gap > 0 else less}{fmt(abs(gap), unit)}" if gap else "持平"
+        return f"{a.period_label}{a.region}{a.metric}{label}比{b.region}{said}", abs(gap)
+    if alone and not label:
+        # 二季度单季: what came in between the two cumulative figures
+        return (f"{place_a}{a.period_label}累计{a.metric}{fmt(x, a.unit)}，减去{b.period_label}累计"
+                f"{fmt(y, b.unit)}，{_single_label(a.period, b.period)}单独完成{fmt(gap, a.unit)}"), abs(gap)
+    more, less = ("提高", "下降") if unit == "个百分点" else ("增加", "减少")
+    said = f"{more if gap > 0 else less}{fmt(abs(gap), unit)}" if gap else "持平"
+    level = "%" if unit == "个百分点" else a.unit  # a rate is written in %, its change in 个百分点
+    return (f"{place_a}{a.period_label}{a.metric}{label}{fmt(x, level)}，"
+            f"比{b.period_label}（{fmt(y, level)}）{said}"), abs(gap)
+
+
+def summed(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+    """"汉滨区、石泉县、白河县2023年一季度（1-3月）实际引进内资合计112.02亿元" when the question asks the total of
+    several places for one period and metric: the sentence and the total (for the number checker)."""
+    rows = [r for r in results if isinstance(r, IndicatorResult)]
+    question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
+    if (len(rows) < 2 or not TOTAL.search(question) or len({(r.period, r.metric) for r in rows}) != 1
+            or len({r.region for r in rows}) != len(rows) or any(r.value is None for r in rows)
+            or any(g.is_city for g in parsed.regions)):  # the city's figure already holds its counties'
+        return None
+    total = round(sum(float(r.value or 0) for r in rows), 2)
+    first = rows[0]
+    return (f"{'、'.join(r.region for r in rows)}{first.period_label}{first.metric}合计{fmt(total, first.unit)}", total)
+
+
+def _single_label(later: str, earlier: str) -> str:
+    """二季度 for 2023Q2 after 2023Q1, 7月 for 2023-07 after 2023Q2, 4-6月 otherwise."""
+    a, b = parse_period(later), parse_period(earlier)
+    if a.month - b.month == 3 and a.month % 3 == 0:
+        return f"{'一二三四'[a.month // 3 - 1]}季度"
+    return f"{a.month}月" if a.month - b.month == 1 else f"{b.month + 1}-{a.month}月"
