@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
@@ -128,6 +128,23 @@ class ProblemItem(ProblemFacts):
     latest_progress: str | None = None  # the newest 办理进展, with its date
 
 
+def problems_in(store: FigureStore, session: Session, region: str | None
+                ) -> tuple[Select[Problem, Region], str | None]:
+    """The problem ledger's (problem, region) rows of the region asked, within the account's own region (all the city
+    for 全市 or no region), and the name of the region resolved (None when none was asked)."""
+    stmt = select(Problem, Region).join(Region, Problem.region_id == Region.id)
+    region = scoped_region(store, session, region)
+    if not region:
+        return stmt, None
+    reg = resolve_region(session, region)
+    return (stmt if reg.is_city else stmt.where(Problem.region_id == reg.id)), reg.name
+
+
+def handled_by(problem: Problem, department: str | None) -> bool:
+    """The problem's 责任单位 is the department asked (its name or a common short form: 发改委), or none was asked."""
+    return not department or department_key(department) in normalise_name(problem.department)
+
+
 def _cn(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -203,17 +220,10 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     if opened_from and opened_to and opened_from > opened_to:
         raise InvalidValue(f"提出日期范围有误：起始日期 {opened_from} 晚于结束日期 {opened_to}。")
     with store.session() as session:
-        stmt = select(Problem, Region).join(Region, Problem.region_id == Region.id)
-        region_name = None
-        region = scoped_region(store, session, region)
-        if region:
-            reg = resolve_region(session, region)
-            region_name = reg.name
-            if not reg.is_city:
-                stmt = stmt.where(Problem.region_id == reg.id)
+        stmt, region_name = problems_in(store, session, region)
         scoped = sorted(
             ((pb, rg) for pb, rg in session.execute(stmt)
-             if (not department or department_key(department) in normalise_name(pb.department))
+             if handled_by(pb, department)
              and (not escalation or pb.escalation == escalation)
              and (not opened_from or pb.opened_on >= opened_from) and (not opened_to or pb.opened_on <= opened_to)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
@@ -261,18 +271,10 @@ def solved_problems(store: FigureStore, region: str | None = None, department: s
     region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”。
     """
     with store.session() as session:
-        stmt = (select(Problem, Region).join(Region, Problem.region_id == Region.id)
-                .where(Problem.status == "已解决"))
-        region_name = None
-        region = scoped_region(store, session, region)
-        if region:
-            reg = resolve_region(session, region)
-            region_name = reg.name
-            if not reg.is_city:
-                stmt = stmt.where(Problem.region_id == reg.id)
+        stmt, region_name = problems_in(store, session, region)
         rows = sorted(
-            ((pb, rg) for pb, rg in session.execute(stmt)
-             if not department or department_key(department) in normalise_name(pb.department)),
+            ((pb, rg) for pb, rg in session.execute(stmt.where(Problem.status == "已解决"))
+             if handled_by(pb, department)),
             key=lambda t: (t[0].closed_on or t[0].opened_on, t[0].code),
         )
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,
@@ -295,14 +297,7 @@ class ProgressNote(BaseModel):
     escalation: str | None
 
 
-class ProblemProgressItem(BaseModel):
-    id: int
-    code: str
-    project: str | None
-    region: str
-    description: str
-    department: str
-    status: str
+class ProblemProgressItem(ProblemFacts):
     opened_on: date
     due_on: date | None
     closed_on: date | None
@@ -334,12 +329,7 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
 
     with store.session() as session:
         day = ledger_date(session)
-        stmt = select(Problem, Region).join(Region, Problem.region_id == Region.id)
-        region = scoped_region(store, session, region)
-        if region:
-            reg = resolve_region(session, region)
-            if not reg.is_city:
-                stmt = stmt.where(Problem.region_id == reg.id)
+        stmt, _ = problems_in(store, session, region)
         if project:
             own = [Project.region_id == Region.id, Region.name == store.region_scope] if store.region_scope else []
             names = match_names(project, list(session.scalars(select(Project.name).where(*own))), "project")
@@ -347,8 +337,7 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
                 raise InvalidValue(f"项目库中没有名称含“{project}”的项目"
                                    f"{'（您的账号只能查本地区的项目）' if store.region_scope else ''}。")
             stmt = stmt.where(Problem.project_name.in_(names))
-        rows = [(pb, rg) for pb, rg in session.execute(stmt)
-                if not department or department_key(department) in normalise_name(pb.department)]
+        rows = [(pb, rg) for pb, rg in session.execute(stmt) if handled_by(pb, department)]
         ids = [pb.id for pb, _ in rows]
         notes: dict[int, list[ProgressNote]] = {}
         for n in session.scalars(select(ProblemProgress).where(ProblemProgress.problem_id.in_(ids or [0]))
@@ -363,8 +352,7 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
             elif pb.due_on and pb.closed_on and pb.closed_on > pb.due_on:
                 overdue = (pb.closed_on - pb.due_on).days
             items.append(ProblemProgressItem(
-                id=pb.id, code=pb.code, project=pb.project_name, region=rg.name, description=pb.description,
-                department=pb.department, status=pb.status, opened_on=pb.opened_on, due_on=pb.due_on,
+                **ProblemFacts.of(pb, rg.name), opened_on=pb.opened_on, due_on=pb.due_on,
                 closed_on=pb.closed_on, overdue_days=overdue, escalation=pb.escalation, evaluation=pb.evaluation,
                 log=notes.get(pb.id, [])))
         if only_overdue:

@@ -9,11 +9,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import Problem, ProblemProgress, Region
+from assistant.db.models import ProblemProgress
 from assistant.db.session import FigureStore
-from assistant.db.vocab import normalise_name
-from assistant.tools.common import department_key, provenance, resolve_region, scoped_region
-from assistant.tools.ledger import ProblemFacts
+from assistant.tools.common import provenance
+from assistant.tools.ledger import ProblemFacts, handled_by, problems_in
 from assistant.tools.lifecycle import cn_date, ledger_date
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance
@@ -62,14 +61,8 @@ def problem_moves(store: FigureStore, date_from: date | None = None, date_to: da
     with store.session() as session:
         end = date_to or (date_from + timedelta(days=6) if date_from else ledger_date(session))
         start = date_from or end - timedelta(days=6)
-        stmt = select(Problem, Region).join(Region, Problem.region_id == Region.id)
-        region = scoped_region(store, session, region)
-        if region:
-            reg = resolve_region(session, region)
-            if not reg.is_city:
-                stmt = stmt.where(Problem.region_id == reg.id)
-        rows = [(pb, rg) for pb, rg in session.execute(stmt)
-                if not department or department_key(department) in normalise_name(pb.department)]
+        stmt, _ = problems_in(store, session, region)
+        rows = [(pb, rg) for pb, rg in session.execute(stmt) if handled_by(pb, department)]
         notes: dict[int, list[tuple[date, str]]] = {}
         for n in session.scalars(select(ProblemProgress).where(
                 ProblemProgress.problem_id.in_([pb.id for pb, _ in rows] or [0]),
