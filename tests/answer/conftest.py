@@ -15,6 +15,17 @@ from tests.answer.test_grounded import BUTLER, INJECTED, REPORT
 from tests.conftest import CORPUS
 
 
+def assistant_over(tmp_path_factory: pytest.TempPathFactory, documents: dict[str, str]) -> Assistant:
+    """The grounded assistant over `documents` alone (file name → text), with no project database."""
+    data, docs = tmp_path_factory.mktemp("data"), tmp_path_factory.mktemp("docs")
+    for name, text in documents.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=data)
+    kb = KnowledgeBase(settings)
+    assert ingest(kb, [docs]).ok
+    return Assistant(settings, kb=kb)
+
+
 @pytest.fixture(scope="package")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     data = tmp_path_factory.mktemp("data")

@@ -10,9 +10,8 @@ import pytest
 
 from assistant.answer.answer_types import answer_type
 from assistant.answer.engine import Assistant
-from assistant.config import Settings
-from assistant.index.ingest import ingest
-from assistant.index.kb import KnowledgeBase, masthead
+from assistant.index.kb import masthead
+from tests.answer.conftest import assistant_over
 
 INTERVIEW = """东湖日报　2024年5月6日　第2版
 园区招商要“精”不要“滥”
@@ -62,14 +61,8 @@ REPLY = """东湖市投资促进局对市人大第12号建议的答复函
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    data = tmp_path_factory.mktemp("data")
-    docs = tmp_path_factory.mktemp("docs")
-    (docs / "2024-05_访谈_市投资促进中心主任李明谈园区招商.txt").write_text(INTERVIEW, encoding="utf-8")
-    (docs / "2024-06_答复函_市人大第12号建议.txt").write_text(REPLY, encoding="utf-8")
-    settings = Settings(data_dir=data)
-    kb = KnowledgeBase(settings)
-    assert ingest(kb, [docs]).ok
-    return Assistant(settings, kb=kb)
+    return assistant_over(tmp_path_factory, {"2024-05_访谈_市投资促进中心主任李明谈园区招商.txt": INTERVIEW,
+                                             "2024-06_答复函_市人大第12号建议.txt": REPLY})
 
 
 @pytest.mark.parametrize(("question", "fact"), [

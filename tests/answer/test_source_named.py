@@ -10,9 +10,7 @@ import pytest
 
 from assistant.answer.engine import Assistant
 from assistant.answer.quoting import ASKS_PLANS, best_sentences
-from assistant.config import Settings
-from assistant.index.ingest import ingest
-from assistant.index.kb import KnowledgeBase
+from tests.answer.conftest import assistant_over
 
 INTERVIEW = """园区招商要“精”不要“滥”
 ——访市投资促进中心主任李明
@@ -47,14 +45,8 @@ SURVEY = """关于园区发展情况的调研报告
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    data = tmp_path_factory.mktemp("data")
-    docs = tmp_path_factory.mktemp("docs")
-    (docs / "2024-03_访谈_市投资促进中心主任李明谈园区招商.txt").write_text(INTERVIEW, encoding="utf-8")
-    (docs / "2024-04_调研报告_市人大常委会园区发展情况调研报告.txt").write_text(SURVEY, encoding="utf-8")
-    settings = Settings(data_dir=data)
-    kb = KnowledgeBase(settings)
-    assert ingest(kb, [docs]).ok
-    return Assistant(settings, kb=kb)
+    return assistant_over(tmp_path_factory, {"2024-03_访谈_市投资促进中心主任李明谈园区招商.txt": INTERVIEW,
+                                             "2024-04_调研报告_市人大常委会园区发展情况调研报告.txt": SURVEY})
 
 
 @pytest.mark.parametrize(("question", "fact"), [
