@@ -37,6 +37,9 @@ FRAME_WORDS = {
     "程度", "地步",
     # one quarter or month on its own (二季度单季): the lead computes it from two cumulative figures
     "单季", "单季度", "当季", "单月", "当月",
+    # the field a question is about said as an area (文旅康养方向, 这条链上, 商务口, 新能源领域): the chain or
+    # line it names is the slot, the area word frames it
+    "方向", "领域", "板块", "条线", "条链", "链上", "这块",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|有没有|谁")

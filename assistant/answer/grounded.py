@@ -197,7 +197,9 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         # a signing window: a month or quarter asked of signings, or a week (本周) only where signing is asked —
         # 这周到位资金增加的项目 asks what changed in the week, not what was signed in it
         window = slots.date_from if kind == "signed_from" else slots.date_to
-        return [] if window is None or slots.week and not SIGNING.search(parsed.text) else [window]
+        # 8月份要到约定开工期限: the month is the deadline's, not a signing's
+        deadline = slots.due_from is not None and not SIGNING.search(parsed.text)
+        return [] if window is None or (slots.week or deadline) and not SIGNING.search(parsed.text) else [window]
     value = {"source": slots.source, "overdue": slots.overdue, "parts": slots.parts,
              "solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
              "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,

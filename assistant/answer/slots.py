@@ -239,7 +239,12 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
 
 
 # A deadline asked of a window (下个月到期, 本周要办结, 30天内到期): the days ahead it falls in
-_DUE = re.compile(r"到期|办结时限|时限|截止|要办结|该办结|快到期")
+_DUE = re.compile(r"到期|办结时限|时限|期限|截止|要办结|该办结|快到期|约定\S{0,6}?(?:开工|动工)")
+# A calendar month named for the deadline to fall in (办结时限在9月份, 8月份要到开工期限), with its year or not.
+_DUE_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<![\d\-—~至到])(\d{1,2})\s*月(?:份)?(?!\s*[\d一二三四五六七八九十]+\s*[日号])"
+                        r"(?!\s*(?:以来|以后|之后|后|前|之前|底|末))")
+# 截止到6月、到6月为止: a day the question counts up to, not a month deadlines fall in
+_AS_OF_MONTH = re.compile(r"(?:截[止至]|到|至)\s*(?:于)?\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月")
 
 
 def _due_window(text: str, today: date | None) -> tuple[date | None, date | None]:
@@ -258,6 +263,10 @@ def _due_window(text: str, today: date | None) -> tuple[date | None, date | None
             today + timedelta(days=1), today + timedelta(days=7))
     if (days := _days(text, bare=True)) and re.search(r"内|以内|之内", text):
         return today, today + timedelta(days=days)
+    months = list(_DUE_MONTH.finditer(text))
+    if len(months) == 1 and not _AS_OF_MONTH.search(text) and 1 <= (month := int(months[0].group(2))) <= 12:
+        year = int(months[0].group(1) or today.year)
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     if re.search(r"快|即将|临近|马上|眼看", text):  # 快到期的问题: the next 30 days
         return today, today + timedelta(days=30)
     return None, None
@@ -503,7 +512,9 @@ _MILESTONE_WORDS = (("开工", "开工"), ("动工", "开工"), ("投产", "投�
 
 
 def _milestone(text: str) -> str | None:
-    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工)|[A-Za-z]\s*级线索|线索等级", "", text)
+    # 约定开工期限 is a deadline agreed for the step, not the step taken: its window is the deadline's
+    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工)|[A-Za-z]\s*级线索|线索等级|"
+                    r"(?:约定\S{0,4}?)?(?:开工|动工|投产)\s*(?:期限|时限)|约定\S{0,4}?(?:开工|动工|投产)", "", text)
     if re.search(r"签约|签了|签的|新签|签下|率", staged):
         return None  # 签约 windows go to the signing tools; a rate (开工率) is a county figure
     return next((step for word, step in _MILESTONE_WORDS if word in staged), None)

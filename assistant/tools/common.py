@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assistant.db.errors import AggregateSuppressed, RegionDenied, UnknownChain, UnknownRegion
@@ -112,6 +112,19 @@ def provenance_of(session: Session, table: str, row_ids: list[int], import_ids: 
         formula=formula,
         files=sorted({log.file_name for log in logs}),
     )
+
+
+def found_or_examined(session: Session, table: str, found: Iterable[tuple[int, int]],
+                      id_column: InstrumentedAttribute[int], import_column: InstrumentedAttribute[int],
+                      scope: Iterable[ColumnElement[bool]], period: Period | None, formula: str | None) -> Provenance:
+    """Provenance of a count: the rows found, or when nothing matched the rows that were looked through (the
+    region's projects, the department's problems…). "None overdue" is a finding about those rows, and an answer
+    that states it names them like any other figure; without them a zero would read as coming from nowhere."""
+    pairs = list(found)
+    if not pairs:
+        pairs = [(row_id, import_id) for row_id, import_id in session.execute(
+            select(id_column, import_column).where(*scope))]
+    return provenance(session, table, pairs, period, formula)
 
 
 def all_ids(session: Session, column: InstrumentedAttribute[int]) -> list[int]:

@@ -91,7 +91,9 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
                   if outside else None)
         rule = "走访叩门记录（contacts 表）" + (f"中 {p.label} 的记录" if p else "") + (
             f"，走访人员含“{visitor}”" if visitor else "")
-        prov = provenance(session, "contacts", [(c.id, c.import_id) for c in inside], p, rule)
+        # none in the period: the zero is a finding about the records looked through (the office's, or all)
+        prov = provenance(session, "contacts", [(c.id, c.import_id) for c in inside or rows
+                                                or session.scalars(stmt)], p, rule)
         items = [ContactItem(id=c.id, held_on=c.held_on, enterprise=c.enterprise_name, unit=c.unit,
                              office=names.get(c.office_id) if c.office_id else None, visitors=c.visitors,
                              method=c.method, outcome=c.outcome, next_step=c.next_step) for c in inside]

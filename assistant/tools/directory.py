@@ -297,7 +297,8 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
               and (not owner or _same_owner(owner, e.owner))
               and (not headquarters or normalise_name(headquarters) in normalise_name(e.headquarters or ""))]
     with store.session() as session:
-        prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked], None,
+        # none matched: the zero is a finding about the whole enterprise list looked through
+        prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked or rows], None,
                           "“在跟踪”= 对接状态为“跟踪中”（或对接中、储备、在谈）" if status else None)
     items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
                             projects=ps, owner=e.owner) for e, c, ps in picked]
@@ -360,6 +361,17 @@ def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
     picked = [(e, c, ps) for e, c, ps in rows if e.name in names]
     with store.session() as session:
         prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked], None, None)
+        # how many projects each has is read off the project ledger: its rows of the company, or all it looked at
+        figures = []
+        ledger = select(Project.id, Project.import_id).join(Region, Project.region_id == Region.id)
+        if store.region_scope:  # a county officer's count is of their own region's projects
+            ledger = ledger.where(Region.name == store.region_scope)
+        for e, _, ps in picked:
+            owned = list(session.execute(ledger.where(Project.enterprise_id == e.id)))
+            looked = owned or list(session.execute(ledger))
+            figures.append(Figure(label=f"{e.name}在项目库中的项目数", value=len(ps), unit="个", period=None,
+                                  provenance=provenance(session, "projects", [(i, m) for i, m in looked], None,
+                                                        "项目库中企业为该企业的项目")))
     items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
                             projects=ps, owner=e.owner) for e, c, ps in picked]
     lines = []
@@ -370,5 +382,5 @@ def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
         owner = f"，跟踪责任单位：{i.owner}" if i.owner else ""
         lines.append(f"{i.name}（{i.category}{where}{chain}）对接状态：{i.status or '未填'}{owner}{projects}")
     return EnterpriseList(status=None, chain=None, category=None, items=items, count=len(items),
-                          by_status=Counter(i.status or "未填" for i in items).most_common(), figures=[],
+                          by_status=Counter(i.status or "未填" for i in items).most_common(), figures=figures,
                           provenance=prov, summary="；".join(lines) + "。")

@@ -232,8 +232,11 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         # nothing open for a department or place asked about: what it had is solved, and that answers 办结了没
         closed = [(pb, rg) for pb, rg in scoped if pb.status == "已解决"] if not rows and (
             region_name or department or escalation or opened_from or opened_to) else []
-        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows + closed], None,
-                          "未解决问题 = 状态为“未解决”或“推进中”的问题；" + OVERDUE_RULE)
+        rule = "未解决问题 = 状态为“未解决”或“推进中”的问题；" + OVERDUE_RULE
+        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows + closed], None, rule)
+        # none open: the count is a finding about the rows looked through (the department's or place's problems)
+        looked = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in (rows or scoped)
+                                                  or session.execute(stmt)], None, rule)
         items = _problem_items(session, rows)
         solved = _problem_items(session, closed)
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
@@ -250,7 +253,10 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         summary = f"{scope}没有未解决的问题。"
         if solved:
             summary += f"已解决的 {len(solved)} 个：" + "；".join(_problem_line(i) for i in solved[:10]) + "。"
-    figures = [Figure(label=f"{scope}未解决问题数", value=len(items), unit="个", period=None, provenance=prov)] if items else []
+    figures = [Figure(label=f"{scope}未解决问题数", value=len(items), unit="个", period=None,
+                      provenance=prov if items else looked)]
+    if solved:
+        figures.append(Figure(label=f"{scope}已解决问题数", value=len(solved), unit="个", period=None, provenance=prov))
     return ProblemList(region=region_name, department=department, items=items, open_count=len(items),
                        by_department=by_department, by_region=by_region, provenance=prov, summary=summary,
                        figures=figures)
@@ -277,7 +283,9 @@ def solved_problems(store: FigureStore, region: str | None = None, department: s
              if handled_by(pb, department)),
             key=lambda t: (t[0].closed_on or t[0].opened_on, t[0].code),
         )
-        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows], None,
+        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows]
+                          or [(pb.id, pb.import_id) for pb, _ in session.execute(stmt) if handled_by(pb, department)]
+                          or [(pb.id, pb.import_id) for pb, _ in session.execute(stmt)], None,
                           "已解决问题 = 状态为“已解决”的问题")
         items = _problem_items(session, rows)
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
@@ -285,7 +293,7 @@ def solved_problems(store: FigureStore, region: str | None = None, department: s
     scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门"]))
     summary = (f"{scope}已解决问题 {len(items)} 个：" + "；".join(_problem_line(i) for i in items) + "。" if items
                else f"{scope}没有已解决的问题。")
-    figures = [Figure(label=f"{scope}已解决问题数", value=len(items), unit="个", period=None, provenance=prov)] if items else []
+    figures = [Figure(label=f"{scope}已解决问题数", value=len(items), unit="个", period=None, provenance=prov)]
     return ProblemList(region=region_name, department=department, items=items, open_count=0,
                        by_department=by_department, by_region=by_region, provenance=prov, summary=summary,
                        figures=figures)

@@ -49,6 +49,7 @@ from assistant.db.units import round2
 from assistant.tools.common import (
     all_ids,
     check_region,
+    found_or_examined,
     guard_aggregate,
     provenance,
     provenance_of,
@@ -270,11 +271,11 @@ class WindowList(BaseModel):
     total_count: int
     provenance: Provenance
     summary: str
-    figures: list[Figure] = []  # the count said in the summary, with its source (none when nothing matched)
+    figures: list[Figure] = []  # the count said in the summary, with its source (a zero names the rows looked at)
 
     @model_validator(mode="after")
     def _count_figure(self) -> WindowList:
-        if self.items and not self.figures:
+        if not self.figures:
             self.figures = [Figure(label=f"项目数（截至{cn_date(self.as_of)}台账）", value=self.total_count, unit="个",
                                    period=None, provenance=self.provenance)]
         return self
@@ -308,7 +309,8 @@ def no_progress_projects(store: FigureStore, days: int = 30, region: str | None 
                                   order=(Project.progress_on.is_(None).desc(), Project.progress_on, Project.id)),
                       key=lambda p: (p.progress_on or date.min, p.name))
         rule = f"未投产、最新进展日期早于 {cn_date(day - timedelta(days=days))}（台账日期前 {days} 天）或没有进展记录的项目"
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+        prov = found_or_examined(session, "projects", [(p.id, p.import_id) for p in hits], Project.id,
+                                 Project.import_id, region_filter(session, region), None, rule)
     items = [_item(p, day) for p in hits]
     listing = "；".join(f"{i.name}（{i.region}，{i.stage}，"
                        + (f"最新进展“{i.progress}”在{cn_date(i.progress_on)}，已 {(day - i.progress_on).days} 天"
@@ -328,24 +330,31 @@ def no_progress_projects(store: FigureStore, days: int = 30, region: str | None 
     ],
     path="due-this-week",
 )
-def due_this_week(store: FigureStore, days: int = 7, region: str | None = None) -> WindowList:
+def due_this_week(store: FigureStore, days: int = 7, region: str | None = None, due_from: date | None = None,
+                  due_to: date | None = None) -> WindowList:
     """约定开工期限在台账日期起 days 天内（默认 7 天，即本周）且尚未开工（动工）的项目，即开工期限将到的项目；
-    已过期限的见 overdue_starts。
+    也可给出期限所在的日期范围（如 8 月份）。已过期限的见 overdue_starts。
 
-    days：窗口天数，默认 7；region：可选，地区名或简称。
+    days：窗口天数，默认 7；region：可选，地区名或简称；
+    due_from、due_to：可选，约定开工期限的起止日期，如“2023-08-01”“2023-08-31”（给出时不看 days）。
     """
     if days < 1:
         raise InvalidValue(f"天数“{days}”无效，应为正整数。")
+    if due_from and due_to and due_from > due_to:
+        raise InvalidValue(f"日期范围有误：起始日期 {due_from} 晚于结束日期 {due_to}。")
     with store.session() as session:
         day = ledger_date(session)
-        end = day + timedelta(days=days - 1)
-        hits = sorted(load_ledger(session, scoped_region(store, session, region), Project.started_on.is_(None),
-                                  Project.start_deadline >= day, Project.start_deadline <= end),
+        start = due_from or day
+        end = due_to or start + timedelta(days=days - 1)
+        region = scoped_region(store, session, region)
+        hits = sorted(load_ledger(session, region, Project.started_on.is_(None),
+                                  Project.start_deadline >= start, Project.start_deadline <= end),
                       key=lambda p: (p.deadline or date.max, p.name))
-        rule = f"约定开工期限在 {cn_date(day)}—{cn_date(end)} 之间、没有开工日期的项目"
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+        rule = f"约定开工期限在 {cn_date(start)}—{cn_date(end)} 之间、没有开工日期的项目"
+        prov = found_or_examined(session, "projects", [(p.id, p.import_id) for p in hits], Project.id,
+                                 Project.import_id, region_filter(session, region), None, rule)
     items = [_item(p, day) for p in hits]
-    window = f"{cn_date(day)}—{cn_date(end)}"
+    window = f"{cn_date(start)}—{cn_date(end)}"
     listing = "；".join(f"{i.name}（{i.region}，约定 {cn_date(i.start_deadline)} 前开工，"  # type: ignore[arg-type]
                        f"责任单位 {i.responsible_unit or '未填'}）" for i in items)
     summary = (f"{window}到约定开工期限、尚未开工的项目 {len(items)} 个：{listing}。" if items
@@ -370,11 +379,13 @@ def overdue_starts(store: FigureStore, region: str | None = None) -> WindowList:
     """
     with store.session() as session:
         day = ledger_date(session)
-        hits = sorted(load_ledger(session, scoped_region(store, session, region), Project.stage == "签约",
+        region = scoped_region(store, session, region)
+        hits = sorted(load_ledger(session, region, Project.stage == "签约",
                                   Project.started_on.is_(None), Project.start_deadline < day),
                       key=lambda p: (p.deadline or date.max, p.name))
         rule = f"阶段为“签约”、没有开工日期、约定开工期限早于台账日期 {cn_date(day)} 的项目"
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+        prov = found_or_examined(session, "projects", [(p.id, p.import_id) for p in hits], Project.id,
+                                 Project.import_id, region_filter(session, region), None, rule)
     items = [_item(p, day) for p in hits]
     listing = "；".join(f"{i.name}（{i.region}，约定 {cn_date(i.start_deadline)} 前开工，已逾期 "  # type: ignore[arg-type]
                        f"{(day - i.start_deadline).days} 天，责任单位 {i.responsible_unit or '未填'}）"  # type: ignore[operator]
@@ -432,7 +443,8 @@ def new_signings(store: FigureStore, date_from: date | None = None, date_to: dat
         earlier = load_ledger(session, region, Project.signed_on == last_day) if last_day else []
         before = earlier[0] if earlier else None
         rule = f"签约日期在 {cn_date(start)}—{cn_date(end)} 之间的项目"
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+        prov = found_or_examined(session, "projects", [(p.id, p.import_id) for p in hits], Project.id,
+                                 Project.import_id, region_filter(session, region), None, rule)
     items = [_item(p, day) for p in hits]
     money = [p.total for p in hits if p.total is not None]
     total = float(round2(sum((Decimal(str(m)) for m in money), Decimal(0)))) if money else None

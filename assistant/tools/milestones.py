@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from assistant.db.errors import InvalidValue
 from assistant.db.models import Project
 from assistant.db.session import FigureStore
-from assistant.tools.common import provenance, scoped_region
+from assistant.tools.common import found_or_examined, scoped_region
 from assistant.tools.lifecycle import LedgerItem, _item, cn_date, ledger_date, load_ledger, region_filter
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, format_value
@@ -82,7 +82,8 @@ def projects_reaching(store: FigureStore, milestone: Milestone, date_from: date 
                 before = f"{earlier[0].name}（{earlier[0].region}，{cn_date(last)}{milestone}）" if earlier else None
         span = f"{cn_date(start)}—{cn_date(end)}" if start else f"截至{cn_date(end)}"
         rule = f"{COLUMN_NAMES[milestone]}在 {span.removeprefix('截至')}{'及以前' if not start else ''} 的项目"
-        prov = provenance(session, "projects", [(p.id, p.import_id) for p in hits], None, rule)
+        prov = found_or_examined(session, "projects", [(p.id, p.import_id) for p in hits], Project.id,
+                                 Project.import_id, region_filter(session, region), None, rule)
     items = [_item(p, day) for p in hits]
     dates = [dated[p.id] for p in hits]
     word = {"线索": "新进台账的线索", "在谈": "进入洽谈的项目", "签约": "签约的项目", "开工": "开工的项目",

@@ -77,7 +77,8 @@ def problem_moves(store: FigureStore, date_from: date | None = None, date_to: da
         moved_ids = {pb.id for pb, _ in moved}
         unchanged = [f"{pb.code} {pb.project_name or rg.name}（{pb.description}）" for pb, rg in rows
                      if pb.id not in moved_ids and pb.status != "已解决"]
-        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in moved], None,
+        # nothing moved: the count is a finding about the problems looked through
+        prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in moved or rows], None,
                           f"{MOVES_RULE}；时间段 {cn_date(start)}—{cn_date(end)}")
     window = f"{cn_date(start)}—{cn_date(end)}"
     scope = "".join(filter(None, [region, department and f"“{department}”负责的"]))

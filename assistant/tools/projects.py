@@ -27,6 +27,7 @@ from assistant.db.units import round2, to_decimal
 from assistant.db.vocab import resolve_stage
 from assistant.tools.common import (
     check_region,
+    found_or_examined,
     guard_aggregate,
     period_of,
     provenance,
@@ -519,7 +520,8 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
                                .where(*region_filter(session, region), *window)) or 0
         stalled = sorted(_select(session, region, None, None, *window, first=limit),
                          key=lambda x: (x.signed_on or date.max, x.name))
-        prov = provenance(session, "projects", [(x.id, x.import_id) for x in stalled], None,
+        prov = found_or_examined(session, "projects", [(x.id, x.import_id) for x in stalled], Project.id,
+                                 Project.import_id, region_filter(session, region), None,
                           (f"签约日期不晚于 {_cn_date(cutoff_day)}、到那天还没有开工日期（或开工日期晚于那天）"
                            + (f"、签约超过 {days} 天" if days else "") + "的项目") if as_of else
                           f"阶段为“签约”、没有开工日期、签约日期距 {_cn_date(cutoff_day)}（台账日期）超过 {days} 天的项目")
