@@ -72,12 +72,33 @@ def asked_terms(parsed: Parsed) -> list[str]:
     return terms
 
 
+# What a body's short name (财政, 发改) turns into when it names the body itself (财政局, 发改委), not a thing of it.
+BODY_ENDS = re.compile(r"^(?:局|委|厅|部|办|处|科|委员会|部门|系统|口)$")
+
+
 def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     # 在各县区中排第几: 中排 is not a thing asked about (jieba reads it as a noun), the place among them is
     clause = re.sub(r"(?:当中|之中|中|里|内)(?=排)", "，", clause)
-    return [word for token in posseg.cut(delexicalise(clause, parsed, blank="，"))
-            if token.flag in ATTRIBUTE_TAGS and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
-            and not word.startswith("某") and not ASKING.search(word)]
+    terms = [word for token in posseg.cut(delexicalise(clause, parsed, blank="，"))
+             if token.flag in ATTRIBUTE_TAGS and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
+             and not word.startswith("某") and not ASKING.search(word)]
+    return _compounds_of_slots(parsed, clause) + terms
+
+
+def _compounds_of_slots(parsed: Parsed, clause: str) -> list[str]:
+    """A noun the question writes as one word around a slot's short name (财政收入 around 财政, the 财政局's): the
+    thing asked is the compound, which taking the slot out would hide (收入 alone is no noun)."""
+    spans = [span for span, _ in parsed.slots.spans if len(span) >= 2]
+    found = []
+    for token in posseg.cut(clause):
+        word = token.word.strip()
+        if token.flag not in ATTRIBUTE_TAGS or word in FRAME_WORDS:
+            continue
+        for span in spans:
+            if span in word and span != word and not BODY_ENDS.match(word.replace(span, "", 1)):
+                found.append(word)
+                break
+    return found
 
 
 def _asked_clauses(parsed: Parsed, clauses: list[str]) -> list[str]:
@@ -164,7 +185,7 @@ def _result_text(result: BaseModel) -> str:
 
 
 # How a question asks for the value of the word before it (平均年龄多大, 营收是多少, 叫什么名字).
-_ASKED_AFTER = r"(?:是|有|为|大概|大约|一共|总共|约|能有)?(?:多少|多大|多高|多长|多久|几|是谁|哪)"
+_ASKED_AFTER = r"(?:是|有|为|在|大概|大约|一共|总共|约|能有)?(?:多少|多大|多高|多长|多久|几|是谁|哪)"
 _ASKED_BEFORE = r"(?:什么|啥|哪个|哪些)"
 
 
@@ -174,3 +195,9 @@ def asked_directly(word: str, text: str) -> bool:
     w = re.escape(word)
     return re.search(w + _ASKED_AFTER, text) is not None or re.search(_ASKED_BEFORE + w, text) is not None
 
+
+
+def asked_of_something(word: str, text: str) -> bool:
+    """Whether `word` is a property asked of a thing named before it (通威集团的注册地址在哪, 展馆的面积多大) — not the
+    framing of a question about a rule or a term (按什么节奏, 会扣多少分, 是什么意思)."""
+    return re.search("的" + re.escape(word) + _ASKED_AFTER, text) is not None

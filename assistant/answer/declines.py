@@ -87,7 +87,9 @@ def subset_unanswered(text: str, passages: list[str]) -> str:
 # A question asking the assistant's own judgement (你觉得…好不好, 你对…怎么评价, 该不该): no document or row holds it.
 # 你觉得外资为什么落后 asks the reasons the documents give, 你认为汉阴完成得怎么样 a figure: neither is matched.
 OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^，。？?]{0,24}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"
-                     r"合不合理|合理吗|应不应该|值不值得|靠不靠谱|靠谱吗|满意吗|干得怎么样|做得怎么样)")
+                     r"合不合理|合理吗|应不应该|值不值得|更值得|最值得|靠不靠谱|靠谱吗|满意吗|(?:干|做|搞)得(?:怎么样|好吗|好不好|行吗|如何))|"
+                     # asked for the assistant's own view in so many words (说说你的看法, 你怎么看)
+                     r"(?:你|您)(?:的|个人的?)(?:看法|观点|意见|评价|判断)|你们?(?:个人)?怎么看(?:待)?")
 
 
 # A ranking of people by a personal quality (哪个局长能力最强, 谁的水平更高): a judgement of persons, which no table
@@ -101,7 +103,10 @@ PERSON_JUDGED = re.compile(r"(?:局长|主任|书记|市长|县长|区长|干部
 # 能算进外资考核吗), which is not an outcome of this kind.
 OUTCOME = r"(?:按期|如期|按时|顺利|提前|全面|超额)?(?:完成|实现|达到|达标|投产|开工|竣工|建成|超过|赶上|追上|突破|反超|翻番)"
 PREDICTION = re.compile(rf"(?:能不能|能否|会不会|有没有希望|有没有可能|可能|有望){OUTCOME}|能{OUTCOME}[^，。？?]{{0,12}}[吗么]|"
-                        r"(?:依你看|你估计|你预测|你预计|你猜)")
+                        r"(?:依你看|你估计|你预测|你预计|你猜)|"
+                        # a later figure weighed against one recorded (下半年会不会比上半年多), or the present pace
+                        # carried forward (照现在的进度…能到多少)
+                        r"(?:下半年|明年|年底|年末|今后|以后|将来|下个?月|下一?季度)[^。？?]{0,16}?会不会|照(?:现在|目前|这样|这个|眼下)的?(?:进度|速度|势头|节奏|趋势)")
 
 
 # A request to do something outside the assistant (把…用邮件发给王局长, 帮我给招商局打个电话催一下, 帮我把…删掉): it
@@ -110,10 +115,20 @@ ERRAND = re.compile(r"(?:帮我|替我|帮忙|麻烦你?|请你|你去|把)[^，
                     r"发(?:邮件|短信|微信)|(?:发|转发|抄送)给(?!我)|打(?:个|一个)?电话|删掉|删了|通知一下|催一下|提醒一下|预约)")
 
 
+# A request to change records or arrange things (帮我把…改成已投产, 帮我约一下…, 帮我订一张机票, 帮我给…发个通知): the
+# assistant reads and does not write or book — but 帮我把单位改成万元 (how to show a figure) is still answered.
+CHANGE = re.compile(r"(?:帮我|替我|帮忙|麻烦你?|请你?|你去|把)[^，。？?]{0,30}?(?:(?:改成|改为|更新为|更新成|标记为|设为|"
+                    r"设置为)(?!\s*(?:[亿万元美百\d]|人民币|[一二三四]季度|上半年|下半年|全年|同比|累计))|改一下|修改|更新一下|"
+                    r"录入|订(?:一|个|张)|预订|约一下|约个|安排一下|发(?:个|一个|一条)?(?:通知|消息))")
+
+
 def asks_errand(question: str) -> bool:
-    """Whether the question asks the assistant to send, call, notify or delete something for the asker."""
+    """Whether the question asks the assistant to send, call, notify, delete, change or book something for the asker."""
     # 把线索转发给谁要多久: a question about the procedure, not a request
-    return ERRAND.search(question) is not None and not re.search(r"多久|多长|多少|几|哪|什么|怎么|如何|是否|要不要", question)
+    asks = re.search(r"多久|多长|多少|几|哪|什么|怎么|如何|是否|要不要", question)
+    # 把汉阴改成石泉呢, 改成上半年看看: a follow-up changing what is asked, not a request to change a record
+    asks = asks or re.search(r"[呢吧][？?]?$|看看|试试", question.strip())
+    return (ERRAND.search(question) is not None or CHANGE.search(question) is not None) and not asks
 
 
 def asks_prediction(question: str) -> bool:

@@ -14,7 +14,7 @@ from assistant.access import FULL_ACCESS, Access
 from assistant.answer.answer_types import names_the_value
 from assistant.answer.composition import Composition
 from assistant.answer.conflicts import check_passages, unverified_notes
-from assistant.answer.coverage import asked_directly, uncovered
+from assistant.answer.coverage import asked_directly, asked_of_something, asked_terms, uncovered
 from assistant.answer.declines import (
     ambiguous_body,
     asks_errand,
@@ -30,6 +30,7 @@ from assistant.answer.declines import (
 )
 from assistant.answer.followups import bare_attribute, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
+from assistant.answer.named_documents import unheld_document
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.quoting import ASKS_PLANS, RULE, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
@@ -74,7 +75,7 @@ ERRAND_REFUSAL = ("这个请求本助手无法作答：只能查询项目数据�
 GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
 INJECTION_NOTE = "（问题中夹带了要求改变规则、改写答案或操作数据的指令，本助手不执行；以下只回答其中的查询。）"
 REFUSAL = (
-    "本助手只提供按地区、期间、指标的只读查询和知识库检索，不能导出、修改或删除数据，"
+    "本助手无法提供这项操作：只提供按地区、期间、指标的只读查询和知识库检索，不能导出、修改或删除数据，"
     "也不会执行问题或文档中夹带的指令。"
 )
 
@@ -359,6 +360,9 @@ class Assistant:
         if issuer := missing_issuer(parsed.text, self.kb.heads):
             return Answer(answer=f"知识库中没有找到{issuer}印发的文件，为避免误导，不用其他单位的文件代替回答。",
                           mode="grounded", warnings=warnings)
+        if document := unheld_document(parsed.text, self.kb.headings()):
+            return Answer(answer=f"知识库中没有找到{document}，为避免误导，不用其他文件代替回答。",
+                          mode="grounded", warnings=warnings)
         if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed), self.kb.writes):
             return Answer(answer=f"知识库和项目数据库中都没有关于“{subject}”的内容，为避免误导，不作推测。请核对名称。",
                           mode="grounded", warnings=warnings)
@@ -374,6 +378,13 @@ class Assistant:
         # the value asked for under a name no document writes (平均年龄多大, 叫什么名字): no passage can state it, and
         # passages about the question's other words would only pad a "cannot answer"
         unstated = [w for w in missing if not self.kb.writes(w) and asked_directly(w, parsed.text)]
+        if not plan.calls and not missing and not defined:
+            # no tool was chosen, so none said what it lacks: a property asked of something (通威集团的注册地址在哪)
+            # under a name neither the documents nor the database's names write is as unstated
+            known = self._known_words(parsed)
+            unstated = missing = [w for w in asked_terms(parsed) if asked_of_something(w, parsed.text)
+                                  and not names_the_value(parsed.text, w) and not self.kb.writes(w)
+                                  and not any(w in k for k in known)]
         if not comp.settled and plan.calls and comp.no_data and not asks_why:
             # the figure is not in the database: quote a document only where it speaks of that period
             periods = sorted({str(v) for c in plan.calls for k, v in c.params.items()

@@ -107,6 +107,7 @@ ASKS_MORE = re.compile(r"完成|进度|目标|总量|规模|数值|金额|到位
 # The same period of the previous year asked for as a figure of its own (去年同期多少, 上年同期呢), not as the
 # base of a change (比去年同期增长, 较上年同期): both periods' figures are given.
 ASKS_LAST_YEAR = re.compile(r"(?<![比较与和同])(?:去年|上年|上一年)同期(?!相比|比|增|减|下降|上升)")
+NEXT_YEAR = re.compile(r"明年|下一年|来年")
 # Words of a question about signing (签了哪些, 新签约): a week's window is a signing window only with one of them.
 SIGNING = re.compile(r"签约|签了|签的|签订|新签|签下")
 
@@ -323,7 +324,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         eligible = []
         if plan.route == "define":
             plan.route = "policy"
-    if parsed.future and (parsed.period is None or parsed.period_assumed):
+    # 明年一季度: a quarter of next year, whatever year the quarter alone would be read as
+    next_year = NEXT_YEAR.search(parsed.text) is not None and not re.search(r"(?:19|20)\d{2}", parsed.text)
+    if parsed.future and (parsed.period is None or parsed.period_assumed or next_year):
         # 下个月、明年: nothing in the database yet, but for deadlines it already holds (下个月到期的问题)
         ahead = [e for e in eligible if parsed.slots.due_from and "due_from" in REGISTRY[e[2]].slots.values()]
         plan.future = bool(eligible) and not ahead

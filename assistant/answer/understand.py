@@ -65,6 +65,9 @@ UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,4}(?:县|市|州|镇))")
 # A one-character name and 县 (勉县, 眉县; 澄城县 is caught above): a place only where the tagger reads the word as
 # one (全县, 本县, 该县 are not). Not 州/市: 杭州, 广州 are the cities the offices and events are in.
 SHORT_PLACE = re.compile(r"[\u4e00-\u9fa5]县")
+# A district: two or three characters and 区 — not a kind of zone every city has (开发区, 城区, 景区…).
+DISTRICT = re.compile(r"(?![\u4e00-\u9fa5]*(?:开发|经开|示范|高新|新|园|景|主城|老城|市|县|片|辖|社|库|山|地|小|旅游|产业|功能|保护|试验)区$)"
+                      r"[\u4e00-\u9fa5]{2,3}区")
 NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省市|城市|月|年|的|最|前|后|在|度|果|名|速|进|是|了|和|与|个|几|委|政府|场|级")
 # Relative periods the database cannot hold yet: the answer says so instead of taking the newest data.
 FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未来")
@@ -425,8 +428,12 @@ def _place_words(text: str) -> list[str]:
     for i, word in enumerate(words):
         if word in ("县", "市", "州", "镇") and i and 2 <= len(words[i - 1]) <= 4:
             word = words[i - 1] + word
+        if word == "区" and i and words[i - 1] in tagged_places and 2 <= len(words[i - 1]) <= 3:
+            word = words[i - 1] + word  # 汉江 + 区
         if UNKNOWN_PLACE.fullmatch(word) or SHORT_PLACE.fullmatch(word) and word in tagged_places:
             found.append(word)
+        elif DISTRICT.fullmatch(word) and (word in tagged_places or word[:-1] in tagged_places):
+            found.append(word)  # a district the tagger knows as a place (新城区, 莲湖区), not a kind of zone
     return found
 
 
@@ -499,7 +506,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.metrics = [m for m in METRICS if m.name in ("实际引进内资", "外商直接投资")]
     parsed.future = bool(FUTURE.search(text))
     parsed.regions, parsed.unknown_place = foreign_regions(text, vocab, parsed.regions)
-    if not parsed.regions and not parsed.unknown_place:
+    # 安康市新城区: the city named above a district it does not have is no answer for the district
+    if all(r.is_city for r in parsed.regions) and not parsed.unknown_place:
         for place in _place_words(text):
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
                 parsed.unknown_place = place

@@ -505,6 +505,10 @@ class KnowledgeBase:
         """Whether some document's heading (see `heading`) writes this word."""
         return any(word in head for head in self._current().doc_heads.values())
 
+    def headings(self) -> list[str]:
+        """Every document's heading (see `heading`)."""
+        return list(self._current().doc_heads.values())
+
     def titles(self) -> dict[str, str]:
         """Each document's title, by document id."""
         return {d: str(m.get("title", "")) for d, m in self._current().doc_meta.items()}

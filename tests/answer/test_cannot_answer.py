@@ -26,6 +26,9 @@ def _valued(answer) -> list:  # type: ignore[no-untyped-def]
     ("西安市高新区上半年实际利用外资多少", "西安市高新区"),
     ("宝鸡高新区一季度内资多少", "宝鸡高新区"),
     ("高新区上半年外资完成进度跟西安高新区比差多少", "西安高新区"),
+    # a district the city does not have, named under the city (the city's own figure is no answer for it)
+    ("安康市新城区一季度外资", "新城区"),
+    ("安康市汉江区上半年内资完成进度", "汉江区"),
 ])
 def test_a_place_the_database_does_not_hold_is_said_and_not_replaced_by_the_city(
         assistant: Assistant, question: str, said: str) -> None:
@@ -212,3 +215,75 @@ def test_an_errand_is_declined_not_answered_by_a_quote(assistant: Assistant, que
     assert (answer.answer == ERRAND_REFUSAL) is refused, answer.answer
     if refused:
         assert says_cannot(answer.answer) and not _valued(answer) and not answer.citations
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("帮我把锂电隔膜项目的最新进展改成已投产", True),  # changing a record
+    ("帮我约一下宁德时代的负责人下周来安康考察", True),
+    ("帮我订一张去深圳的机票", True),
+    ("帮我给驻京联络处发个通知让他们报线索", True),
+    ("请把储能电站项目状态更新为开工", True),
+    ("帮我把单位改成万元，汉阴县一季度外资多少", False),  # how to show a figure: answered
+    ("那把汉阴改成石泉呢", False),  # a follow-up changing the place
+])
+def test_a_request_to_change_or_arrange_something_is_declined(
+        assistant: Assistant, question: str, refused: bool) -> None:
+    answer = assistant.ask(question)
+    assert (answer.answer == ERRAND_REFUSAL) is refused, answer.answer
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("你怎么看项目管家制度，值不值得推广", True),
+    ("你觉得锂电和富硒食品哪条链更值得下力气招", True),
+    ("恒口和瀛湖哪边营商环境更好？说说你的看法", True),
+    ("你觉得高新区的招商工作做得好吗", True),
+    ("你认为汉阴完成得怎么样", False),  # a figure asked in the second person
+])
+def test_the_assistants_own_view_asked_in_so_many_words_is_an_opinion(
+        assistant: Assistant, question: str, refused: bool) -> None:
+    assert (assistant.ask(question).answer == OPINION_REFUSAL) is refused
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("下半年全市外资会不会比上半年多", True),
+    ("照现在的进度，全市内资年底能到多少亿", True),
+    ("外资为零的县区会不会扣分", False),  # what the rule does
+])
+def test_a_later_figure_weighed_or_the_present_pace_carried_forward_is_a_forecast(
+        assistant: Assistant, question: str, refused: bool) -> None:
+    assert (assistant.ask(question).answer == PREDICTION_REFUSAL) is refused
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("市政协五届二次会议第206号提案是怎么答复的", "第206号提案"),  # a number no heading carries
+    ("市委一号文件对招商引资提了什么要求", "一号文件"),
+    ("《陕西省优化营商环境条例》第二十条是咋规定的", "《陕西省优化营商环境条例》"),  # another body's title
+    ("2022年一季度全市招商引资工作情况报告说了什么", "2022年一季度全市招商引资工作情况报告"),  # another year's
+    ("2023年三季度全市招商引资工作情况报告说了什么", "2023年三季度全市招商引资工作情况报告"),  # another period's
+    ("2023年一季度全市招商引资工作情况报告里外资怎么样", ""),  # the report held
+    ("《项目管家帮办代办服务办法》里管家要做什么", ""),  # a held title written short
+    ("2023年上半年汉滨区内资总结一下", ""),  # 总结 the verb
+])
+def test_a_document_the_knowledge_base_does_not_hold_is_not_replaced_by_another(
+        assistant: Assistant, question: str, named: str) -> None:
+    answer = assistant.ask(question)
+    said = f"知识库中没有找到{named}，"
+    assert (said in answer.answer) if named else "不用其他文件代替" not in answer.answer, answer.answer
+    if named:
+        assert says_cannot(answer.answer) and not answer.citations and not find_numbers(answer.answer)
+
+
+@pytest.mark.parametrize("question", [
+    "2023年安康市财政收入多少",  # 财政 is the 财政局's short name: the compound is what is asked
+    "通威集团的注册地址在哪",  # no tool chosen; the value's name written nowhere
+])
+def test_a_value_the_database_and_documents_lack_is_not_answered_by_another(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert says_cannot(answer.answer) and not _valued(answer) and not find_numbers(answer.answer), answer.answer
+    assert not answer.citations, answer.answer
+
+
+def test_a_quarter_of_next_year_is_a_period_not_reached(assistant: Assistant) -> None:
+    answer = assistant.ask("明年一季度全市外资能有多少")
+    assert "以后的期间" in answer.answer and not _valued(answer) and not find_numbers(answer.answer), answer.answer
+    assert _valued(assistant.ask("一季度全市外资多少"))  # the quarter alone: the newest year's

@@ -1,0 +1,74 @@
+"""A document the question names that the knowledge base does not hold.
+
+A question may name its source outright: by title (《安康市招商引资优惠政策若干规定》第五条), by its number in a
+series (政协第206号提案, 市委一号文件) or by year and kind (2022年工作总结, 2023年三季度工作情况报告). When no
+document's heading (title, 文种, 文号, issuer, date, file name: `KnowledgeBase.heading`) fits, the documents held
+are other documents — the 第205号提案 beside the 第206号 asked, the 2023 总结 beside the 2022 one — and
+quoting them would read as if they answered. Pure: the headings are passed in.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.numerals import number_value
+
+# 《title》 as the question writes it.
+TITLED = re.compile(r"《([^《》]{4,40})》")
+# A number in a series of documents: 第206号提案, 206号建议, 一号文件, 1号文件.
+NUMBERED = re.compile(r"第?\s*(\d{1,4}|[一二三四五六七八九十百]{1,4})\s*号\s*(提案|建议|文件|令|通知|文)")
+# A kind of document, named after its year (and period) — 2022年工作总结, 2023年三季度…工作情况报告 — longest first.
+# (规定, 意见 are also what a rule says or people think: 2023年考核有什么规定 names no document.)
+KINDS = ("政府工作报告", "工作总结", "调研报告", "答复函", "总结", "报告", "通报", "办法", "通知", "手册", "访谈", "条例", "纪要")
+# the kind as a noun, not the verb (总结一下, 报告了)
+YEAR_KIND = re.compile(rf"((?:19|20)\d{{2}})\s*年度?([^，。？?！!；;、\d]{{0,14}}?)({'|'.join(KINDS)})(?![一下了过给到])")
+# Periods a document's heading names (the 一季度 report is not the 三季度 one).
+PERIOD_WORDS = ("一季度", "二季度", "三季度", "四季度", "前三季度", "上半年", "下半年", "1-9月", "1—9月")
+# What the question may call a kind that a heading writes otherwise (a reply letter answers a 提案 or 建议).
+KIND_HEADS = {"报告": ("报告", "总结")}
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fa5A-Za-z0-9]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def _title_held(title: str, headings: list[str]) -> bool:
+    """A title written loosely (《考核评价办法》, 《项目管家服务办法》) is held when most of its character pairs
+    are in one heading; another body's title (《陕西省优化营商环境条例》) shares only the common words."""
+    pairs = _bigrams(title)
+    if not pairs:
+        return True
+    return any(title in h or len(pairs & _bigrams(h)) >= 0.75 * len(pairs) for h in headings)
+
+
+def _number_held(number: str, headings: list[str]) -> bool:
+    value = number_value(number)
+    if value is None:
+        return True
+    return any(re.search(rf"(?<![\d.]){int(value)}\s*号", h) for h in headings)
+
+
+def _year_kind_held(year: str, between: str, kind: str, headings: list[str]) -> bool:
+    periods = [p for p in PERIOD_WORDS if p in between and not any(p in q and p != q for q in PERIOD_WORDS if q in between)]
+    forms = KIND_HEADS.get(kind, (kind,))
+    return any(year in h and any(f in h for f in forms) and all(p in h for p in periods) for h in headings)
+
+
+def unheld_document(question: str, headings: list[str]) -> str:
+    """The document the question names (《…》, 第206号提案, 2022年工作总结) when none of the `headings` fits it,
+    written as the answer will say it; "" when the question names none or a held one."""
+    if not headings:
+        return ""
+    for m in TITLED.finditer(question):
+        if not _title_held(m.group(1), headings):
+            return f"《{m.group(1)}》"
+    for m in NUMBERED.finditer(question):
+        if not _number_held(m.group(1), headings):
+            written = re.sub(r"\s+", "", m.group(0))
+            return written if written.startswith("第") or not written[0].isdigit() else f"第{written}"
+    for m in YEAR_KIND.finditer(question):
+        if not _year_kind_held(m.group(1), m.group(2), m.group(3), headings):
+            return f"{m.group(1)}年{m.group(2)}{m.group(3)}"
+    return ""
+
