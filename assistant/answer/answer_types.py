@@ -116,3 +116,22 @@ def names_the_value(question: str, word: str) -> bool:
     """Whether a word of the question is how it asks for a date or a duration (截止时间, 多长时间), not a thing
     asked about: a quote answers it by holding such a value (answer_type), not by naming the word."""
     return any(word in m.group(0) for pattern in (WHEN_Q, DURATION_Q) for m in pattern.finditer(question))
+
+
+# The noun right after a which-word names the kind of thing the answer lists (哪几种招商方式, 哪些城市, 什么口号): a
+# passage lists the members (产业链定向招商、清单式目标招商…) without writing the kind's name.
+_WHICH_KIND = re.compile(r"(?:哪几|哪些|哪一|哪|什么|啥)(?:个|种|类|项|条|家|位|批|样|方面)?([\u4e00-\u9fff]{1,4})")
+_KIND_STOP = re.compile(r"[的了是吗呢都要在来去有和与及或呀啊]")
+# 这条链, 那个办法, 该项目: a thing named again by pointing at it, not a new thing asked about
+_POINTED = re.compile(r"[这那该此](?:个|条|项|家|份|场|批|些|位|种|类)[\u4e00-\u9fff]")
+
+
+def names_the_kind(question: str, word: str) -> bool:
+    """Whether a word of the question only names the kind of the things asked for (方式 in 哪几种招商方式) or points
+    back at a thing already named (条链 in 这条链): a quote answers it by listing the members or by speaking of that
+    thing, not by writing the word."""
+    for m in _WHICH_KIND.finditer(question):
+        kind = _KIND_STOP.split(m.group(1))[0]
+        if kind and word in kind:
+            return True
+    return any(word in m.group(0)[1:] for m in _POINTED.finditer(question))

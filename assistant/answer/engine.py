@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.access import FULL_ACCESS, Access
-from assistant.answer.answer_types import names_the_value
+from assistant.answer.answer_types import names_the_kind, names_the_value
 from assistant.answer.composition import Composition
 from assistant.answer.conflicts import check_passages, unverified_notes
 from assistant.answer.coverage import asked_directly, asked_of_something, asked_terms, uncovered
@@ -368,7 +368,8 @@ class Assistant:
                           mode="grounded", warnings=warnings)
         plan, comp, missing = self._figures(parsed, self._plan(parsed, history), store)
         # 报名截止时间: no tool holds it, but 时间 is the kind of value asked for, not a word the quotes must name
-        missing = [w for w in missing if not names_the_value(parsed.text, w)]
+        # …nor is 方式 of 哪几种招商方式, the kind of things listed: a passage lists them without writing the kind
+        missing = [w for w in missing if not names_the_value(parsed.text, w) and not names_the_kind(parsed.text, w)]
         # Documents also answer data questions the database cannot (a 2019 figure in an interview) and give
         # the reasons and measures a mixed question asks for; the relevance filter in policy_for keeps this
         # from padding: passages that do not match the question are never cited.

@@ -297,8 +297,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     valued = wants is not None and wants.name != "计算方法"
     # nor what a document says about a term (调研报告说一图五库现在靠什么传数据) unless it asks what the term means
     quoted = DOCUMENT_CUE.search(parsed.text) is not None and DEFINE.search(parsed.text) is None
+    # nor where a term came from (这套方法最早是从哪来的): the document telling its origin answers, not its meaning
+    origin = ORIGIN.search(parsed.text) is not None
     other = max((by_route.get(r, 0.0), r) for r in ("policy", "define", "outside")
-                if not ((named_entities or WHO.search(parsed.text) or valued or quoted) and r == "define"))
+                if not ((named_entities or WHO.search(parsed.text) or valued or quoted or origin) and r == "define"))
     plan = Plan(route=other[1], score=other[0], other=(other[0], other[1]))
     named = bool(parsed.regions or parsed.metrics or parsed.slots.project or parsed.slots.enterprise
                  or parsed.slots.department or parsed.slots.unknown_project or parsed.slots.unknown)
@@ -459,6 +461,8 @@ def _empty(result: BaseModel) -> bool:
 
 
 # A question asking who — people, or the department, unit or level responsible: never a definition.
+ORIGIN = re.compile(r"从哪(?:里|儿)?来|哪(?:里|儿)来的|由来|来历|起源|最早(?:是)?(?:由|从|来自|提出)|最初(?:是)?(?:由|从|来自|提出)"
+                    r"|最开始(?:是)?(?:由|从|来自)|(?:谁|哪个单位|哪位)(?:最早|最先|首先)?提出")
 WHO = re.compile(r"谁|哪位|哪几位|哪些人|哪(?:个|些|一|家)?(?:部门|单位|机构|一级|级)")
 # A question about how two terms relate (A和B是什么关系, 有什么区别, 一样吗).
 COMPARE = re.compile(r"(?:和|与|跟|同).{1,16}?(?:是什么关系|有什么关系|有何关系|啥关系|什么关系|有什么区别|的区别|区别是什么|"

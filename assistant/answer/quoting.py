@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from assistant.answer.answer_types import AnswerType, answer_type
+from assistant.answer.asking import asks_latest_state, latest_first, position_forms, without_progress
 from assistant.answer.composition import Composition
 from assistant.answer.numbers import find_numbers, ordinal_forms
 from assistant.answer.stated import WHICH, asked_of, written
@@ -233,7 +234,9 @@ def policy_for(
         # keep what the figure clause was about (外资) so the measures found are for that indicator
         topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
         query = " ".join(topic[:1] + [query])
-    words = kb.known(content_words(query))
+    # 进展到啥程度 phrases the asking: the passage stating the state (进入招标准备阶段) need not write it
+    words = kb.known(content_words(without_progress(query)))
+    latest = asks_latest_state(query)
     words += [g.lower() for g in grades(query) if g.lower() not in words and kb.writes(g)]
     # what the documents are asked for: in a mixed question (完成多少，为什么滞后) the why clause's reasons, not a value
     want = answer_type(query)
@@ -320,7 +323,7 @@ def policy_for(
         if quote and (_coverage(words, f"{hit.section} {quote}") > 0 or hit.chunk_id in stating or greeting) \
                 and all(quote != q for _, q in chosen):
             chosen.append((hit, quote))
-        if len(chosen) >= (6 if want or aim else 3):
+        if len(chosen) >= (6 if want or aim or latest else 3):
             break
     if aim:
         # measures are said under 下一步工作措施, reasons under 存在的问题: the passages of the part asked for first
@@ -328,6 +331,10 @@ def policy_for(
         if purpose:
             chosen.sort(key=lambda c: PURPOSE_CLAUSE.search(c[1]) is None)
         chosen = chosen[:3]
+    if latest:
+        # how far a thing has got now: the latest document's account first (a reply of July says 报备审核中, the
+        # year's summary that it passed)
+        chosen = latest_first(chosen, lambda c: str(c[0].extra.get("date") or c[0].extra.get("file_name", ""))[:7])[:3]
     if parsed.period is not None and not parsed.period_assumed:
         # a question naming its year (2024年…要求) hears first from the passages about that year
         year = f"{parsed.period.year}年"
@@ -461,29 +468,6 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
     first, last = sentences[min(picked)], sentences[max(picked)]
     span = passage[spans[first]: spans[last] + len(last)]
     return span if re.sub(r"\s+", "", span) == quote else sentences[best]
-
-
-# A question asking who or which holds a position (排第一的是哪个市, 投资最大的是哪个项目).
-ASKS_WHICH_ONE = re.compile(r"哪个|哪家|哪一|哪位|是谁|什么项目|哪些|哪几")
-ASKED_POSITION = re.compile(r"(倒数)?第\s*([一二三1-3])(?!\s*季度|\d)|最([大多高快好少低小慢差])")
-_TOP = ("首位", "居首", "之首", "第一", "第1", "领先")
-
-
-def position_forms(question: str) -> list[str]:
-    """The words a sentence answering a which-question about a position must use (第一 → 第一, 首位, 居首…;
-    最大 → 最大, 第一…); [] when the question asks no position of a which-question."""
-    m = ASKED_POSITION.search(question)
-    if m is None or not ASKS_WHICH_ONE.search(question):
-        return []
-    if m.group(1):
-        return ["倒数", "最后", "末位", "垫底"]
-    if m.group(2):
-        n = m.group(2)
-        number = {"一": "1", "二": "2", "三": "3"}.get(n, n)
-        cn = {"1": "一", "2": "二", "3": "三"}[number]
-        return [f"第{cn}", f"第{number}"] + (list(_TOP) if number == "1" else [])
-    word = f"最{m.group(3)}"
-    return [word] + (list(_TOP) if m.group(3) in "大多高快好" else [])
 
 
 def salutation(passage: str) -> str:
