@@ -46,7 +46,8 @@ def unknown_lead(unknown: list[tuple[str, str]], existing: dict[str, list[str]],
 
 
 # A count of the ledgers' things the question gives (那146个问题里, 承接的12个…项目): the set it asks about.
-GIVEN_COUNT = re.compile(r"(?<![前第\d.])(\d+)\s*(?:个|条|家|件|项)[\u4e00-\u9fa5]{0,8}?(?:项目|问题|诉求|企业|线索)")
+GIVEN_COUNT = re.compile(r"(?<![前第\d.])(\d+)\s*(?:个|条|家|件|项|场次|场|批次|名|位)[\u4e00-\u9fa5]{0,8}?"
+                         r"(?:项目|问题|诉求|企业|线索|活动|干部|人才|客商|商会)")
 
 
 def given_counts(text: str) -> list[float]:
@@ -112,7 +113,7 @@ PREDICTION = re.compile(rf"(?:能不能|能否|会不会|有没有希望|有没�
 # A request to do something outside the assistant (把…用邮件发给王局长, 帮我给招商局打个电话催一下, 帮我把…删掉): it
 # only reads the documents and the database, so such a request is declined, not answered by a loosely related quote.
 ERRAND = re.compile(r"(?:帮我|替我|帮忙|麻烦你?|请你|你去|把)[^，。？?]{0,30}?(?:(?:用|通过)?(?:邮件|短信|微信)(?:发|转)|"
-                    r"发(?:邮件|短信|微信)|(?:发|转发|抄送)给(?!我)|打(?:个|一个)?电话|删掉|删了|通知一下|催一下|提醒一下|预约)")
+                    r"发(?:邮件|短信|微信)|(?:发|转发|转|转交|抄送)给(?!我)|打(?:个|一个)?电话|删掉|删了|通知一下|催一下|提醒一下|预约)")
 
 
 # A request to change records or arrange things (帮我把…改成已投产, 帮我约一下…, 帮我订一张机票, 帮我给…发个通知): the

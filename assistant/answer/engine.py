@@ -30,7 +30,7 @@ from assistant.answer.declines import (
 )
 from assistant.answer.followups import bare_attribute, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
-from assistant.answer.named_documents import unheld_document
+from assistant.answer.named_documents import unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.quoting import ASKS_PLANS, RULE, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
@@ -363,6 +363,10 @@ class Assistant:
         if document := unheld_document(parsed.text, self.kb.headings()):
             return Answer(answer=f"知识库中没有找到{document}，为避免误导，不用其他文件代替回答。",
                           mode="grounded", warnings=warnings)
+        events = self.vocab.names.event_titles
+        if edition := unheld_edition(parsed.text, lambda t: self.kb.writes(t) or any(t in title for title in events)):
+            return Answer(answer=f"知识库和项目数据库中都没有找到{edition}的内容，其他届次、期次的情况不能代替，为避免误导，不作推测。",
+                          mode="grounded", warnings=warnings)
         if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed), self.kb.writes):
             return Answer(answer=f"知识库和项目数据库中都没有关于“{subject}”的内容，为避免误导，不作推测。请核对名称。",
                           mode="grounded", warnings=warnings)
@@ -409,7 +413,9 @@ class Assistant:
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]
                        if missing else None)
-        if GIVEN_SET_NOTE in comp.notes and (part := subset_unanswered(parsed.text, [c.passage for c in comp.citations])):
+        # a set the question gives by its count is the documents' whether or not a tool was tried first
+        given = GIVEN_SET_NOTE in comp.notes or not plan.calls and bool(given_counts(parsed.text))
+        if given and (part := subset_unanswered(parsed.text, [c.passage for c in comp.citations])):
             # the documents give the set's total, not the part asked: quoting the total would read as an answer
             comp.policy_lines, comp.citations, comp.notes = [], [], []
             comp.lead = f"项目数据库中没有那一批的明细，知识库文档中也没有找到其中“{part}”的单独统计，为避免误导，不作推测。"

@@ -10,8 +10,9 @@ quoting them would read as if they answered. Pure: the headings are passed in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from assistant.numerals import number_value
+from assistant.numerals import chinese_numeral, number_value
 
 # 《title》 as the question writes it.
 TITLED = re.compile(r"《([^《》]{4,40})》")
@@ -72,3 +73,21 @@ def unheld_document(question: str, headings: list[str]) -> str:
             return f"{m.group(1)}年{m.group(2)}{m.group(3)}"
     return ""
 
+
+# An edition of a recurring event or series: 第八届丝博会, 大讲堂第12期.
+EDITION = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(届|期)")
+
+
+def unheld_edition(question: str, written: Callable[[str], bool]) -> str:
+    """The edition the question names (第八届, 第12期) when nothing the assistant holds writes it in any form
+    (`written(text)`: a passage, heading or database name has the text; 第七届 and 七届, 一期 and 第一期 alike):
+    the other editions' figures are not its figures. "" when it names none or a held one."""
+    for m in EDITION.finditer(question):
+        value = number_value(m.group(1))
+        if value is None or not 0 < value < 1000:
+            continue
+        kind = m.group(2)
+        forms = {str(value), chinese_numeral(value)}
+        if not any(written(f"{form}{kind}") for form in forms):
+            return f"第{chinese_numeral(value) if kind == '届' else value}{kind}"
+    return ""

@@ -106,6 +106,7 @@ class SlotVocabulary:
     # the people the tables name (联络处负责人, 走访人员): a question opening with one is about a known person
     people: list[str] = field(default_factory=list)
     headquarters: list[str] = field(default_factory=list)  # the enterprise table's 总部所在地 values
+    event_titles: list[str] = field(default_factory=list)  # the events' names (第七届丝博会…): which editions are held
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -117,6 +118,7 @@ class SlotVocabulary:
                 projects=list(session.scalars(select(Project.name))),
                 enterprises=list(session.scalars(select(Enterprise.name))),
                 headquarters=sorted({h for h in session.scalars(select(Enterprise.headquarters)) if h}),
+                event_titles=sorted(set(session.scalars(select(Event.title)))),
                 departments=sorted(set(session.scalars(select(Problem.department)))),
                 chains=[(c.name, tuple(c.aliases or [])) for c in session.scalars(select(IndustryChain))],
                 # 驻外招商联络处 cities too: 驻深圳联络处 fills the same city slot that the contacts tool reads

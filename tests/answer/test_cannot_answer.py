@@ -11,6 +11,7 @@ from assistant.answer.declines import subset_unanswered
 from assistant.answer.engine import ERRAND_REFUSAL, OPINION_REFUSAL, PREDICTION_REFUSAL, REFUSAL, Assistant
 from assistant.answer.evaluate import says_cannot
 from assistant.answer.numbers import find_numbers
+from tests.answer.conftest import assistant_over
 
 
 def _valued(answer) -> list:  # type: ignore[no-untyped-def]
@@ -222,6 +223,7 @@ def test_an_errand_is_declined_not_answered_by_a_quote(assistant: Assistant, que
     ("帮我约一下宁德时代的负责人下周来安康考察", True),
     ("帮我订一张去深圳的机票", True),
     ("帮我给驻京联络处发个通知让他们报线索", True),
+    ("帮我把这个问题转给发改委", True),
     ("请把储能电站项目状态更新为开工", True),
     ("帮我把单位改成万元，汉阴县一季度外资多少", False),  # how to show a figure: answered
     ("那把汉阴改成石泉呢", False),  # a follow-up changing the place
@@ -287,3 +289,41 @@ def test_a_quarter_of_next_year_is_a_period_not_reached(assistant: Assistant) ->
     answer = assistant.ask("明年一季度全市外资能有多少")
     assert "以后的期间" in answer.answer and not _valued(answer) and not find_numbers(answer.answer), answer.answer
     assert _valued(assistant.ask("一季度全市外资多少"))  # the quarter alone: the newest year's
+
+
+@pytest.mark.parametrize(("question", "edition"), [
+    ("第八届丝博会安康签了多少项目", "第八届"),  # the 第七届 is held (events table)
+    ("招商引资大讲堂第12期请的是谁", "第12期"),
+    ("第七届丝博会安康签了多少项目", ""),
+    ("第四届丝博会安康推介会签了几个项目", ""),  # held in the events table only
+])
+def test_an_edition_nothing_holds_is_not_answered_by_another(assistant: Assistant, question: str, edition: str) -> None:
+    answer = assistant.ask(question)
+    said = f"都没有找到{edition}的内容"
+    assert (said in answer.answer) if edition else "届次、期次的情况不能代替" not in answer.answer, answer.answer
+    if edition:
+        assert says_cannot(answer.answer) and not _valued(answer) and not answer.citations
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("76场次招商活动里在省外办的有几场", "省外办"),  # a count of events, not of the ledger's projects
+])
+def test_a_part_of_a_given_set_of_events_no_document_counts_is_declined(
+        assistant: Assistant, question: str, part: str) -> None:
+    answer = assistant.ask(question)
+    assert f"没有找到其中“{part}”的单独统计" in answer.answer and not answer.citations, answer.answer
+
+
+EXPO = ("关于2023年上半年招商工作情况的报告\n一、主要成效\n5月在西安举办的第七届丝博会上，我市举办重点产业链专场推介会，"
+        "现场签约项目31个，总投资286.4亿元，涉及新能源、新材料、富硒食品等产业链。\n")
+
+
+@pytest.mark.parametrize(("extra", "declined"), [
+    ("", True),  # the documents give the set's total only
+    ("其中外资项目3个，总投资12.5亿元。", False),  # a passage that counts that part
+])
+def test_a_part_of_a_set_given_by_its_count_is_declined_without_a_database(
+        tmp_path_factory: pytest.TempPathFactory, extra: str, declined: bool) -> None:
+    assistant = assistant_over(tmp_path_factory, {"2023-07_工作报告_上半年.txt": EXPO.rstrip("\n") + extra + "\n"})
+    answer = assistant.ask("丝博会上签的31个项目里外资项目有几个")
+    assert ("没有找到其中“外资项目”的单独统计" in answer.answer) is declined, answer.answer
