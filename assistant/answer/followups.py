@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answer.slots import Slots, day_count
+from assistant.answer.slots import Slots, calendar_window, day_count
 from assistant.answer.understand import (
     AMOUNT_CHANGE,
     ATTRIBUTE,
@@ -115,12 +115,18 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     if not data_intents:
         return current
     period, compared_to = _follow_up_periods(current, previous, same_time_last_year)
+    slots = _merged_slots(previous.slots, current.slots)
+    if previous.slots.date_from is not None and current.slots.date_from is None and not current.period_assumed:
+        # 那三季度呢 after 二季度走访了哪些企业: the window asked before moves to the quarter or month named now
+        start, end = calendar_window(current.text, previous.slots.date_from)
+        if start is not None:
+            slots.date_from, slots.date_to, slots.week = start, end, False
     return replace(
         previous,
         text=current.text,
         follow_up=True,
         asked_before=f"{previous.asked_before} {previous.text}".strip(),
-        slots=_merged_slots(previous.slots, current.slots),
+        slots=slots,
         regions=(list(dict.fromkeys([*previous.regions, *current.regions]))
                  if current.regions and BESIDE_BEFORE.search(current.text) else current.regions or previous.regions),
         metrics=current.metrics or previous.metrics,

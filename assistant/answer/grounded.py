@@ -157,7 +157,7 @@ ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor")
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
                 "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "milestone", "until",
-                "total", "hq", "due_from")
+                "total", "hq", "due_from", "amount_below")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[名位](?!单位)")
@@ -208,7 +208,7 @@ def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
              "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
              "owner": slots.owner, "visitor": slots.visitor, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
-             "due_from": slots.due_from, "due_to": slots.due_to}.get(kind)
+             "due_from": slots.due_from, "due_to": slots.due_to, "amount_below": slots.amount_below}.get(kind)
     return [] if value is None else [value]
 
 

@@ -29,6 +29,9 @@ _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
 _DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*(天|日|周|星期|个月|月(?![底末份\d日号])|年)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
+# An upper bound (不到2亿, 低于3亿元, 1亿元以下, 小于5亿): below it, the bound itself included only where said (以下, 以内, 不超过)
+_AMOUNT_BELOW = re.compile(r"(?:(不到|不足|低于|小于|少于|不超过|未超过|不满)\s*(\d+(?:\.\d+)?)\s*亿(?:元)?)|"
+                           r"(?:(\d+(?:\.\d+)?)\s*亿(?:元)?\s*(以下|及以下|以内|之内))")
 # X项目 names a project unless 项目 starts a compound (项目管家, 项目库, 项目开工率); 项目开工了吗 asks about it.
 _PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目"
                               r"(?!管家|库|台账|清单|建设|谋划|储备|包装|推介|招商|服务|专班|信息|线索|资金|"
@@ -159,6 +162,7 @@ class Slots:
     order: str | None = None
     solved: bool | None = None  # asks for problems already solved (已解决、办结), not open ones
     amount: float | None = None
+    amount_below: str | None = None  # an upper bound of 总投资 in 亿元, "2" (below 2) or "1（含）" (1 or less)
     foreign: bool | None = None
     source: str | None = None  # the unit that first talked to the investor (首谈单位): an office's city or name
     overdue: bool | None = None  # asks for projects past their agreed start date
@@ -217,8 +221,15 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
     二季度新签约), not in a cumulative period (1-11月, 截至11月, 前三季度). A month or quarter without its year
     (6月份签约, 二季度开工) is of the year of `today` (the day relative dates count from: the data's as-of day when
     the data is older than the clock), and 本月 / 上个月 are counted from it."""
-    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|线索|在谈", text) or re.search(
-            r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
+    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|线索|在谈|走访|叩门|拜访|来访|对接", text):
+        return None, None
+    return calendar_window(text, today)
+
+
+def calendar_window(text: str, today: date | None = None) -> tuple[date | None, date | None]:
+    """The month or quarter a text names as days (二季度 → April–June, 7月份 → July), of the year it says or of
+    `today`'s; none for a cumulative span (1-7月, 截至7月, 前三季度)."""
+    if re.search(r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
         return None, None
     year_m = re.search(r"(20\d{2})\s*年", text)
     # an occasion's signing (6月份宁波那场签了多少) is the event's own figure, in whatever year it was held
@@ -522,6 +533,29 @@ def _milestone(text: str) -> str | None:
     return next((step for word, step in _MILESTONE_WORDS if word in staged), None)
 
 
+# A leader's portfolio (分管商务的副市长, 商务口的市领导): the area a leader is in charge of, not a department
+_LEADER = r"(?:副市长|市领导|副县长|县领导|分管领导|领导|副区长)"
+_LEADER_AREA = re.compile(rf"分管[\u4e00-\u9fa5]{{2,4}}?(?=的?{_LEADER})|[\u4e00-\u9fa5]{{2}}口(?=的?{_LEADER})")
+
+
+def _leader_area_said_out(text: str) -> str:
+    """商务口的副市长 → 分管商务的副市长: the ledger's 包抓领导 column writes the portfolio with 分管."""
+    return re.sub(rf"([\u4e00-\u9fa5]{{2}})口(?=的?{_LEADER})", r"分管\1", text)
+
+
+def _distinct_part(named: str, vocab: SlotVocabulary) -> tuple[str, str] | None:
+    """(project, span) when the words before 项目 end in a part of exactly one project's name (魔芋项目 → 魔芋精深加工
+    项目; 那个毛绒玩具项目): officers shorten names to what tells them apart. A chain's or a county's name is no such
+    part (新能源项目 are the chain's projects), nor is a word several projects share (富硒项目)."""
+    reserved = [normalise_name(w) for name, aliases in vocab.chains for w in (name, *aliases)]
+    # only a demonstrative may come before the part: 秦巴水电站 is another project's name, not 储能电站's 电站
+    part = normalise_name(re.sub(r"^(?:那个|这个|那|这|咱们的?|我们的?|有个|一个)", "", named))
+    if len(part) < 2 or _GENERIC_IN_NAME.search(part) or any(part in w or w in part for w in reserved if w):
+        return None
+    owners = [name for name in vocab.projects if part in core_name(name, "project")]
+    return (owners[0], part) if len(owners) == 1 else None
+
+
 def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> Slots:
     slots = Slots()
     project = _find_name(text, vocab.projects, "project")
@@ -533,6 +567,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     else:
         for m in _PROJECT_MENTION.finditer(text):
             named = m.group(1)
+            if part := _distinct_part(named, vocab):
+                slots.project, span = part
+                slots.spans.append((span, "某项目"))
+                break
             if (not _NOT_A_PROJECT.search(named) and len(core_name(named)) >= 3 and not _GENERIC_IN_NAME.search(named)
                     and not is_clause(named)):
                 slots.unknown_project = named + "项目"
@@ -542,7 +580,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if enterprise and not (slots.project and enterprise[1] in (slots.project or "")):
         slots.enterprise, span = enterprise
         slots.spans.append((span, "某企业"))
-    bare = re.sub(r"市(?=发改|工信|自然|生态|住建|人社|市场|交通|财政|商务|农业|文旅|卫健)", "", text)
+    bare = re.sub(r"市(?=发改|工信|自然|生态|住建|人社|市场|交通|财政|商务|农业|文旅|卫健)", "", _LEADER_AREA.sub("", text))
     for key, aliases in DEPARTMENT_ALIASES.items():
         hit = next((w for w in sorted((key, *aliases), key=len, reverse=True) if w in bare), None)
         if hit is None:
@@ -567,6 +605,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         if len(city) >= 2 and city in text:
             slots.city = city
             break
+    if not slots.city:  # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
+        slots.city = next((city for name, city, aliases in vocab.offices
+                           if any(len(w) >= 3 and w in text for w in (name, *aliases))), None)
     if office := unknown_office(text, vocab):
         slots.unknown.append(("联络处", office))
         if slots.city and slots.city in office:
@@ -613,6 +654,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     slots.days = _days(text)
     if amount := _AMOUNT.search(text):
         slots.amount = float(amount.group(1))
+    if below := _AMOUNT_BELOW.search(text):
+        bound = float(below.group(2) or below.group(3))
+        inclusive = (below.group(1) or below.group(4)) in ("不超过", "未超过", "以下", "及以下", "以内", "之内")
+        slots.amount_below = f"{bound:g}" + ("（含）" if inclusive else "")
     if re.search(r"外资项目|外商投资项目|外资的项目", text):
         slots.foreign = True
     if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
@@ -631,7 +676,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     # who-question about projects naming no column asks who is in charge (倒数第一是谁 asks no column)
     if not _PROBLEM_WORDS.search(text):
         slots.columns = ledger_columns(bare_text) or (in_charge_columns() if _WHO.search(bare_text) and "项目" in bare_text else None)
-        filters, mentions = ledger_matches(bare_text, vocab.ledger_values)
+        filters, mentions = ledger_matches(_leader_area_said_out(bare_text), vocab.ledger_values)
         # a filter of a list only where projects are listed or counted (续建项目有哪些), not where a rule about
         # such projects is asked (新建项目资金到位率低于多少不得分)
         slots.matches = filters if filters and _LIST_ASK.search(bare_text) else None
@@ -646,7 +691,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.spans = [s for s in slots.spans if s[0] != chain_word]
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
     slots.per_county = bool(PER_COUNTY.search(text)) or None
-    filtered = slots.stage or slots.chain or slots.matches or slots.foreign or slots.amount or slots.date_from
+    filtered = (slots.stage or slots.chain or slots.matches or slots.foreign or slots.amount or slots.amount_below
+                or slots.date_from)
     slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) else asked_total(text)
     slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed
@@ -661,4 +707,4 @@ def day_count(text: str) -> int | None:
     return _days(text, bare=True)
 
 
-__all__ = ["PROJECT_STAGES", "SlotVocabulary", "Slots", "day_count", "fill_slots", "ledger_matches"]
+__all__ = ["PROJECT_STAGES", "SlotVocabulary", "Slots", "calendar_window", "day_count", "fill_slots", "ledger_matches"]

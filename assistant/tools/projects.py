@@ -343,6 +343,14 @@ class ProjectList(BaseModel):
     figures: list[Figure] = []  # the count and total investment said in the summary, with their source
 
 
+def _upper_bound(text: str) -> tuple[Decimal, bool]:
+    """"2" → (2, False): below 2 亿元; "2（含）" → (2, True): 2 亿元 or less. InvalidValue for anything else."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:亿元?)?\s*(（含）|\(含\)|含)?\s*", text)
+    if m is None:
+        raise InvalidValue(f"总投资上限“{text}”无效，应写作“2”（低于 2 亿元）或“2（含）”（2 亿元及以下）。")
+    return Decimal(m.group(1)), bool(m.group(2))
+
+
 @figure_tool(
     "列出项目：按地区、产业链、阶段、期间、投资额、是否外资筛选",
     examples=[
@@ -350,9 +358,9 @@ class ProjectList(BaseModel):
         "一季度签约的项目有哪些", "外资项目都有哪些", "高新区已开工的项目", "投产的项目清单",
         "旬阳市的签约项目列表", "处于线索阶段的项目", "投资最大的项目是哪个", "5月份签约了哪些项目",
         "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段", "汉阴县各项目的项目管家是谁",
-        "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候",
+        "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候", "总投资不到1亿元的项目有几个",
     ],
-    slots={"min_investment_yi": "amount", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
+    slots={"min_investment_yi": "amount", "max_investment_yi": "amount_below", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
            "source_unit": "source", "columns": "columns"},
     path="project-list",
 )
@@ -361,7 +369,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                   foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
                   order: Literal["signed", "investment"] = "signed", limit: int = 50,
                   enterprise: str | None = None, source_unit: str | None = None,
-                  columns: list[str] | None = None, matches: list[str] | None = None) -> ProjectList:
+                  columns: list[str] | None = None, matches: list[str] | None = None,
+                  max_investment_yi: str | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
@@ -372,6 +381,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目；
     columns：要逐个项目写出的台账列，如 ["项目管家", "包抓领导"]，可选：企业、签约日期、开工日期、投产日期、到位资金、线索等级、线索日期、在谈日期、
     来源/首谈单位、责任单位、包抓领导、项目管家、新建/续建、当年到位资金、约定开工期限、最新进展、进展日期；
+    max_investment_yi：总投资上限（亿元），如“2”只列总投资低于 2 亿元的项目，“2（含）”含 2 亿元；
     matches：按台账列的值筛选，每项写作“列名=值”，如 ["项目管家=张某"]、["新建/续建=续建"]，可用的列：责任单位、包抓领导、
     项目管家、新建/续建、线索等级和填“是/否”的列（值为“是”或“否”）；文字列包含该值即可（“分管文旅”可找到“副市长（分管文旅）”）。
     """
@@ -394,6 +404,10 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         if min_investment_yi is not None:
             floor = to_decimal(min_investment_yi)
             projects = [x for x in projects if x.total is not None and x.total >= floor]
+        if max_investment_yi:
+            ceiling, inclusive = _upper_bound(max_investment_yi)
+            projects = [x for x in projects if x.total is not None
+                        and (x.total <= ceiling if inclusive else x.total < ceiling)]
         if foreign is not None:
             projects = [x for x in projects if x.is_foreign == foreign]
         if enterprise:
