@@ -333,6 +333,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         ahead = [e for e in eligible if parsed.slots.due_from and "due_from" in REGISTRY[e[2]].slots.values()]
         plan.future = bool(eligible) and not ahead
         eligible = ahead
+    if parsed.unknown_place and not parsed.slots.city:
+        # 汉中市在哪些地方设了驻外机构: the offices tables are this bureau's own; another city's offices are what its
+        # documents say, not a place those tables lack
+        eligible = [e for e in eligible if REGISTRY[e[2]].slots.get("office") != "city"]
     if parsed.slots.unknown_project and not parsed.slots.project:
         eligible = []  # a project the ledger does not hold: the documents may describe it, no tool's figures do
     if parsed.slots.unknown:

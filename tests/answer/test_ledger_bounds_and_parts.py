@@ -59,3 +59,8 @@ def test_offices_and_leader_portfolios(assistant: Assistant, question: str, rout
                                        absent: list[str]) -> None:
     answer = ask_routed(assistant, question, route, present, absent)
     assert all(f.provenance.row_ids for f in answer.figures if f.value is not None), answer.figures
+
+
+def test_another_citys_offices_are_what_its_documents_say(assistant: Assistant) -> None:
+    """The offices and visit tables are this bureau's own: 汉中市's offices are not a place they lack."""
+    assert assistant.route("汉中市在哪些地方设了驻外机构").route not in ("list_offices", "office_contacts")
