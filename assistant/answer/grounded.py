@@ -93,6 +93,9 @@ ALTERNATIVES = 2
 # Metrics may be left unsaid only where the question is about completion in general (汉阴县完成得怎么样).
 DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口径|是什么意思|什么意思|指什么|定义|含义")
 PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
+# Documents or measures asked for (白河县出台的招商引资优惠政策文件有哪些, 汉阴县招商引资有什么措施): with no metric named,
+# the place's default figures are not what is asked.
+ASKS_DOCUMENTS = re.compile(r"(?:政策|文件|办法|规定|措施|举措|做法|经验)[^，。？?]{0,4}(?:有哪些|有什么|是什么|是哪些|哪些|啥)")
 # A question about what a rule lays down — a time limit (几天内办结, 多少小时内报, 每周几之前), a cap (最多能管几个),
 # what is done in a case (解决不了的怎么办) — rather than what the records hold. Asked of no named place, period,
 # project, company or department, it is answered by the rule's text: a list of the ledger's rows states no rule.
@@ -318,6 +321,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if named_entities and any(all(k in REGISTRY[e[2]].slots.values() for k in named_entities) for e in eligible):
         # 格力钛新能源准备投多少钱: a tool that cannot narrow to the company named would answer for every company
         eligible = [e for e in eligible if all(k in REGISTRY[e[2]].slots.values() for k in named_entities)]
+    if ASKS_DOCUMENTS.search(parsed.text) and not any(
+            w and w in parsed.text for m in parsed.metrics for w in (m.name, *m.aliases)):
+        eligible = [e for e in eligible if "metric" not in REGISTRY[e[2]].slots.values()]
     if parsed.bad_period or (DEFINE_ONLY.search(parsed.text) and not parsed.regions and parsed.period_assumed
                              and not parsed.slots.project and not parsed.slots.enterprise):
         eligible = []  # 13月: refused below; 怎么算/口径 without a place or period: a definition, not a figure

@@ -327,3 +327,13 @@ def test_a_part_of_a_set_given_by_its_count_is_declined_without_a_database(
     assistant = assistant_over(tmp_path_factory, {"2023-07_工作报告_上半年.txt": EXPO.rstrip("\n") + extra + "\n"})
     answer = assistant.ask("丝博会上签的31个项目里外资项目有几个")
     assert ("没有找到其中“外资项目”的单独统计" in answer.answer) is declined, answer.answer
+
+
+@pytest.mark.parametrize(("question", "figures"), [
+    ("白河县出台的招商引资优惠政策文件有哪些", False),  # documents asked of a place: not its default figures
+    ("汉阴县的招商引资政策文件有哪些", False),
+    ("白河县招商引资完成得怎么样", True),  # completion asked: the place's figures, as before
+])
+def test_documents_asked_of_a_place_are_not_its_default_figures(
+        assistant: Assistant, question: str, figures: bool) -> None:
+    assert bool(_valued(assistant.ask(question))) is figures
