@@ -193,6 +193,29 @@ def test_weekly_changes_counts_past_the_listed_ones(engine: Engine, tmp_path: Pa
         store.close()
 
 
+def test_weekly_changes_from_an_earlier_ledger_past_later_versions(engine: Engine, tmp_path: Path) -> None:
+    """Compared with a ledger two weeks back, each listed project stands beside its version on that date, not the
+    one between: 线索 (week 1) → 在谈 (week 2) → 签约 (week 3) reads 线索→签约; funds 1 → 2 in week 2 add 1."""
+    header = "项目名称,地区,阶段,签约日期,总投资（亿元）,到位资金（亿元）,最新进展,进展日期,填报日期\n"
+    weeks = {"2024-03-01": ("线索", "", "1"), "2024-03-08": ("在谈", "", "2"), "2024-03-15": ("签约", "2024-03-12", "2")}
+    for day, (stage, signed, funds) in weeks.items():
+        rows = [f"跨周项目甲,汉滨,{stage},{signed},10,,调度,2024-02-01,{day}",
+                f"跨周项目乙,岚皋,签约,2024-01-05,10,{funds},调度,2024-02-01,{day}",
+                f"跨周项目丙,岚皋,签约,2024-01-05,10,1,调度,2024-02-01,{day}"]
+        import_file(engine, "projects", write(tmp_path / f"{day}.csv", header + "\n".join(rows) + "\n"))
+    store = FigureStore.open(engine.url)
+    try:
+        two_weeks = run_tool("weekly_changes", store, {"date_from": "2024-03-01"})
+        assert [(c.project, c.what) for c in two_weeks.advanced] == [("跨周项目甲", "线索→签约")]
+        assert [(c.project, c.funds_added_yi_yuan) for c in two_weeks.funds] == [("跨周项目乙", pytest.approx(1.0))]
+        assert [c.project for c in two_weeks.stalled] == ["跨周项目丙"]
+        assert two_weeks.counts == {"新增": 0, "阶段前进": 1, "资金到位": 1, "进展更新": 0, "停滞": 1}
+        last_week = run_tool("weekly_changes", store, {})
+        assert [(c.project, c.what) for c in last_week.advanced] == [("跨周项目甲", "在谈→签约")] and not last_week.funds
+    finally:
+        store.close()
+
+
 def test_progress_change_between_two_periods(demo_store: FigureStore) -> None:
     half = run_tool("progress_change", demo_store, {"period": "2023Q2", "metric": "内资"})
     assert (half.compared_to, half.metrics) == ("2023Q1", ["实际引进内资"])  # the period before, same year
