@@ -1,5 +1,6 @@
 """Two or more figures set against each other for a lead sentence: two places of a ranking (第一名比第二名高多少),
-two places or two periods (比一季度增加了多少, 比去年同期多了多少亿元), the total of several places (…合计)."""
+two places or two periods (比一季度增加了多少, 比去年同期多了多少亿元), the total of several places (…合计), and the
+places of a ranking on one side of a level the question sets (完成进度超过80%的, 不到75%的有几个)."""
 
 from __future__ import annotations
 
@@ -156,3 +157,63 @@ def _single_label(later: str, earlier: str) -> str:
     if a.month - b.month == 3 and a.month % 3 == 0:
         return f"{'一二三四'[a.month // 3 - 1]}季度"
     return f"{a.month}月" if a.month - b.month == 1 else f"{b.month + 1}-{a.month}月"
+
+
+# A level the question sets on a ranking's score (超过80%, 不到75%, 70%以上, 100亿元以上): the comparison and the level.
+_ABOVE, _AT_LEAST, _BELOW, _AT_MOST, _AT = "超过", "达到或超过", "低于", "不高于", "为"
+THRESHOLD = re.compile(
+    r"(超过|超出|高于|大于|多于|不低于|不少于|达到|达|过了|不到|不足|低于|小于|少于|不够|未达到?|没有?达到?|没到)?\s*"
+    r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万美元|万元)\s*(以上|以下|及以上|及以下)?")
+_SIDE = {"超过": _ABOVE, "超出": _ABOVE, "高于": _ABOVE, "大于": _ABOVE, "多于": _ABOVE, "不低于": _AT_LEAST,
+         "不少于": _AT_LEAST, "达到": _AT_LEAST, "达": _AT_LEAST, "过了": _ABOVE, "以上": _AT_LEAST,
+         "及以上": _AT_LEAST, "以下": _AT_MOST, "及以下": _AT_MOST}
+
+
+# Nothing came in (外资为零的, 到位是0的): the places at zero, on whatever the ranking scores.
+AT_ZERO = re.compile(r"(?:为|是|等于|只有|仅)\s*(?:零|0)(?![.\d])|零到位|没有到位|(?:还)?没(?:有)?到位|颗粒无收")
+# A fall on the year before (同比下降的, 负增长的): 同比 below zero.
+FELL = re.compile(r"负增长|同比(?:为负|下降|下滑|减少)|(?:下降|下滑|减少)的")
+
+
+def threshold_of(text: str) -> tuple[str, float, str] | None:
+    """(the side, the level, its unit) of a level the question sets on a score: 不到75% → (低于, 75, %), 为零 → (为,
+    0, "") on the ranking's own unit, 同比下降 → (低于, 0, %); None when it sets none (低于序时进度 is the laggards'
+    list, not a level)."""
+    if AT_ZERO.search(text):
+        return _AT, 0.0, ""
+    if FELL.search(text):
+        return _BELOW, 0.0, "%"
+    for m in THRESHOLD.finditer(text):
+        word, number, unit, after = m.group(1), m.group(2), m.group(3), m.group(4)
+        if not (word or after):
+            continue
+        side = _SIDE.get(after or "") or _SIDE.get(word or "", _BELOW)
+        return side, float(number), "%" if unit == "%" else unit.replace("亿", "亿元").replace("元元", "元")
+    return None
+
+
+def _meets(score: float, side: str, level: float) -> bool:
+    return {_ABOVE: score > level, _AT_LEAST: score >= level, _BELOW: score < level, _AT_MOST: score <= level,
+            _AT: score == level}[side]
+
+
+def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | None:
+    """"…完成进度低于75%的有4个：紫阳县（70.83%）、…" when the question sets a level on the ranking's score (a
+    percentage on completion or 同比, an amount on the total): the sentence and the numbers it adds (the level and
+    the count, for the number checker)."""
+    found = threshold_of(parsed.text)
+    if found is None or any(not g.is_city for g in parsed.regions):
+        return None  # of a place named (汉阴县超过30%了吗): its own figure and place answer
+    side, level, unit = found
+    if FELL.search(parsed.text) and r.by != "yoy":
+        return None  # a fall (负增长) is of 同比, not of completion or the total
+    unit = unit or r.unit  # 为零: zero on whatever the ranking scores
+    if (unit == "%") != (r.by in ("completion", "yoy")) or unit not in ("%", r.unit):
+        return None
+    label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+    chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and _meets(score, side, level)]
+    head = f"{r.period_label}{r.metric}{label}{side}{fmt(level, unit)}的"
+    if not chosen:
+        return f"{head}县区：没有", [level, 0.0]
+    listing = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in chosen)
+    return f"{head}有{len(chosen)}个：{listing}", [level, float(len(chosen))]

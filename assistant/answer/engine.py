@@ -39,9 +39,12 @@ from assistant.answer.understand import (
     ANAPHORA,
     FOLLOW_UP,
     INJECTION,
+    LAG,
+    RANK,
     REASON,
     WHY,
     Parsed,
+    RegionName,
     Vocabulary,
     delexicalise,
     parse,
@@ -167,7 +170,20 @@ class Assistant:
         previous: Parsed | None = None
         for earlier in (history or [])[-6:]:
             previous = resolve_follow_up(parse(earlier, self.vocab, self.today, self.settings.max_question_chars), previous)
-        return resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
+        current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
+        if previous is not None and current.follow_up and ANAPHORA.search(current.text) \
+                and not any(not r.is_city for r in [*current.regions, *previous.regions]):
+            # 它同比多少 after 一季度内资完成进度第一是谁: 它 is the place that answer named, when it asked of none
+            answered = self._answered_places(previous, (history or [])[:-1])
+            if len(answered) == 1:
+                current = replace(current, regions=answered, intents=["figure"], of_answer=True)
+        return current
+
+    def _answered_places(self, asked: Parsed, history: list[str]) -> list[RegionName]:
+        """The regions the answer to `asked` names first (the place a ranking question asked for)."""
+        _, comp, _ = self._figures(asked, self._plan(asked, history), self.store)
+        lead = comp.lead.split("。")[0]
+        return self.vocab.find_regions(lead) if comp.results else []
 
     def route(self, question: str, history: list[str] | None = None) -> Plan:
         """What the grounded mode does for a question: the tool calls (tool, parameters from the question's
@@ -242,6 +258,8 @@ class Assistant:
         if not parsed.follow_up or not REASON.search(parsed.text):
             return parsed
         places = self._regions_of(comp.lead) or [r.name for r in parsed.regions]
+        if len(set(places)) > 2:
+            places = []  # a list of places (12个县区低于序时进度): the reason is of the figure, not of each place
         metrics = [(m.aliases or (m.name,))[0] for m in parsed.metrics[:1]]
         return replace(parsed, text="".join([*dict.fromkeys(places), *metrics, parsed.text]))
 
@@ -265,12 +283,32 @@ class Assistant:
         return newest.key if newest else None
 
     def _route_text(self, parsed: Parsed, history: list[str] | None) -> str:
-        """A follow-up (那恒口呢？) is routed as the question it changes."""
+        """A follow-up (那恒口呢？) is routed as the question it changes; one asking a kind of question the turns
+        before it did not (哪几个没达到序时进度 after a ranking, 排第几 after a figure) as those turns and itself."""
+        if parsed.of_answer and parsed.regions:
+            # 它的年度目标是多少: what is asked of the place 它 stands for, whatever the turn before asked
+            return ANAPHORA.sub(parsed.regions[0].name, parsed.text)
         if parsed.follow_up and history:
-            for earlier in reversed(history[-6:]):
-                if len(earlier) > 16 or not FOLLOW_UP.search(earlier):
-                    return earlier
+            turns = history[-6:]
+            for i in range(len(turns) - 1, -1, -1):
+                if len(turns[i]) > 16 or not FOLLOW_UP.search(turns[i]):
+                    before = "，".join(turns[i:])
+                    if any(ask.search(parsed.text) and not ask.search(before) for ask in (RANK, LAG)):
+                        return f"{before}，{parsed.text}"
+                    return self._in_place_of(turns[i], parsed)
         return parsed.text
+
+    def _in_place_of(self, text: str, parsed: Parsed) -> str:
+        """`text` (the question a follow-up changes) about the follow-up's places where it changes the city for a
+        county or the other way (其中高新区多少 after 全市上半年外资): the city's figure and a county's are asked of
+        different tools, and the router reads the city and a county as different words."""
+        named = self.vocab.find_regions(text)
+        if not parsed.regions or not named or {r.is_city for r in named} == {r.is_city for r in parsed.regions}:
+            return text
+        for region in named:
+            for word in sorted({region.name, *region.aliases}, key=len, reverse=True):
+                text = text.replace(word, parsed.regions[0].name)
+        return text
 
     def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
             access: Access = FULL_ACCESS) -> Answer:

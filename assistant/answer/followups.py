@@ -13,7 +13,9 @@ from assistant.answer.understand import (
     ATTRIBUTE,
     BESIDE_BEFORE,
     FOLLOW_UP,
+    LAG,
     PERIOD_WORDS,
+    RANK,
     REASON,
     SAME_TIME_LAST_YEAR,
     SINGLE_PERIOD,
@@ -50,6 +52,14 @@ def _merged_slots(previous: Slots, current: Slots) -> Slots:
     return merged
 
 
+# A follow-up asking which place holds a position or lags (哪个县最低, 谁排第一, 哪些没达到序时): no place carried over.
+WHICH_PLACE = re.compile(r"哪个|哪些|哪几|哪家|哪里|哪儿|谁")
+
+
+def asks_which_place(text: str) -> bool:
+    return bool(WHICH_PLACE.search(text)) and bool(RANK.search(text) or LAG.search(text) or re.search(r"第|最", text))
+
+
 # What a bare attribute question (排第几？ 年度目标是多少？ 同比呢) says besides the attribute: asking words only.
 _ASKING_ONLY = re.compile(r"[呢吗啊呀吧？?。！!，,\s]|多少|是|的|几|了|那|么|怎么样|咋样|如何|有|呢")
 
@@ -70,6 +80,8 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
     side; another period set beside it (比一季度提高了多少) is compared with the one asked before."""
     named = None if current.period_assumed else current.period
     before = previous.period
+    if named is not None and current.compared_to is not None:
+        return named, current.compared_to  # 上半年比一季度…: both periods named
     if named is not None and before is not None and before.month != 12 and all(
             re.fullmatch(r"(?:\d{4}|今|去|上|本|前)年度?", w) for w in PERIOD_WORDS.findall(current.text)):
         named = Period(named.year, before.month)
@@ -92,16 +104,20 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     if previous.slots.days is not None and current.slots.days is None:
         current.slots.days = day_count(current.text)  # 那60天呢 after 超过30天没进展的项目
     same_time_last_year = bool(SAME_TIME_LAST_YEAR.search(current.text))
-    asks_attribute = bool(ATTRIBUTE.search(current.text)) or same_time_last_year
+    # …or the places behind the schedule of the figure just given (有几个落后的, 哪些没达到序时)
+    asks_attribute = bool(ATTRIBUTE.search(current.text) or LAG.search(current.text)) or same_time_last_year
     names_nothing = not current.regions and not current.metrics and current.period_assumed and not _filled(current.slots)
     # one quarter of the period just asked (二季度单季完成多少): of the same place and metric
     single = bool(SINGLE_PERIOD.search(current.text)) and not current.regions and not _filled(current.slots)
     # the reason of the figure just given (为啥这么低？ 什么原因): the documents answer it, about that figure
     reason = bool(REASON.search(current.text)) and names_nothing and len(current.text) <= 12 and any(
         i in previous.intents for i in ("figure", "rank", "lag"))
+    # two periods compared and nothing else named (上半年比一季度多了多少): the figure just given, at both
+    compares = current.compared_to is not None and not current.regions and not current.metrics \
+        and not _filled(current.slots)
     # a bare attribute (排第几？ 年度目标是多少) asks it of the figure just given, as 那…呢 does
     if not FOLLOW_UP.search(current.text) and not (asks_attribute and names_nothing and len(current.text) <= 10) \
-            and not single and not reason:
+            and not single and not reason and not compares:
         return current
     swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))
     # 比它高多少: the figure just given is one side of the comparison, whatever the other
@@ -128,7 +144,9 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         asked_before=f"{previous.asked_before} {previous.text}".strip(),
         slots=slots,
         regions=(list(dict.fromkeys([*previous.regions, *current.regions]))
-                 if current.regions and BESIDE_BEFORE.search(current.text) else current.regions or previous.regions),
+                 if current.regions and BESIDE_BEFORE.search(current.text) else current.regions
+                 # which place (哪个县最低, 谁排第一) is what is asked, not the place asked about before
+                 or ([] if asks_which_place(current.text) else previous.regions)),
         metrics=current.metrics or previous.metrics,
         period=period,
         compared_to=compared_to,

@@ -25,6 +25,7 @@ from assistant.answer.leads import derived, lead_sentence
 from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
+from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots
 from assistant.answer.understand import (
     DEFINE,
     Parsed,
@@ -107,12 +108,8 @@ ASKS_YOY = re.compile(r"同比|增速|增幅|增长率|比去年同期|比上年
 # Growth averaged over years (年均增长): a measure the indicator table does not hold in any form.
 ASKS_AVERAGE = re.compile(r"(?:年均|平均每年|年平均)\s*(?:增长|增速|增幅)")
 ASKS_MORE = re.compile(r"完成|进度|目标|总量|规模|数值|金额|到位|多少亿|多少万|排|名次|数据|情况|怎么样|如何")
-# The same period of the previous year asked for as a figure of its own (去年同期多少, 上年同期呢), not as the
-# base of a change (比去年同期增长, 较上年同期): both periods' figures are given.
-ASKS_LAST_YEAR = re.compile(r"(?<![比较与和同])(?:去年|上年|上一年)同期(?!相比|比|增|减|下降|上升)")
+# A year not reached yet (明年一季度): no figures of it are held, whatever year the quarter alone would be read as.
 NEXT_YEAR = re.compile(r"明年|下一年|来年")
-# Words of a question about signing (签了哪些, 新签约): a week's window is a signing window only with one of them.
-SIGNING = re.compile(r"签约|签了|签的|签订|新签|签下")
 
 
 @dataclass
@@ -144,7 +141,6 @@ class Plan:
                     outside=self.other[1] == "outside")
 
 
-LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # Each slot of the question a tool uses adds this to its route score, so that of two near routes the one that
 # uses what the question names wins (汉阴县外资进度落后 → that county's figure, not the list of laggards).
 # Chosen on the development question set only.
@@ -157,73 +153,17 @@ SLOT_BONUS = 0.02
 TIE = 0.001
 # A named project, company or 首谈单位 narrows every figure asked: a tool that cannot filter by it answers for all
 ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor")
-_NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
-                "category", "days", "amount", "foreign", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "milestone", "until",
-                "total", "hq", "due_from", "amount_below")
-# A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
-# question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
-ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|前\s*[2-9一二两三四五六七八九十]|最[高低好差多少大小快慢]|倒数|垫底|末位|居首|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[名位](?!单位)")
-
-
-def _slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
-    """The values a question gives for one slot kind (several for two counties or two metrics)."""
-    slots = parsed.slots
-    if kind == "region":
-        return [r.name for r in parsed.regions]
-    if kind == "county":
-        return [r.name for r in parsed.regions if not r.is_city]
-    if kind == "period":
-        if parsed.period and not parsed.period_assumed:
-            if not parsed.follow_up and ASKS_LAST_YEAR.search(parsed.text):
-                return [parsed.period.key, parsed.period.previous_year().key]  # 一季度多少？去年同期多少？
-            return [p.key for p in sorted({parsed.period, *parsed.also_periods})]  # 一季度和上半年分别多少
-        newest = latest([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
-        return [newest] if newest else ([parsed.period.key] if parsed.period else [])
-    if kind == "metric":
-        return [m.name for m in parsed.metrics]
-    if kind == "by":  # a follow-up (那平利县呢) keeps the basis its earlier question asked the ranking by
-        text = f"{parsed.asked_before} {parsed.text}"
-        return ["yoy"] if re.search(r"同比|增速|增幅|增长率", text) else (
-            ["value"] if re.search(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少", text) else [])
-    if kind == "compared_to":
-        return [parsed.compared_to.key] if parsed.compared_to else []
-    if kind == "change":  # two periods compared, or a change of completion asked in words
-        return [True] if parsed.compared_to or slots.change else []
-    if kind == "stage" and slots.stage and (slots.date_to or slots.until) and slots.stage in ("签约", slots.milestone):
-        return []  # 本月新签约的项目, 二季度开工的: the step is what happened in the window, not the stage now
-    if kind == "total":  # a county total is asked of a county named or of the counties side by side
-        named = any(not r.is_city for r in parsed.regions) and slots.total != "项目个数"
-        return [slots.total] if slots.total and (named or slots.per_county) else []
-    if kind == "milestone":  # a lifecycle step only where a window or an end day is asked of it
-        return [slots.milestone] if slots.milestone and (slots.date_to or slots.until) else []
-    if kind in ("signed_from", "signed_to"):
-        # a signing window: a month or quarter asked of signings, or a week (本周) only where signing is asked —
-        # 这周到位资金增加的项目 asks what changed in the week, not what was signed in it
-        window = slots.date_from if kind == "signed_from" else slots.date_to
-        # 8月份要到约定开工期限: the month is the deadline's, not a signing's
-        deadline = slots.due_from is not None and not SIGNING.search(parsed.text)
-        return [] if window is None or (slots.week or deadline) and not SIGNING.search(parsed.text) else [window]
-    value = {"source": slots.source, "overdue": slots.overdue, "parts": slots.parts,
-             "solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
-             "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
-             "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
-             "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
-             "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
-             "owner": slots.owner, "visitor": slots.visitor, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
-             "due_from": slots.due_from, "due_to": slots.due_to, "amount_below": slots.amount_below}.get(kind)
-    return [] if value is None else [value]
 
 
 def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) -> list[Call] | None:
     """The calls a tool needs for this question (one per region and metric asked), or None when a required
     slot cannot be filled from the question."""
-    if any(not _slot_values(kind, parsed, latest_period) for kind in tool.requires):
+    if any(not slot_values(kind, parsed, latest_period) for kind in tool.requires):
         return None
     required = {p.name for p in tool.parameters if p.default is inspect.Parameter.empty}
     choices: list[tuple[str, list[Any]]] = []
     for param, kind in tool.slots.items():
-        values = _slot_values(kind, parsed, latest_period)
+        values = slot_values(kind, parsed, latest_period)
         if kind == "period" and param not in required and parsed.period_assumed:
             values = []  # an optional period filter only when the question names one
         if kind == "period" and param not in required and parsed.slots.date_from and (
@@ -270,18 +210,6 @@ def _in_asked_unit(call: Call, question: str) -> Call:
     return call if unit == own else Call(call.tool, {**call.params, "unit": unit})
 
 
-def _used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
-    kinds = set(tool.slots.values()) | set(tool.requires)
-    named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed
-    # a position asked with no place named (上半年内资倒数第二) is which region holds it: only a ranking says
-    by = ("by" in kinds and bool(ASKS_POSITION.search(f"{parsed.asked_before} {parsed.text}"))
-          and (bool(_slot_values("by", parsed, latest)) or not parsed.regions))
-    used = named_period + by + sum(1 for kind in kinds if kind in _NAMED_KINDS and _slot_values(kind, parsed, latest))
-    # a column asked of the listed rows (紫阳县项目的最新进展) counts only beside a filter naming which rows: alone
-    # (30天内要到约定开工期限的项目) the column word is how a lifecycle window is asked, not a list
-    return used + (used > 0 and "columns" in kinds and bool(_slot_values("columns", parsed, latest)))
-
-
 def _declared_words(tool: FigureTool, text: str) -> int:
     """How many of the question's content words (its slot values aside: they say which, not what) the tool's title
     and examples hold."""
@@ -292,7 +220,7 @@ def _declared_words(tool: FigureTool, text: str) -> int:
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
     """Choose the tool calls by the router's scores among the tools whose slots the question fills."""
     by_route = {s.route: s.score for s in scores}
-    named_entities = [kind for kind in ENTITY_KINDS if _slot_values(kind, parsed, latest_period)]
+    named_entities = [kind for kind in ENTITY_KINDS if slot_values(kind, parsed, latest_period)]
     # a definition is of a term, never of a named project or company: 锂电隔膜项目的项目管家是谁 asks the ledger
     # nor an answer to who (汉滨区的项目管家都有谁 asks the ledger's people, not what a 项目管家 is)
     # nor an answer to a value (服务卡是哪天发放的, 多少人): a definition says what a term means, not its date or count
@@ -315,7 +243,7 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         calls = _calls_for(tool, parsed, latest_period)
         if calls is None:
             continue
-        used = _used_slots(tool, parsed, latest_period)
+        used = used_slots(tool, parsed, latest_period)
         if used or candidate.score >= SLOTLESS_FLOOR or parsed.follow_up:
             eligible.append((candidate.score + SLOT_BONUS * used, candidate.score, tool.name, calls))
     if named_entities and any(all(k in REGISTRY[e[2]].slots.values() for k in named_entities) for e in eligible):

@@ -7,7 +7,15 @@ from collections import Counter
 
 from pydantic import BaseModel
 
-from assistant.answer.comparisons import SMALL_NUMBERS, ends_apart, fmt, score_of, summed, two_compared
+from assistant.answer.comparisons import (
+    SMALL_NUMBERS,
+    beyond_level,
+    ends_apart,
+    fmt,
+    score_of,
+    summed,
+    two_compared,
+)
 from assistant.answer.understand import (
     ASKS_TARGET,
     Parsed,
@@ -52,6 +60,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             and (spread := ends_apart(parsed, r))]
+    # the level a ranking was cut at and how many places are beyond it (低于75%的有4个)
+    out += [n for r in results if parsed is not None and isinstance(r, RankingResult)
+            and (level := beyond_level(parsed, r)) for n in level[1]]
     # the rest of the annual target (距年度目标还差18.61亿元), or what exceeds it
     if parsed is not None and ASKS_REMAINING.search(parsed.text):
         out += [abs(gap) for r in results if isinstance(r, IndicatorResult | CityTotalResult)
@@ -75,6 +86,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
     first = results[0]
     if isinstance(first, IndicatorResult):
         sentences = []
+        # a follow-up changing the place or period (那一季度的呢) asks what its earlier question asked (同比, 目标)
+        asked = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
         for r in results:
             if not isinstance(r, IndicatorResult):
                 continue
@@ -82,9 +95,9 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 sentences.append(f"项目数据库中没有{r.region}{r.period_label}{r.metric}的数据")
                 continue
             text = f"{r.region}{r.period_label}{r.metric}{fmt(r.value, r.unit)}"
-            if r.yoy_pct is not None and re.search(r"同比|增速|增幅|增长", parsed.text):
+            if r.yoy_pct is not None and re.search(r"同比|增速|增幅|增长", asked):
                 text += f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{fmt(abs(r.yoy_pct), '%')}"
-            if r.annual_target is not None and ASKS_TARGET.search(parsed.text):
+            if r.annual_target is not None and ASKS_TARGET.search(asked):
                 text += f"，年度目标{fmt(r.annual_target, r.unit)}"
             if r.completion_pct is not None:
                 text += f"，完成年度目标的{fmt(r.completion_pct, '%')}" + schedule_gap(
@@ -106,6 +119,9 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             ranks = sorted({row.rank for row in r.rows})
             if spread := ends_apart(parsed, r):
                 parts.append(spread[0])
+                continue
+            if level := beyond_level(parsed, r):
+                parts.append(level[0])
                 continue
             m = TOP_N.search(asked)
             if m:

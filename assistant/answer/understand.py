@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import jieba.posseg as posseg
-from sqlalchemy import func, select
 
-from assistant.answer.slots import Slots, SlotVocabulary, fill_slots, sound_alike_terms
-from assistant.db.models import Indicator, Region
+from assistant.answer.slots import Slots, fill_slots, sound_alike_terms
+from assistant.answer.vocabulary import RegionName, Vocabulary
 from assistant.db.periods import Period, find_period
-from assistant.db.reference import METRICS, MetricDef, load_city
-from assistant.db.session import FigureStore
+from assistant.db.reference import METRICS, MetricDef
 from assistant.db.vocab import find_metric
 from assistant.index.places import Gazetteer, gazetteer
 from assistant.index.tokenize import get_tokenizer
-from assistant.tools.lifecycle import reported_on
 
 RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|哪个(?:县|区|地区)?.{0,6}最")
 LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
@@ -74,15 +71,21 @@ FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未�
 # The umbrella term for both tracked metrics: 招商引资完成进度 means 内资 and 外资.
 BOTH_METRICS = re.compile(r"招商引资|内外资")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
-ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|完成进度|进度|排名|排第几|排老几|名次|第几|序时|差多少|倒数|"
+ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|增长|完成进度|进度|排名|排第几|排老几|名次|第几|序时|差多少|倒数|"
+                       # the basis of the ranking just given changed (按总量呢, 按金额排)
+                       r"总量|总额|金额|规模|绝对值|"
                        r"最[高低多少好差快慢大小]|[前后]\s*[2-9一二两三四五六七八九十]\s*(?:名|位)|还差|没完成|剩余|缺口|"
                        # another position of the ranking just given (第二名是谁, 第3位呢)
                        r"第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*[名位](?!单位)|"
+                       # …or named by its number alone before the asking word (第三呢, 第2是谁)
+                       r"第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})(?=\s*(?:呢|是|的是|[？?]|$))|"
                        # the unit the figure just given is wanted in (换成万元呢, 折合多少亿元)
                        r"[亿万]美?元")
 # A follow-up setting the place it names beside the one asked before (和全市比呢, 那白河跟它比呢): both places.
-BESIDE_BEFORE = re.compile(r"比|对比|相比|比较")
+BESIDE_BEFORE = re.compile(r"(?<![同环])比|对比|相比|比较")
 SAME_TIME_LAST_YEAR = re.compile(r"(?:去年|上年|上一年)?同期")
+# The same span of a year named (2022年同期, 22年同期): a period of its own, not that whole year.
+YEAR_SAME_TIME = re.compile(r"(\d{4})\s*年\s*同期")
 # An amount of change asked (多了多少亿元, 增加了多少, 少多少万美元): beside 去年同期 the two years' figures are set side
 # by side; 比去年同期增长多少 alone stays the 同比 rate the report states.
 AMOUNT_CHANGE = re.compile(r"(?:多了|少了|多出|少出|增加了?|减少了?|净增)(?:多少|几)|[多少]多少|多少个?\s*(?:亿|万)")
@@ -94,7 +97,7 @@ BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|
 DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 # A question opening with what it changes of the one before (那…, 换成…, 比一季度…: the other side is the figure
 # just given), or …呢 closing the question or its first clause before what is asked of it (宁陕呢，低于序时没有)
-FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较)|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
+FOLLOW_UP = re.compile(r"^(?:那|那么|还有|其中|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较)|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
@@ -108,114 +111,6 @@ COMPARED = re.compile(r"比|较|相比|相较|对比|(?<!截)至|到(?!位)|以�
 TOTAL = re.compile(r"加起来|加在一起|合计|合起来|总共|一共|共计|之和|总和|总计")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
 CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
-
-
-@dataclass(frozen=True)
-class RegionName:
-    name: str
-    aliases: tuple[str, ...]
-    is_city: bool
-    kind: str = ""  # 县, 区, 市, 开发区 (the regions table's kind)
-
-
-STALE_DAYS = 100  # a database older than this (days) is read as of its own date
-
-
-@dataclass
-class Vocabulary:
-    regions: list[RegionName] = field(default_factory=list)
-    latest: dict[str, Period] = field(default_factory=dict)  # metric → newest period with data
-    names: SlotVocabulary = field(default_factory=SlotVocabulary)
-    latest_by_region: dict[tuple[str, str], Period] = field(default_factory=dict)  # (metric, region) → newest
-    as_of: date | None = None  # the day the database reports as of: its ledger date, else its newest period's end
-
-    def reference_day(self, clock: date) -> date:
-        """The day relative time words (今年, 上季度, 本周) count from: the clock, unless the database stops
-        more than STALE_DAYS before it (an archive or a demo), in which case the data's own as-of day, as the
-        ledger tools already do for 本周 — otherwise 今年 would ask for a year the data cannot hold."""
-        if self.as_of is not None and (clock - self.as_of).days > STALE_DAYS:
-            return self.as_of
-        return clock
-
-    def latest_for(self, metrics: list[str], regions: list[str]) -> Period | None:
-        """The newest period with data for these metrics in these regions (any region when none is named)."""
-        city = {r.name for r in self.regions if r.is_city}
-        found = [p for (m, r), p in self.latest_by_region.items()
-                 if (not metrics or m in metrics) and (r in regions if regions else r not in city)]
-        return max(found, default=None)
-
-    @classmethod
-    def load(cls, store: FigureStore | None) -> Vocabulary:
-        if store is None:
-            return cls()
-        with store.session() as session:
-            regions = [
-                RegionName(r.name, tuple(r.aliases or []), r.kind == "全市", r.kind)
-                for r in session.scalars(select(Region).order_by(Region.sort_order))
-            ]
-            latest: dict[str, Period] = {}
-            rows = session.execute(
-                select(Indicator.metric, func.max(Indicator.year * 100 + Indicator.end_month)).group_by(Indicator.metric)
-            )
-            for metric, key in rows:
-                if key:
-                    latest[metric] = Period(int(key) // 100, int(key) % 100)
-            by_region: dict[tuple[str, str], Period] = {}
-            for metric, region, key in session.execute(
-                select(Indicator.metric, Region.name, func.max(Indicator.year * 100 + Indicator.end_month))
-                .join(Region, Indicator.region_id == Region.id).where(Indicator.value.is_not(None))
-                .group_by(Indicator.metric, Region.name)
-            ):
-                if key:
-                    by_region[(metric, region)] = Period(int(key) // 100, int(key) % 100)
-            ledger = reported_on(session)
-        # the ledger's date is the day the bureau last reported (本周 already counts from it); without a
-        # ledger, the end of the newest period with figures
-        as_of = ledger or max((p.end for p in latest.values()), default=None)
-        return cls(regions, latest, SlotVocabulary.load(store), by_region, as_of)
-
-    def with_builtin_regions(self) -> Vocabulary:
-        """This vocabulary plus the built-in city's regions (assistant/resources/city.yaml). The routes' example
-        questions are written about that city (汉阴县有哪些项目); read with a second city's vocabulary alone, their
-        county names would stay words while the question's (勉县) become placeholders, and routing would follow
-        the county, not what is asked."""
-        known = {(r.name, r.aliases) for r in self.regions}
-        builtin = [RegionName(r.name, r.aliases, r.kind == "全市", r.kind) for r in load_city().regions]
-        extra = [r for r in builtin if (r.name, r.aliases) not in known]
-        return replace(self, regions=[*self.regions, *extra]) if extra else self
-
-    def words(self) -> list[str]:
-        return [w for r in self.regions for w in (r.name, *r.aliases)] + self.names.words()
-
-    def find_regions(self, text: str) -> list[RegionName]:
-        found: list[tuple[int, RegionName]] = []
-        for region in self.regions:
-            for word in sorted({region.name, *region.aliases}, key=len, reverse=True):
-                pos = text.find(word)
-                if word and pos >= 0:
-                    found.append((pos, region))
-                    break
-        return [r for _, r in sorted(found, key=lambda item: item[0])]
-
-    def sound_alike(self, text: str) -> list[tuple[str, RegionName]]:
-        """Regions typed with one same-sounding wrong character (汉荫县 → 汉阴县, 汉宾区 → 汉滨区): the typed
-        span and the region. Only full names with their 县/区/市 suffix, so a real other county (石门县) is not
-        taken for one of ours (石泉县 sounds different)."""
-        from pypinyin import lazy_pinyin
-
-        found: list[tuple[str, RegionName]] = []
-        for region in self.regions:
-            name = region.name
-            if region.is_city or len(name) < 3 or name[-1] not in "县区市":
-                continue
-            for start in range(len(text) - len(name) + 1):
-                span = text[start:start + len(name)]
-                if span[-1] != name[-1] or span == name:
-                    continue
-                diff = [i for i, (a, b) in enumerate(zip(span, name, strict=True)) if a != b]
-                if len(diff) == 1 and lazy_pinyin(span) == lazy_pinyin(name):
-                    found.append((span, region))
-        return found
 
 
 @dataclass
@@ -237,6 +132,7 @@ class Parsed:
     compared_to: Period | None = None  # the earlier of two periods compared (上半年比一季度 → 一季度)
     also_periods: list[Period] = field(default_factory=list)  # more periods listed beside it (一季度和上半年分别)
     asked_before: str = ""  # for a follow-up, the earlier question(s) it changes (白河县内资总量排第几 before 那平利县呢)
+    of_answer: bool = False  # a follow-up whose 它 is the place the answer before it named (它同比多少 after 第一是谁)
 
     def delexicalised(self) -> str:
         """The question with the names it fills slots with replaced by placeholders (for the router)."""
@@ -277,7 +173,8 @@ def _relative_period(text: str, today: date) -> Period | None:
 
 
 def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: date) -> tuple[Period | None, bool]:
-    without_same_time = SAME_TIME_LAST_YEAR.sub("", text)
+    # 2022年同期 names the year of a second figure, not of the period asked
+    without_same_time = SAME_TIME_LAST_YEAR.sub("", YEAR_SAME_TIME.sub("", text))
     if without_same_time != text and PERIOD_WORDS.search(without_same_time):
         # 一季度多少，去年同期多少: the period asked is 一季度 of the year in question; 去年同期 is a second
         # figure (the previous year's, added by the planner), not the year of the first
@@ -316,6 +213,9 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
         return parsed.period, None
     found = set()
     for side in sides:
+        if parsed.period is not None and (year := YEAR_SAME_TIME.search(side)):
+            found.add(Period(int(year.group(1)), parsed.period.month))  # 比2022年同期: the span asked, in that year
+            side = YEAR_SAME_TIME.sub("", side)
         # 比去年同期: the base of a 同比, not a second period compared
         if PERIOD_WORDS.search(SAME_TIME_LAST_YEAR.sub("", side)):
             period, assumed = _period_in(side, vocab, parsed.metrics, today)
@@ -502,6 +402,13 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         text = text.replace(typed, word)
         parsed.text = text
     parsed.metrics = _metrics_in(text)
+    if not parsed.regions and parsed.metrics:
+        # 镇平上半年内资: a figure the database holds for its own regions only, asked of a place that sounds like one
+        for typed, region in vocab.sound_alike_short(text):
+            parsed.corrections.append(f"“{typed}”按“{region.name}”理解")
+            text = text.replace(typed, region.name)
+            parsed.regions.append(region)
+        parsed.text = text
     if BOTH_METRICS.search(text) and not parsed.metrics:
         parsed.metrics = [m for m in METRICS if m.name in ("实际引进内资", "外商直接投资")]
     parsed.future = bool(FUTURE.search(text))

@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue
+from assistant.db.models import Indicator
 from assistant.db.periods import Period, parse_period
 from assistant.db.reference import CITY_NAME
 from assistant.db.session import FigureStore
@@ -477,7 +479,12 @@ def schedule_progress(store: FigureStore, period: str) -> ScheduleResult:
     """
     p = parse_period(period)
     value = round2(p.schedule_pct)
-    prov = Provenance(table="（计算）", row_ids=[], period=p.key, formula=formula("序时进度"))
+    with store.session() as session:
+        # the schedule is computed from the period alone; the rows it is the schedule of are those reported for
+        # that period (a period with none is the computation only)
+        rows = session.execute(select(Indicator.id, Indicator.import_id).where(Indicator.period == p.key)).all()
+        prov = (provenance(session, "indicators", [(r.id, r.import_id) for r in rows], p, formula("序时进度")) if rows
+                else Provenance(table="（计算）", row_ids=[], period=p.key, formula=formula("序时进度")))
     return ScheduleResult(period=p.key, period_label=p.label, schedule_pct=float(value),
                           figures=[Figure(label=f"{p.label} 序时进度", value=float(value), unit="%", period=p.key,
                                           provenance=prov)],

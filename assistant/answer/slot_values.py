@@ -1,0 +1,123 @@
+"""The values a question gives for each kind of slot a figure tool takes (its places, periods, metrics, the basis
+of a ranking, a window of dates…), and how many of a tool's slots it fills: the planner's view of a question. Pure:
+works on parsed questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from assistant.answer.comparisons import threshold_of
+from assistant.answer.understand import ATTRIBUTE, LAG, RANK, Parsed
+from assistant.tools.registry import FigureTool
+
+# The same period of the previous year asked for as a figure of its own (去年同期多少, 上年同期呢), not as the
+# base of a change (比去年同期增长, 较上年同期): both periods' figures are given.
+ASKS_LAST_YEAR = re.compile(r"(?<![比较与和同])(?:去年|上年|上一年)同期(?!相比|比|增|减|下降|上升)")
+# Words of a question about signing (签了哪些, 新签约): a week's window is a signing window only with one of them.
+SIGNING = re.compile(r"签约|签了|签的|签订|新签|签下")
+# The newest period with data for some metrics in some regions (the planner's default when none is named).
+LatestPeriod = Callable[[list[str], list[str]], "str | None"]
+# Slot kinds that name what is asked (a place, a project, a window…): each one a tool uses counts for it.
+_NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
+                "category", "days", "amount", "foreign", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
+                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "milestone", "until",
+                "total", "hq", "due_from", "amount_below")
+# A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
+# question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
+ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|[前后]\s*[2-9一二两三四五六七八九十]\s*[名位个]?|最[高低好差多少大小快慢后]|倒数|"
+                           r"垫底|末位|末尾|靠前|靠后|居首|"
+                           r"并列|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})(?:\s*[名位](?!单位)|(?![\d\s一二三四五六七八九十]|"
+                           r"季度|条|款|章|节|号|次|批|届|个|家|项|年|类|期|轮|天|周|月|部分|点))")
+# The basis a ranking is asked by, in the question's words (同比 before 总量: 同比增速最快 is by 同比).
+RANKED_BY_YOY = re.compile(r"同比|增速|增幅|增长率|负增长")
+RANKED_BY_VALUE = re.compile(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少")
+RANKED_BY_COMPLETION = re.compile(r"完成进度|完成率|进度")
+# Two periods compared on completion or place (进度提高了多少, 名次变化), not on the amount that came in between.
+ASKS_PROGRESS_CHANGE = re.compile(r"进度|完成率|百分点|名次|排名|位次|提升")
+# What a follow-up asks of its own (排第几, 哪几个没达到序时进度, 年度目标呢): a position asked before it (外资呢 after
+# 内资排名前三) is kept only when it asks nothing of its own.
+OWN_ASK = re.compile(rf"{RANK.pattern}|{LAG.pattern}|{ATTRIBUTE.pattern}")
+
+
+def _position_asked(parsed: Parsed) -> str:
+    """The words that say which position of a ranking is asked: a follow-up's own when it asks something, else
+    the earlier question's with it."""
+    if parsed.follow_up and not OWN_ASK.search(parsed.text):
+        return f"{parsed.asked_before} {parsed.text}"
+    return parsed.text
+
+
+def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
+    """The values a question gives for one slot kind (several for two counties or two metrics)."""
+    slots = parsed.slots
+    if kind == "region":
+        return [r.name for r in parsed.regions]
+    if kind == "county":
+        return [r.name for r in parsed.regions if not r.is_city]
+    if kind == "period":
+        if parsed.period and not parsed.period_assumed:
+            if not parsed.follow_up and ASKS_LAST_YEAR.search(parsed.text):
+                return [parsed.period.key, parsed.period.previous_year().key]  # 一季度多少？去年同期多少？
+            return [p.key for p in sorted({parsed.period, *parsed.also_periods})]  # 一季度和上半年分别多少
+        newest = latest([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
+        return [newest] if newest else ([parsed.period.key] if parsed.period else [])
+    if kind == "metric":
+        return [m.name for m in parsed.metrics]
+    if kind == "by":
+        # the basis the question names (按完成进度排第几); a follow-up naming none (那平利县呢) keeps the one its
+        # earlier question asked the ranking by
+        for text in (parsed.text, parsed.asked_before):
+            if RANKED_BY_YOY.search(text):
+                return ["yoy"]
+            if RANKED_BY_VALUE.search(text):
+                return ["value"]
+            if RANKED_BY_COMPLETION.search(text):
+                return []
+        return []
+    if kind == "compared_to":
+        return [parsed.compared_to.key] if parsed.compared_to else []
+    if kind == "change":
+        # a change of completion asked in words, or two periods compared on completion or place (上半年比一季度进度
+        # 提高了多少); 上半年比一季度多了多少 asks the amount that came in, which the indicator tools give
+        asked = f"{parsed.asked_before} {parsed.text}"
+        return [True] if slots.change or parsed.compared_to and ASKS_PROGRESS_CHANGE.search(asked) else []
+    if kind == "stage" and slots.stage and (slots.date_to or slots.until) and slots.stage in ("签约", slots.milestone):
+        return []  # 本月新签约的项目, 二季度开工的: the step is what happened in the window, not the stage now
+    if kind == "total":  # a county total is asked of a county named or of the counties side by side
+        named = any(not r.is_city for r in parsed.regions) and slots.total != "项目个数"
+        return [slots.total] if slots.total and (named or slots.per_county) else []
+    if kind == "milestone":  # a lifecycle step only where a window or an end day is asked of it
+        return [slots.milestone] if slots.milestone and (slots.date_to or slots.until) else []
+    if kind in ("signed_from", "signed_to"):
+        # a signing window: a month or quarter asked of signings, or a week (本周) only where signing is asked —
+        # 这周到位资金增加的项目 asks what changed in the week, not what was signed in it
+        window = slots.date_from if kind == "signed_from" else slots.date_to
+        # 8月份要到约定开工期限: the month is the deadline's, not a signing's
+        deadline = slots.due_from is not None and not SIGNING.search(parsed.text)
+        return [] if window is None or (slots.week or deadline) and not SIGNING.search(parsed.text) else [window]
+    value = {"source": slots.source, "overdue": slots.overdue, "parts": slots.parts,
+             "solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
+             "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
+             "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
+             "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
+             "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
+             "owner": slots.owner, "visitor": slots.visitor, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
+             "due_from": slots.due_from, "due_to": slots.due_to, "amount_below": slots.amount_below}.get(kind)
+    return [] if value is None else [value]
+
+
+def used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
+    kinds = set(tool.slots.values()) | set(tool.requires)
+    named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed
+    # a position asked with no place named (上半年内资倒数第二) is which region holds it: only a ranking says
+    # and so is a level set on the score (超过80%的, 不到75%的有几个): which places are beyond it
+    # (of no county named: 平利一季度内资是不是负增长 asks that county's own 同比)
+    level = threshold_of(parsed.text) is not None and not any(not r.is_city for r in parsed.regions)
+    by = ("by" in kinds and (bool(ASKS_POSITION.search(_position_asked(parsed))) or level)
+          and (bool(slot_values("by", parsed, latest)) or not parsed.regions))
+    used = named_period + by + sum(1 for kind in kinds if kind in _NAMED_KINDS and slot_values(kind, parsed, latest))
+    # a column asked of the listed rows (紫阳县项目的最新进展) counts only beside a filter naming which rows: alone
+    # (30天内要到约定开工期限的项目) the column word is how a lifecycle window is asked, not a list
+    return used + (used > 0 and "columns" in kinds and bool(slot_values("columns", parsed, latest)))
