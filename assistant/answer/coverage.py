@@ -158,7 +158,7 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
 
 # A count asked in a unit of people, land, weight or energy (新增就业多少人, 占地多少亩, 多少吨标煤, 发电量多少度):
 # a tool that never counts in that unit answers another question, however near its examples are.
-ASKED_UNIT = re.compile(r"(?:多少|几)\s*个?\s*(人(?!民)|名|亩|吨|度(?!\d)|户|平方米|千瓦)")
+ASKED_UNIT = re.compile(r"(?<![第前后])(?:多少|几)\s*个?\s*(人(?!民)|名|亩|吨|度(?!\d)|户|平方米|千瓦)")  # 第几名 is a place
 
 
 def unit_uncovered(question: str, text: str) -> list[str]:

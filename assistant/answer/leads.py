@@ -211,7 +211,7 @@ def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:
 ASKS_REMAINING = re.compile(
     r"(?:差|距|离|剩|缺口|欠)[^，。？?序]{0,8}(?:目标|任务)|(?:目标|任务)[^，。？?序]{0,6}(?:还差|差多少|缺口|剩)"
     r"|(?:还|尚)差多少(?![^，。？?]{0,4}(?:百分点|序时))|(?:没|未)完成的?(?:部分|还有)?(?:多少)?$|(?:还|尚)(?:没|未)完成"
-    r"|剩余|剩下|缺口")
+    r"|剩余|剩下|缺口|超额|超出(?:目标|任务)")
 
 
 def remaining(value: float | None, target: float | None) -> float | None:

@@ -24,6 +24,11 @@ LEADS = [
     ("1-7月内资进度最高的比最低的高多少", ["第1的旬阳市（85.38%）比最后的瀛湖（49.66%）高35.72个百分点"]),
     # one place at two periods compared: the amount that came in between (80.66 − 69.86)
     ("平利县1-7月内资比上半年增加了多少亿", ["平利县2023年1-7月实际引进内资80.66亿元，比2023年上半年（1-6月）（69.86亿元）增加10.8亿元"]),
+    # the words a figure is asked by that the indicator tools hold under another name (完成…百分比, 第几名 as a
+    # place, not a count of people; 超额完成 as what exceeds the target)
+    ("岚皋县23年1-7月引进内资完成年度任务百分比", ["完成年度目标的78.26%"]),
+    ("上半年汉阴内资完成率在全市第几名", ["完成年度目标的66.8%，在13个县区中排第8"]),
+    ("全市2023年全年内资超额完成多少亿", ["已完成年度目标（1250.28亿元），超出182.37亿元"]),
     # a level set on the ranking's score: the places beyond it and how many, for completion, 同比 and the total
     ("1-7月内资进度不到75%的县区有几个", ["完成进度低于75%的有4个：紫阳县（70.83%）、平利县（70.31%）、恒口（54.56%）、瀛湖（49.66%）"]),
     ("上半年内资完成进度70%以上的有哪些", ["完成进度达到或超过70%的有4个：旬阳市（72.5%）、高新区（72.03%）、白河县（71.6%）、石泉县（70.3%）"]),
