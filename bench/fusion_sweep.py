@@ -168,6 +168,17 @@ def answer_type_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tu
     return lines + [line(*row) for row in rows], rows[0][1]
 
 
+def places_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
+    """Stage 2g: the place signals alone (the document is of the jurisdiction asked, of another only, the passage
+    names it) with every other weight as chosen."""
+    scale = 1.0 if chosen.normalise == "zscore" else 0.2
+    steps = [v * scale for v in (0.0, 0.25, 0.5, 1.0, 1.5, 2.0)]
+    rows = sweep(cases, [replace(chosen, place=place, place_conflict=conflict, place_passage=passage)
+                         for place in steps for conflict in steps for passage in steps[:4]])
+    lines = ["", "## stage 2g: place signals (same jurisdiction, another only, passage names it) with the chosen signals"]
+    return lines + [line(*row) for row in rows[:25]], rows[0][1]
+
+
 def ablate(cases: dict[str, list[Case]], chosen: FusionWeights) -> list[str]:
     ablations = {"chosen": chosen, "no synonyms": replace(chosen, synonyms=False),
                  "with synonyms": replace(chosen, synonyms=True),
@@ -198,6 +209,8 @@ def main() -> None:
     parser.add_argument("--time-only", action="store_true",
                         help="keep kb.py's FUSION and choose only the time signals (stage 2e): for development parts "
                              "other than those the other weights were chosen on")
+    parser.add_argument("--places-only", action="store_true",
+                        help="keep kb.py's FUSION and choose only the place weights (stage 2g)")
     parser.add_argument("--answer-type-only", action="store_true",
                         help="keep kb.py's FUSION and choose only the answer-type weight (stage 2f)")
     args = parser.parse_args()
@@ -209,6 +222,7 @@ def main() -> None:
               "# objective = mean over corpora of (hit@1 + MRR) / 2", f"# synonyms: {args.synonyms}", ""]
     # one signal swept alone, the other weights as kb.py's FUSION has them
     single = (("answer-type-only", answer_type_stage, replace(FUSION, answer_type=0.0)) if args.answer_type_only else
+              ("places-only", places_stage, FUSION) if args.places_only else
               ("time-only", time_stage, replace(FUSION, time_match=0.0, time_conflict=0.0)) if args.time_only else None)
     if single:
         label, stage, base = single

@@ -33,7 +33,7 @@ from assistant.index.identifiers import (
 from assistant.index.manifest import ChunkRow, DocRecord, Manifest
 from assistant.index.places import document_places, gazetteer, place_relation
 from assistant.index.provenance import is_verified, uploader_text
-from assistant.index.synonyms import load_synonyms
+from assistant.index.synonyms import load_synonyms, written_otherwise
 from assistant.index.timescope import Time, asked_times, document_times, relation
 from assistant.index.tokenize import tokenize_query
 from assistant.index.vectors import VectorStore, open_vector_store
@@ -63,7 +63,10 @@ MISSING_RETRY_S = 10.0
 # A question asking for a date or a time limit (什么时候生效, 多长时间内移交) and a passage stating one (answertype.py):
 # 0.2 up, chosen with `fusion_sweep.py --answer-type-only` on the development parts of demo, gov and cmrc
 # (bench/results/fusion_sweep_answer_type.txt; 0.2 to 0.3 score the same, 0.4 loses a gov question).
-FUSION = FusionWeights(bm25=0.5, normalise="minmax", coverage=0.4, period=0.0, place_conflict=0.2, title=0.1,
+# A document of the jurisdiction the question names 0.3 up: chosen with `fusion_sweep.py --places-only` on the
+# development parts of demo and gov after 43 new gov questions joined them (bench/results/fusion_sweep_places.txt:
+# 0.3 to 0.4 up with 0.2 to 0.4 down score the same; the earlier 0 had been chosen on 116 gov questions).
+FUSION = FusionWeights(bm25=0.5, normalise="minmax", coverage=0.4, period=0.0, place=0.3, place_conflict=0.2, title=0.1,
                        year=0.0, time_match=0.0, time_conflict=0.32, answer_type=0.2, synonyms=True)
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
@@ -342,14 +345,18 @@ class _Snapshot:
             self.times.update(zip([r.chunk_id for r in passages], found, strict=True))
         return self.times.get(chunk_id, [])
 
-    def coverage(self, chunk_id: str, query_tokens: list[str]) -> float:
+    def coverage(self, chunk_id: str, query_tokens: list[str], others: Mapping[str, list[str]] | None = None
+                 ) -> float:
         """Share of the query's words found together in one sentence of the passage: a cheap reranking
-        signal for factual questions, whose answer is usually a single sentence."""
+        signal for factual questions, whose answer is usually a single sentence. A word also counts as found
+        when the sentence writes the term it belongs to another way (`others`: 财政收入 → 一般公共预算收入)."""
         words = set(query_tokens)
         if not words:
             return 0.0
-        sentences = [s for s in SENTENCE.split(self.chunks[chunk_id].text) if s.strip()]
-        return max((sum(1 for w in words if w in s.lower()) / len(words) for s in sentences), default=0.0)
+        others = others or {}
+        sentences = [s.lower() for s in SENTENCE.split(self.chunks[chunk_id].text) if s.strip()]
+        return max((sum(1 for w in words if w in s or any(o in s for o in others.get(w, ()))) / len(words)
+                    for s in sentences), default=0.0)
 
     def hit(self, chunk_id: str, score: float) -> Hit:
         row = self.chunks[chunk_id]
@@ -557,6 +564,7 @@ class KnowledgeBase:
         wordings = [folded] + [folded.replace(written.lower(), other.lower()) for written, others in expansions
                                for other in others]
         times_asked: dict[int, list[Time]] = {}  # by document year
+        others = written_otherwise(query_tokens, expansions)
         kinds = asked_kinds(query)
         named = {d for d in {snapshot.chunks[cid].doc_id for cid in ids}
                  if names_document(wordings, snapshot.doc_names.get(d, ()))}
@@ -565,7 +573,7 @@ class KnowledgeBase:
             bm25=expanded[rows],
             bm25_plain=plain[rows],
             cosine=np.array([cosine[i] for i in rows], dtype=np.float64),
-            coverage=np.array([snapshot.coverage(cid, query_tokens) for cid in ids]),
+            coverage=np.array([snapshot.coverage(cid, query_tokens, others) for cid in ids]),
             period=np.array([float(bool(periods) and snapshot.mentions_any(cid, periods)) for cid in ids]),
             place=np.array([place_relation(asked, snapshot.doc_places.get(snapshot.chunks[cid].doc_id, frozenset()),
                                            places) for cid in ids], dtype=np.float64),

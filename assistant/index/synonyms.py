@@ -41,6 +41,18 @@ class Synonyms:
         return out
 
 
+def written_otherwise(tokens: list[str], expansions: list[tuple[str, list[str]]]) -> dict[str, list[str]]:
+    """For each query token that is part of a term `expansions` matched, the term's other ways of writing
+    (财政 and 收入 of 财政收入 → [一般公共预算收入]), lower-cased: a passage writing one of them mentions the token's
+    term."""
+    out: dict[str, list[str]] = {}
+    for written, others in expansions:
+        for token in tokens:
+            if token in written.lower():
+                out.setdefault(token, []).extend(o.lower() for o in others)
+    return out
+
+
 @lru_cache(maxsize=8)
 def _compile(groups: tuple[tuple[str, ...], ...]) -> re.Pattern[str] | None:
     members = sorted({m.lower() for group in groups for m in group}, key=lambda m: (-len(m), m))

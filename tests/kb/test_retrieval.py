@@ -80,6 +80,23 @@ def test_synonyms_let_keyword_search_find_the_documents_wording(kb: KnowledgeBas
     assert "31.6亿美元" in kb.search("湖北利用外资", k=1)[0].text
 
 
+@pytest.mark.parametrize(("asked", "written"), [("湖北财政收入增长多少", "湖北一般公共预算收入增长多少"),
+                                                ("湖南GDP增长多少", "湖南地区生产总值增长多少")])
+def test_a_sentence_writing_the_term_another_way_covers_the_question_as_well(kb: KnowledgeBase, asked: str,
+                                                                             written: str) -> None:
+    # Coverage (the share of the question's words in one sentence) counts 财政收入 as found where the sentence
+    # says 一般公共预算收入 (and GDP where it says 地区生产总值).
+    def coverage(question: str) -> dict[str, float]:
+        found = kb.candidates(question)
+        assert found is not None
+        return dict(zip(found[1].chunk_ids, found[1].coverage, strict=True))
+
+    by_written = coverage(written)
+    answering = max(by_written, key=lambda cid: by_written[cid])
+    # of the question's three words (province, term, 增长) the sentence writes all but the province (全省)
+    assert coverage(asked)[answering] == pytest.approx(2 / 3)
+
+
 @pytest.mark.parametrize("path", ["pool", "narrow", "narrow-small-cache"])
 def test_pooled_search_above_the_exact_threshold_ranks_as_exact(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch,
                                                                 path: str) -> None:
