@@ -58,6 +58,14 @@ class Gazetteer:
         are about the same jurisdiction, a 河南 question and a 郑州市 document too."""
         return a in self.lineage(b) or b in self.lineage(a)
 
+    def common(self, names: list[str]) -> str | None:
+        """The smallest place holding all of `names` (汉滨区 and 平利县 → 安康市; one name → itself), None when
+        they share none (湖北省 and 湖南省)."""
+        if not names:
+            return None
+        others = [set(self.lineage(n)) for n in names[1:]]
+        return next((p for p in self.lineage(names[0]) if all(p in o for o in others)), None)
+
     def forms(self, name: str) -> list[str]:
         """Every written form of a place (全称 and 简称), longest first."""
         return sorted((form for form, full in self.canonical.items() if full == name), key=len, reverse=True)
@@ -133,10 +141,14 @@ def gazetteer() -> Gazetteer:
 
 def document_places(title: str, office: str, head: str, places: Gazetteer | None = None) -> frozenset[str]:
     """The jurisdiction of a document: the places its title or issuing office names; failing that, those in its
-    first lines (a report's "在湖北省第十四届人民代表大会…上"). A national law names none."""
+    first lines (a report's "在湖北省第十四届人民代表大会…上"). A national law names none. Several places of one
+    jurisdiction are that jurisdiction: a city's survey whose opening names the four counties it visited is the
+    city's document, not one of those counties' (a question about a fifth county is no question about another
+    place)."""
     places = places or gazetteer()
-    named = places.find(f"{title} {office}")
-    return frozenset(named or places.find(head))
+    named = places.find(f"{title} {office}") or places.find(head)
+    common = places.common(named) if len(named) > 1 else None
+    return frozenset([common] if common else named)
 
 
 def place_relation(question_places: Iterable[str], doc_places: Iterable[str], places: Gazetteer | None = None) -> int:

@@ -56,6 +56,9 @@ def test_places_in_questions_longest_name_first_with_short_forms() -> None:
     assert places.find("内蒙十四五外贸进出口") == ["内蒙古自治区"]
     assert places.find("上海浦东新区保税维修") == ["上海市", "浦东新区"]
     assert places.find("汉阴县一季度外资") == ["汉阴县"]
+    # a province's one-character short name; a longer name holding that character is the longer place
+    assert places.find("赣这几年清理了多少政策") == ["江西省"] and places.find("豫企出海") == ["河南省"]
+    assert places.find("赣州的外资") == ["赣州市"] and places.find("鄂尔多斯的煤") == ["鄂尔多斯市"]
     # ordinary words that contain a place's short form are not places; 台湾同胞 names investors, not a jurisdiction
     assert places.find("发展朝阳产业") == []
     assert places.find("台湾同胞投资权益") == []
@@ -73,6 +76,11 @@ def test_document_places_from_title_office_or_opening() -> None:
     assert document_places("烟台市优化营商环境条例", "", "") == {"烟台市"}
     assert document_places("政府工作报告", "", "2026年1月在湖北省第十四届人民代表大会第五次会议上") == {"湖北省"}
     assert document_places("中华人民共和国外商投资法", "", "第一条 为了进一步扩大对外开放") == frozenset()
+    # an opening naming several places of one jurisdiction (the counties a city's survey visited) is that one's
+    survey = "调研组先后到汉滨区、旬阳市、平利县和恒口示范区，实地察看项目"
+    assert document_places("关于全市招商引资项目落地情况的调研报告", "", survey) == {"安康市"}
+    assert place_relation(["石泉县"], document_places("调研报告", "", survey)) == 1
+    assert document_places("", "", "湖北省、湖南省两省联合") == {"湖北省", "湖南省"}
 
 
 def test_synonyms_expand_the_other_ways_of_writing_a_term() -> None:
