@@ -33,7 +33,7 @@ from assistant.answer.numbers import unsupported_numbers
 from assistant.answer.quoting import best_sentences
 from assistant.answer.types import Answer, Citation
 from assistant.index.tokenize import tokenize_query
-from assistant.tools.types import Figure
+from assistant.tools.types import Figure, cn_date
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -169,7 +169,7 @@ class Agent:
     def messages_for(self, question: str, history: list[str] | None) -> list[BaseMessage]:
         system = render(
             load_prompt("system.md"),
-            today=f"{self.context.today.year}年{self.context.today.month}月{self.context.today.day}日",
+            today=cn_date(self.context.today),
             regions="、".join(self.context.regions) or "（项目数据库尚未导入，不能查询数据）",
             latest=self.context.latest or "（无）",
         )

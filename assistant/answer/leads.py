@@ -24,6 +24,7 @@ from assistant.db.periods import parse_period
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
 from assistant.tools.lifecycle import CountyRanking
 from assistant.tools.monthly import ProgressChange, ProgressStep
+from assistant.tools.types import cn_date
 
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
 LAST = re.compile(r"倒数|最低|最差|最慢|最少|最小|最后|末位|垫底|靠后|落后")
@@ -286,7 +287,7 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     ranked = [r for r in result.rows if r.rank is not None]
     ranks = [r.rank for r in ranked if r.rank is not None]
     asked = [g.name for g in parsed.regions if not g.is_city]
-    day = f"截至{result.as_of.year}年{result.as_of.month}月{result.as_of.day}日台账，"
+    day = f"截至{cn_date(result.as_of)}台账，"
     if asked:
         parts = []
         for name in asked:

@@ -17,6 +17,7 @@ from assistant.db.reference import METRICS, MetricDef
 from assistant.db.vocab import find_metric
 from assistant.index.places import Gazetteer, gazetteer
 from assistant.index.tokenize import get_tokenizer
+from assistant.tools.types import cn_date
 
 RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|哪个(?:县|区|地区)?.{0,6}最")
 LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
@@ -451,7 +452,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     if parsed.period is not None and not parsed.period_assumed and parsed.compared_to is None:
         parsed.also_periods = _listed_periods(text, vocab, parsed, today)
     if today != clock and (relative := RELATIVE_PERIOD.search(text)):
-        parsed.corrections.append(f"数据截至{today.year}年{today.month}月{today.day}日，“{relative.group(0)}”按此日期理解")
+        parsed.corrections.append(f"数据截至{cn_date(today)}，“{relative.group(0)}”按此日期理解")
     parsed.bad_period = impossible_date(text)
     parsed.slots = fill_slots(text, vocab.names, today)
     if (days := _day_range(text, today)) is not None:

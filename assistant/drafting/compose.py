@@ -12,6 +12,7 @@ from assistant.db.models import Indicator
 from assistant.db.periods import Period, parse_period
 from assistant.db.session import FigureStore
 from assistant.tools import city_total, lagging_regions, list_events, project_stats
+from assistant.tools.types import cn_date
 
 from .facts import (
     DOMESTIC,
@@ -44,10 +45,6 @@ TOPICS: dict[str, re.Pattern[str]] = {
 
 class NoPeriod(ValueError):
     pass
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def latest_period(store: FigureStore | None) -> Period | None:

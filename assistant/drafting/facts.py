@@ -34,7 +34,7 @@ from assistant.tools import (
 )
 from assistant.tools.formulas import FORMULAS
 from assistant.tools.ledger import CountItem, open_problems, solved_problems
-from assistant.tools.types import Figure, Provenance
+from assistant.tools.types import Figure, Provenance, cn_date
 from assistant.tools.types import format_value as tool_value
 
 from .templates import phrase
@@ -224,7 +224,7 @@ def problems_as_of(store: FigureStore, day: date, region: str | None = None) -> 
     regions = Counter(i.region for i in items)
     rows = sorted({i.id for i in items})
     prov = still_open.provenance.model_copy(update={
-        "row_ids": rows, "formula": f"{day.year}年{day.month}月{day.day}日时未解决的问题 = 提出日期不晚于该日、且当时尚未解决"})
+        "row_ids": rows, "formula": f"{cn_date(day)}时未解决的问题 = 提出日期不晚于该日、且当时尚未解决"})
     return ProblemList(region=still_open.region, department=None, items=items, open_count=len(items),
                        by_department=[CountItem(name=n, count=c) for n, c in counts.most_common()],
                        by_region=[CountItem(name=n, count=c) for n, c in regions.most_common()],

@@ -28,11 +28,10 @@ from assistant.tools import (
     rank_regions,
 )
 from assistant.tools.indicators import RankedRegion
-from assistant.tools.types import Figure, format_value
+from assistant.tools.types import Figure, cn_date, format_value
 
 from .check import is_statistic
 from .compose import (
-    cn_date,
     fact_paragraph,
     finish,
     heading,

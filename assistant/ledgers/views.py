@@ -46,13 +46,13 @@ from assistant.tools.ledger import OVERDUE_RULE
 from assistant.tools.lifecycle import (
     STATUS_RULE,
     STATUSES,
-    cn_date,
     ledger_date,
     load_ledger,
     region_filter,
     status_case,
     status_of,
 )
+from assistant.tools.types import cn_date
 
 Kind = Literal["projects", "enterprises", "contacts", "problems"]
 LEDGER_KINDS: dict[str, str] = {"projects": "项目", "enterprises": "企业", "contacts": "走访记录", "problems": "问题"}

@@ -26,9 +26,9 @@ from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import check_region, guard_aggregate, provenance, resolve_region
 from assistant.tools.indicator_rows import competition_rank
-from assistant.tools.lifecycle import RATE_RULES, cn_date, county_rates, ledger_date, load_ledger
+from assistant.tools.lifecycle import RATE_RULES, county_rates, ledger_date, load_ledger
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance
+from assistant.tools.types import Figure, Provenance, cn_date
 
 SCHEME_FILE = Path(__file__).resolve().parents[1] / "resources" / "assessment.yaml"
 SCORE_RULE = "得分 = min(实际值 ÷ 目标值, 1) × 权重；无数据记 0 分；总分为各项得分之和，类别内按总分由高到低排名，并列同名次"

@@ -14,9 +14,8 @@ from assistant.db.models import Contact, Office
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import period_of, provenance
-from assistant.tools.lifecycle import cn_date
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance
+from assistant.tools.types import Figure, Provenance, cn_date
 
 
 class ContactItem(BaseModel):

@@ -17,9 +17,9 @@ from assistant.db.models import Project, Region
 from assistant.db.session import FigureStore
 from assistant.tools.common import all_ids, check_region, guard_aggregate, provenance_of, resolve_region
 from assistant.tools.indicator_rows import competition_rank
-from assistant.tools.lifecycle import cn_date, ledger_date
+from assistant.tools.lifecycle import ledger_date
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, format_value
+from assistant.tools.types import Figure, cn_date, format_value
 
 Measure = Literal["项目个数", "总投资", "到位资金", "当年到位资金"]
 # measure → (the ledger column summed; None counts rows, the unit, how the rule reads)

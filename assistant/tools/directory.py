@@ -18,7 +18,7 @@ from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import other_region_units, provenance, resolve_chain
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, format_value
+from assistant.tools.types import Figure, Provenance, cn_date, format_value
 
 _TAGS = re.compile(r"[（(]示例[)）]")
 _PROJECT_SUFFIX = re.compile(r"(?:建设)?项目$")
@@ -106,7 +106,7 @@ class ProjectDetail(BaseModel):
 
 def _date(d: object) -> str:
     """2024年3月5日 for a date; empty for a missing one (the ledger fields come as one dict of mixed values)."""
-    return f"{d.year}年{d.month}月{d.day}日" if isinstance(d, date) else ""
+    return cn_date(d) if isinstance(d, date) else ""
 
 
 @figure_tool(

@@ -17,7 +17,7 @@ from assistant.db.units import to_decimal
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import department_key, period_of, provenance, resolve_region, scoped_region
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, format_value
+from assistant.tools.types import Figure, Provenance, cn_date, format_value
 
 
 class EventItem(BaseModel):
@@ -145,14 +145,10 @@ def handled_by(problem: Problem, department: str | None) -> bool:
     return not department or department_key(department) in normalise_name(problem.department)
 
 
-def _cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _problem_line(item: ProblemItem) -> str:
     project = f"{item.project}，" if item.project else ""
-    closed = f"，{_cn(item.closed_on)}解决" if item.closed_on else ""
-    flow = [f"办结时限{_cn(item.due_on)}" + (f"（已逾期 {item.overdue_days} 天）" if item.overdue_days else "")
+    closed = f"，{cn_date(item.closed_on)}解决" if item.closed_on else ""
+    flow = [f"办结时限{cn_date(item.due_on)}" + (f"（已逾期 {item.overdue_days} 天）" if item.overdue_days else "")
             if item.due_on and not item.closed_on else "",
             f"协调层级{item.escalation}" if item.escalation else "",
             f"企业评价“{item.evaluation}”" if item.evaluation else "",
@@ -172,7 +168,7 @@ def _problem_items(session: Session, rows: list[tuple[Problem, Region]]) -> list
     latest: dict[int, str] = {}
     for note in session.scalars(select(ProblemProgress).where(
             ProblemProgress.problem_id.in_([pb.id for pb, _ in rows] or [0])).order_by(ProblemProgress.noted_on)):
-        latest[note.problem_id] = f"{_cn(note.noted_on)}{note.text}"
+        latest[note.problem_id] = f"{cn_date(note.noted_on)}{note.text}"
     return [ProblemItem(**ProblemFacts.of(pb, rg.name), opened_on=pb.opened_on, closed_on=pb.closed_on,
                         due_on=pb.due_on, escalation=pb.escalation, evaluation=pb.evaluation,
                         overdue_days=(day - pb.due_on).days if pb.due_on and not pb.closed_on and pb.due_on < day
@@ -241,7 +237,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         solved = _problem_items(session, closed)
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
     by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
-    window = (f"{_cn(opened_from) if opened_from else ''}—{_cn(opened_to) if opened_to else ''}提出的"
+    window = (f"{cn_date(opened_from) if opened_from else ''}—{cn_date(opened_to) if opened_to else ''}提出的"
               if opened_from or opened_to else "")
     scope = "".join(filter(None, [window, region_name, department and f"“{department}”相关部门",
                                   escalation and f"协调层级为“{escalation}”的"]))
@@ -333,7 +329,7 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
     `due` only the open ones whose 办结时限 falls within those two days."""
     from assistant.db.models import ProblemProgress, Project
     from assistant.tools.directory import match_names
-    from assistant.tools.lifecycle import cn_date, ledger_date
+    from assistant.tools.lifecycle import ledger_date
 
     with store.session() as session:
         day = ledger_date(session)

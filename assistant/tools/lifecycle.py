@@ -58,7 +58,7 @@ from assistant.tools.common import (
 )
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, format_value
+from assistant.tools.types import Figure, Provenance, cn_date, format_value
 
 # The status rule, written once: tools put it into provenance and the README quotes it.
 WARN_BEFORE_DAYS = 30  # 约定开工期限 this close and not started: 预警
@@ -71,10 +71,6 @@ STATUS_RULE = (
     f"或最新进展距台账日期超过 {STALE_WARN_DAYS} 天；其余为正常；已投产的项目为正常"
 )
 STATUSES = ("正常", "预警", "滞后")
-
-
-def cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def reported_on(session: Session) -> date | None:

@@ -13,9 +13,9 @@ from assistant.db.errors import InvalidValue
 from assistant.db.models import Project
 from assistant.db.session import FigureStore
 from assistant.tools.common import found_or_examined, scoped_region
-from assistant.tools.lifecycle import LedgerItem, _item, cn_date, ledger_date, load_ledger, region_filter
+from assistant.tools.lifecycle import LedgerItem, _item, ledger_date, load_ledger, region_filter
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, format_value
+from assistant.tools.types import Figure, Provenance, cn_date, format_value
 
 Milestone = Literal["线索", "在谈", "签约", "开工", "投产"]
 # the ledger column each step is dated by

@@ -13,9 +13,8 @@ from assistant.db.importers import office_index
 from assistant.db.models import Contact, Office
 from assistant.db.session import FigureStore
 from assistant.tools.common import provenance
-from assistant.tools.lifecycle import cn_date
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance
+from assistant.tools.types import Figure, Provenance, cn_date
 
 
 class OfficeItem(BaseModel):

@@ -13,9 +13,9 @@ from assistant.db.models import ProblemProgress
 from assistant.db.session import FigureStore
 from assistant.tools.common import provenance
 from assistant.tools.ledger import ProblemFacts, handled_by, problems_in
-from assistant.tools.lifecycle import cn_date, ledger_date
+from assistant.tools.lifecycle import ledger_date
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance
+from assistant.tools.types import Figure, Provenance, cn_date
 
 MOVES_RULE = ("问题动态 = 办理进展日期、提出日期或解决日期在所问时间段内的问题（办理进展来自 problem_progress 表：每期问题台账"
               "带来的新进展各记一条）；不填日期时为台账日期及之前共 7 天")

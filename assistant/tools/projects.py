@@ -39,7 +39,7 @@ from assistant.tools.directory import match_names
 from assistant.tools.formulas import formula
 from assistant.tools.lifecycle import ledger_date, region_filter
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, as_float, format_value
+from assistant.tools.types import Figure, Provenance, as_float, cn_date, format_value
 
 _NON_KEY = "非重点产业链"
 
@@ -119,7 +119,7 @@ def _column_text(value: object) -> str:
     if value is None or value == "":
         return "未填"
     if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return cn_date(value)
     if isinstance(value, float | Decimal):
         return format_value(float(value), "亿元")
     return str(value)
@@ -493,10 +493,6 @@ class StalledProjects(BaseModel):
     summary: str
 
 
-def _cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 @figure_tool(
     "签约后超过一定天数仍未开工的项目",
     examples=[
@@ -536,9 +532,9 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
                          key=lambda x: (x.signed_on or date.max, x.name))
         prov = found_or_examined(session, "projects", [(x.id, x.import_id) for x in stalled], Project.id,
                                  Project.import_id, region_filter(session, region), None,
-                          (f"签约日期不晚于 {_cn_date(cutoff_day)}、到那天还没有开工日期（或开工日期晚于那天）"
+                          (f"签约日期不晚于 {cn_date(cutoff_day)}、到那天还没有开工日期（或开工日期晚于那天）"
                            + (f"、签约超过 {days} 天" if days else "") + "的项目") if as_of else
-                          f"阶段为“签约”、没有开工日期、签约日期距 {_cn_date(cutoff_day)}（台账日期）超过 {days} 天的项目")
+                          f"阶段为“签约”、没有开工日期、签约日期距 {cn_date(cutoff_day)}（台账日期）超过 {days} 天的项目")
     items = [
         StalledProject(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
                        total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,
@@ -547,15 +543,15 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
                        days_since_signed=(cutoff_day - x.signed_on).days if x.signed_on else 0)
         for x in stalled
     ]
-    listing = "；".join(f"{x.name}（{x.region}，{_cn_date(x.signed_on) if x.signed_on else ''}签约，"
+    listing = "；".join(f"{x.name}（{x.region}，{cn_date(x.signed_on) if x.signed_on else ''}签约，"
                        f"已 {x.days_since_signed} 天）" for x in items[:20])
     more = f"（列出签约最早的 {len(items[:20])} 个）" if total > len(items[:20]) else ""
     # the region asked is said: 镇坪县有没有… answered "没有…" without it reads as the whole city's
     what = f"{region or ''}签约超过 {days} 天仍未开工的项目" if days else f"{region or ''}已签约、尚未开工的项目"
-    started = [f"{x.name}后于{_cn_date(x.started_on)}开工" for x in items if x.started_on]
+    started = [f"{x.name}后于{cn_date(x.started_on)}开工" for x in items if x.started_on]
     later = f"（其中{'；'.join(started)}）" if started else ""
-    summary = (f"截至{_cn_date(cutoff_day)}，{what}共 {total} 个{more}：{listing}。{later}" if items
-               else f"截至{_cn_date(cutoff_day)}，没有{what}。")
-    figures = [Figure(label=f"截至{_cn_date(cutoff_day)}{what}个数", value=total, unit="个", period=None, provenance=prov)]
+    summary = (f"截至{cn_date(cutoff_day)}，{what}共 {total} 个{more}：{listing}。{later}" if items
+               else f"截至{cn_date(cutoff_day)}，没有{what}。")
+    figures = [Figure(label=f"截至{cn_date(cutoff_day)}{what}个数", value=total, unit="个", period=None, provenance=prov)]
     return StalledProjects(days=days, as_of=cutoff_day, items=items, total_count=total, figures=figures,
                            provenance=prov, summary=summary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, computed_field
@@ -33,6 +34,11 @@ def format_value(value: float | None, unit: str) -> str:
     if unit in ("个", "场", "项", "家"):
         return f"{int(value)}{unit}"
     return f"{value:.2f}{unit}"
+
+
+def cn_date(d: date) -> str:
+    """2024年3月5日: how every answer, ledger view and draft writes a date."""
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 class Figure(BaseModel):

@@ -10,7 +10,7 @@ from assistant.db.periods import parse_period
 from assistant.ledgers.table import cell_text
 from assistant.ledgers.views import PAGE_ROWS, LedgerView, ProjectTimeline, Value
 from assistant.tools.assessment import AssessmentResult, CountyScore
-from assistant.tools.lifecycle import cn_date
+from assistant.tools.types import cn_date
 from assistant.ui.html import esc
 
 SHOWN_ROWS = PAGE_ROWS  # rows on the page; the export holds every row of the view
