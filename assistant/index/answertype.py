@@ -2,9 +2,9 @@
 
 "多长时间内移交" wants a time limit (5个工作日内), "什么时候生效" a date (2025年5月1日起施行). Passages on the same rule read
 alike (the same article's words, its neighbours in the same chapter); the one that states a limit or a date is the
-one that can answer. Two kinds only, both unmistakable in the question's wording: a date, and a span of time
-(a deadline or a time limit). A question about an amount (多少亿元) is left alone: nearly every passage of a
-report or a regulation states some number.
+one that can answer. Three kinds, each unmistakable in the question's wording: a date, a span of time (a deadline or
+a time limit), and what a term means (电子印章指什么: the passage saying 本规定所称电子印章，是指…). A question about an
+amount (多少亿元) is left alone: nearly every passage of a report or a regulation states some number.
 """
 
 from __future__ import annotations
@@ -18,12 +18,17 @@ SPAN_ASKED = re.compile(r"多长时间|多久|多少天|几天|多少日|几日|
 # a time limit: a number of days, months or years with what bounds it (10日前, 5个工作日内, 三年内, 满3年后)
 SPAN = re.compile(NUMBER + r"\s*个?\s*(?:工作日|日|天|个月|年|周)\s*(?:内|前|以内|以上|以下|后)")
 
-PATTERNS = {"date": DATE, "span": SPAN}
+# what a term means (电子印章指什么, 平台内经营者是谁, 怎么界定): the passage that defines it (本条例所称…是指…)
+DEFINITION_ASKED = re.compile(r"指的?是?(?:啥|什么|谁|哪些)|是指|什么是|怎么界定|如何界定|怎么定义|如何定义|定义|含义|什么意思")
+DEFINITION = re.compile(r"是指|系指|所称|指的是")
+
+PATTERNS = {"date": DATE, "span": SPAN, "definition": DEFINITION}
+ASKED = (("date", DATE_ASKED), ("span", SPAN_ASKED), ("definition", DEFINITION_ASKED))
 
 
 def asked_kinds(question: str) -> tuple[str, ...]:
-    """The kinds of answer a question asks for: "date", "span", both (最晚什么时候提) or none."""
-    return tuple(kind for kind, asked in (("date", DATE_ASKED), ("span", SPAN_ASKED)) if asked.search(question))
+    """The kinds of answer a question asks for: "date", "span", "definition", several (最晚什么时候提) or none."""
+    return tuple(kind for kind, asked in ASKED if asked.search(question))
 
 
 def states(kinds: tuple[str, ...], text: str) -> bool:

@@ -157,6 +157,13 @@ def test_a_question_asking_for_a_date_or_a_time_limit_and_the_passages_that_stat
     assert states(("span",), "应当在5个工作日内提交") and states(("span",), "3个月内办结")
     assert states(("span",), "自受理之日起三十日内作出决定") and states(("span",), "在投标截止时间10日前提出")
     assert not states(("span",), "全年新增项目30个，投资增长5%") and not states((), "5个工作日内")
+    # what a term means, and the passage that defines it
+    for question in ("电子印章指什么", "平台内经营者指的是谁", "企业国有资产指的是啥", "怎么界定不正当竞争", "什么是负面清单"):
+        assert "definition" in asked_kinds(question), question
+    assert asked_kinds("外资银行注册资本最低要多少") == ()
+    assert states(("definition",), "本规定所称电子印章，是指基于可信密码技术生成身份标识的印章")
+    assert states(("definition",), "本条例所称企业国有资产，系国家对企业各种形式的投资")
+    assert not states(("definition",), "电子印章与实物印章具有同等法律效力")
 
 
 def test_the_passage_that_states_the_time_limit_asked_for_ranks_first() -> None:
