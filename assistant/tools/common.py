@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from assistant.db.errors import AggregateSuppressed, RegionDenied, UnknownChain, UnknownRegion
-from assistant.db.models import ImportLog, IndustryChain, Region
+from assistant.db.errors import AggregateSuppressed, InvalidValue, RegionDenied, UnknownChain, UnknownRegion
+from assistant.db.importers import office_index
+from assistant.db.models import ImportLog, IndustryChain, Office, Region
 from assistant.db.periods import Period, parse_period
 from assistant.db.reference import DEPARTMENT_ALIASES
 from assistant.db.session import FigureStore
@@ -63,6 +64,17 @@ def other_region_units(session: Session, own: str) -> tuple[str, ...]:
     of the other counties and zones); a unit starting with one is that region's, city units and 联络处 are nobody's."""
     return tuple(normalise_name(name) for r in regions(session) if not r.is_city and r.name != own
                  for name in (r.name, *(r.aliases or [])))
+
+
+def resolve_office(offices: list[Office], text: str) -> Office:
+    """The 驻外招商联络处 a question names by its name, a 简称 (西安办) or its city (西安); InvalidValue listing the
+    configured ones when none fits."""
+    index = office_index(offices)
+    name = index.get(text) or index.find_in(text) or next((o.name for o in offices if o.city and o.city in text), None)
+    if name is None:
+        known = "、".join(f"{o.name}（{o.city}）" for o in offices) or "（尚未导入联络处）"
+        raise InvalidValue(f"没有名为“{text}”的驻外招商联络处。已配置的联络处：{known}。")
+    return next(o for o in offices if o.name == name)
 
 
 def resolve_chain(session: Session, text: str) -> Named:

@@ -9,11 +9,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue, LedgerDenied
-from assistant.db.importers import office_index
 from assistant.db.models import Contact, Office
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
-from assistant.tools.common import period_of, provenance
+from assistant.tools.common import period_of, provenance, resolve_office
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date
 
@@ -76,13 +75,8 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
         office_name = None
         office_id = None
         if office:
-            index = office_index(offices)
-            office_name = index.get(office) or index.find_in(office) or next(
-                (o.name for o in offices if o.city and o.city in office), None)
-            if office_name is None:
-                known = "、".join(f"{o.name}（{o.city}）" for o in offices) or "（尚未导入联络处）"
-                raise InvalidValue(f"没有名为“{office}”的驻外招商联络处。已配置的联络处：{known}。")
-            office_id = next(o.id for o in offices if o.name == office_name)
+            found = resolve_office(offices, office)
+            office_name, office_id = found.name, found.id
         names = {o.id: o.name for o in offices}
         stmt = select(Contact)
         if office_id is not None:

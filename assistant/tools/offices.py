@@ -8,11 +8,9 @@ from datetime import date
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from assistant.db.errors import InvalidValue
-from assistant.db.importers import office_index
 from assistant.db.models import Contact, Office
 from assistant.db.session import FigureStore
-from assistant.tools.common import provenance
+from assistant.tools.common import provenance, resolve_office
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date
 
@@ -52,13 +50,7 @@ def list_offices(store: FigureStore, office: str | None = None) -> OfficeList:
     with store.session() as session:
         offices = sorted(session.scalars(select(Office)), key=lambda o: (o.founded_on or date.max, o.id))
         if office:
-            index = office_index(offices)
-            name = index.get(office) or index.find_in(office) or next(
-                (o.name for o in offices if o.city and o.city in office), None)
-            if name is None:
-                known = "、".join(f"{o.name}（{o.city}）" for o in offices) or "（尚未导入联络处）"
-                raise InvalidValue(f"没有名为“{office}”的驻外招商联络处。已配置的联络处：{known}。")
-            offices = [o for o in offices if o.name == name]
+            offices = [resolve_office(offices, office)]
         counts = dict(session.execute(select(Contact.office_id, func.count()).group_by(Contact.office_id)).all())
         prov = provenance(session, "offices", [(o.id, o.import_id) for o in offices], None, None)
         items = [OfficeItem(name=o.name, city=o.city, aliases=list(o.aliases or []), head=o.head,

@@ -233,3 +233,13 @@ def test_progress_change_between_two_periods(demo_store: FigureStore) -> None:
 def test_assessment_without_a_period_takes_the_newest_quarter(demo_store: FigureStore) -> None:
     # the county table's newest period is 1-7月; a 季度考核 is of a quarter
     assert run_tool("assessment", demo_store, {}).period == "2023Q2"
+
+
+@pytest.mark.parametrize("tool", ["list_offices", "office_contacts"])
+def test_an_office_is_named_by_name_short_name_or_city_and_an_unknown_one_lists_the_configured(
+        demo_store: FigureStore, tool: str) -> None:
+    # both tools read the office the same way (tools/common.resolve_office)
+    for named in ("驻西安招商联络处", "西安办", "西安"):
+        assert "驻西安招商联络处" in run_tool(tool, demo_store, {"office": named}).summary
+    with pytest.raises(InvalidValue, match="没有名为“火星办”的驻外招商联络处。已配置的联络处：驻北京招商联络处（北京）"):
+        run_tool(tool, demo_store, {"office": "火星办"})
