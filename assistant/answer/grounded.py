@@ -286,7 +286,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         asked = parsed.delexicalised()
         adjusted, score, name, calls = max(tied, key=lambda e: (_declared_words(REGISTRY[e[2]], asked), e[0], e[1]))
         margin = 0.0 if other[1] == "outside" else DATA_MARGIN  # off-topic wins ties: no figures for them
-        if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up:
+        # a name the tables hold (a project, a company, a unit following them) is a tool's to look up, however
+        # near the documents' examples the wording is
+        if score >= other[0] - margin or REGISTRY[name].requires or parsed.follow_up or named_entities:
             plan.calls, plan.route, plan.score = calls, name, score
             plan.alternatives = [(e[2], e[3]) for e in sorted(eligible, key=lambda e: (-e[0], -e[1]))
                                  if e[2] != name and e[1] >= other[0] - margin][:ALTERNATIVES]

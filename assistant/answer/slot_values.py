@@ -22,7 +22,7 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # Slot kinds that name what is asked (a place, a project, a window…): each one a tool uses counts for it.
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "milestone", "until",
+                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "unit", "milestone", "until",
                 "total", "hq", "due_from", "amount_below")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
@@ -103,7 +103,7 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign,
              "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
-             "owner": slots.owner, "visitor": slots.visitor, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
+             "owner": slots.owner, "visitor": slots.visitor, "unit": slots.unit, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
              "due_from": slots.due_from, "due_to": slots.due_to, "amount_below": slots.amount_below}.get(kind)
     return [] if value is None else [value]
 

@@ -110,6 +110,8 @@ class SlotVocabulary:
     people: list[str] = field(default_factory=list)
     headquarters: list[str] = field(default_factory=list)  # the enterprise table's 总部所在地 values
     event_titles: list[str] = field(default_factory=list)  # the events' names (第七届丝博会…): which editions are held
+    # the units the tables name as making visits (对接单位) or following enterprises (跟踪责任单位): 市招商局外资科…
+    units: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -136,11 +138,34 @@ class SlotVocabulary:
                                    for c in re.split(r"[、,，/]", cats) if c.strip()}),
                 visitors=sorted({v.strip() for people in session.scalars(select(Contact.visitors)) if people
                                  for v in re.split(r"[、,，/；;\s]", people) if len(v.strip()) >= 2}),
+                units=sorted({u.strip() for u in [*session.scalars(select(Contact.unit)),
+                                                   *session.scalars(select(Enterprise.owner))] if u and u.strip()}),
             )
 
     def words(self) -> list[str]:
         """Names jieba should keep whole."""
         return [core_name(p) for p in self.projects] + [core_name(e, "enterprise") for e in self.enterprises]
+
+
+# A section of a bureau named in a question (投资促进科, 外资科): a short name ending in 科 that is no other word.
+_SECTION = re.compile(r"([\u4e00-\u9fff]{2,6}(?<![高中华])科)(?![技学研普室])")  # …高科 is a company
+# Where a unit's own name starts inside its full name: after the body it belongs to (市招商局外资科 → 外资科).
+_UNIT_BODY = re.compile(r"^.*(?:局|委|办|政府|厅)(?=.{3,}$)")
+
+
+def unit_named(text: str, units: list[str]) -> str | None:
+    """The unit of the tables (对接单位, 跟踪责任单位) a question names, by its full name or by its own name
+    without the body it belongs to (外资科 for 市招商局外资科) when no other unit has that name; else None."""
+    for unit in sorted(units, key=len, reverse=True):
+        if unit in text:
+            return unit
+    tails: dict[str, list[str]] = {}
+    for unit in units:
+        tail = _UNIT_BODY.sub("", unit)
+        if tail != unit:
+            tails.setdefault(tail, []).append(unit)
+    return next((owners[0] for tail, owners in sorted(tails.items(), key=lambda t: -len(t[0]))
+                 if len(owners) == 1 and tail in text), None)
 
 
 @dataclass
@@ -172,6 +197,7 @@ class Slots:
     milestone: str | None = None  # the lifecycle step asked of a window (开工, 投产, 线索, 在谈), not 签约
     moved: bool | None = None  # asks what moved (进展, 推进, 动态, 变化), not what was added or what stands
     until: date | None = None  # a count up to a month's end (截至6月底开工的项目)
+    unit: str | None = None  # a unit of the bureau whose visits are asked about (外资科对接过哪些企业): a 对接单位
     visitor: str | None = None  # who made the visits asked about (黄某走访了哪些企业): a 走访人员 of the contact records
     rate: str | None = None  # a project rate asked of the counties (开工率, 资金到位率, 合同履约率, 涉链占比)
     total: str | None = None  # a ledger total asked (项目个数, 总投资, 到位资金, 当年到位资金), not a rate
@@ -211,7 +237,8 @@ _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4":
 
 
 # A question about what moved in a time (哪些问题有新进展, 办理有推进, 台账有什么变化), not what is new or open
-_MOVED = re.compile(r"进展|推进|动态|变化|动静|办到|进度")
+# what moved in the problem ledger: progress noted, or problems newly raised (新提出的问题 of a week or quarter)
+_MOVED = re.compile(r"进展|推进|动态|变化|动静|办到|进度|新(?:提出|登记|反映|增)(?:了|的)?[^，。？?]{0,4}问题")
 # One occasion the question is about (那场推介会, 丝博会专场, 签约仪式), not the ledger's dates
 _OCCASION = re.compile(r"(?:那|这|哪|一)场|专场|推介会|大会|活动|展会|博览会|仪式")
 
@@ -221,7 +248,7 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
     二季度新签约), not in a cumulative period (1-11月, 截至11月, 前三季度). A month or quarter without its year
     (6月份签约, 二季度开工) is of the year of `today` (the day relative dates count from: the data's as-of day when
     the data is older than the clock), and 本月 / 上个月 are counted from it."""
-    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|线索|在谈|走访|叩门|拜访|来访|对接", text):
+    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|线索|在谈|走访|叩门|拜访|来访|对接|(?:提出|登记|反映)(?:了|的)?[^，。？?]{0,4}问题", text):
         return None, None
     return calendar_window(text, today)
 
@@ -619,9 +646,13 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.unknown.append(("企业", company))
     # 签约还没开工的项目 is at 签约: a stage said not to be reached yet is not the one asked for
     # A级线索 is a lead's grade (线索等级), not the 线索 stage
-    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)|(?<![A-Za-z])[A-Za-z]\s*级(?:的)?(?:线索)?", "", text)
+    # a step said with 了 inside it (签了约, 开了工, 投了产) is the step
+    staged = re.sub(r"([签开动投竣])了([约工产])", r"\1\2", text)
+    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)|(?<![A-Za-z])[A-Za-z]\s*级(?:的)?(?:线索)?", "",
+                    staged)
     for word, stage in _STAGE_WORDS.items():
-        if re.search(rf"(?:已|已经|还在|正在|处于|在){word}|{word}(?:阶段|的项目|项目)"
+        # 签约的项目, 签约阶段, 签约的那几个项目
+        if re.search(rf"(?:已|已经|还在|正在|处于|在){word}|{word}(?:的)?(?:[这那]?[几些]个?)?(?:阶段|项目)"
                      rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
             slots.stage = stage
     for word, status in _STATUS_WORDS:
@@ -640,6 +671,17 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if slots.city and _SOURCE_WORDS.search(text):
         # the office named as who brought the projects in, not whose visit records or events are asked for
         slots.source, slots.city = slots.city, None
+    if (unit := unit_named(text, vocab.units)) and not any(unit == name for name, _, _ in vocab.offices):
+        # a section of the bureau (外资科, 产业链招商科) named as who follows enterprises or whose visits are asked;
+        # an office is named by its city above
+        if _OWNER_WORDS.search(text):
+            slots.owner = slots.owner or unit
+        elif _VISIT_WORDS.search(text):
+            slots.unit = unit
+    elif not unit and (_OWNER_WORDS.search(text) or _VISIT_WORDS.search(text)) and (
+            section := _SECTION.search(text)) and not any(section.group(1) in u for u in vocab.units) \
+            and not any(section.group(1)[-3:] in name for name in [*vocab.enterprises, *vocab.projects]):
+        slots.unknown.append(("单位", section.group(1)))  # 投资促进科对接过哪些企业: no records name such a unit
     if _VISIT_WORDS.search(text):
         # a person of the visit records, where visits are asked (黄某今年走访了哪些企业): the same name as a 项目管家
         # elsewhere (黄某管哪些项目) is the ledger's, picked by its column

@@ -82,8 +82,12 @@ def problem_moves(store: FigureStore, date_from: date | None = None, date_to: da
                           f"{MOVES_RULE}；时间段 {cn_date(start)}—{cn_date(end)}")
     window = f"{cn_date(start)}—{cn_date(end)}"
     scope = "".join(filter(None, [region, department and f"“{department}”负责的"]))
-    figures = [Figure(label=f"{window}{scope}有动态的问题数", value=len(items), unit="个", period=None,
-                      provenance=prov)]
+    opened = sum(1 for i in items if i.opened_in_window)
+    noted = sum(1 for i in items if i.notes)
+    closed = sum(1 for i in items if i.closed_on)
+    figures = [Figure(label=f"{window}{scope}{label}", value=value, unit="个", period=None, provenance=prov)
+               for label, value in (("有动态的问题数", len(items)), ("新提出的问题数", opened),
+                                    ("有新办理进展的问题数", noted), ("办结的问题数", closed))]
 
     def line(i: ProblemMove) -> str:
         what = [f"{d.month}月{d.day}日 {t}" for d, t in i.notes]
@@ -95,7 +99,8 @@ def problem_moves(store: FigureStore, date_from: date | None = None, date_to: da
                 + ("——" + "；".join(what) if what else ""))
 
     if items:
-        summary = (f"{window}{scope}问题台账有动态的问题 {len(items)} 个：" + "；".join(line(i) for i in items) + "。")
+        summary = (f"{window}{scope}问题台账有动态的问题 {len(items)} 个（新提出 {opened} 个，有新办理进展 {noted} 个，"
+                   f"办结 {closed} 个）：" + "；".join(line(i) for i in items) + "。")
     else:
         summary = f"{window}{scope}问题台账没有新的办理进展、新登记或办结的问题（无数据）。"
     if unchanged:

@@ -41,6 +41,14 @@ from tests.answer.test_ledger_windows import ask_routed
     ("7月7日到7月21日之间新进入在谈的项目", "projects_reaching", ["富硒功能食品", "医药冷链配送"], []),
     # deadlines ahead are data already held, unlike a figure of a period not reported yet
     ("下个月到期要办结的问题有哪些", "problems_due", ["2023年8月1日—2023年8月31日", "WT-2023-002"], ["WT-2023-006"]),
+    # a section of the bureau (its own name, without 市招商局) as who made the visits or follows the companies
+    ("外资科都走访过谁", "office_contacts", ["市招商局外资科共有走访叩门记录 1 次", "香港铜罗湾集团"], ["欣旺达"]),
+    ("产业链招商科负责跟踪的企业", "list_enterprises", ["由市招商局产业链招商科跟踪的企业共 2 家", "通威集团", "宁德时代"],
+     ["京东集团"]),
+    # problems raised in a month or quarter, solved ones included: counted apart from those that only moved
+    ("二季度新登记了多少个问题", "problem_moves", ["2023年4月1日—2023年6月30日", "新提出"], []),
+    # a step said with 了 inside it (签了约) is the stage
+    ("签了约的那几个项目投资一共多少", "list_projects", ["共 4 个项目，总投资 19.20亿元"], ["开工，"]),
 ])
 def test_week_asks(assistant: Assistant, question: str, route: str, present: list[str], absent: list[str]) -> None:
     answer = ask_routed(assistant, question, route, present, absent)
@@ -49,6 +57,7 @@ def test_week_asks(assistant: Assistant, question: str, route: str, present: lis
 
 @pytest.mark.parametrize("question", [
     "钱某负责哪些项目",  # nobody of that name in any table
+    "招商服务科对接过哪些企业",  # a section no record names
     "下个月的外资完成进度是多少",  # a period not reported yet: no deadline makes it data
 ])
 def test_no_figures_for_what_the_ledgers_do_not_hold(assistant: Assistant, question: str) -> None:
