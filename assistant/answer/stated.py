@@ -28,12 +28,19 @@ from assistant.answer.answer_types import names_the_value
 
 # How a question asks for its value; the thing asked about is next to it.
 ASKING = re.compile(r"多少|几(?=[个条项家期次批场件户所座款份轮名位人天年月周]|$|[？?])|是谁|(?<!是)谁|哪位|哪几位|"
-                    r"哪一?天|几月几[日号]|几[号日]|什么时候|何时|啥时候|叫什么|哪些|哪几|哪个|哪家")
+                    r"哪[两二三四五六七八九十\d]+[个项条家种类位]|"
+                    r"哪一?天|哪一?年(?!度)|几月几[日号]|几[号日]|什么时候|何时|啥时候|叫什么|哪些|哪几|哪个|哪家")
 # A count or a measure (多少条, 几天, 扣多少分): what is counted follows it, or is the event before it — a verb phrase
 # too loosely worded (带队出去招商一共多少批) to be required of a sentence.
 CLASSIFIER = re.compile(r"(?:多少|几)\s*(?:个|条|项|家|期|次|批|场|件|户|所|座|款|份|轮|天|周|月|年|人|名|位|分|倍|点)")
 # A question asking which, who or a name: its answer names things or people, bound like a value to what it is asked of.
-WHICH = re.compile(r"谁|哪位|哪些|哪几|哪个|哪家|叫什么|名字|姓名")
+WHICH = re.compile(r"谁|哪位|哪些|哪几|哪个|哪家|叫什么|名字|姓名|哪[两二三四五六七八九十\d]+[个项条家种类位]")
+# A which-question naming how many things it wants (是哪三个年, 哪两项): the answer lists that many.
+HOW_MANY_LISTED = re.compile(r"哪([两二三四五六七八九十\d]+)[个项条家种类位]")
+# A document saying the thing asked is published elsewhere (具体事项清单另行公布): it does not give it.
+DEFERRED = re.compile(r"另行(?:公布|制定|明确|通知|印发|发布)|另文(?:公布|印发)")
+# How a sentence lists things: 、 between them, 一是…二是…, or each in quotation marks.
+LIST_MARKS = re.compile(r"、|[一二三四五六七八九十]是|“[^”]{1,12}”")
 # Parts of speech of the words a thing is named by (jieba's tags): nouns, verbal nouns, abbreviations, fixed
 # phrases, distinguishing words (副 主任), adjectives (优秀) and the verbs inside a compound name (控制指标).
 NAMING = ("n", "nr", "ns", "nt", "nz", "ng", "nl", "vn", "j", "l", "eng", "b", "v", "vd", "a", "an")
@@ -74,6 +81,10 @@ NORMATIVE = re.compile(r"分为.{0,16}(?:等次|档|级|类)|不得|应当|(?:�
 
 
 
+# A figure in a clause: digits, or a Chinese numeral with a measure word (一场, 三个).
+COUNT_IN = re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|条|项|家|期|次|批|场|件|户|所|座|款|份|轮|名|位|人)")
+
+
 @dataclass(frozen=True)
 class Asked:
     """What a question asks a value of, and how (see the module docstring)."""
@@ -83,6 +94,11 @@ class Asked:
     # the heads of the other things a compound question asks about (外资短板和项目管家有哪些措施: 外资短板): a
     # sentence stating the value of any one of them answers its part
     others: tuple[tuple[str, ...], ...] = ()
+    # the question counts a thing (多少个政府经纪人, 外资项目有几个): a figure answers it only in the clause that
+    # names that thing (推介重点项目87个 counts projects, not 政府经纪人)
+    counted: bool = False
+    listed: int = 0  # how many things a which-question asks for (哪三个 → 3); 0: not said
+    words: tuple[str, ...] = ()  # the nouns of the asking clause (事项清单): what a deferral must speak of
 
     def stated_by(self, section: str, quote: str, title: str = "") -> bool:
         """Whether `quote` (under `section`, in the document `title`) states the asked value of the asked thing, in
@@ -93,6 +109,16 @@ class Asked:
             return False
         if self.realised and (PROSPECTIVE.search(quote) or PLAN_SECTION.search(section) or NORMATIVE.search(quote)):
             return False
+        if self.counted and all(written(word, quote) for word in self.head) and not any(
+                COUNT_IN.search(clause) and all(written(word, clause) for word in self.head)
+                for clause in re.split(r"[，,；;。！!？?：:]", quote)):
+            return False  # the sentence names the thing, but its figures count other things
+        if self.listed >= 2 and max((len(LIST_MARKS.findall(s)) + 1 for s in re.split(r"[。；;！!？?]", quote)),
+                                    default=0) < self.listed:
+            return False  # 是哪三个年 is not answered by a sentence naming the three but listing none
+        if any(DEFERRED.search(clause) and any(w in clause for w in self.words)
+               for clause in re.split(r"[，,；;。！!？?]", quote)):
+            return False  # 具体事项清单另行公布: the list asked for is not in this document
         return True
 
 
@@ -131,10 +157,12 @@ def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
     clause = next((c for c in re.split(r"[，,；;。！!？?]", text) if ASKING.search(c)), "")
     m = ASKING.search(clause)
     head: tuple[str, ...] = ()
+    counted = False
     if m:
         listing = LISTING.search(clause) is not None
         rest = clause[m.start():]
         if CLASSIFIER.match(rest):
+            counted = not _unit(rest)
             # 多少条线索: the noun counted; 代办审批事项多少件: the nouns before (never the verbs of an event,
             # 带队出去招商一共多少批, nor before a unit of time or people, 几天内)
             head = _counted(rest) or (() if _unit(rest) else _named_before(clause[: m.start()], nouns_only=True))
@@ -144,7 +172,20 @@ def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
     # A和B有哪些措施: B's head was read above (a name stops at a conjunction); A's is read the same way
     parts = CONJUNCTION.split(clause[: m.start()]) if m and head else []
     others = tuple(h for part in parts[:-1] if (h := tuple(w for w in _named_before(part) if not names_the_value(question, w))))
-    return Asked(head=head, realised=REALISED_Q.search(question) is not None, others=others)
+    listed = HOW_MANY_LISTED.search(clause)
+    # (a question also asking who issues it or when, 清单由谁来发, is answered by the deferral itself)
+    words = () if re.search(r"谁|哪个(?:部门|单位)|什么时候|何时", question) else tuple(
+        t.word for t in posseg.cut(clause) if t.flag in NOUNS and len(t.word) >= 2 and t.word not in GENERAL)
+    return Asked(head=head, realised=REALISED_Q.search(question) is not None, others=others,
+                 counted=counted and bool(head) and not others,
+                 listed=chinese_count(listed.group(1)) if listed else 0, words=words)
+
+
+def chinese_count(text: str) -> int:
+    """3 for 三 or 3, 2 for 两; 0 for what is not a small count."""
+    if text.isdigit():
+        return int(text)
+    return {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}.get(text, 0)
 
 
 def _unit(rest: str) -> bool:
@@ -154,17 +195,20 @@ def _unit(rest: str) -> bool:
 
 
 def _counted(rest: str) -> tuple[str, ...]:
-    """多少条线索 → (线索,): the noun right after a count's measure word. A unit of time, people or points (几天内,
+    """多少条线索 → (线索,): the nouns right after a count's measure word. A unit of time, people or points (几天内,
     多少人, 扣多少分) counts no noun after it."""
     m = CLASSIFIER.match(rest)
     if not m or _unit(rest):
         return ()
+    run: list[str] = []  # 多少个政府经纪人 → (政府, 经纪人): the nouns right after it, together
     for token in posseg.cut(rest[m.end():]):
         word = token.word.strip()
         if not word:
             continue
-        return (word,) if token.flag in NOUNS and len(word) > 1 and word not in GENERAL else ()
-    return ()
+        if token.flag not in NOUNS or len(word) < 2 or word in GENERAL:
+            break
+        run.append(word)
+    return tuple(run[:HEAD_WORDS])
 
 
 def _named_before(before: str, listing: bool = False, nouns_only: bool = False) -> tuple[str, ...]:

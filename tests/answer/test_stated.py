@@ -51,6 +51,12 @@ def test_the_head_is_the_thing_the_value_is_asked_of(question: str, head: tuple[
     # a compound question (A和B有哪些措施): a sentence about either part answers that part, one about neither does not
     ("外资短板和项目管家有哪些措施", "", "补齐外资短板，紧盯外资线索企业。", "全市签约项目开工率达到八成。"),
     ("外资短板和项目管家有哪些措施", "", "对亿元以上重点项目逐一明确项目管家。", "全市签约项目开工率达到八成。"),
+    # a count: the figure must be in the clause naming the thing counted, not beside other things
+    ("全省一共有多少个产业联盟", "", "目前全省已组建产业联盟14个。", "所谓产业联盟，是指上下游企业的合作组织，今年召开对接会9场。"),
+    # a which-question naming how many things: the answer lists that many
+    ("提到的两个中心是哪两个", "", "建成数据中心、服务中心。", "两个中心建设稳步推进。"),
+    # a list the document says is published elsewhere is not in it
+    ("容缺受理的事项目录有哪些内容", "", "容缺受理事项目录包括备案、环评两项。", "容缺受理事项目录由市政务服务局另行公布。"),
 ])
 def test_a_quote_states_what_is_asked_or_only_talks_about_it(
         question: str, section: str, states: str, only_related: str) -> None:
@@ -140,3 +146,10 @@ def test_a_head_word_in_short_form_is_stated_by_the_full_term() -> None:
     assert asked.head == ("考核办法",)
     assert asked.stated_by("", "2023年8月30日印发。", "安康市招商引资高质量发展考核评价办法（试行）")
     assert not asked.stated_by("", "2023年5月12日印发。", "重点招商项目项目管家帮办代办服务办法")
+
+
+def test_a_deferral_answers_who_publishes_the_list() -> None:
+    """具体事项清单由某局另行公布 does not give the list, but it says who gives it."""
+    deferral = "容缺受理事项目录由市政务服务局另行公布。"
+    assert not asked_of("容缺受理的事项目录有哪些内容").stated_by("", deferral)
+    assert asked_of("容缺受理事项目录有哪些，由哪个部门来发").stated_by("", deferral)
