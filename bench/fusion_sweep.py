@@ -127,7 +127,7 @@ def signals_grid(best: FusionWeights) -> list[FusionWeights]:
 
 def nonzero(w: FusionWeights) -> int:
     return sum(1 for v in (w.coverage, w.period, w.place, w.place_conflict, w.place_passage, w.identifier, w.title, w.year,
-                                 w.time_match, w.time_conflict, w.answer_type) if v)
+                                 w.time_match, w.time_conflict, w.answer_type, w.figure) if v)
 
 
 def sweep(cases: dict[str, list[Case]], settings: list[FusionWeights]
@@ -145,7 +145,7 @@ def line(obj: float, w: FusionWeights, metrics: dict[str, tuple[float, float, fl
     return (f"{obj:.4f}  {w.normalise:<6} bm25={w.bm25:.2f} syn={int(w.synonyms)} cov={w.coverage:g} "
             f"period={w.period:g} place={w.place:g} conflict={w.place_conflict:g} passage={w.place_passage:g} "
             f"ident={w.identifier:g} title={w.title:g} year={w.year:g} time+={w.time_match:g} time-={w.time_conflict:g} "
-            f"atype={w.answer_type:g}  "
+            f"atype={w.answer_type:g}  figure={w.figure:g}  "
             f"{cells}")
 
 
@@ -165,6 +165,15 @@ def answer_type_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tu
     steps = [v * scale for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)]
     rows = sweep(cases, [replace(chosen, answer_type=v) for v in steps])
     lines = ["", "## stage 2f: answer-type signal (a date or a time limit asked and stated) with the chosen signals"]
+    return lines + [line(*row) for row in rows], rows[0][1]
+
+
+def figure_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
+    """Stage 2h: an amount asked and the question's words in a clause stating a figure (answertype.figure_coverage)."""
+    scale = 1.0 if chosen.normalise == "zscore" else 0.2
+    steps = [v * scale for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)]
+    rows = sweep(cases, [replace(chosen, figure=v) for v in steps])
+    lines = ["", "## stage 2h: figure signal (an amount asked; the question's words in a clause stating a figure)"]
     return lines + [line(*row) for row in rows], rows[0][1]
 
 
@@ -189,6 +198,7 @@ def ablate(cases: dict[str, list[Case]], chosen: FusionWeights) -> list[str]:
                  "no year": replace(chosen, year=0.0),
                  "no time": replace(chosen, time_match=0.0, time_conflict=0.0),
                  "no answer type": replace(chosen, answer_type=0.0),
+                 "no figure": replace(chosen, figure=0.0),
                  "current FUSION in kb.py": FUSION}
     out = ["", "## ablations of the chosen setting (development questions)"]
     for name, w in ablations.items():
@@ -211,6 +221,8 @@ def main() -> None:
                              "other than those the other weights were chosen on")
     parser.add_argument("--places-only", action="store_true",
                         help="keep kb.py's FUSION and choose only the place weights (stage 2g)")
+    parser.add_argument("--figure-only", action="store_true",
+                        help="keep kb.py's FUSION and choose only the figure weight (stage 2h)")
     parser.add_argument("--answer-type-only", action="store_true",
                         help="keep kb.py's FUSION and choose only the answer-type weight (stage 2f)")
     args = parser.parse_args()
@@ -222,6 +234,7 @@ def main() -> None:
               "# objective = mean over corpora of (hit@1 + MRR) / 2", f"# synonyms: {args.synonyms}", ""]
     # one signal swept alone, the other weights as kb.py's FUSION has them
     single = (("answer-type-only", answer_type_stage, replace(FUSION, answer_type=0.0)) if args.answer_type_only else
+              ("figure-only", figure_stage, replace(FUSION, figure=0.0)) if args.figure_only else
               ("places-only", places_stage, FUSION) if args.places_only else
               ("time-only", time_stage, replace(FUSION, time_match=0.0, time_conflict=0.0)) if args.time_only else None)
     if single:
@@ -262,6 +275,8 @@ def main() -> None:
     lines, chosen = time_stage(cases, chosen)
     report += lines
     lines, chosen = answer_type_stage(cases, chosen)
+    report += lines
+    lines, chosen = figure_stage(cases, chosen)
     report += lines
     # stage 3: the BM25 share again, with the chosen signals
     stage3 = sweep(cases, [replace(chosen, bm25=b) for b in np.round(np.arange(0.1, 0.95, 0.05), 2)])

@@ -4,7 +4,9 @@
 alike (the same article's words, its neighbours in the same chapter); the one that states a limit or a date is the
 one that can answer. Three kinds, each unmistakable in the question's wording: a date, a span of time (a deadline or
 a time limit), and what a term means (电子印章指什么: the passage saying 本规定所称电子印章，是指…). A question about an
-amount (多少亿元) is left alone: nearly every passage of a report or a regulation states some number.
+amount (多少亿元) is not one of them: nearly every passage of a report or a regulation states some number. For it,
+`figure_coverage` reads where the number stands: the share of the question's words in one clause that states a
+figure (棉花产量多少: 棉花总产616.5万吨, not a sentence on cotton that gives no figure of it).
 """
 
 from __future__ import annotations
@@ -34,3 +36,27 @@ def asked_kinds(question: str) -> tuple[str, ...]:
 def states(kinds: tuple[str, ...], text: str) -> bool:
     """Whether `text` states an answer of one of `kinds` ("date": a full date; "span": a time limit)."""
     return any(PATTERNS[kind].search(text) is not None for kind in kinds)
+
+
+# a question asking for an amount, a count, a share or a rank (罚多少, 多大, 几家, 占比, 排第几, 增长了多少)
+AMOUNT_ASKED = re.compile(r"多少|多大|多高|多重|几(?:个|家|项|倍|成|名|位|次|万|亿|千|百)|第几|比重|占比|多快|增速|增幅")
+# a figure in a clause: digits, or a Chinese numeral with a unit (十五日, 三个, 两倍)
+FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|倍|成|名|位|次|日|天|年|月|元|万|亿|人|户|吨|%|％|千瓦|公里)")
+CLAUSE = re.compile(r"[，,；;。！!？?：:\n]")
+
+
+def amount_asked(question: str) -> bool:
+    return AMOUNT_ASKED.search(question) is not None
+
+
+def figure_coverage(words: set[str], text: str, others: dict[str, list[str]] | None = None) -> float:
+    """Share of `words` (lower case) found in the one clause of `text` that states a figure and holds most of them
+    (a word also counts when the clause writes its term another way, `others`); 0 when no clause states one."""
+    if not words:
+        return 0.0
+    others = others or {}
+    best = 0
+    for clause in CLAUSE.split(text.lower()):
+        if FIGURE.search(clause):
+            best = max(best, sum(1 for w in words if w in clause or any(o in clause for o in others.get(w, ()))))
+    return best / len(words)

@@ -35,6 +35,7 @@ class FusionWeights:
     time_match: float = 0.0  # the passage is about the time the question asks about (timescope.py: 去年 vs 这五年)
     time_conflict: float = 0.0  # subtracted: the passage is about another time than the one asked
     answer_type: float = 0.0  # the question asks for a date or a time limit and the passage states one (answertype.py)
+    figure: float = 0.0  # an amount asked: share of the question's words in one clause stating a figure (answertype.py)
     synonyms: bool = True  # BM25 also counts the other ways of writing a term (synonyms.yaml)
 
 
@@ -82,6 +83,7 @@ class Candidates:
     year: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: no year asked
     time: np.ndarray = field(default_factory=lambda: np.zeros(0))  # +1 the time asked, -1 another, 0 unknown; empty: none
     answer_type: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: no date or time limit asked
+    figure: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0..1; empty: no amount asked
     bm25_pool: Pool = field(default_factory=Pool)
     bm25_plain_pool: Pool = field(default_factory=Pool)
     dense_pool: Pool = field(default_factory=Pool)
@@ -110,6 +112,8 @@ def fuse(c: Candidates, w: FusionWeights) -> list[tuple[str, float]]:
         score += np.where(c.time > 0, w.time_match, 0.0) - np.where(c.time < 0, w.time_conflict, 0.0)
     if w.answer_type and c.answer_type.size:
         score += w.answer_type * c.answer_type
+    if w.figure and c.figure.size:
+        score += w.figure * c.figure
     return ranked(c.chunk_ids, score)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from assistant.access import PUBLIC
 from assistant.config import Settings
 from assistant.corpus.ocr import page_was_read
-from assistant.index.answertype import asked_kinds, states
+from assistant.index.answertype import amount_asked, asked_kinds, figure_coverage, states
 from assistant.index.bm25 import BM25Index
 from assistant.index.embedders import Embedder, embedder_name, make_embedder
 from assistant.index.filters import SearchFilters as SearchFilters  # re-exported: callers import it from here
@@ -69,7 +69,7 @@ MISSING_RETRY_S = 10.0
 # development parts of demo and gov after 43 new gov questions joined them (bench/results/fusion_sweep_places.txt:
 # 0.3 to 0.4 up with 0.2 to 0.4 down score the same; the earlier 0 had been chosen on 116 gov questions).
 FUSION = FusionWeights(bm25=0.5, normalise="minmax", coverage=0.4, period=0.0, place=0.3, place_conflict=0.2, title=0.1,
-                       year=0.0, time_match=0.0, time_conflict=0.32, answer_type=0.4, synonyms=True)
+                       year=0.0, time_match=0.0, time_conflict=0.32, answer_type=0.4, figure=0.2, synonyms=True)
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
 SYNONYM_POOL = 200  # passages per synonym checked for the phrase itself
@@ -586,6 +586,8 @@ class KnowledgeBase:
             time=np.array([snapshot.time_relation(cid, query, times_asked) for cid in ids], dtype=np.float64),
             answer_type=np.array([float(states(kinds, snapshot.chunks[cid].text)) for cid in ids]) if kinds
             else np.zeros(0),
+            figure=np.array([figure_coverage(set(query_tokens), snapshot.chunks[cid].text, others) for cid in ids])
+            if amount_asked(query) else np.zeros(0),
             bm25_pool=Pool.of(np.sort(expanded[_top(expanded, n)])[::-1]),
             bm25_plain_pool=Pool.of(np.sort(plain[_top(plain, n)])[::-1]),
             dense_pool=Pool.of(np.array([cosine[i] for i in top_dense], dtype=np.float64)),

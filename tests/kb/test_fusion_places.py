@@ -175,3 +175,21 @@ def test_the_passage_that_states_the_time_limit_asked_for_ranks_first() -> None:
     assert fuse(cands, FusionWeights())[0][0] == "general"  # without the signal it would not
     cands.answer_type = np.zeros(0)  # no date or time limit asked: the signal is absent, nothing moves
     assert fuse(cands, FusionWeights(answer_type=0.2))[0][0] == "general"
+
+
+def test_an_amount_asked_reads_the_clause_that_states_a_figure() -> None:
+    from assistant.index.answertype import amount_asked, figure_coverage
+
+    assert amount_asked("全省茶叶产量多少") and amount_asked("新设了几家企业") and amount_asked("出口占比多大")
+    assert not amount_asked("这个办法从什么时候开始执行")
+    words = {"茶叶", "产量"}
+    # the sentence on tea that gives no figure of it, and the clause that does
+    assert figure_coverage(words, "茶叶产业提质增效，品牌影响力提升，全年接待游客3000万人次。") == 0.0
+    assert figure_coverage(words, "全省茶叶总产量12.5万吨、增长6%。") == 1.0
+    # a term written another way counts, as for coverage
+    assert figure_coverage({"gdp"}, "地区生产总值1.2万亿元。", {"gdp": ["地区生产总值"]}) == 1.0
+    ids = ["topic", "figure", *[f"x{i}" for i in range(6)]]
+    cands = _candidates(ids, bm25=[10.0, 9.6, *np.linspace(5, 1, 6)], cosine=[0.90, 0.89, *np.linspace(0.85, 0.8, 6)])
+    cands.figure = np.array([0.0, 1.0, *[0.0] * 6])
+    assert fuse(cands, FusionWeights(figure=0.2))[0][0] == "figure"
+    assert fuse(cands, FusionWeights())[0][0] == "topic"
