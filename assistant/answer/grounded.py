@@ -151,8 +151,9 @@ SLOT_BONUS = 0.02
 # names is the deliberate preference.) A tie goes to the tool whose declaration (title and examples) holds more of the question's own words
 # (高新区合同履约率多少: the 合同履约率 ranking, not the library's 履约率 among other statistics).
 TIE = 0.001
-# A named project, company or 首谈单位 narrows every figure asked: a tool that cannot filter by it answers for all
-ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor")
+# A named project, company or 首谈单位, or a ledger value picking projects (续建, 项目管家为张某, no funds arrived), narrows every figure
+# asked: a tool that cannot filter by it answers for all
+ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor", "matches", "no_funds")
 
 
 def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) -> list[Call] | None:

@@ -189,6 +189,9 @@ class Slots:
     amount: float | None = None
     amount_below: str | None = None  # an upper bound of 总投资 in 亿元, "2" (below 2) or "1（含）" (1 or less)
     foreign: bool | None = None
+    no_funds: bool | None = None  # 一分钱还没到位: signed projects with no funds arrived
+    single_month: bool | None = None  # 7月当月, 6月单月: one month's own figure, not the cumulative one
+    month: int | None = None  # the month of a single-month figure (7 of 7月当月)
     source: str | None = None  # the unit that first talked to the investor (首谈单位): an office's city or name
     overdue: bool | None = None  # asks for projects past their agreed start date
     parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
@@ -238,6 +241,8 @@ _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4":
 
 # A question about what moved in a time (哪些问题有新进展, 办理有推进, 台账有什么变化), not what is new or open
 # what moved in the problem ledger: progress noted, or problems newly raised (新提出的问题 of a week or quarter)
+# No funds arrived at all (一分钱还没到位, 资金一直没到位, 到位资金为零).
+_NO_FUNDS = re.compile(r"(?:一分钱|分文|资金|钱)(?:都|也|还|一直)?(?:没有?|未)(?:有)?到位|到位资金(?:还|仍)?(?:是|为)?(?:零|0)(?!\.)|零到位")
 _MOVED = re.compile(r"进展|推进|动态|变化|动静|办到|进度|新(?:提出|登记|反映|增)(?:了|的)?[^，。？?]{0,4}问题")
 # One occasion the question is about (那场推介会, 丝博会专场, 签约仪式), not the ledger's dates
 _OCCASION = re.compile(r"(?:那|这|哪|一)场|专场|推介会|大会|活动|展会|博览会|仪式")
@@ -289,7 +294,7 @@ _AS_OF_MONTH = re.compile(r"(?:截[止至]|到|至)\s*(?:于)?\s*(?:\d{4}\s*年\
 
 def _due_window(text: str, today: date | None) -> tuple[date | None, date | None]:
     """The window a deadline is asked to fall in, counted from `today` (the data's day): 本周 / 下周 the seven days
-    ending / starting after it, 本月 / 下个月 the calendar month, N天内 the next N days."""
+    ending / starting after it, 本月 / 下个月 the calendar month, 年底 December, N天内 the next N days."""
     if today is None or not _DUE.search(text):
         return None, None
     if m := re.search(r"(本|这|下)个?月", text):
@@ -303,6 +308,9 @@ def _due_window(text: str, today: date | None) -> tuple[date | None, date | None
             today + timedelta(days=1), today + timedelta(days=7))
     if (days := _days(text, bare=True)) and re.search(r"内|以内|之内", text):
         return today, today + timedelta(days=days)
+    if m := re.search(r"(?:(\d{4})\s*年)?(?:年底|年末|年终)", text):  # 办结时限到年底: December of that year
+        year = int(m.group(1) or today.year)
+        return date(year, 12, 1), date(year, 12, 31)
     months = list(_DUE_MONTH.finditer(text))
     if len(months) == 1 and not _AS_OF_MONTH.search(text) and 1 <= (month := int(months[0].group(2))) <= 12:
         year = int(months[0].group(1) or today.year)
@@ -583,6 +591,14 @@ def _distinct_part(named: str, vocab: SlotVocabulary) -> tuple[str, str] | None:
     return (owners[0], part) if len(owners) == 1 else None
 
 
+def _kind_of_project(named: str, vocab: SlotVocabulary) -> bool:
+    """制造业项目, 续建项目, 非制造业的项目: a kind the ledger's columns sort projects into (a yes/no column's name or
+    a value of a text column), not the name of a project it lacks."""
+    bare = re.sub(r"的$", "", named)
+    kinds = [*FLAG_COLUMNS, *(v for label, values in vocab.ledger_values.items() if label in MATCH_COLUMNS for v in values)]
+    return any(bare == k or bare == f"非{k}" for k in kinds if k)
+
+
 def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> Slots:
     slots = Slots()
     project = _find_name(text, vocab.projects, "project")
@@ -599,7 +615,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                 slots.spans.append((span, "某项目"))
                 break
             if (not _NOT_A_PROJECT.search(named) and len(core_name(named)) >= 3 and not _GENERIC_IN_NAME.search(named)
-                    and not is_clause(named)):
+                    and not is_clause(named) and not _kind_of_project(named, vocab)):
                 slots.unknown_project = named + "项目"
                 slots.spans.append((slots.unknown_project, "某项目"))
                 break
@@ -702,6 +718,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.amount_below = f"{bound:g}" + ("（含）" if inclusive else "")
     if re.search(r"外资项目|外商投资项目|外资的项目", text):
         slots.foreign = True
+    if _NO_FUNDS.search(text):
+        slots.no_funds = True
+    if re.search(r"当月|单月|(?<![\d一二三四五六七八九十])一个月(?!内|以内|之内)", text):
+        slots.single_month = True
+        named = re.search(r"(?<![\d\-—至到])(\d{1,2})\s*月(?:份)?", text)
+        slots.month = int(named.group(1)) if named and 1 <= int(named.group(1)) <= 12 else None
     if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
         slots.order = "investment"
     slots.date_from, slots.date_to = _window(text, today)
@@ -721,7 +743,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         filters, mentions = ledger_matches(_leader_area_said_out(bare_text), vocab.ledger_values)
         # a filter of a list only where projects are listed or counted (续建项目有哪些), not where a rule about
         # such projects is asked (新建项目资金到位率低于多少不得分)
-        slots.matches = filters if filters and _LIST_ASK.search(bare_text) else None
+        # …or where an amount of them is added up (续建项目今年到位了多少资金)
+        # (an amount asked of the list, then a part of it pointed out, 总投资多少，其中A级的是哪个: the part's value
+        # picks no rows of the total)
+        totalled = asked_total(bare_text.split("其中")[0]) and not (
+            "其中" in bare_text and ledger_matches(bare_text.split("其中")[0], vocab.ledger_values)[0] != filters)
+        slots.matches = filters if filters and (_LIST_ASK.search(bare_text) or totalled) else None
         promoted = _in_charge_of(bare_text, mentions)
         if promoted:  # 黄某负责哪些项目: the one column the person holds is the column asked
             slots.matches = {**(slots.matches or {}), **promoted}
@@ -733,9 +760,15 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.spans = [s for s in slots.spans if s[0] != chain_word]
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
     slots.per_county = bool(PER_COUNTY.search(text)) or None
-    filtered = (slots.stage or slots.chain or slots.matches or slots.foreign or slots.amount or slots.amount_below
+    filtered = (slots.stage or slots.chain or slots.matches or slots.foreign or slots.no_funds or slots.amount
+                or slots.amount_below
                 or slots.date_from)
     slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) else asked_total(text)
+    if filtered and slots.total in LEDGER_COLUMNS and slots.total not in (slots.columns or []):
+        # an amount column added up over the projects a filter picks: the list gives its total (今年到位资金 is the
+        # 当年到位资金 column, not also the cumulative 到位资金 its words contain)
+        kept = [c for c in slots.columns or [] if not (slots.total == "当年到位资金" and c == "到位资金")]
+        slots.columns = [*kept, slots.total]
     slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed
         slots.escalation = next((e for e in sorted(vocab.escalations, key=len, reverse=True) if e in text), None)

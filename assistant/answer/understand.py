@@ -154,6 +154,8 @@ def _metrics_in(text: str) -> list[MetricDef]:
 
 # A year written with two digits (24年, 23年底): this century's, within the years a bureau reports on; 近10年 and
 # 两年 are spans, not years.
+# An amount said the way it is spoken: 5个亿, 两个多亿 keep 个 between the number and 亿.
+COLLOQUIAL_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*个(多?亿)")
 SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])(1[5-9]|[23]\d)年(?!\d|来|间|以来|多)")
 RELATIVE_PERIOD = re.compile(r"今年|本年|去年|上年|(?:上|本|这)个?季度|(?:上|本|这)个?月(?!底|末)")
 
@@ -385,6 +387,7 @@ def impossible_date(text: str) -> str:
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
     """`max_chars` (Settings.max_question_chars): longer questions are parsed from their start, marked truncated."""
     text = SHORT_YEAR.sub(r"20\1年", " ".join(question.split()))  # 24年 is 2024年 to the periods and the search
+    text = COLLOQUIAL_AMOUNT.sub(r"\1\2", text)  # 5个亿 is 5亿 to the amounts
     clock = today or date.today()
     today = vocab.reference_day(clock)
     limit = len(text) if max_chars is None else max_chars

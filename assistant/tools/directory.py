@@ -18,7 +18,7 @@ from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import other_region_units, provenance, resolve_chain
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, cn_date, format_value
+from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on
 
 _TAGS = re.compile(r"[（(]示例[)）]")
 _PROJECT_SUFFIX = re.compile(r"(?:建设)?项目$")
@@ -192,7 +192,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
     if briefs:
         summary += "问题台账：" + "；".join(
             f"{b.code} {b.description}（{b.department}，{b.status}"
-            f"{'，' + _date(b.closed_on) + '解决' if b.closed_on else ''}"
+            f"{'，' + solved_on(b.opened_on, b.closed_on) if b.closed_on else ''}"
             f"{'，办结时限' + _date(b.due_on) if b.due_on and not b.closed_on else ''}"
             f"{'，协调层级' + b.escalation if b.escalation else ''}"
             f"{'，最新进展：' + b.latest_progress if b.latest_progress else ''}）" for b in briefs) + "。"

@@ -17,7 +17,7 @@ from assistant.db.units import to_decimal
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import department_key, period_of, provenance, resolve_region, scoped_region
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, cn_date, format_value
+from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on
 
 
 class EventItem(BaseModel):
@@ -147,7 +147,7 @@ def handled_by(problem: Problem, department: str | None) -> bool:
 
 def _problem_line(item: ProblemItem) -> str:
     project = f"{item.project}，" if item.project else ""
-    closed = f"，{cn_date(item.closed_on)}解决" if item.closed_on else ""
+    closed = f"，{solved_on(item.opened_on, item.closed_on)}" if item.closed_on else ""
     flow = [f"办结时限{cn_date(item.due_on)}" + (f"（已逾期 {item.overdue_days} 天）" if item.overdue_days else "")
             if item.due_on and not item.closed_on else "",
             f"协调层级{item.escalation}" if item.escalation else "",
@@ -284,12 +284,20 @@ def solved_problems(store: FigureStore, region: str | None = None, department: s
                           or [(pb.id, pb.import_id) for pb, _ in session.execute(stmt)], None,
                           "已解决问题 = 状态为“已解决”的问题")
         items = _problem_items(session, rows)
+        # of a place or department asked: how many it has in all, so 总共几个、办结了几个 is answered at once
+        every = [(pb.id, pb.import_id) for pb, _ in session.execute(stmt) if handled_by(pb, department)] \
+            if region_name or department else []
+        in_all = provenance(session, "problems", every, None, "问题总数 = 问题台账中该地区或部门的全部问题") if every else None
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
     by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
     scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门"]))
     summary = (f"{scope}已解决问题 {len(items)} 个：" + "；".join(_problem_line(i) for i in items) + "。" if items
                else f"{scope}没有已解决的问题。")
+    if every:
+        summary = f"{scope}问题台账共有问题 {len(every)} 个，其中已解决 {len(items)} 个、未解决 {len(every) - len(items)} 个。" + summary
     figures = [Figure(label=f"{scope}已解决问题数", value=len(items), unit="个", period=None, provenance=prov)]
+    if in_all is not None:
+        figures.append(Figure(label=f"{scope}问题总数", value=len(every), unit="个", period=None, provenance=in_all))
     return ProblemList(region=region_name, department=department, items=items, open_count=0,
                        by_department=by_department, by_region=by_region, provenance=prov, summary=summary,
                        figures=figures)
@@ -376,7 +384,8 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
         if i.escalation:
             parts.append(f"，协调层级 {i.escalation}")
         if i.closed_on:
-            parts.append(f"，{cn_date(i.closed_on)}办结" + (f"，企业评价“{i.evaluation}”" if i.evaluation else ""))
+            parts.append(f"，{solved_on(i.opened_on, i.closed_on, '办结')}"
+                         + (f"，企业评价“{i.evaluation}”" if i.evaluation else ""))
         parts.append("）")
         if i.log:
             parts.append("办理进展：" + " → ".join(f"{n.noted_on.month}月{n.noted_on.day}日 {n.text}" for n in i.log))

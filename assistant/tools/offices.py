@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from assistant.db.models import Contact, Office
 from assistant.db.session import FigureStore
-from assistant.tools.common import provenance, resolve_office
+from assistant.tools.common import period_of, provenance, resolve_office
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date
 
@@ -37,20 +37,26 @@ class OfficeList(BaseModel):
     "驻外招商联络处名录：有哪些联络处、驻地、简称、负责人、设立日期",
     examples=[
         "我们在外地设了几个招商联络处", "驻外联络处都有哪些", "某联络处的负责人是谁", "某联络处是什么时候设立的",
-        "驻外招商联络处名单和负责人", "某办是哪年成立的",
+        "驻外招商联络处名单和负责人", "某办是哪年成立的", "某年设立的联络处有几个",
     ],
-    slots={"office": "city"},
+    slots={"office": "city", "founded_in": "period"},
     path="offices",
 )
-def list_offices(store: FigureStore, office: str | None = None) -> OfficeList:
+def list_offices(store: FigureStore, office: str | None = None, founded_in: str | None = None) -> OfficeList:
     """驻外招商联络处（驻外分局）名录：名称、驻地城市、简称、负责人、设立日期和走访叩门记录数，并计数。
 
-    office：可选，联络处名称、简称或驻地城市，如“驻西安招商联络处”“西安办”“西安”，只看这一处。
+    office：可选，联络处名称、简称或驻地城市，如“驻西安招商联络处”“西安办”“西安”，只看这一处；
+    founded_in：可选，设立的年份或累计期间，如“2021”“2022Q2”（1—6月），只列这期间设立的联络处。
     """
+    within = period_of(founded_in)
     with store.session() as session:
         offices = sorted(session.scalars(select(Office)), key=lambda o: (o.founded_on or date.max, o.id))
         if office:
             offices = [resolve_office(offices, office)]
+        if within is not None:
+            # a period is cumulative from 1 January, as everywhere (2023Q2: founded in January to June)
+            offices = [o for o in offices if o.founded_on and o.founded_on.year == within.year
+                       and o.founded_on <= within.end]
         counts = dict(session.execute(select(Contact.office_id, func.count()).group_by(Contact.office_id)).all())
         prov = provenance(session, "offices", [(o.id, o.import_id) for o in offices], None, None)
         items = [OfficeItem(name=o.name, city=o.city, aliases=list(o.aliases or []), head=o.head,
@@ -63,7 +69,7 @@ def list_offices(store: FigureStore, office: str | None = None) -> OfficeList:
                  f"走访叩门记录 {i.contacts} 次"]
         return f"{i.name}（{'，'.join(parts)}）"
 
-    scope = "" if office else "全市"
+    scope = "" if office else f"{within.label}设立的" if within is not None else "全市"
     summary = (f"{scope}驻外招商联络处共 {len(items)} 个：" if not office else "") + "；".join(line(i) for i in items) + "。"
     figures = [Figure(label=f"{scope}驻外招商联络处个数", value=len(items), unit="个", period=None, provenance=prov)]
     return OfficeList(items=items, count=len(items), figures=figures, provenance=prov, summary=summary)

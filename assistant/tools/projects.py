@@ -42,6 +42,8 @@ from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, cn_date, format_value
 
 _NON_KEY = "非重点产业链"
+# The stages of a project that has signed: only they have funds to arrive.
+SIGNED_STAGES = ("签约", "开工", "投产")
 
 # The ledger columns a project list shows when a question asks for them (汉阴县的项目管家, 各项目的约定开工期限): the
 # importer's field → the Project attribute. They are named as the importer reads their headers (PROJECT_SPECS), so a
@@ -52,7 +54,10 @@ _COLUMN_ATTRS = {
     "talks_on": "talks_on", "source": "source_unit", "responsible": "responsible_unit", "leader": "lead_leader",
     "manager": "manager", "build_type": "build_type", "funds_year": "funds_this_year_yi_yuan",
     "deadline": "start_deadline", "progress": "progress", "progress_on": "progress_on",
+    "foreign_amount": "foreign_amount_wan_usd",
 }
+# Amount columns a list adds up when they are asked (续建项目今年到位了多少资金): the column → its unit.
+_SUMMED = {"funds_arrived_yi_yuan": "亿元", "funds_this_year_yi_yuan": "亿元", "foreign_amount_wan_usd": "万美元"}
 # column label (the header's first name) → every header name the importer accepts for it
 LEDGER_COLUMNS: dict[str, tuple[str, ...]] = {
     spec.aliases[0]: spec.aliases for spec in PROJECT_SPECS if spec.field in _COLUMN_ATTRS}
@@ -115,13 +120,13 @@ def column_label(name: str, columns: dict[str, tuple[str, ...]] | None = None) -
     raise InvalidValue(f"项目台账没有可用的“{name}”列。可用的列：{'、'.join(columns)}。")
 
 
-def _column_text(value: object) -> str:
+def _column_text(value: object, unit: str = "亿元") -> str:
     if value is None or value == "":
         return "未填"
     if isinstance(value, date):
         return cn_date(value)
     if isinstance(value, float | Decimal):
-        return format_value(float(value), "亿元")
+        return format_value(float(value), unit)
     return str(value)
 
 
@@ -370,7 +375,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                   order: Literal["signed", "investment"] = "signed", limit: int = 50,
                   enterprise: str | None = None, source_unit: str | None = None,
                   columns: list[str] | None = None, matches: list[str] | None = None,
-                  max_investment_yi: str | None = None) -> ProjectList:
+                  max_investment_yi: str | None = None, no_funds: bool | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
@@ -380,8 +385,10 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目；
     source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目；
     columns：要逐个项目写出的台账列，如 ["项目管家", "包抓领导"]，可选：企业、签约日期、开工日期、投产日期、到位资金、线索等级、线索日期、在谈日期、
-    来源/首谈单位、责任单位、包抓领导、项目管家、新建/续建、当年到位资金、约定开工期限、最新进展、进展日期；
+    来源/首谈单位、责任单位、包抓领导、项目管家、新建/续建、当年到位资金、约定开工期限、最新进展、进展日期、外资金额
+    （到位资金、当年到位资金、外资金额问到时另给全部所列项目的合计）；
     max_investment_yi：总投资上限（亿元），如“2”只列总投资低于 2 亿元的项目，“2（含）”含 2 亿元；
+    no_funds：True 只列已签约（签约、开工、投产阶段）而到位资金为零或未填（一分钱没到位）的项目；
     matches：按台账列的值筛选，每项写作“列名=值”，如 ["项目管家=张某"]、["新建/续建=续建"]，可用的列：责任单位、包抓领导、
     项目管家、新建/续建、线索等级和填“是/否”的列（值为“是”或“否”）；文字列包含该值即可（“分管文旅”可找到“副市长（分管文旅）”）。
     """
@@ -410,6 +417,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                         and (x.total <= ceiling if inclusive else x.total < ceiling)]
         if foreign is not None:
             projects = [x for x in projects if x.is_foreign == foreign]
+        if no_funds:
+            projects = [x for x in projects if x.stage in SIGNED_STAGES and not x.funds]
         if enterprise:
             named = set(match_names(enterprise, sorted({x.enterprise for x in projects if x.enterprise}), "enterprise"))
             projects = [x for x in projects if x.enterprise in named]
@@ -435,6 +444,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                f"项目库中没有首谈单位为“{source_unit}”的项目（无数据）" if source_unit else "无符合条件的项目")
     if projects and source_unit:
         summary = f"首谈单位为{units}的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
+    if no_funds:
+        summary = (f"已签约、到位资金为零的项目{summary[1:].replace(' 个项目', ' 个', 1)}" if projects
+                   else "没有已签约而到位资金为零的项目")
     if picks:
         picked = "、".join(_picked(k, v) for k, v in picks.items())
         summary = (f"项目库中没有{picked}的项目（无数据）" if not projects else
@@ -449,8 +461,28 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     figures = [Figure(label="符合条件的项目数", value=len(projects), unit="个", period=p.key if p else None, provenance=prov),
                Figure(label="符合条件的项目总投资", value=as_float(total), unit="亿元", period=p.key if p else None,
                       provenance=prov)] if projects else []
+    if projects and (sums := column_sums(store, [x.id for x in projects], asked)):
+        # an amount column asked of the list is added up over every listed project, with how many filled it
+        summary += "。" + "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）"
+                                   for label, value, unit, filled in sums)
+        figures += [Figure(label=f"符合条件的项目{label}合计", value=value, unit=unit, period=p.key if p else None,
+                           provenance=prov) for label, value, unit, _ in sums]
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
                        summary=summary + "。", figures=figures)
+
+
+def column_sums(store: FigureStore, ids: list[int], labels: list[str]) -> list[tuple[str, float, str, int]]:
+    """(label, total, unit, projects with a value) of each amount column among `labels`, over the projects `ids`."""
+    out = []
+    with store.session() as session:
+        for label in labels:
+            attr = _ATTR_OF.get(label)
+            if attr not in _SUMMED:
+                continue
+            values = [v for v in session.scalars(select(getattr(Project, attr)).where(Project.id.in_(ids)))
+                      if v is not None]
+            out.append((label, round(float(sum(values)), 4), _SUMMED[attr], len(values)))
+    return out
 
 
 def _picked(label: str, value: str) -> str:
@@ -468,7 +500,9 @@ def _ledger_columns(session: Session, ids: list[int], labels: list[str]) -> dict
     if "progress" in attrs and "progress_on" not in attrs:
         labels, attrs = [*labels, "进展日期"], [*attrs, "progress_on"]
     rows = session.execute(select(Project.id, *(getattr(Project, a) for a in attrs)).where(Project.id.in_(ids)))
-    return {row[0]: {label: _column_text(value) for label, value in zip(labels, row[1:], strict=True)} for row in rows}
+    units = [_SUMMED.get(attr, "亿元") for attr in attrs]  # 外资金额 is in 万美元, the other amounts in 亿元
+    return {row[0]: {label: _column_text(value, unit) for label, value, unit in zip(labels, row[1:], units, strict=True)}
+            for row in rows}
 
 
 def _same_unit(asked: str, unit: str | None) -> bool:

@@ -41,6 +41,12 @@ def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def solved_on(opened: date | None, closed: date, verb: str = "解决") -> str:
+    """2023年3月20日解决（提出后 28 天）: when a problem was solved, and how long it took from being raised."""
+    took = f"（提出后 {(closed - opened).days} 天）" if opened and closed >= opened else ""
+    return f"{cn_date(closed)}{verb}{took}"
+
+
 class Figure(BaseModel):
     """一个可引用的数字：标签、数值、单位、期间和来源。对话引擎收集它们用于核对答案中的数字。"""
 

@@ -47,6 +47,22 @@ from tests.answer.test_ledger_windows import ask_routed
      ["京东集团"]),
     # problems raised in a month or quarter, solved ones included: counted apart from those that only moved
     ("二季度新登记了多少个问题", "problem_moves", ["2023年4月1日—2023年6月30日", "新提出"], []),
+    # an amount spoken with 个 (3个亿) is an amount
+    ("汉阴县投资3个亿以上的项目", "list_projects", ["共 3 个项目，总投资 21.10亿元"], ["港资纺织"]),
+    # an amount column asked of a filtered list is added up, in its own unit; 今年到位 is the 当年到位资金 column
+    ("制造业项目今年到位资金一共多少", "list_projects", ["制造业的项目 27 个", "当年到位资金合计 33.05亿元（23 个项目填报）"],
+     ["到位资金合计 47.25"]),
+    ("外资项目的外资金额加起来多少", "list_projects", ["外资金额：236.70万美元", "外资金额合计 240.60万美元（2 个项目填报）"], []),
+    # signed, and no money arrived
+    ("资金一直没到位的项目有哪些", "list_projects", ["已签约、到位资金为零的项目 1 个", "瀛湖康养度假区"], ["中医药康养"]),
+    # offices by the year they were set up
+    ("2022年成立的联络处有哪些", "list_offices", ["2022年全年设立的驻外招商联络处共 2 个", "驻杭州", "驻西安"], ["驻北京"]),
+    # a department's problems in all beside the solved ones, and how long a solved one took
+    ("发改委负责的问题总共几个，解决了几个", "solved_problems", ["共有问题 2 个，其中已解决 0 个、未解决 2 个"], []),
+    ("恒口已经解决了哪些问题", "solved_problems", ["2023年3月20日解决（提出后 28 天）"], []),
+    # one month's own figure: this month's cumulative less the last
+    ("汉滨区7月当月引进内资多少", "month_value",
+     ["15.28亿元", "2023年1-7月累计 103.88亿元 − 2023年上半年（1-6月）累计 88.60亿元"], []),
     # a step said with 了 inside it (签了约) is the stage
     ("签了约的那几个项目投资一共多少", "list_projects", ["共 4 个项目，总投资 19.20亿元"], ["开工，"]),
 ])
