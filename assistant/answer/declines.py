@@ -85,6 +85,20 @@ def subset_unanswered(text: str, passages: list[str]) -> str:
     return "" if any(re.search(counted, p) for p in passages) else words
 
 
+def set_unspoken(text: str, quotes: list[str]) -> str:
+    """What a question asks of a set it gives by its count, other than a count (那31个项目里投资最大的是哪个 →
+    投资最大的是哪个), when no quote speaks of that set (names its count): a sentence about other projects answers
+    nothing about those 31. "" when a quote names the count, or the question asks a count (subset_unanswered's)."""
+    given = next((m for m in GIVEN_COUNT.finditer(text) if float(m.group(1)) in given_counts(text)), None)
+    if given is None or SUBSET.search(text, given.end()) is not None or not quotes:
+        return ""
+    count = re.escape(given.group(1))
+    if any(re.search(rf"(?<![\d.]){count}\s*[个条家件项名]", q) for q in quotes):
+        return ""
+    rest = re.sub(r"^\s*[个条家件项名]?(?:问题|项目|企业)?", "", text[given.end():])
+    return re.sub(r"^(?:里面?|中|当中|之中)|[？?。]$", "", rest)
+
+
 # A question asking the assistant's own judgement (你觉得…好不好, 你对…怎么评价, 该不该): no document or row holds it.
 # 你觉得外资为什么落后 asks the reasons the documents give, 你认为汉阴完成得怎么样 a figure: neither is matched.
 OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^，。？?]{0,24}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"

@@ -23,6 +23,7 @@ from assistant.answer.declines import (
     given_counts,
     missing_issuer,
     nothing_found,
+    set_unspoken,
     subset_unanswered,
     unknown_forms,
     unknown_lead,
@@ -104,6 +105,10 @@ def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
     except SQLAlchemyError:  # unreadable just now (a restore swapping files): try again at the next check
         return None
 
+
+
+# The units a figure counts things in: a set a question gives (那146个问题) is the database's only when one of these says so.
+COUNT_UNITS = ("个", "家", "件", "项", "次", "条")
 
 
 class Assistant:
@@ -207,7 +212,9 @@ class Assistant:
         figures_for(parsed, store, comp, known, plan)
         if not plan.calls or not comp.results or comp.settled:
             return plan, comp, []
-        if any(n not in comp.tool_values for n in given_counts(parsed.text)):
+        # (a count the results state, not any number inside them: a project's id or a 12.00亿元 is no set of 12)
+        counted = {f.value for f in comp.figures if f.unit in COUNT_UNITS}
+        if any(n not in counted for n in given_counts(parsed.text)):
             # 那146个问题里涉及用地的有几个: the ledger's rows are not the set the question counts (a report's
             # total); the documents may break that set down, the database cannot
             return plan.without_calls(), Composition(notes=[GIVEN_SET_NOTE]), []
@@ -457,6 +464,10 @@ class Assistant:
             # the documents give the set's total, not the part asked: quoting the total would read as an answer
             comp.policy_lines, comp.citations, comp.notes = [], [], []
             comp.lead = f"项目数据库中没有那一批的明细，知识库文档中也没有找到其中“{part}”的单独统计，为避免误导，不作推测。"
+        elif given and (asked := set_unspoken(parsed.text, [c.quote for c in comp.citations])):
+            # a quote about other projects than the batch asked of (the chains' signings for 那31个项目里…)
+            comp.policy_lines, comp.citations, comp.notes = [], [], []
+            comp.lead = f"项目数据库中没有那一批的明细，知识库文档中也没有说到其中“{asked}”，为避免误导，不作推测。"
         if missing:
             asked = "、".join(f"“{w}”" for w in missing)
             if comp.policy_lines or defined:

@@ -23,7 +23,7 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 YEAR_OF_FUNDS = re.compile(r"(?:今年|本年|当年)(?:累计)?(?:的)?(?:资金)?到位")
 # Slot kinds that name what is asked (a place, a project, a window…): each one a tool uses counts for it.
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
-                "category", "days", "amount", "foreign", "no_funds", "single_month", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
+                "category", "days", "amount", "foreign", "no_funds", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
                 "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "unit", "milestone", "until",
                 "total", "hq", "due_from", "amount_below")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
@@ -59,12 +59,6 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     if kind == "county":
         return [r.name for r in parsed.regions if not r.is_city]
     if kind == "period":
-        if slots.single_month and slots.month:
-            # 7月当月: that month of the year asked, else of the newest data's year
-            named = parsed.period.year if parsed.period and not parsed.period_assumed else None
-            newest = latest([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
-            year = named or (int(newest[:4]) if newest else None)
-            return [f"{year}-{slots.month:02d}"] if year else []
         if slots.total == "当年到位资金" and "当年到位资金" in (slots.columns or []) and YEAR_OF_FUNDS.search(parsed.text):
             return []  # 续建项目今年到位了多少资金: 今年 is the column's own year, not a signing period of the list
         if parsed.period and not parsed.period_assumed:
@@ -112,7 +106,6 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign, "no_funds": slots.no_funds,
-             "single_month": slots.single_month,
              "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
              "owner": slots.owner, "visitor": slots.visitor, "unit": slots.unit, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
              "due_from": slots.due_from, "due_to": slots.due_to, "amount_below": slots.amount_below}.get(kind)

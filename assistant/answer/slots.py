@@ -190,8 +190,6 @@ class Slots:
     amount_below: str | None = None  # an upper bound of 总投资 in 亿元, "2" (below 2) or "1（含）" (1 or less)
     foreign: bool | None = None
     no_funds: bool | None = None  # 一分钱还没到位: signed projects with no funds arrived
-    single_month: bool | None = None  # 7月当月, 6月单月: one month's own figure, not the cumulative one
-    month: int | None = None  # the month of a single-month figure (7 of 7月当月)
     source: str | None = None  # the unit that first talked to the investor (首谈单位): an office's city or name
     overdue: bool | None = None  # asks for projects past their agreed start date
     parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
@@ -720,10 +718,6 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.foreign = True
     if _NO_FUNDS.search(text):
         slots.no_funds = True
-    if re.search(r"当月|单月|(?<![\d一二三四五六七八九十])一个月(?!内|以内|之内)", text):
-        slots.single_month = True
-        named = re.search(r"(?<![\d\-—至到])(\d{1,2})\s*月(?:份)?", text)
-        slots.month = int(named.group(1)) if named and 1 <= int(named.group(1)) <= 12 else None
     if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
         slots.order = "investment"
     slots.date_from, slots.date_to = _window(text, today)

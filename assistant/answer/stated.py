@@ -122,10 +122,15 @@ class Asked:
         return True
 
 
+# How a 公文 writes 县区: 县（市、区）, 县市区, 区县.
+COUNTIES_WRITTEN = re.compile(r"县[（(]市[、，,]区[）)]|县市区|区县")
+
+
 def written(word: str, text: str) -> bool:
     """`word` is in `text`, or its stem is (招商服务中心 → 招商服务中): a word of four characters or more keeps its
     meaning without its last one, a shorter one does not (招商局 is not 招商, 副局长 is not 副局). Or `word` is a
-    short form of a term the text writes in full (考核办法 of 考核评价办法)."""
+    short form of a term the text writes in full (考核办法 of 考核评价办法). 县（市、区） is written 县区."""
+    text = COUNTIES_WRITTEN.sub("县区", text)
     return word in text or (len(word) >= 4 and word[:-1] in text) or abbreviates(word, text)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answer_types import answer_type
-from assistant.answer.declines import subset_unanswered
+from assistant.answer.declines import set_unspoken, subset_unanswered
 from assistant.answer.engine import ERRAND_REFUSAL, OPINION_REFUSAL, PREDICTION_REFUSAL, REFUSAL, Assistant
 from assistant.answer.evaluate import says_cannot
 from assistant.answer.numbers import find_numbers
@@ -202,6 +202,23 @@ LEDGER_PASSAGE = "截至6月底，台账累计登记问题146个，已解决128�
 ])
 def test_which_part_of_a_given_set_a_passage_counts(question: str, part: str) -> None:
     assert subset_unanswered(question, [LEDGER_PASSAGE]) == part
+
+
+@pytest.mark.parametrize(("question", "quote", "asked"), [
+    # a sentence about other problems than the 146 says nothing of which of them is oldest
+    ("那146个问题里拖得最久的是哪个", "用地问题集中在高新区。", "拖得最久的是哪个"),
+    ("那146个问题里拖得最久的是哪个", "台账累计登记问题146个，其中最早的是供电接入。", ""),  # it names the set
+    ("那146个问题里涉及用地的有几个", "用地问题集中在高新区。", ""),  # a count: subset_unanswered's
+])
+def test_a_quote_answers_of_a_given_set_only_when_it_names_the_set(question: str, quote: str, asked: str) -> None:
+    assert set_unspoken(question, [quote]) == asked
+
+
+def test_a_given_set_the_ledger_does_not_count_is_not_answered_from_any_number_in_a_result(
+        assistant: Assistant) -> None:
+    """那12个项目: the ledger's rows answer only when a count it gives is 12 — not a row id or a 12.00亿元."""
+    answer = assistant.ask("汉阴县承接的12个光伏配套项目总投资合计多少")
+    assert not [f for f in answer.figures if f.value is not None], answer.answer
 
 
 @pytest.mark.parametrize(("question", "refused"), [

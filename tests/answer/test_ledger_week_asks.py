@@ -60,9 +60,6 @@ from tests.answer.test_ledger_windows import ask_routed
     # a department's problems in all beside the solved ones, and how long a solved one took
     ("发改委负责的问题总共几个，解决了几个", "solved_problems", ["共有问题 2 个，其中已解决 0 个、未解决 2 个"], []),
     ("恒口已经解决了哪些问题", "solved_problems", ["2023年3月20日解决（提出后 28 天）"], []),
-    # one month's own figure: this month's cumulative less the last
-    ("汉滨区7月当月引进内资多少", "month_value",
-     ["15.28亿元", "2023年1-7月累计 103.88亿元 − 2023年上半年（1-6月）累计 88.60亿元"], []),
     # a step said with 了 inside it (签了约) is the stage
     ("签了约的那几个项目投资一共多少", "list_projects", ["共 4 个项目，总投资 19.20亿元"], ["开工，"]),
 ])

@@ -331,6 +331,7 @@ def test_a_why_follow_up_quotes_the_reasons_for_the_figure_just_given(assistant:
     ("石泉县一季度内资比去年同期多了多少亿元", "比2022年一季度（1-3月）（34.4亿元）增加6.12亿元"),
     ("旬阳市二季度单季内资完成多少", "二季度单独完成44.79亿元"),
     ("汉滨区1-7月单月内资到位多少", "7月单独完成15.28亿元"),
+    ("全市7月当月引进内资多少", "7月单独完成139.38亿元"),  # the month alone names the cumulative span it ends
     # 全市 from its own row, as a county
     ("全市二季度单季内资多少", "二季度单独完成454.95亿元"),
     ("全市上半年外资比一季度增加了多少", "比2023年一季度（1-3月）（240.6万美元）增加177.9万美元"),
