@@ -467,7 +467,7 @@ class Assistant:
         elif given and (asked := set_unspoken(parsed.text, [c.quote for c in comp.citations])):
             # a quote about other projects than the batch asked of (the chains' signings for 那31个项目里…)
             comp.policy_lines, comp.citations, comp.notes = [], [], []
-            comp.lead = f"项目数据库中没有那一批的明细，知识库文档中也没有说到其中“{asked}”，为避免误导，不作推测。"
+            comp.lead = f"项目数据库中没有那一批的明细，知识库文档中也没有找到说到其中“{asked}”的内容，为避免误导，不作推测。"
         if missing:
             asked = "、".join(f"“{w}”" for w in missing)
             if comp.policy_lines or defined:
