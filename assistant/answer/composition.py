@@ -23,7 +23,6 @@ class Composition:
     results: list[BaseModel] = field(default_factory=list)
     lead: str = ""  # the first sentence: the direct answer
     no_data: bool = True  # every tool result was empty (无数据)
-    dropped: list[str] = field(default_factory=list)  # why passages found were not quoted (rank:reason), for eval
     settled: bool = False  # the data part answered the question completely (an unknown place): quote nothing
 
     def text(self) -> str:

@@ -304,7 +304,6 @@ def policy_for(
             continue
         if (_coverage(words, known_as) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE)
                 and hit.chunk_id not in stating):  # a purpose clause was found naming the rule asked about
-            comp.dropped.append(f"{rank}:coverage")
             continue
         # the sentence quoted is chosen by what is asked, not by the words naming the document (局长, 主任 of an
         # interview's byline: its byline line would be the best match)
@@ -314,7 +313,6 @@ def policy_for(
         if greeting:
             quote = greeting  # a reply letter is addressed to whoever made the proposal
         if other_period(asked_period, hit, quote) or other_place(asked_regions, regions_of, hit, quote):
-            comp.dropped.append(f"{rank}:period-or-place")
             continue
         if per_county and find_numbers(quote) and len(regions_of(quote) if regions_of else []) < 2:
             continue  # 各县区分别多少 is answered county by county, not by one total
@@ -349,7 +347,6 @@ def policy_for(
     if asked is not None and chosen and not answering:
         # passages about the topic, none stating what is asked: say so, quote none. (When one does, the others
         # stay beside it as context, as before.)
-        comp.dropped.append("not-stated")
         held = want is None or any(want.held_by(quote) for _, quote in chosen)
         comp.lead = comp.lead or (
             "知识库中有谈到这个话题的文档，但没有找到直接回答这个问题的内容，为避免误导，不作推测。" if held else
@@ -359,14 +356,12 @@ def policy_for(
         # 排第一的是哪个市, 投资最大的是哪个: a sentence giving another position (居全省第六位) or a total names no one
         placed = [c for c in chosen if any(f in c[1] for f in forms)]
         if not placed:
-            comp.dropped.append("no-position")
             comp.lead = comp.lead or "知识库中没有找到直接回答这个问题的内容（文档没有写明问的这个名次），为避免误导，不作推测。"
         chosen = placed
     if want:
         # only quotes that hold the value asked for answer it
         holding = [c for c in chosen if want.held_by(c[1])]
         if chosen and not holding:
-            comp.dropped.append(f"no-{want.name}")
             # passages about the topic that state no such value do not answer it: say so, quote none
             comp.lead = comp.lead or f"知识库中没有找到直接回答这个问题的{want.name}，为避免误导，不作推测。"
         chosen = holding[:3]

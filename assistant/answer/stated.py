@@ -25,6 +25,7 @@ from functools import lru_cache
 import jieba.posseg as posseg
 
 from assistant.answer.answer_types import names_the_value
+from assistant.numerals import number_value
 
 # How a question asks for its value; the thing asked about is next to it.
 ASKING = re.compile(r"多少|几(?=[个条项家期次批场件户所座款份轮名位人天年月周]|$|[？?])|是谁|(?<!是)谁|哪位|哪几位|"
@@ -183,14 +184,7 @@ def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
         t.word for t in posseg.cut(clause) if t.flag in NOUNS and len(t.word) >= 2 and t.word not in GENERAL)
     return Asked(head=head, realised=REALISED_Q.search(question) is not None, others=others,
                  counted=counted and bool(head) and not others,
-                 listed=chinese_count(listed.group(1)) if listed else 0, words=words)
-
-
-def chinese_count(text: str) -> int:
-    """3 for 三 or 3, 2 for 两; 0 for what is not a small count."""
-    if text.isdigit():
-        return int(text)
-    return {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}.get(text, 0)
+                 listed=(number_value(listed.group(1)) or 0) if listed else 0, words=words)
 
 
 def _unit(rest: str) -> bool:

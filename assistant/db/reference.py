@@ -135,6 +135,7 @@ METRICS: tuple[MetricDef, ...] = (
 )
 
 PROJECT_STAGES: tuple[str, ...] = ("线索", "在谈", "签约", "开工", "投产")
+SIGNED_STAGES: tuple[str, ...] = PROJECT_STAGES[2:]  # a project at one of these has signed: it has funds to arrive
 STAGE_ALIASES: dict[str, str] = {
     "项目线索": "线索",
     "洽谈": "在谈",

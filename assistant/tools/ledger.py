@@ -279,14 +279,14 @@ def solved_problems(store: FigureStore, region: str | None = None, department: s
              if handled_by(pb, department)),
             key=lambda t: (t[0].closed_on or t[0].opened_on, t[0].code),
         )
+        # the place's or department's problems, solved or not
+        scoped = [(pb.id, pb.import_id) for pb, _ in session.execute(stmt) if handled_by(pb, department)]
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows]
-                          or [(pb.id, pb.import_id) for pb, _ in session.execute(stmt) if handled_by(pb, department)]
-                          or [(pb.id, pb.import_id) for pb, _ in session.execute(stmt)], None,
+                          or scoped or [(pb.id, pb.import_id) for pb, _ in session.execute(stmt)], None,
                           "已解决问题 = 状态为“已解决”的问题")
         items = _problem_items(session, rows)
         # of a place or department asked: how many it has in all, so 总共几个、办结了几个 is answered at once
-        every = [(pb.id, pb.import_id) for pb, _ in session.execute(stmt) if handled_by(pb, department)] \
-            if region_name or department else []
+        every = scoped if region_name or department else []
         in_all = provenance(session, "problems", every, None, "问题总数 = 问题台账中该地区或部门的全部问题") if every else None
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
     by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]

@@ -43,7 +43,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from assistant.db.errors import InvalidValue
 from assistant.db.models import ImportLog, IndustryChain, Project, ProjectVersion, Region
-from assistant.db.reference import PROJECT_STAGES
+from assistant.db.reference import PROJECT_STAGES, SIGNED_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import (
@@ -779,7 +779,7 @@ def county_rates(rows: list[LedgerRow], day: date) -> dict[str, CountyRates]:
 
 def county_rates_in_db(session: Session, day: date) -> dict[str, CountyRates]:
     """county_rates computed by the database (one GROUP BY over the ledger), for large ledgers."""
-    signed = Project.stage.in_(("签约", "开工", "投产"))
+    signed = Project.stage.in_(SIGNED_STAGES)
     started = Project.stage.in_(("开工", "投产"))
     money = and_(signed, Project.total_investment_yi_yuan.is_not(None), Project.funds_arrived_yi_yuan.is_not(None))
     due = and_(signed, Project.start_deadline <= day)

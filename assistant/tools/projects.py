@@ -21,7 +21,7 @@ from assistant.db.errors import InvalidValue
 from assistant.db.models import IndustryChain, Project, Region
 from assistant.db.periods import Period
 from assistant.db.records import PROJECT_SPECS
-from assistant.db.reference import CITY_NAME, PROJECT_STAGES
+from assistant.db.reference import CITY_NAME, PROJECT_STAGES, SIGNED_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2, to_decimal
 from assistant.db.vocab import resolve_stage
@@ -42,8 +42,6 @@ from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, cn_date, format_value
 
 _NON_KEY = "非重点产业链"
-# The stages of a project that has signed: only they have funds to arrive.
-SIGNED_STAGES = ("签约", "开工", "投产")
 
 # The ledger columns a project list shows when a question asks for them (汉阴县的项目管家, 各项目的约定开工期限): the
 # importer's field → the Project attribute. They are named as the importer reads their headers (PROJECT_SPECS), so a
@@ -430,6 +428,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         shown = projects[: max(limit, 0)]
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
         ledger = _ledger_columns(session, [x.id for x in shown], asked)
+        sums = column_sums(session, [x.id for x in projects], asked) if projects else []
     items = [
         ProjectItem(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
                     total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,
@@ -461,7 +460,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     figures = [Figure(label="符合条件的项目数", value=len(projects), unit="个", period=p.key if p else None, provenance=prov),
                Figure(label="符合条件的项目总投资", value=as_float(total), unit="亿元", period=p.key if p else None,
                       provenance=prov)] if projects else []
-    if projects and (sums := column_sums(store, [x.id for x in projects], asked)):
+    if sums:
         # an amount column asked of the list is added up over every listed project, with how many filled it
         summary += "。" + "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）"
                                    for label, value, unit, filled in sums)
@@ -471,17 +470,15 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                        summary=summary + "。", figures=figures)
 
 
-def column_sums(store: FigureStore, ids: list[int], labels: list[str]) -> list[tuple[str, float, str, int]]:
+def column_sums(session: Session, ids: list[int], labels: list[str]) -> list[tuple[str, float, str, int]]:
     """(label, total, unit, projects with a value) of each amount column among `labels`, over the projects `ids`."""
     out = []
-    with store.session() as session:
-        for label in labels:
-            attr = _ATTR_OF.get(label)
-            if attr not in _SUMMED:
-                continue
-            values = [v for v in session.scalars(select(getattr(Project, attr)).where(Project.id.in_(ids)))
-                      if v is not None]
-            out.append((label, round(float(sum(values)), 4), _SUMMED[attr], len(values)))
+    for label in labels:
+        attr = _ATTR_OF.get(label)
+        if attr not in _SUMMED:
+            continue
+        values = [v for v in session.scalars(select(getattr(Project, attr)).where(Project.id.in_(ids))) if v is not None]
+        out.append((label, round(float(sum(values)), 4), _SUMMED[attr], len(values)))
     return out
 
 
