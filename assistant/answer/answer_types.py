@@ -27,7 +27,7 @@ _NOT_A_COUNT = r"(?!工作日|月|小时|百分点|星期|季度)"
 
 @dataclass(frozen=True)
 class AnswerType:
-    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 计算方法 / 数值
+    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 名称 / 名次 / 计算方法 / 数值
     evidence: re.Pattern[str] | None  # None: any figure (a number that is not a date, an ordinal or a 文号)
 
     def held_by(self, sentence: str) -> bool:
@@ -73,11 +73,22 @@ AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
 _ROLES = "局长|主任|书记|市长|县长|区长|负责人|联系人|链长|管家|领导|经理|董事长|专员|人员"
 # 项目管家是什么 asks what the role is (a definition), 项目管家叫什么 / 是谁 who holds it.
 PERSON_Q = re.compile(rf"(?:{_ROLES})(?:(?:是|为|都是|分别是)?(?:谁|哪位|哪几位)|叫(?:什么|啥)"
-                      r"|(?:的|叫)?(?:什么名字|啥名字|名字|姓名|姓什么|姓啥))")
+                      r"|(?:的|叫)?(?:什么名字|啥名字|名字|姓名|姓什么|姓啥))"
+                      rf"|哪(?:一)?位[\u4e00-\u9fa5]{{0,6}}?(?:{_ROLES})")
 # A person's name as documents write it: a role then the name (局长周立衡, 联系人：陈思远), or a surname and 某 (刘某).
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
              "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 PERSON = re.compile(rf"(?:{_ROLES})[：:\s]*[{_SURNAMES}][\u4e00-\u9fa5]{{1,2}}(?=[\s，,。；;、：:）)电谈说表介指强带主在]|$)|[{_SURNAMES}]某")
+
+
+# A place in an order asked (在全省排第几位, 名次多少): answered by an ordinal (第五位, 首位).
+RANK_Q = re.compile(r"排(?:在|到)?第几|第几(?:位|名)|名次|位次|排名(?:多少|怎么样|如何|情况)")  # 办到第几期 is a count
+ORDINAL = re.compile(r"第\s*[一二三四五六七八九十\d]+\s*(?:位|名)?|首位|榜首|居首|前列|末位|倒数")
+# A name asked of a thing (那家企业叫什么名字, 平台的名称是什么): answered by a proper name — quoted, a title, or a
+# body's name with its kind (…有限公司, …集团, …商会) — not by a sentence saying 一家园区运营企业.
+NAME_Q = re.compile(r"叫(?:什么|啥)(?:名字|名称)?|(?:什么|啥)名(?:字|称)|名称是(?:什么|啥)|全称")
+NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fa5A-Za-z]{2,}(?:有限公司|股份|集团|公司|银行|大学|学院|研究院|"
+                  r"协会|商会|基金)|[A-Z][A-Za-z]{2,}")
 
 
 def answer_type(question: str) -> AnswerType | None:
@@ -86,6 +97,10 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("计算方法", FORMULA)
     if PERSON_Q.search(question):
         return AnswerType("姓名", PERSON)
+    if NAME_Q.search(question):
+        return AnswerType("名称", NAME)
+    if RANK_Q.search(question):
+        return AnswerType("名次", ORDINAL)
     if DURATION_Q.search(question):
         return AnswerType("时长", DURATION)
     if DAY_Q.search(question):

@@ -106,7 +106,7 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
     # a follow-up naming only what changed (那汉阴呢) asks what its earlier question asked
     question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
     asked = re.sub(r"多少|同比|占比|[？?。！!\s]", "", delexicalise(question, parsed))
-    alone = periods and SINGLE_PERIOD.search(parsed.text) is not None
+    alone = periods and (SINGLE_PERIOD.search(parsed.text) is not None or parsed.span)
     if not ASKS_DIFFERENCE.search(asked) and not (periods and GROWN.search(asked)) and not alone:
         return None
     # the measure may be named in the question a follow-up changes (旬阳上半年内资进度 → 和全市比呢)

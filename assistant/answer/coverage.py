@@ -33,6 +33,8 @@ FRAME_WORDS = {
     "情况", "问题", "内容", "数据", "数字", "信息", "东西", "事情", "时候", "方面", "结果", "哪个", "哪家", "有没有",
     "县区", "县", "区", "各县区", "市", "全市", "我市", "地方", "地区", "单位", "部门", "目前", "现在", "最新", "一下",
     "多少", "几个", "名单", "清单", "列表", "明细", "具体", "总共", "一共", "合计", "总计", "分别", "统计",
+    # the figure itself (那去年同期的数是多少, 这个数值): what is asked, not an attribute
+    "数", "数是", "数值", "数儿",
     # how far something has got (对接到什么程度, 办到哪一步): the status the tool states, not an attribute
     "程度", "地步",
     # one quarter or month on its own (二季度单季): the lead computes it from two cumulative figures
@@ -42,7 +44,7 @@ FRAME_WORDS = {
     "方向", "领域", "板块", "条线", "条链", "链上", "这块",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
-ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|有没有|谁")
+ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁")
 # Clauses that ask why or how are answered from documents, not by a tool: their words are not checked here.
 WHY = why_pattern("依据", "文件", "报告")
 
@@ -153,12 +155,21 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     asked = size_classes(" ".join(c for c in re.split(r"[，,；;？?。！!]", parsed.text) if not WHY.search(c)))
     # 年发电量 already missing: 年发电量度数 says it again
     missing += [w for w in unit_uncovered(parsed.text, text) if not any(m in w for m in missing)]
+    if COST_ASKED.search(parsed.text) and not COST_HELD.search(text) and "费用" not in missing:
+        missing.append("费用")  # 活动花了多少钱 asks what was spent, not the amount signed there
     return missing + [w for value, w in asked.items() if value not in held and w not in missing]
 
 
 # A count asked in a unit of people, land, weight or energy (新增就业多少人, 占地多少亩, 多少吨标煤, 发电量多少度):
 # a tool that never counts in that unit answers another question, however near its examples are.
-ASKED_UNIT = re.compile(r"(?<![第前后])(?:多少|几)\s*个?\s*(人(?!民)|名|亩|吨|度(?!\d)|户|平方米|千瓦)")  # 第几名 is a place
+ASKED_UNIT = re.compile(r"(?<![第前后])(?:多少|几)\s*个?\s*(人(?!民)|名|亩|吨|度(?!\d)|户|平方米|千瓦)"  # 第几名 is a place
+                        # people counted by what they are (招到了多少技术工人, 几个工作人员): a count of 人
+                        r"|(?<![第前后])(?:多少|几)\s*(?:个|名)?\s*([\u4e00-\u9fff]{0,4}?(?:工人|人员|员工|职工|干部))")
+
+
+# Money spent asked (花了多少钱, 经费, 费用, 成本, 预算): answered only by a tool holding what was spent.
+COST_ASKED = re.compile(r"花了?多少|花费|开支|经费|费用|成本|预算|开销")
+COST_HELD = re.compile(r"花费|开支|经费|费用|成本|预算|开销")
 
 
 def unit_uncovered(question: str, text: str) -> list[str]:
@@ -167,9 +178,11 @@ def unit_uncovered(question: str, text: str) -> list[str]:
     m = ASKED_UNIT.search(question)
     if m is None:
         return []
-    unit = m.group(1)
+    unit = m.group(1) or "人"
     if re.search(rf"\d\s*{unit}|{unit}数|(?:多少|几)个?{unit}", text):
         return []
+    if m.group(2):
+        return [m.group(2) + "数"]  # 技术工人数
     # named as the count of its unit (就业人数): a name no passage need write, so documents are still searched
     # on the question's other words, not required to say 安排 of 安排几个人
     before = [t.word for t in posseg.cut(question[: m.start()]) if len(t.word.strip()) > 1]

@@ -153,7 +153,8 @@ SLOT_BONUS = 0.02
 TIE = 0.001
 # A named project, company or 首谈单位, or a ledger value picking projects (续建, 项目管家为张某, no funds arrived), narrows every figure
 # asked: a tool that cannot filter by it answers for all
-ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor", "matches", "no_funds")
+# …and so does the ledger of a past date (6月30日那期台账): a tool reading today's ledger answers for another day
+ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor", "matches", "no_funds", "ledger_on", "key_chain")
 
 
 def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) -> list[Call] | None:

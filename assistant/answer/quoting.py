@@ -28,7 +28,7 @@ from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.errors import InvalidPeriod
 from assistant.db.periods import Period, find_period, parse_period
 from assistant.index.kb import Hit, KnowledgeBase, SearchFilters
-from assistant.index.places import Gazetteer, document_places, gazetteer, place_relation
+from assistant.index.places import Gazetteer, document_places, gazetteer, home_city, place_relation
 from assistant.index.tokenize import tokenize_query
 
 # Formulaic lines of a 公文 (opening, thanks, closing) restate the topic but answer nothing.
@@ -251,7 +251,7 @@ def policy_for(
     per_county = asks_value and EACH_COUNTY.search(query) is not None
     # what the value is asked of, and in which mood: a quote about the topic that states another thing's value
     # (the 局长 for 副局长是谁) or a plan for what has happened (已经发出去多少) does not answer it
-    asked = asked_of(delexicalise(query, parsed, blank="，")) if asks_value or WHICH.search(query) else None
+    asked = asked_of(delexicalise(query, parsed, blank="，"), said=query) if asks_value or WHICH.search(query) else None
     aim = asked_part(query) if asks_reason else ""
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)
@@ -273,6 +273,12 @@ def policy_for(
         hits = [*stating.values(), *(h for h in hits if h.chunk_id not in stating)]
     places = gazetteer()
     asked_places = places.find(parsed.text)
+    # places of other jurisdictions the question names (宁波对外资怎么奖励): a passage neither of them nor naming
+    # them speaks of this city's practice, not theirs
+    home = home_city()
+    elsewhere = [p for p in asked_places if not places.related(p, home)]
+    if asked is not None and elsewhere:
+        asked = replace(asked, scope=tuple(tuple(places.forms(p)) for p in elsewhere))
     # an item the question names by its number (第5期, 第七届, 第205号): only passages naming it speak of it
     ordinals = [{f"第{n}{unit}" for n in ordinal_forms(number)} for number, unit in NAMED_ITEM.findall(parsed.text)]
     # …unless the question asks for one of them (答复函的联系人是谁, 抄送了哪些单位)
@@ -301,6 +307,9 @@ def policy_for(
         # 西安, in a report of 安康's)
         if (asked_places and place_relation(asked_places, document_places(hit.title, "", ""), places) < 0
                 and not (not comp.results and speaks_of(hit.text, asked_places, places))):
+            continue
+        if elsewhere and place_relation(elsewhere, document_places(hit.title, "", ""), places) <= 0 \
+                and not speaks_of(context, elsewhere, places):
             continue
         if (_coverage(words, known_as) < (MIN_COVERAGE_TOP if rank < 2 and not strict else MIN_COVERAGE)
                 and hit.chunk_id not in stating):  # a purpose clause was found naming the rule asked about

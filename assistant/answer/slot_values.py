@@ -24,7 +24,7 @@ YEAR_OF_FUNDS = re.compile(r"(?:今年|本年|当年)(?:累计)?(?:的)?(?:资�
 # Slot kinds that name what is asked (a place, a project, a window…): each one a tool uses counts for it.
 _NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
                 "category", "days", "amount", "foreign", "no_funds", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "unit", "milestone", "until",
+                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "unit", "milestone", "until", "ledger_on", "key_chain",
                 "total", "hq", "due_from", "amount_below")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
@@ -61,6 +61,8 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     if kind == "period":
         if slots.total == "当年到位资金" and "当年到位资金" in (slots.columns or []) and YEAR_OF_FUNDS.search(parsed.text):
             return []  # 续建项目今年到位了多少资金: 今年 is the column's own year, not a signing period of the list
+        if slots.ledger_on:
+            return []  # 6月底那期台账: the day names the ledger read, not a period its projects were signed in
         if parsed.period and not parsed.period_assumed:
             if not parsed.follow_up and ASKS_LAST_YEAR.search(parsed.text):
                 return [parsed.period.key, parsed.period.previous_year().key]  # 一季度多少？去年同期多少？
@@ -107,7 +109,7 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
              "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
              "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign, "no_funds": slots.no_funds,
              "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
-             "owner": slots.owner, "visitor": slots.visitor, "unit": slots.unit, "until": slots.until, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
+             "owner": slots.owner, "visitor": slots.visitor, "unit": slots.unit, "until": slots.until, "ledger_on": slots.ledger_on, "key_chain": slots.key_chain, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
              "due_from": slots.due_from, "due_to": slots.due_to, "amount_below": slots.amount_below}.get(kind)
     return [] if value is None else [value]
 

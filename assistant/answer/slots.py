@@ -18,6 +18,7 @@ from assistant.db.records import PROJECT_SPECS
 from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
+from assistant.index.places import gazetteer, home_city, within
 from assistant.index.tokenize import get_tokenizer
 from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
@@ -198,6 +199,8 @@ class Slots:
     milestone: str | None = None  # the lifecycle step asked of a window (开工, 投产, 线索, 在谈), not 签约
     moved: bool | None = None  # asks what moved (进展, 推进, 动态, 变化), not what was added or what stands
     until: date | None = None  # a count up to a month's end (截至6月底开工的项目)
+    key_chain: bool | None = None  # projects on a “5+3” key chain (True) or on none of them (不在5+3产业链上: False)
+    ledger_on: date | None = None  # the ledger of a past date asked about (6月30日那期台账): its projects as it recorded them
     unit: str | None = None  # a unit of the bureau whose visits are asked about (外资科对接过哪些企业): a 对接单位
     visitor: str | None = None  # who made the visits asked about (黄某走访了哪些企业): a 走访人员 of the contact records
     rate: str | None = None  # a project rate asked of the counties (开工率, 资金到位率, 合同履约率, 涉链占比)
@@ -495,6 +498,11 @@ def _candidates(value: str) -> list[str]:
     return [value, *inner]
 
 
+# How a question denies or affirms that projects are of a kind (不算制造业, 不属于, 非; 是, 属于, 算).
+_DENIED = r"非|不是|不算|不属于|不为|没算|不归"
+_AFFIRMED = r"是|算|属于|归"
+
+
 def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str]]:
     """(filters, mentions) from the ledger's own values: `filters` are column → value the question picks projects
     by (张某当管家的项目, 续建项目, B级线索, 制造业项目); a short who-value (张某) counts only where the question names
@@ -516,9 +524,10 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
             filters[label] = span if span != value and len(span) >= 2 else value
     for label in FLAG_COLUMNS:
         for alias in sorted(MATCH_COLUMNS[label], key=len, reverse=True):
-            if m := re.search(rf"(非)?{re.escape(alias)}(?:的)?(?:项目)?", text):
-                if alias.endswith("项目") or m.group(0).endswith("项目"):
-                    filters[label] = "否" if m.group(1) else "是"
+            # 制造业项目, 非制造业项目; said of listed projects: 哪几个不算制造业, 哪些是制造业
+            if m := re.search(rf"({_DENIED}|{_AFFIRMED})?{re.escape(alias)}(?:的)?(?:项目)?", text):
+                if alias.endswith("项目") or m.group(0).endswith("项目") or m.group(1):
+                    filters[label] = "否" if m.group(1) and re.fullmatch(_DENIED, m.group(1)) else "是"
                     break
     return filters, mentions
 
@@ -551,6 +560,26 @@ def _until(text: str, today: date | None) -> date | None:
     return date(year, month, day) if 1 <= day <= last else None
 
 
+# The “5+3” key chains as one group (5+3产业链上的项目, 不在5+3重点产业链上的, 非重点产业链项目), said or denied.
+_KEY_CHAIN = re.compile(r"(不在|不属于|不是|不算|没在|没有在|非)?\s*(?:[“\"]?5\s*\+\s*3[”\"]?\s*(?:重点)?|重点)(?:产业)?链")
+
+
+# The ledger of a date (7月21号那期台账, 截至6月底的台账上, 2023年6月30日台账): the projects as that ledger recorded them.
+_LEDGER_ON = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]|底|末)\s*"
+                        r"(?:的|那|这|当)?\s*一?\s*期?\s*的?\s*(?:项目)?台账")
+
+
+def _ledger_on(text: str, today: date | None) -> date | None:
+    """The day of the ledger a question reads (6月底那期台账 → 6月30日), of the year written or of `today`'s."""
+    m = _LEDGER_ON.search(text)
+    if m is None or not (1 <= int(m.group(2)) <= 12) or not (m.group(1) or today):
+        return None
+    year, month = int(m.group(1)) if m.group(1) else today.year, int(m.group(2))  # type: ignore[union-attr]
+    last = calendar.monthrange(year, month)[1]
+    day = int(m.group(3)) if m.group(3) else last
+    return date(year, month, day) if 1 <= day <= last else None
+
+
 # The lifecycle step a question asks happened in a window (二季度开工的, 上周有没有项目开工, 近两周新进的线索): the
 # step whose date the window applies to; signing windows are the signing tools' own (new_signings, list_projects).
 _MILESTONE_WORDS = (("开工", "开工"), ("动工", "开工"), ("投产", "投产"), ("竣工", "投产"), ("线索", "线索"),
@@ -559,7 +588,7 @@ _MILESTONE_WORDS = (("开工", "开工"), ("动工", "开工"), ("投产", "投�
 
 def _milestone(text: str) -> str | None:
     # 约定开工期限 is a deadline agreed for the step, not the step taken: its window is the deadline's
-    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工)|[A-Za-z]\s*级线索|线索等级|"
+    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工)|[A-Za-z]\s*[级类档等](?:的)?线索|线索等级|"
                     r"(?:约定\S{0,4}?)?(?:开工|动工|投产)\s*(?:期限|时限)|约定\S{0,4}?(?:开工|动工|投产)", "", text)
     if re.search(r"签约|签了|签的|新签|签下|率", staged):
         return None  # 签约 windows go to the signing tools; a rate (开工率) is a county figure
@@ -646,6 +675,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         if len(city) >= 2 and city in text:
             slots.city = city
             break
+    else:  # a province the events were held in (去广东办过几场推介会): its cities' events
+        places = gazetteer()
+        slots.city = next((p for p in places.find(text) if p != home_city() and p not in places.lineage(home_city())
+                           and any(within(c, p, places) for c in vocab.event_cities)), None)
     if not slots.city:  # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
         slots.city = next((city for name, city, aliases in vocab.offices
                            if any(len(w) >= 3 and w in text for w in (name, *aliases))), None)
@@ -659,14 +692,16 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if company and not any(span in company for span, _ in slots.spans):  # 供电公司 is the department 供电
         slots.unknown.append(("企业", company))
     # 签约还没开工的项目 is at 签约: a stage said not to be reached yet is not the one asked for
-    # A级线索 is a lead's grade (线索等级), not the 线索 stage
+    # A级线索, B类线索 are a lead's grade (线索等级), not the 线索 stage
     # a step said with 了 inside it (签了约, 开了工, 投了产) is the step
     staged = re.sub(r"([签开动投竣])了([约工产])", r"\1\2", text)
-    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)|(?<![A-Za-z])[A-Za-z]\s*级(?:的)?(?:线索)?", "",
+    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)|(?<![A-Za-z])[A-Za-z]\s*[级类档等](?:的)?(?:线索)?", "",
                     staged)
     for word, stage in _STAGE_WORDS.items():
         # 签约的项目, 签约阶段, 签约的那几个项目
+        # …and the ones at a step asked to be listed (还在谈的有哪几个)
         if re.search(rf"(?:已|已经|还在|正在|处于|在){word}|{word}(?:的)?(?:[这那]?[几些]个?)?(?:阶段|项目)"
+                     rf"|{word}的(?:都)?(?:有|是)?(?:哪|几)"
                      rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
             slots.stage = stage
     for word, status in _STATUS_WORDS:
@@ -722,7 +757,13 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.order = "investment"
     slots.date_from, slots.date_to = _window(text, today)
     slots.due_from, slots.due_to = _due_window(text, today)
-    slots.until = _until(text, today)
+    if (on_chain := _KEY_CHAIN.search(text)) and "项目" in text and not slots.chain:
+        slots.key_chain = not on_chain.group(1)
+    slots.ledger_on = _ledger_on(text, today)
+    # 截至6月30号那期台账: the day names a ledger to read, not an end day of what happened
+    slots.until = None if slots.ledger_on else _until(text, today)
+    if slots.ledger_on:
+        slots.date_from = slots.date_to = None
     slots.milestone = _milestone(text)
     slots.moved = bool(_MOVED.search(text)) or None
     # a column of the ledger, asked of each listed project: not a word inside the project's or company's name
@@ -756,7 +797,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     slots.per_county = bool(PER_COUNTY.search(text)) or None
     filtered = (slots.stage or slots.chain or slots.matches or slots.foreign or slots.no_funds or slots.amount
                 or slots.amount_below
-                or slots.date_from)
+                or slots.date_from or slots.ledger_on or slots.key_chain is not None)
     slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) else asked_total(text)
     if filtered and slots.total in LEDGER_COLUMNS and slots.total not in (slots.columns or []):
         # an amount column added up over the projects a filter picks: the list gives its total (今年到位资金 is the

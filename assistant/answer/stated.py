@@ -24,20 +24,21 @@ from functools import lru_cache
 
 import jieba.posseg as posseg
 
-from assistant.answer.answer_types import names_the_value
+from assistant.answer.answer_types import NAME_Q, ORDINAL, names_the_value
 from assistant.numerals import number_value
 
 # How a question asks for its value; the thing asked about is next to it.
 ASKING = re.compile(r"多少|几(?=[个条项家期次批场件户所座款份轮名位人天年月周]|$|[？?])|是谁|(?<!是)谁|哪位|哪几位|"
+                    r"哪儿|哪里|什么地方|第几|"
                     r"哪[两二三四五六七八九十\d]+[个项条家种类位]|"
                     r"哪一?天|哪一?年(?!度)|几月几[日号]|几[号日]|什么时候|何时|啥时候|叫什么|哪些|哪几|哪个|哪家")
 # A count or a measure (多少条, 几天, 扣多少分): what is counted follows it, or is the event before it — a verb phrase
 # too loosely worded (带队出去招商一共多少批) to be required of a sentence.
 CLASSIFIER = re.compile(r"(?:多少|几)\s*(?:个|条|项|家|期|次|批|场|件|户|所|座|款|份|轮|天|周|月|年|人|名|位|分|倍|点)")
 # A question asking which, who or a name: its answer names things or people, bound like a value to what it is asked of.
-WHICH = re.compile(r"谁|哪位|哪些|哪几|哪个|哪家|叫什么|名字|姓名|哪[两二三四五六七八九十\d]+[个项条家种类位]")
+WHICH = re.compile(r"谁|哪位|哪些|哪几|哪个|哪家|哪儿|哪里|什么地方|叫什么|名字|姓名|哪[两二三四五六七八九十\d]+[个项条家种类位]")
 # A which-question naming how many things it wants (是哪三个年, 哪两项): the answer lists that many.
-HOW_MANY_LISTED = re.compile(r"哪([两二三四五六七八九十\d]+)[个项条家种类位]")
+HOW_MANY_LISTED = re.compile(r"哪([两二三四五六七八九十\d]+)[个项条家种类位]|([两二三四五六七八九十\d]+)[个项条家种类位](?:分别)?(?:是|在)(?:哪|谁)")
 # A document saying the thing asked is published elsewhere (具体事项清单另行公布): it does not give it.
 DEFERRED = re.compile(r"另行(?:公布|制定|明确|通知|印发|发布)|另文(?:公布|印发)")
 # How a sentence lists things: 、 between them, 一是…二是…, or each in quotation marks.
@@ -84,6 +85,20 @@ NORMATIVE = re.compile(r"分为.{0,16}(?:等次|档|级|类)|不得|应当|(?:�
 
 # A figure in a clause: digits, or a Chinese numeral with a measure word (一场, 三个).
 COUNT_IN = re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|条|项|家|期|次|批|场|件|户|所|座|款|份|轮|名|位|人)")
+# A position asked (排第几位, 名次): answered only where the sentence part naming the thing gives its place.
+RANK_ASKED = re.compile(r"排(?:在|到)?第几|第几(?:位|名)|名次|排名|排位|位次")
+# Where a thing is placed among others (实际使用外资在全省排第几位): the field it is ranked in, not the thing.
+RANKED_IN = re.compile(r"(?:在|于)[^，,在于]{1,8}?(?:内|中|里|上)?(?:排|位列|位居|居|名列)?$|(?:排|位列|位居|居|名列)$")
+# A value a document masks (副主任**带领, 项目**个, ××公司): what it would have said is not given.
+MASK = re.compile(r"\*{2,}|×{2,}|＊{2,}|X{2,}|x{2,}|某某")
+# A question setting some things aside (除了汉阴、高新、旬阳，另外三个是哪儿): the answer names others.
+EXCEPT = re.compile(r"除(?:了|去)?([^，,。？?；;]{2,30}?)(?:以外|之外|外)?[，,]")
+# The rest of a set said together (其余10个县, 其他单位): nobody named.
+REST = re.compile(r"其余|其他|其它|剩余|剩下")
+# A thing a sentence speaks of without saying which (一家园区运营企业, 某企业, 若干项目): its name is not given.
+INDEFINITE = re.compile(r"(?:一|某)(?:家|个|位|所|批|些)|若干|有关|相关|某")
+# How a which-question is asked colloquially (叫啥, 啥时候): 啥 is 什么.
+COLLOQUIAL = {"啥": "什么", "哪儿": "哪里"}
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,13 @@ class Asked:
     counted: bool = False
     listed: int = 0  # how many things a which-question asks for (哪三个 → 3); 0: not said
     words: tuple[str, ...] = ()  # the nouns of the asking clause (事项清单): what a deferral must speak of
+    kind: tuple[str, ...] = ()  # the nouns right after a which-word (哪位常委会副主任): whom the value is asked of
+    named: bool = False  # a name asked (叫什么名字): a sentence speaking of the thing without naming it gives none
+    ranked: bool = False  # a position asked (排第几位): given by an ordinal in the part of a sentence naming the thing
+    # places of other jurisdictions the question names, each as its written forms (三亚那场推介会来了多少家企业): a
+    # document of that place states its values; in another document, the sentence stating the value names it
+    scope: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[str, ...] = ()  # things the question sets aside (除了汉阴、高新): naming only these answers nothing
 
     def stated_by(self, section: str, quote: str, title: str = "") -> bool:
         """Whether `quote` (under `section`, in the document `title`) states the asked value of the asked thing, in
@@ -120,7 +142,45 @@ class Asked:
         if any(DEFERRED.search(clause) and any(w in clause for w in self.words)
                for clause in re.split(r"[，,；;。！!？?]", quote)):
             return False  # 具体事项清单另行公布: the list asked for is not in this document
+        if (named := self.head or self.kind) and any(
+                MASK.search(clause) and all(written(word, clause) for word in named)
+                for clause in re.split(r"[，,；;。！!？?]", quote)):
+            return False  # 副主任**带领: the document masks the value asked of the thing
+        if self.named and self.head and not any(
+                all(written(word, clause) for word in self.head) and not _indefinite(clause, self.head[0])
+                for clause in re.split(r"[，,；;。！!？?]", quote)):
+            return False  # 与东部一家园区运营企业签订协议: the thing is spoken of, not named
+        if self.ranked and self.head and not any(
+                ORDINAL.search(part) and all(written(word, part) for word in self.head)
+                for part in re.split(r"[；;。！!？?]", quote)):
+            return False  # 内资总量居全省第五位；实际使用外资1916万美元: the place given is another thing's
+        if self.scope and not all(any(form in f"{title} {section}" for form in forms) for forms in self.scope) \
+                and not any(all(any(form in sentence for form in forms) for forms in self.scope)
+                            and (not self.head or all(written(word, sentence) for word in self.head))
+                            for sentence in re.split(r"[。；;！!？?]", quote)):
+            return False  # 办了三亚专场推介会。…与126家企业洽谈: the count is the quarter's, not that event's
+        if self.excluded and not _names_others(quote, self.excluded):
+            return False  # 只有汉阴县、高新区和旬阳市: the very ones the question set aside
         return True
+
+
+def _indefinite(clause: str, word: str) -> bool:
+    """Whether `clause` speaks of `word` without saying which one (东部一家园区运营企业): an indefinite determiner
+    within the few characters before it."""
+    at = clause.find(word)
+    return at >= 0 and INDEFINITE.search(clause[max(0, at - 8):at]) is not None
+
+
+def _names_others(quote: str, excluded: tuple[str, ...]) -> bool:
+    """Whether a quote lists anything besides the things set aside: a list (words between 、, 和, 及, 与 in one
+    clause, brackets aside) with an item naming none of them."""
+    for clause in re.split(r"[，,。；;！!？?：:]", re.sub(r"[（(][^）)]*[）)]", "", quote)):
+        if "、" not in clause or REST.search(clause):
+            continue  # 其余10个县、开发区: the rest said together, no one named
+        items = [i for i in re.split(r"、|和|及|与", clause) if i.strip() and not re.search(r"\d", i)]
+        if any(not any(x in i for x in excluded) for i in items):
+            return True
+    return False
 
 
 # How a 公文 writes 县区: 县（市、区）, 县市区, 区县.
@@ -153,9 +213,14 @@ def _short_form_patterns(short: str) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
-def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
+def asked_of(question: str, blanks: list[str] | None = None, said: str | None = None) -> Asked:
     """The thing the question asks a value of (its head words) and whether it asks what has happened. `blanks`: words the question names that are not the thing asked (places, periods, project
-    names) — they are cut out first."""
+    names) — they are cut out first. `said`: the question as written, when `question` has its names blanked out
+    (the things it sets aside, 除了汉阴、高新, are read from it)."""
+    for colloquial, written_form in COLLOQUIAL.items():
+        question = question.replace(colloquial, written_form)
+    excluded = tuple(w.strip() for part in (m.group(1) for m in EXCEPT.finditer(said or question))
+                     for w in re.split(r"[、和及与跟]", part) if len(w.strip()) >= 2)
     text = question
     for word in sorted(blanks or [], key=len, reverse=True):
         if word:
@@ -163,15 +228,25 @@ def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
     clause = next((c for c in re.split(r"[，,；;。！!？?]", text) if ASKING.search(c)), "")
     m = ASKING.search(clause)
     head: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
     counted = False
     if m:
         listing = LISTING.search(clause) is not None
         rest = clause[m.start():]
+        if WHICH.match(rest):
+            kind = _counted_after(rest[len(m.group(0)):])
         if CLASSIFIER.match(rest):
             counted = not _unit(rest)
             # 多少条线索: the noun counted; 代办审批事项多少件: the nouns before (never the verbs of an event,
             # 带队出去招商一共多少批, nor before a unit of time or people, 几天内)
             head = _counted(rest) or (() if _unit(rest) else _named_before(clause[: m.start()], nouns_only=True))
+        elif RANK_ASKED.search(clause[max(0, m.start() - 2):m.start() + 4]):
+            # 实际使用外资在全省排第几位: the thing ranked, before the field it is ranked in — as written, its
+            # metric (外资) not blanked out: the place is another metric's otherwise
+            written_clause = next((c for c in re.split(r"[，,；;。！!？?]", said or question) if RANK_ASKED.search(c)),
+                                  clause)
+            at = RANK_ASKED.search(written_clause)
+            head = _named_before(RANKED_IN.sub("", written_clause[: at.start() if at else m.start()]))
         else:
             head = _named_before(clause[: m.start()], listing)
     head = tuple(w for w in head if not names_the_value(question, w))
@@ -179,18 +254,39 @@ def asked_of(question: str, blanks: list[str] | None = None) -> Asked:
     parts = CONJUNCTION.split(clause[: m.start()]) if m and head else []
     others = tuple(h for part in parts[:-1] if (h := tuple(w for w in _named_before(part) if not names_the_value(question, w))))
     listed = HOW_MANY_LISTED.search(clause)
+    how_many = (listed.group(1) or listed.group(2)) if listed else None
     # (a question also asking who issues it or when, 清单由谁来发, is answered by the deferral itself)
     words = () if re.search(r"谁|哪个(?:部门|单位)|什么时候|何时", question) else tuple(
         t.word for t in posseg.cut(clause) if t.flag in NOUNS and len(t.word) >= 2 and t.word not in GENERAL)
     return Asked(head=head, realised=REALISED_Q.search(question) is not None, others=others,
                  counted=counted and bool(head) and not others,
-                 listed=(number_value(listed.group(1)) or 0) if listed else 0, words=words)
+                 listed=(number_value(how_many) or 0) if how_many else 0, words=words,
+                 kind=kind, named=NAME_Q.search(question) is not None, ranked=bool(m and RANK_ASKED.search(clause[max(0, m.start() - 2):m.start() + 4])), excluded=excluded)
 
 
 def _unit(rest: str) -> bool:
     """几天, 多少人, 扣多少分: a unit of time, people or points, not a measure word counting a thing."""
     m = CLASSIFIER.match(rest)
     return m is not None and m.group(0)[-1] in "天周月年人名位分倍点"
+
+
+def _counted_after(text: str) -> tuple[str, ...]:
+    """哪位常委会副主任带队 → (常委会, 副主任): the nouns right after a which-word (a character the tokenizer cut off,
+    副 + 秘书长, joined to the word after it)."""
+    run: list[str] = []
+    pending = ""
+    for token in posseg.cut(text):
+        word = token.word.strip()
+        if not word:
+            continue
+        if token.flag in NOUNS and len(word) == 1 and not pending:
+            pending = word
+            continue
+        if token.flag not in NOUNS or len(word) < 2 or word in GENERAL:
+            break
+        run.append(pending + word)
+        pending = ""
+    return tuple(run[:HEAD_WORDS])
 
 
 def _counted(rest: str) -> tuple[str, ...]:

@@ -107,7 +107,7 @@ YEAR_TO_DATE = re.compile(r"(?:今年|本年|年初|\d{4}\s*年)(?:以来|至今
 ASKS_TARGET = re.compile(r"目标|任务")
 ASKS_BESIDES_TARGET = re.compile(r"全年(?!任务|目标)|完成|进度|到位|同比|增长|增速|排|实际|累计|总量|情况")
 # Two periods compared (上半年比一季度, 与一季度相比，上半年…): the question is about the change between them.
-COMPARED = re.compile(r"比|较|相比|相较|对比|(?<!截)至|到(?!位)|以来")
+COMPARED = re.compile(r"比|较|相比|相较|对比|(?<![截\d])至|(?<!\d)到(?!位)|以来")  # 1到8月 is one period
 # A total over the places asked (加起来多少, 合计, 一共, 之和).
 TOTAL = re.compile(r"加起来|加在一起|合计|合起来|总共|一共|共计|之和|总和|总计")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
@@ -134,6 +134,7 @@ class Parsed:
     also_periods: list[Period] = field(default_factory=list)  # more periods listed beside it (一季度和上半年分别)
     asked_before: str = ""  # for a follow-up, the earlier question(s) it changes (白河县内资总量排第几 before 那平利县呢)
     of_answer: bool = False  # a follow-up whose 它 is the place the answer before it named (它同比多少 after 第一是谁)
+    span: bool = False  # months not from January (8月底到年底, 9-12月, 下半年): the later cumulative less the earlier
 
     def delexicalised(self) -> str:
         """The question with the names it fills slots with replaced by placeholders (for the router)."""
@@ -206,6 +207,8 @@ def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: da
         return period, False
     if year:
         return Period(year, 12), False
+    if re.search(r"全年(?!目标|任务)", normalized):
+        return Period(default_year, 12), False  # 全年 of the year the data are newest for
     return latest, latest is not None
 
 
@@ -233,6 +236,23 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
         return parsed.period, None
     earlier, later = sorted(found)
     return later, earlier
+
+
+# Months of a year not counted from January (8月底到年底, 9月到12月, 9-12月, 下半年): the cumulative figure of the
+# span's last month less the one of the month before it starts — the data hold cumulative periods only.
+SPAN = re.compile(r"(?<![\d年])(\d{1,2})\s*(?:月\s*(?:份)?\s*(底|末)?\s*(?:以后|之后)?)?\s*(?:到|至|—|－|-|~|～)\s*"
+                  r"(?:(年底|年末)|(\d{1,2})\s*月)")
+SECOND_HALF = re.compile(r"下半年")
+
+
+def months_span(text: str) -> tuple[int, int] | None:
+    """(the month before the span, its last month) of months asked not from January (8月底到年底 → (8, 12), 9-12月 →
+    (8, 12), 下半年 → (6, 12)); None when no such span is asked."""
+    if m := SPAN.search(text):
+        first, end = int(m.group(1)), 12 if m.group(3) else int(m.group(4))
+        before = first if m.group(2) else first - 1
+        return (before, end) if 1 <= before < end <= 12 else None
+    return (6, 12) if SECOND_HALF.search(text) else None
 
 
 def period_before(text: str, period: Period) -> Period | None:
@@ -452,6 +472,11 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.period, parsed.compared_to = _compared_periods(text, vocab, parsed, today)
         if parsed.compared_to == parsed.period:  # 一季度以来: the later period is the newest held, not named
             parsed.period, parsed.period_assumed = _period_in("", vocab, parsed.metrics, today)
+    if parsed.metrics and (span := months_span(text)) is not None:
+        # 8月底到年底: 全年 less 1-8月, of the year asked (or the newest the data hold)
+        year = parsed.period.year if parsed.period is not None else today.year
+        parsed.period, parsed.compared_to = Period(year, span[1]), Period(year, span[0])
+        parsed.period_assumed, parsed.span = False, True
     if parsed.period is not None and not parsed.period_assumed and parsed.compared_to is None:
         # of an indicator only: 当月签约的项目 is a window of the ledger, not a month less the one before
         parsed.compared_to = period_before(text, parsed.period) if parsed.metrics else None

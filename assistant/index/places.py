@@ -139,6 +139,20 @@ def gazetteer() -> Gazetteer:
     return _gazetteer(get_settings().city_file)
 
 
+def within(inner: str, outer: str, places: Gazetteer | None = None) -> bool:
+    """Whether a place written `inner` (广州, 汕头市) lies in the place written `outer` (广东, 广东省), or is it."""
+    places = places or gazetteer()
+    found, around = places.find(inner), places.find(outer)
+    return bool(found and around) and around[0] in places.lineage(found[0])
+
+
+def home_city() -> str:
+    """The city this installation serves (ASSISTANT_CITY_FILE): its own places are no other jurisdiction."""
+    from assistant.config import get_settings
+
+    return load_city(get_settings().city_file).name
+
+
 def document_places(title: str, office: str, head: str, places: Gazetteer | None = None) -> frozenset[str]:
     """The jurisdiction of a document: the places its title or issuing office names; failing that, those in its
     first lines (a report's "在湖北省第十四届人民代表大会…上"). A national law names none. Several places of one

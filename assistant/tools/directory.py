@@ -17,6 +17,7 @@ from assistant.db.models import Enterprise, IndustryChain, Problem, ProblemProgr
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import other_region_units, provenance, resolve_chain
+from assistant.tools.lifecycle import ledger_date
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on
 
@@ -150,6 +151,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
                               row.foreign_amount_wan_usd, row.note)
         region_name, chain_name = region_row.name, chain_row.name if chain_row else None
         clue_on, talks_on = row.clue_on, row.talks_on
+        as_of = ledger_date(session)
         problems = sorted(session.scalars(select(Problem).where(
             (Problem.project_id == project.id) | (Problem.project_name == project.name))), key=lambda p: p.opened_on)
         prov = provenance(session, "projects", [(project.id, project.import_id)], None, None)
@@ -174,8 +176,13 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
                               period=None, provenance=prov))
     dates = _timeline((("获取线索", clue_on), ("进入洽谈", talks_on), ("签约", project.signed_on),
                        ("开工", project.started_on), ("投产", project.operating_on)))
+    # how long it has been at its stage, as of the ledger's date (进入在谈多长时间了, 签约到现在多少天)
+    reached = {"线索": clue_on, "在谈": talks_on, "签约": project.signed_on, "开工": project.started_on,
+               "投产": project.operating_on}.get(project.stage)
+    held = (f"（{cn_date(reached)}起，截至{cn_date(as_of)}已 {(as_of - reached).days} 天）"
+            if reached and reached <= as_of else "")
     parts = [f"{project.name}（{region_name}{'，' + chain_name + '产业链' if chain_name else ''}"
-             f"{'，' + project.enterprise_name if project.enterprise_name else ''}）目前处于“{project.stage}”阶段",
+             f"{'，' + project.enterprise_name if project.enterprise_name else ''}）目前处于“{project.stage}”阶段{held}",
              f"总投资 {format_value(project.total_investment_yi_yuan, '亿元')}"]
     if dates:
         parts.append(dates)

@@ -15,6 +15,7 @@ from assistant.db.models import Event, Problem, Region
 from assistant.db.session import FigureStore
 from assistant.db.units import to_decimal
 from assistant.db.vocab import normalise_name
+from assistant.index.places import within
 from assistant.tools.common import department_key, period_of, provenance, resolve_region, scoped_region
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on
@@ -45,6 +46,9 @@ class EventList(BaseModel):
     summary: str
 
 
+EVENTS_NAMED = 8  # up to this many events, the summary names each
+
+
 @figure_tool(
     "招商活动：场次、签约项目数、签约金额",
     examples=[
@@ -56,7 +60,7 @@ class EventList(BaseModel):
 def list_events(store: FigureStore, period: str | None = None, city: str | None = None) -> EventList:
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
 
-    period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可）。
+    period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可），或省份，如“广东”（列出在该省各城市举办的活动）。
     未报道签约数的活动不计入合计，也不当作 0。
     """
     p = period_of(period)
@@ -65,7 +69,9 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
         if p:
             stmt = stmt.where(Event.held_on >= p.start, Event.held_on <= p.end)
         events = sorted(  # in Python: Chinese collation differs between SQLite and PostgreSQL
-            (e for e in session.scalars(stmt) if not city or normalise_name(city) in normalise_name(e.city)),
+            # 广东 holds the events held in 广州 and 汕头
+            (e for e in session.scalars(stmt) if not city or normalise_name(city) in normalise_name(e.city)
+             or within(e.city, city)),
             key=lambda e: (e.held_on, e.title),
         )
         prov = provenance(session, "events", [(e.id, e.import_id) for e in events], p,
@@ -93,7 +99,10 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
     if items:
         summary = (f"{scope}招商活动 {len(items)} 场，签约项目 {format_value(contracts_total, '个')}，"
                    f"签约金额 {format_value(amount_total, '亿元')}")
-        summary += f"（其中 {without} 场未报道签约数据）。" if without else "。"
+        summary += f"（其中 {without} 场未报道签约数据）" if without else ""
+        if len(items) <= EVENTS_NAMED:  # a few events are named, each with where and when
+            summary += "：" + "；".join(f"{cn_date(e.held_on)}在{e.city}举办{e.title}" for e in items)
+        summary += "。"
     else:
         summary = f"{scope}招商活动：无数据。"
     return EventList(period=p.key if p else None, city=city, items=items, event_count=len(items),

@@ -162,6 +162,9 @@ class ProgressStep(BaseModel):
     after_pct: float
     change_points: float
     rank: int
+    # the county's place by completion in each period (名次 一季度第7 → 1-7月第8), ties sharing a place
+    before_place: int | None = None
+    after_place: int | None = None
 
 
 class ProgressChange(BaseModel):
@@ -221,10 +224,13 @@ def progress_change(store: FigureStore, period: str | None = None, metric: str |
             both = [c for c in new if c in old]
             deltas = {c: new[c].completion - old[c].completion for c in both}  # type: ignore[operator]
             ranks = competition_rank(list(deltas.items()))
+            old_place = competition_rank([(c, r.completion) for c, r in old.items()])  # type: ignore[misc]
+            new_place = competition_rank([(c, r.completion) for c, r in new.items()])  # type: ignore[misc]
             for c in sorted(both, key=lambda c: ranks[c]):
                 steps.append(ProgressStep(region=c, metric=name, before_pct=float(old[c].completion),  # type: ignore[arg-type]
                                           after_pct=float(new[c].completion),  # type: ignore[arg-type]
-                                          change_points=float(deltas[c]), rank=ranks[c]))
+                                          change_points=float(deltas[c]), rank=ranks[c],
+                                          before_place=old_place.get(c), after_place=new_place.get(c)))
                 used += [(old[c].id, old[c].import_id), (new[c].id, new[c].import_id)]
         prov = provenance(session, "indicators", used, after, CHANGE_RULE + f"；前一期为{before.label}")
     if store.region_scope:  # a county officer sees their own change and place
@@ -241,8 +247,8 @@ def progress_change(store: FigureStore, period: str | None = None, metric: str |
                 return "持平"
             return f"{'提高' if s.change_points > 0 else '下降'} {format_value(abs(s.change_points), '个百分点')}"
 
-        listing = "；".join(f"{s.rank}. {s.region} {moved(s)}（{format_value(s.before_pct, '%')}→"
-                           f"{format_value(s.after_pct, '%')}）" for s in mine[:13])
+        listing = "；".join(f"{s.rank}. {s.region} {moved(s)}（{format_value(s.before_pct, '%')}，第{s.before_place}名→"
+                           f"{format_value(s.after_pct, '%')}，第{s.after_place}名）" for s in mine[:13])
         return f"{name}：{listing or '无数据'}"
 
     summary = (f"{after.label}比{before.label}，各县区完成进度提升排名——" + "。".join(part(n) for n in names) + "。"

@@ -28,7 +28,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 SLOT_KINDS = ("region", "period", "metric", "project", "enterprise", "department", "chain", "office", "days",
               "date", "date_from", "date_to", "stage", "status", "category", "amount", "foreign", "by", "city",
               "order", "solved", "compared_to", "parts", "source", "overdue", "county", "change", "columns", "escalation", "owner", "rate",
-              "county_class", "matches", "signed_from", "signed_to", "visitor", "milestone", "until", "moved", "total", "hq", "due_from", "due_to", "amount_below", "unit", "no_funds")
+              "county_class", "matches", "signed_from", "signed_to", "visitor", "milestone", "until", "moved", "total", "hq", "due_from", "due_to", "amount_below", "unit", "no_funds",
+              "ledger_on", "key_chain")
 
 
 @dataclass(frozen=True)

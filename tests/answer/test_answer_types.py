@@ -24,6 +24,8 @@ from assistant.answer.numbers import ordinal_forms
     ("亩均投资强度标准定的多少", "数值", "亩均投资不低于300万元", "明确亩均投资等控制指标"),
     ("这个链的链长叫啥", "姓名", "链长王某负责协调", "链长负责协调"),
     ("专班的联系人都是哪几位", "姓名", "联系人：陈思远", "设联系人一名"),
+    ("汉阴县在全市排第几", "名次", "汉阴县居全市第3位", "汉阴县增速较快"),
+    ("那家合作的运营企业叫啥名字", "名称", "与深圳某某园区运营有限公司签约", "与东部一家园区运营企业签约"),
 ])
 def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: str, not_holding: str) -> None:
     wanted = answer_type(question)
@@ -32,7 +34,7 @@ def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: s
 
 
 @pytest.mark.parametrize("question", ["项目管家主要做哪些事", "联席会议由哪几个部门参加", "首谈单位怎么算分",
-                                      "汉阴县在全市排第几",
+                                      "考核结果怎么运用",
                                       # what a role is, not who holds it
                                       "项目管家是什么", "链长是啥意思"])
 def test_prose_questions_want_no_value(question: str) -> None:

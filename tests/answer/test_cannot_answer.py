@@ -95,12 +95,12 @@ def test_a_value_asked_under_a_name_no_document_writes_quotes_nothing(assistant:
     ("外资服务窗口那两名专职人员叫什么名字", "姓名"),
     ("这个问题由谁负责", None),  # a body, not a person
     ("管家办法由谁负责解释", None),
-    ("这个项目叫什么", None),
+    ("这个项目叫什么", "名称"),  # a thing's name, not a person's
 ])
 def test_a_person_asked_for_wants_a_name(question: str, kind: str | None) -> None:
     wanted = answer_type(question)
     assert (wanted.name if wanted else None) == kind
-    if wanted:
+    if kind == "姓名":
         assert wanted.held_by("市招商和经济合作局局长周立衡谈产业链招商") and wanted.held_by("（联系人：陈思远 电话：0915）")
         assert not wanted.held_by("根据主任会议安排，市长带队") and not wanted.held_by("副主任**带领调研组")
 

@@ -4,6 +4,8 @@ test, not taken from the evaluation set."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.answer.answer_types import answer_type
@@ -57,12 +59,28 @@ def test_the_head_is_the_thing_the_value_is_asked_of(question: str, head: tuple[
     ("提到的两个中心是哪两个", "", "建成数据中心、服务中心。", "两个中心建设稳步推进。"),
     # a list the document says is published elsewhere is not in it
     ("容缺受理的事项目录有哪些内容", "", "容缺受理事项目录包括备案、环评两项。", "容缺受理事项目录由市政务服务局另行公布。"),
+    # a value the document masks is not given
+    ("这次是哪位副秘书长带队督查的", "", "市政府副秘书长王某带队督查。", "市政府副秘书长**带队，对6个县区开展督查。"),
+    # a place asked of one thing is not answered by the place of another in the same sentence
+    ("今年工业投资增速在全省排第几", "", "工业投资增长12%，增速居全省第三位。",
+     "社会消费品零售总额居全省第二位；工业投资增长12%，高于全省平均。"),
+    # a name asked is not given by a sentence speaking of the thing without naming it
+    ("那家承建平台的公司叫什么名字", "", "平台由陕西云网科技有限公司承建。", "平台由省内一家软件公司承建。"),
+    # the things the question sets aside do not answer it
+    ("除了北京、上海，另外两个联络处设在哪里", "", "联络处设在北京、上海、深圳和杭州。", "已在北京和上海、以及其余城市设点。"),
 ])
 def test_a_quote_states_what_is_asked_or_only_talks_about_it(
         question: str, section: str, states: str, only_related: str) -> None:
     asked = asked_of(question)
     assert asked.stated_by("", states)
     assert not asked.stated_by(section, only_related)
+
+
+def test_a_value_asked_of_another_place_is_stated_only_where_that_place_is_named() -> None:
+    asked = replace(asked_of("成都那场推介会来了多少家企业"), scope=(("成都", "成都市"),))
+    assert asked.stated_by("", "成都专场推介会上，共有86家企业参会。")
+    assert not asked.stated_by("", "举办了成都专场推介会。全年与126家企业当面洽谈。")
+    assert asked.stated_by("", "共有86家企业参会。", title="成都市招商推介会情况通报")
 
 
 @pytest.mark.parametrize(("question", "day", "not_day"), [
