@@ -126,6 +126,8 @@ PURPOSE_CLAUSE = re.compile(r"(?:^|[。；\s]|第[一二三]条\s*)为(?!什么|
 PURPOSE_SEARCH = "目的 旨在 为 制定本办法"
 # Who made a proposal or suggestion (167号提案是谁提的, 哪位代表提的建议): a reply letter's salutation names them.
 ASKS_PROPOSER = re.compile(r"(?:谁|哪位|哪个|哪家|什么人|哪些人)[^，。？?]{0,8}提(?:的|出)|提案人|建议人|(?:提案|建议)是谁")
+# A line that only names whom a letter is addressed to (马丽娟代表：, 尊敬的刘文涛委员：).
+ADDRESS_LINE = re.compile(r"^(?:尊敬的)?[\u4e00-\u9fa5]{2,20}[：:]$")
 SALUTATION = re.compile(r"(?:^|\n)\s*([\u4e00-\u9fa5]{2,20}[：:])\s*(?:\n|$)(?=\s*(?:您|贵)[^。]{0,60}(?:提出|提交)的)")
 # The verbs of making a rule: how a purpose question asks, not what it asks about.
 MAKING = {"出台", "制定", "印发", "建立", "推行", "实行", "设立", "推出", "当初", "当时"}
@@ -286,7 +288,7 @@ def policy_for(
     chosen: list[tuple[Hit, str]] = []
     for rank, hit in enumerate(hits):
         if asks_only(hit.text) and (answer := kb.following(hit.chunk_id)) is not None:
-            # an interviewer's question in a passage of its own is read with its answer, the passage below it
+            # an interviewer's question ending a passage is read with its answer, the passage below it
             hit = replace(hit, text=f"{hit.text}\n\n{answer.text}", end=answer.end)
         context = f"{hit.title} {hit.section} {hit.text}"
         # a question may name the document loosely (日报访谈里局长说…, 人大那个调研报告里…): its heading's words
@@ -409,9 +411,10 @@ def _headed(sentences: list[str], content: list[str], words: list[str]) -> tuple
 
 
 def asks_only(passage: str) -> bool:
-    """Whether a passage is nothing but a question (an interviewer's, split from the answer below it)."""
+    """Whether a passage ends with a question whose answer is below it (an interviewer's question split from the
+    answer, alone or after the editor's note)."""
     sentences = [m.group(0).strip() for m in SENTENCE.finditer(passage) if m.group(0).strip()]
-    return bool(sentences) and all(s.endswith(("？", "?")) for s in sentences)
+    return bool(sentences) and sentences[-1].endswith(("？", "?"))
 
 
 def formality_section(section: str) -> bool:
@@ -423,6 +426,8 @@ def formality_section(section: str) -> bool:
 def _formality(sentence: str, words: list[str]) -> bool:
     """A letter's formalities (联系人：…, 抄送：…, 收悉) answer nothing, unless the question asks for that very
     thing: 推介会的联系人是谁 is answered by the notice's 联系人：周敏 line."""
+    if ADDRESS_LINE.match(sentence):
+        return True  # 马丽娟代表： — whom a letter is addressed to (the proposer is quoted by salutation(), if asked)
     found = BOILERPLATE.search(sentence)
     return found is not None and not any(w in found.group(0) for w in words)
 
@@ -481,8 +486,11 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
 
 def salutation(passage: str) -> str:
     """A reply letter's salutation (民建安康市委员会：, 刘文涛委员：) when the passage holds one: a short line of its
-    own ending in a colon, followed by the proposal acknowledged (您/贵…提出的《…》…收悉)."""
+    own ending in a colon, followed by the proposal acknowledged (您/贵…提出的《…》…收悉), or a passage that is that line
+    alone."""
     m = SALUTATION.search(passage)
+    if m is None and ADDRESS_LINE.match(passage.strip()):
+        return passage.strip()  # the salutation cut into a passage of its own
     return m.group(1) if m else ""
 
 

@@ -320,6 +320,10 @@ def _named_before(before: str, listing: bool = False, nouns_only: bool = False) 
             tokens.pop()
 
     strip()
+    # a predicate after the copula (手册是发给哪些人): the thing is named before 是, not by the verb after it
+    if len(tokens) >= 2 and tokens[-1][1] == "vn" and tokens[-2][0] in ("是", "为"):
+        del tokens[-2:]
+        strip()
     if listing:
         kind = len(tokens)
         while kind and tokens[kind - 1][1] in NOUNS:

@@ -68,7 +68,8 @@ DISTRICT = re.compile(r"(?![\u4e00-\u9fa5]*(?:开发|经开|示范|高新|新|�
                       r"[\u4e00-\u9fa5]{2,3}区")
 NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省市|城市|月|年|的|最|前|后|在|度|果|名|速|进|是|了|和|与|个|几|委|政府|场|级")
 # Relative periods the database cannot hold yet: the answer says so instead of taking the newest data.
-FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未来")
+# …and an outcome asked before it happens (最后会不会落到高新区, 最终能不能签下来): a forecast, not a record
+FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未来|(?:最后|最终|到底|究竟)(?:会不会|能不能|能否|会否|是否会|有没有可能)")
 # The umbrella term for both tracked metrics: 招商引资完成进度 means 内资 and 外资.
 BOTH_METRICS = re.compile(r"招商引资|内外资")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)

@@ -194,6 +194,13 @@ def test_a_question_asking_who_made_a_proposal(question: str, proposer: bool) ->
     ("张宏伟代表：\n\n您在会议期间提出的《关于加大利用外资工作力度的建议》（第78号）收悉。", "张宏伟代表："),
     # a heading ending in a colon is no salutation: no proposal is acknowledged after it
     ("现答复如下：\n一、工作开展情况", ""),
+    # the salutation cut into a passage of its own
+    ("王建华委员：", "王建华委员："),
 ])
 def test_a_reply_letters_salutation_names_the_proposer(passage: str, greeting: str) -> None:
     assert salutation(passage) == greeting
+
+
+def test_an_address_line_is_no_answer_to_what_the_letter_promises() -> None:
+    passage = "王建华委员：\n下一步，我局将定期向您通报工作进展，欢迎继续提出意见。"
+    assert best_sentences(passage, ["王建华", "委员", "承诺"]).startswith("下一步")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assistant.answer.engine import Assistant
 from assistant.answer.numbers import find_numbers
-from assistant.answer.quoting import best_sentences, other_period, other_place, stated_period
+from assistant.answer.quoting import asks_only, best_sentences, other_period, other_place, stated_period
 from assistant.answer.understand import RegionName
 from assistant.db.periods import Period
 from assistant.index.kb import Hit
@@ -42,6 +42,17 @@ def test_a_question_alone_is_no_quote_and_an_answer_follows_its_question() -> No
     assert best_sentences("记者：外资为什么一直滞后？下一步有什么打算？", ["外资", "滞后"]) == ""
     quote = best_sentences("记者：外资为什么一直滞后？局长：口径变了，利润再投资不再计入。", ["外资", "滞后"])
     assert quote.endswith("利润再投资不再计入。")
+
+
+def test_an_interviewers_question_ending_a_passage_is_read_with_the_answer_below(assistant: Assistant) -> None:
+    # the editor's note and the first question share a passage; the answer is the next one
+    passage = "编者按：记者专访了局长。\n记者：今年以来总体情况怎么样？"
+    assert asks_only(passage) and asks_only("记者：外资为什么滞后？") and not asks_only("记者：怎么样？\n局长：很好。")
+
+
+def test_a_forecast_is_not_answered_from_records(assistant: Assistant) -> None:
+    answer = assistant.ask("纵目科技到底会不会在高新区建零部件基地")
+    assert "以后" in answer.answer and not answer.figures, answer.answer
 
 
 def test_a_full_year_county_figure_is_not_answered_by_quarter_rows(assistant: Assistant) -> None:
