@@ -313,6 +313,10 @@ DAY_RANGE = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[�
                        r"(?:(?:到|至|—|-|~)\s*(?:(\d{1,2})\s*月)?\s*(\d{1,2})\s*[日号]|(以来|之后|以后|起|至今))")
 
 
+# A month named as where a span starts (7月以来, 7月份以来, 6月初至今): up to the data's date.
+MONTH_SINCE = re.compile(r"(?<![\d\-—至到~])(\d{1,2})\s*月(?:份|初)?\s*(?:以来|至今)")
+
+
 def _day_range(text: str, today: date) -> tuple[date, date] | None:
     """The window of a question naming its days (7月7日到7月21日, 7月14日以来: up to `today`), in the year written
     or `today`'s; None without one, or for a day the calendar does not have."""
@@ -490,6 +494,10 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     if (days := _day_range(text, today)) is not None:
         parsed.slots.date_from, parsed.slots.date_to = days
         parsed.slots.week = True  # dates said outright, as 本周 is: what happened between them, not a signing month
+    elif (since := MONTH_SINCE.search(text)) and 1 <= int(since.group(1)) <= today.month and not parsed.metrics:
+        # 7月以来: from the month's first day (the ledger in force then) to the ledger's date, what happened between
+        parsed.slots.date_from, parsed.slots.date_to = date(today.year, int(since.group(1)), 1), today
+        parsed.slots.week = True
     elif (last := LAST_WEEK.search(text)) and parsed.slots.date_from is None:
         # 上周 is the week before the ledger's (or the clock's) week: 本周 is the tools' own default
         weeks = 2 if last.group(0).startswith("上上") else 1

@@ -631,7 +631,7 @@ def _compare_ledgers(session: Session, start: date, end: date, region_id: int | 
     "周动态：两个台账日期之间新增、推进（阶段前进、资金到位、进展更新）和停滞的项目",
     examples=[
         "本周项目有什么变化", "这周项目台账有哪些新动态", "周动态", "上周以来哪些项目有进展",
-        "本周哪些项目开工了", "最近一周新增了哪些项目线索", "哪些项目这周没有任何进展", "本周资金到位情况有什么变化",
+        "本周哪些项目开工了", "最近一周新增了哪些项目线索", "哪些项目这周没有任何进展", "本周以来资金到位有什么变化，哪个县区新到位的最多",
     ],
     slots={"date_from": "date_from", "date_to": "date_to"},
     path="weekly-changes",
@@ -649,6 +649,9 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
             raise InvalidValue("项目台账还没有带填报日期的导入记录，无法比较两个日期。请导入带“填报日期”列的项目台账。")
         end = date_to or dates[-1]
         start = date_from or next((d for d in reversed(dates) if d < end), end - timedelta(days=7))
+        # a start before the history holds no ledger to compare with: the first one stands for it, and is said
+        earliest = f"（台账历史从{cn_date(dates[0])}开始，按这一期比较）" if start < dates[0] < end else ""
+        start = max(start, dates[0]) if earliest else start
         if start >= end:
             raise InvalidValue(f"日期范围有误：{start} 不早于 {end}。")
         region = scoped_region(store, session, region)
@@ -702,9 +705,16 @@ def weekly_changes(store: FigureStore, date_from: date | None = None, date_to: d
         n = tally.get(id(changes), 0)
         return text + (f"等 {n} 个" if n > cap else "")
 
-    parts = [f"周动态（{window}）：新增 {counts['新增']} 个项目" + (f"：{listing(added)}" if added else ""),
+    # the new funds added up by county, most first (哪个县区新到位的资金最多), when every funded project is listed
+    by_county: dict[str, Decimal] = defaultdict(Decimal)
+    for c in funds:
+        by_county[c.region] += Decimal(str(c.funds_added_yi_yuan or 0))
+    counties = sorted(by_county.items(), key=lambda kv: -kv[1])
+    per_county = ("；分县区：" + "、".join(f"{name} {format_value(float(v), '亿元')}" for name, v in counties)
+                  if len(counties) > 1 and len(funds) == counts["资金到位"] else "")
+    parts = [f"周动态（{window}）{earliest}：新增 {counts['新增']} 个项目" + (f"：{listing(added)}" if added else ""),
              f"阶段前进 {counts['阶段前进']} 个" + (f"：{listing(advanced)}" if advanced else ""),
-             f"新到位资金 {format_value(money, '亿元')}" + (f"：{listing(funds)}" if funds else "（无数据）"),
+             f"新到位资金 {format_value(money, '亿元')}" + (f"：{listing(funds)}{per_county}" if funds else "（无数据）"),
              f"进展有更新 {counts['进展更新']} 个", f"停滞 {counts['停滞']} 个" + (f"：{listing(stalled)}" if stalled else "")]
     return WeeklyChanges(date_from=start, date_to=end, added=added[:CHANGE_CAP], advanced=advanced[:CHANGE_CAP],
                          funds=funds[:CHANGE_CAP], progressed=progressed[:CHANGE_CAP], stalled=stalled[:CHANGE_CAP],

@@ -58,3 +58,11 @@ def test_events_held_in_a_province_are_those_of_its_cities(assistant: Assistant)
 def test_a_project_says_how_long_it_has_been_at_its_stage(assistant: Assistant) -> None:
     answer = assistant.ask("储能电站项目签约到现在多长时间了")
     assert "已 50 天" in answer.answer, answer.answer  # 6月8日 to the ledger's 7月28日
+
+
+def test_funds_since_a_month_are_added_up_by_county(assistant: Assistant) -> None:
+    # 7月以来: the ledger in force on 7月1日 (the 6月30日 one) against the latest; 碳基新材料 1.20 + 光伏 0.20 in 汉阴县
+    answer = assistant.ask("6月以来到现在，哪个县区的项目新到位资金最多")
+    assert "分县区：" in answer.answer, answer.answer
+    since_july = assistant.ask("7月以来哪个县区项目到位资金增加得最多")
+    assert "分县区：汉阴县 1.40亿元" in since_july.answer, since_july.answer
