@@ -21,6 +21,7 @@ import jieba.posseg as posseg
 from pydantic import BaseModel
 
 from assistant.answer.understand import Parsed, delexicalise, why_pattern
+from assistant.db.reference import STAGE_ALIASES
 from assistant.index.synonyms import Synonyms
 from assistant.numerals import chinese_value
 from assistant.tools.registry import REGISTRY, FigureTool
@@ -37,6 +38,8 @@ FRAME_WORDS = {
     "数", "数是", "数值", "数儿",
     # how far something has got (对接到什么程度, 办到哪一步): the status the tool states, not an attribute
     "程度", "地步",
+    # the level something is handled at (县级层面协调的): the level named is the slot
+    "层面",
     # one quarter or month on its own (二季度单季): the lead computes it from two cumulative figures
     "单季", "单季度", "当季", "单月", "当月",
     # the field a question is about said as an area (文旅康养方向, 这条链上, 商务口, 新能源领域): the chain or
@@ -136,7 +139,9 @@ def _known(word: str, text: str) -> bool:
 def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel], synonyms: Synonyms) -> list[str]:
     """The asked-for words that neither the tools' declarations nor their results mention, directly or by a
     synonym (resources/synonyms.yaml: 年度任务 is 年度目标)."""
-    terms = asked_terms(parsed)
+    # a stage written in the ledger's other words (正在建设, 建设中 for 开工) is the stage slot, not an attribute
+    said_stage = [a for a in STAGE_ALIASES if parsed.slots.stage and a in parsed.text]
+    terms = [w for w in asked_terms(parsed) if not any(w in alias for alias in said_stage)]
     if not terms:
         return []
     # tools over the indicator table (a metric slot) hold the same columns (目标, 完成进度, 同比, 排名): one speaks

@@ -95,7 +95,8 @@ def set_unspoken(text: str, quotes: list[str]) -> str:
     count = re.escape(given.group(1))
     if any(re.search(rf"(?<![\d.]){count}\s*[个条家件项名]", q) for q in quotes):
         return ""
-    rest = re.sub(r"^\s*[个条家件项名]?(?:问题|项目|企业)?", "", text[given.end():])
+    # what follows the count and its measure word (25件都是啥问题 → 都是啥问题: the match may run over the ask)
+    rest = re.sub(r"^\s*[个条家件项名]?(?:问题|项目|企业)?", "", text[given.start(1) + len(given.group(1)):])
     return re.sub(r"^(?:里面?|中|当中|之中)|[？?。]$", "", rest)
 
 

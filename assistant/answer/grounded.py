@@ -102,7 +102,9 @@ ASKS_DOCUMENTS = re.compile(r"(?:政策|文件|办法|规定|措施|举措|做�
 # project, company or department, it is answered by the rule's text: a list of the ledger's rows states no rule.
 NORM = re.compile(r"(?:几|多少)\s*(?:个)?\s*(?:工作日|天|小时|日|周|月)\s*(?:之内|以内|内)|多长时间|多久|最迟|最晚|"
                   r"每(?:个)?(?:周|礼拜|星期|月|季度|年)(?:几|哪天|最晚)|最多能|一般.{0,8}(?:几|多少|多久)|"
-                  r"怎么办|咋办|怎么处理|咋处理|如何处理|由谁|归谁管|谁来(?:管|负责|组织|定)")
+                  r"怎么办|咋办|怎么处理|咋处理|如何处理|由谁|归谁管|谁来(?:管|负责|组织|定)|"
+                  # …or asked of a rule by its name (考核办法里制造业占比那项几分): the rule's text says it
+                  r"(?:办法|条例|规定|细则|制度|方案)(?:里头|里面|里|中|上)")
 # The question asks only how a figure changed on the same period of the previous year (同比), nothing else of it.
 ASKS_YOY = re.compile(r"同比|增速|增幅|增长率|比去年同期|比上年同期")
 # Growth averaged over years (年均增长): a measure the indicator table does not hold in any form.

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from assistant.db.models import Contact, Enterprise, Event, IndustryChain, Office, Problem, Project
 from assistant.db.records import PROJECT_SPECS
-from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES
+from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES, STAGE_ALIASES
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.index.places import gazetteer, home_city, within
@@ -23,7 +23,14 @@ from assistant.index.tokenize import get_tokenizer
 from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
 from assistant.tools.directory import core_name
-from assistant.tools.projects import FLAG_COLUMNS, LEDGER_COLUMNS, MATCH_COLUMNS, WHO_COLUMNS, match_values
+from assistant.tools.projects import (
+    FLAG_COLUMNS,
+    LEDGER_COLUMNS,
+    MATCH_COLUMNS,
+    UNFILLED,
+    WHO_COLUMNS,
+    match_values,
+)
 
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "半": 0.5}
@@ -45,8 +52,8 @@ _GENERIC_IN_NAME = re.compile(r"季度|年|月|周|签约|开工|投产|在谈|�
 # Parts of speech a name never holds: prepositions (对), conjunctions (但), particles (了), pronouns (咱们) and
 # adverbs (没, 尽力) make the words before 项目 a clause (干部尽力了但没招来项目, 汉中对承接转移项目), not a name.
 _CLAUSE_FLAGS = ("p", "c", "u", "r", "d")
-_STAGE_WORDS = {"线索": "线索", "在谈": "在谈", "洽谈": "在谈", "签约": "签约", "开工": "开工", "动工": "开工",
-                "投产": "投产", "竣工": "投产"}
+# The stages and every way the ledger's vocabulary writes them (在建, 建设中 → 开工), and two spoken ones
+_STAGE_WORDS = {**{stage: stage for stage in PROJECT_STAGES}, **STAGE_ALIASES, "动工": "开工", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
                  ("已对接", "已对接"), ("已签约", "已签约"), ("签约了", "已签约"))
 _CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "行业领军")
@@ -522,6 +529,11 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
             mentions[label] = value
         else:
             filters[label] = span if span != value and len(span) >= 2 else value
+    for label, words in cues.items():  # 还没配项目管家的项目: the column left empty
+        if label not in FLAG_COLUMNS and label not in filters and any(
+                re.search(rf"(?:还没有?|尚未|没有?|未)(?:配备?|填写?|定|明确|安排|落实|指定|确定)?(?:上|好)?{re.escape(w)}", text)
+                for w in words):
+            filters[label] = UNFILLED
     for label in FLAG_COLUMNS:
         for alias in sorted(MATCH_COLUMNS[label], key=len, reverse=True):
             # 制造业项目, 非制造业项目; said of listed projects: 哪几个不算制造业, 哪些是制造业
@@ -560,6 +572,9 @@ def _until(text: str, today: date | None) -> date | None:
     return date(year, month, day) if 1 <= day <= last else None
 
 
+# Not yet signed, said of the projects listed (还没签约的, 尚未签约的): the stages before 签约. (Not yet started is
+# the lifecycle tools' question: signed how long ago, past the agreed start.)
+_NOT_YET = re.compile(r"(?:还没有?|尚未|没有?|未)(签约)(?!率)")
 # The “5+3” key chains as one group (5+3产业链上的项目, 不在5+3重点产业链上的, 非重点产业链项目), said or denied.
 _KEY_CHAIN = re.compile(r"(不在|不属于|不是|不算|没在|没有在|非)?\s*(?:[“\"]?5\s*\+\s*3[”\"]?\s*(?:重点)?|重点)(?:产业)?链")
 
@@ -704,6 +719,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                      rf"|{word}的(?:都)?(?:有|是)?(?:哪|几)"
                      rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
             slots.stage = stage
+    if slots.stage is None and "项目" in text and (not_yet := _NOT_YET.search(text)):
+        slots.stage = "未" + _STAGE_WORDS.get(not_yet.group(1), not_yet.group(1))  # 还没签约的项目: before that step
     for word, status in _STATUS_WORDS:
         if word in text:
             slots.status = status
@@ -755,6 +772,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.no_funds = True
     if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
         slots.order = "investment"
+    elif re.search(r"投资(?:额)?最[小少低]|最小的项目|投资规模最小", text):
+        slots.order = "investment_asc"
     slots.date_from, slots.date_to = _window(text, today)
     slots.due_from, slots.due_to = _due_window(text, today)
     if (on_chain := _KEY_CHAIN.search(text)) and "项目" in text and not slots.chain:

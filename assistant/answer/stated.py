@@ -72,14 +72,16 @@ CONJUNCTION = re.compile(r"以及|还有|或者|和|与|及|、|或")
 # A question about what has happened: an amount paid, a date something was issued, a grade awarded.
 REALISED_Q = re.compile(
     r"已经|(?<![而])已(?=[\u4e00-\u9fff])|到现在|至今|到目前|截至目前|为止|发出去|发了|花了|被评为|评上|"
+    r"(?:到|截至|截止)\s*\d{1,2}\s*月(?:底|末)|"
     r"(?:印发|出台|发布|举办|召开|签约|签订|开工|投产|成立|设立|建成|发放|兑现|拨付|落地|中标|挂牌|评)(?:了|的)[吗呢]?[？?]?$")
 # A sentence that plans or drafts rather than reports.
-PROSPECTIVE = re.compile(r"拟|计划|力争|争取|预计|打算|将(?:于|在|把|对|会|进一步|继续|逐步|按)|起草|征求意见稿|尚未|"
+PROSPECTIVE = re.compile(r"拟|(?<!完成)(?<!全年)(?<!年度)计划(?!的)|力争|争取|预计|打算|将(?:于|在|把|对|会|进一步|继续|逐步|按)|起草|征求意见稿|尚未|"
                          r"待.{0,8}后|年内(?:完成|出台|印发)|下一步|研究制定")
 # A section that plans (下一步工作打算) or an article of a rule (第二十四条): neither reports what happened.
 PLAN_SECTION = re.compile(r"打算|下一步|计划|措施|第[一二三四五六七八九十百零]+条")
 # A sentence that lays down a rule rather than reports.
-NORMATIVE = re.compile(r"分为.{0,16}(?:等次|档|级|类)|不得|应当|(?:不|最高不)超过|不低于|不少于|原则上|可(?:以)?按")
+# …or defines a term (“万企”指累计走访对接万家以上企业): a target in a definition is no count of what was done
+NORMATIVE = re.compile(r"分为.{0,16}(?:等次|档|级|类)|不得|应当|(?:不|最高不)超过|不低于|不少于|原则上|可(?:以)?按|[”\"]指|是指")
 
 
 
@@ -258,7 +260,7 @@ def asked_of(question: str, blanks: list[str] | None = None, said: str | None = 
     # (a question also asking who issues it or when, 清单由谁来发, is answered by the deferral itself)
     words = () if re.search(r"谁|哪个(?:部门|单位)|什么时候|何时", question) else tuple(
         t.word for t in posseg.cut(clause) if t.flag in NOUNS and len(t.word) >= 2 and t.word not in GENERAL)
-    return Asked(head=head, realised=REALISED_Q.search(question) is not None, others=others,
+    return Asked(head=head, realised=REALISED_Q.search(said or question) is not None, others=others,
                  counted=counted and bool(head) and not others,
                  listed=(number_value(how_many) or 0) if how_many else 0, words=words,
                  kind=kind, named=NAME_Q.search(question) is not None, ranked=bool(m and RANK_ASKED.search(clause[max(0, m.start() - 2):m.start() + 4])), excluded=excluded)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assistant.db.errors import InvalidValue
@@ -82,6 +82,9 @@ def match_values(session: Session) -> dict[str, list[str]]:
     return out
 
 
+UNFILLED = "未填"  # the value of a column filter picking the projects that leave the column empty
+
+
 def parse_matches(matches: list[str] | None) -> dict[str, str]:
     """["项目管家=张某"] → {"项目管家": "张某"} (a list of text, so that a query string and a CLI option carry it)."""
     out: dict[str, str] = {}
@@ -104,6 +107,8 @@ def _matching(session: Session, matches: dict[str, str]) -> list[ColumnElement[b
             if value not in ("是", "否"):
                 raise InvalidValue(f"“{label}”只能筛选“是”或“否”，不是“{value}”。")
             where.append(column.is_(value == "是"))
+        elif value.strip() == UNFILLED:  # 还没配项目管家的: the cell left empty
+            where.append(or_(column.is_(None), column == ""))
         else:
             where.append(column.contains(value.strip(), autoescape=True))
     return where
@@ -376,17 +381,17 @@ def _upper_bound(text: str) -> tuple[Decimal, bool]:
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
                   foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
-                  order: Literal["signed", "investment"] = "signed", limit: int = 50,
+                  order: Literal["signed", "investment", "investment_asc"] = "signed", limit: int = 50,
                   enterprise: str | None = None, source_unit: str | None = None,
                   columns: list[str] | None = None, matches: list[str] | None = None,
                   max_investment_yi: str | None = None, no_funds: bool | None = None,
                   ledger_on: date | None = None, key_chain: bool | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
-    region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产；
+    region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产，或“未签约”“未开工”“未投产”（还没到该阶段的）；
     period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
-    order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小；limit：最多返回条数（默认 50）；
+    order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小，“investment_asc”从小到大；limit：最多返回条数（默认 50）；
     enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目；
     source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目；
     columns：要逐个项目写出的台账列，如 ["项目管家", "包抓领导"]，可选：企业、签约日期、开工日期、投产日期、到位资金、线索等级、线索日期、在谈日期、
@@ -394,7 +399,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     （到位资金、当年到位资金、外资金额问到时另给全部所列项目的合计）；
     max_investment_yi：总投资上限（亿元），如“2”只列总投资低于 2 亿元的项目，“2（含）”含 2 亿元；
     no_funds：True 只列已签约（签约、开工、投产阶段）而到位资金为零或未填（一分钱没到位）的项目；
-    matches：按台账列的值筛选，每项写作“列名=值”，如 ["项目管家=张某"]、["新建/续建=续建"]，可用的列：责任单位、包抓领导、
+    matches：按台账列的值筛选，每项写作“列名=值”，如 ["项目管家=张某"]、["新建/续建=续建"]、["项目管家=未填"]（该列空着的），可用的列：责任单位、包抓领导、
     项目管家、新建/续建、线索等级和填“是/否”的列（值为“是”或“否”）；文字列包含该值即可（“分管文旅”可找到“副市长（分管文旅）”）。
     key_chain：True 只列“5+3”重点产业链上的项目，False 只列不在任何一条“5+3”重点产业链上的项目；
     ledger_on：台账日期，如“2023-06-30”：列出那一期台账上的项目，阶段、日期和金额按那一期台账（该日有效的版本）。
@@ -402,7 +407,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     p = period_of(period)
     asked = list(dict.fromkeys(column_label(c) for c in columns or []))
     picks = parse_matches(matches)
-    wanted_stage = resolve_stage(stage) if stage else None
+    # 未签约: the stages before 签约 (线索, 在谈)
+    before_stage = resolve_stage(stage[1:]) if stage and stage.startswith("未") else None
+    wanted_stage = resolve_stage(stage) if stage and not before_stage else None
     if signed_from and signed_to and signed_from > signed_to:
         raise InvalidValue(f"签约日期范围有误：起始日期 {signed_from} 晚于结束日期 {signed_to}。")
     with store.session() as session:
@@ -413,8 +420,12 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                         and (not signed_from or x.signed_on >= signed_from) and (not signed_to or x.signed_on <= signed_to)]
         if order == "investment":
             projects = sorted(projects, key=lambda x: (x.total is None, -(x.total or 0), x.name))
+        elif order == "investment_asc":  # 投资最小的: the smallest first, unfilled last
+            projects = sorted(projects, key=lambda x: (x.total is None, x.total or 0, x.name))
         if wanted_stage:
             projects = [x for x in projects if x.stage == wanted_stage]
+        if before_stage:
+            projects = [x for x in projects if not _reached(x.stage, before_stage)]
         if min_investment_yi is not None:
             floor = to_decimal(min_investment_yi)
             projects = [x for x in projects if x.total is not None and x.total >= floor]
@@ -516,7 +527,7 @@ def _picked(label: str, value: str) -> str:
     """A filter in words: 项目管家为张某; a yes/no column by its name (制造业, 非制造业)."""
     if label in FLAG_COLUMNS:
         return label if value == "是" else f"非{label}"
-    return f"{label}为{value}"
+    return f"{label}未填" if value == UNFILLED else f"{label}为{value}"
 
 
 def _ledger_columns(session: Session, ids: list[int], labels: list[str],

@@ -209,6 +209,8 @@ def test_which_part_of_a_given_set_a_passage_counts(question: str, part: str) ->
     ("那146个问题里拖得最久的是哪个", "用地问题集中在高新区。", "拖得最久的是哪个"),
     ("那146个问题里拖得最久的是哪个", "台账累计登记问题146个，其中最早的是供电接入。", ""),  # it names the set
     ("那146个问题里涉及用地的有几个", "用地问题集中在高新区。", ""),  # a count: subset_unanswered's
+    # the set given by what is left (剩下的18件): a sentence with the total and the solved names no such 18
+    ("登记了146件，剩下没解决的18件都是什么问题", "登记问题146件，已解决128件。", "都是什么问题"),
 ])
 def test_a_quote_answers_of_a_given_set_only_when_it_names_the_set(question: str, quote: str, asked: str) -> None:
     assert set_unspoken(question, [quote]) == asked

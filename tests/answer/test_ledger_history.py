@@ -66,3 +66,20 @@ def test_funds_since_a_month_are_added_up_by_county(assistant: Assistant) -> Non
     assert "分县区：" in answer.answer, answer.answer
     since_july = assistant.ask("7月以来哪个县区项目到位资金增加得最多")
     assert "分县区：汉阴县 1.40亿元" in since_july.answer, since_july.answer
+
+
+def test_projects_by_stage_words_empty_columns_and_the_smallest(assistant: Assistant) -> None:
+    building = assistant.ask("高新区在建项目有哪些")  # 在建 is the ledger's word for 开工
+    assert building.answer.startswith("共 5 个项目"), building.answer
+    unsigned = assistant.ask("还没签约的制造业项目有几个")
+    assert "4 个" in unsigned.answer.split("\n")[0] and "锂电隔膜" not in unsigned.answer, unsigned.answer
+    no_manager = assistant.ask("哪些项目还没有配项目管家")
+    assert "项目管家未填的项目 3 个" in no_manager.answer, no_manager.answer
+    smallest = assistant.ask("富硒食品产业链投资最小的项目是哪个")
+    assert "富硒饮用水生产线" in smallest.answer.split("；")[0], smallest.answer
+
+
+def test_a_rule_named_is_answered_from_its_text_not_the_ledger(assistant: Assistant) -> None:
+    plan = assistant.route("考核办法里制造业项目到位资金占比那项占几分")
+    assert not plan.calls, plan
+    assert assistant.route("一季度考核恒口得了多少分").calls  # a county's score is the scheme's figures

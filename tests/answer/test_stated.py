@@ -66,6 +66,8 @@ def test_the_head_is_the_thing_the_value_is_asked_of(question: str, head: tuple[
      "社会消费品零售总额居全省第二位；工业投资增长12%，高于全省平均。"),
     # a name asked is not given by a sentence speaking of the thing without naming it
     ("那家承建平台的公司叫什么名字", "", "平台由陕西云网科技有限公司承建。", "平台由省内一家软件公司承建。"),
+    # what a term is defined to mean (a target) is no count of what was done by a date
+    ("招商行动到6月底累计走访了多少家企业", "", "截至6月底累计走访企业2310家。", "“万企”指累计走访对接万家以上企业。"),
     # the things the question sets aside do not answer it
     ("除了北京、上海，另外两个联络处设在哪里", "", "联络处设在北京、上海、深圳和杭州。", "已在北京和上海、以及其余城市设点。"),
 ])
