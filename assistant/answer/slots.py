@@ -562,8 +562,13 @@ def _in_charge_of(text: str, mentions: dict[str, str]) -> dict[str, str]:
 def _until(text: str, today: date | None) -> date | None:
     """The day a count of what happened runs up to (截至6月底开工的项目, 到3月末投产了几个): a month's end, of the
     year written or of `today`'s."""
-    m = re.search(r"(?:截[至止]|到)\s*(?:(20\d{2})\s*年)?\s*(\d{1,2})\s*月(?:份)?(?:底|末|(\d{1,2})\s*[日号](?:为止|止|前|以前)?)",
-                  text)
+    return _day_of(re.search(r"(?:截[至止]|到)\s*(?:(20\d{2})\s*年)?\s*(\d{1,2})\s*月(?:份)?(?:底|末|(\d{1,2})\s*[日号]"
+                             r"(?:为止|止|前|以前)?)", text), today)
+
+
+def _day_of(m: re.Match[str] | None, today: date | None) -> date | None:
+    """The day a match of (year?, month, day?) names: the month's last day when no day is written, the year `today`'s
+    when none is; None for no match or a day the calendar does not have."""
     if m is None or not (1 <= int(m.group(2)) <= 12) or not (m.group(1) or today):
         return None
     year, month = int(m.group(1)) if m.group(1) else today.year, int(m.group(2))  # type: ignore[union-attr]
@@ -586,13 +591,7 @@ _LEDGER_ON = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(?:(\d{1,2})\
 
 def _ledger_on(text: str, today: date | None) -> date | None:
     """The day of the ledger a question reads (6月底那期台账 → 6月30日), of the year written or of `today`'s."""
-    m = _LEDGER_ON.search(text)
-    if m is None or not (1 <= int(m.group(2)) <= 12) or not (m.group(1) or today):
-        return None
-    year, month = int(m.group(1)) if m.group(1) else today.year, int(m.group(2))  # type: ignore[union-attr]
-    last = calendar.monthrange(year, month)[1]
-    day = int(m.group(3)) if m.group(3) else last
-    return date(year, month, day) if 1 <= day <= last else None
+    return _day_of(_LEDGER_ON.search(text), today)
 
 
 # The lifecycle step a question asks happened in a window (二季度开工的, 上周有没有项目开工, 近两周新进的线索): the
