@@ -115,8 +115,11 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # two periods compared and nothing else named (上半年比一季度多了多少): the figure just given, at both
     compares = current.compared_to is not None and not current.regions and not current.metrics \
         and not _filled(current.slots)
-    # a bare attribute (排第几？ 年度目标是多少) asks it of the figure just given, as 那…呢 does
-    if not FOLLOW_UP.search(current.text) and not (asks_attribute and names_nothing and len(current.text) <= 10) \
+    # a bare attribute (排第几？ 年度目标是多少) asks it of the figure just given, as 那…呢 does; so does one naming
+    # only another metric or period for it (外资排第几 after 旬阳内资排第几): of the same place
+    swaps_measure = not current.regions and not _filled(current.slots) and bool(current.metrics or not current.period_assumed)
+    if not FOLLOW_UP.search(current.text) \
+            and not (asks_attribute and (names_nothing or swaps_measure) and len(current.text) <= 10) \
             and not single and not reason and not compares:
         return current
     swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))

@@ -67,6 +67,11 @@ def test_follow_ups_resolve_against_the_previous_turn(assistant: Assistant) -> N
     assert "恒口 2023年一季度" in answer.answer and "外商直接投资" in answer.answer
     answer = assistant.ask("二季度呢？", history + ["那恒口呢？"])
     assert "恒口 2023年上半年" in answer.answer
+    # a short question naming only another metric or period asks it of the same place
+    answer = assistant.ask("内资排第几", ["白河县上半年外资完成进度排第几"])
+    assert answer.answer.startswith("白河县2023年上半年（1-6月）实际引进内资"), answer.answer
+    answer = assistant.ask("一季度排第几", ["白河县上半年内资完成进度排第几"])
+    assert answer.answer.startswith("白河县2023年一季度"), answer.answer
 
 
 @pytest.mark.parametrize(
