@@ -52,6 +52,8 @@ _GENERIC_IN_NAME = re.compile(r"季度|年|月|周|签约|开工|投产|在谈|�
 # Parts of speech a name never holds: prepositions (对), conjunctions (但), particles (了), pronouns (咱们) and
 # adverbs (没, 尽力) make the words before 项目 a clause (干部尽力了但没招来项目, 汉中对承接转移项目), not a name.
 _CLAUSE_FLAGS = ("p", "c", "u", "r", "d")
+# How a question says a step or a column is not there yet (还没签约, 尚未开工, 没配管家).
+_NOT_YET = r"(?:还没有?|尚未|没有?|未)"
 # The stages and every way the ledger's vocabulary writes them (在建, 建设中 → 开工), and two spoken ones
 _STAGE_WORDS = {**{stage: stage for stage in PROJECT_STAGES}, **STAGE_ALIASES, "动工": "开工", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
@@ -531,7 +533,7 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
             filters[label] = span if span != value and len(span) >= 2 else value
     for label, words in cues.items():  # 还没配项目管家的项目: the column left empty
         if label not in FLAG_COLUMNS and label not in filters and any(
-                re.search(rf"(?:还没有?|尚未|没有?|未)(?:配备?|填写?|定|明确|安排|落实|指定|确定)?(?:上|好)?{re.escape(w)}", text)
+                re.search(rf"{_NOT_YET}(?:配备?|填写?|定|明确|安排|落实|指定|确定)?(?:上|好)?{re.escape(w)}", text)
                 for w in words):
             filters[label] = UNFILLED
     for label in FLAG_COLUMNS:
@@ -579,7 +581,7 @@ def _day_of(m: re.Match[str] | None, today: date | None) -> date | None:
 
 # Not yet signed, said of the projects listed (还没签约的, 尚未签约的): the stages before 签约. (Not yet started is
 # the lifecycle tools' question: signed how long ago, past the agreed start.)
-_NOT_YET = re.compile(r"(?:还没有?|尚未|没有?|未)(签约)(?!率)")
+_NOT_SIGNED = re.compile(rf"{_NOT_YET}签约(?!率)")
 # The “5+3” key chains as one group (5+3产业链上的项目, 不在5+3重点产业链上的, 非重点产业链项目), said or denied.
 _KEY_CHAIN = re.compile(r"(不在|不属于|不是|不算|没在|没有在|非)?\s*(?:[“\"]?5\s*\+\s*3[”\"]?\s*(?:重点)?|重点)(?:产业)?链")
 
@@ -602,7 +604,7 @@ _MILESTONE_WORDS = (("开工", "开工"), ("动工", "开工"), ("投产", "投�
 
 def _milestone(text: str) -> str | None:
     # 约定开工期限 is a deadline agreed for the step, not the step taken: its window is the deadline's
-    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工)|[A-Za-z]\s*[级类档等](?:的)?线索|线索等级|"
+    staged = re.sub(rf"(?:{_NOT_YET}|不)(?:开工|动工|投产|竣工)|[A-Za-z]\s*[级类档等](?:的)?线索|线索等级|"
                     r"(?:约定\S{0,4}?)?(?:开工|动工|投产)\s*(?:期限|时限)|约定\S{0,4}?(?:开工|动工|投产)", "", text)
     if re.search(r"签约|签了|签的|新签|签下|率", staged):
         return None  # 签约 windows go to the signing tools; a rate (开工率) is a county figure
@@ -690,8 +692,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.city = city
             break
     else:  # a province the events were held in (去广东办过几场推介会): its cities' events
-        places = gazetteer()
-        slots.city = next((p for p in places.find(text) if p != home_city() and p not in places.lineage(home_city())
+        places, home = gazetteer(), home_city()
+        slots.city = next((p for p in places.find(text) if p not in places.lineage(home)
                            and any(within(c, p, places) for c in vocab.event_cities)), None)
     if not slots.city:  # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
         slots.city = next((city for name, city, aliases in vocab.offices
@@ -709,7 +711,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     # A级线索, B类线索 are a lead's grade (线索等级), not the 线索 stage
     # a step said with 了 inside it (签了约, 开了工, 投了产) is the step
     staged = re.sub(r"([签开动投竣])了([约工产])", r"\1\2", text)
-    staged = re.sub(r"(?:还没有?|尚未|没有?|未|不)(?:开工|动工|投产|竣工|签约|签)|(?<![A-Za-z])[A-Za-z]\s*[级类档等](?:的)?(?:线索)?", "",
+    staged = re.sub(rf"(?:{_NOT_YET}|不)(?:开工|动工|投产|竣工|签约|签)|(?<![A-Za-z])[A-Za-z]\s*[级类档等](?:的)?(?:线索)?", "",
                     staged)
     for word, stage in _STAGE_WORDS.items():
         # 签约的项目, 签约阶段, 签约的那几个项目
@@ -718,8 +720,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                      rf"|{word}的(?:都)?(?:有|是)?(?:哪|几)"
                      rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
             slots.stage = stage
-    if slots.stage is None and "项目" in text and (not_yet := _NOT_YET.search(text)):
-        slots.stage = "未" + _STAGE_WORDS.get(not_yet.group(1), not_yet.group(1))  # 还没签约的项目: before that step
+    if slots.stage is None and "项目" in text and _NOT_SIGNED.search(text):
+        slots.stage = "未签约"  # 还没签约的项目: the stages before 签约
     for word, status in _STATUS_WORDS:
         if word in text:
             slots.status = status

@@ -138,28 +138,26 @@ class Asked:
                 COUNT_IN.search(clause) and all(written(word, clause) for word in self.head)
                 for clause in re.split(r"[，,；;。！!？?：:]", quote)):
             return False  # the sentence names the thing, but its figures count other things
-        if self.listed >= 2 and max((len(LIST_MARKS.findall(s)) + 1 for s in re.split(r"[。；;！!？?]", quote)),
-                                    default=0) < self.listed:
+        sentences = re.split(r"[；;。！!？?]", quote)  # (parted at 。 and ；, not at commas)
+        clauses = re.split(r"[，,；;。！!？?]", quote)
+        if self.listed >= 2 and max((len(LIST_MARKS.findall(s)) + 1 for s in sentences), default=0) < self.listed:
             return False  # 是哪三个年 is not answered by a sentence naming the three but listing none
-        if any(DEFERRED.search(clause) and any(w in clause for w in self.words)
-               for clause in re.split(r"[，,；;。！!？?]", quote)):
+        if any(DEFERRED.search(clause) and any(w in clause for w in self.words) for clause in clauses):
             return False  # 具体事项清单另行公布: the list asked for is not in this document
         if (named := self.head or self.kind) and any(
-                MASK.search(clause) and all(written(word, clause) for word in named)
-                for clause in re.split(r"[，,；;。！!？?]", quote)):
+                MASK.search(clause) and all(written(word, clause) for word in named) for clause in clauses):
             return False  # 副主任**带领: the document masks the value asked of the thing
         if self.named and self.head and not any(
                 all(written(word, clause) for word in self.head) and not _indefinite(clause, self.head[0])
-                for clause in re.split(r"[，,；;。！!？?]", quote)):
+                for clause in clauses):
             return False  # 与东部一家园区运营企业签订协议: the thing is spoken of, not named
         if self.ranked and self.head and not any(
-                ORDINAL.search(part) and all(written(word, part) for word in self.head)
-                for part in re.split(r"[；;。！!？?]", quote)):
+                ORDINAL.search(part) and all(written(word, part) for word in self.head) for part in sentences):
             return False  # 内资总量居全省第五位；实际使用外资1916万美元: the place given is another thing's
         if self.scope and not all(any(form in f"{title} {section}" for form in forms) for forms in self.scope) \
                 and not any(all(any(form in sentence for form in forms) for forms in self.scope)
                             and (not self.head or all(written(word, sentence) for word in self.head))
-                            for sentence in re.split(r"[。；;！!？?]", quote)):
+                            for sentence in sentences):
             return False  # 办了三亚专场推介会。…与126家企业洽谈: the count is the quarter's, not that event's
         if self.excluded and not _names_others(quote, self.excluded):
             return False  # 只有汉阴县、高新区和旬阳市: the very ones the question set aside
@@ -231,18 +229,19 @@ def asked_of(question: str, blanks: list[str] | None = None, said: str | None = 
     m = ASKING.search(clause)
     head: tuple[str, ...] = ()
     kind: tuple[str, ...] = ()
-    counted = False
+    counted = ranked = False
     if m:
         listing = LISTING.search(clause) is not None
         rest = clause[m.start():]
+        ranked = RANK_ASKED.search(clause[max(0, m.start() - 2):m.start() + 4]) is not None
         if WHICH.match(rest):
-            kind = _counted_after(rest[len(m.group(0)):])
+            kind = _nouns_after(rest[len(m.group(0)):], join_cut=True)
         if CLASSIFIER.match(rest):
             counted = not _unit(rest)
             # 多少条线索: the noun counted; 代办审批事项多少件: the nouns before (never the verbs of an event,
             # 带队出去招商一共多少批, nor before a unit of time or people, 几天内)
             head = _counted(rest) or (() if _unit(rest) else _named_before(clause[: m.start()], nouns_only=True))
-        elif RANK_ASKED.search(clause[max(0, m.start() - 2):m.start() + 4]):
+        elif ranked:
             # 实际使用外资在全省排第几位: the thing ranked, before the field it is ranked in — as written, its
             # metric (外资) not blanked out: the place is another metric's otherwise
             written_clause = next((c for c in re.split(r"[，,；;。！!？?]", said or question) if RANK_ASKED.search(c)),
@@ -263,7 +262,7 @@ def asked_of(question: str, blanks: list[str] | None = None, said: str | None = 
     return Asked(head=head, realised=REALISED_Q.search(said or question) is not None, others=others,
                  counted=counted and bool(head) and not others,
                  listed=(number_value(how_many) or 0) if how_many else 0, words=words,
-                 kind=kind, named=NAME_Q.search(question) is not None, ranked=bool(m and RANK_ASKED.search(clause[max(0, m.start() - 2):m.start() + 4])), excluded=excluded)
+                 kind=kind, named=NAME_Q.search(question) is not None, ranked=ranked, excluded=excluded)
 
 
 def _unit(rest: str) -> bool:
@@ -272,16 +271,16 @@ def _unit(rest: str) -> bool:
     return m is not None and m.group(0)[-1] in "天周月年人名位分倍点"
 
 
-def _counted_after(text: str) -> tuple[str, ...]:
-    """哪位常委会副主任带队 → (常委会, 副主任): the nouns right after a which-word (a character the tokenizer cut off,
-    副 + 秘书长, joined to the word after it)."""
+def _nouns_after(text: str, join_cut: bool = False) -> tuple[str, ...]:
+    """The nouns `text` starts with, up to HEAD_WORDS: 政府经纪人 → (政府, 经纪人). `join_cut`: a character the
+    tokenizer cut off is joined to the word after it (副 + 秘书长, after a which-word: 哪位副秘书长带队)."""
     run: list[str] = []
     pending = ""
     for token in posseg.cut(text):
         word = token.word.strip()
         if not word:
             continue
-        if token.flag in NOUNS and len(word) == 1 and not pending:
+        if join_cut and token.flag in NOUNS and len(word) == 1 and not pending:
             pending = word
             continue
         if token.flag not in NOUNS or len(word) < 2 or word in GENERAL:
@@ -297,15 +296,7 @@ def _counted(rest: str) -> tuple[str, ...]:
     m = CLASSIFIER.match(rest)
     if not m or _unit(rest):
         return ()
-    run: list[str] = []  # 多少个政府经纪人 → (政府, 经纪人): the nouns right after it, together
-    for token in posseg.cut(rest[m.end():]):
-        word = token.word.strip()
-        if not word:
-            continue
-        if token.flag not in NOUNS or len(word) < 2 or word in GENERAL:
-            break
-        run.append(word)
-    return tuple(run[:HEAD_WORDS])
+    return _nouns_after(rest[m.end():])  # 多少个政府经纪人 → (政府, 经纪人): the nouns right after it, together
 
 
 def _named_before(before: str, listing: bool = False, nouns_only: bool = False) -> tuple[str, ...]:

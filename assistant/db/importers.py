@@ -243,8 +243,7 @@ def _record_versions(session: Session, versions: dict[int, dict[str, Any]], day:
     for chunk in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
         part = ids[chunk:chunk + 900]
         for v in session.scalars(select(ProjectVersion).where(
-                ProjectVersion.project_id.in_(part), ProjectVersion.valid_from <= day,
-                ProjectVersion.valid_to > day)):
+                ProjectVersion.project_id.in_(part), ProjectVersion.in_force(day))):
             covering[v.project_id] = v
         missing = [i for i in part if i not in covering]
         if missing:

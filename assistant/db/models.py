@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -196,6 +198,12 @@ class ProjectVersion(Base):
     progress: Mapped[str | None] = mapped_column(Text)
     progress_on: Mapped[date | None] = mapped_column(Date)
     import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
+
+    @classmethod
+    def in_force(cls, day: date | ColumnElement[date]) -> ColumnElement[bool]:
+        """The versions in force on `day` (valid_from <= day < valid_to): the ledger as it stood that day. `day` may be
+        a bound parameter (a query prepared once for many days)."""
+        return and_(cls.valid_from <= day, cls.valid_to > day)
 
 
 class Contact(Base):

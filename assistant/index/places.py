@@ -127,9 +127,14 @@ def with_city(data: dict[str, Any], city: CityConfig) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
+def _city(city_file: Path | None) -> CityConfig:
+    return load_city(city_file)
+
+
+@lru_cache(maxsize=4)
 def _gazetteer(city_file: Path | None) -> Gazetteer:
     text = resources.files("assistant.resources").joinpath("places.yaml").read_text(encoding="utf-8")
-    return build_gazetteer(with_city(yaml.safe_load(text) or {}, load_city(city_file)))
+    return build_gazetteer(with_city(yaml.safe_load(text) or {}, _city(city_file)))
 
 
 def gazetteer() -> Gazetteer:
@@ -150,7 +155,7 @@ def home_city() -> str:
     """The city this installation serves (ASSISTANT_CITY_FILE): its own places are no other jurisdiction."""
     from assistant.config import get_settings
 
-    return load_city(get_settings().city_file).name
+    return _city(get_settings().city_file).name  # read once per city file, as the gazetteer is
 
 
 def document_places(title: str, office: str, head: str, places: Gazetteer | None = None) -> frozenset[str]:

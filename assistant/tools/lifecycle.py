@@ -580,7 +580,7 @@ def _comparison(dialect: str) -> tuple[CompoundSelect, Select[Any]]:
     total and the funds added; the second reads the details of those listed versions only."""
     end, region_id = bindparam("end", type_=Date), bindparam("region_id", type_=Integer)
     seek = dialect == "sqlite"
-    paired = _paired_versions(seek, ProjectVersion.valid_from <= end, ProjectVersion.valid_to > end,
+    paired = _paired_versions(seek, ProjectVersion.in_force(end),
                               or_(region_id.is_(None), ProjectVersion.region_id == region_id))
     # only what choosing needs, read by the five lists and the totals: both backends materialise it once
     flagged = select(paired.c.id, paired.c.sort_order, paired.c.name, paired.c.added,

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assistant.db.errors import InvalidValue
@@ -82,6 +82,7 @@ def match_values(session: Session) -> dict[str, list[str]]:
     return out
 
 
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])  # any select over Project
 UNFILLED = "未填"  # the value of a column filter picking the projects that leave the column empty
 
 
@@ -170,10 +171,7 @@ def _select(session: Session, region: str | None, chain: str | None, period: Per
                row.funds_arrived_yi_yuan, Project.is_foreign, Project.foreign_amount_wan_usd)
         .select_from(Project)
     )
-    if ledger_on is not None:
-        stmt = stmt.join(ProjectVersion, and_(ProjectVersion.project_id == Project.id,
-                                              ProjectVersion.valid_from <= ledger_on, ProjectVersion.valid_to > ledger_on))
-    stmt = stmt.join(Region, row.region_id == Region.id).outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
+    stmt = _on_ledger(stmt, ledger_on).join(Region, row.region_id == Region.id).outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
     if region:
         reg = resolve_region(session, region)
         if not reg.is_city:
@@ -498,12 +496,19 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                        summary=summary + "。", figures=figures)
 
 
+def _on_ledger(stmt: _S, ledger_on: date | None) -> _S:
+    """`stmt` (over Project) joined to each project's version in force on `ledger_on`; unchanged without a date."""
+    if ledger_on is None:
+        return stmt
+    return stmt.join(ProjectVersion, and_(ProjectVersion.project_id == Project.id, ProjectVersion.in_force(ledger_on)))
+
+
 def _column_of(attr: str, ledger_on: date | None) -> tuple[InstrumentedAttribute[Any], ColumnElement[bool] | None]:
     """The column holding a ledger attribute — the version in force on `ledger_on` where versions keep it — and the
     condition picking that version."""
     if ledger_on is None or not hasattr(ProjectVersion, attr):
         return getattr(Project, attr), None
-    return getattr(ProjectVersion, attr), and_(ProjectVersion.valid_from <= ledger_on, ProjectVersion.valid_to > ledger_on)
+    return getattr(ProjectVersion, attr), ProjectVersion.in_force(ledger_on)
 
 
 def column_sums(session: Session, ids: list[int], labels: list[str],
@@ -540,11 +545,7 @@ def _ledger_columns(session: Session, ids: list[int], labels: list[str],
     if "progress" in attrs and "progress_on" not in attrs:
         labels, attrs = [*labels, "进展日期"], [*attrs, "progress_on"]
     columns = [_column_of(a, ledger_on)[0] for a in attrs]
-    stmt = select(Project.id, *columns).where(Project.id.in_(ids))
-    if ledger_on is not None:
-        stmt = stmt.join(ProjectVersion, and_(ProjectVersion.project_id == Project.id,
-                                              ProjectVersion.valid_from <= ledger_on, ProjectVersion.valid_to > ledger_on))
-    rows = session.execute(stmt)
+    rows = session.execute(_on_ledger(select(Project.id, *columns).where(Project.id.in_(ids)), ledger_on))
     units = [_SUMMED.get(attr, "亿元") for attr in attrs]  # 外资金额 is in 万美元, the other amounts in 亿元
     return {row[0]: {label: _column_text(value, unit) for label, value, unit in zip(labels, row[1:], units, strict=True)}
             for row in rows}
