@@ -173,8 +173,8 @@ ASKED_UNIT = re.compile(r"(?<![第前后])(?:多少|几)\s*个?\s*(人(?!民)|�
 
 
 # Money spent asked (花了多少钱, 经费, 费用, 成本, 预算): answered only by a tool holding what was spent.
-COST_ASKED = re.compile(r"花了?多少|花费|开支|经费|费用|成本|预算|开销")
 COST_HELD = re.compile(r"花费|开支|经费|费用|成本|预算|开销")
+COST_ASKED = re.compile(rf"花了?多少|{COST_HELD.pattern}")
 
 
 def unit_uncovered(question: str, text: str) -> list[str]:
