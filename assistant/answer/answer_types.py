@@ -82,7 +82,12 @@ PERSON = re.compile(rf"(?:{_ROLES})[：:\s]*[{_SURNAMES}][\u4e00-\u9fa5]{{1,2}}(
 
 
 # A place in an order asked (在全省排第几位, 名次多少): answered by an ordinal (第五位, 首位).
-RANK_Q = re.compile(r"排(?:在|到)?第几|第几(?:位|名)|名次|位次|排名(?:多少|怎么样|如何|情况)")  # 办到第几期 is a count
+# The place of a thing among others asked (排第几, 第几名, 名次, 位次): the one definition, for the answer type, the
+# stated place and a change of place (办到第几期 is a count). A bare 排名 asks a place only where the thing ranked is
+# named (汉阴县外资排名, 在全省排名): alone (资金到位率排名) it asks for the whole ranking. understand.RANK is the
+# broader family that also asks for a ranking with no thing named (最高, 前三, 倒数).
+POSITION_ASKED = re.compile(r"排(?:在|到)?第几|第几(?:位|名)|名次|位次|排名(?:多少|怎么样|如何|情况)")
+NAMED_POSITION = re.compile(rf"{POSITION_ASKED.pattern}|排名|排位")
 ORDINAL = re.compile(r"第\s*[一二三四五六七八九十\d]+\s*(?:位|名)?|首位|榜首|居首|前列|末位|倒数")
 # A name asked of a thing (那家企业叫什么名字, 平台的名称是什么): answered by a proper name — quoted, a title, or a
 # body's name with its kind (…有限公司, …集团, …商会) — not by a sentence saying 一家园区运营企业.
@@ -99,7 +104,7 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("姓名", PERSON)
     if NAME_Q.search(question):
         return AnswerType("名称", NAME)
-    if RANK_Q.search(question):
+    if POSITION_ASKED.search(question):
         return AnswerType("名次", ORDINAL)
     if DURATION_Q.search(question):
         return AnswerType("时长", DURATION)

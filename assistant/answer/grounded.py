@@ -37,7 +37,7 @@ from assistant.db.units import convert, normalise_unit
 from assistant.db.vocab import resolve_metric
 from assistant.errors import AssistantError
 from assistant.tools.indicators import CityTotalResult, IndicatorResult
-from assistant.tools.registry import REGISTRY, FigureTool, run_tool
+from assistant.tools.registry import NARROWING_KINDS, REGISTRY, FigureTool, run_tool
 
 # The question asks what a document says (情况通报里说…, 据工作报告…): quote it beside the database's figure.
 DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|办法|总结|讲话|文档|材料)(?:里|中|上)?(?:说|讲|提到|写|称|怎么说)"
@@ -153,10 +153,6 @@ SLOT_BONUS = 0.02
 # names is the deliberate preference.) A tie goes to the tool whose declaration (title and examples) holds more of the question's own words
 # (高新区合同履约率多少: the 合同履约率 ranking, not the library's 履约率 among other statistics).
 TIE = 0.001
-# A named project, company or 首谈单位, or a ledger value picking projects (续建, 项目管家为张某, no funds arrived), narrows every figure
-# asked: a tool that cannot filter by it answers for all
-# …and so does the ledger of a past date (6月30日那期台账): a tool reading today's ledger answers for another day
-ENTITY_KINDS = ("project", "enterprise", "source", "owner", "visitor", "matches", "no_funds", "ledger_on", "key_chain")
 
 
 def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) -> list[Call] | None:
@@ -224,7 +220,7 @@ def _declared_words(tool: FigureTool, text: str) -> int:
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
     """Choose the tool calls by the router's scores among the tools whose slots the question fills."""
     by_route = {s.route: s.score for s in scores}
-    named_entities = [kind for kind in ENTITY_KINDS if slot_values(kind, parsed, latest_period)]
+    named_entities = [kind for kind in NARROWING_KINDS if slot_values(kind, parsed, latest_period)]
     # a definition is of a term, never of a named project or company: 锂电隔膜项目的项目管家是谁 asks the ledger
     # nor an answer to who (汉滨区的项目管家都有谁 asks the ledger's people, not what a 项目管家 is)
     # nor an answer to a value (服务卡是哪天发放的, 多少人): a definition says what a term means, not its date or count

@@ -7,6 +7,7 @@ from collections import Counter
 
 from pydantic import BaseModel
 
+from assistant.answer.answer_types import NAMED_POSITION
 from assistant.answer.comparisons import (
     SMALL_NUMBERS,
     beyond_level,
@@ -308,9 +309,6 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     return f"{day}各县区项目{by}排{said}的是{names}{tie}。"
 
 
-# A county's place asked of two periods (名次升了还是降了, 排名进步了没有): its place in each, not its place by change.
-PLACE_ASKED = re.compile(r"名次|排名|位次|排第几|第几名")
-
 
 def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
     """进度变化: a named county's change and place, or the county at the end asked for (提升最多 / 最少), per metric."""
@@ -331,7 +329,7 @@ def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
                 step = next((s for s in steps if s.region == name), None)
                 if step is None:
                     parts.append(f"{name}{metric}没有两期的完成进度（无数据）")
-                elif PLACE_ASKED.search(parsed.text) and step.before_place and step.after_place:
+                elif NAMED_POSITION.search(parsed.text) and step.before_place and step.after_place:  # 名次升了还是降了: its place in each
                     # 名次升了还是降了: the county's place by completion in each period, then the change itself
                     shift = step.before_place - step.after_place
                     said = f"上升{shift}位" if shift > 0 else f"下降{-shift}位" if shift else "名次不变"

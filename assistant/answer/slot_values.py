@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.answer.comparisons import threshold_of
 from assistant.answer.understand import ATTRIBUTE, LAG, RANK, Parsed
-from assistant.tools.registry import FigureTool
+from assistant.tools.registry import NAMING_KINDS, FigureTool
 
 # The same period of the previous year asked for as a figure of its own (去年同期多少, 上年同期呢), not as the
 # base of a change (比去年同期增长, 较上年同期): both periods' figures are given.
@@ -21,11 +21,6 @@ SIGNING = re.compile(r"签约|签了|签的|签订|新签|签下")
 LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # The year a 当年到位资金 is of, said with it (今年到位了多少, 本年到位资金).
 YEAR_OF_FUNDS = re.compile(r"(?:今年|本年|当年)(?:累计)?(?:的)?(?:资金)?到位")
-# Slot kinds that name what is asked (a place, a project, a window…): each one a tool uses counts for it.
-_NAMED_KINDS = ("region", "metric", "project", "enterprise", "department", "chain", "city", "stage", "status",
-                "category", "days", "amount", "foreign", "no_funds", "date_from", "signed_from", "order", "solved", "compared_to", "parts",
-                "source", "overdue", "county", "change", "escalation", "owner", "matches", "visitor", "unit", "milestone", "until", "ledger_on", "key_chain",
-                "total", "hq", "due_from", "amount_below")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|[前后]\s*[2-9一二两三四五六七八九十]\s*[名位个]?|最[高低好差多少大小快慢后]|倒数|"
@@ -103,14 +98,10 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         # 8月份要到约定开工期限: the month is the deadline's, not a signing's
         deadline = slots.due_from is not None and not SIGNING.search(parsed.text)
         return [] if window is None or (slots.week or deadline) and not SIGNING.search(parsed.text) else [window]
-    value = {"source": slots.source, "overdue": slots.overdue, "parts": slots.parts,
-             "solved": slots.solved, "date_from": slots.date_from, "date_to": slots.date_to, "order": slots.order,
-             "project": slots.project, "enterprise": slots.enterprise, "department": slots.department,
-             "chain": slots.chain, "city": slots.city, "stage": slots.stage, "status": slots.status,
-             "category": slots.category, "days": slots.days, "amount": slots.amount, "foreign": slots.foreign, "no_funds": slots.no_funds,
-             "columns": slots.columns, "escalation": slots.escalation, "matches": [f"{k}={v}" for k, v in slots.matches.items()] if slots.matches else None,
-             "owner": slots.owner, "visitor": slots.visitor, "unit": slots.unit, "until": slots.until, "ledger_on": slots.ledger_on, "key_chain": slots.key_chain, "moved": slots.moved, "rate": slots.rate, "county_class": slots.county_class, "hq": slots.hq,
-             "due_from": slots.due_from, "due_to": slots.due_to, "amount_below": slots.amount_below}.get(kind)
+    if kind == "matches":
+        return [[f"{k}={v}" for k, v in slots.matches.items()]] if slots.matches else []  # one value: every column
+    # every other kind is the parsed question's slot of the same name (see registry.SLOTS)
+    value = getattr(slots, kind, None)
     return [] if value is None else [value]
 
 
@@ -123,7 +114,7 @@ def used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
     level = threshold_of(parsed.text) is not None and not any(not r.is_city for r in parsed.regions)
     by = ("by" in kinds and (bool(ASKS_POSITION.search(_position_asked(parsed))) or level)
           and (bool(slot_values("by", parsed, latest)) or not parsed.regions))
-    used = named_period + by + sum(1 for kind in kinds if kind in _NAMED_KINDS and slot_values(kind, parsed, latest))
+    used = named_period + by + sum(1 for kind in kinds if kind in NAMING_KINDS and slot_values(kind, parsed, latest))
     # a column asked of the listed rows (紫阳县项目的最新进展) counts only beside a filter naming which rows: alone
     # (30天内要到约定开工期限的项目) the column word is how a lifecycle window is asked, not a list
     return used + (used > 0 and "columns" in kinds and bool(slot_values("columns", parsed, latest)))

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import jieba.posseg as posseg
 
-from assistant.answer.answer_types import NAME_Q, ORDINAL, names_the_value
+from assistant.answer.answer_types import NAME_Q, NAMED_POSITION, ORDINAL, names_the_value
 from assistant.numerals import number_value
 
 # How a question asks for its value; the thing asked about is next to it.
@@ -87,8 +87,6 @@ NORMATIVE = re.compile(r"分为.{0,16}(?:等次|档|级|类)|不得|应当|(?:�
 
 # A figure in a clause: digits, or a Chinese numeral with a measure word (一场, 三个).
 COUNT_IN = re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|条|项|家|期|次|批|场|件|户|所|座|款|份|轮|名|位|人)")
-# A position asked (排第几位, 名次): answered only where the sentence part naming the thing gives its place.
-RANK_ASKED = re.compile(r"排(?:在|到)?第几|第几(?:位|名)|名次|排名|排位|位次")
 # Where a thing is placed among others (实际使用外资在全省排第几位): the field it is ranked in, not the thing.
 RANKED_IN = re.compile(r"(?:在|于)[^，,在于]{1,8}?(?:内|中|里|上)?(?:排|位列|位居|居|名列)?$|(?:排|位列|位居|居|名列)$")
 # A value a document masks (副主任**带领, 项目**个, ××公司): what it would have said is not given.
@@ -233,7 +231,7 @@ def asked_of(question: str, blanks: list[str] | None = None, said: str | None = 
     if m:
         listing = LISTING.search(clause) is not None
         rest = clause[m.start():]
-        ranked = RANK_ASKED.search(clause[max(0, m.start() - 2):m.start() + 4]) is not None
+        ranked = NAMED_POSITION.search(clause[max(0, m.start() - 2):m.start() + 4]) is not None
         if WHICH.match(rest):
             kind = _nouns_after(rest[len(m.group(0)):], join_cut=True)
         if CLASSIFIER.match(rest):
@@ -244,9 +242,9 @@ def asked_of(question: str, blanks: list[str] | None = None, said: str | None = 
         elif ranked:
             # 实际使用外资在全省排第几位: the thing ranked, before the field it is ranked in — as written, its
             # metric (外资) not blanked out: the place is another metric's otherwise
-            written_clause = next((c for c in re.split(r"[，,；;。！!？?]", said or question) if RANK_ASKED.search(c)),
+            written_clause = next((c for c in re.split(r"[，,；;。！!？?]", said or question) if NAMED_POSITION.search(c)),
                                   clause)
-            at = RANK_ASKED.search(written_clause)
+            at = NAMED_POSITION.search(written_clause)
             head = _named_before(RANKED_IN.sub("", written_clause[: at.start() if at else m.start()]))
         else:
             head = _named_before(clause[: m.start()], listing)

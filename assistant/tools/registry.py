@@ -2,7 +2,7 @@
 
 A tool is a plain typed function over a FigureStore, declared with `@figure_tool(...)` next to its
 definition: a short Chinese title, the kinds of slot it takes from a question (region, period, metric,
-project, enterprise, department, chain, office, days, date range) and example questions. Everything that
+project, enterprise, department, chain, days, date range…) and example questions. Everything that
 lists tools derives from this registry: the LLM tool list, the grounded router's routes,
 `GET /api/figures/<tool>`, `assistant figures <tool>` and the workbench's listing. Adding a tool is one
 module with its declaration in `assistant/tools/` (the package imports every module it holds).
@@ -24,12 +24,76 @@ from assistant.db.session import FigureStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+
+@dataclass(frozen=True)
+class SlotKind:
+    """One kind of value a question can give a tool's parameter: the one declaration the router, the planner and
+    the parser's Slots agree on."""
+
+    name: str
+    meaning: str
+    # A value of it names what is asked (a place, a project, a window's start): each such slot a tool uses counts
+    # for the tool. Not so for the period (counted only when the question names it), the ranking basis (only with a
+    # position asked), a window's end (its start counts), the columns shown (only beside a filter) and settings.
+    names: bool = True
+    # It narrows every figure asked (a named project, company or 首谈单位, a ledger value picking projects, the
+    # ledger of a past date): a tool that cannot filter by it answers for all.
+    narrows: bool = False
+
+
+SLOTS: tuple[SlotKind, ...] = (
+    SlotKind("region", "地区（县区或全市）"),
+    SlotKind("period", "期间（一季度、上半年、1-7月、全年）", names=False),
+    SlotKind("metric", "指标（内资、外资）"),
+    SlotKind("project", "项目名称", narrows=True),
+    SlotKind("enterprise", "企业名称", narrows=True),
+    SlotKind("department", "责任单位"),
+    SlotKind("chain", "产业链"),
+    SlotKind("days", "天数门槛（超过30天）"),
+    SlotKind("date_from", "时间窗起日"),
+    SlotKind("date_to", "时间窗止日", names=False),
+    SlotKind("stage", "项目阶段"),
+    SlotKind("status", "状态"),
+    SlotKind("category", "类别"),
+    SlotKind("amount", "总投资下限（亿元）"),
+    SlotKind("foreign", "外资项目"),
+    SlotKind("by", "排名依据（总量、同比、完成进度）", names=False),
+    SlotKind("city", "客商所在城市"),
+    SlotKind("order", "排序"),
+    SlotKind("solved", "已解决的问题"),
+    SlotKind("compared_to", "比较的前一期间"),
+    SlotKind("parts", "各县区相加"),
+    SlotKind("source", "首谈单位", narrows=True),
+    SlotKind("overdue", "超过约定开工期限"),
+    SlotKind("county", "县区（不含全市）"),
+    SlotKind("change", "期间之间的变化"),
+    SlotKind("columns", "台账列", names=False),
+    SlotKind("escalation", "协调层级"),
+    SlotKind("owner", "跟踪责任单位", narrows=True),
+    SlotKind("rate", "项目比率（开工率、资金到位率…）", names=False),
+    SlotKind("county_class", "考核县区类别", names=False),
+    SlotKind("visitor", "走访人员", narrows=True),
+    SlotKind("matches", "台账列的取值（项目管家为张某）", narrows=True),
+    SlotKind("signed_from", "签约时间窗起日"),
+    SlotKind("signed_to", "签约时间窗止日", names=False),
+    SlotKind("milestone", "时间窗所问的阶段（开工、投产）"),
+    SlotKind("until", "截至日期"),
+    SlotKind("moved", "有进展变化的", names=False),
+    SlotKind("total", "台账合计（项目个数、总投资、到位资金）"),
+    SlotKind("hq", "企业总部所在地"),
+    SlotKind("due_from", "到期时间窗起日"),
+    SlotKind("due_to", "到期时间窗止日", names=False),
+    SlotKind("amount_below", "总投资上限（亿元）"),
+    SlotKind("unit", "对接单位"),
+    SlotKind("no_funds", "资金尚未到位", narrows=True),
+    SlotKind("ledger_on", "某一期台账的日期", narrows=True),
+    SlotKind("key_chain", "是否在“5+3”重点产业链上", narrows=True),
+)
 # Slot kinds a question can fill. A parameter's slot kind is its name unless the declaration maps it.
-SLOT_KINDS = ("region", "period", "metric", "project", "enterprise", "department", "chain", "office", "days",
-              "date", "date_from", "date_to", "stage", "status", "category", "amount", "foreign", "by", "city",
-              "order", "solved", "compared_to", "parts", "source", "overdue", "county", "change", "columns", "escalation", "owner", "rate",
-              "county_class", "matches", "signed_from", "signed_to", "visitor", "milestone", "until", "moved", "total", "hq", "due_from", "due_to", "amount_below", "unit", "no_funds",
-              "ledger_on", "key_chain")
+SLOT_KINDS = tuple(kind.name for kind in SLOTS)
+NAMING_KINDS = tuple(kind.name for kind in SLOTS if kind.names)
+NARROWING_KINDS = tuple(kind.name for kind in SLOTS if kind.narrows)
 
 
 @dataclass(frozen=True)

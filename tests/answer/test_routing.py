@@ -362,3 +362,40 @@ def test_growth_averaged_over_years_is_not_answered_by_a_yoy(assistant: Assistan
 def test_what_the_documents_write(assistant: Assistant, text: str, written: bool, token: bool) -> None:
     assert assistant.kb.writes(text) is written
     assert assistant.kb.knows(text) is token
+
+
+def test_a_slot_kind_is_declared_once_and_read_from_the_question_by_its_name() -> None:
+    """registry.SLOTS is the one list of slot kinds: every tool parameter maps to one, and each kind that is not
+    a place, period, metric or basis computed from the whole question is read from the parsed question's slot of
+    the same name, so adding a slot is its declaration plus its parser."""
+    import dataclasses
+    from datetime import date
+
+    from assistant.answer.slot_values import slot_values
+    from assistant.answer.slots import Slots
+    from assistant.answer.understand import Parsed
+    from assistant.tools.registry import SLOT_KINDS, SLOTS, declared
+
+    computed = {"region", "county", "period", "metric", "by", "compared_to"}
+    fields = {f.name: f for f in dataclasses.fields(Slots)}
+    assert len(SLOT_KINDS) == len(set(SLOT_KINDS))
+    for tool in declared():
+        assert set(tool.slots.values()) | set(tool.requires) <= set(SLOT_KINDS), tool.name
+    samples = {"str": "汉阴县", "int": 30, "float": 5.0, "bool": True, "date": date(2023, 7, 1)}
+    for kind in SLOTS:
+        if kind.name in computed:
+            continue
+        if kind.name in ("signed_from", "signed_to"):  # a signing window is the asked window's own dates
+            slots = Slots(date_from=date(2023, 7, 1), date_to=date(2023, 7, 31))
+            assert slot_values(kind.name, Parsed("7月签约的项目", slots=slots), lambda metrics, regions: None)
+            continue
+        assert kind.name in fields, f"slot kind {kind.name} has no field in Slots"
+        type_name = str(fields[kind.name].type)
+        value: object = ({"项目管家": "张某"} if "dict" in type_name else ["项目管家"] if "list" in type_name
+                         else next(v for t, v in samples.items() if t in type_name))
+        # the slots a kind is read with (a step asked of a window, a total asked of the counties side by side)
+        context: dict[str, object] = {"milestone": {"until": date(2023, 6, 30)}, "total": {"per_county": True}}.get(
+            kind.name, {})
+        slots = Slots(**{kind.name: value, **context})
+        values = slot_values(kind.name, Parsed("签约的项目", slots=slots), lambda metrics, regions: None)
+        assert values, f"slot kind {kind.name} not read from Slots.{kind.name}"
