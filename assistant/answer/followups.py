@@ -12,6 +12,7 @@ from assistant.answer.understand import (
     AMOUNT_CHANGE,
     ATTRIBUTE,
     BESIDE_BEFORE,
+    DEFINE,
     FOLLOW_UP,
     LAG,
     PERIOD_WORDS,
@@ -29,6 +30,17 @@ from assistant.db.periods import Period
 _DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
                "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner",
                "rate", "county_class", "matches")
+
+
+# Slots naming what a question is about (a place, a project, a company, a 首谈单位, a chain, a unit, a person):
+# a short question naming none of them after one that did is about the same thing (合同约定啥时候开工 after
+# 储能电站项目到哪一步了, 是哪个单位在跟 after 宁德时代对接到什么程度).
+_SUBJECT_SLOTS = ("project", "enterprise", "source", "owner", "department", "chain", "city", "unit", "visitor", "hq",
+                  "matches", "mentioned")
+
+
+def _subject(parsed: Parsed) -> bool:
+    return bool(parsed.regions) or any(getattr(parsed.slots, name) for name in _SUBJECT_SLOTS)
 
 
 def _filled(slots: Slots) -> list[str]:
@@ -118,7 +130,10 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # a bare attribute (排第几？ 年度目标是多少) asks it of the figure just given, as 那…呢 does; so does one naming
     # only another metric or period for it (外资排第几 after 旬阳内资排第几): of the same place
     swaps_measure = not current.regions and not _filled(current.slots) and bool(current.metrics or not current.period_assumed)
-    if not FOLLOW_UP.search(current.text) \
+    # a short question with no subject of its own after one that had one (上回去是哪天 after 国轩高科现在什么状态):
+    # of the same subject, unless it asks what a term means
+    subjectless = not _subject(current) and _subject(previous) and not DEFINE.search(current.text)
+    if not FOLLOW_UP.search(current.text) and not subjectless \
             and not (asks_attribute and (names_nothing or swaps_measure) and len(current.text) <= 10) \
             and not single and not reason and not compares:
         return current
@@ -126,7 +141,7 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # 比它高多少: the figure just given is one side of the comparison, whatever the other
     against = current.text.startswith(("比", "较", "相比")) and not current.text.startswith(("比例", "比重", "比较"))
     if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
-            or _filled(current.slots) or swaps or reason or against):
+            or _filled(current.slots) or swaps or reason or against or subjectless):
         return current
     data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
     if not data_intents and _filled(previous.slots):

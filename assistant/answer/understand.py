@@ -113,6 +113,8 @@ COMPARED = re.compile(r"比|较|相比|相较|对比|(?<![截\d])至|(?<!\d)到(
 TOTAL = re.compile(r"加起来|加在一起|合计|合起来|总共|一共|共计|之和|总和|总计")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
 CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
+# …and where a place is ranked (全市排第几, 全市中名次): the city itself is never ranked, so even alone it is the field.
+CITY_RANKS = re.compile(r"全市(?:范围)?(?:内|中|里|上)?(?:排|名次|位次)")
 
 
 @dataclass
@@ -451,7 +453,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
                 parsed.unknown_place = place
                 break
-    if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text):
+    if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text) or CITY_RANKS.search(text):
         parsed.regions = [r for r in parsed.regions if not r.is_city]
     if any(not r.is_city for r in parsed.regions):
         # 汉滨、石泉、白河合计: the total of the places named; 合计/总计 stand for the city (the wide table's row)
