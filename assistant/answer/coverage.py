@@ -45,6 +45,8 @@ FRAME_WORDS = {
     # the field a question is about said as an area (文旅康养方向, 这条链上, 商务口, 新能源领域): the chain or
     # line it names is the slot, the area word frames it
     "方向", "领域", "板块", "条线", "条链", "链上", "这块",
+    # the whole of what is named (全市整体, 总体上, 整个全市): the place named is the slot
+    "整体", "总体", "全体", "整个",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁")

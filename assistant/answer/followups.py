@@ -10,6 +10,7 @@ from dataclasses import replace
 from assistant.answer.slots import Slots, calendar_window, day_count
 from assistant.answer.understand import (
     AMOUNT_CHANGE,
+    ANAPHORA,
     ATTRIBUTE,
     BESIDE_BEFORE,
     DEFINE,
@@ -133,7 +134,7 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # a short question with no subject of its own after one that had one (上回去是哪天 after 国轩高科现在什么状态):
     # of the same subject, unless it asks what a term means
     subjectless = not _subject(current) and _subject(previous) and not DEFINE.search(current.text)
-    if not FOLLOW_UP.search(current.text) and not subjectless \
+    if not FOLLOW_UP.search(current.text) and not ANAPHORA.search(current.text) and not subjectless \
             and not (asks_attribute and (names_nothing or swaps_measure) and len(current.text) <= 10) \
             and not single and not reason and not compares:
         return current
