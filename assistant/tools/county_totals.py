@@ -34,7 +34,11 @@ _COLUMNS = {
 
 # How questions ask for these totals, read by the slot filler (a tool's words live with the tool).
 # The counties side by side (哪个县区, 各县区, 分县区): a total per county is a ranking of them
-PER_COUNTY = re.compile(r"(?:哪个|哪些|哪几个|各个?|每个|分)(?:县区|县市区|区县|县|地区|地方|区)")
+_COUNTY_WORD = r"(?:县区|县市区|区县|县|地区|地方|区)"
+PER_COUNTY = re.compile(rf"(?:哪个|哪些|哪几个?|各个?|每个|分){_COUNTY_WORD}|"
+                        # the county word first (排前三的县区是哪几个, 县区里哪个最多)
+                        rf"(?:[前后]\s*[2-9一二两三四五六七八九十]\s*[名位个]?的|最[多少高低]的){_COUNTY_WORD}|"
+                        r"(?:县区|县市区|区县|地区)(?:是|有|里|中|当中)?(?:哪个|哪些|哪几个?)")
 # The ledger's money columns asked as an amount (一共多少, 合计, 最多), not as a change (增加了多少) or a rate
 FUNDS_WORDS = re.compile(r"(当年|今年|本年|年度)(?:累计)?(?:资金)?到位|到位资金|资金到位(?!率|情况)|总投资")
 _TOTAL_ASK = re.compile(r"一共|合计|总共|总额|共计|总计|加起来|多少|最多|最少|最高|最低|排名|排个?名|排序|排第|分别")
