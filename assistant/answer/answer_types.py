@@ -50,7 +50,7 @@ DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日�
 COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
 SHARE_Q = re.compile(r"比例|占比|比重|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
-AMOUNT_Q = re.compile(r"多少钱|多少万|多少亿|多少(?:资金|外资|内资|投资|金额|美元)|奖励多少|补助多少|补贴多少|投了多少|投资多少|"
+AMOUNT_Q = re.compile(r"多少钱|多少(?:万|亿)(?:元|美元|块)|多少(?:资金|外资|内资|投资|金额|美元)|奖励多少|补助多少|补贴多少|投了多少|投资多少|"
                       r"(?:预算|经费|费用|金额|价格|成本|投资额)(?:是|为|有|大概|一共)*多少")
 # 怎么算 asks for a formula only of a quantity (开工率怎么算, 人均引进内外资怎么算); of anything else it asks how the thing
 # is counted or credited (联络处的成绩怎么算 → 计入年度工作实绩), and 怎么算分 asks the rule
@@ -69,6 +69,10 @@ PEOPLE = re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}[{_PEOPLE}]")
 POINTS_Q = re.compile(r"(?<!哪)(?:几|多少)\s*分(?![钟之析别散])")
 POINTS = re.compile(r"\d+(?:\.\d+)?\s*分(?![钟之析别散])")
 AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
+# A quantity asked in a unit of tens of thousands or hundreds of millions (多少亿斤, 多少万吨, 多少万辆): a figure in that
+# unit, whatever the unit (a report may write 1.2万吨 or 12000吨). 多少万 alone may count money or people: any figure.
+QUANTITY_Q = re.compile(r"(?<!哪)(?:几|多少)\s*(?:万|亿)\s*([\u4e00-\u9fff])")
+_NOT_A_UNIT = "元美块钱的了呢啊吧吗呀左上多"
 # A person asked for by name (叫什么名字, 局长是谁): a body (由谁负责, 哪个部门) is not a person.
 _ROLES = "局长|主任|书记|市长|县长|区长|负责人|联系人|链长|管家|领导|经理|董事长|专员|人员"
 # 项目管家是什么 asks what the role is (a definition), 项目管家叫什么 / 是谁 who holds it.
@@ -116,6 +120,8 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("比例", SHARE)
     if AMOUNT_Q.search(question):
         return AnswerType("金额", AMOUNT)
+    if (m := QUANTITY_Q.search(question)) and m.group(1) not in _NOT_A_UNIT:
+        return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}(?:万|亿)?\s*{re.escape(m.group(1))}"))
     if PCT_POINTS_Q.search(question):
         return AnswerType("百分点", PCT_POINTS)
     if HEADCOUNT_Q.search(question):  # 几个人 counts people (2名), not things

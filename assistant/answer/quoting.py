@@ -186,6 +186,8 @@ def other_period(asked: Period | None, hit: Hit, quote: str) -> bool:
         return False
     stated = stated_period(hit, quote)
     if stated is not None:
+        if stated.year != asked.year and all(any(w in quote for w in group) for group in period_mentions(asked.key)):
+            return False  # 从2020年的3.68万亿元增长到2025年的4.93万亿元: the asked period's figure beside another's
         return (stated.year, stated.month) != (asked.year, asked.month)
     # a passage naming no period speaks of its document's time (an interview's 项目库入库468个 is 2023's count)
     issued = issued_year(hit)

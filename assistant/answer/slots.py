@@ -230,6 +230,13 @@ class Slots:
     unknown: list[tuple[str, str]] = field(default_factory=list)
 
 
+# A department's bare short name (财政, 交通, 环保) is the sector itself when a term goes on from it (财政收入, 交通运输
+# 投资, 环保产业): only a body's name (财政局, 发改委) or the bare name used alone names the department.
+_BODY_SUFFIX = re.compile(r"(?:局|委|厅|办|会|公司)$")
+_SECTOR_TERM = re.compile(r"收入|支出|资金|预算|补助|补贴|投入|增长|增速|设施|基础|运输|项目|产业|企业|工业|经济|政策|保障|体制|"
+                          r"事权|总量|规模|能力|水平|建设|领域|行业|服务业|装备")
+
+
 def _number(text: str) -> float:
     return float(text) if text[0].isdigit() else float(_CN_NUM.get(text, 1))
 
@@ -668,7 +675,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.spans.append((span, "某企业"))
     bare = re.sub(r"市(?=发改|工信|自然|生态|住建|人社|市场|交通|财政|商务|农业|文旅|卫健)", "", _LEADER_AREA.sub("", text))
     for key, aliases in DEPARTMENT_ALIASES.items():
-        hit = next((w for w in sorted((key, *aliases), key=len, reverse=True) if w in bare), None)
+        hit = next((w for w in sorted((key, *aliases), key=len, reverse=True)
+                    if w in bare and (_BODY_SUFFIX.search(w) or not _SECTOR_TERM.match(bare, bare.index(w) + len(w)))),
+                   None)
         if hit is None:
             continue
         matches = [d for d in vocab.departments if key in normalise_name(d)]
