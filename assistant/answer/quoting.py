@@ -185,6 +185,12 @@ def other_period(asked: Period | None, hit: Hit, quote: str) -> bool:
     if asked is None or not find_numbers(quote):
         return False
     stated = stated_period(hit, quote)
+    if stated is not None and stated.month == 12 and _named_in(hit.title, stated) \
+            and issued_year(hit) in (None, stated.year) and not any(_names_a_period(t) for t in (quote, hit.section)):
+        # only the title dates it, with the year it is delivered in (《2026年…政府工作报告》): such a report reviews
+        # the year before and plans its own, so a figure it states is of either. (A summary titled with the year it
+        # reviews, issued the next year, dates its figures by its title.)
+        return asked.year not in (stated.year - 1, stated.year)
     if stated is not None:
         if stated.year != asked.year and all(any(w in quote for w in group) for group in period_mentions(asked.key)):
             return False  # 从2020年的3.68万亿元增长到2025年的4.93万亿元: the asked period's figure beside another's
@@ -192,6 +198,17 @@ def other_period(asked: Period | None, hit: Hit, quote: str) -> bool:
     # a passage naming no period speaks of its document's time (an interview's 项目库入库468个 is 2023's count)
     issued = issued_year(hit)
     return issued is not None and issued != asked.year
+
+
+def _names_a_period(text: str) -> bool:
+    try:
+        return find_period(text) is not None
+    except InvalidPeriod:
+        return False
+
+
+def _named_in(title: str, period: Period) -> bool:
+    return f"{period.year}年" in title
 
 
 def issued_year(hit: Hit) -> int | None:

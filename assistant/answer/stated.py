@@ -56,6 +56,8 @@ WHEN_WORDS = re.compile(r"^(?:每个?|最晚|最迟|最早|礼拜|星期|周|月
 # Which-questions list things of a kind (…的单元有哪些): the kind is what the answer names, the words before 的 what
 # sets them apart.
 LISTING = re.compile(r"(?:有|是|为)(?:哪些|哪几|哪个|哪家)")
+# Words naming which figure of a thing is asked (its size, its total, its threshold, the expected one), not the thing.
+MEASURE_WORDS = {"规模", "总量", "总额", "体量", "数量", "水平", "幅度", "门槛", "标准", "额度", "上限", "下限", "预期", "基本"}
 # Words too general to tell one sentence from another.
 GENERAL = {"情况", "问题", "内容", "数据", "数字", "信息", "东西", "事情", "方面", "工作", "招商", "招商引资", "全市", "我市",
            "安康", "安康市", "相关", "具体", "名字", "名称", "姓名", "时候", "时间", "日期", "单位", "部门", "地方", "县区",
@@ -252,6 +254,9 @@ def asked_of(question: str, blanks: list[str] | None = None, said: str | None = 
         else:
             head = _named_before(clause[: m.start()], listing)
     head = tuple(w for w in head if not names_the_value(question, w))
+    # 外贸进出口规模多少, GDP总量多少, 注册资本门槛是多少: the measure word says which figure of the thing is asked —
+    # the answer type checks that one is given — while documents write the thing alone (进出口达到…亿元)
+    head = tuple(w for w in head if w not in MEASURE_WORDS) or head
     # A和B有哪些措施: B's head was read above (a name stops at a conjunction); A's is read the same way
     parts = CONJUNCTION.split(clause[: m.start()]) if m and head else []
     others = tuple(h for part in parts[:-1] if (h := tuple(w for w in _named_before(part) if not names_the_value(question, w))))
