@@ -182,6 +182,11 @@ class Assistant:
             answered = self._answered_places(previous, (history or [])[:-1])
             if len(answered) == 1:
                 current = replace(current, regions=answered, intents=["figure"], of_answer=True)
+        if self.store is None:
+            # with no project database there is no list of projects, companies or departments a name is missing from
+            # (公司法规定有限公司 is no company the database lacks): the documents answer
+            current.slots.unknown_project = current.slots.unknown_department = None
+            current.slots.unknown = []
         return current
 
     def _answered_places(self, asked: Parsed, history: list[str]) -> list[RegionName]:

@@ -234,7 +234,7 @@ class Slots:
 # 投资, 环保产业): only a body's name (财政局, 发改委) or the bare name used alone names the department.
 _BODY_SUFFIX = re.compile(r"(?:局|委|厅|办|会|公司)$")
 _SECTOR_TERM = re.compile(r"收入|支出|资金|预算|补助|补贴|投入|增长|增速|设施|基础|运输|项目|产业|企业|工业|经济|政策|保障|体制|"
-                          r"事权|总量|规模|能力|水平|建设|领域|行业|服务业|装备")
+                          r"事权|总量|规模|能力|水平|建设|领域|行业|服务业|装备|目标|任务|指标")
 
 
 def _number(text: str) -> float:

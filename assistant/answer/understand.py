@@ -351,6 +351,11 @@ def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> 
     return PERIOD_WORDS.sub("某期间" if blank is None else blank, text)
 
 
+# Kinds of zone a city may have (经开区, 综保区, 自贸区): named without its own name, it is a region of the city only if
+# the database holds one of that kind.
+ZONE_KIND = re.compile(r"经开区|经济技术开发区|综合保税区|综保区|保税区|自贸区|自贸试验区|自由贸易试验区|保税港区|出口加工区")
+
+
 def _place_words(text: str) -> list[str]:
     """Words of the question that look like a place name (2–4 characters and 县/市/州/镇), as the tokenizer
     cuts them: 千人百市万企 is one word (a term), not the place 千人百市; 紫云县 cut as 紫云 + 县 is rejoined."""
@@ -362,7 +367,9 @@ def _place_words(text: str) -> list[str]:
             word = words[i - 1] + word
         if word == "区" and i and words[i - 1] in tagged_places and 2 <= len(words[i - 1]) <= 3:
             word = words[i - 1] + word  # 汉江 + 区
-        if UNKNOWN_PLACE.fullmatch(word) or SHORT_PLACE.fullmatch(word) and word in tagged_places:
+        if ZONE_KIND.fullmatch(word):
+            found.append(word)  # 经开区, 综保区: a zone of a kind the city's regions may not include
+        elif UNKNOWN_PLACE.fullmatch(word) or SHORT_PLACE.fullmatch(word) and word in tagged_places:
             found.append(word)
         elif DISTRICT.fullmatch(word) and (word in tagged_places or word[:-1] in tagged_places):
             found.append(word)  # a district the tagger knows as a place (新城区, 莲湖区), not a kind of zone
