@@ -451,6 +451,11 @@ def _formality(sentence: str, words: list[str]) -> bool:
     return found is not None and not any(w in found.group(0) for w in words)
 
 
+# Characters a quote of three sentences may run to: a provision's clauses (…应当支付逾期利息。双方…有约定的，…；未作
+# 约定的，按照每日利率万分之五…) are read together, a long paragraph is not quoted whole.
+SPAN_BUDGET = 200
+
+
 def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerType | None = None) -> str:
     """The passage's most relevant sentences (verbatim, in order): the best one and, if it scores too,
     its neighbour. Falls back to the first sentence. With `want`, a sentence holding that kind of value
@@ -483,13 +488,16 @@ def best_sentences(passage: str, words: list[str], limit: int = 2, want: AnswerT
     picked = [best]
     if sentences[best].endswith(("？", "?")) and best + 1 < len(sentences):
         picked.append(best + 1)  # an interviewer's question is quoted with its answer, never alone
-    for neighbour in (best + 1, best - 1):
-        if (len(picked) >= limit or not 0 <= neighbour < len(sentences) or neighbour in picked
+    for neighbour in (best + 1, best - 1, best + 2):
+        if (len(picked) >= limit + (neighbour == best + 2) or not 0 <= neighbour < len(sentences) or neighbour in picked
                 or len(sentences[neighbour]) >= 160):
             continue
+        if neighbour == best + 2 and (best + 1 not in picked
+                                      or sum(len(sentences[i]) for i in picked) + len(sentences[neighbour]) > SPAN_BUDGET):
+            continue  # a third sentence only continues a short span (the rest of an article: 未作约定的，按…)
         # the next sentence often completes the best one in other words (…提交市局。接收方应在10个工作日内反馈):
         # it joins when it holds the value asked for, even without the question's words
-        if scores[neighbour] > 0 or (neighbour == best + 1 and holds[neighbour]):
+        if scores[neighbour] > 0 or (neighbour >= best + 1 and holds[neighbour]):
             picked.append(neighbour)
     if all(sentences[i].endswith(("？", "?")) for i in picked):
         return ""  # questions only (an interview's, its answer in another passage): nothing is answered here
