@@ -88,7 +88,7 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return []  # 本月新签约的项目, 二季度开工的: the step is what happened in the window, not the stage now
     if kind == "total":  # a county total is asked of a county named or of the counties side by side
         named = any(not r.is_city for r in parsed.regions) and slots.total != "项目个数"
-        return [slots.total] if slots.total and (named or slots.per_county) else []
+        return [slots.total] if slots.total and (named or slots.per_county or slots.group) else []
     if kind == "milestone":  # a lifecycle step only where a window or an end day is asked of it
         return [slots.milestone] if slots.milestone and (slots.date_to or slots.until) else []
     if kind in ("signed_from", "signed_to"):

@@ -23,6 +23,7 @@ from assistant.index.tokenize import get_tokenizer
 from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
 from assistant.tools.directory import core_name
+from assistant.tools.group_totals import asked_group
 from assistant.tools.projects import (
     FLAG_COLUMNS,
     LEDGER_COLUMNS,
@@ -215,6 +216,7 @@ class Slots:
     rate: str | None = None  # a project rate asked of the counties (开工率, 资金到位率, 合同履约率, 涉链占比)
     total: str | None = None  # a ledger total asked (项目个数, 总投资, 到位资金, 当年到位资金), not a rate
     per_county: bool | None = None  # the counties are asked side by side (哪个县区, 各县区)
+    group: str | None = None  # another ledger column set side by side (哪个项目管家, 各条产业链): totals per value
     hq: str | None = None  # where the companies asked about have their headquarters (总部在深圳的企业)
     due_from: date | None = None  # a window ahead that deadlines fall in (下个月到期, 本周要办结)
     due_to: date | None = None
@@ -828,6 +830,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                 or slots.amount_below
                 or slots.date_from or slots.ledger_on or slots.key_chain is not None)
     slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) else asked_total(text)
+    slots.group = asked_group(text) if slots.total else None  # 哪个项目管家手上的项目总投资最大
     if filtered and slots.total in LEDGER_COLUMNS and slots.total not in (slots.columns or []):
         # an amount column added up over the projects a filter picks: the list gives its total (今年到位资金 is the
         # 当年到位资金 column, not also the cumulative 到位资金 its words contain)

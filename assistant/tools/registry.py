@@ -81,6 +81,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("until", "截至日期"),
     SlotKind("moved", "有进展变化的", names=False),
     SlotKind("total", "台账合计（项目个数、总投资、到位资金）"),
+    SlotKind("group", "分组的台账列（产业链、项目管家、包抓领导、责任单位、首谈单位）"),
     SlotKind("hq", "企业总部所在地"),
     SlotKind("due_from", "到期时间窗起日"),
     SlotKind("due_to", "到期时间窗止日", names=False),

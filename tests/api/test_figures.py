@@ -23,6 +23,7 @@ def test_indicator_returns_the_figure_with_its_provenance(client: TestClient) ->
     ("projects", {"region": "汉阴县"}, "汉阴县项目："),
     ("events", {"period": "2023"}, "2023年"),
     ("problems", {}, "未解决问题"),
+    ("group-totals", {"group": "项目管家", "measure": "总投资"}, "截至2023年7月28日台账，按项目管家分，项目总投资合计最多的是"),
 ])
 def test_every_figure_tool_has_an_endpoint(client: TestClient, path: str, params: dict[str, str], starts: str) -> None:
     r = client.get(f"/api/figures/{path}", params=params)

@@ -1,0 +1,123 @@
+"""Project-ledger totals by another column than the county: per 产业链, 项目管家, 包抓领导, 责任单位 or 首谈单位,
+how many projects and the sums of 总投资, 累计到位资金 and 当年到位资金, ranked — asked as 哪个项目管家手上的项目
+总投资最大 or 哪条产业链项目最多. (The counties side by side are county_totals'.)
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from assistant.db.models import IndustryChain, Project, Region
+from assistant.db.session import FigureStore
+from assistant.tools.common import all_ids, provenance_of
+from assistant.tools.county_totals import _COLUMNS, Measure, _amount
+from assistant.tools.indicator_rows import competition_rank
+from assistant.tools.lifecycle import ledger_date
+from assistant.tools.registry import figure_tool
+from assistant.tools.types import Figure, cn_date
+
+Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "首谈单位"]
+# group → the words a question names it by (longest first within each)
+GROUP_WORDS: dict[str, tuple[str, ...]] = {
+    "产业链": ("产业链", "条链", "链"),
+    "项目管家": ("项目管家", "管家"),
+    "包抓领导": ("包抓领导", "市领导", "领导"),
+    "责任单位": ("责任单位",),
+    "首谈单位": ("首谈单位", "联络处"),
+}
+_WHICH = r"(?:哪个|哪条|哪位|哪家|哪些|哪几[个条位家]?|各|每|分)\s*[个条位家]?"
+
+
+def asked_group(text: str) -> str | None:
+    """The ledger column a question sets side by side (哪个项目管家, 各条产业链, 按包抓领导): None when it names none."""
+    for group, words in GROUP_WORDS.items():
+        names = "|".join(words)
+        if re.search(rf"{_WHICH}(?:{names})|按(?:{names})|(?:{names})(?:里|中|当中)?(?:谁|哪个|哪位|哪条)", text):
+            return group
+    return None
+
+
+class GroupTotal(BaseModel):
+    name: str
+    value: float
+    projects: int  # the rows behind the value (for a sum: those with the column filled)
+    rank: int | None = None
+
+
+class GroupTotals(BaseModel):
+    as_of: date
+    group: str
+    measure: str
+    unit: str
+    rows: list[GroupTotal]
+    unfilled: int  # projects with no value in the grouping column (not ranked)
+    figures: list[Figure]
+    summary: str
+
+
+@figure_tool(
+    "按产业链、项目管家、包抓领导、责任单位或首谈单位合计的项目个数、总投资、到位资金及排名",
+    examples=[
+        "哪条产业链的项目最多", "各产业链项目总投资排名", "哪个项目管家管的项目最多", "哪位包抓领导的项目总投资最大",
+        "各责任单位分别有几个项目", "按首谈单位统计到位资金", "项目管家里谁手上的项目到位资金最多",
+    ],
+    slots={"measure": "total"},
+    requires=("group", "total"),
+    path="group-totals",
+)
+def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个数") -> GroupTotals:
+    """项目台账按某一列分组的合计：项目个数，或总投资、累计到位资金、当年到位资金之和，由多到少排名（并列同名次；
+    该列未填的项目不参与排名，另计个数）。
+
+    group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”或“首谈单位”；
+    measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”。
+    """
+    column, unit, rule = _COLUMNS[measure]
+    key = {"产业链": IndustryChain.name, "项目管家": Project.manager, "包抓领导": Project.lead_leader,
+           "责任单位": Project.responsible_unit, "首谈单位": Project.source_unit}[group]
+    with store.session() as session:
+        day = ledger_date(session)
+        value = func.count() if column is None else func.sum(column)
+        counted = func.count() if column is None else func.count(column)
+        stmt = select(key, value, counted).select_from(Project).join(Region, Project.region_id == Region.id)
+        if group == "产业链":
+            stmt = stmt.outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
+        if store.region_scope:
+            stmt = stmt.where(Region.name == store.region_scope)  # a county officer's own projects
+        if column is not None:
+            stmt = stmt.where(column.is_not(None))
+        rows = list(session.execute(stmt.group_by(key)))
+        prov = provenance_of(session, "projects", all_ids(session, Project.id),
+                             session.scalars(select(Project.import_id).distinct()), None,
+                             f"{rule.replace('该县区', f'该{group}')}；按“{group}”分组，由多到少排名，并列者名次相同")
+    totals = [GroupTotal(name=str(name), value=float(Decimal(str(v or 0)).quantize(Decimal("0.01"))), projects=n)
+              for name, v, n in rows if name not in (None, "")]
+    unfilled = sum(n for name, _, n in rows if name in (None, ""))
+    ranks = competition_rank([(t.name, Decimal(str(t.value))) for t in totals])
+    for t in totals:
+        t.rank = ranks[t.name]
+    totals.sort(key=lambda t: (t.rank or 0, t.name))
+    what = "项目个数" if measure == "项目个数" else f"项目{measure}合计"
+    figures = [Figure(label=f"{group}“{t.name}”{what}", value=t.value, unit=unit, period=None, provenance=prov)
+               for t in totals]
+    return GroupTotals(as_of=day, group=group, measure=measure, unit=unit, rows=totals, unfilled=unfilled,
+                       figures=figures, summary=_summary(totals, group, what, unit, day, unfilled) + f"（{prov.formula}）")
+
+
+def _summary(totals: list[GroupTotal], group: str, what: str, unit: str, day: date, unfilled: int) -> str:
+    head = f"截至{cn_date(day)}台账，"
+    if not totals:
+        return head + f"没有填写“{group}”的项目（无数据）。"
+    top = [t.name for t in totals if t.rank == totals[0].rank]
+    low = [t for t in totals if t.value == totals[-1].value]
+    tie = f"（{len(top)}个并列）" if len(top) > 1 else ""
+    listing = "、".join(f"{t.rank}. {t.name} {_amount(t.value, unit)}" for t in totals)
+    rest = f"；另有 {unfilled} 个项目未填{group}，未计入" if unfilled else ""
+    return (head + f"按{group}分，{what}最多的是{'、'.join(top)}{tie}（{_amount(totals[0].value, unit)}），最少的是"
+            f"{'、'.join(t.name for t in low)}（{_amount(low[0].value, unit)}）。排名：{listing}{rest}。")
