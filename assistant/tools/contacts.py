@@ -111,7 +111,7 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
                       provenance=prov)]
     if items:
         listing = "；".join(f"{cn_date(i.held_on)} {'' if office_name else (i.office or i.unit) + ' '}"
-                           f"{i.visitors + ' ' if visitor and i.visitors else ''}{i.method or '对接'}{i.enterprise}"
+                           f"{i.visitors + ' ' if i.visitors else ''}{i.method or '对接'}{i.enterprise}"
                            f"{'（' + i.outcome + '）' if i.outcome else ''}"
                            f"{'，下一步：' + i.next_step if i.next_step else ''}" for i in items[:15])
         summary = f"{scope}共有走访叩门记录 {len(items)} 次，对接企业 {len(enterprises)} 家（{'、'.join(enterprises)}）：{listing}。"
