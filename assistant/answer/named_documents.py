@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.corpus.gongwen import CITING, DOC_NUMBER
 from assistant.numerals import chinese_numeral, number_value
 
 # 《title》 as the question writes it.
@@ -41,6 +42,30 @@ def _title_held(title: str, headings: list[str]) -> bool:
     if not pairs:
         return True
     return any(title in h or len(pairs & _bigrams(h)) >= 0.75 * len(pairs) for h in headings)
+
+
+def unheld_number(question: str, headings: list[str], written: Callable[[str], bool]) -> str:
+    """The 文号 the question names (安招函〔2023〕40号, 国令第706号) when no document held carries it and no passage
+    cites it (`written(text)`): another letter's content is not its content. "" otherwise."""
+    if not headings:
+        return ""
+    for m in DOC_NUMBER.finditer(question):
+        code, rest = re.match(r"([^〔\[［(（【令]*)(.*)", m.group(1)).groups()  # type: ignore[union-attr]
+        number = _normal_number(CITING.sub("", code) + rest)
+        if not number or len(number) == len(rest):
+            continue  # no issuer's code (根据〔2019〕5号): too loose to say which document
+        # an order is named by many short forms (国令, 国务院令, 中华人民共和国国务院令): its number decides
+        key = _normal_number(rest) if rest.startswith("令") else number
+        if not any(key in _normal_number(h) for h in headings) and not written(key):
+            return number
+    return ""
+
+
+def _normal_number(text: str) -> str:
+    """A 文号 as one string: no spaces, its year in 〔〕 whatever brackets were typed, no 第 before the number."""
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"[\[［(（【]((?:19|20)\d{2})[\]］)）】]", r"〔\1〕", text)
+    return re.sub(r"〕第", "〕", text)
 
 
 def _number_held(number: str, headings: list[str]) -> bool:

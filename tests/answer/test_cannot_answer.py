@@ -30,6 +30,8 @@ def _valued(answer) -> list:  # type: ignore[no-untyped-def]
     # a district the city does not have, named under the city (the city's own figure is no answer for it)
     ("安康市新城区一季度外资", "新城区"),
     ("安康市汉江区上半年内资完成进度", "汉江区"),
+    # a kind of zone the city's regions do not include, named under the city
+    ("安康经开区一季度外资到位多少", "经开区"),
 ])
 def test_a_place_the_database_does_not_hold_is_said_and_not_replaced_by_the_city(
         assistant: Assistant, question: str, said: str) -> None:
@@ -356,3 +358,15 @@ def test_a_part_of_a_set_given_by_its_count_is_declined_without_a_database(
 def test_documents_asked_of_a_place_are_not_its_default_figures(
         assistant: Assistant, question: str, figures: bool) -> None:
     assert bool(_valued(assistant.ask(question))) is figures
+
+
+@pytest.mark.parametrize(("question", "held"), [
+    ("安招函〔2023〕40号是答复哪件建议的", False),  # the documents held here: the 一季度 report, the 项目管家 办法
+    ("国令第999号讲了什么", False),
+    ("安审发〔2023〕17号里项目管家多久确定", True),
+    ("安审发[2023]17号规定的管家服务卡是什么", True),  # held, typed with other brackets
+])
+def test_a_document_number_no_document_carries_is_said_not_replaced(
+        assistant: Assistant, question: str, held: bool) -> None:
+    answer = assistant.ask(question).answer
+    assert ("知识库中没有找到" in answer and "号" in answer.split("，")[0]) != held, answer
