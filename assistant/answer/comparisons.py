@@ -172,7 +172,7 @@ _SIDE = {"超过": _ABOVE, "超出": _ABOVE, "高于": _ABOVE, "大于": _ABOVE,
 # Nothing came in (外资为零的, 到位是0的): the places at zero, on whatever the ranking scores.
 AT_ZERO = re.compile(r"(?:为|是|等于|只有|仅)\s*(?:零|0)(?![.\d])|零到位|没有到位|(?:还)?没(?:有)?到位|颗粒无收")
 # A fall on the year before (同比下降的, 负增长的): 同比 below zero.
-FELL = re.compile(r"负增长|同比(?:为负|下降|下滑|减少)|(?:下降|下滑|减少)的")
+FELL = re.compile(r"负增长|同比(?:还是|仍然?|都|依然)?(?:为负|是负|负数|负值|下降|下滑|减少)|(?:下降|下滑|减少)的")
 
 
 def threshold_of(text: str) -> tuple[str, float, str] | None:

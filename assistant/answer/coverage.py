@@ -47,6 +47,8 @@ FRAME_WORDS = {
     "方向", "领域", "板块", "条线", "条链", "链上", "这块",
     # the whole of what is named (全市整体, 总体上, 整个全市): the place named is the slot
     "整体", "总体", "全体", "整个",
+    # the sign of a figure (同比还是负数的): a level of zero, which the comparison reads (comparisons.FELL)
+    "负数", "负值",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁")
