@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import Enterprise, IndustryChain, Problem, ProblemProgress, Project, Region
+from assistant.db.models import Contact, Enterprise, IndustryChain, Problem, ProblemProgress, Project, Region
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import other_region_units, provenance, resolve_chain
@@ -357,7 +357,8 @@ def _same_owner(asked: str, owner: str | None) -> bool:
     path="enterprise",
 )
 def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
-    """按名称查一家目标企业：类别、总部所在地、产业链、对接状态、跟踪责任单位（谁在跟），以及它在项目库中的项目。
+    """按名称查一家目标企业：类别、总部所在地、产业链、对接状态、跟踪责任单位（谁在跟）、最近一次走访叩门记录，以及它在项目库中
+    的项目。
 
     name：企业名称或其中有区分度的部分，如“宁德时代”“通威”。
     """
@@ -373,6 +374,16 @@ def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
         ledger = select(Project.id, Project.import_id).join(Region, Project.region_id == Region.id)
         if store.region_scope:  # a county officer's count is of their own region's projects
             ledger = ledger.where(Region.name == store.region_scope)
+        # the latest visit to each (上回去是哪天，聊了些啥): its record, with the others counted
+        visits: dict[int, str] = {}
+        for e, _, _ in picked:
+            records = list(session.scalars(select(Contact).where(
+                (Contact.enterprise_id == e.id) | (Contact.enterprise_name == e.name)).order_by(Contact.held_on.desc())))
+            if records:
+                last = records[0]
+                visits[e.id] = (f"，走访叩门记录（contacts 表）{len(records)} 次，最近一次：{cn_date(last.held_on)} {last.unit}"
+                                f"{' ' + last.visitors if last.visitors else ''}{last.method or '对接'}"
+                                f"{'（' + last.outcome + '）' if last.outcome else ''}")
         for e, _, ps in picked:
             owned = list(session.execute(ledger.where(Project.enterprise_id == e.id)))
             looked = owned or list(session.execute(ledger))
@@ -382,12 +393,13 @@ def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
     items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
                             projects=ps, owner=e.owner) for e, c, ps in picked]
     lines = []
-    for i in items:
+    for (e, _, _), i in zip(picked, items, strict=True):
         where = f"，总部{i.headquarters}" if i.headquarters else ""
         chain = f"，{i.chain}产业链" if i.chain else ""
         projects = f"，项目库中的项目：{'、'.join(i.projects)}" if i.projects else "，项目库中暂无其项目"
         owner = f"，跟踪责任单位：{i.owner}" if i.owner else ""
-        lines.append(f"{i.name}（{i.category}{where}{chain}）对接状态：{i.status or '未填'}{owner}{projects}")
+        visit = visits.get(e.id, "")
+        lines.append(f"{i.name}（{i.category}{where}{chain}）对接状态：{i.status or '未填'}{owner}{visit}{projects}")
     return EnterpriseList(status=None, chain=None, category=None, items=items, count=len(items),
                           by_status=Counter(i.status or "未填" for i in items).most_common(), figures=figures,
                           provenance=prov, summary="；".join(lines) + "。")
