@@ -22,7 +22,7 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "corpus" / "data"
 OWN = "汉阴县"
 # Values for required parameters; a project and an enterprise that belong to other regions' rows.
 REQUIRED = {"region": OWN, "period": "2023Q2", "metric": "实际引进内资", "name": "锂电隔膜", "project": "锂电隔膜",
-            "milestone": "开工"}
+            "milestone": "开工", "group": "责任单位"}
 TOOLS = [pytest.param(t.name, id=f"LLM02-county-scope-every-tool-{t.name}") for t in declared()]
 REGION_TOOLS = [pytest.param(t.name, id=f"LLM02-county-scope-other-region-{t.name}") for t in declared()
                 if any(p.name == "region" for p in t.parameters)]
