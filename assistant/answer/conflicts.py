@@ -38,8 +38,9 @@ class PassageChecks:
     def sourced(self, citations: list[Citation]) -> list[str]:
         """What the number checker may count as sources: a verified document's passage without its conflicting
         numbers; of an unverified one, only the numbers the database confirmed."""
-        return [unsourced(c.passage, self.conflicts, c.n) if c.verified else " ".join(self.agreed.get(c.n, []))
-                for c in citations]
+        # (the section heading a quote is cited under is the document's own text too: 深化实施“1269”行动计划)
+        return [unsourced(f"{c.section or ''} {c.passage}", self.conflicts, c.n) if c.verified
+                else " ".join(self.agreed.get(c.n, [])) for c in citations]
 
 
 def passage_conflicts(citations: list[Citation], store: FigureStore | None, period: str | None) -> list[Conflict]:
