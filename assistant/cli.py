@@ -15,6 +15,7 @@ import click
 from assistant.answer.types import page_note
 from assistant.auth.cli import audit_command, users_group
 from assistant.backup_cli import backup_command, restore_command
+from assistant.cli_types import Choice
 from assistant.cli_workspace import cli_workspace
 from assistant.config import Settings, get_settings
 from assistant.corpus.loaders import supported_types_text
@@ -171,7 +172,7 @@ def docs(context: click.Context, as_json: bool) -> None:
 
 @docs.command("reclassify", help="更改一个文档的公开属性（仅管理员）：立即生效，重新入库同一文件时保留；记入审计日志")
 @click.argument("document", metavar="文档id或文件名")
-@click.argument("access", metavar="内部|公开", type=click.Choice(["内部", "公开"]))
+@click.argument("access", metavar="内部|公开", type=Choice(["内部", "公开"]))
 @click.option("--reason", required=True, help="更改理由（记入审计日志和文档信息），如“含谈判底线，版记漏标”")
 def docs_reclassify(document: str, access: str, reason: str) -> None:
     with cli_workspace() as workspace:
@@ -185,7 +186,7 @@ def docs_reclassify(document: str, access: str, reason: str) -> None:
 @docs.command("verify", help="把一个文档标为已核验或未核验（仅管理员）：未核验文档中的数字只有与数据库一致的才算有来源；"
                             "按文件内容保存，重新入库同一文件时保留；记入审计日志")
 @click.argument("document", metavar="文档id或文件名")
-@click.argument("state", metavar="已核验|未核验", type=click.Choice(["已核验", "未核验"]))
+@click.argument("state", metavar="已核验|未核验", type=Choice(["已核验", "未核验"]))
 @click.option("--reason", required=True, help="核验依据或理由（记入审计日志和文档信息），如“已与统计局季报核对”")
 def docs_verify(document: str, state: str, reason: str) -> None:
     with cli_workspace() as workspace:

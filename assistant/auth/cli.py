@@ -10,6 +10,7 @@ import click
 
 from assistant.auth.audit import ACTION_LABELS, AuditLog, printable
 from assistant.auth.users import ROLE_LABELS, AccountError, UserStore, generate_password, parse_role
+from assistant.cli_types import Choice
 from assistant.config import Settings, get_settings
 from assistant.db.reference import configured_city
 from assistant.db.vocab import NameIndex
@@ -59,7 +60,7 @@ def users_group() -> None:
 @click.argument("username")
 @click.option("--role", required=True, help="管理员 / 科室 / 县区（或 admin / staff / county）")
 @click.option("--region", default=None, help="县区账号所属地区，如 汉阴县")
-@click.option("--clearance", type=click.Choice(["公开", "内部"]), default=None,
+@click.option("--clearance", type=Choice(["公开", "内部"]), default=None,
               help="可见的最高公开属性；默认管理员、科室为“内部”，县区为“公开”")
 @click.option("--password", default=None, help="不建议在命令行写明文密码；省略则提示输入")
 @click.option("--api-key", is_flag=True, help="同时生成一个 API 密钥（只显示这一次）")
@@ -178,7 +179,7 @@ def _document_names(settings: Settings) -> dict[str, str]:
 
 @click.command("audit", help="查看审计日志：谁在何时问了什么、用了哪些文档和数据行、导出了哪些文稿")
 @click.option("--user", "username", default=None, help="只看某个用户")
-@click.option("--action", type=click.Choice(sorted(ACTION_LABELS)), default=None, help="只看某类操作")
+@click.option("--action", type=Choice(sorted(ACTION_LABELS)), default=None, help="只看某类操作")
 @click.option("--since", default=None, help="起始时间（UTC），如 2026-11-01 或 2026-11-01T08:00")
 @click.option("-n", "limit", default=50, show_default=True, type=click.IntRange(1, 100_000), help="最多显示条数")
 @click.option("--json", "as_json", is_flag=True, help="每条一行 JSON")

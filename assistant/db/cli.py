@@ -19,6 +19,7 @@ import click
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
+from assistant.cli_types import Choice
 from assistant.cli_workspace import cli_workspace
 from assistant.config import get_settings
 from assistant.db import render
@@ -78,9 +79,9 @@ def db_group() -> None:
 
 
 @db_group.command("import", help="导入 CSV（UTF-8 或 GBK）或 XLSX 文件。KIND：" + "、".join(f"{k}（{v}）" for k, v in KINDS.items()))
-@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.argument("kind", type=Choice(list(KINDS)))
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--layout", type=click.Choice(["auto", "long", "wide"]), default="auto", show_default=True,
+@click.option("--layout", type=Choice(["auto", "long", "wide"]), default="auto", show_default=True,
               help="指标文件格式：long 长表（地区,期间,指标,数值…）或 wide 宽表（每行一个地区）")
 @click.option("--period", default=None, help="宽表的期间，如 2023Q1（标题中已写明时可不填）")
 @click.option("--replace-period", is_flag=True,
@@ -159,7 +160,7 @@ def _click_type(hint: Any) -> Any:
     args = [a for a in get_args(hint) if a is not type(None)]
     base = args[0] if args and get_origin(hint) in (Union, UnionType) else hint
     if get_origin(base) is Literal:
-        return click.Choice([str(a) for a in get_args(base)])
+        return Choice([str(a) for a in get_args(base)])
     return {int: click.INT, float: click.FLOAT, bool: click.BOOL,
             date: click.DateTime(["%Y-%m-%d"])}.get(base, click.STRING)
 

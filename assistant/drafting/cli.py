@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from pydantic import ValidationError
 
+from assistant.cli_types import Choice
 from assistant.cli_workspace import cli_workspace
 from assistant.config import get_settings
 from assistant.corpus.loaders import supported_types_text
@@ -78,9 +79,9 @@ def draft_group() -> None:
 @click.option("--suggestion", "suggestions", multiple=True, help="一条主要建议（可重复）")
 @click.option("--suggestions-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=f"提案原文或建议清单（{supported_types_text()}，txt 可为 GBK）")
-@click.option("--category", type=click.Choice(["A", "B", "C"]), default="A", show_default=True,
+@click.option("--category", type=Choice(["A", "B", "C"]), default="A", show_default=True,
               help="答复类别：A 已解决或采纳，B 正在解决或列入计划，C 留作参考")
-@click.option("--style", type=click.Choice(["分条", "两段式"]), default="分条", show_default=True,
+@click.option("--style", type=Choice(["分条", "两段式"]), default="分条", show_default=True,
               help="样式：分条（办理情况、存在的问题、下一步）或两段式（工作成效、下一步工作重点）")
 @click.option("--contact", default="", help="联系人")
 @click.option("--phone", default="", help="联系电话")
@@ -128,7 +129,7 @@ def reply(number: str, session: str, title: str, proposer: str, suggestions: tup
 @draft_group.command("report", help="起草某期间的工作情况报告（工作进展、存在问题、下一步措施、县区指标表）。"
                                     "例：assistant draft report --period 2023Q1 --out 一季度报告.docx")
 @click.option("--period", required=True, help="期间，如 2023Q1、2023-07、2023年上半年")
-@click.option("--form", type=click.Choice(["工作报告", "工作总结"]), default="工作报告", show_default=True, help="文种")
+@click.option("--form", type=Choice(["工作报告", "工作总结"]), default="工作报告", show_default=True, help="文种")
 @click.option("--office", default=None, help="报告单位（默认 安康市招商和经济合作局）")
 @click.option("--recipient", default="", help="主送机关，如 市人民政府")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]),
@@ -153,7 +154,7 @@ def report(period: str, form: str, office: str | None, recipient: str, day: Any,
 
 @draft_group.command("bulletin", help="起草情况通报：周动态（两期项目台账比较）、月排名（县区指标完成情况排名）、季度考核（考核得分与排名）。"
                                       "例：assistant draft bulletin 周动态 --out 周动态通报.docx；assistant draft bulletin 月排名 --period 2023-07")
-@click.argument("kind", type=click.Choice(["周动态", "月排名", "季度考核"]))
+@click.argument("kind", type=Choice(["周动态", "月排名", "季度考核"]))
 @click.option("--period", help="月排名、季度考核的期间，如 2023-07、2023Q2（默认成文日期前已结束的最新期间）")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="周动态：较早的台账日期（默认上一期）")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="周动态：较晚的台账日期（默认成文日期前最新的台账）")

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from assistant.cli_types import Choice
 from assistant.cli_workspace import cli_workspace
 from assistant.ledgers.table import ledger_table, ledger_text
 from assistant.ledgers.views import (
@@ -100,8 +101,8 @@ def export_group() -> None:
 
 
 @ledgers_group.command("template", help="下载空白导入模板：" + "、".join(TEMPLATE_KINDS))
-@click.argument("kind", type=click.Choice(TEMPLATE_KINDS))
-@click.option("--format", "suffix", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
+@click.argument("kind", type=Choice(TEMPLATE_KINDS))
+@click.option("--format", "suffix", type=Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="保存到的文件或目录（默认当前目录）")
 def template_command(kind: str, suffix: str, output: Path | None) -> None:
     with cli_workspace() as workspace:

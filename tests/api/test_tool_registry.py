@@ -80,3 +80,12 @@ def test_the_api_route_comes_from_the_declaration(counted_tool: str, api_setting
 def test_unknown_tool_is_a_chinese_error() -> None:
     with pytest.raises(InvalidValue, match="没有名为“no_such_tool”的数据工具"):
         get_tool("no_such_tool")
+
+
+def test_a_bad_choice_on_the_command_line_is_refused_in_chinese() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["figures", "group-totals", "坏值"])
+    assert result.exit_code == 2
+    assert "参数的值“坏值”不在可选范围内，可选：产业链、项目管家、包抓领导、责任单位、首谈单位。" in result.output
+    result = runner.invoke(main, ["figures", "county-totals", "--measure", "坏值"])
+    assert "参数'--measure'的值“坏值”不在可选范围内" in result.output and "Invalid value" not in result.output
