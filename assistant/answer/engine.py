@@ -31,7 +31,7 @@ from assistant.answer.declines import (
 )
 from assistant.answer.followups import bare_attribute, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
-from assistant.answer.named_documents import unheld_document, unheld_edition, unheld_number
+from assistant.answer.named_documents import unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.quoting import ASKS_PLANS, RULE, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
@@ -410,8 +410,7 @@ class Assistant:
         if issuer := missing_issuer(parsed.text, self.kb.heads):
             return Answer(answer=f"知识库中没有找到{issuer}印发的文件，为避免误导，不用其他单位的文件代替回答。",
                           mode="grounded", warnings=warnings)
-        if document := (unheld_document(parsed.text, self.kb.headings())
-                        or unheld_number(parsed.text, self.kb.headings(), self.kb.writes)):
+        if document := unheld_document(parsed.text, self.kb.headings(), self.kb.writes):
             return Answer(answer=f"知识库中没有找到{document}，为避免误导，不用其他文件代替回答。",
                           mode="grounded", warnings=warnings)
         events = self.vocab.names.event_titles

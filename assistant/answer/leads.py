@@ -309,7 +309,6 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     return f"{day}各县区项目{by}排{said}的是{names}{tie}。"
 
 
-
 def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
     """进度变化: a named county's change and place, or the county at the end asked for (提升最多 / 最少), per metric."""
     head = f"{result.period_label}比{result.compared_label}，"
@@ -329,7 +328,7 @@ def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
                 step = next((s for s in steps if s.region == name), None)
                 if step is None:
                     parts.append(f"{name}{metric}没有两期的完成进度（无数据）")
-                elif NAMED_POSITION.search(parsed.text) and step.before_place and step.after_place:  # 名次升了还是降了: its place in each
+                elif NAMED_POSITION.search(parsed.text) and step.before_place and step.after_place:
                     # 名次升了还是降了: the county's place by completion in each period, then the change itself
                     shift = step.before_place - step.after_place
                     said = f"上升{shift}位" if shift > 0 else f"下降{-shift}位" if shift else "名次不变"

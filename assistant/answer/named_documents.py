@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.corpus.gongwen import CITING, DOC_NUMBER
+from assistant.corpus.gongwen import DOC_NUMBER, normalise_doc_number, unify_brackets
 from assistant.numerals import chinese_numeral, number_value
 
 # 《title》 as the question writes it.
@@ -44,28 +44,19 @@ def _title_held(title: str, headings: list[str]) -> bool:
     return any(title in h or len(pairs & _bigrams(h)) >= 0.75 * len(pairs) for h in headings)
 
 
-def unheld_number(question: str, headings: list[str], written: Callable[[str], bool]) -> str:
+def _number_unheld(question: str, headings: list[str], written: Callable[[str], bool]) -> str:
     """The 文号 the question names (安招函〔2023〕40号, 国令第706号) when no document held carries it and no passage
     cites it (`written(text)`): another letter's content is not its content. "" otherwise."""
-    if not headings:
-        return ""
+    held = [unify_brackets(h).replace("〕第", "〕") for h in headings]
     for m in DOC_NUMBER.finditer(question):
-        code, rest = re.match(r"([^〔\[［(（【令]*)(.*)", m.group(1)).groups()  # type: ignore[union-attr]
-        number = _normal_number(CITING.sub("", code) + rest)
-        if not number or len(number) == len(rest):
+        number = normalise_doc_number(m.group(1)).replace("〕第", "〕")
+        if not number or number.startswith("令"):
             continue  # no issuer's code (根据〔2019〕5号): too loose to say which document
         # an order is named by many short forms (国令, 国务院令, 中华人民共和国国务院令): its number decides
-        key = _normal_number(rest) if rest.startswith("令") else number
-        if not any(key in _normal_number(h) for h in headings) and not written(key):
+        key = "令" + number.split("令", 1)[1] if "〔" not in number else number
+        if not any(key in h for h in held) and not written(key):
             return number
     return ""
-
-
-def _normal_number(text: str) -> str:
-    """A 文号 as one string: no spaces, its year in 〔〕 whatever brackets were typed, no 第 before the number."""
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"[\[［(（【]((?:19|20)\d{2})[\]］)）】]", r"〔\1〕", text)
-    return re.sub(r"〕第", "〕", text)
 
 
 def _number_held(number: str, headings: list[str]) -> bool:
@@ -81,9 +72,10 @@ def _year_kind_held(year: str, between: str, kind: str, headings: list[str]) -> 
     return any(year in h and any(f in h for f in forms) and all(p in h for p in periods) for h in headings)
 
 
-def unheld_document(question: str, headings: list[str]) -> str:
-    """The document the question names (《…》, 第206号提案, 2022年工作总结) when none of the `headings` fits it,
-    written as the answer will say it; "" when the question names none or a held one."""
+def unheld_document(question: str, headings: list[str], written: Callable[[str], bool]) -> str:
+    """The document the question names (《…》, 第206号提案, 安招函〔2023〕40号, 2022年工作总结) when none of the
+    `headings` fits it, written as the answer will say it; "" when the question names none or a held one.
+    `written(text)`: some passage has the text (a 文号 a held document cites is no document missing)."""
     if not headings:
         return ""
     for m in TITLED.finditer(question):
@@ -91,12 +83,12 @@ def unheld_document(question: str, headings: list[str]) -> str:
             return f"《{m.group(1)}》"
     for m in NUMBERED.finditer(question):
         if not _number_held(m.group(1), headings):
-            written = re.sub(r"\s+", "", m.group(0))
-            return written if written.startswith("第") or not written[0].isdigit() else f"第{written}"
+            said = re.sub(r"\s+", "", m.group(0))
+            return said if said.startswith("第") or not said[0].isdigit() else f"第{said}"
     for m in YEAR_KIND.finditer(question):
         if not _year_kind_held(m.group(1), m.group(2), m.group(3), headings):
             return f"{m.group(1)}年{m.group(2)}{m.group(3)}"
-    return ""
+    return _number_unheld(question, headings, written)
 
 
 # An edition of a recurring event or series: 第八届丝博会, 大讲堂第12期.

@@ -106,13 +106,13 @@ def find_doc_number(head: list[str], opening: str = "") -> str:
         compact = re.sub(r"\s+", "", line)
         match = DOC_NUMBER.search(compact)
         if match and len(DOC_NUMBER.sub("", SIGNER.sub("", compact)).strip("　 ")) <= 2:
-            return _normalise_number(match.group(1))
+            return normalise_doc_number(match.group(1))
     for line in head:
         orders = [m.group(1) for m in DOC_NUMBER.finditer(line) if "令" in m.group(1)]
         if orders:
-            return _normalise_number(orders[-1])
+            return normalise_doc_number(orders[-1])
     for match in DOC_NUMBER.finditer(opening):
-        number = _normalise_number(match.group(1))
+        number = normalise_doc_number(match.group(1))
         code = re.split(r"[〔令]", number, maxsplit=1)[0]
         before = opening[max(0, match.start() - 6) : match.end()]
         before = before[: len(before) - len(match.group(1))] + match.group(1).split(code, 1)[0] if code else before
@@ -121,9 +121,15 @@ def find_doc_number(head: list[str], opening: str = "") -> str:
     return ""
 
 
-def _normalise_number(found: str) -> str:
-    number = re.sub(r"\s+", "", found)
-    number = re.sub(r"[\[［(（【]((?:19|20)\d{2})[\]］)）】]", r"〔\1〕", number)
+def unify_brackets(text: str) -> str:
+    """Text with no spaces and a 文号's year in 〔〕 whatever brackets were typed ([2019], （2019）, 【2019】)."""
+    return re.sub(r"[\[［(（【]((?:19|20)\d{2})[\]］)）】]", r"〔\1〕", re.sub(r"\s+", "", text))
+
+
+def normalise_doc_number(found: str) -> str:
+    """A 文号 as one string (unify_brackets), the citing words before the issuer's code dropped (根据国办发〔2019〕5号
+    → 国办发〔2019〕5号); "" when no issuer's code is left."""
+    number = unify_brackets(found)
     if "〔" in number:
         code, rest = number.split("〔", 1)
         code = CITING.sub("", code)

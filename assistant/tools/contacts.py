@@ -17,6 +17,14 @@ from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date
 
 
+def visit_line(held_on: date, unit: str, visitors: str | None, method: str | None, outcome: str | None,
+               enterprise: str = "") -> str:
+    """One visit as staff read it: 2023年4月11日 驻上海招商联络处 陈某 走访国轩高科（介绍隔膜配套条件）. The unit is left
+    out where the listing is of one unit, the company where the record is read on the company's own card."""
+    return (f"{cn_date(held_on)} {unit + ' ' if unit else ''}{visitors + ' ' if visitors else ''}{method or '对接'}"
+            f"{enterprise}{'（' + outcome + '）' if outcome else ''}")
+
+
 class ContactItem(BaseModel):
     id: int
     held_on: date
@@ -110,10 +118,9 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
                Figure(label=f"{scope}对接企业数", value=len(enterprises), unit="家", period=p.key if p else None,
                       provenance=prov)]
     if items:
-        listing = "；".join(f"{cn_date(i.held_on)} {'' if office_name else (i.office or i.unit) + ' '}"
-                           f"{i.visitors + ' ' if i.visitors else ''}{i.method or '对接'}{i.enterprise}"
-                           f"{'（' + i.outcome + '）' if i.outcome else ''}"
-                           f"{'，下一步：' + i.next_step if i.next_step else ''}" for i in items[:15])
+        listing = "；".join(visit_line(i.held_on, "" if office_name else i.office or i.unit, i.visitors, i.method,
+                                       i.outcome, i.enterprise) + (f"，下一步：{i.next_step}" if i.next_step else "")
+                            for i in items[:15])
         summary = f"{scope}共有走访叩门记录 {len(items)} 次，对接企业 {len(enterprises)} 家（{'、'.join(enterprises)}）：{listing}。"
         if not office_name and len(by_office) > 1:
             summary += "按单位：" + "、".join(f"{n} {c} 次" for n, c in by_office) + "。"

@@ -17,6 +17,7 @@ from assistant.db.models import Contact, Enterprise, IndustryChain, Problem, Pro
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import other_region_units, provenance, resolve_chain
+from assistant.tools.contacts import visit_line
 from assistant.tools.lifecycle import ledger_date
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on
@@ -381,9 +382,8 @@ def find_enterprise(store: FigureStore, name: str) -> EnterpriseList:
                 (Contact.enterprise_id == e.id) | (Contact.enterprise_name == e.name)).order_by(Contact.held_on.desc())))
             if records:
                 last = records[0]
-                visits[e.id] = (f"，走访叩门记录（contacts 表）{len(records)} 次，最近一次：{cn_date(last.held_on)} {last.unit}"
-                                f"{' ' + last.visitors if last.visitors else ''}{last.method or '对接'}"
-                                f"{'（' + last.outcome + '）' if last.outcome else ''}")
+                visits[e.id] = (f"，走访叩门记录（contacts 表）{len(records)} 次，最近一次："
+                                + visit_line(last.held_on, last.unit, last.visitors, last.method, last.outcome))
         for e, _, ps in picked:
             owned = list(session.execute(ledger.where(Project.enterprise_id == e.id)))
             looked = owned or list(session.execute(ledger))

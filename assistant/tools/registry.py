@@ -25,7 +25,6 @@ from assistant.db.session import FigureStore
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
 @dataclass(frozen=True)
 class SlotKind:
     """One kind of value a question can give a tool's parameter: the one declaration the router, the planner and
