@@ -14,7 +14,9 @@ longer number ("第1" does not match "第13", "5个" does not match "0.5个").
 
 Metrics, per file and per kind:
 
-- 数字精确 (figure, weekly, followup): every expected item occurs in `answer.answer`.
+- 数字精确 (figure, weekly, followup): every expected item occurs in `answer.answer`. A value question with an
+  empty `expect` is one the data does not answer (a field the ledger leaves blank, a snapshot never imported): it
+  is scored as 如实拒答, like a cannot question.
 - 有来源 (figure, weekly, followup): `answer.figures` has at least one figure with a value, and every figure
   with a value carries provenance naming a table and at least one row.
 - 关键事实 (policy, define): the key fact (a verbatim span of a corpus document, or one of its alternatives)
@@ -171,7 +173,7 @@ def score(q: AskQuestion, answer: Answer, part: str = "", latency_ms: float = 0.
     text = answer.answer
     s = QuestionScore(q.id, q.kind, part, q.question, ok=False, flagged=list(answer.flagged_numbers),
                       latency_ms=latency_ms, answer=text)
-    if q.kind in VALUE_KINDS:
+    if q.kind in VALUE_KINDS and q.expect.strip():
         s.exact = all_present(text, q.expect)
         s.provenance = has_provenance(answer)
         s.ok = s.exact
@@ -181,7 +183,7 @@ def score(q: AskQuestion, answer: Answer, part: str = "", latency_ms: float = 0.
         s.citations = len(answer.citations)
         s.precise_citations = sum(1 for c in answer.citations if key_fact_in(doc_of(c), q.expect))
         s.ok = s.key_fact
-    elif q.kind == "cannot":
+    elif q.kind in ("cannot", *VALUE_KINDS):
         s.honest = says_cannot(text) and not valued_figures(answer) and not prints_number(text)
         s.ok = s.honest
     elif q.kind == "bad_input":
@@ -266,7 +268,7 @@ def read_questions(path: Path) -> list[AskQuestion]:
             raise AssistantError(f"{where}：id“{qid}”为空或重复")
         if kind not in KINDS:
             raise AssistantError(f"{where}：kind“{kind}”无效，应为 {'、'.join(KINDS)} 之一")
-        if kind in VALUE_KINDS + FACT_KINDS and not expect:
+        if kind in FACT_KINDS and not expect:
             raise AssistantError(f"{where}：kind 为 {kind} 的题目必须填写 expect")
         seen.add(qid)
         turns = [t.strip() for t in history.split(HISTORY_SEPARATOR.strip()) if t.strip()] if history else []

@@ -65,6 +65,14 @@ def test_cannot_answer_is_recognised_only_without_figures() -> None:
     assert score(q, no_data).honest
 
 
+def test_a_value_question_the_data_does_not_answer_is_scored_as_a_decline() -> None:
+    q = _q("weekly", "")
+    declined = score(q, Answer(answer="项目台账没有填写该项目的外资金额，无法回答。"))
+    assert declined.ok and declined.honest and declined.exact is None
+    guessed = score(q, Answer(answer="外资康养旅游项目外资 500 万美元。", figures=[_figure(500, "万美元", [3])]))
+    assert not guessed.ok and not guessed.honest
+
+
 def test_key_fact_and_citation_precision() -> None:
     q = _q("policy", "一律免费")
     docs = {"butler": "项目管家提供的帮办代办服务一律免费。", "report": "一季度全市实际到位内资381.47亿元。"}
@@ -86,6 +94,10 @@ def test_question_file_errors_name_the_row(tmp_path: Path) -> None:
     bad.write_text(HEADER + "x-1\tfigure\t问题\t\t1%\t\nx-2\tguess\t问题\t\t\t\n", encoding="utf-8")
     with pytest.raises(AssistantError, match="第 3 行.*guess"):
         read_questions(bad)
+    unkeyed = tmp_path / "unkeyed.tsv"
+    unkeyed.write_text(HEADER + "p-1\tpolicy\t问题\t\t\t\n", encoding="utf-8")
+    with pytest.raises(AssistantError, match="第 2 行.*必须填写 expect"):
+        read_questions(unkeyed)
     follow = tmp_path / "follow.tsv"
     follow.write_text(HEADER + "f-1\tfollowup\t那恒口呢？\t第一问 || 第二问\t20.08%\t\n", encoding="utf-8")
     assert read_questions(follow)[0].history == ["第一问", "第二问"]
