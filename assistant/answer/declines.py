@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 import jieba.posseg as posseg
 
@@ -12,6 +13,7 @@ from assistant.answer.understand import (
     Parsed,
     RegionName,
 )
+from assistant.tools.types import cn_date
 
 EXAMPLES = [
     "汉阴县一季度外商直接投资完成进度？",
@@ -48,6 +50,25 @@ def unknown_lead(unknown: list[tuple[str, str]], existing: dict[str, list[str]],
 # A count of the ledgers' things the question gives (那146个问题里, 承接的12个…项目): the set it asks about.
 GIVEN_COUNT = re.compile(r"(?<![前第\d.])(\d+)\s*(?:个|条|家|件|项|场次|场|批次|名|位)[\u4e00-\u9fa5]{0,8}?"
                          r"(?:项目|问题|诉求|企业|线索|活动|干部|人才|客商|商会)")
+
+
+# The ledgers whose issues are dated, as a question names them; a question about 问题/诉求 reads the problem ledger.
+LEDGER_NAMES = {"projects": "项目台账", "problems": "问题台账"}
+_PROBLEM_LEDGER = re.compile(r"问题|诉求")
+
+
+def unheld_issue(text: str, day: date | None, issues: dict[str, list[date]]) -> str:
+    """The answer when a question reads a ledger issue the database does not hold (8月4号那期台账 when the newest is
+    7月28日; 6月16日 when the history starts on 6月30日): which issues there are, instead of another date's figures."""
+    kind = "problems" if _PROBLEM_LEDGER.search(text) and issues.get("problems") else "projects"
+    held = issues.get(kind, [])
+    if day is None or not held or day in held:
+        return ""
+    # the year is written where it changes: 2023年6月30日、7月7日…、2024年1月5日
+    listed = "、".join(cn_date(d) if i == 0 or d.year != held[i - 1].year else f"{d.month}月{d.day}日"
+                       for i, d in enumerate(held))
+    return (f"{LEDGER_NAMES[kind]}没有{cn_date(day)}那一期的数据（已导入的各期：{listed}，最新一期为"
+            f"{cn_date(held[-1])}），为避免误导，不用其他日期的台账代替。请按已有的台账日期提问。")
 
 
 def given_counts(text: str) -> list[float]:

@@ -65,7 +65,7 @@ def _source_line(result: BaseModel) -> str:
 def _run_tool(comp: Composition, call: Callable[[], BaseModel]) -> BaseModel | None:
     try:
         result = call()
-    except (AssistantError, KeyError, ValueError) as exc:
+    except AssistantError as exc:  # a value the tool cannot use, said in Chinese; a bug is not an answer
         message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         comp.figure_lines.append(f"· {message}")
         comp.tool_values += numeric_values(message)

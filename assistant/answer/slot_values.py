@@ -98,8 +98,9 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         # 8月份要到约定开工期限: the month is the deadline's, not a signing's
         deadline = slots.due_from is not None and not SIGNING.search(parsed.text)
         return [] if window is None or (slots.week or deadline) and not SIGNING.search(parsed.text) else [window]
-    if kind == "matches":
-        return [[f"{k}={v}" for k, v in slots.matches.items()]] if slots.matches else []  # one value: every column
+    if kind in ("matches", "rated"):  # one value: every column
+        picked = slots.matches if kind == "matches" else slots.rated
+        return [[f"{k}={v}" for k, v in picked.items()]] if picked else []
     # every other kind is the parsed question's slot of the same name (see registry.SLOTS)
     value = getattr(slots, kind, None)
     return [] if value is None else [value]

@@ -24,6 +24,7 @@ from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
 from assistant.tools.directory import core_name
 from assistant.tools.group_totals import asked_group
+from assistant.tools.lifecycle import issue_dates
 from assistant.tools.projects import (
     FLAG_COLUMNS,
     LEDGER_COLUMNS,
@@ -36,7 +37,7 @@ from assistant.tools.projects import (
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "半": 0.5}
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
-_DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*(天|日|周|星期|个月|月(?![底末份\d日号])|年)")
+_DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|月(?![底末份\d日号])|年)")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
 # An upper bound (不到2亿, 低于3亿元, 1亿元以下, 小于5亿): below it, the bound itself included only where said (以下, 以内, 不超过)
 _AMOUNT_BELOW = re.compile(r"(?:(不到|不足|低于|小于|少于|不超过|未超过|不满)\s*(\d+(?:\.\d+)?)\s*亿(?:元)?)|"
@@ -79,6 +80,8 @@ _CHANGE = re.compile(r"(?:进度|完成率|完成情况|名次|排名).{0,6}(?:�
 # The four project rates of the county ranking, by the words staff use for them
 _RATE_WORDS = {"资金到位率": ("资金到位率", "到位率"), "开工率": ("开工率",), "合同履约率": ("合同履约率", "履约率"),
                "涉链占比": ("涉链占比", "涉链项目占比", "涉链率", "重点产业链项目占比")}
+# A rule about a rate asked (低于多少不得分, 要求多少): the documents' answer, not the rate of some projects
+_RULE_ASKED = re.compile(r"低于多少|高于多少|不得分|扣分|得分|要求|规定|标准|门槛|怎么算|如何计算")
 # A body the database keeps a table of, named by its kind's word (大湾区联络处, 航空航天产业链, 比亚迪公司): the name
 # before the word must resolve against the table, else the question is about something the data does not hold.
 _OFFICE_MENTION = re.compile(r"(?:招商)?(?:联络处|办事处)")
@@ -123,6 +126,8 @@ class SlotVocabulary:
     event_titles: list[str] = field(default_factory=list)  # the events' names (第七届丝博会…): which editions are held
     # the units the tables name as making visits (对接单位) or following enterprises (跟踪责任单位): 市招商局外资科…
     units: list[str] = field(default_factory=list)
+    # the dates of the ledger issues imported, per ledger (projects → 6月30日, 7月7日…): which 那期台账 are held
+    issues: dict[str, list[date]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -149,6 +154,7 @@ class SlotVocabulary:
                                    for c in re.split(r"[、,，/]", cats) if c.strip()}),
                 visitors=sorted({v.strip() for people in session.scalars(select(Contact.visitors)) if people
                                  for v in re.split(r"[、,，/；;\s]", people) if len(v.strip()) >= 2}),
+                issues=issue_dates(session),
                 units=sorted({u.strip() for u in [*session.scalars(select(Contact.unit)),
                                                    *session.scalars(select(Enterprise.owner))] if u and u.strip()}),
             )
@@ -210,6 +216,9 @@ class Slots:
     moved: bool | None = None  # asks what moved (进展, 推进, 动态, 变化), not what was added or what stands
     until: date | None = None  # a count up to a month's end (截至6月底开工的项目)
     key_chain: bool | None = None  # projects on a “5+3” key chain (True) or on none of them (不在5+3产业链上: False)
+    waited_since: str | None = None  # a problem's days counted from its newest 办理进展 (超过10天没更新进展 → 进展)
+    rated: dict[str, str] | None = None  # ledger column → value of the projects a rate is asked of (分管卫健的)
+    stuck_in: str | None = None  # the stage projects stay in past a time (在谈满一个月还没签下来 → 在谈)
     ledger_on: date | None = None  # the ledger of a past date asked about (6月30日那期台账): its projects as it recorded them
     unit: str | None = None  # a unit of the bureau whose visits are asked about (外资科对接过哪些企业): a 对接单位
     visitor: str | None = None  # who made the visits asked about (黄某走访了哪些企业): a 走访人员 of the contact records
@@ -250,7 +259,7 @@ def _days(text: str, bare: bool = False) -> int | None:
     if not m or not bare and not re.search(r"超过|以上|多于|满|还没|没|无|未|仍|迟迟|已经|了|以?内(?!资)", text):
         return None
     n = _number(m.group(1))
-    unit = m.group(2)
+    unit = m.group(2).replace("多", "")  # 一个多月: at least the month
     factor = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 360}[unit]
     return int(round(n * factor))
 
@@ -597,12 +606,34 @@ _KEY_CHAIN = re.compile(r"(不在|不属于|不是|不算|没在|没有在|非)?
 
 # The ledger of a date (7月21号那期台账, 截至6月底的台账上, 2023年6月30日台账): the projects as that ledger recorded them.
 _LEDGER_ON = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]|底|末)\s*"
-                        r"(?:的|那|这|当)?\s*一?\s*期?\s*的?\s*(?:项目)?台账")
+                        r"(?:的|那|这|当)?\s*一?\s*期?\s*的?\s*(?:项目|问题)?台账")
 
 
 def _ledger_on(text: str, today: date | None) -> date | None:
     """The day of the ledger a question reads (6月底那期台账 → 6月30日), of the year written or of `today`'s."""
     return _day_of(_LEDGER_ON.search(text), today)
+
+
+# A step not yet taken (还没签下来, 没转在谈, 迟迟不开工) and the stage words that name where a project stays.
+_NOT_REACHED = re.compile(r"(?:还没有?|没有?|未|尚未|仍未|迟迟(?:没有?|未|不)?|不)\s*(?:转(?:入|到|成|为)?|进入?|走到|到)?\s*"
+                          r"(在谈|洽谈|签约|签下|签|开工|动工|投产|竣工)")
+_STEP_OF = {"在谈": "在谈", "洽谈": "在谈", "签约": "签约", "签下": "签约", "签": "签约", "开工": "开工", "动工": "开工",
+            "投产": "投产", "竣工": "投产"}
+_STAYING = (("线索", "线索"), ("在谈", "在谈"), ("洽谈", "在谈"), ("签约", "签约"), ("签了", "签约"), ("开工", "开工"),
+            ("动工", "开工"))
+
+
+def _stuck_in(text: str, days: int | None) -> str | None:
+    """The stage projects stay in, asked with a time or a word of waiting (在谈满一个月还没签下来 → 在谈; 停在线索阶段没转
+    在谈 → 线索; 开工半年还没投产 → 开工): the stage named before the step not taken, else the stage just before it."""
+    m = _NOT_REACHED.search(text)
+    if not m or days is None and not re.search(r"迟迟|一直|很久|好久|停在|卡在|停留", text):
+        return None
+    step = _STEP_OF[m.group(1)]
+    earlier = PROJECT_STAGES[: PROJECT_STAGES.index(step)]
+    named = sorted((text.rfind(word, 0, m.start()), stage) for word, stage in _STAYING
+                   if stage in earlier and word in text[: m.start()])
+    return named[-1][1] if named else earlier[-1]
 
 
 # The lifecycle step a question asks happened in a window (二季度开工的, 上周有没有项目开工, 近两周新进的线索): the
@@ -772,6 +803,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.change = True
     slots.category = _category(text, vocab.categories)
     slots.days = _days(text)
+    slots.stuck_in = _stuck_in(text, slots.days)
+    if slots.days is not None and re.search(r"(?:没|未|无|不见)\S{0,3}(?:更新|进展|动静|推进|动)", text):
+        slots.waited_since = "进展"
     if amount := _AMOUNT.search(text):
         slots.amount = float(amount.group(1))
     if below := _AMOUNT_BELOW.search(text):
@@ -815,6 +849,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         totalled = asked_total(bare_text.split("其中")[0]) and not (
             "其中" in bare_text and ledger_matches(bare_text.split("其中")[0], vocab.ledger_values)[0] != filters)
         slots.matches = filters if filters and (_LIST_ASK.search(bare_text) or totalled) else None
+        # a rate of the projects picked (分管卫健的副市长包的那几个项目开工率) is the rate asked, not their list; a rule
+        # about such projects' rate (新建项目资金到位率低于多少不得分) is neither
+        if filters and not _RULE_ASKED.search(text) and any(w in text for words in _RATE_WORDS.values() for w in words):
+            slots.rated, slots.matches = filters, None
         promoted = _in_charge_of(bare_text, mentions)
         if promoted:  # 黄某负责哪些项目: the one column the person holds is the column asked
             slots.matches = {**(slots.matches or {}), **promoted}
@@ -830,7 +868,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                 or slots.amount_below
                 or slots.date_from or slots.ledger_on or slots.key_chain is not None)
     slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) else asked_total(text)
-    slots.group = asked_group(text) if slots.total else None  # 哪个项目管家手上的项目总投资最大
+    # 哪个项目管家手上的项目总投资最大, 各条产业链资金到位率: a total or a rate set side by side per group
+    slots.group = asked_group(text) if slots.total or slots.rate else None
     if filtered and slots.total in LEDGER_COLUMNS and slots.total not in (slots.columns or []):
         # an amount column added up over the projects a filter picks: the list gives its total (今年到位资金 is the
         # 当年到位资金 column, not also the cumulative 到位资金 its words contain)

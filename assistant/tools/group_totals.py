@@ -18,9 +18,9 @@ from assistant.db.session import FigureStore
 from assistant.tools.common import all_ids, provenance_of
 from assistant.tools.county_totals import _COLUMNS, Measure, _amount
 from assistant.tools.indicator_rows import competition_rank
-from assistant.tools.lifecycle import ledger_date
+from assistant.tools.lifecycle import RATE_FIELDS, RATE_RULES, county_rates, ledger_date, load_ledger
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, cn_date
+from assistant.tools.types import Figure, cn_date, format_value
 
 Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "首谈单位"]
 # group → the words a question names it by (longest first within each)
@@ -121,3 +121,70 @@ def _summary(totals: list[GroupTotal], group: str, what: str, unit: str, day: da
     rest = f"；另有 {unfilled} 个项目未填{group}，未计入" if unfilled else ""
     return (head + f"按{group}分，{what}最多的是{'、'.join(top)}{tie}（{_amount(totals[0].value, unit)}），最少的是"
             f"{'、'.join(t.name for t in low)}（{_amount(low[0].value, unit)}）。排名：{listing}{rest}。")
+
+
+# the ledger row's attribute of each group (LedgerRow), for the rates computed per group
+_ROW_KEYS = {"产业链": "chain", "项目管家": "manager", "包抓领导": "lead_leader", "责任单位": "responsible_unit",
+             "首谈单位": "source_unit"}
+Rate = Literal["开工率", "资金到位率", "合同履约率", "涉链占比"]
+
+
+class GroupRate(BaseModel):
+    name: str
+    value: float | None
+    signed: int  # the signed projects behind 开工率 / 资金到位率
+    rank: int | None = None
+
+
+class GroupRates(BaseModel):
+    as_of: date
+    group: str
+    rate: str
+    rows: list[GroupRate]
+    figures: list[Figure]
+    summary: str
+
+
+@figure_tool(
+    "按产业链、项目管家、包抓领导、责任单位或首谈单位分组的开工率、资金到位率、合同履约率及排名",
+    examples=[
+        "各条产业链资金到位率排名", "哪条产业链的开工率最低", "各位包抓领导的项目开工率", "哪个项目管家手上项目的资金到位率最高",
+        "按责任单位看合同履约率",
+    ],
+    requires=("group", "rate"),
+    path="group-rates",
+)
+def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率") -> GroupRates:
+    """项目台账按某一列分组计算的项目比率，由高到低排名（并列同名次；该组没有可计算的项目时记无数据、不排名）。口径与各县区
+    项目比率相同（开工率 = 已开工 ÷ 已签约；资金到位率 = 到位资金 ÷ 总投资，签约项目；合同履约率 = 按期开工 ÷ 到期应开工）。
+
+    group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”或“首谈单位”；
+    rate：“开工率”“资金到位率”（默认）“合同履约率”或“涉链占比”。
+    """
+    field = RATE_FIELDS[rate]
+    with store.session() as session:
+        day = ledger_date(session)
+        rows = load_ledger(session, store.region_scope)  # a county officer's own projects
+        prov = provenance_of(session, "projects", sorted(r.id for r in rows), {r.import_id for r in rows}, None,
+                             f"{RATE_RULES[rate]}；按“{group}”分组，由高到低排名，并列者名次相同")
+    rates = county_rates(rows, day, _ROW_KEYS[group])
+    table = [GroupRate(name=name, value=getattr(r, field), signed=r.signed) for name, r in rates.items()]
+    ranks = competition_rank([(t.name, Decimal(str(t.value))) for t in table if t.value is not None])
+    for t in table:
+        t.rank = ranks.get(t.name)
+    table.sort(key=lambda t: (t.rank is None, t.rank or 0, t.name))
+    figures = [Figure(label=f"{group}“{t.name}”项目{rate}", value=t.value, unit="%", period=None, provenance=prov)
+               for t in table]
+    ranked = [t for t in table if t.rank is not None]
+    head = f"截至{cn_date(day)}台账，"
+    if not ranked:
+        return GroupRates(as_of=day, group=group, rate=rate, rows=table, figures=figures,
+                          summary=head + f"没有可按“{group}”计算{rate}的项目（无数据）。")
+    top = [t.name for t in ranked if t.rank == ranked[0].rank]
+    low = [t.name for t in ranked if t.value == ranked[-1].value]
+    listing = "、".join(f"{t.rank}. {t.name} {format_value(t.value, '%')}" for t in ranked)
+    missing = [t.name for t in table if t.rank is None]
+    summary = (head + f"按{group}分，项目{rate}最高的是{'、'.join(top)}（{format_value(ranked[0].value, '%')}），最低的是"
+               f"{'、'.join(low)}（{format_value(ranked[-1].value, '%')}）。排名：{listing}"
+               + (f"；{'、'.join(missing)}无可计算的项目，未排名" if missing else "") + f"。（{prov.formula}）")
+    return GroupRates(as_of=day, group=group, rate=rate, rows=table, figures=figures, summary=summary)

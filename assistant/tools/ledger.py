@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
@@ -149,6 +149,20 @@ def problems_in(store: FigureStore, session: Session, region: str | None
     return (stmt if reg.is_city else stmt.where(Problem.region_id == reg.id)), reg.name
 
 
+def _waited_from(session: Session, problems: list[Problem], since: str, day: date) -> dict[int, date]:
+    """The day each problem has waited from: its 提出日期, or with `since` 进展 its newest 办理进展 up to `day` (the
+    提出日期 when none was noted)."""
+    waited = {pb.id: pb.opened_on for pb in problems}
+    if since == "进展":
+        from assistant.db.models import ProblemProgress
+        for problem_id, noted in session.execute(
+                select(ProblemProgress.problem_id, func.max(ProblemProgress.noted_on))
+                .where(ProblemProgress.problem_id.in_(list(waited) or [0]), ProblemProgress.noted_on <= day)
+                .group_by(ProblemProgress.problem_id)):
+            waited[problem_id] = max(waited[problem_id], noted)
+    return waited
+
+
 def handled_by(problem: Problem, department: str | None) -> bool:
     """The problem's 责任单位 is the department asked (its name or a common short form: 发改委), or none was asked."""
     return not department or department_key(department) in normalise_name(problem.department)
@@ -167,21 +181,29 @@ def _problem_line(item: ProblemItem) -> str:
             + (f"（{shown}）" if shown else ""))
 
 
-def _problem_items(session: Session, rows: list[tuple[Problem, Region]]) -> list[ProblemItem]:
+def _problem_items(session: Session, rows: list[tuple[Problem, Region]], on: date | None = None
+                   ) -> list[ProblemItem]:
     """The listed problems with their workflow columns: 办结时限 (overdue as of the ledger date), 协调层级, 企业评价
-    and the newest 办理进展."""
+    and the newest 办理进展. `on`: as the ledger of that day stood — progress noted by then, a problem solved later
+    still open (未办结) and overdue counted to that day."""
     from assistant.db.models import ProblemProgress
     from assistant.tools.lifecycle import ledger_date
 
-    day = ledger_date(session)
+    day = on or ledger_date(session)
     latest: dict[int, str] = {}
     for note in session.scalars(select(ProblemProgress).where(
-            ProblemProgress.problem_id.in_([pb.id for pb, _ in rows] or [0])).order_by(ProblemProgress.noted_on)):
+            ProblemProgress.problem_id.in_([pb.id for pb, _ in rows] or [0]), ProblemProgress.noted_on <= day)
+            .order_by(ProblemProgress.noted_on)):
         latest[note.problem_id] = f"{cn_date(note.noted_on)}{note.text}"
-    return [ProblemItem(**ProblemFacts.of(pb, rg.name), opened_on=pb.opened_on, closed_on=pb.closed_on,
-                        due_on=pb.due_on, escalation=pb.escalation, evaluation=pb.evaluation,
-                        overdue_days=(day - pb.due_on).days if pb.due_on and not pb.closed_on and pb.due_on < day
-                        else None, latest_progress=latest.get(pb.id)) for pb, rg in rows]
+    items = []
+    for pb, rg in rows:
+        closed = pb.closed_on if pb.closed_on and pb.closed_on <= day else None
+        facts = ProblemFacts.of(pb, rg.name) | ({"status": "未办结"} if pb.closed_on and not closed else {})
+        items.append(ProblemItem(**facts, opened_on=pb.opened_on, closed_on=closed, due_on=pb.due_on,
+                                 escalation=pb.escalation, evaluation=pb.evaluation if closed else None,
+                                 overdue_days=(day - pb.due_on).days if pb.due_on and not closed and pb.due_on < day
+                                 else None, latest_progress=latest.get(pb.id)))
+    return items
 
 
 class CountItem(BaseModel):
@@ -207,47 +229,69 @@ class ProblemList(BaseModel):
         "问题台账里还有哪些问题没解决", "市发改委负责的问题还有哪些", "恒口有哪些待解决的问题",
         "自然资源局牵头的问题办完了没有", "项目落地遇到的问题清单", "未解决的问题有多少个",
         "各部门还有几个问题没办结", "企业反映的问题诉求办理情况", "需要市级协调的问题有哪些",
-        "上了联席会议的问题清单", "汉滨区的项目遇到了什么困难和问题",
+        "上了联席会议的问题清单", "汉滨区的项目遇到了什么困难和问题", "提出超过两个月还没解决的问题",
+        "超过半个月没更新办理进展的问题", "挂了很久一直没办结的诉求有几个",
     ],
-    slots={"opened_from": "date_from", "opened_to": "date_to"},
+    slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since"},
     path="problems",
 )
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
                   escalation: str | None = None, opened_from: date | None = None,
-                  opened_to: date | None = None) -> ProblemList:
+                  opened_to: date | None = None, ledger_on: date | None = None, days: int | None = None,
+                  since: Literal["提出", "进展"] = "提出") -> ProblemList:
     """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门、协调层级或提出日期筛选，并按部门、地区计数；
     每个问题写明办结时限（是否逾期）、协调层级和最新办理进展。
 
     region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”“市人社局”；
     escalation：可选，协调层级，如“县级”“市级”“市级联席会议”（提交联席会议协调的问题）；
-    opened_from、opened_to：可选，提出日期范围，如“2023-07-22”到“2023-07-28”（本周新提出的问题）。
+    opened_from、opened_to：可选，提出日期范围，如“2023-07-22”到“2023-07-28”（本周新提出的问题）；
+    ledger_on：可选，某一期问题台账的日期，如“2023-07-14”：那一期时已提出、尚未办结的问题和当时的最新进展；
+    days、since：可选，只列等了超过 days 天的问题：since 为“提出”（默认）时按提出日期，为“进展”时按最新办理进展的
+    日期（没有进展的按提出日期），都算到台账日期（或 ledger_on）。
     """
     if opened_from and opened_to and opened_from > opened_to:
         raise InvalidValue(f"提出日期范围有误：起始日期 {opened_from} 晚于结束日期 {opened_to}。")
+    if days is not None and days < 0:
+        raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
+    if since not in ("提出", "进展"):
+        raise InvalidValue(f"“{since}”无效：天数只能从“提出”或最新“进展”算起。")
+    last = ledger_on or opened_to
     with store.session() as session:
         stmt, region_name = problems_in(store, session, region)
         scoped = sorted(
             ((pb, rg) for pb, rg in session.execute(stmt)
              if handled_by(pb, department)
              and (not escalation or pb.escalation == escalation)
-             and (not opened_from or pb.opened_on >= opened_from) and (not opened_to or pb.opened_on <= opened_to)),
+             and (not opened_from or pb.opened_on >= opened_from) and (not last or pb.opened_on <= last)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
         )
-        rows = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"]
+        # on a past ledger: a problem solved after that day was still open in it
+        rows = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"
+                or ledger_on is not None and pb.closed_on is not None and pb.closed_on > ledger_on]
+        if days is not None:
+            from assistant.tools.lifecycle import ledger_date
+
+            day = ledger_on or ledger_date(session)
+            waited = _waited_from(session, [pb for pb, _ in rows], since, day)
+            rows = [(pb, rg) for pb, rg in rows if (day - waited[pb.id]).days > days]
+            scoped = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"]
         # nothing open for a department or place asked about: what it had is solved, and that answers 办结了没
-        closed = [(pb, rg) for pb, rg in scoped if pb.status == "已解决"] if not rows and (
+        closed = [(pb, rg) for pb, rg in scoped if pb.status == "已解决" and (pb, rg) not in rows] if not rows and (
             region_name or department or escalation or opened_from or opened_to) else []
         rule = "未解决问题 = 状态为“未解决”或“推进中”的问题；" + OVERDUE_RULE
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows + closed], None, rule)
         # none open: the count is a finding about the rows looked through (the department's or place's problems)
         looked = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in (rows or scoped)
                                                   or session.execute(stmt)], None, rule)
-        items = _problem_items(session, rows)
-        solved = _problem_items(session, closed)
+        items = _problem_items(session, rows, ledger_on)
+        solved = _problem_items(session, closed, ledger_on)
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
     by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
     window = (f"{cn_date(opened_from) if opened_from else ''}—{cn_date(opened_to) if opened_to else ''}提出的"
               if opened_from or opened_to else "")
+    window = f"按{cn_date(ledger_on)}那一期问题台账，{window}" if ledger_on else window
+    if days is not None:
+        window += f"{'提出' if since == '提出' else '最新办理进展距台账日期'}超过 {days} 天的"
     scope = "".join(filter(None, [window, region_name, department and f"“{department}”相关部门",
                                   escalation and f"协调层级为“{escalation}”的"]))
     if items:

@@ -461,9 +461,16 @@ def new_signings(store: FigureStore, date_from: date | None = None, date_to: dat
 # ---- 周动态: the ledger at two dates ---------------------------------------------------------
 
 
-def ledger_dates(session: Session) -> list[date]:
-    return sorted(d for d in session.scalars(select(ImportLog.as_of).where(ImportLog.kind == "projects").distinct())
+def ledger_dates(session: Session, kind: str = "projects") -> list[date]:
+    """The dates of the issues of one ledger imported (项目台账 6月30日, 7月7日…), oldest first."""
+    return sorted(d for d in session.scalars(select(ImportLog.as_of).where(ImportLog.kind == kind).distinct())
                   if d is not None)
+
+
+def issue_dates(session: Session) -> dict[str, list[date]]:
+    """Every dated ledger's issues: {"projects": [...], "problems": [...]}; a ledger without dated issues is absent."""
+    kinds = session.scalars(select(ImportLog.kind).where(ImportLog.as_of.is_not(None)).distinct())
+    return {kind: ledger_dates(session, kind) for kind in sorted(kinds)}
 
 
 class Change(BaseModel):
@@ -748,7 +755,7 @@ class CountyRates(BaseModel):
 
     def rate(self, by: str) -> float | None:
         """One of the four rates by its Chinese name (开工率, 资金到位率, 合同履约率, 涉链占比)."""
-        value: float | None = getattr(self, _RATE_FIELDS[by])
+        value: float | None = getattr(self, RATE_FIELDS[by])
         return value
 
 
@@ -765,11 +772,13 @@ def _pct(num: Decimal | float, den: Decimal | float) -> float | None:
     return float(round2(Decimal(str(num)) / Decimal(str(den)) * 100)) if den else None
 
 
-def county_rates(rows: list[LedgerRow], day: date) -> dict[str, CountyRates]:
-    """The four rates per region from current ledger rows (pure)."""
+def county_rates(rows: list[LedgerRow], day: date, by: str = "region") -> dict[str, CountyRates]:
+    """The four rates per region (or per another column of the rows: `by` chain, manager…) from current ledger rows
+    (pure); rows leaving that column empty are left out."""
     groups: dict[str, list[LedgerRow]] = defaultdict(list)
     for p in rows:
-        groups[p.region].append(p)
+        if key := getattr(p, by):
+            groups[key].append(p)
     out: dict[str, CountyRates] = {}
     for region, members in groups.items():
         signed = [p for p in members if PROJECT_STAGES.index(p.stage) >= PROJECT_STAGES.index("签约")]
@@ -818,7 +827,7 @@ def county_rates_in_db(session: Session, day: date) -> dict[str, CountyRates]:
     return out
 
 
-_RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pct", "合同履约率": "fulfilment_rate_pct",
+RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pct", "合同履约率": "fulfilment_rate_pct",
                 "涉链占比": "key_chain_share_pct"}
 
 
@@ -886,7 +895,7 @@ def county_chain_shares(store: FigureStore, region: str | None = None) -> County
 
 
 def _county_ranking(store: FigureStore, by: str, region: str | None = None) -> CountyRanking:
-    field = _RATE_FIELDS[by]
+    field = RATE_FIELDS[by]
     with store.session() as session:
         named = resolve_region(session, region) if region else None
         if named is not None:

@@ -38,6 +38,7 @@ from assistant.tools.common import (
 from assistant.tools.directory import match_names
 from assistant.tools.formulas import formula
 from assistant.tools.lifecycle import ledger_date, ledger_dates, region_filter
+from assistant.tools.milestones import COLUMN_NAMES, DATE_COLUMNS
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, cn_date, format_value
 
@@ -259,20 +260,26 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
         "全市签约项目总投资多少亿元", "5亿元以上项目有几个", "重点产业链项目占比多少", "上半年签约了多少个项目",
         "项目库里一共有多少项目", "开工项目有多少个", "外资项目有几个",
     ],
+    slots={"matches": "rated"},
     path="projects",
 )
 def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,
-                  chain: str | None = None) -> ProjectStats:
+                  chain: str | None = None, matches: list[str] | None = None) -> ProjectStats:
     """项目库统计：按阶段、产业链、地区的项目数和总投资，5亿元以上/10亿元以上项目数，开工率、资金到位率、履约率、重点产业链项目占比。
 
     period：可选，如“2023Q1”，只统计该累计期间内签约的项目（开工以期末前的开工日期为准）；不填则统计全部项目（含线索、在谈）。
-    region：可选，地区名或简称；chain：可选，“5+3”重点产业链名，如“新型材料”“富硒食品”。金额单位均为亿元。
+    region：可选，地区名或简称；chain：可选，“5+3”重点产业链名，如“新型材料”“富硒食品”。金额单位均为亿元；
+    matches：可选，台账列的取值，写作“列名=值”，如 ["包抓领导=分管工业"]：只统计这些项目。
     """
     p = period_of(period)
+    picks = parse_matches(matches)
     with store.session() as session:
         if region:
             check_region(store, resolve_region(session, region))
-        projects = _select(session, region, chain, p)
+        projects = _select(session, region, chain, p, *_matching(session, picks))
+        # a value asked in part (分管卫健) is said as the ledger writes it (副市长（分管卫健）)
+        written = {label: sorted({str(v) for v in session.scalars(select(getattr(Project, _MATCH_ATTR[label])).where(
+            Project.id.in_([x.id for x in projects]))) if v}) for label in picks if label not in FLAG_COLUMNS}
         region_name = resolve_region(session, region).name if region else None
         if region_name is None or region_name == CITY_NAME:  # a city-wide statistic: no other project alone
             guard_aggregate(store, "项目统计", sum(1 for x in projects if x.region != store.region_scope))
@@ -312,8 +319,9 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         foreign_count=len(foreign), foreign_amount_wan_usd=as_float(_sum([x.foreign_wan_usd for x in foreign])),
         figures=[], provenance=prov, summary="",
     )
-    scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", f"{p.label}签约" if p else
-                                  ("" if region_name or chain_name else "全部")]))
+    picked = "、".join(_picked(k, "/".join(written.get(k) or [v])) for k, v in picks.items())
+    scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", picked and f"{picked}的",
+                                  f"{p.label}签约" if p else ("" if region_name or chain_name or picked else "全部")]))
     items: list[tuple[str, float | int | None, str]] = [
         ("项目数", stats.project_count, "个"), ("总投资", stats.total_investment_yi_yuan, "亿元"),
         ("5亿元以上项目数", stats.count_ge_5_yi, "个"), ("10亿元以上项目数", stats.count_ge_10_yi, "个"),
@@ -559,13 +567,23 @@ def _same_unit(asked: str, unit: str | None) -> bool:
     return asked in unit or (len(core) >= 2 and core in unit)
 
 
+# A stage a project can stay in, the step that ends it, and how each is said (签约 → 开工: 签约超过90天仍未开工).
+StuckStage = Literal["线索", "在谈", "签约", "开工"]
+NEXT_STEP: dict[str, str] = {"线索": "在谈", "在谈": "签约", "签约": "开工", "开工": "投产"}
+STEP_VERBS = {"线索": "进入线索", "在谈": "进入洽谈", "签约": "签约", "开工": "开工", "投产": "投产"}
+STEP_FIELDS = {"签约": "signed_on", "开工": "started_on", "投产": "operating_on"}  # the listed item's dates
+
+
 class StalledProject(ProjectItem):
     days_since_signed: int
+    entered_on: date | None = None  # the day the project reached the stage it stays in
+    days_in_stage: int = 0
 
 
 class StalledProjects(BaseModel):
     days: int
     as_of: date
+    stage: StuckStage = "签约"
     items: list[StalledProject]
     total_count: int
     figures: list[Figure] = []
@@ -574,64 +592,80 @@ class StalledProjects(BaseModel):
 
 
 @figure_tool(
-    "签约后超过一定天数仍未开工的项目",
+    "停在某一阶段超过一定天数的项目（签约未开工、在谈未签约、线索未转在谈、开工未投产）",
     examples=[
         "签约超过3个月还没开工的项目有哪些？", "签约半年了还没动工的项目", "签了约迟迟不开工的项目",
         "签约后90天未开工的项目名单", "哪些项目签约很久了还没开工", "汉阴县签约未开工超过两个月的项目",
         "截至6月底签了约还没开工的项目", "到3月31日为止签约了但没动工的有几个",
+        "在谈超过两个月还没签约的项目", "线索进来一个多月了还没转入洽谈的", "开工一年了还没投产的项目",
     ],
-    slots={"as_of": "until"},
+    slots={"as_of": "until", "stage": "stuck_in"},
     path="stalled-projects",
 )
 def stalled_projects(store: FigureStore, days: int | None = None, region: str | None = None,
-                     as_of: date | None = None, limit: int = 50) -> StalledProjects:
-    """已签约但签约后超过 days 天仍未开工的项目，按签约日期排列；给出 as_of 时按那一天的情况：那天以前签约、
-    那天还没有开工（开工日期为空或晚于那天）的项目，包括后来已经开工的。
+                     as_of: date | None = None, limit: int = 50, stage: StuckStage = "签约") -> StalledProjects:
+    """停在某一阶段超过 days 天、还没走到下一步的项目（默认：签约后超过 days 天仍未开工），按进入该阶段的日期排列；
+    给出 as_of 时按那一天的情况：那天以前进入该阶段、那天还没有走到下一步（下一步日期为空或晚于那天）的项目，
+    包括后来已经走到下一步的。
 
-    days：签约后的天数，如 3 个月填 90（默认：不给 as_of 时 90，给 as_of 时 0，即那天已签约未开工的全部）；
+    days：进入该阶段后的天数，如 3 个月填 90（默认：不给 as_of 时 90，给 as_of 时 0，即那天停在该阶段的全部）；
     region：可选，地区名或简称；as_of：可选，截至日期（默认台账日期，即最新一期项目台账的填报日期），如“2023-06-30”；
-    limit：最多列出条数（默认 50），total_count 为全部个数。
+    limit：最多列出条数（默认 50），total_count 为全部个数；
+    stage：停留的阶段：“签约”（未开工，默认）、“在谈”（未签约）、“线索”（未转在谈）、“开工”（未投产）。
     """
     days = (0 if as_of else 90) if days is None else days
     if days < 0:
         raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
+    if stage not in NEXT_STEP:
+        raise InvalidValue(f"阶段“{stage}”无效，应为 {'、'.join(NEXT_STEP)} 之一。")
+    entered, step = DATE_COLUMNS[stage], NEXT_STEP[stage]
+    reached = DATE_COLUMNS[step]
     with store.session() as session:
         # the ledger's own date, as the other lifecycle windows count: the wall clock would call every project
         # of an old ledger stalled
         cutoff_day = as_of or ledger_date(session)
         region = scoped_region(store, session, region)
-        signed_by = (Project.signed_on <= cutoff_day - timedelta(days=days) if as_of and not days
-                     else Project.signed_on < cutoff_day - timedelta(days=days))
-        # on a past day the stage is not the ledger's current one: not started then is no start date up to it
-        not_started = ((Project.started_on.is_(None) | (Project.started_on > cutoff_day)),) if as_of else (
-            Project.stage == "签约", Project.started_on.is_(None))
-        window = (*not_started, Project.signed_on.is_not(None), signed_by)
+        entered_by = (entered <= cutoff_day - timedelta(days=days) if as_of and not days
+                      else entered < cutoff_day - timedelta(days=days))
+        # on a past day the stage is not the ledger's current one: not moved on then is no next date up to it
+        not_moved = ((reached.is_(None) | (reached > cutoff_day)),) if as_of else (
+            Project.stage == stage, reached.is_(None))
+        window = (*not_moved, entered.is_not(None), entered_by)
         total = session.scalar(select(func.count()).select_from(Project)
                                .where(*region_filter(session, region), *window)) or 0
-        stalled = sorted(_select(session, region, None, None, *window, first=limit),
-                         key=lambda x: (x.signed_on or date.max, x.name))
+        stalled = _select(session, region, None, None, *window, first=limit)
+        entered_on: dict[int, date] = {
+            pid: day for pid, day in session.execute(select(Project.id, entered).where(
+                Project.id.in_([x.id for x in stalled])))}
+        stalled.sort(key=lambda x: (entered_on.get(x.id) or date.max, x.name))
+        dated = COLUMN_NAMES[stage]
         prov = found_or_examined(session, "projects", [(x.id, x.import_id) for x in stalled], Project.id,
                                  Project.import_id, region_filter(session, region), None,
-                          (f"签约日期不晚于 {cn_date(cutoff_day)}、到那天还没有开工日期（或开工日期晚于那天）"
-                           + (f"、签约超过 {days} 天" if days else "") + "的项目") if as_of else
-                          f"阶段为“签约”、没有开工日期、签约日期距 {cn_date(cutoff_day)}（台账日期）超过 {days} 天的项目")
+                          (f"{dated}不晚于 {cn_date(cutoff_day)}、到那天还没有{COLUMN_NAMES[step]}（或{COLUMN_NAMES[step]}晚于那天）"
+                           + (f"、{dated}距那天超过 {days} 天" if days else "") + "的项目") if as_of else
+                          f"阶段为“{stage}”、没有{COLUMN_NAMES[step]}、{dated}距 {cn_date(cutoff_day)}（台账日期）超过 {days} 天的项目")
     items = [
         StalledProject(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
                        total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,
                        started_on=x.started_on, operating_on=x.operating_on, funds_arrived_yi_yuan=as_float(x.funds),
                        is_foreign=x.is_foreign, foreign_amount_wan_usd=as_float(x.foreign_wan_usd),
-                       days_since_signed=(cutoff_day - x.signed_on).days if x.signed_on else 0)
+                       days_since_signed=(cutoff_day - x.signed_on).days if x.signed_on else 0,
+                       entered_on=entered_on.get(x.id),
+                       days_in_stage=(cutoff_day - entered_on[x.id]).days if entered_on.get(x.id) else 0)
         for x in stalled
     ]
-    listing = "；".join(f"{x.name}（{x.region}，{cn_date(x.signed_on) if x.signed_on else ''}签约，"
-                       f"已 {x.days_since_signed} 天）" for x in items[:20])
-    more = f"（列出签约最早的 {len(items[:20])} 个）" if total > len(items[:20]) else ""
+    verb = STEP_VERBS[stage]
+    listing = "；".join(f"{x.name}（{x.region}，{cn_date(x.entered_on) if x.entered_on else ''}{verb}，"
+                       f"已 {x.days_in_stage} 天）" for x in items[:20])
+    more = f"（列出{verb}最早的 {len(items[:20])} 个）" if total > len(items[:20]) else ""
     # the region asked is said: 镇坪县有没有… answered "没有…" without it reads as the whole city's
-    what = f"{region or ''}签约超过 {days} 天仍未开工的项目" if days else f"{region or ''}已签约、尚未开工的项目"
-    started = [f"{x.name}后于{cn_date(x.started_on)}开工" for x in items if x.started_on]
-    later = f"（其中{'；'.join(started)}）" if started else ""
+    what = (f"{region or ''}{verb}超过 {days} 天仍未{STEP_VERBS[step]}的项目" if days
+            else f"{region or ''}已{verb}、尚未{STEP_VERBS[step]}的项目")
+    moved = [f"{x.name}后于{cn_date(d)}{STEP_VERBS[step]}" for x in items
+             if (d := getattr(x, STEP_FIELDS.get(step, ""), None)) is not None]
+    later = f"（其中{'；'.join(moved)}）" if moved else ""
     summary = (f"截至{cn_date(cutoff_day)}，{what}共 {total} 个{more}：{listing}。{later}" if items
                else f"截至{cn_date(cutoff_day)}，没有{what}。")
     figures = [Figure(label=f"截至{cn_date(cutoff_day)}{what}个数", value=total, unit="个", period=None, provenance=prov)]
-    return StalledProjects(days=days, as_of=cutoff_day, items=items, total_count=total, figures=figures,
+    return StalledProjects(days=days, as_of=cutoff_day, stage=stage, items=items, total_count=total, figures=figures,
                            provenance=prov, summary=summary)
