@@ -49,6 +49,8 @@ FRAME_WORDS = {
     "整体", "总体", "全体", "整个",
     # the sign of a figure (同比还是负数的): a level of zero, which the comparison reads (comparisons.FELL)
     "负数", "负值",
+    # a place in an order (垫底的三个, 末位, 榜首): the position a ranking answers, not an attribute
+    "垫底", "末位", "末尾", "殿后", "倒数", "靠后", "靠前", "榜首", "头名",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁")

@@ -67,7 +67,7 @@ def unheld_issue(text: str, day: date | None, issues: dict[str, list[date]]) -> 
     # the year is written where it changes: 2023年6月30日、7月7日…、2024年1月5日
     listed = "、".join(cn_date(d) if i == 0 or d.year != held[i - 1].year else f"{d.month}月{d.day}日"
                        for i, d in enumerate(held))
-    return (f"{LEDGER_NAMES[kind]}没有{cn_date(day)}那一期的数据（已导入的各期：{listed}，最新一期为"
+    return (f"没有找到{cn_date(day)}那一期{LEDGER_NAMES[kind]}的数据（已导入的各期：{listed}，最新一期为"
             f"{cn_date(held[-1])}），为避免误导，不用其他日期的台账代替。请按已有的台账日期提问。")
 
 
@@ -124,7 +124,9 @@ def set_unspoken(text: str, quotes: list[str]) -> str:
 # A question asking the assistant's own judgement (你觉得…好不好, 你对…怎么评价, 该不该): no document or row holds it.
 # 你觉得外资为什么落后 asks the reasons the documents give, 你认为汉阴完成得怎么样 a figure: neither is matched.
 OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^，。？?]{0,24}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"
-                     r"合不合理|合理吗|应不应该|值不值得|更值得|最值得|靠不靠谱|靠谱吗|满意吗|(?:干|做|搞)得(?:怎么样|好吗|好不好|行吗|如何))|"
+                     r"合不合理|合理吗|应不应该|值不值得|更值得|最值得|靠不靠谱|靠谱吗|满意吗|(?:干|做|搞)得(?:怎么样|好吗|好不好|行吗|如何)|"
+                     # a judgement of a rule or a figure's level (外资只给10分是不是定低了, 这个权重合适吗)
+                     r"是不是[^，。？?]{0,4}?(?:低|高|少|多|严|松|宽|紧|重|轻)了|合适吗|合不合适|科学吗|公平吗|公不公平|妥当吗)|"
                      # asked for the assistant's own view in so many words (说说你的看法, 你怎么看)
                      r"(?:你|您)(?:的|个人的?)(?:看法|观点|意见|评价|判断)|你们?(?:个人)?怎么看(?:待)?")
 

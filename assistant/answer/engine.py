@@ -30,6 +30,7 @@ from assistant.answer.declines import (
     unknown_lead,
     unknown_subject,
 )
+from assistant.answer.document_facts import asked_fact, cn_day
 from assistant.answer.followups import bare_attribute, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.named_documents import unheld_document, unheld_edition
@@ -265,6 +266,33 @@ class Assistant:
         comp.policy_lines.append(f"· 据{where}：{src.quote} [{len(comp.citations)}]{state}")
         return True
 
+    def _document_fact(self, question: str, filters: SearchFilters) -> Answer | None:
+        """信息共享那个办法是哪天印发的, 考核办法的文号: the fact ingest read off the document the question names, citing
+        the passage that writes it (see document_facts); None when no such fact is asked of one document."""
+        visible = {d: self.kb.heading(d) for d in self.kb.titles() if self.kb.passage_of(d, filters=filters)}
+        fact = asked_fact(question, visible)
+        if fact is None:
+            return None
+        meta = self.kb.doc_meta(fact.doc_id)
+        title, value = str(meta.get("title", "")), str(meta.get(fact.field, ""))
+        if not value:
+            return None  # ingest found none in the heading: the passages may still say it (a 落款 it did not read)
+        said = cn_day(value) if fact.field == "date" else value
+        hit = self.kb.passage_of(fact.doc_id, holding=said, filters=filters)
+        assert hit is not None  # visible above
+        # the value as a passage writes it, or else as ingest read it off the document's head
+        quote = " ".join(_window(hit.text, said).split()) if said in hit.text else f"（文件信息，入库时从文件头识别）{fact.label}：{said}"
+        citation = Citation(n=1, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
+                            quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
+                            chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr, verified=hit.verified,
+                            uploader=hit.uploader)
+        lead = (f"《{title}》于{said}印发。[1]" if fact.field == "date" else f"《{title}》的{fact.label}是{said}。[1]")
+        where = f"《{title}》" + (f"（{hit.doc_number}）" if hit.doc_number else "")
+        text = f"{lead}\n\n【政策与文件依据】\n· 据{where}：{quote} [1]"
+        checked = check_passages([citation], None, None)
+        flagged = unsupported_numbers(text, [], checked.sourced([citation]), asked=question)
+        return Answer(answer=text, citations=[citation], mode="grounded", flagged_numbers=flagged)
+
     def _of_figure_given(self, parsed: Parsed, comp: Composition) -> Parsed:
         """A follow-up asking the reason (为啥这么低) searched as a question about the figure it follows: the places
         the answer names (the ranking's last one, for 最低的是哪个) and the metric, then the question's own words."""
@@ -289,7 +317,7 @@ class Assistant:
         """What the database holds of each kind of body a question may name (for saying what exists)."""
         names = self.vocab.names
         return {"联络处": [name for name, _, _ in names.offices], "产业链": [c for c, _ in names.chains],
-                "企业": list(names.enterprises), "责任部门": list(names.departments)}
+                "企业": list(names.enterprises), "责任部门": list(names.departments), "问题编号": list(names.problem_codes)}
 
     def _latest_period(self, metrics: list[str], regions: list[str]) -> str | None:
         newest = self.vocab.latest_for(metrics, regions)
@@ -423,6 +451,8 @@ class Assistant:
         if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed), self.kb.writes):
             return Answer(answer=f"知识库和项目数据库中都没有关于“{subject}”的内容，为避免误导，不作推测。请核对名称。",
                           mode="grounded", warnings=warnings)
+        if fact := self._document_fact(parsed.text, filters):
+            return fact
         plan, comp, missing = self._figures(parsed, self._plan(parsed, history), store)
         # 报名截止时间: no tool holds it, but 时间 is the kind of value asked for, not a word the quotes must name
         # …nor is 方式 of 哪几种招商方式, the kind of things listed: a passage lists them without writing the kind
@@ -524,6 +554,15 @@ class Assistant:
             warnings.append("以下数字未能在数据库或引用原文中找到来源，请核对：" + "、".join(flagged))
         return Answer(answer=text, citations=comp.citations, figures=comp.figures, mode="grounded",
                       warnings=warnings, flagged_numbers=flagged)
+
+
+def _window(text: str, value: str, width: int = 80) -> str:
+    """The part of a passage around `value` (the whole passage when short or when it does not hold it)."""
+    at = text.find(value)
+    if at < 0 or len(text) <= 2 * width:
+        return text[: 2 * width]
+    start = max(0, at - width)
+    return ("…" if start else "") + text[start: at + len(value) + width] + ("…" if at + len(value) + width < len(text) else "")
 
 
 def _examples() -> list[str]:

@@ -270,6 +270,19 @@ def _place(rank: int, ranked: list[int]) -> str:
     return f"排{_rank_words(rank, ranked.count(rank))}"
 
 
+def end_places(text: str, ranks: list[int]) -> tuple[str, int, int] | None:
+    """The first or last n places asked (前三名 → ("前", 3, 3); 垫底的三个 → ("倒数", 3, the rank at the 3rd from the
+    end)): which end, n, and the rank that cuts it (ties at the nth are in); None when none is asked."""
+    if not ranks:
+        return None
+    for which, pattern in (("前", TOP_N), ("倒数", BOTTOM_N)):
+        if m := pattern.search(text):
+            n = int(m.group(1)) if m.group(1).isdigit() else SMALL_NUMBERS.get(m.group(1), 3)
+            ordered = sorted(ranks, reverse=which == "倒数")
+            return which, n, ordered[min(n, len(ordered)) - 1]
+    return None
+
+
 def _extreme(parsed: Parsed, ranks: list[int]) -> tuple[int, str] | None:
     """The place the question asks for at one end of a ranking (最高/最多 → the first, 最低/最少 → the last),
     and how to say it; None when it asks neither."""
@@ -299,6 +312,13 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
             else:
                 parts.append(f"{name}项目{by}{fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
         return day + "；".join(parts) + "。"
+    if ends := end_places(parsed.text, ranks):
+        # 垫底的三个, 前三名: the first or last n places, with every county tied at the nth
+        which, n, cut = ends
+        rows = [r for r in ranked if (r.rank <= cut if which == "前" else r.rank >= cut)]  # type: ignore[operator]
+        rows.sort(key=lambda r: r.rank or 0, reverse=which == "倒数")
+        return (f"{day}各县区项目{by}{which}{n}名：" + "、".join(
+            f"{r.region}（{_rank_words(r.rank or 0, ranks.count(r.rank or 0))}，{fmt(r.rate(by), '%')}）" for r in rows) + "。")
     end = _extreme(parsed, ranks)
     if end is None:
         return result.summary

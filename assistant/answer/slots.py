@@ -80,6 +80,15 @@ _CHANGE = re.compile(r"(?:进度|完成率|完成情况|名次|排名).{0,6}(?:�
 # The four project rates of the county ranking, by the words staff use for them
 _RATE_WORDS = {"资金到位率": ("资金到位率", "到位率"), "开工率": ("开工率",), "合同履约率": ("合同履约率", "履约率"),
                "涉链占比": ("涉链占比", "涉链项目占比", "涉链率", "重点产业链项目占比")}
+# A record's 编号 as ledgers write them (WT-2023-003, WT2023003, ZS-23-15): letters, then digits in groups.
+CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,6}\s*(?:[-_－—]?\s*\d{2,4}(?:\s*[-_－—]\s*\d{1,5})+|\d{6,})(?![\d])")
+
+
+def normalise_code(code: str) -> str:
+    """WT-2023-003, wt 2023－003, WT_2023_003 → WT2023003: how a code is compared."""
+    return re.sub(r"[\s\-_－—]", "", code).upper()
+
+
 # A rule about a rate asked (低于多少不得分, 要求多少): the documents' answer, not the rate of some projects
 _RULE_ASKED = re.compile(r"低于多少|高于多少|不得分|扣分|得分|要求|规定|标准|门槛|怎么算|如何计算")
 # A body the database keeps a table of, named by its kind's word (大湾区联络处, 航空航天产业链, 比亚迪公司): the name
@@ -128,6 +137,7 @@ class SlotVocabulary:
     units: list[str] = field(default_factory=list)
     # the dates of the ledger issues imported, per ledger (projects → 6月30日, 7月7日…): which 那期台账 are held
     issues: dict[str, list[date]] = field(default_factory=dict)
+    problem_codes: list[str] = field(default_factory=list)  # the problem ledger's 编号 (WT-2023-003)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -155,6 +165,7 @@ class SlotVocabulary:
                 visitors=sorted({v.strip() for people in session.scalars(select(Contact.visitors)) if people
                                  for v in re.split(r"[、,，/；;\s]", people) if len(v.strip()) >= 2}),
                 issues=issue_dates(session),
+                problem_codes=sorted(session.scalars(select(Problem.code))),
                 units=sorted({u.strip() for u in [*session.scalars(select(Contact.unit)),
                                                    *session.scalars(select(Enterprise.owner))] if u and u.strip()}),
             )
@@ -217,6 +228,7 @@ class Slots:
     until: date | None = None  # a count up to a month's end (截至6月底开工的项目)
     key_chain: bool | None = None  # projects on a “5+3” key chain (True) or on none of them (不在5+3产业链上: False)
     waited_since: str | None = None  # a problem's days counted from its newest 办理进展 (超过10天没更新进展 → 进展)
+    problem_code: str | None = None  # a problem of the ledger named by its 编号 (WT-2023-003)
     rated: dict[str, str] | None = None  # ledger column → value of the projects a rate is asked of (分管卫健的)
     stuck_in: str | None = None  # the stage projects stay in past a time (在谈满一个月还没签下来 → 在谈)
     ledger_on: date | None = None  # the ledger of a past date asked about (6月30日那期台账): its projects as it recorded them
@@ -744,6 +756,13 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.unknown.append(("联络处", office))
         if slots.city and slots.city in office:
             slots.city = None  # 驻成都招商联络处 is no office of ours, whatever events were held in 成都
+    if code := CODE.search(text):  # a record's 编号: the problem ledger's, or none the ledger holds
+        held = {normalise_code(c): c for c in vocab.problem_codes}
+        if normalise_code(code.group()) in held:
+            slots.problem_code = held[normalise_code(code.group())]
+            slots.spans.append((code.group(), "某问题"))
+        elif _PROBLEM_WORDS.search(text) or not any(normalise_code(p) in normalise_code(code.group()) for p in vocab.projects):
+            slots.unknown.append(("问题编号", code.group()))
     if not slots.chain and (chain := unknown_chain(text, vocab)):
         slots.unknown.append(("产业链", chain))
     company = None if slots.enterprise else unknown_company(text, vocab)

@@ -19,7 +19,8 @@ from assistant.index.places import Gazetteer, gazetteer
 from assistant.index.tokenize import get_tokenizer
 from assistant.tools.types import cn_date
 
-RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|哪个(?:县|区|地区)?.{0,6}最")
+RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|垫底|末位|末尾|殿后|靠后|最后一?名|"
+                  r"哪个(?:县|区|地区)?.{0,6}最")
 LAG = re.compile(r"滞后|落后|低于序时|未达(?:到)?序时|没(?:有)?达到序时|拖后腿|没跟上|进度慢")
 # Words that ask why or how (reasons, measures, rules): a clause with one is answered from documents, not by a
 # figure. The one definition of the family; each use adds the words it needs (why_pattern).
@@ -74,6 +75,7 @@ FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未�
 BOTH_METRICS = re.compile(r"招商引资|内外资")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
 ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|增长|完成进度|进度|排名|排第几|排老几|名次|第几|序时|差多少|倒数|"
+                       r"垫底|末位|末尾|殿后|靠后|榜首|"
                        # the basis of the ranking just given changed (按总量呢, 按金额排)
                        r"总量|总额|金额|规模|绝对值|"
                        r"最[高低多少好差快慢大小]|[前后]\s*[2-9一二两三四五六七八九十]\s*(?:名|位)|还差|没完成|剩余|缺口|"

@@ -83,9 +83,10 @@ def extract_metadata(doc: CleanDocument, fallback_title: str = "", markings: lis
 
     meta.title = _find_title([line for line in head if not line_classes(line)]) or fallback_title
     for line in head:
-        m = OFFICE.match(line)
-        if m and line != meta.title:
-            meta.office = m.group(1)
+        # one office, or several issuing jointly on one line (安康市行政审批服务局 安康市招商和经济合作局)
+        offices = [OFFICE.match(part) for part in re.split(r"[\s、　]+", line.strip()) if part]
+        if offices and all(offices) and line != meta.title:
+            meta.office = "、".join(m.group(1) for m in offices if m)
             break
     if not meta.office:
         m = re.match(r"^([\u4e00-\u9fa5]{4,30}?(?:局|委员会|人民政府|办公室))关于|^([\u4e00-\u9fa5]{4,30}?(?:局|委员会))对", meta.title)

@@ -30,7 +30,7 @@ from assistant.index.tokenize import tokenize
 
 SKIPPED_NAMES = {"readme.md", "readme.txt"}
 # Bump when cleanup, metadata or chunking change, so that an unchanged file is processed again.
-PIPELINE_VERSION = "9"  # 8: unnumbered heading lines in a document without 一、 are sections; 7: a report's subtitle, source and time lines and photo captions are no passages (the subtitle is kept in the metadata); 6: no title passages, multi-line titles, every 文号 form, heading facts in text, comments and web furniture dropped, hard maximum passage length (5: OCR)
+PIPELINE_VERSION = "10"  # 10: offices issuing jointly on one head line are the office (甲局 乙局); 9: see git log; 8: unnumbered heading lines in a document without 一、 are sections; 7: a report's subtitle, source and time lines and photo captions are no passages (the subtitle is kept in the metadata); 6: no title passages, multi-line titles, every 文号 form, heading facts in text, comments and web furniture dropped, hard maximum passage length (5: OCR)
 
 
 @dataclass

@@ -510,6 +510,15 @@ class KnowledgeBase:
         after = snapshot.order[at + 1]
         return snapshot.hit(after, 0.0) if snapshot.chunks[after].doc_id == snapshot.chunks[chunk_id].doc_id else None
 
+    def passage_of(self, doc_id: str, holding: str = "", filters: SearchFilters | None = None) -> Hit | None:
+        """The first passage of a document that holds `holding` (the first passage at all when none does); None for
+        a document not indexed or one the filters keep from the asker."""
+        snapshot = self._current()
+        rows = [cid for cid in snapshot.order if snapshot.chunks[cid].doc_id == doc_id
+                and (filters is None or snapshot.admits(cid, filters))]
+        chosen = next((cid for cid in rows if holding and holding in snapshot.chunks[cid].text), rows[0] if rows else None)
+        return snapshot.hit(chosen, 0.0) if chosen else None
+
     def heads(self, word: str) -> bool:
         """Whether some document's heading (see `heading`) writes this word."""
         return any(word in head for head in self._current().doc_heads.values())

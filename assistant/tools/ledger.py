@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from typing import Any, Literal
@@ -149,6 +150,10 @@ def problems_in(store: FigureStore, session: Session, region: str | None
     return (stmt if reg.is_city else stmt.where(Problem.region_id == reg.id)), reg.name
 
 
+def _same_code(held: str, asked: str) -> bool:
+    return re.sub(r"[\s\-_－—]", "", held).upper() == re.sub(r"[\s\-_－—]", "", asked).upper()
+
+
 def _waited_from(session: Session, problems: list[Problem], since: str, day: date) -> dict[int, date]:
     """The day each problem has waited from: its 提出日期, or with `since` 进展 its newest 办理进展 up to `day` (the
     提出日期 when none was noted)."""
@@ -232,13 +237,13 @@ class ProblemList(BaseModel):
         "上了联席会议的问题清单", "汉滨区的项目遇到了什么困难和问题", "提出超过两个月还没解决的问题",
         "超过半个月没更新办理进展的问题", "挂了很久一直没办结的诉求有几个",
     ],
-    slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since"},
+    slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since", "code": "problem_code"},
     path="problems",
 )
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
                   escalation: str | None = None, opened_from: date | None = None,
                   opened_to: date | None = None, ledger_on: date | None = None, days: int | None = None,
-                  since: Literal["提出", "进展"] = "提出") -> ProblemList:
+                  since: Literal["提出", "进展"] = "提出", code: str | None = None) -> ProblemList:
     """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门、协调层级或提出日期筛选，并按部门、地区计数；
     每个问题写明办结时限（是否逾期）、协调层级和最新办理进展。
 
@@ -247,7 +252,8 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     opened_from、opened_to：可选，提出日期范围，如“2023-07-22”到“2023-07-28”（本周新提出的问题）；
     ledger_on：可选，某一期问题台账的日期，如“2023-07-14”：那一期时已提出、尚未办结的问题和当时的最新进展；
     days、since：可选，只列等了超过 days 天的问题：since 为“提出”（默认）时按提出日期，为“进展”时按最新办理进展的
-    日期（没有进展的按提出日期），都算到台账日期（或 ledger_on）。
+    日期（没有进展的按提出日期），都算到台账日期（或 ledger_on）；
+    code：可选，问题编号，如“WT-2023-003”：只看这一个问题（已解决的也写明）。
     """
     if opened_from and opened_to and opened_from > opened_to:
         raise InvalidValue(f"提出日期范围有误：起始日期 {opened_from} 晚于结束日期 {opened_to}。")
@@ -260,7 +266,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         stmt, region_name = problems_in(store, session, region)
         scoped = sorted(
             ((pb, rg) for pb, rg in session.execute(stmt)
-             if handled_by(pb, department)
+             if handled_by(pb, department) and (not code or _same_code(pb.code, code))
              and (not escalation or pb.escalation == escalation)
              and (not opened_from or pb.opened_on >= opened_from) and (not last or pb.opened_on <= last)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
@@ -277,7 +283,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
             scoped = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"]
         # nothing open for a department or place asked about: what it had is solved, and that answers 办结了没
         closed = [(pb, rg) for pb, rg in scoped if pb.status == "已解决" and (pb, rg) not in rows] if not rows and (
-            region_name or department or escalation or opened_from or opened_to) else []
+            region_name or department or escalation or opened_from or opened_to or code) else []
         rule = "未解决问题 = 状态为“未解决”或“推进中”的问题；" + OVERDUE_RULE
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows + closed], None, rule)
         # none open: the count is a finding about the rows looked through (the department's or place's problems)
@@ -292,9 +298,11 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     window = f"按{cn_date(ledger_on)}那一期问题台账，{window}" if ledger_on else window
     if days is not None:
         window += f"{'提出' if since == '提出' else '最新办理进展距台账日期'}超过 {days} 天的"
-    scope = "".join(filter(None, [window, region_name, department and f"“{department}”相关部门",
+    scope = "".join(filter(None, [window, code and f"编号{code}的", region_name, department and f"“{department}”相关部门",
                                   escalation and f"协调层级为“{escalation}”的"]))
-    if items:
+    if code and (items or solved):  # one problem asked by its 编号: the problem itself, solved or not
+        summary = "问题台账" + "；".join(_problem_line(i) for i in items + solved) + "。"
+    elif items:
         top = "、".join(f"{c.name} {c.count} 个" for c in by_department[:5])
         summary = f"{scope}未解决问题 {len(items)} 个，按责任部门：{top}。"
         summary += "明细：" + "；".join(_problem_line(i) for i in items[:10]) + ("……" if len(items) > 10 else "") + "。"

@@ -75,11 +75,11 @@ def test_problems_with_no_new_progress_are_listed_by_their_last_note(assistant: 
 
 def test_a_ledger_issue_not_imported_is_said_with_the_issues_there_are(assistant: Assistant) -> None:
     answer = assistant.ask("8月11号那期项目台账上开工的项目有几个")
-    assert answer.answer.startswith("项目台账没有2023年8月11日那一期的数据"), answer.answer
+    assert answer.answer.startswith("没有找到2023年8月11日那一期项目台账的数据"), answer.answer
     assert "2023年6月30日、7月7日、7月14日、7月21日、7月28日" in answer.answer
     assert not [f for f in answer.figures if f.value is not None]
     # between two issues too: the week's issue is not replaced by the one before it
-    assert assistant.ask("7月10日那期台账有哪些在谈项目").answer.startswith("项目台账没有2023年7月10日那一期的数据")
+    assert assistant.ask("7月10日那期台账有哪些在谈项目").answer.startswith("没有找到2023年7月10日那一期项目台账的数据")
 
 
 def test_the_problem_ledger_of_a_past_issue_counts_what_was_open_then(assistant: Assistant) -> None:
@@ -122,3 +122,17 @@ def test_funds_rates_per_chain_are_ranked_from_the_ledger(assistant: Assistant) 
     bad = CliRunner().invoke(main, ["figures", "group-rates", "产业链", "--rate", "利润率"],
                              env={"ASSISTANT_DATA_DIR": str(assistant.settings.data_dir)})
     assert bad.exit_code != 0 and "开工率" in bad.output, bad.output
+
+
+def test_a_problem_is_found_by_its_number_however_written(assistant: Assistant) -> None:
+    row = next(r for r in _rows("problems.csv") if r["状态"] == "已解决")
+    compact = row["编号"].replace("-", "").lower()  # wt2023004: typed without the dashes, in lower case
+    answer = ask_routed(assistant, f"{compact}是个什么问题", "open_problems", [row["编号"], row["问题描述"], "已解决"], [])
+    assert answer.figures and answer.figures[0].provenance.table == "problems"
+
+
+def test_a_problem_number_the_ledger_does_not_hold_is_said(assistant: Assistant) -> None:
+    codes = [r["编号"] for r in _rows("problems.csv")]
+    answer = assistant.ask("问题台账里WT-2023-099是哪个部门负责的")
+    assert "没有找到问题编号“WT-2023-099”" in answer.answer and codes[0] in answer.answer, answer.answer
+    assert not [f for f in answer.figures if f.value is not None]

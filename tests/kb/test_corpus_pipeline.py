@@ -155,3 +155,14 @@ def test_a_heading_that_is_a_whole_sentence_keeps_its_content() -> None:
     doc = _doc("一、推行企业开办“一网通办”，开办时间压缩至1个工作日。\n二、存在问题")
     chunks = chunk_document(doc, "")
     assert [c.text for c in chunks] == ["一、推行企业开办“一网通办”，开办时间压缩至1个工作日。"]
+
+
+def test_offices_issuing_jointly_on_one_line_are_the_office() -> None:
+    doc = _doc("安康市行政审批服务局 安康市招商和经济合作局\n安审发〔2023〕17号\n关于印发《项目管家帮办代办服务办法》的通知\n"
+               "各县（市、区）人民政府：\n现将办法印发给你们，请遵照执行。\n")
+    meta = extract_metadata(doc, "x")
+    assert meta.office == "安康市行政审批服务局、安康市招商和经济合作局"
+    assert meta.doc_number == "安审发〔2023〕17号"
+    # a line naming offices among other words is no issuer line
+    doc = _doc("安康市招商和经济合作局 关于做好招商工作的通知\n各县区：\n请做好工作。\n")
+    assert extract_metadata(doc, "x").office != "安康市招商和经济合作局、关于做好招商工作的通知"

@@ -1,0 +1,65 @@
+"""A fact about a document itself — its 文号, the day it was issued, who issued or signed it — asked of a document
+the question names (信息共享那个实施办法是哪天印发的, 考核办法下发时的文号是多少): answered from what ingest read off
+the document (title, 文号, date, issuing office, signer), citing the passage that writes it, rather than from some
+passage that happens to hold a date or a number.
+
+The document is the one whose heading shares the most distinctive character pairs with the question (pairs every
+heading has, such as the bureau's own name, count for little), and only when it stands clearly above the next.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+# What may be asked of a document, and the heading field that holds it.
+FACTS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("文号", "doc_number", re.compile(r"文号|发文字号|发文号|字号是|几号文")),
+    ("印发日期", "date", re.compile(
+        r"(?:哪天|哪一天|什么时候|啥时候|何时|几月几[日号]|哪年哪月|日期|时间)\S{0,3}(?:印发|下发|发布|出台|发的|成文|签发|答复|回复)"
+        r"|(?:印发|下发|发布|出台|成文|签发|落款|答复|回复)\S{0,3}(?:日期|时间|哪天|哪一天|什么时候|啥时候|何时)")),
+    ("发文机关", "office", re.compile(r"(?:哪个|什么|啥)(?:单位|部门|机关)(?:印发|发布|下发|出台|发)的?|发文(?:单位|机关)|谁(?:发的|印发)")),
+    ("签发人", "signer", re.compile(r"签发人|谁签(?:发|的字|的)|落款人|署名")),
+)
+# Words of asking and of the fact asked: they name no document.
+_ASKING = re.compile(r"[是的了呢吗啊呀吧？?。！!，,\s]|多少|哪天|哪一天|什么时候|啥时候|何时|日期|时间|文号|发文|字号|印发|下发|发布|"
+                     r"出台|成文|签发|落款|那个|这个|单位|部门|机关|谁")
+MIN_SHARE = 3.0  # the summed distinctiveness of the pairs shared, below which no document is named
+MARGIN = 1.5  # the best document's share over the next one's
+
+
+@dataclass(frozen=True)
+class DocumentFact:
+    doc_id: str
+    label: str  # 文号, 印发日期…
+    field: str  # the heading field holding it
+
+
+def _pairs(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fa5A-Za-z0-9]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def asked_fact(question: str, headings: dict[str, str]) -> DocumentFact | None:
+    """The fact asked and the document it is asked of, by its heading; None when the question asks no such fact
+    or names no one document clearly."""
+    asked = next(((label, field) for label, field, pattern in FACTS if pattern.search(question)), None)
+    if asked is None or not headings:
+        return None
+    wanted = _pairs(_ASKING.sub("，", question))
+    pairs = {doc: _pairs(head) for doc, head in headings.items()}
+    n = len(pairs)
+    weight = {p: math.log((n + 1) / (1 + sum(1 for ps in pairs.values() if p in ps))) for p in wanted}
+    scores = sorted(((sum(weight[p] for p in wanted & ps), doc) for doc, ps in pairs.items()), reverse=True)
+    best, doc = scores[0]
+    second = scores[1][0] if len(scores) > 1 else 0.0
+    if best < MIN_SHARE or best < MARGIN * second:
+        return None
+    return DocumentFact(doc, *asked)
+
+
+def cn_day(iso: str) -> str:
+    """2023-03-10 → 2023年3月10日 (the document's date as ingest stores it)."""
+    year, month, day = iso[:10].split("-")
+    return f"{int(year)}年{int(month)}月{int(day)}日"
