@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -177,6 +178,7 @@ class Assistant:
         previous: Parsed | None = None
         for earlier in (history or [])[-6:]:
             previous = resolve_follow_up(parse(earlier, self.vocab, self.today, self.settings.max_question_chars), previous)
+        question = self._named_again(question, previous)
         current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
         if previous is not None and current.follow_up and ANAPHORA.search(current.text) \
                 and not any(not r.is_city for r in [*current.regions, *previous.regions]):
@@ -190,6 +192,20 @@ class Assistant:
             current.slots.unknown_project = current.slots.unknown_department = None
             current.slots.unknown = []
         return current
+
+    def _named_again(self, question: str, previous: Parsed | None) -> str:
+        """这个联络处负责人是谁 after 驻西安招商联络处首谈了哪些项目: a thing pointed back to by its kind (这个联络处, 那个
+        项目, 这家企业, 该问题) is the one of that kind the turn before named, written out — the question is then
+        understood on its own, not as the earlier question with one slot changed."""
+        m = POINTED_BACK.search(question)
+        if previous is None or m is None:
+            return question
+        slots, kind = previous.slots, m.group(1)
+        city = slots.city or slots.source or slots.owner
+        named = {"项目": slots.project, "企业": slots.enterprise, "公司": slots.enterprise, "问题": slots.problem_code,
+                 "联络处": next((name for name, at, _ in self.vocab.names.offices if at == city), None) if city else None,
+                 }.get("联络处" if kind == "办事处" else kind)
+        return question[: m.start()] + named + question[m.end():] if named else question
 
     def _answered_places(self, asked: Parsed, history: list[str]) -> list[RegionName]:
         """The regions the answer to `asked` names first (the place a ranking question asked for)."""
@@ -554,6 +570,10 @@ class Assistant:
             warnings.append("以下数字未能在数据库或引用原文中找到来源，请核对：" + "、".join(flagged))
         return Answer(answer=text, citations=comp.citations, figures=comp.figures, mode="grounded",
                       warnings=warnings, flagged_numbers=flagged)
+
+
+# A thing pointed back to by its kind (这个联络处, 那个项目, 这家企业, 该问题).
+POINTED_BACK = re.compile(r"(?:这个|那个|这家|那家|该|此)(联络处|办事处|项目|企业|公司|问题)")
 
 
 def _window(text: str, value: str, width: int = 80) -> str:

@@ -30,7 +30,7 @@ from assistant.db.periods import Period
 # was a data question whatever its intent words, and a short question after it may change one of them.
 _DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
                "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner",
-               "rate", "county_class", "matches")
+               "rate", "county_class", "matches", "order", "problem_code")
 
 
 # Slots naming what a question is about (a place, a project, a company, a 首谈单位, a chain, a unit, a person):
@@ -69,6 +69,10 @@ def _merged_slots(previous: Slots, current: Slots) -> Slots:
 WHICH_PLACE = re.compile(r"哪个|哪些|哪几|哪家|哪里|哪儿|谁")
 
 
+# A kind of place named (哪个县, 哪个区县, 哪个地方): the place is what is asked.
+PLACE_KIND = re.compile(r"县|区|市|地方|地区|开发区")
+
+
 def asks_which_place(text: str) -> bool:
     return bool(WHICH_PLACE.search(text)) and bool(RANK.search(text) or LAG.search(text) or re.search(r"第|最", text))
 
@@ -102,7 +106,9 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
         if AMOUNT_CHANGE.search(current.text):
             return before, before.previous_year()
         return named or before.previous_year(), None
-    if named is not None and before is not None and named != before and BESIDE_BEFORE.search(current.text):
+    # …and so is one asking how much more came in by then (到7月底又增加了多少 after 上半年多少)
+    if named is not None and before is not None and named != before and (
+            BESIDE_BEFORE.search(current.text) or AMOUNT_CHANGE.search(current.text)):
         return max(named, before), min(named, before)
     if named is None:
         return before, previous.compared_to
@@ -165,7 +171,10 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         regions=(list(dict.fromkeys([*previous.regions, *current.regions]))
                  if current.regions and BESIDE_BEFORE.search(current.text) else current.regions
                  # which place (哪个县最低, 谁排第一) is what is asked, not the place asked about before
-                 or ([] if asks_which_place(current.text) else previous.regions)),
+                 # …unless the turn before listed projects and no kind of place is named (里头哪个到位资金最多 asks
+                 # which of those projects)
+                 or ([] if asks_which_place(current.text) and not (
+                     "project" in previous.intents and not PLACE_KIND.search(current.text)) else previous.regions)),
         metrics=current.metrics or previous.metrics,
         period=period,
         compared_to=compared_to,

@@ -27,6 +27,7 @@ from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
 from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots
 from assistant.answer.understand import (
+    ASKS_TARGET,
     DEFINE,
     Parsed,
     why_pattern,
@@ -38,6 +39,7 @@ from assistant.db.vocab import resolve_metric
 from assistant.errors import AssistantError
 from assistant.tools.indicators import CityTotalResult, IndicatorResult
 from assistant.tools.registry import NARROWING_KINDS, REGISTRY, FigureTool, run_tool
+from assistant.tools.types import Figure
 
 # The question asks what a document says (情况通报里说…, 据工作报告…): quote it beside the database's figure.
 DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|办法|总结|讲话|文档|材料)(?:里|中|上)?(?:说|讲|提到|写|称|怎么说)"
@@ -334,6 +336,17 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
             comp.no_data = False
     comp.lead = lead_sentence(parsed, comp.results) if comp.results else comp.lead
     comp.tool_values += derived(comp.results, parsed)
+    year_targets = [r for r in comp.results if isinstance(r, IndicatorResult) and r.year_target is not None
+                    and r.year_target_provenance is not None]
+    asked = f"{parsed.asked_before} {parsed.text}"
+    # the target itself (全年任务定的多少), not the progress made against it (目标完成进度)
+    if comp.no_data and year_targets and ASKS_TARGET.search(asked) and not re.search(r"完成|进度|差", asked):
+        # 全年任务定的多少 before the year's figures are in: the target an earlier period of the year states answers
+        comp.figures += [Figure(label=f"{r.region} {r.metric} {r.period[:4]}年年度目标", value=r.year_target, unit=r.unit,
+                                period=r.period, provenance=r.year_target_provenance)  # type: ignore[arg-type]
+                         for r in year_targets]
+        comp.no_data, comp.settled = False, True
+        return
     lacking = _measure_lacking(parsed, comp.results)
     if comp.results and (comp.no_data or lacking):
         comp.no_data = True

@@ -94,7 +94,11 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             if not isinstance(r, IndicatorResult):
                 continue
             if r.value is None:
-                sentences.append(f"项目数据库中没有{r.region}{r.period_label}{r.metric}的数据")
+                sentences.append(f"项目数据库中没有{r.region}{r.period_label}{r.metric}的数据" + (
+                    # the year's target is known from an earlier period of it (全年任务 before the year's data)
+                    f"；{r.region}{r.period[:4]}年{r.metric}年度目标为{fmt(r.year_target, r.unit)}"
+                    f"（取自{r.year_target_period}的报表）"
+                    if r.year_target is not None and ASKS_TARGET.search(asked) else ""))
                 continue
             text = f"{r.region}{r.period_label}{r.metric}{fmt(r.value, r.unit)}"
             if r.yoy_pct is not None and re.search(r"同比|增速|增幅|增长", asked):

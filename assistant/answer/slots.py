@@ -89,6 +89,8 @@ def normalise_code(code: str) -> str:
     return re.sub(r"[\s\-_－—]", "", code).upper()
 
 
+# Which project is asked for (哪个项目, 哪几个项目, 里头哪个): one of the projects listed, not their total.
+_WHICH_PROJECT = re.compile(r"哪(?:个|些|几个|一个)(?:项目)?|什么项目|啥项目")
 # A rule about a rate asked (低于多少不得分, 要求多少): the documents' answer, not the rate of some projects
 _RULE_ASKED = re.compile(r"低于多少|高于多少|不得分|扣分|得分|要求|规定|标准|门槛|怎么算|如何计算")
 # A body the database keeps a table of, named by its kind's word (大湾区联络处, 航空航天产业链, 比亚迪公司): the name
@@ -839,6 +841,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.order = "investment"
     elif re.search(r"投资(?:额)?最[小少低]|最小的项目|投资规模最小", text):
         slots.order = "investment_asc"
+    elif _WHICH_PROJECT.search(text) and (funds := re.search(r"(?:到位资金|资金到位|到位)(?:额)?最([多大高少小低])", text)):
+        # 哪个项目到位资金最多: the projects by the money arrived, each with it
+        slots.order = "funds" if funds.group(1) in "多大高" else "funds_asc"
+        slots.columns = [*(slots.columns or []), "到位资金"] if "到位资金" not in (slots.columns or []) else slots.columns
     slots.date_from, slots.date_to = _window(text, today)
     slots.due_from, slots.due_to = _due_window(text, today)
     if (on_chain := _KEY_CHAIN.search(text)) and "项目" in text and not slots.chain:
@@ -888,6 +894,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                 or slots.date_from or slots.ledger_on or slots.key_chain is not None)
     slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) else asked_total(text)
     # 哪个项目管家手上的项目总投资最大, 各条产业链资金到位率: a total or a rate set side by side per group
+    if slots.order in ("funds", "funds_asc"):
+        slots.total = None  # which project has the most money in, not how much the projects have in all
     slots.group = asked_group(text) if slots.total or slots.rate else None
     if filtered and slots.total in LEDGER_COLUMNS and slots.total not in (slots.columns or []):
         # an amount column added up over the projects a filter picks: the list gives its total (今年到位资金 is the

@@ -37,7 +37,8 @@ WHY = why_pattern()
 # Asking the cause only (not how to act): of a figure just given, a follow-up
 REASON = why_pattern("咋回事", "怎么回事", "怎么这么", "咋这么", words=("为什么", "为何", "为啥", "原因"))
 DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|怎么算|如何计算|怎么计算|定义|包括哪些|指的是")
-PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履约率|多少个|几个|个数|统计|签约|在谈|投产|亿元以上|亿以上)|开工率|资金到位率|履约率")
+PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履约率|多少个|几个|个数|统计|签约|在谈|投产|亿元以上|亿以上)|开工率|资金到位率|履约率|"
+                     r"(?:哪些|哪几个|什么|啥)项目|项目(?:有哪些|都有|清单|名单|列表)")
 EVENT = re.compile(r"推介会|招商活动|签约活动|活动.{0,6}(?:签约|多少|哪些)|考察活动")
 PROBLEM = re.compile(r"问题台账|未解决的问题|待解决|问题清单|哪些问题")
 FIGURE = re.compile(r"多少|完成|进度|同比|目标|数据|情况|规模|总量|增长")
@@ -94,14 +95,14 @@ YEAR_SAME_TIME = re.compile(r"(\d{4})\s*年\s*同期")
 # by side; 比去年同期增长多少 alone stays the 同比 rate the report states.
 AMOUNT_CHANGE = re.compile(r"(?:多了|少了|多出|少出|增加了?|减少了?|净增)(?:多少|几)|[多少]多少|多少个?\s*(?:亿|万)")
 # One quarter or month on its own (二季度单季, 7月当月): the cumulative figure less the one before it.
-SINGLE_PERIOD = re.compile(r"单季度?|当季|单月|当月")
+SINGLE_PERIOD = re.compile(r"单季度?|当季|单月|当月|(?<=月)份?\s*(?:这|那)?一个月(?![内以])|(?<=季度)(?:这|那)?三个月(?![内以])")
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|[五六七八九]季度")
 # A day of a month (2月30日, 4月31号): checked against the month's length in the year asked (a leap year when none)
 DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 # A question opening with what it changes of the one before (那…, 换成…, 比一季度…: the other side is the figure
 # just given), or …呢 closing the question or its first clause before what is asked of it (宁陕呢，低于序时没有)
-FOLLOW_UP = re.compile(r"^(?:那|那么|还有|其中|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较)|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
+FOLLOW_UP = re.compile(r"^(?:那|那么|还有|其中|这其中|里头|里面|这里面|这些里面?|这当中|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较)|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
@@ -164,7 +165,7 @@ def _metrics_in(text: str) -> list[MetricDef]:
 COLLOQUIAL_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*个(多?亿)")
 COLLOQUIAL_RANK = re.compile(r"(排|是|算|位列)老几")
 # A month named for its own figure (7月当月, 6月份单月): the cumulative period it ends, set against the month before.
-MONTH_ON_ITS_OWN = re.compile(r"(?<![\d\-—～~至到])(\d{1,2})\s*月(?:份)?(?=\s*(?:的)?(?:当月|单月))")
+MONTH_ON_ITS_OWN = re.compile(r"(?<![\d\-—～~至到])(\d{1,2})\s*月(?:份)?(?=\s*(?:的)?(?:当月|单月|(?:这|那)?一个月(?![内以])))")
 SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])(1[5-9]|[23]\d)年(?!\d|来|间|以来|多)")
 RELATIVE_PERIOD = re.compile(r"今年|本年|去年|上年|(?:上|本|这)个?季度|(?:上|本|这)个?月(?!底|末)")
 

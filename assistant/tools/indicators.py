@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
 from assistant.db.models import Indicator
@@ -21,7 +22,7 @@ from assistant.db.units import convert, normalise_unit, round2
 from assistant.db.vocab import resolve_metric
 from assistant.tools.common import check_region, guard_aggregate, provenance, regions, resolve_region
 from assistant.tools.formulas import formula
-from assistant.tools.indicator_rows import city_figures, competition_rank, load_rows, pct, yoy_of
+from assistant.tools.indicator_rows import Row, city_figures, competition_rank, load_rows, pct, yoy_of
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, format_value
 
@@ -53,6 +54,10 @@ class IndicatorResult(BaseModel):
     figures: list[Figure]
     provenance: Provenance
     summary: str
+    # with no row for the period asked: the year's target as an earlier period of that year states it
+    year_target: float | None = None
+    year_target_period: str | None = None
+    year_target_provenance: Provenance | None = None
 
 
 def _figures(subject: str, period: Period, unit: str, value: Decimal | None, yoy: Decimal | None,
@@ -112,6 +117,11 @@ def get_indicator(store: FigureStore, region: str, period: str, metric: str, uni
             rank = ranks.get(reg.name)
             used = ([row] if row else []) + ([prev] if prev and yoy_basis == "按上年同期数值计算" else [])
             terms = ["完成进度"]
+        # the year's target is the year's, whatever period states it: the newest period of that year held gives
+        # it when the period asked (全年) is not in yet — kept apart, for a question asking the target
+        target_from = _target_of_year(session, p, m.name, reg.name) if value is None and target is None else None
+        year_prov = (provenance(session, "indicators", [(target_from[1].id, target_from[1].import_id)], target_from[0],
+                                "年度目标取自同一年最近一期有数据的报表") if target_from else None)
         if yoy_basis and yoy_basis != "报表数":
             terms.append("同比")
         prov = provenance(session, "indicators", [(r.id, r.import_id) for r in used], p, formula(*terms, "序时进度"))
@@ -143,7 +153,19 @@ def get_indicator(store: FigureStore, region: str, period: str, metric: str, uni
         yoy_pct=as_float(yoy), yoy_basis=yoy_basis, annual_target=as_float(target),
         completion_pct=as_float(completion), schedule_pct=float(round2(p.schedule_pct)), rank=rank,
         ranked_regions=len(ranks), rank_shared_by=shared, basis=basis, figures=figures, provenance=prov, summary="，".join(parts) + "。",
+        year_target=as_float(convert(target_from[1].target, m.unit, out_unit)) if target_from and target_from[1].target else None,
+        year_target_period=target_from[0].label if target_from else None, year_target_provenance=year_prov,
     )
+
+
+def _target_of_year(session: Session, p: Period, metric: str, region: str) -> tuple[Period, Row] | None:
+    """(the period, the row) of the newest period of `p`'s year, before `p`, that states the region's annual target."""
+    for month in range(p.month - 1, 0, -1):
+        earlier = Period(p.year, month)
+        row = next((r for r in load_rows(session, earlier, metric) if r.region == region and r.target is not None), None)
+        if row is not None:
+            return earlier, row
+    return None
 
 
 class RankedRegion(BaseModel):

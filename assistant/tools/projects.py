@@ -387,7 +387,7 @@ def _upper_bound(text: str) -> tuple[Decimal, bool]:
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
                   foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
-                  order: Literal["signed", "investment", "investment_asc"] = "signed", limit: int = 50,
+                  order: Literal["signed", "investment", "investment_asc", "funds", "funds_asc"] = "signed", limit: int = 50,
                   enterprise: str | None = None, source_unit: str | None = None,
                   columns: list[str] | None = None, matches: list[str] | None = None,
                   max_investment_yi: str | None = None, no_funds: bool | None = None,
@@ -397,7 +397,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产，或“未签约”“未开工”“未投产”（还没到该阶段的）；
     period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
-    order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小，“investment_asc”从小到大；limit：最多返回条数（默认 50）；
+    order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小，“investment_asc”从小到大，“funds”按到位资金从多到少，
+    “funds_asc”从少到多；limit：最多返回条数（默认 50）；
     enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目；
     source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目；
     columns：要逐个项目写出的台账列，如 ["项目管家", "包抓领导"]，可选：企业、签约日期、开工日期、投产日期、到位资金、线索等级、线索日期、在谈日期、
@@ -428,6 +429,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             projects = sorted(projects, key=lambda x: (x.total is None, -(x.total or 0), x.name))
         elif order == "investment_asc":  # 投资最小的: the smallest first, unfilled last
             projects = sorted(projects, key=lambda x: (x.total is None, x.total or 0, x.name))
+        elif order in ("funds", "funds_asc"):  # 到位资金最多 / 最少: unfilled last either way
+            sign = -1 if order == "funds" else 1
+            projects = sorted(projects, key=lambda x: (x.funds is None, sign * (x.funds or 0), x.name))
         if wanted_stage:
             projects = [x for x in projects if x.stage == wanted_stage]
         if before_stage:
