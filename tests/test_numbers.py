@@ -8,6 +8,8 @@ from assistant.answer.numbers import find_numbers, unsupported_numbers
 def test_dates_ordinals_and_doc_numbers_are_not_figures() -> None:
     text = "根据安招函〔2023〕31号，2023年一季度（1-3月）截至7月底，一是强化统筹，第205号提案[1]，“5+3”产业链。"
     assert find_numbers(text) == []
+    # a record's code is an identifier; a figure beside it is still a figure
+    assert [m.value for m in find_numbers("问题WT-2023-003逾期 28 天，ZS-23-15 已办结")] == [28]
 
 
 def test_arabic_chinese_percent_and_units_are_found() -> None:

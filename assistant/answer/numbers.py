@@ -15,14 +15,15 @@ from assistant.numerals import chinese_numeral, chinese_value, number_value
 
 SCALE = {"亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 
-# Numbers that are not figures: dates and periods, ordinals, 文号, citation markers, headings.
+# Numbers that are not figures: dates and periods, ordinals, 文号 and record codes, citation markers, headings.
 NOT_FIGURE = re.compile(
     r"〔\d{4}〕\d+号|\[\d{4}\]\d+号|\[\d+\]|第\s*\d+\s*号|"
     r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|"  # an ISO date, in a file name too (projects_2023-07-21.csv): its day is no -21
     r"(?:19|20)\d{2}\s*(?:年|Q[1-4]|-\d{1,2})|\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月|\d{1,2}\s*月(?:份|底|末|初)?|\d{1,2}\s*日|"
     r"[一二三四五六七八九十]+(?:是|要|、|季度)|第[一二三四五六七八九十百零〇\d]+|（[一二三四五六七八九十\d]+）|"
     r"前三季度|上半年|下半年|全年|5\+3|\d+\+\d+|"
-    r"[a-z_]+#\d+(?:、\d+)*"  # a database row reference (indicators#28、29) in a conflict note
+    r"[a-z_]+#\d+(?:、\d+)*|"  # a database row reference (indicators#28、29) in a conflict note
+    r"(?<![A-Za-z])[A-Za-z]{1,6}[-_]\d+(?:[-_]\d+)+"  # a record's code (问题编号 WT-2023-003): an identifier
 )
 ARABIC = re.compile(r"(?<![A-Za-z0-9_.])([-+]?\d[\d,]*(?:\.\d+)?)\s*(%|％|个百分点)?\s*(亿|万|千)?")
 CHINESE = re.compile(

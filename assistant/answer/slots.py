@@ -229,6 +229,10 @@ class Slots:
     moved: bool | None = None  # asks what moved (进展, 推进, 动态, 变化), not what was added or what stands
     until: date | None = None  # a count up to a month's end (截至6月底开工的项目)
     key_chain: bool | None = None  # projects on a “5+3” key chain (True) or on none of them (不在5+3产业链上: False)
+    # the day count and the ledger issue of a question about the problem ledger (提出超过100天的问题, 7月14号那期问题
+    # 台账): a window over projects (签约满60天还没开工) is not one over problems
+    problem_days: int | None = None
+    problem_ledger_on: date | None = None
     waited_since: str | None = None  # a problem's days counted from its newest 办理进展 (超过10天没更新进展 → 进展)
     problem_code: str | None = None  # a problem of the ledger named by its 编号 (WT-2023-003)
     rated: dict[str, str] | None = None  # ledger column → value of the projects a rate is asked of (分管卫健的)
@@ -850,6 +854,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if (on_chain := _KEY_CHAIN.search(text)) and "项目" in text and not slots.chain:
         slots.key_chain = not on_chain.group(1)
     slots.ledger_on = _ledger_on(text, today)
+    if _PROBLEM_WORDS.search(text) and not _stuck_in(text, slots.days):
+        slots.problem_days, slots.problem_ledger_on = slots.days, slots.ledger_on
     # 截至6月30号那期台账: the day names a ledger to read, not an end day of what happened
     slots.until = None if slots.ledger_on else _until(text, today)
     if slots.ledger_on:

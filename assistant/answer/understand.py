@@ -102,7 +102,7 @@ BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|
 DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 # A question opening with what it changes of the one before (那…, 换成…, 比一季度…: the other side is the figure
 # just given), or …呢 closing the question or its first clause before what is asked of it (宁陕呢，低于序时没有)
-FOLLOW_UP = re.compile(r"^(?:那|那么|还有|其中|这其中|里头|里面|这里面|这些里面?|这当中|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较)|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
+FOLLOW_UP = re.compile(r"^(?:(?:跟|和|与|同)[^，,。？?]{1,8}(?:比|相比|比较|对比)|那|那么|还有|其中|这其中|里头|里面|这里面|这些里面?|这当中|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较)|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.

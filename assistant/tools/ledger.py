@@ -237,7 +237,8 @@ class ProblemList(BaseModel):
         "上了联席会议的问题清单", "汉滨区的项目遇到了什么困难和问题", "提出超过两个月还没解决的问题",
         "超过半个月没更新办理进展的问题", "挂了很久一直没办结的诉求有几个",
     ],
-    slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since", "code": "problem_code"},
+    slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since", "code": "problem_code",
+           "days": "problem_days", "ledger_on": "problem_ledger_on"},
     path="problems",
 )
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
