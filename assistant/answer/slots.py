@@ -91,6 +91,8 @@ def normalise_code(code: str) -> str:
 
 # Which project is asked for (哪个项目, 哪几个项目, 里头哪个): one of the projects listed, not their total.
 _WHICH_PROJECT = re.compile(r"哪(?:个|些|几个|一个)(?:项目)?|什么项目|啥项目")
+# Events asked of (活动, 推介会, 办了几场): where the home city names the place they were held.
+_EVENT_ASK = re.compile(r"活动|推介|洽谈会|博览会|招商会|[办开搞]了?几场|举办|签约仪式")
 # A rule about a rate asked (低于多少不得分, 要求多少): the documents' answer, not the rate of some projects
 _RULE_ASKED = re.compile(r"低于多少|高于多少|不得分|扣分|得分|要求|规定|标准|门槛|怎么算|如何计算")
 # A body the database keeps a table of, named by its kind's word (大湾区联络处, 航空航天产业链, 比亚迪公司): the name
@@ -748,7 +750,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.spans.append((word, "某产业链"))
             break
     for city in vocab.event_cities:
-        if len(city) >= 2 and city in text:
+        # the home city is named in passing (给外地客商介绍安康, 咱安康): it picks events only where they are asked
+        if len(city) >= 2 and city in text and (city not in home_city() or _EVENT_ASK.search(text)):
             slots.city = city
             break
     else:  # a province the events were held in (去广东办过几场推介会): its cities' events
