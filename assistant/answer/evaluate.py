@@ -365,6 +365,7 @@ def render_table(report: AskReport) -> str:
     for kind in VALUE_KINDS:
         kind_metric(kind, "exact", "数字精确")
         kind_metric(kind, "provenance", "有来源")
+        kind_metric(kind, "honest_cannot", "数据里没有的如实拒答")
     for kind in FACT_KINDS:
         kind_metric(kind, "key_fact", "关键事实在回答中")
         kind_metric(kind, "citation_precision", "引用精确率")
@@ -381,7 +382,8 @@ def render_table(report: AskReport) -> str:
     col_width = max([_width(h) for h in heads] + [_width(c) for _, cells in rows for c in cells]) + 2
     lines = [_pad("指标", label_width) + "".join(_pad(h, col_width) for h in heads)]
     lines += [_pad(label, label_width) + "".join(_pad(c, col_width) for c in cells) for label, cells in rows]
-    lines.append("通过 = 数据/台账/追问题数字全部精确，政策/释义题关键事实在回答中，拒答题如实拒答，坏输入处理得当。")
+    lines.append("通过 = 数据/台账/追问题数字全部精确（预期为空的，即数据里没有的，如实拒答），政策/释义题关键事实在回答中，拒答题如实拒答，"
+                 "坏输入处理得当。")
     return "\n".join(lines)
 
 
