@@ -34,10 +34,10 @@ class OfficeList(BaseModel):
 
 
 @figure_tool(
-    "驻外招商联络处名录：有哪些联络处、驻地、简称、负责人、设立日期",
+    "驻外招商联络处名录：有哪些联络处、驻地、简称、负责人、设立日期、联系的区域（备注）",
     examples=[
         "我们在外地设了几个招商联络处", "驻外联络处都有哪些", "某联络处的负责人是谁", "某联络处是什么时候设立的",
-        "驻外招商联络处名单和负责人", "某办是哪年成立的", "某年设立的联络处有几个",
+        "驻外招商联络处名单和负责人", "某办是哪年成立的", "某年设立的联络处有几个", "某联络处主要负责联系哪些地方的企业",
     ],
     slots={"office": "city", "founded_in": "period"},
     path="offices",
@@ -66,7 +66,7 @@ def list_offices(store: FigureStore, office: str | None = None, founded_in: str 
         parts = [f"驻{i.city}", *(["简称" + "、".join(i.aliases)] if i.aliases else []),
                  f"负责人{i.head}" if i.head else "负责人未填",
                  f"{cn_date(i.founded_on)}设立" if i.founded_on else "设立日期未填",
-                 f"走访叩门记录 {i.contacts} 次"]
+                 f"走访叩门记录 {i.contacts} 次", *([f"备注：{i.note}"] if i.note else [])]
         return f"{i.name}（{'，'.join(parts)}）"
 
     scope = "" if office else f"{within.label}设立的" if within is not None else "全市"

@@ -136,3 +136,9 @@ def test_a_problem_number_the_ledger_does_not_hold_is_said(assistant: Assistant)
     answer = assistant.ask("问题台账里WT-2023-099是哪个部门负责的")
     assert "没有找到问题编号“WT-2023-099”" in answer.answer and codes[0] in answer.answer, answer.answer
     assert not [f for f in answer.figures if f.value is not None]
+
+
+def test_an_offices_remit_is_its_remark(assistant: Assistant) -> None:
+    office = next(r for r in _rows("offices.csv") if r["驻地城市"] == "北京")
+    answer = ask_routed(assistant, "驻京联络处主要负责联系哪片的企业", "list_offices", [office["备注"]], [])
+    assert answer.figures
