@@ -91,6 +91,9 @@ def normalise_code(code: str) -> str:
 
 # Which project is asked for (哪个项目, 哪几个项目, 里头哪个): one of the projects listed, not their total.
 _WHICH_PROJECT = re.compile(r"哪(?:个|些|几个|一个)(?:项目)?|什么项目|啥项目")
+# Companies never visited (一次走访记录都没有, 还没走访过, 从没对接过).
+_UNVISITED = re.compile(r"(?:没有?|未|从没|从未|一次都没有?|一次也没有?)\S{0,4}(?:走访|对接|叩门|拜访)|"
+                        r"(?:走访|对接|叩门|拜访)(?:的)?记录(?:都|也|一次都|一次也)?(?:没有|为零|是零)|零走访")
 # Events asked of (活动, 推介会, 办了几场): where the home city names the place they were held.
 _EVENT_ASK = re.compile(r"活动|推介|洽谈会|博览会|招商会|[办开搞]了?几场|举办|签约仪式")
 # A rule about a rate asked (低于多少不得分, 要求多少): the documents' answer, not the rate of some projects
@@ -236,6 +239,7 @@ class Slots:
     problem_days: int | None = None
     problem_ledger_on: date | None = None
     waited_since: str | None = None  # a problem's days counted from its newest 办理进展 (超过10天没更新进展 → 进展)
+    unvisited: bool | None = None  # companies no visit record names (哪几家一次走访记录都没有)
     problem_code: str | None = None  # a problem of the ledger named by its 编号 (WT-2023-003)
     rated: dict[str, str] | None = None  # ledger column → value of the projects a rate is asked of (分管卫健的)
     stuck_in: str | None = None  # the stage projects stay in past a time (在谈满一个月还没签下来 → 在谈)
@@ -819,6 +823,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             section := _SECTION.search(text)) and not any(section.group(1) in u for u in vocab.units) \
             and not any(section.group(1)[-3:] in name for name in [*vocab.enterprises, *vocab.projects]):
         slots.unknown.append(("单位", section.group(1)))  # 投资促进科对接过哪些企业: no records name such a unit
+    if re.search(r"企业|公司|客商", text) and _UNVISITED.search(text):
+        slots.unvisited = True
     if _VISIT_WORDS.search(text):
         # a person of the visit records, where visits are asked (黄某今年走访了哪些企业): the same name as a 项目管家
         # elsewhere (黄某管哪些项目) is the ledger's, picked by its column

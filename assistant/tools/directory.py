@@ -278,20 +278,22 @@ def _status_matches(wanted: str, status: str | None) -> bool:
         "目标企业库里还在跟踪的企业有几家？", "已对接的500强企业有哪些", "新能源产业链的目标企业",
         "跟踪中的外资企业名单", "目标企业库一共多少家企业", "民营500强企业我们对接了哪些",
         "哪些企业已经签约了", "客商库里有哪些行业领军企业", "上海办负责跟踪的目标企业名单", "总部在深圳的目标企业有哪些",
+        "哪些目标企业还没走访过",
     ],
     slots={"headquarters": "hq"},
     path="enterprises",
 )
 def list_enterprises(store: FigureStore, status: str | None = None, chain: str | None = None,
                      category: str | None = None, owner: str | None = None,
-                     headquarters: str | None = None) -> EnterpriseList:
+                     headquarters: str | None = None, unvisited: bool | None = None) -> EnterpriseList:
     """目标企业库（客商库）：按对接状态（已对接、跟踪中、已签约；“在跟踪”“对接中”“储备”都按尚未签约的跟踪中企业）、
     “5+3”产业链、类别（中国500强、民营500强、行业领军、外资）筛选，列出企业及其在项目库中的项目，并按状态计数。
 
     status：可选，对接状态，如“已对接”“跟踪中”“在跟踪”“已签约”；chain：可选，“5+3”产业链名；
     category：可选，类别，如“中国500强”“民营500强”“行业领军”“外资”；
     owner：可选，跟踪责任单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位负责跟踪的企业；
-    headquarters：可选，总部所在地，如“深圳”，只列总部在那里的企业。都不填即全部企业。
+    headquarters：可选，总部所在地，如“深圳”，只列总部在那里的企业；
+    unvisited：True 只列走访叩门记录中一次都没有的企业。都不填即全部企业。
     """
     chain_name = None
     if chain:
@@ -304,6 +306,11 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
               and (not category or normalise_name(category) in normalise_name(e.category or ""))
               and (not owner or _same_owner(owner, e.owner))
               and (not headquarters or normalise_name(headquarters) in normalise_name(e.headquarters or ""))]
+    if unvisited:
+        with store.session() as session:
+            visited = {*session.scalars(select(Contact.enterprise_id)), *(
+                normalise_name(n) for n in session.scalars(select(Contact.enterprise_name)) if n)}
+        picked = [(e, c, ps) for e, c, ps in picked if e.id not in visited and normalise_name(e.name) not in visited]
     with store.session() as session:
         # none matched: the zero is a finding about the whole enterprise list looked through
         prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked or rows], None,
@@ -312,7 +319,7 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
                             projects=ps, owner=e.owner) for e, c, ps in picked]
     by_status = Counter(i.status or "未填" for i in items).most_common()
     units = "、".join(sorted({e.owner for e, _, _ in picked if e.owner})) or f"“{owner}”"
-    scope = "".join(filter(None, [headquarters and f"总部在{headquarters}的", owner and f"由{units}跟踪的",
+    scope = "".join(filter(None, ["没有走访叩门记录的" if unvisited else None, headquarters and f"总部在{headquarters}的", owner and f"由{units}跟踪的",
                                   chain_name and f"{chain_name}产业链", category,
                                   status and f"“{status}”"]))
     figures = [Figure(label=f"目标企业库{scope}企业数", value=len(items), unit="家", period=None, provenance=prov)]

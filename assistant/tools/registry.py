@@ -91,6 +91,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("key_chain", "是否在“5+3”重点产业链上", narrows=True),
     SlotKind("problem_code", "问题编号（WT-2023-003）", narrows=True),
     SlotKind("rated", "台账列的取值（所问比率只算这些项目：包抓领导为分管工业）", narrows=True),
+    SlotKind("unvisited", "一次都没走访过的企业", narrows=True),
     SlotKind("problem_days", "问题等待的天数门槛（提出超过100天）"),
     SlotKind("problem_ledger_on", "某一期问题台账的日期", narrows=True),
     SlotKind("waited_since", "等待天数从何时算起（提出、最新进展）", names=False),

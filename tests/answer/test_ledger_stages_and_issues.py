@@ -142,3 +142,10 @@ def test_an_offices_remit_is_its_remark(assistant: Assistant) -> None:
     office = next(r for r in _rows("offices.csv") if r["驻地城市"] == "北京")
     answer = ask_routed(assistant, "驻京联络处主要负责联系哪片的企业", "list_offices", [office["备注"]], [])
     assert answer.figures
+
+
+def test_companies_no_visit_record_names(assistant: Assistant) -> None:
+    visited = {r["企业名称"] for r in _rows("contacts.csv")}
+    never = sorted(r["企业名称"] for r in _rows("enterprises.csv") if r["企业名称"] not in visited)
+    answer = ask_routed(assistant, "目标企业库里哪些企业还从没走访过", "list_enterprises", [f"共 {len(never)} 家", *never], [])
+    assert answer.figures[0].value == len(never)
