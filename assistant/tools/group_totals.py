@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -32,6 +32,14 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "首谈单位": ("首谈单位", "联络处"),
 }
 _WHICH = r"(?:哪个|哪条|哪位|哪家|哪些|哪几[个条位家]?|各|每|分)\s*[个条位家]?"
+
+
+# group → the ledger column it is (for totals in the database) and the ledger row's attribute (for rates per group)
+GROUP_COLUMNS: dict[str, tuple[Any, str]] = {
+    "产业链": (IndustryChain.name, "chain"), "项目管家": (Project.manager, "manager"),
+    "包抓领导": (Project.lead_leader, "lead_leader"), "责任单位": (Project.responsible_unit, "responsible_unit"),
+    "首谈单位": (Project.source_unit, "source_unit"),
+}
 
 
 def asked_group(text: str) -> str | None:
@@ -79,8 +87,7 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
     measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”。
     """
     column, unit, rule = _COLUMNS[measure]
-    key = {"产业链": IndustryChain.name, "项目管家": Project.manager, "包抓领导": Project.lead_leader,
-           "责任单位": Project.responsible_unit, "首谈单位": Project.source_unit}[group]
+    key = GROUP_COLUMNS[group][0]
     with store.session() as session:
         day = ledger_date(session)
         value = func.count() if column is None else func.sum(column)
@@ -123,9 +130,6 @@ def _summary(totals: list[GroupTotal], group: str, what: str, unit: str, day: da
             f"{'、'.join(t.name for t in low)}（{_amount(low[0].value, unit)}）。排名：{listing}{rest}。")
 
 
-# the ledger row's attribute of each group (LedgerRow), for the rates computed per group
-_ROW_KEYS = {"产业链": "chain", "项目管家": "manager", "包抓领导": "lead_leader", "责任单位": "responsible_unit",
-             "首谈单位": "source_unit"}
 Rate = Literal["开工率", "资金到位率", "合同履约率", "涉链占比"]
 
 
@@ -167,7 +171,7 @@ def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率"
         rows = load_ledger(session, store.region_scope)  # a county officer's own projects
         prov = provenance_of(session, "projects", sorted(r.id for r in rows), {r.import_id for r in rows}, None,
                              f"{RATE_RULES[rate]}；按“{group}”分组，由高到低排名，并列者名次相同")
-    rates = county_rates(rows, day, _ROW_KEYS[group])
+    rates = county_rates(rows, day, GROUP_COLUMNS[group][1])
     table = [GroupRate(name=name, value=getattr(r, field), signed=r.signed) for name, r in rates.items()]
     ranks = competition_rank([(t.name, Decimal(str(t.value))) for t in table if t.value is not None])
     for t in table:
