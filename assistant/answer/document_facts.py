@@ -41,6 +41,11 @@ def _pairs(text: str) -> set[str]:
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
 
+def asks_fact(question: str) -> bool:
+    """Whether the question asks a fact about a document itself (文号, 印发日期, 发文机关, 签发人)."""
+    return any(pattern.search(question) for _, _, pattern in FACTS)
+
+
 def asked_fact(question: str, headings: dict[str, str]) -> DocumentFact | None:
     """The fact asked and the document it is asked of, by its heading; None when the question asks no such fact
     or names no one document clearly."""

@@ -31,12 +31,12 @@ from assistant.answer.declines import (
     unknown_lead,
     unknown_subject,
 )
-from assistant.answer.document_facts import asked_fact, cn_day
+from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
 from assistant.answer.followups import bare_attribute, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.named_documents import unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
-from assistant.answer.quoting import ASKS_PLANS, RULE, period_mentions, policy_for
+from assistant.answer.quoting import ASKS_PLANS, RULE, citation_of, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
 from assistant.answer.understand import (
@@ -285,6 +285,8 @@ class Assistant:
     def _document_fact(self, question: str, filters: SearchFilters) -> Answer | None:
         """信息共享那个办法是哪天印发的, 考核办法的文号: the fact ingest read off the document the question names, citing
         the passage that writes it (see document_facts); None when no such fact is asked of one document."""
+        if not asks_fact(question):
+            return None  # most questions: no per-document work on the hot path
         visible = {d: self.kb.heading(d) for d in self.kb.titles() if self.kb.passage_of(d, filters=filters)}
         fact = asked_fact(question, visible)
         if fact is None:
@@ -298,10 +300,7 @@ class Assistant:
         assert hit is not None  # visible above
         # the value as a passage writes it, or else as ingest read it off the document's head
         quote = " ".join(_window(hit.text, said).split()) if said in hit.text else f"（文件信息，入库时从文件头识别）{fact.label}：{said}"
-        citation = Citation(n=1, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
-                            quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
-                            chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr, verified=hit.verified,
-                            uploader=hit.uploader)
+        citation = citation_of(hit, quote, 1)
         lead = (f"《{title}》于{said}印发。[1]" if fact.field == "date" else f"《{title}》的{fact.label}是{said}。[1]")
         where = f"《{title}》" + (f"（{hit.doc_number}）" if hit.doc_number else "")
         text = f"{lead}\n\n【政策与文件依据】\n· 据{where}：{quote} [1]"

@@ -397,18 +397,19 @@ def policy_for(
         chosen = holding[:3]
     for hit, quote in chosen:
         n = len(comp.citations) + 1
-        comp.citations.append(
-            Citation(
-                n=n, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text,
-                quote=quote, source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id,
-                chunk_id=hit.chunk_id, page=hit.page, ocr=hit.ocr, verified=hit.verified, uploader=hit.uploader,
-            )
-        )
+        comp.citations.append(citation_of(hit, quote, n))
         where = f"《{hit.title}》" + (f"（{hit.doc_number}）" if hit.doc_number else "")
         section = f"“{hit.section.split(' › ')[-1]}”部分" if hit.section else ""
         # figures taken from an unverified document's text say so where they stand
         state = UNVERIFIED_NOTE if not hit.verified and find_numbers(quote) else ""
         comp.policy_lines.append(f"· 据{where}{section}：{quote} [{n}]{state}")
+
+
+def citation_of(hit: Hit, quote: str, n: int) -> Citation:
+    """Citation [n] of a retrieved passage, quoting `quote` of it."""
+    return Citation(n=n, title=hit.title, doc_number=hit.doc_number, section=hit.section, passage=hit.text, quote=quote,
+                    source=hit.source, start=hit.start, end=hit.end, doc_id=hit.doc_id, chunk_id=hit.chunk_id,
+                    page=hit.page, ocr=hit.ocr, verified=hit.verified, uploader=hit.uploader)
 
 
 def speaks_of(text: str, asked: list[str], places: Gazetteer) -> bool:

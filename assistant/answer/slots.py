@@ -24,6 +24,7 @@ from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
 from assistant.tools.directory import core_name
 from assistant.tools.group_totals import asked_group
+from assistant.tools.ledger import normalise_code
 from assistant.tools.lifecycle import issue_dates
 from assistant.tools.projects import (
     FLAG_COLUMNS,
@@ -82,11 +83,6 @@ _RATE_WORDS = {"资金到位率": ("资金到位率", "到位率"), "开工率":
                "涉链占比": ("涉链占比", "涉链项目占比", "涉链率", "重点产业链项目占比")}
 # A record's 编号 as ledgers write them (WT-2023-003, WT2023003, ZS-23-15): letters, then digits in groups.
 CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,6}\s*(?:[-_－—]?\s*\d{2,4}(?:\s*[-_－—]\s*\d{1,5})+|\d{6,})(?![\d])")
-
-
-def normalise_code(code: str) -> str:
-    """WT-2023-003, wt 2023－003, WT_2023_003 → WT2023003: how a code is compared."""
-    return re.sub(r"[\s\-_－—]", "", code).upper()
 
 
 # Which project is asked for (哪个项目, 哪几个项目, 里头哪个): one of the projects listed, not their total.

@@ -150,8 +150,9 @@ def problems_in(store: FigureStore, session: Session, region: str | None
     return (stmt if reg.is_city else stmt.where(Problem.region_id == reg.id)), reg.name
 
 
-def _same_code(held: str, asked: str) -> bool:
-    return re.sub(r"[\s\-_－—]", "", held).upper() == re.sub(r"[\s\-_－—]", "", asked).upper()
+def normalise_code(code: str) -> str:
+    """WT-2023-003, wt 2023－003, WT_2023_003 → WT2023003: how a record's 编号 is compared."""
+    return re.sub(r"[\s\-_－—]", "", code).upper()
 
 
 def _waited_from(session: Session, problems: list[Problem], since: str, day: date) -> dict[int, date]:
@@ -267,7 +268,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         stmt, region_name = problems_in(store, session, region)
         scoped = sorted(
             ((pb, rg) for pb, rg in session.execute(stmt)
-             if handled_by(pb, department) and (not code or _same_code(pb.code, code))
+             if handled_by(pb, department) and (not code or normalise_code(pb.code) == normalise_code(code))
              and (not escalation or pb.escalation == escalation)
              and (not opened_from or pb.opened_on >= opened_from) and (not last or pb.opened_on <= last)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
