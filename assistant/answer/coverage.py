@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import jieba.posseg as posseg
 from pydantic import BaseModel
 
 from assistant.answer.understand import Parsed, delexicalise, why_pattern
 from assistant.db.reference import STAGE_ALIASES
 from assistant.index.synonyms import Synonyms
+from assistant.index.tokenize import tag
 from assistant.numerals import chinese_value
 from assistant.tools.registry import REGISTRY, FigureTool
 
@@ -38,8 +38,9 @@ FRAME_WORDS = {
     "数", "数是", "数值", "数儿",
     # how far something has got (对接到什么程度, 办到哪一步): the status the tool states, not an attribute
     "程度", "地步",
-    # the level something is handled at (县级层面协调的): the level named is the slot
-    "层面",
+    # the level something is handled at (县级层面协调的), what is under a body (发改委名下的问题), the definition a
+    # figure is computed by (按台账口径算): the level, body or figure named is the slot
+    "层面", "名下", "口径",
     # one quarter or month on its own (二季度单季): the lead computes it from two cumulative figures
     "单季", "单季度", "当季", "单月", "当月",
     # the field a question is about said as an area (文旅康养方向, 这条链上, 商务口, 新能源领域): the chain or
@@ -90,7 +91,7 @@ BODY_ENDS = re.compile(r"^(?:局|委|厅|部|办|处|科|委员会|部门|系统
 def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     # 在各县区中排第几: 中排 is not a thing asked about (jieba reads it as a noun), the place among them is
     clause = re.sub(r"(?:当中|之中|中|里|内)(?=排)", "，", clause)
-    terms = [word for token in posseg.cut(delexicalise(clause, parsed, blank="，"))
+    terms = [word for token in tag(delexicalise(clause, parsed, blank="，"))
              if token.flag in ATTRIBUTE_TAGS and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
              and not word.startswith("某") and not ASKING.search(word)]
     return _compounds_of_slots(parsed, clause) + terms
@@ -101,7 +102,7 @@ def _compounds_of_slots(parsed: Parsed, clause: str) -> list[str]:
     thing asked is the compound, which taking the slot out would hide (收入 alone is no noun)."""
     spans = [span for span, _ in parsed.slots.spans if len(span) >= 2]
     found = []
-    for token in posseg.cut(clause):
+    for token in tag(clause):
         word = token.word.strip()
         if token.flag not in ATTRIBUTE_TAGS or word in FRAME_WORDS:
             continue
@@ -138,7 +139,7 @@ def _known(word: str, text: str) -> bool:
     if word.lower() in text:
         return True
     # a compound the tool's text writes apart (外资企业 → 外资 … 企业): every part must be there
-    parts = [p.word for p in posseg.cut(word) if len(p.word) > 1]
+    parts = [p.word for p in tag(word) if len(p.word) > 1]
     return len(parts) > 1 and all(p.lower() in text for p in parts)
 
 
@@ -196,7 +197,7 @@ def unit_uncovered(question: str, text: str) -> list[str]:
         return [m.group(2) + "数"]  # 技术工人数
     # named as the count of its unit (就业人数): a name no passage need write, so documents are still searched
     # on the question's other words, not required to say 安排 of 安排几个人
-    before = [t.word for t in posseg.cut(question[: m.start()]) if len(t.word.strip()) > 1]
+    before = [t.word for t in tag(question[: m.start()]) if len(t.word.strip()) > 1]
     return [(before[-1] if before else "") + ("人" if unit == "名" else unit) + "数"]
 
 

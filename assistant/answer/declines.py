@@ -6,13 +6,12 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-import jieba.posseg as posseg
-
 from assistant.answer.coverage import FRAME_WORDS
 from assistant.answer.understand import (
     Parsed,
     RegionName,
 )
+from assistant.index.tokenize import tag
 from assistant.tools.types import cn_date
 
 EXAMPLES = [
@@ -97,7 +96,7 @@ def subset_unanswered(text: str, passages: list[str]) -> str:
     if asked is None:
         return ""
     # its content words: 已经解决 is counted where a passage writes 已解决128个
-    words = "".join(t.word for t in posseg.cut(asked.group(1)) if t.flag[0] not in "dpcur")
+    words = "".join(t.word for t in tag(asked.group(1)) if t.flag[0] not in "dpcur")
     if not words:
         return ""  # 里还有多少个没解决: the part is named after the count, not read here
     part = re.escape(words)
@@ -123,7 +122,9 @@ def set_unspoken(text: str, quotes: list[str]) -> str:
 
 # A question asking the assistant's own judgement (你觉得…好不好, 你对…怎么评价, 该不该): no document or row holds it.
 # 你觉得外资为什么落后 asks the reasons the documents give, 你认为汉阴完成得怎么样 a figure: neither is matched.
-OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^，。？?]{0,24}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"
+OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^。？?]{0,30}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"
+                     # two ways weighed (项目管家和政府经纪人哪个模式更好使)
+                     r"哪(?:个|种)[^，。？?]{0,4}?更?(?:好使|好用|管用|有效|高明|靠谱|好)|更(?:好使|好用|管用|有效|高明)|"
                      r"合不合理|合理吗|应不应该|值不值得|更值得|最值得|靠不靠谱|靠谱吗|满意吗|(?:干|做|搞)得(?:怎么样|好吗|好不好|行吗|如何)|"
                      # a judgement of a rule or a figure's level (外资只给10分是不是定低了, 这个权重合适吗)
                      r"是不是[^，。？?]{0,4}?(?:低|高|少|多|严|松|宽|紧|重|轻)了|合适吗|合不合适|科学吗|公平吗|公不公平|妥当吗)|"
@@ -210,7 +211,7 @@ def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[s
     know, and no passage about its other words answers it. "" when the subject is known or not a name.
     `writes(text)`: whether the documents have the text anywhere; a two-character name (华为) is taken only when
     they do not (库里 is written, in 项目库里) — without it, only names of three characters or more."""
-    tokens = [(t.word, t.flag) for t in posseg.cut(text) if t.word.strip()]
+    tokens = [(t.word, t.flag) for t in tag(text) if t.word.strip()]
     i = 0
     while i < len(tokens) and tokens[i][0] in OPENERS:
         i += 1

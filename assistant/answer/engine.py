@@ -60,7 +60,7 @@ from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
-from assistant.index.tokenize import add_words
+from assistant.index.tokenize import add_words, teach_tagger
 from assistant.onboarding.sources import with_paragraph
 from assistant.tools.directory import core_name
 from assistant.tools.registry import REGISTRY
@@ -126,6 +126,8 @@ class Assistant:
         self.today = today
         self.vocab = Vocabulary.load(self.store)
         add_words(self.vocab.words())
+        # the bureau's terms read as one word each (比序时差多少: 序时, not 比序 and 时差)
+        teach_tagger(load_synonyms(settings.synonyms_path).words())
         self._import_mark = _import_mark(self.store)
         self._imports_checked = time.monotonic()
         self._router: SemanticRouter | None = None

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-import jieba.posseg as posseg
 from sqlalchemy import select
 
 from assistant.db.models import Contact, Enterprise, Event, IndustryChain, Office, Problem, Project
@@ -19,7 +18,8 @@ from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES, STAGE_ALI
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.index.places import gazetteer, home_city, within
-from assistant.index.tokenize import get_tokenizer
+from assistant.index.tokenize import get_tokenizer, tag
+from assistant.numerals import chinese_value
 from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
 from assistant.tools.directory import core_name
@@ -39,9 +39,11 @@ _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "半": 0.5}
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
 _DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|月(?![底末份\d日号])|年)")
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*亿(?:元)?(?:以上|及以上|多|超)")
+# A lower bound (5亿以上, 10个亿以上, 超过10亿, 过十个亿, 不低于5亿元)
+_YI = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*个?\s*亿(?:元)?"
+_AMOUNT = re.compile(rf"(?<![不未超])(?:超过|超出|超|过|大于|高于|多于|不低于|不少于|至少){_YI}|{_YI}(?:以上|及以上|多|超)")
 # An upper bound (不到2亿, 低于3亿元, 1亿元以下, 小于5亿): below it, the bound itself included only where said (以下, 以内, 不超过)
-_AMOUNT_BELOW = re.compile(r"(?:(不到|不足|低于|小于|少于|不超过|未超过|不满)\s*(\d+(?:\.\d+)?)\s*亿(?:元)?)|"
+_AMOUNT_BELOW = re.compile(r"(?:(?<!不)(不到|不足|低于|小于|少于|不超过|未超过|不满)\s*(\d+(?:\.\d+)?)\s*亿(?:元)?)|"
                            r"(?:(\d+(?:\.\d+)?)\s*亿(?:元)?\s*(以下|及以下|以内|之内))")
 # X项目 names a project unless 项目 starts a compound (项目管家, 项目库, 项目开工率); 项目开工了吗 asks about it.
 _PROJECT_MENTION = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?)项目"
@@ -525,7 +527,7 @@ def unknown_company(text: str, vocab: SlotVocabulary) -> str | None:
 def is_clause(words: str) -> bool:
     """Whether the words before 项目 say something (干部尽力了但没招来项目) rather than name a project (秦巴锂电池回收
     项目): a name is a noun phrase, without prepositions, conjunctions, particles, pronouns or adverbs."""
-    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in posseg.cut(words))
+    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in tag(words))
 
 
 @lru_cache(maxsize=1)
@@ -837,12 +839,14 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if slots.days is not None and re.search(r"(?:没|未|无|不见)\S{0,3}(?:更新|进展|动静|推进|动)", text):
         slots.waited_since = "进展"
     if amount := _AMOUNT.search(text):
-        slots.amount = float(amount.group(1))
+        number = amount.group(1) or amount.group(2)
+        slots.amount = float(number) if number[0].isdigit() else chinese_value(number)
     if below := _AMOUNT_BELOW.search(text):
         bound = float(below.group(2) or below.group(3))
         inclusive = (below.group(1) or below.group(4)) in ("不超过", "未超过", "以下", "及以下", "以内", "之内")
         slots.amount_below = f"{bound:g}" + ("（含）" if inclusive else "")
-    if re.search(r"外资项目|外商投资项目|外资的项目", text):
+    # projects with foreign money in them (外资项目, 带外资的, 含外资, 涉外资的项目)
+    if re.search(r"外资项目|外商投资项目|外资的项目|(?:带|含|涉及?)外资|有外资(?:成分|的项目)", text):
         slots.foreign = True
     if _NO_FUNDS.search(text):
         slots.no_funds = True

@@ -24,6 +24,10 @@ class Synonyms:
     def _pattern(self) -> re.Pattern[str] | None:
         return _compile(self.groups)
 
+    def words(self) -> list[str]:
+        """Every writing of every group."""
+        return [member for group in self.groups for member in group]
+
     def expand(self, query: str) -> list[tuple[str, list[str]]]:
         """For each group one of whose members `query` contains (longest match first, so 招投标法实施条例 is not
         also read as 招投标法): that member as written in the group, and the group's other members."""

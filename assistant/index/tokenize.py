@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from importlib import resources
 
 import jieba
+import jieba.posseg as posseg
 
 jieba.setLogLevel(logging.WARNING)
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
+_tagger: posseg.POSTokenizer | None = None
 
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 等 对 把 被 为 将 从 向 以 于 之 其 或 也 都 又 就 并 而 且 中 上 下 "
@@ -34,6 +36,33 @@ def get_tokenizer() -> jieba.Tokenizer:
                 tokenizer.load_userdict(fh)
             _tokenizer = tokenizer
         return _tokenizer
+
+
+def _get_tagger() -> posseg.POSTokenizer:
+    global _tagger
+    with _lock:
+        if _tagger is None:
+            # its own dictionary: words taught for reading questions must not change how passages are indexed
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            _tagger = posseg.POSTokenizer(tokenizer)
+        return _tagger
+
+
+def tag(text: str) -> list[posseg.pair]:
+    """Words with their part of speech: jieba's general dictionary plus the terms taught by `teach_tagger`, so the
+    bureau's terms are read whole (比序时差多少 is 比 | 序时 | 差, not 比序 | 时差)."""
+    return list(_get_tagger().cut(text))
+
+
+def teach_tagger(words: Iterable[str], flag: str = "n") -> None:
+    """Teach the question tagger terms of the maintained lists (the synonym groups' writings) as nouns."""
+    tagger = _get_tagger()
+    with _lock:
+        for word in words:
+            if word and len(word) > 1:
+                # frequent enough to stay whole beside its neighbours (序时 in 比序时差: 时差 is a common word)
+                tagger.tokenizer.add_word(word, freq=max(20, tagger.tokenizer.suggest_freq(word)), tag=flag)
 
 
 def add_words(words: list[str]) -> None:
