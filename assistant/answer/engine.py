@@ -32,7 +32,7 @@ from assistant.answer.declines import (
     unknown_subject,
 )
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
-from assistant.answer.followups import bare_attribute, resolve_follow_up
+from assistant.answer.followups import bare_attribute, continue_topic, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.named_documents import unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
@@ -179,9 +179,11 @@ class Assistant:
     def understand(self, question: str, history: list[str] | None = None) -> Parsed:
         previous: Parsed | None = None
         for earlier in (history or [])[-6:]:
-            previous = resolve_follow_up(parse(earlier, self.vocab, self.today, self.settings.max_question_chars), previous)
+            earlier_parsed = parse(earlier, self.vocab, self.today, self.settings.max_question_chars)
+            previous = continue_topic(resolve_follow_up(earlier_parsed, previous), previous)
         question = self._named_again(question, previous)
         current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
+        current = continue_topic(current, previous)
         if previous is not None and current.follow_up and ANAPHORA.search(current.text) \
                 and not any(not r.is_city for r in [*current.regions, *previous.regions]):
             # 它同比多少 after 一季度内资完成进度第一是谁: 它 is the place that answer named, when it asked of none
@@ -346,6 +348,8 @@ class Assistant:
         if parsed.of_answer and parsed.regions:
             # 它的年度目标是多少: what is asked of the place 它 stands for, whatever the turn before asked
             return ANAPHORA.sub(parsed.regions[0].name, parsed.text)
+        if parsed.topic:
+            return f"{parsed.topic}，{parsed.text}"  # 要是一个月没进展呢 after the ledger's update rule: of that rule
         if parsed.follow_up and history:
             turns = history[-6:]
             for i in range(len(turns) - 1, -1, -1):

@@ -182,3 +182,20 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         intents=data_intents,
         unknown_place="",
     )
+
+
+# A question going on from what the documents were asked (那要多大的项目才给配, 要是一个月都没啥进展呢, 那他们建议咋处理):
+# it opens by pointing back or by a condition on what was said.
+CONTINUES = re.compile(r"^(?:那|那么|要是|如果|假如|万一|还有|另外|其中|这个|那个|这些|那些|它|他们|她们|该)")
+
+
+def continue_topic(current: Parsed, previous: Parsed | None) -> Parsed:
+    """A question continuing the documents' topic of the turn before (not a figure's follow-up, which
+    `resolve_follow_up` resolves), naming no place or metric of its own: it carries that turn's question as its
+    topic, so the documents are searched for both."""
+    if previous is None or current.follow_up or current.regions or current.metrics or len(current.text) > 24:
+        return current
+    if not {"policy", "define"} & set(previous.intents) or not (CONTINUES.search(current.text)
+                                                                 or ANAPHORA.search(current.text)):
+        return current
+    return replace(current, topic=f"{previous.topic} {previous.text}".strip())

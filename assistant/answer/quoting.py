@@ -179,11 +179,19 @@ def stated_period(hit: Hit, quote: str) -> Period | None:
     return first
 
 
-def other_period(asked: Period | None, hit: Hit, quote: str) -> bool:
+# A period said relative to when it is written (年内, 下半年, 今年): the same words in a document of the asked year
+# speak of the period asked, whatever the document's own title dates (a half-year report's 下半年 plans).
+RELATIVE_PERIOD = re.compile(r"年内|今年|本年|当年|全年|下半年|上半年|年底|年末|四季度|三季度|二季度|一季度")
+
+
+def other_period(asked: Period | None, hit: Hit, quote: str, question: str = "") -> bool:
     """A quote stating figures about another period than the one asked (2022年底 answered by 2023's count,
     全年 by a 一季度 table): related text, not the answer."""
     if asked is None or not find_numbers(quote):
         return False
+    said = {m.group() for m in RELATIVE_PERIOD.finditer(question)}
+    if said & {m.group() for m in RELATIVE_PERIOD.finditer(quote)} and issued_year(hit) == asked.year:
+        return False  # 年内推动几个外资项目 of 2023, answered by a 2023 report's 推动至少3个外资项目年内资金入境
     stated = stated_period(hit, quote)
     if stated is not None and stated.month == 12 and _named_in(hit.title, stated) \
             and issued_year(hit) in (None, stated.year) and not any(_names_a_period(t) for t in (quote, hit.section)):
@@ -257,6 +265,10 @@ def policy_for(
         query = " ".join(topic[:1] + [query])
     # 进展到啥程度 phrases the asking: the passage stating the state (进入招标准备阶段) need not write it
     words = kb.known(content_words(without_progress(query)))
+    if parsed.topic:
+        # a question continuing the documents' topic (那要多大的项目才给配): searched, and its passages matched, with
+        # the words of the question it continues
+        words += [w for w in kb.known(content_words(without_progress(parsed.topic))) if w not in words]
     latest = asks_latest_state(query)
     words += [g.lower() for g in grades(query) if g.lower() not in words and kb.writes(g)]
     # what the documents are asked for: in a mixed question (完成多少，为什么滞后) the why clause's reasons, not a value
@@ -276,7 +288,8 @@ def policy_for(
     aim = asked_part(query) if asks_reason else ""
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)
-    hits = kb.search(query, k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
+    hits = kb.search(f"{parsed.topic} {query}" if parsed.topic else query,
+                     k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
     purpose = asks_reason and ASKS_PURPOSE.search(query) is not None
     proposer = ASKS_PROPOSER.search(query) is not None
     stating: dict[str, Hit] = {}
@@ -342,7 +355,7 @@ def policy_for(
         greeting = salutation(hit.text) if proposer else ""
         if greeting:
             quote = greeting  # a reply letter is addressed to whoever made the proposal
-        if other_period(asked_period, hit, quote) or other_place(asked_regions, regions_of, hit, quote):
+        if other_period(asked_period, hit, quote, query) or other_place(asked_regions, regions_of, hit, quote):
             continue
         if per_county and find_numbers(quote) and len(regions_of(quote) if regions_of else []) < 2:
             continue  # 各县区分别多少 is answered county by county, not by one total

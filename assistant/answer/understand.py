@@ -139,6 +139,9 @@ class Parsed:
     asked_before: str = ""  # for a follow-up, the earlier question(s) it changes (白河县内资总量排第几 before 那平利县呢)
     of_answer: bool = False  # a follow-up whose 它 is the place the answer before it named (它同比多少 after 第一是谁)
     span: bool = False  # months not from January (8月底到年底, 9-12月, 下半年): the later cumulative less the earlier
+    # for a question continuing a documents' topic (那要多大的项目才给配 after 项目管家是干啥的), the earlier
+    # question(s) whose topic it continues: the documents are searched with both
+    topic: str = ""
 
     def delexicalised(self) -> str:
         """The question with the names it fills slots with replaced by placeholders (for the router)."""
