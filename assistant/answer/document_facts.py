@@ -53,9 +53,10 @@ def asked_fact(question: str, headings: dict[str, str]) -> DocumentFact | None:
     if asked is None or not headings:
         return None
     # a document named by its number (205号提案的答复函, 第112号建议): the one heading writing that number names it
+    # (not as a 文号's serial, 〔2023〕31号)
     numbers = re.findall(r"(?<![\d〔\[(（])(\d{1,4})\s*号", question)
     numbered = [doc for doc, head in headings.items()
-                if numbers and all(re.search(rf"(?<!\d){n}(?!\d)\s*号", head) for n in numbers)]
+                if numbers and all(re.search(rf"(?<![\d〕\])）)]){n}(?!\d)\s*号", head) for n in numbers)]
     if len(numbered) == 1:
         return DocumentFact(numbered[0], *asked)
     wanted = _pairs(_ASKING.sub("，", question))

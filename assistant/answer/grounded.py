@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from assistant.answer.answer_types import answer_type
 from assistant.answer.composition import Composition
-from assistant.answer.leads import derived, lead_sentence
+from assistant.answer.leads import columns_unfilled, derived, lead_sentence
 from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
@@ -335,6 +335,11 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
         else:
             comp.no_data = False
     comp.lead = lead_sentence(parsed, comp.results) if comp.results else comp.lead
+    if comp.results and columns_unfilled(parsed, comp.results):
+        # 康养小镇项目的包抓领导 where the ledger leaves it empty: that is the answer; the project's other figures are not
+        comp.figures, comp.figure_lines = [], [f"· {comp.lead}{_source_line(comp.results[0])}"]
+        comp.settled = True
+        return
     comp.tool_values += derived(comp.results, parsed)
     year_targets = [r for r in comp.results if isinstance(r, IndicatorResult) and r.year_target is not None
                     and r.year_target_provenance is not None]

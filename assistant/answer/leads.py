@@ -22,9 +22,12 @@ from assistant.answer.understand import (
     Parsed,
 )
 from assistant.db.periods import parse_period
+from assistant.tools.directory import ProjectDetail
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
 from assistant.tools.lifecycle import CountyRanking
+from assistant.tools.milestones import COLUMN_NAMES
 from assistant.tools.monthly import ProgressChange, ProgressStep
+from assistant.tools.project_history import ProjectHistory
 from assistant.tools.types import cn_date
 
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
@@ -193,7 +196,42 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _county_rate_lead(parsed, first)
     if isinstance(first, ProgressChange):
         return _progress_lead(parsed, first)
+    if isinstance(first, ProjectDetail) and (asked := asked_columns(parsed, first)):
+        return _columns_lead(first, asked)
+    if isinstance(first, ProjectHistory):
+        return first.summary.split("。各期：")[0] + "。"  # what changed; each issue's row follows as the evidence
     return str(getattr(first, "summary", ""))
+
+
+# When a thing happened asked (哪天, 什么时候): of a stage named, the date the ledger records it reached.
+WHEN = re.compile(r"哪天|哪一天|什么时候|啥时候|何时|几月几|日期|时间|哪年|哪月")
+UNFILLED = "未填"
+
+
+def asked_columns(parsed: Parsed, project: ProjectDetail) -> list[str]:
+    """The ledger columns a question asks of one project (包抓领导, 外资金额; 线索日期 for 哪天作为线索录进来的)."""
+    asked = list(parsed.slots.columns or [])
+    if parsed.slots.milestone in COLUMN_NAMES and WHEN.search(parsed.text):
+        asked.append(COLUMN_NAMES[parsed.slots.milestone])
+    return [c for c in dict.fromkeys(asked) if c in project.columns]
+
+
+def columns_unfilled(parsed: Parsed, results: list[BaseModel]) -> bool:
+    """Whether the question asks columns of one project and the ledger leaves every one of them empty."""
+    first = results[0] if len(results) == 1 else None
+    return isinstance(first, ProjectDetail) and bool(asked := asked_columns(parsed, first)) and all(
+        first.columns[c] == UNFILLED for c in asked)
+
+
+def _columns_lead(project: ProjectDetail, asked: list[str]) -> str:
+    """碳基新材料项目（示例）的包抓领导为副市长（分管工业）。 — and which of the asked columns the ledger leaves empty."""
+    filled = [f"{c}为{project.columns[c]}" for c in asked if project.columns[c] != UNFILLED]
+    empty = [c for c in asked if project.columns[c] == UNFILLED]
+    lead = f"{project.name}的{'，'.join(filled)}。" if filled else ""
+    if empty:
+        lead += (f"项目台账中{'' if filled else project.name + '的'}{'、'.join(empty)}一栏没有填写"
+                 f"{'' if filled else '，无法回答'}。")
+    return lead
 
 
 def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:

@@ -265,10 +265,10 @@ def policy_for(
         query = " ".join(topic[:1] + [query])
     # 进展到啥程度 phrases the asking: the passage stating the state (进入招标准备阶段) need not write it
     words = kb.known(content_words(without_progress(query)))
-    if parsed.topic:
-        # a question continuing the documents' topic (那要多大的项目才给配): searched, and its passages matched, with
-        # the words of the question it continues
-        words += [w for w in kb.known(content_words(without_progress(parsed.topic))) if w not in words]
+    # a question continuing the documents' topic (那要多大的项目才给配 after 项目管家是干啥的): searched, and its
+    # passages matched, with the words of the question it continues; a passage naming none of them is off the topic
+    topic = kb.known(content_words(without_progress(parsed.topic))) if parsed.topic else []
+    words += [w for w in topic if w not in words]
     latest = asks_latest_state(query)
     words += [g.lower() for g in grades(query) if g.lower() not in words and kb.writes(g)]
     # what the documents are asked for: in a mixed question (完成多少，为什么滞后) the why clause's reasons, not a value
@@ -327,6 +327,8 @@ def policy_for(
         # (masthead, byline, 文种, office) count as the passage's for matching, not as words it must write itself
         known_as = f"{context} {kb.heading(hit.doc_id)}"
         if mentions and not any(m in known_as for m in mentions):
+            continue
+        if topic and not any(w in known_as for w in topic):
             continue
         if names and not all(n in context for n in names):
             continue

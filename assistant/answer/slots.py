@@ -38,7 +38,9 @@ from assistant.tools.projects import (
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "半": 0.5}
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
-_DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|月(?![底末份\d日号])|年)")
+# …nor a year written short (23年以来, 24年底: 15–99 before 年 is a year, not a span of years)
+_DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|月(?![底末份\d日号])|"
+                   r"(?<!(?<!\d)(?:1[5-9]|[2-9]\d))年)")
 # A lower bound (5亿以上, 10个亿以上, 超过10亿, 过十个亿, 不低于5亿元)
 _YI = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*个?\s*亿(?:元)?"
 _AMOUNT = re.compile(rf"(?<![不未超])(?:超过|超出|超|过|大于|高于|多于|不低于|不少于|至少){_YI}|{_YI}(?:以上|及以上|多|超)")
@@ -441,10 +443,14 @@ _IN_CHARGE_FIELDS = ("responsible", "leader", "manager")
 _WHO = re.compile(r"谁|哪位|哪几位|哪些人")
 
 
-def in_charge_columns() -> list[str]:
-    """The ledger columns naming who is in charge of a project (责任单位, 包抓领导, 项目管家), by their header names."""
+def in_charge_columns(text: str = "", said_only: bool = False) -> list[str]:
+    """The ledger columns naming who is in charge of a project (责任单位, 包抓领导, 项目管家), by their header names;
+    those whose own word the text says (哪位领导包抓的: 包抓 of 包抓领导), when it says one (only those, or none,
+    with `said_only`)."""
     by_field = {spec.field: spec.aliases[0] for spec in PROJECT_SPECS}
-    return [by_field[f] for f in _IN_CHARGE_FIELDS if by_field.get(f) in LEDGER_COLUMNS]
+    columns = [by_field[f] for f in _IN_CHARGE_FIELDS if by_field.get(f) in LEDGER_COLUMNS]
+    said = [c for c in columns if (stem := re.sub(r"^项目|领导$|单位$", "", c)) and stem in text]
+    return said or ([] if said_only else columns)
 
 
 def ledger_columns(text: str) -> list[str]:
@@ -879,7 +885,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     # the project ledger's columns; a problem's 进展 or 责任单位 is the problem ledger's, asked of its own tools; a
     # who-question about projects naming no column asks who is in charge (倒数第一是谁 asks no column)
     if not _PROBLEM_WORDS.search(text):
-        slots.columns = ledger_columns(bare_text) or (in_charge_columns() if _WHO.search(bare_text) and "项目" in bare_text else None)
+        who = _WHO.search(bare_text) is not None and "项目" in bare_text
+        # 哪位领导包抓的？项目管家是谁: the column said by its header (项目管家) and the one said by its own word (包抓)
+        said = list(dict.fromkeys([*ledger_columns(bare_text), *(in_charge_columns(bare_text, said_only=True) if who else [])]))
+        slots.columns = said or (in_charge_columns() if who else None)
         filters, mentions = ledger_matches(_leader_area_said_out(bare_text), vocab.ledger_values)
         # a filter of a list only where projects are listed or counted (续建项目有哪些), not where a rule about
         # such projects is asked (新建项目资金到位率低于多少不得分)

@@ -100,6 +100,8 @@ class ProjectDetail(BaseModel):
     start_deadline: date | None = Field(None, description="约定开工期限")
     progress: str | None = Field(None, description="最新进展")
     progress_on: date | None = Field(None, description="进展日期")
+    # every ledger column as text, 未填 for an empty cell (包抓领导 → 副市长（分管工业）): what a question asks of it
+    columns: dict[str, str] = Field(default_factory=dict, description="台账各列（未填的为“未填”）")
     problems: list[ProblemBrief]
     figures: list[Figure]
     provenance: Provenance
@@ -117,7 +119,7 @@ def _date(d: object) -> str:
         "锂电池正极材料项目现在什么进度？", "富硒茶精深加工项目开工了吗", "某某项目总投资多少、到位资金多少",
         "生物医药中间体项目的情况", "瀛湖康养度假区项目问题解决了没有", "这个项目是哪家企业投资的",
         "查一下硅材料项目", "纺织项目签约时间", "智能装备项目投产了没", "某项目的问题诉求办理到哪一步了",
-        "某项目从线索到开工各个节点的时间", "某项目签约后多少天开的工",
+        "某项目从线索到开工各个节点的时间", "某项目签约后多少天开的工", "某项目的线索是从哪来的，首谈单位是谁",
     ],
     slots={"name": "project"},
     requires=("project",),
@@ -152,6 +154,12 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
                               row.foreign_amount_wan_usd, row.note)
         region_name, chain_name = region_row.name, chain_row.name if chain_row else None
         clue_on, talks_on = row.clue_on, row.talks_on
+        from assistant.tools.projects import (  # projects lists through this module
+            LEDGER_COLUMNS,
+            ledger_column_texts,
+        )
+
+        columns = ledger_column_texts(session, [row.id], list(LEDGER_COLUMNS)).get(row.id, {})
         as_of = ledger_date(session)
         problems = sorted(session.scalars(select(Problem).where(
             (Problem.project_id == project.id) | (Problem.project_name == project.name))), key=lambda p: p.opened_on)
@@ -212,7 +220,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         started_on=project.started_on, operating_on=project.operating_on,
         funds_arrived_yi_yuan=project.funds_arrived_yi_yuan, is_foreign=project.is_foreign,
         foreign_amount_wan_usd=project.foreign_amount_wan_usd, note=project.note, problems=briefs, figures=figures,
-        provenance=prov, summary=summary, **ledger,
+        provenance=prov, summary=summary, columns=columns, **ledger,
     )
 
 

@@ -459,7 +459,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             units = "、".join(sorted({str(first[x.id]) for x in projects})) or f"“{source_unit}”"
         shown = projects[: max(limit, 0)]
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
-        ledger = _ledger_columns(session, [x.id for x in shown], asked, ledger_on)
+        ledger = ledger_column_texts(session, [x.id for x in shown], asked, ledger_on)
         sums = column_sums(session, [x.id for x in projects], asked, ledger_on) if projects else []
         first_ledger = min(ledger_dates(session), default=None) if ledger_on and not projects else None
     items = [
@@ -547,7 +547,7 @@ def _picked(label: str, value: str) -> str:
     return f"{label}未填" if value == UNFILLED else f"{label}为{value}"
 
 
-def _ledger_columns(session: Session, ids: list[int], labels: list[str],
+def ledger_column_texts(session: Session, ids: list[int], labels: list[str],
                     ledger_on: date | None = None) -> dict[int, dict[str, str]]:
     """The asked ledger columns of the listed projects, as text (未填 for an empty cell); 最新进展 with its date. With
     `ledger_on`, the columns the ledger's history keeps are as that day's ledger recorded them."""
