@@ -26,6 +26,7 @@ from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
 from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots
+from assistant.answer.slots import DATE_ORDER_COLUMNS
 from assistant.answer.understand import (
     ASKS_TARGET,
     DEFINE,
@@ -279,8 +280,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         # an office, chain, company or department the tables do not hold: a tool run without it would answer for
         # every one of them, as if the name had not been said
         eligible = []
+    # (哪个投产最晚 orders projects by a date: a ranking of rows, not a rule's deadline)
     if NORM.search(parsed.text) and not (parsed.regions or named_entities or parsed.slots.department
-                                         or (parsed.period and not parsed.period_assumed) or parsed.follow_up):
+                                         or (parsed.period and not parsed.period_assumed) or parsed.follow_up
+                                         or parsed.slots.order in DATE_ORDER_COLUMNS):
         eligible = []  # 一般问题几天内办结: the rule says it, the ledger's open problems do not
     if eligible:
         top = max(eligible, key=lambda e: (e[0], e[1]))

@@ -17,6 +17,7 @@ from assistant.answer.comparisons import (
     summed,
     two_compared,
 )
+from assistant.answer.slots import DATE_ORDER_COLUMNS
 from assistant.answer.understand import (
     ASKS_TARGET,
     Parsed,
@@ -28,6 +29,7 @@ from assistant.tools.lifecycle import CountyRanking
 from assistant.tools.milestones import COLUMN_NAMES
 from assistant.tools.monthly import ProgressChange, ProgressStep
 from assistant.tools.project_history import ProjectHistory
+from assistant.tools.projects import ProjectList
 from assistant.tools.types import cn_date
 
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
@@ -198,9 +200,22 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _progress_lead(parsed, first)
     if isinstance(first, ProjectDetail) and (asked := asked_columns(parsed, first)):
         return _columns_lead(first, asked)
+    if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
+        return _date_order_lead(parsed.slots.order, first)
     if isinstance(first, ProjectHistory):
         return first.summary.split("。各期：")[0] + "。"  # what changed; each issue's row follows as the evidence
     return str(getattr(first, "summary", ""))
+
+
+def _date_order_lead(order: str, listed: ProjectList) -> str:
+    """开工最晚的是富硒茶饮品项目（示例）（2023年6月20日）。 — with every project sharing that date."""
+    column = DATE_ORDER_COLUMNS[order]
+    day = listed.items[0].columns.get(column, UNFILLED)
+    if day == UNFILLED:
+        return f"所列项目都还没有{column}。"
+    same = [item.name for item in listed.items if item.columns.get(column) == day]
+    step = column.removesuffix("日期")
+    return f"{step}{'最晚' if order.endswith('_last') else '最早'}的是{'、'.join(same)}（{column}{day}）。"
 
 
 # When a thing happened asked (哪天, 什么时候): of a stage named, the date the ledger records it reached.

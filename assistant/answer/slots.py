@@ -91,6 +91,28 @@ CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,6}\s*(?:[-_－—]?\s*\d{2,4}(?:\
 
 # Which project is asked for (哪个项目, 哪几个项目, 里头哪个): one of the projects listed, not their total.
 _WHICH_PROJECT = re.compile(r"哪(?:个|些|几个|一个)(?:项目)?|什么项目|啥项目")
+# A step asked first or last of (哪个开工最晚, 哪个先签的约, 最早投产的是哪个): the list's order by that step's date.
+_STEPS = {"签约": "signed", "签": "signed", "开工": "started", "投产": "operating"}
+_EARLY, _LATE = r"最早|最先|先|早", r"最晚|最迟|最后"
+_DATE_ORDER = re.compile(rf"(?:({_EARLY})|({_LATE}))(?:的)?(签约|签|开工|投产)|(签约|开工|投产)(?:得|的)?(?:({_EARLY})|({_LATE}))")
+
+
+# each date order's column, shown beside every project listed
+DATE_ORDER_COLUMNS = {f"{key}_{end}": column for key, column in
+                      (("signed", "签约日期"), ("started", "开工日期"), ("operating", "投产日期")) for end in ("first", "last")}
+
+
+def _date_order(text: str) -> tuple[str, str] | None:
+    """(order, the date column shown) when the question asks which project reached a step first or last."""
+    if not _WHICH_PROJECT.search(text) and "谁" not in text:
+        return None
+    m = _DATE_ORDER.search(text)
+    if m is None:
+        return None
+    step = m.group(3) or m.group(4)
+    latest = bool(m.group(2) or m.group(6))
+    order = f"{_STEPS[step]}_{'last' if latest else 'first'}"
+    return order, DATE_ORDER_COLUMNS[order]
 # Companies never visited (一次走访记录都没有, 还没走访过, 从没对接过).
 _UNVISITED = re.compile(r"(?:没有?|未|从没|从未|一次都没有?|一次也没有?)\S{0,4}(?:走访|对接|叩门|拜访)|"
                         r"(?:走访|对接|叩门|拜访)(?:的)?记录(?:都|也|一次都|一次也)?(?:没有|为零|是零)|零走访")
@@ -864,6 +886,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # 哪个项目到位资金最多: the projects by the money arrived, each with it
         slots.order = "funds" if funds.group(1) in "多大高" else "funds_asc"
         slots.columns = [*(slots.columns or []), "到位资金"] if "到位资金" not in (slots.columns or []) else slots.columns
+    elif order := _date_order(text):
+        # 哪个开工最晚, 这俩哪个先开工的: the projects by the date of that step (shown with each, below)
+        slots.order = order[0]
     slots.date_from, slots.date_to = _window(text, today)
     slots.due_from, slots.due_to = _due_window(text, today)
     if (on_chain := _KEY_CHAIN.search(text)) and "项目" in text and not slots.chain:
@@ -920,6 +945,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     # 哪个项目管家手上的项目总投资最大, 各条产业链资金到位率: a total or a rate set side by side per group
     if slots.order in ("funds", "funds_asc"):
         slots.total = None  # which project has the most money in, not how much the projects have in all
+    if slots.order in DATE_ORDER_COLUMNS:
+        # 哪个项目签约最早: of the projects that signed, whatever stage they are at now; each with that date
+        column = DATE_ORDER_COLUMNS[slots.order]
+        slots.columns = [*(slots.columns or []), column] if column not in (slots.columns or []) else slots.columns
+        if slots.stage and column.startswith(slots.stage):
+            slots.stage = None
     slots.group = asked_group(text) if slots.total or slots.rate else None
     if filtered and slots.total in LEDGER_COLUMNS and slots.total not in (slots.columns or []):
         # an amount column added up over the projects a filter picks: the list gives its total (今年到位资金 is the

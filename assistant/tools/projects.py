@@ -371,6 +371,15 @@ def _upper_bound(text: str) -> tuple[Decimal, bool]:
     return Decimal(m.group(1)), bool(m.group(2))
 
 
+# A project list's order: by region and signing (the default), by an amount, or by the date a step was reached.
+ProjectOrder = Literal["signed", "investment", "investment_asc", "funds", "funds_asc", "signed_first", "signed_last",
+                       "started_first", "started_last", "operating_first", "operating_last"]
+# the date orders: the listed project's date attribute, and whether the latest comes first
+DATE_ORDERS: dict[str, tuple[str, bool]] = {f"{step}_{end}": (f"{attr}_on", end == "last")
+                                            for step, attr in (("signed", "signed"), ("started", "started"),
+                                                               ("operating", "operating")) for end in ("first", "last")}
+
+
 @figure_tool(
     "列出项目：按地区、产业链、阶段、期间、投资额、是否外资筛选",
     examples=[
@@ -379,6 +388,7 @@ def _upper_bound(text: str) -> tuple[Decimal, bool]:
         "旬阳市的签约项目列表", "处于线索阶段的项目", "投资最大的项目是哪个", "5月份签约了哪些项目",
         "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段", "汉阴县各项目的项目管家是谁",
         "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候", "总投资不到1亿元的项目有几个",
+        "哪个项目开工最晚", "投产的项目里哪个最早投产",
     ],
     slots={"min_investment_yi": "amount", "max_investment_yi": "amount_below", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
            "source_unit": "source", "columns": "columns"},
@@ -387,7 +397,7 @@ def _upper_bound(text: str) -> tuple[Decimal, bool]:
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
                   foreign: bool | None = None, signed_from: date | None = None, signed_to: date | None = None,
-                  order: Literal["signed", "investment", "investment_asc", "funds", "funds_asc"] = "signed", limit: int = 50,
+                  order: ProjectOrder = "signed", limit: int = 50,
                   enterprise: str | None = None, source_unit: str | None = None,
                   columns: list[str] | None = None, matches: list[str] | None = None,
                   max_investment_yi: str | None = None, no_funds: bool | None = None,
@@ -398,7 +408,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
     order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小，“investment_asc”从小到大，“funds”按到位资金从多到少，
-    “funds_asc”从少到多；limit：最多返回条数（默认 50）；
+    “funds_asc”从少到多，“signed_first”“started_first”“operating_first”按签约、开工、投产日期从早到晚，“…_last”从晚到早
+    （还没到该阶段的排在最后）；limit：最多返回条数（默认 50）；
     enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目；
     source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目；
     columns：要逐个项目写出的台账列，如 ["项目管家", "包抓领导"]，可选：企业、签约日期、开工日期、投产日期、到位资金、线索等级、线索日期、在谈日期、
@@ -432,6 +443,11 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         elif order in ("funds", "funds_asc"):  # 到位资金最多 / 最少: unfilled last either way
             sign = -1 if order == "funds" else 1
             projects = sorted(projects, key=lambda x: (x.funds is None, sign * (x.funds or 0), x.name))
+        elif order in DATE_ORDERS:  # 哪个开工最晚 / 最先签约: by the step's date, those not there yet last
+            attr, latest = DATE_ORDERS[order]
+            day = {x.id: d.toordinal() if (d := getattr(x, attr)) else None for x in projects}
+            projects = sorted(projects, key=lambda x: (day[x.id] is None, -(day[x.id] or 0) if latest else day[x.id] or 0,
+                                                       x.name))
         if wanted_stage:
             projects = [x for x in projects if x.stage == wanted_stage]
         if before_stage:

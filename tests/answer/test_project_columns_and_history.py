@@ -103,3 +103,30 @@ def test_the_history_is_one_tool_for_the_cli_and_the_api(assistant: Assistant) -
     unknown = CliRunner().invoke(main, ["figures", "project-history", "不存在的项目"],
                                  env={"ASSISTANT_DATA_DIR": str(assistant.settings.data_dir)})
     assert unknown.exit_code != 0 and "项目库中没有名称含“不存在的项目”的项目" in unknown.output
+
+
+def _day_of(text: str) -> str:
+    y, m, d = (int(x) for x in text.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+@pytest.mark.parametrize(("question", "column", "latest"), [
+    ("哪个项目开工最晚", "开工日期", True),
+    ("哪个项目最先签约", "签约日期", False),
+    ("投产的项目里哪个投产最晚", "投产日期", True),
+])
+def test_which_project_reached_a_step_first_or_last(assistant: Assistant, question: str, column: str,
+                                                    latest: bool) -> None:
+    dated = [r for r in _issue("projects.csv").values() if r[column]]
+    day = (max if latest else min)(r[column] for r in dated)
+    names = [r["项目名称"] for r in dated if r[column] == day]
+    answer = ask_routed(assistant, question, "list_projects", [], [])
+    lead = answer.answer.split("\n")[0]
+    assert all(n in lead for n in names) and _day_of(day) in lead, lead
+
+
+def test_a_follow_up_orders_the_projects_just_listed(assistant: Assistant) -> None:
+    rows = [r for r in _issue("projects.csv").values() if r["地区"] == "紫阳县" and r["开工日期"]]
+    last = max(rows, key=lambda r: r["开工日期"])
+    lead = assistant.ask("哪个开工最晚", ["紫阳县有哪些项目"]).answer.split("\n")[0]
+    assert last["项目名称"] in lead and _day_of(last["开工日期"]) in lead, lead
