@@ -149,6 +149,10 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     # a stage written in the ledger's other words (正在建设, 建设中 for 开工) is the stage slot, not an attribute
     said_stage = [a for a in STAGE_ALIASES if parsed.slots.stage and a in parsed.text]
     terms = [w for w in asked_terms(parsed) if not any(w in alias for alias in said_stage)]
+    # a metric the question names (第七届丝博会谈成了多少外资), asked of tools that neither take a metric nor speak of
+    # it anywhere: their figures are of something else
+    if parsed.metrics and not any("metric" in t.slots.values() for t in tools):
+        terms += [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text][:1]
     if not terms:
         return []
     # tools over the indicator table (a metric slot) hold the same columns (目标, 完成进度, 同比, 排名): one speaks

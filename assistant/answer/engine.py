@@ -336,7 +336,8 @@ class Assistant:
         """What the database holds of each kind of body a question may name (for saying what exists)."""
         names = self.vocab.names
         return {"联络处": [name for name, _, _ in names.offices], "产业链": [c for c, _ in names.chains],
-                "企业": list(names.enterprises), "责任部门": list(names.departments), "问题编号": list(names.problem_codes)}
+                "企业": list(names.enterprises), "责任部门": list(names.departments), "问题编号": list(names.problem_codes),
+                "招商活动": list(names.event_titles)}
 
     def _latest_period(self, metrics: list[str], regions: list[str]) -> str | None:
         newest = self.vocab.latest_for(metrics, regions)

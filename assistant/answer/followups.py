@@ -30,13 +30,13 @@ from assistant.db.periods import Period
 # was a data question whatever its intent words, and a short question after it may change one of them.
 _DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "department", "project", "enterprise", "status",
                "category", "amount", "foreign", "date_from", "solved", "parts", "change", "columns", "escalation", "owner",
-               "rate", "county_class", "matches", "order", "problem_code")
+               "rate", "county_class", "matches", "order", "problem_code", "event")
 
 
 # Slots naming what a question is about (a place, a project, a company, a 首谈单位, a chain, a unit, a person):
 # a short question naming none of them after one that did is about the same thing (合同约定啥时候开工 after
 # 储能电站项目到哪一步了, 是哪个单位在跟 after 宁德时代对接到什么程度).
-_SUBJECT_SLOTS = ("project", "enterprise", "source", "owner", "department", "chain", "city", "unit", "visitor", "hq",
+_SUBJECT_SLOTS = ("project", "enterprise", "source", "owner", "department", "chain", "city", "unit", "visitor", "hq", "event",
                   "matches", "mentioned")
 
 
@@ -56,6 +56,9 @@ def _merged_slots(previous: Slots, current: Slots) -> Slots:
         setattr(merged, name, getattr(current, name))
     if previous.source and current.city and not current.source:
         merged.source, merged.city = current.city, None
+    if previous.event and current.city and not current.event:
+        # 宁波那场呢 after 丝博会签了多少: the occasion asked is now the one held there
+        merged.event, merged.city = current.city, None
     if current.date_from is not None:
         # 上周的呢 after 本周…: the window's two ends and whether it is a week go together
         merged.date_to, merged.week = current.date_to, current.week

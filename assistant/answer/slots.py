@@ -273,6 +273,7 @@ class Slots:
     per_county: bool | None = None  # the counties are asked side by side (哪个县区, 各县区)
     group: str | None = None  # another ledger column set side by side (哪个项目管家, 各条产业链): totals per value
     hq: str | None = None  # where the companies asked about have their headquarters (总部在深圳的企业)
+    event: str | None = None  # the event asked about, by the part of its title the question names (丝博会)
     due_from: date | None = None  # a window ahead that deadlines fall in (下个月到期, 本周要办结)
     due_to: date | None = None
     county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
@@ -327,7 +328,8 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
     二季度新签约), not in a cumulative period (1-11月, 截至11月, 前三季度). A month or quarter without its year
     (6月份签约, 二季度开工) is of the year of `today` (the day relative dates count from: the data's as-of day when
     the data is older than the clock), and 本月 / 上个月 are counted from it."""
-    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|线索|在谈|走访|叩门|拜访|来访|对接|(?:提出|登记|反映)(?:了|的)?[^，。？?]{0,4}问题", text):
+    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|线索|在谈|走访|叩门|拜访|来访|对接|"
+                     r"(?:提出|提上来|提交|报上来|登记|反映|新增)(?:了|的|来)?[^，。？?]{0,4}问题", text):
         return None, None
     return calendar_window(text, today)
 
@@ -354,7 +356,17 @@ def calendar_window(text: str, today: date | None = None) -> tuple[date | None, 
         if year:
             end = date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
             return date(year, 3 * q - 2, 1), end
+    # a year said on its own (去年提出来的问题, 2022年走访过的企业): the whole of it; a half of it (上半年) is the
+    # cumulative period the indicators and the signing filters read, not a window here
+    said = int(year_m.group(1)) if year_m else (
+        today.year + _RELATIVE_YEARS[r.group()] if today and (r := re.search("|".join(_RELATIVE_YEARS), text)) else None)
+    # (an occasion's signing, 今年丝博会签了多少, is the event's own figure: no window)
+    if said and not re.search(r"[上下]半年|季度|月", text) and not _OCCASION.search(text):
+        return date(said, 1, 1), date(said, 12, 31)
     return None, None
+
+
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0}
 
 
 # A deadline asked of a window (下个月到期, 本周要办结, 30天内到期): the days ahead it falls in
@@ -492,6 +504,51 @@ def ledger_columns(text: str) -> list[str]:
                 found.append((start, label))
             start = text.find(alias, end)
     return list(dict.fromkeys(label for _, label in sorted(found)))
+
+
+# An event said by its name (丝博会安康专场, 进博会, 包装饮用水富硒食品推介会): the words before its kind of event.
+_EVENT_MENTION = re.compile(r"[\u4e00-\u9fa5A-Za-z]{0,12}(?:博会|博览会|交易会|洽谈会|投洽会|推介会|招商会|峰会|论坛|大会|专场)")
+# Words every event's name may have: they name no one event (推介会, 安康, 专场, 第七届).
+_EVENT_GENERIC = re.compile(r"第[一二三四五六七八九十\d]+届|陕西|安康市?|中国|重点|产业链|合作|项目|招商|暨|专场|推介会|大会|活动|"
+                            r"城市|精准|[那这哪]场|今年|去年|上|的|在|参加|举办|办的?|开的?|（示例）")
+# Events named as examples of a kind (丝博会、进博会这种大型会展, 丝博会等展会): the kind is asked, not those events.
+_EVENT_KIND = re.compile(r"(?:这种|这类|这样的|之类的?|一类的?|等)(?:大型|重大|重点)?(?:会展|展会|会议|活动|博览会)")
+# The kinds of event that are named fairs: one of these the events table does not hold is an event it lacks.
+_FAIR = re.compile(r"博会|博览会|交易会|投洽会|峰会|论坛")
+
+
+def _common(a: str, b: str) -> str:
+    """The longest run of characters `a` and `b` share."""
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
+def event_named(text: str, titles: list[str]) -> tuple[str | None, str | None]:
+    """(the part of an event's title the question names it by, None), or (None, a named fair no title holds), or
+    (None, None). The name is what is left once the words every title may have are taken out (丝博会安康专场 is
+    the title 第七届丝博会安康重点产业链专场推介会 by 丝博会; 进博会 shares only 博会 with it)."""
+    if _EVENT_KIND.search(text):
+        return None, None  # 丝博会、进博会这种大型会展: events of a kind, named by examples of it
+    for m in _EVENT_MENTION.finditer(text):
+        said = _EVENT_GENERIC.sub("", m.group())
+        if len(said) < 2 or re.search(r"哪|什么|啥|几", said):
+            continue
+        best = max((_common(said, t) for t in titles), key=len, default="")
+        if len(best) >= min(3, len(said)):
+            # the edition said with it (第七届丝博会): that edition only, where a title writes it so
+            edition = re.search(rf"(第[一二三四五六七八九十\d]+届){re.escape(best)}", text)
+            if edition and any(edition.group() in t for t in titles):
+                return edition.group(), None
+            return best, None
+        if _FAIR.search(m.group()) and len(best) < 3:
+            return None, said
+    return None, None
 
 
 def unknown_office(text: str, vocab: SlotVocabulary) -> str | None:
@@ -791,6 +848,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if not slots.city:  # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
         slots.city = next((city for name, city, aliases in vocab.offices
                            if any(len(w) >= 3 and w in text for w in (name, *aliases))), None)
+    named_event, unheld_event = event_named(text, vocab.event_titles)
+    if named_event:
+        slots.event = named_event  # 丝博会安康专场签了多少项目: that event's own figures
+        slots.spans.append((named_event, "某活动"))
+    elif unheld_event:
+        slots.unknown.append(("招商活动", unheld_event))  # 进博会上签了几个: no event record holds it
     if office := unknown_office(text, vocab):
         slots.unknown.append(("联络处", office))
         if slots.city and slots.city in office:

@@ -58,10 +58,12 @@ EVENTS_NAMED = 8  # up to this many events, the summary names each
     ],
     path="events",
 )
-def list_events(store: FigureStore, period: str | None = None, city: str | None = None) -> EventList:
+def list_events(store: FigureStore, period: str | None = None, city: str | None = None,
+                event: str | None = None) -> EventList:
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
 
-    period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可），或省份，如“广东”（列出在该省各城市举办的活动）。
+    period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可），或省份，如“广东”（列出在该省各城市举办的活动）；
+    event：可选，活动名称中有区分度的部分，如“丝博会”“包装饮用水”，或举办城市，只列名称（或举办地）含它的活动。
     未报道签约数的活动不计入合计，也不当作 0。
     """
     p = period_of(period)
@@ -71,8 +73,10 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
             stmt = stmt.where(Event.held_on >= p.start, Event.held_on <= p.end)
         events = sorted(  # in Python: Chinese collation differs between SQLite and PostgreSQL
             # 广东 holds the events held in 广州 and 汕头
-            (e for e in session.scalars(stmt) if not city or normalise_name(city) in normalise_name(e.city)
-             or within(e.city, city)),
+            (e for e in session.scalars(stmt) if (not city or normalise_name(city) in normalise_name(e.city)
+                                                  or within(e.city, city))
+            # an event by its name or by where it was held (宁波那场)
+            and (not event or event in e.title or event in e.city)),
             key=lambda e: (e.held_on, e.title),
         )
         prov = provenance(session, "events", [(e.id, e.import_id) for e in events], p,
@@ -87,7 +91,7 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
     contracts_total = sum(contracts) if contracts else None
     amount_total = float(sum(amounts)) if amounts else None
     without = sum(1 for e in items if e.contracts_signed is None and e.amount_yi_yuan is None)
-    scope = "".join(filter(None, [p.label if p else "全部", city]))
+    scope = "".join(filter(None, [p.label if p else "全部", city, f"“{event}”" if event else None]))
     figures = [
         # no row is no record, not a count of zero: the table holds the events someone entered (无数据, as the summary)
         Figure(label=f"{scope}招商活动 场次", value=len(items) or None, unit="场", period=p.key if p else None,

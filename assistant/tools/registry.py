@@ -96,6 +96,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("problem_ledger_on", "某一期问题台账的日期", narrows=True),
     SlotKind("waited_since", "等待天数从何时算起（提出、最新进展）", names=False),
     SlotKind("stuck_in", "停留的阶段（在谈还没签约、签约还没开工）"),
+    SlotKind("event", "招商活动的名称（丝博会、雄安推介会）", narrows=True),
 )
 # Slot kinds a question can fill. A parameter's slot kind is its name unless the declaration maps it.
 SLOT_KINDS = tuple(kind.name for kind in SLOTS)
