@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+import jieba.posseg as posseg
+
 from assistant.answer.coverage import FRAME_WORDS
 from assistant.answer.understand import (
     Parsed,
     RegionName,
 )
-from assistant.index.tokenize import tag
 from assistant.tools.types import cn_date
 
 EXAMPLES = [
@@ -96,7 +97,7 @@ def subset_unanswered(text: str, passages: list[str]) -> str:
     if asked is None:
         return ""
     # its content words: 已经解决 is counted where a passage writes 已解决128个
-    words = "".join(t.word for t in tag(asked.group(1)) if t.flag[0] not in "dpcur")
+    words = "".join(t.word for t in posseg.cut(asked.group(1)) if t.flag[0] not in "dpcur")
     if not words:
         return ""  # 里还有多少个没解决: the part is named after the count, not read here
     part = re.escape(words)
@@ -211,7 +212,7 @@ def unknown_subject(text: str, knows: Callable[[str], bool], known_words: list[s
     know, and no passage about its other words answers it. "" when the subject is known or not a name.
     `writes(text)`: whether the documents have the text anywhere; a two-character name (华为) is taken only when
     they do not (库里 is written, in 项目库里) — without it, only names of three characters or more."""
-    tokens = [(t.word, t.flag) for t in tag(text) if t.word.strip()]
+    tokens = [(t.word, t.flag) for t in posseg.cut(text) if t.word.strip()]
     i = 0
     while i < len(tokens) and tokens[i][0] in OPENERS:
         i += 1

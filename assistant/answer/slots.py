@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
+import jieba.posseg as posseg
 from sqlalchemy import select
 
 from assistant.db.models import Contact, Enterprise, Event, IndustryChain, Office, Problem, Project
@@ -18,7 +19,7 @@ from assistant.db.reference import DEPARTMENT_ALIASES, PROJECT_STAGES, STAGE_ALI
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.index.places import gazetteer, home_city, within
-from assistant.index.tokenize import get_tokenizer, tag
+from assistant.index.tokenize import get_tokenizer
 from assistant.numerals import chinese_value
 from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
@@ -612,7 +613,7 @@ def unknown_company(text: str, vocab: SlotVocabulary) -> str | None:
 def is_clause(words: str) -> bool:
     """Whether the words before 项目 say something (干部尽力了但没招来项目) rather than name a project (秦巴锂电池回收
     项目): a name is a noun phrase, without prepositions, conjunctions, particles, pronouns or adverbs."""
-    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in tag(words))
+    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in posseg.cut(words))
 
 
 @lru_cache(maxsize=1)

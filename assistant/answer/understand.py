@@ -8,13 +8,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import jieba.posseg as posseg
+
 from assistant.answer.slots import Slots, fill_slots, sound_alike_terms
 from assistant.answer.vocabulary import RegionName, Vocabulary
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
 from assistant.db.vocab import find_metric
 from assistant.index.places import Gazetteer, gazetteer
-from assistant.index.tokenize import get_tokenizer, tag
+from assistant.index.tokenize import get_tokenizer
 from assistant.tools.types import cn_date
 
 RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|垫底|末位|末尾|殿后|靠后|最后一?名|"
@@ -365,7 +367,7 @@ def _place_words(text: str) -> list[str]:
     """Words of the question that look like a place name (2–4 characters and 县/市/州/镇), as the tokenizer
     cuts them: 千人百市万企 is one word (a term), not the place 千人百市; 紫云县 cut as 紫云 + 县 is rejoined."""
     words = get_tokenizer().lcut(text)
-    tagged_places = {t.word for t in tag(text) if t.flag == "ns"}
+    tagged_places = {t.word for t in posseg.cut(text) if t.flag == "ns"}
     found = []
     for i, word in enumerate(words):
         if word in ("县", "市", "州", "镇") and i and 2 <= len(words[i - 1]) <= 4:
