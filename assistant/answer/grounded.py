@@ -47,6 +47,11 @@ DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|
                           r"|据.{0,12}(?:文件|报告|通报|访谈)"
                           # the document asked about named as where the answer is (一季度报告里…, 调研报告建议…)
                           r"|(?:报告|通报|简报|答复函?|访谈|总结|讲话|手册)(?:里头|里面|里|中|上)|(?:报告|答复函?)(?:建议|提出|要求)")
+# A question asking what policy, rule or measure there is (有啥奖励政策, 怎么奖励, 有什么扶持措施), and one asking a
+# figure (多少, 几, 排名, 率): the first, without the second, is the documents' to answer.
+ASKS_POLICY = re.compile(r"(?:有(?:啥|什么|哪些)|什么|啥|哪些)[^，。？?]{0,6}?(?:政策|规定|措施|举措|奖励|优惠|扶持|补贴|补助)"
+                         r"(?!资金|金额|额|多少)|(?:怎么|如何|咋)(?:奖励|奖|补贴|补助|扶持|支持|规定)")
+HOW_MANY = re.compile(r"多少|几|排名|第[一二三四五六七八九十\d]|率|占比|比重|哪个县|哪些县|哪个区|谁")
 # A clause the documents answer: why/how, and also what a term or rule is (是什么, 口径, 怎么认定).
 WHY_CLAUSE = why_pattern("是什么", "什么是", "含义", "口径", "怎么处理", "怎么认定", "怎么规定", "有什么规定", "承担什么",
                          "什么责任")
@@ -281,6 +286,8 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         # every one of them, as if the name had not been said
         eligible = []
     # (哪个投产最晚 orders projects by a date: a ranking of rows, not a rule's deadline)
+    if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text):
+        eligible = []  # 达州对新能源企业有啥奖励政策, 宁波对外资怎么奖励: a rule or a measure, which no row of ours states
     if NORM.search(parsed.text) and not (parsed.regions or named_entities or parsed.slots.department
                                          or (parsed.period and not parsed.period_assumed) or parsed.follow_up
                                          or parsed.slots.order in DATE_ORDER_COLUMNS):

@@ -275,6 +275,7 @@ class Slots:
     group: str | None = None  # another ledger column set side by side (哪个项目管家, 各条产业链): totals per value
     hq: str | None = None  # where the companies asked about have their headquarters (总部在深圳的企业)
     event: str | None = None  # the event asked about, by the part of its title the question names (丝博会)
+    across_issues: bool | None = None  # a change across the ledger's issues asked (哪一期转的, 这几期涨了多少)
     due_from: date | None = None  # a window ahead that deadlines fall in (下个月到期, 本周要办结)
     due_to: date | None = None
     county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
@@ -507,6 +508,9 @@ def ledger_columns(text: str) -> list[str]:
     return list(dict.fromkeys(label for _, label in sorted(found)))
 
 
+# A change across the ledger's weekly issues (哪一期从线索转成在谈, 这几期涨了多少, 6月底以来增加了多少, 进展有没有更新).
+_ACROSS_ISSUES = re.compile(r"哪一?期|这几期|各期|每一?期|上一?期|这一?期|几期|这几周|最近几周|这几个?星期|以来|到现在|至今|"
+                            r"涨了|增加了|多了|变化|转成|转为|转到|有没有更新|有更新")
 # An event said by its name (丝博会安康专场, 进博会, 包装饮用水富硒食品推介会): the words before its kind of event.
 _EVENT_MENTION = re.compile(r"[\u4e00-\u9fa5A-Za-z]{0,12}(?:博会|博览会|交易会|洽谈会|投洽会|推介会|招商会|峰会|论坛|大会|专场)")
 # Words every event's name may have: they name no one event (推介会, 安康, 专场, 第七届).
@@ -842,13 +846,16 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         if len(city) >= 2 and city in text and (city not in home_city() or _EVENT_ASK.search(text)):
             slots.city = city
             break
-    else:  # a province the events were held in (去广东办过几场推介会): its cities' events
+    else:  # a province the events were held in (去广东办过几场推介会): its cities' events, where events are asked
         places, home = gazetteer(), home_city()
         slots.city = next((p for p in places.find(text) if p not in places.lineage(home)
-                           and any(within(c, p, places) for c in vocab.event_cities)), None)
+                           and any(within(c, p, places) for c in vocab.event_cities)), None) \
+            if _EVENT_ASK.search(text) else None
     if not slots.city:  # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
         slots.city = next((city for name, city, aliases in vocab.offices
                            if any(len(w) >= 3 and w in text for w in (name, *aliases))), None)
+    if _ACROSS_ISSUES.search(text):
+        slots.across_issues = True
     named_event, unheld_event = event_named(text, vocab.event_titles)
     if named_event:
         slots.event = named_event  # 丝博会安康专场签了多少项目: that event's own figures

@@ -97,6 +97,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("waited_since", "等待天数从何时算起（提出、最新进展）", names=False),
     SlotKind("stuck_in", "停留的阶段（在谈还没签约、签约还没开工）"),
     SlotKind("event", "招商活动的名称（丝博会、雄安推介会）", narrows=True),
+    SlotKind("across_issues", "跨越几期台账的变化（哪一期转的、这几期涨了多少）"),
 )
 # Slot kinds a question can fill. A parameter's slot kind is its name unless the declaration maps it.
 SLOT_KINDS = tuple(kind.name for kind in SLOTS)
