@@ -79,6 +79,7 @@ PREDICTION_REFUSAL = ("这个问题要的是预测，本助手无法回答：项
                       "可以问目前的完成情况，例如“平利县上半年内资完成进度是多少”。")
 ERRAND_REFUSAL = ("这个请求本助手无法作答：只能查询项目数据库和检索知识库文档，不能代为发送、通知、打电话或删改内容。"
                   "可以先问要的内容，例如“上半年各县区内资完成情况”，再自行转发。")
+RATE_ASKED = re.compile(r"(?:开工|到位|履约|涉链|完成)率|占比|比重")
 GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
 INJECTION_NOTE = "（问题中夹带了要求改变规则、改写答案或操作数据的指令，本助手不执行；以下只回答其中的查询。）"
 REFUSAL = (
@@ -356,7 +357,8 @@ class Assistant:
             for i in range(len(turns) - 1, -1, -1):
                 if len(turns[i]) > 16 or not FOLLOW_UP.search(turns[i]):
                     before = "，".join(turns[i:])
-                    if any(ask.search(parsed.text) and not ask.search(before) for ask in (RANK, LAG)):
+                    # …or a rate of them (资金到位率呢 after 恒口有哪些项目): what is asked is new, the rows are the same
+                    if any(ask.search(parsed.text) and not ask.search(before) for ask in (RANK, LAG, RATE_ASKED)):
                         return f"{before}，{parsed.text}"
                     return self._in_place_of(turns[i], parsed)
         return parsed.text

@@ -111,9 +111,10 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             if r.annual_target is not None and ASKS_TARGET.search(asked):
                 text += f"，年度目标{fmt(r.annual_target, r.unit)}"
             if r.completion_pct is not None:
+                # (a follow-up asks the gap its earlier question asked: 那7月底差距缩小了没 after 比序时差多少)
                 text += f"，完成年度目标的{fmt(r.completion_pct, '%')}" + schedule_gap(
-                    parsed.text, r.completion_pct, r.schedule_pct)
-            text += target_gap(parsed.text, r.value, r.annual_target, r.unit)
+                    asked, r.completion_pct, r.schedule_pct)
+            text += target_gap(asked, r.value, r.annual_target, r.unit)
             if r.rank is not None:
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)

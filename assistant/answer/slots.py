@@ -854,8 +854,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if not slots.city:  # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
         slots.city = next((city for name, city, aliases in vocab.offices
                            if any(len(w) >= 3 and w in text for w in (name, *aliases))), None)
-    if _ACROSS_ISSUES.search(text):
-        slots.across_issues = True
+    if _ACROSS_ISSUES.search(text) and not _PROBLEM_WORDS.search(text):
+        slots.across_issues = True  # (a problem's progress over the weeks is the problem ledger's log)
     named_event, unheld_event = event_named(text, vocab.event_titles)
     if named_event:
         slots.event = named_event  # 丝博会安康专场签了多少项目: that event's own figures

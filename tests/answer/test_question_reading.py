@@ -128,3 +128,24 @@ def test_a_document_named_by_its_number_answers_its_date(half_year: Assistant) -
 def test_two_ways_weighed_by_the_assistant_is_an_opinion(assistant: Assistant) -> None:
     answer = assistant.ask("你个人觉得咱们的项目管家和汉中的政府经纪人，哪个模式更好使？")
     assert "评价或表态" in answer.answer and not answer.citations
+
+
+def test_a_rate_asked_after_a_list_is_the_rate_of_those_rows(assistant: Assistant) -> None:
+    rows = [r for r in _rows("projects.csv") if r["地区"] == "恒口" and r["阶段"] in ("签约", "开工", "投产")
+            and r["总投资（亿元）"] and r["到位资金（亿元）"]]
+    rate = (sum(Decimal(r["到位资金（亿元）"]) for r in rows) / sum(Decimal(r["总投资（亿元）"]) for r in rows) * 100
+            ).quantize(Decimal("0.01"))
+    lead = assistant.ask("资金到位率呢", ["恒口有哪些项目"]).answer.split("\n")[0]
+    assert f"资金到位率{rate}%" in lead, lead
+
+
+def test_a_follow_up_keeps_the_gap_its_earlier_question_asked(assistant: Assistant) -> None:
+    lead = assistant.ask("那7月底差距缩小了没", ["恒口H1内资进度比序时差多少"]).answer.split("\n")[0]
+    assert "1-7月" in lead and "低于序时进度（58.33%）" in lead, lead
+
+
+def test_a_policy_asked_of_another_place_is_not_answered_with_our_figures(assistant: Assistant) -> None:
+    for question in ("宁波对外资怎么奖励", "四川达州对锂电新能源企业落地有啥奖励政策"):
+        answer = assistant.ask(question)
+        assert not [f for f in answer.figures if f.value is not None], (question, answer.answer)
+        assert assistant.route(question).calls == []
