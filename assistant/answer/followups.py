@@ -20,6 +20,7 @@ from assistant.answer.understand import (
     RANK,
     REASON,
     SAME_TIME_LAST_YEAR,
+    SHARE_OF_CITY,
     SINGLE_PERIOD,
     Parsed,
     period_before,
@@ -172,7 +173,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         asked_before=f"{previous.asked_before} {previous.text}".strip(),
         slots=slots,
         regions=(list(dict.fromkeys([*previous.regions, *current.regions]))
-                 if current.regions and BESIDE_BEFORE.search(current.text) else current.regions
+                 if current.regions and (BESIDE_BEFORE.search(current.text) or SHARE_OF_CITY.search(current.text))
+                 else current.regions
                  # which place (哪个县最低, 谁排第一) is what is asked, not the place asked about before
                  # …unless the turn before listed projects and no kind of place is named (里头哪个到位资金最多 asks
                  # which of those projects)

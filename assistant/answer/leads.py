@@ -20,6 +20,7 @@ from assistant.answer.comparisons import (
 from assistant.answer.slots import DATE_ORDER_COLUMNS
 from assistant.answer.understand import (
     ASKS_TARGET,
+    SHARE_OF_CITY,
     Parsed,
 )
 from assistant.db.periods import parse_period
@@ -49,12 +50,27 @@ BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫
                       r"\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
 
 
+def city_share(asked: str, r: IndicatorResult, results: list[BaseModel]) -> tuple[float, float] | None:
+    """(share %, the city's figure) of a county's figure when the question asks its share of the city and the results
+    hold the city's figure of the same period and metric."""
+    if r.region == "全市" or r.value is None or not SHARE_OF_CITY.search(asked):
+        return None
+    city = next((c for c in results if isinstance(c, IndicatorResult | CityTotalResult) and c.region == "全市"
+                 and c.period == r.period and c.metric == r.metric and c.value), None)
+    return (round(r.value / city.value * 100, 2), city.value) if city is not None and city.value else None
+
+
 def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[float]:
     """Numbers the lead sentence derives from a result (the gap to the schedule), so the checker traces them."""
     out = [abs(round(r.schedule_pct - r.completion_pct, 2)) for r in results
            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
     out += [abs(round(float(parse_period(r.period).schedule_pct) - r.completion_pct, 2)) for r in results
             if isinstance(r, CityTotalResult) and r.completion_pct is not None]
+    # a county's share of the city (占全市的56.56%)
+    if parsed is not None:
+        asked = f"{parsed.asked_before} {parsed.text}"
+        out += [share[0] for r in results if isinstance(r, IndicatorResult)
+                and (share := city_share(asked, r, results)) is not None]
     out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
             if isinstance(r, RankingResult) and r.by == "completion"
             for row in r.rows if (score := score_of(row, r.by)) is not None]
@@ -115,6 +131,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                 text += f"，完成年度目标的{fmt(r.completion_pct, '%')}" + schedule_gap(
                     asked, r.completion_pct, r.schedule_pct)
             text += target_gap(asked, r.value, r.annual_target, r.unit)
+            if (share := city_share(asked, r, results)) is not None:
+                text += f"，占全市（{fmt(share[1], r.unit)}）的{fmt(share[0], '%')}"
             if r.rank is not None:
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)

@@ -102,7 +102,7 @@ BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|
 DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 # A question opening with what it changes of the one before (那…, 换成…, 比一季度…: the other side is the figure
 # just given), or …呢 closing the question or its first clause before what is asked of it (宁陕呢，低于序时没有)
-FOLLOW_UP = re.compile(r"^(?:(?:跟|和|与|同)[^，,。？?]{1,8}(?:比|相比|比较|对比)|那|那么|还有|其中|这其中|里头|里面|这里面|这些里面?|这当中|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较)|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
+FOLLOW_UP = re.compile(r"^(?:(?:跟|和|与|同)[^，,。？?]{1,8}(?:比|相比|比较|对比)|那|那么|还有|其中|这其中|里头|里面|这里面|这些里面?|这当中|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较|占(?=了?全市))|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
@@ -116,6 +116,8 @@ COMPARED = re.compile(r"比|较|相比|相较|对比|(?<![截\d])至|(?<!\d)到(
 TOTAL = re.compile(r"加起来|加在一起|合计|合起来|总共|一共|共计|之和|总和|总计")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
 CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
+# A place's share of the city (汉阴外资占全市的比重, 占全市的几成): its figure over the city's, both asked.
+SHARE_OF_CITY = re.compile(r"占(?:了)?(?:全市|全市的|全市总量的?)")
 # …and where a place is ranked (全市排第几, 全市中名次): the city itself is never ranked, so even alone it is the field.
 CITY_RANKS = re.compile(r"全市(?:范围)?(?:内|中|里|上)?(?:排|名次|位次)")
 

@@ -149,3 +149,13 @@ def test_a_policy_asked_of_another_place_is_not_answered_with_our_figures(assist
         answer = assistant.ask(question)
         assert not [f for f in answer.figures if f.value is not None], (question, answer.answer)
         assert assistant.route(question).calls == []
+
+
+def test_a_county_share_of_the_city_is_its_figure_over_the_citys(assistant: Assistant) -> None:
+    rows = {r["地区"]: Decimal(r["数值"]) for r in _rows("indicators_long.csv")
+            if r["期间"] == "2023Q2" and r["指标"] == "外商直接投资" and r["地区"] in ("汉阴县", "全市")}
+    share = (rows["汉阴县"] / rows["全市"] * 100).quantize(Decimal("0.01"))
+    for question, history in (("汉阴上半年外资占全市的比重是多少", None), ("占全市的几成", ["汉阴上半年外资到位多少"])):
+        answer = assistant.ask(question, history)
+        assert f"占全市（{rows['全市'].normalize():f}万美元）的{share}%" in answer.answer, answer.answer
+        assert answer.flagged_numbers == []
