@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import IndustryChain, Project, ProjectVersion, Region
+from assistant.db.models import Enterprise, IndustryChain, Project, ProjectVersion, Region
 from assistant.db.periods import Period
 from assistant.db.records import PROJECT_SPECS
 from assistant.db.reference import CITY_NAME, PROJECT_STAGES, SIGNED_STAGES
@@ -391,7 +391,7 @@ DATE_ORDERS: dict[str, tuple[str, bool]] = {f"{step}_{end}": (f"{attr}_on", end 
         "哪个项目开工最晚", "投产的项目里哪个最早投产",
     ],
     slots={"min_investment_yi": "amount", "max_investment_yi": "amount_below", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
-           "source_unit": "source", "columns": "columns"},
+           "source_unit": "source", "columns": "columns", "headquarters": "hq"},
     path="project-list",
 )
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
@@ -401,7 +401,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                   enterprise: str | None = None, source_unit: str | None = None,
                   columns: list[str] | None = None, matches: list[str] | None = None,
                   max_investment_yi: str | None = None, no_funds: bool | None = None,
-                  ledger_on: date | None = None, key_chain: bool | None = None) -> ProjectList:
+                  ledger_on: date | None = None, key_chain: bool | None = None,
+                  headquarters: str | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产，或“未签约”“未开工”“未投产”（还没到该阶段的）；
@@ -420,7 +421,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     matches：按台账列的值筛选，每项写作“列名=值”，如 ["项目管家=张某"]、["新建/续建=续建"]、["项目管家=未填"]（该列空着的），可用的列：责任单位、包抓领导、
     项目管家、新建/续建、线索等级和填“是/否”的列（值为“是”或“否”）；文字列包含该值即可（“分管文旅”可找到“副市长（分管文旅）”）。
     key_chain：True 只列“5+3”重点产业链上的项目，False 只列不在任何一条“5+3”重点产业链上的项目；
-    ledger_on：台账日期，如“2023-06-30”：列出那一期台账上的项目，阶段、日期和金额按那一期台账（该日有效的版本）。
+    ledger_on：台账日期，如“2023-06-30”：列出那一期台账上的项目，阶段、日期和金额按那一期台账（该日有效的版本）；
+    headquarters：投资企业的总部所在地，如“西安”：只列目标企业库中总部在该地的企业投资的项目。
     """
     p = period_of(period)
     asked = list(dict.fromkeys(column_label(c) for c in columns or []))
@@ -467,6 +469,12 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             projects = [x for x in projects if x.key_chain == key_chain]
         if enterprise:
             named = set(match_names(enterprise, sorted({x.enterprise for x in projects if x.enterprise}), "enterprise"))
+            projects = [x for x in projects if x.enterprise in named]
+        if headquarters:
+            # 总部在西安的企业落了哪些项目: the enterprise table says where each company sits
+            seated = {e.name for e in session.scalars(select(Enterprise)) if e.headquarters and headquarters in e.headquarters}
+            investors = sorted({x.enterprise for x in projects if x.enterprise})
+            named = {n for e in seated for n in match_names(e, investors, "enterprise")}
             projects = [x for x in projects if x.enterprise in named]
         if source_unit:
             first = dict(session.execute(select(Project.id, Project.source_unit).where(

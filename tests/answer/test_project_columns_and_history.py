@@ -130,3 +130,12 @@ def test_a_follow_up_orders_the_projects_just_listed(assistant: Assistant) -> No
     last = max(rows, key=lambda r: r["开工日期"])
     lead = assistant.ask("哪个开工最晚", ["紫阳县有哪些项目"]).answer.split("\n")[0]
     assert last["项目名称"] in lead and _day_of(last["开工日期"]) in lead, lead
+
+
+def test_projects_of_the_companies_seated_in_a_city(assistant: Assistant) -> None:
+    with (DATA / "enterprises.csv").open(encoding="utf-8-sig") as f:
+        seated = {r["企业名称"] for r in csv.DictReader(f) if "西安" in (r.get("总部所在地") or "")}
+    names = sorted(r["项目名称"] for r in _issue("projects.csv").values() if r["企业"] in seated)
+    assert names
+    answer = ask_routed(assistant, "总部在西安的目标企业在咱这落了哪些项目", "list_projects", [f"共 {len(names)} 个项目"], [])
+    assert all(n in answer.answer for n in names), answer.answer
