@@ -286,7 +286,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         # every one of them, as if the name had not been said
         eligible = []
     # (哪个投产最晚 orders projects by a date: a ranking of rows, not a rule's deadline)
-    if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text):
+    # (of a place of ours, 汉阴县外资进度落后，下一步有什么措施, its figures stand beside the measures)
+    if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text) and not parsed.regions \
+            and not named_entities:
         eligible = []  # 达州对新能源企业有啥奖励政策, 宁波对外资怎么奖励: a rule or a measure, which no row of ours states
     if NORM.search(parsed.text) and not (parsed.regions or named_entities or parsed.slots.department
                                          or (parsed.period and not parsed.period_assumed) or parsed.follow_up

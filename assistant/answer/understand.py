@@ -171,7 +171,7 @@ COLLOQUIAL_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*个(多?亿)")
 COLLOQUIAL_RANK = re.compile(r"(排|是|算|位列)老几")
 # A month named for its own figure (7月当月, 6月份单月): the cumulative period it ends, set against the month before.
 MONTH_ON_ITS_OWN = re.compile(r"(?<![\d\-—～~至到])(\d{1,2})\s*月(?:份)?(?=\s*(?:的)?(?:当月|单月|(?:这|那)?一个月(?![内以])))")
-SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])(?:(1[5-9]|2\d)年(?=以来)|(1[5-9]|[23]\d)年(?!\d|来|间|以来|多))")
+SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])((?:1[5-9]|2\d)(?=年以来)|(?:1[5-9]|[23]\d)(?=年(?!\d|来|间|以来|多)))年")
 RELATIVE_PERIOD = re.compile(r"今年|本年|去年|上年|(?:上|本|这)个?季度|(?:上|本|这)个?月(?!底|末)")
 
 
@@ -431,7 +431,7 @@ def impossible_date(text: str) -> str:
 
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
     """`max_chars` (Settings.max_question_chars): longer questions are parsed from their start, marked truncated."""
-    text = SHORT_YEAR.sub(lambda m: f"20{m.group(1) or m.group(2)}年", " ".join(question.split()))  # 24年 is 2024年 to the periods and the search
+    text = SHORT_YEAR.sub(r"20\1年", " ".join(question.split()))  # 24年 is 2024年 to the periods and the search
     text = COLLOQUIAL_AMOUNT.sub(r"\1\2", text)  # 5个亿 is 5亿 to the amounts
     text = COLLOQUIAL_RANK.sub(r"\1第几", text)  # 排老几 is 排第几
     text = MONTH_ON_ITS_OWN.sub(r"1-\1月", text)  # 7月当月 is what 1-7月 adds to 1-6月 (period_before)
