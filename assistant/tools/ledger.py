@@ -334,30 +334,35 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     path="solved-problems",
     requires=("solved",),
 )
-def solved_problems(store: FigureStore, region: str | None = None, department: str | None = None) -> ProblemList:
-    """问题台账中已经解决的问题及解决日期，可按地区或责任部门筛选。
+def solved_problems(store: FigureStore, region: str | None = None, department: str | None = None,
+                    escalation: str | None = None) -> ProblemList:
+    """问题台账中已经解决的问题及解决日期，可按地区、责任部门或协调层级筛选。
 
-    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”。
+    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“自然资源局”“发改委”；
+    escalation：可选，协调层级，如“县级”“市级”。
     """
+    def picked(pb: Problem) -> bool:
+        return handled_by(pb, department) and (not escalation or pb.escalation == escalation)
+
     with store.session() as session:
         stmt, region_name = problems_in(store, session, region)
         rows = sorted(
-            ((pb, rg) for pb, rg in session.execute(stmt.where(Problem.status == "已解决"))
-             if handled_by(pb, department)),
+            ((pb, rg) for pb, rg in session.execute(stmt.where(Problem.status == "已解决")) if picked(pb)),
             key=lambda t: (t[0].closed_on or t[0].opened_on, t[0].code),
         )
-        # the place's or department's problems, solved or not
-        scoped = [(pb.id, pb.import_id) for pb, _ in session.execute(stmt) if handled_by(pb, department)]
+        # the place's, department's or level's problems, solved or not
+        scoped = [(pb.id, pb.import_id) for pb, _ in session.execute(stmt) if picked(pb)]
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows]
                           or scoped or [(pb.id, pb.import_id) for pb, _ in session.execute(stmt)], None,
                           "已解决问题 = 状态为“已解决”的问题")
         items = _problem_items(session, rows)
         # of a place or department asked: how many it has in all, so 总共几个、办结了几个 is answered at once
-        every = scoped if region_name or department else []
+        every = scoped if region_name or department or escalation else []
         in_all = provenance(session, "problems", every, None, "问题总数 = 问题台账中该地区或部门的全部问题") if every else None
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
     by_region = [CountItem(name=n, count=c) for n, c in Counter(i.region for i in items).most_common()]
-    scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门"]))
+    scope = "".join(filter(None, [region_name, department and f"“{department}”相关部门",
+                                  escalation and f"协调层级为“{escalation}”的"]))
     summary = (f"{scope}已解决问题 {len(items)} 个：" + "；".join(_problem_line(i) for i in items) + "。" if items
                else f"{scope}没有已解决的问题。")
     if every:

@@ -73,3 +73,11 @@ def test_an_edition_named_narrows_to_it_and_a_metric_events_do_not_hold_is_said_
 def test_events_named_as_examples_of_a_kind_are_not_one_event() -> None:
     titles = ["第七届丝博会安康重点产业链专场推介会"]
     assert event_named("参加丝博会、进博会这种大型会展一共去了几次", titles) == (None, None)
+
+
+def test_problems_of_a_level_are_counted_solved_and_in_all(assistant: Assistant) -> None:
+    level = [r for r in _rows("problems.csv") if r["协调层级"] == "县级"]
+    solved = [r for r in level if r["状态"] == "已解决"]
+    answer = ask_routed(assistant, "县级层面协调的问题一共几个？办结了几个", "solved_problems",
+                        [f"共有问题 {len(level)} 个，其中已解决 {len(solved)} 个"], [])
+    assert all(r["编号"] in answer.answer for r in solved), answer.answer
