@@ -286,6 +286,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         # every one of them, as if the name had not been said
         eligible = []
     # (哪个投产最晚 orders projects by a date: a ranking of rows, not a rule's deadline)
+    if parsed.besides:
+        # 除了汉阴，其他县区一共多少: each place's own figure and the city's, not a ranking of the counties
+        eligible = [e for e in eligible if {"region", "metric"} <= set(REGISTRY[e[2]].slots.values())] or eligible
     # (of a place of ours, 汉阴县外资进度落后，下一步有什么措施, its figures stand beside the measures)
     if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text) and not parsed.regions \
             and not named_entities:

@@ -50,6 +50,23 @@ BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫
                       r"\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
 
 
+def city_rest(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+    """除了汉阴，其他县区一共多少: the city's figure less the places named (same period and metric), and that rest."""
+    if not parsed.besides:
+        return None
+    rows = [r for r in results if isinstance(r, IndicatorResult)]
+    city = next((r for r in rows if r.region == "全市" and r.value is not None), None)
+    named = [r for r in rows if r.region != "全市" and city is not None and r.period == city.period
+             and r.metric == city.metric]
+    if city is None or not named or any(r.value is None for r in named):
+        return None
+    taken = sum(r.value for r in named if r.value is not None)
+    rest = round(city.value - taken, 2)  # type: ignore[operator]
+    names = "、".join(r.region for r in named)
+    return (f"{city.period_label}全市{city.metric}{fmt(city.value, city.unit)}，除{names}（{fmt(taken, city.unit)}）外，"
+            f"其余县区合计{fmt(rest, city.unit)}"), rest
+
+
 def city_share(asked: str, r: IndicatorResult, results: list[BaseModel]) -> tuple[float, float] | None:
     """(share %, the city's figure) of a county's figure when the question asks its share of the city and the results
     hold the city's figure of the same period and metric."""
@@ -66,6 +83,10 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
     out += [abs(round(float(parse_period(r.period).schedule_pct) - r.completion_pct, 2)) for r in results
             if isinstance(r, CityTotalResult) and r.completion_pct is not None]
+    # the rest of the city beyond the places named (其余县区合计3.9万美元), and what they add up to
+    if parsed is not None and (rest := city_rest(parsed, results)):
+        out += [rest[1], *[sum(r.value for r in results if isinstance(r, IndicatorResult) and r.region != "全市"
+                               and r.value is not None)]]
     # a county's share of the city (占全市的56.56%)
     if parsed is not None:
         asked = f"{parsed.asked_before} {parsed.text}"
@@ -136,6 +157,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             if r.rank is not None:
                 text += f"，在{r.ranked_regions}个县区中排{_rank_words(r.rank, r.rank_shared_by)}"
             sentences.append(text)
+        if rest := city_rest(parsed, results):
+            return f"{rest[0]}。" + "；".join(sentences) + "。"
         difference = two_compared(parsed, results) or summed(parsed, results)
         return (f"{difference[0]}。" if difference else "") + "；".join(sentences) + "。"
     if isinstance(first, RankingResult):

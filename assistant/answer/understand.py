@@ -116,6 +116,8 @@ COMPARED = re.compile(r"比|较|相比|相较|对比|(?<![截\d])至|(?<!\d)到(
 TOTAL = re.compile(r"加起来|加在一起|合计|合起来|总共|一共|共计|之和|总和|总计")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
 CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
+# The rest of the city beyond the places named (除了汉阴，其他县区…, 除汉滨以外其余的).
+BESIDES = re.compile(r"除了?[^，,。？?]{1,10}?(?:以外|之外)?[，,]?\s*(?:其他|其余|别的|剩下)")
 # A place's share of the city (汉阴外资占全市的比重, 占全市的几成): its figure over the city's, both asked.
 SHARE_OF_CITY = re.compile(r"占(?:了)?(?:全市|全市的|全市总量的?)")
 # …and where a place is ranked (全市排第几, 全市中名次): the city itself is never ranked, so even alone it is the field.
@@ -146,6 +148,8 @@ class Parsed:
     # for a question continuing a documents' topic (那要多大的项目才给配 after 项目管家是干啥的), the earlier
     # question(s) whose topic it continues: the documents are searched with both
     topic: str = ""
+    # the rest of the city asked (除了汉阴，其他县区一共多少): the city's figure less the places named
+    besides: bool = False
 
     def delexicalised(self) -> str:
         """The question with the names it fills slots with replaced by placeholders (for the router)."""
@@ -478,6 +482,11 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         rest = TOTAL.sub("", text)
         parsed.regions = [r for r in parsed.regions if not r.is_city or any(
             w in rest for w in (r.name, *r.aliases) if w and not TOTAL.fullmatch(w))]
+    if BESIDES.search(text) and TOTAL.search(text) and parsed.regions and not any(r.is_city for r in parsed.regions):
+        # 除了汉阴，其他县区外资一共多少: the city's figure is asked beside the places named, to take them out of it
+        city = next((r for r in vocab.regions if r.is_city), None)
+        if city is not None:
+            parsed.regions, parsed.besides = [*parsed.regions, city], True
     parsed.period, parsed.period_assumed = _period_in(text, vocab, parsed.metrics, today)
     if parsed.period is not None and parsed.period.month == 12 and YEAR_TO_DATE.search(text):
         # 今年以来: the year so far, i.e. the newest period of that year the data holds for what is asked

@@ -159,3 +159,11 @@ def test_a_county_share_of_the_city_is_its_figure_over_the_citys(assistant: Assi
         answer = assistant.ask(question, history)
         assert f"占全市（{rows['全市'].normalize():f}万美元）的{share}%" in answer.answer, answer.answer
         assert answer.flagged_numbers == []
+
+
+def test_the_rest_of_the_city_is_the_citys_figure_less_the_places_named(assistant: Assistant) -> None:
+    q1 = _first_quarter()
+    rest = (Decimal(q1["全市"][6]) - Decimal(q1["汉阴县"][6])).normalize()
+    answer = assistant.ask("一季度除了汉阴，其他县区外资一共到位多少")
+    assert f"除汉阴县（{Decimal(q1['汉阴县'][6]).normalize():f}万美元）外，其余县区合计{rest:f}万美元" in answer.answer, answer.answer
+    assert answer.flagged_numbers == []
