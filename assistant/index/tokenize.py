@@ -26,15 +26,21 @@ STOPWORDS = frozenset(
 TOKEN = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
 
 
+def _new_tokenizer(domain: bool) -> jieba.Tokenizer:
+    """A jieba tokenizer of its own, with the packaged domain dictionary or with jieba's general one alone."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    if domain:
+        with resources.files("assistant.resources").joinpath("userdict.txt").open("r", encoding="utf-8") as fh:
+            tokenizer.load_userdict(fh)
+    return tokenizer
+
+
 def get_tokenizer() -> jieba.Tokenizer:
     global _tokenizer
     with _lock:
         if _tokenizer is None:
-            tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            with resources.files("assistant.resources").joinpath("userdict.txt").open("r", encoding="utf-8") as fh:
-                tokenizer.load_userdict(fh)
-            _tokenizer = tokenizer
+            _tokenizer = _new_tokenizer(domain=True)
         return _tokenizer
 
 
@@ -43,9 +49,7 @@ def _get_tagger() -> posseg.POSTokenizer:
     with _lock:
         if _tagger is None:
             # its own dictionary: words taught for reading questions must not change how passages are indexed
-            tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            _tagger = posseg.POSTokenizer(tokenizer)
+            _tagger = posseg.POSTokenizer(_new_tokenizer(domain=False))
         return _tagger
 
 
