@@ -26,7 +26,6 @@ from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
 from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots
-from assistant.answer.slots import DATE_ORDER_COLUMNS
 from assistant.answer.understand import (
     ASKS_TARGET,
     DEFINE,
@@ -39,6 +38,7 @@ from assistant.db.units import convert, normalise_unit
 from assistant.db.vocab import resolve_metric
 from assistant.errors import AssistantError
 from assistant.tools.indicators import CityTotalResult, IndicatorResult
+from assistant.tools.projects import DATE_ORDER_COLUMNS
 from assistant.tools.registry import NARROWING_KINDS, REGISTRY, FigureTool, run_tool
 from assistant.tools.types import Figure
 

@@ -17,7 +17,6 @@ from assistant.answer.comparisons import (
     summed,
     two_compared,
 )
-from assistant.answer.slots import DATE_ORDER_COLUMNS
 from assistant.answer.understand import (
     ASKS_TARGET,
     SHARE_OF_CITY,
@@ -30,7 +29,7 @@ from assistant.tools.lifecycle import CountyRanking
 from assistant.tools.milestones import COLUMN_NAMES
 from assistant.tools.monthly import ProgressChange, ProgressStep
 from assistant.tools.project_history import ProjectHistory
-from assistant.tools.projects import ProjectList
+from assistant.tools.projects import DATE_ORDER_COLUMNS, UNFILLED, ProjectList
 from assistant.tools.types import cn_date
 
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
@@ -50,8 +49,9 @@ BOTTOM_N = re.compile(r"(?:倒数|最后|末尾?|靠后的?|排名靠后的?|垫
                       r"\s*([2-9一二两三四五六七八九十])\s*(?:名|位|个)")
 
 
-def city_rest(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
-    """除了汉阴，其他县区一共多少: the city's figure less the places named (same period and metric), and that rest."""
+def city_rest(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float, float] | None:
+    """除了汉阴，其他县区一共多少: the city's figure less the places named (same period and metric), that rest and
+    what the places named add up to."""
     if not parsed.besides:
         return None
     rows = [r for r in results if isinstance(r, IndicatorResult)]
@@ -64,7 +64,7 @@ def city_rest(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | N
     rest = round(city.value - taken, 2)  # type: ignore[operator]
     names = "、".join(r.region for r in named)
     return (f"{city.period_label}全市{city.metric}{fmt(city.value, city.unit)}，除{names}（{fmt(taken, city.unit)}）外，"
-            f"其余县区合计{fmt(rest, city.unit)}"), rest
+            f"其余县区合计{fmt(rest, city.unit)}"), rest, taken
 
 
 def city_share(asked: str, r: IndicatorResult, results: list[BaseModel]) -> tuple[float, float] | None:
@@ -85,8 +85,7 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
             if isinstance(r, CityTotalResult) and r.completion_pct is not None]
     # the rest of the city beyond the places named (其余县区合计3.9万美元), and what they add up to
     if parsed is not None and (rest := city_rest(parsed, results)):
-        out += [rest[1], *[sum(r.value for r in results if isinstance(r, IndicatorResult) and r.region != "全市"
-                               and r.value is not None)]]
+        out += [rest[1], rest[2]]
     # a county's share of the city (占全市的56.56%)
     if parsed is not None:
         asked = f"{parsed.asked_before} {parsed.text}"
@@ -262,7 +261,6 @@ def _date_order_lead(order: str, listed: ProjectList) -> str:
 
 # When a thing happened asked (哪天, 什么时候): of a stage named, the date the ledger records it reached.
 WHEN = re.compile(r"哪天|哪一天|什么时候|啥时候|何时|几月几|日期|时间|哪年|哪月")
-UNFILLED = "未填"
 
 
 def asked_columns(parsed: Parsed, project: ProjectDetail) -> list[str]:

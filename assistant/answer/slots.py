@@ -28,6 +28,7 @@ from assistant.tools.group_totals import asked_group
 from assistant.tools.ledger import normalise_code
 from assistant.tools.lifecycle import issue_dates
 from assistant.tools.projects import (
+    DATE_ORDER_COLUMNS,
     FLAG_COLUMNS,
     LEDGER_COLUMNS,
     MATCH_COLUMNS,
@@ -98,9 +99,11 @@ _EARLY, _LATE = r"最早|最先|先|早", r"最晚|最迟|最后"
 _DATE_ORDER = re.compile(rf"(?:({_EARLY})|({_LATE}))(?:的)?(签约|签|开工|投产)|(签约|开工|投产)(?:得|的)?(?:({_EARLY})|({_LATE}))")
 
 
-# each date order's column, shown beside every project listed
-DATE_ORDER_COLUMNS = {f"{key}_{end}": column for key, column in
-                      (("signed", "签约日期"), ("started", "开工日期"), ("operating", "投产日期")) for end in ("first", "last")}
+
+
+def _with_column(columns: list[str] | None, column: str) -> list[str]:
+    """The columns shown beside each listed project, with `column` after them unless already there."""
+    return [*(columns or []), *([] if column in (columns or []) else [column])]
 
 
 def _date_order(text: str) -> tuple[str, str] | None:
@@ -956,7 +959,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     elif _WHICH_PROJECT.search(text) and (funds := re.search(r"(?:到位资金|资金到位|到位)(?:额)?最([多大高少小低])", text)):
         # 哪个项目到位资金最多: the projects by the money arrived, each with it
         slots.order = "funds" if funds.group(1) in "多大高" else "funds_asc"
-        slots.columns = [*(slots.columns or []), "到位资金"] if "到位资金" not in (slots.columns or []) else slots.columns
+        slots.columns = _with_column(slots.columns, "到位资金")
     elif order := _date_order(text):
         # 哪个开工最晚, 这俩哪个先开工的: the projects by the date of that step (shown with each, below)
         slots.order = order[0]
@@ -1019,7 +1022,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if slots.order in DATE_ORDER_COLUMNS:
         # 哪个项目签约最早: of the projects that signed, whatever stage they are at now; each with that date
         column = DATE_ORDER_COLUMNS[slots.order]
-        slots.columns = [*(slots.columns or []), column] if column not in (slots.columns or []) else slots.columns
+        slots.columns = _with_column(slots.columns, column)
         if slots.stage and column.startswith(slots.stage):
             slots.stage = None
     slots.group = asked_group(text) if slots.total or slots.rate else None

@@ -42,10 +42,6 @@ class ProjectHistory(BaseModel):
     summary: str
 
 
-def _day(d: date) -> str:
-    return cn_date(d)
-
-
 @figure_tool(
     "某项目在各期项目台账中的变化：每期的阶段、累计到位资金和进展，哪一期转了阶段、到位资金增加了多少",
     examples=[
@@ -82,7 +78,7 @@ def project_history(store: FigureStore, name: str, date_from: date | None = None
         first = max((d for d in issues if date_from and d <= date_from), default=issues[0])
         last = max((d for d in issues if d <= date_to), default=None) if date_to else issues[-1]
         if last is None:
-            raise InvalidValue(f"{_day(date_to)}以前没有项目台账（最早一期是{_day(issues[0])}）。")  # type: ignore[arg-type]
+            raise InvalidValue(f"{cn_date(date_to)}以前没有项目台账（最早一期是{cn_date(issues[0])}）。")  # type: ignore[arg-type]
         versions = list(session.scalars(select(ProjectVersion).where(ProjectVersion.project_id == project.id)
                                         .order_by(ProjectVersion.valid_from)))
         read: list[tuple[date, ProjectVersion]] = []
@@ -91,38 +87,38 @@ def project_history(store: FigureStore, name: str, date_from: date | None = None
             if version is not None:
                 read.append((day, version))
         if not read:
-            raise InvalidValue(f"{project.name}不在{_day(first)}至{_day(last)}的各期项目台账中。")
+            raise InvalidValue(f"{project.name}不在{cn_date(first)}至{cn_date(last)}的各期项目台账中。")
         prov = provenance(session, "project_versions", [(v.id, v.import_id) for _, v in read], None,
-                          f"各期台账中该项目的记录（{_day(first)}至{_day(last)}）")
+                          f"各期台账中该项目的记录（{cn_date(first)}至{cn_date(last)}）")
         states = [IssueState(issue=day, stage=v.stage, funds_arrived_yi_yuan=v.funds_arrived_yi_yuan,
                              progress=v.progress, progress_on=v.progress_on) for day, v in read]
         project_name, region_name = project.name, region.name
-    changes = [f"{_day(b.issue)}那期：{a.stage} → {b.stage}" for a, b in zip(states, states[1:], strict=False)
+    changes = [f"{cn_date(b.issue)}那期：{a.stage} → {b.stage}" for a, b in zip(states, states[1:], strict=False)
                if a.stage != b.stage]
     start, end = states[0], states[-1]
     change = (round(end.funds_arrived_yi_yuan - start.funds_arrived_yi_yuan, 4)
               if end.funds_arrived_yi_yuan is not None and start.funds_arrived_yi_yuan is not None else None)
-    span = f"{_day(start.issue)}至{_day(end.issue)}的 {len(states)} 期项目台账"
+    span = f"{cn_date(start.issue)}至{cn_date(end.issue)}的 {len(states)} 期项目台账"
     funds = (f"累计到位资金从 {format_value(start.funds_arrived_yi_yuan, '亿元')} 到 "
              f"{format_value(end.funds_arrived_yi_yuan, '亿元')}"
              + (f"，{'增加' if change >= 0 else '减少'} {format_value(abs(change), '亿元')}" if change is not None else ""))
     if all(s.funds_arrived_yi_yuan is None for s in states):
         funds = "各期都没有填到位资金"
     stages = "阶段变化：" + "；".join(changes) if changes else f"阶段一直是“{end.stage}”"
-    each = "；".join(f"{_day(s.issue)} {s.stage}，到位资金 {format_value(s.funds_arrived_yi_yuan, '亿元')}"
-                     + (f"，进展“{s.progress}”（{_day(s.progress_on) if s.progress_on else '未注明日期'}）" if s.progress else "")
+    each = "；".join(f"{cn_date(s.issue)} {s.stage}，到位资金 {format_value(s.funds_arrived_yi_yuan, '亿元')}"
+                     + (f"，进展“{s.progress}”（{cn_date(s.progress_on) if s.progress_on else '未注明日期'}）" if s.progress else "")
                      for s in states)
     summary = f"{project_name}（{region_name}）在{span}中：{stages}；{funds}。各期：{each}。"
-    figures = [Figure(label=f"{project_name} 读取的台账期数（{_day(start.issue)}至{_day(end.issue)}）", value=len(states),
+    figures = [Figure(label=f"{project_name} 读取的台账期数（{cn_date(start.issue)}至{cn_date(end.issue)}）", value=len(states),
                       unit="期", period=None, provenance=prov)]
-    figures += [Figure(label=f"{project_name} {_day(s.issue)}台账 到位资金", value=s.funds_arrived_yi_yuan, unit="亿元",
+    figures += [Figure(label=f"{project_name} {cn_date(s.issue)}台账 到位资金", value=s.funds_arrived_yi_yuan, unit="亿元",
                        period=None, provenance=prov) for s in ([start, end] if end is not start else [start])
                        if s.funds_arrived_yi_yuan is not None]
     if change is not None and end is not start:
-        figures.append(Figure(label=f"{project_name} 到位资金增加（{_day(start.issue)}至{_day(end.issue)}）", value=change,
+        figures.append(Figure(label=f"{project_name} 到位资金增加（{cn_date(start.issue)}至{cn_date(end.issue)}）", value=change,
                               unit="亿元", period=None,
-                              provenance=prov.model_copy(update={"formula": f"{_day(end.issue)}台账的到位资金 − "
-                                                                            f"{_day(start.issue)}台账的到位资金"})))
+                              provenance=prov.model_copy(update={"formula": f"{cn_date(end.issue)}台账的到位资金 − "
+                                                                            f"{cn_date(start.issue)}台账的到位资金"})))
     return ProjectHistory(name=project_name, region=region_name, date_from=start.issue, date_to=end.issue,
                           issues=states, stage_changes=changes, funds_change_yi_yuan=change, figures=figures,
                           provenance=prov, summary=summary)

@@ -127,7 +127,7 @@ def column_label(name: str, columns: dict[str, tuple[str, ...]] | None = None) -
 
 def _column_text(value: object, unit: str = "亿元") -> str:
     if value is None or value == "":
-        return "未填"
+        return UNFILLED
     if isinstance(value, date):
         return cn_date(value)
     if isinstance(value, float | Decimal):
@@ -374,10 +374,13 @@ def _upper_bound(text: str) -> tuple[Decimal, bool]:
 # A project list's order: by region and signing (the default), by an amount, or by the date a step was reached.
 ProjectOrder = Literal["signed", "investment", "investment_asc", "funds", "funds_asc", "signed_first", "signed_last",
                        "started_first", "started_last", "operating_first", "operating_last"]
-# the date orders: the listed project's date attribute, and whether the latest comes first
-DATE_ORDERS: dict[str, tuple[str, bool]] = {f"{step}_{end}": (f"{attr}_on", end == "last")
-                                            for step, attr in (("signed", "signed"), ("started", "started"),
-                                                               ("operating", "operating")) for end in ("first", "last")}
+# the date orders: the listed project's date attribute and whether the latest comes first, and the ledger column
+# (签约日期…) shown beside each project so ordered
+_DATED_STEPS = {"signed": "签约", "started": "开工", "operating": "投产"}
+DATE_ORDERS: dict[str, tuple[str, bool]] = {f"{step}_{end}": (f"{step}_on", end == "last")
+                                            for step in _DATED_STEPS for end in ("first", "last")}
+DATE_ORDER_COLUMNS: dict[str, str] = {f"{step}_{end}": COLUMN_NAMES[stage]
+                                      for step, stage in _DATED_STEPS.items() for end in ("first", "last")}
 
 
 @figure_tool(
