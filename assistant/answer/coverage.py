@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
+from assistant.answer.leads import is_city_figure
 from assistant.answer.understand import SHARE_OF_CITY, Parsed, delexicalise, why_pattern
 from assistant.db.reference import STAGE_ALIASES
 from assistant.index.synonyms import Synonyms
@@ -153,7 +154,7 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     # it anywhere: their figures are of something else
     if parsed.metrics and not any("metric" in t.slots.values() for t in tools):
         terms += [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text][:1]
-    if SHARE_OF_CITY.search(parsed.text) and any(getattr(r, "region", "") == "全市" for r in results):
+    if SHARE_OF_CITY.search(parsed.text) and any(is_city_figure(r) for r in results):
         # a share of the city (占全市的比重, 几成) is worked out from the place's figure and the city's
         terms = [w for w in terms if not re.fullmatch(r"比重|比例|份额|几成|占比|百分比", w)]
     if not terms:

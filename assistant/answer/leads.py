@@ -67,13 +67,18 @@ def city_rest(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float, flo
             f"其余县区合计{fmt(rest, city.unit)}"), rest, taken
 
 
+def is_city_figure(result: BaseModel) -> bool:
+    """A result holding the city's own figure: the city total, or the indicator row of 全市."""
+    return isinstance(result, CityTotalResult) or isinstance(result, IndicatorResult) and result.region == "全市"
+
+
 def city_share(asked: str, r: IndicatorResult, results: list[BaseModel]) -> tuple[float, float] | None:
     """(share %, the city's figure) of a county's figure when the question asks its share of the city and the results
     hold the city's figure of the same period and metric."""
     if r.region == "全市" or r.value is None or not SHARE_OF_CITY.search(asked):
         return None
-    city = next((c for c in results if isinstance(c, IndicatorResult | CityTotalResult) and c.region == "全市"
-                 and c.period == r.period and c.metric == r.metric and c.value), None)
+    cities = [c for c in results if isinstance(c, IndicatorResult | CityTotalResult) and is_city_figure(c)]
+    city = next((c for c in cities if c.period == r.period and c.metric == r.metric and c.value), None)
     return (round(r.value / city.value * 100, 2), city.value) if city is not None and city.value else None
 
 
@@ -239,8 +244,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _county_rate_lead(parsed, first)
     if isinstance(first, ProgressChange):
         return _progress_lead(parsed, first)
-    if isinstance(first, ProjectDetail) and (asked := asked_columns(parsed, first)):
-        return _columns_lead(first, asked)
+    if isinstance(first, ProjectDetail) and (columns := asked_columns(parsed, first)):
+        return _columns_lead(first, columns)
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
     if isinstance(first, ProjectHistory):

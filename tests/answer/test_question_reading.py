@@ -167,3 +167,13 @@ def test_the_rest_of_the_city_is_the_citys_figure_less_the_places_named(assistan
     answer = assistant.ask("一季度除了汉阴，其他县区外资一共到位多少")
     assert f"除汉阴县（{Decimal(q1['汉阴县'][6]).normalize():f}万美元）外，其余县区合计{rest:f}万美元" in answer.answer, answer.answer
     assert answer.flagged_numbers == []
+
+
+def test_a_share_reads_the_city_total_as_the_citys_figure() -> None:
+    """The city's figure may come from the city total (no region field) as well as from the 全市 indicator row."""
+    from assistant.answer.leads import city_share
+    from assistant.tools.indicators import CityTotalResult, IndicatorResult
+
+    county = IndicatorResult.model_construct(region="汉阴县", period="2023Q2", metric="外商直接投资", value=236.7)
+    city = CityTotalResult.model_construct(period="2023Q2", metric="外商直接投资", value=418.5)
+    assert city_share("占全市的几成", county, [county, city]) == (56.56, 418.5)
