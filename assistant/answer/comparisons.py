@@ -175,6 +175,11 @@ AT_ZERO = re.compile(r"(?:为|是|等于|只有|仅)\s*(?:零|0)(?![.\d])|零到
 FELL = re.compile(r"负增长|同比(?:还是|仍然?|都|依然)?(?:为负|是负|负数|负值|下降|下滑|减少)|(?:下降|下滑|减少)的")
 
 
+# A full score said as people say it (开工率不是满格的, 没到百分百的): below 100%; 满格的, 百分百的: at it.
+NOT_FULL = re.compile(r"(?:不是|没有?|不|未)(?:满格|满额|百分百|百分之百|100%)")
+FULL = re.compile(r"满格|满额|百分百|百分之百")
+
+
 def threshold_of(text: str) -> tuple[str, float, str] | None:
     """(the side, the level, its unit) of a level the question sets on a score: 不到75% → (低于, 75, %), 为零 → (为,
     0, "") on the ranking's own unit, 同比下降 → (低于, 0, %); None when it sets none (低于序时进度 is the laggards'
@@ -183,6 +188,10 @@ def threshold_of(text: str) -> tuple[str, float, str] | None:
         return _AT, 0.0, ""
     if FELL.search(text):
         return _BELOW, 0.0, "%"
+    if NOT_FULL.search(text):
+        return _BELOW, 100.0, "%"
+    if FULL.search(text):
+        return _AT, 100.0, "%"
     for m in THRESHOLD.finditer(text):
         word, number, unit, after = m.group(1), m.group(2), m.group(3), m.group(4)
         if not (word or after):
@@ -192,7 +201,7 @@ def threshold_of(text: str) -> tuple[str, float, str] | None:
     return None
 
 
-def _meets(score: float, side: str, level: float) -> bool:
+def meets(score: float, side: str, level: float) -> bool:
     return {_ABOVE: score > level, _AT_LEAST: score >= level, _BELOW: score < level, _AT_MOST: score <= level,
             _AT: score == level}[side]
 
@@ -211,7 +220,7 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
     if (unit == "%") != (r.by in ("completion", "yoy")) or unit not in ("%", r.unit):
         return None
     label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
-    chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and _meets(score, side, level)]
+    chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and meets(score, side, level)]
     head = f"{r.period_label}{r.metric}{label}{side}{fmt(level, unit)}的"
     if not chosen:
         return f"{head}县区：没有", [level, 0.0]

@@ -25,6 +25,7 @@ from assistant.db.reference import STAGE_ALIASES
 from assistant.index.synonyms import Synonyms
 from assistant.index.tokenize import tag
 from assistant.numerals import chinese_value
+from assistant.tools.county_totals import PER_COUNTY
 from assistant.tools.registry import REGISTRY, FigureTool
 
 # Parts of speech that name an attribute (jieba's tags): nouns, proper nouns, English words (GDP),
@@ -51,6 +52,8 @@ FRAME_WORDS = {
     "整体", "总体", "全体", "整个",
     # the sign of a figure (同比还是负数的): a level of zero, which the comparison reads (comparisons.FELL)
     "负数", "负值",
+    # a full level (开工率不是满格的, 百分百完成): the value the ranking shows against each place, not an attribute
+    "满格", "满分", "百分百", "满额",
     # a place in an order (垫底的三个, 末位, 榜首): the position a ranking answers, not an attribute
     "垫底", "末位", "末尾", "殿后", "倒数", "靠后", "靠前", "榜首", "头名",
 }
@@ -92,6 +95,10 @@ BODY_ENDS = re.compile(r"^(?:局|委|厅|部|办|处|科|委员会|部门|系统
 def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     # 在各县区中排第几: 中排 is not a thing asked about (jieba reads it as a noun), the place among them is
     clause = re.sub(r"(?:当中|之中|中|里|内)(?=排)", "，", clause)
+    # 哪个县报的, 各县区: which county is asked, and the county word must not join the next one (县报 is a newspaper)
+    clause = PER_COUNTY.sub("，", clause)
+    # 最长时间没报进展, 多长时间: a length of time, which a tool states in days, not a thing named 时间
+    clause = re.sub(r"(?:最|很|多|好|这么|那么)?长(?:一段)?时间", "，", clause)
     terms = [word for token in tag(delexicalise(clause, parsed, blank="，"))
              if token.flag in ATTRIBUTE_TAGS and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
              and not word.startswith("某") and not ASKING.search(word)]

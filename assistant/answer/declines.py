@@ -142,12 +142,12 @@ PERSON_JUDGED = re.compile(r"(?:局长|主任|书记|市长|县长|区长|干部
 # A question asking whether something will happen (明年能按期投产吗, 下半年能不能完成全年目标, 会不会超过汉滨): an
 # outcome not reached yet, which no row records and no document can state — unlike a rule's possibility (能不能配管家,
 # 能算进外资考核吗), which is not an outcome of this kind.
-OUTCOME = r"(?:按期|如期|按时|顺利|提前|全面|超额)?(?:完成|实现|达到|达标|投产|开工|竣工|建成|超过|赶上|追上|突破|反超|翻番)"
+OUTCOME = r"(?:按期|如期|按时|顺利|提前|全面|超额)?(?:完成|实现|达到|达标|投产|开工|竣工|建成|超过|赶上|追上|突破|反超|翻番|过(?=\s*[\d一二两三四五六七八九十百千]))"
 PREDICTION = re.compile(rf"(?:能不能|能否|会不会|有没有希望|有没有可能|可能|有望){OUTCOME}|能{OUTCOME}[^，。？?]{{0,12}}[吗么]|"
                         r"(?:依你看|你估计|你预测|你预计|你猜)|"
                         # a later figure weighed against one recorded (下半年会不会比上半年多), or the present pace
                         # carried forward (照现在的进度…能到多少)
-                        r"(?:下半年|明年|年底|年末|今后|以后|将来|下个?月|下一?季度)[^。？?]{0,16}?会不会|照(?:现在|目前|这样|这个|眼下)的?(?:进度|速度|势头|节奏|趋势)")
+                        r"(?:下半年|明年|年底|年末|今后|以后|将来|下个?月|下一?季度)[^。？?]{0,16}?会不会|照(?:现在|目前|这样|眼下|今年|当前)?(?:这个|这种|这样)?的?(?:进度|速度|势头|节奏|趋势|劲头|态势)")
 
 
 # A request to do something outside the assistant (把…用邮件发给王局长, 帮我给招商局打个电话催一下, 帮我把…删掉): it

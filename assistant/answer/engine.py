@@ -34,7 +34,7 @@ from assistant.answer.declines import (
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
 from assistant.answer.followups import bare_attribute, continue_topic, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
-from assistant.answer.named_documents import unheld_document, unheld_edition
+from assistant.answer.named_documents import named_held, unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.quoting import ASKS_PLANS, RULE, citation_of, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
@@ -60,9 +60,10 @@ from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
-from assistant.index.tokenize import add_words, teach_tagger
+from assistant.index.tokenize import add_words, teach_tagger, tokenize
 from assistant.onboarding.sources import with_paragraph
 from assistant.tools.directory import core_name
+from assistant.tools.projects import ProjectList
 from assistant.tools.registry import REGISTRY
 
 if TYPE_CHECKING:
@@ -183,6 +184,7 @@ class Assistant:
             earlier_parsed = parse(earlier, self.vocab, self.today, self.settings.max_question_chars)
             previous = continue_topic(resolve_follow_up(earlier_parsed, previous), previous)
         question = self._named_again(question, previous)
+        question = self._picked_from_list(question, previous, (history or [])[:-1])
         current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
         current = continue_topic(current, previous)
         if previous is not None and current.follow_up and ANAPHORA.search(current.text) \
@@ -211,6 +213,26 @@ class Assistant:
                  "联络处": next((name for name, at, _ in self.vocab.names.offices if at == city), None) if city else None,
                  }.get("联络处" if kind == "办事处" else kind)
         return question[: m.start()] + named + question[m.end():] if named else question
+
+    def _picked_from_list(self, question: str, previous: Parsed | None, history: list[str]) -> str:
+        """港资那个到位多少钱了 after 有哪些外资项目: one project of the list just given, picked by what it is (外资那个,
+        签了约还没开工的那个) or a word of its name (港资那个), written out by its name — when exactly one fits."""
+        m = PICKED_ONE.search(question)
+        if previous is None or m is None or self.store is None or previous.intents == ["policy"]:
+            return question
+        _, comp, _ = self._figures(previous, self._plan(previous, history), self.store)
+        items = [item for r in comp.results if isinstance(r, ProjectList) for item in r.items]
+        said = parse(m.group("desc") + "项目", self.vocab, self.today, self.settings.max_question_chars).slots
+        if said.project:
+            fits = [i for i in items if i.name == said.project]
+        elif said.foreign or said.stage:
+            fits = [i for i in items if (not said.foreign or i.is_foreign) and (not said.stage or i.stage == said.stage)]
+        else:
+            words = [w for w in tokenize(m.group("desc")) if len(w) >= 2]
+            fits = [i for i in items if words and all(w in i.name for w in words)]
+        if len(fits) != 1:
+            return question
+        return question[: m.start()] + fits[0].name + question[m.end():]
 
     def _answered_places(self, asked: Parsed, history: list[str]) -> list[RegionName]:
         """The regions the answer to `asked` names first (the place a ranking question asked for)."""
@@ -466,6 +488,10 @@ class Assistant:
         if document := unheld_document(parsed.text, self.kb.headings(), self.kb.writes):
             return Answer(answer=f"知识库中没有找到{document}，为避免误导，不用其他文件代替回答。",
                           mode="grounded", warnings=warnings)
+        named_docs = named_held(parsed.text, {d: self.kb.heading(d) for d in self.kb.titles()})
+        if named_docs := [d for d in named_docs if filters is None or filters.doc_ids is None or d in filters.doc_ids]:
+            # 205号提案答复里…: the letter named answers, not another one on the same topic
+            filters = replace(filters or SearchFilters(), doc_ids=named_docs)
         events = self.vocab.names.event_titles
         if edition := unheld_edition(parsed.text, lambda t: self.kb.writes(t) or any(t in title for title in events)):
             return Answer(answer=f"知识库和项目数据库中都没有找到{edition}的内容，其他届次、期次的情况不能代替，为避免误导，不作推测。",
@@ -478,8 +504,13 @@ class Assistant:
         if fact := self._document_fact(parsed.text, filters):
             return fact
         plan, comp, missing = self._figures(parsed, self._plan(parsed, history), store)
+        if named_docs or SAID_IN_DOCUMENT.search(parsed.text):
+            # what the letter named says, not the database's figures (what the tools lack still tells which words
+            # no table holds: 刘文涛委员是哪个界别的 asks a 界别 the letter does not state either)
+            plan.calls, plan.policy, comp = [], True, Composition()
         # 报名截止时间: no tool holds it, but 时间 is the kind of value asked for, not a word the quotes must name
         # …nor is 方式 of 哪几种招商方式, the kind of things listed: a passage lists them without writing the kind
+        lacking = bool(missing)  # the database lacks something asked (哪个国家 of a project: the kind of value)
         missing = [w for w in missing if not names_the_value(parsed.text, w) and not names_the_kind(parsed.text, w)]
         # Documents also answer data questions the database cannot (a 2019 figure in an interview) and give
         # the reasons and measures a mixed question asks for; the relevance filter in policy_for keeps this
@@ -519,7 +550,7 @@ class Assistant:
                            unknown_forms_ or required or None),
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]
-                       if missing else None)
+                       if lacking else None)
         # a set the question gives by its count is the documents' whether or not a tool was tried first
         given = GIVEN_SET_NOTE in comp.notes or not plan.calls and bool(given_counts(parsed.text))
         if given and (part := subset_unanswered(parsed.text, [c.passage for c in comp.citations])):
@@ -581,6 +612,10 @@ class Assistant:
 
 
 # A thing pointed back to by its kind (这个联络处, 那个项目, 这家企业, 该问题).
+# What a kind of document is said to say (调研报告里说…, 答复函中提到…, 总结里讲的): the documents answer, not a table.
+SAID_IN_DOCUMENT = re.compile(r"(?:报告|答复函?|总结|办法|手册|访谈|通知|通报|文件)(?:里|中|上)(?:说|讲|提到?|写|称)")
+# One of the items just listed, picked by what it is: 港资那个, 其中外资那个, 签了约还没开工的那个.
+PICKED_ONE = re.compile(r"^(?:其中|里面|里头|那|这)?(?P<desc>[^，。？?]{1,14}?)的?(?:那|这)(?:个|家|一个)(?!项目|企业|公司|联络处|问题)")
 POINTED_BACK = re.compile(r"(?:这个|那个|这家|那家|该|此)(联络处|办事处|项目|企业|公司|问题)")
 
 

@@ -337,6 +337,9 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
     takes_city = "city" in REGISTRY[plan.route].slots.values()
     # a place the database lacks, asked alone or beside one of ours (高新区跟西安高新区比): nothing to look up
     if parsed.unknown_place and not (takes_city and parsed.slots.city):
+        if parsed.intents == ["policy"] and not parsed.metrics:
+            plan.calls, plan.policy = [], True
+            return  # 给大湾区、长三角各编了本啥: what the documents say of the place, not a figure the database lacks
         known = "、".join(known_regions)
         comp.figure_lines.append(f"· 数据库中没有“{parsed.unknown_place}”的数据。已有数据的地区：{known}。")
         comp.lead = f"数据库中没有“{parsed.unknown_place}”的数据。"

@@ -13,8 +13,10 @@ from assistant.answer.comparisons import (
     beyond_level,
     ends_apart,
     fmt,
+    meets,
     score_of,
     summed,
+    threshold_of,
     two_compared,
 )
 from assistant.answer.understand import (
@@ -25,7 +27,7 @@ from assistant.answer.understand import (
 from assistant.db.periods import parse_period
 from assistant.tools.directory import ProjectDetail
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
-from assistant.tools.lifecycle import CountyRanking
+from assistant.tools.lifecycle import CountyRanking, CountyRates
 from assistant.tools.milestones import COLUMN_NAMES
 from assistant.tools.monthly import ProgressChange, ProgressStep
 from assistant.tools.project_history import ProjectHistory
@@ -111,6 +113,10 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the level a ranking was cut at and how many places are beyond it (低于75%的有4个)
     out += [n for r in results if parsed is not None and isinstance(r, RankingResult)
             and (level := beyond_level(parsed, r)) for n in level[1]]
+    # the counties beyond a level set on a project rate (开工率低于80%的有3个) and the level
+    if parsed is not None and (cut := threshold_of(parsed.text)) and cut[2] == "%":
+        out += [n for r in results if isinstance(r, CountyRanking)
+                for n in (cut[1], float(len(_beyond(r, cut[0], cut[1]))))]
     # the rest of the annual target (距年度目标还差18.61亿元), or what exceeds it
     if parsed is not None and ASKS_REMAINING.search(parsed.text):
         out += [abs(gap) for r in results if isinstance(r, IndicatorResult | CityTotalResult)
@@ -248,9 +254,18 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _columns_lead(first, columns)
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
+    if isinstance(first, ProjectList) and parsed.slots.total and (added := _summed_sentence(first, parsed.slots.total)):
+        return added  # 当年到位资金加起来多少: the sum first, the projects it adds up after
     if isinstance(first, ProjectHistory):
         return first.summary.split("。各期：")[0] + "。"  # what changed; each issue's row follows as the evidence
     return str(getattr(first, "summary", ""))
+
+
+def _summed_sentence(listed: ProjectList, total: str) -> str:
+    """The list's own sentence adding up the column asked (当年到位资金合计 41.45亿元（34 个项目填报）), with the
+    number of projects listed."""
+    m = re.search(rf"{re.escape(total)}合计[^。；]*", listed.summary)
+    return f"{listed.summary.split('：')[0]}，{m.group(0)}。" if m else ""
 
 
 def _date_order_lead(order: str, listed: ProjectList) -> str:
@@ -397,6 +412,12 @@ def _extreme(parsed: Parsed, ranks: list[int]) -> tuple[int, str] | None:
     return None
 
 
+def _beyond(result: CountyRanking, side: str, level: float) -> list[CountyRates]:
+    """The ranked counties whose rate is on `side` of `level` (低于 80%)."""
+    return [r for r in result.rows if r.rank is not None and (rate := r.rate(result.by)) is not None
+            and meets(rate, side, level)]
+
+
 def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     """各县区项目比率: a named county's rate and place (并列 when tied), or the county at the end asked for."""
     by = result.by
@@ -414,6 +435,12 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
             else:
                 parts.append(f"{name}项目{by}{fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
         return day + "；".join(parts) + "。"
+    if (level := threshold_of(parsed.text)) and level[2] == "%":
+        # 开工率低于80%的, 不是满格的: the counties on that side of the level, each with its rate
+        side, value, _ = level
+        rows = _beyond(result, side, value)
+        listed = "、".join(f"{r.region}（{fmt(r.rate(by), '%')}）" for r in rows)
+        return f"{day}项目{by}{side}{fmt(value, '%')}的县区{len(rows)}个" + (f"：{listed}。" if rows else "。")
     if ends := end_places(parsed.text, ranks):
         # 垫底的三个, 前三名: the first or last n places, with every county tied at the nth
         which, n, cut = ends

@@ -91,6 +91,16 @@ def unheld_document(question: str, headings: list[str], written: Callable[[str],
     return _number_unheld(question, headings, written)
 
 
+def named_held(question: str, headings: dict[str, str]) -> list[str]:
+    """The documents (ids) the question names by number in a series (205号提案答复里…, 第112号建议) when the
+    knowledge base holds them: the answer is in them, not in another letter on the same topic. `headings` maps
+    each document id to its heading. [] when the question names none."""
+    named: list[str] = []
+    for m in NUMBERED.finditer(question):
+        named += [d for d, heading in headings.items() if _number_held(m.group(1), [heading]) and d not in named]
+    return named
+
+
 # An edition of a recurring event or series: 第八届丝博会, 大讲堂第12期.
 EDITION = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(届|期)")
 

@@ -326,7 +326,7 @@ def policy_for(
         # a question may name the document loosely (日报访谈里局长说…, 人大那个调研报告里…): its heading's words
         # (masthead, byline, 文种, office) count as the passage's for matching, not as words it must write itself
         known_as = f"{context} {kb.heading(hit.doc_id)}"
-        if mentions and not any(m in known_as for m in mentions):
+        if mentions and not any(written(m, known_as) for m in mentions):  # (or another way of writing it: 底线, 不低于)
             continue
         if topic and not any(w in known_as for w in topic):
             continue

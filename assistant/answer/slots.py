@@ -23,7 +23,7 @@ from assistant.index.tokenize import get_tokenizer
 from assistant.numerals import chinese_value
 from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
-from assistant.tools.directory import core_name
+from assistant.tools.directory import core_name, trade_names
 from assistant.tools.group_totals import asked_group
 from assistant.tools.ledger import normalise_code
 from assistant.tools.lifecycle import issue_dates
@@ -205,7 +205,8 @@ class SlotVocabulary:
 
     def words(self) -> list[str]:
         """Names jieba should keep whole."""
-        return [core_name(p) for p in self.projects] + [core_name(e, "enterprise") for e in self.enterprises]
+        return ([core_name(p) for p in self.projects] + [core_name(e, "enterprise") for e in self.enterprises]
+                + list(trade_names(self.enterprises)))
 
 
 # A section of a bureau named in a question (投资促进科, 外资科): a short name ending in 科 that is no other word.
@@ -415,10 +416,12 @@ def _find_name(text: str, names: list[str], kind: str) -> tuple[str, str] | None
     """(canonical name, the span of text that named it), preferring the longest span."""
     norm = normalise_name(text)
     found: list[tuple[int, str, str]] = []
+    shorts = trade_names(names) if kind == "enterprise" else {}
     for name in names:
         for candidate in {normalise_name(name), core_name(name, kind)}:
             if len(candidate) >= 2 and candidate in norm:
                 found.append((len(candidate), name, candidate))
+    found += [(len(short), name, short) for short, name in shorts.items() if short in norm]
     if not found:
         return None
     _, name, span = max(found)
@@ -655,7 +658,9 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
     cues = _column_cues()
     for label, found in values.items():
         hits = [(len(c), v, c) for v in found for c in _candidates(v) if len(c) >= 1 and c in text
-                and (len(c) >= 2 or re.search(rf"(?<![A-Za-z]){re.escape(c)}(?:级|类|等)", text))]
+                and (len(c) >= 2 or re.search(rf"(?<![A-Za-z]){re.escape(c)}(?:级|类|等)", text)
+                     # a grade after its column or a verb of grading (线索等级评A的, 等级为B, 评了个C)
+                     or re.search(rf"(?:等级|评|为|是|个)\s*{re.escape(c)}(?![A-Za-z])", text))]
         if not hits:
             continue
         _, value, span = max(hits)
@@ -715,6 +720,9 @@ def _day_of(m: re.Match[str] | None, today: date | None) -> date | None:
 # Not yet signed, said of the projects listed (还没签约的, 尚未签约的): the stages before 签约. (Not yet started is
 # the lifecycle tools' question: signed how long ago, past the agreed start.)
 _NOT_SIGNED = re.compile(rf"{_NOT_YET}签约(?!率)")
+# a window of time or a deadline said with the step not reached (超期没开工, 到期还没投产): the window's tools answer
+_PAST_DUE_WORDS = re.compile(r"超期|逾期|过期|到期|期限|拖")
+_NOT_REACHED = re.compile(rf"{_NOT_YET}(开工|动工|投产|竣工)(?!率|期限|日期|时间)")
 # The “5+3” key chains as one group (5+3产业链上的项目, 不在5+3重点产业链上的, 非重点产业链项目), said or denied.
 _KEY_CHAIN = re.compile(r"(不在|不属于|不是|不算|没在|没有在|非)?\s*(?:[“\"]?5\s*\+\s*3[”\"]?\s*(?:重点)?|重点)(?:产业)?链")
 
@@ -730,6 +738,8 @@ def _ledger_on(text: str, today: date | None) -> date | None:
 
 
 # A step not yet taken (还没签下来, 没转在谈, 迟迟不开工) and the stage words that name where a project stays.
+# a window of time or a deadline said with the step not reached (超期没开工, 到期还没投产): the window's tools answer
+_PAST_DUE_WORDS = re.compile(r"超期|逾期|过期|到期|期限|拖")
 _NOT_REACHED = re.compile(r"(?:还没有?|没有?|未|尚未|仍未|迟迟(?:没有?|未|不)?|不)\s*(?:转(?:入|到|成|为)?|进入?|走到|到)?\s*"
                           r"(在谈|洽谈|签约|签下|签|开工|动工|投产|竣工)")
 _STEP_OF = {"在谈": "在谈", "洽谈": "在谈", "签约": "签约", "签下": "签约", "签": "签约", "开工": "开工", "动工": "开工",
@@ -896,6 +906,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.stage = stage
     if slots.stage is None and "项目" in text and _NOT_SIGNED.search(text):
         slots.stage = "未签约"  # 还没签约的项目: the stages before 签约
+    elif (slots.stage is None and _days(text) is None and "项目" in text and not _PAST_DUE_WORDS.search(text)
+          and (short := _NOT_REACHED.search(text))):
+        # 哪个项目没开工, 还没投产的项目: the stages before that step; 签了约但还没开工的: at 签约
+        step = _STAGE_WORDS[short.group(1)]
+        signed = step == "开工" and re.search(r"签[了完]?约|签完|签了", text[: short.start()])
+        slots.stage = "签约" if signed else "未" + step
     for word, status in _STATUS_WORDS:
         if word in text:
             slots.status = status

@@ -36,9 +36,9 @@ def why_pattern(*more: str, words: tuple[str, ...] = WHY_WORDS) -> re.Pattern[st
 WHY = why_pattern()
 # Asking the cause only (not how to act): of a figure just given, a follow-up
 REASON = why_pattern("咋回事", "怎么回事", "怎么这么", "咋这么", words=("为什么", "为何", "为啥", "原因"))
-DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|怎么算|如何计算|怎么计算|定义|包括哪些|指的是")
+DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|(?:怎么|咋)算|如何计算|(?:怎么|咋)计算|定义|包括哪些|指的是")
 PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履约率|多少个|几个|个数|统计|签约|在谈|投产|亿元以上|亿以上)|开工率|资金到位率|履约率|"
-                     r"(?:哪些|哪几个|什么|啥)项目|项目(?:有哪些|都有|清单|名单|列表)")
+                     r"(?:哪些|哪几个|什么|啥)项目|(?:多少|几)个?项目|项目(?:有哪些|都有|清单|名单|列表)")
 EVENT = re.compile(r"推介会|招商活动|签约活动|活动.{0,6}(?:签约|多少|哪些)|考察活动")
 PROBLEM = re.compile(r"问题台账|未解决的问题|待解决|问题清单|哪些问题")
 FIGURE = re.compile(r"多少|完成|进度|同比|目标|数据|情况|规模|总量|增长")
@@ -318,6 +318,11 @@ PERIOD_WORDS = re.compile(
     r"(?<![A-Za-z])(?:[Qq][1-4]|[Hh]1)(?!\d)|前(?:\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|"
     r"(?:本|上|这|下)个?月")
 # a week is a date window, not a reporting period: 本周新签约 asks the ledger's week, 一季度签约 a period's list
+def _compared_with(text: str, match: re.Match[str]) -> bool:
+    """The period matched is what another is compared with (比上周多了多少, 跟上周比), not the one asked about."""
+    return text[max(0, match.start() - 1): match.start()] in ("比", "较", "跟", "和", "与", "同")
+
+
 LAST_WEEK = re.compile(r"上上?个?(?:周|星期|礼拜)(?!一|二|三|四|五|六|日|天)")
 THIS_WEEK = re.compile(r"(?:本|这)个?(?:周|星期|礼拜)(?!一|二|三|四|五|六|日|天|末)")
 WEEK_WORDS = re.compile(r"(?:本|上|这|下)个?(?:周|星期|礼拜)|(?:最近|近)\s*(?:[一两二三四1-4]\s*个?)?(?:周|星期)|近\s*\d+\s*天|这几天")
@@ -526,7 +531,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         # 7月以来: from the month's first day (the ledger in force then) to the ledger's date, what happened between
         parsed.slots.date_from, parsed.slots.date_to = date(today.year, int(since.group(1)), 1), today
         parsed.slots.week = True
-    elif (last := LAST_WEEK.search(text)) and parsed.slots.date_from is None:
+    elif (last := LAST_WEEK.search(text)) and parsed.slots.date_from is None and not _compared_with(text, last):
         # 上周 is the week before the ledger's (or the clock's) week: 本周 is the tools' own default
         weeks = 2 if last.group(0).startswith("上上") else 1
         parsed.slots.date_to = today - timedelta(days=7 * weeks)
@@ -537,7 +542,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.slots.date_to = today
         parsed.slots.date_from = today - timedelta(days=7 * weeks - 1)
         parsed.slots.week = True
-    elif THIS_WEEK.search(text) and parsed.slots.date_from is None:
+    elif (THIS_WEEK.search(text) or LAST_WEEK.search(text)) and parsed.slots.date_from is None:
+        # …and so is a week compared with the one before (这周到位资金比上周多了多少): this week's change
         # 本周 is a window of dates as 上周 is: the seven days ending on the ledger's (or the clock's) day
         parsed.slots.date_to = today
         parsed.slots.date_from = today - timedelta(days=6)

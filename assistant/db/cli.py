@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -165,6 +166,10 @@ def _click_type(hint: Any) -> Any:
             date: click.DateTime(["%Y-%m-%d"])}.get(base, click.STRING)
 
 
+def _is_list(hint: Any) -> bool:
+    return any(get_origin(a) is list for a in (hint, *get_args(hint)))
+
+
 def _figure_command(tool: FigureTool) -> click.Command:
     """`assistant figures <path>`: required parameters are arguments in order, the others --options."""
     hints = get_type_hints(tool.function)
@@ -174,6 +179,10 @@ def _figure_command(tool: FigureTool) -> click.Command:
         kind = _click_type(hints.get(p.name, str))
         if p.default is inspect.Parameter.empty:
             params.append(click.Argument([p.name], type=kind))
+        elif _is_list(hints.get(p.name, str)):
+            # a list (columns, matches): the option repeated, or its items separated by commas (--columns 项目管家,包抓领导)
+            params.append(click.Option([f"--{p.name.replace('_', '-')}", p.name], type=click.STRING, multiple=True,
+                                       help=helps[p.name] + "（可重复给出，或用逗号分隔）"))
         else:
             params.append(click.Option([f"--{p.name.replace('_', '-')}", p.name], type=kind, default=p.default,
                                        show_default=p.default is not None, help=helps[p.name]))
@@ -183,6 +192,9 @@ def _figure_command(tool: FigureTool) -> click.Command:
     def callback(as_json: bool, **kwargs: Any) -> None:
         if isinstance(kwargs.get("as_of"), datetime):
             kwargs["as_of"] = kwargs["as_of"].date()
+        for name, value in kwargs.items():
+            if isinstance(value, tuple):
+                kwargs[name] = [item.strip() for text in value for item in re.split(r"[,，、]", text) if item.strip()] or None
         with cli_workspace() as workspace:
             _emit(workspace.figures(tool.name, kwargs), as_json, render.result)
 

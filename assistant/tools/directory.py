@@ -35,6 +35,28 @@ def core_name(name: str, kind: str = "project") -> str:
     return (_PROJECT_SUFFIX if kind == "project" else _COMPANY_SUFFIX).sub("", text) or text
 
 
+# The industry words after a company's trade name (格力钛|新能源, 纵目|科技, 欣旺达|电子, 国轩|高科): staff call a
+# company by what is left (格力钛那边下一步干啥, 纵目对接到哪了).
+_INDUSTRY_WORDS = re.compile(r"(?:新能源|新材料|硅材料|材料|能源|电子|科技|高科|实业|投资|控股|发展|文旅|药业|物流|纺织|"
+                             r"智能装备|装备|茶业|集团|股份)$")
+
+
+def trade_name(name: str) -> str:
+    """An enterprise's trade name: its core name without the industry words it ends with (格力钛新能源 → 格力钛)."""
+    text = core_name(name, "enterprise")
+    while (shorter := _INDUSTRY_WORDS.sub("", text)) != text and len(shorter) >= 2:
+        text = shorter
+    return text
+
+
+def trade_names(names: list[str]) -> dict[str, str]:
+    """Trade name → enterprise for the trade names only one enterprise has (示例 is many companies' and none's)."""
+    by_short: dict[str, list[str]] = {}
+    for name in names:
+        by_short.setdefault(trade_name(name), []).append(name)
+    return {short: mine[0] for short, mine in by_short.items() if len(mine) == 1 and len(short) >= 2}
+
+
 def match_names(query: str, names: list[str], kind: str) -> list[str]:
     """Names the query refers to: exact, then by core name (either containing the other)."""
     q = normalise_name(query)
@@ -207,7 +229,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         summary += f"最新进展（{_date(ledger['progress_on'])}）：{ledger['progress']}。"
     if briefs:
         summary += "问题台账：" + "；".join(
-            f"{b.code} {b.description}（{b.department}，{b.status}"
+            f"{b.code}：{b.description}（{b.department}，{b.status}"
             f"{'，' + solved_on(b.opened_on, b.closed_on) if b.closed_on else ''}"
             f"{'，办结时限' + _date(b.due_on) if b.due_on and not b.closed_on else ''}"
             f"{'，协调层级' + b.escalation if b.escalation else ''}"

@@ -70,6 +70,9 @@ def list_offices(store: FigureStore, office: str | None = None, founded_in: str 
         return f"{i.name}（{'，'.join(parts)}）"
 
     scope = "" if office else f"{within.label}设立的" if within is not None else "全市"
-    summary = (f"{scope}驻外招商联络处共 {len(items)} 个：" if not office else "") + "；".join(line(i) for i in items) + "。"
+    if not items:
+        summary = f"没有{scope}驻外招商联络处（无符合条件的记录）。"
+    else:
+        summary = (f"{scope}驻外招商联络处共 {len(items)} 个：" if not office else "") + "；".join(line(i) for i in items) + "。"
     figures = [Figure(label=f"{scope}驻外招商联络处个数", value=len(items), unit="个", period=None, provenance=prov)]
     return OfficeList(items=items, count=len(items), figures=figures, provenance=prov, summary=summary)

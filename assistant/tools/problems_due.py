@@ -19,7 +19,7 @@ DEFAULT_DAYS = 30  # no window said (快到期的问题): the 30 days after the 
     "快到办结时限的问题：办结时限在某段时间内（下周、下个月、N天内）、尚未解决",
     examples=[
         "下个月到期要办结的问题有哪些", "这个月要到办结时限的问题", "快到办结时限的问题有哪些", "30天内到期的企业诉求",
-        "下周哪些问题要办结", "发改委负责的问题哪些快到期了",
+        "下周哪些问题要办结", "发改委负责的问题哪些快到期了", "问题台账里这几天就到期的有没有",
     ],
     slots={"due_from": "due_from", "due_to": "due_to"},
     requires=("due_from",),  # a window ahead said in the question: 财政局的问题超期了没有 looks back, not ahead

@@ -130,8 +130,8 @@ def _column_text(value: object, unit: str = "亿元") -> str:
         return UNFILLED
     if isinstance(value, date):
         return cn_date(value)
-    if isinstance(value, float | Decimal):
-        return format_value(float(value), unit)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return format_value(float(value), unit)  # SQLite gives a whole amount (1.00) back as 1
     return str(value)
 
 
@@ -391,7 +391,7 @@ DATE_ORDER_COLUMNS: dict[str, str] = {f"{step}_{end}": COLUMN_NAMES[stage]
         "旬阳市的签约项目列表", "处于线索阶段的项目", "投资最大的项目是哪个", "5月份签约了哪些项目",
         "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段", "汉阴县各项目的项目管家是谁",
         "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候", "总投资不到1亿元的项目有几个",
-        "哪个项目开工最晚", "投产的项目里哪个最早投产",
+        "哪个项目开工最晚", "投产的项目里哪个最早投产", "台账上所有项目的当年到位资金加起来是多少",
     ],
     slots={"min_investment_yi": "amount", "max_investment_yi": "amount_below", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
            "source_unit": "source", "columns": "columns", "headquarters": "hq"},
