@@ -122,7 +122,8 @@ def answer_type(question: str) -> AnswerType | None:
         # a rule says when by a span from an event (自…之日起5年内, 期限届满后): that is its date
         return AnswerType("日期", re.compile(f"{WHEN.pattern}|{DURATION.pattern}|之日起|届满") if RULE_WHEN.search(question)
                           else WHEN)
-    if SHARE_Q.search(question):
+    if (share := SHARE_Q.search(question)) and not ((points := POINTS_Q.search(question)) and points.start() > share.end()):
+        # (制造业到位资金占比那项几分: the share names the item, 几分 asks its points)
         return AnswerType("比例", SHARE)
     if AMOUNT_Q.search(question):
         return AnswerType("金额", AMOUNT)

@@ -472,6 +472,11 @@ def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
             amount = "" if not s.change_points else fmt(abs(s.change_points), "个百分点")
             return f"{way}{amount}（{fmt(s.before_pct, '%')}→{fmt(s.after_pct, '%')}）"
 
+        if any(g.is_city for g in parsed.regions) and not asked:
+            # 全市完成进度上半年比一季度提了多少: the city's own row, not a county's place
+            whole = next((s for s in result.city if s.metric == metric), None)
+            parts.append(f"全市{metric}完成进度{moved(whole)}" if whole else f"全市{metric}没有两期的完成进度（无数据）")
+            continue
         if asked:
             for name in asked:
                 step = next((s for s in steps if s.region == name), None)

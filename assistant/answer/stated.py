@@ -188,12 +188,17 @@ def _names_others(quote: str, excluded: tuple[str, ...]) -> bool:
 COUNTIES_WRITTEN = re.compile(r"县[（(]市[、，,]区[）)]|县市区|区县")
 
 
+QUOTE_MARKS = re.compile(r"[“”‘’\"「」『』]")
+
+
 def written(word: str, text: str) -> bool:
     """`word` is in `text`, or its stem is (招商服务中心 → 招商服务中): a word of four characters or more keeps its
     meaning without its last one, a shorter one does not (招商局 is not 招商, 副局长 is not 副局). Or `word` is a
     short form of a term the text writes in full (考核办法 of 考核评价办法), or another way of writing it (招商局 of
     招商和经济合作局, synonyms.yaml). 县（市、区） is written 县区."""
     text = COUNTIES_WRITTEN.sub("县区", text)
+    if word not in text:  # a term written with its part in quotes (“链主”企业) is the term (链主企业)
+        text = QUOTE_MARKS.sub("", text)
     return (word in text or (len(word) >= 4 and word[:-1] in text) or abbreviates(word, text)
             or any(other in text for member, others in load_synonyms().expand(word) if member == word for other in others))
 

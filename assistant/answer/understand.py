@@ -228,6 +228,10 @@ def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: da
     return latest, latest is not None
 
 
+# How a change between two periods is asked (提升了多少, 提高, 涨了, 下降).
+CHANGE_WORDS = re.compile(r"提升|提高|增加|多了|涨|下降|降了|回落|变化|进步|退步")
+
+
 def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
                       ) -> tuple[Period | None, Period | None]:
     """(the later period, the earlier one) when the question compares two periods across 比/较/相比, each side
@@ -236,7 +240,8 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
     if len(sides) < 2:
         return parsed.period, None
     found = set()
-    for side in sides:
+    later_side = False  # a period named only after 比 (完成进度比一季度提升了多少): the base, the newest compared
+    for index, side in enumerate(sides):
         if parsed.period is not None and (year := YEAR_SAME_TIME.search(side)):
             found.add(Period(int(year.group(1)), parsed.period.month))  # 比2022年同期: the span asked, in that year
             side = YEAR_SAME_TIME.sub("", side)
@@ -245,7 +250,9 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
             period, assumed = _period_in(side, vocab, parsed.metrics, today)
             if period is not None and not assumed:
                 found.add(period)
-    if len(found) == 1 and re.search(r"(?:季度|半年|月)(?:份|底|末)?以来", text):
+                later_side = later_side or index > 0
+    if len(found) == 1 and (re.search(r"(?:季度|半年|月)(?:份|底|末)?以来", text)
+                            or later_side and not PERIOD_WORDS.search(sides[0]) and CHANGE_WORDS.search(text)):
         # 一季度以来: from that period to the newest the data holds (the tool's default later period)
         return parsed.period, next(iter(found))
     if len(found) != 2:

@@ -218,6 +218,8 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
     if dates:
         parts.append(dates)
     parts.append(f"到位资金 {format_value(project.funds_arrived_yi_yuan, '亿元')}")
+    if project.is_foreign:  # a foreign project's money is also counted in 外资 (万美元), the figure beside it says so
+        parts.append(f"外资金额 {format_value(project.foreign_amount_wan_usd, '万美元')}")
     summary = "，".join(parts) + "。"
     duties = "，".join(f"{label}{value}" for label, value in (
         ("线索等级", ledger["lead_grade"]), ("首谈单位", ledger["source_unit"]), ("责任单位", ledger["responsible_unit"]),

@@ -177,6 +177,8 @@ class ProgressChange(BaseModel):
     figures: list[Figure]
     provenance: Provenance
     summary: str
+    # the city's own change per metric (全市行, not ranked among the counties): rank 0
+    city: list[ProgressStep] = []
 
 
 @figure_tool(
@@ -217,8 +219,16 @@ def progress_change(store: FigureStore, period: str | None = None, metric: str |
             m for m in known_metrics() if m in set(session.scalars(select(Indicator.metric).where(
                 Indicator.period == after.key).distinct()))]
         steps: list[ProgressStep] = []
+        city: list[ProgressStep] = []
         used: list[tuple[int, int]] = []
         for name in names:
+            ends = [next((r for r in load_rows(session, p, name) if r.is_city and r.completion is not None), None)
+                    for p in (before, after)]
+            if ends[0] is not None and ends[1] is not None and not store.region_scope:
+                start, end = ends[0].completion, ends[1].completion
+                city.append(ProgressStep(region=ends[1].region, metric=name, before_pct=float(start),  # type: ignore[arg-type]
+                                         after_pct=float(end), change_points=float(end - start), rank=0))  # type: ignore[arg-type,operator]
+                used += [(ends[0].id, ends[0].import_id), (ends[1].id, ends[1].import_id)]
             old = {r.region: r for r in load_rows(session, before, name) if not r.is_city and r.completion is not None}
             new = {r.region: r for r in load_rows(session, after, name) if not r.is_city and r.completion is not None}
             both = [c for c in new if c in old]
@@ -236,9 +246,9 @@ def progress_change(store: FigureStore, period: str | None = None, metric: str |
     if store.region_scope:  # a county officer sees their own change and place
         steps = [s for s in steps if s.region == store.region_scope]
     figures = [Figure(label=f"{s.region} {s.metric} {after.label}比{before.label}完成进度变化", value=s.change_points,
-                      unit="个百分点", period=after.key, provenance=prov) for s in steps]
+                      unit="个百分点", period=after.key, provenance=prov) for s in [*city, *steps]]
     figures += [Figure(label=f"{s.region} {s.metric} {p.label}完成进度", value=v, unit="%", period=p.key,
-                       provenance=prov) for s in steps for p, v in ((before, s.before_pct), (after, s.after_pct))]
+                       provenance=prov) for s in [*city, *steps] for p, v in ((before, s.before_pct), (after, s.after_pct))]
 
     def part(name: str) -> str:
         mine = [s for s in steps if s.metric == name]
@@ -249,11 +259,13 @@ def progress_change(store: FigureStore, period: str | None = None, metric: str |
 
         listing = "；".join(f"{s.rank}. {s.region} {moved(s)}（{format_value(s.before_pct, '%')}，第{s.before_place}名→"
                            f"{format_value(s.after_pct, '%')}，第{s.after_place}名）" for s in mine[:13])
-        return f"{name}：{listing or '无数据'}"
+        whole = next((f"全市{moved(s)}（{format_value(s.before_pct, '%')}→{format_value(s.after_pct, '%')}）；"
+                      for s in city if s.metric == name), "")
+        return f"{name}：{whole}{listing or '无数据'}"
 
     summary = (f"{after.label}比{before.label}，各县区完成进度提升排名——" + "。".join(part(n) for n in names) + "。"
                + (f"（您的账号只显示{store.region_scope}的变化和名次。）" if store.region_scope else "")
                + f"（{CHANGE_RULE}。）")
     return ProgressChange(period=after.key, period_label=after.label, compared_to=before.key,
                           compared_label=before.label, metrics=names, rows=steps, figures=figures, provenance=prov,
-                          summary=summary)
+                          summary=summary, city=city)

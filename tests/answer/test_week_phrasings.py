@@ -172,3 +172,43 @@ def test_the_cli_takes_a_list_option_as_commas_or_repeated(assistant: Assistant)
         assert f"当年到位资金合计 {total:.2f}亿元" in result.output
     # a whole amount is written with its unit like any other (SQLite gives 1.00 back as 1)
     assert "当年到位资金：1）" not in result.output
+
+
+def _city_completion(period: str, metric: str = "实际引进内资") -> Decimal:
+    if period == "2023Q1":
+        with (DATA / "indicators_2023Q1_wide.csv").open(encoding="utf-8-sig") as f:
+            row = next(r for r in csv.reader(f) if r and r[0] == "全市")
+        return (Decimal(row[1]) / Decimal(row[3]) * 100).quantize(Decimal("0.01"))
+    row = next(r for r in _rows("indicators_long.csv") if r["地区"] == "全市" and r["期间"] == period
+               and r["指标"] == metric)
+    return (Decimal(row["数值"]) / Decimal(row["年度目标"]) * 100).quantize(Decimal("0.01"))
+
+
+def test_the_citys_own_change_between_two_periods_is_answered_for_the_city(assistant: Assistant) -> None:
+    before, after = _city_completion("2023Q1"), _city_completion("2023Q2")
+    answer = assistant.ask("全市内资完成进度上半年比一季度提了多少个点")
+    lead = answer.answer.split("【")[0]
+    assert f"全市实际引进内资完成进度提高{after - before}个百分点" in lead, answer.answer
+    assert answer.flagged_numbers == []
+
+
+def test_a_period_named_only_after_bi_is_the_base_of_the_change(assistant: Assistant) -> None:
+    """各县区…比一季度提升了多少: the newest period against 一季度, not 一季度 against nothing."""
+    answer = assistant.ask("各县区内资完成进度比一季度提升了多少")
+    assert "比2023年一季度（1-3月）" in answer.answer and "提高" in answer.answer, answer.answer
+    assert "无法比较" not in answer.answer
+
+
+def test_the_points_of_an_item_named_by_its_share_are_asked_as_points(assistant: Assistant) -> None:
+    from assistant.answer.answer_types import answer_type
+
+    kind = answer_type("考核办法里制造业到位资金占比那项几分")
+    assert kind is not None and kind.name == "分值"
+    share = answer_type("制造业到位资金占比是多少")
+    assert share is not None and share.name == "比例"
+
+
+def test_a_foreign_projects_card_gives_its_foreign_amount(assistant: Assistant) -> None:
+    row = next(r for r in _rows("projects.csv") if r["是否外资"] == "是" and r["外资金额（万美元）"])
+    answer = assistant.ask(f"{row['项目名称']}到位了多少外资")
+    assert f"外资金额 {Decimal(row['外资金额（万美元）']):.2f}万美元" in answer.answer, answer.answer

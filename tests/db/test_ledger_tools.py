@@ -221,13 +221,15 @@ def test_progress_change_between_two_periods(demo_store: FigureStore) -> None:
     assert (half.compared_to, half.metrics) == ("2023Q1", ["实际引进内资"])  # the period before, same year
     top = half.rows[0]
     assert (top.region, top.before_pct, top.after_pct, top.change_points, top.rank) == ("高新区", 31.5, 72.03, 40.53, 1)
-    assert half.provenance.table == "indicators" and len(half.provenance.row_ids) == 2 * len(half.rows)
+    assert half.provenance.table == "indicators" and len(half.provenance.row_ids) == 2 * (len(half.rows) + len(half.city))
+    # the city's own change beside the counties', from its 全市 rows (381.47 of 1250.28 → 836.42 of 1250.28)
+    assert [(c.region, c.before_pct, c.after_pct, c.change_points) for c in half.city] == [("全市", 30.51, 66.9, 36.39)]
     july = run_tool("progress_change", demo_store, {})
     assert (july.period, july.compared_to) == ("2023-07", "2023Q2") and "持平" in july.summary
     with pytest.raises(InvalidValue, match="前一期须早于后一期"):
         run_tool("progress_change", demo_store, {"period": "2023Q1", "compared_to": "2023Q2"})
     own = run_tool("progress_change", demo_store.scoped("汉阴县"), {"period": "2023Q2"})
-    assert {r.region for r in own.rows} == {"汉阴县"} and own.rows[0].rank == 5
+    assert {r.region for r in own.rows} == {"汉阴县"} and own.rows[0].rank == 5 and own.city == []
 
 
 def test_assessment_without_a_period_takes_the_newest_quarter(demo_store: FigureStore) -> None:
