@@ -27,7 +27,7 @@ _NOT_A_COUNT = r"(?!工作日|月|小时|百分点|星期|季度)"
 
 @dataclass(frozen=True)
 class AnswerType:
-    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 名称 / 名次 / 计算方法 / 数值
+    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 名称 / 名次 / 计算方法 / 数值 / 处理规定 / 救济途径
     evidence: re.Pattern[str] | None  # None: any figure (a number that is not a date, an ordinal or a 文号)
 
     def held_by(self, sentence: str) -> bool:
@@ -104,6 +104,17 @@ NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fa5A-Za-z]{
                   r"协会|商会|基金)|[A-Z][A-Za-z]{2,}")
 
 
+# What follows a breach (会咋处理, 会不会被通报, 会不会挨处理): a sentence stating a consequence (or that none follows,
+# 容错免责) answers it — not the rule that was breached (信息员变动3个工作日内报备 says nothing of what happens if not).
+CONSEQUENCE_Q = re.compile(r"会(?:咋|怎么|如何)(?:处理|处置|追责|处罚)|会不会(?:被|挨)?(?:通报|处理|处罚|扣分|追责|问责|约谈|处分)"
+                           r"|(?:受|挨)(?:什么|啥)(?:处理|处分|处罚)")
+CONSEQUENCE = re.compile(r"(?:予以|在全市|全市|点名|进行)通报|通报批评|扣\s*\d*\s*分|扣分|约谈|追责|问责|追究|处分|处罚|"
+                         r"(?:严肃|依规|依纪|依法|从严)处理|一票否决|不合格等次|取消|收回|责令|免责|容错|不予")
+# Where to turn after a decision or a breach (还能往哪儿申诉, 能不能去法院起诉): a sentence naming such a remedy.
+REMEDY_Q = re.compile(r"(?:往|向|去|找)哪儿?里?(?:申诉|投诉|复议|上诉)|(?:去|到|向)法院|起诉|打官司|仲裁")
+REMEDY = re.compile(r"申诉|复议|复核|诉讼|起诉|仲裁|法院|投诉")
+
+
 def answer_type(question: str) -> AnswerType | None:
     """The kind of value the question asks for, or None when it asks for prose (措施, 怎么办, 是什么)."""
     if FORMULA_Q.search(question):
@@ -114,6 +125,10 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("名称", NAME)
     if POSITION_ASKED.search(question):
         return AnswerType("名次", ORDINAL)
+    if REMEDY_Q.search(question):
+        return AnswerType("救济途径", REMEDY)
+    if CONSEQUENCE_Q.search(question):
+        return AnswerType("处理规定", CONSEQUENCE)
     if DURATION_Q.search(question):
         return AnswerType("时长", DURATION)
     if DAY_Q.search(question):

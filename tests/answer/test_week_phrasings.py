@@ -212,3 +212,23 @@ def test_a_foreign_projects_card_gives_its_foreign_amount(assistant: Assistant) 
     row = next(r for r in _rows("projects.csv") if r["是否外资"] == "是" and r["外资金额（万美元）"])
     answer = assistant.ask(f"{row['项目名称']}到位了多少外资")
     assert f"外资金额 {Decimal(row['外资金额（万美元）']):.2f}万美元" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("县区信息员换人了没在3个工作日内报备，会咋处理", "处理规定"),
+    ("项目管家一个人同时挂了六七个项目，会不会被通报", "处理规定"),
+    ("考核结果复核了还是不服，还能往哪儿申诉", "救济途径"),
+    ("企业一直不履约，我们能不能去法院起诉要违约金", "救济途径"),
+    ("签了很久一直不履约的协议要怎么处理", None),  # how to deal with it: measures, not a consequence
+])
+def test_a_consequence_or_a_remedy_is_the_value_asked(question: str, kind: str | None) -> None:
+    from assistant.answer.answer_types import answer_type
+
+    found = answer_type(question)
+    assert (found.name if found else None) == kind
+
+
+def test_a_rule_that_says_nothing_of_what_follows_a_breach_is_not_quoted_as_the_answer(two_letters: Assistant) -> None:
+    """The 112号 reply asks letters to be answered in time; what happens to a 信息员 not reported is in neither letter."""
+    answer = two_letters.ask("县区信息员换人了没在3个工作日内报备，会咋处理")
+    assert "没有找到直接回答这个问题的处理规定" in answer.answer and answer.citations == [], answer.answer
