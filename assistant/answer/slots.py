@@ -722,7 +722,7 @@ def _day_of(m: re.Match[str] | None, today: date | None) -> date | None:
 _NOT_SIGNED = re.compile(rf"{_NOT_YET}签约(?!率)")
 # a window of time or a deadline said with the step not reached (超期没开工, 到期还没投产): the window's tools answer
 _PAST_DUE_WORDS = re.compile(r"超期|逾期|过期|到期|期限|拖")
-_NOT_REACHED = re.compile(rf"{_NOT_YET}(开工|动工|投产|竣工)(?!率|期限|日期|时间)")
+_STEP_NOT_TAKEN = re.compile(rf"{_NOT_YET}(开工|动工|投产|竣工)(?!率|期限|日期|时间)")
 # The “5+3” key chains as one group (5+3产业链上的项目, 不在5+3重点产业链上的, 非重点产业链项目), said or denied.
 _KEY_CHAIN = re.compile(r"(不在|不属于|不是|不算|没在|没有在|非)?\s*(?:[“\"]?5\s*\+\s*3[”\"]?\s*(?:重点)?|重点)(?:产业)?链")
 
@@ -907,7 +907,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if slots.stage is None and "项目" in text and _NOT_SIGNED.search(text):
         slots.stage = "未签约"  # 还没签约的项目: the stages before 签约
     elif (slots.stage is None and _days(text) is None and "项目" in text and not _PAST_DUE_WORDS.search(text)
-          and (short := _NOT_REACHED.search(text))):
+          and (short := _STEP_NOT_TAKEN.search(text))):
         # 哪个项目没开工, 还没投产的项目: the stages before that step; 签了约但还没开工的: at 签约
         step = _STAGE_WORDS[short.group(1)]
         signed = step == "开工" and re.search(r"签[了完]?约|签完|签了", text[: short.start()])

@@ -232,3 +232,9 @@ def test_a_rule_that_says_nothing_of_what_follows_a_breach_is_not_quoted_as_the_
     """The 112号 reply asks letters to be answered in time; what happens to a 信息员 not reported is in neither letter."""
     answer = two_letters.ask("县区信息员换人了没在3个工作日内报备，会咋处理")
     assert "没有找到直接回答这个问题的处理规定" in answer.answer and answer.citations == [], answer.answer
+
+
+def test_a_step_said_with_another_verb_is_no_stage_not_reached(assistant: Assistant) -> None:
+    """签下百亿级的大项目 names no step not taken (it crashed reading 签下 as one)."""
+    answer = assistant.ask("上半年有没有签下百亿级的大项目")
+    assert answer.answer and answer.flagged_numbers == []
