@@ -738,8 +738,6 @@ def _ledger_on(text: str, today: date | None) -> date | None:
 
 
 # A step not yet taken (还没签下来, 没转在谈, 迟迟不开工) and the stage words that name where a project stays.
-# a window of time or a deadline said with the step not reached (超期没开工, 到期还没投产): the window's tools answer
-_PAST_DUE_WORDS = re.compile(r"超期|逾期|过期|到期|期限|拖")
 _NOT_REACHED = re.compile(r"(?:还没有?|没有?|未|尚未|仍未|迟迟(?:没有?|未|不)?|不)\s*(?:转(?:入|到|成|为)?|进入?|走到|到)?\s*"
                           r"(在谈|洽谈|签约|签下|签|开工|动工|投产|竣工)")
 _STEP_OF = {"在谈": "在谈", "洽谈": "在谈", "签约": "签约", "签下": "签约", "签": "签约", "开工": "开工", "动工": "开工",
