@@ -263,8 +263,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
 
 def _summed_sentence(listed: ProjectList, total: str) -> str:
     """The list's own sentence adding up the column asked (当年到位资金合计 41.45亿元（34 个项目填报）), with the
-    number of projects listed."""
-    m = re.search(rf"{re.escape(total)}合计[^。；]*", listed.summary)
+    number of projects listed and, for a part of the ledger, its share of the whole ledger's sum."""
+    m = re.search(rf"{re.escape(total)}合计[^。；]*(?:；占全部项目{re.escape(total)}合计[^。；]*)?", listed.summary)
     return f"{listed.summary.split('：')[0]}，{m.group(0)}。" if m else ""
 
 

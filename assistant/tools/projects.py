@@ -488,6 +488,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
         ledger = ledger_column_texts(session, [x.id for x in shown], asked, ledger_on)
         sums = column_sums(session, [x.id for x in projects], asked, ledger_on) if projects else []
+        # the whole ledger's sums beside a part's (制造业项目的到位资金占全部的比重): of the same columns, same issue
+        everyone = list(session.scalars(select(Project.id))) if sums and ledger_on is None else []
+        whole = column_sums(session, everyone, asked) if 0 < len(projects) < len(everyone) else []
         first_ledger = min(ledger_dates(session), default=None) if ledger_on and not projects else None
     items = [
         ProjectItem(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
@@ -531,6 +534,16 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                                    for label, value, unit, filled in sums)
         figures += [Figure(label=f"符合条件的项目{label}合计", value=value, unit=unit, period=p.key if p else None,
                            provenance=prov) for label, value, unit, _ in sums]
+    shares = [(label, value, all_value, unit, round(value / all_value * 100, 2))
+              for (label, value, unit, _), (_, all_value, _, _) in zip(sums, whole, strict=True) if all_value] if whole else []
+    if shares:
+        summary += "；" + "；".join(f"占全部项目{label}合计 {format_value(all_value, unit)} 的 {format_value(share, '%')}"
+                                   for label, _, all_value, unit, share in shares)
+        figures += [Figure(label=f"全部项目{label}合计", value=all_value, unit=unit, period=None, provenance=prov)
+                    for label, _, all_value, unit, _ in shares]
+        # (符合条件的项目的合计 ÷ 全部项目的合计 × 100%, both said in the sentence)
+        figures += [Figure(label=f"符合条件的项目{label}占全部项目的比重", value=share, unit="%", period=None,
+                           provenance=prov) for label, _, _, _, share in shares]
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
                        summary=summary + "。", figures=figures)
 

@@ -238,3 +238,14 @@ def test_a_step_said_with_another_verb_is_no_stage_not_reached(assistant: Assist
     """签下百亿级的大项目 names no step not taken (it crashed reading 签下 as one)."""
     answer = assistant.ask("上半年有没有签下百亿级的大项目")
     assert answer.answer and answer.flagged_numbers == []
+
+
+def test_a_parts_sum_is_set_against_the_whole_ledgers(assistant: Assistant) -> None:
+    rows = _rows("projects.csv")
+    part = sum(_amount(r["到位资金（亿元）"]) for r in rows if r["制造业"] == "是")
+    whole = sum(_amount(r["到位资金（亿元）"]) for r in rows)
+    share = (part / whole * 100).quantize(Decimal("0.01"))
+    answer = assistant.ask("制造业项目的到位资金占全部到位资金的比重是多少")
+    lead = answer.answer.split("【")[0]
+    assert f"到位资金合计 {part:.2f}亿元" in lead and f"{whole:.2f}亿元 的 {share}%" in lead, answer.answer
+    assert answer.flagged_numbers == []
