@@ -9,10 +9,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue, LedgerDenied
-from assistant.db.models import Contact, Enterprise, IndustryChain, Office
+from assistant.db.models import Contact, Office
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
-from assistant.tools.common import period_of, provenance, resolve_chain, resolve_office
+from assistant.tools.common import period_of, provenance, resolve_office
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date
 
@@ -55,22 +55,21 @@ class ContactList(BaseModel):
     examples=[
         "驻深圳联络处今年对接了哪些企业？", "上海联络处走访了哪些企业", "各联络处今年叩门了多少次",
         "联络处最近拜访了哪些企业，下一步干什么", "驻外联络处对接企业的情况", "欣旺达电子谁去对接过",
-        "某人今年走访了哪些企业", "某人最近一次叩门是哪天去的哪家", "今年跟某产业链上的企业对接了几次",
+        "某人今年走访了哪些企业", "某人最近一次叩门是哪天去的哪家",
     ],
     slots={"office": "city"},
     path="contacts",
 )
 def office_contacts(store: FigureStore, office: str | None = None, period: str | None = None,
                     enterprise: str | None = None, visitor: str | None = None, date_from: date | None = None,
-                    date_to: date | None = None, unit: str | None = None, chain: str | None = None) -> ContactList:
+                    date_to: date | None = None, unit: str | None = None) -> ContactList:
     """驻外招商联络处（及其他单位）的走访、叩门、来访记录：日期、企业、人员、方式、对接成果、下一步，按日期排列。
 
     office：可选，联络处名称、简称或驻地城市，如“驻深圳招商联络处”“深圳联络处”“深圳”；
     period：可选，如“2023”（全年）或“2023Q2”，只列该累计期间内的记录；enterprise：可选，企业名称或其中一部分；
     visitor：可选，走访人员姓名，如“黄某”，只列有此人参加的记录；
     date_from、date_to：可选，日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内的记录，给出时不看 period）；
-    unit：可选，对接单位名称或其中有区分度的部分，如“外资科”“市招商局产业链招商科”，只列该单位的记录；
-    chain：可选，产业链名，只列目标企业库中属于该产业链的企业的记录（今年跟新能源链上的企业对接了几回）。
+    unit：可选，对接单位名称或其中有区分度的部分，如“外资科”“市招商局产业链招商科”，只列该单位的记录。
     """
     if date_from and date_to and date_from > date_to:
         raise InvalidValue(f"日期范围有误：起始日期 {date_from} 晚于结束日期 {date_to}。")
@@ -88,26 +87,20 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
             found = resolve_office(offices, office)
             office_name, office_id = found.name, found.id
         names = {o.id: o.name for o in offices}
-        chain_name = resolve_chain(session, chain).name if chain else None
-        on_chain = ({normalise_name(e.name) for e in session.scalars(
-            select(Enterprise).join(IndustryChain, Enterprise.chain_id == IndustryChain.id)
-            .where(IndustryChain.name == chain_name))} if chain_name else None)
         stmt = select(Contact)
         if office_id is not None:
             stmt = stmt.where(Contact.office_id == office_id)
         rows = [c for c in session.scalars(stmt)
                 if (not enterprise or normalise_name(enterprise) in normalise_name(c.enterprise_name))
                 and (not visitor or visitor in (c.visitors or ""))
-                and (not unit or normalise_name(unit) in normalise_name(c.unit))
-                and (on_chain is None or normalise_name(c.enterprise_name) in on_chain)]
+                and (not unit or normalise_name(unit) in normalise_name(c.unit))]
         inside = sorted((c for c in rows if first <= c.held_on <= last),
                         key=lambda c: (c.held_on, c.enterprise_name))
         outside = max((c for c in rows if c not in inside), key=lambda c: c.held_on, default=None)
         latest = (f"{cn_date(outside.held_on)} {outside.unit}{outside.method or '对接'}{outside.enterprise_name}"
                   if outside else None)
         rule = "走访叩门记录（contacts 表）" + (f"中 {p.label} 的记录" if p else f"中 {span} 的记录" if span else "") + (
-            f"，走访人员含“{visitor}”" if visitor else "") + (f"，对接单位含“{unit}”" if unit else "") + (
-            f"，企业属{chain_name}产业链（enterprises 表）" if chain_name else "")
+            f"，走访人员含“{visitor}”" if visitor else "") + (f"，对接单位含“{unit}”" if unit else "")
         # none in the period: the zero is a finding about the records looked through (the office's, or all)
         prov = provenance(session, "contacts", [(c.id, c.import_id) for c in inside or rows
                                                 or session.scalars(stmt)], p, rule)
@@ -119,8 +112,7 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
     units = sorted({i.unit for i in items}) if unit else []
     scope = "".join(filter(None, [p.label if p else span,
                                   office_name or "、".join(units) or (f"“{unit}”" if unit else "" if visitor else "各单位"),
-                                  visitor and f"{visitor}参加的", enterprise and f"对接“{enterprise}”",
-                                  chain_name and f"对接{chain_name}产业链企业"]))
+                                  visitor and f"{visitor}参加的", enterprise and f"对接“{enterprise}”"]))
     figures = [Figure(label=f"{scope}走访叩门记录数", value=len(items), unit="个", period=p.key if p else None,
                       provenance=prov),
                Figure(label=f"{scope}对接企业数", value=len(enterprises), unit="家", period=p.key if p else None,

@@ -249,12 +249,3 @@ def test_a_parts_sum_is_set_against_the_whole_ledgers(assistant: Assistant) -> N
     lead = answer.answer.split("【")[0]
     assert f"到位资金合计 {part:.2f}亿元" in lead and f"{whole:.2f}亿元 的 {share}%" in lead, answer.answer
     assert answer.flagged_numbers == []
-
-
-def test_visits_to_the_companies_of_a_chain_are_counted(assistant: Assistant) -> None:
-    chains = {r["企业名称"]: r["产业链"] for r in _rows("enterprises.csv")}
-    visits = [r for r in _rows("contacts.csv") if r["日期"].startswith("2023") and chains.get(r["企业名称"]) == "新能源"]
-    answer = assistant.ask("今年跟新能源链上的企业一共对接了几回")
-    lead = answer.answer.split("【")[0]
-    assert f"走访叩门记录 {len(visits)} 次" in lead, answer.answer
-    assert assistant.route("新能源链上有哪些项目").route == "list_projects"
