@@ -220,8 +220,8 @@ class Assistant:
         m = PICKED_ONE.search(question)
         if previous is None or m is None or self.store is None or previous.intents == ["policy"]:
             return question
-        _, comp, _ = self._figures(previous, self._plan(previous, history), self.store)
-        items = [item for r in comp.results if isinstance(r, ProjectList) for item in r.items]
+        items = [item for r in self._figures_given(previous, history).results if isinstance(r, ProjectList)
+                 for item in r.items]
         said = parse(m.group("desc") + "项目", self.vocab, self.today, self.settings.max_question_chars).slots
         if said.project:
             fits = [i for i in items if i.name == said.project]
@@ -234,9 +234,13 @@ class Assistant:
             return question
         return question[: m.start()] + fits[0].name + question[m.end():]
 
+    def _figures_given(self, asked: Parsed, history: list[str]) -> Composition:
+        """The figures the grounded answer to an earlier question (`asked`, with its own history) gave."""
+        return self._figures(asked, self._plan(asked, history), self.store)[1]
+
     def _answered_places(self, asked: Parsed, history: list[str]) -> list[RegionName]:
         """The regions the answer to `asked` names first (the place a ranking question asked for)."""
-        _, comp, _ = self._figures(asked, self._plan(asked, history), self.store)
+        comp = self._figures_given(asked, history)
         lead = comp.lead.split("。")[0]
         return self.vocab.find_regions(lead) if comp.results else []
 
@@ -488,7 +492,7 @@ class Assistant:
         if document := unheld_document(parsed.text, self.kb.headings(), self.kb.writes):
             return Answer(answer=f"知识库中没有找到{document}，为避免误导，不用其他文件代替回答。",
                           mode="grounded", warnings=warnings)
-        named_docs = named_held(parsed.text, {d: self.kb.heading(d) for d in self.kb.titles()})
+        named_docs = named_held(parsed.text, self.kb.headings_by_document())
         if named_docs := [d for d in named_docs if filters is None or filters.doc_ids is None or d in filters.doc_ids]:
             # 205号提案答复里…: the letter named answers, not another one on the same topic
             filters = replace(filters or SearchFilters(), doc_ids=named_docs)
@@ -611,11 +615,11 @@ class Assistant:
                       warnings=warnings, flagged_numbers=flagged)
 
 
-# A thing pointed back to by its kind (这个联络处, 那个项目, 这家企业, 该问题).
 # What a kind of document is said to say (调研报告里说…, 答复函中提到…, 总结里讲的): the documents answer, not a table.
 SAID_IN_DOCUMENT = re.compile(r"(?:报告|答复函?|总结|办法|手册|访谈|通知|通报|文件)(?:里|中|上)(?:说|讲|提到?|写|称)")
 # One of the items just listed, picked by what it is: 港资那个, 其中外资那个, 签了约还没开工的那个.
 PICKED_ONE = re.compile(r"^(?:其中|里面|里头|那|这)?(?P<desc>[^，。？?]{1,14}?)的?(?:那|这)(?:个|家|一个)(?!项目|企业|公司|联络处|问题)")
+# A thing pointed back to by its kind (这个联络处, 那个项目, 这家企业, 该问题).
 POINTED_BACK = re.compile(r"(?:这个|那个|这家|那家|该|此)(联络处|办事处|项目|企业|公司|问题)")
 
 

@@ -10,7 +10,7 @@ quoting them would read as if they answered. Pure: the headings are passed in.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from assistant.corpus.gongwen import DOC_NUMBER, normalise_doc_number, unify_brackets
 from assistant.numerals import chinese_numeral, number_value
@@ -91,7 +91,7 @@ def unheld_document(question: str, headings: list[str], written: Callable[[str],
     return _number_unheld(question, headings, written)
 
 
-def named_held(question: str, headings: dict[str, str]) -> list[str]:
+def named_held(question: str, headings: Mapping[str, str]) -> list[str]:
     """The documents (ids) the question names by number in a series (205号提案答复里…, 第112号建议) when the
     knowledge base holds them: the answer is in them, not in another letter on the same topic. `headings` maps
     each document id to its heading. [] when the question names none."""

@@ -8,7 +8,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import jieba.posseg as posseg
 from sqlalchemy import select
@@ -206,7 +206,12 @@ class SlotVocabulary:
     def words(self) -> list[str]:
         """Names jieba should keep whole."""
         return ([core_name(p) for p in self.projects] + [core_name(e, "enterprise") for e in self.enterprises]
-                + list(trade_names(self.enterprises)))
+                + list(self.trade_names))
+
+    @cached_property
+    def trade_names(self) -> dict[str, str]:
+        """The enterprises' trade names (格力钛 → 格力钛新能源), worked out once per vocabulary, not per question."""
+        return trade_names(self.enterprises)
 
 
 # A section of a bureau named in a question (投资促进科, 外资科): a short name ending in 科 that is no other word.
@@ -412,16 +417,16 @@ def _due_window(text: str, today: date | None) -> tuple[date | None, date | None
     return None, None
 
 
-def _find_name(text: str, names: list[str], kind: str) -> tuple[str, str] | None:
-    """(canonical name, the span of text that named it), preferring the longest span."""
+def _find_name(text: str, names: list[str], kind: str, shorts: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """(canonical name, the span of text that named it), preferring the longest span. `shorts`: other names a thing
+    is called by (an enterprise's trade name → the enterprise)."""
     norm = normalise_name(text)
     found: list[tuple[int, str, str]] = []
-    shorts = trade_names(names) if kind == "enterprise" else {}
     for name in names:
         for candidate in {normalise_name(name), core_name(name, kind)}:
             if len(candidate) >= 2 and candidate in norm:
                 found.append((len(candidate), name, candidate))
-    found += [(len(short), name, short) for short, name in shorts.items() if short in norm]
+    found += [(len(short), name, short) for short, name in (shorts or {}).items() if short in norm]
     if not found:
         return None
     _, name, span = max(found)
@@ -613,7 +618,8 @@ def unknown_company(text: str, vocab: SlotVocabulary) -> str | None:
         if (len(name) < 2 or _NO_COMPANY_NAME.search(name + before)
                 or not re.fullmatch(r"[\u4e00-\u9fa5A-Za-z]+", name)):
             continue
-        if (_find_name(name + suffix, vocab.enterprises, "enterprise") or _find_name(name, vocab.projects, "project")
+        if (_find_name(name + suffix, vocab.enterprises, "enterprise", vocab.trade_names)
+                or _find_name(name, vocab.projects, "project")
                 or any(name in e for e in vocab.enterprises)):  # 物流公司 is 示例物流有限公司
             continue
         return name + suffix
@@ -825,7 +831,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                 slots.unknown_project = named + "项目"
                 slots.spans.append((slots.unknown_project, "某项目"))
                 break
-    enterprise = _find_name(text, vocab.enterprises, "enterprise")
+    enterprise = _find_name(text, vocab.enterprises, "enterprise", vocab.trade_names)
     if enterprise and not (slots.project and enterprise[1] in (slots.project or "")):
         slots.enterprise, span = enterprise
         slots.spans.append((span, "某企业"))

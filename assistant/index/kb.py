@@ -527,6 +527,10 @@ class KnowledgeBase:
         """Every document's heading (see `heading`)."""
         return list(self._current().doc_heads.values())
 
+    def headings_by_document(self) -> Mapping[str, str]:
+        """Each document's heading by document id, as held (not copied: read it, do not change it)."""
+        return self._current().doc_heads
+
     def titles(self) -> dict[str, str]:
         """Each document's title, by document id."""
         return {d: str(m.get("title", "")) for d, m in self._current().doc_meta.items()}

@@ -26,11 +26,13 @@ from assistant.db.session import FigureStore
 from assistant.db.units import round2, to_decimal
 from assistant.db.vocab import resolve_stage
 from assistant.tools.common import (
+    all_ids,
     check_region,
     found_or_examined,
     guard_aggregate,
     period_of,
     provenance,
+    provenance_of,
     resolve_chain,
     resolve_region,
     scoped_region,
@@ -488,9 +490,12 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
         ledger = ledger_column_texts(session, [x.id for x in shown], asked, ledger_on)
         sums = column_sums(session, [x.id for x in projects], asked, ledger_on) if projects else []
-        # the whole ledger's sums beside a part's (制造业项目的到位资金占全部的比重): of the same columns, same issue
-        everyone = list(session.scalars(select(Project.id))) if sums and ledger_on is None else []
-        whole = column_sums(session, everyone, asked) if 0 < len(projects) < len(everyone) else []
+        # the whole ledger's sums beside a part's (制造业项目的到位资金占全部的比重), of today's ledger and the same
+        # columns; not for a county account, whose whole would be every county's
+        count = (session.scalar(select(func.count(Project.id))) or 0) if sums and ledger_on is None else 0
+        whole = column_sums(session, None, asked) if not store.region_scope and 0 < len(projects) < count else []
+        whole_prov = (provenance_of(session, "projects", all_ids(session, Project.id),
+                                    session.scalars(select(Project.import_id).distinct()), None, None) if whole else prov)
         first_ledger = min(ledger_dates(session), default=None) if ledger_on and not projects else None
     items = [
         ProjectItem(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
@@ -539,11 +544,11 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     if shares:
         summary += "；" + "；".join(f"占全部项目{label}合计 {format_value(all_value, unit)} 的 {format_value(share, '%')}"
                                    for label, _, all_value, unit, share in shares)
-        figures += [Figure(label=f"全部项目{label}合计", value=all_value, unit=unit, period=None, provenance=prov)
+        figures += [Figure(label=f"全部项目{label}合计", value=all_value, unit=unit, period=None, provenance=whole_prov)
                     for label, _, all_value, unit, _ in shares]
         # (符合条件的项目的合计 ÷ 全部项目的合计 × 100%, both said in the sentence)
         figures += [Figure(label=f"符合条件的项目{label}占全部项目的比重", value=share, unit="%", period=None,
-                           provenance=prov) for label, _, _, _, share in shares]
+                           provenance=whole_prov) for label, _, _, _, share in shares]
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
                        summary=summary + "。", figures=figures)
 
@@ -563,18 +568,19 @@ def _column_of(attr: str, ledger_on: date | None) -> tuple[InstrumentedAttribute
     return getattr(ProjectVersion, attr), ProjectVersion.in_force(ledger_on)
 
 
-def column_sums(session: Session, ids: list[int], labels: list[str],
+def column_sums(session: Session, ids: list[int] | None, labels: list[str],
                 ledger_on: date | None = None) -> list[tuple[str, float, str, int]]:
     """(label, total, unit, projects with a value) of each amount column among `labels`, over the projects `ids`
-    (as the ledger of `ledger_on` recorded them, when given)."""
+    (every project when None; as the ledger of `ledger_on` recorded them, when given)."""
     out = []
     for label in labels:
         attr = _ATTR_OF.get(label)
         if attr not in _SUMMED:
             continue
         column, on_day = _column_of(attr, ledger_on)
-        stmt = (select(column).where(Project.id.in_(ids)) if on_day is None else
-                select(column).where(ProjectVersion.project_id.in_(ids), on_day))
+        stmt = select(column) if on_day is None else select(column).where(on_day)
+        if ids is not None:
+            stmt = stmt.where((Project.id if on_day is None else ProjectVersion.project_id).in_(ids))
         values = [v for v in session.scalars(stmt) if v is not None]
         out.append((label, round(float(sum(values)), 4), _SUMMED[attr], len(values)))
     return out

@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from assistant.db.errors import InvalidValue, RegionDenied
 from assistant.db.importers import import_file
+from assistant.db.models import Project
 from assistant.db.session import FigureStore
 from assistant.tools import REGISTRY, run_tool
 from assistant.tools.lifecycle import STATUS_RULE
@@ -245,3 +246,16 @@ def test_an_office_is_named_by_name_short_name_or_city_and_an_unknown_one_lists_
         assert "驻西安招商联络处" in run_tool(tool, demo_store, {"office": named}).summary
     with pytest.raises(InvalidValue, match="没有名为“火星办”的驻外招商联络处。已配置的联络处：驻北京招商联络处（北京）"):
         run_tool(tool, demo_store, {"office": "火星办"})
+
+
+def test_a_parts_sum_beside_the_whole_ledgers_is_the_citys_alone(demo_store: FigureStore) -> None:
+    """制造业项目的到位资金占全部的比重: the whole's sum traces to every project row; a county account, whose whole
+    would be every county's, gets its own list's sum without it."""
+    params = {"matches": ["制造业=是"], "columns": ["到位资金"]}
+    city = run_tool("list_projects", demo_store, params)
+    whole = next(f for f in city.figures if f.label == "全部项目到位资金合计")
+    with demo_store.session() as session:
+        every = session.scalar(select(func.count(Project.id)))
+    assert len(whole.provenance.row_ids) == every and "占全部项目到位资金合计" in city.summary
+    own = run_tool("list_projects", demo_store.scoped("汉阴县"), params)
+    assert own.items and not any(f.label.startswith("全部项目") for f in own.figures) and "占全部" not in own.summary
