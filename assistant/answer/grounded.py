@@ -279,6 +279,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         # 汉中市在哪些地方设了驻外机构: the offices tables are this bureau's own; another city's offices are what its
         # documents say, not a place those tables lack
         eligible = [e for e in eligible if REGISTRY[e[2]].slots.get("office") != "city"]
+    if parsed.unknown_place and parsed.intents == ["policy"] and not parsed.metrics:
+        # 给大湾区、长三角各编了本啥: what the documents say of the place, not a figure the database lacks
+        eligible = [e for e in eligible if parsed.slots.city and "city" in REGISTRY[e[2]].slots.values()]
     if parsed.slots.unknown_project and not parsed.slots.project:
         eligible = []  # a project the ledger does not hold: the documents may describe it, no tool's figures do
     if parsed.slots.unknown:
@@ -337,9 +340,6 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
     takes_city = "city" in REGISTRY[plan.route].slots.values()
     # a place the database lacks, asked alone or beside one of ours (高新区跟西安高新区比): nothing to look up
     if parsed.unknown_place and not (takes_city and parsed.slots.city):
-        if parsed.intents == ["policy"] and not parsed.metrics:
-            plan.calls, plan.policy = [], True
-            return  # 给大湾区、长三角各编了本啥: what the documents say of the place, not a figure the database lacks
         known = "、".join(known_regions)
         comp.figure_lines.append(f"· 数据库中没有“{parsed.unknown_place}”的数据。已有数据的地区：{known}。")
         comp.lead = f"数据库中没有“{parsed.unknown_place}”的数据。"

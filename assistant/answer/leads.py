@@ -254,18 +254,12 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _columns_lead(first, columns)
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
-    if isinstance(first, ProjectList) and parsed.slots.total and (added := _summed_sentence(first, parsed.slots.total)):
-        return added  # 当年到位资金加起来多少: the sum first, the projects it adds up after
+    if isinstance(first, ProjectList) and parsed.slots.total and first.totals:
+        # 当年到位资金加起来多少: the sum first (and a part's share of the whole), the projects it adds up after
+        return f"{first.headline}，{first.totals}。"
     if isinstance(first, ProjectHistory):
         return first.summary.split("。各期：")[0] + "。"  # what changed; each issue's row follows as the evidence
     return str(getattr(first, "summary", ""))
-
-
-def _summed_sentence(listed: ProjectList, total: str) -> str:
-    """The list's own sentence adding up the column asked (当年到位资金合计 41.45亿元（34 个项目填报）), with the
-    number of projects listed and, for a part of the ledger, its share of the whole ledger's sum."""
-    m = re.search(rf"{re.escape(total)}合计[^。；]*(?:；占全部项目{re.escape(total)}合计[^。；]*)?", listed.summary)
-    return f"{listed.summary.split('：')[0]}，{m.group(0)}。" if m else ""
 
 
 def _date_order_lead(order: str, listed: ProjectList) -> str:

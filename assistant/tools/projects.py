@@ -363,6 +363,8 @@ class ProjectList(BaseModel):
     provenance: Provenance
     summary: str
     figures: list[Figure] = []  # the count and total investment said in the summary, with their source
+    headline: str = ""  # the summary's first clause: how many projects, their total investment, the filters
+    totals: str = ""  # the summary's sums of the columns asked, and a part's share of the whole ledger's sums
 
 
 def _upper_bound(text: str) -> tuple[Decimal, bool]:
@@ -524,6 +526,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     if ledger_on is not None:
         summary = (f"台账历史从{cn_date(first_ledger)}开始，没有{cn_date(ledger_on)}及以前的台账（无数据）"
                    if first_ledger and first_ledger > ledger_on else f"按{cn_date(ledger_on)}那一期台账，{summary}")
+    headline = summary
     if items:
         summary += "：" + "；".join(
             f"{i.name}（{i.region}，{i.stage}，{format_value(i.total_investment_yi_yuan, '亿元')}"
@@ -533,24 +536,25 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     figures = [Figure(label="符合条件的项目数", value=len(projects), unit="个", period=p.key if p else None, provenance=prov),
                Figure(label="符合条件的项目总投资", value=as_float(total), unit="亿元", period=p.key if p else None,
                       provenance=prov)] if projects else []
+    totals = ""
     if sums:
         # an amount column asked of the list is added up over every listed project, with how many filled it
-        summary += "。" + "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）"
-                                   for label, value, unit, filled in sums)
+        totals = "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）" for label, value, unit, filled in sums)
         figures += [Figure(label=f"符合条件的项目{label}合计", value=value, unit=unit, period=p.key if p else None,
                            provenance=prov) for label, value, unit, _ in sums]
     shares = [(label, value, all_value, unit, round(value / all_value * 100, 2))
               for (label, value, unit, _), (_, all_value, _, _) in zip(sums, whole, strict=True) if all_value] if whole else []
     if shares:
-        summary += "；" + "；".join(f"占全部项目{label}合计 {format_value(all_value, unit)} 的 {format_value(share, '%')}"
-                                   for label, _, all_value, unit, share in shares)
+        totals += "；" + "；".join(f"占全部项目{label}合计 {format_value(all_value, unit)} 的 {format_value(share, '%')}"
+                                  for label, _, all_value, unit, share in shares)
         figures += [Figure(label=f"全部项目{label}合计", value=all_value, unit=unit, period=None, provenance=whole_prov)
                     for label, _, all_value, unit, _ in shares]
         # (符合条件的项目的合计 ÷ 全部项目的合计 × 100%, both said in the sentence)
         figures += [Figure(label=f"符合条件的项目{label}占全部项目的比重", value=share, unit="%", period=None,
                            provenance=whole_prov) for label, _, _, _, share in shares]
     return ProjectList(items=items, total_count=len(projects), truncated=len(shown) < len(projects), provenance=prov,
-                       summary=summary + "。", figures=figures)
+                       summary=summary + (f"。{totals}" if totals else "") + "。", figures=figures, headline=headline,
+                       totals=totals)
 
 
 def _on_ledger(stmt: _S, ledger_on: date | None) -> _S:

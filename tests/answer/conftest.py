@@ -3,6 +3,8 @@ shared by the answer tests."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -26,16 +28,21 @@ def assistant_over(tmp_path_factory: pytest.TempPathFactory, documents: dict[str
     return Assistant(settings, kb=kb)
 
 
-@pytest.fixture(scope="package")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+def assistant_with_data(tmp_path_factory: pytest.TempPathFactory, paths: list[Path]) -> Assistant:
+    """The grounded assistant over `paths` (corpus files or folders) and the demo database."""
     data = tmp_path_factory.mktemp("data")
-    docs = tmp_path_factory.mktemp("docs")
-    (docs / "注入测试通知.txt").write_text(INJECTED, encoding="utf-8")
     settings = Settings(data_dir=data)
     kb = KnowledgeBase(settings)
-    assert ingest(kb, [REPORT, BUTLER, docs]).ok
+    assert ingest(kb, paths).ok
     result = CliRunner().invoke(main, ["db", "import-demo", str(CORPUS / "data")], env={"ASSISTANT_DATA_DIR": str(data)})
     assert result.exit_code == 0, result.output
     return Assistant(settings, kb=kb)
+
+
+@pytest.fixture(scope="package")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    docs = tmp_path_factory.mktemp("docs")
+    (docs / "注入测试通知.txt").write_text(INJECTED, encoding="utf-8")
+    return assistant_with_data(tmp_path_factory, [REPORT, BUTLER, docs])
 
 

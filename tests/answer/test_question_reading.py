@@ -11,15 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from assistant.answer.document_facts import asked_fact
 from assistant.answer.engine import Assistant
-from assistant.cli import main
-from assistant.config import Settings
-from assistant.index.ingest import ingest
-from assistant.index.kb import KnowledgeBase
 from assistant.index.tokenize import tag, teach_tagger
+from tests.answer.conftest import assistant_with_data
 from tests.conftest import CORPUS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,14 +94,8 @@ def test_a_question_continuing_the_documents_topic_is_searched_with_it(assistant
 @pytest.fixture(scope="module")
 def half_year(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """The half-year report (its title dates it 上半年) and the 205号 reply, over the demo database."""
-    data = tmp_path_factory.mktemp("data")
-    settings = Settings(data_dir=data)
-    kb = KnowledgeBase(settings)
-    assert ingest(kb, [CORPUS / "2023-07_工作报告_2023年上半年全市招商引资工作情况.docx",
-                       CORPUS / "2023-07_答复函_市政协五届二次会议第205号提案.txt"]).ok
-    result = CliRunner().invoke(main, ["db", "import-demo", str(CORPUS / "data")], env={"ASSISTANT_DATA_DIR": str(data)})
-    assert result.exit_code == 0, result.output
-    return Assistant(settings, kb=kb)
+    return assistant_with_data(tmp_path_factory, [CORPUS / "2023-07_工作报告_2023年上半年全市招商引资工作情况.docx",
+                                                  CORPUS / "2023-07_答复函_市政协五届二次会议第205号提案.txt"])
 
 
 def test_a_relative_period_in_a_report_of_the_asked_year_is_that_period(half_year: Assistant) -> None:

@@ -16,10 +16,8 @@ from click.testing import CliRunner
 
 from assistant.answer.engine import Assistant
 from assistant.cli import main
-from assistant.config import Settings
-from assistant.index.ingest import ingest
-from assistant.index.kb import KnowledgeBase
 from assistant.tools.directory import trade_name, trade_names
+from tests.answer.conftest import assistant_with_data
 
 DATA = Path(__file__).resolve().parents[2] / "corpus" / "data"
 CORPUS = DATA.parent
@@ -138,14 +136,8 @@ def test_problems_due_in_the_problem_ledger_not_projects_due_to_start(assistant:
 @pytest.fixture(scope="module")
 def two_letters(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """The 205号 and 112号 replies, both speaking of funds in place and its floor, over the demo database."""
-    data = tmp_path_factory.mktemp("data")
-    settings = Settings(data_dir=data)
-    kb = KnowledgeBase(settings)
-    assert ingest(kb, [CORPUS / "2023-07_答复函_市政协五届二次会议第205号提案.txt",
-                       CORPUS / "2023-08_答复函_市五届人大二次会议第112号建议.docx"]).ok
-    result = CliRunner().invoke(main, ["db", "import-demo", str(DATA)], env={"ASSISTANT_DATA_DIR": str(data)})
-    assert result.exit_code == 0, result.output
-    return Assistant(settings, kb=kb)
+    return assistant_with_data(tmp_path_factory, [CORPUS / "2023-07_答复函_市政协五届二次会议第205号提案.txt",
+                                                  CORPUS / "2023-08_答复函_市五届人大二次会议第112号建议.docx"])
 
 
 def test_a_letter_named_by_its_number_answers_alone(two_letters: Assistant) -> None:
