@@ -59,9 +59,16 @@ def test_an_iso_date_is_no_figure() -> None:
     assert find_numbers("导入文件：projects_2023-07-21.csv、problems_2023-06-30.csv，签约于2023.3.19") == []
 
 
+def test_a_day_written_with_hao_is_a_date_not_a_figure() -> None:
+    # 4月31号 as a user writes a day: the refusal quoting it back printed the figure 31
+    assert find_numbers("“2023年4月31号”不是有效的日期，请核对后再问。") == []
+    assert find_numbers("5月31号前报送") == []
+    assert [m.text for m in find_numbers("第205号提案共有31条建议")] == ["31"]
+
+
 def test_the_asker_s_words_quoted_back_are_not_figures_but_other_quotes_are() -> None:
-    refusal = "“2023年4月31号”不是有效的日期，请核对后再问。"
-    assert unsupported_numbers(refusal, [], [], asked="2023年4月31号签约了几个项目") == []
+    refusal = "“2023年4月的31个项目”不在名单中，请核对后再问。"
+    assert unsupported_numbers(refusal, [], [], asked="2023年4月的31个项目签约了几个") == []
     assert unsupported_numbers(refusal, [], []) == ["31"]  # without the question, a bare number as before
     # a quoted figure the question did not write is still a claim that needs a source
     assert unsupported_numbers("报告称“外资增长31%”。", [], [], asked="汉阴县外资增长多少") == ["31%"]

@@ -38,7 +38,7 @@ class AnswerType:
 
 DURATION_Q = re.compile(r"多久|多长时间|多少天|几天|多少个?工作日|几个工作日|几个月|多少个月|几周|时限|期限是多|(?:多少|(?<!哪)几)年(?=$|[？?，,。！!内以的呢啊吧]|时间|期限|为限|有效|之内)")
 # 多久报一次 is answered by a frequency (每月, 按季度) as well as by a number of days
-DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|年)(?<!\d{{4}}年)|"
+DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|季度|年)(?<!\d{{4}}年)|"
                       r"每(?:个)?(?:周|星期|月|季度?|半年|年|旬|天|日)|按(?:周|月|季度?|年)")
 WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|几[号日]|截止(?:时间|日期)|哪一?年|多会儿|几月份?|哪个?月份?(?!底|末)")
 # a day of the week (每周五前) dates a weekly deadline as 5日前 dates a monthly one

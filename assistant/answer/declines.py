@@ -48,8 +48,8 @@ def unknown_lead(unknown: list[tuple[str, str]], existing: dict[str, list[str]],
 
 
 # A count of the ledgers' things the question gives (那146个问题里, 承接的12个…项目): the set it asks about.
-GIVEN_COUNT = re.compile(r"(?<![前第\d.])(\d+)\s*(?:个|条|家|件|项|场次|场|批次|名|位)[\u4e00-\u9fa5]{0,8}?"
-                         r"(?:项目|问题|诉求|企业|线索|活动|干部|人才|客商|商会)")
+GIVEN_COUNT = re.compile(r"(?<![前第\d.])(\d+)\s*(?:多|余)?\s*(?:个|条|家|件|项|场次|场|批次|名|位)[\u4e00-\u9fa5]{0,8}?"
+                         r"(?:项目|问题|诉求|企业|线索|活动|干部|人才|客商|商会|事项)")
 
 
 # The ledgers whose issues are dated, as a question names them; a question about 问题/诉求 reads the problem ledger.
@@ -79,13 +79,13 @@ def given_counts(text: str) -> list[float]:
         before, after = text[: m.start()], text[m.end():]
         if re.search(r"最[\u4e00-\u9fa5]{0,3}的$", before):
             continue
-        if re.search(r"(?:那|这|那些|这些|[\u4e00-\u9fa5]的)$", before) or re.match(r"(?:里|中|当中|里面|之中)", after):
+        if re.search(r"(?:那|这|那些|这些|[\u4e00-\u9fa5]的)$", before) or re.match(r"[，,]?\s*(?:里|中|当中|里面|之中|其中)", after):
             counts.append(float(m.group(1)))
     return counts
 
 
 # What a question asks of the set it gives (那146个问题里涉及用地的有几个 → 用地, 137个项目里高新区有多少个 → 高新区).
-SUBSET = re.compile(r"(?:里|中|当中|之中)面?(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?(?:有|占|是)?(?:几|多少)")
+SUBSET = re.compile(r"(?:里|中|当中|之中)面?[，,]?(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?(?:有|占|是)?(?:几|多少)")
 
 
 def subset_unanswered(text: str, passages: list[str]) -> str:
@@ -145,6 +145,8 @@ PERSON_JUDGED = re.compile(r"(?:局长|主任|书记|市长|县长|区长|干部
 OUTCOME = r"(?:按期|如期|按时|顺利|提前|全面|超额)?(?:完成|实现|达到|达标|投产|开工|竣工|建成|超过|赶上|追上|突破|反超|翻番|过(?=\s*[\d一二两三四五六七八九十百千]))"
 PREDICTION = re.compile(rf"(?:能不能|能否|会不会|有没有希望|有没有可能|可能|有望){OUTCOME}|能{OUTCOME}[^，。？?]{{0,12}}[吗么]|"
                         r"(?:依你看|你估计|你预测|你预计|你猜)|"
+                        # when a step not taken yet will be (估计啥时候能过, 大概啥时候能签下来)
+                        r"(?:估计|大概|大约|估摸)[^，。？?]{0,6}?(?:啥时候|什么时候|何时|哪天|几月份?)[^，。？?]{0,2}?(?:能|会|可以|才能)|"
                         # a later figure weighed against one recorded (下半年会不会比上半年多), or the present pace
                         # carried forward (照现在的进度…能到多少)
                         r"(?:下半年|明年|年底|年末|今后|以后|将来|下个?月|下一?季度)[^。？?]{0,16}?会不会|照(?:现在|目前|这样|眼下|今年|当前)?(?:这个|这种|这样)?的?(?:进度|速度|势头|节奏|趋势|劲头|态势)")

@@ -34,7 +34,7 @@ from assistant.answer.declines import (
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
 from assistant.answer.followups import bare_attribute, continue_topic, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
-from assistant.answer.named_documents import named_held, unheld_document, unheld_edition
+from assistant.answer.named_documents import KIND_NAMED, named_held, unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.quoting import ASKS_PLANS, RULE, citation_of, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
@@ -515,7 +515,9 @@ class Assistant:
         # 报名截止时间: no tool holds it, but 时间 is the kind of value asked for, not a word the quotes must name
         # …nor is 方式 of 哪几种招商方式, the kind of things listed: a passage lists them without writing the kind
         lacking = bool(missing)  # the database lacks something asked (哪个国家 of a project: the kind of value)
-        missing = [w for w in missing if not names_the_value(parsed.text, w) and not names_the_kind(parsed.text, w)]
+        # …nor the words naming the document asked of (年终总结说…): where the answer is, not what it is
+        missing = [w for w in missing if not names_the_value(parsed.text, w) and not names_the_kind(parsed.text, w)
+                   and not (named_docs and any(w in m.group(0) for m in KIND_NAMED.finditer(parsed.text)))]
         # Documents also answer data questions the database cannot (a 2019 figure in an interview) and give
         # the reasons and measures a mixed question asks for; the relevance filter in policy_for keeps this
         # from padding: passages that do not match the question are never cited.

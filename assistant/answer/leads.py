@@ -90,6 +90,7 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
     out += [abs(round(float(parse_period(r.period).schedule_pct) - r.completion_pct, 2)) for r in results
             if isinstance(r, CityTotalResult) and r.completion_pct is not None]
+    out += [float(r.rank_shared_by) for r in results if isinstance(r, IndicatorResult) and r.rank_shared_by > 1]
     # the rest of the city beyond the places named (其余县区合计3.9万美元), and what they add up to
     if parsed is not None and (rest := city_rest(parsed, results)):
         out += [rest[1], rest[2]]
@@ -132,7 +133,8 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
 
 
 def _rank_words(rank: int, tied: int) -> str:
-    return f"并列第{rank}" if tied > 1 else f"第{rank}"
+    """第3, or 并列第3（4个并列） with how many share the place."""
+    return f"并列第{rank}（{tied}个并列）" if tied > 1 else f"第{rank}"
 
 
 def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C901 - one branch per result type
@@ -250,6 +252,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _county_rate_lead(parsed, first)
     if isinstance(first, ProgressChange):
         return _progress_lead(parsed, first)
+    if isinstance(first, ProjectDetail) and WHEN.search(parsed.text) and (noted := _progress_noting(first, parsed.text)):
+        return noted  # 施工许可证是哪天拿到手的: the progress note recording that step, with its date
     if isinstance(first, ProjectDetail) and (columns := asked_columns(parsed, first)):
         return _columns_lead(first, columns)
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
@@ -260,6 +264,23 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
     if isinstance(first, ProjectHistory):
         return first.summary.split("。各期：")[0] + "。"  # what changed; each issue's row follows as the evidence
     return str(getattr(first, "summary", ""))
+
+
+def _progress_noting(project: ProjectDetail, question: str) -> str:
+    """The progress note, latest or earlier, sharing most three-character runs with the question beyond the
+    project's own name (取得施工许可证 for 施工许可证是哪天拿到手的), with its date; "" when none shares one."""
+    asked = question.replace(project.name.removesuffix("（示例）"), " ")
+
+    def shared(note: str) -> int:
+        return len({note[i:i + 3] for i in range(len(note) - 2) if note[i:i + 3] in asked})
+
+    notes = [(n.noted_on, n.text) for n in project.earlier_progress]
+    if project.progress and project.progress_on:
+        notes.append((project.progress_on, project.progress))
+    best = max(notes, key=lambda n: shared(n[1]), default=None)  # the earliest of the notes sharing most
+    if best is None or not shared(best[1]):
+        return ""
+    return f"{project.name}的台账进展记有“{best[1]}”，进展日期{cn_date(best[0])}。"
 
 
 def _date_order_lead(order: str, listed: ProjectList) -> str:

@@ -91,13 +91,33 @@ def unheld_document(question: str, headings: list[str], written: Callable[[str],
     return _number_unheld(question, headings, written)
 
 
+# A document the question names by its kind, as its source (日报那篇访谈里, 年终总结说, 半年报上): the words of
+# the kind as said, and the words a heading (title, 文种, file name) must all hold to be that document.
+KIND_SAID: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("访谈|采访", ("访谈",)),
+    ("调研报告", ("调研报告",)),
+    ("年终总结|年度总结|全年总结|工作总结", ("总结",)),
+    ("半年报|(?:上)?半年(?:的|工作)?报告", ("上半年", "报告")),
+    ("一季度(?:的|工作)?报告|一季报|季报", ("一季度", "报告")),
+    ("手册", ("手册",)),
+)
+# …said as where the answer is (里, 中, 上, 说, 提到, 讲, 写): 总结一下 or 报告给谁 name no source
+KIND_NAMED = re.compile(rf"({'|'.join(kind for kind, _ in KIND_SAID)})(?:里|中|上|说|提|讲|写|明确|指出)")
+
+
 def named_held(question: str, headings: Mapping[str, str]) -> list[str]:
     """The documents (ids) the question names by number in a series (205号提案答复里…, 第112号建议) when the
-    knowledge base holds them: the answer is in them, not in another letter on the same topic. `headings` maps
-    each document id to its heading. [] when the question names none."""
+    knowledge base holds them, or by its kind as the source (访谈里局长说, 年终总结说) when one document alone is of
+    that kind: the answer is in them, not in another letter on the same topic. `headings` maps each document id to
+    its heading. [] when the question names none."""
     named: list[str] = []
     for m in NUMBERED.finditer(question):
         named += [d for d, heading in headings.items() if _number_held(m.group(1), [heading]) and d not in named]
+    for m in KIND_NAMED.finditer(question):
+        words = next(w for kind, w in KIND_SAID if re.fullmatch(kind, m.group(1)))
+        of_kind = [d for d, heading in headings.items() if all(w in heading for w in words)]
+        if len(of_kind) == 1 and of_kind[0] not in named:
+            named += of_kind
     return named
 
 

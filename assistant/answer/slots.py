@@ -22,7 +22,7 @@ from assistant.index.places import gazetteer, home_city, within
 from assistant.index.tokenize import get_tokenizer
 from assistant.numerals import chinese_value
 from assistant.tools.assessment import county_classes
-from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, asked_total
+from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, SUM_WORDS, asked_amounts, asked_total
 from assistant.tools.directory import core_name, trade_names
 from assistant.tools.group_totals import asked_group
 from assistant.tools.ledger import normalise_code
@@ -145,7 +145,7 @@ _PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
 _HOW = re.compile(r"怎么办|如何|怎样|怎么处理|为什么|为何|规定|机制|程序|流程")
 # The counties' own rows added up (13个县区加起来), as opposed to the 全市 row of the report.
 _PARTS = re.compile(r"(?:各|\d+\s*个|十[一二三]?个|所有|全部)(?:县区|县市区|区县|县（市、区）|地区|县)"
-                    r".{0,12}(?:加起来|加总|相加|合计|总和|之和|累加|汇总|一共)")
+                    rf".{{0,12}}(?:{SUM_WORDS})")
 
 
 @dataclass
@@ -290,6 +290,7 @@ class Slots:
     county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
     escalation: str | None = None  # a 协调层级 of the problem ledger (市级联席会议), asked of problems
     columns: list[str] | None = None  # ledger columns asked of each listed project (项目管家, 约定开工期限), in text order
+    amounts: list[str] | None = None  # the ledger's amount columns a total asks (到位了多少: 到位资金), in text order
     matches: dict[str, str] | None = None  # ledger column → the value the listed projects have (项目管家: 张某)
     # values of a who-column named without the column (那李某呢): a follow-up puts one in place of the previous value
     mentioned: dict[str, str] | None = None
@@ -1046,11 +1047,15 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         if slots.stage and column.startswith(slots.stage):
             slots.stage = None
     slots.group = asked_group(text) if slots.total or slots.rate else None
-    if filtered and slots.total in LEDGER_COLUMNS and slots.total not in (slots.columns or []):
-        # an amount column added up over the projects a filter picks: the list gives its total (今年到位资金 is the
-        # 当年到位资金 column, not also the cumulative 到位资金 its words contain)
-        kept = [c for c in slots.columns or [] if not (slots.total == "当年到位资金" and c == "到位资金")]
-        slots.columns = [*kept, slots.total]
+    amounts = [a for a in asked_amounts(text) if a in LEDGER_COLUMNS] if slots.total else []
+    slots.amounts = amounts or None
+    if (filtered or slots.project or slots.enterprise) and amounts:
+        # the amount columns added up over the projects a filter or a company picks: the list gives their totals
+        # (今年到位资金 is the 当年到位资金 column, not also the cumulative 到位资金 its words contain); of one
+        # project, its values
+        kept = [c for c in slots.columns or [] if c not in amounts
+                and not ("当年到位资金" in amounts and c == "到位资金")]
+        slots.columns = [*kept, *amounts]
     slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed
         slots.escalation = next((e for e in sorted(vocab.escalations, key=len, reverse=True) if e in text), None)

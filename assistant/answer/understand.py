@@ -17,6 +17,7 @@ from assistant.db.reference import METRICS, MetricDef
 from assistant.db.vocab import find_metric
 from assistant.index.places import Gazetteer, gazetteer
 from assistant.index.tokenize import get_tokenizer
+from assistant.tools.county_totals import SUM_WORDS
 from assistant.tools.types import cn_date
 
 RANK = re.compile(r"排名|排第几|排序|名次|前[三五十]名?|最高|最低|最好|最差|倒数|垫底|末位|末尾|殿后|靠后|最后一?名|"
@@ -113,7 +114,7 @@ ASKS_BESIDES_TARGET = re.compile(r"全年(?!任务|目标)|完成|进度|到位|
 # Two periods compared (上半年比一季度, 与一季度相比，上半年…): the question is about the change between them.
 COMPARED = re.compile(r"比|较|相比|相较|对比|(?<![截\d])至|(?<!\d)到(?!位)|以来")  # 1到8月 is one period
 # A total over the places asked (加起来多少, 合计, 一共, 之和).
-TOTAL = re.compile(r"加起来|加在一起|合计|合起来|总共|一共|共计|之和|总和|总计")
+TOTAL = re.compile(SUM_WORDS)
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
 CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
 # The rest of the city beyond the places named (除了汉阴，其他县区…, 除汉滨以外其余的).
@@ -173,6 +174,8 @@ def _metrics_in(text: str) -> list[MetricDef]:
 # An amount said the way it is spoken: 5个亿, 两个多亿 keep 个 between the number and 亿.
 COLLOQUIAL_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*个(多?亿)")
 COLLOQUIAL_RANK = re.compile(r"(排|是|算|位列)老几")
+# A comparative said with (一)点 (谁高点, 哪个多一点儿): the comparison, the 点 no word the data must hold
+COLLOQUIAL_COMPARATIVE = re.compile(r"(?<=[高低多少快慢大小强弱])一?点儿?(?![数个几\d])")
 # A month named for its own figure (7月当月, 6月份单月): the cumulative period it ends, set against the month before.
 MONTH_ON_ITS_OWN = re.compile(r"(?<![\d\-—～~至到])(\d{1,2})\s*月(?:份)?(?=\s*(?:的)?(?:当月|单月|(?:这|那)?一个月(?![内以])))")
 SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])((?:1[5-9]|2\d)(?=年以来)|(?:1[5-9]|[23]\d)(?=年(?!\d|来|间|以来|多)))年")
@@ -450,6 +453,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     text = SHORT_YEAR.sub(r"20\1年", " ".join(question.split()))  # 24年 is 2024年 to the periods and the search
     text = COLLOQUIAL_AMOUNT.sub(r"\1\2", text)  # 5个亿 is 5亿 to the amounts
     text = COLLOQUIAL_RANK.sub(r"\1第几", text)  # 排老几 is 排第几
+    text = COLLOQUIAL_COMPARATIVE.sub("", text)  # 谁高点 is 谁高
     text = MONTH_ON_ITS_OWN.sub(r"1-\1月", text)  # 7月当月 is what 1-7月 adds to 1-6月 (period_before)
     clock = today or date.today()
     today = vocab.reference_day(clock)

@@ -40,9 +40,20 @@ PER_COUNTY = re.compile(rf"(?:哪个|哪些|哪几个?|各个?|每个|分){_COUN
                         rf"(?:[前后]\s*[2-9一二两三四五六七八九十]\s*[名位个]?的|最[多少高低]的){_COUNTY_WORD}|"
                         r"(?:县区|县市区|区县|地区)(?:是|有|里|中|当中)?(?:哪个|哪些|哪几个?)")
 # The ledger's money columns asked as an amount (一共多少, 合计, 最多), not as a change (增加了多少) or a rate
-FUNDS_WORDS = re.compile(r"(当年|今年|本年|年度)(?:累计)?(?:资金)?到位|到位资金|资金到位(?!率|情况)|总投资")
-_TOTAL_ASK = re.compile(r"一共|合计|总共|总额|共计|总计|加起来|多少|最多|最少|最高|最低|最大|最小|排名|排个?名|排序|排第|分别")
+FUNDS_WORDS = re.compile(r"(当年|今年|本年|年度)(?:累计)?(?:资金)?到位|到位资金|资金到位(?!率|情况)|总投资|到位了?(?=多少|几)")
+# The words of adding up (加起来, 加一块, 合计, 之和), one list for every reader of a total.
+SUM_WORDS = "加起来|加在一起|加一起|加到一起|加一块|加在一块|加总|相加|合计|合起来|总共|一共|共计|之和|总和|总计|累加|汇总"
+_TOTAL_ASK = re.compile(rf"{SUM_WORDS}|总额|多少|最多|最少|最高|最低|最大|最小|排名|排个?名|排序|排第|分别")
 _COUNT_ASK = re.compile(r"项目(?:个数|数量|数)|项目最多|项目最少|几个项目|多少个?项目|项目.{0,4}(?:几个|多少个|最多|最少)")
+
+
+def _funds_column(m: re.Match[str]) -> str:
+    return "当年到位资金" if m.group(1) else "总投资" if m.group(0) == "总投资" else "到位资金"
+
+
+def asked_amounts(text: str) -> list[str]:
+    """Every amount column a question names, in its order (两个加一块总投资多少，到位了多少: 总投资, 到位资金)."""
+    return list(dict.fromkeys(_funds_column(m) for m in FUNDS_WORDS.finditer(text)))
 
 
 def asked_total(text: str) -> str | None:
@@ -53,7 +64,7 @@ def asked_total(text: str) -> str | None:
     if re.search(r"\d+\s*个[^，。？?]{0,12}项目", text):
         return None  # 那12个汽车零部件配套项目的总投资: a set the question gives, not the ledger's rows of a county
     if funds := FUNDS_WORDS.search(text):
-        return "当年到位资金" if funds.group(1) else "总投资" if funds.group(0) == "总投资" else "到位资金"
+        return _funds_column(funds)
     return "项目个数" if _COUNT_ASK.search(text) else None
 
 

@@ -13,7 +13,16 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import Contact, Enterprise, IndustryChain, Problem, ProblemProgress, Project, Region
+from assistant.db.models import (
+    Contact,
+    Enterprise,
+    IndustryChain,
+    Problem,
+    ProblemProgress,
+    Project,
+    ProjectVersion,
+    Region,
+)
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import other_region_units, provenance, resolve_chain
@@ -98,6 +107,12 @@ class ProblemBrief(BaseModel):
     escalation: str | None = None
 
 
+class ProgressNote(BaseModel):
+    noted_on: date  # 进展日期
+    text: str
+    issue: date  # the first ledger issue (填报日期) that carried it
+
+
 class ProjectDetail(BaseModel):
     name: str
     region: str
@@ -124,6 +139,8 @@ class ProjectDetail(BaseModel):
     progress_on: date | None = Field(None, description="进展日期")
     # every ledger column as text, 未填 for an empty cell (包抓领导 → 副市长（分管工业）): what a question asks of it
     columns: dict[str, str] = Field(default_factory=dict, description="台账各列（未填的为“未填”）")
+    # the earlier issues' progress notes, oldest first, each once (取得施工许可证 on 2023-07-20): when a step was taken
+    earlier_progress: list[ProgressNote] = Field(default_factory=list, description="此前各期台账的进展")
     problems: list[ProblemBrief]
     figures: list[Figure]
     provenance: Provenance
@@ -182,6 +199,14 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         )
 
         columns = ledger_column_texts(session, [row.id], list(LEDGER_COLUMNS)).get(row.id, {})
+        earlier: dict[tuple[date, str], ProgressNote] = {}
+        for version in session.scalars(select(ProjectVersion).where(ProjectVersion.project_id == row.id)
+                                       .order_by(ProjectVersion.valid_from)):
+            if version.progress and version.progress_on and (version.progress_on, version.progress) != (
+                    row.progress_on, row.progress):
+                earlier.setdefault((version.progress_on, version.progress),
+                                   ProgressNote(noted_on=version.progress_on, text=version.progress,
+                                                issue=version.valid_from))
         as_of = ledger_date(session)
         problems = sorted(session.scalars(select(Problem).where(
             (Problem.project_id == project.id) | (Problem.project_name == project.name))), key=lambda p: p.opened_on)
@@ -229,6 +254,8 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         summary += f"台账：{duties}。"
     if ledger["progress"]:
         summary += f"最新进展（{_date(ledger['progress_on'])}）：{ledger['progress']}。"
+    if earlier:
+        summary += "此前各期进展：" + "；".join(f"{_date(n.noted_on)} {n.text}" for n in earlier.values()) + "。"
     if briefs:
         summary += "问题台账：" + "；".join(
             f"{b.code}：{b.description}（{b.department}，{b.status}"
@@ -244,7 +271,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         started_on=project.started_on, operating_on=project.operating_on,
         funds_arrived_yi_yuan=project.funds_arrived_yi_yuan, is_foreign=project.is_foreign,
         foreign_amount_wan_usd=project.foreign_amount_wan_usd, note=project.note, problems=briefs, figures=figures,
-        provenance=prov, summary=summary, columns=columns, **ledger,
+        provenance=prov, summary=summary, columns=columns, earlier_progress=list(earlier.values()), **ledger,
     )
 
 

@@ -147,7 +147,8 @@ def get_indicator(store: FigureStore, region: str, period: str, metric: str, uni
     parts.append(f"完成进度 {format_value(as_float(completion), '%')}（序时进度 {round2(p.schedule_pct)}%）")
     shared = sum(1 for place in ranks.values() if place == rank) if rank is not None else 1
     if rank is not None:
-        parts.append(f"在 {len(ranks)} 个县（市、区）、开发区中排{'并列' if shared > 1 else ''}第 {rank} 位")
+        parts.append(f"在 {len(ranks)} 个县（市、区）、开发区中排{'并列' if shared > 1 else ''}第 {rank} 位"
+                     + (f"（{shared} 个并列）" if shared > 1 else ""))
     return IndicatorResult(
         region=reg.name, period=p.key, period_label=p.label, metric=m.name, unit=out_unit, value=as_float(value),
         yoy_pct=as_float(yoy), yoy_basis=yoy_basis, annual_target=as_float(target),
@@ -247,7 +248,7 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         groups.setdefault(ranks[r.region], []).append((r.region, s))
     listing = "；".join(
         f"{rank}. {members[0][0]} {format_value(float(members[0][1]), unit)}" if len(members) == 1 else
-        f"并列第{rank}：{'、'.join(name for name, _ in members)} {format_value(float(members[0][1]), unit)}"
+        f"并列第{rank}（{len(members)}个）：{'、'.join(name for name, _ in members)} {format_value(float(members[0][1]), unit)}"
         for rank, members in groups.items())
     summary = f"{p.label} {m.name} 按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
     if asked is not None and not asked.is_city:

@@ -1,0 +1,114 @@
+"""Week questions answered by one general mechanism each (issues 12 and 15): a step recorded only in an earlier
+issue's progress note (施工许可证是哪天拿到手的), how many share a tied place, the amounts asked of the projects just
+listed, a long question pointing back with 它, a document named by its kind as the source (年终总结说…), a part of
+a set a question gives with its count, and when a step not taken yet will be (估计啥时候能过). Expected values are
+read from corpus/data and corpus/ with the standard library."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.engine import Assistant
+from tests.answer.conftest import assistant_with_data
+
+DATA = Path(__file__).resolve().parents[2] / "corpus" / "data"
+CORPUS = DATA.parent
+SUMMARY = CORPUS / "2024-01_工作总结_2023年全市招商引资工作总结.txt"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def _earlier_notes(project: str) -> list[tuple[str, str]]:
+    """(进展日期, 最新进展) of a project in the history issues whose note differs from today's ledger."""
+    today = next(r for r in _rows(DATA / "projects.csv") if r["项目名称"] == project)
+    notes = []
+    for issue in sorted((DATA / "history").glob("projects_*.csv")):
+        row = next((r for r in _rows(issue) if r["项目名称"] == project), None)
+        if row and row["最新进展"] and row["最新进展"] != today["最新进展"]:
+            notes.append((row["进展日期"], row["最新进展"]))
+    return notes
+
+
+def test_a_step_an_earlier_issue_recorded_is_dated_from_its_progress_note(assistant: Assistant) -> None:
+    notes = dict((text, day) for day, text in _earlier_notes("碳基新材料项目（示例）"))
+    day = notes["取得施工许可证"]  # recorded in an earlier issue only
+    year, month, dom = (int(x) for x in day.split("-"))
+    answer = assistant.ask("碳基新材料的施工许可证是哪天拿到手的")
+    assert answer.answer.startswith(f"碳基新材料项目（示例）的台账进展记有“取得施工许可证”，进展日期{year}年{month}月{dom}日"), \
+        answer.answer
+    # the card lists the earlier notes too, so the evidence is on the page
+    assert "此前各期进展" in answer.answer
+
+
+def test_the_note_sharing_most_with_the_question_is_chosen(assistant: Assistant) -> None:
+    notes = _earlier_notes("锂电隔膜项目（示例）")
+    assert any("二号车间封顶" == text for _, text in notes) and any("一号车间" in text for _, text in notes)
+    answer = assistant.ask("隔膜项目二号车间啥时候封的顶")
+    assert "“二号车间封顶”" in answer.answer.split("\n")[0], answer.answer
+
+
+def test_a_tied_place_says_how_many_share_it(assistant: Assistant) -> None:
+    rows = [r for r in _rows(DATA / "indicators_long.csv") if r["期间"] == "2023-07" and r["指标"] == "外商直接投资"
+            and r["地区"] != "全市"]
+    zero = [r["地区"] for r in rows if Decimal(r["数值"]) == 0]
+    place = len(rows) - len(zero) + 1  # the counties with none share the place after those with some
+    assert "镇坪县" in zero and len(zero) > 1
+    answer = assistant.ask("完成进度排第几？跟它并列的一共几个县区", ["镇坪1-7月外资到位了多少"])
+    first = answer.answer.split("\n")[0]
+    assert "镇坪县" in first and f"并列第{place}（{len(zero)}个并列）" in first, first
+    assert not answer.flagged_numbers
+
+
+def test_the_amounts_asked_are_added_up_over_the_projects_just_listed(assistant: Assistant) -> None:
+    listed = [r for r in _rows(DATA / "projects.csv") if r["企业"] == "示例物流有限公司"]
+    assert len(listed) == 2
+    total = sum(Decimal(r["总投资（亿元）"]) for r in listed)
+    funds = sum(Decimal(r["到位资金（亿元）"]) for r in listed)
+    answer = assistant.ask("两个加一块总投资多少，到位了多少", ["示例物流有限公司在咱这有哪些项目"])
+    first = answer.answer.split("\n")[0]
+    assert f"总投资 {total:.2f}亿元" in first and f"到位资金合计 {funds:.2f}亿元" in first, first
+
+
+def test_the_column_asked_of_one_project_carries_to_the_next(assistant: Assistant) -> None:
+    row = next(r for r in _rows(DATA / "projects.csv") if r["项目名称"] == "锂电隔膜项目（示例）")
+    assert row["当年到位资金（亿元）"] != row["到位资金（亿元）"]  # this year's money is not the cumulative
+    answer = assistant.ask("换成锂电隔膜呢", ["锂电池正极材料项目今年到位了多少钱"])
+    assert answer.answer.startswith(f"锂电隔膜项目（示例）的当年到位资金为{Decimal(row['当年到位资金（亿元）']):.2f}亿元"), \
+        answer.answer
+
+
+def test_a_long_question_pointing_back_with_ta_keeps_the_place(assistant: Assistant) -> None:
+    answer = assistant.ask("那它啥时候开始有外资进账的，上半年有了没", ["旬阳一季度外资到位多少"])
+    assert answer.answer.startswith("旬阳市2023年上半年（1-6月）外商直接投资"), answer.answer
+
+
+@pytest.fixture(scope="module")
+def with_summary(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The year's summary and the half-year report over the demo database."""
+    return assistant_with_data(tmp_path_factory, [SUMMARY, CORPUS / "2023-07_工作报告_2023年上半年全市招商引资工作情况.docx"])
+
+
+def test_a_document_named_by_its_kind_answers_from_its_own_text(with_summary: Assistant) -> None:
+    text = SUMMARY.read_text(encoding="utf-8")
+    assert "连续三个季度居全市首位" in text
+    answer = with_summary.ask("旬阳内资完成进度全市第一，年终总结说保持了多久")
+    assert "连续三个季度居全市首位" in answer.answer, answer.answer
+    assert not answer.figures
+
+
+def test_a_part_of_a_set_given_by_its_count_is_not_answered_by_the_total(assistant: Assistant) -> None:
+    answer = assistant.ask("年初定的全年20场市级重点招商活动，里面境外的安排了几场")
+    assert "没有找到其中" in answer.answer and not answer.citations, answer.answer
+
+
+def test_when_a_step_not_taken_will_be_is_a_forecast(assistant: Assistant) -> None:
+    for question in ("恒口纺织服装产业园那个消防验收，估计啥时候能过", "新能源汽车零部件项目大概啥时候能签下来"):
+        answer = assistant.ask(question)
+        assert "预测" in answer.answer and not answer.figures, answer.answer
