@@ -84,6 +84,16 @@ def given_counts(text: str) -> list[float]:
     return counts
 
 
+# A rate a question states as its premise (上半年合同履约率84.6%，到期应履约的项目一共多少个): the rate word, then its
+# value, with no threshold word between them (开工率低于80%的 sets a level, it states no figure).
+GIVEN_RATE = re.compile(r"([\u4e00-\u9fa5]{1,3}(?:率|占比|比重|进度))(?:是|为|达到?|只有|仅|才)?\s*(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def given_rates(text: str) -> list[tuple[str, float]]:
+    """The rates a question states as figures of its own (履约率, 84.6 of 合同履约率84.6%), not levels it sets (低于80%)."""
+    return [(m.group(1)[-3:], float(m.group(2))) for m in GIVEN_RATE.finditer(text)]
+
+
 # What a question asks of the set it gives (那146个问题里涉及用地的有几个 → 用地, 137个项目里高新区有多少个 → 高新区).
 SUBSET = re.compile(r"(?:里|中|当中|之中)面?[，,]?(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?(?:有|占|是)?(?:几|多少)")
 

@@ -22,6 +22,7 @@ from assistant.answer.declines import (
     asks_opinion,
     asks_prediction,
     given_counts,
+    given_rates,
     missing_issuer,
     nothing_found,
     set_unspoken,
@@ -62,7 +63,7 @@ from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import add_words, teach_tagger, tokenize
 from assistant.onboarding.sources import with_paragraph
-from assistant.tools.directory import core_name
+from assistant.tools.directory import ProjectDetail, core_name
 from assistant.tools.projects import ProjectList
 from assistant.tools.registry import REGISTRY
 
@@ -183,7 +184,7 @@ class Assistant:
         for earlier in (history or [])[-6:]:
             earlier_parsed = parse(earlier, self.vocab, self.today, self.settings.max_question_chars)
             previous = continue_topic(resolve_follow_up(earlier_parsed, previous), previous)
-        question = self._named_again(question, previous)
+        question = self._named_again(question, previous, (history or [])[:-1])
         question = self._picked_from_list(question, previous, (history or [])[:-1])
         current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
         current = continue_topic(current, previous)
@@ -200,18 +201,24 @@ class Assistant:
             current.slots.unknown = []
         return current
 
-    def _named_again(self, question: str, previous: Parsed | None) -> str:
+    def _named_again(self, question: str, previous: Parsed | None, history: list[str]) -> str:
         """这个联络处负责人是谁 after 驻西安招商联络处首谈了哪些项目: a thing pointed back to by its kind (这个联络处, 那个
-        项目, 这家企业, 该问题) is the one of that kind the turn before named, written out — the question is then
-        understood on its own, not as the earlier question with one slot changed."""
+        项目, 这家企业, 该问题) is the one of that kind the turn before named — or, of the one project it named, the
+        office that first met it or the company investing (那个联络处负责人叫啥 after 某项目是哪个单位首谈的) — written
+        out: the question is then understood on its own, not as the earlier question with one slot changed."""
         m = POINTED_BACK.search(question)
         if previous is None or m is None:
             return question
-        slots, kind = previous.slots, m.group(1)
+        slots, kind = previous.slots, "联络处" if m.group(1) == "办事处" else m.group(1)
         city = slots.city or slots.source or slots.owner
         named = {"项目": slots.project, "企业": slots.enterprise, "公司": slots.enterprise, "问题": slots.problem_code,
                  "联络处": next((name for name, at, _ in self.vocab.names.offices if at == city), None) if city else None,
-                 }.get("联络处" if kind == "办事处" else kind)
+                 }.get(kind)
+        if not named and slots.project and kind in ("联络处", "企业", "公司") and self.store is not None:
+            card = next((r for r in self._figures_given(previous, history).results if isinstance(r, ProjectDetail)), None)
+            of_it = (card.source_unit if kind == "联络处" else card.enterprise) if card else None
+            offices = {name for name, _, _ in self.vocab.names.offices}
+            named = of_it if of_it and (kind != "联络处" or of_it in offices) else None
         return question[: m.start()] + named + question[m.end():] if named else question
 
     def _picked_from_list(self, question: str, previous: Parsed | None, history: list[str]) -> str:
@@ -268,7 +275,13 @@ class Assistant:
             return plan, comp, []
         # (a count the results state, not any number inside them: a project's id or a 12.00亿元 is no set of 12)
         counted = {f.value for f in comp.figures if f.unit in COUNT_UNITS}
-        if any(n not in counted for n in given_counts(parsed.text)):
+        # …nor is it where the rate the question states is not among the results' (履约率84.6% of a report, where
+        # the ledger's rows give 96.15%)
+        stated = [(word, value) for word, value in given_rates(parsed.text)
+                  if any(word in f.label for f in comp.figures if f.unit == "%" and f.value is not None)]
+        if any(n not in counted for n in given_counts(parsed.text)) or any(
+                not any(word in f.label and f.value is not None and round(f.value, 1) == round(value, 1)
+                        for f in comp.figures) for word, value in stated):
             # 那146个问题里涉及用地的有几个: the ledger's rows are not the set the question counts (a report's
             # total); the documents may break that set down, the database cannot
             return plan.without_calls(), Composition(notes=[GIVEN_SET_NOTE]), []

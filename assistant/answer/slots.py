@@ -522,6 +522,7 @@ def ledger_columns(text: str) -> list[str]:
 
 # A change across the ledger's weekly issues (哪一期从线索转成在谈, 这几期涨了多少, 6月底以来增加了多少, 进展有没有更新).
 _ACROSS_ISSUES = re.compile(r"哪一?期|这几期|各期|每一?期|上一?期|这一?期|几期|这几周|最近几周|这几个?星期|以来|到现在|至今|"
+                            r"(?:比|跟|和|较|同)上(?:周|个?星期|礼拜)|最近两期|"
                             r"涨了|增加了|多了|变化|转成|转为|转到|有没有更新|有更新")
 # An event said by its name (丝博会安康专场, 进博会, 包装饮用水富硒食品推介会): the words before its kind of event.
 _EVENT_MENTION = re.compile(r"[\u4e00-\u9fa5A-Za-z]{0,12}(?:博会|博览会|交易会|洽谈会|投洽会|推介会|招商会|峰会|论坛|大会|专场)")

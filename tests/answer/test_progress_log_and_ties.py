@@ -112,3 +112,24 @@ def test_when_a_step_not_taken_will_be_is_a_forecast(assistant: Assistant) -> No
     for question in ("恒口纺织服装产业园那个消防验收，估计啥时候能过", "新能源汽车零部件项目大概啥时候能签下来"):
         answer = assistant.ask(question)
         assert "预测" in answer.answer and not answer.figures, answer.answer
+
+
+def test_a_rate_between_two_issues_is_asked_in_a_weeks_words(assistant: Assistant) -> None:
+    for question in ("全市开工率这期台账跟上期比变了多少个点", "这周资金到位率比上周高了还是低了"):
+        answer = assistant.ask(question)
+        first = answer.answer.split("\n")[0]
+        assert first.startswith("全市项目") and "那期台账" in first and "个百分点" in first, first
+        assert all(f.provenance.table == "project_versions" for f in answer.figures if f.value is not None)
+
+
+def test_that_office_after_a_project_is_the_office_that_first_met_it(assistant: Assistant) -> None:
+    project = next(r for r in _rows(DATA / "projects.csv") if r["项目名称"] == "精密电子元器件项目（示例）")
+    office = next(r for r in _rows(DATA / "offices.csv") if r["联络处名称"] == project["来源/首谈单位"])
+    answer = assistant.ask("那个联络处负责人叫啥", ["精密电子元器件项目是哪个单位首谈的"])
+    assert f"负责人{office['负责人']}" in answer.answer.split("\n")[0], answer.answer
+
+
+def test_a_rate_the_question_states_that_the_ledger_does_not_give_is_not_answered_by_the_ledger(
+        with_summary: Assistant) -> None:
+    answer = with_summary.ask("上半年合同履约率84.6%，到期应履约的项目一共是多少个")
+    assert not answer.figures and "不作推测" in answer.answer, answer.answer

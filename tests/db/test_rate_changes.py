@@ -1,0 +1,56 @@
+"""A project rate between two issues of the ledger (issue 15's 周动态): each issue's rate from the rows that issue
+recorded, on SQLite and PostgreSQL. Expected values are worked out from corpus/data with the standard library."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from assistant.db.errors import InvalidValue
+from assistant.db.session import FigureStore
+from assistant.tools import run_tool
+
+DATA = Path(__file__).resolve().parents[2] / "corpus" / "data"
+SIGNED, STARTED = ("签约", "开工", "投产"), ("开工", "投产")
+
+
+def _issue(path: Path) -> tuple[date, list[dict[str, str]]]:
+    with path.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    return date.fromisoformat(rows[0]["填报日期"]), rows
+
+
+def _start_rate(rows: list[dict[str, str]]) -> Decimal:
+    signed = [r for r in rows if r["阶段"] in SIGNED]
+    started = [r for r in signed if r["阶段"] in STARTED]
+    return (Decimal(len(started)) / len(signed) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def test_the_city_start_rate_of_the_last_two_issues(demo_store: FigureStore) -> None:
+    issues = sorted([_issue(p) for p in (DATA / "history").glob("projects_*.csv")] + [_issue(DATA / "projects.csv")])
+    (first, before), (last, after) = issues[-2], issues[-1]
+    result = run_tool("rate_change", demo_store, {"rate": "开工率"})
+    assert (result.issue_from, result.issue_to) == (first, last)
+    city = result.rows[0]
+    assert city.region == "全市"
+    assert Decimal(str(city.before)) == _start_rate(before) and Decimal(str(city.after)) == _start_rate(after)
+    assert Decimal(str(city.change_points)) == _start_rate(after) - _start_rate(before)
+    assert f"{_start_rate(before)}%" in result.summary and result.provenance.table == "project_versions"
+    # every county listed as changed did change, and its two rates come from its own rows of each issue
+    for row in result.rows[1:]:
+        mine = [[r for r in rows if r["地区"] == row.region] for _, rows in (issues[-2], issues[-1])]
+        assert [Decimal(str(row.before)), Decimal(str(row.after))] == [_start_rate(m) for m in mine]
+
+
+def test_a_window_compares_the_issue_before_it_with_the_last_in_it(demo_store: FigureStore) -> None:
+    issues = sorted(_issue(p)[0] for p in [*(DATA / "history").glob("projects_*.csv"), DATA / "projects.csv"])
+    result = run_tool("rate_change", demo_store, {"rate": "资金到位率", "date_from": issues[1], "date_to": issues[-1]})
+    assert (result.issue_from, result.issue_to) == (issues[0], issues[-1])
+    with pytest.raises(InvalidValue, match="台账历史从"):
+        run_tool("rate_change", demo_store, {"rate": "开工率", "date_from": date(2023, 3, 31)})
+    with pytest.raises(InvalidValue, match="不是项目比率"):
+        run_tool("rate_change", demo_store, {"rate": "签约率"})
