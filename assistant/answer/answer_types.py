@@ -27,7 +27,7 @@ _NOT_A_COUNT = r"(?!工作日|月|小时|百分点|星期|季度)"
 
 @dataclass(frozen=True)
 class AnswerType:
-    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 名称 / 名次 / 计算方法 / 数值 / 处理规定 / 救济途径
+    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 名称 / 地址 / 名次 / 计算方法 / 数值 / 处理规定 / 救济途径
     evidence: re.Pattern[str] | None  # None: any figure (a number that is not a date, an ordinal or a 文号)
 
     def held_by(self, sentence: str) -> bool:
@@ -104,6 +104,12 @@ NAME = re.compile(r"“[^”]{2,30}”|《[^》]{2,40}》|[\u4e00-\u9fa5A-Za-z]{
                   r"协会|商会|基金)|[A-Z][A-Za-z]{2,}")
 
 
+# Where a place is, to the street (具体地址, 在哪办公, 办公地点): a sentence with an address — a road, a number, a
+# building — not one naming the city an office is in.
+ADDRESS_Q = re.compile(r"(?:具体|详细|办公|通讯|联系)?地址|在哪(?:个区|条路|条街|栋楼?)?办公|办公(?:地点|场所|的地方)|门牌")
+ADDRESS = re.compile(r"[\u4e00-\u9fa5]{1,8}(?:路|街|大道|巷)\s*\d+\s*号|\d+\s*号(?:楼|院)|大厦|写字楼|\d+\s*(?:室|层|楼)")
+
+
 # What follows a breach (会咋处理, 会不会被通报, 会不会挨处理): a sentence stating a consequence (or that none follows,
 # 容错免责) answers it — not the rule that was breached (信息员变动3个工作日内报备 says nothing of what happens if not).
 CONSEQUENCE_Q = re.compile(r"会(?:咋|怎么|如何)(?:处理|处置|追责|处罚)|会不会(?:被|挨)?(?:通报|处理|处罚|扣分|追责|问责|约谈|处分)"
@@ -123,6 +129,8 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("姓名", PERSON)
     if NAME_Q.search(question):
         return AnswerType("名称", NAME)
+    if ADDRESS_Q.search(question):
+        return AnswerType("地址", ADDRESS)
     if POSITION_ASKED.search(question):
         return AnswerType("名次", ORDINAL)
     if REMEDY_Q.search(question):

@@ -513,7 +513,9 @@ def ledger_columns(text: str) -> list[str]:
         start = text.find(alias)
         while start >= 0:
             end = start + len(alias)
-            if not any(taken[start:end]):
+            # a short header said as whom something is done for (咋帮企业的, 给企业办了啥): no column asked
+            done_for = len(alias) <= 2 and start > 0 and text[start - 1] in "帮为给替向跟和与让"
+            if not any(taken[start:end]) and not done_for:
                 taken[start:end] = [True] * len(alias)
                 found.append((start, label))
             start = text.find(alias, end)

@@ -104,6 +104,7 @@ class ProblemBrief(BaseModel):
     closed_on: date | None
     due_on: date | None = None
     latest_progress: str | None = None  # the newest 办理进展 with its date
+    earlier_progress: list[str] = []  # the 办理进展 before it, oldest first (之前是咋帮企业的)
     escalation: str | None = None
 
 
@@ -215,13 +216,17 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
             pprov = provenance(session, "problems", [(p.id, p.import_id) for p in problems], None, None)
             prov = prov.model_copy(update={"formula": f"问题来自 problems 表第 {'、'.join(map(str, pprov.row_ids))} 行",
                                            "files": sorted(set(prov.files) | set(pprov.files))})
-        latest = {}
+        latest: dict[int, str] = {}
+        before_latest: dict[int, list[str]] = {}  # each problem's 办理进展 before its newest, oldest first
         for note in session.scalars(select(ProblemProgress).where(
                 ProblemProgress.problem_id.in_([p.id for p in problems] or [0])).order_by(ProblemProgress.noted_on)):
+            if note.problem_id in latest:
+                before_latest.setdefault(note.problem_id, []).append(latest[note.problem_id])
             latest[note.problem_id] = f"{_date(note.noted_on)}{note.text}"
         briefs = [ProblemBrief(code=p.code, description=p.description, department=p.department, status=p.status,
                                opened_on=p.opened_on, closed_on=p.closed_on, due_on=p.due_on,
-                               latest_progress=latest.get(p.id), escalation=p.escalation) for p in problems]
+                               latest_progress=latest.get(p.id), earlier_progress=before_latest.get(p.id, []),
+                               escalation=p.escalation) for p in problems]
     label = project.name
     figures = [Figure(label=f"{label} 总投资", value=project.total_investment_yi_yuan, unit="亿元", period=None,
                       provenance=prov),
@@ -262,6 +267,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
             f"{'，' + solved_on(b.opened_on, b.closed_on) if b.closed_on else ''}"
             f"{'，办结时限' + _date(b.due_on) if b.due_on and not b.closed_on else ''}"
             f"{'，协调层级' + b.escalation if b.escalation else ''}"
+            f"{'，此前进展：' + '；'.join(b.earlier_progress) if b.earlier_progress else ''}"
             f"{'，最新进展：' + b.latest_progress if b.latest_progress else ''}）" for b in briefs) + "。"
     else:
         summary += "问题台账中没有该项目的问题。"

@@ -26,6 +26,9 @@ from assistant.answer.numbers import ordinal_forms
     ("专班的联系人都是哪几位", "姓名", "联系人：陈思远", "设联系人一名"),
     ("汉阴县在全市排第几", "名次", "汉阴县居全市第3位", "汉阴县增速较快"),
     ("那家合作的运营企业叫啥名字", "名称", "与深圳某某园区运营有限公司签约", "与东部一家园区运营企业签约"),
+    ("驻上海联络处在哪个区办公，具体地址发我", "地址", "办公地点在浦东新区世纪大道100号", "我市在上海设有驻外机构"),
+    ("三季度比二季度多了几个百分点", "百分点", "提高2.5个百分点", "明显提高"),
+    ("旬阳第一名保持了多久", "时长", "连续三个季度居全市首位", "居全市首位"),
 ])
 def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: str, not_holding: str) -> None:
     wanted = answer_type(question)

@@ -133,3 +133,17 @@ def test_a_rate_the_question_states_that_the_ledger_does_not_give_is_not_answere
         with_summary: Assistant) -> None:
     answer = with_summary.ask("上半年合同履约率84.6%，到期应履约的项目一共是多少个")
     assert not answer.figures and "不作推测" in answer.answer, answer.answer
+
+
+def test_a_problem_said_short_is_found_with_its_earlier_progress(assistant: Assistant) -> None:
+    code = next(r for r in _rows(DATA / "problems.csv") if r["项目名称"] == "中医药康养项目（示例）")["编号"]
+    notes = []
+    for issue in sorted((DATA / "history").glob("problems_*.csv")) + [DATA / "problems.csv"]:
+        row = next(r for r in _rows(issue) if r["编号"] == code)
+        if row["办理进展"] and row["办理进展"] not in notes:
+            notes.append(row["办理进展"])
+    assert len(notes) >= 2 and "融资困难" in next(r for r in _rows(DATA / "problems.csv") if r["编号"] == code)["问题描述"]
+    # 融资难 where the ledger writes 融资困难; 帮企业 names whom was helped, not the 企业 column
+    answer = assistant.ask("岚皋中医药康养融资难，之前是咋帮企业的，现在啥结果")
+    first = answer.answer.split("\n")[0]
+    assert all(note in first for note in notes), first
