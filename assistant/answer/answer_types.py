@@ -45,7 +45,8 @@ WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]
 WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至|"
                   r"(?:周|星期|礼拜)[一二三四五六日天]")
 # When something happens under a rule (什么时候消灭, 何时生效, 什么时候要报): answered by a span from an event.
-RULE_WHEN = re.compile(r"(?:什么时候|何时|啥时候)(?:消灭|失效|生效|届满|到期|终止|解除|起算|开始计算|要|应|须|必须)")
+RULE_WHEN = re.compile(r"(?:什么时候|何时|啥时候)(?:起|开始)?(?:消灭|失效|生效|届满|到期|终止|解除|起算|开始计算|算数|执行|施行|实施|"
+                       r"要|应|须|必须)")
 # 哪一天 / 几号 asks for a day: a year or a season (2024年, 春节后) is not one
 DAY_Q = re.compile(r"哪一?天|几月几[日号]|几[号日]|具体日期|哪一日")
 DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|(?:周|星期|礼拜)[一二三四五六日天]|周末")

@@ -146,8 +146,9 @@ def _declared_text(name: str) -> str:
 def _known(word: str, text: str) -> bool:
     if word.lower() in text:
         return True
-    # a word said short (融资难 where the tool writes 融资困难): its head, then its last character close after
-    if len(word) >= 3 and re.search(f"{re.escape(word[:-1].lower())}[^，。；、,;\\s]{{1,2}}{re.escape(word[-1].lower())}", text):
+    # a state said short (融资难 where the tool writes 融资困难, 审批慢 for 审批缓慢): its noun, then the same
+    # adjective close after — not any word ending in the same character (制造业 is not 制造产业)
+    if len(word) >= 3 and word[-1] in "难慢快高低多少缺贵紧弱差" and re.search(f"{re.escape(word[:-1].lower())}[^，。；、,;\\s]{{1,2}}{re.escape(word[-1].lower())}", text):
         return True
     # a compound the tool's text writes apart (外资企业 → 外资 … 企业): every part must be there
     parts = [p.word for p in tag(word) if len(p.word) > 1]

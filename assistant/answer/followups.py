@@ -19,6 +19,7 @@ from assistant.answer.understand import (
     PERIOD_WORDS,
     RANK,
     REASON,
+    SAID_BEFORE,
     SAME_TIME_LAST_YEAR,
     SHARE_OF_CITY,
     SINGLE_PERIOD,
@@ -63,10 +64,9 @@ def _merged_slots(previous: Slots, current: Slots) -> Slots:
     if current.date_from is not None:
         # 上周的呢 after 本周…: the window's two ends and whether it is a week go together
         merged.date_to, merged.week = current.date_to, current.week
-    if current.amounts and not current.columns and (previous.enterprise or previous.project or previous.matches
-                                                     or previous.chain or previous.stage or previous.source):
+    if current.amounts:
         # 两个加一块到位了多少 after 示例物流有限公司有哪些项目: the amounts asked, of the projects just listed
-        merged.columns = list(dict.fromkeys([*(previous.columns or []), *current.amounts]))
+        merged.columns = list(dict.fromkeys([*(previous.columns or []), *(current.columns or []), *current.amounts]))
         merged.total = current.total
     swapped = {label: value for label, value in (current.mentioned or {}).items() if label in (previous.matches or {})}
     if swapped:  # 那李某呢 after 张某当管家的项目: another value of the column the previous list was filtered by
@@ -133,7 +133,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     attribute of it."""
     # a longer question is a new one unless it points back with 它 (完成进度排第几？跟它并列的一共几个县区) and asks
     # no rule or document of it (像它这种规模的线索，按信息共享办法该由谁包抓: the documents' question, continued)
-    if previous is None or len(current.text) > 16 and ("它" not in current.text or NAMES_RULES.search(current.text)):
+    if previous is None or len(current.text) > 16 and not SAID_BEFORE.search(current.text) and (
+            "它" not in current.text or NAMES_RULES.search(current.text)):
         return current
     if previous.slots.days is not None and current.slots.days is None:
         current.slots.days = day_count(current.text)  # 那60天呢 after 超过30天没进展的项目

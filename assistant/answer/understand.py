@@ -105,6 +105,9 @@ DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,
 # just given), or …呢 closing the question or its first clause before what is asked of it (宁陕呢，低于序时没有)
 FOLLOW_UP = re.compile(r"^(?:(?:跟|和|与|同)[^，,。？?]{1,8}(?:比|相比|比较|对比)|那|那么|还有|其中|这其中|里头|里面|这里面|这些里面?|这当中|再看看?|换成|改成|同比|比(?!例|重|较)|相比|较|占(?=了?全市))|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
+# Words pointing at an earlier turn of the conversation (刚才那几个项目, 你上面列的, 前面说的那个): a follow-up however
+# long, and without an earlier turn nothing tells what they are.
+SAID_BEFORE = re.compile(r"刚才|刚刚(?:说|问|列|提)|(?:上面|前面|上一轮|你刚)(?:说|问|列|提|讲)(?:的|过的|出的)")
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
 YEAR_TO_DATE = re.compile(r"(?:今年|本年|年初|\d{4}\s*年)(?:以来|至今)|今年来")
@@ -120,7 +123,9 @@ CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市�
 # The rest of the city beyond the places named (除了汉阴，其他县区…, 除汉滨以外其余的).
 BESIDES = re.compile(r"除了?[^，,。？?]{1,10}?(?:以外|之外)?[，,]?\s*(?:其他|其余|别的|剩下)")
 # A place's share of the city (汉阴外资占全市的比重, 占全市的几成): its figure over the city's, both asked.
-SHARE_OF_CITY = re.compile(r"占(?:了)?(?:全市|全市的|全市总量的?)")
+SHARE_OF_CITY = re.compile(r"占(?:了)?(?:全市|全市的|全市总量的?)|"
+                           # 全市外资里高新区占了多大比例: the city named first, the share after
+                           r"全市[^，。？?]{0,6}(?:里|中|当中)[^，。？?]{0,10}占了?(?:多大|多少|几成|比例|比重|百分之)")
 # …and where a place is ranked (全市排第几, 全市中名次): the city itself is never ranked, so even alone it is the field.
 CITY_RANKS = re.compile(r"全市(?:范围)?(?:内|中|里|上)?(?:排|名次|位次)")
 

@@ -34,6 +34,13 @@ class EventItem(BaseModel):
     note: str | None
 
 
+def _noted(note: str | None) -> str:
+    """What an event's 备注 records of it (其中投资协议4.1亿元…, 另签协议7个), without where the row came from (见《…》)
+    or that it is sample data."""
+    parts = [p.strip() for p in re.split(r"[；;]", note or "") if p.strip()]
+    return "；".join(p for p in parts if not p.startswith("见") and "示例" not in p and "以原文为准" not in p)
+
+
 class EventList(BaseModel):
     period: str | None
     city: str | None
@@ -106,7 +113,8 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
                    f"签约金额 {format_value(amount_total, '亿元')}")
         summary += f"（其中 {without} 场未报道签约数据）" if without else ""
         if len(items) <= EVENTS_NAMED:  # a few events are named, each with where and when
-            summary += "：" + "；".join(f"{cn_date(e.held_on)}在{e.city}举办{e.title}" for e in items)
+            summary += "：" + "；".join(f"{cn_date(e.held_on)}在{e.city}举办{e.title}"
+                                       + (f"（{said}）" if (said := _noted(e.note)) else "") for e in items)
         summary += "。"
     else:
         summary = f"{scope}招商活动：无数据。"

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from assistant.db.reference import SIGNED_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import check_region, provenance, resolve_region
+from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import RATE_FIELDS, RATE_RULES, ledger_dates
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value
@@ -31,6 +32,8 @@ class RateAt(BaseModel):
     before: float | None
     after: float | None
     change_points: float | None  # after − before, in percentage points
+    rank_before: int | None = None  # among the counties, in each issue (全市 is not ranked)
+    rank_after: int | None = None
 
 
 class RateChange(BaseModel):
@@ -91,17 +94,17 @@ def _issue_on(issues: list[date], day: date, what: str) -> date:
         "全市开工率这期台账跟上期比变了多少", "这周资金到位率比上周高了还是低了", "最近两期台账开工率有没有提高",
         "上期到这期各县区资金到位率谁提高最多", "6月底以来全市开工率变化了多少个点", "履约率这周比上周掉了没有",
     ],
-    slots={"rate": "rate", "date_from": "date_from", "date_to": "date_to", "region": "county"},
+    slots={"rate": "rate", "date_from": "date_from", "date_to": "date_to", "region": "county", "ledger_on": "ledger_on"},
     requires=("rate", "across_issues"),
     path="rate-change",
 )
 def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | None = None, date_to: date | None = None,
-                region: str | None = None) -> RateChange:
+                region: str | None = None, ledger_on: date | None = None) -> RateChange:
     """两期项目台账之间项目比率的变化（单位：百分点），全市和各县区分别计算，各期按当期台账记录的阶段、资金、期限算。
 
     rate：“开工率”（默认）、“资金到位率”、“合同履约率”或“涉链占比”；date_from：可选，起始日期（如“2023-07-17”），
-    前一期取这天以前的最近一期台账；date_to：可选，结束日期，后一期取不晚于这天的最近一期（都不填时比较最近两期台账）；
-    region：可选，某县区：先写明该县区的变化。
+    前一期取不晚于这天的最近一期台账；date_to：可选，结束日期，后一期取不晚于这天的最近一期（都不填时比较最近两期台账）；
+    region：可选，某县区：先写明该县区的变化和两期名次；ledger_on：可选，前一期台账的日期（“6月底那期跟现在比”），同 date_from。
     """
     if rate not in RATE_FIELDS:
         raise InvalidValue(f"“{rate}”不是项目比率，可选：{'、'.join(RATE_FIELDS)}。")
@@ -116,8 +119,8 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
             raise InvalidValue("项目台账只有一期（或没有按填报日期导入的分期数据），无法比较两期之间的变化。")
         last = _issue_on(issues, date_to, rate) if date_to else issues[-1]
         # the issue before the window: what the ledger said when it began (这周比上周: last week's issue)
-        first = (_issue_on(issues, date_from - timedelta(days=1), rate) if date_from else
-                 max((d for d in issues if d < last), default=last))
+        start = date_from or ledger_on
+        first = _issue_on(issues, start, rate) if start else max((d for d in issues if d < last), default=last)
         if first >= last:
             raise InvalidValue(f"{cn_date(last)}那期以前没有更早的台账可比较（最早一期是{cn_date(issues[0])}）。")
         before, after = _raw_rates(session, first), _raw_rates(session, last)
@@ -131,6 +134,11 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
     rows += [_moved(name, _rate(rate, before[name]) if name in before else None,
                     _rate(rate, after[name]) if name in after else None)
              for name in order if (name in before or name in after) and (not scope or name == scope)]
+    for side in ("before", "after"):
+        ranks = competition_rank([(r.region, Decimal(str(getattr(r, side)))) for r in rows
+                                  if r.region != CITY and getattr(r, side) is not None])
+        for r in rows:
+            setattr(r, f"rank_{side}", ranks.get(r.region))
     asked = named.name if named is not None and not named.is_city else None
     span = f"{cn_date(first)}那期 → {cn_date(last)}那期台账"
     figures = [Figure(label=f"{r.region}项目{rate}（{cn_date(d)}台账）", value=v, unit="%", period=None, provenance=prov)
@@ -164,5 +172,8 @@ def _points(change: float | None) -> str:
 
 
 def _said(rate: str, r: RateAt, first: date, last: date) -> str:
-    return (f"{r.region}项目{rate}{cn_date(first)}那期台账 {format_value(r.before, '%')}，{cn_date(last)}那期 "
-            f"{format_value(r.after, '%')}，{_points(r.change_points)}")
+    def place(rank: int | None) -> str:
+        return f"（排第{rank}）" if rank is not None and r.region != CITY else ""
+
+    return (f"{r.region}项目{rate}{cn_date(first)}那期台账 {format_value(r.before, '%')}{place(r.rank_before)}，"
+            f"{cn_date(last)}那期 {format_value(r.after, '%')}{place(r.rank_after)}，{_points(r.change_points)}")

@@ -147,3 +147,35 @@ def test_a_problem_said_short_is_found_with_its_earlier_progress(assistant: Assi
     answer = assistant.ask("岚皋中医药康养融资难，之前是咋帮企业的，现在啥结果")
     first = answer.answer.split("\n")[0]
     assert all(note in first for note in notes), first
+
+
+def test_words_pointing_at_an_earlier_turn_need_one(assistant: Assistant) -> None:
+    question = "把刚才那几个项目的到位资金加一块是多少"
+    alone = assistant.ask(question)
+    assert "还没有上一个问题" in alone.answer and not alone.figures
+    listed = [r for r in _rows(DATA / "projects.csv") if r["地区"] == "岚皋县"]
+    funds = sum(Decimal(r["到位资金（亿元）"] or "0") for r in listed)
+    after = assistant.ask(question, ["岚皋县有哪些项目"])
+    first = after.answer.split("\n")[0]
+    assert f"共 {len(listed)} 个项目" in first and f"到位资金合计 {funds:.2f}亿元" in first, first
+
+
+def test_an_events_note_is_part_of_its_record(assistant: Assistant) -> None:
+    row = next(r for r in _rows(DATA / "events.csv") if r["城市"] == "北京" and r["日期"].startswith("2019"))
+    assert "投资协议4.1亿元" in row["备注"]
+    answer = assistant.ask("19年北京那场富硒推介会的32.71亿里，投资协议占多少")
+    assert "投资协议4.1亿元" in answer.answer.split("\n")[0] and "见《" not in answer.answer.split("\n")[0], answer.answer
+
+
+def test_a_named_past_issue_against_now_gives_both_rates_and_places(assistant: Assistant) -> None:
+    answer = assistant.ask("紫阳县资金到为率的名次，6月底那期排第几，现在排第几")
+    first = answer.answer.split("\n")[0]
+    assert first.startswith("紫阳县项目资金到位率2023年6月30日那期台账") and first.count("（排第") == 2, first
+
+
+def test_a_share_of_the_city_said_with_the_city_first(assistant: Assistant) -> None:
+    rows = {r["地区"]: Decimal(r["数值"]) for r in _rows(DATA / "indicators_long.csv")
+            if r["期间"] == "2023Q2" and r["指标"] == "外商直接投资"}
+    share = (rows["高新区"] / rows["全市"] * 100).quantize(Decimal("0.1"))
+    answer = assistant.ask("上半年全市外资里高新区占了多大比例")
+    assert f"的{share}%" in answer.answer.split("\n")[0], answer.answer

@@ -46,10 +46,15 @@ def test_the_city_start_rate_of_the_last_two_issues(demo_store: FigureStore) -> 
         assert [Decimal(str(row.before)), Decimal(str(row.after))] == [_start_rate(m) for m in mine]
 
 
-def test_a_window_compares_the_issue_before_it_with_the_last_in_it(demo_store: FigureStore) -> None:
+def test_a_window_compares_the_issue_it_starts_in_with_the_last_in_it(demo_store: FigureStore) -> None:
     issues = sorted(_issue(p)[0] for p in [*(DATA / "history").glob("projects_*.csv"), DATA / "projects.csv"])
     result = run_tool("rate_change", demo_store, {"rate": "资金到位率", "date_from": issues[1], "date_to": issues[-1]})
+    assert (result.issue_from, result.issue_to) == (issues[1], issues[-1])
+    result = run_tool("rate_change", demo_store, {"rate": "资金到位率", "ledger_on": issues[0]})
     assert (result.issue_from, result.issue_to) == (issues[0], issues[-1])
+    # each county's place among the counties in both issues
+    ranked = [r for r in result.rows[1:] if r.after is not None]
+    assert sorted(r.rank_after for r in ranked)[0] == 1 and all(r.rank_after for r in ranked)
     with pytest.raises(InvalidValue, match="台账历史从"):
         run_tool("rate_change", demo_store, {"rate": "开工率", "date_from": date(2023, 3, 31)})
     with pytest.raises(InvalidValue, match="不是项目比率"):
