@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.answer.understand import SINGLE_PERIOD, TOTAL, Parsed, delexicalise
+from assistant.answer.understand import CITY_LEVEL, SINGLE_PERIOD, TOTAL, Parsed, delexicalise
 from assistant.db.periods import parse_period
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
 
@@ -169,6 +169,9 @@ _SIDE = {"超过": _ABOVE, "超出": _ABOVE, "高于": _ABOVE, "大于": _ABOVE,
          "及以上": _AT_LEAST, "以下": _AT_MOST, "及以下": _AT_MOST}
 
 
+_BEHIND = re.compile(r"低于|慢于|落后|不如|跑输|不及|不到|没到|没达到")
+
+
 # Nothing came in (外资为零的, 到位是0的): the places at zero, on whatever the ranking scores.
 AT_ZERO = re.compile(r"(?:为|是|等于|只有|仅)\s*(?:零|0)(?![.\d])|零到位|没有到位|(?:还)?没(?:有)?到位|颗粒无收")
 # A fall on the year before (同比下降的, 负增长的): 同比 below zero.
@@ -211,8 +214,18 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
     percentage on completion or 同比, an amount on the total): the sentence and the numbers it adds (the level and
     the count, for the number checker)."""
     found = threshold_of(parsed.text)
-    if found is None or any(not g.is_city for g in parsed.regions):
+    city = CITY_LEVEL.search(parsed.text)
+    if (found is None and not (city and r.city_score is not None)) or any(not g.is_city for g in parsed.regions):
         return None  # of a place named (汉阴县超过30%了吗): its own figure and place answer
+    if found is None and city and r.city_score is not None:
+        # 比全市快的县区有几个: beyond the city's own figure, said with it
+        side = _BELOW if _BEHIND.search(city.group(1)) else _ABOVE
+        label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+        chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and meets(score, side, r.city_score)]
+        head = f"{r.period_label}{r.metric}{label}{side}全市（{fmt(r.city_score, r.unit)}）的"
+        listing = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in chosen)
+        return (f"{head}有{len(chosen)}个：{listing}" if chosen else f"{head}县区：没有"), [r.city_score, float(len(chosen))]
+    assert found is not None
     side, level, unit = found
     if FELL.search(parsed.text) and r.by != "yoy":
         return None  # a fall (负增长) is of 同比, not of completion or the total

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.answer.comparisons import threshold_of
-from assistant.answer.understand import ATTRIBUTE, LAG, RANK, Parsed
+from assistant.answer.understand import ATTRIBUTE, CITY_LEVEL, LAG, RANK, Parsed
 from assistant.tools.registry import NAMING_KINDS, FigureTool
 
 # The same period of the previous year asked for as a figure of its own (去年同期多少, 上年同期呢), not as the
@@ -112,9 +112,10 @@ def used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
     # a position asked with no place named (上半年内资倒数第二) is which region holds it: only a ranking says
     # and so is a level set on the score (超过80%的, 不到75%的有几个): which places are beyond it
     # (of no county named: 平利一季度内资是不是负增长 asks that county's own 同比)
-    level = threshold_of(parsed.text) is not None and not any(not r.is_city for r in parsed.regions)
+    level = (threshold_of(parsed.text) is not None or CITY_LEVEL.search(parsed.text) is not None) and not any(
+        not r.is_city for r in parsed.regions)
     by = ("by" in kinds and (bool(ASKS_POSITION.search(_position_asked(parsed))) or level)
-          and (bool(slot_values("by", parsed, latest)) or not parsed.regions))
+          and (bool(slot_values("by", parsed, latest)) or not parsed.regions or level))
     used = named_period + by + sum(1 for kind in kinds if kind in NAMING_KINDS and slot_values(kind, parsed, latest))
     # a column asked of the listed rows (紫阳县项目的最新进展) counts only beside a filter naming which rows: alone
     # (30天内要到约定开工期限的项目) the column word is how a lifecycle window is asked, not a list

@@ -107,7 +107,7 @@ FOLLOW_UP = re.compile(r"^(?:(?:跟|和|与|同)[^，,。？?]{1,8}(?:比|相比
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 # Words pointing at an earlier turn of the conversation (刚才那几个项目, 你上面列的, 前面说的那个): a follow-up however
 # long, and without an earlier turn nothing tells what they are.
-SAID_BEFORE = re.compile(r"刚才|刚刚(?:说|问|列|提)|(?:上面|前面|上一轮|你刚)(?:说|问|列|提|讲)(?:的|过的|出的)")
+SAID_BEFORE = re.compile(r"(?<![他她领导])(?:刚才|刚刚)(?:那|这|你|说的|问的|列的|查的)|(?:上面|前面|上一轮|你刚)(?:说|问|列|提|讲|查)(?:的|过的|出的)")
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
 YEAR_TO_DATE = re.compile(r"(?:今年|本年|年初|\d{4}\s*年)(?:以来|至今)|今年来")
@@ -128,6 +128,9 @@ SHARE_OF_CITY = re.compile(r"占(?:了)?(?:全市|全市的|全市总量的?)|"
                            r"全市[^，。？?]{0,6}(?:里|中|当中)[^，。？?]{0,10}占了?(?:多大|多少|几成|比例|比重|百分之)")
 # …and where a place is ranked (全市排第几, 全市中名次): the city itself is never ranked, so even alone it is the field.
 CITY_RANKS = re.compile(r"全市(?:范围)?(?:内|中|里|上)?(?:排|名次|位次)")
+# The city's own figure as the level (比全市快的, 跑赢全市的, 低于全市平均的): the counties beyond it, the city unranked.
+CITY_LEVEL = re.compile(r"(比|超过|高于|快于|好于|跑赢|强于|低于|慢于|落后于?|不如|跑输|不及|不到|没到|没达到)\s*全市"
+                        r"(?:平均|整体|水平|总体)?(?:水平)?")
 
 
 @dataclass
@@ -495,7 +498,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
                 parsed.unknown_place = place
                 break
-    if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text) or CITY_RANKS.search(text):
+    if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text) or CITY_RANKS.search(text) or (
+            CITY_LEVEL.search(text) and re.search(r"哪些|哪几|几个|多少个|有谁|哪个", text)):
         parsed.regions = [r for r in parsed.regions if not r.is_city]
     if any(not r.is_city for r in parsed.regions):
         # 汉滨、石泉、白河合计: the total of the places named; 合计/总计 stand for the city (the wide table's row)

@@ -187,6 +187,7 @@ class RankingResult(BaseModel):
     by: str
     rows: list[RankedRegion]
     no_data: list[str]
+    city_score: float | None = None  # the 全市 row by the same score, which is not ranked
     figures: list[Figure]
     provenance: Provenance
     summary: str
@@ -219,8 +220,12 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         asked = resolve_region(session, region) if region else None
         if asked is not None:
             check_region(store, asked)
-        rows = [r for r in load_rows(session, p, m.name) if not r.is_city]
+        loaded = load_rows(session, p, m.name)
+        rows = [r for r in loaded if not r.is_city]
         score = {"completion": lambda r: r.completion, "value": lambda r: r.value, "yoy": lambda r: r.yoy}[key]
+        # the city's own row, by the same score: not ranked, the level a county beats or not (比全市快的县区)
+        city_row = next((r for r in loaded if r.is_city and score(r) is not None), None)
+        city_prov = provenance(session, "indicators", [(city_row.id, city_row.import_id)], p, None) if city_row else None
         scored = [(r, s) for r in rows if (s := score(r)) is not None]
         ranks = competition_rank([(r.region, s) for r, s in scored])
         has = {r.region for r, _ in scored}
@@ -264,8 +269,13 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         summary += f"（共 {len(ranks)} 个地区参与排名；您的账号只显示{store.region_scope}的名次。）"
     if no_data and scored:
         summary += f" 无数据：{'、'.join(no_data)}。"
+    city_score = as_float(score(city_row)) if city_row is not None else None
+    if city_score is not None and city_prov is not None and not store.region_scope:
+        summary += f"（全市{_BY_LABELS[key]} {format_value(city_score, unit)}，不参与排名）"
+        figures.append(Figure(label=f"全市 {p.label} {m.name} {_BY_LABELS[key]}", value=city_score, unit=unit, period=p.key,
+                              provenance=city_prov))
     return RankingResult(period=p.key, period_label=p.label, metric=m.name, unit=unit, value_unit=m.unit, by=key,
-                         rows=result_rows,
+                         rows=result_rows, city_score=city_score if not store.region_scope else None,
                          no_data=no_data, figures=figures, provenance=prov, summary=summary)
 
 

@@ -179,3 +179,16 @@ def test_a_share_of_the_city_said_with_the_city_first(assistant: Assistant) -> N
     share = (rows["高新区"] / rows["全市"] * 100).quantize(Decimal("0.1"))
     answer = assistant.ask("上半年全市外资里高新区占了多大比例")
     assert f"的{share}%" in answer.answer.split("\n")[0], answer.answer
+
+
+def test_counties_beyond_the_citys_own_figure(assistant: Assistant) -> None:
+    rows = [r for r in _rows(DATA / "indicators_long.csv") if r["期间"] == "2023Q2" and r["指标"] == "实际引进内资"]
+    city = Decimal(next(r["同比"] for r in rows if r["地区"] == "全市"))
+    ahead = [r["地区"] for r in rows if r["地区"] != "全市" and r["同比"] and Decimal(r["同比"]) > city]
+    answer = assistant.ask("上半年内资同比增速跑赢全市的县区有几个")
+    first = answer.answer.split("\n")[0]
+    assert f"超过全市（{city}%）的有{len(ahead)}个" in first and all(name in first for name in ahead), first
+    assert not answer.flagged_numbers
+    # 刚才 of a meeting points at no earlier turn of this conversation
+    meeting = assistant.ask("领导刚才开会时提到高新区，2023年上半年的实际引进内资是多少亿元")
+    assert "还没有上一个问题" not in meeting.answer, meeting.answer
