@@ -64,7 +64,7 @@ from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import add_words, teach_tagger, tokenize
 from assistant.onboarding.sources import with_paragraph
-from assistant.tools.directory import ProjectDetail, core_name
+from assistant.tools.directory import ProjectDetail, core_name, find_project
 from assistant.tools.projects import ProjectList
 from assistant.tools.registry import REGISTRY
 
@@ -215,12 +215,20 @@ class Assistant:
         named = {"项目": slots.project, "企业": slots.enterprise, "公司": slots.enterprise, "问题": slots.problem_code,
                  "联络处": next((name for name, at, _ in self.vocab.names.offices if at == city), None) if city else None,
                  }.get(kind)
-        if not named and slots.project and kind in ("联络处", "企业", "公司") and self.store is not None:
+        if not named and slots.project and kind in ("联络处", "企业", "公司", "问题") and self.store is not None:
             card = next((r for r in self._figures_given(previous, history).results if isinstance(r, ProjectDetail)), None)
-            of_it = (card.source_unit if kind == "联络处" else card.enterprise) if card else None
+            if card is None:
+                card = find_project(self.store, slots.project)  # asked through another tool (its problem's progress)
+            codes = [b.code for b in card.problems]
+            of_it = {"联络处": card.source_unit, "问题": codes[0] if len(codes) == 1 else None}.get(kind, card.enterprise)
             offices = {name for name, _, _ in self.vocab.names.offices}
             named = of_it if of_it and (kind != "联络处" or of_it in offices) else None
-        return question[: m.start()] + named + question[m.end():] if named else question
+        if not named:
+            return question
+        rest = question[m.end():]
+        if kind == "问题":
+            named += "问题"  # WT-2023-002问题: still a question about the problem ledger
+        return question[: m.start()] + named + ("，" if rest[:1].isdigit() else "") + rest  # 问题，7月7号
 
     def _picked_from_list(self, question: str, previous: Parsed | None, history: list[str]) -> str:
         """港资那个到位多少钱了 after 有哪些外资项目: one project of the list just given, picked by what it is (外资那个,

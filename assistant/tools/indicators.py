@@ -270,12 +270,12 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
     if no_data and scored:
         summary += f" 无数据：{'、'.join(no_data)}。"
     city_score = as_float(score(city_row)) if city_row is not None else None
-    if city_score is not None and city_prov is not None and not store.region_scope:
+    if city_score is not None and city_prov is not None and not store.region_scope and scored:
         summary += f"（全市{_BY_LABELS[key]} {format_value(city_score, unit)}，不参与排名）"
         figures.append(Figure(label=f"全市 {p.label} {m.name} {_BY_LABELS[key]}", value=city_score, unit=unit, period=p.key,
                               provenance=city_prov))
     return RankingResult(period=p.key, period_label=p.label, metric=m.name, unit=unit, value_unit=m.unit, by=key,
-                         rows=result_rows, city_score=city_score if not store.region_scope else None,
+                         rows=result_rows, city_score=city_score if not store.region_scope and scored else None,
                          no_data=no_data, figures=figures, provenance=prov, summary=summary)
 
 

@@ -20,7 +20,7 @@ from assistant.tools.common import provenance, regions
 from assistant.tools.formulas import formula
 from assistant.tools.indicator_rows import competition_rank, load_rows
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, format_value
+from assistant.tools.types import Figure, Provenance, as_float, format_value
 
 OVERALL_RULE = ("综合名次 = 各项指标完成进度名次的平均值由小到大排序（平均名次相同者并列，下一名次顺延）；"
                 "缺少任一指标完成进度的县区不参加综合排名")
@@ -53,10 +53,10 @@ class MonthlyRanking(BaseModel):
     summary: str
 
 
-def _county_periods(session: Session) -> list[Period]:
-    """The periods the indicator table holds county rows for, oldest first."""
+def _county_periods(session: Session, city: bool = False) -> list[Period]:
+    """The periods the indicator table holds county rows for (with `city`, the 全市 row), oldest first."""
     keys = session.scalars(select(Indicator.period).join(Region, Indicator.region_id == Region.id)
-                           .where(Region.kind != "全市").distinct())
+                           .where((Region.kind == "全市") if city else (Region.kind != "全市")).distinct())
     return sorted(parse_period(k) for k in keys)
 
 
@@ -204,27 +204,32 @@ def progress_change(store: FigureStore, period: str | None = None, metric: str |
         if not held:
             raise InvalidValue("县区指标表还没有分县区的数据，无法比较进度。请先导入县区指标。")
         after = after or held[-1]
-        if after not in held:
+        # a period only the 全市 row holds (全年, reported for the city alone): the city's own change, no ranking
+        city_only = after not in held and after in _county_periods(session, city=True) and not store.region_scope
+        if after not in held and not city_only:
             raise InvalidValue(f"县区指标表中没有{after.label}分县区的数据。已有期间：{'、'.join(p.label for p in held)}。")
+        usable = _county_periods(session, city=True) if city_only else held
         before = parse_period(compared_to) if compared_to else None
         if before is None:
-            earlier = [p for p in held if p.year == after.year and p < after]
+            earlier = [p for p in usable if p.year == after.year and p < after]
             if not earlier:
                 raise InvalidValue(f"{after.year}年在{after.label}之前没有分县区的县区指标，无法比较进度。")
             before = earlier[-1]
-        if before not in held or before >= after:
+        if before not in usable or before >= after:
             raise InvalidValue(f"无法用{before.label}与{after.label}比较：前一期须早于后一期且县区指标表中有数据。"
-                               f"已有期间：{'、'.join(p.label for p in held)}。")
+                               f"已有期间：{'、'.join(p.label for p in usable)}。")
         names = [resolve_metric(metric).name] if metric else [
             m for m in known_metrics() if m in set(session.scalars(select(Indicator.metric).where(
                 Indicator.period == after.key).distinct()))]
         steps: list[ProgressStep] = []
         city: list[ProgressStep] = []
+        amounts: dict[str, tuple[Decimal | None, str]] = {}  # the city's later figure per metric, said where only it is held
         used: list[tuple[int, int]] = []
         for name in names:
             ends = [next((r for r in load_rows(session, p, name) if r.is_city and r.completion is not None), None)
                     for p in (before, after)]
             if ends[0] is not None and ends[1] is not None and not store.region_scope:
+                amounts[name] = (ends[1].value, resolve_metric(name).unit)
                 start, end = ends[0].completion, ends[1].completion
                 city.append(ProgressStep(region=ends[1].region, metric=name, before_pct=float(start),  # type: ignore[arg-type]
                                          after_pct=float(end), change_points=float(end - start), rank=0))  # type: ignore[arg-type,operator]
@@ -263,6 +268,17 @@ def progress_change(store: FigureStore, period: str | None = None, metric: str |
                       for s in city if s.metric == name), "")
         return f"{name}：{whole}{listing or '无数据'}"
 
+    if city_only:
+        figures += [Figure(label=f"全市 {name} {after.label}", value=as_float(value), unit=unit, period=after.key,
+                           provenance=prov) for name, (value, unit) in amounts.items()]
+        return ProgressChange(
+            period=after.key, period_label=after.label, compared_to=before.key, compared_label=before.label, metrics=names,
+            rows=[], figures=figures, provenance=prov, city=city,
+            summary=f"{after.label}比{before.label}：" + "；".join(
+                f"全市{after.label}{s.metric}{format_value(as_float(amounts[s.metric][0]), amounts[s.metric][1])}，"
+                f"完成进度{format_value(s.before_pct, '%')}→{format_value(s.after_pct, '%')}，"
+                f"{'提高' if s.change_points >= 0 else '下降'} {format_value(abs(s.change_points), '个百分点')}" for s in city)
+            + f"（县区指标表没有{after.label}分县区的数据，只有全市行；{CHANGE_RULE}。）")
     summary = (f"{after.label}比{before.label}，各县区完成进度提升排名——" + "。".join(part(n) for n in names) + "。"
                + (f"（您的账号只显示{store.region_scope}的变化和名次。）" if store.region_scope else "")
                + f"（{CHANGE_RULE}。）")

@@ -192,3 +192,13 @@ def test_counties_beyond_the_citys_own_figure(assistant: Assistant) -> None:
     # 刚才 of a meeting points at no earlier turn of this conversation
     meeting = assistant.ask("领导刚才开会时提到高新区，2023年上半年的实际引进内资是多少亿元")
     assert "还没有上一个问题" not in meeting.answer, meeting.answer
+
+
+def test_this_problem_after_a_project_is_its_one_problem(assistant: Assistant) -> None:
+    project = "生物医药中间体项目（示例）"
+    mine = [r for r in _rows(DATA / "problems.csv") if r["项目名称"] == project]
+    assert len(mine) == 1
+    then = next(r for r in _rows(DATA / "history" / "problems_2023-07-07.csv") if r["编号"] == mine[0]["编号"])
+    answer = assistant.ask("这个问题7月7号那期台账上进展写的啥", ["生物医药中间体项目的环评问题是谁在负责"])
+    first = answer.answer.split("\n")[0]
+    assert mine[0]["编号"] in first and then["办理进展"] in first, first

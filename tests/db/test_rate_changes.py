@@ -59,3 +59,19 @@ def test_a_window_compares_the_issue_it_starts_in_with_the_last_in_it(demo_store
         run_tool("rate_change", demo_store, {"rate": "开工率", "date_from": date(2023, 3, 31)})
     with pytest.raises(InvalidValue, match="不是项目比率"):
         run_tool("rate_change", demo_store, {"rate": "签约率"})
+
+
+def test_a_period_only_the_city_row_holds_gives_the_citys_own_change(demo_store: FigureStore) -> None:
+    with (DATA / "indicators_long.csv").open(encoding="utf-8-sig") as f:
+        table = list(csv.DictReader(f))
+    rows = [r for r in table if r["地区"] == "全市" and r["指标"] == "外商直接投资"]
+    year, half = (next(r for r in rows if r["期间"] == key) for key in ("2023", "2023Q2"))
+    assert not any(r["期间"] == "2023" for r in table if r["地区"] != "全市")  # the whole year: the city alone
+
+    def done(r: dict[str, str]) -> Decimal:
+        return (Decimal(r["数值"]) / Decimal(r["年度目标"]) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    result = run_tool("progress_change", demo_store, {"period": "2023", "metric": "外商直接投资", "compared_to": "2023Q2"})
+    assert result.rows == [] and len(result.city) == 1
+    assert Decimal(str(result.city[0].change_points)).quantize(Decimal("0.01")) == done(year) - done(half)
+    assert f"{Decimal(year['数值']):.2f}万美元" in result.summary
