@@ -38,9 +38,10 @@ from assistant.db.units import convert, normalise_unit
 from assistant.db.vocab import resolve_metric
 from assistant.errors import AssistantError
 from assistant.tools.indicators import CityTotalResult, IndicatorResult
+from assistant.tools.lifecycle import CountyRanking, ledger_dates
 from assistant.tools.projects import DATE_ORDER_COLUMNS
 from assistant.tools.registry import NARROWING_KINDS, REGISTRY, FigureTool, run_tool
-from assistant.tools.types import Figure
+from assistant.tools.types import Figure, cn_date
 
 # The question asks what a document says (情况通报里说…, 据工作报告…): quote it beside the database's figure.
 DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|办法|总结|讲话|文档|材料)(?:里|中|上)?(?:说|讲|提到|写|称|怎么说)"
@@ -352,6 +353,17 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
             comp.no_data = comp.no_data and _empty(result)
         else:
             comp.no_data = False
+    if (parsed.period is not None and not parsed.period_assumed and not parsed.follow_up
+            and any(isinstance(r, CountyRanking) for r in comp.results)):
+        with store.session() as session:
+            issues = ledger_dates(session, "projects")
+        if issues and parsed.period.end < issues[0]:
+            # 3月底那会儿各县区到位率排个名: the rates are the ledger's as of an issue, and none is that old
+            comp.results, comp.figures, comp.figure_lines, comp.no_data = [], [], [], False
+            comp.lead = (f"项目台账历史从{cn_date(issues[0])}开始，没有{parsed.period.label}（截至{cn_date(parsed.period.end)}）"
+                         "的台账（无数据），各县区项目比率不能按那时计算，今天的排名也不能代替。")
+            comp.settled = True
+            return
     comp.lead = lead_sentence(parsed, comp.results) if comp.results else comp.lead
     if comp.results and columns_unfilled(parsed, comp.results):
         # 康养小镇项目的包抓领导 where the ledger leaves it empty: that is the answer; the project's other figures are not

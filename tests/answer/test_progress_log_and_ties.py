@@ -7,6 +7,7 @@ read from corpus/data and corpus/ with the standard library."""
 from __future__ import annotations
 
 import csv
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -202,3 +203,11 @@ def test_this_problem_after_a_project_is_its_one_problem(assistant: Assistant) -
     answer = assistant.ask("这个问题7月7号那期台账上进展写的啥", ["生物医药中间体项目的环评问题是谁在负责"])
     first = answer.answer.split("\n")[0]
     assert mine[0]["编号"] in first and then["办理进展"] in first, first
+
+
+def test_a_county_ranking_before_the_ledgers_history_is_declined(assistant: Assistant) -> None:
+    first = min(date.fromisoformat(next(iter(_rows(p)))["填报日期"]) for p in (DATA / "history").glob("projects_*.csv"))
+    assert first > date(2023, 3, 31)
+    answer = assistant.ask("3月底那会儿各县区项目资金到位率排个名")
+    assert answer.answer.startswith(f"项目台账历史从{first.year}年{first.month}月{first.day}日开始"), answer.answer
+    assert not answer.figures and "排名：" not in answer.answer  # today's ranking is not shown as if it were then
