@@ -213,28 +213,27 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
     """"…完成进度低于75%的有4个：紫阳县（70.83%）、…" when the question sets a level on the ranking's score (a
     percentage on completion or 同比, an amount on the total): the sentence and the numbers it adds (the level and
     the count, for the number checker)."""
+    if any(not g.is_city for g in parsed.regions):
+        return None  # of a place named (汉阴县超过30%了吗): its own figure and place answer
     found = threshold_of(parsed.text)
     city = CITY_LEVEL.search(parsed.text)
-    if (found is None and not (city and r.city_score is not None)) or any(not g.is_city for g in parsed.regions):
-        return None  # of a place named (汉阴县超过30%了吗): its own figure and place answer
-    if found is None and city and r.city_score is not None:
+    if found is not None:
+        side, level, unit = found
+        if FELL.search(parsed.text) and r.by != "yoy":
+            return None  # a fall (负增长) is of 同比, not of completion or the total
+        unit = unit or r.unit  # 为零: zero on whatever the ranking scores
+        if (unit == "%") != (r.by in ("completion", "yoy")) or unit not in ("%", r.unit):
+            return None
+        said = fmt(level, unit)
+    elif city and r.city_score is not None:
         # 比全市快的县区有几个: beyond the city's own figure, said with it
-        side = _BELOW if _BEHIND.search(city.group(1)) else _ABOVE
-        label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
-        chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and meets(score, side, r.city_score)]
-        head = f"{r.period_label}{r.metric}{label}{side}全市（{fmt(r.city_score, r.unit)}）的"
-        listing = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in chosen)
-        return (f"{head}有{len(chosen)}个：{listing}" if chosen else f"{head}县区：没有"), [r.city_score, float(len(chosen))]
-    assert found is not None
-    side, level, unit = found
-    if FELL.search(parsed.text) and r.by != "yoy":
-        return None  # a fall (负增长) is of 同比, not of completion or the total
-    unit = unit or r.unit  # 为零: zero on whatever the ranking scores
-    if (unit == "%") != (r.by in ("completion", "yoy")) or unit not in ("%", r.unit):
+        side, level = (_BELOW if _BEHIND.search(city.group(1)) else _ABOVE), r.city_score
+        said = f"全市（{fmt(level, r.unit)}）"
+    else:
         return None
     label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
     chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and meets(score, side, level)]
-    head = f"{r.period_label}{r.metric}{label}{side}{fmt(level, unit)}的"
+    head = f"{r.period_label}{r.metric}{label}{side}{said}的"
     if not chosen:
         return f"{head}县区：没有", [level, 0.0]
     listing = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in chosen)

@@ -57,14 +57,14 @@ from assistant.answer.understand import (
     without_injection,
 )
 from assistant.config import Settings
-from assistant.db.errors import DatabaseNotReady
+from assistant.db.errors import DatabaseNotReady, InvalidValue
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import add_words, teach_tagger, tokenize
 from assistant.onboarding.sources import with_paragraph
-from assistant.tools.directory import ProjectDetail, core_name, find_project
+from assistant.tools.directory import core_name, find_project
 from assistant.tools.projects import ProjectList
 from assistant.tools.registry import REGISTRY
 
@@ -185,7 +185,7 @@ class Assistant:
         for earlier in (history or [])[-6:]:
             earlier_parsed = parse(earlier, self.vocab, self.today, self.settings.max_question_chars)
             previous = continue_topic(resolve_follow_up(earlier_parsed, previous), previous)
-        question = self._named_again(question, previous, (history or [])[:-1])
+        question = self._named_again(question, previous)
         question = self._picked_from_list(question, previous, (history or [])[:-1])
         current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
         current = continue_topic(current, previous)
@@ -202,7 +202,7 @@ class Assistant:
             current.slots.unknown = []
         return current
 
-    def _named_again(self, question: str, previous: Parsed | None, history: list[str]) -> str:
+    def _named_again(self, question: str, previous: Parsed | None) -> str:
         """这个联络处负责人是谁 after 驻西安招商联络处首谈了哪些项目: a thing pointed back to by its kind (这个联络处, 那个
         项目, 这家企业, 该问题) is the one of that kind the turn before named — or, of the one project it named, the
         office that first met it or the company investing (那个联络处负责人叫啥 after 某项目是哪个单位首谈的) — written
@@ -216,9 +216,10 @@ class Assistant:
                  "联络处": next((name for name, at, _ in self.vocab.names.offices if at == city), None) if city else None,
                  }.get(kind)
         if not named and slots.project and kind in ("联络处", "企业", "公司", "问题") and self.store is not None:
-            card = next((r for r in self._figures_given(previous, history).results if isinstance(r, ProjectDetail)), None)
-            if card is None:
-                card = find_project(self.store, slots.project)  # asked through another tool (its problem's progress)
+            try:
+                card = find_project(self.store, slots.project)  # the project the turn before named, by its full name
+            except InvalidValue:
+                return question
             codes = [b.code for b in card.problems]
             of_it = {"联络处": card.source_unit, "问题": codes[0] if len(codes) == 1 else None}.get(kind, card.enterprise)
             offices = {name for name, _, _ in self.vocab.names.offices}

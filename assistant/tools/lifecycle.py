@@ -797,28 +797,41 @@ def county_rates(rows: list[LedgerRow], day: date, by: str = "region") -> dict[s
     return out
 
 
-def county_rates_in_db(session: Session, day: date) -> dict[str, CountyRates]:
-    """county_rates computed by the database (one GROUP BY over the ledger), for large ledgers."""
-    signed = Project.stage.in_(SIGNED_STAGES)
-    started = Project.stage.in_(("开工", "投产"))
-    money = and_(signed, Project.total_investment_yi_yuan.is_not(None), Project.funds_arrived_yi_yuan.is_not(None))
-    due = and_(signed, Project.start_deadline <= day)
-    on_time = and_(due, Project.started_on.is_not(None), Project.started_on <= Project.start_deadline)
+def county_rates_in_db(session: Session, day: date, ledger_on: date | None = None,
+                       city: str | None = None) -> dict[str, CountyRates]:
+    """county_rates computed by the database (one GROUP BY over the ledger), for large ledgers. `ledger_on`: over
+    the rows as the issue of that date recorded them (project_versions in force), not today's; `city`: also the
+    whole ledger's rates, under that name (全市)."""
+    src: Any = ProjectVersion if ledger_on is not None else Project
+    signed = src.stage.in_(SIGNED_STAGES)
+    started = src.stage.in_(("开工", "投产"))
+    money = and_(signed, src.total_investment_yi_yuan.is_not(None), src.funds_arrived_yi_yuan.is_not(None))
+    due = and_(signed, src.start_deadline <= day)
+    on_time = and_(due, src.started_on.is_not(None), src.started_on <= src.start_deadline)
 
     def count(cond: ColumnElement[bool]) -> Any:
         return func.sum(case((cond, 1), else_=0))
 
     # Grouped by the region's id, with the key chains as a subquery: the scan of the ledger joins nothing per row.
     key_chain = Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
-    stmt = (select(Project.region_id, func.count(), count(signed), count(started), count(money),
-                   func.sum(case((money, Project.funds_arrived_yi_yuan), else_=0)),
-                   func.sum(case((money, Project.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
-                   count(key_chain))
-            .group_by(Project.region_id))
+    aggregates = (func.count(), count(signed), count(started), count(money),
+                  func.sum(case((money, src.funds_arrived_yi_yuan), else_=0)),
+                  func.sum(case((money, src.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
+                  count(key_chain))
+
+    def over_ledger(stmt: Any) -> Any:
+        if ledger_on is None:
+            return stmt
+        return (stmt.select_from(ProjectVersion).join(Project, Project.id == ProjectVersion.project_id)
+                .where(ProjectVersion.in_force(ledger_on)))
+
     names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
+    rows = [(names[region_id], *rest) for region_id, *rest in
+            session.execute(over_ledger(select(src.region_id, *aggregates)).group_by(src.region_id))]
+    if city is not None and rows:
+        rows.append((city, *session.execute(over_ledger(select(*aggregates))).one()))
     out: dict[str, CountyRates] = {}
-    for region_id, n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key in session.execute(stmt):
-        name = names[region_id]
+    for name, n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key in rows:
         out[name] = CountyRates(
             region=name, projects=n, signed=n_signed, started=n_started,
             start_rate_pct=_pct(n_started, n_signed),

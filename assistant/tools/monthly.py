@@ -205,10 +205,11 @@ def progress_change(store: FigureStore, period: str | None = None, metric: str |
             raise InvalidValue("县区指标表还没有分县区的数据，无法比较进度。请先导入县区指标。")
         after = after or held[-1]
         # a period only the 全市 row holds (全年, reported for the city alone): the city's own change, no ranking
-        city_only = after not in held and after in _county_periods(session, city=True) and not store.region_scope
+        city_held = _county_periods(session, city=True) if after not in held and not store.region_scope else []
+        city_only = after in city_held
         if after not in held and not city_only:
             raise InvalidValue(f"县区指标表中没有{after.label}分县区的数据。已有期间：{'、'.join(p.label for p in held)}。")
-        usable = _county_periods(session, city=True) if city_only else held
+        usable = city_held if city_only else held
         before = parse_period(compared_to) if compared_to else None
         if before is None:
             earlier = [p for p in usable if p.year == after.year and p < after]

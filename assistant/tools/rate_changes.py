@@ -7,20 +7,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import IndustryChain, Project, ProjectVersion, Region
-from assistant.db.reference import SIGNED_STAGES
+from assistant.db.models import ProjectVersion, Region
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import check_region, provenance, resolve_region
 from assistant.tools.indicator_rows import competition_rank
-from assistant.tools.lifecycle import RATE_FIELDS, RATE_RULES, ledger_dates
+from assistant.tools.lifecycle import RATE_FIELDS, RATE_RULES, CountyRates, county_rates_in_db, ledger_dates
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value
 
@@ -44,40 +41,6 @@ class RateChange(BaseModel):
     figures: list[Figure]
     provenance: Provenance
     summary: str
-
-
-def _raw_rates(session: Session, day: date) -> dict[str, tuple[int, ...]]:
-    """Per region, as the ledger stood on `day`: projects, signed, started, with money, Σfunds, Σtotal (of those
-    with money), due, on time, on a key chain — the counts the four rates are made of."""
-    v = ProjectVersion
-    signed = v.stage.in_(SIGNED_STAGES)
-    started = v.stage.in_(("开工", "投产"))
-    money = and_(signed, v.total_investment_yi_yuan.is_not(None), v.funds_arrived_yi_yuan.is_not(None))
-    due = and_(signed, v.start_deadline <= day)
-    on_time = and_(due, v.started_on.is_not(None), v.started_on <= v.start_deadline)
-    key_chain = Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
-
-    def count(cond: ColumnElement[bool]) -> Any:
-        return func.sum(case((cond, 1), else_=0))
-
-    stmt = (select(Region.name, func.count(), count(signed), count(started), count(money),
-                   func.sum(case((money, v.funds_arrived_yi_yuan), else_=0)),
-                   func.sum(case((money, v.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
-                   count(key_chain))
-            .select_from(v).join(Project, Project.id == v.project_id).join(Region, Region.id == v.region_id)
-            .where(v.in_force(day)).group_by(Region.name))
-    return {name: tuple(rest) for name, *rest in session.execute(stmt)}
-
-
-def _rate(by: str, raw: tuple[object, ...]) -> float | None:
-    n, signed, started, with_money, funds, totals, due, on_time, key = (Decimal(str(x or 0)) for x in raw)
-    num, den = {"开工率": (started, signed), "资金到位率": (funds, totals if with_money else Decimal(0)),
-                "合同履约率": (on_time, due), "涉链占比": (key, n)}[by]
-    return float(round2(num / den * 100)) if den else None
-
-
-def _city(raws: dict[str, tuple[int, ...]]) -> tuple[object, ...]:
-    return tuple(sum(Decimal(str(r[i] or 0)) for r in raws.values()) for i in range(9))
 
 
 def _issue_on(issues: list[date], day: date, what: str) -> date:
@@ -123,16 +86,19 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
         first = _issue_on(issues, start, rate) if start else max((d for d in issues if d < last), default=last)
         if first >= last:
             raise InvalidValue(f"{cn_date(last)}那期以前没有更早的台账可比较（最早一期是{cn_date(issues[0])}）。")
-        before, after = _raw_rates(session, first), _raw_rates(session, last)
+        before = county_rates_in_db(session, first, ledger_on=first, city=CITY)
+        after = county_rates_in_db(session, last, ledger_on=last, city=CITY)
         ids = list(session.execute(select(ProjectVersion.id, ProjectVersion.import_id).where(
             ProjectVersion.in_force(first) | ProjectVersion.in_force(last))))
         prov = provenance(session, "project_versions", [(i, j) for i, j in ids], None,
                           f"{RATE_RULES[rate]}；两期各按当期台账的项目记录计算，变化 = 后一期 − 前一期（百分点）")
         order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
     scope = store.region_scope
-    rows = [] if scope else [_moved(CITY, _rate(rate, _city(before)), _rate(rate, _city(after)))]
-    rows += [_moved(name, _rate(rate, before[name]) if name in before else None,
-                    _rate(rate, after[name]) if name in after else None)
+    def rate_of(rates: dict[str, CountyRates], name: str) -> float | None:
+        return rates[name].rate(rate) if name in rates else None
+
+    rows = [] if scope else [_moved(CITY, rate_of(before, CITY), rate_of(after, CITY))]
+    rows += [_moved(name, rate_of(before, name), rate_of(after, name))
              for name in order if (name in before or name in after) and (not scope or name == scope)]
     for side in ("before", "after"):
         ranks = competition_rank([(r.region, Decimal(str(getattr(r, side)))) for r in rows
