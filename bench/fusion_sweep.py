@@ -18,6 +18,7 @@ The evaluation indexes are those of `assistant eval retrieval` (built there on f
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import sys
@@ -188,6 +189,66 @@ def places_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[l
     return lines + [line(*row) for row in rows[:25]], rows[0][1]
 
 
+JOINT_FIELDS = ("bm25", "coverage", "period", "place", "place_conflict", "place_passage", "identifier", "title", "year",
+                "time_match", "time_conflict", "answer_type", "figure")
+
+
+def joint_ascent(cases: dict[str, list[Case]], start: FusionWeights, passes: int = 4
+                 ) -> tuple[list[str], FusionWeights]:
+    """Every weight chosen together: coordinate ascent from `start`, each weight in turn tried at multiples of
+    its value and at a few absolute steps with the others held, the best kept when it beats the current
+    objective (a tie keeps the current value); passes until none changes. The staged sweeps above choose one
+    weight with the others fixed once; this lets a weight chosen early move after a later one is chosen."""
+    current = start
+    best = objective({n: score(c, current) for n, c in cases.items()})
+    lines = [f"start {best:.4f}"]
+    for n_pass in range(passes):
+        changed = False
+        for name in JOINT_FIELDS:
+            value = getattr(current, name)
+            trials = {round(v, 3) for v in (0.0, value * 0.5, value * 0.75, value * 1.25, value * 1.5, value * 2,
+                                            0.05, 0.1, 0.2, 0.4)}
+            if name == "bm25":
+                trials = {round(v, 2) for v in np.arange(0.2, 0.85, 0.05)}
+            for v in sorted(trials - {round(value, 3)}):
+                trial = replace(current, **{name: v})
+                obj = objective({n: score(c, trial) for n, c in cases.items()})
+                if obj > best + 1e-9:
+                    best, current, changed = obj, trial, True
+                    lines.append(f"pass {n_pass + 1}: {name}={v:g} → {obj:.4f}")
+        if not changed:
+            break
+    metrics = {n: score(c, current) for n, c in cases.items()}
+    return lines + [line(objective(metrics), current, metrics)], current
+
+
+def halves(cases: dict[str, list[Case]]) -> tuple[dict[str, list[Case]], dict[str, list[Case]]]:
+    """The development questions in two halves (by a stable hash of the id), to see whether tuning on one half
+    improves the other before the whole development part is tuned on."""
+    def side(case: Case) -> int:
+        return int(hashlib.sha1(case.question.id.encode()).hexdigest(), 16) % 2
+
+    return ({n: [c for c in cs if side(c) == 0] for n, cs in cases.items()},
+            {n: [c for c in cs if side(c) == 1] for n, cs in cases.items()})
+
+
+def joint_stage(cases: dict[str, list[Case]]) -> tuple[list[str], FusionWeights]:
+    """Cross-check inside the development part first (tune on one half, score the other, both ways), then tune
+    on the whole development part. The report shows both so a reader can see whether joint tuning carries over
+    to questions it was not tuned on before it is adopted."""
+    out = ["## joint coordinate ascent from kb.py's FUSION", "", "### inside the development part: tune on one half, score the other"]
+    a, b = halves(cases)
+    for tune, other, label in ((a, b, "A→B"), (b, a, "B→A")):
+        _, tuned = joint_ascent(tune, FUSION)
+        before = {n: score(c, FUSION) for n, c in other.items()}
+        after = {n: score(c, tuned) for n, c in other.items()}
+        out.append(f"{label} FUSION " + line(objective(before), FUSION, before))
+        out.append(f"{label} tuned  " + line(objective(after), tuned, after))
+    out += ["", "### the whole development part"]
+    lines, chosen = joint_ascent(cases, FUSION)
+    return out + lines, chosen
+
+
 def ablate(cases: dict[str, list[Case]], chosen: FusionWeights) -> list[str]:
     ablations = {"chosen": chosen, "no synonyms": replace(chosen, synonyms=False),
                  "with synonyms": replace(chosen, synonyms=True),
@@ -223,6 +284,9 @@ def main() -> None:
                         help="keep kb.py's FUSION and choose only the place weights (stage 2g)")
     parser.add_argument("--figure-only", action="store_true",
                         help="keep kb.py's FUSION and choose only the figure weight (stage 2h)")
+    parser.add_argument("--joint", action="store_true",
+                        help="start from kb.py's FUSION and choose every weight together (coordinate ascent), after "
+                             "a two-half check inside the development part")
     parser.add_argument("--answer-type-only", action="store_true",
                         help="keep kb.py's FUSION and choose only the answer-type weight (stage 2f)")
     args = parser.parse_args()
@@ -237,6 +301,15 @@ def main() -> None:
               ("figure-only", figure_stage, replace(FUSION, figure=0.0)) if args.figure_only else
               ("places-only", places_stage, FUSION) if args.places_only else
               ("time-only", time_stage, replace(FUSION, time_match=0.0, time_conflict=0.0)) if args.time_only else None)
+    if args.joint:
+        lines, chosen = joint_stage(cases)
+        report += lines + ablate(cases, chosen)
+        report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
+                   f"# {time.perf_counter() - started:.0f} s"]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+        print("\n".join(report))
+        return
     if single:
         label, stage, base = single
         report.append(f"# {label}: the other weights are kb.py's FUSION {json.dumps(asdict(FUSION), ensure_ascii=False)}")

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.answer.understand import CITY_LEVEL, SINGLE_PERIOD, TOTAL, Parsed, delexicalise
+from assistant.answer.understand import CITY_LEVEL, SHARE_OF_CITY, SINGLE_PERIOD, TOTAL, Parsed, delexicalise
 from assistant.db.periods import parse_period
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
 
@@ -83,7 +83,7 @@ ASKS_YOY_MEASURE = re.compile(r"同比|增速|增幅|增长率|增长")
 ASKS_COMPLETION = re.compile(r"进度|完成率|百分点|序时|完成得")
 ASKS_YOY_RATE = re.compile(r"同比|增速|增幅|增长率")
 # How much one period gained on another (比一季度增加了多少, 多了多少, 增长了多少)
-GROWN = re.compile(r"增加|增长|新增|多了|多出|提高|提升|减少|下降")
+GROWN = re.compile(r"增加|增长|新增|多了|多出|提高|提升|减少|下降|上升|回落|收窄|扩大|缩小|涨")
 
 
 def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
@@ -137,18 +137,26 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
             f"比{b.period_label}（{fmt(y, level)}）{said}"), abs(gap)
 
 
-def summed(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+def summed(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] | None:
     """"汉滨区、石泉县、白河县2023年一季度（1-3月）实际引进内资合计112.02亿元" when the question asks the total of
-    several places for one period and metric: the sentence and the total (for the number checker)."""
-    rows = [r for r in results if isinstance(r, IndicatorResult)]
+    several places for one period and metric, and its share of the city's figure when that is asked too (…合计416.82
+    亿元，占全市975.80亿元的42.72%): the sentence and the numbers it derives (for the number checker)."""
     question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
+    share_asked = SHARE_OF_CITY.search(question) is not None
+    rows = [r for r in results if isinstance(r, IndicatorResult) and r.region != "全市"]
+    city = next((r for r in results if isinstance(r, IndicatorResult) and r.region == "全市"), None)
     if (len(rows) < 2 or not TOTAL.search(question) or len({(r.period, r.metric) for r in rows}) != 1
             or len({r.region for r in rows}) != len(rows) or any(r.value is None for r in rows)
-            or any(g.is_city for g in parsed.regions)):  # the city's figure already holds its counties'
+            # the city's figure already holds its counties': asked beside them, it is only the whole of a share
+            or any(g.is_city for g in parsed.regions) and not share_asked):
         return None
     total = round(sum(float(r.value or 0) for r in rows), 2)
     first = rows[0]
-    return (f"{'、'.join(r.region for r in rows)}{first.period_label}{first.metric}合计{fmt(total, first.unit)}", total)
+    text = f"{'、'.join(r.region for r in rows)}{first.period_label}{first.metric}合计{fmt(total, first.unit)}"
+    if share_asked and city is not None and city.value and (city.period, city.metric) == (first.period, first.metric):
+        share = round(total / float(city.value) * 100, 2)
+        return f"{text}，占全市（{fmt(city.value, city.unit)}）的{fmt(share, '%')}", [total, share]
+    return text, [total]
 
 
 def _single_label(later: str, earlier: str) -> str:

@@ -165,9 +165,10 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     # it anywhere: their figures are of something else
     if parsed.metrics and not any("metric" in t.slots.values() for t in tools):
         terms += [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text][:1]
-    if SHARE_OF_CITY.search(parsed.text) and any(is_city_figure(r) for r in results):
-        # a share of the city (占全市的比重, 几成) is worked out from the place's figure and the city's
-        terms = [w for w in terms if not re.fullmatch(r"比重|比例|份额|几成|占比|百分比", w)]
+    if (share := SHARE_OF_CITY.search(parsed.text)) and any(is_city_figure(r) for r in results):
+        # a share of the city (占全市的比重, 几成) is worked out from the place's figure and the city's; the words
+        # naming the city's whole (全市盘子里, 全市总量中) are the city's figure
+        terms = [w for w in terms if not re.fullmatch(r"比重|比例|份额|几成|占比|百分比", w) and w not in share.group(0)]
     if not terms:
         return []
     # tools over the indicator table (a metric slot) hold the same columns (目标, 完成进度, 同比, 排名): one speaks

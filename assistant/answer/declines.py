@@ -13,7 +13,7 @@ from assistant.answer.understand import (
     Parsed,
     RegionName,
 )
-from assistant.tools.types import cn_date
+from assistant.tools.types import Figure, cn_date
 
 EXAMPLES = [
     "汉阴县一季度外商直接投资完成进度？",
@@ -95,6 +95,23 @@ def given_rates(text: str) -> list[tuple[str, float]]:
     return [(m.group(1)[-3:], float(m.group(2))) for m in GIVEN_RATE.finditer(text)]
 
 
+COUNT_UNITS = ("个", "家", "件", "项", "次", "条")
+
+
+def gives_another_set(text: str, figures: list[Figure]) -> bool:
+    """The question gives a set the tools' results are not: a count none of the results states (那146个问题里涉及用地的
+    有几个, where the ledger holds 11 problems: a project's id or a 12.00亿元 is no set of 12), or a rate the results
+    give otherwise (上半年合同履约率84.6% of a report, where the ledger's rows give 96.15%)."""
+    counted = {f.value for f in figures if f.unit in COUNT_UNITS}
+    if any(n not in counted for n in given_counts(text)):
+        return True
+    for word, value in given_rates(text):
+        rated = [f for f in figures if word in f.label and f.value is not None]
+        if any(f.unit == "%" for f in rated) and not any(round(f.value or 0, 1) == round(value, 1) for f in rated):
+            return True
+    return False
+
+
 # What a question asks of the set it gives (那146个问题里涉及用地的有几个 → 用地, 137个项目里高新区有多少个 → 高新区).
 SUBSET = re.compile(r"(?:里|中|当中|之中)面?[，,]?(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?(?:有|占|是)?(?:几|多少)")
 
@@ -172,7 +189,9 @@ ERRAND = re.compile(r"(?:帮我|替我|帮忙|麻烦你?|请你|你去|把)[^，
 # A request to change records or arrange things (帮我把…改成已投产, 帮我约一下…, 帮我订一张机票, 帮我给…发个通知): the
 # assistant reads and does not write or book — but 帮我把单位改成万元 (how to show a figure) is still answered.
 CHANGE = re.compile(r"(?:帮我|替我|帮忙|麻烦你?|请你?|你去|把)[^，。？?]{0,30}?(?:(?:改成|改为|更新为|更新成|标记为|设为|"
-                    r"设置为)(?!\s*(?:[亿万元美百\d]|人民币|[一二三四]季度|上半年|下半年|全年|同比|累计))|改一下|修改|更新一下|"
+                    # (改成万元, 改成1-7月, 改成2022年 change how or what is shown; 从88.60改成90亿 changes a record)
+                    r"设置为)(?!\s*(?:[亿万元美百]|人民币|保留|显示|小数|[一二三四]季度|上半年|下半年|全年|同比|累计|"
+                    r"\d{1,2}\s*(?:[-—~至到]\s*\d{1,2}\s*)?月|\d{4}\s*年|\d+(?:\.\d+)?\s*(?:位|个单位)))|改一下|修改|更新一下|"
                     r"录入|订(?:一|个|张)|预订|约一下|约个|安排一下|发(?:个|一个|一条)?(?:通知|消息))")
 
 

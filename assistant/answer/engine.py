@@ -22,7 +22,7 @@ from assistant.answer.declines import (
     asks_opinion,
     asks_prediction,
     given_counts,
-    given_rates,
+    gives_another_set,
     missing_issuer,
     nothing_found,
     set_unspoken,
@@ -115,7 +115,6 @@ def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
 
 
 # The units a figure counts things in: a set a question gives (那146个问题) is the database's only when one of these says so.
-COUNT_UNITS = ("个", "家", "件", "项", "次", "条")
 
 
 class Assistant:
@@ -283,15 +282,7 @@ class Assistant:
         figures_for(parsed, store, comp, known, plan)
         if not plan.calls or not comp.results or comp.settled:
             return plan, comp, []
-        # (a count the results state, not any number inside them: a project's id or a 12.00亿元 is no set of 12)
-        counted = {f.value for f in comp.figures if f.unit in COUNT_UNITS}
-        # …nor is it where the rate the question states is not among the results' (履约率84.6% of a report, where
-        # the ledger's rows give 96.15%)
-        stated = [(word, value) for word, value in given_rates(parsed.text)
-                  if any(word in f.label for f in comp.figures if f.unit == "%" and f.value is not None)]
-        if any(n not in counted for n in given_counts(parsed.text)) or any(
-                not any(word in f.label and f.value is not None and round(f.value, 1) == round(value, 1)
-                        for f in comp.figures) for word, value in stated):
+        if gives_another_set(parsed.text, comp.figures):
             # 那146个问题里涉及用地的有几个: the ledger's rows are not the set the question counts (a report's
             # total); the documents may break that set down, the database cannot
             return plan.without_calls(), Composition(notes=[GIVEN_SET_NOTE]), []

@@ -26,7 +26,7 @@ from assistant.answer.understand import (
     Parsed,
     period_before,
 )
-from assistant.db.periods import Period
+from assistant.db.periods import Period, find_period
 
 # Slots that only a data question fills (a deadline passed, a 首谈单位, a stage, a chain…): a question that had one
 # was a data question whatever its intent words, and a short question after it may change one of them.
@@ -40,6 +40,10 @@ _DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "departmen
 # 储能电站项目到哪一步了, 是哪个单位在跟 after 宁德时代对接到什么程度).
 _SUBJECT_SLOTS = ("project", "enterprise", "source", "owner", "department", "chain", "city", "unit", "visitor", "hq", "event",
                   "matches", "mentioned")
+
+
+# The place asked before named by a pronoun (它排第几, 它自己呢): still asked when the question also asks which place.
+IT_ASKED = re.compile(r"它(?!们)")
 
 
 def _subject(parsed: Parsed) -> bool:
@@ -115,13 +119,25 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
         if AMOUNT_CHANGE.search(current.text):
             return before, before.previous_year()
         return named or before.previous_year(), None
-    # …and so is one asking how much more came in by then (到7月底又增加了多少 after 上半年多少)
+    # …and so is one asking how much more came in by then (到7月底又增加了多少 after 上半年多少), or how much the
+    # figure moved (那到7月底呢？降幅收窄了多少 after 上半年同比多少)
     if named is not None and before is not None and named != before and (
-            BESIDE_BEFORE.search(current.text) or AMOUNT_CHANGE.search(current.text)):
+            BESIDE_BEFORE.search(current.text) or AMOUNT_CHANGE.search(current.text) or MOVED.search(current.text)):
         return max(named, before), min(named, before)
+    if named is None and before is not None and previous.compared_to is None and MOVED.search(current.text):
+        # 一个月涨了几个点 after 上半年…, 1-7月呢: between the periods the last two turns asked
+        earlier = next((p for p in (find_period(t, before.year) for t in reversed(previous.asked_before.split(" "))) if p),
+                       None)
+        if earlier is not None and earlier != before:
+            return max(earlier, before), min(earlier, before)
     if named is None:
         return before, previous.compared_to
     return named, period_before(current.text, named) if current.metrics or previous.metrics else None
+
+
+# How much a figure moved between two periods (涨了几个点, 提高了多少, 降幅收窄了多少, 变化多大).
+MOVED = re.compile(r"(?:涨|升|提高|提升|增加|上升|下降|降|减少|回落|收窄|扩大|缩小|加快|放缓|变化|变动|变)了?"
+                   r"(?:多少|几个?(?:百分)?点|几|多大)")
 
 
 # Words naming a rule or a document (办法, 规定, 文件): a question of what they say, not of a figure
@@ -190,7 +206,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
                  # which place (哪个县最低, 谁排第一) is what is asked, not the place asked about before
                  # …unless the turn before listed projects and no kind of place is named (里头哪个到位资金最多 asks
                  # which of those projects)
-                 or ([] if asks_which_place(current.text) and not (
+                 # …nor when its own place is asked beside it (它排第几，谁排第一: the ranking says both)
+                 or ([] if asks_which_place(current.text) and not IT_ASKED.search(current.text) and not (
                      "project" in previous.intents and not PLACE_KIND.search(current.text)) else previous.regions)),
         metrics=current.metrics or previous.metrics,
         period=period,

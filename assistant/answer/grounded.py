@@ -29,6 +29,7 @@ from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots
 from assistant.answer.understand import (
     ASKS_TARGET,
     DEFINE,
+    SHARE_OF_CITY,
     Parsed,
     why_pattern,
 )
@@ -290,8 +291,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         # every one of them, as if the name had not been said
         eligible = []
     # (哪个投产最晚 orders projects by a date: a ranking of rows, not a rule's deadline)
-    if parsed.besides:
-        # 除了汉阴，其他县区一共多少: each place's own figure and the city's, not a ranking of the counties
+    if parsed.besides or SHARE_OF_CITY.search(parsed.text) and any(not r.is_city for r in parsed.regions):
+        # 除了汉阴，其他县区一共多少, 汉滨和旬阳加起来占全市几成: each place's own figure and the city's, not a
+        # ranking of the counties
         eligible = [e for e in eligible if {"region", "metric"} <= set(REGISTRY[e[2]].slots.values())] or eligible
     # (of a place of ours, 汉阴县外资进度落后，下一步有什么措施, its figures stand beside the measures)
     if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text) and not parsed.regions \

@@ -107,7 +107,7 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     out += [compared[1]] if compared else []
     # the total of several places (汉滨、石泉、白河三个县区合计112.02亿元)
     total = summed(parsed, results) if parsed is not None else None
-    out += [total[1]] if total else []
+    out += total[1] if total else []
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             and (spread := ends_apart(parsed, r))]
@@ -206,13 +206,16 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                     f"{fmt(score_of(row, r.by), r.unit)}）" for row in chosen))
                 continue
             named = [row for row in r.rows if row.region in {g.name for g in parsed.regions}]
+            if r.county_class and not named:
+                label += f"在{r.county_class}县区中"  # 完成进度在二类县区中排第1的是白河县
             if named:
                 schedule = float(parse_period(r.period).schedule_pct)
                 parts.append("，".join(
                     f"{r.period_label}{row.region}{r.metric}{label}{fmt(score_of(row, r.by), r.unit)}"
                     + (schedule_gap(parsed.text, score, schedule)
                        if r.by == "completion" and (score := score_of(row, r.by)) is not None else "")
-                    + f"，在{len(r.rows)}个县区中排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
+                    + f"，在{f'{r.county_class}县区（共{len(r.rows)}个）' if r.county_class else f'{len(r.rows)}个县区'}中"
+                    + f"排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
                     for row in named))
                 continue
             ordinal = RANK_POSITION.search(asked)
@@ -473,6 +476,11 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     return f"{day}各县区项目{by}排{said}的是{names}{tie}。"
 
 
+# Which counties' places changed between two periods (哪些县区名次有变化, 排名哪些县区变了, 谁的名次变了).
+PLACES_MOVED = re.compile(r"(?:哪些|哪几个|哪个|谁|有没有)[^，。？?]{0,8}(?:名次|排名|位次|排位)[^，。？?]{0,4}(?:变|升|降|进|退)|"
+                          r"(?:名次|排名|位次)[^，。？?]{0,6}(?:哪些|哪几个|谁)[^，。？?]{0,6}(?:变|升|降)")
+
+
 def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
     """进度变化: a named county's change and place, or the county at the end asked for (提升最多 / 最少), per metric."""
     head = f"{result.period_label}比{result.compared_label}，"
@@ -505,6 +513,13 @@ def _progress_lead(parsed: Parsed, result: ProgressChange) -> str:
                                  f"{result.period_label}的第{step.after_place}名，{said}；完成进度{moved(step)}")
                 else:
                     parts.append(f"{name}{metric}完成进度{moved(step)}，在{len(steps)}个县区中{_place(step.rank, ranks)}")
+            continue
+        if PLACES_MOVED.search(parsed.text):
+            # 哪些县区名次有变化: the counties whose place by completion differs between the two periods
+            shifted = [s for s in steps if s.before_place and s.after_place and s.before_place != s.after_place]
+            parts.append(f"{metric}完成进度名次有变化的{len(shifted)}个：" + "、".join(
+                f"{s.region}（第{s.before_place}名→第{s.after_place}名）" for s in shifted) if shifted else
+                f"{metric}完成进度各县区名次都没有变化（{len(steps)}个县区两期名次相同）")
             continue
         end = _extreme(parsed, ranks)
         if end is None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from assistant.answer.comparisons import threshold_of
 from assistant.answer.understand import ATTRIBUTE, CITY_LEVEL, LAG, RANK, Parsed
+from assistant.tools.assessment import class_of
 from assistant.tools.registry import NAMING_KINDS, FigureTool
 
 # The same period of the previous year asked for as a figure of its own (去年同期多少, 上年同期呢), not as the
@@ -35,6 +36,8 @@ RANKED_BY_COMPLETION = re.compile(r"完成进度|完成率|进度")
 ASKS_PROGRESS_CHANGE = re.compile(r"进度|完成率|百分点|名次|排名|位次|提升")
 # What a follow-up asks of its own (排第几, 哪几个没达到序时进度, 年度目标呢): a position asked before it (外资呢 after
 # 内资排名前三) is kept only when it asks nothing of its own.
+# The class of the county asked about (在同一类单元里, 同类县区中): ranked among its own class only.
+SAME_CLASS = re.compile(r"同(?:一)?类|本类")
 OWN_ASK = re.compile(rf"{RANK.pattern}|{LAG.pattern}|{ATTRIBUTE.pattern}")
 
 
@@ -77,6 +80,11 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
             if RANKED_BY_COMPLETION.search(text):
                 return []
         return []
+    if kind == "county_class" and slots.county_class is None and SAME_CLASS.search(parsed.text):
+        # 在同一类单元里排第几: the class of the one county asked about (the scheme's, 汉阴县 → 二类)
+        counties = [r.name for r in parsed.regions if not r.is_city]
+        own = class_of(counties[0]) if len(counties) == 1 else None
+        return [own] if own else []
     if kind == "compared_to":
         return [parsed.compared_to.key] if parsed.compared_to else []
     if kind == "change":

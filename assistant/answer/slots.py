@@ -63,6 +63,7 @@ _GENERIC_IN_NAME = re.compile(r"季度|年|月|周|签约|开工|投产|在谈|�
 _CLAUSE_FLAGS = ("p", "c", "u", "r", "d")
 # How a question says a step or a column is not there yet (还没签约, 尚未开工, 没配管家).
 _NOT_YET = r"(?:还没有?|尚未|没有?|未)"
+_OF_PROJECTS = re.compile(r"项目|台账|[那这]几个|总投资|到位资金|投资额")
 # The stages and every way the ledger's vocabulary writes them (在建, 建设中 → 开工), and two spoken ones
 _STAGE_WORDS = {**{stage: stage for stage in PROJECT_STAGES}, **STAGE_ALIASES, "动工": "开工", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
@@ -912,9 +913,11 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                      rf"|{word}的(?:都)?(?:有|是)?(?:哪|几)"
                      rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
             slots.stage = stage
-    if slots.stage is None and "项目" in text and _NOT_SIGNED.search(text):
+    # (of projects: named so, or by the ledger, a set pointed at or an amount of theirs — 签了约没开工的，总投资加起来多少)
+    of_projects = _OF_PROJECTS.search(text) is not None
+    if slots.stage is None and of_projects and _NOT_SIGNED.search(text):
         slots.stage = "未签约"  # 还没签约的项目: the stages before 签约
-    elif (slots.stage is None and _days(text) is None and "项目" in text and not _PAST_DUE_WORDS.search(text)
+    elif (slots.stage is None and _days(text) is None and of_projects and not _PAST_DUE_WORDS.search(text)
           and (short := _STEP_NOT_TAKEN.search(text))):
         # 哪个项目没开工, 还没投产的项目: the stages before that step; 签了约但还没开工的: at 签约
         step = _STAGE_WORDS[short.group(1)]
@@ -1059,12 +1062,39 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         kept = [c for c in slots.columns or [] if c not in amounts
                 and not ("当年到位资金" in amounts and c == "到位资金")]
         slots.columns = [*kept, *amounts]
-    slots.county_class = next((c for c in vocab.county_classes if re.search(rf"{c}(?:县|地区|区县|单位)", text)), None)
+    slots.county_class = class_named(text, vocab.county_classes)
+    if slots.county_class and (span := _class_span(text, slots.county_class)):
+        slots.spans.append((span, "某类县区"))  # 第二类那六个县: the class, not a 县里 the database lacks
     if _PROBLEM_WORDS.search(text) and not _HOW.search(text):  # a 协调层级 only where problems are listed
         slots.escalation = next((e for e in sorted(vocab.escalations, key=len, reverse=True) if e in text), None)
     if re.search(r"已(?:经)?(?:解决|办结|销号)|办结了|解决了(?!吗|没)", text) and not re.search(r"没|未|尚未|还没|待", text):
         slots.solved = True
     return slots
+
+
+# A class of the 考核 scheme named (二类县区, 第三类单元, 考核第一类那三家, 第二类那六个县里): the class word with a
+# word for the counties in it after it, or 考核 before it; a 一类线索 is a lead's grade, not a class of counties.
+_CLASS_AFTER = r"(?:县区|区县|县|地区|单位|考核单元|单元|那|这|里|中|的县|的区|[0-9一二三四五六七八九十两几]+[个家])"
+
+
+def class_named(text: str, classes: list[str]) -> str | None:
+    """The scheme's county class a question names (一类 for 第一类), or None."""
+    if re.search(r"线索|项目", text) and not re.search(r"考核|县区|单元", text):
+        return None
+    for c in classes:
+        bare = c.removeprefix("第")
+        # (同一类, 哪一类, 每一类 name no class)
+        named = rf"(?:第|(?<![同哪每这那某任])){bare}"
+        if re.search(rf"{named}(?={_CLASS_AFTER})|考核[^，。？?]{{0,4}}{named}", text):
+            return c
+    return None
+
+
+def _class_span(text: str, county_class: str) -> str:
+    """The words naming a class and its counties (考核第二类那六个县, 三类县区), for the placeholders."""
+    bare = county_class.removeprefix("第")
+    m = re.search(rf"(?:考核)?(?:第)?{bare}(?:[^，。？?里中比]{{0,6}}?(?:县区|区县|县|地区|单位|考核单元|单元|家))?", text)
+    return m.group(0) if m else ""
 
 
 def day_count(text: str) -> int | None:

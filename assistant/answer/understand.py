@@ -7,6 +7,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import reduce
 
 import jieba.posseg as posseg
 
@@ -17,6 +18,7 @@ from assistant.db.reference import METRICS, MetricDef
 from assistant.db.vocab import find_metric
 from assistant.index.places import Gazetteer, gazetteer
 from assistant.index.tokenize import get_tokenizer
+from assistant.tools.assessment import class_members
 from assistant.tools.county_totals import SUM_WORDS
 from assistant.tools.types import cn_date
 
@@ -250,6 +252,8 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
     sides = [side for side in COMPARED.split(text) if side.strip()]
     if len(sides) < 2:
         return parsed.period, None
+    # 1-7月排名跟上半年比: both periods on one side of 比, set apart by 跟/和/与
+    sides = [part for side in sides for part in re.split(r"跟|和|与|同(?![比期类一])", side) if part.strip()]
     found = set()
     later_side = False  # a period named only after 比 (完成进度比一季度提升了多少): the base, the newest compared
     for index, side in enumerate(sides):
@@ -498,7 +502,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):
                 parsed.unknown_place = place
                 break
-    if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text) or CITY_RANKS.search(text) or (
+    if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text) and not SHARE_OF_CITY.search(text) or CITY_RANKS.search(text) or (
             CITY_LEVEL.search(text) and re.search(r"哪些|哪几|几个|多少个|有谁|哪个", text)):
         parsed.regions = [r for r in parsed.regions if not r.is_city]
     if any(not r.is_city for r in parsed.regions):
@@ -544,6 +548,10 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.corrections.append(f"数据截至{cn_date(today)}，“{relative.group(0)}”按此日期理解")
     parsed.bad_period = impossible_date(text)
     parsed.slots = fill_slots(text, vocab.names, today)
+    if parsed.slots.county_class and TOTAL.search(text) and not any(not r.is_city for r in parsed.regions):
+        # 考核第一类那三家加起来多少: the class's counties are the places whose figures are added up
+        members = class_members(parsed.slots.county_class)
+        parsed.regions = [r for r in vocab.regions if r.name in members] + parsed.regions
     if (days := _day_range(text, today)) is not None:
         parsed.slots.date_from, parsed.slots.date_to = days
         parsed.slots.week = True  # dates said outright, as 本周 is: what happened between them, not a signing month
@@ -578,6 +586,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         intents.append("event")
     if PROJECT.search(text) and not DEFINE.search(text):
         intents.append("project")
+    # the class of counties named (第一类那三家) is no position asked (排第一)
+    text = reduce(lambda t, span: t.replace(span[0], span[1]), [sp for sp in parsed.slots.spans if sp[1] == "某类县区"], text)
     if parsed.metrics or (parsed.regions and FIGURE.search(text)):
         clauses = [c for c in re.split(r"[，,；;？?。！!]", text) if c.strip()]
         figure_clause = any(not WHY.search(c) and (FIGURE.search(c) or RANK.search(c) or LAG.search(c)) for c in clauses)

@@ -111,6 +111,21 @@ def county_classes() -> list[str]:
     return list(load_scheme(configured_city().assessment_file or SCHEME_FILE).classes)
 
 
+def class_members(county_class: str) -> list[str]:
+    """The counties of one class of the configured scheme (二类 → 汉阴县, 石泉县, …); InvalidValue naming the classes
+    when the scheme has no such class."""
+    scheme = load_scheme(configured_city().assessment_file or SCHEME_FILE)
+    if county_class not in scheme.classes:
+        raise InvalidValue(f"考核方案中没有“{county_class}”县区。方案中的县区类别：{'、'.join(scheme.classes)}。")
+    return list(scheme.classes[county_class])
+
+
+def class_of(region: str) -> str | None:
+    """The class of the configured scheme a county is in (汉阴县 → 二类), or None."""
+    scheme = load_scheme(configured_city().assessment_file or SCHEME_FILE)
+    return next((name for name, members in scheme.classes.items() if region in members), None)
+
+
 def _score(actual: Decimal | None, target: Decimal, weight: float) -> Decimal:
     if actual is None or target <= 0:
         return Decimal(0)
@@ -135,8 +150,8 @@ def assessment(store: FigureStore, period: str | None = None, region: str | None
     county_class：可选，只列该类县区，如“一类”“三类”。
     """
     scheme = load_scheme(configured_city().assessment_file or SCHEME_FILE)  # the configured city's scheme
-    if county_class and county_class not in scheme.classes:
-        raise InvalidValue(f"考核方案中没有“{county_class}”县区。方案中的县区类别：{'、'.join(scheme.classes)}。")
+    if county_class:
+        class_members(county_class)  # an unknown class is refused, naming the scheme's
     with store.session() as session:
         regions = {r.name: r.id for r in session.scalars(select(Region))}
         county_periods = (select(Indicator.period).join(Region, Indicator.region_id == Region.id)

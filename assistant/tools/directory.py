@@ -23,6 +23,7 @@ from assistant.db.models import (
     ProjectVersion,
     Region,
 )
+from assistant.db.reference import SIGNED_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import other_region_units, provenance, resolve_chain
@@ -235,6 +236,14 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
     if project.is_foreign:
         figures.append(Figure(label=f"{label} 外资金额", value=project.foreign_amount_wan_usd, unit="万美元",
                               period=None, provenance=prov))
+    # a signed project's own 资金到位率 (考核办法: 项目累计到位资金 ÷ 项目合同总投资), with the formula beside it
+    funds_rate = (round(project.funds_arrived_yi_yuan / project.total_investment_yi_yuan * 100, 2)
+                  if project.stage in SIGNED_STAGES and project.funds_arrived_yi_yuan is not None
+                  and project.total_investment_yi_yuan else None)
+    if funds_rate is not None:
+        rule = "资金到位率 = 到位资金 ÷ 总投资 × 100%"
+        figures.append(Figure(label=f"{label} 资金到位率", value=funds_rate, unit="%", period=None,
+                              provenance=prov.model_copy(update={"formula": rule})))
     dates = _timeline((("获取线索", clue_on), ("进入洽谈", talks_on), ("签约", project.signed_on),
                        ("开工", project.started_on), ("投产", project.operating_on)))
     # how long it has been at its stage, as of the ledger's date (进入在谈多长时间了, 签约到现在多少天)
@@ -247,7 +256,8 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
              f"总投资 {format_value(project.total_investment_yi_yuan, '亿元')}"]
     if dates:
         parts.append(dates)
-    parts.append(f"到位资金 {format_value(project.funds_arrived_yi_yuan, '亿元')}")
+    parts.append(f"到位资金 {format_value(project.funds_arrived_yi_yuan, '亿元')}"
+                 + (f"（资金到位率 {format_value(funds_rate, '%')}）" if funds_rate is not None else ""))
     if project.is_foreign:  # a foreign project's money is also counted in 外资 (万美元), the figure beside it says so
         parts.append(f"外资金额 {format_value(project.foreign_amount_wan_usd, '万美元')}")
     summary = "，".join(parts) + "。"
@@ -343,14 +353,15 @@ def _status_matches(wanted: str, status: str | None) -> bool:
         "目标企业库里还在跟踪的企业有几家？", "已对接的500强企业有哪些", "新能源产业链的目标企业",
         "跟踪中的外资企业名单", "目标企业库一共多少家企业", "民营500强企业我们对接了哪些",
         "哪些企业已经签约了", "客商库里有哪些行业领军企业", "上海办负责跟踪的目标企业名单", "总部在深圳的目标企业有哪些",
-        "哪些目标企业还没走访过",
+        "哪些目标企业还没走访过", "哪些企业一个多月没去对接了",
     ],
     slots={"headquarters": "hq"},
     path="enterprises",
 )
 def list_enterprises(store: FigureStore, status: str | None = None, chain: str | None = None,
                      category: str | None = None, owner: str | None = None,
-                     headquarters: str | None = None, unvisited: bool | None = None) -> EnterpriseList:
+                     headquarters: str | None = None, unvisited: bool | None = None,
+                     days: int | None = None) -> EnterpriseList:
     """目标企业库（客商库）：按对接状态（已对接、跟踪中、已签约；“在跟踪”“对接中”“储备”都按尚未签约的跟踪中企业）、
     “5+3”产业链、类别（中国500强、民营500强、行业领军、外资）筛选，列出企业及其在项目库中的项目，并按状态计数。
 
@@ -358,7 +369,8 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
     category：可选，类别，如“中国500强”“民营500强”“行业领军”“外资”；
     owner：可选，跟踪责任单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位负责跟踪的企业；
     headquarters：可选，总部所在地，如“深圳”，只列总部在那里的企业；
-    unvisited：True 只列走访叩门记录中一次都没有的企业。都不填即全部企业。
+    unvisited：True 只列走访叩门记录中一次都没有的企业；与 days 同填时，列截至台账日期超过 days 天没有走访叩门记录的企业
+    （含从未走访的），并写出各自最近一次对接的日期。都不填即全部企业。
     """
     chain_name = None
     if chain:
@@ -371,11 +383,24 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
               and (not category or normalise_name(category) in normalise_name(e.category or ""))
               and (not owner or _same_owner(owner, e.owner))
               and (not headquarters or normalise_name(headquarters) in normalise_name(e.headquarters or ""))]
+    last_seen: dict[int, date] = {}  # an enterprise's newest contact, where a number of days is asked
+    as_of = None
     if unvisited:
         with store.session() as session:
-            visited = {*session.scalars(select(Contact.enterprise_id)), *(
-                normalise_name(n) for n in session.scalars(select(Contact.enterprise_name)) if n)}
-        picked = [(e, c, ps) for e, c, ps in picked if e.id not in visited and normalise_name(e.name) not in visited]
+            as_of = ledger_date(session) if days else None
+            contacts = list(session.execute(select(Contact.enterprise_id, Contact.enterprise_name, Contact.held_on)))
+        newest: dict[int | str, date] = {}
+        for eid, ename, held in contacts:
+            for key in (eid, normalise_name(ename or "")):
+                if key and (key not in newest or held > newest[key]):
+                    newest[key] = held
+        for e, _, _ in picked:
+            seen = [d for d in (newest.get(e.id), newest.get(normalise_name(e.name))) if d]
+            if seen:
+                last_seen[e.id] = max(seen)
+        # never visited; or, with a number of days, not visited within them before the ledger's date
+        picked = [(e, c, ps) for e, c, ps in picked if e.id not in last_seen
+                  or as_of is not None and days is not None and (as_of - last_seen[e.id]).days > days]
     with store.session() as session:
         # none matched: the zero is a finding about the whole enterprise list looked through
         prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked or rows], None,
@@ -384,7 +409,9 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
                             projects=ps, owner=e.owner) for e, c, ps in picked]
     by_status = Counter(i.status or "未填" for i in items).most_common()
     units = "、".join(sorted({e.owner for e, _, _ in picked if e.owner})) or f"“{owner}”"
-    scope = "".join(filter(None, ["没有走访叩门记录的" if unvisited else None, headquarters and f"总部在{headquarters}的", owner and f"由{units}跟踪的",
+    quiet = (f"截至{cn_date(as_of)}超过 {days} 天没有走访叩门记录的" if as_of is not None and days
+             else "没有走访叩门记录的" if unvisited else None)
+    scope = "".join(filter(None, [quiet, headquarters and f"总部在{headquarters}的", owner and f"由{units}跟踪的",
                                   chain_name and f"{chain_name}产业链", category,
                                   status and f"“{status}”"]))
     figures = [Figure(label=f"目标企业库{scope}企业数", value=len(items), unit="家", period=None, provenance=prov)]
@@ -392,7 +419,9 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
         # each company's 对接状态 unless the question chose one (how far each is along is what a list is asked for)
         names = "、".join(i.name + (f"（{'，'.join(notes)}）" if (notes := [
             *([i.status] if i.status and not status else []),
-            *([f"{i.owner}跟踪"] if i.owner and not owner else [])]) else "") for i in items[:30])
+            *([f"{i.owner}跟踪"] if i.owner and not owner else []),
+            *([f"最近一次对接{cn_date(d)}" if (d := last_seen.get(e.id)) else "从未走访"] if as_of is not None else [])])
+            else "") for i, (e, _, _) in zip(items[:30], picked, strict=False))
         summary = f"目标企业库中{scope}企业共 {len(items)} 家：{names}"
         if len(by_status) > 1:
             summary += "（" + "，".join(f"{s} {n} 家" for s, n in by_status) + "）"

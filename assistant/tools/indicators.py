@@ -20,6 +20,7 @@ from assistant.db.reference import CITY_NAME
 from assistant.db.session import FigureStore
 from assistant.db.units import convert, normalise_unit, round2
 from assistant.db.vocab import resolve_metric
+from assistant.tools.assessment import class_members
 from assistant.tools.common import check_region, guard_aggregate, provenance, regions, resolve_region
 from assistant.tools.formulas import formula
 from assistant.tools.indicator_rows import Row, city_figures, competition_rank, load_rows, pct, yoy_of
@@ -188,6 +189,7 @@ class RankingResult(BaseModel):
     rows: list[RankedRegion]
     no_data: list[str]
     city_score: float | None = None  # the 全市 row by the same score, which is not ranked
+    county_class: str | None = None  # ranked within this class of the 考核 scheme only
     figures: list[Figure]
     provenance: Provenance
     summary: str
@@ -201,16 +203,18 @@ class RankingResult(BaseModel):
         "上半年引进内资总量最多的县区", "哪个区县内资进度最慢", "各区县招商引资排名情况",
         "外资进度排在最后的是哪个县", "1-7月内资完成率排序",
     ],
-    slots={"region": "county"},  # a county's place: the city itself is not ranked
+    # a county's place (the city itself is not ranked); a class of the 考核 scheme ranks its members only
+    slots={"region": "county", "county_class": "county_class"},
     path="rank",
 )
 def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "completion",
-                 region: str | None = None) -> RankingResult:
+                 region: str | None = None, county_class: str | None = None) -> RankingResult:
     """各县（市、区）、开发区按指标排名（全市不参与）。并列者名次相同，下一名次顺延（1、2、2、4）。
 
     period：累计期间，如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”；
     by：排名依据，“completion”完成进度（默认）、“value”数值（总量、总额、规模、绝对值）、“yoy”同比（增速）。没有该项数据的地区列在 no_data 中；
-    region：可选，问某县区的名次时填（如“白河县”），摘要先说该地区的数值和名次（并列时说并列），其余排名照列。
+    region：可选，问某县区的名次时填（如“白河县”），摘要先说该地区的数值和名次（并列时说并列），其余排名照列；
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名（考核“同类单元之间进行排名”）。
     """
     key = _BY_ALIASES.get(by, by)
     if key not in _BY_LABELS:
@@ -222,6 +226,9 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
             check_region(store, asked)
         loaded = load_rows(session, p, m.name)
         rows = [r for r in loaded if not r.is_city]
+        members = class_members(county_class) if county_class else None
+        if members is not None:
+            rows = [r for r in rows if r.region in members]
         score = {"completion": lambda r: r.completion, "value": lambda r: r.value, "yoy": lambda r: r.yoy}[key]
         # the city's own row, by the same score: not ranked, the level a county beats or not (比全市快的县区)
         city_row = next((r for r in loaded if r.is_city and score(r) is not None), None)
@@ -229,7 +236,8 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         scored = [(r, s) for r in rows if (s := score(r)) is not None]
         ranks = competition_rank([(r.region, s) for r, s in scored])
         has = {r.region for r, _ in scored}
-        no_data = [r.name for r in regions(session) if not r.is_city and r.name not in has]
+        no_data = [r.name for r in regions(session) if not r.is_city and r.name not in has
+                   and (members is None or r.name in members)]
         rule = (formula("完成进度", "排名") if key == "completion" else
                 f"排名 = 按{_BY_LABELS[key]}由高到低排序，并列者名次相同，下一名次顺延（如 1、2、2、4）；全市不参与排名")
         prov = provenance(session, "indicators", [(r.id, r.import_id) for r, _ in scored], p, rule)
@@ -255,7 +263,8 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         f"{rank}. {members[0][0]} {format_value(float(members[0][1]), unit)}" if len(members) == 1 else
         f"并列第{rank}（{len(members)}个）：{'、'.join(name for name, _ in members)} {format_value(float(members[0][1]), unit)}"
         for rank, members in groups.items())
-    summary = f"{p.label} {m.name} 按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
+    field_ = f"{county_class}县区（{'、'.join(members)}）" if members is not None else ""
+    summary = f"{p.label} {m.name} {field_}按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
     if asked is not None and not asked.is_city:
         mine = next(((r, s) for r, s in ordered if r.region == asked.name), None)
         if mine is None:
@@ -264,7 +273,9 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
             place = ranks[asked.name]
             tied = sum(1 for r, _ in ordered if ranks[r.region] == place)
             summary = (f"{asked.name} {p.label} {m.name}{_BY_LABELS[key]} {format_value(float(mine[1]), unit)}，"
-                       f"在 {len(ranks)} 个县（市、区）、开发区中排{'并列' if tied > 1 else ''}第 {place}。" + summary)
+                       + (f"在{county_class}县区（共 {len(ranks)} 个）中" if members is not None else
+                          f"在 {len(ranks)} 个县（市、区）、开发区中")
+                       + f"排{'并列' if tied > 1 else ''}第 {place}。" + summary)
     if store.region_scope:
         summary += f"（共 {len(ranks)} 个地区参与排名；您的账号只显示{store.region_scope}的名次。）"
     if no_data and scored:
@@ -276,6 +287,7 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
                               provenance=city_prov))
     return RankingResult(period=p.key, period_label=p.label, metric=m.name, unit=unit, value_unit=m.unit, by=key,
                          rows=result_rows, city_score=city_score if not store.region_scope and scored else None,
+                         county_class=county_class if members is not None else None,
                          no_data=no_data, figures=figures, provenance=prov, summary=summary)
 
 

@@ -71,7 +71,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("escalation", "协调层级"),
     SlotKind("owner", "跟踪责任单位", narrows=True),
     SlotKind("rate", "项目比率（开工率、资金到位率…）", names=False),
-    SlotKind("county_class", "考核县区类别", names=False),
+    SlotKind("county_class", "考核县区类别"),
     SlotKind("visitor", "走访人员", narrows=True),
     SlotKind("matches", "台账列的取值（项目管家为张某）", narrows=True),
     SlotKind("signed_from", "签约时间窗起日"),

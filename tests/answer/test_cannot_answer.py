@@ -247,6 +247,8 @@ def test_an_errand_is_declined_not_answered_by_a_quote(assistant: Assistant, que
     ("帮我把这个问题转给发改委", True),
     ("请把储能电站项目状态更新为开工", True),
     ("帮我把单位改成万元，汉阴县一季度外资多少", False),  # how to show a figure: answered
+    ("帮我把汉滨区上半年内资从88.60改成90亿，同比也顺手重算一下", True),  # a figure of the database rewritten
+    ("汉阴县一季度外资多少，把期间改成1-7月", False),  # another period shown
     ("那把汉阴改成石泉呢", False),  # a follow-up changing the place
 ])
 def test_a_request_to_change_or_arrange_something_is_declined(
