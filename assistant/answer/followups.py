@@ -44,6 +44,10 @@ _SUBJECT_SLOTS = ("project", "enterprise", "source", "owner", "department", "cha
 
 # The place asked before named by a pronoun (它排第几, 它自己呢): still asked when the question also asks which place.
 IT_ASKED = re.compile(r"它(?!们)")
+# Words pointing back at what the turn before gave: 它, or a demonstrative with the kind of thing it was (这个增速,
+# 这点钱, 那个名次) — a longer question with one is still a follow-up of that figure.
+POINTS_BACK = re.compile(r"它|(?:^|[，,？?。])(?:这|那)(?:个|点|笔|些|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"
+                         r"比重|名次|排名|差距|目标|项目|问题|企业|县|区|地方)")
 
 
 def _subject(parsed: Parsed) -> bool:
@@ -150,7 +154,7 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # a longer question is a new one unless it points back with 它 (完成进度排第几？跟它并列的一共几个县区) and asks
     # no rule or document of it (像它这种规模的线索，按信息共享办法该由谁包抓: the documents' question, continued)
     if previous is None or len(current.text) > 16 and not SAID_BEFORE.search(current.text) and (
-            "它" not in current.text or NAMES_RULES.search(current.text)):
+            not POINTS_BACK.search(current.text) or NAMES_RULES.search(current.text)):
         return current
     if previous.slots.days is not None and current.slots.days is None:
         current.slots.days = day_count(current.text)  # 那60天呢 after 超过30天没进展的项目
@@ -173,6 +177,7 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # of the same subject, unless it asks what a term means
     subjectless = not _subject(current) and _subject(previous) and not DEFINE.search(current.text)
     if not FOLLOW_UP.search(current.text) and not ANAPHORA.search(current.text) and not subjectless \
+            and not POINTS_BACK.search(current.text) \
             and not (asks_attribute and (names_nothing or swaps_measure) and len(current.text) <= 10) \
             and not single and not reason and not compares:
         return current

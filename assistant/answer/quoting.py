@@ -290,6 +290,14 @@ def policy_for(
     # wants reasons past the period's tables (which it does not quote)
     hits = kb.search(f"{parsed.topic} {query}" if parsed.topic else query,
                      k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
+    formality = FORMALITY_ASKED.search(query)
+    if formality and filters is not None and filters.doc_ids:
+        # 那个5号文抄送给了哪些部门: the named document's formalities section holds the answer, whatever else the
+        # question's words find in its body
+        footers = [h for h in kb.search(formality.group(0), k=3, filters=filters) if formality_section(h.section)]
+        hits = [*footers, *(h for h in hits if h.chunk_id not in {f.chunk_id for f in footers})]
+    if formality and formality.group(0) not in words:
+        words.append(formality.group(0))  # (抄送给了 may be one token: the line asked for is still its answer)
     purpose = asks_reason and ASKS_PURPOSE.search(query) is not None
     proposer = ASKS_PROPOSER.search(query) is not None
     stating: dict[str, Hit] = {}

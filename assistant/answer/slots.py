@@ -681,10 +681,14 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
         else:
             filters[label] = span if span != value and len(span) >= 2 else value
     for label, words in cues.items():  # 还没配项目管家的项目: the column left empty
-        if label not in FLAG_COLUMNS and label not in filters and any(
-                re.search(rf"{_NOT_YET}(?:配备?|填写?|定|明确|安排|落实|指定|确定)?(?:上|好)?{re.escape(w)}", text)
-                for w in words):
-            filters[label] = UNFILLED
+        if label in FLAG_COLUMNS or label in filters:
+            continue
+        for w in words:
+            m = re.search(rf"{_NOT_YET}(?:配备?|填写?|定|明确|安排|落实|指定|确定)?(?:上|好)?{re.escape(w)}", text)
+            # (还没落实包抓领导: 落实 is the verb, 包抓领导 the column — not the 落实单位 left empty)
+            if m and not any(text.startswith(o, m.end()) for other, cue in cues.items() if other != label for o in cue):
+                filters[label] = UNFILLED
+                break
     for label in FLAG_COLUMNS:
         for alias in sorted(MATCH_COLUMNS[label], key=len, reverse=True):
             # 制造业项目, 非制造业项目; said of listed projects: 哪几个不算制造业, 哪些是制造业

@@ -62,3 +62,16 @@ def test_which_of_the_projects_just_listed_has_the_most_money_in(assistant: Assi
     answer = assistant.ask("里头哪个到位资金最多", ["高新区都有哪些项目"])
     first = answer.answer.split("：", 1)[1].split("；")[0]
     assert top["项目名称"] in first and f"到位资金：{Decimal(top['到位资金（亿元）']):.2f}亿元" in first, answer.answer
+
+
+def test_a_longer_turn_pointing_back_with_a_demonstrative(assistant: Assistant) -> None:
+    # 这点钱 is the figure just given: its share of the city, however long the question
+    county, city = (Decimal(_indicator(r, "2023Q2")["数值"]) for r in ("旬阳市", "全市"))
+    share = (county / city * 100).quantize(Decimal("0.01"))
+    answer = assistant.ask("这点钱占全市上半年外资的比例是多少", ["旬阳上半年外资到位多少"]).answer
+    assert f"的{share}%" in answer, answer
+    # 换石泉看看: the same question of another county (the rest of its year's target), not its projects
+    row = _indicator("石泉县", "2023-07", "实际引进内资")
+    rest = Decimal(row["年度目标"]) - Decimal(row["数值"])
+    swapped = assistant.ask("换石泉看看", ["岚皋1-7月内资离全年目标还差多少"]).answer
+    assert f"还差{rest}亿元" in swapped and "个项目" not in swapped.split("\n")[0], swapped

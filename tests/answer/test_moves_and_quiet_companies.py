@@ -82,3 +82,11 @@ def test_signed_not_started_added_up_in_an_earlier_issue(assistant: Assistant) -
     total = sum(Decimal(r["总投资（亿元）"]) for r in signed)
     answer = assistant.ask("7月14号那期台账上签了约没开工的，总投资加起来多少").answer
     assert f"共 {len(signed)} 个项目，总投资 {_r2(total)}亿元" in answer, answer
+
+
+def test_a_column_left_empty_said_with_a_verb_before_it(assistant: Assistant) -> None:
+    # 还没落实包抓领导: 落实 is the verb, not the 落实单位 (责任单位) column left empty
+    rows = [r for r in _rows("projects.csv") if r["线索等级"] == "A" and not r["包抓领导"]]
+    assert rows
+    answer = assistant.ask("A级线索里还没落实包抓领导的有哪些").answer
+    assert f"线索等级为A、包抓领导未填的项目 {len(rows)} 个" in answer and "责任单位未填" not in answer, answer

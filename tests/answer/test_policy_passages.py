@@ -12,6 +12,7 @@ from assistant.answer.answer_types import answer_type
 from assistant.answer.engine import Assistant
 from assistant.index.kb import masthead
 from tests.answer.conftest import assistant_over
+from tests.conftest import CORPUS
 
 INTERVIEW = """东湖日报　2024年5月6日　第2版
 园区招商要“精”不要“滥”
@@ -112,3 +113,12 @@ def test_the_kind_of_value_asked(question: str, kind: str | None) -> None:
 def test_a_documents_masthead(opening: str, named: list[str], not_named: list[str]) -> None:
     head = masthead(opening)
     assert all(n in head for n in named) and not any(n in head for n in not_named), head
+
+
+def test_a_named_documents_cc_line_answers_what_it_was_copied_to(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # the 抄送 line of the document named (信息共享那个5号文), whatever else the question's words find in its body
+    notice = CORPUS / "2023-03_政策_关于建立招商项目信息共享机制的实施办法.txt"
+    cc = next(line for line in notice.read_text(encoding="utf-8").splitlines() if line.startswith("抄送："))
+    assistant = assistant_over(tmp_path_factory, {notice.name: notice.read_text(encoding="utf-8")})
+    answer = assistant.ask("信息共享那个5号文，除了主送县区，还抄送给了哪些部门")
+    assert any(c.quote.strip() == cc for c in answer.citations), answer.answer
