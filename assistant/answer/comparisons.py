@@ -236,6 +236,9 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
     elif city and r.city_score is not None:
         # 比全市快的县区有几个: beyond the city's own figure, said with it
         side, level = (_BELOW if _BEHIND.search(city.group(1)) else _ABOVE), r.city_score
+        if re.search(r"(?:没有?|未|不)$", parsed.text[:city.start()]):
+            # 没跑赢全市的, 不比全市快的: the other side, the city's own figure included
+            side = _AT_MOST if side == _ABOVE else _AT_LEAST
         said = f"全市（{fmt(level, r.unit)}）"
     else:
         return None

@@ -457,6 +457,9 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
 
     def line(i: ProblemProgressItem) -> str:
         parts = [f"{i.code} {i.project or i.region}：{i.description}（{i.department}，{i.status}"]
+        # when it was raised, and for an open one how long it has waited by the ledger's date (挂了多少天)
+        parts.append(f"，提出于 {cn_date(i.opened_on)}" + (f"（截至台账日期已 {(day - i.opened_on).days} 天）"
+                                                        if not i.closed_on and i.opened_on <= day else ""))
         if i.due_on:
             parts.append(f"，办结时限 {cn_date(i.due_on)}")
         if i.overdue_days is not None:

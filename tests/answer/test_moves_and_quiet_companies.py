@@ -90,3 +90,11 @@ def test_a_column_left_empty_said_with_a_verb_before_it(assistant: Assistant) ->
     assert rows
     answer = assistant.ask("A级线索里还没落实包抓领导的有哪些").answer
     assert f"线索等级为A、包抓领导未填的项目 {len(rows)} 个" in answer and "责任单位未填" not in answer, answer
+
+
+def test_how_long_an_open_problem_has_waited(assistant: Assistant) -> None:
+    row = next(r for r in _rows("problems.csv") if r["编号"] == "WT-2023-003")
+    as_of = date.fromisoformat(_rows("projects.csv")[0]["填报日期"])
+    waited = (as_of - date.fromisoformat(row["提出日期"])).days
+    answer = assistant.ask("这问题是哪天提出来的？到台账日期已经挂了多少天", ["锂电隔膜那个供电问题现在咋样了"]).answer
+    assert f"截至台账日期已 {waited} 天" in answer, answer

@@ -190,6 +190,10 @@ def test_counties_beyond_the_citys_own_figure(assistant: Assistant) -> None:
     first = answer.answer.split("\n")[0]
     assert f"超过全市（{city}%）的有{len(ahead)}个" in first and all(name in first for name in ahead), first
     assert not answer.flagged_numbers
+    # 没跑赢全市的: the other side, the city's own figure included
+    behind = [r["地区"] for r in rows if r["地区"] != "全市" and r["同比"] and Decimal(r["同比"]) <= city]
+    lost = assistant.ask("上半年内资同比增速没跑赢全市的县区有几个").answer.split("\n")[0]
+    assert f"不高于全市（{city}%）的有{len(behind)}个" in lost and not any(name in lost for name in ahead), lost
     # 刚才 of a meeting points at no earlier turn of this conversation
     meeting = assistant.ask("领导刚才开会时提到高新区，2023年上半年的实际引进内资是多少亿元")
     assert "还没有上一个问题" not in meeting.answer, meeting.answer
