@@ -56,6 +56,8 @@ FRAME_WORDS = {
     "满格", "满分", "百分百", "满额",
     # a place in an order (垫底的三个, 末位, 榜首): the position a ranking answers, not an attribute
     "垫底", "末位", "末尾", "殿后", "倒数", "靠后", "靠前", "榜首", "头名",
+    # the ledger a record is kept in (走访台账上有新记录没, 台账上签了约的): the tool reading it is that ledger
+    "台账", "记录", "新记录",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁")

@@ -412,8 +412,11 @@ def policy_for(
             comp.lead = comp.lead or "知识库中没有找到直接回答这个问题的内容（文档没有写明问的这个名次），为避免误导，不作推测。"
         chosen = placed
     if want:
-        # only quotes that hold the value asked for answer it
-        holding = [c for c in chosen if want.held_by(c[1])]
+        # only quotes that hold the value asked for answer it; a rate named (合同履约率是多少) is not held by a
+        # sentence naming other rates only (开工率95.30%，资金到位率42.34%); one naming none (增长5.5%) may state it
+        rates = {m.group(0)[-3:] for m in RATE_NAMED.finditer(query)} if want.name == "比例" else set()
+        holding = [c for c in chosen if want.held_by(c[1])
+                   and (not RATE_NAMED.search(c[1]) or all(r in c[1] for r in rates))]
         if chosen and not holding:
             # passages about the topic that state no such value do not answer it: say so, quote none
             comp.lead = comp.lead or f"知识库中没有找到直接回答这个问题的{want.name}，为避免误导，不作推测。"
@@ -426,6 +429,10 @@ def policy_for(
         # figures taken from an unverified document's text say so where they stand
         state = UNVERIFIED_NOTE if not hit.verified and find_numbers(quote) else ""
         comp.policy_lines.append(f"· 据{where}{section}：{quote} [{n}]{state}")
+
+
+# A rate asked by its name (合同履约率, 开工率, 资金到位率): its last three characters are how a sentence writes it.
+RATE_NAMED = re.compile(r"[\u4e00-\u9fa5]{1,4}(?<![比效频税汇利])率")
 
 
 def citation_of(hit: Hit, quote: str, n: int) -> Citation:

@@ -10,7 +10,8 @@ import pytest
 
 from assistant.answer.engine import Assistant
 from assistant.answer.quoting import ASKS_PLANS, best_sentences
-from tests.answer.conftest import assistant_over
+from tests.answer.conftest import assistant_over, assistant_with_data
+from tests.conftest import CORPUS
 
 INTERVIEW = """园区招商要“精”不要“滥”
 ——访市投资促进中心主任李明
@@ -84,3 +85,18 @@ def test_an_interviewers_question_is_quoted_with_the_answer_below_it(passage: st
 ])
 def test_a_question_about_later_asks_for_plans_only_when_it_says_so(question: str, plans: bool) -> None:
     assert (ASKS_PLANS.search(question) is not None) is plans
+
+
+
+def test_a_rate_the_named_report_does_not_state_is_not_another_rate(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # 一季度那份工作情况报告里 names the quarter's report (words between the period and 报告); it states 开工率 and
+    # 资金到位率 but no 合同履约率, which the half-year report states: neither is quoted as the rate asked
+    quarter = CORPUS / "2023-04_工作报告_2023年一季度全市招商引资工作情况.txt"
+    half = CORPUS / "2023-07_工作报告_2023年上半年全市招商引资工作情况.docx"
+    assert "履约率" not in quarter.read_text(encoding="utf-8")
+    assistant = assistant_with_data(tmp_path_factory, [quarter, half])
+    missing = assistant.ask("一季度那份工作情况报告里，签约项目合同履约率是多少")
+    assert "没有找到" in missing.answer and not missing.citations, missing.answer
+    stated = assistant.ask("一季度那份工作情况报告里，签约项目开工率是多少")
+    assert any("开工率95.30%" in c.quote for c in stated.citations), stated.answer
+    assert "84.6%" in assistant.ask("上半年报告里合同履约率是多少").answer
