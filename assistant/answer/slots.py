@@ -1046,7 +1046,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     filtered = (slots.stage or slots.chain or slots.matches or slots.foreign or slots.no_funds or slots.amount
                 or slots.amount_below
                 or slots.date_from or slots.ledger_on or slots.key_chain is not None)
-    slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) else asked_total(text)
+    # (a total per group, 一季度哪个月签的项目最多, is asked whatever window picks the projects)
+    grouped = asked_group(text) is not None
+    slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) and not grouped else asked_total(text)
     # 哪个项目管家手上的项目总投资最大, 各条产业链资金到位率: a total or a rate set side by side per group
     if slots.order in ("funds", "funds_asc"):
         slots.total = None  # which project has the most money in, not how much the projects have in all

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from assistant.db.models import IndustryChain, Project, Region
+from assistant.db.periods import parse_period
 from assistant.db.session import FigureStore
 from assistant.tools.common import all_ids, provenance_of
 from assistant.tools.county_totals import _COLUMNS, Measure, _amount
@@ -22,7 +23,7 @@ from assistant.tools.lifecycle import RATE_FIELDS, RATE_RULES, county_rates, led
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, cn_date, format_value
 
-Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "首谈单位"]
+Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "首谈单位", "签约月份"]
 # group → the words a question names it by (longest first within each)
 GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "产业链": ("产业链", "条链", "链"),
@@ -30,6 +31,7 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "包抓领导": ("包抓领导", "市领导", "领导"),
     "责任单位": ("责任单位",),
     "首谈单位": ("首谈单位", "联络处"),
+    "签约月份": ("个月", "一个月", "月份", "月"),
 }
 _WHICH = r"(?:哪个|哪条|哪位|哪家|哪些|哪几[个条位家]?|各|每|分)\s*[个条位家]?"
 
@@ -39,6 +41,8 @@ GROUP_COLUMNS: dict[str, tuple[Any, str]] = {
     "产业链": (IndustryChain.name, "chain"), "项目管家": (Project.manager, "manager"),
     "包抓领导": (Project.lead_leader, "lead_leader"), "责任单位": (Project.responsible_unit, "responsible_unit"),
     "首谈单位": (Project.source_unit, "source_unit"),
+    # (the month of signing: grouped from the rows, the database's month functions differ)
+    "签约月份": (Project.signed_on, "signed_month"),
 }
 
 
@@ -70,26 +74,34 @@ class GroupTotals(BaseModel):
 
 
 @figure_tool(
-    "按产业链、项目管家、包抓领导、责任单位或首谈单位合计的项目个数、总投资、到位资金及排名",
+    "按产业链、项目管家、包抓领导、责任单位、首谈单位或签约月份合计的项目个数、总投资、到位资金及排名",
     examples=[
         "哪条产业链的项目最多", "各产业链项目总投资排名", "哪个项目管家管的项目最多", "哪位包抓领导的项目总投资最大",
         "各责任单位分别有几个项目", "按首谈单位统计到位资金", "项目管家里谁手上的项目到位资金最多",
+        "哪个月签的项目最多", "一季度每个月各签了几个项目",
     ],
     slots={"measure": "total"},
     requires=("group", "total"),
     path="group-totals",
 )
-def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个数") -> GroupTotals:
+def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个数",
+                 period: str | None = None) -> GroupTotals:
     """项目台账按某一列分组的合计：项目个数，或总投资、累计到位资金、当年到位资金之和，由多到少排名（并列同名次；
     该列未填的项目不参与排名，另计个数）。
 
-    group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”或“首谈单位”；
-    measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”。
+    group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”“首谈单位”或“签约月份”（按签约日期所在的月）；
+    measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
+    period：可选，如“2023Q1”：只计该年1月1日至该期末签约的项目。
     """
     column, unit, rule = _COLUMNS[measure]
     key = GROUP_COLUMNS[group][0]
+    window, asked = None, None
+    if period:
+        asked = parse_period(period)
+        window = (date(asked.year, 1, 1), asked.end)
     with store.session() as session:
         day = ledger_date(session)
+        by_month = group == "签约月份"
         value = func.count() if column is None else func.sum(column)
         counted = func.count() if column is None else func.count(column)
         stmt = select(key, value, counted).select_from(Project).join(Region, Project.region_id == Region.id)
@@ -99,10 +111,20 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
             stmt = stmt.where(Region.name == store.region_scope)  # a county officer's own projects
         if column is not None:
             stmt = stmt.where(column.is_not(None))
-        rows = list(session.execute(stmt.group_by(key)))
+        if window is not None:
+            stmt = stmt.where(Project.signed_on >= window[0], Project.signed_on <= window[1])
+        rows: list[Any] = list(session.execute(stmt.group_by(key)))
+        if by_month:  # each signing day's sums, added up per month here (the databases' month functions differ)
+            months: dict[str | None, list[Any]] = {}
+            for signed, v, n in rows:
+                month = f"{signed.year}年{signed.month}月" if signed else None
+                acc = months.setdefault(month, [0, 0])
+                acc[0], acc[1] = acc[0] + (v or 0), acc[1] + n
+            rows = [(m, v, n) for m, (v, n) in months.items()]
+        scope = f"{cn_date(window[0])}至{cn_date(window[1])}签约的项目；" if window else ""
         prov = provenance_of(session, "projects", all_ids(session, Project.id),
-                             session.scalars(select(Project.import_id).distinct()), None,
-                             f"{rule.replace('该县区', f'该{group}')}；按“{group}”分组，由多到少排名，并列者名次相同")
+                             session.scalars(select(Project.import_id).distinct()), asked,
+                             f"{scope}{rule.replace('该县区', f'该{group}')}；按“{group}”分组，由多到少排名，并列者名次相同")
     totals = [GroupTotal(name=str(name), value=float(Decimal(str(v or 0)).quantize(Decimal("0.01"))), projects=n)
               for name, v, n in rows if name not in (None, "")]
     unfilled = sum(n for name, _, n in rows if name in (None, ""))

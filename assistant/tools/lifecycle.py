@@ -110,6 +110,11 @@ class LedgerRow:
     build_type: str | None
     is_manufacturing: bool | None
 
+    @property
+    def signed_month(self) -> str | None:
+        """The month it was signed in (2023年2月): what 哪个月签的项目最多 groups by."""
+        return f"{self.signed_on.year}年{self.signed_on.month}月" if self.signed_on else None
+
 
 def region_filter(session: Session, region: str | None) -> list[ColumnElement[bool]]:
     if region:

@@ -7,6 +7,8 @@ Expected values are read from corpus/data with the standard library."""
 from __future__ import annotations
 
 import csv
+import re
+from collections import Counter
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -98,3 +100,13 @@ def test_how_long_an_open_problem_has_waited(assistant: Assistant) -> None:
     waited = (as_of - date.fromisoformat(row["提出日期"])).days
     answer = assistant.ask("这问题是哪天提出来的？到台账日期已经挂了多少天", ["锂电隔膜那个供电问题现在咋样了"]).answer
     assert f"截至台账日期已 {waited} 天" in answer, answer
+
+
+def test_the_month_with_the_most_signings(assistant: Assistant) -> None:
+    months = Counter(r["签约日期"][:7] for r in _rows("projects.csv") if "2023-01" <= r["签约日期"][:7] <= "2023-03")
+    (top, n), *_ = months.most_common(1)
+    assert list(months.values()).count(n) == 1  # one month leads, so the answer names it alone
+    answer = assistant.ask("今年一季度三个月里哪个月签的项目最多").answer
+    assert f"项目个数最多的是2023年{int(top[5:])}月（{n}个）" in answer, answer
+    lead = answer.split("\n")[0]
+    assert sum(months.values()) == sum(int(x) for x in re.findall(r"2023年\d月 (\d+)个", lead)), answer
