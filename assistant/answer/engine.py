@@ -85,6 +85,8 @@ ERRAND_REFUSAL = ("这个请求本助手无法作答：只能查询项目数据�
 RATE_ASKED = re.compile(r"(?:开工|到位|履约|涉链|完成)率|占比|比重")
 GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
 INJECTION_NOTE = "（问题中夹带了要求改变规则、改写答案或操作数据的指令，本助手不执行；以下只回答其中的查询。）"
+# Both of the places asked in turn (两家, 这俩, 两个县, 二者): compared side by side.
+BOTH_ASKED = re.compile(r"两家|两个(?:县|区|地方|单元)|这俩|这两个|他俩|它俩|二者|两者|两地")
 REFUSAL = (
     "本助手无法提供这项操作：只提供按地区、期间、指标的只读查询和知识库检索，不能导出、修改或删除数据，"
     "也不会执行问题或文档中夹带的指令。"
@@ -181,9 +183,11 @@ class Assistant:
 
     def understand(self, question: str, history: list[str] | None = None) -> Parsed:
         previous: Parsed | None = None
+        turns: list[list[RegionName]] = []  # the places each earlier turn was about, as understood in its turn
         for earlier in (history or [])[-6:]:
             earlier_parsed = parse(earlier, self.vocab, self.today, self.settings.max_question_chars)
             previous = continue_topic(resolve_follow_up(earlier_parsed, previous), previous)
+            turns.append(previous.regions)
         question = self._named_again(question, previous)
         question = self._picked_from_list(question, previous, (history or [])[:-1])
         current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
@@ -194,6 +198,11 @@ class Assistant:
             answered = self._answered_places(previous, (history or [])[:-1])
             if len(answered) == 1:
                 current = replace(current, regions=answered, intents=["figure"], of_answer=True)
+        if current.follow_up and BOTH_ASKED.search(current.text) and len(turns) >= 2:
+            # 两家进度差几个点 after 旬阳上半年外资进度多少, 高新呢: the places of the last two turns, side by side
+            both = list(dict.fromkeys(r for regions in turns[-2:] for r in regions if not r.is_city))
+            if len(both) == 2 and not any(not r.is_city for r in current.regions if r not in both):
+                current = replace(current, regions=both)
         if self.store is None:
             # with no project database there is no list of projects, companies or departments a name is missing from
             # (公司法规定有限公司 is no company the database lacks): the documents answer

@@ -75,3 +75,12 @@ def test_a_longer_turn_pointing_back_with_a_demonstrative(assistant: Assistant) 
     rest = Decimal(row["年度目标"]) - Decimal(row["数值"])
     swapped = assistant.ask("换石泉看看", ["岚皋1-7月内资离全年目标还差多少"]).answer
     assert f"还差{rest}亿元" in swapped and "个项目" not in swapped.split("\n")[0], swapped
+
+
+def test_both_places_asked_in_turn_side_by_side(assistant: Assistant) -> None:
+    # 两家 after 旬阳…, 高新呢: the places of the last two turns, compared on the measure asked
+    a, b = _indicator("旬阳市", "2023Q2"), _indicator("高新区", "2023Q2")
+    completion = [Decimal(r["数值"]) / Decimal(r["年度目标"]) * 100 for r in (a, b)]
+    gap = abs(completion[0].quantize(Decimal("0.01")) - completion[1].quantize(Decimal("0.01")))
+    answer = assistant.ask("两家进度差几个点", ["旬阳上半年外资进度多少", "高新呢"]).answer
+    assert f"{gap}个百分点" in answer.split("\n")[0] and "旬阳市" in answer and "高新区" in answer, answer
