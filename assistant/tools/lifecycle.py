@@ -352,6 +352,11 @@ def due_this_week(store: FigureStore, days: int = 7, region: str | None = None, 
         hits = sorted(load_ledger(session, region, Project.started_on.is_(None),
                                   Project.start_deadline >= start, Project.start_deadline <= end),
                       key=lambda p: (p.deadline or date.max, p.name))
+        # a past window asked by its dates (约定5月份开工的项目，有没有没按时开的): those of it that have started too,
+        # on time or late; of a window still ahead, what is yet to start is what falls due
+        started = sorted(load_ledger(session, region, Project.started_on.is_not(None),
+                                     Project.start_deadline >= start, Project.start_deadline <= end),
+                         key=lambda p: (p.deadline or date.max, p.name)) if due_from and end < day else []
         rule = f"约定开工期限在 {cn_date(start)}—{cn_date(end)} 之间、没有开工日期的项目"
         prov = found_or_examined(session, "projects", [(p.id, p.import_id) for p in hits], Project.id,
                                  Project.import_id, region_filter(session, region), None, rule)
@@ -361,6 +366,16 @@ def due_this_week(store: FigureStore, days: int = 7, region: str | None = None, 
                        f"责任单位 {i.responsible_unit or '未填'}）" for i in items)
     summary = (f"{window}到约定开工期限、尚未开工的项目 {len(items)} 个：{listing}。" if items
                else f"{window}没有到约定开工期限的未开工项目。")
+    if started:
+        on_time = [p for p in started if p.started_on and p.deadline and p.started_on <= p.deadline]
+        late = [p for p in started if p not in on_time]
+        summary = (f"约定开工期限在{window}的项目共 {len(started) + len(items)} 个：按期开工 {len(on_time)} 个"
+                   + (f"（{'；'.join(f'{p.name}，{cn_date(p.started_on)}开工' for p in on_time)}）"  # type: ignore[arg-type]
+                      if on_time else "")
+                   + f"，逾期开工 {len(late)} 个"
+                   + (f"（{'；'.join(f'{p.name}，约定{cn_date(p.deadline)}、{cn_date(p.started_on)}开工' for p in late)}）"  # type: ignore[arg-type]
+                      if late else "")
+                   + f"，尚未开工 {len(items)} 个。" + summary)
     return WindowList(as_of=day, window=window, items=items, total_count=len(items), provenance=prov, summary=summary)
 
 

@@ -110,3 +110,13 @@ def test_the_month_with_the_most_signings(assistant: Assistant) -> None:
     assert f"项目个数最多的是2023年{int(top[5:])}月（{n}个）" in answer, answer
     lead = answer.split("\n")[0]
     assert sum(months.values()) == sum(int(x) for x in re.findall(r"2023年\d月 (\d+)个", lead)), answer
+
+
+def test_a_deadline_month_with_the_projects_that_started_on_time_or_late(assistant: Assistant) -> None:
+    may = [r for r in _rows("projects.csv") if r["约定开工期限"].startswith("2023-05")]
+    started = [r for r in may if r["开工日期"]]
+    on_time = [r for r in started if r["开工日期"] <= r["约定开工期限"]]
+    assert started and len(started) < len(may)  # both kinds are in the data, so both counts are tested
+    answer = assistant.ask("约定5月份开工的项目有几个，有没有没按时开的").answer
+    assert (f"项目共 {len(may)} 个：按期开工 {len(on_time)} 个" in answer
+            and f"逾期开工 {len(started) - len(on_time)} 个，尚未开工 {len(may) - len(started)} 个" in answer), answer
