@@ -139,7 +139,7 @@ _NO_COMPANY_NAME = re.compile(r"哪|这|那|该|什么|几|各|外资|内资|港
                               r"园区|运营|投资|一家|其他|某|咱|我们|你们|他们|别的|母|子|分")
 _NO_CHAIN_NAME = re.compile(r"重点|主导|新兴|各|哪|这|那|每|几|条|全|整|上下游|涉|本|该|所有|相关|一|[\d+]")
 # A question that lists or counts (哪些, 几个, 名单): what a ledger column's value can filter
-_LIST_ASK = re.compile(r"哪些|哪几|哪个项目|几个|多少个|名单|清单|列出|列一下|都有|有啥|啥项目|什么项目")
+_LIST_ASK = re.compile(r"哪些|哪几|哪个|哪一个|几个|多少个|名单|清单|列出|列一下|都有|有啥|啥项目|什么项目")
 # Words of a question about the problem ledger (问题, 诉求)
 _PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
 # How or why something is done (县级解决不了的问题怎么办): a rule the documents state, not a list of the ledger

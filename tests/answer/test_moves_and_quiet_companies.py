@@ -120,3 +120,10 @@ def test_a_deadline_month_with_the_projects_that_started_on_time_or_late(assista
     answer = assistant.ask("约定5月份开工的项目有几个，有没有没按时开的").answer
     assert (f"项目共 {len(may)} 个：按期开工 {len(on_time)} 个" in answer
             and f"逾期开工 {len(started) - len(on_time)} 个，尚未开工 {len(may) - len(started)} 个" in answer), answer
+
+
+def test_which_one_of_a_countys_projects_a_flag_column_denies(assistant: Assistant) -> None:
+    # 哪个不是制造业: the projects the 制造业 column says 否 of, listed (哪个 asks which, as 哪些 does)
+    rows = [r for r in _rows("projects.csv") if r["地区"] == "汉阴县" and r["制造业"] == "否"]
+    answer = assistant.ask("汉阴的项目里哪个不是制造业").answer.split("\n")[0]
+    assert f"非制造业的项目 {len(rows)} 个" in answer and all(r["项目名称"] in answer for r in rows), answer
