@@ -90,8 +90,9 @@ def _dated_by_title(title: str, period: str | None) -> str | None:
     return Period(years.pop(), parse_period(period).month).key
 
 
-# Where a sentence turns to another period: "一季度仅到位240.6万美元；截至7月底，全市实际使用外资557万美元"
-CLAUSE_TURN = re.compile(r"；|;|截至|截止|到\d{1,2}月底")
+# Where a sentence turns to another period: "一季度仅到位240.6万美元；截至7月底，全市实际使用外资557万美元", and
+# "由一季度的3.9万美元增加到121.8万美元" (the figure after 增加到 is of a later period than the one named before it)
+CLAUSE_TURN = re.compile(r"；|;|截至|截止|到\d{1,2}月底|(?:增加|提高|上升|提升|增长|下降|减少|回落|扩大|缩小)(?:到|至)")
 
 
 def _clause(sentence: str, number: str) -> str:

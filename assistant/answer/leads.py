@@ -119,7 +119,8 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
         out += [n for r in results if isinstance(r, CountyRanking)
                 for n in (cut[1], float(len(_beyond(r, cut[0], cut[1]))))]
     # the rest of the annual target (距年度目标还差18.61亿元), or what exceeds it
-    if parsed is not None and ASKS_REMAINING.search(parsed.text):
+    # (of a follow-up, what its earlier question asked: 换石泉看看 after …离全年目标还差多少)
+    if parsed is not None and ASKS_REMAINING.search(f"{parsed.asked_before} {parsed.text}"):
         out += [abs(gap) for r in results if isinstance(r, IndicatorResult | CityTotalResult)
                 and (gap := remaining(r.value, r.annual_target)) is not None]
     # how many regions share a place (11个地区并列第3): counted from the ranking's rows

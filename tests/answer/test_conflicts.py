@@ -61,3 +61,16 @@ def test_a_period_word_after_the_figure_does_not_date_it(assistant: Assistant) -
     dated = "2023年全年，全市实际使用外资418.5万美元。"  # dated before the figure: still checked, and it conflicts
     cite = cite.model_copy(update={"passage": dated, "quote": dated})
     assert [c.text for c in passage_conflicts([cite], assistant.store, "2023")] == ["418.5万美元"]
+
+
+
+
+def test_a_figure_after_increased_to_is_of_the_later_period(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # the half-year report's "高新区外资到位由一季度的3.9万美元增加到121.8万美元": 121.8 is the later period's, no
+    # 一季度 figure to hold against the database
+    from tests.answer.conftest import assistant_with_data
+
+    report = CORPUS / "2023-07_工作报告_2023年上半年全市招商引资工作情况.docx"
+    answer = assistant_with_data(tmp_path_factory, [report]).ask("半年那个报告说下半年集中攻外资，打算组织人跑到哪去推介")
+    assert any("121.8万美元" in c.quote for c in answer.citations), answer.answer
+    assert "不一致" not in answer.answer and not answer.flagged_numbers, answer.answer

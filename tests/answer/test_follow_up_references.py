@@ -73,8 +73,10 @@ def test_a_longer_turn_pointing_back_with_a_demonstrative(assistant: Assistant) 
     # 换石泉看看: the same question of another county (the rest of its year's target), not its projects
     row = _indicator("石泉县", "2023-07", "实际引进内资")
     rest = Decimal(row["年度目标"]) - Decimal(row["数值"])
-    swapped = assistant.ask("换石泉看看", ["岚皋1-7月内资离全年目标还差多少"]).answer
+    reply = assistant.ask("换石泉看看", ["岚皋1-7月内资离全年目标还差多少"])
+    swapped = reply.answer
     assert f"还差{rest}亿元" in swapped and "个项目" not in swapped.split("\n")[0], swapped
+    assert not reply.flagged_numbers  # the rest of the target is derived from the row, and traced
 
 
 def test_both_places_asked_in_turn_side_by_side(assistant: Assistant) -> None:
