@@ -86,6 +86,11 @@ def test_a_bad_choice_on_the_command_line_is_refused_in_chinese() -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["figures", "group-totals", "坏值"])
     assert result.exit_code == 2
-    assert "参数的值“坏值”不在可选范围内，可选：产业链、项目管家、包抓领导、责任单位、首谈单位。" in result.output
+    from typing import get_args
+
+    from assistant.tools.group_totals import Group
+
+    assert f"参数的值“坏值”不在可选范围内，可选：{'、'.join(get_args(Group))}。" in result.output
+    assert "、".join(get_args(Group)).startswith("产业链、项目管家、包抓领导、责任单位、首谈单位")
     result = runner.invoke(main, ["figures", "county-totals", "--measure", "坏值"])
     assert "参数'--measure'的值“坏值”不在可选范围内" in result.output and "Invalid value" not in result.output
