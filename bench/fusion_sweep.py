@@ -211,7 +211,7 @@ def joint_ascent(cases: dict[str, list[Case]], start: FusionWeights, passes: int
             if name == "bm25":
                 trials = {round(v, 2) for v in np.arange(0.2, 0.85, 0.05)}
             for v in sorted(trials - {round(value, 3)}):
-                trial = replace(current, **{name: v})
+                trial = replace(current, **{name: v})  # type: ignore[arg-type]
                 obj = objective({n: score(c, trial) for n, c in cases.items()})
                 if obj > best + 1e-9:
                     best, current, changed = obj, trial, True
@@ -268,6 +268,15 @@ def ablate(cases: dict[str, list[Case]], chosen: FusionWeights) -> list[str]:
     return out
 
 
+def finish(report: list[str], cases: dict[str, list[Case]], chosen: FusionWeights, started: float, out: Path) -> None:
+    """The ablations of the chosen setting and the setting itself after a stage's lines; written to `out` and printed."""
+    report = report + ablate(cases, chosen) + ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
+                                               f"# {time.perf_counter() - started:.0f} s"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(report) + "\n", encoding="utf-8")
+    print("\n".join(report))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/zs-eval"))
@@ -303,23 +312,13 @@ def main() -> None:
               ("time-only", time_stage, replace(FUSION, time_match=0.0, time_conflict=0.0)) if args.time_only else None)
     if args.joint:
         lines, chosen = joint_stage(cases)
-        report += lines + ablate(cases, chosen)
-        report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
-                   f"# {time.perf_counter() - started:.0f} s"]
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
-        print("\n".join(report))
+        finish(report + lines, cases, chosen, started, args.out)
         return
     if single:
         label, stage, base = single
         report.append(f"# {label}: the other weights are kb.py's FUSION {json.dumps(asdict(FUSION), ensure_ascii=False)}")
         lines, chosen = stage(cases, base)
-        report += lines + ablate(cases, chosen)
-        report += ["", "## chosen", json.dumps(asdict(chosen), ensure_ascii=False),
-                   f"# {time.perf_counter() - started:.0f} s"]
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
-        print("\n".join(report))
+        finish(report + lines, cases, chosen, started, args.out)
         return
     stage1 = sweep(cases, grid(synonyms_values))
     report.append("## stage 1: normalisation, BM25 share, synonyms (signals off, or at a middle setting)")
