@@ -189,7 +189,7 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
             else:
                 return None
         if values:
-            several = kind in ("region", "county", "metric") or kind == "period" and param in required
+            several = kind in ("region", "county", "metric", "city") or kind == "period" and param in required
             choices.append((param, values if several else values[:1]))
     calls = [Call(tool.name, {})]
     for param, values in choices:

@@ -267,6 +267,10 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return f"{first.headline}，{first.totals}。"
     if isinstance(first, ProjectHistory):
         return first.summary.split("。各期：")[0] + "。"  # what changed; each issue's row follows as the evidence
+    if 1 < len(results) <= 3 and all(type(r) is type(first) for r in results) and all(
+            len(str(getattr(r, "summary", ""))) <= 200 for r in results):
+        # the same short record of several things asked at once (北京办和上海办的负责人分别是谁): each one's
+        return "".join(str(getattr(r, "summary", "")) for r in results)
     return str(getattr(first, "summary", ""))
 
 

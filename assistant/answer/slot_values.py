@@ -85,6 +85,8 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         counties = [r.name for r in parsed.regions if not r.is_city]
         own = class_of(counties[0]) if len(counties) == 1 else None
         return [own] if own else []
+    if kind == "city" and slots.cities and slots.city in slots.cities:
+        return list(slots.cities)  # 北京办和上海办: each office named (a follow-up naming one has set it alone)
     if kind == "compared_to":
         return [parsed.compared_to.key] if parsed.compared_to else []
     if kind == "change":

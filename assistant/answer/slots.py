@@ -245,6 +245,7 @@ class Slots:
     unknown_department: str | None = None
     chain: str | None = None
     city: str | None = None
+    cities: list[str] | None = None  # several offices named by name (北京办和上海办): each one's city, in order
     stage: str | None = None
     status: str | None = None
     category: str | None = None
@@ -877,9 +878,14 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.city = next((p for p in places.find(text) if p not in places.lineage(home)
                            and any(within(c, p, places) for c in vocab.event_cities)), None) \
             if _EVENT_ASK.search(text) else None
-    if not slots.city:  # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
-        slots.city = next((city for name, city, aliases in vocab.offices
-                           if any(len(w) >= 3 and w in text for w in (name, *aliases))), None)
+    # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
+    named = [city for _, city in sorted((min(text.find(w) for w in (name, *aliases) if len(w) >= 3 and w in text), city)
+                                        for name, city, aliases in vocab.offices
+                                        if any(len(w) >= 3 and w in text for w in (name, *aliases)))]
+    if not slots.city:
+        slots.city = named[0] if named else None
+    if len(named) > 1 and slots.city in named:
+        slots.cities = named  # 北京办和上海办的负责人分别是谁: each office named is asked
     if _ACROSS_ISSUES.search(text) and not _PROBLEM_WORDS.search(text):
         slots.across_issues = True  # (a problem's progress over the weeks is the problem ledger's log)
     named_event, unheld_event = event_named(text, vocab.event_titles)

@@ -127,3 +127,9 @@ def test_which_one_of_a_countys_projects_a_flag_column_denies(assistant: Assista
     rows = [r for r in _rows("projects.csv") if r["地区"] == "汉阴县" and r["制造业"] == "否"]
     answer = assistant.ask("汉阴的项目里哪个不是制造业").answer.split("\n")[0]
     assert f"非制造业的项目 {len(rows)} 个" in answer and all(r["项目名称"] in answer for r in rows), answer
+
+
+def test_several_offices_named_are_each_answered(assistant: Assistant) -> None:
+    offices = {r["简称"].split("、")[-1]: r["负责人"] for r in _rows("offices.csv")}
+    answer = assistant.ask("北京办和上海办的负责人分别是谁").answer.split("\n")[0]
+    assert f"负责人{offices['北京办']}" in answer and f"负责人{offices['上海办']}" in answer, answer
