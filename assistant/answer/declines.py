@@ -95,6 +95,7 @@ def given_rates(text: str) -> list[tuple[str, float]]:
     return [(m.group(1)[-3:], float(m.group(2))) for m in GIVEN_RATE.finditer(text)]
 
 
+# The units a figure counts things in: a set a question gives (那146个问题) is the database's only when one of these says so.
 COUNT_UNITS = ("个", "家", "件", "项", "次", "条")
 
 

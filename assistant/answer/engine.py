@@ -115,10 +115,6 @@ def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
         return None
 
 
-
-# The units a figure counts things in: a set a question gives (那146个问题) is the database's only when one of these says so.
-
-
 class Assistant:
     """Grounded mode by default; LLM mode when a chat model is injected or ASSISTANT_LLM_BASE_URL and
     ASSISTANT_LLM_MODEL are set."""

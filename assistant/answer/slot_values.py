@@ -34,10 +34,10 @@ RANKED_BY_VALUE = re.compile(r"总量|总额|绝对值|规模|体量|数值|金�
 RANKED_BY_COMPLETION = re.compile(r"完成进度|完成率|进度")
 # Two periods compared on completion or place (进度提高了多少, 名次变化), not on the amount that came in between.
 ASKS_PROGRESS_CHANGE = re.compile(r"进度|完成率|百分点|名次|排名|位次|提升")
-# What a follow-up asks of its own (排第几, 哪几个没达到序时进度, 年度目标呢): a position asked before it (外资呢 after
-# 内资排名前三) is kept only when it asks nothing of its own.
 # The class of the county asked about (在同一类单元里, 同类县区中): ranked among its own class only.
 SAME_CLASS = re.compile(r"同(?:一)?类|本类")
+# What a follow-up asks of its own (排第几, 哪几个没达到序时进度, 年度目标呢): a position asked before it (外资呢 after
+# 内资排名前三) is kept only when it asks nothing of its own.
 OWN_ASK = re.compile(rf"{RANK.pattern}|{LAG.pattern}|{ATTRIBUTE.pattern}")
 
 

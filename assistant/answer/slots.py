@@ -879,9 +879,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                            and any(within(c, p, places) for c in vocab.event_cities)), None) \
             if _EVENT_ASK.search(text) else None
     # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
-    named = [city for _, city in sorted((min(text.find(w) for w in (name, *aliases) if len(w) >= 3 and w in text), city)
-                                        for name, city, aliases in vocab.offices
-                                        if any(len(w) >= 3 and w in text for w in (name, *aliases)))]
+    spots = [(min(at), city) for name, city, aliases in vocab.offices
+             if (at := [text.find(w) for w in (name, *aliases) if len(w) >= 3 and w in text])]
+    named = [city for _, city in sorted(spots)]  # in the order the question names them
     if not slots.city:
         slots.city = named[0] if named else None
     if len(named) > 1 and slots.city in named:

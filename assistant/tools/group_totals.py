@@ -19,7 +19,14 @@ from assistant.db.session import FigureStore
 from assistant.tools.common import all_ids, provenance_of
 from assistant.tools.county_totals import _COLUMNS, Measure, _amount
 from assistant.tools.indicator_rows import competition_rank
-from assistant.tools.lifecycle import RATE_FIELDS, RATE_RULES, county_rates, ledger_date, load_ledger
+from assistant.tools.lifecycle import (
+    RATE_FIELDS,
+    RATE_RULES,
+    county_rates,
+    ledger_date,
+    load_ledger,
+    month_label,
+)
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, cn_date, format_value
 
@@ -117,8 +124,7 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
         if by_month:  # each signing day's sums, added up per month here (the databases' month functions differ)
             months: dict[str | None, list[Any]] = {}
             for signed, v, n in rows:
-                month = f"{signed.year}年{signed.month}月" if signed else None
-                acc = months.setdefault(month, [0, 0])
+                acc = months.setdefault(month_label(signed), [0, 0])
                 acc[0], acc[1] = acc[0] + (v or 0), acc[1] + n
             rows = [(m, v, n) for m, (v, n) in months.items()]
         scope = f"{cn_date(window[0])}至{cn_date(window[1])}签约的项目；" if window else ""

@@ -113,7 +113,12 @@ class LedgerRow:
     @property
     def signed_month(self) -> str | None:
         """The month it was signed in (2023年2月): what 哪个月签的项目最多 groups by."""
-        return f"{self.signed_on.year}年{self.signed_on.month}月" if self.signed_on else None
+        return month_label(self.signed_on)
+
+
+def month_label(day: date | None) -> str | None:
+    """2023年2月 of a day: a month as the ledger's totals by month name it."""
+    return f"{day.year}年{day.month}月" if day else None
 
 
 def region_filter(session: Session, region: str | None) -> list[ColumnElement[bool]]:
