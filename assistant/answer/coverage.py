@@ -36,6 +36,8 @@ FRAME_WORDS = {
     "情况", "问题", "内容", "数据", "数字", "信息", "东西", "事情", "时候", "方面", "结果", "哪个", "哪家", "有没有",
     "县区", "县", "区", "各县区", "市", "全市", "我市", "地方", "地区", "单位", "部门", "目前", "现在", "最新", "一下",
     "多少", "几个", "名单", "清单", "列表", "明细", "具体", "总共", "一共", "合计", "总计", "分别", "统计",
+    # what something is for, asked in speech (拿来干嘛用的, 是干啥的): the question word, not an attribute
+    "干嘛", "干啥",
     # the figure itself (那去年同期的数是多少, 这个数值): what is asked, not an attribute
     "数", "数是", "数值", "数儿",
     # how far something has got (对接到什么程度, 办到哪一步): the status the tool states, not an attribute
@@ -232,7 +234,7 @@ def _result_text(result: BaseModel) -> str:
 
 
 # How a question asks for the value of the word before it (平均年龄多大, 营收是多少, 叫什么名字).
-_ASKED_AFTER = r"(?:是|有|为|在|大概|大约|一共|总共|约|能有)?(?:多少|多大|多高|多长|多久|几|是谁|哪)"
+_ASKED_AFTER = r"(?:都|分别|各|又|具体|到底)?(?:是|有|为|在|大概|大约|一共|总共|约|能有)?(?:多少|多大|多高|多长|多久|几|是谁|哪)"
 _ASKED_BEFORE = r"(?:什么|啥|哪个|哪些)"
 
 

@@ -150,6 +150,27 @@ def set_unspoken(text: str, quotes: list[str]) -> str:
     return re.sub(r"^(?:里面?|中|当中|之中)|[？?。]$", "", rest)
 
 
+# Two answers offered for the question to choose from (他是局长还是副局长, 是新建还是续建): what each side says.
+CHOICE = re.compile(r"([\u4e00-\u9fa5]{1,8})还是([\u4e00-\u9fa5]{1,8}?)(?:呢|啊|吗|呀|[，,。？?！!]|$)")
+
+
+def choice_unspoken(text: str, quotes: list[str]) -> str:
+    """The choice a question offers (局长还是副局长) when no quote writes either side's word: a passage about the
+    document or the person answers nothing about which it is. "" when a quote writes one, or no choice is asked."""
+    m = CHOICE.search(text)
+    if m is None or not quotes:
+        return ""
+    sides = []
+    for part, last in ((m.group(1), True), (m.group(2), False)):
+        words = [t.word for t in posseg.cut(part) if t.flag[0] not in "dpcur" and len(t.word) >= 2]
+        if not words:
+            return ""
+        sides.append(words[-1] if last else words[0])
+    plain = "".join(quotes)
+    asked = re.split(r"是|为|算|按", m.group(1))[-1] or m.group(1)  # 他是经合局局长 → 经合局局长
+    return "" if any(side in plain for side in sides) else f"{asked}还是{m.group(2)}"
+
+
 # A question asking the assistant's own judgement (你觉得…好不好, 你对…怎么评价, 该不该): no document or row holds it.
 # 你觉得外资为什么落后 asks the reasons the documents give, 你认为汉阴完成得怎么样 a figure: neither is matched.
 OPINION = re.compile(r"你们?(?:个人)?(?:觉得|认为|看|怎么看|对)[^。？?]{0,30}?(?:评价|怎么看|看法|好不好|行不行|该不该|对不对|"

@@ -21,6 +21,7 @@ from assistant.answer.declines import (
     asks_errand,
     asks_opinion,
     asks_prediction,
+    choice_unspoken,
     given_counts,
     gives_another_set,
     missing_issuer,
@@ -48,6 +49,7 @@ from assistant.answer.understand import (
     RANK,
     REASON,
     SAID_BEFORE,
+    SHARE_OF_CITY,
     WHY,
     Parsed,
     RegionName,
@@ -198,7 +200,9 @@ class Assistant:
             # 两家进度差几个点 after 旬阳上半年外资进度多少, 高新呢: the places of the last two turns, side by side
             both = list(dict.fromkeys(r for regions in turns[-2:] for r in regions if not r.is_city))
             if len(both) == 2 and not any(not r.is_city for r in current.regions if r not in both):
-                current = replace(current, regions=both)
+                # …and the city beside them where their share of it is asked (这俩加一块占全市几成)
+                city = [r for r in current.regions if r.is_city] if SHARE_OF_CITY.search(current.text) else []
+                current = replace(current, regions=both + city)
         if self.store is None:
             # with no project database there is no list of projects, companies or departments a name is missing from
             # (公司法规定有限公司 is no company the database lacks): the documents answer
@@ -576,12 +580,22 @@ class Assistant:
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]
                        if lacking else None)
+        asked_words = [w for w in asked_terms(parsed) if self.kb.writes(w) and not self.kb.heads(w)]
+        if plan.calls and asked_words and comp.citations and not any(f.value is not None for f in comp.figures) \
+                and not any(all(w in c.passage for w in asked_words) for c in comp.citations):
+            # with no figure found, a passage speaking of only some of the things asked (2024年计划开展培训… for
+            # 2024年人才库计划扩充到多少人) answers nothing: every asked word the documents write, in one passage
+            comp.policy_lines, comp.citations = [], []
         # a set the question gives by its count is the documents' whether or not a tool was tried first
         given = GIVEN_SET_NOTE in comp.notes or not plan.calls and bool(given_counts(parsed.text))
         if given and (part := subset_unanswered(parsed.text, [c.passage for c in comp.citations])):
             # the documents give the set's total, not the part asked: quoting the total would read as an answer
             comp.policy_lines, comp.citations, comp.notes = [], [], []
             comp.lead = f"项目数据库中没有那一批的明细，知识库文档中也没有找到其中“{part}”的单独统计，为避免误导，不作推测。"
+        elif not comp.figures and (choice := choice_unspoken(parsed.text, [c.passage for c in comp.citations])):
+            # 他是局长还是副局长 quoted with a passage writing neither: the documents do not say which
+            comp.policy_lines, comp.citations, comp.notes = [], [], []
+            comp.lead = f"知识库文档中没有写明这一点（{choice}），项目数据库中也没有这项信息，为避免误导，不作推测。"
         elif given and (asked := set_unspoken(parsed.text, [c.quote for c in comp.citations])):
             # a quote about other projects than the batch asked of (the chains' signings for 那31个项目里…)
             comp.policy_lines, comp.citations, comp.notes = [], [], []

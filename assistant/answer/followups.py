@@ -35,6 +35,12 @@ _DATA_SLOTS = ("overdue", "source", "stage", "chain", "days", "city", "departmen
                "rate", "county_class", "matches", "order", "problem_code", "event")
 
 
+# Slots asking something of the ledgers' rows (投资最大的, 开工了没有, 开工率, 哪条链上的): a question with one of them
+# after an indicator question asks the ledgers about the place, not the indicator again.
+_LEDGER_ASKS = frozenset({"order", "columns", "stage", "rate", "status", "category", "amount", "foreign", "overdue",
+                          "source", "chain", "matches", "solved", "escalation", "owner", "no_funds"})
+
+
 # Slots naming what a question is about (a place, a project, a company, a 首谈单位, a chain, a unit, a person):
 # a short question naming none of them after one that did is about the same thing (合同约定啥时候开工 after
 # 储能电站项目到哪一步了, 是哪个单位在跟 after 宁德时代对接到什么程度).
@@ -46,7 +52,7 @@ _SUBJECT_SLOTS = ("project", "enterprise", "source", "owner", "department", "cha
 IT_ASKED = re.compile(r"它(?!们)")
 # Words pointing back at what the turn before gave: 它, or a demonstrative with the kind of thing it was (这个增速,
 # 这点钱, 那个名次) — a longer question with one is still a follow-up of that figure.
-POINTS_BACK = re.compile(r"它|(?:^|[，,？?。])(?:这|那)(?:个|点|笔|些|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"
+POINTS_BACK = re.compile(r"它|^(?:这|那)(?:俩|两家|两个|几家|仨|三家)|(?:^|[，,？?。])那?(?:这|那)(?:个|点|笔|些|批|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"
                          r"比重|名次|排名|差距|目标|项目|问题|企业|县|区|地方)")
 
 
@@ -114,6 +120,11 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
     side; another period set beside it (比一季度提高了多少) is compared with the one asked before."""
     named = None if current.period_assumed else current.period
     before = previous.period
+    if before is not None and not previous.period_assumed and (back := STEP_BACK.search(current.text)):
+        # 上个季度的时候呢 after 白河上半年…: the period one quarter (or month) before the one asked, not before today
+        step = 3 if "季" in back.group(0) else 1
+        if before.month > step and (step == 1 or before.month % 3 == 0):
+            return Period(before.year, before.month - step), None
     if named is not None and current.compared_to is not None:
         return named, current.compared_to  # 上半年比一季度…: both periods named
     if named is not None and before is not None and before.month != 12 and all(
@@ -139,6 +150,8 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
     return named, period_before(current.text, named) if current.metrics or previous.metrics else None
 
 
+# The period before the one asked (上个季度的时候呢, 往前推一个月, 前一个月呢), counted from it, not from today.
+STEP_BACK = re.compile(r"(?:上|前)一?个?(?:季度|月)|往前(?:推|倒)?一?个?(?:季度|月)")
 # How much a figure moved between two periods (涨了几个点, 提高了多少, 降幅收窄了多少, 变化多大).
 MOVED = re.compile(r"(?:涨|升|提高|提升|增加|上升|下降|降|减少|回落|收窄|扩大|缩小|加快|放缓|变化|变动|变)了?"
                    r"(?:多少|几个?(?:百分)?点|几|多大)")
@@ -153,8 +166,14 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     attribute of it."""
     # a longer question is a new one unless it points back with 它 (完成进度排第几？跟它并列的一共几个县区) and asks
     # no rule or document of it (像它这种规模的线索，按信息共享办法该由谁包抓: the documents' question, continued)
+    # …unless it also asks a figure of its own (那这批项目资金到位率呢？考核办法那条底线够得着吗: the rate of the
+    # projects just counted, and the rule beside it)
+    # …or sets the figure just given against another of its own kind and names no place or measure of its own
+    # (比7月底那会儿是快了还是慢了，差多少 after 全市1-8月内资同比多少)
+    against = current.text.startswith(("比", "较", "相比")) and not current.text.startswith(("比例", "比重", "比较"))
     if previous is None or len(current.text) > 16 and not SAID_BEFORE.search(current.text) and (
-            not POINTS_BACK.search(current.text) or NAMES_RULES.search(current.text)):
+            not POINTS_BACK.search(current.text) or NAMES_RULES.search(current.text) and not _filled(current.slots)) \
+            and not (against and not current.regions and not current.metrics and not NAMES_RULES.search(current.text)):
         return current
     if previous.slots.days is not None and current.slots.days is None:
         current.slots.days = day_count(current.text)  # 那60天呢 after 超过30天没进展的项目
@@ -183,15 +202,21 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         return current
     swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))
     # 比它高多少: the figure just given is one side of the comparison, whatever the other
-    against = current.text.startswith(("比", "较", "相比")) and not current.text.startswith(("比例", "比重", "比较"))
     if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
-            or _filled(current.slots) or swaps or reason or against or subjectless):
+            or _filled(current.slots) or swaps or reason or against or subjectless or STEP_BACK.search(current.text)):
         return current
     data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
     if not data_intents and _filled(previous.slots):
         data_intents = ["project"]
     if not data_intents:
         return current
+    own = [n for n in _filled(current.slots) if n in _LEDGER_ASKS]
+    if own and not _filled(previous.slots) and not current.metrics and not single \
+            and set(previous.intents) <= {"figure", "rank", "lag"} and POINTS_BACK.search(current.text):
+        # 它那边台账上投资最大的是哪个项目 after 旬阳一季度内资完成进度排第几: a question of the ledgers about the
+        # place the indicator question was about — its own question, of that place
+        return replace(current, regions=current.regions or previous.regions, follow_up=True, of_answer=True,
+                       asked_before=f"{previous.asked_before} {previous.text}".strip())
     period, compared_to = _follow_up_periods(current, previous, same_time_last_year)
     slots = _merged_slots(previous.slots, current.slots)
     if previous.slots.date_from is not None and current.slots.date_from is None and not current.period_assumed:

@@ -30,6 +30,7 @@ from assistant.answer.understand import (
     ASKS_TARGET,
     DEFINE,
     SHARE_OF_CITY,
+    SINGLE_PERIOD,
     Parsed,
     why_pattern,
 )
@@ -392,6 +393,9 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
         asked = "、".join(dict.fromkeys(_asked(c, parsed) for c in plan.calls))
         comp.lead = (f"项目数据库中没有{asked}的{lacking}数据（数据库只有各期累计数、年度目标和同比，不推算年均增速），"
                      "同比等其他口径不能代替。" if lacking == "年均增长" else
+                     f"项目数据库中没有{asked}的{lacking}数据：{lacking}数由本期累计减去上一期累计得出，"
+                     f"{'、'.join(_period_of(r) for r in comp.results if getattr(r, 'value', 0) is None)}的累计数没有（无数据），"
+                     "无法计算，累计数不能代替。" if lacking in ("单月", "单季") else
                      f"项目数据库中没有{asked}的{lacking}数据（报表未填{lacking}，也没有上年同期数可以计算；无数据，不等于零），"
                      f"其他期间或其他地区的{lacking}不能代替。" if lacking else
                      f"项目数据库中没有{asked}的数据（无数据，不等于零）。")
@@ -411,11 +415,18 @@ def _measure_lacking(parsed: Parsed, results: list[BaseModel]) -> str:
         return ""
     if ASKS_AVERAGE.search(parsed.text):
         return "年均增长"  # no indicator tool averages growth over years: 同比 is another measure
+    if (single := SINGLE_PERIOD.search(parsed.text)) and len(held) == 2 and any(r.value is None for r in held):
+        # 3月份单月: the month alone is two cumulative figures apart; one of them missing leaves it unknown
+        return "单季" if "季" in single.group(0) or "三个月" in single.group(0) else "单月"
     if not ASKS_YOY.search(parsed.text) or ASKS_MORE.search(parsed.text):
         return ""
     if WHY_CLAUSE.search(parsed.text) or DOCUMENT_CUE.search(parsed.text):
         return ""  # 同比多少、原因是什么: the reasons are asked too, the documents answer them
     return "同比" if all(r.yoy_pct is None for r in held) else ""
+
+
+def _period_of(result: BaseModel) -> str:
+    return f"{getattr(result, 'region', '全市')}{getattr(result, 'period_label', '')}"
 
 
 def _asked(call: Call, parsed: Parsed) -> str:

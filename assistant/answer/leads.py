@@ -25,7 +25,7 @@ from assistant.answer.understand import (
     Parsed,
 )
 from assistant.db.periods import parse_period
-from assistant.tools.directory import ProjectDetail
+from assistant.tools.directory import EnterpriseList, ProjectDetail
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
 from assistant.tools.lifecycle import CountyRanking, CountyRates
 from assistant.tools.milestones import COLUMN_NAMES
@@ -260,6 +260,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return noted  # 施工许可证是哪天拿到手的: the progress note recording that step, with its date
     if isinstance(first, ProjectDetail) and (columns := asked_columns(parsed, first)):
         return _columns_lead(first, columns)
+    if isinstance(first, EnterpriseList) and (fields := asked_enterprise_fields(parsed, results)):
+        return _enterprise_fields_lead(first, fields)
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
     if isinstance(first, ProjectList) and parsed.slots.total and first.totals:
@@ -314,11 +316,44 @@ def asked_columns(parsed: Parsed, project: ProjectDetail) -> list[str]:
     return [c for c in dict.fromkeys(asked) if c in project.columns]
 
 
-def columns_unfilled(parsed: Parsed, results: list[BaseModel]) -> bool:
-    """Whether the question asks columns of one project and the ledger leaves every one of them empty."""
+# The target-enterprise table's columns a question asks of one company (总部设在哪儿, 哪条产业链的, 谁在跟):
+# the column, the words asking it and the item's field.
+ENTERPRISE_FIELDS: dict[str, tuple[re.Pattern[str], str]] = {
+    "总部所在地": (re.compile(r"总部|总公司|哪里的企业|哪儿的企业|哪里的公司|哪儿的公司"), "headquarters"),
+    "所属产业链": (re.compile(r"产业链|哪条链|哪个链"), "chain"),
+    "跟踪责任单位": (re.compile(r"谁在跟|谁跟的|跟踪责任单位|哪个单位在?跟"), "owner"),
+}
+
+
+def asked_enterprise_fields(parsed: Parsed, results: list[BaseModel]) -> list[str]:
+    """The columns a question asks of the one company a lookup found, in ENTERPRISE_FIELDS' order."""
     first = results[0] if len(results) == 1 else None
+    if not isinstance(first, EnterpriseList) or len(first.items) != 1:
+        return []
+    return [label for label, (asks, _) in ENTERPRISE_FIELDS.items() if asks.search(parsed.text)]
+
+
+def columns_unfilled(parsed: Parsed, results: list[BaseModel]) -> bool:
+    """Whether the question asks columns of one project or one company and the ledger leaves every one of them
+    empty (康养小镇项目的包抓领导, 威兰丹特集团总部设在哪儿)."""
+    first = results[0] if len(results) == 1 else None
+    if fields := asked_enterprise_fields(parsed, results):
+        item = first.items[0]  # type: ignore[union-attr]
+        return all(not getattr(item, ENTERPRISE_FIELDS[f][1]) for f in fields)
     return isinstance(first, ProjectDetail) and bool(asked := asked_columns(parsed, first)) and all(
         first.columns[c] == UNFILLED for c in asked)
+
+
+def _enterprise_fields_lead(company: EnterpriseList, asked: list[str]) -> str:
+    """威兰丹特集团的总部所在地，目标企业库中没有填写，无法回答。 — or the values the table holds."""
+    item = company.items[0]
+    filled = [f"{f}为{value}" for f in asked if (value := getattr(item, ENTERPRISE_FIELDS[f][1]))]
+    empty = [f for f in asked if not getattr(item, ENTERPRISE_FIELDS[f][1])]
+    lead = f"{item.name}的{'，'.join(filled)}。" if filled else ""
+    if empty:
+        lead += (f"目标企业库中{'' if filled else item.name + '的'}{'、'.join(empty)}一栏没有填写"
+                 f"{'' if filled else '，无法回答'}。")
+    return lead
 
 
 def _columns_lead(project: ProjectDetail, asked: list[str]) -> str:

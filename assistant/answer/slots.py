@@ -43,6 +43,8 @@ _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 # …nor a year written short (23年以来, 24年底: 15–99 before 年 is a year, not a span of years)
 _DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|月(?![底末份初中上下旬\d日号])|"
                    r"(?<!(?<!\d)(?:1[5-9]|[2-9]\d))年)")
+# A day count as an upper bound (不满两个月, 不到30天, 还没满一个月)
+_WITHIN_DAYS = re.compile(r"(?:不满|不到|未满|没满|不足|少于|还没到)\s*" + _DAYS.pattern)
 # A lower bound (5亿以上, 10个亿以上, 超过10亿, 过十个亿, 不低于5亿元)
 _YI = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*个?\s*亿(?:元)?"
 _AMOUNT = re.compile(rf"(?<![不未超])(?:超过|超出|超|过|大于|高于|多于|不低于|不少于|至少){_YI}|{_YI}(?:以上|及以上|多|超)")
@@ -277,6 +279,7 @@ class Slots:
     problem_code: str | None = None  # a problem of the ledger named by its 编号 (WT-2023-003)
     rated: dict[str, str] | None = None  # ledger column → value of the projects a rate is asked of (分管卫健的)
     stuck_in: str | None = None  # the stage projects stay in past a time (在谈满一个月还没签下来 → 在谈)
+    days_within: bool | None = None  # the day count is an upper bound (签约还不满两个月、没开工的)
     ledger_on: date | None = None  # the ledger of a past date asked about (6月30日那期台账): its projects as it recorded them
     unit: str | None = None  # a unit of the bureau whose visits are asked about (外资科对接过哪些企业): a 对接单位
     visitor: str | None = None  # who made the visits asked about (黄某走访了哪些企业): a 走访人员 of the contact records
@@ -342,7 +345,7 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
     二季度新签约), not in a cumulative period (1-11月, 截至11月, 前三季度). A month or quarter without its year
     (6月份签约, 二季度开工) is of the year of `today` (the day relative dates count from: the data's as-of day when
     the data is older than the clock), and 本月 / 上个月 are counted from it."""
-    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|线索|在谈|走访|叩门|拜访|来访|对接|"
+    if not re.search(r"签约|签了|签的|开工|动工|投产|举办|(?<![承主协])办(?:了|过)|线索|在谈|走访|叩门|拜访|来访|对接|"
                      r"(?:提出|提上来|提交|报上来|登记|反映|新增)(?:了|的|来)?[^，。？?]{0,4}问题", text):
         return None, None
     return calendar_window(text, today)
@@ -351,11 +354,17 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
 def calendar_window(text: str, today: date | None = None) -> tuple[date | None, date | None]:
     """The month or quarter a text names as days (二季度 → April–June, 7月份 → July), of the year it says or of
     `today`'s; none for a cumulative span (1-7月, 截至7月, 前三季度)."""
-    if re.search(r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
-        return None, None
     year_m = re.search(r"(20\d{2})\s*年", text)
     # an occasion's signing (6月份宁波那场签了多少) is the event's own figure, in whatever year it was held
     year = int(year_m.group(1)) if year_m else (today.year if today and not _OCCASION.search(text) else None)
+    # a span of months from a later month than January (4到6月签的, 下半年办的) is a window; from January it is the
+    # cumulative period the indicators read
+    span = _MONTH_SPAN.search(text)
+    first_month, last_month = (int(span.group(1)), int(span.group(2))) if span else (7, 12) if "下半年" in text else (0, 0)
+    if year and 1 < first_month <= last_month <= 12 and not re.search(r"截[至止]|累计", text):
+        return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
+    if re.search(r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
+        return None, None
     if today and (m := re.search(r"(本|这|上)个?月(?!底|末)", text)) and not year_m:
         first = today.replace(day=1)
         if m.group(1) == "上":
@@ -380,6 +389,7 @@ def calendar_window(text: str, today: date | None = None) -> tuple[date | None, 
     return None, None
 
 
+_MONTH_SPAN = re.compile(r"(?<![\d.])(\d{1,2})\s*月?\s*[-—至到~]\s*(\d{1,2})\s*月")
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0}
 
 
@@ -521,7 +531,14 @@ def ledger_columns(text: str) -> list[str]:
                 taken[start:end] = [True] * len(alias)
                 found.append((start, label))
             start = text.find(alias, end)
+    # a column asked by what it records rather than its header (约定啥时候开工: the agreed start, 约定开工期限)
+    for label, asks in _COLUMN_ASKED.items():
+        if label in LEDGER_COLUMNS and (m := asks.search(text)) and not any(taken[m.start():m.end()]):
+            found.append((m.start(), label))
     return list(dict.fromkeys(label for _, label in sorted(found)))
+
+
+_COLUMN_ASKED = {"约定开工期限": re.compile(r"约定(?:的|在|要|得)?(?:啥时候|什么时候|哪天|哪一天|几号|何时|几月份?)(?:开工|动工)")}
 
 
 # A change across the ledger's weekly issues (哪一期从线索转成在谈, 这几期涨了多少, 6月底以来增加了多少, 进展有没有更新).
@@ -582,6 +599,8 @@ def unknown_office(text: str, vocab: SlotVocabulary) -> str | None:
     for m in _OFFICE_MENTION.finditer(text):
         words = [w for w in get_tokenizer().lcut(re.split(r"[，,。；;、？?！!\s]", text[: m.start()])[-1]) if w.strip()]
         name = words[-1] if words else ""
+        if name in _SAYING:
+            continue  # 报告里说联络处编的…: what a document says of the offices, no office named
         if len(name) == 1 and len(words) > 1 and name not in "驻的了":
             name = words[-2] + name
         name = name.removeprefix("驻")
@@ -630,6 +649,19 @@ def unknown_company(text: str, vocab: SlotVocabulary) -> str | None:
             continue
         return name + suffix
     return None
+
+
+# Verbs that open a clause about something (想让, 建议, 听说): what follows them is what is said, the name is after.
+_SAYING = frozenset({"想", "让", "要", "想让", "要求", "说", "讲", "问", "建议", "希望", "提", "提出", "认为", "觉得", "听说",
+                     "请", "呼吁", "反映"})
+
+
+def _after_saying(words: str) -> str:
+    """The words before 项目 after the last verb opening a clause (赵国梁代表想让承接转移 → 承接转移): a person's wish or
+    saying is no part of a project's name."""
+    tokens = [t.word for t in posseg.cut(words)]
+    cut = max((i for i, w in enumerate(tokens) if w in _SAYING), default=-1)
+    return "".join(tokens[cut + 1:]) if 0 <= cut < len(tokens) - 1 else words
 
 
 def is_clause(words: str) -> bool:
@@ -831,14 +863,14 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.spans.append((span, "某项目"))
     else:
         for m in _PROJECT_MENTION.finditer(text):
-            named = m.group(1)
-            if part := _distinct_part(named, vocab):
+            mention = _after_saying(m.group(1))
+            if part := _distinct_part(mention, vocab):
                 slots.project, span = part
                 slots.spans.append((span, "某项目"))
                 break
-            if (not _NOT_A_PROJECT.search(named) and len(core_name(named)) >= 3 and not _GENERIC_IN_NAME.search(named)
-                    and not is_clause(named) and not _kind_of_project(named, vocab)):
-                slots.unknown_project = named + "项目"
+            if (not _NOT_A_PROJECT.search(mention) and len(core_name(mention)) >= 3 and not _GENERIC_IN_NAME.search(mention)
+                    and not is_clause(mention) and not _kind_of_project(mention, vocab)):
+                slots.unknown_project = mention + "项目"
                 slots.spans.append((slots.unknown_project, "某项目"))
                 break
     enterprise = _find_name(text, vocab.enterprises, "enterprise", vocab.trade_names)
@@ -975,6 +1007,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     slots.category = _category(text, vocab.categories)
     slots.days = _days(text)
     slots.stuck_in = _stuck_in(text, slots.days)
+    if slots.days is not None and _WITHIN_DAYS.search(text):
+        slots.days_within = True
     if slots.days is not None and re.search(r"(?:没|未|无|不见)\S{0,3}(?:更新|进展|动静|推进|动)", text):
         slots.waited_since = "进展"
     if amount := _AMOUNT.search(text):

@@ -100,7 +100,8 @@ AMOUNT_CHANGE = re.compile(r"(?:多了|少了|多出|少出|增加了?|减少了
 # One quarter or month on its own (二季度单季, 7月当月): the cumulative figure less the one before it.
 SINGLE_PERIOD = re.compile(r"单季度?|当季|单月|当月|(?<=月)份?\s*(?:这|那)?一个月(?![内以])|(?<=季度)(?:这|那)?三个月(?![内以])")
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
-BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|[五六七八九]季度")
+BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|[五六七八九]季度|"
+                        r"(?<![一二三四五六七八九十〇零])(?:十[三四五六七八九]|[二三四五六七八九]十[一二三四五六七八九]?)\s*月份?(?!\s*[\d一二三四五六七八九十]+\s*[日号])")
 # A day of a month (2月30日, 4月31号): checked against the month's length in the year asked (a leap year when none)
 DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 # A question opening with what it changes of the one before (那…, 换成…, 比一季度…: the other side is the figure
@@ -300,7 +301,7 @@ def period_before(text: str, period: Period) -> Period | None:
     if SAME_TIME_LAST_YEAR.search(text) and AMOUNT_CHANGE.search(text):
         return period.previous_year()
     if single := SINGLE_PERIOD.search(text):
-        step = 3 if "季" in single.group(0) else 1
+        step = 3 if "季" in single.group(0) or "三个月" in single.group(0) else 1
         if period.month > step and (step == 1 or period.month % 3 == 0):
             return Period(period.year, period.month - step)
     return None
@@ -335,7 +336,7 @@ def _listed_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date) -
 
 
 PERIOD_WORDS = re.compile(
-    r"(?:\d{4}|今|去|上|本|明)年(?:度)?|[上下]半年|(?:第?[一二三四1-4]|上|本|下)季度|前三季度|全年|年初以来|"
+    r"(?:\d{4}|今|去|上|本|明)年(?:度)?|[上下]半年|(?:第?[一二三四1-4]|(?:上|本|下|这)一?个?)季度|前三季度|全年|年初以来|"
     r"\d{1,2}\s*[-—至到~]\s*\d{1,2}\s*月(?:份|底|末)?|截[至止]\s*\d{1,2}月(?:份|底|末)?|\d{1,2}月(?:份|底|末)?|"
     r"(?<![A-Za-z])(?:[Qq][1-4]|[Hh]1)(?!\d)|前(?:\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|"
     r"(?:本|上|这|下)个?月")
@@ -503,7 +504,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
                 parsed.unknown_place = place
                 break
     if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text) and not SHARE_OF_CITY.search(text) or CITY_RANKS.search(text) or (
-            CITY_LEVEL.search(text) and re.search(r"哪些|哪几|几个|多少个|有谁|哪个", text)):
+            CITY_LEVEL.search(text) and re.search(r"哪些|哪几|(?:几|多少)个(?!\s*(?:百分)?点)|有谁|哪个", text)):
         parsed.regions = [r for r in parsed.regions if not r.is_city]
     if any(not r.is_city for r in parsed.regions):
         # 汉滨、石泉、白河合计: the total of the places named; 合计/总计 stand for the city (the wide table's row)

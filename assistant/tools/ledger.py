@@ -61,23 +61,29 @@ EVENTS_NAMED = 8  # up to this many events, the summary names each
     "招商活动：场次、签约项目数、签约金额",
     examples=[
         "2019年举办了哪些推介会", "雄安推介会签约了多少项目", "今年外出招商活动有几场", "招商推介会签约金额合计",
-        "在深圳办过什么招商活动", "一季度的招商活动", "去过哪些城市开推介会",
+        "在深圳办过什么招商活动", "一季度的招商活动", "去过哪些城市开推介会", "2019年下半年办了几场推介会",
     ],
     path="events",
 )
 def list_events(store: FigureStore, period: str | None = None, city: str | None = None,
-                event: str | None = None) -> EventList:
+                event: str | None = None, date_from: date | None = None, date_to: date | None = None) -> EventList:
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
 
     period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可），或省份，如“广东”（列出在该省各城市举办的活动）；
-    event：可选，活动名称中有区分度的部分，如“丝博会”“包装饮用水”，或举办城市，只列名称（或举办地）含它的活动。
+    event：可选，活动名称中有区分度的部分，如“丝博会”“包装饮用水”，或举办城市，只列名称（或举办地）含它的活动；
+    date_from、date_to：可选，举办日期范围，如“2019-07-01”到“2019-12-31”（下半年、某月、某季度内举办的）。
     未报道签约数的活动不计入合计，也不当作 0。
     """
-    p = period_of(period)
+    # a window said in days (下半年, 4到6月) is the span asked; the cumulative period beside it is its year
+    p = None if date_from or date_to else period_of(period)
     with store.session() as session:
         stmt = select(Event)
         if p:
             stmt = stmt.where(Event.held_on >= p.start, Event.held_on <= p.end)
+        if date_from:
+            stmt = stmt.where(Event.held_on >= date_from)
+        if date_to:
+            stmt = stmt.where(Event.held_on <= date_to)
         events = sorted(  # in Python: Chinese collation differs between SQLite and PostgreSQL
             # 广东 holds the events held in 广州 and 汕头
             (e for e in session.scalars(stmt) if (not city or normalise_name(city) in normalise_name(e.city)
@@ -98,7 +104,9 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
     contracts_total = sum(contracts) if contracts else None
     amount_total = float(sum(amounts)) if amounts else None
     without = sum(1 for e in items if e.contracts_signed is None and e.amount_yi_yuan is None)
-    scope = "".join(filter(None, [p.label if p else "全部", city, f"“{event}”" if event else None]))
+    when = (f"{cn_date(date_from)}至{cn_date(date_to)}" if date_from and date_to else
+            f"{cn_date(date_from)}以来" if date_from else f"{cn_date(date_to)}以前" if date_to else p.label if p else "全部")
+    scope = "".join(filter(None, [when, city, f"“{event}”" if event else None]))
     figures = [
         # no row is no record, not a count of zero: the table holds the events someone entered (无数据, as the summary)
         Figure(label=f"{scope}招商活动 场次", value=len(items) or None, unit="场", period=p.key if p else None,
@@ -139,9 +147,23 @@ class ProblemFacts(BaseModel):
                 "description": pb.description, "department": pb.department, "status": pb.status}
 
 
+def problem_timing(opened_on: date, due_on: date | None, closed_on: date | None, day: date) -> tuple[str, str]:
+    """When an open problem was raised and how long it has waited by the ledger's day (挂了多少天), and its 办结时限
+    with the days left to it or past it (离办结时限还剩几天): the one wording every view of a problem uses."""
+    still_open = closed_on is None
+    opened = f"提出于{cn_date(opened_on)}" + (f"（截至台账日期已 {(day - opened_on).days} 天）"
+                                            if still_open and opened_on <= day else "")
+    if due_on is None or not still_open:
+        return opened, ""
+    left = (due_on - day).days
+    return opened, f"办结时限{cn_date(due_on)}" + (f"（已逾期 {-left} 天）" if left < 0 else
+                                                  f"（距台账日期还剩 {left} 天）" if left else "（台账日期当天到期）")
+
+
 class ProblemItem(ProblemFacts):
     opened_on: date
     closed_on: date | None = None
+    as_of: date | None = None  # the ledger's day the item is seen on
     # the workflow columns of the ledger, said with every listed problem
     due_on: date | None = None  # 办结时限
     overdue_days: int | None = None  # open past its 办结时限 on the ledger date
@@ -189,8 +211,8 @@ def handled_by(problem: Problem, department: str | None) -> bool:
 def _problem_line(item: ProblemItem) -> str:
     project = f"{item.project}，" if item.project else ""
     closed = f"，{solved_on(item.opened_on, item.closed_on)}" if item.closed_on else ""
-    flow = [f"办结时限{cn_date(item.due_on)}" + (f"（已逾期 {item.overdue_days} 天）" if item.overdue_days else "")
-            if item.due_on and not item.closed_on else "",
+    opened, due = problem_timing(item.opened_on, item.due_on, item.closed_on, item.as_of) if item.as_of else ("", "")
+    flow = [opened, due,
             f"协调层级{item.escalation}" if item.escalation else "",
             f"企业评价“{item.evaluation}”" if item.evaluation else "",
             f"最新进展：{item.latest_progress}" if item.latest_progress and not item.closed_on else ""]
@@ -217,7 +239,7 @@ def _problem_items(session: Session, rows: list[tuple[Problem, Region]], on: dat
     for pb, rg in rows:
         closed = pb.closed_on if pb.closed_on and pb.closed_on <= day else None
         facts = ProblemFacts.of(pb, rg.name) | ({"status": "未办结"} if pb.closed_on and not closed else {})
-        items.append(ProblemItem(**facts, opened_on=pb.opened_on, closed_on=closed, due_on=pb.due_on,
+        items.append(ProblemItem(**facts, opened_on=pb.opened_on, closed_on=closed, as_of=day, due_on=pb.due_on,
                                  escalation=pb.escalation, evaluation=pb.evaluation if closed else None,
                                  overdue_days=(day - pb.due_on).days if pb.due_on and not closed and pb.due_on < day
                                  else None, latest_progress=latest.get(pb.id)))
@@ -457,13 +479,10 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
 
     def line(i: ProblemProgressItem) -> str:
         parts = [f"{i.code} {i.project or i.region}：{i.description}（{i.department}，{i.status}"]
-        # when it was raised, and for an open one how long it has waited by the ledger's date (挂了多少天)
-        parts.append(f"，提出于 {cn_date(i.opened_on)}" + (f"（截至台账日期已 {(day - i.opened_on).days} 天）"
-                                                        if not i.closed_on and i.opened_on <= day else ""))
-        if i.due_on:
-            parts.append(f"，办结时限 {cn_date(i.due_on)}")
-        if i.overdue_days is not None:
-            parts.append(f"，{'已逾期' if i.status != '已解决' else '超期办结'} {i.overdue_days} 天")
+        opened, due = problem_timing(i.opened_on, i.due_on, i.closed_on, day)
+        parts.append(f"，{opened}" + (f"，{due}" if due else f"，办结时限{cn_date(i.due_on)}" if i.due_on else ""))
+        if i.overdue_days is not None and i.status == "已解决":
+            parts.append(f"，超期办结 {i.overdue_days} 天")
         if i.escalation:
             parts.append(f"，协调层级 {i.escalation}")
         if i.closed_on:

@@ -262,16 +262,19 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
         "全市签约项目总投资多少亿元", "5亿元以上项目有几个", "重点产业链项目占比多少", "上半年签约了多少个项目",
         "项目库里一共有多少项目", "开工项目有多少个", "外资项目有几个",
     ],
-    slots={"matches": "rated"},
+    slots={"matches": "rated", "signed_from": "signed_from", "signed_to": "signed_to", "source_unit": "source"},
     path="projects",
 )
 def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,
-                  chain: str | None = None, matches: list[str] | None = None) -> ProjectStats:
+                  chain: str | None = None, matches: list[str] | None = None, signed_from: date | None = None,
+                  signed_to: date | None = None, source_unit: str | None = None) -> ProjectStats:
     """项目库统计：按阶段、产业链、地区的项目数和总投资，5亿元以上/10亿元以上项目数，开工率、资金到位率、履约率、重点产业链项目占比。
 
     period：可选，如“2023Q1”，只统计该累计期间内签约的项目（开工以期末前的开工日期为准）；不填则统计全部项目（含线索、在谈）。
     region：可选，地区名或简称；chain：可选，“5+3”重点产业链名，如“新型材料”“富硒食品”。金额单位均为亿元；
-    matches：可选，台账列的取值，写作“列名=值”，如 ["包抓领导=分管工业"]：只统计这些项目。
+    matches：可选，台账列的取值，写作“列名=值”，如 ["包抓领导=分管工业"]：只统计这些项目；
+    signed_from、signed_to：可选，签约日期范围，如“2023-04-01”到“2023-06-30”：只统计其间签约的项目（开工、到位按台账现状）；
+    source_unit：可选，首谈单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”：只统计该单位首谈的项目。
     """
     p = period_of(period)
     picks = parse_matches(matches)
@@ -279,6 +282,7 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         if region:
             check_region(store, resolve_region(session, region))
         projects = _select(session, region, chain, p, *_matching(session, picks))
+        projects, units = _narrowed(session, projects, signed_from, signed_to, source_unit)
         # a value asked in part (分管卫健) is said as the ledger writes it (副市长（分管卫健）)
         written = {label: sorted({str(v) for v in session.scalars(select(getattr(Project, _MATCH_ATTR[label])).where(
             Project.id.in_([x.id for x in projects]))) if v}) for label in picks if label not in FLAG_COLUMNS}
@@ -322,8 +326,12 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         figures=[], provenance=prov, summary="",
     )
     picked = "、".join(_picked(k, "/".join(written.get(k) or [v])) for k, v in picks.items())
+    window = (f"{cn_date(signed_from)}至{cn_date(signed_to)}签约的" if signed_from and signed_to else
+              f"{cn_date(signed_from)}以来签约的" if signed_from else f"{cn_date(signed_to)}以前签约的" if signed_to else "")
     scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", picked and f"{picked}的",
-                                  f"{p.label}签约" if p else ("" if region_name or chain_name or picked else "全部")]))
+                                  units and f"首谈单位为{units}的", window,
+                                  f"{p.label}签约" if p else ("" if region_name or chain_name or picked or units or window
+                                                               else "全部")]))
     items: list[tuple[str, float | int | None, str]] = [
         ("项目数", stats.project_count, "个"), ("总投资", stats.total_investment_yi_yuan, "亿元"),
         ("5亿元以上项目数", stats.count_ge_5_yi, "个"), ("10亿元以上项目数", stats.count_ge_10_yi, "个"),
@@ -335,8 +343,14 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     stats.figures = [Figure(label=f"{scope}项目 {label}", value=value, unit=unit, period=stats.period, provenance=prov)
                      for label, value, unit in items]
     shown = "，".join(f"{label} {format_value(value, unit)}" for label, value, unit in items)
-    stats.summary = f"{scope}项目：{shown}。" if projects else f"{scope}项目：无数据。"
+    # a few projects picked out (上个月签的, 深圳办首谈的) are named: which they are is half of what is asked
+    named = ("（" + "、".join(x.name for x in projects) + "）"
+             if (signed_from or signed_to or source_unit or picks) and len(projects) <= STATS_NAMED else "")
+    stats.summary = f"{scope}项目{named}：{shown}。" if projects else f"{scope}项目：无数据。"
     return stats
+
+
+STATS_NAMED = 8  # up to this many projects picked out, the statistics name each
 
 
 class ProjectItem(BaseModel):
@@ -365,6 +379,24 @@ class ProjectList(BaseModel):
     figures: list[Figure] = []  # the count and total investment said in the summary, with their source
     headline: str = ""  # the summary's first clause: how many projects, their total investment, the filters
     totals: str = ""  # the summary's sums of the columns asked, and a part's share of the whole ledger's sums
+
+
+def _narrowed(session: Session, projects: list[_P], signed_from: date | None, signed_to: date | None,
+              source_unit: str | None) -> tuple[list[_P], str]:
+    """The projects signed within the window and first talked to by the unit (驻深圳招商联络处 for 深圳办), with
+    the units' names as the ledger writes them: the one narrowing the list and the statistics share."""
+    if signed_from and signed_to and signed_from > signed_to:
+        raise InvalidValue(f"签约日期范围有误：起始日期 {signed_from} 晚于结束日期 {signed_to}。")
+    if signed_from or signed_to:
+        projects = [x for x in projects if x.signed_on is not None
+                    and (not signed_from or x.signed_on >= signed_from) and (not signed_to or x.signed_on <= signed_to)]
+    units = ""
+    if source_unit:
+        first = dict(session.execute(select(Project.id, Project.source_unit).where(
+            Project.id.in_([x.id for x in projects]))).all())
+        projects = [x for x in projects if _same_unit(source_unit, first.get(x.id))]
+        units = "、".join(sorted({str(first[x.id]) for x in projects})) or f"“{source_unit}”"
+    return projects, units
 
 
 def _upper_bound(text: str) -> tuple[Decimal, bool]:
@@ -437,14 +469,10 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     # 未签约: the stages before 签约 (线索, 在谈)
     before_stage = resolve_stage(stage[1:]) if stage and stage.startswith("未") else None
     wanted_stage = resolve_stage(stage) if stage and not before_stage else None
-    if signed_from and signed_to and signed_from > signed_to:
-        raise InvalidValue(f"签约日期范围有误：起始日期 {signed_from} 晚于结束日期 {signed_to}。")
     with store.session() as session:
         projects = _select(session, scoped_region(store, session, region), chain, p,
                            *_matching(session, picks), ledger_on=ledger_on)
-        if signed_from or signed_to:
-            projects = [x for x in projects if x.signed_on is not None
-                        and (not signed_from or x.signed_on >= signed_from) and (not signed_to or x.signed_on <= signed_to)]
+        projects, units = _narrowed(session, projects, signed_from, signed_to, source_unit)
         if order == "investment":
             projects = sorted(projects, key=lambda x: (x.total is None, -(x.total or 0), x.name))
         elif order == "investment_asc":  # 投资最小的: the smallest first, unfilled last
@@ -483,11 +511,6 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             investors = sorted({x.enterprise for x in projects if x.enterprise})
             named = {n for e in seated for n in match_names(e, investors, "enterprise")}
             projects = [x for x in projects if x.enterprise in named]
-        if source_unit:
-            first = dict(session.execute(select(Project.id, Project.source_unit).where(
-                Project.id.in_([x.id for x in projects]))).all())
-            projects = [x for x in projects if _same_unit(source_unit, first.get(x.id))]
-            units = "、".join(sorted({str(first[x.id]) for x in projects})) or f"“{source_unit}”"
         shown = projects[: max(limit, 0)]
         prov = provenance(session, "projects", [(x.id, x.import_id) for x in shown], p, None)
         ledger = ledger_column_texts(session, [x.id for x in shown], asked, ledger_on)
@@ -652,12 +675,14 @@ class StalledProjects(BaseModel):
         "签约后90天未开工的项目名单", "哪些项目签约很久了还没开工", "汉阴县签约未开工超过两个月的项目",
         "截至6月底签了约还没开工的项目", "到3月31日为止签约了但没动工的有几个",
         "在谈超过两个月还没签约的项目", "线索进来一个多月了还没转入洽谈的", "开工一年了还没投产的项目",
+        "签约不到一个月、还没开工的项目",
     ],
-    slots={"as_of": "until", "stage": "stuck_in"},
+    slots={"as_of": "until", "stage": "stuck_in", "within": "days_within"},
     path="stalled-projects",
 )
 def stalled_projects(store: FigureStore, days: int | None = None, region: str | None = None,
-                     as_of: date | None = None, limit: int = 50, stage: StuckStage = "签约") -> StalledProjects:
+                     as_of: date | None = None, limit: int = 50, stage: StuckStage = "签约",
+                     within: bool = False) -> StalledProjects:
     """停在某一阶段超过 days 天、还没走到下一步的项目（默认：签约后超过 days 天仍未开工），按进入该阶段的日期排列；
     给出 as_of 时按那一天的情况：那天以前进入该阶段、那天还没有走到下一步（下一步日期为空或晚于那天）的项目，
     包括后来已经走到下一步的。
@@ -665,7 +690,8 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
     days：进入该阶段后的天数，如 3 个月填 90（默认：不给 as_of 时 90，给 as_of 时 0，即那天停在该阶段的全部）；
     region：可选，地区名或简称；as_of：可选，截至日期（默认台账日期，即最新一期项目台账的填报日期），如“2023-06-30”；
     limit：最多列出条数（默认 50），total_count 为全部个数；
-    stage：停留的阶段：“签约”（未开工，默认）、“在谈”（未签约）、“线索”（未转在谈）、“开工”（未投产）。
+    stage：停留的阶段：“签约”（未开工，默认）、“在谈”（未签约）、“线索”（未转在谈）、“开工”（未投产）；
+    within：True 时 days 是上限：进入该阶段还不满 days 天、还没走到下一步的项目（签约不到两个月、还没开工的）。
     """
     days = (0 if as_of else 90) if days is None else days
     if days < 0:
@@ -679,7 +705,8 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
         # of an old ledger stalled
         cutoff_day = as_of or ledger_date(session)
         region = scoped_region(store, session, region)
-        entered_by = (entered <= cutoff_day - timedelta(days=days) if as_of and not days
+        entered_by = (entered.between(cutoff_day - timedelta(days=days), cutoff_day) if within
+                      else entered <= cutoff_day - timedelta(days=days) if as_of and not days
                       else entered < cutoff_day - timedelta(days=days))
         # on a past day the stage is not the ledger's current one: not moved on then is no next date up to it
         not_moved = ((reached.is_(None) | (reached > cutoff_day)),) if as_of else (
@@ -696,8 +723,9 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
         prov = found_or_examined(session, "projects", [(x.id, x.import_id) for x in stalled], Project.id,
                                  Project.import_id, region_filter(session, region), None,
                           (f"{dated}不晚于 {cn_date(cutoff_day)}、到那天还没有{COLUMN_NAMES[step]}（或{COLUMN_NAMES[step]}晚于那天）"
-                           + (f"、{dated}距那天超过 {days} 天" if days else "") + "的项目") if as_of else
-                          f"阶段为“{stage}”、没有{COLUMN_NAMES[step]}、{dated}距 {cn_date(cutoff_day)}（台账日期）超过 {days} 天的项目")
+                           + (f"、{dated}距那天{'不超过' if within else '超过'} {days} 天" if days else "") + "的项目")
+                          if as_of else f"阶段为“{stage}”、没有{COLUMN_NAMES[step]}、{dated}距 {cn_date(cutoff_day)}（台账日期）"
+                                        f"{'不超过' if within else '超过'} {days} 天的项目")
     items = [
         StalledProject(id=x.id, name=x.name, region=x.region, chain=x.chain, enterprise=x.enterprise,
                        total_investment_yi_yuan=as_float(x.total), stage=x.stage, signed_on=x.signed_on,
@@ -713,7 +741,8 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
                        f"已 {x.days_in_stage} 天）" for x in items[:20])
     more = f"（列出{verb}最早的 {len(items[:20])} 个）" if total > len(items[:20]) else ""
     # the region asked is said: 镇坪县有没有… answered "没有…" without it reads as the whole city's
-    what = (f"{region or ''}{verb}超过 {days} 天仍未{STEP_VERBS[step]}的项目" if days
+    what = (f"{region or ''}{verb}{'不满' if within else '超过'} {days} 天{'、尚' if within else '仍'}未{STEP_VERBS[step]}的项目"
+            if days
             else f"{region or ''}已{verb}、尚未{STEP_VERBS[step]}的项目")
     moved = [f"{x.name}后于{cn_date(d)}{STEP_VERBS[step]}" for x in items
              if (d := getattr(x, STEP_FIELDS.get(step, ""), None)) is not None]

@@ -96,6 +96,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("problem_ledger_on", "某一期问题台账的日期", narrows=True),
     SlotKind("waited_since", "等待天数从何时算起（提出、最新进展）", names=False),
     SlotKind("stuck_in", "停留的阶段（在谈还没签约、签约还没开工）"),
+    SlotKind("days_within", "天数是上限（签约还不满两个月）", names=False, narrows=True),
     SlotKind("event", "招商活动的名称（丝博会、雄安推介会）", narrows=True),
     SlotKind("across_issues", "跨越几期台账的变化（哪一期转的、这几期涨了多少）"),
 )
