@@ -264,7 +264,8 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
             w and w in parsed.text for m in parsed.metrics for w in (m.name, *m.aliases)):
         eligible = [e for e in eligible if "metric" not in REGISTRY[e[2]].slots.values()]
     if parsed.bad_period or (DEFINE_ONLY.search(parsed.text) and not parsed.regions and parsed.period_assumed
-                             and not parsed.slots.project and not parsed.slots.enterprise):
+                             and not parsed.slots.project and not parsed.slots.enterprise
+                             and not parsed.slots.county_class):  # (二类县区按考核口径…: a class is places)
         eligible = []  # 13月: refused below; 怎么算/口径 without a place or period: a definition, not a figure
     if COMPARE.search(parsed.text) and not parsed.regions and not parsed.slots.project and not parsed.slots.enterprise:
         # 项目库和目标企业库有什么区别: how two terms relate is said in documents, no tool's list answers it

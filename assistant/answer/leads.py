@@ -27,7 +27,7 @@ from assistant.answer.understand import (
 from assistant.db.periods import parse_period
 from assistant.tools.directory import EnterpriseList, ProjectDetail
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
-from assistant.tools.lifecycle import CountyRanking, CountyRates
+from assistant.tools.lifecycle import CountyRanking, CountyRates, project_rate
 from assistant.tools.milestones import COLUMN_NAMES
 from assistant.tools.monthly import ProgressChange, ProgressStep
 from assistant.tools.project_history import ProjectHistory
@@ -491,20 +491,20 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
             if row is None or rate is None or row.rank is None:
                 parts.append(f"{name}没有可计算{by}的项目（无数据）")
             else:
-                parts.append(f"{name}项目{by}{fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
+                parts.append(f"{name}{project_rate(by)}{fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
         return day + "；".join(parts) + "。"
     if (level := threshold_of(parsed.text)) and level[2] == "%":
         # 开工率低于80%的, 不是满格的: the counties on that side of the level, each with its rate
         side, value, _ = level
         rows = _beyond(result, side, value)
         listed = "、".join(f"{r.region}（{fmt(r.rate(by), '%')}）" for r in rows)
-        return f"{day}项目{by}{side}{fmt(value, '%')}的县区{len(rows)}个" + (f"：{listed}。" if rows else "。")
+        return f"{day}{project_rate(by)}{side}{fmt(value, '%')}的县区{len(rows)}个" + (f"：{listed}。" if rows else "。")
     if ends := end_places(parsed.text, ranks):
         # 垫底的三个, 前三名: the first or last n places, with every county tied at the nth
         which, n, cut = ends
         rows = [r for r in ranked if (r.rank <= cut if which == "前" else r.rank >= cut)]  # type: ignore[operator]
         rows.sort(key=lambda r: r.rank or 0, reverse=which == "倒数")
-        return (f"{day}各县区项目{by}{which}{n}名：" + "、".join(
+        return (f"{day}各县区{project_rate(by)}{which}{n}名：" + "、".join(
             f"{r.region}（{_rank_words(r.rank or 0, ranks.count(r.rank or 0))}，{fmt(r.rate(by), '%')}）" for r in rows) + "。")
     end = _extreme(parsed, ranks)
     if end is None:
@@ -513,7 +513,7 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     rows = [r for r in ranked if r.rank == place]
     names = "、".join(f"{r.region}（{fmt(r.rate(by), '%')}）" for r in rows)
     tie = f"，{len(rows)}个县区并列" if len(rows) > 1 else ""
-    return f"{day}各县区项目{by}排{said}的是{names}{tie}。"
+    return f"{day}各县区{project_rate(by)}排{said}的是{names}{tie}。"
 
 
 # Which counties' places changed between two periods (哪些县区名次有变化, 排名哪些县区变了, 谁的名次变了).

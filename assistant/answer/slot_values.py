@@ -107,7 +107,9 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         window = slots.date_from if kind == "signed_from" else slots.date_to
         # 8月份要到约定开工期限: the month is the deadline's, not a signing's
         deadline = slots.due_from is not None and not SIGNING.search(parsed.text)
-        return [] if window is None or (slots.week or deadline) and not SIGNING.search(parsed.text) else [window]
+        # 二季度新登记了多少个问题: the problems raised in the window, no project signed in it
+        raised = "问题" in parsed.text and not SIGNING.search(parsed.text)
+        return [] if window is None or (slots.week or deadline or raised) and not SIGNING.search(parsed.text) else [window]
     if kind in ("matches", "rated"):  # one value: every column
         picked = slots.matches if kind == "matches" else slots.rated
         return [[f"{k}={v}" for k, v in picked.items()]] if picked else []

@@ -90,6 +90,8 @@ _CHANGE = re.compile(r"(?:进度|完成率|完成情况|名次|排名).{0,6}(?:�
 # The four project rates of the county ranking, by the words staff use for them
 _RATE_WORDS = {"资金到位率": ("资金到位率", "到位率"), "开工率": ("开工率",), "合同履约率": ("合同履约率", "履约率"),
                "涉链占比": ("涉链占比", "涉链项目占比", "涉链率", "重点产业链项目占比")}
+# The assessment's measure of funds asked (新建项目当年资金到位率, 按考核口径算): new projects' funds of the year.
+_NEW_FUNDS = re.compile(r"新建项目|当年到位|当年资金|考核(?:那个|的)?口径")
 # A record's 编号 as ledgers write them (WT-2023-003, WT2023003, ZS-23-15): letters, then digits in groups.
 CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,6}\s*(?:[-_－—]?\s*\d{2,4}(?:\s*[-_－—]\s*\d{1,5})+|\d{6,})(?![\d])")
 
@@ -1061,7 +1063,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.columns = said or (in_charge_columns() if who else None)
         filters, mentions = ledger_matches(_leader_area_said_out(bare_text), vocab.ledger_values)
         # a filter of a list only where projects are listed or counted (续建项目有哪些), not where a rule about
-        # such projects is asked (新建项目资金到位率低于多少不得分)
+        # such projects is asked (新建项目当年资金到位率低于多少不得分)
         # …or where an amount of them is added up (续建项目今年到位了多少资金)
         # (an amount asked of the list, then a part of it pointed out, 总投资多少，其中A级的是哪个: the part's value
         # picks no rows of the total)
@@ -1071,9 +1073,11 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         listed = _LIST_ASK.search(bare_text.split("其中")[0] if "其中" in bare_text else bare_text)
         slots.matches = filters if filters and (listed or totalled) else None
         # a rate of the projects picked (分管卫健的副市长包的那几个项目开工率) is the rate asked, not their list; a rule
-        # about such projects' rate (新建项目资金到位率低于多少不得分) is neither
+        # about such projects' rate (新建项目当年资金到位率低于多少不得分) is neither
         if filters and not _RULE_ASKED.search(text) and any(w in text for words in _RATE_WORDS.values() for w in words):
             slots.rated, slots.matches = filters, None
+            if _NEW_FUNDS.search(text) and set(filters) == {"新建/续建"}:
+                slots.rated = None  # 新建项目当年资金到位率: the new projects are the assessment measure's own
         promoted = _in_charge_of(bare_text, mentions)
         if promoted:  # 黄某负责哪些项目: the one column the person holds is the column asked
             slots.matches = {**(slots.matches or {}), **promoted}
@@ -1084,6 +1088,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.chain = None  # 文旅 inside 分管文旅 (a leader's remit) names no chain
             slots.spans = [s for s in slots.spans if s[0] != chain_word]
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
+    if slots.rate == "资金到位率" and _NEW_FUNDS.search(text):
+        slots.rate = "新建项目当年资金到位率"  # 按考核口径（新建项目、当年到位）: the assessment's own measure
     slots.per_county = bool(PER_COUNTY.search(text)) or None
     filtered = (slots.stage or slots.chain or slots.matches or slots.foreign or slots.no_funds or slots.amount
                 or slots.amount_below

@@ -762,8 +762,11 @@ RATE_RULES = {
     "资金到位率": "资金到位率 = 累计到位资金 ÷ 总投资 × 100%（只计已签约且两项均已填写的项目）",
     "合同履约率": "合同履约率 = 在约定开工期限内开工的项目数 ÷ 约定开工期限已到（不晚于台账日期）的签约项目数 × 100%",
     "涉链占比": "涉链占比 = 属于“5+3”重点产业链的项目数 ÷ 项目总数 × 100%",
+    # the assessment's own measure of funds (考核评价办法: 新建项目当年资金到位率低于40%的不得分)
+    "新建项目当年资金到位率": "新建项目当年资金到位率（考核口径）= 新建且已签约项目的当年到位资金 ÷ 其合同总投资 × 100%（只计两项均已填写的项目）",
 }
-RATE_TARGETS = {"资金到位率": 40.0, "开工率": 80.0, "涉链占比": 60.0}  # 考核评价办法: first-year funds ≥ 40% etc.
+RATE_TARGETS = {"资金到位率": 40.0, "开工率": 80.0, "涉链占比": 60.0,  # 考核评价办法: first-year funds ≥ 40% etc.
+                "新建项目当年资金到位率": 40.0}
 
 
 class CountyRates(BaseModel):
@@ -777,6 +780,7 @@ class CountyRates(BaseModel):
     on_time: int
     fulfilment_rate_pct: float | None
     key_chain_share_pct: float | None
+    new_funds_rate_pct: float | None = None  # 新建项目当年资金到位率 (the assessment's measure)
     rank: int | None = None
 
     def rate(self, by: str) -> float | None:
@@ -814,11 +818,14 @@ def county_rates(rows: list[LedgerRow], day: date, by: str = "region") -> dict[s
         totals = sum((Decimal(str(p.total)) for p in money), Decimal(0))
         due = [p for p in signed if p.deadline and p.deadline <= day]
         on_time = [p for p in due if p.started_on and p.deadline and p.started_on <= p.deadline]
+        new = [p for p in signed if p.build_type == NEW_BUILD and p.total is not None and p.funds_year is not None]
         out[region] = CountyRates(
             region=region, projects=len(members), signed=len(signed), started=len(started),
             start_rate_pct=_pct(len(started), len(signed)), funds_rate_pct=_pct(funds, totals) if money else None,
             due=len(due), on_time=len(on_time), fulfilment_rate_pct=_pct(len(on_time), len(due)),
-            key_chain_share_pct=_pct(sum(1 for p in members if p.key_chain), len(members)))
+            key_chain_share_pct=_pct(sum(1 for p in members if p.key_chain), len(members)),
+            new_funds_rate_pct=_pct(sum((Decimal(str(p.funds_year)) for p in new), Decimal(0)),
+                                    sum((Decimal(str(p.total)) for p in new), Decimal(0))) if new else None)
     return out
 
 
@@ -833,6 +840,9 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     money = and_(signed, src.total_investment_yi_yuan.is_not(None), src.funds_arrived_yi_yuan.is_not(None))
     due = and_(signed, src.start_deadline <= day)
     on_time = and_(due, src.started_on.is_not(None), src.started_on <= src.start_deadline)
+    # 新建 is the project's own column (its versions keep the amounts, not the kind)
+    new = and_(signed, Project.build_type == NEW_BUILD, src.total_investment_yi_yuan.is_not(None),
+               src.funds_this_year_yi_yuan.is_not(None))
 
     def count(cond: ColumnElement[bool]) -> Any:
         return func.sum(case((cond, 1), else_=0))
@@ -842,7 +852,8 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     aggregates = (func.count(), count(signed), count(started), count(money),
                   func.sum(case((money, src.funds_arrived_yi_yuan), else_=0)),
                   func.sum(case((money, src.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
-                  count(key_chain))
+                  count(key_chain), count(new), func.sum(case((new, src.funds_this_year_yi_yuan), else_=0)),
+                  func.sum(case((new, src.total_investment_yi_yuan), else_=0)))
 
     def over_ledger(stmt: Any) -> Any:
         if ledger_on is None:
@@ -856,85 +867,102 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     if city is not None and rows:
         rows.append((city, *session.execute(over_ledger(select(*aggregates))).one()))
     out: dict[str, CountyRates] = {}
-    for name, n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key in rows:
+    for name, n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key, n_new, new_funds, new_totals \
+            in rows:
         out[name] = CountyRates(
             region=name, projects=n, signed=n_signed, started=n_started,
             start_rate_pct=_pct(n_started, n_signed),
             funds_rate_pct=_pct(Decimal(str(funds)), Decimal(str(totals))) if n_money else None,
             due=n_due, on_time=n_on_time, fulfilment_rate_pct=_pct(n_on_time, n_due),
-            key_chain_share_pct=_pct(n_key, n))
+            key_chain_share_pct=_pct(n_key, n),
+            new_funds_rate_pct=_pct(Decimal(str(new_funds)), Decimal(str(new_totals))) if n_new else None)
     return out
 
 
 RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pct", "合同履约率": "fulfilment_rate_pct",
-                "涉链占比": "key_chain_share_pct"}
+                "涉链占比": "key_chain_share_pct", "新建项目当年资金到位率": "new_funds_rate_pct"}
+NEW_BUILD = "新建"  # the 新建/续建 column's value of a new project
+
+
+def project_rate(by: str) -> str:
+    """How a rate is said of a place's projects: 项目开工率, but 新建项目当年资金到位率 as it is (it names its projects)."""
+    return by if by.startswith("新建项目") else f"项目{by}"
 
 
 @figure_tool(
     "各县区项目资金到位率（及开工率、合同履约率、涉链占比）排名",
     examples=[
         "资金到位率各县区排个名", "哪个县区项目资金到位率最低", "各县区项目资金到位率谁最高", "各县区项目四率排名",
-        "各地项目资金到位情况比较", "资金到位率低于40%的县区",
+        "各地项目资金到位情况比较", "资金到位率低于40%的县区", "按考核口径各县区新建项目当年资金到位率",
     ],
-    slots={"rate": "rate", "region": "county"},
+    slots={"rate": "rate", "region": "county", "county_class": "county_class"},
     path="county-rates",
 )
 def county_project_rates(store: FigureStore,
-                         rate: Literal["资金到位率", "开工率", "合同履约率", "涉链占比"] = "资金到位率",
-                         region: str | None = None) -> CountyRanking:
+                         rate: Literal["资金到位率", "开工率", "合同履约率", "涉链占比", "新建项目当年资金到位率"] = "资金到位率",
+                         region: str | None = None, county_class: str | None = None) -> CountyRanking:
     """各县（市、区）、开发区项目台账的开工率、资金到位率（到位资金占总投资的比例）、合同履约率、涉链占比，
     按 rate 指定的比率从高到低排名（并列同名次；没有可计算项目的地区不参与排名）。
 
-    rate：排名依据，“资金到位率”（默认）、“开工率”、“合同履约率”或“涉链占比”；
-    region：可选，某县区名或简称：先写明该县区的比率和名次（仍按全部县区排名）。
+    rate：排名依据，“资金到位率”（默认）、“开工率”、“合同履约率”、“涉链占比”，或“新建项目当年资金到位率”（考核口径：新建项目的
+    当年到位资金 ÷ 合同总投资）；
+    region：可选，某县区名或简称：先写明该县区的比率和名次（仍按全部县区排名）；
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
     """
-    return _county_ranking(store, rate, region)
+    return _county_ranking(store, rate, region, county_class)
 
 
 @figure_tool(
     "各县区项目开工率排名",
     examples=["各县区项目开工率排名", "哪个县区项目开工率最低", "开工率排在后面的县区有哪些", "各县区签约项目开工情况比较"],
-    slots={"region": "county"},
+    slots={"region": "county", "county_class": "county_class"},
     path="county-start-rates",
 )
-def county_start_rates(store: FigureStore, region: str | None = None) -> CountyRanking:
+def county_start_rates(store: FigureStore, region: str | None = None, county_class: str | None = None) -> CountyRanking:
     """各县（市、区）、开发区签约项目的开工率（已开工含投产 ÷ 签约项目数）排名，并附资金到位率等其他比率。
 
-    region：可选，某县区名或简称：先写明该县区的开工率和名次。
+    region：可选，某县区名或简称：先写明该县区的开工率和名次；
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
     """
-    return _county_ranking(store, "开工率", region)
+    return _county_ranking(store, "开工率", region, county_class)
 
 
 @figure_tool(
     "各县区合同履约率排名（按约定开工期限）",
     examples=["各县区合同履约率排名", "哪个县区合同履约率最低", "各地项目履约情况比较", "按期开工的履约率各县区谁高"],
-    slots={"region": "county"},
+    slots={"region": "county", "county_class": "county_class"},
     path="county-fulfilment-rates",
 )
-def county_fulfilment_rates(store: FigureStore, region: str | None = None) -> CountyRanking:
+def county_fulfilment_rates(store: FigureStore, region: str | None = None, county_class: str | None = None) -> CountyRanking:
     """各县（市、区）、开发区的合同履约率（在约定开工期限内开工 ÷ 期限已到的签约项目）排名。
 
-    region：可选，某县区名或简称：先写明该县区的合同履约率和名次。
+    region：可选，某县区名或简称：先写明该县区的合同履约率和名次；
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
     """
-    return _county_ranking(store, "合同履约率", region)
+    return _county_ranking(store, "合同履约率", region, county_class)
 
 
 @figure_tool(
     "各县区涉链项目占比排名",
     examples=["涉链项目占比各县区排名", "各县区重点产业链项目占比谁最高", "哪个县区涉链项目占比低于60%", "各县区项目涉链情况"],
-    slots={"region": "county"},
+    slots={"region": "county", "county_class": "county_class"},
     path="county-chain-shares",
 )
-def county_chain_shares(store: FigureStore, region: str | None = None) -> CountyRanking:
+def county_chain_shares(store: FigureStore, region: str | None = None, county_class: str | None = None) -> CountyRanking:
     """各县（市、区）、开发区项目中属于“5+3”重点产业链的占比排名。
 
-    region：可选，某县区名或简称：先写明该县区的涉链占比和名次。
+    region：可选，某县区名或简称：先写明该县区的涉链占比和名次；
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
     """
-    return _county_ranking(store, "涉链占比", region)
+    return _county_ranking(store, "涉链占比", region, county_class)
 
 
-def _county_ranking(store: FigureStore, by: str, region: str | None = None) -> CountyRanking:
+def _county_ranking(store: FigureStore, by: str, region: str | None = None,
+                    county_class: str | None = None) -> CountyRanking:
+    from assistant.tools.assessment import class_members  # the scheme reads the rates of this module
+
     field = RATE_FIELDS[by]
+    members = class_members(county_class) if county_class else None
     with store.session() as session:
         named = resolve_region(session, region) if region else None
         if named is not None:
@@ -943,7 +971,8 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None) -> C
         day = ledger_date(session)
         rates = county_rates_in_db(session, day)
         guard_aggregate(store, "各县区项目比率排名", len([r for r in rates if r != store.region_scope]))
-        order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
+        order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city
+                 and (members is None or r.name in members)]
         # Every project of the ledger stands behind the ranking: its ids and the imports that wrote them come
         # from the database as one aggregate each, not as 10,000 (id, import) pairs to sort in Python.
         prov = provenance_of(session, "projects", all_ids(session, Project.id),
@@ -957,18 +986,19 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None) -> C
     table.sort(key=lambda r: (r.rank is None, r.rank or 0, order.index(r.region)))
     if store.region_scope:
         table = [r for r in table if r.region == store.region_scope]
-    figures = [Figure(label=f"{r.region}项目{by}", value=getattr(r, field), unit="%", period=None, provenance=prov)
+    figures = [Figure(label=f"{r.region}{project_rate(by)}", value=getattr(r, field), unit="%", period=None, provenance=prov)
                for r in table]
     ranked = [r for r in table if r.rank is not None]
     listing = "、".join(f"{r.rank}. {r.region} {format_value(getattr(r, field), '%')}" for r in ranked)
     missing = [r.region for r in table if r.rank is None]
     target = RATE_TARGETS.get(by)
     below = [r.region for r in ranked if target is not None and getattr(r, field) < target]
-    summary = f"截至{cn_date(day)}台账，各县区项目{by}排名：{listing}。"
+    field_ = f"{county_class}县区" if members is not None else "各县区"
+    summary = f"截至{cn_date(day)}台账，{field_}{project_rate(by)}排名：{listing}。"
     own = next((r for r in table if r.region == asked), None)
     if asked:  # the county asked about first: its rate and its place among the ranked
         tie = "并列" if own is not None and sum(1 for r in ranked if r.rank == own.rank) > 1 else ""
-        summary = (f"{asked}项目{by}{format_value(getattr(own, field), '%')}，在 {len(ranked)} 个县区中排{tie}第 {own.rank} 名。"
+        summary = (f"{asked}{project_rate(by)}{format_value(getattr(own, field), '%')}，在 {len(ranked)} 个县区中排{tie}第 {own.rank} 名。"
                    if own is not None and own.rank is not None else f"{asked}没有可计算{by}的项目（无数据）。") + summary
     if missing:
         summary += f"无法计算（无数据）：{'、'.join(missing)}。"

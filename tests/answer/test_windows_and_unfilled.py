@@ -168,3 +168,22 @@ def test_a_ledger_question_about_the_place_an_indicator_question_asked(assistant
     answer = assistant.ask("它那边台账上投资最大的是哪个项目，开工了没有", ["旬阳一季度内资完成进度排第几"]).answer
     assert xunyang[0]["项目名称"] in _lead(answer) and all(p["地区"] == "旬阳市" for p in xunyang), answer
     assert answer.index(xunyang[0]["项目名称"]) < answer.index(xunyang[1]["项目名称"]), answer
+
+
+def _new_funds_rate(region: str) -> Decimal:
+    """考核办法's measure: 新建 signed projects' 当年到位资金 ÷ their 总投资."""
+    new = [p for p in _rows("projects.csv") if p["地区"] == region and p["新建/续建"] == "新建"
+           and p["阶段"] in ("签约", "开工", "投产") and p["当年到位资金（亿元）"] and p["总投资（亿元）"]]
+    return sum(Decimal(p["当年到位资金（亿元）"]) for p in new) / sum(Decimal(p["总投资（亿元）"]) for p in new) * 100
+
+
+def test_the_assessments_own_funds_rate_within_a_class(assistant: Assistant) -> None:
+    answer = assistant.ask("高新区新建项目当年资金到位率按考核口径算是多少").answer
+    assert f"新建项目当年资金到位率{_said(_new_funds_rate('高新区'))}%" in _lead(answer), answer
+    second = ["汉阴县", "石泉县", "紫阳县", "岚皋县", "平利县", "白河县"]  # 考核办法 第四条
+    below = [c for c in second if _new_funds_rate(c) < 40]
+    ranked = assistant.ask("二类县区按考核那个口径（新建项目、用当年到位资金）算资金到位率，哪几个没过40%").answer
+    assert "二类县区" in _lead(ranked), ranked
+    listed = _lead(ranked).split("排名：")[1].split("。")[0]
+    assert sorted(listed.count(c) for c in second) == [1] * len(second) and "高新区" not in listed, ranked
+    assert "低于考核目标 40% 的：" + "、".join(sorted(below, key=lambda c: -_new_funds_rate(c))) in ranked, ranked
