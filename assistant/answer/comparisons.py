@@ -77,6 +77,40 @@ def ends_apart(parsed: Parsed, r: RankingResult) -> tuple[str, float] | None:
             f"比{word_b}的{names_b}（{fmt(b, level)}）{said}", abs(gap))
 
 
+# A place asked against another position of the ranking (比第二名快几个点, 比上一名差多少, 离第一还差多少).
+GAP_TO_PLACE = re.compile(r"(?:比|离|距离?|跟|和)\s*(?:排)?(?:第\s*(\d{1,2}|[一二两三四五六七八九十])\s*名?|(前|上|后|下)一名|(榜首|头名)|"
+                          r"(最后一名|倒数第一))[^，。？?]{0,6}?(?:快|慢|高|低|多|少|差|领先|落后|超)")
+
+
+def gap_to_place(text: str, r: RankingResult, row: Any) -> tuple[str, float] | None:
+    """"，比第2名汉滨区（21%）高2.8个百分点" when the question asks how far the place asked is from another position
+    of the ranking: the clause and the gap (for the number checker); None when it asks no such thing."""
+    m = GAP_TO_PLACE.search(text)
+    own = score_of(row, r.by)
+    if m is None or own is None:
+        return None
+    ranks = sorted({x.rank for x in r.rows if score_of(x, r.by) is not None})
+    if m.group(1):
+        rank = int(m.group(1)) if m.group(1).isdigit() else SMALL_NUMBERS[m.group(1)]
+    elif m.group(2):
+        before = m.group(2) in "前上"
+        near = [x for x in ranks if (x < row.rank if before else x > row.rank)]
+        if not near:
+            return None
+        rank = near[-1] if before else near[0]
+    else:
+        rank = ranks[0] if m.group(3) else ranks[-1]
+    other = next((x for x in r.rows if x.rank == rank and x.region != row.region), None)
+    if other is None or (theirs := score_of(other, r.by)) is None:
+        return None
+    unit = "个百分点" if r.by in ("completion", "yoy") else r.unit
+    level = "%" if unit == "个百分点" else unit
+    gap = round(own - theirs, 2)
+    more, less = ("高", "低") if r.by != "value" else ("多", "少")
+    said = f"{more if gap >= 0 else less}{fmt(abs(gap), unit)}" if gap else "持平"
+    return f"，比第{rank}名{other.region}（{fmt(theirs, level)}）{said}", abs(gap)
+
+
 # The question weighs one place against another (差几个百分点, 谁高, 比全市高还是低, 和石泉比): 多少 is no such word.
 ASKS_DIFFERENCE = re.compile(r"差|高|低|谁|比(?!例|重)|快|慢|领先|落后|超过|不如|多出|[多少](?=[了些]|$)")
 ASKS_YOY_MEASURE = re.compile(r"同比|增速|增幅|增长率|增长")

@@ -113,6 +113,43 @@ def gives_another_set(text: str, figures: list[Figure]) -> bool:
     return False
 
 
+# An amount or rate a question gives as its premise (那121.8万美元外资, 资金到位率57.32%，…): a figure said before,
+# of which something more is asked.
+GIVEN_AMOUNT = re.compile(r"(?:(?:那|这)(?:笔|个)?\s*(\d+(?:\.\d+)?)\s*(万美元|亿元|万元|亿|%)|"
+                          r"(\d+(?:\.\d+)?)\s*(万美元|亿元|万元|亿|%)\s*[，,])")
+# What is asked of such a figure beyond itself, and what a sentence stating it must also hold to answer that: which
+# projects or companies (a name), when (a day), in how many parts (笔), how much money a rate is (an amount).
+PREMISE_ASKS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"哪(?:几|些|个|家)[^，。？?]{0,3}(?:项目|企业|公司|单位)|(?:项目|企业|公司)(?:是|有)?哪(?:几|些|个|家)"),
+     re.compile(r"[\u4e00-\u9fa5]{2,}(?:项目|公司|集团)")),
+    (re.compile(r"哪天|哪一天|几号|什么时候到|啥时候到"), re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")),
+    (re.compile(r"几笔|分几次|分几批"), re.compile(r"\d+\s*笔|分\s*\d+\s*[次批]")),
+    (re.compile(r"多少(?:个)?亿|多少钱|多少万(?:元|美元)?"), re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万美元|万元|亿)")),
+)
+
+
+def premise_unanswered(text: str, figures: list[Figure], quotes: list[str]) -> bool:
+    """The question gives a figure (那121.8万美元外资) and asks something of it (是哪几个项目进的, 分几笔到的, 到位的
+    钱是多少亿) that neither a tool's figure of that value nor a quoted sentence stating the value answers: a sentence
+    restating the figure is the premise again, not the answer."""
+    given = [(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in GIVEN_AMOUNT.finditer(text)]
+    if not given:
+        return False
+    rest = GIVEN_AMOUNT.sub("", text)
+    asks = [holds for asked, holds in PREMISE_ASKS if asked.search(rest)]
+    if not asks:
+        return False
+    values = {float(n) for n, _ in given}
+    if any(f.value is not None and round(f.value, 2) in values for f in figures):
+        return False  # a row of the database is that figure: its record says the rest
+    for quote in quotes:
+        for sentence in re.split(r"[。；;]", quote):
+            if any(n in sentence for n, _ in given) and all(
+                    holds.search(sentence.replace(n + unit, "")) for holds in asks for n, unit in given if n in sentence):
+                return False
+    return True
+
+
 # What a question asks of the set it gives (那146个问题里涉及用地的有几个 → 用地, 137个项目里高新区有多少个 → 高新区).
 SUBSET = re.compile(r"(?:里|中|当中|之中)面?[，,]?(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?(?:有|占|是)?(?:几|多少)")
 

@@ -26,6 +26,7 @@ from assistant.answer.declines import (
     gives_another_set,
     missing_issuer,
     nothing_found,
+    premise_unanswered,
     set_unspoken,
     subset_unanswered,
     unheld_issue,
@@ -592,6 +593,11 @@ class Assistant:
             # the documents give the set's total, not the part asked: quoting the total would read as an answer
             comp.policy_lines, comp.citations, comp.notes = [], [], []
             comp.lead = f"项目数据库中没有那一批的明细，知识库文档中也没有找到其中“{part}”的单独统计，为避免误导，不作推测。"
+        elif premise_unanswered(parsed.text, comp.figures, [c.quote for c in comp.citations]):
+            # 那121.8万美元外资是哪几个项目进的: the figure given, restated, is no answer to what is asked of it
+            comp.figure_lines, comp.figures, comp.policy_lines, comp.citations, comp.notes = [], [], [], [], []
+            comp.lead = ("项目数据库中没有问题所说那个数的明细，知识库文档也只写了这个数本身，没有写明问的这一点，"
+                         "为避免误导，不作推测。")
         elif not comp.figures and (choice := choice_unspoken(parsed.text, [c.passage for c in comp.citations])):
             # 他是局长还是副局长 quoted with a passage writing neither: the documents do not say which
             comp.policy_lines, comp.citations, comp.notes = [], [], []

@@ -195,8 +195,12 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # a short question with no subject of its own after one that had one (上回去是哪天 after 国轩高科现在什么状态):
     # of the same subject, unless it asks what a term means
     subjectless = not _subject(current) and _subject(previous) and not DEFINE.search(current.text)
+    # a place named with only what is asked of it (汉阴一个县占了全市多大比重, 汉阴排第几 after 全市外资…): the metric
+    # and period of the figure just given, of that place
+    of_place = bool(current.regions) and not current.metrics and current.period_assumed and bool(previous.metrics) \
+        and not _filled(current.slots) and bool(SHARE_OF_CITY.search(current.text) or asks_attribute)
     if not FOLLOW_UP.search(current.text) and not ANAPHORA.search(current.text) and not subjectless \
-            and not POINTS_BACK.search(current.text) \
+            and not POINTS_BACK.search(current.text) and not of_place \
             and not (asks_attribute and (names_nothing or swaps_measure) and len(current.text) <= 10) \
             and not single and not reason and not compares:
         return current

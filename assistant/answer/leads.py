@@ -12,6 +12,7 @@ from assistant.answer.comparisons import (
     SMALL_NUMBERS,
     beyond_level,
     ends_apart,
+    gap_to_place,
     fmt,
     meets,
     score_of,
@@ -108,6 +109,10 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the total of several places (汉滨、石泉、白河三个县区合计112.02亿元)
     total = summed(parsed, results) if parsed is not None else None
     out += total[1] if total else []
+    # the place asked against another position (比第二名快几个点)
+    out += [gap[1] for r in results if parsed is not None and isinstance(r, RankingResult)
+            for row in r.rows if row.region in {g.name for g in parsed.regions}
+            and (gap := gap_to_place(parsed.text, r, row))]
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             and (spread := ends_apart(parsed, r))]
@@ -217,6 +222,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                        if r.by == "completion" and (score := score_of(row, r.by)) is not None else "")
                     + f"，在{f'{r.county_class}县区（共{len(r.rows)}个）' if r.county_class else f'{len(r.rows)}个县区'}中"
                     + f"排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
+                    + (gap[0] if (gap := gap_to_place(parsed.text, r, row)) else "")
                     for row in named))
                 continue
             ordinal = RANK_POSITION.search(asked)

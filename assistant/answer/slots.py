@@ -338,6 +338,8 @@ _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4":
 # No funds arrived at all (一分钱还没到位, 资金一直没到位, 到位资金为零).
 _NO_FUNDS = re.compile(r"(?:一分钱|分文|资金|钱)(?:都|也|还|一直)?(?:没有?|未)(?:有)?到位|到位资金(?:还|仍)?(?:是|为)?(?:零|0)(?!\.)|零到位")
 _MOVED = re.compile(r"进展|推进|动态|变化|动静|办到|进度|新(?:提出|登记|反映|增)(?:了|的)?[^，。？?]{0,4}问题")
+# An occasion's figure asked at its highest (签约金额最高, 签的项目最多): the amount, or the projects signed.
+_EVENT_ORDER = re.compile(r"(签约金额|签约额|金额|签的钱)最[高多大]|签(?:约|的)?项目(?:数|个数)?最多|签的?最多")
 # One occasion the question is about (那场推介会, 丝博会专场, 签约仪式), not the ledger's dates
 _OCCASION = re.compile(r"(?:那|这|哪|一)场|专场|推介会|大会|活动|展会|博览会|仪式")
 
@@ -1025,7 +1027,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.foreign = True
     if _NO_FUNDS.search(text):
         slots.no_funds = True
-    if re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
+    if _OCCASION.search(text) and (occasion := _EVENT_ORDER.search(text)):
+        # 签约金额最高的是哪场, 哪场签的项目最多: the events by that figure
+        slots.order = "amount" if occasion.group(1) else "contracts"
+    elif re.search(r"投资(?:额)?最[大多高]|最大的项目|投资规模最大|按投资", text):
         slots.order = "investment"
     elif re.search(r"投资(?:额)?最[小少低]|最小的项目|投资规模最小", text):
         slots.order = "investment_asc"

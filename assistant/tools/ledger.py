@@ -55,6 +55,9 @@ class EventList(BaseModel):
 
 
 EVENTS_NAMED = 8  # up to this many events, the summary names each
+# An events list's order: the item's field, how it is said, its unit ("investment" is how a question says the amount)
+EVENT_ORDERS = {"amount": ("amount_yi_yuan", "签约金额", "亿元"), "investment": ("amount_yi_yuan", "签约金额", "亿元"),
+                "contracts": ("contracts_signed", "签约项目数", "个")}
 
 
 @figure_tool(
@@ -62,18 +65,24 @@ EVENTS_NAMED = 8  # up to this many events, the summary names each
     examples=[
         "2019年举办了哪些推介会", "雄安推介会签约了多少项目", "今年外出招商活动有几场", "招商推介会签约金额合计",
         "在深圳办过什么招商活动", "一季度的招商活动", "去过哪些城市开推介会", "2019年下半年办了几场推介会",
+        "哪场推介会签约金额最高", "签约项目最多的是哪场活动",
     ],
     path="events",
 )
 def list_events(store: FigureStore, period: str | None = None, city: str | None = None,
-                event: str | None = None, date_from: date | None = None, date_to: date | None = None) -> EventList:
+                event: str | None = None, date_from: date | None = None, date_to: date | None = None,
+                order: str | None = None) -> EventList:
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
 
     period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可），或省份，如“广东”（列出在该省各城市举办的活动）；
     event：可选，活动名称中有区分度的部分，如“丝博会”“包装饮用水”，或举办城市，只列名称（或举办地）含它的活动；
-    date_from、date_to：可选，举办日期范围，如“2019-07-01”到“2019-12-31”（下半年、某月、某季度内举办的）。
+    date_from、date_to：可选，举办日期范围，如“2019-07-01”到“2019-12-31”（下半年、某月、某季度内举办的）；
+    order：可选，“amount”按签约金额从高到低、“contracts”按签约项目数从多到少排列（未报道的排在最后），并写明第一与第二之差。
     未报道签约数的活动不计入合计，也不当作 0。
     """
+    by = EVENT_ORDERS.get(order or "")
+    if order and by is None:
+        raise InvalidValue(f"排序“{order}”无效，可选：amount（签约金额）、contracts（签约项目数）。")
     # a window said in days (下半年, 4到6月) is the span asked; the cumulative period beside it is its year
     p = None if date_from or date_to else period_of(period)
     with store.session() as session:
@@ -116,8 +125,26 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
         Figure(label=f"{scope}招商活动 签约金额", value=amount_total, unit="亿元", period=p.key if p else None,
                provenance=prov),
     ]
+    ranked = ""
+    if by is not None and items:
+        # 签约金额最高的是哪场: the events by that figure, the first set against the second
+        attr, label, unit = by
+        known = sorted((e for e in items if getattr(e, attr) is not None), key=lambda e: -float(getattr(e, attr)))
+        items = known + [e for e in items if getattr(e, attr) is None]
+        if known:
+            top = known[0]
+            ranked = (f"{scope}招商活动中{label}最{'高' if attr == 'amount_yi_yuan' else '多'}的是{cn_date(top.held_on)}"
+                      f"在{top.city}举办的{top.title}（{format_value(getattr(top, attr), unit)}）")
+            if len(known) > 1:
+                second = known[1]
+                gap = float(to_decimal(getattr(top, attr)) - to_decimal(getattr(second, attr)))
+                ranked += (f"，比第2名{second.title}（{format_value(getattr(second, attr), unit)}）"
+                           f"多{format_value(gap, unit)}")
+                figures.append(Figure(label=f"{label}第1名与第2名之差", value=gap, unit=unit,
+                                      period=p.key if p else None, provenance=prov))
+            ranked += "。"
     if items:
-        summary = (f"{scope}招商活动 {len(items)} 场，签约项目 {format_value(contracts_total, '个')}，"
+        summary = ranked + (f"{scope}招商活动 {len(items)} 场，签约项目 {format_value(contracts_total, '个')}，"
                    f"签约金额 {format_value(amount_total, '亿元')}")
         summary += f"（其中 {without} 场未报道签约数据）" if without else ""
         if len(items) <= EVENTS_NAMED:  # a few events are named, each with where and when

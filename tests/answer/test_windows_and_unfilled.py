@@ -54,7 +54,8 @@ def _lead(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    return assistant_with_data(tmp_path_factory, [DATA.parent / "2023-10_答复函_汉中市九届人大三次会议第56号建议.txt"])
+    return assistant_with_data(tmp_path_factory, [DATA.parent / "2023-10_答复函_汉中市九届人大三次会议第56号建议.txt",
+                                                  DATA.parent / "2023-07_工作报告_2023年上半年全市招商引资工作情况.docx"])
 
 
 def test_statistics_of_the_projects_signed_in_a_span_of_months(assistant: Assistant) -> None:
@@ -187,3 +188,31 @@ def test_the_assessments_own_funds_rate_within_a_class(assistant: Assistant) -> 
     listed = _lead(ranked).split("排名：")[1].split("。")[0]
     assert sorted(listed.count(c) for c in second) == [1] * len(second) and "高新区" not in listed, ranked
     assert "低于考核目标 40% 的：" + "、".join(sorted(below, key=lambda c: -_new_funds_rate(c))) in ranked, ranked
+
+
+def test_a_place_against_another_position_of_the_ranking(assistant: Assistant) -> None:
+    july = [r for r in _rows("indicators_long.csv") if r["期间"] == "2023-07" and r["指标"] == "实际引进内资"
+            and r["地区"] != "全市"]
+    by_growth = sorted(july, key=lambda r: -Decimal(r["同比"].rstrip("%")))
+    first, second = by_growth[0], by_growth[1]
+    gap = Decimal(first["同比"].rstrip("%")) - Decimal(second["同比"].rstrip("%"))
+    answer = assistant.ask("这个增速在县区里排第几？比第二名快几个点", [f"{first['地区']}1-7月内资同比多少"]).answer
+    assert f"排第1，比第2名{second['地区']}" in _lead(answer) and f"高{_said(gap)}个百分点" in _lead(answer), answer
+
+
+def test_events_by_their_amount_signed(assistant: Assistant) -> None:
+    held = sorted((e for e in _rows("events.csv") if e["日期"].startswith("2019") and e["签约金额（亿元）"]),
+                  key=lambda e: -Decimal(e["签约金额（亿元）"]))
+    gap = Decimal(held[0]["签约金额（亿元）"]) - Decimal(held[1]["签约金额（亿元）"])
+    answer = assistant.ask("2019年那几场推介会里签约金额最高的是哪场").answer
+    assert "签约金额最高的是" in _lead(answer) and held[0]["活动名称"] in _lead(answer), answer
+    assert f"多{_said(gap)}亿元" in _lead(answer), answer
+
+
+def test_a_figure_given_as_premise_and_restated_is_no_answer(assistant: Assistant) -> None:
+    # the half-year report states 高新区's 121.8万美元 but not which projects brought it
+    answer = assistant.ask("高新区上半年那121.8万美元外资，是哪几个项目进的").answer
+    assert "不作推测" in answer and not find_numbers(answer), answer
+    # …while a sentence stating the figure answers where it came in (which county)
+    placed = assistant.ask("上半年那236.7万美元外资是哪个县的").answer
+    assert "汉阴县" in placed and "236.7万美元" in placed, placed
