@@ -12,8 +12,8 @@ from assistant.answer.comparisons import (
     SMALL_NUMBERS,
     beyond_level,
     ends_apart,
-    gap_to_place,
     fmt,
+    gap_to_place,
     meets,
     score_of,
     summed,
@@ -110,9 +110,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     total = summed(parsed, results) if parsed is not None else None
     out += total[1] if total else []
     # the place asked against another position (比第二名快几个点)
-    out += [gap[1] for r in results if parsed is not None and isinstance(r, RankingResult)
+    out += [placed[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             for row in r.rows if row.region in {g.name for g in parsed.regions}
-            and (gap := gap_to_place(parsed.text, r, row))]
+            and (placed := gap_to_place(parsed.text, r, row))]
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             and (spread := ends_apart(parsed, r))]
