@@ -122,8 +122,14 @@ REMEDY_Q = re.compile(r"(?:往|向|去|找)哪儿?里?(?:申诉|投诉|复议|�
 REMEDY = re.compile(r"申诉|复议|复核|诉讼|起诉|仲裁|法院|投诉")
 
 
+# Two ways offered for the answer to be one of (抽几个县还是全覆盖, 按到位还是按合同).
+CHOOSES = re.compile(r"[\u4e00-\u9fa5\d]还是[\u4e00-\u9fa5]")
+
+
 def answer_type(question: str) -> AnswerType | None:
     """The kind of value the question asks for, or None when it asks for prose (措施, 怎么办, 是什么)."""
+    if CHOOSES.search(question):
+        return None  # 抽几个县还是全覆盖: one of the two ways the question offers, which need not be a count
     if FORMULA_Q.search(question):
         return AnswerType("计算方法", FORMULA)
     if PERSON_Q.search(question):

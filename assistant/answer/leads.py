@@ -26,7 +26,7 @@ from assistant.answer.understand import (
     Parsed,
 )
 from assistant.db.periods import parse_period
-from assistant.tools.directory import EnterpriseList, ProjectDetail
+from assistant.tools.directory import EnterpriseList, ProjectDetail, against_deadline
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
 from assistant.tools.lifecycle import CountyRanking, CountyRates, project_rate
 from assistant.tools.milestones import COLUMN_NAMES
@@ -364,7 +364,10 @@ def _enterprise_fields_lead(company: EnterpriseList, asked: list[str]) -> str:
 
 def _columns_lead(project: ProjectDetail, asked: list[str]) -> str:
     """碳基新材料项目（示例）的包抓领导为副市长（分管工业）。 — and which of the asked columns the ledger leaves empty."""
-    filled = [f"{c}为{project.columns[c]}" for c in asked if project.columns[c] != UNFILLED]
+    # the agreed start beside the actual one (比约定开工期限提前了几天开的工)
+    filled = [f"{c}为{project.columns[c]}" + (against_deadline(project.started_on, project.start_deadline)
+                                               if c == "约定开工期限" else "")
+              for c in asked if project.columns[c] != UNFILLED]
     empty = [c for c in asked if project.columns[c] == UNFILLED]
     lead = f"{project.name}的{'，'.join(filled)}。" if filled else ""
     if empty:

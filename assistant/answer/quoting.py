@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.answer.answer_types import AnswerType, answer_type
+from assistant.answer.answer_types import CHOOSES, AnswerType, answer_type
 from assistant.answer.asking import asks_latest_state, latest_first, position_forms, without_progress
 from assistant.answer.composition import Composition
 from assistant.answer.numbers import find_numbers, ordinal_forms
@@ -276,7 +276,8 @@ def policy_for(
     # a question naming its period (2022年底入库多少) is not answered by figures about another one; a question about
     # the rule (要求不低于多少) is answered by the rule, whatever year it names.
     # Only a question asking for a value is bound this way: why and how questions may quote any period's figures.
-    asks_value = want is not None or HOW_MUCH.search(query) is not None
+    # (抽几个县还是全覆盖 offers two ways, one of which the passage states: no count is required of it)
+    asks_value = (want is not None or HOW_MUCH.search(query) is not None) and CHOOSES.search(query) is None
     asks_reason = not asks_value and WHY.search(query) is not None
     bound = asks_value and RULE.search(parsed.text) is None
     asked_period = parsed.period if bound and parsed.period is not None and not parsed.period_assumed else None

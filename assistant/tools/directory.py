@@ -264,7 +264,8 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
     duties = "，".join(f"{label}{value}" for label, value in (
         ("线索等级", ledger["lead_grade"]), ("首谈单位", ledger["source_unit"]), ("责任单位", ledger["responsible_unit"]),
         ("包抓领导", ledger["lead_leader"]), ("项目管家", ledger["manager"]),
-        ("约定开工期限", _date(ledger["start_deadline"]))) if value)
+        ("约定开工期限", _date(ledger["start_deadline"]) + against_deadline(project.started_on, ledger["start_deadline"])))
+        if value)
     if duties:
         summary += f"台账：{duties}。"
     if ledger["progress"]:
@@ -274,7 +275,7 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
     if briefs:
         summary += "问题台账：" + "；".join(
             f"{b.code}：{b.description}（{b.department}，{b.status}"
-            f"{'，' + solved_on(b.opened_on, b.closed_on) if b.closed_on else ''}"
+            f"{'，' + solved_on(b.opened_on, b.closed_on, due=b.due_on) if b.closed_on else ''}"
             f"{'，办结时限' + _date(b.due_on) if b.due_on and not b.closed_on else ''}"
             f"{'，协调层级' + b.escalation if b.escalation else ''}"
             f"{'，此前进展：' + '；'.join(b.earlier_progress) if b.earlier_progress else ''}"
@@ -430,6 +431,15 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
         summary = f"目标企业库中没有{scope}的企业。"
     return EnterpriseList(status=status, chain=chain_name, category=category, items=items, count=len(items),
                           by_status=by_status, figures=figures, provenance=prov, summary=summary)
+
+
+def against_deadline(started: date | None, deadline: object) -> str:
+    """（实际比期限提前 66 天开工）: how the start stood against the agreed 约定开工期限, when both are known."""
+    if started is None or not isinstance(deadline, date):
+        return ""
+    days = (deadline - started).days
+    return (f"（实际比期限提前 {days} 天开工）" if days > 0 else f"（实际比期限晚 {-days} 天开工）" if days < 0
+            else "（恰在期限当天开工）")
 
 
 def _timeline(steps: tuple[tuple[str, date | None], ...]) -> str:

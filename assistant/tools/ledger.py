@@ -237,7 +237,7 @@ def handled_by(problem: Problem, department: str | None) -> bool:
 
 def _problem_line(item: ProblemItem) -> str:
     project = f"{item.project}，" if item.project else ""
-    closed = f"，{solved_on(item.opened_on, item.closed_on)}" if item.closed_on else ""
+    closed = f"，{solved_on(item.opened_on, item.closed_on, due=item.due_on)}" if item.closed_on else ""
     opened, due = problem_timing(item.opened_on, item.due_on, item.closed_on, item.as_of) if item.as_of else ("", "")
     flow = [opened, due,
             f"协调层级{item.escalation}" if item.escalation else "",
@@ -508,12 +508,10 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
         parts = [f"{i.code} {i.project or i.region}：{i.description}（{i.department}，{i.status}"]
         opened, due = problem_timing(i.opened_on, i.due_on, i.closed_on, day)
         parts.append(f"，{opened}" + (f"，{due}" if due else f"，办结时限{cn_date(i.due_on)}" if i.due_on else ""))
-        if i.overdue_days is not None and i.status == "已解决":
-            parts.append(f"，超期办结 {i.overdue_days} 天")
         if i.escalation:
             parts.append(f"，协调层级 {i.escalation}")
         if i.closed_on:
-            parts.append(f"，{solved_on(i.opened_on, i.closed_on, '办结')}"
+            parts.append(f"，{solved_on(i.opened_on, i.closed_on, '办结', i.due_on)}"
                          + (f"，企业评价“{i.evaluation}”" if i.evaluation else ""))
         parts.append("）")
         if i.log:

@@ -41,10 +41,14 @@ def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def solved_on(opened: date | None, closed: date, verb: str = "解决") -> str:
-    """2023年3月20日解决（提出后 28 天）: when a problem was solved, and how long it took from being raised."""
-    took = f"（提出后 {(closed - opened).days} 天）" if opened and closed >= opened else ""
-    return f"{cn_date(closed)}{verb}{took}"
+def solved_on(opened: date | None, closed: date, verb: str = "解决", due: date | None = None) -> str:
+    """2023年3月20日解决（提出后 28 天，比办结时限提前 11 天）: when a problem was solved, how long it took from being
+    raised and, with its 办结时限, how it stood against that."""
+    took = [f"提出后 {(closed - opened).days} 天"] if opened and closed >= opened else []
+    if due is not None:
+        took.append(f"比办结时限提前 {(due - closed).days} 天" if closed < due else
+                    f"比办结时限晚 {(closed - due).days} 天" if closed > due else "恰在办结时限当天")
+    return f"{cn_date(closed)}{verb}" + (f"（{'，'.join(took)}）" if took else "")
 
 
 class Figure(BaseModel):

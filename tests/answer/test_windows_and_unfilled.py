@@ -216,3 +216,20 @@ def test_a_figure_given_as_premise_and_restated_is_no_answer(assistant: Assistan
     # …while a sentence stating the figure answers where it came in (which county)
     placed = assistant.ask("上半年那236.7万美元外资是哪个县的").answer
     assert "汉阴县" in placed and "236.7万美元" in placed, placed
+
+
+def test_a_step_against_its_deadline(assistant: Assistant) -> None:
+    project = next(p for p in _rows("projects.csv") if p["项目名称"].startswith("碳基新材料"))
+    early = (date.fromisoformat(project["约定开工期限"]) - date.fromisoformat(project["开工日期"])).days
+    answer = assistant.ask("碳基新材料比合同约定的开工期限提前了几天开的工").answer
+    assert f"提前 {early} 天开工" in _lead(answer), answer
+    problem = next(p for p in _rows("problems.csv") if "三通一平" in p["问题描述"])
+    ahead = (date.fromisoformat(problem["办结时限"]) - date.fromisoformat(problem["解决日期"])).days
+    solved = assistant.ask("冷链物流园三通一平那个问题，比办结时限提前几天办结的").answer
+    assert f"比办结时限提前 {ahead} 天" in solved, solved
+
+
+def test_a_choice_is_answered_by_the_side_a_passage_states(assistant: Assistant) -> None:
+    # 抽几个县还是全覆盖 offers two ways: the passage stating one of them (全覆盖, no count) answers it
+    answer = assistant.ask("汉中签约开工的项目实地核查是抽几个县还是全覆盖").answer
+    assert "实地核查覆盖所有县区" in answer, answer
