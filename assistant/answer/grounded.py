@@ -111,7 +111,9 @@ ASKS_DOCUMENTS = re.compile(r"(?:政策|文件|办法|规定|措施|举措|做�
 # A question about what a rule lays down — a time limit (几天内办结, 多少小时内报, 每周几之前), a cap (最多能管几个),
 # what is done in a case (解决不了的怎么办) — rather than what the records hold. Asked of no named place, period,
 # project, company or department, it is answered by the rule's text: a list of the ledger's rows states no rule.
-NORM = re.compile(r"(?:几|多少)\s*(?:个)?\s*(?:工作日|天|小时|日|周|月)\s*(?:之内|以内|内)|多长时间|多久|最迟|最晚|"
+NORM = re.compile(r"(?:几|多少)\s*(?:个)?\s*(?:工作日|天|小时|日|周|月)\s*(?:之内|以内|内)|多长时间|多久|"
+                  # (最晚设立的是哪几个: the records in order, not a deadline)
+                  r"(?:最迟|最晚)(?![\u4e00-\u9fa5]{0,4}的(?:是|有|项目|问题|企业|联络处))|"
                   r"每(?:个)?(?:周|礼拜|星期|月|季度|年)(?:几|哪天|最晚)|最多能|一般.{0,8}(?:几|多少|多久)|"
                   r"怎么办|咋办|怎么处理|咋处理|如何处理|由谁|归谁管|谁来(?:管|负责|组织|定)|"
                   # …or asked of a rule by its name (考核办法里制造业占比那项几分): the rule's text says it
