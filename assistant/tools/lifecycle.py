@@ -978,6 +978,10 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None,
         prov = provenance_of(session, "projects", all_ids(session, Project.id),
                              session.scalars(select(Project.import_id).distinct()), None,
                              "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
+        # the county asked about: which of its signed projects have not started (镇坪开工率咋才一半？哪个没开)
+        idle = list(session.scalars(select(Project.name).where(
+            Project.region_id == named.id, Project.stage == "签约").order_by(Project.signed_on, Project.id))) \
+            if named is not None and not named.is_city and by == "开工率" else []
     table = [rates[name] for name in order if name in rates]
     ranks = competition_rank([(r.region, Decimal(str(getattr(r, field)))) for r in table
                               if getattr(r, field) is not None])
@@ -999,7 +1003,8 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None,
     if asked:  # the county asked about first: its rate and its place among the ranked
         tie = "并列" if own is not None and sum(1 for r in ranked if r.rank == own.rank) > 1 else ""
         summary = (f"{asked}{project_rate(by)}{format_value(getattr(own, field), '%')}，在 {len(ranked)} 个县区中排{tie}第 {own.rank} 名。"
-                   if own is not None and own.rank is not None else f"{asked}没有可计算{by}的项目（无数据）。") + summary
+                   if own is not None and own.rank is not None else f"{asked}没有可计算{by}的项目（无数据）。") \
+            + (f"其中签约未开工的：{'、'.join(idle)}。" if idle else "") + summary
     if missing:
         summary += f"无法计算（无数据）：{'、'.join(missing)}。"
     if target is not None:

@@ -347,6 +347,9 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     named = ("（" + "、".join(x.name for x in projects) + "）"
              if (signed_from or signed_to or source_unit or picks) and len(projects) <= STATS_NAMED else "")
     stats.summary = f"{scope}项目{named}：{shown}。" if projects else f"{scope}项目：无数据。"
+    idle = [x.name for x in signed if x not in started]
+    if idle and len(idle) <= STATS_NAMED:  # which signed projects the 开工率 leaves out (哪个还没开)
+        stats.summary += f"签约未开工的：{'、'.join(idle)}。"
     return stats
 
 

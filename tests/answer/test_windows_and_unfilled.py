@@ -233,3 +233,12 @@ def test_a_choice_is_answered_by_the_side_a_passage_states(assistant: Assistant)
     # 抽几个县还是全覆盖 offers two ways: the passage stating one of them (全覆盖, no count) answers it
     answer = assistant.ask("汉中签约开工的项目实地核查是抽几个县还是全覆盖").answer
     assert "实地核查覆盖所有县区" in answer, answer
+
+
+def test_a_start_rate_names_the_signed_projects_not_started(assistant: Assistant) -> None:
+    idle = [p["项目名称"] for p in _rows("projects.csv") if p["地区"] == "镇坪县" and p["阶段"] == "签约"]
+    answer = assistant.ask("镇坪开工率咋才一半？哪个没开").answer
+    assert idle and f"其中签约未开工的：{'、'.join(idle)}" in answer, answer
+    made = [p["项目名称"] for p in _rows("projects.csv") if p["制造业"] == "是" and p["阶段"] == "签约"]
+    stats = assistant.ask("制造业项目签了约的开工率多少，哪个还没开").answer
+    assert made and f"签约未开工的：{'、'.join(made)}" in stats, stats
