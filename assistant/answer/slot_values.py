@@ -120,7 +120,9 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
 
 def used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
     kinds = set(tool.slots.values()) | set(tool.requires)
-    named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed
+    # (a month the deadlines fall in, 约定开工期限在4月份, is no period for a tool that reads no deadline window)
+    named_period = "period" in kinds and parsed.period is not None and not parsed.period_assumed and not (
+        parsed.slots.due_from is not None and "due_from" not in kinds)
     # a position asked with no place named (上半年内资倒数第二) is which region holds it: only a ranking says
     # and so is a level set on the score (超过80%的, 不到75%的有几个): which places are beyond it
     # (of no county named: 平利一季度内资是不是负增长 asks that county's own 同比)

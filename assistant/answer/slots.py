@@ -1066,6 +1066,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # 哪位领导包抓的？项目管家是谁: the column said by its header (项目管家) and the one said by its own word (包抓)
         said = list(dict.fromkeys([*ledger_columns(bare_text), *(in_charge_columns(bare_text, said_only=True) if who else [])]))
         slots.columns = said or (in_charge_columns() if who else None)
+        if slots.due_from is not None and slots.columns == ["约定开工期限"]:
+            slots.columns = None  # 约定开工期限在4月份的项目: the deadline picks the projects, it is not asked of them
         filters, mentions = ledger_matches(_leader_area_said_out(bare_text), vocab.ledger_values)
         # a filter of a list only where projects are listed or counted (续建项目有哪些), not where a rule about
         # such projects is asked (新建项目当年资金到位率低于多少不得分)

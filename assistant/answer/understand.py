@@ -392,6 +392,8 @@ def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> 
     return PERIOD_WORDS.sub("某期间" if blank is None else blank, text)
 
 
+# A kind of region named as a group (开发区, 三个开发区, 各开发区) — not a zone of another name (经济技术开发区).
+REGION_KIND = re.compile(r"(?<!技术)(?<!产业)(?<!经济)(开发区)")
 # Kinds of zone a city may have (经开区, 综保区, 自贸区): named without its own name, it is a region of the city only if
 # the database holds one of that kind.
 ZONE_KIND = re.compile(r"经开区|经济技术开发区|综合保税区|综保区|保税区|自贸区|自贸试验区|自由贸易试验区|保税港区|出口加工区")
@@ -497,6 +499,9 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.metrics = [m for m in METRICS if m.name in ("实际引进内资", "外商直接投资")]
     parsed.future = bool(FUTURE.search(text))
     parsed.regions, parsed.unknown_place = foreign_regions(text, vocab, parsed.regions)
+    if parsed.metrics and not any(not r.is_city for r in parsed.regions) and (kind := REGION_KIND.search(text)):
+        # 开发区上半年内资完成进度咋样: the city's regions of that kind (高新区、瀛湖、恒口), each
+        parsed.regions = [r for r in vocab.regions if r.kind == kind.group(1)] or parsed.regions
     # 安康市新城区: the city named above a district it does not have is no answer for the district
     if all(r.is_city for r in parsed.regions) and not parsed.unknown_place:
         for place in _place_words(text):

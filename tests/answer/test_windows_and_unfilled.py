@@ -242,3 +242,18 @@ def test_a_start_rate_names_the_signed_projects_not_started(assistant: Assistant
     made = [p["项目名称"] for p in _rows("projects.csv") if p["制造业"] == "是" and p["阶段"] == "签约"]
     stats = assistant.ask("制造业项目签了约的开工率多少，哪个还没开").answer
     assert made and f"签约未开工的：{'、'.join(made)}" in stats, stats
+
+
+def test_a_kind_of_region_named_as_a_group(assistant: Assistant) -> None:
+    zones = ["高新区", "瀛湖", "恒口"]  # the city's regions of kind 开发区 (assistant/resources/city.yaml)
+    answer = assistant.ask("开发区上半年内资完成进度咋样").answer
+    for zone in zones:
+        row = _indicator(zone, "2023Q2")
+        assert f"{zone}2023年上半年（1-6月）实际引进内资{_said(Decimal(row['数值']))}亿元" in _lead(answer), answer
+    assert "全市" not in _lead(answer), answer
+
+
+def test_a_month_of_deadlines_is_no_period_of_signing(assistant: Assistant) -> None:
+    due = [p for p in _rows("projects.csv") if p["约定开工期限"].startswith("2023-04")]
+    answer = assistant.ask("约定开工期限在今年4月份的项目有几个？有没有拖过期限才开工的").answer
+    assert f"约定开工期限在2023年4月1日—2023年4月30日的项目共 {len(due)} 个" in _lead(answer), answer
