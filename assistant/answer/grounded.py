@@ -25,7 +25,7 @@ from assistant.answer.leads import columns_unfilled, derived, lead_sentence
 from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
-from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots
+from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots, window_is_period
 from assistant.answer.understand import (
     ASKS_TARGET,
     DEFINE,
@@ -179,8 +179,10 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
         values = slot_values(kind, parsed, latest_period)
         if kind == "period" and param not in required and parsed.period_assumed:
             values = []  # an optional period filter only when the question names one
+        # (…unless it is the period itself, a signing filter reads as the period: 一季度签约的)
         if kind == "period" and param not in required and parsed.slots.date_from and (
-                {"date_from", "signed_from"} & set(tool.slots.values())):
+                {"date_from", "signed_from"} & set(tool.slots.values())) and not (
+                window_is_period(parsed) and "date_from" not in tool.slots.values()):
             values = []  # a window (11月签约) replaces the cumulative period
         if kind == "period" and param in required and parsed.compared_to and values \
                 and "compared_to" not in tool.slots.values():

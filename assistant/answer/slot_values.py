@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from assistant.answer.comparisons import threshold_of
@@ -101,6 +102,8 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return [slots.total] if slots.total and (named or slots.per_county or slots.group) else []
     if kind == "milestone":  # a lifecycle step only where a window or an end day is asked of it
         return [slots.milestone] if slots.milestone and (slots.date_to or slots.until) else []
+    if kind in ("signed_from", "signed_to") and window_is_period(parsed):
+        return []  # 一季度签约的: the cumulative period the question names says it, in its own words
     if kind in ("signed_from", "signed_to"):
         # a signing window: a month or quarter asked of signings, or a week (本周) only where signing is asked —
         # 这周到位资金增加的项目 asks what changed in the week, not what was signed in it
@@ -116,6 +119,14 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     # every other kind is the parsed question's slot of the same name (see registry.SLOTS)
     value = getattr(slots, kind, None)
     return [] if value is None else [value]
+
+
+def window_is_period(parsed: Parsed) -> bool:
+    """Whether the window a question names (一季度签约) is its named cumulative period too: from 1 January to the
+    period's end."""
+    slots, period = parsed.slots, parsed.period
+    return (slots.date_from is not None and period is not None and not parsed.period_assumed
+            and slots.date_from == date(period.year, 1, 1) and slots.date_to == period.end)
 
 
 def used_slots(tool: FigureTool, parsed: Parsed, latest: LatestPeriod) -> int:
