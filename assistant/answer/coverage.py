@@ -38,6 +38,8 @@ FRAME_WORDS = {
     "多少", "几个", "名单", "清单", "列表", "明细", "具体", "总共", "一共", "合计", "总计", "分别", "统计",
     # what something is for, asked in speech (拿来干嘛用的, 是干啥的): the question word, not an attribute
     "干嘛", "干啥",
+    # how close two figures look to the asker (内资差不多，到底哪个多): the comparison asked, not an attribute
+    "差不多", "相当", "接近", "不相上下",
     # the figure itself (那去年同期的数是多少, 这个数值): what is asked, not an attribute
     "数", "数是", "数值", "数儿",
     # how far something has got (对接到什么程度, 办到哪一步): the status the tool states, not an attribute

@@ -392,6 +392,25 @@ def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> 
     return PERIOD_WORDS.sub("某期间" if blank is None else blank, text)
 
 
+def mixed_names(text: str, found: list[RegionName], regions: list[RegionName]) -> list[str]:
+    """A region's short name joined to the kind word of another region's full name (瀛湖示范区: 瀛湖 is the 生态旅游区,
+    the 示范区 is 恒口's): said back, both named, so that the asker sees which was answered."""
+    kinds = {alias[len(r.name):]: r for r in regions for alias in r.aliases
+             if alias.startswith(r.name) and len(alias) - len(r.name) >= 3 and "（" not in alias}
+    said = []
+    for region in found:
+        for word in sorted({region.name, *region.aliases}, key=len, reverse=True):
+            at = text.find(word)
+            kind, other = next(((k, o) for k, o in kinds.items() if o is not region and at >= 0
+                                and text.startswith(k, at + len(word))), ("", None))
+            if other is not None and not any(text.startswith(a, at) for a in region.aliases if len(a) > len(word)):
+                own = max(region.aliases, key=len, default=region.name)
+                said.append(f"“{word}{kind}”不是本市的单元名称：{word}是{own}，{kind}是{other.name}{kind}；"
+                            f"下面按{region.name}回答")
+                break
+    return said
+
+
 # A kind of region named as a group (开发区, 三个开发区, 各开发区) — not a zone of another name (经济技术开发区).
 REGION_KIND = re.compile(r"(?<!技术)(?<!产业)(?<!经济)(开发区)")
 # Kinds of zone a city may have (经开区, 综保区, 自贸区): named without its own name, it is a region of the city only if
@@ -477,6 +496,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     text = parsed.text
     parsed.injection = bool(INJECTION.search(text))
     parsed.regions = vocab.find_regions(text)
+    parsed.corrections += mixed_names(text, parsed.regions, vocab.regions)
     if not parsed.regions:
         for typed, region in vocab.sound_alike(text):
             parsed.corrections.append(f"“{typed}”按“{region.name}”理解")

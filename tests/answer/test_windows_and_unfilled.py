@@ -257,3 +257,22 @@ def test_a_month_of_deadlines_is_no_period_of_signing(assistant: Assistant) -> N
     due = [p for p in _rows("projects.csv") if p["约定开工期限"].startswith("2023-04")]
     answer = assistant.ask("约定开工期限在今年4月份的项目有几个？有没有拖过期限才开工的").answer
     assert f"约定开工期限在2023年4月1日—2023年4月30日的项目共 {len(due)} 个" in _lead(answer), answer
+
+
+def test_a_change_asked_with_bian(assistant: Assistant) -> None:
+    with (DATA / "indicators_2023Q1_wide.csv").open(encoding="utf-8-sig") as f:
+        q1 = Decimal(next(row[2] for row in csv.reader(f) if row[0] == "汉阴县").rstrip("%"))
+    half = Decimal(_indicator("汉阴县", "2023Q2")["同比"].rstrip("%"))
+    answer = assistant.ask("汉阴内资同比从一季度到上半年变了多少个百分点").answer
+    assert f"提高{_said(half - q1)}个百分点" in _lead(answer), answer
+
+
+def test_two_places_said_to_be_close_are_still_compared(assistant: Assistant) -> None:
+    a, b = _indicator("宁陕县", "2023Q2"), _indicator("恒口", "2023Q2")
+    answer = assistant.ask("上半年宁陕和恒口内资差不多，到底哪个多？完成进度哪个快").answer
+    assert f"{_said(Decimal(a['数值']))}亿元" in _lead(answer) and f"{_said(Decimal(b['数值']))}亿元" in _lead(answer), answer
+
+
+def test_a_short_name_joined_to_another_regions_kind_is_said_back(assistant: Assistant) -> None:
+    answer = assistant.ask("瀛湖示范区上半年内资完成进度咋样").answer
+    assert "“瀛湖示范区”不是本市的单元名称" in answer and "恒口示范区" in answer, answer
