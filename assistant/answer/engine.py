@@ -35,7 +35,7 @@ from assistant.answer.declines import (
     unknown_subject,
 )
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
-from assistant.answer.followups import bare_attribute, continue_topic, resolve_follow_up
+from assistant.answer.followups import IN_CHARGE, bare_attribute, continue_topic, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.named_documents import KIND_NAMED, named_held, unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
@@ -408,7 +408,8 @@ class Assistant:
                 if len(turns[i]) > 16 or not FOLLOW_UP.search(turns[i]):
                     before = "，".join(turns[i:])
                     # …or a rate of them (资金到位率呢 after 恒口有哪些项目): what is asked is new, the rows are the same
-                    if any(ask.search(parsed.text) and not ask.search(before) for ask in (RANK, LAG, RATE_ASKED)):
+                    # (…or who is in charge of it: 它的负责人是谁 after 某项目现在啥进展)
+                    if any(ask.search(parsed.text) and not ask.search(before) for ask in (RANK, LAG, RATE_ASKED, IN_CHARGE)):
                         return f"{before}，{parsed.text}"
                     return self._in_place_of(turns[i], parsed)
         return parsed.text

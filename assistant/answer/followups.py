@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answer.slots import Slots, calendar_window, day_count
+from assistant.answer.slots import Slots, calendar_window, day_count, in_charge_columns
 from assistant.answer.understand import (
     AMOUNT_CHANGE,
     ANAPHORA,
@@ -46,6 +46,10 @@ _LEDGER_ASKS = frozenset({"order", "columns", "stage", "rate", "status", "catego
 # 储能电站项目到哪一步了, 是哪个单位在跟 after 宁德时代对接到什么程度).
 _SUBJECT_SLOTS = ("project", "enterprise", "source", "owner", "department", "chain", "city", "unit", "visitor", "hq", "event",
                   "matches", "mentioned")
+
+
+# Who is in charge asked (负责人是谁, 谁负责, 谁在管): of a project, the ledger's columns naming who is in charge.
+IN_CHARGE = re.compile(r"负责人|谁负责|谁在管|谁管|谁盯|谁在跟")
 
 
 # The place asked before named by a pronoun (它排第几, 它自己呢): still asked when the question also asks which place.
@@ -221,6 +225,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         # place the indicator question was about — its own question, of that place
         return replace(current, regions=current.regions or previous.regions, follow_up=True, of_answer=True,
                        asked_before=f"{previous.asked_before} {previous.text}".strip())
+    if previous.slots.project and not current.slots.columns and not _subject(current) and IN_CHARGE.search(current.text):
+        current.slots.columns = in_charge_columns()  # 它的负责人是谁 after a project: who is in charge of it
     period, compared_to = _follow_up_periods(current, previous, same_time_last_year)
     slots = _merged_slots(previous.slots, current.slots)
     if previous.slots.date_from is not None and current.slots.date_from is None and not current.period_assumed:

@@ -276,3 +276,9 @@ def test_two_places_said_to_be_close_are_still_compared(assistant: Assistant) ->
 def test_a_short_name_joined_to_another_regions_kind_is_said_back(assistant: Assistant) -> None:
     answer = assistant.ask("瀛湖示范区上半年内资完成进度咋样").answer
     assert "“瀛湖示范区”不是本市的单元名称" in answer and "恒口示范区" in answer, answer
+
+
+def test_who_is_in_charge_of_the_project_asked_before(assistant: Assistant) -> None:
+    row = next(p for p in _rows("projects.csv") if p["项目名称"].startswith("外资康养旅游"))
+    answer = assistant.ask("它的负责人是谁", ["外资康养旅游项目现在啥进展"]).answer
+    assert all(row[c] in _lead(answer) for c in ("责任单位", "包抓领导", "项目管家")), answer
