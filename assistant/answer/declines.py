@@ -121,10 +121,12 @@ GIVEN_AMOUNT = re.compile(r"(?:(?:那|这)(?:笔|个)?\s*(\d+(?:\.\d+)?)\s*(万�
 # projects or companies (a name), when (a day), in how many parts (笔), how much money a rate is (an amount).
 PREMISE_ASKS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"哪(?:几|些|个|家)[^，。？?]{0,3}(?:项目|企业|公司|单位)|(?:项目|企业|公司)(?:是|有)?哪(?:几|些|个|家)"),
-     re.compile(r"[\u4e00-\u9fa5]{2,}(?:项目|公司|集团)")),
+     # names listed (锂电池正极材料、钒钛新材料项目), or a company's name: not a kind of project (新签约项目)
+     re.compile(r"[\u4e00-\u9fa5]{2,}(?:项目)?、[\u4e00-\u9fa5]{2,}项目|[\u4e00-\u9fa5]{2,}(?:有限公司|股份公司|集团)")),
     (re.compile(r"哪天|哪一天|几号|什么时候到|啥时候到"), re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")),
     (re.compile(r"几笔|分几次|分几批"), re.compile(r"\d+\s*笔|分\s*\d+\s*[次批]")),
-    (re.compile(r"多少(?:个)?亿|多少钱|多少万(?:元|美元)?"), re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万美元|万元|亿)")),
+    (re.compile(r"多少(?:个)?亿|多少钱|多少万(?:元|美元)?|(?:总投资|投资额|金额|资金)[^，。？?]{0,6}多少"),
+     re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万美元|万元|亿)")),
 )
 
 
@@ -133,9 +135,14 @@ def premise_unanswered(text: str, figures: list[Figure], quotes: list[str]) -> b
     钱是多少亿) that neither a tool's figure of that value nor a quoted sentence stating the value answers: a sentence
     restating the figure is the premise again, not the answer."""
     given = [(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in GIVEN_AMOUNT.finditer(text)]
+    # …or a count of things it gives (这7个项目总投资加起来多少)
+    counted = [m for m in GIVEN_COUNT.finditer(text) if float(m.group(1)) in given_counts(text)]
+    given += [(m.group(1), "") for m in counted]
     if not given:
         return False
     rest = GIVEN_AMOUNT.sub("", text)
+    for m in counted:
+        rest = rest.replace(m.group(0), "")
     asks = [holds for asked, holds in PREMISE_ASKS if asked.search(rest)]
     if not asks:
         return False

@@ -597,7 +597,7 @@ class Assistant:
         elif premise_unanswered(parsed.text, comp.figures, [c.quote for c in comp.citations]):
             # 那121.8万美元外资是哪几个项目进的: the figure given, restated, is no answer to what is asked of it
             comp.figure_lines, comp.figures, comp.policy_lines, comp.citations, comp.notes = [], [], [], [], []
-            comp.lead = ("项目数据库中没有问题所说那个数的明细，知识库文档也只写了这个数本身，没有写明问的这一点，"
+            comp.lead = ("项目数据库和知识库中都没有找到问的这一点：文档只写了问题里说的那个数本身，没有它的明细，"
                          "为避免误导，不作推测。")
         elif not comp.figures and (choice := choice_unspoken(parsed.text, [c.passage for c in comp.citations])):
             # 他是局长还是副局长 quoted with a passage writing neither: the documents do not say which
