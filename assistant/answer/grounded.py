@@ -108,6 +108,8 @@ PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
 # Documents or measures asked for (白河县出台的招商引资优惠政策文件有哪些, 汉阴县招商引资有什么措施): with no metric named,
 # the place's default figures are not what is asked.
 ASKS_DOCUMENTS = re.compile(r"(?:政策|文件|办法|规定|措施|举措|做法|经验)[^，。？?]{0,4}(?:有哪些|有什么|是什么|是哪些|哪些|啥)")
+# Who holds a post asked by name of the post (市长是谁, 局长叫什么).
+POST_HOLDER = re.compile(r"(?<!副)(?:市长|县长|区长|局长|书记|主任|主席)(?:是谁|叫什么|叫啥|姓什么|是哪位)")
 # A question about what a rule lays down — a time limit (几天内办结, 多少小时内报, 每周几之前), a cap (最多能管几个),
 # what is done in a case (解决不了的怎么办) — rather than what the records hold. Asked of no named place, period,
 # project, company or department, it is answered by the rule's text: a list of the ledger's rows states no rule.
@@ -305,6 +307,8 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text) and not parsed.regions \
             and not named_entities:
         eligible = []  # 达州对新能源企业有啥奖励政策, 宁波对外资怎么奖励: a rule or a measure, which no row of ours states
+    if POST_HOLDER.search(parsed.text) and not named_entities and not parsed.slots.columns:
+        eligible = []  # 现在的市长是谁: who holds a post is no row of the ledgers (they record posts, 副市长（分管工业）)
     if NORM.search(parsed.text) and not (parsed.regions or named_entities or parsed.slots.department
                                          or (parsed.period and not parsed.period_assumed) or parsed.follow_up
                                          or parsed.slots.order in DATE_ORDER_COLUMNS):

@@ -285,3 +285,8 @@ def test_who_is_in_charge_of_the_project_asked_before(assistant: Assistant) -> N
     row = next(p for p in _rows("projects.csv") if p["项目名称"].startswith("外资康养旅游"))
     answer = assistant.ask("它的负责人是谁", ["外资康养旅游项目现在啥进展"]).answer
     assert all(row[c] in _lead(answer) for c in ("责任单位", "包抓领导", "项目管家")), answer
+
+
+def test_who_holds_a_post_is_no_row_of_the_ledgers(assistant: Assistant) -> None:
+    answer = assistant.ask("咱们安康现在的市长是谁").answer
+    assert "没有找到" in answer and "项目（示例）" not in answer, answer
