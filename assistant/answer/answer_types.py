@@ -123,7 +123,8 @@ REMEDY = re.compile(r"申诉|复议|复核|诉讼|起诉|仲裁|法院|投诉")
 
 
 # Two ways offered for the answer to be one of (抽几个县还是全覆盖, 按到位还是按合同).
-CHOOSES = re.compile(r"[\u4e00-\u9fa5\d]还是[\u4e00-\u9fa5]")
+# (复核了还是不服，还能往哪儿申诉: 还是 is "still" there, the clause goes on)
+CHOOSES = re.compile(r"[\u4e00-\u9fa5\d]还是[\u4e00-\u9fa5]{1,10}?(?:呢|啊|吗|呀)?(?:[。？?！!]|$)")
 
 
 def answer_type(question: str) -> AnswerType | None:

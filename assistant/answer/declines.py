@@ -195,7 +195,7 @@ def set_unspoken(text: str, quotes: list[str]) -> str:
 
 
 # Two answers offered for the question to choose from (他是局长还是副局长, 是新建还是续建): what each side says.
-CHOICE = re.compile(r"([\u4e00-\u9fa5]{1,8})还是([\u4e00-\u9fa5]{1,8}?)(?:呢|啊|吗|呀|[，,。？?！!]|$)")
+CHOICE = re.compile(r"([\u4e00-\u9fa5]{1,8})还是([\u4e00-\u9fa5]{1,8}?)(?:呢|啊|吗|呀)?(?:[。？?！!]|$)")
 
 
 def choice_unspoken(text: str, quotes: list[str]) -> str:

@@ -344,10 +344,12 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
                      for label, value, unit in items]
     shown = "，".join(f"{label} {format_value(value, unit)}" for label, value, unit in items)
     # a few projects picked out (上个月签的, 深圳办首谈的) are named: which they are is half of what is asked
-    named = ("（" + "、".join(x.name for x in projects) + "）"
-             if (signed_from or signed_to or source_unit or picks) and len(projects) <= STATS_NAMED else "")
+    # (a county officer sees the city's totals, but only their own region's projects by name)
+    own = [x for x in projects if not store.region_scope or x.region == store.region_scope]
+    named = ("（" + "、".join(x.name for x in own) + "）"
+             if (signed_from or signed_to or source_unit or picks) and own and len(own) <= STATS_NAMED else "")
     stats.summary = f"{scope}项目{named}：{shown}。" if projects else f"{scope}项目：无数据。"
-    idle = [x.name for x in signed if x not in started]
+    idle = [x.name for x in signed if x not in started and x in own]
     if idle and len(idle) <= STATS_NAMED:  # which signed projects the 开工率 leaves out (哪个还没开)
         stats.summary += f"签约未开工的：{'、'.join(idle)}。"
     return stats

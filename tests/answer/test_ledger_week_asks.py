@@ -59,7 +59,7 @@ from tests.answer.test_ledger_windows import ask_routed
     ("2022年成立的联络处有哪些", "list_offices", ["2022年全年设立的驻外招商联络处共 2 个", "驻杭州", "驻西安"], ["驻北京"]),
     # a department's problems in all beside the solved ones, and how long a solved one took
     ("发改委负责的问题总共几个，解决了几个", "solved_problems", ["共有问题 2 个，其中已解决 0 个、未解决 2 个"], []),
-    ("恒口已经解决了哪些问题", "solved_problems", ["2023年3月20日解决（提出后 28 天）"], []),
+    ("恒口已经解决了哪些问题", "solved_problems", ["2023年3月20日解决（提出后 28 天，比办结时限提前 11 天）"], []),
     # a step said with 了 inside it (签了约) is the stage
     ("签了约的那几个项目投资一共多少", "list_projects", ["共 4 个项目，总投资 19.20亿元"], ["开工，"]),
 ])
