@@ -42,7 +42,7 @@ DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|
                       r"每(?:个)?(?:周|星期|月|季度?|半年|年|旬|天|日)|按(?:周|月|季度?|年)")
 WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|几[号日]|截止(?:时间|日期)|哪一?年|多会儿|几月份?|哪个?月份?(?!底|末)")
 # a day of the week (每周五前) dates a weekly deadline as 5日前 dates a monthly one
-WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至|"
+WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至|年内|"
                   r"(?:周|星期|礼拜)[一二三四五六日天]")
 # When something happens under a rule (什么时候消灭, 何时生效, 什么时候要报): answered by a span from an event.
 RULE_WHEN = re.compile(r"(?:什么时候|何时|啥时候)(?:起|开始)?(?:消灭|失效|生效|届满|到期|终止|解除|起算|开始计算|算数|执行|施行|实施|"
