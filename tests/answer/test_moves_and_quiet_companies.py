@@ -6,32 +6,19 @@ Expected values are read from corpus/data with the standard library."""
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
+from decimal import Decimal
 
 import pytest
 
 from assistant.answer.engine import Assistant
 from tests.answer.conftest import assistant_with_data
-
-DATA = Path(__file__).resolve().parents[2] / "corpus" / "data"
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8-sig") as f:
-        return list(csv.DictReader(f))
-
-
-def _r2(x: Decimal) -> str:
-    return str(x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def _indicator(region: str, period: str, metric: str = "实际引进内资") -> dict[str, str]:
-    return next(r for r in _rows("indicators_long.csv") if (r["地区"], r["期间"], r["指标"]) == (region, period, metric))
+from tests.answer.demo_rows import DATA
+from tests.answer.demo_rows import indicator as _indicator
+from tests.answer.demo_rows import r2 as _r2
+from tests.answer.demo_rows import rows as _rows
 
 
 @pytest.fixture(scope="module")
