@@ -582,8 +582,9 @@ class Assistant:
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]
                        if lacking else None)
-        asked_words = [w for w in asked_terms(parsed) if self.kb.writes(w) and not self.kb.heads(w)]
-        if plan.calls and asked_words and comp.citations and not any(f.value is not None for f in comp.figures) \
+        # (the asked words are looked up in the index only where this can apply: it scans every passage)
+        if plan.calls and comp.citations and not any(f.value is not None for f in comp.figures) \
+                and (asked_words := [w for w in asked_terms(parsed) if self.kb.writes(w) and not self.kb.heads(w)]) \
                 and not any(all(w in c.passage for w in asked_words) for c in comp.citations):
             # with no figure found, a passage speaking of only some of the things asked (2024年计划开展培训… for
             # 2024年人才库计划扩充到多少人) answers nothing: every asked word the documents write, in one passage

@@ -30,7 +30,7 @@ from assistant.tools.common import other_region_units, provenance, resolve_chain
 from assistant.tools.contacts import visit_line
 from assistant.tools.lifecycle import ledger_date
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on
+from assistant.tools.types import Figure, Provenance, against_due, cn_date, format_value, solved_on
 
 _TAGS = re.compile(r"[（(]示例[)）]")
 _PROJECT_SUFFIX = re.compile(r"(?:建设)?项目$")
@@ -438,9 +438,7 @@ def against_deadline(started: date | None, deadline: object) -> str:
     """（实际比期限提前 66 天开工）: how the start stood against the agreed 约定开工期限, when both are known."""
     if started is None or not isinstance(deadline, date):
         return ""
-    days = (deadline - started).days
-    return (f"（实际比期限提前 {days} 天开工）" if days > 0 else f"（实际比期限晚 {-days} 天开工）" if days < 0
-            else "（恰在期限当天开工）")
+    return f"（{'' if started == deadline else '实际'}{against_due(started, deadline, '期限')}开工）"
 
 
 def _timeline(steps: tuple[tuple[str, date | None], ...]) -> str:

@@ -19,7 +19,7 @@ from assistant.db.vocab import normalise_name
 from assistant.index.places import within
 from assistant.tools.common import department_key, period_of, provenance, resolve_region, scoped_region
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on
+from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on, window_label
 
 
 class EventItem(BaseModel):
@@ -113,8 +113,7 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
     contracts_total = sum(contracts) if contracts else None
     amount_total = float(sum(amounts)) if amounts else None
     without = sum(1 for e in items if e.contracts_signed is None and e.amount_yi_yuan is None)
-    when = (f"{cn_date(date_from)}至{cn_date(date_to)}" if date_from and date_to else
-            f"{cn_date(date_from)}以来" if date_from else f"{cn_date(date_to)}以前" if date_to else p.label if p else "全部")
+    when = window_label(date_from, date_to) or (p.label if p else "全部")
     scope = "".join(filter(None, [when, city, f"“{event}”" if event else None]))
     figures = [
         # no row is no record, not a count of zero: the table holds the events someone entered (无数据, as the summary)

@@ -42,7 +42,7 @@ from assistant.tools.formulas import formula
 from assistant.tools.lifecycle import ledger_date, ledger_dates, region_filter
 from assistant.tools.milestones import COLUMN_NAMES, DATE_COLUMNS
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, as_float, cn_date, format_value
+from assistant.tools.types import Figure, Provenance, as_float, cn_date, format_value, window_label
 
 _NON_KEY = "非重点产业链"
 
@@ -326,8 +326,7 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         figures=[], provenance=prov, summary="",
     )
     picked = "、".join(_picked(k, "/".join(written.get(k) or [v])) for k, v in picks.items())
-    window = (f"{cn_date(signed_from)}至{cn_date(signed_to)}签约的" if signed_from and signed_to else
-              f"{cn_date(signed_from)}以来签约的" if signed_from else f"{cn_date(signed_to)}以前签约的" if signed_to else "")
+    window = f"{span}签约的" if (span := window_label(signed_from, signed_to)) else ""
     scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", picked and f"{picked}的",
                                   units and f"首谈单位为{units}的", window,
                                   f"{p.label}签约" if p else ("" if region_name or chain_name or picked or units or window

@@ -41,13 +41,26 @@ def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def against_due(day: date, due: date, deadline: str) -> str:
+    """比办结时限提前 11 天 / 比期限晚 3 天 / 恰在期限当天: a day against the deadline it was due by."""
+    return (f"比{deadline}提前 {(due - day).days} 天" if day < due else f"比{deadline}晚 {(day - due).days} 天" if day > due
+            else f"恰在{deadline}当天")
+
+
+def window_label(date_from: date | None, date_to: date | None) -> str:
+    """2023年4月1日至2023年6月30日 / 2023年4月1日以来 / 2023年6月30日以前, or "" with no window: a date window as
+    the answers say it."""
+    if date_from and date_to:
+        return f"{cn_date(date_from)}至{cn_date(date_to)}"
+    return f"{cn_date(date_from)}以来" if date_from else f"{cn_date(date_to)}以前" if date_to else ""
+
+
 def solved_on(opened: date | None, closed: date, verb: str = "解决", due: date | None = None) -> str:
     """2023年3月20日解决（提出后 28 天，比办结时限提前 11 天）: when a problem was solved, how long it took from being
     raised and, with its 办结时限, how it stood against that."""
     took = [f"提出后 {(closed - opened).days} 天"] if opened and closed >= opened else []
     if due is not None:
-        took.append(f"比办结时限提前 {(due - closed).days} 天" if closed < due else
-                    f"比办结时限晚 {(closed - due).days} 天" if closed > due else "恰在办结时限当天")
+        took.append(against_due(closed, due, "办结时限"))
     return f"{cn_date(closed)}{verb}" + (f"（{'，'.join(took)}）" if took else "")
 
 
