@@ -94,6 +94,8 @@ def asked_terms(parsed: Parsed) -> list[str]:
     return terms
 
 
+# Endings of a paper or an amount (许可证, 批复函, 申请表): jieba sometimes reads such a noun as a person's name.
+DOCUMENT_NOUN_ENDS = "证书表单函费额"
 # What a body's short name (财政, 发改) turns into when it names the body itself (财政局, 发改委), not a thing of it.
 BODY_ENDS = re.compile(r"^(?:局|委|厅|部|办|处|科|委员会|部门|系统|口)$")
 
@@ -106,7 +108,8 @@ def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     # 最长时间没报进展, 多长时间: a length of time, which a tool states in days, not a thing named 时间
     clause = re.sub(r"(?:最|很|多|好|这么|那么)?长(?:一段)?时间", "，", clause)
     terms = [word for token in tag(delexicalise(clause, parsed, blank="，"))
-             if token.flag in ATTRIBUTE_TAGS and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
+             if (token.flag in ATTRIBUTE_TAGS or token.flag == "nr" and token.word[-1:] in DOCUMENT_NOUN_ENDS)
+             and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
              and not word.startswith("某") and not ASKING.search(word)]
     return _compounds_of_slots(parsed, clause) + terms
 
@@ -134,7 +137,8 @@ def _asked_clauses(parsed: Parsed, clauses: list[str]) -> list[str]:
     (…制造业投资占比，分别是多少)."""
     if len(clauses) < 2:
         return clauses
-    asks = [bool(ASKING.search(c) or re.search(r"[吗呢么]\s*$", c)) for c in clauses]
+    # (…这个延期签补充协议了没有: a yes-no question is asked by its end, 了没有, as by 吗)
+    asks = [bool(ASKING.search(c) or re.search(r"[吗呢么]\s*$|(?:了没有?|没有|与否|了吗)\s*$", c)) for c in clauses]
     names = [delexicalise(c, parsed) != c for c in clauses]
     empty_ask = [a and not _clause_terms(parsed, c) for a, c in zip(asks, clauses, strict=True)]
     borrow = not any(a and not e for a, e in zip(asks, empty_ask, strict=True))

@@ -44,6 +44,7 @@ from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
 from assistant.answer.understand import (
     ANAPHORA,
+    CITY_LEVEL,
     FOLLOW_UP,
     INJECTION,
     LAG,
@@ -55,6 +56,7 @@ from assistant.answer.understand import (
     Parsed,
     RegionName,
     Vocabulary,
+    against_city,
     delexicalise,
     parse,
     without_injection,
@@ -187,7 +189,7 @@ class Assistant:
             earlier_parsed = parse(earlier, self.vocab, self.today, self.settings.max_question_chars)
             previous = continue_topic(resolve_follow_up(earlier_parsed, previous), previous)
             turns.append(previous.regions)
-        question = self._named_again(question, previous)
+        question = self._named_again(question, previous, (history or [])[:-1])
         question = self._picked_from_list(question, previous, (history or [])[:-1])
         current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
         current = continue_topic(current, previous)
@@ -197,6 +199,8 @@ class Assistant:
             answered = self._answered_places(previous, (history or [])[:-1])
             if len(answered) == 1:
                 current = replace(current, regions=answered, intents=["figure"], of_answer=True)
+        if current.follow_up and against_city(current.text) and all(r.is_city for r in current.regions):
+            current = replace(current, regions=[])  # 县区里比全市快的有几个 after the city's figure: the counties
         if current.follow_up and BOTH_ASKED.search(current.text) and len(turns) >= 2:
             # 两家进度差几个点 after 旬阳上半年外资进度多少, 高新呢: the places of the last two turns, side by side
             both = list(dict.fromkeys(r for regions in turns[-2:] for r in regions if not r.is_city))
@@ -211,7 +215,7 @@ class Assistant:
             current.slots.unknown = []
         return current
 
-    def _named_again(self, question: str, previous: Parsed | None) -> str:
+    def _named_again(self, question: str, previous: Parsed | None, history: list[str] | None = None) -> str:
         """这个联络处负责人是谁 after 驻西安招商联络处首谈了哪些项目: a thing pointed back to by its kind (这个联络处, 那个
         项目, 这家企业, 该问题) is the one of that kind the turn before named — or, of the one project it named, the
         office that first met it or the company investing (那个联络处负责人叫啥 after 某项目是哪个单位首谈的) — written
@@ -224,6 +228,11 @@ class Assistant:
         named = {"项目": slots.project, "企业": slots.enterprise, "公司": slots.enterprise, "问题": slots.problem_code,
                  "联络处": next((name for name, at, _ in self.vocab.names.offices if at == city), None) if city else None,
                  }.get(kind)
+        if not named and kind == "项目" and self.store is not None and previous.intents != ["policy"]:
+            # 这个项目卡在啥问题上 after 杭州办首谈的项目有哪些, whose answer listed one project: that one
+            listed = [i.name for r in self._figures_given(previous, history or []).results
+                      if isinstance(r, ProjectList) for i in r.items]
+            named = listed[0] if len(listed) == 1 else None
         if not named and slots.project and kind in ("联络处", "企业", "公司", "问题") and self.store is not None:
             try:
                 card = find_project(self.store, slots.project)  # the project the turn before named, by its full name
@@ -408,8 +417,10 @@ class Assistant:
                 if len(turns[i]) > 16 or not FOLLOW_UP.search(turns[i]):
                     before = "，".join(turns[i:])
                     # …or a rate of them (资金到位率呢 after 恒口有哪些项目): what is asked is new, the rows are the same
-                    # (…or who is in charge of it: 它的负责人是谁 after 某项目现在啥进展)
-                    if any(ask.search(parsed.text) and not ask.search(before) for ask in (RANK, LAG, RATE_ASKED, IN_CHARGE)):
+                    # (…or who is in charge of it: 它的负责人是谁 after 某项目现在啥进展; …or the places set against
+                    # the city's figure just given: 县区里进度比全市快的有几个)
+                    if any(ask.search(parsed.text) and not ask.search(before)
+                           for ask in (RANK, LAG, RATE_ASKED, IN_CHARGE, CITY_LEVEL)):
                         return f"{before}，{parsed.text}"
                     return self._in_place_of(turns[i], parsed)
         return parsed.text

@@ -56,7 +56,7 @@ IN_CHARGE = re.compile(r"负责人|谁负责|谁在管|谁管|谁盯|谁在跟")
 IT_ASKED = re.compile(r"它(?!们)")
 # Words pointing back at what the turn before gave: 它, or a demonstrative with the kind of thing it was (这个增速,
 # 这点钱, 那个名次) — a longer question with one is still a follow-up of that figure.
-POINTS_BACK = re.compile(r"它|^(?:这|那)(?:俩|两家|两个|几家|仨|三家)|(?:^|[，,？?。])那?(?:这|那)(?:个|点|笔|些|批|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"
+POINTS_BACK = re.compile(r"它|^(?:这|那)(?:俩|两家|两个|几家|仨|三家)|^(?:其中|这其中|这里面|这里头|这些里面?|这当中)|(?:^|[，,？?。])那?(?:这|那)(?:个|点|笔|些|批|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"
                          r"比重|名次|排名|差距|目标|项目|问题|企业|县|区|地方)")
 
 
@@ -128,7 +128,10 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
         # 上个季度的时候呢 after 白河上半年…: the period one quarter (or month) before the one asked, not before today
         step = 3 if "季" in back.group(0) else 1
         if before.month > step and (step == 1 or before.month % 3 == 0):
-            return Period(before.year, before.month - step), None
+            stepped = Period(before.year, before.month - step)
+            if MOVED.search(current.text) or re.search(r"比\s*(?:上|前|往前)", current.text):
+                return before, stepped  # 比上个月涨了几个点 after 汉阴7月底…: the two side by side
+            return stepped, None
     if named is not None and current.compared_to is not None:
         return named, current.compared_to  # 上半年比一季度…: both periods named
     if named is not None and before is not None and before.month != 12 and all(
@@ -155,7 +158,7 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
 
 
 # The period before the one asked (上个季度的时候呢, 往前推一个月, 前一个月呢), counted from it, not from today.
-STEP_BACK = re.compile(r"(?:上|前)一?个?(?:季度|月)|往前(?:推|倒)?一?个?(?:季度|月)")
+STEP_BACK = re.compile(r"(?:上|前)一?个?(?:季度|月)|往(?:前|回)(?:推|倒|看|数|翻)?一?个?(?:季度|月)")
 # How much a figure moved between two periods (涨了几个点, 提高了多少, 降幅收窄了多少, 变化多大).
 MOVED = re.compile(r"(?:涨|升|提高|提升|增加|上升|下降|降|减少|回落|收窄|扩大|缩小|加快|放缓|变化|变动|变)了?"
                    r"(?:多少|几个?(?:百分)?点|几|多大)")

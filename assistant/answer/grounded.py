@@ -325,6 +325,10 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
             plan.calls, plan.route, plan.score = calls, name, score
             plan.alternatives = [(e[2], e[3]) for e in sorted(eligible, key=lambda e: (-e[0], -e[1]))
                                  if e[2] != name and e[1] >= other[0] - margin][:ALTERNATIVES]
+    if parsed.slots.vs_now and plan.calls:
+        # 6月底那期台账上有几个？现在多少个: each call again on the latest issue, its result beside the past one's
+        plan.calls = [*plan.calls, *(Call(c.tool, now) for c in plan.calls
+                                     if (now := _on_latest(REGISTRY[c.tool], c.params)) is not None)]
     why = bool(WHY_CLAUSE.search(parsed.text) or DOCUMENT_CUE.search(parsed.text))
     # the signed projects' rates (开工率, 资金到位率) a report or interview also states for the city: the ledger's
     # rows are the projects it tracks, a document the official figure; a question not naming the ledger hears both
@@ -335,6 +339,13 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     # on the stricter evidence bar, so that loosely related text never pads a "cannot answer".
     plan.outside = not plan.calls and not named and other[1] == "outside"
     return plan
+
+
+def _on_latest(tool: FigureTool, params: dict[str, Any]) -> dict[str, Any] | None:
+    """A call's parameters without the past ledger issue they read (the latest issue instead); None when the call
+    reads no past issue."""
+    past = [p for p in params if tool.slots.get(p) in ("ledger_on", "problem_ledger_on")]
+    return {p: v for p, v in params.items() if p not in past} if past else None
 
 
 def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, known_regions: list[str],
@@ -365,7 +376,9 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
             comp.no_data = comp.no_data and _empty(result)
         else:
             comp.no_data = False
-    if (parsed.period is not None and not parsed.period_assumed and not parsed.follow_up
+    # (一季度签约的那批: the period picks the projects by their signing, read in today's ledger)
+    cohort = any(REGISTRY[c.tool].slots.get(p) == "signed_period" for c in plan.calls for p in c.params)
+    if (parsed.period is not None and not parsed.period_assumed and not parsed.follow_up and not cohort
             and any(isinstance(r, CountyRanking) for r in comp.results)):
         with store.session() as session:
             issues = ledger_dates(session, "projects")

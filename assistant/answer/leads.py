@@ -28,6 +28,7 @@ from assistant.answer.understand import (
 from assistant.db.periods import parse_period
 from assistant.tools.directory import EnterpriseList, ProjectDetail, against_deadline
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
+from assistant.tools.ledger import ProblemList
 from assistant.tools.lifecycle import CountyRanking, CountyRates, project_rate
 from assistant.tools.milestones import COLUMN_NAMES
 from assistant.tools.monthly import ProgressChange, ProgressStep
@@ -103,6 +104,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
             if isinstance(r, RankingResult) and r.by == "completion"
             for row in r.rows if (score := score_of(row, r.by)) is not None]
+    # a past ledger issue against the latest (现在多了1个, 总投资多了3.20亿元)
+    if parsed is not None and (then_now := then_and_now(parsed, results)):
+        out += then_now[1]
     # the difference between two places set side by side (比石泉县高1.99个百分点)
     compared = two_compared(parsed, results) if parsed is not None else None
     out += [compared[1]] if compared else []
@@ -268,6 +272,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _columns_lead(first, columns)
     if isinstance(first, EnterpriseList) and (fields := asked_enterprise_fields(parsed, results)):
         return _enterprise_fields_lead(first, fields)
+    if then_now := then_and_now(parsed, results):
+        return then_now[0]
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
     if isinstance(first, ProjectList) and parsed.slots.total and first.totals:
@@ -280,6 +286,43 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         # the same short record of several things asked at once (北京办和上海办的负责人分别是谁): each one's
         return "".join(str(getattr(r, "summary", "")) for r in results)
     return str(getattr(first, "summary", ""))
+
+
+def then_and_now(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] | None:
+    """A past ledger issue's list against the latest issue's (6月底那期有几个？现在多少个？多出来的是谁): both counts,
+    the difference, and which rows came in or left; with the derived numbers, for the checker. None unless the
+    question sets a past issue against now and the two lists are there."""
+    day = parsed.slots.ledger_on
+    if not parsed.slots.vs_now or day is None or len(results) != 2 or type(results[0]) is not type(results[1]):
+        return None
+    then, now = results
+    if isinstance(then, ProjectList) and isinstance(now, ProjectList):
+        kind, unit = "项目", "个"
+        counts = (then.total_count, now.total_count)
+        names = ([i.name for i in then.items], [i.name for i in now.items])
+        complete = not then.truncated and not now.truncated
+        sums = [sum(i.total_investment_yi_yuan or 0 for i in r.items) for r in (then, now)] if complete else []
+    elif isinstance(then, ProblemList) and isinstance(now, ProblemList):
+        kind, unit = "未解决问题", "个"
+        counts = (then.open_count, now.open_count)
+        names = ([f"{i.code}（{i.project or i.region}）" for i in then.items], [f"{i.code}（{i.project or i.region}）" for i in now.items])
+        complete, sums = True, []
+    else:
+        return None
+    change = counts[1] - counts[0]
+    said = f"多了{change}{unit}" if change > 0 else f"少了{-change}{unit}" if change < 0 else "个数没有变化"
+    text = f"按{cn_date(day)}那一期台账，{kind}{counts[0]}{unit}；最新一期台账{counts[1]}{unit}，{said}"
+    numbers = [float(abs(change))]
+    if sums:
+        moved = round(sums[1] - sums[0], 2)
+        text += (f"，总投资{'多了' if moved > 0 else '少了'}{abs(moved):.2f}亿元（{sums[0]:.2f}亿元→{sums[1]:.2f}亿元）"
+                 if moved else "")
+        numbers += [abs(moved), round(sums[0], 2), round(sums[1], 2)]
+    if complete:
+        came = [n for n in names[1] if n not in names[0]]
+        left = [n for n in names[0] if n not in names[1]]
+        text += (f"；新增：{'、'.join(came)}" if came else "") + (f"；不再在列：{'、'.join(left)}" if left else "")
+    return text + "。", numbers
 
 
 def _progress_noting(project: ProjectDetail, question: str) -> str:

@@ -68,6 +68,12 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
             return [p.key for p in sorted({parsed.period, *parsed.also_periods})]  # 一季度和上半年分别多少
         newest = latest([m.name for m in parsed.metrics], [r.name for r in parsed.regions])
         return [newest] if newest else ([parsed.period.key] if parsed.period else [])
+    if kind == "signed_period":
+        # 一季度签约的那批，开工率…: the projects signed from 1 January to the period's end, as they stand now
+        # (of one county, 高新一季度签下来的那4个项目开工率多少: that county's projects' statistics answer it)
+        named = parsed.period is not None and not parsed.period_assumed and not slots.ledger_on \
+            and not any(not r.is_city for r in parsed.regions)
+        return [parsed.period.key] if named and SIGNING.search(parsed.text) else []  # type: ignore[union-attr]
     if kind == "metric":
         return [m.name for m in parsed.metrics]
     if kind == "by":

@@ -24,7 +24,7 @@ from assistant.numerals import chinese_value
 from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, SUM_WORDS, asked_amounts, asked_total
 from assistant.tools.directory import core_name, trade_names
-from assistant.tools.group_totals import asked_group
+from assistant.tools.group_totals import asked_group, group_members
 from assistant.tools.ledger import normalise_code
 from assistant.tools.lifecycle import issue_dates
 from assistant.tools.projects import (
@@ -65,7 +65,9 @@ _GENERIC_IN_NAME = re.compile(r"季度|年|月|周|签约|开工|投产|在谈|�
 _CLAUSE_FLAGS = ("p", "c", "u", "r", "d")
 # How a question says a step or a column is not there yet (还没签约, 尚未开工, 没配管家).
 _NOT_YET = r"(?:还没有?|尚未|没有?|未)"
-_OF_PROJECTS = re.compile(r"项目|台账|[那这]几个|总投资|到位资金|投资额")
+# (…or a part of the list just given, 这里面还没签约的是哪几个: the rows of that list, projects unless it says companies)
+_OF_PROJECTS = re.compile(r"项目|台账|[那这]几个|总投资|到位资金|投资额|"
+                          r"^(?:其中|这其中|这里面|这里头|里面|里头|这些里面?|这当中)(?!.*(?:企业|公司|客商))")
 # The stages and every way the ledger's vocabulary writes them (在建, 建设中 → 开工), and two spoken ones
 _STAGE_WORDS = {**{stage: stage for stage in PROJECT_STAGES}, **STAGE_ALIASES, "动工": "开工", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
@@ -146,6 +148,11 @@ _NO_CHAIN_NAME = re.compile(r"重点|主导|新兴|各|哪|这|那|每|几|条|�
 _LIST_ASK = re.compile(r"哪些|哪几|哪个|哪一个|几个|多少个|名单|清单|列出|列一下|都有|有啥|啥项目|什么项目")
 # Words of a question about the problem ledger (问题, 诉求)
 _PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
+# The latest issue said beside a past one, and a change asked between them (现在多了几个, 跟现在比少了哪个).
+_NOW = re.compile(r"现在|目前|如今|当前|这期|本期|最新一期|眼下")
+_THEN_NOW = re.compile(r"比|多了|少了|多出|少的|多的|变|增加|减少|新增|差|现在(?:有|是|又)?(?:多少|几)")
+# the one waiting longest (挂得最久, 拖得时间最长, 最早提出的): a problem's wait, counted from when it was raised
+_OLDEST = re.compile(r"(?:挂|拖|等|压|搁|卡|放)(?:得|了)?(?:最久|最长|时间最长|最长时间)|提(?:出|的)?得?最早|最早提(?:出|的)")
 # How or why something is done (县级解决不了的问题怎么办): a rule the documents state, not a list of the ledger
 _HOW = re.compile(r"怎么办|如何|怎样|怎么处理|为什么|为何|规定|机制|程序|流程")
 # The counties' own rows added up (13个县区加起来), as opposed to the 全市 row of the report.
@@ -275,6 +282,8 @@ class Slots:
     # the day count and the ledger issue of a question about the problem ledger (提出超过100天的问题, 7月14号那期问题
     # 台账): a window over projects (签约满60天还没开工) is not one over problems
     problem_days: int | None = None
+    oldest: bool | None = None  # the problem waiting longest asked (挂得最久的是哪个, 最早提出的): oldest first
+    vs_now: bool | None = None  # a past issue of a ledger set against the latest (6月底那期有几个？现在多少个)
     problem_ledger_on: date | None = None
     waited_since: str | None = None  # a problem's days counted from its newest 办理进展 (超过10天没更新进展 → 进展)
     unvisited: bool | None = None  # companies no visit record names (哪几家一次走访记录都没有)
@@ -289,6 +298,7 @@ class Slots:
     total: str | None = None  # a ledger total asked (项目个数, 总投资, 到位资金, 当年到位资金), not a rate
     per_county: bool | None = None  # the counties are asked side by side (哪个县区, 各县区)
     group: str | None = None  # another ledger column set side by side (哪个项目管家, 各条产业链): totals per value
+    among: str | None = None  # the kind of the group's members compared (五个联络处里哪家首谈的最多: offices only)
     hq: str | None = None  # where the companies asked about have their headquarters (总部在深圳的企业)
     event: str | None = None  # the event asked about, by the part of its title the question names (丝博会)
     across_issues: bool | None = None  # a change across the ledger's issues asked (哪一期转的, 这几期涨了多少)
@@ -915,9 +925,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                            and any(within(c, p, places) for c in vocab.event_cities)), None) \
             if _EVENT_ASK.search(text) else None
     # an office by its short name (驻沪联络处, 驻京联络处): the city it sits in names it
-    spots = [(min(at), city) for name, city, aliases in vocab.offices
-             if (at := [text.find(w) for w in (name, *aliases) if len(w) >= 3 and w in text])]
+    offices_said = [(w, city) for name, city, aliases in vocab.offices
+                    if (w := max((w for w in (name, *aliases) if len(w) >= 3 and w in text), key=len, default=""))]
+    spots = [(text.find(w), city) for w, city in offices_said]
     named = [city for _, city in sorted(spots)]  # in the order the question names them
+    # (the office's name is a slot's words, not an attribute asked: 北京办首谈的 asks for no 办首)
+    slots.spans += [(w, "某联络处") for w, _ in offices_said if not any(w in span for span, _ in slots.spans)]
     if not slots.city:
         slots.city = named[0] if named else None
     if len(named) > 1 and slots.city in named:
@@ -1046,8 +1059,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if (on_chain := _KEY_CHAIN.search(text)) and "项目" in text and not slots.chain:
         slots.key_chain = not on_chain.group(1)
     slots.ledger_on = _ledger_on(text, today)
+    # 6月底那期台账上有几个？现在多少个？多出来的是谁: that issue's rows and the latest issue's, side by side
+    slots.vs_now = bool(slots.ledger_on and _NOW.search(text) and _THEN_NOW.search(text)) or None
     if _PROBLEM_WORDS.search(text) and not _stuck_in(text, slots.days):
         slots.problem_days, slots.problem_ledger_on = slots.days, slots.ledger_on
+    if _OLDEST.search(text) and (_PROBLEM_WORDS.search(text) or "项目" not in text):
+        slots.oldest = True  # (其中挂得最久的是哪个 after the open problems: of those, the one raised first)
     # 截至6月30号那期台账: the day names a ledger to read, not an end day of what happened
     slots.until = None if slots.ledger_on else _until(text, today)
     if slots.ledger_on:
@@ -1114,6 +1131,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         if slots.stage and column.startswith(slots.stage):
             slots.stage = None
     slots.group = asked_group(text) if slots.total or slots.rate else None
+    slots.among = group_members(slots.group, text) if slots.group else None
     amounts = [a for a in asked_amounts(text) if a in LEDGER_COLUMNS] if slots.total else []
     slots.amounts = amounts or None
     if (filtered or slots.project or slots.enterprise) and amounts:

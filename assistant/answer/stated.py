@@ -200,7 +200,13 @@ def written(word: str, text: str) -> bool:
     if word not in text:  # a term written with its part in quotes (“链主”企业) is the term (链主企业)
         text = QUOTE_MARKS.sub("", text)
     return (word in text or (len(word) >= 4 and word[:-1] in text) or abbreviates(word, text)
-            or any(other in text for member, others in load_synonyms().expand(word) if member == word for other in others))
+            or any(other in text for member, others in load_synonyms().expand(word) if member == word for other in others)
+            # a term the question calls new or current (新考核办法, 现行管家办法): the document writes the term
+            or len(word) >= 5 and word[0] in MODIFIERS and written(word[1:], text))
+
+
+# One-character words a question puts before a term to say which edition it means (新考核办法, 原办法, 现行…).
+MODIFIERS = "新原老现旧该本此"
 
 
 def abbreviates(short: str, text: str) -> bool:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from functools import reduce
 
 import jieba.posseg as posseg
+import zhconv
 
 from assistant.answer.slots import Slots, fill_slots, sound_alike_terms
 from assistant.answer.vocabulary import RegionName, Vocabulary
@@ -132,6 +133,13 @@ SHARE_OF_CITY = re.compile(r"占(?:了)?(?:全市|全市的|全市总量的?)|"
 # …and where a place is ranked (全市排第几, 全市中名次): the city itself is never ranked, so even alone it is the field.
 CITY_RANKS = re.compile(r"全市(?:范围)?(?:内|中|里|上)?(?:排|名次|位次)")
 # The city's own figure as the level (比全市快的, 跑赢全市的, 低于全市平均的): the counties beyond it, the city unranked.
+def against_city(text: str) -> bool:
+    """Whether a question asks which places, or how many, stand above or below the city (比全市快的有几个): the city
+    is the level they are set against, not a place asked about."""
+    return CITY_LEVEL.search(text) is not None and re.search(r"哪些|哪几|(?:几|多少)个(?!\s*(?:百分)?点)|有谁|哪个",
+                                                             text) is not None
+
+
 CITY_LEVEL = re.compile(r"(比|超过|高于|快于|好于|跑赢|强于|低于|慢于|落后于?|不如|跑输|不及|不到|没到|没达到)\s*全市"
                         r"(?:平均|整体|水平|总体)?(?:水平)?")
 
@@ -188,7 +196,9 @@ COLLOQUIAL_RANK = re.compile(r"(排|是|算|位列)老几")
 # A comparative said with (一)点 (谁高点, 哪个多一点儿): the comparison, the 点 no word the data must hold
 COLLOQUIAL_COMPARATIVE = re.compile(r"(?<=[高低多少快慢大小强弱])一?点儿?(?![数个几\d])")
 # A month named for its own figure (7月当月, 6月份单月): the cumulative period it ends, set against the month before.
-MONTH_ON_ITS_OWN = re.compile(r"(?<![\d\-—～~至到])(\d{1,2})\s*月(?:份)?(?=\s*(?:的)?(?:当月|单月|(?:这|那)?一个月(?![内以])))")
+# (5月份全市当月: a place may stand between the month and the word saying it is the month alone)
+MONTH_ON_ITS_OWN = re.compile(r"(?<![\d\-—～~至到])(\d{1,2})\s*月(?:份)?"
+                              r"(?=[^\d月，,。；;？?]{0,4}?(?:的)?(?:当月|单月|(?:这|那)?一个月(?![内以])))")
 SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])((?:1[5-9]|2\d)(?=年以来)|(?:1[5-9]|[23]\d)(?=年(?!\d|来|间|以来|多)))年")
 RELATIVE_PERIOD = re.compile(r"今年|本年|去年|上年|(?:上|本|这)个?季度|(?:上|本|这)个?月(?!底|末)")
 
@@ -484,7 +494,10 @@ def impossible_date(text: str) -> str:
 
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
     """`max_chars` (Settings.max_question_chars): longer questions are parsed from their start, marked truncated."""
-    text = SHORT_YEAR.sub(r"20\1年", " ".join(question.split()))  # 24年 is 2024年 to the periods and the search
+    # a question typed in traditional characters (漢陰縣上半年內資) is read in the simplified ones the data and the
+    # documents write
+    text = zhconv.convert(" ".join(question.split()), "zh-hans")
+    text = SHORT_YEAR.sub(r"20\1年", text)  # 24年 is 2024年 to the periods and the search
     text = COLLOQUIAL_AMOUNT.sub(r"\1\2", text)  # 5个亿 is 5亿 to the amounts
     text = COLLOQUIAL_RANK.sub(r"\1第几", text)  # 排老几 is 排第几
     text = COLLOQUIAL_COMPARATIVE.sub("", text)  # 谁高点 is 谁高
@@ -529,7 +542,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
                 parsed.unknown_place = place
                 break
     if len(parsed.regions) > 1 and CITY_AS_FIELD.search(text) and not SHARE_OF_CITY.search(text) or CITY_RANKS.search(text) or (
-            CITY_LEVEL.search(text) and re.search(r"哪些|哪几|(?:几|多少)个(?!\s*(?:百分)?点)|有谁|哪个", text)):
+            against_city(text)):
         parsed.regions = [r for r in parsed.regions if not r.is_city]
     if any(not r.is_city for r in parsed.regions):
         # 汉滨、石泉、白河合计: the total of the places named; 合计/总计 stand for the city (the wide table's row)
@@ -574,8 +587,10 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.corrections.append(f"数据截至{cn_date(today)}，“{relative.group(0)}”按此日期理解")
     parsed.bad_period = impossible_date(text)
     parsed.slots = fill_slots(text, vocab.names, today)
-    if parsed.slots.county_class and TOTAL.search(text) and not any(not r.is_city for r in parsed.regions):
-        # 考核第一类那三家加起来多少: the class's counties are the places whose figures are added up
+    if parsed.slots.county_class and TOTAL.search(text) and not any(not r.is_city for r in parsed.regions) \
+            and not parsed.slots.rate:
+        # 考核第一类那三家加起来多少: the class's counties are the places whose figures are added up (a project rate
+        # of the class together, 二类县区合起来开工率, is the class's own combined rate)
         members = class_members(parsed.slots.county_class)
         parsed.regions = [r for r in vocab.regions if r.name in members] + parsed.regions
     if (days := _day_range(text, today)) is not None:

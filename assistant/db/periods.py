@@ -91,7 +91,12 @@ _RANGE_START = r"(?P<s>0?1|一)"
 _FIRST_MONTHS = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二两三四五六七八九])"
 _Q_LATIN = r"[Qq](?P<q>[1-4])"
 # Each pattern maps to a function of its match giving the last month covered.
+# A span of days from 1 January to a month's end (2023/01/01~2023/06/30, 2023年1月1日至6月30日): the cumulative
+# period to that month, as 1-6月 is
+_DAY_SEP = r"(?:[-/.]|年|月)"
+_TO_MONTH_END = rf"(?:[-~至到]|起至)+(?:(?:19|20|21)\d{{2}}(?:[-/.]|年))?{_M}(?:[-/.]|月)(?:2[89]|3[01])[日号]?"
 _PATTERNS: list[tuple[str, str]] = [
+    (rf"{_Y}{_DAY_SEP}0?1{_DAY_SEP}0?1[日号]?{_TO_MONTH_END}", "month"),
     (rf"{_Y}-?[Qq]{_Q}", "quarter"),
     (rf"{_Y}(?:[Hh]1|年?上半年)", "half"),
     (rf"{_Y}年?前三季度?", "q3"),
@@ -104,6 +109,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (rf"{_Y}年?(?:全年|年度)?", "year"),
 ]
 _YEARLESS: list[tuple[str, str]] = [
+    (rf"(?<![\d.])0?1月0?1[日号]{_TO_MONTH_END}", "month"),
     (r"上半年|(?<![A-Za-z])[Hh]1(?![\d])", "half"),
     (r"前三季度?", "q3"),
     (rf"(?:第)?{_Q}季度", "quarter"),

@@ -35,9 +35,10 @@ Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "�
 GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "产业链": ("产业链", "条链", "链"),
     "项目管家": ("项目管家", "管家"),
-    "包抓领导": ("包抓领导", "市领导", "领导"),
+    "包抓领导": ("包抓领导", "副市长", "市领导", "领导"),
     "责任单位": ("责任单位",),
-    "首谈单位": ("首谈单位", "联络处"),
+    # (哪家首谈的项目最多: the units that first met the investors, side by side)
+    "首谈单位": ("首谈单位", "联络处", "首谈"),
     "签约月份": ("个月", "一个月", "月份", "月"),
 }
 _WHICH = r"(?:哪个|哪条|哪位|哪家|哪些|哪几[个条位家]?|各|每|分)\s*[个条位家]?"
@@ -57,9 +58,28 @@ def asked_group(text: str) -> str | None:
     """The ledger column a question sets side by side (哪个项目管家, 各条产业链, 按包抓领导): None when it names none."""
     for group, words in GROUP_WORDS.items():
         names = "|".join(words)
-        if re.search(rf"{_WHICH}(?:{names})|按(?:{names})|(?:{names})(?:里|中|当中)?(?:谁|哪个|哪位|哪条)", text):
+        # (…联络处里头，哪家首谈的最多; 那几位副市长里，谁名下的最少: the group named, then which of its members)
+        if re.search(rf"{_WHICH}(?:{names})|按(?:{names})|(?:{names})(?:里头?|中|当中|之中)?[，,]?\s*(?:谁|哪个|哪位|哪家|哪条)",
+                     text):
             return group
     return None
+
+
+# group → the kinds its values are of (首谈单位: the offices, the counties' 招商局…): a question naming one
+# (五个驻外联络处里头，哪家首谈的项目最多) compares the members of that kind only
+MEMBER_KINDS: dict[str, tuple[str, ...]] = {
+    "首谈单位": ("联络处", "招商局", "推介会"),
+    "责任单位": ("招商局", "管委会", "服务中心"),
+}
+
+
+def group_members(group: str, text: str) -> str | None:
+    """The kind of a group's values the question compares (联络处 of 首谈单位), or None for all of them."""
+    return next((kind for kind in MEMBER_KINDS.get(group, ()) if kind in text), None)
+
+
+def _among(names: list[str], among: str | None) -> set[str]:
+    return {n for n in names if among is None or among in n}
 
 
 class GroupTotal(BaseModel):
@@ -92,13 +112,14 @@ class GroupTotals(BaseModel):
     path="group-totals",
 )
 def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个数",
-                 period: str | None = None) -> GroupTotals:
+                 period: str | None = None, among: str | None = None) -> GroupTotals:
     """项目台账按某一列分组的合计：项目个数，或总投资、累计到位资金、当年到位资金之和，由多到少排名（并列同名次；
     该列未填的项目不参与排名，另计个数）。
 
     group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”“首谈单位”或“签约月份”（按签约日期所在的月）；
     measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
-    period：可选，如“2023Q1”：只计该年1月1日至该期末签约的项目。
+    period：可选，如“2023Q1”：只计该年1月1日至该期末签约的项目；
+    among：可选，如“联络处”：只比较名称含此词的组（驻外联络处之间比）。
     """
     column, unit, rule = _COLUMNS[measure]
     key = GROUP_COLUMNS[group][0]
@@ -131,8 +152,9 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
         prov = provenance_of(session, "projects", all_ids(session, Project.id),
                              session.scalars(select(Project.import_id).distinct()), asked,
                              f"{scope}{rule.replace('该县区', f'该{group}')}；按“{group}”分组，由多到少排名，并列者名次相同")
+    kept = _among([str(name) for name, _, _ in rows if name not in (None, "")], among)
     totals = [GroupTotal(name=str(name), value=float(Decimal(str(v or 0)).quantize(Decimal("0.01"))), projects=n)
-              for name, v, n in rows if name not in (None, "")]
+              for name, v, n in rows if name not in (None, "") and str(name) in kept]
     unfilled = sum(n for name, _, n in rows if name in (None, ""))
     ranks = competition_rank([(t.name, Decimal(str(t.value))) for t in totals])
     for t in totals:
@@ -141,8 +163,9 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
     what = "项目个数" if measure == "项目个数" else f"项目{measure}合计"
     figures = [Figure(label=f"{group}“{t.name}”{what}", value=t.value, unit=unit, period=None, provenance=prov)
                for t in totals]
+    label = f"{group}（{among}）" if among else group
     return GroupTotals(as_of=day, group=group, measure=measure, unit=unit, rows=totals, unfilled=unfilled,
-                       figures=figures, summary=_summary(totals, group, what, unit, day, unfilled) + f"（{prov.formula}）")
+                       figures=figures, summary=_summary(totals, label, what, unit, day, unfilled) + f"（{prov.formula}）")
 
 
 def _summary(totals: list[GroupTotal], group: str, what: str, unit: str, day: date, unfilled: int) -> str:
@@ -186,12 +209,13 @@ class GroupRates(BaseModel):
     requires=("group", "rate"),
     path="group-rates",
 )
-def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率") -> GroupRates:
+def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率", among: str | None = None) -> GroupRates:
     """项目台账按某一列分组计算的项目比率，由高到低排名（并列同名次；该组没有可计算的项目时记无数据、不排名）。口径与各县区
     项目比率相同（开工率 = 已开工 ÷ 已签约；资金到位率 = 到位资金 ÷ 总投资，签约项目；合同履约率 = 按期开工 ÷ 到期应开工）。
 
     group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”或“首谈单位”；
-    rate：“开工率”“资金到位率”（默认）“合同履约率”或“涉链占比”。
+    rate：“开工率”“资金到位率”（默认）“合同履约率”或“涉链占比”；
+    among：可选，如“联络处”：只比较名称含此词的组。
     """
     field = RATE_FIELDS[rate]
     with store.session() as session:
@@ -200,7 +224,8 @@ def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率"
         prov = provenance_of(session, "projects", sorted(r.id for r in rows), {r.import_id for r in rows}, None,
                              f"{RATE_RULES[rate]}；按“{group}”分组，由高到低排名，并列者名次相同")
     rates = county_rates(rows, day, GROUP_COLUMNS[group][1])
-    table = [GroupRate(name=name, value=getattr(r, field), signed=r.signed) for name, r in rates.items()]
+    kept = _among(list(rates), among)
+    table = [GroupRate(name=name, value=getattr(r, field), signed=r.signed) for name, r in rates.items() if name in kept]
     ranks = competition_rank([(t.name, Decimal(str(t.value))) for t in table if t.value is not None])
     for t in table:
         t.rank = ranks.get(t.name)
@@ -208,15 +233,15 @@ def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率"
     figures = [Figure(label=f"{group}“{t.name}”项目{rate}", value=t.value, unit="%", period=None, provenance=prov)
                for t in table]
     ranked = [t for t in table if t.rank is not None]
-    head = f"截至{cn_date(day)}台账，"
+    head, label = f"截至{cn_date(day)}台账，", f"{group}（{among}）" if among else group
     if not ranked:
         return GroupRates(as_of=day, group=group, rate=rate, rows=table, figures=figures,
-                          summary=head + f"没有可按“{group}”计算{rate}的项目（无数据）。")
+                          summary=head + f"没有可按“{label}”计算{rate}的项目（无数据）。")
     top = [t.name for t in ranked if t.rank == ranked[0].rank]
     low = [t.name for t in ranked if t.value == ranked[-1].value]
     listing = "、".join(f"{t.rank}. {t.name} {format_value(t.value, '%')}" for t in ranked)
     missing = [t.name for t in table if t.rank is None]
-    summary = (head + f"按{group}分，项目{rate}最高的是{'、'.join(top)}（{format_value(ranked[0].value, '%')}），最低的是"
+    summary = (head + f"按{label}分，项目{rate}最高的是{'、'.join(top)}（{format_value(ranked[0].value, '%')}），最低的是"
                f"{'、'.join(low)}（{format_value(ranked[-1].value, '%')}）。排名：{listing}"
                + (f"；{'、'.join(missing)}无可计算的项目，未排名" if missing else "") + f"。（{prov.formula}）")
     return GroupRates(as_of=day, group=group, rate=rate, rows=table, figures=figures, summary=summary)

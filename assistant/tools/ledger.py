@@ -296,7 +296,7 @@ class ProblemList(BaseModel):
         "自然资源局牵头的问题办完了没有", "项目落地遇到的问题清单", "未解决的问题有多少个",
         "各部门还有几个问题没办结", "企业反映的问题诉求办理情况", "需要市级协调的问题有哪些",
         "上了联席会议的问题清单", "汉滨区的项目遇到了什么困难和问题", "提出超过两个月还没解决的问题",
-        "超过半个月没更新办理进展的问题", "挂了很久一直没办结的诉求有几个",
+        "超过半个月没更新办理进展的问题", "挂了很久一直没办结的诉求有几个", "没解决的问题里哪个挂得最久",
     ],
     slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since", "code": "problem_code",
            "days": "problem_days", "ledger_on": "problem_ledger_on"},
@@ -305,7 +305,7 @@ class ProblemList(BaseModel):
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
                   escalation: str | None = None, opened_from: date | None = None,
                   opened_to: date | None = None, ledger_on: date | None = None, days: int | None = None,
-                  since: Literal["提出", "进展"] = "提出", code: str | None = None) -> ProblemList:
+                  since: Literal["提出", "进展"] = "提出", code: str | None = None, oldest: bool = False) -> ProblemList:
     """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门、协调层级或提出日期筛选，并按部门、地区计数；
     每个问题写明办结时限（是否逾期）、协调层级和最新办理进展。
 
@@ -315,7 +315,8 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     ledger_on：可选，某一期问题台账的日期，如“2023-07-14”：那一期时已提出、尚未办结的问题和当时的最新进展；
     days、since：可选，只列等了超过 days 天的问题：since 为“提出”（默认）时按提出日期，为“进展”时按最新办理进展的
     日期（没有进展的按提出日期），都算到台账日期（或 ledger_on）；
-    code：可选，问题编号，如“WT-2023-003”：只看这一个问题（已解决的也写明）。
+    code：可选，问题编号，如“WT-2023-003”：只看这一个问题（已解决的也写明）；
+    oldest：可选，为真时按提出日期从早到晚列出，并先写明提出最早（等得最久）的问题。
     """
     if opened_from and opened_to and opened_from > opened_to:
         raise InvalidValue(f"提出日期范围有误：起始日期 {opened_from} 晚于结束日期 {opened_to}。")
@@ -351,6 +352,8 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         # none open: the count is a finding about the rows looked through (the department's or place's problems)
         looked = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in (rows or scoped)
                                                   or session.execute(stmt)], None, rule)
+        if oldest:
+            rows.sort(key=lambda t: (t[0].opened_on, t[0].code))
         items = _problem_items(session, rows, ledger_on)
         solved = _problem_items(session, closed, ledger_on)
     by_department = [CountItem(name=n, count=c) for n, c in Counter(i.department for i in items).most_common()]
@@ -367,6 +370,10 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     elif items:
         top = "、".join(f"{c.name} {c.count} 个" for c in by_department[:5])
         summary = f"{scope}未解决问题 {len(items)} 个，按责任部门：{top}。"
+        if oldest:
+            first = [i for i in items if i.opened_on == items[0].opened_on]
+            summary = (f"{scope}未解决问题中提出最早（等得最久）的是" + "、".join(f"{i.code} {i.project or i.region}（{i.description}）" for i in first)
+                       + f"，提出于{cn_date(items[0].opened_on)}。") + summary
         summary += "明细：" + "；".join(_problem_line(i) for i in items[:10]) + ("……" if len(items) > 10 else "") + "。"
     else:
         summary = f"{scope}没有未解决的问题。"

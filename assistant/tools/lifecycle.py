@@ -43,6 +43,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from assistant.db.errors import InvalidValue
 from assistant.db.models import ImportLog, IndustryChain, Project, ProjectVersion, Region
+from assistant.db.periods import parse_period
 from assistant.db.reference import PROJECT_STAGES, SIGNED_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
@@ -493,6 +494,16 @@ def ledger_dates(session: Session, kind: str = "projects") -> list[date]:
                   if d is not None)
 
 
+def issue_on(issues: list[date], day: date, what: str) -> date:
+    """The ledger issue in force on `day` (the last one dated on or before it); InvalidValue when the history starts
+    later, naming what could not be worked out (`what`)."""
+    held = [d for d in issues if d <= day]
+    if not held:
+        raise InvalidValue(f"项目台账历史从{cn_date(issues[0])}开始，没有{cn_date(day)}及以前的台账（无数据），"
+                           f"无法算出那时的{what}。")
+    return held[-1]
+
+
 def issue_dates(session: Session) -> dict[str, list[date]]:
     """Every dated ledger's issues: {"projects": [...], "problems": [...]}; a ledger without dated issues is absent."""
     kinds = session.scalars(select(ImportLog.kind).where(ImportLog.as_of.is_not(None)).distinct())
@@ -830,10 +841,12 @@ def county_rates(rows: list[LedgerRow], day: date, by: str = "region") -> dict[s
 
 
 def county_rates_in_db(session: Session, day: date, ledger_on: date | None = None,
-                       city: str | None = None) -> dict[str, CountyRates]:
+                       city: str | None = None, signed_within: tuple[date, date] | None = None,
+                       regions: Iterable[str] | None = None) -> dict[str, CountyRates]:
     """county_rates computed by the database (one GROUP BY over the ledger), for large ledgers. `ledger_on`: over
     the rows as the issue of that date recorded them (project_versions in force), not today's; `city`: also the
-    whole ledger's rates, under that name (全市)."""
+    whole ledger's rates, under that name (全市); `signed_within`: only the projects signed within these days;
+    `regions`: only these regions' projects (the `city` row is then their combined rates: 二类县区合计)."""
     src: Any = ProjectVersion if ledger_on is not None else Project
     signed = src.stage.in_(SIGNED_STAGES)
     started = src.stage.in_(("开工", "投产"))
@@ -855,13 +868,19 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
                   count(key_chain), count(new), func.sum(case((new, src.funds_this_year_yi_yuan), else_=0)),
                   func.sum(case((new, src.total_investment_yi_yuan), else_=0)))
 
+    names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
+    only = [i for i, n in names.items() if n in set(regions)] if regions is not None else None
+
     def over_ledger(stmt: Any) -> Any:
+        if only is not None:
+            stmt = stmt.where(src.region_id.in_(only))
+        if signed_within is not None:
+            stmt = stmt.where(Project.signed_on >= signed_within[0], Project.signed_on <= signed_within[1])
         if ledger_on is None:
             return stmt
         return (stmt.select_from(ProjectVersion).join(Project, Project.id == ProjectVersion.project_id)
                 .where(ProjectVersion.in_force(ledger_on)))
 
-    names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
     rows = [(names[region_id], *rest) for region_id, *rest in
             session.execute(over_ledger(select(src.region_id, *aggregates)).group_by(src.region_id))]
     if city is not None and rows:
@@ -895,80 +914,101 @@ def project_rate(by: str) -> str:
         "资金到位率各县区排个名", "哪个县区项目资金到位率最低", "各县区项目资金到位率谁最高", "各县区项目四率排名",
         "各地项目资金到位情况比较", "资金到位率低于40%的县区", "按考核口径各县区新建项目当年资金到位率",
     ],
-    slots={"rate": "rate", "region": "county", "county_class": "county_class"},
+    slots={"rate": "rate", "region": "county", "county_class": "county_class", "period": "signed_period",
+           "ledger_on": "ledger_on"},
     path="county-rates",
 )
 def county_project_rates(store: FigureStore,
                          rate: Literal["资金到位率", "开工率", "合同履约率", "涉链占比", "新建项目当年资金到位率"] = "资金到位率",
-                         region: str | None = None, county_class: str | None = None) -> CountyRanking:
+                         region: str | None = None, county_class: str | None = None,
+                         period: str | None = None, ledger_on: date | None = None) -> CountyRanking:
     """各县（市、区）、开发区项目台账的开工率、资金到位率（到位资金占总投资的比例）、合同履约率、涉链占比，
     按 rate 指定的比率从高到低排名（并列同名次；没有可计算项目的地区不参与排名）。
 
     rate：排名依据，“资金到位率”（默认）、“开工率”、“合同履约率”、“涉链占比”或“新建项目当年资金到位率”（考核口径）；
     region：可选，某县区名或简称：先写明该县区的比率和名次（仍按全部县区排名）；
-    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名；
+    period：可选，如“2023Q1”：只算该年1月1日至该期末签约的项目（一季度签约、新签的那批）；
+    ledger_on：可选，某一期项目台账的日期，如“2023-07-14”：按那一期台账记录的项目计算。
     """
-    return _county_ranking(store, rate, region, county_class)
+    return _county_ranking(store, rate, region, county_class, period, ledger_on)
 
 
 @figure_tool(
     "各县区项目开工率排名",
     examples=["各县区项目开工率排名", "哪个县区项目开工率最低", "开工率排在后面的县区有哪些", "各县区签约项目开工情况比较"],
-    slots={"region": "county", "county_class": "county_class"},
+    slots={"region": "county", "county_class": "county_class", "period": "signed_period",
+           "ledger_on": "ledger_on"},
     path="county-start-rates",
 )
-def county_start_rates(store: FigureStore, region: str | None = None, county_class: str | None = None) -> CountyRanking:
+def county_start_rates(store: FigureStore, region: str | None = None, county_class: str | None = None,
+                       period: str | None = None, ledger_on: date | None = None) -> CountyRanking:
     """各县（市、区）、开发区签约项目的开工率（已开工含投产 ÷ 签约项目数）排名，并附资金到位率等其他比率。
 
     region：可选，某县区名或简称：先写明该县区的开工率和名次；
-    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名；
+    period：可选，如“2023Q1”：只算该年1月1日至该期末签约的项目（一季度签约、新签的那批）；
+    ledger_on：可选，某一期项目台账的日期，如“2023-07-14”：按那一期台账记录的项目计算。
     """
-    return _county_ranking(store, "开工率", region, county_class)
+    return _county_ranking(store, "开工率", region, county_class, period, ledger_on)
 
 
 @figure_tool(
     "各县区合同履约率排名（按约定开工期限）",
     examples=["各县区合同履约率排名", "哪个县区合同履约率最低", "各地项目履约情况比较", "按期开工的履约率各县区谁高"],
-    slots={"region": "county", "county_class": "county_class"},
+    slots={"region": "county", "county_class": "county_class", "period": "signed_period",
+           "ledger_on": "ledger_on"},
     path="county-fulfilment-rates",
 )
-def county_fulfilment_rates(store: FigureStore, region: str | None = None, county_class: str | None = None) -> CountyRanking:
+def county_fulfilment_rates(store: FigureStore, region: str | None = None, county_class: str | None = None,
+                            period: str | None = None, ledger_on: date | None = None) -> CountyRanking:
     """各县（市、区）、开发区的合同履约率（在约定开工期限内开工 ÷ 期限已到的签约项目）排名。
 
     region：可选，某县区名或简称：先写明该县区的合同履约率和名次；
-    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名；
+    period：可选，如“2023Q1”：只算该年1月1日至该期末签约的项目（一季度签约、新签的那批）；
+    ledger_on：可选，某一期项目台账的日期，如“2023-07-14”：按那一期台账记录的项目计算。
     """
-    return _county_ranking(store, "合同履约率", region, county_class)
+    return _county_ranking(store, "合同履约率", region, county_class, period, ledger_on)
 
 
 @figure_tool(
     "各县区涉链项目占比排名",
     examples=["涉链项目占比各县区排名", "各县区重点产业链项目占比谁最高", "哪个县区涉链项目占比低于60%", "各县区项目涉链情况"],
-    slots={"region": "county", "county_class": "county_class"},
+    slots={"region": "county", "county_class": "county_class", "period": "signed_period",
+           "ledger_on": "ledger_on"},
     path="county-chain-shares",
 )
-def county_chain_shares(store: FigureStore, region: str | None = None, county_class: str | None = None) -> CountyRanking:
+def county_chain_shares(store: FigureStore, region: str | None = None, county_class: str | None = None,
+                        period: str | None = None, ledger_on: date | None = None) -> CountyRanking:
     """各县（市、区）、开发区项目中属于“5+3”重点产业链的占比排名。
 
     region：可选，某县区名或简称：先写明该县区的涉链占比和名次；
-    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名；
+    period：可选，如“2023Q1”：只算该年1月1日至该期末签约的项目（一季度签约、新签的那批）；
+    ledger_on：可选，某一期项目台账的日期，如“2023-07-14”：按那一期台账记录的项目计算。
     """
-    return _county_ranking(store, "涉链占比", region, county_class)
+    return _county_ranking(store, "涉链占比", region, county_class, period, ledger_on)
 
 
-def _county_ranking(store: FigureStore, by: str, region: str | None = None,
-                    county_class: str | None = None) -> CountyRanking:
+def _county_ranking(store: FigureStore, by: str, region: str | None = None, county_class: str | None = None,
+                    period: str | None = None, ledger_on: date | None = None) -> CountyRanking:
     from assistant.tools.assessment import class_members  # the scheme reads the rates of this module
 
     field = RATE_FIELDS[by]
     members = class_members(county_class) if county_class else None
+    cohort = parse_period(period) if period else None
+    signed = (cohort.start, cohort.end) if cohort is not None else None
+    scope = f"{cn_date(signed[0])}至{cn_date(signed[1])}签约的项目，" if signed else ""
     with store.session() as session:
         named = resolve_region(session, region) if region else None
         if named is not None:
             check_region(store, named)  # a county officer asks of their own county, not another's
         asked = named.name if named is not None else None
         day = ledger_date(session)
-        rates = county_rates_in_db(session, day)
+        if ledger_on is not None:  # 7月14号那期台账: the rows as that issue recorded them, deadlines due by then
+            day = issue_on(ledger_dates(session, "projects"), ledger_on, by)
+        rates = county_rates_in_db(session, day, ledger_on=day if ledger_on is not None else None, signed_within=signed)
         guard_aggregate(store, "各县区项目比率排名", len([r for r in rates if r != store.region_scope]))
         order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city
                  and (members is None or r.name in members)]
@@ -976,10 +1016,12 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None,
         # from the database as one aggregate each, not as 10,000 (id, import) pairs to sort in Python.
         prov = provenance_of(session, "projects", all_ids(session, Project.id),
                              session.scalars(select(Project.import_id).distinct()), None,
-                             "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
+                             scope + "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
         # the county asked about: which of its signed projects have not started (镇坪开工率咋才一半？哪个没开)
         idle = list(session.scalars(select(Project.name).where(
-            Project.region_id == named.id, Project.stage == "签约").order_by(Project.signed_on, Project.id))) \
+            Project.region_id == named.id, Project.stage == "签约",
+            *((Project.signed_on >= signed[0], Project.signed_on <= signed[1]) if signed else ()))
+            .order_by(Project.signed_on, Project.id))) \
             if named is not None and not named.is_city and by == "开工率" else []
     table = [rates[name] for name in order if name in rates]
     ranks = competition_rank([(r.region, Decimal(str(getattr(r, field)))) for r in table
@@ -997,13 +1039,25 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None,
     target = RATE_TARGETS.get(by)
     below = [r.region for r in ranked if target is not None and getattr(r, field) < target]
     field_ = f"{county_class}县区" if members is not None else "各县区"
-    summary = f"截至{cn_date(day)}台账，{field_}{project_rate(by)}排名：{listing}。"
+    combined = ""
+    if members is not None and not store.region_scope:
+        # 二类县区的签约项目合起来看: the class's projects together, beside its ranking
+        with store.session() as session:
+            whole = county_rates_in_db(session, day, ledger_on=day if ledger_on is not None else None,
+                                       city=f"{county_class}县区合计", signed_within=signed, regions=members)
+        if (total := whole.get(f"{county_class}县区合计")) is not None:
+            combined = (f"{county_class}县区（{'、'.join(members)}）合计：" + "，".join(
+                f"{project_rate(name)}{format_value(getattr(total, f), '%')}" for name, f in RATE_FIELDS.items()
+                if getattr(total, f) is not None and name in (by, "开工率", "资金到位率")) + "。")
+    issue = f"按{cn_date(day)}那一期台账" if ledger_on is not None else f"截至{cn_date(day)}台账"
+    summary = f"{issue}，{scope}{field_}{project_rate(by)}排名：{listing}。"
     own = next((r for r in table if r.region == asked), None)
     if asked:  # the county asked about first: its rate and its place among the ranked
         tie = "并列" if own is not None and sum(1 for r in ranked if r.rank == own.rank) > 1 else ""
         summary = (f"{asked}{project_rate(by)}{format_value(getattr(own, field), '%')}，在 {len(ranked)} 个县区中排{tie}第 {own.rank} 名。"
                    if own is not None and own.rank is not None else f"{asked}没有可计算{by}的项目（无数据）。") \
             + (f"其中签约未开工的：{'、'.join(idle)}。" if idle else "") + summary
+    summary += combined
     if missing:
         summary += f"无法计算（无数据）：{'、'.join(missing)}。"
     if target is not None:

@@ -17,7 +17,14 @@ from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import check_region, provenance, resolve_region
 from assistant.tools.indicator_rows import competition_rank
-from assistant.tools.lifecycle import RATE_FIELDS, RATE_RULES, CountyRates, county_rates_in_db, ledger_dates
+from assistant.tools.lifecycle import (
+    RATE_FIELDS,
+    RATE_RULES,
+    CountyRates,
+    county_rates_in_db,
+    issue_on,
+    ledger_dates,
+)
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value
 
@@ -41,14 +48,6 @@ class RateChange(BaseModel):
     figures: list[Figure]
     provenance: Provenance
     summary: str
-
-
-def _issue_on(issues: list[date], day: date, what: str) -> date:
-    held = [d for d in issues if d <= day]
-    if not held:
-        raise InvalidValue(f"项目台账历史从{cn_date(issues[0])}开始，没有{cn_date(day)}及以前的台账（无数据），"
-                           f"无法算出那时的{what}。")
-    return held[-1]
 
 
 @figure_tool(
@@ -80,10 +79,10 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
         issues = ledger_dates(session, "projects")
         if len(issues) < 2:
             raise InvalidValue("项目台账只有一期（或没有按填报日期导入的分期数据），无法比较两期之间的变化。")
-        last = _issue_on(issues, date_to, rate) if date_to else issues[-1]
+        last = issue_on(issues, date_to, rate) if date_to else issues[-1]
         # the issue before the window: what the ledger said when it began (这周比上周: last week's issue)
         start = date_from or ledger_on
-        first = _issue_on(issues, start, rate) if start else max((d for d in issues if d < last), default=last)
+        first = issue_on(issues, start, rate) if start else max((d for d in issues if d < last), default=last)
         if first >= last:
             raise InvalidValue(f"{cn_date(last)}那期以前没有更早的台账可比较（最早一期是{cn_date(issues[0])}）。")
         before = county_rates_in_db(session, first, ledger_on=first, city=CITY)
