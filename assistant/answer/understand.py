@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import reduce
 
 import jieba.posseg as posseg
-import zhconv
+from opencc import OpenCC
 
 from assistant.answer.slots import Slots, fill_slots, sound_alike_terms
 from assistant.answer.vocabulary import RegionName, Vocabulary
@@ -492,11 +492,23 @@ def impossible_date(text: str) -> str:
     return ""
 
 
+_TO_SIMPLIFIED = OpenCC("t2s")
+# Characters simplified text writes too, which the conversion would change (乾县 is not 干县, 瞭望 not 了望).
+_ALSO_SIMPLIFIED = "乾瞭"
+
+
+def simplified(text: str) -> str:
+    """A question typed in traditional characters (漢陰縣上半年內資) in the simplified ones the data and the
+    documents write; simplified text is returned as it is."""
+    converted = _TO_SIMPLIFIED.convert(text)
+    if len(converted) != len(text):
+        return text
+    return "".join(o if o in _ALSO_SIMPLIFIED else c for o, c in zip(text, converted, strict=True))
+
+
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
     """`max_chars` (Settings.max_question_chars): longer questions are parsed from their start, marked truncated."""
-    # a question typed in traditional characters (漢陰縣上半年內資) is read in the simplified ones the data and the
-    # documents write
-    text = zhconv.convert(" ".join(question.split()), "zh-hans")
+    text = simplified(" ".join(question.split()))
     text = SHORT_YEAR.sub(r"20\1年", text)  # 24年 is 2024年 to the periods and the search
     text = COLLOQUIAL_AMOUNT.sub(r"\1\2", text)  # 5个亿 is 5亿 to the amounts
     text = COLLOQUIAL_RANK.sub(r"\1第几", text)  # 排老几 is 排第几
