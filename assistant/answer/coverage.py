@@ -94,6 +94,8 @@ def asked_terms(parsed: Parsed) -> list[str]:
     return terms
 
 
+# A place named as where something came from (从东南亚来的, 来自长三角的资金, 源自港澳的).
+ORIGIN = re.compile(r"(?:从|来自|源自)([\u4e00-\u9fa5]{2,5}?)(?:地区|方向|那边|一带)?(?:来|引进|引来|流入|过来)?的")
 # Endings of a paper or an amount (许可证, 批复函, 申请表): jieba sometimes reads such a noun as a person's name.
 DOCUMENT_NOUN_ENDS = "证书表单函费额"
 # What a body's short name (财政, 发改) turns into when it names the body itself (财政局, 发改委), not a thing of it.
@@ -179,6 +181,10 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
         # a share of the city (占全市的比重, 几成) is worked out from the place's figure and the city's; the words
         # naming the city's whole (全市盘子里, 全市总量中) are the city's figure
         terms = [w for w in terms if not re.fullmatch(r"比重|比例|份额|几成|占比|百分比", w) and w not in share.group(0)]
+    # where the money or the companies came from (从东南亚来的, 来自长三角的资金): a breakdown by origin, which a tool
+    # answers only where its results name that place (企业 with their 总部, events held there)
+    terms += [m.group(1) for m in ORIGIN.finditer(parsed.text) if m.group(1) not in terms
+              and not any(w and w in m.group(1) for r in parsed.regions for w in (r.name, *r.aliases))]
     if not terms:
         return []
     # tools over the indicator table (a metric slot) hold the same columns (目标, 完成进度, 同比, 排名): one speaks

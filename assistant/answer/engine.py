@@ -15,7 +15,7 @@ from assistant.access import FULL_ACCESS, Access
 from assistant.answer.answer_types import names_the_kind, names_the_value
 from assistant.answer.composition import Composition
 from assistant.answer.conflicts import check_passages, unverified_notes
-from assistant.answer.coverage import asked_directly, asked_of_something, asked_terms, uncovered
+from assistant.answer.coverage import ORIGIN, asked_directly, asked_of_something, asked_terms, uncovered
 from assistant.answer.declines import (
     ambiguous_body,
     asks_errand,
@@ -592,6 +592,7 @@ class Assistant:
                            unknown_forms_ or required or None),
                        names=[core_name(n, kind) for n, kind in ((parsed.slots.project, "project"),
                                                                   (parsed.slots.enterprise, "enterprise")) if n]
+                       + [m.group(1) for m in ORIGIN.finditer(parsed.text) if m.group(1) in missing]
                        if lacking else None)
         # (the asked words are looked up in the index only where this can apply: it scans every passage)
         if plan.calls and comp.citations and not any(f.value is not None for f in comp.figures) \

@@ -154,3 +154,9 @@ def test_an_attribute_the_ledger_does_not_keep_is_said_missing(assistant: Assist
     answer = assistant.ask("锂电隔膜项目约定2022年10月底前开工，实际11月5号才开，这个延期签补充协议了没有？")
     assert "补充协议" in answer.answer and "没有" in answer.answer, answer.answer
     assert not [f for f in answer.figures if f.value is not None], answer.answer
+
+
+def test_a_breakdown_by_origin_the_figures_do_not_hold_is_declined(assistant: Assistant) -> None:
+    answer = assistant.ask("1到7月全市557万美元外资里，从东南亚来的有多少万美元？")
+    assert "东南亚" in answer.answer and not [f for f in answer.figures if f.value is not None], answer.answer
+    assert not find_numbers(answer.answer), answer.answer
