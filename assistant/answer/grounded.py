@@ -109,6 +109,9 @@ PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
 # the place's default figures are not what is asked.
 ASKS_DOCUMENTS = re.compile(r"(?:政策|文件|办法|规定|措施|举措|做法|经验)[^，。？?]{0,4}(?:有哪些|有什么|是什么|是哪些|哪些|啥)")
 # Who holds a post asked by name of the post (市长是谁, 局长叫什么).
+# The standing a piece of work is given (把招商引资摆在啥位置, 外资摆在个啥位置, 怎么定位的): a document's priority, not
+# a place in a ranking
+STANDING = re.compile(r"(?:摆|放|置)在(?:个|一个)?(?:啥|什么|哪个|怎样的?|何种)?(?:位置|地位)|(?:啥|什么)(?:定位|地位)|怎么定位")
 POST_HOLDER = re.compile(r"(?<!副)(?:市长|县长|区长|局长|书记|主任|主席)(?:是谁|叫什么|叫啥|姓什么|是哪位)")
 # A question about what a rule lays down — a time limit (几天内办结, 多少小时内报, 每周几之前), a cap (最多能管几个),
 # what is done in a case (解决不了的怎么办) — rather than what the records hold. Asked of no named place, period,
@@ -307,6 +310,8 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text) and not parsed.regions \
             and not named_entities:
         eligible = []  # 达州对新能源企业有啥奖励政策, 宁波对外资怎么奖励: a rule or a measure, which no row of ours states
+    if STANDING.search(parsed.text) and not any(not r.is_city for r in parsed.regions) and not named_entities:
+        eligible = []  # 调研报告把招商引资摆在个啥位置: the priority a document gives it, which no table holds
     if POST_HOLDER.search(parsed.text) and not named_entities and not parsed.slots.columns:
         eligible = []  # 现在的市长是谁: who holds a post is no row of the ledgers (they record posts, 副市长（分管工业）)
     if NORM.search(parsed.text) and not (parsed.regions or named_entities or parsed.slots.department
