@@ -50,6 +50,9 @@ RULE_WHEN = re.compile(r"(?:什么时候|何时|啥时候)(?:起|开始)?(?:消�
 # 哪一天 / 几号 asks for a day: a year or a season (2024年, 春节后) is not one
 DAY_Q = re.compile(r"哪一?天|几月几[日号]|几[号日]|具体日期|哪一日")
 DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|(?:周|星期|礼拜)[一二三四五六日天]|周末")
+# 哪一年 / 哪年 asks for a year: a day or a month (截至3月底) is not one
+YEAR_Q = re.compile(r"哪一?年(?!度?(?:的)?(?:目标|数据|任务|考核结果))|几几年|什么年份|哪个年份")
+YEAR = re.compile(r"\d{4}\s*年|(?<![\d.])\d{2}年|[今去前明上本次当]年|[一二三四五六七八九十〇零]{2,4}年")
 COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
 SHARE_Q = re.compile(r"比例|占比|比重|份额|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
@@ -149,6 +152,8 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("时长", DURATION)
     if DAY_Q.search(question):
         return AnswerType("日期", DAY)
+    if YEAR_Q.search(question):
+        return AnswerType("年份", YEAR)  # 哪一年开始搞的: a year, not a month or a 截至 of the passage
     if WHEN_Q.search(question):
         # a rule says when by a span from an event (自…之日起5年内, 期限届满后): that is its date
         return AnswerType("日期", re.compile(f"{WHEN.pattern}|{DURATION.pattern}|之日起|届满") if RULE_WHEN.search(question)

@@ -95,7 +95,9 @@ def asked_terms(parsed: Parsed) -> list[str]:
 
 
 # A place named as where something came from (从东南亚来的, 来自长三角的资金, 源自港澳的).
-ORIGIN = re.compile(r"(?:从|来自|源自)([\u4e00-\u9fa5]{2,5}?)(?:地区|方向|那边|一带)?(?:来|引进|引来|流入|过来)?的")
+# (从别的县流转过来的 names no place: the place is a name, not 别的县, 外地, 哪里)
+ORIGIN = re.compile(r"(?:从|来自|源自)((?:(?!的|别|其[他它]|外地|哪|什么|啥)[\u4e00-\u9fa5]){2,5}?)"
+                    r"(?:地区|方向|那边|一带)?(?:来|引进|引来|流入|过来)?的")
 # Endings of a paper or an amount (许可证, 批复函, 申请表): jieba sometimes reads such a noun as a person's name.
 DOCUMENT_NOUN_ENDS = "证书表单函费额"
 # What a body's short name (财政, 发改) turns into when it names the body itself (财政局, 发改委), not a thing of it.

@@ -160,3 +160,8 @@ def test_a_breakdown_by_origin_the_figures_do_not_hold_is_declined(assistant: As
     answer = assistant.ask("1到7月全市557万美元外资里，从东南亚来的有多少万美元？")
     assert "东南亚" in answer.answer and not [f for f in answer.figures if f.value is not None], answer.answer
     assert not find_numbers(answer.answer), answer.answer
+
+
+def test_the_standing_a_document_gives_a_work_is_no_ranking(assistant: Assistant) -> None:
+    answer = assistant.ask("外资在全年招商里头摆在个啥位置")
+    assert not [f for f in answer.figures if f.value is not None] and "排名" not in answer.answer, answer.answer
