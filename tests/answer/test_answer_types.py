@@ -30,6 +30,7 @@ from assistant.answer.numbers import ordinal_forms
     ("三季度比二季度多了几个百分点", "百分点", "提高2.5个百分点", "明显提高"),
     ("旬阳第一名保持了多久", "时长", "连续三个季度居全市首位", "居全市首位"),
     ("这个办法从啥时候开始算数", "日期", "本办法自印发之日起施行", "本办法由市局负责解释"),
+    ("这项服务行动是哪一年开始搞的", "年份", "2021年起开展这项行动", "截至3月底已服务62个项目"),
 ])
 def test_the_kind_of_value_a_question_wants(question: str, kind: str, holding: str, not_holding: str) -> None:
     wanted = answer_type(question)

@@ -165,3 +165,10 @@ def test_a_breakdown_by_origin_the_figures_do_not_hold_is_declined(assistant: As
 def test_the_standing_a_document_gives_a_work_is_no_ranking(assistant: Assistant) -> None:
     answer = assistant.ask("外资在全年招商里头摆在个啥位置")
     assert not [f for f in answer.figures if f.value is not None] and "排名" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["柞水那边1-6月份内资干了多少亿", "城固县上半年外资多少"])
+def test_a_neighbouring_county_is_another_jurisdiction(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not [f for f in answer.figures if f.value is not None] and "没有" in answer.answer, answer.answer
+    assert not find_numbers(answer.answer.replace("1-6月", "")), answer.answer
