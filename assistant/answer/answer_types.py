@@ -52,7 +52,8 @@ DAY_Q = re.compile(r"哪一?天|几月几[日号]|几[号日]|具体日期|哪�
 DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|(?:周|星期|礼拜)[一二三四五六日天]|周末")
 # 哪一年 / 哪年 asks for a year: a day or a month (截至3月底) is not one
 YEAR_Q = re.compile(r"哪一?年(?!度?(?:的)?(?:目标|数据|任务|考核结果))|几几年|什么年份|哪个年份")
-YEAR = re.compile(r"\d{4}\s*年|(?<![\d.])\d{2}年|[今去前明上本次当]年|[一二三四五六七八九十〇零]{2,4}年")
+# (a year written out: 今年起 says which year only with the document's date, not by itself)
+YEAR = re.compile(r"\d{4}\s*年|(?<![\d.])\d{2}年(?!代)|[〇零一二三四五六七八九]{4}年")
 COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
 SHARE_Q = re.compile(r"比例|占比|比重|份额|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
