@@ -41,7 +41,7 @@ from assistant.db.vocab import resolve_metric
 from assistant.errors import AssistantError
 from assistant.tools.indicators import CityTotalResult, IndicatorResult
 from assistant.tools.lifecycle import CountyRanking, ledger_dates
-from assistant.tools.projects import DATE_ORDER_COLUMNS
+from assistant.tools.projects import DATE_ORDER_COLUMNS, SPAN_ORDERS
 from assistant.tools.registry import NARROWING_KINDS, REGISTRY, FigureTool, run_tool
 from assistant.tools.types import Figure, cn_date
 
@@ -316,7 +316,8 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         eligible = []  # 现在的市长是谁: who holds a post is no row of the ledgers (they record posts, 副市长（分管工业）)
     if NORM.search(parsed.text) and not (parsed.regions or named_entities or parsed.slots.department
                                          or (parsed.period and not parsed.period_assumed) or parsed.follow_up
-                                         or parsed.slots.order in DATE_ORDER_COLUMNS):
+                                         or parsed.slots.order in DATE_ORDER_COLUMNS
+                                         or parsed.slots.order in SPAN_ORDERS):
         eligible = []  # 一般问题几天内办结: the rule says it, the ledger's open problems do not
     if eligible:
         top = max(eligible, key=lambda e: (e[0], e[1]))

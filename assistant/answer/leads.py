@@ -33,7 +33,7 @@ from assistant.tools.lifecycle import CountyRanking, CountyRates, project_rate
 from assistant.tools.milestones import COLUMN_NAMES
 from assistant.tools.monthly import ProgressChange, ProgressStep
 from assistant.tools.project_history import ProjectHistory
-from assistant.tools.projects import DATE_ORDER_COLUMNS, UNFILLED, ProjectList
+from assistant.tools.projects import DATE_ORDER_COLUMNS, SPAN_ORDERS, UNFILLED, ProjectList
 from assistant.tools.types import cn_date
 
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
@@ -104,6 +104,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
             if isinstance(r, RankingResult) and r.by == "completion"
             for row in r.rows if (score := score_of(row, r.by)) is not None]
+    # the days between two steps of the project a span order puts first (从开工到投产用了147天)
+    if parsed is not None and parsed.slots.order in SPAN_ORDERS and results and isinstance(results[0], ProjectList):
+        out += _span_order_lead(parsed.slots.order, results[0])[1]
     # a past ledger issue against the latest (现在多了1个, 总投资多了3.20亿元)
     if parsed is not None and (then_now := then_and_now(parsed, results)):
         out += then_now[1]
@@ -274,6 +277,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _enterprise_fields_lead(first, fields)
     if then_now := then_and_now(parsed, results):
         return then_now[0]
+    if isinstance(first, ProjectList) and parsed.slots.order in SPAN_ORDERS and first.items:
+        return _span_order_lead(parsed.slots.order, first)[0]
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
     if isinstance(first, ProjectList) and parsed.slots.total and first.totals:
@@ -340,6 +345,25 @@ def _progress_noting(project: ProjectDetail, question: str) -> str:
     if best is None or not shared(best[1]):
         return ""
     return f"{project.name}的台账进展记有“{best[1]}”，进展日期{cn_date(best[0])}。"
+
+
+_STEP_NAMES = {"signed_on": "签约", "started_on": "开工", "operating_on": "投产"}
+
+
+def _span_order_lead(order: str, listed: ProjectList) -> tuple[str, list[float]]:
+    """从开工到投产最快的是某项目（2023年1月5日开工，2023年6月1日投产，用了 147 天）。 — with every project sharing that
+    span; and the days, for the checker."""
+    start, end, longest = SPAN_ORDERS[order]
+    spans = [(item, (b - a).days) for item in listed.items
+             if (a := getattr(item, start)) is not None and (b := getattr(item, end)) is not None]
+    first, then = _STEP_NAMES[start], _STEP_NAMES[end]
+    if not spans:
+        return f"所列项目都还没有从{first}到{then}的两个日期。", []
+    days = spans[0][1]
+    same = [item for item, d in spans if d == days]
+    said = "、".join(f"{item.name}（{cn_date(getattr(item, start))}{first}，{cn_date(getattr(item, end))}{then}）"
+                     for item in same)
+    return f"从{first}到{then}用时{'最长' if longest else '最短'}的是{said}，用了 {days} 天。", [float(days)]
 
 
 def _date_order_lead(order: str, listed: ProjectList) -> str:

@@ -32,6 +32,7 @@ from assistant.tools.projects import (
     FLAG_COLUMNS,
     LEDGER_COLUMNS,
     MATCH_COLUMNS,
+    SPAN_ORDER_COLUMNS,
     UNFILLED,
     WHO_COLUMNS,
     match_values,
@@ -103,6 +104,8 @@ _WHICH_PROJECT = re.compile(r"哪(?:个|些|几个|一个)(?:项目)?|什么项�
 # A step asked first or last of (哪个开工最晚, 哪个先签的约, 最早投产的是哪个): the list's order by that step's date.
 _STEPS = {"签约": "signed", "签": "signed", "开工": "started", "投产": "operating"}
 _EARLY, _LATE = r"最早|最先|先|早", r"最晚|最迟|最后"
+# Two steps and the span between them asked at an end (从开工到投产最快, 签约后多久开工的最慢, 签约到开工用时最长).
+_SPAN_ORDER = re.compile(r"(签约|签|开工)(?:后|以后)?\s*(?:到|至|多久|多长时间)+\s*(?:才)?(开工|投产)[^，。？?；]{0,6}?最(快|短|慢|长|久|少|多)")
 _DATE_ORDER = re.compile(rf"(?:({_EARLY})|({_LATE}))(?:的)?(签约|签|开工|投产)|(签约|开工|投产)(?:得|的)?(?:({_EARLY})|({_LATE}))")
 
 
@@ -1051,6 +1054,13 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # 哪个项目到位资金最多: the projects by the money arrived, each with it
         slots.order = "funds" if funds.group(1) in "多大高" else "funds_asc"
         slots.columns = _with_column(slots.columns, "到位资金")
+    elif span := _SPAN_ORDER.search(text):
+        # 哪个从开工到投产最快, 签约后多久开工的最慢: the projects by the days between the two steps, each with both dates
+        first, then, most = _STEPS[span.group(1)], _STEPS[span.group(2)], span.group(3)
+        if first != then:
+            slots.order = f"{first}_to_{then}_{'slowest' if most in '慢长久多' else 'fastest'}"
+            for column in SPAN_ORDER_COLUMNS[slots.order]:
+                slots.columns = _with_column(slots.columns, column)
     elif order := _date_order(text):
         # 哪个开工最晚, 这俩哪个先开工的: the projects by the date of that step (shown with each, below)
         slots.order = order[0]

@@ -413,7 +413,9 @@ def _upper_bound(text: str) -> tuple[Decimal, bool]:
 
 # A project list's order: by region and signing (the default), by an amount, or by the date a step was reached.
 ProjectOrder = Literal["signed", "investment", "investment_asc", "funds", "funds_asc", "signed_first", "signed_last",
-                       "started_first", "started_last", "operating_first", "operating_last"]
+                       "started_first", "started_last", "operating_first", "operating_last",
+                       "signed_to_started_fastest", "signed_to_started_slowest", "started_to_operating_fastest",
+                       "started_to_operating_slowest", "signed_to_operating_fastest", "signed_to_operating_slowest"]
 # the date orders: the listed project's date attribute and whether the latest comes first, and the ledger column
 # (签约日期…) shown beside each project so ordered
 _DATED_STEPS = {"signed": "签约", "started": "开工", "operating": "投产"}
@@ -421,6 +423,14 @@ DATE_ORDERS: dict[str, tuple[str, bool]] = {f"{step}_{end}": (f"{step}_on", end 
                                             for step in _DATED_STEPS for end in ("first", "last")}
 DATE_ORDER_COLUMNS: dict[str, str] = {f"{step}_{end}": COLUMN_NAMES[stage]
                                       for step, stage in _DATED_STEPS.items() for end in ("first", "last")}
+# the span orders (从开工到投产最快的): the two steps' date attributes, whether the longest comes first, and the two
+# ledger columns shown beside each project so ordered
+SPAN_ORDERS: dict[str, tuple[str, str, bool]] = {
+    f"{a}_to_{b}_{end}": (f"{a}_on", f"{b}_on", end == "slowest")
+    for a, b in (("signed", "started"), ("started", "operating"), ("signed", "operating")) for end in ("fastest", "slowest")}
+SPAN_ORDER_COLUMNS: dict[str, tuple[str, str]] = {
+    order: (COLUMN_NAMES[_DATED_STEPS[a.removesuffix("_on")]], COLUMN_NAMES[_DATED_STEPS[b.removesuffix("_on")]])
+    for order, (a, b, _) in SPAN_ORDERS.items()}
 
 
 @figure_tool(
@@ -453,7 +463,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
     order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小，“investment_asc”从小到大，“funds”按到位资金从多到少，
     “funds_asc”从少到多，“signed_first”“started_first”“operating_first”按签约、开工、投产日期从早到晚，“…_last”从晚到早
-    （还没到该阶段的排在最后）；limit：最多返回条数（默认 50）；
+    （还没到该阶段的排在最后），“signed_to_started_fastest”“started_to_operating_fastest”“signed_to_operating_fastest”
+    按两个阶段之间的天数从少到多（从签约到开工最快的），“…_slowest”从多到少（没有两个日期的排在最后）；
+    limit：最多返回条数（默认 50）；
     enterprise：投资企业名称或其中有区分度的部分，只列该企业的项目；
     source_unit：首谈单位（项目来源、引荐单位）名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位首谈的项目；
     columns：要逐个项目写出的台账列，如 ["项目管家", "包抓领导"]，可选：企业、签约日期、开工日期、投产日期、到位资金、线索等级、线索日期、在谈日期、
@@ -484,6 +496,11 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         elif order in ("funds", "funds_asc"):  # 到位资金最多 / 最少: unfilled last either way
             sign = -1 if order == "funds" else 1
             projects = sorted(projects, key=lambda x: (x.funds is None, sign * (x.funds or 0), x.name))
+        elif order in SPAN_ORDERS:  # 从开工到投产最快的: by the days between the two steps, those without both last
+            start, end, longest = SPAN_ORDERS[order]
+            span = {x.id: (b - a).days if (a := getattr(x, start)) and (b := getattr(x, end)) else None for x in projects}
+            projects = sorted(projects, key=lambda x: (span[x.id] is None,
+                                                       -(span[x.id] or 0) if longest else span[x.id] or 0, x.name))
         elif order in DATE_ORDERS:  # 哪个开工最晚 / 最先签约: by the step's date, those not there yet last
             attr, latest = DATE_ORDERS[order]
             day = {x.id: d.toordinal() if (d := getattr(x, attr)) else None for x in projects}

@@ -172,3 +172,20 @@ def test_a_neighbouring_county_is_another_jurisdiction(assistant: Assistant, que
     answer = assistant.ask(question)
     assert not [f for f in answer.figures if f.value is not None] and "没有" in answer.answer, answer.answer
     assert not find_numbers(answer.answer.replace("1-6月", "")), answer.answer
+
+
+def test_the_project_fastest_between_two_steps(assistant: Assistant) -> None:
+    from datetime import date
+
+    def days(p: dict[str, str], a: str, b: str) -> int:
+        return (date.fromisoformat(p[b]) - date.fromisoformat(p[a])).days
+
+    done = [p for p in _rows("projects.csv") if p["开工日期"] and p["投产日期"]]
+    fastest = min(done, key=lambda p: days(p, "开工日期", "投产日期"))
+    answer = _lead(assistant.ask("投产的项目里哪个从开工到投产最快，用了多久").answer)
+    assert fastest["项目名称"] in answer and f"用了 {days(fastest, '开工日期', '投产日期')} 天" in answer, answer
+    started = [p for p in _rows("projects.csv") if p["签约日期"] and p["开工日期"]]
+    slowest = max(days(p, "签约日期", "开工日期") for p in started)
+    slow = _lead(assistant.ask("哪个项目从签约到开工用时最长").answer)
+    assert f"用了 {slowest} 天" in slow and all(
+        p["项目名称"] in slow for p in started if days(p, "签约日期", "开工日期") == slowest), slow
