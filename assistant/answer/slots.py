@@ -1054,9 +1054,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # 哪个项目到位资金最多: the projects by the money arrived, each with it
         slots.order = "funds" if funds.group(1) in "多大高" else "funds_asc"
         slots.columns = _with_column(slots.columns, "到位资金")
-    elif span := _SPAN_ORDER.search(text):
+    elif spanned := _SPAN_ORDER.search(text):
         # 哪个从开工到投产最快, 签约后多久开工的最慢: the projects by the days between the two steps, each with both dates
-        first, then, most = _STEPS[span.group(1)], _STEPS[span.group(2)], span.group(3)
+        first, then, most = _STEPS[spanned.group(1)], _STEPS[spanned.group(2)], spanned.group(3)
         if first != then:
             slots.order = f"{first}_to_{then}_{'slowest' if most in '慢长久多' else 'fastest'}"
             for column in SPAN_ORDER_COLUMNS[slots.order]:
