@@ -1014,7 +1014,10 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None, coun
                  and (members is None or r.name in members)]
         # Every project of the ledger stands behind the ranking: its ids and the imports that wrote them come
         # from the database as one aggregate each, not as 10,000 (id, import) pairs to sort in Python.
-        prov = provenance_of(session, "projects", all_ids(session, Project.id),
+        # (of a cohort, 一季度签约的那批: the projects signed in it)
+        cohort_ids = sorted(session.scalars(select(Project.id).where(
+            Project.signed_on >= signed[0], Project.signed_on <= signed[1]))) if signed else None
+        prov = provenance_of(session, "projects", cohort_ids if cohort_ids is not None else all_ids(session, Project.id),
                              session.scalars(select(Project.import_id).distinct()), None,
                              scope + "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
         # the county asked about: which of its signed projects have not started (镇坪开工率咋才一半？哪个没开)
