@@ -151,6 +151,8 @@ _NO_CHAIN_NAME = re.compile(r"重点|主导|新兴|各|哪|这|那|每|几|条|�
 _LIST_ASK = re.compile(r"哪些|哪几|哪个|哪一个|几个|多少个|名单|清单|列出|列一下|都有|有啥|啥项目|什么项目")
 # Words of a question about the problem ledger (问题, 诉求)
 _PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
+# The issue before the latest, said without its date (上期台账, 上一期).
+_PREVIOUS_ISSUE = re.compile(r"上一?期(?!间)")
 # The latest issue said beside a past one, and a change asked between them (现在多了几个, 跟现在比少了哪个).
 _NOW = re.compile(r"现在|目前|如今|当前|这期|本期|最新一期|眼下")
 _THEN_NOW = re.compile(r"比|多了|少了|多出|少的|多的|变|增加|减少|新增|差|现在(?:有|是|又)?(?:多少|几)")
@@ -1158,6 +1160,15 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.escalation = next((e for e in sorted(vocab.escalations, key=len, reverse=True) if e in text), None)
     if re.search(r"已(?:经)?(?:解决|办结|销号)|办结了|解决了(?!吗|没)", text) and not re.search(r"没|未|尚未|还没|待", text):
         slots.solved = True
+    if not slots.ledger_on and not slots.rate and (earlier := _PREVIOUS_ISSUE.search(text)):
+        # 这期项目台账总投资比上期多了多少: the issue before the latest, set against the latest (a rate's change
+        # between the two issues is rate-change's, asked by its own words)
+        issues = vocab.issues.get("problems" if _PROBLEM_WORDS.search(text) else "projects", [])
+        if len(issues) >= 2:
+            slots.ledger_on = issues[-2]
+            slots.vs_now = bool(_NOW.search(text[earlier.end():] + text[: earlier.start()]) or _THEN_NOW.search(text)) or None
+            if _PROBLEM_WORDS.search(text):
+                slots.problem_ledger_on = slots.ledger_on
     return slots
 
 

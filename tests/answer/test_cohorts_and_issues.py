@@ -189,3 +189,12 @@ def test_the_project_fastest_between_two_steps(assistant: Assistant) -> None:
     slow = _lead(assistant.ask("哪个项目从签约到开工用时最长").answer)
     assert f"用了 {slowest} 天" in slow and all(
         p["项目名称"] in slow for p in started if days(p, "签约日期", "开工日期") == slowest), slow
+
+
+def test_the_issue_before_the_latest_said_without_its_date(assistant: Assistant) -> None:
+    then = _history("projects_2023-07-21.csv")
+    now = _rows("projects.csv")
+    moved = sum(Decimal(p["总投资（亿元）"]) for p in now) - sum(Decimal(p["总投资（亿元）"]) for p in then)
+    came = [p["项目名称"] for p in now if p["项目名称"] not in {q["项目名称"] for q in then}]
+    answer = _lead(assistant.ask("这期项目台账总投资比上期多了多少，多在哪个项目上").answer)
+    assert "2023年7月21日" in answer and f"总投资多了{moved:.2f}亿元" in answer and all(n in answer for n in came), answer
