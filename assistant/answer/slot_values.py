@@ -19,6 +19,9 @@ from assistant.tools.registry import NAMING_KINDS, FigureTool
 ASKS_LAST_YEAR = re.compile(r"(?<![比较与和同])(?:去年|上年|上一年)同期(?!相比|比|增|减|下降|上升)")
 # Words of a question about signing (签了哪些, 新签约): a week's window is a signing window only with one of them.
 SIGNING = re.compile(r"签约|签了|签的|签订|新签|签下")
+# Signed in a period (1-7月签约的项目) as against staying at the 签约 stage (还在签约阶段的, 停在签约).
+SIGNED_IN = re.compile(r"签约的|签的|新签|签了|签下")
+AT_SIGNING = re.compile(r"签约阶段|(?:还|仍|停|处于|卡)\s*(?:在)?\s*签约")
 # The newest period with data for some metrics in some regions (the planner's default when none is named).
 LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 # The year a 当年到位资金 is of, said with it (今年到位了多少, 本年到位资金).
@@ -103,6 +106,9 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return [True] if slots.change or parsed.compared_to and ASKS_PROGRESS_CHANGE.search(asked) else []
     if kind == "stage" and slots.stage and (slots.date_to or slots.until) and slots.stage in ("签约", slots.milestone):
         return []  # 本月新签约的项目, 二季度开工的: the step is what happened in the window, not the stage now
+    if kind == "stage" and slots.stage == "签约" and parsed.period is not None and not parsed.period_assumed \
+            and SIGNED_IN.search(parsed.text) and not AT_SIGNING.search(parsed.text):
+        return []  # 1-7月签约的项目里涉链的有几个: signed in the period, whatever stage they have reached
     if kind == "total":  # a county total is asked of a county named or of the counties side by side
         named = any(not r.is_city for r in parsed.regions) and slots.total != "项目个数"
         return [slots.total] if slots.total and (named or slots.per_county or slots.group) else []

@@ -337,7 +337,7 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         ("签约项目数", stats.signed_count, "个"), ("开工项目数", stats.started_count, "个"),
         ("开工率", stats.start_rate_pct, "%"), ("到位资金", stats.funds_arrived_yi_yuan, "亿元"),
         ("资金到位率", stats.funds_rate_pct, "%"), ("履约率", stats.fulfilment_rate_pct, "%"),
-        ("重点产业链项目占比", stats.key_chain_share_pct, "%"),
+        ("重点产业链项目数", stats.key_chain_count, "个"), ("重点产业链项目占比", stats.key_chain_share_pct, "%"),
     ]
     stats.figures = [Figure(label=f"{scope}项目 {label}", value=value, unit=unit, period=stats.period, provenance=prov)
                      for label, value, unit in items]
