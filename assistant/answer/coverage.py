@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
+from assistant.answer.answer_types import POSITION_ASKED
 from assistant.answer.leads import is_city_figure
 from assistant.answer.understand import SHARE_OF_CITY, Parsed, delexicalise, why_pattern
 from assistant.db.reference import STAGE_ALIASES
@@ -94,6 +95,8 @@ def asked_terms(parsed: Parsed) -> list[str]:
     return terms
 
 
+# A tool whose declaration or results speak of places in an order (排名, 名次, 第1名, 排第): it answers 排第几.
+RANKS_HELD = re.compile(r"排名|名次|排第|第\s*\d+\s*[名位]")
 # A place named as where something came from (从东南亚来的, 来自长三角的资金, 源自港澳的).
 # (从别的县流转过来的 names no place: the place is a name, not 别的县, 外地, 哪里)
 ORIGIN = re.compile(r"(?:从|来自|源自)((?:(?!的|别|其[他它]|外地|哪|什么|啥)[\u4e00-\u9fa5]){2,5}?)"
@@ -187,7 +190,8 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     # answers only where its results name that place (企业 with their 总部, events held there)
     terms += [m.group(1) for m in ORIGIN.finditer(parsed.text) if m.group(1) not in terms
               and not any(w and w in m.group(1) for r in parsed.regions for w in (r.name, *r.aliases))]
-    if not terms:
+    position = POSITION_ASKED.search(parsed.text) is not None
+    if not terms and not position:
         return []
     # tools over the indicator table (a metric slot) hold the same columns (目标, 完成进度, 同比, 排名): one speaks
     # for all, so 内资目标完成进度排第一 is the ranking's question although its declaration does not say 目标
@@ -205,6 +209,8 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     asked = size_classes(" ".join(c for c in re.split(r"[，,；;？?。！!]", parsed.text) if not WHY.search(c)))
     # 年发电量 already missing: 年发电量度数 says it again
     missing += [w for w in unit_uncovered(parsed.text, text) if not any(m in w for m in missing)]
+    if position and not RANKS_HELD.search(text) and "名次" not in missing:
+        missing.append("名次")  # 在民营500强里排第几名 of a company's card: no tool here ranks anything
     if COST_ASKED.search(parsed.text) and not COST_HELD.search(text) and "费用" not in missing:
         missing.append("费用")  # 活动花了多少钱 asks what was spent, not the amount signed there
     return missing + [w for value, w in asked.items() if value not in held and w not in missing]

@@ -198,3 +198,8 @@ def test_the_issue_before_the_latest_said_without_its_date(assistant: Assistant)
     came = [p["项目名称"] for p in now if p["项目名称"] not in {q["项目名称"] for q in then}]
     answer = _lead(assistant.ask("这期项目台账总投资比上期多了多少，多在哪个项目上").answer)
     assert "2023年7月21日" in answer and f"总投资多了{moved:.2f}亿元" in answer and all(n in answer for n in came), answer
+
+
+def test_a_place_in_an_order_no_table_ranks_is_said_missing(assistant: Assistant) -> None:
+    answer = assistant.ask("示例文旅发展有限公司在民营500强里排第几名")
+    assert "名次" in answer.answer and not [f for f in answer.figures if f.value is not None], answer.answer
