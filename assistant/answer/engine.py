@@ -48,7 +48,6 @@ from assistant.answer.understand import (
     FOLLOW_UP,
     INJECTION,
     LAG,
-    PERIOD_WORDS,
     RANK,
     REASON,
     SAID_BEFORE,
@@ -373,18 +372,6 @@ class Assistant:
         flagged = unsupported_numbers(text, [], checked.sourced([citation]), asked=question)
         return Answer(answer=text, citations=[citation], mode="grounded", flagged_numbers=flagged)
 
-    @staticmethod
-    def _of_figure_lacking(parsed: Parsed) -> Parsed:
-        """A follow-up whose figure the database lacks (其中哪个县区最多 after 23年全年全市外资多少) searched in the
-        documents with the metric and period it carries over, then its own words."""
-        if not parsed.follow_up:
-            return parsed
-        metrics = [(m.aliases or (m.name,))[0] for m in parsed.metrics[:1] if not any(
-            w and w in parsed.text for w in (m.name, *m.aliases))]
-        period = parsed.period.label if parsed.period is not None and not parsed.period_assumed \
-            and not PERIOD_WORDS.search(parsed.text) else ""
-        return replace(parsed, text="".join([*metrics, period, parsed.text]))
-
     def _of_figure_given(self, parsed: Parsed, comp: Composition) -> Parsed:
         """A follow-up asking the reason (为啥这么低) searched as a question about the figure it follows: the places
         the answer names (the ranking's last one, for 最低的是哪个) and the metric, then the question's own words."""
@@ -588,7 +575,7 @@ class Assistant:
             periods = sorted({str(v) for c in plan.calls for k, v in c.params.items()
                               if REGISTRY[c.tool].slots.get(k) == "period"})
             # a question about the rule (要求不低于多少) is answered by the rule, whatever year it names
-            policy_for(self._of_figure_lacking(parsed), self.kb, comp, filters, regions_of=self._regions_of,
+            policy_for(parsed, self.kb, comp, filters, regions_of=self._regions_of,
                        periods=None if RULE.search(parsed.text) else [period_mentions(key) for key in periods] or None)
         elif not comp.settled and (plan.policy or asks_why) and not defined and not unstated:
             unknown_project = parsed.slots.unknown_project if not parsed.slots.project else None

@@ -208,19 +208,6 @@ def other_period(asked: Period | None, hit: Hit, quote: str, question: str = "")
     return issued is not None and issued != asked.year
 
 
-def speaks_of_period(period: list[list[str]], quote: str, title: str) -> bool:
-    """Whether a quote speaks of a period (its groups of words, all present: the year, the months): in its own words,
-    or with the year its document's title names (《2023年…工作总结》: 汉阴县全年外资到位…) — a whole year then said
-    in the quote (全年, 年底), a part of it by its months."""
-    if all(any(w in quote for w in group) for group in period):
-        return True
-    years = [g for g in period if any(re.fullmatch(r"\d{4}年度?", w) for w in g)]
-    rest = [g for g in period if g not in years]
-    if not years or not all(any(w in title for w in g) for g in years):
-        return False
-    return all(any(w in quote for w in g) for g in rest) if rest else WHOLE_YEAR.search(quote) is not None
-
-
 def _names_a_period(text: str) -> bool:
     try:
         return find_period(text) is not None
@@ -383,7 +370,8 @@ def policy_for(
             continue
         if per_county and find_numbers(quote) and len(regions_of(quote) if regions_of else []) < 2:
             continue  # 各县区分别多少 is answered county by county, not by one total
-        if periods is not None and not any(speaks_of_period(period, quote, hit.title) for period in periods):
+        if periods is not None and not any(all(any(w in quote for w in group) for group in period)
+                                           for period in periods):
             continue
         # a purpose clause names its rule as 本办法: the document's title says which rule that is
         if quote and (_coverage(words, f"{hit.section} {quote}") > 0 or hit.chunk_id in stating or greeting) \
