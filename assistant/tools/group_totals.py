@@ -174,10 +174,10 @@ def _summary(totals: list[GroupTotal], group: str, what: str, unit: str, day: da
         return head + f"没有填写“{group}”的项目（无数据）。"
     top = [t.name for t in totals if t.rank == totals[0].rank]
     low = [t for t in totals if t.value == totals[-1].value]
-    tie = f"（{len(top)}个并列）" if len(top) > 1 else ""
+    tie = f"{len(top)}个并列，各" if len(top) > 1 else ""
     listing = "、".join(f"{t.rank}. {t.name} {_amount(t.value, unit)}" for t in totals)
     rest = f"；另有 {unfilled} 个项目未填{group}，未计入" if unfilled else ""
-    return (head + f"按{group}分，{what}最多的是{'、'.join(top)}{tie}（{_amount(totals[0].value, unit)}），最少的是"
+    return (head + f"按{group}分，{what}最多的是{'、'.join(top)}（{tie}{_amount(totals[0].value, unit)}），最少的是"
             f"{'、'.join(t.name for t in low)}（{_amount(low[0].value, unit)}）。排名：{listing}{rest}。")
 
 
