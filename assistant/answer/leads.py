@@ -33,7 +33,13 @@ from assistant.tools.lifecycle import CountyRanking, CountyRates, project_rate
 from assistant.tools.milestones import COLUMN_NAMES
 from assistant.tools.monthly import ProgressChange, ProgressStep
 from assistant.tools.project_history import ProjectHistory
-from assistant.tools.projects import DATE_ORDER_COLUMNS, SPAN_ORDERS, UNFILLED, ProjectList
+from assistant.tools.projects import (
+    DATE_ORDER_COLUMNS,
+    SPAN_ORDER_COLUMNS,
+    SPAN_ORDERS,
+    UNFILLED,
+    ProjectList,
+)
 from assistant.tools.types import cn_date
 
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
@@ -310,7 +316,8 @@ def then_and_now(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[fl
     elif isinstance(then, ProblemList) and isinstance(now, ProblemList):
         kind, unit = "未解决问题", "个"
         counts = (then.open_count, now.open_count)
-        names = ([f"{i.code}（{i.project or i.region}）" for i in then.items], [f"{i.code}（{i.project or i.region}）" for i in now.items])
+        listed = [[f"{i.code}（{i.project or i.region}）" for i in r.items] for r in (then, now)]
+        names = (listed[0], listed[1])
         complete, sums = True, []
     else:
         return None
@@ -347,16 +354,13 @@ def _progress_noting(project: ProjectDetail, question: str) -> str:
     return f"{project.name}的台账进展记有“{best[1]}”，进展日期{cn_date(best[0])}。"
 
 
-_STEP_NAMES = {"signed_on": "签约", "started_on": "开工", "operating_on": "投产"}
-
-
 def _span_order_lead(order: str, listed: ProjectList) -> tuple[str, list[float]]:
     """从开工到投产最快的是某项目（2023年1月5日开工，2023年6月1日投产，用了 147 天）。 — with every project sharing that
     span; and the days, for the checker."""
     start, end, longest = SPAN_ORDERS[order]
     spans = [(item, (b - a).days) for item in listed.items
              if (a := getattr(item, start)) is not None and (b := getattr(item, end)) is not None]
-    first, then = _STEP_NAMES[start], _STEP_NAMES[end]
+    first, then = (column.removesuffix("日期") for column in SPAN_ORDER_COLUMNS[order])
     if not spans:
         return f"所列项目都还没有从{first}到{then}的两个日期。", []
     days = spans[0][1]

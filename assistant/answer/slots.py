@@ -1160,13 +1160,13 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.escalation = next((e for e in sorted(vocab.escalations, key=len, reverse=True) if e in text), None)
     if re.search(r"已(?:经)?(?:解决|办结|销号)|办结了|解决了(?!吗|没)", text) and not re.search(r"没|未|尚未|还没|待", text):
         slots.solved = True
-    if not slots.ledger_on and not slots.rate and (earlier := _PREVIOUS_ISSUE.search(text)):
+    if not slots.ledger_on and not slots.rate and _PREVIOUS_ISSUE.search(text):
         # 这期项目台账总投资比上期多了多少: the issue before the latest, set against the latest (a rate's change
         # between the two issues is rate-change's, asked by its own words)
         issues = vocab.issues.get("problems" if _PROBLEM_WORDS.search(text) else "projects", [])
         if len(issues) >= 2:
             slots.ledger_on = issues[-2]
-            slots.vs_now = bool(_NOW.search(text[earlier.end():] + text[: earlier.start()]) or _THEN_NOW.search(text)) or None
+            slots.vs_now = bool(_NOW.search(text) or _THEN_NOW.search(text)) or None
             if _PROBLEM_WORDS.search(text):
                 slots.problem_ledger_on = slots.ledger_on
     return slots

@@ -494,6 +494,11 @@ def ledger_dates(session: Session, kind: str = "projects") -> list[date]:
                   if d is not None)
 
 
+def signed_between(days: tuple[date, date]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The conditions picking the projects signed within `days` (first and last day included)."""
+    return Project.signed_on >= days[0], Project.signed_on <= days[1]
+
+
 def issue_on(issues: list[date], day: date, what: str) -> date:
     """The ledger issue in force on `day` (the last one dated on or before it); InvalidValue when the history starts
     later, naming what could not be worked out (`what`)."""
@@ -875,7 +880,7 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
         if only is not None:
             stmt = stmt.where(src.region_id.in_(only))
         if signed_within is not None:
-            stmt = stmt.where(Project.signed_on >= signed_within[0], Project.signed_on <= signed_within[1])
+            stmt = stmt.where(*signed_between(signed_within))
         if ledger_on is None:
             return stmt
         return (stmt.select_from(ProjectVersion).join(Project, Project.id == ProjectVersion.project_id)
@@ -1000,32 +1005,35 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None, coun
     cohort = parse_period(period) if period else None
     signed = (cohort.start, cohort.end) if cohort is not None else None
     scope = f"{cn_date(signed[0])}至{cn_date(signed[1])}签约的项目，" if signed else ""
+    cohort_where = signed_between(signed) if signed else ()
     with store.session() as session:
         named = resolve_region(session, region) if region else None
         if named is not None:
             check_region(store, named)  # a county officer asks of their own county, not another's
         asked = named.name if named is not None else None
-        day = ledger_date(session)
-        if ledger_on is not None:  # 7月14号那期台账: the rows as that issue recorded them, deadlines due by then
-            day = issue_on(ledger_dates(session, "projects"), ledger_on, by)
-        rates = county_rates_in_db(session, day, ledger_on=day if ledger_on is not None else None, signed_within=signed)
+        # 7月14号那期台账: the rows as that issue recorded them, deadlines due by then
+        issue_day = issue_on(ledger_dates(session, "projects"), ledger_on, by) if ledger_on is not None else None
+        day = issue_day or ledger_date(session)
+        rates = county_rates_in_db(session, day, ledger_on=issue_day, signed_within=signed)
         guard_aggregate(store, "各县区项目比率排名", len([r for r in rates if r != store.region_scope]))
         order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city
                  and (members is None or r.name in members)]
         # Every project of the ledger stands behind the ranking: its ids and the imports that wrote them come
         # from the database as one aggregate each, not as 10,000 (id, import) pairs to sort in Python.
         # (of a cohort, 一季度签约的那批: the projects signed in it)
-        cohort_ids = sorted(session.scalars(select(Project.id).where(
-            Project.signed_on >= signed[0], Project.signed_on <= signed[1]))) if signed else None
+        cohort_ids = sorted(session.scalars(select(Project.id).where(*cohort_where))) if signed else None
         prov = provenance_of(session, "projects", cohort_ids if cohort_ids is not None else all_ids(session, Project.id),
                              session.scalars(select(Project.import_id).distinct()), None,
                              scope + "；".join(RATE_RULES.values()) + f"；按{by}两位小数由高到低排名，并列者名次相同")
         # the county asked about: which of its signed projects have not started (镇坪开工率咋才一半？哪个没开)
         idle = list(session.scalars(select(Project.name).where(
-            Project.region_id == named.id, Project.stage == "签约",
-            *((Project.signed_on >= signed[0], Project.signed_on <= signed[1]) if signed else ()))
+            Project.region_id == named.id, Project.stage == "签约", *cohort_where)
             .order_by(Project.signed_on, Project.id))) \
             if named is not None and not named.is_city and by == "开工率" else []
+        # 二类县区的签约项目合起来看: the class's projects together, beside its ranking
+        whole = county_rates_in_db(session, day, ledger_on=issue_day, city=f"{county_class}县区合计",
+                                   signed_within=signed, regions=members) \
+            if members is not None and not store.region_scope else {}
     table = [rates[name] for name in order if name in rates]
     ranks = competition_rank([(r.region, Decimal(str(getattr(r, field)))) for r in table
                               if getattr(r, field) is not None])
@@ -1043,16 +1051,11 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None, coun
     below = [r.region for r in ranked if target is not None and getattr(r, field) < target]
     field_ = f"{county_class}县区" if members is not None else "各县区"
     combined = ""
-    if members is not None and not store.region_scope:
-        # 二类县区的签约项目合起来看: the class's projects together, beside its ranking
-        with store.session() as session:
-            whole = county_rates_in_db(session, day, ledger_on=day if ledger_on is not None else None,
-                                       city=f"{county_class}县区合计", signed_within=signed, regions=members)
-        if (total := whole.get(f"{county_class}县区合计")) is not None:
-            combined = (f"{county_class}县区（{'、'.join(members)}）合计：" + "，".join(
-                f"{project_rate(name)}{format_value(getattr(total, f), '%')}" for name, f in RATE_FIELDS.items()
-                if getattr(total, f) is not None and name in (by, "开工率", "资金到位率")) + "。")
-    issue = f"按{cn_date(day)}那一期台账" if ledger_on is not None else f"截至{cn_date(day)}台账"
+    if members is not None and (total := whole.get(f"{county_class}县区合计")) is not None:
+        combined = (f"{county_class}县区（{'、'.join(members)}）合计：" + "，".join(
+            f"{project_rate(name)}{format_value(getattr(total, f), '%')}" for name, f in RATE_FIELDS.items()
+            if getattr(total, f) is not None and name in (by, "开工率", "资金到位率")) + "。")
+    issue = f"按{cn_date(day)}那一期台账" if issue_day is not None else f"截至{cn_date(day)}台账"
     summary = f"{issue}，{scope}{field_}{project_rate(by)}排名：{listing}。"
     own = next((r for r in table if r.region == asked), None)
     if asked:  # the county asked about first: its rate and its place among the ranked
