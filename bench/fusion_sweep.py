@@ -128,7 +128,7 @@ def signals_grid(best: FusionWeights) -> list[FusionWeights]:
 
 def nonzero(w: FusionWeights) -> int:
     return sum(1 for v in (w.coverage, w.period, w.place, w.place_conflict, w.place_passage, w.identifier, w.title, w.year,
-                                 w.time_match, w.time_conflict, w.answer_type, w.figure) if v)
+                                 w.time_match, w.time_conflict, w.answer_type, w.figure, w.proximity) if v)
 
 
 def sweep(cases: dict[str, list[Case]], settings: list[FusionWeights]
@@ -146,7 +146,7 @@ def line(obj: float, w: FusionWeights, metrics: dict[str, tuple[float, float, fl
     return (f"{obj:.4f}  {w.normalise:<6} bm25={w.bm25:.2f} syn={int(w.synonyms)} cov={w.coverage:g} "
             f"period={w.period:g} place={w.place:g} conflict={w.place_conflict:g} passage={w.place_passage:g} "
             f"ident={w.identifier:g} title={w.title:g} year={w.year:g} time+={w.time_match:g} time-={w.time_conflict:g} "
-            f"atype={w.answer_type:g}  figure={w.figure:g}  "
+            f"atype={w.answer_type:g}  figure={w.figure:g}  prox={w.proximity:g}  "
             f"{cells}")
 
 
@@ -178,6 +178,15 @@ def figure_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[l
     return lines + [line(*row) for row in rows], rows[0][1]
 
 
+def proximity_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
+    """Stage 2i: the question's neighbouring word pairs written close together in the passage (kb.word_pairs)."""
+    scale = 1.0 if chosen.normalise == "zscore" else 0.2
+    steps = [v * scale for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)]
+    rows = sweep(cases, [replace(chosen, proximity=v) for v in steps])
+    lines = ["", "## stage 2i: proximity signal (the question's neighbouring words written together) with the chosen signals"]
+    return lines + [line(*row) for row in rows], rows[0][1]
+
+
 def places_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
     """Stage 2g: the place signals alone (the document is of the jurisdiction asked, of another only, the passage
     names it) with every other weight as chosen."""
@@ -190,7 +199,7 @@ def places_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[l
 
 
 JOINT_FIELDS = ("bm25", "coverage", "period", "place", "place_conflict", "place_passage", "identifier", "title", "year",
-                "time_match", "time_conflict", "answer_type", "figure")
+                "time_match", "time_conflict", "answer_type", "figure", "proximity")
 
 
 def joint_ascent(cases: dict[str, list[Case]], start: FusionWeights, passes: int = 4
@@ -260,6 +269,7 @@ def ablate(cases: dict[str, list[Case]], chosen: FusionWeights) -> list[str]:
                  "no time": replace(chosen, time_match=0.0, time_conflict=0.0),
                  "no answer type": replace(chosen, answer_type=0.0),
                  "no figure": replace(chosen, figure=0.0),
+                 "no proximity": replace(chosen, proximity=0.0),
                  "current FUSION in kb.py": FUSION}
     out = ["", "## ablations of the chosen setting (development questions)"]
     for name, w in ablations.items():
@@ -296,6 +306,8 @@ def main() -> None:
     parser.add_argument("--joint", action="store_true",
                         help="start from kb.py's FUSION and choose every weight together (coordinate ascent), after "
                              "a two-half check inside the development part")
+    parser.add_argument("--proximity-only", action="store_true",
+                        help="keep kb.py's FUSION and choose only the proximity weight (stage 2i)")
     parser.add_argument("--answer-type-only", action="store_true",
                         help="keep kb.py's FUSION and choose only the answer-type weight (stage 2f)")
     args = parser.parse_args()
@@ -306,7 +318,8 @@ def main() -> None:
     report = [f"# fusion sweep on development questions only ({counts}); metrics per corpus: hit@1/hit@5/MRR",
               "# objective = mean over corpora of (hit@1 + MRR) / 2", f"# synonyms: {args.synonyms}", ""]
     # one signal swept alone, the other weights as kb.py's FUSION has them
-    single = (("answer-type-only", answer_type_stage, replace(FUSION, answer_type=0.0)) if args.answer_type_only else
+    single = (("proximity-only", proximity_stage, replace(FUSION, proximity=0.0)) if args.proximity_only else
+              ("answer-type-only", answer_type_stage, replace(FUSION, answer_type=0.0)) if args.answer_type_only else
               ("figure-only", figure_stage, replace(FUSION, figure=0.0)) if args.figure_only else
               ("places-only", places_stage, FUSION) if args.places_only else
               ("time-only", time_stage, replace(FUSION, time_match=0.0, time_conflict=0.0)) if args.time_only else None)
@@ -349,6 +362,8 @@ def main() -> None:
     lines, chosen = answer_type_stage(cases, chosen)
     report += lines
     lines, chosen = figure_stage(cases, chosen)
+    report += lines
+    lines, chosen = proximity_stage(cases, chosen)
     report += lines
     # stage 3: the BM25 share again, with the chosen signals
     stage3 = sweep(cases, [replace(chosen, bm25=b) for b in np.round(np.arange(0.1, 0.95, 0.05), 2)])

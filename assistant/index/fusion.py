@@ -36,6 +36,7 @@ class FusionWeights:
     time_conflict: float = 0.0  # subtracted: the passage is about another time than the one asked
     answer_type: float = 0.0  # the question asks for a date or a time limit and the passage states one (answertype.py)
     figure: float = 0.0  # an amount asked: share of the question's words in one clause stating a figure (answertype.py)
+    proximity: float = 0.0  # share of the question's neighbouring word pairs the passage writes next to each other
     synonyms: bool = True  # BM25 also counts the other ways of writing a term (synonyms.yaml)
 
 
@@ -84,6 +85,7 @@ class Candidates:
     time: np.ndarray = field(default_factory=lambda: np.zeros(0))  # +1 the time asked, -1 another, 0 unknown; empty: none
     answer_type: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0/1; empty: no date or time limit asked
     figure: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0..1; empty: no amount asked
+    proximity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0..1; empty: fewer than two query words
     bm25_pool: Pool = field(default_factory=Pool)
     bm25_plain_pool: Pool = field(default_factory=Pool)
     dense_pool: Pool = field(default_factory=Pool)
@@ -114,6 +116,8 @@ def fuse(c: Candidates, w: FusionWeights) -> list[tuple[str, float]]:
         score += w.answer_type * c.answer_type
     if w.figure and c.figure.size:
         score += w.figure * c.figure
+    if w.proximity and c.proximity.size:
+        score += w.proximity * c.proximity
     return ranked(c.chunk_ids, score)
 
 

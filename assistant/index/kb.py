@@ -68,8 +68,27 @@ MISSING_RETRY_S = 10.0
 # A document of the jurisdiction the question names 0.3 up: chosen with `fusion_sweep.py --places-only` on the
 # development parts of demo and gov after 43 new gov questions joined them (bench/results/fusion_sweep_places.txt:
 # 0.3 to 0.4 up with 0.2 to 0.4 down score the same; the earlier 0 had been chosen on 116 gov questions).
+# How far apart two neighbouring query words may be written in a passage and still count as written together
+# (one particle or a short modifier: 注册资本最低限额, 对招标文件有异议).
+PAIR_GAP = 3
+
+
+def word_pairs(tokens: list[str], others: Mapping[str, list[str]]) -> list[re.Pattern[str]]:
+    """One pattern per pair of neighbouring query words (each also as the term it belongs to is written
+    otherwise): the two within PAIR_GAP characters of one clause, in either order."""
+    pairs = []
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        if a == b:
+            continue
+        fa, fb = ("|".join(re.escape(f) for f in sorted({w, *others.get(w, ())}, key=len, reverse=True)) for w in (a, b))
+        gap = rf"[^。；！？!?;\n]{{0,{PAIR_GAP}}}?"
+        pairs.append(re.compile(f"(?:{fa}){gap}(?:{fb})|(?:{fb}){gap}(?:{fa})"))
+    return pairs
+
+
 FUSION = FusionWeights(bm25=0.5, normalise="minmax", coverage=0.4, period=0.0, place=0.3, place_conflict=0.2, title=0.1,
-                       year=0.0, time_match=0.0, time_conflict=0.32, answer_type=0.4, figure=0.2, synonyms=True)
+                       year=0.0, time_match=0.0, time_conflict=0.32, answer_type=0.4, figure=0.2, proximity=0.2,
+                       synonyms=True)
 PERIOD_WORDS = re.compile(r"一季度|上半年|前三季度|全年|[1１一]\s*[-—～~至到]\s*\d{1,2}\s*月|截至\s*\d{1,2}\s*月底?|\d{1,2}月底")
 SENTENCE = re.compile(r"(?<=[。；！？!?;\n])")
 SYNONYM_POOL = 200  # passages per synonym checked for the phrase itself
@@ -360,6 +379,14 @@ class _Snapshot:
         return max((sum(1 for w in words if w in s or any(o in s for o in others.get(w, ()))) / len(words)
                     for s in sentences), default=0.0)
 
+    def proximity(self, chunk_id: str, pairs: list[re.Pattern[str]]) -> float:
+        """Share of the query's neighbouring word pairs (`pairs`, from word_pairs) the passage writes close
+        together, in either order: 对招标文件有异议 for 对招标文件有意见, not 招标文件 here and 异议 three clauses on."""
+        if not pairs:
+            return 0.0
+        text = self.chunks[chunk_id].text.lower()
+        return sum(1 for pair in pairs if pair.search(text)) / len(pairs)
+
     def hit(self, chunk_id: str, score: float) -> Hit:
         row = self.chunks[chunk_id]
         meta = self.doc_meta.get(row.doc_id, {})
@@ -581,6 +608,7 @@ class KnowledgeBase:
         times_asked: dict[int, list[Time]] = {}  # by document year
         others = written_otherwise(query_tokens, expansions)
         kinds = asked_kinds(query)
+        pairs = word_pairs(query_tokens, others)
         named = {d for d in {snapshot.chunks[cid].doc_id for cid in ids}
                  if names_document(wordings, snapshot.doc_names.get(d, ()))}
         candidates = Candidates(
@@ -601,6 +629,7 @@ class KnowledgeBase:
             else np.zeros(0),
             figure=np.array([figure_coverage(set(query_tokens), snapshot.chunks[cid].text, others) for cid in ids])
             if amount_asked(query) else np.zeros(0),
+            proximity=np.array([snapshot.proximity(cid, pairs) for cid in ids]) if pairs else np.zeros(0),
             bm25_pool=Pool.of(np.sort(expanded[_top(expanded, n)])[::-1]),
             bm25_plain_pool=Pool.of(np.sort(plain[_top(plain, n)])[::-1]),
             dense_pool=Pool.of(np.array([cosine[i] for i in top_dense], dtype=np.float64)),

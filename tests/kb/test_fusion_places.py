@@ -193,3 +193,24 @@ def test_an_amount_asked_reads_the_clause_that_states_a_figure() -> None:
     cands.figure = np.array([0.0, 1.0, *[0.0] * 6])
     assert fuse(cands, FusionWeights(figure=0.2))[0][0] == "figure"
     assert fuse(cands, FusionWeights())[0][0] == "topic"
+
+
+def test_neighbouring_question_words_written_together_lift_the_passage_that_writes_them() -> None:
+    from assistant.index.kb import word_pairs
+
+    # 有意见 is written 有异议 (synonyms.yaml): the pair 招标文件 + 意见 is found where the rule writes them together
+    pairs = word_pairs(["招标文件", "意见", "最晚"], {"意见": ["有异议"]})
+    rule = "对招标文件有异议的，应当在投标截止时间10日前提出。"
+    other = "招标人对已发出的招标文件进行必要的澄清；收到异议之日起3日内答复。"
+    found = [sum(1 for p in pairs if p.search(text)) for text in (rule, other)]
+    assert found == [1, 0]
+    # either order counts, a clause boundary does not
+    assert word_pairs(["注册资本", "最低"], {})[0].search("最低注册资本为10亿元")
+    assert not word_pairs(["注册资本", "最低"], {})[0].search("注册资本。最低")
+    # in the fusion: two passages the retrievers score alike, the one writing the pairs together comes first
+    weak = [f"x{i}" for i in range(6)]
+    cands = _candidates(["other", "rule", *weak], bm25=[10.0, 9.8, *np.linspace(5, 1, 6)],
+                        cosine=[0.85, 0.849, *np.linspace(0.80, 0.75, 6)])
+    cands.proximity = np.array([0.0, 1.0, *[0.0] * 6])
+    assert fuse(cands, FusionWeights(proximity=0.2))[0][0] == "rule"
+    assert fuse(cands, FusionWeights())[0][0] == "other"
