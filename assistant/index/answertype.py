@@ -2,8 +2,9 @@
 
 "多长时间内移交" wants a time limit (5个工作日内), "什么时候生效" a date (2025年5月1日起施行). Passages on the same rule read
 alike (the same article's words, its neighbours in the same chapter); the one that states a limit or a date is the
-one that can answer. Three kinds, each unmistakable in the question's wording: a date, a span of time (a deadline or
-a time limit), and what a term means (电子印章指什么: the passage saying 本规定所称电子印章，是指…). A question about an
+one that can answer. Four kinds, each unmistakable in the question's wording: a date, a span of time (a deadline or
+a time limit), what a term means (电子印章指什么: the passage saying 本规定所称电子印章，是指…) and a place in an order
+(在全国排第几: 居全国第3位). A question about an
 amount (多少亿元) is not one of them: nearly every passage of a report or a regulation states some number. For it,
 `figure_coverage` reads where the number stands: the share of the question's words in one clause that states a
 figure (棉花产量多少: 棉花总产616.5万吨, not a sentence on cotton that gives no figure of it).
@@ -24,8 +25,13 @@ SPAN = re.compile(NUMBER + r"\s*个?\s*(?:工作日|日|天|个月|年|周)\s*(?
 DEFINITION_ASKED = re.compile(r"指的?是?(?:啥|什么|谁|哪些)|是指|什么是|怎么界定|如何界定|怎么定义|如何定义|定义|含义|什么意思")
 DEFINITION = re.compile(r"是指|系指|所称|指的是")
 
-PATTERNS = {"date": DATE, "span": SPAN, "definition": DEFINITION}
-ASKED = (("date", DATE_ASKED), ("span", SPAN_ASKED), ("definition", DEFINITION_ASKED))
+# a place in an order (在全国排第几, 第几名, 名次): the passage stating one (居全国第3位, 全国排名第八, 位列第二)
+POSITION_ASKED = re.compile(r"排(?:在|到)?第几|第几(?:位|名)|名次|位次|排名(?:多少|怎么样|如何)")
+POSITION = re.compile(r"(?:居|排名?|位列|列|位居)[^，。；、]{0,6}第\s*[一二三四五六七八九十\d]+|第\s*[一二三四五六七八九十\d]+\s*位"
+                      r"|首位|榜首|前列")
+
+PATTERNS = {"date": DATE, "span": SPAN, "definition": DEFINITION, "position": POSITION}
+ASKED = (("date", DATE_ASKED), ("span", SPAN_ASKED), ("definition", DEFINITION_ASKED), ("position", POSITION_ASKED))
 
 
 def asked_kinds(question: str) -> tuple[str, ...]:

@@ -164,6 +164,10 @@ def test_a_question_asking_for_a_date_or_a_time_limit_and_the_passages_that_stat
     assert states(("definition",), "本规定所称电子印章，是指基于可信密码技术生成身份标识的印章")
     assert states(("definition",), "本条例所称企业国有资产，系国家对企业各种形式的投资")
     assert not states(("definition",), "电子印章与实物印章具有同等法律效力")
+    # a place in an order, and the passage stating one (not an article's number)
+    assert asked_kinds("山西算力在全国排第几") == ("position",) and asked_kinds("增速第几名") == ("position",)
+    assert states(("position",), "综合算力指数全国排名第八") and states(("position",), "增速居全国第3位")
+    assert not states(("position",), "第七条 本条例所称开发区")
 
 
 def test_the_passage_that_states_the_time_limit_asked_for_ranks_first() -> None:
