@@ -27,7 +27,7 @@ _NOT_A_COUNT = r"(?!工作日|月|小时|百分点|星期|季度)"
 
 @dataclass(frozen=True)
 class AnswerType:
-    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 名称 / 地址 / 名次 / 计算方法 / 数值 / 处理规定 / 救济途径
+    name: str  # 时长 / 日期 / 数量 / 比例 / 百分点 / 金额 / 人数 / 姓名 / 名称 / 网址 / 地址 / 名次 / 计算方法 / 数值 / 处理规定 / 救济途径
     evidence: re.Pattern[str] | None  # None: any figure (a number that is not a date, an ordinal or a 文号)
 
     def held_by(self, sentence: str) -> bool:
@@ -54,7 +54,7 @@ DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日�
 YEAR_Q = re.compile(r"哪一?年(?!度?(?:的)?(?:目标|数据|任务|考核结果))|几几年|什么年份|哪个年份")
 # (a year written out: 今年起 says which year only with the document's date, not by itself)
 YEAR = re.compile(r"\d{4}\s*年|(?<![\d.])\d{2}年(?!代)|[〇零一二三四五六七八九]{4}年")
-COUNT_Q = re.compile(rf"(?<!哪)(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many
+COUNT_Q = re.compile(rf"(?<![哪这那])(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many; 这几类项目 points at things said, it asks no count
 SHARE_Q = re.compile(r"比例|占比|比重|份额|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
 AMOUNT_Q = re.compile(r"多少钱|多少(?:万|亿)(?:元|美元|块)|多少个?亿(?=$|[？?，,。！!呢啊吧了])|多少(?:资金|外资|内资|投资|金额|美元)|奖励多少|补助多少|补贴多少|投了多少|投资多少|"
@@ -72,7 +72,7 @@ PCT_POINTS = re.compile(r"\d+(?:\.\d+)?\s*个?百分点")
 HEADCOUNT_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个\s*人")
 PEOPLE_Q = re.compile(r"(?<!哪)(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
 # any other 多少 / 几 (控制指标定的多少, 排第几 aside) asks for a number of some kind
-NUMBER_Q = re.compile(r"(?<![哪第])(?:多少|几)(?!乎)")
+NUMBER_Q = re.compile(r"(?<![哪第])(?:多少|(?<![这那])几)(?!乎)")
 PEOPLE = re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}[{_PEOPLE}]")
 # points of a score (占几分, 加几分, 得多少分): 8分, not a share or a count
 POINTS_Q = re.compile(r"(?<!哪)(?:几|多少)\s*分(?![钟之析别散])")
@@ -83,7 +83,8 @@ AMOUNT = re.compile(rf"{_NUM}\s*(?:万|亿)?(?:元|美元)")
 QUANTITY_Q = re.compile(r"(?<!哪)(?:几|多少)\s*(?:万|亿)\s*([\u4e00-\u9fff])")
 _NOT_A_UNIT = "元美块钱的了呢啊吧吗呀左上多"
 # A person asked for by name (叫什么名字, 局长是谁): a body (由谁负责, 哪个部门) is not a person.
-_ROLES = "局长|主任|书记|市长|县长|区长|负责人|联系人|链长|管家|领导|经理|董事长|专员|人员"
+_ROLES = ("局长|主任|书记|市长|县长|区长|负责人|联系人|链长|管家|领导|经理|董事长|专员|人员"
+          "|站长|处长|科长|会长|秘书长|理事长|院长|所长|行长|组长|队长")
 # 项目管家是什么 asks what the role is (a definition), 项目管家叫什么 / 是谁 who holds it.
 PERSON_Q = re.compile(rf"(?:{_ROLES})(?:(?:是|为|都是|分别是)?(?:谁|哪位|哪几位)|叫(?:什么|啥)"
                       r"|(?:的|叫)?(?:什么名字|啥名字|名字|姓名|姓什么|姓啥))"
@@ -131,6 +132,11 @@ REMEDY = re.compile(r"申诉|复议|复核|诉讼|起诉|仲裁|法院|投诉")
 CHOOSES = re.compile(r"[\u4e00-\u9fa5\d]还是[\u4e00-\u9fa5]{1,10}?(?:呢|啊|吗|呀)?(?:[。？?！!]|$)")
 
 
+# A web address asked (网址是啥, 入口链接, 在哪个网站): a sentence writing one (http…, www.…, ….gov.cn).
+URL_Q = re.compile(r"网址|网站地址|链接|入口地址|哪个网站|网页地址|二维码")
+URL = re.compile(r"https?://|www\.|\.(?:gov\.cn|com|cn|org|net)\b|二维码")
+
+
 def answer_type(question: str) -> AnswerType | None:
     """The kind of value the question asks for, or None when it asks for prose (措施, 怎么办, 是什么)."""
     if CHOOSES.search(question):
@@ -141,6 +147,8 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("姓名", PERSON)
     if NAME_Q.search(question):
         return AnswerType("名称", NAME)
+    if URL_Q.search(question):
+        return AnswerType("网址", URL)
     if ADDRESS_Q.search(question):
         return AnswerType("地址", ADDRESS)
     if POSITION_ASKED.search(question):

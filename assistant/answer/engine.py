@@ -199,6 +199,17 @@ class Assistant:
             answered = self._answered_places(previous, (history or [])[:-1])
             if len(answered) == 1:
                 current = replace(current, regions=answered, intents=["figure"], of_answer=True)
+        if previous is not None and not current.follow_up and current.period_assumed and previous.metrics \
+                and previous.period is not None and not previous.period_assumed \
+                and (current.metrics or INDICATOR_ASKED.search(current.text) and not LEDGER_ASKED.search(current.text)):
+            # 各县区外资目标加起来是多少 after 全市上半年外资完成多少: a figure of the same family asked with no period
+            # is of the period the conversation is on, not the newest (and of its metric, when it names none:
+            # 全市目标是多少，各县区目标加起来又是多少 after 全市一季度外资完成进度); the answer says so
+            current = replace(current, period=previous.period, period_assumed=False,
+                              metrics=current.metrics or previous.metrics,
+                              corrections=[*current.corrections, f"没说期间，按上一问的{previous.period.label}"
+                                           + ("" if current.metrics else "、" + "、".join(m.name for m in previous.metrics))
+                                           + "理解"])
         if current.follow_up and against_city(current.text) and all(r.is_city for r in current.regions):
             current = replace(current, regions=[])  # 县区里比全市快的有几个 after the city's figure: the counties
         if current.follow_up and BOTH_ASKED.search(current.text) and len(turns) >= 2:
@@ -676,6 +687,11 @@ SAID_IN_DOCUMENT = re.compile(r"(?:报告|答复函?|总结|办法|手册|访谈
 PICKED_ONE = re.compile(r"^(?:其中|里面|里头|那|这)?(?P<desc>[^，。？?]{1,14}?)的?(?:那|这)(?:个|家|一个)(?!项目|企业|公司|联络处|问题)")
 # A thing pointed back to by its kind (这个联络处, 那个项目, 这家企业, 该问题).
 POINTED_BACK = re.compile(r"(?:这个|那个|这家|那家|该|此)(联络处|办事处|项目|企业|公司|问题)")
+
+
+# An indicator's attribute asked (目标, 完成进度, 同比), not a ledger's rows: of the figure the conversation is on.
+INDICATOR_ASKED = re.compile(r"目标|任务|完成进度|序时|同比|增速|增幅")
+LEDGER_ASKED = re.compile(r"项目|问题|企业|活动|台账|联络处|走访")
 
 
 def _window(text: str, value: str, width: int = 80) -> str:

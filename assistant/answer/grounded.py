@@ -39,6 +39,7 @@ from assistant.db.session import FigureStore
 from assistant.db.units import convert, normalise_unit
 from assistant.db.vocab import resolve_metric
 from assistant.errors import AssistantError
+from assistant.index.places import gazetteer, home_city
 from assistant.tools.indicators import CityTotalResult, IndicatorResult
 from assistant.tools.lifecycle import CountyRanking, ledger_dates
 from assistant.tools.projects import DATE_ORDER_COLUMNS, SPAN_ORDERS
@@ -189,9 +190,9 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
                 {"date_from", "signed_from"} & set(tool.slots.values())) and not (
                 window_is_period(parsed) and "date_from" not in tool.slots.values()):
             values = []  # a window (11月签约) replaces the cumulative period
-        if kind == "period" and param in required and parsed.compared_to and values \
-                and "compared_to" not in tool.slots.values():
+        if kind == "period" and parsed.compared_to and values and "compared_to" not in tool.slots.values():
             # 上半年比一季度增加了多少: a tool of one period is run for the earlier one too, to set them side by side
+            # (an optional period as well, when named: 19年和今年比，哪年招商活动签约金额多)
             values = [*values, parsed.compared_to.key] if parsed.compared_to.key not in values else values
         if not values and param in required:
             if kind == "metric" and (parsed.regions or PROGRESS.search(parsed.text)):
@@ -199,7 +200,8 @@ def _calls_for(tool: FigureTool, parsed: Parsed, latest_period: LatestPeriod) ->
             else:
                 return None
         if values:
-            several = kind in ("region", "county", "metric", "city") or kind == "period" and param in required
+            several = kind in ("region", "county", "metric", "city", "department") or kind == "period" and (
+                param in required or parsed.compared_to is not None)
             choices.append((param, values if several else values[:1]))
     calls = [Call(tool.name, {})]
     for param, values in choices:
@@ -235,6 +237,25 @@ def _declared_words(tool: FigureTool, text: str) -> int:
     and examples hold."""
     declared = tool.title + "".join(tool.examples)
     return sum(word in declared for word in set(content_words(text)))
+
+
+# A name's other form asked (全称, 简称, 全名): the documents' notes spell names out, no table's row does.
+NAME_FORM = re.compile(r"全称|简称|全名|缩写")
+
+
+def other_jurisdictions(text: str, taken: str = "") -> list[str]:
+    """The places a question names that neither hold nor lie in this city (汉中, 宁波市; not 陕西省, 汉阴县), but
+    those a slot's value writes (`taken`)."""
+    places = gazetteer()
+    home = home_city()
+    return [p for p in places.find(text) if not places.related(p, home)
+            and not any(form in taken for form in places.forms(p))]
+
+
+def said_in_slots(parsed: Parsed) -> str:
+    """Every text value the question's slots took (总部 深圳, 城市 宁波, an office, an event), joined."""
+    return " ".join(str(v) for v in (*vars(parsed.slots).values(), *(s for s, _ in parsed.slots.spans))
+                    if isinstance(v, str) or isinstance(v, list) and all(isinstance(x, str) for x in v))
 
 
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
@@ -295,6 +316,18 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if parsed.unknown_place and parsed.intents == ["policy"] and not parsed.metrics:
         # 给大湾区、长三角各编了本啥: what the documents say of the place, not a figure the database lacks
         eligible = [e for e in eligible if parsed.slots.city and "city" in REGISTRY[e[2]].slots.values()]
+    if not parsed.regions and not parsed.metrics and not parsed.unknown_place and not named_entities \
+            and (elsewhere := other_jurisdictions(parsed.text, said_in_slots(parsed))):
+        # 汉中对签约、开工项目按啥节奏调度: another city's practice, which its documents state; our ledgers' rows
+        # are our counties', whatever the question's other words (a place a slot took, 总部在深圳的企业, 宁波那场
+        #活动, is what our rows say of it; a figure asked of it is refused as the place's, unknown_place)
+        eligible = [e for e in eligible if "city" in REGISTRY[e[2]].slots.values()] if elsewhere else eligible
+    if parsed.slots.parts and parsed.metrics:
+        # 各县区外资目标加起来是多少: the counties' own figures added up, which only a tool adding them gives (the
+        # city's row is its own figure, not their sum)
+        eligible = [e for e in eligible if "parts" in REGISTRY[e[2]].slots.values()] or eligible
+    if NAME_FORM.search(parsed.text) and not parsed.metrics and not named_entities:
+        eligible = []  # 瀛湖、恒口是简称吧，全称各是啥: how a name is written in full, which the documents spell out
     if parsed.slots.unknown_project and not parsed.slots.project:
         eligible = []  # a project the ledger does not hold: the documents may describe it, no tool's figures do
     if parsed.slots.unknown:

@@ -44,6 +44,9 @@ from assistant.tools.types import cn_date
 
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
 LAST = re.compile(r"倒数|最低|最差|最慢|最少|最小|最后|末位|垫底|靠后|落后")
+# Both ends of an order asked at once (谁最高谁最低, 最多的和最少的, 第一和最后).
+BOTH_ENDS = re.compile(r"最[高大多好快].{0,12}最[低小少差慢]|最[低小少差慢].{0,12}最[高大多好快]"
+                       r"|(?<!倒数)第[一1].{0,10}(?:最后|倒数第[一1]|垫底)|(?:首尾|头尾)")
 # A change asked about from its falling side (下降最多 is the last of a ranking by increase).
 FALLING = re.compile(r"下降|回落|退步|倒退")
 # A position asked for: 排第二的, 第3名, 倒数第二 (not 第一季度).
@@ -249,21 +252,23 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                     parts.append(f"{r.period_label}{r.metric}{label}没有{'倒数' if ordinal and ordinal.group(1) else '排'}第{n}的县区，"
                                  f"只有{len(order)}个县区参与排名")
                     continue
-                place = order[n - 1].rank
-                prefix = f"倒数第{n}" if ordinal and ordinal.group(1) else f"排第{n}"
+                ends = [(order[n - 1].rank, f"倒数第{n}" if ordinal and ordinal.group(1) else f"排第{n}")]
+            elif BOTH_ENDS.search(asked):
+                ends = [(ranks[0], "排第1"), (ranks[-1], "排名最后")]  # 谁最高谁最低: the two ends, top first
             elif LAST.search(asked):
-                place = ranks[-1]
-                prefix = "排名最后"
+                ends = [(ranks[-1], "排名最后")]
             elif FIRST.search(asked) or re.search(r"哪个|哪家|谁", asked):
-                place = ranks[0]
-                prefix = "排第1"
+                ends = [(ranks[0], "排第1")]
             else:
                 parts.append(r.summary.rstrip("。"))
                 continue
-            rows = [row for row in r.rows if row.rank == place]
-            names = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in rows)
-            tie = f"，{len(rows)}个地区并列第{place}" if len(rows) > 1 else ""
-            parts.append(f"{r.period_label}{r.metric}{label}{prefix}的是{names}{tie}")
+            said = []
+            for place, prefix in ends:
+                rows = [row for row in r.rows if row.rank == place]
+                names = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in rows)
+                tie = f"，{len(rows)}个地区并列第{place}" if len(rows) > 1 else ""
+                said.append(f"{prefix}的是{names}{tie}")
+            parts.append(f"{r.period_label}{r.metric}{label}" + "，".join(said))
         return "；".join(parts) + "。" if parts else str(getattr(first, "summary", ""))
     if isinstance(first, CityTotalResult) and first.basis == "全市行":
         difference = two_compared(parsed, results)
@@ -278,7 +283,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
     if isinstance(first, ProjectDetail) and WHEN.search(parsed.text) and (noted := _progress_noting(first, parsed.text)):
         return noted  # 施工许可证是哪天拿到手的: the progress note recording that step, with its date
     if isinstance(first, ProjectDetail) and (columns := asked_columns(parsed, first)):
-        return _columns_lead(first, columns)
+        return _columns_lead(first, columns) + _investor_lead(parsed, first)
     if isinstance(first, EnterpriseList) and (fields := asked_enterprise_fields(parsed, results)):
         return _enterprise_fields_lead(first, fields)
     if then_now := then_and_now(parsed, results):
@@ -445,6 +450,13 @@ def _columns_lead(project: ProjectDetail, asked: list[str]) -> str:
         lead += (f"项目台账中{'' if filled else project.name + '的'}{'、'.join(empty)}一栏没有填写"
                  f"{'' if filled else '，无法回答'}。")
     return lead
+
+
+def _investor_lead(parsed: Parsed, project: ProjectDetail) -> str:
+    """示例智能装备有限公司的总部所在地为苏州（目标企业库）: what is asked of the project's company, from its record."""
+    filled = [f"{label}为{project.investor[label]}" for label, (asks, _) in ENTERPRISE_FIELDS.items()
+              if asks.search(parsed.text) and label in project.investor]
+    return f"{project.enterprise}的{'，'.join(filled)}（目标企业库）。" if filled else ""
 
 
 def _city_lead(parsed: Parsed, r: CityTotalResult) -> str:

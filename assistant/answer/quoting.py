@@ -55,8 +55,8 @@ HEADING = re.compile(r"^(?:[一二三四五六七八九十]+是|（[一二三四
 LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；）)\]]+")
 # A section that is a letter's formalities (附注（联系人、抄送、印发）, 版记): named so by its heading's start, not by
 # a word inside an article's first line (第二十二条 …自印发之日起施行 is content).
-FORMALITIES = re.compile(r"^[（(]?(?:附注|版记|抄送|印发|联系人)")
-FORMALITY_ASKED = re.compile(r"联系人|联系电话|电话|抄送|签发")
+FORMALITIES = re.compile(r"^[（(]?(?:附注|版记|抄送|印发|联系人|附件)")
+FORMALITY_ASKED = re.compile(r"联系人|联系电话|电话|抄送|签发|附件")
 # The clauses of a mixed question that the documents are searched with (完成多少，为什么滞后 → 为什么滞后).
 WHY_SEARCH = why_pattern("怎么", "是什么", "口径")
 DATA_INTENTS = ("figure", "rank", "lag", "project", "event", "problem")

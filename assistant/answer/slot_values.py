@@ -36,6 +36,8 @@ ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|[前后]\s*[2-9�
 RANKED_BY_YOY = re.compile(r"同比|增速|增幅|增长率|负增长")
 RANKED_BY_VALUE = re.compile(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少")
 RANKED_BY_COMPLETION = re.compile(r"完成进度|完成率|进度")
+# Each place's amount asked, no completion named (各到了多少, 分别引进了多少, 有进账的): the ranking by value shows it.
+AMOUNT_OF_EACH = re.compile(r"(?:各|分别|各自)[^，。？?]{0,4}(?:多少|几)|进账|到账")
 # Two periods compared on completion or place (进度提高了多少, 名次变化), not on the amount that came in between.
 ASKS_PROGRESS_CHANGE = re.compile(r"进度|完成率|百分点|名次|排名|位次|提升")
 # The class of the county asked about (在同一类单元里, 同类县区中): ranked among its own class only.
@@ -56,6 +58,8 @@ def _position_asked(parsed: Parsed) -> str:
 def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     """The values a question gives for one slot kind (several for two counties or two metrics)."""
     slots = parsed.slots
+    if kind == "shown_columns":
+        kind = "columns"  # the same columns, shown by a tool they do not choose (used_slots gives them no weight)
     if kind == "region":
         return [r.name for r in parsed.regions]
     if kind == "county":
@@ -89,12 +93,16 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
                 return ["value"]
             if RANKED_BY_COMPLETION.search(text):
                 return []
+            if AMOUNT_OF_EACH.search(text):
+                return ["value"]  # 有进账的县区各到了多少: the amounts, which a ranking by value states beside each
         return []
     if kind == "county_class" and slots.county_class is None and SAME_CLASS.search(parsed.text):
         # 在同一类单元里排第几: the class of the one county asked about (the scheme's, 汉阴县 → 二类)
         counties = [r.name for r in parsed.regions if not r.is_city]
         own = class_of(counties[0]) if len(counties) == 1 else None
         return [own] if own else []
+    if kind == "department" and slots.departments and slots.department in slots.departments:
+        return list(slots.departments)  # 自然资源局和生态环境局: each department named
     if kind == "city" and slots.cities and slots.city in slots.cities:
         return list(slots.cities)  # 北京办和上海办: each office named (a follow-up naming one has set it alone)
     if kind == "compared_to":
@@ -111,7 +119,8 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         return []  # 1-7月签约的项目里涉链的有几个: signed in the period, whatever stage they have reached
     if kind == "total":  # a county total is asked of a county named or of the counties side by side
         named = any(not r.is_city for r in parsed.regions) and slots.total != "项目个数"
-        return [slots.total] if slots.total and (named or slots.per_county or slots.group) else []
+        # (…or of a 考核 class's counties side by side: 二类县区里谁的项目最多)
+        return [slots.total] if slots.total and (named or slots.per_county or slots.group or slots.county_class) else []
     if kind == "milestone":  # a lifecycle step only where a window or an end day is asked of it
         return [slots.milestone] if slots.milestone and (slots.date_to or slots.until) else []
     if kind in ("signed_from", "signed_to") and window_is_period(parsed):

@@ -60,7 +60,7 @@ _NOT_A_PROJECT = re.compile(r"^(?:哪些|什么|签约|在谈|开工|投产|重�
                             r"列出|查|查询|看看|全市|各县区|.*(?:县|区|市|链)的?)$")
 # Words that make "X项目" a description (一季度签约项目, 汉阴县的外资项目), not a project's name.
 _GENERIC_IN_NAME = re.compile(r"季度|年|月|周|签约|开工|投产|在谈|线索|洽谈|哪|什么|多少|几|全市|各|县|区|市|外资|内资|重点|"
-                              r"新|的|这|那|有|所有|列|查|个|亿|产业链|落地|招商|引进|在建|续建|储备|跟踪|问题|介绍|一下|说|讲|了解|关于|请问|帮|我们|你们|哪")
+                              r"新|的|这|那|有|所有|列|查|个|亿|产业链|落地|招商|引进|在建|续建|储备|跟踪|问题|台账|账上|库里|库中|盘子|名下|手上|介绍|一下|说|讲|了解|关于|请问|帮|我们|你们|哪")
 # Parts of speech a name never holds: prepositions (对), conjunctions (但), particles (了), pronouns (咱们) and
 # adverbs (没, 尽力) make the words before 项目 a clause (干部尽力了但没招来项目, 汉中对承接转移项目), not a name.
 _CLAUSE_FLAGS = ("p", "c", "u", "r", "d")
@@ -71,7 +71,7 @@ _OF_PROJECTS = re.compile(r"项目|台账|[那这]几个|总投资|到位资金|
                           r"^(?:其中|这其中|这里面|这里头|里面|里头|这些里面?|这当中)(?!.*(?:企业|公司|客商))")
 # The stages and every way the ledger's vocabulary writes them (在建, 建设中 → 开工), and two spoken ones
 _STAGE_WORDS = {**{stage: stage for stage in PROJECT_STAGES}, **STAGE_ALIASES, "动工": "开工", "竣工": "投产"}
-_STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
+_STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("在跟的", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
                  ("已对接", "已对接"), ("已签约", "已签约"), ("签约了", "已签约"))
 _CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "行业领军")
 # A category word names companies when a company noun follows it (外资企业, 其他类), or when it can name nothing else
@@ -188,6 +188,7 @@ class SlotVocabulary:
     # the dates of the ledger issues imported, per ledger (projects → 6月30日, 7月7日…): which 那期台账 are held
     issues: dict[str, list[date]] = field(default_factory=dict)
     problem_codes: list[str] = field(default_factory=list)  # the problem ledger's 编号 (WT-2023-003)
+    problem_texts: list[str] = field(default_factory=list)  # the problem ledger's 问题描述 (用地报批手续尚未完成…)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -216,6 +217,7 @@ class SlotVocabulary:
                                  for v in re.split(r"[、,，/；;\s]", people) if len(v.strip()) >= 2}),
                 issues=issue_dates(session),
                 problem_codes=sorted(session.scalars(select(Problem.code))),
+                problem_texts=sorted({d for d in session.scalars(select(Problem.description)) if d}),
                 units=sorted({u.strip() for u in [*session.scalars(select(Contact.unit)),
                                                    *session.scalars(select(Enterprise.owner))] if u and u.strip()}),
             )
@@ -258,6 +260,8 @@ class Slots:
     unknown_project: str | None = None
     enterprise: str | None = None
     department: str | None = None
+    departments: list[str] | None = None  # several departments named (自然资源局和生态环境局): each one, in order
+    problem_about: list[str] | None = None  # words of the problems' descriptions the question names (用地, 环评)
     unknown_department: str | None = None
     chain: str | None = None
     city: str | None = None
@@ -325,6 +329,24 @@ class Slots:
 # A department's bare short name (财政, 交通, 环保) is the sector itself when a term goes on from it (财政收入, 交通运输
 # 投资, 环保产业): only a body's name (财政局, 发改委) or the bare name used alone names the department.
 _BODY_SUFFIX = re.compile(r"(?:局|委|厅|办|会|公司)$")
+# A question about the problem ledger's entries (这类问题, 企业诉求, 卡在哪): the words its descriptions write pick them.
+_PROBLEMS_ASKED = re.compile(r"问题|诉求|困难|堵点|卡点|难点|瓶颈")
+# Words of a question that say what kind of thing it asks, not what the problems are about.
+_NOT_ABOUT = frozenset({"问题", "项目", "台账", "企业", "诉求", "困难", "情况", "进展", "状态", "部门", "单位", "协调",
+                        "解决", "办结", "推进", "落实", "影响", "尚未", "完成", "需要", "滞后", "没有", "哪些", "什么"})
+
+
+def described_problems(text: str, descriptions: list[str], projects: list[str]) -> list[str]:
+    """The question's words (two characters or more) that some problem's description writes (用地, 环评, 供电): what
+    the problems asked about are about, in the question's order — not words of a project's name (康养, 物流), which
+    name the project whose problems are asked."""
+    words = [w for w in get_tokenizer().lcut(text) if len(w) >= 2 and w not in _NOT_ABOUT
+             and re.fullmatch(r"[\u4e00-\u9fff]+", w) and not any(w in p for p in projects)]
+    return list(dict.fromkeys(w for w in words if any(w in d for d in descriptions)))
+
+
+# Two bodies joined in one phrase (自然资源局和生态环境局, 发改委、工信局): each is asked about.
+_JOINED_BODIES = re.compile(r"(?:局|委|厅|办|会|公司)(?:和|与|跟|及|以及|、|还有)")
 _SECTOR_TERM = re.compile(r"收入|支出|资金|预算|补助|补贴|投入|增长|增速|设施|基础|运输|项目|产业|企业|工业|经济|政策|保障|体制|"
                           r"事权|总量|规模|能力|水平|建设|领域|行业|服务业|装备|目标|任务|指标")
 
@@ -736,7 +758,9 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
         if label in FLAG_COLUMNS or label in filters:
             continue
         for w in words:
-            m = re.search(rf"{_NOT_YET}(?:配备?|填写?|定|明确|安排|落实|指定|确定)?(?:上|好)?{re.escape(w)}", text)
+            m = re.search(rf"{_NOT_YET}(?:配备?|填写?|定|明确|安排|落实|指定|确定)?(?:上|好)?{re.escape(w)}", text) or re.search(
+                # (包抓领导一栏没填的项目, 项目管家还空着的: the column named first, then left empty)
+                rf"{re.escape(w)}(?:这一?栏|那一?栏|一栏|栏)?(?:还|都|仍)?(?:没有?(?:填写?|写|配|定|明确)|未(?:填写?|配备?|明确)|空着|是空的|为空)", text)
             # (还没落实包抓领导: 落实 is the verb, 包抓领导 the column — not the 落实单位 left empty)
             if m and not any(text.startswith(o, m.end()) for other, cue in cues.items() if other != label for o in cue):
                 filters[label] = UNFILLED
@@ -897,22 +921,35 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.enterprise, span = enterprise
         slots.spans.append((span, "某企业"))
     bare = re.sub(r"市(?=发改|工信|自然|生态|住建|人社|市场|交通|财政|商务|农业|文旅|卫健)", "", _LEADER_AREA.sub("", text))
+    bodies_said = []  # (where, key, the words said) of each department the question names
     for key, aliases in DEPARTMENT_ALIASES.items():
         hit = next((w for w in sorted((key, *aliases), key=len, reverse=True)
                     if w in bare and (_BODY_SUFFIX.search(w) or not _SECTOR_TERM.match(bare, bare.index(w) + len(w)))),
                    None)
-        if hit is None:
-            continue
-        matches = [d for d in vocab.departments if key in normalise_name(d)]
-        if len(matches) == 1 or (matches and len({re.sub(r"^市", "", m) for m in matches}) == 1):
-            slots.department = key
-        elif matches:
-            slots.department = key  # the tool lists every matching department's problems
+        if hit is not None:
+            bodies_said.append((bare.index(hit), key, hit))
+    # several only where each is said as a body (局, 委…) and they are joined (自然资源局和生态环境局各压着啥问题);
+    # otherwise the first the table of aliases lists, as one department always was
+    several = len(bodies_said) > 1 and all(_BODY_SUFFIX.search(hit) for _, _, hit in bodies_said) and _JOINED_BODIES.search(bare)
+    for _, key, hit in sorted(bodies_said) if several else bodies_said[:1]:
+        if [d for d in vocab.departments if key in normalise_name(d)]:
+            # (several departments matching one key: the tool lists every matching department's problems)
+            slots.department = slots.department or key
+            if several:
+                slots.departments = [*(slots.departments or []), key]
         else:
             slots.unknown_department = hit
             slots.unknown.append(("责任部门", hit))
         slots.spans.append((hit, "某部门"))
-        break
+    if slots.departments and len(slots.departments) < 2:
+        slots.departments = None
+    if _PROBLEMS_ASKED.search(text) and (about := described_problems(text, vocab.problem_texts, vocab.projects)):
+        slots.problem_about = about
+        if len(about) > 1 and slots.department and not any(
+                _BODY_SUFFIX.search(hit) for _, key, hit in bodies_said if key == slots.department):
+            # 供电、能耗、并网这类问题: 供电 is one of the troubles listed, not the power company asked about
+            slots.department, slots.departments = None, None
+            slots.spans = [sp for sp in slots.spans if sp[1] != "某部门"]
     for name, aliases in vocab.chains:
         word = next((w for w in sorted((name, *aliases), key=len, reverse=True) if w and w in text), None)
         if word and not (slots.project and word in slots.project) and not (slots.enterprise and word in slots.enterprise):
@@ -1144,6 +1181,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.stage = None
     slots.group = asked_group(text) if slots.total or slots.rate else None
     slots.among = group_members(slots.group, text) if slots.group else None
+    if slots.group == "产业链" and slots.key_chain:
+        slots.key_chain = None  # 8条重点产业链里哪条链总投资最少: the key chains are the groups compared, not a filter
     amounts = [a for a in asked_amounts(text) if a in LEDGER_COLUMNS] if slots.total else []
     slots.amounts = amounts or None
     if (filtered or slots.project or slots.enterprise) and amounts:
@@ -1179,12 +1218,12 @@ _CLASS_AFTER = r"(?:县区|区县|县|地区|单位|考核单元|单元|那|这|
 
 def class_named(text: str, classes: list[str]) -> str | None:
     """The scheme's county class a question names (一类 for 第一类), or None."""
-    if re.search(r"线索|项目", text) and not re.search(r"考核|县区|单元", text):
-        return None
     for c in classes:
         bare = c.removeprefix("第")
-        # (同一类, 哪一类, 每一类 name no class)
+        # (同一类, 哪一类, 每一类 name no class; 一类线索, 二类项目 are kinds of leads and projects)
         named = rf"(?:第|(?<![同哪每这那某任])){bare}"
+        if re.search(rf"{named}的?(?:线索|项目)", text):
+            continue
         if re.search(rf"{named}(?={_CLASS_AFTER})|考核[^，。？?]{{0,4}}{named}", text):
             return c
     return None

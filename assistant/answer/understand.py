@@ -72,7 +72,7 @@ SHORT_PLACE = re.compile(r"[\u4e00-\u9fa5]县")
 # A district: two or three characters and 区 — not a kind of zone every city has (开发区, 城区, 景区…).
 DISTRICT = re.compile(r"(?![\u4e00-\u9fa5]*(?:开发|经开|示范|高新|新|园|景|主城|老城|市|县|片|辖|社|库|山|地|小|旅游|产业|功能|保护|试验)区$)"
                       r"[\u4e00-\u9fa5]{2,3}区")
-NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省市|城市|月|年|的|最|前|后|在|度|果|名|速|进|是|了|和|与|个|几|委|政府|场|级")
+NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省市|^城市|[大中小新老各]城市|月|年|的|最|前|后|在|度|果|名|速|进|是|了|和|与|个|几|委|政府|场|级|类")
 # Relative periods the database cannot hold yet: the answer says so instead of taking the newest data.
 # …and an outcome asked before it happens (最后会不会落到高新区, 最终能不能签下来): a forecast, not a record
 FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未来|(?:最后|最终|到底|究竟)(?:会不会|能不能|能否|会否|是否会|有没有可能)")
@@ -600,13 +600,16 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     parsed.bad_period = impossible_date(text)
     parsed.slots = fill_slots(text, vocab.names, today)
     if parsed.slots.county_class and TOTAL.search(text) and not any(not r.is_city for r in parsed.regions) \
-            and not parsed.slots.rate:
+            and not parsed.slots.rate and not parsed.slots.total:
         # 考核第一类那三家加起来多少: the class's counties are the places whose figures are added up (a project rate
-        # of the class together, 二类县区合起来开工率, is the class's own combined rate)
+        # of the class together, 二类县区合起来开工率, is the class's own combined rate, and a ledger total of it,
+        # 二类县区合起来项目总投资, the county totals' own sum of the class)
         members = class_members(parsed.slots.county_class)
         parsed.regions = [r for r in vocab.regions if r.name in members] + parsed.regions
     if (days := _day_range(text, today)) is not None:
         parsed.slots.date_from, parsed.slots.date_to = days
+        if parsed.slots.days is not None and abs(parsed.slots.days - (days[1] - days[0]).days) <= 1:
+            parsed.slots.days = None  # 6月30号到7月21号这三周: the length of the dates said, not a waiting time
         parsed.slots.week = True  # dates said outright, as 本周 is: what happened between them, not a signing month
     elif (since := MONTH_SINCE.search(text)) and 1 <= int(since.group(1)) <= today.month and not parsed.metrics:
         # 7月以来: from the month's first day (the ledger in force then) to the ledger's date, what happened between

@@ -118,7 +118,7 @@ _YEARLESS: list[tuple[str, str]] = [
     (rf"{_RANGE_START}(?:月)?[-~至到]{_M}月(?:份)?(?:累计)?", "month"),
     (rf"前{_FIRST_MONTHS}个?月(?:累计)?", "month"),
     (rf"(?:截至|截止)?{_M}月(?:底|末)", "month"),
-    (r"全年", "full"),
+    (r"全年(?!目标|任务|计划)", "full"),  # (全年目标 is the year's target, asked of any period)
 ]
 
 

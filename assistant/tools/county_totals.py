@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from assistant.db.models import Project, Region
 from assistant.db.session import FigureStore
+from assistant.tools.assessment import class_members
 from assistant.tools.common import all_ids, check_region, guard_aggregate, provenance_of, resolve_region
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import ledger_date
@@ -89,19 +90,23 @@ class CountyTotals(BaseModel):
     examples=[
         "哪个县区的项目最多", "各县区分别有几个项目", "项目最少的是哪个县", "高新区项目当年到位资金一共多少",
         "当年到位资金哪个县区最多", "汉阴县项目累计到位资金合计多少", "各县区项目总投资排名", "各县区今年到位资金排个名",
+        "二类县区里哪个县的项目最多", "一类县区项目总投资谁大谁小",
     ],
-    slots={"measure": "total", "region": "county"},
+    slots={"measure": "total", "region": "county", "county_class": "county_class"},
     requires=("total",),
     path="county-totals",
 )
-def county_totals(store: FigureStore, measure: Measure = "项目个数", region: str | None = None) -> CountyTotals:
+def county_totals(store: FigureStore, measure: Measure = "项目个数", region: str | None = None,
+                  county_class: str | None = None) -> CountyTotals:
     """各县（市、区）、开发区项目台账的合计：项目个数，或总投资、累计到位资金、当年到位资金之和，由多到少排名
     （并列同名次）。
 
     measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
-    region：可选，某县区名或简称：先写明该县区的合计和名次（仍按全部县区排名）。
+    region：可选，某县区名或简称：先写明该县区的合计和名次（仍按全部县区排名）；
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
     """
     column, unit, rule = _COLUMNS[measure]
+    members = class_members(county_class) if county_class else None
     with store.session() as session:
         named = resolve_region(session, region) if region else None
         if named is not None:
@@ -115,7 +120,7 @@ def county_totals(store: FigureStore, measure: Measure = "项目个数", region:
         if column is not None:
             stmt = stmt.where(column.is_not(None))
         totals = [CountyTotal(region=name, value=float(Decimal(str(v or 0)).quantize(Decimal("0.01"))), projects=n)
-                  for name, v, n in session.execute(stmt)]
+                  for name, v, n in session.execute(stmt) if members is None or name in members]
         guard_aggregate(store, "各县区项目合计排名", len([t for t in totals if t.region != store.region_scope]))
         prov = provenance_of(session, "projects", all_ids(session, Project.id),
                              session.scalars(select(Project.import_id).distinct()), None,
@@ -128,15 +133,26 @@ def county_totals(store: FigureStore, measure: Measure = "项目个数", region:
         totals = [t for t in totals if t.region == store.region_scope]
     figures = [Figure(label=f"{t.region}项目" + ("个数" if column is None else f"{measure}合计"), value=t.value, unit=unit,
                       period=None, provenance=prov) for t in totals]
+    field_ = f"{county_class}县区（{'、'.join(members)}）" if members is not None else ""
+    together = ""
+    if members is not None and totals:
+        # the class's counties together (二类县区合起来项目总投资多少), from the same rows as the ranking
+        whole = round(sum(t.value for t in totals), 2)
+        what = "项目个数" if column is None else f"项目{measure}"
+        figures.append(Figure(label=f"{county_class}县区{what}合计", value=whole, unit=unit, period=None,
+                              provenance=prov))
+        together = f"{field_}合计{what} {_amount(whole, unit)}。"
     return CountyTotals(as_of=day, measure=measure, unit=unit, rows=totals, figures=figures,
-                        summary=_summary(totals, measure, unit, day, asked) + f"（{rule}）")
+                        summary=_summary(totals, measure, unit, day, asked, field_, together) + f"（{rule}）")
 
 
-def _summary(totals: list[CountyTotal], measure: str, unit: str, day: date, asked: str | None) -> str:
-    """The county asked about first (its total and place), else both ends, then the whole ranking."""
+def _summary(totals: list[CountyTotal], measure: str, unit: str, day: date, asked: str | None,
+             field_: str = "", together: str = "") -> str:
+    """The county asked about first (its total and place), else both ends, then the whole ranking (of a 考核
+    class's counties only, when `field_` names the class, whose sum `together` says first)."""
     what = "个数" if measure == "项目个数" else f"{measure}合计"
     listing = "、".join(f"{t.rank}. {t.region} {_amount(t.value, unit)}" for t in totals)
-    head = f"截至{cn_date(day)}台账，"
+    head = f"截至{cn_date(day)}台账，{together}{field_ and field_ + '中'}"
     own = next((t for t in totals if t.region == asked), None)
     if asked and own is None:
         head += f"{asked}没有填报{measure}的项目（无数据）。"
@@ -148,7 +164,7 @@ def _summary(totals: list[CountyTotal], measure: str, unit: str, day: date, aske
         low = [t for t in totals if t.value == totals[-1].value]
         head += (f"项目{what}最多的是{'、'.join(top)}（{_amount(totals[0].value, unit)}），"
                  f"最少的是{'、'.join(t.region for t in low)}（{_amount(low[0].value, unit)}）。")
-    return head + f"各县区项目{what}排名：{listing}。"
+    return head + f"{field_ or '各县区'}项目{what}排名：{listing}。"
 
 
 def _amount(value: float, unit: str) -> str:

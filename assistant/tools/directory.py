@@ -119,7 +119,7 @@ class ProjectDetail(BaseModel):
     name: str
     region: str
     chain: str | None
-    enterprise: str | None
+    enterprise: str | None = Field(description="投资企业")
     stage: str
     total_investment_yi_yuan: float | None
     signed_on: date | None
@@ -143,6 +143,9 @@ class ProjectDetail(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict, description="台账各列（未填的为“未填”）")
     # the earlier issues' progress notes, oldest first, each once (取得施工许可证 on 2023-07-20): when a step was taken
     earlier_progress: list[ProgressNote] = Field(default_factory=list, description="此前各期台账的进展")
+    # the investing company's record in the target-enterprise list (类别, 总部所在地, 对接状态, 跟踪责任单位), when it is
+    # listed there: 这个项目的企业总部在哪 is one of the 五库 joined to another
+    investor: dict[str, str] = Field(default_factory=dict, description="投资企业在目标企业库中的记录")
     problems: list[ProblemBrief]
     figures: list[Figure]
     provenance: Provenance
@@ -214,6 +217,14 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         problems = sorted(session.scalars(select(Problem).where(
             (Problem.project_id == project.id) | (Problem.project_name == project.name))), key=lambda p: p.opened_on)
         prov = provenance(session, "projects", [(project.id, project.import_id)], None, None)
+        company = session.scalar(select(Enterprise).where(Enterprise.name == project.enterprise_name)) \
+            if project.enterprise_name else None
+        investor = {label: value for label, value in (
+            ("类别", company.category), ("总部所在地", company.headquarters), ("对接状态", company.status),
+            ("跟踪责任单位", company.owner)) if value} if company else {}
+        if company:
+            eprov = provenance(session, "enterprises", [(company.id, company.import_id)], None, None)
+            prov = prov.model_copy(update={"files": sorted(set(prov.files) | set(eprov.files))})
         if problems:
             pprov = provenance(session, "problems", [(p.id, p.import_id) for p in problems], None, None)
             prov = prov.model_copy(update={"formula": f"问题来自 problems 表第 {'、'.join(map(str, pprov.row_ids))} 行",
@@ -269,6 +280,9 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         if value)
     if duties:
         summary += f"台账：{duties}。"
+    if investor:
+        summary += f"投资企业{project.enterprise_name}在目标企业库中：" + "，".join(
+            f"{label}{value}" for label, value in investor.items()) + "。"
     if ledger["progress"]:
         summary += f"最新进展（{_date(ledger['progress_on'])}）：{ledger['progress']}。"
     if earlier:
@@ -289,7 +303,8 @@ def find_project(store: FigureStore, name: str) -> ProjectDetail:
         started_on=project.started_on, operating_on=project.operating_on,
         funds_arrived_yi_yuan=project.funds_arrived_yi_yuan, is_foreign=project.is_foreign,
         foreign_amount_wan_usd=project.foreign_amount_wan_usd, note=project.note, problems=briefs, figures=figures,
-        provenance=prov, summary=summary, columns=columns, earlier_progress=list(earlier.values()), **ledger,
+        provenance=prov, summary=summary, columns=columns, earlier_progress=list(earlier.values()), investor=investor,
+        **ledger,
     )
 
 

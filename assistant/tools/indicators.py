@@ -479,9 +479,15 @@ def _sum_of_regions(session: Any, p: Period, metric: str, unit: str, rows: list[
     names = {r.region for r in parts}
     missing = [r.name for r in regions(session) if not r.is_city and r.name not in names]
     total = sum((r.value for r in parts if r.value is not None), Decimal(0)) if parts else None
-    used = parts + ([explicit] if explicit else [])
+    # the counties' annual targets added up, beside the city's own target (the city's is set by the province and is
+    # not their sum): 各县区目标加起来多少，比全市目标多出多少
+    targeted = [r for r in rows if not r.is_city and r.target is not None]
+    targets = sum((r.target for r in targeted), Decimal(0)) if targeted else None
+    city_target = explicit.target if explicit is not None else None
+    used = parts + targeted + ([explicit] if explicit else [])
     prov = provenance(session, "indicators", [(r.id, r.import_id) for r in used], p,
-                      "各地区合计 = 各县（市、区）、开发区数值相加；全市行是报表中的全市数，二者可能不一致")
+                      "各地区合计 = 各县（市、区）、开发区数值相加；全市行是报表中的全市数，二者可能不一致；"
+                      "各地区目标之和 = 各县（市、区）、开发区年度目标相加")
     figures = [Figure(label=f"{len(parts)}个县（市、区）、开发区 {metric} {p.label} 合计", value=as_float(total), unit=unit,
                       period=p.key, provenance=prov)]
     if explicit is not None:
@@ -497,10 +503,23 @@ def _sum_of_regions(session: Any, p: Period, metric: str, unit: str, rows: list[
             summary += f"全市行（报表中的全市数）为 {format_value(as_float(explicit.value), unit)}，与各地区合计{same}。"
         if missing:
             summary += f"合计不含无数据的地区：{'、'.join(missing)}。"
+    if targets is not None:
+        figures.append(Figure(label=f"{len(targeted)}个县（市、区）、开发区 {metric} 年度目标之和", value=as_float(targets),
+                              unit=unit, period=p.key, provenance=prov))
+        summary += f"{len(targeted)} 个县（市、区）、开发区{metric}年度目标相加 {format_value(as_float(targets), unit)}"
+        if city_target is not None:
+            gap = targets - city_target
+            figures += [Figure(label=f"{CITY_NAME} {metric} 年度目标（全市行）", value=as_float(city_target), unit=unit,
+                               period=p.key, provenance=prov),
+                        Figure(label=f"各地区目标之和与全市目标之差（{metric}）", value=as_float(gap), unit=unit,
+                               period=p.key, provenance=prov)]
+            summary += (f"，全市年度目标 {format_value(as_float(city_target), unit)}，各地区目标之和比全市目标"
+                        f"{'多' if gap >= 0 else '少'} {format_value(as_float(abs(gap)), unit)}")
+        summary += "。"
     return CityTotalResult(
         period=p.key, period_label=p.label, metric=metric, unit=unit, basis="各地区合计", value=as_float(total),
         yoy_pct=None, yoy_basis=None, annual_target=None, completion_pct=None, regions_missing=missing,
-        regions_target_sum=None, figures=figures, provenance=prov, summary=summary,
+        regions_target_sum=as_float(targets), figures=figures, provenance=prov, summary=summary,
     )
 
 

@@ -299,13 +299,14 @@ class ProblemList(BaseModel):
         "超过半个月没更新办理进展的问题", "挂了很久一直没办结的诉求有几个", "没解决的问题里哪个挂得最久",
     ],
     slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since", "code": "problem_code",
-           "days": "problem_days", "ledger_on": "problem_ledger_on"},
+           "days": "problem_days", "ledger_on": "problem_ledger_on", "about": "problem_about"},
     path="problems",
 )
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
                   escalation: str | None = None, opened_from: date | None = None,
                   opened_to: date | None = None, ledger_on: date | None = None, days: int | None = None,
-                  since: Literal["提出", "进展"] = "提出", code: str | None = None, oldest: bool = False) -> ProblemList:
+                  since: Literal["提出", "进展"] = "提出", code: str | None = None, oldest: bool = False,
+                  about: list[str] | None = None) -> ProblemList:
     """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门、协调层级或提出日期筛选，并按部门、地区计数；
     每个问题写明办结时限（是否逾期）、协调层级和最新办理进展。
 
@@ -316,8 +317,10 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     days、since：可选，只列等了超过 days 天的问题：since 为“提出”（默认）时按提出日期，为“进展”时按最新办理进展的
     日期（没有进展的按提出日期），都算到台账日期（或 ledger_on）；
     code：可选，问题编号，如“WT-2023-003”：只看这一个问题（已解决的也写明）；
-    oldest：可选，为真时按提出日期从早到晚列出，并先写明提出最早（等得最久）的问题。
+    oldest：可选，为真时按提出日期从早到晚列出，并先写明提出最早（等得最久）的问题；
+    about：可选，问题描述中的词，如 ["用地", "环评"]：只列描述写到其中任一个词的问题（供电、能耗、并网这类问题）。
     """
+    about = [w.strip() for w in about or [] if w and w.strip()]
     if opened_from and opened_to and opened_from > opened_to:
         raise InvalidValue(f"提出日期范围有误：起始日期 {opened_from} 晚于结束日期 {opened_to}。")
     if days is not None and days < 0:
@@ -330,6 +333,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         scoped = sorted(
             ((pb, rg) for pb, rg in session.execute(stmt)
              if handled_by(pb, department) and (not code or normalise_code(pb.code) == normalise_code(code))
+             and (not about or any(w in pb.description for w in about))
              and (not escalation or pb.escalation == escalation)
              and (not opened_from or pb.opened_on >= opened_from) and (not last or pb.opened_on <= last)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
@@ -346,7 +350,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
             scoped = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"]
         # nothing open for a department or place asked about: what it had is solved, and that answers 办结了没
         closed = [(pb, rg) for pb, rg in scoped if pb.status == "已解决" and (pb, rg) not in rows] if not rows and (
-            region_name or department or escalation or opened_from or opened_to or code) else []
+            region_name or department or escalation or opened_from or opened_to or code or about) else []
         rule = "未解决问题 = 状态为“未解决”或“推进中”的问题；" + OVERDUE_RULE
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows + closed], None, rule)
         # none open: the count is a finding about the rows looked through (the department's or place's problems)
@@ -364,7 +368,8 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     if days is not None:
         window += f"{'提出' if since == '提出' else '最新办理进展距台账日期'}超过 {days} 天的"
     scope = "".join(filter(None, [window, code and f"编号{code}的", region_name, department and f"“{department}”相关部门",
-                                  escalation and f"协调层级为“{escalation}”的"]))
+                                  escalation and f"协调层级为“{escalation}”的",
+                                  "问题描述涉及" + "、".join(f"“{w}”" for w in about) + "的" if about else ""]))
     if code and (items or solved):  # one problem asked by its 编号: the problem itself, solved or not
         summary = "问题台账" + "；".join(_problem_line(i) for i in items + solved) + "。"
     elif items:

@@ -698,12 +698,12 @@ class StalledProjects(BaseModel):
         "在谈超过两个月还没签约的项目", "线索进来一个多月了还没转入洽谈的", "开工一年了还没投产的项目",
         "签约不到一个月、还没开工的项目",
     ],
-    slots={"as_of": "until", "stage": "stuck_in", "within": "days_within"},
+    slots={"as_of": "until", "stage": "stuck_in", "within": "days_within", "columns": "shown_columns"},
     path="stalled-projects",
 )
 def stalled_projects(store: FigureStore, days: int | None = None, region: str | None = None,
                      as_of: date | None = None, limit: int = 50, stage: StuckStage = "签约",
-                     within: bool = False) -> StalledProjects:
+                     within: bool = False, columns: list[str] | None = None) -> StalledProjects:
     """停在某一阶段超过 days 天、还没走到下一步的项目（默认：签约后超过 days 天仍未开工），按进入该阶段的日期排列；
     给出 as_of 时按那一天的情况：那天以前进入该阶段、那天还没有走到下一步（下一步日期为空或晚于那天）的项目，
     包括后来已经走到下一步的。
@@ -712,9 +712,11 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
     region：可选，地区名或简称；as_of：可选，截至日期（默认台账日期，即最新一期项目台账的填报日期），如“2023-06-30”；
     limit：最多列出条数（默认 50），total_count 为全部个数；
     stage：停留的阶段：“签约”（未开工，默认）、“在谈”（未签约）、“线索”（未转在谈）、“开工”（未投产）；
-    within：True 时 days 是上限：进入该阶段还不满 days 天、还没走到下一步的项目（签约不到两个月、还没开工的）。
+    within：True 时 days 是上限：进入该阶段还不满 days 天、还没走到下一步的项目（签约不到两个月、还没开工的）；
+    columns：要逐个项目写出的台账列（同 list_projects 的 columns），如 ["到位资金", "项目管家"]，金额列另给合计。
     """
     days = (0 if as_of else 90) if days is None else days
+    asked = list(dict.fromkeys(column_label(c) for c in columns or []))
     if days < 0:
         raise InvalidValue(f"天数“{days}”无效，应为不小于 0 的整数。")
     if stage not in NEXT_STEP:
@@ -740,6 +742,8 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
             pid: day for pid, day in session.execute(select(Project.id, entered).where(
                 Project.id.in_([x.id for x in stalled])))}
         stalled.sort(key=lambda x: (entered_on.get(x.id) or date.max, x.name))
+        ledger = ledger_column_texts(session, [x.id for x in stalled], asked)
+        sums = column_sums(session, [x.id for x in stalled], asked) if total <= limit else []
         dated = COLUMN_NAMES[stage]
         prov = found_or_examined(session, "projects", [(x.id, x.import_id) for x in stalled], Project.id,
                                  Project.import_id, region_filter(session, region), None,
@@ -754,12 +758,14 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
                        is_foreign=x.is_foreign, foreign_amount_wan_usd=as_float(x.foreign_wan_usd),
                        days_since_signed=(cutoff_day - x.signed_on).days if x.signed_on else 0,
                        entered_on=entered_on.get(x.id),
-                       days_in_stage=(cutoff_day - entered_on[x.id]).days if entered_on.get(x.id) else 0)
+                       days_in_stage=(cutoff_day - entered_on[x.id]).days if entered_on.get(x.id) else 0,
+                       columns=ledger.get(x.id, {}))
         for x in stalled
     ]
     verb = STEP_VERBS[stage]
     listing = "；".join(f"{x.name}（{x.region}，{cn_date(x.entered_on) if x.entered_on else ''}{verb}，"
-                       f"已 {x.days_in_stage} 天）" for x in items[:20])
+                       f"已 {x.days_in_stage} 天" + "".join(f"，{label}：{value}" for label, value in x.columns.items())
+                       + "）" for x in items[:20])
     more = f"（列出{verb}最早的 {len(items[:20])} 个）" if total > len(items[:20]) else ""
     # the region asked is said: 镇坪县有没有… answered "没有…" without it reads as the whole city's
     what = (f"{region or ''}{verb}{'不满' if within else '超过'} {days} 天{'、尚' if within else '仍'}未{STEP_VERBS[step]}的项目"
@@ -771,5 +777,11 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
     summary = (f"截至{cn_date(cutoff_day)}，{what}共 {total} 个{more}：{listing}。{later}" if items
                else f"截至{cn_date(cutoff_day)}，没有{what}。")
     figures = [Figure(label=f"截至{cn_date(cutoff_day)}{what}个数", value=total, unit="个", period=None, provenance=prov)]
+    if items and sums:
+        # an amount column asked of the list is added up over the listed projects, with how many filled it
+        summary += "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）"
+                            for label, value, unit, filled in sums) + "。"
+        figures += [Figure(label=f"{what}{label}合计", value=value, unit=unit, period=None, provenance=prov)
+                    for label, value, unit, _ in sums]
     return StalledProjects(days=days, as_of=cutoff_day, stage=stage, items=items, total_count=total, figures=figures,
                            provenance=prov, summary=summary)

@@ -68,6 +68,9 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("county", "县区（不含全市）"),
     SlotKind("change", "期间之间的变化"),
     SlotKind("columns", "台账列", names=False),
+    # the columns asked, written beside each row of a tool whose rows a condition picks (签约超过90天未开工的): asked
+    # there, they say what to show, not which tool lists (没报进展的项目 is no list of the 最新进展 column)
+    SlotKind("shown_columns", "逐行写出的台账列（不影响选工具）", names=False),
     SlotKind("escalation", "协调层级"),
     SlotKind("owner", "跟踪责任单位", narrows=True),
     SlotKind("rate", "项目比率（开工率、资金到位率…）", names=False),
@@ -98,6 +101,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("oldest", "等得最久的在前（挂得最久、提出最早的问题）", names=False),
     SlotKind("vs_now", "过去某一期台账与最新一期对比（6月底那期有几个，现在多少个）", names=False),
     SlotKind("problem_ledger_on", "某一期问题台账的日期", narrows=True),
+    SlotKind("problem_about", "问题描述中写到的词（用地、环评、供电）"),
     SlotKind("waited_since", "等待天数从何时算起（提出、最新进展）", names=False),
     SlotKind("stuck_in", "停留的阶段（在谈还没签约、签约还没开工）"),
     SlotKind("days_within", "天数是上限（签约还不满两个月）", names=False, narrows=True),
