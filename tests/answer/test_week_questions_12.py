@@ -148,3 +148,22 @@ def test_the_amounts_each_county_took_in_rank_by_value(assistant: Assistant) -> 
 def test_a_documents_attachment_is_its_formalities_line(assistant: Assistant) -> None:
     answer = assistant.ask("信息共享实施办法后头带了个啥附件").answer
     assert "招商项目线索报送表" in answer, answer
+
+
+def test_an_indicator_question_with_no_period_continues_the_conversations(assistant: Assistant) -> None:
+    rows = [r for r in _rows("indicators_long.csv") if r["期间"] == "2023Q2" and r["指标"] == "外商直接投资"]
+    counties = sum(Decimal(r["年度目标"]) for r in rows if r["地区"] != "全市" and r["年度目标"])
+    city = next(Decimal(r["年度目标"]) for r in rows if r["地区"] == "全市")
+    answer = assistant.ask("各县区外资目标加起来是多少，比全市目标多出多少", ["全市上半年外资完成多少"]).answer
+    assert f"年度目标相加 {counties:.2f}万美元" in answer and f"多 {counties - city:.2f}万美元" in answer, answer
+    assert "按上一问的2023年上半年" in answer, answer  # the period taken from the conversation is said
+    # …and the metric too, when the question names none
+    named_none = assistant.ask("全市目标是多少，各县区目标加起来又是多少", ["全市上半年外资完成多少"]).answer
+    assert f"{counties:.2f}万美元" in named_none and f"{city:.2f}万美元" in named_none, named_none
+
+
+def test_a_column_said_first_then_left_empty_picks_the_projects(assistant: Assistant) -> None:
+    empty = [p for p in _rows("projects.csv") if not p["包抓领导"]]
+    assert empty, "the demo ledger has projects with no 包抓领导"
+    answer = _lead(assistant.ask("包抓领导没填的项目有哪些").answer)
+    assert f"包抓领导未填的项目 {len(empty)} 个" in answer and all(p["项目名称"] in answer for p in empty), answer
