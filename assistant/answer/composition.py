@@ -28,7 +28,8 @@ class Composition:
     def text(self) -> str:
         parts = [self.lead] if self.lead else []
         if self.figure_lines:
-            parts.append("【数据】\n" + "\n".join(self.figure_lines))
+            # (one line per result: the same sentence from several calls, 4 counties' "no data", is said once)
+            parts.append("【数据】\n" + "\n".join(dict.fromkeys(self.figure_lines)))
         if self.policy_lines:
             parts.append("【政策与文件依据】\n" + "\n".join(self.policy_lines))
         if self.notes:
