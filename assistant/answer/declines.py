@@ -270,6 +270,19 @@ def asks_errand(question: str) -> bool:
     return (ERRAND.search(question) is not None or CHANGE.search(question) is not None) and not asks
 
 
+# Code or markup pasted as a question (a query, a script tag, a template or lookup expression): nothing is run, and
+# its words are no question — 1' OR '1'='1' UNION SELECT…, <script>…</script>, {{7*7}}, ${jndi:…}.
+CODE = re.compile(r"(?i)\b(?:select|union|insert|update|delete|drop|alter)\b.{0,80}?\b(?:from|into|table|set|where|select)\b"
+                  r"|<\s*script\b.*?<\s*/\s*script\s*>|<\s*/?\s*(?:script|iframe|img|svg|a)\b|\{\{.*?\}\}|\$\{[^}]*\}|javascript:|'\s*or\s*'?\d+'?\s*=\s*'?\d+")
+# What makes Chinese text a question even around a pasted fragment (这个SQL报错是什么意思, 多少).
+_ASKED_IN_CHINESE = re.compile(r"多少|哪|什么|吗|怎么|如何|几|谁|是否|有没有|？|\?\s*$")
+
+
+def pasted_code(question: str) -> bool:
+    """Whether the question is code or markup with no question asked in Chinese around it."""
+    return CODE.search(question) is not None and _ASKED_IN_CHINESE.search(CODE.sub("", question)) is None
+
+
 def asks_prediction(question: str) -> bool:
     """Whether the question asks for a forecast of an outcome, not what has been recorded or written."""
     return PREDICTION.search(question) is not None

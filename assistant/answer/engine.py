@@ -26,6 +26,7 @@ from assistant.answer.declines import (
     gives_another_set,
     missing_issuer,
     nothing_found,
+    pasted_code,
     premise_unanswered,
     set_unspoken,
     subset_unanswered,
@@ -87,6 +88,8 @@ PREDICTION_REFUSAL = ("这个问题要的是预测，本助手无法回答：项
                       "可以问目前的完成情况，例如“平利县上半年内资完成进度是多少”。")
 ERRAND_REFUSAL = ("这个请求本助手无法作答：只能查询项目数据库和检索知识库文档，不能代为发送、通知、打电话或删改内容。"
                   "可以先问要的内容，例如“上半年各县区内资完成情况”，再自行转发。")
+CODE_REFUSAL = ("这段输入像是代码或网页标记，不是问题：本助手不执行任何查询语句或脚本，只回答用中文提出的问题。"
+                "可以这样问：“汉阴县一季度外资完成进度？”“签约超过3个月还没开工的项目有哪些？”")
 RATE_ASKED = re.compile(r"(?:开工|到位|履约|涉链|完成)率|占比|比重")
 GIVEN_SET_NOTE = "问题所说的那一批的数目与项目数据库中的记录对不上，数据库中没有那一批的明细，未用数据库回答。"
 INJECTION_NOTE = "（问题中夹带了要求改变规则、改写答案或操作数据的指令，本助手不执行；以下只回答其中的查询。）"
@@ -527,6 +530,8 @@ class Assistant:
                           mode="grounded", warnings=warnings)
         if which := ambiguous_body(parsed, self.vocab.names.departments, self.vocab.regions):
             return Answer(answer=which, mode="grounded", warnings=warnings)
+        if pasted_code(parsed.text):
+            return Answer(answer=CODE_REFUSAL, mode="grounded", warnings=warnings)
         if asks_opinion(parsed.text):
             return Answer(answer=OPINION_REFUSAL, mode="grounded", warnings=warnings)
         if asks_errand(parsed.text):

