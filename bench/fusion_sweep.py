@@ -160,31 +160,32 @@ def time_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[lis
     return lines + [line(*row) for row in rows[:25]], rows[0][1]
 
 
-def answer_type_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
-    """Stage 2f: the question asks for a date or a time limit and the passage states one (answertype.py)."""
+def one_weight_stage(cases: dict[str, list[Case]], chosen: FusionWeights, name: str, title: str,
+                     multiples: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+                     ) -> tuple[list[str], FusionWeights]:
+    """One signal's weight swept alone (multiples of the normalisation's scale), every other weight as `chosen`."""
     scale = 1.0 if chosen.normalise == "zscore" else 0.2
-    steps = [v * scale for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)]
-    rows = sweep(cases, [replace(chosen, answer_type=v) for v in steps])
-    lines = ["", "## stage 2f: answer-type signal (a date or a time limit asked and stated) with the chosen signals"]
-    return lines + [line(*row) for row in rows], rows[0][1]
+    rows = sweep(cases, [replace(chosen, **{name: v * scale}) for v in multiples])  # type: ignore[arg-type]
+    return ["", f"## {title} with the chosen signals"] + [line(*row) for row in rows], rows[0][1]
+
+
+def answer_type_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
+    """Stage 2f: the question asks for a date, a time limit, a definition or a place in an order and the passage
+    states one (answertype.py)."""
+    return one_weight_stage(cases, chosen, "answer_type", "stage 2f: answer-type signal (a kind of answer asked and stated)",
+                            (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0))
 
 
 def figure_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
     """Stage 2h: an amount asked and the question's words in a clause stating a figure (answertype.figure_coverage)."""
-    scale = 1.0 if chosen.normalise == "zscore" else 0.2
-    steps = [v * scale for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)]
-    rows = sweep(cases, [replace(chosen, figure=v) for v in steps])
-    lines = ["", "## stage 2h: figure signal (an amount asked; the question's words in a clause stating a figure)"]
-    return lines + [line(*row) for row in rows], rows[0][1]
+    return one_weight_stage(cases, chosen, "figure",
+                            "stage 2h: figure signal (an amount asked; the question's words in a clause stating a figure)")
 
 
 def proximity_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
     """Stage 2i: the question's neighbouring word pairs written close together in the passage (kb.word_pairs)."""
-    scale = 1.0 if chosen.normalise == "zscore" else 0.2
-    steps = [v * scale for v in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)]
-    rows = sweep(cases, [replace(chosen, proximity=v) for v in steps])
-    lines = ["", "## stage 2i: proximity signal (the question's neighbouring words written together) with the chosen signals"]
-    return lines + [line(*row) for row in rows], rows[0][1]
+    return one_weight_stage(cases, chosen, "proximity",
+                            "stage 2i: proximity signal (the question's neighbouring words written together)")
 
 
 def places_stage(cases: dict[str, list[Case]], chosen: FusionWeights) -> tuple[list[str], FusionWeights]:
