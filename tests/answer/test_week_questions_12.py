@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from assistant.answer.engine import Assistant
+from assistant.answer.numbers import find_numbers
 from tests.answer.conftest import assistant_with_data
 from tests.answer.demo_rows import DATA
 from tests.answer.demo_rows import indicator as _indicator
@@ -176,6 +177,7 @@ def test_a_column_said_first_then_left_empty_picks_the_projects(assistant: Assis
 def test_pasted_code_is_no_question_and_nothing_is_run(assistant: Assistant, pasted: str) -> None:
     answer = assistant.ask(pasted)
     assert "不是问题" in answer.answer and not answer.citations and not answer.figures, answer.answer
+    assert not find_numbers(answer.answer), answer.answer  # the reply prints no figure of its own
     # a question asked in Chinese around a code word is still answered
     asked = assistant.ask("汉阴县一季度外资多少？")
     assert [f for f in asked.figures if f.value is not None], asked.answer
