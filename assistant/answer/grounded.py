@@ -254,8 +254,9 @@ def other_jurisdictions(text: str, taken: str = "") -> list[str]:
 
 def said_in_slots(parsed: Parsed) -> str:
     """Every text value the question's slots took (总部 深圳, 城市 宁波, an office, an event), joined."""
-    return " ".join(str(v) for v in (*vars(parsed.slots).values(), *(s for s, _ in parsed.slots.spans))
-                    if isinstance(v, str) or isinstance(v, list) and all(isinstance(x, str) for x in v))
+    values = [*vars(parsed.slots).values(), *(span for span, _ in parsed.slots.spans)]
+    return " ".join(word for v in values for word in ([v] if isinstance(v, str) else v if isinstance(v, list) else [])
+                    if isinstance(word, str))
 
 
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
@@ -317,11 +318,11 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         # 给大湾区、长三角各编了本啥: what the documents say of the place, not a figure the database lacks
         eligible = [e for e in eligible if parsed.slots.city and "city" in REGISTRY[e[2]].slots.values()]
     if not parsed.regions and not parsed.metrics and not parsed.unknown_place and not named_entities \
-            and (elsewhere := other_jurisdictions(parsed.text, said_in_slots(parsed))):
+            and other_jurisdictions(parsed.text, said_in_slots(parsed)):
         # 汉中对签约、开工项目按啥节奏调度: another city's practice, which its documents state; our ledgers' rows
-        # are our counties', whatever the question's other words (a place a slot took, 总部在深圳的企业, 宁波那场
-        #活动, is what our rows say of it; a figure asked of it is refused as the place's, unknown_place)
-        eligible = [e for e in eligible if "city" in REGISTRY[e[2]].slots.values()] if elsewhere else eligible
+        # are our counties', whatever the question's other words (a place a slot took — 总部在深圳的企业, 宁波那场
+        # 活动 — is what our rows say of it; a figure asked of another city is refused as unknown_place)
+        eligible = [e for e in eligible if "city" in REGISTRY[e[2]].slots.values()]
     if parsed.slots.parts and parsed.metrics:
         # 各县区外资目标加起来是多少: the counties' own figures added up, which only a tool adding them gives (the
         # city's row is its own figure, not their sum)
