@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
 
+from assistant.answer.slot_values import window_is_period
 from assistant.answer.slots import Slots, calendar_window, day_count, in_charge_columns
 from assistant.answer.understand import (
     AMOUNT_CHANGE,
@@ -238,9 +238,7 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         start, end = calendar_window(current.text, previous.slots.date_from)
         if start is not None:
             slots.date_from, slots.date_to, slots.week = start, end, False
-        elif previous.period is not None and not previous.period_assumed and period is not None and (
-                previous.slots.date_from == date(previous.period.year, 1, 1)
-                and previous.slots.date_to == previous.period.end):
+        elif period is not None and window_is_period(previous):
             # 到上半年呢 after 一季度签的项目开工了多少: the window was the period said, and moves with it
             slots.date_from = slots.date_to = None
     return replace(

@@ -39,6 +39,7 @@ from assistant.tools.projects import (
     SPAN_ORDERS,
     UNFILLED,
     ProjectList,
+    span_days,
 )
 from assistant.tools.types import cn_date
 
@@ -363,8 +364,7 @@ def _span_order_lead(order: str, listed: ProjectList) -> tuple[str, list[float]]
     """从开工到投产最快的是某项目（2023年1月5日开工，2023年6月1日投产，用了 147 天）。 — with every project sharing that
     span; and the days, for the checker."""
     start, end, longest = SPAN_ORDERS[order]
-    spans = [(item, (b - a).days) for item in listed.items
-             if (a := getattr(item, start)) is not None and (b := getattr(item, end)) is not None]
+    spans = [(item, days) for item in listed.items if (days := span_days(item, order)) is not None]
     first, then = (column.removesuffix("日期") for column in SPAN_ORDER_COLUMNS[order])
     if not spans:
         return f"所列项目都还没有从{first}到{then}的两个日期。", []

@@ -328,9 +328,10 @@ class Slots:
 
 # A department's bare short name (财政, 交通, 环保) is the sector itself when a term goes on from it (财政收入, 交通运输
 # 投资, 环保产业): only a body's name (财政局, 发改委) or the bare name used alone names the department.
-_BODY_SUFFIX = re.compile(r"(?:局|委|厅|办|会|公司)$")
+_BODY_ENDS = r"(?:局|委|厅|办|会|公司)"
+_BODY_SUFFIX = re.compile(rf"{_BODY_ENDS}$")
 # A question about the problem ledger's entries (这类问题, 企业诉求, 卡在哪): the words its descriptions write pick them.
-_PROBLEMS_ASKED = re.compile(r"问题|诉求|困难|堵点|卡点|难点|瓶颈")
+_PROBLEMS_ASKED = re.compile(rf"{_PROBLEM_WORDS.pattern}|堵点|卡点|难点|瓶颈")
 # Words of a question that say what kind of thing it asks, not what the problems are about.
 _NOT_ABOUT = frozenset({"问题", "项目", "台账", "企业", "诉求", "困难", "情况", "进展", "状态", "部门", "单位", "协调",
                         "解决", "办结", "推进", "落实", "影响", "尚未", "完成", "需要", "滞后", "没有", "哪些", "什么"})
@@ -346,7 +347,7 @@ def described_problems(text: str, descriptions: list[str], projects: list[str]) 
 
 
 # Two bodies joined in one phrase (自然资源局和生态环境局, 发改委、工信局): each is asked about.
-_JOINED_BODIES = re.compile(r"(?:局|委|厅|办|会|公司)(?:和|与|跟|及|以及|、|还有)")
+_JOINED_BODIES = re.compile(rf"{_BODY_ENDS}(?:和|与|跟|及|以及|、|还有)")
 _SECTOR_TERM = re.compile(r"收入|支出|资金|预算|补助|补贴|投入|增长|增速|设施|基础|运输|项目|产业|企业|工业|经济|政策|保障|体制|"
                           r"事权|总量|规模|能力|水平|建设|领域|行业|服务业|装备|目标|任务|指标")
 
@@ -932,7 +933,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     # otherwise the first the table of aliases lists, as one department always was
     several = len(bodies_said) > 1 and all(_BODY_SUFFIX.search(hit) for _, _, hit in bodies_said) and _JOINED_BODIES.search(bare)
     for _, key, hit in sorted(bodies_said) if several else bodies_said[:1]:
-        if [d for d in vocab.departments if key in normalise_name(d)]:
+        if any(key in normalise_name(d) for d in vocab.departments):
             # (several departments matching one key: the tool lists every matching department's problems)
             slots.department = slots.department or key
             if several:

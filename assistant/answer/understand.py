@@ -133,15 +133,15 @@ SHARE_OF_CITY = re.compile(r"占(?:了)?(?:全市|全市的|全市总量的?)|"
 # …and where a place is ranked (全市排第几, 全市中名次): the city itself is never ranked, so even alone it is the field.
 CITY_RANKS = re.compile(r"全市(?:范围)?(?:内|中|里|上)?(?:排|名次|位次)")
 # The city's own figure as the level (比全市快的, 跑赢全市的, 低于全市平均的): the counties beyond it, the city unranked.
+CITY_LEVEL = re.compile(r"(比|超过|高于|快于|好于|跑赢|强于|低于|慢于|落后于?|不如|跑输|不及|不到|没到|没达到)\s*全市"
+                        r"(?:平均|整体|水平|总体)?(?:水平)?")
+
+
 def against_city(text: str) -> bool:
     """Whether a question asks which places, or how many, stand above or below the city (比全市快的有几个): the city
     is the level they are set against, not a place asked about."""
     return CITY_LEVEL.search(text) is not None and re.search(r"哪些|哪几|(?:几|多少)个(?!\s*(?:百分)?点)|有谁|哪个",
                                                              text) is not None
-
-
-CITY_LEVEL = re.compile(r"(比|超过|高于|快于|好于|跑赢|强于|低于|慢于|落后于?|不如|跑输|不及|不到|没到|没达到)\s*全市"
-                        r"(?:平均|整体|水平|总体)?(?:水平)?")
 
 
 @dataclass

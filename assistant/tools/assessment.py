@@ -120,6 +120,11 @@ def class_members(county_class: str) -> list[str]:
     return list(scheme.classes[county_class])
 
 
+def class_label(county_class: str, members: list[str]) -> str:
+    """How an answer names a class with its counties: 二类县区（汉阴县、石泉县、…）."""
+    return f"{county_class}县区（{'、'.join(members)}）"
+
+
 def class_of(region: str) -> str | None:
     """The class of the configured scheme a county is in (汉阴县 → 二类), or None."""
     scheme = load_scheme(configured_city().assessment_file or SCHEME_FILE)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from assistant.db.models import Project, Region
 from assistant.db.session import FigureStore
-from assistant.tools.assessment import class_members
+from assistant.tools.assessment import class_label, class_members
 from assistant.tools.common import all_ids, check_region, guard_aggregate, provenance_of, resolve_region
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import ledger_date
@@ -133,7 +133,7 @@ def county_totals(store: FigureStore, measure: Measure = "项目个数", region:
         totals = [t for t in totals if t.region == store.region_scope]
     figures = [Figure(label=f"{t.region}项目" + ("个数" if column is None else f"{measure}合计"), value=t.value, unit=unit,
                       period=None, provenance=prov) for t in totals]
-    field_ = f"{county_class}县区（{'、'.join(members)}）" if members is not None else ""
+    field_ = class_label(county_class, members) if county_class and members is not None else ""
     together = ""
     if members is not None and totals:
         # the class's counties together (二类县区合起来项目总投资多少), from the same rows as the ranking

@@ -20,7 +20,7 @@ from assistant.db.reference import CITY_NAME
 from assistant.db.session import FigureStore
 from assistant.db.units import convert, normalise_unit, round2
 from assistant.db.vocab import resolve_metric
-from assistant.tools.assessment import class_members
+from assistant.tools.assessment import class_label, class_members
 from assistant.tools.common import check_region, guard_aggregate, provenance, regions, resolve_region
 from assistant.tools.formulas import formula
 from assistant.tools.indicator_rows import Row, city_figures, competition_rank, load_rows, pct, yoy_of
@@ -263,7 +263,7 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         f"{rank}. {members[0][0]} {format_value(float(members[0][1]), unit)}" if len(members) == 1 else
         f"并列第{rank}（{len(members)}个）：{'、'.join(name for name, _ in members)} {format_value(float(members[0][1]), unit)}"
         for rank, members in groups.items())
-    field_ = f"{county_class}县区（{'、'.join(members)}）" if members is not None else ""
+    field_ = class_label(county_class, members) if county_class and members is not None else ""
     summary = f"{p.label} {m.name} {field_}按{_BY_LABELS[key]}排名：{listing or '无数据'}。"
     if asked is not None and not asked.is_city:
         mine = next(((r, s) for r, s in ordered if r.region == asked.name), None)

@@ -998,7 +998,7 @@ def county_chain_shares(store: FigureStore, region: str | None = None, county_cl
 
 def _county_ranking(store: FigureStore, by: str, region: str | None = None, county_class: str | None = None,
                     period: str | None = None, ledger_on: date | None = None) -> CountyRanking:
-    from assistant.tools.assessment import class_members  # the scheme reads the rates of this module
+    from assistant.tools.assessment import class_label, class_members  # the scheme reads this module's rates
 
     field = RATE_FIELDS[by]
     members = class_members(county_class) if county_class else None
@@ -1051,8 +1051,8 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None, coun
     below = [r.region for r in ranked if target is not None and getattr(r, field) < target]
     field_ = f"{county_class}县区" if members is not None else "各县区"
     combined = ""
-    if members is not None and (total := whole.get(f"{county_class}县区合计")) is not None:
-        combined = (f"{county_class}县区（{'、'.join(members)}）合计：" + "，".join(
+    if county_class and members is not None and (total := whole.get(f"{county_class}县区合计")) is not None:
+        combined = (f"{class_label(county_class, members)}合计：" + "，".join(
             f"{project_rate(name)}{format_value(getattr(total, f), '%')}" for name, f in RATE_FIELDS.items()
             if getattr(total, f) is not None and name in (by, "开工率", "资金到位率")) + "。")
     issue = f"按{cn_date(day)}那一期台账" if issue_day is not None else f"截至{cn_date(day)}台账"

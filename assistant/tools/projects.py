@@ -433,6 +433,13 @@ SPAN_ORDER_COLUMNS: dict[str, tuple[str, str]] = {
     for order, (a, b, _) in SPAN_ORDERS.items()}
 
 
+def span_days(project: object, order: str) -> int | None:
+    """The days between the two steps a span order measures (签约 → 开工), None without both dates."""
+    start, end, _ = SPAN_ORDERS[order]
+    first, then = getattr(project, start), getattr(project, end)
+    return (then - first).days if first is not None and then is not None else None
+
+
 @figure_tool(
     "列出项目：按地区、产业链、阶段、期间、投资额、是否外资筛选",
     examples=[
@@ -497,8 +504,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             sign = -1 if order == "funds" else 1
             projects = sorted(projects, key=lambda x: (x.funds is None, sign * (x.funds or 0), x.name))
         elif order in SPAN_ORDERS:  # 从开工到投产最快的: by the days between the two steps, those without both last
-            start, end, longest = SPAN_ORDERS[order]
-            span = {x.id: (b - a).days if (a := getattr(x, start)) and (b := getattr(x, end)) else None for x in projects}
+            longest = SPAN_ORDERS[order][2]
+            span = {x.id: span_days(x, order) for x in projects}
             projects = sorted(projects, key=lambda x: (span[x.id] is None,
                                                        -(span[x.id] or 0) if longest else span[x.id] or 0, x.name))
         elif order in DATE_ORDERS:  # 哪个开工最晚 / 最先签约: by the step's date, those not there yet last
@@ -583,9 +590,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     totals = ""
     if sums:
         # an amount column asked of the list is added up over every listed project, with how many filled it
-        totals = "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）" for label, value, unit, filled in sums)
-        figures += [Figure(label=f"符合条件的项目{label}合计", value=value, unit=unit, period=p.key if p else None,
-                           provenance=prov) for label, value, unit, _ in sums]
+        totals, summed = sums_said(sums, "符合条件的项目", p.key if p else None, prov)
+        figures += summed
     shares = [(label, value, all_value, unit, round(value / all_value * 100, 2))
               for (label, value, unit, _), (_, all_value, _, _) in zip(sums, whole, strict=True) if all_value] if whole else []
     if shares:
@@ -632,6 +638,15 @@ def column_sums(session: Session, ids: list[int] | None, labels: list[str],
         values = [v for v in session.scalars(stmt) if v is not None]
         out.append((label, round(float(sum(values)), 4), _SUMMED[attr], len(values)))
     return out
+
+
+def sums_said(sums: list[tuple[str, float, str, int]], of: str, period: str | None,
+              prov: Provenance) -> tuple[str, list[Figure]]:
+    """column_sums in words (到位资金合计 0.70亿元（3 个项目填报）) and as figures labelled `of`…合计."""
+    text = "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）" for label, value, unit, filled in sums)
+    figures = [Figure(label=f"{of}{label}合计", value=value, unit=unit, period=period, provenance=prov)
+               for label, value, unit, _ in sums]
+    return text, figures
 
 
 def _picked(label: str, value: str) -> str:
@@ -779,9 +794,8 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
     figures = [Figure(label=f"截至{cn_date(cutoff_day)}{what}个数", value=total, unit="个", period=None, provenance=prov)]
     if items and sums:
         # an amount column asked of the list is added up over the listed projects, with how many filled it
-        summary += "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）"
-                            for label, value, unit, filled in sums) + "。"
-        figures += [Figure(label=f"{what}{label}合计", value=value, unit=unit, period=None, provenance=prov)
-                    for label, value, unit, _ in sums]
+        said, summed = sums_said(sums, what, None, prov)
+        summary += said + "。"
+        figures += summed
     return StalledProjects(days=days, as_of=cutoff_day, stage=stage, items=items, total_count=total, figures=figures,
                            provenance=prov, summary=summary)
