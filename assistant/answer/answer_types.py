@@ -43,7 +43,7 @@ DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|
 WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|几[号日]|截止(?:时间|日期)|哪一?年|多会儿|几月份?|哪个?月份?(?!底|末)")
 # a day of the week (每周五前) dates a weekly deadline as 5日前 dates a monthly one
 WHEN = re.compile(r"\d{1,2}月|\d{1,2}[日号]|\d{4}年|[次当本下上]年|[月年]底|[月年]末|季度末|[之以]前|前完成|截至|年内|"
-                  r"(?:周|星期|礼拜)[一二三四五六日天]")
+                  r"(?:周|星期|礼拜)[一二三四五六日天]|(?:于|在)?[一二三四1-4]季度(?:内|末|前)?[印出发召举开完]|[上下]半年[印出发召举开完]")
 # When something happens under a rule (什么时候消灭, 何时生效, 什么时候要报): answered by a span from an event.
 RULE_WHEN = re.compile(r"(?:什么时候|何时|啥时候)(?:起|开始)?(?:消灭|失效|生效|届满|到期|终止|解除|起算|开始计算|算数|执行|施行|实施|"
                        r"要|应|须|必须)")
@@ -69,6 +69,11 @@ FORMULA = re.compile(r"[＝=÷×/]|除以|乘以|之比|比值|相除|相乘|之
 # a difference of two percentages asked in points (慢了几个点, 差多少个百分点): 15.4个百分点, not a count of 个
 PCT_POINTS_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个?\s*(?:百分)?点(?![钟儿])")
 PCT_POINTS = re.compile(r"\d+(?:\.\d+)?\s*个?百分点")
+# The thing a count counts, written after its classifier (多少条企业反映的问题 → 问题): its last two characters.
+COUNTED_NOUN = re.compile(r"[\u4e00-\u9fa5]{0,8}?([\u4e00-\u9fa5]{2})(?=[，,。？?！!]|$)")
+# A count inside where something was done, the question asking what (在几个库上面做了啥, 从几个方面抓了什么): the
+# things done, which a passage writes in prose — not the number of places.
+LOCATIVE_COUNT = re.compile(r"(?:在|从|对|就)(?:几|多少)个[^，。？?]{1,6}(?:上面?|里面?|方面|中)[^，。？?]*(?:啥|什么|哪些)")
 HEADCOUNT_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个\s*人")
 PEOPLE_Q = re.compile(r"(?<!哪)(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
 # any other 多少 / 几 (控制指标定的多少, 排第几 aside) asks for a number of some kind
@@ -180,9 +185,16 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("人数", PEOPLE)
     if POINTS_Q.search(question):
         return AnswerType("分值", POINTS)
+    if LOCATIVE_COUNT.search(question):
+        return None
     if m := COUNT_Q.search(question):
-        unit = f"[{_PEOPLE}]" if m.group(1) in _PEOPLE else re.escape(m.group(1).removeprefix("万"))
-        return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}(?:万)?{unit}{_NOT_A_COUNT}"))
+        asked = m.group(1)
+        unit = f"[{_PEOPLE}]" if asked in _PEOPLE else re.escape(asked.removeprefix("万"))
+        counted = rf"(?<![\d.]){_NUM}\s*{_ABOUT}(?:万)?{unit}{_NOT_A_COUNT}"
+        # …or in the general classifier right after the thing counted (多少条企业反映的问题 → 企业问题诉求146个)
+        if asked in _CLASSIFIERS and asked != "个" and (noun := COUNTED_NOUN.match(question, m.end())):
+            counted += rf"|{noun.group(1)}[\u4e00-\u9fa5]{{0,4}}{_NUM}\s*{_ABOUT}个{_NOT_A_COUNT}"
+        return AnswerType("数量", re.compile(counted))
     if PEOPLE_Q.search(question):
         return AnswerType("人数", PEOPLE)
     if NUMBER_Q.search(question):

@@ -39,8 +39,9 @@ def latest_first(items: Sequence[T], issued: Callable[[T], str]) -> list[T]:
 
 # A question asking who or which holds a position (排第一的是哪个市, 投资最大的是哪个项目).
 ASKS_WHICH_ONE = re.compile(r"哪个|哪家|哪一|哪位|是谁|什么项目|哪些|哪几")
-ASKED_POSITION = re.compile(r"(倒数)?第\s*([一二三1-3])(?!\s*季度|\d)|最([大多高快好少低小慢差])")
+ASKED_POSITION = re.compile(r"(倒数)?第\s*([一二三1-3])(?!\s*季度|\d)|最([大多高快好少低小慢差早先晚])")
 _TOP = ("首位", "居首", "之首", "第一", "第1", "领先")
+_FIRST = ("最早", "最先", "率先", "首家", "首个", "首批", "第一家", "第一个", "第一批")
 
 
 def position_forms(question: str) -> list[str]:
@@ -57,4 +58,5 @@ def position_forms(question: str) -> list[str]:
         cn = {"1": "一", "2": "二", "3": "三"}[number]
         return [f"第{cn}", f"第{number}"] + (list(_TOP) if number == "1" else [])
     word = f"最{m.group(3)}"
-    return [word] + (list(_TOP) if m.group(3) in "大多高快好" else [])
+    # (哪一家成立得最早: a sentence saying which came first — 最早, 率先, 首家 — not one counting them all)
+    return [word] + (list(_TOP) if m.group(3) in "大多高快好" else list(_FIRST) if m.group(3) in "早先" else [])

@@ -63,6 +63,10 @@ FRAME_WORDS = {
     "垫底", "末位", "末尾", "殿后", "倒数", "靠后", "靠前", "榜首", "头名",
     # the ledger a record is kept in (走访台账上有新记录没, 台账上签了约的): the tool reading it is that ledger
     "台账", "记录", "新记录",
+    # the days between two steps (中间隔了几天, 相隔多久): the span the project's record states between its dates
+    "间隔", "相隔", "中间", "之间",
+    # what was done along with something else (顺带谈了, 顺便看了): how it was done, not an attribute
+    "顺带", "顺便", "捎带",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
 ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁")

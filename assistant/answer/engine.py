@@ -38,6 +38,7 @@ from assistant.answer.declines import (
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
 from assistant.answer.followups import IN_CHARGE, bare_attribute, continue_topic, resolve_follow_up
 from assistant.answer.grounded import Plan, figures_for, plan_for
+from assistant.answer.leads import asked_enterprise_fields
 from assistant.answer.named_documents import KIND_NAMED, named_held, unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.quoting import ASKS_PLANS, RULE, citation_of, period_mentions, policy_for
@@ -320,6 +321,18 @@ class Assistant:
             # total); the documents may break that set down, the database cannot
             return plan.without_calls(), Composition(notes=[GIVEN_SET_NOTE]), []
         synonyms = load_synonyms(self.settings.synonyms_path)
+        if comp.no_data and parsed.slots.enterprise:
+            # 宁德时代属于哪一类企业 read as its projects, of which it has none: the company (or project) is in the
+            # database, so the table that holds it answers — the next tool the question fills that finds rows
+            for name, calls in plan.alternatives:
+                other = Plan(calls=calls, route=name, score=plan.score, policy=plan.policy, other=plan.other)
+                trial = Composition()
+                figures_for(parsed, store, trial, known, other)
+                # …and only where it states what is asked of the company (its 类别, 总部): its record is no
+                # answer to how much it plans to invest
+                if trial.results and not trial.no_data and asked_enterprise_fields(parsed, trial.results) \
+                        and not uncovered(parsed, [REGISTRY[name]], trial.results, synonyms):
+                    return other, trial, []
         missing = uncovered(parsed, [REGISTRY[c.tool] for c in plan.calls], comp.results, synonyms)
         if not missing:
             return plan, comp, []
@@ -412,6 +425,11 @@ class Assistant:
         return {"联络处": [name for name, _, _ in names.offices], "产业链": [c for c, _ in names.chains],
                 "企业": list(names.enterprises), "责任部门": list(names.departments), "问题编号": list(names.problem_codes),
                 "招商活动": list(names.event_titles)}
+
+    def _written(self, word: str) -> bool:
+        """Whether some passage writes `word`, or another way of writing it (联系电话 as 电话, synonyms.yaml)."""
+        others = [o for group in load_synonyms(self.settings.synonyms_path).groups if word in group for o in group]
+        return self.kb.writes(word) or any(self.kb.writes(o) for o in others)
 
     def _latest_period(self, metrics: list[str], regions: list[str]) -> str | None:
         newest = self.vocab.latest_for(metrics, regions)
@@ -578,13 +596,13 @@ class Assistant:
         asks_why = WHY.search(parsed.text) is not None
         # the value asked for under a name no document writes (平均年龄多大, 叫什么名字): no passage can state it, and
         # passages about the question's other words would only pad a "cannot answer"
-        unstated = [w for w in missing if not self.kb.writes(w) and asked_directly(w, parsed.text)]
+        unstated = [w for w in missing if not self._written(w) and asked_directly(w, parsed.text)]
         if not plan.calls and not missing and not defined:
             # no tool was chosen, so none said what it lacks: a property asked of something (通威集团的注册地址在哪)
             # under a name neither the documents nor the database's names write is as unstated
             known = self._known_words(parsed)
             unstated = missing = [w for w in asked_terms(parsed) if asked_of_something(w, parsed.text)
-                                  and not names_the_value(parsed.text, w) and not self.kb.writes(w)
+                                  and not names_the_value(parsed.text, w) and not self._written(w)
                                   and not any(w in k for k in known)]
         if not comp.settled and plan.calls and comp.no_data and not asks_why:
             # the figure is not in the database: quote a document only where it speaks of that period

@@ -165,6 +165,10 @@ MOVED = re.compile(r"(?:涨|升|提高|提升|增加|上升|下降|降|减少|�
                    r"(?:多少|几个?(?:百分)?点|几|多大)")
 
 
+# The same asked again of another place (紫阳又提了多少, 旬阳也落后吗, 恒口同样低于序时吗).
+AGAIN = re.compile(r"(?<=[\u4e00-\u9fa5])(?:又|也|同样)(?!是否)")
+
+
 # Words naming a rule or a document (办法, 规定, 文件): a question of what they say, not of a figure
 NAMES_RULES = re.compile(r"办法|规定|文件|政策|条例|细则|方案|意见|报告|答复|访谈|手册|按.{0,8}(?:要求|标准)")
 
@@ -179,7 +183,11 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # …or sets the figure just given against another of its own kind and names no place or measure of its own
     # (比7月底那会儿是快了还是慢了，差多少 after 全市1-8月内资同比多少)
     against = current.text.startswith(("比", "较", "相比")) and not current.text.startswith(("比例", "比重", "比较"))
-    if previous is None or len(current.text) > 16 and not SAID_BEFORE.search(current.text) and (
+    # …or asks only attributes of a figure and names nothing of its own (全年目标是多少，这会儿超序时几个点 after
+    # 石泉到7月底内资到位了多少): of the figure just given, however many it asks
+    bare = not current.regions and not current.metrics and current.period_assumed and not _filled(current.slots) \
+        and len(ATTRIBUTE.findall(current.text)) > 1 and not NAMES_RULES.search(current.text)
+    if previous is None or len(current.text) > 16 and not SAID_BEFORE.search(current.text) and not bare and (
             not POINTS_BACK.search(current.text) or NAMES_RULES.search(current.text) and not _filled(current.slots)) \
             and not (against and not current.regions and not current.metrics and not NAMES_RULES.search(current.text)):
         return current
@@ -205,8 +213,10 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     subjectless = not _subject(current) and _subject(previous) and not DEFINE.search(current.text)
     # a place named with only what is asked of it (汉阴一个县占了全市多大比重, 汉阴排第几 after 全市外资…): the metric
     # and period of the figure just given, of that place
+    # …or the same asked again of it (紫阳又提了多少, 旬阳也落后了吗)
     of_place = bool(current.regions) and not current.metrics and current.period_assumed and bool(previous.metrics) \
-        and not _filled(current.slots) and bool(SHARE_OF_CITY.search(current.text) or asks_attribute)
+        and not _filled(current.slots) and bool(SHARE_OF_CITY.search(current.text) or asks_attribute
+                                                or len(current.text) <= 12 and AGAIN.search(current.text))
     if not FOLLOW_UP.search(current.text) and not ANAPHORA.search(current.text) and not subjectless \
             and not POINTS_BACK.search(current.text) and not of_place \
             and not (asks_attribute and (names_nothing or swaps_measure) and len(current.text) <= 10) \
@@ -270,13 +280,21 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
 CONTINUES = re.compile(r"^(?:那|那么|要是|如果|假如|万一|还有|另外|其中|这个|那个|这些|那些|它|他们|她们|该)")
 
 
+# A measure or an item pointed at (这一项, 这个指标, 这个率): the one the turn before was about.
+ITEM_POINTED = re.compile(r"^(?:那|那么)?(?:这|那)一?(?:项|个指标|项指标|个率|个比率|个比例)")
+
+
 def continue_topic(current: Parsed, previous: Parsed | None) -> Parsed:
     """A question continuing the documents' topic of the turn before (not a figure's follow-up, which
     `resolve_follow_up` resolves), naming no place or metric of its own: it carries that turn's question as its
     topic, so the documents are searched for both."""
     if previous is None or current.follow_up or current.regions or current.metrics or len(current.text) > 24:
         return current
-    if not {"policy", "define"} & set(previous.intents) or not (CONTINUES.search(current.text)
-                                                                 or ANAPHORA.search(current.text)):
+    # …or asking a rule or a document about the measure the turn before asked a figure of (这一项在考核里占几分
+    # after 签约项目的合同履约率多少): that measure is what the documents are searched for
+    of_item = ITEM_POINTED.search(current.text) is not None and (NAMES_RULES.search(current.text) is not None
+                                                                 or "考核" in current.text)
+    if not of_item and (not {"policy", "define"} & set(previous.intents) or not (CONTINUES.search(current.text)
+                                                                                  or ANAPHORA.search(current.text))):
         return current
     return replace(current, topic=f"{previous.topic} {previous.text}".strip())

@@ -401,9 +401,11 @@ def asked_columns(parsed: Parsed, project: ProjectDetail) -> list[str]:
 # The target-enterprise table's columns a question asks of one company (总部设在哪儿, 哪条产业链的, 谁在跟):
 # the column, the words asking it and the item's field.
 ENTERPRISE_FIELDS: dict[str, tuple[re.Pattern[str], str]] = {
-    "总部所在地": (re.compile(r"总部|总公司|哪里的企业|哪儿的企业|哪里的公司|哪儿的公司"), "headquarters"),
+    "总部所在地": (re.compile(r"总部|总公司|老家|大本营|哪里的企业|哪儿的企业|哪里的公司|哪儿的公司"), "headquarters"),
     "所属产业链": (re.compile(r"产业链|哪条链|哪个链"), "chain"),
     "跟踪责任单位": (re.compile(r"谁在跟|谁跟的|跟踪责任单位|哪个单位在?跟"), "owner"),
+    "类别": (re.compile(r"类别|啥类|什么类|哪一?类|归类|划.{0,3}类"), "category"),
+    "对接状态": (re.compile(r"对接状态|对接到哪|谈到哪|跟到哪"), "status"),
 }
 
 

@@ -56,7 +56,7 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；�
 # A section that is a letter's formalities (附注（联系人、抄送、印发）, 版记): named so by its heading's start, not by
 # a word inside an article's first line (第二十二条 …自印发之日起施行 is content).
 FORMALITIES = re.compile(r"^[（(]?(?:附注|版记|抄送|印发|联系人|附件)")
-FORMALITY_ASKED = re.compile(r"联系人|联系电话|电话|抄送|签发|附件")
+FORMALITY_ASKED = re.compile(r"联系人|电话|抄送|签发|附件")  # (联系电话: the line writes 电话)
 # The clauses of a mixed question that the documents are searched with (完成多少，为什么滞后 → 为什么滞后).
 WHY_SEARCH = why_pattern("怎么", "是什么", "口径")
 DATA_INTENTS = ("figure", "rank", "lag", "project", "event", "problem")
@@ -96,7 +96,9 @@ def period_mentions(key: str) -> list[list[str]]:
 
 
 # An item named by its number: 第5期, 第七届, 第205号 (提案), 第十四条.
-NAMED_ITEM = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])")
+NAMED_ITEM = re.compile(r"第\s*(\d+|[一二两三四五六七八九十百零〇]+)\s*([期次批届号条款章轮场节])"
+                        # (112号答复函, 205号提案那份: a proposal's number without its 第)
+                        r"|(?<![\d〔\[第])(\d{1,4})(号)(?=建议|提案|议案|答复|那)")
 # A question asking county by county (各县区…分别多少, 每个县区).
 EACH_COUNTY = re.compile(r"各(?:个)?(?:县区|县市区|县（市、区）|区县|单元)|每个(?:县区|县|区县)")
 # Of two sentences equally covering the question, the one whose subject is a question word is preferred: less than
@@ -323,7 +325,8 @@ def policy_for(
     if asked is not None and elsewhere:
         asked = replace(asked, scope=tuple(tuple(places.forms(p)) for p in elsewhere))
     # an item the question names by its number (第5期, 第七届, 第205号): only passages naming it speak of it
-    ordinals = [{f"第{n}{unit}" for n in ordinal_forms(number)} for number, unit in NAMED_ITEM.findall(parsed.text)]
+    ordinals = [{f"第{n}{unit}" for n in ordinal_forms(number)} for m in NAMED_ITEM.finditer(parsed.text)
+                for number, unit in [(m.group(1) or m.group(3), m.group(2) or m.group(4))]]
     # …unless the question asks for one of them (答复函的联系人是谁, 抄送了哪些单位)
     asks_formality = FORMALITY_ASKED.search(query) is not None
     chosen: list[tuple[Hit, str]] = []
@@ -480,7 +483,9 @@ def _formality(sentence: str, words: list[str]) -> bool:
     if ADDRESS_LINE.match(sentence):
         return True  # 马丽娟代表： — whom a letter is addressed to (the proposer is quoted by salutation(), if asked)
     found = BOILERPLATE.search(sentence)
-    return found is not None and not any(w in found.group(0) for w in words)
+    # (联系电话多少: the 联系人 line writes the 电话 after the name)
+    return found is not None and not any(w in found.group(0) or FORMALITY_ASKED.fullmatch(w) and w in sentence
+                                         for w in words)
 
 
 # Characters a quote of three sentences may run to: a provision's clauses (…应当支付逾期利息。双方…有约定的，…；未作

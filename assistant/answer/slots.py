@@ -311,6 +311,8 @@ class Slots:
     hq: str | None = None  # where the companies asked about have their headquarters (总部在深圳的企业)
     event: str | None = None  # the event asked about, by the part of its title the question names (丝博会)
     across_issues: bool | None = None  # a change across the ledger's issues asked (哪一期转的, 这几期涨了多少)
+    every_issue: bool | None = None  # each issue asked, not two (哪一期开始过六成的, 哪一周涨得最猛, 各期分别多少)
+    leaders: bool | None = None  # who led or attended asked (哪几位市领导带队去的, 谁出席的)
     due_from: date | None = None  # a window ahead that deadlines fall in (下个月到期, 本周要办结)
     due_to: date | None = None
     county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
@@ -397,8 +399,11 @@ def calendar_window(text: str, today: date | None = None) -> tuple[date | None, 
     """The month or quarter a text names as days (二季度 → April–June, 7月份 → July), of the year it says or of
     `today`'s; none for a cumulative span (1-7月, 截至7月, 前三季度)."""
     year_m = re.search(r"(20\d{2})\s*年", text)
+    relative = re.search("|".join(_RELATIVE_YEARS), text) if today else None
     # an occasion's signing (6月份宁波那场签了多少) is the event's own figure, in whatever year it was held
-    year = int(year_m.group(1)) if year_m else (today.year if today and not _OCCASION.search(text) else None)
+    # (去年4到6月签约的: the months of the year said relative to `today`)
+    year = int(year_m.group(1)) if year_m else (today.year + (_RELATIVE_YEARS[relative.group()] if relative else 0)
+                                                if today and not _OCCASION.search(text) else None)
     # a span of months from a later month than January (4到6月签的, 下半年办的) is a window; from January it is the
     # cumulative period the indicators read
     span = _MONTH_SPAN.search(text)
@@ -424,7 +429,7 @@ def calendar_window(text: str, today: date | None = None) -> tuple[date | None, 
     # a year said on its own (去年提出来的问题, 2022年走访过的企业): the whole of it; a half of it (上半年) is the
     # cumulative period the indicators and the signing filters read, not a window here
     said = int(year_m.group(1)) if year_m else (
-        today.year + _RELATIVE_YEARS[r.group()] if today and (r := re.search("|".join(_RELATIVE_YEARS), text)) else None)
+        today.year + _RELATIVE_YEARS[relative.group()] if today and relative else None)
     # (an occasion's signing, 今年丝博会签了多少, is the event's own figure: no window)
     if said and not re.search(r"[上下]半年|季度|月", text) and not _OCCASION.search(text):
         return date(said, 1, 1), date(said, 12, 31)
@@ -472,15 +477,28 @@ def _due_window(text: str, today: date | None) -> tuple[date | None, date | None
     return None, None
 
 
+# A project's phase at the end of its name (一期, 二期, 首期).
+_PHASE = re.compile(r"[一二三四五六七八九十首\d]期$")
+
+
 def _find_name(text: str, names: list[str], kind: str, shorts: dict[str, str] | None = None) -> tuple[str, str] | None:
     """(canonical name, the span of text that named it), preferring the longest span. `shorts`: other names a thing
     is called by (an enterprise's trade name → the enterprise)."""
     norm = normalise_name(text)
     found: list[tuple[int, str, str]] = []
+    # a project called without its phase (富硒食品产业园那个 → 富硒食品产业园一期项目), where no other project shares
+    # the rest and the question names no other phase
+    phaseless: dict[str, list[str]] = {}
+    if kind == "project":
+        for name in names:
+            if (bare := _PHASE.sub("", core_name(name, kind))) != core_name(name, kind) and len(bare) >= 4:
+                phaseless.setdefault(bare, []).append(name)
     for name in names:
         for candidate in {normalise_name(name), core_name(name, kind)}:
             if len(candidate) >= 2 and candidate in norm:
                 found.append((len(candidate), name, candidate))
+    found += [(len(bare), mine[0], bare) for bare, mine in phaseless.items()
+              if len(mine) == 1 and bare in norm and not re.match(r"[一二三四五六七八九十首\d]期", norm[norm.find(bare) + len(bare):])]
     found += [(len(short), name, short) for short, name in (shorts or {}).items() if short in norm]
     if not found:
         return None
@@ -586,7 +604,13 @@ _COLUMN_ASKED = {"约定开工期限": re.compile(r"约定(?:的|在|要|得)?(?
 # A change across the ledger's weekly issues (哪一期从线索转成在谈, 这几期涨了多少, 6月底以来增加了多少, 进展有没有更新).
 _ACROSS_ISSUES = re.compile(r"哪一?期|这几期|各期|每一?期|上一?期|这一?期|几期|这几周|最近几周|这几个?星期|以来|到现在|至今|"
                             r"(?:比|跟|和|较|同)上(?:周|个?星期|礼拜)|最近两期|(?:跟|和|与|同)现在比|那一?期.{0,12}现在|前后.{0,4}变|变了|"
-                            r"涨了|增加了|多了|变化|转成|转为|转到|有没有更新|有更新")
+                            r"涨了|增加了|多了|变化|转成|转为|转到|有没有更新|有更新|"
+                            # (哪一周涨得最多; 7月14号那期和7月21号那期: two issues named)
+                            r"哪一?(?:周|个星期|个礼拜)|那一?期.{0,12}那一?期")
+# Each issue of the ledger asked, not the last two (哪一期开始过六成的, 哪一周涨得最多, 各期分别多少, 这几期怎么变的).
+_EVERY_ISSUE = re.compile(r"哪一?期|哪一?(?:周|个星期|个礼拜)|各期|每一?期|这几期|几期|逐期|历次|每周|这几周|最近几周|这几个?星期")
+# Who led or attended an occasion, asked (哪几位市领导带队去的, 谁出席的, 哪位领导率队).
+_LEADERS_ASKED = re.compile(r"带队|率队|领队|出席|陪同|(?:哪|几)\s*位[^，。？?]{0,3}领导|哪些领导|谁去的|谁带")
 # An event said by its name (丝博会安康专场, 进博会, 包装饮用水富硒食品推介会): the words before its kind of event.
 _EVENT_MENTION = re.compile(r"[\u4e00-\u9fa5A-Za-z]{0,12}(?:博会|博览会|交易会|洽谈会|投洽会|推介会|招商会|峰会|论坛|大会|专场)")
 # Words every event's name may have: they name no one event (推介会, 安康, 专场, 第七届).
@@ -980,6 +1004,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.cities = named  # 北京办和上海办的负责人分别是谁: each office named is asked
     if _ACROSS_ISSUES.search(text) and not _PROBLEM_WORDS.search(text):
         slots.across_issues = True  # (a problem's progress over the weeks is the problem ledger's log)
+        slots.every_issue = bool(_EVERY_ISSUE.search(text)) or None
+    slots.leaders = bool(_LEADERS_ASKED.search(text)) or None
     named_event, unheld_event = event_named(text, vocab.event_titles)
     if named_event:
         slots.event = named_event  # 丝博会安康专场签了多少项目: that event's own figures
@@ -1119,6 +1145,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     slots.until = None if slots.ledger_on else _until(text, today)
     if slots.ledger_on:
         slots.date_from = slots.date_to = None
+        # 7月14号那期和7月21号那期: the later issue named ends the window the change is read over
+        issues = sorted({d for m in _LEDGER_ON.finditer(text) if (d := _day_of(m, today)) is not None})
+        if len(issues) > 1:
+            slots.ledger_on, slots.date_to = issues[0], issues[-1]
     slots.milestone = _milestone(text)
     slots.moved = bool(_MOVED.search(text)) or None
     # a column of the ledger, asked of each listed project: not a word inside the project's or company's name

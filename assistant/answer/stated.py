@@ -50,7 +50,11 @@ NAMING = ("n", "nr", "ns", "nt", "nz", "ng", "nl", "vn", "j", "l", "eng", "b", "
 NOUNS = ("n", "nr", "ns", "nt", "nz", "ng", "nl", "vn", "j", "l", "eng", "b")
 # Words that link a name to the question word, not part of the name (是谁, 有多少, 定的多少, 一共…).
 LINKS = {"是", "有", "为", "定", "在", "达到", "达", "共", "一共", "总共", "大概", "大约", "都", "分别", "能", "会", "要",
-         "得", "现在", "已经", "目前", "到", "叫"}
+         "得", "现在", "已经", "目前", "到", "叫",
+         # how a plan is asked of (原计划啥时候发, 预计什么时候建成): the plan's timing, not a thing named 计划
+         "原计划", "原定", "按计划", "计划", "预计", "打算", "准备",
+         # how what a term covers is asked (具体指哪些, 指的是啥, 都包括哪些): its members, not a thing named 指
+         "指", "具体指", "是指", "指的是", "具体是", "包括", "包含", "具体包括"}
 # Time words of how or how often (每个礼拜最晚哪天): when the thing happens, not the thing.
 WHEN_WORDS = re.compile(r"^(?:每个?|最晚|最迟|最早|礼拜|星期|周|月|年|季度|一般|通常|平时)+$")
 # Which-questions list things of a kind (…的单元有哪些): the kind is what the answer names, the words before 的 what
@@ -200,7 +204,7 @@ def written(word: str, text: str) -> bool:
     if word not in text:  # a term written with its part in quotes (“链主”企业) is the term (链主企业)
         text = QUOTE_MARKS.sub("", text)
     return (word in text or (len(word) >= 4 and word[:-1] in text) or abbreviates(word, text)
-            or any(other in text for member, others in load_synonyms().expand(word) if member == word for other in others)
+            or any(other in text for group in load_synonyms().groups if word in group for other in group)
             # a term the question calls new or current (新考核办法, 现行管家办法): the document writes the term
             or len(word) >= 5 and word[0] in MODIFIERS and written(word[1:], text))
 

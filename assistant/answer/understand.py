@@ -199,7 +199,9 @@ COLLOQUIAL_COMPARATIVE = re.compile(r"(?<=[高低多少快慢大小强弱])一?�
 # (5月份全市当月: a place may stand between the month and the word saying it is the month alone)
 MONTH_ON_ITS_OWN = re.compile(r"(?<![\d\-—～~至到])(\d{1,2})\s*月(?:份)?"
                               r"(?=[^\d月，,。；;？?]{0,4}?(?:的)?(?:当月|单月|(?:这|那)?一个月(?![内以])))")
-SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])((?:1[5-9]|2\d)(?=年以来)|(?:1[5-9]|[23]\d)(?=年(?!\d|来|间|以来|多)))年")
+# (22年1-3月, 19年3月: a month after the year is a date of that year, not a count of years)
+SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])((?:1[5-9]|2\d)(?=年以来)|(?:1[5-9]|[23]\d)"
+                        r"(?=年(?!\d|来|间|以来|多)|年\d{1,2}(?:月|[-~至到]\d{1,2}月)))年")
 RELATIVE_PERIOD = re.compile(r"今年|本年|去年|上年|(?:上|本|这)个?季度|(?:上|本|这)个?月(?!底|末)")
 
 

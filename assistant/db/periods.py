@@ -80,7 +80,11 @@ def _number(token: str) -> int:
 
 def _normalise(text: str) -> str:
     table = str.maketrans("０１２３４５６７８９－～—–／．ＱｑＨｈ", "0123456789-~--/.QqHh")
-    return re.sub(r"\s+", "", text.translate(table))
+    text = re.sub(r"\s+", "", text.translate(table))
+    # 头一个季度 / 第二个季度 / 前两个季度 as officers say them: the quarter words the patterns read
+    text = re.sub(r"头一?个?季度", "一季度", text)
+    text = re.sub(r"第([一二三四1-4])个季度", r"\1季度", text)
+    return re.sub(r"前(?:两|二|2)个季度", "上半年", text)
 
 
 _Y = r"(?P<y>(?:19|20|21)\d{2})"

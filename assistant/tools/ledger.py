@@ -67,17 +67,19 @@ EVENT_ORDERS = {"amount": ("amount_yi_yuan", "签约金额", "亿元"), "investm
         "在深圳办过什么招商活动", "一季度的招商活动", "去过哪些城市开推介会", "2019年下半年办了几场推介会",
         "哪场推介会签约金额最高", "签约项目最多的是哪场活动",
     ],
+    slots={"leaders": "leaders"},
     path="events",
 )
 def list_events(store: FigureStore, period: str | None = None, city: str | None = None,
                 event: str | None = None, date_from: date | None = None, date_to: date | None = None,
-                order: str | None = None) -> EventList:
+                order: str | None = None, leaders: bool = False) -> EventList:
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
 
     period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可），或省份，如“广东”（列出在该省各城市举办的活动）；
     event：可选，活动名称中有区分度的部分，如“丝博会”“包装饮用水”，或举办城市，只列名称（或举办地）含它的活动；
     date_from、date_to：可选，举办日期范围，如“2019-07-01”到“2019-12-31”（下半年、某月、某季度内举办的）；
-    order：可选，“amount”按签约金额从高到低、“contracts”按签约项目数从多到少排列（未报道的排在最后），并写明第一与第二之差。
+    order：可选，“amount”按签约金额从高到低、“contracts”按签约项目数从多到少排列（未报道的排在最后），并写明第一与第二之差；
+    leaders：可选，为真时逐场写出出席（带队）领导。
     未报道签约数的活动不计入合计，也不当作 0。
     """
     by = EVENT_ORDERS.get(order or "")
@@ -147,8 +149,11 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
                    f"签约金额 {format_value(amount_total, '亿元')}")
         summary += f"（其中 {without} 场未报道签约数据）" if without else ""
         if len(items) <= EVENTS_NAMED:  # a few events are named, each with where and when
+            # (with who led it, as the record writes it, when asked: 市长、市政协主席带队)
             summary += "：" + "；".join(f"{cn_date(e.held_on)}在{e.city}举办{e.title}"
-                                       + (f"（{said}）" if (said := _noted(e.note)) else "") for e in items)
+                                       + "".join(f"（{said}）" for said in (
+                                           f"出席领导：{e.leaders}" if leaders and e.leaders else "", _noted(e.note))
+                                                 if said) for e in items)
         summary += "。"
     else:
         summary = f"{scope}招商活动：无数据。"

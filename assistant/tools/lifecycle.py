@@ -847,11 +847,13 @@ def county_rates(rows: list[LedgerRow], day: date, by: str = "region") -> dict[s
 
 def county_rates_in_db(session: Session, day: date, ledger_on: date | None = None,
                        city: str | None = None, signed_within: tuple[date, date] | None = None,
-                       regions: Iterable[str] | None = None) -> dict[str, CountyRates]:
+                       regions: Iterable[str] | None = None,
+                       where: tuple[ColumnElement[bool], ...] = ()) -> dict[str, CountyRates]:
     """county_rates computed by the database (one GROUP BY over the ledger), for large ledgers. `ledger_on`: over
     the rows as the issue of that date recorded them (project_versions in force), not today's; `city`: also the
     whole ledger's rates, under that name (全市); `signed_within`: only the projects signed within these days;
-    `regions`: only these regions' projects (the `city` row is then their combined rates: 二类县区合计)."""
+    `regions`: only these regions' projects (the `city` row is then their combined rates: 二类县区合计); `where`:
+    further conditions on the project (one chain's projects: the `city` row is then that chain's rates)."""
     src: Any = ProjectVersion if ledger_on is not None else Project
     signed = src.stage.in_(SIGNED_STAGES)
     started = src.stage.in_(("开工", "投产"))
@@ -877,6 +879,7 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     only = [i for i, n in names.items() if n in set(regions)] if regions is not None else None
 
     def over_ledger(stmt: Any) -> Any:
+        stmt = stmt.where(*where)
         if only is not None:
             stmt = stmt.where(src.region_id.in_(only))
         if signed_within is not None:

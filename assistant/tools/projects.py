@@ -496,6 +496,11 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         projects = _select(session, scoped_region(store, session, region), chain, p,
                            *_matching(session, picks), ledger_on=ledger_on)
         projects, units = _narrowed(session, projects, signed_from, signed_to, source_unit)
+        # the projects the column's value was picked among (高新区那7个项目里哪个不算制造业: 7, then the one)
+        pool = _narrowed(session, _select(session, scoped_region(store, session, region), chain, p, ledger_on=ledger_on),
+                         signed_from, signed_to, source_unit)[0] if picks else []
+        among = len(pool)
+        pool_prov = provenance(session, "projects", [(x.id, x.import_id) for x in pool], p, None) if pool else None
         if order == "investment":
             projects = sorted(projects, key=lambda x: (x.total is None, -(x.total or 0), x.name))
         elif order == "investment_asc":  # 投资最小的: the smallest first, unfilled last
@@ -574,6 +579,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         summary = (f"项目库中没有{picked}的项目（无数据）" if not projects else
                    f"{picked}的项目{summary[1:].replace(' 个项目', ' 个', 1)}" if summary.startswith("共") else
                    f"{picked}、{summary}")
+        if projects and among > len(projects):
+            summary = f"{among} 个项目中，{summary}"
     if ledger_on is not None:
         summary = (f"台账历史从{cn_date(first_ledger)}开始，没有{cn_date(ledger_on)}及以前的台账（无数据）"
                    if first_ledger and first_ledger > ledger_on else f"按{cn_date(ledger_on)}那一期台账，{summary}")
@@ -584,7 +591,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             + "".join(f"，{label}：{value}" for label, value in i.columns.items()) + "）" for i in items[:20])
     if len(items) > 20 or len(shown) < len(projects):
         summary += f"（列出前 {min(len(items), 20)} 个）"
-    figures = [Figure(label="符合条件的项目数", value=len(projects), unit="个", period=p.key if p else None, provenance=prov),
+    figures = [Figure(label="按列筛选前的项目数", value=among, unit="个", period=p.key if p else None, provenance=pool_prov)
+               for _ in range(1 if projects and among > len(projects) and pool_prov else 0)]
+    figures += [Figure(label="符合条件的项目数", value=len(projects), unit="个", period=p.key if p else None, provenance=prov),
                Figure(label="符合条件的项目总投资", value=as_float(total), unit="亿元", period=p.key if p else None,
                       provenance=prov)] if projects else []
     totals = ""

@@ -9,17 +9,19 @@ from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import ProjectVersion, Region
+from assistant.db.models import IndustryChain, Project, ProjectVersion, Region
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
-from assistant.tools.common import check_region, provenance, resolve_region
+from assistant.tools.common import Named, check_region, provenance, resolve_chain, resolve_region
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import (
     RATE_FIELDS,
     RATE_RULES,
+    SIGNED_STAGES,
     CountyRates,
     county_rates_in_db,
     issue_on,
@@ -40,11 +42,23 @@ class RateAt(BaseModel):
     rank_after: int | None = None
 
 
+class RateStep(BaseModel):
+    """One issue of the ledger in the window, for the projects asked about (a county's, a chain's): its rate, the
+    change from the issue before and the projects whose funds or stage moved in between."""
+
+    issue: date
+    value: float | None
+    change_points: float | None = None
+    movers: list[str] = []  # 富硒茶饮品项目（示例）到位资金 0.60 → 0.70亿元
+
+
 class RateChange(BaseModel):
     rate: str
     issue_from: date
     issue_to: date
     rows: list[RateAt]  # 全市 first, then the counties whose rate changed
+    scope: str | None = None  # the projects a series is of (紫阳县, 新能源产业链, 不在“5+3”重点产业链上的项目)
+    series: list[RateStep] = []  # every issue from issue_from to issue_to, for `scope`
     figures: list[Figure]
     provenance: Provenance
     summary: str
@@ -55,18 +69,25 @@ class RateChange(BaseModel):
     examples=[
         "全市开工率这期台账跟上期比变了多少", "这周资金到位率比上周高了还是低了", "最近两期台账开工率有没有提高",
         "上期到这期各县区资金到位率谁提高最多", "6月底以来全市开工率变化了多少个点", "履约率这周比上周掉了没有",
+        "某条产业链的资金到位率这几期是怎么变的", "一条链上项目的开工率上月底那期和现在各是多少",
+        "不在重点产业链上的项目资金到位率每期多少", "某县资金到位率哪一周提高得最多，是哪个项目到的钱",
     ],
     slots={"rate": "rate", "date_from": "date_from", "date_to": "date_to", "region": "county", "ledger_on": "ledger_on"},
     requires=("rate", "across_issues"),
     path="rate-change",
 )
 def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | None = None, date_to: date | None = None,
-                region: str | None = None, ledger_on: date | None = None) -> RateChange:
+                region: str | None = None, ledger_on: date | None = None, chain: str | None = None,
+                key_chain: bool | None = None, every_issue: bool = False) -> RateChange:
     """两期项目台账之间项目比率的变化（单位：百分点），全市和各县区分别计算，各期按当期台账记录的阶段、资金、期限算。
 
     rate：“开工率”（默认）、“资金到位率”、“合同履约率”或“涉链占比”；date_from：可选，起始日期（如“2023-07-17”），
     前一期取不晚于这天的最近一期台账；date_to：可选，结束日期，后一期取不晚于这天的最近一期（都不填时比较最近两期台账）；
-    region：可选，某县区：先写明该县区的变化和两期名次；ledger_on：可选，前一期台账的日期（“6月底那期跟现在比”），同 date_from。
+    region：可选，某县区：先写明该县区的变化和两期名次；ledger_on：可选，前一期台账的日期（“6月底那期跟现在比”），同 date_from；
+    chain：可选，某条产业链：只算该链的项目；key_chain：可选，True 只算“5+3”重点产业链上的项目，False 只算不在其上的；
+    every_issue：可选，为真时（问哪一期、哪一周、各期）不填日期也从第一期台账看起。
+    问到某县区、某条链或链外项目时，另列时间窗内每一期台账的比率、与上一期相比的变化和带来变化的项目（某条链或链外项目
+    不填日期时为全部各期）。
     """
     if rate not in RATE_FIELDS:
         raise InvalidValue(f"“{rate}”不是项目比率，可选：{'、'.join(RATE_FIELDS)}。")
@@ -79,26 +100,40 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
         issues = ledger_dates(session, "projects")
         if len(issues) < 2:
             raise InvalidValue("项目台账只有一期（或没有按填报日期导入的分期数据），无法比较两期之间的变化。")
+        # (a county officer's chain is the chain's projects in their county)
+        own_region = resolve_region(session, store.region_scope) if store.region_scope and named is None else None
+        scope, where = _scope(session, named or own_region if chain or key_chain is not None else named, chain,
+                              key_chain)
         last = issue_on(issues, date_to, rate) if date_to else issues[-1]
-        # the issue before the window: what the ledger said when it began (这周比上周: last week's issue)
+        # the issue before the window: what the ledger said when it began (这周比上周: last week's issue); for one
+        # chain's projects, or when each issue is asked, with no day named, the whole history (哪一期开始过六成的,
+        # 哪一周涨得最多)
         start = date_from or ledger_on
-        first = issue_on(issues, start, rate) if start else max((d for d in issues if d < last), default=last)
+        whole = start is None and (chain is not None or key_chain is not None or every_issue)
+        first = issue_on(issues, start, rate) if start else issues[0] if whole \
+            else max((d for d in issues if d < last), default=last)
         if first >= last:
             raise InvalidValue(f"{cn_date(last)}那期以前没有更早的台账可比较（最早一期是{cn_date(issues[0])}）。")
         before = county_rates_in_db(session, first, ledger_on=first, city=CITY)
         after = county_rates_in_db(session, last, ledger_on=last, city=CITY)
-        ids = list(session.execute(select(ProjectVersion.id, ProjectVersion.import_id).where(
-            ProjectVersion.in_force(first) | ProjectVersion.in_force(last))))
+        ids = list(session.execute(select(ProjectVersion.id, ProjectVersion.import_id)
+                                   .join(Project, Project.id == ProjectVersion.project_id)
+                                   .where(ProjectVersion.in_force(first) | ProjectVersion.in_force(last),
+                                          *(where if chain or key_chain is not None else ()))))
         prov = provenance(session, "project_versions", [(i, j) for i, j in ids], None,
                           f"{RATE_RULES[rate]}；两期各按当期台账的项目记录计算，变化 = 后一期 − 前一期（百分点）")
         order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
-    scope = store.region_scope
+        series = _series(session, rate, [d for d in issues if first <= d <= last], scope, where) \
+            if scope is not None else []
+    if chain is not None or key_chain is not None:
+        return _of_scope(rate, first, last, scope or "", series, prov)
+    own = store.region_scope
     def rate_of(rates: dict[str, CountyRates], name: str) -> float | None:
         return rates[name].rate(rate) if name in rates else None
 
-    rows = [] if scope else [_moved(CITY, rate_of(before, CITY), rate_of(after, CITY))]
+    rows = [] if own else [_moved(CITY, rate_of(before, CITY), rate_of(after, CITY))]
     rows += [_moved(name, rate_of(before, name), rate_of(after, name))
-             for name in order if (name in before or name in after) and (not scope or name == scope)]
+             for name in order if (name in before or name in after) and (not own or name == own)]
     for side in ("before", "after"):
         ranks = competition_rank([(r.region, Decimal(str(getattr(r, side)))) for r in rows
                                   if r.region != CITY and getattr(r, side) is not None])
@@ -120,9 +155,99 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
             for r in moved) + "。"
     elif not asked:
         summary += "各县区的" + rate + "两期相同。"
+    if len(series) > 2:
+        summary += _steps_said(rate, scope or "", series)
     summary += f"（{RATE_RULES[rate]}；两期各按当期台账计算）"
-    return RateChange(rate=rate, issue_from=first, issue_to=last, rows=rows, figures=figures, provenance=prov,
-                      summary=summary)
+    return RateChange(rate=rate, issue_from=first, issue_to=last, rows=rows, scope=scope, series=series,
+                      figures=figures, provenance=prov, summary=summary)
+
+
+def _scope(session: Session, named: Named | None, chain: str | None, key_chain: bool | None
+           ) -> tuple[str | None, tuple[ColumnElement[bool], ...]]:
+    """The projects a series is of, in words, and the conditions picking them (None: the whole ledger)."""
+    where: list[ColumnElement[bool]] = []
+    words: list[str] = []
+    if named is not None and not named.is_city:
+        where.append(Project.region_id == named.id)
+        words.append(named.name)
+    if chain is not None:
+        picked = resolve_chain(session, chain)
+        where.append(Project.chain_id == picked.id)
+        words.append(f"{picked.name}产业链")
+    elif key_chain is not None:
+        on_key = Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
+        where.append(on_key if key_chain else or_(Project.chain_id.is_(None), ~on_key))
+        words.append("“5+3”重点产业链上的" if key_chain else "不在“5+3”重点产业链上的")
+    return ("".join(words) if words else None), tuple(where)
+
+
+def _series(session: Session, rate: str, days: list[date], scope: str, where: tuple[ColumnElement[bool], ...]
+            ) -> list[RateStep]:
+    """The rate of the projects picked by `where` at each issue of `days`, and what moved between issues."""
+    steps: list[RateStep] = []
+    before: dict[int, tuple[str, str, float | None]] = {}
+    for day in days:
+        rates = county_rates_in_db(session, day, ledger_on=day, city=scope, where=where)
+        value = rates[scope].rate(rate) if scope in rates else None
+        rows = {pid: (name, stage, funds) for pid, name, stage, funds in session.execute(
+            select(Project.id, Project.name, ProjectVersion.stage, ProjectVersion.funds_arrived_yi_yuan)
+            .select_from(ProjectVersion).join(Project, Project.id == ProjectVersion.project_id)
+            .where(ProjectVersion.in_force(day), *where).order_by(Project.name))}
+        step = RateStep(issue=day, value=value)
+        if steps:
+            last = steps[-1].value
+            step.change_points = _moved(scope, last, value).change_points
+            step.movers = [_move(rows[pid], before.get(pid)) for pid in rows if _move(rows[pid], before.get(pid))]
+        steps.append(step)
+        before = rows
+    return steps
+
+
+def _move(now: tuple[str, str, float | None], then: tuple[str, str, float | None] | None) -> str:
+    """What one project did between two issues, in words ("" when nothing the rates read moved)."""
+    name, stage, funds = now
+    if then is None:
+        return f"{name}新入台账（{stage}）"
+    said = []
+    if stage != then[1] and {stage, then[1]} & set(SIGNED_STAGES):  # (线索转在谈 moves no rate of signed projects)
+        said.append(f"由{then[1]}转{stage}")
+    if (funds or 0) != (then[2] or 0):
+        said.append(f"到位资金 {format_value(then[2] or 0, '亿元')} → {format_value(funds or 0, '亿元')}")
+    return f"{name}{'，'.join(said)}" if said else ""
+
+
+def _steps_said(rate: str, scope: str, series: list[RateStep]) -> str:
+    """Each issue's rate, the change from the one before and the projects behind it; the biggest rise named."""
+    parts = [f"{cn_date(series[0].issue)} {format_value(series[0].value, '%')}"]
+    for step in series[1:]:
+        moved = f"，{'；'.join(step.movers)}" if step.movers and step.change_points else ""
+        parts.append(f"{cn_date(step.issue)} {format_value(step.value, '%')}（{_points(step.change_points)}{moved}）")
+    said = f"{scope}项目{rate}各期台账：" + "；".join(parts) + "。"
+    rises = [s for s in series[1:] if s.change_points and s.change_points > 0]
+    if rises and len(series) > 2:
+        top = max(rises, key=lambda s: s.change_points or 0)
+        prior = series[series.index(top) - 1]
+        said += (f"提高最多的一期是{cn_date(prior.issue)}那期到{cn_date(top.issue)}那期"
+                 f"（{format_value(prior.value, '%')} → {format_value(top.value, '%')}，{_points(top.change_points)}）。")
+    return said
+
+
+def _of_scope(rate: str, first: date, last: date, scope: str, series: list[RateStep], prov: Provenance) -> RateChange:
+    """The change of one chain's projects (or those off the key chains): the two ends, then every issue between."""
+    start, end = series[0], series[-1]
+    whole = _moved(scope, start.value, end.value)
+    figures = [Figure(label=f"{scope}项目{rate}（{cn_date(s.issue)}台账）", value=s.value, unit="%", period=None,
+                      provenance=prov) for s in series]
+    if whole.change_points is not None:
+        figures.append(Figure(label=f"{scope}项目{rate}变化（{cn_date(first)}那期 → {cn_date(last)}那期台账）",
+                              value=whole.change_points, unit="个百分点", period=None, provenance=prov))
+    summary = (f"{scope}项目{rate}{cn_date(first)}那期台账 {format_value(start.value, '%')}，{cn_date(last)}那期 "
+               f"{format_value(end.value, '%')}，{_points(whole.change_points)}。")
+    if len(series) > 2 or any(s.movers for s in series):
+        summary += _steps_said(rate, scope, series)
+    summary += f"（{RATE_RULES[rate]}；只计{scope}项目，各期按当期台账计算）"
+    return RateChange(rate=rate, issue_from=first, issue_to=last, rows=[whole], scope=scope, series=series,
+                      figures=figures, provenance=prov, summary=summary)
 
 
 def _moved(region: str, before: float | None, after: float | None) -> RateAt:

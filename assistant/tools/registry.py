@@ -107,6 +107,8 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("days_within", "天数是上限（签约还不满两个月）", names=False, narrows=True),
     SlotKind("event", "招商活动的名称（丝博会、雄安推介会）", narrows=True),
     SlotKind("across_issues", "跨越几期台账的变化（哪一期转的、这几期涨了多少）"),
+    SlotKind("every_issue", "逐期列出（哪一期开始、哪一周涨得最多、各期分别多少）", names=False),
+    SlotKind("leaders", "问到出席、带队的领导", names=False),
 )
 # Slot kinds a question can fill. A parameter's slot kind is its name unless the declaration maps it.
 SLOT_KINDS = tuple(kind.name for kind in SLOTS)
