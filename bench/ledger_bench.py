@@ -233,6 +233,10 @@ def main() -> None:
             ("stalled_projects", "90 days", {"days": 90}),
             ("projects_reaching", "开工 this week", {"milestone": "开工"}),
             ("projects_reaching", "签约 until a year ago", {"milestone": "签约", "until": year_ago}),
+            # one chain's rate at every one of the two years' issues, with the projects that moved it each week
+            ("rate_change", "one chain, every issue", {"rate": "资金到位率", "chain": CHAINS[0].name}),
+            ("rate_change", "one county, the last year's issues",
+             {"rate": "资金到位率", "region": county, "date_from": year_ago}),
         ]
         report["queries"] = {f"{tool} {label}".strip(): timed(store, tool, params, 20) for tool, label, params in cases}
         # 周动态 as it was before the comparison moved wholly into the database, on the same database in the same run

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from assistant.db.models import Project
 from assistant.db.session import FigureStore
 from assistant.tools.common import provenance, scoped_region
-from assistant.tools.projects import StalledProject, StalledProjects, _cn_date, _select
+from assistant.tools.projects import StalledProject, StalledProjects, _select
 from assistant.tools.types import as_float
+from assistant.tools.types import cn_date as _cn_date
 
 
 def stalled_projects_before(store: FigureStore, days: int = 90, region: str | None = None,

@@ -190,8 +190,11 @@ def set_unspoken(text: str, quotes: list[str]) -> str:
     if any(re.search(rf"(?<![\d.]){count}\s*[个条家件项名]", q) for q in quotes):
         return ""
     # what follows the count and its measure word (25件都是啥问题 → 都是啥问题: the match may run over the ask)
-    rest = re.sub(r"^\s*[个条家件项名]?(?:问题|项目|企业)?", "", text[given.start(1) + len(given.group(1)):])
-    return re.sub(r"^(?:里面?|中|当中|之中)|[？?。]$", "", rest)
+    rest = re.sub(r"^\s*[个条家件项名场批次位]?(?:问题|项目|企业)?", "", text[given.start(1) + len(given.group(1)):])
+    # the clause that asks, without the figures it repeats (…，剩下7场都是啥活动 → 剩下都是啥活动): a decline states
+    # no number
+    ask = re.split(r"[，,；;]", re.sub(r"^(?:里面?|中|当中|之中)|[？?。]$", "", rest))[-1]
+    return re.sub(r"\d+(?:\.\d+)?\s*[个条家件项名场批次位]?", "", ask)
 
 
 # Two answers offered for the question to choose from (他是局长还是副局长, 是新建还是续建): what each side says.

@@ -855,26 +855,7 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     `regions`: only these regions' projects (the `city` row is then their combined rates: 二类县区合计); `where`:
     further conditions on the project (one chain's projects: the `city` row is then that chain's rates)."""
     src: Any = ProjectVersion if ledger_on is not None else Project
-    signed = src.stage.in_(SIGNED_STAGES)
-    started = src.stage.in_(("开工", "投产"))
-    money = and_(signed, src.total_investment_yi_yuan.is_not(None), src.funds_arrived_yi_yuan.is_not(None))
-    due = and_(signed, src.start_deadline <= day)
-    on_time = and_(due, src.started_on.is_not(None), src.started_on <= src.start_deadline)
-    # 新建 is the project's own column (its versions keep the amounts, not the kind)
-    new = and_(signed, Project.build_type == NEW_BUILD, src.total_investment_yi_yuan.is_not(None),
-               src.funds_this_year_yi_yuan.is_not(None))
-
-    def count(cond: ColumnElement[bool]) -> Any:
-        return func.sum(case((cond, 1), else_=0))
-
-    # Grouped by the region's id, with the key chains as a subquery: the scan of the ledger joins nothing per row.
-    key_chain = Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
-    aggregates = (func.count(), count(signed), count(started), count(money),
-                  func.sum(case((money, src.funds_arrived_yi_yuan), else_=0)),
-                  func.sum(case((money, src.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
-                  count(key_chain), count(new), func.sum(case((new, src.funds_this_year_yi_yuan), else_=0)),
-                  func.sum(case((new, src.total_investment_yi_yuan), else_=0)))
-
+    aggregates = _rate_aggregates(src, day)
     names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
     only = [i for i, n in names.items() if n in set(regions)] if regions is not None else None
 
@@ -893,17 +874,65 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
             session.execute(over_ledger(select(src.region_id, *aggregates)).group_by(src.region_id))]
     if city is not None and rows:
         rows.append((city, *session.execute(over_ledger(select(*aggregates))).one()))
-    out: dict[str, CountyRates] = {}
-    for name, n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key, n_new, new_funds, new_totals \
-            in rows:
-        out[name] = CountyRates(
-            region=name, projects=n, signed=n_signed, started=n_started,
-            start_rate_pct=_pct(n_started, n_signed),
-            funds_rate_pct=_pct(Decimal(str(funds)), Decimal(str(totals))) if n_money else None,
-            due=n_due, on_time=n_on_time, fulfilment_rate_pct=_pct(n_on_time, n_due),
-            key_chain_share_pct=_pct(n_key, n),
-            new_funds_rate_pct=_pct(Decimal(str(new_funds)), Decimal(str(new_totals))) if n_new else None)
-    return out
+    return {name: _rates_of(name, rest) for name, *rest in rows}
+
+
+def _rate_aggregates(src: Any, day: date | ColumnElement[date]) -> tuple[Any, ...]:
+    """The sums every project rate is worked out from, over the rows of `src` (Project, or ProjectVersion joined
+    to its Project), with deadlines due by `day` (a date, or a column: each issue's own day)."""
+    signed = src.stage.in_(SIGNED_STAGES)
+    started = src.stage.in_(("开工", "投产"))
+    money = and_(signed, src.total_investment_yi_yuan.is_not(None), src.funds_arrived_yi_yuan.is_not(None))
+    due = and_(signed, src.start_deadline <= day)
+    on_time = and_(due, src.started_on.is_not(None), src.started_on <= src.start_deadline)
+    # 新建 is the project's own column (its versions keep the amounts, not the kind)
+    new = and_(signed, Project.build_type == NEW_BUILD, src.total_investment_yi_yuan.is_not(None),
+               src.funds_this_year_yi_yuan.is_not(None))
+
+    def count(cond: ColumnElement[bool]) -> Any:
+        return func.sum(case((cond, 1), else_=0))
+
+    # with the key chains as a subquery: the scan of the ledger joins nothing per row
+    key_chain = Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
+    return (func.count(), count(signed), count(started), count(money),
+            func.sum(case((money, src.funds_arrived_yi_yuan), else_=0)),
+            func.sum(case((money, src.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
+            count(key_chain), count(new), func.sum(case((new, src.funds_this_year_yi_yuan), else_=0)),
+            func.sum(case((new, src.total_investment_yi_yuan), else_=0)))
+
+
+def _rates_of(name: str, sums: Iterable[Any]) -> CountyRates:
+    """The rates from one row of _rate_aggregates' sums."""
+    n, n_signed, n_started, n_money, funds, totals, n_due, n_on_time, n_key, n_new, new_funds, new_totals = sums
+    return CountyRates(
+        region=name, projects=n, signed=n_signed, started=n_started,
+        start_rate_pct=_pct(n_started, n_signed),
+        funds_rate_pct=_pct(Decimal(str(funds)), Decimal(str(totals))) if n_money else None,
+        due=n_due, on_time=n_on_time, fulfilment_rate_pct=_pct(n_on_time, n_due),
+        key_chain_share_pct=_pct(n_key, n),
+        new_funds_rate_pct=_pct(Decimal(str(new_funds)), Decimal(str(new_totals))) if n_new else None)
+
+
+def rates_by_issue(session: Session, days: list[date], name: str,
+                   where: tuple[ColumnElement[bool], ...] = ()) -> dict[date, CountyRates]:
+    """The rates of the projects picked by `where` as each issue of `days` recorded them (the versions in force on
+    each day), in one GROUP BY over the issues: the same sums as county_rates_in_db's, two years of weekly issues
+    in one statement. An issue with no such project is absent."""
+    if not days:
+        return {}
+    issue = union_all(*(select(literal(d, Date).label("day")) for d in days)).cte("issue")
+    # the projects picked first, then each one's versions by its id: the window's bounds wrapped so that no
+    # planner walks the versions index by date for every issue (each issue's in-force set is most of the history)
+    start, end = func.coalesce(ProjectVersion.valid_from, None), func.coalesce(ProjectVersion.valid_to, None)
+    stmt = (select(issue.c.day, *_rate_aggregates(ProjectVersion, issue.c.day))
+            .select_from(Project).join(ProjectVersion, ProjectVersion.project_id == Project.id)
+            .join(issue, and_(start <= issue.c.day, end > issue.c.day))
+            .where(*where).group_by(issue.c.day))
+    return {_as_date(day): _rates_of(name, rest) for day, *rest in session.execute(stmt)}
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pct", "合同履约率": "fulfilment_rate_pct",

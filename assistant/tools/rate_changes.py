@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
@@ -26,6 +26,7 @@ from assistant.tools.lifecycle import (
     county_rates_in_db,
     issue_on,
     ledger_dates,
+    rates_by_issue,
 )
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value
@@ -183,23 +184,37 @@ def _scope(session: Session, named: Named | None, chain: str | None, key_chain: 
 
 def _series(session: Session, rate: str, days: list[date], scope: str, where: tuple[ColumnElement[bool], ...]
             ) -> list[RateStep]:
-    """The rate of the projects picked by `where` at each issue of `days`, and what moved between issues."""
-    steps: list[RateStep] = []
-    before: dict[int, tuple[str, str, float | None]] = {}
-    for day in days:
-        rates = county_rates_in_db(session, day, ledger_on=day, city=scope, where=where)
-        value = rates[scope].rate(rate) if scope in rates else None
-        rows = {pid: (name, stage, funds) for pid, name, stage, funds in session.execute(
-            select(Project.id, Project.name, ProjectVersion.stage, ProjectVersion.funds_arrived_yi_yuan)
+    """The rate of the projects picked by `where` at each issue of `days` (one GROUP BY over the issues), and the
+    projects whose stage or funds moved between one issue and the next (their versions read once)."""
+    rates = rates_by_issue(session, days, scope, where)
+    versions: dict[int, list[tuple[date, date, str, str, float | None]]] = {}
+    for pid, name, start, end, stage, funds in session.execute(
+            select(Project.id, Project.name, ProjectVersion.valid_from, ProjectVersion.valid_to, ProjectVersion.stage,
+                   ProjectVersion.funds_arrived_yi_yuan)
             .select_from(ProjectVersion).join(Project, Project.id == ProjectVersion.project_id)
-            .where(ProjectVersion.in_force(day), *where).order_by(Project.name))}
+            # (by each picked project's id, not by the versions' dates: see rates_by_issue)
+            .where(func.coalesce(ProjectVersion.valid_to, None) > days[0],
+                   func.coalesce(ProjectVersion.valid_from, None) <= days[-1], *where)):
+        versions.setdefault(pid, []).append((start, end, name, stage, funds))
+    # each project's row at each issue: the version in force that day (None before it entered the ledger)
+    rows: list[dict[int, tuple[str, str, float | None]]] = [{} for _ in days]
+    for pid, history in versions.items():
+        history.sort()  # a project's versions follow one another: one pass over the issues and them together
+        j = 0
+        for i, day in enumerate(days):
+            while j < len(history) and history[j][1] <= day:
+                j += 1
+            if j < len(history) and history[j][0] <= day:
+                rows[i][pid] = history[j][2:]
+    steps: list[RateStep] = []
+    for i, day in enumerate(days):
+        value = rates[day].rate(rate) if day in rates else None
         step = RateStep(issue=day, value=value)
         if steps:
-            last = steps[-1].value
-            step.change_points = _moved(scope, last, value).change_points
-            step.movers = [_move(rows[pid], before.get(pid)) for pid in rows if _move(rows[pid], before.get(pid))]
+            step.change_points = _moved(scope, steps[-1].value, value).change_points
+            moved = [_move(now, rows[i - 1].get(key)) for key, now in sorted(rows[i].items(), key=lambda kv: kv[1][0])]
+            step.movers = [m for m in moved if m]
         steps.append(step)
-        before = rows
     return steps
 
 

@@ -213,6 +213,8 @@ def test_which_part_of_a_given_set_a_passage_counts(question: str, part: str) ->
     ("那146个问题里涉及用地的有几个", "用地问题集中在高新区。", ""),  # a count: subset_unanswered's
     # the set given by what is left (剩下的18件): a sentence with the total and the solved names no such 18
     ("登记了146件，剩下没解决的18件都是什么问题", "登记问题146件，已解决128件。", "都是什么问题"),
+    # the clause that asks, said back without the figures the question repeats (a decline states no number)
+    ("上半年办的那9场市级重点活动，除了丝博会专场，剩下8场都是啥活动", "办了丝博会专场推介会。", "剩下都是啥活动"),
 ])
 def test_a_quote_answers_of_a_given_set_only_when_it_names_the_set(question: str, quote: str, asked: str) -> None:
     assert set_unspoken(question, [quote]) == asked

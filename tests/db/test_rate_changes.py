@@ -75,3 +75,26 @@ def test_a_period_only_the_city_row_holds_gives_the_citys_own_change(demo_store:
     assert result.rows == [] and len(result.city) == 1
     assert Decimal(str(result.city[0].change_points)).quantize(Decimal("0.01")) == done(year) - done(half)
     assert f"{Decimal(year['数值']):.2f}万美元" in result.summary
+
+
+def _funds_rate(rows: list[dict[str, str]]) -> Decimal:
+    money = [r for r in rows if r["阶段"] in SIGNED and r["总投资（亿元）"] and r["到位资金（亿元）"]]
+    return (sum(Decimal(r["到位资金（亿元）"]) for r in money) / sum(Decimal(r["总投资（亿元）"]) for r in money)
+            * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def test_one_chains_rate_at_every_issue_with_the_projects_that_moved_it(demo_store: FigureStore) -> None:
+    """rate_change of one chain: every issue of the history, each from the rows that issue recorded (one GROUP BY
+    over the issues on either database), and the projects whose funds moved from one issue to the next."""
+    issues = sorted([_issue(p) for p in (DATA / "history").glob("projects_*.csv")] + [_issue(DATA / "projects.csv")])
+    result = run_tool("rate_change", demo_store, {"rate": "资金到位率", "chain": "新能源"})
+    chain = [[r for r in rows if r["产业链"] == "新能源"] for _, rows in issues]
+    assert [s.issue for s in result.series] == [day for day, _ in issues]
+    assert [Decimal(str(s.value)) for s in result.series] == [_funds_rate(rows) for rows in chain]
+    for step, (before, after) in zip(result.series[1:], zip(chain, chain[1:], strict=False), strict=True):
+        moved = {r["项目名称"] for r in after for b in before
+                 if b["项目名称"] == r["项目名称"] and b["到位资金（亿元）"] != r["到位资金（亿元）"]}
+        assert {m.split("到位资金")[0].split("由")[0] for m in step.movers} >= moved, step
+    # the projects on no key chain, as a group of their own
+    off = run_tool("rate_change", demo_store, {"rate": "资金到位率", "key_chain": False})
+    assert off.scope == "不在“5+3”重点产业链上的" and off.rows[0].after is not None
