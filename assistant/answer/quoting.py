@@ -56,6 +56,8 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)|\b[A-Za-z][A-Za-z0-9+.-]*:[^\s，。；�
 # A section that is a letter's formalities (附注（联系人、抄送、印发）, 版记): named so by its heading's start, not by
 # a word inside an article's first line (第二十二条 …自印发之日起施行 is content).
 FORMALITIES = re.compile(r"^[（(]?(?:附注|版记|抄送|印发|联系人|附件)")
+# The title of a document or a proposal asked for (题目全称叫啥, 标题是什么).
+TITLE_ASKED = re.compile(r"题目|标题|全称|篇名")
 FORMALITY_ASKED = re.compile(r"联系人|电话|抄送|签发|附件")  # (联系电话: the line writes 电话)
 # The clauses of a mixed question that the documents are searched with (完成多少，为什么滞后 → 为什么滞后).
 WHY_SEARCH = why_pattern("怎么", "是什么", "口径")
@@ -301,6 +303,8 @@ def policy_for(
         hits = [*footers, *(h for h in hits if h.chunk_id not in {f.chunk_id for f in footers})]
     if formality and formality.group(0) not in words:
         words.append(formality.group(0))  # (抄送给了 may be one token: the line asked for is still its answer)
+    if (title := TITLE_ASKED.search(query)) and title.group(0) not in words:
+        words.append(title.group(0))  # (题目全称叫啥: the 收悉 line naming the proposal in 《》 is its answer)
     purpose = asks_reason and ASKS_PURPOSE.search(query) is not None
     proposer = ASKS_PROPOSER.search(query) is not None
     stating: dict[str, Hit] = {}
@@ -483,9 +487,10 @@ def _formality(sentence: str, words: list[str]) -> bool:
     if ADDRESS_LINE.match(sentence):
         return True  # 马丽娟代表： — whom a letter is addressed to (the proposer is quoted by salutation(), if asked)
     found = BOILERPLATE.search(sentence)
-    # (联系电话多少: the 联系人 line writes the 电话 after the name)
+    # (联系电话多少: the 联系人 line writes the 电话 after the name; 建议的题目叫啥: the letter's 收悉 line names the
+    # proposal in 《》)
     return found is not None and not any(w in found.group(0) or FORMALITY_ASKED.fullmatch(w) and w in sentence
-                                         for w in words)
+                                         or TITLE_ASKED.fullmatch(w) and "《" in sentence for w in words)
 
 
 # Characters a quote of three sentences may run to: a provision's clauses (…应当支付逾期利息。双方…有约定的，…；未作

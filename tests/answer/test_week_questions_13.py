@@ -120,6 +120,9 @@ def test_a_count_in_another_classifier_and_a_letters_contact_line(assistant: Ass
     assert "累计登记企业问题诉求146个" in answer, answer
     answer = assistant.ask("回马丽娟代表那份112号答复函，上面留的联系电话多少").answer
     assert "0915-3330108" in answer and "0915-3330106" not in answer, answer  # the 112号 letter's, not the 78号's
+    # the proposal's title, which the letter's 收悉 line names in 《》
+    answer = assistant.ask("马丽娟代表提的第112号建议，题目全称叫啥").answer
+    assert "《关于强化招商项目落地服务的建议》" in answer, answer
 
 
 def test_who_led_an_event_is_said_when_asked(assistant: Assistant) -> None:
