@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -68,7 +68,7 @@ from assistant.db.errors import DatabaseNotReady, InvalidValue
 from assistant.db.session import FigureStore
 from assistant.index.kb import KnowledgeBase, SearchFilters
 from assistant.index.provenance import is_verified, uploader_text
-from assistant.index.synonyms import load_synonyms
+from assistant.index.synonyms import Synonyms, load_synonyms
 from assistant.index.tokenize import add_words, teach_tagger, tokenize
 from assistant.onboarding.sources import with_paragraph
 from assistant.tools.directory import core_name, find_project
@@ -322,27 +322,32 @@ class Assistant:
             return plan.without_calls(), Composition(notes=[GIVEN_SET_NOTE]), []
         synonyms = load_synonyms(self.settings.synonyms_path)
         if comp.no_data and parsed.slots.enterprise:
-            # 宁德时代属于哪一类企业 read as its projects, of which it has none: the company (or project) is in the
-            # database, so the table that holds it answers — the next tool the question fills that finds rows
-            for name, calls in plan.alternatives:
-                other = Plan(calls=calls, route=name, score=plan.score, policy=plan.policy, other=plan.other)
-                trial = Composition()
-                figures_for(parsed, store, trial, known, other)
-                # …and only where it states what is asked of the company (its 类别, 总部): its record is no
-                # answer to how much it plans to invest
-                if trial.results and not trial.no_data and asked_enterprise_fields(parsed, trial.results) \
-                        and not uncovered(parsed, [REGISTRY[name]], trial.results, synonyms):
-                    return other, trial, []
+            # 宁德时代属于哪一类企业 read as its projects, of which it has none: the company is in the database, so
+            # the table that holds it answers — the next tool the question fills that finds rows, and only where it
+            # states what is asked of the company (its 类别, 总部): its record is no answer to how much it plans to
+            # invest
+            if found := self._alternative(parsed, store, known, plan, synonyms, lambda trial: not trial.no_data and bool(
+                    asked_enterprise_fields(parsed, trial.results))):
+                return *found, []
         missing = uncovered(parsed, [REGISTRY[c.tool] for c in plan.calls], comp.results, synonyms)
         if not missing:
             return plan, comp, []
+        if found := self._alternative(parsed, store, known, plan, synonyms, lambda trial: True):
+            return *found, []
+        return plan.without_calls(), Composition(), missing
+
+    @staticmethod
+    def _alternative(parsed: Parsed, store: FigureStore | None, known: list[str], plan: Plan, synonyms: Synonyms,
+                     accept: Callable[[Composition], bool]) -> tuple[Plan, Composition] | None:
+        """The first of the plan's alternative tools whose results cover what the question asks and that `accept`
+        takes, with its composition; None when none does."""
         for name, calls in plan.alternatives:
             other = Plan(calls=calls, route=name, score=plan.score, policy=plan.policy, other=plan.other)
             trial = Composition()
             figures_for(parsed, store, trial, known, other)
-            if trial.results and not uncovered(parsed, [REGISTRY[name]], trial.results, synonyms):
-                return other, trial, []
-        return plan.without_calls(), Composition(), missing
+            if trial.results and accept(trial) and not uncovered(parsed, [REGISTRY[name]], trial.results, synonyms):
+                return other, trial
+        return None
 
     def _define(self, parsed: Parsed, comp: Composition, access: Access) -> bool:
         """Answer a "what is X" question from the glossary (curated entries first, then defining sentences
@@ -428,8 +433,7 @@ class Assistant:
 
     def _written(self, word: str) -> bool:
         """Whether some passage writes `word`, or another way of writing it (联系电话 as 电话, synonyms.yaml)."""
-        others = [o for group in load_synonyms(self.settings.synonyms_path).groups if word in group for o in group]
-        return self.kb.writes(word) or any(self.kb.writes(o) for o in others)
+        return self.kb.writes(word) or any(self.kb.writes(o) for o in load_synonyms(self.settings.synonyms_path).forms(word))
 
     def _latest_period(self, metrics: list[str], regions: list[str]) -> str | None:
         newest = self.vocab.latest_for(metrics, regions)

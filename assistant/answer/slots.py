@@ -491,7 +491,8 @@ def _find_name(text: str, names: list[str], kind: str, shorts: dict[str, str] | 
     phaseless: dict[str, list[str]] = {}
     if kind == "project":
         for name in names:
-            if (bare := _PHASE.sub("", core_name(name, kind))) != core_name(name, kind) and len(bare) >= 4:
+            core = core_name(name, kind)
+            if (bare := _PHASE.sub("", core)) != core and len(bare) >= 4:
                 phaseless.setdefault(bare, []).append(name)
     for name in names:
         for candidate in {normalise_name(name), core_name(name, kind)}:

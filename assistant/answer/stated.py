@@ -204,7 +204,7 @@ def written(word: str, text: str) -> bool:
     if word not in text:  # a term written with its part in quotes (“链主”企业) is the term (链主企业)
         text = QUOTE_MARKS.sub("", text)
     return (word in text or (len(word) >= 4 and word[:-1] in text) or abbreviates(word, text)
-            or any(other in text for group in load_synonyms().groups if word in group for other in group)
+            or any(other in text for other in load_synonyms().forms(word))
             # a term the question calls new or current (新考核办法, 现行管家办法): the document writes the term
             or len(word) >= 5 and word[0] in MODIFIERS and written(word[1:], text))
 

@@ -28,6 +28,10 @@ class Synonyms:
         """Every writing of every group."""
         return [member for group in self.groups for member in group]
 
+    def forms(self, word: str) -> list[str]:
+        """The other ways a term is written: the members of every group that has `word` as a member."""
+        return [other for group in self.groups if word in group for other in group if other != word]
+
     def expand(self, query: str) -> list[tuple[str, list[str]]]:
         """For each group one of whose members `query` contains (longest match first, so 招投标法实施条例 is not
         also read as 招投标法): that member as written in the group, and the group's other members."""

@@ -877,6 +877,19 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     return {name: _rates_of(name, rest) for name, *rest in rows}
 
 
+def on_key_chain() -> ColumnElement[bool]:
+    """The projects on a “5+3” key chain, with the key chains as a subquery: a scan of the ledger joins nothing per
+    row."""
+    return Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
+
+
+def version_bounds() -> tuple[ColumnElement[date], ColumnElement[date]]:
+    """A version's valid_from and valid_to wrapped so that no planner walks the versions' date index: for a query
+    over a few projects' whole histories, each project's versions are found by its id instead (on a window of
+    issues, every issue's in-force set is most of the history)."""
+    return func.coalesce(ProjectVersion.valid_from, None), func.coalesce(ProjectVersion.valid_to, None)
+
+
 def _rate_aggregates(src: Any, day: date | ColumnElement[date]) -> tuple[Any, ...]:
     """The sums every project rate is worked out from, over the rows of `src` (Project, or ProjectVersion joined
     to its Project), with deadlines due by `day` (a date, or a column: each issue's own day)."""
@@ -892,8 +905,7 @@ def _rate_aggregates(src: Any, day: date | ColumnElement[date]) -> tuple[Any, ..
     def count(cond: ColumnElement[bool]) -> Any:
         return func.sum(case((cond, 1), else_=0))
 
-    # with the key chains as a subquery: the scan of the ledger joins nothing per row
-    key_chain = Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
+    key_chain = on_key_chain()
     return (func.count(), count(signed), count(started), count(money),
             func.sum(case((money, src.funds_arrived_yi_yuan), else_=0)),
             func.sum(case((money, src.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
@@ -921,9 +933,8 @@ def rates_by_issue(session: Session, days: list[date], name: str,
     if not days:
         return {}
     issue = union_all(*(select(literal(d, Date).label("day")) for d in days)).cte("issue")
-    # the projects picked first, then each one's versions by its id: the window's bounds wrapped so that no
-    # planner walks the versions index by date for every issue (each issue's in-force set is most of the history)
-    start, end = func.coalesce(ProjectVersion.valid_from, None), func.coalesce(ProjectVersion.valid_to, None)
+    # the projects picked first, then each one's versions by its id
+    start, end = version_bounds()
     stmt = (select(issue.c.day, *_rate_aggregates(ProjectVersion, issue.c.day))
             .select_from(Project).join(ProjectVersion, ProjectVersion.project_id == Project.id)
             .join(issue, and_(start <= issue.c.day, end > issue.c.day))

@@ -9,11 +9,11 @@ from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import IndustryChain, Project, ProjectVersion, Region
+from assistant.db.models import Project, ProjectVersion, Region
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import Named, check_region, provenance, resolve_chain, resolve_region
@@ -26,7 +26,9 @@ from assistant.tools.lifecycle import (
     county_rates_in_db,
     issue_on,
     ledger_dates,
+    on_key_chain,
     rates_by_issue,
+    version_bounds,
 )
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value
@@ -101,33 +103,33 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
         issues = ledger_dates(session, "projects")
         if len(issues) < 2:
             raise InvalidValue("项目台账只有一期（或没有按填报日期导入的分期数据），无法比较两期之间的变化。")
+        by_chain = chain is not None or key_chain is not None  # the projects of a chain (or off the key chains)
         # (a county officer's chain is the chain's projects in their county)
         own_region = resolve_region(session, store.region_scope) if store.region_scope and named is None else None
-        scope, where = _scope(session, named or own_region if chain or key_chain is not None else named, chain,
-                              key_chain)
+        scope, where = _scope(session, named or own_region if by_chain else named, chain, key_chain)
         last = issue_on(issues, date_to, rate) if date_to else issues[-1]
         # the issue before the window: what the ledger said when it began (这周比上周: last week's issue); for one
         # chain's projects, or when each issue is asked, with no day named, the whole history (哪一期开始过六成的,
         # 哪一周涨得最多)
         start = date_from or ledger_on
-        whole = start is None and (chain is not None or key_chain is not None or every_issue)
+        whole = start is None and (by_chain or every_issue)
         first = issue_on(issues, start, rate) if start else issues[0] if whole \
             else max((d for d in issues if d < last), default=last)
         if first >= last:
             raise InvalidValue(f"{cn_date(last)}那期以前没有更早的台账可比较（最早一期是{cn_date(issues[0])}）。")
-        before = county_rates_in_db(session, first, ledger_on=first, city=CITY)
-        after = county_rates_in_db(session, last, ledger_on=last, city=CITY)
         ids = list(session.execute(select(ProjectVersion.id, ProjectVersion.import_id)
                                    .join(Project, Project.id == ProjectVersion.project_id)
                                    .where(ProjectVersion.in_force(first) | ProjectVersion.in_force(last),
-                                          *(where if chain or key_chain is not None else ()))))
+                                          *(where if by_chain else ()))))
         prov = provenance(session, "project_versions", [(i, j) for i, j in ids], None,
                           f"{RATE_RULES[rate]}；两期各按当期台账的项目记录计算，变化 = 后一期 − 前一期（百分点）")
-        order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
         series = _series(session, rate, [d for d in issues if first <= d <= last], scope, where) \
             if scope is not None else []
-    if chain is not None or key_chain is not None:
-        return _of_scope(rate, first, last, scope or "", series, prov)
+        if by_chain:  # one chain's projects: its series is the answer, the counties' rates are not asked
+            return _of_scope(rate, first, last, scope or "", series, prov)
+        before = county_rates_in_db(session, first, ledger_on=first, city=CITY)
+        after = county_rates_in_db(session, last, ledger_on=last, city=CITY)
+        order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
     own = store.region_scope
     def rate_of(rates: dict[str, CountyRates], name: str) -> float | None:
         return rates[name].rate(rate) if name in rates else None
@@ -176,7 +178,7 @@ def _scope(session: Session, named: Named | None, chain: str | None, key_chain: 
         where.append(Project.chain_id == picked.id)
         words.append(f"{picked.name}产业链")
     elif key_chain is not None:
-        on_key = Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
+        on_key = on_key_chain()
         where.append(on_key if key_chain else or_(Project.chain_id.is_(None), ~on_key))
         words.append("“5+3”重点产业链上的" if key_chain else "不在“5+3”重点产业链上的")
     return ("".join(words) if words else None), tuple(where)
@@ -188,13 +190,12 @@ def _series(session: Session, rate: str, days: list[date], scope: str, where: tu
     projects whose stage or funds moved between one issue and the next (their versions read once)."""
     rates = rates_by_issue(session, days, scope, where)
     versions: dict[int, list[tuple[date, date, str, str, float | None]]] = {}
+    first, last = version_bounds()
     for pid, name, start, end, stage, funds in session.execute(
             select(Project.id, Project.name, ProjectVersion.valid_from, ProjectVersion.valid_to, ProjectVersion.stage,
                    ProjectVersion.funds_arrived_yi_yuan)
             .select_from(ProjectVersion).join(Project, Project.id == ProjectVersion.project_id)
-            # (by each picked project's id, not by the versions' dates: see rates_by_issue)
-            .where(func.coalesce(ProjectVersion.valid_to, None) > days[0],
-                   func.coalesce(ProjectVersion.valid_from, None) <= days[-1], *where)):
+            .where(last > days[0], first <= days[-1], *where)):  # (by each picked project's id)
         versions.setdefault(pid, []).append((start, end, name, stage, funds))
     # each project's row at each issue: the version in force that day (None before it entered the ledger)
     rows: list[dict[int, tuple[str, str, float | None]]] = [{} for _ in days]
