@@ -855,7 +855,7 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     `regions`: only these regions' projects (the `city` row is then their combined rates: 二类县区合计); `where`:
     further conditions on the project (one chain's projects: the `city` row is then that chain's rates)."""
     src: Any = ProjectVersion if ledger_on is not None else Project
-    aggregates = _rate_aggregates(src, day)
+    aggregates = _rate_aggregates(src, src.start_deadline <= day)
     names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
     only = [i for i, n in names.items() if n in set(regions)] if regions is not None else None
 
@@ -890,27 +890,49 @@ def version_bounds() -> tuple[ColumnElement[date], ColumnElement[date]]:
     return func.coalesce(ProjectVersion.valid_from, None), func.coalesce(ProjectVersion.valid_to, None)
 
 
-def _rate_aggregates(src: Any, day: date | ColumnElement[date]) -> tuple[Any, ...]:
-    """The sums every project rate is worked out from, over the rows of `src` (Project, or ProjectVersion joined
-    to its Project), with deadlines due by `day` (a date, or a column: each issue's own day)."""
+def versions_between(first: date, last: date, where: tuple[ColumnElement[bool], ...]) -> tuple[ColumnElement[bool], ...]:
+    """The versions in force on some day from `first` to `last` of the projects picked by `where` (conditions on
+    Project; the query joins Project): the picked projects' ids first, as a list the planner walks, then each
+    one's versions by its id, the version dates left unindexed (version_bounds)."""
+    start, end = version_bounds()
+    return ProjectVersion.project_id.in_(select(Project.id).where(*where)), end > first, start <= last, *where
+
+
+def _rate_terms(src: Any, due_by: ColumnElement[bool]) -> tuple[Any, ...]:
+    """What one row of `src` (Project, or ProjectVersion joined to its Project) adds to each sum the project rates
+    are worked out from (_rates_of reads the sums in this order). `due_by`: the condition on a signed row's
+    deadline under which it counts as due (deadline by the day the rates are of); it moves the two terms at _DUE."""
     signed = src.stage.in_(SIGNED_STAGES)
-    started = src.stage.in_(("开工", "投产"))
     money = and_(signed, src.total_investment_yi_yuan.is_not(None), src.funds_arrived_yi_yuan.is_not(None))
-    due = and_(signed, src.start_deadline <= day)
-    on_time = and_(due, src.started_on.is_not(None), src.started_on <= src.start_deadline)
+    due = and_(signed, src.start_deadline.is_not(None), due_by)
     # 新建 is the project's own column (its versions keep the amounts, not the kind)
     new = and_(signed, Project.build_type == NEW_BUILD, src.total_investment_yi_yuan.is_not(None),
                src.funds_this_year_yi_yuan.is_not(None))
 
-    def count(cond: ColumnElement[bool]) -> Any:
-        return func.sum(case((cond, 1), else_=0))
+    def one(cond: ColumnElement[bool]) -> Any:
+        return case((cond, 1), else_=0)
 
-    key_chain = on_key_chain()
-    return (func.count(), count(signed), count(started), count(money),
-            func.sum(case((money, src.funds_arrived_yi_yuan), else_=0)),
-            func.sum(case((money, src.total_investment_yi_yuan), else_=0)), count(due), count(on_time),
-            count(key_chain), count(new), func.sum(case((new, src.funds_this_year_yi_yuan), else_=0)),
-            func.sum(case((new, src.total_investment_yi_yuan), else_=0)))
+    return (literal(1), one(signed), one(src.stage.in_(("开工", "投产"))), one(money),
+            case((money, src.funds_arrived_yi_yuan), else_=0), case((money, src.total_investment_yi_yuan), else_=0),
+            one(due), one(and_(due, src.started_on.is_not(None), src.started_on <= src.start_deadline)),
+            one(on_key_chain()), one(new), case((new, src.funds_this_year_yi_yuan), else_=0),
+            case((new, src.total_investment_yi_yuan), else_=0))
+
+
+_DUE = slice(6, 8)  # the terms `due_by` moves: due, and started by the deadline
+
+
+def _rate_aggregates(src: Any, due_by: ColumnElement[bool]) -> tuple[Any, ...]:
+    """The sums of _rate_terms over a GROUP BY's rows."""
+    return func.count(), *(func.sum(term) for term in _rate_terms(src, due_by)[1:])
+
+
+_AMOUNT_STEP = Decimal("0.000001")  # the amounts' six decimals (models._amount)
+
+
+def _summed(value: Any) -> Decimal:
+    """A database sum of amounts as an exact Decimal: SQLite adds them as floats, whose last bits are noise."""
+    return Decimal(str(value or 0)).quantize(_AMOUNT_STEP)
 
 
 def _rates_of(name: str, sums: Iterable[Any]) -> CountyRates:
@@ -919,27 +941,56 @@ def _rates_of(name: str, sums: Iterable[Any]) -> CountyRates:
     return CountyRates(
         region=name, projects=n, signed=n_signed, started=n_started,
         start_rate_pct=_pct(n_started, n_signed),
-        funds_rate_pct=_pct(Decimal(str(funds)), Decimal(str(totals))) if n_money else None,
+        funds_rate_pct=_pct(_summed(funds), _summed(totals)) if n_money else None,
         due=n_due, on_time=n_on_time, fulfilment_rate_pct=_pct(n_on_time, n_due),
         key_chain_share_pct=_pct(n_key, n),
-        new_funds_rate_pct=_pct(Decimal(str(new_funds)), Decimal(str(new_totals))) if n_new else None)
+        new_funds_rate_pct=_pct(_summed(new_funds), _summed(new_totals)) if n_new else None)
 
 
 def rates_by_issue(session: Session, days: list[date], name: str,
                    where: tuple[ColumnElement[bool], ...] = ()) -> dict[date, CountyRates]:
     """The rates of the projects picked by `where` as each issue of `days` recorded them (the versions in force on
-    each day), in one GROUP BY over the issues: the same sums as county_rates_in_db's, two years of weekly issues
-    in one statement. An issue with no such project is absent."""
+    each day), the same sums as county_rates_in_db's, by a sweep: a version adds its terms to the sums on the day
+    it starts and takes them back on the day it ends (valid_from <= day < valid_to); its due terms start at the
+    later of its start and its deadline. One statement: the picked versions' terms read once (a CTE), summed by
+    those three days, so the cost follows the versions, not versions × issues. An issue with no such project is
+    absent."""
     if not days:
         return {}
-    issue = union_all(*(select(literal(d, Date).label("day")) for d in days)).cte("issue")
-    # the projects picked first, then each one's versions by its id
-    start, end = version_bounds()
-    stmt = (select(issue.c.day, *_rate_aggregates(ProjectVersion, issue.c.day))
-            .select_from(Project).join(ProjectVersion, ProjectVersion.project_id == Project.id)
-            .join(issue, and_(start <= issue.c.day, end > issue.c.day))
-            .where(*where).group_by(issue.c.day))
-    return {_as_date(day): _rates_of(name, rest) for day, *rest in session.execute(stmt)}
+    v = ProjectVersion
+    terms = _rate_terms(v, v.start_deadline < v.valid_to)  # (a due term that starts after the version ends: none)
+    due_from = case((v.start_deadline > v.valid_from, v.start_deadline), else_=v.valid_from)
+    per = (select(v.valid_from.label("start"), v.valid_to.label("end"), due_from.label("due_from"),
+                  *(term.label(f"t{i}") for i, term in enumerate(terms)))
+           .select_from(Project).join(v, Project.id == v.project_id)
+           .where(*versions_between(days[0], days[-1], where)).cte("per_version"))
+    sums = [func.sum(per.c[f"t{i}"]) for i in range(len(terms))]
+
+    def by(key: str, sign: int) -> Select[Any]:
+        return select(literal(sign), per.c[key], *sums).group_by(per.c[key])
+
+    moves: list[tuple[date, list[Decimal]]] = []
+    for sign, day, *total in session.execute(union_all(by("start", 1), by("due_from", 0), by("end", -1))):
+        delta = [_summed(x) * (sign or 1) for x in total]
+        if sign == 1:  # (a version's due terms start on its due_from day instead)
+            delta[_DUE] = [Decimal(0)] * 2
+        elif sign == 0:
+            delta = [Decimal(0)] * _DUE.start + delta[_DUE] + [Decimal(0)] * (len(delta) - _DUE.stop)
+        moves.append((_as_date(day), delta))
+    moves.sort(key=lambda m: m[0])
+    out: dict[date, CountyRates] = {}
+    running, j = [Decimal(0)] * len(terms), 0
+    for day in sorted(days):
+        while j < len(moves) and moves[j][0] <= day:
+            running = [a + b for a, b in zip(running, moves[j][1], strict=True)]
+            j += 1
+        if running[0]:
+            counted = [x if i in _AMOUNTS else int(x) for i, x in enumerate(running)]
+            out[day] = _rates_of(name, counted)
+    return out
+
+
+_AMOUNTS = {4, 5, 10, 11}  # the terms that are amounts, not counts
 
 
 def _as_date(value: Any) -> date:

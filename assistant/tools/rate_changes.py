@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from assistant.tools.lifecycle import (
     ledger_dates,
     on_key_chain,
     rates_by_issue,
-    version_bounds,
+    versions_between,
 )
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value
@@ -190,31 +191,35 @@ def _series(session: Session, rate: str, days: list[date], scope: str, where: tu
     projects whose stage or funds moved between one issue and the next (their versions read once)."""
     rates = rates_by_issue(session, days, scope, where)
     versions: dict[int, list[tuple[date, date, str, str, float | None]]] = {}
-    first, last = version_bounds()
     for pid, name, start, end, stage, funds in session.execute(
             select(Project.id, Project.name, ProjectVersion.valid_from, ProjectVersion.valid_to, ProjectVersion.stage,
                    ProjectVersion.funds_arrived_yi_yuan)
             .select_from(ProjectVersion).join(Project, Project.id == ProjectVersion.project_id)
-            .where(last > days[0], first <= days[-1], *where)):  # (by each picked project's id)
+            .where(*versions_between(days[0], days[-1], where))):
         versions.setdefault(pid, []).append((start, end, name, stage, funds))
-    # each project's row at each issue: the version in force that day (None before it entered the ledger)
-    rows: list[dict[int, tuple[str, str, float | None]]] = [{} for _ in days]
-    for pid, history in versions.items():
-        history.sort()  # a project's versions follow one another: one pass over the issues and them together
-        j = 0
-        for i, day in enumerate(days):
-            while j < len(history) and history[j][1] <= day:
-                j += 1
-            if j < len(history) and history[j][0] <= day:
-                rows[i][pid] = history[j][2:]
+    # a project moves at the first issue a version of it is in force on, from the version of the issue before
+    # (none: it entered the ledger): one look per version, not per project and issue
+    moves: list[list[tuple[str, str]]] = [[] for _ in days]
+    for history in versions.values():
+        history.sort()
+        before: tuple[int, tuple[str, str, float | None]] | None = None  # (issues end, row) of the last version
+        for start, end, name, stage, funds in history:
+            first, stop = bisect_left(days, start), bisect_left(days, end)  # in force on days[first:stop]
+            if first == stop:
+                continue
+            now = (name, stage, funds)
+            if first:
+                said = _move(now, before[1] if before is not None and before[0] == first else None)
+                if said:
+                    moves[first].append((now[0], said))
+            before = (stop, now)
     steps: list[RateStep] = []
     for i, day in enumerate(days):
         value = rates[day].rate(rate) if day in rates else None
         step = RateStep(issue=day, value=value)
         if steps:
             step.change_points = _moved(scope, steps[-1].value, value).change_points
-            moved = [_move(now, rows[i - 1].get(key)) for key, now in sorted(rows[i].items(), key=lambda kv: kv[1][0])]
-            step.movers = [m for m in moved if m]
+            step.movers = [said for _, said in sorted(moves[i])]
         steps.append(step)
     return steps
 

@@ -4,15 +4,22 @@ recorded, on SQLite and PostgreSQL. Expected values are worked out from corpus/d
 from __future__ import annotations
 
 import csv
-from datetime import date
+import random
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
+from assistant.db.importers import import_demo
+from assistant.db.models import OPEN_END, Project, ProjectVersion
+from assistant.db.reference import PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.tools import run_tool
+from assistant.tools.lifecycle import county_rates_in_db, rates_by_issue
 
 DATA = Path(__file__).resolve().parents[2] / "corpus" / "data"
 SIGNED, STARTED = ("签约", "开工", "投产"), ("开工", "投产")
@@ -98,3 +105,41 @@ def test_one_chains_rate_at_every_issue_with_the_projects_that_moved_it(demo_sto
     # the projects on no key chain, as a group of their own
     off = run_tool("rate_change", demo_store, {"rate": "资金到位率", "key_chain": False})
     assert off.scope == "不在“5+3”重点产业链上的" and off.rows[0].after is not None
+
+
+def test_the_series_sweep_gives_each_days_rates_of_the_ledger_as_it_stood(engine: Engine) -> None:
+    """rates_by_issue (a sweep over the versions' start, end and due days) against county_rates_in_db (one GROUP BY
+    over the versions in force that day), on random histories: every calendar day of the span, including the days
+    versions start, end and fall due, for the whole ledger, one chain and one county, on either database."""
+    import_demo(engine, DATA)
+    rng = random.Random(15)
+    day0 = date(2024, 1, 1)
+    with Session(engine) as session:
+        import_id = session.scalar(select(func.max(ProjectVersion.import_id)))
+        projects = session.execute(select(Project.id, Project.region_id)).all()
+        session.execute(delete(ProjectVersion))
+        for pid, region_id in projects:
+            day = day0 + timedelta(days=rng.randrange(0, 20))
+            while day < day0 + timedelta(days=60):
+                end = day + timedelta(days=rng.randrange(1, 15))
+                stage = rng.choice(PROJECT_STAGES)
+                total = rng.choice([None, Decimal(rng.randrange(1, 900)) / 100])
+                session.add(ProjectVersion(
+                    project_id=pid, valid_from=day, valid_to=end if end < day0 + timedelta(days=60) else OPEN_END,
+                    region_id=region_id, stage=stage, total_investment_yi_yuan=total,
+                    funds_arrived_yi_yuan=rng.choice([None, Decimal(rng.randrange(0, 500)) / 100]),
+                    funds_this_year_yi_yuan=rng.choice([None, Decimal(rng.randrange(0, 300)) / 100]),
+                    start_deadline=rng.choice([None, day0 + timedelta(days=rng.randrange(-10, 70))]),
+                    started_on=rng.choice([None, day0 + timedelta(days=rng.randrange(-10, 70))]),
+                    import_id=import_id))
+                day = end
+        session.commit()
+        days = [day0 + timedelta(days=i) for i in range(-2, 64)]
+        chain = session.scalar(select(Project.chain_id).where(Project.chain_id.is_not(None)).limit(1))
+        for where in ((), (Project.chain_id == chain,), (Project.region_id == projects[0][1],)):
+            swept = rates_by_issue(session, days, "合计", where)
+            assert swept, where
+            for day in days:
+                by_day = county_rates_in_db(session, day, ledger_on=day, city="合计", where=where,
+                                            regions=None).get("合计")
+                assert swept.get(day) == by_day, (day, where)
