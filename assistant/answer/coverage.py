@@ -23,6 +23,7 @@ from assistant.answer.answer_types import POSITION_ASKED
 from assistant.answer.leads import is_city_figure
 from assistant.answer.understand import SHARE_OF_CITY, Parsed, delexicalise, why_pattern
 from assistant.db.reference import STAGE_ALIASES
+from assistant.index.places import gazetteer, home_city
 from assistant.index.synonyms import Synonyms
 from assistant.index.tokenize import tag
 from assistant.numerals import chinese_value
@@ -108,6 +109,9 @@ ORIGIN = re.compile(r"(?:从|来自|源自)((?:(?!的|别|其[他它]|外地|哪
 # Endings of a paper or an amount (许可证, 批复函, 申请表): jieba sometimes reads such a noun as a person's name.
 DOCUMENT_NOUN_ENDS = "证书表单函费额"
 # What a body's short name (财政, 发改) turns into when it names the body itself (财政局, 发改委), not a thing of it.
+# A place in an order (倒数第几, 第3名, 第一): not 第一季度, 第112号, 第二十二条, 第5期 (things with a number).
+PLACE_IN_ORDER = re.compile(r"(?:倒数|正数)?第\s*(?:几|\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:名|位)?"
+                            r"(?![\d季号批届次期条章款项个年周天月类档])")
 BODY_ENDS = re.compile(r"^(?:局|委|厅|部|办|处|科|委员会|部门|系统|口)$")
 
 
@@ -118,7 +122,8 @@ def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     clause = PER_COUNTY.sub("，", clause)
     # 最长时间没报进展, 多长时间: a length of time, which a tool states in days, not a thing named 时间
     clause = re.sub(r"(?:最|很|多|好|这么|那么)?长(?:一段)?时间", "，", clause)
-    terms = [word for token in tag(delexicalise(clause, parsed, blank="，"))
+    # 排倒数第几, 第3名: the position asked (POSITION_ASKED), which a ranking answers, not a thing named
+    terms = [word for token in tag(PLACE_IN_ORDER.sub("，", delexicalise(clause, parsed, blank="，")))
              if (token.flag in ATTRIBUTE_TAGS or token.flag == "nr" and token.word[-1:] in DOCUMENT_NOUN_ENDS)
              and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
              and not word.startswith("某") and not ASKING.search(word)]
@@ -217,6 +222,15 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
         missing.append("名次")  # 在民营500强里排第几名 of a company's card: no tool here ranks anything
     if COST_ASKED.search(parsed.text) and not COST_HELD.search(text) and "费用" not in missing:
         missing.append("费用")  # 活动花了多少钱 asks what was spent, not the amount signed there
+    # a place of another jurisdiction named (去宜春叩门招商是谁带队) that no row of the results names: the rows are
+    # of other places (its examples naming 深圳 do not make a row of 宜春)
+    # (a place a slot took, 总部在西安的, 西安联络处, is what the tool was asked with: its rows are of it)
+    rows_text = "\n".join(_result_text(r) for r in results)
+    slot_text = " ".join(w for v in [*vars(parsed.slots).values(), *(span for span, _ in parsed.slots.spans)]
+                         for w in ([v] if isinstance(v, str) else v if isinstance(v, list) else []) if isinstance(w, str))
+    places = gazetteer()
+    missing += [p for p in places.find(parsed.text) if not places.related(p, home_city())
+                and not any(form in rows_text or form in slot_text for form in places.forms(p)) and p not in missing]
     return missing + [w for value, w in asked.items() if value not in held and w not in missing]
 
 

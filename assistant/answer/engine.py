@@ -41,7 +41,7 @@ from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.leads import asked_enterprise_fields
 from assistant.answer.named_documents import KIND_NAMED, named_held, unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
-from assistant.answer.quoting import ASKS_PLANS, RULE, citation_of, period_mentions, policy_for
+from assistant.answer.quoting import ASKS_PLANS, LETTER_WORDS, RULE, citation_of, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
 from assistant.answer.understand import (
@@ -83,6 +83,8 @@ if TYPE_CHECKING:
 
 IMPORT_RECHECK_S = 1.0  # an import by another process reaches questions within this long
 LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_LLM_MODEL（模型名），本次用内置检索模式回答。"
+# 它 as the subject asked about (到上半年它还是第一吗), not the other side of a comparison (比它高多少)
+IT_SUBJECT = re.compile(r"(?<![比跟和与较同])它(?!们)")
 OPINION_REFUSAL = ("这个问题要的是评价或表态，本助手无法回答：只提供知识库文档和项目数据库中写明的内容。"
                    "可以问文档里是怎么说的，例如“年度总结对外资工作是怎么总结的”。")
 PREDICTION_REFUSAL = ("这个问题要的是预测，本助手无法回答：项目数据库只有已经发生的数据，知识库只有文档中写明的内容。"
@@ -138,6 +140,7 @@ class Assistant:
         add_words(self.vocab.words())
         # the bureau's terms read as one word each (比序时差多少: 序时, not 比序 and 时差)
         teach_tagger(load_synonyms(settings.synonyms_path).words())
+        teach_tagger(LETTER_WORDS)  # (答复函抄送给谁: 答复函 | 抄送, not 答复 | 函抄)
         self._import_mark = _import_mark(self.store)
         self._imports_checked = time.monotonic()
         self._router: SemanticRouter | None = None
@@ -197,7 +200,7 @@ class Assistant:
         question = self._picked_from_list(question, previous, (history or [])[:-1])
         current = resolve_follow_up(parse(question, self.vocab, self.today, self.settings.max_question_chars), previous)
         current = continue_topic(current, previous)
-        if previous is not None and current.follow_up and ANAPHORA.search(current.text) \
+        if previous is not None and current.follow_up and (ANAPHORA.search(current.text) or IT_SUBJECT.search(current.text)) \
                 and not any(not r.is_city for r in [*current.regions, *previous.regions]):
             # 它同比多少 after 一季度内资完成进度第一是谁: 它 is the place that answer named, when it asked of none
             answered = self._answered_places(previous, (history or [])[:-1])
@@ -422,6 +425,7 @@ class Assistant:
         return (self.vocab.words() + list(names.departments) + [w for c, aliases in names.chains for w in (c, *aliases)]
                 + [w for o in names.offices for w in (o[0], o[1], *o[2])] + [span for span, _ in parsed.slots.spans]
                 + names.people + [v for values in names.ledger_values.values() for v in values]
+                + list(names.event_cities) + list(names.headquarters)  # (宁波那场活动: where events were held)
                 + [span for _, span in parsed.slots.unknown] + [parsed.unknown_place])
 
     def _existing(self) -> dict[str, list[str]]:

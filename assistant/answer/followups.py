@@ -57,7 +57,7 @@ IN_CHARGE = re.compile(r"负责人|谁负责|谁在管|谁管|谁盯|谁在跟")
 IT_ASKED = re.compile(r"它(?!们)")
 # Words pointing back at what the turn before gave: 它, or a demonstrative with the kind of thing it was (这个增速,
 # 这点钱, 那个名次) — a longer question with one is still a follow-up of that figure.
-POINTS_BACK = re.compile(r"它|^(?:这|那)(?:俩|两家|两个|几家|仨|三家)|^(?:其中|这其中|这里面|这里头|这些里面?|这当中)|(?:^|[，,？?。])那?(?:这|那)(?:个|点|笔|些|批|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"
+POINTS_BACK = re.compile(r"它|^(?:这|那)(?:俩|两家|两个|几家|几个|几项|仨|三家|三个)|^(?:其中|这其中|这里面|这里头|这些里面?|这当中)|(?:^|[，,？?。])那?(?:这|那)(?:个|点|笔|些|批|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"
                          r"比重|名次|排名|差距|目标|项目|问题|企业|县|区|地方)")
 
 
@@ -173,6 +173,10 @@ AGAIN = re.compile(r"(?<=[\u4e00-\u9fa5])(?:又|也|同样)(?!是否)")
 NAMES_RULES = re.compile(r"办法|规定|文件|政策|条例|细则|方案|意见|报告|答复|访谈|手册|按.{0,8}(?:要求|标准)")
 
 
+# A question opening with a short clause ending in 呢 (外资那块呢，…; 上半年呢，…): what it swaps in, then what it asks.
+SWAP_LEAD = re.compile(r"^(?:那|那么)?[^，,。？?！!]{1,10}呢[，,]")
+
+
 def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     """'那恒口呢？' / '二季度呢？' / '排第几？' take the previous turn's question and change one slot or ask one more
     attribute of it."""
@@ -187,7 +191,12 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # 石泉到7月底内资到位了多少): of the figure just given, however many it asks
     bare = not current.regions and not current.metrics and current.period_assumed and not _filled(current.slots) \
         and len(ATTRIBUTE.findall(current.text)) > 1 and not NAMES_RULES.search(current.text)
-    if previous is None or len(current.text) > 16 and not SAID_BEFORE.search(current.text) and not bare and (
+    # …or opens by swapping the measure or period of the figure just given and asks attributes of it (外资那块呢，全年
+    # 目标多少，落后序时几个点 after 恒口一季度内资比序时落后多少): of the same place
+    swapped = SWAP_LEAD.match(current.text) is not None and not current.regions and not _filled(current.slots) \
+        and bool(current.metrics or not current.period_assumed) and not NAMES_RULES.search(current.text)
+    if previous is None or len(current.text) > 16 and not SAID_BEFORE.search(current.text) and not bare \
+            and not swapped and (
             not POINTS_BACK.search(current.text) or NAMES_RULES.search(current.text) and not _filled(current.slots)) \
             and not (against and not current.regions and not current.metrics and not NAMES_RULES.search(current.text)):
         return current
@@ -225,7 +234,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))
     # 比它高多少: the figure just given is one side of the comparison, whatever the other
     if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
-            or _filled(current.slots) or swaps or reason or against or subjectless or STEP_BACK.search(current.text)):
+            or _filled(current.slots) or swaps or reason or against or subjectless or STEP_BACK.search(current.text)
+            or POINTS_BACK.search(current.text)):  # (这几个总投资加一块多少: of the things just listed)
         return current
     data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
     if not data_intents and _filled(previous.slots):

@@ -55,6 +55,22 @@ DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|
 # figure (多少, 几, 排名, 率): the first, without the second, is the documents' to answer.
 ASKS_POLICY = re.compile(r"(?:有(?:啥|什么|哪些)|什么|啥|哪些)[^，。？?]{0,6}?(?:政策|规定|措施|举措|奖励|优惠|扶持|补贴|补助)"
                          r"(?!资金|金额|额|多少)|(?:怎么|如何|咋)(?:奖励|奖|补贴|补助|扶持|支持|规定)")
+# Things asked for by their kind (哪些企业, 几家公司, …的企业): what the answer lists. 公司 and 客商 are 企业.
+LISTED = re.compile(r"(?:哪些|哪几家|哪几个|哪家|几家|多少家)(企业|公司|客商)|(企业|公司|客商)(?:有哪些|都有谁|都有哪些|是哪些|名单)"
+                    r"|的(企业|公司|客商)[？?。！!]?$")
+LISTED_AS = {"公司": "企业", "客商": "企业"}
+
+
+def listed_kind(text: str) -> str:
+    """The kind of thing a question asks to be listed (企业), "" when it names none."""
+    m = LISTED.search(text)
+    word = next((g for g in m.groups() if g), "") if m else ""
+    return LISTED_AS.get(word, word)
+
+
+# How a thing is dealt with (市局会咋处理, 怎么应对, 有啥措施): asked of a document named as where it is said, the
+# document answers (112号答复里说…市局会咋处理), not a ledger's rows about the thing
+HANDLED = re.compile(r"(?:怎么|如何|咋)(?:样)?(?:处理|办|处置|应对|整改|弄|管|督办)|(?:什么|啥|哪些)(?:办法|措施|手段|招)")
 HOW_MANY = re.compile(r"多少|几|排名|第[一二三四五六七八九十\d]|率|占比|比重|哪个县|哪些县|哪个区|谁")
 # A clause the documents answer: why/how, and also what a term or rule is (是什么, 口径, 怎么认定).
 WHY_CLAUSE = why_pattern("是什么", "什么是", "含义", "口径", "怎么处理", "怎么认定", "怎么规定", "有什么规定", "承担什么",
@@ -104,7 +120,8 @@ POLICY_MARGIN = 0.05
 # Tools tried after the chosen one when it does not hold what the question asks for (its attribute words).
 ALTERNATIVES = 2
 # Metrics may be left unsaid only where the question is about completion in general (汉阴县完成得怎么样).
-DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口径|是什么意思|什么意思|指什么|定义|含义")
+DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口径|是什么意思|什么意思|指什么|定义|含义|"
+                         r"干(?:嘛|啥)用|有(?:什么|啥)用(?!地)|(?:拿来|用来)(?:干|做)(?:什么|啥)|用途")  # (what it is for)
 PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
 # Documents or measures asked for (白河县出台的招商引资优惠政策文件有哪些, 汉阴县招商引资有什么措施): with no metric named,
 # the place's default figures are not what is asked.
@@ -344,6 +361,15 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text) and not parsed.regions \
             and not named_entities:
         eligible = []  # 达州对新能源企业有啥奖励政策, 宁波对外资怎么奖励: a rule or a measure, which no row of ours states
+    if (kind := listed_kind(parsed.text)) and eligible:
+        # 装备制造链上盯着哪些企业: the things asked for are listed by the tool whose rows they are, not as a column
+        # of another's rows (the projects with their 企业)
+        top = max(eligible, key=lambda e: (e[0], e[1]))
+        if REGISTRY[top[2]].rows not in ("", kind):
+            eligible = [e for e in eligible if REGISTRY[e[2]].rows == kind] or eligible
+    if DOCUMENT_CUE.search(parsed.text) and HANDLED.search(parsed.text) and not named_entities \
+            and not any(not r.is_city for r in parsed.regions):
+        eligible = []  # 112号答复里说，开工率连续偏低的县区市局会咋处理: what the letter says is done
     if STANDING.search(parsed.text) and not any(not r.is_city for r in parsed.regions) and not named_entities:
         eligible = []  # 调研报告把招商引资摆在个啥位置: the priority a document gives it, which no table holds
     if POST_HOLDER.search(parsed.text) and not named_entities and not parsed.slots.columns:

@@ -241,6 +241,10 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                     + f"排{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}"
                     + (gap[0] if (gap := gap_to_place(parsed.text, r, row)) else "")
                     for row in named))
+                if FIRST.search(parsed.text) and not LAST.search(parsed.text) and all(row.rank != 1 for row in named):
+                    # 它还是第一吗: no — and who is
+                    parts[-1] += "；排第1的是" + "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）"
+                                                      for row in r.rows if row.rank == 1)
                 continue
             ordinal = RANK_POSITION.search(asked)
             n = 0

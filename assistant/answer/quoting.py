@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.answer.answer_types import CHOOSES, AnswerType, answer_type
+from assistant.answer.answer_types import CHOOSES, CONSEQUENCE_Q, AnswerType, answer_type
 from assistant.answer.asking import asks_latest_state, latest_first, position_forms, without_progress
 from assistant.answer.composition import Composition
 from assistant.answer.numbers import find_numbers, ordinal_forms
@@ -59,6 +59,8 @@ FORMALITIES = re.compile(r"^[（(]?(?:附注|版记|抄送|印发|联系人|附�
 # The title of a document or a proposal asked for (题目全称叫啥, 标题是什么).
 TITLE_ASKED = re.compile(r"题目|标题|全称|篇名")
 FORMALITY_ASKED = re.compile(r"联系人|电话|抄送|签发|附件")  # (联系电话: the line writes 电话)
+# The names of a letter and its parts, read as one word each where a question runs them together (答复函抄送给谁)
+LETTER_WORDS = ("答复函", "复函", "签发人", "联系人")
 # The clauses of a mixed question that the documents are searched with (完成多少，为什么滞后 → 为什么滞后).
 WHY_SEARCH = why_pattern("怎么", "是什么", "口径")
 DATA_INTENTS = ("figure", "rank", "lag", "project", "event", "problem")
@@ -423,8 +425,14 @@ def policy_for(
         # only quotes that hold the value asked for answer it; a rate named (合同履约率是多少) is not held by a
         # sentence naming other rates only (开工率95.30%，资金到位率42.34%); one naming none (增长5.5%) may state it
         rates = {m.group(0)[-3:] for m in RATE_NAMED.finditer(query)} if want.name == "比例" else set()
+        # …and only where the rate's own clause gives a figure (围绕提高合同履约率、开工率…，开工率不低于80%: the
+        # figure is 开工率's)
+        # …and a consequence only where it follows the breach asked about (信息员没按时报备会咋处理 is not answered
+        # by what follows a low 开工率): a word of the breach in its sentence
+        breach = _breach_words(query, words) if want.name == "处理规定" else []
         holding = [c for c in chosen if want.held_by(c[1])
-                   and (not RATE_NAMED.search(c[1]) or all(r in c[1] for r in rates))]
+                   and (not RATE_NAMED.search(c[1]) or all(_rate_valued(c[1], r) for r in rates))
+                   and (not breach or any(written(w, c[1]) for w in breach))]
         if chosen and not holding:
             # passages about the topic that state no such value do not answer it: say so, quote none
             comp.lead = comp.lead or f"知识库中没有找到直接回答这个问题的{want.name}，为避免误导，不作推测。"
@@ -441,6 +449,25 @@ def policy_for(
 
 # A rate asked by its name (合同履约率, 开工率, 资金到位率): its last three characters are how a sentence writes it.
 RATE_NAMED = re.compile(r"[\u4e00-\u9fa5]{1,4}(?<![比效频税汇利])率")
+
+
+# Who a rule is about, in every rule (县区, 各单位): no word saying what the breach was.
+BREACH_FRAME = {"县区", "各县区", "县市区", "市局", "我局", "部门", "单位", "企业", "项目", "全市", "工作日", "答复", "会咋", "处理"}
+
+
+def _breach_words(query: str, words: list[str]) -> list[str]:
+    """The question's words before it asks what follows (县区信息员换人了没报备 of …会咋处理): the breach."""
+    m = CONSEQUENCE_Q.search(query)
+    before = query[: m.start()] if m else ""
+    return [w for w in words if w in before and w not in BREACH_FRAME and not re.search(r"\d|号", w)]
+
+
+def _rate_valued(quote: str, rate: str) -> bool:
+    """Whether a clause of `quote` names `rate` and gives a figure, or names it and the next clause gives the figures
+    of what it named (开工率和资金到位率都较好，8月底分别为94.1%和58.6%)."""
+    clauses = re.split(r"[，,；;。！!？?]", quote)
+    return any(rate in clause and (find_numbers(clause) or i + 1 < len(clauses) and "分别" in clauses[i + 1]
+                                   and find_numbers(clauses[i + 1])) for i, clause in enumerate(clauses))
 
 
 def citation_of(hit: Hit, quote: str, n: int) -> Citation:

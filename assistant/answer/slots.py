@@ -41,8 +41,9 @@ from assistant.tools.projects import (
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "半": 0.5}
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
-# …nor a year written short (23年以来, 24年底: 15–99 before 年 is a year, not a span of years)
-_DAYS = re.compile(r"(?<![\d上下前月])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|月(?![底末份初中上下旬\d日号])|"
+# …nor a year written short (23年以来, 24年底: 15–99 before 年 is a year, not a span of years), nor the end of a range of
+# months (1到3月 is a month)
+_DAYS = re.compile(r"(?<![\d上下前月])(?<![\d一二三四五六七八九十]到)(?<![\d一二三四五六七八九十][至\-—～~])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|月(?![底末份初中上下旬\d日号])|"
                    r"(?<!(?<!\d)(?:1[5-9]|[2-9]\d))年)")
 # A day count as an upper bound (不满两个月, 不到30天, 还没满一个月)
 _WITHIN_DAYS = re.compile(r"(?:不满|不到|未满|没满|不足|少于|还没到)\s*" + _DAYS.pattern)
@@ -183,12 +184,15 @@ class SlotVocabulary:
     people: list[str] = field(default_factory=list)
     headquarters: list[str] = field(default_factory=list)  # the enterprise table's 总部所在地 values
     event_titles: list[str] = field(default_factory=list)  # the events' names (第七届丝博会…): which editions are held
+    event_kinds: list[str] = field(default_factory=list)  # the events' 类型 values (推介会, 考察, 展会)
     # the units the tables name as making visits (对接单位) or following enterprises (跟踪责任单位): 市招商局外资科…
     units: list[str] = field(default_factory=list)
     # the dates of the ledger issues imported, per ledger (projects → 6月30日, 7月7日…): which 那期台账 are held
     issues: dict[str, list[date]] = field(default_factory=dict)
     problem_codes: list[str] = field(default_factory=list)  # the problem ledger's 编号 (WT-2023-003)
     problem_texts: list[str] = field(default_factory=list)  # the problem ledger's 问题描述 (用地报批手续尚未完成…)
+    # the visit records' 下一步 and 对接成果 texts (推动与高新区对接, 企业来安实地考察)
+    contact_texts: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: FigureStore | None) -> SlotVocabulary:
@@ -201,6 +205,7 @@ class SlotVocabulary:
                 enterprises=list(session.scalars(select(Enterprise.name))),
                 headquarters=sorted({h for h in session.scalars(select(Enterprise.headquarters)) if h}),
                 event_titles=sorted(set(session.scalars(select(Event.title)))),
+                event_kinds=sorted({k for k in session.scalars(select(Event.category)) if k}),
                 departments=sorted(set(session.scalars(select(Problem.department)))),
                 chains=[(c.name, tuple(c.aliases or [])) for c in session.scalars(select(IndustryChain))],
                 # 驻外招商联络处 cities too: 驻深圳联络处 fills the same city slot that the contacts tool reads
@@ -218,6 +223,8 @@ class SlotVocabulary:
                 issues=issue_dates(session),
                 problem_codes=sorted(session.scalars(select(Problem.code))),
                 problem_texts=sorted({d for d in session.scalars(select(Problem.description)) if d}),
+                contact_texts={"下一步": sorted({t for t in session.scalars(select(Contact.next_step)) if t}),
+                               "对接成果": sorted({t for t in session.scalars(select(Contact.outcome)) if t})},
                 units=sorted({u.strip() for u in [*session.scalars(select(Contact.unit)),
                                                    *session.scalars(select(Enterprise.owner))] if u and u.strip()}),
             )
@@ -262,6 +269,8 @@ class Slots:
     department: str | None = None
     departments: list[str] | None = None  # several departments named (自然资源局和生态环境局): each one, in order
     problem_about: list[str] | None = None  # words of the problems' descriptions the question names (用地, 环评)
+    contact_about: list[str] | None = None  # words of the visits' 下一步 / 对接成果 the question names (高新区, 考察)
+    contact_field: str | None = None  # which of the two: "下一步", "对接成果" (None: either)
     unknown_department: str | None = None
     chain: str | None = None
     city: str | None = None
@@ -335,6 +344,11 @@ _BODY_SUFFIX = re.compile(rf"{_BODY_ENDS}$")
 # A question about the problem ledger's entries (这类问题, 企业诉求, 卡在哪): the words its descriptions write pick them.
 _PROBLEMS_ASKED = re.compile(rf"{_PROBLEM_WORDS.pattern}|堵点|卡点|难点|瓶颈")
 # Words of a question that say what kind of thing it asks, not what the problems are about.
+# A visit record's column named as where something is said (下一步里提到, 对接成果写的)
+_CONTACT_FIELD = re.compile(r"(下一步|对接成果|成果|结果)(?:安排|计划|打算)?(?:里头?|中|上|栏)?[，,]?\s*(?:说|提到|写|讲|是|有|要)")
+# Words every visit record's columns may use, which pick none of them (对接, 企业, 安排)
+_NOT_CONTACT = frozenset({"对接", "企业", "安排", "推动", "走访", "记录", "下一步", "哪家", "哪几家", "几家", "项目", "提到",
+                          "说要", "要跟", "一下"})
 _NOT_ABOUT = frozenset({"问题", "项目", "台账", "企业", "诉求", "困难", "情况", "进展", "状态", "部门", "单位", "协调",
                         "解决", "办结", "推进", "落实", "影响", "尚未", "完成", "需要", "滞后", "没有", "哪些", "什么"})
 
@@ -395,6 +409,15 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
     return calendar_window(text, today)
 
 
+# A week of the year by its number (第30周, 第 5 周): ISO weeks, Monday first.
+_WEEK_OF_YEAR = re.compile(r"第\s*(\d{1,2})\s*周")
+
+
+def weeks_in(year: int) -> int:
+    """How many ISO weeks the year has (52 or 53): 28 December always falls in its last."""
+    return date(year, 12, 28).isocalendar()[1]
+
+
 def calendar_window(text: str, today: date | None = None) -> tuple[date | None, date | None]:
     """The month or quarter a text names as days (二季度 → April–June, 7月份 → July), of the year it says or of
     `today`'s; none for a cumulative span (1-7月, 截至7月, 前三季度)."""
@@ -412,6 +435,10 @@ def calendar_window(text: str, today: date | None = None) -> tuple[date | None, 
         return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
     if re.search(r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
         return None, None
+    if year and (week := _WEEK_OF_YEAR.search(text)) and 1 <= int(week.group(1)) <= weeks_in(year):
+        # 2023年第30周: that ISO week, Monday to Sunday (a week the year does not have is refused as a bad period)
+        monday = date.fromisocalendar(year, int(week.group(1)), 1)
+        return monday, monday + timedelta(days=6)
     if today and (m := re.search(r"(本|这|上)个?月(?!底|末)", text)) and not year_m:
         first = today.replace(day=1)
         if m.group(1) == "上":
@@ -969,6 +996,14 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.spans.append((hit, "某部门"))
     if slots.departments and len(slots.departments) < 2:
         slots.departments = None
+    if (field_said := _CONTACT_FIELD.search(text)) and not _PROBLEMS_ASKED.search(text):
+        # 下一步里提到要跟高新区对接的: the visits whose next step (or outcome) writes what the question says of it
+        column = "对接成果" if field_said.group(1) in ("成果", "对接成果", "结果") else "下一步"
+        texts = vocab.contact_texts.get(column, [])
+        words = [w for w in get_tokenizer().lcut(text[field_said.end():]) if len(w) >= 2 and w not in _NOT_CONTACT
+                 and re.fullmatch(r"[\u4e00-\u9fff]+", w) and any(w in t for t in texts)]
+        if words:
+            slots.contact_about, slots.contact_field = list(dict.fromkeys(words)), column
     if _PROBLEMS_ASKED.search(text) and (about := described_problems(text, vocab.problem_texts, vocab.projects)):
         slots.problem_about = about
         if len(about) > 1 and slots.department and not any(
@@ -1013,6 +1048,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.spans.append((named_event, "某活动"))
     elif unheld_event:
         slots.unknown.append(("招商活动", unheld_event))  # 进博会上签了几个: no event record holds it
+    elif (_EVENT_ASK.search(text) or _OCCASION.search(text)) and (kind := max(
+            (k for k in vocab.event_kinds if k in text and not any(k in t for t in vocab.event_titles)),
+            key=len, default="")):
+        # 类型是考察的那场: the events of a kind no event's name says (推介会 is in their names: the names pick them)
+        slots.event = kind  # (the tool matches a name or a kind)
+        slots.spans.append((kind, "某活动"))
     if office := unknown_office(text, vocab):
         slots.unknown.append(("联络处", office))
         if slots.city and slots.city in office:

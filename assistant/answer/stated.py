@@ -22,10 +22,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba.posseg as posseg
-
 from assistant.answer.answer_types import NAME_Q, NAMED_POSITION, ORDINAL, names_the_value
 from assistant.index.synonyms import load_synonyms
+from assistant.index.tokenize import tag
 from assistant.numerals import number_value
 
 # How a question asks for its value; the thing asked about is next to it.
@@ -47,7 +46,7 @@ LIST_MARKS = re.compile(r"、|[一二三四五六七八九十]是|“[^”]{1,12
 # Parts of speech of the words a thing is named by (jieba's tags): nouns, verbal nouns, abbreviations, fixed
 # phrases, distinguishing words (副 主任), adjectives (优秀) and the verbs inside a compound name (控制指标).
 NAMING = ("n", "nr", "ns", "nt", "nz", "ng", "nl", "vn", "j", "l", "eng", "b", "v", "vd", "a", "an")
-NOUNS = ("n", "nr", "ns", "nt", "nz", "ng", "nl", "vn", "j", "l", "eng", "b")
+NOUNS = ("n", "nr", "ns", "nt", "nz", "ng", "nl", "vn", "j", "l", "eng", "b", "s")  # (s: 境外, 省外企业)
 # Words that link a name to the question word, not part of the name (是谁, 有多少, 定的多少, 一共…).
 LINKS = {"是", "有", "为", "定", "在", "达到", "达", "共", "一共", "总共", "大概", "大约", "都", "分别", "能", "会", "要",
          "得", "现在", "已经", "目前", "到", "叫",
@@ -279,7 +278,7 @@ def asked_of(question: str, blanks: list[str] | None = None, said: str | None = 
     how_many = (listed.group(1) or listed.group(2)) if listed else None
     # (a question also asking who issues it or when, 清单由谁来发, is answered by the deferral itself)
     words = () if re.search(r"谁|哪个(?:部门|单位)|什么时候|何时", question) else tuple(
-        t.word for t in posseg.cut(clause) if t.flag in NOUNS and len(t.word) >= 2 and t.word not in GENERAL)
+        t.word for t in tag(clause) if t.flag in NOUNS and len(t.word) >= 2 and t.word not in GENERAL)
     return Asked(head=head, realised=REALISED_Q.search(said or question) is not None, others=others,
                  counted=counted and bool(head) and not others,
                  listed=(number_value(how_many) or 0) if how_many else 0, words=words,
@@ -289,7 +288,8 @@ def asked_of(question: str, blanks: list[str] | None = None, said: str | None = 
 def _unit(rest: str) -> bool:
     """几天, 多少人, 扣多少分: a unit of time, people or points, not a measure word counting a thing."""
     m = CLASSIFIER.match(rest)
-    return m is not None and m.group(0)[-1] in "天周月年人名位分倍点"
+    # (几个人: 个 then the people counted)
+    return m is not None and (m.group(0)[-1] in "天周月年人名位分倍点" or rest[m.end():m.end() + 1] == "人")
 
 
 def _nouns_after(text: str, join_cut: bool = False) -> tuple[str, ...]:
@@ -297,7 +297,7 @@ def _nouns_after(text: str, join_cut: bool = False) -> tuple[str, ...]:
     tokenizer cut off is joined to the word after it (副 + 秘书长, after a which-word: 哪位副秘书长带队)."""
     run: list[str] = []
     pending = ""
-    for token in posseg.cut(text):
+    for token in tag(text):
         word = token.word.strip()
         if not word:
             continue
@@ -325,7 +325,7 @@ def _named_before(before: str, listing: bool = False, nouns_only: bool = False) 
     name a thing, after the linking words (是, 有, 定的) and up to a 的, a conjunction or a non-naming word.
     `listing` (…不合格等次的单元有哪些): the kind listed (单元) is skipped for the words before its 的.
     `nouns_only`: the nouns only (审批事项), for a count whose thing is named before it."""
-    tokens = [(t.word.strip(), t.flag) for t in posseg.cut(before) if t.word.strip()]
+    tokens = [(t.word.strip(), t.flag) for t in tag(before) if t.word.strip()]
 
     def strip() -> None:
         # the verbs, particles and time words between the name and the question word (发出去, 定的, 是, 每个礼拜最晚)

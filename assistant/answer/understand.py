@@ -12,7 +12,7 @@ from functools import reduce
 import jieba.posseg as posseg
 from opencc import OpenCC
 
-from assistant.answer.slots import Slots, fill_slots, sound_alike_terms
+from assistant.answer.slots import Slots, fill_slots, sound_alike_terms, weeks_in
 from assistant.answer.vocabulary import RegionName, Vocabulary
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
@@ -40,11 +40,15 @@ def why_pattern(*more: str, words: tuple[str, ...] = WHY_WORDS) -> re.Pattern[st
 WHY = why_pattern()
 # Asking the cause only (not how to act): of a figure just given, a follow-up
 REASON = why_pattern("咋回事", "怎么回事", "怎么这么", "咋这么", words=("为什么", "为何", "为啥", "原因"))
-DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|(?:怎么|咋)算|如何计算|(?:怎么|咋)计算|定义|包括哪些|指的是")
+DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|(?:怎么|咋)算|如何计算|(?:怎么|咋)计算|定义|包括哪些|指的是|"
+                    # what a term is for (序时进度拿来干嘛用, 有啥用): its definition says what it measures
+                    r"(?:拿来|用来)?干(?:嘛|啥)用|有(?:什么|啥)用(?!地)|(?:拿来|用来)(?:干|做)(?:什么|啥)|用途")
 PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履约率|多少个|几个|个数|统计|签约|在谈|投产|亿元以上|亿以上)|开工率|资金到位率|履约率|"
                      r"(?:哪些|哪几个|什么|啥)项目|(?:多少|几)个?项目|项目(?:有哪些|都有|清单|名单|列表)")
 EVENT = re.compile(r"推介会|招商活动|签约活动|活动.{0,6}(?:签约|多少|哪些)|考察活动")
-PROBLEM = re.compile(r"问题台账|未解决的问题|待解决|问题清单|哪些问题")
+PROBLEM = re.compile(r"问题台账|待解决|问题清单|哪些问题|"
+                     # a problem in one of the ledger's states (没解决的问题, 问题还没办结, 挂着没销号的)
+                     r"(?:没|未|还没|尚未)有?(?:解决|办结|销号|办完)的?问题|问题.{0,6}(?:没|未|尚未)有?(?:解决|办结|销号|办完)")
 FIGURE = re.compile(r"多少|完成|进度|同比|目标|数据|情况|规模|总量|增长")
 # An instruction to the assistant: to act on the data or disclose its prompt (ACTION), or to set its rules aside.
 ACTION = re.compile(r"导出.{0,8}(?:数据库|全部|所有)|删除.{0,6}(?:数据|文档|库)|drop\s+table|system\s*prompt|系统提示词|"
@@ -78,6 +82,8 @@ NOT_A_PLACE = re.compile(r"各|哪|季度|县区|全市|本市|我市|市县|省
 FUTURE = re.compile(r"下个?月|下周|下一?季度|明年|今后|将来|未来|(?:最后|最终|到底|究竟)(?:会不会|能不能|能否|会否|是否会|有没有可能)")
 # The umbrella term for both tracked metrics: 招商引资完成进度 means 内资 and 外资.
 BOTH_METRICS = re.compile(r"招商引资|内外资")
+# …not where it names a rule or a document (招商引资月考核季奖励办法, 招商引资工作总结): that thing is asked about
+NAMES_A_RULE = re.compile(r"(?:招商引资|内外资)[^，,。？?！!]{0,8}?(?:办法|规定|方案|意见|通知|细则|条例|总结|报告|制度|机制)")
 # A follow-up that asks another attribute of the same figure (那它的年度目标呢？ 同比呢？)
 ATTRIBUTE = re.compile(r"年度目标|目标|任务|同比|增速|增幅|增长|完成进度|进度|排名|排第几|排老几|名次|第几|序时|差多少|倒数|"
                        r"垫底|末位|末尾|殿后|靠后|榜首|"
@@ -193,6 +199,9 @@ def _metrics_in(text: str) -> list[MetricDef]:
 # An amount said the way it is spoken: 5个亿, 两个多亿 keep 个 between the number and 亿.
 COLLOQUIAL_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*个(多?亿)")
 COLLOQUIAL_RANK = re.compile(r"(排|是|算|位列)老几")
+# A place in an order said as a prize (完成率冠军是哪个, 拿了亚军): that position, not a 单项冠军企业's title
+PRIZE_PLACE = {"冠军": "第一", "亚军": "第二", "季军": "第三"}
+PRIZE = re.compile(r"(?<!单项)(?<!隐形)(冠军|亚军|季军)(?!企业|产品|示范|培育)")
 # A comparative said with (一)点 (谁高点, 哪个多一点儿): the comparison, the 点 no word the data must hold
 COLLOQUIAL_COMPARATIVE = re.compile(r"(?<=[高低多少快慢大小强弱])一?点儿?(?![数个几\d])")
 # A month named for its own figure (7月当月, 6月份单月): the cumulative period it ends, set against the month before.
@@ -483,10 +492,16 @@ def _place_before(text: str, places: Gazetteer, homes: list[str]) -> str:
     return ""
 
 
+WEEK_NUMBERED = re.compile(r"(?:(20\d{2})\s*年\s*)?第\s*(\d{1,2})\s*周")
+
+
 def impossible_date(text: str) -> str:
     """The first period or date the question writes that cannot exist (13月, 0月, 第5季度, 2月30日), or ""."""
     if bad := BAD_PERIOD.search(text):
         return bad.group(0)
+    for m in WEEK_NUMBERED.finditer(text):  # 2023年第53周: a week the year does not have (ISO: 52 or 53)
+        if not 1 <= int(m.group(2)) <= (weeks_in(int(m.group(1))) if m.group(1) else 53):
+            return m.group(0)
     for m in DAY_OF_MONTH.finditer(text):
         year, month, day = int(m.group(1) or 2024), int(m.group(2)), int(m.group(3))
         if 1 <= month <= 12 and not 1 <= day <= calendar.monthrange(year, month)[1]:
@@ -514,6 +529,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     text = SHORT_YEAR.sub(r"20\1年", text)  # 24年 is 2024年 to the periods and the search
     text = COLLOQUIAL_AMOUNT.sub(r"\1\2", text)  # 5个亿 is 5亿 to the amounts
     text = COLLOQUIAL_RANK.sub(r"\1第几", text)  # 排老几 is 排第几
+    text = PRIZE.sub(lambda m: PRIZE_PLACE[m.group(1)], text)  # 冠军 is 第一
     text = COLLOQUIAL_COMPARATIVE.sub("", text)  # 谁高点 is 谁高
     text = MONTH_ON_ITS_OWN.sub(r"1-\1月", text)  # 7月当月 is what 1-7月 adds to 1-6月 (period_before)
     clock = today or date.today()
@@ -542,7 +558,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
             text = text.replace(typed, region.name)
             parsed.regions.append(region)
         parsed.text = text
-    if BOTH_METRICS.search(text) and not parsed.metrics:
+    if BOTH_METRICS.search(text) and not parsed.metrics and not NAMES_A_RULE.search(text):
         parsed.metrics = [m for m in METRICS if m.name in ("实际引进内资", "外商直接投资")]
     parsed.future = bool(FUTURE.search(text))
     parsed.regions, parsed.unknown_place = foreign_regions(text, vocab, parsed.regions)

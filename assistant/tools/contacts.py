@@ -57,20 +57,25 @@ class ContactList(BaseModel):
         "联络处最近拜访了哪些企业，下一步干什么", "驻外联络处对接企业的情况", "欣旺达电子谁去对接过",
         "某人今年走访了哪些企业", "某人最近一次叩门是哪天去的哪家",
     ],
-    slots={"office": "city"},
+    slots={"office": "city", "about": "contact_about", "about_field": "contact_field"},
     path="contacts",
 )
 def office_contacts(store: FigureStore, office: str | None = None, period: str | None = None,
                     enterprise: str | None = None, visitor: str | None = None, date_from: date | None = None,
-                    date_to: date | None = None, unit: str | None = None) -> ContactList:
+                    date_to: date | None = None, unit: str | None = None, about: list[str] | None = None,
+                    about_field: str | None = None) -> ContactList:
     """驻外招商联络处（及其他单位）的走访、叩门、来访记录：日期、企业、人员、方式、对接成果、下一步，按日期排列。
 
     office：可选，联络处名称、简称或驻地城市，如“驻深圳招商联络处”“深圳联络处”“深圳”；
     period：可选，如“2023”（全年）或“2023Q2”，只列该累计期间内的记录；enterprise：可选，企业名称或其中一部分；
     visitor：可选，走访人员姓名，如“黄某”，只列有此人参加的记录；
     date_from、date_to：可选，日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内的记录，给出时不看 period）；
-    unit：可选，对接单位名称或其中有区分度的部分，如“外资科”“市招商局产业链招商科”，只列该单位的记录。
+    unit：可选，对接单位名称或其中有区分度的部分，如“外资科”“市招商局产业链招商科”，只列该单位的记录；
+    about：可选，词语列表，如 ["高新区"]：只列“下一步”或“对接成果”写到其中任一个词的记录；
+    about_field：可选，“下一步”或“对接成果”：about 只看这一栏。
     """
+    if about_field not in (None, "下一步", "对接成果"):
+        raise InvalidValue(f"“{about_field}”不是走访记录的栏目，可选：下一步、对接成果。")
     if date_from and date_to and date_from > date_to:
         raise InvalidValue(f"日期范围有误：起始日期 {date_from} 晚于结束日期 {date_to}。")
     if store.region_scope:  # the records name companies and contacts across the city: not a county's own rows
@@ -93,14 +98,16 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
         rows = [c for c in session.scalars(stmt)
                 if (not enterprise or normalise_name(enterprise) in normalise_name(c.enterprise_name))
                 and (not visitor or visitor in (c.visitors or ""))
-                and (not unit or normalise_name(unit) in normalise_name(c.unit))]
+                and (not unit or normalise_name(unit) in normalise_name(c.unit))
+                and (not about or any(w in text for w in about for text in _about_texts(c, about_field)))]
         inside = sorted((c for c in rows if first <= c.held_on <= last),
                         key=lambda c: (c.held_on, c.enterprise_name))
         outside = max((c for c in rows if c not in inside), key=lambda c: c.held_on, default=None)
         latest = (f"{cn_date(outside.held_on)} {outside.unit}{outside.method or '对接'}{outside.enterprise_name}"
                   if outside else None)
         rule = "走访叩门记录（contacts 表）" + (f"中 {p.label} 的记录" if p else f"中 {span} 的记录" if span else "") + (
-            f"，走访人员含“{visitor}”" if visitor else "") + (f"，对接单位含“{unit}”" if unit else "")
+            f"，走访人员含“{visitor}”" if visitor else "") + (f"，对接单位含“{unit}”" if unit else "") + (
+            f"，{about_field or '下一步或对接成果'}写到“{'”或“'.join(about)}”" if about else "")
         # none in the period: the zero is a finding about the records looked through (the office's, or all)
         prov = provenance(session, "contacts", [(c.id, c.import_id) for c in inside or rows
                                                 or session.scalars(stmt)], p, rule)
@@ -110,7 +117,8 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
     enterprises = list(dict.fromkeys(i.enterprise for i in items))
     by_office = Counter(i.office or i.unit for i in items).most_common()
     units = sorted({i.unit for i in items}) if unit else []
-    scope = "".join(filter(None, [p.label if p else span,
+    said = f"{about_field or '下一步或对接成果'}写到“{'”或“'.join(about)}”的" if about else ""
+    scope = "".join(filter(None, [p.label if p else span, said,
                                   office_name or "、".join(units) or (f"“{unit}”" if unit else "" if visitor else "各单位"),
                                   visitor and f"{visitor}参加的", enterprise and f"对接“{enterprise}”"]))
     figures = [Figure(label=f"{scope}走访叩门记录数", value=len(items), unit="个", period=p.key if p else None,
@@ -129,3 +137,8 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
     return ContactList(office=office_name, period=p.key if p else None, items=items, count=len(items),
                        enterprises=enterprises, by_office=by_office, latest_outside=latest, figures=figures,
                        provenance=prov, summary=summary)
+
+
+def _about_texts(c: Contact, field: str | None) -> list[str]:
+    """The columns of a visit record `about` is looked for in: 下一步, 对接成果, or both."""
+    return [t or "" for name, t in (("下一步", c.next_step), ("对接成果", c.outcome)) if field in (None, name)]

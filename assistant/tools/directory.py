@@ -374,6 +374,7 @@ def _status_matches(wanted: str, status: str | None) -> bool:
     ],
     slots={"headquarters": "hq"},
     path="enterprises",
+    rows="企业",
 )
 def list_enterprises(store: FigureStore, status: str | None = None, chain: str | None = None,
                      category: str | None = None, owner: str | None = None,

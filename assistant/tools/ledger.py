@@ -76,7 +76,8 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
 
     period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可），或省份，如“广东”（列出在该省各城市举办的活动）；
-    event：可选，活动名称中有区分度的部分，如“丝博会”“包装饮用水”，或举办城市，只列名称（或举办地）含它的活动；
+    event：可选，活动名称中有区分度的部分，如“丝博会”“包装饮用水”，或举办城市，或活动类型（推介会、考察、展会…），
+    只列名称（或举办地）含它、或属于该类型的活动；
     date_from、date_to：可选，举办日期范围，如“2019-07-01”到“2019-12-31”（下半年、某月、某季度内举办的）；
     order：可选，“amount”按签约金额从高到低、“contracts”按签约项目数从多到少排列（未报道的排在最后），并写明第一与第二之差；
     leaders：可选，为真时逐场写出出席（带队）领导。
@@ -100,7 +101,7 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
             (e for e in session.scalars(stmt) if (not city or normalise_name(city) in normalise_name(e.city)
                                                   or within(e.city, city))
             # an event by its name or by where it was held (宁波那场)
-            and (not event or event in e.title or event in e.city)),
+            and (not event or event in e.title or event in e.city or event == e.category)),
             key=lambda e: (e.held_on, e.title),
         )
         prov = provenance(session, "events", [(e.id, e.import_id) for e in events], p,
@@ -144,6 +145,13 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
                 figures.append(Figure(label=f"{label}第1名与第2名之差", value=gap, unit=unit,
                                       period=p.key if p else None, provenance=prov))
             ranked += "。"
+    if leaders and items and not any(e.leaders for e in items):
+        # 那场活动是哪位市领导带队: who led is asked and no record of these says — that, not their signing figures
+        summary = (f"活动台账没有记录{scope}招商活动的出席（带队）领导（无数据）："
+                   + "；".join(f"{cn_date(e.held_on)}在{e.city}举办{e.title}" for e in items[:EVENTS_NAMED]) + "。")
+        return EventList(period=p.key if p else None, city=city, items=items, event_count=len(items),
+                         contracts_total=None, amount_total_yi_yuan=None, without_figures=without, figures=[],
+                         provenance=prov, summary=summary)
     if items:
         summary = ranked + (f"{scope}招商活动 {len(items)} 场，签约项目 {format_value(contracts_total, '个')}，"
                    f"签约金额 {format_value(amount_total, '亿元')}")
@@ -152,7 +160,7 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
             # (with who led it, as the record writes it, when asked: 市长、市政协主席带队)
             summary += "：" + "；".join(f"{cn_date(e.held_on)}在{e.city}举办{e.title}"
                                        + "".join(f"（{said}）" for said in (
-                                           f"出席领导：{e.leaders}" if leaders and e.leaders else "", _noted(e.note))
+                                           f"出席领导：{e.leaders or '台账未记录'}" if leaders else "", _noted(e.note))
                                                  if said) for e in items)
         summary += "。"
     else:

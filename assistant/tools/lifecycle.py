@@ -8,6 +8,7 @@ A database whose files state no date falls back to today.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    String,
     Subquery,
     and_,
     any_,
@@ -36,6 +38,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.engine import RowMapping
@@ -110,6 +113,11 @@ class LedgerRow:
     lead_grade: str | None
     build_type: str | None
     is_manufacturing: bool | None
+
+    @property
+    def manufacturing(self) -> str | None:
+        """制造业 or 非制造业 (None: not filled): what 制造业跟非制造业分别 groups by."""
+        return None if self.is_manufacturing is None else "制造业" if self.is_manufacturing else "非制造业"
 
     @property
     def signed_month(self) -> str | None:
@@ -993,12 +1001,69 @@ def rates_by_issue(session: Session, days: list[date], name: str,
 _AMOUNTS = {4, 5, 10, 11}  # the terms that are amounts, not counts
 
 
+class Mover(BaseModel):
+    """A project whose row the rates read changed from one issue to the next: it entered the ledger (before is
+    None), or its stage moved to or from a signed one, or its funds changed."""
+
+    project: str
+    stage: str
+    funds_yi_yuan: float | None
+    stage_before: str | None = None
+    funds_before_yi_yuan: float | None = None
+    entered: bool = False
+
+
+def movers_by_issue(session: Session, days: list[date], where: tuple[ColumnElement[bool], ...] = (),
+                    shown: int = 5) -> dict[date, tuple[int, list[Mover]]]:
+    """The projects picked by `where` that moved between one issue of `days` and the next, per issue: how many, and
+    the `shown` that moved most (a stage change first, then the biggest change of funds). A project moves at the
+    first issue a version of it is in force on, from the version in force at the issue before (none: it entered
+    the ledger). The versions are read once, five narrow columns in project order, and only the names of the
+    projects shown are looked up."""
+    if len(days) < 2:
+        return {}
+    v = ProjectVersion
+    start, end = version_bounds()
+    # the dates as the database hands them (ISO text on SQLite, dates on PostgreSQL), compared as ISO text: parsing
+    # tens of thousands of them into dates would cost more than the query
+    rows = session.connection().execute(
+        select(v.project_id, type_coerce(v.valid_from, String), type_coerce(v.valid_to, String), v.stage,
+               type_coerce(v.funds_arrived_yi_yuan, Float))
+        .where(v.project_id.in_(select(Project.id).where(*where)), end > days[0], start <= days[-1])
+        .order_by(v.project_id, v.valid_from))
+    issues = [d.isoformat() for d in days]
+    moves: list[list[tuple[bool, float, int, str | None, float | None, str, float | None]]] = [[] for _ in days]
+    last: tuple[int, int, str, float | None] | None = None  # the project's version before: (id, issues end, stage, funds)
+    for pid, valid_from, valid_to, stage, funds in rows:
+        first = bisect_left(issues, valid_from if isinstance(valid_from, str) else valid_from.isoformat())
+        stop = bisect_left(issues, valid_to if isinstance(valid_to, str) else valid_to.isoformat())  # days[first:stop]
+        if first == stop:
+            continue
+        if first:
+            if last is not None and last[0] == pid and last[1] == first:
+                staged = stage != last[2] and (stage in SIGNED_STAGES or last[2] in SIGNED_STAGES)
+                if staged or (funds or 0) != (last[3] or 0):
+                    moves[first].append((not staged, -abs((funds or 0) - (last[3] or 0)), pid, last[2], last[3],
+                                         stage, funds))
+            else:  # (it entered the ledger)
+                moves[first].append((True, -(funds or 0), pid, None, None, stage, funds))
+        last = (pid, stop, stage, funds)
+    picked = {day: (len(m), sorted(m)[:shown]) for day, m in zip(days, moves, strict=True) if m}
+    names = dict(session.execute(select(Project.id, Project.name).where(
+        Project.id.in_({m[2] for _, listed in picked.values() for m in listed}))).all())
+    return {day: (count, [Mover(project=names[pid], stage=stage, funds_yi_yuan=funds, stage_before=stage_before,
+                                funds_before_yi_yuan=funds_before, entered=stage_before is None)
+                          for _, _, pid, stage_before, funds_before, stage, funds in listed])
+            for day, (count, listed) in picked.items()}
+
+
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pct", "合同履约率": "fulfilment_rate_pct",
                 "涉链占比": "key_chain_share_pct", "新建项目当年资金到位率": "new_funds_rate_pct"}
+WHOLE_CITY = "全市"  # the row of the whole ledger beside the counties'
 NEW_BUILD = "新建"  # the 新建/续建 column's value of a new project
 
 
@@ -1108,7 +1173,10 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None, coun
         # 7月14号那期台账: the rows as that issue recorded them, deadlines due by then
         issue_day = issue_on(ledger_dates(session, "projects"), ledger_on, by) if ledger_on is not None else None
         day = issue_day or ledger_date(session)
-        rates = county_rates_in_db(session, day, ledger_on=issue_day, signed_within=signed)
+        # (the whole ledger's rate beside the ranking, as an indicator ranking gives the city's: 跟全市比咋样)
+        rates = county_rates_in_db(session, day, ledger_on=issue_day, signed_within=signed,
+                                   city=None if store.region_scope else WHOLE_CITY)
+        city = rates.pop(WHOLE_CITY, None)
         guard_aggregate(store, "各县区项目比率排名", len([r for r in rates if r != store.region_scope]))
         order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city
                  and (members is None or r.name in members)]
@@ -1138,8 +1206,13 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None, coun
         table = [r for r in table if r.region == store.region_scope]
     figures = [Figure(label=f"{r.region}{project_rate(by)}", value=getattr(r, field), unit="%", period=None, provenance=prov)
                for r in table]
+    if city is not None and getattr(city, field) is not None:
+        figures.append(Figure(label=f"{WHOLE_CITY}{project_rate(by)}", value=getattr(city, field), unit="%", period=None,
+                              provenance=prov))
     ranked = [r for r in table if r.rank is not None]
     listing = "、".join(f"{r.rank}. {r.region} {format_value(getattr(r, field), '%')}" for r in ranked)
+    if city is not None and getattr(city, field) is not None and members is None:
+        listing += f"（{WHOLE_CITY} {format_value(getattr(city, field), '%')}，不参与排名）"
     missing = [r.region for r in table if r.rank is None]
     target = RATE_TARGETS.get(by)
     below = [r.region for r in ranked if target is not None and getattr(r, field) < target]

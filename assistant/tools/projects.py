@@ -453,6 +453,7 @@ def span_days(project: object, order: str) -> int | None:
     slots={"min_investment_yi": "amount", "max_investment_yi": "amount_below", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
            "source_unit": "source", "columns": "columns", "headquarters": "hq"},
     path="project-list",
+    rows="项目",
 )
 def list_projects(store: FigureStore, region: str | None = None, chain: str | None = None,
                   stage: str | None = None, period: str | None = None, min_investment_yi: float | None = None,
@@ -759,8 +760,9 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
         not_moved = ((reached.is_(None) | (reached > cutoff_day)),) if as_of else (
             Project.stage == stage, reached.is_(None))
         window = (*not_moved, entered.is_not(None), entered_by)
-        total = session.scalar(select(func.count()).select_from(Project)
-                               .where(*region_filter(session, region), *window)) or 0
+        total, invested = session.execute(select(func.count(), func.sum(Project.total_investment_yi_yuan))
+                                          .where(*region_filter(session, region), *window)).one()
+        total = total or 0
         stalled = _select(session, region, None, None, *window, first=limit)
         entered_on: dict[int, date] = {
             pid: day for pid, day in session.execute(select(Project.id, entered).where(
@@ -798,9 +800,15 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
     moved = [f"{x.name}后于{cn_date(d)}{STEP_VERBS[step]}" for x in items
              if (d := getattr(x, STEP_FIELDS.get(step, ""), None)) is not None]
     later = f"（其中{'；'.join(moved)}）" if moved else ""
-    summary = (f"截至{cn_date(cutoff_day)}，{what}共 {total} 个{more}：{listing}。{later}" if items
+    # what they stand for together, as a list of projects says (共 3 个，总投资 12.00亿元)
+    invested = float(round2(to_decimal(invested))) if invested is not None else None  # (SQLite adds floats)
+    invested_said = f"，总投资 {format_value(invested, '亿元')}" if invested is not None else ""
+    summary = (f"截至{cn_date(cutoff_day)}，{what}共 {total} 个{invested_said}{more}：{listing}。{later}" if items
                else f"截至{cn_date(cutoff_day)}，没有{what}。")
     figures = [Figure(label=f"截至{cn_date(cutoff_day)}{what}个数", value=total, unit="个", period=None, provenance=prov)]
+    if items and invested is not None:
+        figures.append(Figure(label=f"截至{cn_date(cutoff_day)}{what}总投资合计", value=invested, unit="亿元",
+                              period=None, provenance=prov))
     if items and sums:
         # an amount column asked of the list is added up over the listed projects, with how many filled it
         said, summed = sums_said(sums, what, None, prov)

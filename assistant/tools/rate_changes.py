@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from datetime import date
 from decimal import Decimal
 
@@ -22,19 +21,21 @@ from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import (
     RATE_FIELDS,
     RATE_RULES,
-    SIGNED_STAGES,
+    WHOLE_CITY,
     CountyRates,
+    Mover,
     county_rates_in_db,
     issue_on,
     ledger_dates,
+    movers_by_issue,
     on_key_chain,
     rates_by_issue,
-    versions_between,
 )
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value
 
-CITY = "全市"
+CITY = WHOLE_CITY
+MOVERS_SHOWN = 5  # per issue, the projects that moved the most (a stage first, then the biggest change of funds)
 
 
 class RateAt(BaseModel):
@@ -53,7 +54,8 @@ class RateStep(BaseModel):
     issue: date
     value: float | None
     change_points: float | None = None
-    movers: list[str] = []  # 富硒茶饮品项目（示例）到位资金 0.60 → 0.70亿元
+    movers: list[str] = []  # 富硒茶饮品项目（示例）到位资金 0.60 → 0.70亿元: those that moved most
+    moved: int = 0  # how many projects moved, listed or not
 
 
 class RateChange(BaseModel):
@@ -190,58 +192,37 @@ def _series(session: Session, rate: str, days: list[date], scope: str, where: tu
     """The rate of the projects picked by `where` at each issue of `days` (one GROUP BY over the issues), and the
     projects whose stage or funds moved between one issue and the next (their versions read once)."""
     rates = rates_by_issue(session, days, scope, where)
-    versions: dict[int, list[tuple[date, date, str, str, float | None]]] = {}
-    for pid, name, start, end, stage, funds in session.execute(
-            select(Project.id, Project.name, ProjectVersion.valid_from, ProjectVersion.valid_to, ProjectVersion.stage,
-                   ProjectVersion.funds_arrived_yi_yuan)
-            .select_from(ProjectVersion).join(Project, Project.id == ProjectVersion.project_id)
-            .where(*versions_between(days[0], days[-1], where))):
-        versions.setdefault(pid, []).append((start, end, name, stage, funds))
-    # a project moves at the first issue a version of it is in force on, from the version of the issue before
-    # (none: it entered the ledger): one look per version, not per project and issue
-    moves: list[list[tuple[str, str]]] = [[] for _ in days]
-    for history in versions.values():
-        history.sort()
-        before: tuple[int, tuple[str, str, float | None]] | None = None  # (issues end, row) of the last version
-        for start, end, name, stage, funds in history:
-            first, stop = bisect_left(days, start), bisect_left(days, end)  # in force on days[first:stop]
-            if first == stop:
-                continue
-            now = (name, stage, funds)
-            if first:
-                said = _move(now, before[1] if before is not None and before[0] == first else None)
-                if said:
-                    moves[first].append((now[0], said))
-            before = (stop, now)
+    moves = movers_by_issue(session, days, where, MOVERS_SHOWN)
     steps: list[RateStep] = []
-    for i, day in enumerate(days):
+    for day in days:
         value = rates[day].rate(rate) if day in rates else None
         step = RateStep(issue=day, value=value)
         if steps:
             step.change_points = _moved(scope, steps[-1].value, value).change_points
-            step.movers = [said for _, said in sorted(moves[i])]
+            step.moved, movers = moves.get(day, (0, []))
+            step.movers = [_move(m) for m in movers[:MOVERS_SHOWN]]
         steps.append(step)
     return steps
 
 
-def _move(now: tuple[str, str, float | None], then: tuple[str, str, float | None] | None) -> str:
-    """What one project did between two issues, in words ("" when nothing the rates read moved)."""
-    name, stage, funds = now
-    if then is None:
-        return f"{name}新入台账（{stage}）"
+def _move(m: Mover) -> str:
+    """What one project did between two issues, in words."""
+    if m.entered:
+        return f"{m.project}新入台账（{m.stage}）"
     said = []
-    if stage != then[1] and {stage, then[1]} & set(SIGNED_STAGES):  # (线索转在谈 moves no rate of signed projects)
-        said.append(f"由{then[1]}转{stage}")
-    if (funds or 0) != (then[2] or 0):
-        said.append(f"到位资金 {format_value(then[2] or 0, '亿元')} → {format_value(funds or 0, '亿元')}")
-    return f"{name}{'，'.join(said)}" if said else ""
+    if m.stage != m.stage_before:
+        said.append(f"由{m.stage_before}转{m.stage}")
+    if (m.funds_yi_yuan or 0) != (m.funds_before_yi_yuan or 0):
+        said.append(f"到位资金 {format_value(m.funds_before_yi_yuan or 0, '亿元')} → {format_value(m.funds_yi_yuan or 0, '亿元')}")
+    return f"{m.project}{'，'.join(said)}"
 
 
 def _steps_said(rate: str, scope: str, series: list[RateStep]) -> str:
     """Each issue's rate, the change from the one before and the projects behind it; the biggest rise named."""
     parts = [f"{cn_date(series[0].issue)} {format_value(series[0].value, '%')}"]
     for step in series[1:]:
-        moved = f"，{'；'.join(step.movers)}" if step.movers and step.change_points else ""
+        more = f"等 {step.moved} 个项目" if step.moved > len(step.movers) else ""
+        moved = f"，{'；'.join(step.movers)}{more}" if step.movers and step.change_points else ""
         parts.append(f"{cn_date(step.issue)} {format_value(step.value, '%')}（{_points(step.change_points)}{moved}）")
     said = f"{scope}项目{rate}各期台账：" + "；".join(parts) + "。"
     rises = [s for s in series[1:] if s.change_points and s.change_points > 0]

@@ -102,6 +102,8 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("vs_now", "过去某一期台账与最新一期对比（6月底那期有几个，现在多少个）", names=False),
     SlotKind("problem_ledger_on", "某一期问题台账的日期", narrows=True),
     SlotKind("problem_about", "问题描述中写到的词（用地、环评、供电）"),
+    SlotKind("contact_about", "走访记录的下一步或对接成果中写到的词（高新区、考察）", narrows=True),
+    SlotKind("contact_field", "所问走访记录的哪一栏（下一步、对接成果）", names=False),
     SlotKind("waited_since", "等待天数从何时算起（提出、最新进展）", names=False),
     SlotKind("stuck_in", "停留的阶段（在谈还没签约、签约还没开工）"),
     SlotKind("days_within", "天数是上限（签约还不满两个月）", names=False, narrows=True),
@@ -129,6 +131,9 @@ class FigureTool:
     # question holds one of these slot kinds (a project name for project_detail, say).
     requires: tuple[str, ...] = ()
     path: str = ""  # the API route and CLI command: /api/figures/<path>, assistant figures <path>
+    # What each row of its list is (企业, 项目), where it lists things: a question asking for things of another kind
+    # (装备制造链上盯着哪些企业) is answered by a tool listing those, not by this one's rows with a column of them
+    rows: str = ""
 
     @cached_property
     def description(self) -> str:
@@ -174,7 +179,7 @@ REGISTRY: dict[str, FigureTool] = {}
 
 
 def figure_tool(title: str, examples: list[str], slots: dict[str, str] | None = None,
-                requires: tuple[str, ...] = (), path: str = "") -> Callable[[F], F]:
+                requires: tuple[str, ...] = (), path: str = "", rows: str = "") -> Callable[[F], F]:
     """Declare a read-only figure tool. `slots` maps parameters whose name is not their slot kind; `path` names
     its API route and CLI command (default: the function's name with - for _)."""
 
@@ -183,7 +188,7 @@ def figure_tool(title: str, examples: list[str], slots: dict[str, str] | None = 
         mapping = {p: (slots or {}).get(p, p) for p in params}
         mapping = {p: kind for p, kind in mapping.items() if kind in SLOT_KINDS}
         REGISTRY[function.__name__] = FigureTool(function.__name__, function, title, tuple(examples), mapping,
-                                                 requires, path or function.__name__.replace("_", "-"))
+                                                 requires, path or function.__name__.replace("_", "-"), rows)
         return function
 
     return register

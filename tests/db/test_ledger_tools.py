@@ -165,7 +165,7 @@ def test_signed_not_started_window_filtered_in_the_database(demo_store: FigureSt
     assert default.summary.startswith("截至2023年7月28日") and "台账日期" in default.provenance.formula
     first = run_tool("stalled_projects", demo_store, {"days": 90, "limit": 2})  # the earliest signings, all counted
     assert [i.name for i in first.items] == ["中医药康养项目（示例）", "瀛湖康养度假区项目（示例）"]
-    assert first.total_count == 3 and "共 3 个（列出签约最早的 2 个）" in first.summary
+    assert first.total_count == 3 and "共 3 个，总投资 12.00亿元（列出签约最早的 2 个）" in first.summary
 
 
 def test_weekly_changes_counts_past_the_listed_ones(engine: Engine, tmp_path: Path) -> None:
