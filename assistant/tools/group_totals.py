@@ -87,6 +87,11 @@ def group_members(group: str, text: str) -> str | None:
     return next((kind for kind in MEMBER_KINDS.get(group, ()) if kind in text), None)
 
 
+def _group_said(group: str, name: str) -> str:
+    """One group as a label says it: 项目管家“张某”, and a yes-or-no column's side by itself (制造业, 续建)."""
+    return name if group in PAIRED_GROUPS else f"{group}“{name}”"
+
+
 def _among(names: list[str], among: str | None) -> set[str]:
     return {n for n in names if among is None or among in n}
 
@@ -173,7 +178,7 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
         t.rank = ranks[t.name]
     totals.sort(key=lambda t: (t.rank or 0, t.name))
     what = "项目个数" if measure == "项目个数" else f"项目{measure}合计"
-    figures = [Figure(label=f"{group}“{t.name}”{what}", value=t.value, unit=unit, period=None, provenance=prov)
+    figures = [Figure(label=f"{_group_said(group, t.name)}{what}", value=t.value, unit=unit, period=None, provenance=prov)
                for t in totals]
     label = f"{group}（{among}）" if among else group
     return GroupTotals(as_of=day, group=group, measure=measure, unit=unit, rows=totals, unfilled=unfilled,
@@ -242,7 +247,7 @@ def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率"
     for t in table:
         t.rank = ranks.get(t.name)
     table.sort(key=lambda t: (t.rank is None, t.rank or 0, t.name))
-    figures = [Figure(label=f"{group}“{t.name}”项目{rate}", value=t.value, unit="%", period=None, provenance=prov)
+    figures = [Figure(label=f"{_group_said(group, t.name)}项目{rate}", value=t.value, unit="%", period=None, provenance=prov)
                for t in table]
     ranked = [t for t in table if t.rank is not None]
     head, label = f"截至{cn_date(day)}台账，", f"{group}（{among}）" if among else group

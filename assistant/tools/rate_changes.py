@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
 from assistant.db.models import Project, ProjectVersion, Region
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
-from assistant.tools.common import Named, check_region, provenance, resolve_chain, resolve_region
+from assistant.tools.common import Named, check_region, provenance_of, resolve_chain, resolve_region
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import (
     RATE_FIELDS,
@@ -120,12 +121,17 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
             else max((d for d in issues if d < last), default=last)
         if first >= last:
             raise InvalidValue(f"{cn_date(last)}那期以前没有更早的台账可比较（最早一期是{cn_date(issues[0])}）。")
-        ids = list(session.execute(select(ProjectVersion.id, ProjectVersion.import_id)
-                                   .join(Project, Project.id == ProjectVersion.project_id)
-                                   .where(ProjectVersion.in_force(first) | ProjectVersion.in_force(last),
-                                          *(where if by_chain else ()))))
-        prov = provenance(session, "project_versions", [(i, j) for i, j in ids], None,
-                          f"{RATE_RULES[rate]}；两期各按当期台账的项目记录计算，变化 = 后一期 − 前一期（百分点）")
+        # the versions behind the two issues: their ids in order and their imports, each from the database (not
+        # tens of thousands of (id, import) pairs sorted here)
+        behind = (ProjectVersion.in_force(first) | ProjectVersion.in_force(last), *(where if by_chain else ()))
+
+        def of_versions(column: Any) -> Select[Any]:
+            return select(column).join(Project, Project.id == ProjectVersion.project_id).where(*behind)
+
+        prov = provenance_of(session, "project_versions",
+                             list(session.scalars(of_versions(ProjectVersion.id).order_by(ProjectVersion.id))),
+                             session.scalars(of_versions(ProjectVersion.import_id).distinct()), None,
+                             f"{RATE_RULES[rate]}；两期各按当期台账的项目记录计算，变化 = 后一期 − 前一期（百分点）")
         series = _series(session, rate, [d for d in issues if first <= d <= last], scope, where) \
             if scope is not None else []
         if by_chain:  # one chain's projects: its series is the answer, the counties' rates are not asked
