@@ -50,6 +50,9 @@ RULE_WHEN = re.compile(r"(?:什么时候|何时|啥时候)(?:起|开始)?(?:消�
 # 哪一天 / 几号 asks for a day: a year or a season (2024年, 春节后) is not one
 DAY_Q = re.compile(r"哪一?天|几月几[日号]|几[号日]|具体日期|哪一日")
 DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|(?:周|星期|礼拜)[一二三四五六日天]|周末")
+# 几月份 / 哪个月 asks for a month: a year alone (2024年计划开展…) is not one; a day, a 旬, a quarter or 春节后 is
+MONTH_Q = re.compile(r"几月份?|哪个?月份?(?!底|末)|哪一个月")
+MONTH = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|[上中下]旬|\d{1,2}\s*[日号]|[月年]底|[月年]初|季度|[上下]半年|春节|年中|年初")
 # 哪一年 / 哪年 asks for a year: a day or a month (截至3月底) is not one
 YEAR_Q = re.compile(r"哪一?年(?!度?(?:的)?(?:目标|数据|任务|考核结果))|几几年|什么年份|哪个年份")
 # (a year written out: 今年起 says which year only with the document's date, not by itself)
@@ -169,6 +172,8 @@ def answer_type(question: str) -> AnswerType | None:
         return AnswerType("日期", DAY)
     if YEAR_Q.search(question):
         return AnswerType("年份", YEAR)  # 哪一年开始搞的: a year, not a month or a 截至 of the passage
+    if MONTH_Q.search(question):
+        return AnswerType("日期", MONTH)  # 几月份搞: a month (or a day, a quarter), not the year the question names
     if WHEN_Q.search(question):
         # a rule says when by a span from an event (自…之日起5年内, 期限届满后): that is its date
         return AnswerType("日期", re.compile(f"{WHEN.pattern}|{DURATION.pattern}|之日起|届满") if RULE_WHEN.search(question)

@@ -26,7 +26,6 @@ from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
 from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots, window_is_period
-from assistant.answer.slots import weeks_in
 from assistant.answer.understand import (
     ASKS_TARGET,
     DEFINE,
@@ -422,8 +421,8 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
         comp.lead = (f"“{parsed.bad_period}”不是有效的日期（该月没有这一天），无法据此查询，请核对日期后再问。"
                      if re.search(r"[日号]$", parsed.bad_period) else
                      # (a week the year does not have: how many it has, counted as ISO weeks)
-                     f"“{parsed.bad_period}”不存在：{week.group(1)}年只有 {weeks_in(int(week.group(1)))} 周（按 ISO 周计，"
-                     f"周一为一周的第一天），请核对周次，或写作“2023年7月”“2023年7月17日到23日”等。"
+                     f"“{parsed.bad_period}”不存在：{week.group(1)}年没有这一周（按 ISO 周计，周一为一周的第一天），"
+                     "请核对周次，或写作“2023年7月”“2023年7月17日到23日”等。"
                      if week and week.group(1) else
                      f"“{parsed.bad_period}”不是有效的期间，请写作“2023年7月”“2023年1-7月”“2023年一季度”等。")
         comp.settled = True

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answer.answer_types import NAME_Q, NAMED_POSITION, ORDINAL, names_the_value
+from assistant.index.places import gazetteer
 from assistant.index.synonyms import load_synonyms
 from assistant.index.tokenize import tag
 from assistant.numerals import number_value
@@ -163,6 +164,8 @@ class Asked:
                             and (not self.head or all(written(word, sentence) for word in self.head))
                             for sentence in sentences):
             return False  # 办了三亚专场推介会。…与126家企业洽谈: the count is the quarter's, not that event's
+        if self.kind and self.kind[-1] in PLACE_KINDS and not gazetteer().find(quote):
+            return False  # 安排在哪个城市: a sentence naming no place does not say which
         if self.excluded and not _names_others(quote, self.excluded):
             return False  # 只有汉阴县、高新区和旬阳市: the very ones the question set aside
         return True
@@ -186,6 +189,9 @@ def _names_others(quote: str, excluded: tuple[str, ...]) -> bool:
             return True
     return False
 
+
+# Which city or province a which-question asks (哪个城市): its answer names one.
+PLACE_KINDS = ("城市", "省份")  # (哪些地方 may be answered by 长三角, 东南亚: no gazetteer name)
 
 # How a 公文 writes 县区: 县（市、区）, 县市区, 区县.
 COUNTIES_WRITTEN = re.compile(r"县[（(]市[、，,]区[）)]|县市区|区县")
