@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from assistant.answer.answer_types import POSITION_ASKED
 from assistant.answer.leads import is_city_figure
-from assistant.answer.understand import SHARE_OF_CITY, Parsed, delexicalise, why_pattern
+from assistant.answer.understand import SHARE_OF_CITY, Parsed, delexicalise, said_in_slots, why_pattern
 from assistant.db.reference import STAGE_ALIASES
 from assistant.index.places import gazetteer, home_city
 from assistant.index.synonyms import Synonyms
@@ -226,8 +226,7 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
     # of other places (its examples naming 深圳 do not make a row of 宜春)
     # (a place a slot took, 总部在西安的, 西安联络处, is what the tool was asked with: its rows are of it)
     rows_text = "\n".join(_result_text(r) for r in results)
-    slot_text = " ".join(w for v in [*vars(parsed.slots).values(), *(span for span, _ in parsed.slots.spans)]
-                         for w in ([v] if isinstance(v, str) else v if isinstance(v, list) else []) if isinstance(w, str))
+    slot_text = said_in_slots(parsed)
     places = gazetteer()
     missing += [p for p in places.find(parsed.text) if not places.related(p, home_city())
                 and not any(form in rows_text or form in slot_text for form in places.forms(p)) and p not in missing]

@@ -36,7 +36,13 @@ from assistant.answer.declines import (
     unknown_subject,
 )
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
-from assistant.answer.followups import IN_CHARGE, bare_attribute, continue_topic, resolve_follow_up
+from assistant.answer.followups import (
+    IN_CHARGE,
+    IT_SUBJECT,
+    bare_attribute,
+    continue_topic,
+    resolve_follow_up,
+)
 from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.leads import asked_enterprise_fields
 from assistant.answer.named_documents import KIND_NAMED, named_held, unheld_document, unheld_edition
@@ -83,8 +89,6 @@ if TYPE_CHECKING:
 
 IMPORT_RECHECK_S = 1.0  # an import by another process reaches questions within this long
 LLM_MODEL_MISSING = "已设置 ASSISTANT_LLM_BASE_URL，但未设置 ASSISTANT_LLM_MODEL（模型名），本次用内置检索模式回答。"
-# 它 as the subject asked about (到上半年它还是第一吗), not the other side of a comparison (比它高多少)
-IT_SUBJECT = re.compile(r"(?<![比跟和与较同])它(?!们)")
 OPINION_REFUSAL = ("这个问题要的是评价或表态，本助手无法回答：只提供知识库文档和项目数据库中写明的内容。"
                    "可以问文档里是怎么说的，例如“年度总结对外资工作是怎么总结的”。")
 PREDICTION_REFUSAL = ("这个问题要的是预测，本助手无法回答：项目数据库只有已经发生的数据，知识库只有文档中写明的内容。"

@@ -55,6 +55,8 @@ IN_CHARGE = re.compile(r"负责人|谁负责|谁在管|谁管|谁盯|谁在跟")
 
 # The place asked before named by a pronoun (它排第几, 它自己呢): still asked when the question also asks which place.
 IT_ASKED = re.compile(r"它(?!们)")
+# …as the subject asked about (到上半年它还是第一吗), not the other side of a comparison (比它高多少)
+IT_SUBJECT = re.compile(r"(?<![比跟和与较同])它(?!们)")
 # Words pointing back at what the turn before gave: 它, or a demonstrative with the kind of thing it was (这个增速,
 # 这点钱, 那个名次) — a longer question with one is still a follow-up of that figure.
 POINTS_BACK = re.compile(r"它|^(?:这|那)(?:俩|两家|两个|几家|几个|几项|仨|三家|三个)|^(?:其中|这其中|这里面|这里头|这些里面?|这当中)|(?:^|[，,？?。])那?(?:这|那)(?:个|点|笔|些|批|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"

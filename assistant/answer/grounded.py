@@ -29,9 +29,12 @@ from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots, 
 from assistant.answer.understand import (
     ASKS_TARGET,
     DEFINE,
+    PURPOSE_ASKED,
     SHARE_OF_CITY,
     SINGLE_PERIOD,
+    WEEK_NUMBERED,
     Parsed,
+    said_in_slots,
     why_pattern,
 )
 from assistant.db.periods import parse_period
@@ -121,7 +124,7 @@ POLICY_MARGIN = 0.05
 ALTERNATIVES = 2
 # Metrics may be left unsaid only where the question is about completion in general (汉阴县完成得怎么样).
 DEFINE_ONLY = re.compile(r"怎么算|如何计算|怎么计算|计算公式|口径|是什么意思|什么意思|指什么|定义|含义|"
-                         r"干(?:嘛|啥)用|有(?:什么|啥)用(?!地)|(?:拿来|用来)(?:干|做)(?:什么|啥)|用途")  # (what it is for)
+                         + PURPOSE_ASKED.pattern)
 PROGRESS = re.compile(r"进度|序时|完成|落后|滞后|招商引资")
 # Documents or measures asked for (白河县出台的招商引资优惠政策文件有哪些, 汉阴县招商引资有什么措施): with no metric named,
 # the place's default figures are not what is asked.
@@ -269,13 +272,6 @@ def other_jurisdictions(text: str, taken: str = "") -> list[str]:
             and not any(form in taken for form in places.forms(p))]
 
 
-def said_in_slots(parsed: Parsed) -> str:
-    """Every text value the question's slots took (总部 深圳, 城市 宁波, an office, an event), joined."""
-    values = [*vars(parsed.slots).values(), *(span for span, _ in parsed.slots.spans)]
-    return " ".join(word for v in values for word in ([v] if isinstance(v, str) else v if isinstance(v, list) else [])
-                    if isinstance(word, str))
-
-
 def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeriod) -> Plan:
     """Choose the tool calls by the router's scores among the tools whose slots the question fills."""
     by_route = {s.route: s.score for s in scores}
@@ -417,7 +413,7 @@ def _on_latest(tool: FigureTool, params: dict[str, Any]) -> dict[str, Any] | Non
 def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, known_regions: list[str],
                 plan: Plan) -> None:
     if parsed.bad_period:
-        week = re.fullmatch(r"(?:(20\d{2})\s*年\s*)?第\s*\d{1,2}\s*周", parsed.bad_period)
+        week = WEEK_NUMBERED.fullmatch(parsed.bad_period)
         comp.lead = (f"“{parsed.bad_period}”不是有效的日期（该月没有这一天），无法据此查询，请核对日期后再问。"
                      if re.search(r"[日号]$", parsed.bad_period) else
                      # (a week the year does not have: how many it has, counted as ISO weeks)

@@ -409,8 +409,8 @@ def _window(text: str, today: date | None = None) -> tuple[date | None, date | N
     return calendar_window(text, today)
 
 
-# A week of the year by its number (第30周, 第 5 周): ISO weeks, Monday first.
-_WEEK_OF_YEAR = re.compile(r"第\s*(\d{1,2})\s*周")
+# A week of the year by its number (2023年第30周, 第 5 周): ISO weeks, Monday first; group 1 the year, if said.
+WEEK_NUMBERED = re.compile(r"(?:(20\d{2})\s*年\s*)?第\s*(\d{1,2})\s*周")
 
 
 def weeks_in(year: int) -> int:
@@ -435,9 +435,9 @@ def calendar_window(text: str, today: date | None = None) -> tuple[date | None, 
         return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
     if re.search(r"\d\s*[-—至到~]\s*\d|截[至止]|前三季度|累计", text):
         return None, None
-    if year and (week := _WEEK_OF_YEAR.search(text)) and 1 <= int(week.group(1)) <= weeks_in(year):
+    if year and (week := WEEK_NUMBERED.search(text)) and 1 <= int(week.group(2)) <= weeks_in(year):
         # 2023年第30周: that ISO week, Monday to Sunday (a week the year does not have is refused as a bad period)
-        monday = date.fromisocalendar(year, int(week.group(1)), 1)
+        monday = date.fromisocalendar(year, int(week.group(2)), 1)
         return monday, monday + timedelta(days=6)
     if today and (m := re.search(r"(本|这|上)个?月(?!底|末)", text)) and not year_m:
         first = today.replace(day=1)

@@ -12,7 +12,7 @@ from functools import reduce
 import jieba.posseg as posseg
 from opencc import OpenCC
 
-from assistant.answer.slots import Slots, fill_slots, sound_alike_terms, weeks_in
+from assistant.answer.slots import WEEK_NUMBERED, Slots, fill_slots, sound_alike_terms, weeks_in
 from assistant.answer.vocabulary import RegionName, Vocabulary
 from assistant.db.periods import Period, find_period
 from assistant.db.reference import METRICS, MetricDef
@@ -40,9 +40,10 @@ def why_pattern(*more: str, words: tuple[str, ...] = WHY_WORDS) -> re.Pattern[st
 WHY = why_pattern()
 # Asking the cause only (not how to act): of a figure just given, a follow-up
 REASON = why_pattern("咋回事", "怎么回事", "怎么这么", "咋这么", words=("为什么", "为何", "为啥", "原因"))
+# What a term is for (序时进度拿来干嘛用, 有啥用): its definition says what it measures.
+PURPOSE_ASKED = re.compile(r"(?:拿来|用来)?干(?:嘛|啥)用|有(?:什么|啥)用(?!地)|(?:拿来|用来)(?:干|做)(?:什么|啥)|用途")
 DEFINE = re.compile(r"是什么|什么是|指什么|是指|含义|意思|口径|(?:怎么|咋)算|如何计算|(?:怎么|咋)计算|定义|包括哪些|指的是|"
-                    # what a term is for (序时进度拿来干嘛用, 有啥用): its definition says what it measures
-                    r"(?:拿来|用来)?干(?:嘛|啥)用|有(?:什么|啥)用(?!地)|(?:拿来|用来)(?:干|做)(?:什么|啥)|用途")
+                    + PURPOSE_ASKED.pattern)
 PROJECT = re.compile(r"项目.{0,12}(?:开工率|资金到位率|到位率|履约率|多少个|几个|个数|统计|签约|在谈|投产|亿元以上|亿以上)|开工率|资金到位率|履约率|"
                      r"(?:哪些|哪几个|什么|啥)项目|(?:多少|几)个?项目|项目(?:有哪些|都有|清单|名单|列表)")
 EVENT = re.compile(r"推介会|招商活动|签约活动|活动.{0,6}(?:签约|多少|哪些)|考察活动")
@@ -396,6 +397,13 @@ def _day_range(text: str, today: date) -> tuple[date, date] | None:
     return (start, end) if start <= end else None
 
 
+def said_in_slots(parsed: Parsed) -> str:
+    """Every text value the question's slots took (总部 深圳, 城市 宁波, an office, an event), joined."""
+    values = [*vars(parsed.slots).values(), *(span for span, _ in parsed.slots.spans)]
+    return " ".join(word for v in values for word in ([v] if isinstance(v, str) else v if isinstance(v, list) else [])
+                    if isinstance(word, str))
+
+
 def delexicalise(text: str, parsed: Parsed | None, blank: str | None = None) -> str:
     """Replace slot values by placeholders so that routing depends on what is asked, not on which county.
     With `blank`, every slot value and period word becomes that string instead (what is left is what is asked)."""
@@ -490,9 +498,6 @@ def _place_before(text: str, places: Gazetteer, homes: list[str]) -> str:
             place = places.canonical[m.group(0)]
             return "" if any(places.related(place, home) for home in homes) else m.group(0)
     return ""
-
-
-WEEK_NUMBERED = re.compile(r"(?:(20\d{2})\s*年\s*)?第\s*(\d{1,2})\s*周")
 
 
 def impossible_date(text: str) -> str:

@@ -78,6 +78,7 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
         raise InvalidValue(f"“{about_field}”不是走访记录的栏目，可选：下一步、对接成果。")
     if date_from and date_to and date_from > date_to:
         raise InvalidValue(f"日期范围有误：起始日期 {date_from} 晚于结束日期 {date_to}。")
+    written = f"{about_field or '下一步或对接成果'}写到“{'”或“'.join(about)}”" if about else ""  # (rule and scope)
     if store.region_scope:  # the records name companies and contacts across the city: not a county's own rows
         raise LedgerDenied("驻外招商联络处的走访、叩门记录")
     p = None if date_from or date_to else period_of(period)
@@ -107,7 +108,7 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
                   if outside else None)
         rule = "走访叩门记录（contacts 表）" + (f"中 {p.label} 的记录" if p else f"中 {span} 的记录" if span else "") + (
             f"，走访人员含“{visitor}”" if visitor else "") + (f"，对接单位含“{unit}”" if unit else "") + (
-            f"，{about_field or '下一步或对接成果'}写到“{'”或“'.join(about)}”" if about else "")
+            f"，{written}" if written else "")
         # none in the period: the zero is a finding about the records looked through (the office's, or all)
         prov = provenance(session, "contacts", [(c.id, c.import_id) for c in inside or rows
                                                 or session.scalars(stmt)], p, rule)
@@ -117,8 +118,7 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
     enterprises = list(dict.fromkeys(i.enterprise for i in items))
     by_office = Counter(i.office or i.unit for i in items).most_common()
     units = sorted({i.unit for i in items}) if unit else []
-    said = f"{about_field or '下一步或对接成果'}写到“{'”或“'.join(about)}”的" if about else ""
-    scope = "".join(filter(None, [p.label if p else span, said,
+    scope = "".join(filter(None, [p.label if p else span, written and f"{written}的",
                                   office_name or "、".join(units) or (f"“{unit}”" if unit else "" if visitor else "各单位"),
                                   visitor and f"{visitor}参加的", enterprise and f"对接“{enterprise}”"]))
     figures = [Figure(label=f"{scope}走访叩门记录数", value=len(items), unit="个", period=p.key if p else None,

@@ -900,10 +900,10 @@ def version_bounds() -> tuple[ColumnElement[date], ColumnElement[date]]:
 
 def versions_between(first: date, last: date, where: tuple[ColumnElement[bool], ...]) -> tuple[ColumnElement[bool], ...]:
     """The versions in force on some day from `first` to `last` of the projects picked by `where` (conditions on
-    Project; the query joins Project): the picked projects' ids first, as a list the planner walks, then each
-    one's versions by its id, the version dates left unindexed (version_bounds)."""
+    Project, picked in a subquery: the query need not join Project): the picked projects' ids first, as a list the
+    planner walks, then each one's versions by its id, the version dates left unindexed (version_bounds)."""
     start, end = version_bounds()
-    return ProjectVersion.project_id.in_(select(Project.id).where(*where)), end > first, start <= last, *where
+    return ProjectVersion.project_id.in_(select(Project.id).where(*where)), end > first, start <= last
 
 
 def _rate_terms(src: Any, due_by: ColumnElement[bool]) -> tuple[Any, ...]:
@@ -1023,13 +1023,12 @@ def movers_by_issue(session: Session, days: list[date], where: tuple[ColumnEleme
     if len(days) < 2:
         return {}
     v = ProjectVersion
-    start, end = version_bounds()
     # the dates as the database hands them (ISO text on SQLite, dates on PostgreSQL), compared as ISO text: parsing
     # tens of thousands of them into dates would cost more than the query
     rows = session.connection().execute(
         select(v.project_id, type_coerce(v.valid_from, String), type_coerce(v.valid_to, String), v.stage,
                type_coerce(v.funds_arrived_yi_yuan, Float))
-        .where(v.project_id.in_(select(Project.id).where(*where)), end > days[0], start <= days[-1])
+        .where(*versions_between(days[0], days[-1], where))
         .order_by(v.project_id, v.valid_from))
     issues = [d.isoformat() for d in days]
     moves: list[list[tuple[bool, float, int, str | None, float | None, str, float | None]]] = [[] for _ in days]
@@ -1206,13 +1205,14 @@ def _county_ranking(store: FigureStore, by: str, region: str | None = None, coun
         table = [r for r in table if r.region == store.region_scope]
     figures = [Figure(label=f"{r.region}{project_rate(by)}", value=getattr(r, field), unit="%", period=None, provenance=prov)
                for r in table]
-    if city is not None and getattr(city, field) is not None:
-        figures.append(Figure(label=f"{WHOLE_CITY}{project_rate(by)}", value=getattr(city, field), unit="%", period=None,
+    city_rate = getattr(city, field) if city is not None else None
+    if city_rate is not None:
+        figures.append(Figure(label=f"{WHOLE_CITY}{project_rate(by)}", value=city_rate, unit="%", period=None,
                               provenance=prov))
     ranked = [r for r in table if r.rank is not None]
     listing = "、".join(f"{r.rank}. {r.region} {format_value(getattr(r, field), '%')}" for r in ranked)
-    if city is not None and getattr(city, field) is not None and members is None:
-        listing += f"（{WHOLE_CITY} {format_value(getattr(city, field), '%')}，不参与排名）"
+    if city_rate is not None and members is None:
+        listing += f"（{WHOLE_CITY} {format_value(city_rate, '%')}，不参与排名）"
     missing = [r.region for r in table if r.rank is None]
     target = RATE_TARGETS.get(by)
     below = [r.region for r in ranked if target is not None and getattr(r, field) < target]

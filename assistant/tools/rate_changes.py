@@ -195,8 +195,8 @@ def _scope(session: Session, named: Named | None, chain: str | None, key_chain: 
 
 def _series(session: Session, rate: str, days: list[date], scope: str, where: tuple[ColumnElement[bool], ...]
             ) -> list[RateStep]:
-    """The rate of the projects picked by `where` at each issue of `days` (one GROUP BY over the issues), and the
-    projects whose stage or funds moved between one issue and the next (their versions read once)."""
+    """The rate of the projects picked by `where` at each issue of `days` (rates_by_issue's sweep over their
+    versions), and the projects whose stage or funds moved most between one issue and the next (movers_by_issue)."""
     rates = rates_by_issue(session, days, scope, where)
     moves = movers_by_issue(session, days, where, MOVERS_SHOWN)
     steps: list[RateStep] = []

@@ -8,14 +8,13 @@ corpus/data with the standard library."""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 
 import pytest
 
 from assistant.answer.engine import Assistant
 from tests.answer.conftest import assistant_with_data
-from tests.answer.demo_rows import DATA
+from tests.answer.demo_rows import DATA, q1_row
 from tests.answer.demo_rows import indicator as _indicator
 from tests.answer.demo_rows import r2 as _r2
 from tests.answer.demo_rows import rows as _rows
@@ -35,12 +34,6 @@ def _funds_rate(rows: list[dict[str, str]]) -> str:
     funds = sum(Decimal(p["到位资金（亿元）"]) for p in money)
     total = sum(Decimal(p["总投资（亿元）"]) for p in money)
     return f"{_r2(funds / total * 100)}%"
-
-
-def _q1_row(region: str) -> list[str]:
-    """2023年一季度 of one region from the wide table (内资 绝对值 at 1, its 2023年目标 at 3)."""
-    with (DATA / "indicators_2023Q1_wide.csv").open(encoding="utf-8-sig") as f:
-        return next(r for r in csv.reader(f) if r and r[0] == region)
 
 
 def _completion(row: dict[str, str]) -> str:
@@ -105,7 +98,7 @@ def test_a_project_called_without_its_phase_and_a_company_without_projects(assis
 
 
 def test_the_same_asked_of_another_place_and_attributes_asked_together(assistant: Assistant) -> None:
-    q1 = _r2(Decimal(_q1_row("紫阳县")[1]) / Decimal(_q1_row("紫阳县")[3]) * 100)  # 内资 绝对值 ÷ 2023年目标
+    q1 = _r2(Decimal(q1_row("紫阳县")[1]) / Decimal(q1_row("紫阳县")[3]) * 100)  # 内资 绝对值 ÷ 2023年目标
     rise = _r2(Decimal(_completion(_indicator("紫阳县", "2023Q2"))) - Decimal(q1))
     answer = assistant.ask("紫阳又提了多少", history=["汉阴上半年内资完成进度比一季度提了几个点"]).answer
     assert f"提高{rise}个百分点" in _lead(answer), answer

@@ -8,7 +8,6 @@ jurisdiction no row names. Expected values are read from corpus/data with the st
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,7 +16,7 @@ import pytest
 
 from assistant.answer.engine import OPINION_REFUSAL, Assistant
 from tests.answer.conftest import assistant_with_data
-from tests.answer.demo_rows import DATA
+from tests.answer.demo_rows import DATA, q1_row, q1_wide_rows
 from tests.answer.demo_rows import r2 as _r2
 from tests.answer.demo_rows import rows as _rows
 
@@ -27,12 +26,6 @@ LEDGER_DAY = date(2023, 7, 28)  # the newest 填报日期 of projects.csv
 
 def _lead(text: str) -> str:
     return text.split("【")[0]
-
-
-def _q1_row(region: str) -> list[str]:
-    """2023年一季度 of one region from the wide table (外资 2023年目标 at 8)."""
-    with (DATA / "indicators_2023Q1_wide.csv").open(encoding="utf-8-sig") as f:
-        return next(r for r in csv.reader(f) if r and r[0] == region)
 
 
 def _funds_rate(rows: list[dict[str, str]]) -> str:
@@ -78,7 +71,7 @@ def test_a_list_pointed_back_at_is_added_up(assistant: Assistant) -> None:
 
 
 def test_a_follow_up_opening_with_another_measure_keeps_the_place(assistant: Assistant) -> None:
-    target = _q1_row("恒口")[8]  # 外商直接投资额 2023年目标 of the wide table
+    target = q1_row("恒口")[8]  # 外商直接投资额 2023年目标 of the wide table
     answer = assistant.ask("外资那块呢，全年目标多少，落后序时几个点", ["恒口一季度内资比序时落后多少"]).answer
     lead = _lead(answer)
     assert lead.startswith("恒口2023年一季度") and f"年度目标{int(Decimal(target))}万美元" in lead, answer
@@ -145,8 +138,7 @@ def test_a_place_no_row_names_is_not_answered_with_other_places_rows(assistant: 
 def test_it_asked_of_the_place_just_named_first_and_who_is(assistant: Assistant) -> None:
     h1 = [r for r in _rows("indicators_long.csv") if r["期间"] == "2023Q2" and r["指标"] == "实际引进内资"
           and r["地区"] != "全市" and r["同比"]]
-    with (DATA / "indicators_2023Q1_wide.csv").open(encoding="utf-8-sig") as f:
-        q1 = [r for r in csv.reader(f) if r and r[0] not in ("", "地区", "全市") and len(r) > 2 and r[2]]
+    q1 = [r for r in q1_wide_rows() if r[0] not in ("", "地区", "全市") and len(r) > 2 and r[2]]
     first_q1 = max(q1, key=lambda r: Decimal(r[2].rstrip("%")))[0]  # 内资 同比% of the wide table
     order = sorted(h1, key=lambda r: -Decimal(r["同比"]))
     place = 1 + [r["地区"] for r in order].index(first_q1)
