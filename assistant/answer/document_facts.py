@@ -22,9 +22,18 @@ FACTS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("发文机关", "office", re.compile(r"(?:哪个|什么|啥)(?:单位|部门|机关)(?:印发|发布|下发|出台|发)的?|发文(?:单位|机关)|谁(?:发的|印发)")),
     ("签发人", "signer", re.compile(r"签发人|谁签(?:发|的字|的)|落款人|署名")),
 )
+# What a document's 附注 and 版记 lines write (（联系人：王晓东 电话：0915-3330102）, 抄送：…。): asked of a document
+# like the fields above, read off the line that labels it. (label, line label, asked, value)
+LINE_FACTS: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("联系电话", "电话", re.compile(r"电话|联系方式|号码"), re.compile(r"电话[:：]?\s*([0-9][0-9\-－— ]{5,}[0-9])")),
+    ("联系人", "联系人", re.compile(r"联系人|经办人|经办的是|找谁"), re.compile(r"联系人[:：]\s*([\u4e00-\u9fa5·]{2,5}?)(?=[\s,，、;；）)]|电话)")),
+    ("抄送单位", "抄送", re.compile(r"抄送|抄给|抄报"), re.compile(r"抄送[:：]\s*([^。\n]+)")),
+)
+# Contact details a document's lines do not give (a mobile, a mailbox): asked, they are not the 电话 line's.
+UNWRITTEN = re.compile(r"手机|微信|邮箱|电子邮件|传真|QQ|qq")
 # Words of asking and of the fact asked: they name no document.
 _ASKING = re.compile(r"[是的了呢吗啊呀吧？?。！!，,\s]|多少|哪天|哪一天|什么时候|啥时候|何时|日期|时间|文号|发文|字号|印发|下发|发布|"
-                     r"出台|成文|签发|落款|那个|这个|单位|部门|机关|谁")
+                     r"出台|成文|签发|落款|那个|这个|单位|部门|机关|谁|联系|电话|号码|经办|抄送|抄给|抄报|留的")
 MIN_SHARE = 3.0  # the summed distinctiveness of the pairs shared, below which no document is named
 MARGIN = 1.5  # the best document's share over the next one's
 
@@ -33,7 +42,9 @@ MARGIN = 1.5  # the best document's share over the next one's
 class DocumentFact:
     doc_id: str
     label: str  # 文号, 印发日期…
-    field: str  # the heading field holding it
+    field: str  # the heading field holding it ("" for a fact a labelled line writes)
+    line: str = ""  # the label of the line writing it (电话, 抄送)
+    value: re.Pattern[str] | None = None  # its value on that line
 
 
 def _pairs(text: str) -> set[str]:
@@ -42,14 +53,27 @@ def _pairs(text: str) -> set[str]:
 
 
 def asks_fact(question: str) -> bool:
-    """Whether the question asks a fact about a document itself (文号, 印发日期, 发文机关, 签发人)."""
-    return any(pattern.search(question) for _, _, pattern in FACTS)
+    """Whether the question asks a fact about a document itself (文号, 印发日期, 发文机关, 签发人, 联系人, 抄送)."""
+    return any(pattern.search(question) for _, _, pattern in FACTS) or any(
+        pattern.search(question) for _, _, pattern, _ in LINE_FACTS)
+
+
+def _asked(question: str) -> tuple[str, str, str, re.Pattern[str] | None] | None:
+    for label, field, pattern in FACTS:
+        if pattern.search(question):
+            return label, field, "", None
+    for label, line, pattern, value in LINE_FACTS:
+        if pattern.search(question):
+            return label, "", line, value
+    return None
 
 
 def asked_fact(question: str, headings: dict[str, str]) -> DocumentFact | None:
     """The fact asked and the document it is asked of, by its heading; None when the question asks no such fact
     or names no one document clearly."""
-    asked = next(((label, field) for label, field, pattern in FACTS if pattern.search(question)), None)
+    asked = _asked(question)
+    if asked is not None and asked[2] and UNWRITTEN.search(question):
+        return None  # 联系人王晓东，手机号是多少: a number the footer does not write (its 电话 is the office line)
     if asked is None or not headings:
         return None
     # a document named by its number (205号提案的答复函, 第112号建议): the one heading writing that number names it

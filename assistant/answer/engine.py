@@ -39,6 +39,7 @@ from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
 from assistant.answer.followups import (
     IN_CHARGE,
     IT_SUBJECT,
+    PLACE_POINTED,
     bare_attribute,
     continue_topic,
     resolve_follow_up,
@@ -210,6 +211,14 @@ class Assistant:
             answered = self._answered_places(previous, (history or [])[:-1])
             if len(answered) == 1:
                 current = replace(current, regions=answered, intents=["figure"], of_answer=True)
+        if previous is not None and current.follow_up and PLACE_POINTED.search(current.text) \
+                and not any(not r.is_city for r in current.regions):
+            # 那个县台账上还有哪些项目 after 电商物流分拨中心项目是哪个县区的: the county the answer named, in place of
+            # the project (or company) it was about
+            places = [r for r in previous.regions if not r.is_city] or self._answered_places(previous, (history or [])[:-1])
+            if len(places) == 1:
+                slots = replace(current.slots, project=None, enterprise=None)
+                current = replace(current, regions=places, slots=slots, of_answer=True)
         if previous is not None and not current.follow_up and current.period_assumed and previous.metrics \
                 and previous.period is not None and not previous.period_assumed \
                 and (current.metrics or INDICATOR_ASKED.search(current.text) and not LEDGER_ASKED.search(current.text)):
@@ -395,11 +404,19 @@ class Assistant:
         if fact is None:
             return None
         meta = self.kb.doc_meta(fact.doc_id)
-        title, value = str(meta.get("title", "")), str(meta.get(fact.field, ""))
-        if not value:
-            return None  # ingest found none in the heading: the passages may still say it (a 落款 it did not read)
-        said = cn_day(value) if fact.field == "date" else value
-        hit = self.kb.passage_of(fact.doc_id, holding=said, filters=filters)
+        title = str(meta.get("title", ""))
+        if fact.value is not None:  # a labelled line's (联系人, 抄送): the passage holding the line writes it
+            hit = self.kb.passage_of(fact.doc_id, holding=fact.line, filters=filters)
+            found = fact.value.search(hit.text) if hit is not None else None
+            if found is None:
+                return None
+            said = found.group(1).strip().rstrip("，,；;")
+        else:
+            value = str(meta.get(fact.field, ""))
+            if not value:
+                return None  # ingest found none in the heading: the passages may still say it (a 落款 it did not read)
+            said = cn_day(value) if fact.field == "date" else value
+            hit = self.kb.passage_of(fact.doc_id, holding=said, filters=filters)
         assert hit is not None  # visible above
         # the value as a passage writes it, or else as ingest read it off the document's head
         quote = " ".join(_window(hit.text, said).split()) if said in hit.text else f"（文件信息，入库时从文件头识别）{fact.label}：{said}"

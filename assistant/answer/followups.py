@@ -57,6 +57,9 @@ IN_CHARGE = re.compile(r"负责人|谁负责|谁在管|谁管|谁盯|谁在跟")
 IT_ASKED = re.compile(r"它(?!们)")
 # …as the subject asked about (到上半年它还是第一吗), not the other side of a comparison (比它高多少)
 IT_SUBJECT = re.compile(r"(?<![比跟和与较同])它(?!们)")
+# The place of what the turn before was about, pointed at (那个县台账上还有哪些项目, 该县, 这个区, 当地): the county of
+# the project, company or figure asked about, not that thing itself.
+PLACE_POINTED = re.compile(r"(?:那|这|该)(?:个|一)?(?:县区|区县|县|区|市|地方)(?![长委级])|(?:^|[，,])(?:当地|那边|那里)")
 # Words pointing back at what the turn before gave: 它, or a demonstrative with the kind of thing it was (这个增速,
 # 这点钱, 那个名次) — a longer question with one is still a follow-up of that figure.
 POINTS_BACK = re.compile(r"它|^(?:这|那)(?:俩|两家|两个|几家|几个|几项|仨|三家|三个)|^(?:其中|这其中|这里面|这里头|这些里面?|这当中)|(?:^|[，,？?。])那?(?:这|那)(?:个|点|笔|些|批|几个)?(?:增速|增幅|同比|进度|完成率|数字?|钱|金额|比例|"

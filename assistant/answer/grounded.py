@@ -54,13 +54,19 @@ DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|
                           r"|据.{0,12}(?:文件|报告|通报|访谈)"
                           # the document asked about named as where the answer is (一季度报告里…, 调研报告建议…)
                           r"|(?:报告|通报|简报|答复函?|访谈|总结|讲话|手册)(?:里头|里面|里|中|上)|(?:报告|答复函?)(?:建议|提出|要求)")
+# How a document characterises something (一季度报告一开头对外资进度是怎么评价的, 总结怎么概括全年的节奏): its own
+# words answer, not the figures it characterises.
+CHARACTERISED = re.compile(r"(?:文件|报告|通报|简报|答复函?|复函|访谈|采访|办法|总结|讲话|文档|材料|手册)[^，。？?]{0,10}?"
+                           r"(?:怎么|如何|咋|怎样|是怎么|是如何)(?:样)?(?:评价|概括|定性|表述|形容|描述|总结|判断|讲的|说的|写的)")
 # A question asking what policy, rule or measure there is (有啥奖励政策, 怎么奖励, 有什么扶持措施), and one asking a
 # figure (多少, 几, 排名, 率): the first, without the second, is the documents' to answer.
 ASKS_POLICY = re.compile(r"(?:有(?:啥|什么|哪些)|什么|啥|哪些)[^，。？?]{0,6}?(?:政策|规定|措施|举措|奖励|优惠|扶持|补贴|补助)"
                          r"(?!资金|金额|额|多少)|(?:怎么|如何|咋)(?:奖励|奖|补贴|补助|扶持|支持|规定)")
 # Things asked for by their kind (哪些企业, 几家公司, …的企业): what the answer lists. 公司 and 客商 are 企业.
 LISTED = re.compile(r"(?:哪些|哪几家|哪几个|哪家|几家|多少家)(企业|公司|客商)|(企业|公司|客商)(?:有哪些|都有谁|都有哪些|是哪些|名单)"
-                    r"|的(企业|公司|客商)[？?。！!]?$")
+                    r"|的(企业|公司|客商)[？?。！!]?$"
+                    # (外资类的目标企业里，已经签约的是哪家: the set named, then which of its members)
+                    r"|(企业|公司|客商)库?(?:里|中|当中|里头|里面)[^。？?；;]{0,14}(?:哪家|哪几家|哪些|几家|多少家|谁)")
 LISTED_AS = {"公司": "企业", "客商": "企业"}
 
 
@@ -366,6 +372,8 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if DOCUMENT_CUE.search(parsed.text) and HANDLED.search(parsed.text) and not named_entities \
             and not any(not r.is_city for r in parsed.regions):
         eligible = []  # 112号答复里说，开工率连续偏低的县区市局会咋处理: what the letter says is done
+    if CHARACTERISED.search(parsed.text) and not named_entities:
+        eligible = []  # 一季度报告对外资进度是怎么评价的: what the report says of it, not the figure itself
     if STANDING.search(parsed.text) and not any(not r.is_city for r in parsed.regions) and not named_entities:
         eligible = []  # 调研报告把招商引资摆在个啥位置: the priority a document gives it, which no table holds
     if POST_HOLDER.search(parsed.text) and not named_entities and not parsed.slots.columns:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from collections import Counter
 
 from pydantic import BaseModel
@@ -38,10 +39,11 @@ from assistant.tools.projects import (
     SPAN_ORDER_COLUMNS,
     SPAN_ORDERS,
     UNFILLED,
+    ProjectItem,
     ProjectList,
     span_days,
 )
-from assistant.tools.types import cn_date
+from assistant.tools.types import cn_date, format_value
 
 FIRST = re.compile(r"第一|第1|最高|最好|最快|最多|最大|排名?最前|居首|领先|头名")
 LAST = re.compile(r"倒数|最低|最差|最慢|最少|最小|最后|末位|垫底|靠后|落后")
@@ -116,7 +118,10 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
             for row in r.rows if (score := score_of(row, r.by)) is not None]
     # the days between two steps of the project a span order puts first (从开工到投产用了147天)
     if parsed is not None and parsed.slots.order in SPAN_ORDERS and results and isinstance(results[0], ProjectList):
-        out += _span_order_lead(parsed.slots.order, results[0])[1]
+        out += _span_order_lead(parsed.slots.order, results[0], parsed.slots.span_over, parsed.slots.span_under)[1]
+    # the money still to come of the project with the biggest gap (差8.60亿元)
+    if parsed is not None and parsed.slots.order == "gap" and results and isinstance(results[0], ProjectList):
+        out += _gap_lead(results[0])[1]
     # a past ledger issue against the latest (现在多了1个, 总投资多了3.20亿元)
     if parsed is not None and (then_now := then_and_now(parsed, results)):
         out += then_now[1]
@@ -293,8 +298,10 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _enterprise_fields_lead(first, fields)
     if then_now := then_and_now(parsed, results):
         return then_now[0]
+    if isinstance(first, ProjectList) and parsed.slots.order == "gap" and first.items:
+        return _gap_lead(first)[0]
     if isinstance(first, ProjectList) and parsed.slots.order in SPAN_ORDERS and first.items:
-        return _span_order_lead(parsed.slots.order, first)[0]
+        return _span_order_lead(parsed.slots.order, first, parsed.slots.span_over, parsed.slots.span_under)[0]
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
     if isinstance(first, ProjectList) and parsed.slots.total and first.totals:
@@ -364,12 +371,20 @@ def _progress_noting(project: ProjectDetail, question: str) -> str:
     return f"{project.name}的台账进展记有“{best[1]}”，进展日期{cn_date(best[0])}。"
 
 
-def _span_order_lead(order: str, listed: ProjectList) -> tuple[str, list[float]]:
+def _span_order_lead(order: str, listed: ProjectList, over: int | None = None,
+                     under: int | None = None) -> tuple[str, list[float]]:
     """从开工到投产最快的是某项目（2023年1月5日开工，2023年6月1日投产，用了 147 天）。 — with every project sharing that
-    span; and the days, for the checker."""
+    span; and the days, for the checker. With a bound on the span (签约后超过45天才开工的): how many, and each one's days."""
     start, end, longest = SPAN_ORDERS[order]
     spans = [(item, days) for item in listed.items if (days := span_days(item, order)) is not None]
     first, then = (column.removesuffix("日期") for column in SPAN_ORDER_COLUMNS[order])
+    if over is not None or under is not None:
+        bound = f"超过 {over} 天才" if over is not None else f"不到 {under} 天就"
+        if not spans:
+            return f"没有{first}后{bound}{then}的项目。", [float(over if over is not None else under or 0)]
+        each = "；".join(f"{item.name}（{cn_date(getattr(item, start))}{first}，{cn_date(getattr(item, end))}{then}，"
+                        f"用了 {days} 天）" for item, days in spans)
+        return f"{first}后{bound}{then}的项目共 {len(spans)} 个：{each}。", [float(len(spans)), *(float(d) for _, d in spans)]
     if not spans:
         return f"所列项目都还没有从{first}到{then}的两个日期。", []
     days = spans[0][1]
@@ -377,6 +392,22 @@ def _span_order_lead(order: str, listed: ProjectList) -> tuple[str, list[float]]
     said = "、".join(f"{item.name}（{cn_date(getattr(item, start))}{first}，{cn_date(getattr(item, end))}{then}）"
                      for item in same)
     return f"从{first}到{then}用时{'最长' if longest else '最短'}的是{said}，用了 {days} 天。", [float(days)]
+
+
+def _gap_lead(listed: ProjectList) -> tuple[str, list[float]]:
+    """资金缺口最大的是碳基新材料项目（示例）（总投资9.80亿元，到位资金1.20亿元，还差8.60亿元）。 — with every project
+    sharing that gap; and the gap, for the checker."""
+    def gap(item: ProjectItem) -> Decimal:
+        return Decimal(str(item.total_investment_yi_yuan)) - Decimal(str(item.funds_arrived_yi_yuan))
+
+    items = [i for i in listed.items if i.total_investment_yi_yuan is not None and i.funds_arrived_yi_yuan is not None]
+    if not items:
+        return "所列项目都没有同时填写总投资和到位资金。", []
+    most = gap(items[0])
+    same = [i for i in items if gap(i) == most]
+    said = "、".join(f"{i.name}（总投资{format_value(i.total_investment_yi_yuan, '亿元')}，到位资金"
+                     f"{format_value(i.funds_arrived_yi_yuan, '亿元')}）" for i in same)
+    return f"资金缺口（总投资减到位资金）最大的是{said}，还差{format_value(float(most), '亿元')}。", [float(most)]
 
 
 def _date_order_lead(order: str, listed: ProjectList) -> str:

@@ -24,7 +24,7 @@ from assistant.numerals import chinese_value
 from assistant.tools.assessment import county_classes
 from assistant.tools.county_totals import FUNDS_WORDS, PER_COUNTY, SUM_WORDS, asked_amounts, asked_total
 from assistant.tools.directory import core_name, trade_names
-from assistant.tools.group_totals import asked_group, group_members
+from assistant.tools.group_totals import GROUP_COLUMNS, asked_group, group_members
 from assistant.tools.ledger import normalise_code
 from assistant.tools.lifecycle import issue_dates
 from assistant.tools.projects import (
@@ -73,7 +73,7 @@ _OF_PROJECTS = re.compile(r"项目|台账|[那这]几个|总投资|到位资金|
 # The stages and every way the ledger's vocabulary writes them (在建, 建设中 → 开工), and two spoken ones
 _STAGE_WORDS = {**{stage: stage for stage in PROJECT_STAGES}, **STAGE_ALIASES, "动工": "开工", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("在跟的", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
-                 ("已对接", "已对接"), ("已签约", "已签约"), ("签约了", "已签约"))
+                 ("已对接", "已对接"), ("已签约", "已签约"), ("已经签约", "已签约"), ("签约了", "已签约"), ("签了约", "已签约"))
 _CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "行业领军")
 # A category word names companies when a company noun follows it (外资企业, 其他类), or when it can name nothing else
 _COMPANY_NOUN = re.compile(r"^的?(?:企业|公司|集团|客商|类)")
@@ -102,6 +102,12 @@ CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,6}\s*(?:[-_－—]?\s*\d{2,4}(?:\
 
 # Which project is asked for (哪个项目, 哪几个项目, 里头哪个): one of the projects listed, not their total.
 _WHICH_PROJECT = re.compile(r"哪(?:个|些|几个|一个)(?:项目)?|什么项目|啥项目")
+# The money still to come, asked at its largest (还差钱最多, 资金缺口最大, 总投资减掉已到位的…差得最多).
+_GAP = re.compile(r"(?:差钱|缺口|差(?:的|得)?(?:资金|钱)?|没到位的(?:钱|资金)?)[^，。？?]{0,4}?最(?:多|大)|(?:减|扣)(?:掉|去|除)[^，。？?]{0,12}差")
+# The days between two steps set as a threshold (签约后超过45天才开工的, 开工不到半年就投产的): the projects whose span
+# is beyond it, each with both dates. (签约超过60天还没开工: not a span, a step not yet taken — the lifecycle window.)
+_SPAN_BOUND = re.compile(r"(签约|签|开工)(?:后|以后|之后)?\s*(超过|多于|过了|满了?|不到|不满|少于|未满)\s*"
+                         r"(\d+|[一二两三四五六七八九十]+)\s*(天|日|个月|月)\s*(?:以上|以后|之后)?\s*(?:才|就|才算|就已经|就已)\s*(开工|投产)")
 # A step asked first or last of (哪个开工最晚, 哪个先签的约, 最早投产的是哪个): the list's order by that step's date.
 _STEPS = {"签约": "signed", "签": "signed", "开工": "started", "投产": "operating"}
 _EARLY, _LATE = r"最早|最先|先|早", r"最晚|最迟|最后"
@@ -309,6 +315,8 @@ class Slots:
     rated: dict[str, str] | None = None  # ledger column → value of the projects a rate is asked of (分管卫健的)
     stuck_in: str | None = None  # the stage projects stay in past a time (在谈满一个月还没签下来 → 在谈)
     days_within: bool | None = None  # the day count is an upper bound (签约还不满两个月、没开工的)
+    span_over: int | None = None  # the days between two steps above which projects are listed (签约后超过45天才开工的)
+    span_under: int | None = None  # …below which (签约不到30天就开工的)
     ledger_on: date | None = None  # the ledger of a past date asked about (6月30日那期台账): its projects as it recorded them
     unit: str | None = None  # a unit of the bureau whose visits are asked about (外资科对接过哪些企业): a 对接单位
     visitor: str | None = None  # who made the visits asked about (黄某走访了哪些企业): a 走访人员 of the contact records
@@ -317,6 +325,7 @@ class Slots:
     per_county: bool | None = None  # the counties are asked side by side (哪个县区, 各县区)
     group: str | None = None  # another ledger column set side by side (哪个项目管家, 各条产业链): totals per value
     among: str | None = None  # the kind of the group's members compared (五个联络处里哪家首谈的最多: offices only)
+    members: list[str] | None = None  # the groups the question lists to compare (文旅康养、生物医药这两条链各多少)
     hq: str | None = None  # where the companies asked about have their headquarters (总部在深圳的企业)
     event: str | None = None  # the event asked about, by the part of its title the question names (丝博会)
     across_issues: bool | None = None  # a change across the ledger's issues asked (哪一期转的, 这几期涨了多少)
@@ -598,7 +607,14 @@ def in_charge_columns(text: str = "", said_only: bool = False) -> list[str]:
     by_field = {spec.field: spec.aliases[0] for spec in PROJECT_SPECS}
     columns = [by_field[f] for f in _IN_CHARGE_FIELDS if by_field.get(f) in LEDGER_COLUMNS]
     said = [c for c in columns if (stem := re.sub(r"^项目|领导$|单位$", "", c)) and stem in text]
+    # (这几个分别是谁首谈的: who first met the investors, a column asked by its own verb, never by default)
+    said += [label for label, asked in _SAID_BY_VERB.items() if label in LEDGER_COLUMNS and asked.search(text)]
     return said or ([] if said_only else columns)
+
+
+# Ledger columns of who did something to a project, asked by who and the verb (谁首谈的 → 来源/首谈单位; not
+# 他们名下首谈的项目, where the one who did it is given)
+_SAID_BY_VERB = {"来源/首谈单位": re.compile(r"(?:谁|哪位|哪家|哪个单位|哪个部门)[^，。？?]{0,2}首谈")}
 
 
 def ledger_columns(text: str) -> list[str]:
@@ -760,8 +776,12 @@ def _after_saying(words: str) -> str:
 
 def is_clause(words: str) -> bool:
     """Whether the words before 项目 say something (干部尽力了但没招来项目) rather than name a project (秦巴锂电池回收
-    项目): a name is a noun phrase, without prepositions, conjunctions, particles, pronouns or adverbs."""
-    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in posseg.cut(words))
+    项目): a name is a noun phrase, without prepositions, conjunctions, particles, pronouns or adverbs, and with a
+    noun in it (是想让项目: verbs only)."""
+    tokens = list(posseg.cut(words))
+    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in tokens) or not any(
+        token.flag.startswith(("n", "vn", "eng", "m", "x")) or not re.fullmatch(r"[\u4e00-\u9fa5]+", token.word)
+        for token in tokens)
 
 
 @lru_cache(maxsize=1)
@@ -1162,11 +1182,28 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # 哪个项目到位资金最多: the projects by the money arrived, each with it
         slots.order = "funds" if funds.group(1) in "多大高" else "funds_asc"
         slots.columns = _with_column(slots.columns, "到位资金")
+    elif _WHICH_PROJECT.search(text) and _GAP.search(text):
+        # 还差钱最多的是哪个项目: total investment less the funds arrived, each with both
+        slots.order = "gap"
+        slots.columns = _with_column(slots.columns, "到位资金")
+        if slots.stage == "签约":
+            slots.stage = None  # (签了约的项目里…差钱最多: the signed ones, which the gap is of anyway)
     elif spanned := _SPAN_ORDER.search(text):
         # 哪个从开工到投产最快, 签约后多久开工的最慢: the projects by the days between the two steps, each with both dates
         first, then, most = _STEPS[spanned.group(1)], _STEPS[spanned.group(2)], spanned.group(3)
         if first != then:
             slots.order = f"{first}_to_{then}_{'slowest' if most in '慢长久多' else 'fastest'}"
+            for column in SPAN_ORDER_COLUMNS[slots.order]:
+                slots.columns = _with_column(slots.columns, column)
+    elif bound := _SPAN_BOUND.search(text):
+        # 签约后超过45天才开工的: the projects whose two steps lie that far apart, longest (or shortest) first
+        first, then = _STEPS[bound.group(1)], _STEPS[bound.group(5)]
+        over = bound.group(2) in ("超过", "多于", "过了", "满", "满了")
+        n = int(_number(bound.group(3)) * (1 if bound.group(4) in ("天", "日") else 30))
+        if first != then:
+            slots.order = f"{first}_to_{then}_{'slowest' if over else 'fastest'}"
+            slots.span_over, slots.span_under = (n, None) if over else (None, n)
+            slots.days = None  # (the days bound the span, not a window of waiting)
             for column in SPAN_ORDER_COLUMNS[slots.order]:
                 slots.columns = _with_column(slots.columns, column)
     elif order := _date_order(text):
@@ -1201,7 +1238,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     # the project ledger's columns; a problem's 进展 or 责任单位 is the problem ledger's, asked of its own tools; a
     # who-question about projects naming no column asks who is in charge (倒数第一是谁 asks no column)
     if not _PROBLEM_WORDS.search(text):
-        who = _WHO.search(bare_text) is not None and "项目" in bare_text
+        # (…of projects named, or pointed back at: 这几个分别是谁首谈的)
+        who = _WHO.search(bare_text) is not None and ("项目" in bare_text or re.match(r"(?:这|那)(?:几|些|俩|两|仨|三)", bare_text) is not None)
         # 哪位领导包抓的？项目管家是谁: the column said by its header (项目管家) and the one said by its own word (包抓)
         said = list(dict.fromkeys([*ledger_columns(bare_text), *(in_charge_columns(bare_text, said_only=True) if who else [])]))
         slots.columns = said or (in_charge_columns() if who else None)
@@ -1254,6 +1292,17 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.stage = None
     slots.group = asked_group(text) if slots.total or slots.rate else None
     slots.among = group_members(slots.group, text) if slots.group else None
+    if (slots.total or slots.rate) and (named_groups := listed_groups(text, vocab)) and (
+            slots.group in (None, named_groups[0]) and _EACH_ASKED.search(text)):
+        # two or more values of one column named and each asked (线索等级A、B、C三档…各是多少, 文旅康养、生物医药这两条链
+        # 各多少): those groups side by side, not the first value as a filter
+        slots.group, slots.members = named_groups
+        if slots.group == "产业链":
+            slots.chain = None
+            slots.spans = [sp for sp in slots.spans if sp[1] != "某产业链"]
+        slots.rated = {k: v for k, v in (slots.rated or {}).items() if k != slots.group} or None
+        slots.matches = {k: v for k, v in (slots.matches or {}).items() if k != slots.group} or None
+        slots.columns = [c for c in slots.columns or [] if c != slots.group] or None
     if slots.group == "产业链" and slots.key_chain:
         slots.key_chain = None  # 8条重点产业链里哪条链总投资最少: the key chains are the groups compared, not a filter
     amounts = [a for a in asked_amounts(text) if a in LEDGER_COLUMNS] if slots.total else []
@@ -1282,6 +1331,31 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             if _PROBLEM_WORDS.search(text):
                 slots.problem_ledger_on = slots.ledger_on
     return slots
+
+
+# Each of several things asked (各是多少, 分别, 哪档最高, 谁多).
+_EACH_ASKED = re.compile(r"各|分别|哪(?:个|档|条|家|位|级|类)|谁")
+
+
+def listed_groups(text: str, vocab: SlotVocabulary) -> tuple[str, list[str]] | None:
+    """(column, values) when the question names two or more values one groupable ledger column holds (A、B、C三档,
+    文旅康养和生物医药): the groups it sets side by side. A one-letter value (a grade) counts only as a letter of its
+    own (A、B两级), not inside a word."""
+    columns: list[tuple[str, list[tuple[str, tuple[str, ...]]]]] = [("产业链", vocab.chains)]
+    columns += [(label, [(v, ()) for v in values]) for label, values in vocab.ledger_values.items()
+                if label in GROUP_COLUMNS]
+    for label, values in columns:
+        found: list[tuple[int, str]] = []
+        for name, aliases in values:
+            for word in sorted((name, *aliases), key=len, reverse=True):
+                m = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])" if len(word) == 1 else re.escape(word), text)
+                if word and m:
+                    found.append((m.start(), name))
+                    break
+        names = [n for _, n in sorted(found)]
+        if len(dict.fromkeys(names)) >= 2:
+            return label, list(dict.fromkeys(names))
+    return None
 
 
 # A class of the 考核 scheme named (二类县区, 第三类单元, 考核第一类那三家, 第二类那六个县里): the class word with a

@@ -212,6 +212,21 @@ MONTH_ON_ITS_OWN = re.compile(r"(?<![\d\-—～~至到])(\d{1,2})\s*月(?:份)?"
 # (22年1-3月, 19年3月: a month after the year is a date of that year, not a count of years)
 SHORT_YEAR = re.compile(r"(?<![\d近前过多余第])((?:1[5-9]|2\d)(?=年以来)|(?:1[5-9]|[23]\d)"
                         r"(?=年(?!\d|来|间|以来|多)|年\d{1,2}(?:月|[-~至到]\d{1,2}月)))年")
+# A day typed in figures (7.14那期, 2023.7.14, 7/14, 2023-7-14): 7月14日 to every reading of days. A slash or a
+# year makes it a day; a bare 7.14 only where a day is meant (那期, 台账, 以来, 之前…), not a decimal (7.14亿元).
+NUMERIC_DAY = re.compile(
+    r"(?<![\d.\-/])(?:(20\d{2})\s*[./\-]\s*(1[0-2]|0?[1-9])\s*[./\-]\s*(3[01]|[12]\d|0?[1-9])"
+    r"|(1[0-2]|0?[1-9])\s*/\s*(3[01]|[12]\d|0?[1-9])"
+    r"|(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?=\s*(?:那|这|当|一期|的?台账|以来|以后|之后|之前|以前|前后|前|后|至|到|起|号|日"
+    r"|[-—～~]\s*\d)))(?![\d.%])")
+
+
+def _day_in_words(m: re.Match[str]) -> str:
+    year, month, day = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
+        (None, m.group(4), m.group(5)) if m.group(4) else (None, m.group(6), m.group(7)))
+    return (f"{year}年" if year else "") + f"{int(month)}月{int(day)}日"
+
+
 RELATIVE_PERIOD = re.compile(r"今年|本年|去年|上年|(?:上|本|这)个?季度|(?:上|本|这)个?月(?!底|末)")
 
 
@@ -537,12 +552,15 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     text = PRIZE.sub(lambda m: PRIZE_PLACE[m.group(1)], text)  # 冠军 is 第一
     text = COLLOQUIAL_COMPARATIVE.sub("", text)  # 谁高点 is 谁高
     text = MONTH_ON_ITS_OWN.sub(r"1-\1月", text)  # 7月当月 is what 1-7月 adds to 1-6月 (period_before)
+    typed_days = [(m.group(0), _day_in_words(m)) for m in NUMERIC_DAY.finditer(text)]
+    text = NUMERIC_DAY.sub(_day_in_words, text)  # 7.14那期 is 7月14日那期
     clock = today or date.today()
     today = vocab.reference_day(clock)
     limit = len(text) if max_chars is None else max_chars
     parsed = Parsed(text=text[:limit], truncated=len(text) > limit)
     text = parsed.text
     parsed.injection = bool(INJECTION.search(text))
+    parsed.corrections += [f"“{typed}”按“{day}”理解" for typed, day in typed_days if day in text]
     parsed.regions = vocab.find_regions(text)
     parsed.corrections += mixed_names(text, parsed.regions, vocab.regions)
     if not parsed.regions:

@@ -30,7 +30,7 @@ from assistant.tools.lifecycle import (
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, cn_date, format_value
 
-Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "首谈单位", "签约月份", "制造业", "新建/续建"]
+Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "首谈单位", "线索等级", "签约月份", "制造业", "新建/续建"]
 # group → the words a question names it by (longest first within each)
 GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "产业链": ("产业链", "条链", "链"),
@@ -39,6 +39,7 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "责任单位": ("责任单位",),
     # (哪家首谈的项目最多: the units that first met the investors, side by side)
     "首谈单位": ("首谈单位", "联络处", "首谈"),
+    "线索等级": ("线索等级", "等级", "档"),
     "签约月份": ("个月", "一个月", "月份", "月"),
     # a yes-or-no column, named by its two sides (制造业跟非制造业…分别, 新建和续建的)
     "制造业": ("制造业和非制造业", "制造业跟非制造业", "制造业与非制造业", "制造业、非制造业", "是否制造业"),
@@ -52,7 +53,7 @@ _WHICH = r"(?:哪个|哪条|哪位|哪家|哪些|哪几[个条位家]?|各|每|�
 GROUP_COLUMNS: dict[str, tuple[Any, str]] = {
     "产业链": (IndustryChain.name, "chain"), "项目管家": (Project.manager, "manager"),
     "包抓领导": (Project.lead_leader, "lead_leader"), "责任单位": (Project.responsible_unit, "responsible_unit"),
-    "首谈单位": (Project.source_unit, "source_unit"),
+    "首谈单位": (Project.source_unit, "source_unit"), "线索等级": (Project.lead_grade, "lead_grade"),
     # (the month of signing: grouped from the rows, the database's month functions differ)
     "签约月份": (Project.signed_on, "signed_month"),
     "制造业": (Project.is_manufacturing, "manufacturing"), "新建/续建": (Project.build_type, "build_type"),
@@ -92,8 +93,10 @@ def _group_said(group: str, name: str) -> str:
     return name if group in PAIRED_GROUPS else f"{group}“{name}”"
 
 
-def _among(names: list[str], among: str | None) -> set[str]:
-    return {n for n in names if among is None or among in n}
+def _among(names: list[str], among: str | None, members: list[str] | None = None) -> set[str]:
+    """The groups compared: those whose name holds `among` (联络处), and of them only `members` when the question
+    lists the groups it sets side by side (文旅康养、生物医药这两条链各多少)."""
+    return {n for n in names if (among is None or among in n) and (not members or n in members)}
 
 
 class GroupTotal(BaseModel):
@@ -126,7 +129,8 @@ class GroupTotals(BaseModel):
     path="group-totals",
 )
 def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个数",
-                 period: str | None = None, among: str | None = None) -> GroupTotals:
+                 period: str | None = None, among: str | None = None,
+                 members: list[str] | None = None) -> GroupTotals:
     """项目台账按某一列分组的合计：项目个数，或总投资、累计到位资金、当年到位资金之和，由多到少排名（并列同名次；
     该列未填的项目不参与排名，另计个数）。
 
@@ -134,7 +138,8 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
     “制造业”（制造业与非制造业）或“新建/续建”；
     measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
     period：可选，如“2023Q1”：只计该年1月1日至该期末签约的项目；
-    among：可选，如“联络处”：只比较名称含此词的组（驻外联络处之间比）。
+    among：可选，如“联络处”：只比较名称含此词的组（驻外联络处之间比）；
+    members：可选，只比较这几组（如“文旅康养,生物医药”）。
     """
     column, unit, rule = _COLUMNS[measure]
     key = GROUP_COLUMNS[group][0]
@@ -169,7 +174,7 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
                              f"{scope}{rule.replace('该县区', f'该{group}')}；按“{group}”分组，由多到少排名，并列者名次相同")
     labels = GROUP_LABELS.get(group, {})
     rows = [(labels.get(name, name), v, n) for name, v, n in rows]
-    kept = _among([str(name) for name, _, _ in rows if name not in (None, "")], among)
+    kept = _among([str(name) for name, _, _ in rows if name not in (None, "")], among, members)
     totals = [GroupTotal(name=str(name), value=float(Decimal(str(v or 0)).quantize(Decimal("0.01"))), projects=n)
               for name, v, n in rows if name not in (None, "") and str(name) in kept]
     unfilled = sum(n for name, _, n in rows if name in (None, ""))
@@ -181,8 +186,9 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
     figures = [Figure(label=f"{_group_said(group, t.name)}{what}", value=t.value, unit=unit, period=None, provenance=prov)
                for t in totals]
     label = f"{group}（{among}）" if among else group
+    label = f"{label}（{'、'.join(members)}）" if members else label
     return GroupTotals(as_of=day, group=group, measure=measure, unit=unit, rows=totals, unfilled=unfilled,
-                       figures=figures, summary=_summary(totals, label, what, unit, day, unfilled) + f"（{prov.formula}）")
+                       figures=figures, summary=_summary(totals, label, what, unit, day, 0 if members else unfilled) + f"（{prov.formula}）")
 
 
 def _summary(totals: list[GroupTotal], group: str, what: str, unit: str, day: date, unfilled: int) -> str:
@@ -226,13 +232,15 @@ class GroupRates(BaseModel):
     requires=("group", "rate"),
     path="group-rates",
 )
-def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率", among: str | None = None) -> GroupRates:
+def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率", among: str | None = None,
+                members: list[str] | None = None) -> GroupRates:
     """项目台账按某一列分组计算的项目比率，由高到低排名（并列同名次；该组没有可计算的项目时记无数据、不排名）。口径与各县区
     项目比率相同（开工率 = 已开工 ÷ 已签约；资金到位率 = 到位资金 ÷ 总投资，签约项目；合同履约率 = 按期开工 ÷ 到期应开工）。
 
     group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”“首谈单位”“制造业”（制造业与非制造业）或“新建/续建”；
     rate：“开工率”“资金到位率”（默认）“合同履约率”或“涉链占比”；
-    among：可选，如“联络处”：只比较名称含此词的组。
+    among：可选，如“联络处”：只比较名称含此词的组；
+    members：可选，只比较这几组（如“A,B,C”）。
     """
     field = RATE_FIELDS[rate]
     with store.session() as session:
@@ -241,7 +249,7 @@ def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率"
         prov = provenance_of(session, "projects", sorted(r.id for r in rows), {r.import_id for r in rows}, None,
                              f"{RATE_RULES[rate]}；按“{group}”分组，由高到低排名，并列者名次相同")
     rates = county_rates(rows, day, GROUP_COLUMNS[group][1])
-    kept = _among(list(rates), among)
+    kept = _among(list(rates), among, members)
     table = [GroupRate(name=name, value=getattr(r, field), signed=r.signed) for name, r in rates.items() if name in kept]
     ranks = competition_rank([(t.name, Decimal(str(t.value))) for t in table if t.value is not None])
     for t in table:
@@ -251,6 +259,7 @@ def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率"
                for t in table]
     ranked = [t for t in table if t.rank is not None]
     head, label = f"截至{cn_date(day)}台账，", f"{group}（{among}）" if among else group
+    label = f"{label}（{'、'.join(members)}）" if members else label
     if not ranked:
         return GroupRates(as_of=day, group=group, rate=rate, rows=table, figures=figures,
                           summary=head + f"没有可按“{label}”计算{rate}的项目（无数据）。")

@@ -412,7 +412,7 @@ def _upper_bound(text: str) -> tuple[Decimal, bool]:
 
 
 # A project list's order: by region and signing (the default), by an amount, or by the date a step was reached.
-ProjectOrder = Literal["signed", "investment", "investment_asc", "funds", "funds_asc", "signed_first", "signed_last",
+ProjectOrder = Literal["signed", "investment", "investment_asc", "funds", "funds_asc", "gap", "signed_first", "signed_last",
                        "started_first", "started_last", "operating_first", "operating_last",
                        "signed_to_started_fastest", "signed_to_started_slowest", "started_to_operating_fastest",
                        "started_to_operating_slowest", "signed_to_operating_fastest", "signed_to_operating_slowest"]
@@ -449,6 +449,7 @@ def span_days(project: object, order: str) -> int | None:
         "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段", "汉阴县各项目的项目管家是谁",
         "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候", "总投资不到1亿元的项目有几个",
         "哪个项目开工最晚", "投产的项目里哪个最早投产", "台账上所有项目的当年到位资金加起来是多少",
+        "签约后超过45天才开工的项目有哪些", "哪个项目还差钱最多（资金缺口最大）",
     ],
     slots={"min_investment_yi": "amount", "max_investment_yi": "amount_below", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
            "source_unit": "source", "columns": "columns", "headquarters": "hq"},
@@ -463,14 +464,15 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                   columns: list[str] | None = None, matches: list[str] | None = None,
                   max_investment_yi: str | None = None, no_funds: bool | None = None,
                   ledger_on: date | None = None, key_chain: bool | None = None,
-                  headquarters: str | None = None) -> ProjectList:
+                  headquarters: str | None = None, span_over: int | None = None,
+                  span_under: int | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产，或“未签约”“未开工”“未投产”（还没到该阶段的）；
     period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
     order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小，“investment_asc”从小到大，“funds”按到位资金从多到少，
-    “funds_asc”从少到多，“signed_first”“started_first”“operating_first”按签约、开工、投产日期从早到晚，“…_last”从晚到早
+    “funds_asc”从少到多，“gap”按资金缺口（总投资减到位资金，只列已签约且两项都有的项目）从大到小，“signed_first”“started_first”“operating_first”按签约、开工、投产日期从早到晚，“…_last”从晚到早
     （还没到该阶段的排在最后），“signed_to_started_fastest”“started_to_operating_fastest”“signed_to_operating_fastest”
     按两个阶段之间的天数从少到多（从签约到开工最快的），“…_slowest”从多到少（没有两个日期的排在最后）；
     limit：最多返回条数（默认 50）；
@@ -485,8 +487,12 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     项目管家、新建/续建、线索等级和填“是/否”的列（值为“是”或“否”）；文字列包含该值即可（“分管文旅”可找到“副市长（分管文旅）”）。
     key_chain：True 只列“5+3”重点产业链上的项目，False 只列不在任何一条“5+3”重点产业链上的项目；
     ledger_on：台账日期，如“2023-06-30”：列出那一期台账上的项目，阶段、日期和金额按那一期台账（该日有效的版本）；
-    headquarters：投资企业的总部所在地，如“西安”：只列目标企业库中总部在该地的企业投资的项目。
+    headquarters：投资企业的总部所在地，如“西安”：只列目标企业库中总部在该地的企业投资的项目；
+    span_over、span_under：与两个阶段之间天数的排列（order 为“signed_to_started_…”等）同用，只列两个日期都有、相隔超过
+    span_over 天（或不到 span_under 天）的项目，如签约后超过 45 天才开工的。
     """
+    if (span_over is not None or span_under is not None) and order not in SPAN_ORDERS:
+        raise InvalidValue("span_over、span_under 须与两个阶段之间天数的排列（order，如“signed_to_started_slowest”）同用。")
     p = period_of(period)
     asked = list(dict.fromkeys(column_label(c) for c in columns or []))
     picks = parse_matches(matches)
@@ -509,6 +515,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         elif order in ("funds", "funds_asc"):  # 到位资金最多 / 最少: unfilled last either way
             sign = -1 if order == "funds" else 1
             projects = sorted(projects, key=lambda x: (x.funds is None, sign * (x.funds or 0), x.name))
+        elif order == "gap":  # 还差钱最多的 (总投资 − 到位资金): signed projects with both amounts, the biggest gap first
+            projects = sorted((x for x in projects if x.stage in SIGNED_STAGES and x.total is not None and x.funds is not None),
+                              key=lambda x: (-(x.total - x.funds), x.name))
         elif order in SPAN_ORDERS:  # 从开工到投产最快的: by the days between the two steps, those without both last
             longest = SPAN_ORDERS[order][2]
             span = {x.id: span_days(x, order) for x in projects}
@@ -519,6 +528,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             day = {x.id: d.toordinal() if (d := getattr(x, attr)) else None for x in projects}
             projects = sorted(projects, key=lambda x: (day[x.id] is None, -(day[x.id] or 0) if latest else day[x.id] or 0,
                                                        x.name))
+        if order in SPAN_ORDERS and (span_over is not None or span_under is not None):
+            projects = [x for x in projects if (d := span_days(x, order)) is not None
+                        and (span_over is None or d > span_over) and (span_under is None or d < span_under)]
         if wanted_stage:
             projects = [x for x in projects if x.stage == wanted_stage]
         if before_stage:
@@ -728,7 +740,8 @@ class StalledProjects(BaseModel):
 )
 def stalled_projects(store: FigureStore, days: int | None = None, region: str | None = None,
                      as_of: date | None = None, limit: int = 50, stage: StuckStage = "签约",
-                     within: bool = False, columns: list[str] | None = None) -> StalledProjects:
+                     within: bool = False, columns: list[str] | None = None,
+                     ledger_on: date | None = None) -> StalledProjects:
     """停在某一阶段超过 days 天、还没走到下一步的项目（默认：签约后超过 days 天仍未开工），按进入该阶段的日期排列；
     给出 as_of 时按那一天的情况：那天以前进入该阶段、那天还没有走到下一步（下一步日期为空或晚于那天）的项目，
     包括后来已经走到下一步的。
@@ -738,8 +751,10 @@ def stalled_projects(store: FigureStore, days: int | None = None, region: str | 
     limit：最多列出条数（默认 50），total_count 为全部个数；
     stage：停留的阶段：“签约”（未开工，默认）、“在谈”（未签约）、“线索”（未转在谈）、“开工”（未投产）；
     within：True 时 days 是上限：进入该阶段还不满 days 天、还没走到下一步的项目（签约不到两个月、还没开工的）；
-    columns：要逐个项目写出的台账列（同 list_projects 的 columns），如 ["到位资金", "项目管家"]，金额列另给合计。
+    columns：要逐个项目写出的台账列（同 list_projects 的 columns），如 ["到位资金", "项目管家"]，金额列另给合计；
+    ledger_on：可选，某一期项目台账的日期（按7月14日那期台账算）：与 as_of 相同，按各阶段日期截至那一天计算。
     """
+    as_of = as_of or ledger_on  # (an issue's day: the stages' dates read up to it, as of any other day)
     days = (0 if as_of else 90) if days is None else days
     asked = list(dict.fromkeys(column_label(c) for c in columns or []))
     if days < 0:

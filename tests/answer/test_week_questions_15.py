@@ -1,0 +1,96 @@
+"""Questions answered by one general mechanism each (issues 12 and 15, session 42): what a document's 附注 and 版记
+lines write (联系人, 电话, 抄送) asked of the document named; several values of one ledger column named and each asked
+(A、B、C三档各是多少, 两条链各多少): those groups side by side; a day typed in figures (7.14那期台账); the set of
+companies named before which of them is asked (目标企业里…是哪家); who first met the investors of the projects just
+listed (这几个分别是谁首谈的); the county of the project just asked about pointed at (那个县). Expected values are read
+from corpus/ and corpus/data with the standard library."""
+
+from __future__ import annotations
+
+import csv
+import re
+from decimal import Decimal
+
+import pytest
+
+from assistant.answer.engine import Assistant
+from tests.answer.conftest import assistant_with_data
+from tests.answer.demo_rows import DATA
+from tests.answer.demo_rows import r2 as _r2
+from tests.answer.demo_rows import rows as _rows
+
+REPLY_205 = DATA.parent / "2023-07_答复函_市政协五届二次会议第205号提案.txt"
+HANZHONG = DATA.parent / "2023-10_答复函_汉中市九届人大三次会议第56号建议.txt"
+SIGNED = ("签约", "开工", "投产")
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    # (a document is named by the heading words few other documents share: a handful of documents, as users hold)
+    return assistant_with_data(tmp_path_factory, [REPLY_205, HANZHONG, *(DATA.parent / name for name in (
+        "2023-08_答复函_市五届人大二次会议第78号建议.md", "2023-09_答复函_市政协五届二次会议第167号提案.docx",
+        "2023-05_政策_重点招商项目项目管家帮办代办服务办法.md", "2023-03_政策_关于建立招商项目信息共享机制的实施办法.txt"))])
+
+
+def _footer(path: str | object, label: str) -> str:
+    text = REPLY_205.read_text(encoding="utf-8") if path == "205" else HANZHONG.read_text(encoding="utf-8")
+    return {"抄送": re.search(r"抄送：([^。\n]+)", text), "联系人": re.search(r"联系人：([\u4e00-\u9fa5]+)", text),
+            "电话": re.search(r"电话：([\d-]+)", text)}[label].group(1)  # type: ignore[union-attr]
+
+
+def _funds_rate(rows: list[dict[str, str]]) -> str:
+    money = [p for p in rows if p["阶段"] in SIGNED and p["总投资（亿元）"] and p["到位资金（亿元）"]]
+    return _r2(sum(Decimal(p["到位资金（亿元）"]) for p in money) / sum(Decimal(p["总投资（亿元）"]) for p in money) * 100)
+
+
+def test_a_documents_footer_lines_answer_who_to_call_and_who_was_copied(assistant: Assistant) -> None:
+    copied = assistant.ask("汉市经合函41号那份答复抄送给谁了")
+    assert f"的抄送单位是{_footer('hz', '抄送')}。[1]" in copied.answer, copied.answer
+    assert copied.citations and copied.citations[0].source.endswith(HANZHONG.name)
+    person = assistant.ask("205号提案答复函的联系人是谁").answer
+    assert f"的联系人是{_footer('205', '联系人')}。" in person, person
+    phone = assistant.ask("205号提案那份答复函，经办人留的电话多少")
+    assert f"的联系电话是{_footer('205', '电话')}。" in phone.answer and phone.flagged_numbers == [], phone.answer
+
+
+def test_values_of_one_column_named_and_each_asked_are_set_side_by_side(assistant: Assistant) -> None:
+    projects = _rows("projects.csv")
+    answer = assistant.ask("线索等级A、B、C三档，签了约的项目资金到位率各是多少？哪档最高").answer
+    rates = {g: _funds_rate([p for p in projects if p["线索等级"] == g]) for g in "ABC"}
+    for grade, rate in rates.items():
+        assert f"{grade} {rate}%" in answer, answer
+    best = max(rates, key=lambda g: Decimal(rates[g]))
+    assert f"最高的是{best}（{rates[best]}%）" in answer, answer
+    chains = assistant.ask("文旅康养、生物医药这两条链，今年当年到位资金各多少").answer
+    for chain in ("文旅康养", "生物医药"):
+        total = sum(Decimal(p["当年到位资金（亿元）"] or 0) for p in projects if p["产业链"] == chain)
+        assert f"{chain} {_r2(total)}亿元" in chains, chains
+    assert "富硒食品" not in chains.split("【")[0]  # only the two chains named
+
+
+def test_a_day_typed_in_figures_names_the_issue_of_the_ledger(assistant: Assistant) -> None:
+    with (DATA / "history" / "projects_2023-07-14.csv").open(encoding="utf-8-sig") as f:
+        issue = [r for r in csv.DictReader(f) if r["地区"] == "旬阳市"]
+    answer = assistant.ask("7.14那期台账旬阳资金到位率多少").answer
+    assert answer.startswith(f"截至2023年7月14日台账，旬阳市项目资金到位率{_funds_rate(issue)}%"), answer
+    assert "“7.14”按“7月14日”理解" in answer
+    assert "7月14日" not in assistant.ask("旬阳1到7月内资增长7.14了吗").answer.split("【")[0]  # a decimal stays one
+
+
+def test_which_member_of_a_named_set_of_companies_is_listed_from_the_companies(assistant: Assistant) -> None:
+    signed = [e["企业名称"] for e in _rows("enterprises.csv") if e["类别"] == "外资" and e["对接状态"] == "已签约"]
+    answer = assistant.ask("外资类的目标企业里，已经签约的是哪家").answer
+    assert signed and all(name in answer for name in signed), answer
+    assert "项目数据库 enterprises 表" in answer
+
+
+def test_follow_ups_ask_a_column_by_its_verb_and_point_at_the_county(assistant: Assistant) -> None:
+    projects = _rows("projects.csv")
+    ziyang = [p for p in projects if p["地区"] == "紫阳县"]
+    answer = assistant.ask("这几个分别是谁首谈的", history=["紫阳县有哪些项目"]).answer
+    for p in ziyang:
+        assert f"{p['项目名称']}（紫阳县，{p['阶段']}" in answer and p["来源/首谈单位"] in answer, answer
+    project = next(p for p in projects if p["项目名称"].startswith("电商物流分拨中心"))
+    county = [p["项目名称"] for p in projects if p["地区"] == project["地区"]]
+    others = assistant.ask("那个县台账上还有哪些项目", history=["电商物流分拨中心项目是哪个县区的"]).answer
+    assert f"共 {len(county)} 个项目" in others and all(name in others for name in county), others
