@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from collections import Counter
+from decimal import Decimal
 
 from pydantic import BaseModel
 

@@ -1195,15 +1195,17 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.order = f"{first}_to_{then}_{'slowest' if most in '慢长久多' else 'fastest'}"
             for column in SPAN_ORDER_COLUMNS[slots.order]:
                 slots.columns = _with_column(slots.columns, column)
-    elif bound := _SPAN_BOUND.search(text):
+    elif spanned_by := _SPAN_BOUND.search(text):
         # 签约后超过45天才开工的: the projects whose two steps lie that far apart, longest (or shortest) first
-        first, then = _STEPS[bound.group(1)], _STEPS[bound.group(5)]
-        over = bound.group(2) in ("超过", "多于", "过了", "满", "满了")
-        n = int(_number(bound.group(3)) * (1 if bound.group(4) in ("天", "日") else 30))
+        first, then = _STEPS[spanned_by.group(1)], _STEPS[spanned_by.group(5)]
+        over = spanned_by.group(2) in ("超过", "多于", "过了", "满", "满了")
+        n = int(_number(spanned_by.group(3)) * (1 if spanned_by.group(4) in ("天", "日") else 30))
         if first != then:
             slots.order = f"{first}_to_{then}_{'slowest' if over else 'fastest'}"
             slots.span_over, slots.span_under = (n, None) if over else (None, n)
             slots.days = None  # (the days bound the span, not a window of waiting)
+            if slots.stage == spanned_by.group(5):
+                slots.stage = None  # (才开工的: reached that step, whatever stage the project is at now)
             for column in SPAN_ORDER_COLUMNS[slots.order]:
                 slots.columns = _with_column(slots.columns, column)
     elif order := _date_order(text):

@@ -517,7 +517,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             projects = sorted(projects, key=lambda x: (x.funds is None, sign * (x.funds or 0), x.name))
         elif order == "gap":  # 还差钱最多的 (总投资 − 到位资金): signed projects with both amounts, the biggest gap first
             projects = sorted((x for x in projects if x.stage in SIGNED_STAGES and x.total is not None and x.funds is not None),
-                              key=lambda x: (-(x.total - x.funds), x.name))
+                              key=lambda x: (-((x.total or 0) - (x.funds or 0)), x.name))
         elif order in SPAN_ORDERS:  # 从开工到投产最快的: by the days between the two steps, those without both last
             longest = SPAN_ORDERS[order][2]
             span = {x.id: span_days(x, order) for x in projects}

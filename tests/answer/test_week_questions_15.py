@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -94,3 +95,29 @@ def test_follow_ups_ask_a_column_by_its_verb_and_point_at_the_county(assistant: 
     county = [p["项目名称"] for p in projects if p["地区"] == project["地区"]]
     others = assistant.ask("那个县台账上还有哪些项目", history=["电商物流分拨中心项目是哪个县区的"]).answer
     assert f"共 {len(county)} 个项目" in others and all(name in others for name in county), others
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def test_a_bound_on_the_days_between_two_steps_lists_the_projects_beyond_it(assistant: Assistant) -> None:
+    projects = _rows("projects.csv")
+    spans = {p["项目名称"]: (s - d).days for p in projects if (d := _day(p["签约日期"])) and (s := _day(p["开工日期"]))}
+    answer = assistant.ask("签约后超过45天才开工的项目有哪些").answer
+    slow = sorted((n for n, days in spans.items() if days > 45), key=lambda n: -spans[n])
+    assert answer.startswith(f"签约后超过 45 天才开工的项目共 {len(slow)} 个："), answer
+    for name in slow:
+        assert f"{name}（" in answer and f"用了 {spans[name]} 天）" in answer, answer
+    fast = [n for n, days in spans.items() if days < 30]
+    quick = assistant.ask("签约不到一个月就开工的项目有哪些").answer
+    assert quick.startswith(f"签约后不到 30 天就开工的项目共 {len(fast)} 个："), quick
+
+
+def test_the_funding_gap_asked_at_its_largest_names_the_project_and_the_gap(assistant: Assistant) -> None:
+    signed = [p for p in _rows("projects.csv") if p["阶段"] in SIGNED and p["总投资（亿元）"] and p["到位资金（亿元）"]]
+    gaps = {p["项目名称"]: Decimal(p["总投资（亿元）"]) - Decimal(p["到位资金（亿元）"]) for p in signed}
+    top = max(gaps, key=lambda n: gaps[n])
+    answer = assistant.ask("签了约的项目里，总投资减掉已到位的，还差钱最多的是哪个？差多少")
+    assert answer.answer.startswith(f"资金缺口（总投资减到位资金）最大的是{top}（"), answer.answer
+    assert f"还差{_r2(gaps[top])}亿元" in answer.answer and answer.flagged_numbers == [], answer.answer
