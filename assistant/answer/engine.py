@@ -38,6 +38,7 @@ from assistant.answer.declines import (
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
 from assistant.answer.followups import (
     IN_CHARGE,
+    HE_SUBJECT,
     IT_SUBJECT,
     PLACE_POINTED,
     bare_attribute,
@@ -79,7 +80,7 @@ from assistant.index.synonyms import Synonyms, load_synonyms
 from assistant.index.tokenize import add_words, teach_tagger, tokenize
 from assistant.onboarding.sources import with_paragraph
 from assistant.tools.directory import core_name, find_project
-from assistant.tools.projects import ProjectList
+from assistant.tools.projects import ProjectList, StalledProjects
 from assistant.tools.registry import REGISTRY
 
 if TYPE_CHECKING:
@@ -252,6 +253,16 @@ class Assistant:
         office that first met it or the company investing (那个联络处负责人叫啥 after 某项目是哪个单位首谈的) — written
         out: the question is then understood on its own, not as the earlier question with one slot changed."""
         m = POINTED_BACK.search(question)
+        if previous is not None and m is None and (it := IT_SUBJECT.search(question)) and not previous.slots.project \
+                and self.store is not None and previous.intents != ["policy"]:
+            # 合同约定它最晚啥时候开工 after 签了约还没动工的是哪个, whose answer listed one project: that one
+            listed = self._projects_listed(previous, history or [])
+            return question[: it.start()] + listed[0] + question[it.end():] if len(listed) == 1 else question
+        if previous is not None and m is None and (he := HE_SUBJECT.search(question)) and self.store is not None:
+            # 他手上一共管着几个项目 after 瀛湖康养度假区的项目管家是谁: the one person the answer named
+            lead = self._figures_given(previous, history or []).lead
+            people = [p for p in self.vocab.names.people if p and p in lead]
+            return question[: he.start()] + people[0] + question[he.end():] if len(people) == 1 else question
         if previous is None or m is None:
             return question
         slots, kind = previous.slots, "联络处" if m.group(1) == "办事处" else m.group(1)
@@ -261,8 +272,7 @@ class Assistant:
                  }.get(kind)
         if not named and kind == "项目" and self.store is not None and previous.intents != ["policy"]:
             # 这个项目卡在啥问题上 after 杭州办首谈的项目有哪些, whose answer listed one project: that one
-            listed = [i.name for r in self._figures_given(previous, history or []).results
-                      if isinstance(r, ProjectList) for i in r.items]
+            listed = self._projects_listed(previous, history or [])
             named = listed[0] if len(listed) == 1 else None
         if not named and slots.project and kind in ("联络处", "企业", "公司", "问题") and self.store is not None:
             try:
@@ -279,6 +289,11 @@ class Assistant:
         if kind == "问题":
             named += "问题"  # WT-2023-002问题: still a question about the problem ledger
         return question[: m.start()] + named + ("，" if rest[:1].isdigit() else "") + rest  # 问题，7月7号
+
+    def _projects_listed(self, asked: Parsed, history: list[str]) -> list[str]:
+        """The names of the projects the answer to `asked` listed (a list, or a lifecycle window's projects)."""
+        return [i.name for r in self._figures_given(asked, history).results
+                if isinstance(r, ProjectList | StalledProjects) for i in r.items]
 
     def _picked_from_list(self, question: str, previous: Parsed | None, history: list[str]) -> str:
         """港资那个到位多少钱了 after 有哪些外资项目: one project of the list just given, picked by what it is (外资那个,

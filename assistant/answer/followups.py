@@ -57,6 +57,8 @@ IN_CHARGE = re.compile(r"负责人|谁负责|谁在管|谁管|谁盯|谁在跟")
 IT_ASKED = re.compile(r"它(?!们)")
 # …as the subject asked about (到上半年它还是第一吗), not the other side of a comparison (比它高多少)
 IT_SUBJECT = re.compile(r"(?<![比跟和与较同])它(?!们)")
+# A person pointed back at (他手上管着几个项目, 她负责的): the one the turn before's answer named.
+HE_SUBJECT = re.compile(r"(?<![其吉])[他她](?!们|人|处|县|市|地|乡)")
 # The place of what the turn before was about, pointed at (那个县台账上还有哪些项目, 该县, 这个区, 当地): the county of
 # the project, company or figure asked about, not that thing itself.
 PLACE_POINTED = re.compile(r"(?:那|这|该)(?:个|一)?(?:县区|区县|县|区|市|地方)(?![长委级])|(?:^|[，,])(?:当地|那边|那里)")

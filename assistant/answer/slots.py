@@ -102,6 +102,8 @@ CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,6}\s*(?:[-_－—]?\s*\d{2,4}(?:\
 
 # Which project is asked for (哪个项目, 哪几个项目, 里头哪个): one of the projects listed, not their total.
 _WHICH_PROJECT = re.compile(r"哪(?:个|些|几个|一个)(?:项目)?|什么项目|啥项目")
+# The agreed start asked in words (合同约定它最晚啥时候开工, 约定最迟哪天动工): the 约定开工期限 column.
+_DEADLINE_ASKED = re.compile(r"约定[^。？?]{0,16}最(?:晚|迟)[^，。？?]{0,6}(?:开工|动工)|最(?:晚|迟)(?:要|得|该|须|必须)?[^，。？?]{0,4}(?:开工|动工)的?(?:期限|日子|时间)")
 # The money still to come, asked at its largest (还差钱最多, 资金缺口最大, 总投资减掉已到位的…差得最多).
 _GAP = re.compile(r"(?:差钱|缺口|差(?:的|得)?(?:资金|钱)?|没到位的(?:钱|资金)?)[^，。？?]{0,4}?最(?:多|大)|(?:减|扣)(?:掉|去|除)[^，。？?]{0,12}差")
 # The days between two steps set as a threshold (签约后超过45天才开工的, 开工不到半年就投产的): the projects whose span
@@ -1243,7 +1245,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # (…of projects named, or pointed back at: 这几个分别是谁首谈的)
         who = _WHO.search(bare_text) is not None and ("项目" in bare_text or re.match(r"(?:这|那)(?:几|些|俩|两|仨|三)", bare_text) is not None)
         # 哪位领导包抓的？项目管家是谁: the column said by its header (项目管家) and the one said by its own word (包抓)
-        said = list(dict.fromkeys([*ledger_columns(bare_text), *(in_charge_columns(bare_text, said_only=True) if who else [])]))
+        said = list(dict.fromkeys([*ledger_columns(bare_text), *(in_charge_columns(bare_text, said_only=True) if who else []),
+                                   *(["约定开工期限"] if _DEADLINE_ASKED.search(bare_text) else [])]))
         slots.columns = said or (in_charge_columns() if who else None)
         if slots.due_from is not None and slots.columns == ["约定开工期限"]:
             slots.columns = None  # 约定开工期限在4月份的项目: the deadline picks the projects, it is not asked of them

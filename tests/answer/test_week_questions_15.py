@@ -121,3 +121,17 @@ def test_the_funding_gap_asked_at_its_largest_names_the_project_and_the_gap(assi
     answer = assistant.ask("签了约的项目里，总投资减掉已到位的，还差钱最多的是哪个？差多少")
     assert answer.answer.startswith(f"资金缺口（总投资减到位资金）最大的是{top}（"), answer.answer
     assert f"还差{_r2(gaps[top])}亿元" in answer.answer and answer.flagged_numbers == [], answer.answer
+
+
+def test_it_and_he_point_at_the_one_project_or_person_the_answer_before_named(assistant: Assistant) -> None:
+    projects = _rows("projects.csv")
+    waiting = [p for p in projects if p["地区"] == "高新区" and p["阶段"] == "签约"]
+    assert len(waiting) == 1
+    deadline = _day(waiting[0]["约定开工期限"])
+    assert deadline is not None
+    answer = assistant.ask("合同约定它最晚啥时候开工", history=["高新区有哪些项目", "高新区签了约还没开工的是哪个项目"]).answer
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in answer and waiting[0]["项目名称"] in answer, answer
+    butler = next(p["项目管家"] for p in projects if p["项目名称"].startswith("瀛湖康养度假区"))
+    managed = [p["项目名称"] for p in projects if p["项目管家"] == butler]
+    count = assistant.ask("他手上一共管着几个项目", history=["瀛湖康养度假区的项目管家是谁"]).answer
+    assert f"项目管家为{butler}的项目 {len(managed)} 个" in count and all(n in count for n in managed), count
