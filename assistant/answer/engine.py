@@ -37,8 +37,8 @@ from assistant.answer.declines import (
 )
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
 from assistant.answer.followups import (
-    IN_CHARGE,
     HE_SUBJECT,
+    IN_CHARGE,
     IT_SUBJECT,
     PLACE_POINTED,
     bare_attribute,
