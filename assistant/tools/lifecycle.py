@@ -881,7 +881,8 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     rows = [(names[region_id], *rest) for region_id, *rest in
             session.execute(over_ledger(select(src.region_id, *aggregates)).group_by(src.region_id))]
     if city is not None and rows:
-        rows.append((city, *session.execute(over_ledger(select(*aggregates))).one()))
+        # the whole's sums are the regions' sums added up (every project is in one region): no second pass
+        rows.append((city, *(sum((r[i] or 0 for r in rows), 0) for i in range(1, len(rows[0])))))
     return {name: _rates_of(name, rest) for name, *rest in rows}
 
 
