@@ -157,6 +157,20 @@ def premise_unanswered(text: str, figures: list[Figure], quotes: list[str]) -> b
     return True
 
 
+# A reason asked (主要是啥原因, 为啥, 咋回事) and the words a sentence giving one uses.
+REASON_ASKED = re.compile(r"(?:啥|什么|哪些)原因|原因是(?:啥|什么)|为啥|为什么|咋回事|怎么回事")
+CAUSAL = re.compile(r"由于|因为|受[^，。；]{1,16}影响|原因|导致|造成|主要是")
+
+
+def reason_unanswered(text: str, places: list[str], quotes: list[str]) -> bool:
+    """The question gives a place's figure (汉阴县一季度内资同比下降了18.35%) and asks why: a sentence quoted must give a
+    reason and name that place — the figure restated, or another place's reasons, do not answer it."""
+    if not places or not REASON_ASKED.search(text) or not any(True for _ in GIVEN_AMOUNT.finditer(text)):
+        return False
+    return not any(CAUSAL.search(sentence) and any(p in sentence for p in places)
+                   for quote in quotes for sentence in re.split(r"[。；;]", quote))
+
+
 # What a question asks of the set it gives (那146个问题里涉及用地的有几个 → 用地, 137个项目里高新区有多少个 → 高新区).
 SUBSET = re.compile(r"(?:里|中|当中|之中)面?[，,]?(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?(?:有|占|是)?(?:几|多少)")
 

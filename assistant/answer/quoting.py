@@ -59,6 +59,10 @@ FORMALITIES = re.compile(r"^[（(]?(?:附注|版记|抄送|印发|联系人|附�
 # The title of a document or a proposal asked for (题目全称叫啥, 标题是什么).
 TITLE_ASKED = re.compile(r"题目|标题|全称|篇名")
 FORMALITY_ASKED = re.compile(r"联系人|电话|抄送|签发|附件")  # (联系电话: the line writes 电话)
+# Where in a document the answer is said to be (一开头, 开篇, 第一段; 结尾, 最后一句话, 答复最后): its first or last
+# passage of content.
+PLACE_IN_DOCUMENT = re.compile(r"(?P<start>一?开头|开篇|第一段|首段|一开始就)|(?P<end>结尾|末尾|最后一(?:句|段)|(?:答复|报告|文件|总结|函)最后)")
+DOCUMENT_KIND = re.compile(r"报告|答复|复函|总结|调研|文件|办法|访谈|采访|通知|手册|提案|建议")
 # The names of a letter and its parts, read as one word each where a question runs them together (答复函抄送给谁)
 LETTER_WORDS = ("答复函", "复函", "签发人", "联系人")
 # The clauses of a mixed question that the documents are searched with (完成多少，为什么滞后 → 为什么滞后).
@@ -303,6 +307,18 @@ def policy_for(
         # question's words find in its body
         footers = [h for h in kb.search(formality.group(0), k=3, filters=filters) if formality_section(h.section)]
         hits = [*footers, *(h for h in hits if h.chunk_id not in {f.chunk_id for f in footers})]
+    placed_at = PLACE_IN_DOCUMENT.search(query)
+    # (the document named: by the filters, else by its kind, the best passage's document)
+    placed_in = (next(iter(filters.doc_ids)) if filters is not None and filters.doc_ids and len(filters.doc_ids) == 1
+                 else hits[0].doc_id if hits and DOCUMENT_KIND.search(query) else None) if placed_at else None
+    if placed_at and placed_in and formality is None:
+        # 一季度报告一开头怎么评价的, 调研报告最后一句话怎么概括的: the named document's opening (or closing) body
+        # passage first, whatever else the question's words find in it
+        # (content: a paragraph of sentences, not the title, the date line or a notice above it)
+        body = [h for h in kb.passages_in_order(placed_in, filters)
+                if not formality_section(h.section) and h.text.count("。") >= 2 and h.title not in h.text]
+        ends = body[:1] if placed_at.group("start") else body[-1:]
+        hits = [*ends, *(h for h in hits if h.chunk_id not in {e.chunk_id for e in ends})]
     if formality and formality.group(0) not in words:
         words.append(formality.group(0))  # (抄送给了 may be one token: the line asked for is still its answer)
     if (title := TITLE_ASKED.search(query)) and title.group(0) not in words:

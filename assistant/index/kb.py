@@ -546,6 +546,12 @@ class KnowledgeBase:
         chosen = next((cid for cid in rows if holding and holding in snapshot.chunks[cid].text), rows[0] if rows else None)
         return snapshot.hit(chosen, 0.0) if chosen else None
 
+    def passages_in_order(self, doc_id: str, filters: SearchFilters | None = None) -> list[Hit]:
+        """A document's passages in the order the document has them (those the filters let the asker see)."""
+        snapshot = self._current()
+        return [snapshot.hit(cid, 0.0) for cid in snapshot.order if snapshot.chunks[cid].doc_id == doc_id
+                and (filters is None or snapshot.admits(cid, filters))]
+
     def heads(self, word: str) -> bool:
         """Whether some document's heading (see `heading`) writes this word."""
         return any(word in head for head in self._current().doc_heads.values())

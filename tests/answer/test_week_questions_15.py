@@ -22,6 +22,7 @@ from tests.answer.demo_rows import rows as _rows
 
 REPLY_205 = DATA.parent / "2023-07_答复函_市政协五届二次会议第205号提案.txt"
 HANZHONG = DATA.parent / "2023-10_答复函_汉中市九届人大三次会议第56号建议.txt"
+Q1_REPORT = DATA.parent / "2023-04_工作报告_2023年一季度全市招商引资工作情况.txt"
 SIGNED = ("签约", "开工", "投产")
 
 
@@ -30,7 +31,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     # (a document is named by the heading words few other documents share: a handful of documents, as users hold)
     return assistant_with_data(tmp_path_factory, [REPLY_205, HANZHONG, *(DATA.parent / name for name in (
         "2023-08_答复函_市五届人大二次会议第78号建议.md", "2023-09_答复函_市政协五届二次会议第167号提案.docx",
-        "2023-05_政策_重点招商项目项目管家帮办代办服务办法.md", "2023-03_政策_关于建立招商项目信息共享机制的实施办法.txt"))])
+        "2023-05_政策_重点招商项目项目管家帮办代办服务办法.md", "2023-03_政策_关于建立招商项目信息共享机制的实施办法.txt",
+        Q1_REPORT.name))])
 
 
 def _footer(path: str | object, label: str) -> str:
@@ -135,3 +137,20 @@ def test_it_and_he_point_at_the_one_project_or_person_the_answer_before_named(as
     managed = [p["项目名称"] for p in projects if p["项目管家"] == butler]
     count = assistant.ask("他手上一共管着几个项目", history=["瀛湖康养度假区的项目管家是谁"]).answer
     assert f"项目管家为{butler}的项目 {len(managed)} 个" in count and all(n in count for n in managed), count
+
+
+def test_the_opening_of_a_named_document_is_where_its_own_assessment_is_read(assistant: Assistant) -> None:
+    """一开头怎么评价的: the first paragraph of content of the report (not its title, date or notice lines)."""
+    opening = next(p for p in Q1_REPORT.read_text(encoding="utf-8").split("\n") if p.count("。") >= 2)
+    verdict = re.search(r"外资进度[^，。]*", opening)
+    assert verdict is not None
+    answer = assistant.ask("一季度报告一开头对外资进度是怎么评价的，跟预想比咋样").answer
+    assert verdict.group(0) in answer, answer
+
+
+def test_a_reason_asked_of_a_places_given_figure_is_declined_when_no_passage_gives_one(assistant: Assistant) -> None:
+    """汉阴县…下降了18.35%，主要是啥原因: the report lists the figure but gives no reason for that county; restating the
+    figure, or quoting another county's reasons, is no answer."""
+    answer = assistant.ask("汉阴县一季度内资同比下降了18.35%，主要是啥原因？")
+    assert answer.answer.startswith("知识库文档中没有找到对这一情况原因的分析"), answer.answer
+    assert not answer.figures and not answer.citations
