@@ -213,11 +213,13 @@ class Assistant:
             answered = self._answered_places(previous, (history or [])[:-1])
             if len(answered) == 1:
                 current = replace(current, regions=answered, intents=["figure"], of_answer=True)
-        if previous is not None and current.follow_up and PLACE_POINTED.search(current.text) \
-                and not any(not r.is_city for r in current.regions):
+        if PLACE_POINTED.search(current.text) and not any(not r.is_city for r in current.regions) and (
+                current.slots.project and self.store is not None or previous is not None and current.follow_up):
             # 那个县台账上还有哪些项目 after 电商物流分拨中心项目是哪个县区的: the county the answer named, in place of
-            # the project (or company) it was about
-            places = [r for r in previous.regions if not r.is_city] or self._answered_places(previous, (history or [])[:-1])
+            # the project (or company) it was about; 中医药康养项目所在的那个县…: that project's county
+            places = self._county_of_project(current.slots.project) if current.slots.project else []
+            if not places and previous is not None:
+                places = [r for r in previous.regions if not r.is_city] or self._answered_places(previous, (history or [])[:-1])
             if len(places) == 1:
                 slots = replace(current.slots, project=None, enterprise=None)
                 current = replace(current, regions=places, slots=slots, of_answer=True)
@@ -290,6 +292,14 @@ class Assistant:
         if kind == "问题":
             named += "问题"  # WT-2023-002问题: still a question about the problem ledger
         return question[: m.start()] + named + ("，" if rest[:1].isdigit() else "") + rest  # 问题，7月7号
+
+    def _county_of_project(self, name: str) -> list[RegionName]:
+        """The region of the project named, as the vocabulary knows it ([] when the database has no such project)."""
+        try:
+            card = find_project(self.store, name) if self.store is not None else None
+        except InvalidValue:
+            return []
+        return [r for r in self.vocab.regions if card is not None and r.name == card.region]
 
     def _projects_listed(self, asked: Parsed, history: list[str]) -> list[str]:
         """The names of the projects the answer to `asked` listed (a list, or a lifecycle window's projects)."""
