@@ -160,12 +160,19 @@ def premise_unanswered(text: str, figures: list[Figure], quotes: list[str]) -> b
 # A reason asked (主要是啥原因, 为啥, 咋回事) and the words a sentence giving one uses.
 REASON_ASKED = re.compile(r"(?:啥|什么|哪些)原因|原因是(?:啥|什么)|为啥|为什么|咋回事|怎么回事")
 CAUSAL = re.compile(r"由于|因为|受[^，。；]{1,16}影响|原因|导致|造成|主要是")
+FALLING = re.compile(r"下降|下滑|减少|降了|掉了|负增长|回落")
 
 
-def reason_unanswered(text: str, places: list[str], quotes: list[str]) -> bool:
+def reason_unanswered(text: str, places: list[str], quotes: list[str], figures: list[Figure] | None = None) -> bool:
     """The question gives a place's figure (汉阴县一季度内资同比下降了18.35%) and asks why: a sentence quoted must give a
-    reason and name that place — the figure restated, or another place's reasons, do not answer it."""
-    if not places or not REASON_ASKED.search(text) or not any(True for _ in GIVEN_AMOUNT.finditer(text)):
+    reason and name that place — the figure restated, or another place's reasons, do not answer it. A premise the
+    database contradicts (下降了17.79% where it rose 17.79%) is not declined: the figure shown corrects it."""
+    given = [float(m.group(1) or m.group(3)) for m in GIVEN_AMOUNT.finditer(text)]
+    if not places or not REASON_ASKED.search(text) or not given:
+        return False
+    falling = FALLING.search(text) is not None
+    if any(f.value is not None and round(abs(f.value), 2) in given and (f.value < 0) != falling
+           for f in figures or []):
         return False
     return not any(CAUSAL.search(sentence) and any(p in sentence for p in places)
                    for quote in quotes for sentence in re.split(r"[。；;]", quote))

@@ -702,7 +702,7 @@ class Assistant:
             comp.lead = ("项目数据库和知识库中都没有找到问的这一点：文档只写了问题里说的那个数本身，没有它的明细，"
                          "为避免误导，不作推测。")
         elif reason_unanswered(parsed.text, [w for r in parsed.regions if not r.is_city for w in (r.name, *r.aliases) if w],
-                               [c.quote for c in comp.citations]):
+                               [c.quote for c in comp.citations], comp.figures):
             # 汉阴县一季度内资同比下降了18.35%，主要是啥原因: the figure, given, restated, with no reason of that place
             comp.figure_lines, comp.figures, comp.policy_lines, comp.citations, comp.notes = [], [], [], [], []
             comp.lead = ("知识库文档中没有找到对这一情况原因的分析（问题里说的数字本身不是原因），项目数据库也不记录原因，"

@@ -16,7 +16,7 @@ import pytest
 
 from assistant.answer.engine import Assistant
 from tests.answer.conftest import assistant_with_data
-from tests.answer.demo_rows import DATA
+from tests.answer.demo_rows import DATA, q1_row
 from tests.answer.demo_rows import r2 as _r2
 from tests.answer.demo_rows import rows as _rows
 
@@ -154,3 +154,11 @@ def test_a_reason_asked_of_a_places_given_figure_is_declined_when_no_passage_giv
     answer = assistant.ask("汉阴县一季度内资同比下降了18.35%，主要是啥原因？")
     assert answer.answer.startswith("知识库文档中没有找到对这一情况原因的分析"), answer.answer
     assert not answer.figures and not answer.citations
+
+
+def test_a_reason_asked_of_a_premise_the_data_contradicts_shows_the_figure(assistant: Assistant) -> None:
+    """石泉…下降了17.79%: it rose 17.79%; the figure is shown (correcting the premise), not a decline of the reason."""
+    growth = Decimal(q1_row("石泉县")[2].rstrip("%"))
+    assert growth > 0
+    answer = assistant.ask(f"石泉一季度内资同比下降了{_r2(growth)}%，主要是啥原因").answer
+    assert f"同比增长{_r2(growth)}%" in answer, answer
