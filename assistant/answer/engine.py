@@ -757,7 +757,7 @@ class Assistant:
             text = nothing_found() + ("\n\n" + "\n".join(comp.notes) if comp.notes else "")
         flagged = unsupported_numbers(
             text, [f.value for f in comp.figures if f.value is not None] + comp.tool_values,
-            checked.sourced(comp.citations), asked=parsed.text,
+            checked.sourced(comp.citations), asked=f"{question} {parsed.text}",  # (“7.14”按“7月14日”理解 quotes the asker)
         )
         if flagged:
             warnings.append("以下数字未能在数据库或引用原文中找到来源，请核对：" + "、".join(flagged))

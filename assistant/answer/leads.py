@@ -384,7 +384,8 @@ def _span_order_lead(order: str, listed: ProjectList, over: int | None = None,
             return f"没有{first}后{bound}{then}的项目。", [float(over if over is not None else under or 0)]
         each = "；".join(f"{item.name}（{cn_date(getattr(item, start))}{first}，{cn_date(getattr(item, end))}{then}，"
                         f"用了 {days} 天）" for item, days in spans)
-        return f"{first}后{bound}{then}的项目共 {len(spans)} 个：{each}。", [float(len(spans)), *(float(d) for _, d in spans)]
+        return (f"{first}后{bound}{then}的项目共 {len(spans)} 个：{each}。",
+                [float(over if over is not None else under or 0), float(len(spans)), *(float(d) for _, d in spans)])
     if not spans:
         return f"所列项目都还没有从{first}到{then}的两个日期。", []
     days = spans[0][1]

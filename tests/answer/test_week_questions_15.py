@@ -74,9 +74,10 @@ def test_values_of_one_column_named_and_each_asked_are_set_side_by_side(assistan
 def test_a_day_typed_in_figures_names_the_issue_of_the_ledger(assistant: Assistant) -> None:
     with (DATA / "history" / "projects_2023-07-14.csv").open(encoding="utf-8-sig") as f:
         issue = [r for r in csv.DictReader(f) if r["地区"] == "旬阳市"]
-    answer = assistant.ask("7.14那期台账旬阳资金到位率多少").answer
+    asked = assistant.ask("7.14那期台账旬阳资金到位率多少")
+    answer = asked.answer
     assert answer.startswith(f"截至2023年7月14日台账，旬阳市项目资金到位率{_funds_rate(issue)}%"), answer
-    assert "“7.14”按“7月14日”理解" in answer
+    assert "“7.14”按“7月14日”理解" in answer and asked.flagged_numbers == []  # (the asker's own words, quoted back)
     assert "7月14日" not in assistant.ask("旬阳1到7月内资增长7.14了吗").answer.split("【")[0]  # a decimal stays one
 
 
@@ -106,7 +107,9 @@ def _day(text: str) -> date | None:
 def test_a_bound_on_the_days_between_two_steps_lists_the_projects_beyond_it(assistant: Assistant) -> None:
     projects = _rows("projects.csv")
     spans = {p["项目名称"]: (s - d).days for p in projects if (d := _day(p["签约日期"])) and (s := _day(p["开工日期"]))}
-    answer = assistant.ask("签约后超过45天才开工的项目有哪些").answer
+    asked = assistant.ask("签约后超过45天才开工的项目有哪些")
+    answer = asked.answer
+    assert asked.flagged_numbers == []
     slow = sorted((n for n, days in spans.items() if days > 45), key=lambda n: -spans[n])
     assert answer.startswith(f"签约后超过 45 天才开工的项目共 {len(slow)} 个："), answer
     for name in slow:
