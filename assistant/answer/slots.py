@@ -779,11 +779,10 @@ def _after_saying(words: str) -> str:
 def is_clause(words: str) -> bool:
     """Whether the words before 项目 say something (干部尽力了但没招来项目) rather than name a project (秦巴锂电池回收
     项目): a name is a noun phrase, without prepositions, conjunctions, particles, pronouns or adverbs, and with a
-    noun in it (是想让项目: verbs only)."""
+    word in it other than a verb (是想让项目: verbs only)."""
     tokens = list(posseg.cut(words))
-    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in tokens) or not any(
-        token.flag.startswith(("n", "vn", "eng", "m", "x")) or not re.fullmatch(r"[\u4e00-\u9fa5]+", token.word)
-        for token in tokens)
+    return any(token.flag.startswith(_CLAUSE_FLAGS) for token in tokens) or all(
+        token.flag.startswith("v") and token.flag != "vn" for token in tokens)
 
 
 @lru_cache(maxsize=1)
