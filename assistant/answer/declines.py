@@ -130,11 +130,16 @@ PREMISE_ASKS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
+def given_amounts(text: str) -> list[tuple[str, str]]:
+    """The figures a question gives itself (那121.8万美元, 下降了18.35%，): (number, unit) as written."""
+    return [(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in GIVEN_AMOUNT.finditer(text)]
+
+
 def premise_unanswered(text: str, figures: list[Figure], quotes: list[str]) -> bool:
     """The question gives a figure (那121.8万美元外资) and asks something of it (是哪几个项目进的, 分几笔到的, 到位的
     钱是多少亿) that neither a tool's figure of that value nor a quoted sentence stating the value answers: a sentence
     restating the figure is the premise again, not the answer."""
-    given = [(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in GIVEN_AMOUNT.finditer(text)]
+    given = given_amounts(text)
     # …or a count of things it gives (这7个项目总投资加起来多少)
     counted = [m for m in GIVEN_COUNT.finditer(text) if float(m.group(1)) in given_counts(text)]
     given += [(m.group(1), "") for m in counted]
@@ -167,7 +172,7 @@ def reason_unanswered(text: str, places: list[str], quotes: list[str], figures: 
     """The question gives a place's figure (汉阴县一季度内资同比下降了18.35%) and asks why: a sentence quoted must give a
     reason and name that place — the figure restated, or another place's reasons, do not answer it. A premise the
     database contradicts (下降了17.79% where it rose 17.79%) is not declined: the figure shown corrects it."""
-    given = [float(m.group(1) or m.group(3)) for m in GIVEN_AMOUNT.finditer(text)]
+    given = [float(n) for n, _ in given_amounts(text)]
     if not places or not REASON_ASKED.search(text) or not given:
         return False
     falling = FALLING.search(text) is not None

@@ -54,11 +54,11 @@ def _pairs(text: str) -> set[str]:
 
 def asks_fact(question: str) -> bool:
     """Whether the question asks a fact about a document itself (文号, 印发日期, 发文机关, 签发人, 联系人, 抄送)."""
-    return any(pattern.search(question) for _, _, pattern in FACTS) or any(
-        pattern.search(question) for _, _, pattern, _ in LINE_FACTS)
+    return _asked(question) is not None
 
 
 def _asked(question: str) -> tuple[str, str, str, re.Pattern[str] | None] | None:
+    """(label, heading field, line label, value pattern) of the first fact the question asks, or None."""
     for label, field, pattern in FACTS:
         if pattern.search(question):
             return label, field, "", None

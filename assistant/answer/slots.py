@@ -125,6 +125,13 @@ def _with_column(columns: list[str] | None, column: str) -> list[str]:
     return [*(columns or []), *([] if column in (columns or []) else [column])]
 
 
+def _with_span_columns(columns: list[str] | None, order: str) -> list[str]:
+    """The columns with the two dates a span order measures between (签约日期, 开工日期)."""
+    for column in SPAN_ORDER_COLUMNS[order]:
+        columns = _with_column(columns, column)
+    return columns or []
+
+
 def _date_order(text: str) -> tuple[str, str] | None:
     """(order, the date column shown) when the question asks which project reached a step first or last."""
     if not _WHICH_PROJECT.search(text) and "谁" not in text:
@@ -1194,8 +1201,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         first, then, most = _STEPS[spanned.group(1)], _STEPS[spanned.group(2)], spanned.group(3)
         if first != then:
             slots.order = f"{first}_to_{then}_{'slowest' if most in '慢长久多' else 'fastest'}"
-            for column in SPAN_ORDER_COLUMNS[slots.order]:
-                slots.columns = _with_column(slots.columns, column)
+            slots.columns = _with_span_columns(slots.columns, slots.order)
     elif spanned_by := _SPAN_BOUND.search(text):
         # 签约后超过45天才开工的: the projects whose two steps lie that far apart, longest (or shortest) first
         first, then = _STEPS[spanned_by.group(1)], _STEPS[spanned_by.group(5)]
@@ -1207,8 +1213,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.days = None  # (the days bound the span, not a window of waiting)
             if slots.stage == spanned_by.group(5):
                 slots.stage = None  # (才开工的: reached that step, whatever stage the project is at now)
-            for column in SPAN_ORDER_COLUMNS[slots.order]:
-                slots.columns = _with_column(slots.columns, column)
+            slots.columns = _with_span_columns(slots.columns, slots.order)
     elif order := _date_order(text):
         # 哪个开工最晚, 这俩哪个先开工的: the projects by the date of that step (shown with each, below)
         slots.order = order[0]

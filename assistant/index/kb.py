@@ -541,15 +541,19 @@ class KnowledgeBase:
         """The first passage of a document that holds `holding` (the first passage at all when none does); None for
         a document not indexed or one the filters keep from the asker."""
         snapshot = self._current()
-        rows = [cid for cid in snapshot.order if snapshot.chunks[cid].doc_id == doc_id
-                and (filters is None or snapshot.admits(cid, filters))]
+        rows = self._in_order(snapshot, doc_id, filters)
         chosen = next((cid for cid in rows if holding and holding in snapshot.chunks[cid].text), rows[0] if rows else None)
         return snapshot.hit(chosen, 0.0) if chosen else None
 
     def passages_in_order(self, doc_id: str, filters: SearchFilters | None = None) -> list[Hit]:
         """A document's passages in the order the document has them (those the filters let the asker see)."""
         snapshot = self._current()
-        return [snapshot.hit(cid, 0.0) for cid in snapshot.order if snapshot.chunks[cid].doc_id == doc_id
+        return [snapshot.hit(cid, 0.0) for cid in self._in_order(snapshot, doc_id, filters)]
+
+    @staticmethod
+    def _in_order(snapshot: _Snapshot, doc_id: str, filters: SearchFilters | None) -> list[str]:
+        """The ids of a document's passages the filters admit, in the document's order."""
+        return [cid for cid in snapshot.order if snapshot.chunks[cid].doc_id == doc_id
                 and (filters is None or snapshot.admits(cid, filters))]
 
     def heads(self, word: str) -> bool:
