@@ -38,7 +38,7 @@ class AnswerType:
 
 DURATION_Q = re.compile(r"多久|多长时间|多少天|几天|多少个?工作日|几个工作日|几个月|多少个月|几周|时限|期限是多|(?:多少|(?<!哪)几)年(?=$|[？?，,。！!内以的呢啊吧]|时间|期限|为限|有效|之内)")
 # 多久报一次 is answered by a frequency (每月, 按季度) as well as by a number of days
-DURATION = re.compile(rf"(?<![\d.]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|季度|年)(?<!\d{{4}}年)|"
+DURATION = re.compile(rf"(?<![\d.第〇零一二两三四五六七八九十百千万半]){_NUM}\s*个?(?:工作日|日|天|周|星期|小时|个月|季度|年)(?<!\d{{4}}年)|"
                       r"每(?:个)?(?:周|星期|月|季度?|半年|年|旬|天|日)|按(?:周|月|季度?|年)")
 WHEN_Q = re.compile(r"什么时候|何时|啥时候|哪一?天|几月几[日号]|几[号日]|截止(?:时间|日期)|哪一?年|多会儿|几月份?|哪个?月份?(?!底|末)")
 # a day of the week (每周五前) dates a weekly deadline as 5日前 dates a monthly one
@@ -56,7 +56,7 @@ MONTH = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|[上
 # 哪一年 / 哪年 asks for a year: a day or a month (截至3月底) is not one
 YEAR_Q = re.compile(r"哪一?年(?!度?(?:的)?(?:目标|数据|任务|考核结果))|几几年|什么年份|哪个年份")
 # (a year written out: 今年起 says which year only with the document's date, not by itself)
-YEAR = re.compile(r"\d{4}\s*年|(?<![\d.])\d{2}年(?!代)|[〇零一二三四五六七八九]{4}年")
+YEAR = re.compile(r"\d{4}\s*年|(?<![\d.第])\d{2}年(?!代)|[〇零一二三四五六七八九]{4}年")
 COUNT_Q = re.compile(rf"(?<![哪这那])(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many; 这几类项目 points at things said, it asks no count
 SHARE_Q = re.compile(r"比例|占比|比重|份额|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
@@ -81,7 +81,7 @@ HEADCOUNT_Q = re.compile(r"(?<!哪)(?:几|多少)\s*个\s*人")
 PEOPLE_Q = re.compile(r"(?<!哪)(?:几|多少)\s*[\u4e00-\u9fff]{0,4}?(?:人员|干部|员工|职工|工作人员)")
 # any other 多少 / 几 (控制指标定的多少, 排第几 aside) asks for a number of some kind
 NUMBER_Q = re.compile(r"(?<![哪第])(?:多少|(?<![这那])几)(?!乎)")
-PEOPLE = re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}[{_PEOPLE}]")
+PEOPLE = re.compile(rf"(?<![\d.第〇零一二两三四五六七八九十百千万半]){_NUM}\s*{_ABOUT}[{_PEOPLE}]")
 # points of a score (占几分, 加几分, 得多少分): 8分, not a share or a count
 POINTS_Q = re.compile(r"(?<!哪)(?:几|多少)\s*分(?![钟之析别散])")
 POINTS = re.compile(r"\d+(?:\.\d+)?\s*分(?![钟之析别散])")
@@ -184,7 +184,7 @@ def answer_type(question: str) -> AnswerType | None:
     if AMOUNT_Q.search(question):
         return AnswerType("金额", AMOUNT)
     if (m := QUANTITY_Q.search(question)) and m.group(1) not in _NOT_A_UNIT:
-        return AnswerType("数量", re.compile(rf"(?<![\d.]){_NUM}\s*{_ABOUT}(?:万|亿)?\s*{re.escape(m.group(1))}"))
+        return AnswerType("数量", re.compile(rf"(?<![\d.第〇零一二两三四五六七八九十百千万半]){_NUM}\s*{_ABOUT}(?:万|亿)?\s*{re.escape(m.group(1))}"))
     if PCT_POINTS_Q.search(question):
         return AnswerType("百分点", PCT_POINTS)
     if HEADCOUNT_Q.search(question):  # 几个人 counts people (2名), not things
@@ -196,7 +196,7 @@ def answer_type(question: str) -> AnswerType | None:
     if m := COUNT_Q.search(question):
         asked = m.group(1)
         unit = f"[{_PEOPLE}]" if asked in _PEOPLE else re.escape(asked.removeprefix("万"))
-        counted = rf"(?<![\d.]){_NUM}\s*{_ABOUT}(?:万)?{unit}{_NOT_A_COUNT}"
+        counted = rf"(?<![\d.第〇零一二两三四五六七八九十百千万半]){_NUM}\s*{_ABOUT}(?:万)?{unit}{_NOT_A_COUNT}"
         # …or in the general classifier right after the thing counted (多少条企业反映的问题 → 企业问题诉求146个)
         if asked in _CLASSIFIERS and asked != "个" and (noun := COUNTED_NOUN.match(question, m.end())):
             counted += rf"|{noun.group(1)}[\u4e00-\u9fa5]{{0,4}}{_NUM}\s*{_ABOUT}个{_NOT_A_COUNT}"

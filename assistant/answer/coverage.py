@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jieba import posseg
 from pydantic import BaseModel
 
 from assistant.answer.answer_types import POSITION_ASKED
@@ -68,9 +69,13 @@ FRAME_WORDS = {
     "间隔", "相隔", "中间", "之间",
     # what was done along with something else (顺带谈了, 顺便看了): how it was done, not an attribute
     "顺带", "顺便", "捎带",
+    # how a figure is arrived at, said in speech (到位率算下来多少, 加起来一共): the computation the tool states
+    "算下来", "算起来", "加起来", "合起来", "下来",
+    # how a gap moved (差距拉大到多少, 缩小了没): the change the two figures show, not an attribute
+    "拉大", "扩大", "缩小", "收窄",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
-ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁")
+ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁|咋|啥")
 # Clauses that ask why or how are answered from documents, not by a tool: their words are not checked here.
 WHY = why_pattern("依据", "文件", "报告")
 
@@ -123,11 +128,23 @@ def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     # 最长时间没报进展, 多长时间: a length of time, which a tool states in days, not a thing named 时间
     clause = re.sub(r"(?:最|很|多|好|这么|那么)?长(?:一段)?时间", "，", clause)
     # 排倒数第几, 第3名: the position asked (POSITION_ASKED), which a ranking answers, not a thing named
-    terms = [word for token in tag(PLACE_IN_ORDER.sub("，", delexicalise(clause, parsed, blank="，")))
+    terms = [word for token in _rates_joined(tag(PLACE_IN_ORDER.sub("，", delexicalise(clause, parsed, blank="，"))))
              if (token.flag in ATTRIBUTE_TAGS or token.flag == "nr" and token.word[-1:] in DOCUMENT_NOUN_ENDS)
              and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
              and not word.startswith("某") and not ASKING.search(word)]
     return _compounds_of_slots(parsed, clause) + terms
+
+
+def _rates_joined(tokens: list[posseg.pair]) -> list[posseg.pair]:
+    """A verb and the 率 after it read as the one noun they name (办结 率 → 办结率, 解决 率 → 解决率): the rate asked,
+    which a tool holding only the verb's other figures does not state."""
+    out: list[posseg.pair] = []
+    for token in tokens:
+        if token.word == "率" and out and out[-1].flag in ("v", "vn") and len(out[-1].word) >= 2:
+            out[-1] = posseg.pair(out[-1].word + "率", "n")
+        else:
+            out.append(token)
+    return out
 
 
 def _compounds_of_slots(parsed: Parsed, clause: str) -> list[str]:

@@ -86,7 +86,8 @@ def given_counts(text: str) -> list[float]:
 
 # A rate a question states as its premise (上半年合同履约率84.6%，到期应履约的项目一共多少个): the rate word, then its
 # value, with no threshold word between them (开工率低于80%的 sets a level, it states no figure).
-GIVEN_RATE = re.compile(r"([\u4e00-\u9fa5]{1,3}(?:率|占比|比重|进度))(?:是|为|达到?|只有|仅|才)?\s*(\d+(?:\.\d+)?)\s*[%％]"
+GIVEN_RATE = re.compile(r"([\u4e00-\u9fa5]{1,3}(?:率|占比|比重|进度))(?:还|就|都|也|已|已经)?(?:是|为|达到?|有|只有|仅|才)?"
+                        r"\s*(\d+(?:\.\d+)?)\s*[%％]"
                         r"(?!\s*(?:及|或)?(?:以上|以下|以内|左右|上下|的))")
 
 

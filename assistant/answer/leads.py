@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from assistant.answer.answer_types import NAMED_POSITION
 from assistant.answer.comparisons import (
+    ASKS_DIFFERENCE,
     SMALL_NUMBERS,
     beyond_level,
     ends_apart,
@@ -25,6 +26,7 @@ from assistant.answer.understand import (
     ASKS_TARGET,
     SHARE_OF_CITY,
     Parsed,
+    delexicalise,
 )
 from assistant.db.periods import parse_period
 from assistant.tools.directory import EnterpriseList, ProjectDetail, against_deadline
@@ -128,6 +130,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the difference between two places set side by side (比石泉县高1.99个百分点)
     compared = two_compared(parsed, results) if parsed is not None else None
     out += [compared[1]] if compared else []
+    # …or two counties' project rates (汉阴比旬阳低9.74个百分点)
+    apart = rates_apart(parsed, results) if parsed is not None else None
+    out += [apart[1]] if apart else []
     # the total of several places (汉滨、石泉、白河三个县区合计112.02亿元)
     total = summed(parsed, results) if parsed is not None else None
     out += total[1] if total else []
@@ -600,6 +605,23 @@ def _extreme(parsed: Parsed, ranks: list[int]) -> tuple[int, str] | None:
     return None
 
 
+def rates_apart(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:
+    """"汉阴县比旬阳市低9.74个百分点" when the question names two counties and asks how their project rate differs
+    (汉阴和旬阳资金到位率差了多少个点, 谁高): the clause and the gap (for the number checker)."""
+    asked = [g.name for g in parsed.regions if not g.is_city]
+    ranking = next((r for r in results if isinstance(r, CountyRanking)), None)
+    weighed = re.sub(r"多少|占比|[？?。！!\s]", "", delexicalise(parsed.text, parsed))
+    if ranking is None or len(asked) != 2 or not ASKS_DIFFERENCE.search(weighed):
+        return None
+    rates = [next((r.rate(ranking.by) for r in ranking.rows if r.region == name), None) for name in asked]
+    if rates[0] is None or rates[1] is None:
+        return None
+    gap = round(rates[0] - rates[1], 2)
+    if not gap:
+        return f"{asked[0]}与{asked[1]}持平", 0.0
+    return f"{asked[0]}比{asked[1]}{'高' if gap > 0 else '低'}{fmt(abs(gap), '个百分点')}", abs(gap)
+
+
 def _beyond(result: CountyRanking, side: str, level: float) -> list[CountyRates]:
     """The ranked counties whose rate is on `side` of `level` (低于 80%)."""
     return [r for r in result.rows if r.rank is not None and (rate := r.rate(result.by)) is not None
@@ -622,7 +644,8 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
                 parts.append(f"{name}没有可计算{by}的项目（无数据）")
             else:
                 parts.append(f"{name}{project_rate(by)}{fmt(rate, '%')}，在{len(ranked)}个县区中{_place(row.rank, ranks)}")
-        return day + "；".join(parts) + "。"
+        apart = rates_apart(parsed, [result])
+        return day + "；".join(parts) + (f"；{apart[0]}" if apart else "") + "。"
     if (level := threshold_of(parsed.text)) and level[2] == "%":
         # 开工率低于80%的, 不是满格的: the counties on that side of the level, each with its rate
         side, value, _ = level

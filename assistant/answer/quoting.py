@@ -23,6 +23,7 @@ from assistant.answer.understand import (
     RegionName,
     delexicalise,
     why_pattern,
+    without_premise_figures,
 )
 from assistant.corpus.sentences import SENTENCE, is_planted
 from assistant.db.errors import InvalidPeriod
@@ -274,7 +275,10 @@ def policy_for(
         topic = [w for m in parsed.metrics for w in (m.name, *m.aliases) if w and w in parsed.text and w not in query]
         query = " ".join(topic[:1] + [query])
     # 进展到啥程度 phrases the asking: the passage stating the state (进入招标准备阶段) need not write it
-    words = kb.known(content_words(without_progress(query)))
+    # (searched and matched without the figures the question gives as its premise: 一季度末还有95.3%，全年呢 — the
+    # passage restating 95.3% would outrank the one stating the year's)
+    searched = without_premise_figures(query)
+    words = kb.known(content_words(without_progress(searched)))
     # a question continuing the documents' topic (那要多大的项目才给配 after 项目管家是干啥的): searched, and its
     # passages matched, with the words of the question it continues; a passage naming none of them is off the topic
     topic = kb.known(content_words(without_progress(parsed.topic))) if parsed.topic else []
@@ -299,7 +303,7 @@ def policy_for(
     aim = asked_part(query) if asks_reason else ""
     # a question that wants a value (几条, 多久) looks a little deeper for the passage that states it, one that
     # wants reasons past the period's tables (which it does not quote)
-    hits = kb.search(f"{parsed.topic} {query}" if parsed.topic else query,
+    hits = kb.search(f"{parsed.topic} {searched}" if parsed.topic else searched,
                      k=k + 3 if want else 3 * k if asks_reason else k, filters=filters)
     formality = FORMALITY_ASKED.search(query)
     if formality and filters is not None and filters.doc_ids:

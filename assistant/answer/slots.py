@@ -43,7 +43,7 @@ _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 # a day count (30天, 两个月, 半年): not a year (2023年), a part of one (上半年, 前8个月) or a month of the year (7月底)
 # …nor a year written short (23年以来, 24年底: 15–99 before 年 is a year, not a span of years), nor the end of a range of
 # months (1到3月 is a month)
-_DAYS = re.compile(r"(?<![\d上下前月])(?<![\d一二三四五六七八九十]到)(?<![\d一二三四五六七八九十][至\-—～~])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|月(?![底末份初中上下旬\d日号])|"
+_DAYS = re.compile(r"(?<![\d上下前月])(?<![\d一二三四五六七八九十]到)(?<![\d一二三四五六七八九十][至\-—～~])(\d{1,3}|[一两二三四五六七八九十半])\s*多?\s*(天|日|周|星期|个多?月|(?<=[两半])月(?![底末份初中上下旬\d日号])|"
                    r"(?<!(?<!\d)(?:1[5-9]|[2-9]\d))年)")
 # A day count as an upper bound (不满两个月, 不到30天, 还没满一个月)
 _WITHIN_DAYS = re.compile(r"(?:不满|不到|未满|没满|不足|少于|还没到)\s*" + _DAYS.pattern)
@@ -84,6 +84,7 @@ _VISIT_WORDS = re.compile(r"走访|叩门|拜访|对接|来访|会谈|去过|跑
 # Who brought a project in (首谈单位): 深圳联络处首谈的项目, 北京联络处牵线引进的项目.
 _SOURCE_WORDS = re.compile(r"首谈|牵线|引荐|推荐引进|来源单位|项目来源")
 # The agreed start date already passed (过了约定开工期限, 逾期未开工), not coming up (快到开工期限).
+_PROBLEM_OVERDUE = re.compile(r"超期|逾期|过期|超时|(?:过了|超过|超出|已过)(?:办结)?(?:时限|期限)")
 _OVERDUE = re.compile(r"(?:过了|超过|超出|已过|过期|超期|晚于).{0,4}开工(?:期限|时间|日期|时限)|逾期.{0,2}(?:未|没|不)开工"
                       r"|(?:没|未)按(?:约定|合同)?(?:的)?(?:期限|时间|日期)开工"
                       r"|开工(?:期限|时间|日期|时限).{0,3}(?:已过|过了|超了|已到期|过期)")
@@ -164,7 +165,9 @@ _NO_COMPANY_NAME = re.compile(r"哪|这|那|该|什么|几|各|外资|内资|港
                               r"园区|运营|投资|一家|其他|某|咱|我们|你们|他们|别的|母|子|分")
 _NO_CHAIN_NAME = re.compile(r"重点|主导|新兴|各|哪|这|那|每|几|条|全|整|上下游|涉|本|该|所有|相关|一|[\d+]")
 # A question that lists or counts (哪些, 几个, 名单): what a ledger column's value can filter
-_LIST_ASK = re.compile(r"哪些|哪几|哪个|哪一个|几个|多少个|名单|清单|列出|列一下|都有|有啥|啥项目|什么项目")
+_LIST_ASK = re.compile(r"哪些|哪几|哪个|哪一个|几个|多少个|名单|清单|列出|列一下|都有|有啥|啥项目|什么项目|"
+                       # whether there are any (有续建的没, 有没有外资的, 有A级的吗): the list, empty or not
+                       r"有没有|是否有|有无|有[^，。？?]{1,8}的(?:没有?|吗|么)")
 # Words of a question about the problem ledger (问题, 诉求)
 _PROBLEM_WORDS = re.compile(r"问题|诉求|困难")
 # The issue before the latest, said without its date (上期台账, 上一期).
@@ -315,6 +318,7 @@ class Slots:
     # the day count and the ledger issue of a question about the problem ledger (提出超过100天的问题, 7月14号那期问题
     # 台账): a window over projects (签约满60天还没开工) is not one over problems
     problem_days: int | None = None
+    problem_overdue: bool | None = None  # of a past issue of the problem ledger, only those past their 办结时限
     oldest: bool | None = None  # the problem waiting longest asked (挂得最久的是哪个, 最早提出的): oldest first
     vs_now: bool | None = None  # a past issue of a ledger set against the latest (6月底那期有几个？现在多少个)
     problem_ledger_on: date | None = None
@@ -623,7 +627,10 @@ def in_charge_columns(text: str = "", said_only: bool = False) -> list[str]:
 
 # Ledger columns of who did something to a project, asked by who and the verb (谁首谈的 → 来源/首谈单位; not
 # 他们名下首谈的项目, where the one who did it is given)
-_SAID_BY_VERB = {"来源/首谈单位": re.compile(r"(?:谁|哪位|哪家|哪个单位|哪个部门)[^，。？?]{0,2}首谈")}
+_SAID_BY_VERB = {"来源/首谈单位": re.compile(r"(?:谁|哪位|哪家|哪个单位|哪个部门)[^，。？?]{0,2}首谈"),
+                 # 分别是哪家单位负责: the unit in charge, said by its verb (not 谁负责, which may be a person)
+                 "责任单位": re.compile(r"(?:哪家|哪个|哪些|什么)(?:单位|部门)[^，。？?]{0,2}(?:负责|牵头|承办)|"
+                                    r"(?:负责|牵头|承办)的?(?:单位|部门)(?:是|都是|分别是)?(?:哪|谁|啥|什么)")}
 
 
 def ledger_columns(text: str) -> list[str]:
@@ -1226,6 +1233,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     slots.vs_now = bool(slots.ledger_on and _NOW.search(text) and _THEN_NOW.search(text)) or None
     if _PROBLEM_WORDS.search(text) and not _stuck_in(text, slots.days):
         slots.problem_days, slots.problem_ledger_on = slots.days, slots.ledger_on
+        # 7.14那期问题台账上超期没办完的: that issue's open problems past their deadline on its day (the latest
+        # issue's are the overdue list's own)
+        slots.problem_overdue = True if slots.ledger_on and _PROBLEM_OVERDUE.search(text) else None
     if _OLDEST.search(text) and (_PROBLEM_WORDS.search(text) or "项目" not in text):
         slots.oldest = True  # (其中挂得最久的是哪个 after the open problems: of those, the one raised first)
     # 截至6月30号那期台账: the day names a ledger to read, not an end day of what happened
@@ -1267,12 +1277,15 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.matches = filters if filters and (listed or totalled) else None
         # a rate of the projects picked (分管卫健的副市长包的那几个项目开工率) is the rate asked, not their list; a rule
         # about such projects' rate (新建项目当年资金到位率低于多少不得分) is neither
-        if filters and not _RULE_ASKED.search(text) and any(w in text for words in _RATE_WORDS.values() for w in words):
+        rate_asked = not _RULE_ASKED.search(text) and any(w in text for words in _RATE_WORDS.values() for w in words)
+        if filters and rate_asked:
             slots.rated, slots.matches = filters, None
             if _NEW_FUNDS.search(text) and set(filters) == {"新建/续建"}:
                 slots.rated = None  # 新建项目当年资金到位率: the new projects are the assessment measure's own
         promoted = _in_charge_of(bare_text, mentions)
-        if promoted:  # 黄某负责哪些项目: the one column the person holds is the column asked
+        if promoted and rate_asked:  # 赵某管的那仨项目资金到位率: the rate of the person's projects
+            slots.rated, slots.matches = {**(slots.rated or {}), **promoted}, None
+        elif promoted:  # 黄某负责哪些项目: the one column the person holds is the column asked
             slots.matches = {**(slots.matches or {}), **promoted}
             mentions = {k: v for k, v in mentions.items() if k not in promoted}
         slots.mentioned = mentions or None

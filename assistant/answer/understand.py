@@ -245,6 +245,34 @@ def _relative_period(text: str, today: date) -> Period | None:
     return None
 
 
+# A clause stating a figure as the question's premise (一季度末开工率还有95.3%, 到8月底跑过71个城市): a number with
+# its unit, no level set on it (超过80%的) and no question word — the clauses after it ask.
+PREMISE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|个百分点|个点|亿元|亿|万美元|万元|个|家|条|项|件|次)")
+_LEVEL_WORDS = re.compile(r"超过|超出|高于|低于|不到|不足|以上|以下|大于|小于|达到|之间")
+_ASKING_WORDS = re.compile(r"多少|几|吗|么|哪|啥|什么|怎么|怎样|如何|是否|有没有|咋|谁|[?？]")
+
+
+def _asked_past_premise(text: str) -> str:
+    """The clauses after the premise clauses that state a figure, when the question opens with such clauses and
+    asks in a later one; "" otherwise."""
+    clauses = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
+    premise = 0
+    while premise < len(clauses) - 1 and PREMISE_FIGURE.search(clauses[premise]) \
+            and not _LEVEL_WORDS.search(clauses[premise]) and not _ASKING_WORDS.search(clauses[premise]):
+        premise += 1
+    return "，".join(clauses[premise:]) if premise else ""
+
+
+def without_premise_figures(text: str) -> str:
+    """The question with the figures its premise clauses state taken out (考核办法里底线是40%，24年的要求提到多少了 →
+    …底线是，24年的要求…): searched with them, the passage restating the premise outranks the one answering."""
+    asked = _asked_past_premise(text)
+    if not asked:
+        return text
+    premise = text[:text.rfind(asked.split("，")[0])] if asked.split("，")[0] in text else ""
+    return PREMISE_FIGURE.sub("", premise) + text[len(premise):] if premise else text
+
+
 def _period_in(text: str, vocab: Vocabulary, metrics: list[MetricDef], today: date) -> tuple[Period | None, bool]:
     # 2022年同期 names the year of a second figure, not of the period asked
     without_same_time = SAME_TIME_LAST_YEAR.sub("", YEAR_SAME_TIME.sub("", text))
@@ -626,6 +654,13 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.period, parsed.compared_to = _compared_periods(text, vocab, parsed, today)
         if parsed.compared_to == parsed.period:  # 一季度以来: the later period is the newest held, not named
             parsed.period, parsed.period_assumed = _period_in("", vocab, parsed.metrics, today)
+    if parsed.period is not None and not parsed.period_assumed and (asked := _asked_past_premise(text)):
+        # 一季度末开工率还有95.3%，全年下来开工率是多少: the period asked is the asking clause's, not the one of the
+        # figure the question gives as its premise
+        premise, _ = _period_in(text.replace(asked, ""), vocab, parsed.metrics, today)
+        then, assumed = _period_in(asked, vocab, parsed.metrics, today)
+        if not assumed and then is not None and then != parsed.period and premise == parsed.period:
+            parsed.period, parsed.compared_to = then, None
     if parsed.metrics and (span := months_span(text)) is not None:
         # 8月底到年底: 全年 less 1-8月, of the year asked (or the newest the data hold)
         year = parsed.period.year if parsed.period is not None else today.year

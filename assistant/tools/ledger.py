@@ -312,14 +312,15 @@ class ProblemList(BaseModel):
         "超过半个月没更新办理进展的问题", "挂了很久一直没办结的诉求有几个", "没解决的问题里哪个挂得最久",
     ],
     slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since", "code": "problem_code",
-           "days": "problem_days", "ledger_on": "problem_ledger_on", "about": "problem_about"},
+           "days": "problem_days", "ledger_on": "problem_ledger_on", "about": "problem_about",
+           "overdue": "problem_overdue"},
     path="problems",
 )
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
                   escalation: str | None = None, opened_from: date | None = None,
                   opened_to: date | None = None, ledger_on: date | None = None, days: int | None = None,
                   since: Literal["提出", "进展"] = "提出", code: str | None = None, oldest: bool = False,
-                  about: list[str] | None = None) -> ProblemList:
+                  about: list[str] | None = None, overdue: bool = False) -> ProblemList:
     """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门、协调层级或提出日期筛选，并按部门、地区计数；
     每个问题写明办结时限（是否逾期）、协调层级和最新办理进展。
 
@@ -331,7 +332,8 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     日期（没有进展的按提出日期），都算到台账日期（或 ledger_on）；
     code：可选，问题编号，如“WT-2023-003”：只看这一个问题（已解决的也写明）；
     oldest：可选，为真时按提出日期从早到晚列出，并先写明提出最早（等得最久）的问题；
-    about：可选，问题描述中的词，如 ["用地", "环评"]：只列描述写到其中任一个词的问题（供电、能耗、并网这类问题）。
+    about：可选，问题描述中的词，如 ["用地", "环评"]：只列描述写到其中任一个词的问题（供电、能耗、并网这类问题）；
+    overdue：可选，为真时只列办结时限早于台账日期（或 ledger_on）的问题（那一期时已逾期未办结的）。
     """
     about = [w.strip() for w in about or [] if w and w.strip()]
     if opened_from and opened_to and opened_from > opened_to:
@@ -354,12 +356,16 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         # on a past ledger: a problem solved after that day was still open in it
         rows = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"
                 or ledger_on is not None and pb.closed_on is not None and pb.closed_on > ledger_on]
-        if days is not None:
+        if days is not None or overdue:
             from assistant.tools.lifecycle import ledger_date
 
             day = ledger_on or ledger_date(session)
+        if days is not None:
             waited = _waited_from(session, [pb for pb, _ in rows], since, day)
             rows = [(pb, rg) for pb, rg in rows if (day - waited[pb.id]).days > days]
+            scoped = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"]
+        if overdue:  # past the deadline on the issue's day, still open then
+            rows = [(pb, rg) for pb, rg in rows if pb.due_on is not None and pb.due_on < day]
             scoped = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"]
         # nothing open for a department or place asked about: what it had is solved, and that answers 办结了没
         closed = [(pb, rg) for pb, rg in scoped if pb.status == "已解决" and (pb, rg) not in rows] if not rows and (
@@ -380,6 +386,8 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     window = f"按{cn_date(ledger_on)}那一期问题台账，{window}" if ledger_on else window
     if days is not None:
         window += f"{'提出' if since == '提出' else '最新办理进展距台账日期'}超过 {days} 天的"
+    if overdue:
+        window += "已过办结时限的"
     scope = "".join(filter(None, [window, code and f"编号{code}的", region_name, department and f"“{department}”相关部门",
                                   escalation and f"协调层级为“{escalation}”的",
                                   "问题描述涉及" + "、".join(f"“{w}”" for w in about) + "的" if about else ""]))

@@ -262,19 +262,22 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
         "全市签约项目总投资多少亿元", "5亿元以上项目有几个", "重点产业链项目占比多少", "上半年签约了多少个项目",
         "项目库里一共有多少项目", "开工项目有多少个", "外资项目有几个",
     ],
-    slots={"matches": "rated", "signed_from": "signed_from", "signed_to": "signed_to", "source_unit": "source"},
+    slots={"matches": "rated", "signed_from": "signed_from", "signed_to": "signed_to", "source_unit": "source",
+           "key_chain": "key_chain"},
     path="projects",
 )
 def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,
                   chain: str | None = None, matches: list[str] | None = None, signed_from: date | None = None,
-                  signed_to: date | None = None, source_unit: str | None = None) -> ProjectStats:
+                  signed_to: date | None = None, source_unit: str | None = None,
+                  key_chain: bool | None = None) -> ProjectStats:
     """项目库统计：按阶段、产业链、地区的项目数和总投资，5亿元以上/10亿元以上项目数，开工率、资金到位率、履约率、重点产业链项目占比。
 
     period：可选，如“2023Q1”，只统计该累计期间内签约的项目（开工以期末前的开工日期为准）；不填则统计全部项目（含线索、在谈）。
     region：可选，地区名或简称；chain：可选，“5+3”重点产业链名，如“新型材料”“富硒食品”。金额单位均为亿元；
     matches：可选，台账列的取值，写作“列名=值”，如 ["包抓领导=分管工业"]：只统计这些项目；
     signed_from、signed_to：可选，签约日期范围，如“2023-04-01”到“2023-06-30”：只统计其间签约的项目（开工、到位按台账现状）；
-    source_unit：可选，首谈单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”：只统计该单位首谈的项目。
+    source_unit：可选，首谈单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”：只统计该单位首谈的项目；
+    key_chain：可选，True 只统计“5+3”重点产业链上的项目，False 只统计不在任何一条重点产业链上的项目。
     """
     p = period_of(period)
     picks = parse_matches(matches)
@@ -283,6 +286,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
             check_region(store, resolve_region(session, region))
         projects = _select(session, region, chain, p, *_matching(session, picks))
         projects, units = _narrowed(session, projects, signed_from, signed_to, source_unit)
+        if key_chain is not None:
+            projects = [x for x in projects if x.key_chain == key_chain]
         # a value asked in part (分管卫健) is said as the ledger writes it (副市长（分管卫健）)
         written = {label: sorted({str(v) for v in session.scalars(select(getattr(Project, _MATCH_ATTR[label])).where(
             Project.id.in_([x.id for x in projects]))) if v}) for label in picks if label not in FLAG_COLUMNS}
@@ -304,7 +309,7 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     funds = _sum([x.funds for x in with_money])
     funds_total = _sum([x.total for x in with_money])
     fulfilled = [x for x in signed if x in started or (x.funds or 0) > 0]
-    key_chain = [x for x in projects if x.key_chain]
+    on_key_chain = [x for x in projects if x.key_chain]
     foreign = [x for x in projects if x.is_foreign]
     total = _sum([x.total for x in projects])
     stats = ProjectStats(
@@ -321,16 +326,17 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         funds_arrived_yi_yuan=as_float(funds),
         funds_rate_pct=as_float(_rate(funds, funds_total) if funds is not None and funds_total else None),
         fulfilled_count=len(fulfilled), fulfilment_rate_pct=as_float(_rate(len(fulfilled), len(signed))),
-        key_chain_count=len(key_chain), key_chain_share_pct=as_float(_rate(len(key_chain), len(projects))),
+        key_chain_count=len(on_key_chain), key_chain_share_pct=as_float(_rate(len(on_key_chain), len(projects))),
         foreign_count=len(foreign), foreign_amount_wan_usd=as_float(_sum([x.foreign_wan_usd for x in foreign])),
         figures=[], provenance=prov, summary="",
     )
     picked = "、".join(_picked(k, "/".join(written.get(k) or [v])) for k, v in picks.items())
     window = f"{span}签约的" if (span := window_label(signed_from, signed_to)) else ""
-    scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", picked and f"{picked}的",
+    on_chain = "" if key_chain is None else "“5+3”重点产业链上的" if key_chain else "不在“5+3”重点产业链上的"
+    scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", on_chain, picked and f"{picked}的",
                                   units and f"首谈单位为{units}的", window,
-                                  f"{p.label}签约" if p else ("" if region_name or chain_name or picked or units or window
-                                                               else "全部")]))
+                                  f"{p.label}签约" if p else ("" if region_name or chain_name or on_chain or picked or units
+                                                               or window else "全部")]))
     items: list[tuple[str, float | int | None, str]] = [
         ("项目数", stats.project_count, "个"), ("总投资", stats.total_investment_yi_yuan, "亿元"),
         ("5亿元以上项目数", stats.count_ge_5_yi, "个"), ("10亿元以上项目数", stats.count_ge_10_yi, "个"),
@@ -346,7 +352,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     # (a county officer sees the city's totals, but only their own region's projects by name)
     own = [x for x in projects if not store.region_scope or x.region == store.region_scope]
     named = ("（" + "、".join(x.name for x in own) + "）"
-             if (signed_from or signed_to or source_unit or picks) and own and len(own) <= STATS_NAMED else "")
+             if (signed_from or signed_to or source_unit or picks or key_chain is not None) and own
+             and len(own) <= STATS_NAMED else "")
     stats.summary = f"{scope}项目{named}：{shown}。" if projects else f"{scope}项目：无数据。"
     idle = [x.name for x in signed if x not in started and x in own]
     if idle and len(idle) <= STATS_NAMED:  # which signed projects the 开工率 leaves out (哪个还没开)
@@ -589,7 +596,10 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                    else "没有已签约而到位资金为零的项目")
     if picks:
         picked = "、".join(_picked(k, v) for k, v in picks.items())
-        summary = (f"项目库中没有{picked}的项目（无数据）" if not projects else
+        signed = f"{p.label}签约的" if p is not None else ""
+        # none of a pool that has projects (今年签的项目里有续建的没): that is the answer, not missing data
+        summary = ((f"{signed} {among} 个项目中没有{picked}的项目" if among else f"项目库中没有{signed}{picked}的项目（无数据）")
+                   if not projects else
                    f"{picked}的项目{summary[1:].replace(' 个项目', ' 个', 1)}" if summary.startswith("共") else
                    f"{picked}、{summary}")
         if projects and among > len(projects):
@@ -605,7 +615,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     if len(items) > 20 or len(shown) < len(projects):
         summary += f"（列出前 {min(len(items), 20)} 个）"
     figures = [Figure(label="按列筛选前的项目数", value=among, unit="个", period=p.key if p else None, provenance=pool_prov)
-               for _ in range(1 if projects and among > len(projects) and pool_prov else 0)]
+               for _ in range(1 if among > len(projects) and pool_prov else 0)]
     figures += [Figure(label="符合条件的项目数", value=len(projects), unit="个", period=p.key if p else None, provenance=prov),
                Figure(label="符合条件的项目总投资", value=as_float(total), unit="亿元", period=p.key if p else None,
                       provenance=prov)] if projects else []

@@ -104,6 +104,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("oldest", "等得最久的在前（挂得最久、提出最早的问题）", names=False),
     SlotKind("vs_now", "过去某一期台账与最新一期对比（6月底那期有几个，现在多少个）", names=False),
     SlotKind("problem_ledger_on", "某一期问题台账的日期", narrows=True),
+    SlotKind("problem_overdue", "某一期问题台账上已过办结时限的（7.14那期超期没办完的）", narrows=True),
     SlotKind("problem_about", "问题描述中写到的词（用地、环评、供电）"),
     SlotKind("contact_about", "走访记录的下一步或对接成果中写到的词（高新区、考察）", narrows=True),
     SlotKind("contact_field", "所问走访记录的哪一栏（下一步、对接成果）", names=False),
