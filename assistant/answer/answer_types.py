@@ -57,7 +57,7 @@ MONTH = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|[上
 YEAR_Q = re.compile(r"哪一?年(?!度?(?:的)?(?:目标|数据|任务|考核结果))|几几年|什么年份|哪个年份")
 # (a year written out: 今年起 says which year only with the document's date, not by itself)
 YEAR = re.compile(r"\d{4}\s*年|(?<![\d.第])\d{2}年(?!代)|[〇零一二三四五六七八九]{4}年")
-COUNT_Q = re.compile(rf"(?<![哪这那])(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many; 这几类项目 points at things said, it asks no count
+COUNT_Q = re.compile(rf"(?<![哪这那第])(?:几|多少)\s*((?:万)?(?:{'|'.join(_UNITS)})|[{''.join(_CLASSIFIERS)}{_PEOPLE}])")  # 哪几个 asks which, not how many; 这几类项目 points at things said, it asks no count
 SHARE_Q = re.compile(r"比例|占比|比重|份额|百分之几|百分比|几成|多少%|率(?:是|为|要求|要|应|须|达到|不低于|不少于|至少)*多少")
 SHARE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九十]成|分之[一二三四五六七八九十]")
 AMOUNT_Q = re.compile(r"多少钱|多少(?:万|亿)(?:元|美元|块)|多少个?亿(?=$|[？?，,。！!呢啊吧了])|多少(?:资金|外资|内资|投资|金额|美元)|奖励多少|补助多少|补贴多少|投了多少|投资多少|"

@@ -202,7 +202,10 @@ def _single_label(later: str, earlier: str) -> str:
 
 
 # A level the question sets on a ranking's score (超过80%, 不到75%, 70%以上, 100亿元以上): the comparison and the level.
-_ABOVE, _AT_LEAST, _BELOW, _AT_MOST, _AT = "超过", "达到或超过", "低于", "不高于", "为"
+_ABOVE, _AT_LEAST, _BELOW, _AT_MOST, _AT, _BETWEEN = "超过", "达到或超过", "低于", "不高于", "为", "介于"
+# Two levels bounding the score (在65%到70%之间, 60%-70%区间): both ends included.
+RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万美元)?\s*(?:到|至|-|—|~|～)\s*(\d+(?:\.\d+)?)\s*(%|亿元|亿|万美元)\s*"
+                   r"(?:之间|区间|范围内?)")
 THRESHOLD = re.compile(
     r"(超过|超出|高于|大于|多于|不低于|不少于|达到|达|过了|不到|不足|低于|小于|少于|不够|未达到?|没有?达到?|没到)?\s*"
     r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万美元|万元)\s*(以上|以下|及以上|及以下)?")
@@ -229,6 +232,9 @@ def threshold_of(text: str) -> tuple[str, float, str] | None:
     """(the side, the level, its unit) of a level the question sets on a score: 不到75% → (低于, 75, %), 为零 → (为,
     0, "") on the ranking's own unit, 同比下降 → (低于, 0, %); None when it sets none (低于序时进度 is the laggards'
     list, not a level)."""
+    if (bounds := RANGE.search(text)) and float(bounds.group(1)) < float(bounds.group(3)):
+        return _BETWEEN, float(bounds.group(1)), "%" if bounds.group(4) == "%" else bounds.group(4).replace(
+            "亿", "亿元").replace("元元", "元")
     if AT_ZERO.search(text):
         return _AT, 0.0, ""
     if FELL.search(text):
@@ -246,9 +252,15 @@ def threshold_of(text: str) -> tuple[str, float, str] | None:
     return None
 
 
-def meets(score: float, side: str, level: float) -> bool:
+def range_top(text: str) -> float:
+    """The upper level of a range the question sets (70 of 在65%到70%之间)."""
+    bounds = RANGE.search(text)
+    return float(bounds.group(3)) if bounds else float("inf")
+
+
+def meets(score: float, side: str, level: float, top: float = float("inf")) -> bool:
     return {_ABOVE: score > level, _AT_LEAST: score >= level, _BELOW: score < level, _AT_MOST: score <= level,
-            _AT: score == level}[side]
+            _AT: score == level, _BETWEEN: level <= score <= top}[side]
 
 
 def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | None:
@@ -266,7 +278,7 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
         unit = unit or r.unit  # 为零: zero on whatever the ranking scores
         if (unit == "%") != (r.by in ("completion", "yoy")) or unit not in ("%", r.unit):
             return None
-        said = fmt(level, unit)
+        said = fmt(level, unit) if side != _BETWEEN else f"{fmt(level, unit)}到{fmt(range_top(parsed.text), unit)}之间"
     elif city and r.city_score is not None:
         # 比全市快的县区有几个: beyond the city's own figure, said with it
         side, level = (_BELOW if _BEHIND.search(city.group(1)) else _ABOVE), r.city_score
@@ -277,9 +289,11 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
     else:
         return None
     label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
-    chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and meets(score, side, level)]
+    top = range_top(parsed.text)
+    chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and meets(score, side, level, top)]
     head = f"{r.period_label}{r.metric}{label}{side}{said}的"
+    levels = [level, top] if side == _BETWEEN else [level]
     if not chosen:
-        return f"{head}县区：没有", [level, 0.0]
+        return f"{head}县区：没有", [*levels, 0.0]
     listing = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in chosen)
-    return f"{head}有{len(chosen)}个：{listing}", [level, float(len(chosen))]
+    return f"{head}有{len(chosen)}个：{listing}", [*levels, float(len(chosen))]

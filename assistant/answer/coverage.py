@@ -75,7 +75,7 @@ FRAME_WORDS = {
     "拉大", "扩大", "缩小", "收窄",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
-ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁|咋|啥")
+ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁|咋(?!样|么样)")
 # Clauses that ask why or how are answered from documents, not by a tool: their words are not checked here.
 WHY = why_pattern("依据", "文件", "报告")
 

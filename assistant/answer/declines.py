@@ -185,7 +185,8 @@ def reason_unanswered(text: str, places: list[str], quotes: list[str], figures: 
 
 
 # What a question asks of the set it gives (那146个问题里涉及用地的有几个 → 用地, 137个项目里高新区有多少个 → 高新区).
-SUBSET = re.compile(r"(?:里|中|当中|之中)面?[，,]?(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?(?:有|占|是)?(?:几|多少)")
+SUBSET = re.compile(r"(?:(?:里|中|当中|之中)面?[，,]?|^[^，,]{0,3}[，,])(?:涉及|属于|关于|有关|和|跟)?([\u4e00-\u9fa5]{1,10}?)[的了]?"
+                    r"(?:有|占|是)?(?:几|多少)")
 
 
 def subset_unanswered(text: str, passages: list[str]) -> str:
@@ -193,11 +194,11 @@ def subset_unanswered(text: str, passages: list[str]) -> str:
     of that part itself — a total of the set (146个), or a count of a list of parts (18个涉及用地指标、电力扩容等),
     does not answer it; "" when a passage does, or when the question counts no part of a given set."""
     given = next((m for m in GIVEN_COUNT.finditer(text) if float(m.group(1)) in given_counts(text)), None)
-    asked = SUBSET.search(text, given.end()) if given else None
+    asked = SUBSET.search(text[given.end():]) if given else None
     if asked is None:
         return ""
     # its content words: 已经解决 is counted where a passage writes 已解决128个
-    words = "".join(t.word for t in posseg.cut(asked.group(1)) if t.flag[0] not in "dpcur")
+    words = "".join(t.word for t in posseg.cut(asked.group(1)) if t.flag[0] not in "dpcurf")
     if not words:
         return ""  # 里还有多少个没解决: the part is named after the count, not read here
     part = re.escape(words)
@@ -211,7 +212,7 @@ def set_unspoken(text: str, quotes: list[str]) -> str:
     投资最大的是哪个), when no quote speaks of that set (names its count): a sentence about other projects answers
     nothing about those 31. "" when a quote names the count, or the question asks a count (subset_unanswered's)."""
     given = next((m for m in GIVEN_COUNT.finditer(text) if float(m.group(1)) in given_counts(text)), None)
-    if given is None or SUBSET.search(text, given.end()) is not None or not quotes:
+    if given is None or SUBSET.search(text[given.end():]) is not None or not quotes:
         return ""
     count = re.escape(given.group(1))
     if any(re.search(rf"(?<![\d.]){count}\s*[个条家件项名]", q) for q in quotes):

@@ -181,7 +181,9 @@ NAMES_RULES = re.compile(r"办法|规定|文件|政策|条例|细则|方案|意�
 
 
 # A question opening with a short clause ending in 呢 (外资那块呢，…; 上半年呢，…): what it swaps in, then what it asks.
-SWAP_LEAD = re.compile(r"^(?:那|那么)?[^，,。？?！!]{1,10}呢[，,]")
+SWAP_LEAD = re.compile(r"^(?:那|那么)?[^，,。？?！!]{1,10}呢(?:[，,]|[？?](?=[^，,。？?！!]))|"
+                       # (那上半年干完几成了？比一季度多干了多少亿: a period swapped in by 那, then what is asked of it)
+                       r"^(?:那|那么)[^，,。？?！!]{1,12}[？?](?=[^，,。？?！!])")
 
 
 def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:

@@ -47,7 +47,7 @@ from assistant.tools.indicators import CityTotalResult, IndicatorResult
 from assistant.tools.lifecycle import CountyRanking, ledger_dates
 from assistant.tools.projects import DATE_ORDER_COLUMNS, SPAN_ORDERS
 from assistant.tools.registry import NARROWING_KINDS, REGISTRY, FigureTool, run_tool
-from assistant.tools.types import Figure, cn_date
+from assistant.tools.types import Figure, cn_date, format_value
 
 # The question asks what a document says (情况通报里说…, 据工作报告…): quote it beside the database's figure.
 DOCUMENT_CUE = re.compile(r"(?:文件|报告|通报|简报|答复|访谈|采访|办法|总结|讲话|文档|材料)(?:里|中|上)?(?:说|讲|提到|写|称|怎么说)"
@@ -497,7 +497,16 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
                      f"其他期间或其他地区的{lacking}不能代替。" if lacking else
                      f"项目数据库中没有{asked}的数据（无数据，不等于零）。")
         comp.figure_lines = []
-        comp.figures = [f for f in comp.figures if f.value is None]
+        # 外资到了多少，同比涨了几成: the amount a clause asks is there, and answers that clause
+        clauses = [c for c in re.split(r"[，,；;？?。]", parsed.text) if c.strip()]
+        valued = [r for r in comp.results if getattr(r, "value", None) is not None] if lacking == "同比" and any(
+            not ASKS_YOY.search(c) and re.search(r"多少|几", c) for c in clauses) else []
+        if valued:
+            said = [f"{_period_of(r)}{r.metric}{format_value(r.value, r.unit)}" for r in valued]  # type: ignore[attr-defined]
+            comp.lead = "；".join(said) + "。" + comp.lead
+            comp.figure_lines = [f"· {line}{_source_line(r)}" for line, r in zip(said, valued, strict=True)]
+        comp.figures = [f for f in comp.figures if f.value is None
+                        or valued and "同比" not in f.label and f.unit != "%"]
     used = sorted({str(v) for c in plan.calls for p, v in c.params.items() if REGISTRY[c.tool].slots.get(p) == "period"})
     if parsed.period_assumed and used and comp.figures:
         labels = "、".join(parse_period(key).label for key in used)

@@ -11,12 +11,14 @@ from pydantic import BaseModel
 from assistant.answer.answer_types import NAMED_POSITION
 from assistant.answer.comparisons import (
     ASKS_DIFFERENCE,
+    RANGE,
     SMALL_NUMBERS,
     beyond_level,
     ends_apart,
     fmt,
     gap_to_place,
     meets,
+    range_top,
     score_of,
     summed,
     threshold_of,
@@ -149,7 +151,8 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the counties beyond a level set on a project rate (开工率低于80%的有3个) and the level
     if parsed is not None and (cut := threshold_of(parsed.text)) and cut[2] == "%":
         out += [n for r in results if isinstance(r, CountyRanking)
-                for n in (cut[1], float(len(_beyond(r, cut[0], cut[1]))))]
+                for n in (cut[1], float(len(_beyond(r, cut[0], cut[1], range_top(parsed.text)))))]
+        out += [range_top(parsed.text)] if RANGE.search(parsed.text) else []
     # the rest of the annual target (距年度目标还差18.61亿元), or what exceeds it
     # (of a follow-up, what its earlier question asked: 换石泉看看 after …离全年目标还差多少)
     if parsed is not None and ASKS_REMAINING.search(f"{parsed.asked_before} {parsed.text}"):
@@ -622,10 +625,10 @@ def rates_apart(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] |
     return f"{asked[0]}比{asked[1]}{'高' if gap > 0 else '低'}{fmt(abs(gap), '个百分点')}", abs(gap)
 
 
-def _beyond(result: CountyRanking, side: str, level: float) -> list[CountyRates]:
-    """The ranked counties whose rate is on `side` of `level` (低于 80%)."""
+def _beyond(result: CountyRanking, side: str, level: float, top: float = float("inf")) -> list[CountyRates]:
+    """The ranked counties whose rate is on `side` of `level` (低于 80%), or between `level` and `top`."""
     return [r for r in result.rows if r.rank is not None and (rate := r.rate(result.by)) is not None
-            and meets(rate, side, level)]
+            and meets(rate, side, level, top)]
 
 
 def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
@@ -649,9 +652,11 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     if (level := threshold_of(parsed.text)) and level[2] == "%":
         # 开工率低于80%的, 不是满格的: the counties on that side of the level, each with its rate
         side, value, _ = level
-        rows = _beyond(result, side, value)
+        top = range_top(parsed.text)
+        rows = _beyond(result, side, value, top)
         listed = "、".join(f"{r.region}（{fmt(r.rate(by), '%')}）" for r in rows)
-        return f"{day}{project_rate(by)}{side}{fmt(value, '%')}的县区{len(rows)}个" + (f"：{listed}。" if rows else "。")
+        said = fmt(value, "%") + (f"到{fmt(top, '%')}之间" if top != float("inf") else "")
+        return f"{day}{project_rate(by)}{side}{said}的县区{len(rows)}个" + (f"：{listed}。" if rows else "。")
     if ends := end_places(parsed.text, ranks):
         # 垫底的三个, 前三名: the first or last n places, with every county tied at the nth
         which, n, cut = ends

@@ -118,7 +118,9 @@ FOLLOW_UP = re.compile(r"^(?:(?:跟|和|与|同)[^，,。？?]{1,8}(?:比|相比
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 # Words pointing at an earlier turn of the conversation (刚才那几个项目, 你上面列的, 前面说的那个): a follow-up however
 # long, and without an earlier turn nothing tells what they are.
-SAID_BEFORE = re.compile(r"(?<![他她领导])(?:刚才|刚刚)(?:那|这|你|说的|问的|列的|查的)|(?:上面|前面|上一轮|你刚)(?:说|问|列|提|讲|查)(?:的|过的|出的)")
+SAID_BEFORE = re.compile(r"(?<![他她领导])(?:刚才|刚刚)(?:那|这|你|说的|问的|列的|查的)|(?:上面|前面|上一轮|你刚)(?:说|问|列|提|讲|查)(?:的|过的|出的)|"
+                         # (上回你说的那条问题, 上次你提的那个项目: something this conversation said before)
+                         r"(?:上回|上次|之前|先前)你?(?:说|问|列|提|讲|查)(?:的|过的|出的)")
 ANAPHORA = re.compile(r"^(?:那)?(?:它|他们|她们|该(?=项目|企业|公司))")
 # The year so far (今年以来, 年初以来, 2023年以来): cumulative to the newest period held, not the whole year.
 YEAR_TO_DATE = re.compile(r"(?:今年|本年|年初|\d{4}\s*年)(?:以来|至今)|今年来")
@@ -571,9 +573,14 @@ def simplified(text: str) -> str:
     return "".join(o if o in _ALSO_SIMPLIFIED else c for o, c in zip(text, converted, strict=True))
 
 
+# Stray symbols inside words (岚#皋县 1-7$月 内%资, a slip of the keyboard or a pasted mess): not part of any word;
+# % after a figure (95.3%) is a unit and ~ between two dates a range: they stay.
+STRAY_SYMBOLS = re.compile(r"(?<=[\u4e00-\u9fa5\d])[#$^&*`@|\\]+(?=[\u4e00-\u9fa5\d])|(?<=[\u4e00-\u9fa5])%+(?=[\u4e00-\u9fa5])")
+
+
 def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars: int | None = None) -> Parsed:
     """`max_chars` (Settings.max_question_chars): longer questions are parsed from their start, marked truncated."""
-    text = simplified(" ".join(question.split()))
+    text = STRAY_SYMBOLS.sub("", simplified(" ".join(question.split())))
     text = SHORT_YEAR.sub(r"20\1年", text)  # 24年 is 2024年 to the periods and the search
     text = COLLOQUIAL_AMOUNT.sub(r"\1\2", text)  # 5个亿 is 5亿 to the amounts
     text = COLLOQUIAL_RANK.sub(r"\1第几", text)  # 排老几 is 排第几

@@ -376,8 +376,11 @@ def due_this_week(store: FigureStore, days: int = 7, region: str | None = None, 
                                  Project.import_id, region_filter(session, region), None, rule)
     items = [_item(p, day) for p in hits]
     window = f"{cn_date(start)}—{cn_date(end)}"
-    listing = "；".join(f"{i.name}（{i.region}，约定 {cn_date(i.start_deadline)} 前开工，"  # type: ignore[arg-type]
-                       f"责任单位 {i.responsible_unit or '未填'}）" for i in items)
+    # (还剩几天: the days from the ledger's day to each deadline still ahead)
+    listing = "；".join(f"{i.name}（{i.region}，约定 {cn_date(i.start_deadline)} 前开工"  # type: ignore[arg-type]
+                       + (f"，距台账日期还剩 {(i.start_deadline - day).days} 天" if i.start_deadline and i.start_deadline >= day
+                          else "")
+                       + f"，责任单位 {i.responsible_unit or '未填'}）" for i in items)
     summary = (f"{window}到约定开工期限、尚未开工的项目 {len(items)} 个：{listing}。" if items
                else f"{window}没有到约定开工期限的未开工项目。")
     if started:
