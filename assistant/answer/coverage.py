@@ -125,6 +125,8 @@ def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     clause = re.sub(r"(?:当中|之中|中|里|内)(?=排)", "，", clause)
     # 哪个县报的, 各县区: which county is asked, and the county word must not join the next one (县报 is a newspaper)
     clause = PER_COUNTY.sub("，", clause)
+    # 多少天能开工: the unit is the count's (天), not the start of a word (天能 is a company to the tagger)
+    clause = re.sub(r"((?:多少|几)\s*个?\s*(?:天|周|次))(?=[\u4e00-\u9fa5])(?!内|以内|之内)", r"\1，", clause)
     # 最长时间没报进展, 多长时间: a length of time, which a tool states in days, not a thing named 时间
     clause = re.sub(r"(?:最|很|多|好|这么|那么)?长(?:一段)?时间", "，", clause)
     # 排倒数第几, 第3名: the position asked (POSITION_ASKED), which a ranking answers, not a thing named
@@ -212,6 +214,9 @@ def uncovered(parsed: Parsed, tools: list[FigureTool], results: list[BaseModel],
         # a share of the city (占全市的比重, 几成) is worked out from the place's figure and the city's; the words
         # naming the city's whole (全市盘子里, 全市总量中) are the city's figure
         terms = [w for w in terms if not re.fullmatch(r"比重|比例|份额|几成|占比|百分比", w) and w not in share.group(0)]
+    if parsed.slots.rate:
+        # 5+3链上的占多大比例: the share asked is the project rate the slot took
+        terms = [w for w in terms if not re.fullmatch(r"比重|比例|份额|几成|占比|百分比", w)]
     # where the money or the companies came from (从东南亚来的, 来自长三角的资金): a breakdown by origin, which a tool
     # answers only where its results name that place (企业 with their 总部, events held there)
     terms += [m.group(1) for m in ORIGIN.finditer(parsed.text) if m.group(1) not in terms

@@ -122,7 +122,8 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
             for row in r.rows if (score := score_of(row, r.by)) is not None]
     # the days between two steps of the project a span order puts first (从开工到投产用了147天)
     if parsed is not None and parsed.slots.order in SPAN_ORDERS and results and isinstance(results[0], ProjectList):
-        out += _span_order_lead(parsed.slots.order, results[0], parsed.slots.span_over, parsed.slots.span_under)[1]
+        out += _span_order_lead(parsed.slots.order, results[0], parsed.slots.span_over, parsed.slots.span_under,
+                                "平均" in parsed.text)[1]
     # the money still to come of the project with the biggest gap (差8.60亿元)
     if parsed is not None and parsed.slots.order == "gap" and results and isinstance(results[0], ProjectList):
         out += _gap_lead(results[0])[1]
@@ -309,7 +310,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
     if isinstance(first, ProjectList) and parsed.slots.order == "gap" and first.items:
         return _gap_lead(first)[0]
     if isinstance(first, ProjectList) and parsed.slots.order in SPAN_ORDERS and first.items:
-        return _span_order_lead(parsed.slots.order, first, parsed.slots.span_over, parsed.slots.span_under)[0]
+        return _span_order_lead(parsed.slots.order, first, parsed.slots.span_over, parsed.slots.span_under,
+                                "平均" in parsed.text)[0]
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
     if isinstance(first, ProjectList) and parsed.slots.total and first.totals:
@@ -380,12 +382,18 @@ def _progress_noting(project: ProjectDetail, question: str) -> str:
 
 
 def _span_order_lead(order: str, listed: ProjectList, over: int | None = None,
-                     under: int | None = None) -> tuple[str, list[float]]:
+                     under: int | None = None, average: bool = False) -> tuple[str, list[float]]:
     """从开工到投产最快的是某项目（2023年1月5日开工，2023年6月1日投产，用了 147 天）。 — with every project sharing that
     span; and the days, for the checker. With a bound on the span (签约后超过45天才开工的): how many, and each one's days."""
     start, end, longest = SPAN_ORDERS[order]
     spans = [(item, days) for item in listed.items if (days := span_days(item, order)) is not None]
     first, then = (column.removesuffix("日期") for column in SPAN_ORDER_COLUMNS[order])
+    mean = next((f for f in listed.figures if f.label.startswith(f"从{first}到{then}的平均天数")), None)
+    if average and mean is not None and mean.value is not None:
+        # 签约到开工平均用了多少天: the mean over the projects with both dates, then the longest and shortest
+        return (f"{mean.label.split('（')[1].rstrip('）')}从{first}到{then}平均用了 {fmt(mean.value, '天')}"
+                f"（最长 {spans[0][1]} 天，最短 {min(d for _, d in spans)} 天）。",
+                [mean.value, float(spans[0][1]), float(min(d for _, d in spans))])
     if over is not None or under is not None:
         bound = f"超过 {over} 天才" if over is not None else f"不到 {under} 天就"
         if not spans:

@@ -29,12 +29,12 @@ YEAR_OF_FUNDS = re.compile(r"(?:今年|本年|当年)(?:累计)?(?:的)?(?:资�
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
 ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|[前后]\s*[2-9一二两三四五六七八九十]\s*[名位个]?|最[高低好差多少大小快慢后]|倒数|"
-                           r"垫底|末位|末尾|靠前|靠后|居首|"
+                           r"垫底|末位|末尾|靠前|靠后|居首|位置|位次|排位|"
                            r"并列|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})(?:\s*[名位](?!单位)|(?![\d\s一二三四五六七八九十]|"
                            r"季度|条|款|章|节|号|次|批|届|个|家|项|年|类|期|轮|天|周|月|部分|点))")
 # The basis a ranking is asked by, in the question's words (同比 before 总量: 同比增速最快 is by 同比).
 RANKED_BY_YOY = re.compile(r"同比|增速|增幅|增长率|负增长")
-RANKED_BY_VALUE = re.compile(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少")
+RANKED_BY_VALUE = re.compile(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少|这个量|(?<![进质])量(?:在|上)")
 RANKED_BY_COMPLETION = re.compile(r"完成进度|完成率|进度")
 # Each place's amount asked, no completion named (各到了多少, 分别引进了多少, 有进账的): the ranking by value shows it.
 AMOUNT_OF_EACH = re.compile(r"(?:各|分别|各自)[^，。？?]{0,4}(?:多少|几)|进账|到账")
@@ -133,7 +133,10 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         deadline = slots.due_from is not None and not SIGNING.search(parsed.text)
         # 二季度新登记了多少个问题: the problems raised in the window, no project signed in it
         raised = "问题" in parsed.text and not SIGNING.search(parsed.text)
-        return [] if window is None or (slots.week or deadline or raised) and not SIGNING.search(parsed.text) else [window]
+        # 开工不到60天的: the window of another step taken (the milestone's), not of a signing
+        stepped = slots.milestone is not None
+        return [] if window is None or (slots.week or deadline or raised or stepped) and not SIGNING.search(parsed.text) \
+            else [window]
     if kind in ("matches", "rated"):  # one value: every column
         picked = slots.matches if kind == "matches" else slots.rated
         return [[f"{k}={v}" for k, v in picked.items()]] if picked else []

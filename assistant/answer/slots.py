@@ -95,6 +95,8 @@ _CHANGE = re.compile(r"(?:进度|完成率|完成情况|名次|排名).{0,6}(?:�
 # The four project rates of the county ranking, by the words staff use for them
 _RATE_WORDS = {"资金到位率": ("资金到位率", "到位率"), "开工率": ("开工率",), "合同履约率": ("合同履约率", "履约率"),
                "涉链占比": ("涉链占比", "涉链项目占比", "涉链率", "重点产业链项目占比")}
+# The share of projects on the key chains asked in words (5+3链上的占多大比例, 重点链上的占几成): 涉链占比.
+_CHAIN_SHARE = re.compile(r"(?:5\s*\+\s*3|重点(?:产业)?)[”\"]?(?:产业)?链上的?(?:项目)?(?:所)?占(?:的)?(?:多大|多少|几成|比例|比重|百分之)")
 # The assessment's measure of funds asked (新建项目当年资金到位率, 按考核口径算): new projects' funds of the year.
 _NEW_FUNDS = re.compile(r"新建项目|当年到位|当年资金|考核(?:那个|的)?口径")
 # A record's 编号 as ledgers write them (WT-2023-003, WT2023003, ZS-23-15): letters, then digits in groups.
@@ -115,6 +117,10 @@ _SPAN_BOUND = re.compile(r"(签约|签|开工)(?:后|以后|之后)?\s*(超过|�
 _STEPS = {"签约": "signed", "签": "signed", "开工": "started", "投产": "operating"}
 _EARLY, _LATE = r"最早|最先|先|早", r"最晚|最迟|最后"
 # Two steps and the span between them asked at an end (从开工到投产最快, 签约后多久开工的最慢, 签约到开工用时最长).
+# Two steps and the mean span between them asked (签约到开工平均用了多少天, 平均从开工到投产要多久).
+_SPAN_AVERAGE = re.compile(r"(签约|签|开工)(?:后|以后)?\s*(?:到|至)\s*(?:才)?(开工|投产)[^，。？?；]{0,8}?平均|"
+                           r"平均[^，。？?；]{0,6}?(签约|签|开工)(?:后|以后)?\s*(?:到|至)\s*(?:才)?(开工|投产)|"
+                           r"(签约|签|开工)(?:后|以后)平均[^，。？?；]{0,6}?(开工|投产)")
 _SPAN_ORDER = re.compile(r"(签约|签|开工)(?:后|以后)?\s*(?:到|至|多久|多长时间)+\s*(?:才)?(开工|投产)[^，。？?；]{0,6}?最(快|短|慢|长|久|少|多)")
 _DATE_ORDER = re.compile(rf"(?:({_EARLY})|({_LATE}))(?:的)?(签约|签|开工|投产)|(签约|开工|投产)(?:得|的)?(?:({_EARLY})|({_LATE}))")
 
@@ -398,7 +404,7 @@ def _days(text: str, bare: bool = False) -> int | None:
     """A day count the question puts as a threshold (超过30天, 20天没更新, 两个月以上); with `bare`, any day count
     (那60天呢, a follow-up changing the threshold asked before)."""
     m = _DAYS.search(text)
-    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|没|无|未|仍|迟迟|已经|了|以?内(?!资)", text):
+    if not m or not bare and not re.search(r"超过|以上|多于|满|还没|没|无|未|仍|迟迟|已经|了|以?内(?!资)|不到|不足|少于", text):
         return None
     n = _number(m.group(1))
     unit = m.group(2).replace("多", "")  # 一个多月: at least the month
@@ -944,6 +950,16 @@ _MILESTONE_WORDS = (("开工", "开工"), ("动工", "开工"), ("投产", "投�
                     ("在谈", "在谈"), ("洽谈", "在谈"))
 
 
+# The day of a step asked of each listed project (线索哪天进来的, 签约是什么时候, 开工日期): that step's date column.
+_STEP_DAY_ASKED = re.compile(r"(线索|在谈|洽谈|签约|开工|动工|投产)[^，。？?；]{0,2}?(?:是)?(?:哪天|哪一天|什么时候|啥时候|几号|哪个月)|"
+                             r"(?:哪天|哪一天|什么时候|啥时候|几号|哪个月)(?:才|就)?(?:进入)?(线索|在谈|洽谈|签约|签的约|开工|动工|投产)")
+_STEP_DAY_WORDS = {"线索": "线索", "在谈": "在谈", "洽谈": "在谈", "签约": "签约", "签的约": "签约", "开工": "开工", "动工": "开工",
+                   "投产": "投产"}
+# A step taken within a number of days (开工不到两个月, 投产还不满90天), and a step not yet taken after it.
+_REACHED_WITHIN = re.compile(r"(?:开工|动工|投产|进入洽谈|在谈|获取线索)(?:以来|后|的时间)?(?:还|才)?(?:不到|不满|未满|没满|不足|少于)")
+_NOT_YET_AFTER = re.compile(r"[^，。？?]{0,12}(?:没|未|还没|尚未|不)(?:有)?(?:开工|动工|投产|签约|签)")
+
+
 def _milestone(text: str) -> str | None:
     # 约定开工期限 is a deadline agreed for the step, not the step taken: its window is the deadline's
     staged = re.sub(rf"(?:{_NOT_YET}|不)(?:开工|动工|投产|竣工)|[A-Za-z]\s*[级类档等](?:的)?线索|线索等级|"
@@ -1120,7 +1136,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.stage = stage
     # (of projects: named so, or by the ledger, a set pointed at or an amount of theirs — 签了约没开工的，总投资加起来多少)
     of_projects = _OF_PROJECTS.search(text) is not None
-    if slots.stage is None and of_projects and _NOT_SIGNED.search(text):
+    # (…of the ledger's leads too: A级线索里还没签约的 are projects at 线索 or 在谈)
+    if slots.stage is None and (of_projects or "线索" in text) and _NOT_SIGNED.search(text):
         slots.stage = "未签约"  # 还没签约的项目: the stages before 签约
     elif (slots.stage is None and _days(text) is None and of_projects and not _PAST_DUE_WORDS.search(text)
           and (short := _STEP_NOT_TAKEN.search(text))):
@@ -1203,6 +1220,13 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.columns = _with_column(slots.columns, "到位资金")
         if slots.stage == "签约":
             slots.stage = None  # (签了约的项目里…差钱最多: the signed ones, which the gap is of anyway)
+    elif averaged := _SPAN_AVERAGE.search(text):
+        # 签约到开工平均用了多少天: the projects by the days between the two steps, with the mean of those days
+        first = _STEPS[averaged.group(1) or averaged.group(3) or averaged.group(5)]
+        then = _STEPS[averaged.group(2) or averaged.group(4) or averaged.group(6)]
+        if first != then:
+            slots.order = f"{first}_to_{then}_slowest"
+            slots.columns = _with_span_columns(slots.columns, slots.order)
     elif spanned := _SPAN_ORDER.search(text):
         # 哪个从开工到投产最快, 签约后多久开工的最慢: the projects by the days between the two steps, each with both dates
         first, then, most = _STEPS[spanned.group(1)], _STEPS[spanned.group(2)], spanned.group(3)
@@ -1247,6 +1271,12 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         if len(issues) > 1:
             slots.ledger_on, slots.date_to = issues[0], issues[-1]
     slots.milestone = _milestone(text)
+    if slots.milestone and slots.days is not None and slots.days_within and slots.date_from is None \
+            and (reached := _REACHED_WITHIN.search(text)) and not _NOT_YET_AFTER.search(text, reached.end()):
+        # 开工不到两个月的, 投产还不满90天的: the projects that took that step within the days, up to today (a step not
+        # yet taken after it, 签约不到两个月还没开工的, is a wait, not a step taken)
+        slots.date_from, slots.date_to = today - timedelta(days=slots.days - 1), today
+        slots.days = slots.days_within = None
     slots.moved = bool(_MOVED.search(text)) or None
     # a column of the ledger, asked of each listed project: not a word inside the project's or company's name
     named = [s for s, _ in slots.spans if s in (slots.project or "") or s in (slots.enterprise or "")]
@@ -1260,7 +1290,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         who = _WHO.search(bare_text) is not None and ("项目" in bare_text or re.match(r"(?:这|那)(?:几|些|俩|两|仨|三)", bare_text) is not None)
         # 哪位领导包抓的？项目管家是谁: the column said by its header (项目管家) and the one said by its own word (包抓)
         said = list(dict.fromkeys([*ledger_columns(bare_text), *(in_charge_columns(bare_text, said_only=True) if who else []),
-                                   *(["约定开工期限"] if _DEADLINE_ASKED.search(bare_text) else [])]))
+                                   *(["约定开工期限"] if _DEADLINE_ASKED.search(bare_text) else []),
+                                   *(f"{_STEP_DAY_WORDS[m.group(1) or m.group(2)]}日期"
+                                     for m in _STEP_DAY_ASKED.finditer(bare_text))]))
         slots.columns = said or (in_charge_columns() if who else None)
         if slots.due_from is not None and slots.columns == ["约定开工期限"]:
             slots.columns = None  # 约定开工期限在4月份的项目: the deadline picks the projects, it is not asked of them
@@ -1277,7 +1309,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.matches = filters if filters and (listed or totalled) else None
         # a rate of the projects picked (分管卫健的副市长包的那几个项目开工率) is the rate asked, not their list; a rule
         # about such projects' rate (新建项目当年资金到位率低于多少不得分) is neither
-        rate_asked = not _RULE_ASKED.search(text) and any(w in text for words in _RATE_WORDS.values() for w in words)
+        rate_asked = not _RULE_ASKED.search(text) and (any(w in text for words in _RATE_WORDS.values() for w in words)
+                                                       or _CHAIN_SHARE.search(text) is not None)
         if filters and rate_asked:
             slots.rated, slots.matches = filters, None
             if _NEW_FUNDS.search(text) and set(filters) == {"新建/续建"}:
@@ -1294,6 +1327,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.chain = None  # 文旅 inside 分管文旅 (a leader's remit) names no chain
             slots.spans = [s for s in slots.spans if s[0] != chain_word]
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
+    if slots.rate is None and _CHAIN_SHARE.search(text):
+        slots.rate, slots.key_chain = "涉链占比", None  # (the share of the key chains' projects, not a filter on them)
     if slots.rate == "资金到位率" and _NEW_FUNDS.search(text):
         slots.rate = "新建项目当年资金到位率"  # 按考核口径（新建项目、当年到位）: the assessment's own measure
     slots.per_county = bool(PER_COUNTY.search(text)) or None

@@ -456,7 +456,7 @@ def span_days(project: object, order: str) -> int | None:
         "上海联络处牵线引进的项目有哪些", "新能源链上的项目各自到了什么阶段", "汉阴县各项目的项目管家是谁",
         "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候", "总投资不到1亿元的项目有几个",
         "哪个项目开工最晚", "投产的项目里哪个最早投产", "台账上所有项目的当年到位资金加起来是多少",
-        "签约后超过45天才开工的项目有哪些", "哪个项目还差钱最多（资金缺口最大）",
+        "签约后超过45天才开工的项目有哪些", "哪个项目还差钱最多（资金缺口最大）", "从签约到开工平均用了多少天",
     ],
     slots={"min_investment_yi": "amount", "max_investment_yi": "amount_below", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
            "source_unit": "source", "columns": "columns", "headquarters": "hq"},
@@ -620,9 +620,18 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                Figure(label="符合条件的项目总投资", value=as_float(total), unit="亿元", period=p.key if p else None,
                       provenance=prov)] if projects else []
     totals = ""
+    if order in SPAN_ORDERS and (spans := [d for x in projects if (d := span_days(x, order)) is not None]):
+        # 签约到开工平均用了多少天: the mean of the days between the two steps, over the projects with both dates
+        first, then = (c.removesuffix("日期") for c in SPAN_ORDER_COLUMNS[order])
+        mean = round(sum(spans) / len(spans), 2)
+        totals = f"两个日期都有的 {len(spans)} 个项目从{first}到{then}平均用了 {format_value(mean, '天')}"
+        figures.append(Figure(label=f"从{first}到{then}的平均天数（{len(spans)} 个项目）", value=mean, unit="天",
+                              period=p.key if p else None,
+                              provenance=prov.model_copy(update={"formula": f"平均天数 = Σ（{then}日期 − {first}日期）÷ 项目数"})))
     if sums:
         # an amount column asked of the list is added up over every listed project, with how many filled it
-        totals, summed = sums_said(sums, "符合条件的项目", p.key if p else None, prov)
+        said, summed = sums_said(sums, "符合条件的项目", p.key if p else None, prov)
+        totals = f"{totals}；{said}" if totals else said
         figures += summed
     shares = [(label, value, all_value, unit, round(value / all_value * 100, 2))
               for (label, value, unit, _), (_, all_value, _, _) in zip(sums, whole, strict=True) if all_value] if whole else []

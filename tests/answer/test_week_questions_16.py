@@ -118,3 +118,53 @@ def test_stray_symbols_and_an_article_number_are_read_for_what_they_are(assistan
     # 第十六条 is an article, not 16 of the 线索 counted; a year's count no document states is declined
     answer = assistant.ask("去年一整年，县区之间通过项目流转机制一共转了多少条线索？")
     assert not answer.citations, answer.answer
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def test_a_step_taken_within_days_lists_the_projects_that_took_it(assistant: Assistant) -> None:
+    """开工不到两个月的: those started in the 60 days up to the ledger's day — not those signed and waiting."""
+    projects = _rows("projects.csv")
+    ledger = max(date.fromisoformat(p["填报日期"]) for p in projects)
+    recent = [p["项目名称"] for p in projects if (d := _day(p["开工日期"])) and (ledger - d).days < 60]
+    answer = assistant.ask("开工不到两个月的项目有哪些").answer
+    assert f"开工的项目 {len(recent)} 个" in answer and all(name in answer for name in recent), answer
+    assert "尚未开工" not in answer.split("【")[0]
+
+
+def test_the_mean_days_between_two_steps(assistant: Assistant) -> None:
+    projects = _rows("projects.csv")
+    spans = [(s - d).days for p in projects if (d := _day(p["签约日期"])) and (s := _day(p["开工日期"]))]
+    mean = _r2(Decimal(sum(spans)) / len(spans)).rstrip("0").rstrip(".")
+    for question in ("签约到开工平均用了多少天", "签约后平均多少天能开工"):
+        asked = assistant.ask(question)
+        assert asked.answer.startswith(f"{len(spans)} 个项目从签约到开工平均用了 {mean}天"), asked.answer
+        assert f"最长 {max(spans)} 天，最短 {min(spans)} 天" in asked.answer and asked.flagged_numbers == []
+
+
+def test_a_steps_day_asked_of_each_listed_project_is_its_date_column(assistant: Assistant) -> None:
+    leads = [p for p in _rows("projects.csv") if p["线索等级"] == "A" and p["阶段"] in ("线索", "在谈")]
+    answer = assistant.ask("A级线索里还没签约的是哪几个，线索哪天进来的").answer
+    for p in leads:
+        day = date.fromisoformat(p["线索日期"])
+        assert f"{p['项目名称']}（{p['地区']}，{p['阶段']}" in answer, answer
+        assert f"线索日期：{day.year}年{day.month}月{day.day}日" in answer, answer
+
+
+def test_a_range_on_a_ranking_and_a_share_of_the_key_chains_of_a_leaders_projects(assistant: Assistant) -> None:
+    from tests.answer.demo_rows import indicator
+
+    def completion(region: str) -> Decimal:
+        row = indicator(region, "2023Q2")
+        return Decimal(_r2(Decimal(row["数值"]) / Decimal(row["年度目标"]) * 100))
+
+    regions = [r for r in ("汉滨区", "旬阳市", "汉阴县", "石泉县", "宁陕县", "紫阳县", "岚皋县", "平利县", "镇坪县", "白河县",
+                           "高新区", "瀛湖", "恒口") if 65 <= completion(r) <= 70]
+    answer = assistant.ask("上半年内资完成进度在65%到70%之间的是哪几个").answer
+    assert f"介于65%到70%之间的有{len(regions)}个" in answer and all(r in answer.split("【")[0] for r in regions), answer
+    led = [p for p in _rows("projects.csv") if p["包抓领导"] == "副市长（分管商务）"]
+    share = _r2(Decimal(sum(1 for p in led if p["产业链"])) / len(led) * 100)
+    chained = assistant.ask(f"商务口副市长包抓的那{len(led)}个项目，5+3链上的占多大比例").answer
+    assert f"重点产业链项目占比 {share}%" in chained, chained
