@@ -1271,7 +1271,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         if len(issues) > 1:
             slots.ledger_on, slots.date_to = issues[0], issues[-1]
     slots.milestone = _milestone(text)
-    if slots.milestone and slots.days is not None and slots.days_within and slots.date_from is None \
+    if slots.milestone and slots.days is not None and slots.days_within and slots.date_from is None and today \
             and (reached := _REACHED_WITHIN.search(text)) and not _NOT_YET_AFTER.search(text, reached.end()):
         # 开工不到两个月的, 投产还不满90天的: the projects that took that step within the days, up to today (a step not
         # yet taken after it, 签约不到两个月还没开工的, is a wait, not a step taken)
