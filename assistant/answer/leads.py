@@ -646,6 +646,7 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     ranks = [r.rank for r in ranked if r.rank is not None]
     asked = [g.name for g in parsed.regions if not g.is_city]
     day = f"截至{cn_date(result.as_of)}台账，"
+    among = f"{parsed.slots.county_class}县区中" if parsed.slots.county_class else "各县区"  # (二类县区里最低的)
     if asked:
         parts = []
         for name in asked:
@@ -670,7 +671,7 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
         which, n, cut = ends
         rows = [r for r in ranked if (r.rank <= cut if which == "前" else r.rank >= cut)]  # type: ignore[operator]
         rows.sort(key=lambda r: r.rank or 0, reverse=which == "倒数")
-        return (f"{day}各县区{project_rate(by)}{which}{n}名：" + "、".join(
+        return (f"{day}{among}{project_rate(by)}{which}{n}名：" + "、".join(
             f"{r.region}（{_rank_words(r.rank or 0, ranks.count(r.rank or 0))}，{fmt(r.rate(by), '%')}）" for r in rows) + "。")
     end = _extreme(parsed, ranks)
     if end is None:
@@ -679,7 +680,7 @@ def _county_rate_lead(parsed: Parsed, result: CountyRanking) -> str:
     rows = [r for r in ranked if r.rank == place]
     names = "、".join(f"{r.region}（{fmt(r.rate(by), '%')}）" for r in rows)
     tie = f"，{len(rows)}个县区并列" if len(rows) > 1 else ""
-    return f"{day}各县区{project_rate(by)}排{said}的是{names}{tie}。"
+    return f"{day}{among}{project_rate(by)}排{said}的是{names}{tie}。"
 
 
 # Which counties' places changed between two periods (哪些县区名次有变化, 排名哪些县区变了, 谁的名次变了).
