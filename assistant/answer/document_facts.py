@@ -35,7 +35,7 @@ UNWRITTEN = re.compile(r"手机|微信|邮箱|电子邮件|传真|QQ|qq")
 _ASKING = re.compile(r"[是的了呢吗啊呀吧？?。！!，,\s]|多少|哪天|哪一天|什么时候|啥时候|何时|日期|时间|文号|发文|字号|印发|下发|发布|"
                      r"出台|成文|签发|落款|那个|这个|单位|部门|机关|谁|联系|电话|号码|经办|抄送|抄给|抄报|留的")
 MIN_SHARE = 3.0  # the summed distinctiveness of the pairs shared, below which no document is named
-MARGIN = 1.5  # the best document's share over the next one's
+MARGIN = 1.5  # the best document's share over the next one's (or MIN_SHARE more than it)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,9 @@ def asked_fact(question: str, headings: dict[str, str]) -> DocumentFact | None:
     scores = sorted(((sum(weight[p] for p in wanted & ps), doc) for doc, ps in pairs.items()), reverse=True)
     best, doc = scores[0]
     second = scores[1][0] if len(scores) > 1 else 0.0
-    if best < MIN_SHARE or best < MARGIN * second:
+    # (a long name the documents share, 全市招商引资工作情况, adds to the next one's share as well: what sets the best
+    # apart by at least MIN_SHARE of its own names it too)
+    if best < MIN_SHARE or best < MARGIN * second and best - second < MIN_SHARE:
         return None
     return DocumentFact(doc, *asked)
 

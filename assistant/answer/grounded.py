@@ -500,7 +500,7 @@ def figures_for(parsed: Parsed, store: FigureStore | None, comp: Composition, kn
         # 外资到了多少，同比涨了几成: the amount a clause asks is there, and answers that clause
         clauses = [c for c in re.split(r"[，,；;？?。]", parsed.text) if c.strip()]
         valued = [r for r in comp.results if getattr(r, "value", None) is not None] if lacking == "同比" and any(
-            not ASKS_YOY.search(c) and re.search(r"多少|几", c) for c in clauses) else []
+            not ASKS_YOY.search(c) and re.search(r"多少|几|呢$", c) for c in clauses) else []
         if valued:
             said = [f"{_period_of(r)}{r.metric}{format_value(r.value, r.unit)}" for r in valued]  # type: ignore[attr-defined]
             comp.lead = "；".join(said) + "。" + comp.lead

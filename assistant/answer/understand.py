@@ -418,6 +418,8 @@ THIS_WEEK = re.compile(r"(?:本|这)个?(?:周|星期|礼拜)(?!一|二|三|四|
 WEEK_WORDS = re.compile(r"(?:本|上|这|下)个?(?:周|星期|礼拜)|(?:最近|近)\s*(?:[一两二三四1-4]\s*个?)?(?:周|星期)|近\s*\d+\s*天|这几天")
 # the last n weeks up to the day relative dates count from (近两周新进的线索, 最近三个星期开工的项目)
 RECENT_WEEKS = re.compile(r"(?:最近|近)\s*([一两二三四1-4])\s*个?(?:周|星期|礼拜)")
+# The last months or days up to now (最近一个月, 近两个月, 最近30天): a window of what happened, as 最近两周 is.
+RECENT_SPAN = re.compile(r"(?:最近|近|过去)\s*(\d{1,3}|[一两二三四五六])\s*(?:个\s*月|天|日)(?!以上|以前|之前)")
 # two days of the data's year (7月7日到7月21日之间), or one day up to now (7月14日以来): a window of what happened
 DAY_RANGE = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]\s*"
                        r"(?:(?:到|至|—|-|~)\s*(?:(\d{1,2})\s*月)?\s*(\d{1,2})\s*[日号]|(以来|之后|以后|起|至今))")
@@ -708,6 +710,16 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         weeks = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(recent.group(1)) or int(recent.group(1))
         parsed.slots.date_to = today
         parsed.slots.date_from = today - timedelta(days=7 * weeks - 1)
+        parsed.slots.week = True
+    elif (span := RECENT_SPAN.search(text)) and parsed.slots.date_from is None:
+        # 最近一个月走访了哪些企业: the days up to the ledger's (or the clock's) day
+        n = int(span.group(1)) if span.group(1).isdigit() else {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5,
+                                                                  "六": 6}[span.group(1)]
+        length = n * 30 if "月" in span.group(0) else n
+        if parsed.slots.days == length:  # (the span is the window, not a waiting time: 近两个月新登记了哪些问题)
+            parsed.slots.days = parsed.slots.problem_days = None
+        parsed.slots.date_to = today
+        parsed.slots.date_from = today - timedelta(days=length - 1)
         parsed.slots.week = True
     elif (THIS_WEEK.search(text) or LAST_WEEK.search(text)) and parsed.slots.date_from is None:
         # …and so is a week compared with the one before (这周到位资金比上周多了多少): this week's change

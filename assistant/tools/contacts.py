@@ -55,7 +55,7 @@ class ContactList(BaseModel):
     examples=[
         "驻深圳联络处今年对接了哪些企业？", "上海联络处走访了哪些企业", "各联络处今年叩门了多少次",
         "联络处最近拜访了哪些企业，下一步干什么", "驻外联络处对接企业的情况", "欣旺达电子谁去对接过",
-        "某人今年走访了哪些企业", "某人最近一次叩门是哪天去的哪家",
+        "某人今年走访了哪些企业", "某人最近一次叩门是哪天去的哪家", "哪个联络处走访次数最多",
     ],
     slots={"office": "city", "about": "contact_about", "about_field": "contact_field"},
     path="contacts",

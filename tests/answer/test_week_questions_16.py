@@ -168,3 +168,23 @@ def test_a_range_on_a_ranking_and_a_share_of_the_key_chains_of_a_leaders_project
     share = _r2(Decimal(sum(1 for p in led if p["产业链"])) / len(led) * 100)
     chained = assistant.ask(f"商务口副市长包抓的那{len(led)}个项目，5+3链上的占多大比例").answer
     assert f"重点产业链项目占比 {share}%" in chained, chained
+
+
+def test_the_last_months_are_a_window_of_what_happened(assistant: Assistant) -> None:
+    contacts = _rows("contacts.csv")
+    ledger = max(date.fromisoformat(p["填报日期"]) for p in _rows("projects.csv"))
+    recent = [c for c in contacts if 0 <= (ledger - date.fromisoformat(c["日期"])).days < 30]
+    answer = assistant.ask("最近一个月走访了哪些企业").answer
+    assert f"走访叩门记录 {len(recent)} 次" in answer and all(c["企业名称"] in answer for c in recent), answer
+    problems = _rows("problems.csv")
+    raised = [p["编号"] for p in problems if p["状态"] != "已解决"
+              and 0 <= (ledger - date.fromisoformat(p["提出日期"])).days < 60]
+    new = assistant.ask("近两个月新登记了哪些问题").answer
+    assert f"提出的未解决问题 {len(raised)} 个" in new and all(code in new for code in raised), new
+    assert "超过 60 天" not in new
+
+
+def test_a_follow_up_swapping_the_place_keeps_the_amount_beside_a_missing_yoy(assistant: Assistant) -> None:
+    value = q1_row("汉滨区")[6]
+    answer = assistant.ask("那汉滨呢？同比呢", history=["汉阴一季度外资多少"]).answer
+    assert answer.startswith(f"汉滨区2023年一季度（1-3月）外商直接投资{_r2(Decimal(value))}万美元。"), answer
