@@ -711,11 +711,11 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         parsed.slots.date_to = today
         parsed.slots.date_from = today - timedelta(days=7 * weeks - 1)
         parsed.slots.week = True
-    elif (span := RECENT_SPAN.search(text)) and parsed.slots.date_from is None:
+    elif (recent_span := RECENT_SPAN.search(text)) and parsed.slots.date_from is None:
         # 最近一个月走访了哪些企业: the days up to the ledger's (or the clock's) day
-        n = int(span.group(1)) if span.group(1).isdigit() else {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5,
-                                                                  "六": 6}[span.group(1)]
-        length = n * 30 if "月" in span.group(0) else n
+        n = int(recent_span.group(1)) if recent_span.group(1).isdigit() else {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5,
+                                                                  "六": 6}[recent_span.group(1)]
+        length = n * 30 if "月" in recent_span.group(0) else n
         if parsed.slots.days == length:  # (the span is the window, not a waiting time: 近两个月新登记了哪些问题)
             parsed.slots.days = parsed.slots.problem_days = None
         parsed.slots.date_to = today
