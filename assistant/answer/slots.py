@@ -332,6 +332,7 @@ class Slots:
     unvisited: bool | None = None  # companies no visit record names (哪几家一次走访记录都没有)
     problem_code: str | None = None  # a problem of the ledger named by its 编号 (WT-2023-003)
     rated: dict[str, str] | None = None  # ledger column → value of the projects a rate is asked of (分管卫健的)
+    rated_key_chain: bool | None = None  # key_chain, of the projects a rate is asked of (链上但不算制造业的…开工率)
     stuck_in: str | None = None  # the stage projects stay in past a time (在谈满一个月还没签下来 → 在谈)
     days_within: bool | None = None  # the day count is an upper bound (签约还不满两个月、没开工的)
     span_over: int | None = None  # the days between two steps above which projects are listed (签约后超过45天才开工的)
@@ -1292,7 +1293,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         said = list(dict.fromkeys([*ledger_columns(bare_text), *(in_charge_columns(bare_text, said_only=True) if who else []),
                                    *(["约定开工期限"] if _DEADLINE_ASKED.search(bare_text) else []),
                                    *(f"{_STEP_DAY_WORDS[m.group(1) or m.group(2)]}日期"
-                                     for m in _STEP_DAY_ASKED.finditer(bare_text))]))
+                                     for m in _STEP_DAY_ASKED.finditer(bare_text)
+                                     if not _DEADLINE_ASKED.search(bare_text) and "约定" not in bare_text)]))
         slots.columns = said or (in_charge_columns() if who else None)
         if slots.due_from is not None and slots.columns == ["约定开工期限"]:
             slots.columns = None  # 约定开工期限在4月份的项目: the deadline picks the projects, it is not asked of them
@@ -1329,6 +1331,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
     if slots.rate is None and _CHAIN_SHARE.search(text):
         slots.rate, slots.key_chain = "涉链占比", None  # (the share of the key chains' projects, not a filter on them)
+    if slots.rate is not None and slots.key_chain is not None:
+        # 5+3链上的项目开工率: the projects the rate is of, not a list of them
+        slots.rated_key_chain, slots.key_chain = slots.key_chain, None
     if slots.rate == "资金到位率" and _NEW_FUNDS.search(text):
         slots.rate = "新建项目当年资金到位率"  # 按考核口径（新建项目、当年到位）: the assessment's own measure
     slots.per_county = bool(PER_COUNTY.search(text)) or None

@@ -263,7 +263,7 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
         "项目库里一共有多少项目", "开工项目有多少个", "外资项目有几个",
     ],
     slots={"matches": "rated", "signed_from": "signed_from", "signed_to": "signed_to", "source_unit": "source",
-           "key_chain": "key_chain"},
+           "key_chain": "rated_key_chain"},
     path="projects",
 )
 def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,

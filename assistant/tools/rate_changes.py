@@ -79,7 +79,8 @@ class RateChange(BaseModel):
         "某条产业链的资金到位率这几期是怎么变的", "一条链上项目的开工率上月底那期和现在各是多少",
         "不在重点产业链上的项目资金到位率每期多少", "某县资金到位率哪一周提高得最多，是哪个项目到的钱",
     ],
-    slots={"rate": "rate", "date_from": "date_from", "date_to": "date_to", "region": "county", "ledger_on": "ledger_on"},
+    slots={"rate": "rate", "date_from": "date_from", "date_to": "date_to", "region": "county", "ledger_on": "ledger_on",
+           "key_chain": "rated_key_chain"},
     requires=("rate", "across_issues"),
     path="rate-change",
 )
