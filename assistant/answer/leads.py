@@ -388,12 +388,14 @@ def _span_order_lead(order: str, listed: ProjectList, over: int | None = None,
     start, end, longest = SPAN_ORDERS[order]
     spans = [(item, days) for item in listed.items if (days := span_days(item, order)) is not None]
     first, then = (column.removesuffix("日期") for column in SPAN_ORDER_COLUMNS[order])
-    mean = next((f for f in listed.figures if f.label.startswith(f"从{first}到{then}的平均天数")), None)
-    if average and mean is not None and mean.value is not None:
+    stated = {f.label.split("（")[0]: f for f in listed.figures if f.label.startswith(f"从{first}到{then}的")}
+    mean, longest_, shortest = (stated.get(f"从{first}到{then}的{w}") for w in ("平均天数", "最长天数", "最短天数"))
+    if average and mean is not None and longest_ is not None and shortest is not None and mean.value is not None:
         # 签约到开工平均用了多少天: the mean over the projects with both dates, then the longest and shortest
-        return (f"{mean.label.split('（')[1].rstrip('）')}从{first}到{then}平均用了 {fmt(mean.value, '天')}"
-                f"（最长 {spans[0][1]} 天，最短 {min(d for _, d in spans)} 天）。",
-                [mean.value, float(spans[0][1]), float(min(d for _, d in spans))])
+        counted = mean.label.split("（")[1].rstrip("）")
+        return (f"{counted}从{first}到{then}平均用了 {fmt(mean.value, '天')}"
+                f"（最长 {fmt(longest_.value, '')} 天，最短 {fmt(shortest.value, '')} 天）。",
+                [mean.value, float(longest_.value or 0), float(shortest.value or 0)])
     if over is not None or under is not None:
         bound = f"超过 {over} 天才" if over is not None else f"不到 {under} 天就"
         if not spans:

@@ -624,10 +624,13 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         # 签约到开工平均用了多少天: the mean of the days between the two steps, over the projects with both dates
         first, then = (c.removesuffix("日期") for c in SPAN_ORDER_COLUMNS[order])
         mean = round(sum(spans) / len(spans), 2)
-        totals = f"两个日期都有的 {len(spans)} 个项目从{first}到{then}平均用了 {format_value(mean, '天')}"
-        figures.append(Figure(label=f"从{first}到{then}的平均天数（{len(spans)} 个项目）", value=mean, unit="天",
-                              period=p.key if p else None,
-                              provenance=prov.model_copy(update={"formula": f"平均天数 = Σ（{then}日期 − {first}日期）÷ 项目数"})))
+        totals = (f"两个日期都有的 {len(spans)} 个项目从{first}到{then}平均用了 {format_value(mean, '天')}"
+                  f"（最长 {max(spans)} 天，最短 {min(spans)} 天）")
+        # (over every project with both dates, not only the rows listed: the shortest may lie past the list's end)
+        figures += [Figure(label=f"从{first}到{then}的{what}（{len(spans)} 个项目）", value=value, unit="天",
+                           period=p.key if p else None,
+                           provenance=prov.model_copy(update={"formula": f"平均天数 = Σ（{then}日期 − {first}日期）÷ 项目数"}))
+                    for what, value in (("平均天数", mean), ("最长天数", max(spans)), ("最短天数", min(spans)))]
     if sums:
         # an amount column asked of the list is added up over every listed project, with how many filled it
         said, summed = sums_said(sums, "符合条件的项目", p.key if p else None, prov)
