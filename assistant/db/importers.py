@@ -44,6 +44,7 @@ from assistant.db.models import (
     Region,
 )
 from assistant.db.periods import Period
+from assistant.db.rate_sums import refresh_issue_sums
 from assistant.db.tabular import Grid, read_grid
 from assistant.db.vocab import NameIndex, normalise_name
 
@@ -285,6 +286,7 @@ def _apply_projects(session: Session, refs: _Refs, ledger: rec.ProjectFile, impo
     touched: dict[str, dict[str, Any]] = {}  # project name: its versioned values
     ids: dict[str, int] = {}
     fresh: list[dict[str, Any]] = []
+    regroup = False
     for r in ledger.records:
         enterprise = refs.enterprises.get(normalise_name(r.enterprise_name)) if r.enterprise_name else None
         values = {
@@ -310,6 +312,8 @@ def _apply_projects(session: Session, refs: _Refs, ledger: rec.ProjectFile, impo
             if row.as_of is not None and row.as_of > day:
                 counts.kept_newer += 1  # an earlier week's file: history only
             else:
+                # a project moved to another chain or kind regroups the per-issue sums of every issue
+                regroup = regroup or row.chain_id != values["chain_id"] or row.build_type != values["build_type"]
                 _upsert(session, counts, row, Project, values, import_id)
                 if row.as_of != day:
                     row.as_of = day
@@ -321,6 +325,8 @@ def _apply_projects(session: Session, refs: _Refs, ledger: rec.ProjectFile, impo
         ids.update((name, pid) for name, pid in session.execute(
             select(Project.name, Project.id).where(Project.import_id == import_id)))
     counts.history = _record_versions(session, {ids[name]: v for name, v in touched.items()}, day, import_id)
+    session.flush()
+    refresh_issue_sums(session, None if regroup else day)
     return counts
 
 

@@ -26,9 +26,11 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import Session
 
 from assistant.db import models
 from assistant.db.errors import CityMismatch
+from assistant.db.rate_sums import refresh_issue_sums
 from assistant.db.reference import CITY_NAME, CityConfig, configured_city
 
 _version_metadata = MetaData()
@@ -124,11 +126,19 @@ def _index_versions_by_project_and_end(conn: Connection, city: CityConfig) -> No
             index.create(conn, checkfirst=True)
 
 
+def _add_issue_sums(conn: Connection, city: CityConfig) -> None:
+    """The per-issue sums of the project rates (project_issue_sums), filled from the history already imported."""
+    models.Base.metadata.create_all(conn, tables=[models.ProjectIssueSum.__table__], checkfirst=True)  # type: ignore[list-item]
+    with Session(bind=conn) as session:
+        refresh_issue_sums(session)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create_core_tables", _create_core_tables),
     Migration(2, "seed_regions_and_chains", _seed_reference_data),
     Migration(3, "ledgers_lifecycle_history_contacts", _add_ledgers),
     Migration(4, "index_project_versions_by_project_and_end", _index_versions_by_project_and_end),
+    Migration(5, "project_issue_sums", _add_issue_sums),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -206,6 +206,33 @@ class ProjectVersion(Base):
         return and_(cls.valid_from <= day, cls.valid_to > day)
 
 
+class ProjectIssueSum(Base):
+    """项目比率的各期汇总：for each issue of the project ledger (an as-of date imported), the sums the project rates
+    are worked out from, over the versions in force that day, per region and chain. Derived data, kept by the
+    importer (rate_sums.refresh_issue_sums): a rate's series over a year of weekly issues reads a few hundred of
+    these rows instead of sweeping tens of thousands of versions. The “5+3” share is not stored: it is read from
+    chain_id against the chains' current is_key."""
+
+    __tablename__ = "project_issue_sums"
+    __table_args__ = (Index("ix_project_issue_sum", "issue", "region_id", "chain_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue: Mapped[date] = mapped_column(Date)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))  # the version's region that day
+    chain_id: Mapped[int | None] = mapped_column(ForeignKey("industry_chains.id"))
+    projects: Mapped[int] = mapped_column(Integer)
+    signed: Mapped[int] = mapped_column(Integer)
+    started: Mapped[int] = mapped_column(Integer)
+    with_funds: Mapped[int] = mapped_column(Integer)  # signed, with both 总投资 and 到位资金 filled
+    funds_yi_yuan: Mapped[float] = mapped_column(_amount())
+    totals_yi_yuan: Mapped[float] = mapped_column(_amount())
+    due: Mapped[int] = mapped_column(Integer)  # signed, with a 约定开工期限 on or before the issue's day
+    on_time: Mapped[int] = mapped_column(Integer)
+    new_with_funds: Mapped[int] = mapped_column(Integer)  # 新建, signed, with 总投资 and 当年到位资金 filled
+    new_funds_yi_yuan: Mapped[float] = mapped_column(_amount())
+    new_totals_yi_yuan: Mapped[float] = mapped_column(_amount())
+
+
 class Contact(Base):
     """走访 / 叩门记录：哪天、谁、哪个单位（联络处）对接了哪家企业，结果和下一步。"""
 
@@ -306,5 +333,5 @@ class ProblemProgress(Base):
     import_id: Mapped[int] = mapped_column(ForeignKey("import_log.id"))
 
 
-DATA_TABLES: tuple[type[Base], ...] = (Office, Enterprise, Project, ProjectVersion, Contact, Indicator, Event, Problem,
-                                       ProblemProgress)
+DATA_TABLES: tuple[type[Base], ...] = (Office, Enterprise, Project, ProjectVersion, ProjectIssueSum, Contact, Indicator,
+                                       Event, Problem, ProblemProgress)

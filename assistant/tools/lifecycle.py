@@ -45,8 +45,9 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import ImportLog, IndustryChain, Project, ProjectVersion, Region
+from assistant.db.models import ImportLog, IndustryChain, Project, ProjectIssueSum, ProjectVersion, Region
 from assistant.db.periods import parse_period
+from assistant.db.rate_sums import KEY_TERM, NEW_BUILD, STORED, on_key_chain, rate_aggregates
 from assistant.db.reference import PROJECT_STAGES, SIGNED_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
@@ -866,7 +867,7 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     `regions`: only these regions' projects (the `city` row is then their combined rates: 二类县区合计); `where`:
     further conditions on the project (one chain's projects: the `city` row is then that chain's rates)."""
     src: Any = ProjectVersion if ledger_on is not None else Project
-    aggregates = _rate_aggregates(src, src.start_deadline <= day)
+    aggregates = rate_aggregates(src, src.start_deadline <= day)
     names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
     only = [i for i, n in names.items() if n in set(regions)] if regions is not None else None
 
@@ -889,12 +890,6 @@ def county_rates_in_db(session: Session, day: date, ledger_on: date | None = Non
     return {name: _rates_of(name, rest) for name, *rest in rows}
 
 
-def on_key_chain() -> ColumnElement[bool]:
-    """The projects on a “5+3” key chain, with the key chains as a subquery: a scan of the ledger joins nothing per
-    row."""
-    return Project.chain_id.in_(select(IndustryChain.id).where(IndustryChain.is_key.is_(True)))
-
-
 def version_bounds() -> tuple[ColumnElement[date], ColumnElement[date]]:
     """A version's valid_from and valid_to wrapped so that no planner walks the versions' date index: for a query
     over a few projects' whole histories, each project's versions are found by its id instead (on a window of
@@ -908,35 +903,6 @@ def versions_between(first: date, last: date, where: tuple[ColumnElement[bool], 
     planner walks, then each one's versions by its id, the version dates left unindexed (version_bounds)."""
     start, end = version_bounds()
     return ProjectVersion.project_id.in_(select(Project.id).where(*where)), end > first, start <= last
-
-
-def _rate_terms(src: Any, due_by: ColumnElement[bool]) -> tuple[Any, ...]:
-    """What one row of `src` (Project, or ProjectVersion joined to its Project) adds to each sum the project rates
-    are worked out from (_rates_of reads the sums in this order). `due_by`: the condition on a signed row's
-    deadline under which it counts as due (deadline by the day the rates are of); it moves the two terms at _DUE."""
-    signed = src.stage.in_(SIGNED_STAGES)
-    money = and_(signed, src.total_investment_yi_yuan.is_not(None), src.funds_arrived_yi_yuan.is_not(None))
-    due = and_(signed, src.start_deadline.is_not(None), due_by)
-    # 新建 is the project's own column (its versions keep the amounts, not the kind)
-    new = and_(signed, Project.build_type == NEW_BUILD, src.total_investment_yi_yuan.is_not(None),
-               src.funds_this_year_yi_yuan.is_not(None))
-
-    def one(cond: ColumnElement[bool]) -> Any:
-        return case((cond, 1), else_=0)
-
-    return (literal(1), one(signed), one(src.stage.in_(("开工", "投产"))), one(money),
-            case((money, src.funds_arrived_yi_yuan), else_=0), case((money, src.total_investment_yi_yuan), else_=0),
-            one(due), one(and_(due, src.started_on.is_not(None), src.started_on <= src.start_deadline)),
-            one(on_key_chain()), one(new), case((new, src.funds_this_year_yi_yuan), else_=0),
-            case((new, src.total_investment_yi_yuan), else_=0))
-
-
-_DUE = slice(6, 8)  # the terms `due_by` moves: due, and started by the deadline
-
-
-def _rate_aggregates(src: Any, due_by: ColumnElement[bool]) -> tuple[Any, ...]:
-    """The sums of _rate_terms over a GROUP BY's rows."""
-    return func.count(), *(func.sum(term) for term in _rate_terms(src, due_by)[1:])
 
 
 _AMOUNT_STEP = Decimal("0.000001")  # the amounts' six decimals (models._amount)
@@ -961,48 +927,26 @@ def _rates_of(name: str, sums: Iterable[Any]) -> CountyRates:
 
 def rates_by_issue(session: Session, days: list[date], name: str,
                    where: tuple[ColumnElement[bool], ...] = ()) -> dict[date, CountyRates]:
-    """The rates of the projects picked by `where` as each issue of `days` recorded them (the versions in force on
-    each day), the same sums as county_rates_in_db's, by a sweep: a version adds its terms to the sums on the day
-    it starts and takes them back on the day it ends (valid_from <= day < valid_to); its due terms start at the
-    later of its start and its deadline. One statement: the picked versions' terms read once (a CTE), summed by
-    those three days, so the cost follows the versions, not versions × issues. An issue with no such project is
-    absent."""
+    """The rates of the projects picked by `where` (conditions on project_issue_sums' region_id and chain_id) as
+    each issue of `days` recorded them: the same sums as county_rates_in_db's over the versions in force that day,
+    read from the per-issue totals the importer keeps (rate_sums.refresh_issue_sums), a few hundred rows for a
+    year of weekly issues. An issue with no such project is absent."""
     if not days:
         return {}
-    v = ProjectVersion
-    terms = _rate_terms(v, v.start_deadline < v.valid_to)  # (a due term that starts after the version ends: none)
-    due_from = case((v.start_deadline > v.valid_from, v.start_deadline), else_=v.valid_from)
-    per = (select(v.valid_from.label("start"), v.valid_to.label("end"), due_from.label("due_from"),
-                  *(term.label(f"t{i}") for i, term in enumerate(terms)))
-           .select_from(Project).join(v, Project.id == v.project_id)
-           .where(*versions_between(days[0], days[-1], where)).cte("per_version"))
-    sums = [func.sum(per.c[f"t{i}"]) for i in range(len(terms))]
-
-    def by(key: str, sign: int) -> Select[Any]:
-        return select(literal(sign), per.c[key], *sums).group_by(per.c[key])
-
-    moves: list[tuple[date, list[Decimal]]] = []
-    for sign, day, *total in session.execute(union_all(by("start", 1), by("due_from", 0), by("end", -1))):
-        delta = [_summed(x) * (sign or 1) for x in total]
-        if sign == 1:  # (a version's due terms start on its due_from day instead)
-            delta[_DUE] = [Decimal(0)] * 2
-        elif sign == 0:
-            delta = [Decimal(0)] * _DUE.start + delta[_DUE] + [Decimal(0)] * (len(delta) - _DUE.stop)
-        moves.append((_as_date(day), delta))
-    moves.sort(key=lambda m: m[0])
+    s = ProjectIssueSum
+    sums = [func.sum(getattr(s, column)) for column in STORED]
+    key = func.sum(case((on_key_chain(s.chain_id), s.projects), else_=0))
     out: dict[date, CountyRates] = {}
-    running, j = [Decimal(0)] * len(terms), 0
-    for day in sorted(days):
-        while j < len(moves) and moves[j][0] <= day:
-            running = [a + b for a, b in zip(running, moves[j][1], strict=True)]
-            j += 1
-        if running[0]:
-            counted = [x if i in _AMOUNTS else int(x) for i, x in enumerate(running)]
-            out[day] = _rates_of(name, counted)
+    for day, *total in session.execute(select(s.issue, *sums, key).where(s.issue.in_(days), *where)
+                                       .group_by(s.issue)):
+        counted: list[Any] = [_summed(x) if i in _AMOUNTS else int(x or 0) for i, x in enumerate(total[:-1])]
+        counted.insert(KEY_TERM, int(total[-1] or 0))
+        if counted[0]:
+            out[_as_date(day)] = _rates_of(name, counted)
     return out
 
 
-_AMOUNTS = {4, 5, 10, 11}  # the terms that are amounts, not counts
+_AMOUNTS = {4, 5, 9, 10}  # the stored sums that are amounts, not counts (STORED's order)
 
 
 class Mover(BaseModel):
@@ -1067,7 +1011,6 @@ def _as_date(value: Any) -> date:
 RATE_FIELDS = {"开工率": "start_rate_pct", "资金到位率": "funds_rate_pct", "合同履约率": "fulfilment_rate_pct",
                 "涉链占比": "key_chain_share_pct", "新建项目当年资金到位率": "new_funds_rate_pct"}
 WHOLE_CITY = "全市"  # the row of the whole ledger beside the counties'
-NEW_BUILD = "新建"  # the 新建/续建 column's value of a new project
 
 
 def project_rate(by: str) -> str:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,8 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import Project, ProjectVersion, Region
+from assistant.db.models import Project, ProjectIssueSum, ProjectVersion, Region
+from assistant.db.rate_sums import on_key_chain
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
 from assistant.tools.common import Named, check_region, provenance_of, resolve_chain, resolve_region
@@ -29,13 +31,13 @@ from assistant.tools.lifecycle import (
     issue_on,
     ledger_dates,
     movers_by_issue,
-    on_key_chain,
     rates_by_issue,
 )
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value
 
 CITY = WHOLE_CITY
+MOVERS_EVERY_STEP = 13  # a series of up to this many issues (a quarter of weeks) names the movers of every step
 MOVERS_SHOWN = 5  # per issue, the projects that moved the most (a stage first, then the biggest change of funds)
 
 
@@ -56,7 +58,7 @@ class RateStep(BaseModel):
     value: float | None
     change_points: float | None = None
     movers: list[str] = []  # 富硒茶饮品项目（示例）到位资金 0.60 → 0.70亿元: those that moved most
-    moved: int = 0  # how many projects moved, listed or not
+    moved: int | None = 0  # how many projects moved, listed or not (None: not looked up, see _series)
 
 
 class RateChange(BaseModel):
@@ -111,7 +113,8 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
         by_chain = chain is not None or key_chain is not None  # the projects of a chain (or off the key chains)
         # (a county officer's chain is the chain's projects in their county)
         own_region = resolve_region(session, store.region_scope) if store.region_scope and named is None else None
-        scope, where = _scope(session, named or own_region if by_chain else named, chain, key_chain)
+        scope, picking = _scope(session, named or own_region if by_chain else named, chain, key_chain)
+        where = picking(Project)
         last = issue_on(issues, date_to, rate) if date_to else issues[-1]
         # the issue before the window: what the ledger said when it began (这周比上周: last week's issue); for one
         # chain's projects, or when each issue is asked, with no day named, the whole history (哪一期开始过六成的,
@@ -124,16 +127,19 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
             raise InvalidValue(f"{cn_date(last)}那期以前没有更早的台账可比较（最早一期是{cn_date(issues[0])}）。")
         # the versions behind the two issues: their ids in order and their imports, each from the database (not
         # tens of thousands of (id, import) pairs sorted here)
-        behind = (ProjectVersion.in_force(first) | ProjectVersion.in_force(last), *(where if by_chain else ()))
+        # (one chain's projects picked by id first, each one's versions by its id: no join walking all versions)
+        behind = (ProjectVersion.in_force(first) | ProjectVersion.in_force(last),
+                  *((ProjectVersion.project_id.in_(select(Project.id).where(*where)),) if by_chain and where else ()))
 
         def of_versions(column: Any) -> Select[Any]:
-            return select(column).join(Project, Project.id == ProjectVersion.project_id).where(*behind)
+            return select(column).where(*behind)
 
         prov = provenance_of(session, "project_versions",
                              list(session.scalars(of_versions(ProjectVersion.id).order_by(ProjectVersion.id))),
                              session.scalars(of_versions(ProjectVersion.import_id).distinct()), None,
                              f"{RATE_RULES[rate]}；两期各按当期台账的项目记录计算，变化 = 后一期 − 前一期（百分点）")
-        series = _series(session, rate, [d for d in issues if first <= d <= last], scope, where) \
+        series = _series(session, rate, [d for d in issues if first <= d <= last], scope, where,
+                         picking(ProjectIssueSum)) \
             if scope is not None else []
         if by_chain:  # one chain's projects: its series is the answer, the counties' rates are not asked
             return _of_scope(rate, first, last, scope or "", series, prov)
@@ -176,39 +182,67 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
 
 
 def _scope(session: Session, named: Named | None, chain: str | None, key_chain: bool | None
-           ) -> tuple[str | None, tuple[ColumnElement[bool], ...]]:
-    """The projects a series is of, in words, and the conditions picking them (None: the whole ledger)."""
-    where: list[ColumnElement[bool]] = []
+           ) -> tuple[str | None, Callable[[Any], tuple[ColumnElement[bool], ...]]]:
+    """The projects a series is of, in words (None: the whole ledger), and the conditions picking them from a table
+    with their region_id and chain_id (the projects, or the per-issue sums of the rates)."""
     words: list[str] = []
-    if named is not None and not named.is_city:
-        where.append(Project.region_id == named.id)
-        words.append(named.name)
+    region_id = named.id if named is not None and not named.is_city else None
+    if region_id is not None:
+        words.append(named.name if named is not None else "")
+    chain_id = None
     if chain is not None:
         picked = resolve_chain(session, chain)
-        where.append(Project.chain_id == picked.id)
+        chain_id = picked.id
         words.append(f"{picked.name}产业链")
     elif key_chain is not None:
-        on_key = on_key_chain()
-        where.append(on_key if key_chain else or_(Project.chain_id.is_(None), ~on_key))
         words.append("“5+3”重点产业链上的" if key_chain else "不在“5+3”重点产业链上的")
-    return ("".join(words) if words else None), tuple(where)
+
+    def where(src: Any) -> tuple[ColumnElement[bool], ...]:
+        picks: list[ColumnElement[bool]] = []
+        if region_id is not None:
+            picks.append(src.region_id == region_id)
+        if chain_id is not None:
+            picks.append(src.chain_id == chain_id)
+        elif key_chain is not None:
+            on_key = on_key_chain(src.chain_id)
+            picks.append(on_key if key_chain else or_(src.chain_id.is_(None), ~on_key))
+        return tuple(picks)
+
+    return ("".join(words) if words else None), where
 
 
-def _series(session: Session, rate: str, days: list[date], scope: str, where: tuple[ColumnElement[bool], ...]
-            ) -> list[RateStep]:
-    """The rate of the projects picked by `where` at each issue of `days` (rates_by_issue's sweep over their
-    versions), and the projects whose stage or funds moved most between one issue and the next (movers_by_issue)."""
-    rates = rates_by_issue(session, days, scope, where)
-    moves = movers_by_issue(session, days, where, MOVERS_SHOWN)
+def _series(session: Session, rate: str, days: list[date], scope: str, where: tuple[ColumnElement[bool], ...],
+            summed: tuple[ColumnElement[bool], ...]) -> list[RateStep]:
+    """The rate of the projects picked by `where` (conditions on the projects; `summed`, the same on the per-issue
+    sums) at each issue of `days` (rates_by_issue), and the projects whose stage or funds moved most between one
+    issue and the next (movers_by_issue). A series of more than MOVERS_EVERY_STEP issues (a year of weeks) looks
+    up the projects behind the steps its answer names — the latest, the biggest rise and the biggest fall — not
+    behind every week, which would read every version of every project picked."""
+    rates = rates_by_issue(session, days, scope, summed)
     steps: list[RateStep] = []
     for day in days:
         value = rates[day].rate(rate) if day in rates else None
         step = RateStep(issue=day, value=value)
         if steps:
             step.change_points = _moved(scope, steps[-1].value, value).change_points
-            step.moved, movers = moves.get(day, (0, []))
-            step.movers = [_move(m) for m in movers[:MOVERS_SHOWN]]
         steps.append(step)
+    if len(days) <= MOVERS_EVERY_STEP:
+        looked = [(days, steps[1:])]
+    else:
+        changed = [s for s in steps[1:] if s.change_points]
+        named = {steps[-1].issue: steps[-1]}
+        for pick in (max, min):
+            if changed:
+                top = pick(changed, key=lambda s: s.change_points or 0)
+                named[top.issue] = top
+        for step in steps[1:]:
+            step.moved = None
+        looked = [([steps[steps.index(step) - 1].issue, day], [step]) for day, step in sorted(named.items())]
+    for window, asked in looked:
+        moves = movers_by_issue(session, window, where, MOVERS_SHOWN)
+        for step in asked:
+            step.moved, movers = moves.get(step.issue, (0, []))
+            step.movers = [_move(m) for m in movers[:MOVERS_SHOWN]]
     return steps
 
 
@@ -228,7 +262,7 @@ def _steps_said(rate: str, scope: str, series: list[RateStep]) -> str:
     """Each issue's rate, the change from the one before and the projects behind it; the biggest rise named."""
     parts = [f"{cn_date(series[0].issue)} {format_value(series[0].value, '%')}"]
     for step in series[1:]:
-        more = f"等 {step.moved} 个项目" if step.moved > len(step.movers) else ""
+        more = f"等 {step.moved} 个项目" if (step.moved or 0) > len(step.movers) else ""
         moved = f"，{'；'.join(step.movers)}{more}" if step.movers and step.change_points else ""
         parts.append(f"{cn_date(step.issue)} {format_value(step.value, '%')}（{_points(step.change_points)}{moved}）")
     said = f"{scope}项目{rate}各期台账：" + "；".join(parts) + "。"

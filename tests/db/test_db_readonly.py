@@ -16,10 +16,10 @@ from assistant.db.session import FigureStore
 
 def test_migrate_is_idempotent(engine: Engine) -> None:
     assert migrate(engine) == ["create_core_tables", "seed_regions_and_chains", "ledgers_lifecycle_history_contacts",
-                               "index_project_versions_by_project_and_end"]
+                               "index_project_versions_by_project_and_end", "project_issue_sums"]
     assert migrate(engine) == []
     with engine.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(schema_version)) == 4
+        assert conn.scalar(select(func.count()).select_from(schema_version)) == 5
         assert conn.scalar(select(func.count()).select_from(Region)) == 14
 
 

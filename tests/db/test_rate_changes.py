@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
-from assistant.db.importers import import_demo
-from assistant.db.models import OPEN_END, Project, ProjectVersion
+from assistant.db.importers import import_demo, import_file
+from assistant.db.migrations import migrate, schema_version
+from assistant.db.models import OPEN_END, ImportLog, Project, ProjectIssueSum, ProjectVersion
+from assistant.db.rate_sums import on_key_chain, refresh_issue_sums
 from assistant.db.reference import PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.tools import run_tool
@@ -107,25 +109,30 @@ def test_one_chains_rate_at_every_issue_with_the_projects_that_moved_it(demo_sto
     assert off.scope == "不在“5+3”重点产业链上的" and off.rows[0].after is not None
 
 
-def test_the_series_sweep_gives_each_days_rates_of_the_ledger_as_it_stood(engine: Engine) -> None:
-    """rates_by_issue (a sweep over the versions' start, end and due days) against county_rates_in_db (one GROUP BY
-    over the versions in force that day), on random histories: every calendar day of the span, including the days
-    versions start, end and fall due, for the whole ledger, one chain and one county, on either database."""
+def test_the_per_issue_sums_give_each_issues_rates_of_the_ledger_as_it_stood(engine: Engine) -> None:
+    """rates_by_issue (read from project_issue_sums) against county_rates_in_db (one GROUP BY over the versions in
+    force that day), on random histories with an issue every day: the days versions start, end and fall due, for
+    the whole ledger, one chain, one county and the projects off the key chains, on either database."""
     import_demo(engine, DATA)
     rng = random.Random(15)
     day0 = date(2024, 1, 1)
+    days = [day0 + timedelta(days=i) for i in range(60)]
     with Session(engine) as session:
         import_id = session.scalar(select(func.max(ProjectVersion.import_id)))
         projects = session.execute(select(Project.id, Project.region_id)).all()
         session.execute(delete(ProjectVersion))
+        session.execute(update(ImportLog).where(ImportLog.kind == "projects").values(as_of=None))
+        session.add_all(ImportLog(kind="projects", file_name=f"projects_{d}.csv", file_sha256="0" * 64, layout="",
+                                  row_count=0, inserted=0, updated=0, deleted=0, imported_at=datetime(2024, 3, 1),
+                                  as_of=d) for d in days)
         for pid, region_id in projects:
             day = day0 + timedelta(days=rng.randrange(0, 20))
-            while day < day0 + timedelta(days=60):
+            while day < days[-1]:
                 end = day + timedelta(days=rng.randrange(1, 15))
                 stage = rng.choice(PROJECT_STAGES)
                 total = rng.choice([None, Decimal(rng.randrange(1, 900)) / 100])
                 session.add(ProjectVersion(
-                    project_id=pid, valid_from=day, valid_to=end if end < day0 + timedelta(days=60) else OPEN_END,
+                    project_id=pid, valid_from=day, valid_to=end if end < days[-1] else OPEN_END,
                     region_id=region_id, stage=stage, total_investment_yi_yuan=total,
                     funds_arrived_yi_yuan=rng.choice([None, Decimal(rng.randrange(0, 500)) / 100]),
                     funds_this_year_yi_yuan=rng.choice([None, Decimal(rng.randrange(0, 300)) / 100]),
@@ -133,13 +140,64 @@ def test_the_series_sweep_gives_each_days_rates_of_the_ledger_as_it_stood(engine
                     started_on=rng.choice([None, day0 + timedelta(days=rng.randrange(-10, 70))]),
                     import_id=import_id))
                 day = end
+        session.flush()
+        assert refresh_issue_sums(session) == len(days)
         session.commit()
-        days = [day0 + timedelta(days=i) for i in range(-2, 64)]
-        chain = session.scalar(select(Project.chain_id).where(Project.chain_id.is_not(None)).limit(1))
-        for where in ((), (Project.chain_id == chain,), (Project.region_id == projects[0][1],)):
-            swept = rates_by_issue(session, days, "合计", where)
-            assert swept, where
-            for day in days:
-                by_day = county_rates_in_db(session, day, ledger_on=day, city="合计", where=where,
-                                            regions=None).get("合计")
-                assert swept.get(day) == by_day, (day, where)
+        _assert_sums_match(session, days)
+
+
+def test_imports_keep_the_per_issue_sums(engine: Engine, tmp_path: Path) -> None:
+    """The importer keeps project_issue_sums: after the demo's issues, after a file that slots in between two of
+    them, and after one that moves a project to another chain (which regroups every issue's sums), each issue's
+    sums give the rates of the ledger as that issue recorded it."""
+    import_demo(engine, DATA)
+    issues = sorted(_issue(p)[0] for p in [*(DATA / "history").glob("projects_*.csv"), DATA / "projects.csv"])
+    with Session(engine) as session:
+        _assert_sums_match(session, issues)
+    # a file dated a day after the issue before the last: that issue's rows, one project's funds a little lower
+    previous = _issue(next(p for p in (DATA / "history").glob("projects_*.csv") if _issue(p)[0] == issues[-2]))[1]
+    between = issues[-2] + timedelta(days=1)
+    funded = next(r for r in previous if r["到位资金（亿元）"] and Decimal(r["到位资金（亿元）"]) > Decimal(
+        r["当年到位资金（亿元）"] or 0))
+    funded["到位资金（亿元）"] = str(Decimal(funded["到位资金（亿元）"]) - Decimal("0.01"))
+    _write(tmp_path / "between.csv", [{**r, "填报日期": between.isoformat()} for r in previous])
+    import_file(engine, "projects", tmp_path / "between.csv")
+    moved = _issue(DATA / "projects.csv")[1]
+    moved[0]["产业链"] = next(m["产业链"] for m in moved if m["产业链"] and m["产业链"] != moved[0]["产业链"])
+    _write(tmp_path / "moved.csv", moved)
+    import_file(engine, "projects", tmp_path / "moved.csv")
+    with Session(engine) as session:
+        _assert_sums_match(session, sorted([*issues, between]))
+
+
+def test_a_database_from_before_the_sums_gets_them_on_migration(engine: Engine) -> None:
+    """A database whose history was imported before project_issue_sums existed: the migration that adds the table
+    fills it from the versions, so the series tools read the same rates as the ledger's issues recorded."""
+    import_demo(engine, DATA)
+    with engine.begin() as conn:
+        conn.execute(delete(schema_version).where(schema_version.c.version == 5))
+        ProjectIssueSum.__table__.drop(conn)  # type: ignore[attr-defined]
+    assert migrate(engine) == ["project_issue_sums"]
+    issues = sorted(_issue(p)[0] for p in [*(DATA / "history").glob("projects_*.csv"), DATA / "projects.csv"])
+    with Session(engine) as session:
+        _assert_sums_match(session, issues)
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _assert_sums_match(session: Session, days: list[date]) -> None:
+    chain = session.scalar(select(Project.chain_id).where(Project.chain_id.is_not(None)).limit(1))
+    region = session.scalar(select(Project.region_id).limit(1))
+    picks = [lambda src: (), lambda src: (src.chain_id == chain,), lambda src: (src.region_id == region,),
+             lambda src: (or_(src.chain_id.is_(None), ~on_key_chain(src.chain_id)),)]
+    for pick in picks:
+        summed = rates_by_issue(session, days, "合计", pick(ProjectIssueSum))
+        assert summed, pick
+        for day in days:
+            by_day = county_rates_in_db(session, day, ledger_on=day, city="合计", where=pick(Project)).get("合计")
+            assert summed.get(day) == by_day, day
