@@ -9,7 +9,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.answer.understand import CITY_LEVEL, SHARE_OF_CITY, SINGLE_PERIOD, TOTAL, Parsed, delexicalise
+from assistant.answer.understand import (
+    ASKS_TARGET,
+    CITY_LEVEL,
+    SHARE_OF_CITY,
+    SINGLE_PERIOD,
+    TOTAL,
+    Parsed,
+    delexicalise,
+)
 from assistant.db.periods import parse_period
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
 
@@ -187,10 +195,23 @@ def summed(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] 
     total = round(sum(float(r.value or 0) for r in rows), 2)
     first = rows[0]
     text = f"{'、'.join(r.region for r in rows)}{first.period_label}{first.metric}合计{fmt(total, first.unit)}"
+    numbers = [total]
+    targets = [r.annual_target for r in rows]
+    if ASKS_TARGET.search(question) and all(t for t in targets):
+        # the places' targets added up, and what the total completes of them (合计完成年度目标的82.52%)
+        target = round(sum(float(t or 0) for t in targets), 2)
+        whole = round(total / target * 100, 2)
+        schedule = float(parse_period(first.period).schedule_pct)
+        text += f"，年度目标合计{fmt(target, first.unit)}，合计完成年度目标的{fmt(whole, '%')}"
+        numbers += [target, whole]
+        if ASKS_COMPLETION.search(question) or re.search(r"跑赢|跑输|超序时|落后", question):
+            gap = round(abs(whole - schedule), 2)
+            text += f"（序时进度{fmt(schedule, '%')}，{'高于' if whole >= schedule else '低于'}序时{fmt(gap, '个百分点')}）"
+            numbers += [schedule, gap]
     if share_asked and city is not None and city.value and (city.period, city.metric) == (first.period, first.metric):
         share = round(total / float(city.value) * 100, 2)
-        return f"{text}，占全市（{fmt(city.value, city.unit)}）的{fmt(share, '%')}", [total, share]
-    return text, [total]
+        return f"{text}，占全市（{fmt(city.value, city.unit)}）的{fmt(share, '%')}", [*numbers, share]
+    return text, numbers
 
 
 def _single_label(later: str, earlier: str) -> str:

@@ -45,6 +45,10 @@ FRAME_WORDS = {
     "差不多", "相当", "接近", "不相上下",
     # the figure itself (那去年同期的数是多少, 这个数值): what is asked, not an attribute
     "数", "数是", "数值", "数儿",
+    # how many of them (项目数量, 个数): the count a tool gives, not an attribute
+    "数量", "个数",
+    # the row of another ledger that goes with one (问题对应的项目, 相应的企业): a join, not an attribute
+    "对应", "相应", "所属",
     # how far something has got (对接到什么程度, 办到哪一步): the status the tool states, not an attribute
     "程度", "地步",
     # the level something is handled at (县级层面协调的), what is under a body (发改委名下的问题), the definition a

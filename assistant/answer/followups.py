@@ -142,8 +142,9 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
             return stepped, None
     if named is not None and current.compared_to is not None:
         return named, current.compared_to  # 上半年比一季度…: both periods named
-    if named is not None and before is not None and before.month != 12 and all(
-            re.fullmatch(r"(?:\d{4}|今|去|上|本|前)年度?", w) for w in PERIOD_WORDS.findall(current.text)):
+    said = PERIOD_WORDS.findall(current.text)
+    if named is not None and before is not None and before.month != 12 and said and all(
+            re.fullmatch(r"(?:\d{4}|今|去|上|本|前)年度?", w) for w in said):
         named = Period(named.year, before.month)
     if same_time_last_year and before is not None:
         if AMOUNT_CHANGE.search(current.text):
@@ -261,6 +262,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     if previous.slots.project and not current.slots.columns and not _subject(current) and IN_CHARGE.search(current.text):
         current.slots.columns = in_charge_columns()  # 它的负责人是谁 after a project: who is in charge of it
     period, compared_to = _follow_up_periods(current, previous, same_time_last_year)
+    if compared_to is None and period is not None and SINGLE_PERIOD.search(current.text):
+        compared_to = period_before(current.text, period)  # 光7月份它进了多少 after 1-7月: 1-7月 less 1-6月
     slots = _merged_slots(previous.slots, current.slots)
     if previous.slots.date_from is not None and current.slots.date_from is None and not current.period_assumed:
         # 那三季度呢 after 二季度走访了哪些企业: the window asked before moves to the quarter or month named now

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from assistant.answer.answer_types import answer_type
 from assistant.answer.composition import Composition
+from assistant.answer.distinct import lists
 from assistant.answer.leads import columns_unfilled, derived, lead_sentence
 from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
@@ -369,6 +370,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         top = max(eligible, key=lambda e: (e[0], e[1]))
         if REGISTRY[top[2]].rows not in ("", kind):
             eligible = [e for e in eligible if REGISTRY[e[2]].rows == kind] or eligible
+    if parsed.slots.distinct and eligible:
+        # 汉阴台账上的项目横跨几条产业链: the different chains among the projects a list gives, not a statistic
+        eligible = [e for e in eligible if lists(REGISTRY[e[2]], parsed.slots.distinct or "")] or eligible
     if DOCUMENT_CUE.search(parsed.text) and HANDLED.search(parsed.text) and not named_entities \
             and not any(not r.is_city for r in parsed.regions):
         eligible = []  # 112号答复里说，开工率连续偏低的县区市局会咋处理: what the letter says is done

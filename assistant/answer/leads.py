@@ -24,6 +24,7 @@ from assistant.answer.comparisons import (
     threshold_of,
     two_compared,
 )
+from assistant.answer.distinct import distinct_said
 from assistant.answer.understand import (
     ASKS_TARGET,
     SHARE_OF_CITY,
@@ -95,17 +96,37 @@ def is_city_figure(result: BaseModel) -> bool:
 def city_share(asked: str, r: IndicatorResult, results: list[BaseModel]) -> tuple[float, float] | None:
     """(share %, the city's figure) of a county's figure when the question asks its share of the city and the results
     hold the city's figure of the same period and metric."""
-    if r.region == "全市" or r.value is None or not SHARE_OF_CITY.search(asked):
+    if r.region == "全市" or r.value is None or not SHARE_OF_CITY.search(asked) or TARGET_SHARE.search(asked):
         return None
     cities = [c for c in results if isinstance(c, IndicatorResult | CityTotalResult) and is_city_figure(c)]
     city = next((c for c in cities if c.period == r.period and c.metric == r.metric and c.value), None)
     return (round(r.value / city.value * 100, 2), city.value) if city is not None and city.value else None
 
 
+# The share asked is of the annual target (高新区的内资任务占全市目标多大份额, 它一家的外资任务占全市那2500万的几成).
+TARGET_SHARE = re.compile(r"(?:任务|目标)[^，,。？?]{0,4}占|占(?:了)?全市[^，,。？?]{0,8}(?:任务|目标)")
+
+
+def target_share(asked: str, r: IndicatorResult, results: list[BaseModel]) -> tuple[float, float, float] | None:
+    """(share %, the place's annual target, the city's) when the question asks what part of the city's target a
+    county's target is: the year's targets of the same metric (a target stated in an earlier report of the year
+    stands for a period without data)."""
+    if r.region == "全市" or not TARGET_SHARE.search(asked):
+        return None
+    own = r.annual_target if r.annual_target is not None else r.year_target
+    city = next((c.annual_target for c in results if isinstance(c, IndicatorResult | CityTotalResult)
+                 and is_city_figure(c) and c.period[:4] == r.period[:4] and c.metric == r.metric and c.annual_target),
+                None)
+    return (round(own / city * 100, 2), own, city) if own is not None and city else None
+
+
 def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[float]:
     """Numbers the lead sentence derives from a result (the gap to the schedule), so the checker traces them."""
     out = [abs(round(r.schedule_pct - r.completion_pct, 2)) for r in results
            if isinstance(r, IndicatorResult) and r.completion_pct is not None]
+    if parsed is not None and parsed.slots.distinct and results and (
+            different := distinct_said(parsed.slots.distinct, results[0])):
+        out += different[1]
     out += [abs(round(float(parse_period(r.period).schedule_pct) - r.completion_pct, 2)) for r in results
             if isinstance(r, CityTotalResult) and r.completion_pct is not None]
     out += [float(r.rank_shared_by) for r in results if isinstance(r, IndicatorResult) and r.rank_shared_by > 1]
@@ -117,6 +138,8 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
         asked = f"{parsed.asked_before} {parsed.text}"
         out += [share[0] for r in results if isinstance(r, IndicatorResult)
                 and (share := city_share(asked, r, results)) is not None]
+        out += [part[0] for r in results if isinstance(r, IndicatorResult)
+                and (part := target_share(asked, r, results)) is not None]
     out += [abs(round(float(parse_period(r.period).schedule_pct) - score, 2)) for r in results
             if isinstance(r, RankingResult) and r.by == "completion"
             for row in r.rows if (score := score_of(row, r.by)) is not None]
@@ -177,6 +200,8 @@ def _rank_words(rank: int, tied: int) -> str:
 def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C901 - one branch per result type
     """The first sentence: a direct answer to the question, from the tool results."""
     first = results[0]
+    if parsed.slots.distinct and (different := distinct_said(parsed.slots.distinct, first)):
+        return different[0]  # 横跨几条产业链: the different values of the column among the rows listed
     if isinstance(first, IndicatorResult):
         sentences = []
         # a follow-up changing the place or period (那一季度的呢) asks what its earlier question asked (同比, 目标)
@@ -184,18 +209,20 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         for r in results:
             if not isinstance(r, IndicatorResult):
                 continue
+            part = target_share(asked, r, results)
+            of_city = f"，占全市年度目标（{fmt(part[2], r.unit)}）的{fmt(part[0], '%')}" if part else ""
             if r.value is None:
                 sentences.append(f"项目数据库中没有{r.region}{r.period_label}{r.metric}的数据" + (
                     # the year's target is known from an earlier period of it (全年任务 before the year's data)
                     f"；{r.region}{r.period[:4]}年{r.metric}年度目标为{fmt(r.year_target, r.unit)}"
-                    f"（取自{r.year_target_period}的报表）"
+                    f"（取自{r.year_target_period}的报表）{of_city}"
                     if r.year_target is not None and ASKS_TARGET.search(asked) else ""))
                 continue
             text = f"{r.region}{r.period_label}{r.metric}{fmt(r.value, r.unit)}"
             if r.yoy_pct is not None and re.search(r"同比|增速|增幅|增长", asked):
                 text += f"，同比{'增长' if r.yoy_pct >= 0 else '下降'}{fmt(abs(r.yoy_pct), '%')}"
             if r.annual_target is not None and ASKS_TARGET.search(asked):
-                text += f"，年度目标{fmt(r.annual_target, r.unit)}"
+                text += f"，年度目标{fmt(r.annual_target, r.unit)}{of_city}"
             if r.completion_pct is not None:
                 # (a follow-up asks the gap its earlier question asked: 那7月底差距缩小了没 after 比序时差多少)
                 text += f"，完成年度目标的{fmt(r.completion_pct, '%')}" + schedule_gap(
@@ -314,7 +341,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                                 "平均" in parsed.text)[0]
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
-    if isinstance(first, ProjectList) and parsed.slots.total and first.totals:
+    if isinstance(first, ProjectList) and (parsed.slots.total or parsed.slots.mean) and first.totals:
         # 当年到位资金加起来多少: the sum first (and a part's share of the whole), the projects it adds up after
         return f"{first.headline}，{first.totals}。"
     if isinstance(first, ProjectHistory):

@@ -84,7 +84,8 @@ _VISIT_WORDS = re.compile(r"走访|叩门|拜访|对接|来访|会谈|去过|跑
 # Who brought a project in (首谈单位): 深圳联络处首谈的项目, 北京联络处牵线引进的项目.
 _SOURCE_WORDS = re.compile(r"首谈|牵线|引荐|推荐引进|来源单位|项目来源")
 # The agreed start date already passed (过了约定开工期限, 逾期未开工), not coming up (快到开工期限).
-_PROBLEM_OVERDUE = re.compile(r"超期|逾期|过期|超时|(?:过了|超过|超出|已过)(?:办结)?(?:时限|期限)")
+_PROBLEM_OVERDUE = re.compile(r"超期|逾期|过期|超时|(?:过了|超过|超出|已过|超了)(?:办结)?(?:时限|期限)")
+_DRAGGED = re.compile(r"拖(?:着|了|得)")  # 拖着没办结: kept waiting past when it was due
 _OVERDUE = re.compile(r"(?:过了|超过|超出|已过|过期|超期|晚于).{0,4}开工(?:期限|时间|日期|时限)|逾期.{0,2}(?:未|没|不)开工"
                       r"|(?:没|未)按(?:约定|合同)?(?:的)?(?:期限|时间|日期)开工"
                       r"|开工(?:期限|时间|日期|时限).{0,3}(?:已过|过了|超了|已到期|过期)")
@@ -351,6 +352,9 @@ class Slots:
     across_issues: bool | None = None  # a change across the ledger's issues asked (哪一期转的, 这几期涨了多少)
     every_issue: bool | None = None  # each issue asked, not two (哪一期开始过六成的, 哪一周涨得最猛, 各期分别多少)
     leaders: bool | None = None  # who led or attended asked (哪几位市领导带队去的, 谁出席的)
+    distinct: str | None = None  # how many different ones among the rows asked (横跨几条链, 分布在几个县区): the noun
+    past_due: bool | None = None  # problems past their 办结时限 asked (逾期、超期、拖着没办): not merely 还没办结
+    mean: bool | None = None  # a mean per thing asked (平均每个到位了多少, 平均一个项目多大, 平均一场签多少)
     due_from: date | None = None  # a window ahead that deadlines fall in (下个月到期, 本周要办结)
     due_to: date | None = None
     county_class: str | None = None  # a class of counties in the 考核 scheme (三类县区)
@@ -677,6 +681,23 @@ _ACROSS_ISSUES = re.compile(r"哪一?期|这几期|各期|每一?期|上一?期|
 # Each issue of the ledger asked, not the last two (哪一期开始过六成的, 哪一周涨得最多, 各期分别多少, 这几期怎么变的).
 _EVERY_ISSUE = re.compile(r"哪一?期|哪一?(?:周|个星期|个礼拜)|各期|每一?期|这几期|几期|逐期|历次|每周|这几周|最近几周|这几个?星期")
 # Who led or attended an occasion, asked (哪几位市领导带队去的, 谁出席的, 哪位领导率队).
+# The project a problem is of, asked a column of (问题对应的项目是谁包抓的, 这些问题所属项目的项目管家): the two ledgers joined.
+_PROJECT_OF_PROBLEM = re.compile(r"(?:对应|所属|相应|涉及)的?项目|项目(?:分别)?(?:是|归)?(?:谁|哪位|哪个)")
+# The counties set side by side (哪个县区…最多, 各县区, 排前三的县区): a total per county, whatever stage picks the projects.
+_BY_COUNTY = re.compile(r"(?:哪个|哪些|哪几个|哪一个|各)(?:县区|县|区县|地区)|(?:县区|区县)(?:里|中|之间)?[^，。？?]{0,6}(?:最多|最少|排)"
+                        r"|排前.{0,3}的?(?:县区|区县)")
+# How many different ones among the things listed (横跨几条产业链, 分布在几个县区, 对接企业的单位一共有几家): the noun
+# of the column whose distinct values are counted, canonical.
+DISTINCT_NOUNS = {"产业链": "产业链", "链": "产业链", "条链": "产业链", "县区": "县区", "县": "县区", "区县": "县区",
+                  "地区": "县区", "县市区": "县区", "企业": "企业", "公司": "企业", "单位": "单位", "联络处": "联络处",
+                  "部门": "部门"}
+_DISTINCT_ASKED = re.compile(
+    r"(?:横跨|涉及|分布在|分布于|分散在|覆盖|分属|落在|散布在|来自|摊在)(?:了)?\s*(?:几|多少)\s*(?:条|个|家)\s*"
+    r"(?P<noun>产业链|链|县市区|县区|区县|地区|县|企业|公司|单位|联络处|部门)|"
+    r"(?P<before>单位|部门|联络处)[^，。？?]{0,4}(?:一共|总共|共)有?\s*(?:几|多少)\s*(?:家|个)")
+# A mean per thing (平均每个, 平均一个项目, 平均一场, 每个项目平均, 人均): not 平均用了多少天 (a span's own mean).
+_MEAN_ASKED = re.compile(r"平均(?:每|一)\s*(?:个|家|场|项|次)|(?:每个|每家|每场|每项)[^，。？?]{0,6}平均|平均下来每|"
+                         r"平均[^，。？?]{0,4}(?:多大|多少钱|多少亿|几个亿)")
 _LEADERS_ASKED = re.compile(r"带队|率队|领队|出席|陪同|(?:哪|几)\s*位[^，。？?]{0,3}领导|哪些领导|谁去的|谁带")
 # An event said by its name (丝博会安康专场, 进博会, 包装饮用水富硒食品推介会): the words before its kind of event.
 _EVENT_MENTION = re.compile(r"[\u4e00-\u9fa5A-Za-z]{0,12}(?:博会|博览会|交易会|洽谈会|投洽会|推介会|招商会|峰会|论坛|大会|专场)")
@@ -1094,6 +1115,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.across_issues = True  # (a problem's progress over the weeks is the problem ledger's log)
         slots.every_issue = bool(_EVERY_ISSUE.search(text)) or None
     slots.leaders = bool(_LEADERS_ASKED.search(text)) or None
+    slots.mean = bool(_MEAN_ASKED.search(text)) or None
+    slots.past_due = bool(_PROBLEM_OVERDUE.search(text) or _DRAGGED.search(text)) or None
+    if distinct := _DISTINCT_ASKED.search(text):
+        slots.distinct = DISTINCT_NOUNS[distinct.group("noun") or distinct.group("before")]
     named_event, unheld_event = event_named(text, vocab.event_titles)
     if named_event:
         slots.event = named_event  # 丝博会安康专场签了多少项目: that event's own figures
@@ -1286,6 +1311,11 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         bare_text = bare_text.replace(word, "，")
     # the project ledger's columns; a problem's 进展 or 责任单位 is the problem ledger's, asked of its own tools; a
     # who-question about projects naming no column asks who is in charge (倒数第一是谁 asks no column)
+    if _PROBLEM_WORDS.search(text) and (joined := _PROJECT_OF_PROBLEM.search(bare_text)):
+        # 超期问题对应项目分别是哪位副市长包抓的: a column of each problem's project, from the project ledger
+        tail = bare_text[joined.start():]
+        slots.columns = list(dict.fromkeys([*ledger_columns(tail), *in_charge_columns(tail, said_only=True)])) \
+            or None
     if not _PROBLEM_WORDS.search(text):
         # (…of projects named, or pointed back at: 这几个分别是谁首谈的)
         who = _WHO.search(bare_text) is not None and ("项目" in bare_text or re.match(r"(?:这|那)(?:几|些|俩|两|仨|三)", bare_text) is not None)
@@ -1343,6 +1373,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     # (a total per group, 一季度哪个月签的项目最多, is asked whatever window picks the projects)
     grouped = asked_group(text) is not None
     slots.total = None if slots.rate or filtered and not FUNDS_WORDS.search(text) and not grouped else asked_total(text)
+    if slots.total is None and not slots.rate and slots.stage and _BY_COUNTY.search(text) and not (
+            filtered and not slots.stage):
+        # 在建项目数量排前三的县区, 哪个县区签约项目最多: the counties' totals of the projects at that stage
+        slots.total = asked_total(text)
     # 哪个项目管家手上的项目总投资最大, 各条产业链资金到位率: a total or a rate set side by side per group
     if slots.order in ("funds", "funds_asc"):
         slots.total = None  # which project has the most money in, not how much the projects have in all

@@ -106,7 +106,10 @@ YEAR_SAME_TIME = re.compile(r"(\d{4})\s*年\s*同期")
 # by side; 比去年同期增长多少 alone stays the 同比 rate the report states.
 AMOUNT_CHANGE = re.compile(r"(?:多了|少了|多出|少出|增加了?|减少了?|净增)(?:多少|几)|[多少]多少|多少个?\s*(?:亿|万)")
 # One quarter or month on its own (二季度单季, 7月当月): the cumulative figure less the one before it.
-SINGLE_PERIOD = re.compile(r"单季度?|当季|单月|当月|(?<=月)份?\s*(?:这|那)?一个月(?![内以])|(?<=季度)(?:这|那)?三个月(?![内以])")
+SINGLE_PERIOD = re.compile(r"单季度?|当季|单月|当月|(?<=月)份?\s*(?:这|那)?一个月(?![内以])|(?<=季度)(?:这|那)?三个月(?![内以])|"
+                           # 光7月份它进了多少, 仅二季度: the month or quarter alone
+                           r"(?:光|单单|仅仅?|只)\s*(?:是)?\s*(?:\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?![底末初])|"
+                           r"(?:光|单单|仅仅?|只)\s*(?:是)?\s*[一二三四]\s*季度")
 # A month that does not exist (13月) or a quarter past 四: the period is refused, not guessed.
 BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|[五六七八九]季度|"
                         r"(?<![一二三四五六七八九十〇零])(?:十[三四五六七八九]|[二三四五六七八九]十[一二三四五六七八九]?)\s*月份?(?!\s*[\d一二三四五六七八九十]+\s*[日号])")
@@ -131,6 +134,8 @@ ASKS_BESIDES_TARGET = re.compile(r"全年(?!任务|目标)|完成|进度|到位|
 COMPARED = re.compile(r"比|较|相比|相较|对比|(?<![截\d])至|(?<!\d)到(?!位)|以来")  # 1到8月 is one period
 # A total over the places asked (加起来多少, 合计, 一共, 之和).
 TOTAL = re.compile(SUM_WORDS)
+# A place among others asked (排第几, 名次, 最高, 倒数, 垫底): a class of counties named beside it is the field.
+RANKING_ASKED = re.compile(r"(?<!安)排|名次|位次|第几|最|倒数|靠前|靠后|垫底|居首")
 # 全市 as the field a county is ranked in (在全市排第几, 全市范围内), not a second region asked about.
 CITY_AS_FIELD = re.compile(r"在全市|全市(?:范围)?(?:内|中|里)|全市排")
 # The rest of the city beyond the places named (除了汉阴，其他县区…, 除汉滨以外其余的).
@@ -690,7 +695,13 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         # of the class together, 二类县区合起来开工率, is the class's own combined rate, and a ledger total of it,
         # 二类县区合起来项目总投资, the county totals' own sum of the class)
         members = class_members(parsed.slots.county_class)
-        parsed.regions = [r for r in vocab.regions if r.name in members] + parsed.regions
+        # (the city a question naming no place stands for is not one of them, unless it is named: 占全市几成)
+        rest = TOTAL.sub("", text)
+        parsed.regions = [r for r in vocab.regions if r.name in members] + [
+            r for r in parsed.regions if not r.is_city or any(
+                w in rest for w in (r.name, *r.aliases) if w and not TOTAL.fullmatch(w))]
+        if not RANKING_ASKED.search(text):
+            parsed.slots.county_class = None  # (the places now, not a field to rank them in)
     if (days := _day_range(text, today)) is not None:
         parsed.slots.date_from, parsed.slots.date_to = days
         if parsed.slots.days is not None and abs(parsed.slots.days - (days[1] - days[0]).days) <= 1:

@@ -123,6 +123,8 @@ _YEARLESS: list[tuple[str, str]] = [
     (rf"前{_FIRST_MONTHS}个?月(?:累计)?", "month"),
     (rf"(?:截至|截止)?{_M}月(?:底|末)", "month"),
     (r"全年(?!目标|任务|计划)", "full"),  # (全年目标 is the year's target, asked of any period)
+    # 到年底呢, 一整年下来: the whole year (到年底还差多少 asks the rest of the year's target, not its data)
+    (r"(?:到|截至|截止|至)?\s*年(?:底|末)(?=呢)|(?:一整年|一年)下来", "full"),
 ]
 
 

@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from assistant.db.models import Project, Region
+from assistant.db.reference import PROJECT_STAGES
 from assistant.db.session import FigureStore
+from assistant.db.vocab import resolve_stage
 from assistant.tools.assessment import class_label, class_members
 from assistant.tools.common import all_ids, check_region, guard_aggregate, provenance_of, resolve_region
 from assistant.tools.indicator_rows import competition_rank
@@ -44,7 +46,7 @@ PER_COUNTY = re.compile(rf"(?:哪个|哪些|哪几个?|各个?|每个|分){_COUN
 FUNDS_WORDS = re.compile(r"(当年|今年|本年|年度)(?:累计)?(?:资金)?到位|到位资金|资金到位(?!率|情况)|总投资|到位了?(?=多少|几)")
 # The words of adding up (加起来, 加一块, 合计, 之和), one list for every reader of a total.
 SUM_WORDS = "加起来|加在一起|加一起|加到一起|加一块|加在一块|加总|相加|合计|合起来|总共|一共|共计|之和|总和|总计|累加|汇总"
-_TOTAL_ASK = re.compile(rf"{SUM_WORDS}|总额|多少|最多|最少|最高|最低|最大|最小|排名|排个?名|排序|排第|分别")
+_TOTAL_ASK = re.compile(rf"{SUM_WORDS}|总额|多少|最多|最少|最高|最低|最大|最小|排名|排个?名|排序|排第|排前|排后|倒数|分别")
 _COUNT_ASK = re.compile(r"项目(?:个数|数量|数)|项目最多|项目最少|几个项目|多少个?项目|项目.{0,4}(?:几个|多少个|最多|最少)")
 
 
@@ -90,22 +92,27 @@ class CountyTotals(BaseModel):
     examples=[
         "哪个县区的项目最多", "各县区分别有几个项目", "项目最少的是哪个县", "高新区项目当年到位资金一共多少",
         "当年到位资金哪个县区最多", "汉阴县项目累计到位资金合计多少", "各县区项目总投资排名", "各县区今年到位资金排个名",
-        "二类县区里哪个县的项目最多", "一类县区项目总投资谁大谁小",
+        "二类县区里哪个县的项目最多", "一类县区项目总投资谁大谁小", "在建项目数量排前三的县区",
     ],
-    slots={"measure": "total", "region": "county", "county_class": "county_class"},
+    slots={"measure": "total", "region": "county", "county_class": "county_class", "stage": "stage"},
     requires=("total",),
     path="county-totals",
 )
 def county_totals(store: FigureStore, measure: Measure = "项目个数", region: str | None = None,
-                  county_class: str | None = None) -> CountyTotals:
+                  county_class: str | None = None, stage: str | None = None) -> CountyTotals:
     """各县（市、区）、开发区项目台账的合计：项目个数，或总投资、累计到位资金、当年到位资金之和，由多到少排名
     （并列同名次）。
 
     measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
     region：可选，某县区名或简称：先写明该县区的合计和名次（仍按全部县区排名）；
-    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名。
+    county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名；
+    stage：可选，只计处于该阶段的项目（线索、在谈、签约、开工、投产；“在建”即开工），或“未签约”“未开工”“未投产”
+    （还没到该阶段的），如“在建项目数量各县区排名”。
     """
     column, unit, rule = _COLUMNS[measure]
+    picked, stage_said = _stage_filter(stage)
+    if stage_said:
+        rule = rule.replace("（各阶段都计）", "") + f"；只计{stage_said}的项目"
     members = class_members(county_class) if county_class else None
     with store.session() as session:
         named = resolve_region(session, region) if region else None
@@ -119,11 +126,14 @@ def county_totals(store: FigureStore, measure: Measure = "项目个数", region:
                 .where(Region.kind != "全市").group_by(Region.name, Region.sort_order).order_by(Region.sort_order))
         if column is not None:
             stmt = stmt.where(column.is_not(None))
+        if picked is not None:
+            stmt = stmt.where(Project.stage.in_(picked))
         totals = [CountyTotal(region=name, value=float(Decimal(str(v or 0)).quantize(Decimal("0.01"))), projects=n)
                   for name, v, n in session.execute(stmt) if members is None or name in members]
         guard_aggregate(store, "各县区项目合计排名", len([t for t in totals if t.region != store.region_scope]))
-        prov = provenance_of(session, "projects", all_ids(session, Project.id),
-                             session.scalars(select(Project.import_id).distinct()), None,
+        ids = all_ids(session, Project.id) if picked is None else list(session.scalars(
+            select(Project.id).where(Project.stage.in_(picked)).order_by(Project.id)))
+        prov = provenance_of(session, "projects", ids, session.scalars(select(Project.import_id).distinct()), None,
                              f"{rule}；由多到少排名，并列者名次相同")
     ranks = competition_rank([(t.region, Decimal(str(t.value))) for t in totals])
     for t in totals:
@@ -144,6 +154,17 @@ def county_totals(store: FigureStore, measure: Measure = "项目个数", region:
         together = f"{field_}合计{what} {_amount(whole, unit)}。"
     return CountyTotals(as_of=day, measure=measure, unit=unit, rows=totals, figures=figures,
                         summary=_summary(totals, measure, unit, day, asked, field_, together) + f"（{rule}）")
+
+
+def _stage_filter(stage: str | None) -> tuple[tuple[str, ...] | None, str]:
+    """The stages a stage asked picks (开工; 未签约: 线索 and 在谈) and how the rule says it."""
+    if not stage:
+        return None, ""
+    if stage.startswith("未"):
+        before = resolve_stage(stage[1:])
+        return PROJECT_STAGES[:PROJECT_STAGES.index(before)], f"还没到{before}阶段（{stage}）"
+    wanted = resolve_stage(stage)
+    return (wanted,), f"阶段为{wanted}"
 
 
 def _summary(totals: list[CountyTotal], measure: str, unit: str, day: date, asked: str | None,

@@ -30,7 +30,7 @@ from assistant.tools.lifecycle import (
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, cn_date, format_value
 
-Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "首谈单位", "线索等级", "签约月份", "制造业", "新建/续建"]
+Group = Literal["产业链", "项目管家", "包抓领导", "责任单位", "首谈单位", "线索等级", "签约月份", "制造业", "新建/续建", "企业"]
 # group → the words a question names it by (longest first within each)
 GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "产业链": ("产业链", "条链", "链"),
@@ -44,6 +44,8 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
     # a yes-or-no column, named by its two sides (制造业跟非制造业…分别, 新建和续建的)
     "制造业": ("制造业和非制造业", "制造业跟非制造业", "制造业与非制造业", "制造业、非制造业", "是否制造业"),
     "新建/续建": ("新建和续建", "新建跟续建", "新建与续建", "新建、续建", "新建/续建", "新建续建"),
+    # (哪家企业的项目资金到位率最高: the investing companies side by side)
+    "企业": ("企业", "公司"),
 }
 PAIRED_GROUPS = ("制造业", "新建/续建")  # yes-or-no columns, named by both their sides
 _WHICH = r"(?:哪个|哪条|哪位|哪家|哪些|哪几[个条位家]?|各|每|分)\s*[个条位家]?"
@@ -57,9 +59,13 @@ GROUP_COLUMNS: dict[str, tuple[Any, str]] = {
     # (the month of signing: grouped from the rows, the database's month functions differ)
     "签约月份": (Project.signed_on, "signed_month"),
     "制造业": (Project.is_manufacturing, "manufacturing"), "新建/续建": (Project.build_type, "build_type"),
+    "企业": (Project.enterprise_name, "enterprise"),
 }
 # the values of a yes-or-no column, as its groups are named
 GROUP_LABELS: dict[str, dict[Any, str]] = {"制造业": {True: "制造业", False: "非制造业"}}
+
+
+_ONE_WHICH = {"企业": r"(?:哪个|哪家|哪一家)\s*"}  # groups named only by asking which one of them
 
 
 def asked_group(text: str) -> str | None:
@@ -69,6 +75,11 @@ def asked_group(text: str) -> str | None:
         # (…联络处里头，哪家首谈的最多; 那几位副市长里，谁名下的最少: the group named, then which of its members)
         # (制造业跟非制造业的项目，资金到位率分别多少: a column's two sides named, each asked)
         paired = rf"|(?:{names})[^。？?！!]{{0,16}}分别" if group in PAIRED_GROUPS else ""
+        if group in _ONE_WHICH:
+            # (哪些企业 lists companies, 每家企业 asks of each: only one company against the others groups them)
+            if re.search(rf"{_ONE_WHICH[group]}(?:{names})|按(?:{names})", text):
+                return group
+            continue
         if re.search(rf"{_WHICH}(?:{names})|按(?:{names})|(?:{names})(?:里头?|中|当中|之中)?[，,]?\s*(?:谁|哪个|哪位|哪家|哪条)"
                      + paired, text):
             return group
@@ -135,7 +146,7 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
     该列未填的项目不参与排名，另计个数）。
 
     group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”“首谈单位”“签约月份”（按签约日期所在的月）、
-    “制造业”（制造业与非制造业）或“新建/续建”；
+    “制造业”（制造业与非制造业）、“新建/续建”或“企业”（投资企业）；
     measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
     period：可选，如“2023Q1”：只计该年1月1日至该期末签约的项目；
     among：可选，如“联络处”：只比较名称含此词的组（驻外联络处之间比）；
@@ -237,7 +248,8 @@ def group_rates(store: FigureStore, group: Group, rate: Rate = "资金到位率"
     """项目台账按某一列分组计算的项目比率，由高到低排名（并列同名次；该组没有可计算的项目时记无数据、不排名）。口径与各县区
     项目比率相同（开工率 = 已开工 ÷ 已签约；资金到位率 = 到位资金 ÷ 总投资，签约项目；合同履约率 = 按期开工 ÷ 到期应开工）。
 
-    group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”“首谈单位”“制造业”（制造业与非制造业）或“新建/续建”；
+    group：按哪一列分组，“产业链”“项目管家”“包抓领导”“责任单位”“首谈单位”“制造业”（制造业与非制造业）、“新建/续建”或
+    “企业”（投资企业）；
     rate：“开工率”“资金到位率”（默认）“合同履约率”或“涉链占比”；
     among：可选，如“联络处”：只比较名称含此词的组；
     members：可选，只比较这几组（如“A,B,C”）。

@@ -65,14 +65,14 @@ EVENT_ORDERS = {"amount": ("amount_yi_yuan", "签约金额", "亿元"), "investm
     examples=[
         "2019年举办了哪些推介会", "雄安推介会签约了多少项目", "今年外出招商活动有几场", "招商推介会签约金额合计",
         "在深圳办过什么招商活动", "一季度的招商活动", "去过哪些城市开推介会", "2019年下半年办了几场推介会",
-        "哪场推介会签约金额最高", "签约项目最多的是哪场活动",
+        "哪场推介会签约金额最高", "签约项目最多的是哪场活动", "今年的推介会平均一场签多少个亿",
     ],
     slots={"leaders": "leaders"},
     path="events",
 )
 def list_events(store: FigureStore, period: str | None = None, city: str | None = None,
                 event: str | None = None, date_from: date | None = None, date_to: date | None = None,
-                order: str | None = None, leaders: bool = False) -> EventList:
+                order: str | None = None, leaders: bool = False, mean: bool = False) -> EventList:
     """列出招商活动（推介会、考察、展会等）及签约项目数、签约金额（亿元）合计。
 
     period：可选，如“2023Q1”“2019”，只列该累计期间内举办的活动；city：可选，举办城市，如“雄安”“三亚”（包含即可），或省份，如“广东”（列出在该省各城市举办的活动）；
@@ -80,7 +80,8 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
     只列名称（或举办地）含它、或属于该类型的活动；
     date_from、date_to：可选，举办日期范围，如“2019-07-01”到“2019-12-31”（下半年、某月、某季度内举办的）；
     order：可选，“amount”按签约金额从高到低、“contracts”按签约项目数从多到少排列（未报道的排在最后），并写明第一与第二之差；
-    leaders：可选，为真时逐场写出出席（带队）领导。
+    leaders：可选，为真时逐场写出出席（带队）领导；
+    mean：可选，为真时写出平均每场的签约项目数和签约金额（合计 ÷ 报道了该项的场次）。
     未报道签约数的活动不计入合计，也不当作 0。
     """
     by = EVENT_ORDERS.get(order or "")
@@ -152,8 +153,21 @@ def list_events(store: FigureStore, period: str | None = None, city: str | None 
         return EventList(period=p.key if p else None, city=city, items=items, event_count=len(items),
                          contracts_total=None, amount_total_yi_yuan=None, without_figures=without, figures=[],
                          provenance=prov, summary=summary)
+    averaged = ""
+    if mean and items:
+        # 平均一场签多少个亿: each total over the events that reported it (an unreported one is not a zero)
+        means = [(label, round(float(total) / len(known), 2), unit, total, len(known))
+                 for label, total, unit, known in (("签约项目数", contracts_total, "个", contracts),
+                                                   ("签约金额", amount_total, "亿元", amounts)) if known and total is not None]
+        averaged = f"{scope}招商活动" + "，".join(
+            f"平均每场{label} {format_value(m, unit)}（{format_value(total, unit)} ÷ {n} 场）"
+            for label, m, unit, total, n in means) + "。" if means else ""
+        figures += [Figure(label=f"{scope}招商活动 平均每场{label}", value=m, unit=unit, period=p.key if p else None,
+                           provenance=prov.model_copy(update={"formula": f"平均每场{label} = {label}合计 ÷ 报道了"
+                                                                         f"{label}的场次（{n} 场）"}))
+                    for label, m, unit, _, n in means]
     if items:
-        summary = ranked + (f"{scope}招商活动 {len(items)} 场，签约项目 {format_value(contracts_total, '个')}，"
+        summary = averaged + ranked + (f"{scope}招商活动 {len(items)} 场，签约项目 {format_value(contracts_total, '个')}，"
                    f"签约金额 {format_value(amount_total, '亿元')}")
         summary += f"（其中 {without} 场未报道签约数据）" if without else ""
         if len(items) <= EVENTS_NAMED:  # a few events are named, each with where and when
@@ -478,6 +492,7 @@ class ProblemProgressItem(ProblemFacts):
     escalation: str | None
     evaluation: str | None
     log: list[ProgressNote]
+    project_columns: dict[str, str] = {}  # the asked columns of its project's row in the project ledger (包抓领导)
 
 
 class ProblemProgressList(BaseModel):
@@ -493,12 +508,15 @@ OVERDUE_RULE = "逾期 = 未办结且办结时限早于台账日期；已办结�
 
 
 def problem_ledger(store: FigureStore, project: str | None, region: str | None, department: str | None,
-                   only_overdue: bool, due: tuple[date, date] | None = None) -> ProblemProgressList:
+                   only_overdue: bool, due: tuple[date, date] | None = None,
+                   columns: list[str] | None = None) -> ProblemProgressList:
     """The problems of a project, region or department with their progress log; only the overdue ones, or with
-    `due` only the open ones whose 办结时限 falls within those two days."""
+    `due` only the open ones whose 办结时限 falls within those two days; with `columns`, each one's project's cells
+    of those project ledger columns (the two ledgers joined by the project's name)."""
     from assistant.db.models import ProblemProgress, Project
     from assistant.tools.directory import match_names
     from assistant.tools.lifecycle import ledger_date
+    from assistant.tools.projects import column_label, ledger_column_texts
 
     with store.session() as session:
         day = ledger_date(session)
@@ -535,6 +553,14 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
         used = {i.id for i in items}
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows if pb.id in used], None,
                           OVERDUE_RULE + "；办理进展来自 problem_progress 表（每期问题台账的办理进展）")
+        asked = list(dict.fromkeys(column_label(c) for c in columns or []))
+        if asked and items:
+            # 超期那几个问题的项目分别是谁包抓的: the project ledger's row of each problem's project
+            named = dict(session.execute(select(Project.name, Project.id).where(
+                Project.name.in_({i.project for i in items if i.project}))).all())
+            cells = ledger_column_texts(session, list(named.values()), asked)
+            for i in items:
+                i.project_columns = cells.get(named.get(i.project or "", -1), {})
 
     def line(i: ProblemProgressItem) -> str:
         parts = [f"{i.code} {i.project or i.region}：{i.description}（{i.department}，{i.status}"]
@@ -545,7 +571,7 @@ def problem_ledger(store: FigureStore, project: str | None, region: str | None, 
         if i.closed_on:
             parts.append(f"，{solved_on(i.opened_on, i.closed_on, '办结', i.due_on)}"
                          + (f"，企业评价“{i.evaluation}”" if i.evaluation else ""))
-        parts.append("）")
+        parts.append("".join(f"，项目{label}：{value}" for label, value in i.project_columns.items()) + "）")
         if i.log:
             parts.append("办理进展：" + " → ".join(f"{n.noted_on.month}月{n.noted_on.day}日 {n.text}" for n in i.log))
         return "".join(parts)
@@ -590,12 +616,15 @@ def problem_progress(store: FigureStore, project: str) -> ProblemProgressList:
         "哪些问题超过办结时限还没解决", "逾期未办结的问题有哪些", "超期的企业诉求", "发改委负责的问题有没有逾期",
         "问题台账里逾期的有几个", "哪些问题拖着没办结",
     ],
+    slots={"columns": "shown_columns"},
+    requires=("past_due",),  # (还没办结的 is every open problem: open_problems')
     path="overdue-problems",
 )
-def overdue_problems(store: FigureStore, region: str | None = None, department: str | None = None
-                     ) -> ProblemProgressList:
+def overdue_problems(store: FigureStore, region: str | None = None, department: str | None = None,
+                     columns: list[str] | None = None) -> ProblemProgressList:
     """问题台账中已过办结时限仍未解决的问题（按台账日期判断），含逾期天数、协调层级和办理进展。
 
-    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“发改委”“自然资源局”。
+    region：可选，地区名或简称；department：可选，责任部门名称或常用简称，如“发改委”“自然资源局”；
+    columns：可选，每个问题所属项目在项目台账上要写出的列，如 ["包抓领导", "项目管家"]（按项目名称对应）。
     """
-    return problem_ledger(store, None, region, department, True)
+    return problem_ledger(store, None, region, department, True, columns=columns)

@@ -114,6 +114,7 @@ class LedgerRow:
     lead_grade: str | None
     build_type: str | None
     is_manufacturing: bool | None
+    enterprise: str | None = None  # the investing company, as the ledger names it
 
     @property
     def manufacturing(self) -> str | None:
@@ -148,7 +149,7 @@ def load_ledger(session: Session, region: str | None, *where: ColumnElement[bool
                    Project.started_on, Project.operating_on, Project.funds_arrived_yi_yuan,
                    Project.funds_this_year_yi_yuan, Project.start_deadline, Project.progress, Project.progress_on,
                    Project.responsible_unit, Project.lead_leader, Project.manager, Project.source_unit,
-                   Project.lead_grade, Project.build_type, Project.is_manufacturing)
+                   Project.lead_grade, Project.build_type, Project.is_manufacturing, Project.enterprise_name)
             .join(Region, Project.region_id == Region.id)
             .outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
             .where(*region_filter(session, region), *where))

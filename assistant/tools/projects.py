@@ -457,6 +457,7 @@ def span_days(project: object, order: str) -> int | None:
         "高新区项目的包抓领导和责任单位", "各项目约定开工期限分别是什么时候", "总投资不到1亿元的项目有几个",
         "哪个项目开工最晚", "投产的项目里哪个最早投产", "台账上所有项目的当年到位资金加起来是多少",
         "签约后超过45天才开工的项目有哪些", "哪个项目还差钱最多（资金缺口最大）", "从签约到开工平均用了多少天",
+        "在建项目平均每个到位了多少钱",
     ],
     slots={"min_investment_yi": "amount", "max_investment_yi": "amount_below", "signed_from": "signed_from", "signed_to": "signed_to", "enterprise": "enterprise",
            "source_unit": "source", "columns": "columns", "headquarters": "hq"},
@@ -472,7 +473,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                   max_investment_yi: str | None = None, no_funds: bool | None = None,
                   ledger_on: date | None = None, key_chain: bool | None = None,
                   headquarters: str | None = None, span_over: int | None = None,
-                  span_under: int | None = None) -> ProjectList:
+                  span_under: int | None = None, mean: bool | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产，或“未签约”“未开工”“未投产”（还没到该阶段的）；
@@ -497,6 +498,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     headquarters：投资企业的总部所在地，如“西安”：只列目标企业库中总部在该地的企业投资的项目；
     span_over、span_under：与两个阶段之间天数的排列（order 为“signed_to_started_…”等）同用，只列两个日期都有、相隔超过
     span_over 天（或不到 span_under 天）的项目，如签约后超过 45 天才开工的。
+    mean：True 时另给所列项目的平均值：问到的金额列（到位资金等）为合计 ÷ 填报的项目数，没问金额列时为平均总投资
+    （总投资合计 ÷ 填了总投资的项目数），如“在建项目平均每个到位了多少钱”“签约项目平均一个多大”。
     """
     if (span_over is not None or span_under is not None) and order not in SPAN_ORDERS:
         raise InvalidValue("span_over、span_under 须与两个阶段之间天数的排列（order，如“signed_to_started_slowest”）同用。")
@@ -623,19 +626,27 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     if order in SPAN_ORDERS and (spans := [d for x in projects if (d := span_days(x, order)) is not None]):
         # 签约到开工平均用了多少天: the mean of the days between the two steps, over the projects with both dates
         first, then = (c.removesuffix("日期") for c in SPAN_ORDER_COLUMNS[order])
-        mean = round(sum(spans) / len(spans), 2)
-        totals = (f"两个日期都有的 {len(spans)} 个项目从{first}到{then}平均用了 {format_value(mean, '天')}"
+        average = round(sum(spans) / len(spans), 2)
+        totals = (f"两个日期都有的 {len(spans)} 个项目从{first}到{then}平均用了 {format_value(average, '天')}"
                   f"（最长 {max(spans)} 天，最短 {min(spans)} 天）")
         # (over every project with both dates, not only the rows listed: the shortest may lie past the list's end)
         figures += [Figure(label=f"从{first}到{then}的{what}（{len(spans)} 个项目）", value=value, unit="天",
                            period=p.key if p else None,
                            provenance=prov.model_copy(update={"formula": f"平均天数 = Σ（{then}日期 − {first}日期）÷ 项目数"}))
-                    for what, value in (("平均天数", mean), ("最长天数", max(spans)), ("最短天数", min(spans)))]
+                    for what, value in (("平均天数", average), ("最长天数", max(spans)), ("最短天数", min(spans)))]
     if sums:
         # an amount column asked of the list is added up over every listed project, with how many filled it
         said, summed = sums_said(sums, "符合条件的项目", p.key if p else None, prov)
         totals = f"{totals}；{said}" if totals else said
         figures += summed
+    if mean and projects and order not in SPAN_ORDERS:
+        # 平均每个到位了多少: each amount asked (总投资 when none is) over the projects that filled it
+        filled: list[Decimal | None] = [x.total for x in projects if x.total is not None]
+        averaged = [(label, value, unit, n) for label, value, unit, n in sums if n] or (
+            [("总投资", as_float(_sum(filled)) or 0.0, "亿元", len(filled))] if filled else [])
+        said, figured = means_said(averaged, "符合条件的项目", p.key if p else None, prov)
+        totals = f"{said}；{totals}" if totals else said
+        figures += figured
     shares = [(label, value, all_value, unit, round(value / all_value * 100, 2))
               for (label, value, unit, _), (_, all_value, _, _) in zip(sums, whole, strict=True) if all_value] if whole else []
     if shares:
@@ -690,6 +701,19 @@ def sums_said(sums: list[tuple[str, float, str, int]], of: str, period: str | No
     text = "；".join(f"{label}合计 {format_value(value, unit)}（{filled} 个项目填报）" for label, value, unit, filled in sums)
     figures = [Figure(label=f"{of}{label}合计", value=value, unit=unit, period=period, provenance=prov)
                for label, value, unit, _ in sums]
+    return text, figures
+
+
+def means_said(sums: list[tuple[str, float, str, int]], of: str, period: str | None,
+               prov: Provenance) -> tuple[str, list[Figure]]:
+    """The mean of each (label, total, unit, projects filled) in words (平均每个项目到位资金 1.72亿元（46.50亿元 ÷ 27 个）)
+    and as figures whose formula says the division."""
+    means = [(label, round(value / n, 2), unit, value, n) for label, value, unit, n in sums if n]
+    text = "；".join(f"平均每个项目{label} {format_value(m, unit)}（{format_value(value, unit)} ÷ {n} 个项目）"
+                    for label, m, unit, value, n in means)
+    figures = [Figure(label=f"{of}平均每个项目{label}", value=m, unit=unit, period=period,
+                      provenance=prov.model_copy(update={"formula": f"平均{label} = {label}合计 ÷ 填报的项目数（{n} 个）"}))
+               for label, m, unit, _, n in means]
     return text, figures
 
 
