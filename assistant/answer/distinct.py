@@ -18,8 +18,10 @@ from assistant.tools.registry import REGISTRY, FigureTool
 DISTINCT_ATTRS: dict[str, tuple[str, ...]] = {
     "产业链": ("chain",), "县区": ("region",), "企业": ("enterprise",), "联络处": ("office",),
     "单位": ("unit", "department", "responsible_unit"), "部门": ("department", "unit"),
+    # (a ledger column the list writes beside each row when asked: columns:<its label>)
+    "项目管家": ("columns:项目管家",),
 }
-MEASURE = {"产业链": "条", "企业": "家", "单位": "家"}  # (个 otherwise)
+MEASURE = {"产业链": "条", "企业": "家", "单位": "家", "项目管家": "位"}  # (个 otherwise)
 # what one listed item is, by its model, for the sentence (这 4 个项目涉及 3 条产业链)
 ITEM_WORDS = {"ProjectItem": "个项目", "LedgerItem": "个项目", "ProblemItem": "个问题", "ContactItem": "条走访叩门记录",
               "EnterpriseItem": "家企业", "EventItem": "场活动", "OfficeItem": "个联络处"}
@@ -40,26 +42,66 @@ def item_fields(name: str) -> frozenset[str]:
 
 def lists(tool: FigureTool, noun: str) -> bool:
     """Whether the tool lists items carrying the column `noun` is."""
-    return bool(item_fields(tool.name) & set(DISTINCT_ATTRS.get(noun, ())))
+    return bool(item_fields(tool.name) & {a.split(":")[0] for a in DISTINCT_ATTRS.get(noun, ())})
 
 
-def distinct_said(noun: str, result: BaseModel) -> tuple[str, list[float]] | None:
-    """这 4 个项目涉及 3 条产业链：新型材料（2 个）、… — and the numbers said — when the result lists every one of its
-    rows (not a first page) and its items carry the column; None otherwise."""
+def _value(item: BaseModel, attr: str) -> str:
+    """One item's value of `attr` (columns:项目管家 reads the ledger column written beside the row); "" when unfilled."""
+    field, _, label = attr.partition(":")
+    value = getattr(item, field, None)
+    if label:
+        value = (value or {}).get(label)
+    return "" if value in (None, "", "未填") else str(value)
+
+
+def _column(noun: str, items: list[BaseModel]) -> str | None:
+    """The attribute of the items holding `noun`, or None."""
+    fields = type(items[0]).model_fields
+    for attr in DISTINCT_ATTRS.get(noun, ()):
+        field, _, label = attr.partition(":")
+        if field in fields and (not label or any(label in (getattr(i, field, None) or {}) for i in items)):
+            return attr
+    return None
+
+
+def _complete(result: BaseModel) -> list[BaseModel] | None:
+    """The result's items when they are every row it found (not a first page) and are models; None otherwise."""
     items = getattr(result, "items", None)
     if not items or not isinstance(items[0], BaseModel):
         return None
     total = next((n for n in (getattr(result, f, None) for f in ("total_count", "count")) if isinstance(n, int)),
                  len(items))
-    if getattr(result, "truncated", False) or total > len(items):
+    return None if getattr(result, "truncated", False) or total > len(items) else list(items)
+
+
+def distinct_said(noun: str, result: BaseModel) -> tuple[str, list[float]] | None:
+    """这 4 个项目涉及 3 条产业链：新型材料（2 个）、… — and the numbers said — when the result lists every one of its
+    rows (not a first page) and its items carry the column; None otherwise."""
+    items = _complete(result)
+    attr = _column(noun, items) if items else None
+    if not items or attr is None:
         return None
-    attr = next((a for a in DISTINCT_ATTRS.get(noun, ()) if a in type(items[0]).model_fields), None)
-    if attr is None:
-        return None
-    counts = Counter(str(v) for i in items if (v := getattr(i, attr)))
+    counts = Counter(v for i in items if (v := _value(i, attr)))
     unit = ITEM_WORDS.get(type(items[0]).__name__, "条记录")
-    blank = sum(1 for i in items if not getattr(i, attr))
+    blank = sum(1 for i in items if not _value(i, attr))
     text = (f"这 {len(items)} {unit}涉及 {len(counts)} {MEASURE.get(noun, '个')}{noun}："
             + "、".join(f"{value}（{n} {unit[0]}）" for value, n in counts.most_common())
             + (f"；另有 {blank} {unit}未填{noun}" if blank else "") + "。")
     return text, [float(len(items)), float(len(counts)), *(float(n) for n in counts.values()), float(blank)]
+
+
+def per_group_said(noun: str, result: BaseModel) -> tuple[str, list[float]] | None:
+    """这 41 个项目由 12 位项目管家负责，平均每位 3.08 个（37 ÷ 12，另有 4 个未填） — the rows with the column filled
+    over its different values — and the numbers said; None as distinct_said."""
+    said = distinct_said(noun, result)
+    items = _complete(result)
+    if said is None or items is None:
+        return None
+    attr = _column(noun, items) or ""
+    counts = Counter(v for i in items if (v := _value(i, attr)))
+    filled, blank = sum(counts.values()), len(items) - sum(counts.values())
+    unit = ITEM_WORDS.get(type(items[0]).__name__, "条记录")
+    mean = round(filled / len(counts), 2)
+    text = (f"平均每{MEASURE.get(noun, '个')}{noun} {mean:g} {unit}（{filled} ÷ {len(counts)}"
+            + (f"，另有 {blank} {unit}未填{noun}" if blank else "") + "）。" + said[0])
+    return text, [*said[1], float(filled), mean]

@@ -364,15 +364,18 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
     if ASKS_POLICY.search(parsed.text) and not HOW_MANY.search(parsed.text) and not parsed.regions \
             and not named_entities:
         eligible = []  # 达州对新能源企业有啥奖励政策, 宁波对外资怎么奖励: a rule or a measure, which no row of ours states
-    if (kind := listed_kind(parsed.text)) and eligible:
+    if (kind := listed_kind(parsed.text)) and eligible and not parsed.slots.distinct and not parsed.slots.per_group:
         # 装备制造链上盯着哪些企业: the things asked for are listed by the tool whose rows they are, not as a column
         # of another's rows (the projects with their 企业)
         top = max(eligible, key=lambda e: (e[0], e[1]))
         if REGISTRY[top[2]].rows not in ("", kind):
             eligible = [e for e in eligible if REGISTRY[e[2]].rows == kind] or eligible
-    if parsed.slots.distinct and eligible:
-        # 汉阴台账上的项目横跨几条产业链: the different chains among the projects a list gives, not a statistic
-        eligible = [e for e in eligible if lists(REGISTRY[e[2]], parsed.slots.distinct or "")] or eligible
+    if parsed.slots.mean and eligible:
+        # 高新区的项目平均总投资多少: a tool stating the mean per row, not only the total
+        eligible = [e for e in eligible if "mean" in REGISTRY[e[2]].slots.values()] or eligible
+    if (noun := parsed.slots.distinct or parsed.slots.per_group) and eligible:
+        # 汉阴台账上的项目横跨几条产业链, 每个管家平均管几个: the different values among the rows a list gives
+        eligible = [e for e in eligible if lists(REGISTRY[e[2]], noun)] or eligible
     if DOCUMENT_CUE.search(parsed.text) and HANDLED.search(parsed.text) and not named_entities \
             and not any(not r.is_city for r in parsed.regions):
         eligible = []  # 112号答复里说，开工率连续偏低的县区市局会咋处理: what the letter says is done

@@ -24,10 +24,11 @@ from assistant.answer.comparisons import (
     threshold_of,
     two_compared,
 )
-from assistant.answer.distinct import distinct_said
+from assistant.answer.distinct import distinct_said, per_group_said
 from assistant.answer.understand import (
     ASKS_TARGET,
     SHARE_OF_CITY,
+    TOTAL,
     Parsed,
     delexicalise,
 )
@@ -127,6 +128,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     if parsed is not None and parsed.slots.distinct and results and (
             different := distinct_said(parsed.slots.distinct, results[0])):
         out += different[1]
+    if parsed is not None and parsed.slots.per_group and results and (
+            per := per_group_said(parsed.slots.per_group, results[0])):
+        out += per[1]
     out += [abs(round(float(parse_period(r.period).schedule_pct) - r.completion_pct, 2)) for r in results
             if isinstance(r, CityTotalResult) and r.completion_pct is not None]
     out += [float(r.rank_shared_by) for r in results if isinstance(r, IndicatorResult) and r.rank_shared_by > 1]
@@ -150,6 +154,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the money still to come of the project with the biggest gap (差8.60亿元)
     if parsed is not None and parsed.slots.order == "gap" and results and isinstance(results[0], ProjectList):
         out += _gap_lead(results[0])[1]
+    # several places' lists added up (汉滨和旬阳签约项目加起来几个)
+    if parsed is not None and (together := lists_added(parsed, results)):
+        out += together[1]
     # a past ledger issue against the latest (现在多了1个, 总投资多了3.20亿元)
     if parsed is not None and (then_now := then_and_now(parsed, results)):
         out += then_now[1]
@@ -200,6 +207,8 @@ def _rank_words(rank: int, tied: int) -> str:
 def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C901 - one branch per result type
     """The first sentence: a direct answer to the question, from the tool results."""
     first = results[0]
+    if parsed.slots.per_group and (per := per_group_said(parsed.slots.per_group, first)):
+        return per[0]  # 每个项目管家平均管几个项目: the rows over the column's different values
     if parsed.slots.distinct and (different := distinct_said(parsed.slots.distinct, first)):
         return different[0]  # 横跨几条产业链: the different values of the column among the rows listed
     if isinstance(first, IndicatorResult):
@@ -341,6 +350,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                                 "平均" in parsed.text)[0]
     if isinstance(first, ProjectList) and parsed.slots.order in DATE_ORDER_COLUMNS and first.items:
         return _date_order_lead(parsed.slots.order, first)
+    if together := lists_added(parsed, results):
+        return together[0]
     if isinstance(first, ProjectList) and (parsed.slots.total or parsed.slots.mean) and first.totals:
         # 当年到位资金加起来多少: the sum first (and a part's share of the whole), the projects it adds up after
         return f"{first.headline}，{first.totals}。"
@@ -351,6 +362,24 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         # the same short record of several things asked at once (北京办和上海办的负责人分别是谁): each one's
         return "".join(str(getattr(r, "summary", "")) for r in results)
     return str(getattr(first, "summary", ""))
+
+
+def lists_added(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] | None:
+    """The project lists of several places added up (汉滨和旬阳签约项目加起来几个): each place's count and total
+    investment, then the sum — and the numbers said."""
+    lists = [r for r in results if isinstance(r, ProjectList)]
+    if len(lists) < 2 or len(lists) != len(results) or not TOTAL.search(parsed.text):
+        return None
+    places = [next(iter({i.region for i in r.items}), "") if len({i.region for i in r.items}) == 1 else "" for r in lists]
+    if not all(places) or len(set(places)) != len(places):
+        return None
+    invested = [next((f.value for f in r.figures if f.label == "符合条件的项目总投资"), None) or 0.0 for r in lists]
+    count, total = sum(r.total_count for r in lists), round(sum(float(v) for v in invested), 2)
+    each = "；".join(f"{place} {r.total_count} 个（总投资 {fmt(v, '亿元')}）" for place, r, v in zip(places, lists, invested,
+                                                                                              strict=True))
+    what = lists[0].headline.split("的项目")[0] + "的项目" if "的项目" in lists[0].headline else "项目"
+    return (f"{'、'.join(places)}{what}合计 {count} 个，总投资 {fmt(total, '亿元')}：{each}。",
+            [float(count), total, *(float(r.total_count) for r in lists), *(float(v) for v in invested)])
 
 
 def then_and_now(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] | None:

@@ -352,6 +352,7 @@ class Slots:
     across_issues: bool | None = None  # a change across the ledger's issues asked (哪一期转的, 这几期涨了多少)
     every_issue: bool | None = None  # each issue asked, not two (哪一期开始过六成的, 哪一周涨得最猛, 各期分别多少)
     leaders: bool | None = None  # who led or attended asked (哪几位市领导带队去的, 谁出席的)
+    per_group: str | None = None  # rows per different value asked (每个项目管家平均管几个项目): the column's noun
     distinct: str | None = None  # how many different ones among the rows asked (横跨几条链, 分布在几个县区): the noun
     past_due: bool | None = None  # problems past their 办结时限 asked (逾期、超期、拖着没办): not merely 还没办结
     mean: bool | None = None  # a mean per thing asked (平均每个到位了多少, 平均一个项目多大, 平均一场签多少)
@@ -683,6 +684,11 @@ _EVERY_ISSUE = re.compile(r"哪一?期|哪一?(?:周|个星期|个礼拜)|各期
 # Who led or attended an occasion, asked (哪几位市领导带队去的, 谁出席的, 哪位领导率队).
 # The project a problem is of, asked a column of (问题对应的项目是谁包抓的, 这些问题所属项目的项目管家): the two ledgers joined.
 _PROJECT_OF_PROBLEM = re.compile(r"(?:对应|所属|相应|涉及)的?项目|项目(?:分别)?(?:是|归)?(?:谁|哪位|哪个)")
+# Projects said as signed (签约项目, 已签约的, 签了约的): at 签约 or past it, as the bureau counts them; not those said
+# to be at the step (还在签约阶段的, 签约还没开工的).
+_SIGNED_PROJECTS = re.compile(r"签约(?:的)?(?:[这那]?[几些]个?)?项目|已(?:经)?签约|签约了的|签过约")
+_AT_SIGNING = re.compile(r"(?:还在|处于|停在|仍在|还是|正在|卡在)\s*签约|签约(?:阶段|状态|环节)|"
+                         r"(?:没|未|不|还没有?|尚未)\s*(?:开工|动工|投产|竣工)")
 # The counties set side by side (哪个县区…最多, 各县区, 排前三的县区): a total per county, whatever stage picks the projects.
 _BY_COUNTY = re.compile(r"(?:哪个|哪些|哪几个|哪一个|各)(?:县区|县|区县|地区)|(?:县区|区县)(?:里|中|之间)?[^，。？?]{0,6}(?:最多|最少|排)"
                         r"|排前.{0,3}的?(?:县区|区县)")
@@ -690,14 +696,17 @@ _BY_COUNTY = re.compile(r"(?:哪个|哪些|哪几个|哪一个|各)(?:县区|县
 # of the column whose distinct values are counted, canonical.
 DISTINCT_NOUNS = {"产业链": "产业链", "链": "产业链", "条链": "产业链", "县区": "县区", "县": "县区", "区县": "县区",
                   "地区": "县区", "县市区": "县区", "企业": "企业", "公司": "企业", "单位": "单位", "联络处": "联络处",
-                  "部门": "部门"}
+                  "部门": "部门", "项目管家": "项目管家", "管家": "项目管家"}
+# The rows per different value (每个项目管家平均管几个项目, 平均每个县区有几个项目): the noun after 每.
+_PER_GROUP = re.compile(r"(?:平均)?每(?:个|位|家|条)\s*(项目管家|管家|县区|区县|县|联络处|单位|部门|产业链|链|企业)"
+                        r"[^，。？?]{0,8}(?:平均|几个|多少个)")
 _DISTINCT_ASKED = re.compile(
-    r"(?:横跨|涉及|分布在|分布于|分散在|覆盖|分属|落在|散布在|来自|摊在)(?:了)?\s*(?:几|多少)\s*(?:条|个|家)\s*"
+    r"(?:横跨|涉及|分布在|分布于|分散在|覆盖|分属|落在|散布在|来自|摊在)(?:了)?\s*(?:几|多少)\s*(?:条|个|家)\s*(?:责任)?"
     r"(?P<noun>产业链|链|县市区|县区|区县|地区|县|企业|公司|单位|联络处|部门)|"
     r"(?P<before>单位|部门|联络处)[^，。？?]{0,4}(?:一共|总共|共)有?\s*(?:几|多少)\s*(?:家|个)")
 # A mean per thing (平均每个, 平均一个项目, 平均一场, 每个项目平均, 人均): not 平均用了多少天 (a span's own mean).
 _MEAN_ASKED = re.compile(r"平均(?:每|一)\s*(?:个|家|场|项|次)|(?:每个|每家|每场|每项)[^，。？?]{0,6}平均|平均下来每|"
-                         r"平均[^，。？?]{0,4}(?:多大|多少钱|多少亿|几个亿)")
+                         r"平均[^，。？?]{0,6}(?:多大|多少|几)")
 _LEADERS_ASKED = re.compile(r"带队|率队|领队|出席|陪同|(?:哪|几)\s*位[^，。？?]{0,3}领导|哪些领导|谁去的|谁带")
 # An event said by its name (丝博会安康专场, 进博会, 包装饮用水富硒食品推介会): the words before its kind of event.
 _EVENT_MENTION = re.compile(r"[\u4e00-\u9fa5A-Za-z]{0,12}(?:博会|博览会|交易会|洽谈会|投洽会|推介会|招商会|峰会|论坛|大会|专场)")
@@ -939,6 +948,11 @@ _LEDGER_ON = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(?:(\d{1,2})\
                         r"(?:(?:的|那|这|当)?\s*一?\s*期?\s*的?\s*(?:项目|问题)?台账|(?:那|这)\s*一?\s*期)")
 
 
+# A day the state is asked at (截至5月底, 到6月30日): of the problems still open then.
+_AS_OF_DAY = re.compile(r"(?:截至|截止|到)\s*(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号]|底|末)")
+_STILL_OPEN = re.compile(r"(?:还没|没有?|未|尚未)\s*(?:办结|解决|办完|销号)")
+
+
 def _ledger_on(text: str, today: date | None) -> date | None:
     """The day of the ledger a question reads (6月底那期台账 → 6月30日), of the year written or of `today`'s."""
     return _day_of(_LEDGER_ON.search(text), today)
@@ -1116,6 +1130,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.every_issue = bool(_EVERY_ISSUE.search(text)) or None
     slots.leaders = bool(_LEADERS_ASKED.search(text)) or None
     slots.mean = bool(_MEAN_ASKED.search(text)) or None
+    if per := _PER_GROUP.search(text):
+        # 每个项目管家平均管几个项目: the rows over the different values of a column, not a mean per row
+        slots.mean, slots.per_group = None, DISTINCT_NOUNS[per.group(1)]
     slots.past_due = bool(_PROBLEM_OVERDUE.search(text) or _DRAGGED.search(text)) or None
     if distinct := _DISTINCT_ASKED.search(text):
         slots.distinct = DISTINCT_NOUNS[distinct.group("noun") or distinct.group("before")]
@@ -1160,6 +1177,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
                      rf"|{word}的(?:都)?(?:有|是)?(?:哪|几)"
                      rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
             slots.stage = stage
+    if slots.stage == "签约" and _SIGNED_PROJECTS.search(staged) and not _AT_SIGNING.search(text):
+        slots.stage = "已签约"  # 汉滨和旬阳签约项目加起来几个: the signed ones, 开工 and 投产 included
     # (of projects: named so, or by the ledger, a set pointed at or an amount of theirs — 签了约没开工的，总投资加起来多少)
     of_projects = _OF_PROJECTS.search(text) is not None
     # (…of the ledger's leads too: A级线索里还没签约的 are projects at 线索 or 在谈)
@@ -1283,6 +1302,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     slots.vs_now = bool(slots.ledger_on and _NOW.search(text) and _THEN_NOW.search(text)) or None
     if _PROBLEM_WORDS.search(text) and not _stuck_in(text, slots.days):
         slots.problem_days, slots.problem_ledger_on = slots.days, slots.ledger_on
+        if slots.problem_ledger_on is None and _STILL_OPEN.search(text):
+            # 截至5月底还没办结的问题有几个: those raised by then and not yet solved then (from their dates)
+            slots.problem_ledger_on = _day_of(_AS_OF_DAY.search(text), today)
         # 7.14那期问题台账上超期没办完的: that issue's open problems past their deadline on its day (the latest
         # issue's are the overdue list's own)
         slots.problem_overdue = True if slots.ledger_on and _PROBLEM_OVERDUE.search(text) else None

@@ -106,8 +106,8 @@ def county_totals(store: FigureStore, measure: Measure = "项目个数", region:
     measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
     region：可选，某县区名或简称：先写明该县区的合计和名次（仍按全部县区排名）；
     county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名；
-    stage：可选，只计处于该阶段的项目（线索、在谈、签约、开工、投产；“在建”即开工），或“未签约”“未开工”“未投产”
-    （还没到该阶段的），如“在建项目数量各县区排名”。
+    stage：可选，只计处于该阶段的项目（线索、在谈、签约、开工、投产；“在建”即开工），“未签约”“未开工”“未投产”
+    （还没到该阶段的），或“已签约”“已开工”（到了该阶段及以后的），如“在建项目数量各县区排名”。
     """
     column, unit, rule = _COLUMNS[measure]
     picked, stage_said = _stage_filter(stage)
@@ -163,6 +163,10 @@ def _stage_filter(stage: str | None) -> tuple[tuple[str, ...] | None, str]:
     if stage.startswith("未"):
         before = resolve_stage(stage[1:])
         return PROJECT_STAGES[:PROJECT_STAGES.index(before)], f"还没到{before}阶段（{stage}）"
+    if stage.startswith("已"):
+        reached = resolve_stage(stage[1:])
+        later = PROJECT_STAGES[PROJECT_STAGES.index(reached):]
+        return later, f"{stage}（{'、'.join(later)}阶段）"
     wanted = resolve_stage(stage)
     return (wanted,), f"阶段为{wanted}"
 

@@ -476,7 +476,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                   span_under: int | None = None, mean: bool | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
-    region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产，或“未签约”“未开工”“未投产”（还没到该阶段的）；
+    region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产（处于该阶段的），“未签约”“未开工”“未投产”
+    （还没到该阶段的），或“已签约”“已开工”（到了该阶段及以后的：签约项目即已签约的，含已开工、投产的）；
     period：如“2023Q1”，只列该累计期间内（1月1日起）签约的项目；min_investment_yi：总投资下限（亿元），如 5；
     foreign：True 只列外资项目；signed_from、signed_to：签约日期范围，如“2023-04-01”到“2023-06-30”（某月、某季度内签约）；
     order：“signed”按地区和签约日期（默认），“investment”按总投资从大到小，“investment_asc”从小到大，“funds”按到位资金从多到少，
@@ -508,7 +509,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     picks = parse_matches(matches)
     # 未签约: the stages before 签约 (线索, 在谈)
     before_stage = resolve_stage(stage[1:]) if stage and stage.startswith("未") else None
-    wanted_stage = resolve_stage(stage) if stage and not before_stage else None
+    # 已签约: at that step or past it (签约项目 are the signed ones, whatever step they have reached since)
+    reached_stage = resolve_stage(stage[1:]) if stage and stage.startswith("已") else None
+    wanted_stage = resolve_stage(stage) if stage and not before_stage and not reached_stage else None
     with store.session() as session:
         projects = _select(session, scoped_region(store, session, region), chain, p,
                            *_matching(session, picks), ledger_on=ledger_on)
@@ -545,6 +548,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
             projects = [x for x in projects if x.stage == wanted_stage]
         if before_stage:
             projects = [x for x in projects if not _reached(x.stage, before_stage)]
+        if reached_stage:
+            projects = [x for x in projects if _reached(x.stage, reached_stage)]
         if min_investment_yi is not None:
             floor = to_decimal(min_investment_yi)
             projects = [x for x in projects if x.total is not None and x.total >= floor]
@@ -592,6 +597,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                f"项目库中没有首谈单位为“{source_unit}”的项目（无数据）" if source_unit else "无符合条件的项目")
     if projects and source_unit:
         summary = f"首谈单位为{units}的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
+    if reached_stage and projects:
+        later = "、".join(PROJECT_STAGES[PROJECT_STAGES.index(reached_stage):])
+        summary = f"已{reached_stage}（{later}阶段）的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
     if key_chain is not None and projects:
         summary = f"{'' if key_chain else '不'}在“5+3”重点产业链上的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
     if no_funds:

@@ -113,3 +113,32 @@ def test_a_single_month_and_the_year_end_in_a_follow_up(assistant: Assistant) ->
     drop = Decimal(august["同比"]) - Decimal(year["同比"])
     end = assistant.ask("到年底呢？增速又回落了几个点", history=["全市1-8月内资同比增长多少"]).answer
     assert f"下降{_plain(drop)}个百分点" in end and _plain(Decimal(year["同比"])) in end, end
+
+
+def test_rows_per_value_of_a_column_and_signed_projects_of_two_places_added(assistant: Assistant) -> None:
+    projects = rows("projects.csv")
+    managers = Counter(p["项目管家"] for p in projects if p["项目管家"])
+    filled = sum(managers.values())
+    per = assistant.ask("每个项目管家平均管几个项目")
+    assert per.answer.startswith(f"平均每位项目管家 {round(filled / len(managers), 2):g} 个项目（{filled} ÷ {len(managers)}"), \
+        per.answer
+    signed = [p for p in projects if p["地区"] in ("汉滨区", "旬阳市") and p["阶段"] in SIGNED]
+    total = sum(Decimal(p["总投资（亿元）"]) for p in signed)
+    both = assistant.ask("汉滨和旬阳签约项目加起来几个")
+    assert f"合计 {len(signed)} 个，总投资 {_plain(total)}亿元" in both.answer, both.answer
+    # (还在签约阶段的: at the step itself)
+    at_step = [p for p in projects if p["阶段"] == "签约"]
+    assert assistant.ask("还在签约阶段的项目有哪些").answer.startswith(f"共 {len(at_step)} 个项目"), at_step
+    assert per.flagged_numbers == [] and both.flagged_numbers == []
+
+
+def test_a_mean_asked_of_a_countys_projects_and_problems_open_at_a_past_day(assistant: Assistant) -> None:
+    own = [p for p in rows("projects.csv") if p["地区"] == "高新区" and p["总投资（亿元）"]]
+    total = sum(Decimal(p["总投资（亿元）"]) for p in own)
+    answer = assistant.ask("高新区的项目平均总投资多少").answer
+    assert f"平均每个项目总投资 {_r2(total / len(own))}亿元" in answer, answer
+    day = date(2023, 5, 31)
+    open_then = [p for p in rows("problems.csv") if date.fromisoformat(p["提出日期"]) <= day
+                 and (not p["解决日期"] or date.fromisoformat(p["解决日期"]) > day)]
+    then = assistant.ask("截至5月底，问题台账上已经提出来、还没办结的问题有几个").answer
+    assert f"未解决问题 {len(open_then)} 个" in then and all(p["编号"] in then for p in open_then), then
