@@ -947,6 +947,25 @@ def rates_by_issue(session: Session, days: list[date], name: str,
     return out
 
 
+def county_rates_at_issue(session: Session, issue: date, city: str | None = None) -> dict[str, CountyRates]:
+    """county_rates_in_db of one issue of the ledger (ledger_on = that issue's day), read from its per-issue sums:
+    each region's rates as the issue recorded them, and with `city` the whole ledger's under that name."""
+    s = ProjectIssueSum
+    sums = [func.sum(getattr(s, column)) for column in STORED]
+    key = func.sum(case((on_key_chain(s.chain_id), s.projects), else_=0))
+    names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
+    rows = [(names[region_id], [_summed(x) if i in _AMOUNTS else int(x or 0) for i, x in enumerate(total)], int(k or 0))
+            for region_id, *total, k in session.execute(select(s.region_id, *sums, key).where(s.issue == issue)
+                                                        .group_by(s.region_id))]
+    out: dict[str, CountyRates] = {}
+    for name, counted, k in rows:
+        out[name] = _rates_of(name, [*counted[:KEY_TERM], k, *counted[KEY_TERM:]])
+    if city is not None and rows:
+        whole = [sum((r[1][i] for r in rows), Decimal(0) if i in _AMOUNTS else 0) for i in range(len(STORED))]
+        out[city] = _rates_of(city, [*whole[:KEY_TERM], sum(r[2] for r in rows), *whole[KEY_TERM:]])
+    return out
+
+
 _AMOUNTS = {4, 5, 9, 10}  # the stored sums that are amounts, not counts (STORED's order)
 
 

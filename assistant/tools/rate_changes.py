@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from assistant.db.errors import InvalidValue
@@ -19,7 +19,7 @@ from assistant.db.models import Project, ProjectIssueSum, ProjectVersion, Region
 from assistant.db.rate_sums import on_key_chain
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
-from assistant.tools.common import Named, check_region, provenance_of, resolve_chain, resolve_region
+from assistant.tools.common import Named, all_ids, check_region, provenance_of, resolve_chain, resolve_region
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import (
     RATE_FIELDS,
@@ -27,7 +27,7 @@ from assistant.tools.lifecycle import (
     WHOLE_CITY,
     CountyRates,
     Mover,
-    county_rates_in_db,
+    county_rates_at_issue,
     issue_on,
     ledger_dates,
     movers_by_issue,
@@ -126,25 +126,23 @@ def rate_change(store: FigureStore, rate: str = "开工率", date_from: date | N
         if first >= last:
             raise InvalidValue(f"{cn_date(last)}那期以前没有更早的台账可比较（最早一期是{cn_date(issues[0])}）。")
         # the versions behind the two issues: their ids in order and their imports, each from the database (not
-        # tens of thousands of (id, import) pairs sorted here)
-        # (one chain's projects picked by id first, each one's versions by its id: no join walking all versions)
-        behind = (ProjectVersion.in_force(first) | ProjectVersion.in_force(last),
-                  *((ProjectVersion.project_id.in_(select(Project.id).where(*where)),) if by_chain and where else ()))
-
-        def of_versions(column: Any) -> Select[Any]:
-            return select(column).where(*behind)
-
-        prov = provenance_of(session, "project_versions",
-                             list(session.scalars(of_versions(ProjectVersion.id).order_by(ProjectVersion.id))),
-                             session.scalars(of_versions(ProjectVersion.import_id).distinct()), None,
+        # tens of thousands of (id, import) pairs sorted here), each issue's by itself (a range the versions'
+        # window index serves; one chain's projects picked by id first, each one's versions by its id)
+        picked = (ProjectVersion.project_id.in_(select(Project.id).where(*where)),) if by_chain and where else ()
+        ids = sorted({i for day in (first, last) for i in all_ids(session, ProjectVersion.id,
+                                                                  ProjectVersion.in_force(day), *picked)})
+        imports = {i for day in (first, last) for i in session.scalars(
+            select(ProjectVersion.import_id).where(ProjectVersion.in_force(day), *picked).distinct())}
+        prov = provenance_of(session, "project_versions", ids, imports, None,
                              f"{RATE_RULES[rate]}；两期各按当期台账的项目记录计算，变化 = 后一期 − 前一期（百分点）")
         series = _series(session, rate, [d for d in issues if first <= d <= last], scope, where,
                          picking(ProjectIssueSum)) \
             if scope is not None else []
         if by_chain:  # one chain's projects: its series is the answer, the counties' rates are not asked
             return _of_scope(rate, first, last, scope or "", series, prov)
-        before = county_rates_in_db(session, first, ledger_on=first, city=CITY)
-        after = county_rates_in_db(session, last, ledger_on=last, city=CITY)
+        # (both are issues: their per-issue sums hold each county's, as county_rates_in_db would sum the versions)
+        before = county_rates_at_issue(session, first, city=CITY)
+        after = county_rates_at_issue(session, last, city=CITY)
         order = [r.name for r in session.scalars(select(Region).order_by(Region.sort_order)) if not r.is_city]
     own = store.region_scope
     def rate_of(rates: dict[str, CountyRates], name: str) -> float | None:

@@ -21,7 +21,7 @@ from assistant.db.rate_sums import on_key_chain, refresh_issue_sums
 from assistant.db.reference import PROJECT_STAGES
 from assistant.db.session import FigureStore
 from assistant.tools import run_tool
-from assistant.tools.lifecycle import county_rates_in_db, rates_by_issue
+from assistant.tools.lifecycle import county_rates_at_issue, county_rates_in_db, rates_by_issue
 
 DATA = Path(__file__).resolve().parents[2] / "corpus" / "data"
 SIGNED, STARTED = ("签约", "开工", "投产"), ("开工", "投产")
@@ -201,3 +201,6 @@ def _assert_sums_match(session: Session, days: list[date]) -> None:
         for day in days:
             by_day = county_rates_in_db(session, day, ledger_on=day, city="合计", where=pick(Project)).get("合计")
             assert summed.get(day) == by_day, day
+    for day in days:  # …and each county's, with the whole ledger's
+        assert county_rates_at_issue(session, day, city="合计") == county_rates_in_db(session, day, ledger_on=day,
+                                                                                   city="合计"), day
