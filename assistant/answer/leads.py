@@ -33,6 +33,7 @@ from assistant.answer.understand import (
     delexicalise,
 )
 from assistant.db.periods import parse_period
+from assistant.tools.contacts import ContactList
 from assistant.tools.directory import EnterpriseList, ProjectDetail, against_deadline
 from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
 from assistant.tools.ledger import ProblemList
@@ -352,6 +353,15 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return _date_order_lead(parsed.slots.order, first)
     if together := lists_added(parsed, results):
         return together[0]
+    if isinstance(first, ContactList) and (busiest := _busiest_lead(parsed, first)):
+        return busiest
+    if isinstance(first, ContactList) and first.enterprise_status and (
+            asked := next((status for status in dict.fromkeys(first.enterprise_status.values())
+                           if status in parsed.text or status.removeprefix("已") + "了" in parsed.text), None)):
+        # 对接过的企业里有几家已经签约了: the companies contacted that the target-enterprise table has at that status
+        named = [name for name, status in first.enterprise_status.items() if status == asked]
+        return (f"{first.summary.split('共有走访叩门记录')[0]}对接的 {len(first.enterprises)} 家企业中，目标企业库里"
+                f"“{asked}”的 {len(named)} 家：{'、'.join(named)}。")
     if isinstance(first, ProjectList) and (parsed.slots.total or parsed.slots.mean) and first.totals:
         # 当年到位资金加起来多少: the sum first (and a part's share of the whole), the projects it adds up after
         return f"{first.headline}，{first.totals}。"
@@ -362,6 +372,23 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         # the same short record of several things asked at once (北京办和上海办的负责人分别是谁): each one's
         return "".join(str(getattr(r, "summary", "")) for r in results)
     return str(getattr(first, "summary", ""))
+
+
+def _busiest_lead(parsed: Parsed, contacts: ContactList) -> str:
+    """今年叩门最多的是哪个联络处: the unit with the most (or fewest) records, ties said as ties; "" when no end of
+    the units is asked or one unit holds them all."""
+    ask = re.search(r"最(多|少)|(?:谁|哪个|哪家)(?:跑得)?(多|少)", parsed.text)
+    if not ask or len(contacts.by_office) < 2:
+        return ""
+    most = (ask.group(1) or ask.group(2)) == "多"
+    # (哪个联络处: among the offices, not the bureau's own sections beside them)
+    kind = next((k for k in ("联络处", "分局", "科") if k in parsed.text), "")
+    units = [(name, n) for name, n in contacts.by_office if kind in name] or contacts.by_office
+    end = units[0][1] if most else units[-1][1]
+    named = [name for name, n in units if n == end]
+    tie = f"（{len(named)} 个并列，各 {end} 次）" if len(named) > 1 else f"（{end} 次）"
+    return (f"{'、'.join(named)}的走访叩门记录最{'多' if most else '少'}{tie}；共 {contacts.count} 次，按单位："
+            + "、".join(f"{name} {n} 次" for name, n in contacts.by_office) + "。")
 
 
 def lists_added(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] | None:

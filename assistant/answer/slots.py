@@ -1360,7 +1360,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             "其中" in bare_text and ledger_matches(bare_text.split("其中")[0], vocab.ledger_values)[0] != filters)
         # (…其中A级的是哪个 asks which of the rows already picked, not a list picked by A级)
         listed = _LIST_ASK.search(bare_text.split("其中")[0] if "其中" in bare_text else bare_text)
-        slots.matches = filters if filters and (listed or totalled) else None
+        # (…or a mean or a spread of them asked: A级线索平均每个多大, B级线索分布在几个县区)
+        slots.matches = filters if filters and (listed or totalled or slots.mean or slots.distinct
+                                                or slots.per_group) else None
         # a rate of the projects picked (分管卫健的副市长包的那几个项目开工率) is the rate asked, not their list; a rule
         # about such projects' rate (新建项目当年资金到位率低于多少不得分) is neither
         rate_asked = not _RULE_ASKED.search(text) and (any(w in text for words in _RATE_WORDS.values() for w in words)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from assistant.db.errors import InvalidValue, LedgerDenied
-from assistant.db.models import Contact, Office
+from assistant.db.models import Contact, Enterprise, Office
 from assistant.db.session import FigureStore
 from assistant.db.vocab import normalise_name
 from assistant.tools.common import period_of, provenance, resolve_office
@@ -45,6 +45,8 @@ class ContactList(BaseModel):
     enterprises: list[str]
     by_office: list[tuple[str, int]]
     latest_outside: str | None
+    # the status the target-enterprise table gives each company contacted (已签约, 跟踪中…), where it holds it
+    enterprise_status: dict[str, str] = {}
     figures: list[Figure]
     provenance: Provenance
     summary: str
@@ -112,10 +114,14 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
         # none in the period: the zero is a finding about the records looked through (the office's, or all)
         prov = provenance(session, "contacts", [(c.id, c.import_id) for c in inside or rows
                                                 or session.scalars(stmt)], p, rule)
+        companies = {normalise_name(i.enterprise_name) for i in inside}
+        held = {normalise_name(e.name): e.status for e in session.scalars(select(Enterprise)) if e.status
+                and normalise_name(e.name) in companies}
         items = [ContactItem(id=c.id, held_on=c.held_on, enterprise=c.enterprise_name, unit=c.unit,
                              office=names.get(c.office_id) if c.office_id else None, visitors=c.visitors,
                              method=c.method, outcome=c.outcome, next_step=c.next_step) for c in inside]
     enterprises = list(dict.fromkeys(i.enterprise for i in items))
+    statuses = {name: held[normalise_name(name)] for name in enterprises if normalise_name(name) in held}
     by_office = Counter(i.office or i.unit for i in items).most_common()
     units = sorted({i.unit for i in items}) if unit else []
     scope = "".join(filter(None, [p.label if p else span, written and f"{written}的",
@@ -132,10 +138,16 @@ def office_contacts(store: FigureStore, office: str | None = None, period: str |
         summary = f"{scope}共有走访叩门记录 {len(items)} 次，对接企业 {len(enterprises)} 家（{'、'.join(enterprises)}）：{listing}。"
         if not office_name and len(by_office) > 1:
             summary += "按单位：" + "、".join(f"{n} {c} 次" for n, c in by_office) + "。"
+        if statuses:  # (驻深圳联络处对接过的企业里有几家已经签约了: the target-enterprise table's status of each)
+            by_status = Counter(statuses.values())
+            summary += "对接企业在目标企业库中的状态：" + "、".join(
+                f"{status} {n} 家（{'、'.join(name for name, s in statuses.items() if s == status)}）"
+                for status, n in by_status.most_common()) + "。"
     else:
         summary = f"{scope}没有走访叩门记录（无数据）。" + (f"最近一次记录：{latest}。" if latest else "")
     return ContactList(office=office_name, period=p.key if p else None, items=items, count=len(items),
                        enterprises=enterprises, by_office=by_office, latest_outside=latest, figures=figures,
+                       enterprise_status=statuses,
                        provenance=prov, summary=summary)
 
 

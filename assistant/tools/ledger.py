@@ -408,7 +408,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     if code and (items or solved):  # one problem asked by its 编号: the problem itself, solved or not
         summary = "问题台账" + "；".join(_problem_line(i) for i in items + solved) + "。"
     elif items:
-        top = "、".join(f"{c.name} {c.count} 个" for c in by_department[:5])
+        top = "、".join(f"{c.name} {c.count} 个" for c in by_department)
         summary = f"{scope}未解决问题 {len(items)} 个，按责任部门：{top}。"
         if oldest:
             first = [i for i in items if i.opened_on == items[0].opened_on]

@@ -142,3 +142,17 @@ def test_a_mean_asked_of_a_countys_projects_and_problems_open_at_a_past_day(assi
                  and (not p["解决日期"] or date.fromisoformat(p["解决日期"]) > day)]
     then = assistant.ask("截至5月底，问题台账上已经提出来、还没办结的问题有几个").answer
     assert f"未解决问题 {len(open_then)} 个" in then and all(p["编号"] in then for p in open_then), then
+
+
+def test_the_busiest_office_and_the_status_of_the_companies_contacted(assistant: Assistant) -> None:
+    this_year = [c for c in rows("contacts.csv") if c["日期"].startswith("2023")]
+    offices = Counter(c["对接单位"] for c in this_year if "联络处" in c["对接单位"])
+    top, n = offices.most_common(1)[0]
+    answer = assistant.ask("今年叩门最多的是哪个联络处").answer
+    assert answer.startswith(f"{top}的走访叩门记录最多（{n} 次）"), answer
+    status = {e["企业名称"]: e["对接状态"] for e in rows("enterprises.csv")}
+    contacted = {c["企业名称"] for c in rows("contacts.csv") if c["对接单位"] == "驻深圳招商联络处"}
+    signed = sorted(name for name in contacted if status.get(name) == "已签约")
+    said = assistant.ask("驻深圳联络处对接过的企业里有几家已经签约了").answer
+    assert f"对接的 {len(contacted)} 家企业中，目标企业库里“已签约”的 {len(signed)} 家" in said, said
+    assert all(name in said for name in signed)
