@@ -171,7 +171,7 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
     if alone and not label:
         # 二季度单季: what came in between the two cumulative figures
         return (f"{place_a}{a.period_label}累计{a.metric}{fmt(x, a.unit)}，减去{b.period_label}累计"
-                f"{fmt(y, b.unit)}，{_single_label(a.period, b.period)}单独完成{fmt(gap, a.unit)}"), abs(gap)
+                f"{fmt(y, b.unit)}，{single_label(a.period, b.period)}单独完成{fmt(gap, a.unit)}"), abs(gap)
     more, less = ("提高", "下降") if unit == "个百分点" else ("增加", "减少")
     said = f"{more if gap > 0 else less}{fmt(abs(gap), unit)}" if gap else "持平"
     level = "%" if unit == "个百分点" else a.unit  # a rate is written in %, its change in 个百分点
@@ -214,7 +214,7 @@ def summed(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] 
     return text, numbers
 
 
-def _single_label(later: str, earlier: str) -> str:
+def single_label(later: str, earlier: str) -> str:
     """二季度 for 2023Q2 after 2023Q1, 7月 for 2023-07 after 2023Q2, 4-6月 otherwise."""
     a, b = parse_period(later), parse_period(earlier)
     if a.month - b.month == 3 and a.month % 3 == 0:

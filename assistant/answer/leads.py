@@ -20,6 +20,7 @@ from assistant.answer.comparisons import (
     meets,
     range_top,
     score_of,
+    single_label,
     summed,
     threshold_of,
     two_compared,
@@ -28,6 +29,7 @@ from assistant.answer.distinct import distinct_said, per_group_said
 from assistant.answer.understand import (
     ASKS_TARGET,
     SHARE_OF_CITY,
+    SINGLE_PERIOD,
     TOTAL,
     Parsed,
     delexicalise,
@@ -155,6 +157,9 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the money still to come of the project with the biggest gap (差8.60亿元)
     if parsed is not None and parsed.slots.order == "gap" and results and isinstance(results[0], ProjectList):
         out += _gap_lead(results[0])[1]
+    # each county's single quarter or month, ranked (二季度单季内资最多的是哪个县区)
+    if parsed is not None and (single := single_period_ranking(parsed, results)):
+        out += single[1]
     # several places' lists added up (汉滨和旬阳签约项目加起来几个)
     if parsed is not None and (together := lists_added(parsed, results)):
         out += together[1]
@@ -247,6 +252,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
             return f"{rest[0]}。" + "；".join(sentences) + "。"
         difference = two_compared(parsed, results) or summed(parsed, results)
         return (f"{difference[0]}。" if difference else "") + "；".join(sentences) + "。"
+    if single := single_period_ranking(parsed, results):
+        return single[0]
     if isinstance(first, RankingResult):
         parts = []
         # a follow-up naming no position (外资呢 after 内资排名前三) keeps the one asked before
@@ -356,12 +363,12 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
     if isinstance(first, ContactList) and (busiest := _busiest_lead(parsed, first)):
         return busiest
     if isinstance(first, ContactList) and first.enterprise_status and (
-            asked := next((status for status in dict.fromkeys(first.enterprise_status.values())
-                           if status in parsed.text or status.removeprefix("已") + "了" in parsed.text), None)):
+            at := next((status for status in dict.fromkeys(first.enterprise_status.values())
+                        if status in parsed.text or status.removeprefix("已") + "了" in parsed.text), None)):
         # 对接过的企业里有几家已经签约了: the companies contacted that the target-enterprise table has at that status
-        named = [name for name, status in first.enterprise_status.items() if status == asked]
+        companies = [name for name, status in first.enterprise_status.items() if status == at]
         return (f"{first.summary.split('共有走访叩门记录')[0]}对接的 {len(first.enterprises)} 家企业中，目标企业库里"
-                f"“{asked}”的 {len(named)} 家：{'、'.join(named)}。")
+                f"“{at}”的 {len(companies)} 家：{'、'.join(companies)}。")
     if isinstance(first, ProjectList) and (parsed.slots.total or parsed.slots.mean) and first.totals:
         # 当年到位资金加起来多少: the sum first (and a part's share of the whole), the projects it adds up after
         return f"{first.headline}，{first.totals}。"
@@ -389,6 +396,31 @@ def _busiest_lead(parsed: Parsed, contacts: ContactList) -> str:
     tie = f"（{len(named)} 个并列，各 {end} 次）" if len(named) > 1 else f"（{end} 次）"
     return (f"{'、'.join(named)}的走访叩门记录最{'多' if most else '少'}{tie}；共 {contacts.count} 次，按单位："
             + "、".join(f"{name} {n} 次" for name, n in contacts.by_office) + "。")
+
+
+def single_period_ranking(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] | None:
+    """二季度单季内资最多的是哪个县区: each county's later cumulative figure less the earlier one, ranked (the two
+    rankings of totals the question's period and the one before it give) — and the numbers said."""
+    ranked = [r for r in results if isinstance(r, RankingResult) and r.by == "value"]
+    if len(ranked) != 2 or parsed.compared_to is None or not SINGLE_PERIOD.search(parsed.text):
+        return None
+    later, earlier = sorted(ranked, key=lambda r: parse_period(r.period), reverse=True)
+    if later.metric != earlier.metric or parse_period(later.period).year != parse_period(earlier.period).year:
+        return None
+    before = {row.region: row.value for row in earlier.rows if row.value is not None}
+    single = sorted(((row.region, round(float(row.value) - float(before[row.region]), 2)) for row in later.rows
+                     if row.value is not None and row.region in before), key=lambda t: -t[1])
+    if not single:
+        return None
+    label = single_label(later.period, earlier.period)
+    low = bool(LAST.search(parsed.text)) and not FIRST.search(parsed.text)
+    end = single[-1][1] if low else single[0][1]
+    named = [region for region, v in single if v == end]
+    listing = "、".join(f"{i}. {region} {fmt(v, later.value_unit)}" for i, (region, v) in enumerate(single, 1))
+    text = (f"{parse_period(later.period).year}年{label}单独完成{later.metric}{'最少' if low else '最多'}的是"
+            f"{'、'.join(named)}（{fmt(end, later.value_unit)}，{later.period_label}累计 − {earlier.period_label}累计）。"
+            f"各县区{label}单独完成：{listing}。")
+    return text, [v for _, v in single]
 
 
 def lists_added(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] | None:

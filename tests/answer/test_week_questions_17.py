@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from assistant.answer.engine import Assistant
-from tests.answer.demo_rows import indicator, rows
+from tests.answer.demo_rows import indicator, q1_row, rows
 from tests.answer.demo_rows import r2 as _r2
 
 SIGNED = ("签约", "开工", "投产")
@@ -156,3 +156,14 @@ def test_the_busiest_office_and_the_status_of_the_companies_contacted(assistant:
     said = assistant.ask("驻深圳联络处对接过的企业里有几家已经签约了").answer
     assert f"对接的 {len(contacted)} 家企业中，目标企业库里“已签约”的 {len(signed)} 家" in said, said
     assert all(name in said for name in signed)
+
+
+def test_each_countys_single_quarter_ranked(assistant: Assistant) -> None:
+    long = [r for r in rows("indicators_long.csv") if r["指标"] == "实际引进内资" and r["地区"] != "全市"]
+    half = {r["地区"]: Decimal(r["数值"]) for r in long if r["期间"] == "2023Q2"}
+    first = {region: Decimal(q1_row(region)[1]) for region in half}
+    single = {region: half[region] - first[region] for region in half if region in first}
+    top = max(single, key=lambda region: single[region])
+    answer = assistant.ask("二季度单季内资最多的是哪个县区")
+    assert answer.answer.startswith(f"2023年二季度单独完成实际引进内资最多的是{top}（{_plain(single[top])}亿元"), answer.answer
+    assert answer.flagged_numbers == []
