@@ -79,8 +79,7 @@ def unheld_document(question: str, headings: list[str], written: Callable[[str],
     if not headings:
         return ""
     for m in TITLED.finditer(question):
-        # (a title a held document quotes — the proposal a reply letter answers — is held through it)
-        if not _title_held(m.group(1), headings) and not written(m.group(1)):
+        if not _title_held(m.group(1), headings):
             return f"《{m.group(1)}》"
     for m in NUMBERED.finditer(question):
         if not _number_held(m.group(1), headings):

@@ -112,9 +112,10 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         # 提高了多少); 上半年比一季度多了多少 asks the amount that came in, which the indicator tools give
         asked = f"{parsed.asked_before} {parsed.text}"
         return [True] if slots.change or parsed.compared_to and ASKS_PROGRESS_CHANGE.search(asked) else []
-    if kind == "stage" and slots.stage and (slots.date_to or slots.until) and slots.stage in ("签约", slots.milestone):
+    if kind == "stage" and slots.stage and (slots.date_to or slots.until) and slots.stage in ("签约", "已签约",
+                                                                                              slots.milestone):
         return []  # 本月新签约的项目, 二季度开工的: the step is what happened in the window, not the stage now
-    if kind == "stage" and slots.stage == "签约" and parsed.period is not None and not parsed.period_assumed \
+    if kind == "stage" and slots.stage in ("签约", "已签约") and parsed.period is not None and not parsed.period_assumed \
             and SIGNED_IN.search(parsed.text) and not AT_SIGNING.search(parsed.text):
         return []  # 1-7月签约的项目里涉链的有几个: signed in the period, whatever stage they have reached
     if kind == "total":  # a county total is asked of a county named or of the counties side by side

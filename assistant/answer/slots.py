@@ -706,7 +706,9 @@ _DISTINCT_ASKED = re.compile(
     r"(?P<before>单位|部门|联络处)[^，。？?]{0,4}(?:一共|总共|共)有?\s*(?:几|多少)\s*(?:家|个)")
 # A mean per thing (平均每个, 平均一个项目, 平均一场, 每个项目平均, 人均): not 平均用了多少天 (a span's own mean).
 _MEAN_ASKED = re.compile(r"平均(?:每|一)\s*(?:个|家|场|项|次)|(?:每个|每家|每场|每项)[^，。？?]{0,6}平均|平均下来每|"
-                         r"平均[^，。？?]{0,6}(?:多大|多少|几)")
+                         # 平均总投资多少, 平均到位了多少钱: the mean of an amount (not 平均年龄, 没跑赢全市平均的有哪几个)
+                         r"平均(?:每个项目|一个项目)?(?:的)?(?:总投资|投资额|投资|到位资金|到位|签约金额|签约|合同额|金额|规模)"
+                         r"[^，。？?]{0,4}(?:多大|多少|几)")
 _LEADERS_ASKED = re.compile(r"带队|率队|领队|出席|陪同|(?:哪|几)\s*位[^，。？?]{0,3}领导|哪些领导|谁去的|谁带")
 # An event said by its name (丝博会安康专场, 进博会, 包装饮用水富硒食品推介会): the words before its kind of event.
 _EVENT_MENTION = re.compile(r"[\u4e00-\u9fa5A-Za-z]{0,12}(?:博会|博览会|交易会|洽谈会|投洽会|推介会|招商会|峰会|论坛|大会|专场)")
@@ -1263,7 +1265,7 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # 还差钱最多的是哪个项目: total investment less the funds arrived, each with both
         slots.order = "gap"
         slots.columns = _with_column(slots.columns, "到位资金")
-        if slots.stage == "签约":
+        if slots.stage in ("签约", "已签约"):
             slots.stage = None  # (签了约的项目里…差钱最多: the signed ones, which the gap is of anyway)
     elif averaged := _SPAN_AVERAGE.search(text):
         # 签约到开工平均用了多少天: the projects by the days between the two steps, with the mean of those days
