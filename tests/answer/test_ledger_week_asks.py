@@ -60,8 +60,9 @@ from tests.answer.test_ledger_windows import ask_routed
     # a department's problems in all beside the solved ones, and how long a solved one took
     ("发改委负责的问题总共几个，解决了几个", "solved_problems", ["共有问题 2 个，其中已解决 0 个、未解决 2 个"], []),
     ("恒口已经解决了哪些问题", "solved_problems", ["2023年3月20日解决（提出后 28 天，比办结时限提前 11 天）"], []),
-    # a step said with 了 inside it (签了约) is the stage
-    ("签了约的那几个项目投资一共多少", "list_projects", ["共 4 个项目，总投资 19.20亿元"], ["开工，"]),
+    # a step said with 了 inside it (签了约) is the step: the projects that signed, those started since included
+    # (the bureau's 签约项目, as 开工率 = 已开工 ÷ 签约项目 counts them; 还在签约阶段的 are those at the step)
+    ("签了约的那几个项目投资一共多少", "list_projects", ["已签约（签约、开工、投产阶段）的项目 34 个，总投资 146.20亿元"], []),
 ])
 def test_week_asks(assistant: Assistant, question: str, route: str, present: list[str], absent: list[str]) -> None:
     answer = ask_routed(assistant, question, route, present, absent)
