@@ -45,6 +45,7 @@ from assistant.db.models import (
 )
 from assistant.db.periods import Period
 from assistant.db.rate_sums import refresh_issue_sums
+from assistant.db.reference import SIGNED_STAGES
 from assistant.db.tabular import Grid, read_grid
 from assistant.db.vocab import NameIndex, normalise_name
 
@@ -286,7 +287,8 @@ def _apply_projects(session: Session, refs: _Refs, ledger: rec.ProjectFile, impo
     touched: dict[str, dict[str, Any]] = {}  # project name: its versioned values
     ids: dict[str, int] = {}
     fresh: list[dict[str, Any]] = []
-    regroup = False
+    moved: set[int] = set()  # projects moved to another chain: every issue they are in regroups
+    rekinded: set[int] = set()  # projects whose 新建/续建 changed: the issues where they had signed
     for r in ledger.records:
         enterprise = refs.enterprises.get(normalise_name(r.enterprise_name)) if r.enterprise_name else None
         values = {
@@ -312,8 +314,11 @@ def _apply_projects(session: Session, refs: _Refs, ledger: rec.ProjectFile, impo
             if row.as_of is not None and row.as_of > day:
                 counts.kept_newer += 1  # an earlier week's file: history only
             else:
-                # a project moved to another chain or kind regroups the per-issue sums of every issue
-                regroup = regroup or row.chain_id != values["chain_id"] or row.build_type != values["build_type"]
+                # a project moved to another chain or kind regroups the per-issue sums of the issues it counts in
+                if not _same(row.chain_id, values["chain_id"]):
+                    moved.add(row.id)
+                if not _same(row.build_type, values["build_type"]):
+                    rekinded.add(row.id)
                 _upsert(session, counts, row, Project, values, import_id)
                 if row.as_of != day:
                     row.as_of = day
@@ -326,8 +331,23 @@ def _apply_projects(session: Session, refs: _Refs, ledger: rec.ProjectFile, impo
             select(Project.name, Project.id).where(Project.import_id == import_id)))
     counts.history = _record_versions(session, {ids[name]: v for name, v in touched.items()}, day, import_id)
     session.flush()
-    refresh_issue_sums(session, None if regroup else day)
+    refresh_issue_sums(session, _regrouped_since(session, day, moved, rekinded))
     return counts
+
+
+def _regrouped_since(session: Session, day: date, moved: set[int], rekinded: set[int]) -> date:
+    """The first issue whose per-issue sums an import of `day` changes: `day`, or an earlier issue where a project
+    moved to another chain had a version, or one whose 新建/续建 changed had a signed version (only a signed
+    project's kind counts in the sums: one that signs and gets its kind this week regroups nothing before)."""
+    v = ProjectVersion
+    firsts = [day]
+    for ids, signed in ((moved, False), (rekinded, True)):
+        for chunk in range(0, len(ids), 900):
+            part = sorted(ids)[chunk:chunk + 900]
+            first = session.scalar(select(func.min(v.valid_from)).where(
+                v.project_id.in_(part), *((v.stage.in_(SIGNED_STAGES),) if signed else ())))
+            firsts += [first] if first is not None else []
+    return min(firsts)
 
 
 def _apply_events(session: Session, refs: _Refs, records: list[rec.EventRecord], import_id: int) -> _Counts:

@@ -148,8 +148,8 @@ def test_the_per_issue_sums_give_each_issues_rates_of_the_ledger_as_it_stood(eng
 
 def test_imports_keep_the_per_issue_sums(engine: Engine, tmp_path: Path) -> None:
     """The importer keeps project_issue_sums: after the demo's issues, after a file that slots in between two of
-    them, and after one that moves a project to another chain (which regroups every issue's sums), each issue's
-    sums give the rates of the ledger as that issue recorded it."""
+    them, and after one that moves a project to another chain and flips another's 新建/续建 (which regroup the
+    issues they count in), each issue's sums give the rates of the ledger as that issue recorded it."""
     import_demo(engine, DATA)
     issues = sorted(_issue(p)[0] for p in [*(DATA / "history").glob("projects_*.csv"), DATA / "projects.csv"])
     with Session(engine) as session:
@@ -162,9 +162,17 @@ def test_imports_keep_the_per_issue_sums(engine: Engine, tmp_path: Path) -> None
     funded["到位资金（亿元）"] = str(Decimal(funded["到位资金（亿元）"]) - Decimal("0.01"))
     _write(tmp_path / "between.csv", [{**r, "填报日期": between.isoformat()} for r in previous])
     import_file(engine, "projects", tmp_path / "between.csv")
-    moved = _issue(DATA / "projects.csv")[1]
-    moved[0]["产业链"] = next(m["产业链"] for m in moved if m["产业链"] and m["产业链"] != moved[0]["产业链"])
-    _write(tmp_path / "moved.csv", moved)
+    # a signed project's 新建/续建 flipped: its earlier signed issues count it in the new projects' sums
+    latest = _issue(DATA / "projects.csv")[1]
+    kind = next(m for m in latest if m["阶段"] in ("签约", "开工", "投产") and m["新建/续建"] and m["当年到位资金（亿元）"])
+    kind["新建/续建"] = "续建" if kind["新建/续建"] == "新建" else "新建"
+    _write(tmp_path / "kind.csv", latest)
+    import_file(engine, "projects", tmp_path / "kind.csv")
+    with Session(engine) as session:
+        _assert_sums_match(session, sorted([*issues, between]))
+    # a project moved to another chain: every issue it is in
+    latest[0]["产业链"] = next(m["产业链"] for m in latest if m["产业链"] and m["产业链"] != latest[0]["产业链"])
+    _write(tmp_path / "moved.csv", latest)
     import_file(engine, "projects", tmp_path / "moved.csv")
     with Session(engine) as session:
         _assert_sums_match(session, sorted([*issues, between]))
