@@ -902,7 +902,9 @@ def versions_between(first: date, last: date, where: tuple[ColumnElement[bool], 
     """The versions in force on some day from `first` to `last` of the projects picked by `where` (conditions on
     Project, picked in a subquery: the query need not join Project): the picked projects' ids first, as a list the
     planner walks, then each one's versions by its id, the version dates left unindexed (version_bounds)."""
-    start, end = version_bounds()
+    # (a window of a week or two: the versions whose end falls after it are each project's last one or two, which
+    # the (project_id, valid_to) index walks straight to)
+    start, end = version_bounds() if (last - first).days > 31 else (ProjectVersion.valid_from, ProjectVersion.valid_to)
     return ProjectVersion.project_id.in_(select(Project.id).where(*where)), end > first, start <= last
 
 
