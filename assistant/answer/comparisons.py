@@ -186,7 +186,16 @@ def summed(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] 
     question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
     share_asked = SHARE_OF_CITY.search(question) is not None
     rows = [r for r in results if isinstance(r, IndicatorResult) and r.region != "全市"]
-    city = next((r for r in results if isinstance(r, IndicatorResult) and r.region == "全市"), None)
+    if len({(r.period, r.metric) for r in rows}) > 1:
+        # 这四个今年任务合计多少？到7月底合起来完成了几成: the period every place has figures for (the year's
+        # targets stand in each period's rows), the latest such
+        held = [(p, m) for p, m in dict.fromkeys((r.period, r.metric) for r in rows)
+                if all(r.value is not None for r in rows if (r.period, r.metric) == (p, m))]
+        if len({m for _, m in held}) == 1 and held:
+            latest = max(held, key=lambda k: parse_period(k[0]))
+            rows = [r for r in rows if (r.period, r.metric) == latest]
+    city = next((r for r in results if isinstance(r, IndicatorResult) and r.region == "全市"
+                 and (not rows or (r.period, r.metric) == (rows[0].period, rows[0].metric))), None)
     if (len(rows) < 2 or not TOTAL.search(question) or len({(r.period, r.metric) for r in rows}) != 1
             or len({r.region for r in rows}) != len(rows) or any(r.value is None for r in rows)
             # the city's figure already holds its counties': asked beside them, it is only the whole of a share

@@ -38,6 +38,7 @@ from assistant.answer.declines import (
 )
 from assistant.answer.document_facts import asked_fact, asks_fact, cn_day
 from assistant.answer.followups import (
+    CLASS_POINTED,
     HE_SUBJECT,
     IN_CHARGE,
     IT_SUBJECT,
@@ -80,6 +81,7 @@ from assistant.index.provenance import is_verified, uploader_text
 from assistant.index.synonyms import Synonyms, load_synonyms
 from assistant.index.tokenize import add_words, teach_tagger, tokenize
 from assistant.onboarding.sources import with_paragraph
+from assistant.tools.assessment import class_members
 from assistant.tools.directory import core_name, find_project
 from assistant.tools.projects import ProjectList, StalledProjects
 from assistant.tools.registry import REGISTRY
@@ -131,6 +133,15 @@ def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
         return store.import_mark()
     except SQLAlchemyError:  # unreadable just now (a restore swapping files): try again at the next check
         return None
+
+
+def _counts_class(pointed: re.Match[str], members: list[str]) -> bool:
+    """Whether 这六个县 / 这四个 / 这几个县区 points at a class of `members`: a place word, or as many as they are."""
+    n = pointed.group("n")
+    said = int(n) if n.isdigit() else {"两": 2, "几": 0}.get(n, "一二三四五六七八九十".find(n) + 1)
+    if said and said != len(members):
+        return False
+    return bool(pointed.group("noun")) or said == len(members)
 
 
 class Assistant:
@@ -213,6 +224,14 @@ class Assistant:
             answered = self._answered_places(previous, (history or [])[:-1])
             if len(answered) == 1:
                 current = replace(current, regions=answered, intents=["figure"], of_answer=True)
+        if previous is not None and previous.slots.county_class and (pointed := CLASS_POINTED.search(current.text)) \
+                and not any(not r.is_city for r in current.regions) and _counts_class(
+                    pointed, members := class_members(previous.slots.county_class)):
+            # 这六个县一季度内资加一块多少 after 考核办法里第二类单元是哪几个: the class's counties (and the city, when
+            # their share of it is asked)
+            city = [r for r in current.regions if r.is_city] if SHARE_OF_CITY.search(current.text) else []
+            current = replace(current, regions=[r for r in self.vocab.regions if r.name in members] + city,
+                              follow_up=True)
         if PLACE_POINTED.search(current.text) and not any(not r.is_city for r in current.regions) and (
                 current.slots.project and self.store is not None or previous is not None and current.follow_up):
             # 那个县台账上还有哪些项目 after 电商物流分拨中心项目是哪个县区的: the county the answer named, in place of

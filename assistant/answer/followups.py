@@ -61,6 +61,12 @@ IT_SUBJECT = re.compile(r"(?<![比跟和与较同])它(?!们)")
 HE_SUBJECT = re.compile(r"(?<![其吉])[他她](?!们|人|处|县|市|地|乡)")
 # The place of what the turn before was about, pointed at (那个县台账上还有哪些项目, 该县, 这个区, 当地): the county of
 # the project, company or figure asked about, not that thing itself.
+# A question naming only positions (第七第八分别是谁, 倒数第二是哪个): of a ranking.
+BARE_POSITION = re.compile(r"^(?:那|那么)?(?:倒数)?第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:名|位)?"
+                           r"(?:[、和跟与]?\s*(?:倒数)?第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:名|位)?)*"
+                           r"\s*(?:分别|各)?\s*(?:是谁|是哪个|是哪家|是哪些|呢|谁|哪个)")
+# Several places pointed at (这六个县, 那几个县区, 这三家单元): the class of counties the turn before named.
+CLASS_POINTED = re.compile(r"(?:这|那)\s*(?P<n>几|两|二|三|四|五|六|七|八|九|十|\d{1,2})\s*(?:个|家)\s*(?P<noun>县区|区县|县|单元|地方)?")
 PLACE_POINTED = re.compile(r"(?:那|这|该)(?:个|一)?(?:县区|区县|县|区|市|地方)(?![长委级])|(?:^|[，,])(?:当地|那边|那里)")
 # Words pointing back at what the turn before gave: 它, or a demonstrative with the kind of thing it was (这个增速,
 # 这点钱, 那个名次) — a longer question with one is still a follow-up of that figure.
@@ -214,8 +220,10 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         current.slots.days = day_count(current.text)  # 那60天呢 after 超过30天没进展的项目
     same_time_last_year = bool(SAME_TIME_LAST_YEAR.search(current.text))
     # …or the places behind the schedule of the figure just given (有几个落后的, 哪些没达到序时)
-    asks_attribute = bool(ATTRIBUTE.search(current.text) or LAG.search(current.text)) or same_time_last_year
     names_nothing = not current.regions and not current.metrics and current.period_assumed and not _filled(current.slots)
+    # …or positions of the ranking just given (第七第八分别是谁, 倒数第二呢)
+    asks_attribute = bool(ATTRIBUTE.search(current.text) or LAG.search(current.text)) or same_time_last_year or (
+        names_nothing and BARE_POSITION.match(current.text) is not None and bool({"rank", "figure"} & set(previous.intents)))
     # one quarter of the period just asked (二季度单季完成多少): of the same place and metric
     single = bool(SINGLE_PERIOD.search(current.text)) and not current.regions and not _filled(current.slots)
     # the reason of the figure just given (为啥这么低？ 什么原因): the documents answer it, about that figure

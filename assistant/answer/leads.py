@@ -316,6 +316,12 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                                  f"只有{len(order)}个县区参与排名")
                     continue
                 ends = [(order[n - 1].rank, f"倒数第{n}" if ordinal and ordinal.group(1) else f"排第{n}")]
+                # 第七第八分别是谁: every position the question names, in its order
+                for more in list(RANK_POSITION.finditer(parsed.text))[1:]:
+                    pos = int(more.group(2)) if more.group(2).isdigit() else SMALL_NUMBERS.get(more.group(2), 0)
+                    if 1 <= pos <= len(order) and bool(more.group(1)) == bool(ordinal and ordinal.group(1)) \
+                            and pos != n:
+                        ends.append((order[pos - 1].rank, f"倒数第{pos}" if more.group(1) else f"排第{pos}"))
             elif BOTH_ENDS.search(asked):
                 ends = [(ranks[0], "排第1"), (ranks[-1], "排名最后")]  # 谁最高谁最低: the two ends, top first
             elif LAST.search(asked):

@@ -167,3 +167,19 @@ def test_each_countys_single_quarter_ranked(assistant: Assistant) -> None:
     answer = assistant.ask("二季度单季内资最多的是哪个县区")
     assert answer.answer.startswith(f"2023年二季度单独完成实际引进内资最多的是{top}（{_plain(single[top])}亿元"), answer.answer
     assert answer.flagged_numbers == []
+
+
+def test_the_counties_of_a_class_named_before_and_positions_of_a_ranking(assistant: Assistant) -> None:
+    third = ("宁陕县", "镇坪县", "瀛湖", "恒口")  # the scheme's 三类 (assistant/resources/assessment.yaml)
+    july = [indicator(name, "2023-07") for name in third]
+    value, target = sum(Decimal(r["数值"]) for r in july), sum(Decimal(r["年度目标"]) for r in july)
+    answer = assistant.ask("这四个今年内资任务合计多少？到7月底合起来完成了几成，跑赢序时没有",
+                           history=["考核第三类单元是哪几个"])
+    assert f"年度目标合计{_plain(target)}亿元，合计完成年度目标的{_plain(value / target * 100)}%" in answer.answer, \
+        answer.answer
+    half = sorted((r for r in rows("indicators_long.csv") if r["期间"] == "2023Q2" and r["指标"] == "实际引进内资"
+                   and r["地区"] != "全市" and r["同比"]), key=lambda r: -Decimal(r["同比"]))
+    seventh, eighth = half[6], half[7]
+    assert Decimal(seventh["同比"]) != Decimal(eighth["同比"]) != Decimal(half[8]["同比"])
+    positions = assistant.ask("第七第八分别是谁", history=["上半年各县区内资同比增速给我排个序"]).answer
+    assert f"排第7的是{seventh['地区']}" in positions and f"排第8的是{eighth['地区']}" in positions, positions
