@@ -13,6 +13,7 @@ from assistant.answer.understand import (
     Parsed,
     RegionName,
 )
+from assistant.db.reference import METRICS
 from assistant.tools.types import Figure, cn_date
 
 EXAMPLES = [
@@ -333,6 +334,33 @@ def missing_issuer(question: str, heads: Callable[[str], bool]) -> str:
     (`heads(word)`: a heading writes the word), else "": another body's document does not answer it."""
     m = ISSUED.search(question)
     return m.group(1) if m and not heads(ISSUERS[m.group(1)]) else ""
+
+
+# The currency a money unit is in (亿元、万元 are yuan, 万美元、美元 dollars): a metric is kept in its own, never converted.
+_CURRENCY = re.compile(r"(万?美元|美金)|(亿元|万元|人民币|个亿)")
+
+
+def unit_mismatch(parsed: Parsed) -> tuple[str, bool]:
+    """A figure asked in another currency than its metric's: (what to say, whether to answer nothing else). A share
+    asked in money (白河县一季度内资完成进度是多少万美元) cannot be answered, so the user is asked which was meant;
+    an amount (紫阳县上半年内资是多少万美元) is given in the metric's own unit, with the note. ("", False) when the
+    units fit or none is said."""
+    said = [("美元" if m.group(1) else "元") for m in _CURRENCY.finditer(parsed.text)]
+    if len(parsed.metrics) != 1 or not said or len(set(said)) != 1:
+        return "", False
+    metric = parsed.metrics[0]
+    if said[0] == ("美元" if "美元" in metric.unit else "元"):
+        return "", False
+    unit = next(m.group(0) for m in _CURRENCY.finditer(parsed.text))
+    kept = "、".join(f"{m.name}以{m.unit}计" for m in METRICS)
+    if _SHARE_IN_MONEY.search(parsed.text):
+        return (f"问题里的“{unit}”与所问的{metric.name}不符：完成进度、同比是百分比，{kept}，两者不互相换算。"
+                f"请说明要问的是{metric.name}的完成进度（%）、金额（{metric.unit}），还是另一项指标。"), True
+    return f"问题里的“{unit}”与{metric.name}的单位不符（{kept}，两者不互相换算），按{metric.unit}回答", False
+
+
+# A share or rate asked as a sum of money (完成进度是多少万美元, 同比多少亿): no figure can answer it.
+_SHARE_IN_MONEY = re.compile(r"(?:进度|完成率|同比|增速|增幅|比重|占比)[^，。？?、]{0,4}(?:多少|几)\s*(?:万?美元|美金|亿元|万元|个亿)")
 
 
 def asks_opinion(question: str) -> bool:

@@ -32,6 +32,7 @@ from assistant.answer.declines import (
     set_unspoken,
     subset_unanswered,
     unheld_issue,
+    unit_mismatch,
     unknown_forms,
     unknown_lead,
     unknown_subject,
@@ -622,6 +623,11 @@ class Assistant:
                           mode="grounded", warnings=warnings)
         if which := ambiguous_body(parsed, self.vocab.names.departments, self.vocab.regions):
             return Answer(answer=which, mode="grounded", warnings=warnings)
+        mismatch, refused = unit_mismatch(parsed)
+        if refused:
+            return Answer(answer=mismatch, mode="grounded", warnings=warnings)
+        if mismatch:
+            parsed.corrections.append(mismatch)  # (the amount in the metric's own unit, said in 【说明】)
         if pasted_code(parsed.text):
             return Answer(answer=CODE_REFUSAL, mode="grounded", warnings=warnings)
         if asks_opinion(parsed.text):

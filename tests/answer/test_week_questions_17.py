@@ -7,6 +7,7 @@ corpus/data with the standard library."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -183,3 +184,12 @@ def test_the_counties_of_a_class_named_before_and_positions_of_a_ranking(assista
     assert Decimal(seventh["同比"]) != Decimal(eighth["同比"]) != Decimal(half[8]["同比"])
     positions = assistant.ask("第七第八分别是谁", history=["上半年各县区内资同比增速给我排个序"]).answer
     assert f"排第7的是{seventh['地区']}" in positions and f"排第8的是{eighth['地区']}" in positions, positions
+
+
+def test_a_figure_asked_in_the_other_currency(assistant: Assistant) -> None:
+    row = indicator("紫阳县", "2023Q2")
+    amount = assistant.ask("紫阳县上半年内资是多少万美元")
+    assert f"实际引进内资{_plain(Decimal(row['数值']))}亿元" in amount.answer and "按亿元回答" in amount.answer, amount.answer
+    share = assistant.ask("白河县一季度内资完成进度是多少万美元")
+    assert share.answer.startswith("问题里的“万美元”与所问的实际引进内资不符") and not re.search(r"\d", share.answer), \
+        share.answer
