@@ -77,7 +77,8 @@ def asked_group(text: str) -> str | None:
         paired = rf"|(?:{names})[^。？?！!]{{0,16}}分别" if group in PAIRED_GROUPS else ""
         if group in _ONE_WHICH:
             # (哪些企业 lists companies, 每家企业 asks of each: only one company against the others groups them)
-            if re.search(rf"{_ONE_WHICH[group]}(?:{names})|按(?:{names})", text):
+            # (企业库里在咱这有签约项目的那几家，哪家的…最高: the companies named, then which of them)
+            if re.search(rf"{_ONE_WHICH[group]}(?:{names})|按(?:{names})|(?:{names})[^。？?]{{0,20}}[，,]\s*哪一?家的", text):
                 return group
             continue
         if re.search(rf"{_WHICH}(?:{names})|按(?:{names})|(?:{names})(?:里头?|中|当中|之中)?[，,]?\s*(?:谁|哪个|哪位|哪家|哪条)"
