@@ -313,6 +313,7 @@ class Slots:
     amount_below: str | None = None  # an upper bound of 总投资 in 亿元, "2" (below 2) or "1（含）" (1 or less)
     foreign: bool | None = None
     no_funds: bool | None = None  # 一分钱还没到位: signed projects with no funds arrived
+    with_problems: bool | None = None  # projects with an unsolved problem in the problem ledger (还挂着没办完问题的项目)
     source: str | None = None  # the unit that first talked to the investor (首谈单位): an office's city or name
     overdue: bool | None = None  # asks for projects past their agreed start date
     parts: bool | None = None  # asks for the counties' values added up, not the 全市 row
@@ -689,6 +690,10 @@ _PROJECT_OF_PROBLEM = re.compile(r"(?:对应|所属|相应|涉及)的?项目|项
 _SIGNED_PROJECTS = re.compile(r"签约(?:的)?(?:[这那]?[几些]个?)?项目|已(?:经)?签约|签约了的|签过约")
 _AT_SIGNING = re.compile(r"(?:还在|处于|停在|仍在|还是|正在|卡在)\s*签约|签约(?:阶段|状态|环节)|"
                          r"(?:没|未|不|还没有?|尚未)\s*(?:开工|动工|投产|竣工)")
+# The offices as a kind (驻外联络处, 各联络处, 驻外分局), none named by its city.
+_ANY_OFFICE = re.compile(r"(?:驻外|各个?|几个|这些|那些)?(?:招商)?(?:联络处|分局)")
+# Projects that still have a problem open in the problem ledger (还挂着没办完问题的, 有未解决问题的项目).
+_WITH_PROBLEMS = re.compile(r"(?:挂着|有|存在|带着)[^，。？?]{0,3}(?:没办完|没办结|未办结|没解决|未解决|尚未解决)的?(?:问题|诉求)")
 # The counties set side by side (哪个县区…最多, 各县区, 排前三的县区): a total per county, whatever stage picks the projects.
 _BY_COUNTY = re.compile(r"(?:哪个|哪些|哪几个|哪一个|各)(?:县区|县|区县|地区)|(?:县区|区县)(?:里|中|之间)?[^，。？?]{0,6}(?:最多|最少|排)"
                         r"|排前.{0,3}的?(?:县区|区县)")
@@ -1208,6 +1213,10 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if slots.city and _SOURCE_WORDS.search(text):
         # the office named as who brought the projects in, not whose visit records or events are asked for
         slots.source, slots.city = slots.city, None
+    elif not slots.city and _SOURCE_WORDS.search(text) and (offices := _ANY_OFFICE.search(text)):
+        # 驻外联络处首谈的那些项目: every office's (the units the ledger writes with 联络处 or 分局)
+        slots.source = "分局" if "分局" in offices.group(0) else "联络处"
+        slots.spans.append((offices.group(0), "首谈单位"))
     if (unit := unit_named(text, vocab.units)) and not any(unit == name for name, _, _ in vocab.offices):
         # a section of the bureau (外资科, 产业链招商科) named as who follows enterprises or whose visits are asked;
         # an office is named by its city above
@@ -1250,6 +1259,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         slots.foreign = True
     if _NO_FUNDS.search(text):
         slots.no_funds = True
+    if (joined := _WITH_PROBLEMS.search(text)) and "项目" in text:
+        slots.with_problems = True  # 驻外联络处首谈的那些项目里，还挂着没办完问题的有哪几个: the two ledgers joined
+        slots.spans.append((joined.group(0), "有未办结问题"))
     if _OCCASION.search(text) and (occasion := _EVENT_ORDER.search(text)):
         # 签约金额最高的是哪场, 哪场签的项目最多: the events by that figure
         slots.order = "amount" if occasion.group(1) else "contracts"

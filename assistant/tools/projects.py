@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from assistant.db.errors import InvalidValue
-from assistant.db.models import Enterprise, IndustryChain, Project, ProjectVersion, Region
+from assistant.db.models import Enterprise, IndustryChain, Problem, Project, ProjectVersion, Region
 from assistant.db.periods import Period
 from assistant.db.records import PROJECT_SPECS
 from assistant.db.reference import CITY_NAME, PROJECT_STAGES, SIGNED_STAGES
@@ -473,7 +473,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                   max_investment_yi: str | None = None, no_funds: bool | None = None,
                   ledger_on: date | None = None, key_chain: bool | None = None,
                   headquarters: str | None = None, span_over: int | None = None,
-                  span_under: int | None = None, mean: bool | None = None) -> ProjectList:
+                  span_under: int | None = None, mean: bool | None = None,
+                  with_problems: bool | None = None) -> ProjectList:
     """列出项目库中的项目，可按条件筛选，按地区、签约日期排列（或按总投资从大到小）；问到台账列时逐个项目写出该列。
 
     region：地区名或简称；chain：“5+3”产业链名；stage：线索、在谈、签约、开工、投产（处于该阶段的），“未签约”“未开工”“未投产”
@@ -499,6 +500,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     headquarters：投资企业的总部所在地，如“西安”：只列目标企业库中总部在该地的企业投资的项目；
     span_over、span_under：与两个阶段之间天数的排列（order 为“signed_to_started_…”等）同用，只列两个日期都有、相隔超过
     span_over 天（或不到 span_under 天）的项目，如签约后超过 45 天才开工的。
+    with_problems：True 只列在问题台账上还有未办结（未解决、推进中）问题的项目（按项目名称对应）；
     mean：True 时另给所列项目的平均值：问到的金额列（到位资金等）为合计 ÷ 填报的项目数，没问金额列时为平均总投资
     （总投资合计 ÷ 填了总投资的项目数），如“在建项目平均每个到位了多少钱”“签约项目平均一个多大”。
     """
@@ -566,6 +568,10 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         if enterprise:
             named = set(match_names(enterprise, sorted({x.enterprise for x in projects if x.enterprise}), "enterprise"))
             projects = [x for x in projects if x.enterprise in named]
+        if with_problems:
+            # 还挂着没办完问题的项目: the project ledger joined to the problem ledger by the project's name
+            open_names = set(session.scalars(select(Problem.project_name).where(Problem.status != "已解决")))
+            projects = [x for x in projects if x.name in open_names]
         if headquarters:
             # 总部在西安的企业落了哪些项目: the enterprise table says where each company sits
             seated = {e.name for e in session.scalars(select(Enterprise)) if e.headquarters and headquarters in e.headquarters}
@@ -602,6 +608,9 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         summary = f"已{reached_stage}（{later}阶段）的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
     if key_chain is not None and projects:
         summary = f"{'' if key_chain else '不'}在“5+3”重点产业链上的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
+    if with_problems and projects:
+        summary = (f"问题台账上还有未办结问题的项目{summary[1:].replace(' 个项目', ' 个', 1)}" if summary.startswith("共")
+                   else f"问题台账上还有未办结问题的、{summary}")
     if no_funds:
         summary = (f"已签约、到位资金为零的项目{summary[1:].replace(' 个项目', ' 个', 1)}" if projects
                    else "没有已签约而到位资金为零的项目")

@@ -117,6 +117,7 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("across_issues", "跨越几期台账的变化（哪一期转的、这几期涨了多少）"),
     SlotKind("every_issue", "逐期列出（哪一期开始、哪一周涨得最多、各期分别多少）", names=False),
     SlotKind("leaders", "问到出席、带队的领导", names=False),
+    SlotKind("with_problems", "在问题台账上还有未办结问题的项目", narrows=True),
     SlotKind("mean", "问平均每个（平均每个项目、平均一场）", names=False),
     SlotKind("past_due", "已过办结时限（逾期、超期、拖着没办的问题；不是仅仅还没办结）", names=False),
 )

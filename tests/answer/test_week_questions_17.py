@@ -193,3 +193,12 @@ def test_a_figure_asked_in_the_other_currency(assistant: Assistant) -> None:
     share = assistant.ask("白河县一季度内资完成进度是多少万美元")
     assert share.answer.startswith("问题里的“万美元”与所问的实际引进内资不符") and not re.search(r"\d", share.answer), \
         share.answer
+
+
+def test_projects_joined_to_the_problems_still_open(assistant: Assistant) -> None:
+    open_projects = {p["项目名称"] for p in rows("problems.csv") if p["状态"] != "已解决" and p["项目名称"]}
+    picked = [p for p in rows("projects.csv") if "联络处" in p["来源/首谈单位"] and p["项目名称"] in open_projects]
+    answer = assistant.ask("驻外联络处首谈的那些项目里，问题台账上还挂着没办完问题的有哪几个").answer
+    assert f"的项目 {len(picked)} 个" in answer and all(p["项目名称"] in answer for p in picked), answer
+    own = [p for p in rows("projects.csv") if p["地区"] == "高新区" and p["项目名称"] in open_projects]
+    assert assistant.ask("高新区有未解决问题的项目有哪些").answer.startswith(f"问题台账上还有未办结问题的项目 {len(own)} 个")
