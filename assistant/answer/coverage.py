@@ -49,6 +49,8 @@ FRAME_WORDS = {
     "数量", "个数",
     # the row of another ledger that goes with one (问题对应的项目, 相应的企业): a join, not an attribute
     "对应", "相应", "所属",
+    # a step newly taken (7月份新开工的, 本周新投产的): the step, which the window's tools read
+    "新开工", "新投产", "新签约", "新签", "新落地",
     # how far something has got (对接到什么程度, 办到哪一步): the status the tool states, not an attribute
     "程度", "地步",
     # the level something is handled at (县级层面协调的), what is under a body (发改委名下的问题), the definition a

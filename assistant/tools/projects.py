@@ -603,7 +603,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
                f"项目库中没有首谈单位为“{source_unit}”的项目（无数据）" if source_unit else "无符合条件的项目")
     if projects and source_unit:
         summary = f"首谈单位为{units}的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
-    if reached_stage and projects:
+    if reached_stage and projects and not no_funds:  # (一分钱没到位 is said of signed projects already)
         later = "、".join(PROJECT_STAGES[PROJECT_STAGES.index(reached_stage):])
         summary = f"已{reached_stage}（{later}阶段）的项目{summary[1:].replace(' 个项目', ' 个', 1)}"
     if key_chain is not None and projects:
