@@ -325,7 +325,7 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
             plan.route = "policy"
     # 明年一季度: a quarter of next year, whatever year the quarter alone would be read as
     next_year = NEXT_YEAR.search(parsed.text) is not None and not re.search(r"(?:19|20)\d{2}", parsed.text)
-    if parsed.future and (parsed.period is None or parsed.period_assumed or next_year):
+    if parsed.future and (parsed.period is None or parsed.period_assumed or next_year or parsed.window_ahead):
         # 下个月、明年: nothing in the database yet, but for deadlines it already holds (下个月到期的问题)
         ahead = [e for e in eligible if parsed.slots.due_from and "due_from" in REGISTRY[e[2]].slots.values()]
         plan.future = bool(eligible) and not ahead

@@ -1213,7 +1213,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if slots.city and _SOURCE_WORDS.search(text):
         # the office named as who brought the projects in, not whose visit records or events are asked for
         slots.source, slots.city = slots.city, None
-    elif not slots.city and _SOURCE_WORDS.search(text) and (offices := _ANY_OFFICE.search(text)):
+    elif not slots.city and _SOURCE_WORDS.search(text) and (offices := _ANY_OFFICE.search(text)) \
+            and not re.search(r"(?:哪家|哪个|哪一家|谁)[^，。？?]{0,3}首谈", text):  # (哪家首谈的最多: the offices compared)
         # 驻外联络处首谈的那些项目: every office's (the units the ledger writes with 联络处 or 分局)
         slots.source = "分局" if "分局" in offices.group(0) else "联络处"
         slots.spans.append((offices.group(0), "首谈单位"))

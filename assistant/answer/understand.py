@@ -172,6 +172,7 @@ class Parsed:
     slots: Slots = field(default_factory=Slots)
     corrections: list[str] = field(default_factory=list)  # same-sound typos taken for a known region
     future: bool = False  # asks about a period that has not happened yet
+    window_ahead: bool = False  # a window of days starting after the data's day (10月到12月 on a ledger of 7月28日)
     bad_period: str = ""  # a period that cannot exist (13月)
     follow_up: bool = False  # the question changed one slot of the previous turn's question
     compared_to: Period | None = None  # the earlier of two periods compared (上半年比一季度 → 一季度)
@@ -763,4 +764,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     if why or "define" in intents or not intents:
         intents.append("policy")
     parsed.intents = intents
+    if parsed.slots.date_from is not None and parsed.slots.date_from > today:
+        # 今年10月到12月新开工了几个 on a ledger of 7月28日: a window the data has not reached
+        parsed.future = parsed.window_ahead = True
     return parsed
