@@ -764,7 +764,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     if why or "define" in intents or not intents:
         intents.append("policy")
     parsed.intents = intents
-    if parsed.slots.date_from is not None and parsed.slots.date_from > today:
+    if parsed.slots.date_from is not None and parsed.slots.date_from > today and parsed.slots.milestone \
+            and not parsed.slots.rate:
         # 今年10月到12月新开工了几个 on a ledger of 7月28日: a window the data has not reached
         parsed.future = parsed.window_ahead = True
     return parsed
