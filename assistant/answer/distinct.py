@@ -74,33 +74,40 @@ def _complete(result: BaseModel) -> list[BaseModel] | None:
     return None if getattr(result, "truncated", False) or total > len(items) else list(items)
 
 
-def distinct_said(noun: str, result: BaseModel) -> tuple[str, list[float]] | None:
-    """这 4 个项目涉及 3 条产业链：新型材料（2 个）、… — and the numbers said — when the result lists every one of its
-    rows (not a first page) and its items carry the column; None otherwise."""
+def _spread(noun: str, result: BaseModel) -> tuple[int, Counter[str], int, str] | None:
+    """(rows, each value's rows, rows with the column unfilled, what one row is) of the column `noun` is among the
+    result's items, when it lists every one of its rows (not a first page) and they carry the column."""
     items = _complete(result)
     attr = _column(noun, items) if items else None
     if not items or attr is None:
         return None
     counts = Counter(v for i in items if (v := _value(i, attr)))
-    unit = ITEM_WORDS.get(type(items[0]).__name__, "条记录")
-    blank = sum(1 for i in items if not _value(i, attr))
-    text = (f"这 {len(items)} {unit}涉及 {len(counts)} {MEASURE.get(noun, '个')}{noun}："
+    return len(items), counts, len(items) - sum(counts.values()), ITEM_WORDS.get(type(items[0]).__name__, "条记录")
+
+
+def distinct_said(noun: str, result: BaseModel) -> tuple[str, list[float]] | None:
+    """这 4 个项目涉及 3 条产业链：新型材料（2 个）、… — and the numbers said; None as _spread."""
+    spread = _spread(noun, result)
+    return _distinct(noun, spread) if spread is not None else None
+
+
+def _distinct(noun: str, spread: tuple[int, Counter[str], int, str]) -> tuple[str, list[float]]:
+    rows, counts, blank, unit = spread
+    text = (f"这 {rows} {unit}涉及 {len(counts)} {MEASURE.get(noun, '个')}{noun}："
             + "、".join(f"{value}（{n} {unit[0]}）" for value, n in counts.most_common())
             + (f"；另有 {blank} {unit}未填{noun}" if blank else "") + "。")
-    return text, [float(len(items)), float(len(counts)), *(float(n) for n in counts.values()), float(blank)]
+    return text, [float(rows), float(len(counts)), *(float(n) for n in counts.values()), float(blank)]
 
 
 def per_group_said(noun: str, result: BaseModel) -> tuple[str, list[float]] | None:
-    """这 41 个项目由 12 位项目管家负责，平均每位 3.08 个（37 ÷ 12，另有 4 个未填） — the rows with the column filled
-    over its different values — and the numbers said; None as distinct_said."""
-    said = distinct_said(noun, result)
-    items = _complete(result)
-    if said is None or items is None:
+    """平均每位项目管家 3.17 个项目（38 ÷ 12，另有 3 个项目未填项目管家）, then distinct_said's sentence — the rows
+    with the column filled over its different values — and the numbers said; None as _spread."""
+    spread = _spread(noun, result)
+    if spread is None:
         return None
-    attr = _column(noun, items) or ""
-    counts = Counter(v for i in items if (v := _value(i, attr)))
-    filled, blank = sum(counts.values()), len(items) - sum(counts.values())
-    unit = ITEM_WORDS.get(type(items[0]).__name__, "条记录")
+    said = _distinct(noun, spread)
+    _, counts, blank, unit = spread
+    filled = sum(counts.values())
     mean = round(filled / len(counts), 2)
     text = (f"平均每{MEASURE.get(noun, '个')}{noun} {mean:g} {unit}（{filled} ÷ {len(counts)}"
             + (f"，另有 {blank} {unit}未填{noun}" if blank else "") + "）。" + said[0])

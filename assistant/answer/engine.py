@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.access import FULL_ACCESS, Access
 from assistant.answer.answer_types import names_the_kind, names_the_value
+from assistant.answer.comparisons import SMALL_NUMBERS
 from assistant.answer.composition import Composition
 from assistant.answer.conflicts import check_passages, unverified_notes
 from assistant.answer.coverage import ORIGIN, asked_directly, asked_of_something, asked_terms, uncovered
@@ -139,7 +140,7 @@ def _import_mark(store: FigureStore | None) -> tuple[int, int] | None:
 def _counts_class(pointed: re.Match[str], members: list[str]) -> bool:
     """Whether 这六个县 / 这四个 / 这几个县区 points at a class of `members`: a place word, or as many as they are."""
     n = pointed.group("n")
-    said = int(n) if n.isdigit() else {"两": 2, "几": 0}.get(n, "一二三四五六七八九十".find(n) + 1)
+    said = int(n) if n.isdigit() else SMALL_NUMBERS.get(n, 0)  # (几: any number)
     if said and said != len(members):
         return False
     return bool(pointed.group("noun")) or said == len(members)

@@ -55,9 +55,10 @@ def rate_aggregates(src: Any, due_by: ColumnElement[bool]) -> tuple[Any, ...]:
     return func.count(), *(func.sum(term) for term in rate_terms(src, due_by)[1:])
 
 
-def project_issues(session: Session) -> list[date]:
-    """The dates of the project ledger's issues (its imports' as-of dates), oldest first."""
-    return sorted(d for d in session.scalars(select(ImportLog.as_of).where(ImportLog.kind == "projects").distinct())
+def ledger_dates(session: Session, kind: str = "projects") -> list[date]:
+    """The dates of the issues of one ledger imported (项目台账 6月30日, 7月7日…: its imports' as-of dates), oldest
+    first."""
+    return sorted(d for d in session.scalars(select(ImportLog.as_of).where(ImportLog.kind == kind).distinct())
                   if d is not None)
 
 
@@ -65,7 +66,7 @@ def refresh_issue_sums(session: Session, since: date | None = None) -> int:
     """Recompute project_issue_sums for every issue from `since` on (None: all), in the session's transaction:
     an import of the ledger dated `since` changes the versions in force from that day, never before it (a file
     that slots into the past ends a version there). Returns the issues written."""
-    issues = [d for d in project_issues(session) if since is None or d >= since]
+    issues = [d for d in ledger_dates(session) if since is None or d >= since]
     session.execute(delete(ProjectIssueSum).where(*(() if since is None else (ProjectIssueSum.issue >= since,))))
     v = ProjectVersion
     target = [ProjectIssueSum.issue, ProjectIssueSum.region_id, ProjectIssueSum.chain_id,

@@ -47,7 +47,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from assistant.db.errors import InvalidValue
 from assistant.db.models import ImportLog, IndustryChain, Project, ProjectIssueSum, ProjectVersion, Region
 from assistant.db.periods import parse_period
-from assistant.db.rate_sums import KEY_TERM, NEW_BUILD, STORED, on_key_chain, rate_aggregates
+from assistant.db.rate_sums import KEY_TERM, NEW_BUILD, STORED, ledger_dates, on_key_chain, rate_aggregates
 from assistant.db.reference import PROJECT_STAGES, SIGNED_STAGES
 from assistant.db.session import FigureStore
 from assistant.db.units import round2
@@ -501,12 +501,6 @@ def new_signings(store: FigureStore, date_from: date | None = None, date_to: dat
 # ---- 周动态: the ledger at two dates ---------------------------------------------------------
 
 
-def ledger_dates(session: Session, kind: str = "projects") -> list[date]:
-    """The dates of the issues of one ledger imported (项目台账 6月30日, 7月7日…), oldest first."""
-    return sorted(d for d in session.scalars(select(ImportLog.as_of).where(ImportLog.kind == kind).distinct())
-                  if d is not None)
-
-
 def signed_between(days: tuple[date, date]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """The conditions picking the projects signed within `days` (first and last day included)."""
     return Project.signed_on >= days[0], Project.signed_on <= days[1]
@@ -928,6 +922,19 @@ def _rates_of(name: str, sums: Iterable[Any]) -> CountyRates:
         new_funds_rate_pct=_pct(_summed(new_funds), _summed(new_totals)) if n_new else None)
 
 
+def _issue_sums(session: Session, by: Any, *where: ColumnElement[bool]) -> list[tuple[Any, list[Any]]]:
+    """project_issue_sums added up per value of `by` over the rows `where` picks: each value with its sums in
+    _rates_of's order (amounts exact, counts whole, the “5+3” count read from the chains' current is_key)."""
+    s = ProjectIssueSum
+    key = func.sum(case((on_key_chain(s.chain_id), s.projects), else_=0))
+    out = []
+    for value, *total, k in session.execute(select(by, *(func.sum(getattr(s, c)) for c in STORED), key)
+                                            .where(*where).group_by(by)):
+        counted: list[Any] = [_summed(x) if i in _AMOUNTS else int(x or 0) for i, x in enumerate(total)]
+        out.append((value, [*counted[:KEY_TERM], int(k or 0), *counted[KEY_TERM:]]))
+    return out
+
+
 def rates_by_issue(session: Session, days: list[date], name: str,
                    where: tuple[ColumnElement[bool], ...] = ()) -> dict[date, CountyRates]:
     """The rates of the projects picked by `where` (conditions on project_issue_sums' region_id and chain_id) as
@@ -936,35 +943,19 @@ def rates_by_issue(session: Session, days: list[date], name: str,
     year of weekly issues. An issue with no such project is absent."""
     if not days:
         return {}
-    s = ProjectIssueSum
-    sums = [func.sum(getattr(s, column)) for column in STORED]
-    key = func.sum(case((on_key_chain(s.chain_id), s.projects), else_=0))
-    out: dict[date, CountyRates] = {}
-    for day, *total in session.execute(select(s.issue, *sums, key).where(s.issue.in_(days), *where)
-                                       .group_by(s.issue)):
-        counted: list[Any] = [_summed(x) if i in _AMOUNTS else int(x or 0) for i, x in enumerate(total[:-1])]
-        counted.insert(KEY_TERM, int(total[-1] or 0))
-        if counted[0]:
-            out[_as_date(day)] = _rates_of(name, counted)
-    return out
+    return {_as_date(day): _rates_of(name, counted) for day, counted in _issue_sums(
+        session, ProjectIssueSum.issue, ProjectIssueSum.issue.in_(days), *where) if counted[0]}
 
 
 def county_rates_at_issue(session: Session, issue: date, city: str | None = None) -> dict[str, CountyRates]:
     """county_rates_in_db of one issue of the ledger (ledger_on = that issue's day), read from its per-issue sums:
     each region's rates as the issue recorded them, and with `city` the whole ledger's under that name."""
-    s = ProjectIssueSum
-    sums = [func.sum(getattr(s, column)) for column in STORED]
-    key = func.sum(case((on_key_chain(s.chain_id), s.projects), else_=0))
     names: dict[int, str] = {i: n for i, n in session.execute(select(Region.id, Region.name))}
-    rows = [(names[region_id], [_summed(x) if i in _AMOUNTS else int(x or 0) for i, x in enumerate(total)], int(k or 0))
-            for region_id, *total, k in session.execute(select(s.region_id, *sums, key).where(s.issue == issue)
-                                                        .group_by(s.region_id))]
-    out: dict[str, CountyRates] = {}
-    for name, counted, k in rows:
-        out[name] = _rates_of(name, [*counted[:KEY_TERM], k, *counted[KEY_TERM:]])
+    rows = _issue_sums(session, ProjectIssueSum.region_id, ProjectIssueSum.issue == issue)
+    out = {names[region_id]: _rates_of(names[region_id], counted) for region_id, counted in rows}
     if city is not None and rows:
-        whole = [sum((r[1][i] for r in rows), Decimal(0) if i in _AMOUNTS else 0) for i in range(len(STORED))]
-        out[city] = _rates_of(city, [*whole[:KEY_TERM], sum(r[2] for r in rows), *whole[KEY_TERM:]])
+        # the whole's sums are the regions' sums added up (every project is in one region)
+        out[city] = _rates_of(city, [sum(column) for column in zip(*(counted for _, counted in rows), strict=True)])
     return out
 
 
