@@ -68,7 +68,12 @@ def test_a_reply_letter_is_previewed_with_database_figures_and_sources_and_downl
     # the editor is filled with the draft after the tab opens: edit the draft's text, not a still-empty box
     page.wait_for_function("(t) => document.querySelector('#zs-reply-editor textarea')?.value.includes(t)", arg=expected)
     editor.fill(editor.input_value().replace(expected, "999.99亿元", 1))
+    # the edit is in the box and committed (blur fires change) before the button sends it: on a loaded machine a
+    # click right after typing could carry the unedited text
+    page.wait_for_function("() => document.querySelector('#zs-reply-editor textarea')?.value.includes('999.99亿元')")
+    editor.blur()
     page.click("#zs-reply-revise")
+    page.locator("#zs-reply-recheck", has_text="修改 1 段").wait_for()
     # every row of that sentence shows it as context: the changed figure's own row is the mismatch
     changed = page.locator("#zs-reply-recheck #zs-check-table tr.zs-check-mismatch", has_text="999.99亿元").first
     changed.wait_for()
