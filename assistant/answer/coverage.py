@@ -45,6 +45,8 @@ FRAME_WORDS = {
     "差不多", "相当", "接近", "不相上下",
     # the figure itself (那去年同期的数是多少, 这个数值): what is asked, not an attribute
     "数", "数是", "数值", "数儿",
+    # …as an amount of money (外资到位金额前两名): the amount a money metric's tool gives
+    "金额",
     # how many of them (项目数量, 个数): the count a tool gives, not an attribute
     "数量", "个数",
     # the row of another ledger that goes with one (问题对应的项目, 相应的企业): a join, not an attribute

@@ -53,6 +53,7 @@ from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.leads import asked_enterprise_fields
 from assistant.answer.named_documents import KIND_NAMED, named_held, unheld_document, unheld_edition
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
+from assistant.answer.outline import asks_items, opening, outline_asked, outline_lead
 from assistant.answer.quoting import ASKS_PLANS, LETTER_WORDS, RULE, citation_of, period_mentions, policy_for
 from assistant.answer.router import SemanticRouter, route_examples
 from assistant.answer.types import UNVERIFIED_NOTE, Answer, Citation
@@ -475,6 +476,30 @@ class Assistant:
         flagged = unsupported_numbers(text, [], checked.sourced([citation]), asked=question)
         return Answer(answer=text, citations=[citation], mode="grounded", flagged_numbers=flagged)
 
+    def _outline(self, question: str, filters: SearchFilters | None, named_docs: list[str]) -> Answer | None:
+        """205号答复函的下一步措施有哪几条, 人大调研报告列了几条问题: the items under the heading asked of, in the
+        document's order, each cited at the passage opening it (see outline); None for any other question."""
+        if not asks_items(question) or not (named_docs or DOCUMENT_WORDS.search(question)):
+            return None
+        retrieved = self.kb.search(question, k=OUTLINE_HITS, filters=filters)
+        # a letter named by its number however the question calls it (205号答复函, 112号答复): its heading holds it
+        numbered = [d for n in SERIAL.findall(question) for d, heading in self.kb.headings_by_document().items()
+                    if re.search(rf"(?<!\d){n}\s*号", heading) and any(h.doc_id == d for h in retrieved)]
+        docs = named_docs or list(dict.fromkeys(numbered)) or list(dict.fromkeys(h.doc_id for h in retrieved))[:OUTLINE_DOCS]
+        outline = outline_asked(question, {d: self.kb.passages_in_order(d, filters) for d in docs},
+                                {d: self.kb.heading(d) for d in docs}, retrieved)
+        if outline is None:
+            return None
+        citations = [citation_of(item.hit, opening(item.hit.text), n) for n, item in enumerate(outline.items, 1)]
+        first = outline.items[0].hit
+        where = f"《{outline.title}》" + (f"（{first.doc_number}）" if first.doc_number else "")
+        lines = [f"· 据{where}“{item.label}”部分：{c.quote} [{c.n}]" for item, c in zip(outline.items, citations, strict=True)]
+        text = f"{outline_lead(outline)}\n\n【政策与文件依据】\n" + "\n".join(lines)
+        checked = check_passages(citations, None, None)
+        # (the count is of the items cited, one citation each)
+        flagged = unsupported_numbers(text, [len(outline.items)], checked.sourced(citations), asked=question)
+        return Answer(answer=text, citations=citations, mode="grounded", flagged_numbers=flagged)
+
     def _of_figure_given(self, parsed: Parsed, comp: Composition) -> Parsed:
         """A follow-up asking the reason (为啥这么低) searched as a question about the figure it follows: the places
         the answer names (the ranking's last one, for 最低的是哪个) and the metric, then the question's own words."""
@@ -658,6 +683,8 @@ class Assistant:
                           mode="grounded", warnings=warnings)
         if fact := self._document_fact(parsed.text, filters):
             return fact
+        if listed := self._outline(parsed.text, filters, named_docs):
+            return listed
         plan, comp, missing = self._figures(parsed, self._plan(parsed, history), store)
         if named_docs or SAID_IN_DOCUMENT.search(parsed.text):
             # what the letter named says, not the database's figures (what the tools lack still tells which words
@@ -792,6 +819,10 @@ class Assistant:
 
 
 # What a kind of document is said to say (调研报告里说…, 答复函中提到…, 总结里讲的): the documents answer, not a table.
+# A question naming a document or a kind of document, whose items it may ask for (see _outline).
+DOCUMENT_WORDS = re.compile(r"报告|答复|办法|总结|手册|访谈|通知|通报|文件|调研|提案|建议|意见|方案|规定|细则|条例|半年报|年报|季报|纪要|讲话")
+OUTLINE_HITS, OUTLINE_DOCS = 10, 3
+SERIAL = re.compile(r"(?<![\d〔(（])(\d{1,4})\s*号")
 SAID_IN_DOCUMENT = re.compile(r"(?:报告|答复函?|总结|办法|手册|访谈|通知|通报|文件)(?:里|中|上)(?:说|讲|提到?|写|称)")
 # One of the items just listed, picked by what it is: 港资那个, 其中外资那个, 签了约还没开工的那个.
 PICKED_ONE = re.compile(r"^(?:其中|里面|里头|那|这)?(?P<desc>[^，。？?]{1,14}?)的?(?:那|这)(?:个|家|一个)(?!项目|企业|公司|联络处|问题)")

@@ -55,6 +55,13 @@ def _position_asked(parsed: Parsed) -> str:
     return parsed.text
 
 
+def _ranking_clauses(text: str) -> list[str]:
+    """The clauses of a question with several (，；？) that ask a position (完成进度排第几); none of a one-clause
+    question."""
+    clauses = [c for c in re.split(r"[，,；;？?。]", text) if c.strip()]
+    return [c for c in clauses if ASKS_POSITION.search(c)] if len(clauses) > 1 else []
+
+
 def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     """The values a question gives for one slot kind (several for two counties or two metrics)."""
     slots = parsed.slots
@@ -86,7 +93,8 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
     if kind == "by":
         # the basis the question names (按完成进度排第几); a follow-up naming none (那平利县呢) keeps the one its
         # earlier question asked the ranking by
-        for text in (parsed.text, parsed.asked_before):
+        # (the clause asking the position says it first: 同比增速多少，完成进度排第几 ranks by completion)
+        for text in (*_ranking_clauses(parsed.text), parsed.text, parsed.asked_before):
             if RANKED_BY_YOY.search(text):
                 return ["yoy"]
             if RANKED_BY_VALUE.search(text):

@@ -201,6 +201,21 @@ def _reached(stage: str, target: str) -> bool:
     return PROJECT_STAGES.index(stage) >= PROJECT_STAGES.index(target)
 
 
+def _at_stage(projects: list[_P], stage: str | None) -> list[_P]:
+    """The projects a stage picks, as the tools' `stage` parameter reads it: 开工 (at that stage now), 未签约 (not
+    yet there: 线索, 在谈), 已签约 (there or past it: 签约, 开工, 投产)."""
+    if not stage:
+        return projects
+    if stage.startswith("未"):
+        before = resolve_stage(stage[1:])
+        return [x for x in projects if not _reached(x.stage, before)]
+    if stage.startswith("已"):
+        reached = resolve_stage(stage[1:])
+        return [x for x in projects if _reached(x.stage, reached)]
+    wanted = resolve_stage(stage)
+    return [x for x in projects if x.stage == wanted]
+
+
 def _sum(values: list[Decimal | None]) -> Decimal | None:
     present = [v for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None
@@ -269,7 +284,7 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
 def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,
                   chain: str | None = None, matches: list[str] | None = None, signed_from: date | None = None,
                   signed_to: date | None = None, source_unit: str | None = None,
-                  key_chain: bool | None = None) -> ProjectStats:
+                  key_chain: bool | None = None, stage: str | None = None) -> ProjectStats:
     """项目库统计：按阶段、产业链、地区的项目数和总投资，5亿元以上/10亿元以上项目数，开工率、资金到位率、履约率、重点产业链项目占比。
 
     period：可选，如“2023Q1”，只统计该累计期间内签约的项目（开工以期末前的开工日期为准）；不填则统计全部项目（含线索、在谈）。
@@ -277,7 +292,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     matches：可选，台账列的取值，写作“列名=值”，如 ["包抓领导=分管工业"]：只统计这些项目；
     signed_from、signed_to：可选，签约日期范围，如“2023-04-01”到“2023-06-30”：只统计其间签约的项目（开工、到位按台账现状）；
     source_unit：可选，首谈单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”：只统计该单位首谈的项目；
-    key_chain：可选，True 只统计“5+3”重点产业链上的项目，False 只统计不在任何一条重点产业链上的项目。
+    key_chain：可选，True 只统计“5+3”重点产业链上的项目，False 只统计不在任何一条重点产业链上的项目；
+    stage：可选，只统计台账上处于该阶段的项目，写法同列项目的 stage：“开工”（在建的）、“投产”、“未签约”（线索、在谈）、“已开工”（开工、投产）。
     """
     p = period_of(period)
     picks = parse_matches(matches)
@@ -288,6 +304,7 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         projects, units = _narrowed(session, projects, signed_from, signed_to, source_unit)
         if key_chain is not None:
             projects = [x for x in projects if x.key_chain == key_chain]
+        projects = _at_stage(projects, stage)
         # a value asked in part (分管卫健) is said as the ledger writes it (副市长（分管卫健）)
         written = {label: sorted({str(v) for v in session.scalars(select(getattr(Project, _MATCH_ATTR[label])).where(
             Project.id.in_([x.id for x in projects]))) if v}) for label in picks if label not in FLAG_COLUMNS}
@@ -333,10 +350,11 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     picked = "、".join(_picked(k, "/".join(written.get(k) or [v])) for k, v in picks.items())
     window = f"{span}签约的" if (span := window_label(signed_from, signed_to)) else ""
     on_chain = "" if key_chain is None else "“5+3”重点产业链上的" if key_chain else "不在“5+3”重点产业链上的"
-    scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", on_chain, picked and f"{picked}的",
+    staged = "" if not stage else f"{stage}的" if stage[0] in "未已" else f"处于{resolve_stage(stage)}阶段的"
+    scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", on_chain, staged, picked and f"{picked}的",
                                   units and f"首谈单位为{units}的", window,
-                                  f"{p.label}签约" if p else ("" if region_name or chain_name or on_chain or picked or units
-                                                               or window else "全部")]))
+                                  f"{p.label}签约" if p else ("" if region_name or chain_name or on_chain or staged or picked
+                                                               or units or window else "全部")]))
     items: list[tuple[str, float | int | None, str]] = [
         ("项目数", stats.project_count, "个"), ("总投资", stats.total_investment_yi_yuan, "亿元"),
         ("5亿元以上项目数", stats.count_ge_5_yi, "个"), ("10亿元以上项目数", stats.count_ge_10_yi, "个"),
@@ -509,11 +527,8 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
     p = period_of(period)
     asked = list(dict.fromkeys(column_label(c) for c in columns or []))
     picks = parse_matches(matches)
-    # 未签约: the stages before 签约 (线索, 在谈)
-    before_stage = resolve_stage(stage[1:]) if stage and stage.startswith("未") else None
     # 已签约: at that step or past it (签约项目 are the signed ones, whatever step they have reached since)
     reached_stage = resolve_stage(stage[1:]) if stage and stage.startswith("已") else None
-    wanted_stage = resolve_stage(stage) if stage and not before_stage and not reached_stage else None
     with store.session() as session:
         projects = _select(session, scoped_region(store, session, region), chain, p,
                            *_matching(session, picks), ledger_on=ledger_on)
@@ -546,12 +561,7 @@ def list_projects(store: FigureStore, region: str | None = None, chain: str | No
         if order in SPAN_ORDERS and (span_over is not None or span_under is not None):
             projects = [x for x in projects if (d := span_days(x, order)) is not None
                         and (span_over is None or d > span_over) and (span_under is None or d < span_under)]
-        if wanted_stage:
-            projects = [x for x in projects if x.stage == wanted_stage]
-        if before_stage:
-            projects = [x for x in projects if not _reached(x.stage, before_stage)]
-        if reached_stage:
-            projects = [x for x in projects if _reached(x.stage, reached_stage)]
+        projects = _at_stage(projects, stage)
         if min_investment_yi is not None:
             floor = to_decimal(min_investment_yi)
             projects = [x for x in projects if x.total is not None and x.total >= floor]

@@ -1,0 +1,167 @@
+"""The items a document lists under one of its headings (205号答复函的下一步工作措施有哪几条, 半年报对下半年定了几条
+措施, 人大调研报告问题一共列了几条, 信息共享办法一共几章).
+
+Such a question is answered by the document's own structure, not by the passages that best match its words: the
+headings one level below the heading asked of, in order, each with the passage that opens it. Ingest already keeps
+every passage's heading path (`Hit.section`, labels joined by `chunking.SEP`), so a document's outline is read off
+its passages. The heading asked of is the one whose label shares the most words with the question (下一步打算 →
+三、下一步工作措施, 问题 → 二、存在的主要问题), ties going to where the retrieved passages lie; the words that name the
+document (its title, 文号, issuer) do not count, and a question about the whole document (几章, 几个部分) asks for
+its top-level headings. Pure: the passages are passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from assistant.corpus.chunking import FOOTER_SECTION, SEP
+from assistant.corpus.sentences import SENTENCE
+from assistant.index.kb import Hit
+
+# A question asking for the items of a list (哪几条, 几项, 哪些措施), not for one of them (哪块活) or a passage's content.
+ASKS_ITEMS = re.compile(
+    r"哪?几(?:条|项|点|块|章|部分|个方面|大方面|件事|大块)|"
+    r"哪些(?:措施|工作|举措|打算|任务|问题|建议|意见|内容|事)|哪些方面(?!的)")
+# …of a whole document: its top-level headings.
+WHOLE = re.compile(r"几[章部]|哪几[章部]|几个部分|几大[块部]|框架|结构|目录|各章")
+# numbering a label opens with: 一、 （一） 1. （1） 第一章 第十条 一是 二要
+NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[\.．、]|第[一二三四五六七八九十百]+[章部分条节]\s*|"
+    r"[一二三四五六七八九十]+[是要])")
+CHAPTER = re.compile(r"^第[一二三四五六七八九十]+章")
+MAX_LABEL = 40
+OPENING_CHARS = 120  # of an item's passage quoted as its evidence
+WHOLE_NAMED = 1.5  # 一共几章: the top level, unless the question names a heading more (工作开展情况分了哪几块)
+FUNCTION_CHARS = "的了和与及是有在等中之对为把被"
+MIN_SHARE = 0.3  # of the retrieved passages' weight, under the heading named by one character only  # a long label (an article's first sentence) is listed up to its first pause
+MIN_ITEMS = 2
+
+
+@dataclass
+class Item:
+    label: str
+    hit: Hit  # the passage that opens the item
+
+
+@dataclass
+class Outline:
+    doc_id: str
+    title: str
+    heading: str  # the heading whose items are listed, "" for the document's top level
+    items: list[Item] = field(default_factory=list)
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fa5A-Za-z0-9]", "", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def bare(label: str) -> str:
+    """A heading's words without its numbering (三、下一步工作措施 → 下一步工作措施)."""
+    return NUMBERING.sub("", label.strip()).strip()
+
+
+def short(label: str) -> str:
+    """A label as listed: up to its first sentence end or pause past a few characters (an article's heading is its
+    first sentence), a contiguous span of the document."""
+    label = label.strip()
+    if len(label) <= MAX_LABEL:
+        return label.rstrip("。；;")
+    cut = re.search(r"[。；;，,：:]", label[8:])
+    return label[: 8 + cut.start()] if cut and 8 + cut.start() <= MAX_LABEL else label[:MAX_LABEL] + "……"
+
+
+def _named(question: str, label: str, naming: set[str]) -> float:
+    """How much the question names a heading: the label's word pairs it writes, a pair that also names the
+    document (工作 of 2023年全市招商引资工作总结和2024年工作打算) counting half."""
+    return sum(0.5 if p in naming else 1.0 for p in _bigrams(question) & _bigrams(label))
+
+
+def _doc_score(doc_id: str, naming: Mapping[str, set[str]], share: float) -> float:
+    """How much the question names a document (张宏伟代表那件外资建议 → the 78号 letter addressed to him): the word
+    pairs of its heading the question writes, a pair every candidate's heading has (答复, 招商) counting nothing,
+    then the share of the retrieved passages that lie in it."""
+    count = len(naming)
+    return sum(1 - sum(p in other for other in naming.values()) / count for p in naming[doc_id]) + share
+
+
+def asks_items(question: str) -> bool:
+    return ASKS_ITEMS.search(question) is not None
+
+
+def children(passages: list[Hit]) -> dict[str, list[Item]]:
+    """Each heading path of a document (\"\" its top level) → the headings one level below it, in order, each with
+    its first passage. The footer (联系人、抄送、印发) is not an item."""
+    tree: dict[str, list[Item]] = {}
+    for hit in passages:
+        if not hit.section or hit.section.startswith(FOOTER_SECTION) or hit.kind != "text":
+            continue  # (a table's rows are not items: an untitled table is filed under 表格)
+        labels = hit.section.split(SEP)
+        for depth, label in enumerate(labels):
+            parent = SEP.join(labels[:depth])
+            items = tree.setdefault(parent, [])
+            if not any(item.label == label for item in items):
+                items.append(Item(label, hit))
+    return {path: items for path, items in tree.items() if len(items) >= MIN_ITEMS}
+
+
+def outline_asked(question: str, documents: Mapping[str, list[Hit]], headings: Mapping[str, str],
+                  retrieved: list[Hit]) -> Outline | None:
+    """The heading of one of `documents` (id → passages in order) whose items the question asks for, with its
+    items; None when no heading of theirs is named by the question (a question about a passage's content)."""
+    if not asks_items(question):
+        return None
+    whole = WHOLE.search(question) is not None
+    votes: dict[tuple[str, str], float] = {}
+    for rank, hit in enumerate(retrieved):
+        labels = hit.section.split(SEP) if hit.section else []
+        for depth in range(max(len(labels), 1)):  # every hit votes for its document's top level
+            key = (hit.doc_id, SEP.join(labels[:depth]))
+            votes[key] = votes.get(key, 0.0) + 1.0 / (rank + 1)
+    total = sum(v for (_, path), v in votes.items() if path == "") or 1.0
+    asked = _bigrams(question)
+    naming = {d: _bigrams(headings.get(d, "")) & asked for d in documents}
+    for doc_id in sorted(documents, key=lambda d: -_doc_score(d, naming, votes.get((d, ""), 0.0) / total)):
+        best: tuple[float, str] | None = None
+        for path in children(documents[doc_id]):
+            share = votes.get((doc_id, path), 0.0) / total
+            if path == "":
+                named = WHOLE_NAMED if whole else 0.0
+            else:
+                named = _named(question, bare(path.split(SEP)[-1]), naming[doc_id])
+            if named and (best is None or named + share > best[0]):
+                best = (named + share, path)
+        if best is not None:
+            break
+    else:
+        return None
+    path = best[1]
+    items = children(documents[doc_id])[path]
+    title = items[0].hit.title
+    return Outline(doc_id, title, path.split(SEP)[-1] if path else "", items)
+
+
+def outline_lead(outline: Outline) -> str:
+    """The direct answer: how many items and which, in the document's words, each cited ([n] in item order)."""
+    where = f"《{outline.title}》" + (f"“{outline.heading}”" if outline.heading else "")
+    listed = "；".join(f"{short(item.label)}[{n}]" for n, item in enumerate(outline.items, 1))
+    unit = "条" if outline.heading else "章" if all(CHAPTER.match(i.label) for i in outline.items) else "部分"
+    return f"{where}共{len(outline.items)}{unit}：{listed}。"
+
+
+def opening(passage: str, width: int = OPENING_CHARS) -> str:
+    """What an item's passage is quoted by: its sentences from the start, up to `width` characters, leaving out a
+    compliment or a letter's formula the passage ends with (您的建议对我们…很有帮助, 特此函复) — a contiguous span."""
+    from assistant.drafting.sentences import read_sentence  # drafting builds on the answer package
+
+    quoted = ""
+    for m in SENTENCE.finditer(passage):
+        sentence = m.group(0)
+        if read_sentence(sentence.strip()).kind in ("compliment", "boilerplate") or (
+                quoted and len(quoted) + len(sentence) > width):
+            break
+        quoted += sentence
+    quoted = quoted.strip()
+    return quoted if len(quoted) <= width else quoted[:width] + "……"
