@@ -13,6 +13,7 @@ from assistant.answer.understand import (
     AMOUNT_CHANGE,
     ANAPHORA,
     ATTRIBUTE,
+    BEHIND_COUNT,
     BESIDE_BEFORE,
     DEFINE,
     FOLLOW_UP,
@@ -253,7 +254,8 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # 比它高多少: the figure just given is one side of the comparison, whatever the other
     if not (current.regions or current.metrics or not current.period_assumed or asks_attribute
             or _filled(current.slots) or swaps or reason or against or subjectless or STEP_BACK.search(current.text)
-            or POINTS_BACK.search(current.text)):  # (这几个总投资加一块多少: of the things just listed)
+            or POINTS_BACK.search(current.text) or BEHIND_COUNT.match(current.text)):
+        # (这几个总投资加一块多少: of the things just listed; 都是哪几个: the ones just counted)
         return current
     data_intents = [i for i in previous.intents if i in ("figure", "rank", "lag", "project", "event", "problem")]
     if not data_intents and _filled(previous.slots):

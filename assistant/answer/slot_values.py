@@ -33,7 +33,7 @@ ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|[前后]\s*[2-9�
                            r"并列|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})(?:\s*[名位](?!单位)|(?![\d\s一二三四五六七八九十]|"
                            r"季度|条|款|章|节|号|次|批|届|个|家|项|年|类|期|轮|天|周|月|部分|点))")
 # The basis a ranking is asked by, in the question's words (同比 before 总量: 同比增速最快 is by 同比).
-RANKED_BY_YOY = re.compile(r"同比|增速|增幅|增长率|负增长")
+RANKED_BY_YOY = re.compile(r"同比|增速|增幅|增长率|负增长|降幅|降了多少(?!亿|万)")
 RANKED_BY_VALUE = re.compile(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少|这个量|(?<![进质])量(?:在|上)")
 RANKED_BY_COMPLETION = re.compile(r"完成进度|完成率|进度")
 # Each place's amount asked, no completion named (各到了多少, 分别引进了多少, 有进账的): the ranking by value shows it.
@@ -56,10 +56,10 @@ def _position_asked(parsed: Parsed) -> str:
 
 
 def _ranking_clauses(text: str) -> list[str]:
-    """The clauses of a question with several (，；？) that ask a position (完成进度排第几); none of a one-clause
-    question."""
+    """The last clause of a question with several (，；？) that asks a position (同比增速多少，完成进度排第几; 进度前三名里，
+    谁的同比增速最高: the ask comes last); none of a one-clause question."""
     clauses = [c for c in re.split(r"[，,；;？?。]", text) if c.strip()]
-    return [c for c in clauses if ASKS_POSITION.search(c)] if len(clauses) > 1 else []
+    return [c for c in clauses if ASKS_POSITION.search(c)][-1:] if len(clauses) > 1 else []
 
 
 def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:

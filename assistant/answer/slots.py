@@ -335,6 +335,7 @@ class Slots:
     problem_code: str | None = None  # a problem of the ledger named by its 编号 (WT-2023-003)
     rated: dict[str, str] | None = None  # ledger column → value of the projects a rate is asked of (分管卫健的)
     rated_key_chain: bool | None = None  # key_chain, of the projects a rate is asked of (链上但不算制造业的…开工率)
+    rated_stage: str | None = None  # the stage of the projects a rate is asked of (在建项目的资金到位率), not 签约
     stuck_in: str | None = None  # the stage projects stay in past a time (在谈满一个月还没签下来 → 在谈)
     days_within: bool | None = None  # the day count is an upper bound (签约还不满两个月、没开工的)
     span_over: int | None = None  # the days between two steps above which projects are listed (签约后超过45天才开工的)
@@ -1403,6 +1404,9 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
     if slots.rate is not None and slots.key_chain is not None:
         # 5+3链上的项目开工率: the projects the rate is of, not a list of them
         slots.rated_key_chain, slots.key_chain = slots.key_chain, None
+    if slots.rate is not None and slots.stage and slots.stage.lstrip("已") != "签约":
+        # 在建项目的资金到位率: the projects the rate is of (签约项目的开工率 is the ledger's rate, of no narrower set)
+        slots.rated_stage = slots.stage
     if slots.rate == "资金到位率" and _NEW_FUNDS.search(text):
         slots.rate = "新建项目当年资金到位率"  # 按考核口径（新建项目、当年到位）: the assessment's own measure
     slots.per_county = bool(PER_COUNTY.search(text)) or None

@@ -115,9 +115,11 @@ BAD_PERIOD = re.compile(r"(?<!\d)(1[3-9]|[2-9]\d|0)\s*月|(?<!\d)[5-9]\s*季度|
                         r"(?<![一二三四五六七八九十〇零])(?:十[三四五六七八九]|[二三四五六七八九]十[一二三四五六七八九]?)\s*月份?(?!\s*[\d一二三四五六七八九十]+\s*[日号])")
 # A day of a month (2月30日, 4月31号): checked against the month's length in the year asked (a leap year when none)
 DAY_OF_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+# The ones behind the count just given (都是哪几个, 具体有哪些, 分别是谁): a follow-up listing them.
+BEHIND_COUNT = re.compile(r"(?:都|具体|分别|具体都)(?:是|有)?(?:哪|谁)")
 # A question opening with what it changes of the one before (那…, 换成…, 比一季度…: the other side is the figure
 # just given), or …呢 closing the question or its first clause before what is asked of it (宁陕呢，低于序时没有)
-FOLLOW_UP = re.compile(r"^(?:(?:跟|和|与|同)[^，,。？?]{1,8}(?:比|相比|比较|对比)|那|那么|还有|其中|这其中|里头|里面|这里面|这些里面?|这当中|再看看?|换(?:成|到|个|一下)?|改成|同比|比(?!例|重|较)|相比|较|占(?=了?全市))|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
+FOLLOW_UP = re.compile(r"^(?:" + BEHIND_COUNT.pattern + r"|(?:跟|和|与|同)[^，,。？?]{1,8}(?:比|相比|比较|对比)|那|那么|还有|其中|这其中|里头|里面|这里面|这些里面?|这当中|再看看?|换(?:成|到|个|一下)?|改成|同比|比(?!例|重|较)|相比|较|占(?=了?全市))|呢[？?。]?$|^[^，,。？?！!]{1,8}呢[，,\s]")
 # A question that opens with a pronoun for something said before (它的项目管家是谁, 该项目进展如何): a follow-up too.
 # Words pointing at an earlier turn of the conversation (刚才那几个项目, 你上面列的, 前面说的那个): a follow-up however
 # long, and without an earlier turn nothing tells what they are.

@@ -278,7 +278,7 @@ def _groups(projects: list[_P], key: str, order: list[str]) -> list[GroupStat]:
         "项目库里一共有多少项目", "开工项目有多少个", "外资项目有几个",
     ],
     slots={"matches": "rated", "signed_from": "signed_from", "signed_to": "signed_to", "source_unit": "source",
-           "key_chain": "rated_key_chain"},
+           "key_chain": "rated_key_chain", "stage": "rated_stage"},
     path="projects",
 )
 def project_stats(store: FigureStore, period: str | None = None, region: str | None = None,
@@ -293,7 +293,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     signed_from、signed_to：可选，签约日期范围，如“2023-04-01”到“2023-06-30”：只统计其间签约的项目（开工、到位按台账现状）；
     source_unit：可选，首谈单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”：只统计该单位首谈的项目；
     key_chain：可选，True 只统计“5+3”重点产业链上的项目，False 只统计不在任何一条重点产业链上的项目；
-    stage：可选，只统计台账上处于该阶段的项目，写法同列项目的 stage：“开工”（在建的）、“投产”、“未签约”（线索、在谈）、“已开工”（开工、投产）。
+    stage：可选，只统计台账上处于该阶段的项目，写法同列项目的 stage：“开工”（在建的）、“投产”、“未签约”（线索、在谈）、“已开工”（开工、投产）；
+    “签约”“已签约”不筛选（开工率、资金到位率、履约率本来就按已签约的项目算）。
     """
     p = period_of(period)
     picks = parse_matches(matches)
@@ -304,7 +305,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         projects, units = _narrowed(session, projects, signed_from, signed_to, source_unit)
         if key_chain is not None:
             projects = [x for x in projects if x.key_chain == key_chain]
-        projects = _at_stage(projects, stage)
+        if stage and stage.lstrip("已") != "签约":  # (the rates are of the signed projects already)
+            projects = _at_stage(projects, stage)
         # a value asked in part (分管卫健) is said as the ledger writes it (副市长（分管卫健）)
         written = {label: sorted({str(v) for v in session.scalars(select(getattr(Project, _MATCH_ATTR[label])).where(
             Project.id.in_([x.id for x in projects]))) if v}) for label in picks if label not in FLAG_COLUMNS}
@@ -350,7 +352,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     picked = "、".join(_picked(k, "/".join(written.get(k) or [v])) for k, v in picks.items())
     window = f"{span}签约的" if (span := window_label(signed_from, signed_to)) else ""
     on_chain = "" if key_chain is None else "“5+3”重点产业链上的" if key_chain else "不在“5+3”重点产业链上的"
-    staged = "" if not stage else f"{stage}的" if stage[0] in "未已" else f"处于{resolve_stage(stage)}阶段的"
+    staged = "" if not stage or stage.lstrip("已") == "签约" else f"{stage}的" if stage[0] in "未已" \
+        else f"处于{resolve_stage(stage)}阶段的"
     scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", on_chain, staged, picked and f"{picked}的",
                                   units and f"首谈单位为{units}的", window,
                                   f"{p.label}签约" if p else ("" if region_name or chain_name or on_chain or staged or picked

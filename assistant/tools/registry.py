@@ -99,6 +99,8 @@ SLOTS: tuple[SlotKind, ...] = (
     SlotKind("key_chain", "是否在“5+3”重点产业链上", narrows=True),
     # the same, of the projects a rate is asked of (链上但不算制造业的那些项目开工率多少): as rated is to matches
     SlotKind("rated_key_chain", "所问比率只算“5+3”重点产业链上（或不在其上）的项目", narrows=True),
+    SlotKind("rated_stage", "所问统计只算台账上处于某阶段的项目（在建的、投产的、还没签约的；签约项目的比率本来就按已签约的算）",
+             narrows=True),
     SlotKind("problem_code", "问题编号（WT-2023-003）", narrows=True),
     SlotKind("rated", "台账列的取值（所问比率只算这些项目：包抓领导为分管工业）", narrows=True),
     SlotKind("unvisited", "一次都没走访过的企业", narrows=True),
