@@ -51,7 +51,13 @@ from assistant.answer.followups import (
 )
 from assistant.answer.grounded import Plan, figures_for, plan_for
 from assistant.answer.leads import asked_enterprise_fields
-from assistant.answer.named_documents import KIND_NAMED, named_held, unheld_document, unheld_edition
+from assistant.answer.named_documents import (
+    KIND_NAMED,
+    named_held,
+    numbered_held,
+    unheld_document,
+    unheld_edition,
+)
 from assistant.answer.numbers import find_numbers, numeric_values, unsupported_numbers
 from assistant.answer.outline import asks_items, opening, outline_asked, outline_lead
 from assistant.answer.quoting import ASKS_PLANS, LETTER_WORDS, RULE, citation_of, period_mentions, policy_for
@@ -483,9 +489,8 @@ class Assistant:
             return None
         retrieved = self.kb.search(question, k=OUTLINE_HITS, filters=filters)
         # a letter named by its number however the question calls it (205号答复函, 112号答复): its heading holds it
-        numbered = [d for n in SERIAL.findall(question) for d, heading in self.kb.headings_by_document().items()
-                    if re.search(rf"(?<!\d){n}\s*号", heading) and any(h.doc_id == d for h in retrieved)]
-        docs = named_docs or list(dict.fromkeys(numbered)) or list(dict.fromkeys(h.doc_id for h in retrieved))[:OUTLINE_DOCS]
+        numbered = [d for d in numbered_held(question, self.kb.headings_by_document()) if any(h.doc_id == d for h in retrieved)]
+        docs = named_docs or numbered or list(dict.fromkeys(h.doc_id for h in retrieved))[:OUTLINE_DOCS]
         outline = outline_asked(question, {d: self.kb.passages_in_order(d, filters) for d in docs},
                                 {d: self.kb.heading(d) for d in docs}, retrieved)
         if outline is None:
@@ -818,11 +823,10 @@ class Assistant:
                       warnings=warnings, flagged_numbers=flagged)
 
 
-# What a kind of document is said to say (调研报告里说…, 答复函中提到…, 总结里讲的): the documents answer, not a table.
 # A question naming a document or a kind of document, whose items it may ask for (see _outline).
 DOCUMENT_WORDS = re.compile(r"报告|答复|办法|总结|手册|访谈|通知|通报|文件|调研|提案|建议|意见|方案|规定|细则|条例|半年报|年报|季报|纪要|讲话")
 OUTLINE_HITS, OUTLINE_DOCS = 10, 3
-SERIAL = re.compile(r"(?<![\d〔(（])(\d{1,4})\s*号")
+# What a kind of document is said to say (调研报告里说…, 答复函中提到…, 总结里讲的): the documents answer, not a table.
 SAID_IN_DOCUMENT = re.compile(r"(?:报告|答复函?|总结|办法|手册|访谈|通知|通报|文件)(?:里|中|上)(?:说|讲|提到?|写|称)")
 # One of the items just listed, picked by what it is: 港资那个, 其中外资那个, 签了约还没开工的那个.
 PICKED_ONE = re.compile(r"^(?:其中|里面|里头|那|这)?(?P<desc>[^，。？?]{1,14}?)的?(?:那|这)(?:个|家|一个)(?!项目|企业|公司|联络处|问题)")

@@ -66,6 +66,17 @@ def _number_held(number: str, headings: list[str]) -> bool:
     return any(re.search(rf"(?<![\d.]){int(value)}\s*号", h) for h in headings)
 
 
+# Any number in a series the question writes (205号答复函, 112号答复), whatever it calls the document.
+SERIAL = re.compile(r"(?<![\d〔(（])(\d{1,4})\s*号")
+
+
+def numbered_held(question: str, headings: Mapping[str, str]) -> list[str]:
+    """The documents (ids) whose heading holds a number in a series the question writes, however it names the kind
+    (205号答复函, 112号答复 — NUMBERED reads only the kinds that may name an unheld document)."""
+    return list(dict.fromkeys(d for m in SERIAL.finditer(question) for d, heading in headings.items()
+                              if _number_held(m.group(1), [heading])))
+
+
 def _year_kind_held(year: str, between: str, kind: str, headings: list[str]) -> bool:
     periods = [p for p in PERIOD_WORDS if p in between and not any(p in q and p != q for q in PERIOD_WORDS if q in between)]
     forms = KIND_HEADS.get(kind, (kind,))

@@ -31,11 +31,9 @@ NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[\.．、]|第[一二三四五六七八九十百]+[章部分条节]\s*|"
     r"[一二三四五六七八九十]+[是要])")
 CHAPTER = re.compile(r"^第[一二三四五六七八九十]+章")
-MAX_LABEL = 40
+MAX_LABEL = 40  # a long label (an article's first sentence) is listed up to its first pause
 OPENING_CHARS = 120  # of an item's passage quoted as its evidence
 WHOLE_NAMED = 1.5  # 一共几章: the top level, unless the question names a heading more (工作开展情况分了哪几块)
-FUNCTION_CHARS = "的了和与及是有在等中之对为把被"
-MIN_SHARE = 0.3  # of the retrieved passages' weight, under the heading named by one character only  # a long label (an article's first sentence) is listed up to its first pause
 MIN_ITEMS = 2
 
 
@@ -125,7 +123,8 @@ def outline_asked(question: str, documents: Mapping[str, list[Hit]], headings: M
     naming = {d: _bigrams(headings.get(d, "")) & asked for d in documents}
     for doc_id in sorted(documents, key=lambda d: -_doc_score(d, naming, votes.get((d, ""), 0.0) / total)):
         best: tuple[float, str] | None = None
-        for path in children(documents[doc_id]):
+        tree = children(documents[doc_id])
+        for path in tree:
             share = votes.get((doc_id, path), 0.0) / total
             if path == "":
                 named = WHOLE_NAMED if whole else 0.0
@@ -138,7 +137,7 @@ def outline_asked(question: str, documents: Mapping[str, list[Hit]], headings: M
     else:
         return None
     path = best[1]
-    items = children(documents[doc_id])[path]
+    items = tree[path]
     title = items[0].hit.title
     return Outline(doc_id, title, path.split(SEP)[-1] if path else "", items)
 

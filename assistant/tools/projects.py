@@ -298,6 +298,8 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     """
     p = period_of(period)
     picks = parse_matches(matches)
+    # (签约, 已签约 narrow nothing: the rates are of the signed projects already)
+    narrowing = stage if stage and stage.lstrip("已") != "签约" else None
     with store.session() as session:
         if region:
             check_region(store, resolve_region(session, region))
@@ -305,8 +307,7 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
         projects, units = _narrowed(session, projects, signed_from, signed_to, source_unit)
         if key_chain is not None:
             projects = [x for x in projects if x.key_chain == key_chain]
-        if stage and stage.lstrip("已") != "签约":  # (the rates are of the signed projects already)
-            projects = _at_stage(projects, stage)
+        projects = _at_stage(projects, narrowing)
         # a value asked in part (分管卫健) is said as the ledger writes it (副市长（分管卫健）)
         written = {label: sorted({str(v) for v in session.scalars(select(getattr(Project, _MATCH_ATTR[label])).where(
             Project.id.in_([x.id for x in projects]))) if v}) for label in picks if label not in FLAG_COLUMNS}
@@ -352,8 +353,7 @@ def project_stats(store: FigureStore, period: str | None = None, region: str | N
     picked = "、".join(_picked(k, "/".join(written.get(k) or [v])) for k, v in picks.items())
     window = f"{span}签约的" if (span := window_label(signed_from, signed_to)) else ""
     on_chain = "" if key_chain is None else "“5+3”重点产业链上的" if key_chain else "不在“5+3”重点产业链上的"
-    staged = "" if not stage or stage.lstrip("已") == "签约" else f"{stage}的" if stage[0] in "未已" \
-        else f"处于{resolve_stage(stage)}阶段的"
+    staged = "" if not narrowing else f"{narrowing}的" if narrowing[0] in "未已" else f"处于{resolve_stage(narrowing)}阶段的"
     scope = "".join(filter(None, [region_name, chain_name and f"{chain_name}产业链", on_chain, staged, picked and f"{picked}的",
                                   units and f"首谈单位为{units}的", window,
                                   f"{p.label}签约" if p else ("" if region_name or chain_name or on_chain or staged or picked
