@@ -60,3 +60,25 @@ def position_forms(question: str) -> list[str]:
     word = f"最{m.group(3)}"
     # (哪一家成立得最早: a sentence saying which came first — 最早, 率先, 首家 — not one counting them all)
     return [word] + (list(_TOP) if m.group(3) in "大多高快好" else list(_FIRST) if m.group(3) in "早先" else [])
+
+
+# A clause that asks (多少, 排第几, 有没有, 哪个, 呢), as against one setting the scene (高新在建的那几个项目).
+ASKING_CLAUSE = re.compile(r"多少|(?<![那这好])几|哪|谁|吗|么|啥|如何|怎样|是否|有没有|[有没]没|排名|名次|呢$")
+
+
+def asking_clauses(question: str) -> list[str]:
+    """The question cut where one asking clause ends and the next begins (上半年高新外资到位多少 / 比序时落后几个点);
+    a clause that asks nothing goes with the asking clause after it (高新在建的那几个项目，今年到位了多少钱 is one),
+    one trailing the last asking clause with that clause."""
+    parts: list[str] = []
+    pending = ""
+    for clause in re.split(r"[，,；;？?。！!]", question):
+        if not clause.strip():
+            continue
+        pending = f"{pending}，{clause}" if pending else clause
+        if ASKING_CLAUSE.search(clause):
+            parts.append(pending)
+            pending = ""
+    if pending and parts:
+        parts[-1] = f"{parts[-1]}，{pending}"
+    return parts or [question]

@@ -125,7 +125,8 @@ ASKS_YOY_MEASURE = re.compile(r"同比|增速|增幅|增长率|增长")
 ASKS_COMPLETION = re.compile(r"进度|完成率|百分点|序时|完成得")
 ASKS_YOY_RATE = re.compile(r"同比|增速|增幅|增长率")
 # How much one period gained on another (比一季度增加了多少, 多了多少, 增长了多少)
-GROWN = re.compile(r"增加|增长|新增|多了|多出|提高|提升|减少|下降|上升|回落|收窄|扩大|缩小|涨|变了|变化|变动")
+# (…or with the verb of what came in between: 多进了多少, 多到位了, 多引进了)
+GROWN = re.compile(r"增加|增长|新增|多了|多出|多[进到引来拿][^，。？?\d]{0,2}了|提高|提升|减少|下降|上升|回落|收窄|扩大|缩小|涨|变了|变化|变动")
 
 
 def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] | None:

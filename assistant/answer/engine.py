@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.access import FULL_ACCESS, Access
 from assistant.answer.answer_types import names_the_kind, names_the_value
+from assistant.answer.asking import asking_clauses
 from assistant.answer.comparisons import SMALL_NUMBERS
 from assistant.answer.composition import Composition
 from assistant.answer.conflicts import check_passages, unverified_notes
@@ -373,6 +374,32 @@ class Assistant:
         scores = self.router.scores(self._route_text(parsed, history))
         return plan_for(parsed, scores, self._latest_period)
 
+    def _plan_clauses(self, parsed: Parsed, history: list[str] | None) -> Plan:
+        """The plan of a question asking two things in turn (上半年高新外资到位多少，比序时落后几个点; 汉滨项目到位资金
+        多少，资金到位率排第几): the whole question routes to one of them, so each asking clause is planned too — the
+        first as a question of its own, the next as its follow-up — and a tool a clause needs that the whole plan lacks
+        is run as well: the first clause's before the others when it is of the place asked (its figure leads the
+        answer), after them when it names no place (截至8月底序时进度该到多少了 is every place's). Only the places the
+        question names are looked up: a clause read alone names no other. (A follow-up's clauses lean on the turns
+        before it, which the whole question reads better.)"""
+        plan = self._plan(parsed, history)
+        parts = asking_clauses(parsed.text)
+        if not plan.calls or len(parts) != 2 or parsed.follow_up:
+            return plan
+        places = {r.name for r in parsed.regions}
+        earlier, later, before = [], [], list(history or [])
+        for n, part in enumerate(parts):
+            sub = self.understand(part, before)
+            if sub.injection or {r.name for r in sub.regions} - places:
+                return plan
+            for call in self._plan(sub, before).calls:
+                if all(c.tool != call.tool for c in [*plan.calls, *earlier, *later]):
+                    (earlier if n == 0 and call.params.get("region") in places else later).append(call)
+            before = [*before, part]
+        if earlier or later:
+            plan.calls = [*earlier, *plan.calls, *later]
+        return plan
+
     def _figures(self, parsed: Parsed, plan: Plan, store: FigureStore | None) -> tuple[Plan, Composition, list[str]]:
         """Run the planned tools. When the chosen tool does not hold what the question asks for (宁德时代的注册资本:
         the enterprise table has no such column), try the next tools the question fills; when none does, drop the
@@ -690,7 +717,7 @@ class Assistant:
             return fact
         if listed := self._outline(parsed.text, filters, named_docs):
             return listed
-        plan, comp, missing = self._figures(parsed, self._plan(parsed, history), store)
+        plan, comp, missing = self._figures(parsed, self._plan_clauses(parsed, history), store)
         if named_docs or SAID_IN_DOCUMENT.search(parsed.text):
             # what the letter named says, not the database's figures (what the tools lack still tells which words
             # no table holds: 刘文涛委员是哪个界别的 asks a 界别 the letter does not state either)

@@ -23,7 +23,7 @@ from assistant.index.kb import Hit
 # A question asking for the items of a list (哪几条, 几项, 哪些措施), not for one of them (哪块活) or a passage's content.
 ASKS_ITEMS = re.compile(
     r"哪?几(?:条|项|点|块|章|部分|个方面|大方面|件事|大块)|"
-    r"哪些(?:措施|工作|举措|打算|任务|问题|建议|意见|内容|事)|哪些方面(?!的)")
+    r"哪(?:些|几个)(?:具体)?(?:措施|工作|举措|打算|任务|问题|建议|意见|内容|事|话题|说明|环节|步骤|要点)|哪些方面(?!的)")
 # …of a whole document: its top-level headings.
 WHOLE = re.compile(r"几[章部]|哪几[章部]|几个部分|几大[块部]|框架|结构|目录|各章")
 # numbering a label opens with: 一、 （一） 1. （1） 第一章 第十条 一是 二要
@@ -35,6 +35,7 @@ MAX_LABEL = 40  # a long label (an article's first sentence) is listed up to its
 OPENING_CHARS = 120  # of an item's passage quoted as its evidence
 WHOLE_NAMED = 1.5  # 一共几章: the top level, unless the question names a heading more (工作开展情况分了哪几块)
 MIN_ITEMS = 2
+PARALLEL_OPENING = 2  # the opening word parallel paragraphs share (关于, 一是 …)
 
 
 @dataclass
@@ -93,16 +94,32 @@ def children(passages: list[Hit]) -> dict[str, list[Item]]:
     """Each heading path of a document (\"\" its top level) → the headings one level below it, in order, each with
     its first passage. The footer (联系人、抄送、印发) is not an item."""
     tree: dict[str, list[Item]] = {}
+    paragraphs: dict[str, list[Hit]] = {}
     for hit in passages:
         if not hit.section or hit.section.startswith(FOOTER_SECTION) or hit.kind != "text":
             continue  # (a table's rows are not items: an untitled table is filed under 表格)
+        paragraphs.setdefault(hit.section, []).append(hit)
         labels = hit.section.split(SEP)
         for depth, label in enumerate(labels):
             parent = SEP.join(labels[:depth])
             items = tree.setdefault(parent, [])
             if not any(item.label == label for item in items):
                 items.append(Item(label, hit))
+    for path, hits in paragraphs.items():
+        if path not in tree and (parallel := _parallel(hits)):
+            tree[path] = parallel  # 二、关于建议中具体事项的说明: 关于“…”的建议。 paragraph after paragraph
     return {path: items for path, items in tree.items() if len(items) >= MIN_ITEMS}
+
+
+def _parallel(hits: list[Hit]) -> list[Item]:
+    """The paragraphs of a heading without sub-headings, as its items, where they are written in parallel: each
+    opens with the same word (关于“…”的建议。 关于“…”的建议。) and a first sentence of its own. A heading's prose
+    that runs on over several passages is no list."""
+    firsts = [m.group(0).strip() if (m := SENTENCE.match(h.text.strip())) else "" for h in hits]
+    if len(hits) < MIN_ITEMS or len(set(firsts)) < len(firsts) or len({f[:PARALLEL_OPENING] for f in firsts}) > 1 \
+            or any(len(f) <= PARALLEL_OPENING for f in firsts):
+        return []
+    return [Item(first, hit) for first, hit in zip(firsts, hits, strict=True)]
 
 
 def outline_asked(question: str, documents: Mapping[str, list[Hit]], headings: Mapping[str, str],
@@ -137,6 +154,12 @@ def outline_asked(question: str, documents: Mapping[str, list[Hit]], headings: M
     else:
         return None
     path = best[1]
+    # a heading with no items named more than the list's (112号答复里说的并联审批，指的是对哪些事项并联着办 names
+    # （六）推行容缺受理和并联审批 more than 二、关于建议中具体事项的说明): the question is about that passage's content
+    listed = _named(question, bare(path.split(SEP)[-1]), naming[doc_id]) if path else 0.0
+    leaves = {hit.section for hit in documents[doc_id] if hit.section and hit.section not in tree}
+    if any(_named(question, bare(leaf.split(SEP)[-1]), naming[doc_id]) > listed for leaf in leaves):
+        return None
     items = tree[path]
     title = items[0].hit.title
     return Outline(doc_id, title, path.split(SEP)[-1] if path else "", items)

@@ -1183,6 +1183,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         # …and the ones at a step asked to be listed (还在谈的有哪几个)
         if re.search(rf"(?:已|已经|还在|正在|处于|在){word}|{word}(?:的)?(?:[这那]?[几些]个?)?(?:阶段|项目)"
                      rf"|{word}的(?:都)?(?:有|是)?(?:哪|几)"
+                     # (…or the ones of a set said first: 分管农业副市长包的项目里正在建的)
+                     rf"|(?:项目|台账)[里中内](?:头|面|边)?[^，。？?]{{0,3}}{word}的"
                      rf"|项目\s*{word}(?!率|时间|日期|金额|额|了吗|没有|了没)", staged):
             slots.stage = stage
     if slots.stage == "签约" and _SIGNED_PROJECTS.search(staged) and not _AT_SIGNING.search(text):
@@ -1398,6 +1400,11 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
         if chain_word and any(chain_word in v for v in filters.values()):
             slots.chain = None  # 文旅 inside 分管文旅 (a leader's remit) names no chain
             slots.spans = [s for s in slots.spans if s[0] != chain_word]
+    elif slots.with_problems:
+        # 分管工业的副市长包抓的项目上还挂着几个没办结的问题: the projects with open problems, of those the ledger's
+        # column picks (a who-value said with its verb of charge, 黄某管的项目, as well)
+        filters, mentions = ledger_matches(_leader_area_said_out(bare_text), vocab.ledger_values)
+        slots.matches = {**filters, **_in_charge_of(bare_text, mentions)} or None
     slots.rate = next((rate for rate, words in _RATE_WORDS.items() if any(w in text for w in words)), None)
     if slots.rate is None and _CHAIN_SHARE.search(text):
         slots.rate, slots.key_chain = "涉链占比", None  # (the share of the key chains' projects, not a filter on them)

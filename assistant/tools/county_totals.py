@@ -183,7 +183,9 @@ def _summary(totals: list[CountyTotal], measure: str, unit: str, day: date, aske
         head += f"{asked}没有填报{measure}的项目（无数据）。"
     elif own is not None:
         tie = "并列" if sum(1 for t in totals if t.rank == own.rank) > 1 else ""
-        head += f"{asked}项目{what}{_amount(own.value, unit)}，在 {len(totals)} 个县区中排{tie}第 {own.rank} 名。"
+        # (a sum says how many projects it adds up: 高新在建的那几个项目今年到位了多少钱 asks of those projects)
+        counted = "" if measure == "项目个数" else f"（{own.projects} 个项目）"
+        head += f"{asked}项目{what}{_amount(own.value, unit)}{counted}，在 {len(totals)} 个县区中排{tie}第 {own.rank} 名。"
     elif totals:
         top = [t.region for t in totals if t.rank == totals[0].rank]
         low = [t for t in totals if t.value == totals[-1].value]
