@@ -345,6 +345,12 @@ def unit_mismatch(parsed: Parsed) -> tuple[str, bool]:
     asked in money (白河县一季度内资完成进度是多少万美元) cannot be answered, so the user is asked which was meant;
     an amount (紫阳县上半年内资是多少万美元) is given in the metric's own unit, with the note. ("", False) when the
     units fit or none is said."""
+    kept = "、".join(f"{m.name}以{m.unit}计" for m in METRICS)
+    if len(parsed.metrics) == 1 and (physical := _PHYSICAL_UNIT.search(parsed.text)) \
+            and not _MEASURED_THINGS.search(parsed.text):
+        # 白河县上半年内资到位多少公斤: a sum of money has no weight, area or length to give
+        return (f"问题里的“{physical.group(1)}”不是{parsed.metrics[0].name}的单位（{kept}），无法按此回答。"
+                f"请核对单位，例如问“{parsed.metrics[0].name}是多少{parsed.metrics[0].unit}”。"), True
     said = [("美元" if m.group(1) else "元") for m in _CURRENCY.finditer(parsed.text)]
     if len(parsed.metrics) != 1 or not said or len(set(said)) != 1:
         return "", False
@@ -352,11 +358,16 @@ def unit_mismatch(parsed: Parsed) -> tuple[str, bool]:
     if said[0] == ("美元" if "美元" in metric.unit else "元"):
         return "", False
     unit = next(m.group(0) for m in _CURRENCY.finditer(parsed.text))
-    kept = "、".join(f"{m.name}以{m.unit}计" for m in METRICS)
     if _SHARE_IN_MONEY.search(parsed.text):
         return (f"问题里的“{unit}”与所问的{metric.name}不符：完成进度、同比是百分比，{kept}，两者不互相换算。"
                 f"请说明要问的是{metric.name}的完成进度（%）、金额（{metric.unit}），还是另一项指标。"), True
     return f"问题里的“{unit}”与{metric.name}的单位不符（{kept}，两者不互相换算），按{metric.unit}回答", False
+
+
+# An amount asked in a unit of weight, area, length, volume or energy (到位多少公斤, 完成了几吨): no money is counted so.
+_PHYSICAL_UNIT = re.compile(r"(?:多少|几)\s*个?\s*(公斤|千克|克|吨|斤|平方米|平米|平方公里|亩|公顷|公里|千米|米|升|立方米|千瓦时|度电)(?![面式案法位])")
+# …unless the question is about what is so measured (用地多少亩, 厂房多少平方米, 产能几吨)
+_MEASURED_THINGS = re.compile(r"用地|土地|厂房|面积|产能|产量|规模|电量|用电|用水|排放")
 
 
 # A share or rate asked as a sum of money (完成进度是多少万美元, 同比多少亿): no figure can answer it.
@@ -440,3 +451,48 @@ def nothing_found() -> str:
         "知识库和项目数据库中没有找到与这个问题直接相关的内容，为避免误导，不作推测。\n"
         f"可以这样问：\n{examples}"
     )
+
+
+# A person the question names by the role a document gives them (刘文涛委员, 张宏伟代表, 联系人陈思远, 外资科孙某, 周局长) …
+_PERSON = re.compile(r"([\u4e00-\u9fa5]{2,3}?)(?:代表|委员|局长|主任|科长|处长|书记)|联系人(?:是|叫)?([\u4e00-\u9fa5]{2,3}?)(?=[，,。？?是的那这家]|$)"
+                     r"|(?<![\u4e00-\u9fa5])([\u4e00-\u9fa5]某)|(?<=[科处办局])([\u4e00-\u9fa5]某)")
+# …and a detail of their own asked (哪个界别, 哪个单位的, 哪个科室, 什么职务, 多大岁数, 家住哪, 私人手机, 全名): documents
+# name people by their role in the matter, not by their record.
+_PERSONAL_DETAIL = re.compile(r"(界别|哪个单位|什么单位|工作单位|哪个科|哪个处|科室|职务|职位|岁数|年龄|多大了|家住|住址|住哪|"
+                              r"手机|私人|微信|身份证|全名|籍贯|学历|干啥工作|做什么工作|干什么工作|什么工作|是干啥的|是做什么的)")
+_POST_DETAIL = re.compile(r"单位|科|处|职务|职位|工作|干啥的|做什么的")
+_POST_ONLY = re.compile(r"职务|职位")
+_TITLED = re.compile(r"局长|主任|科长|处长|书记")
+_UNIT_DETAIL = re.compile(r"单位|科|处")
+UNIT_ENDINGS = ("局", "委", "办", "中心", "公司", "集团", "政府", "科", "处")
+UNIT_REACH, DETAIL_REACH = 12, 40  # characters around a name a passage writes its unit, or another detail, within
+_NOT_A_PERSON = {"人大", "政协", "市人大", "市政协", "人大常", "常委", "这位", "那位", "哪位", "该", "驻外", "各位", "全市"}
+
+
+def unheld_person_detail(question: str, written_with: Callable[[str, str, int], bool], people: list[str]) -> str:
+    """What to say when a question asks a personal detail (界别, 单位, 职务, 年龄, 手机) of a person a document names
+    (提205号提案的刘文涛委员是哪个界别的, 167号答复的联系人刘洋是哪个科的) and no passage writes that detail beside the
+    person's name: the documents name people by their part in the matter, not by their record; "" otherwise.
+    `written_with(name, word, reach)` tells whether some passage writes the word within `reach` characters of the
+    name; the database's `people`
+    (驻西安联络处负责人吴某) have their unit and post in its tables, which answer that."""
+    detail = _PERSONAL_DETAIL.search(question)
+    if detail is None:
+        return ""
+    for m in _PERSON.finditer(question):
+        name = next(g for g in m.groups() if g)
+        if name in _NOT_A_PERSON or len(name) < 2:
+            continue
+        asked = detail.group(1)
+        if name in people and _POST_DETAIL.search(asked) or _TITLED.search(m.group(0)) and _POST_ONLY.search(asked):
+            continue  # (周立衡局长是什么职务: the title the question writes is the post)
+        if _UNIT_DETAIL.search(asked):
+            # 市招商和经济合作局局长周立衡: a unit is written just before the name, not as the word 单位
+            held = any(written_with(name, unit, UNIT_REACH) for unit in UNIT_ENDINGS)
+        else:
+            held = written_with(name, re.sub(r"^(?:哪个|什么|工作)|多大了|是?(?:干啥|做什么|干什么)的?$", "", asked) or asked,
+                                DETAIL_REACH)
+        if not held:
+            return (f"知识库和项目数据库只记有{m.group(0)}在相关事项中的角色，没有其所在单位、职务、年龄、联系方式等个人信息"
+                    f"（问的是“{detail.group(1)}”），为避免误导，不作推测。")
+    return ""

@@ -34,6 +34,7 @@ from assistant.answer.declines import (
     set_unspoken,
     subset_unanswered,
     unheld_issue,
+    unheld_person_detail,
     unit_mismatch,
     unknown_forms,
     unknown_lead,
@@ -708,6 +709,8 @@ class Assistant:
         if edition := unheld_edition(parsed.text, lambda t: self.kb.writes(t) or any(t in title for title in events)):
             return Answer(answer=f"知识库和项目数据库中都没有找到{edition}的内容，其他届次、期次的情况不能代替，为避免误导，不作推测。",
                           mode="grounded", warnings=warnings)
+        if person := unheld_person_detail(parsed.text, self.kb.writes_near, self.vocab.names.people):
+            return Answer(answer=person, mode="grounded", warnings=warnings)
         if issue := unheld_issue(parsed.text, parsed.slots.ledger_on, self.vocab.names.issues):
             return Answer(answer=issue, mode="grounded", warnings=warnings)
         if subject := unknown_subject(parsed.text, self.kb.knows, self._known_words(parsed), self.kb.writes):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.corpus.chunking import FOOTER_SECTION, SEP
 from assistant.corpus.sentences import SENTENCE
@@ -114,12 +114,20 @@ def children(passages: list[Hit]) -> dict[str, list[Item]]:
 def _parallel(hits: list[Hit]) -> list[Item]:
     """The paragraphs of a heading without sub-headings, as its items, where they are written in parallel: each
     opens with the same word (关于“…”的建议。 关于“…”的建议。) and a first sentence of its own. A heading's prose
-    that runs on over several passages is no list."""
-    firsts = [m.group(0).strip() if (m := SENTENCE.match(h.text.strip())) else "" for h in hits]
-    if len(hits) < MIN_ITEMS or len(set(firsts)) < len(firsts) or len({f[:PARALLEL_OPENING] for f in firsts}) > 1 \
+    that runs on over several paragraphs is no list. Each item's passage is its paragraph (short paragraphs share a
+    passage)."""
+    paragraphs = [replace(hit, text=text, start=hit.start + at, end=hit.start + at + len(text))
+                  for hit in hits for at, text in _paragraphs(hit.text)]
+    firsts = [m.group(0).strip() if (m := SENTENCE.match(p.text)) else "" for p in paragraphs]
+    if len(paragraphs) < MIN_ITEMS or len(set(firsts)) < len(firsts) or len({f[:PARALLEL_OPENING] for f in firsts}) > 1 \
             or any(len(f) <= PARALLEL_OPENING for f in firsts):
         return []
-    return [Item(first, hit) for first, hit in zip(firsts, hits, strict=True)]
+    return [Item(first, paragraph) for first, paragraph in zip(firsts, paragraphs, strict=True)]
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """(offset, paragraph) of each non-empty line of a passage."""
+    return [(m.start(), m.group(0).strip()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
 
 
 def outline_asked(question: str, documents: Mapping[str, list[Hit]], headings: Mapping[str, str],
@@ -156,9 +164,9 @@ def outline_asked(question: str, documents: Mapping[str, list[Hit]], headings: M
     path = best[1]
     # a heading with no items named more than the list's (112号答复里说的并联审批，指的是对哪些事项并联着办 names
     # （六）推行容缺受理和并联审批 more than 二、关于建议中具体事项的说明): the question is about that passage's content
-    listed = _named(question, bare(path.split(SEP)[-1]), naming[doc_id]) if path else 0.0
+    listed = _named(question, bare(path.split(SEP)[-1]), naming[doc_id])
     leaves = {hit.section for hit in documents[doc_id] if hit.section and hit.section not in tree}
-    if any(_named(question, bare(leaf.split(SEP)[-1]), naming[doc_id]) > listed for leaf in leaves):
+    if path and any(_named(question, bare(leaf.split(SEP)[-1]), naming[doc_id]) > listed for leaf in leaves):
         return None
     items = tree[path]
     title = items[0].hit.title

@@ -516,6 +516,17 @@ class KnowledgeBase:
         """Whether some passage of the index contains this word (as the tokenizer cuts it)."""
         return self._current().bm25.knows(word)
 
+    def writes_near(self, first: str, second: str, within: int = 40) -> bool:
+        """Whether some passage writes both words, `second` within `within` characters of `first` (刘洋 … 科长)."""
+        snapshot = self._current()
+        for row in snapshot.chunks.values():
+            at = row.text.find(first)
+            while at >= 0:
+                if second in row.text[max(0, at - within): at + len(first) + within]:
+                    return True
+                at = row.text.find(first, at + 1)
+        return False
+
     def writes(self, word: str) -> bool:
         """Whether some passage, its section or its document's title has this text anywhere, whole word or not
         (丝博 in 丝博会)."""

@@ -43,6 +43,12 @@ PLAN = """关于开展园区招商提质行动的实施方案
 一是加强组织领导。成立由县政府分管领导任组长的工作专班，每月召开一次推进会。
 二是落实资金保障。县财政每年安排园区招商专项经费300万元，专款专用。
 三是严格督查考核。将行动成效纳入部门年度目标责任考核，对工作滞后的单位进行通报。
+
+四、有关事项说明
+
+关于专项经费的使用。专项经费主要用于园区招商推介、项目前期策划和客商接待，不得用于人员经费。
+
+关于行动期限。本行动自印发之日起实施，至当年12月31日结束，届时由县招商局牵头总结评估。
 """
 
 
@@ -101,3 +107,15 @@ def test_a_question_about_a_passages_content_or_the_database_is_not_an_outline(r
     # the projects the ledger lists are the database's, whatever a document's headings say
     answer = reader.ask("签约超过3个月还没开工的项目有哪几个")
     assert "【数据】" in answer.answer and "下一步工作措施" not in answer.answer, answer.answer
+
+
+def test_a_headings_parallel_paragraphs_are_its_items(reader: Assistant) -> None:
+    # 四、有关事项说明 has no numbered sub-headings: its paragraphs, each opening with 关于, are the items
+    notes = _items_under(PLAN, "四、有关事项说明", r"^(关于[^。]+)。")
+    assert len(notes) == 2
+    answer = reader.ask("园区招商提质行动方案最后对哪几个事项作了说明")
+    lead = answer.answer.split("\n\n", 1)[0]
+    assert f"共{len(notes)}条" in lead and _listed_in_order(lead, notes), answer.answer
+    # a heading without items named more than the list is asked about its own content
+    answer = reader.ask("提质行动方案里盘活闲置厂房那条，说了对哪些厂房采取哪些方式")
+    assert "共2条" not in answer.answer and "回购" in answer.answer, answer.answer
