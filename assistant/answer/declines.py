@@ -493,6 +493,6 @@ def unheld_person_detail(question: str, written_with: Callable[[str, str, int], 
             held = written_with(name, re.sub(r"^(?:哪个|什么|工作)|多大了|是?(?:干啥|做什么|干什么)的?$", "", asked) or asked,
                                 DETAIL_REACH)
         if not held:
-            return (f"知识库和项目数据库只记有{m.group(0)}在相关事项中的角色，没有其所在单位、职务、年龄、联系方式等个人信息"
-                    f"（问的是“{detail.group(1)}”），为避免误导，不作推测。")
+            return (f"知识库和项目数据库中没有{m.group(0)}的个人信息（所在单位、职务、年龄、联系方式等，问的是“{detail.group(1)}”），"
+                    f"只记有其在相关事项中的角色，为避免误导，不作推测。")
     return ""

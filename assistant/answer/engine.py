@@ -395,7 +395,9 @@ class Assistant:
                 return plan
             for call in self._plan(sub, before).calls:
                 if all(c.tool != call.tool for c in [*plan.calls, *earlier, *later]):
-                    (earlier if n == 0 and call.params.get("region") in places else later).append(call)
+                    # (全市上半年外资完成多少: the city's own tool takes no region, the clause names the place)
+                    of_place = call.params.get("region") in places or "region" not in call.params and bool(sub.regions)
+                    (earlier if n == 0 and of_place else later).append(call)
             before = [*before, part]
         if earlier or later:
             plan.calls = [*earlier, *plan.calls, *later]

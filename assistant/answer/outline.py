@@ -36,6 +36,8 @@ OPENING_CHARS = 120  # of an item's passage quoted as its evidence
 WHOLE_NAMED = 1.5  # 一共几章: the top level, unless the question names a heading more (工作开展情况分了哪几块)
 MIN_ITEMS = 2
 PARALLEL_OPENING = 2  # the opening word parallel paragraphs share (关于, 一是 …)
+SIGNATURE_CHARS = 20  # a short last line without a sentence's end (汉中市经济合作局, a date) signs the document off
+LEAF_MARGIN = 2  # word pairs more a heading without items must share with the question to be what it asks about
 
 
 @dataclass
@@ -118,11 +120,22 @@ def _parallel(hits: list[Hit]) -> list[Item]:
     passage)."""
     paragraphs = [replace(hit, text=text, start=hit.start + at, end=hit.start + at + len(text))
                   for hit in hits for at, text in _paragraphs(hit.text)]
+    while paragraphs and _closing(paragraphs[-1].text):
+        paragraphs.pop()  # (再次感谢您…, the issuer and the date a letter is signed with)
     firsts = [m.group(0).strip() if (m := SENTENCE.match(p.text)) else "" for p in paragraphs]
     if len(paragraphs) < MIN_ITEMS or len(set(firsts)) < len(firsts) or len({f[:PARALLEL_OPENING] for f in firsts}) > 1 \
             or any(len(f) <= PARALLEL_OPENING for f in firsts):
         return []
     return [Item(first, paragraph) for first, paragraph in zip(firsts, paragraphs, strict=True)]
+
+
+def _closing(paragraph: str) -> bool:
+    """Whether a paragraph closes a document rather than adds an item: a short line with no sentence's end (the
+    issuer, the date) or a compliment or letter formula (再次感谢您对…的关心和支持, 特此函复)."""
+    from assistant.drafting.sentences import read_sentence  # drafting builds on the answer package
+
+    return len(paragraph) <= SIGNATURE_CHARS and "。" not in paragraph or read_sentence(paragraph).kind in (
+        "compliment", "boilerplate")
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
@@ -166,7 +179,7 @@ def outline_asked(question: str, documents: Mapping[str, list[Hit]], headings: M
     # （六）推行容缺受理和并联审批 more than 二、关于建议中具体事项的说明): the question is about that passage's content
     listed = _named(question, bare(path.split(SEP)[-1]), naming[doc_id])
     leaves = {hit.section for hit in documents[doc_id] if hit.section and hit.section not in tree}
-    if path and any(_named(question, bare(leaf.split(SEP)[-1]), naming[doc_id]) > listed for leaf in leaves):
+    if path and any(_named(question, bare(leaf.split(SEP)[-1]), naming[doc_id]) >= listed + LEAF_MARGIN for leaf in leaves):
         return None
     items = tree[path]
     title = items[0].hit.title

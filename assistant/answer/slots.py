@@ -505,6 +505,10 @@ _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "�
 
 # A deadline asked of a window (下个月到期, 本周要办结, 30天内到期): the days ahead it falls in
 _DUE = re.compile(r"到期|办结时限|时限|期限|截止|要办结|该办结|快到期|约定\S{0,6}?(?:开工|动工)")
+# A quarter or a half of a year named for the deadline to fall in (办结时限落在三季度, 期限在下半年的)
+_DUE_QUARTER = re.compile(r"(?:(\d{4})\s*年\s*)?(?<!前)(第?[一二三四1-4]季度|[上下]半年)(?!\s*(?:以来|以前|之前|前|末|底))")
+_QUARTER_MONTHS = {**{f"{p}{q}季度": (3 * n - 2, 3 * n) for n, qs in enumerate((("一", "1"), ("二", "2"), ("三", "3"), ("四", "4")), 1)
+                      for q in qs for p in ("", "第")}, "上半年": (1, 6), "下半年": (7, 12)}
 # A calendar month named for the deadline to fall in (办结时限在9月份, 8月份要到开工期限), with its year or not.
 _DUE_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(?<![\d\-—~至到])(\d{1,2})\s*月(?:份)?(?!\s*[\d一二三四五六七八九十]+\s*[日号])"
                         r"(?!\s*(?:以来|以后|之后|后|前|之前|底|末))")
@@ -531,6 +535,10 @@ def _due_window(text: str, today: date | None) -> tuple[date | None, date | None
     if m := re.search(r"(?:(\d{4})\s*年)?(?:年底|年末|年终)", text):  # 办结时限到年底: December of that year
         year = int(m.group(1) or today.year)
         return date(year, 12, 1), date(year, 12, 31)
+    if m := _DUE_QUARTER.search(text):  # 办结时限落在三季度, 约定开工期限在下半年: the quarter's or half's months
+        year = int(m.group(1) or today.year)
+        first, last = _QUARTER_MONTHS[m.group(2)]
+        return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
     months = list(_DUE_MONTH.finditer(text))
     if len(months) == 1 and not _AS_OF_MONTH.search(text) and 1 <= (month := int(months[0].group(2))) <= 12:
         year = int(months[0].group(1) or today.year)

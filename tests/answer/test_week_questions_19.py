@@ -68,7 +68,14 @@ def test_a_personal_detail_of_a_person_the_documents_name(assistant: Assistant) 
     for question, person in (("管家办法留的联系人陈思远是审批局哪个科室的，手机号能给一个吗", "联系人陈思远"),
                              ("张宏伟代表是哪个单位的，多大年纪", "张宏伟代表")):
         answer = assistant.ask(question)
-        assert f"只记有{person}在相关事项中的角色" in answer.answer, answer.answer
+        assert f"没有{person}的个人信息" in answer.answer, answer.answer
     # a person the database holds has a unit it records
     answer = assistant.ask("驻深圳联络处黄某是哪个单位的")
     assert "个人信息" not in answer.answer, answer.answer
+
+
+def test_deadlines_falling_in_a_quarter(assistant: Assistant) -> None:
+    due = [q for q in rows("problems.csv") if q["状态"] != "已解决" and "2023-07-01" <= q["办结时限"] <= "2023-09-30"]
+    answer = assistant.ask("办结时限落在三季度的问题有几个？有已经过期的没")
+    lead = answer.answer.split("\n", 1)[0]
+    assert f"未办结问题 {len(due)} 个" in lead and all(q["编号"] in lead for q in due), answer.answer
