@@ -103,14 +103,21 @@ def size_classes(text: str) -> dict[float, str]:
 
 
 def asked_terms(parsed: Parsed) -> list[str]:
-    """The attribute words of the question's data clauses (in order, without repeats)."""
+    """The attribute words of the question's data clauses (in order, without repeats), and the step a time is asked
+    of (啥时候开园, 什么时候能试生产: the ledger dates 签约, 开工, 投产, not every step a project takes)."""
     clauses = [c for c in re.split(r"[，,；;？?。！!]", parsed.text) if c.strip() and not WHY.search(c)]
     terms: list[str] = []
     for clause in _asked_clauses(parsed, clauses):
         for word in _clause_terms(parsed, clause):
             if word not in terms:
                 terms.append(word)
+    terms += [m.group(1) for m in WHEN_ASKED.finditer(parsed.text) if m.group(1) not in terms]
     return terms
+
+
+# A time asked of a step (计划啥时候开园, 什么时候能试生产, 哪天批下来的): the step's own word.
+WHEN_ASKED = re.compile(r"(?:啥时候|什么时候|何时|几时|哪天|哪一天)(?:能|会|可以|要|才|就|准备|计划|打算|开始)?"
+                        r"((?!(?:开始|结束|到期|截止)$)[\u4e00-\u9fa5]{2,3}?)(?=[了的吗呢？?，,。！!]|$)")
 
 
 # A tool whose declaration or results speak of places in an order (排名, 名次, 第1名, 排第): it answers 排第几.
