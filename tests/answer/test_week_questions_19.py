@@ -79,3 +79,13 @@ def test_deadlines_falling_in_a_quarter(assistant: Assistant) -> None:
     answer = assistant.ask("办结时限落在三季度的问题有几个？有已经过期的没")
     lead = answer.answer.split("\n", 1)[0]
     assert f"未办结问题 {len(due)} 个" in lead and all(q["编号"] in lead for q in due), answer.answer
+
+
+def test_a_time_asked_of_a_step_the_ledger_does_not_record(assistant: Assistant) -> None:
+    # the ledger dates 签约, 开工 and 投产; 试生产 is no step of it, so the project's card is no answer
+    answer = assistant.ask("锂电隔膜项目一号车间调试完，啥时候能试生产")
+    assert "没有“试生产”这项数据" in answer.answer and "【数据】" not in answer.answer, answer.answer
+    started = next(p for p in rows("projects.csv") if p["项目名称"].startswith("碳基新材料"))["开工日期"]
+    year, month, day = (int(x) for x in started.split("-"))
+    answer = assistant.ask("碳基新材料项目什么时候开工的")
+    assert f"{year}年{month}月{day}日" in answer.answer.split("\n", 1)[0], answer.answer
