@@ -51,7 +51,7 @@ from assistant.answer.followups import (
     continue_topic,
     resolve_follow_up,
 )
-from assistant.answer.grounded import Plan, figures_for, plan_for
+from assistant.answer.grounded import Call, Plan, figures_for, plan_for
 from assistant.answer.leads import asked_enterprise_fields
 from assistant.answer.named_documents import (
     KIND_NAMED,
@@ -388,7 +388,9 @@ class Assistant:
         if not plan.calls or len(parts) != 2 or parsed.follow_up:
             return plan
         places = {r.name for r in parsed.regions}
-        earlier, later, before = [], [], list(history or [])
+        earlier: list[Call] = []
+        later: list[Call] = []
+        before = list(history or [])
         for n, part in enumerate(parts):
             sub = self.understand(part, before)
             if sub.injection or {r.name for r in sub.regions} - places:

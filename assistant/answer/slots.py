@@ -537,10 +537,10 @@ def _due_window(text: str, today: date | None) -> tuple[date | None, date | None
         return date(year, 12, 1), date(year, 12, 31)
     if m := _DUE_QUARTER.search(text):  # 办结时限落在三季度, 约定开工期限在下半年: the quarter's or half's months
         year = int(m.group(1) or today.year)
-        first, last = _QUARTER_MONTHS[m.group(2)]
-        end = date(year, last, calendar.monthrange(year, last)[1])
+        opens, closes = _QUARTER_MONTHS[m.group(2)]
+        end = date(year, closes, calendar.monthrange(year, closes)[1])
         if end >= today:  # (a quarter already over asks of every problem then due, solved ones too: not a window ahead)
-            return date(year, first, 1), end
+            return date(year, opens, 1), end
     months = list(_DUE_MONTH.finditer(text))
     if len(months) == 1 and not _AS_OF_MONTH.search(text) and 1 <= (month := int(months[0].group(2))) <= 12:
         year = int(months[0].group(1) or today.year)
