@@ -122,7 +122,7 @@ def asked_terms(parsed: Parsed) -> list[str]:
 # A time asked of a step (计划啥时候开园, 什么时候能试生产): the step's own word, up to a particle.
 WHEN_ASKED = re.compile(r"(?:啥时候|什么时候|何时|几时|哪天|哪一天)(?:能|会|可以|要|才|就|准备|计划|打算|开始|去|来)?"
                         r"((?:(?![的了吗呢前])[\u4e00-\u9fa5]){2,3}?)(?=[了的吗呢？?，,。！!]|$)")
-STEP_COMPLEMENT = re.compile(r"(?:出来|上来|下来|过来|起来|到手|完|好|掉)$")
+STEP_COMPLEMENT = re.compile(r"(?:[出上下过起进回]来|[出上下进回过]去|到手|完|好|掉)$")
 
 
 # A tool whose declaration or results speak of places in an order (排名, 名次, 第1名, 排第): it answers 排第几.

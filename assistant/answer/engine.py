@@ -375,35 +375,26 @@ class Assistant:
         scores = self.router.scores(self._route_text(parsed, history))
         return plan_for(parsed, scores, self._latest_period)
 
-    def _plan_clauses(self, parsed: Parsed, history: list[str] | None) -> Plan:
-        """The plan of a question asking two things in turn (上半年高新外资到位多少，比序时落后几个点; 汉滨项目到位资金
-        多少，资金到位率排第几): the whole question routes to one of them, so each asking clause is planned too — the
-        first as a question of its own, the next as its follow-up — and a tool a clause needs that the whole plan lacks
-        is run as well: the first clause's before the others when it is of the place asked (its figure leads the
-        answer), after them when it names no place (截至8月底序时进度该到多少了 is every place's). Only the places the
-        question names are looked up: a clause read alone names no other. (A follow-up's clauses lean on the turns
-        before it, which the whole question reads better.)"""
-        plan = self._plan(parsed, history)
+    def _clause_calls(self, parsed: Parsed, history: list[str] | None, plan: Plan) -> list[Call]:
+        """The tool calls a question asking two things in turn (上半年高新外资到位多少，比序时落后几个点; 汉滨项目到位
+        资金多少，资金到位率排第几) needs beyond `plan`, the whole question's, which routes to one of them: each asking
+        clause planned too — the first as a question of its own, the next as its follow-up — and the tools they need
+        that the plan lacks. Only the places the question names are looked up: a clause read alone names no other. (A
+        follow-up's clauses lean on the turns before it, which the whole question reads better.)"""
         parts = asking_clauses(parsed.text)
         if not plan.calls or len(parts) != 2 or parsed.follow_up:
-            return plan
+            return []
         places = {r.name for r in parsed.regions}
-        earlier: list[Call] = []
-        later: list[Call] = []
+        added: list[Call] = []
         before = list(history or [])
-        for n, part in enumerate(parts):
+        for part in parts:
             sub = self.understand(part, before)
             if sub.injection or {r.name for r in sub.regions} - places:
-                return plan
-            for call in self._plan(sub, before).calls:
-                if all(c.tool != call.tool for c in [*plan.calls, *earlier, *later]):
-                    # (全市上半年外资完成多少: the city's own tool takes no region, the clause names the place)
-                    of_place = call.params.get("region") in places or "region" not in call.params and bool(sub.regions)
-                    (earlier if n == 0 and of_place else later).append(call)
+                return []
+            added += [call for call in self._plan(sub, before).calls
+                      if all(c.tool != call.tool for c in [*plan.calls, *added])]
             before = [*before, part]
-        if earlier or later:
-            plan.calls = [*earlier, *plan.calls, *later]
-        return plan
+        return added
 
     def _figures(self, parsed: Parsed, plan: Plan, store: FigureStore | None) -> tuple[Plan, Composition, list[str]]:
         """Run the planned tools. When the chosen tool does not hold what the question asks for (宁德时代的注册资本:
@@ -724,7 +715,15 @@ class Assistant:
             return fact
         if listed := self._outline(parsed.text, filters, named_docs):
             return listed
-        plan, comp, missing = self._figures(parsed, self._plan_clauses(parsed, history), store)
+        whole = self._plan(parsed, history)
+        plan, comp, missing = self._figures(parsed, replace(whole, calls=list(whole.calls)), store)
+        if comp.results and not (comp.no_data or comp.settled or missing) and plan.calls == whole.calls and (
+                extra := self._clause_calls(parsed, history, whole)):
+            # the whole question's tool answered; what its other clause asks is run beside it, after it (its first
+            # result still leads the answer), and kept only where the figures still answer everything asked
+            both = self._figures(parsed, replace(whole, calls=[*whole.calls, *extra]), store)
+            if both[1].results and not (both[1].no_data or both[1].settled or both[2]):
+                plan, comp, missing = both
         if named_docs or SAID_IN_DOCUMENT.search(parsed.text):
             # what the letter named says, not the database's figures (what the tools lack still tells which words
             # no table holds: 刘文涛委员是哪个界别的 asks a 界别 the letter does not state either)
