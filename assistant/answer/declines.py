@@ -469,13 +469,14 @@ UNIT_REACH, DETAIL_REACH = 12, 40  # characters around a name a passage writes i
 _NOT_A_PERSON = {"人大", "政协", "市人大", "市政协", "人大常", "常委", "这位", "那位", "哪位", "该", "驻外", "各位", "全市"}
 
 
-def unheld_person_detail(question: str, written_with: Callable[[str, str, int], bool], people: list[str]) -> str:
+def unheld_person_detail(question: str, written_with: Callable[[str, tuple[str, ...], int], bool],
+                         people: list[str]) -> str:
     """What to say when a question asks a personal detail (界别, 单位, 职务, 年龄, 手机) of a person a document names
     (提205号提案的刘文涛委员是哪个界别的, 167号答复的联系人刘洋是哪个科的) and no passage writes that detail beside the
     person's name: the documents name people by their part in the matter, not by their record; "" otherwise.
-    `written_with(name, word, reach)` tells whether some passage writes the word within `reach` characters of the
-    name; the database's `people`
-    (驻西安联络处负责人吴某) have their unit and post in its tables, which answer that."""
+    `written_with(name, words, reach)` tells whether some passage writes one of the words within `reach` characters
+    of the name; the database's `people` (驻西安联络处负责人吴某) have their unit and post in its tables, which answer
+    that."""
     detail = _PERSONAL_DETAIL.search(question)
     if detail is None:
         return ""
@@ -488,10 +489,10 @@ def unheld_person_detail(question: str, written_with: Callable[[str, str, int], 
             continue  # (周立衡局长是什么职务: the title the question writes is the post)
         if _UNIT_DETAIL.search(asked):
             # 市招商和经济合作局局长周立衡: a unit is written just before the name, not as the word 单位
-            held = any(written_with(name, unit, UNIT_REACH) for unit in UNIT_ENDINGS)
+            held = written_with(name, UNIT_ENDINGS, UNIT_REACH)
         else:
-            held = written_with(name, re.sub(r"^(?:哪个|什么|工作)|多大了|是?(?:干啥|做什么|干什么)的?$", "", asked) or asked,
-                                DETAIL_REACH)
+            word = re.sub(r"^(?:哪个|什么|工作)|多大了|是?(?:干啥|做什么|干什么)的?$", "", asked) or asked
+            held = written_with(name, (word,), DETAIL_REACH)
         if not held:
             return (f"知识库和项目数据库中没有{m.group(0)}的个人信息（所在单位、职务、年龄、联系方式等，问的是“{detail.group(1)}”），"
                     f"只记有其在相关事项中的角色，为避免误导，不作推测。")

@@ -716,8 +716,8 @@ class Assistant:
         if listed := self._outline(parsed.text, filters, named_docs):
             return listed
         whole = self._plan(parsed, history)
-        plan, comp, missing = self._figures(parsed, replace(whole, calls=list(whole.calls)), store)
-        if comp.results and not (comp.no_data or comp.settled or missing) and plan.calls == whole.calls and (
+        plan, comp, missing = self._figures(parsed, whole, store)
+        if comp.results and not (comp.no_data or comp.settled or missing) and plan is whole and (
                 extra := self._clause_calls(parsed, history, whole)):
             # the whole question's tool answered; what its other clause asks is run beside it, after it (its first
             # result still leads the answer), and kept only where the figures still answer everything asked

@@ -6,7 +6,7 @@ import bisect
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -516,13 +516,15 @@ class KnowledgeBase:
         """Whether some passage of the index contains this word (as the tokenizer cuts it)."""
         return self._current().bm25.knows(word)
 
-    def writes_near(self, first: str, second: str, within: int = 40) -> bool:
-        """Whether some passage writes both words, `second` within `within` characters of `first` (刘洋 … 科长)."""
-        snapshot = self._current()
-        for row in snapshot.chunks.values():
+    def writes_near(self, first: str, others: Iterable[str], within: int = 40) -> bool:
+        """Whether some passage writes `first` with one of `others` within `within` characters of it (刘洋 … 科长;
+        局长周立衡 for a unit ending in 局), in one pass over the passages."""
+        others = tuple(others)
+        for row in self._current().chunks.values():
             at = row.text.find(first)
             while at >= 0:
-                if second in row.text[max(0, at - within): at + len(first) + within]:
+                around = row.text[max(0, at - within): at + len(first) + within]
+                if any(other in around for other in others):
                     return True
                 at = row.text.find(first, at + 1)
         return False
