@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -124,3 +126,14 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Read the environment now: each CLI invocation and each app start sees the current variables."""
     return Settings()
+
+
+def city_file() -> Path | None:
+    """ASSISTANT_CITY_FILE as Settings reads it, without building every other setting: the place lookups of one
+    question ask for it dozens of times, and reading all the settings each time was a third of a question's time."""
+    return _city_file(tuple(sorted((k, v) for k, v in os.environ.items() if k.upper() == "ASSISTANT_CITY_FILE")))
+
+
+@lru_cache(maxsize=8)
+def _city_file(raw: tuple[tuple[str, str], ...]) -> Path | None:
+    return Settings().city_file  # (keyed on the variable's current value: a changed value is read again)

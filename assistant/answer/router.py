@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from assistant.tools.registry import REGISTRY
 
 ROUTES_FILE = Path(__file__).resolve().parents[2] / "prompts" / "routes.yaml"
 NON_TOOL_ROUTES = ("policy", "define", "outside")
+VECTORS_KEPT = 512  # query vectors of recent delexicalised questions (384 floats each)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class SemanticRouter:
         # for the examples, which may name places the database does not (they are written about the built-in city)
         self._delex_example = delexicalise_example or delexicalise
         self._lock = threading.Lock()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._matrix: np.ndarray | None = None
         self._labels: list[str] = []
 
@@ -73,14 +76,27 @@ class SemanticRouter:
                 self._labels = labels
             return self._matrix
 
+    def _vector(self, text: str) -> np.ndarray:
+        """The unit query vector of a delexicalised question, kept for the last few hundred: one question plans its
+        clauses and alternatives on texts the next questions share (比序时落后几个点 with any place and period)."""
+        with self._lock:
+            if (cached := self._vectors.get(text)) is not None:
+                self._vectors.move_to_end(text)
+                return cached
+        vector = np.asarray(self._embedder.embed_query(text), dtype=np.float32)  # type: ignore[operator]
+        vector = vector / (np.linalg.norm(vector) or 1.0)
+        with self._lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > VECTORS_KEPT:
+                self._vectors.popitem(last=False)
+        return vector
+
     def scores(self, question: str) -> list[RouteScore]:
         """Every route's score (its best example's cosine similarity with the question), best first."""
         matrix = self._ensure()
         if not len(self._labels):
             return []
-        vector = np.asarray(self._embedder.embed_query(self._delex(question)), dtype=np.float32)  # type: ignore[operator]
-        vector = vector / (np.linalg.norm(vector) or 1.0)
-        sims = matrix @ vector
+        sims = matrix @ self._vector(self._delex(question))  # type: ignore[operator]
         best: dict[str, float] = {}
         for label, sim in zip(self._labels, sims, strict=True):
             if sim > best.get(label, -1.0):

@@ -109,9 +109,9 @@ def load_city(path: Path | None = None) -> CityConfig:
 
 def configured_city() -> CityConfig:
     """The city this installation serves: ASSISTANT_CITY_FILE, or the built-in 安康市."""
-    from assistant.config import get_settings
+    from assistant.config import city_file
 
-    return load_city(get_settings().city_file)
+    return load_city(city_file())
 
 
 @dataclass(frozen=True)

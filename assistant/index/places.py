@@ -139,9 +139,9 @@ def _gazetteer(city_file: Path | None) -> Gazetteer:
 
 def gazetteer() -> Gazetteer:
     """The places of resources/places.yaml and of the city this installation serves (ASSISTANT_CITY_FILE)."""
-    from assistant.config import get_settings
+    from assistant.config import city_file
 
-    return _gazetteer(get_settings().city_file)
+    return _gazetteer(city_file())
 
 
 def within(inner: str, outer: str, places: Gazetteer | None = None) -> bool:
@@ -153,9 +153,9 @@ def within(inner: str, outer: str, places: Gazetteer | None = None) -> bool:
 
 def home_city() -> str:
     """The city this installation serves (ASSISTANT_CITY_FILE): its own places are no other jurisdiction."""
-    from assistant.config import get_settings
+    from assistant.config import city_file
 
-    return _city(get_settings().city_file).name  # read once per city file, as the gazetteer is
+    return _city(city_file()).name  # read once per city file, as the gazetteer is
 
 
 def document_places(title: str, office: str, head: str, places: Gazetteer | None = None) -> frozenset[str]:
