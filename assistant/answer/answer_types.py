@@ -211,7 +211,12 @@ def answer_type(question: str) -> AnswerType | None:
 def names_the_value(question: str, word: str) -> bool:
     """Whether a word of the question is how it asks for a date or a duration (截止时间, 多长时间), not a thing
     asked about: a quote answers it by holding such a value (answer_type), not by naming the word."""
-    return any(word in m.group(0) for pattern in (WHEN_Q, DURATION_Q) for m in pattern.finditer(question))
+    return any(word in m.group(0) for pattern in (WHEN_Q, DURATION_Q, LEVEL_Q) for m in pattern.finditer(question))
+
+
+# A level asked for by its name (门槛是多大投资, 起点是多少, 上限多少): a quote answers it with the level (五亿元以上,
+# 最高不超过50万元), not by writing 门槛.
+LEVEL_Q = re.compile(r"(?:门槛|起点|下限|上限|起步线)(?:是|为|定在|设在|定的|有)?(?:多少|多大|多高|几|啥|什么)")
 
 
 # The noun right after a which-word names the kind of thing the answer lists (哪几种招商方式, 哪些城市, 什么口号): a

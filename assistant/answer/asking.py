@@ -63,7 +63,7 @@ def position_forms(question: str) -> list[str]:
 
 
 # A clause that asks (多少, 排第几, 有没有, 哪个, 呢), as against one setting the scene (高新在建的那几个项目).
-ASKING_CLAUSE = re.compile(r"多少|(?<![那这好])几|哪|谁|吗|么|啥|如何|怎样|是否|有没有|[有没]没|排名|名次|呢$")
+ASKING_CLAUSE = re.compile(r"多少|(?<![那这好])几|哪|谁|吗|么|啥|如何|怎样|是否|有没有|[有没]没|排名|名次|呢$|没有?$")
 
 
 def asking_clauses(question: str) -> list[str]:

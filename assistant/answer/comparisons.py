@@ -19,7 +19,7 @@ from assistant.answer.understand import (
     delexicalise,
 )
 from assistant.db.periods import parse_period
-from assistant.tools.indicators import CityTotalResult, IndicatorResult, RankingResult
+from assistant.tools.indicators import RATE_BASES, CityTotalResult, IndicatorResult, RankingResult, basis_said
 
 SMALL_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -33,7 +33,8 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def score_of(row: Any, by: str) -> float | None:
-    return {"completion": row.completion_pct, "value": row.value, "yoy": row.yoy_pct}.get(by)
+    return {"completion": row.completion_pct, "value": row.value, "yoy": row.yoy_pct,
+            "target": getattr(row, "annual_target", None)}.get(by)
 
 
 # Two places of a ranking weighed against each other (第一名和最后一名差多少, 最高的比最低的高几个百分点, 第二比第三
@@ -75,12 +76,12 @@ def ends_apart(parsed: Parsed, r: RankingResult) -> tuple[str, float] | None:
         word = "最后" if from_end and n == 1 else f"倒数第{n}" if from_end else f"第{rank}"
         picked.append((word, "、".join(row.region for row in rows), float(score_of(rows[0], r.by) or 0)))
     (word_a, names_a, a), (word_b, names_b, b) = picked
-    unit = "个百分点" if r.by in ("completion", "yoy") else r.unit
+    unit = "个百分点" if r.by in RATE_BASES else r.unit
     level = "%" if unit == "个百分点" else unit
     gap = round(a - b, 2)
-    more, less = ("高", "低") if r.by != "value" else ("多", "少")
+    more, less = ("高", "低") if r.by in RATE_BASES else ("多", "少")
     said = f"{more if gap >= 0 else less}{fmt(abs(gap), unit)}"
-    label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+    label = basis_said(r.by)
     return (f"{r.period_label}{r.metric}{label}{word_a}的{names_a}（{fmt(a, level)}）"
             f"比{word_b}的{names_b}（{fmt(b, level)}）{said}", abs(gap))
 
@@ -88,6 +89,23 @@ def ends_apart(parsed: Parsed, r: RankingResult) -> tuple[str, float] | None:
 # A place asked against another position of the ranking (比第二名快几个点, 比上一名差多少, 离第一还差多少).
 GAP_TO_PLACE = re.compile(r"(?:比|离|距离?|跟|和)\s*(?:排)?(?:第\s*(\d{1,2}|[一二两三四五六七八九十])\s*名?|(前|上|后|下)一名|(榜首|头名)|"
                           r"(最后一名|倒数第一))[^，。？?]{0,6}?(?:快|慢|高|低|多|少|差|领先|落后|超)")
+
+
+def ranked_rows_asked(parsed: Parsed, r: RankingResult) -> list[Any]:
+    """The rows of the places the question names — or, for a follow-up naming none that asks how far another
+    position is (跟第二名差几个点 after 1-7月外资完成进度第三名是谁), the rows at the position the turn before asked."""
+    named = [row for row in r.rows if row.region in {g.name for g in parsed.regions}]
+    if named or not parsed.follow_up or not GAP_TO_PLACE.search(parsed.text):
+        return named
+    before = _positions(parsed.asked_before)
+    if len(before) != 1:
+        return []
+    from_end, n = before[0]
+    ranks = sorted({row.rank for row in r.rows})
+    if n > len(ranks):
+        return []
+    rank = ranks[-n] if from_end else n
+    return [row for row in r.rows if row.rank == rank]
 
 
 def gap_to_place(text: str, r: RankingResult, row: Any) -> tuple[str, float] | None:
@@ -111,10 +129,10 @@ def gap_to_place(text: str, r: RankingResult, row: Any) -> tuple[str, float] | N
     other = next((x for x in r.rows if x.rank == rank and x.region != row.region), None)
     if other is None or (theirs := score_of(other, r.by)) is None:
         return None
-    unit = "个百分点" if r.by in ("completion", "yoy") else r.unit
+    unit = "个百分点" if r.by in RATE_BASES else r.unit
     level = "%" if unit == "个百分点" else unit
     gap = round(own - theirs, 2)
-    more, less = ("高", "低") if r.by != "value" else ("多", "少")
+    more, less = ("高", "低") if r.by in RATE_BASES else ("多", "少")
     said = f"{more if gap >= 0 else less}{fmt(abs(gap), unit)}" if gap else "持平"
     return f"，比第{rank}名{other.region}（{fmt(theirs, level)}）{said}", abs(gap)
 
@@ -139,12 +157,17 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
     # 全市 at two periods (全市上半年外资比一季度增加了多少): the city's own row, from the city-total tool
     city: list[Any] = [r for r in results if isinstance(r, CityTotalResult) and r.basis == "全市行" and r.value is not None]
     rows = rows or city
-    if len(rows) != 2 or rows[0].metric != rows[1].metric:
+    if len(rows) != 2:
         return None
     place_a, place_b = (getattr(r, "region", "全市") for r in rows)
+    # …or one place's two metrics in one period, where a rate of each is set against the other (全市内资和外资完成
+    # 进度各多少，两者差了多少个点): rates in %, never amounts in different units
+    measures = place_a == place_b and rows[0].period == rows[1].period and rows[0].metric != rows[1].metric
+    if rows[0].metric != rows[1].metric and not measures:
+        return None
     places = place_a != place_b and rows[0].period == rows[1].period
     periods = place_a == place_b and rows[0].period != rows[1].period and parsed.compared_to is not None
-    if not (places or periods):
+    if not (places or periods or measures):
         return None
     # a follow-up naming only what changed (那汉阴呢) asks what its earlier question asked
     question = f"{parsed.asked_before} {parsed.text}" if parsed.follow_up else parsed.text
@@ -162,9 +185,14 @@ def two_compared(parsed: Parsed, results: list[BaseModel]) -> tuple[str, float] 
         label, x, y, unit = "完成进度", a.completion_pct, b.completion_pct, "个百分点"
     else:
         label, x, y, unit = "", a.value, b.value, a.unit
-    if x is None or y is None:
+    if x is None or y is None or measures and unit != "个百分点":
         return None
     gap = round(x - y, 2)
+    if measures:
+        more, less = "高", "低"
+        said = f"{more if gap > 0 else less}{fmt(abs(gap), unit)}" if gap else "持平"
+        return (f"{place_a}{a.period_label}{a.metric}{label}{fmt(x, '%')}，比{b.metric}{label}（{fmt(y, '%')}）"
+                f"{said}"), abs(gap)
     if places:
         more, less = ("高", "低") if unit == "个百分点" else ("多", "少")
         said = f"{more if gap > 0 else less}{fmt(abs(gap), unit)}" if gap else "持平"
@@ -240,6 +268,8 @@ RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万美元)?\s*(?:到|至|-|
 THRESHOLD = re.compile(
     r"(超过|超出|高于|大于|多于|不低于|不少于|达到|达|过了|不到|不足|低于|小于|少于|不够|未达到?|没有?达到?|没到)?\s*"
     r"(\d+(?:\.\d+)?)\s*(%|亿元|亿|万美元|万元)\s*(以上|以下|及以上|及以下)?")
+# A growth rate of two digits (同比两位数增长, 增速在两位数以上): 10% or more.
+DOUBLE_DIGITS = re.compile(r"两位数(?:的|以上)?(?:增长|增速|增幅)|(?:增长|增速|增幅)[^，,。？?]{0,3}两位数")
 _SIDE = {"超过": _ABOVE, "超出": _ABOVE, "高于": _ABOVE, "大于": _ABOVE, "多于": _ABOVE, "不低于": _AT_LEAST,
          "不少于": _AT_LEAST, "达到": _AT_LEAST, "达": _AT_LEAST, "过了": _ABOVE, "以上": _AT_LEAST,
          "及以上": _AT_LEAST, "以下": _AT_MOST, "及以下": _AT_MOST}
@@ -274,6 +304,8 @@ def threshold_of(text: str) -> tuple[str, float, str] | None:
         return _BELOW, 100.0, "%"
     if FULL.search(text):
         return _AT, 100.0, "%"
+    if DOUBLE_DIGITS.search(text):
+        return _AT_LEAST, 10.0, "%"  # 两位数增长: a rate of 10% or more
     for m in THRESHOLD.finditer(text):
         word, number, unit, after = m.group(1), m.group(2), m.group(3), m.group(4)
         if not (word or after):
@@ -307,7 +339,7 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
         if FELL.search(parsed.text) and r.by != "yoy":
             return None  # a fall (负增长) is of 同比, not of completion or the total
         unit = unit or r.unit  # 为零: zero on whatever the ranking scores
-        if (unit == "%") != (r.by in ("completion", "yoy")) or unit not in ("%", r.unit):
+        if (unit == "%") != (r.by in RATE_BASES) or unit not in ("%", r.unit):
             return None
         said = fmt(level, unit) if side != _BETWEEN else f"{fmt(level, unit)}到{fmt(range_top(parsed.text), unit)}之间"
     elif city and r.city_score is not None:
@@ -319,7 +351,7 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
         said = f"全市（{fmt(level, r.unit)}）"
     else:
         return None
-    label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+    label = basis_said(r.by)
     top = range_top(parsed.text)
     chosen = [row for row in r.rows if (score := score_of(row, r.by)) is not None and meets(score, side, level, top)]
     head = f"{r.period_label}{r.metric}{label}{side}{said}的"

@@ -81,9 +81,15 @@ FRAME_WORDS = {
     "算下来", "算起来", "加起来", "合起来", "下来",
     # how a gap moved (差距拉大到多少, 缩小了没): the change the two figures show, not an attribute
     "拉大", "扩大", "缩小", "收窄",
+    # the figures just named, pointed back to (两者差了多少个点, 二者相比): the comparison asked, not an attribute
+    "两者", "二者", "两项", "两个数",
+    # the level of a figure (全市总体水平, 平均水平): the figure itself, which the tool states
+    "水平",
+    # a level set in words (两位数增长: 10% or more), which the ranking's threshold reads
+    "两位数",
 }
 # Question words jieba sometimes tags as nouns (哪几个, 是不是).
-ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁|咋(?!样|么样)")
+ASKING = re.compile(r"哪|几|是不是|是否|什么|怎么|多少|多长|多久|有没有|谁|咋(?!样|么样)|还是")
 # Clauses that ask why or how are answered from documents, not by a tool: their words are not checked here.
 WHY = why_pattern("依据", "文件", "报告")
 
@@ -149,8 +155,11 @@ def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     clause = re.sub(r"((?:多少|几)\s*个?\s*(?:天|周|次))(?=[\u4e00-\u9fa5])(?!内|以内|之内)", r"\1，", clause)
     # 最长时间没报进展, 多长时间: a length of time, which a tool states in days, not a thing named 时间
     clause = re.sub(r"(?:最|很|多|好|这么|那么)?长(?:一段)?时间", "，", clause)
+    # a term in quotes (“招大引强”里说的…) is one thing named, not the words the tagger would cut it into (招大)
+    quoted = [q for q in re.findall(r"[“\"]([^”\"]{2,12})[”\"]", clause) if q not in FRAME_WORDS]
+    clause = re.sub(r"[“\"][^”\"]{2,12}[”\"]", "，", clause)
     # 排倒数第几, 第3名: the position asked (POSITION_ASKED), which a ranking answers, not a thing named
-    terms = [word for token in _rates_joined(tag(PLACE_IN_ORDER.sub("，", delexicalise(clause, parsed, blank="，"))))
+    terms = quoted + [word for token in _rates_joined(tag(PLACE_IN_ORDER.sub("，", delexicalise(clause, parsed, blank="，"))))
              if (token.flag in ATTRIBUTE_TAGS or token.flag == "nr" and token.word[-1:] in DOCUMENT_NOUN_ENDS)
              and len(word := token.word.strip()) > 1 and word not in FRAME_WORDS
              and not word.startswith("某") and not ASKING.search(word)]

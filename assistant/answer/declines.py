@@ -200,6 +200,8 @@ def subset_unanswered(text: str, passages: list[str]) -> str:
         return ""
     # its content words: 已经解决 is counted where a passage writes 已解决128个
     words = "".join(t.word for t in posseg.cut(asked.group(1)) if t.flag[0] not in "dpcurf")
+    # (总投资一共多少: the total asked, which a passage writes as 总投资286.4亿元)
+    words = re.sub(r"一共|总共|合计|共计|总计|加起来|合起来", "", words)
     if not words:
         return ""  # 里还有多少个没解决: the part is named after the count, not read here
     part = re.escape(words)
@@ -238,10 +240,17 @@ def choice_unspoken(text: str, quotes: list[str]) -> str:
         return ""
     sides = []
     for part, last in ((m.group(1), True), (m.group(2), False)):
-        words = [t.word for t in posseg.cut(part) if t.flag[0] not in "dpcur" and len(t.word) >= 2]
+        tokens = list(posseg.cut(part))
+        words = [t.word for t in tokens if t.flag[0] not in "dpcur" and len(t.word) >= 2]
         if not words:
             return ""
-        sides.append(words[-1] if last else words[0])
+        # the nouns written together (市财政 of 是市财政出, 县区财政): a side is told apart by all of them, not by the
+        # one word both sides share (财政)
+        runs, run = [], ""
+        for t in tokens:
+            run = run + t.word if t.flag[0] == "n" else (runs.append(run) or "")  # type: ignore[func-returns-value]
+        runs = [r for r in [*runs, run] if len(r) >= 3]
+        sides.append(max(runs, key=len) if runs else words[-1] if last else words[0])
     plain = "".join(quotes)
     asked = re.split(r"是|为|算|按", m.group(1))[-1] or m.group(1)  # 他是经合局局长 → 经合局局长
     return "" if any(side in plain for side in sides) else f"{asked}还是{m.group(2)}"

@@ -802,6 +802,7 @@ class Assistant:
             # 他是局长还是副局长 quoted with a passage writing neither: the documents do not say which
             comp.policy_lines, comp.citations, comp.notes = [], [], []
             comp.lead = f"知识库文档中没有写明这一点（{choice}），项目数据库中也没有这项信息，为避免误导，不作推测。"
+            missing = []  # (the words the database lacks are no news beside that)
         elif given and (asked := set_unspoken(parsed.text, [c.quote for c in comp.citations])):
             # a quote about other projects than the batch asked of (the chains' signings for 那31个项目里…)
             comp.policy_lines, comp.citations, comp.notes = [], [], []

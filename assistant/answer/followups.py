@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.answer.asking import asking_clauses
 from assistant.answer.slot_values import window_is_period
 from assistant.answer.slots import Slots, calendar_window, day_count, in_charge_columns
 from assistant.answer.understand import (
@@ -160,8 +161,12 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
     # …and so is one asking how much more came in by then (到7月底又增加了多少 after 上半年多少), or how much the
     # figure moved (那到7月底呢？降幅收窄了多少 after 上半年同比多少)
     if named is not None and before is not None and named != before and (
-            BESIDE_BEFORE.search(current.text) or AMOUNT_CHANGE.search(current.text) or MOVED.search(current.text)):
+            BESIDE_BEFORE.search(current.text) or AMOUNT_CHANGE.search(current.text) or MOVED.search(current.text)
+            or CHANGED.search(current.text)):
         return max(named, before), min(named, before)
+    if named is None and before is not None and current.compared_to is not None and current.compared_to != before:
+        # 完成进度比一季度提升了多少 after 汉阴上半年…: the base named, against the period the conversation is on
+        return max(current.compared_to, before), min(current.compared_to, before)
     if named is None and before is not None and previous.compared_to is None and MOVED.search(current.text):
         # 一个月涨了几个点 after 上半年…, 1-7月呢: between the periods the last two turns asked
         earlier = next((p for p in (find_period(t, before.year) for t in reversed(previous.asked_before.split(" "))) if p),
@@ -176,6 +181,8 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
 # The period before the one asked (上个季度的时候呢, 往前推一个月, 前一个月呢), counted from it, not from today.
 STEP_BACK = re.compile(r"(?:上|前)一?个?(?:季度|月)|往(?:前|回)(?:推|倒|看|数|翻)?一?个?(?:季度|月)")
 # How much a figure moved between two periods (涨了几个点, 提高了多少, 降幅收窄了多少, 变化多大).
+# Whether a figure moved at all (名次有变化吗, 变了没, 变没变): the period named beside the one asked before.
+CHANGED = re.compile(r"变化|变动|变了|变没变|有没有变")
 MOVED = re.compile(r"(?:涨|升|提高|提升|增加|上升|下降|降|减少|回落|收窄|扩大|缩小|加快|放缓|变化|变动|变)了?"
                    r"(?:多少|几个?(?:百分)?点|几|多大)")
 
@@ -212,7 +219,11 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
     # 目标多少，落后序时几个点 after 恒口一季度内资比序时落后多少): of the same place
     swapped = SWAP_LEAD.match(current.text) is not None and not current.regions and not _filled(current.slots) \
         and bool(current.metrics or not current.period_assumed) and not NAMES_RULES.search(current.text)
-    if previous is None or len(current.text) > 16 and not SAID_BEFORE.search(current.text) and not bare \
+    # (a question of short asking clauses that names no place of its own, 到1-7月一共提了多少个点？名次变了没, is as
+    # long as its longest clause)
+    length = max(map(len, asking_clauses(current.text))) if not current.regions and not _subject(current) \
+        else len(current.text)
+    if previous is None or length > 16 and not SAID_BEFORE.search(current.text) and not bare \
             and not swapped and (
             not POINTS_BACK.search(current.text) or NAMES_RULES.search(current.text) and not _filled(current.slots)) \
             and not (against and not current.regions and not current.metrics and not NAMES_RULES.search(current.text)):
@@ -247,7 +258,7 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
                                                 or len(current.text) <= 12 and AGAIN.search(current.text))
     if not FOLLOW_UP.search(current.text) and not ANAPHORA.search(current.text) and not subjectless \
             and not POINTS_BACK.search(current.text) and not of_place \
-            and not (asks_attribute and (names_nothing or swaps_measure) and len(current.text) <= 10) \
+            and not (asks_attribute and (names_nothing or swaps_measure) and length <= 10) \
             and not single and not reason and not compares:
         return current
     swaps = bool(set(current.slots.mentioned or {}) & set(previous.slots.matches or {}))

@@ -26,7 +26,7 @@ from assistant.answer.leads import columns_unfilled, derived, lead_sentence
 from assistant.answer.numbers import numeric_values
 from assistant.answer.quoting import content_words
 from assistant.answer.router import RouteScore
-from assistant.answer.slot_values import LatestPeriod, slot_values, used_slots, window_is_period
+from assistant.answer.slot_values import LatestPeriod, basis_named, slot_values, used_slots, window_is_period
 from assistant.answer.understand import (
     ASKS_TARGET,
     DEFINE,
@@ -370,6 +370,9 @@ def plan_for(parsed: Parsed, scores: list[RouteScore], latest_period: LatestPeri
         top = max(eligible, key=lambda e: (e[0], e[1]))
         if REGISTRY[top[2]].rows not in ("", kind):
             eligible = [e for e in eligible if REGISTRY[e[2]].rows == kind] or eligible
+    if basis_named(parsed.text) and slot_values("by", parsed, latest_period):
+        # (换成按同比增速排呢 after 紫阳…排第几: only a tool ranking by that basis answers)
+        eligible = [e for e in eligible if "by" in REGISTRY[e[2]].slots.values()] or eligible
     if parsed.slots.mean and eligible:
         # 高新区的项目平均总投资多少: a tool stating the mean per row, not only the total
         eligible = [e for e in eligible if "mean" in REGISTRY[e[2]].slots.values()] or eligible

@@ -19,6 +19,7 @@ from assistant.answer.comparisons import (
     gap_to_place,
     meets,
     range_top,
+    ranked_rows_asked,
     score_of,
     single_label,
     summed,
@@ -37,7 +38,13 @@ from assistant.answer.understand import (
 from assistant.db.periods import parse_period
 from assistant.tools.contacts import ContactList
 from assistant.tools.directory import EnterpriseList, ProjectDetail, against_deadline
-from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
+from assistant.tools.indicators import (
+    CityTotalResult,
+    IndicatorResult,
+    LaggingResult,
+    RankingResult,
+    basis_said,
+)
 from assistant.tools.ledger import ProblemList
 from assistant.tools.lifecycle import CountyRanking, CountyRates, project_rate
 from assistant.tools.milestones import COLUMN_NAMES
@@ -177,8 +184,7 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     out += total[1] if total else []
     # the place asked against another position (比第二名快几个点)
     out += [placed[1] for r in results if parsed is not None and isinstance(r, RankingResult)
-            for row in r.rows if row.region in {g.name for g in parsed.regions}
-            and (placed := gap_to_place(parsed.text, r, row))]
+            for row in ranked_rows_asked(parsed, r) if (placed := gap_to_place(parsed.text, r, row))]
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             and (spread := ends_apart(parsed, r))]
@@ -261,7 +267,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         for r in results:
             if not isinstance(r, RankingResult) or not r.rows:
                 continue
-            label = {"completion": "完成进度", "value": "总量", "yoy": "同比增速"}.get(r.by, r.by)
+            label = basis_said(r.by)
             ranks = sorted({row.rank for row in r.rows})
             if spread := ends_apart(parsed, r):
                 parts.append(spread[0])
@@ -286,7 +292,7 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
                     f"{row.region}（{_rank_words(row.rank, sum(1 for x in r.rows if x.rank == row.rank))}，"
                     f"{fmt(score_of(row, r.by), r.unit)}）" for row in chosen))
                 continue
-            named = [row for row in r.rows if row.region in {g.name for g in parsed.regions}]
+            named = ranked_rows_asked(parsed, r)
             if r.county_class and not named:
                 label += f"在{r.county_class}县区中"  # 完成进度在二类县区中排第1的是白河县
             if named:

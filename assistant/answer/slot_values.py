@@ -28,13 +28,15 @@ LatestPeriod = Callable[[list[str], list[str]], "str | None"]
 YEAR_OF_FUNDS = re.compile(r"(?:今年|本年|当年)(?:累计)?(?:的)?(?:资金)?到位")
 # A position asked for (排第几, 最少, 前三): only then does the ranking basis (总量, 同比) count as a slot the
 # question fills — 石泉县内资同比增长多少 asks the county's 同比, not a ranking by it.
-ASKS_POSITION = re.compile(r"排名|排第|排序|名次|第几|[前后]\s*[2-9一二两三四五六七八九十]\s*[名位个]?|最[高低好差多少大小快慢后]|倒数|"
+ASKS_POSITION = re.compile(r"排名|排第|排序|名次|按[^，,。？?]{1,8}?排(?![除查放污水])|第几|[前后]\s*[2-9一二两三四五六七八九十]\s*[名位个]?|最[高低好差多少大小快慢后重轻]|倒数|"
                            r"垫底|末位|末尾|靠前|靠后|居首|位置|位次|排位|"
                            r"并列|第\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})(?:\s*[名位](?!单位)|(?![\d\s一二三四五六七八九十]|"
                            r"季度|条|款|章|节|号|次|批|届|个|家|项|年|类|期|轮|天|周|月|部分|点))")
 # The basis a ranking is asked by, in the question's words (同比 before 总量: 同比增速最快 is by 同比).
 RANKED_BY_YOY = re.compile(r"同比|增速|增幅|增长率|负增长|降幅|降了多少(?!亿|万)")
 RANKED_BY_VALUE = re.compile(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少|这个量|(?<![进质])量(?:在|上)")
+# …by the annual target (外资年度任务最重的, 目标定得最高, 任务排第几): not 目标完成进度, the completion of it
+RANKED_BY_TARGET = re.compile(r"(?:目标|任务)(?:额|数)?(?:定得|给得|压得|下得)?(?:最|排)|任务[重轻]")
 RANKED_BY_COMPLETION = re.compile(r"完成进度|完成率|进度")
 # Each place's amount asked, no completion named (各到了多少, 分别引进了多少, 有进账的): the ranking by value shows it.
 AMOUNT_OF_EACH = re.compile(r"(?:各|分别|各自)[^，。？?]{0,4}(?:多少|几)|进账|到账")
@@ -60,6 +62,15 @@ def _ranking_clauses(text: str) -> list[str]:
     谁的同比增速最高: the ask comes last); none of a one-clause question."""
     clauses = [c for c in re.split(r"[，,；;？?。]", text) if c.strip()]
     return [c for c in clauses if ASKS_POSITION.search(c)][-1:] if len(clauses) > 1 else []
+
+
+def basis_named(text: str) -> bool:
+    """Whether the clause asking a position names what the places are ranked by, other than completion (按同比增速排,
+    总量排第几): a tool ranking only by completion answers another question."""
+    clauses = [c for c in re.split(r"[，,；;？?。]", text) if c.strip()]
+    asking = [c for c in clauses if ASKS_POSITION.search(c)][-1:]
+    return any(RANKED_BY_YOY.search(c) or RANKED_BY_TARGET.search(c) or re.search(r"总量|总额|绝对值|规模|体量|数值", c)
+               for c in asking)
 
 
 def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
@@ -95,6 +106,8 @@ def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:
         # earlier question asked the ranking by
         # (the clause asking the position says it first: 同比增速多少，完成进度排第几 ranks by completion)
         for text in (*_ranking_clauses(parsed.text), parsed.text, parsed.asked_before):
+            if RANKED_BY_TARGET.search(text):
+                return ["target"]
             if RANKED_BY_YOY.search(text):
                 return ["yoy"]
             if RANKED_BY_VALUE.search(text):

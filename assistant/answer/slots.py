@@ -802,7 +802,14 @@ def unknown_chain(text: str, vocab: SlotVocabulary) -> str | None:
         if not word.endswith("产业链"):
             continue
         name = word[: -len("产业链")] or (words[i - 1] if i else "")
-        if len(name) < 2 or _NO_CHAIN_NAME.search(name) or not re.fullmatch(r"[\u4e00-\u9fa5]+", name):
+        start = i - (not word[: -len("产业链")])  # the index of the word the name begins with
+        if start > 0 and len(name) == 2 and len(before := words[start - 1]) >= 2 and len(before + name) <= 6 \
+                and re.fullmatch(r"[\u4e00-\u9fa5]+", before) and not _NO_CHAIN_NAME.search(before) \
+                and all(t.flag[0] not in "vdpcu" for t in posseg.cut(before + name)):
+            name = before + name  # 数字经济产业链, 低空经济产业链: a name of two words, not 经济产业链
+        # (目标企业库里产业链一栏: a place the column is in, not a chain's name)
+        if len(name) < 2 or _NO_CHAIN_NAME.search(name) or not re.fullmatch(r"[\u4e00-\u9fa5]+", name) \
+                or name[-1] in "里中内上":
             continue
         if any(w and (w in name or name in w) for chain, aliases in vocab.chains for w in (chain, *aliases)):
             continue

@@ -325,14 +325,20 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
                       ) -> tuple[Period | None, Period | None]:
     """(the later period, the earlier one) when the question compares two periods across 比/较/相比, each side
     naming one; else (the period found, None)."""
-    sides = [side for side in COMPARED.split(text) if side.strip()]
-    if len(sides) < 2:
+    pieces = re.split(f"({COMPARED.pattern})", text)
+    # each side with the word that set it apart from the one before (None for the first)
+    parted = [(pieces[i - 1] if i else None, pieces[i]) for i in range(0, len(pieces), 2) if pieces[i].strip()]
+    if len(parted) < 2:
         return parsed.period, None
     # 1-7月排名跟上半年比: both periods on one side of 比, set apart by 跟/和/与
-    sides = [part for side in sides for part in re.split(r"跟|和|与|同(?![比期类一])", side) if part.strip()]
+    parted = [(by if j == 0 else "跟", part) for by, side in parted
+              for j, part in enumerate(re.split(r"跟|和|与|同(?![比期类一])", side)) if part.strip()]
+    sides = [side for _, side in parted]
     found = set()
-    later_side = False  # a period named only after 比 (完成进度比一季度提升了多少): the base, the newest compared
-    for index, side in enumerate(sides):
+    # a period named only after 比 (完成进度比一季度提升了多少): the base, the newest compared; one named after 到
+    # (那到7月底名次有变化吗) is the end of the span, the later one
+    later_side = False
+    for index, (by, side) in enumerate(parted):
         if parsed.period is not None and (year := YEAR_SAME_TIME.search(side)):
             found.add(Period(int(year.group(1)), parsed.period.month))  # 比2022年同期: the span asked, in that year
             side = YEAR_SAME_TIME.sub("", side)
@@ -341,7 +347,7 @@ def _compared_periods(text: str, vocab: Vocabulary, parsed: Parsed, today: date
             period, assumed = _period_in(side, vocab, parsed.metrics, today)
             if period is not None and not assumed:
                 found.add(period)
-                later_side = later_side or index > 0
+                later_side = later_side or index > 0 and not re.fullmatch(r"到|至", by or "")
     if len(found) == 1 and (re.search(r"(?:季度|半年|月)(?:份|底|末)?以来", text)
                             or later_side and not PERIOD_WORDS.search(sides[0]) and CHANGE_WORDS.search(text)):
         # 一季度以来: from that period to the newest the data holds (the tool's default later period)
@@ -634,6 +640,16 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
         # 开发区上半年内资完成进度咋样: the city's regions of that kind (高新区、瀛湖、恒口), each
         parsed.regions = [r for r in vocab.regions if r.kind == kind.group(1)] or parsed.regions
     # 安康市新城区: the city named above a district it does not have is no answer for the district
+    if all(r.is_city for r in parsed.regions) and not parsed.unknown_place:
+        # …and a district or zone written right after the city's name (安康航空港区, 安康临空经济区) that is none of its
+        # regions: the tokenizer cuts such a name apart, but the city's name before it makes it one of its places
+        city_words = sorted({w for r in vocab.regions if r.is_city for w in (r.name, *r.aliases)
+                             if len(w) >= 2 and w not in ("全市", "合计", "总计") and not w.startswith("全市")},
+                            key=len, reverse=True)
+        after_city = [m.group(1) for m in re.finditer(f"(?:{'|'.join(map(re.escape, city_words))})"
+                                                       r"([\u4e00-\u9fa5]{2,5}?区)", text)] if city_words else []
+        parsed.unknown_place = next((p for p in after_city if DISTRICT.fullmatch(p[-4:] if len(p) > 4 else p)
+                                     and not NOT_A_PLACE.search(p) and not any(w in p for w in vocab.words())), "")
     if all(r.is_city for r in parsed.regions) and not parsed.unknown_place:
         for place in _place_words(text):
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):

@@ -8,7 +8,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.tools.indicators import CityTotalResult, IndicatorResult, LaggingResult, RankingResult
+from assistant.tools.indicators import (
+    RANK_BASES,
+    CityTotalResult,
+    IndicatorResult,
+    LaggingResult,
+    RankingResult,
+)
 from assistant.tools.ledger import EventList, ProblemList
 from assistant.tools.projects import ProjectList, ProjectStats
 from assistant.tools.types import NO_DATA, Provenance, format_value
@@ -59,7 +65,7 @@ def indicator(r: IndicatorResult) -> str:
 
 
 def ranking(r: RankingResult) -> str:
-    by = {"completion": "完成进度", "value": "数值", "yoy": "同比"}[r.by]
+    by = RANK_BASES[r.by][0]
     rows = [[str(x.rank), x.region, _num(x.value), _num(x.yoy_pct, "%"), _num(x.annual_target),
              _num(x.completion_pct, "%")] for x in r.rows]
     headers = ["排名", "地区", f"数值（{r.value_unit}）", "同比", f"年度目标（{r.value_unit}）", "完成进度"]

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from assistant.db.models import IndustryChain, Project, Region
 from assistant.db.periods import parse_period
 from assistant.db.session import FigureStore
-from assistant.tools.common import all_ids, provenance_of
+from assistant.tools.common import all_ids, check_region, provenance_of, resolve_region
 from assistant.tools.county_totals import _COLUMNS, Measure, _amount
 from assistant.tools.indicator_rows import competition_rank
 from assistant.tools.lifecycle import (
@@ -136,13 +136,13 @@ class GroupTotals(BaseModel):
         "各责任单位分别有几个项目", "按首谈单位统计到位资金", "项目管家里谁手上的项目到位资金最多",
         "哪个月签的项目最多", "一季度每个月各签了几个项目",
     ],
-    slots={"measure": "total"},
+    slots={"measure": "total", "region": "county"},
     requires=("group", "total"),
     path="group-totals",
 )
 def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个数",
                  period: str | None = None, among: str | None = None,
-                 members: list[str] | None = None) -> GroupTotals:
+                 members: list[str] | None = None, region: str | None = None) -> GroupTotals:
     """项目台账按某一列分组的合计：项目个数，或总投资、累计到位资金、当年到位资金之和，由多到少排名（并列同名次；
     该列未填的项目不参与排名，另计个数）。
 
@@ -151,7 +151,8 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
     measure：合计什么，“项目个数”（默认）、“总投资”、“到位资金”（累计）或“当年到位资金”；
     period：可选，如“2023Q1”：只计该年1月1日至该期末签约的项目；
     among：可选，如“联络处”：只比较名称含此词的组（驻外联络处之间比）；
-    members：可选，只比较这几组（如“文旅康养,生物医药”）。
+    members：可选，只比较这几组（如“文旅康养,生物医药”）；
+    region：可选，某县区名或简称：只计该县区的项目（恒口的新建、续建项目各到位多少）。
     """
     column, unit, rule = _COLUMNS[measure]
     key = GROUP_COLUMNS[group][0]
@@ -169,6 +170,10 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
             stmt = stmt.outerjoin(IndustryChain, Project.chain_id == IndustryChain.id)
         if store.region_scope:
             stmt = stmt.where(Region.name == store.region_scope)  # a county officer's own projects
+        named = resolve_region(session, region) if region else None
+        if named is not None and not named.is_city:
+            check_region(store, named)
+            stmt = stmt.where(Region.name == named.name)
         if column is not None:
             stmt = stmt.where(column.is_not(None))
         if window is not None:
@@ -195,6 +200,7 @@ def group_totals(store: FigureStore, group: Group, measure: Measure = "项目个
         t.rank = ranks[t.name]
     totals.sort(key=lambda t: (t.rank or 0, t.name))
     what = "项目个数" if measure == "项目个数" else f"项目{measure}合计"
+    what = (named.name if named is not None and not named.is_city else "") + what  # 恒口项目当年到位资金合计
     figures = [Figure(label=f"{_group_said(group, t.name)}{what}", value=t.value, unit=unit, period=None, provenance=prov)
                for t in totals]
     label = f"{group}（{among}）" if among else group

@@ -27,9 +27,20 @@ from assistant.tools.indicator_rows import Row, city_figures, competition_rank, 
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, as_float, format_value
 
-RankBy = Literal["completion", "value", "yoy"]
-_BY_LABELS: dict[str, str] = {"completion": "完成进度", "value": "数值", "yoy": "同比"}
-_BY_ALIASES = {"完成进度": "completion", "完成率": "completion", "数值": "value", "绝对值": "value", "同比": "yoy"}
+RankBy = Literal["completion", "value", "yoy", "target"]
+# Each basis a ranking is made by: its name in the ranking's table, and in an answer's sentence. The rates are in %,
+# the value and the annual target in the metric's unit.
+RANK_BASES: dict[str, tuple[str, str]] = {"completion": ("完成进度", "完成进度"), "value": ("数值", "总量"),
+                                          "yoy": ("同比", "同比增速"), "target": ("年度目标", "年度目标")}
+RATE_BASES = ("completion", "yoy")
+_BY_LABELS: dict[str, str] = {key: table for key, (table, _) in RANK_BASES.items()}
+_BY_ALIASES = {"完成进度": "completion", "完成率": "completion", "数值": "value", "绝对值": "value", "同比": "yoy",
+               "年度目标": "target", "目标": "target"}
+
+
+def basis_said(by: str) -> str:
+    """A ranking's basis as an answer's sentence names it (总量, 同比增速)."""
+    return RANK_BASES[by][1] if by in RANK_BASES else by
 
 
 # What the target column answers besides itself: the rest of the target (the answer's lead says it when asked).
@@ -212,13 +223,13 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
     """各县（市、区）、开发区按指标排名（全市不参与）。并列者名次相同，下一名次顺延（1、2、2、4）。
 
     period：累计期间，如“2023Q1”“2023-07”；metric：如“实际引进内资”“外商直接投资”；
-    by：排名依据，“completion”完成进度（默认）、“value”数值（总量、总额、规模、绝对值）、“yoy”同比（增速）。没有该项数据的地区列在 no_data 中；
+    by：排名依据，“completion”完成进度（默认）、“value”数值（总量、总额、规模、绝对值）、“yoy”同比（增速）、“target”年度目标（任务）。没有该项数据的地区列在 no_data 中；
     region：可选，问某县区的名次时填（如“白河县”），摘要先说该地区的数值和名次（并列时说并列），其余排名照列；
     county_class：可选，考核方案的县区类别（如“二类”），只在该类县区之间排名（考核“同类单元之间进行排名”）。
     """
     key = _BY_ALIASES.get(by, by)
     if key not in _BY_LABELS:
-        raise InvalidValue(f"排名依据“{by}”无效，应为 completion（完成进度）、value（数值）或 yoy（同比）。")
+        raise InvalidValue(f"排名依据“{by}”无效，应为 completion（完成进度）、value（数值）、yoy（同比）或 target（年度目标）。")
     p, m = parse_period(period), resolve_metric(metric)
     with store.session() as session:
         asked = resolve_region(session, region) if region else None
@@ -229,7 +240,8 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
         members = class_members(county_class) if county_class else None
         if members is not None:
             rows = [r for r in rows if r.region in members]
-        score = {"completion": lambda r: r.completion, "value": lambda r: r.value, "yoy": lambda r: r.yoy}[key]
+        score = {"completion": lambda r: r.completion, "value": lambda r: r.value, "yoy": lambda r: r.yoy,
+                 "target": lambda r: r.target}[key]
         # the city's own row, by the same score: not ranked, the level a county beats or not (比全市快的县区)
         city_row = next((r for r in loaded if r.is_city and score(r) is not None), None)
         city_prov = provenance(session, "indicators", [(city_row.id, city_row.import_id)], p, None) if city_row else None
@@ -245,7 +257,7 @@ def rank_regions(store: FigureStore, period: str, metric: str, by: RankBy = "com
     if store.region_scope:  # a county officer sees their own place in the ranking, not other counties' rows
         ordered = [(r, s) for r, s in ordered if r.region == store.region_scope]
         no_data = [name for name in no_data if name == store.region_scope]
-    unit = "%" if key in ("completion", "yoy") else m.unit
+    unit = "%" if key in RATE_BASES else m.unit
     result_rows = [
         RankedRegion(rank=ranks[r.region], region=r.region, value=as_float(r.value), yoy_pct=as_float(r.yoy),
                      annual_target=as_float(r.target), completion_pct=as_float(r.completion))
