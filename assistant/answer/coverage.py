@@ -155,9 +155,12 @@ def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     clause = re.sub(r"((?:多少|几)\s*个?\s*(?:天|周|次))(?=[\u4e00-\u9fa5])(?!内|以内|之内)", r"\1，", clause)
     # 最长时间没报进展, 多长时间: a length of time, which a tool states in days, not a thing named 时间
     clause = re.sub(r"(?:最|很|多|好|这么|那么)?长(?:一段)?时间", "，", clause)
+    # 没标的, 没填的: a column left empty (the filter's), not the noun 标的
+    clause = re.sub(r"(?:没有?|未)(?:标注?|填写?)的", "，", clause)
     # a term in quotes (“招大引强”里说的…) is one thing named, not the words the tagger would cut it into (招大)
-    quoted = [q for q in re.findall(r"[“\"]([^”\"]{2,12})[”\"]", clause) if q not in FRAME_WORDS]
-    clause = re.sub(r"[“\"][^”\"]{2,12}[”\"]", "，", clause)
+    # (a short one, “其他”, is a value a column holds, read as the question's other words are)
+    quoted = [q for q in re.findall(r"[“\"]([^”\"]{3,12})[”\"]", clause) if q not in FRAME_WORDS]
+    clause = re.sub(r"[“\"][^”\"]{3,12}[”\"]", "，", clause)
     # 排倒数第几, 第3名: the position asked (POSITION_ASKED), which a ranking answers, not a thing named
     terms = quoted + [word for token in _rates_joined(tag(PLACE_IN_ORDER.sub("，", delexicalise(clause, parsed, blank="，"))))
              if (token.flag in ATTRIBUTE_TAGS or token.flag == "nr" and token.word[-1:] in DOCUMENT_NOUN_ENDS)

@@ -878,6 +878,11 @@ def _candidates(value: str) -> list[str]:
     return [value, *inner]
 
 
+# The chain column left empty (产业链一栏没标的, 没填产业链的, 产业链还空着): the rows with no chain.
+CHAIN_UNFILLED = re.compile(r"产业[链连](?:这一?栏|那一?栏|一栏|栏)?(?:还|都|仍)?(?:没有?(?:填写?|写|标注?|定)|未(?:填写?|标注?)|空着|"
+                            r"是空的|为空)|(?:没有?|未)(?:填写?|标注?|写)产业[链连]")
+
+
 # How a question denies or affirms that projects are of a kind (不算制造业, 不属于, 非; 是, 属于, 算).
 _DENIED = r"非|不是|不算|不属于|不为|没算|不归"
 _AFFIRMED = r"是|算|属于|归"
@@ -910,7 +915,8 @@ def ledger_matches(text: str, values: dict[str, list[str]]) -> tuple[dict[str, s
         for w in words:
             m = re.search(rf"{_NOT_YET}(?:配备?|填写?|定|明确|安排|落实|指定|确定)?(?:上|好)?{re.escape(w)}", text) or re.search(
                 # (包抓领导一栏没填的项目, 项目管家还空着的: the column named first, then left empty)
-                rf"{re.escape(w)}(?:这一?栏|那一?栏|一栏|栏)?(?:还|都|仍)?(?:没有?(?:填写?|写|配|定|明确)|未(?:填写?|配备?|明确)|空着|是空的|为空)", text)
+                rf"{re.escape(w)}(?:名称|名字)?(?:这一?栏|那一?栏|一栏|栏)?(?:还|都|仍)?(?:没有?(?:填写?|写|配|定|明确|标注?)|"
+                rf"未(?:填写?|配备?|明确|标注?)|空着|是空的|为空)", text)
             # (还没落实包抓领导: 落实 is the verb, 包抓领导 the column — not the 落实单位 left empty)
             if m and not any(text.startswith(o, m.end()) for other, cue in cues.items() if other != label for o in cue):
                 filters[label] = UNFILLED
@@ -1129,6 +1135,8 @@ def fill_slots(text: str, vocab: SlotVocabulary, today: date | None = None) -> S
             slots.chain = name
             slots.spans.append((word, "某产业链"))
             break
+    if not slots.chain and CHAIN_UNFILLED.search(text):
+        slots.chain = UNFILLED  # 产业链一栏没标的企业, 没填产业链的项目
     for city in vocab.event_cities:
         # the home city is named in passing (给外地客商介绍安康, 咱安康): it picks events only where they are asked
         if len(city) >= 2 and city in text and (city not in home_city() or _EVENT_ASK.search(text)):

@@ -30,7 +30,7 @@ from assistant.tools.common import other_region_units, provenance, resolve_chain
 from assistant.tools.contacts import visit_line
 from assistant.tools.lifecycle import ledger_date
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, against_due, cn_date, format_value, solved_on
+from assistant.tools.types import UNFILLED, Figure, Provenance, against_due, cn_date, format_value, solved_on
 
 _TAGS = re.compile(r"[（(]示例[)）]")
 _PROJECT_SUFFIX = re.compile(r"(?:建设)?项目$")
@@ -316,6 +316,8 @@ class EnterpriseItem(BaseModel):
     status: str | None
     projects: list[str]
     owner: str | None = None  # 跟踪责任单位
+    # each project's stage and funds as the ledger holds them (锂电池正极材料项目（示例）：开工，到位资金4.10亿元)
+    project_states: list[str] = Field(default_factory=list)
 
 
 class EnterpriseList(BaseModel):
@@ -330,6 +332,9 @@ class EnterpriseList(BaseModel):
     summary: str
 
 
+PROJECTS_SHOWN_UP_TO = 10  # companies in a list whose projects' stage and funds are said beside them
+
+
 @dataclass(frozen=True)
 class _E:
     id: int
@@ -341,13 +346,19 @@ class _E:
     owner: str | None = None
 
 
-def _enterprise_rows(store: FigureStore) -> list[tuple[_E, str | None, list[str]]]:
+def _enterprise_rows(store: FigureStore, states: dict[str, tuple[str, float | None]] | None = None
+                     ) -> list[tuple[_E, str | None, list[str]]]:
+    """The enterprises with their chain and their projects' names; `states`, when given, is filled with each of those
+    projects' stage and funds (到位资金, 亿元)."""
     with store.session() as session:
         chains = {c.id: c.name for c in session.scalars(select(IndustryChain))}
         projects: dict[int, list[str]] = {}
         for p, r in session.execute(select(Project, Region).join(Region, Project.region_id == Region.id)):
             if p.enterprise_id is not None and (not store.region_scope or r.name == store.region_scope):
                 projects.setdefault(p.enterprise_id, []).append(p.name)
+                if states is not None:
+                    funds = p.funds_arrived_yi_yuan
+                    states[p.name] = (p.stage or "", float(funds) if funds is not None else None)
         enterprises = sorted(session.scalars(select(Enterprise)), key=lambda e: e.id)
         if store.region_scope:  # another county's own leads (跟踪责任单位 紫阳县招商局…) are that county's rows
             others = other_region_units(session, store.region_scope)
@@ -383,7 +394,7 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
     """目标企业库（客商库）：按对接状态（已对接、跟踪中、已签约；“在跟踪”“对接中”“储备”都按尚未签约的跟踪中企业）、
     “5+3”产业链、类别（中国500强、民营500强、行业领军、外资）筛选，列出企业及其在项目库中的项目，并按状态计数。
 
-    status：可选，对接状态，如“已对接”“跟踪中”“在跟踪”“已签约”；chain：可选，“5+3”产业链名；
+    status：可选，对接状态，如“已对接”“跟踪中”“在跟踪”“已签约”；chain：可选，“5+3”产业链名，“未填”为产业链一栏空着的企业；
     category：可选，类别，如“中国500强”“民营500强”“行业领军”“外资”；
     owner：可选，跟踪责任单位名称或其中有区分度的部分，如“驻深圳招商联络处”“深圳”，只列该单位负责跟踪的企业；
     headquarters：可选，总部所在地，如“深圳”，只列总部在那里的企业；
@@ -391,13 +402,16 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
     （含从未走访的），并写出各自最近一次对接的日期。都不填即全部企业。
     """
     chain_name = None
-    if chain:
+    if chain == UNFILLED:
+        chain_name = UNFILLED  # 产业链一栏没标的: the companies the list gives no chain
+    elif chain:
         with store.session() as session:
             chain_name = resolve_chain(session, chain).name
-    rows = _enterprise_rows(store)
+    states: dict[str, tuple[str, float | None]] = {}
+    rows = _enterprise_rows(store, states)
     picked = [(e, c, ps) for e, c, ps in rows
               if (not status or _status_matches(status, e.status))
-              and (not chain_name or c == chain_name)
+              and (not chain_name or c == chain_name or chain_name == UNFILLED and not c)
               and (not category or normalise_name(category) in normalise_name(e.category or ""))
               and (not owner or _same_owner(owner, e.owner))
               and (not headquarters or normalise_name(headquarters) in normalise_name(e.headquarters or ""))]
@@ -424,21 +438,37 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
         prov = provenance(session, "enterprises", [(e.id, e.import_id) for e, _, _ in picked or rows], None,
                           "“在跟踪”= 对接状态为“跟踪中”（或对接中、储备、在谈）" if status else None)
     items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
-                            projects=ps, owner=e.owner) for e, c, ps in picked]
+                            projects=ps, owner=e.owner,
+                            project_states=[f"{name}：{stage}" + (f"，到位资金{format_value(funds, '亿元')}"
+                                                                  if funds is not None else "")
+                                            for name in ps for stage, funds in [states.get(name, ("", None))]])
+             for e, c, ps in picked]
     by_status = Counter(i.status or "未填" for i in items).most_common()
     units = "、".join(sorted({e.owner for e, _, _ in picked if e.owner})) or f"“{owner}”"
     quiet = (f"截至{cn_date(as_of)}超过 {days} 天没有走访叩门记录的" if as_of is not None and days
              else "没有走访叩门记录的" if unvisited else None)
     scope = "".join(filter(None, [quiet, headquarters and f"总部在{headquarters}的", owner and f"由{units}跟踪的",
-                                  chain_name and f"{chain_name}产业链", category,
+                                  chain_name and ("产业链未填的" if chain_name == UNFILLED else f"{chain_name}产业链"),
+                                  category,
                                   status and f"“{status}”"]))
     figures = [Figure(label=f"目标企业库{scope}企业数", value=len(items), unit="家", period=None, provenance=prov)]
+    # a short list says where each company's projects stand (谁投的项目还没开工, 在咱这的项目到位了多少): the ledger's
+    # rows, traced to the projects table
+    shown_projects = len(items) <= PROJECTS_SHOWN_UP_TO and any(i.project_states for i in items)
+    if shown_projects:
+        with store.session() as session:
+            pairs = list(session.execute(select(Project.id, Project.import_id).where(
+                Project.name.in_([n for i in items for n in i.projects]))))
+            project_prov = provenance(session, "projects", [(pid, iid) for pid, iid in pairs], None, None)
+        figures += [Figure(label=f"{name}到位资金", value=funds, unit="亿元", period=None, provenance=project_prov)
+                    for i in items for name in i.projects if (funds := states.get(name, ("", None))[1]) is not None]
     if items:
         # each company's 对接状态 unless the question chose one (how far each is along is what a list is asked for)
         names = "、".join(i.name + (f"（{'，'.join(notes)}）" if (notes := [
             *([i.status] if i.status and not status else []),
             *([f"{i.owner}跟踪"] if i.owner and not owner else []),
-            *([f"最近一次对接{cn_date(d)}" if (d := last_seen.get(e.id)) else "从未走访"] if as_of is not None else [])])
+            *([f"最近一次对接{cn_date(d)}" if (d := last_seen.get(e.id)) else "从未走访"] if as_of is not None else []),
+            *(["项目：" + "；".join(i.project_states)] if shown_projects and i.project_states else [])])
             else "") for i, (e, _, _) in zip(items[:30], picked, strict=False))
         summary = f"目标企业库中{scope}企业共 {len(items)} 家：{names}"
         if len(by_status) > 1:

@@ -42,7 +42,7 @@ from assistant.tools.formulas import formula
 from assistant.tools.lifecycle import ledger_date, ledger_dates, region_filter
 from assistant.tools.milestones import COLUMN_NAMES, DATE_COLUMNS
 from assistant.tools.registry import figure_tool
-from assistant.tools.types import Figure, Provenance, as_float, cn_date, format_value, window_label
+from assistant.tools.types import UNFILLED, Figure, Provenance, as_float, cn_date, format_value, window_label
 
 _NON_KEY = "非重点产业链"
 
@@ -86,7 +86,6 @@ def match_values(session: Session) -> dict[str, list[str]]:
 
 
 _S = TypeVar("_S", bound=Select[*tuple[Any, ...]])  # any select over Project
-UNFILLED = "未填"  # the value of a column filter picking the projects that leave the column empty
 
 
 def parse_matches(matches: list[str] | None) -> dict[str, str]:
@@ -179,7 +178,9 @@ def _select(session: Session, region: str | None, chain: str | None, period: Per
         reg = resolve_region(session, region)
         if not reg.is_city:
             stmt = stmt.where(row.region_id == reg.id)
-    if chain:
+    if chain == UNFILLED:
+        stmt = stmt.where(Project.chain_id.is_(None))  # 产业链没填的项目
+    elif chain:
         stmt = stmt.where(Project.chain_id == resolve_chain(session, chain).id)
     if period:
         stmt = stmt.where(row.signed_on >= period.start, row.signed_on <= period.end)

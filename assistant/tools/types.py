@@ -81,3 +81,6 @@ class Figure(BaseModel):
 
 def as_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+UNFILLED = "未填"  # the value of a filter picking the rows that leave its column empty (产业链一栏没标的)
