@@ -94,3 +94,18 @@ def test_a_level_asked_by_its_name_and_a_choice_the_documents_do_not_make(assist
     assert "【政策与文件依据】" in answer.answer and "门槛" not in answer.answer.split("\n", 1)[0], answer.answer
     answer = assistant.ask("中介人奖励那千分之二的奖金，是市财政出还是县区财政出？")
     assert "没有写明这一点" in answer.answer and "【数据】" not in answer.answer, answer.answer
+
+
+def test_a_short_enterprise_list_says_where_their_projects_stand(assistant: Assistant) -> None:
+    signed = [e["企业名称"] for e in rows("enterprises.csv") if e["对接状态"] == "已签约" and e["产业链"] == "新能源"]
+    theirs = [p for p in rows("projects.csv") if p["企业"] in signed]
+    answer = assistant.ask("新能源方向的目标企业里已经签约的是哪家？在咱这的项目到位了多少")
+    lead = answer.answer.split("\n", 1)[0]
+    assert all(name in lead for name in signed) and theirs, answer.answer
+    assert all(f"{p['项目名称']}：{p['阶段']}，到位资金{p['到位资金（亿元）']}亿元" in lead for p in theirs), answer.answer
+    assert answer.flagged_numbers == []
+    # the chain column left empty picks the companies without one
+    blank = [e["企业名称"] for e in rows("enterprises.csv") if not e["产业链"]]
+    answer = assistant.ask("目标企业库里哪几家没标产业链")
+    lead = answer.answer.split("\n", 1)[0]
+    assert f"共 {len(blank)} 家" in lead and all(name in lead for name in blank), answer.answer
