@@ -73,7 +73,8 @@ _OF_PROJECTS = re.compile(r"项目|台账|[那这]几个|总投资|到位资金|
 # The stages and every way the ledger's vocabulary writes them (在建, 建设中 → 开工), and two spoken ones
 _STAGE_WORDS = {**{stage: stage for stage in PROJECT_STAGES}, **STAGE_ALIASES, "动工": "开工", "竣工": "投产"}
 _STATUS_WORDS = (("还在跟踪", "跟踪"), ("在跟踪", "跟踪"), ("在跟的", "跟踪"), ("跟踪中", "跟踪"), ("对接中", "跟踪"), ("储备", "跟踪"),
-                 ("已对接", "已对接"), ("已签约", "已签约"), ("已经签约", "已签约"), ("签约了", "已签约"), ("签了约", "已签约"))
+                 ("已对接", "已对接"), ("已签约", "已签约"), ("已经签约", "已签约"), ("签约了", "已签约"), ("签了约", "已签约"),
+                 ("签下来", "已签约"), ("签下了", "已签约"))
 _CATEGORY_WORDS = ("民营500强", "中国500强", "世界500强", "500强", "行业领军")
 # A category word names companies when a company noun follows it (外资企业, 其他类), or when it can name nothing else
 _COMPANY_NOUN = re.compile(r"^的?(?:企业|公司|集团|客商|类)")

@@ -17,6 +17,7 @@ from assistant.db.session import FigureStore
 from assistant.db.units import to_decimal
 from assistant.db.vocab import normalise_name
 from assistant.index.places import within
+from assistant.tools.assessment import class_label, class_members
 from assistant.tools.common import department_key, period_of, provenance, resolve_region, scoped_region
 from assistant.tools.registry import figure_tool
 from assistant.tools.types import Figure, Provenance, cn_date, format_value, solved_on, window_label
@@ -327,14 +328,15 @@ class ProblemList(BaseModel):
     ],
     slots={"opened_from": "date_from", "opened_to": "date_to", "since": "waited_since", "code": "problem_code",
            "days": "problem_days", "ledger_on": "problem_ledger_on", "about": "problem_about",
-           "overdue": "problem_overdue"},
+           "overdue": "problem_overdue", "county_class": "county_class"},
     path="problems",
 )
 def open_problems(store: FigureStore, region: str | None = None, department: str | None = None,
                   escalation: str | None = None, opened_from: date | None = None,
                   opened_to: date | None = None, ledger_on: date | None = None, days: int | None = None,
                   since: Literal["提出", "进展"] = "提出", code: str | None = None, oldest: bool = False,
-                  about: list[str] | None = None, overdue: bool = False) -> ProblemList:
+                  about: list[str] | None = None, overdue: bool = False,
+                  county_class: str | None = None) -> ProblemList:
     """问题台账中尚未解决（未解决、推进中）的问题，可按地区、责任部门、协调层级或提出日期筛选，并按部门、地区计数；
     每个问题写明办结时限（是否逾期）、协调层级和最新办理进展。
 
@@ -347,8 +349,10 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
     code：可选，问题编号，如“WT-2023-003”：只看这一个问题（已解决的也写明）；
     oldest：可选，为真时按提出日期从早到晚列出，并先写明提出最早（等得最久）的问题；
     about：可选，问题描述中的词，如 ["用地", "环评"]：只列描述写到其中任一个词的问题（供电、能耗、并网这类问题）；
-    overdue：可选，为真时只列办结时限早于台账日期（或 ledger_on）的问题（那一期时已逾期未办结的）。
+    overdue：可选，为真时只列办结时限早于台账日期（或 ledger_on）的问题（那一期时已逾期未办结的）；
+    county_class：可选，考核方案的县区类别（如“三类”）：只列该类县区的问题。
     """
+    members = class_members(county_class) if county_class else None
     about = [w.strip() for w in about or [] if w and w.strip()]
     if opened_from and opened_to and opened_from > opened_to:
         raise InvalidValue(f"提出日期范围有误：起始日期 {opened_from} 晚于结束日期 {opened_to}。")
@@ -364,6 +368,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
              if handled_by(pb, department) and (not code or normalise_code(pb.code) == normalise_code(code))
              and (not about or any(w in pb.description for w in about))
              and (not escalation or pb.escalation == escalation)
+             and (members is None or rg.name in members)
              and (not opened_from or pb.opened_on >= opened_from) and (not last or pb.opened_on <= last)),
             key=lambda t: (t[1].sort_order, t[0].opened_on, t[0].code),
         )
@@ -383,7 +388,7 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
             scoped = [(pb, rg) for pb, rg in scoped if pb.status != "已解决"]
         # nothing open for a department or place asked about: what it had is solved, and that answers 办结了没
         closed = [(pb, rg) for pb, rg in scoped if pb.status == "已解决" and (pb, rg) not in rows] if not rows and (
-            region_name or department or escalation or opened_from or opened_to or code or about) else []
+            region_name or department or escalation or opened_from or opened_to or code or about or members) else []
         rule = "未解决问题 = 状态为“未解决”或“推进中”的问题；" + OVERDUE_RULE
         prov = provenance(session, "problems", [(pb.id, pb.import_id) for pb, _ in rows + closed], None, rule)
         # none open: the count is a finding about the rows looked through (the department's or place's problems)
@@ -402,7 +407,9 @@ def open_problems(store: FigureStore, region: str | None = None, department: str
         window += f"{'提出' if since == '提出' else '最新办理进展距台账日期'}超过 {days} 天的"
     if overdue:
         window += "已过办结时限的"
-    scope = "".join(filter(None, [window, code and f"编号{code}的", region_name, department and f"“{department}”相关部门",
+    field_ = class_label(county_class, members) if county_class and members is not None else ""
+    scope = "".join(filter(None, [window, code and f"编号{code}的", region_name, field_,
+                                  department and f"“{department}”相关部门",
                                   escalation and f"协调层级为“{escalation}”的",
                                   "问题描述涉及" + "、".join(f"“{w}”" for w in about) + "的" if about else ""]))
     if code and (items or solved):  # one problem asked by its 编号: the problem itself, solved or not

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from assistant.answer.engine import Assistant
-from tests.answer.demo_rows import indicator, q1_row, r2, rows
+from tests.answer.demo_rows import DATA, indicator, q1_row, r2, rows
 
 COUNTIES = ["汉滨区", "旬阳市", "汉阴县", "石泉县", "宁陕县", "紫阳县", "岚皋县", "平利县", "镇坪县", "白河县", "高新区",
             "瀛湖", "恒口"]
@@ -109,3 +109,21 @@ def test_a_short_enterprise_list_says_where_their_projects_stand(assistant: Assi
     answer = assistant.ask("目标企业库里哪几家没标产业链")
     lead = answer.answer.split("\n", 1)[0]
     assert f"共 {len(blank)} 家" in lead and all(name in lead for name in blank), answer.answer
+
+
+def test_open_problems_of_a_county_class_and_companies_said_signed_in_speech(assistant: Assistant) -> None:
+    import yaml
+
+    scheme = yaml.safe_load((DATA.parents[1] / "assistant" / "resources" / "assessment.yaml").read_text(encoding="utf-8"))
+    members = set(scheme["classes"]["三类"])
+    county = {p["项目名称"]: p["地区"] for p in rows("projects.csv")}
+    open_ones = [q["编号"] for q in rows("problems.csv") if q["状态"] != "已解决"
+                 and (q["地区"] or county.get(q["项目名称"], "")) in members]
+    answer = assistant.ask("考核第三类那四个单元，问题台账上还有几个问题没办结，都卡在哪些事上")
+    lead = answer.answer.split("\n", 1)[0]
+    assert f"未解决问题 {len(open_ones)} 个" in lead and all(code in lead for code in open_ones), answer.answer
+    # 签下来 is the 已签约 status, asked of the companies the turn before counted
+    signed = [e["企业名称"] for e in rows("enterprises.csv") if e["类别"] == "行业领军" and e["对接状态"] == "已签约"]
+    answer = assistant.ask("里头哪几家已经签下来了", ["目标企业库里行业领军企业有几家"])
+    lead = answer.answer.split("\n", 1)[0]
+    assert f"共 {len(signed)} 家" in lead and all(name in lead for name in signed), answer.answer
