@@ -18,8 +18,9 @@ from assistant.answer.understand import (
     Parsed,
     delexicalise,
 )
-from assistant.db.periods import parse_period
+from assistant.db.periods import InvalidPeriod, parse_period
 from assistant.tools.indicators import RATE_BASES, CityTotalResult, IndicatorResult, RankingResult, basis_said
+from assistant.tools.ledger import EventList
 
 SMALL_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -360,3 +361,34 @@ def beyond_level(parsed: Parsed, r: RankingResult) -> tuple[str, list[float]] | 
         return f"{head}县区：没有", [*levels, 0.0]
     listing = "、".join(f"{row.region}（{fmt(score_of(row, r.by), r.unit)}）" for row in chosen)
     return f"{head}有{len(chosen)}个：{listing}", [*levels, float(len(chosen))]
+
+
+def events_apart(parsed: Parsed, results: list[BaseModel]) -> tuple[str, list[float]] | None:
+    """"2023年签约金额367.00亿元，比2019年（194.93亿元）多172.07亿元" when the question sets two periods' (or two
+    places') events side by side and asks how they differ: each side's totals, then the differences (for the number
+    checker). Only the figures both lists report (a total a list lacks is no zero)."""
+    lists = [r for r in results if isinstance(r, EventList)]
+    if len(lists) != 2 or not ASKS_DIFFERENCE.search(re.sub(r"各多少|分别", "", parsed.text)):
+        return None
+    a, b = lists
+    said_a, said_b = (r.period or r.city or "" for r in lists)
+    parts, numbers = [], []
+    for label, x, y, unit in (("签约项目", a.contracts_total, b.contracts_total, "个"),
+                              ("签约金额", a.amount_total_yi_yuan, b.amount_total_yi_yuan, "亿元")):
+        if x is None or y is None:
+            continue
+        gap = round(x - y, 2)
+        said = f"{'多' if gap > 0 else '少'}{fmt(abs(gap), unit)}" if gap else "持平"
+        parts.append(f"{label}{fmt(x, unit)}，比{_period_said(said_b)}（{fmt(y, unit)}）{said}")
+        numbers.append(abs(gap))
+    if not parts:
+        return None
+    return f"{_period_said(said_a)}招商活动" + "；".join(parts) + "。", numbers
+
+
+def _period_said(key: str) -> str:
+    """A period key as an answer says it (2023 → 2023年); a place stays as it is."""
+    try:
+        return parse_period(key).label
+    except InvalidPeriod:  # a city's name, not a period
+        return key

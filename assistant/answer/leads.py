@@ -15,6 +15,7 @@ from assistant.answer.comparisons import (
     SMALL_NUMBERS,
     beyond_level,
     ends_apart,
+    events_apart,
     fmt,
     gap_to_place,
     meets,
@@ -185,6 +186,8 @@ def derived(results: list[BaseModel], parsed: Parsed | None = None) -> list[floa
     # the place asked against another position (比第二名快几个点)
     out += [placed[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             for row in ranked_rows_asked(parsed, r) if (placed := gap_to_place(parsed.text, r, row))]
+    # two periods' events set against each other (23年比19年多签了多少)
+    out += apart_events[1] if parsed is not None and (apart_events := events_apart(parsed, results)) else []
     # the first place's lead over the last (第一名和最后一名差多少)
     out += [spread[1] for r in results if parsed is not None and isinstance(r, RankingResult)
             and (spread := ends_apart(parsed, r))]
@@ -386,6 +389,8 @@ def lead_sentence(parsed: Parsed, results: list[BaseModel]) -> str:  # noqa: C90
         return f"{first.headline}，{first.totals}。"
     if isinstance(first, ProjectHistory):
         return first.summary.split("。各期：")[0] + "。"  # what changed; each issue's row follows as the evidence
+    if events := events_apart(parsed, results):
+        return events[0]  # 23年比19年多签了多少: the two periods' totals and the difference
     if 1 < len(results) <= 3 and all(type(r) is type(first) for r in results) and all(
             len(str(getattr(r, "summary", ""))) <= 200 for r in results):
         # the same short record of several things asked at once (北京办和上海办的负责人分别是谁): each one's

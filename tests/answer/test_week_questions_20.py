@@ -127,3 +127,14 @@ def test_open_problems_of_a_county_class_and_companies_said_signed_in_speech(ass
     answer = assistant.ask("里头哪几家已经签下来了", ["目标企业库里行业领军企业有几家"])
     lead = answer.answer.split("\n", 1)[0]
     assert f"共 {len(signed)} 家" in lead and all(name in lead for name in signed), answer.answer
+
+
+def test_two_years_of_events_set_side_by_side(assistant: Assistant) -> None:
+    def amount(year: str) -> Decimal:
+        return sum((Decimal(e["签约金额（亿元）"]) for e in rows("events.csv")
+                    if e["日期"].startswith(year) and e["签约金额（亿元）"]), Decimal(0))
+
+    answer = assistant.ask("2019年和2023年的招商活动，有报道的签约金额各多少，23年比19年多多少")
+    lead = answer.answer.split("\n", 1)[0]
+    assert f"多{r2(amount('2023') - amount('2019'))}亿元" in lead and f"{r2(amount('2019'))}亿元" in lead, answer.answer
+    assert answer.flagged_numbers == []
