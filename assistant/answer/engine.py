@@ -48,6 +48,7 @@ from assistant.answer.followups import (
     IT_SUBJECT,
     PLACE_POINTED,
     bare_attribute,
+    bare_period,
     continue_topic,
     resolve_follow_up,
 )
@@ -671,7 +672,7 @@ class Assistant:
             return Answer(answer=REFUSAL, mode="grounded", warnings=warnings)
         comp = Composition()
         if not history and (len(parsed.text) <= 10 and FOLLOW_UP.search(parsed.text) or ANAPHORA.search(parsed.text)
-                            or bare_attribute(parsed) or SAID_BEFORE.search(parsed.text)):
+                            or bare_attribute(parsed) or bare_period(parsed) or SAID_BEFORE.search(parsed.text)):
             example = f"“{parsed.regions[0].name}2023年一季度外资完成进度？”" if parsed.regions else "“恒口一季度外资完成进度？”"
             return Answer(answer=f"这像是对上一个问题的追问，但本次对话还没有上一个问题。请把问题问完整，例如{example}",
                           mode="grounded", warnings=warnings)

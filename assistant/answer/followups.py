@@ -133,6 +133,15 @@ def bare_attribute(parsed: Parsed) -> bool:
             and not _ASKING_ONLY.sub("", ATTRIBUTE.sub("", text)))
 
 
+def bare_period(parsed: Parsed) -> bool:
+    """A question that is only a period (2023年上半年, 一季度？): nothing is asked of it, so without a previous turn
+    there is nothing to answer."""
+    return (parsed.period is not None and not parsed.period_assumed and not parsed.regions and not parsed.metrics
+            and not _filled(parsed.slots)
+            and not re.sub(r"[\s？?。.！!]|\d{2,4}\s*年|[今去前明本上下]年|[一二三四1-4]\s*季度|[上下]半年|全年|年底|年中|"
+                           r"\d{1,2}\s*(?:[-—~～到至]\s*\d{1,2}\s*)?月(?:份|底|末)?|的|呢|那", "", parsed.text))
+
+
 def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: bool
                        ) -> tuple[Period | None, Period | None]:
     """(the period, the period compared to) of a follow-up. A bare year (去年呢, 2022年的呢) is the span asked before
