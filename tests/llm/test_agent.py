@@ -52,7 +52,7 @@ def test_tools_are_offered_with_chinese_descriptions_and_no_store_parameter(make
     assert indicator["description"].startswith("查询某地区某期间某指标")
     assert indicator["parameters"]["required"] == ["region", "period", "metric"]
     assert set(indicator["parameters"]["properties"]) == {"region", "period", "metric", "unit"}
-    assert offered["rank_regions"]["parameters"]["properties"]["by"]["enum"] == ["completion", "value", "yoy"]
+    assert offered["rank_regions"]["parameters"]["properties"]["by"]["enum"] == ["completion", "value", "yoy", "target"]
     assert offered["search_policy"]["parameters"]["required"] == ["query"]
 
 
@@ -95,7 +95,7 @@ def test_tool_errors_go_back_to_the_model_as_text(make_assistant: MakeAssistant)
         "tool get_indicator: Error: 未知地区“火星县”。已知地区：汉滨区、旬阳市、汉阴县、石泉县、宁陕县、紫阳县、岚皋县、"
         "平利县、镇坪县、白河县、高新区、瀛湖、恒口、全市（也可用简称，如“汉滨”“旬阳”）。",
         "tool rank_regions: Error: 调用 rank_regions 的参数有误：metric：缺少必填项；"
-        "by：应为 'completion'、'value'、'yoy' 之一。",
+        "by：应为 'completion'、'value'、'yoy'、'target' 之一。",
         # every declared tool, in the registry's order, after the document search
         "tool drop_tables: Error: 没有名为“drop_tables”的工具。可用的工具：search_policy、"
         + "、".join(t.name for t in declared()) + "。",
