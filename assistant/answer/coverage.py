@@ -128,6 +128,8 @@ def asked_terms(parsed: Parsed) -> list[str]:
 # A time asked of a step (计划啥时候开园, 什么时候能试生产): the step's own word, up to a particle.
 WHEN_ASKED = re.compile(r"(?:啥时候|什么时候|何时|几时|哪天|哪一天)(?:能|会|可以|要|才|就|准备|计划|打算|开始|去|来)?"
                         r"((?:(?![的了吗呢前])[\u4e00-\u9fa5]){2,3}?)(?=[了的吗呢？?，,。！!]|$)")
+# A term of three characters or more written in quotes (“招大引强”): one thing named.
+QUOTED_TERM = re.compile(r"[“\"]([^”\"]{3,12})[”\"]")
 STEP_COMPLEMENT = re.compile(r"(?:[出上下过起进回]来|[出上下进回过]去|到手|完|好|掉)$")
 
 
@@ -159,8 +161,8 @@ def _clause_terms(parsed: Parsed, clause: str) -> list[str]:
     clause = re.sub(r"(?:没有?|未)(?:标注?|填写?)的", "，", clause)
     # a term in quotes (“招大引强”里说的…) is one thing named, not the words the tagger would cut it into (招大)
     # (a short one, “其他”, is a value a column holds, read as the question's other words are)
-    quoted = [q for q in re.findall(r"[“\"]([^”\"]{3,12})[”\"]", clause) if q not in FRAME_WORDS]
-    clause = re.sub(r"[“\"][^”\"]{3,12}[”\"]", "，", clause)
+    quoted = [q for q in QUOTED_TERM.findall(clause) if q not in FRAME_WORDS]
+    clause = QUOTED_TERM.sub("，", clause)
     # 排倒数第几, 第3名: the position asked (POSITION_ASKED), which a ranking answers, not a thing named
     terms = quoted + [word for token in _rates_joined(tag(PLACE_IN_ORDER.sub("，", delexicalise(clause, parsed, blank="，"))))
              if (token.flag in ATTRIBUTE_TAGS or token.flag == "nr" and token.word[-1:] in DOCUMENT_NOUN_ENDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from itertools import groupby
 
 import jieba.posseg as posseg
 
@@ -246,10 +247,8 @@ def choice_unspoken(text: str, quotes: list[str]) -> str:
             return ""
         # the nouns written together (市财政 of 是市财政出, 县区财政): a side is told apart by all of them, not by the
         # one word both sides share (财政)
-        runs, run = [], ""
-        for t in tokens:
-            run = run + t.word if t.flag[0] == "n" else (runs.append(run) or "")  # type: ignore[func-returns-value]
-        runs = [r for r in [*runs, run] if len(r) >= 3]
+        runs = [run for noun, group in groupby(tokens, key=lambda t: t.flag[0] == "n")
+                if noun and len(run := "".join(t.word for t in group)) >= 3]
         sides.append(max(runs, key=len) if runs else words[-1] if last else words[0])
     plain = "".join(quotes)
     asked = re.split(r"是|为|算|按", m.group(1))[-1] or m.group(1)  # 他是经合局局长 → 经合局局长

@@ -189,9 +189,9 @@ def _follow_up_periods(current: Parsed, previous: Parsed, same_time_last_year: b
 
 # The period before the one asked (上个季度的时候呢, 往前推一个月, 前一个月呢), counted from it, not from today.
 STEP_BACK = re.compile(r"(?:上|前)一?个?(?:季度|月)|往(?:前|回)(?:推|倒|看|数|翻)?一?个?(?:季度|月)")
-# How much a figure moved between two periods (涨了几个点, 提高了多少, 降幅收窄了多少, 变化多大).
 # Whether a figure moved at all (名次有变化吗, 变了没, 变没变): the period named beside the one asked before.
 CHANGED = re.compile(r"变化|变动|变了|变没变|有没有变")
+# How much a figure moved between two periods (涨了几个点, 提高了多少, 降幅收窄了多少, 变化多大).
 MOVED = re.compile(r"(?:涨|升|提高|提升|增加|上升|下降|降|减少|回落|收窄|扩大|缩小|加快|放缓|变化|变动|变)了?"
                    r"(?:多少|几个?(?:百分)?点|几|多大)")
 
@@ -230,8 +230,7 @@ def resolve_follow_up(current: Parsed, previous: Parsed | None) -> Parsed:
         and bool(current.metrics or not current.period_assumed) and not NAMES_RULES.search(current.text)
     # (a question of short asking clauses that names no place of its own, 到1-7月一共提了多少个点？名次变了没, is as
     # long as its longest clause)
-    length = max(map(len, asking_clauses(current.text))) if not current.regions and not _subject(current) \
-        else len(current.text)
+    length = len(current.text) if _subject(current) else max(map(len, asking_clauses(current.text)))
     if previous is None or length > 16 and not SAID_BEFORE.search(current.text) and not bare \
             and not swapped and (
             not POINTS_BACK.search(current.text) or NAMES_RULES.search(current.text) and not _filled(current.slots)) \

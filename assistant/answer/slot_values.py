@@ -34,7 +34,9 @@ ASKS_POSITION = re.compile(r"排名|排第|排序|名次|按[^，,。？?]{1,8}?
                            r"季度|条|款|章|节|号|次|批|届|个|家|项|年|类|期|轮|天|周|月|部分|点))")
 # The basis a ranking is asked by, in the question's words (同比 before 总量: 同比增速最快 is by 同比).
 RANKED_BY_YOY = re.compile(r"同比|增速|增幅|增长率|负增长|降幅|降了多少(?!亿|万)")
-RANKED_BY_VALUE = re.compile(r"总量|总额|绝对值|规模|体量|数值|金额|多少亿|最多|最少|这个量|(?<![进质])量(?:在|上)")
+# (the words that name the value as a basis; 最多, 多少亿 ask for it without naming it)
+VALUE_BASIS = r"总量|总额|绝对值|规模|体量|数值"
+RANKED_BY_VALUE = re.compile(VALUE_BASIS + r"|金额|多少亿|最多|最少|这个量|(?<![进质])量(?:在|上)")
 # …by the annual target (外资年度任务最重的, 目标定得最高, 任务排第几): not 目标完成进度, the completion of it
 RANKED_BY_TARGET = re.compile(r"(?:目标|任务)(?:额|数)?(?:定得|给得|压得|下得)?(?:最|排)|任务[重轻]")
 RANKED_BY_COMPLETION = re.compile(r"完成进度|完成率|进度")
@@ -67,10 +69,8 @@ def _ranking_clauses(text: str) -> list[str]:
 def basis_named(text: str) -> bool:
     """Whether the clause asking a position names what the places are ranked by, other than completion (按同比增速排,
     总量排第几): a tool ranking only by completion answers another question."""
-    clauses = [c for c in re.split(r"[，,；;？?。]", text) if c.strip()]
-    asking = [c for c in clauses if ASKS_POSITION.search(c)][-1:]
-    return any(RANKED_BY_YOY.search(c) or RANKED_BY_TARGET.search(c) or re.search(r"总量|总额|绝对值|规模|体量|数值", c)
-               for c in asking)
+    asking = _ranking_clauses(text) or ([text] if ASKS_POSITION.search(text) else [])
+    return any(RANKED_BY_YOY.search(c) or RANKED_BY_TARGET.search(c) or re.search(VALUE_BASIS, c) for c in asking)
 
 
 def slot_values(kind: str, parsed: Parsed, latest: LatestPeriod) -> list[Any]:

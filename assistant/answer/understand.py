@@ -645,9 +645,8 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
     if parsed.metrics and not any(not r.is_city for r in parsed.regions) and (kind := REGION_KIND.search(text)):
         # 开发区上半年内资完成进度咋样: the city's regions of that kind (高新区、瀛湖、恒口), each
         parsed.regions = [r for r in vocab.regions if r.kind == kind.group(1)] or parsed.regions
-    # 安康市新城区: the city named above a district it does not have is no answer for the district
     if all(r.is_city for r in parsed.regions) and not parsed.unknown_place:
-        # …and a district or zone written right after the city's name (安康航空港区, 安康临空经济区) that is none of its
+        # a district or zone written right after the city's name (安康航空港区, 安康临空经济区) that is none of its
         # regions: the tokenizer cuts such a name apart, but the city's name before it makes it one of its places
         city_words = sorted({w for r in vocab.regions if r.is_city for w in (r.name, *r.aliases)
                              if len(w) >= 2 and w not in ("全市", "合计", "总计") and not w.startswith("全市")},
@@ -656,6 +655,7 @@ def parse(question: str, vocab: Vocabulary, today: date | None = None, max_chars
                                                        r"([\u4e00-\u9fa5]{2,5}?区)", text)] if city_words else []
         parsed.unknown_place = next((p for p in after_city if DISTRICT.fullmatch(p[-4:] if len(p) > 4 else p)
                                      and not NOT_A_PLACE.search(p) and not any(w in p for w in vocab.words())), "")
+    # 安康市新城区: the city named above a district it does not have is no answer for the district
     if all(r.is_city for r in parsed.regions) and not parsed.unknown_place:
         for place in _place_words(text):
             if not any(word in place for word in vocab.words()) and not NOT_A_PLACE.search(place):

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -335,6 +336,14 @@ class EnterpriseList(BaseModel):
 PROJECTS_SHOWN_UP_TO = 10  # companies in a list whose projects' stage and funds are said beside them
 
 
+class _ProjectState(NamedTuple):
+    """A company's project as the ledger holds it: its stage, funds (亿元) and the row it is read from."""
+    stage: str
+    funds: float | None
+    id: int
+    import_id: int
+
+
 @dataclass(frozen=True)
 class _E:
     id: int
@@ -346,10 +355,10 @@ class _E:
     owner: str | None = None
 
 
-def _enterprise_rows(store: FigureStore, states: dict[str, tuple[str, float | None]] | None = None
+def _enterprise_rows(store: FigureStore, states: dict[str, _ProjectState] | None = None
                      ) -> list[tuple[_E, str | None, list[str]]]:
     """The enterprises with their chain and their projects' names; `states`, when given, is filled with each of those
-    projects' stage and funds (到位资金, 亿元)."""
+    projects' stage, funds and row."""
     with store.session() as session:
         chains = {c.id: c.name for c in session.scalars(select(IndustryChain))}
         projects: dict[int, list[str]] = {}
@@ -358,7 +367,8 @@ def _enterprise_rows(store: FigureStore, states: dict[str, tuple[str, float | No
                 projects.setdefault(p.enterprise_id, []).append(p.name)
                 if states is not None:
                     funds = p.funds_arrived_yi_yuan
-                    states[p.name] = (p.stage or "", float(funds) if funds is not None else None)
+                    states[p.name] = _ProjectState(p.stage or "", float(funds) if funds is not None else None, p.id,
+                                                   p.import_id)
         enterprises = sorted(session.scalars(select(Enterprise)), key=lambda e: e.id)
         if store.region_scope:  # another county's own leads (跟踪责任单位 紫阳县招商局…) are that county's rows
             others = other_region_units(session, store.region_scope)
@@ -407,7 +417,7 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
     elif chain:
         with store.session() as session:
             chain_name = resolve_chain(session, chain).name
-    states: dict[str, tuple[str, float | None]] = {}
+    states: dict[str, _ProjectState] = {}
     rows = _enterprise_rows(store, states)
     picked = [(e, c, ps) for e, c, ps in rows
               if (not status or _status_matches(status, e.status))
@@ -439,9 +449,9 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
                           "“在跟踪”= 对接状态为“跟踪中”（或对接中、储备、在谈）" if status else None)
     items = [EnterpriseItem(name=e.name, category=e.category, headquarters=e.headquarters, chain=c, status=e.status,
                             projects=ps, owner=e.owner,
-                            project_states=[f"{name}：{stage}" + (f"，到位资金{format_value(funds, '亿元')}"
-                                                                  if funds is not None else "")
-                                            for name in ps for stage, funds in [states.get(name, ("", None))]])
+                            project_states=[f"{name}：{states[name].stage}" + (
+                                f"，到位资金{format_value(states[name].funds, '亿元')}"
+                                if states[name].funds is not None else "") for name in ps])
              for e, c, ps in picked]
     by_status = Counter(i.status or "未填" for i in items).most_common()
     units = "、".join(sorted({e.owner for e, _, _ in picked if e.owner})) or f"“{owner}”"
@@ -456,12 +466,11 @@ def list_enterprises(store: FigureStore, status: str | None = None, chain: str |
     # rows, traced to the projects table
     shown_projects = len(items) <= PROJECTS_SHOWN_UP_TO and any(i.project_states for i in items)
     if shown_projects:
-        with store.session() as session:
-            pairs = list(session.execute(select(Project.id, Project.import_id).where(
-                Project.name.in_([n for i in items for n in i.projects]))))
-            project_prov = provenance(session, "projects", [(pid, iid) for pid, iid in pairs], None, None)
-        figures += [Figure(label=f"{name}到位资金", value=funds, unit="亿元", period=None, provenance=project_prov)
-                    for i in items for name in i.projects if (funds := states.get(name, ("", None))[1]) is not None]
+        shown = [(name, states[name]) for i in items for name in i.projects]
+        with store.session() as session:  # (the rows read above: a county officer's own projects only)
+            project_prov = provenance(session, "projects", [(st.id, st.import_id) for _, st in shown], None, None)
+        figures += [Figure(label=f"{name}到位资金", value=st.funds, unit="亿元", period=None, provenance=project_prov)
+                    for name, st in shown if st.funds is not None]
     if items:
         # each company's 对接状态 unless the question chose one (how far each is along is what a list is asked for)
         names = "、".join(i.name + (f"（{'，'.join(notes)}）" if (notes := [
